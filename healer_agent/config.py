@@ -1,0 +1,89 @@
+"""Healer's settings: one typed object, read once in the app factory or CLI entry point.
+
+Every value comes from ``HEALER_*`` environment variables (or a ``.env`` file); nothing
+reads the environment at import time. Secrets are ``SecretStr`` so they never print.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SinkKind = Literal["file", "kubernetes", "stdout"]
+ContextMode = Literal["replay", "mcp", "none"]
+
+
+class Settings(BaseSettings):
+    """All of Healer's configuration (see the README's table)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HEALER_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    database_url: str = "sqlite+aiosqlite:///./healer.db"
+    """SQLite for one process; ``postgresql+asyncpg://...`` for several replicas."""
+    webhook_secret: SecretStr | None = None
+    """GitHub webhook secret; when set, ``X-Hub-Signature-256`` is required."""
+    sensor_token: SecretStr | None = None
+    """Optional bearer token the Argo Events sensor sends (the sensor cannot re-sign bodies)."""
+    sink: SinkKind = "file"
+    sink_dir: Path = Path("./coderuns")
+    namespace: str = "cto"
+    kubeconfig: Path | None = None
+    repo_allowlist: Annotated[tuple[str, ...], NoDecode] = ()
+    """Repositories (``owner/name``, ``owner/*``) Healer acts on; empty means all."""
+    process_bot_senders: bool = False
+    dedup_window_s: int = 600
+    group_wait_s: float = 2.0
+    """How long to wait for the other failed jobs of a run before dispatching (group_wait)."""
+    workers: int = 2
+    lease_s: float = 60.0
+    max_attempts_per_row: int = 5
+    """Processing attempts before an inbox row is parked as dead."""
+    max_body_bytes: int = 25 * 1024 * 1024
+    context: ContextMode = "replay"
+    replay_dir: Path = Path("./evals/cases")
+    mcp_config: Path = Path("./mcp_servers.yaml")
+    rules_file: Path | None = None
+    router: Literal["prerouter", "matrix", "llm", "full"] = "full"
+    triage_model: str = "anthropic:claude-sonnet-4-5"
+    triage_timeout_s: float = 60.0
+    triage_on_obvious: bool = False
+    coderun_model: str = "claude-opus-4-5-20250929"
+    coderun_cli: str = "claude"
+    max_remediation_attempts: int = 2
+    github_token: SecretStr | None = None
+    github_api_url: str = "https://api.github.com"
+    escalation_webhook_url: str | None = None
+    log_level: str = "INFO"
+
+    @field_validator("repo_allowlist", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        """Accept ``a/b,c/d`` as well as a list, so the env var stays readable."""
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("workers")
+    @classmethod
+    def _positive_workers(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("workers must be >= 0")
+        return value
+
+    @property
+    def is_postgres(self) -> bool:
+        """Whether the store is PostgreSQL (enables SKIP LOCKED claiming)."""
+        return self.database_url.startswith("postgresql")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, with explicit overrides winning."""
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+__all__ = ["ContextMode", "Field", "Settings", "SinkKind", "load_settings"]
