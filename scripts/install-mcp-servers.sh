@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Install the MCP server packages Healer's `mcp` integration tests run against, at pinned
+# versions, each in its own venv / node dir (they disagree on the `mcp` version they need):
+#   prometheus (Debian)                        -> /usr/bin/prometheus
+#   prometheus-mcp-server==1.6.2 (PyPI)        -> tools/mcp/venv-prometheus/bin/prometheus-mcp-server
+#   mcp-grafana==2.1.1 (PyPI, Go binary)       -> tools/mcp/venv-grafana/bin/mcp-grafana
+#   argocd-mcp@0.9.0 (npm)                     -> tools/mcp/node/node_modules/.bin/argocd-mcp
+#   @modelcontextprotocol/server-github@2025.4.8 (npm)
+#                                              -> tools/mcp/node/node_modules/.bin/mcp-server-github
+# Idempotent: every step checks for its result first, so a re-run takes a second or two.
+# A step that fails (registry unreachable) is reported and the others still run; the tests
+# for that server then skip and say why. Exit status is non-zero only with --strict.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+DEST="${HEALER_MCP_TOOLS_DIR:-$ROOT/tools/mcp}"
+PY="${PYTHON:-python3}"
+STRICT=0
+[[ "${1:-}" == "--strict" ]] && STRICT=1
+failed=()
+
+mkdir -p "$DEST"
+# Keep everything under tools/mcp out of git, whatever the repository's .gitignore says.
+[[ -f "$DEST/.gitignore" ]] || echo '*' > "$DEST/.gitignore"
+
+log() { printf '[install-mcp-servers] %s\n' "$*" >&2; }
+
+install_prometheus() {
+  if command -v prometheus >/dev/null 2>&1; then log "prometheus: present"; return 0; fi
+  if [[ "$(id -u)" != "0" ]] && ! command -v sudo >/dev/null 2>&1; then
+    log "prometheus: not root and no sudo; skipping"; return 1
+  fi
+  local SUDO=""; [[ "$(id -u)" != "0" ]] && SUDO="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-cache show prometheus >/dev/null 2>&1; then $SUDO apt-get update -qq || return 1; fi
+  $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null || {
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+}
+
+install_venv() {  # name, pip spec, binary
+  local name="$1" spec="$2" bin="$3" venv="$DEST/venv-$1"
+  if [[ -x "$venv/bin/$bin" ]] && [[ -f "$venv/.installed" ]] && [[ "$(cat "$venv/.installed")" == "$spec" ]]; then
+    log "$name: $spec present"; return 0
+  fi
+  log "$name: installing $spec"
+  "$PY" -m venv "$venv" || return 1
+  "$venv/bin/pip" install -q --disable-pip-version-check "$spec" 2> >(grep -v "is ignored" >&2) || return 1
+  echo "$spec" > "$venv/.installed"
+}
+
+install_node() {
+  local dir="$DEST/node"
+  local want="argocd-mcp@0.9.0 @modelcontextprotocol/server-github@2025.4.8"
+  if [[ -f "$dir/.installed" ]] && [[ "$(cat "$dir/.installed")" == "$want" ]] \
+     && [[ -x "$dir/node_modules/.bin/argocd-mcp" ]] && [[ -x "$dir/node_modules/.bin/mcp-server-github" ]]; then
+    log "node servers: present"; return 0
+  fi
+  command -v npm >/dev/null 2>&1 || { log "npm not found"; return 1; }
+  mkdir -p "$dir"
+  [[ -f "$dir/package.json" ]] || echo '{"name":"healer-mcp-servers","private":true}' > "$dir/package.json"
+  log "node servers: installing $want"
+  (cd "$dir" && npm install --no-audit --no-fund --loglevel=error $want) || return 1
+  echo "$want" > "$dir/.installed"
+}
+
+install_prometheus || failed+=(prometheus)
+install_venv prometheus "prometheus-mcp-server==1.6.2" prometheus-mcp-server &
+p1=$!
+install_venv grafana "mcp-grafana==2.1.1" mcp-grafana &
+p2=$!
+install_node &
+p3=$!
+# Background subshells cannot append to `failed`; collect their exit codes instead.
+for pair in "$p1:prometheus-mcp-server" "$p2:mcp-grafana" "$p3:argocd-mcp/server-github"; do
+  wait "${pair%%:*}" || failed+=("${pair#*:}")
+done
+
+if (( ${#failed[@]} )); then
+  log "FAILED: ${failed[*]} (their tests will skip)"
+  (( STRICT )) && exit 1
+else
+  log "all MCP servers installed under $DEST"
+fi
+exit 0
