@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     context: ContextMode = "replay"
     replay_dir: Path = Path("./evals/cases")
     mcp_config: Path = Path("./mcp_servers.yaml")
+    context_timeout_s: float = 60.0
+    """Deadline for gathering all context sources of one incident."""
+    auto_migrate: bool = True
+    """Apply migrations at start-up (the embedded default); off when a Job migrates."""
     rules_file: Path | None = None
     router: Literal["prerouter", "matrix", "llm", "full"] = "full"
     triage_model: str = "anthropic:claude-sonnet-4-5"

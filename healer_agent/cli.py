@@ -1,0 +1,198 @@
+"""The ``healer`` command line (typer). Errors print as one line and exit non-zero; a
+traceback only with ``--debug``.
+
+Exit codes: 0 success, 1 a check failed (e.g. eval under ``--min-accuracy``), 2 bad usage
+or input, 3 a dependency (database, MCP server) is unavailable.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from healer_agent.config import Settings, load_settings
+
+app = typer.Typer(name="healer", help="Route CI failures to the specialist agent that can fix "
+                  "them.", no_args_is_help=True, add_completion=False,
+                  pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+console = Console(stderr=True)
+_state: dict[str, Any] = {"debug": False}
+
+EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 1, 2, 3
+
+
+class CliError(Exception):
+    """An error to print as one line, with its exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@app.callback()
+def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False
+          ) -> None:
+    _state["debug"] = debug
+
+
+def settings_from_env(**overrides: Any) -> Settings:
+    """Settings, with a validation error turned into one readable line."""
+    try:
+        return load_settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise CliError(f"invalid setting HEALER_{where.upper()}: {first['msg']}") from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    workers: Annotated[int | None, typer.Option(help="Pipeline workers (HEALER_WORKERS).")
+                       ] = None,
+) -> None:
+    """Run the HTTP API and the pipeline workers."""
+    import uvicorn
+
+    from healer_agent.intake.app import create_app
+    from healer_agent.logsetup import configure_logging
+
+    settings = settings_from_env(workers=workers)
+    configure_logging(settings.log_level)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
+                access_log=False, timeout_graceful_shutdown=15)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head"
+               ) -> None:
+    """Apply the schema migrations to HEALER_DATABASE_URL."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from healer_agent.store.db import current_revision_sync, upgrade_sync
+
+    settings = settings_from_env()
+    try:
+        upgrade_sync(settings.database_url, revision)
+        current = current_revision_sync(settings.database_url)
+    except (SQLAlchemyError, OSError) as exc:
+        raise CliError(f"database unavailable: {exc}", EXIT_UNAVAILABLE) from exc
+    typer.echo(f"database at revision {current}")
+
+
+@app.command()
+def status(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+           ) -> None:
+    """Queue depth, incidents by status, dead rows."""
+    result = asyncio.run(_with_healer(lambda h: h.status()))
+    if json_out:
+        typer.echo(json.dumps(result, indent=2, default=str))
+        return
+    table = Table(title="Healer status")
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    for name, count in sorted(result["queue"]["inbox"].items()):
+        table.add_row(f"inbox {name}", str(count))
+    for name, count in sorted(result["incidents"].items()):
+        table.add_row(f"incidents {name}", str(count))
+    table.add_row("waiting for routing", str(result["queue"]["waiting_for_routing"]))
+    table.add_row("oldest waiting (s)", str(result["queue"]["oldest_waiting_s"]))
+    Console().print(table)
+    for row in result["dead"]:
+        typer.echo(f"dead: {row['delivery_id']} {row['event_type']}: {row['error']}")
+
+
+@app.command()
+def replay(delivery_id: Annotated[str, typer.Argument(help="X-GitHub-Delivery id.")]) -> None:
+    """Put a stored delivery back in the queue and process it again."""
+
+    async def _run(healer: Any) -> str:
+        from healer_agent.store import inbox
+
+        async with healer.engine.begin() as conn:
+            found = await inbox.reset(conn, delivery_id)
+        if not found:
+            raise CliError(f"no delivery {delivery_id}")
+        await healer.drain()
+        async with healer.engine.connect() as conn:
+            row = await inbox.get(conn, delivery_id)
+        return json.dumps(row.result if row else None)
+
+    typer.echo(asyncio.run(_with_healer(_run)))
+
+
+async def _with_healer(fn: Any) -> Any:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from healer_agent.pipeline.service import build_healer
+
+    healer = build_healer(settings_from_env())
+    try:
+        await healer.start(workers=0)
+        return await fn(healer)
+    except (SQLAlchemyError, OSError) as exc:
+        raise CliError(f"database unavailable: {exc}", EXIT_UNAVAILABLE) from exc
+    finally:
+        await healer.stop()
+
+
+def _register_optional() -> None:
+    """Commands owned by other modules; each registers itself if importable."""
+    try:
+        from healer_agent.evals.cli import eval_command
+    except ImportError:
+        pass
+    else:
+        app.command("eval")(eval_command)
+    try:
+        from healer_agent.context.cli import mcp_check_command
+    except ImportError:
+        pass
+    else:
+        mcp_app = typer.Typer(help="MCP servers Healer gathers context from.",
+                              no_args_is_help=True)
+        mcp_app.command("check")(mcp_check_command)
+        app.add_typer(mcp_app, name="mcp")
+
+
+_register_optional()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app(standalone_mode=False)
+    except CliError as exc:
+        console.print(f"[red]error:[/red] {exc}", highlight=False)
+        if _state["debug"]:
+            raise
+        sys.exit(exc.code)
+    except (typer.Abort, KeyboardInterrupt):
+        console.print("aborted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - one line unless --debug
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if _state["debug"] or "--debug" in sys.argv:
+            raise
+        console.print(f"[red]error:[/red] {type(exc).__name__}: {exc}", highlight=False)
+        sys.exit(EXIT_FAILED)
+
+
+__all__ = ["CliError", "app", "main"]
+

@@ -1,0 +1,1 @@
+"""Dispatch: render the agent's prompt, build the CodeRun, hand it to a sink."""

@@ -1,0 +1,158 @@
+"""Where CodeRuns go. Each sink's create is idempotent by name: a second create of the
+same name reports ``created=False`` (a file that exists, a Kubernetes 409)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from healer_agent.config import Settings
+from healer_agent.dispatch.coderun import GROUP, PLURAL, VERSION
+from healer_agent.pipeline.ports import CodeRunSink, SinkResult
+
+
+class SinkError(Exception):
+    """The sink could not store the CodeRun (retried by the worker)."""
+
+
+def _dump(manifest: dict[str, Any]) -> str:
+    return yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100)
+
+
+class FileSink:
+    """One YAML file per CodeRun in a folder (the embedded default).
+
+    The file is created with ``O_EXCL`` so two workers cannot both write it; an operator or
+    test records the outcome in ``<name>.status.yaml`` (``phase: Succeeded|Failed``).
+    """
+
+    name = "file"
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    async def create(self, manifest: dict[str, Any]) -> SinkResult:
+        """Write ``<name>.yaml`` unless it exists."""
+        name = str(manifest["metadata"]["name"])
+        path = self.directory / f"{name}.yaml"
+        text = _dump(manifest)
+
+        def _write() -> bool:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            tmp = self.directory / f".{name}.{os.getpid()}.tmp"
+            tmp.write_text(text, encoding="utf-8")
+            try:
+                os.link(tmp, path)  # atomic create-if-absent with complete content
+            except FileExistsError:
+                return False
+            finally:
+                tmp.unlink(missing_ok=True)
+            return True
+
+        try:
+            created = await asyncio.to_thread(_write)
+        except OSError as exc:
+            raise SinkError(f"cannot write {path}: {exc}") from exc
+        return SinkResult(name=name, created=created, location=str(path))
+
+    async def phase(self, name: str) -> str | None:
+        """The phase an operator or test wrote beside the CodeRun."""
+        path = self.directory / f"{name}.status.yaml"
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            return None
+        return str(data.get("phase")) if isinstance(data, dict) and data.get("phase") else None
+
+
+class StdoutSink:
+    """Prints each CodeRun as a YAML document (dry runs, piping to kubectl)."""
+
+    name = "stdout"
+
+    def __init__(self) -> None:
+        self._seen: set[str] = set()
+
+    async def create(self, manifest: dict[str, Any]) -> SinkResult:
+        """Print the manifest once per name."""
+        name = str(manifest["metadata"]["name"])
+        if name in self._seen:
+            return SinkResult(name=name, created=False, location="stdout")
+        self._seen.add(name)
+        sys.stdout.write("---\n" + _dump(manifest))
+        sys.stdout.flush()
+        return SinkResult(name=name, created=True, location="stdout")
+
+    async def phase(self, name: str) -> str | None:
+        """Stdout keeps no state."""
+        return None
+
+
+class KubernetesSink:
+    """Creates CodeRuns through the API server (in-cluster config or a kubeconfig)."""
+
+    name = "kubernetes"
+
+    def __init__(self, namespace: str, api: Any) -> None:
+        self.namespace = namespace
+        self._api = api
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> KubernetesSink:
+        """Load in-cluster credentials, else the kubeconfig."""
+        from kubernetes import client, config
+
+        try:
+            config.load_incluster_config()
+        except config.ConfigException:
+            config.load_kube_config(
+                config_file=str(settings.kubeconfig) if settings.kubeconfig else None)
+        return cls(settings.namespace, client.CustomObjectsApi())
+
+    async def create(self, manifest: dict[str, Any]) -> SinkResult:
+        """POST the CodeRun; a 409 means it exists already."""
+        from kubernetes.client.exceptions import ApiException
+
+        name = str(manifest["metadata"]["name"])
+        namespace = str(manifest["metadata"].get("namespace") or self.namespace)
+        try:
+            await asyncio.to_thread(
+                self._api.create_namespaced_custom_object, GROUP, VERSION, namespace, PLURAL,
+                manifest, _request_timeout=30,
+            )
+        except ApiException as exc:
+            if exc.status == 409:
+                return SinkResult(name=name, created=False, location=f"{namespace}/{name}")
+            raise SinkError(f"kubernetes create {name}: {exc.status} {exc.reason}") from exc
+        except OSError as exc:  # connection refused, DNS, TLS
+            raise SinkError(f"kubernetes unreachable: {exc}") from exc
+        return SinkResult(name=name, created=True, location=f"{namespace}/{name}")
+
+    async def phase(self, name: str) -> str | None:
+        """Read ``status.phase`` of a CodeRun."""
+        from kubernetes.client.exceptions import ApiException
+
+        try:
+            obj = await asyncio.to_thread(
+                self._api.get_namespaced_custom_object, GROUP, VERSION, self.namespace, PLURAL,
+                name, _request_timeout=30,
+            )
+        except (ApiException, OSError):
+            return None
+        status = obj.get("status") if isinstance(obj, dict) else None
+        phase = status.get("phase") if isinstance(status, dict) else None
+        return str(phase) if phase else None
+
+
+def build_sink(settings: Settings) -> CodeRunSink:
+    """The sink ``HEALER_SINK`` names."""
+    if settings.sink == "stdout":
+        return StdoutSink()
+    if settings.sink == "kubernetes":
+        return KubernetesSink.from_settings(settings)
+    return FileSink(settings.sink_dir)

@@ -1,0 +1,1 @@
+"""HTTP intake: verify, parse, store, answer; and the pure normalisers behind it."""

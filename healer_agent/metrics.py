@@ -1,0 +1,44 @@
+"""Prometheus metrics, on one registry per app so tests and replicas don't share state."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+class Metrics:
+    """Every metric Healer exports on ``/metrics``."""
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
+        r = self.registry
+        self.events = Counter("healer_events_total", "Events received", ["event_type", "outcome"],
+                              registry=r)
+        self.incidents = Counter("healer_incidents_total", "Incidents created", ["kind"],
+                                 registry=r)
+        self.dedup = Counter("healer_dedup_total", "Dedup outcomes", ["status"], registry=r)
+        self.decisions = Counter("healer_decisions_total", "Routing decisions", ["tier", "agent"],
+                                 registry=r)
+        self.dispatched = Counter("healer_coderuns_total", "CodeRuns created", ["agent", "sink"],
+                                  registry=r)
+        self.stage_errors = Counter("healer_stage_errors_total", "Failed stage attempts",
+                                    ["stage"], registry=r)
+        self.mcp_seconds = Histogram("healer_mcp_call_seconds", "MCP tool call latency",
+                                     ["server", "tool"], registry=r)
+        self.mcp_errors = Counter("healer_mcp_errors_total", "MCP call errors", ["server"],
+                                  registry=r)
+        self.llm_tokens = Counter("healer_llm_tokens_total", "LLM tokens", ["model", "direction"],
+                                  registry=r)
+        self.llm_cost = Counter("healer_llm_cost_usd_total", "Estimated LLM cost", registry=r)
+        self.queue_depth = Gauge("healer_queue_depth", "Incidents awaiting routing", registry=r)
+        self.queue_age = Gauge("healer_queue_oldest_age_seconds", "Age of the oldest waiting "
+                               "incident", registry=r)
+        self.dead_rows = Gauge("healer_dead_rows", "Inbox rows parked as dead", registry=r)
+        self.outcomes = Counter("healer_remediation_outcomes_total", "Remediation outcomes",
+                                ["agent", "outcome"], registry=r)
+        self.time_to_fix = Histogram("healer_time_to_fix_seconds", "Dispatch to fixed",
+                                     buckets=(60, 300, 600, 900, 1800, 3600, 7200, 21600, 86400),
+                                     registry=r)
+        self.escalations = Counter("healer_escalations_total", "Escalations", ["reason"],
+                                   registry=r)
+        self.intake_seconds = Histogram("healer_intake_seconds", "Time to answer an event",
+                                        ["endpoint"], registry=r)

@@ -1,0 +1,1 @@
+"""The stages between intake and dispatch: filter, dedup, the workers that run them."""

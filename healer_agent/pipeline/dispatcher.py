@@ -1,0 +1,137 @@
+"""The routing stage: gather context, decide, render, create the CodeRun.
+
+Runs in a worker for an incident whose grouping window has passed. Every step is
+idempotent: the active-remediation claim and the CodeRun name make a second run (a
+crashed worker's lease taken over) end in the same single CodeRun.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import structlog
+
+from healer_agent.dispatch.coderun import build_coderun
+from healer_agent.models import ContextBundle, Incident, RoutingDecision, SourceStatus
+from healer_agent.pipeline import dedup
+from healer_agent.store import claims, incidents
+from healer_agent.store.dialect import utcnow
+
+if TYPE_CHECKING:
+    from healer_agent.pipeline.service import Healer
+
+log = structlog.get_logger("healer.dispatch")
+
+ACTIVE_TTL = timedelta(hours=6)
+
+
+@dataclass(frozen=True, slots=True)
+class Routed:
+    """An incident with its context and decision, before dispatch."""
+
+    incident: Incident
+    context: ContextBundle
+    decision: RoutingDecision
+    signature: str
+
+
+def merge(views: list[Incident]) -> Incident:
+    """One incident from every delivery of the same run (all failed jobs and steps)."""
+    base = views[0]
+    job_ids: list[int] = []
+    job_names: list[str] = []
+    steps = []
+    for view in views:
+        job_ids += [j for j in view.job_ids if j not in job_ids]
+        job_names += [n for n in view.job_names if n and n not in job_names]
+        steps += [s for s in view.failed_steps if s not in steps]
+    richer = next((v for v in views if v.commit_message), base)
+    return base.model_copy(update={
+        "job_ids": tuple(job_ids), "job_names": tuple(job_names), "failed_steps": tuple(steps),
+        "commit_message": richer.commit_message,
+        "workflow_name": next((v.workflow_name for v in views if v.workflow_name), ""),
+        "pr_numbers": tuple(sorted({n for v in views for n in v.pr_numbers})),
+    })
+
+
+async def gather(healer: Healer, incident: Incident) -> ContextBundle:
+    """Context with an overall deadline; a provider failure leaves an empty, noted bundle."""
+    try:
+        return await asyncio.wait_for(healer.context.gather(incident),
+                                      timeout=healer.settings.context_timeout_s)
+    except TimeoutError:
+        return ContextBundle(sources={"context": SourceStatus(
+            status="timeout", note=f"gathering exceeded {healer.settings.context_timeout_s}s")})
+    except Exception as exc:  # noqa: BLE001 - a broken adapter must not fail the incident
+        log.warning("context.failed", error=str(exc), run_key=incident.run_key)
+        return ContextBundle(sources={"context": SourceStatus(status="error", note=str(exc)[:300])})
+
+
+async def route(healer: Healer, incident: Incident, context: ContextBundle) -> Routed:
+    """Decide, and compute the failure signature the loop guard and learning key on."""
+    decision = await healer.router.route(incident, context)
+    lines = list(decision.key_error_lines) or [
+        f"{decision.failure_type.value} {decision.failing_step or ''} {incident.workflow_name}"]
+    return Routed(incident, context, decision, healer.signature(lines))
+
+
+async def process(healer: Healer, incident_id: str) -> None:
+    """Route and dispatch one leased incident."""
+    async with healer.engine.connect() as conn:
+        row = await incidents.get(conn, incident_id)
+        views = await incidents.events(conn, incident_id)
+    if row is None or row["status"] != "routing":
+        return
+    incident = merge(views) if views else Incident.model_validate(row["incident"])
+    routed = await route(healer, incident, await gather(healer, incident))
+    await dispatch(healer, incident_id, routed, attempt=int(row.get("attempt") or 1))
+
+
+def _context_status(context: ContextBundle) -> str:
+    return json.dumps({k: v.model_dump() for k, v in context.sources.items()})
+
+
+async def dispatch(healer: Healer, incident_id: str, routed: Routed, *, attempt: int = 1,
+                   history: list[dict[str, Any]] | None = None) -> str | None:
+    """Claim the active slot, render, create the CodeRun; returns its name (None if deduped)."""
+    incident, decision = routed.incident, routed.decision
+    healer.metrics.decisions.labels(tier=_tier(decision), agent=decision.agent.value).inc()
+    columns = incidents.decision_columns(decision) | {
+        "signature": routed.signature, "context_status": _context_status(routed.context)}
+    key = dedup.active_claim_key(incident, decision.agent)
+    async with healer.engine.begin() as conn:
+        if key is not None:
+            holder = await claims.take(conn, key, incident_id, ACTIVE_TTL)
+            if holder != incident_id:
+                reason = (f"{decision.agent.value} is already remediating "
+                          f"{incident.repository}@{incident.branch} (incident {holder})")
+                await incidents.update(conn, incident_id, status="duplicate",
+                                       dedup_status="existing", duplicate_of=holder,
+                                       reason=reason, **columns)
+                healer.metrics.dedup.labels(status="existing").inc()
+                return None
+    prompt = healer.renderer.render(incident, decision, routed.context, attempt=attempt,
+                                    max_attempts=healer.settings.max_remediation_attempts,
+                                    history=history)
+    manifest = build_coderun(incident, decision, prompt, healer.settings, attempt=attempt)
+    result = await healer.sink.create(manifest)
+    async with healer.engine.begin() as conn:
+        await incidents.update(
+            conn, incident_id, status="dispatched", coderun_name=result.name, prompt=prompt,
+            dispatched_at=utcnow(), lease_until=None, last_error=None, **columns)
+    if result.created:
+        healer.metrics.dispatched.labels(agent=decision.agent.value, sink=healer.sink.name).inc()
+    log.info("coderun.dispatched", incident_id=incident_id, coderun=result.name,
+             agent=decision.agent.value, failure_type=decision.failure_type.value,
+             decided_by=decision.decided_by, created=result.created)
+    return result.name
+
+
+def _tier(decision: RoutingDecision) -> str:
+    if decision.decided_by == "prerouter":
+        return "obvious" if decision.obvious else "prerouter"
+    return decision.decided_by

@@ -1,0 +1,39 @@
+"""Which incidents Healer acts on (pure). A filtered event is answered ``skipped``."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+from healer_agent.config import Settings
+from healer_agent.models import Incident
+
+SKIP_MARKERS = ("[skip-healer]", "[healer skip]", "[skip-ci-remediation]")
+
+
+def repo_allowed(repository: str, allowlist: tuple[str, ...]) -> bool:
+    """Empty allowlist means every repository; entries may use ``owner/*`` globs."""
+    if not allowlist:
+        return True
+    name = repository.lower()
+    return any(fnmatchcase(name, pattern.lower()) for pattern in allowlist)
+
+
+def skip_reason(incident: Incident, settings: Settings) -> str | None:
+    """Why Healer should not remediate this incident, or None to go on."""
+    if incident.kind == "ignored":
+        return str(incident.lifecycle.get("reason", "event not handled"))
+    if not repo_allowed(incident.repository, settings.repo_allowlist):
+        return f"repository {incident.repository} is not in the allowlist"
+    if incident.kind == "lifecycle":
+        return "lifecycle event recorded for tracking"
+    message = incident.commit_message.lower()
+    for marker in SKIP_MARKERS:
+        if marker in message:
+            return f"commit message contains {marker}"
+    if incident.kind == "ci_failure" and incident.sender_is_bot and not (
+        settings.process_bot_senders
+    ):
+        return f"sender {incident.sender} is a bot"
+    if incident.kind == "ci_failure" and incident.conclusion not in ("failure", "timed_out"):
+        return f"conclusion {incident.conclusion} is not a failure"
+    return None

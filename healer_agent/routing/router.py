@@ -1,0 +1,43 @@
+"""Choosing and composing router tiers from settings.
+
+``matrix`` is the design's table; ``prerouter`` the evidence-based rules; ``llm`` and
+``full`` add LLM triage for the cases the pre-router does not mark obvious (when triage
+is configured). ``build_quick_route`` is the synchronous payload-only pre-route that
+answers the intake request before any context is gathered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from healer_agent.config import Settings
+from healer_agent.models import ContextBundle, Incident, RoutingDecision
+from healer_agent.routing import matrix
+from healer_agent.routing.base import Router
+
+QuickRoute = Callable[[Incident, ContextBundle], RoutingDecision]
+
+
+def build_router(settings: Settings, memory: Callable[[str], object] | None = None) -> Router:
+    """The router the worker uses for ``settings.router``."""
+    if settings.router == "matrix":
+        return matrix.MatrixRouter()
+    from healer_agent.routing.prerouter import PreRouter
+
+    prerouter = PreRouter.from_settings(settings, memory=memory)  # type: ignore[arg-type]
+    if settings.router == "prerouter":
+        return prerouter
+    try:
+        from healer_agent.routing.triage import build_triage_router
+    except ImportError:  # triage not installed in this build: the pre-router decides
+        return prerouter
+    return build_triage_router(settings, prerouter)
+
+
+def build_quick_route(settings: Settings) -> QuickRoute:
+    """A pure, fast decision from the payload alone (no context, no LLM)."""
+    if settings.router == "matrix":
+        return matrix.decide
+    from healer_agent.routing.prerouter import PreRouter
+
+    return PreRouter.from_settings(settings).decide

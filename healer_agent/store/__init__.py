@@ -1,0 +1,1 @@
+"""Persistence: the inbox (durable queue), incidents, dedup claims; SQLite or PostgreSQL."""

@@ -1,0 +1,163 @@
+"""The inbox: every accepted event, committed before Healer answers 202.
+
+A row is ``pending`` until its intake stage (normalise, filter, dedup) has run, then
+``done`` (or ``ignored`` for events Healer only counts). The request that stored the row
+runs that stage itself while holding the row's lease; if it dies, the lease expires and a
+worker runs it. A row that keeps failing is parked ``dead`` with its last error.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from healer_agent.store import queue
+from healer_agent.store.dialect import insert_ignore, utcnow
+from healer_agent.store.tables import deliveries
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One stored event."""
+
+    id: int
+    delivery_id: str
+    endpoint: str
+    event_type: str
+    payload: str
+    status: str
+    attempts: int
+    result: dict[str, Any] | None
+
+
+def _row(row: Any) -> Delivery:
+    return Delivery(
+        id=row.id,
+        delivery_id=row.delivery_id,
+        endpoint=row.endpoint,
+        event_type=row.event_type,
+        payload=row.payload,
+        status=row.status,
+        attempts=row.attempts,
+        result=json.loads(row.result) if row.result else None,
+    )
+
+
+async def record(
+    conn: AsyncConnection,
+    *,
+    delivery_id: str,
+    endpoint: str,
+    event_type: str,
+    payload: str,
+    lease: timedelta,
+) -> tuple[Delivery, bool]:
+    """Store an event unless its delivery id is known; returns the row and whether it is new.
+
+    The new row is leased to the caller so no worker races the request for it.
+    """
+    now = utcnow()
+    stmt = insert_ignore(conn, deliveries).values(
+        delivery_id=delivery_id,
+        endpoint=endpoint,
+        event_type=event_type,
+        payload=payload,
+        received_at=now,
+        status="pending",
+        lease_until=now + lease,
+        attempts=1,
+    )
+    inserted = (await conn.execute(stmt)).rowcount == 1
+    row = (
+        await conn.execute(sa.select(deliveries).where(deliveries.c.delivery_id == delivery_id))
+    ).one()
+    return _row(row), inserted
+
+
+async def finish(
+    conn: AsyncConnection, row_id: int, *, status: str, incident_id: str | None,
+    result: dict[str, Any],
+) -> None:
+    """Mark the intake stage done and keep the answer given, for redeliveries and replay."""
+    await conn.execute(
+        sa.update(deliveries)
+        .where(deliveries.c.id == row_id)
+        .values(
+            status=status,
+            incident_id=incident_id,
+            result=json.dumps(result),
+            lease_until=None,
+            processed_at=utcnow(),
+            last_error=None,
+        )
+    )
+
+
+async def fail(conn: AsyncConnection, row_id: int, error: str, max_attempts: int) -> str:
+    """Record a failed attempt; park the row as dead once it has used its attempts."""
+    attempts = await conn.scalar(sa.select(deliveries.c.attempts).where(deliveries.c.id == row_id))
+    status = "dead" if (attempts or 0) >= max_attempts else "pending"
+    await conn.execute(
+        sa.update(deliveries)
+        .where(deliveries.c.id == row_id)
+        .values(status=status, last_error=error[:4000], lease_until=utcnow())
+    )
+    return status
+
+
+async def claim_stale(
+    conn: AsyncConnection, *, lease: timedelta, limit: int = 10
+) -> list[Delivery]:
+    """Take pending rows whose lease expired (their request or worker died)."""
+    rows = await queue.claim(
+        conn, deliveries, [deliveries.c.status == "pending"], "attempts", lease, utcnow(),
+        limit, deliveries.c.id,
+    )
+    return [_row(r) for r in rows]
+
+
+async def get(conn: AsyncConnection, delivery_id: str) -> Delivery | None:
+    """Look a delivery up by its id (``healer replay``)."""
+    row = (
+        await conn.execute(sa.select(deliveries).where(deliveries.c.delivery_id == delivery_id))
+    ).first()
+    return _row(row) if row else None
+
+
+async def reset(conn: AsyncConnection, delivery_id: str) -> bool:
+    """Put a delivery back in the queue (replay after a fix); True if it existed."""
+    result = await conn.execute(
+        sa.update(deliveries)
+        .where(deliveries.c.delivery_id == delivery_id)
+        .values(status="pending", lease_until=None, attempts=0, last_error=None)
+    )
+    return result.rowcount == 1
+
+
+async def counts(conn: AsyncConnection) -> dict[str, int]:
+    """Rows per status, for ``/api/status``."""
+    rows = await conn.execute(
+        sa.select(deliveries.c.status, sa.func.count()).group_by(deliveries.c.status)
+    )
+    return {status: int(n) for status, n in rows.all()}
+
+
+async def dead(conn: AsyncConnection, limit: int = 20) -> list[dict[str, Any]]:
+    """The parked rows with their errors, newest first."""
+    rows = await conn.execute(
+        sa.select(deliveries.c.delivery_id, deliveries.c.event_type, deliveries.c.last_error,
+                  deliveries.c.received_at)
+        .where(deliveries.c.status == "dead")
+        .order_by(deliveries.c.id.desc())
+        .limit(limit)
+    )
+    return [
+        {"delivery_id": r.delivery_id, "event_type": r.event_type, "error": r.last_error,
+         "received_at": r.received_at.isoformat() if r.received_at else None}
+        for r in rows
+    ]

@@ -1,0 +1,173 @@
+"""Incidents: one row per failure (unique ``run_key``), its decision and its CodeRun.
+
+Several deliveries can feed one incident (the failed jobs of one run, a redelivery through
+the sensor and the webhook); each is kept in ``incident_events`` and merged when routing.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from healer_agent.models import Incident, RoutingDecision
+from healer_agent.store import queue
+from healer_agent.store.dialect import as_utc, insert_ignore, utcnow
+from healer_agent.store.tables import incident_events, incidents
+
+OPEN_STATUSES = ("routing", "dispatched")
+
+
+def new_id() -> str:
+    """A fresh incident id."""
+    return uuid.uuid4().hex
+
+
+async def create_or_get(
+    conn: AsyncConnection,
+    incident: Incident,
+    *,
+    status: str,
+    dedup_status: str,
+    reason: str = "",
+    not_before: datetime | None = None,
+) -> tuple[str, bool]:
+    """Insert the incident unless its run key exists; returns its id and whether it is new."""
+    now = utcnow()
+    candidate = new_id()
+    stmt = insert_ignore(conn, incidents).values(
+        id=candidate,
+        run_key=incident.run_key,
+        kind=incident.kind,
+        repository=incident.repository,
+        branch=incident.branch,
+        head_sha=incident.head_sha,
+        workflow_name=incident.workflow_name,
+        event_type=incident.event_type,
+        status=status,
+        dedup_status=dedup_status,
+        reason=reason,
+        incident=incident.model_dump_json(),
+        not_before=not_before,
+        created_at=now,
+        updated_at=now,
+    )
+    created = (await conn.execute(stmt)).rowcount == 1
+    if created:
+        return candidate, True
+    existing = await conn.scalar(
+        sa.select(incidents.c.id).where(incidents.c.run_key == incident.run_key)
+    )
+    return str(existing), False
+
+
+async def add_event(
+    conn: AsyncConnection, incident_id: str, delivery_id: str, incident: Incident
+) -> None:
+    """Attach one delivery's view of the failure (another failed job of the same run)."""
+    await conn.execute(
+        insert_ignore(conn, incident_events).values(
+            incident_id=incident_id,
+            delivery_id=delivery_id,
+            incident=incident.model_dump_json(),
+            created_at=utcnow(),
+        )
+    )
+
+
+async def events(conn: AsyncConnection, incident_id: str) -> list[Incident]:
+    """Every delivery's view of an incident, oldest first."""
+    rows = await conn.execute(
+        sa.select(incident_events.c.incident)
+        .where(incident_events.c.incident_id == incident_id)
+        .order_by(incident_events.c.id)
+    )
+    return [Incident.model_validate_json(r.incident) for r in rows]
+
+
+async def update(conn: AsyncConnection, incident_id: str, **values: Any) -> None:
+    """Set columns of one incident (and bump ``updated_at``)."""
+    values["updated_at"] = utcnow()
+    await conn.execute(sa.update(incidents).where(incidents.c.id == incident_id).values(**values))
+
+
+def decision_columns(decision: RoutingDecision) -> dict[str, Any]:
+    """The columns that mirror a decision, so queries need not parse JSON."""
+    usage = decision.usage
+    return {
+        "agent": decision.agent.value,
+        "failure_type": decision.failure_type.value,
+        "decided_by": decision.decided_by,
+        "confidence": decision.confidence,
+        "obvious": decision.obvious,
+        "decision": decision.model_dump_json(),
+        "tokens": (usage.input_tokens + usage.output_tokens) if usage else None,
+        "cost_usd": usage.cost_usd if usage else None,
+    }
+
+
+async def claim_due(conn: AsyncConnection, *, lease: timedelta, limit: int = 5) -> list[str]:
+    """Lease incidents whose grouping window has passed and that await routing."""
+    now = utcnow()
+    rows = await queue.claim(
+        conn,
+        incidents,
+        [incidents.c.status == "routing",
+         sa.or_(incidents.c.not_before.is_(None), incidents.c.not_before <= now)],
+        "work_attempts",
+        lease,
+        now,
+        limit,
+        incidents.c.created_at,
+    )
+    return [str(r.id) for r in rows]
+
+
+async def get(conn: AsyncConnection, incident_id: str) -> dict[str, Any] | None:
+    """An incident as a plain dict (JSON columns parsed), or None."""
+    row = (await conn.execute(sa.select(incidents).where(incidents.c.id == incident_id))).first()
+    return to_dict(row) if row else None
+
+
+def to_dict(row: Any) -> dict[str, Any]:
+    """Convert a row to the API's shape."""
+    data = dict(row._mapping)
+    for key in ("incident", "decision", "context_status"):
+        if data.get(key):
+            data[key] = json.loads(data[key])
+    for key, value in list(data.items()):
+        if isinstance(value, datetime):
+            data[key] = as_utc(value).isoformat()  # type: ignore[union-attr]
+    return data
+
+
+async def recent(
+    conn: AsyncConnection, *, limit: int = 20, open_only: bool = False
+) -> list[dict[str, Any]]:
+    """Newest incidents first."""
+    stmt = sa.select(incidents).order_by(incidents.c.created_at.desc()).limit(limit)
+    if open_only:
+        stmt = stmt.where(incidents.c.status.in_(OPEN_STATUSES))
+    return [to_dict(r) for r in (await conn.execute(stmt))]
+
+
+async def counts(conn: AsyncConnection) -> dict[str, int]:
+    """Incidents per status."""
+    rows = await conn.execute(
+        sa.select(incidents.c.status, sa.func.count()).group_by(incidents.c.status)
+    )
+    return {status: int(n) for status, n in rows.all()}
+
+
+async def oldest_waiting_age_s(conn: AsyncConnection) -> float:
+    """Age of the oldest incident still awaiting routing (queue age)."""
+    oldest = await conn.scalar(
+        sa.select(sa.func.min(incidents.c.created_at)).where(incidents.c.status == "routing")
+    )
+    if oldest is None:
+        return 0.0
+    return max(0.0, (utcnow() - as_utc(oldest)).total_seconds())  # type: ignore[operator]

@@ -1,0 +1,90 @@
+"""Table definitions (SQLAlchemy Core). The migrations in ``migrations/`` create the same.
+
+Uniqueness does the coordination: ``deliveries.delivery_id`` makes a redelivery a no-op,
+``incidents.run_key`` makes one incident per failure, and ``claims.key`` (with an expiry)
+makes one remediation per branch window and per active repo/branch/agent. No process
+holds a lock, so any number of replicas can share the database.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("delivery_id", sa.String(200), nullable=False, unique=True),
+    sa.Column("endpoint", sa.String(40), nullable=False),
+    sa.Column("event_type", sa.String(80), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("incident_id", sa.String(40), nullable=True, index=True),
+    sa.Column("result", sa.Text, nullable=True),
+    sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+incidents = sa.Table(
+    "incidents",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("run_key", sa.String(400), nullable=False, unique=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("repository", sa.String(200), nullable=False, index=True),
+    sa.Column("branch", sa.String(300), nullable=False, server_default=""),
+    sa.Column("head_sha", sa.String(64), nullable=False, server_default=""),
+    sa.Column("workflow_name", sa.String(300), nullable=False, server_default=""),
+    sa.Column("event_type", sa.String(80), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("dedup_status", sa.String(20), nullable=False),
+    sa.Column("duplicate_of", sa.String(40), nullable=True),
+    sa.Column("reason", sa.Text, nullable=False, server_default=""),
+    sa.Column("incident", sa.Text, nullable=False),
+    sa.Column("agent", sa.String(20), nullable=True),
+    sa.Column("failure_type", sa.String(40), nullable=True),
+    sa.Column("decided_by", sa.String(20), nullable=True),
+    sa.Column("confidence", sa.Float, nullable=True),
+    sa.Column("obvious", sa.Boolean, nullable=True),
+    sa.Column("decision", sa.Text, nullable=True),
+    sa.Column("context_status", sa.Text, nullable=True),
+    sa.Column("signature", sa.String(64), nullable=True, index=True),
+    sa.Column("coderun_name", sa.String(120), nullable=True),
+    sa.Column("prompt", sa.Text, nullable=True),
+    sa.Column("attempt", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("outcome", sa.String(20), nullable=True),
+    sa.Column("not_before", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("work_attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("tokens", sa.Integer, nullable=True),
+    sa.Column("cost_usd", sa.Float, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("dispatched_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+)
+
+incident_events = sa.Table(
+    "incident_events",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("incident_id", sa.String(40), nullable=False, index=True),
+    sa.Column("delivery_id", sa.String(200), nullable=False),
+    sa.Column("incident", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("incident_id", "delivery_id", name="uq_incident_event"),
+)
+
+claims = sa.Table(
+    "claims",
+    metadata,
+    sa.Column("key", sa.String(500), primary_key=True),
+    sa.Column("incident_id", sa.String(40), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+)

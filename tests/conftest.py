@@ -1,0 +1,144 @@
+"""Shared fixtures: a fresh database per test (SQLite file, or a PostgreSQL database on the
+machine's server), settings pointing at temp folders, and a Healer built from them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("ALLOW_MODEL_REQUESTS", "false")
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+if not SHARED.is_dir():  # CI clones next to shared/; a developer checkout may differ
+    SHARED = Path("/work/shared")
+FIXTURES = SHARED / "fixtures" / "github-webhooks"
+PG_ADMIN = os.environ.get("HEALER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def load_fixture(rel: str) -> dict[str, Any]:
+    """A real GitHub webhook payload from shared/fixtures."""
+    data: dict[str, Any] = json.loads((FIXTURES / rel).read_text())
+    return data
+
+
+def _pg_reachable() -> str | None:
+    import asyncpg
+
+    async def probe() -> None:
+        conn = await asyncpg.connect(PG_ADMIN, timeout=3)
+        await conn.close()
+
+    try:
+        asyncio.run(probe())
+    except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
+        return f"PostgreSQL not reachable at {PG_ADMIN}: {exc}"
+    return None
+
+
+_PG_SKIP: str | None | bool = False
+
+
+def pg_skip_reason() -> str | None:
+    """Why PostgreSQL tests cannot run here (None when they can)."""
+    global _PG_SKIP
+    if _PG_SKIP is False:
+        _PG_SKIP = _pg_reachable()
+    return _PG_SKIP if isinstance(_PG_SKIP, str) else None
+
+
+def _pg_admin(sql: str) -> None:
+    import asyncpg
+
+    async def run() -> None:
+        conn = await asyncpg.connect(PG_ADMIN)
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path}/healer.db"
+        return
+    reason = pg_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    name = f"healer_t_{uuid.uuid4().hex[:12]}"
+    _pg_admin(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite database for tests that need only one backend."""
+    return f"sqlite+aiosqlite:///{tmp_path}/healer.db"
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Callable[..., Any]:
+    """Settings isolated in tmp_path (no .env, no replay dir unless given)."""
+    from healer_agent.config import Settings
+
+    def factory(**overrides: Any) -> Settings:
+        values: dict[str, Any] = {
+            "database_url": f"sqlite+aiosqlite:///{tmp_path}/healer.db",
+            "sink": "file",
+            "sink_dir": tmp_path / "coderuns",
+            "context": "none",
+            "group_wait_s": 0.0,
+            "workers": 0,
+            "router": "prerouter",
+        }
+        values.update(overrides)
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    return factory
+
+
+@pytest.fixture
+async def healer_factory() -> AsyncIterator[Callable[..., Any]]:
+    """Build and start Healers; all are stopped at teardown."""
+    from healer_agent.pipeline.service import build_healer
+
+    started: list[Any] = []
+
+    async def factory(settings: Any, **overrides: Any) -> Any:
+        healer = build_healer(settings, **overrides)
+        await healer.start(workers=0)
+        started.append(healer)
+        return healer
+
+    yield factory
+    for healer in started:
+        await healer.stop()
+
+
+@pytest.fixture
+def client_for() -> Callable[[Any], Any]:
+    """An httpx client bound to an app whose Healer is already started."""
+    import httpx
+
+    from healer_agent.intake.app import create_app
+
+    def make(healer: Any) -> httpx.AsyncClient:
+        app = create_app(healer.settings, healer)
+        app.state.healer = healer
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                 base_url="http://healer.test")
+
+    return make

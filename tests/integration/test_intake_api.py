@@ -1,0 +1,250 @@
+"""The HTTP contract end to end in-process: intake → store → worker → CodeRun file, on
+SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from healer_agent.intake.signature import sign
+from tests.conftest import load_fixture
+
+SENSOR_CLIPPY = {
+    "workflow_run": {
+        "id": 12345678,
+        "name": "Controller CI",
+        "conclusion": "failure",
+        "html_url": "https://github.com/5dlabs/cto/actions/runs/12345678",
+        "head_branch": "feat/new-feature",
+        "head_sha": "abc123def456",
+        "head_commit": {"message": "feat: add new feature"},
+    },
+    "repository": {"full_name": "5dlabs/cto"},
+}
+SECRET = "It's a Secret to Everybody"
+
+
+def coderuns(directory: Path) -> list[dict[str, Any]]:
+    if not directory.is_dir():
+        return []
+    return [yaml.safe_load(p.read_text()) for p in sorted(directory.glob("healer-*.yaml"))
+            if not p.name.endswith(".status.yaml")]
+
+
+@pytest.fixture
+async def setup(database_url: str, make_settings: Any, healer_factory: Any, client_for: Any
+                ) -> Any:
+    settings = make_settings(database_url=database_url, webhook_secret=SECRET)
+    healer = await healer_factory(settings)
+    async with client_for(healer) as client:
+        yield settings, healer, client
+
+
+async def test_sensor_clippy_payload_is_routed_to_rex_and_dispatched_once(setup: Any) -> None:
+    settings, healer, client = setup
+    first = await client.post("/api/remediate/ci-failure", json=SENSOR_CLIPPY)
+    assert first.status_code == 202, first.text
+    body = first.json()
+    assert body["status"] == "accepted"
+    assert body["agent"] == "rex"
+    assert body["dedup_status"] == "new"
+    assert body["incident_id"]
+    await healer.drain()
+    runs = coderuns(settings.sink_dir)
+    assert len(runs) == 1
+    manifest = runs[0]
+    assert manifest["apiVersion"] == "agents.platform/v1"
+    assert manifest["metadata"]["name"].startswith("healer-ci-rex-")
+    assert manifest["metadata"]["labels"]["healer/branch"] == "feat-new-feature"
+    assert manifest["spec"]["githubApp"] == "5DLabs-Rex"
+
+    again = await client.post("/api/remediate/ci-failure", json=SENSOR_CLIPPY)
+    assert again.status_code == 202
+    assert again.json()["dedup_status"] == "existing"
+    await healer.drain()
+    assert len(coderuns(settings.sink_dir)) == 1
+
+    incident = (await client.get(f"/api/incidents/{body['incident_id']}")).json()
+    assert incident["status"] == "dispatched"
+    assert incident["coderun_name"] == manifest["metadata"]["name"]
+    assert incident["routing"] == "final"
+
+
+async def test_sensor_envelopes_are_all_accepted(setup: Any) -> None:
+    _, _, client = setup
+    job = load_fixture("workflow_job/completed-1.json")
+    wrapped = {"body": job, "event": "workflow_job", "delivery_id": "d-wrapped"}
+    response = await client.post("/api/remediate/ci-failure", json=wrapped)
+    assert response.status_code == 202, response.text
+    assert response.json()["status"] == "accepted"
+    cloud = {"context": {"type": "github"}, "data": {
+        "headers": {"X-Github-Event": ["workflow_job"], "X-Github-Delivery": ["d-cloud"]},
+        "body": job}}
+    response = await client.post("/api/remediate/ci-failure", json=cloud)
+    assert response.status_code == 202
+    assert response.json()["dedup_status"] == "existing"  # same run as the wrapped one
+
+
+async def test_webhook_signature_is_checked_on_raw_bytes(setup: Any) -> None:
+    _, _, client = setup
+    raw = json.dumps(load_fixture("workflow_job/completed-1.json")).encode()
+    headers = {"X-GitHub-Event": "workflow_job", "X-GitHub-Delivery": "sig-1",
+               "Content-Type": "application/json"}
+    wrong = await client.post("/api/github/webhook", content=raw,
+                              headers={**headers, "X-Hub-Signature-256": sign("nope", raw)})
+    assert wrong.status_code == 401
+    missing = await client.post("/api/github/webhook", content=raw, headers=headers)
+    assert missing.status_code == 401
+    good = await client.post("/api/github/webhook", content=raw,
+                             headers={**headers, "X-Hub-Signature-256": sign(SECRET, raw)})
+    assert good.status_code == 202, good.text
+    redelivered = await client.post("/api/github/webhook", content=raw,
+                                    headers={**headers, "X-Hub-Signature-256": sign(SECRET, raw)})
+    assert redelivered.status_code == 202
+    assert redelivered.json()["dedup_status"] == "existing"
+
+
+@pytest.mark.parametrize("rel,status", [
+    ("workflow_job/completed-1.json", "accepted"),
+    ("workflow_job/completed-2.json", "ignored"),
+    ("workflow_job/in_progress-1.json", "ignored"),
+    ("workflow_job/queued-2.json", "ignored"),
+])
+async def test_real_workflow_job_payloads(setup: Any, rel: str, status: str) -> None:
+    _, _, client = setup
+    raw = (Path(__file__).resolve().parents[2] / "tests").exists() and json.dumps(
+        load_fixture(rel)).encode()
+    assert isinstance(raw, bytes)
+    response = await client.post("/api/github/webhook", content=raw, headers={
+        "X-GitHub-Event": "workflow_job", "X-GitHub-Delivery": f"d-{rel}",
+        "X-Hub-Signature-256": sign(SECRET, raw), "Content-Type": "application/json"})
+    assert response.status_code == 202, response.text
+    assert response.json()["status"] == status
+
+
+async def test_security_alert_goes_to_cipher_final(setup: Any) -> None:
+    settings, healer, client = setup
+    alert = load_fixture("dependabot_alert/created.json")
+    response = await client.post("/api/remediate/security-alert", json=alert,
+                                 headers={"X-GitHub-Event": "dependabot_alert"})
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert body["agent"] == "cipher"
+    assert body["routing"] == "final"
+    await healer.drain()
+    runs = coderuns(settings.sink_dir)
+    assert [r["spec"]["githubApp"] for r in runs] == ["5DLabs-Cipher"]
+    assert "semver" in runs[0]["spec"]["promptModification"]
+
+
+async def test_ping_and_unknown_events(setup: Any) -> None:
+    _, _, client = setup
+    raw = json.dumps(load_fixture("ping/default-1.json")).encode()
+    ping = await client.post("/api/github/webhook", content=raw, headers={
+        "X-GitHub-Event": "ping", "X-Hub-Signature-256": sign(SECRET, raw),
+        "Content-Type": "application/json"})
+    assert ping.status_code == 200
+    raw = json.dumps(load_fixture("push/default-1.json")).encode()
+    push = await client.post("/api/github/webhook", content=raw, headers={
+        "X-GitHub-Event": "push", "X-GitHub-Delivery": "push-1",
+        "X-Hub-Signature-256": sign(SECRET, raw), "Content-Type": "application/json"})
+    assert push.status_code == 202
+    assert push.json()["status"] == "ignored"
+    metrics = (await client.get("/metrics")).text
+    assert 'healer_events_total{event_type="push",outcome="ignored"} 1.0' in metrics
+
+
+async def test_skip_marker_and_non_failure_are_skipped_with_reason(setup: Any) -> None:
+    _, _, client = setup
+    payload = copy.deepcopy(SENSOR_CLIPPY)
+    payload["workflow_run"]["id"] = 777
+    payload["workflow_run"]["head_commit"]["message"] = "wip [skip-healer]"
+    response = await client.post("/api/remediate/ci-failure", json=payload)
+    assert response.json()["dedup_status"] == "skipped"
+    assert "[skip-healer]" in response.json()["reason"]
+    incident = (await client.get(f"/api/incidents/{response.json()['incident_id']}")).json()
+    assert incident["status"] == "skipped"
+    assert "[skip-healer]" in incident["reason"]
+
+
+async def test_second_run_on_same_branch_within_window_is_existing(setup: Any) -> None:
+    settings, healer, client = setup
+    first = await client.post("/api/remediate/ci-failure", json=SENSOR_CLIPPY)
+    later = copy.deepcopy(SENSOR_CLIPPY)
+    later["workflow_run"]["id"] = 12345679
+    second = await client.post("/api/remediate/ci-failure", json=later)
+    assert first.json()["dedup_status"] == "new"
+    assert second.json()["dedup_status"] == "existing"
+    assert first.json()["incident_id"] in second.json()["reason"]
+    await healer.drain()
+    assert len(coderuns(settings.sink_dir)) == 1
+
+
+async def test_fifty_concurrent_deliveries_make_one_coderun(setup: Any) -> None:
+    settings, healer, client = setup
+    job = load_fixture("workflow_job/completed-1.json")
+    raw = json.dumps(job).encode()
+
+    async def deliver(n: int) -> int:
+        response = await client.post("/api/github/webhook", content=raw, headers={
+            "X-GitHub-Event": "workflow_job", "X-GitHub-Delivery": f"storm-{n}",
+            "X-Hub-Signature-256": sign(SECRET, raw), "Content-Type": "application/json"})
+        return response.status_code
+
+    statuses = await asyncio.gather(*(deliver(n) for n in range(50)))
+    assert statuses == [202] * 50
+    await asyncio.gather(*(healer.work_once() for _ in range(5)))
+    await healer.drain()
+    assert len(coderuns(settings.sink_dir)) == 1
+
+
+@pytest.mark.parametrize("headers,content,status", [
+    ({"Content-Type": "application/json"}, b"{not json", 400),
+    ({"Content-Type": "application/json"}, b"\xff\xfe{}", 400),
+    ({"Content-Type": "text/plain"}, b"{}", 415),
+    ({"Content-Type": "application/json"}, b"[1, 2]", 422),
+    ({"Content-Type": "application/json"}, b'{"workflow_run": {"name": "x"}}', 422),
+    ({"Content-Type": "application/json"}, b'{"hello": "world"}', 422),
+    ({"Content-Type": "application/json"}, b"[" * 500 + b"]" * 500, 400),
+])
+async def test_bad_sensor_bodies_get_a_reason(setup: Any, headers: dict[str, str],
+                                             content: bytes, status: int) -> None:
+    _, _, client = setup
+    response = await client.post("/api/remediate/ci-failure", content=content, headers=headers)
+    assert response.status_code == status, response.text
+    assert response.json()["reason"]
+
+
+async def test_missing_fields_are_named(setup: Any) -> None:
+    _, _, client = setup
+    response = await client.post("/api/remediate/ci-failure",
+                                 json={"workflow_run": {"name": "x"}})
+    assert response.status_code == 422
+    assert "repository" in response.json()["missing"]
+    assert "workflow_run.id" in response.json()["missing"]
+
+
+async def test_body_over_cap_is_413(database_url: str, make_settings: Any, healer_factory: Any,
+                                    client_for: Any) -> None:
+    healer = await healer_factory(make_settings(database_url=database_url, max_body_bytes=1024))
+    async with client_for(healer) as client:
+        response = await client.post("/api/remediate/ci-failure", content=b"x" * 5000,
+                                     headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+
+
+async def test_status_health_ready_openapi(setup: Any) -> None:
+    _, _, client = setup
+    assert (await client.get("/health")).json()["status"] == "healthy"
+    assert (await client.get("/ready")).status_code == 200
+    status = (await client.get("/api/status")).json()
+    assert "inbox" in status["queue"]
+    spec = (await client.get("/openapi.json")).json()
+    assert "/api/remediate/ci-failure" in spec["paths"]
+    assert (await client.get("/api/incidents/nope")).status_code == 404
