@@ -1,0 +1,115 @@
+"""Argo CD: sync and health of the applications deployed from the failing repository.
+
+Apps come from the repository's ``argocd_apps`` in config and, when ``match_repo_url`` is on,
+from ``list_applications`` filtered on ``spec.source(s).repoURL``. Backend error bodies that
+argocd-mcp returns as successful text arrive here as ``ToolError(error_json)`` (the server's
+``error_json_keys``), so a 404 app becomes a note, not an app with empty status.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from healer_agent.context.config import ArgoSourceConfig, McpConfig
+from healer_agent.context.errors import ToolError
+from healer_agent.context.protocols import SourceResult, ToolCaller
+from healer_agent.models import ArgoApp, Incident
+
+_FINE_HEALTH = {"Healthy", "", None}
+
+
+def repo_url_matches(url: str, repository: str) -> bool:
+    """Whether a git URL (https, ssh, with or without ``.git``) points at ``owner/name``."""
+    path = url.strip().lower().removesuffix("/").removesuffix(".git")
+    target = repository.lower()
+    return path.endswith("/" + target) or path.endswith(":" + target) or path == target
+
+
+def _sources(app: dict[str, Any]) -> list[dict[str, Any]]:
+    spec = app.get("spec") or {}
+    found = [spec.get("source"), *(spec.get("sources") or [])]
+    return [s for s in found if isinstance(s, dict)]
+
+
+def app_from_json(app: dict[str, Any]) -> ArgoApp:
+    """An :class:`ArgoApp` from ``get_application`` / a ``list_applications`` item."""
+    meta, status = app.get("metadata") or {}, app.get("status") or {}
+    sync, health = status.get("sync") or {}, status.get("health") or {}
+    messages = [str(health.get("message") or "")]
+    op = status.get("operationState") or {}
+    if op.get("phase") not in (None, "Succeeded"):
+        messages.append(f"last sync {op.get('phase')}: {op.get('message', '')}")
+    messages += [f"{c.get('type')}: {c.get('message')}" for c in status.get("conditions") or []]
+    bad = []
+    for res in status.get("resources") or []:
+        res_health = (res.get("health") or {}).get("status")
+        if res_health not in _FINE_HEALTH or res.get("status") == "OutOfSync":
+            ident = f"{res.get('kind')}/{res.get('namespace', '')}/{res.get('name')}"
+            bad.append(f"{ident}: {res_health or 'Unknown'} ({res.get('status', 'Unknown')})")
+    return ArgoApp(
+        name=str(meta.get("name", "")),
+        sync_status=str(sync.get("status") or "Unknown"),
+        health_status=str(health.get("status") or "Unknown"),
+        message="; ".join(m for m in messages if m)[:2000],
+        unhealthy_resources=tuple(bad[:20]),
+    )
+
+
+class ArgoCDSource:
+    """Argo CD applications for one incident."""
+
+    name = "argocd"
+
+    def __init__(self, caller: ToolCaller, cfg: ArgoSourceConfig, config: McpConfig) -> None:
+        self._caller = caller
+        self._cfg = cfg
+        self._config = config
+        self.timeout_s = cfg.timeout_s
+
+    async def gather(self, incident: Incident) -> SourceResult:
+        """Named and repo-matched apps, each with details from ``get_application``."""
+        if not self._caller.has_server(self._cfg.server):
+            return SourceResult.unconfigured(f"no MCP server {self._cfg.server!r}")
+        result = SourceResult()
+        names = list(self._config.repo_context(incident.repository).argocd_apps)
+        if self._cfg.match_repo_url:
+            try:
+                listed = await self._caller.call(self._cfg.server, "list_applications", {})
+                items = listed.data.get("items") if isinstance(listed.data, dict) else listed.data
+                for item in items or []:
+                    if not isinstance(item, dict):
+                        continue
+                    urls = [str(s.get("repoURL", "")) for s in _sources(item)]
+                    name = str((item.get("metadata") or {}).get("name", ""))
+                    if name and name not in names and any(
+                        repo_url_matches(u, incident.repository) for u in urls
+                    ):
+                        names.append(name)
+            except ToolError as exc:
+                result.failed(exc)
+        if not names:
+            if not result.errors:
+                result.notes.append("no Argo CD application for this repository")
+            return result
+        apps = await asyncio.gather(*(self._app(result, n) for n in names[: self._cfg.max_apps]))
+        found = tuple(a for a in apps if a is not None)
+        if found:
+            result.fields["argocd"] = found
+        return result
+
+    async def _app(self, result: SourceResult, name: str) -> ArgoApp | None:
+        try:
+            res = await self._caller.call(
+                self._cfg.server, "get_application", {"applicationName": name}
+            )
+        except ToolError as exc:
+            result.failed(exc)
+            return None
+        if not isinstance(res.data, dict):
+            result.errors.append(f"get_application {name}: not JSON")
+            return None
+        return app_from_json(res.data)
+
+
+__all__ = ["ArgoCDSource", "app_from_json", "repo_url_matches"]

@@ -1,0 +1,46 @@
+"""Kubernetes (optional): pods and warning events in the app's namespace.
+
+Targets kubernetes-mcp-server's read-only tools (``pods_list_in_namespace``,
+``events_list``); their output is text (YAML/table), kept trimmed as the pool returns it.
+"""
+
+from __future__ import annotations
+
+from healer_agent.context.config import KubernetesSourceConfig, McpConfig
+from healer_agent.context.errors import ToolError
+from healer_agent.context.protocols import SourceResult, ToolCaller
+from healer_agent.context.sources._common import split_repo
+from healer_agent.models import Incident
+
+
+class KubernetesSource:
+    """Pods and events of the repository's namespace."""
+
+    name = "kubernetes"
+
+    def __init__(self, caller: ToolCaller, cfg: KubernetesSourceConfig, config: McpConfig) -> None:
+        self._caller = caller
+        self._cfg = cfg
+        self._config = config
+        self.timeout_s = cfg.timeout_s
+
+    async def gather(self, incident: Incident) -> SourceResult:
+        """Pods and events; "not ready" filtering is left to the reader of the text."""
+        if not self._caller.has_server(self._cfg.server):
+            return SourceResult.unconfigured(f"no MCP server {self._cfg.server!r}")
+        namespace = self._config.repo_context(incident.repository).namespace
+        namespace = namespace or split_repo(incident.repository)[1]
+        result = SourceResult()
+        found = {}
+        for key, tool in (("pods", "pods_list_in_namespace"), ("events", "events_list")):
+            try:
+                res = await self._caller.call(self._cfg.server, tool, {"namespace": namespace})
+                found[key] = res.data
+            except ToolError as exc:
+                result.failed(exc)
+        if found:
+            result.fields["kubernetes"] = {"namespace": namespace, **found}
+        return result
+
+
+__all__ = ["KubernetesSource"]
