@@ -265,7 +265,7 @@ def parse_config(
         command = expanded.get("command")
         relative = isinstance(command, str) and "/" in command and not Path(command).is_absolute()
         if base_dir is not None and relative:
-            expanded["command"] = str((base_dir / str(command)).resolve())
+            expanded["command"] = os.path.normpath(base_dir / str(command))
         servers[str(name)] = expanded
     data["servers"] = servers
     rest = {k: v for k, v in data.items() if k != "servers"}

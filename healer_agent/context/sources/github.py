@@ -53,6 +53,8 @@ class GitHubSource:
         jobs = list(zip(incident.job_ids, incident.job_names, strict=False))
         if incident.job_ids and len(incident.job_names) < len(incident.job_ids):
             jobs = [(j, f"job-{j}") for j in incident.job_ids]
+        if not jobs and incident.run_id:
+            jobs = await self._failed_jobs(result, tools, owner, repo, incident.run_id)
         tasks: list[Awaitable[Any]] = [
             *(self._job(result, tools, owner, repo, incident, j, n) for j, n in jobs),
             self._pull_request(result, tools, owner, repo, incident),
@@ -62,11 +64,54 @@ class GitHubSource:
         logs = tuple(log for log in logs_and_rest[: len(jobs)] if log is not None)
         if logs:
             result.fields["logs"] = logs
-        if incident.commit_message:
-            result.fields["commit_message"] = incident.commit_message
+        message = incident.commit_message or await self._commit_message(tools, owner, repo,
+                                                                         incident.head_sha)
+        if message:
+            result.fields["commit_message"] = message
         return result
 
+    async def _commit_message(
+        self, tools: frozenset[str], owner: str, repo: str, sha: str
+    ) -> str | None:
+        if "list_commits" not in tools or not sha:
+            return None
+        try:
+            args = {"owner": owner, "repo": repo, "sha": sha, "perPage": 1}
+            res = await self._caller.call(self._cfg.server, "list_commits", args)
+        except ToolError:
+            return None
+        commits = res.data if isinstance(res.data, list) else []
+        first = commits[0] if commits and isinstance(commits[0], dict) else {}
+        message = (first.get("commit") or {}).get("message")
+        return str(message) if message else None
+
     # ------------------------------------------------------------------ logs
+
+    async def _failed_jobs(
+        self, result: SourceResult, tools: frozenset[str], owner: str, repo: str, run_id: int
+    ) -> list[tuple[int, str]]:
+        """Failed jobs of a run when the event named none (``workflow_run`` / sensor)."""
+        data: Any = None
+        if "list_workflow_jobs" in tools:
+            try:
+                args = {"owner": owner, "repo": repo, "run_id": run_id, "filter": "latest"}
+                data = (await self._caller.call(self._cfg.server, "list_workflow_jobs", args)).data
+            except ToolError as exc:
+                result.failed(exc)
+        if data is None and self._rest is not None:
+            try:
+                data = await self._rest.get_json(
+                    f"/repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+                    {"filter": "latest", "per_page": 100},
+                )
+            except GitHubRestError as exc:
+                result.errors.append(f"jobs of run {run_id}: {exc}")
+        jobs = data.get("jobs") if isinstance(data, dict) else None
+        return [
+            (int(j["id"]), str(j.get("name", "")))
+            for j in jobs or []
+            if isinstance(j, dict) and j.get("conclusion") == "failure" and "id" in j
+        ]
 
     async def _job(
         self,
