@@ -117,6 +117,7 @@ class KubernetesSink:
     async def create(self, manifest: dict[str, Any]) -> SinkResult:
         """POST the CodeRun; a 409 means it exists already."""
         from kubernetes.client.exceptions import ApiException
+        from urllib3.exceptions import HTTPError
 
         name = str(manifest["metadata"]["name"])
         namespace = str(manifest["metadata"].get("namespace") or self.namespace)
@@ -129,20 +130,21 @@ class KubernetesSink:
             if exc.status == 409:
                 return SinkResult(name=name, created=False, location=f"{namespace}/{name}")
             raise SinkError(f"kubernetes create {name}: {exc.status} {exc.reason}") from exc
-        except OSError as exc:  # connection refused, DNS, TLS
+        except (OSError, HTTPError) as exc:  # connection refused, DNS, TLS, retries exhausted
             raise SinkError(f"kubernetes unreachable: {exc}") from exc
         return SinkResult(name=name, created=True, location=f"{namespace}/{name}")
 
     async def phase(self, name: str) -> str | None:
         """Read ``status.phase`` of a CodeRun."""
         from kubernetes.client.exceptions import ApiException
+        from urllib3.exceptions import HTTPError
 
         try:
             obj = await asyncio.to_thread(
                 self._api.get_namespaced_custom_object, GROUP, VERSION, self.namespace, PLURAL,
                 name, _request_timeout=30,
             )
-        except (ApiException, OSError):
+        except (ApiException, OSError, HTTPError):
             return None
         status = obj.get("status") if isinstance(obj, dict) else None
         phase = status.get("phase") if isinstance(status, dict) else None

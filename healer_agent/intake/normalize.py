@@ -119,8 +119,8 @@ def workflow_job(payload: Mapping[str, Any]) -> Incident:
     missing: list[str] = []
     repo = _repo(payload, missing)
     job = _obj(payload, "workflow_job", "", missing)
-    run_id = _int(job, "run_id") if job else None
-    if job and run_id is None:
+    run_id = _int(job, "run_id")
+    if "workflow_job" not in missing and run_id is None:
         missing.append("workflow_job.run_id")
     _check(missing, "workflow_job")
     assert run_id is not None
@@ -150,8 +150,8 @@ def workflow_run(payload: Mapping[str, Any], *, source: str = "github") -> Incid
     missing: list[str] = []
     repo = _repo(payload, missing)
     run = _obj(payload, "workflow_run", "", missing)
-    run_id = _int(run, "id") if run else None
-    if run and run_id is None:
+    run_id = _int(run, "id")
+    if "workflow_run" not in missing and run_id is None:
         missing.append("workflow_run.id")
     _check(missing, "workflow_run")
     assert run_id is not None
@@ -187,8 +187,8 @@ def check_run(payload: Mapping[str, Any]) -> Incident:
     missing: list[str] = []
     repo = _repo(payload, missing)
     check = _obj(payload, "check_run", "", missing)
-    check_id = _int(check, "id") if check else None
-    if check and check_id is None:
+    check_id = _int(check, "id")
+    if "check_run" not in missing and check_id is None:
         missing.append("check_run.id")
     _check(missing, "check_run")
     assert check_id is not None

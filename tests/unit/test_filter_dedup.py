@@ -1,0 +1,71 @@
+"""Filters and dedup keys (pure)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from healer_agent.intake.signature import sign, verify
+from healer_agent.models import Agent, Incident
+from healer_agent.pipeline.dedup import (
+    active_claim_key,
+    branch_claim_key,
+    coderun_name,
+    sanitize_label,
+)
+from healer_agent.pipeline.filter import repo_allowed, skip_reason
+
+
+def incident(**kw: Any) -> Incident:
+    values: dict[str, Any] = dict(kind="ci_failure", event_type="workflow_run", repository="5dlabs/cto",
+                                  run_key="5dlabs/cto#run:1:1", branch="feat/x",
+                                  conclusion="failure", sender="dev")
+    values.update(kw)
+    return Incident(**values)
+
+
+def test_skip_reasons(make_settings: Any) -> None:
+    settings = make_settings(repo_allowlist="5dlabs/*")
+    assert skip_reason(incident(), settings) is None
+    assert "allowlist" in (skip_reason(incident(repository="evil/x"), settings) or "")
+    assert "[skip-healer]" in (skip_reason(incident(commit_message="x [skip-healer]"), settings)
+                               or "")
+    assert "bot" in (skip_reason(incident(sender="dependabot[bot]", sender_is_bot=True),
+                                 settings) or "")
+    assert skip_reason(incident(sender_is_bot=True),
+                       make_settings(process_bot_senders=True)) is None
+    assert "not a failure" in (skip_reason(incident(conclusion="cancelled"), settings) or "")
+
+
+def test_repo_allowlist_globs() -> None:
+    assert repo_allowed("A/B", ())
+    assert repo_allowed("5dlabs/cto", ("5DLabs/*",))
+    assert not repo_allowed("other/cto", ("5dlabs/*", "x/y"))
+
+
+def test_coderun_name_is_deterministic_and_per_attempt() -> None:
+    first = coderun_name(incident(), Agent.REX)
+    assert first == coderun_name(incident(), Agent.REX)
+    assert first.startswith("healer-ci-rex-") and len(first) == len("healer-ci-rex-") + 8
+    assert coderun_name(incident(), Agent.REX, attempt=2) != first
+    assert coderun_name(incident(run_key="other"), Agent.REX) != first
+
+
+def test_claim_keys() -> None:
+    assert branch_claim_key(incident()) == "branch:5dlabs/cto:feat/x"
+    assert branch_claim_key(incident(kind="security_alert")) is None
+    assert active_claim_key(incident(), Agent.BOLT) == "active:5dlabs/cto:feat/x:bolt"
+
+
+def test_sanitize_label() -> None:
+    assert sanitize_label("feat/new-feature") == "feat-new-feature"
+    assert sanitize_label("fix#123") == "fix-123"
+    assert len(sanitize_label("x" * 100)) == 63
+    assert sanitize_label("/a/") == "a"
+
+
+def test_signature_official_vector() -> None:
+    expected = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+    assert sign("It's a Secret to Everybody", b"Hello, World!") == expected
+    assert verify("It's a Secret to Everybody", b"Hello, World!", expected)
+    assert not verify("It's a Secret to Everybody", b"Hello, World!", None)
+    assert not verify("It's a Secret to Everybody", b"Hello, World?", expected)

@@ -1,0 +1,106 @@
+"""Normalising real GitHub payloads into incidents."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from healer_agent.intake.normalize import PayloadError, normalize, sniff_event
+from healer_agent.intake.payloads import unwrap
+from healer_agent.models import Agent
+from tests.conftest import load_fixture
+
+
+def test_workflow_job_failure() -> None:
+    incident = normalize("workflow_job", load_fixture("workflow_job/completed-1.json"))
+    assert incident.kind == "ci_failure"
+    assert incident.run_key == "Codertocat/Hello-World#run:2202229078:1"
+    assert incident.job_names == ("linters",)
+    assert [s.name for s in incident.failed_steps] == ["Run yarn run format-check"]
+    assert incident.sender == "Codertocat"
+
+
+def test_jobs_of_one_run_share_the_run_key() -> None:
+    job = load_fixture("workflow_job/completed-1.json")
+    other = copy.deepcopy(job)
+    other["workflow_job"]["id"] = 1
+    other["workflow_job"]["name"] = "tests"
+    assert normalize("workflow_job", job).run_key == normalize("workflow_job", other).run_key
+    rerun = copy.deepcopy(job)
+    rerun["workflow_job"]["run_attempt"] = 2
+    assert normalize("workflow_job", rerun).run_key != normalize("workflow_job", job).run_key
+
+
+def test_workflow_run_failure_has_commit_message_and_prs() -> None:
+    payload = load_fixture("workflow_run/completed-3.json")
+    payload["workflow_run"]["conclusion"] = "failure"
+    incident = normalize("workflow_run", payload)
+    assert incident.kind == "ci_failure"
+    assert incident.pr_numbers == (2,)
+    assert incident.commit_message
+
+
+def test_success_is_lifecycle_and_in_progress_is_ignored() -> None:
+    assert normalize("workflow_job", load_fixture("workflow_job/completed-2.json")).kind == \
+        "lifecycle"
+    assert normalize("workflow_job", load_fixture("workflow_job/in_progress-1.json")).kind == \
+        "ignored"
+
+
+def test_security_alerts() -> None:
+    dependabot = normalize("dependabot_alert", load_fixture("dependabot_alert/created.json"))
+    assert dependabot.kind == "security_alert"
+    assert dependabot.alert is not None
+    assert dependabot.alert.package_name == "semver"
+    assert dependabot.alert.patched_version == "7.5.2"
+    scanning = normalize("code_scanning_alert", load_fixture("code_scanning_alert/created.json"))
+    assert scanning.alert is not None and scanning.alert.tool
+    fixed = normalize("dependabot_alert", load_fixture("dependabot_alert/fixed-1.json"))
+    assert fixed.kind == "ignored"
+
+
+def test_healer_command_in_pr_comment() -> None:
+    payload = load_fixture("issue_comment/created-4.json")
+    payload["comment"]["body"] = "please\n/healer fix bolt"
+    payload["issue"]["pull_request"] = {"url": "u"}
+    incident = normalize("issue_comment", payload)
+    assert incident.kind == "command"
+    assert incident.command is not None
+    assert incident.command.verb == "fix"
+    assert incident.command.agent is Agent.BOLT
+    assert incident.command.is_pull_request
+    edited = dict(payload, action="edited")
+    assert normalize("issue_comment", edited).kind == "ignored"
+
+
+def test_requested_action_is_a_command() -> None:
+    incident = normalize("check_run", load_fixture("check_run/requested_action-1.json"))
+    assert incident.command is not None and incident.command.verb == "remediate"
+
+
+@pytest.mark.parametrize("event,payload,missing", [
+    ("workflow_job", {"workflow_job": {}}, ["repository", "workflow_job.run_id"]),
+    ("workflow_run", {"repository": {"full_name": "a/b"}}, ["workflow_run"]),
+    ("dependabot_alert", {"repository": {"full_name": "a/b"}}, ["alert"]),
+])
+def test_missing_fields_are_named(event: str, payload: dict[str, object],
+                                  missing: list[str]) -> None:
+    with pytest.raises(PayloadError) as info:
+        normalize(event, payload)
+    assert info.value.fields == missing
+
+
+def test_unknown_event_is_ignored_not_an_error() -> None:
+    assert normalize("deployment", {"repository": {"full_name": "a/b"}}).kind == "ignored"
+
+
+def test_sniff_and_unwrap_envelopes() -> None:
+    job = load_fixture("workflow_job/completed-1.json")
+    assert sniff_event(job) == "workflow_job"
+    assert unwrap({"body": job}).event == "workflow_job"
+    wrapped = unwrap({"context": {}, "data": {"headers": {"X-Github-Delivery": ["g1"]},
+                                              "body": job}})
+    assert (wrapped.event, wrapped.delivery_id) == ("workflow_job", "g1")
+    with pytest.raises(PayloadError):
+        unwrap({"hello": 1})
