@@ -1,5 +1,6 @@
-"""The ``healer`` command line (typer). Errors print as one line and exit non-zero; a
-traceback only with ``--debug``.
+"""The ``healer`` command line (typer).
+
+Errors print as one line and exit non-zero; a traceback only with ``--debug``.
 
 Exit codes: 0 success, 1 a check failed (e.g. eval under ``--min-accuracy``), 2 bad usage
 or input, 3 a dependency (database, MCP server) is unavailable.
@@ -10,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-
 from typing import Annotated, Any
 
 import typer
@@ -182,7 +182,7 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         console.print("aborted")
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - one line unless --debug
+    except Exception as exc:
         import click
 
         if isinstance(exc, click.exceptions.ClickException):

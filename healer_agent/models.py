@@ -139,8 +139,10 @@ class FailedStep(Frozen):
 
 
 class SecurityAlert(Frozen):
-    """The fields of a Dependabot, code-scanning, secret-scanning or legacy alert that
-    a prompt needs. Secret values are never part of it (GitHub does not send them)."""
+    """What a prompt needs from a Dependabot, code-scanning, secret-scanning or legacy alert.
+
+    Secret values are never part of it (GitHub does not send them).
+    """
 
     alert_type: str
     number: int | None = None

@@ -92,8 +92,8 @@ class ReplayProvider:
     @classmethod
     def from_dir(cls, directory: Path) -> ReplayProvider:
         """Index every case in ``directory`` (missing directory: an empty provider)."""
-        from healer_agent.intake.payloads import event_of_case
         from healer_agent.intake.normalize import normalize
+        from healer_agent.intake.payloads import event_of_case
 
         cases: dict[str, tuple[Mapping[str, Any], Mapping[str, Any]]] = {}
         if directory.is_dir():

@@ -1,5 +1,8 @@
-"""Where CodeRuns go. Each sink's create is idempotent by name: a second create of the
-same name reports ``created=False`` (a file that exists, a Kubernetes 409)."""
+"""Where CodeRuns go.
+
+Each sink's create is idempotent by name: a second create of the same name reports
+``created=False`` (a file that exists, a Kubernetes 409).
+"""
 
 from __future__ import annotations
 
@@ -108,9 +111,9 @@ class KubernetesSink:
         from kubernetes import client, config
 
         try:
-            config.load_incluster_config()
+            config.load_incluster_config()  # type: ignore[no-untyped-call]
         except config.ConfigException:
-            config.load_kube_config(
+            config.load_kube_config(  # type: ignore[no-untyped-call]
                 config_file=str(settings.kubeconfig) if settings.kubeconfig else None)
         return cls(settings.namespace, client.CustomObjectsApi())
 

@@ -1,5 +1,7 @@
-"""The HTTP API (Starlette). Routes stay thin: read and check the body, hand it to the
-``Healer`` service, map its outcome to a status code. Every refusal is a JSON reason.
+"""The HTTP API (Starlette).
+
+Routes stay thin: read and check the body, hand it to the ``Healer`` service, map its
+outcome to a status code. Every refusal is a JSON reason.
 """
 
 from __future__ import annotations

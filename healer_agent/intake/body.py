@@ -8,7 +8,6 @@ from urllib.parse import parse_qs
 
 from starlette.requests import Request
 
-
 MAX_DEPTH = 64
 
 

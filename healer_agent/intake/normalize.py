@@ -351,7 +351,7 @@ def issue_comment(payload: Mapping[str, Any]) -> Incident:
     agent = Agent(agent_word) if agent_word in Agent._value2member_map_ else None
     author = _str(user, "login")
     command = ChatCommand(
-        verb=match.group(1).lower(),  # type: ignore[arg-type]
+        verb=match.group(1).lower(),
         agent=agent, author=author,
         author_association=_str(comment, "author_association", "NONE"),
         issue_number=_int(issue, "number"), is_pull_request="pull_request" in issue,

@@ -1,5 +1,7 @@
-"""The OpenAPI 3.1 document for ``/openapi.json``, built from the pydantic models so the
-answers it describes are the answers the code returns."""
+"""The OpenAPI 3.1 document for ``/openapi.json``.
+
+Built from the pydantic models, so the answers it describes are the answers the code returns.
+"""
 
 from __future__ import annotations
 

@@ -66,7 +66,7 @@ async def gather(healer: Healer, incident: Incident) -> ContextBundle:
     except TimeoutError:
         return ContextBundle(sources={"context": SourceStatus(
             status="timeout", note=f"gathering exceeded {healer.settings.context_timeout_s}s")})
-    except Exception as exc:  # noqa: BLE001 - a broken adapter must not fail the incident
+    except Exception as exc:
         log.warning("context.failed", error=str(exc), run_key=incident.run_key)
         return ContextBundle(sources={"context": SourceStatus(status="error", note=str(exc)[:300])})
 

@@ -1,5 +1,7 @@
-"""The intake stage: normalise, filter, dedup — run in the request, or by a worker if the
-request died after storing the event. Idempotent: unique keys make a second run a no-op.
+"""The intake stage: normalise, filter, dedup.
+
+It runs in the request, or in a worker if the request died after storing the event.
+Idempotent: unique keys make a second run a no-op.
 """
 
 from __future__ import annotations

@@ -1,5 +1,4 @@
-"""The Healer service: the store, router, context provider and sink wired together,
-plus the in-process workers that drain the queues.
+"""The Healer service: store, router, context provider, sink, and the workers.
 
 Built once by the app factory or the CLI from ``Settings``; resources are opened in
 ``start`` and closed in ``stop`` (after in-flight work drains, with a deadline).
@@ -33,6 +32,7 @@ from healer_agent.pipeline.results import IntakeResult
 from healer_agent.routing.base import Router
 from healer_agent.store import inbox, incidents
 from healer_agent.store.db import create_engine, upgrade_sync
+from healer_agent.store.dialect import utcnow
 from healer_agent.store.inbox import Delivery
 
 log = structlog.get_logger("healer")
@@ -74,12 +74,12 @@ class Healer:
         for n in range(self.settings.workers if workers is None else workers):
             self._tasks.append(asyncio.create_task(self._worker_loop(n), name=f"worker-{n}"))
 
-    async def stop(self, timeout: float = 10.0) -> None:
+    async def stop(self, grace_s: float = 10.0) -> None:
         """Let workers finish their current item, then close resources."""
         self._stopping.set()
         self._wake.set()
         if self._tasks:
-            _done, pending = await asyncio.wait(self._tasks, timeout=timeout)
+            _done, pending = await asyncio.wait(self._tasks, timeout=grace_s)
             for task in pending:
                 task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -202,7 +202,7 @@ class Healer:
     async def _route(self, incident_id: str) -> None:
         try:
             await dispatcher.process(self, incident_id)
-        except Exception as exc:  # noqa: BLE001 - park the incident with its error, keep working
+        except Exception as exc:
             self.metrics.stage_errors.labels(stage="dispatch").inc()
             log.warning("dispatch.failed", incident_id=incident_id, error=str(exc))
             async with self.engine.begin() as conn:
@@ -212,7 +212,7 @@ class Healer:
                 await incidents.update(
                     conn, incident_id, last_error=f"{type(exc).__name__}: {exc}"[:4000],
                     status="dead" if dead else "routing",
-                    lease_until=dispatcher.utcnow() + timedelta(seconds=min(2 ** attempts, 60)))
+                    lease_until=utcnow() + timedelta(seconds=min(2 ** attempts, 60)))
 
     async def _refresh_gauges(self) -> None:
         async with self.engine.connect() as conn:
@@ -223,9 +223,9 @@ class Healer:
         self.metrics.queue_age.set(age)
         self.metrics.dead_rows.set(inbox_counts.get("dead", 0) + counts.get("dead", 0))
 
-    async def drain(self, timeout: float = 30.0) -> None:
+    async def drain(self, limit_s: float = 30.0) -> None:
         """Work until both queues are empty (tests, ``healer triage --dispatch``)."""
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + limit_s
         while asyncio.get_running_loop().time() < deadline:
             if not await self.work_once():
                 async with self.engine.connect() as conn:
@@ -280,7 +280,7 @@ def build_context(settings: Settings) -> ContextProvider:
     if settings.context == "mcp":
         from healer_agent.context import build_gatherer
 
-        return build_gatherer(settings)  # type: ignore[no-any-return]
+        return build_gatherer(settings)
     return NoContext()
 
 

@@ -43,34 +43,87 @@ class Row:
 
 
 ROWS: tuple[Row, ...] = (
-    Row(1, Agent.REX, ("*-ci", "controller-*", "healer-*"), ("clippy", "cargo test", "rustc"),
+    Row(
+        1,
+        Agent.REX,
+        ("*-ci", "controller-*", "healer-*"),
+        ("clippy", "cargo test", "rustc"),
         ("*.rs", "Cargo.toml", "*/Cargo.toml"),
         failure_types=(("clippy", FailureType.RUST_CLIPPY), ("cargo test", FailureType.RUST_TEST)),
-        default_type=FailureType.RUST_BUILD),
-    Row(2, Agent.BLAZE, ("frontend-*", "ui-*"), ("npm", "pnpm", "tsc", "eslint"),
+        default_type=FailureType.RUST_BUILD,
+    ),
+    Row(
+        2,
+        Agent.BLAZE,
+        ("frontend-*", "ui-*"),
+        ("npm", "pnpm", "tsc", "eslint"),
         ("*.ts", "*.tsx", "*.js", "package.json", "*/package.json"),
-        failure_types=(("eslint", FailureType.FRONTEND_LINT), ("tsc", FailureType.FRONTEND_TYPECHECK),
-                       ("npm", FailureType.FRONTEND_DEPS), ("pnpm", FailureType.FRONTEND_DEPS)),
-        default_type=FailureType.FRONTEND_BUILD),
-    Row(3, Agent.BOLT, ("infrastructure-*", "docker-*", "helm-*"), ("docker build", "helm", "kubectl"),
+        failure_types=(
+            ("eslint", FailureType.FRONTEND_LINT),
+            ("tsc", FailureType.FRONTEND_TYPECHECK),
+            ("npm", FailureType.FRONTEND_DEPS),
+            ("pnpm", FailureType.FRONTEND_DEPS),
+        ),
+        default_type=FailureType.FRONTEND_BUILD,
+    ),
+    Row(
+        3,
+        Agent.BOLT,
+        ("infrastructure-*", "docker-*", "helm-*"),
+        ("docker build", "helm", "kubectl"),
         ("Dockerfile", "*/Dockerfile", "*.yaml", "Chart.yaml", "*/Chart.yaml"),
-        failure_types=(("docker build", FailureType.DOCKER_BUILD), ("helm", FailureType.HELM),
-                       ("kubectl", FailureType.K8S_MANIFEST)),
-        default_type=FailureType.YAML_CONFIG),
-    Row(4, Agent.BOLT, ("argocd-*", "gitops-*", "sync-*"), ("argocd", "sync failed", "outofsync"),
-        ("infra/gitops/*", "applications/*"), default_type=FailureType.ARGOCD_SYNC),
-    Row(5, Agent.CIPHER, (), ("dependabot_alert", "code_scanning_alert", "secret_scanning_alert"),
-        security_only=True, default_type=FailureType.VULNERABLE_DEPENDENCY),
-    Row(6, Agent.CIPHER, (), ("vulnerability", "cve-", "security advisory"),
-        ("Cargo.lock", "package-lock.json"), security_only=True,
-        default_type=FailureType.VULNERABLE_DEPENDENCY),
-    Row(7, Agent.ATLAS, (), ("merge conflict", "conflict", "cannot merge"),
-        default_type=FailureType.MERGE_CONFLICT),
-    Row(8, Agent.ATLAS, ("*-release", "deploy-*"), ("push", "ghcr.io", "permission"),
+        failure_types=(
+            ("docker build", FailureType.DOCKER_BUILD),
+            ("helm", FailureType.HELM),
+            ("kubectl", FailureType.K8S_MANIFEST),
+        ),
+        default_type=FailureType.YAML_CONFIG,
+    ),
+    Row(
+        4,
+        Agent.BOLT,
+        ("argocd-*", "gitops-*", "sync-*"),
+        ("argocd", "sync failed", "outofsync"),
+        ("infra/gitops/*", "applications/*"),
+        default_type=FailureType.ARGOCD_SYNC,
+    ),
+    Row(
+        5,
+        Agent.CIPHER,
+        (),
+        ("dependabot_alert", "code_scanning_alert", "secret_scanning_alert"),
+        security_only=True,
+        default_type=FailureType.VULNERABLE_DEPENDENCY,
+    ),
+    Row(
+        6,
+        Agent.CIPHER,
+        (),
+        ("vulnerability", "cve-", "security advisory"),
+        ("Cargo.lock", "package-lock.json"),
+        security_only=True,
+        default_type=FailureType.VULNERABLE_DEPENDENCY,
+    ),
+    Row(
+        7,
+        Agent.ATLAS,
+        (),
+        ("merge conflict", "conflict", "cannot merge"),
+        default_type=FailureType.MERGE_CONFLICT,
+    ),
+    Row(
+        8,
+        Agent.ATLAS,
+        ("*-release", "deploy-*"),
+        ("push", "ghcr.io", "permission"),
         (".github/workflows/*",),
-        failure_types=(("permission", FailureType.PERMISSIONS), ("ghcr.io", FailureType.RELEASE_PUBLISH),
-                       ("push", FailureType.RELEASE_PUBLISH)),
-        default_type=FailureType.WORKFLOW_SYNTAX),
+        failure_types=(
+            ("permission", FailureType.PERMISSIONS),
+            ("ghcr.io", FailureType.RELEASE_PUBLISH),
+            ("push", FailureType.RELEASE_PUBLISH),
+        ),
+        default_type=FailureType.WORKFLOW_SYNTAX,
+    ),
 )
 
 _ALERT_TYPES = {
@@ -85,17 +138,32 @@ def _match(row: Row, names: list[str], text: str, files: tuple[str, ...]) -> Evi
     for name in names:
         for pattern in row.workflows:
             if fnmatchcase(name, pattern):
-                return Evidence(signal="workflow_name", agent=row.agent, weight=1.0,
-                                rule=f"matrix-row-{row.priority}", detail=f"{name} ~ {pattern}")
+                return Evidence(
+                    signal="workflow_name",
+                    agent=row.agent,
+                    weight=1.0,
+                    rule=f"matrix-row-{row.priority}",
+                    detail=f"{name} ~ {pattern}",
+                )
     for phrase in row.phrases:
         if phrase in text:
-            return Evidence(signal="error_line", agent=row.agent, weight=1.0,
-                            rule=f"matrix-row-{row.priority}", detail=phrase)
+            return Evidence(
+                signal="error_line",
+                agent=row.agent,
+                weight=1.0,
+                rule=f"matrix-row-{row.priority}",
+                detail=phrase,
+            )
     for path in files:
         for pattern in row.files:
             if fnmatchcase(path, pattern):
-                return Evidence(signal="changed_file", agent=row.agent, weight=1.0,
-                                rule=f"matrix-row-{row.priority}", detail=path)
+                return Evidence(
+                    signal="changed_file",
+                    agent=row.agent,
+                    weight=1.0,
+                    rule=f"matrix-row-{row.priority}",
+                    detail=path,
+                )
     return None
 
 
@@ -137,11 +205,18 @@ def decide(incident: Incident, context: ContextBundle) -> RoutingDecision:
         evidence = _match(row, names, text, context.changed_files)
         if evidence is not None:
             return RoutingDecision(
-                agent=row.agent, failure_type=_failure_type(row, incident, text), confidence=0.6,
-                decided_by="rule", obvious=False, evidence=(evidence,),
+                agent=row.agent,
+                failure_type=_failure_type(row, incident, text),
+                confidence=0.6,
+                decided_by="rule",
+                obvious=False,
+                evidence=(evidence,),
                 reason=f"design matrix row {row.priority}",
             )
     return RoutingDecision(
-        agent=Agent.ATLAS, failure_type=FailureType.GENERAL, confidence=0.3, decided_by="rule",
+        agent=Agent.ATLAS,
+        failure_type=FailureType.GENERAL,
+        confidence=0.3,
+        decided_by="rule",
         reason="design matrix: no row matched, atlas is the default",
     )
