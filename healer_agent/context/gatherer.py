@@ -18,7 +18,7 @@ from typing import Any
 from healer_agent.context.config import McpConfig, load_mcp_config
 from healer_agent.context.github_rest import GitHubRest
 from healer_agent.context.pool import McpPool
-from healer_agent.context.protocols import ContextSource, ServerState, SourceResult
+from healer_agent.context.protocols import ContextSource, ServerState, SourceResult, ToolCaller
 from healer_agent.context.results import estimate_tokens
 from healer_agent.context.sources import (
     ArgoCDSource,
@@ -127,9 +127,9 @@ class ContextGatherer:
 
 
 def build_sources(
-    pool: McpPool, config: McpConfig, rest: GitHubRest | None
+    pool: ToolCaller, config: McpConfig, rest: GitHubRest | None
 ) -> list[ContextSource]:
-    """One source per backend, all sharing the pool."""
+    """One source per backend, all sharing one tool caller (the pool in production)."""
     src = config.sources
     return [
         GitHubSource(pool, src.github, rest),

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "mcp"))
-from mcp_helpers import run_stub, server_binary  # noqa: E402
+from mcp_helpers import run_stub, server_binary
 
-from healer_agent.context.config import parse_config  # noqa: E402
-from healer_agent.context.pool import McpPool  # noqa: E402
-from healer_agent.context.sources import ArgoCDSource, LokiSource  # noqa: E402
-from healer_agent.models import Incident  # noqa: E402
+from healer_agent.context.config import parse_config
+from healer_agent.context.pool import McpPool
+from healer_agent.context.sources import ArgoCDSource, LokiSource
+from healer_agent.models import Incident
 
 pytestmark = pytest.mark.mcp
 

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "mcp"))
-from mcp_helpers import FIXTURES, run_stub, server_binary  # noqa: E402
+from mcp_helpers import FIXTURES, run_stub, server_binary
 
-from healer_agent.context.config import parse_config  # noqa: E402
-from healer_agent.context.github_rest import GitHubRest  # noqa: E402
-from healer_agent.context.pool import McpPool  # noqa: E402
-from healer_agent.context.sources import GitHubSource  # noqa: E402
-from healer_agent.models import Incident  # noqa: E402
+from healer_agent.context.config import parse_config
+from healer_agent.context.github_rest import GitHubRest
+from healer_agent.context.pool import McpPool
+from healer_agent.context.sources import GitHubSource
+from healer_agent.models import Incident
 
 pytestmark = pytest.mark.mcp
 

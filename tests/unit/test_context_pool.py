@@ -22,7 +22,7 @@ def _server(calls: list[dict[str, Any]]) -> MCPServer:
     s = MCPServer("inproc")
 
     @s.tool(structured_output=False)
-    def get(name: str, argocdBaseUrl: str = "") -> str:  # noqa: N803
+    def get(name: str, argocdBaseUrl: str = "") -> str:
         calls.append({"name": name, "argocdBaseUrl": argocdBaseUrl})
         return json.dumps({"name": name, "lines": ["x" * 100] * 200})
 
@@ -91,7 +91,8 @@ async def test_timeout_backoff_then_reopen() -> None:
         assert (await pool.call("s", "get", {"name": "c"})).data["name"] == "c"
         state = pool.status()["s"]
         assert state.phase == "ready" and state.consecutive_failures == 0
-        assert state.calls == 2 and state.errors == 1  # the refused-while-backing-off call never ran
+        # the call refused while backing off never ran, so it is not counted
+        assert state.calls == 2 and state.errors == 1
     assert pool.status()["s"].phase == "closed"
 
 
