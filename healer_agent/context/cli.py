@@ -73,13 +73,13 @@ def render_table(reports: list[dict[str, Any]], console: Console) -> None:
                 "missing allowlisted", "check call"):
         table.add_column(col)
     for r in reports:
-        status = "[green]ok[/]" if r["ok"] else f"[red]down[/] {r['error'] or ''}"
+        status = "[green]ok[/]" if r["ok"] else f"[red]down[/] {(r['error'] or '')[:60]}"
         check = "-"
         if r["check_tool"]:
             timing = f"{r['check_ms']:.0f} ms" if r["check_ms"] is not None else "-"
             check = f"{r['check_tool']} {timing}"
             if r["check_error"]:
-                check += f" [red]{r['check_error']}[/]"
+                check += f" [red]{r['check_error'][:40]}…[/]"
         table.add_row(
             r["server"], r["transport"], status,
             f"{r['connect_ms']:.0f} ms" if r["connect_ms"] is not None else "-",

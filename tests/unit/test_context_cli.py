@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from healer_agent.context.cli import check_servers
+from healer_agent.context.config import parse_config
+
+CASE = Path(__file__).resolve().parents[1] / "fixtures" / "mcp" / "case-argocd-degraded.yaml"
+
+
+async def test_check_reports_tools_missing_and_latency() -> None:
+    cfg = parse_config({"servers": {
+        "replay": {"command": sys.executable,
+                   "args": ["-m", "healer_agent.context.replay_server", "--case", str(CASE)],
+                   "tools": ["health_check", "get_job_logs", "no_such_tool"],
+                   "check": {"tool": "health_check"}},
+        "dead": {"command": "/nonexistent/mcp-server", "tools": ["x"],
+                 "startup_timeout_s": 2}}}, env={})
+    reports = {r["server"]: r for r in await check_servers(cfg)}
+    replay = reports["replay"]
+    assert replay["ok"] and replay["missing_tools"] == ["no_such_tool"]
+    assert replay["allowed_available"] == ["health_check", "get_job_logs"]
+    assert "execute_query" in replay["tools_offered"]
+    assert replay["check_ms"] is not None and replay["check_error"] is None
+    assert not reports["dead"]["ok"] and reports["dead"]["error"]
