@@ -246,7 +246,7 @@ class Healer:
         mcp: dict[str, Any] = {}
         status_fn = getattr(self.context, "status", None)
         if callable(status_fn):
-            mcp = status_fn()
+            mcp = {name: _plain(state) for name, state in status_fn().items()}
         return {
             "status": "running",
             "worker": self.worker_id,
@@ -263,6 +263,16 @@ class Healer:
                        "workers": self.settings.workers,
                        "max_attempts": self.settings.max_remediation_attempts},
         }
+
+
+def _plain(value: Any) -> Any:
+    """A dataclass or pydantic state as JSON-ready data."""
+    import dataclasses
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    dump = getattr(value, "model_dump", None)
+    return dump(mode="json") if callable(dump) else value
 
 
 def _kind(row: Delivery) -> str:
