@@ -56,6 +56,17 @@ class Settings(BaseSettings):
     triage_model: str = "anthropic:claude-sonnet-4-5"
     triage_timeout_s: float = 60.0
     triage_on_obvious: bool = False
+    triage_max_requests: int = 8
+    """Model requests one triage run may make (UsageLimits.request_limit)."""
+    triage_max_tokens: int = 80_000
+    """Input + output tokens one triage run may use (UsageLimits.total_tokens_limit)."""
+    triage_max_tool_calls: int = 12
+    triage_tool_result_chars: int = 8000
+    """Every tool result is cut to this many characters, with a note to narrow the query."""
+    triage_retries: int = 2
+    """Times the model is asked again after an invalid decision or a tool retry."""
+    triage_mcp: bool = True
+    """Give the triage model the read-only MCP tools of ``mcp_config`` (when context=mcp)."""
     coderun_model: str = "claude-opus-4-5-20250929"
     coderun_cli: str = "claude"
     max_remediation_attempts: int = 2
