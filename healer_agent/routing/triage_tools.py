@@ -1,0 +1,319 @@
+"""The triage model's tools: the full log in pieces, and the read-only MCP tools.
+
+Three bounds live here, in one wrapper every tool goes through (:class:`GuardedToolset`):
+each result is redacted, truncated to a budget with a note telling the model to narrow its
+query, and fenced as untrusted data; an identical repeated call is refused. The log tools
+read a :class:`LogBook` (the redacted full logs), so the whole log never goes into the
+prompt at once. The MCP toolsets are built from ``mcp_servers.yaml``: only each server's
+``tools`` allowlist, never a tool the server marks not read-only, ``strip_params`` hidden
+from the schema and dropped from every call, names prefixed with the server's name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pydantic_ai import FunctionToolset, ModelRetry, RunContext, ToolDefinition, ToolFailed
+from pydantic_ai.framing import register_tag, wrap
+from pydantic_ai.mcp import CallToolFunc, MCPToolset, ToolResult
+from pydantic_ai.toolsets import AbstractToolset, WrapperToolset
+from pydantic_ai.toolsets.abstract import ToolsetTool
+
+from healer_agent.context.config import McpConfig, ServerConfig
+from healer_agent.models import JobLog
+
+UNTRUSTED = register_tag("untrusted_data")
+"""The frame around every log, PR body, commit message and tool result in triage prompts."""
+
+_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ")
+_STEP_START = re.compile(r"##\[group\]Run (.+)$")
+MAX_LINE_CHARS = 1000
+MAX_PATTERN_CHARS = 200
+MAX_MATCHES = 40
+
+Redact = Callable[[str], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One ``##[group]Run ...`` section of a job log (1-based, inclusive line numbers)."""
+
+    number: int
+    title: str
+    start: int
+    end: int
+
+
+class LogBook:
+    """The redacted full logs of an incident's failed jobs, read a piece at a time."""
+
+    def __init__(self, logs: tuple[JobLog, ...], redact: Redact) -> None:
+        self._lines: dict[str, list[str]] = {}
+        for log in logs:
+            text = redact(log.text)
+            self._lines[log.job_name] = [
+                _TIMESTAMP.sub("", line)[:MAX_LINE_CHARS] for line in text.splitlines()]
+
+    @property
+    def jobs(self) -> tuple[str, ...]:
+        """The job names, in the order the context listed them."""
+        return tuple(self._lines)
+
+    def steps(self, job: str) -> list[Step]:
+        """The job's ``Run`` sections; a log without markers is one section."""
+        lines = self._job(job)
+        starts = [(i, m.group(1).strip()) for i, line in enumerate(lines)
+                  if (m := _STEP_START.search(line))]
+        if not starts:
+            return [Step(1, "(whole log)", 1, len(lines))]
+        bounds = [*(i for i, _ in starts[1:]), len(lines)]
+        return [Step(n, title, start + 1, end)
+                for n, ((start, title), end) in enumerate(zip(starts, bounds, strict=True), 1)]
+
+    def outline(self) -> str:
+        """Every job with its line count and sections: what the model can ask for."""
+        out = []
+        for job, lines in self._lines.items():
+            out.append(f"job {job!r}: {len(lines)} lines")
+            out += [f"  step {s.number}: lines {s.start}-{s.end}: {s.title[:120]}"
+                    for s in self.steps(job)]
+        return "\n".join(out) or "(no job logs)"
+
+    def read_lines(self, job: str, start: int, end: int) -> str:
+        """Lines ``start``..``end`` (1-based, inclusive), each prefixed with its number."""
+        lines = self._job(job)
+        start, end = max(1, start), min(len(lines), end)
+        if start > end:
+            raise ModelRetry(f"job {job!r} has {len(lines)} lines; ask for a range inside 1-"
+                             f"{len(lines)}")
+        return "\n".join(f"{n}: {lines[n - 1]}" for n in range(start, end + 1))
+
+    def read_step(self, job: str, step: str) -> str:
+        """A section by number or by a case-insensitive part of its title."""
+        steps = self.steps(job)
+        found = [s for s in steps if step.strip() == str(s.number)] or [
+            s for s in steps if step.lower() in s.title.lower()]
+        if not found:
+            raise ModelRetry(f"no step {step!r} in job {job!r}; steps are:\n{self.outline()}")
+        s = found[0]
+        return f"step {s.number} ({s.title}):\n" + self.read_lines(job, s.start, s.end)
+
+    def search(self, pattern: str, job: str | None = None, context: int = 0) -> str:
+        """Lines matching a regular expression, with ``context`` lines around each."""
+        if len(pattern) > MAX_PATTERN_CHARS:
+            raise ModelRetry(f"pattern longer than {MAX_PATTERN_CHARS} characters")
+        try:
+            regex = re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            raise ModelRetry(f"invalid regular expression: {exc}") from exc
+        context = max(0, min(context, 5))
+        out: list[str] = []
+        matches = 0
+        for name in [job] if job else list(self._lines):
+            lines = self._job(name)
+            hits = [i for i, line in enumerate(lines) if regex.search(line)]
+            matches += len(hits)
+            shown: set[int] = set()
+            for i in hits[:MAX_MATCHES]:
+                for j in range(max(0, i - context), min(len(lines), i + context + 1)):
+                    if j not in shown:
+                        shown.add(j)
+                        out.append(f"{name}:{j + 1}: {lines[j]}")
+        if not out:
+            return f"no line matches {pattern!r}"
+        more = f"\n({matches} matches; showing the first {MAX_MATCHES} per job)" \
+            if matches > MAX_MATCHES else ""
+        return "\n".join(out) + more
+
+    def _job(self, job: str) -> list[str]:
+        if job not in self._lines:
+            raise ModelRetry(f"no job {job!r}; jobs are: {', '.join(self._lines) or 'none'}")
+        return self._lines[job]
+
+
+@dataclass
+class TriageDeps:
+    """Per-run state the tools read and the guard updates."""
+
+    logbook: LogBook
+    redact: Redact
+    security: bool = False
+    """The incident is a security alert: only cipher may take it."""
+    tool_budget_chars: int = 8000
+    seen_calls: set[str] = field(default_factory=set)
+    tool_calls: int = 0
+    refused_calls: int = 0
+
+
+LOG_TOOLS: FunctionToolset[TriageDeps] = FunctionToolset()
+
+
+@LOG_TOOLS.tool
+def log_outline(ctx: RunContext[TriageDeps]) -> str:
+    """List the failed jobs' logs: line counts and the line range of every step."""
+    return ctx.deps.logbook.outline()
+
+
+@LOG_TOOLS.tool
+def read_log_step(ctx: RunContext[TriageDeps], job: str, step: str) -> str:
+    """Read one step of a job's log, by step number or a part of its title."""
+    return ctx.deps.logbook.read_step(job, step)
+
+
+@LOG_TOOLS.tool
+def read_log_lines(ctx: RunContext[TriageDeps], job: str, start: int, end: int) -> str:
+    """Read lines start..end (1-based, inclusive) of a job's log."""
+    return ctx.deps.logbook.read_lines(job, start, end)
+
+
+@LOG_TOOLS.tool
+def search_log(ctx: RunContext[TriageDeps], pattern: str, job: str | None = None,
+               context: int = 0) -> str:
+    """Find log lines matching a case-insensitive regex, optionally in one job.
+
+    ``context`` adds up to 5 lines around each match.
+    """
+    return ctx.deps.logbook.search(pattern, job, context)
+
+
+def truncate(text: str, budget: int) -> str:
+    """``text`` cut to ``budget`` characters, with a note telling the model to narrow down."""
+    if len(text) <= budget:
+        return text
+    return (text[:budget] + f"\n[truncated: showing {budget} of {len(text)} characters. "
+            "Narrow the query: a smaller line range, a single step, a more specific pattern "
+            "or filter.]")
+
+
+def _as_text(result: Any) -> str:
+    if isinstance(result, str):
+        return result
+    return json.dumps(result, default=str, ensure_ascii=False)
+
+
+@dataclass
+class GuardedToolset(WrapperToolset[TriageDeps]):
+    """Redacts, truncates and fences every result; refuses an identical repeated call."""
+
+    async def call_tool(self, name: str, tool_args: dict[str, Any],
+                        ctx: RunContext[TriageDeps], tool: ToolsetTool[TriageDeps]) -> Any:
+        """Call the wrapped tool unless this exact call was already made in this run."""
+        deps = ctx.deps
+        key = f"{name} {json.dumps(tool_args, sort_keys=True, default=str)}"
+        if key in deps.seen_calls:
+            deps.refused_calls += 1
+            return (f"refused: {name} was already called with these exact arguments in this "
+                    "investigation; its result is above. Ask for something different or give "
+                    "your decision.")
+        deps.seen_calls.add(key)
+        deps.tool_calls += 1
+        try:
+            result = await super().call_tool(name, tool_args, ctx, tool)
+        except ToolFailed as exc:  # an MCP error: the model sees it, redacted and short
+            raise ToolFailed(truncate(deps.redact(str(exc)), 500)) from exc
+        text = truncate(deps.redact(_as_text(result)), deps.tool_budget_chars)
+        return wrap(UNTRUSTED, text, source=name)
+
+
+# --------------------------------------------------------------------------- MCP toolsets
+
+
+def _read_only(allowed: frozenset[str], require_hint: bool
+               ) -> Callable[[RunContext[TriageDeps], ToolDefinition], bool]:
+    def keep(ctx: RunContext[TriageDeps], tool_def: ToolDefinition) -> bool:
+        annotations = (tool_def.metadata or {}).get("annotations") or {}
+        hint = annotations.get("readOnlyHint")
+        # The allowlist decides; a server that says a listed tool writes still loses it.
+        return tool_def.name in allowed and hint is not False and (hint is True or not require_hint)
+    return keep
+
+
+def _strip_schema(params: tuple[str, ...]
+                  ) -> Callable[[RunContext[TriageDeps], list[ToolDefinition]],
+                                list[ToolDefinition]]:
+    def prepare(ctx: RunContext[TriageDeps], defs: list[ToolDefinition]) -> list[ToolDefinition]:
+        out = []
+        for tool_def in defs:
+            schema = dict(tool_def.parameters_json_schema)
+            props = {k: v for k, v in (schema.get("properties") or {}).items()
+                     if k not in params}
+            schema["properties"] = props
+            if "required" in schema:
+                schema["required"] = [r for r in schema["required"] if r not in params]
+            out.append(replace(tool_def, parameters_json_schema=schema))
+        return out
+    return prepare
+
+
+def _strip_args(params: tuple[str, ...]) -> Callable[..., Any]:
+    async def process(ctx: RunContext[Any], call: CallToolFunc, name: str,
+                      args: dict[str, Any]) -> ToolResult:
+        return await call(name, {k: v for k, v in args.items() if k not in params})
+    return process
+
+
+def _client(name: str, server: ServerConfig, log_dir: Path | None) -> Any:
+    from fastmcp.client.transports import SSETransport, StdioTransport, StreamableHttpTransport
+
+    if server.transport == "stdio":
+        assert server.command is not None  # validated by ServerConfig
+        log_file = None
+        if log_dir is not None:
+            log_dir.mkdir(parents=True, exist_ok=True)
+            log_file = log_dir / f"{name}.triage.stderr.log"
+        return StdioTransport(server.command, list(server.args), env=dict(server.env),
+                              cwd=server.cwd, keep_alive=False, log_file=log_file)
+    assert server.url is not None  # validated by ServerConfig
+    if server.transport == "sse":
+        return SSETransport(server.url, headers=dict(server.headers))
+    return StreamableHttpTransport(server.url, headers=dict(server.headers))
+
+
+def mcp_toolsets(config: McpConfig, *, clients: Mapping[str, Any] | None = None
+                 ) -> list[AbstractToolset[TriageDeps]]:
+    """One filtered, prefixed, guarded toolset per enabled server with a non-empty allowlist.
+
+    ``clients`` replaces a server's transport (an in-process server in tests).
+    """
+    log_dir = Path(config.log_dir) if config.log_dir else None
+    out: list[AbstractToolset[TriageDeps]] = []
+    for name, server in config.enabled_servers().items():
+        allowed = frozenset(server.tools)
+        if not allowed:
+            continue
+        client = (clients or {}).get(name) or _client(name, server, log_dir)
+        base: MCPToolset[TriageDeps] = MCPToolset(
+            client, id=name, tool_error_behavior="failed",
+            process_tool_call=_strip_args(server.strip_params) if server.strip_params else None,
+            init_timeout=server.startup_timeout_s, read_timeout=server.timeout_s)
+        toolset: AbstractToolset[TriageDeps] = base.filtered(
+            _read_only(allowed, server.require_read_only_hint))
+        if server.strip_params:
+            toolset = toolset.prepared(_strip_schema(server.strip_params))
+        out.append(GuardedToolset(toolset.prefixed(name)))
+    return out
+
+
+def server_hints(config: McpConfig) -> str:
+    """The servers' ``llm_instructions``, for the triage instructions."""
+    return "\n".join(f"- `{name}_*` tools: {s.llm_instructions.strip()}"
+                     for name, s in config.enabled_servers().items()
+                     if s.tools and s.llm_instructions.strip())
+
+
+__all__ = [
+    "LOG_TOOLS",
+    "UNTRUSTED",
+    "GuardedToolset",
+    "LogBook",
+    "Step",
+    "TriageDeps",
+    "mcp_toolsets",
+    "server_hints",
+    "truncate",
+]
