@@ -11,8 +11,14 @@ from fastmcp.client.transports.memory import FastMCPTransport
 from mcp.server.mcpserver import MCPServer
 from mcp_types import ToolAnnotations
 from pydantic_ai import Agent, ModelRetry
-from pydantic_ai.messages import ModelMessage, ModelRequest, ModelResponse, TextPart, ToolCallPart
-from pydantic_ai.messages import ToolReturnPart
+from pydantic_ai.messages import (
+    ModelMessage,
+    ModelRequest,
+    ModelResponse,
+    TextPart,
+    ToolCallPart,
+    ToolReturnPart,
+)
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
 from healer_agent.context.config import parse_config
