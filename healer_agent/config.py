@@ -53,7 +53,8 @@ class Settings(BaseSettings):
     """Apply migrations at start-up (the embedded default); off when a Job migrates."""
     rules_file: Path | None = None
     router: Literal["prerouter", "matrix", "llm", "full"] = "full"
-    triage_model: str = "anthropic:claude-sonnet-4-5"
+    triage_model: str = "anthropic:claude-sonnet-4-6"
+    """Any model string pydantic-ai accepts; claude-sonnet-4-5 reaches end-of-life 2026-11-30."""
     triage_timeout_s: float = 60.0
     triage_on_obvious: bool = False
     triage_max_requests: int = 8
