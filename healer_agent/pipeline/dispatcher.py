@@ -74,6 +74,7 @@ async def gather(healer: Healer, incident: Incident) -> ContextBundle:
 async def route(healer: Healer, incident: Incident, context: ContextBundle) -> Routed:
     """Decide, and compute the failure signature the loop guard and learning key on."""
     decision = await healer.router.route(incident, context)
+    _count_llm_usage(healer, decision)
     lines = list(decision.key_error_lines) or [
         f"{decision.failure_type.value} {decision.failing_step or ''} {incident.workflow_name}"]
     return Routed(incident, context, decision, healer.signature(lines))
@@ -129,6 +130,17 @@ async def dispatch(healer: Healer, incident_id: str, routed: Routed, *, attempt:
              agent=decision.agent.value, failure_type=decision.failure_type.value,
              decided_by=decision.decided_by, created=result.created)
     return result.name
+
+
+def _count_llm_usage(healer: Healer, decision: RoutingDecision) -> None:
+    """Tokens and estimated cost of LLM triage, counted where they are spent (once)."""
+    usage = decision.usage
+    if usage is None:
+        return
+    model = usage.model or "unknown"
+    healer.metrics.llm_tokens.labels(model=model, direction="input").inc(usage.input_tokens)
+    healer.metrics.llm_tokens.labels(model=model, direction="output").inc(usage.output_tokens)
+    healer.metrics.llm_cost.inc(usage.cost_usd)
 
 
 def _tier(decision: RoutingDecision) -> str:
