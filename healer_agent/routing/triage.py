@@ -261,7 +261,7 @@ class TriageRouter:
 
     def __init__(self, prerouter: Router, triage: Triage, *, mode: Literal["llm", "full"],
                  on_obvious: bool = False, excerpt: Excerpter | None = None) -> None:
-        self.name = mode
+        self.name: str = mode
         self.prerouter = prerouter
         self.triage = triage
         self.mode = mode
@@ -321,21 +321,6 @@ def resolve_model(name: str) -> Model | str:
     return name
 
 
-def _excerpter(redact: Redact) -> Excerpter:
-    """The logs module's excerpt when it offers one; error windows otherwise."""
-    try:
-        from healer_agent.logs import excerpt as logs_excerpt
-    except ImportError:
-        return lambda ctx: simple_excerpt(ctx, redact)
-
-    def run(ctx: ContextBundle) -> str:
-        if not ctx.logs:
-            return ""
-        text = str(logs_excerpt(ctx.logs))
-        return redact(text)
-    return run
-
-
 def build_triage_router(settings: Settings, prerouter: Router, *,
                         model: Model | str | None = None,
                         toolsets: Sequence[AbstractToolset[TriageDeps]] | None = None,
@@ -365,8 +350,7 @@ def build_triage_router(settings: Settings, prerouter: Router, *,
     triage = Triage(chosen, redact=redact, toolsets=toolsets, hints=hints,
                     limits=TriageLimits.from_settings(settings), model_name=name)
     mode: Literal["llm", "full"] = "llm" if settings.router == "llm" else "full"
-    return TriageRouter(prerouter, triage, mode=mode, on_obvious=settings.triage_on_obvious,
-                        excerpt=_excerpter(redact))
+    return TriageRouter(prerouter, triage, mode=mode, on_obvious=settings.triage_on_obvious)
 
 
 __all__ = [
