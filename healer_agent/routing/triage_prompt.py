@@ -99,23 +99,29 @@ def _incident(incident: Incident, redact: Redact) -> list[str]:
         f"{'/' + incident.action if incident.action else ''})",
         f"- repository: {incident.repository}",
     ]
-    if incident.workflow_name:
-        out.append(f"- workflow: {redact(incident.workflow_name)}")
-    if incident.job_names:
-        out.append(f"- failed jobs: {', '.join(redact(j) for j in incident.job_names)}")
-    steps = [s for s in incident.failed_steps if s.conclusion == "failure"]
-    if steps:
-        out.append("- failed steps: " + ", ".join(
-            f"{redact(s.job_name)} #{s.number} {redact(s.name)}" for s in steps))
-    if incident.branch:
-        out.append(f"- branch: {redact(incident.branch)} at {incident.head_sha[:12]}")
+    if incident.head_sha:
+        out.append(f"- commit: {incident.head_sha[:12]}")
     if incident.pr_numbers:
         out.append(f"- pull requests: {', '.join(f'#{n}' for n in incident.pr_numbers)}")
+    # Workflow, job, step and branch names come from the repository: data, not instructions.
+    names = []
+    if incident.workflow_name:
+        names.append(f"workflow: {incident.workflow_name}")
+    if incident.job_names:
+        names.append(f"failed jobs: {', '.join(incident.job_names)}")
+    steps = [s for s in incident.failed_steps if s.conclusion == "failure"]
+    if steps:
+        names.append("failed steps: " + ", ".join(
+            f"{s.job_name} #{s.number} {s.name}" for s in steps))
+    if incident.branch:
+        names.append(f"branch: {incident.branch}")
     if incident.alert is not None:
         alert = incident.alert.model_dump(exclude_none=True, exclude={"summary"})
-        out.append(f"- alert: {json.dumps(alert, ensure_ascii=False)}")
+        names.append(f"alert: {json.dumps(alert, ensure_ascii=False)}")
         if incident.alert.summary:
-            out.append(fence(redact, incident.alert.summary, "alert summary"))
+            names.append(f"alert summary: {incident.alert.summary}")
+    if names:
+        out.append(fence(redact, "\n".join(names), "workflow metadata"))
     return out
 
 
@@ -142,17 +148,17 @@ def _context(context: ContextBundle, redact: Redact) -> list[str]:
     if context.changed_files:
         files = list(context.changed_files[:100])
         more = len(context.changed_files) - len(files)
-        out += ["## Changed files" + (f" (first 100 of {len(context.changed_files)})"
+        out += ["", "## Changed files" + (f" (first 100 of {len(context.changed_files)})"
                                       if more else ""),
                 fence(redact, "\n".join(files), "changed files")]
     if context.commit_message:
-        out += ["## Commit message", fence(redact, context.commit_message[:2000], "commit")]
+        out += ["", "## Commit message", fence(redact, context.commit_message[:2000], "commit")]
     if context.pull_request is not None:
         pr = context.pull_request
-        out += [f"## Pull request #{pr.number}",
+        out += ["", f"## Pull request #{pr.number}",
                 fence(redact, f"{pr.title}\n\n{pr.body[:3000]}", "pull request")]
     if context.annotations:
-        out += ["## Check annotations",
+        out += ["", "## Check annotations",
                 fence(redact, "\n".join(context.annotations[:20]), "annotations")]
     signals = []
     for app in context.argocd:
@@ -164,11 +170,11 @@ def _context(context: ContextBundle, redact: Redact) -> list[str]:
         if value:
             signals.append(f"{key}: {json.dumps(value, default=str)[:1500]}")
     if signals:
-        out += ["## Related signals", fence(redact, "\n".join(signals), "observability")]
+        out += ["", "## Related signals", fence(redact, "\n".join(signals), "observability")]
     missing = [f"{name}: {s.status} {s.note}".strip() for name, s in context.sources.items()
                if s.status in ("timeout", "error")]
     if missing:
-        out += ["## Context sources that failed", "\n".join(missing)]
+        out += ["", "## Context sources that failed", "\n".join(missing)]
     return out
 
 
@@ -178,9 +184,10 @@ def user_prompt(incident: Incident, decision: RoutingDecision, context: ContextB
     parts = ["# Incident", *_incident(incident, redact),
              "", "# Pre-router", *_prerouter(decision, redact), ""]
     parts += _context(context, redact)
-    parts += ["## Log excerpt (error windows, redacted)",
+    parts += ["", "## Log excerpt (error windows, redacted)",
               fence(redact, excerpt or "(no log excerpt)", "log excerpt"),
-              "## Full logs available through the log tools", logbook.outline(), "",
+              "## Full logs available through the log tools",
+              fence(redact, logbook.outline(), "log outline"), "",
               "Decide the agent and failure type, and write the summary."]
     return "\n".join(parts)
 

@@ -272,6 +272,7 @@ _FENCE = re.compile(r"<untrusted_data[^>]*>.*?</untrusted_data>", re.DOTALL)
 async def test_injection_reaches_the_model_only_fenced_and_secrets_never(
         redact: Callable[[str], str]) -> None:
     incident, context, _ = load(CASE)
+    incident = incident.model_copy(update={"workflow_name": f"ci: {INJECTION}"})
     script = Recorder([
         calls(("read_log_step", {"job": "build-image", "step": "3"}),
               ("replay_get_pull_request", {"owner": "acme", "repo": "controller",
