@@ -1,0 +1,93 @@
+"""Cleaning GitHub Actions logs and splitting them into steps (pure).
+
+The runner prefixes every line with an ISO timestamp, tools colour their output with ANSI
+escapes, and each ``run:`` step starts with ``##[group]Run <command>``. Cleaning keeps the
+group markers (they delimit steps) and drops what only adds noise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_TIMESTAMP = re.compile(r"^\ufeff?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?")
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_GROUP = re.compile(r"^##\[group\](.*)$")
+_ENDGROUP = "##[endgroup]"
+_SETUP_NAMES = ("Set up job", "Complete job", "Post ", "Cleaning up orphan processes")
+
+
+def clean_line(line: str) -> str:
+    """One line without its timestamp, colours and control characters."""
+    line = _TIMESTAMP.sub("", line.rstrip("\r"))
+    line = _ANSI.sub("", line)
+    return _CONTROL.sub("", line)
+
+
+def clean_lines(text: str) -> list[str]:
+    """Every line of a raw log, cleaned."""
+    return [clean_line(line) for line in text.split("\n")]
+
+
+@dataclass
+class Step:
+    """A slice of the log: a ``run:`` step (``command`` set) or a runner section."""
+
+    name: str
+    command: str = ""
+    start: int = 0
+    end: int = 0
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def is_setup(self) -> bool:
+        """Runner bookkeeping rather than the project's own commands."""
+        return not self.command and self.name.startswith(_SETUP_NAMES)
+
+
+def split_steps(lines: list[str]) -> list[Step]:
+    """Split cleaned lines at ``##[group]Run …`` markers.
+
+    A ``Run`` group's first line is the command; the env block the runner prints inside
+    the group is part of the step's header, and the output follows ``##[endgroup]``.
+    Other groups (``Set up job``, ``Post …``) become their own sections.
+    """
+    steps: list[Step] = [Step(name="Set up job")]
+    for index, line in enumerate(lines):
+        match = _GROUP.match(line)
+        if match:
+            title = match.group(1).strip()
+            if title.startswith("Run ") or not steps[-1].command or title.startswith(
+                    _SETUP_NAMES):
+                steps[-1].end = index
+                command = title[4:].strip() if title.startswith("Run ") else ""
+                steps.append(Step(name=title, command=command, start=index))
+        steps[-1].lines.append(line)
+    steps[-1].end = len(lines)
+    return [s for s in steps if s.lines]
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"\s+", " ", name.strip().lower())
+
+
+def find_failing_step(steps: list[Step], failed_step_names: list[str],
+                      error_index: int | None = None) -> Step | None:
+    """The step that failed: by the job's ``steps[]`` name, else the step holding the first
+    real error, else the last step with a command.
+    """
+    wanted = [_norm(n) for n in failed_step_names if n]
+    for name in wanted:
+        for step in steps:
+            if _norm(step.name) == name or (step.command and name == _norm(f"Run {step.command}")):
+                return step
+        for step in steps:
+            if step.command and (name in _norm(step.name) or _norm(step.command)[:40] in name):
+                return step
+    if error_index is not None:
+        for step in steps:
+            if step.start <= error_index < max(step.end, step.start + len(step.lines)):
+                return step
+    commands = [s for s in steps if s.command]
+    return commands[-1] if commands else None

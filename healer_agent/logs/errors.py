@@ -1,0 +1,96 @@
+"""Error-line detectors for the tools CI runs here (pure).
+
+Each detector names its tool, so the excerpt can say what failed and the pre-router can
+weigh the line. ``GENERIC`` hits (``##[error]Process completed…``) mark where a step
+ended, not why; the "first real error" is the first non-generic hit.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DETECTORS: tuple[tuple[str, str], ...] = (
+    ("clippy", r"^error: .*\n?.*clippy::|#\[deny\(clippy::|= help: for further information "
+               r"visit https://rust-lang\.github\.io/rust-clippy"),
+    ("rustfmt", r"^Diff in .*\.rs|^Diff in /"),
+    ("cargo-test", r"^test result: FAILED|^failures:$|panicked at |^---- .* stdout ----$|"
+                   r"^error: test failed|^error: \d+ targets? failed"),
+    ("cargo", r"^error: failed to (?:select|load|parse|download|get)|^error: no matching package|"
+              r"^error: failed to run custom build"),
+    ("cargo-audit", r"^error: \d+ vulnerabilit|^Crate: |^ID:\s+RUSTSEC-|RUSTSEC-\d{4}-\d{4}"),
+    ("rustc", r"^error(?:\[E\d{4}\])?: |^error: could not compile|^error: aborting due to"),
+    ("npm-audit", r"found \d+ (?:low|moderate|high|critical)? ?(?:severity )?vulnerabilit|"
+                  r"^# npm audit report|Severity: (?:high|critical)"),
+    ("npm", r"^npm (?:ERR!|error) |^ERR_PNPM_|^ ERR_PNPM_|^error Command failed|^\u2009?ERR!|"
+            r"^YN\d{4}: .*(?:error|failed)"),
+    ("tsc", r"error TS\d{4}: |^Found \d+ errors?"),
+    ("eslint", r"^\s+\d+:\d+\s+error\s|^\u2716 \d+ problems?|\d+ problems? \(\d+ errors?"),
+    ("vitest", r"^\s*(?:FAIL|\u00d7|\u2717|\u276f) .*(?:test|spec)\.[jt]sx?|"
+               r"^\s*Test Files\s+\d+ failed|^\s*Tests\s+\d+ failed|AssertionError: |"
+               r"^Tests:\s+\d+ failed"),
+    ("vite", r"error during build|^\[vite\]|Build failed with \d+ errors?|^Failed to compile|"
+             r"Module not found: |Could not resolve "),
+    ("docker", r"ERROR: failed to solve|^#\d+ ERROR|failed to build|executor failed running|"
+               r"^ERROR \[.*\]|failed to compute cache key|dockerfile parse error"),
+    ("hadolint", r"\bDL\d{4}\b.*|^.*:\d+ (?:DL|SC)\d{4} (?:error|warning)"),
+    ("helm", r"^Error: (?:INSTALLATION|UPGRADE) FAILED|^Error: .*chart|^\[ERROR\] |"
+             r"template: .*: error|^Error: parse error|^Error: YAML parse error"),
+    ("kubectl", r"^error: error validating|^error: unable to recognize|^The \S+ \"\S+\" is "
+                r"invalid|^error: error parsing|^Error from server|strict decoding error|"
+                r"unknown field \""),
+    ("yamllint", r"^\s+\d+:\d+\s+error\s"),
+    ("argocd", r"ComparisonError|OutOfSync|sync failed|health is Degraded|"
+               r"SyncError|application .* (?:is )?(?:Degraded|Missing)"),
+    ("actionlint", r"\.github/workflows/\S+\.ya?ml:\d+:\d+: "),
+    ("git", r"^CONFLICT \(|Automatic merge failed|^ ! \[rejected\]|^! \[rejected\]|"
+            r"^error: failed to push|^fatal: |^remote: Permission to \S+ denied|"
+            r"^error: Your local changes|^hint: Updates were rejected"),
+    ("http", r"\b(?:401|403) (?:Unauthorized|Forbidden)|Bad credentials|"
+             r"Resource not accessible by integration|denied: |unauthorized: "),
+    ("runner", r"The runner has received a shutdown signal|lost communication with the server|"
+               r"exit code 137|Killed|out of memory|No space left on device|"
+               r"The operation was canceled|timed out|Connection (?:timed out|refused|reset)|"
+               r"Could not resolve host|Temporary failure in name resolution"),
+    ("python", r"^Traceback \(most recent call last\)|^\w+Error: "),
+    ("error", r"^##\[error\](?!Process completed with exit code)|^Error: |^error: |^ERROR:? "),
+)
+
+_COMPILED = tuple((tool, re.compile(rx)) for tool, rx in _DETECTORS)
+_GENERIC = re.compile(r"^##\[error\]Process completed with exit code \d+")
+_ANY = re.compile("|".join(f"(?:{rx})" for _, rx in _DETECTORS) + r"|^##\[error\]")
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorHit:
+    """One error line: where it is and which tool's pattern it matched."""
+
+    index: int
+    tool: str
+    line: str
+    generic: bool = False
+
+
+def classify(line: str) -> str | None:
+    """The tool whose error pattern ``line`` matches (None when it is no error line)."""
+    if _GENERIC.match(line):
+        return "exit"
+    if not _ANY.search(line):
+        return None
+    for tool, pattern in _COMPILED:
+        if pattern.search(line):
+            return tool
+    return "error"
+
+
+def find_errors(lines: list[str], start: int = 0, end: int | None = None) -> list[ErrorHit]:
+    """Every error line in ``lines[start:end]``, in order."""
+    hits: list[ErrorHit] = []
+    for index in range(start, len(lines) if end is None else min(end, len(lines))):
+        line = lines[index]
+        if not line or len(line) > 4000:
+            continue
+        tool = classify(line)
+        if tool is not None:
+            hits.append(ErrorHit(index, tool, line, generic=tool == "exit"))
+    return hits

@@ -1,0 +1,41 @@
+"""Failure signatures: the same failure re-run gives the same signature (pure).
+
+Error lines are normalised (numbers, hex ids, hashes, paths' directories, timestamps,
+quoted identifiers are masked), de-duplicated and hashed. Dedup, the loop guard,
+clustering and route memory all key on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+_MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?Z?"), "<ts>"),
+    (re.compile(r"\[REDACTED:[a-z0-9-]+\]"), "<secret>"),
+    (re.compile(r"\b[0-9a-f]{7,64}\b", re.I), "<hex>"),
+    (re.compile(r"(?:[A-Za-z]:)?(?:[\w.@+-]+/)+([\w.@+-]+)"), r"\1"),
+    (re.compile(r"\d+(?:\.\d+)*"), "<n>"),
+    (re.compile(r"\s+"), " "),
+)
+
+
+def normalize_line(line: str) -> str:
+    """A line with the parts that change between runs masked."""
+    line = line.strip()
+    for pattern, replacement in _MASKS:
+        line = pattern.sub(replacement, line)
+    return line.strip().lower()
+
+
+def signature(error_lines: Sequence[str]) -> str:
+    """16 hex characters identifying the failure behind ``error_lines``."""
+    seen: list[str] = []
+    for line in error_lines:
+        norm = normalize_line(line)
+        if norm and norm not in seen:
+            seen.append(norm)
+        if len(seen) >= 8:
+            break
+    return hashlib.sha256("\n".join(seen).encode("utf-8")).hexdigest()[:16]

@@ -1,0 +1,212 @@
+"""Log analysis: cleaning, steps, error detection, excerpt budget, signatures, redaction."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from healer_agent.logs import (
+    classify,
+    clean_line,
+    excerpt,
+    excerpt_text,
+    redact,
+    signature,
+    split_steps,
+)
+from healer_agent.logs.clean import clean_lines
+from healer_agent.models import FailedStep, JobLog
+
+TS = "2025-01-15T10:30:02.1234567Z "
+
+
+def gh_log(*sections: tuple[str, list[str]], exit_code: int = 1) -> str:
+    lines = [f"{TS}Current runner version: '2.321.0'", f"{TS}##[group]Operating System",
+             f"{TS}Ubuntu", f"{TS}22.04.5", f"{TS}LTS", f"{TS}##[endgroup]"]
+    for command, output in sections:
+        lines += [f"{TS}##[group]Run {command}", f"{TS}{command}", f"{TS}shell: /usr/bin/bash -e",
+                  f"{TS}##[endgroup]"]
+        lines += [f"{TS}{line}" for line in output]
+    lines.append(f"{TS}##[error]Process completed with exit code {exit_code}.")
+    lines.append(f"{TS}Post job cleanup.")
+    return "\n".join(lines)
+
+
+RUSTC = ["   Compiling healer v0.1.0 (/home/runner/work/cto/cto/crates/healer)",
+         "error[E0425]: cannot find value `undefined_var` in this scope",
+         " --> crates/healer/src/main.rs:4:13",
+         "  |", "4 |     let y = undefined_var + 1;", "  |             ^^^^^^^^^^^^^ not found",
+         "For more information about this error, try `rustc --explain E0425`.",
+         "error: could not compile `healer` (bin \"healer\") due to 1 previous error"]
+
+
+def test_clean_strips_timestamps_and_ansi() -> None:
+    assert clean_line(f"{TS}\x1b[1m\x1b[31merror\x1b[0m: boom\r") == "error: boom"
+    assert clean_line("\ufeff2025-01-15T10:30:02Z hi") == "hi"
+
+
+def test_steps_and_failing_step() -> None:
+    log = gh_log(("actions/checkout@v4", ["Syncing repository"]),
+                 ("cargo build --locked", RUSTC))
+    steps = split_steps(clean_lines(log))
+    assert [s.command for s in steps if s.command] == ["actions/checkout@v4",
+                                                         "cargo build --locked"]
+    found = excerpt_text(log, ["Run cargo build --locked"])
+    assert found.command == "cargo build --locked"
+    assert found.error_lines[0].startswith("error[E0425]")
+    assert "rustc" in found.tools
+
+
+def test_failing_step_found_by_first_error_without_step_names() -> None:
+    log = gh_log(("npm ci", ["added 200 packages"]),
+                 ("npx tsc --noEmit", ["src/app.ts(3,7): error TS2322: Type 'string' is not "
+                                       "assignable to type 'number'."]))
+    found = excerpt_text(log)
+    assert found.command == "npx tsc --noEmit"
+    assert found.tools[0] == "tsc"
+
+
+@pytest.mark.parametrize("line,tool", [
+    ("error[E0308]: mismatched types", "rustc"),
+    ("test result: FAILED. 3 passed; 1 failed; 0 ignored", "cargo-test"),
+    ("Diff in /home/runner/work/x/src/lib.rs at line 3:", "rustfmt"),
+    ("src/a.ts(1,5): error TS2304: Cannot find name 'foo'.", "tsc"),
+    ("  12:5  error  'x' is assigned a value but never used  no-unused-vars", "eslint"),
+    ("npm error code ERESOLVE", "npm"),
+    (" ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with frozen-lockfile", "npm"),
+    ("ERROR: failed to solve: process \"/bin/sh -c npm ci\" did not complete", "docker"),
+    ("Dockerfile:3 DL3008 warning: Pin versions in apt get install", "hadolint"),
+    ("Error: INSTALLATION FAILED: template: chart/templates/d.yaml:4: error", "helm"),
+    ('The Deployment "web" is invalid: spec.replicas: Invalid value', "kubectl"),
+    ("CONFLICT (content): Merge conflict in src/lib.rs", "git"),
+    (" ! [rejected]        main -> main (fetch first)", "git"),
+    (".github/workflows/ci.yml:12:9: unexpected key \"run-on\" for \"job\" section",
+     "actionlint"),
+    ("error: 2 vulnerabilities found!", "cargo-audit"),
+    ("##[error]The runner has received a shutdown signal.", "runner"),
+    ("##[error]Process completed with exit code 1.", "exit"),
+    ("   Compiling serde v1.0.0", None),
+])
+def test_detectors(line: str, tool: str | None) -> None:
+    assert classify(line) == tool
+
+
+def test_excerpt_keeps_first_error_within_budget() -> None:
+    noise = [f"warning: unused import number {n}" for n in range(3000)]
+    log = gh_log(("cargo build", noise[:1500] + RUSTC + noise[1500:]
+                  + [f"error: other failure {n}" for n in range(200)]))
+    found = excerpt_text(log, budget_tokens=400)
+    assert "cannot find value `undefined_var`" in found.text
+    assert found.tokens <= 450
+    assert len(found.text) < len(log) / 50
+
+
+def test_excerpt_drops_consecutive_duplicates() -> None:
+    log = gh_log(("make", ["error: same thing"] * 50))
+    assert excerpt_text(log).text.count("error: same thing") == 1
+
+
+def test_excerpt_over_several_jobs() -> None:
+    jobs = (JobLog(job_name="lint", text=gh_log(("echo ok", ["fine"]))),
+            JobLog(job_name="build", text=gh_log(("cargo build", RUSTC))))
+    found = excerpt(jobs, failed_steps=(FailedStep(job_name="build", name="Run cargo build",
+                                                   conclusion="failure"),))
+    assert found.error_lines[0].startswith("error[E0425]")
+    assert "### job build" in found.text
+
+
+def test_signature_is_stable_across_reruns() -> None:
+    first = ["error[E0425]: cannot find value `x` --> /home/runner/work/a/src/main.rs:4:13",
+             "2025-01-15T10:30:02.1234567Z build abc1234def failed after 12.5s"]
+    rerun = ["error[E0425]: cannot find value `x` --> /home/runner/_work/b/src/main.rs:9:1",
+             "2026-03-01T08:00:00.0000001Z build 99ffee00aa failed after 3.1s"]
+    other = ["error[E0308]: mismatched types --> src/main.rs:4:13"]
+    assert signature(first) == signature(rerun)
+    assert signature(first) != signature(other)
+    assert len(signature(first)) == 16
+
+
+SECRETS = {
+    "github classic": "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8",
+    "github oauth": "gho_" + "Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2",
+    "github user-to-server": "ghu_" + "16C7e42F292c6912E7710c838347Ae178B4a",
+    "github server-to-server": "ghs_" + "16C7e42F292c6912E7710c838347Ae178B4a",
+    "github refresh": "ghr_" + "1B4a2e77838347a7E420ce178F2E7c6912E169246c34E1ccbF66C46812d16D5B1A9Dc86A1498",
+    "github fine-grained": "github_pat_" + "11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV",
+    "aws access key": "AKIA" + "IOSFODNN7EXAMPLE",
+    "aws sts key": "ASIA" + "Y34FZKBOKMUTVV7A",
+    "aws secret": "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "gcp api key": "AIza" + "SyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI",
+    "gcp oauth": "ya29." + "a0AfH6SMBx4z9Kp1dQ8Gm2Yv7cX3nR5tW0eL9uJ",
+    "azure storage": "AccountKey=" + "lJzRc1YdHaAA2KCNJJ1tkYwF/+mKK6Ygw0NGe170Xu592euJv2wYUtBlV8z+qnlcNQSnIYVTkLWntUO1F8j8rQ==",
+    "slack bot": "xoxb-" + "123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
+    "slack user": "xoxp-" + "123456789012-123456789012-123456789012-abcdef0123456789abcdef0123456789",
+    "slack webhook": "https://hooks.slack.com/services/" + "T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+    "stripe live": "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc",
+    "stripe restricted": "rk_live_" + "51H8aBcDeFgHiJkLmNoPqRsTu",
+    "twilio": "SK" + "0123456789abcdef0123456789abcdef",
+    "sendgrid": "SG." + "ngeVfQFYQlKU0ufo8x5d1A.TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc-1s5cr",
+    "npm": "npm_" + "1234567890abcdefghijABCDEFGHIJ123456",
+    "pypi": "pypi-" + "AgEIcHlwaS5vcmcCJGE0ZjA1ZjM4LWFkZmEtNDA5Ny1hYzQxLTMxZTJiNzA3YmM5OAACKlszLCJiZmE",
+    "docker hub": "dckr_pat_" + "2YotnFZFEjr1zCsicMWpAA-abcdEFGH",
+    "gitlab": "glpat-" + "xxxxxxxxxxxxxxxxxxxxABCD",
+    "jwt": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ"
+           + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    "bearer": "Authorization: Bearer " + "abcdef0123456789ABCDEF0123456789xyz",
+    "basic auth url": "https://deploy:" + "s3cr3tP4ssw0rd" + "@registry.example.com/v2/",
+    "postgres url": "postgres://app:" + "Sup3rS3cret!" + "@db.internal:5432/app",
+    "password assignment": "DB_PASSWORD=" + "correct-horse-battery-staple",
+    "api key json": '"api_key": "' + "d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5" + '"',
+    "anthropic": "sk-ant-api03-" + "Abcdefghijklmnopqrstuvwxyz0123456789-ABCDEFGHIJKLMNOPQRSTUVWX",
+    "openai": "sk-proj-" + "Abcdefghijklmnopqrstuvwxyz0123456789ABCD",
+    "mailgun": "key-" + "3ax6xnjp29jd6fds4gc373sgvjxteol0",
+    "shopify": "shpat_" + "0123456789abcdef0123456789abcdef",
+    "telegram": "123456789:" + "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw7",
+    "discord bot": "MTk4NjIyNDgzNDcxOTI1MjQ4" + ".Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs",
+    "datadog": "DD_API_KEY=" + "0123456789abcdef0123456789abcdef",
+}
+PEM = ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq98aGnIc3JFHbQ0vXrBv9FUFrUvK8Jb3ZgN2U9p8\n"
+       "fake+key+material/for+tests==\n-----END RSA PRIVATE KEY-----")
+
+
+def _secret_part(value: str) -> str:
+    for sep in ("Bearer ", "=", ": \"", "://deploy:", "://app:", "\": \""):
+        if sep in value and not value.startswith(("ghp_", "eyJ", "https://hooks")):
+            value = value.split(sep, 1)[1]
+    return value.split("@", 1)[0].strip('"')
+
+
+@pytest.mark.parametrize("name", sorted(SECRETS))
+def test_secret_corpus_is_redacted(name: str) -> None:
+    value = SECRETS[name]
+    text = f"step output: {value} (end)"
+    redacted = redact(text)
+    assert _secret_part(value) not in redacted, redacted
+    assert "[REDACTED:" in redacted
+
+
+def test_private_key_block_is_redacted_whole() -> None:
+    redacted = redact(f"key:\n{PEM}\nafter")
+    assert "MIIEowIBAAKCAQEA" not in redacted and "fake+key+material" not in redacted
+    assert redacted.endswith("after")
+
+
+def test_masked_values_and_plain_text_survive() -> None:
+    text = "token: ***\nerror[E0425]: cannot find value `x` in this scope --> src/main.rs:4:5"
+    assert redact(text) == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_cleaning_and_excerpt_never_crash(text: str) -> None:
+    found = excerpt_text(text, budget_tokens=200)
+    assert found.tokens <= 260
+    assert "\x1b[" not in found.text
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=80), min_size=1, max_size=10))
+def test_signature_is_deterministic(lines: list[str]) -> None:
+    assert signature(lines) == signature(list(lines))
+    assert len(signature(lines)) == 16
