@@ -74,8 +74,10 @@ def _norm(name: str) -> str:
 
 def find_failing_step(steps: list[Step], failed_step_names: list[str],
                       error_index: int | None = None) -> Step | None:
-    """The step that failed: by the job's ``steps[]`` name, else the step holding the first
-    real error, else the last step with a command.
+    """The step that failed.
+
+    By the job's ``steps[]`` name, else the step holding the first real error, else the
+    last step with a command.
     """
     wanted = [_norm(n) for n in failed_step_names if n]
     for name in wanted:

@@ -136,8 +136,9 @@ def excerpt_text(text: str, failed_steps: Iterable[str] = (),
 
 def excerpt(logs: Sequence[JobLog] | JobLog, failed_steps: Iterable[FailedStep] = (),
             budget_tokens: int = DEFAULT_BUDGET_TOKENS) -> Excerpt:
-    """The excerpt over a job's log, or over several (the budget is shared, the job with
-    the first real error first).
+    """The excerpt over a job's log, or over several.
+
+    The budget is shared; the job with the first real error comes first.
     """
     jobs = [logs] if isinstance(logs, JobLog) else list(logs)
     if not jobs:
