@@ -173,7 +173,7 @@ _register_optional()
 def main() -> None:
     """Console-script entry point."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
     except CliError as exc:
         console.print(f"[red]error:[/red] {exc}", highlight=False)
         if _state["debug"]:
@@ -192,6 +192,8 @@ def main() -> None:
             raise
         console.print(f"[red]error:[/red] {type(exc).__name__}: {exc}", highlight=False)
         sys.exit(EXIT_FAILED)
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 __all__ = ["CliError", "app", "main"]

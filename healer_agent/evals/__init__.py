@@ -1,0 +1,1 @@
+"""The evals harness: score routing on labelled cases through the production code path."""

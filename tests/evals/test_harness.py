@@ -1,0 +1,109 @@
+"""The evals harness: loading, scoring, the CLI's exit codes, and the accuracy gate on the
+project's dataset."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from healer_agent.cli import app
+from healer_agent.evals.dataset import DatasetError, load_dataset
+from healer_agent.evals.scoring import Outcome, score
+from healer_agent.models import Agent, FailureType, RoutingDecision
+
+pytestmark = pytest.mark.evals
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = [ROOT / "tests/fixtures/mcp/case-argocd-degraded.yaml",
+           ROOT / "tests/llm/cases/controller-ci-docker-injection.yaml"]
+DATASET = ROOT / "evals" / "cases"
+
+
+@pytest.fixture
+def dataset(tmp_path: Path) -> Path:
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    for sample in SAMPLES:
+        shutil.copy(sample, folder / sample.name)
+    return folder
+
+
+def test_load_dataset_normalises_every_case(dataset: Path) -> None:
+    cases = load_dataset(dataset)
+    assert [c.expected_agent for c in cases] == [Agent.BOLT, Agent.BOLT]
+    assert all(c.context.logs for c in cases)
+
+
+def test_bad_cases_are_named(tmp_path: Path) -> None:
+    (tmp_path / "broken.yaml").write_text(yaml.safe_dump({"id": "x", "event": {
+        "type": "workflow_job", "payload": {"workflow_job": {}}}, "expected": {"agent": "rex"}}))
+    with pytest.raises(DatasetError, match=r"broken\.yaml"):
+        load_dataset(tmp_path)
+    with pytest.raises(DatasetError, match="does not exist"):
+        load_dataset(tmp_path / "missing")
+
+
+def _decision(agent: Agent, obvious: bool = False) -> RoutingDecision:
+    return RoutingDecision(agent=agent, failure_type=FailureType.GENERAL
+                           if agent is Agent.ATLAS else FailureType.RUST_BUILD,
+                           confidence=0.5, decided_by="prerouter", obvious=obvious)
+
+
+def test_scoring_metrics() -> None:
+    outcomes = [
+        Outcome("a", ("obvious",), Agent.REX, "rust_build", _decision(Agent.REX, True), 1.0),
+        Outcome("b", ("hard",), Agent.REX, "rust_build", _decision(Agent.ATLAS), 2.0),
+        Outcome("c", ("hard",), Agent.ATLAS, "general", _decision(Agent.ATLAS), 3.0),
+    ]
+    report = score("prerouter", outcomes)
+    assert report.agent_accuracy == pytest.approx(2 / 3, abs=1e-3)
+    assert report.confusion["rex"]["atlas"] == 1
+    assert report.per_agent["rex"]["recall"] == 0.5
+    assert report.per_agent["atlas"]["precision"] == 0.5
+    assert report.obvious_share == pytest.approx(1 / 3, abs=1e-3)
+    assert report.obvious_accuracy == 1.0
+    assert report.per_tag["hard"]["accuracy"] == 0.5
+    assert [m["case"] for m in report.misses] == ["b"]
+    assert report.latency_ms["p50"] == 2.0
+
+
+def test_cli_json_and_exit_codes(dataset: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    out = tmp_path / "report.json"
+    result = runner.invoke(app, ["eval", "--dataset", str(dataset), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "agent_accuracy" in out.read_text()
+    failing = subprocess.run([sys.executable, "-m", "healer_agent", "eval", "--dataset",
+                              str(dataset), "--router", "matrix", "--min-accuracy", "0.99"],
+                             capture_output=True, text=True, timeout=120)
+    assert failing.returncode == 1, failing.stderr
+    assert "FAILED" in failing.stderr
+
+
+def test_scripted_llm_tier_reports_usage(dataset: Path, tmp_path: Path) -> None:
+    out = tmp_path / "llm.json"
+    result = CliRunner().invoke(app, ["eval", "--dataset", str(dataset), "--router", "llm",
+                                      "--model", "test", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    import json
+
+    report = json.loads(out.read_text())
+    assert report["llm"]["triaged"] == 2
+    assert report["llm"]["input_tokens"] > 0
+    assert report["llm"]["agreement_with_prerouter"] is not None
+
+
+def test_prerouter_meets_the_accuracy_gate_on_the_dataset() -> None:
+    cases = sorted(DATASET.glob("*.yaml")) if DATASET.is_dir() else []
+    if len(cases) < 150:
+        pytest.skip(f"evals/cases has {len(cases)} cases; the gate applies from 150")
+    result = subprocess.run(
+        [sys.executable, "-m", "healer_agent", "eval", "--dataset", str(DATASET),
+         "--router", "prerouter", "--min-accuracy", "0.95", "--min-obvious-accuracy", "0.99"],
+        capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
