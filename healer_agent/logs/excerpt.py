@@ -8,13 +8,16 @@ always makes it in. The result is redacted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
-from healer_agent.logs.clean import Step, clean_lines, find_failing_step, split_steps
-from healer_agent.logs.errors import ErrorHit, find_errors
+from healer_agent.logs.clean import clean_line
+from healer_agent.logs.errors import classify
 from healer_agent.logs.redact import redact
+from healer_agent.logs.scan import candidate_lines, group_markers, lines_after, lines_before
 from healer_agent.logs.signature import signature
 from healer_agent.models import FailedStep, JobLog
 
@@ -50,56 +53,126 @@ class Excerpt(BaseModel):
         return self.text
 
 
-def _windows(hits: Sequence[ErrorHit], lo: int, hi: int) -> list[tuple[int, int]]:
-    spans: list[tuple[int, int]] = []
-    for hit in hits:
-        start, end = max(lo, hit.index - BEFORE), min(hi, hit.index + AFTER + 1)
-        if spans and start <= spans[-1][1]:
-            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
-        else:
-            spans.append((start, end))
-    return spans[:MAX_WINDOWS]
+_NAME_SPACE = re.compile(r"\s+")
 
 
-def _render(lines: list[str], span: tuple[int, int]) -> list[str]:
+def _norm(name: str) -> str:
+    return _NAME_SPACE.sub(" ", name.strip().lower())
+
+
+@dataclass(frozen=True, slots=True)
+class _Step:
+    name: str
+    command: str
+    start: int
+    end: int
+
+
+def _steps(data: bytes) -> list[_Step]:
+    """Byte ranges of the log's sections, split at ``##[group]Run`` (and runner) markers."""
+    steps: list[_Step] = []
+    begin, name, command = 0, "Set up job", ""
+    for marker in group_markers(data):
+        title = marker.title
+        if title.startswith("Run ") or not command or title.startswith(
+                ("Set up job", "Post ", "Complete job")):
+            if marker.offset > begin or steps:
+                steps.append(_Step(name, command, begin, marker.offset))
+            begin, name = marker.offset, title
+            command = title[4:].strip() if title.startswith("Run ") else ""
+    steps.append(_Step(name, command, begin, 0))
+    return [s if s.end else _Step(s.name, s.command, s.start, len(data)) for s in steps]
+
+
+def _pick_step(steps: list[_Step], names: list[str], first_real: int | None) -> _Step | None:
+    wanted = [_norm(n) for n in names if n]
+    for name in wanted:
+        for step in steps:
+            if _norm(step.name) == name:
+                return step
+        for step in steps:
+            if step.command and (name in _norm(step.name) or _norm(step.command)[:40] in name):
+                return step
+    if first_real is not None:
+        return _containing(steps, first_real)
+    commands = [s for s in steps if s.command]
+    return commands[-1] if commands else None
+
+
+def _containing(steps: list[_Step], offset: int) -> _Step | None:
+    for step in steps:
+        if step.start <= offset < step.end:
+            return step
+    return None
+
+
+def _hits(data: bytes, lo: int, hi: int) -> list[tuple[int, str, str]]:
+    """(line offset, tool, cleaned line) for the error lines in ``data[lo:hi]``."""
+    out: list[tuple[int, str, str]] = []
+    for start, end in candidate_lines(data, lo, hi):
+        if end - start > 4000:
+            continue
+        line = clean_line(data[start:end].decode("utf-8", "replace"))
+        tool = classify(line)
+        if tool is not None:
+            out.append((start, tool, line))
+    return out
+
+
+def _render(data: bytes, start: int, end: int) -> list[str]:
     out: list[str] = []
-    for line in lines[span[0]:span[1]]:
+    for raw in data[start:end].decode("utf-8", "replace").split("\n"):
+        line = clean_line(raw)
         if line.startswith("##[group]") or line == "##[endgroup]":
             continue
         if out and out[-1] == line:
             continue
         out.append(line)
+    while out and not out[-1]:
+        out.pop()
     return out
 
 
-def excerpt_lines(lines: list[str], failed_steps: Iterable[str] = (),
-                  budget_tokens: int = DEFAULT_BUDGET_TOKENS, job_name: str = "") -> Excerpt:
-    """The excerpt of already-cleaned ``lines``."""
-    steps = split_steps(lines)
-    all_hits = find_errors(lines)
-    first_real = next((h for h in all_hits if not h.generic), None)
-    step = find_failing_step(steps, list(failed_steps),
-                             first_real.index if first_real else None)
-    lo, hi = (step.start, step.start + len(step.lines)) if step else (0, len(lines))
-    hits = [h for h in all_hits if lo <= h.index < hi]
-    if not any(not h.generic for h in hits) and first_real is not None:
-        # the named step shows only the exit code: the cause is wherever the first error is
-        step = _step_at(steps, first_real.index) or step
-        lo, hi = (step.start, step.start + len(step.lines)) if step else (0, len(lines))
-        hits = [h for h in all_hits if lo <= h.index < hi]
-    real = [h for h in hits if not h.generic] or hits
-    if not real:  # no error pattern at all: the tail of the failing step is the best guess
-        tail = (lo + max(0, (hi - lo) - 40), hi)
-        body = _render(lines, tail)
-        text = redact("\n".join(body))
-        return Excerpt(job_name=job_name, failing_step=step.name if step else None,
-                       command=step.command if step else None, text=text,
-                       tokens=estimate_tokens(text), signature=signature(body[-3:]),
-                       total_lines=len(lines))
+def excerpt_text(text: str, failed_steps: Iterable[str] = (),
+                 budget_tokens: int = DEFAULT_BUDGET_TOKENS, job_name: str = "") -> Excerpt:
+    """The excerpt of a raw log."""
+    data = text.encode("utf-8", "replace")
+    steps = _steps(data)
+    hits = _hits(data, 0, len(data))
+    first_real = next((h[0] for h in hits if h[1] != "exit"), None)
+    step = _pick_step(steps, list(failed_steps), first_real)
+    lo, hi = (step.start, step.end) if step else (0, len(data))
+    inside = [h for h in hits if lo <= h[0] < hi]
+    if not any(h[1] != "exit" for h in inside) and first_real is not None:
+        # the named step shows only the exit code: the cause is where the first error is
+        step = _containing(steps, first_real) or step
+        lo, hi = (step.start, step.end) if step else (0, len(data))
+        inside = [h for h in hits if lo <= h[0] < hi]
+    real = [h for h in inside if h[1] != "exit"] or inside
+    total_lines = data.count(b"\n") + 1
+    name = step.name if step else None
+    command = step.command if step else None
+    if not real:  # no error pattern: the tail of the failing step is the best guess
+        body = _render(data, lines_before(data, hi, 40, lo), hi)
+        text_out = redact("\n".join(body))
+        return Excerpt(job_name=job_name, failing_step=name, command=command, text=text_out,
+                       tokens=estimate_tokens(text_out), signature=signature(body[-3:]),
+                       total_lines=total_lines)
+    spans: list[tuple[int, int]] = []
+    for offset, _tool, _line in real:
+        start = lines_before(data, offset, BEFORE, lo)
+        end = lines_after(data, offset, AFTER + 1, hi)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], end))
+        else:
+            spans.append((start, end))
+        if len(spans) > MAX_WINDOWS:
+            spans.pop()
+            break
     chunks: list[str] = []
     used = 0
-    for span in _windows(real, lo, hi):
-        block = "\n".join(_render(lines, span))
+    for start, end in spans:
+        block = "\n".join(_render(data, start, end))
         cost = estimate_tokens(block) + 2
         if chunks and used + cost > budget_tokens:
             break
@@ -108,30 +181,23 @@ def excerpt_lines(lines: list[str], failed_steps: Iterable[str] = (),
             cost = budget_tokens
         chunks.append(block)
         used += cost
-    text = redact("\n...\n".join(chunks))
-    error_lines = tuple(redact(h.line) for h in real[:20])
-    tools = tuple(dict.fromkeys(h.tool for h in real))
-    return Excerpt(job_name=job_name, failing_step=step.name if step else None,
-                   command=step.command if step else None, error_lines=error_lines,
-                   tools=tools, text=text, tokens=estimate_tokens(text),
-                   signature=signature(error_lines), total_lines=len(lines))
+    text_out = redact("\n...\n".join(chunks))
+    error_lines = tuple(redact(h[2]) for h in real[:20])
+    tools = tuple(dict.fromkeys(h[1] for h in real))
+    return Excerpt(job_name=job_name, failing_step=name, command=command,
+                   error_lines=error_lines, tools=tools, text=text_out,
+                   tokens=estimate_tokens(text_out), signature=signature(error_lines),
+                   total_lines=total_lines)
+
+
+def excerpt_lines(lines: list[str], failed_steps: Iterable[str] = (),
+                  budget_tokens: int = DEFAULT_BUDGET_TOKENS, job_name: str = "") -> Excerpt:
+    """The excerpt of already-split lines."""
+    return excerpt_text("\n".join(lines), failed_steps, budget_tokens, job_name)
 
 
 def _has_real_error(part: Excerpt) -> bool:
     return any(not line.startswith("##[error]Process completed") for line in part.error_lines)
-
-
-def _step_at(steps: list[Step], index: int) -> Step | None:
-    for step in steps:
-        if step.start <= index < step.start + len(step.lines):
-            return step
-    return None
-
-
-def excerpt_text(text: str, failed_steps: Iterable[str] = (),
-                 budget_tokens: int = DEFAULT_BUDGET_TOKENS, job_name: str = "") -> Excerpt:
-    """The excerpt of a raw log."""
-    return excerpt_lines(clean_lines(text), failed_steps, budget_tokens, job_name)
 
 
 def excerpt(logs: Sequence[JobLog] | JobLog, failed_steps: Iterable[FailedStep] = (),

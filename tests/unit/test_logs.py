@@ -16,6 +16,7 @@ from healer_agent.logs import (
     split_steps,
 )
 from healer_agent.logs.clean import clean_lines
+from healer_agent.logs.scan import candidate_lines
 from healer_agent.models import FailedStep, JobLog
 
 TS = "2025-01-15T10:30:02.1234567Z "
@@ -90,6 +91,8 @@ def test_failing_step_found_by_first_error_without_step_names() -> None:
 ])
 def test_detectors(line: str, tool: str | None) -> None:
     assert classify(line) == tool
+    # the fast scan must see every line a detector flags
+    assert bool(candidate_lines(line.encode())) or tool is None
 
 
 def test_excerpt_keeps_first_error_within_budget() -> None:
