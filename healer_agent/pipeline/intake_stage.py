@@ -77,8 +77,10 @@ async def admit(
     """Create the incident (or join the existing one) and queue it for routing."""
     base = {"delivery_id": delivery_id}
     not_before = utcnow() + timedelta(seconds=settings.group_wait_s)
+    tentative = quick_route(incident, ContextBundle())
     incident_id, created = await incidents.create_or_get(
-        conn, incident, status="routing", dedup_status="new", not_before=not_before)
+        conn, incident, status="routing", dedup_status="new", not_before=not_before,
+        extra={"agent": tentative.agent.value, "failure_type": tentative.failure_type.value})
     await incidents.add_event(conn, incident_id, delivery_id, incident)
     if not created:
         row = await incidents.get(conn, incident_id)
@@ -102,10 +104,7 @@ async def admit(
                                    dedup_status="existing", duplicate_of=holder, reason=reason)
             return IntakeResult(status="skipped", incident_id=incident_id,
                                 dedup_status="existing", routing="final", reason=reason, **base)
-    tentative = quick_route(incident, ContextBundle())
     final = incident.kind == "security_alert" and tentative.agent.value == "cipher"
-    await incidents.update(conn, incident_id, agent=tentative.agent.value,
-                           failure_type=tentative.failure_type.value)
     return IntakeResult(
         status="accepted", incident_id=incident_id,
         coderun_name=dedup.coderun_name(incident, tentative.agent) if final else None,

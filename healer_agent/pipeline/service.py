@@ -99,31 +99,46 @@ class Healer:
         ``PayloadError`` when the body lacks required fields (answer 422 — nothing stored).
         """
         text = json.dumps(self.redact_payload(payload), separators=(",", ":"))
+        # Validate before storing so a 422 never leaves a poison row behind.
+        intake_stage.incident_of(Delivery(0, delivery_id, endpoint, event_type, text,
+                                          "pending", 0, None))
+        lease = timedelta(seconds=self.settings.lease_s)
+        result: IntakeResult | None = None
         try:
-            # Validate before storing so a 422 never leaves a poison row behind.
-            intake_stage.incident_of(Delivery(0, delivery_id, endpoint, event_type, text,
-                                              "pending", 0, None))
+            # One transaction stores the event and runs the intake stage: one commit.
             async with self.engine.begin() as conn:
                 row, is_new = await inbox.record(
                     conn, delivery_id=delivery_id, endpoint=endpoint, event_type=event_type,
-                    payload=text, lease=timedelta(seconds=self.settings.lease_s))
-        except (SQLAlchemyError, OSError) as exc:
-            raise StoreUnavailable(str(exc)) from exc
-        if not is_new:
+                    payload=text, lease=lease)
+                if is_new:
+                    result = await self._intake_in(conn, row)
+        except Exception as exc:
+            log.warning("intake.deferred", delivery_id=delivery_id, error=str(exc))
+            result = None
+            try:
+                async with self.engine.begin() as conn:
+                    row, is_new = await inbox.record(
+                        conn, delivery_id=delivery_id, endpoint=endpoint,
+                        event_type=event_type, payload=text, lease=lease)
+            except (SQLAlchemyError, OSError) as store_exc:
+                raise StoreUnavailable(str(store_exc)) from store_exc
+            if is_new:  # stored, not processed: the lease expires and a worker finishes it
+                return IntakeResult(status="accepted", dedup_status="new", routing="pending",
+                                    reason="stored; processing deferred",
+                                    delivery_id=delivery_id)
+        if not is_new or result is None:
             self.metrics.events.labels(event_type=event_type, outcome="redelivery").inc()
             return self._redelivery(row)
-        try:
-            result = await self._intake(row)
-        except (SQLAlchemyError, OSError) as exc:
-            # Stored but not processed: the lease expires and a worker finishes it.
-            log.warning("intake.deferred", delivery_id=delivery_id, error=str(exc))
-            return IntakeResult(status="accepted", dedup_status="new", routing="pending",
-                                reason="stored; processing deferred", delivery_id=delivery_id)
-        self.metrics.events.labels(event_type=event_type, outcome=result.status).inc()
+        self._count(row, result)
+        return result
+
+    def _count(self, row: Delivery, result: IntakeResult) -> None:
+        self.metrics.events.labels(event_type=row.event_type, outcome=result.status).inc()
         self.metrics.dedup.labels(status=result.dedup_status).inc()
+        if result.dedup_status == "new" and result.incident_id:
+            self.metrics.incidents.labels(kind=_kind(row)).inc()
         if result.status == "accepted" and result.dedup_status == "new":
             self._wake.set()
-        return result
 
     def _redelivery(self, row: Delivery) -> IntakeResult:
         if row.result:
@@ -136,15 +151,18 @@ class Healer:
                             reason=f"delivery {row.delivery_id} is being processed",
                             delivery_id=row.delivery_id)
 
+    async def _intake_in(self, conn: AsyncConnection, row: Delivery) -> IntakeResult:
+        result = await intake_stage.run(conn, row, self.settings, self.quick_route,
+                                        self.on_other)
+        status = "ignored" if result.status == "ignored" else "done"
+        await inbox.finish(conn, row.id, status=status, incident_id=result.incident_id,
+                           result=result.model_dump())
+        return result
+
     async def _intake(self, row: Delivery) -> IntakeResult:
         async with self.engine.begin() as conn:
-            result = await intake_stage.run(conn, row, self.settings, self.quick_route,
-                                            self.on_other)
-            status = "ignored" if result.status == "ignored" else "done"
-            await inbox.finish(conn, row.id, status=status, incident_id=result.incident_id,
-                               result=result.model_dump())
-        if result.dedup_status == "new" and result.incident_id:
-            self.metrics.incidents.labels(kind=_kind(row)).inc()
+            result = await self._intake_in(conn, row)
+        self._count(row, result)
         return result
 
     def redact_payload(self, value: Any) -> Any:

@@ -31,7 +31,9 @@ async def take(
         set_={"incident_id": stmt.excluded.incident_id, "expires_at": stmt.excluded.expires_at},
         where=claims.c.expires_at <= now,
     )
-    await conn.execute(stmt)
+    won = (await conn.execute(stmt.returning(claims.c.incident_id))).first()
+    if won is not None:  # inserted, or took over an expired claim
+        return str(won.incident_id)
     holder = await conn.scalar(sa.select(claims.c.incident_id).where(claims.c.key == key))
     return str(holder)
 

@@ -72,11 +72,14 @@ async def record(
         lease_until=now + lease,
         attempts=1,
     )
-    inserted = (await conn.execute(stmt)).rowcount == 1
+    inserted = (await conn.execute(stmt.returning(deliveries.c.id))).first()
+    if inserted is not None:  # the common case: no second round trip
+        return Delivery(inserted.id, delivery_id, endpoint, event_type, payload, "pending", 1,
+                        None), True
     row = (
         await conn.execute(sa.select(deliveries).where(deliveries.c.delivery_id == delivery_id))
     ).one()
-    return _row(row), inserted
+    return _row(row), False
 
 
 async def finish(

@@ -35,6 +35,7 @@ async def create_or_get(
     dedup_status: str,
     reason: str = "",
     not_before: datetime | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> tuple[str, bool]:
     """Insert the incident unless its run key exists; returns its id and whether it is new."""
     now = utcnow()
@@ -55,6 +56,7 @@ async def create_or_get(
         not_before=not_before,
         created_at=now,
         updated_at=now,
+        **(extra or {}),
     )
     created = (await conn.execute(stmt)).rowcount == 1
     if created:
