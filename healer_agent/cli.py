@@ -133,6 +133,69 @@ def replay(delivery_id: Annotated[str, typer.Argument(help="X-GitHub-Delivery id
     typer.echo(asyncio.run(_with_healer(_run)))
 
 
+@app.command()
+def insights(
+    since: Annotated[str, typer.Option(help="Period: 7d, 24h, 30m ...")] = "7d",
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Remediations, outcomes, time to fix, dedup ratio, tiers, top failure signatures."""
+    from healer_agent.tracking.insights import insights as compute
+    from healer_agent.tracking.insights import parse_since
+
+    try:
+        period = parse_since(since)
+    except ValueError as exc:
+        raise CliError(str(exc)) from None
+
+    async def _run(healer: Any) -> Any:
+        async with healer.engine.connect() as conn:
+            return await compute(conn, period)
+
+    report = asyncio.run(_with_healer(_run))
+    if json_out:
+        typer.echo(json.dumps(report, indent=2, default=str))
+        return
+    out = Console()
+    out.print(f"{report['incidents']} incidents from {report['events']} events since "
+              f"{report['since']}; dedup ratio {report['dedup_ratio']}; tiers "
+              f"{report['decisions_by_tier']}; operator overrides "
+              f"{report['operator_override_rate']}")
+    for title, key in (("per agent", "by_agent"), ("per failure type", "by_failure_type")):
+        table = Table(title=title)
+        for col in ("", "remediations", "fixed", "failed", "escalated", "success",
+                    "ttf p50 s", "ttf p90 s", "attempts"):
+            table.add_column(col)
+        for name, row in report[key].items():
+            table.add_row(name, *(str(row[k]) for k in (
+                "remediations", "fixed", "failed", "escalated", "success_rate",
+                "time_to_fix_p50_s", "time_to_fix_p90_s", "attempts")))
+        out.print(table)
+    for sig in report["top_signatures"]:
+        out.print(f"signature {sig['signature']}: {sig['count']}x {sig['agents']} "
+                  f"({sig['first_seen']} .. {sig['last_seen']})")
+
+
+@app.command()
+def escalations(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+                ) -> None:
+    """Failures handed to people after the attempt cap."""
+    from healer_agent.tracking.records import list_escalations
+
+    async def _run(healer: Any) -> Any:
+        async with healer.engine.connect() as conn:
+            return await list_escalations(conn)
+
+    rows = asyncio.run(_with_healer(_run))
+    if json_out:
+        typer.echo(json.dumps(rows, indent=2, default=str))
+        return
+    if not rows:
+        typer.echo("no escalations")
+    for row in rows:
+        typer.echo(f"{row['created_at']} {row['repository']}@{row['branch']} incident "
+                   f"{row['incident_id']}: {row['reason']} {row['channels']}")
+
+
 async def _with_healer(fn: Any) -> Any:
     from sqlalchemy.exc import SQLAlchemyError
 

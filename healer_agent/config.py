@@ -71,6 +71,8 @@ class Settings(BaseSettings):
     coderun_model: str = "claude-opus-4-5-20250929"
     coderun_cli: str = "claude"
     max_remediation_attempts: int = 2
+    coderun_poll_s: float = 5.0
+    """How often idle workers check open CodeRuns' phase."""
     github_token: SecretStr | None = None
     github_api_url: str = "https://api.github.com"
     escalation_webhook_url: str | None = None

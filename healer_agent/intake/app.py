@@ -102,6 +102,21 @@ async def list_incidents(request: Request) -> Response:
     return JSONResponse({"incidents": rows})
 
 
+async def get_insights(request: Request) -> Response:
+    """The insights report (``?since=7d``)."""
+    from healer_agent.tracking.insights import insights, parse_since
+
+    try:
+        period = parse_since(request.query_params.get("since", "7d"))
+    except ValueError as exc:
+        return _error(422, str(exc))
+    try:
+        async with _healer(request).engine.connect() as conn:
+            return JSONResponse(await insights(conn, period))
+    except (SQLAlchemyError, OSError) as exc:
+        return _error(503, f"database unavailable: {type(exc).__name__}")
+
+
 def _fallback_delivery(event: str, raw: bytes) -> str:
     return "sha256:" + hashlib.sha256(event.encode() + b"\0" + raw).hexdigest()
 
@@ -235,6 +250,7 @@ ROUTES = [
     Route("/openapi.json", openapi, methods=["GET"]),
     Route("/api/status", status, methods=["GET"]),
     Route("/api/incidents", list_incidents, methods=["GET"]),
+    Route("/api/insights", get_insights, methods=["GET"]),
     Route("/api/incidents/{incident_id}", get_incident, methods=["GET"]),
     Route("/api/remediate/ci-failure", ci_failure, methods=["POST"]),
     Route("/api/remediate/security-alert", security_alert, methods=["POST"]),

@@ -373,7 +373,8 @@ def pull_request(payload: Mapping[str, Any]) -> Incident:
     pr = _obj(payload, "pull_request", "", missing)
     _check(missing, "pull_request")
     head = pr.get("head") if isinstance(pr.get("head"), Mapping) else {}
-    assert isinstance(head, Mapping)
+    base = pr.get("base") if isinstance(pr.get("base"), Mapping) else {}
+    assert isinstance(head, Mapping) and isinstance(base, Mapping)
     user = pr.get("user") if isinstance(pr.get("user"), Mapping) else {}
     assert isinstance(user, Mapping)
     number = _int(pr, "number")
@@ -383,7 +384,7 @@ def pull_request(payload: Mapping[str, Any]) -> Incident:
         head_sha=_str(head, "sha"), pr_numbers=(number,) if number else (),
         html_url=_str(pr, "html_url"),
         lifecycle={"merged": bool(pr.get("merged")), "author": _str(user, "login"),
-                   "state": _str(pr, "state")},
+                   "state": _str(pr, "state"), "base": _str(base, "ref")},
     )
 
 

@@ -87,6 +87,12 @@ def openapi_document() -> dict[str, Any]:
                      "schema": {"type": "boolean"}}],
                 "responses": {"200": {"description": "Incidents", **_json("Object")},
                               **_errors(422, 503)}}},
+            "/api/insights": {"get": {
+                "summary": "Outcomes per agent and failure type, dedup ratio, tiers, clusters",
+                "parameters": [{"name": "since", "in": "query", "required": False,
+                                "schema": {"type": "string", "pattern": "^[0-9]+[smhdw]$"}}],
+                "responses": {"200": {"description": "Insights", **_json("Object")},
+                              **_errors(422, 503)}}},
             "/api/incidents/{incident_id}": {"get": {
                 "summary": "One incident with its decision and CodeRun",
                 "parameters": [{"name": "incident_id", "in": "path", "required": True,

@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from healer_agent.dispatch.coderun import build_coderun
-from healer_agent.models import ContextBundle, Incident, RoutingDecision, SourceStatus
+from healer_agent.models import (
+    Agent,
+    ContextBundle,
+    Evidence,
+    Incident,
+    RoutingDecision,
+    SourceStatus,
+    default_failure_type,
+    failure_types_for,
+)
 from healer_agent.pipeline import dedup
 from healer_agent.store import claims, incidents
 from healer_agent.store.dialect import utcnow
@@ -89,7 +98,40 @@ async def process(healer: Healer, incident_id: str) -> None:
         return
     incident = merge(views) if views else Incident.model_validate(row["incident"])
     routed = await route(healer, incident, await gather(healer, incident))
-    await dispatch(healer, incident_id, routed, attempt=int(row.get("attempt") or 1))
+    if row.get("operator_agent"):
+        routed = await _operator(healer, routed, Agent(row["operator_agent"]))
+    attempt = int(row.get("attempt") or 1)
+    history = await _history(healer, incident_id, routed) if attempt > 1 else None
+    await dispatch(healer, incident_id, routed, attempt=attempt, history=history)
+
+
+async def _operator(healer: Healer, routed: Routed, agent: Agent) -> Routed:
+    """An operator's choice replaces the router's, keeps its summary, and is learnt."""
+    from healer_agent.tracking import records
+
+    decision = routed.decision.model_copy(update={
+        "agent": agent, "decided_by": "operator", "confidence": 1.0, "obvious": True,
+        "failure_type": routed.decision.failure_type
+        if routed.decision.failure_type in failure_types_for(agent)
+        else default_failure_type(agent),
+        "evidence": (Evidence(signal="operator", agent=agent, weight=10.0, rule="operator",
+                              detail=f"operator chose {agent.value}"),
+                     *routed.decision.evidence),
+        "reason": f"operator override (router chose {routed.decision.agent.value})"})
+    async with healer.engine.begin() as conn:
+        await records.remember(conn, routed.signature, agent, "operator")
+    healer.route_memory[routed.signature] = agent
+    return Routed(routed.incident, routed.context, decision, routed.signature)
+
+
+async def _history(healer: Healer, incident_id: str, routed: Routed) -> list[dict[str, Any]]:
+    """Earlier attempts on this failure, for the retry prompt."""
+    async with healer.engine.connect() as conn:
+        row = await incidents.get(conn, incident_id)
+    if row is None:
+        return []
+    return [{"attempt": n, "agent": row.get("agent") or "?", "outcome": "did not fix it"}
+            for n in range(1, int(row.get("attempt") or 1))]
 
 
 def _context_status(context: ContextBundle) -> str:
@@ -103,6 +145,15 @@ async def dispatch(healer: Healer, incident_id: str, routed: Routed, *, attempt:
     healer.metrics.decisions.labels(tier=_tier(decision), agent=decision.agent.value).inc()
     columns = incidents.decision_columns(decision) | {
         "signature": routed.signature, "context_status": _context_status(routed.context)}
+    from healer_agent.tracking.policy import before_dispatch
+
+    escalation = await before_dispatch(healer, incident_id, routed)
+    if escalation is not None:
+        async with healer.engine.begin() as conn:
+            await incidents.update(conn, incident_id, status="escalated", outcome="escalated",
+                                   reason=escalation, lease_until=None, **columns)
+        log.warning("incident.escalated", incident_id=incident_id, reason=escalation)
+        return None
     key = dedup.active_claim_key(incident, decision.agent)
     async with healer.engine.begin() as conn:
         if key is not None:

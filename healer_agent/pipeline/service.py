@@ -25,7 +25,7 @@ from healer_agent.dispatch.prompts import PromptRenderer
 from healer_agent.dispatch.sinks import build_sink
 from healer_agent.intake.normalize import PayloadError
 from healer_agent.metrics import Metrics
-from healer_agent.models import ContextBundle, Incident, RoutingDecision
+from healer_agent.models import Agent, ContextBundle, Incident, RoutingDecision
 from healer_agent.pipeline import dispatcher, intake_stage
 from healer_agent.pipeline.ports import CodeRunSink, ContextProvider
 from healer_agent.pipeline.results import IntakeResult
@@ -34,6 +34,7 @@ from healer_agent.store import inbox, incidents
 from healer_agent.store.db import create_engine, upgrade_sync
 from healer_agent.store.dialect import utcnow
 from healer_agent.store.inbox import Delivery
+from healer_agent.tracking.notify import Notifier
 
 log = structlog.get_logger("healer")
 
@@ -60,10 +61,25 @@ class Healer:
     metrics: Metrics = field(default_factory=Metrics)
     on_other: EventHook | None = None
     """Handles lifecycle events and ChatOps commands (the tracking loop plugs in here)."""
+    notifier: Notifier | None = None
+    """GitHub comments and webhook notifications (built from settings when not given)."""
+    route_memory: dict[str, Agent] = field(default_factory=dict)
+    """Signature → agent learnt from outcomes and operators (the pre-router's memory)."""
+    _last_poll: float = 0.0
     worker_id: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _stopping: asyncio.Event = field(default_factory=asyncio.Event)
     _wake: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def __post_init__(self) -> None:
+        if self.notifier is None:
+            self.notifier = Notifier(self.settings)
+
+    @property
+    def notify(self) -> Notifier:
+        """The notifier (always set after construction)."""
+        assert self.notifier is not None
+        return self.notifier
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -71,6 +87,10 @@ class Healer:
         """Migrate (if configured) and start the workers."""
         if self.settings.auto_migrate:
             await asyncio.to_thread(upgrade_sync, self.settings.database_url)
+        from healer_agent.tracking.records import memory_snapshot
+
+        async with self.engine.connect() as conn:
+            self.route_memory.update(await memory_snapshot(conn))
         for n in range(self.settings.workers if workers is None else workers):
             self._tasks.append(asyncio.create_task(self._worker_loop(n), name=f"worker-{n}"))
 
@@ -206,6 +226,12 @@ class Healer:
             await self._route(incident_id)
             return True
         await self._refresh_gauges()
+        now = asyncio.get_running_loop().time()
+        if now - self._last_poll >= self.settings.coderun_poll_s:
+            self._last_poll = now
+            from healer_agent.tracking.tracker import poll_coderuns
+
+            await poll_coderuns(self)
         return False
 
     async def _retry_intake(self, row: Delivery) -> None:
@@ -231,6 +257,10 @@ class Healer:
                     conn, incident_id, last_error=f"{type(exc).__name__}: {exc}"[:4000],
                     status="dead" if dead else "routing",
                     lease_until=utcnow() + timedelta(seconds=min(2 ** attempts, 60)))
+
+    def wake(self) -> None:
+        """Tell idle workers there is work (after a ChatOps retry, say)."""
+        self._wake.set()
 
     async def _refresh_gauges(self) -> None:
         async with self.engine.connect() as conn:
@@ -320,10 +350,11 @@ def build_healer(settings: Settings, **overrides: Any) -> Healer:
 
         parts.setdefault("redact", redact)
         parts.setdefault("signature", signature)
+    memory: dict[str, Agent] = parts.setdefault("route_memory", {})
     if "router" not in parts or "quick_route" not in parts:
         from healer_agent.routing.router import build_quick_route, build_router
 
-        parts.setdefault("router", build_router(settings))
+        parts.setdefault("router", build_router(settings, memory=memory.get))
         parts.setdefault("quick_route", build_quick_route(settings))
     if "engine" not in parts:
         parts["engine"] = create_engine(settings.database_url)
@@ -333,4 +364,10 @@ def build_healer(settings: Settings, **overrides: Any) -> Healer:
         parts["sink"] = build_sink(settings)
     if "renderer" not in parts:
         parts["renderer"] = PromptRenderer(parts["redact"])
-    return Healer(**parts)
+    parts.setdefault("notifier", Notifier(settings))
+    healer = Healer(**parts)
+    if "on_other" not in overrides:
+        from healer_agent.tracking.events import LoopHandler
+
+        healer.on_other = LoopHandler(healer)
+    return healer

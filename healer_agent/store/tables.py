@@ -58,6 +58,8 @@ incidents = sa.Table(
     sa.Column("prompt", sa.Text, nullable=True),
     sa.Column("attempt", sa.Integer, nullable=False, server_default="1"),
     sa.Column("outcome", sa.String(20), nullable=True),
+    sa.Column("operator_agent", sa.String(20), nullable=True),
+    sa.Column("operator_failure_type", sa.String(40), nullable=True),
     sa.Column("not_before", sa.DateTime(timezone=True), nullable=True),
     sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
     sa.Column("work_attempts", sa.Integer, nullable=False, server_default="0"),
@@ -87,4 +89,28 @@ claims = sa.Table(
     sa.Column("key", sa.String(500), primary_key=True),
     sa.Column("incident_id", sa.String(40), nullable=False),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+escalations = sa.Table(
+    "escalations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("incident_id", sa.String(40), nullable=False, unique=True),
+    sa.Column("repository", sa.String(200), nullable=False),
+    sa.Column("branch", sa.String(300), nullable=False, server_default=""),
+    sa.Column("signature", sa.String(64), nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("channels", sa.Text, nullable=False, server_default="{}"),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+route_memory = sa.Table(
+    "route_memory",
+    metadata,
+    sa.Column("signature", sa.String(64), primary_key=True),
+    sa.Column("agent", sa.String(20), nullable=False),
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("count", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )

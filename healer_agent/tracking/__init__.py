@@ -1,0 +1,1 @@
+"""Closing the loop: outcomes, the retry cap, escalation, ChatOps, insights, route memory."""

@@ -1,0 +1,99 @@
+"""Insights: how remediations went, per agent and failure type, and what keeps failing."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from healer_agent.store.dialect import as_utc, utcnow
+from healer_agent.store.tables import deliveries, incidents
+
+_SINCE = re.compile(r"^(\d+)([smhdw])$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_since(text: str) -> timedelta:
+    """``7d``, ``12h``, ``30m`` → a timedelta; ValueError names the expected form."""
+    match = _SINCE.match(text.strip())
+    if not match:
+        raise ValueError(f"invalid --since {text!r}: use a number and s, m, h, d or w (e.g. 7d)")
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def _pct(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 1)
+
+
+def _group(rows: list[Any], key: str) -> dict[str, dict[str, Any]]:
+    groups: dict[str, list[Any]] = defaultdict(list)
+    for row in rows:
+        groups[getattr(row, key) or "-"].append(row)
+    out = {}
+    for name, items in sorted(groups.items()):
+        dispatched = [r for r in items if r.coderun_name]
+        fixed = [r for r in items if r.outcome == "fixed"]
+        failed = [r for r in items if r.outcome == "failed"]
+        ttf = [(as_utc(r.resolved_at) - as_utc(r.dispatched_at)).total_seconds()  # type: ignore[operator]
+               for r in fixed if r.resolved_at and r.dispatched_at]
+        decided = len(fixed) + len(failed)
+        out[name] = {
+            "remediations": len(dispatched), "fixed": len(fixed), "failed": len(failed),
+            "escalated": sum(r.status == "escalated" for r in items),
+            "success_rate": round(len(fixed) / decided, 3) if decided else None,
+            "time_to_fix_p50_s": _pct(ttf, 0.5), "time_to_fix_p90_s": _pct(ttf, 0.9),
+            "attempts": sum(int(r.attempt or 1) for r in dispatched),
+        }
+    return out
+
+
+async def insights(conn: AsyncConnection, since: timedelta = timedelta(days=7)
+                   ) -> dict[str, Any]:
+    """The insights report for the period."""
+    cutoff: datetime = utcnow() - since
+    rows = list((await conn.execute(
+        sa.select(incidents.c.id, incidents.c.agent, incidents.c.failure_type,
+                  incidents.c.status, incidents.c.outcome, incidents.c.coderun_name,
+                  incidents.c.dispatched_at, incidents.c.resolved_at, incidents.c.attempt,
+                  incidents.c.decided_by, incidents.c.obvious, incidents.c.signature,
+                  incidents.c.created_at, incidents.c.operator_agent, incidents.c.dedup_status)
+        .where(incidents.c.created_at >= cutoff))).all())
+    events = int(await conn.scalar(sa.select(sa.func.count()).select_from(deliveries).where(
+        deliveries.c.received_at >= cutoff)) or 0)
+    duplicates = sum(r.dedup_status == "existing" for r in rows)
+    redeliveries = int(await conn.scalar(sa.select(sa.func.count()).select_from(deliveries)
+                                         .where(deliveries.c.received_at >= cutoff,
+                                                deliveries.c.result.like('%"existing"%'))) or 0)
+    decided = [r for r in rows if r.decided_by]
+    tiers = Counter(("obvious" if r.obvious else "prerouter") if r.decided_by == "prerouter"
+                    else r.decided_by for r in decided)
+    signatures: dict[str, list[Any]] = defaultdict(list)
+    for r in rows:
+        if r.signature:
+            signatures[r.signature].append(r)
+    top = sorted(signatures.items(), key=lambda kv: len(kv[1]), reverse=True)[:10]
+    return {
+        "since": cutoff.isoformat(),
+        "incidents": len(rows),
+        "events": events,
+        "dedup_ratio": round(max(duplicates, redeliveries) / events, 3) if events else None,
+        "by_agent": _group(rows, "agent"),
+        "by_failure_type": _group(rows, "failure_type"),
+        "decisions_by_tier": {k: round(v / len(decided), 3) for k, v in tiers.items()}
+        if decided else {},
+        "operator_override_rate": round(sum(bool(r.operator_agent) for r in decided)
+                                        / len(decided), 3) if decided else None,
+        "top_signatures": [
+            {"signature": sig, "count": len(items),
+             "agents": dict(Counter(r.agent for r in items)),
+             "first_seen": as_utc(min(r.created_at for r in items)).isoformat(),  # type: ignore[union-attr]
+             "last_seen": as_utc(max(r.created_at for r in items)).isoformat()}  # type: ignore[union-attr]
+            for sig, items in top],
+    }
