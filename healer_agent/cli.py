@@ -196,6 +196,66 @@ def escalations(json_out: Annotated[bool, typer.Option("--json", help="Print JSO
                    f"{row['incident_id']}: {row['reason']} {row['channels']}")
 
 
+@app.command()
+def repl() -> None:
+    """The interactive triage REPL (history, completion, /help)."""
+    from healer_agent.repl.app import run_repl
+
+    asyncio.run(_with_healer(run_repl))
+
+
+@app.command()
+def triage(
+    source: Annotated[str, typer.Argument(help="case.yaml, a log file, a run URL, or "
+                                          "'owner/repo run-id'.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print the RoutingDecision as "
+                                           "JSON.")] = False,
+    dispatch: Annotated[bool, typer.Option("--dispatch", help="Also create the CodeRun.")
+                        ] = False,
+) -> None:
+    """Route one failure and show (or dispatch) the decision."""
+    from healer_agent.repl.sources import SourceError, parse_source
+
+    try:
+        parsed = parse_source(source)
+    except SourceError as exc:
+        raise CliError(str(exc)) from None
+
+    async def _run(healer: Any) -> Any:
+        from rich.progress import Progress
+
+        from healer_agent.pipeline import dispatcher
+        from healer_agent.store import incidents
+
+        context = parsed.context
+        if context is None:
+            with Progress(console=console, transient=True) as bar:
+                bar.add_task("gathering context", total=None)
+                context = await dispatcher.gather(healer, parsed.incident)
+        routed = await dispatcher.route(healer, parsed.incident, context)
+        name = None
+        if dispatch:
+            async with healer.engine.begin() as conn:
+                incident_id, created = await incidents.create_or_get(
+                    conn, parsed.incident, status="routing", dedup_status="new")
+            name = (await dispatcher.dispatch(healer, incident_id, routed) if created
+                    else f"existing incident {incident_id}")
+        return routed.decision, name
+
+    decision, name = asyncio.run(_with_healer(_run))
+    if json_out:
+        typer.echo(decision.model_dump_json(indent=2))
+    else:
+        Console().print(f"{parsed.label}: [bold]{decision.agent.value}[/bold] / "
+                        f"{decision.failure_type.value} (confidence {decision.confidence:.2f},"
+                        f" {decision.decided_by}{', obvious' if decision.obvious else ''})")
+        for ev in decision.evidence[:5]:
+            Console().print(f"  {ev.signal} {ev.rule} ({ev.weight:g}): {ev.detail[:100]}",
+                            markup=False, highlight=False)
+    if dispatch:
+        console.print(f"dispatch: {name or 'not dispatched'}")
+
+
 async def _with_healer(fn: Any) -> Any:
     from sqlalchemy.exc import SQLAlchemyError
 
