@@ -13,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from healer_agent.store.dialect import as_utc, utcnow
 from healer_agent.store.tables import deliveries, incidents
 
-_SINCE = re.compile(r"^(\d+)([smhdw])$")
+_SINCE = re.compile(r"^(\d{1,12})([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+MAX_PERIOD = timedelta(days=3650)
 
 
 def parse_since(text: str) -> timedelta:
@@ -22,7 +23,14 @@ def parse_since(text: str) -> timedelta:
     match = _SINCE.match(text.strip())
     if not match:
         raise ValueError(f"invalid --since {text!r}: use a number and s, m, h, d or w (e.g. 7d)")
-    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+    amount = int(match.group(1))
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}[match.group(2)]
+    if amount * seconds > MAX_PERIOD.total_seconds():
+        raise ValueError(f"invalid --since {text!r}: at most {MAX_PERIOD.days} days")
+    period = timedelta(**{_UNITS[match.group(2)]: amount})
+    if period > MAX_PERIOD:
+        raise ValueError(f"invalid --since {text!r}: at most {MAX_PERIOD.days} days")
+    return period
 
 
 def _pct(values: list[float], q: float) -> float | None:
