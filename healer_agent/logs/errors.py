@@ -51,7 +51,9 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     ("runner", r"The runner has received a shutdown signal|lost communication with the server|"
                r"exit code 137|Killed|out of memory|No space left on device|"
                r"The operation was canceled|timed out|Connection (?:timed out|refused|reset)|"
-               r"Could not resolve host|Temporary failure in name resolution"),
+               r"Could not resolve host|Temporary failure in name resolution|"
+               r"^curl: \(\d+\) |Failed to connect to \S+ port|Couldn't connect to server"),
+    ("node", r"^not ok \d+ - |^# fail [1-9]|Error \[ERR_[A-Z_]+\]|Cannot find module "),
     ("python", r"^Traceback \(most recent call last\)|^\w+Error: "),
     ("error", r"^##\[error\](?!Process completed with exit code)|^Error: |^error: |^ERROR:? "),
 )
