@@ -3,9 +3,40 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Generic, Protocol, TypeVar
 
-from healer_agent.context.config import RepoContext
+from healer_agent.context.config import McpConfig, RepoContext
+from healer_agent.context.protocols import SourceResult, ToolCaller
 from healer_agent.models import Incident
+
+
+class _SourceConfig(Protocol):
+    @property
+    def server(self) -> str: ...
+
+    @property
+    def timeout_s(self) -> float | None: ...
+
+
+C = TypeVar("C", bound=_SourceConfig)
+
+
+class McpSource(Generic[C]):
+    """What every MCP-backed source holds: the caller, its config, the whole MCP config."""
+
+    name: str
+
+    def __init__(self, caller: ToolCaller, cfg: C, config: McpConfig) -> None:
+        self._caller = caller
+        self._cfg = cfg
+        self._config = config
+        self.timeout_s = cfg.timeout_s
+
+    def _no_server(self) -> SourceResult | None:
+        """A "not configured" result when the source's server is missing from the config."""
+        if not self._caller.has_server(self._cfg.server):
+            return SourceResult.unconfigured(f"no MCP server {self._cfg.server!r}")
+        return None
 
 
 def split_repo(repository: str) -> tuple[str, str]:

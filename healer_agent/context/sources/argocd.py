@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from healer_agent.context.config import ArgoSourceConfig, McpConfig
+from healer_agent.context.config import ArgoSourceConfig
 from healer_agent.context.errors import ToolError
-from healer_agent.context.protocols import SourceResult, ToolCaller
+from healer_agent.context.protocols import SourceResult
+from healer_agent.context.sources._common import McpSource
 from healer_agent.models import ArgoApp, Incident
 
 _FINE_HEALTH = {"Healthy", "", None}
@@ -56,21 +57,16 @@ def app_from_json(app: dict[str, Any]) -> ArgoApp:
     )
 
 
-class ArgoCDSource:
+class ArgoCDSource(McpSource[ArgoSourceConfig]):
     """Argo CD applications for one incident."""
 
     name = "argocd"
 
-    def __init__(self, caller: ToolCaller, cfg: ArgoSourceConfig, config: McpConfig) -> None:
-        self._caller = caller
-        self._cfg = cfg
-        self._config = config
-        self.timeout_s = cfg.timeout_s
 
     async def gather(self, incident: Incident) -> SourceResult:
         """Named and repo-matched apps, each with details from ``get_application``."""
-        if not self._caller.has_server(self._cfg.server):
-            return SourceResult.unconfigured(f"no MCP server {self._cfg.server!r}")
+        if (missing := self._no_server()) is not None:
+            return missing
         result = SourceResult()
         names = list(self._config.repo_context(incident.repository).argocd_apps)
         if self._cfg.match_repo_url:

@@ -8,28 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from healer_agent.context.config import GrafanaSourceConfig, McpConfig
+from healer_agent.context.config import GrafanaSourceConfig
 from healer_agent.context.errors import ToolError
-from healer_agent.context.protocols import SourceResult, ToolCaller
-from healer_agent.context.sources._common import failure_window
+from healer_agent.context.protocols import SourceResult
+from healer_agent.context.sources._common import McpSource, failure_window
 from healer_agent.models import Incident
 
 
-class GrafanaSource:
+class GrafanaSource(McpSource[GrafanaSourceConfig]):
     """Alerts and annotations."""
 
     name = "grafana"
 
-    def __init__(self, caller: ToolCaller, cfg: GrafanaSourceConfig, config: McpConfig) -> None:
-        self._caller = caller
-        self._cfg = cfg
-        self._config = config
-        self.timeout_s = cfg.timeout_s
 
     async def gather(self, incident: Incident) -> SourceResult:
         """Firing alerts (``alerting_rules_read``) and annotations (``get_annotations``)."""
-        if not self._caller.has_server(self._cfg.server):
-            return SourceResult.unconfigured(f"no MCP server {self._cfg.server!r}")
+        if (missing := self._no_server()) is not None:
+            return missing
         try:
             offered = {t.name for t in await self._caller.list_tools(self._cfg.server)}
         except ToolError as exc:

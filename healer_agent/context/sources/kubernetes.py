@@ -6,28 +6,23 @@ Targets kubernetes-mcp-server's read-only tools (``pods_list_in_namespace``,
 
 from __future__ import annotations
 
-from healer_agent.context.config import KubernetesSourceConfig, McpConfig
+from healer_agent.context.config import KubernetesSourceConfig
 from healer_agent.context.errors import ToolError
-from healer_agent.context.protocols import SourceResult, ToolCaller
-from healer_agent.context.sources._common import split_repo
+from healer_agent.context.protocols import SourceResult
+from healer_agent.context.sources._common import McpSource, split_repo
 from healer_agent.models import Incident
 
 
-class KubernetesSource:
+class KubernetesSource(McpSource[KubernetesSourceConfig]):
     """Pods and events of the repository's namespace."""
 
     name = "kubernetes"
 
-    def __init__(self, caller: ToolCaller, cfg: KubernetesSourceConfig, config: McpConfig) -> None:
-        self._caller = caller
-        self._cfg = cfg
-        self._config = config
-        self.timeout_s = cfg.timeout_s
 
     async def gather(self, incident: Incident) -> SourceResult:
         """Pods and events; "not ready" filtering is left to the reader of the text."""
-        if not self._caller.has_server(self._cfg.server):
-            return SourceResult.unconfigured(f"no MCP server {self._cfg.server!r}")
+        if (missing := self._no_server()) is not None:
+            return missing
         namespace = self._config.repo_context(incident.repository).namespace
         namespace = namespace or split_repo(incident.repository)[1]
         result = SourceResult()

@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from healer_agent.context.config import LokiSourceConfig, McpConfig, render_template
+from healer_agent.context.config import LokiSourceConfig, render_template
 from healer_agent.context.errors import ToolError
-from healer_agent.context.protocols import SourceResult, ToolCaller
-from healer_agent.context.sources._common import failure_window, rfc3339, template_values
+from healer_agent.context.protocols import SourceResult
+from healer_agent.context.sources._common import McpSource, failure_window, rfc3339, template_values
 from healer_agent.models import Incident
 
 
@@ -38,21 +38,16 @@ def loki_lines(data: Any) -> list[str]:
     return [line for line in str(data).splitlines() if line.strip()]
 
 
-class LokiSource:
+class LokiSource(McpSource[LokiSourceConfig]):
     """Error lines of the app's namespace."""
 
     name = "loki"
 
-    def __init__(self, caller: ToolCaller, cfg: LokiSourceConfig, config: McpConfig) -> None:
-        self._caller = caller
-        self._cfg = cfg
-        self._config = config
-        self.timeout_s = cfg.timeout_s
 
     async def gather(self, incident: Incident) -> SourceResult:
         """Run the configured LogQL once, newest lines first."""
-        if not self._caller.has_server(self._cfg.server):
-            return SourceResult.unconfigured(f"no MCP server {self._cfg.server!r}")
+        if (missing := self._no_server()) is not None:
+            return missing
         repo_ctx = self._config.repo_context(incident.repository)
         template = repo_ctx.loki or self._cfg.default_logql
         if not template:

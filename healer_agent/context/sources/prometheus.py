@@ -11,14 +11,13 @@ import math
 from typing import Any
 
 from healer_agent.context.config import (
-    McpConfig,
     PrometheusSourceConfig,
     PromQuery,
     render_template,
 )
 from healer_agent.context.errors import ToolError
-from healer_agent.context.protocols import SourceResult, ToolCaller
-from healer_agent.context.sources._common import failure_window, rfc3339, template_values
+from healer_agent.context.protocols import SourceResult
+from healer_agent.context.sources._common import McpSource, failure_window, rfc3339, template_values
 from healer_agent.models import Incident
 
 
@@ -55,23 +54,16 @@ def summarise(data: Any, max_series: int) -> dict[str, Any]:
     return out
 
 
-class PrometheusSource:
+class PrometheusSource(McpSource[PrometheusSourceConfig]):
     """Configured queries for the incident's repository."""
 
     name = "prometheus"
 
-    def __init__(
-        self, caller: ToolCaller, cfg: PrometheusSourceConfig, config: McpConfig
-    ) -> None:
-        self._caller = caller
-        self._cfg = cfg
-        self._config = config
-        self.timeout_s = cfg.timeout_s
 
     async def gather(self, incident: Incident) -> SourceResult:
         """Run every configured query; one failing query leaves the others."""
-        if not self._caller.has_server(self._cfg.server):
-            return SourceResult.unconfigured(f"no MCP server {self._cfg.server!r}")
+        if (missing := self._no_server()) is not None:
+            return missing
         repo_ctx = self._config.repo_context(incident.repository)
         if not repo_ctx.prometheus:
             return SourceResult.unconfigured(f"no PromQL configured for {incident.repository}")
