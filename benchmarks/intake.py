@@ -60,12 +60,12 @@ def payload_template() -> dict[str, Any]:
     return data
 
 
-def signed_bodies(count: int) -> list[tuple[bytes, dict[str, str]]]:
+def signed_bodies(count: int, offset: int = 0) -> list[tuple[bytes, dict[str, str]]]:
     from healer_agent.intake.signature import sign
 
     base = payload_template()
     out = []
-    for n in range(count):
+    for n in range(offset, offset + count):
         base["workflow_job"]["run_id"] = 5_000_000 + n
         base["workflow_job"]["id"] = 9_000_000 + n
         base["workflow_job"]["head_branch"] = f"bench/{n}"

@@ -42,7 +42,7 @@ def _pg_reachable() -> str | None:
     return None
 
 
-_PG_SKIP: str | None | bool = False
+_PG_SKIP: str | bool | None = False
 
 
 def pg_skip_reason() -> str | None:

@@ -44,7 +44,7 @@ def documents() -> list[tuple[str, dict[str, Any]]]:
 
 def test_builtin_kinds_validate_against_the_kubernetes_schema() -> None:
     checked = 0
-    for name, doc in documents():
+    for _name, doc in documents():
         if doc["apiVersion"] in BUILTIN:
             kubernetes_validate.validate(doc, K8S_VERSION, strict=True)
             checked += 1
@@ -142,8 +142,8 @@ def test_dockerfile_is_hadolint_clean_and_matches_the_package() -> None:
 
 def _cases() -> list[Path]:
     found = sorted((ROOT / "evals" / "cases").glob("*.yaml"))
-    return found + [ROOT / "tests/fixtures/mcp/case-argocd-degraded.yaml",
-                    ROOT / "tests/llm/cases/controller-ci-docker-injection.yaml"]
+    return [*found, ROOT / "tests/fixtures/mcp/case-argocd-degraded.yaml",
+            ROOT / "tests/llm/cases/controller-ci-docker-injection.yaml"]
 
 
 @pytest.mark.parametrize("path", _cases(), ids=lambda p: p.stem)

@@ -34,7 +34,7 @@ class FakeApiServer(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
         self.requests.append(("POST", self.path, body))
         if not (self.path.startswith(PREFIX) and self.path.endswith("/coderuns")):
@@ -49,7 +49,7 @@ class FakeApiServer(BaseHTTPRequestHandler):
         self.objects[name] = {**body, "status": {"phase": "Pending"}}
         self._send(201, self.objects[name])
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self.requests.append(("GET", self.path, None))
         name = self.path.rsplit("/", 1)[-1]
         if name in self.objects:
