@@ -74,11 +74,15 @@ def main() -> None:
                         accepted += 1
                 intake_s = time.perf_counter() - started
                 folder = Path(tmp) / "coderuns"
-                deadline = time.monotonic() + 300
+                deadline = time.monotonic() + 120
                 while time.monotonic() < deadline:
                     done = len(list(folder.glob("healer-ci-*.yaml"))) if folder.is_dir() else 0
                     if done >= accepted:
                         break
+                    status = client.get("/api/status").json()
+                    if not status["queue"]["waiting_for_routing"] and not status["queue"][
+                            "inbox"].get("pending"):
+                        break  # the rest were deduplicated or escalated, not lost
                     time.sleep(0.05)
             total_s = time.perf_counter() - started
         finally:

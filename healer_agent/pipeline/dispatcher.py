@@ -8,6 +8,7 @@ crashed worker's lease taken over) end in the same single CodeRun.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import timedelta
@@ -84,6 +85,11 @@ async def route(healer: Healer, incident: Incident, context: ContextBundle) -> R
     """Decide, and compute the failure signature the loop guard and learning key on."""
     decision = await healer.router.route(incident, context)
     _count_llm_usage(healer, decision)
+    if incident.kind == "security_alert":
+        # Every alert is its own failure (the signature masks numbers, so hash the key
+        # itself): two alerts must not look like one fix retried.
+        signature = hashlib.sha256(incident.run_key.encode()).hexdigest()[:16]
+        return Routed(incident, context, decision, signature)
     lines = list(decision.key_error_lines) or [
         f"{decision.failure_type.value} {decision.failing_step or ''} {incident.workflow_name}"]
     return Routed(incident, context, decision, healer.signature(lines))

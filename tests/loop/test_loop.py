@@ -213,3 +213,15 @@ async def test_insights_cli_reads_the_same_store(make_settings: Any, healer_fact
         env=env, capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "invalid --since" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+async def test_distinct_security_alerts_are_not_one_retried_failure(loop: Any) -> None:
+    settings, healer, client = loop
+    for number in (1, 2, 3):
+        alert = load_fixture("dependabot_alert/created.json")
+        alert["alert"]["number"] = number
+        response = await client.post("/api/remediate/security-alert", json=alert,
+                                     headers={"X-GitHub-Event": "dependabot_alert"})
+        assert response.status_code == 202
+    await healer.drain()
+    assert len(coderuns(settings.sink_dir)) == 3
