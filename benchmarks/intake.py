@@ -103,6 +103,18 @@ def start(kind: str, workdir: Path, database_url: str | None) -> tuple[subproces
     raise RuntimeError(f"{kind} server did not start")
 
 
+async def post_one(client: httpx.AsyncClient, body: bytes, headers: dict[str, str]
+                   ) -> tuple[bool, float]:
+    """One delivery: whether it got its 202, and the latency in ms."""
+    started = time.perf_counter()
+    try:
+        response = await client.post("/api/github/webhook", content=body, headers=headers)
+        ok = response.status_code == 202
+    except httpx.HTTPError:
+        ok = False
+    return ok, (time.perf_counter() - started) * 1000
+
+
 async def burst(url: str, bodies: list[tuple[bytes, dict[str, str]]], concurrency: int
                 ) -> dict[str, float]:
     latencies: list[float] = []
@@ -114,14 +126,8 @@ async def burst(url: str, bodies: list[tuple[bytes, dict[str, str]]], concurrenc
             nonlocal errors
             while queue:
                 body, headers = queue.pop()
-                t0 = time.perf_counter()
-                try:
-                    response = await client.post("/api/github/webhook", content=body,
-                                                 headers=headers)
-                    ok = response.status_code == 202
-                except httpx.HTTPError:
-                    ok = False
-                latencies.append((time.perf_counter() - t0) * 1000)
+                ok, ms = await post_one(client, body, headers)
+                latencies.append(ms)
                 errors += not ok
 
         started = time.perf_counter()
@@ -141,14 +147,8 @@ async def fixed_rate(url: str, bodies: list[tuple[bytes, dict[str, str]]], rate:
                                  limits=httpx.Limits(max_connections=200)) as client:
         async def one(body: bytes, headers: dict[str, str]) -> None:
             nonlocal errors
-            t0 = time.perf_counter()
-            try:
-                response = await client.post("/api/github/webhook", content=body,
-                                             headers=headers)
-                ok = response.status_code == 202
-            except httpx.HTTPError:
-                ok = False
-            latencies.append((time.perf_counter() - t0) * 1000)
+            ok, ms = await post_one(client, body, headers)
+            latencies.append(ms)
             errors += not ok
 
         tasks = []
