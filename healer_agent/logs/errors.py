@@ -48,14 +48,16 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
             r"^error: Your local changes|^hint: Updates were rejected"),
     ("http", r"\b(?:401|403) (?:Unauthorized|Forbidden)|Bad credentials|"
              r"Resource not accessible by integration|denied: |unauthorized: "),
-    ("runner", r"The runner has received a shutdown signal|lost communication with the server|"
+    ("runner", r"Cannot connect to the Docker daemon|\d+ Killed\s|"
+               r"The runner has received a shutdown signal|lost communication with the server|"
                r"exit code 137|Killed|out of memory|No space left on device|"
                r"The operation was canceled|timed out|Connection (?:timed out|refused|reset)|"
                r"Could not resolve host|Temporary failure in name resolution|"
                r"^curl: \(\d+\) |Failed to connect to \S+ port|Couldn't connect to server"),
     ("node", r"^not ok \d+ - |^# fail [1-9]|Error \[ERR_[A-Z_]+\]|Cannot find module "),
     ("python", r"^Traceback \(most recent call last\)|^\w+Error: "),
-    ("error", r"^##\[error\](?!Process completed with exit code)|^Error: |^error: |^ERROR:? "),
+    ("error", r"^##\[error\](?!Process completed with exit code)|^Error: |^error: |^ERROR:? |"
+              r"level=(?:error|fatal) msg="),
 )
 
 _COMPILED = tuple((tool, re.compile(rx)) for tool, rx in _DETECTORS)

@@ -29,7 +29,7 @@ TRIGGER_SOURCE = (
     r"---- |failures:|\[vite\]|\.ya?ml:[0-9]+:[0-9]+: |vulnerabilit|[Ss]everity|npm audit|"
     r"YN[0-9]{4}|clippy|hint: |Crate|ComparisonError|health is|Automatic merge|Updates were|"
     r"Could not resolve|Build failed|did not complete|ERROR|curl: |connect to|not ok |# fail |"
-    r"ERR_|find module"
+    r"ERR_|find module|level=error|level=fatal|Docker daemon|Potential secrets"
 )
 _TRIGGER: Any = (_re2.compile(TRIGGER_SOURCE.encode()) if _re2 is not None
                  else re.compile(TRIGGER_SOURCE.encode()))
