@@ -14,11 +14,15 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from healer_agent.config import Settings, load_settings
+from healer_agent.cli_common import (
+    EXIT_FAILED,
+    EXIT_UNAVAILABLE,
+    CliError,
+    settings_from_env,
+)
 
 app = typer.Typer(name="healer", help="Route CI failures to the specialist agent that can fix "
                   "them.", no_args_is_help=True, add_completion=False,
@@ -29,31 +33,10 @@ app.add_typer(db_app, name="db")
 console = Console(stderr=True)
 _state: dict[str, Any] = {"debug": False}
 
-EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 1, 2, 3
-
-
-class CliError(Exception):
-    """An error to print as one line, with its exit code."""
-
-    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
-        super().__init__(message)
-        self.code = code
-
-
 @app.callback()
 def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False
           ) -> None:
     _state["debug"] = debug
-
-
-def settings_from_env(**overrides: Any) -> Settings:
-    """Settings, with a validation error turned into one readable line."""
-    try:
-        return load_settings(**{k: v for k, v in overrides.items() if v is not None})
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise CliError(f"invalid setting HEALER_{where.upper()}: {first['msg']}") from None
 
 
 @app.command()

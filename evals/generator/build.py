@@ -1,4 +1,4 @@
-"""Rebuild ``evals/cases/`` from real tool output: ``python evals/generator/build.py``.
+"""Rebuild ``evals/cases/dev/`` from real tool output: ``python evals/generator/build.py``.
 
 Every error line comes from running a real tool on a small broken input (``scenarios.py``,
 ``tools.py``); this file arranges that output into jobs in the GitHub Actions log layout
@@ -26,7 +26,7 @@ from layout import (  # noqa: E402
     workflow_job, workflow_run,
 )
 
-OUT = Path(__file__).resolve().parents[1] / "cases"
+OUT = Path(__file__).resolve().parents[1] / "cases" / "dev"
 REPO = "5dlabs/cto"
 CASES: list[dict[str, Any]] = []
 

@@ -97,7 +97,7 @@ class ReplayProvider:
 
         cases: dict[str, tuple[Mapping[str, Any], Mapping[str, Any]]] = {}
         if directory.is_dir():
-            for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.json")]):
+            for path in sorted([*directory.rglob("*.yaml"), *directory.rglob("*.json")]):
                 try:
                     case = load_case(path)
                     event, payload = event_of_case(case)

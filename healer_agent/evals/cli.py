@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from healer_agent.cli_common import CliError, settings_from_env
 from healer_agent.evals.dataset import DatasetError, load_dataset
 from healer_agent.evals.runner import run_cases
 from healer_agent.evals.scoring import Report, score
@@ -21,7 +22,7 @@ RouterName = Literal["prerouter", "matrix", "llm", "full"]
 
 def eval_command(
     dataset: Annotated[Path, typer.Option(help="Directory of labelled cases.")] = Path(
-        "evals/cases"),
+        "evals/cases/dev"),
     router: Annotated[str, typer.Option(help="prerouter | matrix | llm | full")] = "prerouter",
     model: Annotated[str | None, typer.Option(
         help="Triage model for llm/full (any pydantic-ai model string, or 'test' for the "
@@ -35,8 +36,6 @@ def eval_command(
     show_misses: Annotated[int, typer.Option(help="Misses to print.")] = 30,
 ) -> None:
     """Run every case through the router and report accuracy, F1, confusion, latency."""
-    from healer_agent.cli import CliError, settings_from_env
-
     if router not in ("prerouter", "matrix", "llm", "full"):
         raise CliError(f"unknown router {router!r}: use prerouter, matrix, llm or full")
     try:

@@ -16,7 +16,7 @@ from healer_agent.evals.dataset import parse_case
 from healer_agent.models import Agent, FailureType, agent_for
 
 pytestmark = pytest.mark.evals
-CASES_DIR = Path(__file__).resolve().parents[2] / "evals" / "cases"
+CASES_DIR = Path(__file__).resolve().parents[2] / "evals" / "cases" / "dev"
 CASES = sorted(CASES_DIR.glob("*.yaml"))
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z ")

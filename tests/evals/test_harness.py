@@ -21,7 +21,7 @@ pytestmark = pytest.mark.evals
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = [ROOT / "tests/fixtures/mcp/case-argocd-degraded.yaml",
            ROOT / "tests/llm/cases/controller-ci-docker-injection.yaml"]
-DATASET = ROOT / "evals" / "cases"
+DATASET = ROOT / "evals" / "cases" / "dev"
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_scripted_llm_tier_reports_usage(dataset: Path, tmp_path: Path) -> None:
 
 def test_prerouter_meets_the_accuracy_gate_on_the_dataset() -> None:
     cases = sorted(DATASET.glob("*.yaml")) if DATASET.is_dir() else []
-    assert len(cases) >= 150, f"evals/cases has {len(cases)} cases; the gate needs 150"
+    assert len(cases) >= 150, f"evals/cases/dev has {len(cases)} cases; the gate needs 150"
     result = subprocess.run(
         [sys.executable, "-m", "healer_agent", "eval", "--dataset", str(DATASET),
          "--router", "prerouter", "--min-accuracy", "0.95", "--min-obvious-accuracy", "0.99"],
