@@ -15,15 +15,12 @@ import pytest
 
 os.environ.setdefault("ALLOW_MODEL_REQUESTS", "false")
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-if not SHARED.is_dir():  # CI clones next to shared/; a developer checkout may differ
-    SHARED = Path("/work/shared")
-FIXTURES = SHARED / "fixtures" / "github-webhooks"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "github-webhooks"
 PG_ADMIN = os.environ.get("HEALER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 def load_fixture(rel: str) -> dict[str, Any]:
-    """A real GitHub webhook payload from shared/fixtures."""
+    """A real GitHub webhook payload from tests/fixtures/github-webhooks."""
     data: dict[str, Any] = json.loads((FIXTURES / rel).read_text())
     return data
 

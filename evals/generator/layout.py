@@ -5,7 +5,7 @@ Logs: runner set-up (version, OS, image, GITHUB_TOKEN permissions), checkout, on
 output, ``##[error]Process completed with exit code N.`` after a failing step, and post-job
 cleanup; every line stamped ``YYYY-MM-DDTHH:MM:SS.fffffffZ``.
 
-Payloads are deep copies of ``shared/fixtures/github-webhooks/`` with names, ids, branches,
+Payloads are deep copies of ``tests/fixtures/github-webhooks/`` with names, ids, branches,
 conclusions and steps changed.
 """
 
@@ -20,9 +20,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve()
-SHARED = next((p / "shared" / "fixtures" / "github-webhooks" for p in HERE.parents
-               if (p / "shared" / "fixtures" / "github-webhooks").is_dir()),
-              Path("/work/shared/fixtures/github-webhooks"))
+SHARED = HERE.parents[1] / "tests" / "fixtures" / "github-webhooks"
 EPOCH = datetime(2026, 10, 5, 8, 0, 0)
 
 
