@@ -237,6 +237,8 @@ class PullRequestInfo(Frozen):
     base_ref: str = ""
     html_url: str = ""
     author: str = ""
+    labels: tuple[str, ...] = ()
+    """Label names; a routing hint like a name (``infra``, ``frontend``, ``dependencies``)."""
 
 
 class ArgoApp(Frozen):
@@ -291,7 +293,21 @@ SignalKind = Literal[
     "memory",
     "operator",
     "llm",
+    "error_file",
+    "pull_request",
+    "kubernetes",
+    "loki",
+    "argocd",
+    "prometheus",
 ]
+EvidenceSource = Literal[
+    "", "event", "log", "step", "files", "names", "commit", "pull_request", "kubernetes",
+    "loki", "argocd", "prometheus", "memory", "operator", "llm",
+]
+"""The context source a signal was read from, so a decision shows what decided it."""
+EvidenceRole = Literal["cause", "wrapper", "symptom", "hint"]
+"""What a signal says about the failure: its cause, a command that only wraps the cause, a
+consequence another cause explains, or a hint (names, files) that never decides alone."""
 DecidedBy = Literal["prerouter", "llm", "fallback", "operator", "rule"]
 
 
@@ -305,6 +321,10 @@ class Evidence(Frozen):
     rule: str = ""
     detail: str = ""
     """The log line, file path or name that matched (redacted)."""
+    source: EvidenceSource = ""
+    """Where the matched text came from (``log``, ``kubernetes``, ``argocd``, ...)."""
+    role: EvidenceRole | None = None
+    """The signal's causal role, when the router that found it knows it."""
 
 
 class Candidate(Frozen):
