@@ -24,9 +24,9 @@ RUN npm install --omit=dev --no-audit --no-fund \
 FROM python:3.11-slim-bookworm
 ENV PATH="/opt/healer/bin:/opt/mcp/venv-prometheus/bin:/opt/mcp/venv-grafana/bin:/opt/mcp/node/node_modules/.bin:/usr/local/bin:/usr/bin:/bin" \
     PYTHONUNBUFFERED=1 \
-    HEALER_SINK=kubernetes \
-    HEALER_CONTEXT=mcp \
-    HEALER_MCP_CONFIG=/etc/healer/mcp_servers.yaml
+    HEALER_SINK__KIND=kubernetes \
+    HEALER_CONTEXT__MODE=mcp \
+    HEALER_CONTEXT__MCP_CONFIG=/etc/healer/mcp_servers.yaml
 COPY --from=node-mcp /usr/local/bin/node /usr/local/bin/node
 COPY --from=node-mcp /opt/mcp/node /opt/mcp/node
 COPY --from=build /opt/healer /opt/healer

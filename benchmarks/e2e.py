@@ -1,6 +1,6 @@
 """End to end: events per second from intake to CodeRun file, with context replayed.
 
-Starts `healer serve` (SQLite, file sink, HEALER_CONTEXT=replay over evals/cases), posts
+Starts `healer serve` (SQLite, file sink, HEALER_CONTEXT__MODE=replay over evals/cases), posts
 every labelled case's event, and measures until each accepted failure has its CodeRun
 file. Prints a table line and a final JSON line.
 
@@ -36,11 +36,11 @@ def main() -> None:
     cases = [load_case(p) for p in sorted((ROOT / "evals" / "cases").rglob("*.yaml"))]
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
-        env = {**os.environ, "HEALER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/e.db",
-               "HEALER_SINK_DIR": f"{tmp}/coderuns", "HEALER_CONTEXT": "replay",
-               "HEALER_REPLAY_DIR": str(ROOT / "evals" / "cases"), "HEALER_ROUTER": "prerouter",
-               "HEALER_GROUP_WAIT_S": "0", "HEALER_WORKERS": str(args.workers),
-               "HEALER_DEDUP_WINDOW_S": "0"}
+        env = {**os.environ, "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp}/e.db",
+               "HEALER_SINK__DIR": f"{tmp}/coderuns", "HEALER_CONTEXT__MODE": "replay",
+               "HEALER_CONTEXT__REPLAY_DIR": str(ROOT / "evals" / "cases"), "HEALER_ROUTING__ROUTER": "prerouter",
+               "HEALER_DEDUP__GROUP_WAIT_S": "0", "HEALER_WORKER__COUNT": str(args.workers),
+               "HEALER_DEDUP__WINDOW_S": "0"}
         import subprocess
 
         proc = subprocess.Popen([sys.executable, "-m", "healer_agent", "serve", "--port",

@@ -79,10 +79,10 @@ def signed_bodies(count: int, offset: int = 0) -> list[tuple[bytes, dict[str, st
 def start(kind: str, workdir: Path, database_url: str | None) -> tuple[subprocess.Popen[bytes],
                                                                        str]:
     port = free_port()
-    env = {**os.environ, "HEALER_WEBHOOK_SECRET": SECRET, "HEALER_SINK": "file",
-           "HEALER_SINK_DIR": str(workdir / "coderuns"), "HEALER_CONTEXT": "none",
-           "HEALER_ROUTER": "prerouter", "HEALER_GROUP_WAIT_S": "0", "HEALER_WORKERS": "1",
-           "HEALER_DATABASE_URL": database_url or ""}
+    env = {**os.environ, "HEALER_INTAKE__WEBHOOK_SECRET": SECRET, "HEALER_SINK__KIND": "file",
+           "HEALER_SINK__DIR": str(workdir / "coderuns"), "HEALER_CONTEXT__MODE": "none",
+           "HEALER_ROUTING__ROUTER": "prerouter", "HEALER_DEDUP__GROUP_WAIT_S": "0", "HEALER_WORKER__COUNT": "1",
+           "HEALER_STORE__URL": database_url or ""}
     if kind == "bare":
         (workdir / "bare_app.py").write_text(BARE_APP)
         cmd = [sys.executable, "-m", "uvicorn", "bare_app:app", "--host", "127.0.0.1",

@@ -43,7 +43,7 @@ def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks."
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
-    workers: Annotated[int | None, typer.Option(help="Pipeline workers (HEALER_WORKERS).")
+    workers: Annotated[int | None, typer.Option(help="Pipeline workers (HEALER_WORKER__COUNT).")
                        ] = None,
 ) -> None:
     """Run the HTTP API and the pipeline workers."""
@@ -52,7 +52,7 @@ def serve(
     from healer_agent.intake.app import create_app
     from healer_agent.logsetup import configure_logging
 
-    settings = settings_from_env(workers=workers)
+    settings = settings_from_env(worker={"count": workers} if workers is not None else None)
     configure_logging(settings.log_level)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
                 access_log=False, timeout_graceful_shutdown=15)
@@ -61,15 +61,15 @@ def serve(
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head"
                ) -> None:
-    """Apply the schema migrations to HEALER_DATABASE_URL."""
+    """Apply the schema migrations to HEALER_STORE__URL."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from healer_agent.store.db import current_revision_sync, upgrade_sync
 
     settings = settings_from_env()
     try:
-        upgrade_sync(settings.database_url, revision)
-        current = current_revision_sync(settings.database_url)
+        upgrade_sync(settings.store.url, revision)
+        current = current_revision_sync(settings.store.url)
     except (SQLAlchemyError, OSError) as exc:
         raise CliError(f"database unavailable: {exc}", EXIT_UNAVAILABLE) from exc
     typer.echo(f"database at revision {current}")

@@ -1,82 +1,59 @@
-"""Healer's settings: one typed object, read once in the app factory or CLI entry point.
+"""Healer's settings: one typed object, read once by the entry point that builds the app.
 
-Every value comes from ``HEALER_*`` environment variables (or a ``.env`` file); nothing
-reads the environment at import time. Secrets are ``SecretStr`` so they never print.
+Each integration has its own group, set from ``HEALER_<GROUP>__<FIELD>`` environment
+variables (or a ``.env`` file), e.g. ``HEALER_STORE__URL`` or ``HEALER_SINK__KIND``.
+Nothing reads the environment at import time; secrets are ``SecretStr`` so they never
+print, and every group is frozen once read.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SinkKind = Literal["file", "kubernetes", "stdout"]
 ContextMode = Literal["replay", "mcp", "none"]
+RouterName = Literal["prerouter", "matrix", "llm", "full"]
 
 
-class Settings(BaseSettings):
-    """All of Healer's configuration (see the README's table)."""
+class _Group(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    model_config = SettingsConfigDict(
-        env_prefix="HEALER_", env_file=".env", extra="ignore", frozen=True
-    )
 
-    database_url: str = "sqlite+aiosqlite:///./healer.db"
+class StoreSettings(_Group):
+    """The database: the inbox, incidents, claims and the loop's records."""
+
+    url: str = "sqlite+aiosqlite:///./healer.db"
     """SQLite for one process; ``postgresql+asyncpg://...`` for several replicas."""
+    auto_migrate: bool = True
+    """Apply migrations at start-up (the embedded default); off when a Job migrates."""
+    lease_s: float = Field(60.0, gt=0)
+    """A worker's claim on a row; a crashed worker's row is retried after it."""
+    max_attempts: int = Field(5, ge=1)
+    """Processing attempts before an inbox row or incident is parked as dead."""
+
+    @property
+    def is_postgres(self) -> bool:
+        """Whether the store is PostgreSQL (SKIP LOCKED claiming, LISTEN/NOTIFY)."""
+        return self.url.startswith("postgresql")
+
+
+class IntakeSettings(_Group):
+    """What the HTTP intake accepts and from whom."""
+
     webhook_secret: SecretStr | None = None
     """GitHub webhook secret; when set, ``X-Hub-Signature-256`` is required."""
     sensor_token: SecretStr | None = None
-    """Optional bearer token the Argo Events sensor sends (the sensor cannot re-sign bodies)."""
-    sink: SinkKind = "file"
-    sink_dir: Path = Path("./coderuns")
-    namespace: str = "cto"
-    kubeconfig: Path | None = None
+    """Bearer token the Argo Events sensor sends (the sensor cannot re-sign bodies)."""
+    max_body_bytes: int = Field(25 * 1024 * 1024, gt=0)
+    """Request body cap (GitHub's own limit is 25 MB)."""
     repo_allowlist: Annotated[tuple[str, ...], NoDecode] = ()
     """Repositories (``owner/name``, ``owner/*``) Healer acts on; empty means all."""
     process_bot_senders: bool = False
-    dedup_window_s: int = 600
-    group_wait_s: float = 2.0
-    """How long to wait for the other failed jobs of a run before dispatching (group_wait)."""
-    workers: int = 2
-    lease_s: float = 60.0
-    max_attempts_per_row: int = 5
-    """Processing attempts before an inbox row is parked as dead."""
-    max_body_bytes: int = 25 * 1024 * 1024
-    context: ContextMode = "replay"
-    replay_dir: Path = Path("./evals/cases")
-    mcp_config: Path = Path("./mcp_servers.yaml")
-    context_timeout_s: float = 60.0
-    """Deadline for gathering all context sources of one incident."""
-    auto_migrate: bool = True
-    """Apply migrations at start-up (the embedded default); off when a Job migrates."""
-    rules_file: Path | None = None
-    router: Literal["prerouter", "matrix", "llm", "full"] = "full"
-    triage_model: str = "anthropic:claude-sonnet-4-6"
-    """Any model string pydantic-ai accepts; claude-sonnet-4-5 reaches end-of-life 2026-11-30."""
-    triage_timeout_s: float = 60.0
-    triage_on_obvious: bool = False
-    triage_max_requests: int = 8
-    """Model requests one triage run may make (UsageLimits.request_limit)."""
-    triage_max_tokens: int = 80_000
-    """Input + output tokens one triage run may use (UsageLimits.total_tokens_limit)."""
-    triage_max_tool_calls: int = 12
-    triage_tool_result_chars: int = 8000
-    """Every tool result is cut to this many characters, with a note to narrow the query."""
-    triage_retries: int = 2
-    """Times the model is asked again after an invalid decision or a tool retry."""
-    triage_mcp: bool = True
-    """Give the triage model the read-only MCP tools of ``mcp_config`` (when context=mcp)."""
-    coderun_model: str = "claude-opus-4-5-20250929"
-    coderun_cli: str = "claude"
-    max_remediation_attempts: int = 2
-    coderun_poll_s: float = 5.0
-    """How often idle workers check open CodeRuns' phase."""
-    github_token: SecretStr | None = None
-    github_api_url: str = "https://api.github.com"
-    escalation_webhook_url: str | None = None
-    log_level: str = "INFO"
+    """Remediate failures whose sender is a bot (agents' own pushes are bots)."""
 
     @field_validator("repo_allowlist", mode="before")
     @classmethod
@@ -86,22 +63,147 @@ class Settings(BaseSettings):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
 
-    @field_validator("workers")
-    @classmethod
-    def _positive_workers(cls, value: int) -> int:
-        if value < 0:
-            raise ValueError("workers must be >= 0")
-        return value
 
-    @property
-    def is_postgres(self) -> bool:
-        """Whether the store is PostgreSQL (enables SKIP LOCKED claiming)."""
-        return self.database_url.startswith("postgresql")
+class DedupSettings(_Group):
+    """How failures are grouped and de-duplicated."""
+
+    window_s: int = Field(600, ge=0)
+    """One remediation per repository/branch within this window."""
+    group_wait_s: float = Field(2.0, ge=0)
+    """How long to wait for a run's other failed jobs before routing (group_wait)."""
 
 
-def load_settings(**overrides: object) -> Settings:
-    """Build settings from the environment, with explicit overrides winning."""
-    return Settings(**overrides)  # type: ignore[arg-type]
+class WorkerSettings(_Group):
+    """The in-process pipeline workers."""
+
+    count: int = Field(2, ge=0)
+    coderun_poll_s: float = Field(5.0, ge=0)
+    """How often idle workers read open CodeRuns' phase."""
 
 
-__all__ = ["ContextMode", "Field", "Settings", "SinkKind", "load_settings"]
+class SinkSettings(_Group):
+    """Where CodeRuns go."""
+
+    kind: SinkKind = "file"
+    dir: Path = Path("./coderuns")
+    """The file sink's folder (one YAML per CodeRun)."""
+    namespace: str = "cto"
+    kubeconfig: Path | None = None
+    """Kubeconfig for the Kubernetes sink (in-cluster config is tried first)."""
+
+
+class ContextSettings(_Group):
+    """Where incident context comes from."""
+
+    mode: ContextMode = "replay"
+    replay_dir: Path = Path("./evals/cases")
+    """Labelled cases whose context is replayed (``mode=replay``)."""
+    mcp_config: Path = Path("./mcp_servers.yaml")
+    """The MCP servers Healer reads context from (``mode=mcp``)."""
+    timeout_s: float = Field(60.0, gt=0)
+    """Deadline for gathering all context sources of one incident."""
+
+
+class RoutingSettings(_Group):
+    """Which router tiers decide."""
+
+    router: RouterName = "full"
+    rules_file: Path | None = None
+    """A routing-rules YAML replacing the shipped one."""
+
+
+class TriageSettings(_Group):
+    """LLM triage (pydantic-ai) and its bounds."""
+
+    model: str = "anthropic:claude-sonnet-4-6"
+    """Any model string pydantic-ai accepts; claude-sonnet-4-5 reaches end-of-life 2026-11-30."""
+    timeout_s: float = Field(60.0, gt=0)
+    on_obvious: bool = False
+    """Also ask the LLM (for the summary) when the pre-router's decision is obvious."""
+    max_requests: int = Field(8, ge=1)
+    """Model requests one triage run may make (UsageLimits.request_limit)."""
+    max_tokens: int = Field(80_000, ge=1)
+    """Input + output tokens one triage run may use (UsageLimits.total_tokens_limit)."""
+    max_tool_calls: int = Field(12, ge=0)
+    tool_result_chars: int = Field(8000, ge=100)
+    """Every tool result is cut to this many characters, with a note to narrow the query."""
+    retries: int = Field(2, ge=0)
+    """Times the model is asked again after an invalid decision or a tool retry."""
+    mcp: bool = True
+    """Give the triage model the read-only MCP tools (when the context mode is ``mcp``)."""
+
+
+class CodeRunSettings(_Group):
+    """What Healer writes into each CodeRun."""
+
+    model: str = "claude-opus-4-5-20250929"
+    cli: str = "claude"
+
+
+class LoopSettings(_Group):
+    """The remediation loop's guard."""
+
+    max_attempts: int = Field(2, ge=1)
+    """Attempts per repository/branch/failure signature before escalating to people."""
+
+
+class GitHubSettings(_Group):
+    """GitHub REST: job-log fallback, escalation comments, permission checks."""
+
+    token: SecretStr | None = None
+    api_url: str = "https://api.github.com"
+
+
+class NotifySettings(_Group):
+    """People's channels for escalations."""
+
+    webhook_url: SecretStr | None = None
+    """Slack-compatible incoming webhook; its URL is a credential."""
+
+
+class Settings(BaseSettings):
+    """All of Healer's configuration (the README's table lists every variable)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HEALER_", env_nested_delimiter="__", env_file=".env", extra="ignore",
+        frozen=True)
+
+    store: StoreSettings = StoreSettings()
+    intake: IntakeSettings = IntakeSettings()
+    dedup: DedupSettings = DedupSettings()
+    worker: WorkerSettings = WorkerSettings()
+    sink: SinkSettings = SinkSettings()
+    context: ContextSettings = ContextSettings()
+    routing: RoutingSettings = RoutingSettings()
+    triage: TriageSettings = TriageSettings()
+    coderun: CodeRunSettings = CodeRunSettings()
+    loop: LoopSettings = LoopSettings()
+    github: GitHubSettings = GitHubSettings()
+    notify: NotifySettings = NotifySettings()
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Settings from the environment; keyword groups (``store={"url": ...}``) win."""
+    return Settings(**overrides)
+
+
+__all__ = [
+    "CodeRunSettings",
+    "ContextMode",
+    "ContextSettings",
+    "DedupSettings",
+    "GitHubSettings",
+    "IntakeSettings",
+    "LoopSettings",
+    "NotifySettings",
+    "RouterName",
+    "RoutingSettings",
+    "Settings",
+    "SinkKind",
+    "SinkSettings",
+    "StoreSettings",
+    "TriageSettings",
+    "WorkerSettings",
+    "load_settings",
+]

@@ -86,23 +86,32 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path}/healer.db"
 
 
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in extra.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(
+            out.get(key), dict) else value
+    return out
+
+
 @pytest.fixture
 def make_settings(tmp_path: Path) -> Callable[..., Any]:
-    """Settings isolated in tmp_path (no .env, no replay dir unless given)."""
+    """Settings isolated in tmp_path (no .env, no context, no grouping wait, no workers).
+
+    Overrides are groups, merged into these defaults: ``make_settings(store={"url": u})``.
+    """
     from healer_agent.config import Settings
 
     def factory(**overrides: Any) -> Settings:
         values: dict[str, Any] = {
-            "database_url": f"sqlite+aiosqlite:///{tmp_path}/healer.db",
-            "sink": "file",
-            "sink_dir": tmp_path / "coderuns",
-            "context": "none",
-            "group_wait_s": 0.0,
-            "workers": 0,
-            "router": "prerouter",
+            "store": {"url": f"sqlite+aiosqlite:///{tmp_path}/healer.db"},
+            "sink": {"kind": "file", "dir": tmp_path / "coderuns"},
+            "context": {"mode": "none"},
+            "dedup": {"group_wait_s": 0.0},
+            "worker": {"count": 0},
+            "routing": {"router": "prerouter"},
         }
-        values.update(overrides)
-        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        return Settings(_env_file=None, **_merge(values, overrides))  # type: ignore[call-arg]
 
     return factory
 

@@ -1,6 +1,6 @@
 """Context gathering: Healer as an MCP client of GitHub, Argo CD, Prometheus, Loki, Grafana.
 
-Entry points: :func:`build_gatherer` (``HEALER_CONTEXT=mcp``) returning a
+Entry points: :func:`build_gatherer` (``HEALER_CONTEXT__MODE=mcp``) returning a
 :class:`ContextGatherer`; :class:`McpPool` (one session per configured server, also behind
 ``GET /api/status``); :func:`load_mcp_config` / :func:`allowed_tools` for building LLM
 toolsets from the same ``mcp_servers.yaml``.

@@ -97,7 +97,7 @@ class GitHubSourceConfig(_Model):
     job_log_tool: str = "get_job_logs"
     """The official github-mcp-server's tool; without it the REST fallback is used."""
     rest_fallback: bool = True
-    """Use ``settings.github_api_url`` + ``github_token`` for what the server lacks."""
+    """Use ``settings.github.api_url`` + ``github_token`` for what the server lacks."""
     max_log_tokens: int = 50_000
     max_files: int = 300
     max_annotations: int = 50

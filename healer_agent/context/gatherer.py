@@ -168,11 +168,11 @@ def build_gatherer_from_config(
 
 
 def build_gatherer(settings: Any) -> ContextGatherer:
-    """The production gatherer for ``settings.context == "mcp"``."""
-    token = settings.github_token.get_secret_value() if settings.github_token else None
+    """The production gatherer for ``settings.context.mode == "mcp"``."""
+    token = settings.github.token.get_secret_value() if settings.github.token else None
     return build_gatherer_from_config(
-        load_mcp_config(settings.mcp_config),
-        github_api_url=settings.github_api_url,
+        load_mcp_config(settings.context.mcp_config),
+        github_api_url=settings.github.api_url,
         github_token=token,
     )
 

@@ -1,6 +1,6 @@
 """Replayed context: a labelled case's ``context`` served as if the sources returned it.
 
-Used by the evals harness, the REPL's offline mode and ``HEALER_CONTEXT=replay`` (the
+Used by the evals harness, the REPL's offline mode and ``HEALER_CONTEXT__MODE=replay`` (the
 embedded default), so the pipeline runs unchanged without live systems. A directory of
 cases is indexed by the run key their payload normalises to.
 """

@@ -65,7 +65,7 @@ def build_coderun(
         "kind": KIND,
         "metadata": {
             "name": coderun_name(incident, agent, attempt),
-            "namespace": settings.namespace,
+            "namespace": settings.sink.namespace,
             "labels": labels,
             "annotations": {
                 "healer/run-key": incident.run_key[:250],
@@ -76,7 +76,7 @@ def build_coderun(
         "spec": {
             "service": "healer-ci",
             "githubApp": GITHUB_APP[agent],
-            "model": settings.coderun_model,
+            "model": settings.coderun.model,
             "repositoryUrl": repo_url,
             "docsRepositoryUrl": repo_url,
             "workingDirectory": ".",
@@ -85,6 +85,6 @@ def build_coderun(
             "runType": "implementation",
             "promptModification": prompt,
             "env": env,
-            "cliConfig": {"cliType": settings.coderun_cli, "model": settings.coderun_model},
+            "cliConfig": {"cliType": settings.coderun.cli, "model": settings.coderun.model},
         },
     }

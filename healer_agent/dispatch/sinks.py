@@ -114,8 +114,8 @@ class KubernetesSink:
             config.load_incluster_config()  # type: ignore[no-untyped-call]
         except config.ConfigException:
             config.load_kube_config(  # type: ignore[no-untyped-call]
-                config_file=str(settings.kubeconfig) if settings.kubeconfig else None)
-        return cls(settings.namespace, client.CustomObjectsApi())
+                config_file=str(settings.sink.kubeconfig) if settings.sink.kubeconfig else None)
+        return cls(settings.sink.namespace, client.CustomObjectsApi())
 
     async def create(self, manifest: dict[str, Any]) -> SinkResult:
         """POST the CodeRun; a 409 means it exists already."""
@@ -155,9 +155,9 @@ class KubernetesSink:
 
 
 def build_sink(settings: Settings) -> CodeRunSink:
-    """The sink ``HEALER_SINK`` names."""
-    if settings.sink == "stdout":
+    """The sink ``HEALER_SINK__KIND`` names."""
+    if settings.sink.kind == "stdout":
         return StdoutSink()
-    if settings.sink == "kubernetes":
+    if settings.sink.kind == "kubernetes":
         return KubernetesSink.from_settings(settings)
-    return FileSink(settings.sink_dir)
+    return FileSink(settings.sink.dir)

@@ -42,9 +42,9 @@ def eval_command(
         cases = load_dataset(dataset)
     except DatasetError as exc:
         raise CliError(str(exc)) from None
-    overrides: dict[str, object] = {"router": router}
+    overrides: dict[str, object] = {"routing": {"router": router}}
     if model:
-        overrides["triage_model"] = model
+        overrides["triage"] = {"model": model}
     settings = settings_from_env(**overrides)
     from healer_agent.routing.prerouter import PreRouter
     from healer_agent.routing.router import build_router

@@ -141,9 +141,9 @@ async def _accept(request: Request, *, endpoint: str, event: str, payload: dict[
 
 
 def _sensor_authorized(request: Request, settings: Settings) -> bool:
-    if settings.sensor_token is None:
+    if settings.intake.sensor_token is None:
         return True
-    expected = f"Bearer {settings.sensor_token.get_secret_value()}"
+    expected = f"Bearer {settings.intake.sensor_token.get_secret_value()}"
     import hmac
 
     return hmac.compare_digest(request.headers.get("authorization", ""), expected)
@@ -151,7 +151,7 @@ def _sensor_authorized(request: Request, settings: Settings) -> bool:
 
 async def _read(request: Request) -> tuple[bytes, dict[str, Any]]:
     settings: Settings = request.app.state.settings
-    raw = await bodies.read_capped(request, settings.max_body_bytes)
+    raw = await bodies.read_capped(request, settings.intake.max_body_bytes)
     return raw, bodies.parse_json_object(raw, bodies.media_type(request))
 
 
@@ -204,11 +204,11 @@ async def github_webhook(request: Request) -> Response:
     """GitHub's webhook: signature on the raw body first, then parse and store."""
     settings: Settings = request.app.state.settings
     try:
-        raw = await bodies.read_capped(request, settings.max_body_bytes)
+        raw = await bodies.read_capped(request, settings.intake.max_body_bytes)
     except bodies.BodyError as exc:
         return _error(exc.status, exc.reason)
-    if settings.webhook_secret is not None and not verify(
-        settings.webhook_secret.get_secret_value(), raw,
+    if settings.intake.webhook_secret is not None and not verify(
+        settings.intake.webhook_secret.get_secret_value(), raw,
         request.headers.get("x-hub-signature-256"),
     ):
         return _error(401, "missing or invalid X-Hub-Signature-256")

@@ -72,10 +72,10 @@ async def gather(healer: Healer, incident: Incident) -> ContextBundle:
     """Context with an overall deadline; a provider failure leaves an empty, noted bundle."""
     try:
         return await asyncio.wait_for(healer.context.gather(incident),
-                                      timeout=healer.settings.context_timeout_s)
+                                      timeout=healer.settings.context.timeout_s)
     except TimeoutError:
         return ContextBundle(sources={"context": SourceStatus(
-            status="timeout", note=f"gathering exceeded {healer.settings.context_timeout_s}s")})
+            status="timeout", note=f"gathering exceeded {healer.settings.context.timeout_s}s")})
     except Exception as exc:
         log.warning("context.failed", error=str(exc), run_key=incident.run_key)
         return ContextBundle(sources={"context": SourceStatus(status="error", note=str(exc)[:300])})
@@ -173,7 +173,7 @@ async def dispatch(healer: Healer, incident_id: str, routed: Routed, *, attempt:
                 healer.metrics.dedup.labels(status="existing").inc()
                 return None
     prompt = healer.renderer.render(incident, decision, routed.context, attempt=attempt,
-                                    max_attempts=healer.settings.max_remediation_attempts,
+                                    max_attempts=healer.settings.loop.max_attempts,
                                     history=history)
     manifest = build_coderun(incident, decision, prompt, healer.settings, attempt=attempt)
     result = await healer.sink.create(manifest)

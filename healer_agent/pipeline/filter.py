@@ -22,7 +22,7 @@ def skip_reason(incident: Incident, settings: Settings) -> str | None:
     """Why Healer should not remediate this incident, or None to go on."""
     if incident.kind == "ignored":
         return str(incident.lifecycle.get("reason", "event not handled"))
-    if not repo_allowed(incident.repository, settings.repo_allowlist):
+    if not repo_allowed(incident.repository, settings.intake.repo_allowlist):
         return f"repository {incident.repository} is not in the allowlist"
     if incident.kind == "lifecycle":
         return "lifecycle event recorded for tracking"
@@ -31,7 +31,7 @@ def skip_reason(incident: Incident, settings: Settings) -> str | None:
         if marker in message:
             return f"commit message contains {marker}"
     if incident.kind == "ci_failure" and incident.sender_is_bot and not (
-        settings.process_bot_senders
+        settings.intake.process_bot_senders
     ):
         return f"sender {incident.sender} is a bot"
     if incident.kind == "ci_failure" and incident.conclusion not in ("failure", "timed_out"):

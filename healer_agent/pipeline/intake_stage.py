@@ -51,7 +51,7 @@ async def run(
     incident = incident_of(delivery)
     reason = skip_reason(incident, settings)
     base = {"delivery_id": delivery.delivery_id}
-    allowed = repo_allowed(incident.repository, settings.repo_allowlist)
+    allowed = repo_allowed(incident.repository, settings.intake.repo_allowlist)
     if incident.kind in ("lifecycle", "command") and allowed and on_other is not None:
         handled = await on_other(conn, incident, delivery)
         if isinstance(handled, IntakeResult):
@@ -76,7 +76,7 @@ async def admit(
 ) -> IntakeResult:
     """Create the incident (or join the existing one) and queue it for routing."""
     base = {"delivery_id": delivery_id}
-    not_before = utcnow() + timedelta(seconds=settings.group_wait_s)
+    not_before = utcnow() + timedelta(seconds=settings.dedup.group_wait_s)
     tentative = quick_route(incident, ContextBundle())
     incident_id, created = await incidents.create_or_get(
         conn, incident, status="routing", dedup_status="new", not_before=not_before,
@@ -96,10 +96,10 @@ async def admit(
     branch_key = dedup.branch_claim_key(incident)
     if branch_key is not None:
         holder = await claims.take(conn, branch_key, incident_id,
-                                   timedelta(seconds=settings.dedup_window_s))
+                                   timedelta(seconds=settings.dedup.window_s))
         if holder != incident_id:
             reason = (f"a remediation for {incident.repository}@{incident.branch} started within "
-                      f"the last {settings.dedup_window_s}s (incident {holder})")
+                      f"the last {settings.dedup.window_s}s (incident {holder})")
             await incidents.update(conn, incident_id, status="duplicate",
                                    dedup_status="existing", duplicate_of=holder, reason=reason)
             return IntakeResult(status="skipped", incident_id=incident_id,

@@ -24,7 +24,7 @@ class ContextProvider(Protocol):
 
 
 class NoContext:
-    """The provider for ``HEALER_CONTEXT=none``: the payload is all Healer knows."""
+    """The provider for ``HEALER_CONTEXT__MODE=none``: the payload is all Healer knows."""
 
     async def gather(self, incident: Incident) -> ContextBundle:
         """An empty bundle that says why it is empty."""

@@ -85,13 +85,13 @@ class Healer:
 
     async def start(self, *, workers: int | None = None) -> None:
         """Migrate (if configured) and start the workers."""
-        if self.settings.auto_migrate:
-            await asyncio.to_thread(upgrade_sync, self.settings.database_url)
+        if self.settings.store.auto_migrate:
+            await asyncio.to_thread(upgrade_sync, self.settings.store.url)
         from healer_agent.tracking.records import memory_snapshot
 
         async with self.engine.connect() as conn:
             self.route_memory.update(await memory_snapshot(conn))
-        for n in range(self.settings.workers if workers is None else workers):
+        for n in range(self.settings.worker.count if workers is None else workers):
             self._tasks.append(asyncio.create_task(self._worker_loop(n), name=f"worker-{n}"))
 
     async def stop(self, grace_s: float = 10.0) -> None:
@@ -122,7 +122,7 @@ class Healer:
         # Validate before storing so a 422 never leaves a poison row behind.
         intake_stage.incident_of(Delivery(0, delivery_id, endpoint, event_type, text,
                                           "pending", 0, None))
-        lease = timedelta(seconds=self.settings.lease_s)
+        lease = timedelta(seconds=self.settings.store.lease_s)
         result: IntakeResult | None = None
         try:
             # One transaction stores the event and runs the intake stage: one commit.
@@ -214,7 +214,7 @@ class Healer:
 
     async def work_once(self) -> bool:
         """Do one unit of work; False when the queues were empty."""
-        lease = timedelta(seconds=self.settings.lease_s)
+        lease = timedelta(seconds=self.settings.store.lease_s)
         async with self.engine.begin() as conn:
             stale = await inbox.claim_stale(conn, lease=lease, limit=1)
         for row in stale:
@@ -227,7 +227,7 @@ class Healer:
             return True
         await self._refresh_gauges()
         now = asyncio.get_running_loop().time()
-        if now - self._last_poll >= self.settings.coderun_poll_s:
+        if now - self._last_poll >= self.settings.worker.coderun_poll_s:
             self._last_poll = now
             from healer_agent.tracking.tracker import poll_coderuns
 
@@ -241,7 +241,7 @@ class Healer:
             self.metrics.stage_errors.labels(stage="intake").inc()
             async with self.engine.begin() as conn:
                 await inbox.fail(conn, row.id, f"{type(exc).__name__}: {exc}",
-                                 self.settings.max_attempts_per_row)
+                                 self.settings.store.max_attempts)
 
     async def _route(self, incident_id: str) -> None:
         try:
@@ -252,7 +252,7 @@ class Healer:
             async with self.engine.begin() as conn:
                 row = await incidents.get(conn, incident_id)
                 attempts = int(row["work_attempts"]) if row else 0
-                dead = attempts >= self.settings.max_attempts_per_row
+                dead = attempts >= self.settings.store.max_attempts
                 await incidents.update(
                     conn, incident_id, last_error=f"{type(exc).__name__}: {exc}"[:4000],
                     status="dead" if dead else "routing",
@@ -304,12 +304,12 @@ class Healer:
             "active_remediations": incident_counts.get("dispatched", 0),
             "dead": dead,
             "sink": self.sink.name,
-            "context": self.settings.context,
+            "context": self.settings.context.mode,
             "mcp_servers": mcp,
-            "config": {"router": self.settings.router, "namespace": self.settings.namespace,
-                       "dedup_window_s": self.settings.dedup_window_s,
-                       "workers": self.settings.workers,
-                       "max_attempts": self.settings.max_remediation_attempts},
+            "config": {"router": self.settings.routing.router, "namespace": self.settings.sink.namespace,
+                       "dedup_window_s": self.settings.dedup.window_s,
+                       "workers": self.settings.worker.count,
+                       "max_attempts": self.settings.loop.max_attempts},
         }
 
 
@@ -328,14 +328,14 @@ def _kind(row: Delivery) -> str:
 
 
 def build_context(settings: Settings) -> ContextProvider:
-    """The context provider ``HEALER_CONTEXT`` names."""
+    """The context provider ``HEALER_CONTEXT__MODE`` names."""
     from healer_agent.pipeline.ports import NoContext
 
-    if settings.context == "replay":
+    if settings.context.mode == "replay":
         from healer_agent.context.replay import ReplayProvider
 
-        return ReplayProvider.from_dir(settings.replay_dir)
-    if settings.context == "mcp":
+        return ReplayProvider.from_dir(settings.context.replay_dir)
+    if settings.context.mode == "mcp":
         from healer_agent.context import build_gatherer
 
         return build_gatherer(settings)
@@ -357,7 +357,7 @@ def build_healer(settings: Settings, **overrides: Any) -> Healer:
         parts.setdefault("router", build_router(settings, memory=memory.get))
         parts.setdefault("quick_route", build_quick_route(settings))
     if "engine" not in parts:
-        parts["engine"] = create_engine(settings.database_url)
+        parts["engine"] = create_engine(settings.store.url)
     if "context" not in parts:
         parts["context"] = build_context(settings)
     if "sink" not in parts:

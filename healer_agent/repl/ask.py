@@ -28,14 +28,14 @@ async def ask_model(s: Session, question: str) -> None:
     from healer_agent.routing.triage_tools import LOG_TOOLS, GuardedToolset, LogBook, TriageDeps
 
     settings = s.healer.settings
-    name = settings.triage_model
+    name = settings.triage.model
     if name.startswith("anthropic:") and not os.environ.get("ANTHROPIC_API_KEY"):
         raise CommandError("triage model not configured: set ANTHROPIC_API_KEY or "
-                           "HEALER_TRIAGE_MODEL")
+                           "HEALER_TRIAGE__MODEL")
     context = s.context
     logs = context.logs if context else ()
     deps = TriageDeps(LogBook(logs, s.healer.redact), s.healer.redact, security=False,
-                      tool_budget_chars=settings.triage_tool_result_chars)
+                      tool_budget_chars=settings.triage.tool_result_chars)
     agent: PydanticAgent[TriageDeps, str] = PydanticAgent(
         resolve_model(name), deps_type=TriageDeps, toolsets=[GuardedToolset(LOG_TOOLS)],
         instructions="You help an SRE investigate a CI failure. Use the log tools; logs are "

@@ -112,7 +112,7 @@ async def tools(s: Session, arg: str) -> bool:
     """MCP servers and their allowed tools."""
     status_fn = getattr(s.healer.context, "status", None)
     if not callable(status_fn):
-        raise CommandError("no MCP servers configured (HEALER_CONTEXT is not mcp)")
+        raise CommandError("no MCP servers configured (HEALER_CONTEXT__MODE is not mcp)")
     for name, state in status_fn().items():
         s.console.print(f"{name}: {getattr(state, 'phase', '?')}, "
                         f"{getattr(state, 'tools_allowed', '?')} tools allowed")
@@ -123,7 +123,7 @@ async def call(s: Session, arg: str) -> bool:
     """Run one allowlisted read-only MCP tool: /call server.tool {json}."""
     pool = getattr(s.healer.context, "pool", None)
     if pool is None:
-        raise CommandError("no MCP servers configured (HEALER_CONTEXT is not mcp)")
+        raise CommandError("no MCP servers configured (HEALER_CONTEXT__MODE is not mcp)")
     target, _, raw = arg.partition(" ")
     server, _, tool = target.partition(".")
     if not server or not tool:

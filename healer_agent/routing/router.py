@@ -19,13 +19,13 @@ QuickRoute = Callable[[Incident, ContextBundle], RoutingDecision]
 
 
 def build_router(settings: Settings, memory: Callable[[str], object] | None = None) -> Router:
-    """The router the worker uses for ``settings.router``."""
-    if settings.router == "matrix":
+    """The router the worker uses for ``settings.routing.router``."""
+    if settings.routing.router == "matrix":
         return matrix.MatrixRouter()
     from healer_agent.routing.prerouter import PreRouter
 
     prerouter = PreRouter.from_settings(settings, memory=memory)  # type: ignore[arg-type]
-    if settings.router == "prerouter":
+    if settings.routing.router == "prerouter":
         return prerouter
     try:
         from healer_agent.routing.triage import build_triage_router
@@ -36,7 +36,7 @@ def build_router(settings: Settings, memory: Callable[[str], object] | None = No
 
 def build_quick_route(settings: Settings) -> QuickRoute:
     """A pure, fast decision from the payload alone (no context, no LLM)."""
-    if settings.router == "matrix":
+    if settings.routing.router == "matrix":
         return matrix.decide
     from healer_agent.routing.prerouter import PreRouter
 

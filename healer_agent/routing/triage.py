@@ -123,12 +123,12 @@ class TriageLimits:
     def from_settings(cls, settings: Settings) -> TriageLimits:
         """The limits ``settings`` configures."""
         return cls(
-            timeout_s=settings.triage_timeout_s,
-            request_limit=settings.triage_max_requests,
-            total_tokens_limit=settings.triage_max_tokens,
-            tool_calls_limit=settings.triage_max_tool_calls,
-            tool_budget_chars=settings.triage_tool_result_chars,
-            retries=settings.triage_retries,
+            timeout_s=settings.triage.timeout_s,
+            request_limit=settings.triage.max_requests,
+            total_tokens_limit=settings.triage.max_tokens,
+            tool_calls_limit=settings.triage.max_tool_calls,
+            tool_budget_chars=settings.triage.tool_result_chars,
+            retries=settings.triage.retries,
         )
 
 
@@ -326,10 +326,10 @@ def build_triage_router(settings: Settings, prerouter: Router, *,
                         toolsets: Sequence[AbstractToolset[TriageDeps]] | None = None,
                         mcp_clients: Mapping[str, Any] | None = None,
                         redact: Redact | None = None) -> TriageRouter:
-    """The ``llm``/``full`` router: ``settings.triage_model`` unless ``model`` is given.
+    """The ``llm``/``full`` router: ``settings.triage.model`` unless ``model`` is given.
 
-    MCP tools come from ``settings.mcp_config`` when ``settings.context == "mcp"`` and
-    ``settings.triage_mcp`` (``toolsets`` replaces them, e.g. in tests).
+    MCP tools come from ``settings.context.mcp_config`` when ``settings.context.mode == "mcp"`` and
+    ``settings.triage.mcp`` (``toolsets`` replaces them, e.g. in tests).
     """
     if redact is None:
         from healer_agent.logs import redact as logs_redact
@@ -338,19 +338,19 @@ def build_triage_router(settings: Settings, prerouter: Router, *,
     hints = ""
     if toolsets is None:
         toolsets = []
-        if settings.context == "mcp" and settings.triage_mcp:
+        if settings.context.mode == "mcp" and settings.triage.mcp:
             from healer_agent.context.config import load_mcp_config
             from healer_agent.routing.triage_tools import mcp_toolsets, server_hints
 
-            config = load_mcp_config(settings.mcp_config)
+            config = load_mcp_config(settings.context.mcp_config)
             toolsets = mcp_toolsets(config, clients=mcp_clients)
             hints = server_hints(config)
-    chosen = model if model is not None else resolve_model(settings.triage_model)
-    name = settings.triage_model if model is None else None
+    chosen = model if model is not None else resolve_model(settings.triage.model)
+    name = settings.triage.model if model is None else None
     triage = Triage(chosen, redact=redact, toolsets=toolsets, hints=hints,
                     limits=TriageLimits.from_settings(settings), model_name=name)
-    mode: Literal["llm", "full"] = "llm" if settings.router == "llm" else "full"
-    return TriageRouter(prerouter, triage, mode=mode, on_obvious=settings.triage_on_obvious)
+    mode: Literal["llm", "full"] = "llm" if settings.routing.router == "llm" else "full"
+    return TriageRouter(prerouter, triage, mode=mode, on_obvious=settings.triage.on_obvious)
 
 
 __all__ = [

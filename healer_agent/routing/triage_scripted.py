@@ -82,7 +82,7 @@ def scripted(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
 
 
 def scripted_model() -> FunctionModel:
-    """The model ``HEALER_TRIAGE_MODEL=test`` (and ``healer eval --model test``) uses."""
+    """The model ``HEALER_TRIAGE__MODEL=test`` (and ``healer eval --model test``) uses."""
     return FunctionModel(scripted, model_name="scripted")
 
 

@@ -29,15 +29,15 @@ class Notifier:
     def _client(self) -> httpx.AsyncClient:
         headers = {"Accept": "application/vnd.github+json",
                    "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "healer"}
-        if self.settings.github_token is not None:
-            headers["Authorization"] = f"Bearer {self.settings.github_token.get_secret_value()}"
-        return httpx.AsyncClient(base_url=self.settings.github_api_url, headers=headers,
+        if self.settings.github.token is not None:
+            headers["Authorization"] = f"Bearer {self.settings.github.token.get_secret_value()}"
+        return httpx.AsyncClient(base_url=self.settings.github.api_url, headers=headers,
                                  timeout=10.0, transport=self._transport)
 
     async def comment(self, incident: Incident, body: str) -> str:
         """Comment on the PR (or the commit); returns what happened."""
-        if self.settings.github_token is None:
-            return "skipped: no HEALER_GITHUB_TOKEN"
+        if self.settings.github.token is None:
+            return "skipped: no HEALER_GITHUB__TOKEN"
         repo = incident.repository
         if incident.pr_numbers:
             path = f"/repos/{repo}/issues/{incident.pr_numbers[0]}/comments"
@@ -54,7 +54,7 @@ class Notifier:
 
     async def label(self, incident: Incident) -> str:
         """Add the escalation label to the PR."""
-        if self.settings.github_token is None or not incident.pr_numbers:
+        if self.settings.github.token is None or not incident.pr_numbers:
             return "skipped"
         try:
             async with self._client() as client:
@@ -67,20 +67,20 @@ class Notifier:
 
     async def webhook(self, text: str) -> str:
         """A Slack-compatible ``{"text": ...}`` notification."""
-        url = self.settings.escalation_webhook_url
+        url = self.settings.notify.webhook_url
         if not url:
             return "skipped"
         try:
             async with httpx.AsyncClient(timeout=10.0, transport=self._transport) as client:
-                response = await client.post(url, json={"text": text})
+                response = await client.post(url.get_secret_value(), json={"text": text})
         except httpx.HTTPError as exc:
             return f"error: {type(exc).__name__}"
         return f"{response.status_code}"
 
     async def permission(self, repository: str, user: str) -> str:
         """The user's legacy role on the repository (admin, write, read, none)."""
-        if self.settings.github_token is None:
-            return "unknown (no HEALER_GITHUB_TOKEN to check)"
+        if self.settings.github.token is None:
+            return "unknown (no HEALER_GITHUB__TOKEN to check)"
         try:
             async with self._client() as client:
                 response = await client.get(

@@ -38,7 +38,7 @@ def escalation_message(routed: Routed, attempts: int) -> str:
 async def before_dispatch(healer: Healer, incident_id: str, routed: Routed) -> str | None:
     """Close superseded remediations; return an escalation reason when over the cap."""
     incident = routed.incident
-    cap = healer.settings.max_remediation_attempts
+    cap = healer.settings.loop.max_attempts
     async with healer.engine.begin() as conn:
         for previous in await records.open_on_branch(conn, incident.repository,
                                                      incident.branch):

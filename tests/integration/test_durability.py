@@ -14,7 +14,7 @@ from tests.conftest import load_fixture
 async def test_orphaned_delivery_is_processed_after_its_lease(
     database_url: str, make_settings: Any, healer_factory: Any
 ) -> None:
-    settings = make_settings(database_url=database_url)
+    settings = make_settings(store={"url": database_url})
     healer = await healer_factory(settings)
     payload = json.dumps(load_fixture("workflow_job/completed-1.json"))
     async with healer.engine.begin() as conn:  # the request committed, then the process died
@@ -26,13 +26,13 @@ async def test_orphaned_delivery_is_processed_after_its_lease(
         row = await inbox.get(conn, "orphan")
     assert row is not None and row.status == "done"
     assert row.result is not None and row.result["status"] == "accepted"
-    assert len(list(settings.sink_dir.glob("healer-ci-*.yaml"))) == 1
+    assert len(list(settings.sink.dir.glob("healer-ci-*.yaml"))) == 1
 
 
 async def test_poison_delivery_is_parked_dead_and_visible(
     database_url: str, make_settings: Any, healer_factory: Any, client_for: Any
 ) -> None:
-    settings = make_settings(database_url=database_url, max_attempts_per_row=2, lease_s=0.01)
+    settings = make_settings(store={"url": database_url, "max_attempts": 2, "lease_s": 0.01})
     healer = await healer_factory(settings)
     async with healer.engine.begin() as conn:
         await inbox.record(conn, delivery_id="poison", endpoint="github",

@@ -40,7 +40,7 @@ def coderuns(directory: Path) -> list[dict[str, Any]]:
 @pytest.fixture
 async def setup(database_url: str, make_settings: Any, healer_factory: Any, client_for: Any
                 ) -> Any:
-    settings = make_settings(database_url=database_url, webhook_secret=SECRET)
+    settings = make_settings(store={"url": database_url}, intake={"webhook_secret": SECRET})
     healer = await healer_factory(settings)
     async with client_for(healer) as client:
         yield settings, healer, client
@@ -56,7 +56,7 @@ async def test_sensor_clippy_payload_is_routed_to_rex_and_dispatched_once(setup:
     assert body["dedup_status"] == "new"
     assert body["incident_id"]
     await healer.drain()
-    runs = coderuns(settings.sink_dir)
+    runs = coderuns(settings.sink.dir)
     assert len(runs) == 1
     manifest = runs[0]
     assert manifest["apiVersion"] == "agents.platform/v1"
@@ -68,7 +68,7 @@ async def test_sensor_clippy_payload_is_routed_to_rex_and_dispatched_once(setup:
     assert again.status_code == 202
     assert again.json()["dedup_status"] == "existing"
     await healer.drain()
-    assert len(coderuns(settings.sink_dir)) == 1
+    assert len(coderuns(settings.sink.dir)) == 1
 
     incident = (await client.get(f"/api/incidents/{body['incident_id']}")).json()
     assert incident["status"] == "dispatched"
@@ -136,7 +136,7 @@ async def test_security_alert_goes_to_cipher_final(setup: Any) -> None:
     assert body["agent"] == "cipher"
     assert body["routing"] == "final"
     await healer.drain()
-    runs = coderuns(settings.sink_dir)
+    runs = coderuns(settings.sink.dir)
     assert [r["spec"]["githubApp"] for r in runs] == ["5DLabs-Cipher"]
     assert "semver" in runs[0]["spec"]["promptModification"]
 
@@ -181,7 +181,7 @@ async def test_second_run_on_same_branch_within_window_is_existing(setup: Any) -
     assert second.json()["dedup_status"] == "existing"
     assert first.json()["incident_id"] in second.json()["reason"]
     await healer.drain()
-    assert len(coderuns(settings.sink_dir)) == 1
+    assert len(coderuns(settings.sink.dir)) == 1
 
 
 async def test_fifty_concurrent_deliveries_make_one_coderun(setup: Any) -> None:
@@ -199,7 +199,7 @@ async def test_fifty_concurrent_deliveries_make_one_coderun(setup: Any) -> None:
     assert statuses == [202] * 50
     await asyncio.gather(*(healer.work_once() for _ in range(5)))
     await healer.drain()
-    assert len(coderuns(settings.sink_dir)) == 1
+    assert len(coderuns(settings.sink.dir)) == 1
 
 
 @pytest.mark.parametrize("headers,content,status", [
@@ -230,7 +230,7 @@ async def test_missing_fields_are_named(setup: Any) -> None:
 
 async def test_body_over_cap_is_413(database_url: str, make_settings: Any, healer_factory: Any,
                                     client_for: Any) -> None:
-    healer = await healer_factory(make_settings(database_url=database_url, max_body_bytes=1024))
+    healer = await healer_factory(make_settings(store={"url": database_url}, intake={"max_body_bytes": 1024}))
     async with client_for(healer) as client:
         response = await client.post("/api/remediate/ci-failure", content=b"x" * 5000,
                                      headers={"Content-Type": "application/json"})

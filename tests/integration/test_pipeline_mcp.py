@@ -19,7 +19,7 @@ CASE = Path(__file__).resolve().parents[1] / "fixtures" / "mcp" / "case-argocd-d
 
 async def test_mcp_context_reaches_the_prompt(make_settings: Any, healer_factory: Any,
                                               client_for: Any) -> None:
-    settings = make_settings(router="prerouter")
+    settings = make_settings(routing={"router": "prerouter"})
     gatherer = build_gatherer_from_config(replay_config(CASE))
     healer = await healer_factory(settings, context=gatherer)
     case = load_case(CASE)
@@ -33,7 +33,7 @@ async def test_mcp_context_reaches_the_prompt(make_settings: Any, healer_factory
     assert incident["status"] == "dispatched", incident
     sources = incident["context_status"]
     assert any(s["status"] == "ok" for s in sources.values()), sources
-    files = [p for p in settings.sink_dir.glob("healer-ci-*.yaml")]
+    files = [p for p in settings.sink.dir.glob("healer-ci-*.yaml")]
     assert len(files) == 1
     prompt = yaml.safe_load(files[0].read_text())["spec"]["promptModification"]
     assert "guestbook" in prompt  # the Argo CD app came through the MCP client

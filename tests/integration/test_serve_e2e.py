@@ -34,10 +34,10 @@ def free_port() -> int:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     port = free_port()
-    env = {**os.environ, "HEALER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/h.db",
-           "HEALER_SINK": "file", "HEALER_SINK_DIR": str(tmp_path / "coderuns"),
-           "HEALER_CONTEXT": "none", "HEALER_WEBHOOK_SECRET": SECRET,
-           "HEALER_GROUP_WAIT_S": "0.5", "HEALER_WORKERS": "2"}
+    env = {**os.environ, "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp_path}/h.db",
+           "HEALER_SINK__KIND": "file", "HEALER_SINK__DIR": str(tmp_path / "coderuns"),
+           "HEALER_CONTEXT__MODE": "none", "HEALER_INTAKE__WEBHOOK_SECRET": SECRET,
+           "HEALER_DEDUP__GROUP_WAIT_S": "0.5", "HEALER_WORKER__COUNT": "2"}
     proc = subprocess.Popen([sys.executable, "-m", "healer_agent", "serve", "--port", str(port)],
                             env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
                             stderr=open(tmp_path / "serve.log", "wb"))  # noqa: SIM115

@@ -37,7 +37,7 @@ def decide(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
 async def test_triaged_incident_is_stored_with_tokens_and_counted(
         make_settings: Callable[..., Any], healer_factory: Any, client_for: Any,
         redact: Callable[[str], str]) -> None:
-    settings = make_settings(router="full", context="replay", replay_dir=CASES)
+    settings = make_settings(routing={"router": "full"}, context={"mode": "replay", "replay_dir": CASES})
     router = build_triage_router(settings, MatrixRouter(), redact=redact,
                                  model=FunctionModel(decide, model_name="scripted"))
     healer = await healer_factory(settings, router=router)

@@ -45,7 +45,7 @@ def investigator(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse
 async def test_coderun_prompt_from_a_triaged_case_carries_the_summary_and_no_secret(
         redact: Callable[[str], str], make_settings: Callable[..., Any]) -> None:
     incident, context, _ = load(CASE)
-    settings = make_settings(router="full")
+    settings = make_settings(routing={"router": "full"})
     router = build_triage_router(settings, MatrixRouter(), redact=redact,
                                  model=FunctionModel(investigator))
     decision = await router.route(incident, context)
@@ -63,11 +63,11 @@ async def test_coderun_prompt_from_a_triaged_case_carries_the_summary_and_no_sec
 
 def test_scripted_model_name_builds_a_router_without_a_key(
         make_settings: Callable[..., Any], redact: Callable[[str], str]) -> None:
-    router = build_triage_router(make_settings(router="llm", triage_model="test"),
+    router = build_triage_router(make_settings(routing={"router": "llm"}, triage={"model": "test"}),
                                  MatrixRouter(), redact=redact)
     assert isinstance(router, TriageRouter) and router.name == "llm"
     assert router.triage.model_name == "test"
-    anthropic = build_triage_router(make_settings(router="full"), MatrixRouter(), redact=redact)
+    anthropic = build_triage_router(make_settings(routing={"router": "full"}), MatrixRouter(), redact=redact)
     assert anthropic.name == "full" and anthropic.triage.model_name.startswith("anthropic:")
 
 
@@ -89,7 +89,7 @@ async def test_settings_with_mcp_context_give_the_model_the_configured_tools(
 
     server = build_server(load_cases(CASES / f"{CASE}.yaml"))
     router = build_triage_router(
-        make_settings(router="full", context="mcp", mcp_config=config), MatrixRouter(),
+        make_settings(routing={"router": "full"}, context={"mode": "mcp", "mcp_config": config}), MatrixRouter(),
         redact=redact, model=FunctionModel(script),
         mcp_clients={"replay": FastMCPTransport(server)})
     incident, context, _ = load(CASE)
@@ -104,7 +104,7 @@ async def test_scripted_model_exercises_tools_and_fallback(
     from healer_agent.routing import triage_scripted
 
     incident, context, _ = load(CASE)
-    router = build_triage_router(make_settings(router="llm", triage_model="test"),
+    router = build_triage_router(make_settings(routing={"router": "llm"}, triage={"model": "test"}),
                                  MatrixRouter(), redact=redact)
     decision = await router.route(incident, context)
     usage = decision.usage

@@ -59,7 +59,7 @@ def success_check_run(branch: str, check_id: int) -> dict[str, Any]:
 @pytest.fixture
 async def loop(database_url: str, make_settings: Any, healer_factory: Any, client_for: Any
                ) -> Any:
-    settings = make_settings(database_url=database_url, coderun_poll_s=0.0)
+    settings = make_settings(store={"url": database_url}, worker={"coderun_poll_s": 0.0})
     healer = await healer_factory(settings, context=FixedLog())
     async with client_for(healer) as client:
         yield settings, healer, client
@@ -76,7 +76,7 @@ async def test_fix_is_recorded_then_cap_escalates(loop: Any) -> None:
     settings, healer, client = loop
     first = await post_sensor(client, 1)
     await healer.drain()
-    assert len(coderuns(settings.sink_dir)) == 1
+    assert len(coderuns(settings.sink.dir)) == 1
     # a successful check on the branch after the dispatch: fixed
     response = await client.post("/api/github/webhook", json=success_check_run("feat/x", 11),
                                  headers={"X-GitHub-Event": "check_run",
@@ -92,14 +92,14 @@ async def test_fix_is_recorded_then_cap_escalates(loop: Any) -> None:
     for run_id in (2, 3):
         await post_sensor(client, run_id)
         await healer.drain()
-        newest = max(coderuns(settings.sink_dir), key=lambda p: p.stat().st_mtime_ns)
-        fail_coderun(settings.sink_dir, newest.stem)
+        newest = max(coderuns(settings.sink.dir), key=lambda p: p.stat().st_mtime_ns)
+        fail_coderun(settings.sink.dir, newest.stem)
         assert await poll_coderuns(healer) == 1
     third = await post_sensor(client, 4)
     await healer.drain()
     incident = (await client.get(f"/api/incidents/{third['incident_id']}")).json()
     assert incident["status"] == "escalated", incident
-    assert len(coderuns(settings.sink_dir)) == 3
+    assert len(coderuns(settings.sink.dir)) == 3
     async with healer.engine.connect() as conn:
         from healer_agent.tracking.records import list_escalations
 
@@ -126,20 +126,20 @@ async def test_retry_obeys_members_only(loop: Any) -> None:
     body["workflow_run"]["pull_requests"] = [{"number": 7}]
     await client.post("/api/remediate/ci-failure", json=body)
     await healer.drain()
-    assert len(coderuns(settings.sink_dir)) == 1
+    assert len(coderuns(settings.sink.dir)) == 1
     refused = await client.post("/api/github/webhook", json=comment("/healer retry", "NONE"),
                                 headers={"X-GitHub-Event": "issue_comment",
                                          "X-GitHub-Delivery": "c-1"})
     assert refused.json()["status"] == "ignored"
     assert "NONE" in refused.json()["reason"]
     await healer.drain()
-    assert len(coderuns(settings.sink_dir)) == 1
+    assert len(coderuns(settings.sink.dir)) == 1
     obeyed = await client.post("/api/github/webhook", json=comment("/healer retry", "MEMBER"),
                                headers={"X-GitHub-Event": "issue_comment",
                                         "X-GitHub-Delivery": "c-2"})
     assert obeyed.json()["status"] == "accepted", obeyed.json()
     await healer.drain()
-    assert len(coderuns(settings.sink_dir)) == 2  # attempt 2 has its own CodeRun name
+    assert len(coderuns(settings.sink.dir)) == 2  # attempt 2 has its own CodeRun name
 
 
 async def test_route_memory_learns_from_a_bolt_fix(loop: Any) -> None:
@@ -173,8 +173,8 @@ async def test_notifier_posts_comment_label_and_webhook(make_settings: Any) -> N
         seen.append((request.method, request.url.path, request.headers.get("authorization", "")))
         return httpx.Response(201, json={})
 
-    settings = make_settings(github_token="ghp_test", github_api_url="http://github.test",
-                             escalation_webhook_url="http://hooks.test/x")
+    settings = make_settings(github={"token": "ghp_test", "api_url": "http://github.test"},
+                             notify={"webhook_url": "http://hooks.test/x"})
     notifier = Notifier(settings, transport=httpx.MockTransport(handler))
     incident = Incident(kind="ci_failure", event_type="workflow_run", repository="o/r",
                         run_key="k", branch="b", pr_numbers=(5,))
@@ -200,7 +200,7 @@ async def test_insights_cli_reads_the_same_store(make_settings: Any, healer_fact
         await healer.drain()
         await client.post("/api/github/webhook", json=success_check_run("feat/x", 41),
                           headers={"X-GitHub-Event": "check_run", "X-GitHub-Delivery": "ok-4"})
-    env = {**os.environ, "HEALER_DATABASE_URL": settings.database_url}
+    env = {**os.environ, "HEALER_STORE__URL": settings.store.url}
     done = await asyncio.to_thread(
         subprocess.run, [sys.executable, "-m", "healer_agent", "insights", "--json", "--since",
                          "1d"], env=env, capture_output=True, text=True, timeout=120)
@@ -224,4 +224,4 @@ async def test_distinct_security_alerts_are_not_one_retried_failure(loop: Any) -
                                      headers={"X-GitHub-Event": "dependabot_alert"})
         assert response.status_code == 202
     await healer.drain()
-    assert len(coderuns(settings.sink_dir)) == 3
+    assert len(coderuns(settings.sink.dir)) == 3

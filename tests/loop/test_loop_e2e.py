@@ -34,9 +34,9 @@ def test_loop_on_a_running_server(tmp_path: Path) -> None:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     sink = tmp_path / "coderuns"
-    env = {**os.environ, "HEALER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/h.db",
-           "HEALER_SINK_DIR": str(sink), "HEALER_CONTEXT": "none", "HEALER_GROUP_WAIT_S": "0",
-           "HEALER_WORKERS": "1", "HEALER_CODERUN_POLL_S": "0.2", "HEALER_ROUTER": "prerouter"}
+    env = {**os.environ, "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp_path}/h.db",
+           "HEALER_SINK__DIR": str(sink), "HEALER_CONTEXT__MODE": "none", "HEALER_DEDUP__GROUP_WAIT_S": "0",
+           "HEALER_WORKER__COUNT": "1", "HEALER_WORKER__CODERUN_POLL_S": "0.2", "HEALER_ROUTING__ROUTER": "prerouter"}
     proc = subprocess.Popen([sys.executable, "-m", "healer_agent", "serve", "--port", str(port)],
                             env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

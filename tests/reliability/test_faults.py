@@ -39,8 +39,7 @@ async def test_database_gone_is_503_then_recovers(make_settings: Any, healer_fac
     name = f"healer_fault_{os.getpid()}_{int(time.time())}"
     await asyncio.to_thread(_pg_admin, f'CREATE DATABASE "{name}"')
     try:
-        settings = make_settings(database_url=f"postgresql+asyncpg://postgres@127.0.0.1:5432/"
-                                 f"{name}")
+        settings = make_settings(store={"url": f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"})
         healer = await healer_factory(settings)
         async with client_for(healer) as client:
             assert (await client.post("/api/remediate/ci-failure", json=sensor(1))
@@ -64,10 +63,10 @@ async def test_database_gone_is_503_then_recovers(make_settings: Any, healer_fac
 
 
 def _start(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "HEALER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/h.db",
-           "HEALER_SINK_DIR": str(tmp_path / "coderuns"), "HEALER_CONTEXT": "none",
-           "HEALER_GROUP_WAIT_S": "0", "HEALER_WORKERS": "2", "HEALER_LEASE_S": "2",
-           "HEALER_ROUTER": "prerouter"}
+    env = {**os.environ, "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp_path}/h.db",
+           "HEALER_SINK__DIR": str(tmp_path / "coderuns"), "HEALER_CONTEXT__MODE": "none",
+           "HEALER_DEDUP__GROUP_WAIT_S": "0", "HEALER_WORKER__COUNT": "2", "HEALER_STORE__LEASE_S": "2",
+           "HEALER_ROUTING__ROUTER": "prerouter"}
     return subprocess.Popen([sys.executable, "-m", "healer_agent", "serve", "--port", str(port)],
                             env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -136,15 +135,15 @@ def test_two_replicas_on_postgres_make_one_coderun_per_failure(tmp_path: Path) -
     _pg_admin(f'CREATE DATABASE "{name}"')
     db = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
     subprocess.run([sys.executable, "-m", "healer_agent", "db", "upgrade"], check=True,
-                   env={**os.environ, "HEALER_DATABASE_URL": db}, capture_output=True)
+                   env={**os.environ, "HEALER_STORE__URL": db}, capture_output=True)
     procs, urls = [], []
     try:
         for _ in range(2):
             port = free_port()
-            env = {**os.environ, "HEALER_DATABASE_URL": db, "HEALER_AUTO_MIGRATE": "false",
-                   "HEALER_SINK_DIR": str(tmp_path / "coderuns"), "HEALER_CONTEXT": "none",
-                   "HEALER_GROUP_WAIT_S": "0.2", "HEALER_WORKERS": "2",
-                   "HEALER_ROUTER": "prerouter"}
+            env = {**os.environ, "HEALER_STORE__URL": db, "HEALER_STORE__AUTO_MIGRATE": "false",
+                   "HEALER_SINK__DIR": str(tmp_path / "coderuns"), "HEALER_CONTEXT__MODE": "none",
+                   "HEALER_DEDUP__GROUP_WAIT_S": "0.2", "HEALER_WORKER__COUNT": "2",
+                   "HEALER_ROUTING__ROUTER": "prerouter"}
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)], env=env,
                 cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))

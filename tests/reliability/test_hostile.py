@@ -50,7 +50,7 @@ def test_unwrap_raises_only_payload_errors(payload: dict[str, Any]) -> None:
 
 @pytest.fixture
 async def client(make_settings: Any, healer_factory: Any, client_for: Any) -> Any:
-    healer = await healer_factory(make_settings(webhook_secret="s3cret-value"))
+    healer = await healer_factory(make_settings(intake={"webhook_secret": "s3cret-value"}))
     async with client_for(healer) as c:
         yield c
 

@@ -38,7 +38,7 @@ class SecretContext:
 async def test_no_secret_survives_anywhere(database_url: str, make_settings: Any,
                                            healer_factory: Any, client_for: Any,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    settings = make_settings(database_url=database_url)
+    settings = make_settings(store={"url": database_url})
     healer = await healer_factory(settings, context=SecretContext())
     body = copy.deepcopy(SENSOR_CLIPPY)
     body["workflow_run"]["head_commit"]["message"] = "fix " + " | ".join(SECRETS.values())
@@ -57,7 +57,7 @@ async def test_no_secret_survives_anywhere(database_url: str, make_settings: Any
         for table in metadata.sorted_tables:
             rows = (await conn.execute(sa.select(table))).all()
             dump.extend(json.dumps([str(v) for v in row]) for row in rows)
-    files = [p.read_text() for p in settings.sink_dir.glob("*.yaml")]
+    files = [p.read_text() for p in settings.sink.dir.glob("*.yaml")]
     assert files, "no CodeRun was written"
     logged = capsys.readouterr()
     haystacks = {"database": "\n".join(dump), "coderun": "\n".join(files),

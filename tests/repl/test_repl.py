@@ -60,7 +60,7 @@ async def test_override_is_stored_as_route_memory(healer: Any) -> None:
 
 
 async def test_dispatch_needs_confirmation(healer: Any) -> None:
-    sink = healer.settings.sink_dir
+    sink = healer.settings.sink.dir
     screen = await drive(healer, [f"/triage {CASE}", "/dispatch", "n", "/exit"])
     assert "not dispatched" in screen
     assert not sink.exists() or not list(sink.glob("healer-ci-*.yaml"))
@@ -87,8 +87,8 @@ def test_triage_json_validates_against_the_model(tmp_path: Path) -> None:
     shutil.copy(CASE, case)
     runner = CliRunner()
     result = runner.invoke(app, ["triage", str(case), "--json"],
-                           env={"HEALER_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/t.db",
-                                "HEALER_CONTEXT": "none"})
+                           env={"HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp_path}/t.db",
+                                "HEALER_CONTEXT__MODE": "none"})
     assert result.exit_code == 0, result.output
     decision = RoutingDecision.model_validate_json(result.stdout)
     assert decision.agent.value == "bolt"

@@ -24,7 +24,7 @@ def incident(**kw: Any) -> Incident:
 
 
 def test_skip_reasons(make_settings: Any) -> None:
-    settings = make_settings(repo_allowlist="5dlabs/*")
+    settings = make_settings(intake={"repo_allowlist": "5dlabs/*"})
     assert skip_reason(incident(), settings) is None
     assert "allowlist" in (skip_reason(incident(repository="evil/x"), settings) or "")
     assert "[skip-healer]" in (skip_reason(incident(commit_message="x [skip-healer]"), settings)
@@ -32,7 +32,7 @@ def test_skip_reasons(make_settings: Any) -> None:
     assert "bot" in (skip_reason(incident(sender="dependabot[bot]", sender_is_bot=True),
                                  settings) or "")
     assert skip_reason(incident(sender_is_bot=True),
-                       make_settings(process_bot_senders=True)) is None
+                       make_settings(intake={"process_bot_senders": True})) is None
     assert "not a failure" in (skip_reason(incident(conclusion="cancelled"), settings) or "")
 
 
