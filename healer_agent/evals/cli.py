@@ -47,10 +47,12 @@ def eval_command(
         overrides["triage"] = {"model": model}
     settings = settings_from_env(**overrides)
     from healer_agent.routing.prerouter import PreRouter
+    from healer_agent.routing.rules import load_rules
     from healer_agent.routing.router import build_router
 
     chosen = build_router(settings)
-    baseline = PreRouter.from_settings(settings) if router in ("llm", "full") else None
+    baseline = (PreRouter(load_rules(settings.routing.rules_file))
+                if router in ("llm", "full") else None)
     console = Console(stderr=True)
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task(f"routing {len(cases)} cases", total=len(cases))

@@ -14,6 +14,7 @@ from healer_agent.config import Settings
 from healer_agent.models import ContextBundle, Incident, RoutingDecision
 from healer_agent.routing import matrix
 from healer_agent.routing.base import Router
+from healer_agent.routing.rules import load_rules
 
 QuickRoute = Callable[[Incident, ContextBundle], RoutingDecision]
 
@@ -24,7 +25,7 @@ def build_router(settings: Settings, memory: Callable[[str], object] | None = No
         return matrix.MatrixRouter()
     from healer_agent.routing.prerouter import PreRouter
 
-    prerouter = PreRouter.from_settings(settings, memory=memory)  # type: ignore[arg-type]
+    prerouter = PreRouter(load_rules(settings.routing.rules_file), memory=memory)  # type: ignore[arg-type]
     if settings.routing.router == "prerouter":
         return prerouter
     try:
@@ -40,4 +41,4 @@ def build_quick_route(settings: Settings) -> QuickRoute:
         return matrix.decide
     from healer_agent.routing.prerouter import PreRouter
 
-    return PreRouter.from_settings(settings).decide
+    return PreRouter(load_rules(settings.routing.rules_file)).decide
