@@ -1,144 +1,248 @@
 """Secret redaction, applied before text is stored, logged or put in a prompt.
 
-The detectors come from detect-secrets (its plugins' deny-lists: AWS, GitHub, GitLab,
-Slack, Stripe, Twilio, SendGrid, npm, PyPI, OpenAI, JWT, private keys, ...), compiled once
-into one pass, plus the shapes it does not cover (GitHub fine-grained and App tokens,
-Anthropic and Google keys, bearer headers, passwords in URLs and ``key=value``, PEM
-blocks that span lines). Matches become ``[REDACTED:<kind>]`` so a reader still sees
-that something was there.
+Matches become ``[REDACTED:<kind>]`` so a reader still sees that something was there,
+and redacting twice gives the same text. Three detectors, each in its own module:
+
+* :mod:`secrets_blocks` — private keys over whole multi-line blocks, by markers and by
+  the shape of their body, so an excerpt that starts mid-key still loses the rest;
+* :mod:`secrets_tokens` — vendor tokens by shape (detect-secrets' regex plugins, then
+  our table for the formats they miss);
+* :mod:`secrets_keywords` — values a secret name, command flag, URL or header points at
+  (detect-secrets' keyword plugin and heuristic filters, then our forms).
+
+Speed: every intake payload and every log goes through here. One RE2 pass (a DFA, linear
+time) over the whole text finds the lines that hold a secret-ish word or prefix; only
+those lines meet the Python patterns, so a clean 1 MB log costs a few milliseconds.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from functools import cache
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-# Plugins whose patterns flag things that are not secrets in CI logs.
-_SKIP_PLUGINS = {"IPPublicDetector", "Base64HighEntropyString", "HexHighEntropyString",
-                 "KeywordDetector", "IbmCloudIamDetector", "IbmCosHmacDetector",
-                 "SoftlayerDetector", "CloudantDetector"}
+from healer_agent.logs.secrets_blocks import find_blocks
+from healer_agent.logs.secrets_keywords import STRONG, acceptable, find_named, secret_name
+from healer_agent.logs.secrets_tokens import find_tokens
 
-_OWN: tuple[tuple[str, str], ...] = (
-    ("private-key", r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----[\s\S]*?"
-                    r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|\Z)"),
-    ("github-token", r"\b(?:gh[pousr]_[A-Za-z0-9_]{30,255}|github_pat_[A-Za-z0-9_]{22,255})"),
-    ("github-app-token", r"\bghs_[0-9]+_[A-Za-z0-9._-]{20,}"),
-    ("anthropic-key", r"\bsk-ant-[A-Za-z0-9_-]{20,}"),
-    ("openai-key", r"\bsk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}"),
-    ("google-api-key", r"\bAIza[0-9A-Za-z_-]{35}\b"),
-    ("gcp-oauth", r"\bya29\.[0-9A-Za-z_-]{20,}"),
-    ("aws-access-key", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[0-9A-Z]{16}\b"),
-    ("aws-secret-key", r"(?i)(?<=aws_secret_access_key)(?:[\"']?\s*[:=]\s*[\"']?)"
-                       r"([A-Za-z0-9/+]{40})"),
-    ("azure-storage-key", r"(?i)AccountKey=([A-Za-z0-9+/=]{40,})"),
-    ("slack-token", r"\bxox[abprse]-[A-Za-z0-9-]{10,}"),
-    ("slack-webhook", r"https://hooks\.slack\.com/services/[A-Za-z0-9/_-]+"),
-    ("discord-webhook", r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\S+"),
-    ("stripe-key", r"\b(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{16,}"),
-    ("gitlab-token", r"\bgl(?:pat|dt|rt|ptt|cbt|oas)-[0-9A-Za-z_-]{20,}"),
-    ("npm-token", r"\bnpm_[A-Za-z0-9]{36}\b"),
-    ("pypi-token", r"\bpypi-AgE[A-Za-z0-9_-]{50,}"),
-    ("dockerhub-token", r"\bdckr_pat_[A-Za-z0-9_-]{20,}"),
-    ("sendgrid-key", r"\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}"),
-    ("twilio-key", r"\bSK[0-9a-fA-F]{32}\b"),
-    ("mailgun-key", r"\bkey-[0-9a-zA-Z]{32}\b"),
-    ("shopify-token", r"\bshp(?:at|ca|pa|ss)_[0-9a-fA-F]{32}\b"),
-    ("datadog-key", r"(?i)(?<=dd_api_key)(?:[\"']?\s*[:=]\s*[\"']?)([0-9a-f]{32})"),
-    ("heroku-key", r"(?i)(?<=heroku_api_key)(?:[\"']?\s*[:=]\s*[\"']?)([0-9a-f-]{36})"),
-    ("telegram-token", r"\b[0-9]{8,10}:AA[0-9A-Za-z_-]{33}\b"),
-    ("discord-token", r"\b[MN][A-Za-z\d]{23,25}\.[\w-]{6}\.[\w-]{27,38}\b"),
-    ("jwt", r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}"),
-    ("bearer", r"(?i)\b(?:bearer|token)\s+([A-Za-z0-9._~+/=-]{16,})"),
-    ("basic-auth", r"(?i)\bbasic\s+([A-Za-z0-9+/=]{12,})"),
-    ("url-password", r"\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s:/@]+:([^\s@/]{3,})@"),
-    ("assignment", r"(?i)(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|"
-                   r"private[_-]?key|client[_-]?secret)[\w.-]*[\"']?[ \t]*[:=][ \t]*[\"']?"
-                   r"([^\s\"',;]{6,})"),
+try:  # google-re2: linear-time, DFA-based
+    import re2 as _re2
+except ImportError:  # pragma: no cover - same gate with the stdlib, slower
+    _re2 = None
+
+# Every line-level rule needs one of these on its line (a superset; false hits only cost
+# time). Case-insensitive words and prefixes, then case-sensitive token shapes.
+GATE_SOURCE = (
+    r"(?i:pass|pwd|pw[=:\"' ]|secret|token|key|cred|auth|cookie|bearer|basic|session|sig|"
+    r"salt|hmac|pat[=:\"'_ ]|sid[=:\"' ]|otp|licen|contrase|://[^\s/@]*@|@(?:tcp|unix|udp)\(|"
+    r"private|putty|xox|xapp-|hooks\.|discord|aiza|ya29\.|gocspx|eyj|gh[pousr]_|github_pat_|"
+    r"sk-|k_live_|k_test_|whsec_|sg\.|gl(?:pat|dt|ft|rt|ptt|cbt|oas|soat|imt|agent)-|"
+    r"gr1348941|npm_|pypi-|dckr_|shp(?:at|ca|pa|ss)_|hv[sbr]\.|atlasv1|_v1_|hf_|lin_|sntr|"
+    r"pmak-|glc_|glsa_|atatt3|age-secret|dapi|nr(?:ak|aa|ii)-|pul-|sbp_|r8_|gsk_|xai-|pplx-|"
+    r"ntn_|sq[apu]_|sq0|ccipat_|bkua_|nfp_|rnd_|cfpat-|figd_|atbb|dt0c01|ltai|rubygems_|oy2|"
+    r"pscale_|xkeysib-|mysql|mariadb|login|sshpass|redis-cli|twine|mongo|sqlcmd|mosquitto|"
+    r"\s-u\s|--user|--proxy-user|8q~|-us\d|t3blbkfj|softlayer)|"
+    r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AGPA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}|"
+    r"(?:SK|AC)[0-9a-fA-F]{32}|\d{8,10}:[0-9A-Za-z_-]{35}|"
+    r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.|AKC[a-zA-Z0-9]{10}|"
+    r"AP[\dABCDEF][a-zA-Z0-9]{8}"
 )
+_GATE: Any = _re2.compile(GATE_SOURCE) if _re2 is not None else re.compile(GATE_SOURCE)
+_MARKER = re.compile(r"\[REDACTED:[a-z0-9-]+\]")
+Span = tuple[int, int, str]
 
 
-@cache
-def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Own patterns first (they name the kind precisely), then detect-secrets' lists."""
-    compiled = [(kind, re.compile(rx)) for kind, rx in _OWN]
-    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
-
-    for cls in get_mapping_from_secret_type_to_class().values():
-        if cls.__name__ in _SKIP_PLUGINS:
+def gated_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line that may hold a line-level secret, in order."""
+    lines: list[tuple[int, int]] = []
+    last = -1
+    for match in _GATE.finditer(text):
+        pos = match.start()
+        if pos <= last:
             continue
-        kind = cls.__name__.removesuffix("Detector").lower()
-        for rx in getattr(cls, "denylist", ()) or ():
-            compiled.append((kind, rx if isinstance(rx, re.Pattern) else re.compile(rx)))
-    return tuple(compiled)
+        start = text.rfind("\n", 0, pos) + 1
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end
+        lines.append((start, end))
+        last = end
+    return lines
 
 
-_PLACEHOLDER = re.compile(r"\[REDACTED:[a-z0-9-]+\]|\*\*\*")
+def line_spans(line: str) -> list[Span]:
+    """Secrets inside one line (tokens by shape, values by name)."""
+    lower = line.lower()
+    return [*find_tokens(line, lower), *find_named(line, lower)]
 
 
-def _replace(kind: str) -> Callable[[re.Match[str]], str]:
-    def sub(match: re.Match[str]) -> str:
-        if match.lastindex:
-            start, end = match.span(match.lastindex)
-            inner = match.group(match.lastindex) or ""
-            if not inner or _PLACEHOLDER.fullmatch(inner):
-                return match.group(0)
-            whole_start = match.start(0)
-            text = match.group(0)
-            return (text[: start - whole_start] + f"[REDACTED:{kind}]"
-                    + text[end - whole_start:])
-        if _PLACEHOLDER.fullmatch(match.group(0)):
-            return match.group(0)
-        return f"[REDACTED:{kind}]"
-
-    return sub
+def _merge(spans: Iterable[Span]) -> list[Span]:
+    """Overlapping or touching spans become one; the first (earliest, widest) names it."""
+    merged: list[Span] = []
+    for start, end, kind in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            prev = merged[-1]
+            if end > prev[1]:
+                merged[-1] = (prev[0], end, prev[2])
+            continue
+        merged.append((start, end, kind))
+    return merged
 
 
-# A line can hold a secret only if it has a keyword or a long token-like run; most log
-# lines have neither, so the full pattern set runs on a small fraction of the text.
-_GATE = re.compile(
-    r"(?i)pass|pwd|secret|token|key|auth|bearer|basic|://[^/\s]*@|xox|hooks\.|akia|asia|eyj|"
-    r"gh[pousr]_|"
-    r"github_pat|sk-|sk_|rk_|pk_|sg\.|gl[a-z]{2,3}-|npm_|pypi-|dckr_|shp|aiza|ya29|:aa"
-    r"|[A-Za-z0-9+=_-]{20,}"
-)
-_PEM = re.compile(_OWN[0][1])
+def _apply(text: str, spans: list[Span]) -> str:
+    out: list[str] = []
+    pos = 0
+    for start, end, kind in spans:
+        if _MARKER.fullmatch(text, start, end):
+            continue
+        out.append(text[pos:start])
+        out.append(f"[REDACTED:{kind}]")
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
-@cache
-def _any_secret() -> re.Pattern[str]:
-    """One alternation of every pattern.
-
-    Most gated lines hold no secret, and one pass says so faster than thirty.
-    """
-    parts = []
-    for _kind, pattern in _patterns()[1:]:
-        source = pattern.pattern
-        if source.startswith("(?i)"):
-            source = f"(?i:{source[4:]})"
-        elif pattern.flags & re.IGNORECASE:
-            source = f"(?i:{source})"
-        parts.append(f"(?:{source})")
-    return re.compile("|".join(parts))
+def _redact_line(line: str) -> str:
+    """Redact one line until it is stable (a replacement can expose a shorter form)."""
+    for _ in range(3):
+        spans = _merge(line_spans(line))
+        if not spans:
+            return line
+        new = _apply(line, spans)
+        if new == line:
+            return line
+        line = new
+    return line
 
 
 def redact(text: str) -> str:
-    """Replace every secret-shaped substring of ``text``."""
+    """Replace every secret in ``text`` with ``[REDACTED:<kind>]`` (idempotent)."""
     if not text:
         return text
-    if "PRIVATE KEY" in text:
-        text = _PEM.sub("[REDACTED:private-key]", text)
-    patterns = _patterns()[1:]
-    out: list[str] = []
-    detect = _any_secret()
-    for line in text.split("\n"):
-        if _GATE.search(line) and detect.search(line):
-            for kind, pattern in patterns:
-                line = pattern.sub(_replace(kind), line)
-        out.append(line)
-    return "\n".join(out)
+    spans: list[Span] = list(find_blocks(text))
+    for start, end in gated_lines(text):
+        line = text[start:end]
+        spans.extend((start + s, start + e, kind) for s, e, kind in line_spans(line))
+    if not spans:
+        return text
+    out = _apply(text, _merge(spans))
+    if "[REDACTED:" not in out:
+        return out
+    # A second look at the lines that changed, so redact(redact(x)) == redact(x).
+    lines = out.split("\n")
+    for i, line in enumerate(lines):
+        if "[REDACTED:" in line and _GATE.search(line):
+            lines[i] = _redact_line(line)
+    return "\n".join(lines)
 
 
 def redact_lines(lines: Iterable[str]) -> list[str]:
     """Redact each line (multi-line secrets need ``redact`` on the joined text)."""
     return [redact(line) for line in lines]
+
+
+# ------------------------------------------------------------------------------ JSON
+
+_JSON_GATE_SOURCE = GATE_SOURCE + r"|[A-Za-z0-9+/]{60}|-----"
+_JSON_GATE: Any = (_re2.compile(_JSON_GATE_SOURCE) if _re2 is not None
+                   else re.compile(_JSON_GATE_SOURCE))
+_SEP = "\x00"
+
+
+def _key_kind(key: str) -> str:
+    lower = key.lower()
+    return "password" if "pass" in lower or "pwd" in lower else "secret"
+
+
+def _redact_named(value: Any, kind: str) -> Any:
+    """Everything under a secret-named key, whatever it looks like."""
+    if isinstance(value, str):
+        return f"[REDACTED:{kind}]" if acceptable(value, STRONG) else value
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | float):
+        return f"[REDACTED:{kind}]"
+    if isinstance(value, Mapping):
+        return {k: _redact_named(v, kind) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_redact_named(v, kind) for v in value]
+    return value
+
+
+def redact_json(value: Any) -> Any:
+    """A copy of a JSON value with every string redacted, for payloads before storage.
+
+    Keys are redacted too (a key can be a token), and the value under a key that names a
+    secret (``password``, ``client_secret``, ``x-api-key`` …) is replaced whole. Strings
+    are gated in one pass over all of them, so a 30 KB payload costs one RE2 scan plus
+    the few strings that hit.
+    """
+    strings: list[str] = []
+    _collect(value, strings)
+    if not strings:
+        return value
+    joined = _SEP.join(strings)
+    hits: set[int] = set()
+    if _JSON_GATE.search(joined):
+        offsets: list[int] = []
+        pos = 0
+        for s in strings:
+            offsets.append(pos)
+            pos += len(s) + 1
+        import bisect
+
+        last = -1
+        for match in _JSON_GATE.finditer(joined):
+            index = bisect.bisect_right(offsets, match.start()) - 1
+            if index != last:
+                hits.add(index)
+                last = index
+    counter = iter(range(len(strings)))
+    return _rebuild(value, hits, counter)
+
+
+def _collect(value: Any, out: list[str]) -> None:
+    if isinstance(value, str):
+        out.append(value)
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            if isinstance(k, str):
+                out.append(k)
+            _collect(v, out)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            _collect(v, out)
+
+
+def _rebuild(value: Any, hits: set[int], counter: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value) if next(counter) in hits else value
+    if isinstance(value, Mapping):
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            key = k
+            if isinstance(k, str):
+                key = redact(k) if next(counter) in hits else k
+            if isinstance(k, str) and secret_name(k) == STRONG:
+                _skip(v, counter)
+                out[key] = _redact_named(v, _key_kind(k))
+            else:
+                out[key] = _rebuild(v, hits, counter)
+        return out
+    if isinstance(value, list | tuple):
+        return [_rebuild(v, hits, counter) for v in value]
+    return value
+
+
+def _skip(value: Any, counter: Any) -> None:
+    """Advance the string counter past ``value``'s strings."""
+    if isinstance(value, str):
+        next(counter)
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            if isinstance(k, str):
+                next(counter)
+            _skip(v, counter)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            _skip(v, counter)

@@ -1,0 +1,162 @@
+r"""Private keys as multi-line blocks, found by their markers *and* by their body.
+
+An excerpt window can start in the middle of a key, so the ``BEGIN`` line is not a
+reliable anchor. A key body is a run of lines of base64 key material: PEM and PGP wrap at
+64 characters, OpenSSH at 70, PuTTY at 64. A block is redacted when
+
+* it sits between ``BEGIN … PRIVATE KEY`` and its ``END`` (detect-secrets' private-key
+  plugin markers, plus PGP armor headers, ``SSH2 ENCRYPTED`` and PuTTY's
+  ``Private-Lines``/``Private-MAC``), or
+* a run of body lines touches a private marker (the window cut one side off), or
+* a run has two or more full-width lines, or one full-width line of 64 or 70 characters
+  with upper case, lower case and digits (a window cut both sides off),
+
+unless the run belongs to a public block (``CERTIFICATE``, ``PUBLIC KEY``). A run ends
+with at most one shorter line (the last line of a body). Log prefixes (timestamps,
+indentation, YAML ``|`` blocks, quotes, ``\n`` escapes) do not break a line's shape.
+A key written on one line with ``\n`` escapes (service-account JSON) is cut from BEGIN
+to END, or from the first body piece to END when BEGIN is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+try:
+    import re2 as _re2
+except ImportError:  # pragma: no cover - the stdlib finds the same lines, slower
+    _re2 = None
+
+KIND = "private-key"
+_PREFIX = r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z[ \t]?)?[ \t]*(?:[|>#+\"'-][ \t]*)?"
+_SUFFIX = r"(?:\\r)?(?:\\n)?[\"',]?[ \t]*\r?$"
+_FULL_SOURCE = r"(?m)^" + _PREFIX + r"(=?[A-Za-z0-9+/]{60,100}={0,2})" + _SUFFIX
+_FULL_LINE: Any = (_re2.compile(_FULL_SOURCE) if _re2 is not None
+                   else re.compile(_FULL_SOURCE))
+_BODY = re.compile(r"^" + _PREFIX + r"(=?[A-Za-z0-9+/]{4,100}={0,2})" + _SUFFIX)
+_PRIVATE_BEGIN = re.compile(
+    r"-{4,5}[ ]?BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?[ ]?-{4,5}|PuTTY-User-Key-File-\d|"
+    r"Private-Lines:\s*\d+")
+_PRIVATE_END = re.compile(r"-{4,5}[ ]?END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?[ ]?-{4,5}|"
+                          r"Private-MAC:\s*[0-9a-fA-F]+")
+_PUBLIC_BEGIN = re.compile(r"-----BEGIN (?![A-Z0-9 ]*PRIVATE)[A-Z0-9 ]+-----")
+_PAIR = re.compile(
+    r"-{4,5}[ ]?BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)[ ]?-{4,5}"
+    r"[\s\S]{0,40000}?-{4,5}[ ]?END \1[ ]?-{4,5}")
+_ESCAPED_BEGIN = re.compile(
+    r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:\\\\?[rn]|[A-Za-z0-9+/=:, -])*"
+    r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)?")
+_ESCAPED_END = re.compile(
+    r"(?:[A-Za-z0-9+/=]+(?:\\\\?[rn])+)+-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+# PEM/PGP/PuTTY header lines that may sit between BEGIN and the body.
+_HEADER = re.compile(r"^\s*(?:\d{4}-\d\d-\d\dT[\d:.]+Z\s*)?(?:Proc-Type|DEK-Info|Version|"
+                     r"Comment|Hash|Charset|Encryption|Key-Derivation|Argon2-\w+|Public-Lines|"
+                     r"Private-Lines):")
+
+
+def _next_bounds(text: str, end: int) -> tuple[int, int] | None:
+    """Bounds of the line after the one ending at ``end`` (None at the end of text)."""
+    if end >= len(text):
+        return None
+    start = end + 1
+    stop = text.find("\n", start)
+    return start, len(text) if stop == -1 else stop
+
+
+def _prev_bounds(text: str, start: int) -> tuple[int, int] | None:
+    if start == 0:
+        return None
+    stop = start - 1
+    return text.rfind("\n", 0, stop) + 1, stop
+
+
+def _body(line: str) -> str | None:
+    m = _BODY.match(line)
+    return m.group(1) if m else None
+
+
+def _full(body: str) -> bool:
+    return len(body.strip("=")) >= 60
+
+
+def _keyish(body: str) -> bool:
+    """One full line of key material: PEM/PGP/PuTTY width 64, OpenSSH 70, mixed classes."""
+    core = body.rstrip("=")
+    return (len(body) in (64, 70) and any(c.isupper() for c in core)
+            and any(c.islower() for c in core) and any(c.isdigit() for c in core))
+
+
+def _forward(text: str, start: int, end: int, *, headers: bool) -> int:
+    """Extend a block over the body lines (and armor headers) after ``text[start:end]``."""
+    last_full = True
+    while last_full:
+        nxt = _next_bounds(text, end)
+        if nxt is None:
+            break
+        line = text[nxt[0]:nxt[1]]
+        if headers and (_HEADER.match(line) or not line.strip()):
+            end = nxt[1]
+            continue
+        headers = False
+        body = _body(line)
+        if body is None or _PRIVATE_BEGIN.search(line):
+            break
+        end, last_full = nxt[1], _full(body)
+    return end
+
+
+def _backward(text: str, start: int) -> int:
+    """Extend a block over the body lines before ``start`` (a window cut the BEGIN off)."""
+    while True:
+        prev = _prev_bounds(text, start)
+        if prev is None:
+            break
+        line = text[prev[0]:prev[1]]
+        if _body(line) is None and not _HEADER.match(line):
+            break
+        start = prev[0]
+    return start
+
+
+def _line_of(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end == -1 else end
+
+
+def find_blocks(text: str) -> list[tuple[int, int, str]]:
+    """Spans of private-key blocks or body fragments in ``text``."""
+    spans: list[tuple[int, int, str]] = []
+    if "PRIVATE KEY" in text or "Private-" in text or "PuTTY" in text:
+        spans.extend((m.start(), m.end(), KIND) for m in _PAIR.finditer(text))
+        if "\\n" in text:
+            for pattern in (_ESCAPED_BEGIN, _ESCAPED_END):
+                spans.extend((m.start(), m.end(), KIND) for m in pattern.finditer(text))
+        for m in _PRIVATE_BEGIN.finditer(text):
+            start, end = _line_of(text, m.start())
+            spans.append((m.start(), _forward(text, start, end, headers=True), KIND))
+        for m in _PRIVATE_END.finditer(text):
+            start, end = _line_of(text, m.start())
+            spans.append((_backward(text, start), m.end(), KIND))
+    run_start = run_end = -2
+    run: list[str] = []
+
+    def close() -> None:
+        if not run:
+            return
+        before = _prev_bounds(text, run_start)
+        if before is not None and _PUBLIC_BEGIN.search(text[before[0]:before[1]]):
+            return
+        if len(run) >= 2 or _keyish(run[0]):
+            spans.append((run_start, _forward(text, run_start, run_end, headers=False), KIND))
+
+    for m in _FULL_LINE.finditer(text):
+        if m.start() == run_end + 1:
+            run.append(m.group(1))
+            run_end = m.end()
+            continue
+        close()
+        run, run_start, run_end = [m.group(1)], m.start(), m.end()
+    close()
+    return spans

@@ -1,0 +1,413 @@
+"""Secrets recognised by what names them: ``NAME=value``, ``name: value``, ``--password v``.
+
+A value is a secret because the name before it says so, whatever the value looks like,
+so this is where a quoted multi-word password or ``hunter2`` is caught. Sources:
+
+* detect-secrets' keyword plugin: its ``DENYLIST`` of secret-sounding names is part of
+  :func:`secret_name`, its config-file regexes run on every candidate line (their values
+  then go through our extent and filter rules), and its heuristic filters reject values
+  that are not secrets (templates ``${X}``/``{{ x }}``/``<x>``, ``$VAR`` references, indirect
+  references like ``os.environ["X"]``, values without a letter such as ``***``).
+* ours: the name parts (``secret``, ``token``, ``credential``, ``api_key``, camelCase and
+  ``X-Api-Key`` headers) where the last part must be the secret noun (``password_file``,
+  ``secretName``, ``token_type`` and ``max_tokens`` are not secrets); the value extents
+  (quoted with spaces, rest of an env-dump line, one shell word); the command forms
+  (``aws configure set KEY VALUE``, ``mysql -pSECRET``, ``docker login -p``, ``curl -u``,
+  ``sshpass -p``, ``redis-cli -a``); URLs with a password (any scheme, also Go DSNs);
+  ``Authorization`` headers, bare ``Bearer``/``Basic`` credentials and cookies.
+
+Names that only hint at a secret (``auth``, ``session``, ``signature``, ``salt``, an
+unqualified ``*_KEY``) count only when the value looks random (length, letters and digits,
+Shannon entropy computed like detect-secrets' base64 plugin).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import re
+from collections import Counter
+from functools import cache
+
+from detect_secrets.filters.heuristic import (
+    is_indirect_reference,
+    is_not_alphanumeric_string,
+    is_prefixed_with_dollar_sign,
+    is_templated_secret,
+)
+
+STRONG, WEAK = 2, 1
+
+# The last name part that makes a value a secret on its own.
+_NOUNS = frozenset({
+    "password", "passwd", "passphrase", "passwort", "contrasena", "contraseña", "pwd", "pw",
+    "pass", "secret", "token", "credential", "credentials", "creds", "cred", "apikey",
+    "pat", "authorization", "storepass", "keypass", "passin", "passout", "privatekey",
+    "secretkey", "accesskey", "authtoken", "accesstoken", "refreshtoken", "idtoken",
+    "clientsecret", "appsecret", "masterkey", "signingkey", "accountkey", "dbpass",
+    "dbpassword", "pgpassword", "mysqlpwd", "cookie",
+})
+# Suffixes that make a one-word name a secret noun (``PGPASSWORD``, ``authToken``).
+_NOUN_ENDINGS = ("password", "passwd", "secret", "token", "apikey", "passphrase")
+# Parts that qualify ``key`` as a secret key; ``key`` alone (actions/cache) is not one.
+_KEY_QUALIFIERS = frozenset({
+    "api", "access", "secret", "private", "priv", "auth", "account", "master", "signing",
+    "sign", "encryption", "encrypt", "enc", "client", "service", "ssh", "deploy", "app",
+    "application", "db", "database", "license", "subscription", "storage", "sas", "shared",
+    "webhook", "hmac", "admin", "write", "consumer", "session", "jwt", "crypto", "cipher",
+    "aes", "pgp", "rsa", "ecdsa", "ed25519", "dd", "datadog", "stripe", "openai",
+    "anthropic", "sendgrid", "mailgun", "algolia", "mapbox", "sentry", "firebase",
+    "google", "gcp", "aws", "azure", "heroku", "cloudflare", "twilio", "slack", "github",
+    "gitlab", "npm", "pypi", "vault", "kms", "cosign", "gpg", "sops", "age", "tls", "ssl",
+    "x", "user", "rest", "ingest", "live", "test", "prod", "secure", "root",
+})
+# A last part that says the value is about a secret, not the secret itself.
+_NOT_SECRET_LAST = frozenset({
+    "file", "files", "path", "dir", "name", "names", "id", "ids", "ref", "refs", "url",
+    "uri", "endpoint", "type", "types", "length", "len", "count", "policy", "rotation",
+    "expiry", "expires", "expiration", "ttl", "enabled", "required", "env", "var", "prefix",
+    "hint", "reset", "format", "mode", "manager", "store", "provider", "arn", "version",
+    "stdin", "cmd", "command", "header", "scope", "scopes", "field", "label", "source",
+    "sources", "permissions", "scanning", "protection", "keyref", "secretref", "location",
+    "kind", "size", "bits", "algorithm", "alg", "fingerprint", "filename", "checksum",
+})
+# Parts that make a ``*_KEY`` name a non-secret key.
+_NOT_SECRET_KEY = frozenset({
+    "public", "pub", "cache", "primary", "foreign", "sort", "partition", "lookup", "group",
+    "routing", "map", "row", "idempotency", "dedup", "dedupe", "cursor", "index", "hash",
+    "restore", "unique", "composite", "natural", "surrogate", "host", "known", "ssh-host",
+})
+_WEAK_NOUNS = frozenset({
+    "auth", "session", "sessionid", "sid", "signature", "sig", "salt", "hmac", "secrets",
+    "nonce", "otp", "license", "licensekey",
+})
+
+_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[^\W\d_]+")
+
+
+def _parts(name: str) -> list[str]:
+    return [p.lower() for p in _PART.findall(name)]
+
+
+@cache
+def _ds_denylist() -> re.Pattern[str]:
+    """detect-secrets' keyword names, for names our parts rules do not know."""
+    from detect_secrets.plugins.keyword import DENYLIST
+
+    return re.compile("(?:" + "|".join(DENYLIST) + r")$", re.IGNORECASE)
+
+
+@cache
+def secret_name(name: str) -> int:
+    """0, WEAK or STRONG: how surely a value under this name is a secret."""
+    parts = _parts(name)
+    if not parts:
+        return 0
+    last = parts[-1]
+    if last in _NOT_SECRET_LAST:
+        return 0
+    if last in _NOUNS or (len(last) > 6 and last.endswith(_NOUN_ENDINGS)):
+        if last == "pass" and len(parts) == 1 and not name.startswith("-"):
+            return WEAK
+        return STRONG
+    if last in ("key", "keys") or last.endswith("key"):
+        others = set(parts[:-1])
+        if others & _NOT_SECRET_KEY or (last != "key" and last.endswith("key")
+                                         and last[:-3] in _NOT_SECRET_KEY):
+            return 0
+        if last != "key" and last not in ("keys",) and last[:-3] in _KEY_QUALIFIERS:
+            return STRONG
+        if others & _KEY_QUALIFIERS:
+            return STRONG
+        if others:
+            return WEAK
+        return 0
+    if last in _WEAK_NOUNS:
+        return WEAK
+    compact = re.sub(r"[^a-z]", "", name.lower())
+    if _ds_denylist().search(compact.replace("_", "")) or _ds_denylist().search(
+            "_".join(parts)):
+        return STRONG
+    return 0
+
+
+def shannon_entropy(value: str) -> float:
+    """Bits per character, as detect-secrets computes it for its base64 plugin."""
+    counts = Counter(value)
+    size = len(value)
+    return -sum(n / size * math.log2(n / size) for n in counts.values())
+
+
+def looks_random(value: str) -> bool:
+    """Long enough, mixed characters, high entropy: what a generated secret looks like."""
+    if len(value) < 12 or " " in value:
+        return False
+    classes = sum((any(c.islower() for c in value), any(c.isupper() for c in value),
+                   any(c.isdigit() for c in value)))
+    return classes >= 2 and shannon_entropy(value) >= 3.0
+
+
+_PLACEHOLDER = re.compile(
+    r"(?i)^(?:\[REDACTED(?::[a-z0-9-]+)?\]|\*+|x{3,}|\.{3}|null|none|nil|true|false|yes|no|"
+    r"on|off|undefined|<[^>]*>|\$\{\{?.*\}\}?|\{\{.*\}\}|%[A-Z_]+%|\$[A-Za-z_(][^\s]*|"
+    r"(?:redacted|masked|hidden|secret|password|changeme\b.{0,0}|env|string|required|"
+    r"optional|value|example|dummy|placeholder|empty|unset|set|present|missing|"
+    r"not[ _-]?set|required|\(.*\))|\[[^\]]*\])$"
+)
+_MARKER = "[REDACTED:"
+
+
+def acceptable(value: str, strength: int, context: str = "") -> bool:
+    """Whether ``value`` under a secret name is worth redacting (detect-secrets' filters)."""
+    value = value.strip()
+    if not value or _MARKER in value or _PLACEHOLDER.match(value):
+        return False
+    if value == "changeme" or len(value) < 3:
+        return strength == STRONG and len(value) >= 3
+    if is_templated_secret(value) or is_prefixed_with_dollar_sign(value):
+        return False
+    if is_not_alphanumeric_string(value) and not any(c.isdigit() for c in value):
+        return False
+    if context and re.fullmatch(r"[\w.-]+[\[(].*[\])]", value) and is_indirect_reference(
+            context):
+        return False
+    if strength == WEAK:
+        return looks_random(value)
+    return True
+
+
+# --------------------------------------------------------------------- assignments
+
+_NAME_STEMS = (r"(?i:pass|pwd|pw\b|secret|token|key|cred|auth|cookie|session|sig|salt|hmac|"
+               r"pat\b|sid\b|otp|licen|contrase)")
+_ASSIGN = re.compile(
+    r"(?P<name>(?<![\w.$/-])(?=[\w.-]*?" + _NAME_STEMS + r")[A-Za-z_][\w.-]*?[A-Za-z0-9_])"
+    r"(?P<close>[\"'\]`]{0,2})[^\S\n]*(?P<op>:=|=>|=|:(?![:/]))[^\S\n]*"
+    r"(?P<value>\"(?:[^\"\\\n]|\\.)*(?:\"|$)|'[^'\n]*(?:'|$)|`[^`\n]*(?:`|$)|[^\s\"'`]*)"
+)
+_FLAG = re.compile(
+    r"(?<![\w-])--?(?P<name>(?=[\w-]*?" + _NAME_STEMS + r")[A-Za-z][\w-]*)"
+    r"[^\S\n]+(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|(?!-)[^\s\"'`]+)"
+)
+_SET = re.compile(
+    r"\bset(?:-string)?[^\S\n]+(?P<name>[^\s=]*" + _NAME_STEMS + r"[^\s=]*)[^\S\n]+"
+    r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|(?!-)[^\s\"'`]+)"
+)
+_SHELL_OPS = re.compile(r"\s(?:&&|\|\||\||;|>|>>|2>|<)\s|\$\(|`|\s-{1,2}[A-Za-z]")
+_LINE_HEAD = re.compile(
+    r"^(?:\d{4}-\d\d-\d\dT[\d:.]+Z?[^\S\n]+)?[^\S\n]*"
+    r"(?:(?:export|declare -x|set|ENV|ARG|setenv|\$|>|#|-|\+)[^\S\n]+)?[\"']?$"
+)
+_COMMENT = re.compile(r"[^\S\n]+#.*$")
+_UNQUOTED_END = re.compile(r"[;&|<>)\]},]")
+
+
+def _unquoted_extent(line: str, start: int, value: str, op: str, head: bool) -> int:
+    """End of an unquoted value: the rest of a ``NAME=...`` / ``name: ...`` line, else a word."""
+    if head:
+        rest = line[start:]
+        rest = _COMMENT.sub("", rest).rstrip()
+        if op == ":" and rest.endswith((",", "}")) and "{" not in line[:start]:
+            rest = rest.rstrip(",")
+        if rest and not _SHELL_OPS.search(rest):
+            return start + len(rest)
+    end = _UNQUOTED_END.search(value)
+    return start + (end.start() if end else len(value))
+
+
+def _quoted(value: str) -> tuple[int, int] | None:
+    """Offsets of the inside of a quoted value (to the line end if it is not closed)."""
+    if value and value[0] in "\"'`":
+        closed = len(value) > 1 and value[-1] == value[0]
+        return 1, len(value) - (1 if closed else 0)
+    return None
+
+
+def _assignments(line: str, found: list[tuple[int, int, str]]) -> None:
+    for m in _ASSIGN.finditer(line):
+        name, op, value = m.group("name"), m.group("op"), m.group("value")
+        strength = secret_name(name.rsplit(".", 1)[-1] if "." in name else name) or \
+            secret_name(name)
+        if not strength or _parts(name)[-1] in ("authorization", "cookie"):
+            continue  # headers: _headers keeps the scheme word and cuts the credential
+        vstart = m.start("value")
+        inner = _quoted(value)
+        if inner:
+            start, end = vstart + inner[0], vstart + inner[1]
+        else:
+            head = bool(_LINE_HEAD.match(line[: m.start("name")]))
+            start, end = vstart, _unquoted_extent(line, vstart, value, op, head)
+            if not head and op == ":" and m.group("close") == "" and end - start < 1:
+                continue
+        if acceptable(line[start:end], strength, line[m.start():end]):
+            found.append((start, end, "password" if "pass" in name.lower() or
+                          "pwd" in name.lower() else "secret"))
+
+
+def _flags(line: str, found: list[tuple[int, int, str]]) -> None:
+    for pattern in (_FLAG, _SET):
+        for m in pattern.finditer(line):
+            name = m.group("name")
+            strength = secret_name(name.rsplit("/", 1)[-1].rsplit(":", 1)[-1]) or \
+                secret_name(name)
+            if not strength:
+                continue
+            value = m.group("value")
+            vstart = m.start("value")
+            inner = _quoted(value)
+            start, end = (vstart + inner[0], vstart + inner[1]) if inner else (
+                vstart, vstart + len(value))
+            if "=" in value and re.match(r"(?:id|src|env|type)=", value):
+                continue  # docker build --secret id=npmrc,src=.npmrc
+            if acceptable(line[start:end], strength):
+                found.append((start, end, "secret"))
+
+
+def _ds_keyword(line: str, found: list[tuple[int, int, str]]) -> None:
+    """detect-secrets' keyword regexes; their values are cut like ours."""
+    from detect_secrets.plugins.keyword import (
+        CONFIG_DENYLIST_REGEX_TO_GROUP,
+        QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP,
+    )
+
+    for table in (QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP, CONFIG_DENYLIST_REGEX_TO_GROUP):
+        for pattern, group in table.items():
+            for m in pattern.finditer(line):
+                start, end = m.span(group)
+                value = line[start:end]
+                ops = _SHELL_OPS.search(value)
+                if ops:
+                    end = start + ops.start()
+                    value = line[start:end]
+                stripped = value.rstrip(" ,;")
+                end = start + len(stripped)
+                name_end = m.start(1) if m.lastindex else m.start()
+                name_match = re.search(r"[\w.-]+$", line[:name_end] + m.group(1)) \
+                    if m.lastindex and m.group(1) else None
+                name = name_match.group() if name_match else m.group(0).split(":")[0]
+                strength = secret_name(re.split(r"[^\w.-]", name)[0] or name)
+                if strength and acceptable(stripped, strength, line[m.start():end]):
+                    found.append((start, end, "secret"))
+
+
+# ------------------------------------------------------------------ commands, urls
+
+_COMMANDS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
+    (("mysql", "mariadb"), re.compile(
+        r"\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlsh|"
+        r"mariadb(?:-dump|-admin)?)\b[^\n|;&]*?[^\S\n]-p(?P<value>\"[^\"\n]*\"|'[^'\n]*'|"
+        r"[^\s\"'-][^\s]*)"), "password"),
+    (("login",), re.compile(
+        r"\b(?:docker|podman|buildah|nerdctl|oras|crane|helm|skopeo|regctl|az|cf|oc)\b"
+        r"[^\n|;&]*?\blogin\b[^\n|;&]*?[^\S\n]-p[^\S\n]*(?P<value>\"[^\"\n]*\"|'[^'\n]*'|"
+        r"[^\s\"'-][^\s]*)"), "password"),
+    (("twine", "sshpass", "mongo", "sqlcmd", "mosquitto"), re.compile(
+        r"\b(?:twine|sshpass|mongo|mongosh|mongodump|mongorestore|sqlcmd|mosquitto_(?:pub|sub))"
+        r"\b[^\n|;&]*?[^\S\n]-[pP][^\S\n]*(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'-][^\s]*)"),
+     "password"),
+    (("redis-cli",), re.compile(
+        r"\bredis-cli\b[^\n|;&]*?[^\S\n]-a[^\S\n]+(?P<value>\"[^\"\n]*\"|'[^'\n]*'|"
+        r"[^\s\"'-][^\s]*)"), "password"),
+    (("-u", "--user"), re.compile(
+        r"(?:^|[^\S\n])(?:-u|--user|--proxy-user)[^\S\n]*=?[\"']?[^\s:\"']+:"
+        r"(?P<value>[^\s\"']+)"), "password"),
+    (("secret", "--body"), re.compile(
+        r"\bsecret\s+set\b[^\n|;&]*?[^\S\n](?:-b|--body)[=\s]+(?P<value>\"[^\"\n]*\"|"
+        r"'[^'\n]*'|[^\s\"'-][^\s]*)"), "secret"),
+    (("-storepass", "-keypass", "-pass", "-passin", "-passout"), re.compile(
+        r"[^\S\n]-(?:storepass|keypass|srcstorepass|deststorepass|srckeypass|destkeypass|"
+        r"pass|passin|passout)[^\S\n]+(?:pass:|env:|file:)?(?P<value>[^\s\"']+)"), "password"),
+)
+
+_URL = re.compile(
+    r"(?i)\b[a-z][a-z0-9+.-]{1,30}://(?P<user>[^\s:/?#@\"'<>]*):"
+    r"(?P<value>[^\s\"'<>]*?)@(?=[^\s@/?#\"'<>]*(?:[/?#\s\"'<>),;\\]|$))"
+)
+_DSN = re.compile(r"(?<![\w/])[\w.-]+:(?P<value>[^\s@/:\"']+)@(?:tcp|unix|udp)\(")
+_AUTH_HEADER = re.compile(
+    r"(?i)\b(?:proxy-)?authorization[\"']?[^\S\n]*[:=][^\S\n]*[\"']?"
+    r"(?:(?:bearer|basic|token|bot|digest|negotiate|ntlm|apikey|sso-key|gitlab|pat|"
+    r"otp|aws4-hmac-sha256)[^\S\n]+)?(?P<value>[^\s\"',;]+(?:,[^\S\n]*[\w-]+=[^\s\"',;]+)*)"
+)
+_BEARER = re.compile(r"(?i)\bbearer[^\S\n]+(?P<value>[A-Za-z0-9._~+/=-]{12,})")
+_BASIC = re.compile(r"(?i)\bbasic[^\S\n]+(?P<value>[A-Za-z0-9+/]{8,}={0,2})(?![\w+/=])")
+_COOKIE = re.compile(
+    r"(?i)(?:\b(?P<set>set-)?cookie[\"']?[^\S\n]*:|(?:^|[^\S\n])(?:--cookie|-b)[^\S\n]+[\"']?)"
+    r"[^\S\n]*[\"']?(?P<value>[^\n\"']+)"
+)
+
+
+def _basic_valid(value: str) -> bool:
+    """A Basic credential decodes to ``user:password``."""
+    try:
+        decoded = base64.b64decode(value + "=" * (-len(value) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return b":" in decoded
+
+
+def _urls(line: str, found: list[tuple[int, int, str]]) -> None:
+    for m in _URL.finditer(line):
+        value = m.group("value")
+        after = line[m.end():m.end() + 7].lower()
+        if after.startswith(("sha256:", "sha512:", "sha1:")):
+            continue
+        if value and _MARKER not in value and not is_templated_secret(value) \
+                and not value.startswith("$"):
+            found.append((m.start("value"), m.end("value"), "url-password"))
+    for m in _DSN.finditer(line):
+        if _MARKER not in m.group("value"):
+            found.append((*m.span("value"), "url-password"))
+
+
+def _headers(line: str, lower: str, found: list[tuple[int, int, str]]) -> None:
+    if "authorization" in lower:
+        for m in _AUTH_HEADER.finditer(line):
+            value = m.group("value")
+            if acceptable(value, STRONG):
+                found.append((*m.span("value"), "authorization"))
+    if "bearer" in lower:
+        for m in _BEARER.finditer(line):
+            value = m.group("value")
+            if _MARKER not in value and (any(c.isdigit() for c in value) or looks_random(value)):
+                found.append((*m.span("value"), "bearer"))
+    if "basic" in lower:
+        for m in _BASIC.finditer(line):
+            if _basic_valid(m.group("value")):
+                found.append((*m.span("value"), "basic-auth"))
+    if "cookie" in lower or "-b " in lower:
+        for m in _COOKIE.finditer(line):
+            value = m.group("value").rstrip()
+            start = m.start("value")
+            if m.group("set"):
+                eq = value.find("=")
+                semi = value.find(";")
+                if eq < 0:
+                    continue
+                start, value = start + eq + 1, value[eq + 1:semi if semi > eq else None]
+            elif not m.group(0).lstrip().lower().startswith(("cookie", "\"cookie", "'cookie")) \
+                    and "=" not in value:
+                continue  # curl -b with a file name, not a cookie string
+            if acceptable(value, STRONG):
+                found.append((start, start + len(value), "cookie"))
+
+
+def find_named(line: str, lower: str) -> list[tuple[int, int, str]]:
+    """Spans of values that a secret name, a command, a URL or a header points at."""
+    found: list[tuple[int, int, str]] = []
+    _assignments(line, found)
+    _flags(line, found)
+    _ds_keyword(line, found)
+    for hints, pattern, kind in _COMMANDS:
+        if any(h in lower for h in hints):
+            for m in pattern.finditer(line):
+                inner = _quoted(m.group("value"))
+                start = m.start("value") + (inner[0] if inner else 0)
+                end = m.start("value") + (inner[1] if inner else len(m.group("value")))
+                if acceptable(line[start:end], STRONG):
+                    found.append((start, end, kind))
+    if "@" in line:
+        _urls(line, found)
+    _headers(line, lower, found)
+    return found
