@@ -8,6 +8,7 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY healer_agent ./healer_agent
+COPY prompts ./prompts
 RUN python -m venv /opt/healer \
     && /opt/healer/bin/pip install . \
     && python -m venv /opt/mcp/venv-prometheus \

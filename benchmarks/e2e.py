@@ -33,7 +33,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    cases = [load_case(p) for p in sorted((ROOT / "evals" / "cases").rglob("*.yaml"))]
+    cases = [load_case(p) for p in sorted((ROOT / "evals" / "cases" / "dev").glob("*.yaml"))]
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
         env = {**os.environ, "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp}/e.db",

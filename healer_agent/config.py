@@ -138,6 +138,8 @@ class CodeRunSettings(_Group):
 
     model: str = "claude-opus-4-5-20250929"
     cli: str = "claude"
+    prompts_dir: Path | None = None
+    """Templates here replace the shipped ones of the same name (``rust-fix.md.j2``, ...)."""
 
 
 class LoopSettings(_Group):

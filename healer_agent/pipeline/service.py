@@ -363,7 +363,7 @@ def build_healer(settings: Settings, **overrides: Any) -> Healer:
     if "sink" not in parts:
         parts["sink"] = build_sink(settings)
     if "renderer" not in parts:
-        parts["renderer"] = PromptRenderer(parts["redact"])
+        parts["renderer"] = PromptRenderer(parts["redact"], settings.coderun.prompts_dir)
     parts.setdefault("notifier", Notifier(settings))
     healer = Healer(**parts)
     if "on_other" not in overrides:

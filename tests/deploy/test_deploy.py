@@ -141,7 +141,7 @@ def test_dockerfile_is_hadolint_clean_and_matches_the_package() -> None:
 
 
 def _cases() -> list[Path]:
-    found = sorted((ROOT / "evals" / "cases").rglob("*.yaml"))
+    found = sorted((ROOT / "evals" / "cases" / "dev").glob("*.yaml"))
     return [*found, ROOT / "tests/fixtures/mcp/case-argocd-degraded.yaml",
             ROOT / "tests/llm/cases/controller-ci-docker-injection.yaml"]
 

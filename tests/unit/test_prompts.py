@@ -3,6 +3,8 @@ redacted, and a missing variable is an error rather than an empty string."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import jinja2
 import pytest
 
@@ -89,3 +91,14 @@ def test_retry_history_is_shown() -> None:
         history=[{"attempt": 1, "agent": "rex", "outcome": "failed"}])
     assert "Attempt**: 2 of 2" in text
     assert "attempt 1: rex → failed" in text
+
+
+def test_a_template_in_the_overrides_folder_replaces_the_shipped_one(tmp_path: Path) -> None:
+    (tmp_path / "rust-fix.md.j2").write_text(
+        "Our own Rust prompt for {{ incident.repository }}\n{% include 'partials/_rules.md.j2' %}")
+    ours = PromptRenderer(fake_redact, tmp_path).render(INCIDENT, decision(Agent.REX), CONTEXT)
+    assert ours.startswith("Our own Rust prompt for 5dlabs/cto")
+    shipped_rules = PromptRenderer(fake_redact).env.get_template("partials/_rules.md.j2")
+    assert shipped_rules.filename is not None and "prompts" in shipped_rules.filename
+    other = PromptRenderer(fake_redact, tmp_path).render(INCIDENT, decision(Agent.BLAZE), CONTEXT)
+    assert "Our own" not in other
