@@ -47,8 +47,8 @@ def eval_command(
         overrides["triage"] = {"model": model}
     settings = settings_from_env(**overrides)
     from healer_agent.routing.prerouter import PreRouter
-    from healer_agent.routing.rules import load_rules
     from healer_agent.routing.router import build_router
+    from healer_agent.routing.rules import load_rules
 
     chosen = build_router(settings)
     baseline = (PreRouter(load_rules(settings.routing.rules_file))

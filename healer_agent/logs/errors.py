@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from healer_agent.logs.patternset import Matcher
+
 _DETECTORS: tuple[tuple[str, str], ...] = (
     ("clippy", r"^error: .*\n?.*clippy::|#\[deny\(clippy::|= help: for further information "
                r"visit https://rust-lang\.github\.io/rust-clippy"),
@@ -56,13 +58,12 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
                r"^curl: \(\d+\) |Failed to connect to \S+ port|Couldn't connect to server"),
     ("node", r"^not ok \d+ - |^# fail [1-9]|Error \[ERR_[A-Z_]+\]|Cannot find module "),
     ("python", r"^Traceback \(most recent call last\)|^\w+Error: "),
-    ("error", r"^##\[error\](?!Process completed with exit code)|^Error: |^error: |^ERROR:? |"
-              r"level=(?:error|fatal) msg="),
+    ("error", r"^##\[error\]|^Error: |^error: |^ERROR:? |level=(?:error|fatal) msg="),
 )
 
-_COMPILED = tuple((tool, re.compile(rx)) for tool, rx in _DETECTORS)
 _GENERIC = re.compile(r"^##\[error\]Process completed with exit code \d+")
-_ANY = re.compile("|".join(f"(?:{rx})" for _, rx in _DETECTORS) + r"|^##\[error\]")
+# First matching detector names the tool: one pattern-set call per line, not one per tool.
+_TOOLS: Matcher[str] = Matcher([(re.compile(rx), tool) for tool, rx in _DETECTORS])
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,12 +80,7 @@ def classify(line: str) -> str | None:
     """The tool whose error pattern ``line`` matches (None when it is no error line)."""
     if _GENERIC.match(line):
         return "exit"
-    if not _ANY.search(line):
-        return None
-    for tool, pattern in _COMPILED:
-        if pattern.search(line):
-            return tool
-    return "error"
+    return _TOOLS.first(line)
 
 
 def find_errors(lines: list[str], start: int = 0, end: int | None = None) -> list[ErrorHit]:

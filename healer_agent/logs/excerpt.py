@@ -181,13 +181,27 @@ def excerpt_text(text: str, failed_steps: Iterable[str] = (),
             cost = budget_tokens
         chunks.append(block)
         used += cost
-    text_out = redact("\n...\n".join(chunks))
-    error_lines = tuple(redact(h[2]) for h in real[:20])
+    text_out, error_lines = _redacted("\n...\n".join(chunks), [h[2] for h in real[:20]])
     tools = tuple(dict.fromkeys(h[1] for h in real))
     return Excerpt(job_name=job_name, failing_step=name, command=command,
                    error_lines=error_lines, tools=tools, text=text_out,
                    tokens=estimate_tokens(text_out), signature=signature(error_lines),
                    total_lines=total_lines)
+
+
+def _redacted(text: str, lines: list[str]) -> tuple[str, tuple[str, ...]]:
+    """The text and the lines redacted in one call.
+
+    Redaction works line by line; when a multi-line secret changes the line count, each
+    line is redacted on its own.
+    """
+    marker = "\n\x00\n"
+    whole = redact(text + marker + "\n".join(lines))
+    head, sep, tail = whole.partition(marker)
+    out = tail.split("\n") if sep else []
+    if not sep or len(out) != len(lines):
+        return redact(text), tuple(redact(line) for line in lines)
+    return head, tuple(out)
 
 
 def excerpt_lines(lines: list[str], failed_steps: Iterable[str] = (),

@@ -1,17 +1,43 @@
-"""Loading the pre-router's rules (data, not code): the shipped ``rules.yaml`` or a user's."""
+"""Loading the pre-router's rules (data, not code): the shipped ``rules.yaml`` or a user's.
+
+A signal names the places it is looked for (each place belongs to one source: the log,
+the step, the files, the names, the pull request, or a context source such as Kubernetes),
+its causal role, and the signals it yields to. The precedence between roles lives in the
+same file, so what outranks what can be read and changed without touching code.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 
-from healer_agent.models import Agent, FailureType, failure_types_for
+from healer_agent.logs.patternset import Matcher
+from healer_agent.models import (
+    Agent,
+    EvidenceRole,
+    EvidenceSource,
+    FailureType,
+    failure_types_for,
+)
 
-Where = Literal["error_line", "step_command", "step_name", "changed_file", "name"]
+Place = Literal["error_line", "error_file", "step_command", "step_name", "changed_file",
+                "name", "pull_request", "kubernetes", "loki", "argocd", "prometheus"]
+Where = Place  # the former name
+PLACES: tuple[Place, ...] = get_args(Place)
+CONTEXT_PLACES: frozenset[Place] = frozenset({"kubernetes", "loki", "argocd", "prometheus"})
+SOURCE_OF: dict[Place, EvidenceSource] = {
+    "error_line": "log", "error_file": "log", "step_command": "step", "step_name": "step",
+    "changed_file": "files", "name": "names", "pull_request": "pull_request",
+    "kubernetes": "kubernetes", "loki": "loki", "argocd": "argocd", "prometheus": "prometheus",
+}
+_ROLES: tuple[EvidenceRole, ...] = get_args(EvidenceRole)
+_DEFAULT_ROLE: dict[Place, EvidenceRole] = {
+    place: ("cause" if place == "error_line" or place in CONTEXT_PLACES else "hint")
+    for place in PLACES}
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 
 
@@ -21,61 +47,139 @@ class RulesError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Signal:
-    """One pattern and what it is evidence of."""
+    """One pattern and what it is evidence of.
+
+    ``role`` is the signal's causal role wherever it is found (None: the place's default,
+    a cause in error lines and context, a hint elsewhere). ``owner: file`` hands the
+    evidence to whoever owns the file the error names (a YAML error in a workflow file is
+    atlas's). ``yields_to`` lists signal ids whose presence discounts this one.
+    """
 
     id: str
     agent: Agent
     failure_type: FailureType
-    where: Where
+    places: tuple[Place, ...]
     pattern: re.Pattern[str]
     weight: float
+    role: EvidenceRole | None = None
+    yields_to: tuple[str, ...] = ()
+    owner_from_file: bool = False
+
+    @property
+    def where(self) -> Place:
+        """The first place (signals usually have one)."""
+        return self.places[0]
+
+    def role_at(self, place: Place) -> EvidenceRole:
+        """The causal role of a match in ``place``."""
+        return self.role or _DEFAULT_ROLE[place]
+
+
+@dataclass(frozen=True, slots=True)
+class Yield:
+    """What a role yields to: causes from these sources, and the weight factor it keeps."""
+
+    sources: frozenset[EvidenceSource]
+    factor: float
 
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    """All signals plus the weights per place and the ``obvious`` thresholds."""
+    """All signals, the weights per place, the precedence and the ``obvious`` thresholds."""
 
     signals: tuple[Signal, ...]
     weights: dict[str, float]
     min_score: float
     max_runner_up_ratio: float
+    yields: dict[EvidenceRole, Yield] = field(default_factory=dict)
+    min_cause_weight: float = 2.0
+    """A cause lighter than this (after precedence) neither discounts others nor decides."""
+    explicit_yield_factor: float = 0.2
+    _matchers: dict[Place, Matcher[Signal]] = field(default_factory=dict, repr=False)
 
-    def at(self, where: Where) -> tuple[Signal, ...]:
+    def at(self, where: Place) -> tuple[Signal, ...]:
         """The signals looked for in one place."""
-        return tuple(s for s in self.signals if s.where == where)
+        return tuple(s for s in self.signals if where in s.places)
+
+    def matcher(self, place: Place) -> Matcher[Signal]:
+        """One compiled matcher for every signal of ``place`` (built on first use)."""
+        found = self._matchers.get(place)
+        if found is None:
+            found = Matcher([(s.pattern, s) for s in self.at(place)])
+            self._matchers[place] = found
+        return found
+
+    def weight(self, place: Place) -> float:
+        """The weight of a match in ``place`` before the signal's own factor."""
+        return self.weights.get(place, 1.0)
+
+
+def _places(ident: str, raw: Any, source: str) -> tuple[Place, ...]:
+    items = raw if isinstance(raw, list) else [raw]
+    for item in items:
+        if item not in PLACES:
+            raise RulesError(f"{source}: signal {ident}: unknown place {item!r}")
+    return tuple(items)
+
+
+def _signal(n: int, item: Any, source: str) -> Signal:
+    ident = str(item.get("id", f"#{n}")) if isinstance(item, dict) else f"#{n}"
+    try:
+        agent = Agent(item["agent"])
+        failure_type = FailureType(item["type"])
+        if failure_type not in failure_types_for(agent):
+            raise RulesError(f"{source}: signal {ident}: {failure_type} is not a failure "
+                             f"type of {agent}")
+        role = item.get("role")
+        if role is not None and role not in _ROLES:
+            raise RulesError(f"{source}: signal {ident}: unknown role {role!r}")
+        owner = item.get("owner")
+        if owner not in (None, "file"):
+            raise RulesError(f"{source}: signal {ident}: owner must be 'file'")
+        flags = 0 if item.get("case") else re.IGNORECASE
+        return Signal(ident, agent, failure_type, _places(ident, item["where"], source),
+                      re.compile(item["pattern"], flags), float(item["weight"]), role,
+                      tuple(str(y) for y in item.get("yields_to") or ()), owner == "file")
+    except (KeyError, TypeError) as exc:
+        raise RulesError(f"{source}: signal {ident}: missing or wrong field {exc}") from None
+    except re.error as exc:
+        raise RulesError(f"{source}: signal {ident}: bad pattern: {exc}") from None
+    except ValueError as exc:
+        if isinstance(exc, RulesError):
+            raise
+        raise RulesError(f"{source}: signal {ident}: {exc}") from None
+
+
+def _yields(raw: Any, source: str) -> dict[EvidenceRole, Yield]:
+    out: dict[EvidenceRole, Yield] = {}
+    for role, spec in (raw or {}).items():
+        if role not in _ROLES or not isinstance(spec, dict):
+            raise RulesError(f"{source}: precedence: unknown role {role!r}")
+        sources = frozenset(SOURCE_OF.get(p, p) for p in spec.get("yields_to_causes_from") or ())
+        if not sources <= set(get_args(EvidenceSource)):
+            raise RulesError(f"{source}: precedence.{role}: unknown source in {sorted(sources)}")
+        out[role] = Yield(sources, float(spec.get("factor", 0.2)))
+    return out
 
 
 def parse_rules(raw: Any, source: str = "rules") -> Rules:
     """Validate a parsed rules document."""
     if not isinstance(raw, dict) or not isinstance(raw.get("signals"), list):
         raise RulesError(f"{source}: expected a mapping with a 'signals' list")
-    signals: list[Signal] = []
-    for n, item in enumerate(raw["signals"]):
-        ident = item.get("id", f"#{n}") if isinstance(item, dict) else f"#{n}"
-        try:
-            agent = Agent(item["agent"])
-            failure_type = FailureType(item["type"])
-            if failure_type not in failure_types_for(agent):
-                raise RulesError(f"{source}: signal {ident}: {failure_type} is not a failure "
-                                 f"type of {agent}")
-            flags = 0 if item.get("case") else re.IGNORECASE
-            where = item["where"]
-            if where not in ("error_line", "step_command", "step_name", "changed_file", "name"):
-                raise RulesError(f"{source}: signal {ident}: unknown place {where!r}")
-            signals.append(Signal(str(ident), agent, failure_type, where,
-                                  re.compile(item["pattern"], flags), float(item["weight"])))
-        except (KeyError, TypeError) as exc:
-            raise RulesError(f"{source}: signal {ident}: missing or wrong field {exc}") from None
-        except re.error as exc:
-            raise RulesError(f"{source}: signal {ident}: bad pattern: {exc}") from None
-        except ValueError as exc:
-            if isinstance(exc, RulesError):
-                raise
-            raise RulesError(f"{source}: signal {ident}: {exc}") from None
+    signals = tuple(_signal(n, item, source) for n, item in enumerate(raw["signals"]))
+    ids = {s.id for s in signals}
+    for s in signals:
+        unknown = set(s.yields_to) - ids
+        if unknown:
+            raise RulesError(f"{source}: signal {s.id}: yields to unknown {sorted(unknown)}")
     obvious = raw.get("obvious") or {}
-    return Rules(tuple(signals), {str(k): float(v) for k, v in (raw.get("weights") or {}).items()},
+    precedence = raw.get("precedence") or {}
+    return Rules(signals, {str(k): float(v) for k, v in (raw.get("weights") or {}).items()},
                  float(obvious.get("min_score", 5.0)),
-                 float(obvious.get("max_runner_up_ratio", 0.4)))
+                 float(obvious.get("max_runner_up_ratio", 0.4)),
+                 _yields(precedence.get("roles"), source),
+                 float(precedence.get("min_cause_weight", 2.0)),
+                 float(precedence.get("explicit_yield_factor", 0.2)))
 
 
 def load_rules(path: Path | None = None) -> Rules:

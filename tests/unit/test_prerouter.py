@@ -126,7 +126,7 @@ def test_argocd_context_points_to_bolt() -> None:
                                             health_status="Degraded"),))
     decision = ROUTER.decide(incident("deploy"), context)
     assert decision.agent is Agent.BOLT
-    assert any(e.signal == "context" for e in decision.evidence)
+    assert any(e.source == "argocd" for e in decision.evidence)
 
 
 def test_security_alert_is_cipher_by_rule() -> None:

@@ -1,0 +1,89 @@
+"""Many patterns against one text in one pass (pure).
+
+Routing tests every signal of a place against every line; one ``re`` search per pair is
+most of a decision's time. RE2's ``Set`` answers "which of these patterns match" with one
+automaton, so a line costs one call however many signals there are. Patterns RE2 cannot
+express (lookarounds, back-references) and platforms without RE2 fall back to ``re``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
+
+try:  # google-re2 (a dependency; optional so the package imports without its wheel)
+    import re2 as _re2
+except ImportError:  # pragma: no cover
+    _re2 = None
+
+T = TypeVar("T")
+_UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+
+
+def to_re2(pattern: re.Pattern[str]) -> str:
+    r"""The RE2 spelling of a Python pattern (flags inline, ``\uXXXX`` as ``\x{XXXX}``)."""
+    source = _UNICODE_ESCAPE.sub(r"\\x{\1}", pattern.pattern)
+    return f"(?i){source}" if pattern.flags & re.IGNORECASE else source
+
+
+def _re2_set(patterns: Sequence[re.Pattern[str]]) -> tuple[Any, list[int], list[int]]:
+    """A compiled RE2 set of the patterns it accepts, their indices, and the rest."""
+    if _re2 is None:
+        return None, [], list(range(len(patterns)))
+    options = _re2.Options()
+    options.log_errors = False
+    found = _re2.Set.SearchSet(options)
+    in_set: list[int] = []
+    rest: list[int] = []
+    for index, pattern in enumerate(patterns):
+        source = to_re2(pattern)
+        try:
+            _re2.compile(source, options)
+            found.Add(source)
+        except Exception:  # re2 raises its own error type, and TypeError for some syntax
+            rest.append(index)
+            continue
+        in_set.append(index)
+    if not in_set:
+        return None, [], rest
+    found.Compile()
+    return found, in_set, rest
+
+
+class Matcher(Generic[T]):
+    """Patterns with a value each; ``find`` returns the values whose pattern matches."""
+
+    __slots__ = ("_items", "_rest", "_set", "_set_index")
+
+    def __init__(self, items: Sequence[tuple[re.Pattern[str], T]]) -> None:
+        self._items = [value for _, value in items]
+        patterns = [pattern for pattern, _ in items]
+        self._set, self._set_index, rest = _re2_set(patterns)
+        self._rest = [(index, patterns[index]) for index in rest]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def indices(self, text: str) -> list[int]:
+        """Indices of the matching patterns, in the order they were given."""
+        found: list[int] = []
+        if self._set is not None:
+            hits = self._set.Match(text)
+            if hits:
+                found = [self._set_index[i] for i in hits]
+        for index, pattern in self._rest:
+            if pattern.search(text):
+                found.append(index)
+        if len(found) > 1:
+            found.sort()
+        return found
+
+    def find(self, text: str) -> list[T]:
+        """Values of the matching patterns, in the order they were given."""
+        return [self._items[i] for i in self.indices(text)]
+
+    def first(self, text: str) -> T | None:
+        """The value of the first pattern (in the given order) that matches."""
+        found = self.indices(text)
+        return self._items[found[0]] if found else None

@@ -1,0 +1,227 @@
+"""Kubernetes context as findings rules can match: unhealthy pods, warning events, nodes.
+
+Sources return pods and events in several shapes: API objects (``metadata``/``status``,
+core/v1 or events.k8s.io/v1 events), flattened kubectl-like rows (``{name, status,
+reason, restarts, exit_code, message}``), a ``{"items": [...]}`` list, or the text an MCP
+tool printed (YAML or a ``kubectl get`` table). Each reader accepts all of them and keeps
+only what is wrong: a healthy running pod or a ``Normal`` event says nothing about a
+failure. Pure: parsing only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import yaml
+
+_FINE_PHASES = {"running", "succeeded", "completed", ""}
+_FINE_WAITING = {"", "containercreating", "podinitializing"}
+_MAX_FACTS = 40
+
+
+def _get(obj: Mapping[str, Any], *keys: str) -> Any:
+    """The first key present (and not None) among spellings of one field."""
+    for key in keys:
+        value = obj.get(key)
+        if value is not None:
+            return value
+    return None
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _table(text: str) -> list[Mapping[str, Any]]:
+    """Rows of a ``kubectl get`` table (columns split on runs of two or more spaces)."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines or "NAME" not in lines[0].upper().split():
+        return []
+    header = [h.lower() for h in lines[0].split()]
+    rows: list[Mapping[str, Any]] = []
+    for line in lines[1:]:
+        cells = line.split()
+        if len(cells) >= len(header):
+            rows.append(dict(zip(header, cells[:len(header)], strict=True)))
+    return rows
+
+
+def items(value: Any) -> list[Mapping[str, Any]]:
+    """The objects in a list, an ``{"items": [...]}`` wrapper, or text (YAML or a table)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return []
+        table = _table(text)
+        if table:
+            return table
+        try:
+            docs = list(yaml.safe_load_all(text))
+        except yaml.YAMLError:
+            return []
+        out: list[Mapping[str, Any]] = []
+        for doc in docs:
+            out += items(doc)
+        return out
+    if isinstance(value, Mapping):
+        inner = value.get("items")
+        if isinstance(inner, list):
+            return [x for x in inner if isinstance(x, Mapping)]
+        return [value] if value else []
+    if isinstance(value, list):
+        return [x for x in value if isinstance(x, Mapping)]
+    return []
+
+
+def _name(obj: Mapping[str, Any]) -> str:
+    meta = obj.get("metadata")
+    if isinstance(meta, Mapping) and meta.get("name"):
+        return _text(meta["name"])
+    return _text(_get(obj, "name", "pod", "NAME"))
+
+
+def _state(state: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    if isinstance(state, Mapping):
+        for kind in ("waiting", "terminated"):
+            detail = state.get(kind)
+            if isinstance(detail, Mapping):
+                yield kind, detail
+
+
+def _container_issues(container: Mapping[str, Any]) -> Iterator[str]:
+    """One line per thing wrong with a container (API status or a flattened row)."""
+    name = _text(container.get("name"))
+    label = f"container {name}" if name else "container"
+    found = False
+    for when, key in (("", "state"), ("last ", "lastState"), ("last ", "last_state")):
+        for kind, detail in _state(container.get(key)):
+            reason = _text(detail.get("reason"))
+            code = _get(detail, "exitCode", "exit_code")
+            if kind == "waiting" and reason.lower() in _FINE_WAITING:
+                continue
+            if kind == "terminated" and reason == "Completed" and code in (0, None):
+                continue
+            parts = [f"{label} {when}{kind} {reason}".rstrip()]
+            if code is not None:
+                parts.append(f"exit code {code}")
+            message = _text(detail.get("message"))
+            found = True
+            yield " ".join(parts) + (f": {message}" if message else "")
+    if container.get("ready") is False and not found and "status" not in container:
+        yield f"{label} not ready"
+    restarts = _get(container, "restartCount", "restarts")
+    if isinstance(restarts, int | str) and str(restarts).isdigit() and int(restarts) > 0:
+        yield f"{label} restarted {restarts} times"
+
+
+def _pod_lines(pod: Mapping[str, Any]) -> list[str]:
+    status = pod.get("status")
+    flat = not isinstance(status, Mapping)
+    st: Mapping[str, Any] = pod if flat else status  # type: ignore[assignment]
+    phase = _text(_get(st, "phase", "STATUS") or (status if flat else ""))
+    lines: list[str] = []
+    if phase.lower() not in _FINE_PHASES:
+        reason = _text(st.get("reason"))
+        lines.append(f"phase {phase}" + (f" {reason}" if reason and reason != phase else ""))
+    elif _text(st.get("reason")):
+        lines.append(f"reason {_text(st.get('reason'))}")
+    message = _text(st.get("message"))
+    if message:
+        lines.append(f"message: {message}")
+    for cond in st.get("conditions") or []:
+        if isinstance(cond, Mapping) and _text(cond.get("status")) == "False" and (
+                cond.get("reason") or cond.get("message")):
+            lines.append(f"condition {_text(cond.get('type'))} False {_text(cond.get('reason'))}"
+                         f": {_text(cond.get('message'))}".rstrip(": "))
+    containers = [c for key in ("initContainerStatuses", "containerStatuses", "containers")
+                  for c in st.get(key) or [] if isinstance(c, Mapping)]
+    if flat:
+        containers.append({k: v for k, v in pod.items() if k != "containers"} | {
+            "state": _flat_state(pod)})
+    for container in containers:
+        lines += _container_issues(container)
+    ready = st.get("ready", st.get("READY"))
+    if ready is False or (isinstance(ready, str) and "/" in ready
+                          and ready.split("/")[0] != ready.split("/")[-1]):
+        lines.append("not ready")
+    return lines
+
+
+def _flat_state(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A flattened row's status/reason/exit code as an API-like container state."""
+    status = _text(_get(row, "status", "STATUS", "phase"))
+    reason = _text(row.get("reason")) or status
+    code = _get(row, "exit_code", "exitCode")
+    if code is not None or reason in ("OOMKilled", "Error", "Completed", "ContainerCannotRun"):
+        return {"terminated": {"reason": reason, "exitCode": code}}
+    if reason and reason.lower() not in _FINE_PHASES:
+        return {"waiting": {"reason": reason}}
+    return {}
+
+
+def pod_facts(pods: Any) -> list[tuple[str, str]]:
+    """(pod name, finding) for every unhealthy pod."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for pod in items(pods):
+        name = _name(pod)
+        for line in _pod_lines(pod):
+            text = f"pod {name}: {line}" if name else f"pod: {line}"
+            if text not in seen:
+                seen.add(text)
+                out.append((name, text))
+    return out[:_MAX_FACTS]
+
+
+def event_facts(events: Any) -> list[tuple[str, str]]:
+    """(object, finding) for every event that is not ``Normal`` (newest wins ties)."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for event in items(events):
+        kind = _text(_get(event, "type", "TYPE"))
+        if kind.lower() == "normal":
+            continue
+        reason = _text(_get(event, "reason", "REASON"))
+        message = _text(_get(event, "message", "note", "MESSAGE"))
+        obj = _get(event, "involvedObject", "regarding", "object", "OBJECT")
+        if isinstance(obj, Mapping):
+            obj = "/".join(_text(obj.get(k)) for k in ("kind", "name") if obj.get(k))
+        subject = _text(obj)
+        text = f"event {kind} {reason}".replace("  ", " ").strip()
+        text += f" {subject}" if subject else ""
+        text += f": {message}" if message else ""
+        if text not in seen and (reason or message):
+            seen.add(text)
+            out.append((subject, text))
+    return out[:_MAX_FACTS]
+
+
+def node_facts(nodes: Any) -> list[tuple[str, str]]:
+    """(node, finding) for nodes not Ready or under pressure."""
+    out: list[tuple[str, str]] = []
+    for node in items(nodes):
+        name = _name(node)
+        status = node.get("status")
+        conditions = status.get("conditions") if isinstance(status, Mapping) else None
+        for cond in conditions or []:
+            if not isinstance(cond, Mapping):
+                continue
+            kind, value = _text(cond.get("type")), _text(cond.get("status"))
+            if (kind == "Ready") != (value == "True"):
+                state = "NotReady" if kind == "Ready" else kind
+                out.append((name, f"node {name}: {state} {_text(cond.get('message'))}".strip()))
+        if isinstance(status, str) and status != "Ready":
+            out.append((name, f"node {name}: {status}"))
+    return out[:_MAX_FACTS]
+
+
+def kubernetes_facts(data: Any) -> list[tuple[str, str]]:
+    """Every finding in a Kubernetes context (pods, events, nodes; mixed ``items`` too)."""
+    if not isinstance(data, Mapping):
+        mixed = items(data)
+        data = {"pods": [x for x in mixed if _text(x.get("kind")) in ("Pod", "")],
+                "events": [x for x in mixed if _text(x.get("kind")) == "Event"],
+                "nodes": [x for x in mixed if _text(x.get("kind")) == "Node"]}
+    return [*pod_facts(data.get("pods")), *event_facts(data.get("events")),
+            *node_facts(data.get("nodes"))]

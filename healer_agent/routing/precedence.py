@@ -1,0 +1,130 @@
+"""Causal precedence, ranking and confidence over raw evidence (pure).
+
+Precedence is read from the rules: a ``wrapper`` (``make: *** Error 2``, a Docker ``RUN``
+that "did not complete successfully") keeps only a fraction of its weight when a cause was
+found in the sources it wraps, a ``symptom`` (a rollout that timed out, a refused
+connection) when a cluster source shows a cause, and any signal when one of the signals it
+``yields_to`` matched. Hints (names, files, labels) add weight but never decide alone.
+
+A decision is ``obvious`` only when the winner holds a decisive cause, no other agent
+holds one, and the runner-up is far behind; confidence grows with the winner's strength
+and its margin over the runner-up.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from healer_agent.models import Agent, Candidate, Evidence, FailureType, default_failure_type
+from healer_agent.routing.rules import Rules
+
+DECISIVE_SOURCES = frozenset({"log", "kubernetes", "loki", "argocd", "prometheus", "memory",
+                              "event"})
+
+
+@dataclass
+class Tally:
+    """One agent's evidence after precedence."""
+
+    agent: Agent
+    evidence: list[Evidence] = field(default_factory=list)
+    by_type: dict[FailureType, float] = field(default_factory=lambda: defaultdict(float))
+
+    @property
+    def score(self) -> float:
+        """The sum of the evidence's weights."""
+        return sum(e.weight for e in self.evidence)
+
+    @property
+    def failure_type(self) -> FailureType:
+        """The failure type with the most weight (the agent's default when none)."""
+        if self.by_type:
+            return max(self.by_type.items(), key=lambda kv: kv[1])[0]
+        return default_failure_type(self.agent)
+
+    def candidate(self) -> Candidate:
+        """As the decision reports it."""
+        return Candidate(agent=self.agent, failure_type=self.failure_type,
+                         score=round(self.score, 3),
+                         evidence=tuple(sorted(self.evidence, key=lambda e: -e.weight)))
+
+
+def is_decisive(ev: Evidence, rules: Rules) -> bool:
+    """A cause from the log, the cluster or memory, heavy enough to decide."""
+    return (ev.role == "cause" and ev.source in DECISIVE_SOURCES
+            and ev.weight >= rules.min_cause_weight)
+
+
+def apply(rules: Rules, evidence: list[Evidence]) -> tuple[list[Evidence], list[str]]:
+    """Evidence with wrappers, symptoms and explicit yields discounted; and what yielded."""
+    causes = [e for e in evidence if is_decisive(e, rules)]
+    matched = {e.rule.split(">")[0] for e in evidence}
+    yields_to = {s.id: s.yields_to for s in rules.signals}
+    out: list[Evidence] = []
+    notes: list[str] = []
+    for ev in evidence:
+        factor = 1.0
+        over: Evidence | None = None
+        spec = rules.yields.get(ev.role) if ev.role else None
+        if spec is not None:
+            over = next((c for c in causes if c.source in spec.sources and c is not ev
+                         and c.rule != ev.rule), None)
+            if over is not None:
+                factor = spec.factor
+        explicit = set(yields_to.get(ev.rule.split(">")[0], ())) & matched
+        if explicit and factor > rules.explicit_yield_factor:
+            factor = rules.explicit_yield_factor
+            over = next((e for e in evidence if e.rule.split(">")[0] in explicit), None)
+        if factor < 1.0:
+            ev = ev.model_copy(update={"weight": round(ev.weight * factor, 3)})
+            if over is not None:
+                notes.append(f"{ev.role or 'signal'} `{ev.rule}` yields to `{over.rule}` "
+                             f"({over.source})")
+        out.append(ev)
+    return out, notes
+
+
+def tally(evidence: list[Evidence]) -> list[Tally]:
+    """Evidence grouped by agent, strongest first."""
+    tallies: dict[Agent, Tally] = {}
+    for ev in evidence:
+        t = tallies.setdefault(ev.agent, Tally(ev.agent))
+        t.evidence.append(ev)
+        if ev.failure_type is not None:
+            t.by_type[ev.failure_type] += ev.weight
+    ranked = [t for t in tallies.values() if t.score > 0]
+    return sorted(ranked, key=lambda t: t.score, reverse=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The ranking's conclusion: obvious or not, how confident, and why not obvious."""
+
+    obvious: bool
+    confidence: float
+    reason: str
+
+
+def verdict(rules: Rules, ranked: list[Tally]) -> Verdict:
+    """Obvious and confidence for a non-empty ranking."""
+    best = ranked[0]
+    second = ranked[1].score if len(ranked) > 1 else 0.0
+    decisive = any(is_decisive(e, rules) for e in best.evidence)
+    rivals = [t.agent.value for t in ranked[1:]
+              if any(is_decisive(e, rules) for e in t.evidence)]
+    margin = (best.score - second) / best.score if best.score > 0 else 0.0
+    strength = 1.0 - math.exp(-best.score / rules.weights.get("confidence_scale", 4.0))
+    confidence = 0.1 + 0.89 * margin * strength * (1.0 if decisive else 0.6)
+    reasons = []
+    if not decisive:
+        reasons.append("no decisive root-cause signal")
+    if rivals:
+        reasons.append(f"a cause also points to {', '.join(rivals)}")
+    if best.score < rules.min_score:
+        reasons.append(f"score {best.score:.1f} below {rules.min_score:g}")
+    if second > best.score * rules.max_runner_up_ratio:
+        reasons.append(f"runner-up close ({second:.1f} vs {best.score:.1f})")
+    return Verdict(not reasons, round(min(0.99, max(0.05, confidence)), 3),
+                   "; ".join(reasons))

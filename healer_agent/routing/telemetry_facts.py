@@ -1,0 +1,156 @@
+"""Loki lines and Prometheus results as findings rules can match.
+
+Loki lines arrive plain, logfmt (``level=error msg="..." err="..."``) or JSON; each is
+reduced to its level and message and kept when the level says error or the log detectors
+(``logs.errors``) recognise the message, so an application's stack trace is read the same
+way a CI log is. Prometheus results arrive as a scalar, a series list (``[{metric,
+value}]``), an API body, or the compact summary the live source builds; firing
+``ALERTS`` series become alert findings, other non-zero series metric findings. Pure.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from healer_agent.logs.errors import classify
+
+_LOGFMT = re.compile(r'(\w[\w.-]*)=("(?:[^"\\]|\\.)*"|\S*)')
+_PREFIX = re.compile(r"^\s*(?:\d{4}-\d\d-\d\d[T ][\d:.,]+Z?|\d{10,19}(?:\.\d+)?)\s+")
+_PLAIN_LEVEL = re.compile(r"^\s*\[?(ERROR|ERRO|ERR|FATAL|FATA|PANIC|CRIT(?:ICAL)?|WARN(?:ING)?|"
+                          r"INFO|DEBUG|TRACE)\]?[\s:]", re.IGNORECASE)
+_BAD_LEVELS = {"error", "erro", "err", "fatal", "fata", "panic", "crit", "critical", "alert",
+               "emerg", "e", "f"}
+_MSG_KEYS = ("msg", "message", "MESSAGE", "log", "event", "text")
+_ERR_KEYS = ("err", "error", "exception", "exc_info", "stack", "stacktrace", "reason", "cause")
+_MAX_LOKI = 40
+_MAX_SERIES = 30
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return value
+
+
+def _fields(line: str) -> tuple[str, str, dict[str, str]]:
+    """(level, message, other fields) of one line in any of the three forms."""
+    text = line.strip()
+    if text.startswith("{"):
+        try:
+            obj = json.loads(text)
+        except ValueError:
+            obj = None
+        if isinstance(obj, Mapping):
+            flat = {str(k): v if isinstance(v, str) else json.dumps(v)
+                    for k, v in obj.items()}
+            level = str(obj.get("level") or obj.get("severity") or obj.get("lvl") or "")
+            message = next((flat[k] for k in _MSG_KEYS if k in flat), "")
+            return level.lower(), message, flat
+    if "=" in text and ("level=" in text or "msg=" in text or "lvl=" in text):
+        pairs = {k: _unquote(v) for k, v in _LOGFMT.findall(text)}
+        level = pairs.get("level") or pairs.get("lvl") or pairs.get("severity") or ""
+        message = next((pairs[k] for k in _MSG_KEYS if k in pairs), "")
+        if message or level:
+            return level.lower(), message, pairs
+    body = _PREFIX.sub("", text)
+    match = _PLAIN_LEVEL.match(body)
+    level = match.group(1).lower() if match else ""
+    return level, body[match.end():].strip() if match else body, {}
+
+
+def loki_facts(lines: Any) -> list[tuple[str, str]]:
+    """(tool, finding) for each distinct error line; the tool is the log detector's name."""
+    if isinstance(lines, str):
+        lines = lines.splitlines()
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for raw in lines or ():
+        line = raw.get("line", "") if isinstance(raw, Mapping) else str(raw)
+        level, message, fields = _fields(line)
+        extra = "; ".join(f"{k}={fields[k]}" for k in _ERR_KEYS if fields.get(k))
+        finding = f"{message} ({extra})" if extra and extra not in message else message
+        if not finding:
+            continue
+        tool = classify(message) or (classify(fields.get("err", "")) if fields else None)
+        if tool in (None, "exit") and level not in _BAD_LEVELS:
+            continue
+        if finding not in seen:
+            seen.add(finding)
+            out.append((tool or level or "error", finding[:1000]))
+        if len(out) >= _MAX_LOKI:
+            break
+    return out
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, list | tuple) and len(value) == 2:
+        value = value[1]
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(number) else number
+
+
+def _series(result: Any) -> Iterator[tuple[Mapping[str, Any], float | None]]:
+    """(labels, latest value) for every series of any result shape."""
+    if isinstance(result, Mapping):
+        data = result.get("data")
+        if isinstance(data, Mapping):  # an API body {status, data: {resultType, result}}
+            yield from _series(data.get("result"))
+            return
+        if "result" in result:
+            yield from _series(result.get("result"))
+            return
+        if "series" in result:  # the live source's summary {type, series: [{labels, last}]}
+            yield from _series(result.get("series"))
+            if result.get("value") is not None:
+                yield {}, _number(result.get("value"))
+            return
+        labels = result.get("metric", result.get("labels"))
+        values = result.get("values")
+        if isinstance(values, list) and values:
+            latest: Any = values[-1]
+        else:
+            latest = result.get("value", result.get("last", result.get("max")))
+        yield (labels if isinstance(labels, Mapping) else {}), _number(latest)
+        return
+    if isinstance(result, list):
+        if len(result) == 2 and not isinstance(result[0], Mapping | list):
+            yield {}, _number(result)  # a bare [timestamp, "value"] sample
+            return
+        for entry in result[:_MAX_SERIES]:
+            yield from _series(entry)
+        return
+    yield {}, _number(result)
+
+
+def _labels(labels: Mapping[str, Any], skip: tuple[str, ...] = ()) -> str:
+    return " ".join(f"{k}={v}" for k, v in labels.items() if k not in skip and k != "__name__")
+
+
+def prometheus_facts(results: Any) -> list[tuple[str, str]]:
+    """(alert or query, finding) for firing alerts and non-zero series."""
+    if not isinstance(results, Mapping):
+        return []
+    out: list[tuple[str, str]] = []
+    for query, result in results.items():
+        for labels, value in _series(result):
+            name = str(labels.get("alertname") or "")
+            if name or str(query).strip().startswith("ALERTS"):
+                state = str(labels.get("alertstate") or "firing")
+                if state == "inactive" or (value is not None and value == 0):
+                    continue
+                rest = _labels(labels, ("alertname", "alertstate"))
+                out.append((name, f"alert {name or query} {state} {rest}".strip()))
+            elif value:
+                shown = f"{value:g}"
+                rest = _labels(labels)
+                out.append((str(query), f"metric {query}{' ' + rest if rest else ''} = {shown}"))
+            if len(out) >= _MAX_SERIES:
+                return out
+    return out
