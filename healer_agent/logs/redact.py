@@ -89,6 +89,15 @@ def _merge(spans: Iterable[Span]) -> list[Span]:
     return merged
 
 
+def _outside_markers(text: str, spans: list[Span]) -> list[Span]:
+    """Drop spans that touch an existing marker, so a second pass changes nothing."""
+    if "[REDACTED:" not in text:
+        return spans
+    markers = [m.span() for m in _MARKER.finditer(text)]
+    return [s for s in spans
+            if not any(s[0] < end and start < s[1] for start, end in markers)]
+
+
 def _apply(text: str, spans: list[Span]) -> str:
     out: list[str] = []
     pos = 0
@@ -105,7 +114,7 @@ def _apply(text: str, spans: list[Span]) -> str:
 def _redact_line(line: str) -> str:
     """Redact one line until it is stable (a replacement can expose a shorter form)."""
     for _ in range(3):
-        spans = _merge(line_spans(line))
+        spans = _merge(_outside_markers(line, line_spans(line)))
         if not spans:
             return line
         new = _apply(line, spans)
@@ -123,6 +132,7 @@ def redact(text: str) -> str:
     for start, end in gated_lines(text):
         line = text[start:end]
         spans.extend((start + s, start + e, kind) for s, e, kind in line_spans(line))
+    spans = _outside_markers(text, spans)
     if not spans:
         return text
     out = _apply(text, _merge(spans))

@@ -29,11 +29,15 @@ except ImportError:  # pragma: no cover - the stdlib finds the same lines, slowe
     _re2 = None
 
 KIND = "private-key"
-_PREFIX = r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z[ \t]?)?[ \t]*(?:[|>#+\"'-][ \t]*)?"
+_PREFIX = (r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z[ \t]?)?[ \t]*"
+           r"(?:[|>#+-][ \t]+|[\"'][ \t]*)?")
 _SUFFIX = r"(?:\\r)?(?:\\n)?[\"',]?[ \t]*\r?$"
-_FULL_SOURCE = r"(?m)^" + _PREFIX + r"(=?[A-Za-z0-9+/]{60,100}={0,2})" + _SUFFIX
+# A full-width body line, or a PGP armor checksum line (``=AbCd``, the last before END).
+_FULL_SOURCE = (r"(?m)^" + _PREFIX + r"(?:(=?[A-Za-z0-9+/]{60,100}={0,2})|=[A-Za-z0-9+/]{4})"
+                + _SUFFIX)
 _FULL_LINE: Any = (_re2.compile(_FULL_SOURCE) if _re2 is not None
                    else re.compile(_FULL_SOURCE))
+_ONLY_PREFIX = re.compile(_PREFIX)
 _BODY = re.compile(r"^" + _PREFIX + r"(=?[A-Za-z0-9+/]{4,100}={0,2})" + _SUFFIX)
 _PRIVATE_BEGIN = re.compile(
     r"-{4,5}[ ]?BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?[ ]?-{4,5}|PuTTY-User-Key-File-\d|"
@@ -135,10 +139,13 @@ def find_blocks(text: str) -> list[tuple[int, int, str]]:
                 spans.extend((m.start(), m.end(), KIND) for m in pattern.finditer(text))
         for m in _PRIVATE_BEGIN.finditer(text):
             start, end = _line_of(text, m.start())
-            spans.append((m.start(), _forward(text, start, end, headers=True), KIND))
+            alone = not text[m.end():end].strip()  # else a one-line form, cut above
+            spans.append((m.start(), _forward(text, start, end, headers=True) if alone
+                          else m.end(), KIND))
         for m in _PRIVATE_END.finditer(text):
             start, end = _line_of(text, m.start())
-            spans.append((_backward(text, start), m.end(), KIND))
+            alone = _ONLY_PREFIX.fullmatch(text, start, m.start()) is not None
+            spans.append((_backward(text, start) if alone else m.start(), m.end(), KIND))
     run_start = run_end = -2
     run: list[str] = []
 
@@ -152,6 +159,11 @@ def find_blocks(text: str) -> list[tuple[int, int, str]]:
             spans.append((run_start, _forward(text, run_start, run_end, headers=False), KIND))
 
     for m in _FULL_LINE.finditer(text):
+        if m.group(1) is None:  # checksum: the body lines above it are a key's
+            start = _backward(text, m.start())
+            if start < m.start():
+                spans.append((start, m.end(), KIND))
+            continue
         if m.start() == run_end + 1:
             run.append(m.group(1))
             run_end = m.end()

@@ -280,13 +280,20 @@ def _ds_keyword(line: str, found: list[tuple[int, int, str]]) -> None:
                 if ops:
                     end = start + ops.start()
                     value = line[start:end]
+                if start == 0 or line[start - 1] not in "\"'`":
+                    word = _UNQUOTED_END.search(value) or re.search(r"\s", value)
+                    if word:  # unquoted: one word (our rules take whole lines)
+                        end = start + word.start()
+                        value = line[start:end]
                 stripped = value.rstrip(" ,;")
                 end = start + len(stripped)
-                name_end = m.start(1) if m.lastindex else m.start()
-                name_match = re.search(r"[\w.-]+$", line[:name_end] + m.group(1)) \
-                    if m.lastindex and m.group(1) else None
-                name = name_match.group() if name_match else m.group(0).split(":")[0]
-                strength = secret_name(re.split(r"[^\w.-]", name)[0] or name)
+                left = right = m.start(1) if m.lastindex else m.start()
+                while left > 0 and (line[left - 1].isalnum() or line[left - 1] in "_.-"):
+                    left -= 1
+                while right < len(line) and (line[right].isalnum() or line[right] in "_.-"):
+                    right += 1
+                name = line[left:right]
+                strength = secret_name(name.rsplit(".", 1)[-1])
                 if strength and acceptable(stripped, strength, line[m.start():end]):
                     found.append((start, end, "secret"))
 

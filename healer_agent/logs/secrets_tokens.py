@@ -207,7 +207,7 @@ def _span_of(rule: TokenRule, match: re.Match[str]) -> tuple[int, int]:
     # without the delimiters some of them consume.
     if match.lastindex:
         start, end = match.span(match.lastindex)
-        if end - start >= 16:
+        if start > match.start() and end > start:
             return start, end
     start, end = match.span()
     text = match.group()

@@ -1,0 +1,145 @@
+"""Secret shapes in real contexts (tests/fixtures/secrets): every secret is gone after
+``redact``, the context around it survives, redaction is idempotent, private keys are
+gone whatever line an excerpt window starts or ends on, and real CI logs keep their
+non-secret lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from healer_agent.logs.redact import redact, redact_json
+
+pytestmark = pytest.mark.reliability
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures" / "secrets"
+CORPUS: list[dict[str, Any]] = yaml.safe_load((FIXTURES / "corpus.yaml").read_text())
+KEYS: list[dict[str, str]] = yaml.safe_load((FIXTURES / "private_keys.yaml").read_text())["keys"]
+NOT_SECRETS: list[str] = yaml.safe_load((FIXTURES / "not_secrets.yaml").read_text())["lines"]
+TS = "2026-11-28T21:04:05.1234567Z "
+
+
+def test_the_corpus_is_large_and_distinct() -> None:
+    assert len(CORPUS) >= 60
+    assert len({c["name"] for c in CORPUS}) == len(CORPUS)
+    assert len({c["secret"] for c in CORPUS}) == len(CORPUS)
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c["name"] for c in CORPUS])
+def test_secret_is_gone_and_context_survives(case: dict[str, Any]) -> None:
+    out = redact(case["text"])
+    assert case["secret"] not in out, out
+    assert "[REDACTED:" in out
+    for keep in case["keep"]:
+        assert keep in out, (keep, out)
+    assert redact(out) == out
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=[c["name"] for c in CORPUS])
+def test_secret_is_gone_in_a_ci_log_and_in_json(case: dict[str, Any]) -> None:
+    log = "\n".join(TS + line for line in case["text"].splitlines())
+    assert case["secret"] not in redact(log)
+    payload = {"workflow_run": {"head_commit": {"message": case["text"]}}, "n": 1}
+    assert case["secret"] not in json.dumps(redact_json(payload))
+
+
+def _body_lines(block: str) -> list[str]:
+    return [line for line in block.splitlines()
+            if line and "-----" not in line and ":" not in line]
+
+
+def _fragments(lines: list[str]) -> set[str]:
+    return {line[i:i + 8] for line in lines for i in range(len(line) - 7)}
+
+
+def _leaks(out: str, lines: list[str]) -> list[str]:
+    return sorted(f for f in _fragments(lines) if f in out)
+
+
+BEFORE = ["Run ./scripts/deploy.sh", "Writing deploy key to ~/.ssh/id_deploy"]
+AFTER = ["Permission denied (publickey).", "##[error]Process completed with exit code 255."]
+
+
+@pytest.mark.parametrize("key", KEYS, ids=[k["name"] for k in KEYS])
+@pytest.mark.parametrize("prefix", ["", TS, "    "], ids=["bare", "timestamped", "indented"])
+def test_private_key_cut_at_any_line(key: dict[str, str], prefix: str) -> None:
+    block = key["block"].splitlines()
+    n = len(block)
+    windows = [(i, n) for i in range(n)] + [(0, j) for j in range(1, n)]
+    windows += [(i, i + w) for w in (1, 2, 3) for i in range(1, n - w)]
+    for start, stop in windows:
+        inside = block[start:stop]
+        body = _body_lines("\n".join(inside))
+        if not body or (len(body) == 1 and len(body[0]) < 60 and start > 0 and stop < n):
+            continue  # a lone short tail line with no marker is not recognisable
+        text = "\n".join(prefix + line for line in [*BEFORE, *inside, *AFTER])
+        out = redact(text)
+        assert not _leaks(out, body), (start, stop, out)
+        for line in (*BEFORE, *AFTER):
+            assert line in out, (start, stop, line, out)
+        assert redact(out) == out
+
+
+def test_private_key_inside_yaml_and_json() -> None:
+    key = KEYS[0]["block"]
+    body = _body_lines(key)
+    as_yaml = "deploy:\n  ssh_key: |\n" + "\n".join("    " + line for line in key.splitlines())
+    as_yaml += "\n  host: prod-1"
+    out = redact(as_yaml)
+    assert not _leaks(out, body) and "host: prod-1" in out
+    as_json = json.dumps({"private_key": key + "\n", "client_email": "ci@example.com"})
+    out = redact(as_json)
+    assert not _leaks(out, body) and "ci@example.com" in out
+    assert not _leaks(json.dumps(redact_json(json.loads(as_json))), body)
+
+
+@pytest.mark.parametrize("line", NOT_SECRETS)
+def test_lookalikes_are_not_redacted(line: str) -> None:
+    assert redact(line) == line
+    assert redact(TS + line) == TS + line
+
+
+def test_redact_json_redacts_secret_named_values_whole_and_keys() -> None:
+    value = {"password": "hunter2", "db": {"PGPASSWORD": 12345678, "port": 5432},
+             "api_key": ["short"], "ghp_" + "a" * 36: "x", "token_type": "bearer",
+             "title": "fix: bump ghp_" + "B1c2" * 9, "ok": True, "sha": "c7d543b1" * 5}
+    out = redact_json(value)
+    text = json.dumps(out)
+    assert "hunter2" not in text and "12345678" not in text and "short" not in text
+    assert "a" * 36 not in text and "B1c2" * 9 not in text
+    assert out["token_type"] == "bearer" and out["db"]["port"] == 5432
+    assert out["ok"] is True and out["sha"] == "c7d543b1" * 5
+    assert redact_json(out) == out
+
+
+def _dev_logs() -> list[tuple[str, str]]:
+    logs = []
+    for path in sorted((ROOT / "evals" / "cases" / "dev").glob("*.yaml")):
+        case = yaml.safe_load(path.read_text())
+        for name, text in ((case.get("context") or {}).get("logs") or {}).items():
+            logs.append((f"{path.stem}/{name}", str(text)))
+    return logs
+
+
+# Values planted in the dataset's secret-leak cases: redacting them is right.
+PLANTED = ("ghp_3865495Q1668QedQc397dcc65b0814de404Q", "AKIAIOSFODNN7EXAMPLE",
+           "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "npm_0bb02cdb5fe888de5d0b9c17625ab93d93e8")
+MAX_FALSE_POSITIVES = 2
+
+
+def test_false_positives_on_real_ci_logs() -> None:
+    """Lines of real tool output changed by redaction without holding a planted secret."""
+    logs = _dev_logs()
+    if not logs:
+        pytest.skip("the dataset is not present")
+    wrong = []
+    for where, text in logs:
+        out = redact(text)
+        for before, after in zip(text.split("\n"), out.split("\n"), strict=False):
+            if before != after and not any(p in before for p in PLANTED):
+                wrong.append((where, before))
+    assert len(wrong) <= MAX_FALSE_POSITIVES, wrong
