@@ -16,7 +16,7 @@ import yaml
 
 from healer_agent.config import Settings
 from healer_agent.dispatch.coderun import GROUP, PLURAL, VERSION
-from healer_agent.pipeline.ports import CodeRunSink, SinkResult
+from healer_agent.ports import CodeRunSink, SinkResult
 
 
 class SinkError(Exception):

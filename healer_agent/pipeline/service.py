@@ -27,7 +27,7 @@ from healer_agent.intake.normalize import PayloadError
 from healer_agent.metrics import Metrics
 from healer_agent.models import Agent, ContextBundle, Incident, RoutingDecision
 from healer_agent.pipeline import dispatcher, intake_stage
-from healer_agent.pipeline.ports import CodeRunSink, ContextProvider
+from healer_agent.ports import CodeRunSink, ContextProvider
 from healer_agent.pipeline.results import IntakeResult
 from healer_agent.routing.base import Router
 from healer_agent.store import inbox, incidents
@@ -329,7 +329,7 @@ def _kind(row: Delivery) -> str:
 
 def build_context(settings: Settings) -> ContextProvider:
     """The context provider ``HEALER_CONTEXT__MODE`` names."""
-    from healer_agent.pipeline.ports import NoContext
+    from healer_agent.ports import NoContext
 
     if settings.context.mode == "replay":
         from healer_agent.context.replay import ReplayProvider

@@ -1,6 +1,7 @@
-"""The pipeline's ports: what it needs from context sources and CodeRun sinks.
+"""Ports: what the pipeline needs from context sources and CodeRun sinks.
 
-Adapters (MCP, replay, file, Kubernetes) implement these; the pipeline never imports them.
+They sit in the core so adapters (MCP, replay, file, Kubernetes) implement them without
+importing the pipeline, and the pipeline uses them without importing an adapter.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from healer_agent.models import ContextBundle, Incident
+from healer_agent.models import ContextBundle, Incident, SourceStatus
 
 
 class ContextProvider(Protocol):
@@ -28,8 +29,6 @@ class NoContext:
 
     async def gather(self, incident: Incident) -> ContextBundle:
         """An empty bundle that says why it is empty."""
-        from healer_agent.models import SourceStatus
-
         return ContextBundle(sources={"context": SourceStatus(status="not_configured")})
 
     async def aclose(self) -> None:
