@@ -48,21 +48,45 @@ GATE_SOURCE = (
     r"AP[\dABCDEF][a-zA-Z0-9]{8}"
 )
 _GATE: Any = _re2.compile(GATE_SOURCE) if _re2 is not None else re.compile(GATE_SOURCE)
+_GATE_BYTES: Any = _re2.compile(GATE_SOURCE.encode()) if _re2 is not None else None
 _MARKER = re.compile(r"\[REDACTED:[a-z0-9-]+\]")
 Span = tuple[int, int, str]
 
 
 def gated_lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every line that may hold a line-level secret, in order."""
+    """(start, end) of every line that may hold a line-level secret, in order.
+
+    RE2 runs on UTF-8 bytes (on ``str`` it converts every match offset); byte offsets
+    become character offsets by decoding the stretches between hits, once.
+    """
+    if _GATE_BYTES is None:
+        return _gated(text, _GATE)
+    ascii_only = text.isascii()
+    data = text.encode("ascii") if ascii_only else text.encode("utf-8", "surrogatepass")
+    spans = _gated(data, _GATE_BYTES)
+    if ascii_only or not spans:
+        return spans
+    out: list[tuple[int, int]] = []
+    byte_pos = char_pos = 0
+    for start, end in spans:
+        char_pos += len(data[byte_pos:start].decode("utf-8", "surrogatepass"))
+        char_end = char_pos + len(data[start:end].decode("utf-8", "surrogatepass"))
+        out.append((char_pos, char_end))
+        byte_pos, char_pos = end, char_end
+    return out
+
+
+def _gated(data: Any, gate: Any) -> list[tuple[int, int]]:
+    newline = b"\n" if isinstance(data, bytes) else "\n"
     lines: list[tuple[int, int]] = []
     last = -1
-    for match in _GATE.finditer(text):
+    for match in gate.finditer(data):
         pos = match.start()
         if pos <= last:
             continue
-        start = text.rfind("\n", 0, pos) + 1
-        end = text.find("\n", pos)
-        end = len(text) if end == -1 else end
+        start = data.rfind(newline, 0, pos) + 1
+        end = data.find(newline, pos)
+        end = len(data) if end == -1 else end
         lines.append((start, end))
         last = end
     return lines

@@ -47,7 +47,7 @@ _PRIVATE_END = re.compile(r"-{4,5}[ ]?END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?[ ]?-{
 _PUBLIC_BEGIN = re.compile(r"-----BEGIN (?![A-Z0-9 ]*PRIVATE)[A-Z0-9 ]+-----")
 _PAIR = re.compile(
     r"-{4,5}[ ]?BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)[ ]?-{4,5}"
-    r"[\s\S]{0,40000}?-{4,5}[ ]?END \1[ ]?-{4,5}")
+    r"[\s\S]{0,16000}?-{4,5}[ ]?END \1[ ]?-{4,5}")
 _ESCAPED_BEGIN = re.compile(
     r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:\\\\?[rn]|[A-Za-z0-9+/=:, -])*"
     r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)?")
@@ -129,23 +129,39 @@ def _line_of(text: str, pos: int) -> tuple[int, int]:
     return start, len(text) if end == -1 else end
 
 
+_MARKER_WORDS = ("PRIVATE KEY", "PuTTY-User-Key", "Private-Lines", "Private-MAC")
+
+
+def _marker_lines(text: str) -> list[tuple[int, int]]:
+    """Lines holding a private-key marker word (found with ``str.find``, no regex)."""
+    lines: set[tuple[int, int]] = set()
+    for word in _MARKER_WORDS:
+        pos = text.find(word)
+        while pos != -1:
+            start, end = _line_of(text, pos)
+            lines.add((start, end))
+            pos = text.find(word, end)
+    return sorted(lines)
+
+
 def find_blocks(text: str) -> list[tuple[int, int, str]]:
     """Spans of private-key blocks or body fragments in ``text``."""
     spans: list[tuple[int, int, str]] = []
-    if "PRIVATE KEY" in text or "Private-" in text or "PuTTY" in text:
-        spans.extend((m.start(), m.end(), KIND) for m in _PAIR.finditer(text))
-        if "\\n" in text:
-            for pattern in (_ESCAPED_BEGIN, _ESCAPED_END):
-                spans.extend((m.start(), m.end(), KIND) for m in pattern.finditer(text))
-        for m in _PRIVATE_BEGIN.finditer(text):
-            start, end = _line_of(text, m.start())
-            alone = not text[m.end():end].strip()  # else a one-line form, cut above
+    for start, end in _marker_lines(text):
+        for m in _PRIVATE_BEGIN.finditer(text, start, end):
+            pair = _PAIR.match(text, m.start())
+            if pair:
+                spans.append((pair.start(), pair.end(), KIND))
+            alone = not text[m.end():end].strip()  # else a one-line form, cut below
             spans.append((m.start(), _forward(text, start, end, headers=True) if alone
                           else m.end(), KIND))
-        for m in _PRIVATE_END.finditer(text):
-            start, end = _line_of(text, m.start())
+        for m in _PRIVATE_END.finditer(text, start, end):
             alone = _ONLY_PREFIX.fullmatch(text, start, m.start()) is not None
             spans.append((_backward(text, start) if alone else m.start(), m.end(), KIND))
+        if "\\n" in text[start:end]:  # one-line forms with escaped newlines (JSON)
+            for pattern in (_ESCAPED_BEGIN, _ESCAPED_END):
+                spans.extend((m.start(), m.end(), KIND)
+                             for m in pattern.finditer(text, start, end))
     run_start = run_end = -2
     run: list[str] = []
 

@@ -264,38 +264,54 @@ def _flags(line: str, found: list[tuple[int, int, str]]) -> None:
                 found.append((start, end, "secret"))
 
 
-def _ds_keyword(line: str, found: list[tuple[int, int, str]]) -> None:
-    """detect-secrets' keyword regexes; their values are cut like ours."""
+@cache
+def _ds_tables() -> tuple[tuple[re.Pattern[str], int], ...]:
     from detect_secrets.plugins.keyword import (
         CONFIG_DENYLIST_REGEX_TO_GROUP,
         QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP,
     )
 
-    for table in (QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP, CONFIG_DENYLIST_REGEX_TO_GROUP):
-        for pattern, group in table.items():
-            for m in pattern.finditer(line):
-                start, end = m.span(group)
+    pairs = {**QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP, **CONFIG_DENYLIST_REGEX_TO_GROUP}
+    return tuple(pairs.items())
+
+
+@cache
+def _ds_word() -> re.Pattern[str]:
+    """A denylisted name followed by something its regexes need (an operator or quote)."""
+    from detect_secrets.plugins.keyword import DENYLIST
+
+    return re.compile("(?i)(?:" + "|".join(DENYLIST) + r")\w*[\]'\"`]{0,2}\s*[:=!(\"'>]|"
+                      r"[\"'`]\s*[!=]{2}")
+
+
+def _ds_keyword(line: str, found: list[tuple[int, int, str]]) -> None:
+    """detect-secrets' keyword regexes; their values are cut like ours."""
+    if not _ds_word().search(line):
+        return
+    for pattern, group in _ds_tables():
+        for m in pattern.finditer(line):
+            start, end = m.span(group)
+            value = line[start:end]
+            ops = _SHELL_OPS.search(value)
+            if ops:
+                end = start + ops.start()
                 value = line[start:end]
-                ops = _SHELL_OPS.search(value)
-                if ops:
-                    end = start + ops.start()
+            if start == 0 or line[start - 1] not in "\"'`":
+                word = _UNQUOTED_END.search(value) or re.search(r"\s", value)
+                if word:  # unquoted: one word (our rules take whole lines)
+                    end = start + word.start()
                     value = line[start:end]
-                if start == 0 or line[start - 1] not in "\"'`":
-                    word = _UNQUOTED_END.search(value) or re.search(r"\s", value)
-                    if word:  # unquoted: one word (our rules take whole lines)
-                        end = start + word.start()
-                        value = line[start:end]
-                stripped = value.rstrip(" ,;")
-                end = start + len(stripped)
-                left = right = m.start(1) if m.lastindex else m.start()
-                while left > 0 and (line[left - 1].isalnum() or line[left - 1] in "_.-"):
-                    left -= 1
-                while right < len(line) and (line[right].isalnum() or line[right] in "_.-"):
-                    right += 1
-                name = line[left:right]
-                strength = secret_name(name.rsplit(".", 1)[-1])
-                if strength and acceptable(stripped, strength, line[m.start():end]):
-                    found.append((start, end, "secret"))
+            stripped = value.rstrip(" ,;")
+            end = start + len(stripped)
+            left = right = m.start(1) if m.lastindex else m.start()
+            while left > 0 and (line[left - 1].isalnum() or line[left - 1] in "_.-"):
+                left -= 1
+            while right < len(line) and (line[right].isalnum() or line[right] in "_.-"):
+                right += 1
+            name = line[left:right]
+            strength = secret_name(name.rsplit(".", 1)[-1])
+            if strength and acceptable(stripped, strength, line[m.start():end]):
+                found.append((start, end, "secret"))
 
 
 # ------------------------------------------------------------------ commands, urls
@@ -334,7 +350,7 @@ _URL = re.compile(
 _DSN = re.compile(r"(?<![\w/])[\w.-]+:(?P<value>[^\s@/:\"']+)@(?:tcp|unix|udp)\(")
 _AUTH_HEADER = re.compile(
     r"(?i)\b(?:proxy-)?authorization[\"']?[^\S\n]*[:=][^\S\n]*[\"']?"
-    r"(?:(?:bearer|basic|token|bot|digest|negotiate|ntlm|apikey|sso-key|gitlab|pat|"
+    r"(?:(?P<scheme>bearer|basic|token|bot|digest|negotiate|ntlm|apikey|sso-key|gitlab|pat|"
     r"otp|aws4-hmac-sha256)[^\S\n]+)?(?P<value>[^\s\"',;]+(?:,[^\S\n]*[\w-]+=[^\s\"',;]+)*)"
 )
 _BEARER = re.compile(r"(?i)\bbearer[^\S\n]+(?P<value>[A-Za-z0-9._~+/=-]{12,})")
@@ -372,7 +388,9 @@ def _headers(line: str, lower: str, found: list[tuple[int, int, str]]) -> None:
     if "authorization" in lower:
         for m in _AUTH_HEADER.finditer(line):
             value = m.group("value")
-            if acceptable(value, STRONG):
+            # without a scheme word, only a credential-shaped value (not "authorization: x")
+            sure = m.group("scheme") or (len(value) >= 16 and any(c.isdigit() for c in value))
+            if sure and acceptable(value, STRONG):
                 found.append((*m.span("value"), "authorization"))
     if "bearer" in lower:
         for m in _BEARER.finditer(line):
