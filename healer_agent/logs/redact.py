@@ -152,7 +152,7 @@ def _redact_line(line: str) -> str:
 # ``value: Y`` (next line), JSON ``{"name": "X", "value": "Y"}``, GitHub's ``{name, value}``.
 _NAMED = re.compile(r"(?i)[\"']?\bname[\"']?[^\S\n]*[:=][^\S\n]*[\"']?(?P<name>[\w.-]+)[\"']?")
 _VALUE = re.compile(
-    r"(?i)[^\S\n]*[,{]?[^\S\n]*[\"']?value[\"']?[^\S\n]*[:=][^\S\n]*"
+    r"(?i)(?:\d{4}-\d\d-\d\dT[\d:.]+Z)?[^\S\n]*[,{]?[^\S\n]*[\"']?value[\"']?[^\S\n]*[:=][^\S\n]*"
     r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[^\s,}]+)")
 
 

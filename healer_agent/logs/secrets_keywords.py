@@ -380,7 +380,7 @@ _AUTH_HEADER = re.compile(
 _BEARER = re.compile(r"(?i)\bbearer[^\S\n]+(?P<value>[A-Za-z0-9._~+/=-]{12,})")
 _BASIC = re.compile(r"(?i)\bbasic[^\S\n]+(?P<value>[A-Za-z0-9+/]{8,}={0,2})(?![\w+/=])")
 _COOKIE = re.compile(
-    r"(?i)(?:\b(?P<set>set-)?cookie[\"']?[^\S\n]*:|(?:^|[^\S\n])(?:--cookie|-b)[^\S\n]+[\"']?)"
+    r"(?i)(?:\b(?P<set>set-)?cookie[\"']?[^\S\n]*:|(?:^|[^\S\n])(?:--cookie|(?-i:-b))[^\S\n]+[\"']?)"
     r"[^\S\n]*[\"']?(?P<value>[^\n\"']+)"
 )
 
