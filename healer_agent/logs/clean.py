@@ -10,7 +10,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_TIMESTAMP = re.compile(r"^\ufeff?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?")
+_TIMESTAMP_SOURCE = r"^\ufeff?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?"
+_TIMESTAMP = re.compile(_TIMESTAMP_SOURCE)
+_TIMESTAMPS = re.compile(_TIMESTAMP_SOURCE, re.MULTILINE)
+_TRAILING_CR = re.compile(r"\r+$", re.MULTILINE)
+# Output a wrapper relays carries the wrapper's prefix: BuildKit's step and time
+# (``#12 3.456 ``), docker compose's service (``web-1  | ``), turbo's task
+# (``web:build: ``), pnpm's recursive runs (``packages/web build: ``).
+_PREFIX = re.compile(r"^(?:#\d+ \d+(?:\.\d+)? |[\w.-]+-\d+\s+\| |[\w@][\w@.-]*(?:/[\w.-]+)?:"
+                     r"[a-z][\w:-]*: |(?:\.?/?[\w@.-]+/)+[\w@.-]+ [\w:-]+(?:\$|:) )")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _GROUP = re.compile(r"^##\[group\](.*)$")
@@ -23,6 +31,22 @@ def clean_line(line: str) -> str:
     line = _TIMESTAMP.sub("", line.rstrip("\r"))
     line = _ANSI.sub("", line)
     return _CONTROL.sub("", line)
+
+
+def clean_text(text: str) -> str:
+    """A block of lines cleaned like :func:`clean_line`, in a few passes over the block."""
+    if "\r" in text:
+        text = _TRAILING_CR.sub("", text)
+    text = _TIMESTAMPS.sub("", text)
+    if "\x1b" in text:
+        text = _ANSI.sub("", text)
+    return _CONTROL.sub("", text)
+
+
+def inner_line(line: str) -> str:
+    """The line without a wrapper's prefix (itself when it has none)."""
+    match = _PREFIX.match(line)
+    return line[match.end():] if match else line
 
 
 def clean_lines(text: str) -> list[str]:

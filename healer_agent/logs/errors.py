@@ -57,6 +57,14 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
                r"Could not resolve host|Temporary failure in name resolution|"
                r"^curl: \(\d+\) |Failed to connect to \S+ port|Couldn't connect to server"),
     ("node", r"^not ok \d+ - |^# fail [1-9]|Error \[ERR_[A-Z_]+\]|Cannot find module "),
+    ("kube-client", r"^[EF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\] |"
+                    r"^The connection to the server \S+ was refused|"
+                    r"^Unable to connect to the server"),
+    ("make", r"^make(?:\[\d+\])?: \*\*\* "),
+    ("node-test", r"^\s*\u2716 \D"),
+    ("runtime", r"^\s*(?:\w+Error|Error)(?: \[[\w ]+\])?: |^\s*\[cause\]: |"
+                r"\bE(?:CONNREFUSED|CONNRESET|TIMEDOUT|AI_AGAIN|NOTFOUND)\b|"
+                r"^thread '.*' panicked at"),
     ("python", r"^Traceback \(most recent call last\)|^\w+Error: "),
     ("error", r"^##\[error\]|^Error: |^error: |^ERROR:? |level=(?:error|fatal) msg="),
 )

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
-from healer_agent.logs.clean import clean_line
+from healer_agent.logs.clean import clean_line, clean_text, inner_line
 from healer_agent.logs.errors import classify
 from healer_agent.logs.redact import redact
-from healer_agent.logs.scan import candidate_lines, group_markers, lines_after, lines_before
+from healer_agent.logs.scan import Marker, lines_after, lines_before, scan
 from healer_agent.logs.signature import signature
 from healer_agent.models import FailedStep, JobLog
 
@@ -48,6 +48,9 @@ class Excerpt(BaseModel):
     tokens: int = 0
     signature: str = ""
     total_lines: int = 0
+    diagnostics: tuple[str, ...] = ()
+    """Redacted output of the steps that ran after the failing one (``if: failure()``
+    diagnostics such as ``kubectl logs``): often the failing workload's own log."""
 
     def __str__(self) -> str:
         return self.text
@@ -68,11 +71,11 @@ class _Step:
     end: int
 
 
-def _steps(data: bytes) -> list[_Step]:
+def _steps(data: bytes, markers: list[Marker]) -> list[_Step]:
     """Byte ranges of the log's sections, split at ``##[group]Run`` (and runner) markers."""
     steps: list[_Step] = []
     begin, name, command = 0, "Set up job", ""
-    for marker in group_markers(data):
+    for marker in markers:
         title = marker.title
         if title.startswith("Run ") or not command or title.startswith(
                 ("Set up job", "Post ", "Complete job")):
@@ -106,14 +109,21 @@ def _containing(steps: list[_Step], offset: int) -> _Step | None:
     return None
 
 
-def _hits(data: bytes, lo: int, hi: int) -> list[tuple[int, str, str]]:
-    """(line offset, tool, cleaned line) for the error lines in ``data[lo:hi]``."""
+def _hits(data: bytes, candidates: list[tuple[int, int]]) -> list[tuple[int, str, str]]:
+    """(line offset, tool, cleaned line) for the candidate lines that are error lines.
+
+    A line relayed by a wrapper (BuildKit, compose, turbo, pnpm) is classified without
+    the wrapper's prefix too, so the error inside is found by its own tool's pattern.
+    """
     out: list[tuple[int, str, str]] = []
-    for start, end in candidate_lines(data, lo, hi):
+    for start, end in candidates:
         if end - start > 4000:
             continue
         line = clean_line(data[start:end].decode("utf-8", "replace"))
         tool = classify(line)
+        inner = inner_line(line)
+        if inner is not line and (tool is None or tool in ("error", "docker")):
+            tool = classify(inner) or tool
         if tool is not None:
             out.append((start, tool, line))
     return out
@@ -121,8 +131,7 @@ def _hits(data: bytes, lo: int, hi: int) -> list[tuple[int, str, str]]:
 
 def _render(data: bytes, start: int, end: int) -> list[str]:
     out: list[str] = []
-    for raw in data[start:end].decode("utf-8", "replace").split("\n"):
-        line = clean_line(raw)
+    for line in clean_text(data[start:end].decode("utf-8", "replace")).split("\n"):
         if line.startswith("##[group]") or line == "##[endgroup]":
             continue
         if out and out[-1] == line:
@@ -133,14 +142,39 @@ def _render(data: bytes, start: int, end: int) -> list[str]:
     return out
 
 
+MAX_DIAGNOSTIC_STEPS, MAX_DIAGNOSTIC_LINES = 3, 80
+
+
+def _diagnostics(data: bytes, steps: list[_Step], step: _Step | None,
+                 failed: list[str]) -> list[str]:
+    """The output of the steps after ``step`` that did not fail themselves.
+
+    Such steps ran under ``if: failure()``; their command echo and env block are dropped.
+    """
+    if step is None:
+        return []
+    wanted = {_norm(n) for n in failed}
+    later = [s for s in steps if s.start >= step.end and s.command
+             and not s.name.startswith("Post ") and _norm(s.name) not in wanted
+             ][:MAX_DIAGNOSTIC_STEPS]
+    out: list[str] = []
+    for s in later:
+        end = data.find(b"##[endgroup]", s.start, s.end)
+        body = _render(data, s.start if end == -1 else end, s.end)
+        out += [line for line in body[-MAX_DIAGNOSTIC_LINES:] if line.strip()]
+    return out
+
+
 def excerpt_text(text: str, failed_steps: Iterable[str] = (),
                  budget_tokens: int = DEFAULT_BUDGET_TOKENS, job_name: str = "") -> Excerpt:
     """The excerpt of a raw log."""
+    names = list(failed_steps)
     data = text.encode("utf-8", "replace")
-    steps = _steps(data)
-    hits = _hits(data, 0, len(data))
+    markers, candidates = scan(data)
+    steps = _steps(data, markers)
+    hits = _hits(data, candidates)
     first_real = next((h[0] for h in hits if h[1] != "exit"), None)
-    step = _pick_step(steps, list(failed_steps), first_real)
+    step = _pick_step(steps, names, first_real)
     lo, hi = (step.start, step.end) if step else (0, len(data))
     inside = [h for h in hits if lo <= h[0] < hi]
     if not any(h[1] != "exit" for h in inside) and first_real is not None:
@@ -154,10 +188,10 @@ def excerpt_text(text: str, failed_steps: Iterable[str] = (),
     command = step.command if step else None
     if not real:  # no error pattern: the tail of the failing step is the best guess
         body = _render(data, lines_before(data, hi, 40, lo), hi)
-        text_out = redact("\n".join(body))
+        text_out, diagnosed = _redacted("\n".join(body), _diagnostics(data, steps, step, names))
         return Excerpt(job_name=job_name, failing_step=name, command=command, text=text_out,
                        tokens=estimate_tokens(text_out), signature=signature(body[-3:]),
-                       total_lines=total_lines)
+                       total_lines=total_lines, diagnostics=diagnosed)
     spans: list[tuple[int, int]] = []
     for offset, _tool, _line in real:
         start = lines_before(data, offset, BEFORE, lo)
@@ -181,12 +215,15 @@ def excerpt_text(text: str, failed_steps: Iterable[str] = (),
             cost = budget_tokens
         chunks.append(block)
         used += cost
-    text_out, error_lines = _redacted("\n...\n".join(chunks), [h[2] for h in real[:20]])
+    diagnostics = _diagnostics(data, steps, step, names)
+    text_out, lines = _redacted("\n...\n".join(chunks),
+                                [h[2] for h in real[:20]] + diagnostics)
+    error_lines, diagnosed = lines[:min(20, len(real))], lines[min(20, len(real)):]
     tools = tuple(dict.fromkeys(h[1] for h in real))
     return Excerpt(job_name=job_name, failing_step=name, command=command,
                    error_lines=error_lines, tools=tools, text=text_out,
                    tokens=estimate_tokens(text_out), signature=signature(error_lines),
-                   total_lines=total_lines)
+                   total_lines=total_lines, diagnostics=diagnosed)
 
 
 def _redacted(text: str, lines: list[str]) -> tuple[str, tuple[str, ...]]:
@@ -243,4 +280,5 @@ def excerpt(logs: Sequence[JobLog] | JobLog, failed_steps: Iterable[FailedStep] 
         "text": text, "tokens": estimate_tokens(text), "error_lines": lines,
         "tools": tuple(dict.fromkeys(t for p in merged for t in p.tools)),
         "signature": signature(lines) if lines else first.signature,
-        "total_lines": sum(p.total_lines for p in merged)})
+        "total_lines": sum(p.total_lines for p in merged),
+        "diagnostics": tuple(line for p in merged for line in p.diagnostics)})

@@ -29,12 +29,15 @@ TRIGGER_SOURCE = (
     r"---- |failures:|\[vite\]|\.ya?ml:[0-9]+:[0-9]+: |vulnerabilit|[Ss]everity|npm audit|"
     r"YN[0-9]{4}|clippy|hint: |Crate|ComparisonError|health is|Automatic merge|Updates were|"
     r"Could not resolve|Build failed|did not complete|ERROR|curl: |connect to|not ok |# fail |"
-    r"ERR_|find module|level=error|level=fatal|Docker daemon|Potential secrets"
+    r"ERR_|find module|level=error|level=fatal|Docker daemon|Potential secrets|ECONN|EAI_AGAIN|"
+    r"ETIMEDOUT|ENOTFOUND|connection to the server|Unable to connect|\*\*\* "
 )
 _TRIGGER: Any = (_re2.compile(TRIGGER_SOURCE.encode()) if _re2 is not None
                  else re.compile(TRIGGER_SOURCE.encode()))
 GROUP = b"##[group]"
 MAX_CANDIDATES = 5000
+_SCAN_SOURCE = rb"##\[group\]|" + TRIGGER_SOURCE.encode()
+_SCAN: Any = _re2.compile(_SCAN_SOURCE) if _re2 is not None else re.compile(_SCAN_SOURCE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,25 @@ def group_markers(data: bytes) -> list[Marker]:
         markers.append(Marker(start, title))
         pos = data.find(GROUP, end)
     return markers
+
+
+def scan(data: bytes) -> tuple[list[Marker], list[tuple[int, int]]]:
+    """Step markers and candidate error lines in one pass over the log."""
+    markers: list[Marker] = []
+    found: list[tuple[int, int]] = []
+    last = -1
+    for match in _SCAN.finditer(data):
+        pos = match.start()
+        if pos < last:
+            continue
+        start, end = line_at(data, pos)
+        last = end + 1
+        if data.startswith(GROUP, pos):
+            title = data[pos + len(GROUP):end].decode("utf-8", "replace").strip()
+            markers.append(Marker(start, title))
+        elif len(found) < MAX_CANDIDATES:
+            found.append((start, end))
+    return markers, found
 
 
 def candidate_lines(data: bytes, start: int = 0, end: int | None = None

@@ -12,14 +12,16 @@ import re
 from collections.abc import Iterable
 
 from healer_agent.logs import Excerpt
+from healer_agent.logs.clean import inner_line
+from healer_agent.logs.patternset import compiled
 from healer_agent.models import ContextBundle, Evidence, Incident, SignalKind
 from healer_agent.routing.facts import Fact
 from healer_agent.routing.rules import SOURCE_OF, Place, Rules, Signal
 
-_FILE_REF = re.compile(
-    r"(?:-->\s*|^|\s|\(|['\"`]|=)\.{0,2}/?((?:[\w.@-]+/)*[\w.@-]+\.(?:rs|toml|tsx?|jsx?|mjs|"
+_FILE_REFS = compiled(re.compile(
+    r"(?:-->\s*|^|\s|\(|['\"`]|=)(?:\.{1,2}/)*((?:[\w.@-]+/)*[\w.@-]+\.(?:rs|toml|tsx?|jsx?|mjs|"
     r"cjs|vue|svelte|ya?ml|json|tf|py|go|lock|tpl|hcl)|(?:[\w.@-]+/)*Dockerfile(?:\.\w+)?|"
-    r"(?:[\w.@-]+/)*Containerfile|(?:[\w.@-]+/)*Makefile)(?=[:(\s'\"`,]|$)")
+    r"(?:[\w.@-]+/)*Containerfile|(?:[\w.@-]+/)*Makefile)\b", re.MULTILINE))
 _POSITION = (2.0, 1.0, 1.0, 1.0, 1.0, 1.0)  # the first real error counts double
 _LATER = 0.5
 MAX_ERROR_LINES = 20
@@ -34,17 +36,20 @@ def evidence_of(signal: Signal, place: Place, weight: float, detail: str,
                     role=signal.role_at(place))
 
 
-def file_refs(lines: Iterable[str]) -> list[str]:
-    """Paths named in ``lines``, in order of first mention."""
-    paths: list[str] = []
-    for line in lines:
-        if "/" not in line and "." not in line:
-            continue
-        for match in _FILE_REF.finditer(line):
+def file_refs(texts: Iterable[str]) -> list[str]:
+    """Paths named in ``texts``, in order of first mention."""
+    paths: dict[str, None] = {}
+    for text in texts:
+        for match in _FILE_REFS.finditer(text):
             path = match.group(1)
-            if path not in paths and not path.startswith(("http", "www.")):
-                paths.append(path)
-    return paths
+            if not path.startswith(("http", "www.")):
+                paths.setdefault(path)
+    return list(paths)
+
+
+def excerpt_files(found: Excerpt | None) -> list[str]:
+    """Paths the excerpt names: its error lines first, then its windows."""
+    return file_refs((*found.error_lines, found.text)) if found is not None else []
 
 
 def _owners(rules: Rules, paths: list[str]) -> list[tuple[str, Signal]]:
@@ -52,14 +57,23 @@ def _owners(rules: Rules, paths: list[str]) -> list[tuple[str, Signal]]:
     return [(path, signal) for path in paths for signal in matcher.find(path)]
 
 
-def _error_lines(rules: Rules, found: Excerpt) -> list[Evidence]:
+def _error_lines(rules: Rules, found: Excerpt, paths: list[str]) -> list[Evidence]:
     out: list[Evidence] = []
     best: dict[str, tuple[float, str]] = {}
     order: list[Signal] = []
     matcher = rules.matcher("error_line")
-    for index, line in enumerate(found.error_lines[:MAX_ERROR_LINES]):
-        factor = _POSITION[index] if index < len(_POSITION) else _LATER
-        for signal in matcher.find(line):
+    rank = 0
+    for line in found.error_lines[:MAX_ERROR_LINES]:
+        signals = matcher.find(line)
+        inner = inner_line(line)
+        if inner is not line:  # a line a wrapper relayed: its own tool's patterns apply
+            signals += [s for s in matcher.find(inner) if s not in signals]
+        if not signals:
+            continue
+        # the first line that says something counts double
+        factor = _POSITION[rank] if rank < len(_POSITION) else _LATER
+        rank += 1
+        for signal in signals:
             seen = best.get(signal.id)
             if seen is None:
                 order.append(signal)
@@ -72,7 +86,7 @@ def _error_lines(rules: Rules, found: Excerpt) -> list[Evidence]:
         ev = evidence_of(signal, "error_line", base * signal.weight * factor, line)
         if signal.owner_from_file:
             if owners is None:
-                owners = _owners(rules, file_refs([*found.error_lines, found.text]))
+                owners = _owners(rules, paths)
             named = file_refs([line])
             owner = next((s for p, s in owners if p in named), None) or next(
                 (s for _, s in owners), None)
@@ -84,17 +98,16 @@ def _error_lines(rules: Rules, found: Excerpt) -> list[Evidence]:
     return out
 
 
-def _log_places(rules: Rules, found: Excerpt) -> list[Evidence]:
-    out = _error_lines(rules, found)
+def _log_places(rules: Rules, found: Excerpt, paths: list[str]) -> list[Evidence]:
+    out = _error_lines(rules, found, paths)
     for place, text in (("step_command", found.command or ""),
                         ("step_name", found.failing_step or "")):
         if text:
             out += [evidence_of(s, place, rules.weight(place) * s.weight, text)  # type: ignore[arg-type]
                     for s in rules.matcher(place).find(text)]  # type: ignore[arg-type]
-    files = file_refs([*found.error_lines, found.text])
-    if files:
+    if paths:
         weight = rules.weight("error_file")
-        for path, signal in _owners(rules, files[:10]):
+        for path, signal in _owners(rules, paths[:10]):
             out.append(evidence_of(signal, "error_file", weight * signal.weight, path))
     return out
 
@@ -113,9 +126,14 @@ def _first_per_signal(pairs: Iterable[tuple[Signal, str]]) -> list[tuple[Signal,
 
 
 def gather(rules: Rules, incident: Incident, context: ContextBundle, found: Excerpt | None,
-           facts: list[Fact]) -> list[Evidence]:
-    """Every signal found anywhere, one piece of evidence per signal and place."""
-    out = _log_places(rules, found) if found is not None else []
+           facts: list[Fact], paths: list[str] | None = None) -> list[Evidence]:
+    """Every signal found anywhere, one piece of evidence per signal and place.
+
+    ``paths`` are the files the excerpt names (:func:`excerpt_files`; found when omitted).
+    """
+    if paths is None:
+        paths = excerpt_files(found)
+    out = _log_places(rules, found, paths) if found is not None else []
     have = {(e.rule, e.signal) for e in out}
     step_names = [s.name for s in incident.failed_steps if s.name]
     # a step name like "Run cargo clippy" is also a command when the log is missing

@@ -69,7 +69,7 @@ def apply(rules: Rules, evidence: list[Evidence]) -> tuple[list[Evidence], list[
         over: Evidence | None = None
         spec = rules.yields.get(ev.role) if ev.role else None
         if spec is not None:
-            over = next((c for c in causes if c.source in spec.sources and c is not ev
+            over = next((c for c in causes if c.signal in spec.places and c is not ev
                          and c.rule != ev.rule), None)
             if over is not None:
                 factor = spec.factor

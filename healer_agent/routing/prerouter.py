@@ -24,10 +24,11 @@ from healer_agent.models import (
     RoutingDecision,
 )
 from healer_agent.routing import precedence
-from healer_agent.routing.evidence import gather
-from healer_agent.routing.facts import context_facts
+from healer_agent.routing.evidence import excerpt_files, gather
+from healer_agent.routing.facts import Fact, context_facts
 from healer_agent.routing.rules import Rules, load_rules
 from healer_agent.routing.summary import root_cause, summary, suspects
+from healer_agent.routing.telemetry_facts import loki_facts
 
 Memory = Callable[[str], Agent | None]
 
@@ -63,7 +64,12 @@ class PreRouter:
             return self._security(incident)
         found = excerpt(context.logs, incident.failed_steps) if context.logs else None
         facts = context_facts(context, incident.commit_message)
-        raw = gather(self.rules, incident, context, found, facts)
+        if found is not None and found.diagnostics:
+            # steps that ran after the failure (kubectl logs, ...) show the workload's log
+            facts += [Fact("loki", "log", text, tool)
+                      for tool, text in loki_facts(found.diagnostics)]
+        paths = excerpt_files(found)
+        raw = gather(self.rules, incident, context, found, facts, paths)
         signature = found.signature if found and found.error_lines else ""
         if self.memory is not None and signature:
             remembered = self.memory(signature)
@@ -84,7 +90,7 @@ class PreRouter:
                 decided_by="prerouter", obvious=False,
                 summary=summary(incident, found, facts, (), yielded),
                 key_error_lines=tuple(found.error_lines[:8]) if found else (),
-                suspect_files=suspects(found, context), failing_step=step,
+                suspect_files=suspects(paths, context), failing_step=step,
                 reason="no routing signal matched; atlas is the default")
         best = ranked[0].candidate()
         runner_up = ranked[1].candidate() if len(ranked) > 1 else None
@@ -96,7 +102,7 @@ class PreRouter:
             summary=summary(incident, found, facts, best.evidence, yielded),
             root_cause=root_cause(best.evidence),
             key_error_lines=tuple(found.error_lines[:8]) if found else (),
-            suspect_files=suspects(found, context), failing_step=step,
+            suspect_files=suspects(paths, context), failing_step=step,
             reason="" if verdict.obvious else
             f"not obvious ({verdict.reason}); LLM triage may refine it")
 

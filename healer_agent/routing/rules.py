@@ -77,9 +77,9 @@ class Signal:
 
 @dataclass(frozen=True, slots=True)
 class Yield:
-    """What a role yields to: causes from these sources, and the weight factor it keeps."""
+    """What a role yields to: causes found in these places, and the weight it keeps."""
 
-    sources: frozenset[EvidenceSource]
+    places: frozenset[str]
     factor: float
 
 
@@ -155,10 +155,10 @@ def _yields(raw: Any, source: str) -> dict[EvidenceRole, Yield]:
     for role, spec in (raw or {}).items():
         if role not in _ROLES or not isinstance(spec, dict):
             raise RulesError(f"{source}: precedence: unknown role {role!r}")
-        sources = frozenset(SOURCE_OF.get(p, p) for p in spec.get("yields_to_causes_from") or ())
-        if not sources <= set(get_args(EvidenceSource)):
-            raise RulesError(f"{source}: precedence.{role}: unknown source in {sorted(sources)}")
-        out[role] = Yield(sources, float(spec.get("factor", 0.2)))
+        places = frozenset(str(p) for p in spec.get("yields_to_causes_in") or ())
+        if not places <= set(PLACES):
+            raise RulesError(f"{source}: precedence.{role}: unknown place in {sorted(places)}")
+        out[role] = Yield(places, float(spec.get("factor", 0.2)))
     return out
 
 

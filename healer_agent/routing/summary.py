@@ -8,17 +8,14 @@ from __future__ import annotations
 
 from healer_agent.logs import Excerpt
 from healer_agent.models import ContextBundle, Evidence, Incident
-from healer_agent.routing.evidence import file_refs
 from healer_agent.routing.facts import Fact
 
 _MAX_EXCERPT_CHARS = 6000
 
 
-def suspects(found: Excerpt | None, context: ContextBundle) -> tuple[str, ...]:
+def suspects(named: list[str], context: ContextBundle) -> tuple[str, ...]:
     """Files the error names, then changed files sharing a name with one of them."""
-    paths = [p.lstrip("./") for p in file_refs(
-        [*found.error_lines, *found.text.split("\n")] if found is not None else [])]
-    paths = list(dict.fromkeys(p for p in paths if p))
+    paths = list(dict.fromkeys(named))
     for path in context.changed_files:
         if path not in paths and len(paths) < 10:
             base = path.rsplit("/", 1)[-1]

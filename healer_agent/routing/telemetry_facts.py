@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from healer_agent.logs.errors import classify
+from healer_agent.logs.patternset import LineFilter
 
 _LOGFMT = re.compile(r'(\w[\w.-]*)=("(?:[^"\\]|\\.)*"|\S*)')
 _PREFIX = re.compile(r"^\s*(?:\d{4}-\d\d-\d\d[T ][\d:.,]+Z?|\d{10,19}(?:\.\d+)?)\s+")
@@ -27,6 +28,13 @@ _BAD_LEVELS = {"error", "erro", "err", "fatal", "fata", "panic", "crit", "critic
 _MSG_KEYS = ("msg", "message", "MESSAGE", "log", "event", "text")
 _ERR_KEYS = ("err", "error", "exception", "exc_info", "stack", "stacktrace", "reason", "cause")
 _MAX_LOKI = 40
+_CONTINUATION = 6
+# A line can be an error only if it names an error level or holds an error detector's
+# trigger; most application lines are info and are dropped on this one check.
+_MAYBE_ERROR = LineFilter(re.compile(
+    r"err|fatal|fata\b|panic|crit|alert|emerg|exception|fail|denied|refused|invalid|cannot|"
+    r"could not|unable|not found|timed? ?out|killed|traceback|level\W{0,3}[ef]\b|missing",
+    re.IGNORECASE))
 _MAX_SERIES = 30
 
 
@@ -58,19 +66,40 @@ def _fields(line: str) -> tuple[str, str, dict[str, str]]:
             return level.lower(), message, pairs
     body = _PREFIX.sub("", text)
     match = _PLAIN_LEVEL.match(body)
-    level = match.group(1).lower() if match else ""
-    return level, body[match.end():].strip() if match else body, {}
+    return (match.group(1).lower() if match else ""), body, {}
+
+
+def _continues(line: str) -> str | None:
+    """The text of a line that continues the entry before it, or None.
+
+    Stack frames and a panic's message continue an entry; a structured or levelled line
+    starts one of its own.
+    """
+    text = line.strip()
+    if not text or text.startswith("{") or ("level=" in text and "msg=" in text):
+        return None
+    if _PREFIX.match(text) or _PLAIN_LEVEL.match(text):
+        return None
+    return text
 
 
 def loki_facts(lines: Any) -> list[tuple[str, str]]:
-    """(tool, finding) for each distinct error line; the tool is the log detector's name."""
+    """(tool, finding) for each distinct error entry; the tool is the log detector's name.
+
+    An error line takes the lines that continue it (a panic's message, a stack trace) into
+    its finding, since the cause is often on the next line.
+    """
     if isinstance(lines, str):
         lines = lines.splitlines()
+    texts = [raw.get("line", "") if isinstance(raw, Mapping) else str(raw)
+             for raw in lines or ()]
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for raw in lines or ():
-        line = raw.get("line", "") if isinstance(raw, Mapping) else str(raw)
-        level, message, fields = _fields(line)
+    covered = -1
+    for index in _MAYBE_ERROR(texts):
+        if index <= covered:
+            continue
+        level, message, fields = _fields(texts[index])
         extra = "; ".join(f"{k}={fields[k]}" for k in _ERR_KEYS if fields.get(k))
         finding = f"{message} ({extra})" if extra and extra not in message else message
         if not finding:
@@ -78,6 +107,15 @@ def loki_facts(lines: Any) -> list[tuple[str, str]]:
         tool = classify(message) or (classify(fields.get("err", "")) if fields else None)
         if tool in (None, "exit") and level not in _BAD_LEVELS:
             continue
+        parts = [finding]
+        covered = index
+        for follow in texts[index + 1:index + 1 + _CONTINUATION]:
+            more = _continues(follow)
+            if more is None:
+                break
+            parts.append(more)
+            covered += 1
+        finding = " | ".join(parts)
         if finding not in seen:
             seen.add(finding)
             out.append((tool or level or "error", finding[:1000]))
