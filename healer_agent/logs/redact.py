@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from healer_agent.logs.secrets_blocks import find_blocks
 from healer_agent.logs.secrets_keywords import STRONG, acceptable, find_named, secret_name
@@ -220,28 +222,29 @@ def _key_kind(key: str) -> str:
     return "password" if "pass" in lower or "pwd" in lower else "secret"
 
 
-def _redact_named(value: Any, kind: str) -> Any:
+def _redact_named(value: Any, kind: str, keep_types: bool) -> Any:
     """Everything under a secret-named key, whatever it looks like."""
     if isinstance(value, str):
         return f"[REDACTED:{kind}]" if acceptable(value, STRONG) else value
     if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int | float):
-        return f"[REDACTED:{kind}]"
+        return value if keep_types else f"[REDACTED:{kind}]"
     if isinstance(value, Mapping):
-        return {k: _redact_named(v, kind) for k, v in value.items()}
+        return {k: _redact_named(v, kind, keep_types) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_redact_named(v, kind) for v in value]
+        return [_redact_named(v, kind, keep_types) for v in value]
     return value
 
 
-def redact_json(value: Any) -> Any:
+def redact_json(value: Any, *, keep_types: bool = False) -> Any:
     """A copy of a JSON value with every string redacted, for payloads before storage.
 
     Keys are redacted too (a key can be a token), and the value under a key that names a
     secret (``password``, ``client_secret``, ``x-api-key`` …) is replaced whole. Strings
     are gated in one pass over all of them, so a 30 KB payload costs one RE2 scan plus
-    the few strings that hit.
+    the few strings that hit. ``keep_types`` leaves numbers under secret names as they
+    are, for values that must still validate against a model.
     """
     strings: list[str] = []
     _collect(value, strings)
@@ -264,7 +267,7 @@ def redact_json(value: Any) -> Any:
                 hits.add(index)
                 last = index
     counter = iter(range(len(strings)))
-    return _rebuild(value, hits, counter)
+    return _rebuild(value, hits, counter, keep_types)
 
 
 def _collect(value: Any, out: list[str]) -> None:
@@ -280,7 +283,7 @@ def _collect(value: Any, out: list[str]) -> None:
             _collect(v, out)
 
 
-def _rebuild(value: Any, hits: set[int], counter: Any) -> Any:
+def _rebuild(value: Any, hits: set[int], counter: Any, keep_types: bool) -> Any:
     if isinstance(value, str):
         return redact(value) if next(counter) in hits else value
     if isinstance(value, Mapping):
@@ -291,12 +294,12 @@ def _rebuild(value: Any, hits: set[int], counter: Any) -> Any:
                 key = redact(k) if next(counter) in hits else k
             if isinstance(k, str) and secret_name(k) == STRONG:
                 _skip(v, counter)
-                out[key] = _redact_named(v, _key_kind(k))
+                out[key] = _redact_named(v, _key_kind(k), keep_types)
             else:
-                out[key] = _rebuild(v, hits, counter)
+                out[key] = _rebuild(v, hits, counter, keep_types)
         return out
     if isinstance(value, list | tuple):
-        return [_rebuild(v, hits, counter) for v in value]
+        return [_rebuild(v, hits, counter, keep_types) for v in value]
     return value
 
 
@@ -312,3 +315,16 @@ def _skip(value: Any, counter: Any) -> None:
     elif isinstance(value, list | tuple):
         for v in value:
             _skip(v, counter)
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def redact_model(model: Model) -> Model:
+    """A copy of a pydantic model with its strings redacted, validated into the same type.
+
+    For whole values that travel on (a ``ContextBundle`` before it reaches a prompt, an
+    ``Incident`` before it is stored); strings are treated as :func:`redact_json` does.
+    """
+    data = redact_json(model.model_dump(mode="python"), keep_types=True)
+    return type(model).model_validate(data)

@@ -78,6 +78,20 @@ def _prev_bounds(text: str, start: int) -> tuple[int, int] | None:
     return text.rfind("\n", 0, stop) + 1, stop
 
 
+def _line_before(text: str, start: int) -> str:
+    """The line before ``start``, past armor headers and blank lines (at most 6)."""
+    line = ""
+    for _ in range(6):
+        prev = _prev_bounds(text, start)
+        if prev is None:
+            return ""
+        start = prev[0]
+        line = text[prev[0]:prev[1]]
+        if line.strip() and not _HEADER.match(line):
+            return line
+    return line
+
+
 def _body(line: str) -> str | None:
     m = _BODY.match(line)
     return m.group(1) if m else None
@@ -184,9 +198,8 @@ def find_blocks(text: str) -> list[tuple[int, int, str]]:
     def close() -> None:
         if not run:
             return
-        before = _prev_bounds(text, run_start)
-        if before is not None and _PUBLIC_BEGIN.search(text[before[0]:before[1]]):
-            return
+        if _PUBLIC_BEGIN.search(_line_before(text, run_start)):
+            return  # a certificate, public key or signature
         if len(run) >= 2 or _keyish(run[0]):
             spans.append((run_start, _forward(text, run_start, run_end, headers=False), KIND))
 
@@ -198,7 +211,7 @@ def find_blocks(text: str) -> list[tuple[int, int, str]]:
             continue
         if m.group(1) is None:  # checksum: the body lines above it are a key's
             start = _backward(text, m.start())
-            if start < m.start():
+            if start < m.start() and not _PUBLIC_BEGIN.search(_line_before(text, start)):
                 spans.append((start, m.end(), KIND))
             continue
         if m.start() == run_end + 1:

@@ -14,7 +14,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from healer_agent.logs.redact import redact, redact_json
+from healer_agent.logs.redact import redact, redact_json, redact_model
+from healer_agent.models import ContextBundle, JobLog, PullRequestInfo
 
 pytestmark = pytest.mark.reliability
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,6 +106,22 @@ def test_lookalikes_are_not_redacted(line: str) -> None:
     assert redact(TS + line) == TS + line
 
 
+def test_public_blocks_survive() -> None:
+    body = [line for line in KEYS[0]["block"].splitlines() if "-----" not in line]
+    for kind in ("CERTIFICATE", "PUBLIC KEY", "PGP SIGNATURE", "PGP PUBLIC KEY BLOCK"):
+        block = "\n".join([f"-----BEGIN {kind}-----", "", *body[:6], "=AbCd",
+                           f"-----END {kind}-----"])
+        assert redact(block) == block
+
+
+def test_real_webhook_payloads_are_unchanged() -> None:
+    paths = sorted((ROOT / "tests" / "fixtures" / "github-webhooks").rglob("*.json"))
+    assert paths
+    changed = [p.name for p in paths
+               if redact_json(json.loads(p.read_text())) != json.loads(p.read_text())]
+    assert not changed
+
+
 def test_redact_json_redacts_secret_named_values_whole_and_keys() -> None:
     value = {"password": "hunter2", "db": {"PGPASSWORD": 12345678, "port": 5432},
              "api_key": ["short"], "ghp_" + "a" * 36: "x", "token_type": "bearer",
@@ -175,3 +192,17 @@ def test_false_positives_on_real_ci_logs() -> None:
             if before != after and not any(p in before for p in PLANTED):
                 wrong.append((where, before))
     assert len(wrong) <= MAX_FALSE_POSITIVES, wrong
+
+
+def test_redact_model_keeps_the_type_and_drops_the_secrets() -> None:
+    case = CORPUS[0]
+    bundle = ContextBundle(
+        logs=(JobLog(job_name="build", text=case["text"]),),
+        pull_request=PullRequestInfo(number=7, title="t", body=CORPUS[1]["text"]),
+        commit_message=CORPUS[2]["text"], kubernetes={"password": "hunter2!", "replicas": 3})
+    out = redact_model(bundle)
+    assert isinstance(out, ContextBundle)
+    dumped = out.model_dump_json()
+    assert not [c["secret"] for c in CORPUS[:3] if c["secret"] in dumped]
+    assert "hunter2!" not in dumped and out.kubernetes["replicas"] == 3
+    assert out.pull_request is not None and out.pull_request.number == 7
