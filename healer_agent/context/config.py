@@ -99,6 +99,8 @@ class GitHubSourceConfig(_Model):
     rest_fallback: bool = True
     """Use ``settings.github.api_url`` + ``github_token`` for what the server lacks."""
     max_log_tokens: int = 50_000
+    max_log_lines: int = 5000
+    """``tail_lines`` for a job-log tool that takes it (the error is near the end)."""
     max_files: int = 300
     max_annotations: int = 50
 
@@ -122,15 +124,31 @@ class PrometheusSourceConfig(_Model):
     window_after_s: int = 300
     step_s: int = 60
     max_series: int = 10
+    error_rate_query: str = "error_rate"
+    """The repository query (by name) whose before/after the failure is compared."""
+    spike_ratio: float = Field(default=2.0, gt=1)
+    """``after >= before * spike_ratio`` (or any rate after a zero before) is a spike."""
+    alerts_query: str = 'ALERTS{alertstate="firing"}'
+    """Prometheus' own view of firing alerts; empty to skip."""
+
+
+class AlertsSourceConfig(_Model):
+    """Firing alerts from Alertmanager (PyPI ``prometheus-mcp``'s ``alertmanager_list_alerts``)."""
+
+    server: str = "alertmanager"
+    timeout_s: float | None = None
+    tool: str = "alertmanager_list_alerts"
+    max_alerts: int = 10
 
 
 class LokiSourceConfig(_Model):
-    """Error lines through mcp-grafana's ``query_loki_logs``."""
+    """Error lines from Loki's ``query_range`` (``loki-query-mcp``, or mcp-grafana's proxy)."""
 
-    server: str = "grafana"
+    server: str = "loki"
     timeout_s: float | None = None
     tool: str = "query_loki_logs"
     datasource_uid: str = ""
+    """Only for mcp-grafana (its tool takes ``datasourceUid``); found by listing if empty."""
     default_logql: str = ""
     """Used when the repository has no LogQL of its own (may use ``{{namespace}}``)."""
     limit: int = 100
@@ -148,10 +166,12 @@ class GrafanaSourceConfig(_Model):
 
 
 class KubernetesSourceConfig(_Model):
-    """Pods not ready and warning events (kubernetes-mcp-server); optional."""
+    """Pods and events of the app's namespace (kubernetes-mcp-server, read-only)."""
 
     server: str = "kubernetes"
     timeout_s: float | None = None
+    max_pods: int = 20
+    max_events: int = 20
 
 
 class SourcesConfig(_Model):
@@ -165,6 +185,7 @@ class SourcesConfig(_Model):
     loki: LokiSourceConfig = LokiSourceConfig()
     grafana: GrafanaSourceConfig = GrafanaSourceConfig()
     kubernetes: KubernetesSourceConfig = KubernetesSourceConfig()
+    alerts: AlertsSourceConfig = AlertsSourceConfig()
 
 
 class PromQuery(_Model):
@@ -300,6 +321,7 @@ def render_template(template: str, values: Mapping[str, str]) -> str:
 
 
 __all__ = [
+    "AlertsSourceConfig",
     "ArgoSourceConfig",
     "GitHubSourceConfig",
     "GrafanaSourceConfig",

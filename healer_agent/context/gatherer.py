@@ -21,6 +21,7 @@ from healer_agent.context.pool import McpPool
 from healer_agent.context.protocols import ContextSource, ServerState, SourceResult, ToolCaller
 from healer_agent.context.results import estimate_tokens
 from healer_agent.context.sources import (
+    AlertsSource,
     ArgoCDSource,
     GitHubSource,
     GrafanaSource,
@@ -49,10 +50,11 @@ def status_of(result: SourceResult, elapsed_ms: float) -> SourceStatus:
     note = "; ".join([*result.errors, *result.notes])[:1000]
     if result.not_configured:
         return SourceStatus(status="not_configured", elapsed_ms=elapsed_ms, note=note)
-    if result.errors and not result.fields:
+    if result.errors and not result.succeeded:
         state = "timeout" if result.timeouts == len(result.errors) else "error"
-        return SourceStatus(status=state, elapsed_ms=elapsed_ms, note=note)
-    return SourceStatus(status="ok", elapsed_ms=elapsed_ms, size_tokens=size, note=note)
+        return SourceStatus(status=state, elapsed_ms=elapsed_ms, size_tokens=size, note=note)
+    state = "partial" if result.errors else "ok"
+    return SourceStatus(status=state, elapsed_ms=elapsed_ms, size_tokens=size, note=note)
 
 
 def merge(results: Sequence[SourceResult]) -> dict[str, Any]:
@@ -138,6 +140,7 @@ def build_sources(
         LokiSource(pool, src.loki, config),
         GrafanaSource(pool, src.grafana, config),
         KubernetesSource(pool, src.kubernetes, config),
+        AlertsSource(pool, src.alerts, config),
     ]
 
 

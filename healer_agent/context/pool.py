@@ -10,6 +10,12 @@ Failure policy: a timeout, a dead transport or a failed start retires the sessio
 owner task closes the transport, killing a hung stdio server) and puts the server into an
 exponential backoff; the next call after the backoff opens a fresh session. Tool-level
 errors (``is_error``, JSON-RPC errors, backend error bodies) leave the session alone.
+
+Warm pool: :meth:`McpPool.start` opens every server at once (a server that cannot start
+costs only itself) and starts a supervisor that pings each live session and reopens dead
+ones when their backoff expires, so the first incident after ``healer serve`` (and every
+triage run) finds the processes already running. Every call is counted per server and
+tool, and reported to an optional observer (the Prometheus metrics).
 """
 
 from __future__ import annotations
@@ -19,8 +25,8 @@ import contextlib
 import logging
 import tempfile
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +37,25 @@ from mcp_types import CONNECTION_CLOSED, REQUEST_TIMEOUT, CallToolResult, Pagina
 
 from healer_agent.context.config import McpConfig, ServerConfig
 from healer_agent.context.errors import ToolError
-from healer_agent.context.protocols import ServerPhase, ServerState, ToolInfo
+from healer_agent.context.protocols import ServerPhase, ServerState, ToolInfo, ToolStats
 from healer_agent.context.results import ToolResult, normalise
 from healer_agent.context.transports import TransportFactory, make_transport
 
 log = logging.getLogger(__name__)
 
 _CLOSE_GRACE_S = 5.0
+_PING_TIMEOUT_S = 5.0
+
+CallObserver = Callable[[str, str, str, float], None]
+"""``(server, tool, outcome, seconds)``; outcome is ``ok`` or a ``ToolError`` kind."""
+
+
+@dataclass
+class _ToolCounter:
+    calls: int = 0
+    errors: int = 0
+    total_ms: float = 0.0
+    last_error: str = ""
 
 
 @dataclass
@@ -49,6 +67,10 @@ class _Stats:
     total_ms: float = 0.0
     next_attempt_at: float = 0.0
     connecting: bool = False
+    starts: int = 0
+    last_ok_at: float = 0.0
+    """Monotonic time of the last successful call or ping."""
+    tools: dict[str, _ToolCounter] = field(default_factory=dict)
 
 
 class _Connection:
@@ -151,6 +173,8 @@ class McpPool:
         transports: Mapping[str, TransportFactory] | None = None,
         backoff_base_s: float = 0.5,
         backoff_max_s: float = 30.0,
+        health_interval_s: float = 15.0,
+        observer: CallObserver | None = None,
     ) -> None:
         self.config = config
         self._servers = config.enabled_servers()
@@ -166,6 +190,9 @@ class McpPool:
         self._retired: set[_Connection] = set()
         self._backoff = (backoff_base_s, backoff_max_s)
         self._closed = False
+        self._health_interval_s = health_interval_s
+        self._supervisor: asyncio.Task[None] | None = None
+        self.observer = observer
 
     # ------------------------------------------------------------------ public API
 
@@ -198,7 +225,7 @@ class McpPool:
         cfg = self.server_config(server)
         if tool not in cfg.tools:
             raise ToolError(server, tool, "refused", "not in this server's allowlist")
-        conn = await self._connection(server)
+        conn = await self._guarded(server, tool, self._connection(server, tool))
         info = next((t for t in conn.tools if t.name == tool), None)
         if info is None:
             raise ToolError(server, tool, "not_offered", "the server does not offer this tool")
@@ -206,15 +233,12 @@ class McpPool:
             raise ToolError(server, tool, "refused", "not annotated readOnlyHint=true")
         clean = {k: v for k, v in args.items() if k not in cfg.strip_params}
         deadline = timeout_s or cfg.timeout_s
-        stats = self._stats[server]
         async with self._limits[server]:
-            stats.calls += 1
             started = time.monotonic()
             try:
                 raw = await self._send(conn, server, tool, clean, deadline)
                 elapsed = (time.monotonic() - started) * 1000
-                stats.total_ms += elapsed
-                return normalise(
+                result = normalise(
                     server,
                     tool,
                     raw,
@@ -223,9 +247,41 @@ class McpPool:
                     elapsed_ms=elapsed,
                 )
             except ToolError as exc:
-                stats.errors += 1
-                stats.last_error = str(exc)[:300]
+                self._count(server, tool, exc.kind, started, str(exc))
                 raise
+            self._count(server, tool, "ok", started)
+            return result
+
+    async def _guarded(self, server: str, tool: str, coro: Any) -> Any:
+        """Run a pre-call step (connect, tool lookup) counting its failure as the call's."""
+        started = time.monotonic()
+        try:
+            return await coro
+        except ToolError as exc:
+            self._count(server, tool, exc.kind, started, str(exc))
+            raise
+
+    def _count(
+        self, server: str, tool: str, outcome: str, started: float, error: str = ""
+    ) -> None:
+        elapsed = time.monotonic() - started
+        stats = self._stats[server]
+        per_tool = stats.tools.setdefault(tool, _ToolCounter())
+        stats.calls += 1
+        per_tool.calls += 1
+        per_tool.total_ms += elapsed * 1000
+        if outcome == "ok":
+            stats.total_ms += elapsed * 1000
+            stats.last_ok_at = time.monotonic()
+        else:
+            stats.errors += 1
+            per_tool.errors += 1
+            stats.last_error = per_tool.last_error = error[:300]
+        if self.observer is not None:
+            try:
+                self.observer(server, tool, outcome, elapsed)
+            except Exception:  # metrics must never fail a call
+                log.exception("mcp call observer failed")
 
     async def probe(self, server: str) -> tuple[float, tuple[ToolInfo, ...]]:
         """Connect (if needed) and return (connect ms, all offered tools), for ``mcp check``."""
@@ -267,12 +323,69 @@ class McpPool:
                 retry_in_s=max(st.next_attempt_at - now, 0.0),
                 avg_latency_ms=st.total_ms / ok_calls if ok_calls > 0 else 0.0,
                 server_info=conn.server_info if conn else "",
+                starts=st.starts,
+                seconds_since_ok=(now - st.last_ok_at) if st.last_ok_at else None,
+                tools={
+                    tool: ToolStats(c.calls, c.errors, c.total_ms / c.calls if c.calls else 0.0,
+                                    c.last_error)
+                    for tool, c in sorted(st.tools.items())
+                },
             )
         return out
+
+    async def start(self, *, supervise: bool = True) -> dict[str, str]:
+        """Open every enabled server now, in parallel; a failure costs only that server.
+
+        Returns ``{server: "ready" | reason}``. With ``supervise`` a background task keeps
+        the sessions warm (ping, reopen after backoff) until :meth:`aclose`.
+        """
+        names = list(self._servers)
+        outcomes = await asyncio.gather(
+            *(self._connection(n) for n in names), return_exceptions=True
+        )
+        report = {
+            name: "ready" if not isinstance(out, BaseException) else _describe(out)
+            for name, out in zip(names, outcomes, strict=True)
+        }
+        if supervise and self._supervisor is None and not self._closed:
+            self._supervisor = asyncio.create_task(self._supervise(), name="mcp-supervisor")
+        return report
+
+    async def check_health(self) -> None:
+        """One supervision round: ping live sessions, reopen dead ones past their backoff."""
+        await asyncio.gather(*(self._check_one(n) for n in self._servers))
+
+    async def _check_one(self, server: str) -> None:
+        conn = self._conns.get(server)
+        if conn is not None and conn.alive and conn.session is not None:
+            try:
+                async with asyncio.timeout(_PING_TIMEOUT_S):
+                    await conn.session.send_ping()
+                self._stats[server].consecutive_failures = 0
+                self._stats[server].last_ok_at = time.monotonic()
+            except Exception as exc:  # any failure of a ping means the session is gone
+                self._break(server, conn, f"ping failed: {_describe(exc)}")
+            return
+        if self._stats[server].next_attempt_at <= time.monotonic():
+            with contextlib.suppress(ToolError):
+                await self._connection(server)
+
+    async def _supervise(self) -> None:
+        while not self._closed:
+            await asyncio.sleep(self._health_interval_s)
+            try:
+                await self.check_health()
+            except Exception:  # the supervisor must outlive any one round
+                log.exception("mcp supervision round failed")
 
     async def aclose(self) -> None:
         """Close every session and wait (bounded) for the servers to exit."""
         self._closed = True
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._supervisor
+            self._supervisor = None
         conns = [*self._conns.values(), *self._retired]
         self._conns.clear()
         for conn in conns:
@@ -288,12 +401,12 @@ class McpPool:
 
     # ------------------------------------------------------------------ internals
 
-    async def _connection(self, server: str) -> _Connection:
+    async def _connection(self, server: str, tool: str = "*") -> _Connection:
         conn = self._conns.get(server)
         if conn is not None and conn.alive:
             return conn
         if self._closed:
-            raise ToolError(server, "*", "unavailable", "pool is closed")
+            raise ToolError(server, tool, "unavailable", "pool is closed")
         cfg = self.server_config(server)
         stats = self._stats[server]
         async with self._opening[server]:
@@ -306,18 +419,19 @@ class McpPool:
             if wait > 0:
                 raise ToolError(
                     server,
-                    "*",
+                    tool,
                     "unavailable",
                     f"backing off {wait:.1f}s after: {stats.last_error or 'failure'}",
                 )
             conn = _Connection(server, self._factories[server])
             stats.connecting = True
+            stats.starts += 1
             try:
                 await conn.start(cfg.startup_timeout_s)
             except ToolError as exc:
                 self._retired.add(conn)
                 self._fail(server, exc.message)
-                raise
+                raise ToolError(server, tool, "unavailable", exc.message) from None
             finally:
                 stats.connecting = False
             self._conns[server] = conn
@@ -384,4 +498,4 @@ def _strip_schema(tool: ToolInfo, strip: tuple[str, ...]) -> ToolInfo:
     return ToolInfo(tool.name, tool.description, schema, tool.read_only_hint)
 
 
-__all__ = ["McpPool"]
+__all__ = ["CallObserver", "McpPool"]

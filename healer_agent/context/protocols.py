@@ -29,6 +29,21 @@ class ToolInfo:
 
 
 @dataclass(frozen=True)
+class ToolStats:
+    """Calls of one tool since start: what ``/api/status`` shows next to the metrics."""
+
+    calls: int = 0
+    errors: int = 0
+    avg_latency_ms: float = 0.0
+    last_error: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"calls": self.calls, "errors": self.errors,
+                "avg_latency_ms": round(self.avg_latency_ms, 1), "last_error": self.last_error}
+
+
+@dataclass(frozen=True)
 class ServerState:
     """What ``GET /api/status`` shows for one MCP server."""
 
@@ -45,6 +60,15 @@ class ServerState:
     retry_in_s: float = 0.0
     avg_latency_ms: float = 0.0
     server_info: str = ""
+    starts: int = 0
+    """Sessions opened so far (1 on a healthy warm pool; more after restarts)."""
+    seconds_since_ok: float | None = None
+    tools: dict[str, ToolStats] = field(default_factory=dict)
+
+    @property
+    def healthy(self) -> bool:
+        """Ready, and its last call (if any) did not fail."""
+        return self.phase == "ready" and self.consecutive_failures == 0
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -62,6 +86,10 @@ class ServerState:
             "retry_in_s": round(self.retry_in_s, 2),
             "avg_latency_ms": round(self.avg_latency_ms, 1),
             "server_info": self.server_info,
+            "starts": self.starts,
+            "seconds_since_ok": None if self.seconds_since_ok is None
+            else round(self.seconds_since_ok, 1),
+            "tools": {name: stats.as_dict() for name, stats in self.tools.items()},
         }
 
 
@@ -88,8 +116,10 @@ class ToolCaller(Protocol):
 class SourceResult:
     """What one source found: ContextBundle field updates, plus what went wrong.
 
-    A source that got something keeps it even when other calls failed; the gatherer marks
-    it ``error``/``timeout`` only when it found nothing and some call failed.
+    A source that got something keeps it even when other calls failed. The gatherer marks it
+    ``ok`` only when no call failed, ``partial`` when some failed and some answered, and
+    ``error``/``timeout`` when calls failed and none answered (whatever the source echoed
+    from the event itself).
     """
 
     fields: dict[str, Any] = field(default_factory=dict)
@@ -98,6 +128,8 @@ class SourceResult:
     errors: list[str] = field(default_factory=list)
     """Failed calls, one line each."""
     timeouts: int = 0
+    succeeded: int = 0
+    """Calls that answered; with ``errors`` it decides ok / partial / error."""
     not_configured: bool = False
 
     @classmethod
@@ -135,4 +167,5 @@ __all__ = [
     "SourceResult",
     "ToolCaller",
     "ToolInfo",
+    "ToolStats",
 ]

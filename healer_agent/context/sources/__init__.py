@@ -1,5 +1,6 @@
 """One context source per backend, each a small class behind ``ContextSource``."""
 
+from healer_agent.context.sources.alerts import AlertsSource
 from healer_agent.context.sources.argocd import ArgoCDSource
 from healer_agent.context.sources.github import GitHubSource
 from healer_agent.context.sources.grafana import GrafanaSource
@@ -8,6 +9,7 @@ from healer_agent.context.sources.loki import LokiSource
 from healer_agent.context.sources.prometheus import PrometheusSource
 
 __all__ = [
+    "AlertsSource",
     "ArgoCDSource",
     "GitHubSource",
     "GrafanaSource",

@@ -1,12 +1,15 @@
-"""Helpers every source shares: repository names, failure windows, template values."""
+"""Helpers every source shares: counted calls, repository names, failure windows, templates."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from healer_agent.context.config import McpConfig, RepoContext
-from healer_agent.context.protocols import SourceResult, ToolCaller
+from healer_agent.context.errors import ToolError
+from healer_agent.context.protocols import SourceResult, ToolCaller, ToolInfo
+from healer_agent.context.results import ToolResult
 from healer_agent.models import Incident
 
 
@@ -19,6 +22,42 @@ class _SourceConfig(Protocol):
 
 
 C = TypeVar("C", bound=_SourceConfig)
+
+
+async def counted_call(
+    caller: ToolCaller, result: SourceResult, server: str, tool: str, args: Mapping[str, Any]
+) -> ToolResult | None:
+    """One tool call whose outcome is recorded on ``result`` (None when it failed).
+
+    A source's status is derived from these counts, so a source is ``ok`` only when every
+    call it made succeeded.
+    """
+    try:
+        res = await caller.call(server, tool, args)
+    except ToolError as exc:
+        result.failed(exc)
+        return None
+    result.succeeded += 1
+    return res
+
+
+async def offered_tools(
+    caller: ToolCaller, result: SourceResult, server: str
+) -> dict[str, ToolInfo] | None:
+    """The allowlisted tools ``server`` offers (None, recorded as a failure, when it is down)."""
+    try:
+        return {t.name: t for t in await caller.list_tools(server)}
+    except ToolError as exc:
+        result.failed(exc)
+        return None
+
+
+def takes(tool: ToolInfo | None, param: str) -> bool:
+    """Whether a tool's input schema has ``param`` (servers name the same thing differently)."""
+    if tool is None:
+        return False
+    props = tool.input_schema.get("properties") or {}
+    return isinstance(props, Mapping) and param in props
 
 
 class McpSource(Generic[C]):
@@ -38,6 +77,11 @@ class McpSource(Generic[C]):
             return SourceResult.unconfigured(f"no MCP server {self._cfg.server!r}")
         return None
 
+    async def _call(
+        self, result: SourceResult, tool: str, args: Mapping[str, Any]
+    ) -> ToolResult | None:
+        return await counted_call(self._caller, result, self._cfg.server, tool, args)
+
 
 def split_repo(repository: str) -> tuple[str, str]:
     """``owner/name`` -> (owner, name); anything else -> ("", repository)."""
@@ -56,7 +100,7 @@ def failure_window(incident: Incident, before_s: int, after_s: int) -> tuple[dat
 
 
 def rfc3339(moment: datetime) -> str:
-    """``2026-11-24T10:00:00Z`` (what the Prometheus and Grafana servers accept)."""
+    """``2026-11-24T10:00:00Z`` (what the Prometheus, Loki and Grafana servers accept)."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -74,5 +118,13 @@ def template_values(incident: Incident, repo_ctx: RepoContext, app: str = "") ->
     }
 
 
-
-__all__ = ["failure_window", "rfc3339", "split_repo", "template_values"]
+__all__ = [
+    "McpSource",
+    "counted_call",
+    "failure_window",
+    "offered_tools",
+    "rfc3339",
+    "split_repo",
+    "takes",
+    "template_values",
+]

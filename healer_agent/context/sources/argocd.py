@@ -12,7 +12,6 @@ import asyncio
 from typing import Any
 
 from healer_agent.context.config import ArgoSourceConfig
-from healer_agent.context.errors import ToolError
 from healer_agent.context.protocols import SourceResult
 from healer_agent.context.sources._common import McpSource
 from healer_agent.models import ArgoApp, Incident
@@ -70,20 +69,18 @@ class ArgoCDSource(McpSource[ArgoSourceConfig]):
         result = SourceResult()
         names = list(self._config.repo_context(incident.repository).argocd_apps)
         if self._cfg.match_repo_url:
-            try:
-                listed = await self._caller.call(self._cfg.server, "list_applications", {})
-                items = listed.data.get("items") if isinstance(listed.data, dict) else listed.data
-                for item in items or []:
-                    if not isinstance(item, dict):
-                        continue
-                    urls = [str(s.get("repoURL", "")) for s in _sources(item)]
-                    name = str((item.get("metadata") or {}).get("name", ""))
-                    if name and name not in names and any(
-                        repo_url_matches(u, incident.repository) for u in urls
-                    ):
-                        names.append(name)
-            except ToolError as exc:
-                result.failed(exc)
+            listed = await self._call(result, "list_applications", {})
+            data = listed.data if listed is not None else None
+            items = data.get("items") if isinstance(data, dict) else data
+            for item in items if isinstance(items, list) else []:
+                if not isinstance(item, dict):
+                    continue
+                urls = [str(s.get("repoURL", "")) for s in _sources(item)]
+                name = str((item.get("metadata") or {}).get("name", ""))
+                if name and name not in names and any(
+                    repo_url_matches(u, incident.repository) for u in urls
+                ):
+                    names.append(name)
         if not names:
             if not result.errors:
                 result.notes.append("no Argo CD application for this repository")
@@ -95,12 +92,8 @@ class ArgoCDSource(McpSource[ArgoSourceConfig]):
         return result
 
     async def _app(self, result: SourceResult, name: str) -> ArgoApp | None:
-        try:
-            res = await self._caller.call(
-                self._cfg.server, "get_application", {"applicationName": name}
-            )
-        except ToolError as exc:
-            result.failed(exc)
+        res = await self._call(result, "get_application", {"applicationName": name})
+        if res is None:
             return None
         if not isinstance(res.data, dict):
             result.errors.append(f"get_application {name}: not JSON")

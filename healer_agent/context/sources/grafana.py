@@ -9,9 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from healer_agent.context.config import GrafanaSourceConfig
-from healer_agent.context.errors import ToolError
 from healer_agent.context.protocols import SourceResult
-from healer_agent.context.sources._common import McpSource, failure_window
+from healer_agent.context.sources._common import McpSource, failure_window, offered_tools
 from healer_agent.models import Incident
 
 
@@ -25,36 +24,27 @@ class GrafanaSource(McpSource[GrafanaSourceConfig]):
         """Firing alerts (``alerting_rules_read``) and annotations (``get_annotations``)."""
         if (missing := self._no_server()) is not None:
             return missing
-        try:
-            offered = {t.name for t in await self._caller.list_tools(self._cfg.server)}
-        except ToolError as exc:
-            result = SourceResult()
-            result.failed(exc)
-            return result
         result = SourceResult()
+        offered = await offered_tools(self._caller, result, self._cfg.server)
+        if offered is None:
+            return result
         found: dict[str, Any] = {}
         if "alerting_rules_read" in offered:
-            try:
-                res = await self._caller.call(
-                    self._cfg.server, "alerting_rules_read",
-                    {"operation": "list", "states": ["firing"]},
-                )
+            res = await self._call(result, "alerting_rules_read",
+                                   {"operation": "list", "states": ["firing"]})
+            if res is not None:
                 found["firing_alerts"] = res.data
-            except ToolError as exc:
-                result.failed(exc)
         dashboards = self._config.repo_context(incident.repository).grafana_dashboards
         if "get_annotations" in offered and dashboards:
             start, end = failure_window(incident, self._cfg.window_before_s, 300)
             for uid in dashboards:
-                try:
-                    res = await self._caller.call(
-                        self._cfg.server, "get_annotations",
-                        {"dashboardUid": uid, "from": int(start.timestamp() * 1000),
-                         "to": int(end.timestamp() * 1000), "limit": 20},
-                    )
+                res = await self._call(
+                    result, "get_annotations",
+                    {"dashboardUid": uid, "from": int(start.timestamp() * 1000),
+                     "to": int(end.timestamp() * 1000), "limit": 20},
+                )
+                if res is not None:
                     found.setdefault("annotations", {})[uid] = res.data
-                except ToolError as exc:
-                    result.failed(exc)
         if not found and not result.errors:
             return SourceResult.unconfigured("no alerting/annotation tools or dashboards")
         if found:
