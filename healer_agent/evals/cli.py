@@ -33,11 +33,17 @@ def eval_command(
         help="Exit 1 when agent accuracy is below this.")] = None,
     min_obvious_accuracy: Annotated[float | None, typer.Option(
         help="Exit 1 when accuracy on cases tagged 'obvious' is below this.")] = None,
+    min_obvious_precision: Annotated[float | None, typer.Option(
+        help="Exit 1 when the precision of decisions marked obvious is below this.")] = None,
+    min_tag_accuracy: Annotated[list[str] | None, typer.Option(
+        help="TAG=ACCURACY: exit 1 when that tag's accuracy is below it, or no case has the "
+             "tag (repeatable).")] = None,
     show_misses: Annotated[int, typer.Option(help="Misses to print.")] = 30,
 ) -> None:
     """Run every case through the router and report accuracy, F1, confusion, latency."""
     if router not in ("prerouter", "matrix", "llm", "full"):
         raise CliError(f"unknown router {router!r}: use prerouter, matrix, llm or full")
+    tag_gates = _tag_gates(min_tag_accuracy or [])
     try:
         cases = load_dataset(dataset)
     except DatasetError as exc:
@@ -74,9 +80,37 @@ def eval_command(
             min_obvious_accuracy:
         failed.append(f"obvious-tag accuracy {report.obvious_tag_accuracy} < "
                       f"{min_obvious_accuracy}")
+    if min_obvious_precision is not None and (report.obvious_precision or 0) < \
+            min_obvious_precision:
+        failed.append(f"obvious precision {report.obvious_precision} < "
+                      f"{min_obvious_precision}")
+    for tag, floor in tag_gates.items():
+        row = report.per_tag.get(tag)
+        if row is None:
+            failed.append(f"no case is tagged {tag!r}")
+        elif row["accuracy"] < floor:
+            failed.append(f"{tag} accuracy {row['accuracy']:.3f} < {floor}")
     if failed:
         console.print("[red]FAILED:[/red] " + "; ".join(failed))
         raise typer.Exit(1)
+
+
+def _tag_gates(specs: list[str]) -> dict[str, float]:
+    """``["context-driven=0.9"]`` as ``{"context-driven": 0.9}``."""
+    gates: dict[str, float] = {}
+    for spec in specs:
+        tag, sep, value = spec.partition("=")
+        try:
+            gates[tag.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not tag.strip():
+            raise CliError(f"--min-tag-accuracy wants TAG=ACCURACY, got {spec!r}")
+    return gates
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1%}"
 
 
 def print_report(report: Report, show_misses: int = 30) -> None:
@@ -106,6 +140,16 @@ def print_report(report: Report, show_misses: int = 30) -> None:
     for name in names:
         confusion.add_row(name, *(str(report.confusion[name][c]) for c in names))
     out.print(confusion)
+    out.print(f"obvious precision: {_pct(report.obvious_precision)} of the "
+              f"{report.obvious_share:.1%} decided obvious; expected calibration error "
+              f"{report.expected_calibration_error}")
+    bins = Table(title="calibration (confidence bins)")
+    for col in ("confidence", "cases", "accuracy", "mean confidence"):
+        bins.add_column(col, justify="right")
+    for row in report.calibration:
+        bins.add_row(row["bin"], str(row["cases"]), _pct(row["accuracy"]),
+                     "-" if row["mean_confidence"] is None else f"{row['mean_confidence']:.3f}")
+    out.print(bins)
     tags = Table(title="per tag")
     tags.add_column("tag")
     tags.add_column("cases", justify="right")

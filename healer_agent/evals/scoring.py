@@ -1,7 +1,9 @@
 """Scoring routing results (pure).
 
 Accuracy, macro-F1, per-agent precision and recall, per-tag accuracy, the confusion
-matrix, the obvious tier, latency and LLM usage.
+matrix, the obvious tier (its precision is what skipping LLM triage risks), calibration
+(does a decision's confidence match how often such decisions are right), latency and LLM
+usage.
 """
 
 from __future__ import annotations
@@ -39,6 +41,34 @@ class Outcome:
             self.expected_type
 
 
+CONFIDENCE_BINS: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0)
+
+
+def calibration(outcomes: list[Outcome], edges: tuple[float, ...] = CONFIDENCE_BINS
+                ) -> tuple[list[dict[str, Any]], float | None]:
+    """Cases and accuracy per confidence bin, and the expected calibration error.
+
+    The error is the case-weighted mean gap between a bin's accuracy and its mean
+    confidence: 0 when confidence says exactly how often the router is right.
+    """
+    rows: list[dict[str, Any]] = []
+    gap = 0.0
+    for low, high in zip(edges, edges[1:], strict=False):
+        last = high == edges[-1]
+        inside = [o for o in outcomes if low <= o.decision.confidence < high
+                  or (last and o.decision.confidence == high)]
+        if not inside:
+            rows.append({"bin": f"{low:.1f}-{high:.1f}", "cases": 0, "accuracy": None,
+                         "mean_confidence": None})
+            continue
+        accuracy = sum(o.agent_ok for o in inside) / len(inside)
+        mean = statistics.fmean(o.decision.confidence for o in inside)
+        gap += len(inside) * abs(accuracy - mean)
+        rows.append({"bin": f"{low:.1f}-{high:.1f}", "cases": len(inside),
+                     "accuracy": round(accuracy, 3), "mean_confidence": round(mean, 3)})
+    return rows, (round(gap / len(outcomes), 4) if outcomes else None)
+
+
 def _pct(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -66,6 +96,10 @@ class Report:
     decided_by: dict[str, int]
     misses: list[dict[str, Any]] = field(default_factory=list)
     llm: dict[str, Any] | None = None
+    obvious_precision: float | None = None
+    """Share of decisions marked obvious whose agent is right (what skipping triage risks)."""
+    calibration: list[dict[str, Any]] = field(default_factory=list)
+    expected_calibration_error: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready."""
@@ -108,6 +142,7 @@ def score(router: str, outcomes: list[Outcome]) -> Report:
          "reason": o.decision.reason}
         for o in outcomes if not o.agent_ok
     ]
+    bins, ece = calibration(outcomes)
     latencies = [o.latency_ms for o in outcomes]
     llm = None
     usages = [o.decision.usage for o in outcomes if o.decision.usage is not None]
@@ -150,4 +185,7 @@ def score(router: str, outcomes: list[Outcome]) -> Report:
                     "max": round(max(latencies), 3) if latencies else 0.0},
         decided_by=dict(Counter(o.decision.decided_by for o in outcomes)),
         misses=misses, llm=llm,
+        obvious_precision=round(sum(o.agent_ok for o in obvious) / len(obvious), 4)
+        if obvious else None,
+        calibration=bins, expected_calibration_error=ece,
     )

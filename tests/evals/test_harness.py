@@ -70,6 +70,30 @@ def test_scoring_metrics() -> None:
     assert report.per_tag["hard"]["accuracy"] == 0.5
     assert [m["case"] for m in report.misses] == ["b"]
     assert report.latency_ms["p50"] == 2.0
+    assert report.obvious_precision == 1.0
+
+
+def _confident(agent: Agent, confidence: float, obvious: bool = False) -> RoutingDecision:
+    return _decision(agent, obvious).model_copy(update={"confidence": confidence})
+
+
+def test_calibration_bins_and_obvious_precision() -> None:
+    outcomes = [
+        Outcome("a", (), Agent.REX, None, _confident(Agent.REX, 0.95, True), 1.0),
+        Outcome("b", (), Agent.REX, None, _confident(Agent.ATLAS, 0.92, True), 1.0),
+        Outcome("c", (), Agent.REX, None, _confident(Agent.REX, 0.3), 1.0),
+        Outcome("d", (), Agent.REX, None, _confident(Agent.REX, 1.0), 1.0),
+    ]
+    report = score("prerouter", outcomes)
+    top = next(row for row in report.calibration if row["bin"] == "0.9-1.0")
+    low = next(row for row in report.calibration if row["bin"] == "0.2-0.4")
+    assert (top["cases"], top["accuracy"]) == (3, round(2 / 3, 3))
+    assert (low["cases"], low["accuracy"], low["mean_confidence"]) == (1, 1.0, 0.3)
+    assert sum(row["cases"] for row in report.calibration) == len(outcomes)
+    assert report.obvious_precision == 0.5
+    # |2/3 - 0.9567| * 3 + |1 - 0.3| * 1, over 4 cases
+    assert report.expected_calibration_error == pytest.approx((0.29 * 3 + 0.7) / 4, abs=2e-3)
+    assert "calibration" in report.as_dict()
 
 
 def test_cli_json_and_exit_codes(dataset: Path, tmp_path: Path) -> None:
@@ -98,11 +122,23 @@ def test_scripted_llm_tier_reports_usage(dataset: Path, tmp_path: Path) -> None:
     assert report["llm"]["agreement_with_prerouter"] is not None
 
 
+def test_tag_gate_fails_on_a_missing_tag_and_on_bad_syntax(dataset: Path) -> None:
+    runner = CliRunner()
+    missing = runner.invoke(app, ["eval", "--dataset", str(dataset),
+                                  "--min-tag-accuracy", "no-such-tag=0.5"])
+    assert missing.exit_code == 1
+    bad = runner.invoke(app, ["eval", "--dataset", str(dataset),
+                              "--min-tag-accuracy", "context-driven"])
+    assert bad.exit_code != 0
+
+
 def test_prerouter_meets_the_accuracy_gate_on_the_dataset() -> None:
+    """The dev gate: agent accuracy, the precision of ``obvious``, and context-driven cases."""
     cases = sorted(DATASET.glob("*.yaml")) if DATASET.is_dir() else []
     assert len(cases) >= 150, f"evals/cases/dev has {len(cases)} cases; the gate needs 150"
     result = subprocess.run(
         [sys.executable, "-m", "healer_agent", "eval", "--dataset", str(DATASET),
-         "--router", "prerouter", "--min-accuracy", "0.95", "--min-obvious-accuracy", "0.99"],
+         "--router", "prerouter", "--min-accuracy", "0.95", "--min-obvious-accuracy", "0.99",
+         "--min-obvious-precision", "0.99", "--min-tag-accuracy", "context-driven=0.9"],
         capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
