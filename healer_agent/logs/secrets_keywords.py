@@ -205,6 +205,17 @@ _COMMENT = re.compile(r"[^\S\n]+#.*$")
 _UNQUOTED_END = re.compile(r"[;&|<>)\]},]")
 
 
+_WORDS = re.compile(r"[A-Za-z]+(?:[-_' ][A-Za-z]+)*[.,;!]?")
+
+
+def _prose(value: str) -> bool:
+    """Words as a sentence writes them (``unexpected``, ``Not-Found``), not a generated value."""
+    if not _WORDS.fullmatch(value):
+        return False
+    words = re.findall(r"[A-Za-z]+", value)
+    return all(w.islower() or w.istitle() or w.isupper() for w in words)
+
+
 def _unquoted_extent(line: str, start: int, value: str, op: str, head: bool) -> int:
     """End of an unquoted value: the rest of a ``NAME=...`` / ``name: ...`` line, else a word."""
     if head:
@@ -240,8 +251,8 @@ def _assignments(line: str, found: list[tuple[int, int, str]]) -> None:
         else:
             head = bool(_LINE_HEAD.match(line[: m.start("name")]))
             start, end = vstart, _unquoted_extent(line, vstart, value, op, head)
-            if not head and op == ":" and m.group("close") == "" and end - start < 1:
-                continue
+            if not head and op == ":" and (end - start < 1 or _prose(line[start:end])):
+                continue  # "failed to fetch token: unexpected status" is a sentence
         if acceptable(line[start:end], strength, line[m.start():end]):
             found.append((start, end, "password" if "pass" in name.lower() or
                           "pwd" in name.lower() else "secret"))
@@ -315,6 +326,10 @@ def _ds_keyword(line: str, found: list[tuple[int, int, str]]) -> None:
                 tail = re.search(r"[\w.-]+$", m.group(0))
                 name = tail.group() if tail else ""
             strength = secret_name(name.rsplit(".", 1)[-1])
+            quoted = start > 0 and line[start - 1] in "\"'`"
+            if not quoted and ":" in line[right:start] and "=" not in line[right:start] \
+                    and not _LINE_HEAD.match(line[:left]) and _prose(stripped):
+                continue
             if strength and acceptable(stripped, strength, line[m.start():end]):
                 found.append((start, end, "secret"))
 
