@@ -8,6 +8,7 @@ usage.
 
 from __future__ import annotations
 
+import itertools
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -53,7 +54,7 @@ def calibration(outcomes: list[Outcome], edges: tuple[float, ...] = CONFIDENCE_B
     """
     rows: list[dict[str, Any]] = []
     gap = 0.0
-    for low, high in zip(edges, edges[1:], strict=False):
+    for low, high in itertools.pairwise(edges):
         last = high == edges[-1]
         inside = [o for o in outcomes if low <= o.decision.confidence < high
                   or (last and o.decision.confidence == high)]
