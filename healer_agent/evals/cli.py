@@ -146,9 +146,9 @@ def print_report(report: Report, show_misses: int = 30) -> None:
     bins = Table(title="calibration (confidence bins)")
     for col in ("confidence", "cases", "accuracy", "mean confidence"):
         bins.add_column(col, justify="right")
-    for row in report.calibration:
-        bins.add_row(row["bin"], str(row["cases"]), _pct(row["accuracy"]),
-                     "-" if row["mean_confidence"] is None else f"{row['mean_confidence']:.3f}")
+    for cal in report.calibration:
+        bins.add_row(cal["bin"], str(cal["cases"]), _pct(cal["accuracy"]),
+                     "-" if cal["mean_confidence"] is None else f"{cal['mean_confidence']:.3f}")
     out.print(bins)
     tags = Table(title="per tag")
     tags.add_column("tag")
