@@ -20,10 +20,19 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import scenarios as sc  # noqa: E402
-from layout import (  # noqa: E402
-    Job, Step, alert, check_run, fixture, num, run_step, sensor_body, uses_step,
-    workflow_job, workflow_run,
+import scenarios as sc
+from layout import (
+    Job,
+    Step,
+    alert,
+    check_run,
+    fixture,
+    num,
+    run_step,
+    sensor_body,
+    uses_step,
+    workflow_job,
+    workflow_run,
 )
 
 OUT = Path(__file__).resolve().parents[1] / "cases" / "dev"
@@ -400,7 +409,7 @@ def variant_case(key: str, agent: str, ft: str, domain: str, files: list[str], m
         desc_why = "the error sits between about two thousand lines of passing tests"
         del other
     elif variant == "wr":
-        tags = ["obvious"] if domain != "github" else ["obvious"]
+        tags = ["obvious"]
         wf, job = pick(NAMES[domain], cid)
         event = "workflow_run"
         steps = [*setup, fail(key)]
@@ -821,6 +830,8 @@ def main() -> None:
     secret_and_injection_cases()
     security_alert_cases()
     no_log_cases()
+    import cases_more
+    cases_more.add_all(sys.modules[__name__])
 
     ids = Counter(c["id"] for c in CASES)
     dupes = [i for i, n in ids.items() if n > 1]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve()
-SHARED = HERE.parents[1] / "tests" / "fixtures" / "github-webhooks"
+SHARED = HERE.parents[2] / "tests" / "fixtures" / "github-webhooks"
 EPOCH = datetime(2026, 10, 5, 8, 0, 0)
 
 
@@ -153,7 +153,7 @@ def checkout_lines(repo: str, sha: str, branch: str) -> list[str]:
         f"[command]/usr/bin/git checkout --progress --force -B {branch} refs/remotes/origin/{branch}",
         f"Switched to a new branch '{branch}'",
         f"branch '{branch}' set up to track 'origin/{branch}'.", "##[endgroup]",
-        f"[command]/usr/bin/git log -1 --format=%H", sha,
+        "[command]/usr/bin/git log -1 --format=%H", sha,
     ]
 
 
@@ -385,3 +385,169 @@ def alert(kind: str, key: str, repo: str, fields: dict[str, Any]) -> dict[str, A
             node = node[k]
         node[keys[-1]] = value
     return payload
+
+
+# ------------------------------------------------------------------ BuildKit
+
+@dataclass
+class BuildFailure:
+    """Where a BuildKit build stops: ``kind`` is ``run`` (a RUN step's process exited
+    ``code`` after printing ``output``), ``base`` (the base image does not exist),
+    ``parse`` (the Dockerfile does not parse: ``message``), ``copy`` (a COPY source is
+    missing: ``message`` is the path) or ``push`` (the registry refused: ``message``)."""
+
+    kind: str
+    line: int = 0                        # 1-based Dockerfile line of the failing instruction
+    output: list[str] = field(default_factory=list)
+    code: int = 1
+    message: str = ""
+
+
+def _instructions(dockerfile: str) -> list[tuple[int, str, str]]:
+    """(line, stage, instruction) for each instruction; continuation lines are joined."""
+    out: list[tuple[int, str, str]] = []
+    stage = ""
+    lines = dockerfile.splitlines()
+    n = 0
+    while n < len(lines):
+        start, text = n + 1, lines[n].strip()
+        while text.endswith("\\") and n + 1 < len(lines):
+            n += 1
+            text = text[:-1].rstrip() + " " + lines[n].strip()
+        n += 1
+        if not text or text.startswith("#"):
+            continue
+        if text.upper().startswith("FROM "):
+            parts = text.split()
+            stage = parts[3] if len(parts) > 3 and parts[2].upper() == "AS" else \
+                f"stage-{sum(1 for _, _, i in out if i.upper().startswith('FROM '))}"
+        out.append((start, stage, text))
+    return out
+
+
+def _excerpt(dockerfile: str, line: int, name: str = "Dockerfile") -> list[str]:
+    lines = dockerfile.splitlines()
+    lo, hi = max(1, line - 2), min(len(lines), line + 2)
+    body = [f"{n:>4} | {'>>> ' if n == line else '    '}{lines[n - 1]}" for n in
+            range(lo, hi + 1)]
+    return [f"{name}:{line}", "-" * 20, *body, "-" * 20]
+
+
+def _image_ref(image: str) -> str:
+    if image.count("/") == 0:
+        return f"docker.io/library/{image}"
+    if "." not in image.split("/")[0]:
+        return f"docker.io/{image}"
+    return image
+
+
+def buildkit(key: str, dockerfile: str, failure: BuildFailure, *, tag: str,
+             context_kb: float = 48.3, push: bool = False,
+             dockerfile_name: str = "Dockerfile") -> list[str]:
+    """``docker buildx build --progress=plain`` output up to ``failure``: one ``#N`` block
+    per vertex (internal loads, FROM, each instruction, export), the failing vertex's
+    output with BuildKit's elapsed-seconds prefixes, then the summary BuildKit prints
+    (the last lines of the failing step, the Dockerfile excerpt, ``ERROR: failed to
+    solve: ...``). The RUN output itself comes from running the inner tool."""
+    instr = _instructions(dockerfile)
+    stages: dict[str, list[tuple[int, str]]] = {}
+    for line, stage, text in instr:
+        stages.setdefault(stage, []).append((line, text))
+    out = ['#0 building with "builder-' + sha_of(key)[:8] + '" instance using '
+           'docker-container driver', "",
+           "#1 [internal] load build definition from " + dockerfile_name,
+           f"#1 transferring dockerfile: {len(dockerfile.encode())}B done", "#1 DONE 0.0s",
+           ""]
+    if failure.kind == "parse":
+        return out[:-1] + ["", *_excerpt(dockerfile, failure.line, dockerfile_name),
+                           f"ERROR: failed to solve: dockerfile parse error on line "
+                           f"{failure.line}: {failure.message}"]
+    vertex = 2
+    bases = []
+    for _, _, text in instr:
+        if text.upper().startswith("FROM "):
+            image = text.split()[1]
+            if image not in stages and image not in bases:
+                bases.append(image)
+    for image in bases:
+        ref = _image_ref(image)
+        out.append(f"#{vertex} [internal] load metadata for {ref}")
+        if failure.kind == "base" and image == failure.message:
+            out += [f"#{vertex} ERROR: {ref}: not found", "", "------",
+                    f" > [internal] load metadata for {ref}:", "------",
+                    *_excerpt(dockerfile, failure.line, dockerfile_name),
+                    f"ERROR: failed to solve: {image}: failed to resolve source metadata for "
+                    f"{ref}: {ref}: not found"]
+            return out
+        out += [f"#{vertex} DONE {num(key + image, 3, 19) / 10:.1f}s", ""]
+        vertex += 1
+    out += [f"#{vertex} [internal] load .dockerignore", f"#{vertex} transferring context: "
+            "2B done", f"#{vertex} DONE 0.0s", ""]
+    vertex += 1
+    context_done = False
+    dirty: set[str] = set()            # a stage rebuilds every step after its first miss
+    for stage, steps in stages.items():
+        total = len(steps)
+        for idx, (line, text) in enumerate(steps, start=1):
+            label = f"[{stage} {idx}/{total}]"
+            word, _, rest = text.partition(" ")
+            shown = text
+            if word.upper() == "FROM":
+                image = rest.split()[0]
+                if image in stages:
+                    continue
+                ref = _image_ref(image)
+                digest = hashlib.sha256(ref.encode()).hexdigest()
+                out += [f"#{vertex} {label} FROM {ref}@sha256:{digest}",
+                        f"#{vertex} resolve {ref}@sha256:{digest} done",
+                        f"#{vertex} DONE 0.0s", ""]
+                vertex += 1
+                continue
+            if word.upper() == "COPY" and "--from" not in rest and not context_done:
+                out += [f"#{vertex} [internal] load build context",
+                        f"#{vertex} transferring context: {context_kb:.2f}kB done",
+                        f"#{vertex} DONE 0.1s", ""]
+                vertex += 1
+                context_done = True
+            out.append(f"#{vertex} {label} {shown}")
+            if line == failure.line and failure.kind == "run":
+                cmd = rest
+                elapsed = 0.2
+                tail = []
+                for n, ln in enumerate(failure.output):
+                    elapsed += num(f"{key}:bk:{n}", 1, 400) / 1000
+                    stamped = f"{elapsed:.3f} {ln}".rstrip()
+                    out.append(f"#{vertex} {stamped}")
+                    tail.append(stamped)
+                process = f'process "/bin/sh -c {cmd}" did not complete successfully: ' \
+                          f"exit code: {failure.code}"
+                out += [f"#{vertex} ERROR: {process}", "", "------", f" > {label} {shown}:",
+                        *[f"{ln}" for ln in tail[-10:]], "------",
+                        *_excerpt(dockerfile, line, dockerfile_name),
+                        f"ERROR: failed to solve: {process}"]
+                return out
+            if line == failure.line and failure.kind == "copy":
+                ref = f"{sha_of(key + 'ref')[:24]}::{sha_of(key + 'ctx')[:25]}"
+                msg = f'failed to calculate checksum of ref {ref}: "{failure.message}": not found'
+                out += [f"#{vertex} ERROR: {msg}", "", "------", f" > {label} {shown}:",
+                        "------", *_excerpt(dockerfile, line, dockerfile_name),
+                        f"ERROR: failed to solve: failed to compute cache key: {msg}"]
+                return out
+            is_run = word.upper() == "RUN"
+            cached = num(f"{key}:{line}", 0, 3) == 0 and not is_run and stage not in dirty
+            if not cached:
+                dirty.add(stage)
+            took = num(f"{key}:{line}:t", 40, 900) / 10 if is_run else \
+                num(f"{key}:{line}:t", 0, 4) / 10
+            out += [f"#{vertex} CACHED" if cached else f"#{vertex} DONE {took:.1f}s", ""]
+            vertex += 1
+    digest = hashlib.sha256(f"{key}:image".encode()).hexdigest()
+    out += [f"#{vertex} exporting to image", f"#{vertex} exporting layers 3.2s done",
+            f"#{vertex} exporting manifest sha256:{digest} done",
+            f"#{vertex} naming to {_image_ref(tag)} done"]
+    if push and failure.kind == "push":
+        out += [f"#{vertex} pushing layers 0.4s done",
+                f"#{vertex} ERROR: failed to push {_image_ref(tag)}: {failure.message}", "",
+                "------", " > exporting to image:", "------",
+                f"ERROR: failed to solve: failed to push {_image_ref(tag)}: {failure.message}"]
+    return out

@@ -751,8 +751,8 @@ def _() -> Output:
             targetRevision: main
           syncPolicy:
             automated: {prune: yes, selfHeal: yes}
-          destination: {server: https://kubernetes.default.svc, namespace: cto}   
-    """}, "infra/gitops/", strict=True)
+          destination: {server: https://kubernetes.default.svc, namespace: cto}{TRAILING}
+    """.replace("{TRAILING}", "   ")}, "infra/gitops/", strict=True)
 
 
 @scenario("yamllint-tabs")

@@ -562,3 +562,228 @@ def timed_out(name: str, shown: str, before: list[str]) -> Output:
     script = "; ".join(f"echo {line!r}" for line in before) + "; sleep 5"
     lines, code = run(["timeout", "1", "bash", "-c", script], path)
     return Output(shown, lines, code)
+
+
+# ------------------------------------------------------------------ wrappers and clusters
+
+def relocate(out: Output, root: str, shown: str | None = None) -> Output:
+    """The same output as seen from another working directory (a container's WORKDIR)."""
+    return Output(shown or out.command, [ln.replace(RUNNER_DIR, root) for ln in out.lines],
+                  out.code)
+
+
+def link_node_tools(path: Path) -> None:
+    """Give a scratch project the pinned node tools as its own ``node_modules``."""
+    target = path / "node_modules"
+    if not target.exists():
+        target.symlink_to(node_tools() / "node_modules")
+
+
+def npm_run(name: str, files: dict[str, str], script: str, shown: str | None = None) -> Output:
+    """``npm run <script>`` in a project whose scripts call the pinned tools (tsc, eslint,
+    vitest, vite) or cargo."""
+    path = project(name, files)
+    link_node_tools(path)
+    lines, code = run(["npm", "run", script], path, timeout=600)
+    lines = [ln.replace("node_modules/.bin/", "") for ln in lines
+             if "/_logs/" not in ln and "A complete log" not in ln]
+    return Output(shown or f"npm run {script}", lines, code)
+
+
+def make(name: str, files: dict[str, str], target: str, shown: str | None = None,
+         node: bool = False) -> Output:
+    """``make <target>`` whose recipe runs the real inner tool."""
+    path = project(name, files)
+    if node:
+        link_node_tools(path)
+    lines, code = run(["make", "--no-print-directory", target], path, timeout=600,
+                      env={"CARGO_NET_OFFLINE": "true"})
+    lines = [ln for ln in lines if "/_logs/" not in ln and "A complete log" not in ln]
+    return Output(shown or f"make {target}", lines, code)
+
+
+def crash(name: str, files: dict[str, str], build: list[str] | None, start: list[str],
+          env: dict[str, str] | None = None, root: str = "/app") -> Output:
+    """Build (if ``build``) and start a small service that crashes; what its container
+    would log. Paths become the image's ``root``."""
+    path = project(name, files)
+    if build:
+        lines, code = run(build, path, env={"CARGO_NET_OFFLINE": "true"}, timeout=600)
+        if code != 0:
+            raise RuntimeError(f"{name}: build failed:\n" + "\n".join(lines[-20:]))
+    lines, code = run(start, path, env={"RUST_BACKTRACE": "0", **(env or {})})
+    return Output(" ".join(start), [ln.replace(RUNNER_DIR, root) for ln in lines], code)
+
+
+NODE_HEAP_VOLATILE = [
+    (re.compile(r"\[\d+:0x[0-9a-f]+\]\s+\d+ ms:"), "[2817:0x6b3c2a0]     1842 ms:"),
+    (re.compile(r"^(\s*\d+: )0x[0-9a-f]+ "), r"\g<1>0xb8d0a3 "),
+    (re.compile(r"\d+\.\d+ / \d+\.\d+ ms"), "41.20 / 0.00 ms"),
+    (re.compile(r"(Mark-Compact|Scavenge) [\d.]+ \([\d.]+\) -> [\d.]+ \([\d.]+\) MB"),
+     r"\g<1> 47.6 (81.0) -> 42.5 (75.8) MB"),
+    (re.compile(r"\(average mu = [\d.]+, current mu = [\d.]+\)"),
+     "(average mu = 0.187, current mu = 0.041)"),
+]
+
+
+def node_heap_oom(name: str, files: dict[str, str], command: str, shown: str) -> Output:
+    """node running out of its own heap (V8's ``FATAL ERROR: ... heap out of memory``,
+    then SIGABRT: the step's shell reports 134)."""
+    path = project(name, files)
+    (path / "step.sh").write_text(command + "\n")
+    lines, code = run(["bash", "-c", "bash step.sh; exit $?"], path, timeout=300, hosts={
+        "step.sh: line 1:": "/home/runner/work/_temp/9b1e4c2a-7d3f-4a6e-8c15-3e2f0d7a9b41.sh: "
+                            "line 1:"})
+    out = []
+    for line in lines:
+        line = re.sub(r"line 1:\s+\d+ Aborted", "line 1:  2817 Aborted", line)
+        for pattern, repl in NODE_HEAP_VOLATILE:
+            line = pattern.sub(repl, line)
+        out.append(line)
+    return Output(shown, out, code)
+
+
+def rustc_killed(name: str, files: dict[str, str], crate: str, args: list[str],
+                 shown: str) -> Output:
+    """``cargo build`` whose rustc for ``crate`` receives SIGKILL (as the OOM killer sends)."""
+    path = project(name, files)
+    real = subprocess.run(["rustup", "which", "rustc"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    shim = WORK / "rustc-shim" / "bin" / "rustc"
+    shim.parent.mkdir(parents=True, exist_ok=True)
+    shim.write_text(f'#!/usr/bin/env bash\ncase " $* " in *" --crate-name {crate} "*) '
+                    f'kill -9 $$;; esac\nexec {real} "$@"\n')
+    shim.chmod(0o755)
+    lines, code = run(["cargo", *args], path, env={"RUSTC": str(shim),
+                                                    "CARGO_NET_OFFLINE": "true"},
+                      hosts={str(shim): "/home/runner/.rustup/toolchains/"
+                             "stable-x86_64-unknown-linux-gnu/bin/rustc"})
+    return Output(shown, lines, code)
+
+
+def push_rejected_by_hook(name: str, files: dict[str, str], hook: str, ref: str = "main",
+                          reason: str = "push declined due to repository rule violations"
+                          ) -> Output:
+    """``git push`` to a remote whose pre-receive hook rejects it with ``hook``'s text, as
+    GitHub's rules engine does (GH013, GH006, ...)."""
+    root = fresh(name)
+    remote = root / "remote.git"
+    run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], root)
+    (remote / "hooks" / "pre-receive").write_text("#!/bin/sh\ncat >/dev/null\ncat <<'EOF'\n"
+                                                  + hook + "\nEOF\nexit 1\n")
+    (remote / "hooks" / "pre-receive").chmod(0o755)
+    app = root / "app"
+    app.mkdir()
+    repo_with(app, files, "feat: add deploy config")
+    lines, code = git(app, "push", str(remote), f"HEAD:refs/heads/{ref}",
+                      hosts={str(remote): "https://github.com/5dlabs/cto.git",
+                             "pre-receive hook declined": reason})
+    return Output(f"git push origin HEAD:{ref}", lines, code)
+
+
+# a local API server answering kubectl's discovery and GET/watch of the given objects
+
+API_GROUPS = {"v1": ["pods", "services", "configmaps", "secrets", "events"],
+              "apps/v1": ["deployments", "statefulsets", "replicasets"],
+              "batch/v1": ["jobs"]}
+KINDS = {"pods": "Pod", "services": "Service", "configmaps": "ConfigMap", "secrets": "Secret",
+         "events": "Event", "deployments": "Deployment", "statefulsets": "StatefulSet",
+         "replicasets": "ReplicaSet", "jobs": "Job"}
+
+
+@contextmanager
+def kube_api(objects: list[dict[str, object]]) -> Iterator[int]:
+    """A local Kubernetes API (discovery, get, list, and a watch that never changes)."""
+    import json
+    import time
+
+    def resource_list(gv: str) -> dict[str, object]:
+        return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv,
+                "resources": [{"name": r, "singularName": KINDS[r].lower(), "namespaced": True,
+                               "kind": KINDS[r], "verbs": ["get", "list", "watch"]}
+                              for r in API_GROUPS[gv]]}
+
+    static: dict[str, object] = {
+        "/version": {"major": "1", "minor": "31", "gitVersion": "v1.31.4"},
+        "/api": {"kind": "APIVersions", "versions": ["v1"]},
+        "/apis": {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
+            {"name": gv.split("/")[0], "versions": [{"groupVersion": gv, "version": "v1"}],
+             "preferredVersion": {"groupVersion": gv, "version": "v1"}}
+            for gv in API_GROUPS if "/" in gv]},
+        "/api/v1": resource_list("v1"),
+        **{f"/apis/{gv}": resource_list(gv) for gv in API_GROUPS if "/" in gv},
+    }
+
+    def collection(obj: dict[str, object]) -> str:
+        gv = str(obj["apiVersion"])
+        plural = next(r for r, k in KINDS.items() if k == obj["kind"])
+        meta = obj["metadata"]
+        assert isinstance(meta, dict)
+        base = "/api/v1" if gv == "v1" else f"/apis/{gv}"
+        return f"{base}/namespaces/{meta['namespace']}/{plural}"
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _json(self, status: int, body: object) -> None:
+            data = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self) -> None:
+            path, _, query = self.path.partition("?")
+            if "watch=true" in query:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                time.sleep(20)
+                return
+            if path in static:
+                return self._json(200, static[path])
+            for obj in objects:
+                coll = collection(obj)
+                meta = obj["metadata"]
+                assert isinstance(meta, dict)
+                if path == f"{coll}/{meta['name']}":
+                    return self._json(200, obj)
+                if path == coll:
+                    return self._json(200, {"kind": f"{obj['kind']}List",
+                                            "apiVersion": obj["apiVersion"],
+                                            "metadata": {"resourceVersion": "4711"},
+                                            "items": [obj]})
+            return self._json(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
+                                    "reason": "NotFound", "code": 404})
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def kubectl_live(name: str, args: list[str], objects: list[dict[str, object]],
+                 shown: str | None = None) -> Output:
+    """kubectl against a local API server holding ``objects`` (``rollout status``,
+    ``wait``, ``get``)."""
+    path = fresh(name)
+    with kube_api(objects) as port:
+        (path / "kubeconfig").write_text(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: staging\n  cluster:\n"
+            f"    server: http://127.0.0.1:{port}\ncontexts:\n- name: staging\n  context:\n"
+            "    cluster: staging\n    namespace: cto\ncurrent-context: staging\n"
+            "users:\n- name: ci\n  user: {}\n")
+        lines, code = run(["kubectl", *args], path, env={"KUBECONFIG": str(path / "kubeconfig")},
+                          hosts={f"http://127.0.0.1:{port}": "https://10.0.0.1:443",
+                                 f"127.0.0.1:{port}": "10.0.0.1:443"}, timeout=120)
+    return Output(shown or "kubectl " + " ".join(args), lines, code)

@@ -34,35 +34,59 @@ except ImportError:  # pragma: no cover - same gate with the stdlib, slower
 # time). Case-insensitive words and prefixes, then case-sensitive token shapes.
 GATE_SOURCE = (
     r"(?i:pass|pwd|pw[=:\"' ]|secret|token|key|cred|auth|cookie|bearer|basic|session|sig|"
-    r"salt|hmac|pat[=:\"'_ ]|sid[=:\"' ]|otp|licen|contrase|://[^\s/@]*@|@(?:tcp|unix|udp)\(|"
+    r"salt|hmac|pat[=:\"'_ ]|sid[=:\"' ]|otp|licen|contrase|://[^\s@]*@|@(?:tcp|unix|udp)\(|"
     r"private|putty|xox|xapp-|hooks\.|discord|aiza|ya29\.|gocspx|eyj|gh[pousr]_|github_pat_|"
     r"sk-|k_live_|k_test_|whsec_|sg\.|gl(?:pat|dt|ft|rt|ptt|cbt|oas|soat|imt|agent)-|"
     r"gr1348941|npm_|pypi-|dckr_|shp(?:at|ca|pa|ss)_|hv[sbr]\.|atlasv1|_v1_|hf_|lin_|sntr|"
     r"pmak-|glc_|glsa_|atatt3|age-secret|dapi|nr(?:ak|aa|ii)-|pul-|sbp_|r8_|gsk_|xai-|pplx-|"
     r"ntn_|sq[apu]_|sq0|ccipat_|bkua_|nfp_|rnd_|cfpat-|figd_|atbb|dt0c01|ltai|rubygems_|oy2|"
     r"pscale_|xkeysib-|mysql|mariadb|login|sshpass|redis-cli|twine|mongo|sqlcmd|mosquitto|"
-    r"\s-u\s|--user|--proxy-user|8q~|-us\d|t3blbkfj|softlayer)|"
+    r"\s-u\s|--user|--proxy-user|8q~|rabbitmqctl|htpasswd|<<<|-us\d|t3blbkfj|softlayer)|"
     r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AGPA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}|"
     r"(?:SK|AC)[0-9a-fA-F]{32}|\d{8,10}:[0-9A-Za-z_-]{35}|"
     r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.|AKC[a-zA-Z0-9]{10}|"
     r"AP[\dABCDEF][a-zA-Z0-9]{8}"
 )
 _GATE: Any = _re2.compile(GATE_SOURCE) if _re2 is not None else re.compile(GATE_SOURCE)
+_GATE_BYTES: Any = _re2.compile(GATE_SOURCE.encode()) if _re2 is not None else None
 _MARKER = re.compile(r"\[REDACTED:[a-z0-9-]+\]")
 Span = tuple[int, int, str]
 
 
 def gated_lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every line that may hold a line-level secret, in order."""
+    """(start, end) of every line that may hold a line-level secret, in order.
+
+    RE2 runs on UTF-8 bytes (on ``str`` it converts every match offset); byte offsets
+    become character offsets by decoding the stretches between hits, once.
+    """
+    if _GATE_BYTES is None:
+        return _gated(text, _GATE)
+    ascii_only = text.isascii()
+    data = text.encode("ascii") if ascii_only else text.encode("utf-8", "surrogatepass")
+    spans = _gated(data, _GATE_BYTES)
+    if ascii_only or not spans:
+        return spans
+    out: list[tuple[int, int]] = []
+    byte_pos = char_pos = 0
+    for start, end in spans:
+        char_pos += len(data[byte_pos:start].decode("utf-8", "surrogatepass"))
+        char_end = char_pos + len(data[start:end].decode("utf-8", "surrogatepass"))
+        out.append((char_pos, char_end))
+        byte_pos, char_pos = end, char_end
+    return out
+
+
+def _gated(data: Any, gate: Any) -> list[tuple[int, int]]:
+    newline = b"\n" if isinstance(data, bytes) else "\n"
     lines: list[tuple[int, int]] = []
     last = -1
-    for match in _GATE.finditer(text):
+    for match in gate.finditer(data):
         pos = match.start()
         if pos <= last:
             continue
-        start = text.rfind("\n", 0, pos) + 1
-        end = text.find("\n", pos)
-        end = len(text) if end == -1 else end
+        start = data.rfind(newline, 0, pos) + 1
+        end = data.find(newline, pos)
+        end = len(data) if end == -1 else end
         lines.append((start, end))
         last = end
     return lines
@@ -124,6 +148,36 @@ def _redact_line(line: str) -> str:
     return line
 
 
+# Env lists name a variable and give its value apart: Kubernetes ``- name: X`` /
+# ``value: Y`` (next line), JSON ``{"name": "X", "value": "Y"}``, GitHub's ``{name, value}``.
+_NAMED = re.compile(r"(?i)[\"']?\bname[\"']?[^\S\n]*[:=][^\S\n]*[\"']?(?P<name>[\w.-]+)[\"']?")
+_VALUE = re.compile(
+    r"(?i)(?:\d{4}-\d\d-\d\dT[\d:.]+Z)?[^\S\n]*[,{]?[^\S\n]*[\"']?value[\"']?[^\S\n]*[:=][^\S\n]*"
+    r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[^\s,}]+)")
+
+
+def _named_value(text: str, start: int, end: int) -> list[Span]:
+    """The value of a ``name: SECRET_NAME`` entry, on the same line or the next one."""
+    line = text[start:end]
+    found: list[Span] = []
+    for m in _NAMED.finditer(line):
+        if secret_name(m.group("name")) != STRONG:
+            continue
+        rest_start = start + m.end()
+        value = _VALUE.match(text, rest_start, end)
+        if value is None and end < len(text):
+            stop = text.find("\n", end + 1)
+            value = _VALUE.match(text, end + 1, len(text) if stop == -1 else stop)
+        if value is None:
+            continue
+        v_start, v_end = value.span("value")
+        if text[v_start] in "\"'" and v_end - v_start >= 2:
+            v_start, v_end = v_start + 1, v_end - 1
+        if acceptable(text[v_start:v_end], STRONG):
+            found.append((v_start, v_end, "secret"))
+    return found
+
+
 def redact(text: str) -> str:
     """Replace every secret in ``text`` with ``[REDACTED:<kind>]`` (idempotent)."""
     if not text:
@@ -132,6 +186,8 @@ def redact(text: str) -> str:
     for start, end in gated_lines(text):
         line = text[start:end]
         spans.extend((start + s, start + e, kind) for s, e, kind in line_spans(line))
+        if "name" in line or "Name" in line:
+            spans.extend(_named_value(text, start, end))
     spans = _outside_markers(text, spans)
     if not spans:
         return text

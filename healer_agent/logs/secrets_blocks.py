@@ -30,11 +30,14 @@ except ImportError:  # pragma: no cover - the stdlib finds the same lines, slowe
 
 KIND = "private-key"
 _PREFIX = (r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z[ \t]?)?[ \t]*"
-           r"(?:[|>#+-][ \t]+|[\"'][ \t]*)?")
-_SUFFIX = r"(?:\\r)?(?:\\n)?[\"',]?[ \t]*\r?$"
-# A full-width body line, or a PGP armor checksum line (``=AbCd``, the last before END).
-_FULL_SOURCE = (r"(?m)^" + _PREFIX + r"(?:(=?[A-Za-z0-9+/]{60,100}={0,2})|=[A-Za-z0-9+/]{4})"
-                + _SUFFIX)
+           r"(?:[|>#+][ \t]+|-[ \t]*|[\"'][ \t]*)?")
+_SUFFIX = r"(?:\\r)?(?:\\n)?[\"',]?[ \t]*(?:[+,;)\]][ \t]*)?\r?$"
+# A full-width body line, a PGP armor checksum line (``=AbCd``, the last before END), or
+# a body flattened into one line: chunks joined by ``\n`` escapes (JSON) or by spaces
+# (``echo $KEY`` unquoted).
+_FULL_SOURCE = (r"(?m)(?:^" + _PREFIX + r"(?:(=?[A-Za-z0-9+/]{60,100}={0,2})|=[A-Za-z0-9+/]{4})"
+                + _SUFFIX + r")|(?P<flat>(?:[A-Za-z0-9+/]{60,76}(?:\\\\?[rn]|[ \t])+){2,}"
+                r"[A-Za-z0-9+/]*={0,2})")
 _FULL_LINE: Any = (_re2.compile(_FULL_SOURCE) if _re2 is not None
                    else re.compile(_FULL_SOURCE))
 _ONLY_PREFIX = re.compile(_PREFIX)
@@ -47,12 +50,12 @@ _PRIVATE_END = re.compile(r"-{4,5}[ ]?END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?[ ]?-{
 _PUBLIC_BEGIN = re.compile(r"-----BEGIN (?![A-Z0-9 ]*PRIVATE)[A-Z0-9 ]+-----")
 _PAIR = re.compile(
     r"-{4,5}[ ]?BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)[ ]?-{4,5}"
-    r"[\s\S]{0,40000}?-{4,5}[ ]?END \1[ ]?-{4,5}")
+    r"[\s\S]{0,16000}?-{4,5}[ ]?END \1[ ]?-{4,5}")
 _ESCAPED_BEGIN = re.compile(
-    r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:\\\\?[rn]|[A-Za-z0-9+/=:, -])*"
+    r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:\\\\?[rn]|[A-Za-z0-9+/=:, \t]|-(?!----))*"
     r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)?")
 _ESCAPED_END = re.compile(
-    r"(?:[A-Za-z0-9+/=]+(?:\\\\?[rn])+)+-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+    r"(?:[A-Za-z0-9+/=]+(?:\\\\?[rn]|[ \t])+)+-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
 # PEM/PGP/PuTTY header lines that may sit between BEGIN and the body.
 _HEADER = re.compile(r"^\s*(?:\d{4}-\d\d-\d\dT[\d:.]+Z\s*)?(?:Proc-Type|DEK-Info|Version|"
                      r"Comment|Hash|Charset|Encryption|Key-Derivation|Argon2-\w+|Public-Lines|"
@@ -106,8 +109,20 @@ def _forward(text: str, start: int, end: int, *, headers: bool) -> int:
         body = _body(line)
         if body is None or _PRIVATE_BEGIN.search(line):
             break
-        end, last_full = nxt[1], _full(body)
+        last_full = _full(body)
+        if not last_full and not _tail(body):
+            break
+        end = nxt[1]
     return end
+
+
+def _tail(body: str) -> bool:
+    """A short last line of key material (padding, digits and letters, ``+``/``/``).
+
+    Not a word such as ``Done`` that happens to follow a key in a log.
+    """
+    return body.endswith("=") or "+" in body or "/" in body or (
+        any(c.isdigit() for c in body) and any(c.isalpha() for c in body))
 
 
 def _backward(text: str, start: int) -> int:
@@ -129,23 +144,40 @@ def _line_of(text: str, pos: int) -> tuple[int, int]:
     return start, len(text) if end == -1 else end
 
 
+_MARKER_WORDS = ("PRIVATE KEY", "PuTTY-User-Key", "Private-Lines", "Private-MAC")
+
+
+def _marker_lines(text: str) -> list[tuple[int, int]]:
+    """Lines holding a private-key marker word (found with ``str.find``, no regex)."""
+    lines: set[tuple[int, int]] = set()
+    for word in _MARKER_WORDS:
+        pos = text.find(word)
+        while pos != -1:
+            start, end = _line_of(text, pos)
+            lines.add((start, end))
+            pos = text.find(word, end)
+    return sorted(lines)
+
+
 def find_blocks(text: str) -> list[tuple[int, int, str]]:
     """Spans of private-key blocks or body fragments in ``text``."""
     spans: list[tuple[int, int, str]] = []
-    if "PRIVATE KEY" in text or "Private-" in text or "PuTTY" in text:
-        spans.extend((m.start(), m.end(), KIND) for m in _PAIR.finditer(text))
-        if "\\n" in text:
-            for pattern in (_ESCAPED_BEGIN, _ESCAPED_END):
-                spans.extend((m.start(), m.end(), KIND) for m in pattern.finditer(text))
-        for m in _PRIVATE_BEGIN.finditer(text):
-            start, end = _line_of(text, m.start())
-            alone = not text[m.end():end].strip()  # else a one-line form, cut above
+    for start, end in _marker_lines(text):
+        for m in _PRIVATE_BEGIN.finditer(text, start, end):
+            pair = _PAIR.match(text, m.start())
+            if pair:
+                spans.append((pair.start(), pair.end(), KIND))
+            alone = not text[m.end():end].strip()  # else a one-line form, cut below
             spans.append((m.start(), _forward(text, start, end, headers=True) if alone
                           else m.end(), KIND))
-        for m in _PRIVATE_END.finditer(text):
-            start, end = _line_of(text, m.start())
+        for m in _PRIVATE_END.finditer(text, start, end):
             alone = _ONLY_PREFIX.fullmatch(text, start, m.start()) is not None
             spans.append((_backward(text, start) if alone else m.start(), m.end(), KIND))
+        if text[start:end].strip().count(" ") > 2 or "\\n" in text[start:end]:
+            # one-line forms: escaped newlines (JSON) or an unquoted echo of a key
+            for pattern in (_ESCAPED_BEGIN, _ESCAPED_END):
+                spans.extend((m.start(), m.end(), KIND)
+                             for m in pattern.finditer(text, start, end))
     run_start = run_end = -2
     run: list[str] = []
 
@@ -159,6 +191,11 @@ def find_blocks(text: str) -> list[tuple[int, int, str]]:
             spans.append((run_start, _forward(text, run_start, run_end, headers=False), KIND))
 
     for m in _FULL_LINE.finditer(text):
+        flat = m.group("flat")
+        if flat is not None:
+            if any(c.isupper() for c in flat) and any(c.islower() for c in flat):
+                spans.append((m.start(), m.end(), KIND))  # not two hex digests
+            continue
         if m.group(1) is None:  # checksum: the body lines above it are a key's
             start = _backward(text, m.start())
             if start < m.start():

@@ -125,6 +125,8 @@ def secret_name(name: str) -> int:
         return 0
     if last in _WEAK_NOUNS:
         return WEAK
+    if any(p in _NOUNS or p == "key" for p in parts[:-1]) and last not in _NOT_SECRET_KEY:
+        return WEAK  # SECRET_KEY_BASE, CREDENTIALS_JSON: only with a random-looking value
     compact = re.sub(r"[^a-z]", "", name.lower())
     if _ds_denylist().search(compact.replace("_", "")) or _ds_denylist().search(
             "_".join(parts)):
@@ -188,10 +190,10 @@ _ASSIGN = re.compile(
 )
 _FLAG = re.compile(
     r"(?<![\w-])--?(?P<name>(?=[\w-]*?" + _NAME_STEMS + r")[A-Za-z][\w-]*)"
-    r"[^\S\n]+(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|(?!-)[^\s\"'`]+)"
+    r"(?:[^\S\n]+|=)(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|(?!-)[^\s\"'`]+)"
 )
 _SET = re.compile(
-    r"\bset(?:-string)?[^\S\n]+(?P<name>[^\s=]*" + _NAME_STEMS + r"[^\s=]*)[^\S\n]+"
+    r"\b(?:set|setx|set-string)[^\S\n]+(?P<name>[^\s=]*" + _NAME_STEMS + r"[^\s=]*)[^\S\n]+"
     r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|(?!-)[^\s\"'`]+)"
 )
 _SHELL_OPS = re.compile(r"\s(?:&&|\|\||\||;|>|>>|2>|<)\s|\$\(|`|\s-{1,2}[A-Za-z]")
@@ -264,38 +266,57 @@ def _flags(line: str, found: list[tuple[int, int, str]]) -> None:
                 found.append((start, end, "secret"))
 
 
-def _ds_keyword(line: str, found: list[tuple[int, int, str]]) -> None:
-    """detect-secrets' keyword regexes; their values are cut like ours."""
+@cache
+def _ds_tables() -> tuple[tuple[re.Pattern[str], int], ...]:
     from detect_secrets.plugins.keyword import (
         CONFIG_DENYLIST_REGEX_TO_GROUP,
         QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP,
     )
 
-    for table in (QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP, CONFIG_DENYLIST_REGEX_TO_GROUP):
-        for pattern, group in table.items():
-            for m in pattern.finditer(line):
-                start, end = m.span(group)
+    pairs = {**QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP, **CONFIG_DENYLIST_REGEX_TO_GROUP}
+    return tuple(pairs.items())
+
+
+@cache
+def _ds_word() -> re.Pattern[str]:
+    """A denylisted name followed by something its regexes need (an operator or quote)."""
+    from detect_secrets.plugins.keyword import DENYLIST
+
+    return re.compile("(?i)(?:" + "|".join(DENYLIST) + r")\w*[\]'\"`]{0,2}\s*[:=!(\"'>]|"
+                      r"[\"'`]\s*[!=]{2}")
+
+
+def _ds_keyword(line: str, found: list[tuple[int, int, str]]) -> None:
+    """detect-secrets' keyword regexes; their values are cut like ours."""
+    if not _ds_word().search(line):
+        return
+    for pattern, group in _ds_tables():
+        for m in pattern.finditer(line):
+            start, end = m.span(group)
+            value = line[start:end]
+            ops = _SHELL_OPS.search(value)
+            if ops:
+                end = start + ops.start()
                 value = line[start:end]
-                ops = _SHELL_OPS.search(value)
-                if ops:
-                    end = start + ops.start()
+            if start == 0 or line[start - 1] not in "\"'`":
+                word = _UNQUOTED_END.search(value) or re.search(r"\s", value)
+                if word:  # unquoted: one word (our rules take whole lines)
+                    end = start + word.start()
                     value = line[start:end]
-                if start == 0 or line[start - 1] not in "\"'`":
-                    word = _UNQUOTED_END.search(value) or re.search(r"\s", value)
-                    if word:  # unquoted: one word (our rules take whole lines)
-                        end = start + word.start()
-                        value = line[start:end]
-                stripped = value.rstrip(" ,;")
-                end = start + len(stripped)
-                left = right = m.start(1) if m.lastindex else m.start()
-                while left > 0 and (line[left - 1].isalnum() or line[left - 1] in "_.-"):
-                    left -= 1
-                while right < len(line) and (line[right].isalnum() or line[right] in "_.-"):
-                    right += 1
-                name = line[left:right]
-                strength = secret_name(name.rsplit(".", 1)[-1])
-                if strength and acceptable(stripped, strength, line[m.start():end]):
-                    found.append((start, end, "secret"))
+            stripped = value.rstrip(" ,;")
+            end = start + len(stripped)
+            left = right = m.start(1) if m.lastindex else m.start()
+            while left > 0 and (line[left - 1].isalnum() or line[left - 1] in "_.-"):
+                left -= 1
+            while right < len(line) and (line[right].isalnum() or line[right] in "_.-"):
+                right += 1
+            name = line[left:right]
+            if not name:  # "value" == password: the name ends the match
+                tail = re.search(r"[\w.-]+$", m.group(0))
+                name = tail.group() if tail else ""
+            strength = secret_name(name.rsplit(".", 1)[-1])
+            if strength and acceptable(stripped, strength, line[m.start():end]):
+                found.append((start, end, "secret"))
 
 
 # ------------------------------------------------------------------ commands, urls
@@ -322,6 +343,21 @@ _COMMANDS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
     (("secret", "--body"), re.compile(
         r"\bsecret\s+set\b[^\n|;&]*?[^\S\n](?:-b|--body)[=\s]+(?P<value>\"[^\"\n]*\"|"
         r"'[^'\n]*'|[^\s\"'-][^\s]*)"), "secret"),
+    (("--password-stdin", "--with-token"), re.compile(
+        r"\becho[^\S\n]+(?:-n[^\S\n]+)?(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'|$][^\s|]*)"
+        r"[^\S\n]*\|[^\n]*?(?:--password-stdin|--with-token|login)"), "secret"),
+    (("<<<",), re.compile(
+        r"(?:--password-stdin|--with-token|login)[^\n<]*<<<[^\S\n]*(?P<value>\"[^\"\n]*\"|"
+        r"'[^'\n]*'|[^\s\"'$][^\s]*)"), "secret"),
+    (("rabbitmqctl",), re.compile(
+        r"\brabbitmqctl\b[^\n]*?\b(?:add_user|change_password)[^\S\n]+\S+[^\S\n]+"
+        r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'-]\S*)"), "password"),
+    (("htpasswd",), re.compile(
+        r"\bhtpasswd[^\S\n]+-[a-zA-Z]*b[a-zA-Z]*(?:[^\S\n]+-\S+)*[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+"
+        r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|\S+)"), "password"),
+    (("password", "passwd"), re.compile(
+        r"(?i)(?:^|\bmachine\b.*?|^[^\S\n]*)\b(?:password|passwd)[^\S\n]+"
+        r"(?P<value>[^\s\"']+)[^\S\n]*$"), "password"),
     (("-storepass", "-keypass", "-pass", "-passin", "-passout"), re.compile(
         r"[^\S\n]-(?:storepass|keypass|srcstorepass|deststorepass|srckeypass|destkeypass|"
         r"pass|passin|passout)[^\S\n]+(?:pass:|env:|file:)?(?P<value>[^\s\"']+)"), "password"),
@@ -331,16 +367,20 @@ _URL = re.compile(
     r"(?i)\b[a-z][a-z0-9+.-]{1,30}://(?P<user>[^\s:/?#@\"'<>]*):"
     r"(?P<value>[^\s\"'<>]*?)@(?=[^\s@/?#\"'<>]*(?:[/?#\s\"'<>),;\\]|$))"
 )
+_URL_USER = re.compile(
+    r"(?i)\b[a-z][a-z0-9+.-]{1,30}://(?P<value>[^\s:/?#@\"'<>]{12,})(?::[^\s@/\"'<>]*)?@"
+    r"(?=[^\s@/?#\"'<>]*(?:[/?#\s\"'<>),;\\]|$))"
+)
 _DSN = re.compile(r"(?<![\w/])[\w.-]+:(?P<value>[^\s@/:\"']+)@(?:tcp|unix|udp)\(")
 _AUTH_HEADER = re.compile(
     r"(?i)\b(?:proxy-)?authorization[\"']?[^\S\n]*[:=][^\S\n]*[\"']?"
-    r"(?:(?:bearer|basic|token|bot|digest|negotiate|ntlm|apikey|sso-key|gitlab|pat|"
+    r"(?:(?P<scheme>bearer|basic|token|bot|digest|negotiate|ntlm|apikey|sso-key|gitlab|pat|"
     r"otp|aws4-hmac-sha256)[^\S\n]+)?(?P<value>[^\s\"',;]+(?:,[^\S\n]*[\w-]+=[^\s\"',;]+)*)"
 )
 _BEARER = re.compile(r"(?i)\bbearer[^\S\n]+(?P<value>[A-Za-z0-9._~+/=-]{12,})")
 _BASIC = re.compile(r"(?i)\bbasic[^\S\n]+(?P<value>[A-Za-z0-9+/]{8,}={0,2})(?![\w+/=])")
 _COOKIE = re.compile(
-    r"(?i)(?:\b(?P<set>set-)?cookie[\"']?[^\S\n]*:|(?:^|[^\S\n])(?:--cookie|-b)[^\S\n]+[\"']?)"
+    r"(?i)(?:\b(?P<set>set-)?cookie[\"']?[^\S\n]*:|(?:^|[^\S\n])(?:--cookie|(?-i:-b))[^\S\n]+[\"']?)"
     r"[^\S\n]*[\"']?(?P<value>[^\n\"']+)"
 )
 
@@ -363,6 +403,10 @@ def _urls(line: str, found: list[tuple[int, int, str]]) -> None:
         if value and _MARKER not in value and not is_templated_secret(value) \
                 and not value.startswith("$"):
             found.append((m.start("value"), m.end("value"), "url-password"))
+    for m in _URL_USER.finditer(line):
+        user = m.group("value")  # a token as the user name: https://TOKEN@github.com
+        if looks_random(user) or user.startswith(("gh", "glpat-")):
+            found.append((*m.span("value"), "url-token"))
     for m in _DSN.finditer(line):
         if _MARKER not in m.group("value"):
             found.append((*m.span("value"), "url-password"))
@@ -372,7 +416,9 @@ def _headers(line: str, lower: str, found: list[tuple[int, int, str]]) -> None:
     if "authorization" in lower:
         for m in _AUTH_HEADER.finditer(line):
             value = m.group("value")
-            if acceptable(value, STRONG):
+            # without a scheme word, only a credential-shaped value (not "authorization: x")
+            sure = m.group("scheme") or (len(value) >= 16 and any(c.isdigit() for c in value))
+            if sure and acceptable(value, STRONG):
                 found.append((*m.span("value"), "authorization"))
     if "bearer" in lower:
         for m in _BEARER.finditer(line):
@@ -400,6 +446,19 @@ def _headers(line: str, lower: str, found: list[tuple[int, int, str]]) -> None:
                 found.append((start, start + len(value), "cookie"))
 
 
+_BARE = re.compile(
+    r"(?i)\b(?P<name>token|password|passwd|secret|api[_-]?key|pat)[^\S\n]+"
+    r"(?P<value>[A-Za-z0-9_~+/=.-]{12,})(?![\w~+/=.-])")
+
+
+def _bare(line: str, found: list[tuple[int, int, str]]) -> None:
+    """``token X`` with no operator: only a value that looks generated."""
+    for m in _BARE.finditer(line):
+        value = m.group("value")
+        if looks_random(value) and _MARKER not in value:
+            found.append((*m.span("value"), "secret"))
+
+
 def find_named(line: str, lower: str) -> list[tuple[int, int, str]]:
     """Spans of values that a secret name, a command, a URL or a header points at."""
     found: list[tuple[int, int, str]] = []
@@ -414,6 +473,7 @@ def find_named(line: str, lower: str) -> list[tuple[int, int, str]]:
                 end = m.start("value") + (inner[1] if inner else len(m.group("value")))
                 if acceptable(line[start:end], STRONG):
                     found.append((start, end, kind))
+    _bare(line, found)
     if "@" in line:
         _urls(line, found)
     _headers(line, lower, found)

@@ -137,7 +137,7 @@ _DS_HINTS: dict[str, tuple[str, ...]] = {
     "AzureStorageKeyDetector": ("accountkey",),
     "BasicAuthDetector": ("://",),
     "CloudantDetector": ("cl",),
-    "DiscordBotTokenDetector": (".",),
+    "DiscordBotTokenDetector": ("m", "n", "o"),
     "GitHubTokenDetector": ("gh",),
     "GitLabTokenDetector": ("gl", "gr1348941"),
     "IbmCloudIamDetector": ("key", "pwd", "pass", "token"),
@@ -152,7 +152,7 @@ _DS_HINTS: dict[str, tuple[str, ...]] = {
     "SoftlayerDetector": ("softlayer", "sl"),
     "SquareOAuthDetector": ("sq0csp-",),
     "StripeDetector": ("k_live_",),
-    "TelegramBotTokenDetector": (":",),
+    "TelegramBotTokenDetector": tuple(f"{d}:" for d in "0123456789"),
     "TwilioKeyDetector": ("ac", "sk"),
 }
 
@@ -224,18 +224,32 @@ def _span_of(rule: TokenRule, match: re.Match[str]) -> tuple[int, int]:
     return start, end
 
 
+@cache
+def _by_hint() -> tuple[tuple[str, tuple[TokenRule, ...]], ...]:
+    """Each distinct hint with the rules it admits (a rule may sit under several)."""
+    table: dict[str, list[TokenRule]] = {}
+    for rule in token_rules():
+        for hint in rule.hints:
+            table.setdefault(hint, []).append(rule)
+    return tuple((hint, tuple(rules)) for hint, rules in table.items())
+
+
 def find_tokens(line: str, lower: str) -> list[tuple[int, int, str]]:
     """Spans of vendor tokens in one line (``lower`` is ``line.lower()``)."""
     found: list[tuple[int, int, str]] = []
-    for rule in token_rules():
-        if not any(h in lower for h in rule.hints):
+    seen: set[int] = set()
+    for hint, rules in _by_hint():
+        if hint not in lower:
             continue
-        for match in rule.pattern.finditer(line):
-            start, end = _span_of(rule, match)
-            if end - start < 8:
+        for rule in rules:
+            if id(rule) in seen:
                 continue
-            value = line[start:end]
-            if rule.valid is not None and not rule.valid(value):
-                continue
-            found.append((start, end, rule.kind))
+            seen.add(id(rule))
+            for match in rule.pattern.finditer(line):
+                start, end = _span_of(rule, match)
+                if end - start < 8:
+                    continue
+                if rule.valid is not None and not rule.valid(line[start:end]):
+                    continue
+                found.append((start, end, rule.kind))
     return found

@@ -24,7 +24,7 @@ SECURITY = {"dependabot_alert", "code_scanning_alert", "secret_scanning_alert",
             "repository_vulnerability_alert"}
 KNOWN_TAGS = {"obvious", "misleading-name", "multi-signal", "noisy", "long-log", "flaky-infra",
               "no-log", "security-alert", "audit", "design-doc", "has-secret", "injection",
-              "argocd"}
+              "argocd", "wrapper", "context-driven", "platform", "yaml-owner", "resource-kill"}
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -47,6 +47,19 @@ def test_size_hardness_and_spread(raw_cases: list[dict[str, Any]]) -> None:
     assert min(agents.values()) >= 10
     types = {c["expected"]["failure_type"] for c in raw_cases}
     assert len(types) >= 20
+
+
+def test_failure_classes_are_covered(raw_cases: list[dict[str, Any]]) -> None:
+    """Enough cases of the classes a keyword router gets wrong: wrappers around the real
+    error, symptoms whose cause is in the cluster context, GitHub platform failures, YAML
+    by owner, resource kills, and scanners with no log."""
+    tags = Counter(t for c in raw_cases for t in c["tags"])
+    assert tags["context-driven"] >= 40
+    assert tags["wrapper"] >= 25
+    by_tag = {tag: Counter(c["expected"]["agent"] for c in raw_cases if tag in c["tags"])
+              for tag in ("context-driven", "wrapper")}
+    assert {"rex", "blaze", "bolt", "atlas"} <= set(by_tag["context-driven"])
+    assert {"rex", "blaze", "bolt"} <= set(by_tag["wrapper"])
 
 
 def test_ids_unique(raw_cases: list[dict[str, Any]]) -> None:

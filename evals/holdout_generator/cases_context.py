@@ -1,0 +1,5 @@
+"""Context-driven cases (in progress)."""
+
+
+def build() -> None:
+    pass
