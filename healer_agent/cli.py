@@ -49,7 +49,7 @@ def serve(
     """Run the HTTP API and the pipeline workers."""
     import uvicorn
 
-    from healer_agent.intake.app import create_app
+    from healer_agent.api.app import create_app
     from healer_agent.logsetup import configure_logging
 
     settings = settings_from_env(worker={"count": workers} if workers is not None else None)
@@ -207,21 +207,20 @@ def triage(
     async def _run(healer: Any) -> Any:
         from rich.progress import Progress
 
-        from healer_agent.pipeline import dispatcher
         from healer_agent.store import incidents
 
         context = parsed.context
         if context is None:
             with Progress(console=console, transient=True) as bar:
                 bar.add_task("gathering context", total=None)
-                context = await dispatcher.gather(healer, parsed.incident)
-        routed = await dispatcher.route(healer, parsed.incident, context)
+                context = await healer.dispatcher.gather(parsed.incident)
+        routed = await healer.dispatcher.route(parsed.incident, context)
         name = None
         if dispatch:
             async with healer.engine.begin() as conn:
                 incident_id, created = await incidents.create_or_get(
                     conn, parsed.incident, status="routing", dedup_status="new")
-            name = (await dispatcher.dispatch(healer, incident_id, routed) if created
+            name = (await healer.dispatcher.dispatch(incident_id, routed) if created
                     else f"existing incident {incident_id}")
         return routed.decision, name
 
@@ -242,7 +241,7 @@ def triage(
 async def _with_healer(fn: Any) -> Any:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from healer_agent.pipeline.service import build_healer
+    from healer_agent.compose import build_healer
 
     healer = build_healer(settings_from_env())
     try:

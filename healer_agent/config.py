@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SinkKind = Literal["file", "kubernetes", "stdout"]
@@ -183,6 +183,20 @@ class Settings(BaseSettings):
     github: GitHubSettings = GitHubSettings()
     notify: NotifySettings = NotifySettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    state_dir: Path = Path("~/.local/state/healer")
+    """Where the operator's REPL keeps its history."""
+    anthropic_api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("ANTHROPIC_API_KEY", "HEALER_ANTHROPIC_API_KEY"))
+    """The Anthropic key LLM triage uses; read here once so start-up can say if the tier is on."""
+
+    @property
+    def llm_ready(self) -> str | None:
+        """Why LLM triage cannot run (None when it can)."""
+        if self.routing.router not in ("llm", "full"):
+            return f"router is {self.routing.router}"
+        if self.triage.model.startswith("anthropic:") and self.anthropic_api_key is None:
+            return "no ANTHROPIC_API_KEY"
+        return None
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -119,7 +119,7 @@ def make_settings(tmp_path: Path) -> Callable[..., Any]:
 @pytest.fixture
 async def healer_factory() -> AsyncIterator[Callable[..., Any]]:
     """Build and start Healers; all are stopped at teardown."""
-    from healer_agent.pipeline.service import build_healer
+    from healer_agent.compose import build_healer
 
     started: list[Any] = []
 
@@ -139,7 +139,7 @@ def client_for() -> Callable[[Any], Any]:
     """An httpx client bound to an app whose Healer is already started."""
     import httpx
 
-    from healer_agent.intake.app import create_app
+    from healer_agent.api.app import create_app
 
     def make(healer: Any) -> httpx.AsyncClient:
         app = create_app(healer.settings, healer)

@@ -6,15 +6,31 @@ the env the agents read. Pure: the sink decides where it goes.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from typing import Any
 
-from healer_agent.config import Settings
+from healer_agent.config import CodeRunSettings
 from healer_agent.models import Agent, Incident, RoutingDecision
-from healer_agent.pipeline.dedup import coderun_name, sanitize_label
 
 API_VERSION = "agents.platform/v1"
 KIND = "CodeRun"
 GROUP, VERSION, PLURAL = "agents.platform", "v1", "coderuns"
+
+_LABEL_BAD = re.compile(r"[^A-Za-z0-9_.-]")
+
+def coderun_name(incident: Incident, agent: Agent, attempt: int = 1) -> str:
+    """``healer-ci-{agent}-{8 hex}``: deterministic per failure and attempt."""
+    seed = incident.run_key if attempt == 1 else f"{incident.run_key}#attempt:{attempt}"
+    digest = hashlib.sha256(seed.encode()).hexdigest()[:8]
+    return f"healer-ci-{agent.value}-{digest}"
+
+
+def sanitize_label(value: str) -> str:
+    """A Kubernetes label value: allowed characters only, ≤63, alnum at both ends."""
+    cleaned = _LABEL_BAD.sub("-", value)[:63]
+    return cleaned.strip("-_.")
+
 
 GITHUB_APP: dict[Agent, str] = {
     Agent.REX: "5DLabs-Rex",
@@ -36,7 +52,8 @@ def build_coderun(
     incident: Incident,
     decision: RoutingDecision,
     prompt: str,
-    settings: Settings,
+    settings: CodeRunSettings,
+    namespace: str,
     *,
     attempt: int = 1,
 ) -> dict[str, Any]:
@@ -65,7 +82,7 @@ def build_coderun(
         "kind": KIND,
         "metadata": {
             "name": coderun_name(incident, agent, attempt),
-            "namespace": settings.sink.namespace,
+            "namespace": namespace,
             "labels": labels,
             "annotations": {
                 "healer/run-key": incident.run_key[:250],
@@ -76,7 +93,7 @@ def build_coderun(
         "spec": {
             "service": "healer-ci",
             "githubApp": GITHUB_APP[agent],
-            "model": settings.coderun.model,
+            "model": settings.model,
             "repositoryUrl": repo_url,
             "docsRepositoryUrl": repo_url,
             "workingDirectory": ".",
@@ -85,6 +102,6 @@ def build_coderun(
             "runType": "implementation",
             "promptModification": prompt,
             "env": env,
-            "cliConfig": {"cliType": settings.coderun.cli, "model": settings.coderun.model},
+            "cliConfig": {"cliType": settings.cli, "model": settings.model},
         },
     }

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from healer_agent.config import Settings
+from healer_agent.config import SinkSettings
 from healer_agent.dispatch.coderun import GROUP, PLURAL, VERSION
 from healer_agent.ports import CodeRunSink, SinkResult
 
@@ -106,7 +106,7 @@ class KubernetesSink:
         self._api = api
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> KubernetesSink:
+    def from_settings(cls, settings: SinkSettings) -> KubernetesSink:
         """Load in-cluster credentials, else the kubeconfig."""
         from kubernetes import client, config
 
@@ -114,8 +114,8 @@ class KubernetesSink:
             config.load_incluster_config()  # type: ignore[no-untyped-call]
         except config.ConfigException:
             config.load_kube_config(  # type: ignore[no-untyped-call]
-                config_file=str(settings.sink.kubeconfig) if settings.sink.kubeconfig else None)
-        return cls(settings.sink.namespace, client.CustomObjectsApi())
+                config_file=str(settings.kubeconfig) if settings.kubeconfig else None)
+        return cls(settings.namespace, client.CustomObjectsApi())
 
     async def create(self, manifest: dict[str, Any]) -> SinkResult:
         """POST the CodeRun; a 409 means it exists already."""
@@ -154,10 +154,10 @@ class KubernetesSink:
         return str(phase) if phase else None
 
 
-def build_sink(settings: Settings) -> CodeRunSink:
+def build_sink(settings: SinkSettings) -> CodeRunSink:
     """The sink ``HEALER_SINK__KIND`` names."""
-    if settings.sink.kind == "stdout":
+    if settings.kind == "stdout":
         return StdoutSink()
-    if settings.sink.kind == "kubernetes":
+    if settings.kind == "kubernetes":
         return KubernetesSink.from_settings(settings)
-    return FileSink(settings.sink.dir)
+    return FileSink(settings.dir)

@@ -8,12 +8,8 @@ from the run key, so two replicas that both got through would still collide on a
 
 from __future__ import annotations
 
-import hashlib
-import re
-
+from healer_agent.dispatch.coderun import coderun_name
 from healer_agent.models import Agent, Incident
-
-_LABEL_BAD = re.compile(r"[^A-Za-z0-9_.-]")
 
 
 def branch_claim_key(incident: Incident) -> str | None:
@@ -30,14 +26,4 @@ def active_claim_key(incident: Incident, agent: Agent) -> str | None:
     return f"active:{incident.repository}:{incident.branch}:{agent.value}"
 
 
-def coderun_name(incident: Incident, agent: Agent, attempt: int = 1) -> str:
-    """``healer-ci-{agent}-{8 hex}``: deterministic per failure and attempt."""
-    seed = incident.run_key if attempt == 1 else f"{incident.run_key}#attempt:{attempt}"
-    digest = hashlib.sha256(seed.encode()).hexdigest()[:8]
-    return f"healer-ci-{agent.value}-{digest}"
-
-
-def sanitize_label(value: str) -> str:
-    """A Kubernetes label value: allowed characters only, ≤63, alnum at both ends."""
-    cleaned = _LABEL_BAD.sub("-", value)[:63]
-    return cleaned.strip("-_.")
+__all__ = ["active_claim_key", "branch_claim_key", "coderun_name"]

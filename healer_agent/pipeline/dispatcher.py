@@ -10,13 +10,18 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from healer_agent.config import CodeRunSettings, SinkSettings
 from healer_agent.dispatch.coderun import build_coderun
+from healer_agent.dispatch.prompts import PromptRenderer
+from healer_agent.metrics import Metrics
 from healer_agent.models import (
     Agent,
     ContextBundle,
@@ -28,25 +33,17 @@ from healer_agent.models import (
     failure_types_for,
 )
 from healer_agent.pipeline import dedup
+from healer_agent.ports import CodeRunSink, ContextProvider
+from healer_agent.routing.base import Routed, Router
 from healer_agent.store import claims, incidents
 from healer_agent.store.dialect import utcnow
-
-if TYPE_CHECKING:
-    from healer_agent.pipeline.service import Healer
+from healer_agent.tracking.memory import RouteMemory
+from healer_agent.tracking.policy import LoopGuard
 
 log = structlog.get_logger("healer.dispatch")
 
 ACTIVE_TTL = timedelta(hours=6)
-
-
-@dataclass(frozen=True, slots=True)
-class Routed:
-    """An incident with its context and decision, before dispatch."""
-
-    incident: Incident
-    context: ContextBundle
-    decision: RoutingDecision
-    signature: str
+Signature = Callable[[list[str]], str]
 
 
 def merge(views: list[Incident]) -> Incident:
@@ -68,136 +65,156 @@ def merge(views: list[Incident]) -> Incident:
     })
 
 
-async def gather(healer: Healer, incident: Incident) -> ContextBundle:
-    """Context with an overall deadline; a provider failure leaves an empty, noted bundle."""
-    try:
-        return await asyncio.wait_for(healer.context.gather(incident),
-                                      timeout=healer.settings.context.timeout_s)
-    except TimeoutError:
-        return ContextBundle(sources={"context": SourceStatus(
-            status="timeout", note=f"gathering exceeded {healer.settings.context.timeout_s}s")})
-    except Exception as exc:
-        log.warning("context.failed", error=str(exc), run_key=incident.run_key)
-        return ContextBundle(sources={"context": SourceStatus(status="error", note=str(exc)[:300])})
+@dataclass(frozen=True, slots=True)
+class DispatchSettings:
+    """What the dispatcher needs from settings, and nothing more."""
+
+    coderun: CodeRunSettings
+    sink: SinkSettings
+    context_timeout_s: float
+    max_attempts: int
 
 
-async def route(healer: Healer, incident: Incident, context: ContextBundle) -> Routed:
-    """Decide, and compute the failure signature the loop guard and learning key on."""
-    decision = await healer.router.route(incident, context)
-    _count_llm_usage(healer, decision)
-    if incident.kind == "security_alert":
-        # Every alert is its own failure (the signature masks numbers, so hash the key
-        # itself): two alerts must not look like one fix retried.
-        signature = hashlib.sha256(incident.run_key.encode()).hexdigest()[:16]
-        return Routed(incident, context, decision, signature)
-    lines = list(decision.key_error_lines) or [
-        f"{decision.failure_type.value} {decision.failing_step or ''} {incident.workflow_name}"]
-    return Routed(incident, context, decision, healer.signature(lines))
+class Dispatcher:
+    """Routes a leased incident and creates its CodeRun."""
+
+    def __init__(self, engine: AsyncEngine, *, context: ContextProvider, router: Router,
+                 guard: LoopGuard, renderer: PromptRenderer, sink: CodeRunSink,
+                 memory: RouteMemory, signature: Signature, metrics: Metrics,
+                 settings: DispatchSettings) -> None:
+        self._engine = engine
+        self._context = context
+        self._router = router
+        self._guard = guard
+        self._renderer = renderer
+        self._sink = sink
+        self._memory = memory
+        self._signature = signature
+        self._metrics = metrics
+        self._settings = settings
+
+    async def gather(self, incident: Incident) -> ContextBundle:
+        """Context with an overall deadline; a provider failure leaves an empty, noted bundle."""
+        timeout = self._settings.context_timeout_s
+        try:
+            return await asyncio.wait_for(self._context.gather(incident), timeout=timeout)
+        except TimeoutError:
+            return ContextBundle(sources={"context": SourceStatus(
+                status="timeout", note=f"gathering exceeded {timeout}s")})
+        except Exception as exc:  # a provider must never fail the incident; say why instead
+            log.warning("context.failed", error=str(exc), run_key=incident.run_key)
+            return ContextBundle(sources={"context": SourceStatus(status="error",
+                                                                  note=str(exc)[:300])})
+
+    async def route(self, incident: Incident, context: ContextBundle) -> Routed:
+        """Decide, and compute the failure signature the loop guard and learning key on."""
+        decision = await self._router.route(incident, context)
+        self._count_llm_usage(decision)
+        if incident.kind == "security_alert":
+            # Every alert is its own failure (the signature masks numbers, so hash the key
+            # itself): two alerts must not look like one fix retried.
+            signature = hashlib.sha256(incident.run_key.encode()).hexdigest()[:16]
+            return Routed(incident, context, decision, signature)
+        lines = list(decision.key_error_lines) or [
+            f"{decision.failure_type.value} {decision.failing_step or ''} "
+            f"{incident.workflow_name}"]
+        return Routed(incident, context, decision, self._signature(lines))
+
+    async def process(self, incident_id: str) -> None:
+        """Route and dispatch one leased incident."""
+        async with self._engine.connect() as conn:
+            row = await incidents.get(conn, incident_id)
+            views = await incidents.events(conn, incident_id)
+        if row is None or row["status"] != "routing":
+            return
+        incident = merge(views) if views else Incident.model_validate(row["incident"])
+        routed = await self.route(incident, await self.gather(incident))
+        if row.get("operator_agent"):
+            routed = await self.override(routed, Agent(row["operator_agent"]))
+        attempt = int(row.get("attempt") or 1)
+        history = _history(row) if attempt > 1 else None
+        await self.dispatch(incident_id, routed, attempt=attempt, history=history)
+
+    async def override(self, routed: Routed, agent: Agent) -> Routed:
+        """An operator's choice replaces the router's, keeps its summary, and is learnt."""
+        decision = routed.decision.model_copy(update={
+            "agent": agent, "decided_by": "operator", "confidence": 1.0, "obvious": True,
+            "failure_type": routed.decision.failure_type
+            if routed.decision.failure_type in failure_types_for(agent)
+            else default_failure_type(agent),
+            "evidence": (Evidence(signal="operator", agent=agent, weight=10.0, rule="operator",
+                                  detail=f"operator chose {agent.value}"),
+                         *routed.decision.evidence),
+            "reason": f"operator override (router chose {routed.decision.agent.value})"})
+        async with self._engine.begin() as conn:
+            await self._memory.remember(conn, routed.signature, agent, "operator")
+        return Routed(routed.incident, routed.context, decision, routed.signature)
+
+    async def dispatch(self, incident_id: str, routed: Routed, *, attempt: int = 1,
+                       history: list[dict[str, Any]] | None = None) -> str | None:
+        """Claim the active slot, render, create the CodeRun; its name (None if held back)."""
+        incident, decision = routed.incident, routed.decision
+        self._metrics.decisions.labels(tier=_tier(decision), agent=decision.agent.value).inc()
+        columns = incidents.decision_columns(decision) | {
+            "signature": routed.signature, "context_status": _context_status(routed.context)}
+        escalation = await self._guard.before_dispatch(incident_id, routed)
+        if escalation is not None:
+            async with self._engine.begin() as conn:
+                await incidents.update(conn, incident_id, status="escalated",
+                                       outcome="escalated", reason=escalation,
+                                       lease_until=None, **columns)
+            log.warning("incident.escalated", incident_id=incident_id, reason=escalation)
+            return None
+        key = dedup.active_claim_key(incident, decision.agent)
+        if key is not None:
+            async with self._engine.begin() as conn:
+                holder = await claims.take(conn, key, incident_id, ACTIVE_TTL)
+                if holder != incident_id:
+                    reason = (f"{decision.agent.value} is already remediating "
+                              f"{incident.repository}@{incident.branch} (incident {holder})")
+                    await incidents.update(conn, incident_id, status="duplicate",
+                                           dedup_status="existing", duplicate_of=holder,
+                                           reason=reason, **columns)
+                    self._metrics.dedup.labels(status="existing").inc()
+                    return None
+        prompt = self._renderer.render(incident, decision, routed.context, attempt=attempt,
+                                       max_attempts=self._settings.max_attempts,
+                                       history=history)
+        manifest = build_coderun(incident, decision, prompt, self._settings.coderun,
+                                 self._settings.sink.namespace, attempt=attempt)
+        result = await self._sink.create(manifest)
+        async with self._engine.begin() as conn:
+            await incidents.update(
+                conn, incident_id, status="dispatched", coderun_name=result.name, prompt=prompt,
+                dispatched_at=utcnow(), lease_until=None, last_error=None, **columns)
+        if result.created:
+            self._metrics.dispatched.labels(agent=decision.agent.value,
+                                            sink=self._sink.name).inc()
+        log.info("coderun.dispatched", incident_id=incident_id, coderun=result.name,
+                 agent=decision.agent.value, failure_type=decision.failure_type.value,
+                 decided_by=decision.decided_by, created=result.created)
+        return result.name
+
+    def _count_llm_usage(self, decision: RoutingDecision) -> None:
+        """Tokens and estimated cost of LLM triage, counted where they are spent (once)."""
+        usage = decision.usage
+        if usage is None:
+            return
+        model = usage.model or "unknown"
+        self._metrics.llm_tokens.labels(model=model, direction="input").inc(usage.input_tokens)
+        self._metrics.llm_tokens.labels(model=model, direction="output").inc(
+            usage.output_tokens)
+        self._metrics.llm_cost.inc(usage.cost_usd)
 
 
-async def process(healer: Healer, incident_id: str) -> None:
-    """Route and dispatch one leased incident."""
-    async with healer.engine.connect() as conn:
-        row = await incidents.get(conn, incident_id)
-        views = await incidents.events(conn, incident_id)
-    if row is None or row["status"] != "routing":
-        return
-    incident = merge(views) if views else Incident.model_validate(row["incident"])
-    routed = await route(healer, incident, await gather(healer, incident))
-    if row.get("operator_agent"):
-        routed = await _operator(healer, routed, Agent(row["operator_agent"]))
-    attempt = int(row.get("attempt") or 1)
-    history = await _history(healer, incident_id, routed) if attempt > 1 else None
-    await dispatch(healer, incident_id, routed, attempt=attempt, history=history)
-
-
-async def _operator(healer: Healer, routed: Routed, agent: Agent) -> Routed:
-    """An operator's choice replaces the router's, keeps its summary, and is learnt."""
-    from healer_agent.tracking import records
-
-    decision = routed.decision.model_copy(update={
-        "agent": agent, "decided_by": "operator", "confidence": 1.0, "obvious": True,
-        "failure_type": routed.decision.failure_type
-        if routed.decision.failure_type in failure_types_for(agent)
-        else default_failure_type(agent),
-        "evidence": (Evidence(signal="operator", agent=agent, weight=10.0, rule="operator",
-                              detail=f"operator chose {agent.value}"),
-                     *routed.decision.evidence),
-        "reason": f"operator override (router chose {routed.decision.agent.value})"})
-    async with healer.engine.begin() as conn:
-        await records.remember(conn, routed.signature, agent, "operator")
-    healer.route_memory[routed.signature] = agent
-    return Routed(routed.incident, routed.context, decision, routed.signature)
-
-
-async def _history(healer: Healer, incident_id: str, routed: Routed) -> list[dict[str, Any]]:
+def _history(row: dict[str, Any]) -> list[dict[str, Any]]:
     """Earlier attempts on this failure, for the retry prompt."""
-    async with healer.engine.connect() as conn:
-        row = await incidents.get(conn, incident_id)
-    if row is None:
-        return []
     return [{"attempt": n, "agent": row.get("agent") or "?", "outcome": "did not fix it"}
             for n in range(1, int(row.get("attempt") or 1))]
 
 
 def _context_status(context: ContextBundle) -> str:
     return json.dumps({k: v.model_dump() for k, v in context.sources.items()})
-
-
-async def dispatch(healer: Healer, incident_id: str, routed: Routed, *, attempt: int = 1,
-                   history: list[dict[str, Any]] | None = None) -> str | None:
-    """Claim the active slot, render, create the CodeRun; returns its name (None if deduped)."""
-    incident, decision = routed.incident, routed.decision
-    healer.metrics.decisions.labels(tier=_tier(decision), agent=decision.agent.value).inc()
-    columns = incidents.decision_columns(decision) | {
-        "signature": routed.signature, "context_status": _context_status(routed.context)}
-    from healer_agent.tracking.policy import before_dispatch
-
-    escalation = await before_dispatch(healer, incident_id, routed)
-    if escalation is not None:
-        async with healer.engine.begin() as conn:
-            await incidents.update(conn, incident_id, status="escalated", outcome="escalated",
-                                   reason=escalation, lease_until=None, **columns)
-        log.warning("incident.escalated", incident_id=incident_id, reason=escalation)
-        return None
-    key = dedup.active_claim_key(incident, decision.agent)
-    async with healer.engine.begin() as conn:
-        if key is not None:
-            holder = await claims.take(conn, key, incident_id, ACTIVE_TTL)
-            if holder != incident_id:
-                reason = (f"{decision.agent.value} is already remediating "
-                          f"{incident.repository}@{incident.branch} (incident {holder})")
-                await incidents.update(conn, incident_id, status="duplicate",
-                                       dedup_status="existing", duplicate_of=holder,
-                                       reason=reason, **columns)
-                healer.metrics.dedup.labels(status="existing").inc()
-                return None
-    prompt = healer.renderer.render(incident, decision, routed.context, attempt=attempt,
-                                    max_attempts=healer.settings.loop.max_attempts,
-                                    history=history)
-    manifest = build_coderun(incident, decision, prompt, healer.settings, attempt=attempt)
-    result = await healer.sink.create(manifest)
-    async with healer.engine.begin() as conn:
-        await incidents.update(
-            conn, incident_id, status="dispatched", coderun_name=result.name, prompt=prompt,
-            dispatched_at=utcnow(), lease_until=None, last_error=None, **columns)
-    if result.created:
-        healer.metrics.dispatched.labels(agent=decision.agent.value, sink=healer.sink.name).inc()
-    log.info("coderun.dispatched", incident_id=incident_id, coderun=result.name,
-             agent=decision.agent.value, failure_type=decision.failure_type.value,
-             decided_by=decision.decided_by, created=result.created)
-    return result.name
-
-
-def _count_llm_usage(healer: Healer, decision: RoutingDecision) -> None:
-    """Tokens and estimated cost of LLM triage, counted where they are spent (once)."""
-    usage = decision.usage
-    if usage is None:
-        return
-    model = usage.model or "unknown"
-    healer.metrics.llm_tokens.labels(model=model, direction="input").inc(usage.input_tokens)
-    healer.metrics.llm_tokens.labels(model=model, direction="output").inc(usage.output_tokens)
-    healer.metrics.llm_cost.inc(usage.cost_usd)
 
 
 def _tier(decision: RoutingDecision) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from healer_agent.config import Settings
 from healer_agent.models import Incident
 
 SKIP_MARKERS = ("[skip-healer]", "[healer skip]", "[skip-ci-remediation]")
@@ -18,11 +17,12 @@ def repo_allowed(repository: str, allowlist: tuple[str, ...]) -> bool:
     return any(fnmatchcase(name, pattern.lower()) for pattern in allowlist)
 
 
-def skip_reason(incident: Incident, settings: Settings) -> str | None:
+def skip_reason(incident: Incident, allowlist: tuple[str, ...] = (),
+                process_bots: bool = False) -> str | None:
     """Why Healer should not remediate this incident, or None to go on."""
     if incident.kind == "ignored":
         return str(incident.lifecycle.get("reason", "event not handled"))
-    if not repo_allowed(incident.repository, settings.intake.repo_allowlist):
+    if not repo_allowed(incident.repository, allowlist):
         return f"repository {incident.repository} is not in the allowlist"
     if incident.kind == "lifecycle":
         return "lifecycle event recorded for tracking"
@@ -30,9 +30,7 @@ def skip_reason(incident: Incident, settings: Settings) -> str | None:
     for marker in SKIP_MARKERS:
         if marker in message:
             return f"commit message contains {marker}"
-    if incident.kind == "ci_failure" and incident.sender_is_bot and not (
-        settings.intake.process_bot_senders
-    ):
+    if incident.kind == "ci_failure" and incident.sender_is_bot and not process_bots:
         return f"sender {incident.sender} is a bot"
     if incident.kind == "ci_failure" and incident.conclusion not in ("failure", "timed_out"):
         return f"conclusion {incident.conclusion} is not a failure"

@@ -6,7 +6,6 @@ session goes on.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,8 @@ from prompt_toolkit.history import FileHistory, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
 from rich.console import Console
 
+from healer_agent.compose import Healer
 from healer_agent.models import Agent
-from healer_agent.pipeline.service import Healer
 from healer_agent.repl.commands import COMMANDS, run_line
 from healer_agent.repl.session import CommandError, Session
 
@@ -66,10 +65,9 @@ def key_bindings() -> KeyBindings:
     return kb
 
 
-def history_path() -> Path:
+def history_path(state_dir: Path) -> Path:
     """Where the REPL keeps its history."""
-    base = Path(os.environ.get("HEALER_STATE_DIR", "~/.local/state/healer")).expanduser()
-    return base / "repl_history"
+    return state_dir.expanduser() / "repl_history"
 
 
 async def run_repl(healer: Healer, *, console: Console | None = None,
@@ -77,7 +75,7 @@ async def run_repl(healer: Healer, *, console: Console | None = None,
     """The interactive loop (ends on /exit or end of input)."""
     out = console or Console()
     if prompt_session is None:
-        path = history_path()
+        path = history_path(healer.settings.state_dir)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             history: Any = FileHistory(str(path))

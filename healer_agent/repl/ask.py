@@ -7,7 +7,6 @@ the answer. Without a configured model (no key), it says so in one line.
 from __future__ import annotations
 
 import json
-import os
 import time
 from typing import TYPE_CHECKING
 
@@ -24,17 +23,18 @@ async def ask_model(s: Session, question: str) -> None:
     from pydantic_ai import Agent as PydanticAgent
     from pydantic_ai.messages import ModelRequest, ModelResponse, ToolCallPart, ToolReturnPart
 
+    from healer_agent.logs import redact
     from healer_agent.routing.triage import resolve_model
     from healer_agent.routing.triage_tools import LOG_TOOLS, GuardedToolset, LogBook, TriageDeps
 
     settings = s.healer.settings
     name = settings.triage.model
-    if name.startswith("anthropic:") and not os.environ.get("ANTHROPIC_API_KEY"):
+    if name.startswith("anthropic:") and settings.anthropic_api_key is None:
         raise CommandError("triage model not configured: set ANTHROPIC_API_KEY or "
                            "HEALER_TRIAGE__MODEL")
     context = s.context
     logs = context.logs if context else ()
-    deps = TriageDeps(LogBook(logs, s.healer.redact), s.healer.redact, security=False,
+    deps = TriageDeps(LogBook(logs, redact), redact, security=False,
                       tool_budget_chars=settings.triage.tool_result_chars)
     agent: PydanticAgent[TriageDeps, str] = PydanticAgent(
         resolve_model(name), deps_type=TriageDeps, toolsets=[GuardedToolset(LOG_TOOLS)],
@@ -49,7 +49,7 @@ async def ask_model(s: Session, question: str) -> None:
                    f"{decision.failure_type.value}.\n")
     started = time.perf_counter()
     try:
-        async with agent.iter(preface + s.healer.redact(question), deps=deps) as run:
+        async with agent.iter(preface + redact(question), deps=deps) as run:
             async for node in run:
                 message = getattr(node, "model_response", None) or getattr(node, "request",
                                                                           None)

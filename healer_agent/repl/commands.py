@@ -17,9 +17,9 @@ from rich.table import Table
 
 from healer_agent.logs import excerpt
 from healer_agent.models import Agent, FailureType, failure_types_for
-from healer_agent.pipeline import dispatcher
 from healer_agent.repl.session import CommandError, Session
 from healer_agent.repl.sources import SourceError, parse_source
+from healer_agent.routing.base import Routed
 from healer_agent.store import incidents
 from healer_agent.store.dialect import utcnow
 
@@ -46,8 +46,8 @@ async def triage(s: Session, arg: str) -> bool:
     context = source.context
     if context is None:
         with s.console.status("gathering context…"):
-            context = await dispatcher.gather(s.healer, source.incident)
-    routed = await dispatcher.route(s.healer, source.incident, context)
+            context = await s.healer.dispatcher.gather(source.incident)
+    routed = await s.healer.dispatcher.route(source.incident, context)
     s.incident, s.context, s.decision = source.incident, context, routed.decision
     s.signature, s.incident_id = routed.signature, None
     d = routed.decision
@@ -121,7 +121,7 @@ async def tools(s: Session, arg: str) -> bool:
 
 async def call(s: Session, arg: str) -> bool:
     """Run one allowlisted read-only MCP tool: /call server.tool {json}."""
-    pool = getattr(s.healer.context, "pool", None)
+    pool = getattr(s.healer.context.provider, "pool", None)
     if pool is None:
         raise CommandError("no MCP servers configured (HEALER_CONTEXT__MODE is not mcp)")
     target, _, raw = arg.partition(" ")
@@ -154,8 +154,6 @@ async def ask(s: Session, arg: str) -> bool:
 
 async def override(s: Session, arg: str) -> bool:
     """Record the operator's decision (it becomes route memory)."""
-    from healer_agent.tracking import records
-
     _, _, decision = s.require()
     parts = arg.split()
     if not parts or parts[0] not in Agent._value2member_map_:
@@ -173,12 +171,10 @@ async def override(s: Session, arg: str) -> bool:
         "confidence": 1.0, "reason": f"operator override (router chose {decision.agent.value})"})
     async with s.healer.engine.begin() as conn:
         if s.signature:
-            await records.remember(conn, s.signature, agent, "operator")
+            await s.healer.memory.remember(conn, s.signature, agent, "operator")
         if s.incident_id:
             await incidents.update(conn, s.incident_id, operator_agent=agent.value,
                                    operator_failure_type=failure_type.value)
-    if s.signature:
-        s.healer.route_memory[s.signature] = agent
     s.console.print(f"override stored: {agent.value}/{failure_type.value}")
     return True
 
@@ -204,8 +200,8 @@ async def dispatch(s: Session, arg: str) -> bool:
     if not created:
         s.console.print(f"existing: incident {incident_id} already covers this failure")
         return True
-    routed = dispatcher.Routed(incident, context, decision, s.signature)
-    name = await dispatcher.dispatch(s.healer, incident_id, routed)
+    routed = Routed(incident, context, decision, s.signature)
+    name = await s.healer.dispatcher.dispatch(incident_id, routed)
     s.console.print(f"dispatched {name}" if name else "not dispatched (deduplicated or "
                     "escalated; see /show)")
     return True

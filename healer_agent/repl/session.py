@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 from rich.console import Console
 
+from healer_agent.compose import Healer
 from healer_agent.models import ContextBundle, Incident, RoutingDecision
-from healer_agent.pipeline.service import Healer
 
 Confirm = Callable[[str], Awaitable[bool]]
 

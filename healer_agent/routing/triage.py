@@ -325,6 +325,7 @@ def build_triage_router(settings: Settings, prerouter: Router, *,
                         model: Model | str | None = None,
                         toolsets: Sequence[AbstractToolset[TriageDeps]] | None = None,
                         mcp_clients: Mapping[str, Any] | None = None,
+                        hints: str = "",
                         redact: Redact | None = None) -> TriageRouter:
     """The ``llm``/``full`` router: ``settings.triage.model`` unless ``model`` is given.
 
@@ -335,7 +336,6 @@ def build_triage_router(settings: Settings, prerouter: Router, *,
         from healer_agent.logs import redact as logs_redact
 
         redact = logs_redact
-    hints = ""
     if toolsets is None:
         toolsets = []
         if settings.context.mode == "mcp" and settings.triage.mcp:

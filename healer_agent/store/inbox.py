@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from healer_agent.store import queue
-from healer_agent.store.dialect import insert_ignore, utcnow
+from healer_agent.store.dialect import as_utc, insert_ignore, utcnow
 from healer_agent.store.tables import deliveries
 
 
@@ -164,3 +164,10 @@ async def dead(conn: AsyncConnection, limit: int = 20) -> list[dict[str, Any]]:
          "received_at": r.received_at.isoformat() if r.received_at else None}
         for r in rows
     ]
+
+
+async def next_stale_at(conn: AsyncConnection) -> datetime | None:
+    """When the next pending row's lease expires (a request or worker died holding it)."""
+    value = await conn.scalar(sa.select(sa.func.min(deliveries.c.lease_until)).where(
+        deliveries.c.status == "pending"))
+    return as_utc(value) if value is not None else None

@@ -173,3 +173,16 @@ async def oldest_waiting_age_s(conn: AsyncConnection) -> float:
     if oldest is None:
         return 0.0
     return max(0.0, (utcnow() - as_utc(oldest)).total_seconds())  # type: ignore[operator]
+
+
+async def next_due_at(conn: AsyncConnection) -> datetime | None:
+    """When the next incident awaiting routing becomes claimable (its window and lease)."""
+    c = incidents.c
+    ready_at = sa.case(
+        (c.lease_until.is_(None), c.not_before),
+        (c.not_before.is_(None), c.lease_until),
+        (c.lease_until > c.not_before, c.lease_until),
+        else_=c.not_before)
+    value = await conn.scalar(sa.select(sa.func.min(sa.func.coalesce(ready_at, utcnow())))
+                              .where(c.status == "routing"))
+    return as_utc(value) if isinstance(value, datetime) else None

@@ -9,22 +9,19 @@ GitHub permission API says can write.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable
+from typing import Any, Literal
 
-import sqlalchemy as sa
 import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from healer_agent.metrics import Metrics
 from healer_agent.models import Agent, Incident
-from healer_agent.pipeline.results import IntakeResult
-from healer_agent.store import claims
+from healer_agent.results import IntakeResult
 from healer_agent.store.dialect import utcnow
-from healer_agent.store.inbox import Delivery
-from healer_agent.store.tables import incidents
 from healer_agent.tracking import records
-
-if TYPE_CHECKING:
-    from healer_agent.pipeline.service import Healer
+from healer_agent.tracking.memory import RouteMemory
+from healer_agent.tracking.notify import Notifier
 
 log = structlog.get_logger("healer.loop")
 TRUSTED = frozenset({"OWNER", "MEMBER", "COLLABORATOR"})
@@ -38,14 +35,17 @@ def _answer(reason: str, incident_id: str | None = None,
                         routing="final" if status == "ignored" else "pending", reason=reason)
 
 
-class LoopHandler:
-    """The ``Healer.on_other`` hook."""
+class LoopEvents:
+    """What intake does with lifecycle events and commands, inside its transaction."""
 
-    def __init__(self, healer: Healer) -> None:
-        self.healer = healer
+    def __init__(self, metrics: Metrics, notifier: Notifier, memory: RouteMemory,
+                 wake: Callable[[], None]) -> None:
+        self._metrics = metrics
+        self._notifier = notifier
+        self._memory = memory
+        self._wake = wake
 
-    async def __call__(self, conn: AsyncConnection, incident: Incident,
-                       delivery: Delivery) -> IntakeResult | None:
+    async def handle(self, conn: AsyncConnection, incident: Incident) -> IntakeResult | None:
         """Handle a lifecycle event or a command; None leaves the default answer."""
         if incident.kind == "lifecycle":
             return await self.lifecycle(conn, incident)
@@ -72,14 +72,13 @@ class LoopHandler:
                 ttf = await records.close(conn, open_["id"], "fixed",
                                           reason=f"{incident.event_type} succeeded")
                 closed.append(open_["id"])
-                metrics = self.healer.metrics
+                metrics = self._metrics
                 metrics.outcomes.labels(agent=open_["agent"] or "", outcome="fixed").inc()
                 if ttf is not None:
                     metrics.time_to_fix.observe(ttf)
                 if open_["signature"] and open_["agent"]:
-                    await records.remember(conn, open_["signature"], Agent(open_["agent"]),
-                                           "fixed")
-                    self.healer.route_memory[open_["signature"]] = Agent(open_["agent"])
+                    await self._memory.remember(conn, open_["signature"],
+                                                Agent(open_["agent"]), "fixed")
         if not closed:
             return None
         log.info("remediation.fixed", incidents=closed, trigger=incident.event_type)
@@ -103,15 +102,11 @@ class LoopHandler:
         if command.verb == "status":
             text = (f"Healer incident `{target['id']}`: {target['status']}, agent "
                     f"{target['agent']}, CodeRun {target['coderun_name'] or '-'}")
-            await self.healer.notify.comment(incident, text)
+            await self._notifier.comment(incident, text)
             return _answer(text, target["id"])
         agent = command.agent
-        await claims.release_all(conn, target["id"])
-        await conn.execute(sa.update(incidents).where(incidents.c.id == target["id"]).values(
-            status="routing", attempt=incidents.c.attempt + 1, not_before=utcnow(),
-            lease_until=None, outcome=None, coderun_name=None,
-            operator_agent=agent.value if agent else None, updated_at=utcnow()))
-        self.healer.wake()
+        await records.requeue(conn, target["id"], agent)
+        self._wake()
         who = f"{command.author} ({command.author_association})"
         return _answer(f"{command.verb} by {who}: incident {target['id']} queued for "
                        f"attempt {int(target['attempt']) + 1}"
@@ -123,8 +118,7 @@ class LoopHandler:
         if incident.sender_is_bot or command.author.endswith("[bot]"):
             return "commands from bots are ignored"
         if command.verb == "remediate":
-            permission = await self.healer.notify.permission(incident.repository,
-                                                               command.author)
+            permission = await self._notifier.permission(incident.repository, command.author)
             if permission not in ("admin", "write"):
                 return (f"{command.author} may not trigger remediation "
                         f"(permission: {permission})")
@@ -136,20 +130,5 @@ class LoopHandler:
 
     async def _target(self, conn: AsyncConnection, incident: Incident) -> dict[str, Any] | None:
         """The newest incident of the PR (comment) or branch (button)."""
-        rows = await conn.execute(
-            sa.select(incidents.c.id, incidents.c.status, incidents.c.agent,
-                      incidents.c.coderun_name, incidents.c.attempt, incidents.c.incident,
-                      incidents.c.branch)
-            .where(incidents.c.repository == incident.repository,
-                   incidents.c.kind.in_(("ci_failure", "security_alert")))
-            .order_by(incidents.c.created_at.desc()).limit(200))
-        import json
-
-        for row in rows:
-            stored = json.loads(row.incident)
-            if incident.pr_numbers and set(incident.pr_numbers) & set(
-                    stored.get("pr_numbers") or ()):
-                return dict(row._mapping)
-            if incident.branch and row.branch == incident.branch:
-                return dict(row._mapping)
-        return None
+        return await records.latest_for(conn, incident.repository,
+                                        pr_numbers=incident.pr_numbers, branch=incident.branch)

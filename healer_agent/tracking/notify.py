@@ -1,7 +1,8 @@
 """Telling people: a comment and a label on GitHub, and a Slack-compatible webhook.
 
 Each channel is best effort with a timeout; what happened on each is returned and stored
-with the escalation, so a failed notification is visible rather than silent.
+with the escalation, so a failed notification is visible rather than silent. The HTTP
+client belongs to the application's lifespan: one pool of connections for every call.
 """
 
 from __future__ import annotations
@@ -11,32 +12,39 @@ from typing import Any
 import httpx
 import structlog
 
-from healer_agent.config import Settings
+from healer_agent.config import GitHubSettings, NotifySettings
 from healer_agent.models import Incident
 
 log = structlog.get_logger("healer.notify")
 LABEL = "healer-escalated"
+TIMEOUT_S = 10.0
 
 
 class Notifier:
     """Posts escalations and ChatOps replies."""
 
-    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None
-                 ) -> None:
-        self.settings = settings
-        self._transport = transport
+    def __init__(self, github: GitHubSettings, notify: NotifySettings,
+                 client: httpx.AsyncClient) -> None:
+        self._github = github
+        self._notify = notify
+        self._client = client
 
-    def _client(self) -> httpx.AsyncClient:
+    def _headers(self) -> dict[str, str]:
         headers = {"Accept": "application/vnd.github+json",
                    "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "healer"}
-        if self.settings.github.token is not None:
-            headers["Authorization"] = f"Bearer {self.settings.github.token.get_secret_value()}"
-        return httpx.AsyncClient(base_url=self.settings.github.api_url, headers=headers,
-                                 timeout=10.0, transport=self._transport)
+        if self._github.token is not None:
+            headers["Authorization"] = f"Bearer {self._github.token.get_secret_value()}"
+        return headers
+
+    async def _github_call(self, method: str, path: str,
+                           body: dict[str, Any] | None = None) -> httpx.Response:
+        return await self._client.request(
+            method, self._github.api_url.rstrip("/") + path, json=body,
+            headers=self._headers(), timeout=TIMEOUT_S)
 
     async def comment(self, incident: Incident, body: str) -> str:
         """Comment on the PR (or the commit); returns what happened."""
-        if self.settings.github.token is None:
+        if self._github.token is None:
             return "skipped: no HEALER_GITHUB__TOKEN"
         repo = incident.repository
         if incident.pr_numbers:
@@ -46,45 +54,42 @@ class Notifier:
         else:
             return "skipped: no PR or commit to comment on"
         try:
-            async with self._client() as client:
-                response = await client.post(path, json={"body": body})
+            response = await self._github_call("POST", path, {"body": body})
         except httpx.HTTPError as exc:
             return f"error: {type(exc).__name__}"
         return f"{response.status_code}"
 
     async def label(self, incident: Incident) -> str:
         """Add the escalation label to the PR."""
-        if self.settings.github.token is None or not incident.pr_numbers:
+        if self._github.token is None or not incident.pr_numbers:
             return "skipped"
         try:
-            async with self._client() as client:
-                response = await client.post(
-                    f"/repos/{incident.repository}/issues/{incident.pr_numbers[0]}/labels",
-                    json={"labels": [LABEL]})
+            response = await self._github_call(
+                "POST", f"/repos/{incident.repository}/issues/{incident.pr_numbers[0]}/labels",
+                {"labels": [LABEL]})
         except httpx.HTTPError as exc:
             return f"error: {type(exc).__name__}"
         return f"{response.status_code}"
 
     async def webhook(self, text: str) -> str:
         """A Slack-compatible ``{"text": ...}`` notification."""
-        url = self.settings.notify.webhook_url
-        if not url:
+        url = self._notify.webhook_url
+        if url is None:
             return "skipped"
         try:
-            async with httpx.AsyncClient(timeout=10.0, transport=self._transport) as client:
-                response = await client.post(url.get_secret_value(), json={"text": text})
+            response = await self._client.post(url.get_secret_value(), json={"text": text},
+                                               timeout=TIMEOUT_S)
         except httpx.HTTPError as exc:
             return f"error: {type(exc).__name__}"
         return f"{response.status_code}"
 
     async def permission(self, repository: str, user: str) -> str:
         """The user's legacy role on the repository (admin, write, read, none)."""
-        if self.settings.github.token is None:
+        if self._github.token is None:
             return "unknown (no HEALER_GITHUB__TOKEN to check)"
         try:
-            async with self._client() as client:
-                response = await client.get(
-                    f"/repos/{repository}/collaborators/{user}/permission")
+            response = await self._github_call(
+                "GET", f"/repos/{repository}/collaborators/{user}/permission")
         except httpx.HTTPError as exc:
             return f"unknown ({type(exc).__name__})"
         if response.status_code != 200:
@@ -99,4 +104,3 @@ class Notifier:
         log.warning("remediation.escalated", repository=incident.repository,
                     branch=incident.branch, run_key=incident.run_key, channels=channels)
         return channels
-

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -102,3 +103,51 @@ async def memory_snapshot(conn: AsyncConnection) -> dict[str, Agent]:
     """All remembered routes."""
     rows = await conn.execute(sa.select(route_memory.c.signature, route_memory.c.agent))
     return {r.signature: Agent(r.agent) for r in rows}
+
+
+@dataclass(frozen=True, slots=True)
+class OpenCodeRun:
+    """A dispatched remediation whose CodeRun has not been seen to finish."""
+
+    incident_id: str
+    coderun_name: str
+    agent: str | None
+
+
+async def open_coderuns(conn: AsyncConnection, *, after: str | None,
+                        limit: int) -> list[OpenCodeRun]:
+    """One page of open CodeRuns in id order (keyset paging: every one is seen)."""
+    stmt = (sa.select(incidents.c.id, incidents.c.coderun_name, incidents.c.agent)
+            .where(incidents.c.status == "dispatched", incidents.c.coderun_name.is_not(None))
+            .order_by(incidents.c.id).limit(limit))
+    if after is not None:
+        stmt = stmt.where(incidents.c.id > after)
+    return [OpenCodeRun(r.id, r.coderun_name, r.agent) for r in await conn.execute(stmt)]
+
+
+async def latest_for(conn: AsyncConnection, repository: str, *, pr_numbers: tuple[int, ...],
+                     branch: str, scan: int = 200) -> dict[str, Any] | None:
+    """The newest remediable incident of a PR (by number) or else of a branch."""
+    rows = await conn.execute(
+        sa.select(incidents.c.id, incidents.c.status, incidents.c.agent,
+                  incidents.c.coderun_name, incidents.c.attempt, incidents.c.incident,
+                  incidents.c.branch)
+        .where(incidents.c.repository == repository,
+               incidents.c.kind.in_(("ci_failure", "security_alert")))
+        .order_by(incidents.c.created_at.desc()).limit(scan))
+    for row in rows:
+        stored = json.loads(row.incident)
+        if pr_numbers and set(pr_numbers) & set(stored.get("pr_numbers") or ()):
+            return dict(row._mapping)
+        if branch and row.branch == branch:
+            return dict(row._mapping)
+    return None
+
+
+async def requeue(conn: AsyncConnection, incident_id: str, agent: Agent | None) -> None:
+    """Queue an incident for another attempt (ChatOps retry/fix), freeing its claims."""
+    await claims.release_all(conn, incident_id)
+    await conn.execute(sa.update(incidents).where(incidents.c.id == incident_id).values(
+        status="routing", attempt=incidents.c.attempt + 1, not_before=utcnow(),
+        lease_until=None, outcome=None, coderun_name=None,
+        operator_agent=agent.value if agent else None, updated_at=utcnow()))

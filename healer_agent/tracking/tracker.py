@@ -2,32 +2,48 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import asyncio
 
-import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from healer_agent.store.tables import incidents
+from healer_agent.metrics import Metrics
+from healer_agent.ports import CodeRunSink
 from healer_agent.tracking import records
 
-if TYPE_CHECKING:
-    from healer_agent.pipeline.service import Healer
+PAGE = 100
+CONCURRENCY = 8
 
 
-async def poll_coderuns(healer: Healer, limit: int = 50) -> int:
-    """Check the phase of open CodeRuns; returns how many were closed."""
-    async with healer.engine.connect() as conn:
-        rows = (await conn.execute(
-            sa.select(incidents.c.id, incidents.c.coderun_name, incidents.c.agent)
-            .where(incidents.c.status == "dispatched", incidents.c.coderun_name.is_not(None))
-            .order_by(incidents.c.dispatched_at).limit(limit))).all()
-    closed = 0
-    for row in rows:
-        phase = await healer.sink.phase(row.coderun_name)
-        if phase != "Failed":
-            continue
-        async with healer.engine.begin() as conn:
-            await records.close(conn, row.id, "failed", reason=f"CodeRun {row.coderun_name} "
-                                "failed")
-        healer.metrics.outcomes.labels(agent=row.agent or "", outcome="failed").inc()
-        closed += 1
-    return closed
+class CodeRunTracker:
+    """Reads the phase of every open CodeRun, a page at a time, a few at once."""
+
+    def __init__(self, engine: AsyncEngine, sink: CodeRunSink, metrics: Metrics) -> None:
+        self._engine = engine
+        self._sink = sink
+        self._metrics = metrics
+
+    async def poll(self) -> int:
+        """Check every open CodeRun's phase; returns how many remediations were closed."""
+        closed = 0
+        after: str | None = None
+        limit = asyncio.Semaphore(CONCURRENCY)
+
+        async def phase(name: str) -> str | None:
+            async with limit:
+                return await self._sink.phase(name)
+
+        while True:
+            async with self._engine.connect() as conn:
+                page = await records.open_coderuns(conn, after=after, limit=PAGE)
+            if not page:
+                return closed
+            phases = await asyncio.gather(*(phase(row.coderun_name) for row in page))
+            for row, current in zip(page, phases, strict=True):
+                if current != "Failed":
+                    continue
+                async with self._engine.begin() as conn:
+                    await records.close(conn, row.incident_id, "failed",
+                                        reason=f"CodeRun {row.coderun_name} failed")
+                self._metrics.outcomes.labels(agent=row.agent or "", outcome="failed").inc()
+                closed += 1
+            after = page[-1].incident_id

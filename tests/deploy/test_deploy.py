@@ -151,7 +151,9 @@ def test_rendered_coderuns_validate_against_the_crd(path: Path, make_settings: A
     case = parse_case(path)
     decision = PreRouter().decide(case.incident, case.context)
     prompt = PromptRenderer(redact).render(case.incident, decision, case.context)
-    manifest = build_coderun(case.incident, decision, prompt, make_settings())
+    settings = make_settings()
+    manifest = build_coderun(case.incident, decision, prompt, settings.coderun,
+                             settings.sink.namespace)
     validate_coderun(manifest)
     broken = json.loads(json.dumps(manifest))
     del broken["spec"]["githubApp"]

@@ -39,7 +39,7 @@ async def test_poison_delivery_is_parked_dead_and_visible(
                            event_type="workflow_job", payload='{"workflow_job": {}}',
                            lease=timedelta(seconds=-1))
     for _ in range(4):
-        await healer.work_once()
+        await healer.worker.work_once()
     async with healer.engine.connect() as conn:
         row = await inbox.get(conn, "poison")
     assert row is not None and row.status == "dead"

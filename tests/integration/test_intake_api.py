@@ -197,7 +197,7 @@ async def test_fifty_concurrent_deliveries_make_one_coderun(setup: Any) -> None:
 
     statuses = await asyncio.gather(*(deliver(n) for n in range(50)))
     assert statuses == [202] * 50
-    await asyncio.gather(*(healer.work_once() for _ in range(5)))
+    await asyncio.gather(*(healer.worker.work_once() for _ in range(5)))
     await healer.drain()
     assert len(coderuns(settings.sink.dir)) == 1
 

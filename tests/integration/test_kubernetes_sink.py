@@ -81,7 +81,8 @@ def _manifest(make_settings: Any) -> dict[str, Any]:
                         run_key="5dlabs/cto#run:9:1", run_id=9, branch="feat/x")
     decision = RoutingDecision(agent=Agent.REX, failure_type=FailureType.RUST_CLIPPY,
                                confidence=0.9, decided_by="prerouter")
-    return build_coderun(incident, decision, "fix it", make_settings())
+    settings = make_settings()
+    return build_coderun(incident, decision, "fix it", settings.coderun, settings.sink.namespace)
 
 
 async def test_create_then_409_means_existing(api_server: str, make_settings: Any) -> None:

@@ -57,7 +57,8 @@ async def test_coderun_prompt_from_a_triaged_case_carries_the_summary_and_no_sec
     assert 'failed to solve: failed to compute cache key' in prompt
     assert "- `Dockerfile`" in prompt
     assert TOKEN not in prompt and "ghp_" not in prompt
-    manifest = build_coderun(incident, decision, prompt, settings)
+    manifest = build_coderun(incident, decision, prompt, settings.coderun,
+                             settings.sink.namespace)
     assert TOKEN not in yaml.safe_dump(manifest)
 
 

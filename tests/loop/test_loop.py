@@ -13,7 +13,6 @@ import yaml
 
 from healer_agent.models import ContextBundle, Incident, JobLog
 from healer_agent.tracking.notify import Notifier
-from healer_agent.tracking.tracker import poll_coderuns
 from tests.conftest import load_fixture
 from tests.integration.test_intake_api import SENSOR_CLIPPY
 from tests.unit.test_logs import RUSTC, gh_log
@@ -94,7 +93,7 @@ async def test_fix_is_recorded_then_cap_escalates(loop: Any) -> None:
         await healer.drain()
         newest = max(coderuns(settings.sink.dir), key=lambda p: p.stat().st_mtime_ns)
         fail_coderun(settings.sink.dir, newest.stem)
-        assert await poll_coderuns(healer) == 1
+        assert await healer.tracker.poll() == 1
     third = await post_sensor(client, 4)
     await healer.drain()
     incident = (await client.get(f"/api/incidents/{third['incident_id']}")).json()
@@ -175,7 +174,8 @@ async def test_notifier_posts_comment_label_and_webhook(make_settings: Any) -> N
 
     settings = make_settings(github={"token": "ghp_test", "api_url": "http://github.test"},
                              notify={"webhook_url": "http://hooks.test/x"})
-    notifier = Notifier(settings, transport=httpx.MockTransport(handler))
+    notifier = Notifier(settings.github, settings.notify,
+                        httpx.AsyncClient(transport=httpx.MockTransport(handler)))
     incident = Incident(kind="ci_failure", event_type="workflow_run", repository="o/r",
                         run_key="k", branch="b", pr_numbers=(5,))
     channels = await notifier.escalate(incident, "help")

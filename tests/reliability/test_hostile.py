@@ -86,7 +86,7 @@ async def test_schemathesis_finds_no_server_errors(make_settings: Any, healer_fa
     import schemathesis
     from hypothesis import settings as hsettings
 
-    from healer_agent.intake.app import create_app
+    from healer_agent.api.app import create_app
 
     healer = await healer_factory(make_settings())
     app = create_app(healer.settings, healer)

@@ -52,7 +52,7 @@ async def test_triage_shows_agent_and_evidence(healer: Any) -> None:
 async def test_override_is_stored_as_route_memory(healer: Any) -> None:
     screen = await drive(healer, [f"/triage {CASE}", "/override atlas", "/exit"])
     assert "override stored: atlas" in screen
-    assert "atlas" in healer.route_memory.values()
+    assert len(healer.memory) == 1
     from healer_agent.tracking.records import memory_snapshot
 
     async with healer.engine.connect() as conn:

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from healer_agent.dispatch.coderun import coderun_name, sanitize_label
 from healer_agent.intake.signature import sign, verify
 from healer_agent.models import Agent, Incident
-from healer_agent.pipeline.dedup import (
-    active_claim_key,
-    branch_claim_key,
-    coderun_name,
-    sanitize_label,
-)
+from healer_agent.pipeline.dedup import active_claim_key, branch_claim_key
 from healer_agent.pipeline.filter import repo_allowed, skip_reason
 
 
@@ -23,17 +19,16 @@ def incident(**kw: Any) -> Incident:
     return Incident(**values)
 
 
-def test_skip_reasons(make_settings: Any) -> None:
-    settings = make_settings(intake={"repo_allowlist": "5dlabs/*"})
-    assert skip_reason(incident(), settings) is None
-    assert "allowlist" in (skip_reason(incident(repository="evil/x"), settings) or "")
-    assert "[skip-healer]" in (skip_reason(incident(commit_message="x [skip-healer]"), settings)
+def test_skip_reasons() -> None:
+    allow = ("5dlabs/*",)
+    assert skip_reason(incident(), allow) is None
+    assert "allowlist" in (skip_reason(incident(repository="evil/x"), allow) or "")
+    assert "[skip-healer]" in (skip_reason(incident(commit_message="x [skip-healer]"), allow)
                                or "")
     assert "bot" in (skip_reason(incident(sender="dependabot[bot]", sender_is_bot=True),
-                                 settings) or "")
-    assert skip_reason(incident(sender_is_bot=True),
-                       make_settings(intake={"process_bot_senders": True})) is None
-    assert "not a failure" in (skip_reason(incident(conclusion="cancelled"), settings) or "")
+                                 allow) or "")
+    assert skip_reason(incident(sender_is_bot=True), allow, process_bots=True) is None
+    assert "not a failure" in (skip_reason(incident(conclusion="cancelled"), allow) or "")
 
 
 def test_repo_allowlist_globs() -> None:

@@ -21,13 +21,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from healer_agent import __version__
+from healer_agent.api import body as bodies
+from healer_agent.api.openapi import openapi_document
+from healer_agent.compose import Healer, build_healer
 from healer_agent.config import Settings
-from healer_agent.intake import body as bodies
 from healer_agent.intake.normalize import SECURITY_EVENTS, PayloadError, sniff_event
-from healer_agent.intake.openapi import openapi_document
 from healer_agent.intake.payloads import unwrap
 from healer_agent.intake.signature import verify
-from healer_agent.pipeline.service import Healer, StoreUnavailable, build_healer
+from healer_agent.pipeline.intake import StoreUnavailable
 from healer_agent.store import incidents
 
 
@@ -126,7 +127,7 @@ async def _accept(request: Request, *, endpoint: str, event: str, payload: dict[
     healer = _healer(request)
     started = time.perf_counter()
     try:
-        result = await healer.accept(endpoint=endpoint, event_type=event, payload=payload,
+        result = await healer.intake.accept(endpoint=endpoint, event_type=event, payload=payload,
                                      delivery_id=delivery_id)
     except StoreUnavailable:
         response = _error(503, "event store unavailable; retry later")

@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from healer_agent import __version__
-from healer_agent.pipeline.results import IntakeResult
+from healer_agent.results import IntakeResult
 
 _ERROR = {
     "type": "object",

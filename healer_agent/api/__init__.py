@@ -1,0 +1,1 @@
+"""The HTTP API: Starlette routes over the intake and the read models."""

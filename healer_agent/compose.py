@@ -1,0 +1,152 @@
+"""The composition root: every component built once from ``Settings``, and its lifecycle.
+
+Only entry points (the HTTP app, the CLI, the REPL, tests) import this module. Each
+component below is handed the few things it uses (an engine, a sink, a notifier, a
+clock-free policy), never this object, so the import graph points one way: entry points →
+composition → orchestration (pipeline, tracking) → adapters → core.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from healer_agent.config import Settings
+from healer_agent.context.runtime import ContextRuntime, build_context_runtime
+from healer_agent.dispatch.prompts import PromptRenderer
+from healer_agent.dispatch.sinks import build_sink
+from healer_agent.logs import redact, signature
+from healer_agent.logs.redact import redact_json
+from healer_agent.metrics import Metrics
+from healer_agent.pipeline.dispatcher import Dispatcher, DispatchSettings
+from healer_agent.pipeline.intake import Intake, IntakePolicy
+from healer_agent.pipeline.status import StatusReport
+from healer_agent.pipeline.worker import Worker, WorkerSettings
+from healer_agent.ports import CodeRunSink, ContextProvider
+from healer_agent.routing.base import Router
+from healer_agent.routing.router import build_quick_route, build_router
+from healer_agent.store.db import create_engine, upgrade_sync
+from healer_agent.store.wakeup import WorkListener
+from healer_agent.tracking.events import LoopEvents
+from healer_agent.tracking.memory import RouteMemory
+from healer_agent.tracking.notify import Notifier
+from healer_agent.tracking.policy import LoopGuard
+from healer_agent.tracking.tracker import CodeRunTracker
+
+
+@dataclass
+class Healer:
+    """A running Healer: the components, built and wired, with one start and one stop."""
+
+    settings: Settings
+    engine: AsyncEngine
+    metrics: Metrics
+    http: httpx.AsyncClient
+    context: ContextRuntime
+    sink: CodeRunSink
+    router: Router
+    renderer: PromptRenderer
+    memory: RouteMemory
+    notifier: Notifier
+    intake: Intake
+    dispatcher: Dispatcher
+    worker: Worker
+    tracker: CodeRunTracker
+    status: StatusReport
+    _started: bool = field(default=False, repr=False)
+
+    async def start(self, *, workers: int | None = None) -> None:
+        """Migrate (when configured), load route memory, warm context, start workers."""
+        if self.settings.store.auto_migrate:
+            await asyncio.to_thread(upgrade_sync, self.settings.store.url)
+        await self.memory.load()
+        await self.context.start()
+        count = self.settings.worker.count if workers is None else workers
+        await self.worker.start(count)
+        self._started = True
+
+    async def stop(self, grace_s: float = 10.0) -> None:
+        """Let workers finish their item, then close context, HTTP and the database."""
+        await self.worker.stop(grace_s)
+        await self.context.aclose()
+        await self.http.aclose()
+        await self.engine.dispose()
+
+    async def drain(self, limit_s: float = 30.0) -> None:
+        """Process everything queued, inline (tests, ``healer triage --dispatch``)."""
+        await self.worker.drain(limit_s)
+
+
+def build_healer(settings: Settings, *, context: ContextProvider | ContextRuntime | None = None,
+                 router: Router | None = None, sink: CodeRunSink | None = None,
+                 notifier: Notifier | None = None, engine: AsyncEngine | None = None,
+                 http: httpx.AsyncClient | None = None) -> Healer:
+    """Build every component from settings; keyword arguments replace one (tests, tools)."""
+    engine = engine or create_engine(settings.store.url)
+    metrics = Metrics()
+    http = http or httpx.AsyncClient(timeout=10.0)
+    runtime = _runtime(settings, context)
+    sink = sink or build_sink(settings.sink)
+    memory = RouteMemory(engine)
+    if router is None:
+        router = build_router(settings, memory.get, toolsets=runtime.triage_toolsets or None,
+                              hints=runtime.triage_hints)
+    notifier = notifier or Notifier(settings.github, settings.notify, http)
+    renderer = PromptRenderer(redact, settings.coderun.prompts_dir)
+    tracker = CodeRunTracker(engine, sink, metrics)
+    dispatcher = Dispatcher(
+        engine, context=runtime.provider, router=router,
+        guard=LoopGuard(engine, notifier, metrics, settings.loop.max_attempts),
+        renderer=renderer, sink=sink, memory=memory, signature=signature, metrics=metrics,
+        settings=DispatchSettings(coderun=settings.coderun, sink=settings.sink,
+                                  context_timeout_s=settings.context.timeout_s,
+                                  max_attempts=settings.loop.max_attempts))
+    wake = _Waker()
+    intake = Intake(
+        engine, policy=IntakePolicy(settings.intake, settings.dedup, settings.store),
+        quick_route=build_quick_route(settings), redact_json=redact_json, metrics=metrics,
+        wake=wake, events=LoopEvents(metrics, notifier, memory, wake))
+    listener = WorkListener(settings.store.url) if settings.store.is_postgres else None
+    worker = Worker(engine, intake=intake, dispatcher=dispatcher, tracker=tracker,
+                    metrics=metrics, listener=listener,
+                    settings=WorkerSettings(lease_s=settings.store.lease_s,
+                                            max_attempts=settings.store.max_attempts,
+                                            coderun_poll_s=settings.worker.coderun_poll_s))
+    wake.target = worker.wake
+    status = StatusReport(
+        engine, worker_id=worker.worker_id, sink=sink.name, context_mode=runtime.mode,
+        context_status=runtime.status,
+        config={"router": settings.routing.router, "namespace": settings.sink.namespace,
+                "dedup_window_s": settings.dedup.window_s, "workers": settings.worker.count,
+                "max_attempts": settings.loop.max_attempts})
+    return Healer(settings=settings, engine=engine, metrics=metrics, http=http,
+                  context=runtime, sink=sink, router=router, renderer=renderer, memory=memory,
+                  notifier=notifier, intake=intake, dispatcher=dispatcher, worker=worker,
+                  tracker=tracker, status=status)
+
+
+class _Waker:
+    """Intake and the loop events are built before the worker they wake."""
+
+    target: Any = None
+
+    def __call__(self) -> None:
+        if self.target is not None:
+            self.target()
+
+
+def _runtime(settings: Settings, context: ContextProvider | ContextRuntime | None
+             ) -> ContextRuntime:
+    if context is None:
+        return build_context_runtime(settings)
+    if isinstance(context, ContextRuntime):
+        return context
+    return ContextRuntime(context, mode=settings.context.mode,
+                          _status=getattr(context, "status", None))
+
+
+__all__ = ["Healer", "build_healer"]

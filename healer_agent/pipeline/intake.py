@@ -1,0 +1,253 @@
+"""Intake: store an event durably, decide what it means, and answer for it.
+
+One transaction stores the delivery and runs the intake stage (normalise, filter, dedup),
+so the 202 is given only for what is committed. If the stage fails after the delivery is
+safely stored, the answer says so and a worker finishes it once the lease expires; if even
+storing fails, the caller answers 503 and the sender retries.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Protocol
+
+import structlog
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from healer_agent.config import DedupSettings, IntakeSettings, StoreSettings
+from healer_agent.intake.normalize import PayloadError, normalize
+from healer_agent.intake.payloads import unwrap
+from healer_agent.metrics import Metrics
+from healer_agent.models import ContextBundle, Incident, RoutingDecision
+from healer_agent.pipeline import dedup
+from healer_agent.pipeline.filter import repo_allowed, skip_reason
+from healer_agent.results import IntakeResult
+from healer_agent.store import claims, inbox, incidents
+from healer_agent.store.dialect import utcnow
+from healer_agent.store.inbox import Delivery
+from healer_agent.store.wakeup import notify_work
+
+log = structlog.get_logger("healer.intake")
+
+QuickRoute = Callable[[Incident, ContextBundle], RoutingDecision]
+JsonRedactor = Callable[[Any], Any]
+
+
+class StoreUnavailable(Exception):
+    """The database cannot be reached; intake answers 503 so the sender retries."""
+
+
+class EventHandler(Protocol):
+    """Handles lifecycle events and commands inside the intake transaction."""
+
+    async def handle(self, conn: AsyncConnection, incident: Incident) -> IntakeResult | None:
+        """An answer, or None to give the default one."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class IntakePolicy:
+    """The settings intake reads."""
+
+    intake: IntakeSettings
+    dedup: DedupSettings
+    store: StoreSettings
+
+
+def incident_of(endpoint: str, event_type: str, payload: dict[str, Any]) -> Incident:
+    """Normalise a parsed body (sensor envelopes are unwrapped first); PayloadError if unusable."""
+    if endpoint == "github":
+        return normalize(event_type, payload)
+    unwrapped = unwrap(payload)
+    incident = normalize(unwrapped.event, unwrapped.body)
+    if incident.kind == "security_alert" or incident.source == "sensor":
+        return incident
+    return incident.model_copy(update={"source": "sensor"})
+
+
+class Intake:
+    """Accepts events (the request path) and finishes stored ones (the worker path)."""
+
+    def __init__(self, engine: AsyncEngine, *, policy: IntakePolicy, quick_route: QuickRoute,
+                 redact_json: JsonRedactor, metrics: Metrics, wake: Callable[[], None],
+                 events: EventHandler | None = None) -> None:
+        self._engine = engine
+        self._policy = policy
+        self._quick_route = quick_route
+        self._redact_json = redact_json
+        self._metrics = metrics
+        self._wake = wake
+        self._events = events
+
+    async def accept(self, *, endpoint: str, event_type: str, payload: dict[str, Any],
+                     delivery_id: str) -> IntakeResult:
+        """Store the event durably, then run the intake stage and answer for it.
+
+        Raises ``StoreUnavailable`` when the event could not be stored (answer 503),
+        ``PayloadError`` when the body lacks required fields (answer 422, nothing stored).
+        """
+        redacted = self._redact_json(payload)
+        # Normalised once, before storing, so a 422 never leaves a poison row behind.
+        incident = incident_of(endpoint, event_type, redacted)
+        text = json.dumps(redacted, separators=(",", ":"))
+        lease = timedelta(seconds=self._policy.store.lease_s)
+        try:
+            async with self._engine.begin() as conn:
+                row, is_new = await inbox.record(
+                    conn, delivery_id=delivery_id, endpoint=endpoint, event_type=event_type,
+                    payload=text, lease=lease)
+                if not is_new:
+                    answer = await self._redelivery(conn, row)
+                else:
+                    answer = await self._stage(conn, row, incident)
+        except Exception as exc:  # the boundary that must not lose an event: store it alone
+            return await self._defer(exc, endpoint, event_type, text, delivery_id, lease)
+        if is_new:
+            self._count(row.event_type, answer)
+        else:
+            self._metrics.events.labels(event_type=event_type, outcome="redelivery").inc()
+        return answer
+
+    async def finish(self, row: Delivery) -> IntakeResult:
+        """Run the stage for a stored delivery whose request died (the worker path)."""
+        incident = incident_of(row.endpoint, row.event_type, json.loads(row.payload))
+        async with self._engine.begin() as conn:
+            answer = await self._stage(conn, row, incident)
+        self._count(row.event_type, answer)
+        return answer
+
+    async def fail(self, row: Delivery, error: str) -> None:
+        """Record a failed attempt of the stage; the row is parked dead past the limit."""
+        self._metrics.stage_errors.labels(stage="intake").inc()
+        async with self._engine.begin() as conn:
+            await inbox.fail(conn, row.id, error, self._policy.store.max_attempts)
+
+    # ------------------------------------------------------------------ internals
+
+    async def _defer(self, exc: Exception, endpoint: str, event_type: str, text: str,
+                     delivery_id: str, lease: timedelta) -> IntakeResult:
+        """The stage failed: store the event alone so a worker finishes it, or give up (503)."""
+        log.warning("intake.deferred", delivery_id=delivery_id, error=str(exc))
+        try:
+            async with self._engine.begin() as conn:
+                row, is_new = await inbox.record(
+                    conn, delivery_id=delivery_id, endpoint=endpoint, event_type=event_type,
+                    payload=text, lease=lease)
+                if not is_new:
+                    return await self._redelivery(conn, row)
+        except (SQLAlchemyError, OSError) as store_exc:
+            raise StoreUnavailable(str(store_exc)) from store_exc
+        return IntakeResult(status="accepted", dedup_status="new", routing="pending",
+                            reason="stored; processing deferred", delivery_id=delivery_id)
+
+    async def _stage(self, conn: AsyncConnection, row: Delivery,
+                     incident: Incident) -> IntakeResult:
+        answer = await self._decide(conn, incident, row.delivery_id)
+        status = "ignored" if answer.status == "ignored" else "done"
+        await inbox.finish(conn, row.id, status=status, incident_id=answer.incident_id,
+                           result=answer.model_dump())
+        return answer
+
+    async def _decide(self, conn: AsyncConnection, incident: Incident,
+                      delivery_id: str) -> IntakeResult:
+        """What this event means: handled by the loop, ignored, skipped, or admitted."""
+        settings = self._policy.intake
+        reason = skip_reason(incident, settings.repo_allowlist, settings.process_bot_senders)
+        if incident.kind in ("lifecycle", "command") and self._events is not None and (
+                repo_allowed(incident.repository, settings.repo_allowlist)):
+            handled = await self._events.handle(conn, incident)
+            if handled is not None:
+                return handled.model_copy(update={"delivery_id": delivery_id})
+        if incident.kind in ("ignored", "lifecycle", "command"):
+            return IntakeResult(status="ignored", dedup_status="skipped", routing="final",
+                                reason=reason or f"{incident.kind} event recorded",
+                                delivery_id=delivery_id)
+        if reason is not None:
+            incident_id, _ = await incidents.create_or_get(
+                conn, incident, status="skipped", dedup_status="skipped", reason=reason)
+            return IntakeResult(status="skipped", incident_id=incident_id,
+                                dedup_status="skipped", routing="final", reason=reason,
+                                delivery_id=delivery_id)
+        return await self._admit(conn, incident, delivery_id)
+
+    async def _admit(self, conn: AsyncConnection, incident: Incident,
+                     delivery_id: str) -> IntakeResult:
+        """Create the incident (or join the existing one) and queue it for routing."""
+        window = self._policy.dedup
+        not_before = utcnow() + timedelta(seconds=window.group_wait_s)
+        tentative = self._quick_route(incident, ContextBundle())
+        incident_id, created = await incidents.create_or_get(
+            conn, incident, status="routing", dedup_status="new", not_before=not_before,
+            extra={"agent": tentative.agent.value,
+                   "failure_type": tentative.failure_type.value})
+        await incidents.add_event(conn, incident_id, delivery_id, incident)
+        if not created:
+            row = await incidents.get(conn, incident_id)
+            assert row is not None
+            grouped = row["status"] == "routing"
+            return IntakeResult(
+                status="accepted" if grouped else "skipped", incident_id=incident_id,
+                coderun_name=row.get("coderun_name"), agent=row.get("agent"),
+                failure_type=row.get("failure_type"), dedup_status="existing",
+                routing="pending" if grouped else "final",
+                reason="joined the incident of the same run" if grouped
+                else f"run already handled (incident {incident_id}, {row['status']})",
+                delivery_id=delivery_id)
+        branch_key = dedup.branch_claim_key(incident)
+        if branch_key is not None:
+            holder = await claims.take(conn, branch_key, incident_id,
+                                       timedelta(seconds=window.window_s))
+            if holder != incident_id:
+                reason = (f"a remediation for {incident.repository}@{incident.branch} started "
+                          f"within the last {window.window_s}s (incident {holder})")
+                await incidents.update(conn, incident_id, status="duplicate",
+                                       dedup_status="existing", duplicate_of=holder,
+                                       reason=reason)
+                return IntakeResult(status="skipped", incident_id=incident_id,
+                                    dedup_status="existing", routing="final", reason=reason,
+                                    delivery_id=delivery_id)
+        await notify_work(conn)
+        final = incident.kind == "security_alert" and tentative.agent.value == "cipher"
+        return IntakeResult(
+            status="accepted", incident_id=incident_id,
+            coderun_name=dedup.coderun_name(incident, tentative.agent) if final else None,
+            agent=tentative.agent.value, failure_type=tentative.failure_type.value,
+            dedup_status="new", routing="final" if final else "pending",
+            reason=None if final else "routing continues once the context is gathered",
+            delivery_id=delivery_id)
+
+    async def _redelivery(self, conn: AsyncConnection, row: Delivery) -> IntakeResult:
+        """A delivery seen before: its incident's state now, not the first answer's."""
+        note = f"delivery {row.delivery_id} was already received"
+        if row.result is None:
+            return IntakeResult(status="accepted", dedup_status="existing", routing="pending",
+                                reason=f"delivery {row.delivery_id} is being processed",
+                                delivery_id=row.delivery_id)
+        first = IntakeResult.model_validate(row.result)
+        current = await incidents.get(conn, first.incident_id) if first.incident_id else None
+        if current is None:
+            return first.model_copy(update={
+                "dedup_status": "existing" if first.dedup_status == "new"
+                else first.dedup_status, "reason": note})
+        routing = "pending" if current["status"] == "routing" else "final"
+        return first.model_copy(update={
+            "coderun_name": current.get("coderun_name"), "agent": current.get("agent"),
+            "failure_type": current.get("failure_type"), "routing": routing,
+            "dedup_status": "existing" if first.dedup_status == "new" else first.dedup_status,
+            "reason": f"{note}; incident {current['id']} is {current['status']}"})
+
+    def _count(self, event_type: str, answer: IntakeResult) -> None:
+        self._metrics.events.labels(event_type=event_type, outcome=answer.status).inc()
+        self._metrics.dedup.labels(status=answer.dedup_status).inc()
+        if answer.dedup_status == "new" and answer.incident_id:
+            self._metrics.incidents.labels(kind=event_type).inc()
+        if answer.status == "accepted" and answer.dedup_status == "new":
+            self._wake()
+
+
+__all__ = ["EventHandler", "Intake", "IntakePolicy", "PayloadError", "StoreUnavailable",
+           "incident_of"]

@@ -1,0 +1,173 @@
+"""The worker loop: finish stored events, route due incidents, follow open CodeRuns.
+
+Idle workers sleep until the next row becomes claimable (a grouping window or a lease
+ends) or until they are woken: in-process when intake admits work, and across replicas on
+PostgreSQL by ``LISTEN``. Polling stays only as a slow backstop, so an idle server costs
+next to nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import socket
+from dataclasses import dataclass
+from datetime import timedelta
+
+import structlog
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from healer_agent.intake.normalize import PayloadError
+from healer_agent.metrics import Metrics
+from healer_agent.pipeline.dispatcher import Dispatcher
+from healer_agent.pipeline.intake import Intake
+from healer_agent.store import inbox, incidents
+from healer_agent.store.dialect import utcnow
+from healer_agent.store.wakeup import WorkListener
+from healer_agent.tracking.tracker import CodeRunTracker
+
+log = structlog.get_logger("healer.worker")
+
+IDLE_MAX_S = 30.0
+"""The longest an idle worker sleeps without being woken (a backstop, not the mechanism)."""
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSettings:
+    """What the worker loop reads from settings."""
+
+    lease_s: float
+    max_attempts: int
+    coderun_poll_s: float
+
+
+class Worker:
+    """Runs ``count`` loops over the shared queues; ``drain`` does the same inline (tests)."""
+
+    def __init__(self, engine: AsyncEngine, *, intake: Intake, dispatcher: Dispatcher,
+                 tracker: CodeRunTracker, metrics: Metrics, settings: WorkerSettings,
+                 listener: WorkListener | None = None) -> None:
+        self._engine = engine
+        self._intake = intake
+        self._dispatcher = dispatcher
+        self._tracker = tracker
+        self._metrics = metrics
+        self._settings = settings
+        self._listener = listener
+        self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
+        self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._last_poll = 0.0
+
+    def wake(self) -> None:
+        """Tell idle workers there is work."""
+        self._wake.set()
+
+    async def start(self, count: int) -> None:
+        """Start the loops (and the cross-replica listener when there is one)."""
+        if count and self._listener is not None:
+            await self._listener.start(self.wake)
+        for n in range(count):
+            self._tasks.append(asyncio.create_task(self._loop(n), name=f"worker-{n}"))
+
+    async def stop(self, grace_s: float = 10.0) -> None:
+        """Let the loops finish their current item, then cancel what is left."""
+        self._stopping.set()
+        self._wake.set()
+        if self._tasks:
+            _done, pending = await asyncio.wait(self._tasks, timeout=grace_s)
+            for task in pending:
+                task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.gather(*pending, return_exceptions=True)
+        self._tasks.clear()
+        if self._listener is not None:
+            await self._listener.stop()
+
+    async def _loop(self, n: int) -> None:
+        while not self._stopping.is_set():
+            try:
+                busy = await self.work_once()
+                pause = 0.0 if busy else await self._idle_for()
+            except (SQLAlchemyError, OSError) as exc:
+                log.warning("worker.store_error", worker=n, error=str(exc))
+                pause = 1.0
+            if pause <= 0:
+                continue
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=pause)
+
+    async def _idle_for(self) -> float:
+        """Seconds until the next row becomes claimable, the next CodeRun poll, or the cap."""
+        async with self._engine.connect() as conn:
+            times = [await incidents.next_due_at(conn), await inbox.next_stale_at(conn)]
+        now = utcnow()
+        waits = [max(0.01, (t - now).total_seconds()) for t in times if t is not None]
+        if self._settings.coderun_poll_s > 0:
+            loop_now = asyncio.get_running_loop().time()
+            waits.append(max(0.01, self._last_poll + self._settings.coderun_poll_s - loop_now))
+        return min([IDLE_MAX_S, *waits])
+
+    async def work_once(self) -> bool:
+        """Do one unit of work; False when the queues were empty."""
+        lease = timedelta(seconds=self._settings.lease_s)
+        async with self._engine.begin() as conn:
+            stale = await inbox.claim_stale(conn, lease=lease, limit=1)
+        for row in stale:
+            try:
+                await self._intake.finish(row)
+            except (PayloadError, ValueError, SQLAlchemyError) as exc:
+                await self._intake.fail(row, f"{type(exc).__name__}: {exc}")
+            return True
+        async with self._engine.begin() as conn:
+            due = await incidents.claim_due(conn, lease=lease, limit=1)
+        for incident_id in due:
+            await self._route(incident_id)
+            return True
+        now = asyncio.get_running_loop().time()
+        if now - self._last_poll >= self._settings.coderun_poll_s:
+            self._last_poll = now
+            await self._refresh_gauges()
+            await self._tracker.poll()
+        return False
+
+    async def _route(self, incident_id: str) -> None:
+        try:
+            await self._dispatcher.process(incident_id)
+        except Exception as exc:  # any stage failure is retried with backoff, never lost
+            self._metrics.stage_errors.labels(stage="dispatch").inc()
+            log.warning("dispatch.failed", incident_id=incident_id, error=str(exc))
+            async with self._engine.begin() as conn:
+                row = await incidents.get(conn, incident_id)
+                attempts = int(row["work_attempts"]) if row else 0
+                dead = attempts >= self._settings.max_attempts
+                await incidents.update(
+                    conn, incident_id, last_error=f"{type(exc).__name__}: {exc}"[:4000],
+                    status="dead" if dead else "routing",
+                    lease_until=utcnow() + timedelta(seconds=min(2 ** attempts, 60)))
+
+    async def _refresh_gauges(self) -> None:
+        async with self._engine.connect() as conn:
+            counts = await incidents.counts(conn)
+            inbox_counts = await inbox.counts(conn)
+            age = await incidents.oldest_waiting_age_s(conn)
+        self._metrics.queue_depth.set(counts.get("routing", 0))
+        self._metrics.queue_age.set(age)
+        self._metrics.dead_rows.set(inbox_counts.get("dead", 0) + counts.get("dead", 0))
+
+    async def drain(self, limit_s: float = 30.0) -> None:
+        """Work until both queues are empty (tests, ``healer triage --dispatch``)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + limit_s
+        while loop.time() < deadline:
+            if await self.work_once():
+                continue
+            async with self._engine.connect() as conn:
+                waiting = (await incidents.counts(conn)).get("routing", 0)
+            if not waiting:
+                return
+            await asyncio.sleep(0.05)
