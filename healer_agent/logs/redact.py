@@ -36,7 +36,7 @@ except ImportError:  # pragma: no cover - same gate with the stdlib, slower
 # time). Case-insensitive words and prefixes, then case-sensitive token shapes.
 GATE_SOURCE = (
     r"(?i:pass|pwd|pw[=:\"' ]|secret|token|key|cred|auth|cookie|bearer|basic|session|sig|"
-    r"salt|hmac|pat[=:\"'_ ]|sid[=:\"' ]|otp|licen|contrase|://[^\s@]*@|@(?:tcp|unix|udp)\(|"
+    r"salt|hmac|pat[=:\"'_ ]|sid[=:\"' ]|otp|licen|contrase|://[^@\n]*@|@(?:tcp|unix|udp)\(|"
     r"private|putty|xox|xapp-|hooks\.|discord|aiza|ya29\.|gocspx|eyj|gh[pousr]_|github_pat_|"
     r"sk-|k_live_|k_test_|whsec_|sg\.|gl(?:pat|dt|ft|rt|ptt|cbt|oas|soat|imt|agent)-|"
     r"gr1348941|npm_|pypi-|dckr_|shp(?:at|ca|pa|ss)_|hv[sbr]\.|atlasv1|_v1_|hf_|lin_|sntr|"
