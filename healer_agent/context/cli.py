@@ -1,8 +1,11 @@
-"""``healer mcp check``: connect to every configured server and show what it offers.
+"""``healer mcp check``: does every configured server answer a real read from its backend?
 
-For each server: connect time, tools offered, allowlisted tools the server lacks (a typo or a
-version drift), and the latency of one cheap call (the server's ``check`` entry). Exit code
-1 when any server could not be reached, so CI and operators can gate on it.
+A server process that starts proves little: prometheus-mcp-server starts without
+Prometheus, argocd-mcp without Argo CD. So for each server the check connects, lists its
+tools (allowlisted ones it lacks are a typo or a version drift), then makes the server's
+``check`` call, a real read (a query, a list) that must reach the backend and come back
+without an error of any of the three styles servers use. A server is ``ok`` only then.
+Exit code 3 (a dependency is unavailable) names every server whose backend did not answer.
 """
 
 from __future__ import annotations
@@ -17,9 +20,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from healer_agent.cli_common import CliError
 from healer_agent.context.config import McpConfig, load_mcp_config
 from healer_agent.context.errors import ToolError
 from healer_agent.context.pool import McpPool
+
+EXIT_UNAVAILABLE = 3
 
 
 async def check_servers(config: McpConfig, pool: McpPool | None = None) -> list[dict[str, Any]]:
@@ -37,33 +43,46 @@ async def check_servers(config: McpConfig, pool: McpPool | None = None) -> list[
 async def _check_one(pool: McpPool, config: McpConfig, name: str) -> dict[str, Any]:
     cfg = config.servers[name]
     report: dict[str, Any] = {
-        "server": name, "transport": cfg.transport, "ok": False, "connect_ms": None,
-        "tools_offered": [], "allowed_available": [], "missing_tools": [],
+        "server": name, "transport": cfg.transport, "ok": False, "connected": False,
+        "connect_ms": None, "tools_offered": [], "allowed_available": [], "missing_tools": [],
         "check_tool": cfg.check.tool if cfg.check else None, "check_ms": None,
         "check_error": None, "error": None, "missing_env": list(cfg.missing_env),
     }
     try:
         connect_ms, tools = await pool.probe(name)
     except ToolError as exc:
-        report["error"] = exc.message
+        report["error"] = f"cannot start or connect: {exc.message}"
         return report
     offered = {t.name for t in tools}
     report.update(
-        ok=True,
+        connected=True,
         connect_ms=round(connect_ms, 1),
         tools_offered=sorted(offered),
         allowed_available=[t for t in cfg.tools if t in offered],
         missing_tools=[t for t in cfg.tools if t not in offered],
         server_info=pool.status()[name].server_info,
     )
-    if cfg.check is not None:
-        started = time.monotonic()
-        try:
-            await pool.call(name, cfg.check.tool, cfg.check.args)
-        except ToolError as exc:
-            report["check_error"] = f"{exc.kind}: {exc.message}"[:200]
-        report["check_ms"] = round((time.monotonic() - started) * 1000, 1)
+    if cfg.check is None:
+        report["error"] = "no `check` call configured: the backend was not asked"
+        return report
+    started = time.monotonic()
+    try:
+        await pool.call(name, cfg.check.tool, cfg.check.args)
+    except ToolError as exc:
+        report["check_error"] = f"{exc.kind}: {exc.message}"[:300]
+        report["error"] = f"backend did not answer {cfg.check.tool}: {report['check_error']}"
+    else:
+        report["ok"] = True
+    report["check_ms"] = round((time.monotonic() - started) * 1000, 1)
     return report
+
+
+def failure_message(reports: list[dict[str, Any]]) -> str | None:
+    """One line naming every server that is not ok, or None when all answered."""
+    down = [f"{r['server']} ({r['error']})" for r in reports if not r["ok"]]
+    if not down:
+        return None
+    return "MCP backend not answering: " + "; ".join(down)
 
 
 def render_table(reports: list[dict[str, Any]], console: Console) -> None:
@@ -83,31 +102,49 @@ def render_table(reports: list[dict[str, Any]], console: Console) -> None:
         table.add_row(
             r["server"], r["transport"], status,
             f"{r['connect_ms']:.0f} ms" if r["connect_ms"] is not None else "-",
-            f"{len(r['allowed_available'])}/{len(r['tools_offered'])}" if r["ok"] else "-",
+            f"{len(r['allowed_available'])}/{len(r['tools_offered'])}" if r["connected"] else "-",
             ", ".join(r["missing_tools"]) or "-", check,
         )
     console.print(table)
     for r in reports:
-        if r["ok"]:
+        if r["connected"]:
             console.print(f"[bold]{r['server']}[/] allowed: {', '.join(r['allowed_available'])}")
         if r["missing_env"]:
             console.print(f"[yellow]{r['server']}: unset env {', '.join(r['missing_env'])}[/]")
 
 
-def mcp_check_command(
-    config: Annotated[Path, typer.Option("--config", help="mcp_servers.yaml")] = Path(
-        "mcp_servers.yaml"
-    ),
-    json_out: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
-) -> None:
-    """Connect to each configured MCP server, list its tools and time one cheap call."""
-    reports = asyncio.run(check_servers(load_mcp_config(config)))
+def run_check(config_path: Path, *, json_out: bool = False,
+              console: Console | None = None) -> list[dict[str, Any]]:
+    """Check, print, and raise ``CliError(code=3)`` naming the servers that did not answer."""
+    reports = asyncio.run(check_servers(load_mcp_config(config_path)))
     if json_out:
         typer.echo(json.dumps({"servers": reports}, indent=2))
     else:
-        render_table(reports, Console())
-    if not all(r["ok"] for r in reports):
-        raise typer.Exit(code=1)
+        render_table(reports, console or Console())
+    message = failure_message(reports)
+    if message is not None:
+        raise CliError(message, EXIT_UNAVAILABLE)
+    return reports
 
 
-__all__ = ["check_servers", "mcp_check_command", "render_table"]
+def mcp_check_command(
+    config: Annotated[Path | None, typer.Option(
+        "--config", help="mcp_servers.yaml (default: HEALER_CONTEXT__MCP_CONFIG)")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
+) -> None:
+    """Make one real read through each configured MCP server; exit 3 naming any that fails."""
+    if config is None:
+        from healer_agent.cli_common import settings_from_env
+
+        config = settings_from_env().context.mcp_config
+    run_check(config, json_out=json_out)
+
+
+__all__ = [
+    "EXIT_UNAVAILABLE",
+    "check_servers",
+    "failure_message",
+    "mcp_check_command",
+    "render_table",
+    "run_check",
+]
