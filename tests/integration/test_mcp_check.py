@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "mcp"))
 from mcp_helpers import run_stub
 from stubs.apis import loki_routes
 from stubs.servers import DEAD, ROOT, shipped_config

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures" / "mcp"))
 from mcp_helpers import run_stub
 from stubs.apis import kubeconfig, kubernetes_routes
 from stubs.servers import shipped_config
