@@ -47,9 +47,14 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     ("actionlint", r"\.github/workflows/\S+\.ya?ml:\d+:\d+: "),
     ("git", r"^CONFLICT \(|Automatic merge failed|^ ! \[rejected\]|^! \[rejected\]|"
             r"^error: failed to push|^fatal: |^remote: Permission to \S+ denied|"
-            r"^error: Your local changes|^hint: Updates were rejected"),
+            r"^error: Your local changes|^hint: Updates were rejected|^remote: (?:error|fatal): |"
+            r"^remote: .*(?:PUSH PROTECTION|Push cannot contain secrets)|"
+            r"^ ?! \[remote rejected\]"),
     ("http", r"\b(?:401|403) (?:Unauthorized|Forbidden)|Bad credentials|"
-             r"Resource not accessible by integration|denied: |unauthorized: "),
+             r"Resource not accessible by integration|denied: |unauthorized: |token rejected|"
+             r"got 40[13]\b|Username and password required"),
+    ("killed", r"process didn't exit successfully: .*\(signal: \d+, SIG\w+|"
+               r"JavaScript heap out of memory|Ineffective mark-compacts"),
     ("runner", r"Cannot connect to the Docker daemon|\d+ Killed\s|"
                r"The runner has received a shutdown signal|lost communication with the server|"
                r"exit code 137|Killed|out of memory|No space left on device|"

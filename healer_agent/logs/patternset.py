@@ -24,7 +24,9 @@ _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 def to_re2(pattern: re.Pattern[str]) -> str:
     r"""The RE2 spelling of a Python pattern (flags inline, ``\uXXXX`` as ``\x{XXXX}``)."""
     source = _UNICODE_ESCAPE.sub(r"\\x{\1}", pattern.pattern)
-    return f"(?i){source}" if pattern.flags & re.IGNORECASE else source
+    flags = "".join(letter for flag, letter in ((re.IGNORECASE, "i"), (re.MULTILINE, "m"),
+                                                (re.DOTALL, "s")) if pattern.flags & flag)
+    return f"(?{flags}){source}" if flags else source
 
 
 def _re2_set(patterns: Sequence[re.Pattern[str]]) -> tuple[Any, list[int], list[int]]:
@@ -59,6 +61,16 @@ def compiled(pattern: re.Pattern[str]) -> Any:
         except Exception:  # not expressible in RE2 (lookarounds, back-references)
             pass
     return pattern
+
+
+def compiled_bytes(pattern: re.Pattern[str]) -> Any:
+    """The pattern compiled for UTF-8 bytes (RE2 when it can express it)."""
+    if _re2 is not None:
+        try:
+            return _re2.compile(to_re2(pattern).encode())
+        except Exception:  # not expressible in RE2
+            pass
+    return re.compile(pattern.pattern.encode(), pattern.flags & ~re.UNICODE)
 
 
 class LineFilter:
@@ -103,13 +115,16 @@ class LineFilter:
 class Matcher(Generic[T]):
     """Patterns with a value each; ``find`` returns the values whose pattern matches."""
 
-    __slots__ = ("_items", "_rest", "_set", "_set_index")
+    __slots__ = ("_items", "_match", "_rest", "_set", "_set_index")
 
     def __init__(self, items: Sequence[tuple[re.Pattern[str], T]]) -> None:
         self._items = [value for _, value in items]
         patterns = [pattern for pattern, _ in items]
         self._set, self._set_index, rest = _re2_set(patterns)
         self._rest = [(index, patterns[index]) for index in rest]
+        # RE2's own call on UTF-8 bytes, without the wrapper's per-call checks
+        raw = getattr(self._set, "_set", None)
+        self._match: Any = raw.Match if raw is not None and hasattr(raw, "Match") else None
 
     def __len__(self) -> int:
         return len(self._items)
@@ -118,7 +133,8 @@ class Matcher(Generic[T]):
         """Indices of the matching patterns, in the order they were given."""
         found: list[int] = []
         if self._set is not None:
-            hits = self._set.Match(text)
+            hits = (self._match(text.encode("utf-8", "surrogatepass")) if self._match
+                    is not None else self._set.Match(text))
             if hits:
                 found = [self._set_index[i] for i in hits]
         for index, pattern in self._rest:

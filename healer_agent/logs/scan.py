@@ -30,7 +30,8 @@ TRIGGER_SOURCE = (
     r"YN[0-9]{4}|clippy|hint: |Crate|ComparisonError|health is|Automatic merge|Updates were|"
     r"Could not resolve|Build failed|did not complete|ERROR|curl: |connect to|not ok |# fail |"
     r"ERR_|find module|level=error|level=fatal|Docker daemon|Potential secrets|ECONN|EAI_AGAIN|"
-    r"ETIMEDOUT|ENOTFOUND|connection to the server|Unable to connect|\*\*\* "
+    r"ETIMEDOUT|ENOTFOUND|connection to the server|Unable to connect|\*\*\* |SIGKILL|"
+    r"PUSH PROTECTION|mark-compacts|required"
 )
 _TRIGGER: Any = (_re2.compile(TRIGGER_SOURCE.encode()) if _re2 is not None
                  else re.compile(TRIGGER_SOURCE.encode()))
@@ -38,6 +39,33 @@ GROUP = b"##[group]"
 MAX_CANDIDATES = 5000
 _SCAN_SOURCE = rb"##\[group\]|" + TRIGGER_SOURCE.encode()
 _SCAN: Any = _re2.compile(_SCAN_SOURCE) if _re2 is not None else re.compile(_SCAN_SOURCE)
+
+
+def _first_at(data: bytes, at: int) -> int:
+    """Offset of the first trigger or marker at or after ``at`` (-1: none)."""
+    match = _SCAN.search(data, at)
+    return -1 if match is None else int(match.start())
+
+
+def _raw_first_at() -> Any:
+    """RE2's own match call (no match object per hit) when this re2 build exposes it."""
+    inner = getattr(_SCAN, "_regexp", None)
+    anchor = getattr(getattr(_re2, "_Anchor", None), "UNANCHORED", None)
+    if inner is None or anchor is None or not hasattr(inner, "Match"):
+        return _first_at
+
+    def first_at(data: bytes, at: int) -> int:
+        return int(inner.Match(anchor, data, at, len(data))[0][0])
+
+    try:
+        if first_at(b"x ##[group]y", 0) != 2:
+            return _first_at
+    except Exception:  # an re2 build whose internals differ: the public API
+        return _first_at
+    return first_at
+
+
+_FIRST_AT = _raw_first_at()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,13 +99,14 @@ def scan(data: bytes) -> tuple[list[Marker], list[tuple[int, int]]]:
     """Step markers and candidate error lines in one pass over the log."""
     markers: list[Marker] = []
     found: list[tuple[int, int]] = []
-    last = -1
-    for match in _SCAN.finditer(data):
-        pos = match.start()
-        if pos < last:
-            continue
+    first_at = _FIRST_AT
+    at, size = 0, len(data)
+    while at < size:
+        pos = first_at(data, at)  # resumes at the next line: one call per hit line
+        if pos < 0:
+            break
         start, end = line_at(data, pos)
-        last = end + 1
+        at = end + 1
         if data.startswith(GROUP, pos):
             title = data[pos + len(GROUP):end].decode("utf-8", "replace").strip()
             markers.append(Marker(start, title))

@@ -11,21 +11,23 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-_MASKS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?Z?"), "<ts>"),
-    (re.compile(r"\[REDACTED:[a-z0-9-]+\]"), "<secret>"),
-    (re.compile(r"\b[0-9a-f]{7,64}\b", re.I), "<hex>"),
-    (re.compile(r"(?:[A-Za-z]:)?(?:[\w.@+-]+/)+([\w.@+-]+)"), r"\1"),
-    (re.compile(r"\d+(?:\.\d+)*"), "<n>"),
-    (re.compile(r"\s+"), " "),
+_MASKS: tuple[tuple[re.Pattern[str], str, str], ...] = (
+    # (pattern, replacement, a substring the pattern cannot match without; "" for none)
+    (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?Z?"), "<ts>", ":"),
+    (re.compile(r"\[REDACTED:[a-z0-9-]+\]"), "<secret>", "[REDACTED:"),
+    (re.compile(r"\b[0-9a-f]{7,64}\b", re.I), "<hex>", ""),
+    (re.compile(r"(?:[A-Za-z]:)?(?:[\w.@+-]+/)+([\w.@+-]+)"), r"\1", "/"),
+    (re.compile(r"\d+(?:\.\d+)*"), "<n>", ""),
+    (re.compile(r"\s+"), " ", ""),
 )
 
 
 def normalize_line(line: str) -> str:
     """A line with the parts that change between runs masked."""
     line = line.strip()
-    for pattern, replacement in _MASKS:
-        line = pattern.sub(replacement, line)
+    for pattern, replacement, needs in _MASKS:
+        if not needs or needs in line:  # the path mask backtracks on lines without "/"
+            line = pattern.sub(replacement, line)
     return line.strip().lower()
 
 

@@ -13,12 +13,12 @@ from collections.abc import Iterable
 
 from healer_agent.logs import Excerpt
 from healer_agent.logs.clean import inner_line
-from healer_agent.logs.patternset import compiled
+from healer_agent.logs.patternset import compiled_bytes
 from healer_agent.models import ContextBundle, Evidence, Incident, SignalKind
 from healer_agent.routing.facts import Fact
 from healer_agent.routing.rules import SOURCE_OF, Place, Rules, Signal
 
-_FILE_REFS = compiled(re.compile(
+_FILE_REFS = compiled_bytes(re.compile(
     r"(?:-->\s*|^|\s|\(|['\"`]|=)(?:\.{1,2}/)*((?:[\w.@-]+/)*[\w.@-]+\.(?:rs|toml|tsx?|jsx?|mjs|"
     r"cjs|vue|svelte|ya?ml|json|tf|py|go|lock|tpl|hcl)|(?:[\w.@-]+/)*Dockerfile(?:\.\w+)?|"
     r"(?:[\w.@-]+/)*Containerfile|(?:[\w.@-]+/)*Makefile)\b", re.MULTILINE))
@@ -40,8 +40,9 @@ def file_refs(texts: Iterable[str]) -> list[str]:
     """Paths named in ``texts``, in order of first mention."""
     paths: dict[str, None] = {}
     for text in texts:
-        for match in _FILE_REFS.finditer(text):
-            path = match.group(1)
+        # on UTF-8 bytes: RE2 then skips mapping every offset back to characters
+        for match in _FILE_REFS.finditer(text.encode("utf-8", "surrogatepass")):
+            path = match.group(1).decode("utf-8", "replace")
             if not path.startswith(("http", "www.")):
                 paths.setdefault(path)
     return list(paths)

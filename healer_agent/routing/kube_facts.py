@@ -115,8 +115,28 @@ def _container_issues(container: Mapping[str, Any]) -> Iterator[str]:
         yield f"{label} restarted {restarts} times"
 
 
+def _plainly_healthy(status: Mapping[str, Any]) -> bool:
+    """An API pod status that is running, ready and never restarted (the common case)."""
+    if status.get("phase") not in ("Running", "Succeeded") or status.get("reason"):
+        return False
+    for cond in status.get("conditions") or ():
+        if not isinstance(cond, Mapping) or cond.get("status") == "False":
+            return False
+    for container in status.get("containerStatuses") or ():
+        if not isinstance(container, Mapping) or container.get("restartCount") or \
+                container.get("ready") is False or container.get("lastState"):
+            return False
+        state = container.get("state")
+        if not isinstance(state, Mapping) or (
+                "running" not in state and status.get("phase") == "Running"):
+            return False
+    return True
+
+
 def _pod_lines(pod: Mapping[str, Any]) -> list[str]:
     status = pod.get("status")
+    if isinstance(status, Mapping) and _plainly_healthy(status):
+        return []
     flat = not isinstance(status, Mapping)
     st: Mapping[str, Any] = pod if flat else status  # type: ignore[assignment]
     phase = _text(_get(st, "phase", "STATUS") or (status if flat else ""))
@@ -179,6 +199,8 @@ def event_facts(events: Any) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     for event in items(events):
+        if event.get("type") == "Normal":
+            continue
         kind = _text(_get(event, "type", "TYPE"))
         if kind.lower() == "normal":
             continue

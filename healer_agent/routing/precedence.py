@@ -61,7 +61,7 @@ def apply(rules: Rules, evidence: list[Evidence]) -> tuple[list[Evidence], list[
     """Evidence with wrappers, symptoms and explicit yields discounted; and what yielded."""
     causes = [e for e in evidence if is_decisive(e, rules)]
     matched = {e.rule.split(">")[0] for e in evidence}
-    yields_to = {s.id: s.yields_to for s in rules.signals}
+    yields_to = rules.yields_to
     out: list[Evidence] = []
     notes: list[str] = []
     for ev in evidence:

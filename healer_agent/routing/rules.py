@@ -96,6 +96,15 @@ class Rules:
     """A cause lighter than this (after precedence) neither discounts others nor decides."""
     explicit_yield_factor: float = 0.2
     _matchers: dict[Place, Matcher[Signal]] = field(default_factory=dict, repr=False)
+    _yields_to: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    @property
+    def yields_to(self) -> dict[str, tuple[str, ...]]:
+        """Signal id -> the ids it yields to (only signals that yield)."""
+        found = self._yields_to
+        if not found and any(s.yields_to for s in self.signals):
+            found.update({s.id: s.yields_to for s in self.signals if s.yields_to})
+        return found
 
     def at(self, where: Place) -> tuple[Signal, ...]:
         """The signals looked for in one place."""

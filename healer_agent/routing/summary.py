@@ -16,11 +16,10 @@ _MAX_EXCERPT_CHARS = 6000
 def suspects(named: list[str], context: ContextBundle) -> tuple[str, ...]:
     """Files the error names, then changed files sharing a name with one of them."""
     paths = list(dict.fromkeys(named))
+    bases = {p.rsplit("/", 1)[-1] for p in paths}
     for path in context.changed_files:
-        if path not in paths and len(paths) < 10:
-            base = path.rsplit("/", 1)[-1]
-            if any(p.rsplit("/", 1)[-1] == base for p in paths):
-                paths.append(path)
+        if path not in paths and len(paths) < 10 and path.rsplit("/", 1)[-1] in bases:
+            paths.append(path)
     return tuple(paths[:10]) or tuple(context.changed_files[:10])
 
 
