@@ -17,6 +17,7 @@ those lines meet the Python patterns, so a clean 1 MB log costs a few millisecon
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
@@ -49,8 +50,19 @@ GATE_SOURCE = (
     r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.|AKC[a-zA-Z0-9]{10}|"
     r"AP[\dABCDEF][a-zA-Z0-9]{8}"
 )
-_GATE: Any = _re2.compile(GATE_SOURCE) if _re2 is not None else re.compile(GATE_SOURCE)
-_GATE_BYTES: Any = _re2.compile(GATE_SOURCE.encode()) if _re2 is not None else None
+
+
+def _compile_re2(source: str | bytes) -> Any:
+    """RE2 with room for the gate's DFA (the default 8 MB runs out on random text)."""
+    assert _re2 is not None
+    options = _re2.Options()
+    options.max_mem = 64 << 20
+    options.log_errors = False
+    return _re2.compile(source, options)
+
+
+_GATE: Any = _compile_re2(GATE_SOURCE) if _re2 is not None else re.compile(GATE_SOURCE)
+_GATE_BYTES: Any = _compile_re2(GATE_SOURCE.encode()) if _re2 is not None else None
 _MARKER = re.compile(r"\[REDACTED:[a-z0-9-]+\]")
 Span = tuple[int, int, str]
 
@@ -96,10 +108,26 @@ def _gated(data: Any, gate: Any) -> list[tuple[int, int]]:
     return lines
 
 
+WINDOW, OVERLAP = 4096, 1024
+
+
 def line_spans(line: str) -> list[Span]:
-    """Secrets inside one line (tokens by shape, values by name)."""
-    lower = line.lower()
-    return [*find_tokens(line, lower), *find_named(line, lower)]
+    """Secrets inside one line (tokens by shape, values by name).
+
+    A very long line (minified JSON, a blob) is read in overlapping windows, so the cost
+    stays linear: some rules look to the end of the line from every hit. A secret up to
+    ``OVERLAP`` characters long lies whole inside one window.
+    """
+    if len(line) <= WINDOW:
+        lower = line.lower()
+        return [*find_tokens(line, lower), *find_named(line, lower)]
+    spans: list[Span] = []
+    for offset in range(0, len(line) - OVERLAP, WINDOW - OVERLAP):
+        piece = line[offset:offset + WINDOW]
+        lower = piece.lower()
+        spans.extend((offset + s, offset + e, kind)
+                     for s, e, kind in (*find_tokens(piece, lower), *find_named(piece, lower)))
+    return spans
 
 
 def _merge(spans: Iterable[Span]) -> list[Span]:
@@ -122,8 +150,14 @@ def _outside_markers(text: str, spans: list[Span]) -> list[Span]:
     if "[REDACTED:" not in text:
         return spans
     markers = [m.span() for m in _MARKER.finditer(text)]
-    return [s for s in spans
-            if not any(s[0] < end and start < s[1] for start, end in markers)]
+    starts = [start for start, _ in markers]
+    kept: list[Span] = []
+    for span in spans:
+        # the last marker starting before the span's end is the only one that can overlap
+        i = bisect.bisect_left(starts, span[1]) - 1
+        if i < 0 or markers[i][1] <= span[0]:
+            kept.append(span)
+    return kept
 
 
 def _apply(text: str, spans: list[Span]) -> str:
@@ -201,7 +235,7 @@ def redact(text: str) -> str:
     # A second look at the lines that changed, so redact(redact(x)) == redact(x).
     lines = out.split("\n")
     for i, line in enumerate(lines):
-        if "[REDACTED:" in line and _GATE.search(line):
+        if "[REDACTED:" in line and _GATE.search(_MARKER.sub(" ", line)):
             lines[i] = _redact_line(line)
     return "\n".join(lines)
 
@@ -260,8 +294,6 @@ def redact_json(value: Any, *, keep_types: bool = False) -> Any:
         for s in strings:
             offsets.append(pos)
             pos += len(s) + 1
-        import bisect
-
         last = -1
         for match in _JSON_GATE.finditer(joined):
             index = bisect.bisect_right(offsets, match.start()) - 1

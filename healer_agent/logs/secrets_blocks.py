@@ -20,6 +20,7 @@ to END, or from the first body piece to END when BEGIN is missing.
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -29,6 +30,7 @@ except ImportError:  # pragma: no cover - the stdlib finds the same lines, slowe
     _re2 = None
 
 KIND = "private-key"
+MAX_BLOCK = 16_000  # an 8192-bit RSA key in PEM is about 6.5 KB
 _PREFIX = (r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z[ \t]?)?[ \t]*"
            r"(?:[|>#+][ \t]+|-[ \t]*|[\"'][ \t]*)?")
 _SUFFIX = r"(?:\\r)?(?:\\n)?[\"',]?[ \t]*(?:[+,;)\]][ \t]*)?\r?$"
@@ -48,9 +50,6 @@ _PRIVATE_BEGIN = re.compile(
 _PRIVATE_END = re.compile(r"-{4,5}[ ]?END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?[ ]?-{4,5}|"
                           r"Private-MAC:\s*[0-9a-fA-F]+")
 _PUBLIC_BEGIN = re.compile(r"-----BEGIN (?![A-Z0-9 ]*PRIVATE)[A-Z0-9 ]+-----")
-_PAIR = re.compile(
-    r"-{4,5}[ ]?BEGIN ([A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?)[ ]?-{4,5}"
-    r"[\s\S]{0,16000}?-{4,5}[ ]?END \1[ ]?-{4,5}")
 _ESCAPED_BEGIN = re.compile(
     r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:\\\\?[rn]|[A-Za-z0-9+/=:, \t]|-(?!----))*"
     r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)?")
@@ -176,11 +175,19 @@ def _marker_lines(text: str) -> list[tuple[int, int]]:
 def find_blocks(text: str) -> list[tuple[int, int, str]]:
     """Spans of private-key blocks or body fragments in ``text``."""
     spans: list[tuple[int, int, str]] = []
-    for start, end in _marker_lines(text):
+    marker_lines = _marker_lines(text)
+    begins = [m for start, end in marker_lines
+              for m in _PRIVATE_BEGIN.finditer(text, start, end)]
+    ends = [m.end() for start, end in marker_lines
+            for m in _PRIVATE_END.finditer(text, start, end)]
+    for i, m in enumerate(begins):
+        # BEGIN … END: the first END after this BEGIN and before the next BEGIN
+        j = bisect.bisect_left(ends, m.end())
+        limit = begins[i + 1].start() if i + 1 < len(begins) else len(text)
+        if j < len(ends) and ends[j] <= limit and ends[j] - m.start() <= MAX_BLOCK:
+            spans.append((m.start(), ends[j], KIND))
+    for start, end in marker_lines:
         for m in _PRIVATE_BEGIN.finditer(text, start, end):
-            pair = _PAIR.match(text, m.start())
-            if pair:
-                spans.append((pair.start(), pair.end(), KIND))
             alone = not text[m.end():end].strip()  # else a one-line form, cut below
             spans.append((m.start(), _forward(text, start, end, headers=True) if alone
                           else m.end(), KIND))

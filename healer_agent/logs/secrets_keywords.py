@@ -298,40 +298,63 @@ def _ds_word() -> re.Pattern[str]:
 
 
 def _ds_keyword(line: str, found: list[tuple[int, int, str]]) -> None:
-    """detect-secrets' keyword regexes; their values are cut like ours."""
-    if not _ds_word().search(line):
-        return
-    for pattern, group in _ds_tables():
-        for m in pattern.finditer(line):
-            start, end = m.span(group)
+    """detect-secrets' keyword regexes; their values are cut like ours.
+
+    The regexes start at the denylisted name (all but the comparison form, which ends at
+    it), so they are tried only where ``_ds_word`` found a name, anchored there: scanning
+    every position of a dense line with lookaheads is quadratic.
+    """
+    for hit in _ds_word().finditer(line):
+        for pattern, group in _ds_tables():
+            if pattern is _ds_comparison():
+                m = pattern.search(line, max(0, hit.start() - 200), hit.end() + 40)
+            else:
+                m = pattern.match(line, hit.start(), hit.start() + 512)
+            if m is not None:
+                _ds_value(line, m, group, found)
+
+
+@cache
+def _ds_comparison() -> re.Pattern[str]:
+    from detect_secrets.plugins.keyword import (
+        PRECEDED_BY_EQUAL_COMPARISON_SIGNS_QUOTES_REQUIRED_REGEX,
+    )
+
+    pattern: re.Pattern[str] = PRECEDED_BY_EQUAL_COMPARISON_SIGNS_QUOTES_REQUIRED_REGEX
+    return pattern
+
+
+def _ds_value(line: str, m: re.Match[str], group: int,
+              found: list[tuple[int, int, str]]) -> None:
+    start, end = m.span(group)
+    value = line[start:end]
+    ops = _SHELL_OPS.search(value)
+    if ops:
+        end = start + ops.start()
+        value = line[start:end]
+    if start == 0 or line[start - 1] not in "\"'`":
+        word = _UNQUOTED_END.search(value) or re.search(r"\s", value)
+        if word:  # unquoted: one word (our rules take whole lines)
+            end = start + word.start()
             value = line[start:end]
-            ops = _SHELL_OPS.search(value)
-            if ops:
-                end = start + ops.start()
-                value = line[start:end]
-            if start == 0 or line[start - 1] not in "\"'`":
-                word = _UNQUOTED_END.search(value) or re.search(r"\s", value)
-                if word:  # unquoted: one word (our rules take whole lines)
-                    end = start + word.start()
-                    value = line[start:end]
-            stripped = value.rstrip(" ,;")
-            end = start + len(stripped)
-            left = right = m.start(1) if m.lastindex else m.start()
-            while left > 0 and (line[left - 1].isalnum() or line[left - 1] in "_.-"):
-                left -= 1
-            while right < len(line) and (line[right].isalnum() or line[right] in "_.-"):
-                right += 1
-            name = line[left:right]
-            if not name:  # "value" == password: the name ends the match
-                tail = re.search(r"[\w.-]+$", m.group(0))
-                name = tail.group() if tail else ""
-            strength = secret_name(name.rsplit(".", 1)[-1])
-            quoted = start > 0 and line[start - 1] in "\"'`"
-            if not quoted and ":" in line[right:start] and "=" not in line[right:start] \
-                    and not _LINE_HEAD.match(line[:left]) and _prose(stripped):
-                continue
-            if strength and acceptable(stripped, strength, line[m.start():end]):
-                found.append((start, end, "secret"))
+    stripped = value.rstrip(" ,;")
+    end = start + len(stripped)
+    left = right = m.start(1) if m.lastindex else m.start()
+    while left > 0 and (line[left - 1].isalnum() or line[left - 1] in "_.-"):
+        left -= 1
+    while right < len(line) and (line[right].isalnum() or line[right] in "_.-"):
+        right += 1
+    name = line[left:right]
+    if not name:  # "value" == password: the name ends the match
+        tail = re.search(r"[\w.-]+$", m.group(0))
+        name = tail.group() if tail else ""
+    strength = secret_name(name.rsplit(".", 1)[-1])
+    quoted = start > 0 and line[start - 1] in "\"'`"
+    if not quoted and ":" in line[right:start] and "=" not in line[right:start] \
+            and not _LINE_HEAD.match(line[:left]) and _prose(stripped):
+        return
+    if strength and acceptable(stripped, strength, line[m.start():end]):
+        found.append((start, end, "secret"))
 
 
 # ------------------------------------------------------------------ commands, urls
