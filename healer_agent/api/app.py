@@ -8,7 +8,7 @@ here unless one is given) and stops it after the server stops taking requests.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from functools import cache
 from typing import Any
 
@@ -94,14 +94,20 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return h.error(500, "internal error; the event was not lost if it was answered 202 before")
 
 
-def create_app(settings: Settings, healer: Healer | None = None) -> Starlette:
-    """The app; the Healer is built (or given) and started in the lifespan."""
+def create_app(settings: Settings, healer: Healer | None = None, *,
+               announce: Callable[[Healer], None] | None = None) -> Starlette:
+    """The app; the Healer is built (or given) and started in the lifespan.
+
+    ``announce`` is called once the Healer has started (``healer serve`` prints what runs).
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         service = healer or build_healer(settings)
         app.state.healer = service
         await service.start()
+        if announce is not None:
+            announce(service)
         try:
             yield
         finally:

@@ -28,7 +28,10 @@ class ContextRuntime:
     _status: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
 
     async def start(self) -> None:
-        """Warm up what can be warmed (nothing for replay or none)."""
+        """Warm up what can be warmed, without holding up start-up (replay indexes later)."""
+        warm = getattr(self.provider, "warm", None)
+        if callable(warm):
+            warm()
 
     async def aclose(self) -> None:
         """Release sessions and processes."""
