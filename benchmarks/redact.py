@@ -122,6 +122,8 @@ def main() -> None:
     redact(clean), redact_json(payload)  # compile patterns and import plugins first
 
     leaked = [s for s in planted if s in redact(dirty)]
+    old_out = old(dirty) if old else ""
+    old_leaked = [s for s in planted if s in old_out] if old else []
     rows: list[dict[str, Any]] = []
     for name, text in (("a) 1 MB log, no secrets", clean),
                        (f"b) 1 MB log, {len(planted)} secrets", dirty)):
@@ -153,8 +155,10 @@ def main() -> None:
         ratio = row.get("vs_re_search") or row.get("vs_json_roundtrip")
         print(f"{row['case']:34} {row['redact_mb_s']:>8} {base_rate:>14} {ratio:>10} "
               f"{row['previous_mb_s'] or '-':>14} {row['vs_previous'] or '-':>10}")
-    print(f"secrets left in (b): {len(leaked)} of {len(planted)}")
-    print(json.dumps({"rows": rows, "leaked": len(leaked), "planted": len(planted)}))
+    print(f"secrets left in (b): {len(leaked)} of {len(planted)}"
+          + (f" (previous implementation: {len(old_leaked)})" if old else ""))
+    print(json.dumps({"rows": rows, "leaked": len(leaked), "planted": len(planted),
+                      "previous_leaked": len(old_leaked) if old else None}))
 
 
 if __name__ == "__main__":

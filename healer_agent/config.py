@@ -102,6 +102,8 @@ class ContextSettings(_Group):
     """The MCP servers Healer reads context from (``mode=mcp``)."""
     timeout_s: float = Field(60.0, gt=0)
     """Deadline for gathering all context sources of one incident."""
+    health_interval_s: float = Field(15.0, gt=0)
+    """How often the warm MCP pool pings its servers and reopens dead ones."""
 
 
 class RoutingSettings(_Group):

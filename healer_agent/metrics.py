@@ -24,8 +24,12 @@ class Metrics:
                                     ["stage"], registry=r)
         self.mcp_seconds = Histogram("healer_mcp_call_seconds", "MCP tool call latency",
                                      ["server", "tool"], registry=r)
-        self.mcp_errors = Counter("healer_mcp_errors_total", "MCP call errors", ["server"],
-                                  registry=r)
+        self.mcp_errors = Counter("healer_mcp_errors_total", "MCP call errors",
+                                  ["server", "tool", "kind"], registry=r)
+        self.mcp_calls = Counter("healer_mcp_calls_total", "MCP tool calls",
+                                 ["server", "tool", "outcome"], registry=r)
+        self.mcp_up = Gauge("healer_mcp_server_up", "MCP server session ready (1) or not (0)",
+                            ["server"], registry=r)
         self.llm_tokens = Counter("healer_llm_tokens_total", "LLM tokens", ["model", "direction"],
                                   registry=r)
         self.llm_cost = Counter("healer_llm_cost_usd_total", "Estimated LLM cost", registry=r)
@@ -42,3 +46,10 @@ class Metrics:
                                    registry=r)
         self.intake_seconds = Histogram("healer_intake_seconds", "Time to answer an event",
                                         ["endpoint"], registry=r)
+
+    def observe_mcp(self, server: str, tool: str, outcome: str, seconds: float) -> None:
+        """One MCP tool call: counted, timed, and (unless ``ok``) an error of its kind."""
+        self.mcp_calls.labels(server=server, tool=tool, outcome=outcome).inc()
+        self.mcp_seconds.labels(server=server, tool=tool).observe(seconds)
+        if outcome != "ok":
+            self.mcp_errors.labels(server=server, tool=tool, kind=outcome).inc()

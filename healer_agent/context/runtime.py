@@ -1,18 +1,30 @@
 """The context side of a running Healer: one provider, the triage model's tools, status.
 
 Built once by the composition root from settings and shared by context gathering, LLM
-triage and the REPL, so every consumer sees the same sources (and, with MCP, the same
-server processes). ``start`` and ``aclose`` belong to the application's lifespan.
+triage and the REPL, so every consumer sees the same sources and, with MCP, the same warm
+server processes: the gatherer's sources and the triage toolsets both call through one
+:class:`McpPool`. ``start`` and ``aclose`` belong to the application's lifespan; ``start``
+opens every server in the background (a slow or broken server never delays start-up, and
+the first incident waits for a server only while it is still connecting).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from healer_agent.config import Settings
 from healer_agent.ports import ContextProvider, NoContext
+
+if TYPE_CHECKING:
+    from healer_agent.context.pool import McpPool
+    from healer_agent.metrics import Metrics
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -22,28 +34,67 @@ class ContextRuntime:
     provider: ContextProvider
     mode: str = "none"
     triage_toolsets: Sequence[Any] = ()
-    """Read-only MCP tools for the triage model (pydantic-ai toolsets)."""
+    """Read-only MCP tools for the triage model (pydantic-ai toolsets over the shared pool)."""
     triage_hints: str = ""
     """The servers' ``llm_instructions``, for the triage instructions."""
+    pool: McpPool | None = None
+    """The shared MCP sessions (``mode == "mcp"``), for ``healer mcp check`` and the REPL."""
     _status: Callable[[], dict[str, Any]] | None = field(default=None, repr=False)
+    _metrics: Metrics | None = field(default=None, repr=False)
+    _warming: asyncio.Task[dict[str, str]] | None = field(default=None, repr=False)
 
-    async def start(self) -> None:
-        """Warm up what can be warmed, without holding up start-up (replay indexes later)."""
+    def bind_metrics(self, metrics: Metrics) -> None:
+        """Count every MCP call (server, tool, outcome, latency) on ``metrics``."""
+        self._metrics = metrics
+        if self.pool is not None:
+            self.pool.observer = metrics.observe_mcp
+
+    async def start(self, *, wait: bool = False) -> dict[str, str]:
+        """Open every MCP server and keep them warm; ``wait`` returns when all have tried.
+
+        Returns ``{server: "ready" | reason}`` when waiting, else ``{}`` at once.
+        """
         warm = getattr(self.provider, "warm", None)
-        if callable(warm):
+        if callable(warm):  # replayed cases index in the background
             warm()
+        if self.pool is None:
+            return {}
+        if self._warming is None:
+            self._warming = asyncio.create_task(self.pool.start(), name="mcp-warm-start")
+            self._warming.add_done_callback(_log_start)
+        if wait:
+            return await asyncio.shield(self._warming)
+        return {}
 
     async def aclose(self) -> None:
         """Release sessions and processes."""
+        if self._warming is not None and not self._warming.done():
+            self._warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._warming
         await self.provider.aclose()
 
     def status(self) -> dict[str, Any]:
-        """Per-source (per MCP server) state for ``/api/status`` and ``healer status``."""
-        return self._status() if self._status is not None else {}
+        """Per MCP server state (phase, calls, errors, latency per tool) for ``/api/status``."""
+        states = self._status() if self._status is not None else {}
+        if self._metrics is not None:
+            for name, state in states.items():
+                self._metrics.mcp_up.labels(server=name).set(
+                    1 if state.get("phase") == "ready" else 0)
+        return states
 
 
-def build_context_runtime(settings: Settings) -> ContextRuntime:
-    """The runtime ``settings.context.mode`` names."""
+def _log_start(task: asyncio.Task[dict[str, str]]) -> None:
+    if task.cancelled() or task.exception() is not None:
+        return
+    for server, outcome in task.result().items():
+        if outcome != "ready":
+            log.warning("mcp server %s did not start: %s", server, outcome)
+
+
+def build_context_runtime(settings: Settings, *, metrics: Metrics | None = None
+                          ) -> ContextRuntime:
+    """The runtime ``settings.context.mode`` names (nothing is started until ``start``)."""
     mode = settings.context.mode
     if mode == "replay":
         from healer_agent.context.replay import ReplayProvider
@@ -51,15 +102,29 @@ def build_context_runtime(settings: Settings) -> ContextRuntime:
         return ContextRuntime(ReplayProvider.from_dir(settings.context.replay_dir), mode)
     if mode == "mcp":
         from healer_agent.context.config import load_mcp_config
-        from healer_agent.context.gatherer import build_gatherer
+        from healer_agent.context.gatherer import build_gatherer_from_config
+        from healer_agent.context.pool import McpPool
 
-        gatherer = build_gatherer(settings)
+        config = load_mcp_config(settings.context.mcp_config)
+        pool = McpPool(config, health_interval_s=settings.context.health_interval_s)
+        token = settings.github.token.get_secret_value() if settings.github.token else None
+        gatherer = build_gatherer_from_config(
+            config, github_api_url=settings.github.api_url, github_token=token, pool=pool)
         toolsets: Sequence[Any] = ()
         hints = ""
         if settings.triage.mcp and settings.routing.router in ("llm", "full"):
-            from healer_agent.routing.triage_tools import mcp_toolsets, server_hints
+            from healer_agent.routing.triage_tools import pool_toolsets, server_hints
 
-            config = load_mcp_config(settings.context.mcp_config)
-            toolsets, hints = mcp_toolsets(config), server_hints(config)
-        return ContextRuntime(gatherer, mode, toolsets, hints, gatherer.status)
+            toolsets, hints = pool_toolsets(pool), server_hints(config)
+
+        def status() -> dict[str, Any]:
+            return {name: state.as_dict() for name, state in pool.status().items()}
+
+        runtime = ContextRuntime(gatherer, mode, toolsets, hints, pool, status)
+        if metrics is not None:
+            runtime.bind_metrics(metrics)
+        return runtime
     return ContextRuntime(NoContext(), mode)
+
+
+__all__ = ["ContextRuntime", "build_context_runtime"]

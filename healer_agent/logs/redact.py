@@ -36,7 +36,7 @@ except ImportError:  # pragma: no cover - same gate with the stdlib, slower
 # time). Case-insensitive words and prefixes, then case-sensitive token shapes.
 GATE_SOURCE = (
     r"(?i:pass|pwd|pw[=:\"' ]|secret|token|key|cred|auth|cookie|bearer|basic|session|sig|"
-    r"salt|hmac|pat[=:\"'_ ]|sid[=:\"' ]|otp|licen|contrase|://[^\s@]*@|@(?:tcp|unix|udp)\(|"
+    r"salt|hmac|pat[=:\"'_ ]|sid[=:\"' ]|otp|licen|contrase|://[^@\n]*@|@(?:tcp|unix|udp)\(|"
     r"private|putty|xox|xapp-|hooks\.|discord|aiza|ya29\.|gocspx|eyj|gh[pousr]_|github_pat_|"
     r"sk-|k_live_|k_test_|whsec_|sg\.|gl(?:pat|dt|ft|rt|ptt|cbt|oas|soat|imt|agent)-|"
     r"gr1348941|npm_|pypi-|dckr_|shp(?:at|ca|pa|ss)_|hv[sbr]\.|atlasv1|_v1_|hf_|lin_|sntr|"
@@ -81,16 +81,18 @@ def gated_lines(text: str) -> list[tuple[int, int]]:
 def _gated(data: Any, gate: Any) -> list[tuple[int, int]]:
     newline = b"\n" if isinstance(data, bytes) else "\n"
     lines: list[tuple[int, int]] = []
-    last = -1
-    for match in gate.finditer(data):
-        pos = match.start()
-        if pos <= last:
-            continue
-        start = data.rfind(newline, 0, pos) + 1
-        end = data.find(newline, pos)
-        end = len(data) if end == -1 else end
+    pos, size = 0, len(data)
+    while pos < size:
+        # search from the next line on: one call per gated line, not per hit
+        match = gate.search(data, pos)
+        if match is None:
+            break
+        hit = match.start()
+        start = data.rfind(newline, 0, hit) + 1
+        end = data.find(newline, hit)
+        end = size if end == -1 else end
         lines.append((start, end))
-        last = end
+        pos = end + 1
     return lines
 
 

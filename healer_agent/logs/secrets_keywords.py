@@ -382,6 +382,11 @@ _URL = re.compile(
     r"(?i)\b[a-z][a-z0-9+.-]{1,30}://(?P<user>[^\s:/?#@\"'<>]*):"
     r"(?P<value>[^\s\"'<>]*?)@(?=[^\s@/?#\"'<>]*(?:[/?#\s\"'<>),;\\]|$))"
 )
+# An invalid but possible URL: a password with spaces in it (``postgres://u:a b@db``).
+_URL_SPACED = re.compile(
+    r"(?i)\b[a-z][a-z0-9+.-]{1,30}://[^\s:/?#@\"'<>]*:(?P<value>[^@\n\"'<>]{1,64}?)@"
+    r"(?=[A-Za-z0-9.\[\]-]+(?:[:/?#\s\"'<>),;]|$))"
+)
 _URL_USER = re.compile(
     r"(?i)\b[a-z][a-z0-9+.-]{1,30}://(?P<value>[^\s:/?#@\"'<>]{12,})(?::[^\s@/\"'<>]*)?@"
     r"(?=[^\s@/?#\"'<>]*(?:[/?#\s\"'<>),;\\]|$))"
@@ -418,6 +423,10 @@ def _urls(line: str, found: list[tuple[int, int, str]]) -> None:
         if value and _MARKER not in value and not is_templated_secret(value) \
                 and not value.startswith("$"):
             found.append((m.start("value"), m.end("value"), "url-password"))
+    for m in _URL_SPACED.finditer(line):
+        value = m.group("value")
+        if " " in value and not re.match(r"\d+(?:[/\s]|$)", value) and "://" not in value:
+            found.append((*m.span("value"), "url-password"))
     for m in _URL_USER.finditer(line):
         user = m.group("value")  # a token as the user name: https://TOKEN@github.com
         if looks_random(user) or user.startswith(("gh", "glpat-")):

@@ -4,27 +4,31 @@ Three bounds live here, in one wrapper every tool goes through (:class:`GuardedT
 each result is redacted, truncated to a budget with a note telling the model to narrow its
 query, and fenced as untrusted data; an identical repeated call is refused. The log tools
 read a :class:`LogBook` (the redacted full logs), so the whole log never goes into the
-prompt at once. The MCP toolsets are built from ``mcp_servers.yaml``: only each server's
-``tools`` allowlist, never a tool the server marks not read-only, ``strip_params`` hidden
-from the schema and dropped from every call, names prefixed with the server's name.
+prompt at once. The MCP toolsets read through the shared MCP pool (no process per
+triage): only each server's ``tools`` allowlist, never a tool the server marks not
+read-only, ``strip_params`` hidden from the schema and dropped from every call, names
+prefixed with the server's name; a server that is down offers no tools for that run.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic_ai import FunctionToolset, ModelRetry, RunContext, ToolDefinition, ToolFailed
+import anyio
+from pydantic_ai import FunctionToolset, ModelRetry, RunContext, ToolFailed
 from pydantic_ai.framing import register_tag, wrap
-from pydantic_ai.mcp import CallToolFunc, MCPToolset, ToolResult
 from pydantic_ai.toolsets import AbstractToolset, WrapperToolset
 from pydantic_ai.toolsets.abstract import ToolsetTool
 
-from healer_agent.context.config import McpConfig, ServerConfig
+from healer_agent.context.config import McpConfig
+from healer_agent.context.pool import McpPool
+from healer_agent.context.toolset import PoolToolset
+from healer_agent.context.transports import Streams, TransportFactory
 from healer_agent.models import JobLog
 
 UNTRUSTED = register_tag("untrusted_data")
@@ -223,80 +227,54 @@ class GuardedToolset(WrapperToolset[TriageDeps]):
 # --------------------------------------------------------------------------- MCP toolsets
 
 
-def _read_only(allowed: frozenset[str], require_hint: bool
-               ) -> Callable[[RunContext[TriageDeps], ToolDefinition], bool]:
-    def keep(ctx: RunContext[TriageDeps], tool_def: ToolDefinition) -> bool:
-        annotations = (tool_def.metadata or {}).get("annotations") or {}
-        hint = annotations.get("readOnlyHint")
-        # The allowlist decides; a server that says a listed tool writes still loses it.
-        return tool_def.name in allowed and hint is not False and (hint is True or not require_hint)
-    return keep
+def pool_toolsets(pool: McpPool) -> list[AbstractToolset[TriageDeps]]:
+    """One guarded, server-prefixed toolset per enabled server with a non-empty allowlist.
+
+    Every call goes through ``pool`` (the running Healer's shared sessions): the allowlist,
+    ``strip_params``, deadlines and metrics are the pool's, and no process is started here.
+    """
+    out: list[AbstractToolset[TriageDeps]] = []
+    for name, server in pool.config.enabled_servers().items():
+        if not server.tools:
+            continue
+        toolset = PoolToolset(pool, name, require_read_only_hint=server.require_read_only_hint)
+        out.append(GuardedToolset(toolset.prefixed(name)))
+    return out
 
 
-def _strip_schema(params: tuple[str, ...]
-                  ) -> Callable[[RunContext[TriageDeps], list[ToolDefinition]],
-                                list[ToolDefinition]]:
-    def prepare(ctx: RunContext[TriageDeps], defs: list[ToolDefinition]) -> list[ToolDefinition]:
-        out = []
-        for tool_def in defs:
-            schema = dict(tool_def.parameters_json_schema)
-            props = {k: v for k, v in (schema.get("properties") or {}).items()
-                     if k not in params}
-            schema["properties"] = props
-            if "required" in schema:
-                schema["required"] = [r for r in schema["required"] if r not in params]
-            out.append(replace(tool_def, parameters_json_schema=schema))
-        return out
-    return prepare
+def _in_process(transport: Any) -> TransportFactory:
+    """A pool transport for a fastmcp ``FastMCPTransport`` (an in-process server in tests)."""
+    from fastmcp.client.transports.memory import _enter_server_lifespan, _lowlevel_of
+    from mcp.shared.memory import create_client_server_memory_streams
 
+    @asynccontextmanager
+    async def streams() -> AsyncIterator[Streams]:
+        server = transport.server
+        lowlevel = _lowlevel_of(server)
+        async with (
+            create_client_server_memory_streams() as (client, served),
+            _enter_server_lifespan(server=server),
+            anyio.create_task_group() as tg,
+        ):
+            tg.start_soon(lambda: lowlevel.run(
+                served[0], served[1], lowlevel.create_initialization_options()))
+            try:
+                yield client[0], client[1]
+            finally:
+                tg.cancel_scope.cancel()
 
-def _strip_args(params: tuple[str, ...]) -> Callable[..., Any]:
-    async def process(ctx: RunContext[Any], call: CallToolFunc, name: str,
-                      args: dict[str, Any]) -> ToolResult:
-        return await call(name, {k: v for k, v in args.items() if k not in params})
-    return process
-
-
-def _client(name: str, server: ServerConfig, log_dir: Path | None) -> Any:
-    from fastmcp.client.transports import SSETransport, StdioTransport, StreamableHttpTransport
-
-    if server.transport == "stdio":
-        assert server.command is not None  # validated by ServerConfig
-        log_file = None
-        if log_dir is not None:
-            log_dir.mkdir(parents=True, exist_ok=True)
-            log_file = log_dir / f"{name}.triage.stderr.log"
-        return StdioTransport(server.command, list(server.args), env=dict(server.env),
-                              cwd=server.cwd, keep_alive=False, log_file=log_file)
-    assert server.url is not None  # validated by ServerConfig
-    if server.transport == "sse":
-        return SSETransport(server.url, headers=dict(server.headers))
-    return StreamableHttpTransport(server.url, headers=dict(server.headers))
+    return streams
 
 
 def mcp_toolsets(config: McpConfig, *, clients: Mapping[str, Any] | None = None
                  ) -> list[AbstractToolset[TriageDeps]]:
-    """One filtered, prefixed, guarded toolset per enabled server with a non-empty allowlist.
+    """Toolsets over a pool of their own, for callers without a running Healer (tests, evals).
 
-    ``clients`` replaces a server's transport (an in-process server in tests).
+    ``clients`` replaces a server's transport with an in-process ``FastMCPTransport``. A
+    running Healer passes ``ContextRuntime.triage_toolsets`` instead, which share its pool.
     """
-    log_dir = Path(config.log_dir) if config.log_dir else None
-    out: list[AbstractToolset[TriageDeps]] = []
-    for name, server in config.enabled_servers().items():
-        allowed = frozenset(server.tools)
-        if not allowed:
-            continue
-        client = (clients or {}).get(name) or _client(name, server, log_dir)
-        base: MCPToolset[TriageDeps] = MCPToolset(
-            client, id=name, tool_error_behavior="failed",
-            process_tool_call=_strip_args(server.strip_params) if server.strip_params else None,
-            init_timeout=server.startup_timeout_s, read_timeout=server.timeout_s)
-        toolset: AbstractToolset[TriageDeps] = base.filtered(
-            _read_only(allowed, server.require_read_only_hint))
-        if server.strip_params:
-            toolset = toolset.prepared(_strip_schema(server.strip_params))
-        out.append(GuardedToolset(toolset.prefixed(name)))
-    return out
+    transports = {name: _in_process(client) for name, client in (clients or {}).items()}
+    return pool_toolsets(McpPool(config, transports=transports))
 
 
 def server_hints(config: McpConfig) -> str:
@@ -314,6 +292,7 @@ __all__ = [
     "Step",
     "TriageDeps",
     "mcp_toolsets",
+    "pool_toolsets",
     "server_hints",
     "truncate",
 ]
