@@ -25,8 +25,8 @@ from healer_agent.api.openapi import Endpoint, Param, openapi_document
 from healer_agent.compose import Healer, build_healer
 from healer_agent.config import Settings
 
-_INTAKE: dict[int, type[BaseModel] | None] = {202: s.IntakeResult, 400: s.ErrorAnswer, 401: s.ErrorAnswer, 413: s.ErrorAnswer,
-           415: s.ErrorAnswer, 422: s.ErrorAnswer, 503: s.ErrorAnswer}
+_INTAKE: dict[int, type[BaseModel] | None] = {
+    202: s.IntakeResult, **dict.fromkeys((400, 401, 413, 415, 422, 503), s.ErrorAnswer)}
 _DELIVERY = Param("X-GitHub-Delivery", "header", description="Makes a redelivery a no-op")
 _EVENT = Param("X-GitHub-Event", "header", description="The event type")
 

