@@ -4,6 +4,9 @@ Errors print as one line and exit non-zero; a traceback only with ``--debug``.
 
 Exit codes: 0 success, 1 a check failed (e.g. eval under ``--min-accuracy``), 2 bad usage
 or input, 3 a dependency (database, MCP server) is unavailable.
+
+Every command imports what it needs when it runs (here and in the modules that own a
+command), so ``healer --help`` does not load the application.
 """
 
 from __future__ import annotations
@@ -11,27 +14,38 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from healer_agent.cli_common import (
-    EXIT_FAILED,
-    EXIT_UNAVAILABLE,
-    CliError,
-    settings_from_env,
-)
+from healer_agent.cli_common import EXIT_FAILED, EXIT_UNAVAILABLE, CliError
+from healer_agent.context.cli import mcp_check_command
+from healer_agent.evals.cli import eval_command
+
+if TYPE_CHECKING:
+    from healer_agent.compose import Healer
 
 app = typer.Typer(name="healer", help="Route CI failures to the specialist agent that can fix "
                   "them.", no_args_is_help=True, add_completion=False,
                   pretty_exceptions_enable=False)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+mcp_app = typer.Typer(help="MCP servers Healer gathers context from.", no_args_is_help=True)
+mcp_app.command("check")(mcp_check_command)
+app.add_typer(mcp_app, name="mcp")
+app.command("eval")(eval_command)
 
 console = Console(stderr=True)
 _state: dict[str, Any] = {"debug": False}
+
+
+def settings_from_env(**overrides: Any) -> Any:
+    """Settings from the environment (one readable line when invalid)."""
+    from healer_agent.cli_common import settings_from_env as load
+
+    return load(**overrides)
+
 
 @app.callback()
 def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False
@@ -42,9 +56,10 @@ def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks."
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
-    workers: Annotated[int | None, typer.Option(help="Pipeline workers (HEALER_WORKER__COUNT).")
-                       ] = None,
+    port: Annotated[int, typer.Option(help="Port to listen on (1-65535).", min=1, max=65535)
+                    ] = 8080,
+    workers: Annotated[int | None, typer.Option(
+        help="Pipeline workers (HEALER_WORKER__COUNT).", min=0)] = None,
 ) -> None:
     """Run the HTTP API and the pipeline workers."""
     import uvicorn
@@ -54,8 +69,17 @@ def serve(
 
     settings = settings_from_env(worker={"count": workers} if workers is not None else None)
     configure_logging(settings.log_level)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning",
-                access_log=False, timeout_graceful_shutdown=15)
+
+    def announce(healer: Healer) -> None:
+        console.print(f"healer listening on http://{host}:{port}", highlight=False)
+        for line in healer.describe():
+            console.print(f"  {line}", highlight=False, markup=False)
+
+    try:
+        uvicorn.run(create_app(settings, announce=announce), host=host, port=port,
+                    log_level="warning", access_log=False, timeout_graceful_shutdown=15)
+    except OSError as exc:
+        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 @db_app.command("upgrade")
@@ -83,6 +107,8 @@ def status(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")]
     if json_out:
         typer.echo(json.dumps(result, indent=2, default=str))
         return
+    from rich.table import Table
+
     table = Table(title="Healer status")
     table.add_column("what")
     table.add_column("value", justify="right")
@@ -143,6 +169,8 @@ def insights(
               f"{report['since']}; dedup ratio {report['dedup_ratio']}; tiers "
               f"{report['decisions_by_tier']}; operator overrides "
               f"{report['operator_override_rate']}")
+    from rich.table import Table
+
     for title, key in (("per agent", "by_agent"), ("per failure type", "by_failure_type")):
         table = Table(title=title)
         for col in ("", "remediations", "fixed", "failed", "escalated", "success",
@@ -253,53 +281,23 @@ async def _with_healer(fn: Any) -> Any:
         await healer.stop()
 
 
-def _register_optional() -> None:
-    """Commands owned by other modules; each registers itself if importable."""
-    try:
-        from healer_agent.evals.cli import eval_command
-    except ImportError:
-        pass
-    else:
-        app.command("eval")(eval_command)
-    try:
-        from healer_agent.context.cli import mcp_check_command
-    except ImportError:
-        pass
-    else:
-        mcp_app = typer.Typer(help="MCP servers Healer gathers context from.",
-                              no_args_is_help=True)
-        mcp_app.command("check")(mcp_check_command)
-        app.add_typer(mcp_app, name="mcp")
-
-
-_register_optional()
-
-
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (click's standalone mode: usage errors exit 2)."""
     try:
-        code = app(standalone_mode=False)
+        app()
     except CliError as exc:
         console.print(f"[red]error:[/red] {exc}", highlight=False)
         if _state["debug"]:
             raise
         sys.exit(exc.code)
-    except (typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         console.print("aborted")
         sys.exit(130)
-    except Exception as exc:
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:  # the last line of defence: one line, no traceback
         if _state["debug"] or "--debug" in sys.argv:
             raise
         console.print(f"[red]error:[/red] {type(exc).__name__}: {exc}", highlight=False)
         sys.exit(EXIT_FAILED)
-    if isinstance(code, int) and code:
-        sys.exit(code)
 
 
 __all__ = ["CliError", "app", "main"]
-

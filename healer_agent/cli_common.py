@@ -6,11 +6,10 @@ raise ``CliError`` without importing the application's command table.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from healer_agent.config import Settings, load_settings
+if TYPE_CHECKING:
+    from healer_agent.config import Settings
 
 EXIT_FAILED, EXIT_USAGE, EXIT_UNAVAILABLE = 1, 2, 3
 
@@ -25,9 +24,13 @@ class CliError(Exception):
 
 def settings_from_env(**overrides: Any) -> Settings:
     """Settings, with a validation error turned into one readable line."""
+    from pydantic import ValidationError
+
+    from healer_agent.config import load_settings
+
     try:
         return load_settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        where = "__".join(str(p) for p in first["loc"])
         raise CliError(f"invalid setting HEALER_{where.upper()}: {first['msg']}") from None

@@ -76,6 +76,29 @@ class Healer:
         await self.http.aclose()
         await self.engine.dispose()
 
+    def describe(self) -> list[str]:
+        """What runs, in a few lines: store, sink, context, router tiers and why one is off."""
+        s = self.settings
+        store = "PostgreSQL" if s.store.is_postgres else f"SQLite ({s.store.url.split('///')[-1]})"
+        sink = {"file": f"file sink ({s.sink.dir})", "stdout": "stdout sink",
+                "kubernetes": f"Kubernetes sink (namespace {s.sink.namespace})"}[s.sink.kind]
+        context = {"replay": f"replayed cases from {s.context.replay_dir}",
+                   "mcp": f"MCP servers of {s.context.mcp_config}",
+                   "none": "none (the payload only)"}[s.context.mode]
+        sources = ", ".join(f"{name}: {_phase(state)}"
+                            for name, state in self.context.status().items())
+        tiers = {"matrix": "design matrix", "prerouter": "pre-router",
+                 "llm": "LLM triage for every incident",
+                 "full": "pre-router, then LLM triage when not obvious"}[s.routing.router]
+        off = s.llm_ready
+        lines = [f"store: {store}; workers: {s.worker.count}", f"sink: {sink}",
+                 f"context: {context}" + (f" [{sources}]" if sources else ""),
+                 f"routing: {tiers}" + (f" ({s.triage.model})" if off is None
+                                        and s.routing.router in ("llm", "full") else "")]
+        if off is not None and s.routing.router in ("llm", "full"):
+            lines.append(f"LLM triage: off ({off}); the pre-router decides every incident")
+        return lines
+
     async def drain(self, limit_s: float = 30.0) -> None:
         """Process everything queued, inline (tests, ``healer triage --dispatch``)."""
         await self.worker.drain(limit_s)
@@ -93,7 +116,12 @@ def build_healer(settings: Settings, *, context: ContextProvider | ContextRuntim
     sink = sink or build_sink(settings.sink)
     memory = RouteMemory(engine)
     if router is None:
-        router = build_router(settings, memory.get, toolsets=runtime.triage_toolsets or None,
+        routing = settings
+        if settings.llm_ready is not None and settings.routing.router in ("llm", "full"):
+            # Said once at start (describe()), not as a warning on every incident.
+            routing = settings.model_copy(update={
+                "routing": settings.routing.model_copy(update={"router": "prerouter"})})
+        router = build_router(routing, memory.get, toolsets=runtime.triage_toolsets or None,
                               hints=runtime.triage_hints)
     notifier = notifier or Notifier(settings.github, settings.notify, http)
     renderer = PromptRenderer(redact, settings.coderun.prompts_dir)
@@ -127,6 +155,10 @@ def build_healer(settings: Settings, *, context: ContextProvider | ContextRuntim
                   context=runtime, sink=sink, router=router, renderer=renderer, memory=memory,
                   notifier=notifier, intake=intake, dispatcher=dispatcher, worker=worker,
                   tracker=tracker, status=status)
+
+
+def _phase(state: Any) -> str:
+    return str(getattr(state, "phase", None) or getattr(state, "status", None) or state)
 
 
 class _Waker:

@@ -1,15 +1,22 @@
-"""Structured JSON logs (structlog), configured once by the entry point."""
+"""Structured JSON logs (structlog) on stderr, configured once by the entry point."""
 
 from __future__ import annotations
 
 import logging
+import sys
 
 import structlog
 
+QUIET = ("alembic", "httpx", "mcp", "asyncio")
+"""Libraries whose INFO lines are noise at start-up; their warnings still show."""
+
 
 def configure_logging(level: str = "INFO") -> None:
-    """JSON lines on stderr with ISO timestamps."""
-    logging.basicConfig(level=level.upper(), format="%(message)s")
+    """JSON lines on stderr with ISO timestamps; stdout stays free for command output."""
+    logging.basicConfig(level=level.upper(), format="%(message)s", stream=sys.stderr)
+    for name in QUIET:
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(
+            level.upper())))
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -19,5 +26,6 @@ def configure_logging(level: str = "INFO") -> None:
         ],
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelName(level.upper())),
+        logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=True,
     )

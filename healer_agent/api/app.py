@@ -1,279 +1,120 @@
-"""The HTTP API (Starlette).
+"""The HTTP application: the route table, its OpenAPI document, and the lifespan.
 
-Routes stay thin: read and check the body, hand it to the ``Healer`` service, map its
-outcome to a status code. Every refusal is a JSON reason.
+The table below is the single list of operations: Starlette's routes and
+``/openapi.json`` are both derived from it. The lifespan starts the composed Healer (built
+here unless one is given) and stops it after the server stops taking requests.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from functools import cache
 from typing import Any
 
-import sqlalchemy as sa
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy.exc import SQLAlchemyError
+from pydantic import BaseModel
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from healer_agent import __version__
-from healer_agent.api import body as bodies
-from healer_agent.api.openapi import openapi_document
+from healer_agent.api import handlers as h
+from healer_agent.api import schemas as s
+from healer_agent.api.openapi import Endpoint, Param, openapi_document
 from healer_agent.compose import Healer, build_healer
 from healer_agent.config import Settings
-from healer_agent.intake.normalize import SECURITY_EVENTS, PayloadError, sniff_event
-from healer_agent.intake.payloads import unwrap
-from healer_agent.intake.signature import verify
-from healer_agent.pipeline.intake import StoreUnavailable
-from healer_agent.store import incidents
 
-
-def _error(status: int, reason: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"status": "error", "reason": reason, **extra}, status_code=status)
-
-
-def _healer(request: Request) -> Healer:
-    healer: Healer = request.app.state.healer
-    return healer
-
-
-async def health(request: Request) -> Response:
-    """Liveness: the process answers."""
-    return JSONResponse({"status": "healthy", "version": __version__})
-
-
-async def ready(request: Request) -> Response:
-    """Readiness: the database answers."""
-    try:
-        async with _healer(request).engine.connect() as conn:
-            await conn.execute(sa.text("SELECT 1"))
-    except (SQLAlchemyError, OSError) as exc:
-        return _error(503, f"database unavailable: {type(exc).__name__}")
-    return JSONResponse({"status": "ready"})
-
-
-async def status(request: Request) -> Response:
-    """Queues, incidents, dead rows, MCP servers."""
-    try:
-        return JSONResponse(await _healer(request).status())
-    except (SQLAlchemyError, OSError) as exc:
-        return _error(503, f"database unavailable: {type(exc).__name__}")
-
-
-async def metrics(request: Request) -> Response:
-    """Prometheus exposition."""
-    return Response(generate_latest(_healer(request).metrics.registry),
-                    media_type=CONTENT_TYPE_LATEST)
-
-
-async def get_incident(request: Request) -> Response:
-    """One incident with its decision, evidence and CodeRun."""
-    incident_id = request.path_params["incident_id"]
-    try:
-        async with _healer(request).engine.connect() as conn:
-            row = await incidents.get(conn, incident_id)
-    except (SQLAlchemyError, OSError) as exc:
-        return _error(503, f"database unavailable: {type(exc).__name__}")
-    if row is None:
-        return _error(404, f"no incident {incident_id}")
-    row.pop("prompt", None)
-    if row["status"] == "routing":
-        row["routing"] = "pending"
-    else:
-        row["routing"] = "final"
-    return JSONResponse(row)
-
-
-async def list_incidents(request: Request) -> Response:
-    """Newest incidents (``?open=true`` for those still in flight)."""
-    try:
-        limit = max(1, min(int(request.query_params.get("limit", "20")), 200))
-    except ValueError:
-        return _error(422, "limit must be an integer")
-    open_only = request.query_params.get("open", "false").lower() in ("1", "true", "yes")
-    async with _healer(request).engine.connect() as conn:
-        rows = await incidents.recent(conn, limit=limit, open_only=open_only)
-    for row in rows:
-        row.pop("prompt", None)
-        row.pop("incident", None)
-    return JSONResponse({"incidents": rows})
-
-
-async def get_insights(request: Request) -> Response:
-    """The insights report (``?since=7d``)."""
-    from healer_agent.tracking.insights import insights, parse_since
-
-    try:
-        period = parse_since(request.query_params.get("since", "7d"))
-    except ValueError as exc:
-        return _error(422, str(exc))
-    try:
-        async with _healer(request).engine.connect() as conn:
-            return JSONResponse(await insights(conn, period))
-    except (SQLAlchemyError, OSError) as exc:
-        return _error(503, f"database unavailable: {type(exc).__name__}")
-
-
-def _fallback_delivery(event: str, raw: bytes) -> str:
-    return "sha256:" + hashlib.sha256(event.encode() + b"\0" + raw).hexdigest()
-
-
-async def _accept(request: Request, *, endpoint: str, event: str, payload: dict[str, Any],
-                  delivery_id: str) -> Response:
-    healer = _healer(request)
-    started = time.perf_counter()
-    try:
-        result = await healer.intake.accept(endpoint=endpoint, event_type=event, payload=payload,
-                                     delivery_id=delivery_id)
-    except StoreUnavailable:
-        response = _error(503, "event store unavailable; retry later")
-        response.headers["Retry-After"] = "5"
-        return response
-    except PayloadError as exc:
-        return _error(422, str(exc), missing=exc.fields)
-    finally:
-        healer.metrics.intake_seconds.labels(endpoint=endpoint).observe(
-            time.perf_counter() - started)
-    return JSONResponse(result.model_dump(), status_code=202)
-
-
-def _sensor_authorized(request: Request, settings: Settings) -> bool:
-    if settings.intake.sensor_token is None:
-        return True
-    expected = f"Bearer {settings.intake.sensor_token.get_secret_value()}"
-    import hmac
-
-    return hmac.compare_digest(request.headers.get("authorization", ""), expected)
-
-
-async def _read(request: Request) -> tuple[bytes, dict[str, Any]]:
-    settings: Settings = request.app.state.settings
-    raw = await bodies.read_capped(request, settings.intake.max_body_bytes)
-    return raw, bodies.parse_json_object(raw, bodies.media_type(request))
-
-
-async def ci_failure(request: Request) -> Response:
-    """The sensor's trigger: a workflow_run/workflow_job/check_run body in any envelope."""
-    settings: Settings = request.app.state.settings
-    if not _sensor_authorized(request, settings):
-        return _error(401, "missing or wrong bearer token")
-    try:
-        raw, payload = await _read(request)
-        unwrapped = unwrap(payload)
-    except bodies.BodyError as exc:
-        return _error(exc.status, exc.reason, missing=exc.fields)
-    except PayloadError as exc:
-        return _error(422, str(exc), missing=exc.fields)
-    if unwrapped.event in SECURITY_EVENTS:
-        return _error(422, "security alerts go to /api/remediate/security-alert")
-    delivery = (unwrapped.delivery_id or request.headers.get("x-github-delivery")
-                or _fallback_delivery(unwrapped.event, raw))
-    return await _accept(request, endpoint="sensor", event=unwrapped.event, payload=payload,
-                         delivery_id=delivery)
-
-
-async def security_alert(request: Request) -> Response:
-    """A raw Dependabot, code-scanning or secret-scanning alert (always cipher)."""
-    settings: Settings = request.app.state.settings
-    if not _sensor_authorized(request, settings):
-        return _error(401, "missing or wrong bearer token")
-    try:
-        raw, payload = await _read(request)
-    except bodies.BodyError as exc:
-        return _error(exc.status, exc.reason, missing=exc.fields)
-    header_event = request.headers.get("x-github-event")
-    try:
-        unwrapped = unwrap(payload)
-        event = header_event or unwrapped.event
-    except PayloadError:
-        event = header_event or sniff_event(payload) or ""
-        unwrapped = None
-    if event not in SECURITY_EVENTS:
-        return _error(422, "not a security alert: expected a dependabot_alert, "
-                           "code_scanning_alert or secret_scanning_alert body", missing=["alert"])
-    delivery = ((unwrapped.delivery_id if unwrapped else None)
-                or request.headers.get("x-github-delivery") or _fallback_delivery(event, raw))
-    return await _accept(request, endpoint="sensor", event=event, payload=payload,
-                         delivery_id=delivery)
-
-
-async def github_webhook(request: Request) -> Response:
-    """GitHub's webhook: signature on the raw body first, then parse and store."""
-    settings: Settings = request.app.state.settings
-    try:
-        raw = await bodies.read_capped(request, settings.intake.max_body_bytes)
-    except bodies.BodyError as exc:
-        return _error(exc.status, exc.reason)
-    if settings.intake.webhook_secret is not None and not verify(
-        settings.intake.webhook_secret.get_secret_value(), raw,
-        request.headers.get("x-hub-signature-256"),
-    ):
-        return _error(401, "missing or invalid X-Hub-Signature-256")
-    event = request.headers.get("x-github-event")
-    if not event:
-        return _error(400, "missing X-GitHub-Event header")
-    try:
-        payload = bodies.parse_json_object(raw, bodies.media_type(request))
-    except bodies.BodyError as exc:
-        return _error(exc.status, exc.reason, missing=exc.fields)
-    if event == "ping":
-        return JSONResponse({"status": "pong", "zen": payload.get("zen")}, status_code=200)
-    delivery = request.headers.get("x-github-delivery") or _fallback_delivery(event, raw)
-    return await _accept(request, endpoint="github", event=event, payload=payload,
-                         delivery_id=delivery)
+_INTAKE: dict[int, type[BaseModel] | None] = {
+    202: s.IntakeResult, **dict.fromkeys((400, 401, 413, 415, 422, 503), s.ErrorAnswer)}
+_DELIVERY = Param("X-GitHub-Delivery", "header", description="Makes a redelivery a no-op")
+_EVENT = Param("X-GitHub-Event", "header", description="The event type")
 
 
 async def openapi(request: Request) -> Response:
     """The OpenAPI 3.1 description of this API."""
-    return JSONResponse(openapi_document())
+    return JSONResponse(_document())
+
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint("GET", "/health", h.health, "Liveness", {200: s.HealthAnswer}),
+    Endpoint("GET", "/ready", h.ready, "Readiness: the database answers",
+             {200: s.ReadyAnswer, 503: s.ErrorAnswer}),
+    Endpoint("GET", "/metrics", h.metrics, "Prometheus metrics", {200: None}),
+    Endpoint("GET", "/openapi.json", openapi, "This document", {200: None}),
+    Endpoint("GET", "/api/status", h.status, "Queues, incidents, dead rows, context sources",
+             {200: s.StatusAnswer, 503: s.ErrorAnswer}),
+    Endpoint("GET", "/api/incidents", h.list_incidents, "Newest incidents",
+             {200: s.IncidentList, 422: s.ErrorAnswer, 503: s.ErrorAnswer},
+             params=(Param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 200}),
+                     Param("open", "query", {"type": "boolean"}))),
+    Endpoint("GET", "/api/incidents/{incident_id}", h.get_incident,
+             "One incident with its decision, evidence and CodeRun",
+             {200: s.IncidentAnswer, 404: s.ErrorAnswer, 503: s.ErrorAnswer},
+             params=(Param("incident_id", "path"),)),
+    Endpoint("GET", "/api/insights", h.get_insights,
+             "Outcomes per agent and failure type, dedup ratio, tiers, signatures",
+             {200: s.InsightsAnswer, 422: s.ErrorAnswer, 503: s.ErrorAnswer},
+             params=(Param("since", "query", {"type": "string",
+                                              "pattern": "^[0-9]{1,12}[smhdw]$"}),)),
+    Endpoint("POST", "/api/remediate/ci-failure", h.ci_failure,
+             "A CI failure from the Argo Events sensor", _INTAKE,
+             description="A workflow_run, workflow_job or check_run body: raw, wrapped in "
+                         "{body: ...} (optionally with event and delivery_id), a CloudEvents "
+                         "envelope, or the design's {workflow_run, repository}.",
+             bodies=(s.SensorTrigger, s.WrappedEvent, s.CloudEvent, s.GitHubEvent),
+             params=(Param("Authorization", "header"), _DELIVERY), security=("sensor",)),
+    Endpoint("POST", "/api/remediate/security-alert", h.security_alert,
+             "A security alert (always routed to cipher)", _INTAKE,
+             bodies=(s.SecurityAlertBody,),
+             params=(Param("Authorization", "header"), _EVENT, _DELIVERY),
+             security=("sensor",)),
+    Endpoint("POST", "/api/github/webhook", h.github_webhook,
+             "Every GitHub event; the signature is checked on the raw body first",
+             {**_INTAKE, 200: s.PongAnswer}, bodies=(s.GitHubEvent,),
+             params=(_EVENT, _DELIVERY, Param("X-Hub-Signature-256", "header")),
+             security=("github",)),
+)
+
+
+@cache
+def _document() -> dict[str, Any]:
+    return openapi_document(ENDPOINTS, version=__version__)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
-    return _error(404, f"no route {request.url.path}")
+    return h.error(404, f"no route {request.url.path}")
 
 
 async def _method_not_allowed(request: Request, exc: Exception) -> Response:
-    return _error(405, f"method {request.method} not allowed on {request.url.path}")
+    return h.error(405, f"method {request.method} not allowed on {request.url.path}")
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
-    return _error(500, "internal error; the event was not lost if it was answered 202 before")
+    return h.error(500, "internal error; the event was not lost if it was answered 202 before")
 
 
-ROUTES = [
-    Route("/health", health, methods=["GET"]),
-    Route("/ready", ready, methods=["GET"]),
-    Route("/metrics", metrics, methods=["GET"]),
-    Route("/openapi.json", openapi, methods=["GET"]),
-    Route("/api/status", status, methods=["GET"]),
-    Route("/api/incidents", list_incidents, methods=["GET"]),
-    Route("/api/insights", get_insights, methods=["GET"]),
-    Route("/api/incidents/{incident_id}", get_incident, methods=["GET"]),
-    Route("/api/remediate/ci-failure", ci_failure, methods=["POST"]),
-    Route("/api/remediate/security-alert", security_alert, methods=["POST"]),
-    Route("/api/github/webhook", github_webhook, methods=["POST"]),
-]
+def create_app(settings: Settings, healer: Healer | None = None, *,
+               announce: Callable[[Healer], None] | None = None) -> Starlette:
+    """The app; the Healer is built (or given) and started in the lifespan.
 
-
-def create_app(settings: Settings, healer: Healer | None = None) -> Starlette:
-    """The app; the Healer service is built (or given) and started in the lifespan."""
+    ``announce`` is called once the Healer has started (``healer serve`` prints what runs).
+    """
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         service = healer or build_healer(settings)
         app.state.healer = service
         await service.start()
+        if announce is not None:
+            announce(service)
         try:
             yield
         finally:
             await service.stop()
 
     app = Starlette(
-        routes=list(ROUTES),
+        routes=[Route(ep.path, ep.handler, methods=[ep.method]) for ep in ENDPOINTS],
         lifespan=lifespan,
         exception_handlers={404: _not_found, 405: _method_not_allowed, 500: _server_error,
                             Exception: _server_error},

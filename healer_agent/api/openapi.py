@@ -1,130 +1,125 @@
-"""The OpenAPI 3.1 document for ``/openapi.json``.
+"""The OpenAPI 3.1 document, generated from the route table and the pydantic models.
 
-Built from the pydantic models, so the answers it describes are the answers the code returns.
+Each :class:`Endpoint` names its handler, its request bodies and its answers per status;
+the Starlette routes and this document are both built from the same table, so a route
+cannot exist undocumented or answer with a shape the document does not describe.
 """
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from healer_agent import __version__
-from healer_agent.results import IntakeResult
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+from starlette.requests import Request
+from starlette.responses import Response
 
-_ERROR = {
-    "type": "object",
-    "required": ["status", "reason"],
-    "properties": {
-        "status": {"const": "error"},
-        "reason": {"type": "string"},
-        "missing": {"type": "array", "items": {"type": "string"}},
-    },
+from healer_agent.api.schemas import ErrorAnswer
+
+Handler = Callable[[Request], Awaitable[Response]]
+REF = "#/components/schemas/{model}"
+
+STATUS_TEXT = {
+    200: "OK", 202: "Accepted: stored durably; see status and dedup_status",
+    400: "Malformed request (headers, JSON, field values)", 401: "Missing or wrong credentials",
+    404: "Not found", 413: "Body over the size cap", 415: "Unsupported media type",
+    422: "Missing or invalid fields", 429: "Too many requests; retry after the delay",
+    503: "Store unavailable; retry later",
 }
 
 
-def _json(ref: str) -> dict[str, Any]:
-    return {"content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}}
+@dataclass(frozen=True, slots=True)
+class Param:
+    """A query, path or header parameter."""
+
+    name: str
+    where: Literal["query", "path", "header"]
+    schema: Mapping[str, Any] = field(default_factory=lambda: {"type": "string"})
+    required: bool = False
+    description: str = ""
 
 
-def _errors(*codes: int) -> dict[str, Any]:
-    reasons = {400: "Malformed body", 401: "Bad or missing signature or token",
-               404: "Not found", 413: "Body over the size cap", 415: "Unsupported media type",
-               422: "Missing or invalid fields", 503: "Database unavailable; retry"}
-    return {str(c): {"description": reasons[c], **_json("Error")} for c in codes}
+@dataclass(frozen=True, slots=True)
+class Endpoint:
+    """One operation: its route, its documentation, and the models it speaks."""
+
+    method: Literal["GET", "POST"]
+    path: str
+    handler: Handler
+    summary: str
+    answers: Mapping[int, type[BaseModel] | None]
+    """Status → answer model (None: not JSON, e.g. the Prometheus exposition)."""
+    description: str = ""
+    bodies: Sequence[type[BaseModel]] = ()
+    """Accepted request bodies (any one of them)."""
+    params: Sequence[Param] = ()
+    security: Sequence[str] = ()
 
 
-def _post(summary: str, description: str, extra_params: list[dict[str, Any]],
-          codes: tuple[int, ...]) -> dict[str, Any]:
-    return {
-        "summary": summary,
-        "description": description,
-        "parameters": extra_params,
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": {"type": "object",
-                                                        "additionalProperties": True}}},
-        },
-        "responses": {
-            "202": {"description": "Stored; see status and dedup_status", **_json("IntakeResult")},
-            **_errors(*codes),
-        },
-    }
+def _models(endpoints: Sequence[Endpoint]) -> list[type[BaseModel]]:
+    seen: dict[str, type[BaseModel]] = {"ErrorAnswer": ErrorAnswer}
+    for ep in endpoints:
+        for model in (*ep.bodies, *ep.answers.values()):
+            if model is not None:
+                seen.setdefault(model.__name__, model)
+    return list(seen.values())
 
 
-def _header(name: str, required: bool = False) -> dict[str, Any]:
-    return {"name": name, "in": "header", "required": required, "schema": {"type": "string"}}
+def _ref(model: type[BaseModel]) -> dict[str, Any]:
+    return {"$ref": REF.format(model=model.__name__)}
 
 
-@cache
-def openapi_document() -> dict[str, Any]:
-    """The API description (cached: it never changes at run time)."""
-    intake_codes = (400, 401, 413, 415, 422, 503)
+def _operation(ep: Endpoint) -> dict[str, Any]:
+    responses: dict[str, Any] = {}
+    for code, model in sorted(ep.answers.items()):
+        if model is None:
+            content = {"text/plain": {"schema": {"type": "string"}}}
+        else:
+            content = {"application/json": {"schema": _ref(model)}}
+        responses[str(code)] = {"description": STATUS_TEXT.get(code, str(code)),
+                                "content": content}
+    op: dict[str, Any] = {"summary": ep.summary, "operationId": ep.handler.__name__,
+                          "responses": responses}
+    if ep.description:
+        op["description"] = ep.description
+    if ep.params:
+        op["parameters"] = [
+            {"name": p.name, "in": p.where, "required": p.required or p.where == "path",
+             "schema": dict(p.schema), **({"description": p.description} if p.description
+                                           else {})}
+            for p in ep.params]
+    if ep.bodies:
+        schema = (_ref(ep.bodies[0]) if len(ep.bodies) == 1
+                  else {"oneOf": [_ref(m) for m in ep.bodies]})
+        op["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": schema}}}
+    if ep.security:
+        op["security"] = [{name: []} for name in ep.security]
+    return op
+
+
+def openapi_document(endpoints: Sequence[Endpoint], *, version: str) -> dict[str, Any]:
+    """The OpenAPI 3.1 description of ``endpoints``."""
+    _, definitions = models_json_schema(
+        [(m, "serialization") for m in _models(endpoints)], ref_template=REF)
+    paths: dict[str, dict[str, Any]] = {}
+    for ep in endpoints:
+        paths.setdefault(ep.path, {})[ep.method.lower()] = _operation(ep)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "Healer", "version": __version__,
+        "info": {"title": "Healer", "version": version,
                  "description": "CI-failure remediation dispatcher"},
-        "paths": {
-            "/health": {"get": {"summary": "Liveness", "responses": {
-                "200": {"description": "Alive", "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"status": {"type": "string"},
-                                                     "version": {"type": "string"}}}}}}}}},
-            "/ready": {"get": {"summary": "Readiness (database reachable)", "responses": {
-                "200": {"description": "Ready", "content": {"application/json": {"schema": {
-                    "type": "object"}}}}, **_errors(503)}}},
-            "/metrics": {"get": {"summary": "Prometheus metrics", "responses": {
-                "200": {"description": "Exposition format",
-                        "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
-            "/api/status": {"get": {"summary": "Queues, incidents, dead rows, MCP servers",
-                                    "responses": {"200": {"description": "Status",
-                                                          **_json("Object")},
-                                                  **_errors(503)}}},
-            "/api/incidents": {"get": {
-                "summary": "Recent incidents",
-                "parameters": [
-                    {"name": "limit", "in": "query", "required": False,
-                     "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
-                    {"name": "open", "in": "query", "required": False,
-                     "schema": {"type": "boolean"}}],
-                "responses": {"200": {"description": "Incidents", **_json("Object")},
-                              **_errors(422, 503)}}},
-            "/api/insights": {"get": {
-                "summary": "Outcomes per agent and failure type, dedup ratio, tiers, clusters",
-                "parameters": [{"name": "since", "in": "query", "required": False,
-                                "schema": {"type": "string", "pattern": "^[0-9]+[smhdw]$"}}],
-                "responses": {"200": {"description": "Insights", **_json("Object")},
-                              **_errors(422, 503)}}},
-            "/api/incidents/{incident_id}": {"get": {
-                "summary": "One incident with its decision and CodeRun",
-                "parameters": [{"name": "incident_id", "in": "path", "required": True,
-                                "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "Incident", **_json("Object")},
-                              **_errors(404, 503)}}},
-            "/api/remediate/ci-failure": {"post": _post(
-                "CI failure from the Argo Events sensor",
-                "A workflow_run, workflow_job or check_run body: raw, wrapped in {body: ...} "
-                "(optionally with event and delivery_id), a CloudEvents envelope, or the "
-                "design's {workflow_run, repository} form.",
-                [_header("Authorization"), _header("X-GitHub-Delivery")], intake_codes)},
-            "/api/remediate/security-alert": {"post": _post(
-                "Security alert (always routed to cipher)",
-                "A raw dependabot_alert, code_scanning_alert or secret_scanning_alert body.",
-                [_header("Authorization"), _header("X-GitHub-Event"),
-                 _header("X-GitHub-Delivery")], intake_codes)},
-            "/api/github/webhook": {"post": {
-                **_post("GitHub webhook", "Any GitHub event; ping answers 200. The signature "
-                        "is checked on the raw body when a secret is configured.",
-                        [_header("X-GitHub-Event"), _header("X-GitHub-Delivery"),
-                         _header("X-Hub-Signature-256")], intake_codes),
-                "responses": {
-                    "200": {"description": "ping answered", **_json("Object")},
-                    "202": {"description": "Stored", **_json("IntakeResult")},
-                    **_errors(*intake_codes)},
-            }},
+        "paths": paths,
+        "components": {
+            "schemas": definitions.get("$defs", {}),
+            "securitySchemes": {
+                "sensor": {"type": "http", "scheme": "bearer",
+                           "description": "HEALER_INTAKE__SENSOR_TOKEN"},
+                "github": {"type": "apiKey", "in": "header", "name": "X-Hub-Signature-256",
+                           "description": "HMAC-SHA256 of the raw body with the webhook "
+                                          "secret"},
+            },
         },
-        "components": {"schemas": {
-            "IntakeResult": IntakeResult.model_json_schema(ref_template="#/components/schemas/"
-                                                                        "{model}"),
-            "Error": _ERROR,
-            "Object": {"type": "object", "additionalProperties": True},
-        }},
     }

@@ -7,6 +7,7 @@ cases is indexed by the run key their payload normalises to.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,8 @@ from healer_agent.models import (
     SourceStatus,
 )
 
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML was built with it (about 9x faster on case files)."""
 
 def _steps_for(job_name: str, payload: Mapping[str, Any]) -> tuple[FailedStep, ...]:
     job = payload.get("workflow_job")
@@ -137,44 +140,73 @@ def bundle_from_case(context: Mapping[str, Any], payload: Mapping[str, Any] | No
 
 
 def load_case(path: Path) -> dict[str, Any]:
-    """Read one case file (YAML or JSON)."""
+    """Read one case file (YAML or JSON), with libyaml's parser when it is there."""
     with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = yaml.load(fh, Loader=_Loader)
     if not isinstance(data, dict):
         raise ValueError(f"{path}: a case must be a mapping")
     return data
 
 
-class ReplayProvider:
-    """Serves the context of the case whose event matches the incident's run key."""
+def index_cases(directory: Path) -> dict[str, tuple[Mapping[str, Any], Mapping[str, Any]]]:
+    """Run key → (context, payload) for every case under ``directory`` (first one wins)."""
+    from healer_agent.intake.normalize import normalize
+    from healer_agent.intake.payloads import event_of_case
 
-    def __init__(self, cases: Mapping[str, tuple[Mapping[str, Any], Mapping[str, Any]]]) -> None:
-        self._cases = dict(cases)
+    cases: dict[str, tuple[Mapping[str, Any], Mapping[str, Any]]] = {}
+    if not directory.is_dir():
+        return cases
+    for path in sorted([*directory.rglob("*.yaml"), *directory.rglob("*.json")]):
+        try:
+            case = load_case(path)
+            event, payload = event_of_case(case)
+            incident = normalize(event, payload)
+        except (ValueError, yaml.YAMLError, KeyError):
+            continue
+        cases.setdefault(incident.run_key, (case.get("context") or {}, payload))
+    return cases
+
+
+class ReplayProvider:
+    """Serves the context of the case whose event matches the incident's run key.
+
+    The directory is indexed once, in a thread, on first use (or when ``warm`` is called
+    at start), so a server with hundreds of cases is ready before they are parsed.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._cases: dict[str, tuple[Mapping[str, Any], Mapping[str, Any]]] | None = None
+        self._indexing: asyncio.Task[None] | None = None
 
     @classmethod
     def from_dir(cls, directory: Path) -> ReplayProvider:
-        """Index every case in ``directory`` (missing directory: an empty provider)."""
-        from healer_agent.intake.normalize import normalize
-        from healer_agent.intake.payloads import event_of_case
+        """A provider over ``directory`` (a missing directory serves nothing)."""
+        return cls(directory)
 
-        cases: dict[str, tuple[Mapping[str, Any], Mapping[str, Any]]] = {}
-        if directory.is_dir():
-            for path in sorted([*directory.rglob("*.yaml"), *directory.rglob("*.json")]):
-                try:
-                    case = load_case(path)
-                    event, payload = event_of_case(case)
-                    incident = normalize(event, payload)
-                except (ValueError, yaml.YAMLError, KeyError):
-                    continue
-                cases.setdefault(incident.run_key, (case.get("context") or {}, payload))
-        return cls(cases)
+    def warm(self) -> None:
+        """Start indexing in the background (call from the running event loop)."""
+        if self._indexing is None and self._cases is None:
+            self._indexing = asyncio.get_running_loop().create_task(self._index())
 
-    def __len__(self) -> int:
-        return len(self._cases)
+    async def _index(self) -> None:
+        self._cases = await asyncio.to_thread(index_cases, self.directory)
+
+    async def _ready(self) -> dict[str, tuple[Mapping[str, Any], Mapping[str, Any]]]:
+        self.warm()
+        assert self._indexing is not None or self._cases is not None
+        if self._indexing is not None:
+            await asyncio.shield(self._indexing)
+        assert self._cases is not None
+        return self._cases
+
+    async def count(self) -> int:
+        """How many cases are indexed (waits for the index)."""
+        return len(await self._ready())
 
     async def gather(self, incident: Incident) -> ContextBundle:
         """The case's context, or an empty bundle noting that no case matched."""
-        found = self._cases.get(incident.run_key)
+        found = (await self._ready()).get(incident.run_key)
         if found is None:
             return ContextBundle(sources={"replay": SourceStatus(
                 status="not_configured", note="no replayed case matches this run")})
@@ -182,4 +214,6 @@ class ReplayProvider:
         return bundle_from_case(context, payload)
 
     async def aclose(self) -> None:
-        """Nothing to release."""
+        """Stop indexing if it is still running."""
+        if self._indexing is not None and not self._indexing.done():
+            self._indexing.cancel()

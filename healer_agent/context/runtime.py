@@ -54,6 +54,9 @@ class ContextRuntime:
 
         Returns ``{server: "ready" | reason}`` when waiting, else ``{}`` at once.
         """
+        warm = getattr(self.provider, "warm", None)
+        if callable(warm):  # replayed cases index in the background
+            warm()
         if self.pool is None:
             return {}
         if self._warming is None:

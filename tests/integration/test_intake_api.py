@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from healer_agent.api.schemas import ErrorAnswer, StatusAnswer
 from healer_agent.intake.signature import sign
 from tests.conftest import load_fixture
 
@@ -243,6 +244,26 @@ async def test_status_health_ready_openapi(setup: Any) -> None:
     assert (await client.get("/ready")).status_code == 200
     status = (await client.get("/api/status")).json()
     assert "inbox" in status["queue"]
+    StatusAnswer.model_validate(status)
     spec = (await client.get("/openapi.json")).json()
     assert "/api/remediate/ci-failure" in spec["paths"]
-    assert (await client.get("/api/incidents/nope")).status_code == 404
+    ci = spec["paths"]["/api/remediate/ci-failure"]["post"]
+    assert {"SensorTrigger", "CloudEvent"} <= {
+        ref["$ref"].rsplit("/", 1)[1]
+        for ref in ci["requestBody"]["content"]["application/json"]["schema"]["oneOf"]}
+    assert ci["responses"]["202"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/IntakeResult")
+    missing = (await client.get("/api/incidents/nope"))
+    assert missing.status_code == 404 and ErrorAnswer.model_validate(missing.json()).reason
+
+
+def test_every_route_is_in_the_document() -> None:
+    from healer_agent.api.app import ENDPOINTS, _document
+
+    doc = _document()
+    documented = {(method.upper(), path) for path, ops in doc["paths"].items() for method in ops}
+    assert documented == {(ep.method, ep.path) for ep in ENDPOINTS}
+    for ep in ENDPOINTS:
+        for model in ep.answers.values():
+            if model is not None:
+                assert model.__name__ in doc["components"]["schemas"]
