@@ -541,3 +541,35 @@ def test_pull_request_labels_and_commit_subject_are_hints() -> None:
     assert decision.agent is Agent.BOLT
     assert {e.source for e in decision.evidence} == {"pull_request"}
     assert not decision.obvious
+
+
+def test_kubectl_event_tables_keep_their_messages() -> None:
+    from healer_agent.routing.kube_facts import kubernetes_facts
+
+    table = ("LAST SEEN   TYPE      REASON             OBJECT      MESSAGE\n"
+             "2m          Warning   FailedScheduling   pod/web-1   0/3 nodes are available: 3 "
+             "Insufficient memory.\n"
+             "1m          Normal    Pulled             pod/api-2   Container image pulled\n")
+    assert [t for _, t in kubernetes_facts({"events": table})] == [
+        "event Warning FailedScheduling pod/web-1: 0/3 nodes are available: 3 Insufficient "
+        "memory."]
+
+
+def test_firing_alerts_error_spikes_file_changes_and_annotations_are_read() -> None:
+    from healer_agent.models import ErrorRateSpike, FileChange, FiringAlert
+
+    context = ContextBundle(
+        firing_alerts=(FiringAlert(name="KubeNodeNotReady", severity="warning",
+                                   labels={"node": "pool-a-1"}, summary="node not ready"),),
+        error_rate_spike=ErrorRateSpike(query="http_5xx", before=0.0, after=0.4, spiked=True),
+        file_changes=(FileChange(filename="docs/a.md"),))
+    decision = ROUTER.decide(incident("nightly"), context)
+    assert decision.agent is Agent.ATLAS
+    assert any(e.source == "prometheus" and "KubeNodeNotReady" in e.detail
+               for e in decision.evidence)
+    assert "error rate spiked" in decision.summary
+    checks = ContextBundle(annotations=(
+        "src/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.",))
+    decision = ROUTER.decide(incident("checks"), checks)
+    assert (decision.agent, decision.failure_type) == (Agent.BLAZE,
+                                                       FailureType.FRONTEND_TYPECHECK)
