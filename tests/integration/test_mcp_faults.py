@@ -1,11 +1,10 @@
-"""Misbehaving real stdio servers inside a full gather: one hangs, one crashes mid-call,
-one answers errors; the replay server serves the rest. The bundle must come back partial,
-with a note per broken source, within the per-source timeout."""
+"""Misbehaving real stdio servers inside a full gather: one hangs, one never finishes its
+handshake; the replay server serves the rest. The bundle must come back partial, with a
+note per broken source naming the deadline the code enforced (no clock is asserted)."""
 
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -37,10 +36,12 @@ async def test_partial_context_when_servers_misbehave(tmp_path: Path) -> None:
             "argo": _bad("--hang-start") | {"tools": ["list_applications"],
                                             "startup_timeout_s": 1.0},
         },
-        "sources": {"timeout_s": 3,
+        # a generous source deadline: the 1s call deadline is what must cut the hang short
+        "sources": {"timeout_s": 60,
                     "github": {"server": "replay", "rest_fallback": False},
                     "loki": {"server": "replay", "datasource_uid": "replay-loki"},
-                    "prometheus": {"server": "prom"}, "argocd": {"server": "argo"},
+                    "prometheus": {"server": "prom", "alerts_query": ""},
+                    "argocd": {"server": "argo"},
                     "grafana": {"server": "replay"}, "kubernetes": {"server": "absent"}},
         "repositories": {"acme/shop": {"prometheus": {"x": "up"}, "loki": "{a=\"b\"}"}},
         "log_dir": str(tmp_path),
@@ -49,18 +50,17 @@ async def test_partial_context_when_servers_misbehave(tmp_path: Path) -> None:
     incident = Incident(kind="ci_failure", event_type="workflow_job", repository="acme/shop",
                         run_key="k", run_id=777, job_ids=(9001,), job_names=("deploy",),
                         pr_numbers=(42,))
-    started = time.monotonic()
+    assert gatherer.pool is not None
     try:
+        await gatherer.pool.start(supervise=False)  # warm, as `healer serve` does
         bundle = await gatherer.gather(incident)
     finally:
-        elapsed = time.monotonic() - started
         await gatherer.aclose()
     st = bundle.sources
-    assert elapsed < 3.0, elapsed
     assert st["github"].status == "ok" and bundle.logs and bundle.pull_request is not None
     assert st["loki"].status == "ok" and bundle.loki
     # the range query hangs: the pool's 1s call deadline turns it into a timeout note
     assert st["prometheus"].status == "timeout" and "1s" in st["prometheus"].note
-    assert st["argocd"].status == "error" and "start exceeded" in st["argocd"].note
+    assert st["argocd"].status == "error" and "start exceeded 1s" in st["argocd"].note
     assert st["kubernetes"].status == "not_configured"
     assert gatherer.status() == {} or gatherer.status()["argo"].phase == "closed"

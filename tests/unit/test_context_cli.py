@@ -3,7 +3,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from healer_agent.context.cli import check_servers
+from healer_agent.context.cli import check_servers, failure_message
 from healer_agent.context.config import parse_config
 
 CASE = Path(__file__).resolve().parents[1] / "fixtures" / "mcp" / "case-argocd-degraded.yaml"
@@ -23,4 +23,15 @@ async def test_check_reports_tools_missing_and_latency() -> None:
     assert replay["allowed_available"] == ["health_check", "get_job_logs"]
     assert "execute_query" in replay["tools_offered"]
     assert replay["check_ms"] is not None and replay["check_error"] is None
-    assert not reports["dead"]["ok"] and reports["dead"]["error"]
+    assert not reports["dead"]["ok"] and "cannot start" in reports["dead"]["error"]
+
+
+async def test_a_server_without_a_check_call_is_not_ok() -> None:
+    cfg = parse_config({"servers": {"replay": {
+        "command": sys.executable,
+        "args": ["-m", "healer_agent.context.replay_server", "--case", str(CASE)],
+        "tools": ["health_check"]}}}, env={})
+    (report,) = await check_servers(cfg)
+    assert report["connected"] and not report["ok"]
+    assert "no `check` call" in report["error"]
+    assert failure_message([report]) is not None
