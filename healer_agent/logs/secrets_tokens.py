@@ -114,12 +114,20 @@ _OWN: tuple[tuple[str, str, tuple[str, ...], int], ...] = (
     ("planetscale-token", r"\bpscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{32,}", ("pscale_",), 0),
     ("sendinblue-key", r"\bxkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}\b", ("xkeysib-",), 0),
     ("mapbox-token", r"\b[sp]k\.eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}", ("k.eyj",), 0),
+    ("square-token", r"\bsq0(?:atp|csp)-[0-9A-Za-z_-]{22,}", ("sq0",), 0),
+    ("google-oauth", r"\b1//0[0-9A-Za-z_-]{30,}", ("1//0",), 0),
+    ("cargo-token", r"\bcio[A-Za-z0-9]{32}\b", ("cio",), 0),
+    ("heroku-key", r"\bHRKU-[A-Za-z0-9_-]{40,}", ("hrku-",), 0),
+    ("firebase-key", r"\bAAAA[A-Za-z0-9_-]{7}:[A-Za-z0-9_-]{100,}", ("aaaa",), 0),
+    ("facebook-token", r"\bEAA[A-Z][A-Za-z0-9]{30,}", ("eaa",), 0),
     ("jwt", r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}(?:\.[A-Za-z0-9_-]*){1,3}",
      ("eyj",), 0),
 )
 
 _OWN_VALID: dict[str, Callable[[str], bool]] = {
     "openai-key": _mixed,
+    "cargo-token": _mixed,
+    "facebook-token": _mixed,
     "twilio-key": _not_filler,
     "alibaba-key": _mixed,
     "azure-key": _mixed,
