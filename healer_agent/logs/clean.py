@@ -28,9 +28,12 @@ _SETUP_NAMES = ("Set up job", "Complete job", "Post ", "Cleaning up orphan proce
 
 def clean_line(line: str) -> str:
     """One line without its timestamp, colours and control characters."""
-    line = _TIMESTAMP.sub("", line.rstrip("\r"))
-    line = _ANSI.sub("", line)
-    return _CONTROL.sub("", line)
+    line = line.rstrip("\r")
+    if line[:1].isdigit() or line[:1] == "\ufeff":
+        line = _TIMESTAMP.sub("", line, count=1)
+    if "\x1b" in line:
+        line = _ANSI.sub("", line)
+    return line if line.isprintable() else _CONTROL.sub("", line)
 
 
 def clean_text(text: str) -> str:

@@ -8,7 +8,6 @@ always makes it in. The result is redacted.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -56,11 +55,8 @@ class Excerpt(BaseModel):
         return self.text
 
 
-_NAME_SPACE = re.compile(r"\s+")
-
-
 def _norm(name: str) -> str:
-    return _NAME_SPACE.sub(" ", name.strip().lower())
+    return " ".join(name.lower().split())
 
 
 @dataclass(frozen=True, slots=True)

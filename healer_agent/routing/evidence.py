@@ -9,11 +9,11 @@ of evidence names its place (``signal``), its source and its causal role. Pure.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from healer_agent.logs import Excerpt
 from healer_agent.logs.clean import inner_line
-from healer_agent.logs.patternset import compiled_bytes
+from healer_agent.logs.patternset import Matcher, compiled_bytes
 from healer_agent.models import ContextBundle, Evidence, Incident, SignalKind
 from healer_agent.routing.facts import Fact
 from healer_agent.routing.rules import SOURCE_OF, Place, Rules, Signal
@@ -113,17 +113,22 @@ def _log_places(rules: Rules, found: Excerpt, paths: list[str]) -> list[Evidence
     return out
 
 
-def _first_per_signal(pairs: Iterable[tuple[Signal, str]]) -> list[tuple[Signal, str, int]]:
-    seen: dict[str, int] = {}
-    found: list[tuple[Signal, str, int]] = []
-    for signal, text in pairs:
-        if signal.id in seen:
-            at = seen[signal.id]
-            found[at] = (signal, found[at][1], found[at][2] + 1)
-            continue
-        seen[signal.id] = len(found)
-        found.append((signal, text, 1))
-    return found
+def _matches(matcher: Matcher[Signal], texts: Iterable[str],
+             key: Callable[[str], str] | None = None) -> list[tuple[Signal, list[str]]]:
+    """Each signal that matched, with the texts it matched in, in order of first match."""
+    found: dict[str, tuple[Signal, list[str]]] = {}
+    for text in texts:
+        for signal in matcher.find(key(text) if key else text):
+            hit = found.get(signal.id)
+            if hit is None:
+                found[signal.id] = (signal, [text])
+            else:
+                hit[1].append(text)
+    return list(found.values())
+
+
+def _spaced(name: str) -> str:
+    return name.replace("-", " ").replace("_", " ")
 
 
 def gather(rules: Rules, incident: Incident, context: ContextBundle, found: Excerpt | None,
@@ -141,38 +146,30 @@ def gather(rules: Rules, incident: Incident, context: ContextBundle, found: Exce
     places: tuple[Place, ...] = ("step_name",) if found is not None else (
         "step_name", "step_command")
     for place in places:
-        for signal, name, _ in _first_per_signal(
-                (s, n) for n in step_names for s in rules.matcher(place).find(n)):
+        for signal, names in _matches(rules.matcher(place), step_names):
             if (signal.id, "step_name") not in have and (signal.id, place) not in have:
                 have.add((signal.id, "step_name"))
                 out.append(evidence_of(signal, "step_name",
-                                       rules.weight("step_name") * signal.weight, name))
+                                       rules.weight("step_name") * signal.weight, names[0]))
     files = context.changed_files or tuple(f.filename for f in context.file_changes)
     if files:
-        for signal, _, count in _first_per_signal(
-                (s, f) for f in files for s in rules.matcher("changed_file").find(f)):
-            hits = [f for f in files if signal.pattern.search(f)]
-            share = count / len(files)
-            out.append(evidence_of(signal, "changed_file",
-                                   rules.weight("changed_file") * signal.weight * share,
+        weight = rules.weight("changed_file") / len(files)  # times the share that match
+        for signal, hits in _matches(rules.matcher("changed_file"), files):
+            out.append(evidence_of(signal, "changed_file", weight * signal.weight * len(hits),
                                    ", ".join(hits[:5])))
     name_matcher = rules.matcher("name")
     for kind, names in (("workflow_name", [incident.workflow_name]),
                         ("job_name", list(incident.job_names))):
-        for signal, name, _ in _first_per_signal(
-                (s, n) for n in names if n
-                for s in name_matcher.find(n.replace("-", " ").replace("_", " "))):
-            out.append(evidence_of(signal, "name", rules.weight("name") * signal.weight, name,
-                                   kind=kind))  # type: ignore[arg-type]
+        for signal, hits in _matches(name_matcher, [n for n in names if n], _spaced):
+            out.append(evidence_of(signal, "name", rules.weight("name") * signal.weight,
+                                   hits[0], kind=kind))  # type: ignore[arg-type]
     by_place: dict[Place, list[Fact]] = {}
     for fact in facts:
         by_place.setdefault(fact.place, []).append(fact)
     for place, group in by_place.items():
-        matcher = rules.matcher(place)
-        for signal, text, count in _first_per_signal(
-                (s, f"{f.source}\x00{f.text}") for f in group for s in matcher.find(f.text)):
-            source, _, detail = text.partition("\x00")
-            more = f" (+{count - 1} more)" if count > 1 else ""
+        sources = {f.text: f.source for f in group}
+        for signal, hits in _matches(rules.matcher(place), [f.text for f in group]):
+            more = f" (+{len(hits) - 1} more)" if len(hits) > 1 else ""
             out.append(evidence_of(signal, place, rules.weight(place) * signal.weight,
-                                   detail + more, source))
+                                   hits[0] + more, sources[hits[0]]))
     return out

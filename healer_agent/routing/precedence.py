@@ -31,11 +31,15 @@ class Tally:
     agent: Agent
     evidence: list[Evidence] = field(default_factory=list)
     by_type: dict[FailureType, float] = field(default_factory=lambda: defaultdict(float))
+    score: float = 0.0
+    """The sum of the evidence's weights."""
 
-    @property
-    def score(self) -> float:
-        """The sum of the evidence's weights."""
-        return sum(e.weight for e in self.evidence)
+    def add(self, ev: Evidence) -> None:
+        """Count one more piece of evidence."""
+        self.evidence.append(ev)
+        self.score += ev.weight
+        if ev.failure_type is not None:
+            self.by_type[ev.failure_type] += ev.weight
 
     @property
     def failure_type(self) -> FailureType:
@@ -90,10 +94,10 @@ def tally(evidence: list[Evidence]) -> list[Tally]:
     """Evidence grouped by agent, strongest first."""
     tallies: dict[Agent, Tally] = {}
     for ev in evidence:
-        t = tallies.setdefault(ev.agent, Tally(ev.agent))
-        t.evidence.append(ev)
-        if ev.failure_type is not None:
-            t.by_type[ev.failure_type] += ev.weight
+        t = tallies.get(ev.agent)
+        if t is None:
+            t = tallies[ev.agent] = Tally(ev.agent)
+        t.add(ev)
     ranked = [t for t in tallies.values() if t.score > 0]
     return sorted(ranked, key=lambda t: t.score, reverse=True)
 

@@ -14,10 +14,16 @@ import json
 import math
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from healer_agent.logs.errors import classify
 from healer_agent.logs.patternset import LineFilter
+
+
+def _is_map(value: Any) -> TypeGuard[Mapping[str, Any]]:
+    """A mapping; the plain ``dict`` check first, since the ABC check is slow per call."""
+    return isinstance(value, (dict, Mapping))
+
 
 _LOGFMT = re.compile(r'(\w[\w.-]*)=("(?:[^"\\]|\\.)*"|\S*)')
 _PREFIX = re.compile(r"^\s*(?:\d{4}-\d\d-\d\d[T ][\d:.,]+Z?|\d{10,19}(?:\.\d+)?)\s+")
@@ -52,7 +58,7 @@ def _fields(line: str) -> tuple[str, str, dict[str, str]]:
             obj = json.loads(text)
         except ValueError:
             obj = None
-        if isinstance(obj, Mapping):
+        if _is_map(obj):
             flat = {str(k): v if isinstance(v, str) else json.dumps(v)
                     for k, v in obj.items()}
             level = str(obj.get("level") or obj.get("severity") or obj.get("lvl") or "")
@@ -91,7 +97,7 @@ def loki_facts(lines: Any) -> list[tuple[str, str]]:
     """
     if isinstance(lines, str):
         lines = lines.splitlines()
-    texts = [raw.get("line", "") if isinstance(raw, Mapping) else str(raw)
+    texts = [raw.get("line", "") if _is_map(raw) else str(raw)
              for raw in lines or ()]
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
@@ -136,9 +142,9 @@ def _number(value: Any) -> float | None:
 
 def _series(result: Any) -> Iterator[tuple[Mapping[str, Any], float | None]]:
     """(labels, latest value) for every series of any result shape."""
-    if isinstance(result, Mapping):
+    if _is_map(result):
         data = result.get("data")
-        if isinstance(data, Mapping):  # an API body {status, data: {resultType, result}}
+        if _is_map(data):  # an API body {status, data: {resultType, result}}
             yield from _series(data.get("result"))
             return
         if "result" in result:
@@ -155,7 +161,7 @@ def _series(result: Any) -> Iterator[tuple[Mapping[str, Any], float | None]]:
             latest: Any = values[-1]
         else:
             latest = result.get("value", result.get("last", result.get("max")))
-        yield (labels if isinstance(labels, Mapping) else {}), _number(latest)
+        yield (labels if _is_map(labels) else {}), _number(latest)
         return
     if isinstance(result, list):
         if len(result) == 2 and not isinstance(result[0], Mapping | list):
@@ -173,7 +179,7 @@ def _labels(labels: Mapping[str, Any], skip: tuple[str, ...] = ()) -> str:
 
 def prometheus_facts(results: Any) -> list[tuple[str, str]]:
     """(alert or query, finding) for firing alerts and non-zero series."""
-    if not isinstance(results, Mapping):
+    if not _is_map(results):
         return []
     out: list[tuple[str, str]] = []
     for query, result in results.items():
