@@ -277,7 +277,7 @@ class FiringAlert(Frozen):
 
 
 class ErrorRateSpike(Frozen):
-    """The error rate before and after the failure: did it jump?"""
+    """The error rate before and after the failure, and whether it jumped."""
 
     query: str
     before: float | None = None

@@ -43,8 +43,8 @@ def out_step(out: Output, name: str | None = None, code: int | None = None,
 def action_fail(action: str, inputs: dict[str, str], lines: list[str], error: str,
                 name: str | None = None, seconds: float = 5.0) -> Step:
     """A failing ``uses:`` step: the action logs ``lines`` and reports ``##[error]``."""
-    body = [f"##[group]Run {action}", "with:", *[f"  {a}: {v}" for a, v in inputs.items()],
-            "##[endgroup]", *lines]
+    given = [ln for a, v in inputs.items() for ln in f"  {a}: {v}".splitlines()]
+    body = [f"##[group]Run {action}", "with:", *given, "##[endgroup]", *lines]
     return Step(name or f"Run {action}", body, "failure", None, seconds,
                 [f"##[error]{error}"])
 
@@ -159,6 +159,10 @@ def add_all(build: ModuleType) -> None:
     B = build
     wrapper_cases()
     context_cases()
+    platform_cases()
+    no_log_security_cases()
+    yaml_owner_cases()
+    resource_kill_cases()
 
 
 # ------------------------------------------------------------------ 1. wrapper vs inner
@@ -1008,3 +1012,363 @@ def no_cause_cases() -> None:
        ["context-driven", "flaky-infra"], "atlas", "general", workflow="web-e2e", job="e2e",
        steps=[*B.SETUP["frontend"](), step_of("e2e-refused")],
        files=["web/src/theme.css"], message="style(web): spacing")
+
+
+# ------------------------------------------------------------------ 3. GitHub platform
+
+DEPRECATED_ARTIFACT = (
+    "This request has been automatically failed because it uses a deprecated version of "
+    "`actions/upload-artifact: v3`. Learn more: https://github.blog/changelog/"
+    "2024-04-16-deprecation-notice-v3-of-the-artifact-actions/")
+DEPRECATED_CACHE = (
+    "This request has been automatically failed because it uses a deprecated version of "
+    "`actions/cache: v2`. Please update your workflow to use v3/v4 of actions/cache to avoid "
+    "interruptions. Learn more: https://github.blog/changelog/2024-12-05-notice-of-upcoming-"
+    "releases-and-breaking-changes-for-github-actions/#actions-cache-v1-v2-and-actions-"
+    "toolkit-cache-package-closing-down")
+LOST_RUNNER = (
+    "The self-hosted runner: {runner} lost communication with the server. Verify the machine "
+    "is running and has a healthy network connection. Anything in your workflow that "
+    "terminates the runner process, starves it for CPU/Memory, or blocks its network access "
+    "can cause this error.")
+
+
+def setup_failure(cid: str, description: str, tags: list[str], ft: str, *, workflow: str,
+                  job: str, error: str, files: list[str], message: str,
+                  download: list[str]) -> None:
+    """A job that failed in 'Set up job' (the runner rejects an action before any step);
+    the runner's log for it stops at the error."""
+    from layout import Clock, Job, setup_lines, workflow_job
+    j = Job(B.REPO, workflow, job, f"fix/{cid}"[:60], [], key=cid)
+    lines = setup_lines(job, f"GitHub Actions {num(cid, 2, 900)}", "hosted")
+    lines = lines[:lines.index("Getting action download info") + 1] + download
+    clock = Clock(cid)
+    log = "\n".join(f"{clock.stamp()} {ln}" for ln in [*lines, f"##[error]{error}"]) + "\n"
+    payload = workflow_job(j)
+    row = payload["workflow_job"]["steps"][0]
+    row.update({"conclusion": "failure"})
+    payload["workflow_job"]["steps"] = [row]
+    B.add(cid, description, tags, "workflow_job", payload,
+          {"logs": {job: log}, "changed_files": files, "commit_message": message}, "atlas", ft)
+
+
+def platform_cases() -> None:
+    ci = B.ci
+    dl = "Download action repository '{a}' (SHA:{s})"
+    setup_failure("platform-deprecated-upload-artifact", "the job failed at set-up: "
+                  "actions/upload-artifact@v3 is deprecated and GitHub fails the request",
+                  ["platform", "misleading-name"], "workflow_syntax", workflow="Frontend CI",
+                  job="build", error=DEPRECATED_ARTIFACT, files=["web/src/main.js"],
+                  message="feat(web): charts",
+                  download=[dl.format(a="actions/checkout@v4",
+                                      s="11bd71901bbe5b1630ceea73d27597364c9af683"),
+                            dl.format(a="actions/setup-node@v4",
+                                      s="39370e3970a6d050c480ffad4ff0ed4d3fdee5af")])
+    setup_failure("platform-deprecated-cache", "the job failed at set-up: actions/cache@v2 is "
+                  "closed down", ["platform", "misleading-name"], "workflow_syntax",
+                  workflow="Controller CI", job="lint-rust", error=DEPRECATED_CACHE,
+                  files=["crates/controller/src/main.rs"], message="feat(controller): metrics",
+                  download=[dl.format(a="actions/checkout@v4",
+                                      s="11bd71901bbe5b1630ceea73d27597364c9af683"),
+                            dl.format(a="dtolnay/rust-toolchain@stable",
+                                      s="315e265cd78dad1e1dcf3a5074f6d6c47029d5aa")])
+    setup_failure("platform-action-version-missing", "set-up failed: the workflow pins "
+                  "actions/setup-node to a version that does not exist",
+                  ["platform", "misleading-name"], "workflow_syntax", workflow="web-ci",
+                  job="lint", error="Unable to resolve action `actions/setup-node@v5.9.9`, "
+                  "unable to find version `v5.9.9`", files=[".github/workflows/web-ci.yml"],
+                  message="ci(web): newer setup-node",
+                  download=[dl.format(a="actions/checkout@v4",
+                                      s="11bd71901bbe5b1630ceea73d27597364c9af683")])
+    # checkout of a private repository the token cannot see
+    out = sc.get("checkout-private-404")
+    body = ["Syncing repository: 5dlabs/proto-private", "##[group]Getting Git version info",
+            "Working directory is '/home/runner/work/cto/cto/proto'",
+            "[command]/usr/bin/git version", "git version 2.47.1", "##[endgroup]",
+            "##[group]Fetching the repository"]
+    for n in range(3):
+        body += [f"[command]/usr/bin/{out.command}", *out.lines,
+                 f"The process '/usr/bin/git' failed with exit code {out.code}"]
+        if n < 2:
+            body.append(f"Waiting {num(f'ckpt{n}', 10, 20)} seconds before trying again")
+    body.append("##[endgroup]")
+    ci("platform-checkout-private", "a second actions/checkout of 5dlabs/proto-private fails: "
+       "the job's GITHUB_TOKEN cannot see another private repository (Repository not found)",
+       ["platform", "misleading-name"], "atlas", "permissions", workflow="Rust CI",
+       job="build", steps=[*B.SETUP["rust"](), action_fail(
+           "actions/checkout@v4", {"repository": "5dlabs/proto-private", "path": "proto",
+                                   "token": "***"}, body,
+           f"The process '/usr/bin/git' failed with exit code {out.code}",
+           name="Checkout proto")],
+       files=[".github/workflows/rust-ci.yml"], message="ci: build against the proto repo")
+    out = sc.get("submodule-no-url")
+    body = ["##[group]Fetching submodules", "[command]/usr/bin/git submodule sync --recursive",
+            f"[command]/usr/bin/{out.command}", *out.lines, "##[endgroup]"]
+    ci("platform-submodule-no-url", "checkout with submodules fails: .gitmodules names "
+       "vendor/proto without a url", ["platform", "misleading-name"], "atlas", "git_error",
+       workflow="Controller CI", job="build", steps=[action_fail(
+           "actions/checkout@v4", {"submodules": "recursive", "fetch-depth": "1"}, body,
+           f"The process '/usr/bin/git' failed with exit code {out.code}",
+           name="Checkout with submodules")],
+       files=[".gitmodules"], message="chore: vendor proto")
+    ci("platform-artifact-conflict", "upload-artifact@v4 rejects a second artifact named "
+       "'dist' in the same run (409 Conflict): the matrix legs share one name",
+       ["platform", "misleading-name"], "atlas", "general", workflow="Rust CI",
+       job="build (beta)", steps=[*B.SETUP["rust"](), B.ok("ok-rust-build",
+                                                           name="Build release"),
+                                  action_fail("actions/upload-artifact@v4", {
+                                      "name": "dist", "path": "target/release/controller",
+                                      "if-no-files-found": "warn", "compression-level": "6",
+                                      "overwrite": "false"}, [
+                                      "With the provided path, there will be 1 file uploaded",
+                                      "Artifact name is valid!",
+                                      "Root directory input is valid!"],
+                                      "Failed to CreateArtifact: Received non-retryable error: "
+                                      "Failed request: (409) Conflict: an artifact with this "
+                                      "name already exists on the workflow run",
+                                      name="Upload dist")],
+       files=[".github/workflows/rust-ci.yml"], message="ci: beta toolchain leg")
+    key = "Linux-cargo-" + k.rs_hash("platform-cache-miss") * 3
+    ci("platform-cache-miss", "the cache restore step is set to fail on a miss and the key "
+       "(a new Cargo.lock hash) has never been saved", ["platform", "misleading-name"],
+       "atlas", "general", workflow="healer-ci", job="test",
+       steps=[*B.SETUP["rust"](), action_fail("actions/cache/restore@v4", {
+           "path": "~/.cargo/registry\ntarget", "key": key, "fail-on-cache-miss": "true",
+           "lookup-only": "false"}, [f"Cache not found for input keys: {key}"],
+           "Failed to restore cache entry. Exiting as fail-on-cache-miss is set. Input key: "
+           + key, name="Restore cargo cache")],
+       files=["Cargo.lock"], message="deps: serde 1.0.215")
+    runner = "k8s-runner-" + k.rs_hash("platform-runner-lost")[:5] + "-x8k2p"
+    ci("platform-runner-lost", "the self-hosted runner lost communication with GitHub in the "
+       "middle of vitest", ["platform", "flaky-infra", "misleading-name"], "atlas", "general",
+       workflow="Frontend CI", job="test",
+       steps=[*B.SETUP["frontend"](), Step("Run npm test", [
+           "##[group]Run npm test", "npm test", "shell: /usr/bin/bash -e {0}", "##[endgroup]",
+           *sc.get("npm-run-test").lines[:6]], "cancelled", None, 600)],
+       files=["web/src/duration.js"], message="fix(web): pad minutes", image="k8s",
+       cancelled=True, log_tail=["##[error]" + LOST_RUNNER.format(runner=runner)])
+    # never acquired: the job has no log at all
+    from layout import Job, workflow_job
+    cid = "platform-runner-not-acquired"
+    j = Job(B.REPO, "Controller CI", "build", f"fix/{cid}", [], key=cid)
+    payload = workflow_job(j)
+    payload["workflow_job"].update({"steps": [], "runner_id": None, "runner_name": None,
+                                    "runner_group_id": None, "runner_group_name": None,
+                                    "labels": ["ubuntu-24.04-arm64-large"]})
+    B.add(cid, "the job was never acquired by a runner (no runner matches its labels); no step "
+          "ran and there is no log", ["platform", "misleading-name"], "workflow_job", payload,
+          {"changed_files": [".github/workflows/controller-ci.yml"],
+           "commit_message": "ci(controller): build on arm64 large runners"},
+          "atlas", "general")
+    ci("platform-fork-no-secrets", "a pull request from a fork runs without secrets, so "
+       "docker/login-action has no username or password", ["platform", "misleading-name"],
+       "atlas", "permissions", workflow="Infrastructure", job="images",
+       steps=[*buildx_setup(), action_fail("docker/login-action@v3", {
+           "registry": "ghcr.io", "username": "", "password": "", "ecr": "auto",
+           "logout": "true"}, [], "Username and password required", name="Log in to GHCR")],
+       files=["infra/images/controller/Dockerfile"], message="build: smaller base image",
+       pr={"number": 911, "title": "build: smaller base image", "body": "Opened from a fork "
+           "(octo-contrib/cto)."}, branch="octo-contrib:patch-1")
+    ci("platform-ghcr-login-expired", "docker login to ghcr.io is denied: the registry token "
+       "stored in secrets has expired", ["platform", "misleading-name"], "atlas",
+       "permissions", workflow="Build images", job="controller",
+       steps=[*buildx_setup(), action_fail("docker/login-action@v3", {
+           "registry": "ghcr.io", "username": "5dlabs-ci", "password": "***", "ecr": "auto",
+           "logout": "true"}, ["Logging into ghcr.io..."],
+           'Error response from daemon: Get "https://ghcr.io/v2/": denied: denied',
+           name="Log in to GHCR")],
+       files=["crates/controller/src/main.rs"], message="feat(controller): metrics")
+    ci("platform-npm-gpr-401", "npm ci cannot read @5dlabs/ui-kit from GitHub Packages: the "
+       "token is rejected (E401)", ["platform", "misleading-name"], "atlas", "permissions",
+       workflow="Frontend CI", job="build", steps=[*B.SETUP["frontend"](),
+                                                   step_of("npm-gpr-401")],
+       files=["web/package.json"], message="deps(web): ui-kit 3.1")
+    ci("platform-cargo-registry-401", "cargo cannot fetch from the private registry: token "
+       "rejected (401, expired)", ["platform", "misleading-name"], "atlas", "permissions",
+       workflow="Controller CI", job="build", steps=[*B.SETUP["rust"](),
+                                                     step_of("cargo-registry-401")],
+       files=["Cargo.toml"], message="deps: healer-proto 0.4 from the internal registry")
+    ci("platform-push-rule-pr", "a release job pushes to main and the ruleset rejects it "
+       "(GH013: changes must go through a pull request)", ["platform", "misleading-name"],
+       "atlas", "permissions", workflow="Rust CI", job="bump-version",
+       steps=[*B.SETUP["rust"](), step_of("push-rule-pr-required")],
+       files=["CHANGELOG.md"], message="chore(release): 0.9.2")
+    ci("platform-push-protection-secret", "GitHub push protection blocks the push (GH013): "
+       "the commit contains an AWS access key (fake, the documented example)",
+       ["platform", "misleading-name", "has-secret"], "cipher", "secret_scanning_alert",
+       workflow="Release", job="publish", steps=[step_of("push-protection-secret")],
+       files=["deploy/env/staging.env"], message="deploy: staging env")
+
+
+# ------------------------------------------------------------------ 4. security, no log
+
+def no_log_security_cases() -> None:
+    from layout import Job, sensor_body
+    specs = [
+        ("no-log-cargo-deny", "cargo-deny", "main", "chore: weekly dependency check",
+         "vulnerable_dependency", []),
+        ("no-log-trivy", "Trivy image scan", "feat/web-nginx", "build(web): nginx 1.27 base",
+         "vulnerable_dependency", []),
+        ("no-log-codeql", "CodeQL", "feat/runs-api", "feat: runs API filters",
+         "code_scanning_alert", []),
+        ("no-log-bandit", "bandit", "feat/tools-sync", "tools: sync script uses subprocess",
+         "code_scanning_alert", []),
+        ("no-log-gitleaks", "gitleaks", "chore/env-files", "chore: example env files",
+         "secret_scanning_alert", []),
+        ("no-log-npm-audit", "npm audit", "main", "deps(web): refresh lockfile",
+         "vulnerable_dependency", []),
+        ("no-log-osv-scanner", "OSV-Scanner", "main", "ci: scheduled scan",
+         "vulnerable_dependency", []),
+        ("no-log-semgrep", "Semgrep", "feat/webhook-verify", "feat: verify webhook signatures",
+         "code_scanning_alert", []),
+        ("no-log-lockfile-rustsec", "Controller CI", "dependabot/cargo/rustls-0.23.18",
+         "chore(deps): bump rustls from 0.23.12 to 0.23.18 (RUSTSEC-2024-0399)",
+         "vulnerable_dependency", ["misleading-name"]),
+        ("no-log-lockfile-ghsa", "Frontend CI", "dependabot/npm_and_yarn/web/cross-spawn-7.0.5",
+         "chore(deps): bump cross-spawn from 7.0.3 to 7.0.5 in /web (GHSA-3xgq-45jj-v275)",
+         "vulnerable_dependency", ["misleading-name"]),
+    ]
+    for cid, wf, branch, message, ft, tags in specs:
+        j = Job(B.REPO, wf, "scan", branch, [], key=cid)
+        files = {"no-log-lockfile-rustsec": ["Cargo.lock"],
+                 "no-log-lockfile-ghsa": ["web/package-lock.json"]}.get(cid)
+        why = ("the only change is a lockfile bump that an advisory names" if files else
+               f"the failing workflow is the {wf} scanner")
+        B.add(cid, f"sensor body only: '{wf}' failed on '{message}'; {why}",
+              ["no-log", *tags, *(["audit"] if ft == "vulnerable_dependency" else [])],
+              "sensor", sensor_body(j, message),
+              {"changed_files": files} if files else {}, "cipher", ft)
+
+
+# ------------------------------------------------------------------ 5. YAML by owner
+
+def yaml_owner_cases() -> None:
+    ci = B.ci
+    specs = [
+        ("yaml-workflow-indent", "yamllint-workflow-indent", "atlas", "workflow_syntax",
+         "yaml-lint", "lint", [".github/workflows/deploy.yml"], "ci: apply rendered chart",
+         []),
+        ("yaml-workflow-dupe-job", "yamllint-workflow-dupe", "atlas", "workflow_syntax",
+         "Controller CI", "yamllint", [".github/workflows/controller-ci.yml"],
+         "ci: fmt check", ["misleading-name"]),
+        ("yaml-workflow-colon", "yamllint-workflow-colon", "atlas", "workflow_syntax",
+         "helm-charts", "lint", [".github/workflows/helm-release.yml"],
+         "ci: package the chart", ["misleading-name"]),
+        ("yaml-workflow-steps", "yamllint-workflow-steps", "atlas", "workflow_syntax",
+         "Infrastructure", "validate", [".github/workflows/images.yml"],
+         "ci: push the controller image", ["misleading-name"]),
+        ("yaml-repo-wide-workflow", "yamllint-mixed", "atlas", "workflow_syntax",
+         "gitops-validate", "yamllint", [".github/workflows/release.yml",
+                                         "infra/charts/healer/values.yaml"],
+         "ci: release target", ["misleading-name"]),
+        ("yaml-alert-rules", "yamllint-alert-rules", "bolt", "yaml_config", "Controller CI",
+         "lint", ["infra/monitoring/healer-rules.yaml"], "monitoring: dispatch error alert",
+         ["misleading-name"]),
+        ("yaml-chart-values", "yamllint-chart-values-indent", "bolt", "helm", "web-ci",
+         "lint", ["infra/charts/web/values.yaml"], "chart(web): target port",
+         ["misleading-name"]),
+        ("yaml-manifest-dupe", "yamllint-manifest-dupe", "bolt", "k8s_manifest", "yaml-lint",
+         "lint", ["infra/k8s/healer/configmap.yaml"], "k8s(healer): full router", []),
+        ("yaml-kustomization-tab", "yamllint-kustomization-tabs", "bolt", "k8s_manifest",
+         "Release", "validate", ["infra/gitops/overlays/prod/kustomization.yaml"],
+         "release: healer 0.9.1 to prod", ["misleading-name"]),
+        ("yaml-argocd-app", "yamllint-argocd-app", "bolt", "k8s_manifest", "gitops-validate",
+         "yamllint", ["infra/gitops/apps/web.yaml"], "gitops(web): prod values", []),
+    ]
+    for cid, key, agent, ft, wf, job, files, msg, tags in specs:
+        where = "a workflow file, so atlas" if agent == "atlas" else \
+            "a chart, manifest or rule file, so bolt"
+        ci(cid, f"yamllint reports an error in {files[0]}: {where}", ["yaml-owner", *tags],
+           agent, ft, workflow=wf, job=job,
+           steps=[uses_step("actions/setup-python@v5", {"python-version": "3.12"}, []),
+                  run_step("pip install yamllint==1.38.0", ["Successfully installed "
+                                                            "pathspec-0.12.1 yamllint-1.38.0"],
+                           name="Install yamllint", seconds=4),
+                  step_of(key)], files=files, message=msg,
+           event="workflow_job" if num(cid, 0, 4) else "check_run",
+           check=("yamllint", B.first_error_lines(key), 1))
+
+
+# ------------------------------------------------------------------ 6. resource kills
+
+def resource_kill_cases() -> None:
+    ci = B.ci
+    runner = "k8s-runner-7c9d2-x8k2p"
+    oom_pod = {"pods": [k.pod("rk-runner", "runner", "ghcr.io/actions/actions-runner:2.321.0",
+                              namespace="arc-runners", phase="Failed", name=runner,
+                              container="runner", terminated=("OOMKilled", 137),
+                              limits={"cpu": "4", "memory": "4Gi"})],
+               "events": [k.event("rk-runner", f"Pod/{runner}", "OOMKilling",
+                                  "Memory cgroup out of memory: Killed process 2817 (rustc) "
+                                  "total-vm:5103212kB, anon-rss:4171520kB",
+                                  namespace="arc-runners", component="kernel-monitor")]}
+    flat = k.prom_series("rk-flat", {"pod": runner}, [1.1e9, 2.6e9, 3.9e9, 4.29e9])
+    mem = ('container_memory_working_set_bytes{namespace="arc-runners",container="runner"}')
+    ci("rk-rustc-sigkill", "rustc was killed (SIGKILL) compiling the controller on a 4Gi "
+       "runner during a release build; nothing in the change grows memory",
+       ["resource-kill", "flaky-infra"], "atlas", "general", workflow="Controller CI",
+       job="build", steps=[*B.SETUP["rust"](), step_of("rustc-sigkill")],
+       files=["crates/controller/src/main.rs"], message="feat(controller): metrics",
+       image="k8s", extra={"kubernetes": oom_pod, "prometheus": {mem: flat}})
+    ci("rk-link-killed", "the shell reports `Killed` (137) while cargo links the workspace: "
+       "runner memory", ["resource-kill", "flaky-infra", "misleading-name"], "atlas",
+       "general", workflow="Build images", job="controller",
+       steps=[*B.SETUP["rust"](), step_of("cargo-build-killed-link")],
+       files=["Cargo.toml"], message="build: lto = fat for release", image="k8s")
+    ci("rk-vitest-killed", "vitest with coverage was killed (137) on a small runner shared "
+       "with a dind sidecar", ["resource-kill", "flaky-infra"], "atlas", "general",
+       workflow="Frontend CI", job="test",
+       steps=[*B.SETUP["frontend"](), step_of("vitest-killed")],
+       files=["web/src/duration.js"], message="fix(web): pad minutes", image="k8s",
+       extra={"kubernetes": {"events": [k.event(
+           "rk-vitest", "Pod/k8s-runner-3b1f0-q2m7z", "OOMKilling", "Memory cgroup out of "
+           "memory: Killed process 4410 (node) total-vm:11845120kB, anon-rss:2087936kB",
+           namespace="arc-runners", component="kernel-monitor")]}})
+    ci("rk-tsc-killed", "tsc was killed (137) during the typecheck; the runner, not the types",
+       ["resource-kill", "flaky-infra", "misleading-name"], "atlas", "general",
+       workflow="ui-checks", job="typecheck",
+       steps=[*B.SETUP["frontend"](), step_of("tsc-killed")],
+       files=["web/src/runs.ts"], message="feat(web): latest run", image="k8s")
+    growth = k.prom_series("rk-growth", {"pod": runner},
+                           [2.1e8, 6.0e8, 1.2e9, 1.9e9, 2.7e9, 3.4e9, 4.1e9], step=15)
+    ci("rk-cargo-test-growth", "the test binary was SIGKILLed in keeps_a_large_window; the "
+       "runner's memory climbed steadily during that one test after the change made the "
+       "event window unbounded: the code's own growth", ["resource-kill"], "rex", "rust_test",
+       workflow="healer-ci", job="test", steps=[*B.SETUP["rust"](),
+                                                step_of("cargo-test-sigkill")],
+       files=["crates/healer/src/window.rs"], message="perf: keep the full event history "
+       "in memory", image="k8s",
+       extra={"prometheus": {mem + "[10m]": growth}, "kubernetes": oom_pod})
+    ci("rk-cargo-test-node-pressure", "the same SIGKILL of the test binary, but the runner's "
+       "node was under memory pressure and evicting pods; memory of the job itself was flat",
+       ["resource-kill", "flaky-infra"], "atlas", "general", workflow="healer-ci",
+       job="test", steps=[*B.SETUP["rust"](), step_of("cargo-test-sigkill")],
+       files=["crates/healer/src/lib.rs"], message="test: window sizes", image="k8s",
+       extra={"prometheus": {mem + "[10m]": k.prom_series(
+           "rk-pressure", {"pod": runner}, [4.0e8, 4.1e8, 4.1e8, 4.2e8], step=15)},
+              "kubernetes": {"events": [k.event(
+                  "rk-pressure", f"Pod/{runner}", "Evicted", "The node was low on resource: "
+                  "memory. Threshold quantity: 100Mi, available: 61232Ki. Container runner "
+                  "was using 412340Ki, request is 1Gi, has larger consumption of memory.",
+                  namespace="arc-runners", component="kubelet")]}})
+    ci("rk-node-heap-growth", "the dedupe benchmark dies of V8 heap exhaustion; its own "
+       "output shows the kept set growing and the change added a cache that never evicts",
+       ["resource-kill", "misleading-name"], "blaze", "frontend_test",
+       workflow="Controller CI", job="bench", steps=[*B.SETUP["frontend"](),
+                                                     step_of("node-heap-dedup")],
+       files=["web/src/dedupe.mjs"], message="perf(web): memoize dedupe across runs")
+    # BuildKit RUN killed: the wrapper and the kill
+    df = rust_image("RUN cargo build --release")
+    out = t.relocate(sc.get("rustc-sigkill"), "/src")
+    failure = BuildFailure("run", line=line_of(df, "RUN cargo build"), output=out.lines,
+                           code=101)
+    ci("rk-buildkit-rustc-killed", "inside BuildKit, rustc was SIGKILLed building the "
+       "controller; the builder ran out of memory", ["resource-kill", "wrapper",
+                                                    "flaky-infra"],
+       "atlas", "general", workflow="Infrastructure", job="images",
+       steps=[*buildx_setup(), docker_step("rk-buildkit-rustc-killed", df, failure,
+                                           "ghcr.io/5dlabs/controller:pr-388",
+                                           path="infra/images/controller/Dockerfile",
+                                           action=True, push=True)],
+       files=["crates/controller/src/main.rs"], message="feat(controller): metrics",
+       image="k8s")

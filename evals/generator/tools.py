@@ -669,8 +669,9 @@ def push_rejected_by_hook(name: str, files: dict[str, str], hook: str, ref: str 
     root = fresh(name)
     remote = root / "remote.git"
     run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], root)
-    (remote / "hooks" / "pre-receive").write_text("#!/bin/sh\ncat >/dev/null\ncat <<'EOF'\n"
-                                                  + hook + "\nEOF\nexit 1\n")
+    (remote / "hooks" / "pre-receive").write_text(
+        "#!/bin/sh\nread old new ref\ncat <<'EOF' | sed \"s/{sha}/$new/\"\n" + hook
+        + "\nEOF\nexit 1\n")
     (remote / "hooks" / "pre-receive").chmod(0o755)
     app = root / "app"
     app.mkdir()

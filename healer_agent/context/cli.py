@@ -1,4 +1,4 @@
-"""``healer mcp check``: does every configured server answer a real read from its backend?
+"""``healer mcp check``: one real read through every configured server, from its backend.
 
 A server process that starts proves little: prometheus-mcp-server starts without
 Prometheus, argocd-mcp without Argo CD. So for each server the check connects, lists its

@@ -75,12 +75,16 @@ class ContextRuntime:
         await self.provider.aclose()
 
     def status(self) -> dict[str, Any]:
-        """Per MCP server state (phase, calls, errors, latency per tool) for ``/api/status``."""
+        """Per MCP server :class:`ServerState` (phase, calls, errors, latency per tool).
+
+        What ``/api/status`` shows (``ServerState.as_dict`` is its JSON form); it also sets
+        the ``healer_mcp_server_up`` gauge, so the two never disagree.
+        """
         states = self._status() if self._status is not None else {}
         if self._metrics is not None:
             for name, state in states.items():
-                self._metrics.mcp_up.labels(server=name).set(
-                    1 if state.get("phase") == "ready" else 0)
+                phase = getattr(state, "phase", None)
+                self._metrics.mcp_up.labels(server=name).set(1 if phase == "ready" else 0)
         return states
 
 
@@ -117,10 +121,7 @@ def build_context_runtime(settings: Settings, *, metrics: Metrics | None = None
 
             toolsets, hints = pool_toolsets(pool), server_hints(config)
 
-        def status() -> dict[str, Any]:
-            return {name: state.as_dict() for name, state in pool.status().items()}
-
-        runtime = ContextRuntime(gatherer, mode, toolsets, hints, pool, status)
+        runtime = ContextRuntime(gatherer, mode, toolsets, hints, pool, pool.status)
         if metrics is not None:
             runtime.bind_metrics(metrics)
         return runtime

@@ -196,7 +196,13 @@ def _alert_line(alert: FiringAlert, redact: Redact) -> str:
 
 
 def _alerts(ctx: ContextBundle, redact: Redact) -> list[str]:
-    return [_alert_line(a, redact) for a in ctx.firing_alerts[:10]]
+    """Each alert once: Alertmanager's copy (it has the annotations) over Prometheus' own."""
+    def key(alert: FiringAlert) -> tuple[str, tuple[tuple[str, str], ...]]:
+        return alert.name, tuple(sorted(alert.labels.items()))
+
+    managed = {key(a) for a in ctx.firing_alerts if a.source == "alertmanager"}
+    unique = [a for a in ctx.firing_alerts if a.source == "alertmanager" or key(a) not in managed]
+    return [_alert_line(a, redact) for a in unique[:10]]
 
 
 def _loki(ctx: ContextBundle, redact: Redact) -> list[str]:

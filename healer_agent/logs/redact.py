@@ -44,7 +44,7 @@ GATE_SOURCE = (
     r"pmak-|glc_|glsa_|atatt3|age-secret|dapi|nr(?:ak|aa|ii)-|pul-|sbp_|r8_|gsk_|xai-|pplx-|"
     r"ntn_|sq[apu]_|sq0|ccipat_|bkua_|nfp_|rnd_|cfpat-|figd_|atbb|dt0c01|ltai|rubygems_|oy2|"
     r"pscale_|xkeysib-|mysql|mariadb|login|sshpass|redis-cli|twine|mongo|sqlcmd|mosquitto|"
-    r"\s-u\s|--user|--proxy-user|8q~|rabbitmqctl|htpasswd|<<<|-us\d|t3blbkfj|softlayer)|"
+    r"\s-u\s|--user|--proxy-user|8q~|rabbitmqctl|htpasswd|<<<|add-mask|::set-|-us\d|t3blbkfj|softlayer)|"
     r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AGPA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}|"
     r"(?:SK|AC)[0-9a-fA-F]{32}|\d{8,10}:[0-9A-Za-z_-]{35}|"
     r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.|AKC[a-zA-Z0-9]{10}|"
@@ -118,6 +118,15 @@ def line_spans(line: str) -> list[Span]:
     stays linear: some rules look to the end of the line from every hit. A secret up to
     ``OVERLAP`` characters long lies whole inside one window.
     """
+    if "\x1b" in line:
+        return _through(line, _ANSI)
+    if '\\"' in line or "\\n" in line:
+        # a value printed as a JSON string: read it unescaped as well, as a whole text
+        return [*_line_spans(line), *_through(line, _ESCAPE, whole=True)]
+    return _line_spans(line)
+
+
+def _line_spans(line: str) -> list[Span]:
     if len(line) <= WINDOW:
         lower = line.lower()
         return [*find_tokens(line, lower), *find_named(line, lower)]
@@ -128,6 +137,38 @@ def line_spans(line: str) -> list[Span]:
         spans.extend((offset + s, offset + e, kind)
                      for s, e, kind in (*find_tokens(piece, lower), *find_named(piece, lower)))
     return spans
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
+
+
+_ESCAPE = re.compile(r'\\(["\\/nrt])')
+_UNESCAPE = {"n": "\n", "r": "\r", "t": "\t"}
+
+
+def _through(line: str, noise: re.Pattern[str], *, whole: bool = False) -> list[Span]:
+    """Spans found with ``noise`` removed (or replaced by its group), mapped to the line.
+
+    A colour code glued to a token (ESC ``[1mghp_…``) hides where the token starts, and
+    JSON escapes hide where a quoted value ends.
+    """
+    keep: list[int] = []  # raw index of each clean character
+    chars: list[str] = []
+    pos = 0
+    for m in noise.finditer(line):
+        keep.extend(range(pos, m.start()))
+        chars.append(line[pos:m.start()])
+        if m.lastindex:
+            keep.append(m.start(1))
+            chars.append(_UNESCAPE.get(m.group(1), m.group(1)))
+        pos = m.end()
+    keep.extend(range(pos, len(line)))
+    chars.append(line[pos:])
+    if not keep:
+        return []
+    clean = "".join(chars)
+    found = find_spans(clean) if whole else line_spans(clean)
+    return [(keep[s], keep[e - 1] + 1, kind) for s, e, kind in found if e > s]
 
 
 def _merge(spans: Iterable[Span]) -> list[Span]:
@@ -216,17 +257,49 @@ def _named_value(text: str, start: int, end: int) -> list[Span]:
     return found
 
 
-def redact(text: str) -> str:
-    """Replace every secret in ``text`` with ``[REDACTED:<kind>]`` (idempotent)."""
-    if not text:
-        return text
+# A YAML block scalar under a secret name: ``password: |`` and the indented lines after it.
+_BLOCK_KEY = re.compile(
+    r"(?:\d{4}-\d\d-\d\dT[\d:.]+Z[^\S\n]?)?(?P<indent>[^\S\n]*)(?:-[^\S\n]+)?[\"']?"
+    r"(?P<name>[\w.-]+)[\"']?[^\S\n]*:[^\S\n]*[|>][-+0-9]*[^\S\n]*\r?$")
+_TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT[\d:.]+Z[^\S\n]?")
+
+
+def _block_scalar(text: str, start: int, end: int) -> list[Span]:
+    m = _BLOCK_KEY.match(text, start, end)
+    if m is None or secret_name(m.group("name")) != STRONG:
+        return []
+    indent = len(m.group("indent"))
+    stop = pos = end
+    while pos < len(text):
+        nxt = text.find("\n", pos + 1)
+        nxt = len(text) if nxt == -1 else nxt
+        line = text[pos + 1:nxt]
+        stamp = _TIMESTAMP.match(line)
+        body = line[stamp.end():] if stamp else line
+        if body.strip() and len(body) - len(body.lstrip()) <= indent:
+            break
+        stop = pos = nxt
+    return [(end + 1, stop, "secret")] if stop > end else []
+
+
+def find_spans(text: str) -> list[Span]:
+    """Every secret in ``text`` as (start, end, kind), before merging; markers excluded."""
     spans: list[Span] = list(find_blocks(text))
     for start, end in gated_lines(text):
         line = text[start:end]
         spans.extend((start + s, start + e, kind) for s, e, kind in line_spans(line))
         if "name" in line or "Name" in line:
             spans.extend(_named_value(text, start, end))
-    spans = _outside_markers(text, spans)
+        if "|" in line or ">" in line:
+            spans.extend(_block_scalar(text, start, end))
+    return _outside_markers(text, spans)
+
+
+def redact(text: str) -> str:
+    """Replace every secret in ``text`` with ``[REDACTED:<kind>]`` (idempotent)."""
+    if not text:
+        return text
+    spans = find_spans(text)
     if not spans:
         return text
     out = _apply(text, _merge(spans))

@@ -186,15 +186,16 @@ _NAME_STEMS = (r"(?i:pass|pwd|pw\b|secret|token|key|cred|auth|cookie|session|sig
 _ASSIGN = re.compile(
     r"(?P<name>(?<![\w.$/-])(?=[\w.-]*?" + _NAME_STEMS + r")[A-Za-z_][\w.-]*?[A-Za-z0-9_])"
     r"(?P<close>[\"'\]`]{0,2})[^\S\n]*(?P<op>:=|=>|=|:(?![:/]))[^\S\n]*"
-    r"(?P<value>\"(?:[^\"\\\n]|\\.)*(?:\"|$)|'[^'\n]*(?:'|$)|`[^`\n]*(?:`|$)|[^\s\"'`]*)"
+    r"(?P<value>\\\"(?:[^\"\\\n]|\\[^\"\n])*\\\"|\"(?:[^\"\\\n]|\\.)*(?:\"|$)|'[^'\n]*(?:'|$)|"
+    r"`[^`\n]*(?:`|$)|[^\s\"'`\\]*)"
 )
 _FLAG = re.compile(
     r"(?<![\w-])--?(?P<name>(?=[\w-]*?" + _NAME_STEMS + r")[A-Za-z][\w-]*)"
-    r"(?:[^\S\n]+|=)(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|(?!-)[^\s\"'`]+)"
+    r"(?:[^\S\n]+|=)(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|(?!-)[^\s\"'`\\]+)"
 )
 _SET = re.compile(
     r"\b(?:set|setx|set-string)[^\S\n]+(?P<name>[^\s=]*" + _NAME_STEMS + r"[^\s=]*)[^\S\n]+"
-    r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|(?!-)[^\s\"'`]+)"
+    r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|(?!-)[^\s\"'`\\]+)"
 )
 _SHELL_OPS = re.compile(r"\s(?:&&|\|\||\||;|>|>>|2>|<)\s|\$\(|`|\s-{1,2}[A-Za-z]")
 _LINE_HEAD = re.compile(
@@ -202,7 +203,7 @@ _LINE_HEAD = re.compile(
     r"(?:(?:export|declare -x|set|ENV|ARG|setenv|\$|>|#|-|\+)[^\S\n]+)?[\"']?$"
 )
 _COMMENT = re.compile(r"[^\S\n]+#.*$")
-_UNQUOTED_END = re.compile(r"[;&|<>)\]},]")
+_UNQUOTED_END = re.compile(r"[;&|<>)\]},]|\\[nrt\"\\]")  # \n: a JSON-escaped line break
 
 
 _WORDS = re.compile(r"[A-Za-z]+(?:[-_' ][A-Za-z]+)*[.,;!]?")
@@ -231,6 +232,9 @@ def _unquoted_extent(line: str, start: int, value: str, op: str, head: bool) -> 
 
 def _quoted(value: str) -> tuple[int, int] | None:
     """Offsets of the inside of a quoted value (to the line end if it is not closed)."""
+    if value.startswith('\\"'):  # JSON-escaped quotes: a log line printed as a JSON string
+        closed = len(value) > 3 and value.endswith('\\"')
+        return 2, len(value) - (2 if closed else 0)
     if value and value[0] in "\"'`":
         closed = len(value) > 1 and value[-1] == value[0]
         return 1, len(value) - (1 if closed else 0)
@@ -363,42 +367,42 @@ _COMMANDS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
     (("mysql", "mariadb"), re.compile(
         r"\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlsh|"
         r"mariadb(?:-dump|-admin)?)\b[^\n|;&]*?[^\S\n]-p(?P<value>\"[^\"\n]*\"|'[^'\n]*'|"
-        r"[^\s\"'-][^\s]*)"), "password"),
+        r"[^\s\"'\\-][^\s\"'\\]*)"), "password"),
     (("login",), re.compile(
         r"\b(?:docker|podman|buildah|nerdctl|oras|crane|helm|skopeo|regctl|az|cf|oc)\b"
         r"[^\n|;&]*?\blogin\b[^\n|;&]*?[^\S\n]-p[^\S\n]*(?P<value>\"[^\"\n]*\"|'[^'\n]*'|"
-        r"[^\s\"'-][^\s]*)"), "password"),
+        r"[^\s\"'\\-][^\s\"'\\]*)"), "password"),
     (("twine", "sshpass", "mongo", "sqlcmd", "mosquitto"), re.compile(
         r"\b(?:twine|sshpass|mongo|mongosh|mongodump|mongorestore|sqlcmd|mosquitto_(?:pub|sub))"
-        r"\b[^\n|;&]*?[^\S\n]-[pP][^\S\n]*(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'-][^\s]*)"),
+        r"\b[^\n|;&]*?[^\S\n]-[pP][^\S\n]*(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'\\-][^\s\"'\\]*)"),
      "password"),
     (("redis-cli",), re.compile(
         r"\bredis-cli\b[^\n|;&]*?[^\S\n]-a[^\S\n]+(?P<value>\"[^\"\n]*\"|'[^'\n]*'|"
-        r"[^\s\"'-][^\s]*)"), "password"),
+        r"[^\s\"'\\-][^\s\"'\\]*)"), "password"),
     (("-u", "--user"), re.compile(
         r"(?:^|[^\S\n])(?:-u|--user|--proxy-user)[^\S\n]*=?[\"']?[^\s:\"']+:"
-        r"(?P<value>[^\s\"']+)"), "password"),
+        r"(?P<value>[^\s\"'\\]+)"), "password"),
     (("secret", "--body"), re.compile(
         r"\bsecret\s+set\b[^\n|;&]*?[^\S\n](?:-b|--body)[=\s]+(?P<value>\"[^\"\n]*\"|"
-        r"'[^'\n]*'|[^\s\"'-][^\s]*)"), "secret"),
+        r"'[^'\n]*'|[^\s\"'\\-][^\s\"'\\]*)"), "secret"),
     (("--password-stdin", "--with-token"), re.compile(
-        r"\becho[^\S\n]+(?:-n[^\S\n]+)?(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'|$][^\s|]*)"
+        r"\becho[^\S\n]+(?:-n[^\S\n]+)?(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'|$\\][^\s|\"'\\]*)"
         r"[^\S\n]*\|[^\n]*?(?:--password-stdin|--with-token|login)"), "secret"),
     (("<<<",), re.compile(
         r"(?:--password-stdin|--with-token|login)[^\n<]*<<<[^\S\n]*(?P<value>\"[^\"\n]*\"|"
-        r"'[^'\n]*'|[^\s\"'$][^\s]*)"), "secret"),
+        r"'[^'\n]*'|[^\s\"'$\\][^\s\"'\\]*)"), "secret"),
     (("rabbitmqctl",), re.compile(
         r"\brabbitmqctl\b[^\n]*?\b(?:add_user|change_password)[^\S\n]+\S+[^\S\n]+"
-        r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'-]\S*)"), "password"),
+        r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'\\-][^\s\"'\\]*)"), "password"),
     (("htpasswd",), re.compile(
         r"\bhtpasswd[^\S\n]+-[a-zA-Z]*b[a-zA-Z]*(?:[^\S\n]+-\S+)*[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+"
-        r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|\S+)"), "password"),
+        r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'\\]+)"), "password"),
     (("password", "passwd"), re.compile(
         r"(?i)(?:^|\bmachine\b.*?|^[^\S\n]*)\b(?:password|passwd)[^\S\n]+"
-        r"(?P<value>[^\s\"']+)[^\S\n]*$"), "password"),
+        r"(?P<value>[^\s\"'\\]+)[^\S\n]*$"), "password"),
     (("-storepass", "-keypass", "-pass", "-passin", "-passout"), re.compile(
         r"[^\S\n]-(?:storepass|keypass|srcstorepass|deststorepass|srckeypass|destkeypass|"
-        r"pass|passin|passout)[^\S\n]+(?:pass:|env:|file:)?(?P<value>[^\s\"']+)"), "password"),
+        r"pass|passin|passout)[^\S\n]+(?:pass:|env:|file:)?(?P<value>[^\s\"'\\]+)"), "password"),
 )
 
 _URL = re.compile(
@@ -418,13 +422,13 @@ _DSN = re.compile(r"(?<![\w/])[\w.-]+:(?P<value>[^\s@/:\"']+)@(?:tcp|unix|udp)\(
 _AUTH_HEADER = re.compile(
     r"(?i)\b(?:proxy-)?authorization[\"']?[^\S\n]*[:=][^\S\n]*[\"']?"
     r"(?:(?P<scheme>bearer|basic|token|bot|digest|negotiate|ntlm|apikey|sso-key|gitlab|pat|"
-    r"otp|aws4-hmac-sha256)[^\S\n]+)?(?P<value>[^\s\"',;]+(?:,[^\S\n]*[\w-]+=[^\s\"',;]+)*)"
+    r"otp|aws4-hmac-sha256)[^\S\n]+)?(?P<value>[^\s\"',;\\]+(?:,[^\S\n]*[\w-]+=[^\s\"',;\\]+)*)"
 )
 _BEARER = re.compile(r"(?i)\bbearer[^\S\n]+(?P<value>[A-Za-z0-9._~+/=-]{12,})")
 _BASIC = re.compile(r"(?i)\bbasic[^\S\n]+(?P<value>[A-Za-z0-9+/]{8,}={0,2})(?![\w+/=])")
 _COOKIE = re.compile(
     r"(?i)(?:\b(?P<set>set-)?cookie[\"']?[^\S\n]*:|(?:^|[^\S\n])(?:--cookie|(?-i:-b))[^\S\n]+[\"']?)"
-    r"[^\S\n]*[\"']?(?P<value>[^\n\"']+)"
+    r"[^\S\n]*[\"']?(?P<value>[^\n\"'\\]+)"
 )
 
 
@@ -493,6 +497,18 @@ def _headers(line: str, lower: str, found: list[tuple[int, int, str]]) -> None:
                 found.append((start, start + len(value), "cookie"))
 
 
+# GitHub Actions workflow commands that carry a value in the clear.
+_WORKFLOW = re.compile(
+    r"::add-mask::(?P<value>[^\s\"'\\][^\s\"'\\]*)|"
+    r"::set-(?:output|env|secret)[^\S\n]+name=(?P<name>[\w.-]+)::(?P<named>[^\s\"'\\]+)")
+# "the password is hunter2": a sentence naming the secret, then a value that is no word.
+_IS = re.compile(
+    r"(?i)\b(?:password|passphrase|passwd|pwd|token|secret|api[ _-]?key)[^\S\n]+"
+    r"(?:is|was|=|:|set to)[^\S\n]+[\"'`]?(?P<value>[^\s\"'`\\]{6,})")
+# JSON inside a JSON string: {\"password\": \"x\"}
+_ESCAPED_JSON = re.compile(
+    r"\\\"(?P<name>[\w.-]+)\\\"[^\S\n]*:[^\S\n]*\\\"(?P<value>(?:[^\"\\\n]|\\[^\"\n])*?)\\\"")
+
 _BARE = re.compile(
     r"(?i)\b(?P<name>token|password|passwd|secret|api[_-]?key|pat)[^\S\n]+"
     r"(?P<value>[A-Za-z0-9_~+/=.-]{12,})(?![\w~+/=.-])")
@@ -521,6 +537,21 @@ def find_named(line: str, lower: str) -> list[tuple[int, int, str]]:
                 if acceptable(line[start:end], STRONG):
                     found.append((start, end, kind))
     _bare(line, found)
+    if "::" in line:
+        for m in _WORKFLOW.finditer(line):
+            if m.group("value") and acceptable(m.group("value"), STRONG):
+                found.append((*m.span("value"), "secret"))
+            elif m.group("named") and secret_name(m.group("name")) and acceptable(
+                    m.group("named"), STRONG):
+                found.append((*m.span("named"), "secret"))
+    for m in _IS.finditer(line):
+        value = m.group("value").rstrip(".,;!")
+        if not _prose(value) and acceptable(value, STRONG):
+            found.append((m.start("value"), m.start("value") + len(value), "secret"))
+    if "\\\"" in line:
+        for m in _ESCAPED_JSON.finditer(line):
+            if secret_name(m.group("name")) == STRONG and acceptable(m.group("value"), STRONG):
+                found.append((*m.span("value"), "secret"))
     if "@" in line:
         _urls(line, found)
     _headers(line, lower, found)

@@ -164,7 +164,18 @@ def _jwt_valid(value: str) -> bool:
     return bool(JwtTokenDetector.is_formally_valid(value))
 
 
+_KINDS = {"GitHubTokenDetector": "github-token", "AWSKeyDetector": "aws-key",
+          "JwtTokenDetector": "jwt", "NpmDetector": "npm-token", "OpenAIDetector": "openai-key",
+          "PypiTokenDetector": "pypi-token", "SendGridDetector": "sendgrid-key",
+          "SlackDetector": "slack-token", "StripeDetector": "stripe-key",
+          "TwilioKeyDetector": "twilio-key", "GitLabTokenDetector": "gitlab-token",
+          "BasicAuthDetector": "url-password", "AzureStorageKeyDetector": "azure-key"}
+
+
 def _kind_of(class_name: str) -> str:
+    """Our kind names for the same secrets, so a marker reads the same whoever found it."""
+    if class_name in _KINDS:
+        return _KINDS[class_name]
     name = class_name.removesuffix("Detector")
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower()
 
@@ -217,8 +228,8 @@ def _span_of(rule: TokenRule, match: re.Match[str]) -> tuple[int, int]:
     trail = _EDGE.search(text)
     if trail and trail.start() > (lead.end() if lead else 0):
         end -= len(text) - trail.start()
-    # a match that runs on past whitespace (npm's ``.*``) stops at the first blank
-    blank = re.search(r"\s", match.string[start:end])
+    # a match that runs on past whitespace (npm's ``.*``) stops at a blank, quote or escape
+    blank = re.search(r"[\s\\\"']", match.string[start:end])
     if blank:
         end = start + blank.start()
     return start, end

@@ -147,7 +147,7 @@ def gather(rules: Rules, incident: Incident, context: ContextBundle, found: Exce
                 have.add((signal.id, "step_name"))
                 out.append(evidence_of(signal, "step_name",
                                        rules.weight("step_name") * signal.weight, name))
-    files = context.changed_files
+    files = context.changed_files or tuple(f.filename for f in context.file_changes)
     if files:
         for signal, _, count in _first_per_signal(
                 (s, f) for f in files for s in rules.matcher("changed_file").find(f)):

@@ -67,6 +67,26 @@ def change_facts(context: ContextBundle, commit_message: str = "") -> list[Fact]
     return out
 
 
+def alert_facts(context: ContextBundle) -> list[Fact]:
+    """Alerts the alert sources saw firing, and an error rate that jumped."""
+    out: list[Fact] = []
+    for alert in context.firing_alerts:
+        if alert.state in ("inactive", "resolved"):
+            continue
+        labels = " ".join(f"{k}={v}" for k, v in alert.labels.items()
+                          if k not in ("alertname", "alertstate", "severity"))
+        text = f"alert {alert.name} {alert.state or 'firing'}"
+        text += f" severity={alert.severity}" if alert.severity else ""
+        text += f" {labels}" if labels else ""
+        text += f": {alert.summary}" if alert.summary else ""
+        out.append(Fact("prometheus", "prometheus", text[:500], alert.name))
+    spike = context.error_rate_spike
+    if spike is not None and spike.spiked:
+        out.append(Fact("prometheus", "prometheus", f"metric {spike.query} error rate spiked "
+                        f"from {spike.before} to {spike.after}", spike.query))
+    return out
+
+
 def context_facts(context: ContextBundle, commit_message: str = "") -> list[Fact]:
     """Every finding of the context sources, in a fixed order."""
     facts: list[Fact] = []
@@ -80,4 +100,6 @@ def context_facts(context: ContextBundle, commit_message: str = "") -> list[Fact
     if context.prometheus:
         facts += [Fact("prometheus", "prometheus", text, subject)
                   for subject, text in prometheus_facts(context.prometheus)]
+    if context.firing_alerts or context.error_rate_spike is not None:
+        facts += alert_facts(context)
     return facts + change_facts(context, commit_message)

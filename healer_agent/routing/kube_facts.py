@@ -10,6 +10,7 @@ failure. Pure: parsing only.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -33,17 +34,28 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+_HEADER = re.compile(r"\S+(?: \S+)*")
+
+
 def _table(text: str) -> list[Mapping[str, Any]]:
-    """Rows of a ``kubectl get`` table (columns split on runs of two or more spaces)."""
+    """Rows of a ``kubectl get`` table, cut at the header's column starts.
+
+    A header is words in capitals (``LAST SEEN   TYPE   REASON   OBJECT   MESSAGE``); the
+    last column takes the rest of the row, so a message keeps its spaces.
+    """
     lines = [line for line in text.splitlines() if line.strip()]
-    if not lines or "NAME" not in lines[0].upper().split():
+    if not lines or not lines[0].isupper() or not ({"NAME", "REASON", "TYPE"}
+                                                   & set(lines[0].split())):
         return []
-    header = [h.lower() for h in lines[0].split()]
+    spans = [(m.start(), m.group(0).lower().replace(" ", "_"))
+             for m in _HEADER.finditer(lines[0])]
     rows: list[Mapping[str, Any]] = []
     for line in lines[1:]:
-        cells = line.split()
-        if len(cells) >= len(header):
-            rows.append(dict(zip(header, cells[:len(header)], strict=True)))
+        row: dict[str, Any] = {}
+        for n, (start, key) in enumerate(spans):
+            end = spans[n + 1][0] if n + 1 < len(spans) else len(line)
+            row[key] = line[start:end].strip()
+        rows.append(row)
     return rows
 
 

@@ -140,6 +140,7 @@ def _match(row: Row, names: list[str], text: str, files: tuple[str, ...]) -> Evi
             if fnmatchcase(name, pattern):
                 return Evidence(
                     signal="workflow_name",
+                    source="names",
                     agent=row.agent,
                     weight=1.0,
                     rule=f"matrix-row-{row.priority}",
@@ -149,6 +150,7 @@ def _match(row: Row, names: list[str], text: str, files: tuple[str, ...]) -> Evi
         if phrase in text:
             return Evidence(
                 signal="error_line",
+                source="log",
                 agent=row.agent,
                 weight=1.0,
                 rule=f"matrix-row-{row.priority}",
@@ -159,6 +161,7 @@ def _match(row: Row, names: list[str], text: str, files: tuple[str, ...]) -> Evi
             if fnmatchcase(path, pattern):
                 return Evidence(
                     signal="changed_file",
+                    source="files",
                     agent=row.agent,
                     weight=1.0,
                     rule=f"matrix-row-{row.priority}",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from healer_agent.config import Settings
-from healer_agent.logs import excerpt
+from healer_agent.logs import excerpt, excerpt_text
 from healer_agent.models import (
     Agent,
     ContextBundle,
@@ -62,7 +62,9 @@ class PreRouter:
         """The decision for an incident and what its context showed."""
         if incident.kind == "security_alert":
             return self._security(incident)
-        found = excerpt(context.logs, incident.failed_steps) if context.logs else None
+        found = excerpt(context.logs, incident.failed_steps) if context.logs else (
+            # without a log, a check run's annotations are the error lines there are
+            excerpt_text("\n".join(context.annotations)) if context.annotations else None)
         facts = context_facts(context, incident.commit_message)
         if found is not None and found.diagnostics:
             # steps that ran after the failure (kubectl logs, ...) show the workload's log

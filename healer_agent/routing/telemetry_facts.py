@@ -78,8 +78,8 @@ def _continues(line: str) -> str | None:
     text = line.strip()
     if not text or text.startswith("{") or ("level=" in text and "msg=" in text):
         return None
-    if _PREFIX.match(text) or _PLAIN_LEVEL.match(text):
-        return None
+    if _PREFIX.match(text) or _PLAIN_LEVEL.match(text) or classify(text) not in (None, "exit"):
+        return None  # an entry of its own: timestamped, levelled, or an error line itself
     return text
 
 

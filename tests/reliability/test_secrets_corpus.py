@@ -106,6 +106,23 @@ def test_lookalikes_are_not_redacted(line: str) -> None:
     assert redact(TS + line) == TS + line
 
 
+def test_secrets_anywhere_in_a_very_long_line_are_gone() -> None:
+    """A minified payload is one line; it is read in windows, and no secret may fall
+    between two of them."""
+    secrets = [c["secret"] for c in CORPUS if "\n" not in c["text"] and len(c["secret"]) < 200]
+    filler = '{"id":1234567,"node_id":"MDQ6VXNlcjE=","state":"open"},'
+    parts: list[str] = []
+    for n, case in enumerate(c for c in CORPUS if c["secret"] in secrets):
+        parts.append(filler * (n % 7 + 1))
+        parts.append(json.dumps({"note": case["text"]}) + ",")
+    line = "[" + "".join(parts) + "]"
+    assert len(line) > 5 * 4096
+    out = redact(line)
+    assert "\n" not in out
+    assert not [s for s in secrets if s in out]
+    assert out.count(filler) == line.count(filler)
+
+
 def test_public_blocks_survive() -> None:
     body = [line for line in KEYS[0]["block"].splitlines() if "-----" not in line]
     for kind in ("CERTIFICATE", "PUBLIC KEY", "PGP SIGNATURE", "PGP PUBLIC KEY BLOCK"):

@@ -213,3 +213,74 @@ def test_cleaning_and_excerpt_never_crash(text: str) -> None:
 def test_signature_is_deterministic(lines: list[str]) -> None:
     assert signature(lines) == signature(list(lines))
     assert len(signature(lines)) == 16
+
+
+# --------------------------------------------------------------------------- wrappers, scan, sets
+
+
+@pytest.mark.parametrize(("line", "inner"), [
+    ("#9 0.242 npm error code EUSAGE", "npm error code EUSAGE"),
+    ("web-1  | Error: listen EADDRINUSE", "Error: listen EADDRINUSE"),
+    ("web:build: src/a.ts(1,2): error TS2304: x", "src/a.ts(1,2): error TS2304: x"),
+    ("packages/web build: error TS2304: x", "error TS2304: x"),
+    ("error: could not compile `a`", "error: could not compile `a`"),
+    ("src/main.rs:4: warning", "src/main.rs:4: warning"),
+])
+def test_inner_line_drops_only_a_wrappers_prefix(line: str, inner: str) -> None:
+    from healer_agent.logs.clean import inner_line
+
+    assert inner_line(line) == inner
+
+
+def test_relayed_errors_are_classified_by_their_own_tool() -> None:
+    log = gh_log(("docker build .", ["#8 1.2 error[E0308]: mismatched types",
+                                     "#8 ERROR: process \"/bin/sh -c cargo build\" did not "
+                                     "complete successfully: exit code: 101"]))
+    found = excerpt_text(log, ["Run docker build ."])
+    assert found.tools[0] == "rustc"
+    assert found.error_lines[0] == "#8 1.2 error[E0308]: mismatched types"
+
+
+def test_steps_after_the_failing_one_are_diagnostics() -> None:
+    log = gh_log(("kubectl wait --for=condition=complete job/seed", [
+        "error: timed out waiting for the condition on jobs/seed"]),
+                 ("kubectl logs job/seed --tail=50", ["thread 'main' panicked at src/a.rs:1:1:",
+                                                     "called `Option::unwrap()` on a `None`"]))
+    found = excerpt_text(log, ["Run kubectl wait --for=condition=complete job/seed"])
+    assert found.failing_step == "Run kubectl wait --for=condition=complete job/seed"
+    assert "thread 'main' panicked at src/a.rs:1:1:" in found.diagnostics
+    assert not any("panicked" in line for line in found.error_lines)
+    both = excerpt_text(log, ["Run kubectl wait --for=condition=complete job/seed",
+                              "Run kubectl logs job/seed --tail=50"])
+    assert both.diagnostics == ()  # a step that failed itself is no diagnostic
+
+
+def test_one_scan_finds_markers_and_candidates() -> None:
+    from healer_agent.logs.scan import scan
+
+    data = gh_log(("cargo build", RUSTC)).encode()
+    markers, candidates = scan(data)
+    assert [m.title for m in markers] == ["Operating System", "Run cargo build"]
+    lines = [data[a:b].decode()[len(TS):] for a, b in candidates]
+    assert RUSTC[1] in lines and RUSTC[-1] in lines
+    assert "   Compiling healer v0.1.0 (/home/runner/work/cto/cto/crates/healer)" not in lines
+    assert candidates == candidate_lines(data)
+
+
+def test_pattern_sets_agree_with_re() -> None:
+    import re
+
+    from healer_agent.logs.patternset import LineFilter, Matcher, to_re2
+
+    patterns = [re.compile(r"^error\[E\d{4}\]"), re.compile(r"\u2716 \d+ problems?"),
+                re.compile(r"panicked at", re.IGNORECASE), re.compile(r"(?<=x)y")]
+    matcher = Matcher([(p, i) for i, p in enumerate(patterns)])
+    lines = [*RUSTC, "\u2716 2 problems (2 errors, 0 warnings)", "thread 'main' PANICKED AT a",
+             "xy", "nothing"]
+    for line in lines:
+        assert matcher.indices(line) == [i for i, p in enumerate(patterns) if p.search(line)]
+    assert to_re2(re.compile("a\\u00e9", re.IGNORECASE | re.MULTILINE)) == "(?im)a\\x{00e9}"
+    keep = LineFilter(re.compile("error|panicked", re.IGNORECASE))
+    assert keep(lines) == [i for i, line in enumerate(lines)
+                           if re.search("error|panicked", line, re.IGNORECASE)]
+    assert keep([]) == []

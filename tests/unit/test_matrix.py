@@ -58,6 +58,8 @@ def test_each_row(incident: Incident, context: ContextBundle, agent: Agent,
     assert decision.agent is agent
     assert decision.failure_type is failure_type
     assert decision.evidence[0].rule == f"matrix-row-{row}"
+    assert decision.evidence[0].source == {"workflow_name": "names", "error_line": "log",
+                                           "changed_file": "files"}[decision.evidence[0].signal]
 
 
 @pytest.mark.parametrize("event,failure_type", [

@@ -159,3 +159,417 @@ def test_rules_validation(tmp_path: Path) -> None:
     bad.write_text("signals: [")
     with pytest.raises(RulesError, match="invalid YAML"):
         load_rules(bad)
+
+
+# --------------------------------------------------------------------------- failure classes
+
+
+def deploy_incident(workflow: str, job: str, step: str) -> Incident:
+    return incident(workflow, job, step)
+
+
+def _crashloop_pod(name: str, exit_code: int = 101) -> dict[str, object]:
+    return {"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": name, "namespace": "cto"},
+            "status": {"phase": "Running", "conditions": [
+                {"type": "Ready", "status": "False", "reason": "ContainersNotReady"}],
+                "containerStatuses": [{
+                    "name": "controller", "ready": False, "restartCount": 7,
+                    "state": {"waiting": {"reason": "CrashLoopBackOff",
+                                          "message": "back-off 5m0s restarting failed container"}},
+                    "lastState": {"terminated": {"reason": "Error", "exitCode": exit_code}}}]}}
+
+
+ROLLOUT = gh_log(("kubectl rollout status deployment/controller -n cto --timeout=300s",
+                  ["Waiting for deployment \"controller\" rollout to finish: 0 of 2 updated "
+                   "replicas are available...",
+                   "error: timed out waiting for the condition"]))
+
+
+def test_wrapper_yields_to_the_error_inside_it() -> None:
+    log = gh_log(("make ci", ["cargo build --workspace --locked", *RUSTC,
+                              "make: *** [Makefile:14: build] Error 101"]))
+    decision = ROUTER.decide(incident("Deploy", "ci", "Run make ci"), ctx(log, "ci"))
+    assert (decision.agent, decision.failure_type) == (Agent.REX, FailureType.RUST_BUILD)
+    wrapper = next(e for c in decision.candidates for e in c.evidence if e.rule == "make-wrapper")
+    assert wrapper.role == "wrapper"
+    assert wrapper.weight < 1.0  # discounted: a cause was found inside
+    assert "yields to" in decision.summary
+
+
+def test_buildkit_relays_the_inner_npm_error_and_docker_yields() -> None:
+    log = gh_log(("docker buildx build -f infra/images/web/Dockerfile .", [
+        "#9 [build 4/6] RUN npm ci",
+        "#9 0.242 npm error code EUSAGE",
+        "#9 0.507 npm error `npm ci` can only install packages when your package.json and "
+        "package-lock.json or npm-shrinkwrap.json are in sync.",
+        "#9 0.810 npm error Missing: is-number@7.0.0 from lock file",
+        "#9 ERROR: process \"/bin/sh -c npm ci\" did not complete successfully: exit code: 1",
+        "ERROR: failed to solve: process \"/bin/sh -c npm ci\" did not complete successfully: "
+        "exit code: 1"]))
+    decision = ROUTER.decide(incident("Infrastructure", "images"),
+                             ctx(log, "images", files=("infra/images/web/Dockerfile",)))
+    assert (decision.agent, decision.failure_type) == (Agent.BLAZE, FailureType.FRONTEND_DEPS)
+
+
+def test_a_broken_dockerfile_stays_with_bolt() -> None:
+    log = gh_log(("docker build -t web .", [
+        "#7 [build 3/5] COPY package.json pnpm-lock.yaml ./",
+        "#7 ERROR: failed to calculate checksum of ref: \"/pnpm-lock.yaml\": not found",
+        "ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of "
+        "ref: \"/pnpm-lock.yaml\": not found"]))
+    decision = ROUTER.decide(incident("frontend-ci", "image"), ctx(log, "image"))
+    assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.DOCKER_BUILD)
+
+
+def test_rollout_timeout_is_decided_by_the_workloads_own_log() -> None:
+    context = ContextBundle(
+        logs=(JobLog(job_name="deploy", text=ROLLOUT),),
+        changed_files=("crates/controller/src/queue.rs",),
+        kubernetes={"pods": [_crashloop_pod("controller-7d9c-abcde")],
+                    "events": [{"type": "Warning", "reason": "BackOff",
+                                "message": "Back-off restarting failed container controller",
+                                "involvedObject": {"kind": "Pod",
+                                                   "name": "controller-7d9c-abcde"}}]},
+        loki=('{"level":"INFO","fields":{"message":"starting controller"}}',
+              "thread 'main' panicked at src/queue.rs:7:23:",
+              "index out of bounds: the len is 0 but the index is 0"))
+    decision = ROUTER.decide(incident("Deploy", "deploy", "Wait for rollout"), context)
+    assert (decision.agent, decision.failure_type) == (Agent.REX, FailureType.RUST_TEST)
+    assert decision.evidence[0].source == "loki"
+    assert "loki" in decision.root_cause and "index out of bounds" in decision.root_cause
+    assert decision.summary.startswith("**Decided by**: loki")
+    assert "CrashLoopBackOff" in decision.summary  # the context findings travel with it
+    symptom = next(e for c in decision.candidates for e in c.evidence
+                   if e.rule == "k8s-crashloop")
+    assert symptom.role == "symptom" and symptom.source == "kubernetes"
+
+
+def test_a_crash_that_names_a_setting_is_the_deployments() -> None:
+    context = ContextBundle(
+        logs=(JobLog(job_name="deploy", text=ROLLOUT),),
+        changed_files=("infra/k8s/healer/deployment.yaml",),
+        kubernetes={"pods": [_crashloop_pod("healer-1")]},
+        loki=("thread 'main' panicked at src/config.rs:5:42:",
+              "HEALER_PORT must be a port number: ParseIntError { kind: InvalidDigit }"))
+    decision = ROUTER.decide(incident("healer-ci", "deploy", "Wait for rollout"), context)
+    assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.K8S_MANIFEST)
+
+
+def test_a_smoke_check_failure_is_explained_by_a_manifest_change_or_is_flaky() -> None:
+    smoke = gh_log(("curl -sSf https://staging.example.dev/api/healthz",
+                    ["curl: (22) The requested URL returned error: 503"]), exit_code=22)
+    manifest = ROUTER.decide(incident("Deploy", "smoke"),
+                             ctx(smoke, "smoke", files=("infra/k8s/healer/service.yaml",)))
+    docs = ROUTER.decide(incident("Deploy", "smoke"), ctx(smoke, "smoke", files=("README.md",)))
+    assert manifest.agent is Agent.BOLT
+    assert (docs.agent, docs.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
+    assert not manifest.obvious and not docs.obvious
+
+
+def test_the_log_of_a_step_that_ran_after_the_failure_is_read() -> None:
+    log = gh_log(("curl -sSf http://controller.cto.svc.cluster.local:8081/readyz",
+                  ["curl: (7) Failed to connect to controller.cto.svc.cluster.local port 8081 "
+                   "after 0 ms: Couldn't connect to server",
+                   "##[error]Process completed with exit code 7."]),
+                 ("kubectl logs deploy/controller -n cto --tail=50",
+                  ["thread 'main' panicked at src/queue.rs:7:23:",
+                   "index out of bounds: the len is 0 but the index is 0"]))
+    step = "Run curl -sSf http://controller.cto.svc.cluster.local:8081/readyz"
+    decision = ROUTER.decide(incident("Deploy", "smoke", step), ctx(log, "smoke"))
+    assert decision.agent is Agent.REX
+    assert any(e.signal == "loki" and e.source == "log" for e in decision.evidence)
+
+
+@pytest.mark.parametrize(("path", "agent", "failure_type"), [
+    (".github/workflows/ci.yml", Agent.ATLAS, FailureType.WORKFLOW_SYNTAX),
+    ("charts/web/values.yaml", Agent.BOLT, FailureType.HELM),
+    ("pnpm-workspace.yaml", Agent.BLAZE, FailureType.FRONTEND_DEPS),
+])
+def test_a_yaml_error_belongs_to_the_owner_of_the_file(path: str, agent: Agent,
+                                                       failure_type: FailureType) -> None:
+    log = gh_log(("yamllint -s .", [f"./{path}",
+                                    "  3:1       error    syntax error: mapping values are not "
+                                    "allowed here (syntax)"]))
+    decision = ROUTER.decide(incident("lint", "yaml"), ctx(log, "yaml"))
+    assert (decision.agent, decision.failure_type) == (agent, failure_type)
+    assert any(e.signal == "error_file" for e in decision.evidence)
+
+
+def test_platform_failures_are_atlas() -> None:
+    deprecated = gh_log(("echo build", [
+        "##[error]This request has been automatically failed because it uses a deprecated "
+        "version of `actions/cache: v2`. Please update your workflow to use v3/v4"]))
+    decision = ROUTER.decide(incident("Controller CI", "lint-rust"),
+                             ctx(deprecated, "lint-rust", files=("crates/a/src/main.rs",)))
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.WORKFLOW_SYNTAX)
+    token = gh_log(("cargo fetch --locked", [
+        "error: failed to get `proto` as a dependency of package `controller v0.1.0`",
+        "Caused by:", "  token rejected for `internal`, please run `cargo login`",
+        "  failed to get successful HTTP response from `https://cargo.example.dev/index/"
+        "config.json`, got 401"]))
+    decision = ROUTER.decide(incident("Controller CI"), ctx(token, files=("Cargo.toml",)))
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
+
+
+def test_push_protection_is_cipher_but_a_branch_ruleset_is_atlas() -> None:
+    def push(extra: list[str]) -> str:
+        return gh_log(("git push origin HEAD:main", [
+            "remote: error: GH013: Repository rule violations found for refs/heads/main.",
+            *extra, " ! [remote rejected] HEAD -> main (push declined due to repository rule "
+            "violations)", "error: failed to push some refs to 'https://github.com/o/r.git'"]))
+    secret = ROUTER.decide(incident("Release", "publish"), ctx(push(
+        ["remote: - GITHUB PUSH PROTECTION", "remote:     - Push cannot contain secrets"]),
+        "publish"))
+    ruleset = ROUTER.decide(incident("Release", "publish"), ctx(push(
+        ["remote: - Changes must be made through a pull request."]), "publish"))
+    assert secret.agent is Agent.CIPHER
+    assert (ruleset.agent, ruleset.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
+
+
+def test_a_scanner_named_workflow_without_a_log_is_cipher_but_not_obvious() -> None:
+    decision = ROUTER.decide(incident("gitleaks", "scan"), ContextBundle())
+    assert (decision.agent, decision.failure_type) == (Agent.CIPHER,
+                                                       FailureType.SECRET_SCANNING_ALERT)
+    assert not decision.obvious
+
+
+@pytest.mark.parametrize(("lines", "agent"), [
+    (["error: could not compile `controller` (bin \"controller\")", "Caused by:",
+      "  process didn't exit successfully: `/home/runner/.rustup/toolchains/stable/bin/rustc "
+      "--crate-name controller src/main.rs` (signal: 9, SIGKILL: kill)"], Agent.ATLAS),
+    (["test tests::keeps_a_large_window ... error: test failed, to rerun pass `--lib`",
+      "Caused by:",
+      "  process didn't exit successfully: `/home/runner/work/app/app/target/debug/deps/"
+      "healer-de560d4903f1f569` (signal: 9, SIGKILL: kill)"], Agent.REX),
+    (["<--- Last few GCs --->",
+      "FATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript "
+      "heap out of memory"], Agent.BLAZE),
+])
+def test_what_a_kill_means(lines: list[str], agent: Agent) -> None:
+    decision = ROUTER.decide(incident("CI", "test"), ctx(gh_log(("make test", lines)), "test"))
+    assert decision.agent is agent
+
+
+def test_conflicting_causes_are_not_obvious_and_less_confident() -> None:
+    clear = ROUTER.decide(incident("ci"), ctx(gh_log(("cargo build", RUSTC))))
+    tsc = "src/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'."
+    mixed = ROUTER.decide(incident("ci"), ctx(gh_log(("make all", [tsc, *RUSTC]))))
+    assert clear.obvious and clear.confidence > 0.8
+    assert not mixed.obvious
+    assert "a cause also points to" in mixed.reason
+    assert mixed.confidence < clear.confidence
+
+
+def test_precedence_is_data() -> None:
+    doc = {
+        "weights": {"error_line": 3.0, "name": 0.5},
+        "precedence": {"min_cause_weight": 1.0,
+                       "roles": {"wrapper": {"yields_to_causes_in": ["error_line"],
+                                             "factor": 0.5}}},
+        "signals": [
+            {"id": "inner", "agent": "rex", "type": "rust_build", "where": "error_line",
+             "pattern": "^error\\[E", "weight": 1},
+            {"id": "outer", "agent": "atlas", "type": "general", "where": "error_line",
+             "role": "wrapper", "pattern": "make: \\*\\*\\*", "weight": 1},
+            {"id": "named", "agent": "bolt", "type": "helm", "where": "name",
+             "pattern": "deploy", "weight": 1, "yields_to": ["inner"]}]}
+    router = PreRouter(parse_rules(doc))
+    log = gh_log(("make", [*RUSTC, "make: *** [all] Error 2"]))
+    decision = router.decide(incident("deploy"), ctx(log))
+    weights = {e.rule: e.weight for c in decision.candidates for e in c.evidence}
+    assert decision.agent is Agent.REX
+    assert weights["inner"] == pytest.approx(3.0 * 2)  # the first line that says something
+    assert weights["outer"] == pytest.approx(3.0 * 0.5)  # a wrapper, halved by the rules
+    assert weights["named"] == pytest.approx(0.5 * 0.2)  # name weight, explicit yield
+    with pytest.raises(RulesError, match="yields to unknown"):
+        parse_rules({"signals": [{"id": "a", "agent": "rex", "type": "rust_build",
+                                  "where": "name", "pattern": "x", "weight": 1,
+                                  "yields_to": ["missing"]}]})
+    with pytest.raises(RulesError, match="unknown place"):
+        parse_rules({"precedence": {"roles": {"symptom": {"yields_to_causes_in": ["nowhere"]}}},
+                     "signals": []})
+
+
+# --------------------------------------------------------------------------- context readers
+
+
+def test_pods_in_the_api_shape_flat_rows_and_kubectl_text() -> None:
+    from healer_agent.routing.kube_facts import kubernetes_facts
+
+    healthy = {"metadata": {"name": "ok-1"}, "status": {"phase": "Running", "containerStatuses": [
+        {"name": "app", "ready": True, "restartCount": 0, "state": {"running": {}}}]}}
+    api = [text for _, text in kubernetes_facts({"pods": [healthy, _crashloop_pod("c-1")]})]
+    assert not any("ok-1" in t for t in api)
+    assert "pod c-1: container controller waiting CrashLoopBackOff: back-off 5m0s restarting " \
+           "failed container" in api
+    assert "pod c-1: container controller last terminated Error exit code 101" in api
+    flat = [text for _, text in kubernetes_facts({"pods": [
+        {"name": "web-1", "status": "CrashLoopBackOff", "restarts": 4},
+        {"name": "job-1", "phase": "Failed", "reason": "OOMKilled", "exit_code": 137},
+        {"name": "ok", "status": "Running", "restarts": 0}]})]
+    assert any("web-1" in t and "CrashLoopBackOff" in t for t in flat)
+    assert any("job-1" in t and "OOMKilled exit code 137" in t for t in flat)
+    assert not any(t.startswith("pod ok:") for t in flat)
+    table = ("NAME                      READY   STATUS             RESTARTS   AGE\n"
+             "web-5f6d-abc              0/1     ImagePullBackOff   0          3m\n"
+             "api-7c9d-def              1/1     Running            0          3m\n")
+    rows = [text for _, text in kubernetes_facts({"pods": table})]
+    assert any("web-5f6d-abc" in t and "ImagePullBackOff" in t for t in rows)
+    assert not any("api-7c9d-def" in t for t in rows)
+    as_yaml = "items:\n- metadata: {name: y-1}\n  status: {phase: Pending, reason: Unschedulable}\n"
+    assert any("y-1" in t and "Pending" in t for _, t in kubernetes_facts({"pods": as_yaml}))
+
+
+def test_events_in_every_shape_and_normal_ones_dropped() -> None:
+    from healer_agent.routing.kube_facts import kubernetes_facts
+
+    events = [
+        {"type": "Warning", "reason": "FailedScheduling",
+         "message": "0/3 nodes are available: 3 Insufficient memory.",
+         "involvedObject": {"kind": "Pod", "name": "web-1"}},
+        {"type": "Warning", "reason": "FailedMount", "note": "configmap \"web\" not found",
+         "regarding": {"kind": "Pod", "name": "web-2"}},
+        {"reason": "Evicted", "message": "The node was low on resource: memory."},
+        {"type": "Normal", "reason": "Pulled", "message": "Container image pulled"}]
+    found = [text for _, text in kubernetes_facts({"events": {"items": events}})]
+    assert found[0] == ("event Warning FailedScheduling Pod/web-1: 0/3 nodes are available: "
+                        "3 Insufficient memory.")
+    assert found[1].startswith("event Warning FailedMount Pod/web-2: configmap")
+    assert found[2] == "event Evicted: The node was low on resource: memory."
+    assert len(found) == 3
+    nodes = kubernetes_facts({"nodes": [{"metadata": {"name": "n1"}, "status": {
+        "conditions": [{"type": "Ready", "status": "False", "message": "kubelet stopped"},
+                       {"type": "DiskPressure", "status": "True"}]}}]})
+    assert [t for _, t in nodes] == ["node n1: NotReady kubelet stopped", "node n1: DiskPressure"]
+
+
+def test_loki_lines_plain_logfmt_and_json_through_the_detectors() -> None:
+    from healer_agent.routing.telemetry_facts import loki_facts
+
+    lines = [
+        'level=info ts=2026-01-01T00:00:00Z msg="reconciled" object=web',
+        'time="2026-01-01T00:00:01Z" level=error msg="sync failed" err="ComparisonError: x"',
+        '{"level":"warn","msg":"slow"}',
+        '{"level":"error","message":"db unreachable","error":"dial tcp 10.0.0.5:5432: '
+        'connect: connection refused"}',
+        "2026-01-01T00:00:02Z Error: Cannot find module '/app/dist/server.js'",
+        "    at Module._resolveFilename (node:internal/modules/cjs/loader:1225:15)",
+        {"line": "thread 'main' panicked at src/main.rs:3:5:"},
+    ]
+    found = dict((text.split(" (")[0].split(" | ")[0], tool) for tool, text in loki_facts(lines))
+    assert "reconciled" not in found and "slow" not in found
+    assert found["sync failed"] in ("error", "argocd")
+    assert "db unreachable" in found
+    assert found["Error: Cannot find module '/app/dist/server.js'"] == "node"  # time dropped
+    assert "thread 'main' panicked at src/main.rs:3:5:" in found
+    joined = [text for _, text in loki_facts(lines)]
+    assert any("node:internal/modules" in t for t in joined)  # the stack frame came along
+
+
+def test_prometheus_values_series_api_bodies_summaries_and_alerts() -> None:
+    from healer_agent.routing.telemetry_facts import prometheus_facts
+
+    found = [text for _, text in prometheus_facts({
+        "ALERTS": [{"metric": {"alertname": "KubePodCrashLooping", "alertstate": "firing",
+                               "namespace": "cto"}, "value": [1, "1"]},
+                   {"metric": {"alertname": "Watchdog", "alertstate": "inactive"},
+                    "value": [1, "0"]}],
+        "errors": 0.0,
+        "restarts": {"status": "success", "data": {"resultType": "vector", "result": [
+            {"metric": {"pod": "web-1"}, "value": [1, "14"]}]}},
+        "memory": [{"metric": {"pod": "r"}, "values": [[1, "100"], [2, "4.1e9"]]}],
+        "summary": {"type": "matrix", "series": [{"labels": {"job": "api"}, "last": 3.0}]},
+        "ALERTS{alertstate=\"pending\"}": [{"metric": {"alertname": "KubeNodeNotReady",
+                                                       "alertstate": "pending"},
+                                            "value": [1, "1"]}],
+    })]
+    assert "alert KubePodCrashLooping firing namespace=cto" in found
+    assert not any("Watchdog" in t for t in found)
+    assert not any(t.startswith("metric errors") for t in found)
+    assert "metric restarts pod=web-1 = 14" in found
+    assert "metric memory pod=r = 4.1e+09" in found
+    assert "metric summary job=api = 3" in found
+    assert "alert KubeNodeNotReady pending" in found
+
+
+def test_argocd_short_form_and_application_object_read_alike() -> None:
+    from healer_agent.context.replay import argo_app, bundle_from_case
+    from healer_agent.routing.facts import argocd_facts
+
+    short = argo_app({"name": "web", "sync_status": "OutOfSync", "health_status": "Degraded",
+                      "message": "ComparisonError: failed to load target state"})
+    full = argo_app({"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+                     "metadata": {"name": "web"}, "status": {
+                         "sync": {"status": "OutOfSync"},
+                         "health": {"status": "Degraded", "message": "1 pod crashing"},
+                         "operationState": {"phase": "Failed", "message": "one or more "
+                                            "objects failed to apply"},
+                         "conditions": [{"type": "ComparisonError",
+                                         "message": "failed to load target state"}],
+                         "resources": [
+                             {"kind": "Deployment", "namespace": "cto", "name": "web",
+                              "status": "Synced", "health": {"status": "Degraded",
+                                                             "message": "progress deadline"}},
+                             {"kind": "Service", "name": "web", "status": "Synced",
+                              "health": {"status": "Healthy"}}]}})
+    assert (short.sync_status, short.health_status) == (full.sync_status, full.health_status)
+    assert "sync Failed: one or more objects failed to apply" in full.message
+    assert "ComparisonError: failed to load target state" in full.message
+    assert full.unhealthy_resources == (
+        "Deployment/cto/web: Degraded (Synced): progress deadline",)
+    texts = [f.text for f in argocd_facts((full,))]
+    assert texts[0] == "argocd app web: sync OutOfSync, health Degraded"
+    bundle = bundle_from_case({"argocd": {"items": [{"metadata": {"name": "a"}, "status": {}}]},
+                               "pull_request": {"number": 1, "labels": [{"name": "infra"},
+                                                                        "deploy"]}})
+    assert [a.name for a in bundle.argocd] == ["a"]
+    assert bundle.pull_request is not None and bundle.pull_request.labels == ("infra", "deploy")
+
+
+def test_pull_request_labels_and_commit_subject_are_hints() -> None:
+    from healer_agent.models import PullRequestInfo
+    from healer_agent.routing.facts import change_facts
+
+    context = ContextBundle(pull_request=PullRequestInfo(number=3, title="fix(helm): probe",
+                                                         labels=("infra",)),
+                            commit_message="fix(helm): probe\n\nbody")
+    facts = change_facts(context)
+    assert [(f.source, f.text) for f in facts] == [("pull_request", "title: fix(helm): probe"),
+                                                   ("pull_request", "label: infra")]
+    decision = ROUTER.decide(incident("ci"), context)
+    assert decision.agent is Agent.BOLT
+    assert {e.source for e in decision.evidence} == {"pull_request"}
+    assert not decision.obvious
+
+
+def test_kubectl_event_tables_keep_their_messages() -> None:
+    from healer_agent.routing.kube_facts import kubernetes_facts
+
+    table = ("LAST SEEN   TYPE      REASON             OBJECT      MESSAGE\n"
+             "2m          Warning   FailedScheduling   pod/web-1   0/3 nodes are available: 3 "
+             "Insufficient memory.\n"
+             "1m          Normal    Pulled             pod/api-2   Container image pulled\n")
+    assert [t for _, t in kubernetes_facts({"events": table})] == [
+        "event Warning FailedScheduling pod/web-1: 0/3 nodes are available: 3 Insufficient "
+        "memory."]
+
+
+def test_firing_alerts_error_spikes_file_changes_and_annotations_are_read() -> None:
+    from healer_agent.models import ErrorRateSpike, FileChange, FiringAlert
+
+    context = ContextBundle(
+        firing_alerts=(FiringAlert(name="KubeNodeNotReady", severity="warning",
+                                   labels={"node": "pool-a-1"}, summary="node not ready"),),
+        error_rate_spike=ErrorRateSpike(query="http_5xx", before=0.0, after=0.4, spiked=True),
+        file_changes=(FileChange(filename="docs/a.md"),))
+    decision = ROUTER.decide(incident("nightly"), context)
+    assert decision.agent is Agent.ATLAS
+    assert any(e.source == "prometheus" and "KubeNodeNotReady" in e.detail
+               for e in decision.evidence)
+    assert "error rate spiked" in decision.summary
+    checks = ContextBundle(annotations=(
+        "src/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.",))
+    decision = ROUTER.decide(incident("checks"), checks)
+    assert (decision.agent, decision.failure_type) == (Agent.BLAZE,
+                                                       FailureType.FRONTEND_TYPECHECK)

@@ -4,8 +4,8 @@ Each body follows the shape the real API documents (field names, nesting, list w
 trimmed to fields a reader of that API may rely on:
 
 - GitHub REST v3 ("Get a pull request", "List pull request files", "List reviews for a
-  pull request", "Get a job for a workflow run", "Download job logs" answering 302 to the
-  log, "List check run annotations"), served under GitHub Enterprise's ``/api/v3`` prefix
+  pull request", "Get a commit", "Compare two commits", "List jobs for a workflow run",
+  "Download job logs" answering 302 to the log, "List check run annotations"), served under GitHub Enterprise's ``/api/v3`` prefix
   because GitHub's own MCP server is pointed at it as a GHES host;
 - Argo CD API v1 (``v1alpha1.Application``: ``spec.source.repoURL``, ``status.sync``,
   ``status.health``, ``status.operationState``, ``status.conditions``,
@@ -23,6 +23,7 @@ from typing import Any
 
 Route = dict[str, Any]
 OWNER, REPO, SHA = "acme", "shop", "deadbeefcafe0000000000000000000000000000"
+PARENT = "c0ffee" + "0" * 34
 RUN_ID, JOB_ID, PR = 777, 9001, 42
 
 JOB_LOG = """2026-11-24T10:00:00.0000000Z ##[group]Run helm upgrade --install web ./chart
@@ -68,6 +69,11 @@ def github_routes(prefix: str = "/api/v3") -> list[Route]:
         {"id": 2, "user": _user("alice"), "state": "APPROVED", "body": "",
          "submitted_at": "2026-11-24T09:20:00Z", "commit_id": SHA},
     ]
+    commit = {"sha": SHA, "html_url": f"https://github.com/{OWNER}/{REPO}/commit/{SHA}",
+              "commit": {"message": "chore: bump web to 1.4.2",
+                         "author": {"name": "dev", "date": "2026-11-24T09:00:00Z"}},
+              "author": _user("dev"), "parents": [{"sha": PARENT}],
+              "stats": {"total": 14, "additions": 11, "deletions": 3}, "files": files}
     job = {"id": JOB_ID, "run_id": RUN_ID, "name": "deploy", "head_sha": SHA,
            "status": "completed", "conclusion": "failure",
            "steps": [{"name": "Checkout", "status": "completed", "conclusion": "success",
@@ -90,6 +96,13 @@ def github_routes(prefix: str = "/api/v3") -> list[Route]:
              "annotation_level": "failure", "title": "",
              "message": "Process completed with exit code 1."}]},
         {"path": f"{repo_path}/commits/{SHA}/pulls", "body": [pull]},
+        {"path": f"{repo_path}/commits/{SHA}", "body": commit},
+        {"path": f"{repo_path}/commits", "body": [commit]},
+        {"path": f"re:{repo_path}/compare/.+", "body": {
+            "status": "ahead", "ahead_by": 1, "behind_by": 0, "total_commits": 1,
+            "base_commit": {"sha": PARENT}, "merge_base_commit": {"sha": PARENT},
+            "commits": [commit], "files": files}},
+        {"path": f"{repo_path}/pulls", "body": [pull]},
     ]
 
 

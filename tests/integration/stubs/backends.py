@@ -90,7 +90,7 @@ def prometheus_stack(tmp: Path) -> Iterator[Stack]:
     prom_log = tmp / "prom.log"
     prom = subprocess.Popen(
         [prom_bin, f"--config.file={tmp / 'prom.yml'}", f"--storage.tsdb.path={tmp / 'data'}",
-         f"--web.listen-address=127.0.0.1:{prom_port}"],
+         f"--web.listen-address=127.0.0.1:{prom_port}", "--rules.alert.resend-delay=1s"],
         stdout=subprocess.DEVNULL, stderr=prom_log.open("w"))
     stack = Stack(f"http://127.0.0.1:{prom_port}", f"http://127.0.0.1:{am_port}")
     try:
