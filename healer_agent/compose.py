@@ -8,7 +8,6 @@ composition → orchestration (pipeline, tracking) → adapters → core.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +28,7 @@ from healer_agent.pipeline.worker import Worker, WorkerSettings
 from healer_agent.ports import CodeRunSink, ContextProvider
 from healer_agent.routing.base import Router
 from healer_agent.routing.router import build_quick_route, build_router
-from healer_agent.store.db import create_engine, upgrade_sync
+from healer_agent.store.db import create_engine, ensure_schema
 from healer_agent.store.wakeup import WorkListener
 from healer_agent.tracking.events import LoopEvents
 from healer_agent.tracking.memory import RouteMemory
@@ -62,7 +61,7 @@ class Healer:
     async def start(self, *, workers: int | None = None) -> None:
         """Migrate (when configured), load route memory, warm context, start workers."""
         if self.settings.store.auto_migrate:
-            await asyncio.to_thread(upgrade_sync, self.settings.store.url)
+            await ensure_schema(self.engine, self.settings.store.url)
         await self.memory.load()
         await self.context.start()
         count = self.settings.worker.count if workers is None else workers

@@ -14,16 +14,18 @@ import asyncio
 import json
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from healer_agent.cli_common import CliError
-from healer_agent.context.config import McpConfig, load_mcp_config
 from healer_agent.context.errors import ToolError
-from healer_agent.context.pool import McpPool
+
+if TYPE_CHECKING:  # the MCP client loads when a check runs, not with the CLI
+    from healer_agent.context.config import McpConfig
+    from healer_agent.context.pool import McpPool
 
 EXIT_UNAVAILABLE = 3
 
@@ -31,6 +33,8 @@ EXIT_UNAVAILABLE = 3
 async def check_servers(config: McpConfig, pool: McpPool | None = None) -> list[dict[str, Any]]:
     """One report per enabled server (all servers are checked in parallel)."""
     own = pool is None
+    from healer_agent.context.pool import McpPool
+
     pool = pool or McpPool(config)
     try:
         names = list(config.enabled_servers())
@@ -116,6 +120,8 @@ def render_table(reports: list[dict[str, Any]], console: Console) -> None:
 def run_check(config_path: Path, *, json_out: bool = False,
               console: Console | None = None) -> list[dict[str, Any]]:
     """Check, print, and raise ``CliError(code=3)`` naming the servers that did not answer."""
+    from healer_agent.context.config import load_mcp_config
+
     reports = asyncio.run(check_servers(load_mcp_config(config_path)))
     if json_out:
         typer.echo(json.dumps({"servers": reports}, indent=2))

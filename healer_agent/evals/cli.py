@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -13,9 +13,9 @@ from rich.progress import Progress
 from rich.table import Table
 
 from healer_agent.cli_common import CliError, settings_from_env
-from healer_agent.evals.dataset import DatasetError, load_dataset
-from healer_agent.evals.runner import run_cases
-from healer_agent.evals.scoring import Report, score
+
+if TYPE_CHECKING:  # the harness loads when `healer eval` runs, not with the CLI
+    from healer_agent.evals.scoring import Report
 
 RouterName = Literal["prerouter", "matrix", "llm", "full"]
 
@@ -41,6 +41,10 @@ def eval_command(
     show_misses: Annotated[int, typer.Option(help="Misses to print.")] = 30,
 ) -> None:
     """Run every case through the router and report accuracy, F1, confusion, latency."""
+    from healer_agent.evals.dataset import DatasetError, load_dataset
+    from healer_agent.evals.runner import run_cases
+    from healer_agent.evals.scoring import score
+
     if router not in ("prerouter", "matrix", "llm", "full"):
         raise CliError(f"unknown router {router!r}: use prerouter, matrix, llm or full")
     tag_gates = _tag_gates(min_tag_accuracy or [])

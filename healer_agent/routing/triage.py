@@ -43,6 +43,7 @@ from pydantic_ai.settings import ModelSettings
 from pydantic_ai.toolsets import AbstractToolset
 
 from healer_agent.config import Settings
+from healer_agent.logs import excerpt
 from healer_agent.models import (
     Agent,
     Candidate,
@@ -58,9 +59,7 @@ from healer_agent.routing.base import Router
 from healer_agent.routing.pricing import estimate_cost
 from healer_agent.routing.triage_prompt import (
     deterministic_summary,
-    error_lines,
     instructions,
-    simple_excerpt,
     user_prompt,
 )
 from healer_agent.routing.triage_tools import (
@@ -73,8 +72,15 @@ from healer_agent.routing.triage_tools import (
 log = structlog.get_logger("healer.triage")
 
 Redact = Callable[[str], str]
-Excerpter = Callable[[ContextBundle], str]
+Excerpter = Callable[[Incident, ContextBundle], str]
 """Turns the context's logs into the redacted excerpt the prompt carries."""
+
+
+def log_excerpt(incident: Incident, context: ContextBundle) -> str:
+    """The same budgeted, redacted excerpt of the failing step the pre-router reads."""
+    if not context.logs:
+        return ""
+    return excerpt(context.logs, incident.failed_steps).text
 
 GRACE_S = 5.0
 """Extra seconds the outer deadline allows beyond pydantic-ai's own (MCP start-up hangs)."""
@@ -267,7 +273,7 @@ class TriageRouter:
         self.mode = mode
         self.on_obvious = on_obvious
         self.redact = triage.redact
-        self.excerpt: Excerpter = excerpt or (lambda ctx: simple_excerpt(ctx, self.redact))
+        self.excerpt: Excerpter = excerpt or log_excerpt
 
     async def route(self, incident: Incident, context: ContextBundle) -> RoutingDecision:
         """Pre-route; triage unless obvious (or ``llm`` mode); fall back on any failure."""
@@ -277,7 +283,7 @@ class TriageRouter:
         obvious = pre.obvious and self.mode == "full"
         if obvious and not self.on_obvious:
             return pre
-        result = await self.triage.run(incident, context, pre, self.excerpt(context))
+        result = await self.triage.run(incident, context, pre, self.excerpt(incident, context))
         if result.output is None:
             if obvious:
                 return pre.model_copy(update={
@@ -300,8 +306,9 @@ class TriageRouter:
                   pre: RoutingDecision) -> RoutingDecision:
         """Every decision carries a summary and key lines, even without an LLM."""
         update: dict[str, Any] = {}
-        if not pre.key_error_lines:
-            update["key_error_lines"] = tuple(error_lines(context, self.redact))
+        if not pre.key_error_lines and context.logs:
+            found = excerpt(context.logs, incident.failed_steps)
+            update["key_error_lines"] = found.error_lines[:10]
         if not pre.summary:
             update["summary"] = deterministic_summary(incident, pre, context, self.redact)
         return pre.model_copy(update=update) if update else pre

@@ -10,7 +10,6 @@ functions: no I/O.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 
 from pydantic_ai.framing import wrap
@@ -194,46 +193,6 @@ def user_prompt(incident: Incident, decision: RoutingDecision, context: ContextB
 
 # --------------------------------------------------------------------------- deterministic
 
-_ERROR = re.compile(r"##\[error\]|\berror(\[E\d+\])?[:\s]|\bfailed\b|\bpanicked\b|\bFAIL\b|"
-                    r"\bfatal\b|\bdenied\b|exit code [1-9]", re.IGNORECASE)
-_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ")
-
-
-def error_lines(context: ContextBundle, redact: Redact, limit: int = 10) -> list[str]:
-    """The first lines that look like errors, redacted and without timestamps."""
-    out: list[str] = []
-    for log in context.logs:
-        for line in redact(log.text).splitlines():
-            line = _TIMESTAMP.sub("", line).strip()
-            if _ERROR.search(line) and line not in out:
-                out.append(line[:300])
-                if len(out) >= limit:
-                    return out
-    return out
-
-
-def simple_excerpt(context: ContextBundle, redact: Redact, *, window: int = 3,
-                   max_chars: int = 6000) -> str:
-    """Error windows of every log (used when the logs module offers no excerpt)."""
-    chunks: list[str] = []
-    size = 0
-    for log in context.logs:
-        lines = [_TIMESTAMP.sub("", line) for line in redact(log.text).splitlines()]
-        keep: list[int] = []
-        for i, line in enumerate(lines):
-            if _ERROR.search(line):
-                keep += [j for j in range(max(0, i - window), min(len(lines), i + window + 1))
-                         if j not in keep]
-        if not keep:
-            keep = list(range(max(0, len(lines) - 2 * window), len(lines)))
-        text = f"--- {log.job_name}\n" + "\n".join(f"{j + 1}: {lines[j]}" for j in keep)
-        chunks.append(text)
-        size += len(text)
-        if size > max_chars:
-            break
-    return "\n".join(chunks)[:max_chars]
-
-
 def deterministic_summary(incident: Incident, decision: RoutingDecision,
                           context: ContextBundle, redact: Redact) -> str:
     """A summary built from the decision, the error lines and the context, without an LLM."""
@@ -261,9 +220,7 @@ def deterministic_summary(incident: Incident, decision: RoutingDecision,
 __all__ = [
     "INSTRUCTIONS",
     "deterministic_summary",
-    "error_lines",
     "fence",
     "instructions",
-    "simple_excerpt",
     "user_prompt",
 ]

