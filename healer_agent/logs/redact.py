@@ -1,4 +1,4 @@
-"""Secret redaction, applied before text is stored, logged or put in a prompt.
+"""Secret redaction, applied before text is stored, logged or put in a prompt (pure).
 
 Matches become ``[REDACTED:<kind>]`` so a reader still sees that something was there,
 and redacting twice gives the same text. Three detectors, each in its own module:
@@ -10,9 +10,16 @@ and redacting twice gives the same text. Three detectors, each in its own module
 * :mod:`secrets_keywords` — values a secret name, command flag, URL or header points at
   (detect-secrets' keyword plugin and heuristic filters, then our forms).
 
+This module adds the forms that span lines (an env entry's ``name:`` and ``value:``, a
+YAML block scalar under ``password: |``), reads through colour codes and JSON escapes,
+and holds the API: :func:`redact` for text, :func:`redact_json` for payloads (keys too,
+secret-named values whole), :func:`redact_model` for a pydantic value such as a
+``ContextBundle``, :func:`find_spans` for callers that need positions.
+
 Speed: every intake payload and every log goes through here. One RE2 pass (a DFA, linear
 time) over the whole text finds the lines that hold a secret-ish word or prefix; only
-those lines meet the Python patterns, so a clean 1 MB log costs a few milliseconds.
+those lines meet the Python patterns, and very long lines are read in windows, so the
+cost stays linear in the input.
 """
 
 from __future__ import annotations
@@ -321,7 +328,7 @@ def redact_lines(lines: Iterable[str]) -> list[str]:
 # ------------------------------------------------------------------------------ JSON
 
 _JSON_GATE_SOURCE = GATE_SOURCE + r"|[A-Za-z0-9+/]{60}|-----"
-_JSON_GATE: Any = (_re2.compile(_JSON_GATE_SOURCE) if _re2 is not None
+_JSON_GATE: Any = (_compile_re2(_JSON_GATE_SOURCE) if _re2 is not None
                    else re.compile(_JSON_GATE_SOURCE))
 _SEP = "\x00"
 

@@ -150,12 +150,12 @@ def looks_random(value: str) -> bool:
     return classes >= 2 and shannon_entropy(value) >= 3.0
 
 
+# Values that stand for a secret without being one: masks, templates, variables, words.
 _PLACEHOLDER = re.compile(
     r"(?i)^(?:\[REDACTED(?::[a-z0-9-]+)?\]|\*+|x{3,}|\.{3}|null|none|nil|true|false|yes|no|"
     r"on|off|undefined|<[^>]*>|\$\{\{?.*\}\}?|\{\{.*\}\}|%[A-Z_]+%|\$[A-Za-z_(][^\s]*|"
-    r"(?:redacted|masked|hidden|secret|password|changeme\b.{0,0}|env|string|required|"
-    r"optional|value|example|dummy|placeholder|empty|unset|set|present|missing|"
-    r"not[ _-]?set|required|\(.*\))|\[[^\]]*\])$"
+    r"redacted|masked|hidden|secret|password|env|string|required|optional|value|example|"
+    r"dummy|placeholder|empty|unset|set|present|missing|not[ _-]?set|\(.*\)|\[[^\]]*\])$"
 )
 _MARKER = "[REDACTED:"
 
@@ -165,8 +165,8 @@ def acceptable(value: str, strength: int, context: str = "") -> bool:
     value = value.strip()
     if not value or _MARKER in value or _PLACEHOLDER.match(value):
         return False
-    if value == "changeme" or len(value) < 3:
-        return strength == STRONG and len(value) >= 3
+    if len(value) < 3:
+        return False
     if is_templated_secret(value) or is_prefixed_with_dollar_sign(value):
         return False
     if is_not_alphanumeric_string(value) and not any(c.isdigit() for c in value):
