@@ -94,13 +94,13 @@ class PreRouter:
                 key_error_lines=tuple(found.error_lines[:8]) if found else (),
                 suspect_files=suspects(paths, context), failing_step=step,
                 reason="no routing signal matched; atlas is the default")
-        best = ranked[0].candidate()
-        runner_up = ranked[1].candidate() if len(ranked) > 1 else None
+        candidates = tuple(t.candidate() for t in ranked)
+        best = candidates[0]
         verdict = precedence.verdict(self.rules, ranked)
         return RoutingDecision(
             agent=best.agent, failure_type=best.failure_type, confidence=verdict.confidence,
             decided_by="prerouter", obvious=verdict.obvious, evidence=best.evidence,
-            runner_up=runner_up, candidates=tuple(t.candidate() for t in ranked),
+            runner_up=candidates[1] if len(candidates) > 1 else None, candidates=candidates,
             summary=summary(incident, found, facts, best.evidence, yielded),
             root_cause=root_cause(best.evidence),
             key_error_lines=tuple(found.error_lines[:8]) if found else (),
