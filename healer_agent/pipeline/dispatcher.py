@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from healer_agent.config import CodeRunSettings, SinkSettings
 from healer_agent.dispatch.coderun import build_coderun
 from healer_agent.dispatch.prompts import PromptRenderer
+from healer_agent.logs.redact import redact_model
 from healer_agent.metrics import Metrics
 from healer_agent.models import (
     Agent,
@@ -107,7 +108,13 @@ class Dispatcher:
                                                                   note=str(exc)[:300])})
 
     async def route(self, incident: Incident, context: ContextBundle) -> Routed:
-        """Decide, and compute the failure signature the loop guard and learning key on."""
+        """Decide, and compute the failure signature the loop guard and learning key on.
+
+        Redaction happens here, at the source: whatever a source returned (a whole log, a
+        PEM body cut off from its header, a password in a step title) is redacted before
+        any excerpt, decision field, prompt or stored row is derived from it.
+        """
+        incident, context = redact_model(incident), redact_model(context)
         decision = await self._router.route(incident, context)
         self._count_llm_usage(decision)
         if incident.kind == "security_alert":

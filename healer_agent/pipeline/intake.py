@@ -34,6 +34,11 @@ from healer_agent.store.wakeup import notify_work
 log = structlog.get_logger("healer.intake")
 
 QuickRoute = Callable[[Incident, ContextBundle], RoutingDecision]
+KNOWN_EVENTS = frozenset({
+    "workflow_job", "workflow_run", "check_run", "check_suite", "status", "issue_comment",
+    "pull_request", "pull_request_review", "push", "dependabot_alert", "code_scanning_alert",
+    "secret_scanning_alert", "repository_vulnerability_alert", "ping"})
+"""Event types counted by name; any other is counted as ``other`` (metric labels stay few)."""
 JsonRedactor = Callable[[Any], Any]
 
 
@@ -109,7 +114,9 @@ class Intake:
         if is_new:
             self._count(row.event_type, answer)
         else:
-            self._metrics.events.labels(event_type=event_type, outcome="redelivery").inc()
+            self._metrics.events.labels(
+                event_type=event_type if event_type in KNOWN_EVENTS else "other",
+                outcome="redelivery").inc()
         return answer
 
     async def finish(self, row: Delivery) -> IntakeResult:
@@ -241,6 +248,7 @@ class Intake:
             "reason": f"{note}; incident {current['id']} is {current['status']}"})
 
     def _count(self, event_type: str, answer: IntakeResult) -> None:
+        event_type = event_type if event_type in KNOWN_EVENTS else "other"  # bounded label
         self._metrics.events.labels(event_type=event_type, outcome=answer.status).inc()
         self._metrics.dedup.labels(status=answer.dedup_status).inc()
         if answer.dedup_status == "new" and answer.incident_id:
