@@ -2,7 +2,7 @@ r"""Private keys as multi-line blocks, found by their markers *and* by their bod
 
 An excerpt window can start in the middle of a key, so the ``BEGIN`` line is not a
 reliable anchor. A key body is a run of lines of base64 key material: PEM and PGP wrap at
-64 characters, OpenSSH at 70, PuTTY at 64. A block is redacted when
+64 characters, OpenSSH at 70, PuTTY at 64, MIME tools at 76. A block is redacted when
 
 * it sits between ``BEGIN … PRIVATE KEY`` and its ``END`` (detect-secrets' private-key
   plugin markers, plus PGP armor headers, ``SSH2 ENCRYPTED`` and PuTTY's
@@ -31,7 +31,10 @@ except ImportError:  # pragma: no cover - the stdlib finds the same lines, slowe
 
 KIND = "private-key"
 MAX_BLOCK = 16_000  # an 8192-bit RSA key in PEM is about 6.5 KB
-_PREFIX = (r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z[ \t]?)?[ \t]*"
+# What may precede key material on a line: a timestamp, a source label ending in ``|`` or
+# ``]`` (``api-1  | ``, ``[pod/api/app] ``), indentation, a quote or a list/diff marker.
+_PREFIX = (r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z[ \t]?)?"
+           r"(?:[^\n|\]]{1,60}[|\]][ \t]+)?[ \t]*"
            r"(?:[|>#+][ \t]+|-[ \t]*|[\"'][ \t]*)?")
 _SUFFIX = r"(?:\\r)?(?:\\n)?[\"',]?[ \t]*(?:[+,;)\]][ \t]*)?\r?$"
 # A full-width body line, a PGP armor checksum line (``=AbCd``, the last before END), or
@@ -101,9 +104,12 @@ def _full(body: str) -> bool:
 
 
 def _keyish(body: str) -> bool:
-    """One full line of key material: PEM/PGP/PuTTY width 64, OpenSSH 70, mixed classes."""
+    """One full line of key material: width 64 (PEM, PGP, PuTTY), 70 (OpenSSH), 76 (MIME).
+
+    Upper case, lower case and digits all appear in 64 random base64 characters.
+    """
     core = body.rstrip("=")
-    return (len(body) in (64, 70) and any(c.isupper() for c in core)
+    return (len(body) in (64, 70, 76) and any(c.isupper() for c in core)
             and any(c.islower() for c in core) and any(c.isdigit() for c in core))
 
 

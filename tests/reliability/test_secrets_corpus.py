@@ -68,7 +68,8 @@ AFTER = ["Permission denied (publickey).", "##[error]Process completed with exit
 
 
 @pytest.mark.parametrize("key", KEYS, ids=[k["name"] for k in KEYS])
-@pytest.mark.parametrize("prefix", ["", TS, "    "], ids=["bare", "timestamped", "indented"])
+@pytest.mark.parametrize("prefix", ["", TS, "    ", "api-1  | ", "[pod/api-7d9/app] "],
+                         ids=["bare", "timestamped", "indented", "compose", "kubectl"])
 def test_private_key_cut_at_any_line(key: dict[str, str], prefix: str) -> None:
     block = key["block"].splitlines()
     n = len(block)
