@@ -74,7 +74,8 @@ def apply(rules: Rules, evidence: list[Evidence]) -> tuple[list[Evidence], list[
         spec = rules.yields.get(ev.role) if ev.role else None
         if spec is not None:
             over = next((c for c in causes if c.signal in spec.places and c is not ev
-                         and c.rule != ev.rule), None)
+                         and c.rule != ev.rule
+                         and not (spec.across_agents and c.agent is ev.agent)), None)
             if over is not None:
                 factor = spec.factor
         explicit = set(yields_to.get(ev.rule.split(">")[0], ())) & matched

@@ -81,6 +81,8 @@ class Yield:
 
     places: frozenset[str]
     factor: float
+    across_agents: bool = False
+    """Yield only to a cause that points to another agent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +169,8 @@ def _yields(raw: Any, source: str) -> dict[EvidenceRole, Yield]:
         places = frozenset(str(p) for p in spec.get("yields_to_causes_in") or ())
         if not places <= set(PLACES):
             raise RulesError(f"{source}: precedence.{role}: unknown place in {sorted(places)}")
-        out[role] = Yield(places, float(spec.get("factor", 0.2)))
+        out[role] = Yield(places, float(spec.get("factor", 0.2)),
+                          bool(spec.get("across_agents", False)))
     return out
 
 

@@ -573,3 +573,15 @@ def test_firing_alerts_error_spikes_file_changes_and_annotations_are_read() -> N
     decision = ROUTER.decide(incident("checks"), checks)
     assert (decision.agent, decision.failure_type) == (Agent.BLAZE,
                                                        FailureType.FRONTEND_TYPECHECK)
+
+
+def test_a_cause_for_one_agent_halves_the_hints_of_the_others() -> None:
+    log = gh_log(("cargo build", RUSTC))
+    decision = ROUTER.decide(incident("frontend-ci", "web"),
+                             ctx(log, "web", files=("web/src/app.ts",)))
+    blaze = next(c for c in decision.candidates if c.agent is Agent.BLAZE)
+    rex = next(c for c in decision.candidates if c.agent is Agent.REX)
+    files = next(e for e in blaze.evidence if e.rule == "frontend-files")
+    assert files.weight == pytest.approx(1.2 * 0.5)
+    assert all(e.weight == pytest.approx(e.weight) for e in rex.evidence)
+    assert decision.agent is Agent.REX
