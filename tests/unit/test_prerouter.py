@@ -583,5 +583,6 @@ def test_a_cause_for_one_agent_halves_the_hints_of_the_others() -> None:
     rex = next(c for c in decision.candidates if c.agent is Agent.REX)
     files = next(e for e in blaze.evidence if e.rule == "frontend-files")
     assert files.weight == pytest.approx(1.2 * 0.5)
-    assert all(e.weight == pytest.approx(e.weight) for e in rex.evidence)
+    cause = next(e for e in rex.evidence if e.rule == "rustc-error")
+    assert cause.weight == pytest.approx(3.0 * 1.0 * 2)  # the cause itself is untouched
     assert decision.agent is Agent.REX
