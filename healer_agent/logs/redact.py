@@ -125,7 +125,10 @@ def line_spans(line: str) -> list[Span]:
     stays linear: some rules look to the end of the line from every hit. A secret up to
     ``OVERLAP`` characters long lies whole inside one window.
     """
-    if "\x1b" in line:
+    if "[REDACTED:" in line:
+        # a marker is not text: its words ("private-key]:") must not name the next value
+        line = _MARKER.sub(lambda m: "\x00" * len(m.group()), line)
+    if "\x1b" in line and _ANSI.search(line):
         return _through(line, _ANSI)
     if '\\"' in line or "\\n" in line:
         # a value printed as a JSON string: read it unescaped as well, as a whole text
@@ -174,6 +177,8 @@ def _through(line: str, noise: re.Pattern[str], *, whole: bool = False) -> list[
     if not keep:
         return []
     clean = "".join(chars)
+    if clean == line:  # nothing to read through (a lone escape character)
+        return _line_spans(line)
     found = find_spans(clean) if whole else line_spans(clean)
     return [(keep[s], keep[e - 1] + 1, kind) for s, e, kind in found if e > s]
 

@@ -180,6 +180,28 @@ def test_mixtures_stay_redacted_and_idempotent(parts: list[Any], prefix: str) ->
     assert not [s for s in secrets if s in once]
 
 
+# Pieces that make detectors meet: names, operators, quotes, escapes, colour codes,
+# markers, key armor; glued at random they must never crash or redact differently twice.
+ATOMS = ["password", "=", ": ", '"', "'", '\\"', "\\n", "\n", " ", "://", "u:", "@", "host",
+         "-----BEGIN RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----", "token", "secret",
+         "ghp_", "sk-", "Bearer ", "Authorization: ", "\x1b[31m", "\x1b[0m", "\x1b", "export ",
+         "DB_PASS", "--password ", "-p", "mysql ", "name: ", "value: ", "|", "  ", "\\\\",
+         "[REDACTED:secret]", "AKIA", "eyJhbGciOiJIUzI1NiJ9", ".", "api_key", "${{ secrets.X }}",
+         "$VAR", "{", "}", ",", "cookie: ", "set-cookie: ", "a=b; c=d", "::add-mask::", "<<<",
+         "echo ", "password: |\n  "]
+B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(ATOMS), st.text(B64, min_size=4, max_size=70),
+                          st.text(max_size=10)), max_size=25))
+def test_glued_pieces_never_crash_and_stay_stable(pieces: list[str]) -> None:
+    once = redact("".join(pieces))
+    assert redact(once) == once
+    value = {"k": "".join(pieces), "password": pieces}
+    assert redact_json(redact_json(value)) == redact_json(value)
+
+
 def _dev_logs() -> list[tuple[str, str]]:
     logs = []
     for path in sorted((ROOT / "evals" / "cases" / "dev").glob("*.yaml")):
