@@ -52,7 +52,8 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
             r"^ ?! \[remote rejected\]"),
     ("http", r"\b(?:401|403) (?:Unauthorized|Forbidden)|Bad credentials|"
              r"Resource not accessible by integration|denied: |unauthorized: |token rejected|"
-             r"got 40[13]\b|Username and password required"),
+             r"got 40[13]\b|Username and password required|rate limit exceeded"),
+    ("logrus", r"^(?:FATA|ERRO|PANI)\[\d+\] "),
     ("killed", r"process didn't exit successfully: .*\(signal: \d+, SIG\w+|"
                r"JavaScript heap out of memory|Ineffective mark-compacts"),
     ("runner", r"Cannot connect to the Docker daemon|\d+ Killed\s|"

@@ -31,7 +31,7 @@ TRIGGER_SOURCE = (
     r"Could not resolve|Build failed|did not complete|ERROR|curl: |connect to|not ok |# fail |"
     r"ERR_|find module|level=error|level=fatal|Docker daemon|Potential secrets|ECONN|EAI_AGAIN|"
     r"ETIMEDOUT|ENOTFOUND|connection to the server|Unable to connect|\*\*\* |SIGKILL|"
-    r"PUSH PROTECTION|mark-compacts|required"
+    r"PUSH PROTECTION|mark-compacts|required|rate limit|FATA\[|PANI\["
 )
 _TRIGGER: Any = (_re2.compile(TRIGGER_SOURCE.encode()) if _re2 is not None
                  else re.compile(TRIGGER_SOURCE.encode()))
