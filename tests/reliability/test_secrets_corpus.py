@@ -6,6 +6,9 @@ non-secret lines."""
 from __future__ import annotations
 
 import json
+import random
+import re
+import string
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +51,40 @@ def test_secret_is_gone_in_a_ci_log_and_in_json(case: dict[str, Any]) -> None:
     assert case["secret"] not in redact(log)
     payload = {"workflow_run": {"head_commit": {"message": case["text"]}}, "n": 1}
     assert case["secret"] not in json.dumps(redact_json(payload))
+
+
+# Vendor prefixes a fresh secret keeps; everything after them is drawn anew.
+PREFIX = re.compile(
+    r"sk-ant-[a-z]+\d\d-|sk-proj-|sk-|github_pat_|gh[pousr]_|SG\.|xox.-|pypi-AgE[A-Za-z0-9]{16}|"
+    r"AIza|ya29\.|1//0|EAAB|HRKU-|hvs\.|sq0atp-|whsec_|glpat-|dckr_pat_|cio|npm_|hf_|"
+    r"[sr]k_live_|AKIA|SK|django-insecure-|https://hooks\.slack\.com/services/|[a-z]+\d?-")
+SHAPED = {"docker-config-auth", "http-basic-header", "git-extraheader-basic",
+          "gcp-service-account-json", "key-echoed-unquoted", "key-json-escaped-no-markers"}
+
+
+def _fresh(secret: str, rng: random.Random) -> str:
+    """Another secret of the same shape: same prefix, same character classes."""
+    match = PREFIX.match(secret)
+    keep = match.end() if match else 0
+    out = list(secret[:keep])
+    for c in secret[keep:]:
+        pool = (string.ascii_uppercase if c.isupper() else string.ascii_lowercase
+                if c.islower() else string.digits if c.isdigit() else c)
+        out.append(rng.choice(pool))
+    return "".join(out)
+
+
+@pytest.mark.parametrize("case", [c for c in CORPUS
+                                  if c["name"] not in SHAPED and not c["secret"].startswith("eyJ")],
+                         ids=lambda c: c["name"])
+def test_fresh_secrets_of_the_same_shape_are_gone(case: dict[str, Any]) -> None:
+    rng = random.Random(case["name"])
+    for _ in range(5):
+        secret = _fresh(case["secret"], rng)
+        text = case["text"].replace(case["secret"], secret)
+        for variant in (text, "\n".join(TS + line for line in text.splitlines()),
+                        json.dumps({"log": text})):
+            assert secret not in redact(variant), variant
 
 
 def _body_lines(block: str) -> list[str]:
