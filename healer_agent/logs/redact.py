@@ -336,6 +336,7 @@ _JSON_GATE_SOURCE = GATE_SOURCE + r"|[A-Za-z0-9+/]{60}|-----"
 _JSON_GATE: Any = (_compile_re2(_JSON_GATE_SOURCE) if _re2 is not None
                    else re.compile(_JSON_GATE_SOURCE))
 _SEP = "\x00"
+_IDENTIFIER = re.compile(r"[A-Za-z_][\w.-]{0,15}")
 
 
 def _key_kind(key: str) -> str:
@@ -410,7 +411,9 @@ def _rebuild(value: Any, hits: set[int], counter: Any, keep_types: bool) -> Any:
         for k, v in value.items():
             key = k
             if isinstance(k, str):
-                key = redact(k) if next(counter) in hits else k
+                hit = next(counter) in hits
+                # a short identifier ("password", "api_key") names a secret, it is not one
+                key = redact(k) if hit and not _IDENTIFIER.fullmatch(k) else k
             if isinstance(k, str) and secret_name(k) == STRONG:
                 _skip(v, counter)
                 out[key] = _redact_named(v, _key_kind(k), keep_types)
