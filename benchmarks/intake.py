@@ -74,9 +74,9 @@ async def hook(request):
 async def health(request):
     return JSONResponse({"status": "healthy"})
 
-app = Starlette(routes=[Route("%s", hook, methods=["POST"]),
+app = Starlette(routes=[Route("PATH", hook, methods=["POST"]),
                         Route("/health", health, methods=["GET"])], lifespan=lifespan)
-""" % PATH
+""".replace("PATH", PATH)
 
 WRK_SCRIPT = """
 local counter = 0
@@ -89,9 +89,9 @@ request = function()
     '"conclusion":"failure","html_url":"https://github.com/acme/shop/actions/runs/' .. id ..
     '","head_branch":"bench/' .. id .. '","head_sha":"abc123def456",' ..
     '"head_commit":{"message":"feat: load"}},"repository":{"full_name":"acme/shop"}}'
-  return wrk.format("POST", "%s", {["Content-Type"]="application/json"}, body)
+  return wrk.format("POST", "PATH", {["Content-Type"]="application/json"}, body)
 end
-""" % PATH
+""".replace("PATH", PATH)
 
 
 def free_port() -> int:
