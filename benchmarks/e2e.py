@@ -38,7 +38,8 @@ def main() -> None:
         port = free_port()
         env = {**os.environ, "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp}/e.db",
                "HEALER_SINK__DIR": f"{tmp}/coderuns", "HEALER_CONTEXT__MODE": "replay",
-               "HEALER_CONTEXT__REPLAY_DIR": str(ROOT / "evals" / "cases"), "HEALER_ROUTING__ROUTER": "prerouter",
+               "HEALER_CONTEXT__REPLAY_DIR": str(ROOT / "evals" / "cases"),
+               "HEALER_ROUTING__ROUTER": "prerouter",
                "HEALER_DEDUP__GROUP_WAIT_S": "0", "HEALER_WORKER__COUNT": str(args.workers),
                "HEALER_DEDUP__WINDOW_S": "0"}
         import subprocess

@@ -1,15 +1,21 @@
-"""Intake throughput and latency: Healer's signed webhook endpoint against a bare Starlette
-endpoint that answers 202, both under uvicorn, driven by the same load generator in the
-same run. Prints a table and a final JSON line with ``ratio`` (Healer's throughput over
-the bare endpoint's) and ``p99_ms`` (Healer's, at the fixed 200 requests/s phase).
+"""Intake throughput and latency, measured at the server: Healer against bare endpoints.
 
     python benchmarks/intake.py [--quick] [--backend sqlite|postgres|both]
 
-Phases per server: a closed-loop burst (``--concurrency`` clients, ``--requests`` total)
-for throughput, then an open-loop fixed rate of 200 requests/s for latency. Every request
-is a distinct delivery of a distinct failed run, so each is real work (stored, normalised,
-deduped, queued). Everything binds 127.0.0.1; the machine has 2 cores, shared by the
-server and the generator, which caps both numbers.
+Servers, each under uvicorn on 127.0.0.1, driven in the same run:
+- ``bare``: a Starlette endpoint that parses the JSON body and answers 202;
+- ``bare+postgres``: the same, committing each body to PostgreSQL first (asyncpg);
+- ``healer``: ``healer serve`` (pre-router, no context, file sink) on SQLite or PostgreSQL.
+
+Throughput comes from ``wrk`` (compiled, so the generator is not the bottleneck: 1 thread,
+32 connections), every request a distinct failed run posted to
+``/api/remediate/ci-failure``. Latency comes from an open-loop generator at a fixed 200
+requests/s: each request is sent at its scheduled time whatever the earlier ones are doing,
+and timed from that schedule, so a stalled server shows in p99 rather than hiding it.
+
+The final line is JSON: ``ratio`` (Healer on the first backend over its bare endpoint:
+``bare`` for SQLite, ``bare+postgres`` for PostgreSQL), ``p99_ms`` at 200/s,
+``healer_rps``, ``bare_rps``, ``backend``, and every row measured.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ import argparse
 import asyncio
 import json
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -31,19 +39,59 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-SECRET = "bench-secret"
+PATH = "/api/remediate/ci-failure"
+PG_ADMIN = os.environ.get("HEALER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
 BARE_APP = """
+import contextlib, json, os
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+DSN = os.environ.get("BARE_PG")
+pool = None
+
+@contextlib.asynccontextmanager
+async def lifespan(app):
+    global pool
+    if DSN:
+        import asyncpg
+        pool = await asyncpg.create_pool(DSN, min_size=4, max_size=16)
+        async with pool.acquire() as conn:
+            await conn.execute("CREATE TABLE IF NOT EXISTS inbox (id bigserial PRIMARY KEY, "
+                               "delivery text UNIQUE, body text)")
+    yield
+
 async def hook(request):
-    await request.body()
+    raw = await request.body()
+    body = json.loads(raw)
+    if pool is not None:
+        async with pool.acquire() as conn:
+            await conn.execute("INSERT INTO inbox (delivery, body) VALUES ($1, $2)",
+                               str(body["workflow_run"]["id"]), raw.decode())
     return JSONResponse({"status": "accepted"}, status_code=202)
 
-app = Starlette(routes=[Route("/api/github/webhook", hook, methods=["POST"]),
-                        Route("/health", lambda r: JSONResponse({}), methods=["GET"])])
-"""
+async def health(request):
+    return JSONResponse({"status": "healthy"})
+
+app = Starlette(routes=[Route("PATH", hook, methods=["POST"]),
+                        Route("/health", health, methods=["GET"])], lifespan=lifespan)
+""".replace("PATH", PATH)
+
+WRK_SCRIPT = """
+local counter = 0
+local offset = 0
+function init(args) offset = tonumber(args[1]) end
+request = function()
+  counter = counter + 1
+  local id = offset + counter
+  local body = '{"workflow_run":{"id":' .. id .. ',"name":"Controller CI",' ..
+    '"conclusion":"failure","html_url":"https://github.com/acme/shop/actions/runs/' .. id ..
+    '","head_branch":"bench/' .. id .. '","head_sha":"abc123def456",' ..
+    '"head_commit":{"message":"feat: load"}},"repository":{"full_name":"acme/shop"}}'
+  return wrk.format("POST", "PATH", {["Content-Type"]="application/json"}, body)
+end
+""".replace("PATH", PATH)
 
 
 def free_port() -> int:
@@ -52,39 +100,26 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def payload_template() -> dict[str, Any]:
-    shared = ROOT.parent / "shared" / "fixtures" / "github-webhooks"
-    if not shared.is_dir():
-        shared = Path("/work/shared/fixtures/github-webhooks")
-    data: dict[str, Any] = json.loads((shared / "workflow_job/completed-1.json").read_text())
-    return data
-
-
-def signed_bodies(count: int, offset: int = 0) -> list[tuple[bytes, dict[str, str]]]:
-    from healer_agent.intake.signature import sign
-
-    base = payload_template()
-    out = []
-    for n in range(offset, offset + count):
-        base["workflow_job"]["run_id"] = 5_000_000 + n
-        base["workflow_job"]["id"] = 9_000_000 + n
-        base["workflow_job"]["head_branch"] = f"bench/{n}"
-        body = json.dumps(base).encode()
-        out.append((body, {"Content-Type": "application/json", "X-GitHub-Event": "workflow_job",
-                           "X-GitHub-Delivery": str(uuid.uuid4()),
-                           "X-Hub-Signature-256": sign(SECRET, body)}))
-    return out
+def sensor_body(run_id: int) -> bytes:
+    return json.dumps({"workflow_run": {
+        "id": run_id, "name": "Controller CI", "conclusion": "failure",
+        "html_url": f"https://github.com/acme/shop/actions/runs/{run_id}",
+        "head_branch": f"bench/{run_id}", "head_sha": "abc123def456",
+        "head_commit": {"message": "feat: load"}}, "repository": {"full_name": "acme/shop"}},
+        separators=(",", ":")).encode()
 
 
 def start(kind: str, workdir: Path, database_url: str | None) -> tuple[subprocess.Popen[bytes],
                                                                        str]:
     port = free_port()
-    env = {**os.environ, "HEALER_INTAKE__WEBHOOK_SECRET": SECRET, "HEALER_SINK__KIND": "file",
-           "HEALER_SINK__DIR": str(workdir / "coderuns"), "HEALER_CONTEXT__MODE": "none",
-           "HEALER_ROUTING__ROUTER": "prerouter", "HEALER_DEDUP__GROUP_WAIT_S": "0", "HEALER_WORKER__COUNT": "1",
-           "HEALER_STORE__URL": database_url or ""}
-    if kind == "bare":
+    env = {**os.environ, "HEALER_SINK__KIND": "file", "HEALER_SINK__DIR": str(workdir / "cr"),
+           "HEALER_CONTEXT__MODE": "none", "HEALER_ROUTING__ROUTER": "prerouter",
+           "HEALER_DEDUP__GROUP_WAIT_S": "0", "HEALER_WORKER__COUNT": "1",
+           "HEALER_STORE__URL": database_url or "", "HEALER_LOG_LEVEL": "WARNING"}
+    if kind.startswith("bare"):
         (workdir / "bare_app.py").write_text(BARE_APP)
+        if database_url:
+            env["BARE_PG"] = database_url
         cmd = [sys.executable, "-m", "uvicorn", "bare_app:app", "--host", "127.0.0.1",
                "--port", str(port), "--log-level", "warning", "--no-access-log"]
     else:
@@ -98,72 +133,78 @@ def start(kind: str, workdir: Path, database_url: str | None) -> tuple[subproces
             if httpx.get(f"{url}/health", timeout=1).status_code == 200:
                 return proc, url
         except httpx.TransportError:
-            time.sleep(0.1)
+            time.sleep(0.05)
     proc.kill()
-    raise RuntimeError(f"{kind} server did not start")
+    raise RuntimeError(f"{kind} did not start: {(workdir / f'{kind}.log').read_text()[-2000:]}")
 
 
-async def post_one(client: httpx.AsyncClient, body: bytes, headers: dict[str, str]
-                   ) -> tuple[bool, float]:
-    """One delivery: whether it got its 202, and the latency in ms."""
-    started = time.perf_counter()
-    try:
-        response = await client.post("/api/github/webhook", content=body, headers=headers)
-        ok = response.status_code == 202
-    except httpx.HTTPError:
-        ok = False
-    return ok, (time.perf_counter() - started) * 1000
+def wrk(url: str, script: Path, seconds: int, offset: int) -> dict[str, float]:
+    out = subprocess.run(
+        ["wrk", "-t1", "-c32", f"-d{seconds}s", "--latency", "-s", str(script), url, "--",
+         str(offset)], capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
+                       out)
+
+    def pct(p: str) -> float:
+        m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if m is None:
+            return float("nan")
+        return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+
+    return {"rps": round(rps, 1), "p50_ms": round(pct("50"), 2), "p99_ms": round(pct("99"), 2),
+            "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+            "socket_errors": sum(int(g) for g in errors.groups()) if errors else 0}
 
 
-async def burst(url: str, bodies: list[tuple[bytes, dict[str, str]]], concurrency: int
-                ) -> dict[str, float]:
+async def open_loop(url: str, rate: float, count: int, offset: int) -> dict[str, float]:
+    """``count`` requests at ``rate``/s, each timed from when it was due to be sent."""
     latencies: list[float] = []
-    errors = 0
-    queue = list(bodies)
-    async with httpx.AsyncClient(base_url=url, timeout=30,
-                                 limits=httpx.Limits(max_connections=concurrency)) as client:
-        async def worker() -> None:
-            nonlocal errors
-            while queue:
-                body, headers = queue.pop()
-                ok, ms = await post_one(client, body, headers)
-                latencies.append(ms)
-                errors += not ok
+    failed = 0
+    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+        async def one(due: float, body: bytes) -> None:
+            nonlocal failed
+            try:
+                response = await client.post(PATH, content=body,
+                                             headers={"Content-Type": "application/json"})
+                failed += response.status_code != 202
+            except httpx.HTTPError:
+                failed += 1
+            latencies.append((time.perf_counter() - due) * 1000)
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    latencies.sort()
-    return {"rps": round(len(bodies) / elapsed, 1),
-            "p50_ms": round(statistics.median(latencies), 2),
-            "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 2), "errors": errors}
-
-
-async def fixed_rate(url: str, bodies: list[tuple[bytes, dict[str, str]]], rate: float
-                     ) -> dict[str, float]:
-    latencies: list[float] = []
-    errors = 0
-    async with httpx.AsyncClient(base_url=url, timeout=30,
-                                 limits=httpx.Limits(max_connections=200)) as client:
-        async def one(body: bytes, headers: dict[str, str]) -> None:
-            nonlocal errors
-            ok, ms = await post_one(client, body, headers)
-            latencies.append(ms)
-            errors += not ok
-
+        begin = time.perf_counter() + 0.2
         tasks = []
-        started = time.perf_counter()
-        for n, (body, headers) in enumerate(bodies):
-            delay = started + n / rate - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            tasks.append(asyncio.create_task(one(body, headers)))
+        for n in range(count):
+            due = begin + n / rate
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            tasks.append(asyncio.create_task(one(due, sensor_body(offset + n))))
         await asyncio.gather(*tasks)
-        elapsed = time.perf_counter() - started
+        achieved = count / (time.perf_counter() - begin)
     latencies.sort()
-    return {"rate": rate, "achieved_rps": round(len(bodies) / elapsed, 1),
+    return {"rate": rate, "achieved_rps": round(achieved, 1),
             "p50_ms": round(statistics.median(latencies), 2),
-            "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 2), "errors": errors}
+            "p99_ms": round(latencies[max(0, int(len(latencies) * 0.99) - 1)], 2),
+            "failed": failed}
+
+
+def measure(kind: str, database_url: str | None, seconds: int, rate_n: int,
+            offset: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        script = workdir / "post.lua"
+        script.write_text(WRK_SCRIPT)
+        proc, url = start(kind, workdir, database_url)
+        try:
+            wrk(url, script, 2, offset)  # warm-up
+            row: dict[str, Any] = wrk(url, script, seconds, offset + 10_000_000)
+            row["open_loop_200"] = asyncio.run(open_loop(url, 200.0, rate_n,
+                                                         offset + 20_000_000))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return row
 
 
 def pg_database() -> str | None:
@@ -172,7 +213,7 @@ def pg_database() -> str | None:
     name = f"healer_bench_{uuid.uuid4().hex[:8]}"
 
     async def create() -> None:
-        conn = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres", timeout=3)
+        conn = await asyncpg.connect(PG_ADMIN, timeout=3)
         await conn.execute(f'CREATE DATABASE "{name}"')
         await conn.close()
 
@@ -187,71 +228,69 @@ def drop_pg(name: str) -> None:
     import asyncpg
 
     async def drop() -> None:
-        conn = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+        conn = await asyncpg.connect(PG_ADMIN)
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await conn.close()
 
     asyncio.run(drop())
 
 
-def measure(kind: str, database_url: str | None, burst_n: int, rate_n: int, concurrency: int
-            ) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as tmp:
-        proc, url = start(kind, Path(tmp), database_url)
-        try:
-            asyncio.run(burst(url, signed_bodies(20), 4))  # warm-up
-            result = asyncio.run(burst(url, signed_bodies(burst_n), concurrency))
-            result["fixed_rate"] = asyncio.run(fixed_rate(url, signed_bodies(rate_n), 200.0))
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
-    return result
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--quick", action="store_true", help="small counts: under a minute")
+    parser.add_argument("--quick", action="store_true", help="5 s runs: about a minute")
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="sqlite")
-    parser.add_argument("--concurrency", type=int, default=16)
     args = parser.parse_args()
-    burst_n, rate_n = (400, 600) if args.quick else (3000, 2000)
-    results: dict[str, Any] = {"bare": measure("bare", None, burst_n, rate_n, args.concurrency)}
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (Debian: apt-get install wrk); "
+                         "scripts/install-mcp-servers.sh installs it")
+    seconds, rate_n = (5, 600) if args.quick else (15, 2000)
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    for backend in backends:
+    rows: dict[str, Any] = {"bare": measure("bare", None, seconds, rate_n, 1_000_000_000)}
+    for n, backend in enumerate(backends):
+        offset = 2_000_000_000 + n * 100_000_000
         if backend == "sqlite":
             with tempfile.TemporaryDirectory() as tmp:
-                url = f"sqlite+aiosqlite:///{tmp}/bench.db"
-                results["sqlite"] = measure("healer", url, burst_n, rate_n, args.concurrency)
-        else:
-            name = pg_database()
-            if name is None:
-                results["postgres"] = {"skipped": "PostgreSQL not reachable on 127.0.0.1:5432"}
-                continue
-            try:
-                url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-                results["postgres"] = measure("healer", url, burst_n, rate_n, args.concurrency)
-            finally:
-                drop_pg(name)
-    bare = results["bare"]
-    print(f"{'server':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}   @200/s p50{'':>3}p99  errors")
-    for name, row in results.items():
-        if "skipped" in row:
-            print(f"{name:<10} skipped: {row['skipped']}")
+                rows["healer/sqlite"] = measure(
+                    "healer", f"sqlite+aiosqlite:///{tmp}/bench.db", seconds, rate_n, offset)
             continue
-        fixed = row["fixed_rate"]
-        print(f"{name:<10}{row['rps']:>9}{row['p50_ms']:>9}{row['p99_ms']:>9}   "
-              f"{fixed['p50_ms']:>8}{fixed['p99_ms']:>7}  {row['errors'] + fixed['errors']}")
+        names = [pg_database(), pg_database()]
+        if None in names:
+            rows["healer/postgres"] = {"skipped": "PostgreSQL not reachable"}
+            continue
+        try:
+            base = PG_ADMIN.rsplit("/", 1)[0]
+            rows["bare+postgres"] = measure("bare+postgres", f"{base}/{names[0]}", seconds,
+                                            rate_n, offset)
+            rows["healer/postgres"] = measure(
+                "healer", f"{base.replace('postgresql://', 'postgresql+asyncpg://')}/{names[1]}",
+                seconds, rate_n, offset + 50_000_000)
+        finally:
+            for name in names:
+                if name:
+                    drop_pg(name)
+    print(f"{'server':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}   @200/s p50   p99  errors")
+    for name, row in rows.items():
+        if "skipped" in row:
+            print(f"{name:<16} skipped: {row['skipped']}")
+            continue
+        fixed = row["open_loop_200"]
+        print(f"{name:<16}{row['rps']:>9}{row['p50_ms']:>9}{row['p99_ms']:>9}   "
+              f"{fixed['p50_ms']:>9}{fixed['p99_ms']:>7}  "
+              f"{row['non_2xx'] + row['socket_errors'] + fixed['failed']}")
     first = backends[0]
-    summary = {"benchmark": "intake", "quick": args.quick, "cores": os.cpu_count(),
-               "ratio": round(results[first]["rps"] / bare["rps"], 3)
-               if "rps" in results[first] else None,
-               "p99_ms": results[first]["fixed_rate"]["p99_ms"]
-               if "fixed_rate" in results[first] else None,
-               "backend": first, "results": results}
-    for backend in backends[1:]:
-        if "rps" in results[backend]:
-            summary[f"ratio_{backend}"] = round(results[backend]["rps"] / bare["rps"], 3)
-            summary[f"p99_ms_{backend}"] = results[backend]["fixed_rate"]["p99_ms"]
+    healer, bare = rows.get(f"healer/{first}", {}), rows["bare"]
+    if first == "postgres":
+        bare = rows.get("bare+postgres", bare)
+    summary: dict[str, Any] = {
+        "benchmark": "intake", "backend": first, "quick": args.quick, "cores": os.cpu_count(),
+        "ratio": round(healer["rps"] / bare["rps"], 3) if "rps" in healer else None,
+        "p99_ms": healer.get("open_loop_200", {}).get("p99_ms"),
+        "healer_rps": healer.get("rps"), "bare_rps": bare["rps"]}
+    if len(backends) == 2 and "rps" in rows.get("healer/postgres", {}):
+        summary["ratio_postgres"] = round(rows["healer/postgres"]["rps"]
+                                          / rows["bare+postgres"]["rps"], 3)
+        summary["p99_ms_postgres"] = rows["healer/postgres"]["open_loop_200"]["p99_ms"]
+    summary["rows"] = rows
     print(json.dumps(summary))
 
 
