@@ -1,0 +1,58 @@
+"""Group commit: concurrent submissions share transactions, each answered after its commit,
+and a bad item fails alone."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from healer_agent.pipeline.batching import GroupCommit
+from healer_agent.store.db import create_engine
+
+ROWS = sa.table("rows", sa.column("n", sa.Integer))
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/b.db")
+    async with engine.begin() as conn:
+        await conn.execute(sa.text("CREATE TABLE rows (n INTEGER PRIMARY KEY CHECK (n >= 0))"))
+    yield engine
+    await engine.dispose()
+
+
+async def insert(conn: AsyncConnection, n: int) -> int:
+    await conn.execute(sa.insert(ROWS).values(n=n))
+    return n * 2
+
+
+async def test_concurrent_submissions_share_commits_and_see_their_rows(
+        engine: AsyncEngine) -> None:
+    group: GroupCommit[int, int] = GroupCommit(engine, insert, max_batch=16)
+
+    async def submit_and_check(n: int) -> int:
+        result = await group.submit(n)
+        async with engine.connect() as conn:  # committed before the answer
+            assert await conn.scalar(sa.select(sa.func.count()).select_from(ROWS).where(
+                sa.column("n") == n)) == 1
+        return result
+
+    results = await asyncio.gather(*(submit_and_check(n) for n in range(64)))
+    assert results == [n * 2 for n in range(64)]
+    assert 4 <= group.batches < 64
+
+
+async def test_a_bad_item_fails_alone(engine: AsyncEngine) -> None:
+    group: GroupCommit[int, int] = GroupCommit(engine, insert)
+    outcomes = await asyncio.gather(*(group.submit(n) for n in (1, 2, -1, 3)),
+                                    return_exceptions=True)
+    assert outcomes[:2] == [2, 4] and outcomes[3] == 6
+    assert isinstance(outcomes[2], sa.exc.IntegrityError)
+    async with engine.connect() as conn:
+        assert sorted((await conn.execute(sa.select(sa.column("n")).select_from(ROWS)))
+                      .scalars()) == [1, 2, 3]
