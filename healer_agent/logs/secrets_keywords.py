@@ -509,6 +509,19 @@ _IS = re.compile(
 _ESCAPED_JSON = re.compile(
     r"\\\"(?P<name>[\w.-]+)\\\"[^\S\n]*:[^\S\n]*\\\"(?P<value>(?:[^\"\\\n]|\\[^\"\n])*?)\\\"")
 
+# An env entry's ``value:`` whose ``name:`` line fell outside an excerpt window: only a
+# value that can be nothing but generated (three character classes, no path or version
+# punctuation) is taken.
+_LONE_VALUE = re.compile(
+    r"(?i)(?:^|[\s{,])[\"']?value[\"']?[^\S\n]*[:=][^\S\n]*[\"']?"
+    r"(?P<value>[A-Za-z0-9+=_~!^*#%&-]{12,})[\"']?[^\S\n]*[,}]?[^\S\n]*$")
+
+
+def _generated(value: str) -> bool:
+    return (any(c.isupper() for c in value) and any(c.islower() for c in value)
+            and any(c.isdigit() for c in value) and shannon_entropy(value) >= 3.2)
+
+
 _BARE = re.compile(
     r"(?i)\b(?P<name>token|password|passwd|secret|api[_-]?key|pat)[^\S\n]+"
     r"(?P<value>[A-Za-z0-9_~+/=.-]{12,})(?![\w~+/=.-])")
@@ -537,6 +550,10 @@ def find_named(line: str, lower: str) -> list[tuple[int, int, str]]:
                 if acceptable(line[start:end], STRONG):
                     found.append((start, end, kind))
     _bare(line, found)
+    if "value" in lower:
+        for m in _LONE_VALUE.finditer(line):
+            if _generated(m.group("value")) and _MARKER not in m.group("value"):
+                found.append((*m.span("value"), "secret"))
     if "::" in line:
         for m in _WORKFLOW.finditer(line):
             if m.group("value") and acceptable(m.group("value"), STRONG):
