@@ -34,12 +34,12 @@ class Tally:
     score: float = 0.0
     """The sum of the evidence's weights."""
 
-    def add(self, ev: Evidence) -> None:
-        """Count one more piece of evidence."""
+    def add(self, ev: Evidence, type_factor: float = 1.0) -> None:
+        """Count one more piece of evidence (``type_factor``: its say in the failure type)."""
         self.evidence.append(ev)
         self.score += ev.weight
         if ev.failure_type is not None:
-            self.by_type[ev.failure_type] += ev.weight
+            self.by_type[ev.failure_type] += ev.weight * type_factor
 
     @property
     def failure_type(self) -> FailureType:
@@ -91,14 +91,21 @@ def apply(rules: Rules, evidence: list[Evidence]) -> tuple[list[Evidence], list[
     return out, notes
 
 
-def tally(evidence: list[Evidence]) -> list[Tally]:
-    """Evidence grouped by agent, strongest first."""
+def tally(evidence: list[Evidence], type_factors: dict[str, float] | None = None
+          ) -> list[Tally]:
+    """Evidence grouped by agent, strongest first.
+
+    ``type_factors`` (by place, role or signal id) scale a piece of evidence's say in the failure
+    type: the cluster tells which specialist, the change and the step tell where to fix.
+    """
+    factors = type_factors or {}
     tallies: dict[Agent, Tally] = {}
     for ev in evidence:
         t = tallies.get(ev.agent)
         if t is None:
             t = tallies[ev.agent] = Tally(ev.agent)
-        t.add(ev)
+        t.add(ev, min(factors.get(ev.signal, 1.0), factors.get(ev.role or "", 1.0),
+                      factors.get(ev.rule, 1.0)))
     ranked = [t for t in tallies.values() if t.score > 0]
     return sorted(ranked, key=lambda t: t.score, reverse=True)
 

@@ -84,7 +84,7 @@ class PreRouter:
                     rule="route-memory",
                     detail=f"signature {signature} was fixed by {remembered.value} before"))
         weighed, yielded = precedence.apply(self.rules, raw)
-        ranked = precedence.tally(weighed)
+        ranked = precedence.tally(weighed, self.rules.type_factors)
         step = found.failing_step if found else None
         if not ranked:
             return RoutingDecision(

@@ -97,6 +97,8 @@ class Rules:
     min_cause_weight: float = 2.0
     """A cause lighter than this (after precedence) neither discounts others nor decides."""
     explicit_yield_factor: float = 0.2
+    type_factors: dict[str, float] = field(default_factory=dict)
+    """A place's or role's say in the failure type, relative to its weight."""
     _matchers: dict[Place, Matcher[Signal]] = field(default_factory=dict, repr=False)
     _yields_to: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
@@ -191,7 +193,8 @@ def parse_rules(raw: Any, source: str = "rules") -> Rules:
                  float(obvious.get("max_runner_up_ratio", 0.4)),
                  _yields(precedence.get("roles"), source),
                  float(precedence.get("min_cause_weight", 2.0)),
-                 float(precedence.get("explicit_yield_factor", 0.2)))
+                 float(precedence.get("explicit_yield_factor", 0.2)),
+                 {str(k): float(v) for k, v in (raw.get("type_factors") or {}).items()})
 
 
 def load_rules(path: Path | None = None) -> Rules:
