@@ -216,20 +216,22 @@ def wrapper_cases() -> None:
     specs = [
         # key, inner scenario, dockerfile, RUN line, agent, type, workflow, job, files, msg,
         # action?, extra tags
-        ("bk-cargo-build-e0308", "rust-e0308", rust_image("RUN cargo build --release"),
+        ("bk-cargo-build-e0308", "img-cargo-e0308", rust_image("RUN cargo build --release"),
          "RUN cargo build", "rex", "rust_build", "Infrastructure", "images",
-         ["crates/healer/src/config.rs"], "refactor: port from env", True, ["misleading-name"]),
+         ["crates/controller/src/main.rs"], "feat(controller): PORT from the environment", True,
+         ["misleading-name"]),
         ("bk-cargo-locked", "cargo-locked", rust_image("RUN cargo build --release --locked"),
          "RUN cargo build", "rex", "rust_deps", "controller-image", "build",
          ["crates/proto/Cargo.toml"], "chore(proto): bump to 0.2.0", False, []),
-        ("bk-cargo-test", "rust-test-panic", rust_image(
-            "RUN cargo test --release && cargo build --release"), "RUN cargo test", "rex",
+        ("bk-cargo-test", "img-cargo-test", rust_image(
+            "RUN cargo test --release && cargo build --release", binary="healer"), "RUN cargo test", "rex",
          "rust_test", "docker-publish", "image", ["crates/healer/src/port.rs"],
-         "feat: parse ports", True, ["misleading-name"]),
-        ("bk-clippy", "clippy-needless-return", rust_image(
+         "feat: accept ports with a protocol suffix", True, ["misleading-name"]),
+        ("bk-clippy", "img-clippy", rust_image(
             "RUN cargo clippy --release -- -D warnings && cargo build --release"),
          "RUN cargo clippy", "rex", "rust_clippy", "Build images", "controller",
-         ["crates/healer/src/math.rs"], "feat: double retries", False, ["misleading-name"]),
+         ["crates/controller/src/main.rs"], "feat(controller): double retries", False,
+         ["misleading-name"]),
         ("bk-npm-build-vite", "npm-run-build-vite", web_image(), "RUN npm run build", "blaze",
          "frontend_build", "web-image", "docker", ["web/src/main.js"],
          "feat(web): runs view", True, []),
@@ -341,9 +343,17 @@ EXPOSE 8080
            "is the cause", ["wrapper", *tags], agent, ft, workflow=wf, job=job,
            steps=[*setup, step_of(key)], files=files, message=msg)
 
+    # contrast: make around kubectl kustomize: the inner tool is infrastructure
+    B.ci("make-wraps-kustomize", "make render fails because kubectl kustomize cannot find the "
+         "overlay's hpa.yaml: the wrapped tool is infrastructure, so bolt",
+         ["wrapper", "misleading-name"], "bolt", "k8s_manifest", workflow="Controller CI",
+         job="render", steps=[step_of("make-kustomize")],
+         files=["infra/gitops/overlays/staging/kustomization.yaml"],
+         message="gitops(staging): autoscaling")
+
     # make wrapping a docker build wrapping cargo: two wrappers, one cause
     df = rust_image("RUN cargo build --release")
-    failure = inner("rust-e0599", "/src")
+    failure = inner("img-cargo-e0599", "/src")
     failure.line = line_of(df, "RUN cargo build")
     bk = buildkit("make-docker-cargo", df, failure, tag="ghcr.io/5dlabs/controller:dev",
                   dockerfile_name="infra/images/controller/Dockerfile")
@@ -637,6 +647,24 @@ def node_crash_cases() -> None:
               "kubernetes": {"pods": [k.pod(jk, "web-routes-check", IMG["web"], phase="Failed",
                                             terminated=("Error", 1), namespace="web",
                                             owner="Job/web-routes-check")]}})
+    # a Helm post-install hook runs the server's self-check, which crashes
+    crash = sc.get("crash-node-rejection")
+    jk = "ctx-node-helm-hook"
+    job = k.job(jk, "web-selfcheck", IMG["web"], failed=2, backoff_limit=1,
+                namespace="web", hook="post-install")
+    ci(jk, "helm install failed in its post-install hook (BackoffLimitExceeded); the hook "
+       "runs the web server's self-check, which dies on an unhandled rejection in flags.js",
+       ["context-driven", "wrapper", "misleading-name"], "blaze", "frontend_test",
+       workflow="helm-charts", job="install-preview",
+       steps=[kubectl_ctx("web"), helm_step("web-pr-517", "infra/charts/web",
+                                            "Error: INSTALLATION FAILED: failed post-install: "
+                                            "job failed: BackoffLimitExceeded")],
+       files=["web/server/flags.ts"], message="feat(web): remote feature flags", image="k8s",
+       extra={"kubernetes": {"jobs": [job], "pods": [
+           k.pod(f"{jk}:{n}", "web-selfcheck", IMG["web"], phase="Failed", namespace="web",
+                 terminated=("Error", crash.code), owner="Job/web-selfcheck",
+                 name=f"web-selfcheck-{k.rs_hash(jk + str(n))[:5]}") for n in range(2)]},
+              "loki": log_lines(crash)})
     # contrast: same TypeError, but the only change removed API_URL from the ConfigMap
     crash = sc.get("crash-node-undefined")
     ci("ctx-node-env-removed-configmap", "web crashes reading config.api.url because the only "
@@ -1169,6 +1197,16 @@ def platform_cases() -> None:
        files=["infra/images/controller/Dockerfile"], message="build: smaller base image",
        pr={"number": 911, "title": "build: smaller base image", "body": "Opened from a fork "
            "(octo-contrib/cto)."}, branch="octo-contrib:patch-1")
+    ci("platform-fork-token-input", "a fork's pull request has no secrets: the comment "
+       "action's token input is empty", ["platform", "misleading-name"], "atlas",
+       "permissions", workflow="web-ci", job="preview-comment",
+       steps=[*B.SETUP["frontend"](), B.ok("ok-vite-build", name="Build preview"),
+              action_fail("peter-evans/create-or-update-comment@v4", {
+                  "issue-number": "912", "body-path": "preview.md", "token": ""}, [],
+                  "Input required and not supplied: token", name="Comment preview link")],
+       files=["web/src/main.js"], message="feat(web): footer links",
+       pr={"number": 912, "title": "feat(web): footer links", "body": "From a fork "
+           "(octo-contrib/cto)."}, branch="octo-contrib:footer")
     ci("platform-ghcr-login-expired", "docker login to ghcr.io is denied: the registry token "
        "stored in secrets has expired", ["platform", "misleading-name"], "atlas",
        "permissions", workflow="Build images", job="controller",
