@@ -117,7 +117,8 @@ def build_context_runtime(settings: Settings, *, metrics: Metrics | None = None
         toolsets: Sequence[Any] = ()
         hints = ""
         if settings.triage.mcp and settings.routing.router in ("llm", "full"):
-            from healer_agent.routing.triage_tools import pool_toolsets, server_hints
+            from healer_agent.context.toolset import pool_toolsets
+            from healer_agent.routing.triage_tools import server_hints
 
             toolsets, hints = pool_toolsets(pool), server_hints(config)
 

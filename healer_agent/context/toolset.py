@@ -5,19 +5,28 @@ stripped of ``strip_params``) and sends every call through :meth:`McpPool.call`,
 triage model uses the very sessions context gathering warmed: no spawn per triage run,
 the same deadlines, the same allowlist, and the same per-tool metrics. A server that is
 down simply offers no tools for that run; the other servers' tools are unaffected.
+:func:`pool_toolsets` wraps each in the triage guard (redact, truncate, fence, no repeats)
+and prefixes its tools with the server's name.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from typing import Any
 
+import anyio
 import pydantic_core
 from pydantic_ai import RunContext, ToolDefinition, ToolFailed
 from pydantic_ai.toolsets import AbstractToolset
 from pydantic_ai.toolsets.abstract import ToolsetTool
 
+from healer_agent.context.config import McpConfig
 from healer_agent.context.errors import ToolError
+from healer_agent.context.pool import McpPool
 from healer_agent.context.protocols import ToolCaller, ToolInfo
+from healer_agent.context.transports import Streams, TransportFactory
+from healer_agent.routing.triage_tools import GuardedToolset, TriageDeps
 
 _ARGS = pydantic_core.SchemaValidator(
     pydantic_core.core_schema.dict_schema(
@@ -82,4 +91,54 @@ class PoolToolset(AbstractToolset[Any]):
         return result.data
 
 
-__all__ = ["PoolToolset"]
+def pool_toolsets(pool: McpPool) -> list[AbstractToolset[TriageDeps]]:
+    """One guarded, server-prefixed toolset per enabled server with a non-empty allowlist.
+
+    Every call goes through ``pool`` (the running Healer's shared sessions): the allowlist,
+    ``strip_params``, deadlines and metrics are the pool's, and no process is started here.
+    """
+    out: list[AbstractToolset[TriageDeps]] = []
+    for name, server in pool.config.enabled_servers().items():
+        if not server.tools:
+            continue
+        toolset = PoolToolset(pool, name, require_read_only_hint=server.require_read_only_hint)
+        out.append(GuardedToolset(toolset.prefixed(name)))
+    return out
+
+
+def _in_process(transport: Any) -> TransportFactory:
+    """A pool transport for a fastmcp ``FastMCPTransport`` (an in-process server in tests)."""
+    from fastmcp.client.transports.memory import _enter_server_lifespan, _lowlevel_of
+    from mcp.shared.memory import create_client_server_memory_streams
+
+    @asynccontextmanager
+    async def streams() -> AsyncIterator[Streams]:
+        server = transport.server
+        lowlevel = _lowlevel_of(server)
+        async with (
+            create_client_server_memory_streams() as (client, served),
+            _enter_server_lifespan(server=server),
+            anyio.create_task_group() as tg,
+        ):
+            tg.start_soon(lambda: lowlevel.run(
+                served[0], served[1], lowlevel.create_initialization_options()))
+            try:
+                yield client[0], client[1]
+            finally:
+                tg.cancel_scope.cancel()
+
+    return streams
+
+
+def mcp_toolsets(config: McpConfig, *, clients: Mapping[str, Any] | None = None
+                 ) -> list[AbstractToolset[TriageDeps]]:
+    """Toolsets over a pool of their own, for callers without a running Healer (tests, evals).
+
+    ``clients`` replaces a server's transport with an in-process ``FastMCPTransport``. A
+    running Healer passes ``ContextRuntime.triage_toolsets`` instead, which share its pool.
+    """
+    transports = {name: _in_process(client) for name, client in (clients or {}).items()}
+    return pool_toolsets(McpPool(config, transports=transports))
+
+
+__all__ = ["PoolToolset", "mcp_toolsets", "pool_toolsets"]

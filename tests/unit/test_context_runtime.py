@@ -26,10 +26,11 @@ from healer_agent.context.config import parse_config
 from healer_agent.context.pool import McpPool
 from healer_agent.context.replay_server import replay_config
 from healer_agent.context.runtime import build_context_runtime
+from healer_agent.context.toolset import pool_toolsets
 from healer_agent.context.transports import Streams
 from healer_agent.logs import redact
 from healer_agent.metrics import Metrics
-from healer_agent.routing.triage_tools import LogBook, TriageDeps, pool_toolsets
+from healer_agent.routing.triage_tools import LogBook, TriageDeps
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "mcp"
 CASE = FIX / "case-argocd-degraded.yaml"
