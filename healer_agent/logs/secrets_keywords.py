@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import math
 import re
-from collections import Counter
 from functools import cache
+from typing import Any
 
 from detect_secrets.filters.heuristic import (
     is_indirect_reference,
+    is_likely_id_string,
     is_not_alphanumeric_string,
     is_prefixed_with_dollar_sign,
     is_templated_secret,
@@ -134,11 +134,18 @@ def secret_name(name: str) -> int:
     return 0
 
 
+@cache
+def _base64_plugin() -> Any:
+    from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString
+
+    return Base64HighEntropyString()
+
+
 def shannon_entropy(value: str) -> float:
-    """Bits per character, as detect-secrets computes it for its base64 plugin."""
-    counts = Counter(value)
-    size = len(value)
-    return -sum(n / size * math.log2(n / size) for n in counts.values())
+    """Bits per character, computed by detect-secrets' base64 plugin (its charset)."""
+    if not value:
+        return 0.0
+    return float(_base64_plugin().calculate_shannon_entropy(value))
 
 
 def looks_random(value: str) -> bool:
@@ -175,7 +182,8 @@ def acceptable(value: str, strength: int, context: str = "") -> bool:
             context):
         return False
     if strength == WEAK:
-        return looks_random(value)
+        # detect-secrets' id filter: a value after ``user_id=`` is an identifier
+        return looks_random(value) and not (context and is_likely_id_string(value, context))
     return True
 
 
