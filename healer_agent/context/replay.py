@@ -103,16 +103,84 @@ def _labels(pr: Mapping[str, Any]) -> tuple[str, ...]:
                  for label in pr.get("labels") or ())
 
 
+def _job_logs(raw: Any, payload: Mapping[str, Any]) -> tuple[JobLog, ...]:
+    """``{job: text}``, a list of ``{name|job_name, text|log}``, or one text."""
+    if isinstance(raw, str):
+        job = payload.get("workflow_job")
+        name = str(job.get("name", "job")) if isinstance(job, Mapping) else "job"
+        raw = {name: raw}
+    if isinstance(raw, list):
+        raw = {str(item.get("job_name") or item.get("name") or f"job-{n}"):
+               item.get("text") or item.get("log") or ""
+               for n, item in enumerate(raw) if isinstance(item, Mapping)}
+    if not isinstance(raw, Mapping):
+        return ()
+    return tuple(JobLog(job_name=str(name), text=str(text or ""),
+                        steps=_steps_for(str(name), payload)) for name, text in raw.items())
+
+
+def _file_names(raw: Any) -> tuple[str, ...]:
+    """Paths, or GitHub's PR-files objects (``filename``), or one path."""
+    items = [raw] if isinstance(raw, str) else raw if isinstance(raw, list | tuple) else []
+    out = [str(f.get("filename") or f.get("path") or "") if isinstance(f, Mapping) else str(f)
+           for f in items]
+    return tuple(f for f in out if f)
+
+
+def _loki_lines(raw: Any) -> tuple[str, ...]:
+    """Lines, ``{line, labels}`` entries, a Loki query body, or one block of text."""
+    if isinstance(raw, str):
+        return tuple(line for line in raw.splitlines() if line.strip())
+    if isinstance(raw, Mapping):
+        data = raw.get("data", raw)
+        streams = data.get("result") if isinstance(data, Mapping) else data
+        out: list[str] = []
+        for stream in streams or []:
+            if isinstance(stream, Mapping) and isinstance(stream.get("values"), list):
+                out += [str(v[1]) for v in stream["values"] if isinstance(v, list | tuple)
+                        and len(v) == 2]
+            elif isinstance(stream, Mapping):
+                out.append(str(stream.get("line", "")))
+        return tuple(out)
+    if isinstance(raw, list | tuple):
+        return tuple(str(x.get("line") or x.get("message") or x.get("msg") or "")
+                     if isinstance(x, Mapping) else str(x) for x in raw)
+    return ()
+
+
+def _as_mapping(raw: Any, key: str) -> dict[str, Any]:
+    """A mapping as it is; a bare list under ``key``."""
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    if isinstance(raw, list) and raw:
+        return {key: raw}
+    return {}
+
+
+def _pull_request(pr: Any) -> PullRequestInfo | None:
+    if isinstance(pr, int) and not isinstance(pr, bool):
+        return PullRequestInfo(number=pr)
+    if not isinstance(pr, Mapping):
+        return None
+    try:
+        number = int(pr.get("number") or 0)
+    except (TypeError, ValueError):
+        number = 0
+    return PullRequestInfo(
+        number=number, title=str(pr.get("title") or ""), body=str(pr.get("body") or ""),
+        state=str(pr.get("state") or ""), head_ref=str(pr.get("head_ref") or ""),
+        base_ref=str(pr.get("base_ref") or ""), labels=_labels(pr))
+
+
 def bundle_from_case(context: Mapping[str, Any], payload: Mapping[str, Any] | None = None
                      ) -> ContextBundle:
-    """Map a case's ``context`` (CASE_FORMAT.md) to the bundle live sources would build."""
+    """Map a case's ``context`` (CASE_FORMAT.md) to the bundle live sources would build.
+
+    Tolerant of the shapes real sources return besides the case format's: logs as a list,
+    changed files as PR-file objects, Loki query bodies, a bare list of pods or series.
+    """
     payload = payload or {}
     sources: dict[str, SourceStatus] = {}
-    logs = tuple(
-        JobLog(job_name=str(name), text=str(text), steps=_steps_for(str(name), payload))
-        for name, text in (context.get("logs") or {}).items()
-    )
-    pr = context.get("pull_request")
     apps = context.get("argocd") or []
     if isinstance(apps, Mapping):  # one app, or an ApplicationList
         apps = apps.get("items") or [apps]
@@ -121,20 +189,16 @@ def bundle_from_case(context: Mapping[str, Any], payload: Mapping[str, Any] | No
                 "kubernetes"):
         present = context.get(key) not in (None, [], {}, "")
         sources[f"replay.{key}"] = SourceStatus(status="ok" if present else "not_configured")
+    message = context.get("commit_message")
     return ContextBundle(
-        logs=logs,
-        changed_files=tuple(str(f) for f in context.get("changed_files") or ()),
-        commit_message=context.get("commit_message"),
-        pull_request=PullRequestInfo(
-            number=int(pr.get("number", 0)), title=str(pr.get("title", "")),
-            body=str(pr.get("body", "")), state=str(pr.get("state", "")),
-            head_ref=str(pr.get("head_ref", "")), base_ref=str(pr.get("base_ref", "")),
-            labels=_labels(pr),
-        ) if isinstance(pr, Mapping) else None,
+        logs=_job_logs(context.get("logs") or {}, payload),
+        changed_files=_file_names(context.get("changed_files")),
+        commit_message=None if message is None else str(message),
+        pull_request=_pull_request(context.get("pull_request")),
         argocd=argocd,
-        loki=tuple(str(line) for line in context.get("loki") or ()),
-        prometheus=dict(context.get("prometheus") or {}),
-        kubernetes=dict(context.get("kubernetes") or {}),
+        loki=_loki_lines(context.get("loki")),
+        prometheus=_as_mapping(context.get("prometheus"), "series"),
+        kubernetes=_as_mapping(context.get("kubernetes"), "items"),
         sources=sources,
     )
 

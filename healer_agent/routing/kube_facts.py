@@ -259,7 +259,7 @@ def node_facts(nodes: Any) -> list[tuple[str, str]]:
 
 def kubernetes_facts(data: Any) -> list[tuple[str, str]]:
     """Every finding in a Kubernetes context (pods, events, nodes; mixed ``items`` too)."""
-    if not _is_map(data):
+    if not _is_map(data) or not ({"pods", "events", "nodes"} & set(data)):
         mixed = items(data)
         data = {"pods": [x for x in mixed if _text(x.get("kind")) in ("Pod", "")],
                 "events": [x for x in mixed if _text(x.get("kind")) == "Event"],

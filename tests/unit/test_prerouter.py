@@ -16,6 +16,7 @@ from healer_agent.models import (
     JobLog,
     SecurityAlert,
 )
+from healer_agent.routing.facts import context_facts
 from healer_agent.routing.prerouter import PreRouter
 from healer_agent.routing.rules import RulesError, load_rules, parse_rules
 from tests.unit.test_logs import RUSTC, gh_log
@@ -586,3 +587,31 @@ def test_a_cause_for_one_agent_halves_the_hints_of_the_others() -> None:
     cause = next(e for e in rex.evidence if e.rule == "rustc-error")
     assert cause.weight == pytest.approx(3.0 * 1.0 * 2)  # the cause itself is untouched
     assert decision.agent is Agent.REX
+
+
+def test_case_context_in_the_shapes_sources_return() -> None:
+    from healer_agent.context.replay import bundle_from_case
+
+    bundle = bundle_from_case({
+        "logs": [{"name": "build", "text": "x"}, {"job_name": "test", "log": "y"}],
+        "changed_files": [{"filename": "k8s/a.yaml", "status": "modified"}, "src/b.rs"],
+        "loki": {"status": "success", "data": {"resultType": "streams", "result": [
+            {"stream": {"app": "web"}, "values": [["1", "level=error msg=\"boom\""]]}]}},
+        "kubernetes": [{"kind": "Pod", "metadata": {"name": "p"}, "status": {
+            "phase": "Failed", "reason": "Evicted"}}],
+        "prometheus": [{"metric": {"alertname": "KubeNodeNotReady"}, "value": [1, "1"]}],
+        "pull_request": 7,
+        "commit_message": 42,
+    })
+    assert [j.job_name for j in bundle.logs] == ["build", "test"]
+    assert bundle.changed_files == ("k8s/a.yaml", "src/b.rs")
+    assert bundle.loki == ('level=error msg="boom"',)
+    assert bundle.pull_request is not None and bundle.pull_request.number == 7
+    assert bundle.commit_message == "42"
+    texts = [f.text for f in context_facts(bundle)]
+    assert "pod p: phase Failed Evicted" in texts
+    assert "alert KubeNodeNotReady firing" in texts
+    assert "boom" in texts
+    one = bundle_from_case({"logs": "##[error]boom"},
+                           {"workflow_job": {"name": "lint", "steps": []}})
+    assert one.logs[0].job_name == "lint"
