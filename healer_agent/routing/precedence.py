@@ -63,7 +63,8 @@ def is_decisive(ev: Evidence, rules: Rules) -> bool:
 
 def apply(rules: Rules, evidence: list[Evidence]) -> tuple[list[Evidence], list[str]]:
     """Evidence with wrappers, symptoms and explicit yields discounted; and what yielded."""
-    causes = [e for e in evidence if is_decisive(e, rules)]
+    heavy = [e for e in evidence if e.weight >= rules.min_cause_weight
+             and (e.role == "cause" and e.source in DECISIVE_SOURCES or e.role == "symptom")]
     matched = {e.rule.split(">")[0] for e in evidence}
     yields_to = rules.yields_to
     out: list[Evidence] = []
@@ -73,8 +74,8 @@ def apply(rules: Rules, evidence: list[Evidence]) -> tuple[list[Evidence], list[
         over: Evidence | None = None
         spec = rules.yields.get(ev.role) if ev.role else None
         if spec is not None:
-            over = next((c for c in causes if c.signal in spec.places and c is not ev
-                         and c.rule != ev.rule
+            over = next((c for c in heavy if c.signal in spec.places and c.role in spec.roles
+                         and c is not ev and c.rule != ev.rule
                          and not (spec.across_agents and c.agent is ev.agent)), None)
             if over is not None:
                 factor = spec.factor

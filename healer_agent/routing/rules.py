@@ -83,6 +83,8 @@ class Yield:
     factor: float
     across_agents: bool = False
     """Yield only to a cause that points to another agent."""
+    roles: frozenset[str] = frozenset({"cause"})
+    """The roles of what it yields to (a wrapper yields to a symptom inside it too)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,8 +173,11 @@ def _yields(raw: Any, source: str) -> dict[EvidenceRole, Yield]:
         places = frozenset(str(p) for p in spec.get("yields_to_causes_in") or ())
         if not places <= set(PLACES):
             raise RulesError(f"{source}: precedence.{role}: unknown place in {sorted(places)}")
+        roles = frozenset(str(r) for r in spec.get("of_roles") or ("cause",))
+        if not roles <= set(_ROLES):
+            raise RulesError(f"{source}: precedence.{role}: unknown role in {sorted(roles)}")
         out[role] = Yield(places, float(spec.get("factor", 0.2)),
-                          bool(spec.get("across_agents", False)))
+                          bool(spec.get("across_agents", False)), roles)
     return out
 
 
