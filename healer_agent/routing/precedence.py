@@ -64,7 +64,7 @@ def is_decisive(ev: Evidence, rules: Rules) -> bool:
 def apply(rules: Rules, evidence: list[Evidence]) -> tuple[list[Evidence], list[str]]:
     """Evidence with wrappers, symptoms and explicit yields discounted; and what yielded."""
     heavy = [e for e in evidence if e.weight >= rules.min_cause_weight
-             and (e.role == "cause" and e.source in DECISIVE_SOURCES or e.role == "symptom")]
+             and ((e.role == "cause" and e.source in DECISIVE_SOURCES) or e.role == "symptom")]
     matched = {e.rule.split(">")[0] for e in evidence}
     yields_to = rules.yields_to
     out: list[Evidence] = []
