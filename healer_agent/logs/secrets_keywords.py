@@ -535,6 +535,9 @@ _BARE = re.compile(
     r"(?P<value>[A-Za-z0-9_~+/=.-]{12,})(?![\w~+/=.-])")
 
 
+_SENTENCE_WORDS = ("token", "passw", "passphrase", "pwd", "secret", "api", "pat ")
+
+
 def _bare(line: str, found: list[tuple[int, int, str]]) -> None:
     """``token X`` with no operator: only a value that looks generated."""
     for m in _BARE.finditer(line):
@@ -557,7 +560,9 @@ def find_named(line: str, lower: str) -> list[tuple[int, int, str]]:
                 end = m.start("value") + (inner[1] if inner else len(m.group("value")))
                 if acceptable(line[start:end], STRONG):
                     found.append((start, end, kind))
-    _bare(line, found)
+    sentence = any(w in lower for w in _SENTENCE_WORDS)
+    if sentence:
+        _bare(line, found)
     if "value" in lower:
         for m in _LONE_VALUE.finditer(line):
             if _generated(m.group("value")) and _MARKER not in m.group("value"):
@@ -569,7 +574,7 @@ def find_named(line: str, lower: str) -> list[tuple[int, int, str]]:
             elif m.group("named") and secret_name(m.group("name")) and acceptable(
                     m.group("named"), STRONG):
                 found.append((*m.span("named"), "secret"))
-    for m in _IS.finditer(line):
+    for m in _IS.finditer(line) if sentence else ():
         value = m.group("value").rstrip(".,;!")
         if not _prose(value) and acceptable(value, STRONG):
             found.append((m.start("value"), m.start("value") + len(value), "secret"))
