@@ -156,7 +156,9 @@ def _diagnostics(data: bytes, steps: list[_Step], step: _Step | None,
     out: list[str] = []
     for s in later:
         end = data.find(b"##[endgroup]", s.start, s.end)
-        body = _render(data, s.start if end == -1 else end, s.end)
+        begin = s.start if end == -1 else end
+        # the tail only: a step after the failure may print a lot
+        body = _render(data, lines_before(data, s.end, MAX_DIAGNOSTIC_LINES + 1, begin), s.end)
         out += [line for line in body[-MAX_DIAGNOSTIC_LINES:] if line.strip()]
     return out
 
