@@ -1323,7 +1323,7 @@ def yaml_owner_cases() -> None:
                                                             "pathspec-0.12.1 yamllint-1.38.0"],
                            name="Install yamllint", seconds=4),
                   step_of(key)], files=files, message=msg,
-           event="workflow_job" if num(cid, 0, 4) else "check_run",
+           event="check_run" if not tags and num(cid, 0, 2) else "workflow_job",
            check=("yamllint", B.first_error_lines(key), 1))
 
 
