@@ -17,7 +17,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from healer_agent.models import Agent, Candidate, Evidence, FailureType, default_failure_type
+from healer_agent.models import Agent, Candidate, FailureType, default_failure_type
+from healer_agent.routing.evidence import Found
 from healer_agent.routing.rules import Rules
 
 DECISIVE_SOURCES = frozenset({"log", "kubernetes", "loki", "argocd", "prometheus", "memory",
@@ -29,12 +30,12 @@ class Tally:
     """One agent's evidence after precedence."""
 
     agent: Agent
-    evidence: list[Evidence] = field(default_factory=list)
+    evidence: list[Found] = field(default_factory=list)
     by_type: dict[FailureType, float] = field(default_factory=lambda: defaultdict(float))
     score: float = 0.0
     """The sum of the evidence's weights."""
 
-    def add(self, ev: Evidence, type_factor: float = 1.0) -> None:
+    def add(self, ev: Found, type_factor: float = 1.0) -> None:
         """Count one more piece of evidence (``type_factor``: its say in the failure type)."""
         self.evidence.append(ev)
         self.score += ev.weight
@@ -52,26 +53,30 @@ class Tally:
         """As the decision reports it."""
         return Candidate(agent=self.agent, failure_type=self.failure_type,
                          score=round(self.score, 3),
-                         evidence=tuple(sorted(self.evidence, key=lambda e: -e.weight)))
+                         evidence=tuple(e.evidence() for e in
+                                        sorted(self.evidence, key=lambda e: -e.weight)))
 
 
-def is_decisive(ev: Evidence, rules: Rules) -> bool:
+def is_decisive(ev: Found, rules: Rules) -> bool:
     """A cause from the log, the cluster or memory, heavy enough to decide."""
     return (ev.role == "cause" and ev.source in DECISIVE_SOURCES
             and ev.weight >= rules.min_cause_weight)
 
 
-def apply(rules: Rules, evidence: list[Evidence]) -> tuple[list[Evidence], list[str]]:
-    """Evidence with wrappers, symptoms and explicit yields discounted; and what yielded."""
+def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
+    """Evidence with wrappers, symptoms and explicit yields discounted; and what yielded.
+
+    The matches are discounted in place (they are this decision's own).
+    """
     heavy = [e for e in evidence if e.weight >= rules.min_cause_weight
              and ((e.role == "cause" and e.source in DECISIVE_SOURCES) or e.role == "symptom")]
     matched = {e.rule.split(">")[0] for e in evidence}
     yields_to = rules.yields_to
-    out: list[Evidence] = []
+    out: list[Found] = []
     notes: list[str] = []
     for ev in evidence:
         factor = 1.0
-        over: Evidence | None = None
+        over: Found | None = None
         spec = rules.yields.get(ev.role) if ev.role else None
         if spec is not None:
             over = next((c for c in heavy if c.signal in spec.places and c.role in spec.roles
@@ -84,7 +89,7 @@ def apply(rules: Rules, evidence: list[Evidence]) -> tuple[list[Evidence], list[
             factor = rules.explicit_yield_factor
             over = next((e for e in evidence if e.rule.split(">")[0] in explicit), None)
         if factor < 1.0:
-            ev = ev.model_copy(update={"weight": round(ev.weight * factor, 3)})
+            ev.weight = ev.weight * factor
             if over is not None:
                 notes.append(f"{ev.role or 'signal'} `{ev.rule}` yields to `{over.rule}` "
                              f"({over.source})")
@@ -92,7 +97,7 @@ def apply(rules: Rules, evidence: list[Evidence]) -> tuple[list[Evidence], list[
     return out, notes
 
 
-def tally(evidence: list[Evidence], type_factors: dict[str, float] | None = None
+def tally(evidence: list[Found], type_factors: dict[str, float] | None = None
           ) -> list[Tally]:
     """Evidence grouped by agent, strongest first.
 
