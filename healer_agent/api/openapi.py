@@ -24,8 +24,9 @@ REF = "#/components/schemas/{model}"
 STATUS_TEXT = {
     200: "OK", 202: "Accepted: stored durably; see status and dedup_status",
     400: "Malformed request (headers, JSON, field values)", 401: "Missing or wrong credentials",
-    404: "Not found", 413: "Body over the size cap", 415: "Unsupported media type",
-    422: "Missing or invalid fields", 429: "Too many requests; retry after the delay",
+    404: "Not found", 408: "Body not received in time", 413: "Body over the size cap",
+    415: "Unsupported media type", 422: "Missing or invalid fields",
+    429: "Too many bodies being read; retry after the Retry-After delay",
     503: "Store unavailable; retry later",
 }
 
@@ -117,6 +118,10 @@ def openapi_document(endpoints: Sequence[Endpoint], *, version: str) -> dict[str
             "securitySchemes": {
                 "sensor": {"type": "http", "scheme": "bearer",
                            "description": "HEALER_INTAKE__SENSOR_TOKEN"},
+                "reader": {"type": "http", "scheme": "bearer",
+                           "description": "HEALER_API__READ_TOKEN (separate from the "
+                                          "sensor's); without one, reads are open only "
+                                          "while the intake has no credential either"},
                 "github": {"type": "apiKey", "in": "header", "name": "X-Hub-Signature-256",
                            "description": "HMAC-SHA256 of the raw body with the webhook "
                                           "secret"},

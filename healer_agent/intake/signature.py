@@ -12,7 +12,14 @@ def sign(secret: str, body: bytes) -> str:
 
 
 def verify(secret: str, body: bytes, header: str | None) -> bool:
-    """True when ``header`` is the body's signature under ``secret``."""
-    if not header or not header.startswith("sha256="):
+    """True when ``header`` is the body's signature under ``secret``.
+
+    Compared as bytes: a header holding non-ASCII characters is simply not a match
+    (``compare_digest`` refuses non-ASCII text with an exception).
+    """
+    if not header:
         return False
-    return hmac.compare_digest(sign(secret, body), header.strip())
+    presented = header.strip().lower().encode("utf-8", "surrogateescape")
+    if not presented.startswith(b"sha256="):
+        return False
+    return hmac.compare_digest(sign(secret, body).encode("ascii"), presented)
