@@ -60,6 +60,8 @@ PINS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(\s*)\d+ Killed"), r"\g<1>3141 Killed"),
     (re.compile(r"line (\d+):\s+\d+ Killed"), r"line \1:  3141 Killed"),
     (re.compile(r"pid \d+"), "pid 3141"),
+    (re.compile(r"Run started:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+"),
+     "Run started:2026-11-02 11:42:07.118204"),
     (re.compile(r"Node\.js v\d+\.\d+\.\d+"), "Node.js v20.20.2"),
     (re.compile(r"^([EIW])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ "), r"\g<1>1102 11:42:07.118204    3141 "),
 ]
@@ -84,9 +86,12 @@ def run(cmd: list[str] | str, cwd: Path, env: dict[str, str] | None = None,
             **(env or {})}
     for var in ("NPM_CONFIG_NODEDIR", "npm_config_nodedir", "VIRTUAL_ENV"):
         full.pop(var, None)
+    began = time.monotonic()
     done = subprocess.run(cmd, cwd=cwd, env=full, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=timeout,
                           shell=isinstance(cmd, str), errors="replace")
+    if os.environ.get("HOLDOUT_TIMING") and time.monotonic() - began > 3:
+        print(f"{time.monotonic() - began:6.1f}s {str(cmd)[:100]}", flush=True)
     lines = []
     for raw in done.stdout.splitlines():
         if "Unknown user config" in raw or "npm warn Unknown" in raw:
@@ -180,6 +185,7 @@ def serve(answer: Handler | tuple[int, str] | tuple[int, str, str]) -> Iterator[
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
     server.daemon_threads = True
+    server.block_on_close = False
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield int(server.server_address[1])
@@ -449,7 +455,7 @@ def kube_api(objects: dict[str, dict[str, object]]) -> Handler:
                  "verbs": ["get", "list", "watch"], "shortNames": [s] if s else []}
                 for n, k, s in resources[path]]}), ctype
         if "watch=true" in query:
-            time.sleep(20)
+            time.sleep(4)
             return 200, "", ctype
         if path in objects:
             return 200, json.dumps(objects[path]), ctype
