@@ -167,18 +167,21 @@ def _pod_lines(pod: Mapping[str, Any]) -> list[str]:
     message = _text(st.get("message"))
     if message:
         lines.append(f"message: {message}")
-    for cond in st.get("conditions") or []:
-        if _is_map(cond) and _text(cond.get("status")) == "False" and (
-                cond.get("reason") or cond.get("message")):
-            lines.append(f"condition {_text(cond.get('type'))} False {_text(cond.get('reason'))}"
-                         f": {_text(cond.get('message'))}".rstrip(": "))
+    conditions = [cond for cond in st.get("conditions") or [] if _is_map(cond)
+                  and _text(cond.get("status")) == "False"
+                  and (cond.get("reason") or cond.get("message"))]
     containers = [c for key in ("initContainerStatuses", "containerStatuses", "containers")
                   for c in st.get(key) or [] if _is_map(c)]
     if flat:
         containers.append({k: v for k, v in pod.items() if k != "containers"} | {
             "state": _flat_state(pod)})
-    for container in containers:
-        lines += _container_issues(container)
+    issues = [line for container in containers for line in _container_issues(container)]
+    for cond in conditions:
+        if issues and cond.get("reason") == "ContainersNotReady":
+            continue  # the containers' own lines say why
+        lines.append(f"condition {_text(cond.get('type'))} False {_text(cond.get('reason'))}"
+                     f": {_text(cond.get('message'))}".rstrip(": "))
+    lines += issues
     ready = st.get("ready", st.get("READY"))
     if ready is False or (isinstance(ready, str) and "/" in ready
                           and ready.split("/")[0] != ready.split("/")[-1]):
