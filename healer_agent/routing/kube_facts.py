@@ -260,12 +260,39 @@ def node_facts(nodes: Any) -> list[tuple[str, str]]:
     return out[:_MAX_FACTS]
 
 
+_KEYWORD = re.compile(r"(?i)BackOff|Err|Fail|Kill|OOM|Evict|Unhealthy|probe|NotReady|Pressure|"
+                      r"Insufficient|Unschedulable|not found|forbidden|invalid|quota|timeout|"
+                      r"Terminated|Reason:|Exit Code|Warning")
+
+
+def text_facts(text: str) -> list[tuple[str, str]]:
+    """Lines of output no reader understands (``kubectl describe``) that name a problem."""
+    out: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line and _KEYWORD.search(line) and ("", line) not in out:
+            out.append(("", line))
+        if len(out) >= _MAX_FACTS:
+            break
+    return out
+
+
 def kubernetes_facts(data: Any) -> list[tuple[str, str]]:
-    """Every finding in a Kubernetes context (pods, events, nodes; mixed ``items`` too)."""
+    """Every finding in a Kubernetes context (pods, events, nodes; mixed ``items`` too).
+
+    Text that is neither YAML nor a table (``kubectl describe`` output) is read line by
+    line, keeping the lines that name a problem.
+    """
+    texts = [v for k, v in data.items() if isinstance(v, str) and k != "namespace"] if _is_map(
+        data) else [data] if isinstance(data, str) else []
     if not _is_map(data) or not ({"pods", "events", "nodes"} & set(data)):
         mixed = items(data)
         data = {"pods": [x for x in mixed if _text(x.get("kind")) in ("Pod", "")],
                 "events": [x for x in mixed if _text(x.get("kind")) == "Event"],
                 "nodes": [x for x in mixed if _text(x.get("kind")) == "Node"]}
-    return [*pod_facts(data.get("pods")), *event_facts(data.get("events")),
-            *node_facts(data.get("nodes"))]
+    found = [*pod_facts(data.get("pods")), *event_facts(data.get("events")),
+             *node_facts(data.get("nodes"))]
+    if not found:  # text no reader understood
+        for text in texts:
+            found += text_facts(text)
+    return found

@@ -615,3 +615,20 @@ def test_case_context_in_the_shapes_sources_return() -> None:
     one = bundle_from_case({"logs": "##[error]boom"},
                            {"workflow_job": {"name": "lint", "steps": []}})
     assert one.logs[0].job_name == "lint"
+
+
+def test_kubectl_describe_text_is_read_line_by_line() -> None:
+    from healer_agent.routing.kube_facts import kubernetes_facts
+
+    describe = ("Name:         web-1\nContainers:\n  web:\n    State:      Waiting\n"
+                "      Reason:   CrashLoopBackOff\n    Last State: Terminated\n"
+                "      Reason:   OOMKilled\n      Exit Code: 137\nEvents:\n"
+                "  Type     Reason   Age  From     Message\n"
+                "  Warning  BackOff  1m   kubelet  Back-off restarting failed container\n")
+    lines = [t for _, t in kubernetes_facts({"namespace": "cto", "pods": describe})]
+    assert "Reason: CrashLoopBackOff" in lines and "Reason: OOMKilled" in lines
+    assert "Name: web-1" not in lines
+    decision = ROUTER.decide(incident("Deploy", "deploy"),
+                             ContextBundle(kubernetes={"pods": describe},
+                                           changed_files=("k8s/web/deployment.yaml",)))
+    assert decision.agent is Agent.BOLT
