@@ -11,11 +11,9 @@ and prefixes its tools with the server's name.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Mapping
 from typing import Any
 
-import anyio
 import pydantic_core
 from pydantic_ai import RunContext, ToolDefinition, ToolFailed
 from pydantic_ai.toolsets import AbstractToolset
@@ -25,7 +23,7 @@ from healer_agent.context.config import McpConfig
 from healer_agent.context.errors import ToolError
 from healer_agent.context.pool import McpPool
 from healer_agent.context.protocols import ToolCaller, ToolInfo
-from healer_agent.context.transports import Streams, TransportFactory
+from healer_agent.context.transports import TransportFactory
 from healer_agent.routing.triage_tools import GuardedToolset, TriageDeps
 
 _ARGS = pydantic_core.SchemaValidator(
@@ -106,35 +104,22 @@ def pool_toolsets(pool: McpPool) -> list[AbstractToolset[TriageDeps]]:
     return out
 
 
-def _in_process(transport: Any) -> TransportFactory:
-    """A pool transport for a fastmcp ``FastMCPTransport`` (an in-process server in tests)."""
-    from fastmcp.client.transports.memory import _enter_server_lifespan, _lowlevel_of
-    from mcp.shared.memory import create_client_server_memory_streams
+def _in_process(client: Any) -> TransportFactory:
+    """A pool transport for an in-process server (tests): an SDK server, or a fastmcp
+    ``FastMCPTransport`` wrapping one.
+    """
+    from mcp.client._memory import InMemoryTransport
 
-    @asynccontextmanager
-    async def streams() -> AsyncIterator[Streams]:
-        server = transport.server
-        lowlevel = _lowlevel_of(server)
-        async with (
-            create_client_server_memory_streams() as (client, served),
-            _enter_server_lifespan(server=server),
-            anyio.create_task_group() as tg,
-        ):
-            tg.start_soon(lambda: lowlevel.run(
-                served[0], served[1], lowlevel.create_initialization_options()))
-            try:
-                yield client[0], client[1]
-            finally:
-                tg.cancel_scope.cancel()
-
-    return streams
+    server = getattr(client, "server", client)
+    return lambda: InMemoryTransport(server)
 
 
 def mcp_toolsets(config: McpConfig, *, clients: Mapping[str, Any] | None = None
                  ) -> list[AbstractToolset[TriageDeps]]:
     """Toolsets over a pool of their own, for callers without a running Healer (tests, evals).
 
-    ``clients`` replaces a server's transport with an in-process ``FastMCPTransport``. A
+    ``clients`` replaces a server's transport with an in-process server (or a fastmcp
+    ``FastMCPTransport`` of one). A
     running Healer passes ``ContextRuntime.triage_toolsets`` instead, which share its pool.
     """
     transports = {name: _in_process(client) for name, client in (clients or {}).items()}
