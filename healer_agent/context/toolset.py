@@ -105,8 +105,9 @@ def pool_toolsets(pool: McpPool) -> list[AbstractToolset[TriageDeps]]:
 
 
 def _in_process(client: Any) -> TransportFactory:
-    """A pool transport for an in-process server (tests): an SDK server, or a fastmcp
-    ``FastMCPTransport`` wrapping one.
+    """A pool transport for an in-process server (tests).
+
+    ``client`` is an SDK server, or a fastmcp ``FastMCPTransport`` wrapping one.
     """
     from mcp.client._memory import InMemoryTransport
 
