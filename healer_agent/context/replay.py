@@ -8,6 +8,7 @@ cases is indexed by the run key their payload normalises to.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -98,6 +99,22 @@ def argo_app(raw: Mapping[str, Any]) -> ArgoApp:
                    unhealthy_resources=tuple(bad[:20]))
 
 
+_ARGO_FIELD = re.compile(r"^(Name|Sync Status|Health Status|Message|Status):\s*(.*)$", re.M)
+
+
+def _argo_text(text: str) -> dict[str, Any]:
+    """The short form from ``argocd app get`` text (fields, then its error lines)."""
+    fields = {k: v.strip() for k, v in _ARGO_FIELD.findall(text)}
+    sync = fields.get("Sync Status", "Unknown").split(" ")[0] or "Unknown"
+    lines = [line.strip() for line in text.splitlines()
+             if re.search(r"(?i)error|fail|degraded|missing|outofsync", line)
+             and not line.startswith(("Sync Status", "Health Status"))]
+    message = "; ".join(x for x in [fields.get("Message", ""), *lines] if x)
+    return {"name": fields.get("Name", "").split("/")[-1], "sync_status": sync,
+            "health_status": fields.get("Health Status", "Unknown") or "Unknown",
+            "message": message[:2000]}
+
+
 def _labels(pr: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(str(label.get("name", "")) if isinstance(label, Mapping) else str(label)
                  for label in pr.get("labels") or ())
@@ -183,7 +200,9 @@ def bundle_from_case(context: Mapping[str, Any], payload: Mapping[str, Any] | No
     sources: dict[str, SourceStatus] = {}
     apps = context.get("argocd") or []
     if isinstance(apps, Mapping):  # one app, or an ApplicationList
-        apps = apps.get("items") or [apps]
+        apps = apps.get("items") or apps.get("applications") or [apps]
+    if isinstance(apps, str):  # `argocd app get` output
+        apps = [_argo_text(apps)]
     argocd = tuple(argo_app(a) for a in apps if isinstance(a, Mapping))
     for key in ("logs", "changed_files", "pull_request", "argocd", "loki", "prometheus",
                 "kubernetes"):

@@ -632,3 +632,14 @@ def test_kubectl_describe_text_is_read_line_by_line() -> None:
                              ContextBundle(kubernetes={"pods": describe},
                                            changed_files=("k8s/web/deployment.yaml",)))
     assert decision.agent is Agent.BOLT
+
+
+def test_argocd_cli_text_is_read_too() -> None:
+    from healer_agent.context.replay import bundle_from_case
+
+    text = ("Name:               argocd/web\nSync Status:        OutOfSync from main (abc123)\n"
+            "Health Status:      Degraded\n\nCONDITION        MESSAGE\n"
+            "ComparisonError  Failed to load target state: yaml: line 3\n")
+    app = bundle_from_case({"argocd": text}).argocd[0]
+    assert (app.name, app.sync_status, app.health_status) == ("web", "OutOfSync", "Degraded")
+    assert "Failed to load target state" in app.message
