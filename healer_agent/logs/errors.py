@@ -26,12 +26,12 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
               r"^error: (?:unused|unnecessary|unreachable|mismatched|cannot find|expected |"
               r"no (?:method|field|function|variant)|use of |unresolved |missing |this |"
               r"casting|variable|value|borrow|lifetime|function|struct|field|method|"
-              r"unknown (?:lint|feature)|(?:the )?trait|type annotations)"),
+              r"unknown (?:lint|feature)|(?:the )?trait|type annotations|linking with)"),
     ("npm-audit", r"found \d+ (?:low|moderate|high|critical)? ?(?:severity )?vulnerabilit|"
                   r"^# npm audit report|Severity: (?:high|critical)"),
     ("npm", r"^npm (?:ERR!|error) |^ERR_PNPM_|^ ERR_PNPM_|^error Command failed|^\u2009?ERR!|"
             r"^YN\d{4}: .*(?:error|failed)"),
-    ("tsc", r"error TS\d{4}: |^Found \d+ errors?"),
+    ("tsc", r"error TS\d{4}: |^Found \d+ errors?|^Type error: "),
     ("eslint", r"^\s+\d+:\d+\s+error\s|^\u2716 \d+ problems?|\d+ problems? \(\d+ errors?"),
     ("vitest", r"^\s*(?:FAIL|\u00d7|\u2717|\u276f) .*(?:test|spec)\.[jt]sx?|"
                r"^\s*Test Files\s+\d+ failed|^\s*Tests\s+\d+ failed|AssertionError: |"
