@@ -263,8 +263,10 @@ class Dispatcher:
                 repository=incident.repository, agent=decision.agent.value,
                 ttl=timeout + SLOT_MARGIN, now=now)
             if not verdict.admitted:
+                # the delay is the loop's (injected) clock; the queue runs on the store's
+                wait = (verdict.retry_at - now) if verdict.retry_at else timedelta(0)
                 await incidents.update(conn, incident_id, status="held",
-                                       not_before=verdict.retry_at, lease_until=None,
+                                       not_before=utcnow() + wait, lease_until=None,
                                        reason=f"held back: {verdict.reason}", **columns)
                 await _transition(conn, self._metrics, incident_id, "held",
                                   reason=verdict.reason, kind=verdict.kind)

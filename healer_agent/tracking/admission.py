@@ -166,8 +166,9 @@ async def wake_held(conn: AsyncConnection, repository: str, now: datetime,
         .order_by(c.created_at).limit(count))]
     ids += [r.id for r in await conn.execute(
         sa.select(c.id).where(c.status == "held").order_by(c.created_at).limit(count))]
-    if ids:
-        await conn.execute(sa.update(incidents).where(c.id.in_(set(ids))).values(not_before=now))
+    if ids:  # due at once (queue times are the store's, not the loop's injected clock)
+        await conn.execute(sa.update(incidents).where(c.id.in_(set(ids))).values(
+            not_before=None))
 
 
 async def held_counts(conn: AsyncConnection) -> dict[str, int]:

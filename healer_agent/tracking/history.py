@@ -159,14 +159,12 @@ def retry_history(previous: list[Attempt], head_sha: str) -> list[dict[str, Any]
     """The earlier attempts as the retry prompt states them (pure).
 
     Each item: ``attempt`` (1-based across the failure), ``agent``, ``phase`` (the CodeRun's
-    last phase), ``outcome`` (``did not fix it``, ``timed out``, ...), ``pr`` (URL or ""),
+    last phase), ``result`` (``did not fix it``, ``timed out``, ...), ``pr`` (URL or ""),
     ``commit`` (what the attempt saw), ``changed`` (what changed since: a push by the agent,
-    a new head commit, or nothing).
+    a new head commit, or nothing), ``note``, and ``outcome``: all of it on one line.
     """
-    words = {"failed": "did not fix it (the failure came back or the CodeRun failed)",
-             "timed_out": "timed out before finishing", "fixed": "fixed it",
-             "unconfirmed": "finished but no green check confirmed it",
-             "escalated": "was handed to people"}
+    words = {"failed": "did not fix it", "timed_out": "timed out", "fixed": "fixed it",
+             "unconfirmed": "no green check confirmed it", "escalated": "handed to people"}
     out = []
     for n, item in enumerate(previous, start=1):
         if item.pushed_sha and item.pushed_sha[:7] != head_sha[:7]:
@@ -178,10 +176,14 @@ def retry_history(previous: list[Attempt], head_sha: str) -> list[dict[str, Any]
             changed = f"the branch moved from {item.head_sha[:7]} to {head_sha[:7]}"
         else:
             changed = "no new commit since this attempt"
-        out.append({"attempt": n, "agent": item.agent, "phase": item.phase or "unknown",
-                    "outcome": words.get(item.outcome or "", item.outcome or "still open"),
+        word = words.get(item.outcome or "", item.outcome or "still open")
+        phase = item.phase or "unknown"
+        pr = f"; PR {item.pr_url}" if item.pr_url else ""
+        out.append({"attempt": n, "agent": item.agent, "phase": phase, "result": word,
                     "pr": item.pr_url or "", "commit": item.head_sha[:7],
-                    "changed": changed, "note": item.note})
+                    "changed": changed, "note": item.note,
+                    # one line for templates that print only the outcome
+                    "outcome": f"{word} (CodeRun {phase}{pr}; {changed})"})
     return out
 
 

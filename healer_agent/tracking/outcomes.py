@@ -123,7 +123,7 @@ class Outcomes:
         now = self.now()
         done = await conn.execute(sa.update(incidents).where(
             c.id == incident_id, c.status.in_(history.FAILED_OUTCOMES)).values(
-                status="routing", attempt=c.attempt + 1, not_before=now, lease_until=None,
+                status="routing", attempt=c.attempt + 1, not_before=None, lease_until=None,
                 outcome=None, coderun_name=None, operator_agent=None, phase=None,
                 updated_at=now))
         if done.rowcount != 1:

@@ -36,7 +36,7 @@ def escalation_message(routed: Routed, attempts: list[dict[str, Any]], reason: s
         lines.append(f"- Run: {incident.html_url}")
     if attempts:
         lines += ["", "| # | agent | CodeRun phase | outcome | PR |", "|---|---|---|---|---|"]
-        lines += [f"| {a['attempt']} | {a['agent']} | {a['phase']} | {a['outcome']} | "
+        lines += [f"| {a['attempt']} | {a['agent']} | {a['phase']} | {a['result']} | "
                   f"{a['pr'] or '-'} |" for a in attempts]
     if decision.key_error_lines:
         lines.append("\n```text\n" + "\n".join(decision.key_error_lines[:5])[:1500] + "\n```")
