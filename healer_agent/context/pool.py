@@ -193,6 +193,8 @@ class McpPool:
         self._health_interval_s = health_interval_s
         self._supervisor: asyncio.Task[None] | None = None
         self.observer = observer
+        self.on_health: Callable[[dict[str, ServerState]], None] | None = None
+        """Called with every server's state after each supervision round (gauges)."""
 
     # ------------------------------------------------------------------ public API
 
@@ -372,6 +374,8 @@ class McpPool:
 
     async def _supervise(self) -> None:
         while not self._closed:
+            if self.on_health is not None:
+                self.on_health(self.status())
             await asyncio.sleep(self._health_interval_s)
             try:
                 await self.check_health()
