@@ -684,12 +684,12 @@ def pull_events(key: str, pod: str, image: str, reason: str) -> list[dict[str, A
     return [
         k.event(key, f"Pod/{pod}", "Pulling", f'Pulling image "{image}"', type_="Normal",
                 count=5),
-        k.event(key + "f", f"Pod/{pod}", "Failed", f'Failed to pull image "{image}": '
+        k.event(key + ":f", f"Pod/{pod}", "Failed", f'Failed to pull image "{image}": '
                 f"{reason.format(ref=ref)}", count=5),
-        k.event(key + "e", f"Pod/{pod}", "Failed", "Error: ErrImagePull", count=5),
-        k.event(key + "b", f"Pod/{pod}", "BackOff", f'Back-off pulling image "{image}"',
+        k.event(key + ":e", f"Pod/{pod}", "Failed", "Error: ErrImagePull", count=5),
+        k.event(key + ":b", f"Pod/{pod}", "BackOff", f'Back-off pulling image "{image}"',
                 type_="Normal", count=21),
-        k.event(key + "i", f"Pod/{pod}", "Failed", "Error: ImagePullBackOff", count=21),
+        k.event(key + ":i", f"Pod/{pod}", "Failed", "Error: ImagePullBackOff", count=21),
     ]
 
 
@@ -888,7 +888,7 @@ def infra_cause_cases() -> None:
                    "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. "
                    "preemption: 0/3 nodes are available: 3 Preemption is not helpful for "
                    "scheduling.", component="default-scheduler", node=None, count=6),
-           k.event(cid + "pvc", "PersistentVolumeClaim/healer-data", "ProvisioningFailed",
+           k.event(cid + ":pvc", "PersistentVolumeClaim/healer-data", "ProvisioningFailed",
                    'storageclass.storage.k8s.io "fast-ssd" not found',
                    component="persistentvolume-controller", node=None, count=11)]}})
     # NetworkPolicy: default deny, pods healthy, the smoke runner times out
@@ -923,7 +923,7 @@ def infra_cause_cases() -> None:
            k.event(cid, f"Pod/{pods[0]['metadata']['name']}", "Unhealthy",
                    f'Liveness probe failed: Get "http://{ip}:9090/livez": dial tcp {ip}:9090: '
                    "connect: connection refused", count=18),
-           k.event(cid + "k", f"Pod/{pods[0]['metadata']['name']}", "Killing",
+           k.event(cid + ":k", f"Pod/{pods[0]['metadata']['name']}", "Killing",
                    "Container healer failed liveness probe, will be restarted", type_="Normal",
                    count=6)]}})
     # a Helm pre-install hook whose Secret is missing
@@ -1332,22 +1332,28 @@ def yaml_owner_cases() -> None:
 def resource_kill_cases() -> None:
     ci = B.ci
     runner = "k8s-runner-7c9d2-x8k2p"
-    oom_pod = {"pods": [k.pod("rk-runner", "runner", "ghcr.io/actions/actions-runner:2.321.0",
-                              namespace="arc-runners", phase="Failed", name=runner,
-                              container="runner", terminated=("OOMKilled", 137),
-                              limits={"cpu": "4", "memory": "4Gi"})],
-               "events": [k.event("rk-runner", f"Pod/{runner}", "OOMKilling",
-                                  "Memory cgroup out of memory: Killed process 2817 (rustc) "
-                                  "total-vm:5103212kB, anon-rss:4171520kB",
-                                  namespace="arc-runners", component="kernel-monitor")]}
-    flat = k.prom_series("rk-flat", {"pod": runner}, [1.1e9, 2.6e9, 3.9e9, 4.29e9])
+
+    def runner_oom(cid: str, process: str, rss_kb: int) -> dict[str, Any]:
+        """The runner pod OOMKilled at its 4Gi limit, and the kernel's event for it."""
+        return {"pods": [k.pod(f"{cid}:runner", "runner",
+                               "ghcr.io/actions/actions-runner:2.321.0",
+                               namespace="arc-runners", phase="Failed", name=runner,
+                               container="runner", terminated=("OOMKilled", 137),
+                               limits={"cpu": "4", "memory": "4Gi"})],
+                "events": [k.event(f"{cid}:oom", f"Pod/{runner}", "OOMKilling",
+                                   f"Memory cgroup out of memory: Killed process 2817 "
+                                   f"({process}) total-vm:5103212kB, anon-rss:{rss_kb}kB",
+                                   namespace="arc-runners", component="kernel-monitor")]}
+
+    flat = k.prom_series("rk-rustc-sigkill", {"pod": runner}, [1.1e9, 2.6e9, 3.9e9, 4.29e9])
     mem = ('container_memory_working_set_bytes{namespace="arc-runners",container="runner"}')
     ci("rk-rustc-sigkill", "rustc was killed (SIGKILL) compiling the controller on a 4Gi "
        "runner during a release build; nothing in the change grows memory",
        ["resource-kill", "flaky-infra"], "atlas", "general", workflow="Controller CI",
        job="build", steps=[*B.SETUP["rust"](), step_of("rustc-sigkill")],
        files=["crates/controller/src/main.rs"], message="feat(controller): metrics",
-       image="k8s", extra={"kubernetes": oom_pod, "prometheus": {mem: flat}})
+       image="k8s", extra={"kubernetes": runner_oom("rk-rustc-sigkill", "rustc", 4171520),
+                           "prometheus": {mem: flat}})
     ci("rk-link-killed", "the shell reports `Killed` (137) while cargo links the workspace: "
        "runner memory", ["resource-kill", "flaky-infra", "misleading-name"], "atlas",
        "general", workflow="Build images", job="controller",
@@ -1359,7 +1365,7 @@ def resource_kill_cases() -> None:
        steps=[*B.SETUP["frontend"](), step_of("vitest-killed")],
        files=["web/src/duration.js"], message="fix(web): pad minutes", image="k8s",
        extra={"kubernetes": {"events": [k.event(
-           "rk-vitest", "Pod/k8s-runner-3b1f0-q2m7z", "OOMKilling", "Memory cgroup out of "
+           "rk-vitest-killed:oom", "Pod/k8s-runner-3b1f0-q2m7z", "OOMKilling", "Memory cgroup out of "
            "memory: Killed process 4410 (node) total-vm:11845120kB, anon-rss:2087936kB",
            namespace="arc-runners", component="kernel-monitor")]}})
     ci("rk-tsc-killed", "tsc was killed (137) during the typecheck; the runner, not the types",
@@ -1367,7 +1373,7 @@ def resource_kill_cases() -> None:
        workflow="ui-checks", job="typecheck",
        steps=[*B.SETUP["frontend"](), step_of("tsc-killed")],
        files=["web/src/runs.ts"], message="feat(web): latest run", image="k8s")
-    growth = k.prom_series("rk-growth", {"pod": runner},
+    growth = k.prom_series("rk-cargo-test-growth", {"pod": runner},
                            [2.1e8, 6.0e8, 1.2e9, 1.9e9, 2.7e9, 3.4e9, 4.1e9], step=15)
     ci("rk-cargo-test-growth", "the test binary was SIGKILLed in keeps_a_large_window; the "
        "runner's memory climbed steadily during that one test after the change made the "
@@ -1376,16 +1382,17 @@ def resource_kill_cases() -> None:
                                                 step_of("cargo-test-sigkill")],
        files=["crates/healer/src/window.rs"], message="perf: keep the full event history "
        "in memory", image="k8s",
-       extra={"prometheus": {mem + "[10m]": growth}, "kubernetes": oom_pod})
+       extra={"prometheus": {mem + "[10m]": growth},
+              "kubernetes": runner_oom("rk-cargo-test-growth", "healer-de560d49", 4186112)})
     ci("rk-cargo-test-node-pressure", "the same SIGKILL of the test binary, but the runner's "
        "node was under memory pressure and evicting pods; memory of the job itself was flat",
        ["resource-kill", "flaky-infra"], "atlas", "general", workflow="healer-ci",
        job="test", steps=[*B.SETUP["rust"](), step_of("cargo-test-sigkill")],
        files=["crates/healer/src/lib.rs"], message="test: window sizes", image="k8s",
        extra={"prometheus": {mem + "[10m]": k.prom_series(
-           "rk-pressure", {"pod": runner}, [4.0e8, 4.1e8, 4.1e8, 4.2e8], step=15)},
+           "rk-cargo-test-node-pressure", {"pod": runner}, [4.0e8, 4.1e8, 4.1e8, 4.2e8], step=15)},
               "kubernetes": {"events": [k.event(
-                  "rk-pressure", f"Pod/{runner}", "Evicted", "The node was low on resource: "
+                  "rk-cargo-test-node-pressure:ev", f"Pod/{runner}", "Evicted", "The node was low on resource: "
                   "memory. Threshold quantity: 100Mi, available: 61232Ki. Container runner "
                   "was using 412340Ki, request is 1Gi, has larger consumption of memory.",
                   namespace="arc-runners", component="kubelet")]}})
