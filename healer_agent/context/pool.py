@@ -15,7 +15,8 @@ Warm pool: :meth:`McpPool.start` opens every server at once (a server that canno
 costs only itself) and starts a supervisor that pings each live session and reopens dead
 ones when their backoff expires, so the first incident after ``healer serve`` (and every
 triage run) finds the processes already running. Every call is counted per server and
-tool, and reported to an optional observer (the Prometheus metrics).
+tool, and reported to an optional observer (the Prometheus metrics). Error texts kept for
+``/api/status`` are redacted: a backend's error can quote a URL with its credentials.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from healer_agent.context.errors import ToolError
 from healer_agent.context.protocols import ServerPhase, ServerState, ToolInfo, ToolStats
 from healer_agent.context.results import ToolResult, normalise
 from healer_agent.context.transports import TransportFactory, make_transport
+from healer_agent.logs.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -278,7 +280,7 @@ class McpPool:
         else:
             stats.errors += 1
             per_tool.errors += 1
-            stats.last_error = per_tool.last_error = error[:300]
+            stats.last_error = per_tool.last_error = redact(error[:300])
         if self.observer is not None:
             try:
                 self.observer(server, tool, outcome, elapsed)
@@ -484,7 +486,7 @@ class McpPool:
     def _fail(self, server: str, reason: str) -> None:
         stats = self._stats[server]
         stats.consecutive_failures += 1
-        stats.last_error = reason[:300]
+        stats.last_error = redact(reason[:300])
         base, cap = self._backoff
         delay = min(base * 2 ** (stats.consecutive_failures - 1), cap)
         stats.next_attempt_at = time.monotonic() + delay

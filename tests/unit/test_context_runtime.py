@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from mcp.client._memory import InMemoryTransport
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError as ServerToolError
 from mcp_types import ToolAnnotations
 from prometheus_client import CollectorRegistry
 from pydantic_ai import Agent
@@ -200,3 +201,19 @@ def _incident() -> Any:
     return Incident(kind="ci_failure", event_type="workflow_job", repository="acme/shop",
                     run_key="k", run_id=777, job_ids=(9001,), job_names=("deploy",),
                     pr_numbers=(42,))
+
+
+async def test_errors_kept_for_status_are_redacted() -> None:
+    server = MCPServer("leaky")
+
+    @server.tool(structured_output=False)
+    def get_app(name: str) -> str:
+        """Fails the way a backend quoting its URL does."""
+        raise ServerToolError("GET https://healer:Zq8vN2xLp4Rt@argocd.internal/api/v1/x: 503")
+
+    async with _pool({"argo": Counting(server)}) as pool:
+        with pytest.raises(Exception):  # noqa: B017
+            await pool.call("argo", "get_app", {"name": "a"})
+        state = pool.status()["argo"]
+    assert "503" in state.last_error and "Zq8vN2xLp4Rt" not in state.last_error
+    assert "Zq8vN2xLp4Rt" not in state.tools["get_app"].last_error
