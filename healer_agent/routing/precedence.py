@@ -1,14 +1,16 @@
 """Causal precedence, ranking and confidence over raw evidence (pure).
 
 Precedence is read from the rules: a ``wrapper`` (``make: *** Error 2``, a Docker ``RUN``
-that "did not complete successfully") keeps only a fraction of its weight when a cause was
-found in the sources it wraps, a ``symptom`` (a rollout that timed out, a refused
-connection) when a cluster source shows a cause, and any signal when one of the signals it
-``yields_to`` matched. Hints (names, files, labels) add weight but never decide alone.
+that "did not complete successfully") keeps only a fraction of its weight when an error or a
+kill was found inside it, a ``symptom`` (a rollout that timed out, a refused connection, a
+kill) when the cluster or the workload's log shows a cause, a ``hint`` (names, files,
+labels) when another agent holds a cause, and any signal when one of the signals it
+``yields_to`` matched.
 
 A decision is ``obvious`` only when the winner holds a decisive cause, no other agent
 holds one, and the runner-up is far behind; confidence grows with the winner's strength
-and its margin over the runner-up.
+and its margin over the runner-up. The failure type is the agent's heaviest, with the
+cluster's findings weighing less there than the change and the step (``type_factors``).
 """
 
 from __future__ import annotations
