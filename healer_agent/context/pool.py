@@ -438,6 +438,10 @@ class McpPool:
                 self._retired.add(conn)
                 self._fail(server, exc.message)
                 raise ToolError(server, tool, "unavailable", exc.message) from None
+            except BaseException:  # cancelled mid-start (shutdown): reap the process too
+                conn.stop()
+                self._retired.add(conn)
+                raise
             finally:
                 stats.connecting = False
             self._conns[server] = conn

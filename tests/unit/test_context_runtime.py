@@ -217,3 +217,24 @@ async def test_errors_kept_for_status_are_redacted() -> None:
         state = pool.status()["argo"]
     assert "503" in state.last_error and "Zq8vN2xLp4Rt" not in state.last_error
     assert "Zq8vN2xLp4Rt" not in state.tools["get_app"].last_error
+
+
+async def test_closing_while_servers_start_leaves_no_process(tmp_path: Path) -> None:
+    bad = FIX / "bad_server.py"
+    cfg = parse_config({"servers": {"slow": {
+        "command": sys.executable, "args": [str(bad), "--hang-start"], "tools": ["ok"],
+        "startup_timeout_s": 30}}}, env={})
+    pool = McpPool(cfg, log_dir=tmp_path)
+    warming = asyncio.create_task(pool.start())
+    for _ in range(200):  # until the server process exists (bounded by the loop)
+        await asyncio.sleep(0.02)
+        if pool.status()["slow"].phase == "connecting":
+            break
+    warming.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await warming
+    await pool.aclose()
+    assert pool.status()["slow"].phase == "closed"
+    alive = [t for t in asyncio.all_tasks() if t.get_name() == "mcp-session-slow"
+             and not t.done()]
+    assert alive == []  # the session task (and with it the server process) was reaped
