@@ -1,7 +1,7 @@
 """The loop guard: apply the escalation ladder before every dispatch.
 
-A new failure with the signature of a remediation still open on its branch means that fix
-did not work: that remediation is closed as failed. The attempts at this failure since it
+A new failure, on a later commit, with the signature of a remediation still open on its
+branch means that fix did not work: that remediation is closed as failed. The attempts at this failure since it
 was last fixed (ChatOps retries and hand-offs included) decide the next rung: the router's
 agent, the runner-up, the same agent told the history, or people once the cap is reached
 or triage asked for a person. People are told after the database work is committed.
@@ -87,7 +87,10 @@ class LoopGuard:
         async with self._engine.begin() as conn:
             for previous in await records.open_on_branch(conn, incident.repository,
                                                          incident.branch):
-                if previous["id"] != incident_id and previous["signature"] == routed.signature:
+                # the same failure on a later commit: that fix did not work (the same
+                # commit failing in another workflow is one root cause, not a verdict)
+                if (previous["id"] != incident_id and previous["signature"] == routed.signature
+                        and previous["head_sha"] != incident.head_sha):
                     await self._outcomes.close(
                         conn, previous["id"], "failed",
                         reason=f"the same failure came back (incident {incident_id})")

@@ -20,7 +20,7 @@ async def open_on_branch(conn: AsyncConnection, repository: str, branch: str,
                          before: datetime | None = None) -> list[dict[str, Any]]:
     """Remediations of a branch still waiting for their outcome (running or verifying)."""
     stmt = sa.select(incidents.c.id, incidents.c.agent, incidents.c.signature,
-                     incidents.c.dispatched_at).where(
+                     incidents.c.dispatched_at, incidents.c.head_sha).where(
         incidents.c.repository == repository, incidents.c.branch == branch,
         incidents.c.status.in_(("dispatched", "verifying")))
     rows = (await conn.execute(stmt)).all()
@@ -29,7 +29,7 @@ async def open_on_branch(conn: AsyncConnection, repository: str, branch: str,
         dispatched = as_utc(row.dispatched_at)
         if before is None or dispatched is None or dispatched <= before:
             out.append({"id": row.id, "agent": row.agent, "signature": row.signature,
-                        "dispatched_at": dispatched})
+                        "dispatched_at": dispatched, "head_sha": row.head_sha})
     return out
 
 
