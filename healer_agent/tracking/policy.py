@@ -1,10 +1,11 @@
 """The loop guard: apply the escalation ladder before every dispatch.
 
 A new failure, on a later commit, with the signature of a remediation still open on its
-branch means that fix did not work: that remediation is closed as failed. The attempts at this failure since it
-was last fixed (ChatOps retries and hand-offs included) decide the next rung: the router's
-agent, the runner-up, the same agent told the history, or people once the cap is reached
-or triage asked for a person. People are told after the database work is committed.
+branch means that fix did not work: that remediation is closed as failed. The attempts at
+this failure since it was last fixed (ChatOps retries and hand-offs included) decide the
+next rung: the router's agent, the runner-up, the same agent told the history, or people
+once the cap is reached or triage asked for a person. People are told after the database
+work is committed.
 """
 
 from __future__ import annotations

@@ -48,7 +48,7 @@ async def loop(database_url: str, make_settings: Any, healer_factory: Any) -> An
 
 
 async def test_commands_make_no_github_call_inside_intake(loop: Any) -> None:
-    healer, sink, github = loop
+    healer, _sink, github = loop
     answer = await post(healer, "issue_comment", comment("/healer status"), "c-1")
     assert answer.status == "accepted" and "recorded" in (answer.reason or "")
     assert github.calls == []  # intake answered without calling GitHub
@@ -58,7 +58,7 @@ async def test_commands_make_no_github_call_inside_intake(loop: Any) -> None:
 
 
 async def test_a_replayed_signed_comment_runs_once(loop: Any) -> None:
-    healer, sink, github = loop
+    healer, sink, _github = loop
     first = await post(healer, "issue_comment", comment("/healer retry"), "c-1")
     assert first.status == "accepted"
     for n in range(2, 5):  # the same signed body under new delivery ids

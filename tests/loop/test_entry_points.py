@@ -139,7 +139,7 @@ async def test_one_push_two_workflows_one_root_cause_one_remediation(build: Any)
 
 
 async def test_the_same_workflow_rerun_on_one_commit_is_one_failure(build: Any) -> None:
-    healer, sink = await build(router=ROUTER)
+    healer, _sink = await build(router=ROUTER)
     await post(healer, "workflow_run", run_event(1, sha="d" * 40), "r-1")
     rerun = run_event(1, sha="d" * 40)
     rerun["workflow_run"]["run_attempt"] = 2
