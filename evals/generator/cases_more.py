@@ -241,6 +241,9 @@ def wrapper_cases() -> None:
         ("bk-npm-ci", "npm-ci-out-of-sync", web_image(), "RUN npm ci", "blaze",
          "frontend_deps", "Deploy", "build-web", ["web/package.json"],
          "deps(web): is-number", True, ["misleading-name"]),
+        ("bk-npm-lint", "npm-run-lint-image", web_image("RUN npm run lint && npm run build"),
+         "RUN npm run lint", "blaze", "frontend_lint", "container-images", "web",
+         ["web/src/poll.js"], "feat(web): poll for runs", True, ["misleading-name"]),
         ("bk-npm-build-tsc", "npm-run-build-tsc", web_image(), "RUN npm run build", "blaze",
          "frontend_typecheck", "helm-charts", "images", ["web/src/main.ts"],
          "feat(web): agent counts", False, ["misleading-name"]),
@@ -375,6 +378,7 @@ def context_cases() -> None:
     rust_crash_cases()
     node_crash_cases()
     infra_cause_cases()
+    sparse_context_cases()
     no_cause_cases()
 
 
@@ -990,6 +994,52 @@ def infra_cause_cases() -> None:
        message="gitops(controller): image sha-4f1c2e9", event="sensor",
        extra={"argocd": [app], "kubernetes": {"pods": [p], "events": pull_events(
            cid, p["metadata"]["name"], image, NOT_FOUND)}})
+
+
+def sparse_context_cases() -> None:
+    """Only some sources answer: Loki and Prometheus without Kubernetes, or a slow leak."""
+    ci = B.ci
+    crash = sc.get("crash-rust-slice")
+    cid = "ctx-rust-loki-only"
+    ci(cid, "the smoke curl is refused; only Loki and Prometheus answer, and Loki holds the "
+       "controller's panic (byte index out of bounds in src/naming.rs)",
+       ["context-driven", "misleading-name"], "rex", "rust_test", workflow="Infrastructure",
+       job="smoke", steps=[*B.SETUP["infra"](), step_of("smoke-refused-controller",
+                                                        name="Smoke: readyz")],
+       files=["crates/controller/src/naming.rs"], message="feat(controller): short names",
+       extra={"loki": log_lines(crash), "prometheus": {
+           **alerts(cid, ("KubePodCrashLooping", {"container": "controller"})),
+           **restarts(cid, "controller", 12)}})
+    crash = sc.get("crash-node-reference")
+    cid = "ctx-node-loki-only"
+    ci(cid, "the e2e suite gets 503; the only context is Loki, where the web server throws "
+       "ReferenceError: logger is not defined", ["context-driven", "misleading-name"],
+       "blaze", "frontend_test", workflow="Deploy", job="e2e",
+       steps=[*B.SETUP["frontend"](), step_of("e2e-503")],
+       files=["web/server/server.ts"], message="refactor(web): structured logging",
+       extra={"loki": log_lines(crash)})
+    cid = "ctx-rust-leak-oom"
+    limits = {"cpu": "500m", "memory": "512Mi"}
+    pods = [k.pod(f"{cid}:{n}", "healer", IMG["healer"], restarts=3 + n, limits=limits,
+                  waiting=("CrashLoopBackOff", "back-off 1m20s restarting failed container="
+                           "healer"), last_terminated=("OOMKilled", 137)) for n in range(2)]
+    growth = k.prom_series(cid, {"pod": pods[0]["metadata"]["name"]},
+                           [9.4e7, 1.6e8, 2.4e8, 3.1e8, 3.9e8, 4.6e8, 5.3e8, 9.1e7, 1.7e8],
+                           step=120)
+    ci(cid, "the smoke check gets 503 twenty minutes after a healthy rollout; healer is "
+       "OOMKilled at an unchanged 512Mi limit, its memory climbs steadily and its own log "
+       "shows the new signature cache growing without bound", ["context-driven"], "rex",
+       "rust_test", workflow="nightly-smoke", job="smoke",
+       steps=[step_of("smoke-503-staging", name="Smoke: API health")],
+       files=["crates/healer/src/dedup.rs"], message="perf: remember every signature",
+       event="workflow_run",
+       extra={"kubernetes": {"pods": pods},
+              "loki": log_lines(sc.get("ok-rust-cache-growth")),
+              "prometheus": {f'container_memory_working_set_bytes{{namespace="{NS}",'
+                             'container="healer"}[20m]': growth,
+                             f'kube_pod_container_resource_limits{{namespace="{NS}",'
+                             'container="healer",resource="memory"}': k.prom_value(
+                                 cid, {}, 536870912)}})
 
 
 def no_cause_cases() -> None:

@@ -1184,3 +1184,43 @@ def _() -> Output:
         "infra/gitops/base/kustomization.yaml": "resources:\n- deployment.yaml\n",
         "infra/gitops/base/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\n"
                                              "metadata:\n  name: healer\n"}, "render")
+
+
+@scenario("ok-rust-cache-growth")
+def _() -> Output:
+    return t.crash("ok-rust-cache-growth", {"Cargo.toml": t.cargo_toml("healer"),
+                                            "src/main.rs": """
+        use std::collections::HashMap;
+
+        fn main() {
+            let mut seen: HashMap<String, Vec<u8>> = HashMap::new();
+            for batch in 1..=6u64 {
+                for n in 0..50_000u64 {
+                    let sig = format!("run-{batch}-{n}");
+                    seen.insert(sig, vec![0u8; 1024]);
+                }
+                let bytes: usize = seen.values().map(|v| v.capacity()).sum();
+                println!(
+                    "{{\\"level\\":\\"INFO\\",\\"target\\":\\"healer::dedup\\",\\"fields\\":{{\\"message\\":\\"signature cache\\",\\"entries\\":{},\\"bytes\\":{}}}}}",
+                    seen.len(), bytes
+                );
+            }
+        }
+    """}, ["cargo", "build", "--release", "-q"], ["target/release/healer"])
+
+
+@scenario("npm-run-lint-image")
+def _() -> Output:
+    return t.npm_run("npm-run-lint-image", {
+        "package.json": web_pkg(lint="eslint src --max-warnings 0"),
+        "eslint.config.js": ESLINT_CFG, "src/poll.js": """
+            export async function poll(fetchRuns, ms) {
+              while (true) {
+                const runs = await fetchRuns();
+                if (runs.length) return runs;
+                await new Promise((r) => setTimeout(r, ms));
+              }
+              return [];
+            }
+            export const interval = delay;
+        """}, "lint")
