@@ -70,10 +70,16 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
 
     The matches are discounted in place (they are this decision's own).
     """
-    heavy = [e for e in evidence if e.weight >= rules.min_cause_weight
-             and ((e.role == "cause" and e.source in DECISIVE_SOURCES) or e.role == "symptom")]
-    matched = {e.rule.split(">")[0] for e in evidence}
+    present = {_base(e) for e in evidence}
+    requires = rules.requires
+    evidence = [e for e in evidence if not requires.get(_base(e))
+                or set(requires[_base(e)]) & present]
+    matched = {_base(e) for e in evidence}
     yields_to = rules.yields_to
+    # what others yield to: heavy causes and symptoms that do not yield to a signal themselves
+    heavy = [e for e in evidence if e.weight >= rules.min_cause_weight
+             and ((e.role == "cause" and e.source in DECISIVE_SOURCES) or e.role == "symptom")
+             and not set(yields_to.get(_base(e), ())) & matched]
     out: list[Found] = []
     notes: list[str] = []
     for ev in evidence:
@@ -86,10 +92,10 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
                          and not (spec.across_agents and c.agent is ev.agent)), None)
             if over is not None:
                 factor = spec.factor
-        explicit = set(yields_to.get(ev.rule.split(">")[0], ())) & matched
+        explicit = set(yields_to.get(_base(ev), ())) & matched
         if explicit and factor > rules.explicit_yield_factor:
             factor = rules.explicit_yield_factor
-            over = next((e for e in evidence if e.rule.split(">")[0] in explicit), None)
+            over = next((e for e in evidence if _base(e) in explicit), None)
         if factor < 1.0:
             ev.weight = ev.weight * factor
             if over is not None:
@@ -97,6 +103,11 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
                              f"({over.source})")
         out.append(ev)
     return out, notes
+
+
+def _base(ev: Found) -> str:
+    """The signal id (an owner-reattributed match reads ``signal>owner``)."""
+    return ev.rule.split(">", 1)[0]
 
 
 def tally(evidence: list[Found], type_factors: dict[str, float] | None = None
@@ -109,6 +120,8 @@ def tally(evidence: list[Found], type_factors: dict[str, float] | None = None
     factors = type_factors or {}
     tallies: dict[Agent, Tally] = {}
     for ev in evidence:
+        if ev.weight <= 0:  # a marker other signals require or yield to
+            continue
         t = tallies.get(ev.agent)
         if t is None:
             t = tallies[ev.agent] = Tally(ev.agent)

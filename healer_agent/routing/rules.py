@@ -52,7 +52,9 @@ class Signal:
     ``role`` is the signal's causal role wherever it is found (None: the place's default,
     a cause in error lines and context, a hint elsewhere). ``owner: file`` hands the
     evidence to whoever owns the file the error names (a YAML error in a workflow file is
-    atlas's). ``yields_to`` lists signal ids whose presence discounts this one.
+    atlas's). ``yields_to`` lists signal ids whose presence discounts this one;
+    ``requires`` lists signal ids of which one must be present for this one to count (a
+    test binary killed for memory is the code's fault only when memory grew).
     """
 
     id: str
@@ -64,6 +66,7 @@ class Signal:
     role: EvidenceRole | None = None
     yields_to: tuple[str, ...] = ()
     owner_from_file: bool = False
+    requires: tuple[str, ...] = ()
 
     @property
     def where(self) -> Place:
@@ -112,6 +115,11 @@ class Rules:
             found.update({s.id: s.yields_to for s in self.signals if s.yields_to})
         return found
 
+    @property
+    def requires(self) -> dict[str, tuple[str, ...]]:
+        """Signal id -> the ids one of which must be present (only signals that require)."""
+        return {s.id: s.requires for s in self.signals if s.requires}
+
     def at(self, where: Place) -> tuple[Signal, ...]:
         """The signals looked for in one place."""
         return tuple(s for s in self.signals if where in s.places)
@@ -154,7 +162,8 @@ def _signal(n: int, item: Any, source: str) -> Signal:
         flags = 0 if item.get("case") else re.IGNORECASE
         return Signal(ident, agent, failure_type, _places(ident, item["where"], source),
                       re.compile(item["pattern"], flags), float(item["weight"]), role,
-                      tuple(str(y) for y in item.get("yields_to") or ()), owner == "file")
+                      tuple(str(y) for y in item.get("yields_to") or ()), owner == "file",
+                      tuple(str(r) for r in item.get("requires") or ()))
     except (KeyError, TypeError) as exc:
         raise RulesError(f"{source}: signal {ident}: missing or wrong field {exc}") from None
     except re.error as exc:
@@ -188,7 +197,7 @@ def parse_rules(raw: Any, source: str = "rules") -> Rules:
     signals = tuple(_signal(n, item, source) for n, item in enumerate(raw["signals"]))
     ids = {s.id for s in signals}
     for s in signals:
-        unknown = set(s.yields_to) - ids
+        unknown = (set(s.yields_to) | set(s.requires)) - ids
         if unknown:
             raise RulesError(f"{source}: signal {s.id}: yields to unknown {sorted(unknown)}")
     obvious = raw.get("obvious") or {}

@@ -335,21 +335,38 @@ def test_a_scanner_named_workflow_without_a_log_is_cipher_but_not_obvious() -> N
     assert not decision.obvious
 
 
-@pytest.mark.parametrize(("lines", "agent"), [
-    (["error: could not compile `controller` (bin \"controller\")", "Caused by:",
-      "  process didn't exit successfully: `/home/runner/.rustup/toolchains/stable/bin/rustc "
-      "--crate-name controller src/main.rs` (signal: 9, SIGKILL: kill)"], Agent.ATLAS),
-    (["test tests::keeps_a_large_window ... error: test failed, to rerun pass `--lib`",
-      "Caused by:",
-      "  process didn't exit successfully: `/home/runner/work/app/app/target/debug/deps/"
-      "healer-de560d4903f1f569` (signal: 9, SIGKILL: kill)"], Agent.REX),
-    (["<--- Last few GCs --->",
-      "FATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript "
-      "heap out of memory"], Agent.BLAZE),
+TEST_KILLED = ["test tests::keeps_a_large_window ... error: test failed, to rerun pass `--lib`",
+               "Caused by:",
+               "  process didn't exit successfully: `/home/runner/work/app/app/target/debug/deps/"
+               "healer-de560d4903f1f569` (signal: 9, SIGKILL: kill)"]
+HEAP = ["<--- Last few GCs --->",
+        "FATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript "
+        "heap out of memory"]
+GROWING = {"container_memory_working_set_bytes{container=\"runner\"}": [
+    {"metric": {"pod": "runner-1"},
+     "values": [[1, "2.1e8"], [2, "6e8"], [3, "1.2e9"], [4, "2.7e9"], [5, "4.1e9"]]}]}
+
+
+@pytest.mark.parametrize(("command", "lines", "prometheus", "agent"), [
+    # a compiler killed for memory: the runner, whatever memory did
+    ("cargo build --release", [
+        "error: could not compile `controller` (bin \"controller\")", "Caused by:",
+        "  process didn't exit successfully: `/home/runner/.rustup/toolchains/stable/bin/rustc "
+        "--crate-name controller src/main.rs` (signal: 9, SIGKILL: kill)"], GROWING, Agent.ATLAS),
+    # the test binary killed: the runner, unless memory climbed for the whole run
+    ("cargo test", TEST_KILLED, {}, Agent.ATLAS),
+    ("cargo test", TEST_KILLED, GROWING, Agent.REX),
+    # a heap limit hit by the program under test is the code's; by a build tool, the runner's
+    ("node --max-old-space-size=48 test/dedup.bench.mjs", HEAP, {}, Agent.BLAZE),
+    ("npx vite build", HEAP, {}, Agent.ATLAS),
 ])
-def test_what_a_kill_means(lines: list[str], agent: Agent) -> None:
-    decision = ROUTER.decide(incident("CI", "test"), ctx(gh_log(("make test", lines)), "test"))
+def test_what_a_kill_means(command: str, lines: list[str], prometheus: dict[str, object],
+                           agent: Agent) -> None:
+    context = ContextBundle(logs=(JobLog(job_name="test", text=gh_log((command, lines))),),
+                            prometheus=prometheus)
+    decision = ROUTER.decide(incident("CI", "test"), context)
     assert decision.agent is agent
+    assert decision.agent is not Agent.ATLAS or not decision.obvious  # a kill never decides
 
 
 def test_conflicting_causes_are_not_obvious_and_less_confident() -> None:
