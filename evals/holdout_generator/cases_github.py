@@ -232,13 +232,13 @@ def cargo_registry_401(name: str) -> real.Out:
     with real.serve(answer) as port:
         local = f"127.0.0.1:{port}"
         files = {"Cargo.toml": real.cargo_toml("healer", 'healer-proto = { version = "0.3", '
-                                               'registry = "5dlabs" }'),
+                                               'registry = "internal" }'),
                  "src/main.rs": "fn main() {}\n",
-                 ".cargo/config.toml": f'[registries.5dlabs]\nindex = "sparse+http://{local}/"\n'
+                 ".cargo/config.toml": f'[registries.internal]\nindex = "sparse+http://{local}/"\n'
                                        'credential-provider = "cargo:token"\n'}
         return real.sh(name, files, "cargo fetch", "cargo fetch --locked",
                        env={"CARGO_HOME": str(real.RUNS / name / ".cargo-home"),
-                            "CARGO_REGISTRIES_5DLABS_TOKEN": "Bearer expired",
+                            "CARGO_REGISTRIES_INTERNAL_TOKEN": "Bearer expired",
                             "CARGO_NET_RETRY": "0"},
                        hosts={f"http://{local}/": "https://crates.5dlabs.ai/index/",
                               f"http://{local}": "https://crates.5dlabs.ai", local:
@@ -310,13 +310,12 @@ def atlas_obvious() -> None:
                                 "0.4.1."})
     with real.serve((403, body, "application/json")) as port:
         out = real.sh("ho-npm-publish", {
-            "package.json": json.dumps({"name": "@5dlabs/ui", "version": "0.4.1",
-                                        "publishConfig": {"registry":
-                                                          f"http://127.0.0.1:{port}/"}}),
+            "package.json": json.dumps({"name": "@5dlabs/ui", "version": "0.4.1"}),
             "index.js": "export const version = '0.4.1';\n",
             ".npmrc": f"//127.0.0.1:{port}/:_authToken=${{NODE_AUTH_TOKEN}}\n"},
-            "npm publish --access public --cache .npm-cache", "npm publish --access public",
-            env={"NODE_AUTH_TOKEN": "***"},
+            f"npm publish --access public --cache {real.RUNS / 'ho-npm-publish-cache'} "
+            f"--registry http://127.0.0.1:{port}/",
+            "npm publish --access public", env={"NODE_AUTH_TOKEN": "***"},
             hosts={f"http://127.0.0.1:{port}/": "https://registry.npmjs.org/",
                    f"127.0.0.1:{port}": "registry.npmjs.org"})
     ci("ho-npm-publish-version-exists", "npm publish is refused: version 0.4.1 is already on "
@@ -650,7 +649,7 @@ def platform() -> None:
        "the registry token expired", ["platform", "misleading-name"], "atlas", "permissions",
        workflow="Rust CI", job="build",
        steps=[*rust_setup(), failing(out, name="Fetch crates",
-                                     env={"CARGO_REGISTRIES_5DLABS_TOKEN": "***"})],
+                                     env={"CARGO_REGISTRIES_INTERNAL_TOKEN": "***"})],
        message="deps: healer-proto 0.3", files=["Cargo.toml"])
 
     ci("ho-plat-ghcr-login-denied", "docker login to ghcr.io is denied with the expired "
@@ -877,9 +876,52 @@ def no_log() -> None:
 
 
 def build() -> None:
+    more_releases()
     atlas_obvious()
     workflow_files()
     yaml_infra()
     platform()
     security()
     no_log()
+
+
+def cargo_publish_exists(name: str) -> real.Out:
+    """``cargo publish`` to a local sparse registry whose API refuses an existing version."""
+    def answer(req: http.server.BaseHTTPRequestHandler) -> tuple[int, str, str]:
+        host = req.headers["Host"]
+        if req.path.endswith("config.json"):
+            return 200, json.dumps({"dl": f"http://{host}/api/v1/crates",
+                                    "api": f"http://{host}"}), "application/json"
+        if "/api/v1/crates/new" in req.path:
+            return 400, json.dumps({"errors": [
+                {"detail": "crate version `0.9.3` is already uploaded"}]}), "application/json"
+        return 404, "{}", "application/json"
+
+    home = real.RUNS / (name + "-cargo-home")
+    with real.serve(answer) as port:
+        local = f"127.0.0.1:{port}"
+        files = {"Cargo.toml": '[package]\nname = "healer-proto"\nversion = "0.9.3"\n'
+                               'edition = "2021"\nlicense = "Apache-2.0"\n'
+                               'description = "Healer wire types"\npublish = ["internal"]\n\n'
+                               "[dependencies]\n",
+                 "src/lib.rs": "pub struct Incident;\n",
+                 ".cargo/config.toml": f'[registries.internal]\nindex = "sparse+http://{local}/"\n'}
+        path = real.scratch(name, files)
+        real.new_repo(path, {})
+        lines, code = real.run(["cargo", "publish", "--registry", "internal"], path,
+                               env={"CARGO_HOME": str(home),
+                                    "CARGO_REGISTRIES_INTERNAL_TOKEN": "dummy"},
+                               hosts={f"http://{local}": "https://crates.5dlabs.ai",
+                                      local: "crates.5dlabs.ai"})
+    lines = [ln for ln in lines if "Uploading" not in ln or "healer-proto" in ln]
+    return real.Out("cargo publish --registry internal", lines, code)
+
+
+def more_releases() -> None:
+    out = cargo_publish_exists("ho-cargo-publish")
+    ci("ho-cargo-publish-version-exists", "cargo publish is refused: healer-proto 0.9.3 is "
+       "already in the registry", ["obvious"], "atlas", "release_publish", workflow="Release",
+       job="publish-crates", steps=[*rust_setup(), failing(
+           out, name="Publish healer-proto",
+           env={"CARGO_REGISTRIES_INTERNAL_TOKEN": "***"})],
+       message="chore(release): healer-proto 0.9.3", files=["crates/proto/src/lib.rs"])

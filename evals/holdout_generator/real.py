@@ -60,6 +60,8 @@ PINS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(\s*)\d+ Killed"), r"\g<1>3141 Killed"),
     (re.compile(r"line (\d+):\s+\d+ Killed"), r"line \1:  3141 Killed"),
     (re.compile(r"pid \d+"), "pid 3141"),
+    (re.compile(r"rustc[A-Za-z0-9]{6}/"), "rustcq7Xk2a/"),
+    (re.compile(r"Duration  \S+ \(transform"), "Duration  1.42s (transform"),
     (re.compile(r"Run started:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+"),
      "Run started:2026-11-02 11:42:07.118204"),
     (re.compile(r"Node\.js v\d+\.\d+\.\d+"), "Node.js v20.20.2"),
