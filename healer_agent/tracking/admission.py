@@ -157,8 +157,7 @@ async def open_breakers(conn: AsyncConnection) -> list[dict[str, Any]]:
             for r in rows]
 
 
-async def wake_held(conn: AsyncConnection, repository: str, now: datetime,
-                    count: int = 4) -> None:
+async def wake_held(conn: AsyncConnection, repository: str, count: int = 4) -> None:
     """A slot was freed: the oldest held work (of this repository first) asks again now."""
     c = incidents.c
     ids = [r.id for r in await conn.execute(

@@ -1,7 +1,8 @@
 """Lifecycle events and ChatOps commands, inside the intake transaction, without network I/O.
 
-A successful check, job, run or suite on a branch with an open remediation, or the merge of
-a PR into or from that branch, closes it as fixed (and teaches route memory). A push or a
+A successful check, job, run or suite on a branch with an open remediation of that workflow
+(or job, or check), or the merge of a PR into or from that branch, closes it as fixed (and
+teaches route memory); held-back work on a failure that went green is resolved. A push or a
 PR on such a branch is attached to the open attempt (the history a retry states); a push
 whose head commit says ``[skip-healer]`` marks that commit. ``/healer fix [agent]``,
 ``/healer retry`` and ``/healer status`` from OWNER, MEMBER and COLLABORATOR authors who are
@@ -70,19 +71,40 @@ class LoopEvents:
             branches = [b for b in (incident.branch, str(info.get("base", ""))) if b]
         elif info.get("conclusion") in SUCCESS and incident.branch:
             branches = [incident.branch]
-        closed = []
+        # a merge settles every remediation of the branch; a green check only those that
+        # failed in that workflow, job or check (one push can break several)
+        green = frozenset() if incident.event_type == "pull_request" else frozenset(
+            n for n in (incident.workflow_name, *incident.job_names) if n)
+        closed, resolved = [], []
+        when = incident.occurred_at or utcnow()
         for branch in branches:
             for open_ in await records.open_on_branch(conn, incident.repository, branch,
-                                                      before=incident.occurred_at or utcnow()):
+                                                      before=when):
+                if green and open_["names"] and not green & open_["names"]:
+                    continue
                 done = await self._outcomes.close(
                     conn, open_["id"], "fixed", reason=f"{incident.event_type} succeeded")
                 if done is not None:
                     closed.append(open_["id"])
-        if not closed:
+            if green:  # held-back work on a failure that has since gone green is moot
+                for held in await records.open_on_branch(conn, incident.repository, branch,
+                                                         statuses=("held",)):
+                    if held["names"] & green and await self._outcomes.close(
+                            conn, held["id"], "resolved", expect=("held",),
+                            reason=f"{incident.event_type} went green before a slot was "
+                                   "free"):
+                        resolved.append(held["id"])
+        if not closed and not resolved:
             return None
         self._wake()
-        log.info("remediation.fixed", incidents=closed, trigger=incident.event_type)
-        return _answer(f"closed {len(closed)} remediation(s) as fixed: {', '.join(closed)}")
+        log.info("remediation.fixed", incidents=closed, resolved=resolved,
+                 trigger=incident.event_type)
+        parts = [f"closed {len(closed)} remediation(s) as fixed: {', '.join(closed)}"] \
+            if closed else []
+        if resolved:
+            parts.append(f"{len(resolved)} held-back incident(s) resolved: "
+                         f"{', '.join(resolved)}")
+        return _answer("; ".join(parts))
 
     async def _push(self, conn: AsyncConnection, incident: Incident) -> IntakeResult | None:
         notes = []

@@ -75,7 +75,7 @@ class Outcomes:
             return None
         await history.finish(conn, incident_id, outcome=outcome, phase=phase, note=reason)
         await claims.release_all(conn, incident_id)
-        await admission.wake_held(conn, row.repository, now)
+        await admission.wake_held(conn, row.repository)
         if row.agent and outcome in ("fixed", *history.FAILED_OUTCOMES):
             await admission.record_result(conn, self._limits, repository=row.repository,
                                           agent=row.agent, fixed=outcome == "fixed", now=now)
@@ -104,7 +104,7 @@ class Outcomes:
         repository = await conn.scalar(sa.select(c.repository).where(c.id == incident_id))
         await history.set_phase(conn, incident_id, "Succeeded")
         await admission.release_slots(conn, incident_id)
-        await admission.wake_held(conn, str(repository), now)
+        await admission.wake_held(conn, str(repository))
         await history.transition(conn, self._metrics, incident_id, "verifying",
                                  reason="CodeRun succeeded; waiting for the check or PR")
         return True

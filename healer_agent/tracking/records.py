@@ -17,20 +17,30 @@ from healer_agent.store.tables import attempts, escalations, incidents, route_me
 
 
 async def open_on_branch(conn: AsyncConnection, repository: str, branch: str,
-                         before: datetime | None = None) -> list[dict[str, Any]]:
+                         before: datetime | None = None,
+                         statuses: tuple[str, ...] = ("dispatched", "verifying"),
+                         ) -> list[dict[str, Any]]:
     """Remediations of a branch still waiting for their outcome (running or verifying)."""
     stmt = sa.select(incidents.c.id, incidents.c.agent, incidents.c.signature,
-                     incidents.c.dispatched_at, incidents.c.head_sha).where(
+                     incidents.c.dispatched_at, incidents.c.head_sha, incidents.c.incident).where(
         incidents.c.repository == repository, incidents.c.branch == branch,
-        incidents.c.status.in_(("dispatched", "verifying")))
+        incidents.c.status.in_(statuses))
     rows = (await conn.execute(stmt)).all()
     out = []
     for row in rows:
         dispatched = as_utc(row.dispatched_at)
         if before is None or dispatched is None or dispatched <= before:
             out.append({"id": row.id, "agent": row.agent, "signature": row.signature,
-                        "dispatched_at": dispatched, "head_sha": row.head_sha})
+                        "dispatched_at": dispatched, "head_sha": row.head_sha,
+                        "names": names_of(row.incident)})
     return out
+
+
+def names_of(stored: str) -> frozenset[str]:
+    """The workflow and job names a stored incident failed in (what must go green)."""
+    data = json.loads(stored or "{}")
+    return frozenset(n for n in (data.get("workflow_name"), *(data.get("job_names") or ()))
+                     if n)
 
 
 async def record_escalation(conn: AsyncConnection, *, incident_id: str, repository: str,

@@ -151,10 +151,13 @@ def run_event(run_id: int, *, branch: str = "feat/x", workflow: str = "Controlle
         "sender": {"login": "dev", "type": "User"}}
 
 
-def success_check(branch: str, check_id: int, repo: str = "5dlabs/cto") -> dict[str, Any]:
+def success_check(branch: str, check_id: int, repo: str = "5dlabs/cto",
+                  name: str = "Controller CI") -> dict[str, Any]:
+    """A green check of ``name`` (the workflow that failed) on ``branch``."""
     payload = load_fixture("check_run/completed-1.json")
     payload = copy.deepcopy(payload)
     payload["check_run"]["conclusion"] = "success"
+    payload["check_run"]["name"] = name
     payload["check_run"]["id"] = check_id
     payload["check_run"]["check_suite"]["head_branch"] = branch
     payload["check_run"]["completed_at"] = "2099-01-01T00:00:00Z"

@@ -53,6 +53,7 @@ def success_check_run(branch: str, check_id: int) -> dict[str, Any]:
     payload = load_fixture("check_run/completed-1.json")
     payload["check_run"]["conclusion"] = "success"
     payload["check_run"]["id"] = check_id
+    payload["check_run"]["name"] = "Controller CI"  # the workflow that failed goes green
     payload["check_run"]["check_suite"]["head_branch"] = branch
     payload["check_run"]["completed_at"] = "2099-01-01T00:00:00Z"
     payload["repository"]["full_name"] = "5dlabs/cto"

@@ -126,3 +126,32 @@ async def test_a_success_nobody_confirms_is_unconfirmed(loop: Any) -> None:
     report = await healer.tracker.poll_report()
     assert report.unconfirmed == [answer.incident_id]
     assert (await status_of(healer, answer.incident_id))["outcome"] == "unconfirmed"
+
+
+async def test_a_green_check_closes_only_the_remediation_of_its_workflow(loop: Any) -> None:
+    healer, sink, _clock = loop
+    rex = await post(healer, "workflow_run", run_event(1, sha="a" * 40), "d-1")
+    bolt = await post(healer, "workflow_run", run_event(2, sha="a" * 40, workflow="Infra CI"),
+                      "d-2")
+    await healer.drain()
+    assert len(sink.order) == 2  # one push, two workflows, two agents
+    await post(healer, "check_run", success_check("feat/x", 5, name="Infra CI"), "ok-1")
+    assert (await status_of(healer, bolt.incident_id))["outcome"] == "fixed"
+    assert (await status_of(healer, rex.incident_id))["status"] == "dispatched"
+
+
+async def test_held_work_whose_workflow_went_green_is_resolved(
+        database_url: str, make_settings: Any, healer_factory: Any) -> None:
+    settings = make_settings(store={"url": database_url}, worker={"coderun_poll_s": 3600},
+                             loop={"max_in_flight": 1, "hold_retry_s": 3600})
+    sink = MemorySink()
+    healer = await healer_factory(settings, router=ROUTER, sink=sink)
+    await post(healer, "workflow_run", run_event(1, branch="a"), "d-1")
+    held = await post(healer, "workflow_run", run_event(2, branch="b"), "d-2")
+    await healer.drain()
+    assert (await status_of(healer, held.incident_id))["status"] == "held"
+    answer = await post(healer, "check_run", success_check("b", 9), "ok-b")
+    assert "resolved" in (answer.reason or "")
+    assert (await status_of(healer, held.incident_id))["status"] == "resolved"
+    await healer.drain()
+    assert len(sink.order) == 1
