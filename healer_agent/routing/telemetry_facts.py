@@ -117,6 +117,9 @@ def loki_facts(lines: Any) -> list[tuple[str, str]]:
         parts = [finding]
         covered = index
         for follow in texts[index + 1:index + 1 + _CONTINUATION]:
+            if not follow.strip():  # a blank line inside one entry (``Caused by:`` follows)
+                covered += 1
+                continue
             more = _continues(follow)
             if more is None:
                 break
