@@ -204,9 +204,18 @@ def line_of(dockerfile: str, prefix: str) -> int:
     return next(n for n, ln in enumerate(dockerfile.splitlines(), 1) if ln.startswith(prefix))
 
 
+IMAGE_HOMES = {"/home/runner/.npm/": "/root/.npm/", "/home/runner/.cargo/": "/usr/local/cargo/",
+               "/home/runner/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/":
+               "/usr/local/rustup/toolchains/1.95.0-x86_64-unknown-linux-gnu/"}
+
+
 def inner(key: str, root: str) -> BuildFailure:
-    out = t.relocate(sc.get(key), root)
-    return BuildFailure("run", output=out.lines, code=out.code)
+    """A RUN step's output: the inner tool's real run, seen from the image's WORKDIR and
+    the image's home directories."""
+    lines = t.relocate(sc.get(key), root).lines
+    for runner_path, image_path in IMAGE_HOMES.items():
+        lines = [ln.replace(runner_path, image_path) for ln in lines]
+    return BuildFailure("run", output=lines, code=sc.get(key).code)
 
 
 def wrapper_cases() -> None:
@@ -1454,9 +1463,8 @@ def resource_kill_cases() -> None:
        files=["web/src/dedupe.mjs"], message="perf(web): memoize dedupe across runs")
     # BuildKit RUN killed: the wrapper and the kill
     df = rust_image("RUN cargo build --release")
-    out = t.relocate(sc.get("rustc-sigkill"), "/src")
-    failure = BuildFailure("run", line=line_of(df, "RUN cargo build"), output=out.lines,
-                           code=101)
+    failure = inner("rustc-sigkill", "/src")
+    failure.line = line_of(df, "RUN cargo build")
     ci("rk-buildkit-rustc-killed", "inside BuildKit, rustc was SIGKILLed building the "
        "controller; the builder ran out of memory", ["resource-kill", "wrapper",
                                                     "flaky-infra"],
