@@ -282,3 +282,11 @@ def test_golden_prompt(agent: Agent) -> None:
     if os.environ.get("HEALER_UPDATE_GOLDEN") == "1":
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
+
+
+def test_a_source_that_was_not_configured_is_left_out() -> None:
+    ctx = rich_context.context(grafana={}, sources={
+        "loki": SourceStatus(status="ok"),
+        "grafana": SourceStatus(status="not_configured", note="no MCP server 'grafana'")})
+    text = PromptRenderer(redact).render(rich_context.incident(), rich_context.decision(), ctx)
+    assert "**Loki**: ok" in text and "Grafana" not in text
