@@ -660,3 +660,14 @@ def test_argocd_cli_text_is_read_too() -> None:
     app = bundle_from_case({"argocd": text}).argocd[0]
     assert (app.name, app.sync_status, app.health_status) == ("web", "OutOfSync", "Degraded")
     assert "Failed to load target state" in app.message
+
+
+def test_context_findings_are_redacted_before_they_reach_the_decision() -> None:
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    context = ContextBundle(kubernetes={"events": [
+        {"type": "Warning", "reason": "Failed", "message": f"Failed to pull image: token {token} "
+         "rejected: unauthorized", "involvedObject": {"kind": "Pod", "name": "web-1"}}]})
+    decision = ROUTER.decide(incident("Deploy"), context)
+    assert token not in decision.summary
+    assert all(token not in e.detail for c in decision.candidates for e in c.evidence)
+    assert "[REDACTED" in decision.summary
