@@ -186,7 +186,9 @@ def excerpt_text(text: str, failed_steps: Iterable[str] = (),
     command = step.command if step else None
     if not real:  # no error pattern: the tail of the failing step is the best guess
         body = _render(data, lines_before(data, hi, 40, lo), hi)
-        text_out, diagnosed = _redacted("\n".join(body), _diagnostics(data, steps, step, names))
+        text_out, lines = _redacted("\n".join(body), [name or "", command or "",
+                                                      *_diagnostics(data, steps, step, names)])
+        name, command, diagnosed = lines[0] or name, lines[1] or command, lines[2:]
         return Excerpt(job_name=job_name, failing_step=name, command=command, text=text_out,
                        tokens=estimate_tokens(text_out), signature=signature(body[-3:]),
                        total_lines=total_lines, diagnostics=diagnosed)
@@ -214,9 +216,11 @@ def excerpt_text(text: str, failed_steps: Iterable[str] = (),
         chunks.append(block)
         used += cost
     diagnostics = _diagnostics(data, steps, step, names)
-    text_out, lines = _redacted("\n...\n".join(chunks),
-                                [h[2] for h in real[:20]] + diagnostics)
-    error_lines, diagnosed = lines[:min(20, len(real))], lines[min(20, len(real)):]
+    count = min(20, len(real))
+    text_out, lines = _redacted("\n...\n".join(chunks), [name or "", command or "",
+                                                         *(h[2] for h in real[:20]), *diagnostics])
+    name, command = lines[0] or name, lines[1] or command
+    error_lines, diagnosed = lines[2:2 + count], lines[2 + count:]
     tools = tuple(dict.fromkeys(h[1] for h in real))
     return Excerpt(job_name=job_name, failing_step=name, command=command,
                    error_lines=error_lines, tools=tools, text=text_out,

@@ -284,3 +284,12 @@ def test_pattern_sets_agree_with_re() -> None:
     assert keep(lines) == [i for i, line in enumerate(lines)
                            if re.search("error|panicked", line, re.IGNORECASE)]
     assert keep([]) == []
+
+
+def test_the_step_name_and_command_are_redacted_too() -> None:
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    found = excerpt_text(gh_log((f'curl -H "Authorization: token {token}" https://api.github.com',
+                                 ["curl: (22) The requested URL returned error: 401"])))
+    assert found.command is not None and found.failing_step is not None
+    assert token not in found.command and token not in found.failing_step
+    assert found.command.startswith("curl -H")
