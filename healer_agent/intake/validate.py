@@ -13,10 +13,10 @@ branch or ref             a git ref: no control character, space, ``~ ^ ? * [ \`
                           branch as ``owner:branch``); at most 255 characters
 commit SHA                4 to 64 hexadecimal digits (or empty, as GitHub sends for none)
 run/job/check/PR ids      integers (or ASCII digit strings) from 1 to 2**53
-names (workflow, job,     one line: no control, line-separator or bidi-override
-step, check, context)     character; bounded length
-free text (commit         NUL and control characters other than tab and newlines refused;
-message, comment body)    bounded length
+names (workflow, job,     one line: no control character but tab, no line separator or
+step, check, context)     bidi override; bounded length
+free text (commit         any character but NUL (colour codes and the like are data
+message, comment body)    that prompts fence); bounded length
 URLs                      ``http(s)://``, printable ASCII, at most 2,048 characters
 logins, actions, states   short ASCII words
 ========================  =============================================================
@@ -53,9 +53,9 @@ MAX_COMMENT = 65_536
 MAX_LIST = 10_000
 MAX_HEADER = 200
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]")
 """Characters that break a line or reorder text: refused in single-line fields."""
-_TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TEXT_CONTROL = re.compile(r"\x00")
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 _REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
 _REF_BAD = re.compile(r"[\x00-\x20\x7f~^?*\[\\]|\.\.|@\{")
@@ -106,8 +106,8 @@ def _one_line(value: str) -> str:
 
 
 def _text(value: str) -> str:
-    if (bad := _TEXT_CONTROL.search(value)) is not None:
-        raise ValueError(f"contains the control character U+{ord(bad[0]):04X}")
+    if _TEXT_CONTROL.search(value) is not None:
+        raise ValueError("contains a NUL character")
     return value
 
 
