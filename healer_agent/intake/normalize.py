@@ -22,6 +22,8 @@ SECURITY_EVENTS = frozenset(
 )
 SECURITY_ACTIONS = frozenset({"created", "reopened", "reintroduced", "create", "reopen",
                               "auto_reopened", "publicly_leaked", "appeared_in_branch"})
+ALERT_FIXED = frozenset({"fixed", "resolved"})
+"""Alert actions that mean the vulnerability or secret is gone (a remediation worked)."""
 SKIP_MARKERS = ("[skip-healer]", "[healer skip]", "[skip-ci-remediation]")
 ACTIONS_APP = "github-actions"
 """The check suites and runs of GitHub Actions, which ``workflow_run``/``workflow_job``
@@ -353,6 +355,11 @@ def security_alert(event: str, payload: Mapping[str, Any]) -> Incident:
     sender, is_bot = _sender(payload)
     ref = _str(payload, "ref") or _str(instance, "ref")
     branch = ref.removeprefix("refs/heads/") if ref else ""
+    if action in ALERT_FIXED:  # closes the loop of the alert's remediation
+        return Incident(
+            kind="lifecycle", event_type=event, action=action, repository=repo,
+            run_key=f"{repo}#alert:{event}:{number}", branch=branch, sender=sender,
+            sender_is_bot=is_bot, alert=info, lifecycle={"alert_fixed": True})
     if action is not None and action not in SECURITY_ACTIONS:
         return _ignored(event, repo, f"{event} action {action} needs no remediation", action)
     return Incident(

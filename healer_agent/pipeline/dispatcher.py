@@ -11,7 +11,7 @@ import asyncio
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -83,9 +83,7 @@ class DispatchSettings:
     sink: SinkSettings
     context_timeout_s: float
     max_attempts: int
-    limits: admission.Limits = field(default_factory=lambda: admission.Limits(
-        max_in_flight=20, max_per_repo=5, breaker_failures=3, breaker_cooldown_s=1800.0,
-        hold_retry_s=30.0))
+    limits: admission.Limits
 
 
 class Dispatcher:

@@ -64,6 +64,8 @@ class LoopEvents:
         info = incident.lifecycle
         if incident.event_type == "push":
             return await self._push(conn, incident)
+        if info.get("alert_fixed"):
+            return await self._alert_fixed(conn, incident)
         branches: list[str] = []
         if incident.event_type == "pull_request":
             if not info.get("merged"):
@@ -105,6 +107,19 @@ class LoopEvents:
             parts.append(f"{len(resolved)} held-back incident(s) resolved: "
                          f"{', '.join(resolved)}")
         return _answer("; ".join(parts))
+
+    async def _alert_fixed(self, conn: AsyncConnection,
+                           incident: Incident) -> IntakeResult | None:
+        """GitHub says the alert is fixed: its remediation worked."""
+        target = await records.find_by_run_key(conn, incident.run_key)
+        if target is None:
+            return None
+        done = await self._outcomes.close(conn, target["id"], "fixed",
+                                          reason=f"{incident.event_type} {incident.action}")
+        if done is None:
+            return None
+        self._wake()
+        return _answer(f"closed 1 remediation(s) as fixed: {target['id']}")
 
     async def _push(self, conn: AsyncConnection, incident: Incident) -> IntakeResult | None:
         notes = []

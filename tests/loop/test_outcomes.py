@@ -155,3 +155,22 @@ async def test_held_work_whose_workflow_went_green_is_resolved(
     assert (await status_of(healer, held.incident_id))["status"] == "resolved"
     await healer.drain()
     assert len(sink.order) == 1
+
+
+async def test_a_fixed_alert_confirms_its_remediation(loop: Any) -> None:
+    import copy
+
+    from tests.conftest import load_fixture
+
+    healer, sink, _clock = loop
+    alert = copy.deepcopy(load_fixture("dependabot_alert/created.json"))
+    answer = await post(healer, "dependabot_alert", alert, "a-1")
+    await healer.drain()
+    sink.phases[sink.order[0]] = "Succeeded"
+    await healer.tracker.poll_report()
+    assert (await status_of(healer, answer.incident_id))["status"] == "verifying"
+    fixed = copy.deepcopy(alert)
+    fixed["action"] = "fixed"
+    closed = await post(healer, "dependabot_alert", fixed, "a-2")
+    assert answer.incident_id in (closed.reason or "")
+    assert (await status_of(healer, answer.incident_id))["outcome"] == "fixed"

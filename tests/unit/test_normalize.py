@@ -57,7 +57,8 @@ def test_security_alerts() -> None:
     scanning = normalize("code_scanning_alert", load_fixture("code_scanning_alert/created.json"))
     assert scanning.alert is not None and scanning.alert.tool
     fixed = normalize("dependabot_alert", load_fixture("dependabot_alert/fixed-1.json"))
-    assert fixed.kind == "ignored"
+    assert fixed.kind == "lifecycle" and fixed.lifecycle == {"alert_fixed": True}
+    assert fixed.run_key.startswith(f"{fixed.repository}#alert:dependabot_alert:")
 
 
 def test_healer_command_in_pr_comment() -> None:
