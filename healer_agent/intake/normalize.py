@@ -458,9 +458,12 @@ def pull_request_review(payload: Mapping[str, Any]) -> Incident:
     incident = pull_request(payload)
     review = payload.get("review") if isinstance(payload.get("review"), Mapping) else {}
     assert isinstance(review, Mapping)
+    user = review.get("user") if isinstance(review.get("user"), Mapping) else {}
+    assert isinstance(user, Mapping)
     return incident.model_copy(update={
         "event_type": "pull_request_review",
-        "lifecycle": {**incident.lifecycle, "review_state": _str(review, "state")},
+        "lifecycle": {**incident.lifecycle, "review_state": _str(review, "state"),
+                      "reviewer": _str(user, "login")},
     })
 
 

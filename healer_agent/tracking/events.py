@@ -66,6 +66,8 @@ class LoopEvents:
             return await self._push(conn, incident)
         if info.get("alert_fixed"):
             return await self._alert_fixed(conn, incident)
+        if incident.event_type == "pull_request_review":
+            return await self._review(conn, incident)
         branches: list[str] = []
         if incident.event_type == "pull_request":
             if not info.get("merged"):
@@ -139,6 +141,8 @@ class LoopEvents:
 
     async def _pr_activity(self, conn: AsyncConnection,
                            incident: Incident) -> IntakeResult | None:
+        if incident.action == "closed" and incident.html_url:
+            return await self._pr_rejected(conn, incident)
         if incident.action not in PR_ACTIVITY or not incident.branch or not incident.html_url:
             return None
         touched = await history.note_branch(conn, incident.repository, incident.branch,
@@ -149,6 +153,33 @@ class LoopEvents:
         if not touched:
             return None
         return _answer(f"PR {incident.html_url} noted on {len(touched)} remediation(s)")
+
+    async def _pr_rejected(self, conn: AsyncConnection,
+                           incident: Incident) -> IntakeResult | None:
+        """The agent's PR was closed without a merge: that fix was not taken (no retry: a
+        person closed it, and the next failure, if any, starts the ladder again)."""
+        closed = []
+        for incident_id in await history.on_pr(conn, incident.html_url):
+            if await self._outcomes.close(conn, incident_id, "failed",
+                                          reason=f"PR {incident.html_url} closed unmerged"):
+                closed.append(incident_id)
+        if not closed:
+            return None
+        return _answer(f"closed {len(closed)} remediation(s) as failed: PR closed unmerged")
+
+    async def _review(self, conn: AsyncConnection, incident: Incident) -> IntakeResult | None:
+        """A review of the agent's PR: kept with the attempt, so a retry is told of it."""
+        state = str(incident.lifecycle.get("review_state") or "").upper()
+        if not state or not incident.html_url:
+            return None
+        who = str(incident.lifecycle.get("reviewer") or "a reviewer")
+        touched = await history.on_pr(conn, incident.html_url, note=f"review {state} by {who}")
+        for incident_id in touched:
+            await history.transition(conn, self._metrics, incident_id, "review",
+                                     review=state, by=who, pr=incident.html_url)
+        if not touched:
+            return None
+        return _answer(f"review {state} noted on {len(touched)} remediation(s)")
 
     # ------------------------------------------------------------------ chatops
 

@@ -90,8 +90,8 @@ async def finish(conn: AsyncConnection, incident_id: str, *, outcome: str,
     values: dict[str, Any] = {"outcome": outcome, "finished_at": utcnow()}
     if phase is not None:
         values["phase"] = phase
-    if note:
-        values["note"] = note[:1000]
+    if note:  # after what was noted while it ran (reviews)
+        values["note"] = sa.func.substr(attempts.c.note + note, 1, 1000)
     await conn.execute(sa.update(attempts).where(
         attempts.c.incident_id == incident_id, attempts.c.outcome.is_(None)).values(**values))
 
@@ -122,6 +122,17 @@ async def note_branch(conn: AsyncConnection, repository: str, branch: str, *,
     await conn.execute(sa.update(attempts).where(
         attempts.c.incident_id.in_(open_ids), attempts.c.outcome.is_(None)).values(**values))
     return open_ids
+
+
+async def on_pr(conn: AsyncConnection, pr_url: str, *, note: str | None = None) -> list[str]:
+    """Incidents whose open attempt opened this PR (adding ``note`` to each, if given)."""
+    match = (attempts.c.pr_url == pr_url[:500], attempts.c.outcome.is_(None))
+    ids = [r.incident_id for r in await conn.execute(
+        sa.select(attempts.c.incident_id).where(*match))]
+    if ids and note:
+        await conn.execute(sa.update(attempts).where(*match).values(
+            note=sa.func.substr(attempts.c.note + f"{note}; ", 1, 1000)))
+    return ids
 
 
 async def of_failure(conn: AsyncConnection, repository: str, branch: str,
@@ -183,10 +194,11 @@ def retry_history(previous: list[Attempt], head_sha: str) -> list[dict[str, Any]
                     "pr": item.pr_url or "", "commit": item.head_sha[:7],
                     "changed": changed, "note": item.note,
                     # one line for templates that print only the outcome
-                    "outcome": f"{word} (CodeRun {phase}{pr}; {changed})"})
+                    "outcome": f"{word} (CodeRun {phase}{pr}; {changed}"
+                               + (f"; {item.note[:120]}" if item.note else "") + ")"})
     return out
 
 
 __all__ = ["FAILED_OUTCOMES", "Attempt", "finish", "last_fixed_at", "note_branch",
-           "of_failure", "retry_history", "set_phase", "since_last_fix", "start", "transition",
+           "of_failure", "on_pr", "retry_history", "set_phase", "since_last_fix", "start", "transition",
            "transition_counts", "transitions"]

@@ -149,6 +149,11 @@ async def test_retry_prompt_states_agent_phase_pr_and_what_changed(loop: Any) ->
         "state": "open", "head": {"ref": "feat/h", "sha": "f" * 40}, "base": {"ref": "main"},
         "user": {"login": "5dlabs-rex[bot]"}}, "repository": {"full_name": "5dlabs/cto"}}
     await post(healer, "pull_request", pr, "pr-1")
+    review = {"action": "submitted", "review": {"state": "changes_requested",
+                                                "user": {"login": "maintainer"}},
+              **{k: v for k, v in pr.items() if k != "action"}}
+    assert "noted" in ((await post(healer, "pull_request_review", review, "rv-1")).reason
+                       or "")
     sink.phases[name] = "Failed"
     await healer.tracker.poll_report()
     await healer.drain()
@@ -156,5 +161,27 @@ async def test_retry_prompt_states_agent_phase_pr_and_what_changed(loop: Any) ->
     assert "attempt 1: rex" in prompt
     assert "Failed" in prompt and "pull/41" in prompt
     assert "fffffff" in prompt  # what changed since: the agent's push
+    assert "CHANGES\\_REQUESTED by maintainer" in prompt or \
+        "CHANGES_REQUESTED by maintainer" in prompt  # the review of its PR
     states = await transitions_of(healer, answer.incident_id)
-    assert "fix_pushed" in states and "pr_opened" in states
+    assert {"fix_pushed", "pr_opened", "review"} <= set(states)
+
+
+async def test_a_pr_closed_unmerged_is_a_failed_fix(loop: Any) -> None:
+    healer, sink, _github = loop
+    answer = await post(healer, "workflow_run", run_event(1, branch="feat/c"), "d-1")
+    await healer.drain()
+    url = "https://github.com/5dlabs/cto/pull/43"
+    pr = {"action": "opened", "number": 43, "pull_request": {
+        "number": 43, "html_url": url, "merged": False, "state": "open",
+        "head": {"ref": "feat/c", "sha": "e" * 40}, "base": {"ref": "main"},
+        "user": {"login": "5dlabs-rex[bot]"}}, "repository": {"full_name": "5dlabs/cto"}}
+    await post(healer, "pull_request", pr, "pr-1")
+    sink.phases[sink.order[0]] = "Succeeded"
+    await healer.tracker.poll_report()
+    closed = {**pr, "action": "closed"}
+    closed["pull_request"] = {**pr["pull_request"], "state": "closed"}
+    result = await post(healer, "pull_request", closed, "pr-2")
+    assert "failed" in (result.reason or "")
+    row = await status_of(healer, answer.incident_id)
+    assert row["outcome"] == "failed" and "closed unmerged" in row["reason"]
