@@ -156,8 +156,10 @@ class LoopEvents:
 
     async def _pr_rejected(self, conn: AsyncConnection,
                            incident: Incident) -> IntakeResult | None:
-        """The agent's PR was closed without a merge: that fix was not taken (no retry: a
-        person closed it, and the next failure, if any, starts the ladder again)."""
+        """The agent's PR was closed without a merge: that fix was not taken.
+
+        No retry: a person closed it, and the next failure, if any, climbs the ladder.
+        """
         closed = []
         for incident_id in await history.on_pr(conn, incident.html_url):
             if await self._outcomes.close(conn, incident_id, "failed",

@@ -200,5 +200,5 @@ def retry_history(previous: list[Attempt], head_sha: str) -> list[dict[str, Any]
 
 
 __all__ = ["FAILED_OUTCOMES", "Attempt", "finish", "last_fixed_at", "note_branch",
-           "of_failure", "on_pr", "retry_history", "set_phase", "since_last_fix", "start", "transition",
-           "transition_counts", "transitions"]
+           "of_failure", "on_pr", "retry_history", "set_phase", "since_last_fix", "start",
+           "transition", "transition_counts", "transitions"]
