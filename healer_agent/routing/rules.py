@@ -106,6 +106,7 @@ class Rules:
     """A place's or role's say in the failure type, relative to its weight."""
     _matchers: dict[Place, Matcher[Signal]] = field(default_factory=dict, repr=False)
     _yields_to: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _requires: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def yields_to(self) -> dict[str, tuple[str, ...]]:
@@ -118,7 +119,10 @@ class Rules:
     @property
     def requires(self) -> dict[str, tuple[str, ...]]:
         """Signal id -> the ids one of which must be present (only signals that require)."""
-        return {s.id: s.requires for s in self.signals if s.requires}
+        found = self._requires
+        if not found and any(s.requires for s in self.signals):
+            found.update({s.id: s.requires for s in self.signals if s.requires})
+        return found
 
     def at(self, where: Place) -> tuple[Signal, ...]:
         """The signals looked for in one place."""
