@@ -150,12 +150,13 @@ def _loki_lines(raw: Any) -> tuple[str, ...]:
         return tuple(line for line in raw.splitlines() if line.strip())
     if isinstance(raw, Mapping):
         data = raw.get("data", raw)
-        streams = data.get("result") if isinstance(data, Mapping) else data
+        streams = (data.get("result") or data.get("streams")) if isinstance(data, Mapping) \
+            else data
         out: list[str] = []
         for stream in streams or []:
             if isinstance(stream, Mapping) and isinstance(stream.get("values"), list):
                 out += [str(v[1]) for v in stream["values"] if isinstance(v, list | tuple)
-                        and len(v) == 2]
+                        and len(v) >= 2]  # [ts, line] or [ts, line, structured metadata]
             elif isinstance(stream, Mapping):
                 out.append(str(stream.get("line", "")))
         return tuple(out)

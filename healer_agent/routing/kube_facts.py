@@ -283,6 +283,8 @@ def kubernetes_facts(data: Any) -> list[tuple[str, str]]:
     Text that is neither YAML nor a table (``kubectl describe`` output) is read line by
     line, keeping the lines that name a problem.
     """
+    if _is_map(data):
+        data = {str(k).lower(): v for k, v in data.items()}
     texts = [v for k, v in data.items() if isinstance(v, str) and k != "namespace"] if _is_map(
         data) else [data] if isinstance(data, str) else []
     if not _is_map(data) or not ({"pods", "events", "nodes"} & set(data)):
