@@ -260,6 +260,28 @@ def node_facts(nodes: Any) -> list[tuple[str, str]]:
     return out[:_MAX_FACTS]
 
 
+_BAD_WHEN_TRUE = {"Failed", "ReplicaFailure", "Stalled"}
+
+
+def workload_facts(kind: str, objects: Any) -> list[tuple[str, str]]:
+    """Deployments, jobs and other workloads: the conditions that say they are not fine."""
+    out: list[tuple[str, str]] = []
+    for obj in items(objects):
+        status = obj.get("status")
+        name = _name(obj)
+        label = _text(obj.get("kind")).lower() or kind.rstrip("s")
+        for cond in (status.get("conditions") if _is_map(status) else None) or []:
+            if not _is_map(cond):
+                continue
+            ctype, value = _text(cond.get("type")), _text(cond.get("status"))
+            if (value == "False" and ctype not in _BAD_WHEN_TRUE) or (
+                    value == "True" and ctype in _BAD_WHEN_TRUE):
+                out.append((name, f"{label} {name}: condition {ctype} {value} "
+                                  f"{_text(cond.get('reason'))}: {_text(cond.get('message'))}"
+                            .rstrip(": ")))
+    return out[:_MAX_FACTS]
+
+
 _KEYWORD = re.compile(r"(?i)BackOff|Err|Fail|Kill|OOM|Evict|Unhealthy|probe|NotReady|Pressure|"
                       r"Insufficient|Unschedulable|not found|forbidden|invalid|quota|timeout|"
                       r"Terminated|Reason:|Exit Code|Warning")
@@ -287,13 +309,16 @@ def kubernetes_facts(data: Any) -> list[tuple[str, str]]:
         data = {str(k).lower(): v for k, v in data.items()}
     texts = [v for k, v in data.items() if isinstance(v, str) and k != "namespace"] if _is_map(
         data) else [data] if isinstance(data, str) else []
-    if not _is_map(data) or not ({"pods", "events", "nodes"} & set(data)):
+    if not _is_map(data) or ("items" in data and not {"pods", "events", "nodes"} & set(data)):
         mixed = items(data)
         data = {"pods": [x for x in mixed if _text(x.get("kind")) in ("Pod", "")],
                 "events": [x for x in mixed if _text(x.get("kind")) == "Event"],
                 "nodes": [x for x in mixed if _text(x.get("kind")) == "Node"]}
     found = [*pod_facts(data.get("pods")), *event_facts(data.get("events")),
              *node_facts(data.get("nodes"))]
+    for key, value in data.items():  # deployments, statefulsets, jobs, ...
+        if key not in ("pods", "events", "nodes", "namespace") and not isinstance(value, str):
+            found += workload_facts(key, value)
     if not found:  # text no reader understood
         for text in texts:
             found += text_facts(text)

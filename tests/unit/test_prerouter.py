@@ -671,3 +671,17 @@ def test_context_findings_are_redacted_before_they_reach_the_decision() -> None:
     assert token not in decision.summary
     assert all(token not in e.detail for c in decision.candidates for e in c.evidence)
     assert "[REDACTED" in decision.summary
+
+
+def test_workloads_other_than_pods_report_their_failed_conditions() -> None:
+    from healer_agent.routing.kube_facts import kubernetes_facts
+
+    found = [t for _, t in kubernetes_facts({
+        "Deployments": [{"kind": "Deployment", "metadata": {"name": "web"}, "status": {
+            "conditions": [{"type": "Available", "status": "True"},
+                           {"type": "Progressing", "status": "False",
+                            "reason": "ProgressDeadlineExceeded", "message": "timed out"}]}}],
+        "jobs": {"items": [{"metadata": {"name": "migrate"}, "status": {"conditions": [
+            {"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded"}]}}]}})]
+    assert found == ["deployment web: condition Progressing False ProgressDeadlineExceeded: "
+                     "timed out", "job migrate: condition Failed True BackoffLimitExceeded"]
