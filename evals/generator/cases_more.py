@@ -1292,7 +1292,7 @@ def platform_cases() -> None:
        files=["CHANGELOG.md"], message="chore(release): 0.9.2")
     ci("platform-push-protection-secret", "GitHub push protection blocks the push (GH013): "
        "the commit contains an AWS access key (fake, the documented example)",
-       ["platform", "misleading-name", "has-secret"], "cipher", "secret_scanning_alert",
+       ["platform", "misleading-name"], "cipher", "secret_scanning_alert",
        workflow="Release", job="publish", steps=[step_of("push-protection-secret")],
        files=["deploy/env/staging.env"], message="deploy: staging env")
 
