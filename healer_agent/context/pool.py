@@ -177,6 +177,7 @@ class McpPool:
         backoff_max_s: float = 30.0,
         health_interval_s: float = 15.0,
         observer: CallObserver | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.config = config
         self._servers = config.enabled_servers()
@@ -193,6 +194,8 @@ class McpPool:
         self._backoff = (backoff_base_s, backoff_max_s)
         self._closed = False
         self._health_interval_s = health_interval_s
+        self._clock = clock
+        """Backoff and health time (latency is always measured on the monotonic clock)."""
         self._supervisor: asyncio.Task[None] | None = None
         self.observer = observer
         self.on_health: Callable[[dict[str, ServerState]], None] | None = None
@@ -276,7 +279,7 @@ class McpPool:
         per_tool.total_ms += elapsed * 1000
         if outcome == "ok":
             stats.total_ms += elapsed * 1000
-            stats.last_ok_at = time.monotonic()
+            stats.last_ok_at = self._clock()
         else:
             stats.errors += 1
             per_tool.errors += 1
@@ -295,7 +298,7 @@ class McpPool:
 
     def status(self) -> dict[str, ServerState]:
         """State of every configured server, for ``GET /api/status`` and ``mcp check``."""
-        now = time.monotonic()
+        now = self._clock()
         out: dict[str, ServerState] = {}
         for name, cfg in self._servers.items():
             st = self._stats[name]
@@ -366,11 +369,11 @@ class McpPool:
                 async with asyncio.timeout(_PING_TIMEOUT_S):
                     await conn.session.send_ping()
                 self._stats[server].consecutive_failures = 0
-                self._stats[server].last_ok_at = time.monotonic()
+                self._stats[server].last_ok_at = self._clock()
             except Exception as exc:  # any failure of a ping means the session is gone
                 self._break(server, conn, f"ping failed: {_describe(exc)}")
             return
-        if self._stats[server].next_attempt_at <= time.monotonic():
+        if self._stats[server].next_attempt_at <= self._clock():
             with contextlib.suppress(ToolError):
                 await self._connection(server)
 
@@ -421,7 +424,7 @@ class McpPool:
                 return conn
             if conn is not None:
                 self._retire(server, conn)
-            wait = stats.next_attempt_at - time.monotonic()
+            wait = stats.next_attempt_at - self._clock()
             if wait > 0:
                 raise ToolError(
                     server,
@@ -493,7 +496,7 @@ class McpPool:
         stats.last_error = redact(reason[:300])
         base, cap = self._backoff
         delay = min(base * 2 ** (stats.consecutive_failures - 1), cap)
-        stats.next_attempt_at = time.monotonic() + delay
+        stats.next_attempt_at = self._clock() + delay
         log.warning("mcp server %s failed (%s); retry in %.1fs", server, reason, delay)
 
 
