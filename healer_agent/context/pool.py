@@ -234,10 +234,14 @@ class McpPool:
             raise ToolError(server, tool, "refused", "not in this server's allowlist")
         conn = await self._guarded(server, tool, self._connection(server, tool))
         info = next((t for t in conn.tools if t.name == tool), None)
+        refusal = None
         if info is None:
-            raise ToolError(server, tool, "not_offered", "the server does not offer this tool")
-        if cfg.require_read_only_hint and info.read_only_hint is not True:
-            raise ToolError(server, tool, "refused", "not annotated readOnlyHint=true")
+            refusal = ToolError(server, tool, "not_offered", "the server does not offer this tool")
+        elif cfg.require_read_only_hint and info.read_only_hint is not True:
+            refusal = ToolError(server, tool, "refused", "not annotated readOnlyHint=true")
+        if refusal is not None:  # configuration drift: an error of this call, never sent
+            self._count(server, tool, refusal.kind, time.monotonic(), str(refusal))
+            raise refusal
         clean = {k: v for k, v in args.items() if k not in cfg.strip_params}
         deadline = timeout_s or cfg.timeout_s
         async with self._limits[server]:
@@ -260,7 +264,7 @@ class McpPool:
             return result
 
     async def _guarded(self, server: str, tool: str, coro: Any) -> Any:
-        """Run a pre-call step (connect, tool lookup) counting its failure as the call's."""
+        """Run the connect step of a call, counting its failure as the call's."""
         started = time.monotonic()
         try:
             return await coro
