@@ -8,6 +8,7 @@ always makes it in. The result is redacted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -139,20 +140,24 @@ def _render(data: bytes, start: int, end: int) -> list[str]:
 
 
 MAX_DIAGNOSTIC_STEPS, MAX_DIAGNOSTIC_LINES = 3, 80
+# commands that print what a workload logged or how it fared (not another build step)
+_DIAGNOSTIC = re.compile(r"\b(?:kubectl (?:logs|describe|get)|docker (?:compose )?logs|"
+                         r"journalctl|stern|helm (?:status|get)|argocd app (?:get|logs)|"
+                         r"(?:cat|tail|less) \S*log)")
 
 
 def _diagnostics(data: bytes, steps: list[_Step], step: _Step | None,
                  failed: list[str]) -> list[str]:
-    """The output of the steps after ``step`` that did not fail themselves.
+    """The output of diagnostic steps after ``step`` that did not fail themselves.
 
-    Such steps ran under ``if: failure()``; their command echo and env block are dropped.
+    Such steps (``kubectl logs``, ``docker logs``, ...) ran under ``if: failure()`` and show
+    the workload's own log; their command echo and env block are dropped.
     """
     if step is None:
         return []
     wanted = {_norm(n) for n in failed}
-    later = [s for s in steps if s.start >= step.end and s.command
-             and not s.name.startswith("Post ") and _norm(s.name) not in wanted
-             ][:MAX_DIAGNOSTIC_STEPS]
+    later = [s for s in steps if s.start >= step.end and _DIAGNOSTIC.search(s.command)
+             and _norm(s.name) not in wanted][:MAX_DIAGNOSTIC_STEPS]
     out: list[str] = []
     for s in later:
         end = data.find(b"##[endgroup]", s.start, s.end)

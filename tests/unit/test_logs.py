@@ -293,3 +293,12 @@ def test_the_step_name_and_command_are_redacted_too() -> None:
     assert found.command is not None and found.failing_step is not None
     assert token not in found.command and token not in found.failing_step
     assert found.command.startswith("curl -H")
+
+
+def test_a_later_build_step_is_no_diagnostic() -> None:
+    log = gh_log(("cargo fetch", ["error: failed to download from `https://index.crates.io/`",
+                                  "Caused by:", "  [6] Couldn't resolve host name"]),
+                 ("cargo build", RUSTC))
+    found = excerpt_text(log, ["Install dependencies", "Build"])  # names the log does not use
+    assert found.failing_step == "Run cargo fetch"
+    assert found.diagnostics == ()
