@@ -270,6 +270,18 @@ def wrapper_cases() -> None:
            steps=[*buildx_setup(), step], files=[*files, path] if num(cid, 0, 2) else files,
            message=msg, event="workflow_job" if num(cid, 0, 3) else "workflow_run")
 
+    # --- BuildKit around cargo that could not reach the index: the network, not Rust
+    df = rust_image("RUN cargo build --release --locked")
+    failure = inner("net-cargo", "/src")
+    failure.line = line_of(df, "RUN cargo build")
+    ci("bk-cargo-index-refused", "a BuildKit RUN cargo build failed because cargo could not "
+       "connect to the crates.io index: the builder's network, not the code",
+       ["wrapper", "flaky-infra"], "atlas", "general", workflow="controller-image",
+       job="build", steps=[*buildx_setup(), docker_step(
+           "bk-cargo-index-refused", df, failure, "ghcr.io/5dlabs/controller:pr-604",
+           path="infra/images/controller/Dockerfile", action=True, push=True)],
+       files=["crates/controller/src/main.rs"], message="feat(controller): metrics")
+
     # --- BuildKit failures that are Docker's own (bolt)
     df_base = rust_image("RUN cargo build --release").replace(
         "rust:1.95-slim-bookworm", "rust:1.95-slim-bookwormx")
@@ -388,6 +400,7 @@ def context_cases() -> None:
     node_crash_cases()
     infra_cause_cases()
     sparse_context_cases()
+    more_context_cases()
     no_cause_cases()
 
 
@@ -1049,6 +1062,75 @@ def sparse_context_cases() -> None:
                              f'kube_pod_container_resource_limits{{namespace="{NS}",'
                              'container="healer",resource="memory"}': k.prom_value(
                                  cid, {}, 536870912)}})
+
+
+def more_context_cases() -> None:
+    """Other event types and red herrings for the same symptoms."""
+    ci = B.ci
+    cid = "ctx-none-old-restarts"
+    pods = [k.pod(f"{cid}:{n}", "healer", IMG["healer"], ready=True, restarts=2,
+                  last_terminated=("Completed", 0)) for n in range(2)]
+    ci(cid, "the smoke curl was refused once; the pods show two old restarts (a node drain, "
+       "exit 0) but are Ready, with no recent warning events and Argo CD healthy",
+       ["context-driven", "flaky-infra"], "atlas", "general", workflow="healer-ci",
+       job="smoke", steps=[*deploy_steps("healer", chart=False),
+                           step_of("smoke-refused-healer", name="Smoke: healthz")],
+       files=["crates/healer/src/lib.rs"], message="test: more routing cases", image="k8s",
+       extra={"kubernetes": {"pods": pods, "events": []},
+              "argocd": [k.argo_short("healer", "Synced", "Healthy",
+                                      "successfully synced (all tasks run)")],
+              "prometheus": error_rate(cid, "healer", 0.0)})
+    cid = "ctx-web-oom-limit"
+    limits = {"cpu": "250m", "memory": "96Mi"}
+    pods = [k.pod(f"{cid}:{n}", "web", IMG["web"], namespace="web", restarts=5 + n,
+                  limits=limits, waiting=("CrashLoopBackOff", "back-off 2m40s restarting "
+                                          "failed container=web"),
+                  last_terminated=("OOMKilled", 137)) for n in range(2)]
+    ci(cid, "the web e2e suite gets 503; web is OOMKilled at the 96Mi limit the chart "
+       "change set, right after it starts listening", ["context-driven", "misleading-name"],
+       "bolt", "helm", workflow="web-e2e", job="e2e",
+       steps=[*B.SETUP["frontend"](), step_of("e2e-503")],
+       files=["infra/charts/web/values.yaml"], message="chart(web): smaller pods",
+       extra={"kubernetes": {"pods": pods}, "loki": log_lines(sc.get("ok-web-listening")) * 2,
+              "prometheus": {'kube_pod_container_resource_limits{namespace="web",'
+                             'container="web",resource="memory"}': k.prom_value(
+                                 cid, {}, 100663296)}})
+    crash = sc.get("crash-rust-overflow")
+    cid = "ctx-check-run-smoke"
+    ci(cid, "a smoke check_run reports 503; the controller behind it panics with 'attempt to "
+       "subtract with overflow' in src/backoff.rs", ["context-driven"], "rex", "rust_test",
+       workflow="smoke", job="smoke / staging",
+       steps=[step_of("smoke-503-staging", name="Smoke: API health")],
+       files=["crates/controller/src/backoff.rs"], message="feat(controller): cap backoff",
+       event="check_run", check=("Smoke failed", B.first_error_lines("smoke-503-staging"), 0),
+       extra={"kubernetes": crashloop(cid, "controller", IMG["controller"], crash),
+              "loki": log_lines(crash)})
+    cid = "ctx-sensor-image-renamed"
+    image = "ghcr.io/5dlabs/healer-agent:0.9.1"
+    p = k.pod(cid, "healer", image, phase="Pending", waiting=(
+        "ImagePullBackOff", f'Back-off pulling image "{image}"'))
+    ci(cid, "the Argo Events sensor reports a failed rollout; the kustomization renamed the "
+       "image to healer-agent, which the registry does not have", ["context-driven"], "bolt",
+       "k8s_manifest", workflow="Deploy", job="rollout",
+       steps=[*deploy_steps("healer", chart=False), live_rollout(cid, "healer")],
+       files=["infra/gitops/apps/healer/kustomization.yaml"],
+       message="gitops(healer): image name matches the binary", event="sensor", image="k8s",
+       extra={"kubernetes": {"pods": [p], "events": pull_events(cid, p["metadata"]["name"],
+                                                                image, NOT_FOUND)}})
+    crash = sc.get("crash-node-module")
+    cid = "ctx-node-job-wait"
+    job = k.job(cid, "web-prerender", IMG["web"], failed=3, namespace="cto")
+    ci(cid, "kubectl wait for the prerender Job timed out; its pods exit 1 because the "
+       "server bundle lacks dist/routes/health.js", ["context-driven", "wrapper"], "blaze",
+       "frontend_build", workflow="Deploy", job="prerender",
+       steps=[*deploy_steps("web", chart=False), live_wait(cid, job, "complete")],
+       files=["web/tsconfig.build.json"], message="build(web): exclude routes from the "
+       "server build", image="k8s",
+       extra={"kubernetes": {"jobs": [job], "pods": [
+           k.pod(f"{cid}:{n}", "web-prerender", IMG["web"], phase="Failed",
+                 terminated=("Error", crash.code), owner="Job/web-prerender",
+                 name=f"web-prerender-{k.rs_hash(cid + str(n))[:5]}") for n in range(3)]},
+              "loki": log_lines(crash)})
 
 
 def no_cause_cases() -> None:
