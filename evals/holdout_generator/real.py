@@ -102,6 +102,8 @@ def run(cmd: list[str] | str, cwd: Path, env: dict[str, str] | None = None,
         for local, real in sorted((hosts or {}).items(), key=lambda kv: -len(kv[0])):
             line = line.replace(local, real)
         line = line.replace(str(NODE / "node_modules"), RUNNER + "/node_modules")
+        line = line.replace("/usr/lib/node_modules/npm",
+                            "/opt/hostedtoolcache/node/20.20.2/x64/lib/node_modules/npm")
         line = line.replace(str(cwd), RUNNER).replace(str(RUNS), "/home/runner/work/app")
         line = line.replace(str(VENV), "/opt/hostedtoolcache/Python/3.12.7/x64")
         line = line.replace(str(WORK), "/home/runner/work").replace(str(Path.home()),
