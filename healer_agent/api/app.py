@@ -98,11 +98,12 @@ def _document() -> dict[str, Any]:
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
-    return h.error(404, f"no route {request.url.path}")
+    return h.error(404, f"no route {request.url.path[:200]}")
 
 
 async def _method_not_allowed(request: Request, exc: Exception) -> Response:
-    return h.error(405, f"method {request.method} not allowed on {request.url.path}")
+    return h.error(405, f"method {request.method[:20]} not allowed on "
+                        f"{request.url.path[:200]}")
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:

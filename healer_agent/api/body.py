@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -61,19 +62,36 @@ def declared_length(request: Request, cap: int) -> int | None:
     return declared
 
 
-async def read_capped(request: Request, cap: int, *, timeout_s: float | None = None) -> bytes:
-    """The raw body: 413 past ``cap`` bytes (before reading it all), 408 past ``timeout_s``."""
-    declared_length(request, cap)
+async def read_chunks(request: Request, cap: int, *, timeout_s: float | None = None,
+                      on_chunk: Callable[[bytes], object] | None = None
+                      ) -> list[bytes | bytearray]:
+    """The raw body as it arrived: 413 past ``cap`` bytes, 408 past ``timeout_s``.
+
+    ``on_chunk`` sees each chunk as it comes (a signature is computed while reading), and
+    the chunks are not joined here: a body whose signature fails is never copied.
+    """
+    declared = declared_length(request, cap)
     chunks: list[bytes] = []
     size = 0
+    # A declared body goes into one buffer of its size: the server's chunks are dropped as
+    # they are copied, so the memory a body holds is one block, returned whole when freed.
+    buffer = bytearray(declared) if declared else None
 
     async def read() -> None:
         nonlocal size
         async for chunk in request.stream():
-            size += len(chunk)
-            if size > cap:
+            end = size + len(chunk)
+            if end > cap:
                 raise BodyError(413, f"body exceeds the {cap}-byte cap")
-            chunks.append(chunk)
+            if on_chunk is not None:
+                on_chunk(chunk)
+            if buffer is None:
+                chunks.append(chunk)
+            elif end > len(buffer):
+                raise BodyError(400, "body longer than its Content-Length")
+            else:
+                buffer[size:end] = chunk
+            size = end
 
     try:
         async with asyncio.timeout(timeout_s):
@@ -82,7 +100,16 @@ async def read_capped(request: Request, cap: int, *, timeout_s: float | None = N
         raise BodyError(408, f"body not received within {timeout_s:g} s") from None
     except ClientDisconnect:
         raise BodyError(400, "client disconnected before the body was complete") from None
-    return b"".join(chunks)
+    if buffer is not None:
+        if size != len(buffer):
+            raise BodyError(400, f"body of {size} bytes, not the {len(buffer)} declared")
+        return [buffer]
+    return list(chunks)
+
+
+async def read_capped(request: Request, cap: int, *, timeout_s: float | None = None) -> bytes:
+    """The raw body: 413 past ``cap`` bytes (before reading it all), 408 past ``timeout_s``."""
+    return b"".join(await read_chunks(request, cap, timeout_s=timeout_s))
 
 
 def media_type(request: Request) -> str:

@@ -32,7 +32,7 @@ from healer_agent.config import Settings
 from healer_agent.intake import validate
 from healer_agent.intake.normalize import SECURITY_EVENTS, PayloadError, sniff_event
 from healer_agent.intake.payloads import Unwrapped, unwrap
-from healer_agent.intake.signature import verify
+from healer_agent.intake.signature import hasher, matches
 from healer_agent.pipeline.intake import StoreUnavailable
 from healer_agent.store import incidents
 from healer_agent.tracking.insights import insights, parse_since
@@ -77,6 +77,9 @@ def _answering(endpoint: str) -> Callable[[Handler], Handler]:
                 refusal = Refused(429, str(exc), headers={"Retry-After": str(exc.retry_after)})
             except PayloadError as exc:
                 refusal = Refused(422, str(exc), exc.fields)
+            # The traceback holds the handler's frames, and with them the body; dropped now,
+            # the body is freed on return instead of at the next garbage collection.
+            refusal.__traceback__ = None
             healer: Healer | None = getattr(request.app.state, "healer", None)
             if healer is not None:
                 healer.metrics.refused.labels(endpoint=endpoint,
@@ -205,15 +208,17 @@ def _gate(request: Request) -> BodyGate:
     return gate
 
 
-async def _read_body(request: Request, cap: int) -> bytes:
-    """The raw body, read only once a place at the gate is held (released on return)."""
+async def _read_body(request: Request, cap: int, *,
+                     on_chunk: Callable[[bytes], object] | None = None
+                     ) -> list[bytes | bytearray]:
+    """The raw body's chunks, read only while holding a place at the gate."""
     settings = _settings(request)
     declared = bodies.declared_length(request, cap)
     metrics = _healer(request).metrics
     async with _gate(request).hold(cap if declared is None else declared):
         metrics.bodies_in_flight.inc()
         try:
-            return await bodies.read_capped(request, cap,
+            return await bodies.read_chunks(request, cap, on_chunk=on_chunk,
                                             timeout_s=settings.intake.body_timeout_s)
         finally:
             metrics.bodies_in_flight.dec()
@@ -283,7 +288,7 @@ def _sensor_cap(settings: Settings) -> int:
 async def ci_failure(request: Request) -> Response:
     """The sensor's trigger: a workflow_run/workflow_job/check_run body in any envelope."""
     header_delivery = _sensor_headers(request)
-    raw = await _read_body(request, _sensor_cap(_settings(request)))
+    raw = b"".join(await _read_body(request, _sensor_cap(_settings(request))))
     payload = bodies.parse_json_object(raw, bodies.media_type(request))
     unwrapped = unwrap(payload)
     if unwrapped.event in SECURITY_EVENTS:
@@ -300,7 +305,7 @@ async def security_alert(request: Request) -> Response:
     """A raw Dependabot, code-scanning or secret-scanning alert (always cipher)."""
     header_delivery = _sensor_headers(request)
     header_event = auth.event_header(request.headers, required=False)
-    raw = await _read_body(request, _sensor_cap(_settings(request)))
+    raw = b"".join(await _read_body(request, _sensor_cap(_settings(request))))
     payload = bodies.parse_json_object(raw, bodies.media_type(request))
     unwrapped: Unwrapped | None
     try:
@@ -330,10 +335,14 @@ async def github_webhook(request: Request) -> Response:
     header_delivery = auth.delivery_header(request.headers)
     secret = settings.intake.webhook_secret
     signature = auth.signature_header(request.headers, required=secret is not None)
-    raw = await _read_body(request, settings.intake.max_body_bytes)
-    if secret is not None and not verify(secret.get_secret_value(), raw, signature):
+    mac = hasher(secret.get_secret_value()) if secret is not None else None
+    chunks = await _read_body(request, settings.intake.max_body_bytes,
+                              on_chunk=mac.update if mac is not None else None)
+    if mac is not None and not matches(mac, signature):
         raise Refused(401, "X-Hub-Signature-256 does not match the body",
                       ["X-Hub-Signature-256"])
+    raw = b"".join(chunks)  # copied only once it is known to come from GitHub
+    del chunks
     payload = bodies.parse_json_object(raw, bodies.media_type(request))
     if event == "ping":
         zen = payload.get("zen")
