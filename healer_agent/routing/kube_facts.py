@@ -129,7 +129,11 @@ def _container_issues(container: Mapping[str, Any]) -> Iterator[str]:
     if container.get("ready") is False and not found and "status" not in container:
         yield f"{label} not ready"
     restarts = _get(container, "restartCount", "restarts")
-    if isinstance(restarts, int | str) and str(restarts).isdigit() and int(restarts) > 0:
+    # restarts of a container that is ready now and last exited cleanly (a node drain, a
+    # rollout) are history, not a crash
+    settled = container.get("ready") is True and not found
+    if (isinstance(restarts, int | str) and str(restarts).isdigit() and int(restarts) > 0
+            and not settled):
         yield f"{label} restarted {restarts} times"
 
 

@@ -685,3 +685,18 @@ def test_workloads_other_than_pods_report_their_failed_conditions() -> None:
             {"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded"}]}}]}})]
     assert found == ["deployment web: condition Progressing False ProgressDeadlineExceeded: "
                      "timed out", "job migrate: condition Failed True BackoffLimitExceeded"]
+
+
+def test_old_restarts_of_a_ready_pod_are_history_not_a_crash() -> None:
+    from healer_agent.routing.kube_facts import kubernetes_facts
+
+    pod = {"metadata": {"name": "healer-1"}, "status": {"phase": "Running", "containerStatuses": [
+        {"name": "healer", "ready": True, "restartCount": 2, "state": {"running": {}},
+         "lastState": {"terminated": {"reason": "Completed", "exitCode": 0}}}]}}
+    assert kubernetes_facts({"pods": [pod]}) == []
+    crashed = {"metadata": {"name": "healer-2"}, "status": {"phase": "Running",
+               "containerStatuses": [{"name": "healer", "ready": True, "restartCount": 2,
+                                      "state": {"running": {}}, "lastState": {"terminated": {
+                                          "reason": "Error", "exitCode": 101}}}]}}
+    assert "pod healer-2: container healer restarted 2 times" in [
+        t for _, t in kubernetes_facts({"pods": [crashed]})]
