@@ -220,6 +220,8 @@ def test_signature_is_deterministic(lines: list[str]) -> None:
 
 @pytest.mark.parametrize(("line", "inner"), [
     ("#9 0.242 npm error code EUSAGE", "npm error code EUSAGE"),
+    ("##[error]  3:1  error  'x' is not defined  no-undef",
+     "3:1  error  'x' is not defined  no-undef"),
     ("web-1  | Error: listen EADDRINUSE", "Error: listen EADDRINUSE"),
     ("web:build: src/a.ts(1,2): error TS2304: x", "src/a.ts(1,2): error TS2304: x"),
     ("packages/web build: error TS2304: x", "error TS2304: x"),
