@@ -27,7 +27,8 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
               r"no (?:method|field|function|variant)|use of |unresolved |missing |this |"
               r"casting|variable|value|borrow|lifetime|function|struct|field|method|"
               r"unknown (?:lint|feature)|(?:the )?trait|type annotations|linking with)"),
-    ("npm-audit", r"found \d+ (?:low|moderate|high|critical)? ?(?:severity )?vulnerabilit|"
+    ("npm-audit", r"[Ff]ound \d+ (?:low|moderate|high|critical|known)? ?(?:severity )?"
+                  r"vulnerabilit|"
                   r"^# npm audit report|Severity: (?:high|critical)"),
     ("npm", r"^npm (?:ERR!|error) |^ERR_PNPM_|^ ERR_PNPM_|^error Command failed|^\u2009?ERR!|"
             r"^YN\d{4}: .*(?:error|failed)"),
