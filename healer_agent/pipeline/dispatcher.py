@@ -246,12 +246,17 @@ class Dispatcher:
         """Held-back work asks again, with the decision and prompt made when it was held."""
         decision = RoutingDecision.model_validate(row["decision"])
         await self.launch(incident_id, redact_model(incident), decision, row["signature"],
-                          row["prompt"], int(row.get("attempt") or 1), {})
+                          row["prompt"], int(row.get("attempt") or 1), {},
+                          held_for=row["reason"])
 
     async def launch(self, incident_id: str, incident: Incident, decision: RoutingDecision,
-                     signature: str, prompt: str, attempt: int,
-                     columns: dict[str, Any]) -> str | None:
-        """Pass admission control, then create the CodeRun; None when held back."""
+                     signature: str, prompt: str, attempt: int, columns: dict[str, Any], *,
+                     held_for: str | None = None) -> str | None:
+        """Pass admission control, then create the CodeRun; None when held back.
+
+        ``held_for`` is the reason work already held was held for: held again for the same
+        reason, it is not another transition.
+        """
         now = self._clock()
         agent_run = self._settings.coderun.for_agent(decision.agent.value)
         timeout = timedelta(seconds=agent_run.timeout_s or self._settings.coderun.timeout_s)
@@ -263,11 +268,13 @@ class Dispatcher:
             if not verdict.admitted:
                 # the delay is the loop's (injected) clock; the queue runs on the store's
                 wait = (verdict.retry_at - now) if verdict.retry_at else timedelta(0)
+                reason = f"held back: {verdict.reason}"
                 await incidents.update(conn, incident_id, status="held",
                                        not_before=utcnow() + wait, lease_until=None,
-                                       reason=f"held back: {verdict.reason}", **columns)
-                await _transition(conn, self._metrics, incident_id, "held",
-                                  reason=verdict.reason, kind=verdict.kind)
+                                       reason=reason, **columns)
+                if reason != held_for:
+                    await _transition(conn, self._metrics, incident_id, "held",
+                                      reason=verdict.reason, kind=verdict.kind)
         if not verdict.admitted:
             self._metrics.held_back.labels(reason=verdict.kind or "").inc()
             log.info("coderun.held", incident_id=incident_id, reason=verdict.reason)

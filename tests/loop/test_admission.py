@@ -63,6 +63,15 @@ async def test_a_storm_of_100_branches_under_a_cap_of_10(
         counts = await admission.held_counts(conn)
     assert counts == {"5dlabs/cto": 87}
     assert healer.metrics.held_back.labels(reason="global_cap")._value.get() >= 90
+    # asking again and being held for the same reason is not another transition
+    import sqlalchemy as sa
+
+    from healer_agent.store.tables import incident_events
+
+    async with healer.engine.connect() as conn:
+        held_rows = await conn.scalar(sa.select(sa.func.count()).select_from(incident_events)
+                                      .where(incident_events.c.kind == "held"))
+    assert held_rows == 90
 
 
 async def test_the_per_repository_cap(database_url: str, make_settings: Any,
