@@ -7,6 +7,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from healer_agent.store import inbox
 from tests.conftest import load_fixture
 
@@ -49,6 +51,7 @@ async def test_poison_delivery_is_parked_dead_and_visible(
     assert "repository" in status["dead"][0]["error"]
 
 
+@pytest.mark.loop
 async def test_a_command_whose_worker_died_runs_after_its_lease(
     database_url: str, make_settings: Any, healer_factory: Any
 ) -> None:
@@ -81,6 +84,7 @@ async def test_a_command_whose_worker_died_runs_after_its_lease(
     assert row.status == "done" and "no Healer incident" in row.result
 
 
+@pytest.mark.loop
 async def test_held_work_survives_a_restart_and_two_trackers_act_once(
     database_url: str, make_settings: Any, healer_factory: Any
 ) -> None:

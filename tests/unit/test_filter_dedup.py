@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from healer_agent.dispatch.coderun import coderun_name, label_value, sanitize_label
 from healer_agent.intake.signature import sign, verify
 from healer_agent.models import Agent, Incident
@@ -56,6 +58,7 @@ def test_claim_keys() -> None:
     assert check_claim_key(incident()) is None
 
 
+@pytest.mark.loop
 def test_dedup_is_by_what_failed_not_by_branch() -> None:
     """One push that breaks two workflows is two failures; a re-run of one is the same."""
     controller = incident(workflow_name="Controller CI", head_sha="abc")
@@ -84,6 +87,7 @@ def test_sanitize_label() -> None:
 LABEL = __import__("re").compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$")
 
 
+@pytest.mark.loop
 def test_label_values_from_hostile_ids_and_branches_are_valid() -> None:
     for value in (-5, -(10 ** 80), 10 ** 80, 0, "feat/" + "a-" * 60 + "/x", "-_.", "",
                   "ü/ß", "a" * 62 + "-b"):

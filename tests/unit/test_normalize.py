@@ -107,6 +107,7 @@ def test_sniff_and_unwrap_envelopes() -> None:
         unwrap({"hello": 1})
 
 
+@pytest.mark.loop
 def test_push_carries_the_head_commit_and_its_skip_marker() -> None:
     payload = copy.deepcopy(load_fixture("push/default-5.json"))
     payload["head_commit"] = {"message": "wip [SKIP-HEALER]"}
@@ -122,6 +123,7 @@ def test_push_carries_the_head_commit_and_its_skip_marker() -> None:
     assert normalize("push", tag).kind == "ignored"
 
 
+@pytest.mark.loop
 def test_check_suite_failure_of_external_ci_is_a_failure() -> None:
     payload = copy.deepcopy(load_fixture("check_suite/completed-1.json"))
     payload["check_suite"].update(conclusion="failure", app={"slug": "buildkite",
@@ -136,6 +138,7 @@ def test_check_suite_failure_of_external_ci_is_a_failure() -> None:
         {"conclusion": "success"}
 
 
+@pytest.mark.loop
 def test_comment_commands_carry_what_github_signs() -> None:
     payload = copy.deepcopy(load_fixture("issue_comment/created-4.json"))
     payload["comment"]["body"] = "/healer retry"
@@ -146,6 +149,7 @@ def test_comment_commands_carry_what_github_signs() -> None:
     assert incident.lifecycle["updated_at"] == "2026-11-28T10:00:00Z"
 
 
+@pytest.mark.loop
 def test_remediate_button_carries_the_check_completion() -> None:
     payload = load_fixture("check_run/requested_action-2.json")
     incident = normalize("check_run", payload)
