@@ -24,6 +24,7 @@ from pydantic_ai.models.function import AgentInfo, FunctionModel
 
 from healer_agent.context.config import parse_config
 from healer_agent.context.replay_server import build_server, load_cases, replay_config
+from healer_agent.context.toolset import mcp_toolsets
 from healer_agent.models import (
     Agent,
     ContextBundle,
@@ -34,7 +35,6 @@ from healer_agent.models import (
 )
 from healer_agent.routing.matrix import MatrixRouter
 from healer_agent.routing.triage import Triage, TriageLimits, TriageRouter
-from healer_agent.routing.triage_tools import mcp_toolsets
 
 from .conftest import CASES, load
 
