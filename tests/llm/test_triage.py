@@ -217,15 +217,17 @@ async def test_provider_error_falls_back(redact: Callable[[str], str]) -> None:
     assert "provider error after retries" in decision.reason and "503" in decision.reason
 
 
-async def test_unreachable_mcp_server_falls_back(redact: Callable[[str], str],
-                                                 tmp_path: Path) -> None:
+async def test_unreachable_mcp_server_costs_only_its_tools(redact: Callable[[str], str],
+                                                           tmp_path: Path) -> None:
+    """A server that cannot start offers no tools; triage goes on without them."""
     incident, context, _ = load(CASE)
     config = parse_config({"servers": {"gone": {
         "command": str(tmp_path / "no-such-server"), "tools": ["x"],
         "startup_timeout_s": 2}}}, env={})
-    decision = await router(Recorder([final()]), redact,
-                            toolsets=mcp_toolsets(config)).route(incident, context)
-    assert decision.decided_by == "fallback" and "triage" in decision.reason
+    script = Recorder([final()])
+    decision = await router(script, redact, toolsets=mcp_toolsets(config)).route(
+        incident, context)
+    assert decision.decided_by == "llm", decision.reason
 
 
 # --------------------------------------------------------------------------- guardrails
