@@ -17,6 +17,7 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse
 
 from healer_agent.intake import validate
+from healer_agent.logs.redact import redact
 
 SINGLE = ("authorization", "x-hub-signature-256", "x-github-event", "x-github-delivery",
           "content-type", "content-length")
@@ -36,8 +37,9 @@ class Refused(Exception):
         self.headers = dict(headers or {})
 
     def answer(self) -> JSONResponse:
-        """The JSON answer."""
-        return JSONResponse({"status": "error", "reason": self.reason, "missing": self.fields},
+        """The JSON answer, redacted: a reason or a field name may echo the request."""
+        return JSONResponse({"status": "error", "reason": redact(self.reason),
+                             "missing": [redact(f) for f in self.fields]},
                             status_code=self.status, headers=self.headers)
 
 

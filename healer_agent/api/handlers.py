@@ -33,6 +33,7 @@ from healer_agent.intake import validate
 from healer_agent.intake.normalize import SECURITY_EVENTS, PayloadError, sniff_event
 from healer_agent.intake.payloads import Unwrapped, unwrap
 from healer_agent.intake.signature import hasher, matches
+from healer_agent.logs.redact import redact
 from healer_agent.pipeline.intake import StoreUnavailable
 from healer_agent.store import incidents
 from healer_agent.tracking.insights import insights, parse_since
@@ -41,8 +42,9 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 
 def error(status: int, reason: str, **extra: Any) -> JSONResponse:
-    """A refusal with its reason (the ErrorAnswer shape)."""
-    return JSONResponse({"status": "error", "reason": reason, **extra}, status_code=status)
+    """A refusal with its reason (the ErrorAnswer shape), redacted: it may echo the request."""
+    return JSONResponse({"status": "error", "reason": redact(reason), **extra},
+                        status_code=status)
 
 
 def _healer(request: Request) -> Healer:
@@ -255,8 +257,20 @@ def _check_sensor_body(payload: dict[str, Any], unwrapped: Unwrapped) -> None:
     _raise_problems(problems)
 
 
+def _storable_delivery(delivery_id: str) -> str:
+    """The delivery id as stored and answered.
+
+    One that looks like a secret is replaced by its digest, which keeps it unique (a
+    redelivery still matches) without keeping it.
+    """
+    if redact(delivery_id) == delivery_id:
+        return delivery_id
+    return "redacted:" + hashlib.sha256(delivery_id.encode()).hexdigest()[:40]
+
+
 async def _accept(request: Request, *, endpoint: str, event: str, payload: dict[str, Any],
                   delivery_id: str) -> Response:
+    delivery_id = _storable_delivery(delivery_id)
     healer = _healer(request)
     started = time.perf_counter()
     try:

@@ -311,3 +311,23 @@ def test_log_lines_are_redacted_whatever_carries_the_secret(
     assert not leaks, leaks
     for line in structured.splitlines():
         json.loads(line)  # still one JSON object per line
+
+
+async def test_a_secret_sent_as_delivery_id_is_kept_only_as_its_digest(locked: Locked) -> None:
+    token = "ghp_" + _random(string.ascii_letters + string.digits, 36, random.SystemRandom())
+    raw = json.dumps(load_fixture("workflow_job/completed-1.json")).encode()
+    headers = {"Content-Type": "application/json", "X-GitHub-Event": "workflow_job",
+               "X-GitHub-Delivery": token,
+               **locked.credentials("POST", "/api/github/webhook", raw)}
+    first = await locked.client.post("/api/github/webhook", content=raw, headers=headers)
+    again = await locked.client.post("/api/github/webhook", content=raw, headers=headers)
+    assert first.status_code == again.status_code == 202, first.text
+    assert again.json()["dedup_status"] == "existing"  # still one delivery
+    missing = await locked.client.get(f"/api/incidents/{token}", headers=locked.credentials(
+        "GET", "/api/incidents", b""))
+    assert missing.status_code == 404
+    async with locked.healer.engine.connect() as conn:
+        rows = [str(r) for t in metadata.sorted_tables
+                for r in (await conn.execute(sa.select(t))).all()]
+    for text in (first.text, again.text, missing.text, *rows):
+        assert token not in text
