@@ -235,10 +235,13 @@ class Dispatcher:
                 await _transition(conn, self._metrics, incident_id, "handoff",
                                   reason=decision.reason, from_agent=plan.handoff_from,
                                   to_agent=decision.agent.value)
-        prompt = self._renderer.render(incident, decision, routed.context, attempt=attempt,
+        told = history if history is not None else plan.history
+        # the prompt counts attempts at the failure (earlier incidents' too), the CodeRun
+        # name the incident's own
+        prompt = self._renderer.render(incident, decision, routed.context,
+                                       attempt=max(attempt, len(told) + 1),
                                        max_attempts=self._settings.max_attempts,
-                                       history=history if history is not None
-                                       else plan.history or None)
+                                       history=told or None)
         return await self.launch(incident_id, incident, decision, routed.signature, prompt,
                                  attempt, columns | {"prompt": prompt})
 
