@@ -213,3 +213,19 @@ def test_status_cli_shows_held_back_work(tmp_path: Any, make_settings: Any) -> N
     assert result.exit_code == 0, result.output
     assert "held back" in result.output and "1 / 1" in result.output
     assert "held: 2 in 5dlabs/cto: 1 CodeRuns already in flight (global cap)" in result.output
+
+
+async def test_the_cap_holds_across_replicas(database_url: str, make_settings: Any,
+                                             healer_factory: Any) -> None:
+    settings = make_settings(store={"url": database_url}, worker={"coderun_poll_s": 3600},
+                             loop={"max_in_flight": 10, "max_in_flight_per_repo": 100,
+                                   "hold_retry_s": 3600})
+    sink = MemorySink()  # one cluster: both replicas create CodeRuns in it
+    a = await healer_factory(settings, router=ScriptedRouter({}), sink=sink)
+    b = await healer_factory(settings, router=ScriptedRouter({}), sink=sink)
+    await asyncio.gather(*(post(a if n % 2 else b, "workflow_run",
+                                run_event(7000 + n, branch=f"r-{n}"), f"r-{n}")
+                           for n in range(40)))
+    await asyncio.gather(drain_concurrently(a, 4), drain_concurrently(b, 4))
+    assert len(sink.order) == 10
+    assert await in_flight(a) == 10
