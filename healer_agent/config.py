@@ -52,8 +52,10 @@ class IntakeSettings(_Group):
     """GitHub webhook body cap (GitHub's own limit is 25 MB)."""
     sensor_max_body_bytes: int = Field(1024 * 1024, gt=0)
     """Body cap of the sensor's routes (one workflow or alert body, a few kB to tens of kB)."""
-    max_concurrent_bodies: int = Field(16, ge=1)
-    """Request bodies read at once; a sender past the limit waits, then gets 429."""
+    max_concurrent_bodies: int = Field(64, ge=1)
+    """Request bodies read at once; a sender past the limit waits, then gets 429. Memory is
+    bounded by ``body_budget_bytes``; this bounds the work, and is set high enough that a
+    few slow senders cannot hold every place."""
     body_budget_bytes: int = Field(64 * 1024 * 1024, gt=0)
     """Bytes the bodies being read may hold between them (each reserves its declared size)."""
     body_wait_s: float = Field(2.0, ge=0)
