@@ -32,7 +32,7 @@ def _steps_for(job_name: str, payload: Mapping[str, Any]) -> tuple[FailedStep, .
     job = payload.get("workflow_job")
     if not isinstance(job, Mapping) or job.get("name") != job_name:
         return ()
-    steps = job.get("steps") or []
+    steps = _list(job.get("steps"))
     return tuple(
         FailedStep(job_name=job_name, number=s.get("number"), name=str(s.get("name", "")),
                    conclusion=s.get("conclusion"))
@@ -41,6 +41,10 @@ def _steps_for(job_name: str, payload: Mapping[str, Any]) -> tuple[FailedStep, .
 
 
 _FINE_HEALTH = ("Healthy", "Progressing", "Suspended", None, "")
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _map(value: Any) -> Mapping[str, Any]:
@@ -78,20 +82,20 @@ def argo_app(raw: Mapping[str, Any]) -> ArgoApp:
                        health_status=_str(raw.get("health_status"), "Unknown"),
                        message=_str(raw.get("message")),
                        unhealthy_resources=tuple(str(r) for r in
-                                                 raw.get("unhealthy_resources") or ()))
+                                                 _list(raw.get("unhealthy_resources"))))
     sync, health = _map(status.get("sync")), _map(status.get("health"))
     op = _map(status.get("operationState"))
     messages = [_str(health.get("message"))]
     if op.get("phase") not in (None, "", "Succeeded", "Running"):
         messages.append(f"sync {op.get('phase')}: {_str(op.get('message'))}")
     result = _map(op.get("syncResult"))
-    for res in result.get("resources") or []:
+    for res in _list(result.get("resources")):
         if isinstance(res, Mapping) and res.get("status") not in (None, "Synced", "Pruned"):
             messages.append(f"{res.get('kind')}/{res.get('name')}: {res.get('status')}: "
                             f"{_str(res.get('message'))}")
-    messages += [f"{c.get('type')}: {c.get('message')}" for c in status.get("conditions") or []
+    messages += [f"{c.get('type')}: {c.get('message')}" for c in _list(status.get("conditions"))
                  if isinstance(c, Mapping) and c.get("message")]
-    bad = [line for res in status.get("resources") or [] if isinstance(res, Mapping)
+    bad = [line for res in _list(status.get("resources")) if isinstance(res, Mapping)
            for line in [_resource_line(res)] if line]
     return ArgoApp(name=name, sync_status=_str(sync.get("status"), "Unknown"),
                    health_status=_str(health.get("status"), "Unknown"),
@@ -117,7 +121,7 @@ def _argo_text(text: str) -> dict[str, Any]:
 
 def _labels(pr: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(str(label.get("name", "")) if isinstance(label, Mapping) else str(label)
-                 for label in pr.get("labels") or ())
+                 for label in _list(pr.get("labels")))
 
 
 def _job_logs(raw: Any, payload: Mapping[str, Any]) -> tuple[JobLog, ...]:
@@ -153,7 +157,7 @@ def _loki_lines(raw: Any) -> tuple[str, ...]:
         streams = (data.get("result") or data.get("streams")) if isinstance(data, Mapping) \
             else data
         out: list[str] = []
-        for stream in streams or []:
+        for stream in _list(streams):
             if isinstance(stream, Mapping) and isinstance(stream.get("values"), list):
                 out += [str(v[1]) for v in stream["values"] if isinstance(v, list | tuple)
                         and len(v) >= 2]  # [ts, line] or [ts, line, structured metadata]
@@ -204,6 +208,7 @@ def bundle_from_case(context: Mapping[str, Any], payload: Mapping[str, Any] | No
         apps = apps.get("items") or apps.get("applications") or [apps]
     if isinstance(apps, str):  # `argocd app get` output
         apps = [_argo_text(apps)]
+    apps = _list(apps)
     argocd = tuple(argo_app(a) for a in apps if isinstance(a, Mapping))
     for key in ("logs", "changed_files", "pull_request", "argocd", "loki", "prometheus",
                 "kubernetes"):

@@ -27,6 +27,11 @@ _FINE_WAITING = {"", "containercreating", "podinitializing"}
 _MAX_FACTS = 40
 
 
+def _list(value: Any) -> list[Any]:
+    """A list as it is; anything else (a scalar where a list belongs) as none."""
+    return value if isinstance(value, list) else []
+
+
 def _get(obj: Mapping[str, Any], *keys: str) -> Any:
     """The first key present (and not None) among spellings of one field."""
     for key in keys:
@@ -76,7 +81,7 @@ def items(value: Any) -> list[Mapping[str, Any]]:
             return table
         try:
             docs = list(yaml.safe_load_all(text))
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError, ValueError):  # not YAML, or hostile YAML
             return []
         out: list[Mapping[str, Any]] = []
         for doc in docs:
@@ -141,10 +146,10 @@ def _plainly_healthy(status: Mapping[str, Any]) -> bool:
     """An API pod status that is running, ready and never restarted (the common case)."""
     if status.get("phase") not in ("Running", "Succeeded") or status.get("reason"):
         return False
-    for cond in status.get("conditions") or ():
+    for cond in _list(status.get("conditions")):
         if not _is_map(cond) or cond.get("status") == "False":
             return False
-    for container in status.get("containerStatuses") or ():
+    for container in _list(status.get("containerStatuses")):
         if not _is_map(container) or container.get("restartCount") or \
                 container.get("ready") is False or container.get("lastState"):
             return False
@@ -171,11 +176,11 @@ def _pod_lines(pod: Mapping[str, Any]) -> list[str]:
     message = _text(st.get("message"))
     if message:
         lines.append(f"message: {message}")
-    conditions = [cond for cond in st.get("conditions") or [] if _is_map(cond)
+    conditions = [cond for cond in _list(st.get("conditions")) if _is_map(cond)
                   and _text(cond.get("status")) == "False"
                   and (cond.get("reason") or cond.get("message"))]
     containers = [c for key in ("initContainerStatuses", "containerStatuses", "containers")
-                  for c in st.get(key) or [] if _is_map(c)]
+                  for c in _list(st.get(key)) if _is_map(c)]
     if flat:
         containers.append({k: v for k, v in pod.items() if k != "containers"} | {
             "state": _flat_state(pod)})
@@ -252,7 +257,7 @@ def node_facts(nodes: Any) -> list[tuple[str, str]]:
         name = _name(node)
         status = node.get("status")
         conditions = status.get("conditions") if _is_map(status) else None
-        for cond in conditions or []:
+        for cond in _list(conditions):
             if not _is_map(cond):
                 continue
             kind, value = _text(cond.get("type")), _text(cond.get("status"))
@@ -274,7 +279,7 @@ def workload_facts(kind: str, objects: Any) -> list[tuple[str, str]]:
         status = obj.get("status")
         name = _name(obj)
         label = _text(obj.get("kind")).lower() or kind.rstrip("s")
-        for cond in (status.get("conditions") if _is_map(status) else None) or []:
+        for cond in _list(status.get("conditions") if _is_map(status) else None):
             if not _is_map(cond):
                 continue
             ctype, value = _text(cond.get("type")), _text(cond.get("status"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from healer_agent.models import (
     Agent,
@@ -700,3 +702,28 @@ def test_old_restarts_of_a_ready_pod_are_history_not_a_crash() -> None:
                                           "reason": "Error", "exitCode": 101}}}]}}
     assert "pod healer-2: container healer restarted 2 times" in [
         t for _, t in kubernetes_facts({"pods": [crashed]})]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=40),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(["name", "status", "phase", "reason", "message", "type",
+                                       "metadata", "values", "value", "metric", "labels",
+                                       "items", "containerStatuses", "state", "lastState",
+                                       "conditions", "sync", "health", "operationState",
+                                       "resources", "pods", "events", "nodes", "line", "data",
+                                       "result", "number", "title", "filename", "text"]),
+                      children, max_size=5),
+    max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(["logs", "changed_files", "commit_message",
+                                        "pull_request", "argocd", "loki", "prometheus",
+                                        "kubernetes"]), _JSON, max_size=8))
+def test_any_context_shape_is_read_without_raising(context: dict[str, object]) -> None:
+    from healer_agent.context.replay import bundle_from_case
+
+    bundle = bundle_from_case(context, {"workflow_job": {"name": "build", "steps": []}})
+    decision = ROUTER.decide(incident("ci"), bundle)
+    assert 0.0 <= decision.confidence <= 1.0
