@@ -50,7 +50,8 @@ def parse_case(path: Path) -> LabelledCase:
         raise DatasetError(f"{path.name}: missing field {exc}") from None
     except (PayloadError, ValueError, yaml.YAMLError) as exc:
         raise DatasetError(f"{path.name}: {exc}") from None
-    context = bundle_from_case(raw.get("context") or {}, payload)
+    context_raw = raw.get("context")
+    context = bundle_from_case(context_raw if isinstance(context_raw, dict) else {}, payload)
     return LabelledCase(
         id=str(raw.get("id") or path.stem), description=str(raw.get("description", "")),
         tags=tuple(str(t) for t in raw.get("tags") or ()), incident=incident, context=context,
