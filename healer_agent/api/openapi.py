@@ -31,6 +31,15 @@ STATUS_TEXT = {
 }
 
 
+HEADERS: dict[int, dict[str, Any]] = {
+    401: {"WWW-Authenticate": {"schema": {"type": "string"},
+                               "description": "Bearer, on the routes that take a token"}},
+    429: {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait"}},
+    503: {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait"}},
+}
+"""Response headers a status carries."""
+
+
 @dataclass(frozen=True, slots=True)
 class Param:
     """A query, path or header parameter."""
@@ -81,6 +90,8 @@ def _operation(ep: Endpoint) -> dict[str, Any]:
             content = {"application/json": {"schema": _ref(model)}}
         responses[str(code)] = {"description": STATUS_TEXT.get(code, str(code)),
                                 "content": content}
+        if code in HEADERS:
+            responses[str(code)]["headers"] = HEADERS[code]
     op: dict[str, Any] = {"summary": ep.summary, "operationId": ep.handler.__name__,
                           "responses": responses}
     if ep.description:

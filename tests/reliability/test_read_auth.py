@@ -105,3 +105,5 @@ def test_the_document_names_the_schemes_of_every_route() -> None:
             assert op["security"] in ([{"sensor": []}], [{"github": []}])
             assert {"400", "401", "408", "413", "415", "422", "429", "503"} <= set(
                 op["responses"])
+            assert "Retry-After" in op["responses"]["429"]["headers"]
+            assert "Retry-After" in op["responses"]["503"]["headers"]
