@@ -77,7 +77,9 @@ def fresh_secrets(seed: int) -> list[dict[str, Any]]:
     ]
 
 
-CASES = CORPUS + fresh_secrets(random.SystemRandom().randrange(2**32))
+SEED = random.SystemRandom().randrange(2**32)
+"""The fresh secrets' seed (named in a failure, to replay it)."""
+CASES = CORPUS + fresh_secrets(SEED)
 
 
 def _lines(case: dict[str, Any]) -> list[str]:
@@ -271,7 +273,7 @@ async def test_no_planted_secret_reaches_store_coderun_api_or_logs(
     leaks = sorted({(where, case.get("name", "fresh"), case["secret"][:10])
                     for where, text in haystacks.items() for case in CASES
                     if case["secret"] in text})
-    assert not leaks, f"{len(leaks)} leaks: {leaks[:20]}"
+    assert not leaks, f"{len(leaks)} leaks (fresh secrets' seed {SEED}): {leaks[:20]}"
     pem = [(where, f) for where, text in haystacks.items() for f in _pem_fragments()
            if f in text]
     assert not pem, pem[:10]
@@ -288,7 +290,8 @@ def test_log_lines_are_redacted_whatever_carries_the_secret(
         redacted_logs: io.StringIO, capsys: pytest.CaptureFixture[str],
         caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
-    fresh = fresh_secrets(random.SystemRandom().randrange(2**32))
+    seed = random.SystemRandom().randrange(2**32)
+    fresh = fresh_secrets(seed)
     log = structlog.get_logger("healer.test")
     stdlib = logging.getLogger("uvicorn.error")
     for case in fresh:
@@ -308,7 +311,7 @@ def test_log_lines_are_redacted_whatever_carries_the_secret(
     assert "Exception in ASGI application" in caplog.text and "Traceback" in caplog.text
     assert structured.count("[REDACTED:") >= len(fresh)
     leaks = [c["secret"][:10] for c in fresh if c["secret"] in everything]
-    assert not leaks, leaks
+    assert not leaks, (seed, leaks)
     for line in structured.splitlines():
         json.loads(line)  # still one JSON object per line
 
