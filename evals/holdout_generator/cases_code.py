@@ -801,7 +801,8 @@ def wrapper_buildkit() -> None:
        workflow="Rust CI", job="image",
        steps=[*rust_setup(), *docker_steps(),
               build_push(bk.finish(err or ""), err or "", "ghcr.io/5dlabs/healer-api:pr-77")],
-       message="build: bump rust image", files=["infra/images/healer-api/Dockerfile"])
+       message="build: bump rust image", files=["infra/images/healer-api/Dockerfile"],
+       event="workflow_run")
 
     df = WEB_DOCKERFILE.format(cmd="npm run build").replace("COPY . .", "COPPY . .")
     lines, err = shapes.parse_error("ho-bk-parse", df, 5, "unknown instruction: COPPY")

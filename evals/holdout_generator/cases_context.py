@@ -412,6 +412,7 @@ def rex_cases() -> None:
        ["context-driven", "misleading-name"], "rex", "rust_test", workflow="Deploy",
        job="rollout", steps=[*deploy_steps(), failing(out, name="Wait for rollout")],
        message="feat(router): weighted slots", files=["crates/router/src/router.rs"],
+       event="check_run", check=("rollout", "error: timed out waiting for the condition"),
        extra=ctx)
 
     out = wait_available("ho-sym-wait-sched", "healer-scheduler")
@@ -495,7 +496,7 @@ def blaze_cases() -> None:
        "unhandled rejection while loading feature flags", ["context-driven"], "blaze",
        "frontend_test", workflow="deploy-staging", job="verify",
        steps=[failing(out, name="Check /api/health")], message="feat(bff): feature flags",
-       files=["web/bff/server.mjs"], extra=ctx)
+       files=["web/bff/server.mjs"], event="workflow_run", extra=ctx)
 
     out = rollout("ho-sym-rollout-ssr", "web-ssr", 3, 1, 2)
     ctx = crashloop("ho-ctx-rollout-node-typeerror", "web-ssr", "ghcr.io/5dlabs/web-ssr:3.2.1",
@@ -589,7 +590,7 @@ def bolt_cases() -> None:
        "bolt", "k8s_manifest", workflow="Rust CI", job="deploy-staging",
        steps=[*deploy_steps(), failing(out, name="Rollout")],
        message="deploy(api): 0.9.3-rc1", files=["infra/gitops/apps/healer/kustomization.yaml"],
-       extra=ctx)
+       event="sensor", extra=ctx)
 
     out = wait_available("ho-sym-wait-priv", "rust-api")
     ctx = waiting_pod("ho-ctx-errimagepull-auth", "rust-api",
@@ -619,7 +620,7 @@ def bolt_cases() -> None:
        "k8s_manifest", workflow="Deploy", job="healer",
        steps=[*deploy_steps(), failing(out, name="Wait for healer")],
        message="deploy(healer): github app secret",
-       files=["infra/gitops/apps/healer/deployment.yaml"], extra=ctx)
+       files=["infra/gitops/apps/healer/deployment.yaml"], event="sensor", extra=ctx)
 
     out = node_e2e("ho-sym-e2e-cfg", "10.43.12.40:80")
     ctx = waiting_pod("ho-ctx-configmap-missing", "web", "ghcr.io/5dlabs/web:3.6.0",
@@ -861,7 +862,7 @@ def atlas_cases() -> None:
        "throughout and the error rate is ~0", ["context-driven", "flaky-infra"], "atlas",
        "general", workflow="web-ci", job="verify",
        steps=[failing(out, name="Check health")], message="feat(web): footer",
-       files=["web/src/footer.js"], extra=ctx)
+       files=["web/src/footer.js"], event="workflow_run", extra=ctx)
 
     out = node_e2e("ho-sym-flake-e2e", "10.43.12.40:80")
     ctx = healthy("ho-ctx-flake-e2e-names", "crashloop-exporter",
@@ -929,3 +930,31 @@ def build() -> None:
     bolt_cases()
     atlas_cases()
     alerts_context()
+    hook_cases()
+
+
+def hook_cases() -> None:
+    """Helm hooks that fail because of the application the hook runs."""
+    cmd, lines = shapes.helm_upgrade("healer", "charts/healer", NS,
+                                     "pre-upgrade hooks failed: job failed: "
+                                     "BackoffLimitExceeded")
+    out = real.Out(cmd, lines, 1)
+    created, first, last = clock("ho-helm-hook-migrate-rust-panic")
+    pods = [shapes.pod(f"healer-migrate-{sha('mig' + str(i))[:5]}", NS, "healer-migrate",
+                       "ghcr.io/5dlabs/healer:1.9.0", created=created, phase="Failed",
+                       terminated={"exit_code": 101, "reason": "Error", "started": first,
+                                   "finished": first},
+                       owner=("Job", "healer-migrate"), container="migrate")
+            for i in range(3)]
+    events = [shapes.event(NS, "Job", "healer-migrate", "BackoffLimitExceeded",
+                           "Job has reached the specified backoff limit", first=last,
+                           last=last, component="job-controller")]
+    ci("ho-helm-hook-migrate-rust-panic", "helm's pre-upgrade migration hook hits its "
+       "backoff limit; the hook runs the service's own migrate binary, which panics on a "
+       "short migration file name", ["wrapper", "context-driven", "misleading-name"], "rex",
+       "rust_test", workflow="helm-deploy", job="upgrade",
+       steps=[*deploy_steps(), uses("azure/setup-helm@v4", {"version": "v3.16.3"}, []),
+              failing(out, name="helm upgrade")], message="feat(store): embedded migrations",
+       files=["crates/healer/src/migrate.rs", "migrations/3.sql"],
+       extra={"kubernetes": {"pods": pods, "events": events},
+              "loki": [ln for ln in PANICS["migrate"] if ln.strip()]})

@@ -61,6 +61,7 @@ PINS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"line (\d+):\s+\d+ Killed"), r"line \1:  3141 Killed"),
     (re.compile(r"pid \d+"), "pid 3141"),
     (re.compile(r"rustc[A-Za-z0-9]{6}/"), "rustcq7Xk2a/"),
+    (re.compile(r"\(\d+B compressed\)"), "(948B compressed)"),
     (re.compile(r"Duration  \S+ \(transform"), "Duration  1.42s (transform"),
     (re.compile(r"Run started:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+"),
      "Run started:2026-11-02 11:42:07.118204"),
