@@ -36,6 +36,13 @@ class LabelledCase:
     path: Path
 
 
+def _tags(raw: object) -> tuple[str, ...]:
+    """A list of tags, or one tag (or a comma-separated string of them)."""
+    if isinstance(raw, str):
+        return tuple(t.strip() for t in raw.split(",") if t.strip())
+    return tuple(str(t) for t in raw) if isinstance(raw, list | tuple) else ()
+
+
 def parse_case(path: Path) -> LabelledCase:
     """One case file, validated."""
     try:
@@ -54,7 +61,7 @@ def parse_case(path: Path) -> LabelledCase:
     context = bundle_from_case(context_raw if isinstance(context_raw, dict) else {}, payload)
     return LabelledCase(
         id=str(raw.get("id") or path.stem), description=str(raw.get("description", "")),
-        tags=tuple(str(t) for t in raw.get("tags") or ()), incident=incident, context=context,
+        tags=_tags(raw.get("tags")), incident=incident, context=context,
         expected_agent=agent, expected_type=failure_type, path=path)
 
 
