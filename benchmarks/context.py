@@ -38,9 +38,9 @@ from healer_agent.context.protocols import ToolInfo
 from healer_agent.context.replay_server import replay_config
 from healer_agent.context.results import ToolResult
 from healer_agent.context.runtime import build_context_runtime
+from healer_agent.context.toolset import mcp_toolsets
 from healer_agent.models import Incident
 from healer_agent.routing.router import build_router
-from healer_agent.routing.triage_tools import mcp_toolsets
 
 ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "tests" / "fixtures" / "mcp" / "case-argocd-degraded.yaml"

@@ -102,7 +102,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
 @app.command()
 def status(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
            ) -> None:
-    """Queue depth, incidents by status, dead rows."""
+    """Queue depth, incidents by status, CodeRuns in flight, held-back work, dead rows."""
     result = asyncio.run(_with_healer(lambda h: h.status()))
     if json_out:
         typer.echo(json.dumps(result, indent=2, default=str))
@@ -118,7 +118,19 @@ def status(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")]
         table.add_row(f"incidents {name}", str(count))
     table.add_row("waiting for routing", str(result["queue"]["waiting_for_routing"]))
     table.add_row("oldest waiting (s)", str(result["queue"]["oldest_waiting_s"]))
+    admission = result.get("admission", {})
+    table.add_row("CodeRuns in flight", f"{admission.get('in_flight', 0)} / "
+                  f"{admission.get('max_in_flight', '-')} "
+                  f"({admission.get('max_in_flight_per_repo', '-')} per repository)")
+    table.add_row("held back", str(admission.get("held", 0)))
+    table.add_row("verifying", str(result.get("verifying", 0)))
+    table.add_row("commands pending", str(result.get("commands_pending", 0)))
     Console().print(table)
+    for row in admission.get("held_back", []):
+        typer.echo(f"held: {row['count']} in {row['repository']}: {row['reason']}")
+    for row in admission.get("open_breakers", []):
+        typer.echo(f"breaker open: {row['agent']} on {row['repository']} after "
+                   f"{row['failures']} failed fixes (since {row['opened_at']})")
     for row in result["dead"]:
         typer.echo(f"dead: {row['delivery_id']} {row['event_type']}: {row['error']}")
 
@@ -147,7 +159,7 @@ def insights(
     since: Annotated[str, typer.Option(help="Period: 7d, 24h, 30m ...")] = "7d",
     json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Remediations, outcomes, time to fix, dedup ratio, tiers, top failure signatures."""
+    """Outcomes, time to fix, dedup, tiers, held back, handed off, timed out, signatures."""
     from healer_agent.tracking.insights import insights as compute
     from healer_agent.tracking.insights import parse_since
 
@@ -169,6 +181,11 @@ def insights(
               f"{report['since']}; dedup ratio {report['dedup_ratio']}; tiers "
               f"{report['decisions_by_tier']}; operator overrides "
               f"{report['operator_override_rate']}")
+    loop = report.get("loop", {})
+    out.print(f"loop: {loop.get('held_back', 0)} held back, {loop.get('handed_off', 0)} "
+              f"handed off, {loop.get('timed_out', 0)} timed out, "
+              f"{loop.get('unconfirmed', 0)} unconfirmed, {loop.get('escalated', 0)} escalated",
+              highlight=False)
     from rich.table import Table
 
     for title, key in (("per agent", "by_agent"), ("per failure type", "by_failure_type")):
@@ -189,7 +206,7 @@ def insights(
 @app.command()
 def escalations(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
                 ) -> None:
-    """Failures handed to people after the attempt cap."""
+    """Failures handed to people: past the attempt cap, or when triage asked for a person."""
     from healer_agent.tracking.records import list_escalations
 
     async def _run(healer: Any) -> Any:

@@ -29,10 +29,14 @@ from healer_agent.ports import CodeRunSink, ContextProvider
 from healer_agent.routing.base import Router
 from healer_agent.routing.router import build_quick_route, build_router
 from healer_agent.store.db import create_engine, ensure_schema
+from healer_agent.store.dialect import utcnow
 from healer_agent.store.wakeup import WorkListener
+from healer_agent.tracking.admission import Limits
+from healer_agent.tracking.commands import CommandRunner
 from healer_agent.tracking.events import LoopEvents
 from healer_agent.tracking.memory import RouteMemory
 from healer_agent.tracking.notify import Notifier
+from healer_agent.tracking.outcomes import Clock, Outcomes
 from healer_agent.tracking.policy import LoopGuard
 from healer_agent.tracking.tracker import CodeRunTracker
 
@@ -106,8 +110,12 @@ class Healer:
 def build_healer(settings: Settings, *, context: ContextProvider | ContextRuntime | None = None,
                  router: Router | None = None, sink: CodeRunSink | None = None,
                  notifier: Notifier | None = None, engine: AsyncEngine | None = None,
-                 http: httpx.AsyncClient | None = None) -> Healer:
-    """Build every component from settings; keyword arguments replace one (tests, tools)."""
+                 http: httpx.AsyncClient | None = None, clock: Clock = utcnow) -> Healer:
+    """Build every component from settings; keyword arguments replace one (tests, tools).
+
+    ``clock`` is the time the loop's deadlines (agent timeouts, confirmation, the breaker's
+    cool-down) are measured by; tests move it instead of waiting.
+    """
     engine = engine or create_engine(settings.store.url)
     metrics = Metrics()
     http = http or httpx.AsyncClient(timeout=10.0)
@@ -124,22 +132,35 @@ def build_healer(settings: Settings, *, context: ContextProvider | ContextRuntim
                               hints=runtime.triage_hints)
     notifier = notifier or Notifier(settings.github, settings.notify, http)
     renderer = PromptRenderer(redact, settings.coderun.prompts_dir)
-    tracker = CodeRunTracker(engine, sink, metrics)
+    loop = settings.loop
+    limits = Limits(max_in_flight=loop.max_in_flight,
+                    max_per_repo=loop.max_in_flight_per_repo,
+                    breaker_failures=loop.breaker_failures,
+                    breaker_cooldown_s=loop.breaker_cooldown_s, hold_retry_s=loop.hold_retry_s)
+    outcomes = Outcomes(metrics, memory, limits, confirm_timeout_s=loop.confirm_timeout_s,
+                        clock=clock)
+    tracker = CodeRunTracker(engine, sink, metrics, outcomes, page=settings.worker.tracker_page,
+                             concurrency=settings.worker.tracker_concurrency)
     dispatcher = Dispatcher(
         engine, context=runtime.provider, router=router,
-        guard=LoopGuard(engine, notifier, metrics, settings.loop.max_attempts),
+        guard=LoopGuard(engine, notifier, metrics, outcomes, max_attempts=loop.max_attempts,
+                        handoff_min_ratio=loop.handoff_min_ratio),
         renderer=renderer, sink=sink, memory=memory, signature=signature, metrics=metrics,
         settings=DispatchSettings(coderun=settings.coderun, sink=settings.sink,
                                   context_timeout_s=settings.context.timeout_s,
-                                  max_attempts=settings.loop.max_attempts))
+                                  max_attempts=loop.max_attempts, limits=limits),
+        clock=clock)
     wake = _Waker()
     intake = Intake(
         engine, policy=IntakePolicy(settings.intake, settings.dedup, settings.store),
         quick_route=build_quick_route(settings), redact_json=redact_json, metrics=metrics,
-        wake=wake, events=LoopEvents(metrics, notifier, memory, wake))
+        wake=wake, events=LoopEvents(metrics, outcomes, wake))
     listener = WorkListener(settings.store.url) if settings.store.is_postgres else None
+    commands = CommandRunner(engine, notifier, metrics, max_attempts=loop.max_attempts,
+                             lease_s=settings.store.lease_s,
+                             max_tries=settings.store.max_attempts)
     worker = Worker(engine, intake=intake, dispatcher=dispatcher, tracker=tracker,
-                    metrics=metrics, listener=listener,
+                    commands=commands, metrics=metrics, listener=listener,
                     settings=WorkerSettings(lease_s=settings.store.lease_s,
                                             max_attempts=settings.store.max_attempts,
                                             coderun_poll_s=settings.worker.coderun_poll_s))
@@ -149,7 +170,10 @@ def build_healer(settings: Settings, *, context: ContextProvider | ContextRuntim
         context_status=runtime.status,
         config={"router": settings.routing.router, "namespace": settings.sink.namespace,
                 "dedup_window_s": settings.dedup.window_s, "workers": settings.worker.count,
-                "max_attempts": settings.loop.max_attempts})
+                "max_attempts": loop.max_attempts, "max_in_flight": loop.max_in_flight,
+                "max_in_flight_per_repo": loop.max_in_flight_per_repo,
+                "breaker_failures": loop.breaker_failures},
+        clock=clock)
     return Healer(settings=settings, engine=engine, metrics=metrics, http=http,
                   context=runtime, sink=sink, router=router, renderer=renderer, memory=memory,
                   notifier=notifier, intake=intake, dispatcher=dispatcher, worker=worker,

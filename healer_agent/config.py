@@ -49,7 +49,19 @@ class IntakeSettings(_Group):
     sensor_token: SecretStr | None = None
     """Bearer token the Argo Events sensor sends (the sensor cannot re-sign bodies)."""
     max_body_bytes: int = Field(25 * 1024 * 1024, gt=0)
-    """Request body cap (GitHub's own limit is 25 MB)."""
+    """GitHub webhook body cap (GitHub's own limit is 25 MB)."""
+    sensor_max_body_bytes: int = Field(1024 * 1024, gt=0)
+    """Body cap of the sensor's routes (one workflow or alert body, a few kB to tens of kB)."""
+    max_concurrent_bodies: int = Field(64, ge=1)
+    """Request bodies read at once; a sender past the limit waits, then gets 429. Memory is
+    bounded by ``body_budget_bytes``; this bounds the work, and is set high enough that a
+    few slow senders cannot hold every place."""
+    body_budget_bytes: int = Field(64 * 1024 * 1024, gt=0)
+    """Bytes the bodies being read may hold between them (each reserves its declared size)."""
+    body_wait_s: float = Field(2.0, ge=0)
+    """How long a request waits for a place to read its body before the 429."""
+    body_timeout_s: float = Field(10.0, gt=0)
+    """A body not received within this is refused with 408 (a slow sender holds no place)."""
     repo_allowlist: Annotated[tuple[str, ...], NoDecode] = ()
     """Repositories (``owner/name``, ``owner/*``) Healer acts on; empty means all."""
     process_bot_senders: bool = False
@@ -62,6 +74,16 @@ class IntakeSettings(_Group):
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
+
+
+class ApiSettings(_Group):
+    """Who may read the API (the write routes have their own credentials in ``intake``)."""
+
+    read_token: SecretStr | None = None
+    """Bearer token of the read routes (status, incidents, insights), separate from the
+    sensor's. Unset, reads are open only while the intake has no credential either."""
+    protect_metrics: bool = False
+    """Ask the read token on ``/metrics`` too (Prometheus then sends it as a bearer)."""
 
 
 class DedupSettings(_Group):
@@ -79,6 +101,10 @@ class WorkerSettings(_Group):
     count: int = Field(2, ge=0)
     coderun_poll_s: float = Field(5.0, ge=0)
     """How often idle workers read open CodeRuns' phase."""
+    tracker_page: int = Field(100, ge=1, le=1000)
+    """Open CodeRuns read per page (keyset paging: every open one is seen each poll)."""
+    tracker_concurrency: int = Field(8, ge=1, le=64)
+    """CodeRun phases read at once."""
 
 
 class SinkSettings(_Group):
@@ -135,6 +161,42 @@ class TriageSettings(_Group):
     """Give the triage model the read-only MCP tools (when the context mode is ``mcp``)."""
 
 
+class AgentRunSettings(_Group):
+    """One specialist's CodeRun settings; empty fields fall back to the ``coderun`` group."""
+
+    model: str | None = None
+    cli: str | None = None
+    remote_tools: tuple[str, ...] = ()
+    """MCP tool globs the agent may call (``spec.remoteTools``, comma-joined)."""
+    local_tools: tuple[str, ...] = ()
+    """Local tools (``spec.localTools``, comma-joined)."""
+    acceptance_criteria: str | None = None
+    """Definition of done the platform's acceptance probe checks (``spec.acceptanceCriteria``)."""
+    timeout_s: float | None = Field(None, gt=0)
+    """How long a CodeRun of this agent may run before Healer counts it as timed out."""
+
+
+_GITHUB_TOOLS = ("mcp_tools_github_*",)
+DEFAULT_AGENT_RUNS: dict[str, AgentRunSettings] = {
+    "rex": AgentRunSettings(remote_tools=_GITHUB_TOOLS, acceptance_criteria=(
+        "- [ ] `cargo build`, `cargo clippy --all-targets -- -D warnings` and `cargo test` "
+        "pass\n- [ ] the failing CI check is green on the pushed commit")),
+    "blaze": AgentRunSettings(remote_tools=_GITHUB_TOOLS, acceptance_criteria=(
+        "- [ ] install, type check, lint, tests and the production build pass\n"
+        "- [ ] the failing CI check is green on the pushed commit")),
+    "bolt": AgentRunSettings(
+        remote_tools=(*_GITHUB_TOOLS, "mcp_tools_kubernetes_*", "mcp_tools_argocd_*"),
+        acceptance_criteria=("- [ ] manifests, charts and images build and validate\n"
+                             "- [ ] the failing CI check is green on the pushed commit")),
+    "cipher": AgentRunSettings(remote_tools=_GITHUB_TOOLS, acceptance_criteria=(
+        "- [ ] the alert's vulnerable version or flagged code is gone\n"
+        "- [ ] the build and tests still pass")),
+    "atlas": AgentRunSettings(remote_tools=_GITHUB_TOOLS, acceptance_criteria=(
+        "- [ ] the failing workflow, git or GitHub step passes\n"
+        "- [ ] no unrelated files changed")),
+}
+
+
 class CodeRunSettings(_Group):
     """What Healer writes into each CodeRun."""
 
@@ -142,13 +204,56 @@ class CodeRunSettings(_Group):
     cli: str = "claude"
     prompts_dir: Path | None = None
     """Templates here replace the shipped ones of the same name (``rust-fix.md.j2``, ...)."""
+    timeout_s: float = Field(3600.0, gt=0)
+    """How long a CodeRun may run (any agent without its own ``timeout_s``)."""
+    agents: dict[str, AgentRunSettings] = Field(
+        default_factory=lambda: dict(DEFAULT_AGENT_RUNS))
+    """Per-agent model, CLI, tools, acceptance criteria and timeout, keyed by agent name
+    (``HEALER_CODERUN__AGENTS__BOLT__MODEL``); an agent not listed uses the group's values."""
+
+    @field_validator("agents", mode="after")
+    @classmethod
+    def _known_agents(cls, value: dict[str, AgentRunSettings]) -> dict[str, AgentRunSettings]:
+        """Agent names are the five specialists; a typo is an error, not a silent default."""
+        known = set(DEFAULT_AGENT_RUNS)
+        cleaned = {name.lower(): run for name, run in value.items()}
+        unknown = sorted(set(cleaned) - known)
+        if unknown:
+            raise ValueError(f"unknown agent(s) {unknown}: use {sorted(known)}")
+        merged = dict(DEFAULT_AGENT_RUNS)
+        for name, run in cleaned.items():  # a set field replaces the default's, others stay
+            merged[name] = merged[name].model_copy(update=run.model_dump(exclude_unset=True))
+        return merged
+
+    def for_agent(self, agent: str) -> AgentRunSettings:
+        """The agent's settings with the group's defaults filled in."""
+        run = self.agents.get(agent, AgentRunSettings())
+        return run.model_copy(update={"model": run.model or self.model,
+                                      "cli": run.cli or self.cli,
+                                      "timeout_s": run.timeout_s or self.timeout_s})
 
 
 class LoopSettings(_Group):
-    """The remediation loop's guard."""
+    """The remediation loop: attempts, admission control, hand-offs, confirmation."""
 
     max_attempts: int = Field(2, ge=1)
-    """Attempts per repository/branch/failure signature before escalating to people."""
+    """Attempts per repository/branch/failure signature before escalating to people
+    (ChatOps retries count too)."""
+    max_in_flight: int = Field(20, ge=1)
+    """CodeRuns running at once, across every repository; more wait in the queue."""
+    max_in_flight_per_repo: int = Field(5, ge=1)
+    """CodeRuns running at once in one repository."""
+    hold_retry_s: float = Field(30.0, ge=0)
+    """How soon held-back work asks again (a finished CodeRun wakes it sooner)."""
+    breaker_failures: int = Field(3, ge=1)
+    """Failed fixes in a row (per repository and agent) that open the circuit breaker."""
+    breaker_cooldown_s: float = Field(1800.0, ge=0)
+    """How long an open breaker holds work back before one trial CodeRun is let through."""
+    handoff_min_ratio: float = Field(0.5, ge=0, le=1)
+    """The runner-up gets a failed fix only when its score is at least this share of the
+    winner's (the evidence supports it); otherwise the next rung is people."""
+    confirm_timeout_s: float = Field(7200.0, gt=0)
+    """After a CodeRun succeeds, how long to wait for a green check or a merged PR."""
 
 
 class GitHubSettings(_Group):
@@ -174,6 +279,7 @@ class Settings(BaseSettings):
 
     store: StoreSettings = StoreSettings()
     intake: IntakeSettings = IntakeSettings()
+    api: ApiSettings = ApiSettings()
     dedup: DedupSettings = DedupSettings()
     worker: WorkerSettings = WorkerSettings()
     sink: SinkSettings = SinkSettings()
@@ -207,6 +313,9 @@ def load_settings(**overrides: Any) -> Settings:
 
 
 __all__ = [
+    "DEFAULT_AGENT_RUNS",
+    "AgentRunSettings",
+    "ApiSettings",
     "CodeRunSettings",
     "ContextMode",
     "ContextSettings",

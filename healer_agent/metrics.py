@@ -44,8 +44,28 @@ class Metrics:
                                      registry=r)
         self.escalations = Counter("healer_escalations_total", "Escalations", ["reason"],
                                    registry=r)
+        self.transitions = Counter("healer_incident_transitions_total",
+                                   "Incidents entering a state (routing, held, dispatched, "
+                                   "verifying, fixed, failed, timed_out, handoff, ...)",
+                                   ["state"], registry=r)
+        self.held_back = Counter("healer_held_back_total", "Dispatches held back by admission "
+                                 "control", ["reason"], registry=r)
+        self.handoffs = Counter("healer_handoffs_total", "Failed fixes handed to another "
+                                "specialist", ["from_agent", "to_agent"], registry=r)
+        self.timeouts = Counter("healer_coderun_timeouts_total", "CodeRuns past their agent's "
+                                "timeout", ["agent"], registry=r)
+        self.in_flight = Gauge("healer_coderuns_in_flight", "CodeRuns running now", registry=r)
+        self.held_now = Gauge("healer_held_back_now", "Incidents waiting for admission", registry=r)
+        self.breakers_open = Gauge("healer_breakers_open", "Open circuit breakers "
+                                   "(repository/agent)", registry=r)
+        self.commands = Counter("healer_chatops_commands_total", "ChatOps commands and "
+                                "buttons", ["verb", "outcome"], registry=r)
         self.intake_seconds = Histogram("healer_intake_seconds", "Time to answer an event",
                                         ["endpoint"], registry=r)
+        self.refused = Counter("healer_requests_refused_total", "Requests answered 4xx, by "
+                               "route and status", ["endpoint", "status"], registry=r)
+        self.bodies_in_flight = Gauge("healer_request_bodies_in_flight", "Request bodies "
+                                      "being read now (bounded by the body gate)", registry=r)
 
     def observe_mcp(self, server: str, tool: str, outcome: str, seconds: float) -> None:
         """One MCP tool call: counted, timed, and (unless ``ok``) an error of its kind."""

@@ -204,9 +204,18 @@ def line_of(dockerfile: str, prefix: str) -> int:
     return next(n for n, ln in enumerate(dockerfile.splitlines(), 1) if ln.startswith(prefix))
 
 
+IMAGE_HOMES = {"/home/runner/.npm/": "/root/.npm/", "/home/runner/.cargo/": "/usr/local/cargo/",
+               "/home/runner/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/":
+               "/usr/local/rustup/toolchains/1.95.0-x86_64-unknown-linux-gnu/"}
+
+
 def inner(key: str, root: str) -> BuildFailure:
-    out = t.relocate(sc.get(key), root)
-    return BuildFailure("run", output=out.lines, code=out.code)
+    """A RUN step's output: the inner tool's real run, seen from the image's WORKDIR and
+    the image's home directories."""
+    lines = t.relocate(sc.get(key), root).lines
+    for runner_path, image_path in IMAGE_HOMES.items():
+        lines = [ln.replace(runner_path, image_path) for ln in lines]
+    return BuildFailure("run", output=lines, code=sc.get(key).code)
 
 
 def wrapper_cases() -> None:
@@ -216,20 +225,22 @@ def wrapper_cases() -> None:
     specs = [
         # key, inner scenario, dockerfile, RUN line, agent, type, workflow, job, files, msg,
         # action?, extra tags
-        ("bk-cargo-build-e0308", "rust-e0308", rust_image("RUN cargo build --release"),
+        ("bk-cargo-build-e0308", "img-cargo-e0308", rust_image("RUN cargo build --release"),
          "RUN cargo build", "rex", "rust_build", "Infrastructure", "images",
-         ["crates/healer/src/config.rs"], "refactor: port from env", True, ["misleading-name"]),
+         ["crates/controller/src/main.rs"], "feat(controller): PORT from the environment", True,
+         ["misleading-name"]),
         ("bk-cargo-locked", "cargo-locked", rust_image("RUN cargo build --release --locked"),
          "RUN cargo build", "rex", "rust_deps", "controller-image", "build",
          ["crates/proto/Cargo.toml"], "chore(proto): bump to 0.2.0", False, []),
-        ("bk-cargo-test", "rust-test-panic", rust_image(
-            "RUN cargo test --release && cargo build --release"), "RUN cargo test", "rex",
+        ("bk-cargo-test", "img-cargo-test", rust_image(
+            "RUN cargo test --release && cargo build --release", binary="healer"), "RUN cargo test", "rex",
          "rust_test", "docker-publish", "image", ["crates/healer/src/port.rs"],
-         "feat: parse ports", True, ["misleading-name"]),
-        ("bk-clippy", "clippy-needless-return", rust_image(
+         "feat: accept ports with a protocol suffix", True, ["misleading-name"]),
+        ("bk-clippy", "img-clippy", rust_image(
             "RUN cargo clippy --release -- -D warnings && cargo build --release"),
          "RUN cargo clippy", "rex", "rust_clippy", "Build images", "controller",
-         ["crates/healer/src/math.rs"], "feat: double retries", False, ["misleading-name"]),
+         ["crates/controller/src/main.rs"], "feat(controller): double retries", False,
+         ["misleading-name"]),
         ("bk-npm-build-vite", "npm-run-build-vite", web_image(), "RUN npm run build", "blaze",
          "frontend_build", "web-image", "docker", ["web/src/main.js"],
          "feat(web): runs view", True, []),
@@ -239,6 +250,9 @@ def wrapper_cases() -> None:
         ("bk-npm-ci", "npm-ci-out-of-sync", web_image(), "RUN npm ci", "blaze",
          "frontend_deps", "Deploy", "build-web", ["web/package.json"],
          "deps(web): is-number", True, ["misleading-name"]),
+        ("bk-npm-lint", "npm-run-lint-image", web_image("RUN npm run lint && npm run build"),
+         "RUN npm run lint", "blaze", "frontend_lint", "container-images", "web",
+         ["web/src/poll.js"], "feat(web): poll for runs", True, ["misleading-name"]),
         ("bk-npm-build-tsc", "npm-run-build-tsc", web_image(), "RUN npm run build", "blaze",
          "frontend_typecheck", "helm-charts", "images", ["web/src/main.ts"],
          "feat(web): agent counts", False, ["misleading-name"]),
@@ -255,6 +269,18 @@ def wrapper_cases() -> None:
            "cause, not Docker", ["wrapper", *tags], agent, ft, workflow=wf, job=job,
            steps=[*buildx_setup(), step], files=[*files, path] if num(cid, 0, 2) else files,
            message=msg, event="workflow_job" if num(cid, 0, 3) else "workflow_run")
+
+    # --- BuildKit around cargo that could not reach the index: the network, not Rust
+    df = rust_image("RUN cargo build --release --locked")
+    failure = inner("net-cargo", "/src")
+    failure.line = line_of(df, "RUN cargo build")
+    ci("bk-cargo-index-refused", "a BuildKit RUN cargo build failed because cargo could not "
+       "connect to the crates.io index: the builder's network, not the code",
+       ["wrapper", "flaky-infra"], "atlas", "general", workflow="controller-image",
+       job="build", steps=[*buildx_setup(), docker_step(
+           "bk-cargo-index-refused", df, failure, "ghcr.io/5dlabs/controller:pr-604",
+           path="infra/images/controller/Dockerfile", action=True, push=True)],
+       files=["crates/controller/src/main.rs"], message="feat(controller): metrics")
 
     # --- BuildKit failures that are Docker's own (bolt)
     df_base = rust_image("RUN cargo build --release").replace(
@@ -341,9 +367,17 @@ EXPOSE 8080
            "is the cause", ["wrapper", *tags], agent, ft, workflow=wf, job=job,
            steps=[*setup, step_of(key)], files=files, message=msg)
 
+    # contrast: make around kubectl kustomize: the inner tool is infrastructure
+    B.ci("make-wraps-kustomize", "make render fails because kubectl kustomize cannot find the "
+         "overlay's hpa.yaml: the wrapped tool is infrastructure, so bolt",
+         ["wrapper", "misleading-name"], "bolt", "k8s_manifest", workflow="Controller CI",
+         job="render", steps=[step_of("make-kustomize")],
+         files=["infra/gitops/overlays/staging/kustomization.yaml"],
+         message="gitops(staging): autoscaling")
+
     # make wrapping a docker build wrapping cargo: two wrappers, one cause
     df = rust_image("RUN cargo build --release")
-    failure = inner("rust-e0599", "/src")
+    failure = inner("img-cargo-e0599", "/src")
     failure.line = line_of(df, "RUN cargo build")
     bk = buildkit("make-docker-cargo", df, failure, tag="ghcr.io/5dlabs/controller:dev",
                   dockerfile_name="infra/images/controller/Dockerfile")
@@ -365,6 +399,8 @@ def context_cases() -> None:
     rust_crash_cases()
     node_crash_cases()
     infra_cause_cases()
+    sparse_context_cases()
+    more_context_cases()
     no_cause_cases()
 
 
@@ -637,6 +673,24 @@ def node_crash_cases() -> None:
               "kubernetes": {"pods": [k.pod(jk, "web-routes-check", IMG["web"], phase="Failed",
                                             terminated=("Error", 1), namespace="web",
                                             owner="Job/web-routes-check")]}})
+    # a Helm post-install hook runs the server's self-check, which crashes
+    crash = sc.get("crash-node-rejection")
+    jk = "ctx-node-helm-hook"
+    job = k.job(jk, "web-selfcheck", IMG["web"], failed=2, backoff_limit=1,
+                namespace="web", hook="post-install")
+    ci(jk, "helm install failed in its post-install hook (BackoffLimitExceeded); the hook "
+       "runs the web server's self-check, which dies on an unhandled rejection in flags.js",
+       ["context-driven", "wrapper", "misleading-name"], "blaze", "frontend_test",
+       workflow="helm-charts", job="install-preview",
+       steps=[kubectl_ctx("web"), helm_step("web-pr-517", "infra/charts/web",
+                                            "Error: INSTALLATION FAILED: failed post-install: "
+                                            "job failed: BackoffLimitExceeded")],
+       files=["web/server/flags.ts"], message="feat(web): remote feature flags", image="k8s",
+       extra={"kubernetes": {"jobs": [job], "pods": [
+           k.pod(f"{jk}:{n}", "web-selfcheck", IMG["web"], phase="Failed", namespace="web",
+                 terminated=("Error", crash.code), owner="Job/web-selfcheck",
+                 name=f"web-selfcheck-{k.rs_hash(jk + str(n))[:5]}") for n in range(2)]},
+              "loki": log_lines(crash)})
     # contrast: same TypeError, but the only change removed API_URL from the ConfigMap
     crash = sc.get("crash-node-undefined")
     ci("ctx-node-env-removed-configmap", "web crashes reading config.api.url because the only "
@@ -656,12 +710,12 @@ def pull_events(key: str, pod: str, image: str, reason: str) -> list[dict[str, A
     return [
         k.event(key, f"Pod/{pod}", "Pulling", f'Pulling image "{image}"', type_="Normal",
                 count=5),
-        k.event(key + "f", f"Pod/{pod}", "Failed", f'Failed to pull image "{image}": '
+        k.event(key + ":f", f"Pod/{pod}", "Failed", f'Failed to pull image "{image}": '
                 f"{reason.format(ref=ref)}", count=5),
-        k.event(key + "e", f"Pod/{pod}", "Failed", "Error: ErrImagePull", count=5),
-        k.event(key + "b", f"Pod/{pod}", "BackOff", f'Back-off pulling image "{image}"',
+        k.event(key + ":e", f"Pod/{pod}", "Failed", "Error: ErrImagePull", count=5),
+        k.event(key + ":b", f"Pod/{pod}", "BackOff", f'Back-off pulling image "{image}"',
                 type_="Normal", count=21),
-        k.event(key + "i", f"Pod/{pod}", "Failed", "Error: ImagePullBackOff", count=21),
+        k.event(key + ":i", f"Pod/{pod}", "Failed", "Error: ImagePullBackOff", count=21),
     ]
 
 
@@ -860,7 +914,7 @@ def infra_cause_cases() -> None:
                    "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. "
                    "preemption: 0/3 nodes are available: 3 Preemption is not helpful for "
                    "scheduling.", component="default-scheduler", node=None, count=6),
-           k.event(cid + "pvc", "PersistentVolumeClaim/healer-data", "ProvisioningFailed",
+           k.event(cid + ":pvc", "PersistentVolumeClaim/healer-data", "ProvisioningFailed",
                    'storageclass.storage.k8s.io "fast-ssd" not found',
                    component="persistentvolume-controller", node=None, count=11)]}})
     # NetworkPolicy: default deny, pods healthy, the smoke runner times out
@@ -895,7 +949,7 @@ def infra_cause_cases() -> None:
            k.event(cid, f"Pod/{pods[0]['metadata']['name']}", "Unhealthy",
                    f'Liveness probe failed: Get "http://{ip}:9090/livez": dial tcp {ip}:9090: '
                    "connect: connection refused", count=18),
-           k.event(cid + "k", f"Pod/{pods[0]['metadata']['name']}", "Killing",
+           k.event(cid + ":k", f"Pod/{pods[0]['metadata']['name']}", "Killing",
                    "Container healer failed liveness probe, will be restarted", type_="Normal",
                    count=6)]}})
     # a Helm pre-install hook whose Secret is missing
@@ -962,6 +1016,121 @@ def infra_cause_cases() -> None:
        message="gitops(controller): image sha-4f1c2e9", event="sensor",
        extra={"argocd": [app], "kubernetes": {"pods": [p], "events": pull_events(
            cid, p["metadata"]["name"], image, NOT_FOUND)}})
+
+
+def sparse_context_cases() -> None:
+    """Only some sources answer: Loki and Prometheus without Kubernetes, or a slow leak."""
+    ci = B.ci
+    crash = sc.get("crash-rust-slice")
+    cid = "ctx-rust-loki-only"
+    ci(cid, "the smoke curl is refused; only Loki and Prometheus answer, and Loki holds the "
+       "controller's panic (byte index out of bounds in src/naming.rs)",
+       ["context-driven", "misleading-name"], "rex", "rust_test", workflow="Infrastructure",
+       job="smoke", steps=[*B.SETUP["infra"](), step_of("smoke-refused-controller",
+                                                        name="Smoke: readyz")],
+       files=["crates/controller/src/naming.rs"], message="feat(controller): short names",
+       extra={"loki": log_lines(crash), "prometheus": {
+           **alerts(cid, ("KubePodCrashLooping", {"container": "controller"})),
+           **restarts(cid, "controller", 12)}})
+    crash = sc.get("crash-node-reference")
+    cid = "ctx-node-loki-only"
+    ci(cid, "the e2e suite gets 503; the only context is Loki, where the web server throws "
+       "ReferenceError: logger is not defined", ["context-driven", "misleading-name"],
+       "blaze", "frontend_test", workflow="Deploy", job="e2e",
+       steps=[*B.SETUP["frontend"](), step_of("e2e-503")],
+       files=["web/server/server.ts"], message="refactor(web): structured logging",
+       extra={"loki": log_lines(crash)})
+    cid = "ctx-rust-leak-oom"
+    limits = {"cpu": "500m", "memory": "512Mi"}
+    pods = [k.pod(f"{cid}:{n}", "healer", IMG["healer"], restarts=3 + n, limits=limits,
+                  waiting=("CrashLoopBackOff", "back-off 1m20s restarting failed container="
+                           "healer"), last_terminated=("OOMKilled", 137)) for n in range(2)]
+    growth = k.prom_series(cid, {"pod": pods[0]["metadata"]["name"]},
+                           [9.4e7, 1.6e8, 2.4e8, 3.1e8, 3.9e8, 4.6e8, 5.3e8, 9.1e7, 1.7e8],
+                           step=120)
+    ci(cid, "the smoke check gets 503 twenty minutes after a healthy rollout; healer is "
+       "OOMKilled at an unchanged 512Mi limit, its memory climbs steadily and its own log "
+       "shows the new signature cache growing without bound", ["context-driven"], "rex",
+       "rust_test", workflow="nightly-smoke", job="smoke",
+       steps=[step_of("smoke-503-staging", name="Smoke: API health")],
+       files=["crates/healer/src/dedup.rs"], message="perf: remember every signature",
+       event="workflow_run",
+       extra={"kubernetes": {"pods": pods},
+              "loki": log_lines(sc.get("ok-rust-cache-growth")),
+              "prometheus": {f'container_memory_working_set_bytes{{namespace="{NS}",'
+                             'container="healer"}[20m]': growth,
+                             f'kube_pod_container_resource_limits{{namespace="{NS}",'
+                             'container="healer",resource="memory"}': k.prom_value(
+                                 cid, {}, 536870912)}})
+
+
+def more_context_cases() -> None:
+    """Other event types and red herrings for the same symptoms."""
+    ci = B.ci
+    cid = "ctx-none-old-restarts"
+    pods = [k.pod(f"{cid}:{n}", "healer", IMG["healer"], ready=True, restarts=2,
+                  last_terminated=("Completed", 0)) for n in range(2)]
+    ci(cid, "the smoke curl was refused once; the pods show two old restarts (a node drain, "
+       "exit 0) but are Ready, with no recent warning events and Argo CD healthy",
+       ["context-driven", "flaky-infra"], "atlas", "general", workflow="healer-ci",
+       job="smoke", steps=[*deploy_steps("healer", chart=False),
+                           step_of("smoke-refused-healer", name="Smoke: healthz")],
+       files=["crates/healer/src/lib.rs"], message="test: more routing cases", image="k8s",
+       extra={"kubernetes": {"pods": pods, "events": []},
+              "argocd": [k.argo_short("healer", "Synced", "Healthy",
+                                      "successfully synced (all tasks run)")],
+              "prometheus": error_rate(cid, "healer", 0.0)})
+    cid = "ctx-web-oom-limit"
+    limits = {"cpu": "250m", "memory": "96Mi"}
+    pods = [k.pod(f"{cid}:{n}", "web", IMG["web"], namespace="web", restarts=5 + n,
+                  limits=limits, waiting=("CrashLoopBackOff", "back-off 2m40s restarting "
+                                          "failed container=web"),
+                  last_terminated=("OOMKilled", 137)) for n in range(2)]
+    ci(cid, "the web e2e suite gets 503; web is OOMKilled at the 96Mi limit the chart "
+       "change set, right after it starts listening", ["context-driven", "misleading-name"],
+       "bolt", "helm", workflow="web-e2e", job="e2e",
+       steps=[*B.SETUP["frontend"](), step_of("e2e-503")],
+       files=["infra/charts/web/values.yaml"], message="chart(web): smaller pods",
+       extra={"kubernetes": {"pods": pods}, "loki": log_lines(sc.get("ok-web-listening")) * 2,
+              "prometheus": {'kube_pod_container_resource_limits{namespace="web",'
+                             'container="web",resource="memory"}': k.prom_value(
+                                 cid, {}, 100663296)}})
+    crash = sc.get("crash-rust-overflow")
+    cid = "ctx-check-run-smoke"
+    ci(cid, "a smoke check_run reports 503; the controller behind it panics with 'attempt to "
+       "subtract with overflow' in src/backoff.rs", ["context-driven"], "rex", "rust_test",
+       workflow="smoke", job="smoke / staging",
+       steps=[step_of("smoke-503-staging", name="Smoke: API health")],
+       files=["crates/controller/src/backoff.rs"], message="feat(controller): cap backoff",
+       event="check_run", check=("Smoke failed", B.first_error_lines("smoke-503-staging"), 0),
+       extra={"kubernetes": crashloop(cid, "controller", IMG["controller"], crash),
+              "loki": log_lines(crash)})
+    cid = "ctx-sensor-image-renamed"
+    image = "ghcr.io/5dlabs/healer-agent:0.9.1"
+    p = k.pod(cid, "healer", image, phase="Pending", waiting=(
+        "ImagePullBackOff", f'Back-off pulling image "{image}"'))
+    ci(cid, "the Argo Events sensor reports a failed rollout; the kustomization renamed the "
+       "image to healer-agent, which the registry does not have", ["context-driven"], "bolt",
+       "k8s_manifest", workflow="Deploy", job="rollout",
+       steps=[*deploy_steps("healer", chart=False), live_rollout(cid, "healer")],
+       files=["infra/gitops/apps/healer/kustomization.yaml"],
+       message="gitops(healer): image name matches the binary", event="sensor", image="k8s",
+       extra={"kubernetes": {"pods": [p], "events": pull_events(cid, p["metadata"]["name"],
+                                                                image, NOT_FOUND)}})
+    crash = sc.get("crash-node-module")
+    cid = "ctx-node-job-wait"
+    job = k.job(cid, "web-prerender", IMG["web"], failed=3, namespace="cto")
+    ci(cid, "kubectl wait for the prerender Job timed out; its pods exit 1 because the "
+       "server bundle lacks dist/routes/health.js", ["context-driven", "wrapper"], "blaze",
+       "frontend_build", workflow="Deploy", job="prerender",
+       steps=[*deploy_steps("web", chart=False), live_wait(cid, job, "complete")],
+       files=["web/tsconfig.build.json"], message="build(web): exclude routes from the "
+       "server build", image="k8s",
+       extra={"kubernetes": {"jobs": [job], "pods": [
+           k.pod(f"{cid}:{n}", "web-prerender", IMG["web"], phase="Failed",
+                 terminated=("Error", crash.code), owner="Job/web-prerender",
+                 name=f"web-prerender-{k.rs_hash(cid + str(n))[:5]}") for n in range(3)]},
+              "loki": log_lines(crash)})
 
 
 def no_cause_cases() -> None:
@@ -1169,6 +1338,16 @@ def platform_cases() -> None:
        files=["infra/images/controller/Dockerfile"], message="build: smaller base image",
        pr={"number": 911, "title": "build: smaller base image", "body": "Opened from a fork "
            "(octo-contrib/cto)."}, branch="octo-contrib:patch-1")
+    ci("platform-fork-token-input", "a fork's pull request has no secrets: the comment "
+       "action's token input is empty", ["platform", "misleading-name"], "atlas",
+       "permissions", workflow="web-ci", job="preview-comment",
+       steps=[*B.SETUP["frontend"](), B.ok("ok-vite-build", name="Build preview"),
+              action_fail("peter-evans/create-or-update-comment@v4", {
+                  "issue-number": "912", "body-path": "preview.md", "token": ""}, [],
+                  "Input required and not supplied: token", name="Comment preview link")],
+       files=["web/src/main.js"], message="feat(web): footer links",
+       pr={"number": 912, "title": "feat(web): footer links", "body": "From a fork "
+           "(octo-contrib/cto)."}, branch="octo-contrib:footer")
     ci("platform-ghcr-login-expired", "docker login to ghcr.io is denied: the registry token "
        "stored in secrets has expired", ["platform", "misleading-name"], "atlas",
        "permissions", workflow="Build images", job="controller",
@@ -1195,7 +1374,7 @@ def platform_cases() -> None:
        files=["CHANGELOG.md"], message="chore(release): 0.9.2")
     ci("platform-push-protection-secret", "GitHub push protection blocks the push (GH013): "
        "the commit contains an AWS access key (fake, the documented example)",
-       ["platform", "misleading-name", "has-secret"], "cipher", "secret_scanning_alert",
+       ["platform", "misleading-name"], "cipher", "secret_scanning_alert",
        workflow="Release", job="publish", steps=[step_of("push-protection-secret")],
        files=["deploy/env/staging.env"], message="deploy: staging env")
 
@@ -1285,7 +1464,7 @@ def yaml_owner_cases() -> None:
                                                             "pathspec-0.12.1 yamllint-1.38.0"],
                            name="Install yamllint", seconds=4),
                   step_of(key)], files=files, message=msg,
-           event="workflow_job" if num(cid, 0, 4) else "check_run",
+           event="check_run" if not tags and num(cid, 0, 2) else "workflow_job",
            check=("yamllint", B.first_error_lines(key), 1))
 
 
@@ -1294,22 +1473,28 @@ def yaml_owner_cases() -> None:
 def resource_kill_cases() -> None:
     ci = B.ci
     runner = "k8s-runner-7c9d2-x8k2p"
-    oom_pod = {"pods": [k.pod("rk-runner", "runner", "ghcr.io/actions/actions-runner:2.321.0",
-                              namespace="arc-runners", phase="Failed", name=runner,
-                              container="runner", terminated=("OOMKilled", 137),
-                              limits={"cpu": "4", "memory": "4Gi"})],
-               "events": [k.event("rk-runner", f"Pod/{runner}", "OOMKilling",
-                                  "Memory cgroup out of memory: Killed process 2817 (rustc) "
-                                  "total-vm:5103212kB, anon-rss:4171520kB",
-                                  namespace="arc-runners", component="kernel-monitor")]}
-    flat = k.prom_series("rk-flat", {"pod": runner}, [1.1e9, 2.6e9, 3.9e9, 4.29e9])
+
+    def runner_oom(cid: str, process: str, rss_kb: int) -> dict[str, Any]:
+        """The runner pod OOMKilled at its 4Gi limit, and the kernel's event for it."""
+        return {"pods": [k.pod(f"{cid}:runner", "runner",
+                               "ghcr.io/actions/actions-runner:2.321.0",
+                               namespace="arc-runners", phase="Failed", name=runner,
+                               container="runner", terminated=("OOMKilled", 137),
+                               limits={"cpu": "4", "memory": "4Gi"})],
+                "events": [k.event(f"{cid}:oom", f"Pod/{runner}", "OOMKilling",
+                                   f"Memory cgroup out of memory: Killed process 2817 "
+                                   f"({process}) total-vm:5103212kB, anon-rss:{rss_kb}kB",
+                                   namespace="arc-runners", component="kernel-monitor")]}
+
+    flat = k.prom_series("rk-rustc-sigkill", {"pod": runner}, [1.1e9, 2.6e9, 3.9e9, 4.29e9])
     mem = ('container_memory_working_set_bytes{namespace="arc-runners",container="runner"}')
     ci("rk-rustc-sigkill", "rustc was killed (SIGKILL) compiling the controller on a 4Gi "
        "runner during a release build; nothing in the change grows memory",
        ["resource-kill", "flaky-infra"], "atlas", "general", workflow="Controller CI",
        job="build", steps=[*B.SETUP["rust"](), step_of("rustc-sigkill")],
        files=["crates/controller/src/main.rs"], message="feat(controller): metrics",
-       image="k8s", extra={"kubernetes": oom_pod, "prometheus": {mem: flat}})
+       image="k8s", extra={"kubernetes": runner_oom("rk-rustc-sigkill", "rustc", 4171520),
+                           "prometheus": {mem: flat}})
     ci("rk-link-killed", "the shell reports `Killed` (137) while cargo links the workspace: "
        "runner memory", ["resource-kill", "flaky-infra", "misleading-name"], "atlas",
        "general", workflow="Build images", job="controller",
@@ -1321,7 +1506,7 @@ def resource_kill_cases() -> None:
        steps=[*B.SETUP["frontend"](), step_of("vitest-killed")],
        files=["web/src/duration.js"], message="fix(web): pad minutes", image="k8s",
        extra={"kubernetes": {"events": [k.event(
-           "rk-vitest", "Pod/k8s-runner-3b1f0-q2m7z", "OOMKilling", "Memory cgroup out of "
+           "rk-vitest-killed:oom", "Pod/k8s-runner-3b1f0-q2m7z", "OOMKilling", "Memory cgroup out of "
            "memory: Killed process 4410 (node) total-vm:11845120kB, anon-rss:2087936kB",
            namespace="arc-runners", component="kernel-monitor")]}})
     ci("rk-tsc-killed", "tsc was killed (137) during the typecheck; the runner, not the types",
@@ -1329,7 +1514,7 @@ def resource_kill_cases() -> None:
        workflow="ui-checks", job="typecheck",
        steps=[*B.SETUP["frontend"](), step_of("tsc-killed")],
        files=["web/src/runs.ts"], message="feat(web): latest run", image="k8s")
-    growth = k.prom_series("rk-growth", {"pod": runner},
+    growth = k.prom_series("rk-cargo-test-growth", {"pod": runner},
                            [2.1e8, 6.0e8, 1.2e9, 1.9e9, 2.7e9, 3.4e9, 4.1e9], step=15)
     ci("rk-cargo-test-growth", "the test binary was SIGKILLed in keeps_a_large_window; the "
        "runner's memory climbed steadily during that one test after the change made the "
@@ -1338,16 +1523,17 @@ def resource_kill_cases() -> None:
                                                 step_of("cargo-test-sigkill")],
        files=["crates/healer/src/window.rs"], message="perf: keep the full event history "
        "in memory", image="k8s",
-       extra={"prometheus": {mem + "[10m]": growth}, "kubernetes": oom_pod})
+       extra={"prometheus": {mem + "[10m]": growth},
+              "kubernetes": runner_oom("rk-cargo-test-growth", "healer-de560d49", 4186112)})
     ci("rk-cargo-test-node-pressure", "the same SIGKILL of the test binary, but the runner's "
        "node was under memory pressure and evicting pods; memory of the job itself was flat",
        ["resource-kill", "flaky-infra"], "atlas", "general", workflow="healer-ci",
        job="test", steps=[*B.SETUP["rust"](), step_of("cargo-test-sigkill")],
        files=["crates/healer/src/lib.rs"], message="test: window sizes", image="k8s",
        extra={"prometheus": {mem + "[10m]": k.prom_series(
-           "rk-pressure", {"pod": runner}, [4.0e8, 4.1e8, 4.1e8, 4.2e8], step=15)},
+           "rk-cargo-test-node-pressure", {"pod": runner}, [4.0e8, 4.1e8, 4.1e8, 4.2e8], step=15)},
               "kubernetes": {"events": [k.event(
-                  "rk-pressure", f"Pod/{runner}", "Evicted", "The node was low on resource: "
+                  "rk-cargo-test-node-pressure:ev", f"Pod/{runner}", "Evicted", "The node was low on resource: "
                   "memory. Threshold quantity: 100Mi, available: 61232Ki. Container runner "
                   "was using 412340Ki, request is 1Gi, has larger consumption of memory.",
                   namespace="arc-runners", component="kubelet")]}})
@@ -1359,9 +1545,8 @@ def resource_kill_cases() -> None:
        files=["web/src/dedupe.mjs"], message="perf(web): memoize dedupe across runs")
     # BuildKit RUN killed: the wrapper and the kill
     df = rust_image("RUN cargo build --release")
-    out = t.relocate(sc.get("rustc-sigkill"), "/src")
-    failure = BuildFailure("run", line=line_of(df, "RUN cargo build"), output=out.lines,
-                           code=101)
+    failure = inner("rustc-sigkill", "/src")
+    failure.line = line_of(df, "RUN cargo build")
     ci("rk-buildkit-rustc-killed", "inside BuildKit, rustc was SIGKILLed building the "
        "controller; the builder ran out of memory", ["resource-kill", "wrapper",
                                                     "flaky-infra"],

@@ -24,7 +24,10 @@ def ser(obj: Any) -> Any:
 
 
 def when(key: str, offset_s: int = 0) -> datetime:
-    return (EPOCH + timedelta(minutes=num(key, 0, 60 * 24 * 40), seconds=offset_s)).replace(
+    """A time on the case's own timeline: ``key`` is the case id, optionally followed by
+    ``:<part>``; the case's log starts at the same minute."""
+    case = key.split(":", 1)[0]
+    return (EPOCH + timedelta(minutes=num(case, 0, 60 * 24 * 40), seconds=offset_s)).replace(
         tzinfo=UTC)
 
 

@@ -452,7 +452,8 @@ def buildkit(key: str, dockerfile: str, failure: BuildFailure, *, tag: str,
     instr = _instructions(dockerfile)
     stages: dict[str, list[tuple[int, str]]] = {}
     for line, stage, text in instr:
-        stages.setdefault(stage, []).append((line, text))
+        if text.split()[0].upper() in ("FROM", "RUN", "COPY", "ADD", "WORKDIR"):
+            stages.setdefault(stage, []).append((line, text))   # the others add no vertex
     out = ['#0 building with "builder-' + sha_of(key)[:8] + '" instance using '
            'docker-container driver', "",
            "#1 [internal] load build definition from " + dockerfile_name,
@@ -489,7 +490,7 @@ def buildkit(key: str, dockerfile: str, failure: BuildFailure, *, tag: str,
     for stage, steps in stages.items():
         total = len(steps)
         for idx, (line, text) in enumerate(steps, start=1):
-            label = f"[{stage} {idx}/{total}]"
+            label = f"[{stage} {idx}/{total}]" if len(stages) > 1 else f"[{idx}/{total}]"
             word, _, rest = text.partition(" ")
             shown = text
             if word.upper() == "FROM":

@@ -1108,7 +1108,7 @@ def _() -> Output:
 
 @scenario("cargo-build-killed-link")
 def _() -> Output:
-    before = [ln for ln in sc_get("ok-rust-build").lines if "Compiling" in ln][:2]
+    before = [ln for ln in sc_get("ok-controller-build").lines if "Compiling" in ln][:2]
     return t.killed("cargo-build-killed-link", "cargo build --release --workspace --locked",
                     before)
 
@@ -1116,3 +1116,111 @@ def _() -> Output:
 def sc_get(key: str) -> Output:
     from scenarios import get
     return get(key)
+
+
+# ============================================================== inner runs for image builds
+
+@scenario("img-cargo-e0308")
+def _() -> Output:
+    return t.cargo("img-cargo-e0308", {"Cargo.toml": t.cargo_toml("controller"),
+                                       "src/main.rs": """
+        fn listen_port() -> u16 {
+            std::env::var("PORT").unwrap_or("8080".into())
+        }
+        fn main() { println!("listening on {}", listen_port()); }
+    """}, ["build", "--release"])
+
+
+@scenario("img-cargo-e0599")
+def _() -> Output:
+    return t.cargo("img-cargo-e0599", {"Cargo.toml": t.cargo_toml("controller"),
+                                       "src/main.rs": """
+        struct CodeRun { name: String }
+        fn main() {
+            let run = CodeRun { name: "healer-ci-rex".into() };
+            println!("{}", run.display_name());
+        }
+    """}, ["build", "--release"])
+
+
+@scenario("img-cargo-test")
+def _() -> Output:
+    return t.cargo("img-cargo-test", {"Cargo.toml": t.cargo_toml("healer"), "src/lib.rs": """
+        pub fn parse_port(s: &str) -> u16 { s.trim_end_matches("/tcp").parse().unwrap() }
+        #[cfg(test)]
+        mod tests {
+            #[test]
+            fn parses_plain_port() { assert_eq!(super::parse_port("8080"), 8080); }
+            #[test]
+            fn parses_port_with_protocol() { assert_eq!(super::parse_port("8080/udp"), 8080); }
+        }
+    """}, ["test", "--release"])
+
+
+@scenario("img-clippy")
+def _() -> Output:
+    return t.cargo("img-clippy", {"Cargo.toml": t.cargo_toml("controller"), "src/main.rs": """
+        fn retries(attempts: u32) -> u32 {
+            return attempts * 2;
+        }
+        fn main() { println!("{}", retries(3)); }
+    """}, ["clippy", "--release", "--", "-D", "warnings"])
+
+
+@scenario("ok-controller-build")
+def _() -> Output:
+    return t.cargo("ok-controller-build", {"Cargo.toml": t.cargo_toml("controller"),
+                                           "src/main.rs": "fn main() {}\n"},
+                   ["build", "--release"])
+
+
+@scenario("make-kustomize")
+def _() -> Output:
+    return t.make("make-kustomize", {
+        "Makefile": "\n.PHONY: render\nrender:\n\tkubectl kustomize infra/gitops/overlays/staging "
+                    "> rendered.yaml\n",
+        "infra/gitops/overlays/staging/kustomization.yaml": "resources:\n- ../../base\n"
+                                                            "- hpa.yaml\n",
+        "infra/gitops/base/kustomization.yaml": "resources:\n- deployment.yaml\n",
+        "infra/gitops/base/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\n"
+                                             "metadata:\n  name: healer\n"}, "render")
+
+
+@scenario("ok-rust-cache-growth")
+def _() -> Output:
+    return t.crash("ok-rust-cache-growth", {"Cargo.toml": t.cargo_toml("healer"),
+                                            "src/main.rs": """
+        use std::collections::HashMap;
+
+        fn main() {
+            let mut seen: HashMap<String, Vec<u8>> = HashMap::new();
+            for batch in 1..=6u64 {
+                for n in 0..50_000u64 {
+                    let sig = format!("run-{batch}-{n}");
+                    seen.insert(sig, vec![0u8; 1024]);
+                }
+                let bytes: usize = seen.values().map(|v| v.capacity()).sum();
+                println!(
+                    "{{\\"level\\":\\"INFO\\",\\"target\\":\\"healer::dedup\\",\\"fields\\":{{\\"message\\":\\"signature cache\\",\\"entries\\":{},\\"bytes\\":{}}}}}",
+                    seen.len(), bytes
+                );
+            }
+        }
+    """}, ["cargo", "build", "--release", "-q"], ["target/release/healer"])
+
+
+@scenario("npm-run-lint-image")
+def _() -> Output:
+    return t.npm_run("npm-run-lint-image", {
+        "package.json": web_pkg(lint="eslint src --max-warnings 0"),
+        "eslint.config.js": ESLINT_CFG, "src/poll.js": """
+            export async function poll(fetchRuns, ms) {
+              while (true) {
+                const runs = await fetchRuns();
+                if (runs.length) return runs;
+                await new Promise((r) => setTimeout(r, ms));
+              }
+              return [];
+            }
+            export const interval = delay;
+        """}, "lint")

@@ -19,7 +19,17 @@ API = k8s.ApiClient()
 
 def plain(obj: Any) -> Any:
     """A kubernetes-client model as the API serves it (camelCase keys, RFC 3339 times)."""
-    return API.sanitize_for_serialization(obj)
+    return _utc(API.sanitize_for_serialization(obj))
+
+
+def _utc(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _utc(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_utc(v) for v in value]
+    if isinstance(value, str) and value.endswith("+00:00") and "T" in value:
+        return value[:-6] + "Z"
+    return value
 
 
 # ------------------------------------------------------------------ BuildKit
@@ -400,8 +410,8 @@ def event(namespace: str, kind: str, name: str, reason: str, message: str, *,
             kind=kind, name=name, namespace=namespace,
             uid=f"{sha(name)[:8]}-{sha(name)[8:12]}-4{sha(name)[12:15]}-a{sha(name)[15:18]}-"
                 f"{sha(name)[18:30]}",
-            field_path=f"spec.containers{{{name.split('-')[0]}}}" if kind == "Pod" and
-            component == "kubelet" else None),
+            field_path=f"spec.containers{{{'-'.join(name.split('-')[:-2]) or name}}}"
+            if kind == "Pod" and component == "kubelet" else None),
         reason=reason, message=message, type=type_, count=count,
         first_timestamp=ts(first), last_timestamp=ts(last),
         source=k8s.V1EventSource(component=component,

@@ -2,7 +2,9 @@
 
 The table below is the single list of operations: Starlette's routes and
 ``/openapi.json`` are both derived from it. The lifespan starts the composed Healer (built
-here unless one is given) and stops it after the server stops taking requests.
+here unless one is given) and stops it after the server stops taking requests. The app
+owns the body gate (how many bodies are read at once) and makes every log line pass
+through redaction.
 """
 
 from __future__ import annotations
@@ -21,14 +23,23 @@ from starlette.routing import Route
 from healer_agent import __version__
 from healer_agent.api import handlers as h
 from healer_agent.api import schemas as s
+from healer_agent.api.gate import BodyGate
 from healer_agent.api.openapi import Endpoint, Param, openapi_document
 from healer_agent.compose import Healer, build_healer
 from healer_agent.config import Settings
+from healer_agent.logs.redact import redact
+from healer_agent.logsetup import redact_logs
 
+_ERR = s.ErrorAnswer
 _INTAKE: dict[int, type[BaseModel] | None] = {
-    202: s.IntakeResult, **dict.fromkeys((400, 401, 413, 415, 422, 503), s.ErrorAnswer)}
-_DELIVERY = Param("X-GitHub-Delivery", "header", description="Makes a redelivery a no-op")
-_EVENT = Param("X-GitHub-Event", "header", description="The event type")
+    202: s.IntakeResult, **dict.fromkeys((400, 401, 408, 413, 415, 422, 429, 503), _ERR)}
+_READ = dict.fromkeys((400, 401), _ERR)
+"""What every read route may also answer: a duplicated header, missing or wrong token."""
+_DELIVERY = Param("X-GitHub-Delivery", "header", {"type": "string", "maxLength": 128},
+                  description="Makes a redelivery a no-op")
+_EVENT = Param("X-GitHub-Event", "header", {"type": "string", "pattern": "^[a-z_]{1,64}$"},
+               description="The event type")
+_AUTH = Param("Authorization", "header", description="Bearer <token> (any case of Bearer)")
 
 
 async def openapi(request: Request) -> Response:
@@ -39,35 +50,39 @@ async def openapi(request: Request) -> Response:
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("GET", "/health", h.health, "Liveness", {200: s.HealthAnswer}),
     Endpoint("GET", "/ready", h.ready, "Readiness: the database answers",
-             {200: s.ReadyAnswer, 503: s.ErrorAnswer}),
-    Endpoint("GET", "/metrics", h.metrics, "Prometheus metrics", {200: None}),
+             {200: s.ReadyAnswer, 503: _ERR}),
+    Endpoint("GET", "/metrics", h.metrics,
+             "Prometheus metrics (the read token when HEALER_API__PROTECT_METRICS)",
+             {200: None, **_READ}, params=(_AUTH,), security=("reader",)),
     Endpoint("GET", "/openapi.json", openapi, "This document", {200: None}),
     Endpoint("GET", "/api/status", h.status, "Queues, incidents, dead rows, context sources",
-             {200: s.StatusAnswer, 503: s.ErrorAnswer}),
+             {200: s.StatusAnswer, **_READ, 503: _ERR}, params=(_AUTH,), security=("reader",)),
     Endpoint("GET", "/api/incidents", h.list_incidents, "Newest incidents",
-             {200: s.IncidentList, 422: s.ErrorAnswer, 503: s.ErrorAnswer},
+             {200: s.IncidentList, **_READ, 422: _ERR, 503: _ERR},
              params=(Param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 200}),
-                     Param("open", "query", {"type": "boolean"}))),
+                     Param("open", "query", {"type": "boolean"}), _AUTH),
+             security=("reader",)),
     Endpoint("GET", "/api/incidents/{incident_id}", h.get_incident,
              "One incident with its decision, evidence and CodeRun",
-             {200: s.IncidentAnswer, 404: s.ErrorAnswer, 503: s.ErrorAnswer},
-             params=(Param("incident_id", "path"),)),
+             {200: s.IncidentAnswer, **_READ, 404: _ERR, 422: _ERR, 503: _ERR},
+             params=(Param("incident_id", "path"), _AUTH), security=("reader",)),
     Endpoint("GET", "/api/insights", h.get_insights,
              "Outcomes per agent and failure type, dedup ratio, tiers, signatures",
-             {200: s.InsightsAnswer, 422: s.ErrorAnswer, 503: s.ErrorAnswer},
+             {200: s.InsightsAnswer, **_READ, 422: _ERR, 503: _ERR},
              params=(Param("since", "query", {"type": "string",
-                                              "pattern": "^[0-9]{1,12}[smhdw]$"}),)),
+                                              "pattern": "^[0-9]{1,12}[smhdw]$"}), _AUTH),
+             security=("reader",)),
     Endpoint("POST", "/api/remediate/ci-failure", h.ci_failure,
              "A CI failure from the Argo Events sensor", _INTAKE,
              description="A workflow_run, workflow_job or check_run body: raw, wrapped in "
                          "{body: ...} (optionally with event and delivery_id), a CloudEvents "
-                         "envelope, or the design's {workflow_run, repository}.",
+                         "envelope, or the design's {workflow_run, repository}. Every field "
+                         "Healer reads is checked before the 202 (422 names it).",
              bodies=(s.SensorTrigger, s.WrappedEvent, s.CloudEvent, s.GitHubEvent),
-             params=(Param("Authorization", "header"), _DELIVERY), security=("sensor",)),
+             params=(_AUTH, _DELIVERY), security=("sensor",)),
     Endpoint("POST", "/api/remediate/security-alert", h.security_alert,
              "A security alert (always routed to cipher)", _INTAKE,
-             bodies=(s.SecurityAlertBody,),
-             params=(Param("Authorization", "header"), _EVENT, _DELIVERY),
+             bodies=(s.SecurityAlertBody,), params=(_AUTH, _EVENT, _DELIVERY),
              security=("sensor",)),
     Endpoint("POST", "/api/github/webhook", h.github_webhook,
              "Every GitHub event; the signature is checked on the raw body first",
@@ -83,11 +98,12 @@ def _document() -> dict[str, Any]:
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
-    return h.error(404, f"no route {request.url.path}")
+    return h.error(404, f"no route {request.url.path[:200]}")
 
 
 async def _method_not_allowed(request: Request, exc: Exception) -> Response:
-    return h.error(405, f"method {request.method} not allowed on {request.url.path}")
+    return h.error(405, f"method {request.method[:20]} not allowed on "
+                        f"{request.url.path[:200]}")
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
@@ -120,4 +136,9 @@ def create_app(settings: Settings, healer: Healer | None = None, *,
                             Exception: _server_error},
     )
     app.state.settings = settings
+    intake = settings.intake
+    app.state.body_gate = BodyGate(slots=intake.max_concurrent_bodies,
+                                   budget=max(intake.body_budget_bytes, intake.max_body_bytes),
+                                   wait_s=intake.body_wait_s)
+    redact_logs(redact)
     return app

@@ -1,14 +1,25 @@
-"""Reading a request body safely: size cap, media type, UTF-8, JSON object."""
+"""Reading a request body safely: size cap, time limit, media type, UTF-8, JSON object.
+
+Every refusal is a :class:`BodyError` carrying the 4xx to answer; nothing a sender writes
+reaches the handlers as an exception of another kind.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qs
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
+
+from healer_agent.intake.validate import check_content_length, scan_strings
 
 MAX_DEPTH = 64
+MAX_INT_DIGITS = 20
+"""Longer integer literals are refused before Python converts them (GitHub's ids are int64)."""
+MAX_FLOAT_CHARS = 64
 
 
 def _depth(value: Any) -> int:
@@ -36,23 +47,69 @@ class BodyError(Exception):
         self.fields = fields or []
 
 
-async def read_capped(request: Request, cap: int) -> bytes:
-    """The raw body, refusing (413) anything over ``cap`` bytes before reading it all."""
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        try:
-            if int(declared) > cap:
-                raise BodyError(413, f"body of {declared} bytes exceeds the {cap}-byte cap")
-        except ValueError:
-            raise BodyError(400, "invalid Content-Length header") from None
+def declared_length(request: Request, cap: int) -> int | None:
+    """The declared Content-Length, refused (413) over ``cap`` before a byte is read."""
+    values = request.headers.getlist("content-length")
+    if not values:
+        return None
+    if len(values) > 1:
+        raise BodyError(400, "duplicated Content-Length header", ["Content-Length"])
+    if check_content_length(values[0]) is not None:
+        raise BodyError(400, "invalid Content-Length header", ["Content-Length"])
+    declared = int(values[0])
+    if declared > cap:
+        raise BodyError(413, f"body of {declared} bytes exceeds the {cap}-byte cap")
+    return declared
+
+
+async def read_chunks(request: Request, cap: int, *, timeout_s: float | None = None,
+                      on_chunk: Callable[[bytes], object] | None = None
+                      ) -> list[bytes | bytearray]:
+    """The raw body as it arrived: 413 past ``cap`` bytes, 408 past ``timeout_s``.
+
+    ``on_chunk`` sees each chunk as it comes (a signature is computed while reading), and
+    the chunks are not joined here: a body whose signature fails is never copied.
+    """
+    declared = declared_length(request, cap)
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > cap:
-            raise BodyError(413, f"body exceeds the {cap}-byte cap")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    # A declared body goes into one buffer of its size: the server's chunks are dropped as
+    # they are copied, so the memory a body holds is one block, returned whole when freed.
+    buffer = bytearray(declared) if declared else None
+
+    async def read() -> None:
+        nonlocal size
+        async for chunk in request.stream():
+            end = size + len(chunk)
+            if end > cap:
+                raise BodyError(413, f"body exceeds the {cap}-byte cap")
+            if on_chunk is not None:
+                on_chunk(chunk)
+            if buffer is None:
+                chunks.append(chunk)
+            elif end > len(buffer):
+                raise BodyError(400, "body longer than its Content-Length")
+            else:
+                buffer[size:end] = chunk
+            size = end
+
+    try:
+        async with asyncio.timeout(timeout_s):
+            await read()
+    except TimeoutError:
+        raise BodyError(408, f"body not received within {timeout_s:g} s") from None
+    except ClientDisconnect:
+        raise BodyError(400, "client disconnected before the body was complete") from None
+    if buffer is not None:
+        if size != len(buffer):
+            raise BodyError(400, f"body of {size} bytes, not the {len(buffer)} declared")
+        return [buffer]
+    return list(chunks)
+
+
+async def read_capped(request: Request, cap: int, *, timeout_s: float | None = None) -> bytes:
+    """The raw body: 413 past ``cap`` bytes (before reading it all), 408 past ``timeout_s``."""
+    return b"".join(await read_chunks(request, cap, timeout_s=timeout_s))
 
 
 def media_type(request: Request) -> str:
@@ -60,33 +117,70 @@ def media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
+class _NumberError(ValueError):
+    """A number literal Healer will not convert."""
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _NumberError(f"integer literal of {len(text)} characters")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if len(text) > MAX_FLOAT_CHARS:
+        raise _NumberError(f"number literal of {len(text)} characters")
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _NumberError(f"number {text} is out of range")
+    return value
+
+
+def _constant(text: str) -> Any:
+    raise _NumberError(f"{text} is not JSON")
+
+
+def _loads(text: str) -> Any:
+    try:
+        return json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        raise BodyError(400, f"malformed JSON: {exc.msg} at line {exc.lineno} column "
+                             f"{exc.colno}") from None
+    except _NumberError as exc:
+        raise BodyError(400, f"malformed JSON: {exc}") from None
+    except RecursionError:
+        raise BodyError(400, "JSON nested too deeply") from None
+
+
+def _form_payload(raw: bytes) -> bytes:
+    try:
+        form = parse_qs(raw.decode("utf-8", errors="strict"), strict_parsing=False,
+                        errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        raise BodyError(400, "form body is not valid UTF-8") from None
+    if "payload" not in form:
+        raise BodyError(422, "form body has no 'payload' field", ["payload"])
+    return form["payload"][0].encode("utf-8", errors="surrogatepass")
+
+
 def parse_json_object(raw: bytes, content_type: str) -> dict[str, Any]:
     """Decode a JSON (or GitHub form-encoded ``payload=``) body into an object."""
     if content_type == "application/x-www-form-urlencoded":
-        try:
-            form = parse_qs(raw.decode("utf-8"), strict_parsing=False)
-        except UnicodeDecodeError:
-            raise BodyError(400, "body is not valid UTF-8") from None
-        if "payload" not in form:
-            raise BodyError(422, "form body has no 'payload' field", ["payload"])
-        raw = form["payload"][0].encode("utf-8")
+        raw = _form_payload(raw)
     elif content_type not in ("application/json", "") and not content_type.endswith("+json"):
-        raise BodyError(415, f"unsupported media type {content_type!r}; send application/json")
+        raise BodyError(415, f"unsupported media type {content_type[:80]!r}; send "
+                             "application/json")
     if not raw.strip():
         raise BodyError(400, "empty body; expected a JSON object")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise BodyError(400, f"body is not valid UTF-8 (byte {exc.start})") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BodyError(400, f"malformed JSON: {exc.msg} at line {exc.lineno} column "
-                             f"{exc.colno}") from None
-    except RecursionError:
-        raise BodyError(400, "JSON nested too deeply") from None
+    data = _loads(text)
     if _depth(data) > MAX_DEPTH:
         raise BodyError(400, f"JSON nested deeper than {MAX_DEPTH} levels")
     if not isinstance(data, dict):
         raise BodyError(422, f"body must be a JSON object, got {type(data).__name__}", ["body"])
+    if (problem := scan_strings(raw, data)) is not None:
+        raise BodyError(422, str(problem), [problem.field])
     return data

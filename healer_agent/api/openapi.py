@@ -24,10 +24,20 @@ REF = "#/components/schemas/{model}"
 STATUS_TEXT = {
     200: "OK", 202: "Accepted: stored durably; see status and dedup_status",
     400: "Malformed request (headers, JSON, field values)", 401: "Missing or wrong credentials",
-    404: "Not found", 413: "Body over the size cap", 415: "Unsupported media type",
-    422: "Missing or invalid fields", 429: "Too many requests; retry after the delay",
+    404: "Not found", 408: "Body not received in time", 413: "Body over the size cap",
+    415: "Unsupported media type", 422: "Missing or invalid fields",
+    429: "Too many bodies being read; retry after the Retry-After delay",
     503: "Store unavailable; retry later",
 }
+
+
+HEADERS: dict[int, dict[str, Any]] = {
+    401: {"WWW-Authenticate": {"schema": {"type": "string"},
+                               "description": "Bearer, on the routes that take a token"}},
+    429: {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait"}},
+    503: {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait"}},
+}
+"""Response headers a status carries."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +90,8 @@ def _operation(ep: Endpoint) -> dict[str, Any]:
             content = {"application/json": {"schema": _ref(model)}}
         responses[str(code)] = {"description": STATUS_TEXT.get(code, str(code)),
                                 "content": content}
+        if code in HEADERS:
+            responses[str(code)]["headers"] = HEADERS[code]
     op: dict[str, Any] = {"summary": ep.summary, "operationId": ep.handler.__name__,
                           "responses": responses}
     if ep.description:
@@ -117,6 +129,10 @@ def openapi_document(endpoints: Sequence[Endpoint], *, version: str) -> dict[str
             "securitySchemes": {
                 "sensor": {"type": "http", "scheme": "bearer",
                            "description": "HEALER_INTAKE__SENSOR_TOKEN"},
+                "reader": {"type": "http", "scheme": "bearer",
+                           "description": "HEALER_API__READ_TOKEN (separate from the "
+                                          "sensor's); without one, reads are open only "
+                                          "while the intake has no credential either"},
                 "github": {"type": "apiKey", "in": "header", "name": "X-Hub-Signature-256",
                            "description": "HMAC-SHA256 of the raw body with the webhook "
                                           "secret"},

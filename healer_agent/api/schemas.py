@@ -1,8 +1,10 @@
 """The API's request and response bodies as pydantic models.
 
 ``/openapi.json`` is generated from these and the route table, so what the document
-describes is what the handlers return. Response models are lenient (``extra="allow"``)
-where a body carries stored data whose columns grow with the schema.
+describes is what the handlers return. Request fields use the edge validation's types
+(``intake.validate``), so the documented limits are the enforced ones. Response models
+are lenient (``extra="allow"``) where a body carries stored data whose columns grow with
+the schema.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from healer_agent.intake.validate import DeliveryId, EventName, Id, Name, Ref, RepoName, Sha, Url
 from healer_agent.results import IntakeResult
 
 
@@ -122,19 +125,19 @@ class HeadCommit(_Open):
 class WorkflowRunRef(_Open):
     """The part of a ``workflow_run`` the design's sensor body carries."""
 
-    id: int
-    name: str | None = None
+    id: Id
+    name: Name | None = None
     conclusion: str | None = None
-    html_url: str | None = None
-    head_branch: str | None = None
-    head_sha: str | None = None
+    html_url: Url | None = None
+    head_branch: Ref | None = None
+    head_sha: Sha | None = None
     head_commit: HeadCommit | None = None
 
 
 class RepositoryRef(_Open):
     """A repository by its full name."""
 
-    full_name: str
+    full_name: RepoName
 
 
 class SensorTrigger(_Open):
@@ -148,8 +151,8 @@ class WrappedEvent(_Open):
     """A GitHub body under ``body`` (the trigger's ``dest: body``), with optional hints."""
 
     body: dict[str, Any]
-    event: str | None = None
-    delivery_id: str | None = None
+    event: EventName | None = None
+    delivery_id: DeliveryId | None = None
 
 
 class CloudEvent(_Open):

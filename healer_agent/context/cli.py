@@ -20,14 +20,20 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from healer_agent.cli_common import CliError
-from healer_agent.context.errors import ToolError
+from healer_agent.context.errors import ContextError, ToolError
 
 if TYPE_CHECKING:  # the MCP client loads when a check runs, not with the CLI
     from healer_agent.context.config import McpConfig
     from healer_agent.context.pool import McpPool
 
 EXIT_UNAVAILABLE = 3
+"""The CLI's exit code for a dependency that is unavailable."""
+
+
+class McpCheckFailed(ContextError):
+    """Some server's backend did not answer; the message names every such server."""
+
+    code = EXIT_UNAVAILABLE
 
 
 async def check_servers(config: McpConfig, pool: McpPool | None = None) -> list[dict[str, Any]]:
@@ -119,7 +125,7 @@ def render_table(reports: list[dict[str, Any]], console: Console) -> None:
 
 def run_check(config_path: Path, *, json_out: bool = False,
               console: Console | None = None) -> list[dict[str, Any]]:
-    """Check, print, and raise ``CliError(code=3)`` naming the servers that did not answer."""
+    """Check and print; raise :class:`McpCheckFailed` naming the servers that did not answer."""
     from healer_agent.context.config import load_mcp_config
 
     reports = asyncio.run(check_servers(load_mcp_config(config_path)))
@@ -129,7 +135,7 @@ def run_check(config_path: Path, *, json_out: bool = False,
         render_table(reports, console or Console())
     message = failure_message(reports)
     if message is not None:
-        raise CliError(message, EXIT_UNAVAILABLE)
+        raise McpCheckFailed(message)
     return reports
 
 
@@ -140,14 +146,19 @@ def mcp_check_command(
 ) -> None:
     """Make one real read through each configured MCP server; exit 3 naming any that fails."""
     if config is None:
-        from healer_agent.cli_common import settings_from_env
+        from healer_agent.config import load_settings
 
-        config = settings_from_env().context.mcp_config
-    run_check(config, json_out=json_out)
+        config = load_settings().context.mcp_config
+    try:
+        run_check(config, json_out=json_out)
+    except McpCheckFailed as exc:
+        Console(stderr=True).print(f"[red]error:[/red] {exc}", highlight=False)
+        raise typer.Exit(code=exc.code) from None
 
 
 __all__ = [
     "EXIT_UNAVAILABLE",
+    "McpCheckFailed",
     "check_servers",
     "failure_message",
     "mcp_check_command",

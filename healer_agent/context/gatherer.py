@@ -29,6 +29,7 @@ from healer_agent.context.sources import (
     LokiSource,
     PrometheusSource,
 )
+from healer_agent.logs.redact import redact
 from healer_agent.models import ContextBundle, Incident, SourceStatus
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ def _size_tokens(fields: dict[str, Any]) -> int:
 def status_of(result: SourceResult, elapsed_ms: float) -> SourceStatus:
     """A source's status from what it found and what failed."""
     size = _size_tokens(result.fields)
-    note = "; ".join([*result.errors, *result.notes])[:1000]
+    note = redact("; ".join([*result.errors, *result.notes])[:1000])
     if result.not_configured:
         return SourceStatus(status="not_configured", elapsed_ms=elapsed_ms, note=note)
     if result.errors and not result.succeeded:
@@ -110,7 +111,7 @@ class ContextGatherer:
         except Exception as exc:  # a source bug must not cost the incident its context
             log.exception("context source %s failed", source.name)
             ms = (time.monotonic() - started) * 1000
-            note = f"{type(exc).__name__}: {exc}"[:500]
+            note = redact(f"{type(exc).__name__}: {exc}"[:500])
             return source.name, SourceResult(), SourceStatus(status="error", elapsed_ms=ms,
                                                             note=note)
         ms = (time.monotonic() - started) * 1000

@@ -1,9 +1,9 @@
-"""GitHub REST fallback for what the configured GitHub MCP server lacks.
+"""GitHub REST for what the configured GitHub MCP server lacks.
 
-The reference ``@modelcontextprotocol/server-github`` has no Actions or Checks tools, so job
-logs, job steps, check-run annotations and "PRs for a commit" come from REST with the same
-token when the server cannot give them. The official github-mcp-server has ``get_job_logs``
-and is preferred when configured.
+GitHub's own github-mcp-server (the shipped one) has the Actions tools (``get_job_logs``,
+``list_workflow_jobs``) and ``get_commit``; it has no check-run annotations, so those come
+from REST with the same token, as does everything when no GitHub MCP server is configured
+or it is down (job logs and steps, PRs for a commit, the compare API for a push).
 
 Job logs: ``GET /repos/{o}/{r}/actions/jobs/{id}/logs`` answers 302 to a pre-signed URL that
 expires after a minute. The redirect is followed by hand with a client that has no

@@ -15,7 +15,8 @@ Warm pool: :meth:`McpPool.start` opens every server at once (a server that canno
 costs only itself) and starts a supervisor that pings each live session and reopens dead
 ones when their backoff expires, so the first incident after ``healer serve`` (and every
 triage run) finds the processes already running. Every call is counted per server and
-tool, and reported to an optional observer (the Prometheus metrics).
+tool, and reported to an optional observer (the Prometheus metrics). Error texts kept for
+``/api/status`` are redacted: a backend's error can quote a URL with its credentials.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from healer_agent.context.errors import ToolError
 from healer_agent.context.protocols import ServerPhase, ServerState, ToolInfo, ToolStats
 from healer_agent.context.results import ToolResult, normalise
 from healer_agent.context.transports import TransportFactory, make_transport
+from healer_agent.logs.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +177,7 @@ class McpPool:
         backoff_max_s: float = 30.0,
         health_interval_s: float = 15.0,
         observer: CallObserver | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.config = config
         self._servers = config.enabled_servers()
@@ -191,8 +194,12 @@ class McpPool:
         self._backoff = (backoff_base_s, backoff_max_s)
         self._closed = False
         self._health_interval_s = health_interval_s
+        self._clock = clock
+        """Backoff and health time (latency is always measured on the monotonic clock)."""
         self._supervisor: asyncio.Task[None] | None = None
         self.observer = observer
+        self.on_health: Callable[[dict[str, ServerState]], None] | None = None
+        """Called with every server's state after each supervision round (gauges)."""
 
     # ------------------------------------------------------------------ public API
 
@@ -227,10 +234,14 @@ class McpPool:
             raise ToolError(server, tool, "refused", "not in this server's allowlist")
         conn = await self._guarded(server, tool, self._connection(server, tool))
         info = next((t for t in conn.tools if t.name == tool), None)
+        refusal = None
         if info is None:
-            raise ToolError(server, tool, "not_offered", "the server does not offer this tool")
-        if cfg.require_read_only_hint and info.read_only_hint is not True:
-            raise ToolError(server, tool, "refused", "not annotated readOnlyHint=true")
+            refusal = ToolError(server, tool, "not_offered", "the server does not offer this tool")
+        elif cfg.require_read_only_hint and info.read_only_hint is not True:
+            refusal = ToolError(server, tool, "refused", "not annotated readOnlyHint=true")
+        if refusal is not None:  # configuration drift: an error of this call, never sent
+            self._count(server, tool, refusal.kind, time.monotonic(), str(refusal))
+            raise refusal
         clean = {k: v for k, v in args.items() if k not in cfg.strip_params}
         deadline = timeout_s or cfg.timeout_s
         async with self._limits[server]:
@@ -253,7 +264,7 @@ class McpPool:
             return result
 
     async def _guarded(self, server: str, tool: str, coro: Any) -> Any:
-        """Run a pre-call step (connect, tool lookup) counting its failure as the call's."""
+        """Run the connect step of a call, counting its failure as the call's."""
         started = time.monotonic()
         try:
             return await coro
@@ -272,11 +283,11 @@ class McpPool:
         per_tool.total_ms += elapsed * 1000
         if outcome == "ok":
             stats.total_ms += elapsed * 1000
-            stats.last_ok_at = time.monotonic()
+            stats.last_ok_at = self._clock()
         else:
             stats.errors += 1
             per_tool.errors += 1
-            stats.last_error = per_tool.last_error = error[:300]
+            stats.last_error = per_tool.last_error = redact(error[:300])
         if self.observer is not None:
             try:
                 self.observer(server, tool, outcome, elapsed)
@@ -291,7 +302,7 @@ class McpPool:
 
     def status(self) -> dict[str, ServerState]:
         """State of every configured server, for ``GET /api/status`` and ``mcp check``."""
-        now = time.monotonic()
+        now = self._clock()
         out: dict[str, ServerState] = {}
         for name, cfg in self._servers.items():
             st = self._stats[name]
@@ -362,16 +373,18 @@ class McpPool:
                 async with asyncio.timeout(_PING_TIMEOUT_S):
                     await conn.session.send_ping()
                 self._stats[server].consecutive_failures = 0
-                self._stats[server].last_ok_at = time.monotonic()
+                self._stats[server].last_ok_at = self._clock()
             except Exception as exc:  # any failure of a ping means the session is gone
                 self._break(server, conn, f"ping failed: {_describe(exc)}")
             return
-        if self._stats[server].next_attempt_at <= time.monotonic():
+        if self._stats[server].next_attempt_at <= self._clock():
             with contextlib.suppress(ToolError):
                 await self._connection(server)
 
     async def _supervise(self) -> None:
         while not self._closed:
+            if self.on_health is not None:
+                self.on_health(self.status())
             await asyncio.sleep(self._health_interval_s)
             try:
                 await self.check_health()
@@ -415,7 +428,7 @@ class McpPool:
                 return conn
             if conn is not None:
                 self._retire(server, conn)
-            wait = stats.next_attempt_at - time.monotonic()
+            wait = stats.next_attempt_at - self._clock()
             if wait > 0:
                 raise ToolError(
                     server,
@@ -432,6 +445,10 @@ class McpPool:
                 self._retired.add(conn)
                 self._fail(server, exc.message)
                 raise ToolError(server, tool, "unavailable", exc.message) from None
+            except BaseException:  # cancelled mid-start (shutdown): reap the process too
+                conn.stop()
+                self._retired.add(conn)
+                raise
             finally:
                 stats.connecting = False
             self._conns[server] = conn
@@ -480,10 +497,10 @@ class McpPool:
     def _fail(self, server: str, reason: str) -> None:
         stats = self._stats[server]
         stats.consecutive_failures += 1
-        stats.last_error = reason[:300]
+        stats.last_error = redact(reason[:300])
         base, cap = self._backoff
         delay = min(base * 2 ** (stats.consecutive_failures - 1), cap)
-        stats.next_attempt_at = time.monotonic() + delay
+        stats.next_attempt_at = self._clock() + delay
         log.warning("mcp server %s failed (%s); retry in %.1fs", server, reason, delay)
 
 

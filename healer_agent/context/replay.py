@@ -8,6 +8,7 @@ cases is indexed by the run key their payload normalises to.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ def _steps_for(job_name: str, payload: Mapping[str, Any]) -> tuple[FailedStep, .
     job = payload.get("workflow_job")
     if not isinstance(job, Mapping) or job.get("name") != job_name:
         return ()
-    steps = job.get("steps") or []
+    steps = _list(job.get("steps"))
     return tuple(
         FailedStep(job_name=job_name, number=s.get("number"), name=str(s.get("name", "")),
                    conclusion=s.get("conclusion"))
@@ -40,6 +41,10 @@ def _steps_for(job_name: str, payload: Mapping[str, Any]) -> tuple[FailedStep, .
 
 
 _FINE_HEALTH = ("Healthy", "Progressing", "Suspended", None, "")
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _map(value: Any) -> Mapping[str, Any]:
@@ -77,20 +82,20 @@ def argo_app(raw: Mapping[str, Any]) -> ArgoApp:
                        health_status=_str(raw.get("health_status"), "Unknown"),
                        message=_str(raw.get("message")),
                        unhealthy_resources=tuple(str(r) for r in
-                                                 raw.get("unhealthy_resources") or ()))
+                                                 _list(raw.get("unhealthy_resources"))))
     sync, health = _map(status.get("sync")), _map(status.get("health"))
     op = _map(status.get("operationState"))
     messages = [_str(health.get("message"))]
     if op.get("phase") not in (None, "", "Succeeded", "Running"):
         messages.append(f"sync {op.get('phase')}: {_str(op.get('message'))}")
     result = _map(op.get("syncResult"))
-    for res in result.get("resources") or []:
+    for res in _list(result.get("resources")):
         if isinstance(res, Mapping) and res.get("status") not in (None, "Synced", "Pruned"):
             messages.append(f"{res.get('kind')}/{res.get('name')}: {res.get('status')}: "
                             f"{_str(res.get('message'))}")
-    messages += [f"{c.get('type')}: {c.get('message')}" for c in status.get("conditions") or []
+    messages += [f"{c.get('type')}: {c.get('message')}" for c in _list(status.get("conditions"))
                  if isinstance(c, Mapping) and c.get("message")]
-    bad = [line for res in status.get("resources") or [] if isinstance(res, Mapping)
+    bad = [line for res in _list(status.get("resources")) if isinstance(res, Mapping)
            for line in [_resource_line(res)] if line]
     return ArgoApp(name=name, sync_status=_str(sync.get("status"), "Unknown"),
                    health_status=_str(health.get("status"), "Unknown"),
@@ -98,43 +103,127 @@ def argo_app(raw: Mapping[str, Any]) -> ArgoApp:
                    unhealthy_resources=tuple(bad[:20]))
 
 
+_ARGO_FIELD = re.compile(r"^(Name|Sync Status|Health Status|Message|Status):\s*(.*)$", re.M)
+
+
+def _argo_text(text: str) -> dict[str, Any]:
+    """The short form from ``argocd app get`` text (fields, then its error lines)."""
+    fields = {k: v.strip() for k, v in _ARGO_FIELD.findall(text)}
+    sync = fields.get("Sync Status", "Unknown").split(" ")[0] or "Unknown"
+    lines = [line.strip() for line in text.splitlines()
+             if re.search(r"(?i)error|fail|degraded|missing|outofsync", line)
+             and not line.startswith(("Sync Status", "Health Status"))]
+    message = "; ".join(x for x in [fields.get("Message", ""), *lines] if x)
+    return {"name": fields.get("Name", "").split("/")[-1], "sync_status": sync,
+            "health_status": fields.get("Health Status", "Unknown") or "Unknown",
+            "message": message[:2000]}
+
+
 def _labels(pr: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(str(label.get("name", "")) if isinstance(label, Mapping) else str(label)
-                 for label in pr.get("labels") or ())
+                 for label in _list(pr.get("labels")))
+
+
+def _job_logs(raw: Any, payload: Mapping[str, Any]) -> tuple[JobLog, ...]:
+    """``{job: text}``, a list of ``{name|job_name, text|log}``, or one text."""
+    if isinstance(raw, str):
+        job = payload.get("workflow_job")
+        name = str(job.get("name", "job")) if isinstance(job, Mapping) else "job"
+        raw = {name: raw}
+    if isinstance(raw, list):
+        raw = {str(item.get("job_name") or item.get("name") or f"job-{n}"):
+               item.get("text") or item.get("log") or ""
+               for n, item in enumerate(raw) if isinstance(item, Mapping)}
+    if not isinstance(raw, Mapping):
+        return ()
+    return tuple(JobLog(job_name=str(name), text=str(text or ""),
+                        steps=_steps_for(str(name), payload)) for name, text in raw.items())
+
+
+def _file_names(raw: Any) -> tuple[str, ...]:
+    """Paths, or GitHub's PR-files objects (``filename``), or one path."""
+    items = [raw] if isinstance(raw, str) else raw if isinstance(raw, list | tuple) else []
+    out = [str(f.get("filename") or f.get("path") or "") if isinstance(f, Mapping) else str(f)
+           for f in items]
+    return tuple(f for f in out if f)
+
+
+def _loki_lines(raw: Any) -> tuple[str, ...]:
+    """Lines, ``{line, labels}`` entries, a Loki query body, or one block of text."""
+    if isinstance(raw, str):
+        return tuple(line for line in raw.splitlines() if line.strip())
+    if isinstance(raw, Mapping):
+        data = raw.get("data", raw)
+        streams = (data.get("result") or data.get("streams")) if isinstance(data, Mapping) \
+            else data
+        out: list[str] = []
+        for stream in _list(streams):
+            if isinstance(stream, Mapping) and isinstance(stream.get("values"), list):
+                out += [str(v[1]) for v in stream["values"] if isinstance(v, list | tuple)
+                        and len(v) >= 2]  # [ts, line] or [ts, line, structured metadata]
+            elif isinstance(stream, Mapping):
+                out.append(str(stream.get("line", "")))
+        return tuple(out)
+    if isinstance(raw, list | tuple):
+        return tuple(str(x.get("line") or x.get("message") or x.get("msg") or "")
+                     if isinstance(x, Mapping) else str(x) for x in raw)
+    return ()
+
+
+def _as_mapping(raw: Any, key: str) -> dict[str, Any]:
+    """A mapping as it is; a bare list under ``key``."""
+    if isinstance(raw, Mapping):
+        return dict(raw)
+    if isinstance(raw, list) and raw:
+        return {key: raw}
+    return {}
+
+
+def _pull_request(pr: Any) -> PullRequestInfo | None:
+    if isinstance(pr, int) and not isinstance(pr, bool):
+        return PullRequestInfo(number=pr)
+    if not isinstance(pr, Mapping):
+        return None
+    try:
+        number = int(pr.get("number") or 0)
+    except (TypeError, ValueError):
+        number = 0
+    return PullRequestInfo(
+        number=number, title=str(pr.get("title") or ""), body=str(pr.get("body") or ""),
+        state=str(pr.get("state") or ""), head_ref=str(pr.get("head_ref") or ""),
+        base_ref=str(pr.get("base_ref") or ""), labels=_labels(pr))
 
 
 def bundle_from_case(context: Mapping[str, Any], payload: Mapping[str, Any] | None = None
                      ) -> ContextBundle:
-    """Map a case's ``context`` (CASE_FORMAT.md) to the bundle live sources would build."""
+    """Map a case's ``context`` (CASE_FORMAT.md) to the bundle live sources would build.
+
+    Tolerant of the shapes real sources return besides the case format's: logs as a list,
+    changed files as PR-file objects, Loki query bodies, a bare list of pods or series.
+    """
     payload = payload or {}
     sources: dict[str, SourceStatus] = {}
-    logs = tuple(
-        JobLog(job_name=str(name), text=str(text), steps=_steps_for(str(name), payload))
-        for name, text in (context.get("logs") or {}).items()
-    )
-    pr = context.get("pull_request")
     apps = context.get("argocd") or []
     if isinstance(apps, Mapping):  # one app, or an ApplicationList
-        apps = apps.get("items") or [apps]
+        apps = apps.get("items") or apps.get("applications") or [apps]
+    if isinstance(apps, str):  # `argocd app get` output
+        apps = [_argo_text(apps)]
+    apps = _list(apps)
     argocd = tuple(argo_app(a) for a in apps if isinstance(a, Mapping))
     for key in ("logs", "changed_files", "pull_request", "argocd", "loki", "prometheus",
                 "kubernetes"):
         present = context.get(key) not in (None, [], {}, "")
         sources[f"replay.{key}"] = SourceStatus(status="ok" if present else "not_configured")
+    message = context.get("commit_message")
     return ContextBundle(
-        logs=logs,
-        changed_files=tuple(str(f) for f in context.get("changed_files") or ()),
-        commit_message=context.get("commit_message"),
-        pull_request=PullRequestInfo(
-            number=int(pr.get("number", 0)), title=str(pr.get("title", "")),
-            body=str(pr.get("body", "")), state=str(pr.get("state", "")),
-            head_ref=str(pr.get("head_ref", "")), base_ref=str(pr.get("base_ref", "")),
-            labels=_labels(pr),
-        ) if isinstance(pr, Mapping) else None,
+        logs=_job_logs(context.get("logs") or {}, payload),
+        changed_files=_file_names(context.get("changed_files")),
+        commit_message=None if message is None else str(message),
+        pull_request=_pull_request(context.get("pull_request")),
         argocd=argocd,
-        loki=tuple(str(line) for line in context.get("loki") or ()),
-        prometheus=dict(context.get("prometheus") or {}),
-        kubernetes=dict(context.get("kubernetes") or {}),
+        loki=_loki_lines(context.get("loki")),
+        prometheus=_as_mapping(context.get("prometheus"), "series"),
+        kubernetes=_as_mapping(context.get("kubernetes"), "items"),
         sources=sources,
     )
 

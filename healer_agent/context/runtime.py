@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +48,7 @@ class ContextRuntime:
         self._metrics = metrics
         if self.pool is not None:
             self.pool.observer = metrics.observe_mcp
+            self.pool.on_health = self._set_up_gauges
 
     async def start(self, *, wait: bool = False) -> dict[str, str]:
         """Open every MCP server and keep them warm; ``wait`` returns when all have tried.
@@ -81,11 +82,15 @@ class ContextRuntime:
         the ``healer_mcp_server_up`` gauge, so the two never disagree.
         """
         states = self._status() if self._status is not None else {}
-        if self._metrics is not None:
-            for name, state in states.items():
-                phase = getattr(state, "phase", None)
-                self._metrics.mcp_up.labels(server=name).set(1 if phase == "ready" else 0)
+        self._set_up_gauges(states)
         return states
+
+    def _set_up_gauges(self, states: Mapping[str, Any]) -> None:
+        if self._metrics is None:
+            return
+        for name, state in states.items():
+            phase = getattr(state, "phase", None)
+            self._metrics.mcp_up.labels(server=name).set(1 if phase == "ready" else 0)
 
 
 def _log_start(task: asyncio.Task[dict[str, str]]) -> None:
@@ -117,7 +122,8 @@ def build_context_runtime(settings: Settings, *, metrics: Metrics | None = None
         toolsets: Sequence[Any] = ()
         hints = ""
         if settings.triage.mcp and settings.routing.router in ("llm", "full"):
-            from healer_agent.routing.triage_tools import pool_toolsets, server_hints
+            from healer_agent.context.toolset import pool_toolsets
+            from healer_agent.routing.triage_tools import server_hints
 
             toolsets, hints = pool_toolsets(pool), server_hints(config)
 

@@ -5,10 +5,13 @@ stripped of ``strip_params``) and sends every call through :meth:`McpPool.call`,
 triage model uses the very sessions context gathering warmed: no spawn per triage run,
 the same deadlines, the same allowlist, and the same per-tool metrics. A server that is
 down simply offers no tools for that run; the other servers' tools are unaffected.
+:func:`pool_toolsets` wraps each in the triage guard (redact, truncate, fence, no repeats)
+and prefixes its tools with the server's name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pydantic_core
@@ -16,8 +19,12 @@ from pydantic_ai import RunContext, ToolDefinition, ToolFailed
 from pydantic_ai.toolsets import AbstractToolset
 from pydantic_ai.toolsets.abstract import ToolsetTool
 
+from healer_agent.context.config import McpConfig
 from healer_agent.context.errors import ToolError
+from healer_agent.context.pool import McpPool
 from healer_agent.context.protocols import ToolCaller, ToolInfo
+from healer_agent.context.transports import TransportFactory
+from healer_agent.routing.triage_tools import GuardedToolset, TriageDeps
 
 _ARGS = pydantic_core.SchemaValidator(
     pydantic_core.core_schema.dict_schema(
@@ -82,4 +89,42 @@ class PoolToolset(AbstractToolset[Any]):
         return result.data
 
 
-__all__ = ["PoolToolset"]
+def pool_toolsets(pool: McpPool) -> list[AbstractToolset[TriageDeps]]:
+    """One guarded, server-prefixed toolset per enabled server with a non-empty allowlist.
+
+    Every call goes through ``pool`` (the running Healer's shared sessions): the allowlist,
+    ``strip_params``, deadlines and metrics are the pool's, and no process is started here.
+    """
+    out: list[AbstractToolset[TriageDeps]] = []
+    for name, server in pool.config.enabled_servers().items():
+        if not server.tools:
+            continue
+        toolset = PoolToolset(pool, name, require_read_only_hint=server.require_read_only_hint)
+        out.append(GuardedToolset(toolset.prefixed(name)))
+    return out
+
+
+def _in_process(client: Any) -> TransportFactory:
+    """A pool transport for an in-process server (tests).
+
+    ``client`` is an SDK server, or a fastmcp ``FastMCPTransport`` wrapping one.
+    """
+    from mcp.client._memory import InMemoryTransport
+
+    server = getattr(client, "server", client)
+    return lambda: InMemoryTransport(server)
+
+
+def mcp_toolsets(config: McpConfig, *, clients: Mapping[str, Any] | None = None
+                 ) -> list[AbstractToolset[TriageDeps]]:
+    """Toolsets over a pool of their own, for callers without a running Healer (tests, evals).
+
+    ``clients`` replaces a server's transport with an in-process server (or a fastmcp
+    ``FastMCPTransport`` of one). A
+    running Healer passes ``ContextRuntime.triage_toolsets`` instead, which share its pool.
+    """
+    transports = {name: _in_process(client) for name, client in (clients or {}).items()}
+    return pool_toolsets(McpPool(config, transports=transports))
+
+
+__all__ = ["PoolToolset", "mcp_toolsets", "pool_toolsets"]

@@ -27,9 +27,25 @@ def coderun_name(incident: Incident, agent: Agent, attempt: int = 1) -> str:
 
 
 def sanitize_label(value: str) -> str:
-    """A Kubernetes label value: allowed characters only, ≤63, alnum at both ends."""
-    cleaned = _LABEL_BAD.sub("-", value)[:63]
-    return cleaned.strip("-_.")
+    """A Kubernetes label value: allowed characters only, ≤63, alnum at both ends.
+
+    Cut first, then trimmed, so a long value never ends on a separator; the result may be
+    empty (use ``label_value`` where a label must have a value).
+    """
+    return _LABEL_BAD.sub("-", value)[:63].strip("-_.")
+
+
+def label_value(value: object, default: str = "none") -> str:
+    """A valid, non-empty Kubernetes label value for anything.
+
+    A negative number keeps its sign as ``n`` (``-5`` → ``n5``), a number longer than 63
+    digits keeps its last digits (ids differ at the end), and text is sanitised.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        digits = str(abs(value))
+        sign = "n" if value < 0 else ""
+        return sign + digits[-(63 - len(sign)):]
+    return sanitize_label(str(value)) or default
 
 
 GITHUB_APP: dict[Agent, str] = {
@@ -48,6 +64,31 @@ def task_id(incident: Incident) -> str:
     return sanitize_label(incident.run_key.replace("#", "-").replace(":", "-"))
 
 
+CRD_SPEC_FIELDS = frozenset({
+    "runType", "taskId", "service", "repositoryUrl", "docsRepositoryUrl",
+    "docsProjectDirectory", "docsBranch", "workingDirectory", "model", "githubUser",
+    "githubApp", "localTools", "remoteTools", "contextVersion", "promptModification",
+    "acceptanceCriteria", "continueSession", "overwriteMemory", "env", "envFromSecrets",
+    "enableDocker", "taskRequirements", "serviceAccountName", "cliConfig"})
+"""The spec fields of ``deploy/crds/coderun-crd.yaml`` (a test keeps the two equal), so a
+manifest with a field the platform would prune fails here, not silently in the cluster."""
+
+
+def agent_spec(settings: CodeRunSettings, agent: Agent) -> dict[str, Any]:
+    """The per-agent part of the spec: model, CLI, tools and acceptance criteria."""
+    run = settings.for_agent(agent.value)
+    model = run.model or settings.model
+    spec: dict[str, Any] = {"model": model,
+                            "cliConfig": {"cliType": run.cli or settings.cli, "model": model}}
+    if run.remote_tools:
+        spec["remoteTools"] = ",".join(run.remote_tools)
+    if run.local_tools:
+        spec["localTools"] = ",".join(run.local_tools)
+    if run.acceptance_criteria:
+        spec["acceptanceCriteria"] = run.acceptance_criteria
+    return spec
+
+
 def build_coderun(
     incident: Incident,
     decision: RoutingDecision,
@@ -63,11 +104,11 @@ def build_coderun(
     labels = {
         "app.kubernetes.io/name": "healer",
         "healer/agent": agent.value,
-        "healer/failure-type": sanitize_label(decision.failure_type.value),
-        "healer/workflow-run-id": str(incident.run_id or 0),
-        "healer/branch": sanitize_label(incident.branch) or "none",
-        "healer/task-id": task_id(incident),
-        "healer/attempt": str(attempt),
+        "healer/failure-type": label_value(decision.failure_type.value),
+        "healer/workflow-run-id": label_value(incident.run_id or 0),
+        "healer/branch": label_value(incident.branch),
+        "healer/task-id": label_value(task_id(incident)),
+        "healer/attempt": label_value(attempt),
     }
     env = {
         "HEALER_TASK_ID": task_id(incident),
@@ -77,7 +118,7 @@ def build_coderun(
         "TARGET_BRANCH": incident.branch,
         "REPOSITORY": incident.repository,
     }
-    return {
+    manifest: dict[str, Any] = {
         "apiVersion": API_VERSION,
         "kind": KIND,
         "metadata": {
@@ -93,7 +134,6 @@ def build_coderun(
         "spec": {
             "service": "healer-ci",
             "githubApp": GITHUB_APP[agent],
-            "model": settings.model,
             "repositoryUrl": repo_url,
             "docsRepositoryUrl": repo_url,
             "workingDirectory": ".",
@@ -102,6 +142,10 @@ def build_coderun(
             "runType": "implementation",
             "promptModification": prompt,
             "env": env,
-            "cliConfig": {"cliType": settings.cli, "model": settings.model},
+            **agent_spec(settings, agent),
         },
     }
+    unknown = set(manifest["spec"]) - CRD_SPEC_FIELDS
+    if unknown:  # a programming error: the CRD would prune these fields
+        raise ValueError(f"CodeRun spec fields not in the CRD: {sorted(unknown)}")
+    return manifest

@@ -25,7 +25,7 @@ SOURCE_TITLES: dict[str, str] = {
     "kubernetes": "Kubernetes",
     "loki": "Loki",
     "prometheus": "Prometheus",
-    "alerts": "Alertmanager",
+    "alerts": "Firing alerts",
     "grafana": "Grafana",
 }
 """Sources in the order the prompt lists them."""
@@ -227,6 +227,8 @@ def context_findings(ctx: ContextBundle, redact: Redact) -> list[SourceFindings]
         reader = _READERS.get(name)
         lines = tuple(reader(ctx, redact)) if reader else ()
         status = ctx.sources.get(name)
+        if status is None and name == "alerts" and lines:  # Prometheus' ALERTS, no Alertmanager
+            status = ctx.sources.get("prometheus")
         if status is None and not lines:
             continue
         out.append(SourceFindings(

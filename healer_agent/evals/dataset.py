@@ -36,6 +36,13 @@ class LabelledCase:
     path: Path
 
 
+def _tags(raw: object) -> tuple[str, ...]:
+    """A list of tags, or one tag (or a comma-separated string of them)."""
+    if isinstance(raw, str):
+        return tuple(t.strip() for t in raw.split(",") if t.strip())
+    return tuple(str(t) for t in raw) if isinstance(raw, list | tuple) else ()
+
+
 def parse_case(path: Path) -> LabelledCase:
     """One case file, validated."""
     try:
@@ -50,10 +57,11 @@ def parse_case(path: Path) -> LabelledCase:
         raise DatasetError(f"{path.name}: missing field {exc}") from None
     except (PayloadError, ValueError, yaml.YAMLError) as exc:
         raise DatasetError(f"{path.name}: {exc}") from None
-    context = bundle_from_case(raw.get("context") or {}, payload)
+    context_raw = raw.get("context")
+    context = bundle_from_case(context_raw if isinstance(context_raw, dict) else {}, payload)
     return LabelledCase(
         id=str(raw.get("id") or path.stem), description=str(raw.get("description", "")),
-        tags=tuple(str(t) for t in raw.get("tags") or ()), incident=incident, context=context,
+        tags=_tags(raw.get("tags")), incident=incident, context=context,
         expected_agent=agent, expected_type=failure_type, path=path)
 
 

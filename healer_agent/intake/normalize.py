@@ -22,6 +22,12 @@ SECURITY_EVENTS = frozenset(
 )
 SECURITY_ACTIONS = frozenset({"created", "reopened", "reintroduced", "create", "reopen",
                               "auto_reopened", "publicly_leaked", "appeared_in_branch"})
+ALERT_FIXED = frozenset({"fixed", "resolved"})
+"""Alert actions that mean the vulnerability or secret is gone (a remediation worked)."""
+SKIP_MARKERS = ("[skip-healer]", "[healer skip]", "[skip-ci-remediation]")
+ACTIONS_APP = "github-actions"
+"""The check suites and runs of GitHub Actions, which ``workflow_run``/``workflow_job``
+already report (with logs and a run id)."""
 _COMMAND = re.compile(r"^\s*/healer\s+(fix|retry|status)\b\s*([a-z]+)?", re.IGNORECASE | re.M)
 
 
@@ -31,6 +37,12 @@ class PayloadError(ValueError):
     def __init__(self, message: str, fields: list[str]) -> None:
         super().__init__(message)
         self.fields = fields
+
+
+def skip_marker(message: str) -> str | None:
+    """The skip marker a commit message carries, if any (case-insensitive)."""
+    lowered = message.lower()
+    return next((m for m in SKIP_MARKERS if m in lowered), None)
 
 
 def _obj(data: Mapping[str, Any], key: str, path: str, missing: list[str]) -> Mapping[str, Any]:
@@ -214,7 +226,8 @@ def check_run(payload: Mapping[str, Any]) -> Incident:
         return Incident(
             kind="command", run_key=f"{repo}#check:{check_id}:action",
             command=ChatCommand(verb="remediate", author=sender, author_association="NONE"),
-            lifecycle={"identifier": identifier, "external_id": _str(check, "external_id")},
+            lifecycle={"identifier": identifier, "external_id": _str(check, "external_id"),
+                       "completed_at": _str(check, "completed_at")},
             **common,
         )
     if action not in (None, "completed"):
@@ -229,18 +242,36 @@ def check_run(payload: Mapping[str, Any]) -> Incident:
 
 
 def check_suite(payload: Mapping[str, Any]) -> Incident:
-    """Suite-level results: counted and used to close the loop, never dispatched."""
+    """A whole suite finished.
+
+    A failed suite of an app other than GitHub Actions (external CI reporting through the
+    Checks API) is a failure to remediate; Actions suites are reported by their runs and
+    jobs, so those only close the loop.
+    """
     missing: list[str] = []
     repo = _repo(payload, missing)
     suite = _obj(payload, "check_suite", "", missing)
     _check(missing, "check_suite")
+    action = _str(payload, "action") or None
     conclusion = suite.get("conclusion")
+    app = suite.get("app") if isinstance(suite.get("app"), Mapping) else {}
+    assert isinstance(app, Mapping)
+    app_name = _str(app, "name") or _str(app, "slug")
+    head_commit = suite.get("head_commit")
+    message = _str(head_commit, "message") if isinstance(head_commit, Mapping) else ""
+    sender, is_bot = _sender(payload)
+    failed = (action in (None, "completed") and conclusion in FAILED_CONCLUSIONS
+              and _str(app, "slug") != ACTIONS_APP)
     return Incident(
-        kind="lifecycle", event_type="check_suite", action=_str(payload, "action") or None,
+        kind="ci_failure" if failed else "lifecycle", event_type="check_suite", action=action,
         repository=repo, run_key=f"{repo}#suite:{_int(suite, 'id')}",
+        workflow_name=app_name, job_names=(app_name,) if app_name else (),
         branch=_str(suite, "head_branch"), head_sha=_str(suite, "head_sha"),
+        commit_message=message, sender=sender, sender_is_bot=is_bot,
+        pr_numbers=_pr_numbers(suite.get("pull_requests")),
         conclusion=conclusion if isinstance(conclusion, str) else None,
-        lifecycle={"conclusion": conclusion},
+        occurred_at=_time(suite.get("updated_at")),
+        lifecycle={} if failed else {"conclusion": conclusion},
     )
 
 
@@ -324,6 +355,11 @@ def security_alert(event: str, payload: Mapping[str, Any]) -> Incident:
     sender, is_bot = _sender(payload)
     ref = _str(payload, "ref") or _str(instance, "ref")
     branch = ref.removeprefix("refs/heads/") if ref else ""
+    if action in ALERT_FIXED:  # closes the loop of the alert's remediation
+        return Incident(
+            kind="lifecycle", event_type=event, action=action, repository=repo,
+            run_key=f"{repo}#alert:{event}:{number}", branch=branch, sender=sender,
+            sender_is_bot=is_bot, alert=info, lifecycle={"alert_fixed": True})
     if action is not None and action not in SECURITY_ACTIONS:
         return _ignored(event, repo, f"{event} action {action} needs no remediation", action)
     return Incident(
@@ -363,6 +399,35 @@ def issue_comment(payload: Mapping[str, Any]) -> Incident:
         sender_is_bot=_str(user, "type") == "Bot" or author.endswith("[bot]"),
         pr_numbers=(command.issue_number,) if command.is_pull_request and command.issue_number
         else (), command=command, html_url=_str(comment, "html_url"),
+        lifecycle={"updated_at": _str(comment, "updated_at") or _str(comment, "created_at")},
+    )
+
+
+def push(payload: Mapping[str, Any]) -> Incident:
+    """A push of a branch head.
+
+    Its head commit may say ``[skip-healer]`` (which ``workflow_job`` events never carry),
+    and a push to a branch under remediation is what the agent changed.
+    """
+    missing: list[str] = []
+    repo = _repo(payload, missing)
+    ref = _str(payload, "ref")
+    if not ref:
+        missing.append("ref")
+    _check(missing, "push")
+    head = payload.get("head_commit") if isinstance(payload.get("head_commit"), Mapping) else {}
+    assert isinstance(head, Mapping)
+    message = _str(head, "message")
+    sender, is_bot = _sender(payload)
+    after = _str(payload, "after")
+    if not ref.startswith("refs/heads/") or payload.get("deleted") is True:
+        return _ignored("push", repo, "not a push of a branch head", None)
+    return Incident(
+        kind="lifecycle", event_type="push", repository=repo, run_key=f"{repo}#push:{after}",
+        branch=ref.removeprefix("refs/heads/"), head_sha=after, commit_message=message,
+        sender=sender, sender_is_bot=is_bot, html_url=_str(payload, "compare"),
+        lifecycle={"before": _str(payload, "before"), "skip_marker": skip_marker(message),
+                   "forced": bool(payload.get("forced"))},
     )
 
 
@@ -393,9 +458,12 @@ def pull_request_review(payload: Mapping[str, Any]) -> Incident:
     incident = pull_request(payload)
     review = payload.get("review") if isinstance(payload.get("review"), Mapping) else {}
     assert isinstance(review, Mapping)
+    user = review.get("user") if isinstance(review.get("user"), Mapping) else {}
+    assert isinstance(user, Mapping)
     return incident.model_copy(update={
         "event_type": "pull_request_review",
-        "lifecycle": {**incident.lifecycle, "review_state": _str(review, "state")},
+        "lifecycle": {**incident.lifecycle, "review_state": _str(review, "state"),
+                      "reviewer": _str(user, "login")},
     })
 
 
@@ -408,6 +476,7 @@ _READERS: dict[str, Callable[[Mapping[str, Any]], Incident]] = {
     "issue_comment": issue_comment,
     "pull_request": pull_request,
     "pull_request_review": pull_request_review,
+    "push": push,
 }
 
 SUPPORTED_EVENTS = frozenset(_READERS) | SECURITY_EVENTS | {"ping"}

@@ -14,11 +14,13 @@ _TIMESTAMP_SOURCE = r"^\ufeff?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?"
 _TIMESTAMP = re.compile(_TIMESTAMP_SOURCE)
 _TIMESTAMPS = re.compile(_TIMESTAMP_SOURCE, re.MULTILINE)
 _TRAILING_CR = re.compile(r"\r+$", re.MULTILINE)
-# Output a wrapper relays carries the wrapper's prefix: BuildKit's step and time
+# Output a wrapper relays carries the wrapper's prefix: GitHub's annotation marker
+# (``##[error]``), BuildKit's step and time
 # (``#12 3.456 ``), docker compose's service (``web-1  | ``), turbo's task
 # (``web:build: ``), pnpm's recursive runs (``packages/web build: ``).
-_PREFIX = re.compile(r"^(?:#\d+ \d+(?:\.\d+)? |[\w.-]+-\d+\s+\| |[\w@][\w@.-]*(?:/[\w.-]+)?:"
-                     r"[a-z][\w:-]*: |(?:\.?/?[\w@.-]+/)+[\w@.-]+ [\w:-]+(?:\$|:) )")
+_PREFIX = re.compile(r"^(?:##\[(?:error|warning)\] *|#\d+ \d+(?:\.\d+)? |[\w.-]+-\d+\s+\| |"
+                     r"[\w@][\w@.-]*(?:/[\w.-]+)?:[a-z][\w:-]*: |"
+                     r"(?:\.?/?[\w@.-]+/)+[\w@.-]+ [\w:-]+(?:\$|:) )")
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _GROUP = re.compile(r"^##\[group\](.*)$")

@@ -21,12 +21,18 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     ("cargo", r"^error: failed to (?:select|load|parse|download|get)|^error: no matching package|"
               r"^error: failed to run custom build"),
     ("cargo-audit", r"^error: \d+ vulnerabilit|^Crate: |^ID:\s+RUSTSEC-|RUSTSEC-\d{4}-\d{4}"),
-    ("rustc", r"^error(?:\[E\d{4}\])?: |^error: could not compile|^error: aborting due to"),
-    ("npm-audit", r"found \d+ (?:low|moderate|high|critical)? ?(?:severity )?vulnerabilit|"
+    # rustc's diagnostics; a bare "error: " is any tool's and falls to the generic detector
+    ("rustc", r"^error\[E\d{4}\]: |^error: could not compile|^error: aborting due to|"
+              r"^error: (?:unused|unnecessary|unreachable|mismatched|cannot find|expected |"
+              r"no (?:method|field|function|variant)|use of |unresolved |missing |this |"
+              r"casting|variable|value|borrow|lifetime|function|struct|field|method|"
+              r"unknown (?:lint|feature)|(?:the )?trait|type annotations|linking with)"),
+    ("npm-audit", r"[Ff]ound \d+ (?:low|moderate|high|critical|known)? ?(?:severity )?"
+                  r"vulnerabilit|"
                   r"^# npm audit report|Severity: (?:high|critical)"),
     ("npm", r"^npm (?:ERR!|error) |^ERR_PNPM_|^ ERR_PNPM_|^error Command failed|^\u2009?ERR!|"
             r"^YN\d{4}: .*(?:error|failed)"),
-    ("tsc", r"error TS\d{4}: |^Found \d+ errors?"),
+    ("tsc", r"error TS\d{4}: |^Found \d+ errors?|^Type error: "),
     ("eslint", r"^\s+\d+:\d+\s+error\s|^\u2716 \d+ problems?|\d+ problems? \(\d+ errors?"),
     ("vitest", r"^\s*(?:FAIL|\u00d7|\u2717|\u276f) .*(?:test|spec)\.[jt]sx?|"
                r"^\s*Test Files\s+\d+ failed|^\s*Tests\s+\d+ failed|AssertionError: |"
@@ -38,7 +44,8 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     ("hadolint", r"\bDL\d{4}\b.*|^.*:\d+ (?:DL|SC)\d{4} (?:error|warning)"),
     ("helm", r"^Error: (?:INSTALLATION|UPGRADE) FAILED|^Error: .*chart|^\[ERROR\] |"
              r"template: .*: error|^Error: parse error|^Error: YAML parse error"),
-    ("kubectl", r"^error: error validating|^error: unable to recognize|^The \S+ \"\S+\" is "
+    ("kubectl", r"^error: timed out waiting for the condition|^error: deployment \"\S+\" exceeded|"
+                r"^error: error validating|^error: unable to recognize|^The \S+ \"\S+\" is "
                 r"invalid|^error: error parsing|^Error from server|strict decoding error|"
                 r"unknown field \""),
     ("yamllint", r"^\s+\d+:\d+\s+error\s"),

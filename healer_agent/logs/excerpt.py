@@ -8,6 +8,7 @@ always makes it in. The result is redacted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -139,24 +140,30 @@ def _render(data: bytes, start: int, end: int) -> list[str]:
 
 
 MAX_DIAGNOSTIC_STEPS, MAX_DIAGNOSTIC_LINES = 3, 80
+# commands that print what a workload logged or how it fared (not another build step)
+_DIAGNOSTIC = re.compile(r"\b(?:kubectl (?:logs|describe|get)|docker (?:compose )?logs|"
+                         r"journalctl|stern|helm (?:status|get)|argocd app (?:get|logs)|"
+                         r"(?:cat|tail|less) \S*log)")
 
 
 def _diagnostics(data: bytes, steps: list[_Step], step: _Step | None,
                  failed: list[str]) -> list[str]:
-    """The output of the steps after ``step`` that did not fail themselves.
+    """The output of diagnostic steps after ``step`` that did not fail themselves.
 
-    Such steps ran under ``if: failure()``; their command echo and env block are dropped.
+    Such steps (``kubectl logs``, ``docker logs``, ...) ran under ``if: failure()`` and show
+    the workload's own log; their command echo and env block are dropped.
     """
     if step is None:
         return []
     wanted = {_norm(n) for n in failed}
-    later = [s for s in steps if s.start >= step.end and s.command
-             and not s.name.startswith("Post ") and _norm(s.name) not in wanted
-             ][:MAX_DIAGNOSTIC_STEPS]
+    later = [s for s in steps if s.start >= step.end and _DIAGNOSTIC.search(s.command)
+             and _norm(s.name) not in wanted][:MAX_DIAGNOSTIC_STEPS]
     out: list[str] = []
     for s in later:
         end = data.find(b"##[endgroup]", s.start, s.end)
-        body = _render(data, s.start if end == -1 else end, s.end)
+        begin = s.start if end == -1 else end
+        # the tail only: a step after the failure may print a lot
+        body = _render(data, lines_before(data, s.end, MAX_DIAGNOSTIC_LINES + 1, begin), s.end)
         out += [line for line in body[-MAX_DIAGNOSTIC_LINES:] if line.strip()]
     return out
 
@@ -184,7 +191,9 @@ def excerpt_text(text: str, failed_steps: Iterable[str] = (),
     command = step.command if step else None
     if not real:  # no error pattern: the tail of the failing step is the best guess
         body = _render(data, lines_before(data, hi, 40, lo), hi)
-        text_out, diagnosed = _redacted("\n".join(body), _diagnostics(data, steps, step, names))
+        text_out, lines = _redacted("\n".join(body), [name or "", command or "",
+                                                      *_diagnostics(data, steps, step, names)])
+        name, command, diagnosed = lines[0] or name, lines[1] or command, lines[2:]
         return Excerpt(job_name=job_name, failing_step=name, command=command, text=text_out,
                        tokens=estimate_tokens(text_out), signature=signature(body[-3:]),
                        total_lines=total_lines, diagnostics=diagnosed)
@@ -212,9 +221,11 @@ def excerpt_text(text: str, failed_steps: Iterable[str] = (),
         chunks.append(block)
         used += cost
     diagnostics = _diagnostics(data, steps, step, names)
-    text_out, lines = _redacted("\n...\n".join(chunks),
-                                [h[2] for h in real[:20]] + diagnostics)
-    error_lines, diagnosed = lines[:min(20, len(real))], lines[min(20, len(real)):]
+    count = min(20, len(real))
+    text_out, lines = _redacted("\n...\n".join(chunks), [name or "", command or "",
+                                                         *(h[2] for h in real[:20]), *diagnostics])
+    name, command = lines[0] or name, lines[1] or command
+    error_lines, diagnosed = lines[2:2 + count], lines[2 + count:]
     tools = tuple(dict.fromkeys(h[1] for h in real))
     return Excerpt(job_name=job_name, failing_step=name, command=command,
                    error_lines=error_lines, tools=tools, text=text_out,

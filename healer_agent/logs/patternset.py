@@ -89,16 +89,20 @@ class LineFilter:
         """Indices of the matching lines, in order."""
         if not lines:
             return []
+        text = "\n".join(lines)
+        match = self._compiled.search(text, 0)
+        if match is None:  # the common case: nothing to locate
+            return []
         starts: list[int] = []
         pos = 0
         for line in lines:
             starts.append(pos)
             pos += len(line) + 1
-        text = "\n".join(lines)
         found: list[int] = []
         index, at = 0, 0
         while True:
-            match = self._compiled.search(text, at)
+            if at:
+                match = self._compiled.search(text, at)
             if match is None:
                 break
             where = match.start()

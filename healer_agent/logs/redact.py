@@ -51,7 +51,7 @@ GATE_SOURCE = (
     r"pmak-|glc_|glsa_|atatt3|age-secret|dapi|nr(?:ak|aa|ii)-|pul-|sbp_|r8_|gsk_|xai-|pplx-|"
     r"ntn_|sq[apu]_|sq0|ccipat_|bkua_|nfp_|rnd_|cfpat-|figd_|atbb|dt0c01|ltai|rubygems_|oy2|"
     r"pscale_|xkeysib-|mysql|mariadb|login|sshpass|redis-cli|twine|mongo|sqlcmd|mosquitto|"
-    r"\s-u\s|--user|--proxy-user|8q~|rabbitmqctl|htpasswd|<<<|add-mask|::set-|1//0|hrku-|-us\d|t3blbkfj|softlayer)|"
+    r"\s-u\s|--user|--proxy-user|8q~|rabbitmqctl|htpasswd|<<<|add-mask|::set-|1//0|hrku-|value\\?[\"']?[^\S\n]*[:=][^\S\n]*\\?[\"']?[A-Za-z0-9+=_~!^*#%&-]{12}|-us\d|t3blbkfj|softlayer)|"
     r"(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AGPA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}|"
     r"(?:SK|AC)[0-9a-fA-F]{32}|\d{8,10}:[0-9A-Za-z_-]{35}|"
     r"[MNO][a-zA-Z\d_-]{23,25}\.[a-zA-Z\d_-]{6}\.|AKC[a-zA-Z0-9]{10}|"

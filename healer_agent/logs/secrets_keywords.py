@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import math
 import re
-from collections import Counter
 from functools import cache
+from typing import Any
 
 from detect_secrets.filters.heuristic import (
     is_indirect_reference,
+    is_likely_id_string,
     is_not_alphanumeric_string,
     is_prefixed_with_dollar_sign,
     is_templated_secret,
@@ -134,11 +134,18 @@ def secret_name(name: str) -> int:
     return 0
 
 
+@cache
+def _base64_plugin() -> Any:
+    from detect_secrets.plugins.high_entropy_strings import Base64HighEntropyString
+
+    return Base64HighEntropyString()
+
+
 def shannon_entropy(value: str) -> float:
-    """Bits per character, as detect-secrets computes it for its base64 plugin."""
-    counts = Counter(value)
-    size = len(value)
-    return -sum(n / size * math.log2(n / size) for n in counts.values())
+    """Bits per character, computed by detect-secrets' base64 plugin (its charset)."""
+    if not value:
+        return 0.0
+    return float(_base64_plugin().calculate_shannon_entropy(value))
 
 
 def looks_random(value: str) -> bool:
@@ -175,7 +182,8 @@ def acceptable(value: str, strength: int, context: str = "") -> bool:
             context):
         return False
     if strength == WEAK:
-        return looks_random(value)
+        # detect-secrets' id filter: a value after ``user_id=`` is an identifier
+        return looks_random(value) and not (context and is_likely_id_string(value, context))
     return True
 
 
@@ -509,9 +517,25 @@ _IS = re.compile(
 _ESCAPED_JSON = re.compile(
     r"\\\"(?P<name>[\w.-]+)\\\"[^\S\n]*:[^\S\n]*\\\"(?P<value>(?:[^\"\\\n]|\\[^\"\n])*?)\\\"")
 
+# An env entry's ``value:`` whose ``name:`` line fell outside an excerpt window: only a
+# value that can be nothing but generated (three character classes, no path or version
+# punctuation) is taken.
+_LONE_VALUE = re.compile(
+    r"(?i)(?:^|[\s{,])[\"']?value[\"']?[^\S\n]*[:=][^\S\n]*[\"']?"
+    r"(?P<value>[A-Za-z0-9+=_~!^*#%&-]{12,})[\"']?[^\S\n]*[,}]?[^\S\n]*$")
+
+
+def _generated(value: str) -> bool:
+    return (any(c.isupper() for c in value) and any(c.islower() for c in value)
+            and any(c.isdigit() for c in value) and shannon_entropy(value) >= 3.2)
+
+
 _BARE = re.compile(
     r"(?i)\b(?P<name>token|password|passwd|secret|api[_-]?key|pat)[^\S\n]+"
     r"(?P<value>[A-Za-z0-9_~+/=.-]{12,})(?![\w~+/=.-])")
+
+
+_SENTENCE_WORDS = ("token", "passw", "passphrase", "pwd", "secret", "api", "pat ")
 
 
 def _bare(line: str, found: list[tuple[int, int, str]]) -> None:
@@ -536,7 +560,13 @@ def find_named(line: str, lower: str) -> list[tuple[int, int, str]]:
                 end = m.start("value") + (inner[1] if inner else len(m.group("value")))
                 if acceptable(line[start:end], STRONG):
                     found.append((start, end, kind))
-    _bare(line, found)
+    sentence = any(w in lower for w in _SENTENCE_WORDS)
+    if sentence:
+        _bare(line, found)
+    if "value" in lower:
+        for m in _LONE_VALUE.finditer(line):
+            if _generated(m.group("value")) and _MARKER not in m.group("value"):
+                found.append((*m.span("value"), "secret"))
     if "::" in line:
         for m in _WORKFLOW.finditer(line):
             if m.group("value") and acceptable(m.group("value"), STRONG):
@@ -544,7 +574,7 @@ def find_named(line: str, lower: str) -> list[tuple[int, int, str]]:
             elif m.group("named") and secret_name(m.group("name")) and acceptable(
                     m.group("named"), STRONG):
                 found.append((*m.span("named"), "secret"))
-    for m in _IS.finditer(line):
+    for m in _IS.finditer(line) if sentence else ():
         value = m.group("value").rstrip(".,;!")
         if not _prose(value) and acceptable(value, STRONG):
             found.append((m.start("value"), m.start("value") + len(value), "secret"))

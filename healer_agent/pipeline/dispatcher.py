@@ -12,15 +12,17 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 import structlog
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healer_agent.config import CodeRunSettings, SinkSettings
 from healer_agent.dispatch.coderun import build_coderun
 from healer_agent.dispatch.prompts import PromptRenderer
+from healer_agent.intake.normalize import skip_marker
 from healer_agent.logs.redact import redact_model
 from healer_agent.metrics import Metrics
 from healer_agent.models import (
@@ -38,13 +40,20 @@ from healer_agent.ports import CodeRunSink, ContextProvider
 from healer_agent.routing.base import Routed, Router
 from healer_agent.store import claims, incidents
 from healer_agent.store.dialect import utcnow
+from healer_agent.store.tables import skip_commits
+from healer_agent.tracking import admission
+from healer_agent.tracking import history as attempts
 from healer_agent.tracking.memory import RouteMemory
 from healer_agent.tracking.policy import LoopGuard
 
 log = structlog.get_logger("healer.dispatch")
 
 ACTIVE_TTL = timedelta(hours=6)
+SLOT_MARGIN = timedelta(minutes=10)
+"""A slot outlives its CodeRun's timeout by this much, so the tracker frees it first."""
 Signature = Callable[[list[str]], str]
+Clock = Callable[[], datetime]
+_transition = attempts.transition
 
 
 def merge(views: list[Incident]) -> Incident:
@@ -74,15 +83,16 @@ class DispatchSettings:
     sink: SinkSettings
     context_timeout_s: float
     max_attempts: int
+    limits: admission.Limits
 
 
 class Dispatcher:
-    """Routes a leased incident and creates its CodeRun."""
+    """Routes a leased incident and creates its CodeRun, or holds it back for admission."""
 
     def __init__(self, engine: AsyncEngine, *, context: ContextProvider, router: Router,
                  guard: LoopGuard, renderer: PromptRenderer, sink: CodeRunSink,
                  memory: RouteMemory, signature: Signature, metrics: Metrics,
-                 settings: DispatchSettings) -> None:
+                 settings: DispatchSettings, clock: Clock = utcnow) -> None:
         self._engine = engine
         self._context = context
         self._router = router
@@ -93,6 +103,7 @@ class Dispatcher:
         self._signature = signature
         self._metrics = metrics
         self._settings = settings
+        self._clock = clock
 
     async def gather(self, incident: Incident) -> ContextBundle:
         """Context with an overall deadline; a provider failure leaves an empty, noted bundle."""
@@ -128,19 +139,55 @@ class Dispatcher:
         return Routed(incident, context, decision, self._signature(lines))
 
     async def process(self, incident_id: str) -> None:
-        """Route and dispatch one leased incident."""
+        """Route and dispatch one leased incident (or admit one that was held back)."""
         async with self._engine.connect() as conn:
             row = await incidents.get(conn, incident_id)
             views = await incidents.events(conn, incident_id)
-        if row is None or row["status"] != "routing":
+        if row is None or row["status"] not in ("routing", "held"):
             return
         incident = merge(views) if views else Incident.model_validate(row["incident"])
-        routed = await self.route(incident, await self.gather(incident))
+        if row["status"] == "held":
+            await self.resume(incident_id, row, incident)
+            return
+        skip = await self._skip(incident, None)
+        if skip is not None:
+            await self._finish(incident_id, "skipped", skip, dedup_status="skipped")
+            return
+        await self._memory.refresh()
+        context = await self.gather(incident)
+        skip = await self._skip(incident, context)
+        if skip is not None:
+            await self._finish(incident_id, "skipped", skip, dedup_status="skipped")
+            return
+        routed = await self.route(incident, context)
         if row.get("operator_agent"):
             routed = await self.override(routed, Agent(row["operator_agent"]))
-        attempt = int(row.get("attempt") or 1)
-        history = _history(row) if attempt > 1 else None
-        await self.dispatch(incident_id, routed, attempt=attempt, history=history)
+        await self.dispatch(incident_id, routed, attempt=int(row.get("attempt") or 1))
+
+    async def _skip(self, incident: Incident, context: ContextBundle | None) -> str | None:
+        """Why to skip: ``[skip-healer]`` in the head commit, from wherever it is known.
+
+        Any view of the run, a push of that commit, or the commit the context read
+        (``workflow_job`` events carry no message).
+        """
+        message = incident.commit_message or (context.commit_message if context else "") or ""
+        marker = skip_marker(message)
+        if marker is not None:
+            return f"head commit message contains {marker}"
+        if context is None and incident.head_sha:
+            async with self._engine.connect() as conn:
+                marked = await conn.scalar(sa.select(skip_commits.c.marker).where(
+                    skip_commits.c.repository == incident.repository,
+                    skip_commits.c.head_sha == incident.head_sha))
+            if marked:
+                return f"head commit {incident.head_sha[:7]} was pushed with {marked}"
+        return None
+
+    async def _finish(self, incident_id: str, status: str, reason: str, **values: Any) -> None:
+        async with self._engine.begin() as conn:
+            await incidents.update(conn, incident_id, status=status, reason=reason,
+                                   lease_until=None, **values)
+            await _transition(conn, self._metrics, incident_id, status, reason=reason)
 
     async def override(self, routed: Routed, agent: Agent) -> Routed:
         """An operator's choice replaces the router's, keeps its summary, and is learnt."""
@@ -152,6 +199,7 @@ class Dispatcher:
             "evidence": (Evidence(signal="operator", agent=agent, weight=10.0, rule="operator",
                                   detail=f"operator chose {agent.value}"),
                          *routed.decision.evidence),
+            "escalate": False,
             "reason": f"operator override (router chose {routed.decision.agent.value})"})
         async with self._engine.begin() as conn:
             await self._memory.remember(conn, routed.signature, agent, "operator")
@@ -159,41 +207,95 @@ class Dispatcher:
 
     async def dispatch(self, incident_id: str, routed: Routed, *, attempt: int = 1,
                        history: list[dict[str, Any]] | None = None) -> str | None:
-        """Claim the active slot, render, create the CodeRun; its name (None if held back)."""
+        """Apply the ladder, the dedup claims and admission; create the CodeRun.
+
+        Returns its name, or None when escalated, a duplicate, or held back.
+        """
+        plan = await self._guard.before_dispatch(incident_id, routed)
+        routed = plan.routed
         incident, decision = routed.incident, routed.decision
         self._metrics.decisions.labels(tier=_tier(decision), agent=decision.agent.value).inc()
         columns = incidents.decision_columns(decision) | {
-            "signature": routed.signature, "context_status": _context_status(routed.context)}
-        escalation = await self._guard.before_dispatch(incident_id, routed)
-        if escalation is not None:
-            async with self._engine.begin() as conn:
-                await incidents.update(conn, incident_id, status="escalated",
-                                       outcome="escalated", reason=escalation,
-                                       lease_until=None, **columns)
-            log.warning("incident.escalated", incident_id=incident_id, reason=escalation)
+            "signature": routed.signature, "context_status": _context_status(routed.context),
+            "handoff_agent": decision.agent.value if plan.handoff_from else None}
+        if plan.escalated is not None:
+            await self._finish(incident_id, "escalated", plan.escalated, outcome="escalated",
+                               **columns)
+            log.warning("incident.escalated", incident_id=incident_id, reason=plan.escalated)
             return None
-        key = dedup.active_claim_key(incident, decision.agent)
-        if key is not None:
+        duplicate = await self._claim(incident_id, routed)
+        if duplicate is not None:
+            holder, reason = duplicate
+            await self._finish(incident_id, "duplicate", reason, dedup_status="existing",
+                               duplicate_of=holder, **columns)
+            self._metrics.dedup.labels(status="existing").inc()
+            return None
+        if plan.handoff_from is not None:
             async with self._engine.begin() as conn:
-                holder = await claims.take(conn, key, incident_id, ACTIVE_TTL)
-                if holder != incident_id:
-                    reason = (f"{decision.agent.value} is already remediating "
-                              f"{incident.repository}@{incident.branch} (incident {holder})")
-                    await incidents.update(conn, incident_id, status="duplicate",
-                                           dedup_status="existing", duplicate_of=holder,
-                                           reason=reason, **columns)
-                    self._metrics.dedup.labels(status="existing").inc()
-                    return None
-        prompt = self._renderer.render(incident, decision, routed.context, attempt=attempt,
+                await _transition(conn, self._metrics, incident_id, "handoff",
+                                  reason=decision.reason, from_agent=plan.handoff_from,
+                                  to_agent=decision.agent.value)
+        told = history if history is not None else plan.history
+        # the prompt counts attempts at the failure (earlier incidents' too), the CodeRun
+        # name the incident's own
+        prompt = self._renderer.render(incident, decision, routed.context,
+                                       attempt=max(attempt, len(told) + 1),
                                        max_attempts=self._settings.max_attempts,
-                                       history=history)
+                                       history=told or None)
+        return await self.launch(incident_id, incident, decision, routed.signature, prompt,
+                                 attempt, columns | {"prompt": prompt})
+
+    async def resume(self, incident_id: str, row: dict[str, Any], incident: Incident) -> None:
+        """Held-back work asks again, with the decision and prompt made when it was held."""
+        decision = RoutingDecision.model_validate(row["decision"])
+        await self.launch(incident_id, redact_model(incident), decision, row["signature"],
+                          row["prompt"], int(row.get("attempt") or 1), {},
+                          held_for=row["reason"])
+
+    async def launch(self, incident_id: str, incident: Incident, decision: RoutingDecision,
+                     signature: str, prompt: str, attempt: int, columns: dict[str, Any], *,
+                     held_for: str | None = None) -> str | None:
+        """Pass admission control, then create the CodeRun; None when held back.
+
+        ``held_for`` is the reason work already held was held for: held again for the same
+        reason, it is not another transition.
+        """
+        now = self._clock()
+        agent_run = self._settings.coderun.for_agent(decision.agent.value)
+        timeout = timedelta(seconds=agent_run.timeout_s or self._settings.coderun.timeout_s)
+        async with self._engine.begin() as conn:
+            verdict = await admission.admit(
+                conn, self._settings.limits, incident_id=incident_id,
+                repository=incident.repository, agent=decision.agent.value,
+                ttl=timeout + SLOT_MARGIN, now=now)
+            if not verdict.admitted:
+                # the delay is the loop's (injected) clock; the queue runs on the store's
+                wait = (verdict.retry_at - now) if verdict.retry_at else timedelta(0)
+                reason = f"held back: {verdict.reason}"
+                await incidents.update(conn, incident_id, status="held",
+                                       not_before=utcnow() + wait, lease_until=None,
+                                       reason=reason, **columns)
+                if reason != held_for:
+                    await _transition(conn, self._metrics, incident_id, "held",
+                                      reason=verdict.reason, kind=verdict.kind)
+        if not verdict.admitted:
+            self._metrics.held_back.labels(reason=verdict.kind or "").inc()
+            log.info("coderun.held", incident_id=incident_id, reason=verdict.reason)
+            return None
         manifest = build_coderun(incident, decision, prompt, self._settings.coderun,
                                  self._settings.sink.namespace, attempt=attempt)
         result = await self._sink.create(manifest)
         async with self._engine.begin() as conn:
             await incidents.update(
-                conn, incident_id, status="dispatched", coderun_name=result.name, prompt=prompt,
-                dispatched_at=utcnow(), lease_until=None, last_error=None, **columns)
+                conn, incident_id, status="dispatched", coderun_name=result.name,
+                dispatched_at=now, timeout_at=now + timeout, phase=None, lease_until=None,
+                last_error=None, **columns)
+            await attempts.start(conn, incident_id=incident_id, attempt=attempt,
+                                 repository=incident.repository, branch=incident.branch,
+                                 signature=signature, agent=decision.agent.value,
+                                 coderun_name=result.name, head_sha=incident.head_sha)
+            await _transition(conn, self._metrics, incident_id, "dispatched",
+                              coderun=result.name, agent=decision.agent.value, attempt=attempt)
         if result.created:
             self._metrics.dispatched.labels(agent=decision.agent.value,
                                             sink=self._sink.name).inc()
@@ -201,6 +303,23 @@ class Dispatcher:
                  agent=decision.agent.value, failure_type=decision.failure_type.value,
                  decided_by=decision.decided_by, created=result.created)
         return result.name
+
+    async def _claim(self, incident_id: str, routed: Routed) -> tuple[str, str] | None:
+        """Take the root-cause and active claims; (holder, reason) when another has one."""
+        incident, agent = routed.incident, routed.decision.agent
+        keys = [(dedup.cause_claim_key(incident, routed.signature),
+                 "the same failure of this push ({sig}) is remediated by incident {holder}"),
+                (dedup.active_claim_key(incident, agent),
+                 f"{agent.value} is already remediating {incident.repository}@"
+                 f"{incident.branch} (incident {{holder}})")]
+        async with self._engine.begin() as conn:
+            for key, text in keys:
+                if key is None:
+                    continue
+                holder = await claims.take(conn, key, incident_id, ACTIVE_TTL)
+                if holder != incident_id:
+                    return holder, text.format(sig=routed.signature, holder=holder)
+        return None
 
     def _count_llm_usage(self, decision: RoutingDecision) -> None:
         """Tokens and estimated cost of LLM triage, counted where they are spent (once)."""
@@ -212,12 +331,6 @@ class Dispatcher:
         self._metrics.llm_tokens.labels(model=model, direction="output").inc(
             usage.output_tokens)
         self._metrics.llm_cost.inc(usage.cost_usd)
-
-
-def _history(row: dict[str, Any]) -> list[dict[str, Any]]:
-    """Earlier attempts on this failure, for the retry prompt."""
-    return [{"attempt": n, "agent": row.get("agent") or "?", "outcome": "did not fix it"}
-            for n in range(1, int(row.get("attempt") or 1))]
 
 
 def _context_status(context: ContextBundle) -> str:

@@ -30,6 +30,7 @@ from healer_agent.store import claims, inbox, incidents
 from healer_agent.store.dialect import utcnow
 from healer_agent.store.inbox import Delivery
 from healer_agent.store.wakeup import notify_work
+from healer_agent.tracking import history
 
 log = structlog.get_logger("healer.intake")
 
@@ -174,8 +175,13 @@ class Intake:
                                 reason=reason or f"{incident.kind} event recorded",
                                 delivery_id=delivery_id)
         if reason is not None:
-            incident_id, _ = await incidents.create_or_get(
+            incident_id, created = await incidents.create_or_get(
                 conn, incident, status="skipped", dedup_status="skipped", reason=reason)
+            if created:
+                await history.transition(conn, self._metrics, incident_id, "skipped",
+                                         reason=reason)
+            else:  # another view of a run already admitted: its commit message counts too
+                await incidents.add_event(conn, incident_id, delivery_id, incident)
             return IntakeResult(status="skipped", incident_id=incident_id,
                                 dedup_status="skipped", routing="final", reason=reason,
                                 delivery_id=delivery_id)
@@ -196,6 +202,9 @@ class Intake:
             row = await incidents.get(conn, incident_id)
             assert row is not None
             grouped = row["status"] == "routing"
+            check_key = dedup.check_claim_key(incident)
+            if check_key is not None:  # this job's check run is now this incident's too
+                await claims.take(conn, check_key, incident_id, timedelta(days=1))
             return IntakeResult(
                 status="accepted" if grouped else "skipped", incident_id=incident_id,
                 coderun_name=row.get("coderun_name"), agent=row.get("agent"),
@@ -204,19 +213,27 @@ class Intake:
                 reason="joined the incident of the same run" if grouped
                 else f"run already handled (incident {incident_id}, {row['status']})",
                 delivery_id=delivery_id)
-        branch_key = dedup.branch_claim_key(incident)
-        if branch_key is not None:
-            holder = await claims.take(conn, branch_key, incident_id,
-                                       timedelta(seconds=window.window_s))
+        for key, ttl, what in (
+                (dedup.failure_claim_key(incident), window.window_s,
+                 f"{incident.workflow_name or 'this workflow'} failing on "
+                 f"{incident.repository}@{incident.branch} ({incident.head_sha[:7] or '-'})"),
+                (dedup.check_claim_key(incident), max(window.window_s, 86400),
+                 f"check run {incident.check_run_id}")):
+            if key is None:
+                continue
+            holder = await claims.take(conn, key, incident_id, timedelta(seconds=ttl))
             if holder != incident_id:
-                reason = (f"a remediation for {incident.repository}@{incident.branch} started "
-                          f"within the last {window.window_s}s (incident {holder})")
+                reason = f"{what} is already handled (incident {holder})"
                 await incidents.update(conn, incident_id, status="duplicate",
                                        dedup_status="existing", duplicate_of=holder,
                                        reason=reason)
+                await history.transition(conn, self._metrics, incident_id, "duplicate",
+                                         reason=reason, of=holder)
                 return IntakeResult(status="skipped", incident_id=incident_id,
                                     dedup_status="existing", routing="final", reason=reason,
                                     delivery_id=delivery_id)
+        await history.transition(conn, self._metrics, incident_id, "routing",
+                                 reason="admitted", delivery_id=delivery_id)
         await notify_work(conn)
         final = incident.kind == "security_alert" and tentative.agent.value == "cipher"
         return IntakeResult(

@@ -1,14 +1,23 @@
-"""What ``/api/status`` and ``healer status`` report: queues, incidents, dead rows, sources."""
+"""What ``/api/status`` and ``healer status`` report.
+
+Queues, incidents, dead rows, sources, and admission control: CodeRuns in flight,
+held-back work and why, open breakers.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healer_agent.store import inbox, incidents
+from healer_agent.store.dialect import utcnow
+from healer_agent.store.tables import incidents as incidents_table
+from healer_agent.tracking import admission, commands
 
 
 class StatusReport:
@@ -16,8 +25,9 @@ class StatusReport:
 
     def __init__(self, engine: AsyncEngine, *, worker_id: str, sink: str, context_mode: str,
                  context_status: Callable[[], Mapping[str, Any]],
-                 config: Mapping[str, Any]) -> None:
+                 config: Mapping[str, Any], clock: Callable[[], datetime] = utcnow) -> None:
         self._engine = engine
+        self._clock = clock
         self._worker_id = worker_id
         self._sink = sink
         self._context_mode = context_mode
@@ -31,6 +41,10 @@ class StatusReport:
             incident_counts = await incidents.counts(conn)
             dead = await inbox.dead(conn)
             age = await incidents.oldest_waiting_age_s(conn)
+            held = await _held(conn)
+            flying = await admission.in_flight(conn, self._clock())
+            breakers = await admission.open_breakers(conn)
+            waiting_commands = await commands.pending(conn)
         sources = {name: _plain(state) for name, state in self._context_status().items()}
         return {
             "status": "running",
@@ -40,12 +54,31 @@ class StatusReport:
                       "oldest_waiting_s": round(age, 1)},
             "incidents": incident_counts,
             "active_remediations": incident_counts.get("dispatched", 0),
+            "admission": {
+                "in_flight": flying, "max_in_flight": self._config.get("max_in_flight"),
+                "max_in_flight_per_repo": self._config.get("max_in_flight_per_repo"),
+                "held": sum(item["count"] for item in held), "held_back": held,
+                "open_breakers": breakers,
+            },
+            "verifying": incident_counts.get("verifying", 0),
+            "commands_pending": waiting_commands,
             "dead": dead,
             "sink": self._sink,
             "context": self._context_mode,
             "mcp_servers": sources,
             "config": self._config,
         }
+
+
+async def _held(conn: Any) -> list[dict[str, Any]]:
+    """Held-back work grouped by repository and reason, oldest first."""
+    c = incidents_table.c
+    rows = await conn.execute(
+        sa.select(c.repository, c.reason, sa.func.count(), sa.func.min(c.created_at))
+        .where(c.status == "held").group_by(c.repository, c.reason)
+        .order_by(sa.func.min(c.created_at)).limit(50))
+    return [{"repository": repo, "reason": reason.removeprefix("held back: "),
+             "count": int(n)} for repo, reason, n, _oldest in rows.all()]
 
 
 def _plain(value: Any) -> Any:

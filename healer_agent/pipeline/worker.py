@@ -1,4 +1,7 @@
-"""The worker loop: finish stored events, route due incidents, follow open CodeRuns.
+"""The worker loop: stored events, ChatOps commands, due and held work, open CodeRuns.
+
+Each worker finishes stored events, runs ChatOps commands, routes due incidents (and
+admits held-back ones), and follows open CodeRuns.
 
 Idle workers sleep until the next row becomes claimable (a grouping window or a lease
 ends) or until they are woken: in-process when intake admits work, and across replicas on
@@ -26,6 +29,8 @@ from healer_agent.pipeline.intake import Intake
 from healer_agent.store import inbox, incidents
 from healer_agent.store.dialect import utcnow
 from healer_agent.store.wakeup import WorkListener
+from healer_agent.tracking import admission
+from healer_agent.tracking.commands import CommandRunner, pending
 from healer_agent.tracking.tracker import CodeRunTracker
 
 log = structlog.get_logger("healer.worker")
@@ -47,10 +52,11 @@ class Worker:
     """Runs ``count`` loops over the shared queues; ``drain`` does the same inline (tests)."""
 
     def __init__(self, engine: AsyncEngine, *, intake: Intake, dispatcher: Dispatcher,
-                 tracker: CodeRunTracker, metrics: Metrics, settings: WorkerSettings,
-                 listener: WorkListener | None = None) -> None:
+                 tracker: CodeRunTracker, commands: CommandRunner, metrics: Metrics,
+                 settings: WorkerSettings, listener: WorkListener | None = None) -> None:
         self._engine = engine
         self._intake = intake
+        self._commands = commands
         self._dispatcher = dispatcher
         self._tracker = tracker
         self._metrics = metrics
@@ -123,6 +129,8 @@ class Worker:
             except (PayloadError, ValueError, SQLAlchemyError) as exc:
                 await self._intake.fail(row, f"{type(exc).__name__}: {exc}")
             return True
+        if await self._commands.run_once():
+            return True
         async with self._engine.begin() as conn:
             due = await incidents.claim_due(conn, lease=lease, limit=1)
         for incident_id in due:
@@ -158,6 +166,10 @@ class Worker:
         self._metrics.queue_depth.set(counts.get("routing", 0))
         self._metrics.queue_age.set(age)
         self._metrics.dead_rows.set(inbox_counts.get("dead", 0) + counts.get("dead", 0))
+        self._metrics.held_now.set(counts.get("held", 0))
+        async with self._engine.connect() as conn:
+            self._metrics.in_flight.set(await admission.in_flight(conn, utcnow()))
+            self._metrics.breakers_open.set(len(await admission.open_breakers(conn)))
 
     async def drain(self, limit_s: float = 30.0) -> None:
         """Work until both queues are empty (tests, ``healer triage --dispatch``)."""
@@ -168,6 +180,7 @@ class Worker:
                 continue
             async with self._engine.connect() as conn:
                 waiting = (await incidents.counts(conn)).get("routing", 0)
+                waiting += await pending(conn)
             if not waiting:
                 return
             await asyncio.sleep(0.05)

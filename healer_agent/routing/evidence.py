@@ -10,11 +10,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import cast
 
 from healer_agent.logs import Excerpt
 from healer_agent.logs.clean import inner_line
 from healer_agent.logs.patternset import Matcher, compiled_bytes
-from healer_agent.models import ContextBundle, Evidence, Incident, SignalKind
+from healer_agent.models import (
+    Agent,
+    ContextBundle,
+    Evidence,
+    EvidenceRole,
+    EvidenceSource,
+    FailureType,
+    Incident,
+    SignalKind,
+)
 from healer_agent.routing.facts import Fact
 from healer_agent.routing.rules import SOURCE_OF, Place, Rules, Signal
 
@@ -27,13 +38,36 @@ _LATER = 0.5
 MAX_ERROR_LINES = 20
 
 
+@dataclass(slots=True)
+class Found:
+    """A match on its way to becoming :class:`Evidence`.
+
+    Precedence changes weights and most matches never reach a decision's summary, so the
+    validated model is built once, at the end (:meth:`evidence`).
+    """
+
+    signal: SignalKind
+    agent: Agent
+    failure_type: FailureType | None
+    weight: float
+    rule: str
+    detail: str
+    source: EvidenceSource
+    role: EvidenceRole | None
+
+    def evidence(self) -> Evidence:
+        """The decision's view of this match."""
+        return Evidence(signal=self.signal, agent=self.agent, failure_type=self.failure_type,
+                        weight=round(self.weight, 3), rule=self.rule, detail=self.detail,
+                        source=self.source, role=self.role)
+
+
 def evidence_of(signal: Signal, place: Place, weight: float, detail: str,
-                source: str | None = None, kind: SignalKind | None = None) -> Evidence:
-    """One match as evidence (weight already includes the place's and signal's)."""
-    return Evidence(signal=kind or place, agent=signal.agent, failure_type=signal.failure_type,
-                    weight=round(weight, 3), rule=signal.id, detail=detail[:300],
-                    source=source or SOURCE_OF[place],
-                    role=signal.role_at(place))
+                source: EvidenceSource | None = None, kind: SignalKind | None = None) -> Found:
+    """One match (weight already includes the place's and signal's)."""
+    # every place but "name" is a signal kind; names say which name (workflow_name, job_name)
+    return Found(cast(SignalKind, kind or place), signal.agent, signal.failure_type, weight,
+                 signal.id, detail[:300], source or SOURCE_OF[place], signal.role_at(place))
 
 
 def file_refs(texts: Iterable[str]) -> list[str]:
@@ -58,8 +92,8 @@ def _owners(rules: Rules, paths: list[str]) -> list[tuple[str, Signal]]:
     return [(path, signal) for path in paths for signal in matcher.find(path)]
 
 
-def _error_lines(rules: Rules, found: Excerpt, paths: list[str]) -> list[Evidence]:
-    out: list[Evidence] = []
+def _error_lines(rules: Rules, found: Excerpt, paths: list[str]) -> list[Found]:
+    out: list[Found] = []
     best: dict[str, tuple[float, str]] = {}
     order: list[Signal] = []
     matcher = rules.matcher("error_line")
@@ -92,14 +126,13 @@ def _error_lines(rules: Rules, found: Excerpt, paths: list[str]) -> list[Evidenc
             owner = next((s for p, s in owners if p in named), None) or next(
                 (s for _, s in owners), None)
             if owner is not None:
-                ev = ev.model_copy(update={"agent": owner.agent,
-                                           "failure_type": owner.failure_type,
-                                           "rule": f"{signal.id}>{owner.id}"})
+                ev.agent, ev.failure_type = owner.agent, owner.failure_type
+                ev.rule = f"{signal.id}>{owner.id}"
         out.append(ev)
     return out
 
 
-def _log_places(rules: Rules, found: Excerpt, paths: list[str]) -> list[Evidence]:
+def _log_places(rules: Rules, found: Excerpt, paths: list[str]) -> list[Found]:
     out = _error_lines(rules, found, paths)
     for place, text in (("step_command", found.command or ""),
                         ("step_name", found.failing_step or "")):
@@ -132,7 +165,7 @@ def _spaced(name: str) -> str:
 
 
 def gather(rules: Rules, incident: Incident, context: ContextBundle, found: Excerpt | None,
-           facts: list[Fact], paths: list[str] | None = None) -> list[Evidence]:
+           facts: list[Fact], paths: list[str] | None = None) -> list[Found]:
     """Every signal found anywhere, one piece of evidence per signal and place.
 
     ``paths`` are the files the excerpt names (:func:`excerpt_files`; found when omitted).

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from healer_agent.logs.redact import redact
 from healer_agent.models import ArgoApp, ContextBundle, EvidenceSource
 from healer_agent.routing.kube_facts import kubernetes_facts
 from healer_agent.routing.rules import Place
@@ -102,4 +103,18 @@ def context_facts(context: ContextBundle, commit_message: str = "") -> list[Fact
                   for subject, text in prometheus_facts(context.prometheus)]
     if context.firing_alerts or context.error_rate_spike is not None:
         facts += alert_facts(context)
-    return facts + change_facts(context, commit_message)
+    return _redacted(facts + change_facts(context, commit_message))
+
+
+def _redacted(facts: list[Fact]) -> list[Fact]:
+    """The findings with secrets masked (they reach the evidence, the summary and the store).
+
+    One call over all of them; redaction keeps lines, else each is redacted on its own.
+    """
+    if not facts:
+        return facts
+    texts = redact("\n".join(f.text for f in facts)).split("\n")
+    if len(texts) != len(facts):
+        texts = [redact(f.text) for f in facts]
+    return [f if f.text == text else Fact(f.place, f.source, text, f.subject)
+            for f, text in zip(facts, texts, strict=True)]

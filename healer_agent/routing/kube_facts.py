@@ -27,6 +27,11 @@ _FINE_WAITING = {"", "containercreating", "podinitializing"}
 _MAX_FACTS = 40
 
 
+def _list(value: Any) -> list[Any]:
+    """A list as it is; anything else (a scalar where a list belongs) as none."""
+    return value if isinstance(value, list) else []
+
+
 def _get(obj: Mapping[str, Any], *keys: str) -> Any:
     """The first key present (and not None) among spellings of one field."""
     for key in keys:
@@ -76,7 +81,7 @@ def items(value: Any) -> list[Mapping[str, Any]]:
             return table
         try:
             docs = list(yaml.safe_load_all(text))
-        except yaml.YAMLError:
+        except (yaml.YAMLError, RecursionError, ValueError):  # not YAML, or hostile YAML
             return []
         out: list[Mapping[str, Any]] = []
         for doc in docs:
@@ -129,7 +134,11 @@ def _container_issues(container: Mapping[str, Any]) -> Iterator[str]:
     if container.get("ready") is False and not found and "status" not in container:
         yield f"{label} not ready"
     restarts = _get(container, "restartCount", "restarts")
-    if isinstance(restarts, int | str) and str(restarts).isdigit() and int(restarts) > 0:
+    # restarts of a container that is ready now and last exited cleanly (a node drain, a
+    # rollout) are history, not a crash
+    settled = container.get("ready") is True and not found
+    if (isinstance(restarts, int | str) and str(restarts).isdigit() and int(restarts) > 0
+            and not settled):
         yield f"{label} restarted {restarts} times"
 
 
@@ -137,10 +146,10 @@ def _plainly_healthy(status: Mapping[str, Any]) -> bool:
     """An API pod status that is running, ready and never restarted (the common case)."""
     if status.get("phase") not in ("Running", "Succeeded") or status.get("reason"):
         return False
-    for cond in status.get("conditions") or ():
+    for cond in _list(status.get("conditions")):
         if not _is_map(cond) or cond.get("status") == "False":
             return False
-    for container in status.get("containerStatuses") or ():
+    for container in _list(status.get("containerStatuses")):
         if not _is_map(container) or container.get("restartCount") or \
                 container.get("ready") is False or container.get("lastState"):
             return False
@@ -167,18 +176,21 @@ def _pod_lines(pod: Mapping[str, Any]) -> list[str]:
     message = _text(st.get("message"))
     if message:
         lines.append(f"message: {message}")
-    for cond in st.get("conditions") or []:
-        if _is_map(cond) and _text(cond.get("status")) == "False" and (
-                cond.get("reason") or cond.get("message")):
-            lines.append(f"condition {_text(cond.get('type'))} False {_text(cond.get('reason'))}"
-                         f": {_text(cond.get('message'))}".rstrip(": "))
+    conditions = [cond for cond in _list(st.get("conditions")) if _is_map(cond)
+                  and _text(cond.get("status")) == "False"
+                  and (cond.get("reason") or cond.get("message"))]
     containers = [c for key in ("initContainerStatuses", "containerStatuses", "containers")
-                  for c in st.get(key) or [] if _is_map(c)]
+                  for c in _list(st.get(key)) if _is_map(c)]
     if flat:
         containers.append({k: v for k, v in pod.items() if k != "containers"} | {
             "state": _flat_state(pod)})
-    for container in containers:
-        lines += _container_issues(container)
+    issues = [line for container in containers for line in _container_issues(container)]
+    for cond in conditions:
+        if issues and cond.get("reason") == "ContainersNotReady":
+            continue  # the containers' own lines say why
+        lines.append(f"condition {_text(cond.get('type'))} False {_text(cond.get('reason'))}"
+                     f": {_text(cond.get('message'))}".rstrip(": "))
+    lines += issues
     ready = st.get("ready", st.get("READY"))
     if ready is False or (isinstance(ready, str) and "/" in ready
                           and ready.split("/")[0] != ready.split("/")[-1]):
@@ -245,7 +257,7 @@ def node_facts(nodes: Any) -> list[tuple[str, str]]:
         name = _name(node)
         status = node.get("status")
         conditions = status.get("conditions") if _is_map(status) else None
-        for cond in conditions or []:
+        for cond in _list(conditions):
             if not _is_map(cond):
                 continue
             kind, value = _text(cond.get("type")), _text(cond.get("status"))
@@ -257,12 +269,66 @@ def node_facts(nodes: Any) -> list[tuple[str, str]]:
     return out[:_MAX_FACTS]
 
 
+_BAD_WHEN_TRUE = {"Failed", "ReplicaFailure", "Stalled"}
+
+
+def workload_facts(kind: str, objects: Any) -> list[tuple[str, str]]:
+    """Deployments, jobs and other workloads: the conditions that say they are not fine."""
+    out: list[tuple[str, str]] = []
+    for obj in items(objects):
+        status = obj.get("status")
+        name = _name(obj)
+        label = _text(obj.get("kind")).lower() or kind.rstrip("s")
+        for cond in _list(status.get("conditions") if _is_map(status) else None):
+            if not _is_map(cond):
+                continue
+            ctype, value = _text(cond.get("type")), _text(cond.get("status"))
+            if (value == "False" and ctype not in _BAD_WHEN_TRUE) or (
+                    value == "True" and ctype in _BAD_WHEN_TRUE):
+                out.append((name, f"{label} {name}: condition {ctype} {value} "
+                                  f"{_text(cond.get('reason'))}: {_text(cond.get('message'))}"
+                            .rstrip(": ")))
+    return out[:_MAX_FACTS]
+
+
+_KEYWORD = re.compile(r"(?i)BackOff|Err|Fail|Kill|OOM|Evict|Unhealthy|probe|NotReady|Pressure|"
+                      r"Insufficient|Unschedulable|not found|forbidden|invalid|quota|timeout|"
+                      r"Terminated|Reason:|Exit Code|Warning")
+
+
+def text_facts(text: str) -> list[tuple[str, str]]:
+    """Lines of output no reader understands (``kubectl describe``) that name a problem."""
+    out: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        line = " ".join(line.split())
+        if line and _KEYWORD.search(line) and ("", line) not in out:
+            out.append(("", line))
+        if len(out) >= _MAX_FACTS:
+            break
+    return out
+
+
 def kubernetes_facts(data: Any) -> list[tuple[str, str]]:
-    """Every finding in a Kubernetes context (pods, events, nodes; mixed ``items`` too)."""
-    if not _is_map(data):
+    """Every finding in a Kubernetes context (pods, events, nodes; mixed ``items`` too).
+
+    Text that is neither YAML nor a table (``kubectl describe`` output) is read line by
+    line, keeping the lines that name a problem.
+    """
+    if _is_map(data):
+        data = {str(k).lower(): v for k, v in data.items()}
+    texts = [v for k, v in data.items() if isinstance(v, str) and k != "namespace"] if _is_map(
+        data) else [data] if isinstance(data, str) else []
+    if not _is_map(data) or ("items" in data and not {"pods", "events", "nodes"} & set(data)):
         mixed = items(data)
         data = {"pods": [x for x in mixed if _text(x.get("kind")) in ("Pod", "")],
                 "events": [x for x in mixed if _text(x.get("kind")) == "Event"],
                 "nodes": [x for x in mixed if _text(x.get("kind")) == "Node"]}
-    return [*pod_facts(data.get("pods")), *event_facts(data.get("events")),
-            *node_facts(data.get("nodes"))]
+    found = [*pod_facts(data.get("pods")), *event_facts(data.get("events")),
+             *node_facts(data.get("nodes"))]
+    for key, value in data.items():  # deployments, statefulsets, jobs, ...
+        if key not in ("pods", "events", "nodes", "namespace") and not isinstance(value, str):
+            found += workload_facts(key, value)
+    if not found:  # text no reader understood
+        for text in texts:
+            found += text_facts(text)
+    return found

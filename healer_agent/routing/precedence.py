@@ -1,14 +1,16 @@
 """Causal precedence, ranking and confidence over raw evidence (pure).
 
 Precedence is read from the rules: a ``wrapper`` (``make: *** Error 2``, a Docker ``RUN``
-that "did not complete successfully") keeps only a fraction of its weight when a cause was
-found in the sources it wraps, a ``symptom`` (a rollout that timed out, a refused
-connection) when a cluster source shows a cause, and any signal when one of the signals it
-``yields_to`` matched. Hints (names, files, labels) add weight but never decide alone.
+that "did not complete successfully") keeps only a fraction of its weight when an error or a
+kill was found inside it, a ``symptom`` (a rollout that timed out, a refused connection, a
+kill) when the cluster or the workload's log shows a cause, a ``hint`` (names, files,
+labels) when another agent holds a cause, and any signal when one of the signals it
+``yields_to`` matched.
 
 A decision is ``obvious`` only when the winner holds a decisive cause, no other agent
 holds one, and the runner-up is far behind; confidence grows with the winner's strength
-and its margin over the runner-up.
+and its margin over the runner-up. The failure type is the agent's heaviest, with the
+cluster's findings weighing less there than the change and the step (``type_factors``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from healer_agent.models import Agent, Candidate, Evidence, FailureType, default_failure_type
+from healer_agent.models import Agent, Candidate, FailureType, default_failure_type
+from healer_agent.routing.evidence import Found
 from healer_agent.routing.rules import Rules
 
 DECISIVE_SOURCES = frozenset({"log", "kubernetes", "loki", "argocd", "prometheus", "memory",
@@ -29,17 +32,17 @@ class Tally:
     """One agent's evidence after precedence."""
 
     agent: Agent
-    evidence: list[Evidence] = field(default_factory=list)
+    evidence: list[Found] = field(default_factory=list)
     by_type: dict[FailureType, float] = field(default_factory=lambda: defaultdict(float))
     score: float = 0.0
     """The sum of the evidence's weights."""
 
-    def add(self, ev: Evidence) -> None:
-        """Count one more piece of evidence."""
+    def add(self, ev: Found, type_factor: float = 1.0) -> None:
+        """Count one more piece of evidence (``type_factor``: its say in the failure type)."""
         self.evidence.append(ev)
         self.score += ev.weight
         if ev.failure_type is not None:
-            self.by_type[ev.failure_type] += ev.weight
+            self.by_type[ev.failure_type] += ev.weight * type_factor
 
     @property
     def failure_type(self) -> FailureType:
@@ -52,38 +55,49 @@ class Tally:
         """As the decision reports it."""
         return Candidate(agent=self.agent, failure_type=self.failure_type,
                          score=round(self.score, 3),
-                         evidence=tuple(sorted(self.evidence, key=lambda e: -e.weight)))
+                         evidence=tuple(e.evidence() for e in
+                                        sorted(self.evidence, key=lambda e: -e.weight)))
 
 
-def is_decisive(ev: Evidence, rules: Rules) -> bool:
+def is_decisive(ev: Found, rules: Rules) -> bool:
     """A cause from the log, the cluster or memory, heavy enough to decide."""
     return (ev.role == "cause" and ev.source in DECISIVE_SOURCES
             and ev.weight >= rules.min_cause_weight)
 
 
-def apply(rules: Rules, evidence: list[Evidence]) -> tuple[list[Evidence], list[str]]:
-    """Evidence with wrappers, symptoms and explicit yields discounted; and what yielded."""
-    causes = [e for e in evidence if is_decisive(e, rules)]
-    matched = {e.rule.split(">")[0] for e in evidence}
+def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
+    """Evidence with wrappers, symptoms and explicit yields discounted; and what yielded.
+
+    The matches are discounted in place (they are this decision's own).
+    """
+    present = {_base(e) for e in evidence}
+    requires = rules.requires
+    evidence = [e for e in evidence if not requires.get(_base(e))
+                or set(requires[_base(e)]) & present]
+    matched = {_base(e) for e in evidence}
     yields_to = rules.yields_to
-    out: list[Evidence] = []
+    # what others yield to: heavy causes and symptoms that do not yield to a signal themselves
+    heavy = [e for e in evidence if e.weight >= rules.min_cause_weight
+             and ((e.role == "cause" and e.source in DECISIVE_SOURCES) or e.role == "symptom")
+             and not set(yields_to.get(_base(e), ())) & matched]
+    out: list[Found] = []
     notes: list[str] = []
     for ev in evidence:
         factor = 1.0
-        over: Evidence | None = None
+        over: Found | None = None
         spec = rules.yields.get(ev.role) if ev.role else None
         if spec is not None:
-            over = next((c for c in causes if c.signal in spec.places and c is not ev
-                         and c.rule != ev.rule
+            over = next((c for c in heavy if c.signal in spec.places and c.role in spec.roles
+                         and c is not ev and c.rule != ev.rule
                          and not (spec.across_agents and c.agent is ev.agent)), None)
             if over is not None:
                 factor = spec.factor
-        explicit = set(yields_to.get(ev.rule.split(">")[0], ())) & matched
+        explicit = set(yields_to.get(_base(ev), ())) & matched
         if explicit and factor > rules.explicit_yield_factor:
             factor = rules.explicit_yield_factor
-            over = next((e for e in evidence if e.rule.split(">")[0] in explicit), None)
+            over = next((e for e in evidence if _base(e) in explicit), None)
         if factor < 1.0:
-            ev = ev.model_copy(update={"weight": round(ev.weight * factor, 3)})
+            ev.weight = ev.weight * factor
             if over is not None:
                 notes.append(f"{ev.role or 'signal'} `{ev.rule}` yields to `{over.rule}` "
                              f"({over.source})")
@@ -91,14 +105,28 @@ def apply(rules: Rules, evidence: list[Evidence]) -> tuple[list[Evidence], list[
     return out, notes
 
 
-def tally(evidence: list[Evidence]) -> list[Tally]:
-    """Evidence grouped by agent, strongest first."""
+def _base(ev: Found) -> str:
+    """The signal id (an owner-reattributed match reads ``signal>owner``)."""
+    return ev.rule.split(">", 1)[0]
+
+
+def tally(evidence: list[Found], type_factors: dict[str, float] | None = None
+          ) -> list[Tally]:
+    """Evidence grouped by agent, strongest first.
+
+    ``type_factors`` (by place, role or signal id) scale a piece of evidence's say in the failure
+    type: the cluster tells which specialist, the change and the step tell where to fix.
+    """
+    factors = type_factors or {}
     tallies: dict[Agent, Tally] = {}
     for ev in evidence:
+        if ev.weight <= 0:  # a marker other signals require or yield to
+            continue
         t = tallies.get(ev.agent)
         if t is None:
             t = tallies[ev.agent] = Tally(ev.agent)
-        t.add(ev)
+        t.add(ev, min(factors.get(ev.signal, 1.0), factors.get(ev.role or "", 1.0),
+                      factors.get(ev.rule, 1.0)))
     ranked = [t for t in tallies.values() if t.score > 0]
     return sorted(ranked, key=lambda t: t.score, reverse=True)
 

@@ -24,7 +24,7 @@ from healer_agent.models import (
     RoutingDecision,
 )
 from healer_agent.routing import precedence
-from healer_agent.routing.evidence import excerpt_files, gather
+from healer_agent.routing.evidence import Found, excerpt_files, gather
 from healer_agent.routing.facts import Fact, context_facts
 from healer_agent.routing.rules import Rules, load_rules
 from healer_agent.routing.summary import root_cause, summary, suspects
@@ -78,13 +78,13 @@ class PreRouter:
             if remembered is not None:
                 # An outcome seen for exactly this signature outranks pattern evidence.
                 strongest = max((t.score for t in precedence.tally(raw)), default=0.0)
-                raw.append(Evidence(
-                    signal="memory", agent=remembered, source="memory", role="cause",
-                    weight=round(strongest + self.rules.weights.get("memory", 6.0), 3),
-                    rule="route-memory",
-                    detail=f"signature {signature} was fixed by {remembered.value} before"))
+                raw.append(Found(
+                    "memory", remembered, None,
+                    strongest + self.rules.weights.get("memory", 6.0), "route-memory",
+                    f"signature {signature} was fixed by {remembered.value} before", "memory",
+                    "cause"))
         weighed, yielded = precedence.apply(self.rules, raw)
-        ranked = precedence.tally(weighed)
+        ranked = precedence.tally(weighed, self.rules.type_factors)
         step = found.failing_step if found else None
         if not ranked:
             return RoutingDecision(

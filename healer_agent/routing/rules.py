@@ -52,7 +52,9 @@ class Signal:
     ``role`` is the signal's causal role wherever it is found (None: the place's default,
     a cause in error lines and context, a hint elsewhere). ``owner: file`` hands the
     evidence to whoever owns the file the error names (a YAML error in a workflow file is
-    atlas's). ``yields_to`` lists signal ids whose presence discounts this one.
+    atlas's). ``yields_to`` lists signal ids whose presence discounts this one;
+    ``requires`` lists signal ids of which one must be present for this one to count (a
+    test binary killed for memory is the code's fault only when memory grew).
     """
 
     id: str
@@ -64,6 +66,7 @@ class Signal:
     role: EvidenceRole | None = None
     yields_to: tuple[str, ...] = ()
     owner_from_file: bool = False
+    requires: tuple[str, ...] = ()
 
     @property
     def where(self) -> Place:
@@ -83,6 +86,8 @@ class Yield:
     factor: float
     across_agents: bool = False
     """Yield only to a cause that points to another agent."""
+    roles: frozenset[str] = frozenset({"cause"})
+    """The roles of what it yields to (a wrapper yields to a symptom inside it too)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +102,11 @@ class Rules:
     min_cause_weight: float = 2.0
     """A cause lighter than this (after precedence) neither discounts others nor decides."""
     explicit_yield_factor: float = 0.2
+    type_factors: dict[str, float] = field(default_factory=dict)
+    """A place's or role's say in the failure type, relative to its weight."""
     _matchers: dict[Place, Matcher[Signal]] = field(default_factory=dict, repr=False)
     _yields_to: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _requires: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def yields_to(self) -> dict[str, tuple[str, ...]]:
@@ -106,6 +114,14 @@ class Rules:
         found = self._yields_to
         if not found and any(s.yields_to for s in self.signals):
             found.update({s.id: s.yields_to for s in self.signals if s.yields_to})
+        return found
+
+    @property
+    def requires(self) -> dict[str, tuple[str, ...]]:
+        """Signal id -> the ids one of which must be present (only signals that require)."""
+        found = self._requires
+        if not found and any(s.requires for s in self.signals):
+            found.update({s.id: s.requires for s in self.signals if s.requires})
         return found
 
     def at(self, where: Place) -> tuple[Signal, ...]:
@@ -150,7 +166,8 @@ def _signal(n: int, item: Any, source: str) -> Signal:
         flags = 0 if item.get("case") else re.IGNORECASE
         return Signal(ident, agent, failure_type, _places(ident, item["where"], source),
                       re.compile(item["pattern"], flags), float(item["weight"]), role,
-                      tuple(str(y) for y in item.get("yields_to") or ()), owner == "file")
+                      tuple(str(y) for y in item.get("yields_to") or ()), owner == "file",
+                      tuple(str(r) for r in item.get("requires") or ()))
     except (KeyError, TypeError) as exc:
         raise RulesError(f"{source}: signal {ident}: missing or wrong field {exc}") from None
     except re.error as exc:
@@ -169,8 +186,11 @@ def _yields(raw: Any, source: str) -> dict[EvidenceRole, Yield]:
         places = frozenset(str(p) for p in spec.get("yields_to_causes_in") or ())
         if not places <= set(PLACES):
             raise RulesError(f"{source}: precedence.{role}: unknown place in {sorted(places)}")
+        roles = frozenset(str(r) for r in spec.get("of_roles") or ("cause",))
+        if not roles <= set(_ROLES):
+            raise RulesError(f"{source}: precedence.{role}: unknown role in {sorted(roles)}")
         out[role] = Yield(places, float(spec.get("factor", 0.2)),
-                          bool(spec.get("across_agents", False)))
+                          bool(spec.get("across_agents", False)), roles)
     return out
 
 
@@ -181,7 +201,7 @@ def parse_rules(raw: Any, source: str = "rules") -> Rules:
     signals = tuple(_signal(n, item, source) for n, item in enumerate(raw["signals"]))
     ids = {s.id for s in signals}
     for s in signals:
-        unknown = set(s.yields_to) - ids
+        unknown = (set(s.yields_to) | set(s.requires)) - ids
         if unknown:
             raise RulesError(f"{source}: signal {s.id}: yields to unknown {sorted(unknown)}")
     obvious = raw.get("obvious") or {}
@@ -191,7 +211,8 @@ def parse_rules(raw: Any, source: str = "rules") -> Rules:
                  float(obvious.get("max_runner_up_ratio", 0.4)),
                  _yields(precedence.get("roles"), source),
                  float(precedence.get("min_cause_weight", 2.0)),
-                 float(precedence.get("explicit_yield_factor", 0.2)))
+                 float(precedence.get("explicit_yield_factor", 0.2)),
+                 {str(k): float(v) for k, v in (raw.get("type_factors") or {}).items()})
 
 
 def load_rules(path: Path | None = None) -> Rules:

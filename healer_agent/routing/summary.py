@@ -53,8 +53,8 @@ def summary(incident: Incident, found: Excerpt | None, facts: list[Fact],
         lines.append(f"**First error**: `{found.error_lines[0][:200]}`")
     context = [f for f in facts if f.place != "pull_request"]
     if context:
-        used = {e.detail.split(" (+")[0] for e in decided if e.source == "kubernetes"
-                or e.source in ("loki", "argocd", "prometheus")}
+        used = {e.detail.split(" (+")[0] for e in decided
+                if e.source in ("kubernetes", "loki", "argocd", "prometheus")}
         ordered = sorted(context, key=lambda f: f.text not in used)
         lines.append("**Context findings**:\n" + "\n".join(
             f"- {f.source}: {f.text[:240]}" for f in ordered[:8]))

@@ -10,6 +10,7 @@ value}]``), an API body, or the compact summary the live source builds; firing
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -116,6 +117,9 @@ def loki_facts(lines: Any) -> list[tuple[str, str]]:
         parts = [finding]
         covered = index
         for follow in texts[index + 1:index + 1 + _CONTINUATION]:
+            if not follow.strip():  # a blank line inside one entry (``Caused by:`` follows)
+                covered += 1
+                continue
             more = _continues(follow)
             if more is None:
                 break
@@ -140,8 +144,19 @@ def _number(value: Any) -> float | None:
     return None if math.isnan(number) else number
 
 
-def _series(result: Any) -> Iterator[tuple[Mapping[str, Any], float | None]]:
-    """(labels, latest value) for every series of any result shape."""
+def _rising(first: float | None, last: float | None, points: int, steady: bool) -> float | None:
+    """``first`` when a series climbed several-fold over the window (the job's own growth)."""
+    if first and last and points >= 3 and steady and first > 0 and last >= 3 * first:
+        return first
+    return None
+
+
+Series = tuple[Mapping[str, Any], float | None, float | None]
+"""(labels, latest value, the value it rose from when it climbed several-fold)."""
+
+
+def _series(result: Any) -> Iterator[Series]:
+    """Every series of any result shape."""
     if _is_map(result):
         data = result.get("data")
         if _is_map(data):  # an API body {status, data: {resultType, result}}
@@ -153,24 +168,33 @@ def _series(result: Any) -> Iterator[tuple[Mapping[str, Any], float | None]]:
         if "series" in result:  # the live source's summary {type, series: [{labels, last}]}
             yield from _series(result.get("series"))
             if result.get("value") is not None:
-                yield {}, _number(result.get("value"))
+                yield {}, _number(result.get("value")), None
             return
         labels = result.get("metric", result.get("labels"))
+        labels = labels if _is_map(labels) else {}
         values = result.get("values")
         if isinstance(values, list) and values:
-            latest: Any = values[-1]
-        else:
-            latest = result.get("value", result.get("last", result.get("max")))
-        yield (labels if _is_map(labels) else {}), _number(latest)
+            nums = [n for n in (_number(v) for v in values) if n is not None]
+            # up to its peak (a restart after an OOM kill drops it again)
+            peak = nums.index(max(nums)) if nums else 0
+            climb = nums[:peak + 1]
+            steady = all(b >= a * 0.95 for a, b in itertools.pairwise(climb))
+            yield labels, (nums[-1] if nums else None), _rising(
+                climb[0] if climb else None, climb[-1] if climb else None, len(climb), steady)
+            return
+        latest = _number(result.get("value", result.get("last", result.get("max"))))
+        points = result.get("points")
+        yield labels, latest, _rising(_number(result.get("first")), _number(result.get("last")),
+                                      points if isinstance(points, int) else 0, True)
         return
     if isinstance(result, list):
         if len(result) == 2 and not isinstance(result[0], Mapping | list):
-            yield {}, _number(result)  # a bare [timestamp, "value"] sample
+            yield {}, _number(result), None  # a bare [timestamp, "value"] sample
             return
         for entry in result[:_MAX_SERIES]:
             yield from _series(entry)
         return
-    yield {}, _number(result)
+    yield {}, _number(result), None
 
 
 def _labels(labels: Mapping[str, Any], skip: tuple[str, ...] = ()) -> str:
@@ -183,7 +207,7 @@ def prometheus_facts(results: Any) -> list[tuple[str, str]]:
         return []
     out: list[tuple[str, str]] = []
     for query, result in results.items():
-        for labels, value in _series(result):
+        for labels, value, rose in _series(result):
             name = str(labels.get("alertname") or "")
             if name or str(query).strip().startswith("ALERTS"):
                 state = str(labels.get("alertstate") or "firing")
@@ -194,7 +218,9 @@ def prometheus_facts(results: Any) -> list[tuple[str, str]]:
             elif value:
                 shown = f"{value:g}"
                 rest = _labels(labels)
-                out.append((str(query), f"metric {query}{' ' + rest if rest else ''} = {shown}"))
+                trend = f" rising from {rose:g}" if rose is not None else ""
+                out.append((str(query),
+                            f"metric {query}{' ' + rest if rest else ''} = {shown}{trend}"))
             if len(out) >= _MAX_SERIES:
                 return out
     return out

@@ -4,31 +4,25 @@ Three bounds live here, in one wrapper every tool goes through (:class:`GuardedT
 each result is redacted, truncated to a budget with a note telling the model to narrow its
 query, and fenced as untrusted data; an identical repeated call is refused. The log tools
 read a :class:`LogBook` (the redacted full logs), so the whole log never goes into the
-prompt at once. The MCP toolsets read through the shared MCP pool (no process per
-triage): only each server's ``tools`` allowlist, never a tool the server marks not
-read-only, ``strip_params`` hidden from the schema and dropped from every call, names
-prefixed with the server's name; a server that is down offers no tools for that run.
+prompt at once. The MCP tools themselves come from the context layer
+(``healer_agent.context.toolset``: toolsets over the shared MCP pool, wrapped in
+:class:`GuardedToolset`); :func:`server_hints` turns the servers' ``llm_instructions``
+into the triage instructions.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import anyio
 from pydantic_ai import FunctionToolset, ModelRetry, RunContext, ToolFailed
 from pydantic_ai.framing import register_tag, wrap
-from pydantic_ai.toolsets import AbstractToolset, WrapperToolset
+from pydantic_ai.toolsets import WrapperToolset
 from pydantic_ai.toolsets.abstract import ToolsetTool
 
-from healer_agent.context.config import McpConfig
-from healer_agent.context.pool import McpPool
-from healer_agent.context.toolset import PoolToolset
-from healer_agent.context.transports import Streams, TransportFactory
 from healer_agent.models import JobLog
 
 UNTRUSTED = register_tag("untrusted_data")
@@ -224,60 +218,10 @@ class GuardedToolset(WrapperToolset[TriageDeps]):
         return wrap(UNTRUSTED, text, source=name)
 
 
-# --------------------------------------------------------------------------- MCP toolsets
+# --------------------------------------------------------------------------- MCP hints
 
 
-def pool_toolsets(pool: McpPool) -> list[AbstractToolset[TriageDeps]]:
-    """One guarded, server-prefixed toolset per enabled server with a non-empty allowlist.
-
-    Every call goes through ``pool`` (the running Healer's shared sessions): the allowlist,
-    ``strip_params``, deadlines and metrics are the pool's, and no process is started here.
-    """
-    out: list[AbstractToolset[TriageDeps]] = []
-    for name, server in pool.config.enabled_servers().items():
-        if not server.tools:
-            continue
-        toolset = PoolToolset(pool, name, require_read_only_hint=server.require_read_only_hint)
-        out.append(GuardedToolset(toolset.prefixed(name)))
-    return out
-
-
-def _in_process(transport: Any) -> TransportFactory:
-    """A pool transport for a fastmcp ``FastMCPTransport`` (an in-process server in tests)."""
-    from fastmcp.client.transports.memory import _enter_server_lifespan, _lowlevel_of
-    from mcp.shared.memory import create_client_server_memory_streams
-
-    @asynccontextmanager
-    async def streams() -> AsyncIterator[Streams]:
-        server = transport.server
-        lowlevel = _lowlevel_of(server)
-        async with (
-            create_client_server_memory_streams() as (client, served),
-            _enter_server_lifespan(server=server),
-            anyio.create_task_group() as tg,
-        ):
-            tg.start_soon(lambda: lowlevel.run(
-                served[0], served[1], lowlevel.create_initialization_options()))
-            try:
-                yield client[0], client[1]
-            finally:
-                tg.cancel_scope.cancel()
-
-    return streams
-
-
-def mcp_toolsets(config: McpConfig, *, clients: Mapping[str, Any] | None = None
-                 ) -> list[AbstractToolset[TriageDeps]]:
-    """Toolsets over a pool of their own, for callers without a running Healer (tests, evals).
-
-    ``clients`` replaces a server's transport with an in-process ``FastMCPTransport``. A
-    running Healer passes ``ContextRuntime.triage_toolsets`` instead, which share its pool.
-    """
-    transports = {name: _in_process(client) for name, client in (clients or {}).items()}
-    return pool_toolsets(McpPool(config, transports=transports))
-
-
-def server_hints(config: McpConfig) -> str:
+def server_hints(config: Any) -> str:
     """The servers' ``llm_instructions``, for the triage instructions."""
     return "\n".join(f"- `{name}_*` tools: {s.llm_instructions.strip()}"
                      for name, s in config.enabled_servers().items()
@@ -291,8 +235,6 @@ __all__ = [
     "LogBook",
     "Step",
     "TriageDeps",
-    "mcp_toolsets",
-    "pool_toolsets",
     "server_hints",
     "truncate",
 ]

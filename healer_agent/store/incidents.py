@@ -19,7 +19,9 @@ from healer_agent.store import queue
 from healer_agent.store.dialect import as_utc, insert_ignore, utcnow
 from healer_agent.store.tables import incident_events, incidents
 
-OPEN_STATUSES = ("routing", "dispatched")
+OPEN_STATUSES = ("routing", "held", "dispatched", "verifying")
+WAITING = ("routing", "held")
+"""Statuses a worker claims: routing (context, decision, dispatch) and held (admission)."""
 
 
 def new_id() -> str:
@@ -85,7 +87,8 @@ async def events(conn: AsyncConnection, incident_id: str) -> list[Incident]:
     """Every delivery's view of an incident, oldest first."""
     rows = await conn.execute(
         sa.select(incident_events.c.incident)
-        .where(incident_events.c.incident_id == incident_id)
+        .where(incident_events.c.incident_id == incident_id,
+               incident_events.c.kind == "delivery")
         .order_by(incident_events.c.id)
     )
     return [Incident.model_validate_json(r.incident) for r in rows]
@@ -113,12 +116,15 @@ def decision_columns(decision: RoutingDecision) -> dict[str, Any]:
 
 
 async def claim_due(conn: AsyncConnection, *, lease: timedelta, limit: int = 5) -> list[str]:
-    """Lease incidents whose grouping window has passed and that await routing."""
+    """Lease incidents that await routing or admission, once ``not_before`` has passed.
+
+    Routing waits for the grouping window; held-back work waits for a slot or the breaker.
+    """
     now = utcnow()
     rows = await queue.claim(
         conn,
         incidents,
-        [incidents.c.status == "routing",
+        [incidents.c.status.in_(WAITING),
          sa.or_(incidents.c.not_before.is_(None), incidents.c.not_before <= now)],
         "work_attempts",
         lease,
@@ -184,5 +190,5 @@ async def next_due_at(conn: AsyncConnection) -> datetime | None:
         (c.lease_until > c.not_before, c.lease_until),
         else_=c.not_before)
     value = await conn.scalar(sa.select(sa.func.min(sa.func.coalesce(ready_at, utcnow())))
-                              .where(c.status == "routing"))
+                              .where(c.status.in_(WAITING)))
     return as_utc(value) if isinstance(value, datetime) else None

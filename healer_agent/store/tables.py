@@ -70,6 +70,9 @@ incidents = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("dispatched_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("phase", sa.String(20), nullable=True),
+    sa.Column("timeout_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("handoff_agent", sa.String(20), nullable=True),
 )
 
 incident_events = sa.Table(
@@ -80,8 +83,12 @@ incident_events = sa.Table(
     sa.Column("delivery_id", sa.String(200), nullable=False),
     sa.Column("incident", sa.Text, nullable=False),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False, server_default="delivery"),
+    sa.Column("detail", sa.Text, nullable=True),
     sa.UniqueConstraint("incident_id", "delivery_id", name="uq_incident_event"),
 )
+"""A delivery's view of the incident (``kind`` ``delivery``), or one transition of its
+lifecycle (``kind`` is the state entered, ``detail`` says why, as JSON)."""
 
 claims = sa.Table(
     "claims",
@@ -114,3 +121,68 @@ route_memory = sa.Table(
     sa.Column("count", sa.Integer, nullable=False, server_default="1"),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+attempts = sa.Table(
+    "attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("incident_id", sa.String(40), nullable=False),
+    sa.Column("attempt", sa.Integer, nullable=False),
+    sa.Column("repository", sa.String(200), nullable=False),
+    sa.Column("branch", sa.String(300), nullable=False, server_default=""),
+    sa.Column("signature", sa.String(64), nullable=True),
+    sa.Column("agent", sa.String(20), nullable=False),
+    sa.Column("coderun_name", sa.String(120), nullable=False),
+    sa.Column("head_sha", sa.String(64), nullable=False, server_default=""),
+    sa.Column("phase", sa.String(20), nullable=True),
+    sa.Column("outcome", sa.String(20), nullable=True),
+    sa.Column("pr_url", sa.String(500), nullable=True),
+    sa.Column("pushed_sha", sa.String(64), nullable=True),
+    sa.Column("note", sa.Text, nullable=False, server_default=""),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+    sa.UniqueConstraint("incident_id", "attempt", name="uq_attempt"),
+    sa.Index("ix_attempts_failure", "repository", "branch", "signature"),
+)
+"""One row per CodeRun: the real history a retry prompt states (agent, phase, PR, push)."""
+
+commands = sa.Table(
+    "commands",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(400), nullable=False, unique=True),
+    sa.Column("repository", sa.String(200), nullable=False),
+    sa.Column("verb", sa.String(20), nullable=False),
+    sa.Column("incident", sa.Text, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("result", sa.Text, nullable=True),
+    sa.Column("incident_id", sa.String(40), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+)
+"""ChatOps commands and check-run buttons, recorded by intake and carried out by a worker
+(GitHub calls never run inside the intake transaction). ``key`` is what GitHub signs: the
+comment id and its ``updated_at``, so a replayed body is one command, not another."""
+
+breakers = sa.Table(
+    "breakers",
+    metadata,
+    sa.Column("repository", sa.String(200), primary_key=True),
+    sa.Column("agent", sa.String(20), primary_key=True),
+    sa.Column("failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("opened_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""Failed fixes in a row per repository and agent; open (``opened_at`` set) past the limit."""
+
+skip_commits = sa.Table(
+    "skip_commits",
+    metadata,
+    sa.Column("repository", sa.String(200), primary_key=True),
+    sa.Column("head_sha", sa.String(64), primary_key=True),
+    sa.Column("marker", sa.String(40), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""Commits whose message (seen on a push or run event) asks Healer to stay away."""

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from healer_agent.store.dialect import as_utc, utcnow
 from healer_agent.store.tables import deliveries, incidents
+from healer_agent.tracking.history import transition_counts
 
 _SINCE = re.compile(r"^(\d{1,12})([smhdw])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -64,7 +65,12 @@ def _group(rows: list[Any], key: str) -> dict[str, dict[str, Any]]:
 
 async def insights(conn: AsyncConnection, since: timedelta = timedelta(days=7)
                    ) -> dict[str, Any]:
-    """The insights report for the period."""
+    """The insights report for the period.
+
+    ``loop`` counts incidents that entered each loop state in the period (an incident held
+    back three times counts once): held back by admission control, handed off to another
+    specialist, timed out, finished without confirmation, failed, escalated, duplicates.
+    """
     cutoff: datetime = utcnow() - since
     rows = list((await conn.execute(
         sa.select(incidents.c.id, incidents.c.agent, incidents.c.failure_type,
@@ -87,6 +93,7 @@ async def insights(conn: AsyncConnection, since: timedelta = timedelta(days=7)
         if r.signature:
             signatures[r.signature].append(r)
     top = sorted(signatures.items(), key=lambda kv: len(kv[1]), reverse=True)[:10]
+    entered = await transition_counts(conn, cutoff)
     return {
         "since": cutoff.isoformat(),
         "incidents": len(rows),
@@ -98,6 +105,15 @@ async def insights(conn: AsyncConnection, since: timedelta = timedelta(days=7)
         if decided else {},
         "operator_override_rate": round(sum(bool(r.operator_agent) for r in decided)
                                         / len(decided), 3) if decided else None,
+        "loop": {
+            "held_back": entered.get("held", 0),
+            "handed_off": entered.get("handoff", 0),
+            "timed_out": entered.get("timed_out", 0),
+            "unconfirmed": entered.get("unconfirmed", 0),
+            "failed": entered.get("failed", 0),
+            "escalated": entered.get("escalated", 0),
+            "duplicates": entered.get("duplicate", 0),
+        },
         "top_signatures": [
             {"signature": sig, "count": len(items),
              "agents": dict(Counter(r.agent for r in items)),

@@ -1,72 +1,133 @@
-"""The loop guard: cap remediation attempts per repository, branch and failure signature.
+"""The loop guard: apply the escalation ladder before every dispatch.
 
-A new failure with the signature of a remediation still open on its branch means that fix
-did not work: that remediation is closed as failed. Once the attempts for a signature
-reach the cap, Healer escalates to people instead of dispatching again. A failure on a
-commit an agent pushed has the same repo, branch and signature, so it counts too.
+A new failure, on a later commit, with the signature of a remediation still open on its
+branch means that fix did not work: that remediation is closed as failed. The attempts at
+this failure since it was last fixed (ChatOps retries and hand-offs included) decide the
+next rung: the router's agent, the runner-up, the same agent told the history, or people
+once the cap is reached or triage asked for a person. People are told after the database
+work is committed.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healer_agent.metrics import Metrics
+from healer_agent.models import Evidence, RoutingDecision, default_failure_type, failure_types_for
 from healer_agent.routing.base import Routed
-from healer_agent.tracking import records
+from healer_agent.tracking import history, ladder, records
 from healer_agent.tracking.notify import Notifier
+from healer_agent.tracking.outcomes import Outcomes
 
 
-def escalation_message(routed: Routed, attempts: int) -> str:
-    """The comment people read."""
+def escalation_message(routed: Routed, attempts: list[dict[str, Any]], reason: str) -> str:
+    """The comment people read: what failed, who tried, how each attempt ended."""
     incident, decision = routed.incident, routed.decision
     lines = [
         "## Healer: remediation escalated",
         f"Automated remediation of `{incident.workflow_name or incident.event_type}` on "
-        f"`{incident.branch}` failed **{attempts}** time(s); the cap is reached and a person "
-        "needs to look.",
+        f"`{incident.branch}` needs a person: {reason}.",
         f"- Failure type: `{decision.failure_type.value}` (last routed to {decision.agent.value})",
         f"- Signature: `{routed.signature}`",
     ]
     if incident.html_url:
         lines.append(f"- Run: {incident.html_url}")
+    if attempts:
+        lines += ["", "| # | agent | CodeRun phase | outcome | PR |", "|---|---|---|---|---|"]
+        lines += [f"| {a['attempt']} | {a['agent']} | {a['phase']} | {a['result']} | "
+                  f"{a['pr'] or '-'} |" for a in attempts]
     if decision.key_error_lines:
         lines.append("\n```text\n" + "\n".join(decision.key_error_lines[:5])[:1500] + "\n```")
     return "\n".join(lines)
 
 
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What the dispatcher does: dispatch ``routed`` (maybe handed off) or stop (escalated)."""
+
+    routed: Routed
+    escalated: str | None = None
+    handoff_from: str | None = None
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+
+def handed_off(decision: RoutingDecision, step: ladder.Step) -> RoutingDecision:
+    """The decision with the runner-up as the agent, and why."""
+    assert step.agent is not None
+    agent = step.agent
+    candidate = step.candidate
+    failure_type = candidate.failure_type if candidate is not None else decision.failure_type
+    if failure_type not in failure_types_for(agent):
+        failure_type = default_failure_type(agent)
+    return decision.model_copy(update={
+        "agent": agent, "failure_type": failure_type, "decided_by": "rule",
+        "evidence": (Evidence(signal="memory", agent=agent, weight=0.0, rule="handoff",
+                              detail=step.reason, source="memory", role="hint"),
+                     *decision.evidence),
+        "reason": step.reason})
+
+
 class LoopGuard:
-    """Closes superseded remediations and stops a failure from looping past the cap."""
+    """Closes superseded remediations and picks the ladder's next rung."""
 
     def __init__(self, engine: AsyncEngine, notifier: Notifier, metrics: Metrics,
-                 max_attempts: int) -> None:
+                 outcomes: Outcomes, *, max_attempts: int, handoff_min_ratio: float) -> None:
         self._engine = engine
         self._notifier = notifier
         self._metrics = metrics
+        self._outcomes = outcomes
         self.max_attempts = max_attempts
+        self._min_ratio = handoff_min_ratio
 
-    async def before_dispatch(self, incident_id: str, routed: Routed) -> str | None:
-        """Close superseded remediations; return an escalation reason when over the cap."""
-        incident = routed.incident
-        cap = self.max_attempts
+    async def before_dispatch(self, incident_id: str, routed: Routed) -> Plan:
+        """Close superseded remediations; the plan for this attempt."""
+        incident, decision = routed.incident, routed.decision
         async with self._engine.begin() as conn:
             for previous in await records.open_on_branch(conn, incident.repository,
                                                          incident.branch):
-                if previous["id"] != incident_id and previous["signature"] == routed.signature:
-                    await records.close(conn, previous["id"], "failed",
-                                        reason="the same failure came back after the fix")
-                    self._metrics.outcomes.labels(agent=previous["agent"] or "",
-                                                  outcome="failed").inc()
-            attempts = await records.prior_attempts(conn, incident.repository, incident.branch,
-                                                    routed.signature, incident_id)
-        if attempts < cap:
-            return None
-        reason = (f"{attempts} remediation(s) of signature {routed.signature} on "
-                  f"{incident.repository}@{incident.branch} already failed (cap {cap})")
-        channels = await self._notifier.escalate(incident, escalation_message(routed, attempts))
+                # the same failure on a later commit: that fix did not work (the same
+                # commit failing in another workflow is one root cause, not a verdict)
+                if (previous["id"] != incident_id and previous["signature"] == routed.signature
+                        and previous["head_sha"] != incident.head_sha):
+                    await self._outcomes.close(
+                        conn, previous["id"], "failed",
+                        reason=f"the same failure came back (incident {incident_id})")
+            earlier = await history.since_last_fix(conn, incident.repository, incident.branch,
+                                                   routed.signature)
+        failed = [a.agent for a in earlier if a.outcome in (*history.FAILED_OUTCOMES,
+                                                             "unconfirmed")]
+        told = history.retry_history(earlier, incident.head_sha)
+        step = ladder.next_step(decision, failed=failed, attempts=len(earlier),
+                                cap=self.max_attempts, min_ratio=self._min_ratio,
+                                security=incident.kind == "security_alert")
+        if step.action == "escalate":
+            await self.escalate(incident_id, routed, step.reason, told,
+                                kind="triage" if decision.escalate else "attempt_cap")
+            return Plan(routed, escalated=step.reason, history=told)
+        if step.action == "handoff":
+            self._metrics.handoffs.labels(from_agent=decision.agent.value,
+                                          to_agent=step.agent.value  # type: ignore[union-attr]
+                                          ).inc()
+            routed = Routed(incident, routed.context, handed_off(decision, step),
+                            routed.signature)
+            return Plan(routed, handoff_from=decision.agent.value, history=told)
+        return Plan(routed, history=told)
+
+    async def escalate(self, incident_id: str, routed: Routed, reason: str,
+                       told: list[dict[str, Any]], *, kind: str) -> None:
+        """Tell people (comment, label, webhook), then store what each channel did."""
+        incident = routed.incident
+        channels = await self._notifier.escalate(incident,
+                                                 escalation_message(routed, told, reason))
         async with self._engine.begin() as conn:
             await records.record_escalation(
                 conn, incident_id=incident_id, repository=incident.repository,
-                branch=incident.branch, signature=routed.signature, attempts=attempts,
+                branch=incident.branch, signature=routed.signature, attempts=len(told),
                 reason=reason, channels=channels)
-        self._metrics.escalations.labels(reason="attempt_cap").inc()
-        return reason
+        self._metrics.escalations.labels(reason=kind).inc()
+
+
+__all__ = ["LoopGuard", "Plan", "escalation_message", "handed_off"]

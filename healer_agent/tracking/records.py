@@ -13,56 +13,34 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from healer_agent.models import Agent
 from healer_agent.store import claims
 from healer_agent.store.dialect import as_utc, upsert, utcnow
-from healer_agent.store.tables import escalations, incidents, route_memory
+from healer_agent.store.tables import attempts, escalations, incidents, route_memory
 
 
 async def open_on_branch(conn: AsyncConnection, repository: str, branch: str,
-                         before: datetime | None = None) -> list[dict[str, Any]]:
-    """Dispatched remediations of a branch still waiting for their outcome."""
+                         before: datetime | None = None,
+                         statuses: tuple[str, ...] = ("dispatched", "verifying"),
+                         ) -> list[dict[str, Any]]:
+    """Remediations of a branch still waiting for their outcome (running or verifying)."""
     stmt = sa.select(incidents.c.id, incidents.c.agent, incidents.c.signature,
-                     incidents.c.dispatched_at).where(
+                     incidents.c.dispatched_at, incidents.c.head_sha, incidents.c.incident).where(
         incidents.c.repository == repository, incidents.c.branch == branch,
-        incidents.c.status == "dispatched")
+        incidents.c.status.in_(statuses))
     rows = (await conn.execute(stmt)).all()
     out = []
     for row in rows:
         dispatched = as_utc(row.dispatched_at)
         if before is None or dispatched is None or dispatched <= before:
             out.append({"id": row.id, "agent": row.agent, "signature": row.signature,
-                        "dispatched_at": dispatched})
+                        "dispatched_at": dispatched, "head_sha": row.head_sha,
+                        "names": names_of(row.incident)})
     return out
 
 
-async def close(conn: AsyncConnection, incident_id: str, outcome: str, *,
-                reason: str = "") -> float | None:
-    """Record an outcome and free the claims; returns the time to fix in seconds."""
-    row = (await conn.execute(sa.select(incidents.c.dispatched_at).where(
-        incidents.c.id == incident_id))).first()
-    now = utcnow()
-    dispatched = as_utc(row.dispatched_at) if row else None
-    await conn.execute(sa.update(incidents).where(incidents.c.id == incident_id).values(
-        status=outcome, outcome=outcome, resolved_at=now, updated_at=now,
-        reason=sa.func.coalesce(incidents.c.reason, "") + (f" | {reason}" if reason else "")))
-    await claims.release_all(conn, incident_id)
-    return (now - dispatched).total_seconds() if dispatched else None
-
-
-async def prior_attempts(conn: AsyncConnection, repository: str, branch: str, signature: str,
-                         exclude: str) -> int:
-    """Remediations dispatched for this repo, branch and signature since it was last fixed.
-
-    A fix resets the count: the same failure weeks later is a new problem, not a loop.
-    """
-    same = (incidents.c.repository == repository, incidents.c.branch == branch,
-            incidents.c.signature == signature, incidents.c.id != exclude)
-    last_fix = await conn.scalar(sa.select(sa.func.max(incidents.c.resolved_at)).where(
-        *same, incidents.c.outcome == "fixed"))
-    stmt = sa.select(sa.func.count()).select_from(incidents).where(
-        *same, incidents.c.coderun_name.is_not(None),
-        incidents.c.status.in_(("dispatched", "failed")))
-    if last_fix is not None:
-        stmt = stmt.where(incidents.c.dispatched_at > last_fix)
-    return int(await conn.scalar(stmt) or 0)
+def names_of(stored: str) -> frozenset[str]:
+    """The workflow and job names a stored incident failed in (what must go green)."""
+    data = json.loads(stored or "{}")
+    return frozenset(n for n in (data.get("workflow_name"), *(data.get("job_names") or ()))
+                     if n)
 
 
 async def record_escalation(conn: AsyncConnection, *, incident_id: str, repository: str,
@@ -99,10 +77,19 @@ async def remember(conn: AsyncConnection, signature: str, agent: Agent, source: 
     await conn.execute(stmt)
 
 
-async def memory_snapshot(conn: AsyncConnection) -> dict[str, Agent]:
-    """All remembered routes."""
-    rows = await conn.execute(sa.select(route_memory.c.signature, route_memory.c.agent))
-    return {r.signature: Agent(r.agent) for r in rows}
+async def memory_snapshot(conn: AsyncConnection, since: datetime | None = None
+                          ) -> dict[str, Agent]:
+    """Remembered routes (those changed at or after ``since``, when given)."""
+    stmt = sa.select(route_memory.c.signature, route_memory.c.agent)
+    if since is not None:
+        stmt = stmt.where(route_memory.c.updated_at >= since)
+    return {r.signature: Agent(r.agent) for r in await conn.execute(stmt)}
+
+
+async def memory_changed_at(conn: AsyncConnection) -> datetime | None:
+    """The newest change to route memory (any replica's)."""
+    value = await conn.scalar(sa.select(sa.func.max(route_memory.c.updated_at)))
+    return as_utc(value) if isinstance(value, datetime) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,17 +99,32 @@ class OpenCodeRun:
     incident_id: str
     coderun_name: str
     agent: str | None
+    status: str = "dispatched"
+    phase: str | None = None
 
 
 async def open_coderuns(conn: AsyncConnection, *, after: str | None,
                         limit: int) -> list[OpenCodeRun]:
-    """One page of open CodeRuns in id order (keyset paging: every one is seen)."""
-    stmt = (sa.select(incidents.c.id, incidents.c.coderun_name, incidents.c.agent)
+    """One page of running CodeRuns in id order (keyset paging: every one is seen)."""
+    stmt = (sa.select(incidents.c.id, incidents.c.coderun_name, incidents.c.agent,
+                      incidents.c.phase)
             .where(incidents.c.status == "dispatched", incidents.c.coderun_name.is_not(None))
             .order_by(incidents.c.id).limit(limit))
     if after is not None:
         stmt = stmt.where(incidents.c.id > after)
-    return [OpenCodeRun(r.id, r.coderun_name, r.agent) for r in await conn.execute(stmt)]
+    return [OpenCodeRun(r.id, r.coderun_name, r.agent, "dispatched", r.phase)
+            for r in await conn.execute(stmt)]
+
+
+async def overdue(conn: AsyncConnection, now: datetime, limit: int) -> list[OpenCodeRun]:
+    """Running or verifying remediations past their deadline (agent timeout, confirmation)."""
+    stmt = (sa.select(incidents.c.id, incidents.c.coderun_name, incidents.c.agent,
+                      incidents.c.status, incidents.c.phase)
+            .where(incidents.c.status.in_(("dispatched", "verifying")),
+                   incidents.c.timeout_at.is_not(None), incidents.c.timeout_at <= now)
+            .order_by(incidents.c.timeout_at).limit(limit))
+    return [OpenCodeRun(r.id, r.coderun_name or "", r.agent, r.status, r.phase)
+            for r in await conn.execute(stmt)]
 
 
 async def latest_for(conn: AsyncConnection, repository: str, *, pr_numbers: tuple[int, ...],
@@ -145,9 +147,25 @@ async def latest_for(conn: AsyncConnection, repository: str, *, pr_numbers: tupl
 
 
 async def requeue(conn: AsyncConnection, incident_id: str, agent: Agent | None) -> None:
-    """Queue an incident for another attempt (ChatOps retry/fix), freeing its claims."""
+    """Queue an incident for another attempt (ChatOps retry/fix), freeing its claims.
+
+    A CodeRun still open is superseded: its attempt is closed as failed first.
+    """
     await claims.release_all(conn, incident_id)
+    await conn.execute(sa.update(attempts).where(
+        attempts.c.incident_id == incident_id, attempts.c.outcome.is_(None)).values(
+            outcome="failed", note="superseded by an operator's command",
+            finished_at=utcnow()))
     await conn.execute(sa.update(incidents).where(incidents.c.id == incident_id).values(
         status="routing", attempt=incidents.c.attempt + 1, not_before=utcnow(),
-        lease_until=None, outcome=None, coderun_name=None,
+        lease_until=None, outcome=None, coderun_name=None, phase=None, timeout_at=None,
         operator_agent=agent.value if agent else None, updated_at=utcnow()))
+
+
+async def find_by_run_key(conn: AsyncConnection, run_key: str) -> dict[str, Any] | None:
+    """The incident of a run key (the check run a button was pressed on)."""
+    row = (await conn.execute(
+        sa.select(incidents.c.id, incidents.c.status, incidents.c.agent,
+                  incidents.c.coderun_name, incidents.c.attempt, incidents.c.branch,
+                  incidents.c.signature).where(incidents.c.run_key == run_key))).first()
+    return dict(row._mapping) if row else None

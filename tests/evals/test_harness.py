@@ -142,3 +142,22 @@ def test_prerouter_meets_the_accuracy_gate_on_the_dataset() -> None:
          "--min-obvious-precision", "0.99", "--min-tag-accuracy", "context-driven=0.9"],
         capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_the_rules_match_the_same_lines_through_re2_as_through_re() -> None:
+    """The pre-router matches each place's signals as one RE2 set; it must agree with re."""
+    from healer_agent.logs.clean import clean_line
+    from healer_agent.routing.rules import PLACES, load_rules
+
+    rules = load_rules()
+    lines: dict[str, None] = {}
+    for path in sorted(DATASET.glob("*.yaml"))[:120]:
+        logs = (yaml.safe_load(path.read_text()).get("context") or {}).get("logs") or {}
+        for text in logs.values() if isinstance(logs, dict) else ():
+            lines.update((clean_line(line), None) for line in str(text).split("\n"))
+    assert len(lines) > 1000
+    for place in PLACES:
+        matcher, signals = rules.matcher(place), rules.at(place)
+        for line in lines:
+            assert [s.id for s in matcher.find(line)] == [
+                s.id for s in signals if s.pattern.search(line)], (place, line)

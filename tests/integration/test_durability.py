@@ -7,6 +7,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
+
 from healer_agent.store import inbox
 from tests.conftest import load_fixture
 
@@ -47,3 +49,67 @@ async def test_poison_delivery_is_parked_dead_and_visible(
         status = (await client.get("/api/status")).json()
     assert status["dead"][0]["delivery_id"] == "poison"
     assert "repository" in status["dead"][0]["error"]
+
+
+@pytest.mark.loop
+async def test_a_command_whose_worker_died_runs_after_its_lease(
+    database_url: str, make_settings: Any, healer_factory: Any
+) -> None:
+    from healer_agent.intake.normalize import normalize
+    from healer_agent.tracking import commands
+
+    settings = make_settings(store={"url": database_url, "lease_s": 0.01})
+    healer = await healer_factory(settings)
+    payload = load_fixture("issue_comment/created-4.json")
+    payload["comment"]["body"] = "/healer status"
+    incident = normalize("issue_comment", payload)
+    async with healer.engine.begin() as conn:
+        assert await commands.record(conn, commands.key_of(incident), incident)
+        assert not await commands.record(conn, commands.key_of(incident), incident)
+    # a worker took it and died: the lease runs out, another worker finishes it
+    async with healer.engine.begin() as conn:
+        from healer_agent.store import queue
+        from healer_agent.store.dialect import utcnow
+        from healer_agent.store.tables import commands as table
+
+        taken = await queue.claim(conn, table, [table.c.status == "pending"], "attempts",
+                                  timedelta(seconds=-1), utcnow(), 1, table.c.id)
+    assert len(taken) == 1
+    await healer.drain()
+    async with healer.engine.connect() as conn:
+        assert await commands.pending(conn) == 0
+        import sqlalchemy as sa
+
+        row = (await conn.execute(sa.select(table))).one()
+    assert row.status == "done" and "no Healer incident" in row.result
+
+
+@pytest.mark.loop
+async def test_held_work_survives_a_restart_and_two_trackers_act_once(
+    database_url: str, make_settings: Any, healer_factory: Any
+) -> None:
+    from tests.loop.support import MemorySink, ScriptedRouter, post, run_event
+
+    settings = make_settings(store={"url": database_url}, worker={"coderun_poll_s": 3600},
+                             loop={"max_in_flight": 1, "hold_retry_s": 3600})
+    sink = MemorySink()
+    first = await healer_factory(settings, router=ScriptedRouter({}), sink=sink)
+    await post(first, "workflow_run", run_event(1, branch="a"), "d-1")
+    await post(first, "workflow_run", run_event(2, branch="b"), "d-2")
+    await first.drain()
+    assert len(sink.order) == 1
+    await first.stop()
+    # a new process (and a second replica) on the same database
+    second = await healer_factory(settings, router=ScriptedRouter({}), sink=sink)
+    third = await healer_factory(settings, router=ScriptedRouter({}), sink=sink)
+    sink.phases[sink.order[0]] = "Failed"
+    reports = [await second.tracker.poll_report(), await third.tracker.poll_report()]
+    assert sorted(len(r.failed) for r in reports) == [0, 1]
+    await second.drain()
+    # the freed slot went to the held incident or the retry: still one in flight
+    assert len(sink.order) == 2
+    async with second.engine.connect() as conn:
+        from healer_agent.store.dialect import utcnow
+        from healer_agent.tracking import admission
+
+        assert await admission.in_flight(conn, utcnow()) == 1

@@ -29,6 +29,7 @@ SENSOR_CLIPPY = {
     "repository": {"full_name": "5dlabs/cto"},
 }
 SECRET = "It's a Secret to Everybody"
+READ_TOKEN = "read-token-for-tests"
 
 
 def coderuns(directory: Path) -> list[dict[str, Any]]:
@@ -41,9 +42,11 @@ def coderuns(directory: Path) -> list[dict[str, Any]]:
 @pytest.fixture
 async def setup(database_url: str, make_settings: Any, healer_factory: Any, client_for: Any
                 ) -> Any:
-    settings = make_settings(store={"url": database_url}, intake={"webhook_secret": SECRET})
+    settings = make_settings(store={"url": database_url}, intake={"webhook_secret": SECRET},
+                             api={"read_token": READ_TOKEN})
     healer = await healer_factory(settings)
     async with client_for(healer) as client:
+        client.headers["Authorization"] = f"Bearer {READ_TOKEN}"
         yield settings, healer, client
 
 

@@ -1,5 +1,10 @@
-"""Real argocd-mcp (npm) and mcp-grafana (PyPI) against recorded-shape stubs of the Argo CD
-and Grafana REST APIs on 127.0.0.1, through Healer's ArgoCDSource and LokiSource."""
+"""Real argocd-mcp (npm) and mcp-grafana (PyPI) against stubs of the Argo CD and Grafana
+HTTP APIs on 127.0.0.1, through Healer's ArgoCDSource and LokiSource (Loki through
+Grafana's datasource proxy, the alternative to loki-query-mcp's direct API).
+
+The stubs answer in the documented shapes: Argo CD's ``v1alpha1.Application`` and its
+gRPC-gateway error body; Grafana's ``/api/datasources`` list and ``/api/datasources/uid/{uid}``
+DataSource, and the proxied Loki ``query_range`` streams body."""
 
 from __future__ import annotations
 
@@ -117,7 +122,8 @@ async def test_loki_lines_via_grafana(tmp_path: Path) -> None:
                         "DO_NOT_TRACK": "1"},
                 "tools": ["query_loki_logs", "list_datasources"],
                 "require_read_only_hint": True, "timeout_s": 15}},
-            "sources": {"loki": {"datasource_uid": "", "limit": 50, "max_line_chars": 200}},
+            "sources": {"loki": {"server": "grafana", "datasource_uid": "", "limit": 50,
+                                 "max_line_chars": 200}},
             "repositories": {"acme/shop": {"namespace": "shop",
                                            "loki": '{namespace="{{namespace}}"} |= "ERROR"'}},
         }, env={})

@@ -24,6 +24,7 @@ from pydantic_ai.models.function import AgentInfo, FunctionModel
 
 from healer_agent.context.config import parse_config
 from healer_agent.context.replay_server import build_server, load_cases, replay_config
+from healer_agent.context.toolset import mcp_toolsets
 from healer_agent.models import (
     Agent,
     ContextBundle,
@@ -34,7 +35,6 @@ from healer_agent.models import (
 )
 from healer_agent.routing.matrix import MatrixRouter
 from healer_agent.routing.triage import Triage, TriageLimits, TriageRouter
-from healer_agent.routing.triage_tools import mcp_toolsets
 
 from .conftest import CASES, load
 
@@ -217,15 +217,17 @@ async def test_provider_error_falls_back(redact: Callable[[str], str]) -> None:
     assert "provider error after retries" in decision.reason and "503" in decision.reason
 
 
-async def test_unreachable_mcp_server_falls_back(redact: Callable[[str], str],
-                                                 tmp_path: Path) -> None:
+async def test_unreachable_mcp_server_costs_only_its_tools(redact: Callable[[str], str],
+                                                           tmp_path: Path) -> None:
+    """A server that cannot start offers no tools; triage goes on without them."""
     incident, context, _ = load(CASE)
     config = parse_config({"servers": {"gone": {
         "command": str(tmp_path / "no-such-server"), "tools": ["x"],
         "startup_timeout_s": 2}}}, env={})
-    decision = await router(Recorder([final()]), redact,
-                            toolsets=mcp_toolsets(config)).route(incident, context)
-    assert decision.decided_by == "fallback" and "triage" in decision.reason
+    script = Recorder([final()])
+    decision = await router(script, redact, toolsets=mcp_toolsets(config)).route(
+        incident, context)
+    assert decision.decided_by == "llm", decision.reason
 
 
 # --------------------------------------------------------------------------- guardrails

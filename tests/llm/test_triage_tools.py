@@ -22,13 +22,13 @@ from pydantic_ai.messages import (
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
 from healer_agent.context.config import parse_config
+from healer_agent.context.toolset import mcp_toolsets
 from healer_agent.models import JobLog
 from healer_agent.routing.triage_tools import (
     LOG_TOOLS,
     GuardedToolset,
     LogBook,
     TriageDeps,
-    mcp_toolsets,
     truncate,
 )
 

@@ -30,10 +30,14 @@ class FixedLog:
         pass
 
 
-def sensor(run_id: int, branch: str = "feat/x") -> dict[str, Any]:
+def sensor(run_id: int, branch: str = "feat/x", sha: str | None = None,
+           workflow: str | None = None) -> dict[str, Any]:
     body = copy.deepcopy(SENSOR_CLIPPY)
     body["workflow_run"]["id"] = run_id
     body["workflow_run"]["head_branch"] = branch
+    body["workflow_run"]["head_sha"] = sha or f"{run_id:040x}"  # each run its own push
+    if workflow is not None:
+        body["workflow_run"]["name"] = workflow
     return body
 
 
@@ -49,6 +53,7 @@ def success_check_run(branch: str, check_id: int) -> dict[str, Any]:
     payload = load_fixture("check_run/completed-1.json")
     payload["check_run"]["conclusion"] = "success"
     payload["check_run"]["id"] = check_id
+    payload["check_run"]["name"] = "Controller CI"  # the workflow that failed goes green
     payload["check_run"]["check_suite"]["head_branch"] = branch
     payload["check_run"]["completed_at"] = "2099-01-01T00:00:00Z"
     payload["repository"]["full_name"] = "5dlabs/cto"
@@ -87,23 +92,25 @@ async def test_fix_is_recorded_then_cap_escalates(loop: Any) -> None:
     assert report["by_agent"]["rex"]["fixed"] == 1
     assert report["by_agent"]["rex"]["time_to_fix_p50_s"] is not None
 
-    # two failed fixes of the same signature, then the third failure is escalated
-    for run_id in (2, 3):
-        await post_sensor(client, run_id)
-        await healer.drain()
+    # a failed CodeRun is retried with the real history; the second failure hits the cap
+    second = await post_sensor(client, 2)
+    await healer.drain()
+    for expected in (2, 3):
+        assert len(coderuns(settings.sink.dir)) == expected
         newest = max(coderuns(settings.sink.dir), key=lambda p: p.stat().st_mtime_ns)
         fail_coderun(settings.sink.dir, newest.stem)
         assert await healer.tracker.poll() == 1
-    third = await post_sensor(client, 4)
-    await healer.drain()
-    incident = (await client.get(f"/api/incidents/{third['incident_id']}")).json()
+        await healer.drain()
+    retry_prompt = yaml.safe_load(newest.read_text())["spec"]["promptModification"]
+    assert "attempt 1: rex" in retry_prompt
+    incident = (await client.get(f"/api/incidents/{second['incident_id']}")).json()
     assert incident["status"] == "escalated", incident
     assert len(coderuns(settings.sink.dir)) == 3
     async with healer.engine.connect() as conn:
         from healer_agent.tracking.records import list_escalations
 
         escalated = await list_escalations(conn)
-    assert [e["incident_id"] for e in escalated] == [third["incident_id"]]
+    assert [e["incident_id"] for e in escalated] == [second["incident_id"]]
     metrics = (await client.get("/metrics")).text
     assert 'healer_escalations_total{reason="attempt_cap"} 1.0' in metrics
 

@@ -21,6 +21,9 @@ from tests.integration.test_intake_api import SENSOR_CLIPPY
 from tests.integration.test_serve_e2e import free_port
 
 pytestmark = pytest.mark.reliability
+NO_ADMISSION_LIMIT = {"HEALER_LOOP__MAX_IN_FLIGHT": "1000",
+                      "HEALER_LOOP__MAX_IN_FLIGHT_PER_REPO": "1000"}
+"""These tests count CodeRuns of one repository; admission control would hold all but 5."""
 
 
 def sensor(run_id: int) -> dict[str, Any]:
@@ -66,7 +69,7 @@ def _start(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp_path}/h.db",
            "HEALER_SINK__DIR": str(tmp_path / "coderuns"), "HEALER_CONTEXT__MODE": "none",
            "HEALER_DEDUP__GROUP_WAIT_S": "0", "HEALER_WORKER__COUNT": "2", "HEALER_STORE__LEASE_S": "2",
-           "HEALER_ROUTING__ROUTER": "prerouter"}
+           "HEALER_ROUTING__ROUTER": "prerouter", **NO_ADMISSION_LIMIT}
     return subprocess.Popen([sys.executable, "-m", "healer_agent", "serve", "--port", str(port)],
                             env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
@@ -143,7 +146,7 @@ def test_two_replicas_on_postgres_make_one_coderun_per_failure(tmp_path: Path) -
             env = {**os.environ, "HEALER_STORE__URL": db, "HEALER_STORE__AUTO_MIGRATE": "false",
                    "HEALER_SINK__DIR": str(tmp_path / "coderuns"), "HEALER_CONTEXT__MODE": "none",
                    "HEALER_DEDUP__GROUP_WAIT_S": "0.2", "HEALER_WORKER__COUNT": "2",
-                   "HEALER_ROUTING__ROUTER": "prerouter"}
+                   "HEALER_ROUTING__ROUTER": "prerouter", **NO_ADMISSION_LIMIT}
             procs.append(subprocess.Popen(
                 [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)], env=env,
                 cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))

@@ -74,11 +74,16 @@ def test_render_template_leaves_promql_braces() -> None:
 
 def test_shipped_example_config_loads() -> None:
     cfg = load_mcp_config(ROOT / "mcp_servers.yaml", env={})
-    assert {"github", "argocd", "prometheus", "grafana", "kubernetes"} <= set(cfg.servers)
+    assert set(cfg.enabled_servers()) == {"github", "argocd", "prometheus", "alertmanager",
+                                          "loki", "kubernetes"}
+    assert not cfg.servers["grafana"].enabled
     assert cfg.servers["argocd"].strip_params == ("argocdBaseUrl",)
     assert cfg.servers["argocd"].env["MCP_READ_ONLY"] == "true"
-    assert not cfg.servers["kubernetes"].enabled
-    assert "kubernetes" not in cfg.enabled_servers()
+    assert "--read-only" in cfg.servers["github"].args
+    assert "--read-only" in cfg.servers["kubernetes"].args
+    # every server has a real read for `healer mcp check`, and its tool is allowlisted
+    for name, server in cfg.servers.items():
+        assert server.check is not None and server.check.tool in server.tools, name
     # never a literal secret in the file
     text = (ROOT / "mcp_servers.yaml").read_text()
     assert "ghp_" not in text and "glsa_" not in text

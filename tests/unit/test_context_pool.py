@@ -3,7 +3,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +38,23 @@ def _server(calls: list[dict[str, Any]]) -> MCPServer:
     return s
 
 
-def _pool(calls: list[dict[str, Any]], **server: Any) -> McpPool:
+class Clock:
+    """A clock the test moves: backoff expires when the test says so, not after a sleep."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _pool(calls: list[dict[str, Any]], clock: Clock | None = None, **server: Any) -> McpPool:
     cfg = parse_config({"servers": {"s": {"command": "unused", "tools": ["get", "slow", "ghost"],
-                                          "strip_params": ["argocdBaseUrl"], "timeout_s": 0.3,
+                                          "strip_params": ["argocdBaseUrl"], "timeout_s": 10,
                                           "max_output_tokens": 200, **server}}}, env={})
     srv = _server(calls)
-    return McpPool(cfg, transports={"s": lambda: InMemoryTransport(srv)}, backoff_base_s=0.2)
+    return McpPool(cfg, transports={"s": lambda: InMemoryTransport(srv)}, backoff_base_s=0.2,
+                   clock=clock or Clock())
 
 
 async def test_call_strips_params_and_trims() -> None:
@@ -76,16 +86,17 @@ async def test_tool_outside_allowlist_is_never_sent() -> None:
 
 async def test_timeout_backoff_then_reopen() -> None:
     calls: list[dict[str, Any]] = []
-    async with _pool(calls) as pool:
+    clock = Clock()
+    async with _pool(calls, clock) as pool:
         with pytest.raises(ToolError) as info:
-            await pool.call("s", "slow", {})
+            await pool.call("s", "slow", {}, timeout_s=0.3)
         assert info.value.kind == "timeout" and "0.3s" in info.value.message
         state = pool.status()["s"]
         assert state.phase == "backoff" and state.consecutive_failures == 1
         with pytest.raises(ToolError) as info:
             await pool.call("s", "get", {"name": "b"})
-        assert info.value.kind == "unavailable"
-        await asyncio.sleep(0.25)
+        assert info.value.kind == "unavailable" and "backing off 0.2s" in info.value.message
+        clock.now += 0.25  # the backoff has passed
         assert (await pool.call("s", "get", {"name": "c"})).data["name"] == "c"
         state = pool.status()["s"]
         assert state.phase == "ready" and state.consecutive_failures == 0
@@ -118,11 +129,11 @@ async def test_concurrency_limit_is_per_server() -> None:
     assert peak == 2 and calls == []
 
 
-def _bad_pool(tmp_path: Path, *args: str, timeout: float = 1.0) -> McpPool:
+def _bad_pool(tmp_path: Path, *args: str, timeout: float = 15.0) -> McpPool:
     cfg = parse_config({"servers": {"bad": {
         "command": sys.executable, "args": [str(BAD), *args],
         "tools": ["ok", "hang", "crash", "fail", "rpc_fail", "error_body"],
-        "timeout_s": timeout, "startup_timeout_s": 5, "error_json_keys": ["error", "code"],
+        "timeout_s": timeout, "startup_timeout_s": 30, "error_json_keys": ["error", "code"],
     }}}, env={})
     return McpPool(cfg, log_dir=tmp_path, backoff_base_s=0.1)
 

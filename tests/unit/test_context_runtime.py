@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from mcp.client._memory import InMemoryTransport
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError as ServerToolError
 from mcp_types import ToolAnnotations
 from prometheus_client import CollectorRegistry
 from pydantic_ai import Agent
@@ -26,10 +27,11 @@ from healer_agent.context.config import parse_config
 from healer_agent.context.pool import McpPool
 from healer_agent.context.replay_server import replay_config
 from healer_agent.context.runtime import build_context_runtime
+from healer_agent.context.toolset import pool_toolsets
 from healer_agent.context.transports import Streams
 from healer_agent.logs import redact
 from healer_agent.metrics import Metrics
-from healer_agent.routing.triage_tools import LogBook, TriageDeps, pool_toolsets
+from healer_agent.routing.triage_tools import LogBook, TriageDeps
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "mcp"
 CASE = FIX / "case-argocd-degraded.yaml"
@@ -199,3 +201,40 @@ def _incident() -> Any:
     return Incident(kind="ci_failure", event_type="workflow_job", repository="acme/shop",
                     run_key="k", run_id=777, job_ids=(9001,), job_names=("deploy",),
                     pr_numbers=(42,))
+
+
+async def test_errors_kept_for_status_are_redacted() -> None:
+    server = MCPServer("leaky")
+
+    @server.tool(structured_output=False)
+    def get_app(name: str) -> str:
+        """Fails the way a backend quoting its URL does."""
+        raise ServerToolError("GET https://healer:Zq8vN2xLp4Rt@argocd.internal/api/v1/x: 503")
+
+    async with _pool({"argo": Counting(server)}) as pool:
+        with pytest.raises(Exception):  # noqa: B017
+            await pool.call("argo", "get_app", {"name": "a"})
+        state = pool.status()["argo"]
+    assert "503" in state.last_error and "Zq8vN2xLp4Rt" not in state.last_error
+    assert "Zq8vN2xLp4Rt" not in state.tools["get_app"].last_error
+
+
+async def test_closing_while_servers_start_leaves_no_process(tmp_path: Path) -> None:
+    bad = FIX / "bad_server.py"
+    cfg = parse_config({"servers": {"slow": {
+        "command": sys.executable, "args": [str(bad), "--hang-start"], "tools": ["ok"],
+        "startup_timeout_s": 30}}}, env={})
+    pool = McpPool(cfg, log_dir=tmp_path)
+    warming = asyncio.create_task(pool.start())
+    for _ in range(200):  # until the server process exists (bounded by the loop)
+        await asyncio.sleep(0.02)
+        if pool.status()["slow"].phase == "connecting":
+            break
+    warming.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await warming
+    await pool.aclose()
+    assert pool.status()["slow"].phase == "closed"
+    alive = [t for t in asyncio.all_tasks() if t.get_name() == "mcp-session-slow"
+             and not t.done()]
+    assert alive == []  # the session task (and with it the server process) was reaped

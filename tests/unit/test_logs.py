@@ -220,6 +220,8 @@ def test_signature_is_deterministic(lines: list[str]) -> None:
 
 @pytest.mark.parametrize(("line", "inner"), [
     ("#9 0.242 npm error code EUSAGE", "npm error code EUSAGE"),
+    ("##[error]  3:1  error  'x' is not defined  no-undef",
+     "3:1  error  'x' is not defined  no-undef"),
     ("web-1  | Error: listen EADDRINUSE", "Error: listen EADDRINUSE"),
     ("web:build: src/a.ts(1,2): error TS2304: x", "src/a.ts(1,2): error TS2304: x"),
     ("packages/web build: error TS2304: x", "error TS2304: x"),
@@ -284,3 +286,21 @@ def test_pattern_sets_agree_with_re() -> None:
     assert keep(lines) == [i for i, line in enumerate(lines)
                            if re.search("error|panicked", line, re.IGNORECASE)]
     assert keep([]) == []
+
+
+def test_the_step_name_and_command_are_redacted_too() -> None:
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    found = excerpt_text(gh_log((f'curl -H "Authorization: token {token}" https://api.github.com',
+                                 ["curl: (22) The requested URL returned error: 401"])))
+    assert found.command is not None and found.failing_step is not None
+    assert token not in found.command and token not in found.failing_step
+    assert found.command.startswith("curl -H")
+
+
+def test_a_later_build_step_is_no_diagnostic() -> None:
+    log = gh_log(("cargo fetch", ["error: failed to download from `https://index.crates.io/`",
+                                  "Caused by:", "  [6] Couldn't resolve host name"]),
+                 ("cargo build", RUSTC))
+    found = excerpt_text(log, ["Run cargo fetch"])
+    assert found.failing_step == "Run cargo fetch"
+    assert found.diagnostics == ()  # the build step after it is no diagnostic

@@ -57,7 +57,8 @@ def test_security_alerts() -> None:
     scanning = normalize("code_scanning_alert", load_fixture("code_scanning_alert/created.json"))
     assert scanning.alert is not None and scanning.alert.tool
     fixed = normalize("dependabot_alert", load_fixture("dependabot_alert/fixed-1.json"))
-    assert fixed.kind == "ignored"
+    assert fixed.kind == "lifecycle" and fixed.lifecycle == {"alert_fixed": True}
+    assert fixed.run_key.startswith(f"{fixed.repository}#alert:dependabot_alert:")
 
 
 def test_healer_command_in_pr_comment() -> None:
@@ -104,3 +105,53 @@ def test_sniff_and_unwrap_envelopes() -> None:
     assert (wrapped.event, wrapped.delivery_id) == ("workflow_job", "g1")
     with pytest.raises(PayloadError):
         unwrap({"hello": 1})
+
+
+@pytest.mark.loop
+def test_push_carries_the_head_commit_and_its_skip_marker() -> None:
+    payload = copy.deepcopy(load_fixture("push/default-5.json"))
+    payload["head_commit"] = {"message": "wip [SKIP-HEALER]"}
+    incident = normalize("push", payload)
+    assert incident.kind == "lifecycle" and incident.event_type == "push"
+    assert incident.head_sha == payload["after"]
+    assert incident.branch == payload["ref"].removeprefix("refs/heads/")
+    assert incident.lifecycle["skip_marker"] == "[skip-healer]"
+    payload["head_commit"] = {"message": "feat: x"}
+    assert normalize("push", payload).lifecycle["skip_marker"] is None
+    tag = copy.deepcopy(payload)
+    tag["ref"] = "refs/tags/v1"
+    assert normalize("push", tag).kind == "ignored"
+
+
+@pytest.mark.loop
+def test_check_suite_failure_of_external_ci_is_a_failure() -> None:
+    payload = copy.deepcopy(load_fixture("check_suite/completed-1.json"))
+    payload["check_suite"].update(conclusion="failure", app={"slug": "buildkite",
+                                                            "name": "Buildkite"})
+    incident = normalize("check_suite", payload)
+    assert incident.kind == "ci_failure" and incident.workflow_name == "Buildkite"
+    assert incident.run_key.endswith("#suite:118578147")
+    actions = copy.deepcopy(load_fixture("check_suite/completed-2.json"))
+    actions["check_suite"]["conclusion"] = "failure"
+    assert normalize("check_suite", actions).kind == "lifecycle"
+    assert normalize("check_suite", load_fixture("check_suite/completed-1.json")).lifecycle == \
+        {"conclusion": "success"}
+
+
+@pytest.mark.loop
+def test_comment_commands_carry_what_github_signs() -> None:
+    payload = copy.deepcopy(load_fixture("issue_comment/created-4.json"))
+    payload["comment"]["body"] = "/healer retry"
+    payload["comment"]["updated_at"] = "2026-11-28T10:00:00Z"
+    incident = normalize("issue_comment", payload)
+    assert incident.command is not None
+    assert incident.command.comment_id == payload["comment"]["id"]
+    assert incident.lifecycle["updated_at"] == "2026-11-28T10:00:00Z"
+
+
+@pytest.mark.loop
+def test_remediate_button_carries_the_check_completion() -> None:
+    payload = load_fixture("check_run/requested_action-2.json")
+    incident = normalize("check_run", payload)
+    assert incident.command is not None and incident.command.verb == "remediate"
+    assert incident.lifecycle["completed_at"] == (payload["check_run"]["completed_at"] or "")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from healer_agent.models import (
     Agent,
@@ -16,6 +18,7 @@ from healer_agent.models import (
     JobLog,
     SecurityAlert,
 )
+from healer_agent.routing.facts import context_facts
 from healer_agent.routing.prerouter import PreRouter
 from healer_agent.routing.rules import RulesError, load_rules, parse_rules
 from tests.unit.test_logs import RUSTC, gh_log
@@ -334,21 +337,38 @@ def test_a_scanner_named_workflow_without_a_log_is_cipher_but_not_obvious() -> N
     assert not decision.obvious
 
 
-@pytest.mark.parametrize(("lines", "agent"), [
-    (["error: could not compile `controller` (bin \"controller\")", "Caused by:",
-      "  process didn't exit successfully: `/home/runner/.rustup/toolchains/stable/bin/rustc "
-      "--crate-name controller src/main.rs` (signal: 9, SIGKILL: kill)"], Agent.ATLAS),
-    (["test tests::keeps_a_large_window ... error: test failed, to rerun pass `--lib`",
-      "Caused by:",
-      "  process didn't exit successfully: `/home/runner/work/app/app/target/debug/deps/"
-      "healer-de560d4903f1f569` (signal: 9, SIGKILL: kill)"], Agent.REX),
-    (["<--- Last few GCs --->",
-      "FATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript "
-      "heap out of memory"], Agent.BLAZE),
+TEST_KILLED = ["test tests::keeps_a_large_window ... error: test failed, to rerun pass `--lib`",
+               "Caused by:",
+               "  process didn't exit successfully: `/home/runner/work/app/app/target/debug/deps/"
+               "healer-de560d4903f1f569` (signal: 9, SIGKILL: kill)"]
+HEAP = ["<--- Last few GCs --->",
+        "FATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript "
+        "heap out of memory"]
+GROWING = {"container_memory_working_set_bytes{container=\"runner\"}": [
+    {"metric": {"pod": "runner-1"},
+     "values": [[1, "2.1e8"], [2, "6e8"], [3, "1.2e9"], [4, "2.7e9"], [5, "4.1e9"]]}]}
+
+
+@pytest.mark.parametrize(("command", "lines", "prometheus", "agent"), [
+    # a compiler killed for memory: the runner, whatever memory did
+    ("cargo build --release", [
+        "error: could not compile `controller` (bin \"controller\")", "Caused by:",
+        "  process didn't exit successfully: `/home/runner/.rustup/toolchains/stable/bin/rustc "
+        "--crate-name controller src/main.rs` (signal: 9, SIGKILL: kill)"], GROWING, Agent.ATLAS),
+    # the test binary killed: the runner, unless memory climbed for the whole run
+    ("cargo test", TEST_KILLED, {}, Agent.ATLAS),
+    ("cargo test", TEST_KILLED, GROWING, Agent.REX),
+    # a heap limit hit by the program under test is the code's; by a build tool, the runner's
+    ("node --max-old-space-size=48 test/dedup.bench.mjs", HEAP, {}, Agent.BLAZE),
+    ("npx vite build", HEAP, {}, Agent.ATLAS),
 ])
-def test_what_a_kill_means(lines: list[str], agent: Agent) -> None:
-    decision = ROUTER.decide(incident("CI", "test"), ctx(gh_log(("make test", lines)), "test"))
+def test_what_a_kill_means(command: str, lines: list[str], prometheus: dict[str, object],
+                           agent: Agent) -> None:
+    context = ContextBundle(logs=(JobLog(job_name="test", text=gh_log((command, lines))),),
+                            prometheus=prometheus)
+    decision = ROUTER.decide(incident("CI", "test"), context)
     assert decision.agent is agent
+    assert decision.agent is not Agent.ATLAS or not decision.obvious  # a kill never decides
 
 
 def test_conflicting_causes_are_not_obvious_and_less_confident() -> None:
@@ -586,3 +606,124 @@ def test_a_cause_for_one_agent_halves_the_hints_of_the_others() -> None:
     cause = next(e for e in rex.evidence if e.rule == "rustc-error")
     assert cause.weight == pytest.approx(3.0 * 1.0 * 2)  # the cause itself is untouched
     assert decision.agent is Agent.REX
+
+
+def test_case_context_in_the_shapes_sources_return() -> None:
+    from healer_agent.context.replay import bundle_from_case
+
+    bundle = bundle_from_case({
+        "logs": [{"name": "build", "text": "x"}, {"job_name": "test", "log": "y"}],
+        "changed_files": [{"filename": "k8s/a.yaml", "status": "modified"}, "src/b.rs"],
+        "loki": {"status": "success", "data": {"resultType": "streams", "result": [
+            {"stream": {"app": "web"}, "values": [["1", "level=error msg=\"boom\""]]}]}},
+        "kubernetes": [{"kind": "Pod", "metadata": {"name": "p"}, "status": {
+            "phase": "Failed", "reason": "Evicted"}}],
+        "prometheus": [{"metric": {"alertname": "KubeNodeNotReady"}, "value": [1, "1"]}],
+        "pull_request": 7,
+        "commit_message": 42,
+    })
+    assert [j.job_name for j in bundle.logs] == ["build", "test"]
+    assert bundle.changed_files == ("k8s/a.yaml", "src/b.rs")
+    assert bundle.loki == ('level=error msg="boom"',)
+    assert bundle.pull_request is not None and bundle.pull_request.number == 7
+    assert bundle.commit_message == "42"
+    texts = [f.text for f in context_facts(bundle)]
+    assert "pod p: phase Failed Evicted" in texts
+    assert "alert KubeNodeNotReady firing" in texts
+    assert "boom" in texts
+    one = bundle_from_case({"logs": "##[error]boom"},
+                           {"workflow_job": {"name": "lint", "steps": []}})
+    assert one.logs[0].job_name == "lint"
+
+
+def test_kubectl_describe_text_is_read_line_by_line() -> None:
+    from healer_agent.routing.kube_facts import kubernetes_facts
+
+    describe = ("Name:         web-1\nContainers:\n  web:\n    State:      Waiting\n"
+                "      Reason:   CrashLoopBackOff\n    Last State: Terminated\n"
+                "      Reason:   OOMKilled\n      Exit Code: 137\nEvents:\n"
+                "  Type     Reason   Age  From     Message\n"
+                "  Warning  BackOff  1m   kubelet  Back-off restarting failed container\n")
+    lines = [t for _, t in kubernetes_facts({"namespace": "cto", "pods": describe})]
+    assert "Reason: CrashLoopBackOff" in lines and "Reason: OOMKilled" in lines
+    assert "Name: web-1" not in lines
+    decision = ROUTER.decide(incident("Deploy", "deploy"),
+                             ContextBundle(kubernetes={"pods": describe},
+                                           changed_files=("k8s/web/deployment.yaml",)))
+    assert decision.agent is Agent.BOLT
+
+
+def test_argocd_cli_text_is_read_too() -> None:
+    from healer_agent.context.replay import bundle_from_case
+
+    text = ("Name:               argocd/web\nSync Status:        OutOfSync from main (abc123)\n"
+            "Health Status:      Degraded\n\nCONDITION        MESSAGE\n"
+            "ComparisonError  Failed to load target state: yaml: line 3\n")
+    app = bundle_from_case({"argocd": text}).argocd[0]
+    assert (app.name, app.sync_status, app.health_status) == ("web", "OutOfSync", "Degraded")
+    assert "Failed to load target state" in app.message
+
+
+def test_context_findings_are_redacted_before_they_reach_the_decision() -> None:
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    context = ContextBundle(kubernetes={"events": [
+        {"type": "Warning", "reason": "Failed", "message": f"Failed to pull image: token {token} "
+         "rejected: unauthorized", "involvedObject": {"kind": "Pod", "name": "web-1"}}]})
+    decision = ROUTER.decide(incident("Deploy"), context)
+    assert token not in decision.summary
+    assert all(token not in e.detail for c in decision.candidates for e in c.evidence)
+    assert "[REDACTED" in decision.summary
+
+
+def test_workloads_other_than_pods_report_their_failed_conditions() -> None:
+    from healer_agent.routing.kube_facts import kubernetes_facts
+
+    found = [t for _, t in kubernetes_facts({
+        "Deployments": [{"kind": "Deployment", "metadata": {"name": "web"}, "status": {
+            "conditions": [{"type": "Available", "status": "True"},
+                           {"type": "Progressing", "status": "False",
+                            "reason": "ProgressDeadlineExceeded", "message": "timed out"}]}}],
+        "jobs": {"items": [{"metadata": {"name": "migrate"}, "status": {"conditions": [
+            {"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded"}]}}]}})]
+    assert found == ["deployment web: condition Progressing False ProgressDeadlineExceeded: "
+                     "timed out", "job migrate: condition Failed True BackoffLimitExceeded"]
+
+
+def test_old_restarts_of_a_ready_pod_are_history_not_a_crash() -> None:
+    from healer_agent.routing.kube_facts import kubernetes_facts
+
+    pod = {"metadata": {"name": "healer-1"}, "status": {"phase": "Running", "containerStatuses": [
+        {"name": "healer", "ready": True, "restartCount": 2, "state": {"running": {}},
+         "lastState": {"terminated": {"reason": "Completed", "exitCode": 0}}}]}}
+    assert kubernetes_facts({"pods": [pod]}) == []
+    crashed = {"metadata": {"name": "healer-2"}, "status": {"phase": "Running",
+               "containerStatuses": [{"name": "healer", "ready": True, "restartCount": 2,
+                                      "state": {"running": {}}, "lastState": {"terminated": {
+                                          "reason": "Error", "exitCode": 101}}}]}}
+    assert "pod healer-2: container healer restarted 2 times" in [
+        t for _, t in kubernetes_facts({"pods": [crashed]})]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=40),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(["name", "status", "phase", "reason", "message", "type",
+                                       "metadata", "values", "value", "metric", "labels",
+                                       "items", "containerStatuses", "state", "lastState",
+                                       "conditions", "sync", "health", "operationState",
+                                       "resources", "pods", "events", "nodes", "line", "data",
+                                       "result", "number", "title", "filename", "text"]),
+                      children, max_size=5),
+    max_leaves=20)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.sampled_from(["logs", "changed_files", "commit_message",
+                                        "pull_request", "argocd", "loki", "prometheus",
+                                        "kubernetes"]), _JSON, max_size=8))
+def test_any_context_shape_is_read_without_raising(context: dict[str, object]) -> None:
+    from healer_agent.context.replay import bundle_from_case
+
+    bundle = bundle_from_case(context, {"workflow_job": {"name": "build", "steps": []}})
+    decision = ROUTER.decide(incident("ci"), bundle)
+    assert 0.0 <= decision.confidence <= 1.0

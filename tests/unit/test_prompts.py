@@ -15,7 +15,7 @@ import jinja2
 import pytest
 
 from healer_agent.dispatch.findings import SOURCE_TITLES, context_evidence, context_findings
-from healer_agent.dispatch.prompts import TEMPLATE_OF, PromptRenderer, fence, inline
+from healer_agent.dispatch.prompts import TEMPLATE_OF, PromptRenderer, code, fence, inline
 from healer_agent.logs import redact
 from healer_agent.models import (
     Agent,
@@ -78,6 +78,7 @@ def structure(text: str) -> tuple[list[str], list[str], list[str]]:
         if opening:
             fence_ticks = opening.group(1)
             continue
+        line = re.sub(r"(`+)(.+?)(?<!`)\1(?!`)", "CODE", line)  # code spans are literal
         outside.append(line)
         if re.match(r"^ {0,3}#{1,6}(\s|$)", line):
             headings.append(line.strip())
@@ -162,6 +163,12 @@ def test_inline_is_one_line_and_escaped() -> None:
     flat = inline("a\nb\r\nc\u2028d `x` <!-- y --> [l](u) | t")
     assert "\n" not in flat and "\r" not in flat
     assert flat == r"a ⏎ b ⏎ c ⏎ d \`x\` \<!-- y --\> \[l\](u) \| t"
+
+
+def test_code_span_cannot_be_closed_from_inside() -> None:
+    assert code("src/main.rs") == "`src/main.rs`"
+    assert code("a ``b`` c\nd") == "```a ``b`` c ⏎ d```"
+    assert code("`x") == "`` `x ``"
 
 
 def test_fence_is_longer_than_any_backtick_run() -> None:
@@ -275,3 +282,11 @@ def test_golden_prompt(agent: Agent) -> None:
     if os.environ.get("HEALER_UPDATE_GOLDEN") == "1":
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
+
+
+def test_a_source_that_was_not_configured_is_left_out() -> None:
+    ctx = rich_context.context(grafana={}, sources={
+        "loki": SourceStatus(status="ok"),
+        "grafana": SourceStatus(status="not_configured", note="no MCP server 'grafana'")})
+    text = PromptRenderer(redact).render(rich_context.incident(), rich_context.decision(), ctx)
+    assert "**Loki**: ok" in text and "Grafana" not in text
