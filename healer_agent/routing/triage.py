@@ -331,34 +331,23 @@ def resolve_model(name: str) -> Model | str:
 def build_triage_router(settings: Settings, prerouter: Router, *,
                         model: Model | str | None = None,
                         toolsets: Sequence[AbstractToolset[TriageDeps]] | None = None,
-                        mcp_clients: Mapping[str, Any] | None = None,
                         hints: str = "",
                         redact: Redact | None = None) -> TriageRouter:
     """The ``llm``/``full`` router: ``settings.triage.model`` unless ``model`` is given.
 
-    MCP tools come from ``settings.context.mcp_config`` when ``settings.context.mode == "mcp"`` and
-    ``settings.triage.mcp`` (``toolsets`` replaces them, e.g. in tests).
+    ``toolsets`` are the read-only MCP tools the model may call; a running Healer passes
+    its context runtime's (over the shared, warm pool), so triage starts no process.
     """
     if redact is None:
         from healer_agent.logs import redact as logs_redact
 
         redact = logs_redact
-    if toolsets is None:
-        toolsets = []
-        if settings.context.mode == "mcp" and settings.triage.mcp:
-            from healer_agent.context.config import load_mcp_config
-            from healer_agent.routing.triage_tools import mcp_toolsets, server_hints
-
-            config = load_mcp_config(settings.context.mcp_config)
-            toolsets = mcp_toolsets(config, clients=mcp_clients)
-            hints = server_hints(config)
     chosen = model if model is not None else resolve_model(settings.triage.model)
     name = settings.triage.model if model is None else None
-    triage = Triage(chosen, redact=redact, toolsets=toolsets, hints=hints,
+    triage = Triage(chosen, redact=redact, toolsets=list(toolsets or ()), hints=hints,
                     limits=TriageLimits.from_settings(settings), model_name=name)
     mode: Literal["llm", "full"] = "llm" if settings.routing.router == "llm" else "full"
     return TriageRouter(prerouter, triage, mode=mode, on_obvious=settings.triage.on_obvious)
-
 
 __all__ = [
     "Excerpter",

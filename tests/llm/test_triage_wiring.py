@@ -12,12 +12,15 @@ from fastmcp.client.transports.memory import FastMCPTransport
 from pydantic_ai.messages import ModelMessage, ModelResponse, ToolCallPart
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
+from healer_agent.context.config import load_mcp_config
 from healer_agent.context.replay_server import build_server, load_cases
+from healer_agent.context.toolset import mcp_toolsets
 from healer_agent.dispatch.coderun import build_coderun
 from healer_agent.dispatch.prompts import PromptRenderer
 from healer_agent.models import Agent
 from healer_agent.routing.matrix import MatrixRouter
 from healer_agent.routing.triage import TriageRouter, build_triage_router
+from healer_agent.routing.triage_tools import server_hints
 
 from .conftest import CASES, load
 
@@ -89,10 +92,12 @@ async def test_settings_with_mcp_context_give_the_model_the_configured_tools(
         return ModelResponse(parts=[ToolCallPart(info.output_tools[0].name, out)])
 
     server = build_server(load_cases(CASES / f"{CASE}.yaml"))
+    mcp = load_mcp_config(config)
     router = build_triage_router(
-        make_settings(routing={"router": "full"}, context={"mode": "mcp", "mcp_config": config}), MatrixRouter(),
-        redact=redact, model=FunctionModel(script),
-        mcp_clients={"replay": FastMCPTransport(server)})
+        make_settings(routing={"router": "full"}, context={"mode": "mcp", "mcp_config": config}),
+        MatrixRouter(), redact=redact, model=FunctionModel(script),
+        toolsets=mcp_toolsets(mcp, clients={"replay": FastMCPTransport(server)}),
+        hints=server_hints(mcp))
     incident, context, _ = load(CASE)
     decision = await router.route(incident, context)
     assert decision.decided_by == "llm", decision.reason
