@@ -78,7 +78,10 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     ("runtime", r"^\s*(?:\w+Error|Error)(?: \[[\w ]+\])?: |^\s*\[cause\]: |"
                 r"\bE(?:CONNREFUSED|CONNRESET|TIMEDOUT|AI_AGAIN|NOTFOUND)\b|"
                 r"^thread '.*' panicked at"),
-    ("python", r"^Traceback \(most recent call last\)|^\w+Error: "),
+    ("python", r"^Traceback \(most recent call last\)|^\w+Error: |^FAILED \S+::|"
+               r"^=+ .*\d+ failed"),
+    ("go", r"^--- FAIL: |^FAIL\s+\S+\s+[\d.]+s$|^panic: "),
+    ("jvm", r"^\[ERROR\] Failed to execute goal|^FAILURE: Build failed|BUILD FAILURE$"),
     ("error", r"^##\[error\]|^Error: |^error: |^ERROR:? |level=(?:error|fatal) msg="),
 )
 

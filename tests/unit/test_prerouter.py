@@ -727,3 +727,16 @@ def test_any_context_shape_is_read_without_raising(context: dict[str, object]) -
     bundle = bundle_from_case(context, {"workflow_job": {"name": "build", "steps": []}})
     decision = ROUTER.decide(incident("ci"), bundle)
     assert 0.0 <= decision.confidence <= 1.0
+
+
+@pytest.mark.parametrize(("workflow", "command", "lines"), [
+    ("Frontend CI", "go test ./...", ["--- FAIL: TestParse (0.00s)",
+                                      "    parse_test.go:12: got 1, want 2", "FAIL",
+                                      "FAIL\texample.com/x\t0.012s"]),
+    ("Rust CI", "pytest -q", ["FAILED tests/test_a.py::test_x - AssertionError: assert 1 == 2",
+                              "1 failed, 3 passed in 0.12s"]),
+])
+def test_a_stack_no_specialist_owns_is_atlas_whatever_the_name(workflow: str, command: str,
+                                                               lines: list[str]) -> None:
+    decision = ROUTER.decide(incident(workflow, "test"), ctx(gh_log((command, lines)), "test"))
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
