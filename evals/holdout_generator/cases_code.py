@@ -1316,6 +1316,7 @@ def build() -> None:
     resource_kills()
     mixed()
     more_obvious()
+    plain_extra()
     more_mixed()
 
 
@@ -1446,6 +1447,46 @@ def more_obvious() -> None:
 def gha_sha(key: str) -> str:
     from gha import sha
     return sha(key)
+
+
+def plain_extra() -> None:
+    out = real.cargo("ho-e0425", {"src/main.rs": """
+        fn backoff_ms(attempt: u32) -> u64 {
+            BASE_DELAY_MS * 2u64.pow(attempt)
+        }
+
+        fn main() {
+            println!("{}", backoff_ms(3));
+        }
+    """}, ["build", "--workspace"])
+    ci("ho-rust-e0425-unresolved", "cargo build: a constant that was never declared",
+       ["obvious"], "rex", "rust_build", workflow="Controller CI", job="build",
+       steps=[*rust_setup(), failing(out)], message="feat(controller): exponential backoff",
+       files=["crates/controller/src/backoff.rs"])
+
+    out = real.eslint("ho-eslint-undef", {"src/track.js": """
+        export function track(event) {
+          analytics.send({ event, at: Date.now() });
+        }
+    """})
+    errs = [ln.strip() for ln in out.lines if "error" in ln]
+    ci("ho-eslint-no-undef-check-run", "ESLint no-undef in a check_run summary", ["obvious"],
+       "blaze", "frontend_lint", workflow="web-ci", job="lint",
+       steps=[*node_setup(), npm_ci_ok(), failing(out)], message="feat(web): tracking",
+       files=["web/src/track.js"], event="check_run",
+       check=("ESLint found problems", "\n".join(errs)))
+
+    out = real.hadolint("ho-hadolint-add", """
+        FROM debian:12.7-slim
+        ADD config/healer.toml /etc/healer/healer.toml
+        ADD https://github.com/5dlabs/cto/releases/download/v0.9.3/healer /usr/local/bin/healer
+        ENTRYPOINT ["/usr/local/bin/healer"]
+    """, where="infra/images/healer/Dockerfile")
+    ci("ho-hadolint-add-instead-of-copy", "hadolint DL3020: ADD used to copy a local config "
+       "file", ["obvious"], "bolt", "docker_build",
+       workflow="Infrastructure", job="images", steps=[failing(out)],
+       message="build(healer): ship config in the image",
+       files=["infra/images/healer/Dockerfile"])
 
 
 def more_mixed() -> None:

@@ -139,7 +139,8 @@ def submodule_without_url(name: str) -> real.Out:
                     lines + lines2, code2 or code)
 
 
-def gh013_push(name: str, message: list[str]) -> real.Out:
+def gh013_push(name: str, message: list[str],
+               reason: str = "push declined due to repository rule violations") -> real.Out:
     """``git push`` to a local smart-HTTP server that declines the ref the way GitHub's push
     protection does (side-band messages, then ``ng`` in report-status)."""
     root = real.scratch(name)
@@ -170,7 +171,7 @@ def gh013_push(name: str, message: list[str]) -> real.Out:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
             out = b"".join(pkt(b"\x02" + (ln + "\n").encode()) for ln in message)
             report = pkt(b"unpack ok\n") + pkt(
-                b"ng refs/heads/main push declined due to repository rule violations\n") + \
+                f"ng refs/heads/main {reason}\n".encode()) + \
                 b"0000"
             out += pkt(b"\x01" + report) + b"0000"
             self.send_response(200)
@@ -918,6 +919,15 @@ def cargo_publish_exists(name: str) -> real.Out:
 
 
 def more_releases() -> None:
+    out = gh013_push("ho-gh006", ["error: GH006: Protected branch update failed for "
+                                  "refs/heads/main.",
+                                  "error: Changes must be made through a pull request."],
+                     reason="protected branch hook declined")
+    ci("ho-git-push-protected-branch", "the version-bump job pushes straight to a protected "
+       "main and GitHub refuses (GH006)", ["obvious"], "atlas", "permissions",
+       workflow="Release", job="bump", steps=[failing(out, name="Push version bump")],
+       message="chore(release): 0.9.4", files=["VERSION"])
+
     out = cargo_publish_exists("ho-cargo-publish")
     ci("ho-cargo-publish-version-exists", "cargo publish is refused: healer-proto 0.9.3 is "
        "already in the registry", ["obvious"], "atlas", "release_publish", workflow="Release",
