@@ -134,11 +134,12 @@ def _error_lines(rules: Rules, found: Excerpt, paths: list[str]) -> list[Found]:
 
 def _log_places(rules: Rules, found: Excerpt, paths: list[str]) -> list[Found]:
     out = _error_lines(rules, found, paths)
-    for place, text in (("step_command", found.command or ""),
-                        ("step_name", found.failing_step or "")):
+    step: tuple[tuple[Place, str], ...] = (("step_command", found.command or ""),
+                                           ("step_name", found.failing_step or ""))
+    for place, text in step:
         if text:
-            out += [evidence_of(s, place, rules.weight(place) * s.weight, text)  # type: ignore[arg-type]
-                    for s in rules.matcher(place).find(text)]  # type: ignore[arg-type]
+            out += [evidence_of(s, place, rules.weight(place) * s.weight, text)
+                    for s in rules.matcher(place).find(text)]
     if paths:
         weight = rules.weight("error_file")
         for path, signal in _owners(rules, paths[:10]):
@@ -191,11 +192,12 @@ def gather(rules: Rules, incident: Incident, context: ContextBundle, found: Exce
             out.append(evidence_of(signal, "changed_file", weight * signal.weight * len(hits),
                                    ", ".join(hits[:5])))
     name_matcher = rules.matcher("name")
-    for kind, names in (("workflow_name", [incident.workflow_name]),
-                        ("job_name", list(incident.job_names))):
+    named: tuple[tuple[SignalKind, list[str]], ...] = (
+        ("workflow_name", [incident.workflow_name]), ("job_name", list(incident.job_names)))
+    for kind, names in named:
         for signal, hits in _matches(name_matcher, [n for n in names if n], _spaced):
             out.append(evidence_of(signal, "name", rules.weight("name") * signal.weight,
-                                   hits[0], kind=kind))  # type: ignore[arg-type]
+                                   hits[0], kind=kind))
     by_place: dict[Place, list[Fact]] = {}
     for fact in facts:
         by_place.setdefault(fact.place, []).append(fact)

@@ -165,7 +165,7 @@ def _pod_lines(pod: Mapping[str, Any]) -> list[str]:
     if _is_map(status) and _plainly_healthy(status):
         return []
     flat = not _is_map(status)
-    st: Mapping[str, Any] = pod if flat else status  # type: ignore[assignment]
+    st: Mapping[str, Any] = status if _is_map(status) else pod
     phase = _text(_get(st, "phase", "STATUS") or (status if flat else ""))
     lines: list[str] = []
     if phase.lower() not in _FINE_PHASES:
