@@ -380,12 +380,13 @@ def redact_json(value: Any, *, keep_types: bool = False) -> Any:
         for s in strings:
             offsets.append(pos)
             pos += len(s) + 1
-        last = -1
         for match in _JSON_GATE.finditer(joined):
-            index = bisect.bisect_right(offsets, match.start()) - 1
-            if index != last:
-                hits.add(index)
-                last = index
+            # A match can run across the separator into the next strings (a URL pattern
+            # does): every string it touches is a hit, or a secret inside the span that
+            # finditer skips would never be looked at.
+            first = bisect.bisect_right(offsets, match.start()) - 1
+            last = bisect.bisect_right(offsets, max(match.start(), match.end() - 1)) - 1
+            hits.update(range(first, last + 1))
     counter = iter(range(len(strings)))
     return _rebuild(value, hits, counter, keep_types)
 

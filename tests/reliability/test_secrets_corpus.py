@@ -285,3 +285,12 @@ def test_redact_model_keeps_the_type_and_drops_the_secrets() -> None:
     assert not [c["secret"] for c in CORPUS[:3] if c["secret"] in dumped]
     assert "hunter2!" not in dumped and out.kubernetes["replicas"] == 3
     assert out.pull_request is not None and out.pull_request.number == 7
+
+
+@pytest.mark.parametrize("case", CORPUS[:40], ids=lambda c: c["name"])
+def test_a_secret_after_a_url_in_the_same_payload_is_gone(case: dict[str, Any]) -> None:
+    # The JSON gate scans all strings joined; a URL match that runs on into the next
+    # strings must not hide the secret behind it.
+    payload = {"html_url": "https://api.github.com/repos/o/r/actions/runs/1",
+               "steps": [{"name": "checkout"}, {"name": case["text"]}, {"name": "done"}]}
+    assert case["secret"] not in json.dumps(redact_json(payload))
