@@ -48,7 +48,7 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
                 r"^error: error validating|^error: unable to recognize|^The \S+ \"\S+\" is "
                 r"invalid|^error: error parsing|^Error from server|strict decoding error|"
                 r"unknown field \""),
-    ("yamllint", r"^\s+\d+:\d+\s+error\s"),
+    ("yamllint", r"^\s+\d+:\d+\s+error\s|\.ya?ml:\d+:\d+: \[error\] "),
     ("argocd", r"ComparisonError|OutOfSync|sync failed|health is Degraded|"
                r"SyncError|application .* (?:is )?(?:Degraded|Missing)"),
     ("actionlint", r"\.github/workflows/\S+\.ya?ml:\d+:\d+: "),
