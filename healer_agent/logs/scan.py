@@ -83,18 +83,6 @@ def line_at(data: bytes, pos: int) -> tuple[int, int]:
     return start, (len(data) if end == -1 else end)
 
 
-def group_markers(data: bytes) -> list[Marker]:
-    """Every ``##[group]`` line (steps and runner sections)."""
-    markers: list[Marker] = []
-    pos = data.find(GROUP)
-    while pos != -1:
-        start, end = line_at(data, pos)
-        title = data[pos + len(GROUP):end].decode("utf-8", "replace").strip()
-        markers.append(Marker(start, title))
-        pos = data.find(GROUP, end)
-    return markers
-
-
 def scan(data: bytes) -> tuple[list[Marker], list[tuple[int, int]]]:
     """Step markers and candidate error lines in one pass over the log."""
     markers: list[Marker] = []
