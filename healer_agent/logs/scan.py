@@ -1,9 +1,10 @@
 """A fast first pass over a whole log: where the steps start and which lines may be errors.
 
 Logs reach 50 MB; a Python loop over every line, or ``re`` with a large alternation, runs
-at a few MB/s. The scan works on bytes with RE2 (a DFA, hundreds of MB/s) for one trigger
-vocabulary that every error detector's lines contain, and ``bytes.find`` for step markers;
-only the few candidate lines are decoded and classified precisely.
+at a few MB/s. The scan works on bytes with RE2 (a DFA, hundreds of MB/s): one pass finds
+the step markers and the lines holding the trigger vocabulary that every error detector's
+lines contain, resuming at the next line after each hit; only the few candidate lines are
+decoded and classified precisely.
 """
 
 from __future__ import annotations
