@@ -3,7 +3,9 @@
 Windows keep a few lines before each error and more after (the compiler's explanation
 follows its ``error:`` line), overlapping windows merge, consecutive duplicate lines
 collapse, and windows are added in order until the budget is used — the first real error
-always makes it in. The result is redacted.
+always makes it in. Lines a wrapper relays (BuildKit, compose, turbo, pnpm) are classified
+by their own tool. The tail of diagnostic steps that ran after the failure (``kubectl
+logs``) is kept apart: it is the failing workload's own log. Everything is redacted.
 """
 
 from __future__ import annotations
