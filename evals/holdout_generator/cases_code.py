@@ -1326,7 +1326,7 @@ def more_obvious() -> None:
         /// Joins agent names for a Slack message.
         ///
         /// ```
-        /// assert_eq!(ho_doctest::join(&["rex", "bolt"]), "rex, bolt");
+        /// assert_eq!(healer::join(&["rex", "bolt"]), "rex, bolt");
         /// ```
         pub fn join(names: &[&str]) -> String {
             names.join(" & ")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ def ci(cid: str, description: str, tags: list[str], agent: str, failure_type: st
        self_hosted: bool = False, cancelled: bool = False, tail: list[str] | None = None,
        logs: bool = True, conclusion: str = "failure", runner: str = "") -> Job:
     """A failed CI job as an event plus the context the sources would return."""
-    j = Job(cid, repo, workflow, job, branch or f"{cid[3:]}"[:48], steps, runner=runner,
+    j = Job(cid, repo, workflow, job, branch or branch_for(message), steps, runner=runner,
             self_hosted=self_hosted, cancelled=cancelled, tail=tail or [])
     number = pr.get("number") if pr else None
     if event == "workflow_job":
@@ -55,6 +56,20 @@ def ci(cid: str, description: str, tags: list[str], agent: str, failure_type: st
     context.update(extra or {})
     add(cid, description, tags, agent, failure_type, event, payload, context)
     return j
+
+
+def branch_for(message: str) -> str:
+    """A branch name of the kind people push, from the commit message's first line."""
+    first = message.splitlines()[0]
+    merge = re.match(r"Merge branch '[^']+' into (\S+)", first)
+    if merge:
+        return merge.group(1)
+    conv = re.match(r"(\w+)(?:\(([^)]+)\))?!?:\s*(.*)", first)
+    kind, scope, rest = (conv.group(1), conv.group(2), conv.group(3)) if conv else \
+        ("change", None, first)
+    words = f"{scope or ''} {rest}".lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", words).strip("-")[:40].rstrip("-")
+    return f"{kind}/{slug}"
 
 
 def failing(out: real.Out, name: str | None = None, env: dict[str, str] | None = None,

@@ -206,9 +206,11 @@ def cargo_toml(name: str, deps: str = "", extra: str = "") -> str:
             f"[dependencies]\n{deps}\n")
 
 
-def crate(name: str, files: dict[str, str]) -> Path:
+def crate(name: str, files: dict[str, str], package: str = "healer") -> Path:
+    """A scratch crate; the package is named like the product's crates, never after the
+    scratch directory."""
     files = dict(files)
-    files.setdefault("Cargo.toml", cargo_toml(name.replace("-", "_")))
+    files.setdefault("Cargo.toml", cargo_toml(package))
     if not any(k.startswith("src/") for k in files):
         files["src/main.rs"] = "fn main() {}\n"
     return scratch(name, files)
