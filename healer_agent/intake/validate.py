@@ -7,10 +7,11 @@ stored, labelled or rendered is a 4xx naming it, never a 202 that dies in the wo
 What is checked, per kind of field (each has a type, a length and a character set):
 
 ========================  =============================================================
-repository full name      ``owner/name``, ASCII letters, digits, ``_ . -``
+repository full name      ``owner/name``, ASCII letters, digits, ``_ . -`` (39 and 100 at
+                          most, GitHub's limits)
 branch or ref             a git ref: no control character, space, ``~ ^ ? * [ \``,
                           ``..`` or ``@{`` (``:`` passes: GitHub writes a fork's
-                          branch as ``owner:branch``); at most 255 characters
+                          branch as ``owner:branch``); at most 200 characters
 commit SHA                4 to 64 hexadecimal digits (or empty, as GitHub sends for none)
 run/job/check/PR ids      integers (or ASCII digit strings) from 1 to 2**53
 names (workflow, job,     one line: no control character but tab, no line separator or
@@ -45,7 +46,9 @@ from pydantic import (
 MAX_ID = 2**53
 """Largest id accepted: GitHub's ids are int64, and JSON tools keep 2**53 exact."""
 MAX_NAME = 200
-MAX_REF = 255
+MAX_REF = 200
+"""Names, refs and contexts leave room in their columns for redaction placeholders, which
+can be longer than what they replace (a 20-character key becomes 25 characters)."""
 MAX_URL = 2048
 MAX_TEXT = 262_144
 MAX_COMMENT = 65_536
@@ -57,7 +60,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2
 """Characters that break a line or reorder text: refused in single-line fields."""
 _TEXT_CONTROL = re.compile(r"\x00")
 _UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
-_REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}")
+_REPO = re.compile(r"[A-Za-z0-9_.-]{1,39}/[A-Za-z0-9_.-]{1,100}")
 _REF_BAD = re.compile(r"[\x00-\x20\x7f~^?*\[\\]|\.\.|@\{")
 _SHA = re.compile(r"(?:[0-9a-fA-F]{4,64})?")
 _URL = re.compile(r"https?://[\x21-\x7e]+", re.IGNORECASE)
@@ -128,12 +131,12 @@ def _ref(value: str) -> str:
 Id = Annotated[int, BeforeValidator(_digits), Strict(), Field(ge=1, le=MAX_ID)]
 """A run, job, check, PR, comment or alert id: a positive integer."""
 Count = Annotated[int, BeforeValidator(_digits), Strict(), Field(ge=0, le=MAX_ID)]
-RepoName = Annotated[str, Strict(), Field(max_length=201), AfterValidator(_repo)]
+RepoName = Annotated[str, Strict(), Field(max_length=140), AfterValidator(_repo)]
 Ref = Annotated[str, Strict(), Field(max_length=MAX_REF), AfterValidator(_ref)]
 Sha = Annotated[str, Strict(), AfterValidator(_matching(_SHA, "a hexadecimal commit SHA"))]
 Name = Annotated[str, Strict(), Field(max_length=MAX_NAME), AfterValidator(_one_line)]
 LongName = Annotated[str, Strict(), Field(max_length=1024), AfterValidator(_one_line)]
-Context = Annotated[str, Strict(), Field(max_length=160), AfterValidator(_one_line)]
+Context = Annotated[str, Strict(), Field(max_length=120), AfterValidator(_one_line)]
 Text = Annotated[str, Strict(), Field(max_length=MAX_TEXT), AfterValidator(_text)]
 Comment = Annotated[str, Strict(), Field(max_length=MAX_COMMENT), AfterValidator(_text)]
 Url = Annotated[str, Strict(), Field(max_length=MAX_URL),

@@ -102,6 +102,7 @@ async def test_ci_failure_prompt_quotes_every_source(
             github={"api_url": f"{stubs['github']}/api/v3", "token": "gh-tok"})
         healer = await healer_factory(settings)
         runtime = healer.context
+        runtime.bind_metrics(healer.metrics)  # every MCP call counted on /metrics
         await runtime.start(wait=True)  # what `healer serve` does at start-up
         async with client_for(healer) as client:
             response = await client.post(
@@ -111,6 +112,8 @@ async def test_ci_failure_prompt_quotes_every_source(
             await healer.drain(limit_s=120)
             incident = (await client.get(
                 f"/api/incidents/{response.json()['incident_id']}")).json()
+            api_status = (await client.get("/api/status")).json()
+            exported = (await client.get("/metrics")).text
         states = runtime.status()
         bundle = await runtime.provider.gather(_incident_of(incident))
     assert incident["status"] == "dispatched", incident
@@ -137,6 +140,15 @@ async def test_ci_failure_prompt_quotes_every_source(
     # one warm pool: every server was started once, by start(), and is still up
     assert {name: (s.phase, s.starts) for name, s in states.items()} == dict.fromkeys(
         SERVERS, ("ready", 1))
+    # /api/status and /metrics count the same calls, per server and tool
+    shown = api_status["mcp_servers"]
+    for name, state in states.items():
+        assert shown[name]["calls"] == state.calls > 0
+        for tool, stats in state.tools.items():
+            assert shown[name]["tools"][tool]["calls"] == stats.calls
+            line = (f'healer_mcp_calls_total{{outcome="ok",server="{name}",tool="{tool}"}} '
+                    f"{float(stats.calls - stats.errors)}")
+            assert stats.errors or line in exported, line
     # the incident's evidence carries the same findings
     evidence = context_evidence(bundle, redact)
     assert any("ImagePullBackOff" in f for f in evidence["kubernetes"]["findings"])
