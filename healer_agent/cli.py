@@ -65,10 +65,11 @@ def serve(
     import uvicorn
 
     from healer_agent.api.app import create_app
+    from healer_agent.logs.redact import redact
     from healer_agent.logsetup import configure_logging
 
     settings = settings_from_env(worker={"count": workers} if workers is not None else None)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, redactor=redact)
 
     def announce(healer: Healer) -> None:
         console.print(f"healer listening on http://{host}:{port}", highlight=False)

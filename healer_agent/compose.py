@@ -120,6 +120,7 @@ def build_healer(settings: Settings, *, context: ContextProvider | ContextRuntim
     metrics = Metrics()
     http = http or httpx.AsyncClient(timeout=10.0)
     runtime = _runtime(settings, context)
+    runtime.bind_metrics(metrics)
     sink = sink or build_sink(settings.sink)
     memory = RouteMemory(engine)
     if router is None:

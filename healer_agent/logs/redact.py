@@ -409,7 +409,15 @@ def _rebuild(value: Any, hits: set[int], counter: Any, keep_types: bool) -> Any:
         return redact(value) if next(counter) in hits else value
     if isinstance(value, Mapping):
         out: dict[Any, Any] = {}
+        # A name/value pair (Kubernetes env, GitHub Actions inputs, Helm --set lists):
+        # the name says whether the value is a secret.
+        named = value.get("name") if "value" in value else None
+        pair_secret = isinstance(named, str) and secret_name(named) == STRONG
         for k, v in value.items():
+            if pair_secret and k == "value":
+                _skip(v, counter)
+                out[k] = _redact_named(v, _key_kind(str(named)), keep_types)
+                continue
             key = k
             if isinstance(k, str):
                 hit = next(counter) in hits
@@ -444,10 +452,35 @@ Model = TypeVar("Model", bound=BaseModel)
 
 
 def redact_model(model: Model) -> Model:
-    """A copy of a pydantic model with its strings redacted, validated into the same type.
+    """A copy of a pydantic model with its strings redacted, of the same type.
 
     For whole values that travel on (a ``ContextBundle`` before it reaches a prompt, an
-    ``Incident`` before it is stored); strings are treated as :func:`redact_json` does.
+    ``Incident`` before it is stored). The model's own field names are ours, never secret
+    names (``run_key``, ``secret_type`` are identifiers), so only free-form mappings and
+    lists inside it (pod env lists, API objects) get :func:`redact_json`'s name rules;
+    strings are redacted wherever they are.
     """
-    data = redact_json(model.model_dump(mode="python"), keep_types=True)
-    return type(model).model_validate(data)
+    update: dict[str, Any] = {}
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        cleaned = _redact_field(value)
+        if cleaned is not value:
+            update[name] = cleaned
+    return model.model_copy(update=update) if update else model
+
+
+def _redact_field(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return redact_model(value)
+    if isinstance(value, str):
+        cleaned = redact(value)
+        return value if cleaned == value else cleaned
+    if isinstance(value, tuple) and any(isinstance(v, BaseModel) for v in value):
+        items = tuple(_redact_field(v) for v in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if isinstance(value, dict | list | tuple):
+        data: Any = redact_json(value, keep_types=True)
+        if isinstance(value, tuple):
+            data = tuple(data)
+        return value if data == value else data
+    return value

@@ -21,9 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healer_agent.config import CodeRunSettings, SinkSettings
 from healer_agent.dispatch.coderun import build_coderun
+from healer_agent.dispatch.findings import context_evidence
 from healer_agent.dispatch.prompts import PromptRenderer
 from healer_agent.intake.normalize import skip_marker
-from healer_agent.logs.redact import redact_model
+from healer_agent.logs.redact import redact, redact_model
 from healer_agent.metrics import Metrics
 from healer_agent.models import (
     Agent,
@@ -334,7 +335,8 @@ class Dispatcher:
 
 
 def _context_status(context: ContextBundle) -> str:
-    return json.dumps({k: v.model_dump() for k, v in context.sources.items()})
+    """Each source's status, note and findings: the incident's stored evidence of context."""
+    return json.dumps(context_evidence(context, redact))
 
 
 def _tier(decision: RoutingDecision) -> str:

@@ -121,7 +121,7 @@ async def tools(s: Session, arg: str) -> bool:
 
 async def call(s: Session, arg: str) -> bool:
     """Run one allowlisted read-only MCP tool: /call server.tool {json}."""
-    pool = getattr(s.healer.context.provider, "pool", None)
+    pool = s.healer.context.pool
     if pool is None:
         raise CommandError("no MCP servers configured (HEALER_CONTEXT__MODE is not mcp)")
     target, _, raw = arg.partition(" ")

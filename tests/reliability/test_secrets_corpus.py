@@ -294,3 +294,18 @@ def test_a_secret_after_a_url_in_the_same_payload_is_gone(case: dict[str, Any]) 
     payload = {"html_url": "https://api.github.com/repos/o/r/actions/runs/1",
                "steps": [{"name": "checkout"}, {"name": case["text"]}, {"name": "done"}]}
     assert case["secret"] not in json.dumps(redact_json(payload))
+
+
+def test_redact_model_keeps_our_own_identifiers_and_reads_name_value_pairs() -> None:
+    from healer_agent.models import ContextBundle, Incident, SecurityAlert
+
+    run_key = "sha256:" + "9f8e7d6c5b4a3928" * 4  # high entropy, under a field named *_key
+    incident = Incident(kind="security_alert", event_type="secret_scanning_alert",
+                        repository="o/r", run_key=run_key,
+                        alert=SecurityAlert(alert_type="secret_scanning",
+                                            secret_type="GitHub Personal Access Token"))
+    assert redact_model(incident) == incident
+    bundle = ContextBundle(kubernetes={"pods": [{"env": [
+        {"name": "DB_PASSWORD", "value": "s3cr3t-Value!9"}, {"name": "LOG", "value": "debug"}]}]})
+    env = redact_model(bundle).kubernetes["pods"][0]["env"]
+    assert env[0]["value"].startswith("[REDACTED:") and env[1]["value"] == "debug"
