@@ -336,7 +336,7 @@ def crashloop(cid: str, app: str, image: str, exit_code: int, logs: list[str],
                        port=port, memory_limit=memory)]
     if healthy_peer:
         old = f"{app}-{sha(cid + 'old')[:9]}-{sha(cid + 'o')[:5]}"
-        pods.append(shapes.pod(old, NS, app, image.rsplit(":", 1)[0] + ":" + "previous",
+        pods.append(shapes.pod(old, NS, app, previous_tag(image),
                                created="2026-10-30T08:00:00Z", ready=True, port=port,
                                memory_limit=memory))
     events = [shapes.event(NS, "Pod", name, "BackOff", "Back-off restarting failed container "
@@ -350,6 +350,17 @@ def crashloop(cid: str, app: str, image: str, exit_code: int, logs: list[str],
         loki.append(line)
         del n
     return {"kubernetes": {"pods": pods, "events": events}, "loki": loki}
+
+
+def previous_tag(image: str) -> str:
+    """The image one patch release earlier (what the old ReplicaSet still runs)."""
+    repo, tag = image.rsplit(":", 1)
+    parts = tag.split(".")
+    if len(parts) == 3 and parts[2].isdigit() and int(parts[2]) > 0:
+        parts[2] = str(int(parts[2]) - 1)
+    elif len(parts) == 3 and parts[1].isdigit() and int(parts[1]) > 0:
+        parts[1:] = [str(int(parts[1]) - 1), "4"]
+    return f"{repo}:{'.'.join(parts)}"
 
 
 def waiting_pod(cid: str, app: str, image: str, reason: str, message: str,
