@@ -26,7 +26,7 @@ from healer_agent.models import (
 from healer_agent.routing import precedence
 from healer_agent.routing.evidence import Found, excerpt_files, gather
 from healer_agent.routing.facts import Fact, context_facts
-from healer_agent.routing.rules import Rules, load_rules
+from healer_agent.routing.rules import PLACES, Rules, load_rules
 from healer_agent.routing.summary import root_cause, summary, suspects
 from healer_agent.routing.telemetry_facts import loki_facts
 
@@ -48,6 +48,8 @@ class PreRouter:
     def __init__(self, rules: Rules | None = None, memory: Memory | None = None) -> None:
         self.rules = rules or load_rules()
         self.memory = memory
+        for place in PLACES:  # compile the pattern sets now, not on the first incident
+            self.rules.matcher(place)
 
     @classmethod
     def from_settings(cls, settings: Settings, memory: Memory | None = None) -> PreRouter:
