@@ -942,6 +942,7 @@ def build() -> None:
     atlas_cases()
     alerts_context()
     hook_cases()
+    more_context()
 
 
 def hook_cases() -> None:
@@ -969,3 +970,57 @@ def hook_cases() -> None:
        files=["crates/healer/src/migrate.rs", "migrations/3.sql"],
        extra={"kubernetes": {"pods": pods, "events": events},
               "loki": [ln for ln in PANICS["migrate"] if ln.strip()]})
+
+
+def more_context() -> None:
+    """Argo CD's short status and Prometheus error rates as the only explanation."""
+    out = curl_status("ho-sym-404-ingress", 404, "404 page not found", "app.staging.5dlabs.ai",
+                      "/dashboard")
+    msg = ('one or more objects failed to apply, reason: Ingress.networking.k8s.io "web" is '
+           "invalid: spec.rules[0].http.paths[0].pathType: Required value: pathType must be "
+           "specified")
+    ctx = healthy("ho-ctx-curl-argocd-ingress", "web", "ghcr.io/5dlabs/web:3.7.0", port=3000)
+    ctx["argocd"] = [{"name": "web", "sync_status": "OutOfSync", "health_status": "Healthy",
+                      "message": msg, "unhealthy_resources": []}]
+    ci("ho-ctx-curl-argocd-ingress", "the new /dashboard route answers 404: Argo CD could "
+       "not apply the Ingress (pathType missing), so the old routes are still live",
+       ["context-driven", "argocd", "misleading-name"], "bolt", "argocd_sync",
+       workflow="Frontend CI", job="smoke", steps=[failing(out, name="Check dashboard")],
+       message="feat(web): dashboard route", files=["infra/gitops/apps/web/ingress.yaml",
+                                                    "web/src/dashboard.tsx"], extra=ctx)
+
+    handler = node_crash("web-api-handler", {"server.mjs": """
+        function tenantOf(req) {
+          return req.headers["x-tenant"].split(":")[0];
+        }
+
+        for (const req of [{ headers: { "x-tenant": "acme:eu" } }, { headers: {} }]) {
+          try {
+            console.log(JSON.stringify({ level: 30, msg: "request", tenant: tenantOf(req) }));
+          } catch (err) {
+            console.log(JSON.stringify({ level: 50, msg: "unhandled error in GET /api/runs",
+                                         err: { type: err.name, message: err.message,
+                                                stack: err.stack } }));
+          }
+        }
+        process.exit(1);
+    """}, "server.mjs")
+    out = curl_status("ho-sym-500-canary", 500, '{"error":"internal"}', "app.5dlabs.ai",
+                      "/api/runs?limit=5")
+    ctx = healthy("ho-ctx-canary-error-rate-node", "web-api", "ghcr.io/5dlabs/web-api:2.0.0",
+                  port=3000)
+    ctx["prometheus"] = {
+        'sum(rate(http_requests_total{job="web-api",code=~"5.."}[5m])) / '
+        'sum(rate(http_requests_total{job="web-api"}[5m]))': [
+            {"metric": {}, "values": [[1794600000 + 60 * i, v] for i, v in
+                                      enumerate(["0", "0.001", "0.21", "0.34", "0.36"])]}],
+        'ALERTS{alertstate="firing"}': [
+            {"metric": {"__name__": "ALERTS", "alertname": "WebApiErrorRateHigh",
+                        "alertstate": "firing", "job": "web-api", "severity": "page"},
+             "value": [1794600240, "1"]}]}
+    ctx["loki"] = [ln for ln in handler if ln.strip()]
+    ci("ho-ctx-canary-error-rate-node", "the canary gets a 500; pods are healthy but the "
+       "error rate jumped to a third and the Node API logs a TypeError for requests without "
+       "a tenant header", ["context-driven"], "blaze", "frontend_test",
+       workflow="prod-canary", job="verify", steps=[failing(out, name="Canary request")],
+       message="feat(api): per-tenant runs", files=["web/api/tenant.mjs"], extra=ctx)
