@@ -131,13 +131,21 @@ def _job_logs(raw: Any, payload: Mapping[str, Any]) -> tuple[JobLog, ...]:
         name = str(job.get("name", "job")) if isinstance(job, Mapping) else "job"
         raw = {name: raw}
     if isinstance(raw, list):
-        raw = {str(item.get("job_name") or item.get("name") or f"job-{n}"):
-               item.get("text") or item.get("log") or ""
+        raw = {str(item.get("job_name") or item.get("name") or f"job-{n}"): item
                for n, item in enumerate(raw) if isinstance(item, Mapping)}
     if not isinstance(raw, Mapping):
         return ()
-    return tuple(JobLog(job_name=str(name), text=str(text or ""),
+    return tuple(JobLog(job_name=str(name), text=_log_text(text),
                         steps=_steps_for(str(name), payload)) for name, text in raw.items())
+
+
+def _log_text(value: Any) -> str:
+    """A log given as text, as ``{text|log: ...}``, or as a list of lines."""
+    if isinstance(value, Mapping):
+        value = value.get("text") or value.get("log") or ""
+    if isinstance(value, list):
+        return "\n".join(str(line) for line in value)
+    return "" if value is None else str(value)
 
 
 def _file_names(raw: Any) -> tuple[str, ...]:
