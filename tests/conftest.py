@@ -135,16 +135,27 @@ async def healer_factory() -> AsyncIterator[Callable[..., Any]]:
 
 
 @pytest.fixture
-def client_for() -> Callable[[Any], Any]:
-    """An httpx client bound to an app whose Healer is already started."""
+def client_for() -> Callable[..., Any]:
+    """An httpx client bound to an app whose Healer is already started.
+
+    The tests' Healers run no workers, so after each request the client runs the intake
+    stage of what was stored, as a running server's workers do at once (``settle=False``
+    leaves it stored, to look at what the answer alone says).
+    """
     import httpx
 
     from healer_agent.api.app import create_app
 
-    def make(healer: Any) -> httpx.AsyncClient:
+    def make(healer: Any, *, settle: bool = True) -> httpx.AsyncClient:
         app = create_app(healer.settings, healer)
         app.state.healer = healer
+
+        async def intake_stage(response: httpx.Response) -> None:
+            if response.request.method == "POST" and response.status_code == 202:
+                await healer.worker.intake_pending()
+
         return httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://healer.test")
+                                 base_url="http://healer.test",
+                                 event_hooks={"response": [intake_stage]} if settle else {})
 
     return make

@@ -2,10 +2,11 @@
 
 Each submitter still gets its answer only after the transaction holding its work has
 committed, so "answered 202" keeps meaning "durable". One flusher at a time takes what is
-waiting (up to ``max_batch``), runs every item's work in one transaction and commits once;
-on PostgreSQL that is one WAL flush for the batch instead of one per request. If the batch
-fails as a whole, each item is run again in a transaction of its own, so one bad item
-cannot fail its neighbours.
+waiting (up to ``max_batch``) and hands the whole batch to ``work`` in one transaction,
+which can then use one statement for all of it (a multi-row insert, one ``IN`` query) and
+commits once: on PostgreSQL one WAL flush instead of one per request, on SQLite one trip
+to the database thread per statement instead of per request and statement. If the batch
+fails as a whole, each item is run again alone, so one bad item cannot fail the others.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 T = TypeVar("T")
 R = TypeVar("R")
-Work = Callable[[AsyncConnection, T], Awaitable[R]]
+Work = Callable[[AsyncConnection, list[T]], Awaitable[list[R]]]
+"""Does a batch's work in the given transaction; one result per item, in order."""
 
 
 @dataclass
@@ -64,7 +66,7 @@ class GroupCommit(Generic[T, R]):
     async def _run(self, batch: list[_Pending[T, R]]) -> None:
         try:
             async with self._engine.begin() as conn:
-                results = [await self._work(conn, p.item) for p in batch]
+                results = await self._work(conn, [p.item for p in batch])
         except Exception:  # one item spoilt the batch: run each on its own to find it
             if len(batch) == 1:
                 await self._alone(batch[0])
@@ -80,7 +82,7 @@ class GroupCommit(Generic[T, R]):
     async def _alone(self, pending: _Pending[T, R]) -> None:
         try:
             async with self._engine.begin() as conn:
-                result = await self._work(conn, pending.item)
+                (result,) = await self._work(conn, [pending.item])
         except Exception as exc:  # handed to the submitter, who maps it to an answer
             if not pending.done.done():
                 pending.done.set_exception(exc)

@@ -1,9 +1,14 @@
-"""Intake: store an event durably, decide what it means, and answer for it.
+"""Intake: store an event durably, answer for it, and (in a worker) decide what it means.
 
-One transaction stores the delivery and runs the intake stage (normalise, filter, dedup),
-so the 202 is given only for what is committed. If the stage fails after the delivery is
-safely stored, the answer says so and a worker finishes it once the lease expires; if even
-storing fails, the caller answers 503 and the sender retries.
+The request does only what durability and the answer need: normalise the (redacted) body
+once, store it, and look up the run's incident, in a transaction shared with the other
+requests of the moment (group commit: one multi-row insert and one lookup per batch).
+The answer is given after that commit and names the incident the event belongs to (its id
+derives from the run key), whether the run was already known, the tentative agent, and a
+skip reason the payload alone shows. The intake stage proper (lifecycle events and
+commands, the dedup claims by what failed, the incident row, its history) runs in a worker
+right after, from the stored row; a delivery whose stage keeps failing is parked as dead.
+If storing fails, the caller answers 503 and the sender retries.
 """
 
 from __future__ import annotations
@@ -24,13 +29,15 @@ from healer_agent.intake.payloads import unwrap
 from healer_agent.metrics import Metrics
 from healer_agent.models import ContextBundle, Incident, RoutingDecision
 from healer_agent.pipeline import dedup
+from healer_agent.pipeline.batching import GroupCommit
 from healer_agent.pipeline.filter import repo_allowed, skip_reason
 from healer_agent.results import IntakeResult
 from healer_agent.store import claims, inbox, incidents
 from healer_agent.store.dialect import utcnow
-from healer_agent.store.inbox import Delivery
+from healer_agent.store.inbox import Delivery, NewDelivery
 from healer_agent.store.wakeup import notify_work
 from healer_agent.tracking import history
+from healer_agent.tracking.events import command_refusal
 
 log = structlog.get_logger("healer.intake")
 
@@ -53,6 +60,17 @@ class EventHandler(Protocol):
     async def handle(self, conn: AsyncConnection, incident: Incident) -> IntakeResult | None:
         """An answer, or None to give the default one."""
         ...
+
+
+_REMEDIABLE = ("ci_failure", "security_alert")
+
+
+@dataclass(frozen=True, slots=True)
+class _Arrival:
+    """An event on its way into a batch: the row to store and what it normalised to."""
+
+    delivery: NewDelivery
+    incident: Incident
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +106,12 @@ class Intake:
         self._metrics = metrics
         self._wake = wake
         self._events = events
+        self._group: GroupCommit[_Arrival, tuple[IntakeResult, bool]] = GroupCommit(
+            engine, self._store)
 
     async def accept(self, *, endpoint: str, event_type: str, payload: dict[str, Any],
                      delivery_id: str) -> IntakeResult:
-        """Store the event durably, then run the intake stage and answer for it.
+        """Store the event durably and answer for it (the intake stage follows in a worker).
 
         Raises ``StoreUnavailable`` when the event could not be stored (answer 503),
         ``PayloadError`` when the body lacks required fields (answer 422, nothing stored).
@@ -99,34 +119,124 @@ class Intake:
         redacted = self._redact_json(payload)
         # Normalised once, before storing, so a 422 never leaves a poison row behind.
         incident = incident_of(endpoint, event_type, redacted)
-        text = json.dumps(redacted, separators=(",", ":"))
-        lease = timedelta(seconds=self._policy.store.lease_s)
+        run_key = incident.run_key if incident.kind in _REMEDIABLE else None
+        item = _Arrival(NewDelivery(delivery_id, endpoint, event_type,
+                                    json.dumps(redacted, separators=(",", ":")), run_key),
+                        incident)
         try:
-            async with self._engine.begin() as conn:
-                row, is_new = await inbox.record(
-                    conn, delivery_id=delivery_id, endpoint=endpoint, event_type=event_type,
-                    payload=text, lease=lease)
-                if not is_new:
-                    answer = await self._redelivery(conn, row)
-                else:
-                    answer = await self._stage(conn, row, incident)
-        except Exception as exc:  # the boundary that must not lose an event: store it alone
-            return await self._defer(exc, endpoint, event_type, text, delivery_id, lease)
+            answer, is_new = await self._group.submit(item)
+        except (SQLAlchemyError, OSError) as exc:
+            raise StoreUnavailable(str(exc)) from exc
         if is_new:
-            self._count(row.event_type, answer)
+            self._count(event_type, answer)
+            self._wake()
         else:
             self._metrics.events.labels(
                 event_type=event_type if event_type in KNOWN_EVENTS else "other",
                 outcome="redelivery").inc()
         return answer
 
+    async def _store(self, conn: AsyncConnection,
+                     batch: list[_Arrival]) -> list[tuple[IntakeResult, bool]]:
+        """One batch: a multi-row insert, one lookup of the runs' incidents, the answers."""
+        keys = [a.incident.run_key for a in batch if a.incident.kind in _REMEDIABLE]
+        known = await incidents.states_of(conn, keys)
+        for run_key in await inbox.runs_in_flight(conn, set(keys) - known.keys()):
+            known[run_key] = {"id": incidents.id_for(run_key), "status": "routing",
+                              "agent": None, "failure_type": None, "coderun_name": None}
+        stored = await inbox.record_many(conn, [a.delivery for a in batch])
+        await notify_work(conn)
+        answers: list[tuple[IntakeResult, bool]] = []
+        claimed: set[str] = set()
+        for arrival in batch:
+            delivery_id = arrival.delivery.delivery_id
+            if delivery_id not in stored or delivery_id in claimed:
+                row = await inbox.get(conn, delivery_id)
+                assert row is not None
+                answers.append((await self._redelivery(conn, row), False))
+                continue
+            claimed.add(delivery_id)
+            answers.append((self._answer(arrival.incident, delivery_id, known), True))
+            if arrival.incident.kind in _REMEDIABLE:  # a later job of this run joins it
+                known.setdefault(arrival.incident.run_key, {
+                    "id": incidents.id_for(arrival.incident.run_key), "status": "routing",
+                    "agent": None, "failure_type": None, "coderun_name": None})
+        return answers
+
+    def _answer(self, incident: Incident, delivery_id: str,
+                known: dict[str, dict[str, Any]]) -> IntakeResult:
+        """What the payload and the run's incident say now; the worker's stage follows."""
+        if incident.kind == "command":
+            refusal = command_refusal(incident)  # what the payload alone shows untrusted
+            if refusal is not None:
+                return IntakeResult(status="ignored", dedup_status="skipped", routing="final",
+                                    reason=refusal, delivery_id=delivery_id)
+            return IntakeResult(status="accepted", dedup_status="new", routing="pending",
+                                reason="command recorded; it runs once checked",
+                                delivery_id=delivery_id)
+        if incident.kind not in _REMEDIABLE:  # lifecycle and unknown events start nothing
+            return IntakeResult(
+                status="ignored", dedup_status="skipped", routing="final",
+                reason=str(incident.lifecycle.get("reason", "event not handled"))
+                if incident.kind == "ignored"
+                else "lifecycle event recorded; open remediations are checked against it",
+                delivery_id=delivery_id)
+        settings = self._policy.intake
+        incident_id = incidents.id_for(incident.run_key)
+        reason = skip_reason(incident, settings.repo_allowlist, settings.process_bot_senders)
+        if reason is not None:
+            return IntakeResult(status="skipped", incident_id=incident_id,
+                                dedup_status="skipped", routing="final", reason=reason,
+                                delivery_id=delivery_id)
+        current = known.get(incident.run_key)
+        if current is not None:
+            grouped = current["status"] == "routing"
+            return IntakeResult(
+                status="accepted" if grouped else "skipped", incident_id=current["id"],
+                coderun_name=current.get("coderun_name"), agent=current.get("agent"),
+                failure_type=current.get("failure_type"), dedup_status="existing",
+                routing="pending" if grouped else "final",
+                reason="joined the incident of the same run" if grouped
+                else f"run already handled (incident {current['id']}, {current['status']})",
+                delivery_id=delivery_id)
+        tentative = self._quick_route(incident, ContextBundle())
+        final = incident.kind == "security_alert" and tentative.agent.value == "cipher"
+        return IntakeResult(
+            status="accepted", incident_id=incident_id,
+            coderun_name=dedup.coderun_name(incident, tentative.agent) if final else None,
+            agent=tentative.agent.value, failure_type=tentative.failure_type.value,
+            dedup_status="new", routing="final" if final else "pending",
+            reason=None if final else "routing continues once the context is gathered",
+            delivery_id=delivery_id)
+
     async def finish(self, row: Delivery) -> IntakeResult:
-        """Run the stage for a stored delivery whose request died (the worker path)."""
+        """Run the intake stage of one stored delivery (the worker path)."""
         incident = incident_of(row.endpoint, row.event_type, json.loads(row.payload))
         async with self._engine.begin() as conn:
-            answer = await self._stage(conn, row, incident)
-        self._count(row.event_type, answer)
-        return answer
+            return await self._stage(conn, row, incident)
+
+    async def finish_batch(self, rows: list[Delivery]) -> None:
+        """The intake stage of several deliveries in one transaction.
+
+        If that fails, each runs alone, and one that fails alone counts an attempt against
+        its row (parked as dead past the limit) without holding the others back.
+        """
+        try:
+            async with self._engine.begin() as conn:
+                for row in rows:
+                    incident = incident_of(row.endpoint, row.event_type,
+                                           json.loads(row.payload))
+                    await self._stage(conn, row, incident)
+            return
+        except (PayloadError, ValueError, SQLAlchemyError) as exc:
+            if len(rows) == 1:
+                await self.fail(rows[0], f"{type(exc).__name__}: {exc}")
+                return
+        for row in rows:
+            try:
+                await self.finish(row)
+            except (PayloadError, ValueError, SQLAlchemyError) as exc:
+                await self.fail(row, f"{type(exc).__name__}: {exc}")
 
     async def fail(self, row: Delivery, error: str) -> None:
         """Record a failed attempt of the stage; the row is parked dead past the limit."""
@@ -135,22 +245,6 @@ class Intake:
             await inbox.fail(conn, row.id, error, self._policy.store.max_attempts)
 
     # ------------------------------------------------------------------ internals
-
-    async def _defer(self, exc: Exception, endpoint: str, event_type: str, text: str,
-                     delivery_id: str, lease: timedelta) -> IntakeResult:
-        """The stage failed: store the event alone so a worker finishes it, or give up (503)."""
-        log.warning("intake.deferred", delivery_id=delivery_id, error=str(exc))
-        try:
-            async with self._engine.begin() as conn:
-                row, is_new = await inbox.record(
-                    conn, delivery_id=delivery_id, endpoint=endpoint, event_type=event_type,
-                    payload=text, lease=lease)
-                if not is_new:
-                    return await self._redelivery(conn, row)
-        except (SQLAlchemyError, OSError) as store_exc:
-            raise StoreUnavailable(str(store_exc)) from store_exc
-        return IntakeResult(status="accepted", dedup_status="new", routing="pending",
-                            reason="stored; processing deferred", delivery_id=delivery_id)
 
     async def _stage(self, conn: AsyncConnection, row: Delivery,
                      incident: Incident) -> IntakeResult:

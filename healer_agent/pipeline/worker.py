@@ -22,7 +22,6 @@ import structlog
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from healer_agent.intake.normalize import PayloadError
 from healer_agent.metrics import Metrics
 from healer_agent.pipeline.dispatcher import Dispatcher
 from healer_agent.pipeline.intake import Intake
@@ -35,6 +34,8 @@ from healer_agent.tracking.tracker import CodeRunTracker
 
 log = structlog.get_logger("healer.worker")
 
+INTAKE_BATCH = 32
+"""Stored deliveries whose intake stage one transaction runs."""
 IDLE_MAX_S = 30.0
 """The longest an idle worker sleeps without being woken (a backstop, not the mechanism)."""
 
@@ -121,13 +122,7 @@ class Worker:
     async def work_once(self) -> bool:
         """Do one unit of work; False when the queues were empty."""
         lease = timedelta(seconds=self._settings.lease_s)
-        async with self._engine.begin() as conn:
-            stale = await inbox.claim_stale(conn, lease=lease, limit=1)
-        for row in stale:
-            try:
-                await self._intake.finish(row)
-            except (PayloadError, ValueError, SQLAlchemyError) as exc:
-                await self._intake.fail(row, f"{type(exc).__name__}: {exc}")
+        if await self.intake_pending(rounds=1):
             return True
         if await self._commands.run_once():
             return True
@@ -142,6 +137,25 @@ class Worker:
             await self._refresh_gauges()
             await self._tracker.poll()
         return False
+
+    async def intake_pending(self, *, rounds: int | None = None) -> int:
+        """Run the intake stage of stored deliveries, a batch per transaction.
+
+        ``rounds`` bounds the batches taken (one from the worker loop, so routing and
+        commands get their turn); returns how many deliveries were processed.
+        """
+        lease = timedelta(seconds=self._settings.lease_s)
+        done = 0
+        while rounds is None or rounds > 0:
+            async with self._engine.begin() as conn:
+                rows = await inbox.claim_stale(conn, lease=lease, limit=INTAKE_BATCH)
+            if not rows:
+                break
+            await self._intake.finish_batch(rows)
+            done += len(rows)
+            if rounds is not None:
+                rounds -= 1
+        return done
 
     async def _route(self, incident_id: str) -> None:
         try:

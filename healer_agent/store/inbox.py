@@ -9,6 +9,7 @@ worker runs it. A row that keeps failing is parked ``dead`` with its last error.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -80,6 +81,44 @@ async def record(
         await conn.execute(sa.select(deliveries).where(deliveries.c.delivery_id == delivery_id))
     ).one()
     return _row(row), False
+
+
+@dataclass(frozen=True, slots=True)
+class NewDelivery:
+    """An event to store, as intake received it (payload already redacted)."""
+
+    delivery_id: str
+    endpoint: str
+    event_type: str
+    payload: str
+    run_key: str | None = None
+
+
+async def runs_in_flight(conn: AsyncConnection, run_keys: Iterable[str]) -> set[str]:
+    """Which of these runs already have a delivery waiting for its intake stage."""
+    keys = list(dict.fromkeys(run_keys))
+    if not keys:
+        return set()
+    rows = await conn.execute(sa.select(deliveries.c.run_key).distinct().where(
+        deliveries.c.run_key.in_(keys), deliveries.c.status == "pending"))
+    return {r.run_key for r in rows}
+
+
+async def record_many(conn: AsyncConnection, items: list[NewDelivery]) -> dict[str, int]:
+    """Store a batch in one statement; ``{delivery id: row id}`` of those that were new.
+
+    The rows are due at once (their lease is now), so a worker runs their intake stage as
+    soon as the transaction commits; a delivery id already stored is left out.
+    """
+    if not items:
+        return {}
+    now = utcnow()
+    rows = [{"delivery_id": i.delivery_id, "endpoint": i.endpoint, "event_type": i.event_type,
+             "payload": i.payload, "received_at": now, "status": "pending",
+             "lease_until": now, "attempts": 0, "run_key": i.run_key} for i in items]
+    stmt = insert_ignore(conn, deliveries).returning(deliveries.c.delivery_id, deliveries.c.id)
+    result = await conn.execute(stmt, rows)
+    return {r.delivery_id: r.id for r in result}
 
 
 async def finish(

@@ -6,8 +6,9 @@ the sensor and the webhook); each is kept in ``incident_events`` and merged when
 
 from __future__ import annotations
 
+import hashlib
 import json
-import uuid
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,9 +25,25 @@ WAITING = ("routing", "held")
 """Statuses a worker claims: routing (context, decision, dispatch) and held (admission)."""
 
 
-def new_id() -> str:
-    """A fresh incident id."""
-    return uuid.uuid4().hex
+def id_for(run_key: str) -> str:
+    """The incident id of a run key.
+
+    Derived, not drawn: intake names the incident it queues before the worker creates it,
+    and every replica names it alike.
+    """
+    return hashlib.sha256(run_key.encode()).hexdigest()[:32]
+
+
+async def states_of(conn: AsyncConnection, run_keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The current state of the incidents of these run keys (one query for a whole batch)."""
+    keys = list(dict.fromkeys(run_keys))
+    if not keys:
+        return {}
+    rows = await conn.execute(
+        sa.select(incidents.c.run_key, incidents.c.id, incidents.c.status, incidents.c.agent,
+                  incidents.c.failure_type, incidents.c.coderun_name)
+        .where(incidents.c.run_key.in_(keys)))
+    return {r.run_key: dict(r._mapping) for r in rows}
 
 
 async def create_or_get(
@@ -41,7 +58,7 @@ async def create_or_get(
 ) -> tuple[str, bool]:
     """Insert the incident unless its run key exists; returns its id and whether it is new."""
     now = utcnow()
-    candidate = new_id()
+    candidate = id_for(incident.run_key)
     stmt = insert_ignore(conn, incidents).values(
         id=candidate,
         run_key=incident.run_key,

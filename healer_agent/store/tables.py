@@ -28,6 +28,9 @@ deliveries = sa.Table(
     sa.Column("incident_id", sa.String(40), nullable=True, index=True),
     sa.Column("result", sa.Text, nullable=True),
     sa.Column("processed_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("run_key", sa.String(400), nullable=True, index=True),
+    # the run a delivery belongs to, so a later delivery of it is answered "existing"
+    # before the worker has created the incident
 )
 
 incidents = sa.Table(

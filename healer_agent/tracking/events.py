@@ -189,7 +189,7 @@ class LoopEvents:
         """Refuse what the payload alone shows untrusted; record the rest for a worker."""
         command = incident.command
         assert command is not None
-        refusal = _refusal(incident)
+        refusal = command_refusal(incident)
         if refusal is not None:
             log.info("chatops.refused", author=command.author,
                      association=command.author_association, verb=command.verb,
@@ -208,7 +208,7 @@ class LoopEvents:
                        status="accepted")
 
 
-def _refusal(incident: Incident) -> str | None:
+def command_refusal(incident: Incident) -> str | None:
     """Refusals the payload alone proves (the button's permission check needs GitHub)."""
     command = incident.command
     assert command is not None

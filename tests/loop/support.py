@@ -166,9 +166,22 @@ def success_check(branch: str, check_id: int, repo: str = "5dlabs/cto",
 
 
 async def post(healer: Any, event: str, body: dict[str, Any], delivery: str) -> Any:
-    """Through intake as the webhook route calls it."""
-    return await healer.intake.accept(endpoint="github", event_type=event, payload=body,
-                                      delivery_id=delivery)
+    """Through intake as the webhook route calls it, then its intake stage (a worker's).
+
+    Returns the delivery's stored result: the answer as the stage completed it (what a
+    lifecycle event closed, what a command did), or the 202's when it was a redelivery.
+    """
+    from healer_agent.results import IntakeResult
+    from healer_agent.store import inbox
+
+    answer = await healer.intake.accept(endpoint="github", event_type=event, payload=body,
+                                        delivery_id=delivery)
+    await healer.worker.intake_pending()
+    async with healer.engine.connect() as conn:
+        row = await inbox.get(conn, delivery)
+    if row is None or row.result is None or answer.dedup_status == "existing":
+        return answer
+    return IntakeResult.model_validate(row.result)
 
 
 async def drain_concurrently(healer: Any, workers: int = 8, rounds: int = 400) -> None:

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from healer_agent.models import ContextBundle, Incident, JobLog
+from healer_agent.store import inbox
 from healer_agent.tracking.notify import Notifier
 from tests.conftest import load_fixture
 from tests.integration.test_intake_api import SENSOR_CLIPPY
@@ -85,7 +86,11 @@ async def test_fix_is_recorded_then_cap_escalates(loop: Any) -> None:
     response = await client.post("/api/github/webhook", json=success_check_run("feat/x", 11),
                                  headers={"X-GitHub-Event": "check_run",
                                           "X-GitHub-Delivery": "ok-1"})
-    assert "fixed" in response.json()["reason"]
+    assert response.status_code == 202
+    async with healer.engine.connect() as conn:  # what the worker's intake stage did
+        stored = await inbox.get(conn, "ok-1")
+    assert stored is not None and stored.result is not None
+    assert "fixed" in stored.result["reason"]
     incident = (await client.get(f"/api/incidents/{first['incident_id']}")).json()
     assert incident["outcome"] == "fixed"
     report = (await client.get("/api/insights?since=1d")).json()

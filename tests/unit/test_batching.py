@@ -26,9 +26,9 @@ async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
     await engine.dispose()
 
 
-async def insert(conn: AsyncConnection, n: int) -> int:
-    await conn.execute(sa.insert(ROWS).values(n=n))
-    return n * 2
+async def insert(conn: AsyncConnection, batch: list[int]) -> list[int]:
+    await conn.execute(sa.insert(ROWS), [{"n": n} for n in batch])  # one statement
+    return [n * 2 for n in batch]
 
 
 async def test_concurrent_submissions_share_commits_and_see_their_rows(
