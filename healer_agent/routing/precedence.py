@@ -114,8 +114,9 @@ def tally(evidence: list[Found], type_factors: dict[str, float] | None = None
           ) -> list[Tally]:
     """Evidence grouped by agent, strongest first.
 
-    ``type_factors`` (by place, role or signal id) scale a piece of evidence's say in the failure
-    type: the cluster tells which specialist, the change and the step tell where to fix.
+    ``type_factors`` (by signal id, else the lower of place and role) scale a piece of
+    evidence's say in the failure type: the cluster tells which specialist, the change and
+    the step tell where to fix.
     """
     factors = type_factors or {}
     tallies: dict[Agent, Tally] = {}
@@ -125,8 +126,9 @@ def tally(evidence: list[Found], type_factors: dict[str, float] | None = None
         t = tallies.get(ev.agent)
         if t is None:
             t = tallies[ev.agent] = Tally(ev.agent)
-        t.add(ev, min(factors.get(ev.signal, 1.0), factors.get(ev.role or "", 1.0),
-                      factors.get(ev.rule, 1.0)))
+        rule = _base(ev)
+        t.add(ev, factors[rule] if rule in factors else min(
+            factors.get(ev.signal, 1.0), factors.get(ev.role or "", 1.0)))
     ranked = [t for t in tallies.values() if t.score > 0]
     return sorted(ranked, key=lambda t: t.score, reverse=True)
 
