@@ -36,6 +36,11 @@ class Metrics:
         self.queue_depth = Gauge("healer_queue_depth", "Incidents awaiting routing", registry=r)
         self.queue_age = Gauge("healer_queue_oldest_age_seconds", "Age of the oldest waiting "
                                "incident", registry=r)
+        self.inbox_pending = Gauge("healer_inbox_pending", "Accepted events whose intake "
+                                   "stage has not run yet", registry=r)
+        self.inbox_lag = Gauge("healer_inbox_lag_seconds", "Age of the oldest accepted event "
+                               "waiting for its intake stage (the back-pressure signal)",
+                               registry=r)
         self.dead_rows = Gauge("healer_dead_rows", "Inbox rows parked as dead", registry=r)
         self.outcomes = Counter("healer_remediation_outcomes_total", "Remediation outcomes",
                                 ["agent", "outcome"], registry=r)

@@ -23,8 +23,12 @@ class SinkError(Exception):
     """The sink could not store the CodeRun (retried by the worker)."""
 
 
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's emitter when PyYAML has it: a CodeRun with a long prompt dumps ~10x faster."""
+
+
 def _dump(manifest: dict[str, Any]) -> str:
-    return yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(manifest, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 class FileSink:

@@ -181,6 +181,14 @@ async def reset(conn: AsyncConnection, delivery_id: str) -> bool:
     return result.rowcount == 1
 
 
+async def oldest_pending_age_s(conn: AsyncConnection) -> float:
+    """Seconds the oldest accepted event has waited for its intake stage (0 when none)."""
+    oldest = await conn.scalar(sa.select(sa.func.min(deliveries.c.received_at)).where(
+        deliveries.c.status == "pending"))
+    received = as_utc(oldest)
+    return max(0.0, (utcnow() - received).total_seconds()) if received else 0.0
+
+
 async def counts(conn: AsyncConnection) -> dict[str, int]:
     """Rows per status, for ``/api/status``."""
     rows = await conn.execute(

@@ -113,3 +113,26 @@ async def test_held_work_survives_a_restart_and_two_trackers_act_once(
         from healer_agent.tracking import admission
 
         assert await admission.in_flight(conn, utcnow()) == 1
+
+
+def _sensor(run_id: int) -> dict[str, Any]:
+    return {"workflow_run": {"id": run_id, "name": "CI", "conclusion": "failure",
+                             "head_branch": f"b{run_id}", "head_sha": "abc123"},
+            "repository": {"full_name": "acme/shop"}}
+
+
+async def test_the_intake_backlog_is_a_metric(make_settings: Any, healer_factory: Any,
+                                              database_url: str) -> None:
+    healer = await healer_factory(make_settings(store={"url": database_url},
+                                                worker={"coderun_poll_s": 0.0}))
+    for n in range(3):
+        await healer.intake.accept(endpoint="sensor", event_type="workflow_run",
+                                   payload=_sensor(900 + n), delivery_id=f"lag-{n}")
+    async with healer.engine.connect() as conn:
+        assert await inbox.oldest_pending_age_s(conn) >= 0.0
+    await healer.worker._refresh_gauges()
+    assert healer.metrics.inbox_pending._value.get() == 3
+    await healer.worker.intake_pending()
+    await healer.worker._refresh_gauges()
+    assert healer.metrics.inbox_pending._value.get() == 0
+    assert healer.metrics.inbox_lag._value.get() == 0.0
