@@ -3,6 +3,7 @@
 # tests run against, at pinned versions, each in its own venv / node dir (they disagree on
 # the `mcp` version they need). Registries only: apt, pip, npm.
 #   prometheus, prometheus-alertmanager (Debian)  -> /usr/bin/prometheus, /usr/bin/prometheus-alertmanager
+#   wrk (Debian; the intake benchmark's load generator) -> /usr/bin/wrk
 #   prometheus-mcp-server==1.6.2 (PyPI)           -> tools/mcp/venv-prometheus/bin/prometheus-mcp-server
 #   prometheus-mcp==0.5.0 (PyPI; Alertmanager)    -> tools/mcp/venv-alertmanager/bin/prometheus-mcp
 #   loki-query-mcp==0.1.5 (PyPI; Loki HTTP API)   -> tools/mcp/venv-loki/bin/loki-query-mcp
@@ -71,6 +72,7 @@ install_node() {
 # apt takes one lock at a time: the Debian packages go first, in sequence.
 install_debian prometheus prometheus || failed+=(prometheus)
 install_debian prometheus-alertmanager prometheus-alertmanager || failed+=(prometheus-alertmanager)
+install_debian wrk wrk || failed+=(wrk)  # benchmarks/intake.py's load generator
 
 pids=()
 names=()
