@@ -34,8 +34,10 @@ from healer_agent.tracking.tracker import CodeRunTracker
 
 log = structlog.get_logger("healer.worker")
 
-INTAKE_BATCH = 32
-"""Stored deliveries whose intake stage one transaction runs."""
+INTAKE_BATCH = 8
+"""Stored deliveries whose intake stage one transaction runs: small, because on SQLite the
+intake requests wait for the one connection while it is held (8 gave 2x the throughput of 32
+and a p99 at 200 requests/s of about half, in benchmarks/intake.py)."""
 IDLE_MAX_S = 30.0
 """The longest an idle worker sleeps without being woken (a backstop, not the mechanism)."""
 
