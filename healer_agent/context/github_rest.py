@@ -24,7 +24,12 @@ class GitHubRestError(Exception):
 
 
 class GitHubRest:
-    """A small async GitHub REST client (injectable transport for tests)."""
+    """A small async GitHub REST client: the headers, API version and errors in one place.
+
+    It uses the given ``client`` (the application's, one connection pool for every call) or
+    owns one. Credentials go on each request, never on the client, so the same client can
+    fetch pre-signed redirect targets without them.
+    """
 
     def __init__(
         self,
@@ -33,35 +38,33 @@ class GitHubRest:
         *,
         timeout_s: float = 20.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        client: httpx.AsyncClient | None = None,
     ) -> None:
-        headers = {
+        self._base = api_url.rstrip("/")
+        self._timeout = timeout_s
+        self._headers = {
             "Accept": "application/vnd.github+json",
             "X-GitHub-Api-Version": "2022-11-28",
             "User-Agent": "healer-agent",
         }
         if token:
-            headers["Authorization"] = f"Bearer {token}"
-        self._api = httpx.AsyncClient(
-            base_url=api_url.rstrip("/"),
-            headers=headers,
-            timeout=timeout_s,
-            transport=transport,
-            follow_redirects=False,
-        )
-        # No auth header, ever: this client only fetches pre-signed redirect targets.
-        self._plain = httpx.AsyncClient(
-            timeout=timeout_s,
-            transport=transport,
-            follow_redirects=True,
-            headers={"User-Agent": "healer-agent"},
-        )
+            self._headers["Authorization"] = f"Bearer {token}"
+        self._owned = client is None
+        self._client = client or httpx.AsyncClient(timeout=timeout_s, transport=transport)
+
+    async def request(self, method: str, path: str, *, json: Any = None,
+                      params: dict[str, Any] | None = None) -> httpx.Response:
+        """One call to the API (no redirects followed); transport errors raise."""
+        try:
+            return await self._client.request(
+                method, self._base + path, json=json, params=params, headers=self._headers,
+                timeout=self._timeout, follow_redirects=False)
+        except httpx.HTTPError as exc:
+            raise GitHubRestError(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
 
     async def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
         """GET ``path`` (relative to the API URL) and decode JSON."""
-        try:
-            resp = await self._api.get(path, params=params)
-        except httpx.HTTPError as exc:
-            raise GitHubRestError(f"GET {path}: {type(exc).__name__}: {exc}") from exc
+        resp = await self.request("GET", path, params=params)
         if resp.status_code != 200:
             raise GitHubRestError(f"GET {path}: HTTP {resp.status_code}")
         return resp.json()
@@ -69,23 +72,24 @@ class GitHubRest:
     async def job_log(self, owner: str, repo: str, job_id: int) -> str:
         """A job's plain-text log, following the 302 without the token."""
         path = f"/repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
-        try:
-            resp = await self._api.get(path)
-            if resp.status_code in _REDIRECTS:
-                location = resp.headers.get("location", "")
-                if not location.startswith(("https://", "http://")):
-                    raise GitHubRestError(f"GET {path}: bad redirect {location[:80]!r}")
-                resp = await self._plain.get(location)
-        except httpx.HTTPError as exc:
-            raise GitHubRestError(f"GET {path}: {type(exc).__name__}: {exc}") from exc
+        resp = await self.request("GET", path)
+        if resp.status_code in _REDIRECTS:
+            location = resp.headers.get("location", "")
+            if not location.startswith(("https://", "http://")):
+                raise GitHubRestError(f"GET {path}: bad redirect {location[:80]!r}")
+            try:  # no Authorization header: the token never reaches the storage host
+                resp = await self._client.get(location, headers={"User-Agent": "healer-agent"},
+                                              timeout=self._timeout, follow_redirects=True)
+            except httpx.HTTPError as exc:
+                raise GitHubRestError(f"GET {path}: {type(exc).__name__}: {exc}") from exc
         if resp.status_code != 200:
             raise GitHubRestError(f"GET {path}: HTTP {resp.status_code}")
         return resp.text
 
     async def aclose(self) -> None:
-        """Close both HTTP clients."""
-        await self._api.aclose()
-        await self._plain.aclose()
+        """Close the client if it is this object's own."""
+        if self._owned:
+            await self._client.aclose()
 
 
 __all__ = ["GitHubRest", "GitHubRestError"]

@@ -2,7 +2,8 @@
 
 Each channel is best effort with a timeout; what happened on each is returned and stored
 with the escalation, so a failed notification is visible rather than silent. The HTTP
-client belongs to the application's lifespan: one pool of connections for every call.
+client belongs to the application's lifespan: one pool of connections for every call; GitHub
+calls go through the same REST client the context sources use.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import httpx
 import structlog
 
 from healer_agent.config import GitHubSettings, NotifySettings
+from healer_agent.context.github_rest import GitHubRest, GitHubRestError
 from healer_agent.models import Incident
 
 log = structlog.get_logger("healer.notify")
@@ -28,19 +30,8 @@ class Notifier:
         self._github = github
         self._notify = notify
         self._client = client
-
-    def _headers(self) -> dict[str, str]:
-        headers = {"Accept": "application/vnd.github+json",
-                   "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "healer"}
-        if self._github.token is not None:
-            headers["Authorization"] = f"Bearer {self._github.token.get_secret_value()}"
-        return headers
-
-    async def _github_call(self, method: str, path: str,
-                           body: dict[str, Any] | None = None) -> httpx.Response:
-        return await self._client.request(
-            method, self._github.api_url.rstrip("/") + path, json=body,
-            headers=self._headers(), timeout=TIMEOUT_S)
+        token = github.token.get_secret_value() if github.token else None
+        self._rest = GitHubRest(github.api_url, token, timeout_s=TIMEOUT_S, client=client)
 
     async def comment(self, incident: Incident, body: str) -> str:
         """Comment on the PR (or the commit); returns what happened."""
@@ -54,9 +45,9 @@ class Notifier:
         else:
             return "skipped: no PR or commit to comment on"
         try:
-            response = await self._github_call("POST", path, {"body": body})
-        except httpx.HTTPError as exc:
-            return f"error: {type(exc).__name__}"
+            response = await self._rest.request("POST", path, json={"body": body})
+        except GitHubRestError as exc:
+            return f"error: {_cause(exc)}"
         return f"{response.status_code}"
 
     async def label(self, incident: Incident) -> str:
@@ -64,11 +55,11 @@ class Notifier:
         if self._github.token is None or not incident.pr_numbers:
             return "skipped"
         try:
-            response = await self._github_call(
+            response = await self._rest.request(
                 "POST", f"/repos/{incident.repository}/issues/{incident.pr_numbers[0]}/labels",
-                {"labels": [LABEL]})
-        except httpx.HTTPError as exc:
-            return f"error: {type(exc).__name__}"
+                json={"labels": [LABEL]})
+        except GitHubRestError as exc:
+            return f"error: {_cause(exc)}"
         return f"{response.status_code}"
 
     async def webhook(self, text: str) -> str:
@@ -88,10 +79,10 @@ class Notifier:
         if self._github.token is None:
             return "unknown (no HEALER_GITHUB__TOKEN to check)"
         try:
-            response = await self._github_call(
+            response = await self._rest.request(
                 "GET", f"/repos/{repository}/collaborators/{user}/permission")
-        except httpx.HTTPError as exc:
-            return f"unknown ({type(exc).__name__})"
+        except GitHubRestError as exc:
+            return f"unknown ({_cause(exc)})"
         if response.status_code != 200:
             return f"unknown (HTTP {response.status_code})"
         return str(response.json().get("permission", "none"))
@@ -104,3 +95,8 @@ class Notifier:
         log.warning("remediation.escalated", repository=incident.repository,
                     branch=incident.branch, run_key=incident.run_key, channels=channels)
         return channels
+
+
+def _cause(exc: GitHubRestError) -> str:
+    """The transport error's name (``ConnectError``, ``ReadTimeout``) a channel reports."""
+    return type(exc.__cause__ or exc).__name__
