@@ -19,6 +19,7 @@ from typing import Any
 from mcp_types import CallToolResult
 
 from healer_agent.context.errors import ToolError
+from healer_agent.logs.excerpt import estimate_tokens
 
 CHARS_PER_TOKEN = 4
 """Rough budget unit: a model token is about four characters of JSON or log text."""
@@ -42,11 +43,6 @@ class ToolResult:
     def size_tokens(self) -> int:
         """Estimated size of ``text`` in model tokens."""
         return estimate_tokens(self.text)
-
-
-def estimate_tokens(text: str) -> int:
-    """Approximate token count of ``text`` (ceil of chars / 4)."""
-    return -(-len(text) // CHARS_PER_TOKEN)
 
 
 def trim_text(text: str, max_chars: int, *, keep: str = "head") -> tuple[str, bool]:
