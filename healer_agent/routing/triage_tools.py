@@ -23,13 +23,12 @@ from pydantic_ai.framing import register_tag, wrap
 from pydantic_ai.toolsets import WrapperToolset
 from pydantic_ai.toolsets.abstract import ToolsetTool
 
+from healer_agent.logs.clean import clean_line, split_steps
 from healer_agent.models import JobLog
 
 UNTRUSTED = register_tag("untrusted_data")
 """The frame around every log, PR body, commit message and tool result in triage prompts."""
 
-_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ")
-_STEP_START = re.compile(r"##\[group\]Run (.+)$")
 MAX_LINE_CHARS = 1000
 MAX_PATTERN_CHARS = 200
 MAX_MATCHES = 40
@@ -55,7 +54,7 @@ class LogBook:
         for log in logs:
             text = redact(log.text)
             self._lines[log.job_name] = [
-                _TIMESTAMP.sub("", line)[:MAX_LINE_CHARS] for line in text.splitlines()]
+                clean_line(line)[:MAX_LINE_CHARS] for line in text.splitlines()]
 
     @property
     def jobs(self) -> tuple[str, ...]:
@@ -63,15 +62,16 @@ class LogBook:
         return tuple(self._lines)
 
     def steps(self, job: str) -> list[Step]:
-        """The job's ``Run`` sections; a log without markers is one section."""
+        """The job's sections, as the log analysis splits them (``Run`` steps and runner
+        sections); a log without markers is one section.
+        """
         lines = self._job(job)
-        starts = [(i, m.group(1).strip()) for i, line in enumerate(lines)
-                  if (m := _STEP_START.search(line))]
-        if not starts:
+        sections = split_steps(lines)
+        if not any(section.command for section in sections):
             return [Step(1, "(whole log)", 1, len(lines))]
-        bounds = [*(i for i, _ in starts[1:]), len(lines)]
-        return [Step(n, title, start + 1, end)
-                for n, ((start, title), end) in enumerate(zip(starts, bounds, strict=True), 1)]
+        return [Step(n, section.command or section.name, section.start + 1,
+                     max(section.start + 1, section.end))
+                for n, section in enumerate(sections, 1)]
 
     def outline(self) -> str:
         """Every job with its line count and sections: what the model can ask for."""
