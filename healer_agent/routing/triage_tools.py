@@ -62,8 +62,9 @@ class LogBook:
         return tuple(self._lines)
 
     def steps(self, job: str) -> list[Step]:
-        """The job's sections, as the log analysis splits them (``Run`` steps and runner
-        sections); a log without markers is one section.
+        """The job's sections, split as the log analysis splits them.
+
+        ``Run`` steps and the runner's own sections; a log without markers is one section.
         """
         lines = self._job(job)
         sections = split_steps(lines)
