@@ -13,8 +13,8 @@ def test_every_package_is_listed_in_pyproject() -> None:
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
         "packages"])
     found = {".".join(p.parent.relative_to(ROOT).parts)
-             for p in (ROOT / "healer_agent").rglob("__init__.py")}
-    assert found | {"healer_agent.prompts"} == listed
+             for p in (ROOT / "healer_agent").rglob("*.py") if "__pycache__" not in p.parts}
+    assert found | {"healer_agent.prompts", "healer_agent.prompts.partials"} == listed
 
 
 def test_prompt_templates_ship_as_healer_agent_prompts() -> None:
