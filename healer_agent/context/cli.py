@@ -128,7 +128,10 @@ def run_check(config_path: Path, *, json_out: bool = False,
     """Check and print; raise :class:`McpCheckFailed` naming the servers that did not answer."""
     from healer_agent.context.config import load_mcp_config
 
-    reports = asyncio.run(check_servers(load_mcp_config(config_path)))
+    config = load_mcp_config(config_path)
+    if not config.enabled_servers():  # nothing to read context from is an outage too
+        raise McpCheckFailed(f"no MCP server is enabled in {config_path}")
+    reports = asyncio.run(check_servers(config))
     if json_out:
         typer.echo(json.dumps({"servers": reports}, indent=2))
     else:

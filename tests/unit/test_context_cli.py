@@ -35,3 +35,15 @@ async def test_a_server_without_a_check_call_is_not_ok() -> None:
     assert report["connected"] and not report["ok"]
     assert "no `check` call" in report["error"]
     assert failure_message([report]) is not None
+
+
+def test_no_enabled_server_is_an_outage(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from healer_agent.cli import app
+
+    config = tmp_path / "mcp_servers.yaml"
+    config.write_text("servers: {}\n")
+    result = CliRunner().invoke(app, ["mcp", "check", "--config", str(config)])
+    assert result.exit_code == 3
+    assert "no MCP server is enabled" in result.output
