@@ -107,11 +107,6 @@ async def read_chunks(request: Request, cap: int, *, timeout_s: float | None = N
     return list(chunks)
 
 
-async def read_capped(request: Request, cap: int, *, timeout_s: float | None = None) -> bytes:
-    """The raw body: 413 past ``cap`` bytes (before reading it all), 408 past ``timeout_s``."""
-    return b"".join(await read_chunks(request, cap, timeout_s=timeout_s))
-
-
 def media_type(request: Request) -> str:
     """The request's media type without parameters, lowercased."""
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
