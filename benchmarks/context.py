@@ -45,14 +45,29 @@ from healer_agent.routing.router import build_router
 ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "tests" / "fixtures" / "mcp" / "case-argocd-degraded.yaml"
 # Simulated backend latency per tool (seconds): logs are slow, metrics fast.
-LATENCY = {"get_job_logs": 0.30, "get_application": 0.15, "list_applications": 0.05,
-           "execute_query": 0.08, "query_loki_logs": 0.20, "get_pull_request": 0.10,
-           "get_pull_request_files": 0.10, "pods_list_in_namespace": 0.06,
-           "events_list": 0.06}
-INCIDENT = Incident(kind="ci_failure", event_type="workflow_job", repository="acme/shop",
-                    run_key="bench", run_id=777, job_ids=(9001,), job_names=("deploy",),
-                    head_sha="deadbeefcafe0000000000000000000000000000", branch="bump-ui",
-                    pr_numbers=(42,))
+LATENCY = {
+    "get_job_logs": 0.30,
+    "get_application": 0.15,
+    "list_applications": 0.05,
+    "execute_query": 0.08,
+    "query_loki_logs": 0.20,
+    "get_pull_request": 0.10,
+    "get_pull_request_files": 0.10,
+    "pods_list_in_namespace": 0.06,
+    "events_list": 0.06,
+}
+INCIDENT = Incident(
+    kind="ci_failure",
+    event_type="workflow_job",
+    repository="acme/shop",
+    run_key="bench",
+    run_id=777,
+    job_ids=(9001,),
+    job_names=("deploy",),
+    head_sha="deadbeefcafe0000000000000000000000000000",
+    branch="bump-ui",
+    pr_numbers=(42,),
+)
 
 
 class SlowCaller:
@@ -67,8 +82,9 @@ class SlowCaller:
     async def list_tools(self, server: str) -> tuple[ToolInfo, ...]:
         return await self.pool.list_tools(server)
 
-    async def call(self, server: str, tool: str, args: Mapping[str, Any], *,
-                   timeout_s: float | None = None) -> ToolResult:
+    async def call(
+        self, server: str, tool: str, args: Mapping[str, Any], *, timeout_s: float | None = None
+    ) -> ToolResult:
         await asyncio.sleep(LATENCY.get(tool, 0.02))
         return await self.pool.call(server, tool, args, timeout_s=timeout_s)
 
@@ -85,18 +101,31 @@ async def timed(coro: Any) -> float:
 
 def _shipped() -> McpConfig:
     """The installed shipped servers, with dead backends (a start does not contact them)."""
-    dead = {k: "http://127.0.0.1:9" for k in ("PROMETHEUS_URL", "ALERTMANAGER_URL", "LOKI_URL",
-                                               "ARGOCD_BASE_URL", "GRAFANA_URL")}
+    dead = {
+        k: "http://127.0.0.1:9"
+        for k in (
+            "PROMETHEUS_URL",
+            "ALERTMANAGER_URL",
+            "LOKI_URL",
+            "ARGOCD_BASE_URL",
+            "GRAFANA_URL",
+        )
+    }
     kubeconfig = Path(tempfile.mkdtemp()) / "kubeconfig"
-    kubeconfig.write_text("apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: "
-                          "{server: 'http://127.0.0.1:9'}}]\nusers: [{name: u, user: {}}]\n"
-                          "contexts: [{name: c, context: {cluster: c, user: u}}]\n"
-                          "current-context: c\n")
+    kubeconfig.write_text(
+        "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: "
+        "{server: 'http://127.0.0.1:9'}}]\nusers: [{name: u, user: {}}]\n"
+        "contexts: [{name: c, context: {cluster: c, user: u}}]\n"
+        "current-context: c\n"
+    )
     # GitHub's server refuses to start without a token (it never uses it before a call)
     env = dead | {"GITHUB_TOKEN": "unused", "KUBECONFIG": str(kubeconfig)}
     shipped = load_mcp_config(ROOT / "mcp_servers.yaml", env=env)
-    installed = {n: s for n, s in shipped.servers.items()
-                 if s.command is not None and Path(s.command).exists()}
+    installed = {
+        n: s
+        for n, s in shipped.servers.items()
+        if s.command is not None and Path(s.command).exists()
+    }
     return shipped.model_copy(update={"servers": installed})
 
 
@@ -121,10 +150,19 @@ async def cold_starts(repeats: int, shipped: McpConfig) -> dict[str, float]:
 
 def settings_for(config: McpConfig, folder: Path) -> Settings:
     path = folder / "mcp_servers.yaml"
-    path.write_text(yaml.safe_dump(config.model_dump(
-        mode="json", exclude={"servers": {n: {"missing_env"} for n in config.servers}})))
-    return Settings(_env_file=None, context={"mode": "mcp", "mcp_config": path},  # type: ignore[call-arg]
-                    routing={"router": "full"}, triage={"model": "test", "on_obvious": True})
+    path.write_text(
+        yaml.safe_dump(
+            config.model_dump(
+                mode="json", exclude={"servers": {n: {"missing_env"} for n in config.servers}}
+            )
+        )
+    )
+    return Settings(
+        _env_file=None,
+        context={"mode": "mcp", "mcp_config": path},  # type: ignore[call-arg]
+        routing={"router": "full"},
+        triage={"model": "test", "on_obvious": True},
+    )
 
 
 async def main(repeats: int) -> dict[str, Any]:
@@ -136,16 +174,21 @@ async def main(repeats: int) -> dict[str, Any]:
         assert runtime.pool is not None
         sources = build_sources(SlowCaller(runtime.pool), config, None)
         everything = ContextGatherer(sources)
-        router = build_router(settings, toolsets=runtime.triage_toolsets,
-                              hints=runtime.triage_hints)
+        router = build_router(
+            settings, toolsets=runtime.triage_toolsets, hints=runtime.triage_hints
+        )
 
         async def context_and_triage() -> None:
             bundle = await everything.gather(INCIDENT)
             await router.route(INCIDENT, bundle)
 
         await context_and_triage()  # warm every code path once
-        alone = {s.name: p50([await timed(ContextGatherer([s]).gather(INCIDENT))
-                              for _ in range(repeats)]) for s in sources}
+        alone = {
+            s.name: p50(
+                [await timed(ContextGatherer([s]).gather(INCIDENT)) for _ in range(repeats)]
+            )
+            for s in sources
+        }
         together = p50([await timed(everything.gather(INCIDENT)) for _ in range(repeats)])
         warm = [await timed(context_and_triage()) for _ in range(repeats)]
         starts = {n: s.starts for n, s in runtime.pool.status().items()}
@@ -166,8 +209,10 @@ async def main(repeats: int) -> dict[str, Any]:
     return {
         "benchmark": "context_and_triage",
         "repeats": repeats,
-        "cold_start_ms": {"replay (runtime.start)": round(cold_start * 1000, 1),
-                          **await cold_starts(3, _shipped())},
+        "cold_start_ms": {
+            "replay (runtime.start)": round(cold_start * 1000, 1),
+            **await cold_starts(3, _shipped()),
+        },
         "source_alone_p50_ms": alone,
         "slowest_source": slowest,
         "slowest_source_p50_ms": alone[slowest],
@@ -181,13 +226,15 @@ async def main(repeats: int) -> dict[str, Any]:
 def table(result: dict[str, Any]) -> str:
     rows = [("cold start, " + k, v) for k, v in result["cold_start_ms"].items()]
     rows += [(f"source alone p50: {k}", v) for k, v in result["source_alone_p50_ms"].items()]
-    rows += [("all sources in parallel p50", result["all_sources_p50_ms"]),
-             (f"slowest source alone p50 ({result['slowest_source']})",
-              result["slowest_source_p50_ms"]),
-             ("context + triage (test model), warm pool p50",
-              result["context_plus_triage_warm_p50_ms"]),
-             ("context + triage, triage opens its own pool p50",
-              result["context_plus_triage_pool_per_run_p50_ms"])]
+    rows += [
+        ("all sources in parallel p50", result["all_sources_p50_ms"]),
+        (f"slowest source alone p50 ({result['slowest_source']})", result["slowest_source_p50_ms"]),
+        ("context + triage (test model), warm pool p50", result["context_plus_triage_warm_p50_ms"]),
+        (
+            "context + triage, triage opens its own pool p50",
+            result["context_plus_triage_pool_per_run_p50_ms"],
+        ),
+    ]
     width = max(len(r[0]) for r in rows)
     return "\n".join(f"{name:<{width}}  {value:>9.1f} ms" for name, value in rows)
 

@@ -67,21 +67,26 @@ async def post_all(url: str, cases: list[dict[str, Any]], concurrency: int) -> i
     slots = asyncio.Semaphore(concurrency)
     limits = httpx.Limits(max_connections=concurrency)
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client:
+
         async def one(case: dict[str, Any]) -> None:
             nonlocal accepted
             event = case["event"]
             if event["type"] == "sensor":
                 path, headers = "/api/remediate/ci-failure", {}
             elif event["type"].endswith("_alert"):
-                path, headers = "/api/remediate/security-alert", {
-                    "X-GitHub-Event": event["type"]}
+                path, headers = "/api/remediate/security-alert", {"X-GitHub-Event": event["type"]}
             else:
-                path, headers = "/api/github/webhook", {"X-GitHub-Event": event["type"],
-                                                        "X-GitHub-Delivery": case["id"]}
+                path, headers = (
+                    "/api/github/webhook",
+                    {"X-GitHub-Event": event["type"], "X-GitHub-Delivery": case["id"]},
+                )
             async with slots:
                 response = await client.post(path, json=event["payload"], headers=headers)
-            if response.status_code == 202 and response.json()["dedup_status"] == "new" and (
-                    response.json()["status"] == "accepted"):
+            if (
+                response.status_code == 202
+                and response.json()["dedup_status"] == "new"
+                and (response.json()["status"] == "accepted")
+            ):
                 accepted += 1
 
         await asyncio.gather(*(one(c) for c in cases))
@@ -106,19 +111,33 @@ def main() -> None:
         for case in cases:
             (replay / f"{case['id']}.yaml").write_text(yaml.safe_dump(case, sort_keys=False))
         port = free_port()
-        store = (f"sqlite+aiosqlite:///{tmp}/e.db" if pg is None else
-                 f"{PG_ADMIN.rsplit('/', 1)[0].replace('postgresql://', 'postgresql+asyncpg://')}"
-                 f"/{pg}")
-        env = {**os.environ, "HEALER_STORE__URL": store,
-               "HEALER_SINK__DIR": f"{tmp}/coderuns", "HEALER_CONTEXT__MODE": "replay",
-               "HEALER_CONTEXT__REPLAY_DIR": str(replay), "HEALER_ROUTING__ROUTER": "full",
-               "HEALER_TRIAGE__MODEL": "test", "HEALER_DEDUP__GROUP_WAIT_S": "0",
-               "HEALER_WORKER__COUNT": str(args.workers), "HEALER_LOG_LEVEL": "WARNING",
-               "HEALER_LOOP__MAX_IN_FLIGHT": "1000000",
-               "HEALER_LOOP__MAX_IN_FLIGHT_PER_REPO": "1000000"}
-        proc = subprocess.Popen([sys.executable, "-m", "healer_agent", "serve", "--port",
-                                 str(port)], env=env, cwd=tmp, stdout=subprocess.DEVNULL,
-                                stderr=open(Path(tmp) / "serve.log", "wb"))  # noqa: SIM115
+        store = (
+            f"sqlite+aiosqlite:///{tmp}/e.db"
+            if pg is None
+            else f"{PG_ADMIN.rsplit('/', 1)[0].replace('postgresql://', 'postgresql+asyncpg://')}"
+            f"/{pg}"
+        )
+        env = {
+            **os.environ,
+            "HEALER_STORE__URL": store,
+            "HEALER_SINK__DIR": f"{tmp}/coderuns",
+            "HEALER_CONTEXT__MODE": "replay",
+            "HEALER_CONTEXT__REPLAY_DIR": str(replay),
+            "HEALER_ROUTING__ROUTER": "full",
+            "HEALER_TRIAGE__MODEL": "test",
+            "HEALER_DEDUP__GROUP_WAIT_S": "0",
+            "HEALER_WORKER__COUNT": str(args.workers),
+            "HEALER_LOG_LEVEL": "WARNING",
+            "HEALER_LOOP__MAX_IN_FLIGHT": "1000000",
+            "HEALER_LOOP__MAX_IN_FLIGHT_PER_REPO": "1000000",
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)],
+            env=env,
+            cwd=tmp,
+            stdout=subprocess.DEVNULL,
+            stderr=open(Path(tmp) / "serve.log", "wb"),  # noqa: SIM115 - the server holds it
+        )
         url = f"http://127.0.0.1:{port}"
         folder = Path(tmp) / "coderuns"
         try:
@@ -149,14 +168,26 @@ def main() -> None:
             if pg is not None:
                 drop_pg(pg)
     rate = done / total_s if total_s else 0.0
-    print(f"{len(cases)} events, {accepted} new failures, {done} CodeRuns in {total_s:.2f} s: "
-          f"{rate:.1f} events/s from POST to CodeRun file (intake alone "
-          f"{len(cases) / intake_s:.1f}/s; {args.workers} workers)")
-    print(json.dumps({"benchmark": "e2e", "events": len(cases), "accepted": accepted,
-                      "coderuns": done, "seconds": round(total_s, 2),
-                      "events_per_s": round(rate, 1),
-                      "intake_per_s": round(len(cases) / intake_s, 1),
-                      "workers": args.workers, "backend": args.backend}))
+    print(
+        f"{len(cases)} events, {accepted} new failures, {done} CodeRuns in {total_s:.2f} s: "
+        f"{rate:.1f} events/s from POST to CodeRun file (intake alone "
+        f"{len(cases) / intake_s:.1f}/s; {args.workers} workers)"
+    )
+    print(
+        json.dumps(
+            {
+                "benchmark": "e2e",
+                "events": len(cases),
+                "accepted": accepted,
+                "coderuns": done,
+                "seconds": round(total_s, 2),
+                "events_per_s": round(rate, 1),
+                "intake_per_s": round(len(cases) / intake_s, 1),
+                "workers": args.workers,
+                "backend": args.backend,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

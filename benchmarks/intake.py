@@ -101,27 +101,55 @@ def free_port() -> int:
 
 
 def sensor_body(run_id: int) -> bytes:
-    return json.dumps({"workflow_run": {
-        "id": run_id, "name": "Controller CI", "conclusion": "failure",
-        "html_url": f"https://github.com/acme/shop/actions/runs/{run_id}",
-        "head_branch": f"bench/{run_id}", "head_sha": "abc123def456",
-        "head_commit": {"message": "feat: load"}}, "repository": {"full_name": "acme/shop"}},
-        separators=(",", ":")).encode()
+    return json.dumps(
+        {
+            "workflow_run": {
+                "id": run_id,
+                "name": "Controller CI",
+                "conclusion": "failure",
+                "html_url": f"https://github.com/acme/shop/actions/runs/{run_id}",
+                "head_branch": f"bench/{run_id}",
+                "head_sha": "abc123def456",
+                "head_commit": {"message": "feat: load"},
+            },
+            "repository": {"full_name": "acme/shop"},
+        },
+        separators=(",", ":"),
+    ).encode()
 
 
-def start(kind: str, workdir: Path, database_url: str | None) -> tuple[subprocess.Popen[bytes],
-                                                                       str]:
+def start(
+    kind: str, workdir: Path, database_url: str | None
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = {**os.environ, "HEALER_SINK__KIND": "file", "HEALER_SINK__DIR": str(workdir / "cr"),
-           "HEALER_CONTEXT__MODE": "none", "HEALER_ROUTING__ROUTER": "prerouter",
-           "HEALER_DEDUP__GROUP_WAIT_S": "0", "HEALER_WORKER__COUNT": "1",
-           "HEALER_STORE__URL": database_url or "", "HEALER_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "HEALER_SINK__KIND": "file",
+        "HEALER_SINK__DIR": str(workdir / "cr"),
+        "HEALER_CONTEXT__MODE": "none",
+        "HEALER_ROUTING__ROUTER": "prerouter",
+        "HEALER_DEDUP__GROUP_WAIT_S": "0",
+        "HEALER_WORKER__COUNT": "1",
+        "HEALER_STORE__URL": database_url or "",
+        "HEALER_LOG_LEVEL": "WARNING",
+    }
     if kind.startswith("bare"):
         (workdir / "bare_app.py").write_text(BARE_APP)
         if database_url:
             env["BARE_PG"] = database_url
-        cmd = [sys.executable, "-m", "uvicorn", "bare_app:app", "--host", "127.0.0.1",
-               "--port", str(port), "--log-level", "warning", "--no-access-log"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bare_app:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ]
     else:
         cmd = [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)]
     log = (workdir / f"{kind}.log").open("wb")
@@ -140,12 +168,25 @@ def start(kind: str, workdir: Path, database_url: str | None) -> tuple[subproces
 
 def wrk(url: str, script: Path, seconds: int, offset: int) -> dict[str, float]:
     out = subprocess.run(
-        ["wrk", "-t1", "-c32", f"-d{seconds}s", "--latency", "-s", str(script), url, "--",
-         str(offset)], capture_output=True, text=True, check=True).stdout
+        [
+            "wrk",
+            "-t1",
+            "-c32",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+            "--",
+            str(offset),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
-                       out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
 
     def pct(p: str) -> float:
         m = re.search(rf"^\s+{p}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
@@ -153,9 +194,13 @@ def wrk(url: str, script: Path, seconds: int, offset: int) -> dict[str, float]:
             return float("nan")
         return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
 
-    return {"rps": round(rps, 1), "p50_ms": round(pct("50"), 2), "p99_ms": round(pct("99"), 2),
-            "non_2xx": int(non2xx.group(1)) if non2xx else 0,
-            "socket_errors": sum(int(g) for g in errors.groups()) if errors else 0}
+    return {
+        "rps": round(rps, 1),
+        "p50_ms": round(pct("50"), 2),
+        "p99_ms": round(pct("99"), 2),
+        "non_2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(int(g) for g in errors.groups()) if errors else 0,
+    }
 
 
 async def open_loop(url: str, rate: float, count: int, offset: int) -> dict[str, float]:
@@ -164,11 +209,13 @@ async def open_loop(url: str, rate: float, count: int, offset: int) -> dict[str,
     failed = 0
     limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
     async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+
         async def one(due: float, body: bytes) -> None:
             nonlocal failed
             try:
-                response = await client.post(PATH, content=body,
-                                             headers={"Content-Type": "application/json"})
+                response = await client.post(
+                    PATH, content=body, headers={"Content-Type": "application/json"}
+                )
                 failed += response.status_code != 202
             except httpx.HTTPError:
                 failed += 1
@@ -183,14 +230,18 @@ async def open_loop(url: str, rate: float, count: int, offset: int) -> dict[str,
         await asyncio.gather(*tasks)
         achieved = count / (time.perf_counter() - begin)
     latencies.sort()
-    return {"rate": rate, "achieved_rps": round(achieved, 1),
-            "p50_ms": round(statistics.median(latencies), 2),
-            "p99_ms": round(latencies[max(0, int(len(latencies) * 0.99) - 1)], 2),
-            "failed": failed}
+    return {
+        "rate": rate,
+        "achieved_rps": round(achieved, 1),
+        "p50_ms": round(statistics.median(latencies), 2),
+        "p99_ms": round(latencies[max(0, int(len(latencies) * 0.99) - 1)], 2),
+        "failed": failed,
+    }
 
 
-def measure(kind: str, database_url: str | None, seconds: int, rate_n: int,
-            offset: int) -> dict[str, Any]:
+def measure(
+    kind: str, database_url: str | None, seconds: int, rate_n: int, offset: int
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         script = workdir / "post.lua"
@@ -199,8 +250,7 @@ def measure(kind: str, database_url: str | None, seconds: int, rate_n: int,
         try:
             wrk(url, script, 2, offset)  # warm-up
             row: dict[str, Any] = wrk(url, script, seconds, offset + 10_000_000)
-            row["open_loop_200"] = asyncio.run(open_loop(url, 200.0, rate_n,
-                                                         offset + 20_000_000))
+            row["open_loop_200"] = asyncio.run(open_loop(url, 200.0, rate_n, offset + 20_000_000))
         finally:
             proc.terminate()
             proc.wait(timeout=30)
@@ -241,8 +291,10 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="sqlite")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed (Debian: apt-get install wrk); "
-                         "scripts/install-mcp-servers.sh installs it")
+        raise SystemExit(
+            "wrk is not installed (Debian: apt-get install wrk); "
+            "scripts/install-mcp-servers.sh installs it"
+        )
     seconds, rate_n = (5, 600) if args.quick else (15, 2000)
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     rows: dict[str, Any] = {"bare": measure("bare", None, seconds, rate_n, 1_000_000_000)}
@@ -251,7 +303,8 @@ def main() -> None:
         if backend == "sqlite":
             with tempfile.TemporaryDirectory() as tmp:
                 rows["healer/sqlite"] = measure(
-                    "healer", f"sqlite+aiosqlite:///{tmp}/bench.db", seconds, rate_n, offset)
+                    "healer", f"sqlite+aiosqlite:///{tmp}/bench.db", seconds, rate_n, offset
+                )
             continue
         names = [pg_database(), pg_database()]
         if None in names:
@@ -259,11 +312,16 @@ def main() -> None:
             continue
         try:
             base = PG_ADMIN.rsplit("/", 1)[0]
-            rows["bare+postgres"] = measure("bare+postgres", f"{base}/{names[0]}", seconds,
-                                            rate_n, offset)
+            rows["bare+postgres"] = measure(
+                "bare+postgres", f"{base}/{names[0]}", seconds, rate_n, offset
+            )
             rows["healer/postgres"] = measure(
-                "healer", f"{base.replace('postgresql://', 'postgresql+asyncpg://')}/{names[1]}",
-                seconds, rate_n, offset + 50_000_000)
+                "healer",
+                f"{base.replace('postgresql://', 'postgresql+asyncpg://')}/{names[1]}",
+                seconds,
+                rate_n,
+                offset + 50_000_000,
+            )
         finally:
             for name in names:
                 if name:
@@ -274,21 +332,29 @@ def main() -> None:
             print(f"{name:<16} skipped: {row['skipped']}")
             continue
         fixed = row["open_loop_200"]
-        print(f"{name:<16}{row['rps']:>9}{row['p50_ms']:>9}{row['p99_ms']:>9}   "
-              f"{fixed['p50_ms']:>9}{fixed['p99_ms']:>7}  "
-              f"{row['non_2xx'] + row['socket_errors'] + fixed['failed']}")
+        print(
+            f"{name:<16}{row['rps']:>9}{row['p50_ms']:>9}{row['p99_ms']:>9}   "
+            f"{fixed['p50_ms']:>9}{fixed['p99_ms']:>7}  "
+            f"{row['non_2xx'] + row['socket_errors'] + fixed['failed']}"
+        )
     first = backends[0]
     healer, bare = rows.get(f"healer/{first}", {}), rows["bare"]
     if first == "postgres":
         bare = rows.get("bare+postgres", bare)
     summary: dict[str, Any] = {
-        "benchmark": "intake", "backend": first, "quick": args.quick, "cores": os.cpu_count(),
+        "benchmark": "intake",
+        "backend": first,
+        "quick": args.quick,
+        "cores": os.cpu_count(),
         "ratio": round(healer["rps"] / bare["rps"], 3) if "rps" in healer else None,
         "p99_ms": healer.get("open_loop_200", {}).get("p99_ms"),
-        "healer_rps": healer.get("rps"), "bare_rps": bare["rps"]}
+        "healer_rps": healer.get("rps"),
+        "bare_rps": bare["rps"],
+    }
     if len(backends) == 2 and "rps" in rows.get("healer/postgres", {}):
-        summary["ratio_postgres"] = round(rows["healer/postgres"]["rps"]
-                                          / rows["bare+postgres"]["rps"], 3)
+        summary["ratio_postgres"] = round(
+            rows["healer/postgres"]["rps"] / rows["bare+postgres"]["rps"], 3
+        )
         summary["p99_ms_postgres"] = rows["healer/postgres"]["open_loop_200"]["p99_ms"]
     summary["rows"] = rows
     print(json.dumps(summary))

@@ -1,6 +1,6 @@
 """RSS of `healer serve` idle and after N events (default 10,000). Prints a final JSON line.
 
-    python benchmarks/memory.py [--events 10000]
+python benchmarks/memory.py [--events 10000]
 """
 
 from __future__ import annotations
@@ -46,11 +46,21 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-    print(f"RSS idle {idle / 1024:.1f} MiB, after {args.events} events {after / 1024:.1f} MiB "
-          f"({elapsed:.0f} s)")
-    print(json.dumps({"benchmark": "memory", "events": args.events, "rss_idle_mib":
-                      round(idle / 1024, 1), "rss_after_mib": round(after / 1024, 1),
-                      "seconds": round(elapsed, 1)}))
+    print(
+        f"RSS idle {idle / 1024:.1f} MiB, after {args.events} events {after / 1024:.1f} MiB "
+        f"({elapsed:.0f} s)"
+    )
+    print(
+        json.dumps(
+            {
+                "benchmark": "memory",
+                "events": args.events,
+                "rss_idle_mib": round(idle / 1024, 1),
+                "rss_after_mib": round(after / 1024, 1),
+                "seconds": round(elapsed, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

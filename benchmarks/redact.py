@@ -75,8 +75,13 @@ def sprinkle(log: str, every: int = 150) -> tuple[str, list[str]]:
 
 def previous() -> Callable[[str], str] | None:
     try:
-        source = subprocess.run(["git", "show", f"{PREVIOUS}:healer_agent/logs/redact.py"],
-                                cwd=ROOT, capture_output=True, text=True, check=True).stdout
+        source = subprocess.run(
+            ["git", "show", f"{PREVIOUS}:healer_agent/logs/redact.py"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
     module = types.ModuleType("redact_previous")
@@ -88,6 +93,7 @@ def previous() -> Callable[[str], str] | None:
 
 def old_json(old: Callable[[str], str]) -> Callable[[Any], Any]:
     """The previous payload walk: every string of 8+ characters through ``redact``."""
+
     def walk(value: Any) -> Any:
         if isinstance(value, str):
             return old(value) if len(value) >= 8 else value
@@ -96,6 +102,7 @@ def old_json(old: Callable[[str], str]) -> Callable[[Any], Any]:
         if isinstance(value, dict):
             return {k: walk(v) for k, v in value.items()}
         return value
+
     return walk
 
 
@@ -125,40 +132,67 @@ def main() -> None:
     old_out = old(dirty) if old else ""
     old_leaked = [s for s in planted if s in old_out] if old else []
     rows: list[dict[str, Any]] = []
-    for name, text in (("a) 1 MB log, no secrets", clean),
-                       (f"b) 1 MB log, {len(planted)} secrets", dirty)):
+    for name, text in (
+        ("a) 1 MB log, no secrets", clean),
+        (f"b) 1 MB log, {len(planted)} secrets", dirty),
+    ):
         mb = len(text.encode()) / 1e6
         base = best(lambda t=text: never.search(t), args.repeat)  # type: ignore[misc]
         ours = best(lambda t=text: redact(t), args.repeat)  # type: ignore[misc]
         prev = best(lambda t=text: old(t), args.repeat) if old else None  # type: ignore[misc]
-        rows.append({"case": name, "mb": round(mb, 2), "redact_mb_s": round(mb / ours, 1),
-                     "re_search_mb_s": round(mb / base, 1),
-                     "previous_mb_s": round(mb / prev, 1) if prev else None,
-                     "vs_re_search": round(ours / base, 1),
-                     "vs_previous": round(ours / prev, 2) if prev else None})
+        rows.append(
+            {
+                "case": name,
+                "mb": round(mb, 2),
+                "redact_mb_s": round(mb / ours, 1),
+                "re_search_mb_s": round(mb / base, 1),
+                "previous_mb_s": round(mb / prev, 1) if prev else None,
+                "vs_re_search": round(ours / base, 1),
+                "vs_previous": round(ours / prev, 2) if prev else None,
+            }
+        )
     mb = payload_size / 1e6
     base = best(lambda: json.loads(json.dumps(payload)), args.repeat * 20)
     ours = best(lambda: redact_json(payload), args.repeat * 20)
     prev = best(lambda: old_json(old)(payload), args.repeat * 20) if old else None
-    rows.append({"case": f"c) {payload_size // 1024} KB webhook, redact_json", "mb": round(mb, 3),
-                 "redact_mb_s": round(mb / ours, 1),
-                 "json_roundtrip_mb_s": round(mb / base, 1),
-                 "previous_mb_s": round(mb / prev, 1) if prev else None,
-                 "vs_json_roundtrip": round(ours / base, 1),
-                 "vs_previous": round(ours / prev, 2) if prev else None,
-                 "ms": round(ours * 1000, 2)})
+    rows.append(
+        {
+            "case": f"c) {payload_size // 1024} KB webhook, redact_json",
+            "mb": round(mb, 3),
+            "redact_mb_s": round(mb / ours, 1),
+            "json_roundtrip_mb_s": round(mb / base, 1),
+            "previous_mb_s": round(mb / prev, 1) if prev else None,
+            "vs_json_roundtrip": round(ours / base, 1),
+            "vs_previous": round(ours / prev, 2) if prev else None,
+            "ms": round(ours * 1000, 2),
+        }
+    )
 
-    print(f"{'case':34} {'MB/s':>8} {'baseline MB/s':>14} {'x baseline':>10} "
-          f"{'previous MB/s':>14} {'x previous':>10}")
+    print(
+        f"{'case':34} {'MB/s':>8} {'baseline MB/s':>14} {'x baseline':>10} "
+        f"{'previous MB/s':>14} {'x previous':>10}"
+    )
     for row in rows:
         base_rate = row.get("re_search_mb_s") or row.get("json_roundtrip_mb_s")
         ratio = row.get("vs_re_search") or row.get("vs_json_roundtrip")
-        print(f"{row['case']:34} {row['redact_mb_s']:>8} {base_rate:>14} {ratio:>10} "
-              f"{row['previous_mb_s'] or '-':>14} {row['vs_previous'] or '-':>10}")
-    print(f"secrets left in (b): {len(leaked)} of {len(planted)}"
-          + (f" (previous implementation: {len(old_leaked)})" if old else ""))
-    print(json.dumps({"rows": rows, "leaked": len(leaked), "planted": len(planted),
-                      "previous_leaked": len(old_leaked) if old else None}))
+        print(
+            f"{row['case']:34} {row['redact_mb_s']:>8} {base_rate:>14} {ratio:>10} "
+            f"{row['previous_mb_s'] or '-':>14} {row['vs_previous'] or '-':>10}"
+        )
+    print(
+        f"secrets left in (b): {len(leaked)} of {len(planted)}"
+        + (f" (previous implementation: {len(old_leaked)})" if old else "")
+    )
+    print(
+        json.dumps(
+            {
+                "rows": rows,
+                "leaked": len(leaked),
+                "planted": len(planted),
+                "previous_leaked": len(old_leaked) if old else None,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

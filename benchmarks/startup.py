@@ -34,20 +34,26 @@ def free_port() -> int:
 
 def timed(cmd: list[str]) -> float:
     started = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   cwd=ROOT)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     return time.perf_counter() - started
 
 
 def serve_ready(tmp: Path, n: int) -> float:
     port = free_port()
-    env = {**os.environ, "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp}/h{n}.db",
-           "HEALER_SINK__DIR": str(tmp / "coderuns"), "HEALER_CONTEXT__REPLAY_DIR":
-           str(ROOT / "evals" / "cases")}
+    env = {
+        **os.environ,
+        "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp}/h{n}.db",
+        "HEALER_SINK__DIR": str(tmp / "coderuns"),
+        "HEALER_CONTEXT__REPLAY_DIR": str(ROOT / "evals" / "cases"),
+    }
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "healer_agent", "serve", "--port", str(port)],
-                            env=env, cwd=tmp, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         with httpx.Client(timeout=1.0) as client:
             while True:
@@ -78,9 +84,16 @@ def main() -> None:
     for name, values in rows.items():
         med = statistics.median(values)
         print(f"{name:<24} {med:>9.3f} {min(values):>7.3f} {med / base:>7.1f}")
-    print(json.dumps({"bare_s": round(base, 3), "help_s": round(statistics.median(helps), 3),
-                      "serve_ready_s": round(statistics.median(readies), 3),
-                      "runs": args.runs}))
+    print(
+        json.dumps(
+            {
+                "bare_s": round(base, 3),
+                "help_s": round(statistics.median(helps), 3),
+                "serve_ready_s": round(statistics.median(readies), 3),
+                "runs": args.runs,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -26,9 +26,13 @@ from healer_agent.evals.cli import eval_command
 if TYPE_CHECKING:
     from healer_agent.compose import Healer
 
-app = typer.Typer(name="healer", help="Route CI failures to the specialist agent that can fix "
-                  "them.", no_args_is_help=True, add_completion=False,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    name="healer",
+    help="Route CI failures to the specialist agent that can fix them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 mcp_app = typer.Typer(help="MCP servers Healer gathers context from.", no_args_is_help=True)
@@ -48,18 +52,19 @@ def settings_from_env(**overrides: Any) -> Any:
 
 
 @app.callback()
-def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False
-          ) -> None:
+def _main(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False) -> None:
     _state["debug"] = debug
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on (1-65535).", min=1, max=65535)
-                    ] = 8080,
-    workers: Annotated[int | None, typer.Option(
-        help="Pipeline workers (HEALER_WORKER__COUNT).", min=0)] = None,
+    port: Annotated[
+        int, typer.Option(help="Port to listen on (1-65535).", min=1, max=65535)
+    ] = 8080,
+    workers: Annotated[
+        int | None, typer.Option(help="Pipeline workers (HEALER_WORKER__COUNT).", min=0)
+    ] = None,
 ) -> None:
     """Run the HTTP API and the pipeline workers."""
     import uvicorn
@@ -77,15 +82,20 @@ def serve(
             console.print(f"  {line}", highlight=False, markup=False)
 
     try:
-        uvicorn.run(create_app(settings, announce=announce), host=host, port=port,
-                    log_level="warning", access_log=False, timeout_graceful_shutdown=15)
+        uvicorn.run(
+            create_app(settings, announce=announce),
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            timeout_graceful_shutdown=15,
+        )
     except OSError as exc:
         raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head"
-               ) -> None:
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")] = "head") -> None:
     """Apply the schema migrations to HEALER_STORE__URL."""
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -101,8 +111,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision.")]
 
 
 @app.command()
-def status(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
-           ) -> None:
+def status(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """Queue depth, incidents by status, CodeRuns in flight, held-back work, dead rows."""
     result = asyncio.run(_with_healer(lambda h: h.status()))
     if json_out:
@@ -120,9 +129,12 @@ def status(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")]
     table.add_row("waiting for routing", str(result["queue"]["waiting_for_routing"]))
     table.add_row("oldest waiting (s)", str(result["queue"]["oldest_waiting_s"]))
     admission = result.get("admission", {})
-    table.add_row("CodeRuns in flight", f"{admission.get('in_flight', 0)} / "
-                  f"{admission.get('max_in_flight', '-')} "
-                  f"({admission.get('max_in_flight_per_repo', '-')} per repository)")
+    table.add_row(
+        "CodeRuns in flight",
+        f"{admission.get('in_flight', 0)} / "
+        f"{admission.get('max_in_flight', '-')} "
+        f"({admission.get('max_in_flight_per_repo', '-')} per repository)",
+    )
     table.add_row("held back", str(admission.get("held", 0)))
     table.add_row("verifying", str(result.get("verifying", 0)))
     table.add_row("commands pending", str(result.get("commands_pending", 0)))
@@ -130,8 +142,10 @@ def status(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")]
     for row in admission.get("held_back", []):
         typer.echo(f"held: {row['count']} in {row['repository']}: {row['reason']}")
     for row in admission.get("open_breakers", []):
-        typer.echo(f"breaker open: {row['agent']} on {row['repository']} after "
-                   f"{row['failures']} failed fixes (since {row['opened_at']})")
+        typer.echo(
+            f"breaker open: {row['agent']} on {row['repository']} after "
+            f"{row['failures']} failed fixes (since {row['opened_at']})"
+        )
     for row in result["dead"]:
         typer.echo(f"dead: {row['delivery_id']} {row['event_type']}: {row['error']}")
 
@@ -178,35 +192,64 @@ def insights(
         typer.echo(json.dumps(report, indent=2, default=str))
         return
     out = Console()
-    out.print(f"{report['incidents']} incidents from {report['events']} events since "
-              f"{report['since']}; dedup ratio {report['dedup_ratio']}; tiers "
-              f"{report['decisions_by_tier']}; operator overrides "
-              f"{report['operator_override_rate']}")
+    out.print(
+        f"{report['incidents']} incidents from {report['events']} events since "
+        f"{report['since']}; dedup ratio {report['dedup_ratio']}; tiers "
+        f"{report['decisions_by_tier']}; operator overrides "
+        f"{report['operator_override_rate']}"
+    )
     loop = report.get("loop", {})
-    out.print(f"loop: {loop.get('held_back', 0)} held back, {loop.get('handed_off', 0)} "
-              f"handed off, {loop.get('timed_out', 0)} timed out, "
-              f"{loop.get('unconfirmed', 0)} unconfirmed, {loop.get('escalated', 0)} escalated",
-              highlight=False)
+    out.print(
+        f"loop: {loop.get('held_back', 0)} held back, {loop.get('handed_off', 0)} "
+        f"handed off, {loop.get('timed_out', 0)} timed out, "
+        f"{loop.get('unconfirmed', 0)} unconfirmed, {loop.get('escalated', 0)} escalated",
+        highlight=False,
+    )
     from rich.table import Table
 
     for title, key in (("per agent", "by_agent"), ("per failure type", "by_failure_type")):
         table = Table(title=title)
-        for col in ("", "remediations", "fixed", "failed", "escalated", "success",
-                    "ttf p50 s", "ttf p90 s", "attempts"):
+        for col in (
+            "",
+            "remediations",
+            "fixed",
+            "failed",
+            "escalated",
+            "success",
+            "ttf p50 s",
+            "ttf p90 s",
+            "attempts",
+        ):
             table.add_column(col)
         for name, row in report[key].items():
-            table.add_row(name, *(str(row[k]) for k in (
-                "remediations", "fixed", "failed", "escalated", "success_rate",
-                "time_to_fix_p50_s", "time_to_fix_p90_s", "attempts")))
+            table.add_row(
+                name,
+                *(
+                    str(row[k])
+                    for k in (
+                        "remediations",
+                        "fixed",
+                        "failed",
+                        "escalated",
+                        "success_rate",
+                        "time_to_fix_p50_s",
+                        "time_to_fix_p90_s",
+                        "attempts",
+                    )
+                ),
+            )
         out.print(table)
     for sig in report["top_signatures"]:
-        out.print(f"signature {sig['signature']}: {sig['count']}x {sig['agents']} "
-                  f"({sig['first_seen']} .. {sig['last_seen']})")
+        out.print(
+            f"signature {sig['signature']}: {sig['count']}x {sig['agents']} "
+            f"({sig['first_seen']} .. {sig['last_seen']})"
+        )
 
 
 @app.command()
-def escalations(json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
-                ) -> None:
+def escalations(
+    json_out: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
     """Failures handed to people: past the attempt cap, or when triage asked for a person."""
     from healer_agent.tracking.records import list_escalations
 
@@ -221,8 +264,10 @@ def escalations(json_out: Annotated[bool, typer.Option("--json", help="Print JSO
     if not rows:
         typer.echo("no escalations")
     for row in rows:
-        typer.echo(f"{row['created_at']} {row['repository']}@{row['branch']} incident "
-                   f"{row['incident_id']}: {row['reason']} {row['channels']}")
+        typer.echo(
+            f"{row['created_at']} {row['repository']}@{row['branch']} incident "
+            f"{row['incident_id']}: {row['reason']} {row['channels']}"
+        )
 
 
 @app.command()
@@ -235,12 +280,13 @@ def repl() -> None:
 
 @app.command()
 def triage(
-    source: Annotated[str, typer.Argument(help="case.yaml, a log file, a run URL, or "
-                                          "'owner/repo run-id'.")],
-    json_out: Annotated[bool, typer.Option("--json", help="Print the RoutingDecision as "
-                                           "JSON.")] = False,
-    dispatch: Annotated[bool, typer.Option("--dispatch", help="Also create the CodeRun.")
-                        ] = False,
+    source: Annotated[
+        str, typer.Argument(help="case.yaml, a log file, a run URL, or 'owner/repo run-id'.")
+    ],
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the RoutingDecision as JSON.")
+    ] = False,
+    dispatch: Annotated[bool, typer.Option("--dispatch", help="Also create the CodeRun.")] = False,
 ) -> None:
     """Route one failure and show (or dispatch) the decision."""
     from healer_agent.repl.sources import SourceError, parse_source
@@ -265,21 +311,30 @@ def triage(
         if dispatch:
             async with healer.engine.begin() as conn:
                 incident_id, created = await incidents.create_or_get(
-                    conn, parsed.incident, status="routing", dedup_status="new")
-            name = (await healer.dispatcher.dispatch(incident_id, routed) if created
-                    else f"existing incident {incident_id}")
+                    conn, parsed.incident, status="routing", dedup_status="new"
+                )
+            name = (
+                await healer.dispatcher.dispatch(incident_id, routed)
+                if created
+                else f"existing incident {incident_id}"
+            )
         return routed.decision, name
 
     decision, name = asyncio.run(_with_healer(_run))
     if json_out:
         typer.echo(decision.model_dump_json(indent=2))
     else:
-        Console().print(f"{parsed.label}: [bold]{decision.agent.value}[/bold] / "
-                        f"{decision.failure_type.value} (confidence {decision.confidence:.2f},"
-                        f" {decision.decided_by}{', obvious' if decision.obvious else ''})")
+        Console().print(
+            f"{parsed.label}: [bold]{decision.agent.value}[/bold] / "
+            f"{decision.failure_type.value} (confidence {decision.confidence:.2f},"
+            f" {decision.decided_by}{', obvious' if decision.obvious else ''})"
+        )
         for ev in decision.evidence[:5]:
-            Console().print(f"  {ev.signal} {ev.rule} ({ev.weight:g}): {ev.detail[:100]}",
-                            markup=False, highlight=False)
+            Console().print(
+                f"  {ev.signal} {ev.rule} ({ev.weight:g}): {ev.detail[:100]}",
+                markup=False,
+                highlight=False,
+            )
     if dispatch:
         console.print(f"dispatch: {name or 'not dispatched'}")
 

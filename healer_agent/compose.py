@@ -83,21 +83,37 @@ class Healer:
         """What runs, in a few lines: store, sink, context, router tiers and why one is off."""
         s = self.settings
         store = "PostgreSQL" if s.store.is_postgres else f"SQLite ({s.store.url.split('///')[-1]})"
-        sink = {"file": f"file sink ({s.sink.dir})", "stdout": "stdout sink",
-                "kubernetes": f"Kubernetes sink (namespace {s.sink.namespace})"}[s.sink.kind]
-        context = {"replay": f"replayed cases from {s.context.replay_dir}",
-                   "mcp": f"MCP servers of {s.context.mcp_config}",
-                   "none": "none (the payload only)"}[s.context.mode]
-        sources = ", ".join(f"{name}: {_phase(state)}"
-                            for name, state in self.context.status().items())
-        tiers = {"matrix": "design matrix", "prerouter": "pre-router",
-                 "llm": "LLM triage for every incident",
-                 "full": "pre-router, then LLM triage when not obvious"}[s.routing.router]
+        sink = {
+            "file": f"file sink ({s.sink.dir})",
+            "stdout": "stdout sink",
+            "kubernetes": f"Kubernetes sink (namespace {s.sink.namespace})",
+        }[s.sink.kind]
+        context = {
+            "replay": f"replayed cases from {s.context.replay_dir}",
+            "mcp": f"MCP servers of {s.context.mcp_config}",
+            "none": "none (the payload only)",
+        }[s.context.mode]
+        sources = ", ".join(
+            f"{name}: {_phase(state)}" for name, state in self.context.status().items()
+        )
+        tiers = {
+            "matrix": "design matrix",
+            "prerouter": "pre-router",
+            "llm": "LLM triage for every incident",
+            "full": "pre-router, then LLM triage when not obvious",
+        }[s.routing.router]
         off = s.llm_ready
-        lines = [f"store: {store}; workers: {s.worker.count}", f"sink: {sink}",
-                 f"context: {context}" + (f" [{sources}]" if sources else ""),
-                 f"routing: {tiers}" + (f" ({s.triage.model})" if off is None
-                                        and s.routing.router in ("llm", "full") else "")]
+        lines = [
+            f"store: {store}; workers: {s.worker.count}",
+            f"sink: {sink}",
+            f"context: {context}" + (f" [{sources}]" if sources else ""),
+            f"routing: {tiers}"
+            + (
+                f" ({s.triage.model})"
+                if off is None and s.routing.router in ("llm", "full")
+                else ""
+            ),
+        ]
         if off is not None and s.routing.router in ("llm", "full"):
             lines.append(f"LLM triage: off ({off}); the pre-router decides every incident")
         return lines
@@ -107,10 +123,17 @@ class Healer:
         await self.worker.drain(limit_s)
 
 
-def build_healer(settings: Settings, *, context: ContextProvider | ContextRuntime | None = None,
-                 router: Router | None = None, sink: CodeRunSink | None = None,
-                 notifier: Notifier | None = None, engine: AsyncEngine | None = None,
-                 http: httpx.AsyncClient | None = None, clock: Clock = utcnow) -> Healer:
+def build_healer(
+    settings: Settings,
+    *,
+    context: ContextProvider | ContextRuntime | None = None,
+    router: Router | None = None,
+    sink: CodeRunSink | None = None,
+    notifier: Notifier | None = None,
+    engine: AsyncEngine | None = None,
+    http: httpx.AsyncClient | None = None,
+    clock: Clock = utcnow,
+) -> Healer:
     """Build every component from settings; keyword arguments replace one (tests, tools).
 
     ``clock`` is the time the loop's deadlines (agent timeouts, confirmation, the breaker's
@@ -127,58 +150,131 @@ def build_healer(settings: Settings, *, context: ContextProvider | ContextRuntim
         routing = settings
         if settings.llm_ready is not None and settings.routing.router in ("llm", "full"):
             # Said once at start (describe()), not as a warning on every incident.
-            routing = settings.model_copy(update={
-                "routing": settings.routing.model_copy(update={"router": "prerouter"})})
-        router = build_router(routing, memory.get, toolsets=runtime.triage_toolsets or None,
-                              hints=runtime.triage_hints)
+            routing = settings.model_copy(
+                update={"routing": settings.routing.model_copy(update={"router": "prerouter"})}
+            )
+        router = build_router(
+            routing,
+            memory.get,
+            toolsets=runtime.triage_toolsets or None,
+            hints=runtime.triage_hints,
+        )
     notifier = notifier or Notifier(settings.github, settings.notify, http)
     renderer = PromptRenderer(redact, settings.coderun.prompts_dir)
     loop = settings.loop
-    limits = Limits(max_in_flight=loop.max_in_flight,
-                    max_per_repo=loop.max_in_flight_per_repo,
-                    breaker_failures=loop.breaker_failures,
-                    breaker_cooldown_s=loop.breaker_cooldown_s, hold_retry_s=loop.hold_retry_s)
-    outcomes = Outcomes(metrics, memory, limits, confirm_timeout_s=loop.confirm_timeout_s,
-                        clock=clock)
-    tracker = CodeRunTracker(engine, sink, metrics, outcomes, page=settings.worker.tracker_page,
-                             concurrency=settings.worker.tracker_concurrency)
+    limits = Limits(
+        max_in_flight=loop.max_in_flight,
+        max_per_repo=loop.max_in_flight_per_repo,
+        breaker_failures=loop.breaker_failures,
+        breaker_cooldown_s=loop.breaker_cooldown_s,
+        hold_retry_s=loop.hold_retry_s,
+    )
+    outcomes = Outcomes(
+        metrics, memory, limits, confirm_timeout_s=loop.confirm_timeout_s, clock=clock
+    )
+    tracker = CodeRunTracker(
+        engine,
+        sink,
+        metrics,
+        outcomes,
+        page=settings.worker.tracker_page,
+        concurrency=settings.worker.tracker_concurrency,
+    )
     dispatcher = Dispatcher(
-        engine, context=runtime.provider, router=router,
-        guard=LoopGuard(engine, notifier, metrics, outcomes, max_attempts=loop.max_attempts,
-                        handoff_min_ratio=loop.handoff_min_ratio),
-        renderer=renderer, sink=sink, memory=memory, signature=signature, metrics=metrics,
-        settings=DispatchSettings(coderun=settings.coderun, sink=settings.sink,
-                                  context_timeout_s=settings.context.timeout_s,
-                                  max_attempts=loop.max_attempts, limits=limits),
-        clock=clock)
+        engine,
+        context=runtime.provider,
+        router=router,
+        guard=LoopGuard(
+            engine,
+            notifier,
+            metrics,
+            outcomes,
+            max_attempts=loop.max_attempts,
+            handoff_min_ratio=loop.handoff_min_ratio,
+        ),
+        renderer=renderer,
+        sink=sink,
+        memory=memory,
+        signature=signature,
+        metrics=metrics,
+        settings=DispatchSettings(
+            coderun=settings.coderun,
+            sink=settings.sink,
+            context_timeout_s=settings.context.timeout_s,
+            max_attempts=loop.max_attempts,
+            limits=limits,
+        ),
+        clock=clock,
+    )
     wake = _Waker()
     intake = Intake(
-        engine, policy=IntakePolicy(settings.intake, settings.dedup, settings.store),
-        quick_route=build_quick_route(settings), redact_json=redact_json, metrics=metrics,
-        wake=wake, events=LoopEvents(metrics, outcomes, wake))
+        engine,
+        policy=IntakePolicy(settings.intake, settings.dedup, settings.store),
+        quick_route=build_quick_route(settings),
+        redact_json=redact_json,
+        metrics=metrics,
+        wake=wake,
+        events=LoopEvents(metrics, outcomes, wake),
+    )
     listener = WorkListener(settings.store.url) if settings.store.is_postgres else None
-    commands = CommandRunner(engine, notifier, metrics, max_attempts=loop.max_attempts,
-                             lease_s=settings.store.lease_s,
-                             max_tries=settings.store.max_attempts)
-    worker = Worker(engine, intake=intake, dispatcher=dispatcher, tracker=tracker,
-                    commands=commands, metrics=metrics, listener=listener,
-                    settings=WorkerSettings(lease_s=settings.store.lease_s,
-                                            max_attempts=settings.store.max_attempts,
-                                            coderun_poll_s=settings.worker.coderun_poll_s))
+    commands = CommandRunner(
+        engine,
+        notifier,
+        metrics,
+        max_attempts=loop.max_attempts,
+        lease_s=settings.store.lease_s,
+        max_tries=settings.store.max_attempts,
+    )
+    worker = Worker(
+        engine,
+        intake=intake,
+        dispatcher=dispatcher,
+        tracker=tracker,
+        commands=commands,
+        metrics=metrics,
+        listener=listener,
+        settings=WorkerSettings(
+            lease_s=settings.store.lease_s,
+            max_attempts=settings.store.max_attempts,
+            coderun_poll_s=settings.worker.coderun_poll_s,
+        ),
+    )
     wake.target = worker.wake
     status = StatusReport(
-        engine, worker_id=worker.worker_id, sink=sink.name, context_mode=runtime.mode,
+        engine,
+        worker_id=worker.worker_id,
+        sink=sink.name,
+        context_mode=runtime.mode,
         context_status=runtime.status,
-        config={"router": settings.routing.router, "namespace": settings.sink.namespace,
-                "dedup_window_s": settings.dedup.window_s, "workers": settings.worker.count,
-                "max_attempts": loop.max_attempts, "max_in_flight": loop.max_in_flight,
-                "max_in_flight_per_repo": loop.max_in_flight_per_repo,
-                "breaker_failures": loop.breaker_failures},
-        clock=clock)
-    return Healer(settings=settings, engine=engine, metrics=metrics, http=http,
-                  context=runtime, sink=sink, router=router, renderer=renderer, memory=memory,
-                  notifier=notifier, intake=intake, dispatcher=dispatcher, worker=worker,
-                  tracker=tracker, status=status)
+        config={
+            "router": settings.routing.router,
+            "namespace": settings.sink.namespace,
+            "dedup_window_s": settings.dedup.window_s,
+            "workers": settings.worker.count,
+            "max_attempts": loop.max_attempts,
+            "max_in_flight": loop.max_in_flight,
+            "max_in_flight_per_repo": loop.max_in_flight_per_repo,
+            "breaker_failures": loop.breaker_failures,
+        },
+        clock=clock,
+    )
+    return Healer(
+        settings=settings,
+        engine=engine,
+        metrics=metrics,
+        http=http,
+        context=runtime,
+        sink=sink,
+        router=router,
+        renderer=renderer,
+        memory=memory,
+        notifier=notifier,
+        intake=intake,
+        dispatcher=dispatcher,
+        worker=worker,
+        tracker=tracker,
+        status=status,
+    )
 
 
 def _phase(state: Any) -> str:
@@ -195,14 +291,16 @@ class _Waker:
             self.target()
 
 
-def _runtime(settings: Settings, context: ContextProvider | ContextRuntime | None
-             ) -> ContextRuntime:
+def _runtime(
+    settings: Settings, context: ContextProvider | ContextRuntime | None
+) -> ContextRuntime:
     if context is None:
         return build_context_runtime(settings)
     if isinstance(context, ContextRuntime):
         return context
-    return ContextRuntime(context, mode=settings.context.mode,
-                          _status=getattr(context, "status", None))
+    return ContextRuntime(
+        context, mode=settings.context.mode, _status=getattr(context, "status", None)
+    )
 
 
 __all__ = ["Healer", "build_healer"]

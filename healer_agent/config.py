@@ -178,22 +178,41 @@ class AgentRunSettings(_Group):
 
 _GITHUB_TOOLS = ("mcp_tools_github_*",)
 DEFAULT_AGENT_RUNS: dict[str, AgentRunSettings] = {
-    "rex": AgentRunSettings(remote_tools=_GITHUB_TOOLS, acceptance_criteria=(
-        "- [ ] `cargo build`, `cargo clippy --all-targets -- -D warnings` and `cargo test` "
-        "pass\n- [ ] the failing CI check is green on the pushed commit")),
-    "blaze": AgentRunSettings(remote_tools=_GITHUB_TOOLS, acceptance_criteria=(
-        "- [ ] install, type check, lint, tests and the production build pass\n"
-        "- [ ] the failing CI check is green on the pushed commit")),
+    "rex": AgentRunSettings(
+        remote_tools=_GITHUB_TOOLS,
+        acceptance_criteria=(
+            "- [ ] `cargo build`, `cargo clippy --all-targets -- -D warnings` and `cargo test` "
+            "pass\n- [ ] the failing CI check is green on the pushed commit"
+        ),
+    ),
+    "blaze": AgentRunSettings(
+        remote_tools=_GITHUB_TOOLS,
+        acceptance_criteria=(
+            "- [ ] install, type check, lint, tests and the production build pass\n"
+            "- [ ] the failing CI check is green on the pushed commit"
+        ),
+    ),
     "bolt": AgentRunSettings(
         remote_tools=(*_GITHUB_TOOLS, "mcp_tools_kubernetes_*", "mcp_tools_argocd_*"),
-        acceptance_criteria=("- [ ] manifests, charts and images build and validate\n"
-                             "- [ ] the failing CI check is green on the pushed commit")),
-    "cipher": AgentRunSettings(remote_tools=_GITHUB_TOOLS, acceptance_criteria=(
-        "- [ ] the alert's vulnerable version or flagged code is gone\n"
-        "- [ ] the build and tests still pass")),
-    "atlas": AgentRunSettings(remote_tools=_GITHUB_TOOLS, acceptance_criteria=(
-        "- [ ] the failing workflow, git or GitHub step passes\n"
-        "- [ ] no unrelated files changed")),
+        acceptance_criteria=(
+            "- [ ] manifests, charts and images build and validate\n"
+            "- [ ] the failing CI check is green on the pushed commit"
+        ),
+    ),
+    "cipher": AgentRunSettings(
+        remote_tools=_GITHUB_TOOLS,
+        acceptance_criteria=(
+            "- [ ] the alert's vulnerable version or flagged code is gone\n"
+            "- [ ] the build and tests still pass"
+        ),
+    ),
+    "atlas": AgentRunSettings(
+        remote_tools=_GITHUB_TOOLS,
+        acceptance_criteria=(
+            "- [ ] the failing workflow, git or GitHub step passes\n"
+            "- [ ] no unrelated files changed"
+        ),
+    ),
 }
 
 
@@ -206,8 +225,7 @@ class CodeRunSettings(_Group):
     """Templates here replace the shipped ones of the same name (``rust-fix.md.j2``, ...)."""
     timeout_s: float = Field(3600.0, gt=0)
     """How long a CodeRun may run (any agent without its own ``timeout_s``)."""
-    agents: dict[str, AgentRunSettings] = Field(
-        default_factory=lambda: dict(DEFAULT_AGENT_RUNS))
+    agents: dict[str, AgentRunSettings] = Field(default_factory=lambda: dict(DEFAULT_AGENT_RUNS))
     """Per-agent model, CLI, tools, acceptance criteria and timeout, keyed by agent name
     (``HEALER_CODERUN__AGENTS__BOLT__MODEL``); an agent not listed uses the group's values."""
 
@@ -228,9 +246,13 @@ class CodeRunSettings(_Group):
     def for_agent(self, agent: str) -> AgentRunSettings:
         """The agent's settings with the group's defaults filled in."""
         run = self.agents.get(agent, AgentRunSettings())
-        return run.model_copy(update={"model": run.model or self.model,
-                                      "cli": run.cli or self.cli,
-                                      "timeout_s": run.timeout_s or self.timeout_s})
+        return run.model_copy(
+            update={
+                "model": run.model or self.model,
+                "cli": run.cli or self.cli,
+                "timeout_s": run.timeout_s or self.timeout_s,
+            }
+        )
 
 
 class LoopSettings(_Group):
@@ -274,8 +296,12 @@ class Settings(BaseSettings):
     """All of Healer's configuration (the README's table lists every variable)."""
 
     model_config = SettingsConfigDict(
-        env_prefix="HEALER_", env_nested_delimiter="__", env_file=".env", extra="ignore",
-        frozen=True)
+        env_prefix="HEALER_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+    )
 
     store: StoreSettings = StoreSettings()
     intake: IntakeSettings = IntakeSettings()
@@ -294,7 +320,8 @@ class Settings(BaseSettings):
     state_dir: Path = Path("~/.local/state/healer")
     """Where the operator's REPL keeps its history."""
     anthropic_api_key: SecretStr | None = Field(
-        None, validation_alias=AliasChoices("ANTHROPIC_API_KEY", "HEALER_ANTHROPIC_API_KEY"))
+        None, validation_alias=AliasChoices("ANTHROPIC_API_KEY", "HEALER_ANTHROPIC_API_KEY")
+    )
     """The Anthropic key LLM triage uses; read here once so start-up can say if the tier is on."""
 
     @property

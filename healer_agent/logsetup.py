@@ -41,15 +41,20 @@ class RedactEvent:
         if value is None or isinstance(value, bool | int | float):
             return value
         if depth < MAX_DEPTH and isinstance(value, dict):
-            return {self._clean(str(k), depth + 1): self._clean(v, depth + 1)
-                    for k, v in value.items()}
+            return {
+                self._clean(str(k), depth + 1): self._clean(v, depth + 1) for k, v in value.items()
+            }
         if depth < MAX_DEPTH and isinstance(value, list | tuple | set | frozenset):
             return [self._clean(v, depth + 1) for v in value]
-        return self.redactor(repr(value) if not isinstance(value, BaseException)
-                             else f"{type(value).__name__}: {value}")
+        return self.redactor(
+            repr(value)
+            if not isinstance(value, BaseException)
+            else f"{type(value).__name__}: {value}"
+        )
 
-    def __call__(self, logger: Any, method: str, event: MutableMapping[str, Any]
-                 ) -> MutableMapping[str, Any]:
+    def __call__(
+        self, logger: Any, method: str, event: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
         """The event with its values redacted (unchanged until a redactor is given)."""
         if self.redactor is None:
             return event
@@ -59,8 +64,9 @@ class RedactEvent:
 _EVENTS = RedactEvent()
 
 
-def _record_factory(inner: Callable[..., logging.LogRecord], redactor: Redactor
-                    ) -> Callable[..., logging.LogRecord]:
+def _record_factory(
+    inner: Callable[..., logging.LogRecord], redactor: Redactor
+) -> Callable[..., logging.LogRecord]:
     def make(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = inner(*args, **kwargs)
         try:
@@ -100,8 +106,7 @@ def configure_logging(level: str = "INFO", *, redactor: Redactor | None = None) 
     """
     logging.basicConfig(level=level.upper(), format="%(message)s", stream=sys.stderr)
     for name in QUIET:
-        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(
-            level.upper())))
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLevelName(level.upper())))
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -111,8 +116,7 @@ def configure_logging(level: str = "INFO", *, redactor: Redactor | None = None) 
             _EVENTS,
             structlog.processors.JSONRenderer(),
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelName(level.upper())),
+        wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         logger_factory=structlog.PrintLoggerFactory(sys.stderr),
         cache_logger_on_first_use=True,
     )

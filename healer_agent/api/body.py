@@ -62,9 +62,13 @@ def declared_length(request: Request, cap: int) -> int | None:
     return declared
 
 
-async def read_chunks(request: Request, cap: int, *, timeout_s: float | None = None,
-                      on_chunk: Callable[[bytes], object] | None = None
-                      ) -> list[bytes | bytearray]:
+async def read_chunks(
+    request: Request,
+    cap: int,
+    *,
+    timeout_s: float | None = None,
+    on_chunk: Callable[[bytes], object] | None = None,
+) -> list[bytes | bytearray]:
     """The raw body as it arrived: 413 past ``cap`` bytes, 408 past ``timeout_s``.
 
     ``on_chunk`` sees each chunk as it comes (a signature is computed while reading), and
@@ -139,8 +143,9 @@ def _loads(text: str) -> Any:
     try:
         return json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except json.JSONDecodeError as exc:
-        raise BodyError(400, f"malformed JSON: {exc.msg} at line {exc.lineno} column "
-                             f"{exc.colno}") from None
+        raise BodyError(
+            400, f"malformed JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
     except _NumberError as exc:
         raise BodyError(400, f"malformed JSON: {exc}") from None
     except RecursionError:
@@ -149,8 +154,7 @@ def _loads(text: str) -> Any:
 
 def _form_payload(raw: bytes) -> bytes:
     try:
-        form = parse_qs(raw.decode("utf-8", errors="strict"), strict_parsing=False,
-                        errors="strict")
+        form = parse_qs(raw.decode("utf-8", errors="strict"), strict_parsing=False, errors="strict")
     except (UnicodeDecodeError, ValueError):
         raise BodyError(400, "form body is not valid UTF-8") from None
     if "payload" not in form:
@@ -163,8 +167,7 @@ def parse_json_object(raw: bytes, content_type: str) -> dict[str, Any]:
     if content_type == "application/x-www-form-urlencoded":
         raw = _form_payload(raw)
     elif content_type not in ("application/json", "") and not content_type.endswith("+json"):
-        raise BodyError(415, f"unsupported media type {content_type[:80]!r}; send "
-                             "application/json")
+        raise BodyError(415, f"unsupported media type {content_type[:80]!r}; send application/json")
     if not raw.strip():
         raise BodyError(400, "empty body; expected a JSON object")
     try:

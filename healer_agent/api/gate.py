@@ -26,8 +26,7 @@ class GateBusy(Exception):
 class BodyGate:
     """At most ``slots`` bodies and ``budget`` declared bytes being read at once."""
 
-    def __init__(self, *, slots: int, budget: int, wait_s: float, retry_after: int = 2
-                 ) -> None:
+    def __init__(self, *, slots: int, budget: int, wait_s: float, retry_after: int = 2) -> None:
         self.slots = slots
         self.budget = budget
         self.wait_s = wait_s

@@ -43,8 +43,7 @@ Handler = Callable[[Request], Awaitable[Response]]
 
 def error(status: int, reason: str, **extra: Any) -> JSONResponse:
     """A refusal with its reason (the ErrorAnswer shape), redacted: it may echo the request."""
-    return JSONResponse({"status": "error", "reason": redact(reason), **extra},
-                        status_code=status)
+    return JSONResponse({"status": "error", "reason": redact(reason), **extra}, status_code=status)
 
 
 def _healer(request: Request) -> Healer:
@@ -84,8 +83,7 @@ def _answering(endpoint: str) -> Callable[[Handler], Handler]:
             refusal.__traceback__ = None
             healer: Healer | None = getattr(request.app.state, "healer", None)
             if healer is not None:
-                healer.metrics.refused.labels(endpoint=endpoint,
-                                              status=str(refusal.status)).inc()
+                healer.metrics.refused.labels(endpoint=endpoint, status=str(refusal.status)).inc()
             return refusal.answer()
 
         return route
@@ -116,9 +114,12 @@ async def ready(request: Request) -> Response:
 
 def _reader(request: Request) -> None:
     settings = _settings(request)
-    auth.require_reader(request.headers, settings.api.read_token,
-                        intake_protected=settings.intake.webhook_secret is not None
-                        or settings.intake.sensor_token is not None)
+    auth.require_reader(
+        request.headers,
+        settings.api.read_token,
+        intake_protected=settings.intake.webhook_secret is not None
+        or settings.intake.sensor_token is not None,
+    )
 
 
 @_answering("metrics")
@@ -126,8 +127,9 @@ async def metrics(request: Request) -> Response:
     """Prometheus exposition (behind the read token when ``api.protect_metrics``)."""
     if _settings(request).api.protect_metrics:
         _reader(request)
-    return Response(generate_latest(_healer(request).metrics.registry),
-                    media_type=CONTENT_TYPE_LATEST)
+    return Response(
+        generate_latest(_healer(request).metrics.registry), media_type=CONTENT_TYPE_LATEST
+    )
 
 
 @_answering("read")
@@ -146,8 +148,9 @@ async def get_incident(request: Request) -> Response:
     _reader(request)
     incident_id = request.path_params["incident_id"]
     if not auth.is_incident_id(incident_id):
-        raise Refused(422, "incident_id is not an incident id (letters, digits, _ and -)",
-                      ["incident_id"])
+        raise Refused(
+            422, "incident_id is not an incident id (letters, digits, _ and -)", ["incident_id"]
+        )
     try:
         async with _healer(request).engine.connect() as conn:
             row = await incidents.get(conn, incident_id)
@@ -210,9 +213,9 @@ def _gate(request: Request) -> BodyGate:
     return gate
 
 
-async def _read_body(request: Request, cap: int, *,
-                     on_chunk: Callable[[bytes], object] | None = None
-                     ) -> list[bytes | bytearray]:
+async def _read_body(
+    request: Request, cap: int, *, on_chunk: Callable[[bytes], object] | None = None
+) -> list[bytes | bytearray]:
     """The raw body's chunks, read only while holding a place at the gate."""
     settings = _settings(request)
     declared = bodies.declared_length(request, cap)
@@ -220,8 +223,9 @@ async def _read_body(request: Request, cap: int, *,
     async with _gate(request).hold(cap if declared is None else declared):
         metrics.bodies_in_flight.inc()
         try:
-            return await bodies.read_chunks(request, cap, on_chunk=on_chunk,
-                                            timeout_s=settings.intake.body_timeout_s)
+            return await bodies.read_chunks(
+                request, cap, on_chunk=on_chunk, timeout_s=settings.intake.body_timeout_s
+            )
         finally:
             metrics.bodies_in_flight.dec()
 
@@ -230,8 +234,7 @@ def _raise_problems(problems: list[validate.Problem]) -> None:
     if problems:
         shown = "; ".join(str(p) for p in problems[:5])
         more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        raise Refused(422, f"invalid fields: {shown}{more}",
-                      [p.field for p in problems[:50]])
+        raise Refused(422, f"invalid fields: {shown}{more}", [p.field for p in problems[:50]])
 
 
 def _where(payload: dict[str, Any], body: Any) -> str:
@@ -242,18 +245,22 @@ def _where(payload: dict[str, Any], body: Any) -> str:
         if item is body:
             return path
         if isinstance(item, dict) and path.count(".") < 4:
-            stack.extend((item[k], f"{path}{k}.") for k in ("data", "body")
-                         if isinstance(item.get(k), dict))
+            stack.extend(
+                (item[k], f"{path}{k}.") for k in ("data", "body") if isinstance(item.get(k), dict)
+            )
     return ""
 
 
 def _check_sensor_body(payload: dict[str, Any], unwrapped: Unwrapped) -> None:
     problems = validate.check_envelope(payload)
-    if unwrapped.delivery_id is not None and (
-            bad := validate.check_delivery(unwrapped.delivery_id)) is not None:
+    if (
+        unwrapped.delivery_id is not None
+        and (bad := validate.check_delivery(unwrapped.delivery_id)) is not None
+    ):
         problems.append(validate.Problem("delivery_id", bad))
-    problems += validate.check_payload(unwrapped.event, unwrapped.body,
-                                       prefix=_where(payload, unwrapped.body))
+    problems += validate.check_payload(
+        unwrapped.event, unwrapped.body, prefix=_where(payload, unwrapped.body)
+    )
     _raise_problems(problems)
 
 
@@ -268,21 +275,24 @@ def _storable_delivery(delivery_id: str) -> str:
     return "redacted:" + hashlib.sha256(delivery_id.encode()).hexdigest()[:40]
 
 
-async def _accept(request: Request, *, endpoint: str, event: str, payload: dict[str, Any],
-                  delivery_id: str) -> Response:
+async def _accept(
+    request: Request, *, endpoint: str, event: str, payload: dict[str, Any], delivery_id: str
+) -> Response:
     delivery_id = _storable_delivery(delivery_id)
     healer = _healer(request)
     started = time.perf_counter()
     try:
-        result = await healer.intake.accept(endpoint=endpoint, event_type=event,
-                                            payload=payload, delivery_id=delivery_id)
+        result = await healer.intake.accept(
+            endpoint=endpoint, event_type=event, payload=payload, delivery_id=delivery_id
+        )
     except StoreUnavailable:
         response = error(503, "event store unavailable; retry later")
         response.headers["Retry-After"] = "5"
         return response
     finally:
         healer.metrics.intake_seconds.labels(endpoint=endpoint).observe(
-            time.perf_counter() - started)
+            time.perf_counter() - started
+        )
     return JSONResponse(result.model_dump(), status_code=202)
 
 
@@ -308,10 +318,10 @@ async def ci_failure(request: Request) -> Response:
     if unwrapped.event in SECURITY_EVENTS:
         raise Refused(422, "security alerts go to /api/remediate/security-alert", ["event"])
     _check_sensor_body(payload, unwrapped)
-    delivery = (unwrapped.delivery_id or header_delivery
-                or _fallback_delivery(unwrapped.event, raw))
-    return await _accept(request, endpoint="sensor", event=unwrapped.event, payload=payload,
-                         delivery_id=delivery)
+    delivery = unwrapped.delivery_id or header_delivery or _fallback_delivery(unwrapped.event, raw)
+    return await _accept(
+        request, endpoint="sensor", event=unwrapped.event, payload=payload, delivery_id=delivery
+    )
 
 
 @_answering("security")
@@ -328,15 +338,21 @@ async def security_alert(request: Request) -> Response:
         unwrapped = None
     event = header_event or (unwrapped.event if unwrapped else sniff_event(payload)) or ""
     if event not in SECURITY_EVENTS:
-        raise Refused(422, "not a security alert: expected a dependabot_alert, "
-                           "code_scanning_alert or secret_scanning_alert body", ["alert"])
+        raise Refused(
+            422,
+            "not a security alert: expected a dependabot_alert, "
+            "code_scanning_alert or secret_scanning_alert body",
+            ["alert"],
+        )
     if unwrapped is None:
         unwrapped = Unwrapped(event=event, body=payload)
-    _check_sensor_body(payload, Unwrapped(event=event, body=unwrapped.body,
-                                          delivery_id=unwrapped.delivery_id))
+    _check_sensor_body(
+        payload, Unwrapped(event=event, body=unwrapped.body, delivery_id=unwrapped.delivery_id)
+    )
     delivery = unwrapped.delivery_id or header_delivery or _fallback_delivery(event, raw)
-    return await _accept(request, endpoint="sensor", event=event, payload=payload,
-                         delivery_id=delivery)
+    return await _accept(
+        request, endpoint="sensor", event=event, payload=payload, delivery_id=delivery
+    )
 
 
 @_answering("github")
@@ -350,19 +366,21 @@ async def github_webhook(request: Request) -> Response:
     secret = settings.intake.webhook_secret
     signature = auth.signature_header(request.headers, required=secret is not None)
     mac = hasher(secret.get_secret_value()) if secret is not None else None
-    chunks = await _read_body(request, settings.intake.max_body_bytes,
-                              on_chunk=mac.update if mac is not None else None)
+    chunks = await _read_body(
+        request, settings.intake.max_body_bytes, on_chunk=mac.update if mac is not None else None
+    )
     if mac is not None and not matches(mac, signature):
-        raise Refused(401, "X-Hub-Signature-256 does not match the body",
-                      ["X-Hub-Signature-256"])
+        raise Refused(401, "X-Hub-Signature-256 does not match the body", ["X-Hub-Signature-256"])
     raw = b"".join(chunks)  # copied only once it is known to come from GitHub
     del chunks
     payload = bodies.parse_json_object(raw, bodies.media_type(request))
     if event == "ping":
         zen = payload.get("zen")
-        return JSONResponse({"status": "pong", "zen": zen if isinstance(zen, str) else None},
-                            status_code=200)
+        return JSONResponse(
+            {"status": "pong", "zen": zen if isinstance(zen, str) else None}, status_code=200
+        )
     _raise_problems(validate.check_payload(event, payload))
     delivery = header_delivery or _fallback_delivery(event, raw)
-    return await _accept(request, endpoint="github", event=event, payload=payload,
-                         delivery_id=delivery)
+    return await _accept(
+        request, endpoint="github", event=event, payload=payload, delivery_id=delivery
+    )

@@ -53,10 +53,19 @@ async def check_servers(config: McpConfig, pool: McpPool | None = None) -> list[
 async def _check_one(pool: McpPool, config: McpConfig, name: str) -> dict[str, Any]:
     cfg = config.servers[name]
     report: dict[str, Any] = {
-        "server": name, "transport": cfg.transport, "ok": False, "connected": False,
-        "connect_ms": None, "tools_offered": [], "allowed_available": [], "missing_tools": [],
-        "check_tool": cfg.check.tool if cfg.check else None, "check_ms": None,
-        "check_error": None, "error": None, "missing_env": list(cfg.missing_env),
+        "server": name,
+        "transport": cfg.transport,
+        "ok": False,
+        "connected": False,
+        "connect_ms": None,
+        "tools_offered": [],
+        "allowed_available": [],
+        "missing_tools": [],
+        "check_tool": cfg.check.tool if cfg.check else None,
+        "check_ms": None,
+        "check_error": None,
+        "error": None,
+        "missing_env": list(cfg.missing_env),
     }
     try:
         connect_ms, tools = await pool.probe(name)
@@ -98,8 +107,15 @@ def failure_message(reports: list[dict[str, Any]]) -> str | None:
 def render_table(reports: list[dict[str, Any]], console: Console) -> None:
     """The human view of :func:`check_servers`."""
     table = Table(title="MCP servers")
-    for col in ("server", "transport", "status", "connect", "tools (allowed/offered)",
-                "missing allowlisted", "check call"):
+    for col in (
+        "server",
+        "transport",
+        "status",
+        "connect",
+        "tools (allowed/offered)",
+        "missing allowlisted",
+        "check call",
+    ):
         table.add_column(col)
     for r in reports:
         status = "[green]ok[/]" if r["ok"] else f"[red]down[/] {(r['error'] or '')[:60]}"
@@ -110,10 +126,13 @@ def render_table(reports: list[dict[str, Any]], console: Console) -> None:
             if r["check_error"]:
                 check += f" [red]{r['check_error'][:40]}…[/]"
         table.add_row(
-            r["server"], r["transport"], status,
+            r["server"],
+            r["transport"],
+            status,
             f"{r['connect_ms']:.0f} ms" if r["connect_ms"] is not None else "-",
             f"{len(r['allowed_available'])}/{len(r['tools_offered'])}" if r["connected"] else "-",
-            ", ".join(r["missing_tools"]) or "-", check,
+            ", ".join(r["missing_tools"]) or "-",
+            check,
         )
     console.print(table)
     for r in reports:
@@ -123,8 +142,9 @@ def render_table(reports: list[dict[str, Any]], console: Console) -> None:
             console.print(f"[yellow]{r['server']}: unset env {', '.join(r['missing_env'])}[/]")
 
 
-def run_check(config_path: Path, *, json_out: bool = False,
-              console: Console | None = None) -> list[dict[str, Any]]:
+def run_check(
+    config_path: Path, *, json_out: bool = False, console: Console | None = None
+) -> list[dict[str, Any]]:
     """Check and print; raise :class:`McpCheckFailed` naming the servers that did not answer."""
     from healer_agent.context.config import load_mcp_config
 
@@ -143,8 +163,10 @@ def run_check(config_path: Path, *, json_out: bool = False,
 
 
 def mcp_check_command(
-    config: Annotated[Path | None, typer.Option(
-        "--config", help="mcp_servers.yaml (default: HEALER_CONTEXT__MCP_CONFIG)")] = None,
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", help="mcp_servers.yaml (default: HEALER_CONTEXT__MCP_CONFIG)"),
+    ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False,
 ) -> None:
     """Make one real read through each configured MCP server; exit 3 naming any that fails."""

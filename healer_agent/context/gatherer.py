@@ -106,14 +106,20 @@ class ContextGatherer:
         except TimeoutError:
             ms = (time.monotonic() - started) * 1000
             note = f"no answer within {timeout:g}s"
-            return source.name, SourceResult(), SourceStatus(
-                status="timeout", elapsed_ms=ms, note=note)
+            return (
+                source.name,
+                SourceResult(),
+                SourceStatus(status="timeout", elapsed_ms=ms, note=note),
+            )
         except Exception as exc:  # a source bug must not cost the incident its context
             log.exception("context source %s failed", source.name)
             ms = (time.monotonic() - started) * 1000
             note = redact(f"{type(exc).__name__}: {exc}"[:500])
-            return source.name, SourceResult(), SourceStatus(status="error", elapsed_ms=ms,
-                                                            note=note)
+            return (
+                source.name,
+                SourceResult(),
+                SourceStatus(status="error", elapsed_ms=ms, note=note),
+            )
         ms = (time.monotonic() - started) * 1000
         return source.name, result, status_of(result, ms)
 

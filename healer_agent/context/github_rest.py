@@ -52,13 +52,20 @@ class GitHubRest:
         self._owned = client is None
         self._client = client or httpx.AsyncClient(timeout=timeout_s, transport=transport)
 
-    async def request(self, method: str, path: str, *, json: Any = None,
-                      params: dict[str, Any] | None = None) -> httpx.Response:
+    async def request(
+        self, method: str, path: str, *, json: Any = None, params: dict[str, Any] | None = None
+    ) -> httpx.Response:
         """One call to the API (no redirects followed); transport errors raise."""
         try:
             return await self._client.request(
-                method, self._base + path, json=json, params=params, headers=self._headers,
-                timeout=self._timeout, follow_redirects=False)
+                method,
+                self._base + path,
+                json=json,
+                params=params,
+                headers=self._headers,
+                timeout=self._timeout,
+                follow_redirects=False,
+            )
         except httpx.HTTPError as exc:
             raise GitHubRestError(f"{method} {path}: {type(exc).__name__}: {exc}") from exc
 
@@ -78,8 +85,12 @@ class GitHubRest:
             if not location.startswith(("https://", "http://")):
                 raise GitHubRestError(f"GET {path}: bad redirect {location[:80]!r}")
             try:  # no Authorization header: the token never reaches the storage host
-                resp = await self._client.get(location, headers={"User-Agent": "healer-agent"},
-                                              timeout=self._timeout, follow_redirects=True)
+                resp = await self._client.get(
+                    location,
+                    headers={"User-Agent": "healer-agent"},
+                    timeout=self._timeout,
+                    follow_redirects=True,
+                )
             except httpx.HTTPError as exc:
                 raise GitHubRestError(f"GET {path}: {type(exc).__name__}: {exc}") from exc
         if resp.status_code != 200:

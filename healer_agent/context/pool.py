@@ -272,9 +272,7 @@ class McpPool:
             self._count(server, tool, exc.kind, started, str(exc))
             raise
 
-    def _count(
-        self, server: str, tool: str, outcome: str, started: float, error: str = ""
-    ) -> None:
+    def _count(self, server: str, tool: str, outcome: str, started: float, error: str = "") -> None:
         elapsed = time.monotonic() - started
         stats = self._stats[server]
         per_tool = stats.tools.setdefault(tool, _ToolCounter())
@@ -337,8 +335,9 @@ class McpPool:
                 starts=st.starts,
                 seconds_since_ok=(now - st.last_ok_at) if st.last_ok_at else None,
                 tools={
-                    tool: ToolStats(c.calls, c.errors, c.total_ms / c.calls if c.calls else 0.0,
-                                    c.last_error)
+                    tool: ToolStats(
+                        c.calls, c.errors, c.total_ms / c.calls if c.calls else 0.0, c.last_error
+                    )
                     for tool, c in sorted(st.tools.items())
                 },
             )

@@ -39,8 +39,12 @@ class ToolStats:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"calls": self.calls, "errors": self.errors,
-                "avg_latency_ms": round(self.avg_latency_ms, 1), "last_error": self.last_error}
+        return {
+            "calls": self.calls,
+            "errors": self.errors,
+            "avg_latency_ms": round(self.avg_latency_ms, 1),
+            "last_error": self.last_error,
+        }
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,8 @@ class ServerState:
             "avg_latency_ms": round(self.avg_latency_ms, 1),
             "server_info": self.server_info,
             "starts": self.starts,
-            "seconds_since_ok": None if self.seconds_since_ok is None
+            "seconds_since_ok": None
+            if self.seconds_since_ok is None
             else round(self.seconds_since_ok, 1),
             "tools": {name: stats.as_dict() for name, stats in self.tools.items()},
         }

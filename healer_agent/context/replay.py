@@ -28,15 +28,21 @@ from healer_agent.models import (
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's safe loader when PyYAML was built with it (about 9x faster on case files)."""
 
+
 def _steps_for(job_name: str, payload: Mapping[str, Any]) -> tuple[FailedStep, ...]:
     job = payload.get("workflow_job")
     if not isinstance(job, Mapping) or job.get("name") != job_name:
         return ()
     steps = _list(job.get("steps"))
     return tuple(
-        FailedStep(job_name=job_name, number=s.get("number"), name=str(s.get("name", "")),
-                   conclusion=s.get("conclusion"))
-        for s in steps if isinstance(s, Mapping)
+        FailedStep(
+            job_name=job_name,
+            number=s.get("number"),
+            name=str(s.get("name", "")),
+            conclusion=s.get("conclusion"),
+        )
+        for s in steps
+        if isinstance(s, Mapping)
     )
 
 
@@ -78,11 +84,13 @@ def argo_app(raw: Mapping[str, Any]) -> ArgoApp:
     meta = _map(raw.get("metadata"))
     name = _str(meta.get("name") or raw.get("name"))
     if not isinstance(status, Mapping):
-        return ArgoApp(name=name, sync_status=_str(raw.get("sync_status"), "Unknown"),
-                       health_status=_str(raw.get("health_status"), "Unknown"),
-                       message=_str(raw.get("message")),
-                       unhealthy_resources=tuple(str(r) for r in
-                                                 _list(raw.get("unhealthy_resources"))))
+        return ArgoApp(
+            name=name,
+            sync_status=_str(raw.get("sync_status"), "Unknown"),
+            health_status=_str(raw.get("health_status"), "Unknown"),
+            message=_str(raw.get("message")),
+            unhealthy_resources=tuple(str(r) for r in _list(raw.get("unhealthy_resources"))),
+        )
     sync, health = _map(status.get("sync")), _map(status.get("health"))
     op = _map(status.get("operationState"))
     messages = [_str(health.get("message"))]
@@ -91,16 +99,29 @@ def argo_app(raw: Mapping[str, Any]) -> ArgoApp:
     result = _map(op.get("syncResult"))
     for res in _list(result.get("resources")):
         if isinstance(res, Mapping) and res.get("status") not in (None, "Synced", "Pruned"):
-            messages.append(f"{res.get('kind')}/{res.get('name')}: {res.get('status')}: "
-                            f"{_str(res.get('message'))}")
-    messages += [f"{c.get('type')}: {c.get('message')}" for c in _list(status.get("conditions"))
-                 if isinstance(c, Mapping) and c.get("message")]
-    bad = [line for res in _list(status.get("resources")) if isinstance(res, Mapping)
-           for line in [_resource_line(res)] if line]
-    return ArgoApp(name=name, sync_status=_str(sync.get("status"), "Unknown"),
-                   health_status=_str(health.get("status"), "Unknown"),
-                   message="; ".join(m for m in messages if m)[:2000],
-                   unhealthy_resources=tuple(bad[:20]))
+            messages.append(
+                f"{res.get('kind')}/{res.get('name')}: {res.get('status')}: "
+                f"{_str(res.get('message'))}"
+            )
+    messages += [
+        f"{c.get('type')}: {c.get('message')}"
+        for c in _list(status.get("conditions"))
+        if isinstance(c, Mapping) and c.get("message")
+    ]
+    bad = [
+        line
+        for res in _list(status.get("resources"))
+        if isinstance(res, Mapping)
+        for line in [_resource_line(res)]
+        if line
+    ]
+    return ArgoApp(
+        name=name,
+        sync_status=_str(sync.get("status"), "Unknown"),
+        health_status=_str(health.get("status"), "Unknown"),
+        message="; ".join(m for m in messages if m)[:2000],
+        unhealthy_resources=tuple(bad[:20]),
+    )
 
 
 _ARGO_FIELD = re.compile(r"^(Name|Sync Status|Health Status|Message|Status):\s*(.*)$", re.M)
@@ -110,18 +131,26 @@ def _argo_text(text: str) -> dict[str, Any]:
     """The short form from ``argocd app get`` text (fields, then its error lines)."""
     fields = {k: v.strip() for k, v in _ARGO_FIELD.findall(text)}
     sync = fields.get("Sync Status", "Unknown").split(" ")[0] or "Unknown"
-    lines = [line.strip() for line in text.splitlines()
-             if re.search(r"(?i)error|fail|degraded|missing|outofsync", line)
-             and not line.startswith(("Sync Status", "Health Status"))]
+    lines = [
+        line.strip()
+        for line in text.splitlines()
+        if re.search(r"(?i)error|fail|degraded|missing|outofsync", line)
+        and not line.startswith(("Sync Status", "Health Status"))
+    ]
     message = "; ".join(x for x in [fields.get("Message", ""), *lines] if x)
-    return {"name": fields.get("Name", "").split("/")[-1], "sync_status": sync,
-            "health_status": fields.get("Health Status", "Unknown") or "Unknown",
-            "message": message[:2000]}
+    return {
+        "name": fields.get("Name", "").split("/")[-1],
+        "sync_status": sync,
+        "health_status": fields.get("Health Status", "Unknown") or "Unknown",
+        "message": message[:2000],
+    }
 
 
 def _labels(pr: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(str(label.get("name", "")) if isinstance(label, Mapping) else str(label)
-                 for label in _list(pr.get("labels")))
+    return tuple(
+        str(label.get("name", "")) if isinstance(label, Mapping) else str(label)
+        for label in _list(pr.get("labels"))
+    )
 
 
 def _job_logs(raw: Any, payload: Mapping[str, Any]) -> tuple[JobLog, ...]:
@@ -131,12 +160,17 @@ def _job_logs(raw: Any, payload: Mapping[str, Any]) -> tuple[JobLog, ...]:
         name = str(job.get("name", "job")) if isinstance(job, Mapping) else "job"
         raw = {name: raw}
     if isinstance(raw, list):
-        raw = {str(item.get("job_name") or item.get("name") or f"job-{n}"): item
-               for n, item in enumerate(raw) if isinstance(item, Mapping)}
+        raw = {
+            str(item.get("job_name") or item.get("name") or f"job-{n}"): item
+            for n, item in enumerate(raw)
+            if isinstance(item, Mapping)
+        }
     if not isinstance(raw, Mapping):
         return ()
-    return tuple(JobLog(job_name=str(name), text=_log_text(text),
-                        steps=_steps_for(str(name), payload)) for name, text in raw.items())
+    return tuple(
+        JobLog(job_name=str(name), text=_log_text(text), steps=_steps_for(str(name), payload))
+        for name, text in raw.items()
+    )
 
 
 def _log_text(value: Any) -> str:
@@ -151,8 +185,10 @@ def _log_text(value: Any) -> str:
 def _file_names(raw: Any) -> tuple[str, ...]:
     """Paths, or GitHub's PR-files objects (``filename``), or one path."""
     items = [raw] if isinstance(raw, str) else raw if isinstance(raw, list | tuple) else []
-    out = [str(f.get("filename") or f.get("path") or "") if isinstance(f, Mapping) else str(f)
-           for f in items]
+    out = [
+        str(f.get("filename") or f.get("path") or "") if isinstance(f, Mapping) else str(f)
+        for f in items
+    ]
     return tuple(f for f in out if f)
 
 
@@ -162,19 +198,25 @@ def _loki_lines(raw: Any) -> tuple[str, ...]:
         return tuple(line for line in raw.splitlines() if line.strip())
     if isinstance(raw, Mapping):
         data = raw.get("data", raw)
-        streams = (data.get("result") or data.get("streams")) if isinstance(data, Mapping) \
-            else data
+        streams = (data.get("result") or data.get("streams")) if isinstance(data, Mapping) else data
         out: list[str] = []
         for stream in _list(streams):
             if isinstance(stream, Mapping) and isinstance(stream.get("values"), list):
-                out += [str(v[1]) for v in stream["values"] if isinstance(v, list | tuple)
-                        and len(v) >= 2]  # [ts, line] or [ts, line, structured metadata]
+                out += [
+                    str(v[1])
+                    for v in stream["values"]
+                    if isinstance(v, list | tuple) and len(v) >= 2
+                ]  # [ts, line] or [ts, line, structured metadata]
             elif isinstance(stream, Mapping):
                 out.append(str(stream.get("line", "")))
         return tuple(out)
     if isinstance(raw, list | tuple):
-        return tuple(str(x.get("line") or x.get("message") or x.get("msg") or "")
-                     if isinstance(x, Mapping) else str(x) for x in raw)
+        return tuple(
+            str(x.get("line") or x.get("message") or x.get("msg") or "")
+            if isinstance(x, Mapping)
+            else str(x)
+            for x in raw
+        )
     return ()
 
 
@@ -197,13 +239,19 @@ def _pull_request(pr: Any) -> PullRequestInfo | None:
     except (TypeError, ValueError):
         number = 0
     return PullRequestInfo(
-        number=number, title=str(pr.get("title") or ""), body=str(pr.get("body") or ""),
-        state=str(pr.get("state") or ""), head_ref=str(pr.get("head_ref") or ""),
-        base_ref=str(pr.get("base_ref") or ""), labels=_labels(pr))
+        number=number,
+        title=str(pr.get("title") or ""),
+        body=str(pr.get("body") or ""),
+        state=str(pr.get("state") or ""),
+        head_ref=str(pr.get("head_ref") or ""),
+        base_ref=str(pr.get("base_ref") or ""),
+        labels=_labels(pr),
+    )
 
 
-def bundle_from_case(context: Mapping[str, Any], payload: Mapping[str, Any] | None = None
-                     ) -> ContextBundle:
+def bundle_from_case(
+    context: Mapping[str, Any], payload: Mapping[str, Any] | None = None
+) -> ContextBundle:
     """Map a case's ``context`` (CASE_FORMAT.md) to the bundle live sources would build.
 
     Tolerant of the shapes real sources return besides the case format's: logs as a list,
@@ -218,8 +266,15 @@ def bundle_from_case(context: Mapping[str, Any], payload: Mapping[str, Any] | No
         apps = [_argo_text(apps)]
     apps = _list(apps)
     argocd = tuple(argo_app(a) for a in apps if isinstance(a, Mapping))
-    for key in ("logs", "changed_files", "pull_request", "argocd", "loki", "prometheus",
-                "kubernetes"):
+    for key in (
+        "logs",
+        "changed_files",
+        "pull_request",
+        "argocd",
+        "loki",
+        "prometheus",
+        "kubernetes",
+    ):
         present = context.get(key) not in (None, [], {}, "")
         sources[f"replay.{key}"] = SourceStatus(status="ok" if present else "not_configured")
     message = context.get("commit_message")
@@ -305,8 +360,13 @@ class ReplayProvider:
         """The case's context, or an empty bundle noting that no case matched."""
         found = (await self._ready()).get(incident.run_key)
         if found is None:
-            return ContextBundle(sources={"replay": SourceStatus(
-                status="not_configured", note="no replayed case matches this run")})
+            return ContextBundle(
+                sources={
+                    "replay": SourceStatus(
+                        status="not_configured", note="no replayed case matches this run"
+                    )
+                }
+            )
         context, payload = found
         return bundle_from_case(context, payload)
 

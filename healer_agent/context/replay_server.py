@@ -40,10 +40,21 @@ from healer_agent.context.config import McpConfig, parse_config
 SERVER_NAME = "replay"
 LOKI_UID = "replay-loki"
 ALL_TOOLS = (
-    "list_workflow_jobs", "get_job_logs", "get_pull_request", "get_pull_request_files",
-    "list_pull_requests", "list_commits", "list_applications", "get_application",
-    "execute_query", "execute_range_query", "health_check", "list_datasources",
-    "query_loki_logs", "pods_list_in_namespace", "events_list",
+    "list_workflow_jobs",
+    "get_job_logs",
+    "get_pull_request",
+    "get_pull_request_files",
+    "list_pull_requests",
+    "list_commits",
+    "list_applications",
+    "get_application",
+    "execute_query",
+    "execute_range_query",
+    "health_check",
+    "list_datasources",
+    "query_loki_logs",
+    "pods_list_in_namespace",
+    "events_list",
 )
 
 
@@ -101,8 +112,11 @@ class Case:
 def _pr_json(case: Case) -> dict[str, Any]:
     pr = case.pr or {}
     return {
-        "number": pr.get("number"), "title": pr.get("title", ""), "body": pr.get("body", ""),
-        "state": pr.get("state", "open"), "html_url": pr.get("html_url", ""),
+        "number": pr.get("number"),
+        "title": pr.get("title", ""),
+        "body": pr.get("body", ""),
+        "state": pr.get("state", "open"),
+        "html_url": pr.get("html_url", ""),
         "user": {"login": pr.get("author", "")},
         "head": {"ref": pr.get("head_ref", case.branch), "sha": case.head_sha},
         "base": {"ref": pr.get("base_ref", "main")},
@@ -113,15 +127,23 @@ def _argo_app(app: Mapping[str, Any], repository: str) -> dict[str, Any]:
     resources = []
     for res in app.get("unhealthy_resources") or []:
         kind, _, name = str(res).partition("/")
-        resources.append({"kind": kind, "name": name or kind, "status": "OutOfSync",
-                          "health": {"status": "Degraded"}})
+        resources.append(
+            {
+                "kind": kind,
+                "name": name or kind,
+                "status": "OutOfSync",
+                "health": {"status": "Degraded"},
+            }
+        )
     return {
         "metadata": {"name": app.get("name", ""), "namespace": "argocd"},
         "spec": {"source": {"repoURL": f"https://github.com/{repository}.git"}},
         "status": {
             "sync": {"status": app.get("sync_status", "Unknown")},
-            "health": {"status": app.get("health_status", "Unknown"),
-                       "message": app.get("message", "")},
+            "health": {
+                "status": app.get("health_status", "Unknown"),
+                "message": app.get("message", ""),
+            },
             "resources": resources,
         },
     }
@@ -139,8 +161,12 @@ def _series(value: Any, *, matrix: bool) -> list[dict[str, Any]]:
             elif "value" in s:
                 v = s["value"]
                 sample = v if isinstance(v, list) else [now, str(v)]
-                out.append({"metric": metric, ("values" if matrix else "value"):
-                            [sample] if matrix else sample})
+                out.append(
+                    {
+                        "metric": metric,
+                        ("values" if matrix else "value"): [sample] if matrix else sample,
+                    }
+                )
         return out
     sample = [now, str(value)]
     return [{"metric": {}, "values": [sample]} if matrix else {"metric": {}, "value": sample}]
@@ -183,24 +209,43 @@ def build_server(cases: Sequence[Mapping[str, Any]]) -> MCPServer:
     def list_workflow_jobs(owner: str, repo: str, run_id: int, filter: str = "latest") -> str:
         """List the jobs of a workflow run."""
         case = select(lambda c: c.run_id == run_id)
-        jobs = [{"id": jid, "name": name, "run_id": run_id, "status": "completed",
-                 "conclusion": "failure", "steps": case.steps.get(jid, [])}
-                for jid, name in case.jobs.items()]
+        jobs = [
+            {
+                "id": jid,
+                "name": name,
+                "run_id": run_id,
+                "status": "completed",
+                "conclusion": "failure",
+                "steps": case.steps.get(jid, []),
+            }
+            for jid, name in case.jobs.items()
+        ]
         return json.dumps({"total_count": len(jobs), "jobs": jobs})
 
     @server.tool(structured_output=False)
-    def get_job_logs(owner: str, repo: str, job_id: int | None = None, run_id: int | None = None,
-                     failed_only: bool = False, return_content: bool = False,
-                     tail_lines: int = 500) -> str:
+    def get_job_logs(
+        owner: str,
+        repo: str,
+        job_id: int | None = None,
+        run_id: int | None = None,
+        failed_only: bool = False,
+        return_content: bool = False,
+        tail_lines: int = 500,
+    ) -> str:
         """Download logs for a workflow job."""
         case = select(lambda c: job_id in c.jobs)
         name = case.jobs.get(job_id or -1)
         if name is None or name not in case.logs:
             raise ToolError(f"failed to get job logs for job {job_id}: 404 Not Found")
         text = str(case.logs[name])
-        return json.dumps({"job_id": job_id, "logs_content": text,
-                           "message": "Job logs content retrieved successfully",
-                           "original_length": len(text)})
+        return json.dumps(
+            {
+                "job_id": job_id,
+                "logs_content": text,
+                "message": "Job logs content retrieved successfully",
+                "original_length": len(text),
+            }
+        )
 
     @server.tool(structured_output=False)
     def get_pull_request(owner: str, repo: str, pull_number: int) -> str:
@@ -218,15 +263,20 @@ def build_server(cases: Sequence[Mapping[str, Any]]) -> MCPServer:
         return pretty([{"filename": f, "status": "modified"} for f in files])
 
     @server.tool(structured_output=False)
-    def list_pull_requests(owner: str, repo: str, state: str = "open", head: str = "",
-                           base: str = "", per_page: int = 30) -> str:
+    def list_pull_requests(
+        owner: str,
+        repo: str,
+        state: str = "open",
+        head: str = "",
+        base: str = "",
+        per_page: int = 30,
+    ) -> str:
         """List and filter repository pull requests."""
         case = served["current"]
         return pretty([_pr_json(case)] if case.pr else [])
 
     @server.tool(structured_output=False)
-    def list_commits(owner: str, repo: str, sha: str = "", page: int = 1,
-                     perPage: int = 30) -> str:
+    def list_commits(owner: str, repo: str, sha: str = "", page: int = 1, perPage: int = 30) -> str:
         """Get a list of commits of a branch."""
         case = served["current"]
         message = case.context.get("commit_message") or ""
@@ -237,13 +287,15 @@ def build_server(cases: Sequence[Mapping[str, Any]]) -> MCPServer:
         """List Argo CD applications."""
         case = served["current"]
         apps = [_argo_app(a, case.repository) for a in case.context.get("argocd") or []]
-        return json.dumps({"items": apps, "metadata": {"totalItems": len(apps),
-                                                       "returnedItems": len(apps),
-                                                       "hasMore": False}})
+        return json.dumps(
+            {
+                "items": apps,
+                "metadata": {"totalItems": len(apps), "returnedItems": len(apps), "hasMore": False},
+            }
+        )
 
     @server.tool(structured_output=False)
-    def get_application(applicationName: str,
-                        applicationNamespace: str = "") -> str:
+    def get_application(applicationName: str, applicationNamespace: str = "") -> str:
         """Get an Argo CD application by name."""
         case = served["current"]
         for app in case.context.get("argocd") or []:
@@ -274,23 +326,30 @@ def build_server(cases: Sequence[Mapping[str, Any]]) -> MCPServer:
         return _structured({"status": "healthy", "service": "replay"})
 
     @server.tool(structured_output=False)
-    def list_datasources(limit: int = 100, name: str = "", offset: int = 0,
-                         type: str = "") -> str:
+    def list_datasources(limit: int = 100, name: str = "", offset: int = 0, type: str = "") -> str:
         """List Grafana datasources."""
         ds = [{"id": 1, "uid": LOKI_UID, "name": "Loki", "type": "loki", "isDefault": False}]
         return json.dumps({"datasources": ds, "total": 1, "hasMore": False})
 
     @server.tool(structured_output=False)
-    def query_loki_logs(datasourceUid: str, logql: str,
-                        startRfc3339: str = "", endRfc3339: str = "",
-                        limit: int = 10, direction: str = "backward") -> str:
+    def query_loki_logs(
+        datasourceUid: str,
+        logql: str,
+        startRfc3339: str = "",
+        endRfc3339: str = "",
+        limit: int = 10,
+        direction: str = "backward",
+    ) -> str:
         """Query and retrieve log entries from a Loki datasource."""
         lines = [str(x) for x in served["current"].context.get("loki") or []][:limit]
         now_ns = time.time_ns()
-        data = [{"timestamp": str(now_ns - i * 1_000_000), "line": line, "labels": {}}
-                for i, line in enumerate(lines)]
-        return json.dumps({"data": data, "metadata": {"linesReturned": len(data),
-                                                      "resultsTruncated": False}})
+        data = [
+            {"timestamp": str(now_ns - i * 1_000_000), "line": line, "labels": {}}
+            for i, line in enumerate(lines)
+        ]
+        return json.dumps(
+            {"data": data, "metadata": {"linesReturned": len(data), "resultsTruncated": False}}
+        )
 
     def k8s(key: str) -> str:
         return json.dumps((served["current"].context.get("kubernetes") or {}).get(key, []))
@@ -314,26 +373,37 @@ def replay_config(path: Path, *, python: str = sys.executable) -> McpConfig:
     flag = "--case" if path.is_file() else "--dataset"
     repositories: dict[str, Any] = {}
     for case in cases:
-        repositories.setdefault(case.repository or "*", {
-            "argocd_apps": [a.get("name") for a in case.context.get("argocd") or []],
-            "prometheus": {f"q{i}": {"query": q, "instant": True}
-                           for i, q in enumerate(case.context.get("prometheus") or {})},
-            "loki": '{job=~".+"}',
-        })
+        repositories.setdefault(
+            case.repository or "*",
+            {
+                "argocd_apps": [a.get("name") for a in case.context.get("argocd") or []],
+                "prometheus": {
+                    f"q{i}": {"query": q, "instant": True}
+                    for i, q in enumerate(case.context.get("prometheus") or {})
+                },
+                "loki": '{job=~".+"}',
+            },
+        )
     raw = {
-        "servers": {SERVER_NAME: {
-            "transport": "stdio",
-            "command": python,
-            "args": ["-m", "healer_agent.context.replay_server", flag, str(path.resolve())],
-            "tools": list(ALL_TOOLS),
-            "timeout_s": 10,
-            "max_output_tokens": 50_000,
-            "check": {"tool": "health_check"},
-        }},
-        "sources": {name: {"server": SERVER_NAME} for name in
-                    ("github", "argocd", "prometheus", "grafana", "kubernetes")}
-        | {"loki": {"server": SERVER_NAME, "datasource_uid": LOKI_UID},
-           "github": {"server": SERVER_NAME, "rest_fallback": False}},
+        "servers": {
+            SERVER_NAME: {
+                "transport": "stdio",
+                "command": python,
+                "args": ["-m", "healer_agent.context.replay_server", flag, str(path.resolve())],
+                "tools": list(ALL_TOOLS),
+                "timeout_s": 10,
+                "max_output_tokens": 50_000,
+                "check": {"tool": "health_check"},
+            }
+        },
+        "sources": {
+            name: {"server": SERVER_NAME}
+            for name in ("github", "argocd", "prometheus", "grafana", "kubernetes")
+        }
+        | {
+            "loki": {"server": SERVER_NAME, "datasource_uid": LOKI_UID},
+            "github": {"server": SERVER_NAME, "rest_fallback": False},
+        },
         "repositories": repositories,
     }
     return parse_config(raw, env={})

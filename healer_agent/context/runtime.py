@@ -101,8 +101,7 @@ def _log_start(task: asyncio.Task[dict[str, str]]) -> None:
             log.warning("mcp server %s did not start: %s", server, outcome)
 
 
-def build_context_runtime(settings: Settings, *, metrics: Metrics | None = None
-                          ) -> ContextRuntime:
+def build_context_runtime(settings: Settings, *, metrics: Metrics | None = None) -> ContextRuntime:
     """The runtime ``settings.context.mode`` names (nothing is started until ``start``)."""
     mode = settings.context.mode
     if mode == "replay":
@@ -118,7 +117,8 @@ def build_context_runtime(settings: Settings, *, metrics: Metrics | None = None
         pool = McpPool(config, health_interval_s=settings.context.health_interval_s)
         token = settings.github.token.get_secret_value() if settings.github.token else None
         gatherer = build_gatherer_from_config(
-            config, github_api_url=settings.github.api_url, github_token=token, pool=pool)
+            config, github_api_url=settings.github.api_url, github_token=token, pool=pool
+        )
         toolsets: Sequence[Any] = ()
         hints = ""
         if settings.triage.mcp and settings.routing.router in ("llm", "full"):

@@ -36,8 +36,14 @@ _ARGS = pydantic_core.SchemaValidator(
 class PoolToolset(AbstractToolset[Any]):
     """One MCP server's read-only tools for a pydantic-ai agent, through the pool."""
 
-    def __init__(self, pool: ToolCaller, server: str, *, require_read_only_hint: bool = False,
-                 max_retries: int = 1) -> None:
+    def __init__(
+        self,
+        pool: ToolCaller,
+        server: str,
+        *,
+        require_read_only_hint: bool = False,
+        max_retries: int = 1,
+    ) -> None:
         self._pool = pool
         self._server = server
         self._require_hint = require_read_only_hint
@@ -71,16 +77,22 @@ class PoolToolset(AbstractToolset[Any]):
                 continue
             schema = dict(info.input_schema) or {"type": "object", "properties": {}}
             tool_def = ToolDefinition(
-                name=info.name, description=info.description or None,
+                name=info.name,
+                description=info.description or None,
                 parameters_json_schema=schema,
-                metadata={"annotations": {"readOnlyHint": info.read_only_hint},
-                          "server": self._server})
-            tools[info.name] = ToolsetTool(toolset=self, tool_def=tool_def,
-                                           max_retries=self._max_retries, args_validator=_ARGS)
+                metadata={
+                    "annotations": {"readOnlyHint": info.read_only_hint},
+                    "server": self._server,
+                },
+            )
+            tools[info.name] = ToolsetTool(
+                toolset=self, tool_def=tool_def, max_retries=self._max_retries, args_validator=_ARGS
+            )
         return tools
 
-    async def call_tool(self, name: str, tool_args: dict[str, Any], ctx: RunContext[Any],
-                        tool: ToolsetTool[Any]) -> Any:
+    async def call_tool(
+        self, name: str, tool_args: dict[str, Any], ctx: RunContext[Any], tool: ToolsetTool[Any]
+    ) -> Any:
         """Call through the pool; a failed call is shown to the model, not raised."""
         try:
             result = await self._pool.call(self._server, name, tool_args)
@@ -115,8 +127,9 @@ def _in_process(client: Any) -> TransportFactory:
     return lambda: InMemoryTransport(server)
 
 
-def mcp_toolsets(config: McpConfig, *, clients: Mapping[str, Any] | None = None
-                 ) -> list[AbstractToolset[TriageDeps]]:
+def mcp_toolsets(
+    config: McpConfig, *, clients: Mapping[str, Any] | None = None
+) -> list[AbstractToolset[TriageDeps]]:
     """Toolsets over a pool of their own, for callers without a running Healer (tests, evals).
 
     ``clients`` replaces a server's transport with an in-process server (or a fastmcp

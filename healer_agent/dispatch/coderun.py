@@ -19,6 +19,7 @@ GROUP, VERSION, PLURAL = "agents.platform", "v1", "coderuns"
 
 _LABEL_BAD = re.compile(r"[^A-Za-z0-9_.-]")
 
+
 def coderun_name(incident: Incident, agent: Agent, attempt: int = 1) -> str:
     """``healer-ci-{agent}-{8 hex}``: deterministic per failure and attempt."""
     seed = incident.run_key if attempt == 1 else f"{incident.run_key}#attempt:{attempt}"
@@ -44,7 +45,7 @@ def label_value(value: object, default: str = "none") -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         digits = str(abs(value))
         sign = "n" if value < 0 else ""
-        return sign + digits[-(63 - len(sign)):]
+        return sign + digits[-(63 - len(sign)) :]
     return sanitize_label(str(value)) or default
 
 
@@ -64,12 +65,34 @@ def task_id(incident: Incident) -> str:
     return sanitize_label(incident.run_key.replace("#", "-").replace(":", "-"))
 
 
-CRD_SPEC_FIELDS = frozenset({
-    "runType", "taskId", "service", "repositoryUrl", "docsRepositoryUrl",
-    "docsProjectDirectory", "docsBranch", "workingDirectory", "model", "githubUser",
-    "githubApp", "localTools", "remoteTools", "contextVersion", "promptModification",
-    "acceptanceCriteria", "continueSession", "overwriteMemory", "env", "envFromSecrets",
-    "enableDocker", "taskRequirements", "serviceAccountName", "cliConfig"})
+CRD_SPEC_FIELDS = frozenset(
+    {
+        "runType",
+        "taskId",
+        "service",
+        "repositoryUrl",
+        "docsRepositoryUrl",
+        "docsProjectDirectory",
+        "docsBranch",
+        "workingDirectory",
+        "model",
+        "githubUser",
+        "githubApp",
+        "localTools",
+        "remoteTools",
+        "contextVersion",
+        "promptModification",
+        "acceptanceCriteria",
+        "continueSession",
+        "overwriteMemory",
+        "env",
+        "envFromSecrets",
+        "enableDocker",
+        "taskRequirements",
+        "serviceAccountName",
+        "cliConfig",
+    }
+)
 """The spec fields of ``deploy/crds/coderun-crd.yaml`` (a test keeps the two equal), so a
 manifest with a field the platform would prune fails here, not silently in the cluster."""
 
@@ -78,8 +101,10 @@ def agent_spec(settings: CodeRunSettings, agent: Agent) -> dict[str, Any]:
     """The per-agent part of the spec: model, CLI, tools and acceptance criteria."""
     run = settings.for_agent(agent.value)
     model = run.model or settings.model
-    spec: dict[str, Any] = {"model": model,
-                            "cliConfig": {"cliType": run.cli or settings.cli, "model": model}}
+    spec: dict[str, Any] = {
+        "model": model,
+        "cliConfig": {"cliType": run.cli or settings.cli, "model": model},
+    }
     if run.remote_tools:
         spec["remoteTools"] = ",".join(run.remote_tools)
     if run.local_tools:

@@ -71,8 +71,10 @@ def _github(ctx: ContextBundle, redact: Redact) -> list[str]:
         out += [f"  {one_line(line)}" for line in part.text.splitlines()[-15:] if line.strip()]
     pr = ctx.pull_request
     if pr is not None:
-        out.append(f"pull request #{pr.number}: {one_line(redact(pr.title))}"
-                   + (f" (by {pr.author}, {pr.head_ref} -> {pr.base_ref})" if pr.author else ""))
+        out.append(
+            f"pull request #{pr.number}: {one_line(redact(pr.title))}"
+            + (f" (by {pr.author}, {pr.head_ref} -> {pr.base_ref})" if pr.author else "")
+        )
         if pr.labels:
             out.append("PR labels: " + ", ".join(one_line(redact(x), 60) for x in pr.labels))
         if pr.reviews:
@@ -142,9 +144,14 @@ def _kubernetes(ctx: ContextBundle, redact: Redact) -> list[str]:
         obj = event.get("involvedObject") or {}
         target = f"{obj.get('kind', '')}/{obj.get('name', '')}" if isinstance(obj, Mapping) else ""
         count = f" (x{event['count']})" if (event.get("count") or 1) != 1 else ""
-        out.append(one_line(redact(
-            f"event {event.get('type', '')} {event.get('reason', '')} {target}{count}: "
-            f"{event.get('message', '')}")))
+        out.append(
+            one_line(
+                redact(
+                    f"event {event.get('type', '')} {event.get('reason', '')} {target}{count}: "
+                    f"{event.get('message', '')}"
+                )
+            )
+        )
     return out
 
 
@@ -152,13 +159,20 @@ def _prometheus(ctx: ContextBundle, redact: Redact) -> list[str]:
     out: list[str] = []
     spike = ctx.error_rate_spike
     if spike is not None:
+
         def fmt(v: float | None) -> str:
             return "n/a" if v is None else f"{v:.4g}"
 
         ratio = f" (x{spike.ratio:.3g})" if spike.ratio is not None else ""
         verdict = "SPIKE" if spike.spiked else "no spike"
-        out.append(one_line(redact(f"error rate {fmt(spike.before)} before -> {fmt(spike.after)}"
-                                   f" after the failure{ratio}: {verdict} [{spike.query}]")))
+        out.append(
+            one_line(
+                redact(
+                    f"error rate {fmt(spike.before)} before -> {fmt(spike.after)}"
+                    f" after the failure{ratio}: {verdict} [{spike.query}]"
+                )
+            )
+        )
     for name, value in ctx.prometheus.items():
         out.append(one_line(redact(f"{name}: {_series_line(value)}"), 600))
     return out
@@ -177,8 +191,10 @@ def _series_line(value: Any) -> str:
     for s in series[:4]:
         labels = ",".join(f"{k}={v}" for k, v in (s.get("labels") or {}).items())
         if "last" in s and s.get("points", 0) > 1:
-            parts.append(f"{{{labels}}} last {s['last']:.4g} (min {s['min']:.4g},"
-                         f" max {s['max']:.4g}, {s['points']} points)")
+            parts.append(
+                f"{{{labels}}} last {s['last']:.4g} (min {s['min']:.4g},"
+                f" max {s['max']:.4g}, {s['points']} points)"
+            )
         elif "last" in s:
             parts.append(f"{{{labels}}} {s['last']:.4g}")
     more = len(series) - 4 + int(value.get("more_series", 0))
@@ -188,15 +204,23 @@ def _series_line(value: Any) -> str:
 def _alert_line(alert: FiringAlert, redact: Redact) -> str:
     severity = f" [{alert.severity}]" if alert.severity else ""
     since = f" since {alert.starts_at}" if alert.starts_at else ""
-    where = ",".join(f"{k}={alert.labels[k]}" for k in ("namespace", "app", "job", "instance")
-                     if k in alert.labels)
+    where = ",".join(
+        f"{k}={alert.labels[k]}"
+        for k in ("namespace", "app", "job", "instance")
+        if k in alert.labels
+    )
     summary = f": {alert.summary}" if alert.summary else ""
-    return one_line(redact(f"{alert.name}{severity} {alert.state}{since}"
-                           f"{f' {{{where}}}' if where else ''}{summary} ({alert.source})"))
+    return one_line(
+        redact(
+            f"{alert.name}{severity} {alert.state}{since}"
+            f"{f' {{{where}}}' if where else ''}{summary} ({alert.source})"
+        )
+    )
 
 
 def _alerts(ctx: ContextBundle, redact: Redact) -> list[str]:
     """Each alert once: Alertmanager's copy (it has the annotations) over Prometheus' own."""
+
     def key(alert: FiringAlert) -> tuple[str, tuple[tuple[str, str], ...]]:
         return alert.name, tuple(sorted(alert.labels.items()))
 
@@ -214,8 +238,13 @@ def _grafana(ctx: ContextBundle, redact: Redact) -> list[str]:
 
 
 _READERS: dict[str, Callable[[ContextBundle, Redact], list[str]]] = {
-    "github": _github, "argocd": _argocd, "kubernetes": _kubernetes, "loki": _loki,
-    "prometheus": _prometheus, "alerts": _alerts, "grafana": _grafana,
+    "github": _github,
+    "argocd": _argocd,
+    "kubernetes": _kubernetes,
+    "loki": _loki,
+    "prometheus": _prometheus,
+    "alerts": _alerts,
+    "grafana": _grafana,
 }
 
 
@@ -231,11 +260,15 @@ def context_findings(ctx: ContextBundle, redact: Redact) -> list[SourceFindings]
             status = ctx.sources.get("prometheus")
         if status is None and not lines:
             continue
-        out.append(SourceFindings(
-            name=name, title=SOURCE_TITLES.get(name, name),
-            status=status.status if status else "unknown",
-            note=one_line(redact(status.note), 300) if status and status.note else "",
-            lines=lines))
+        out.append(
+            SourceFindings(
+                name=name,
+                title=SOURCE_TITLES.get(name, name),
+                status=status.status if status else "unknown",
+                note=one_line(redact(status.note), 300) if status and status.note else "",
+                lines=lines,
+            )
+        )
     return out
 
 
@@ -245,7 +278,8 @@ def context_evidence(ctx: ContextBundle, redact: Redact) -> dict[str, Any]:
     Redacted line by line and once more as JSON (secret-named keys, values of any shape).
     """
     evidence: dict[str, Any] = redact_json(
-        {f.name: f.as_dict() for f in context_findings(ctx, redact)})
+        {f.name: f.as_dict() for f in context_findings(ctx, redact)}
+    )
     return evidence
 
 

@@ -126,9 +126,9 @@ class PromptRenderer:
             lstrip_blocks=True,
         )
         self.env.filters["untrusted"] = lambda text, label="untrusted data": fence(
-            self._redact(str(text)), label)
-        self.env.filters["inline"] = lambda text, limit=300: inline(self._redact(str(text)),
-                                                                    limit)
+            self._redact(str(text)), label
+        )
+        self.env.filters["inline"] = lambda text, limit=300: inline(self._redact(str(text)), limit)
         self.env.filters["code"] = lambda text, limit=300: code(self._redact(str(text)), limit)
         self.env.filters["redact"] = lambda text: self._redact(str(text))
 
@@ -159,7 +159,10 @@ class PromptRenderer:
             attempt=attempt,
             max_attempts=max_attempts,
             history=history or [],
-            unhealthy_apps=[a for a in context.argocd
-                            if a.sync_status != "Synced" or a.health_status != "Healthy"],
+            unhealthy_apps=[
+                a
+                for a in context.argocd
+                if a.sync_status != "Synced" or a.health_status != "Healthy"
+            ],
         )
         return self._redact(text)

@@ -118,7 +118,8 @@ class KubernetesSink:
             config.load_incluster_config()  # type: ignore[no-untyped-call]
         except config.ConfigException:
             config.load_kube_config(  # type: ignore[no-untyped-call]
-                config_file=str(settings.kubeconfig) if settings.kubeconfig else None)
+                config_file=str(settings.kubeconfig) if settings.kubeconfig else None
+            )
         return cls(settings.namespace, client.CustomObjectsApi())
 
     async def create(self, manifest: dict[str, Any]) -> SinkResult:
@@ -130,8 +131,13 @@ class KubernetesSink:
         namespace = str(manifest["metadata"].get("namespace") or self.namespace)
         try:
             await asyncio.to_thread(
-                self._api.create_namespaced_custom_object, GROUP, VERSION, namespace, PLURAL,
-                manifest, _request_timeout=30,
+                self._api.create_namespaced_custom_object,
+                GROUP,
+                VERSION,
+                namespace,
+                PLURAL,
+                manifest,
+                _request_timeout=30,
             )
         except ApiException as exc:
             if exc.status == 409:
@@ -148,8 +154,13 @@ class KubernetesSink:
 
         try:
             obj = await asyncio.to_thread(
-                self._api.get_namespaced_custom_object, GROUP, VERSION, self.namespace, PLURAL,
-                name, _request_timeout=30,
+                self._api.get_namespaced_custom_object,
+                GROUP,
+                VERSION,
+                self.namespace,
+                PLURAL,
+                name,
+                _request_timeout=30,
             )
         except (ApiException, OSError, HTTPError):
             return None

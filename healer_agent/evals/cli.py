@@ -22,22 +22,38 @@ RouterName = Literal["prerouter", "matrix", "llm", "full"]
 
 def eval_command(
     dataset: Annotated[Path, typer.Option(help="Directory of labelled cases.")] = Path(
-        "evals/cases/dev"),
+        "evals/cases/dev"
+    ),
     router: Annotated[str, typer.Option(help="prerouter | matrix | llm | full")] = "prerouter",
-    model: Annotated[str | None, typer.Option(
-        help="Triage model for llm/full (any pydantic-ai model string, or 'test' for the "
-             "scripted plumbing model).")] = None,
-    json_file: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON "
-                                                   "to this file ('-' for stdout).")] = None,
-    min_accuracy: Annotated[float | None, typer.Option(
-        help="Exit 1 when agent accuracy is below this.")] = None,
-    min_obvious_accuracy: Annotated[float | None, typer.Option(
-        help="Exit 1 when accuracy on cases tagged 'obvious' is below this.")] = None,
-    min_obvious_precision: Annotated[float | None, typer.Option(
-        help="Exit 1 when the precision of decisions marked obvious is below this.")] = None,
-    min_tag_accuracy: Annotated[list[str] | None, typer.Option(
-        help="TAG=ACCURACY: exit 1 when that tag's accuracy is below it, or no case has the "
-             "tag (repeatable).")] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="Triage model for llm/full (any pydantic-ai model string, or 'test' for the "
+            "scripted plumbing model)."
+        ),
+    ] = None,
+    json_file: Annotated[
+        Path | None,
+        typer.Option("--json", help="Write the report as JSON to this file ('-' for stdout)."),
+    ] = None,
+    min_accuracy: Annotated[
+        float | None, typer.Option(help="Exit 1 when agent accuracy is below this.")
+    ] = None,
+    min_obvious_accuracy: Annotated[
+        float | None,
+        typer.Option(help="Exit 1 when accuracy on cases tagged 'obvious' is below this."),
+    ] = None,
+    min_obvious_precision: Annotated[
+        float | None,
+        typer.Option(help="Exit 1 when the precision of decisions marked obvious is below this."),
+    ] = None,
+    min_tag_accuracy: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="TAG=ACCURACY: exit 1 when that tag's accuracy is below it, or no case has the "
+            "tag (repeatable)."
+        ),
+    ] = None,
     show_misses: Annotated[int, typer.Option(help="Misses to print.")] = 30,
 ) -> None:
     """Run every case through the router and report accuracy, F1, confusion, latency."""
@@ -61,13 +77,15 @@ def eval_command(
     from healer_agent.routing.rules import load_rules
 
     chosen = build_router(settings)
-    baseline = (PreRouter(load_rules(settings.routing.rules_file))
-                if router in ("llm", "full") else None)
+    baseline = (
+        PreRouter(load_rules(settings.routing.rules_file)) if router in ("llm", "full") else None
+    )
     console = Console(stderr=True)
     with Progress(console=console, transient=True) as bar:
         task = bar.add_task(f"routing {len(cases)} cases", total=len(cases))
-        outcomes = asyncio.run(run_cases(chosen, cases, baseline=baseline,
-                                         progress=lambda _c: bar.advance(task)))
+        outcomes = asyncio.run(
+            run_cases(chosen, cases, baseline=baseline, progress=lambda _c: bar.advance(task))
+        )
     report = score(router, outcomes)
     if json_file is not None:
         text = json.dumps(report.as_dict(), indent=2)
@@ -80,14 +98,18 @@ def eval_command(
     failed = []
     if min_accuracy is not None and report.agent_accuracy < min_accuracy:
         failed.append(f"agent accuracy {report.agent_accuracy:.3f} < {min_accuracy}")
-    if min_obvious_accuracy is not None and (report.obvious_tag_accuracy or 0) < \
-            min_obvious_accuracy:
-        failed.append(f"obvious-tag accuracy {report.obvious_tag_accuracy} < "
-                      f"{min_obvious_accuracy}")
-    if min_obvious_precision is not None and (report.obvious_precision or 0) < \
-            min_obvious_precision:
-        failed.append(f"obvious precision {report.obvious_precision} < "
-                      f"{min_obvious_precision}")
+    if (
+        min_obvious_accuracy is not None
+        and (report.obvious_tag_accuracy or 0) < min_obvious_accuracy
+    ):
+        failed.append(
+            f"obvious-tag accuracy {report.obvious_tag_accuracy} < {min_obvious_accuracy}"
+        )
+    if (
+        min_obvious_precision is not None
+        and (report.obvious_precision or 0) < min_obvious_precision
+    ):
+        failed.append(f"obvious precision {report.obvious_precision} < {min_obvious_precision}")
     for tag, floor in tag_gates.items():
         row = report.per_tag.get(tag)
         if row is None:
@@ -120,16 +142,20 @@ def _pct(value: float | None) -> str:
 def print_report(report: Report, show_misses: int = 30) -> None:
     """The human-readable report."""
     out = Console()
-    out.print(f"[bold]router {report.router}[/bold] on {report.cases} cases: agent accuracy "
-              f"[bold]{report.agent_accuracy:.1%}[/bold], failure type "
-              f"{report.failure_type_accuracy:.1%}, macro-F1 {report.macro_f1:.3f}")
-    obvious = (f"{report.obvious_accuracy:.1%}" if report.obvious_accuracy is not None
-               else "n/a")
-    tagged = (f"{report.obvious_tag_accuracy:.1%}" if report.obvious_tag_accuracy is not None
-              else "n/a")
-    out.print(f"decided obvious: {report.obvious_share:.1%} of cases, accuracy {obvious}; "
-              f"cases tagged obvious: {tagged}; latency p50 {report.latency_ms['p50']} ms, "
-              f"p95 {report.latency_ms['p95']} ms; tiers {report.decided_by}")
+    out.print(
+        f"[bold]router {report.router}[/bold] on {report.cases} cases: agent accuracy "
+        f"[bold]{report.agent_accuracy:.1%}[/bold], failure type "
+        f"{report.failure_type_accuracy:.1%}, macro-F1 {report.macro_f1:.3f}"
+    )
+    obvious = f"{report.obvious_accuracy:.1%}" if report.obvious_accuracy is not None else "n/a"
+    tagged = (
+        f"{report.obvious_tag_accuracy:.1%}" if report.obvious_tag_accuracy is not None else "n/a"
+    )
+    out.print(
+        f"decided obvious: {report.obvious_share:.1%} of cases, accuracy {obvious}; "
+        f"cases tagged obvious: {tagged}; latency p50 {report.latency_ms['p50']} ms, "
+        f"p95 {report.latency_ms['p95']} ms; tiers {report.decided_by}"
+    )
     agents = Table(title="per agent")
     for col in ("agent", "precision", "recall", "f1", "support"):
         agents.add_column(col)
@@ -144,15 +170,21 @@ def print_report(report: Report, show_misses: int = 30) -> None:
     for name in names:
         confusion.add_row(name, *(str(report.confusion[name][c]) for c in names))
     out.print(confusion)
-    out.print(f"obvious precision: {_pct(report.obvious_precision)} of the "
-              f"{report.obvious_share:.1%} decided obvious; expected calibration error "
-              f"{report.expected_calibration_error}")
+    out.print(
+        f"obvious precision: {_pct(report.obvious_precision)} of the "
+        f"{report.obvious_share:.1%} decided obvious; expected calibration error "
+        f"{report.expected_calibration_error}"
+    )
     bins = Table(title="calibration (confidence bins)")
     for col in ("confidence", "cases", "accuracy", "mean confidence"):
         bins.add_column(col, justify="right")
     for cal in report.calibration:
-        bins.add_row(cal["bin"], str(cal["cases"]), _pct(cal["accuracy"]),
-                     "-" if cal["mean_confidence"] is None else f"{cal['mean_confidence']:.3f}")
+        bins.add_row(
+            cal["bin"],
+            str(cal["cases"]),
+            _pct(cal["accuracy"]),
+            "-" if cal["mean_confidence"] is None else f"{cal['mean_confidence']:.3f}",
+        )
     out.print(bins)
     tags = Table(title="per tag")
     tags.add_column("tag")
@@ -163,12 +195,16 @@ def print_report(report: Report, show_misses: int = 30) -> None:
     out.print(tags)
     if report.llm:
         llm = report.llm
-        out.print(f"LLM: triaged {llm['triaged']}, fallbacks {llm['fallbacks']}, agreement "
-                  f"with pre-router {llm['agreement_with_prerouter']}, tokens "
-                  f"{llm['input_tokens']} in / {llm['output_tokens']} out, tool calls "
-                  f"{llm['tool_calls']}, estimated cost ${llm['cost_usd']}")
+        out.print(
+            f"LLM: triaged {llm['triaged']}, fallbacks {llm['fallbacks']}, agreement "
+            f"with pre-router {llm['agreement_with_prerouter']}, tokens "
+            f"{llm['input_tokens']} in / {llm['output_tokens']} out, tool calls "
+            f"{llm['tool_calls']}, estimated cost ${llm['cost_usd']}"
+        )
     for miss in report.misses[:show_misses]:
-        out.print(f"[yellow]miss[/yellow] {miss['case']}: expected {miss['expected']}, got "
-                  f"{miss['got']} ({miss['decided_by']}, confidence {miss['confidence']})")
+        out.print(
+            f"[yellow]miss[/yellow] {miss['case']}: expected {miss['expected']}, got "
+            f"{miss['got']} ({miss['decided_by']}, confidence {miss['confidence']})"
+        )
         for line in miss["evidence"]:
             out.print(f"    {line}", highlight=False, markup=False)

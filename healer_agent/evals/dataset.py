@@ -51,8 +51,9 @@ def parse_case(path: Path) -> LabelledCase:
         incident = normalize(event, payload)
         expected = raw["expected"]
         agent = Agent(expected["agent"])
-        failure_type = FailureType(expected["failure_type"]) if expected.get(
-            "failure_type") else None
+        failure_type = (
+            FailureType(expected["failure_type"]) if expected.get("failure_type") else None
+        )
     except (KeyError, TypeError) as exc:
         raise DatasetError(f"{path.name}: missing field {exc}") from None
     except (PayloadError, ValueError, yaml.YAMLError) as exc:
@@ -60,9 +61,15 @@ def parse_case(path: Path) -> LabelledCase:
     context_raw = raw.get("context")
     context = bundle_from_case(context_raw if isinstance(context_raw, dict) else {}, payload)
     return LabelledCase(
-        id=str(raw.get("id") or path.stem), description=str(raw.get("description", "")),
-        tags=_tags(raw.get("tags")), incident=incident, context=context,
-        expected_agent=agent, expected_type=failure_type, path=path)
+        id=str(raw.get("id") or path.stem),
+        description=str(raw.get("description", "")),
+        tags=_tags(raw.get("tags")),
+        incident=incident,
+        context=context,
+        expected_agent=agent,
+        expected_type=failure_type,
+        path=path,
+    )
 
 
 def load_dataset(directory: Path) -> list[LabelledCase]:

@@ -11,9 +11,13 @@ from healer_agent.routing.base import Router
 from healer_agent.routing.prerouter import PreRouter
 
 
-async def run_cases(router: Router, cases: list[LabelledCase], *,
-                    baseline: PreRouter | None = None,
-                    progress: Callable[[LabelledCase], None] | None = None) -> list[Outcome]:
+async def run_cases(
+    router: Router,
+    cases: list[LabelledCase],
+    *,
+    baseline: PreRouter | None = None,
+    progress: Callable[[LabelledCase], None] | None = None,
+) -> list[Outcome]:
     """Route every case, timing each decision."""
     outcomes: list[Outcome] = []
     for case in cases:
@@ -21,9 +25,17 @@ async def run_cases(router: Router, cases: list[LabelledCase], *,
         decision = await router.route(case.incident, case.context)
         elapsed = (time.perf_counter() - started) * 1000
         base = baseline.decide(case.incident, case.context).agent if baseline else None
-        outcomes.append(Outcome(case.id, case.tags, case.expected_agent,
-                                case.expected_type.value if case.expected_type else None,
-                                decision, elapsed, base))
+        outcomes.append(
+            Outcome(
+                case.id,
+                case.tags,
+                case.expected_agent,
+                case.expected_type.value if case.expected_type else None,
+                decision,
+                elapsed,
+                base,
+            )
+        )
         if progress is not None:
             progress(case)
     return outcomes

@@ -38,15 +38,15 @@ class Outcome:
     @property
     def type_ok(self) -> bool:
         """The failure type matches the label (or the case has none)."""
-        return self.expected_type is None or self.decision.failure_type.value == \
-            self.expected_type
+        return self.expected_type is None or self.decision.failure_type.value == self.expected_type
 
 
 CONFIDENCE_BINS: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 0.9, 1.0)
 
 
-def calibration(outcomes: list[Outcome], edges: tuple[float, ...] = CONFIDENCE_BINS
-                ) -> tuple[list[dict[str, Any]], float | None]:
+def calibration(
+    outcomes: list[Outcome], edges: tuple[float, ...] = CONFIDENCE_BINS
+) -> tuple[list[dict[str, Any]], float | None]:
     """Cases and accuracy per confidence bin, and the expected calibration error.
 
     The error is the case-weighted mean gap between a bin's accuracy and its mean
@@ -56,17 +56,32 @@ def calibration(outcomes: list[Outcome], edges: tuple[float, ...] = CONFIDENCE_B
     gap = 0.0
     for low, high in itertools.pairwise(edges):
         last = high == edges[-1]
-        inside = [o for o in outcomes if low <= o.decision.confidence < high
-                  or (last and o.decision.confidence == high)]
+        inside = [
+            o
+            for o in outcomes
+            if low <= o.decision.confidence < high or (last and o.decision.confidence == high)
+        ]
         if not inside:
-            rows.append({"bin": f"{low:.1f}-{high:.1f}", "cases": 0, "accuracy": None,
-                         "mean_confidence": None})
+            rows.append(
+                {
+                    "bin": f"{low:.1f}-{high:.1f}",
+                    "cases": 0,
+                    "accuracy": None,
+                    "mean_confidence": None,
+                }
+            )
             continue
         accuracy = sum(o.agent_ok for o in inside) / len(inside)
         mean = statistics.fmean(o.decision.confidence for o in inside)
         gap += len(inside) * abs(accuracy - mean)
-        rows.append({"bin": f"{low:.1f}-{high:.1f}", "cases": len(inside),
-                     "accuracy": round(accuracy, 3), "mean_confidence": round(mean, 3)})
+        rows.append(
+            {
+                "bin": f"{low:.1f}-{high:.1f}",
+                "cases": len(inside),
+                "accuracy": round(accuracy, 3),
+                "mean_confidence": round(mean, 3),
+            }
+        )
     return rows, (round(gap / len(outcomes), 4) if outcomes else None)
 
 
@@ -125,8 +140,12 @@ def score(router: str, outcomes: list[Outcome]) -> Report:
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
         if actual:
             f1s.append(f1)
-        per_agent[agent] = {"precision": round(precision, 3), "recall": round(recall, 3),
-                            "f1": round(f1, 3), "support": actual}
+        per_agent[agent] = {
+            "precision": round(precision, 3),
+            "recall": round(recall, 3),
+            "f1": round(f1, 3),
+            "support": actual,
+        }
     tags: dict[str, list[Outcome]] = defaultdict(list)
     for o in outcomes:
         for tag in o.tags:
@@ -134,14 +153,22 @@ def score(router: str, outcomes: list[Outcome]) -> Report:
     obvious = [o for o in outcomes if o.decision.obvious]
     tagged_obvious = tags.get("obvious", [])
     misses = [
-        {"case": o.case_id, "expected": f"{o.expected_agent.value}/{o.expected_type}",
-         "got": f"{o.decision.agent.value}/{o.decision.failure_type.value}",
-         "decided_by": o.decision.decided_by, "obvious": o.decision.obvious,
-         "confidence": o.decision.confidence, "tags": list(o.tags),
-         "evidence": [f"{e.signal}:{e.rule} ({e.weight}) {e.detail[:100]}"
-                      for e in o.decision.evidence[:3]],
-         "reason": o.decision.reason}
-        for o in outcomes if not o.agent_ok
+        {
+            "case": o.case_id,
+            "expected": f"{o.expected_agent.value}/{o.expected_type}",
+            "got": f"{o.decision.agent.value}/{o.decision.failure_type.value}",
+            "decided_by": o.decision.decided_by,
+            "obvious": o.decision.obvious,
+            "confidence": o.decision.confidence,
+            "tags": list(o.tags),
+            "evidence": [
+                f"{e.signal}:{e.rule} ({e.weight}) {e.detail[:100]}"
+                for e in o.decision.evidence[:3]
+            ],
+            "reason": o.decision.reason,
+        }
+        for o in outcomes
+        if not o.agent_ok
     ]
     bins, ece = calibration(outcomes)
     latencies = [o.latency_ms for o in outcomes]
@@ -152,41 +179,61 @@ def score(router: str, outcomes: list[Outcome]) -> Report:
         llm = {
             "triaged": len(usages),
             "agreement_with_prerouter": round(
-                sum(o.decision.agent is o.baseline_agent for o in compared) / len(compared), 3)
-            if compared else None,
+                sum(o.decision.agent is o.baseline_agent for o in compared) / len(compared), 3
+            )
+            if compared
+            else None,
             "input_tokens": sum(u.input_tokens for u in usages),
             "output_tokens": sum(u.output_tokens for u in usages),
             "cost_usd": round(sum(u.cost_usd for u in usages), 4),
             "tool_calls": sum(u.tool_calls for u in usages),
             "fallbacks": sum(o.decision.decided_by == "fallback" for o in outcomes),
-            "per_case": [{"case": o.case_id, "decided_by": o.decision.decided_by,
-                          "tokens": (o.decision.usage.input_tokens
-                                     + o.decision.usage.output_tokens)
-                          if o.decision.usage else 0,
-                          "cost_usd": o.decision.usage.cost_usd if o.decision.usage else 0.0,
-                          "latency_ms": round(o.latency_ms, 1),
-                          "reason": o.decision.reason[:120]} for o in outcomes],
+            "per_case": [
+                {
+                    "case": o.case_id,
+                    "decided_by": o.decision.decided_by,
+                    "tokens": (o.decision.usage.input_tokens + o.decision.usage.output_tokens)
+                    if o.decision.usage
+                    else 0,
+                    "cost_usd": o.decision.usage.cost_usd if o.decision.usage else 0.0,
+                    "latency_ms": round(o.latency_ms, 1),
+                    "reason": o.decision.reason[:120],
+                }
+                for o in outcomes
+            ],
         }
     return Report(
-        router=router, cases=n,
+        router=router,
+        cases=n,
         agent_accuracy=round(sum(o.agent_ok for o in outcomes) / n, 4) if n else 0.0,
         failure_type_accuracy=round(sum(o.type_ok and o.agent_ok for o in outcomes) / n, 4)
-        if n else 0.0,
+        if n
+        else 0.0,
         macro_f1=round(statistics.fmean(f1s), 4) if f1s else 0.0,
         per_agent=per_agent,
-        per_tag={t: {"cases": len(v), "accuracy": round(sum(o.agent_ok for o in v) / len(v), 3)}
-                 for t, v in sorted(tags.items())},
+        per_tag={
+            t: {"cases": len(v), "accuracy": round(sum(o.agent_ok for o in v) / len(v), 3)}
+            for t, v in sorted(tags.items())
+        },
         confusion=confusion,
         obvious_share=round(len(obvious) / n, 3) if n else 0.0,
         obvious_accuracy=round(sum(o.agent_ok for o in obvious) / len(obvious), 4)
-        if obvious else None,
-        obvious_tag_accuracy=round(sum(o.agent_ok for o in tagged_obvious)
-                                   / len(tagged_obvious), 4) if tagged_obvious else None,
-        latency_ms={"p50": _pct(latencies, 0.5), "p95": _pct(latencies, 0.95),
-                    "max": round(max(latencies), 3) if latencies else 0.0},
+        if obvious
+        else None,
+        obvious_tag_accuracy=round(sum(o.agent_ok for o in tagged_obvious) / len(tagged_obvious), 4)
+        if tagged_obvious
+        else None,
+        latency_ms={
+            "p50": _pct(latencies, 0.5),
+            "p95": _pct(latencies, 0.95),
+            "max": round(max(latencies), 3) if latencies else 0.0,
+        },
         decided_by=dict(Counter(o.decision.decided_by for o in outcomes)),
-        misses=misses, llm=llm,
+        misses=misses,
+        llm=llm,
         obvious_precision=round(sum(o.agent_ok for o in obvious) / len(obvious), 4)
-        if obvious else None,
-        calibration=bins, expected_calibration_error=ece,
+        if obvious
+        else None,
+        calibration=bins,
+        expected_calibration_error=ece,
     )

@@ -17,11 +17,25 @@ from healer_agent.models import Agent, ChatCommand, FailedStep, Incident, Securi
 
 FAILED_CONCLUSIONS = frozenset({"failure", "timed_out"})
 SECURITY_EVENTS = frozenset(
-    {"dependabot_alert", "code_scanning_alert", "secret_scanning_alert",
-     "repository_vulnerability_alert"}
+    {
+        "dependabot_alert",
+        "code_scanning_alert",
+        "secret_scanning_alert",
+        "repository_vulnerability_alert",
+    }
 )
-SECURITY_ACTIONS = frozenset({"created", "reopened", "reintroduced", "create", "reopen",
-                              "auto_reopened", "publicly_leaked", "appeared_in_branch"})
+SECURITY_ACTIONS = frozenset(
+    {
+        "created",
+        "reopened",
+        "reintroduced",
+        "create",
+        "reopen",
+        "auto_reopened",
+        "publicly_leaked",
+        "appeared_in_branch",
+    }
+)
 ALERT_FIXED = frozenset({"fixed", "resolved"})
 """Alert actions that mean the vulnerability or secret is gone (a remediation worked)."""
 SKIP_MARKERS = ("[skip-healer]", "[healer skip]", "[skip-ci-remediation]")
@@ -100,8 +114,14 @@ def _check(missing: list[str], event: str) -> None:
 
 
 def _ignored(event: str, repo: str, reason: str, action: str | None) -> Incident:
-    return Incident(kind="ignored", event_type=event, action=action, repository=repo or "-",
-                    run_key=f"ignored:{event}", lifecycle={"reason": reason})
+    return Incident(
+        kind="ignored",
+        event_type=event,
+        action=action,
+        repository=repo or "-",
+        run_key=f"ignored:{event}",
+        lifecycle={"reason": reason},
+    )
 
 
 def _steps(job: Mapping[str, Any]) -> tuple[FailedStep, ...]:
@@ -109,8 +129,13 @@ def _steps(job: Mapping[str, Any]) -> tuple[FailedStep, ...]:
     if not isinstance(steps, list):
         return ()
     return tuple(
-        FailedStep(job_id=_int(job, "id"), job_name=_str(job, "name"), number=_int(s, "number"),
-                   name=_str(s, "name"), conclusion=s.get("conclusion"))
+        FailedStep(
+            job_id=_int(job, "id"),
+            job_name=_str(job, "name"),
+            number=_int(s, "number"),
+            name=_str(s, "name"),
+            conclusion=s.get("conclusion"),
+        )
         for s in steps
         if isinstance(s, Mapping) and s.get("conclusion") in FAILED_CONCLUSIONS
     )
@@ -145,14 +170,25 @@ def workflow_job(payload: Mapping[str, Any]) -> Incident:
         return _ignored("workflow_job", repo, f"action {action} is not completed", action)
     job_id = _int(job, "id")
     return Incident(
-        kind=kind, event_type="workflow_job", action=action, repository=repo,
-        run_key=_run_key(repo, run_id, attempt), run_id=run_id, run_attempt=attempt,
-        job_ids=(job_id,) if job_id else (), job_names=(_str(job, "name"),),
-        workflow_name=_str(job, "workflow_name"), branch=_str(job, "head_branch"),
-        head_sha=_str(job, "head_sha"), html_url=_str(job, "html_url"),
+        kind=kind,
+        event_type="workflow_job",
+        action=action,
+        repository=repo,
+        run_key=_run_key(repo, run_id, attempt),
+        run_id=run_id,
+        run_attempt=attempt,
+        job_ids=(job_id,) if job_id else (),
+        job_names=(_str(job, "name"),),
+        workflow_name=_str(job, "workflow_name"),
+        branch=_str(job, "head_branch"),
+        head_sha=_str(job, "head_sha"),
+        html_url=_str(job, "html_url"),
         conclusion=conclusion if isinstance(conclusion, str) else None,
-        sender=sender, sender_is_bot=is_bot, failed_steps=_steps(job),
-        check_run_id=job_id, occurred_at=_time(job.get("completed_at")),
+        sender=sender,
+        sender_is_bot=is_bot,
+        failed_steps=_steps(job),
+        check_run_id=job_id,
+        occurred_at=_time(job.get("completed_at")),
         lifecycle={"conclusion": conclusion} if kind == "lifecycle" else {},
     )
 
@@ -181,14 +217,24 @@ def workflow_run(payload: Mapping[str, Any], *, source: str = "github") -> Incid
     attempt = _int(run, "run_attempt") or 1
     kind = "ci_failure" if conclusion in FAILED_CONCLUSIONS else "lifecycle"
     return Incident(
-        kind=kind, event_type="workflow_run", action=action,
-        source="sensor" if source == "sensor" else "github", repository=repo,
-        run_key=_run_key(repo, run_id, attempt), run_id=run_id, run_attempt=attempt,
-        workflow_name=_str(run, "name"), workflow_path=_str(run, "path") or None,
-        branch=_str(run, "head_branch"), head_sha=_str(run, "head_sha"),
-        commit_message=message, html_url=_str(run, "html_url"),
+        kind=kind,
+        event_type="workflow_run",
+        action=action,
+        source="sensor" if source == "sensor" else "github",
+        repository=repo,
+        run_key=_run_key(repo, run_id, attempt),
+        run_id=run_id,
+        run_attempt=attempt,
+        workflow_name=_str(run, "name"),
+        workflow_path=_str(run, "path") or None,
+        branch=_str(run, "head_branch"),
+        head_sha=_str(run, "head_sha"),
+        commit_message=message,
+        html_url=_str(run, "html_url"),
         conclusion=conclusion if isinstance(conclusion, str) else None,
-        sender=sender, sender_is_bot=is_bot, pr_numbers=_pr_numbers(run.get("pull_requests")),
+        sender=sender,
+        sender_is_bot=is_bot,
+        pr_numbers=_pr_numbers(run.get("pull_requests")),
         occurred_at=_time(run.get("updated_at")),
         lifecycle={"conclusion": conclusion} if kind == "lifecycle" else {},
     )
@@ -213,10 +259,18 @@ def check_run(payload: Mapping[str, Any]) -> Incident:
     output = check.get("output") if isinstance(check.get("output"), Mapping) else {}
     assert isinstance(output, Mapping)
     common: dict[str, Any] = dict(
-        event_type="check_run", action=action, repository=repo, job_names=(_str(check, "name"),),
-        workflow_name=_str(check, "name"), branch=branch, head_sha=head_sha,
-        html_url=_str(check, "html_url"), sender=sender, sender_is_bot=is_bot,
-        pr_numbers=_pr_numbers(check.get("pull_requests")), check_run_id=check_id,
+        event_type="check_run",
+        action=action,
+        repository=repo,
+        job_names=(_str(check, "name"),),
+        workflow_name=_str(check, "name"),
+        branch=branch,
+        head_sha=head_sha,
+        html_url=_str(check, "html_url"),
+        sender=sender,
+        sender_is_bot=is_bot,
+        pr_numbers=_pr_numbers(check.get("pull_requests")),
+        check_run_id=check_id,
         annotations_count=_int(output, "annotations_count") or 0,
         occurred_at=_time(check.get("completed_at")),
     )
@@ -224,10 +278,14 @@ def check_run(payload: Mapping[str, Any]) -> Incident:
         requested = payload.get("requested_action")
         identifier = _str(requested, "identifier") if isinstance(requested, Mapping) else ""
         return Incident(
-            kind="command", run_key=f"{repo}#check:{check_id}:action",
+            kind="command",
+            run_key=f"{repo}#check:{check_id}:action",
             command=ChatCommand(verb="remediate", author=sender, author_association="NONE"),
-            lifecycle={"identifier": identifier, "external_id": _str(check, "external_id"),
-                       "completed_at": _str(check, "completed_at")},
+            lifecycle={
+                "identifier": identifier,
+                "external_id": _str(check, "external_id"),
+                "completed_at": _str(check, "completed_at"),
+            },
             **common,
         )
     if action not in (None, "completed"):
@@ -235,9 +293,11 @@ def check_run(payload: Mapping[str, Any]) -> Incident:
     conclusion = check.get("conclusion")
     kind = "ci_failure" if conclusion in FAILED_CONCLUSIONS else "lifecycle"
     return Incident(
-        kind=kind, run_key=f"{repo}#check:{check_id}", conclusion=conclusion
-        if isinstance(conclusion, str) else None,
-        lifecycle={"conclusion": conclusion} if kind == "lifecycle" else {}, **common,
+        kind=kind,
+        run_key=f"{repo}#check:{check_id}",
+        conclusion=conclusion if isinstance(conclusion, str) else None,
+        lifecycle={"conclusion": conclusion} if kind == "lifecycle" else {},
+        **common,
     )
 
 
@@ -260,14 +320,24 @@ def check_suite(payload: Mapping[str, Any]) -> Incident:
     head_commit = suite.get("head_commit")
     message = _str(head_commit, "message") if isinstance(head_commit, Mapping) else ""
     sender, is_bot = _sender(payload)
-    failed = (action in (None, "completed") and conclusion in FAILED_CONCLUSIONS
-              and _str(app, "slug") != ACTIONS_APP)
+    failed = (
+        action in (None, "completed")
+        and conclusion in FAILED_CONCLUSIONS
+        and _str(app, "slug") != ACTIONS_APP
+    )
     return Incident(
-        kind="ci_failure" if failed else "lifecycle", event_type="check_suite", action=action,
-        repository=repo, run_key=f"{repo}#suite:{_int(suite, 'id')}",
-        workflow_name=app_name, job_names=(app_name,) if app_name else (),
-        branch=_str(suite, "head_branch"), head_sha=_str(suite, "head_sha"),
-        commit_message=message, sender=sender, sender_is_bot=is_bot,
+        kind="ci_failure" if failed else "lifecycle",
+        event_type="check_suite",
+        action=action,
+        repository=repo,
+        run_key=f"{repo}#suite:{_int(suite, 'id')}",
+        workflow_name=app_name,
+        job_names=(app_name,) if app_name else (),
+        branch=_str(suite, "head_branch"),
+        head_sha=_str(suite, "head_sha"),
+        commit_message=message,
+        sender=sender,
+        sender_is_bot=is_bot,
         pr_numbers=_pr_numbers(suite.get("pull_requests")),
         conclusion=conclusion if isinstance(conclusion, str) else None,
         occurred_at=_time(suite.get("updated_at")),
@@ -296,11 +366,20 @@ def status(payload: Mapping[str, Any]) -> Incident:
     failed = state in ("failure", "error")
     context = _str(payload, "context")
     return Incident(
-        kind="ci_failure" if failed else "lifecycle", event_type="status", repository=repo,
-        run_key=f"{repo}#status:{sha}:{context}", workflow_name=context, job_names=(context,),
-        branch=branch, head_sha=sha, commit_message=message,
-        html_url=_str(payload, "target_url"), conclusion="failure" if failed else state,
-        sender=sender, sender_is_bot=is_bot, lifecycle={} if failed else {"conclusion": state},
+        kind="ci_failure" if failed else "lifecycle",
+        event_type="status",
+        repository=repo,
+        run_key=f"{repo}#status:{sha}:{context}",
+        workflow_name=context,
+        job_names=(context,),
+        branch=branch,
+        head_sha=sha,
+        commit_message=message,
+        html_url=_str(payload, "target_url"),
+        conclusion="failure" if failed else state,
+        sender=sender,
+        sender_is_bot=is_bot,
+        lifecycle={} if failed else {"conclusion": state},
     )
 
 
@@ -312,10 +391,16 @@ def security_alert(event: str, payload: Mapping[str, Any]) -> Incident:
     _check(missing, event)
     action = _str(payload, "action") or None
     number = _int(alert, "number") or _int(alert, "id")
-    advisory = alert.get("security_advisory") if isinstance(alert.get("security_advisory"),
-                                                            Mapping) else {}
-    vuln = alert.get("security_vulnerability") if isinstance(
-        alert.get("security_vulnerability"), Mapping) else {}
+    advisory = (
+        alert.get("security_advisory")
+        if isinstance(alert.get("security_advisory"), Mapping)
+        else {}
+    )
+    vuln = (
+        alert.get("security_vulnerability")
+        if isinstance(alert.get("security_vulnerability"), Mapping)
+        else {}
+    )
     dependency = alert.get("dependency") if isinstance(alert.get("dependency"), Mapping) else {}
     assert isinstance(advisory, Mapping) and isinstance(vuln, Mapping)
     assert isinstance(dependency, Mapping)
@@ -324,32 +409,51 @@ def security_alert(event: str, payload: Mapping[str, Any]) -> Incident:
     patched = vuln.get("first_patched_version")
     rule = alert.get("rule") if isinstance(alert.get("rule"), Mapping) else {}
     tool = alert.get("tool") if isinstance(alert.get("tool"), Mapping) else {}
-    instance = alert.get("most_recent_instance") if isinstance(
-        alert.get("most_recent_instance"), Mapping) else {}
+    instance = (
+        alert.get("most_recent_instance")
+        if isinstance(alert.get("most_recent_instance"), Mapping)
+        else {}
+    )
     assert isinstance(rule, Mapping) and isinstance(tool, Mapping) and isinstance(instance, Mapping)
     location = instance.get("location") if isinstance(instance.get("location"), Mapping) else {}
     assert isinstance(location, Mapping)
     loc = ""
     if _str(location, "path"):
         loc = f"{_str(location, 'path')}:{_int(location, 'start_line') or ''}".rstrip(":")
-    severity = (_str(advisory, "severity") or _str(vuln, "severity") or _str(alert, "severity")
-                or _str(rule, "security_severity_level") or _str(rule, "severity")
-                or ("critical" if event == "secret_scanning_alert" else "unknown"))
-    summary = (_str(advisory, "summary") or _str(rule, "description")
-               or _str(alert, "secret_type_display_name") or _str(alert, "secret_type"))
+    severity = (
+        _str(advisory, "severity")
+        or _str(vuln, "severity")
+        or _str(alert, "severity")
+        or _str(rule, "security_severity_level")
+        or _str(rule, "severity")
+        or ("critical" if event == "secret_scanning_alert" else "unknown")
+    )
+    summary = (
+        _str(advisory, "summary")
+        or _str(rule, "description")
+        or _str(alert, "secret_type_display_name")
+        or _str(alert, "secret_type")
+    )
     info = SecurityAlert(
-        alert_type=event, number=number, severity=severity,
+        alert_type=event,
+        number=number,
+        severity=severity,
         package_name=_str(package, "name") or _str(alert, "affected_package_name") or None,
         ecosystem=_str(package, "ecosystem") or None,
         manifest_path=_str(dependency, "manifest_path") or None,
         cve_id=_str(advisory, "cve_id") or _str(alert, "external_identifier") or None,
         ghsa_id=_str(advisory, "ghsa_id") or _str(alert, "ghsa_id") or None,
-        vulnerable_range=_str(vuln, "vulnerable_version_range") or _str(alert, "affected_range")
+        vulnerable_range=_str(vuln, "vulnerable_version_range")
+        or _str(alert, "affected_range")
         or None,
         patched_version=(_str(patched, "identifier") if isinstance(patched, Mapping) else None)
-        or _str(alert, "fixed_in") or None,
-        rule_id=_str(rule, "id") or None, tool=_str(tool, "name") or None, location=loc or None,
-        secret_type=_str(alert, "secret_type") or None, summary=summary,
+        or _str(alert, "fixed_in")
+        or None,
+        rule_id=_str(rule, "id") or None,
+        tool=_str(tool, "name") or None,
+        location=loc or None,
+        secret_type=_str(alert, "secret_type") or None,
+        summary=summary,
         html_url=_str(alert, "html_url") or None,
     )
     sender, is_bot = _sender(payload)
@@ -357,16 +461,32 @@ def security_alert(event: str, payload: Mapping[str, Any]) -> Incident:
     branch = ref.removeprefix("refs/heads/") if ref else ""
     if action in ALERT_FIXED:  # closes the loop of the alert's remediation
         return Incident(
-            kind="lifecycle", event_type=event, action=action, repository=repo,
-            run_key=f"{repo}#alert:{event}:{number}", branch=branch, sender=sender,
-            sender_is_bot=is_bot, alert=info, lifecycle={"alert_fixed": True})
+            kind="lifecycle",
+            event_type=event,
+            action=action,
+            repository=repo,
+            run_key=f"{repo}#alert:{event}:{number}",
+            branch=branch,
+            sender=sender,
+            sender_is_bot=is_bot,
+            alert=info,
+            lifecycle={"alert_fixed": True},
+        )
     if action is not None and action not in SECURITY_ACTIONS:
         return _ignored(event, repo, f"{event} action {action} needs no remediation", action)
     return Incident(
-        kind="security_alert", event_type=event, action=action, repository=repo,
-        run_key=f"{repo}#alert:{event}:{number}", branch=branch,
-        head_sha=_str(payload, "commit_oid"), html_url=info.html_url or "", sender=sender,
-        sender_is_bot=is_bot, alert=info, occurred_at=_time(alert.get("created_at")),
+        kind="security_alert",
+        event_type=event,
+        action=action,
+        repository=repo,
+        run_key=f"{repo}#alert:{event}:{number}",
+        branch=branch,
+        head_sha=_str(payload, "commit_oid"),
+        html_url=info.html_url or "",
+        sender=sender,
+        sender_is_bot=is_bot,
+        alert=info,
+        occurred_at=_time(alert.get("created_at")),
     )
 
 
@@ -388,17 +508,26 @@ def issue_comment(payload: Mapping[str, Any]) -> Incident:
     author = _str(user, "login")
     command = ChatCommand(
         verb=match.group(1).lower(),
-        agent=agent, author=author,
+        agent=agent,
+        author=author,
         author_association=_str(comment, "author_association", "NONE"),
-        issue_number=_int(issue, "number"), is_pull_request="pull_request" in issue,
+        issue_number=_int(issue, "number"),
+        is_pull_request="pull_request" in issue,
         comment_id=_int(comment, "id"),
     )
     return Incident(
-        kind="command", event_type="issue_comment", action=action, repository=repo,
-        run_key=f"{repo}#comment:{_int(comment, 'id')}", sender=author,
+        kind="command",
+        event_type="issue_comment",
+        action=action,
+        repository=repo,
+        run_key=f"{repo}#comment:{_int(comment, 'id')}",
+        sender=author,
         sender_is_bot=_str(user, "type") == "Bot" or author.endswith("[bot]"),
-        pr_numbers=(command.issue_number,) if command.is_pull_request and command.issue_number
-        else (), command=command, html_url=_str(comment, "html_url"),
+        pr_numbers=(command.issue_number,)
+        if command.is_pull_request and command.issue_number
+        else (),
+        command=command,
+        html_url=_str(comment, "html_url"),
         lifecycle={"updated_at": _str(comment, "updated_at") or _str(comment, "created_at")},
     )
 
@@ -423,11 +552,21 @@ def push(payload: Mapping[str, Any]) -> Incident:
     if not ref.startswith("refs/heads/") or payload.get("deleted") is True:
         return _ignored("push", repo, "not a push of a branch head", None)
     return Incident(
-        kind="lifecycle", event_type="push", repository=repo, run_key=f"{repo}#push:{after}",
-        branch=ref.removeprefix("refs/heads/"), head_sha=after, commit_message=message,
-        sender=sender, sender_is_bot=is_bot, html_url=_str(payload, "compare"),
-        lifecycle={"before": _str(payload, "before"), "skip_marker": skip_marker(message),
-                   "forced": bool(payload.get("forced"))},
+        kind="lifecycle",
+        event_type="push",
+        repository=repo,
+        run_key=f"{repo}#push:{after}",
+        branch=ref.removeprefix("refs/heads/"),
+        head_sha=after,
+        commit_message=message,
+        sender=sender,
+        sender_is_bot=is_bot,
+        html_url=_str(payload, "compare"),
+        lifecycle={
+            "before": _str(payload, "before"),
+            "skip_marker": skip_marker(message),
+            "forced": bool(payload.get("forced")),
+        },
     )
 
 
@@ -444,12 +583,21 @@ def pull_request(payload: Mapping[str, Any]) -> Incident:
     assert isinstance(user, Mapping)
     number = _int(pr, "number")
     return Incident(
-        kind="lifecycle", event_type="pull_request", action=_str(payload, "action") or None,
-        repository=repo, run_key=f"{repo}#pr:{number}", branch=_str(head, "ref"),
-        head_sha=_str(head, "sha"), pr_numbers=(number,) if number else (),
+        kind="lifecycle",
+        event_type="pull_request",
+        action=_str(payload, "action") or None,
+        repository=repo,
+        run_key=f"{repo}#pr:{number}",
+        branch=_str(head, "ref"),
+        head_sha=_str(head, "sha"),
+        pr_numbers=(number,) if number else (),
         html_url=_str(pr, "html_url"),
-        lifecycle={"merged": bool(pr.get("merged")), "author": _str(user, "login"),
-                   "state": _str(pr, "state"), "base": _str(base, "ref")},
+        lifecycle={
+            "merged": bool(pr.get("merged")),
+            "author": _str(user, "login"),
+            "state": _str(pr, "state"),
+            "base": _str(base, "ref"),
+        },
     )
 
 
@@ -460,11 +608,16 @@ def pull_request_review(payload: Mapping[str, Any]) -> Incident:
     assert isinstance(review, Mapping)
     user = review.get("user") if isinstance(review.get("user"), Mapping) else {}
     assert isinstance(user, Mapping)
-    return incident.model_copy(update={
-        "event_type": "pull_request_review",
-        "lifecycle": {**incident.lifecycle, "review_state": _str(review, "state"),
-                      "reviewer": _str(user, "login")},
-    })
+    return incident.model_copy(
+        update={
+            "event_type": "pull_request_review",
+            "lifecycle": {
+                **incident.lifecycle,
+                "review_state": _str(review, "state"),
+                "reviewer": _str(user, "login"),
+            },
+        }
+    )
 
 
 _READERS: dict[str, Callable[[Mapping[str, Any]], Incident]] = {

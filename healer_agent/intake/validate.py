@@ -139,14 +139,23 @@ LongName = Annotated[str, Strict(), Field(max_length=1024), AfterValidator(_one_
 Context = Annotated[str, Strict(), Field(max_length=120), AfterValidator(_one_line)]
 Text = Annotated[str, Strict(), Field(max_length=MAX_TEXT), AfterValidator(_text)]
 Comment = Annotated[str, Strict(), Field(max_length=MAX_COMMENT), AfterValidator(_text)]
-Url = Annotated[str, Strict(), Field(max_length=MAX_URL),
-                AfterValidator(_matching(_URL, "an http(s) URL of printable ASCII"))]
+Url = Annotated[
+    str,
+    Strict(),
+    Field(max_length=MAX_URL),
+    AfterValidator(_matching(_URL, "an http(s) URL of printable ASCII")),
+]
 Login = Annotated[str, Strict(), AfterValidator(_matching(_LOGIN, "a GitHub login"))]
 Word = Annotated[str, Strict(), AfterValidator(_matching(_WORD, "a short ASCII word"))]
 Timestamp = Annotated[str, Strict(), AfterValidator(_matching(_TIMESTAMP, "a timestamp"))]
 EventName = Annotated[str, Strict(), AfterValidator(_matching(_EVENT, "an event name"))]
-DeliveryId = Annotated[str, Strict(), AfterValidator(_matching(
-    _DELIVERY, "a delivery id (printable ASCII without spaces, at most 128)"))]
+DeliveryId = Annotated[
+    str,
+    Strict(),
+    AfterValidator(
+        _matching(_DELIVERY, "a delivery id (printable ASCII without spaces, at most 128)")
+    ),
+]
 Flag = Annotated[bool, Strict()]
 
 
@@ -450,8 +459,7 @@ def _problems(exc: ValidationError, prefix: str) -> list[Problem]:
     for err in exc.errors(include_url=False, include_input=False):
         where = ".".join(str(part) for part in err["loc"])
         reason = str(err["msg"]).removeprefix("Value error, ")
-        out.append(Problem(f"{prefix}{where}" if where else prefix.rstrip(".") or "body",
-                           reason))
+        out.append(Problem(f"{prefix}{where}" if where else prefix.rstrip(".") or "body", reason))
     return out
 
 

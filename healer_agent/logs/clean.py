@@ -18,9 +18,11 @@ _TRAILING_CR = re.compile(r"\r+$", re.MULTILINE)
 # (``##[error]``), BuildKit's step and time
 # (``#12 3.456 ``), docker compose's service (``web-1  | ``), turbo's task
 # (``web:build: ``), pnpm's recursive runs (``packages/web build: ``).
-_PREFIX = re.compile(r"^(?:##\[(?:error|warning)\] *|#\d+ \d+(?:\.\d+)? |[\w.-]+-\d+\s+\| |"
-                     r"[\w@][\w@.-]*(?:/[\w.-]+)?:[a-z][\w:-]*: |"
-                     r"(?:\.?/?[\w@.-]+/)+[\w@.-]+ [\w:-]+(?:\$|:) )")
+_PREFIX = re.compile(
+    r"^(?:##\[(?:error|warning)\] *|#\d+ \d+(?:\.\d+)? |[\w.-]+-\d+\s+\| |"
+    r"[\w@][\w@.-]*(?:/[\w.-]+)?:[a-z][\w:-]*: |"
+    r"(?:\.?/?[\w@.-]+/)+[\w@.-]+ [\w:-]+(?:\$|:) )"
+)
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _GROUP = re.compile(r"^##\[group\](.*)$")
@@ -51,7 +53,7 @@ def clean_text(text: str) -> str:
 def inner_line(line: str) -> str:
     """The line without a wrapper's prefix (itself when it has none)."""
     match = _PREFIX.match(line)
-    return line[match.end():] if match else line
+    return line[match.end() :] if match else line
 
 
 def clean_lines(text: str) -> list[str]:
@@ -87,8 +89,7 @@ def split_steps(lines: list[str]) -> list[Step]:
         match = _GROUP.match(line)
         if match:
             title = match.group(1).strip()
-            if title.startswith("Run ") or not steps[-1].command or title.startswith(
-                    _SETUP_NAMES):
+            if title.startswith("Run ") or not steps[-1].command or title.startswith(_SETUP_NAMES):
                 steps[-1].end = index
                 command = title[4:].strip() if title.startswith("Run ") else ""
                 steps.append(Step(name=title, command=command, start=index))
@@ -101,8 +102,9 @@ def _norm(name: str) -> str:
     return re.sub(r"\s+", " ", name.strip().lower())
 
 
-def find_failing_step(steps: list[Step], failed_step_names: list[str],
-                      error_index: int | None = None) -> Step | None:
+def find_failing_step(
+    steps: list[Step], failed_step_names: list[str], error_index: int | None = None
+) -> Step | None:
     """The step that failed.
 
     By the job's ``steps[]`` name, else the step holding the first real error, else the

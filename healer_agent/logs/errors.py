@@ -13,73 +13,130 @@ from dataclasses import dataclass
 from healer_agent.logs.patternset import Matcher
 
 _DETECTORS: tuple[tuple[str, str], ...] = (
-    ("clippy", r"^error: .*\n?.*clippy::|#\[deny\(clippy::|= help: for further information "
-               r"visit https://rust-lang\.github\.io/rust-clippy"),
+    (
+        "clippy",
+        r"^error: .*\n?.*clippy::|#\[deny\(clippy::|= help: for further information "
+        r"visit https://rust-lang\.github\.io/rust-clippy",
+    ),
     ("rustfmt", r"^Diff in .*\.rs|^Diff in /"),
-    ("cargo-test", r"^test result: FAILED|^failures:$|panicked at |^---- .* stdout ----$|"
-                   r"^error: test failed|^error: \d+ targets? failed"),
-    ("cargo", r"^error: failed to (?:select|load|parse|download|get)|^error: no matching package|"
-              r"^error: failed to run custom build"),
+    (
+        "cargo-test",
+        r"^test result: FAILED|^failures:$|panicked at |^---- .* stdout ----$|"
+        r"^error: test failed|^error: \d+ targets? failed",
+    ),
+    (
+        "cargo",
+        r"^error: failed to (?:select|load|parse|download|get)|^error: no matching package|"
+        r"^error: failed to run custom build",
+    ),
     ("cargo-audit", r"^error: \d+ vulnerabilit|^Crate: |^ID:\s+RUSTSEC-|RUSTSEC-\d{4}-\d{4}"),
     # rustc's diagnostics; a bare "error: " is any tool's and falls to the generic detector
-    ("rustc", r"^error\[E\d{4}\]: |^error: could not compile|^error: aborting due to|"
-              r"^error: (?:unused|unnecessary|unreachable|mismatched|cannot find|expected |"
-              r"no (?:method|field|function|variant)|use of |unresolved |missing |this |"
-              r"casting|variable|value|borrow|lifetime|function|struct|field|method|"
-              r"unknown (?:lint|feature)|(?:the )?trait|type annotations|linking with)"),
-    ("npm-audit", r"[Ff]ound \d+ (?:low|moderate|high|critical|known)? ?(?:severity )?"
-                  r"vulnerabilit|"
-                  r"^# npm audit report|Severity: (?:high|critical)"),
-    ("npm", r"^npm (?:ERR!|error) |^ERR_PNPM_|^ ERR_PNPM_|^error Command failed|^\u2009?ERR!|"
-            r"^YN\d{4}: .*(?:error|failed)"),
+    (
+        "rustc",
+        r"^error\[E\d{4}\]: |^error: could not compile|^error: aborting due to|"
+        r"^error: (?:unused|unnecessary|unreachable|mismatched|cannot find|expected |"
+        r"no (?:method|field|function|variant)|use of |unresolved |missing |this |"
+        r"casting|variable|value|borrow|lifetime|function|struct|field|method|"
+        r"unknown (?:lint|feature)|(?:the )?trait|type annotations|linking with)",
+    ),
+    (
+        "npm-audit",
+        r"[Ff]ound \d+ (?:low|moderate|high|critical|known)? ?(?:severity )?"
+        r"vulnerabilit|"
+        r"^# npm audit report|Severity: (?:high|critical)",
+    ),
+    (
+        "npm",
+        r"^npm (?:ERR!|error) |^ERR_PNPM_|^ ERR_PNPM_|^error Command failed|^\u2009?ERR!|"
+        r"^YN\d{4}: .*(?:error|failed)",
+    ),
     ("tsc", r"error TS\d{4}: |^Found \d+ errors?|^Type error: "),
     ("eslint", r"^\s+\d+:\d+\s+error\s|^\u2716 \d+ problems?|\d+ problems? \(\d+ errors?"),
-    ("vitest", r"^\s*(?:FAIL|\u00d7|\u2717|\u276f) .*(?:test|spec)\.[jt]sx?|"
-               r"^\s*Test Files\s+\d+ failed|^\s*Tests\s+\d+ failed|AssertionError: |"
-               r"^Tests:\s+\d+ failed"),
-    ("vite", r"error during build|^\[vite\]|Build failed with \d+ errors?|^Failed to compile|"
-             r"Module not found: |Could not resolve "),
-    ("docker", r"ERROR: failed to solve|^#\d+ ERROR|failed to build|executor failed running|"
-               r"^ERROR \[.*\]|failed to compute cache key|dockerfile parse error"),
+    (
+        "vitest",
+        r"^\s*(?:FAIL|\u00d7|\u2717|\u276f) .*(?:test|spec)\.[jt]sx?|"
+        r"^\s*Test Files\s+\d+ failed|^\s*Tests\s+\d+ failed|AssertionError: |"
+        r"^Tests:\s+\d+ failed",
+    ),
+    (
+        "vite",
+        r"error during build|^\[vite\]|Build failed with \d+ errors?|^Failed to compile|"
+        r"Module not found: |Could not resolve ",
+    ),
+    (
+        "docker",
+        r"ERROR: failed to solve|^#\d+ ERROR|failed to build|executor failed running|"
+        r"^ERROR \[.*\]|failed to compute cache key|dockerfile parse error",
+    ),
     ("hadolint", r"\bDL\d{4}\b.*|^.*:\d+ (?:DL|SC)\d{4} (?:error|warning)"),
-    ("helm", r"^Error: (?:INSTALLATION|UPGRADE) FAILED|^Error: .*chart|^\[ERROR\] |"
-             r"template: .*: error|^Error: parse error|^Error: YAML parse error"),
-    ("kubectl", r"^error: timed out waiting for the condition|^error: deployment \"\S+\" exceeded|"
-                r"^error: error validating|^error: unable to recognize|^The \S+ \"\S+\" is "
-                r"invalid|^error: error parsing|^Error from server|strict decoding error|"
-                r"unknown field \""),
+    (
+        "helm",
+        r"^Error: (?:INSTALLATION|UPGRADE) FAILED|^Error: .*chart|^\[ERROR\] |"
+        r"template: .*: error|^Error: parse error|^Error: YAML parse error",
+    ),
+    (
+        "kubectl",
+        r"^error: timed out waiting for the condition|^error: deployment \"\S+\" exceeded|"
+        r"^error: error validating|^error: unable to recognize|^The \S+ \"\S+\" is "
+        r"invalid|^error: error parsing|^Error from server|strict decoding error|"
+        r"unknown field \"",
+    ),
     ("yamllint", r"^\s+\d+:\d+\s+error\s|\.ya?ml:\d+:\d+: \[error\] "),
-    ("argocd", r"ComparisonError|OutOfSync|sync failed|health is Degraded|"
-               r"SyncError|application .* (?:is )?(?:Degraded|Missing)"),
+    (
+        "argocd",
+        r"ComparisonError|OutOfSync|sync failed|health is Degraded|"
+        r"SyncError|application .* (?:is )?(?:Degraded|Missing)",
+    ),
     ("actionlint", r"\.github/workflows/\S+\.ya?ml:\d+:\d+: "),
-    ("git", r"^CONFLICT \(|Automatic merge failed|^ ! \[rejected\]|^! \[rejected\]|"
-            r"^error: failed to push|^fatal: |^remote: Permission to \S+ denied|"
-            r"^error: Your local changes|^hint: Updates were rejected|^remote: (?:error|fatal): |"
-            r"^remote: .*(?:PUSH PROTECTION|Push cannot contain secrets)|"
-            r"^ ?! \[remote rejected\]"),
-    ("http", r"\b(?:401|403) (?:Unauthorized|Forbidden)|Bad credentials|"
-             r"Resource not accessible by integration|denied: |unauthorized: |token rejected|"
-             r"got 40[13]\b|Username and password required|rate limit exceeded"),
+    (
+        "git",
+        r"^CONFLICT \(|Automatic merge failed|^ ! \[rejected\]|^! \[rejected\]|"
+        r"^error: failed to push|^fatal: |^remote: Permission to \S+ denied|"
+        r"^error: Your local changes|^hint: Updates were rejected|^remote: (?:error|fatal): |"
+        r"^remote: .*(?:PUSH PROTECTION|Push cannot contain secrets)|"
+        r"^ ?! \[remote rejected\]",
+    ),
+    (
+        "http",
+        r"\b(?:401|403) (?:Unauthorized|Forbidden)|Bad credentials|"
+        r"Resource not accessible by integration|denied: |unauthorized: |token rejected|"
+        r"got 40[13]\b|Username and password required|rate limit exceeded",
+    ),
     ("logrus", r"^(?:FATA|ERRO|PANI)\[\d+\] "),
-    ("killed", r"process didn't exit successfully: .*\(signal: \d+, SIG\w+|"
-               r"JavaScript heap out of memory|Ineffective mark-compacts"),
-    ("runner", r"Cannot connect to the Docker daemon|\d+ Killed\s|"
-               r"The runner has received a shutdown signal|lost communication with the server|"
-               r"exit code 137|Killed|out of memory|No space left on device|"
-               r"The operation was canceled|timed out|Connection (?:timed out|refused|reset)|"
-               r"Could not resolve host|Temporary failure in name resolution|"
-               r"^curl: \(\d+\) |Failed to connect to \S+ port|Couldn't connect to server"),
+    (
+        "killed",
+        r"process didn't exit successfully: .*\(signal: \d+, SIG\w+|"
+        r"JavaScript heap out of memory|Ineffective mark-compacts",
+    ),
+    (
+        "runner",
+        r"Cannot connect to the Docker daemon|\d+ Killed\s|"
+        r"The runner has received a shutdown signal|lost communication with the server|"
+        r"exit code 137|Killed|out of memory|No space left on device|"
+        r"The operation was canceled|timed out|Connection (?:timed out|refused|reset)|"
+        r"Could not resolve host|Temporary failure in name resolution|"
+        r"^curl: \(\d+\) |Failed to connect to \S+ port|Couldn't connect to server",
+    ),
     ("node", r"^not ok \d+ - |^# fail [1-9]|Error \[ERR_[A-Z_]+\]|Cannot find module "),
-    ("kube-client", r"^[EF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\] |"
-                    r"^The connection to the server \S+ was refused|"
-                    r"^Unable to connect to the server"),
+    (
+        "kube-client",
+        r"^[EF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\] |"
+        r"^The connection to the server \S+ was refused|"
+        r"^Unable to connect to the server",
+    ),
     ("make", r"^make(?:\[\d+\])?: \*\*\* "),
     ("node-test", r"^\s*\u2716 \D"),
-    ("runtime", r"^\s*(?:\w+Error|Error)(?: \[[\w ]+\])?: |^\s*\[cause\]: |"
-                r"\bE(?:CONNREFUSED|CONNRESET|TIMEDOUT|AI_AGAIN|NOTFOUND)\b|"
-                r"^thread '.*' panicked at"),
-    ("python", r"^Traceback \(most recent call last\)|^\w+Error: |^FAILED \S+::|"
-               r"^=+ .*\d+ failed"),
+    (
+        "runtime",
+        r"^\s*(?:\w+Error|Error)(?: \[[\w ]+\])?: |^\s*\[cause\]: |"
+        r"\bE(?:CONNREFUSED|CONNRESET|TIMEDOUT|AI_AGAIN|NOTFOUND)\b|"
+        r"^thread '.*' panicked at",
+    ),
+    (
+        "python",
+        r"^Traceback \(most recent call last\)|^\w+Error: |^FAILED \S+::|"
+        r"^=+ .*\d+ failed",
+    ),
     ("go", r"^--- FAIL: |^FAIL\s+\S+\s+[\d.]+s$|^panic: "),
     ("jvm", r"^\[ERROR\] Failed to execute goal|^FAILURE: Build failed|BUILD FAILURE$"),
     ("error", r"^##\[error\]|^Error: |^error: |^ERROR:? |level=(?:error|fatal) msg="),

@@ -76,8 +76,11 @@ def _steps(data: bytes, markers: list[Marker]) -> list[_Step]:
     begin, name, command = 0, "Set up job", ""
     for marker in markers:
         title = marker.title
-        if title.startswith("Run ") or not command or title.startswith(
-                ("Set up job", "Post ", "Complete job")):
+        if (
+            title.startswith("Run ")
+            or not command
+            or title.startswith(("Set up job", "Post ", "Complete job"))
+        ):
             if marker.offset > begin or steps:
                 steps.append(_Step(name, command, begin, marker.offset))
             begin, name = marker.offset, title
@@ -143,13 +146,16 @@ def _render(data: bytes, start: int, end: int) -> list[str]:
 
 MAX_DIAGNOSTIC_STEPS, MAX_DIAGNOSTIC_LINES = 3, 80
 # commands that print what a workload logged or how it fared (not another build step)
-_DIAGNOSTIC = re.compile(r"\b(?:kubectl (?:logs|describe|get)|docker (?:compose )?logs|"
-                         r"journalctl|stern|helm (?:status|get)|argocd app (?:get|logs)|"
-                         r"(?:cat|tail|less) \S*log)")
+_DIAGNOSTIC = re.compile(
+    r"\b(?:kubectl (?:logs|describe|get)|docker (?:compose )?logs|"
+    r"journalctl|stern|helm (?:status|get)|argocd app (?:get|logs)|"
+    r"(?:cat|tail|less) \S*log)"
+)
 
 
-def _diagnostics(data: bytes, steps: list[_Step], step: _Step | None,
-                 failed: list[str]) -> list[str]:
+def _diagnostics(
+    data: bytes, steps: list[_Step], step: _Step | None, failed: list[str]
+) -> list[str]:
     """The output of diagnostic steps after ``step`` that did not fail themselves.
 
     Such steps (``kubectl logs``, ``docker logs``, ...) ran under ``if: failure()`` and show
@@ -158,8 +164,11 @@ def _diagnostics(data: bytes, steps: list[_Step], step: _Step | None,
     if step is None:
         return []
     wanted = {_norm(n) for n in failed}
-    later = [s for s in steps if s.start >= step.end and _DIAGNOSTIC.search(s.command)
-             and _norm(s.name) not in wanted][:MAX_DIAGNOSTIC_STEPS]
+    later = [
+        s
+        for s in steps
+        if s.start >= step.end and _DIAGNOSTIC.search(s.command) and _norm(s.name) not in wanted
+    ][:MAX_DIAGNOSTIC_STEPS]
     out: list[str] = []
     for s in later:
         end = data.find(b"##[endgroup]", s.start, s.end)
@@ -170,8 +179,12 @@ def _diagnostics(data: bytes, steps: list[_Step], step: _Step | None,
     return out
 
 
-def excerpt_text(text: str, failed_steps: Iterable[str] = (),
-                 budget_tokens: int = DEFAULT_BUDGET_TOKENS, job_name: str = "") -> Excerpt:
+def excerpt_text(
+    text: str,
+    failed_steps: Iterable[str] = (),
+    budget_tokens: int = DEFAULT_BUDGET_TOKENS,
+    job_name: str = "",
+) -> Excerpt:
     """The excerpt of a raw log."""
     names = list(failed_steps)
     data = text.encode("utf-8", "replace")
@@ -193,12 +206,20 @@ def excerpt_text(text: str, failed_steps: Iterable[str] = (),
     command = step.command if step else None
     if not real:  # no error pattern: the tail of the failing step is the best guess
         body = _render(data, lines_before(data, hi, 40, lo), hi)
-        text_out, lines = _redacted("\n".join(body), [name or "", command or "",
-                                                      *_diagnostics(data, steps, step, names)])
+        text_out, lines = _redacted(
+            "\n".join(body), [name or "", command or "", *_diagnostics(data, steps, step, names)]
+        )
         name, command, diagnosed = lines[0] or name, lines[1] or command, lines[2:]
-        return Excerpt(job_name=job_name, failing_step=name, command=command, text=text_out,
-                       tokens=estimate_tokens(text_out), signature=signature(body[-3:]),
-                       total_lines=total_lines, diagnostics=diagnosed)
+        return Excerpt(
+            job_name=job_name,
+            failing_step=name,
+            command=command,
+            text=text_out,
+            tokens=estimate_tokens(text_out),
+            signature=signature(body[-3:]),
+            total_lines=total_lines,
+            diagnostics=diagnosed,
+        )
     spans: list[tuple[int, int]] = []
     for offset, _tool, _line in real:
         start = lines_before(data, offset, BEFORE, lo)
@@ -224,15 +245,25 @@ def excerpt_text(text: str, failed_steps: Iterable[str] = (),
         used += cost
     diagnostics = _diagnostics(data, steps, step, names)
     count = min(20, len(real))
-    text_out, lines = _redacted("\n...\n".join(chunks), [name or "", command or "",
-                                                         *(h[2] for h in real[:20]), *diagnostics])
+    text_out, lines = _redacted(
+        "\n...\n".join(chunks),
+        [name or "", command or "", *(h[2] for h in real[:20]), *diagnostics],
+    )
     name, command = lines[0] or name, lines[1] or command
-    error_lines, diagnosed = lines[2:2 + count], lines[2 + count:]
+    error_lines, diagnosed = lines[2 : 2 + count], lines[2 + count :]
     tools = tuple(dict.fromkeys(h[1] for h in real))
-    return Excerpt(job_name=job_name, failing_step=name, command=command,
-                   error_lines=error_lines, tools=tools, text=text_out,
-                   tokens=estimate_tokens(text_out), signature=signature(error_lines),
-                   total_lines=total_lines, diagnostics=diagnosed)
+    return Excerpt(
+        job_name=job_name,
+        failing_step=name,
+        command=command,
+        error_lines=error_lines,
+        tools=tools,
+        text=text_out,
+        tokens=estimate_tokens(text_out),
+        signature=signature(error_lines),
+        total_lines=total_lines,
+        diagnostics=diagnosed,
+    )
 
 
 def _redacted(text: str, lines: list[str]) -> tuple[str, tuple[str, ...]]:
@@ -250,8 +281,12 @@ def _redacted(text: str, lines: list[str]) -> tuple[str, tuple[str, ...]]:
     return head, tuple(out)
 
 
-def excerpt_lines(lines: list[str], failed_steps: Iterable[str] = (),
-                  budget_tokens: int = DEFAULT_BUDGET_TOKENS, job_name: str = "") -> Excerpt:
+def excerpt_lines(
+    lines: list[str],
+    failed_steps: Iterable[str] = (),
+    budget_tokens: int = DEFAULT_BUDGET_TOKENS,
+    job_name: str = "",
+) -> Excerpt:
     """The excerpt of already-split lines."""
     return excerpt_text("\n".join(lines), failed_steps, budget_tokens, job_name)
 
@@ -260,8 +295,11 @@ def _has_real_error(part: Excerpt) -> bool:
     return any(not line.startswith("##[error]Process completed") for line in part.error_lines)
 
 
-def excerpt(logs: Sequence[JobLog] | JobLog, failed_steps: Iterable[FailedStep] = (),
-            budget_tokens: int = DEFAULT_BUDGET_TOKENS) -> Excerpt:
+def excerpt(
+    logs: Sequence[JobLog] | JobLog,
+    failed_steps: Iterable[FailedStep] = (),
+    budget_tokens: int = DEFAULT_BUDGET_TOKENS,
+) -> Excerpt:
     """The excerpt over a job's log, or over several.
 
     The budget is shared; the job with the first real error comes first.
@@ -272,22 +310,32 @@ def excerpt(logs: Sequence[JobLog] | JobLog, failed_steps: Iterable[FailedStep] 
     failed = list(failed_steps)
     parts = []
     for job in jobs:
-        names = [s.name for s in (*failed, *job.steps)
-                 if s.conclusion in ("failure", "timed_out")
-                 and (not s.job_name or s.job_name == job.job_name)]
+        names = [
+            s.name
+            for s in (*failed, *job.steps)
+            if s.conclusion in ("failure", "timed_out")
+            and (not s.job_name or s.job_name == job.job_name)
+        ]
         parts.append(excerpt_text(job.text, names, budget_tokens, job.job_name))
     parts.sort(key=lambda e: not _has_real_error(e))
     if len(parts) == 1:
         return parts[0]
     share = max(500, budget_tokens // len(parts))
-    merged = [p if p.tokens <= share else p.model_copy(update={"text": p.text[: share * 4]})
-              for p in parts]
+    merged = [
+        p if p.tokens <= share else p.model_copy(update={"text": p.text[: share * 4]})
+        for p in parts
+    ]
     first = merged[0]
     text = "\n\n".join(f"### job {p.job_name}\n{p.text}" for p in merged if p.text)
     lines = tuple(line for p in merged for line in p.error_lines)
-    return first.model_copy(update={
-        "text": text, "tokens": estimate_tokens(text), "error_lines": lines,
-        "tools": tuple(dict.fromkeys(t for p in merged for t in p.tools)),
-        "signature": signature(lines) if lines else first.signature,
-        "total_lines": sum(p.total_lines for p in merged),
-        "diagnostics": tuple(line for p in merged for line in p.diagnostics)})
+    return first.model_copy(
+        update={
+            "text": text,
+            "tokens": estimate_tokens(text),
+            "error_lines": lines,
+            "tools": tuple(dict.fromkeys(t for p in merged for t in p.tools)),
+            "signature": signature(lines) if lines else first.signature,
+            "total_lines": sum(p.total_lines for p in merged),
+            "diagnostics": tuple(line for p in merged for line in p.diagnostics),
+        }
+    )

@@ -24,8 +24,11 @@ _UNICODE_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 def to_re2(pattern: re.Pattern[str]) -> str:
     r"""The RE2 spelling of a Python pattern (flags inline, ``\uXXXX`` as ``\x{XXXX}``)."""
     source = _UNICODE_ESCAPE.sub(r"\\x{\1}", pattern.pattern)
-    flags = "".join(letter for flag, letter in ((re.IGNORECASE, "i"), (re.MULTILINE, "m"),
-                                                (re.DOTALL, "s")) if pattern.flags & flag)
+    flags = "".join(
+        letter
+        for flag, letter in ((re.IGNORECASE, "i"), (re.MULTILINE, "m"), (re.DOTALL, "s"))
+        if pattern.flags & flag
+    )
     return f"(?{flags}){source}" if flags else source
 
 
@@ -137,8 +140,11 @@ class Matcher(Generic[T]):
         """Indices of the matching patterns, in the order they were given."""
         found: list[int] = []
         if self._set is not None:
-            hits = (self._match(text.encode("utf-8", "surrogatepass")) if self._match
-                    is not None else self._set.Match(text))
+            hits = (
+                self._match(text.encode("utf-8", "surrogatepass"))
+                if self._match is not None
+                else self._set.Match(text)
+            )
             if hits:
                 found = [self._set_index[i] for i in hits]
         for index, pattern in self._rest:

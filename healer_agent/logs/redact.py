@@ -142,10 +142,12 @@ def _line_spans(line: str) -> list[Span]:
         return [*find_tokens(line, lower), *find_named(line, lower)]
     spans: list[Span] = []
     for offset in range(0, len(line) - OVERLAP, WINDOW - OVERLAP):
-        piece = line[offset:offset + WINDOW]
+        piece = line[offset : offset + WINDOW]
         lower = piece.lower()
-        spans.extend((offset + s, offset + e, kind)
-                     for s, e, kind in (*find_tokens(piece, lower), *find_named(piece, lower)))
+        spans.extend(
+            (offset + s, offset + e, kind)
+            for s, e, kind in (*find_tokens(piece, lower), *find_named(piece, lower))
+        )
     return spans
 
 
@@ -167,7 +169,7 @@ def _through(line: str, noise: re.Pattern[str], *, whole: bool = False) -> list[
     pos = 0
     for m in noise.finditer(line):
         keep.extend(range(pos, m.start()))
-        chars.append(line[pos:m.start()])
+        chars.append(line[pos : m.start()])
         if m.lastindex:
             keep.append(m.start(1))
             chars.append(_UNESCAPE.get(m.group(1), m.group(1)))
@@ -244,7 +246,8 @@ def _redact_line(line: str) -> str:
 _NAMED = re.compile(r"(?i)[\"']?\bname[\"']?[^\S\n]*[:=][^\S\n]*[\"']?(?P<name>[\w.-]+)[\"']?")
 _VALUE = re.compile(
     r"(?i)(?:\d{4}-\d\d-\d\dT[\d:.]+Z)?[^\S\n]*[,{]?[^\S\n]*[\"']?value[\"']?[^\S\n]*[:=][^\S\n]*"
-    r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[^\s,}]+)")
+    r"(?P<value>\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|[^\s,}]+)"
+)
 
 
 def _named_value(text: str, start: int, end: int) -> list[Span]:
@@ -272,7 +275,8 @@ def _named_value(text: str, start: int, end: int) -> list[Span]:
 # A YAML block scalar under a secret name: ``password: |`` and the indented lines after it.
 _BLOCK_KEY = re.compile(
     r"(?:\d{4}-\d\d-\d\dT[\d:.]+Z[^\S\n]?)?(?P<indent>[^\S\n]*)(?:-[^\S\n]+)?[\"']?"
-    r"(?P<name>[\w.-]+)[\"']?[^\S\n]*:[^\S\n]*[|>][-+0-9]*[^\S\n]*\r?$")
+    r"(?P<name>[\w.-]+)[\"']?[^\S\n]*:[^\S\n]*[|>][-+0-9]*[^\S\n]*\r?$"
+)
 _TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT[\d:.]+Z[^\S\n]?")
 
 
@@ -285,9 +289,9 @@ def _block_scalar(text: str, start: int, end: int) -> list[Span]:
     while pos < len(text):
         nxt = text.find("\n", pos + 1)
         nxt = len(text) if nxt == -1 else nxt
-        line = text[pos + 1:nxt]
+        line = text[pos + 1 : nxt]
         stamp = _TIMESTAMP.match(line)
-        body = line[stamp.end():] if stamp else line
+        body = line[stamp.end() :] if stamp else line
         if body.strip() and len(body) - len(body.lstrip()) <= indent:
             break
         stop = pos = nxt
@@ -333,8 +337,9 @@ def redact_lines(lines: Iterable[str]) -> list[str]:
 # ------------------------------------------------------------------------------ JSON
 
 _JSON_GATE_SOURCE = GATE_SOURCE + r"|[A-Za-z0-9+/]{60}|-----"
-_JSON_GATE: Any = (_compile_re2(_JSON_GATE_SOURCE) if _re2 is not None
-                   else re.compile(_JSON_GATE_SOURCE))
+_JSON_GATE: Any = (
+    _compile_re2(_JSON_GATE_SOURCE) if _re2 is not None else re.compile(_JSON_GATE_SOURCE)
+)
 _SEP = "\x00"
 _IDENTIFIER = re.compile(r"[A-Za-z_][\w.-]{0,15}")
 

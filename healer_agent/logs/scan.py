@@ -34,8 +34,11 @@ TRIGGER_SOURCE = (
     r"ETIMEDOUT|ENOTFOUND|connection to the server|Unable to connect|\*\*\* |SIGKILL|"
     r"PUSH PROTECTION|mark-compacts|required|rate limit|FATA\[|PANI\["
 )
-_TRIGGER: Any = (_re2.compile(TRIGGER_SOURCE.encode()) if _re2 is not None
-                 else re.compile(TRIGGER_SOURCE.encode()))
+_TRIGGER: Any = (
+    _re2.compile(TRIGGER_SOURCE.encode())
+    if _re2 is not None
+    else re.compile(TRIGGER_SOURCE.encode())
+)
 GROUP = b"##[group]"
 MAX_CANDIDATES = 5000
 _SCAN_SOURCE = rb"##\[group\]|" + TRIGGER_SOURCE.encode()
@@ -97,15 +100,14 @@ def scan(data: bytes) -> tuple[list[Marker], list[tuple[int, int]]]:
         start, end = line_at(data, pos)
         at = end + 1
         if data.startswith(GROUP, pos):
-            title = data[pos + len(GROUP):end].decode("utf-8", "replace").strip()
+            title = data[pos + len(GROUP) : end].decode("utf-8", "replace").strip()
             markers.append(Marker(start, title))
         elif len(found) < MAX_CANDIDATES:
             found.append((start, end))
     return markers, found
 
 
-def candidate_lines(data: bytes, start: int = 0, end: int | None = None
-                    ) -> list[tuple[int, int]]:
+def candidate_lines(data: bytes, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """(start, end) of lines in ``data[start:end]`` that contain a trigger, in order."""
     stop = len(data) if end is None else end
     found: list[tuple[int, int]] = []

@@ -33,35 +33,48 @@ KIND = "private-key"
 MAX_BLOCK = 16_000  # an 8192-bit RSA key in PEM is about 6.5 KB
 # What may precede key material on a line: a timestamp, a source label ending in ``|`` or
 # ``]`` (``api-1  | ``, ``[pod/api/app] ``), indentation, a quote or a list/diff marker.
-_PREFIX = (r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z[ \t]?)?"
-           r"(?:[^\n|\]]{1,60}[|\]][ \t]+)?[ \t]*"
-           r"(?:[|>#+][ \t]+|-[ \t]*|[\"'][ \t]*)?")
+_PREFIX = (
+    r"(?:\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z[ \t]?)?"
+    r"(?:[^\n|\]]{1,60}[|\]][ \t]+)?[ \t]*"
+    r"(?:[|>#+][ \t]+|-[ \t]*|[\"'][ \t]*)?"
+)
 _SUFFIX = r"(?:\\r)?(?:\\n)?[\"',]?[ \t]*(?:[+,;)\]][ \t]*)?\r?$"
 # A full-width body line, a PGP armor checksum line (``=AbCd``, the last before END), or
 # a body flattened into one line: chunks joined by ``\n`` escapes (JSON) or by spaces
 # (``echo $KEY`` unquoted).
-_FULL_SOURCE = (r"(?m)(?:^" + _PREFIX + r"(?:(=?[A-Za-z0-9+/]{60,100}={0,2})|=[A-Za-z0-9+/]{4})"
-                + _SUFFIX + r")|(?P<flat>(?:[A-Za-z0-9+/]{60,76}(?:\\\\?[rn]|[ \t])+){2,}"
-                r"[A-Za-z0-9+/]*={0,2})")
-_FULL_LINE: Any = (_re2.compile(_FULL_SOURCE) if _re2 is not None
-                   else re.compile(_FULL_SOURCE))
+_FULL_SOURCE = (
+    r"(?m)(?:^"
+    + _PREFIX
+    + r"(?:(=?[A-Za-z0-9+/]{60,100}={0,2})|=[A-Za-z0-9+/]{4})"
+    + _SUFFIX
+    + r")|(?P<flat>(?:[A-Za-z0-9+/]{60,76}(?:\\\\?[rn]|[ \t])+){2,}"
+    r"[A-Za-z0-9+/]*={0,2})"
+)
+_FULL_LINE: Any = _re2.compile(_FULL_SOURCE) if _re2 is not None else re.compile(_FULL_SOURCE)
 _ONLY_PREFIX = re.compile(_PREFIX)
 _BODY = re.compile(r"^" + _PREFIX + r"(=?[A-Za-z0-9+/]{4,100}={0,2})" + _SUFFIX)
 _PRIVATE_BEGIN = re.compile(
     r"-{4,5}[ ]?BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?[ ]?-{4,5}|PuTTY-User-Key-File-\d|"
-    r"Private-Lines:\s*\d+")
-_PRIVATE_END = re.compile(r"-{4,5}[ ]?END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?[ ]?-{4,5}|"
-                          r"Private-MAC:\s*[0-9a-fA-F]+")
+    r"Private-Lines:\s*\d+"
+)
+_PRIVATE_END = re.compile(
+    r"-{4,5}[ ]?END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?[ ]?-{4,5}|"
+    r"Private-MAC:\s*[0-9a-fA-F]+"
+)
 _PUBLIC_BEGIN = re.compile(r"-----BEGIN (?![A-Z0-9 ]*PRIVATE)[A-Z0-9 ]+-----")
 _ESCAPED_BEGIN = re.compile(
     r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?:\\\\?[rn]|[A-Za-z0-9+/=:, \t]|-(?!----))*"
-    r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)?")
+    r"(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----)?"
+)
 _ESCAPED_END = re.compile(
-    r"(?:[A-Za-z0-9+/=]+(?:\\\\?[rn]|[ \t])+)+-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+    r"(?:[A-Za-z0-9+/=]+(?:\\\\?[rn]|[ \t])+)+-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----"
+)
 # PEM/PGP/PuTTY header lines that may sit between BEGIN and the body.
-_HEADER = re.compile(r"^\s*(?:\d{4}-\d\d-\d\dT[\d:.]+Z\s*)?(?:Proc-Type|DEK-Info|Version|"
-                     r"Comment|Hash|Charset|Encryption|Key-Derivation|Argon2-\w+|Public-Lines|"
-                     r"Private-Lines):")
+_HEADER = re.compile(
+    r"^\s*(?:\d{4}-\d\d-\d\dT[\d:.]+Z\s*)?(?:Proc-Type|DEK-Info|Version|"
+    r"Comment|Hash|Charset|Encryption|Key-Derivation|Argon2-\w+|Public-Lines|"
+    r"Private-Lines):"
+)
 
 
 def _next_bounds(text: str, end: int) -> tuple[int, int] | None:
@@ -88,7 +101,7 @@ def _line_before(text: str, start: int) -> str:
         if prev is None:
             return ""
         start = prev[0]
-        line = text[prev[0]:prev[1]]
+        line = text[prev[0] : prev[1]]
         if line.strip() and not _HEADER.match(line):
             return line
     return line
@@ -109,8 +122,12 @@ def _keyish(body: str) -> bool:
     Upper case, lower case and digits all appear in 64 random base64 characters.
     """
     core = body.rstrip("=")
-    return (len(body) in (64, 70, 76) and any(c.isupper() for c in core)
-            and any(c.islower() for c in core) and any(c.isdigit() for c in core))
+    return (
+        len(body) in (64, 70, 76)
+        and any(c.isupper() for c in core)
+        and any(c.islower() for c in core)
+        and any(c.isdigit() for c in core)
+    )
 
 
 def _forward(text: str, start: int, end: int, *, headers: bool) -> int:
@@ -120,7 +137,7 @@ def _forward(text: str, start: int, end: int, *, headers: bool) -> int:
         nxt = _next_bounds(text, end)
         if nxt is None:
             break
-        line = text[nxt[0]:nxt[1]]
+        line = text[nxt[0] : nxt[1]]
         if headers and (_HEADER.match(line) or not line.strip()):
             end = nxt[1]
             continue
@@ -140,8 +157,12 @@ def _tail(body: str) -> bool:
 
     Not a word such as ``Done`` that happens to follow a key in a log.
     """
-    return body.endswith("=") or "+" in body or "/" in body or (
-        any(c.isdigit() for c in body) and any(c.isalpha() for c in body))
+    return (
+        body.endswith("=")
+        or "+" in body
+        or "/" in body
+        or (any(c.isdigit() for c in body) and any(c.isalpha() for c in body))
+    )
 
 
 def _backward(text: str, start: int) -> int:
@@ -150,7 +171,7 @@ def _backward(text: str, start: int) -> int:
         prev = _prev_bounds(text, start)
         if prev is None:
             break
-        line = text[prev[0]:prev[1]]
+        line = text[prev[0] : prev[1]]
         if _body(line) is None and not _HEADER.match(line):
             break
         start = prev[0]
@@ -182,10 +203,8 @@ def find_blocks(text: str) -> list[tuple[int, int, str]]:
     """Spans of private-key blocks or body fragments in ``text``."""
     spans: list[tuple[int, int, str]] = []
     marker_lines = _marker_lines(text)
-    begins = [m for start, end in marker_lines
-              for m in _PRIVATE_BEGIN.finditer(text, start, end)]
-    ends = [m.end() for start, end in marker_lines
-            for m in _PRIVATE_END.finditer(text, start, end)]
+    begins = [m for start, end in marker_lines for m in _PRIVATE_BEGIN.finditer(text, start, end)]
+    ends = [m.end() for start, end in marker_lines for m in _PRIVATE_END.finditer(text, start, end)]
     for i, m in enumerate(begins):
         # BEGIN … END: the first END after this BEGIN and before the next BEGIN
         j = bisect.bisect_left(ends, m.end())
@@ -194,17 +213,17 @@ def find_blocks(text: str) -> list[tuple[int, int, str]]:
             spans.append((m.start(), ends[j], KIND))
     for start, end in marker_lines:
         for m in _PRIVATE_BEGIN.finditer(text, start, end):
-            alone = not text[m.end():end].strip()  # else a one-line form, cut below
-            spans.append((m.start(), _forward(text, start, end, headers=True) if alone
-                          else m.end(), KIND))
+            alone = not text[m.end() : end].strip()  # else a one-line form, cut below
+            spans.append(
+                (m.start(), _forward(text, start, end, headers=True) if alone else m.end(), KIND)
+            )
         for m in _PRIVATE_END.finditer(text, start, end):
             alone = _ONLY_PREFIX.fullmatch(text, start, m.start()) is not None
             spans.append((_backward(text, start) if alone else m.start(), m.end(), KIND))
         if text[start:end].strip().count(" ") > 2 or "\\n" in text[start:end]:
             # one-line forms: escaped newlines (JSON) or an unquoted echo of a key
             for pattern in (_ESCAPED_BEGIN, _ESCAPED_END):
-                spans.extend((m.start(), m.end(), KIND)
-                             for m in pattern.finditer(text, start, end))
+                spans.extend((m.start(), m.end(), KIND) for m in pattern.finditer(text, start, end))
     run_start = run_end = -2
     run: list[str] = []
 

@@ -40,48 +40,251 @@ from detect_secrets.filters.heuristic import (
 STRONG, WEAK = 2, 1
 
 # The last name part that makes a value a secret on its own.
-_NOUNS = frozenset({
-    "password", "passwd", "passphrase", "passwort", "contrasena", "contraseña", "pwd", "pw",
-    "pass", "secret", "token", "credential", "credentials", "creds", "cred", "apikey",
-    "pat", "authorization", "storepass", "keypass", "passin", "passout", "privatekey",
-    "secretkey", "accesskey", "authtoken", "accesstoken", "refreshtoken", "idtoken",
-    "clientsecret", "appsecret", "masterkey", "signingkey", "accountkey", "dbpass",
-    "dbpassword", "pgpassword", "mysqlpwd", "cookie",
-})
+_NOUNS = frozenset(
+    {
+        "password",
+        "passwd",
+        "passphrase",
+        "passwort",
+        "contrasena",
+        "contraseña",
+        "pwd",
+        "pw",
+        "pass",
+        "secret",
+        "token",
+        "credential",
+        "credentials",
+        "creds",
+        "cred",
+        "apikey",
+        "pat",
+        "authorization",
+        "storepass",
+        "keypass",
+        "passin",
+        "passout",
+        "privatekey",
+        "secretkey",
+        "accesskey",
+        "authtoken",
+        "accesstoken",
+        "refreshtoken",
+        "idtoken",
+        "clientsecret",
+        "appsecret",
+        "masterkey",
+        "signingkey",
+        "accountkey",
+        "dbpass",
+        "dbpassword",
+        "pgpassword",
+        "mysqlpwd",
+        "cookie",
+    }
+)
 # Suffixes that make a one-word name a secret noun (``PGPASSWORD``, ``authToken``).
 _NOUN_ENDINGS = ("password", "passwd", "secret", "token", "apikey", "passphrase")
 # Parts that qualify ``key`` as a secret key; ``key`` alone (actions/cache) is not one.
-_KEY_QUALIFIERS = frozenset({
-    "api", "access", "secret", "private", "priv", "auth", "account", "master", "signing",
-    "sign", "encryption", "encrypt", "enc", "client", "service", "ssh", "deploy", "app",
-    "application", "db", "database", "license", "subscription", "storage", "sas", "shared",
-    "webhook", "hmac", "admin", "write", "consumer", "session", "jwt", "crypto", "cipher",
-    "aes", "pgp", "rsa", "ecdsa", "ed25519", "dd", "datadog", "stripe", "openai",
-    "anthropic", "sendgrid", "mailgun", "algolia", "mapbox", "sentry", "firebase",
-    "google", "gcp", "aws", "azure", "heroku", "cloudflare", "twilio", "slack", "github",
-    "gitlab", "npm", "pypi", "vault", "kms", "cosign", "gpg", "sops", "age", "tls", "ssl",
-    "x", "user", "rest", "ingest", "live", "test", "prod", "secure", "root",
-})
+_KEY_QUALIFIERS = frozenset(
+    {
+        "api",
+        "access",
+        "secret",
+        "private",
+        "priv",
+        "auth",
+        "account",
+        "master",
+        "signing",
+        "sign",
+        "encryption",
+        "encrypt",
+        "enc",
+        "client",
+        "service",
+        "ssh",
+        "deploy",
+        "app",
+        "application",
+        "db",
+        "database",
+        "license",
+        "subscription",
+        "storage",
+        "sas",
+        "shared",
+        "webhook",
+        "hmac",
+        "admin",
+        "write",
+        "consumer",
+        "session",
+        "jwt",
+        "crypto",
+        "cipher",
+        "aes",
+        "pgp",
+        "rsa",
+        "ecdsa",
+        "ed25519",
+        "dd",
+        "datadog",
+        "stripe",
+        "openai",
+        "anthropic",
+        "sendgrid",
+        "mailgun",
+        "algolia",
+        "mapbox",
+        "sentry",
+        "firebase",
+        "google",
+        "gcp",
+        "aws",
+        "azure",
+        "heroku",
+        "cloudflare",
+        "twilio",
+        "slack",
+        "github",
+        "gitlab",
+        "npm",
+        "pypi",
+        "vault",
+        "kms",
+        "cosign",
+        "gpg",
+        "sops",
+        "age",
+        "tls",
+        "ssl",
+        "x",
+        "user",
+        "rest",
+        "ingest",
+        "live",
+        "test",
+        "prod",
+        "secure",
+        "root",
+    }
+)
 # A last part that says the value is about a secret, not the secret itself.
-_NOT_SECRET_LAST = frozenset({
-    "file", "files", "path", "dir", "name", "names", "id", "ids", "ref", "refs", "url",
-    "uri", "endpoint", "type", "types", "length", "len", "count", "policy", "rotation",
-    "expiry", "expires", "expiration", "ttl", "enabled", "required", "env", "var", "prefix",
-    "hint", "reset", "format", "mode", "manager", "store", "provider", "arn", "version",
-    "stdin", "cmd", "command", "header", "scope", "scopes", "field", "label", "source",
-    "sources", "permissions", "scanning", "protection", "keyref", "secretref", "location",
-    "kind", "size", "bits", "algorithm", "alg", "fingerprint", "filename", "checksum",
-})
+_NOT_SECRET_LAST = frozenset(
+    {
+        "file",
+        "files",
+        "path",
+        "dir",
+        "name",
+        "names",
+        "id",
+        "ids",
+        "ref",
+        "refs",
+        "url",
+        "uri",
+        "endpoint",
+        "type",
+        "types",
+        "length",
+        "len",
+        "count",
+        "policy",
+        "rotation",
+        "expiry",
+        "expires",
+        "expiration",
+        "ttl",
+        "enabled",
+        "required",
+        "env",
+        "var",
+        "prefix",
+        "hint",
+        "reset",
+        "format",
+        "mode",
+        "manager",
+        "store",
+        "provider",
+        "arn",
+        "version",
+        "stdin",
+        "cmd",
+        "command",
+        "header",
+        "scope",
+        "scopes",
+        "field",
+        "label",
+        "source",
+        "sources",
+        "permissions",
+        "scanning",
+        "protection",
+        "keyref",
+        "secretref",
+        "location",
+        "kind",
+        "size",
+        "bits",
+        "algorithm",
+        "alg",
+        "fingerprint",
+        "filename",
+        "checksum",
+    }
+)
 # Parts that make a ``*_KEY`` name a non-secret key.
-_NOT_SECRET_KEY = frozenset({
-    "public", "pub", "cache", "primary", "foreign", "sort", "partition", "lookup", "group",
-    "routing", "map", "row", "idempotency", "dedup", "dedupe", "cursor", "index", "hash",
-    "restore", "unique", "composite", "natural", "surrogate", "host", "known", "ssh-host",
-})
-_WEAK_NOUNS = frozenset({
-    "auth", "session", "sessionid", "sid", "signature", "sig", "salt", "hmac", "secrets",
-    "nonce", "otp", "license", "licensekey",
-})
+_NOT_SECRET_KEY = frozenset(
+    {
+        "public",
+        "pub",
+        "cache",
+        "primary",
+        "foreign",
+        "sort",
+        "partition",
+        "lookup",
+        "group",
+        "routing",
+        "map",
+        "row",
+        "idempotency",
+        "dedup",
+        "dedupe",
+        "cursor",
+        "index",
+        "hash",
+        "restore",
+        "unique",
+        "composite",
+        "natural",
+        "surrogate",
+        "host",
+        "known",
+        "ssh-host",
+    }
+)
+_WEAK_NOUNS = frozenset(
+    {
+        "auth",
+        "session",
+        "sessionid",
+        "sid",
+        "signature",
+        "sig",
+        "salt",
+        "hmac",
+        "secrets",
+        "nonce",
+        "otp",
+        "license",
+        "licensekey",
+    }
+)
 
 _PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[^\W\d_]+")
 
@@ -113,8 +316,9 @@ def secret_name(name: str) -> int:
         return STRONG
     if last in ("key", "keys") or last.endswith("key"):
         others = set(parts[:-1])
-        if others & _NOT_SECRET_KEY or (last != "key" and last.endswith("key")
-                                         and last[:-3] in _NOT_SECRET_KEY):
+        if others & _NOT_SECRET_KEY or (
+            last != "key" and last.endswith("key") and last[:-3] in _NOT_SECRET_KEY
+        ):
             return 0
         if last != "key" and last not in ("keys",) and last[:-3] in _KEY_QUALIFIERS:
             return STRONG
@@ -128,8 +332,7 @@ def secret_name(name: str) -> int:
     if any(p in _NOUNS or p == "key" for p in parts[:-1]) and last not in _NOT_SECRET_KEY:
         return WEAK  # SECRET_KEY_BASE, CREDENTIALS_JSON: only with a random-looking value
     compact = re.sub(r"[^a-z]", "", name.lower())
-    if _ds_denylist().search(compact.replace("_", "")) or _ds_denylist().search(
-            "_".join(parts)):
+    if _ds_denylist().search(compact.replace("_", "")) or _ds_denylist().search("_".join(parts)):
         return STRONG
     return 0
 
@@ -152,8 +355,13 @@ def looks_random(value: str) -> bool:
     """Long enough, mixed characters, high entropy: what a generated secret looks like."""
     if len(value) < 12 or " " in value:
         return False
-    classes = sum((any(c.islower() for c in value), any(c.isupper() for c in value),
-                   any(c.isdigit() for c in value)))
+    classes = sum(
+        (
+            any(c.islower() for c in value),
+            any(c.isupper() for c in value),
+            any(c.isdigit() for c in value),
+        )
+    )
     return classes >= 2 and shannon_entropy(value) >= 3.0
 
 
@@ -178,8 +386,7 @@ def acceptable(value: str, strength: int, context: str = "") -> bool:
         return False
     if is_not_alphanumeric_string(value) and not any(c.isdigit() for c in value):
         return False
-    if context and re.fullmatch(r"[\w.-]+[\[(].*[\])]", value) and is_indirect_reference(
-            context):
+    if context and re.fullmatch(r"[\w.-]+[\[(].*[\])]", value) and is_indirect_reference(context):
         return False
     if strength == WEAK:
         # detect-secrets' id filter: a value after ``user_id=`` is an identifier
@@ -189,8 +396,10 @@ def acceptable(value: str, strength: int, context: str = "") -> bool:
 
 # --------------------------------------------------------------------- assignments
 
-_NAME_STEMS = (r"(?i:pass|pwd|pw\b|secret|token|key|cred|auth|cookie|session|sig|salt|hmac|"
-               r"pat\b|sid\b|otp|licen|contrase)")
+_NAME_STEMS = (
+    r"(?i:pass|pwd|pw\b|secret|token|key|cred|auth|cookie|session|sig|salt|hmac|"
+    r"pat\b|sid\b|otp|licen|contrase)"
+)
 _ASSIGN = re.compile(
     r"(?P<name>(?<![\w.$/-])(?=[\w.-]*?" + _NAME_STEMS + r")[A-Za-z_][\w.-]*?[A-Za-z0-9_])"
     r"(?P<close>[\"'\]`]{0,2})[^\S\n]*(?P<op>:=|=>|=|:(?![:/]))[^\S\n]*"
@@ -252,8 +461,9 @@ def _quoted(value: str) -> tuple[int, int] | None:
 def _assignments(line: str, found: list[tuple[int, int, str]]) -> None:
     for m in _ASSIGN.finditer(line):
         name, op, value = m.group("name"), m.group("op"), m.group("value")
-        strength = secret_name(name.rsplit(".", 1)[-1] if "." in name else name) or \
-            secret_name(name)
+        strength = secret_name(name.rsplit(".", 1)[-1] if "." in name else name) or secret_name(
+            name
+        )
         if not strength or _parts(name)[-1] in ("authorization", "cookie"):
             continue  # headers: _headers keeps the scheme word and cuts the credential
         vstart = m.start("value")
@@ -265,24 +475,29 @@ def _assignments(line: str, found: list[tuple[int, int, str]]) -> None:
             start, end = vstart, _unquoted_extent(line, vstart, value, op, head)
             if not head and op == ":" and (end - start < 1 or _prose(line[start:end])):
                 continue  # "failed to fetch token: unexpected status" is a sentence
-        if acceptable(line[start:end], strength, line[m.start():end]):
-            found.append((start, end, "password" if "pass" in name.lower() or
-                          "pwd" in name.lower() else "secret"))
+        if acceptable(line[start:end], strength, line[m.start() : end]):
+            found.append(
+                (
+                    start,
+                    end,
+                    "password" if "pass" in name.lower() or "pwd" in name.lower() else "secret",
+                )
+            )
 
 
 def _flags(line: str, found: list[tuple[int, int, str]]) -> None:
     for pattern in (_FLAG, _SET):
         for m in pattern.finditer(line):
             name = m.group("name")
-            strength = secret_name(name.rsplit("/", 1)[-1].rsplit(":", 1)[-1]) or \
-                secret_name(name)
+            strength = secret_name(name.rsplit("/", 1)[-1].rsplit(":", 1)[-1]) or secret_name(name)
             if not strength:
                 continue
             value = m.group("value")
             vstart = m.start("value")
             inner = _quoted(value)
-            start, end = (vstart + inner[0], vstart + inner[1]) if inner else (
-                vstart, vstart + len(value))
+            start, end = (
+                (vstart + inner[0], vstart + inner[1]) if inner else (vstart, vstart + len(value))
+            )
             if "=" in value and re.match(r"(?:id|src|env|type)=", value):
                 continue  # docker build --secret id=npmrc,src=.npmrc
             if acceptable(line[start:end], strength):
@@ -305,8 +520,10 @@ def _ds_word() -> re.Pattern[str]:
     """A denylisted name followed by something its regexes need (an operator or quote)."""
     from detect_secrets.plugins.keyword import DENYLIST
 
-    return re.compile("(?i)(?:" + "|".join(DENYLIST) + r")\w*[\]'\"`]{0,2}\s*[:=!(\"'>]|"
-                      r"[\"'`]\s*[!=]{2}")
+    return re.compile(
+        "(?i)(?:" + "|".join(DENYLIST) + r")\w*[\]'\"`]{0,2}\s*[:=!(\"'>]|"
+        r"[\"'`]\s*[!=]{2}"
+    )
 
 
 def _ds_keyword(line: str, found: list[tuple[int, int, str]]) -> None:
@@ -336,8 +553,7 @@ def _ds_comparison() -> re.Pattern[str]:
     return pattern
 
 
-def _ds_value(line: str, m: re.Match[str], group: int,
-              found: list[tuple[int, int, str]]) -> None:
+def _ds_value(line: str, m: re.Match[str], group: int, found: list[tuple[int, int, str]]) -> None:
     start, end = m.span(group)
     value = line[start:end]
     ops = _SHELL_OPS.search(value)
@@ -362,55 +578,119 @@ def _ds_value(line: str, m: re.Match[str], group: int,
         name = tail.group() if tail else ""
     strength = secret_name(name.rsplit(".", 1)[-1])
     quoted = start > 0 and line[start - 1] in "\"'`"
-    if not quoted and ":" in line[right:start] and "=" not in line[right:start] \
-            and not _LINE_HEAD.match(line[:left]) and _prose(stripped):
+    if (
+        not quoted
+        and ":" in line[right:start]
+        and "=" not in line[right:start]
+        and not _LINE_HEAD.match(line[:left])
+        and _prose(stripped)
+    ):
         return
-    if strength and acceptable(stripped, strength, line[m.start():end]):
+    if strength and acceptable(stripped, strength, line[m.start() : end]):
         found.append((start, end, "secret"))
 
 
 # ------------------------------------------------------------------ commands, urls
 
 _COMMANDS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
-    (("mysql", "mariadb"), re.compile(
-        r"\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlsh|"
-        r"mariadb(?:-dump|-admin)?)\b[^\n|;&]*?[^\S\n]-p(?P<value>\"[^\"\n]*\"|'[^'\n]*'|"
-        r"[^\s\"'\\-][^\s\"'\\]*)"), "password"),
-    (("login",), re.compile(
-        r"\b(?:docker|podman|buildah|nerdctl|oras|crane|helm|skopeo|regctl|az|cf|oc)\b"
-        r"[^\n|;&]*?\blogin\b[^\n|;&]*?[^\S\n]-p[^\S\n]*(?P<value>\"[^\"\n]*\"|'[^'\n]*'|"
-        r"[^\s\"'\\-][^\s\"'\\]*)"), "password"),
-    (("twine", "sshpass", "mongo", "sqlcmd", "mosquitto"), re.compile(
-        r"\b(?:twine|sshpass|mongo|mongosh|mongodump|mongorestore|sqlcmd|mosquitto_(?:pub|sub))"
-        r"\b[^\n|;&]*?[^\S\n]-[pP][^\S\n]*(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'\\-][^\s\"'\\]*)"),
-     "password"),
-    (("redis-cli",), re.compile(
-        r"\bredis-cli\b[^\n|;&]*?[^\S\n]-a[^\S\n]+(?P<value>\"[^\"\n]*\"|'[^'\n]*'|"
-        r"[^\s\"'\\-][^\s\"'\\]*)"), "password"),
-    (("-u", "--user"), re.compile(
-        r"(?:^|[^\S\n])(?:-u|--user|--proxy-user)[^\S\n]*=?[\"']?[^\s:\"']+:"
-        r"(?P<value>[^\s\"'\\]+)"), "password"),
-    (("secret", "--body"), re.compile(
-        r"\bsecret\s+set\b[^\n|;&]*?[^\S\n](?:-b|--body)[=\s]+(?P<value>\"[^\"\n]*\"|"
-        r"'[^'\n]*'|[^\s\"'\\-][^\s\"'\\]*)"), "secret"),
-    (("--password-stdin", "--with-token"), re.compile(
-        r"\becho[^\S\n]+(?:-n[^\S\n]+)?(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'|$\\][^\s|\"'\\]*)"
-        r"[^\S\n]*\|[^\n]*?(?:--password-stdin|--with-token|login)"), "secret"),
-    (("<<<",), re.compile(
-        r"(?:--password-stdin|--with-token|login)[^\n<]*<<<[^\S\n]*(?P<value>\"[^\"\n]*\"|"
-        r"'[^'\n]*'|[^\s\"'$\\][^\s\"'\\]*)"), "secret"),
-    (("rabbitmqctl",), re.compile(
-        r"\brabbitmqctl\b[^\n]*?\b(?:add_user|change_password)[^\S\n]+\S+[^\S\n]+"
-        r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'\\-][^\s\"'\\]*)"), "password"),
-    (("htpasswd",), re.compile(
-        r"\bhtpasswd[^\S\n]+-[a-zA-Z]*b[a-zA-Z]*(?:[^\S\n]+-\S+)*[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+"
-        r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'\\]+)"), "password"),
-    (("password", "passwd"), re.compile(
-        r"(?i)(?:^|\bmachine\b.*?|^[^\S\n]*)\b(?:password|passwd)[^\S\n]+"
-        r"(?P<value>[^\s\"'\\]+)[^\S\n]*$"), "password"),
-    (("-storepass", "-keypass", "-pass", "-passin", "-passout"), re.compile(
-        r"[^\S\n]-(?:storepass|keypass|srcstorepass|deststorepass|srckeypass|destkeypass|"
-        r"pass|passin|passout)[^\S\n]+(?:pass:|env:|file:)?(?P<value>[^\s\"'\\]+)"), "password"),
+    (
+        ("mysql", "mariadb"),
+        re.compile(
+            r"\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlsh|"
+            r"mariadb(?:-dump|-admin)?)\b[^\n|;&]*?[^\S\n]-p(?P<value>\"[^\"\n]*\"|'[^'\n]*'|"
+            r"[^\s\"'\\-][^\s\"'\\]*)"
+        ),
+        "password",
+    ),
+    (
+        ("login",),
+        re.compile(
+            r"\b(?:docker|podman|buildah|nerdctl|oras|crane|helm|skopeo|regctl|az|cf|oc)\b"
+            r"[^\n|;&]*?\blogin\b[^\n|;&]*?[^\S\n]-p[^\S\n]*(?P<value>\"[^\"\n]*\"|'[^'\n]*'|"
+            r"[^\s\"'\\-][^\s\"'\\]*)"
+        ),
+        "password",
+    ),
+    (
+        ("twine", "sshpass", "mongo", "sqlcmd", "mosquitto"),
+        re.compile(
+            r"\b(?:twine|sshpass|mongo|mongosh|mongodump|mongorestore|sqlcmd|mosquitto_(?:pub|sub))"
+            r"\b[^\n|;&]*?[^\S\n]-[pP][^\S\n]*(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'\\-][^\s\"'\\]*)"
+        ),
+        "password",
+    ),
+    (
+        ("redis-cli",),
+        re.compile(
+            r"\bredis-cli\b[^\n|;&]*?[^\S\n]-a[^\S\n]+(?P<value>\"[^\"\n]*\"|'[^'\n]*'|"
+            r"[^\s\"'\\-][^\s\"'\\]*)"
+        ),
+        "password",
+    ),
+    (
+        ("-u", "--user"),
+        re.compile(
+            r"(?:^|[^\S\n])(?:-u|--user|--proxy-user)[^\S\n]*=?[\"']?[^\s:\"']+:"
+            r"(?P<value>[^\s\"'\\]+)"
+        ),
+        "password",
+    ),
+    (
+        ("secret", "--body"),
+        re.compile(
+            r"\bsecret\s+set\b[^\n|;&]*?[^\S\n](?:-b|--body)[=\s]+(?P<value>\"[^\"\n]*\"|"
+            r"'[^'\n]*'|[^\s\"'\\-][^\s\"'\\]*)"
+        ),
+        "secret",
+    ),
+    (
+        ("--password-stdin", "--with-token"),
+        re.compile(
+            r"\becho[^\S\n]+(?:-n[^\S\n]+)?(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'|$\\][^\s|\"'\\]*)"
+            r"[^\S\n]*\|[^\n]*?(?:--password-stdin|--with-token|login)"
+        ),
+        "secret",
+    ),
+    (
+        ("<<<",),
+        re.compile(
+            r"(?:--password-stdin|--with-token|login)[^\n<]*<<<[^\S\n]*(?P<value>\"[^\"\n]*\"|"
+            r"'[^'\n]*'|[^\s\"'$\\][^\s\"'\\]*)"
+        ),
+        "secret",
+    ),
+    (
+        ("rabbitmqctl",),
+        re.compile(
+            r"\brabbitmqctl\b[^\n]*?\b(?:add_user|change_password)[^\S\n]+\S+[^\S\n]+"
+            r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'\\-][^\s\"'\\]*)"
+        ),
+        "password",
+    ),
+    (
+        ("htpasswd",),
+        re.compile(
+            r"\bhtpasswd[^\S\n]+-[a-zA-Z]*b[a-zA-Z]*(?:[^\S\n]+-\S+)*[^\S\n]+\S+[^\S\n]+\S+[^\S\n]+"
+            r"(?P<value>\"[^\"\n]*\"|'[^'\n]*'|[^\s\"'\\]+)"
+        ),
+        "password",
+    ),
+    (
+        ("password", "passwd"),
+        re.compile(
+            r"(?i)(?:^|\bmachine\b.*?|^[^\S\n]*)\b(?:password|passwd)[^\S\n]+"
+            r"(?P<value>[^\s\"'\\]+)[^\S\n]*$"
+        ),
+        "password",
+    ),
+    (
+        ("-storepass", "-keypass", "-pass", "-passin", "-passout"),
+        re.compile(
+            r"[^\S\n]-(?:storepass|keypass|srcstorepass|deststorepass|srckeypass|destkeypass|"
+            r"pass|passin|passout)[^\S\n]+(?:pass:|env:|file:)?(?P<value>[^\s\"'\\]+)"
+        ),
+        "password",
+    ),
 )
 
 _URL = re.compile(
@@ -452,11 +732,15 @@ def _basic_valid(value: str) -> bool:
 def _urls(line: str, found: list[tuple[int, int, str]]) -> None:
     for m in _URL.finditer(line):
         value = m.group("value")
-        after = line[m.end():m.end() + 7].lower()
+        after = line[m.end() : m.end() + 7].lower()
         if after.startswith(("sha256:", "sha512:", "sha1:")):
             continue
-        if value and _MARKER not in value and not is_templated_secret(value) \
-                and not value.startswith("$"):
+        if (
+            value
+            and _MARKER not in value
+            and not is_templated_secret(value)
+            and not value.startswith("$")
+        ):
             found.append((m.start("value"), m.end("value"), "url-password"))
     for m in _URL_SPACED.finditer(line):
         value = m.group("value")
@@ -497,9 +781,11 @@ def _headers(line: str, lower: str, found: list[tuple[int, int, str]]) -> None:
                 semi = value.find(";")
                 if eq < 0:
                     continue
-                start, value = start + eq + 1, value[eq + 1:semi if semi > eq else None]
-            elif not m.group(0).lstrip().lower().startswith(("cookie", "\"cookie", "'cookie")) \
-                    and "=" not in value:
+                start, value = start + eq + 1, value[eq + 1 : semi if semi > eq else None]
+            elif (
+                not m.group(0).lstrip().lower().startswith(("cookie", '"cookie', "'cookie"))
+                and "=" not in value
+            ):
                 continue  # curl -b with a file name, not a cookie string
             if acceptable(value, STRONG):
                 found.append((start, start + len(value), "cookie"))
@@ -508,31 +794,40 @@ def _headers(line: str, lower: str, found: list[tuple[int, int, str]]) -> None:
 # GitHub Actions workflow commands that carry a value in the clear.
 _WORKFLOW = re.compile(
     r"::add-mask::(?P<value>[^\s\"'\\][^\s\"'\\]*)|"
-    r"::set-(?:output|env|secret)[^\S\n]+name=(?P<name>[\w.-]+)::(?P<named>[^\s\"'\\]+)")
+    r"::set-(?:output|env|secret)[^\S\n]+name=(?P<name>[\w.-]+)::(?P<named>[^\s\"'\\]+)"
+)
 # "the password is hunter2": a sentence naming the secret, then a value that is no word.
 _IS = re.compile(
     r"(?i)\b(?:password|passphrase|passwd|pwd|token|secret|api[ _-]?key)[^\S\n]+"
-    r"(?:is|was|=|:|set to)[^\S\n]+[\"'`]?(?P<value>[^\s\"'`\\]{6,})")
+    r"(?:is|was|=|:|set to)[^\S\n]+[\"'`]?(?P<value>[^\s\"'`\\]{6,})"
+)
 # JSON inside a JSON string: {\"password\": \"x\"}
 _ESCAPED_JSON = re.compile(
-    r"\\\"(?P<name>[\w.-]+)\\\"[^\S\n]*:[^\S\n]*\\\"(?P<value>(?:[^\"\\\n]|\\[^\"\n])*?)\\\"")
+    r"\\\"(?P<name>[\w.-]+)\\\"[^\S\n]*:[^\S\n]*\\\"(?P<value>(?:[^\"\\\n]|\\[^\"\n])*?)\\\""
+)
 
 # An env entry's ``value:`` whose ``name:`` line fell outside an excerpt window: only a
 # value that can be nothing but generated (three character classes, no path or version
 # punctuation) is taken.
 _LONE_VALUE = re.compile(
     r"(?i)(?:^|[\s{,])[\"']?value[\"']?[^\S\n]*[:=][^\S\n]*[\"']?"
-    r"(?P<value>[A-Za-z0-9+=_~!^*#%&-]{12,})[\"']?[^\S\n]*[,}]?[^\S\n]*$")
+    r"(?P<value>[A-Za-z0-9+=_~!^*#%&-]{12,})[\"']?[^\S\n]*[,}]?[^\S\n]*$"
+)
 
 
 def _generated(value: str) -> bool:
-    return (any(c.isupper() for c in value) and any(c.islower() for c in value)
-            and any(c.isdigit() for c in value) and shannon_entropy(value) >= 3.2)
+    return (
+        any(c.isupper() for c in value)
+        and any(c.islower() for c in value)
+        and any(c.isdigit() for c in value)
+        and shannon_entropy(value) >= 3.2
+    )
 
 
 _BARE = re.compile(
     r"(?i)\b(?P<name>token|password|passwd|secret|api[_-]?key|pat)[^\S\n]+"
-    r"(?P<value>[A-Za-z0-9_~+/=.-]{12,})(?![\w~+/=.-])")
+    r"(?P<value>[A-Za-z0-9_~+/=.-]{12,})(?![\w~+/=.-])"
+)
 
 
 _SENTENCE_WORDS = ("token", "passw", "passphrase", "pwd", "secret", "api", "pat ")
@@ -571,14 +866,17 @@ def find_named(line: str, lower: str) -> list[tuple[int, int, str]]:
         for m in _WORKFLOW.finditer(line):
             if m.group("value") and acceptable(m.group("value"), STRONG):
                 found.append((*m.span("value"), "secret"))
-            elif m.group("named") and secret_name(m.group("name")) and acceptable(
-                    m.group("named"), STRONG):
+            elif (
+                m.group("named")
+                and secret_name(m.group("name"))
+                and acceptable(m.group("named"), STRONG)
+            ):
                 found.append((*m.span("named"), "secret"))
     for m in _IS.finditer(line) if sentence else ():
         value = m.group("value").rstrip(".,;!")
         if not _prose(value) and acceptable(value, STRONG):
             found.append((m.start("value"), m.start("value") + len(value), "secret"))
-    if "\\\"" in line:
+    if '\\"' in line:
         for m in _ESCAPED_JSON.finditer(line):
             if secret_name(m.group("name")) == STRONG and acceptable(m.group("value"), STRONG):
                 found.append((*m.span("value"), "secret"))

@@ -61,20 +61,41 @@ _OWN: tuple[tuple[str, str, tuple[str, ...], int], ...] = (
     ("google-api-key", r"\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])", ("aiza",), 0),
     ("google-oauth", r"\bya29\.[0-9A-Za-z_-]{20,}", ("ya29.",), 0),
     ("google-oauth", r"\bGOCSPX-[0-9A-Za-z_-]{20,}", ("gocspx-",), 0),
-    ("aws-access-key", r"\b(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AGPA|AIPA|ANPA|ANVA|APKA)"
-                       r"[A-Z0-9]{16}\b", ("a3t", "abia", "acca", "akia", "asia", "agpa",
-                                           "aipa", "anpa", "anva", "apka"), 0),
-    ("azure-key", r"(?i)\b(?:AccountKey|SharedAccessKey|SharedSecretValue)=([^;\s\"']{16,})",
-     ("accountkey", "sharedaccesskey", "sharedsecret"), 1),
+    (
+        "aws-access-key",
+        r"\b(?:A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AGPA|AIPA|ANPA|ANVA|APKA)"
+        r"[A-Z0-9]{16}\b",
+        ("a3t", "abia", "acca", "akia", "asia", "agpa", "aipa", "anpa", "anva", "apka"),
+        0,
+    ),
+    (
+        "azure-key",
+        r"(?i)\b(?:AccountKey|SharedAccessKey|SharedSecretValue)=([^;\s\"']{16,})",
+        ("accountkey", "sharedaccesskey", "sharedsecret"),
+        1,
+    ),
     ("azure-sas", r"(?i)[?&]sig=([A-Za-z0-9%+/=]{16,})", ("sig=",), 1),
-    ("azure-client-secret", r"(?<![\w~.-])[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}"
-                            r"(?![\w~.-])", ("8q~",), 0),
+    (
+        "azure-client-secret",
+        r"(?<![\w~.-])[A-Za-z0-9_~.-]{3}8Q~[A-Za-z0-9_~.-]{31,34}"
+        r"(?![\w~.-])",
+        ("8q~",),
+        0,
+    ),
     ("slack-token", r"\bxox[abprseo]-[A-Za-z0-9-]{10,}", ("xox",), 0),
     ("slack-token", r"\bxapp-\d-[A-Za-z0-9-]{20,}", ("xapp-",), 0),
-    ("slack-webhook", r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]+",
-     ("hooks.slack",), 0),
-    ("discord-webhook", r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[^\s\"']+",
-     ("discord",), 0),
+    (
+        "slack-webhook",
+        r"https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9/_-]+",
+        ("hooks.slack",),
+        0,
+    ),
+    (
+        "discord-webhook",
+        r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[^\s\"']+",
+        ("discord",),
+        0,
+    ),
     ("stripe-key", r"\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}", ("k_live_", "k_test_"), 0),
     ("stripe-key", r"\bwhsec_[0-9A-Za-z]{24,}", ("whsec_",), 0),
     ("npm-token", r"\bnpm_[A-Za-z0-9]{36}\b", ("npm_",), 0),
@@ -84,8 +105,7 @@ _OWN: tuple[tuple[str, str, tuple[str, ...], int], ...] = (
     ("twilio-key", r"\b(?:SK|AC)[0-9a-fA-F]{32}\b", ("sk", "ac"), 0),
     ("mailgun-key", r"\bkey-[0-9a-zA-Z]{32}\b", ("key-",), 0),
     ("shopify-token", r"\bshp(?:at|ca|pa|ss)_[0-9a-fA-F]{32}\b", ("shp",), 0),
-    ("gitlab-token", r"\bgl(?:pat|dt|ft|rt|ptt|cbt|oas|soat|imt)-[0-9A-Za-z_-]{20,}",
-     ("gl",), 0),
+    ("gitlab-token", r"\bgl(?:pat|dt|ft|rt|ptt|cbt|oas|soat|imt)-[0-9A-Za-z_-]{20,}", ("gl",), 0),
     ("hashicorp-token", r"\bhv[sbr]\.[A-Za-z0-9_-]{24,}", ("hvs.", "hvb.", "hvr."), 0),
     ("terraform-token", r"\b[A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_-]{60,}", ("atlasv1",), 0),
     ("digitalocean-token", r"\bdo[por]_v1_[a-f0-9]{64}\b", ("_v1_",), 0),
@@ -100,12 +120,20 @@ _OWN: tuple[tuple[str, str, tuple[str, ...], int], ...] = (
     ("newrelic-key", r"\bNR(?:AK|AA|II)-[A-Z0-9]{27}\b", ("nrak-", "nraa-", "nrii-"), 0),
     ("pulumi-token", r"\bpul-[a-f0-9]{40}\b", ("pul-",), 0),
     ("supabase-token", r"\bsbp_[a-f0-9]{40}\b", ("sbp_",), 0),
-    ("llm-key", r"\b(?:r8|gsk|xai|pplx)[_-][A-Za-z0-9]{32,}\b", ("r8_", "gsk_", "xai-", "pplx-"),
-     0),
+    (
+        "llm-key",
+        r"\b(?:r8|gsk|xai|pplx)[_-][A-Za-z0-9]{32,}\b",
+        ("r8_", "gsk_", "xai-", "pplx-"),
+        0,
+    ),
     ("notion-token", r"\b(?:secret|ntn)_[A-Za-z0-9]{43,46}\b", ("secret_", "ntn_"), 0),
     ("sonar-token", r"\bsq[apu]_[a-f0-9]{40}\b", ("sqa_", "sqp_", "squ_"), 0),
-    ("ci-token", r"\b(?:CCIPAT_|bkua_|nfp_|rnd_|CFPAT-|figd_)[A-Za-z0-9_-]{20,}",
-     ("ccipat_", "bkua_", "nfp_", "rnd_", "cfpat-", "figd_"), 0),
+    (
+        "ci-token",
+        r"\b(?:CCIPAT_|bkua_|nfp_|rnd_|CFPAT-|figd_)[A-Za-z0-9_-]{20,}",
+        ("ccipat_", "bkua_", "nfp_", "rnd_", "cfpat-", "figd_"),
+        0,
+    ),
     ("bitbucket-token", r"\bATBB[A-Za-z0-9_=.-]{28,}", ("atbb",), 0),
     ("dynatrace-token", r"\bdt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}\b", ("dt0c01",), 0),
     ("alibaba-key", r"\bLTAI[A-Za-z0-9]{12,20}\b", ("ltai",), 0),
@@ -120,8 +148,7 @@ _OWN: tuple[tuple[str, str, tuple[str, ...], int], ...] = (
     ("heroku-key", r"\bHRKU-[A-Za-z0-9_-]{40,}", ("hrku-",), 0),
     ("firebase-key", r"\bAAAA[A-Za-z0-9_-]{7}:[A-Za-z0-9_-]{100,}", ("aaaa",), 0),
     ("facebook-token", r"\bEAA[A-Z][A-Za-z0-9]{30,}", ("eaa",), 0),
-    ("jwt", r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}(?:\.[A-Za-z0-9_-]*){1,3}",
-     ("eyj",), 0),
+    ("jwt", r"\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}(?:\.[A-Za-z0-9_-]*){1,3}", ("eyj",), 0),
 )
 
 _OWN_VALID: dict[str, Callable[[str], bool]] = {
@@ -135,8 +162,15 @@ _OWN_VALID: dict[str, Callable[[str], bool]] = {
 }
 
 # detect-secrets plugins not used as token rules, and why (see the module docstring).
-_SKIP_PLUGINS = frozenset({"IPPublicDetector", "Base64HighEntropyString",
-                           "HexHighEntropyString", "KeywordDetector", "PrivateKeyDetector"})
+_SKIP_PLUGINS = frozenset(
+    {
+        "IPPublicDetector",
+        "Base64HighEntropyString",
+        "HexHighEntropyString",
+        "KeywordDetector",
+        "PrivateKeyDetector",
+    }
+)
 
 # A literal that every match of a detect-secrets pattern contains, for the hint check.
 _DS_HINTS: dict[str, tuple[str, ...]] = {
@@ -172,12 +206,21 @@ def _jwt_valid(value: str) -> bool:
     return bool(JwtTokenDetector.is_formally_valid(value))
 
 
-_KINDS = {"GitHubTokenDetector": "github-token", "AWSKeyDetector": "aws-key",
-          "JwtTokenDetector": "jwt", "NpmDetector": "npm-token", "OpenAIDetector": "openai-key",
-          "PypiTokenDetector": "pypi-token", "SendGridDetector": "sendgrid-key",
-          "SlackDetector": "slack-token", "StripeDetector": "stripe-key",
-          "TwilioKeyDetector": "twilio-key", "GitLabTokenDetector": "gitlab-token",
-          "BasicAuthDetector": "url-password", "AzureStorageKeyDetector": "azure-key"}
+_KINDS = {
+    "GitHubTokenDetector": "github-token",
+    "AWSKeyDetector": "aws-key",
+    "JwtTokenDetector": "jwt",
+    "NpmDetector": "npm-token",
+    "OpenAIDetector": "openai-key",
+    "PypiTokenDetector": "pypi-token",
+    "SendGridDetector": "sendgrid-key",
+    "SlackDetector": "slack-token",
+    "StripeDetector": "stripe-key",
+    "TwilioKeyDetector": "twilio-key",
+    "GitLabTokenDetector": "gitlab-token",
+    "BasicAuthDetector": "url-password",
+    "AzureStorageKeyDetector": "azure-key",
+}
 
 
 def _kind_of(class_name: str) -> str:
@@ -210,8 +253,10 @@ def _ds_rules() -> list[TokenRule]:
 @cache
 def token_rules() -> tuple[TokenRule, ...]:
     """Our rules first (they name the kind precisely), then detect-secrets'."""
-    own = [TokenRule(kind, re.compile(rx), hints, group, _OWN_VALID.get(kind))
-           for kind, rx, hints, group in _OWN]
+    own = [
+        TokenRule(kind, re.compile(rx), hints, group, _OWN_VALID.get(kind))
+        for kind, rx, hints, group in _OWN
+    ]
     own[-1] = TokenRule("jwt", own[-1].pattern, own[-1].hints, 0, _jwt_valid)
     return (*own, *_ds_rules())
 

@@ -27,8 +27,9 @@ Work = Callable[[AsyncConnection, list[T]], Awaitable[list[R]]]
 @dataclass
 class _Pending(Generic[T, R]):
     item: T
-    done: asyncio.Future[R] = field(default_factory=lambda: asyncio.get_running_loop()
-                                    .create_future())
+    done: asyncio.Future[R] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
 
 
 class GroupCommit(Generic[T, R]):

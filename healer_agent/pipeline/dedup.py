@@ -27,8 +27,10 @@ def failure_claim_key(incident: Incident) -> str | None:
     """What failed: repository, workflow, branch and head commit (None for alerts)."""
     if incident.kind != "ci_failure" or not incident.branch:
         return None
-    return (f"failure:{incident.repository}:{incident.workflow_name}:{incident.branch}:"
-            f"{incident.head_sha}")[:500]
+    return (
+        f"failure:{incident.repository}:{incident.workflow_name}:{incident.branch}:"
+        f"{incident.head_sha}"
+    )[:500]
 
 
 def check_claim_key(incident: Incident) -> str | None:
@@ -52,5 +54,10 @@ def active_claim_key(incident: Incident, agent: Agent) -> str | None:
     return f"active:{incident.repository}:{incident.branch}:{agent.value}"[:500]
 
 
-__all__ = ["active_claim_key", "cause_claim_key", "check_claim_key", "coderun_name",
-           "failure_claim_key"]
+__all__ = [
+    "active_claim_key",
+    "cause_claim_key",
+    "check_claim_key",
+    "coderun_name",
+    "failure_claim_key",
+]

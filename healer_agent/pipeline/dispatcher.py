@@ -68,12 +68,16 @@ def merge(views: list[Incident]) -> Incident:
         job_names += [n for n in view.job_names if n and n not in job_names]
         steps += [s for s in view.failed_steps if s not in steps]
     richer = next((v for v in views if v.commit_message), base)
-    return base.model_copy(update={
-        "job_ids": tuple(job_ids), "job_names": tuple(job_names), "failed_steps": tuple(steps),
-        "commit_message": richer.commit_message,
-        "workflow_name": next((v.workflow_name for v in views if v.workflow_name), ""),
-        "pr_numbers": tuple(sorted({n for v in views for n in v.pr_numbers})),
-    })
+    return base.model_copy(
+        update={
+            "job_ids": tuple(job_ids),
+            "job_names": tuple(job_names),
+            "failed_steps": tuple(steps),
+            "commit_message": richer.commit_message,
+            "workflow_name": next((v.workflow_name for v in views if v.workflow_name), ""),
+            "pr_numbers": tuple(sorted({n for v in views for n in v.pr_numbers})),
+        }
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +94,21 @@ class DispatchSettings:
 class Dispatcher:
     """Routes a leased incident and creates its CodeRun, or holds it back for admission."""
 
-    def __init__(self, engine: AsyncEngine, *, context: ContextProvider, router: Router,
-                 guard: LoopGuard, renderer: PromptRenderer, sink: CodeRunSink,
-                 memory: RouteMemory, signature: Signature, metrics: Metrics,
-                 settings: DispatchSettings, clock: Clock = utcnow) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        context: ContextProvider,
+        router: Router,
+        guard: LoopGuard,
+        renderer: PromptRenderer,
+        sink: CodeRunSink,
+        memory: RouteMemory,
+        signature: Signature,
+        metrics: Metrics,
+        settings: DispatchSettings,
+        clock: Clock = utcnow,
+    ) -> None:
         self._engine = engine
         self._context = context
         self._router = router
@@ -112,12 +127,16 @@ class Dispatcher:
         try:
             return await asyncio.wait_for(self._context.gather(incident), timeout=timeout)
         except TimeoutError:
-            return ContextBundle(sources={"context": SourceStatus(
-                status="timeout", note=f"gathering exceeded {timeout}s")})
+            return ContextBundle(
+                sources={
+                    "context": SourceStatus(status="timeout", note=f"gathering exceeded {timeout}s")
+                }
+            )
         except Exception as exc:  # a provider must never fail the incident; say why instead
             log.warning("context.failed", error=str(exc), run_key=incident.run_key)
-            return ContextBundle(sources={"context": SourceStatus(status="error",
-                                                                  note=str(exc)[:300])})
+            return ContextBundle(
+                sources={"context": SourceStatus(status="error", note=str(exc)[:300])}
+            )
 
     async def route(self, incident: Incident, context: ContextBundle) -> Routed:
         """Decide, and compute the failure signature the loop guard and learning key on.
@@ -135,8 +154,8 @@ class Dispatcher:
             signature = hashlib.sha256(incident.run_key.encode()).hexdigest()[:16]
             return Routed(incident, context, decision, signature)
         lines = list(decision.key_error_lines) or [
-            f"{decision.failure_type.value} {decision.failing_step or ''} "
-            f"{incident.workflow_name}"]
+            f"{decision.failure_type.value} {decision.failing_step or ''} {incident.workflow_name}"
+        ]
         return Routed(incident, context, decision, self._signature(lines))
 
     async def process(self, incident_id: str) -> None:
@@ -177,37 +196,60 @@ class Dispatcher:
             return f"head commit message contains {marker}"
         if context is None and incident.head_sha:
             async with self._engine.connect() as conn:
-                marked = await conn.scalar(sa.select(skip_commits.c.marker).where(
-                    skip_commits.c.repository == incident.repository,
-                    skip_commits.c.head_sha == incident.head_sha))
+                marked = await conn.scalar(
+                    sa.select(skip_commits.c.marker).where(
+                        skip_commits.c.repository == incident.repository,
+                        skip_commits.c.head_sha == incident.head_sha,
+                    )
+                )
             if marked:
                 return f"head commit {incident.head_sha[:7]} was pushed with {marked}"
         return None
 
     async def _finish(self, incident_id: str, status: str, reason: str, **values: Any) -> None:
         async with self._engine.begin() as conn:
-            await incidents.update(conn, incident_id, status=status, reason=reason,
-                                   lease_until=None, **values)
+            await incidents.update(
+                conn, incident_id, status=status, reason=reason, lease_until=None, **values
+            )
             await _transition(conn, self._metrics, incident_id, status, reason=reason)
 
     async def override(self, routed: Routed, agent: Agent) -> Routed:
         """An operator's choice replaces the router's, keeps its summary, and is learnt."""
-        decision = routed.decision.model_copy(update={
-            "agent": agent, "decided_by": "operator", "confidence": 1.0, "obvious": True,
-            "failure_type": routed.decision.failure_type
-            if routed.decision.failure_type in failure_types_for(agent)
-            else default_failure_type(agent),
-            "evidence": (Evidence(signal="operator", agent=agent, weight=10.0, rule="operator",
-                                  detail=f"operator chose {agent.value}"),
-                         *routed.decision.evidence),
-            "escalate": False,
-            "reason": f"operator override (router chose {routed.decision.agent.value})"})
+        decision = routed.decision.model_copy(
+            update={
+                "agent": agent,
+                "decided_by": "operator",
+                "confidence": 1.0,
+                "obvious": True,
+                "failure_type": routed.decision.failure_type
+                if routed.decision.failure_type in failure_types_for(agent)
+                else default_failure_type(agent),
+                "evidence": (
+                    Evidence(
+                        signal="operator",
+                        agent=agent,
+                        weight=10.0,
+                        rule="operator",
+                        detail=f"operator chose {agent.value}",
+                    ),
+                    *routed.decision.evidence,
+                ),
+                "escalate": False,
+                "reason": f"operator override (router chose {routed.decision.agent.value})",
+            }
+        )
         async with self._engine.begin() as conn:
             await self._memory.remember(conn, routed.signature, agent, "operator")
         return Routed(routed.incident, routed.context, decision, routed.signature)
 
-    async def dispatch(self, incident_id: str, routed: Routed, *, attempt: int = 1,
-                       history: list[dict[str, Any]] | None = None) -> str | None:
+    async def dispatch(
+        self,
+        incident_id: str,
+        routed: Routed,
+        *,
+        attempt: int = 1,
+        history: list[dict[str, Any]] | None = None,
+    ) -> str | None:
         """Apply the ladder, the dedup claims and admission; create the CodeRun.
 
         Returns its name, or None when escalated, a duplicate, or held back.
@@ -217,45 +259,87 @@ class Dispatcher:
         incident, decision = routed.incident, routed.decision
         self._metrics.decisions.labels(tier=_tier(decision), agent=decision.agent.value).inc()
         columns = incidents.decision_columns(decision) | {
-            "signature": routed.signature, "context_status": _context_status(routed.context),
-            "handoff_agent": decision.agent.value if plan.handoff_from else None}
+            "signature": routed.signature,
+            "context_status": _context_status(routed.context),
+            "handoff_agent": decision.agent.value if plan.handoff_from else None,
+        }
         if plan.escalated is not None:
-            await self._finish(incident_id, "escalated", plan.escalated, outcome="escalated",
-                               **columns)
+            await self._finish(
+                incident_id, "escalated", plan.escalated, outcome="escalated", **columns
+            )
             log.warning("incident.escalated", incident_id=incident_id, reason=plan.escalated)
             return None
         duplicate = await self._claim(incident_id, routed)
         if duplicate is not None:
             holder, reason = duplicate
-            await self._finish(incident_id, "duplicate", reason, dedup_status="existing",
-                               duplicate_of=holder, **columns)
+            await self._finish(
+                incident_id,
+                "duplicate",
+                reason,
+                dedup_status="existing",
+                duplicate_of=holder,
+                **columns,
+            )
             self._metrics.dedup.labels(status="existing").inc()
             return None
         if plan.handoff_from is not None:
             async with self._engine.begin() as conn:
-                await _transition(conn, self._metrics, incident_id, "handoff",
-                                  reason=decision.reason, from_agent=plan.handoff_from,
-                                  to_agent=decision.agent.value)
+                await _transition(
+                    conn,
+                    self._metrics,
+                    incident_id,
+                    "handoff",
+                    reason=decision.reason,
+                    from_agent=plan.handoff_from,
+                    to_agent=decision.agent.value,
+                )
         told = history if history is not None else plan.history
         # the prompt counts attempts at the failure (earlier incidents' too), the CodeRun
         # name the incident's own
-        prompt = self._renderer.render(incident, decision, routed.context,
-                                       attempt=max(attempt, len(told) + 1),
-                                       max_attempts=self._settings.max_attempts,
-                                       history=told or None)
-        return await self.launch(incident_id, incident, decision, routed.signature, prompt,
-                                 attempt, columns | {"prompt": prompt})
+        prompt = self._renderer.render(
+            incident,
+            decision,
+            routed.context,
+            attempt=max(attempt, len(told) + 1),
+            max_attempts=self._settings.max_attempts,
+            history=told or None,
+        )
+        return await self.launch(
+            incident_id,
+            incident,
+            decision,
+            routed.signature,
+            prompt,
+            attempt,
+            columns | {"prompt": prompt},
+        )
 
     async def resume(self, incident_id: str, row: dict[str, Any], incident: Incident) -> None:
         """Held-back work asks again, with the decision and prompt made when it was held."""
         decision = RoutingDecision.model_validate(row["decision"])
-        await self.launch(incident_id, redact_model(incident), decision, row["signature"],
-                          row["prompt"], int(row.get("attempt") or 1), {},
-                          held_for=row["reason"])
+        await self.launch(
+            incident_id,
+            redact_model(incident),
+            decision,
+            row["signature"],
+            row["prompt"],
+            int(row.get("attempt") or 1),
+            {},
+            held_for=row["reason"],
+        )
 
-    async def launch(self, incident_id: str, incident: Incident, decision: RoutingDecision,
-                     signature: str, prompt: str, attempt: int, columns: dict[str, Any], *,
-                     held_for: str | None = None) -> str | None:
+    async def launch(
+        self,
+        incident_id: str,
+        incident: Incident,
+        decision: RoutingDecision,
+        signature: str,
+        prompt: str,
+        attempt: int,
+        columns: dict[str, Any],
+        *,
+        held_for: str | None = None,
+    ) -> str | None:
         """Pass admission control, then create the CodeRun; None when held back.
 
         ``held_for`` is the reason work already held was held for: held again for the same
@@ -266,53 +350,109 @@ class Dispatcher:
         timeout = timedelta(seconds=agent_run.timeout_s or self._settings.coderun.timeout_s)
         async with self._engine.begin() as conn:
             verdict = await admission.admit(
-                conn, self._settings.limits, incident_id=incident_id,
-                repository=incident.repository, agent=decision.agent.value,
-                ttl=timeout + SLOT_MARGIN, now=now)
+                conn,
+                self._settings.limits,
+                incident_id=incident_id,
+                repository=incident.repository,
+                agent=decision.agent.value,
+                ttl=timeout + SLOT_MARGIN,
+                now=now,
+            )
             if not verdict.admitted:
                 # the delay is the loop's (injected) clock; the queue runs on the store's
                 wait = (verdict.retry_at - now) if verdict.retry_at else timedelta(0)
                 reason = f"held back: {verdict.reason}"
-                await incidents.update(conn, incident_id, status="held",
-                                       not_before=utcnow() + wait, lease_until=None,
-                                       reason=reason, **columns)
+                await incidents.update(
+                    conn,
+                    incident_id,
+                    status="held",
+                    not_before=utcnow() + wait,
+                    lease_until=None,
+                    reason=reason,
+                    **columns,
+                )
                 if reason != held_for:
-                    await _transition(conn, self._metrics, incident_id, "held",
-                                      reason=verdict.reason, kind=verdict.kind)
+                    await _transition(
+                        conn,
+                        self._metrics,
+                        incident_id,
+                        "held",
+                        reason=verdict.reason,
+                        kind=verdict.kind,
+                    )
         if not verdict.admitted:
             self._metrics.held_back.labels(reason=verdict.kind or "").inc()
             log.info("coderun.held", incident_id=incident_id, reason=verdict.reason)
             return None
-        manifest = build_coderun(incident, decision, prompt, self._settings.coderun,
-                                 self._settings.sink.namespace, attempt=attempt)
+        manifest = build_coderun(
+            incident,
+            decision,
+            prompt,
+            self._settings.coderun,
+            self._settings.sink.namespace,
+            attempt=attempt,
+        )
         result = await self._sink.create(manifest)
         async with self._engine.begin() as conn:
             await incidents.update(
-                conn, incident_id, status="dispatched", coderun_name=result.name,
-                dispatched_at=now, timeout_at=now + timeout, phase=None, lease_until=None,
-                last_error=None, **columns)
-            await attempts.start(conn, incident_id=incident_id, attempt=attempt,
-                                 repository=incident.repository, branch=incident.branch,
-                                 signature=signature, agent=decision.agent.value,
-                                 coderun_name=result.name, head_sha=incident.head_sha)
-            await _transition(conn, self._metrics, incident_id, "dispatched",
-                              coderun=result.name, agent=decision.agent.value, attempt=attempt)
+                conn,
+                incident_id,
+                status="dispatched",
+                coderun_name=result.name,
+                dispatched_at=now,
+                timeout_at=now + timeout,
+                phase=None,
+                lease_until=None,
+                last_error=None,
+                **columns,
+            )
+            await attempts.start(
+                conn,
+                incident_id=incident_id,
+                attempt=attempt,
+                repository=incident.repository,
+                branch=incident.branch,
+                signature=signature,
+                agent=decision.agent.value,
+                coderun_name=result.name,
+                head_sha=incident.head_sha,
+            )
+            await _transition(
+                conn,
+                self._metrics,
+                incident_id,
+                "dispatched",
+                coderun=result.name,
+                agent=decision.agent.value,
+                attempt=attempt,
+            )
         if result.created:
-            self._metrics.dispatched.labels(agent=decision.agent.value,
-                                            sink=self._sink.name).inc()
-        log.info("coderun.dispatched", incident_id=incident_id, coderun=result.name,
-                 agent=decision.agent.value, failure_type=decision.failure_type.value,
-                 decided_by=decision.decided_by, created=result.created)
+            self._metrics.dispatched.labels(agent=decision.agent.value, sink=self._sink.name).inc()
+        log.info(
+            "coderun.dispatched",
+            incident_id=incident_id,
+            coderun=result.name,
+            agent=decision.agent.value,
+            failure_type=decision.failure_type.value,
+            decided_by=decision.decided_by,
+            created=result.created,
+        )
         return result.name
 
     async def _claim(self, incident_id: str, routed: Routed) -> tuple[str, str] | None:
         """Take the root-cause and active claims; (holder, reason) when another has one."""
         incident, agent = routed.incident, routed.decision.agent
-        keys = [(dedup.cause_claim_key(incident, routed.signature),
-                 "the same failure of this push ({sig}) is remediated by incident {holder}"),
-                (dedup.active_claim_key(incident, agent),
-                 f"{agent.value} is already remediating {incident.repository}@"
-                 f"{incident.branch} (incident {{holder}})")]
+        keys = [
+            (
+                dedup.cause_claim_key(incident, routed.signature),
+                "the same failure of this push ({sig}) is remediated by incident {holder}",
+            ),
+            (
+                dedup.active_claim_key(incident, agent),
+                f"{agent.value} is already remediating {incident.repository}@"
+                f"{incident.branch} (incident {{holder}})",
+            ),
+        ]
         async with self._engine.begin() as conn:
             for key, text in keys:
                 if key is None:
@@ -329,8 +469,7 @@ class Dispatcher:
             return
         model = usage.model or "unknown"
         self._metrics.llm_tokens.labels(model=model, direction="input").inc(usage.input_tokens)
-        self._metrics.llm_tokens.labels(model=model, direction="output").inc(
-            usage.output_tokens)
+        self._metrics.llm_tokens.labels(model=model, direction="output").inc(usage.output_tokens)
         self._metrics.llm_cost.inc(usage.cost_usd)
 
 

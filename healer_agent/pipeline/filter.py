@@ -21,8 +21,9 @@ def repo_allowed(repository: str, allowlist: tuple[str, ...]) -> bool:
     return any(fnmatchcase(name, pattern.lower()) for pattern in allowlist)
 
 
-def skip_reason(incident: Incident, allowlist: tuple[str, ...] = (),
-                process_bots: bool = False) -> str | None:
+def skip_reason(
+    incident: Incident, allowlist: tuple[str, ...] = (), process_bots: bool = False
+) -> str | None:
     """Why Healer should not remediate this incident, or None to go on."""
     if incident.kind == "ignored":
         return str(incident.lifecycle.get("reason", "event not handled"))

@@ -23,9 +23,17 @@ from healer_agent.tracking import admission, commands
 class StatusReport:
     """Reads the store and the context runtime; holds no state of its own."""
 
-    def __init__(self, engine: AsyncEngine, *, worker_id: str, sink: str, context_mode: str,
-                 context_status: Callable[[], Mapping[str, Any]],
-                 config: Mapping[str, Any], clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        worker_id: str,
+        sink: str,
+        context_mode: str,
+        context_status: Callable[[], Mapping[str, Any]],
+        config: Mapping[str, Any],
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
         self._engine = engine
         self._clock = clock
         self._worker_id = worker_id
@@ -49,15 +57,19 @@ class StatusReport:
         return {
             "status": "running",
             "worker": self._worker_id,
-            "queue": {"inbox": inbox_counts,
-                      "waiting_for_routing": incident_counts.get("routing", 0),
-                      "oldest_waiting_s": round(age, 1)},
+            "queue": {
+                "inbox": inbox_counts,
+                "waiting_for_routing": incident_counts.get("routing", 0),
+                "oldest_waiting_s": round(age, 1),
+            },
             "incidents": incident_counts,
             "active_remediations": incident_counts.get("dispatched", 0),
             "admission": {
-                "in_flight": flying, "max_in_flight": self._config.get("max_in_flight"),
+                "in_flight": flying,
+                "max_in_flight": self._config.get("max_in_flight"),
                 "max_in_flight_per_repo": self._config.get("max_in_flight_per_repo"),
-                "held": sum(item["count"] for item in held), "held_back": held,
+                "held": sum(item["count"] for item in held),
+                "held_back": held,
                 "open_breakers": breakers,
             },
             "verifying": incident_counts.get("verifying", 0),
@@ -75,10 +87,15 @@ async def _held(conn: Any) -> list[dict[str, Any]]:
     c = incidents_table.c
     rows = await conn.execute(
         sa.select(c.repository, c.reason, sa.func.count(), sa.func.min(c.created_at))
-        .where(c.status == "held").group_by(c.repository, c.reason)
-        .order_by(sa.func.min(c.created_at)).limit(50))
-    return [{"repository": repo, "reason": reason.removeprefix("held back: "),
-             "count": int(n)} for repo, reason, n, _oldest in rows.all()]
+        .where(c.status == "held")
+        .group_by(c.repository, c.reason)
+        .order_by(sa.func.min(c.created_at))
+        .limit(50)
+    )
+    return [
+        {"repository": repo, "reason": reason.removeprefix("held back: "), "count": int(n)}
+        for repo, reason, n, _oldest in rows.all()
+    ]
 
 
 def _plain(value: Any) -> Any:

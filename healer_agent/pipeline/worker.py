@@ -54,9 +54,18 @@ class WorkerSettings:
 class Worker:
     """Runs ``count`` loops over the shared queues; ``drain`` does the same inline (tests)."""
 
-    def __init__(self, engine: AsyncEngine, *, intake: Intake, dispatcher: Dispatcher,
-                 tracker: CodeRunTracker, commands: CommandRunner, metrics: Metrics,
-                 settings: WorkerSettings, listener: WorkListener | None = None) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        intake: Intake,
+        dispatcher: Dispatcher,
+        tracker: CodeRunTracker,
+        commands: CommandRunner,
+        metrics: Metrics,
+        settings: WorkerSettings,
+        listener: WorkListener | None = None,
+    ) -> None:
         self._engine = engine
         self._intake = intake
         self._commands = commands
@@ -170,9 +179,12 @@ class Worker:
                 attempts = int(row["work_attempts"]) if row else 0
                 dead = attempts >= self._settings.max_attempts
                 await incidents.update(
-                    conn, incident_id, last_error=f"{type(exc).__name__}: {exc}"[:4000],
+                    conn,
+                    incident_id,
+                    last_error=f"{type(exc).__name__}: {exc}"[:4000],
                     status="dead" if dead else "routing",
-                    lease_until=utcnow() + timedelta(seconds=min(2 ** attempts, 60)))
+                    lease_until=utcnow() + timedelta(seconds=min(2**attempts, 60)),
+                )
 
     async def _refresh_gauges(self) -> None:
         async with self._engine.connect() as conn:

@@ -70,8 +70,12 @@ def history_path(state_dir: Path) -> Path:
     return state_dir.expanduser() / "repl_history"
 
 
-async def run_repl(healer: Healer, *, console: Console | None = None,
-                   prompt_session: PromptSession[str] | None = None) -> None:
+async def run_repl(
+    healer: Healer,
+    *,
+    console: Console | None = None,
+    prompt_session: PromptSession[str] | None = None,
+) -> None:
     """The interactive loop (ends on /exit or end of input)."""
     out = console or Console()
     if prompt_session is None:
@@ -81,8 +85,7 @@ async def run_repl(healer: Healer, *, console: Console | None = None,
             history: Any = FileHistory(str(path))
         except OSError:
             history = InMemoryHistory()
-        prompt_session = PromptSession(history=history, key_bindings=key_bindings(),
-                                       multiline=True)
+        prompt_session = PromptSession(history=history, key_bindings=key_bindings(), multiline=True)
     ps = prompt_session
 
     async def confirm(question: str) -> bool:
@@ -91,8 +94,7 @@ async def run_repl(healer: Healer, *, console: Console | None = None,
 
     session = Session(healer=healer, console=out, confirm=confirm)
     completer = ReplCompleter(session)
-    out.print("Healer triage REPL — /help for commands, /exit to leave "
-              "(Esc-Enter for a new line)")
+    out.print("Healer triage REPL — /help for commands, /exit to leave (Esc-Enter for a new line)")
     while True:
         try:
             line = await ps.prompt_async("healer> ", completer=completer)

@@ -51,10 +51,11 @@ async def triage(s: Session, arg: str) -> bool:
     s.incident, s.context, s.decision = source.incident, context, routed.decision
     s.signature, s.incident_id = routed.signature, None
     d = routed.decision
-    s.console.print(f"[bold]{escape(source.label)}[/bold] → agent [bold green]{d.agent.value}"
-                    f"[/bold green], failure type [bold]{d.failure_type.value}[/bold], "
-                    f"confidence {d.confidence:.2f}, tier {d.decided_by}"
-                    + (" (obvious)" if d.obvious else ""))
+    s.console.print(
+        f"[bold]{escape(source.label)}[/bold] → agent [bold green]{d.agent.value}"
+        f"[/bold green], failure type [bold]{d.failure_type.value}[/bold], "
+        f"confidence {d.confidence:.2f}, tier {d.decided_by}" + (" (obvious)" if d.obvious else "")
+    )
     table = Table(title="evidence", show_lines=False)
     for col in ("signal", "agent", "weight", "rule", "detail"):
         table.add_column(col)
@@ -74,16 +75,19 @@ async def context_cmd(s: Session, arg: str) -> bool:
     if arg:
         data = context.model_dump(mode="json").get(arg.strip())
         if data is None:
-            raise CommandError(f"no context source {arg!r}; try logs, changed_files, argocd, "
-                               "loki, prometheus, kubernetes, pull_request")
+            raise CommandError(
+                f"no context source {arg!r}; try logs, changed_files, argocd, "
+                "loki, prometheus, kubernetes, pull_request"
+            )
         s.console.print_json(json.dumps(data, default=str)[:20000])
         return True
     table = Table(title="context sources")
     for col in ("source", "status", "tokens", "ms", "note"):
         table.add_column(col)
     for name, st in context.sources.items():
-        table.add_row(name, st.status, str(st.size_tokens), f"{st.elapsed_ms:.0f}",
-                      escape(st.note[:80]))
+        table.add_row(
+            name, st.status, str(st.size_tokens), f"{st.elapsed_ms:.0f}", escape(st.note[:80])
+        )
     s.console.print(table)
     return True
 
@@ -114,8 +118,10 @@ async def tools(s: Session, arg: str) -> bool:
     if not callable(status_fn):
         raise CommandError("no MCP servers configured (HEALER_CONTEXT__MODE is not mcp)")
     for name, state in status_fn().items():
-        s.console.print(f"{name}: {getattr(state, 'phase', '?')}, "
-                        f"{getattr(state, 'tools_allowed', '?')} tools allowed")
+        s.console.print(
+            f"{name}: {getattr(state, 'phase', '?')}, "
+            f"{getattr(state, 'tools_allowed', '?')} tools allowed"
+        )
     return True
 
 
@@ -166,15 +172,25 @@ async def override(s: Session, arg: str) -> bool:
         failure_type = FailureType(parts[1])
     if failure_type not in failure_types_for(agent):
         failure_type = sorted(failure_types_for(agent))[0]
-    s.decision = decision.model_copy(update={
-        "agent": agent, "failure_type": failure_type, "decided_by": "operator",
-        "confidence": 1.0, "reason": f"operator override (router chose {decision.agent.value})"})
+    s.decision = decision.model_copy(
+        update={
+            "agent": agent,
+            "failure_type": failure_type,
+            "decided_by": "operator",
+            "confidence": 1.0,
+            "reason": f"operator override (router chose {decision.agent.value})",
+        }
+    )
     async with s.healer.engine.begin() as conn:
         if s.signature:
             await s.healer.memory.remember(conn, s.signature, agent, "operator")
         if s.incident_id:
-            await incidents.update(conn, s.incident_id, operator_agent=agent.value,
-                                   operator_failure_type=failure_type.value)
+            await incidents.update(
+                conn,
+                s.incident_id,
+                operator_agent=agent.value,
+                operator_failure_type=failure_type.value,
+            )
     s.console.print(f"override stored: {agent.value}/{failure_type.value}")
     return True
 
@@ -194,16 +210,21 @@ async def dispatch(s: Session, arg: str) -> bool:
         return True
     async with s.healer.engine.begin() as conn:
         incident_id, created = await incidents.create_or_get(
-            conn, incident, status="routing", dedup_status="new",
-            extra={"lease_until": utcnow() + timedelta(minutes=5)})
+            conn,
+            incident,
+            status="routing",
+            dedup_status="new",
+            extra={"lease_until": utcnow() + timedelta(minutes=5)},
+        )
     s.incident_id = incident_id
     if not created:
         s.console.print(f"existing: incident {incident_id} already covers this failure")
         return True
     routed = Routed(incident, context, decision, s.signature)
     name = await s.healer.dispatcher.dispatch(incident_id, routed)
-    s.console.print(f"dispatched {name}" if name else "not dispatched (deduplicated or "
-                    "escalated; see /show)")
+    s.console.print(
+        f"dispatched {name}" if name else "not dispatched (deduplicated or escalated; see /show)"
+    )
     return True
 
 
@@ -216,9 +237,15 @@ async def incidents_cmd(s: Session, arg: str) -> bool:
         table.add_column(col)
     for row in rows:
         s.seen_ids.append(row["id"])
-        table.add_row(row["id"][:12], row["status"], row["agent"] or "-",
-                      row["failure_type"] or "-", row["repository"], row["branch"],
-                      row["created_at"][:19])
+        table.add_row(
+            row["id"][:12],
+            row["status"],
+            row["agent"] or "-",
+            row["failure_type"] or "-",
+            row["repository"],
+            row["branch"],
+            row["created_at"][:19],
+        )
     s.console.print(table)
     return True
 
@@ -230,8 +257,11 @@ async def show(s: Session, arg: str) -> bool:
     async with s.healer.engine.connect() as conn:
         row = await incidents.get(conn, arg.strip())
         if row is None:  # allow the 12-character prefix /incidents shows
-            matches = [r for r in await incidents.recent(conn, limit=200)
-                       if r["id"].startswith(arg.strip())]
+            matches = [
+                r
+                for r in await incidents.recent(conn, limit=200)
+                if r["id"].startswith(arg.strip())
+            ]
             row = await incidents.get(conn, matches[0]["id"]) if len(matches) == 1 else None
     if row is None:
         raise CommandError(f"no incident {arg.strip()}")
@@ -275,24 +305,31 @@ async def exit_cmd(s: Session, arg: str) -> bool:
     return False
 
 
-COMMANDS: dict[str, Command] = {c.name: c for c in (
-    Command("triage", "/triage <case.yaml | log | run URL | owner/repo id>",
-            "gather context, route, show the decision and evidence", triage),
-    Command("context", "/context [source]", "what each context source returned", context_cmd),
-    Command("log", "/log [step]", "the log excerpt, or a step's full log", log_cmd),
-    Command("tools", "/tools", "MCP servers and their tools", tools),
-    Command("call", "/call server.tool {json}", "run one read-only MCP tool", call),
-    Command("ask", "/ask <question>", "ask the triage model (tool calls shown)", ask),
-    Command("override", "/override <agent> [failure_type]", "record your decision", override),
-    Command("prompt", "/prompt", "render the CodeRun prompt", prompt),
-    Command("dispatch", "/dispatch", "create the CodeRun (asks first)", dispatch),
-    Command("incidents", "/incidents [--open]", "recent incidents", incidents_cmd),
-    Command("show", "/show <id>", "one incident in full", show),
-    Command("status", "/status", "queues and incidents", status),
-    Command("insights", "/insights [7d]", "outcomes and clusters", insights_cmd),
-    Command("help", "/help", "this list", help_cmd),
-    Command("exit", "/exit", "leave", exit_cmd),
-)}
+COMMANDS: dict[str, Command] = {
+    c.name: c
+    for c in (
+        Command(
+            "triage",
+            "/triage <case.yaml | log | run URL | owner/repo id>",
+            "gather context, route, show the decision and evidence",
+            triage,
+        ),
+        Command("context", "/context [source]", "what each context source returned", context_cmd),
+        Command("log", "/log [step]", "the log excerpt, or a step's full log", log_cmd),
+        Command("tools", "/tools", "MCP servers and their tools", tools),
+        Command("call", "/call server.tool {json}", "run one read-only MCP tool", call),
+        Command("ask", "/ask <question>", "ask the triage model (tool calls shown)", ask),
+        Command("override", "/override <agent> [failure_type]", "record your decision", override),
+        Command("prompt", "/prompt", "render the CodeRun prompt", prompt),
+        Command("dispatch", "/dispatch", "create the CodeRun (asks first)", dispatch),
+        Command("incidents", "/incidents [--open]", "recent incidents", incidents_cmd),
+        Command("show", "/show <id>", "one incident in full", show),
+        Command("status", "/status", "queues and incidents", status),
+        Command("insights", "/insights [7d]", "outcomes and clusters", insights_cmd),
+        Command("help", "/help", "this list", help_cmd),
+        Command("exit", "/exit", "leave", exit_cmd),
+    )
+}
 
 
 async def run_line(s: Session, line: str) -> bool:

@@ -36,18 +36,25 @@ class Source:
 
 def run_incident(repository: str, run_id: int) -> Incident:
     """An incident for a workflow run known only by its id (context is gathered live)."""
-    return Incident(kind="ci_failure", event_type="workflow_run", source="operator",
-                    repository=repository, run_key=f"{repository}#run:{run_id}:1",
-                    run_id=run_id, conclusion="failure",
-                    html_url=f"https://github.com/{repository}/actions/runs/{run_id}")
+    return Incident(
+        kind="ci_failure",
+        event_type="workflow_run",
+        source="operator",
+        repository=repository,
+        run_key=f"{repository}#run:{run_id}:1",
+        run_id=run_id,
+        conclusion="failure",
+        html_url=f"https://github.com/{repository}/actions/runs/{run_id}",
+    )
 
 
 def parse_source(text: str) -> Source:
     """Interpret what the operator typed."""
     text = text.strip()
     if not text:
-        raise SourceError("nothing to triage: give a case.yaml, a log file, a run URL or "
-                          "owner/repo run-id")
+        raise SourceError(
+            "nothing to triage: give a case.yaml, a log file, a run URL or owner/repo run-id"
+        )
     if (match := _RUN_URL.match(text)) or (match := _REPO_RUN.match(text)):
         return Source(run_incident(match.group(1), int(match.group(2))), None, text)
     path = Path(text).expanduser()
@@ -68,8 +75,14 @@ def parse_source(text: str) -> Source:
         log = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise SourceError(f"cannot read {path}: {exc.strerror}") from None
-    incident = Incident(kind="ci_failure", event_type="log", source="operator",
-                        repository="local/log", run_key=f"log:{path.resolve()}",
-                        workflow_name=path.stem, job_names=(path.stem,), conclusion="failure")
-    return Source(incident, ContextBundle(logs=(JobLog(job_name=path.stem, text=log),)),
-                  path.name)
+    incident = Incident(
+        kind="ci_failure",
+        event_type="log",
+        source="operator",
+        repository="local/log",
+        run_key=f"log:{path.resolve()}",
+        workflow_name=path.stem,
+        job_names=(path.stem,),
+        conclusion="failure",
+    )
+    return Source(incident, ContextBundle(logs=(JobLog(job_name=path.stem, text=log),)), path.name)

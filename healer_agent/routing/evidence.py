@@ -29,10 +29,14 @@ from healer_agent.models import (
 from healer_agent.routing.facts import Fact
 from healer_agent.routing.rules import SOURCE_OF, Place, Rules, Signal
 
-_FILE_REFS = compiled_bytes(re.compile(
-    r"(?:-->\s*|^|\s|\(|['\"`]|=)(?:\.{1,2}/)*((?:[\w.@-]+/)*[\w.@-]+\.(?:rs|toml|tsx?|jsx?|mjs|"
-    r"cjs|vue|svelte|ya?ml|json|tf|py|go|lock|tpl|hcl)|(?:[\w.@-]+/)*Dockerfile(?:\.\w+)?|"
-    r"(?:[\w.@-]+/)*Containerfile|(?:[\w.@-]+/)*Makefile)\b", re.MULTILINE))
+_FILE_REFS = compiled_bytes(
+    re.compile(
+        r"(?:-->\s*|^|\s|\(|['\"`]|=)(?:\.{1,2}/)*((?:[\w.@-]+/)*[\w.@-]+\.(?:rs|toml|tsx?|jsx?|mjs|"
+        r"cjs|vue|svelte|ya?ml|json|tf|py|go|lock|tpl|hcl)|(?:[\w.@-]+/)*Dockerfile(?:\.\w+)?|"
+        r"(?:[\w.@-]+/)*Containerfile|(?:[\w.@-]+/)*Makefile)\b",
+        re.MULTILINE,
+    )
+)
 _POSITION = (2.0, 1.0, 1.0, 1.0, 1.0, 1.0)  # the first real error counts double
 _LATER = 0.5
 MAX_ERROR_LINES = 20
@@ -57,17 +61,38 @@ class Found:
 
     def evidence(self) -> Evidence:
         """The decision's view of this match."""
-        return Evidence(signal=self.signal, agent=self.agent, failure_type=self.failure_type,
-                        weight=round(self.weight, 3), rule=self.rule, detail=self.detail,
-                        source=self.source, role=self.role)
+        return Evidence(
+            signal=self.signal,
+            agent=self.agent,
+            failure_type=self.failure_type,
+            weight=round(self.weight, 3),
+            rule=self.rule,
+            detail=self.detail,
+            source=self.source,
+            role=self.role,
+        )
 
 
-def evidence_of(signal: Signal, place: Place, weight: float, detail: str,
-                source: EvidenceSource | None = None, kind: SignalKind | None = None) -> Found:
+def evidence_of(
+    signal: Signal,
+    place: Place,
+    weight: float,
+    detail: str,
+    source: EvidenceSource | None = None,
+    kind: SignalKind | None = None,
+) -> Found:
     """One match (weight already includes the place's and signal's)."""
     # every place but "name" is a signal kind; names say which name (workflow_name, job_name)
-    return Found(cast(SignalKind, kind or place), signal.agent, signal.failure_type, weight,
-                 signal.id, detail[:300], source or SOURCE_OF[place], signal.role_at(place))
+    return Found(
+        cast(SignalKind, kind or place),
+        signal.agent,
+        signal.failure_type,
+        weight,
+        signal.id,
+        detail[:300],
+        source or SOURCE_OF[place],
+        signal.role_at(place),
+    )
 
 
 def file_refs(texts: Iterable[str]) -> list[str]:
@@ -124,7 +149,8 @@ def _error_lines(rules: Rules, found: Excerpt, paths: list[str]) -> list[Found]:
                 owners = _owners(rules, paths)
             named = file_refs([line])
             owner = next((s for p, s in owners if p in named), None) or next(
-                (s for _, s in owners), None)
+                (s for _, s in owners), None
+            )
             if owner is not None:
                 ev.agent, ev.failure_type = owner.agent, owner.failure_type
                 ev.rule = f"{signal.id}>{owner.id}"
@@ -134,12 +160,16 @@ def _error_lines(rules: Rules, found: Excerpt, paths: list[str]) -> list[Found]:
 
 def _log_places(rules: Rules, found: Excerpt, paths: list[str]) -> list[Found]:
     out = _error_lines(rules, found, paths)
-    step: tuple[tuple[Place, str], ...] = (("step_command", found.command or ""),
-                                           ("step_name", found.failing_step or ""))
+    step: tuple[tuple[Place, str], ...] = (
+        ("step_command", found.command or ""),
+        ("step_name", found.failing_step or ""),
+    )
     for place, text in step:
         if text:
-            out += [evidence_of(s, place, rules.weight(place) * s.weight, text)
-                    for s in rules.matcher(place).find(text)]
+            out += [
+                evidence_of(s, place, rules.weight(place) * s.weight, text)
+                for s in rules.matcher(place).find(text)
+            ]
     if paths:
         weight = rules.weight("error_file")
         for path, signal in _owners(rules, paths[:10]):
@@ -147,8 +177,9 @@ def _log_places(rules: Rules, found: Excerpt, paths: list[str]) -> list[Found]:
     return out
 
 
-def _matches(matcher: Matcher[Signal], texts: Iterable[str],
-             key: Callable[[str], str] | None = None) -> list[tuple[Signal, list[str]]]:
+def _matches(
+    matcher: Matcher[Signal], texts: Iterable[str], key: Callable[[str], str] | None = None
+) -> list[tuple[Signal, list[str]]]:
     """Each signal that matched, with the texts it matched in, in order of first match."""
     found: dict[str, tuple[Signal, list[str]]] = {}
     for text in texts:
@@ -165,8 +196,14 @@ def _spaced(name: str) -> str:
     return name.replace("-", " ").replace("_", " ")
 
 
-def gather(rules: Rules, incident: Incident, context: ContextBundle, found: Excerpt | None,
-           facts: list[Fact], paths: list[str] | None = None) -> list[Found]:
+def gather(
+    rules: Rules,
+    incident: Incident,
+    context: ContextBundle,
+    found: Excerpt | None,
+    facts: list[Fact],
+    paths: list[str] | None = None,
+) -> list[Found]:
     """Every signal found anywhere, one piece of evidence per signal and place.
 
     ``paths`` are the files the excerpt names (:func:`excerpt_files`; found when omitted).
@@ -177,27 +214,39 @@ def gather(rules: Rules, incident: Incident, context: ContextBundle, found: Exce
     have = {(e.rule, e.signal) for e in out}
     step_names = [s.name for s in incident.failed_steps if s.name]
     # a step name like "Run cargo clippy" is also a command when the log is missing
-    places: tuple[Place, ...] = ("step_name",) if found is not None else (
-        "step_name", "step_command")
+    places: tuple[Place, ...] = (
+        ("step_name",) if found is not None else ("step_name", "step_command")
+    )
     for place in places:
         for signal, names in _matches(rules.matcher(place), step_names):
             if (signal.id, "step_name") not in have and (signal.id, place) not in have:
                 have.add((signal.id, "step_name"))
-                out.append(evidence_of(signal, "step_name",
-                                       rules.weight("step_name") * signal.weight, names[0]))
+                out.append(
+                    evidence_of(
+                        signal, "step_name", rules.weight("step_name") * signal.weight, names[0]
+                    )
+                )
     files = context.changed_files or tuple(f.filename for f in context.file_changes)
     if files:
         weight = rules.weight("changed_file") / len(files)  # times the share that match
         for signal, hits in _matches(rules.matcher("changed_file"), files):
-            out.append(evidence_of(signal, "changed_file", weight * signal.weight * len(hits),
-                                   ", ".join(hits[:5])))
+            out.append(
+                evidence_of(
+                    signal, "changed_file", weight * signal.weight * len(hits), ", ".join(hits[:5])
+                )
+            )
     name_matcher = rules.matcher("name")
     named: tuple[tuple[SignalKind, list[str]], ...] = (
-        ("workflow_name", [incident.workflow_name]), ("job_name", list(incident.job_names)))
+        ("workflow_name", [incident.workflow_name]),
+        ("job_name", list(incident.job_names)),
+    )
     for kind, names in named:
         for signal, hits in _matches(name_matcher, [n for n in names if n], _spaced):
-            out.append(evidence_of(signal, "name", rules.weight("name") * signal.weight,
-                                   hits[0], kind=kind))
+            out.append(
+                evidence_of(
+                    signal, "name", rules.weight("name") * signal.weight, hits[0], kind=kind
+                )
+            )
     by_place: dict[Place, list[Fact]] = {}
     for fact in facts:
         by_place.setdefault(fact.place, []).append(fact)
@@ -205,6 +254,13 @@ def gather(rules: Rules, incident: Incident, context: ContextBundle, found: Exce
         sources = {f.text: f.source for f in group}
         for signal, hits in _matches(rules.matcher(place), [f.text for f in group]):
             more = f" (+{len(hits) - 1} more)" if len(hits) > 1 else ""
-            out.append(evidence_of(signal, place, rules.weight(place) * signal.weight,
-                                   hits[0] + more, sources[hits[0]]))
+            out.append(
+                evidence_of(
+                    signal,
+                    place,
+                    rules.weight(place) * signal.weight,
+                    hits[0] + more,
+                    sources[hits[0]],
+                )
+            )
     return out

@@ -41,14 +41,23 @@ def argocd_facts(apps: tuple[ArgoApp, ...]) -> list[Fact]:
     for app in apps:
         bad = app.sync_status not in _FINE_SYNC or app.health_status not in _FINE_HEALTH
         if bad:
-            out.append(Fact("argocd", "argocd", f"argocd app {app.name}: sync "
-                            f"{app.sync_status}, health {app.health_status}", app.name))
+            out.append(
+                Fact(
+                    "argocd",
+                    "argocd",
+                    f"argocd app {app.name}: sync {app.sync_status}, health {app.health_status}",
+                    app.name,
+                )
+            )
         message = app.message.strip()
         if message and (bad or not message.lower().startswith("successfully synced")):
-            out.append(Fact("argocd", "argocd", f"argocd app {app.name}: {message}"[:2000],
-                            app.name))
-        out += [Fact("argocd", "argocd", f"argocd app {app.name} resource {r}", app.name)
-                for r in app.unhealthy_resources[:10]]
+            out.append(
+                Fact("argocd", "argocd", f"argocd app {app.name}: {message}"[:2000], app.name)
+            )
+        out += [
+            Fact("argocd", "argocd", f"argocd app {app.name} resource {r}", app.name)
+            for r in app.unhealthy_resources[:10]
+        ]
     return out
 
 
@@ -74,8 +83,11 @@ def alert_facts(context: ContextBundle) -> list[Fact]:
     for alert in context.firing_alerts:
         if alert.state in ("inactive", "resolved"):
             continue
-        labels = " ".join(f"{k}={v}" for k, v in alert.labels.items()
-                          if k not in ("alertname", "alertstate", "severity"))
+        labels = " ".join(
+            f"{k}={v}"
+            for k, v in alert.labels.items()
+            if k not in ("alertname", "alertstate", "severity")
+        )
         text = f"alert {alert.name} {alert.state or 'firing'}"
         text += f" severity={alert.severity}" if alert.severity else ""
         text += f" {labels}" if labels else ""
@@ -83,8 +95,14 @@ def alert_facts(context: ContextBundle) -> list[Fact]:
         out.append(Fact("prometheus", "prometheus", text[:500], alert.name))
     spike = context.error_rate_spike
     if spike is not None and spike.spiked:
-        out.append(Fact("prometheus", "prometheus", f"metric {spike.query} error rate spiked "
-                        f"from {spike.before} to {spike.after}", spike.query))
+        out.append(
+            Fact(
+                "prometheus",
+                "prometheus",
+                f"metric {spike.query} error rate spiked from {spike.before} to {spike.after}",
+                spike.query,
+            )
+        )
     return out
 
 
@@ -92,15 +110,19 @@ def context_facts(context: ContextBundle, commit_message: str = "") -> list[Fact
     """Every finding of the context sources, in a fixed order."""
     facts: list[Fact] = []
     if context.kubernetes:
-        facts += [Fact("kubernetes", "kubernetes", text, subject)
-                  for subject, text in kubernetes_facts(context.kubernetes)]
+        facts += [
+            Fact("kubernetes", "kubernetes", text, subject)
+            for subject, text in kubernetes_facts(context.kubernetes)
+        ]
     if context.argocd:
         facts += argocd_facts(context.argocd)
     if context.loki:
         facts += [Fact("loki", "loki", text, tool) for tool, text in loki_facts(context.loki)]
     if context.prometheus:
-        facts += [Fact("prometheus", "prometheus", text, subject)
-                  for subject, text in prometheus_facts(context.prometheus)]
+        facts += [
+            Fact("prometheus", "prometheus", text, subject)
+            for subject, text in prometheus_facts(context.prometheus)
+        ]
     if context.firing_alerts or context.error_rate_spike is not None:
         facts += alert_facts(context)
     return _redacted(facts + change_facts(context, commit_message))
@@ -116,5 +138,7 @@ def _redacted(facts: list[Fact]) -> list[Fact]:
     texts = redact("\n".join(f.text for f in facts)).split("\n")
     if len(texts) != len(facts):
         texts = [redact(f.text) for f in facts]
-    return [f if f.text == text else Fact(f.place, f.source, text, f.subject)
-            for f, text in zip(facts, texts, strict=True)]
+    return [
+        f if f.text == text else Fact(f.place, f.source, text, f.subject)
+        for f, text in zip(facts, texts, strict=True)
+    ]

@@ -55,11 +55,13 @@ def _table(text: str) -> list[Mapping[str, Any]]:
     last column takes the rest of the row, so a message keeps its spaces.
     """
     lines = [line for line in text.splitlines() if line.strip()]
-    if not lines or not lines[0].isupper() or not ({"NAME", "REASON", "TYPE"}
-                                                   & set(lines[0].split())):
+    if (
+        not lines
+        or not lines[0].isupper()
+        or not ({"NAME", "REASON", "TYPE"} & set(lines[0].split()))
+    ):
         return []
-    spans = [(m.start(), m.group(0).lower().replace(" ", "_"))
-             for m in _HEADER.finditer(lines[0])]
+    spans = [(m.start(), m.group(0).lower().replace(" ", "_")) for m in _HEADER.finditer(lines[0])]
     rows: list[Mapping[str, Any]] = []
     for line in lines[1:]:
         row: dict[str, Any] = {}
@@ -137,8 +139,12 @@ def _container_issues(container: Mapping[str, Any]) -> Iterator[str]:
     # restarts of a container that is ready now and last exited cleanly (a node drain, a
     # rollout) are history, not a crash
     settled = container.get("ready") is True and not found
-    if (isinstance(restarts, int | str) and str(restarts).isdigit() and int(restarts) > 0
-            and not settled):
+    if (
+        isinstance(restarts, int | str)
+        and str(restarts).isdigit()
+        and int(restarts) > 0
+        and not settled
+    ):
         yield f"{label} restarted {restarts} times"
 
 
@@ -150,12 +156,15 @@ def _plainly_healthy(status: Mapping[str, Any]) -> bool:
         if not _is_map(cond) or cond.get("status") == "False":
             return False
     for container in _list(status.get("containerStatuses")):
-        if not _is_map(container) or container.get("restartCount") or \
-                container.get("ready") is False or container.get("lastState"):
+        if (
+            not _is_map(container)
+            or container.get("restartCount")
+            or container.get("ready") is False
+            or container.get("lastState")
+        ):
             return False
         state = container.get("state")
-        if not _is_map(state) or (
-                "running" not in state and status.get("phase") == "Running"):
+        if not _is_map(state) or ("running" not in state and status.get("phase") == "Running"):
             return False
     return True
 
@@ -176,24 +185,36 @@ def _pod_lines(pod: Mapping[str, Any]) -> list[str]:
     message = _text(st.get("message"))
     if message:
         lines.append(f"message: {message}")
-    conditions = [cond for cond in _list(st.get("conditions")) if _is_map(cond)
-                  and _text(cond.get("status")) == "False"
-                  and (cond.get("reason") or cond.get("message"))]
-    containers = [c for key in ("initContainerStatuses", "containerStatuses", "containers")
-                  for c in _list(st.get(key)) if _is_map(c)]
+    conditions = [
+        cond
+        for cond in _list(st.get("conditions"))
+        if _is_map(cond)
+        and _text(cond.get("status")) == "False"
+        and (cond.get("reason") or cond.get("message"))
+    ]
+    containers = [
+        c
+        for key in ("initContainerStatuses", "containerStatuses", "containers")
+        for c in _list(st.get(key))
+        if _is_map(c)
+    ]
     if flat:
-        containers.append({k: v for k, v in pod.items() if k != "containers"} | {
-            "state": _flat_state(pod)})
+        containers.append(
+            {k: v for k, v in pod.items() if k != "containers"} | {"state": _flat_state(pod)}
+        )
     issues = [line for container in containers for line in _container_issues(container)]
     for cond in conditions:
         if issues and cond.get("reason") == "ContainersNotReady":
             continue  # the containers' own lines say why
-        lines.append(f"condition {_text(cond.get('type'))} False {_text(cond.get('reason'))}"
-                     f": {_text(cond.get('message'))}".rstrip(": "))
+        lines.append(
+            f"condition {_text(cond.get('type'))} False {_text(cond.get('reason'))}"
+            f": {_text(cond.get('message'))}".rstrip(": ")
+        )
     lines += issues
     ready = st.get("ready", st.get("READY"))
-    if ready is False or (isinstance(ready, str) and "/" in ready
-                          and ready.split("/")[0] != ready.split("/")[-1]):
+    if ready is False or (
+        isinstance(ready, str) and "/" in ready and ready.split("/")[0] != ready.split("/")[-1]
+    ):
         lines.append("not ready")
     return lines
 
@@ -284,16 +305,23 @@ def workload_facts(kind: str, objects: Any) -> list[tuple[str, str]]:
                 continue
             ctype, value = _text(cond.get("type")), _text(cond.get("status"))
             if (value == "False" and ctype not in _BAD_WHEN_TRUE) or (
-                    value == "True" and ctype in _BAD_WHEN_TRUE):
-                out.append((name, f"{label} {name}: condition {ctype} {value} "
-                                  f"{_text(cond.get('reason'))}: {_text(cond.get('message'))}"
-                            .rstrip(": ")))
+                value == "True" and ctype in _BAD_WHEN_TRUE
+            ):
+                out.append(
+                    (
+                        name,
+                        f"{label} {name}: condition {ctype} {value} "
+                        f"{_text(cond.get('reason'))}: {_text(cond.get('message'))}".rstrip(": "),
+                    )
+                )
     return out[:_MAX_FACTS]
 
 
-_KEYWORD = re.compile(r"(?i)BackOff|Err|Fail|Kill|OOM|Evict|Unhealthy|probe|NotReady|Pressure|"
-                      r"Insufficient|Unschedulable|not found|forbidden|invalid|quota|timeout|"
-                      r"Terminated|Reason:|Exit Code|Warning")
+_KEYWORD = re.compile(
+    r"(?i)BackOff|Err|Fail|Kill|OOM|Evict|Unhealthy|probe|NotReady|Pressure|"
+    r"Insufficient|Unschedulable|not found|forbidden|invalid|quota|timeout|"
+    r"Terminated|Reason:|Exit Code|Warning"
+)
 
 
 def text_facts(text: str) -> list[tuple[str, str]]:
@@ -316,15 +344,25 @@ def kubernetes_facts(data: Any) -> list[tuple[str, str]]:
     """
     if _is_map(data):
         data = {str(k).lower(): v for k, v in data.items()}
-    texts = [v for k, v in data.items() if isinstance(v, str) and k != "namespace"] if _is_map(
-        data) else [data] if isinstance(data, str) else []
+    texts = (
+        [v for k, v in data.items() if isinstance(v, str) and k != "namespace"]
+        if _is_map(data)
+        else [data]
+        if isinstance(data, str)
+        else []
+    )
     if not _is_map(data) or ("items" in data and not {"pods", "events", "nodes"} & set(data)):
         mixed = items(data)
-        data = {"pods": [x for x in mixed if _text(x.get("kind")) in ("Pod", "")],
-                "events": [x for x in mixed if _text(x.get("kind")) == "Event"],
-                "nodes": [x for x in mixed if _text(x.get("kind")) == "Node"]}
-    found = [*pod_facts(data.get("pods")), *event_facts(data.get("events")),
-             *node_facts(data.get("nodes"))]
+        data = {
+            "pods": [x for x in mixed if _text(x.get("kind")) in ("Pod", "")],
+            "events": [x for x in mixed if _text(x.get("kind")) == "Event"],
+            "nodes": [x for x in mixed if _text(x.get("kind")) == "Node"],
+        }
+    found = [
+        *pod_facts(data.get("pods")),
+        *event_facts(data.get("events")),
+        *node_facts(data.get("nodes")),
+    ]
     for key, value in data.items():  # deployments, statefulsets, jobs, ...
         if key not in ("pods", "events", "nodes", "namespace") and not isinstance(value, str):
             found += workload_facts(key, value)

@@ -23,8 +23,9 @@ from healer_agent.models import Agent, Candidate, FailureType, default_failure_t
 from healer_agent.routing.evidence import Found
 from healer_agent.routing.rules import Rules
 
-DECISIVE_SOURCES = frozenset({"log", "kubernetes", "loki", "argocd", "prometheus", "memory",
-                              "event"})
+DECISIVE_SOURCES = frozenset(
+    {"log", "kubernetes", "loki", "argocd", "prometheus", "memory", "event"}
+)
 
 
 @dataclass
@@ -53,16 +54,19 @@ class Tally:
 
     def candidate(self) -> Candidate:
         """As the decision reports it."""
-        return Candidate(agent=self.agent, failure_type=self.failure_type,
-                         score=round(self.score, 3),
-                         evidence=tuple(e.evidence() for e in
-                                        sorted(self.evidence, key=lambda e: -e.weight)))
+        return Candidate(
+            agent=self.agent,
+            failure_type=self.failure_type,
+            score=round(self.score, 3),
+            evidence=tuple(e.evidence() for e in sorted(self.evidence, key=lambda e: -e.weight)),
+        )
 
 
 def is_decisive(ev: Found, rules: Rules) -> bool:
     """A cause from the log, the cluster or memory, heavy enough to decide."""
-    return (ev.role == "cause" and ev.source in DECISIVE_SOURCES
-            and ev.weight >= rules.min_cause_weight)
+    return (
+        ev.role == "cause" and ev.source in DECISIVE_SOURCES and ev.weight >= rules.min_cause_weight
+    )
 
 
 def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
@@ -72,14 +76,19 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
     """
     present = {_base(e) for e in evidence}
     requires = rules.requires
-    evidence = [e for e in evidence if not requires.get(_base(e))
-                or set(requires[_base(e)]) & present]
+    evidence = [
+        e for e in evidence if not requires.get(_base(e)) or set(requires[_base(e)]) & present
+    ]
     matched = {_base(e) for e in evidence}
     yields_to = rules.yields_to
     # what others yield to: heavy causes and symptoms that do not yield to a signal themselves
-    heavy = [e for e in evidence if e.weight >= rules.min_cause_weight
-             and ((e.role == "cause" and e.source in DECISIVE_SOURCES) or e.role == "symptom")
-             and not set(yields_to.get(_base(e), ())) & matched]
+    heavy = [
+        e
+        for e in evidence
+        if e.weight >= rules.min_cause_weight
+        and ((e.role == "cause" and e.source in DECISIVE_SOURCES) or e.role == "symptom")
+        and not set(yields_to.get(_base(e), ())) & matched
+    ]
     out: list[Found] = []
     notes: list[str] = []
     for ev in evidence:
@@ -87,9 +96,18 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
         over: Found | None = None
         spec = rules.yields.get(ev.role) if ev.role else None
         if spec is not None:
-            over = next((c for c in heavy if c.signal in spec.places and c.role in spec.roles
-                         and c is not ev and c.rule != ev.rule
-                         and not (spec.across_agents and c.agent is ev.agent)), None)
+            over = next(
+                (
+                    c
+                    for c in heavy
+                    if c.signal in spec.places
+                    and c.role in spec.roles
+                    and c is not ev
+                    and c.rule != ev.rule
+                    and not (spec.across_agents and c.agent is ev.agent)
+                ),
+                None,
+            )
             if over is not None:
                 factor = spec.factor
         explicit = set(yields_to.get(_base(ev), ())) & matched
@@ -99,8 +117,9 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
         if factor < 1.0:
             ev.weight = ev.weight * factor
             if over is not None:
-                notes.append(f"{ev.role or 'signal'} `{ev.rule}` yields to `{over.rule}` "
-                             f"({over.source})")
+                notes.append(
+                    f"{ev.role or 'signal'} `{ev.rule}` yields to `{over.rule}` ({over.source})"
+                )
         out.append(ev)
     return out, notes
 
@@ -110,8 +129,7 @@ def _base(ev: Found) -> str:
     return ev.rule.split(">", 1)[0]
 
 
-def tally(evidence: list[Found], type_factors: dict[str, float] | None = None
-          ) -> list[Tally]:
+def tally(evidence: list[Found], type_factors: dict[str, float] | None = None) -> list[Tally]:
     """Evidence grouped by agent, strongest first.
 
     ``type_factors`` (by signal id, else the lower of place and role) scale a piece of
@@ -127,8 +145,12 @@ def tally(evidence: list[Found], type_factors: dict[str, float] | None = None
         if t is None:
             t = tallies[ev.agent] = Tally(ev.agent)
         rule = _base(ev)
-        t.add(ev, factors[rule] if rule in factors else min(
-            factors.get(ev.signal, 1.0), factors.get(ev.role or "", 1.0)))
+        t.add(
+            ev,
+            factors[rule]
+            if rule in factors
+            else min(factors.get(ev.signal, 1.0), factors.get(ev.role or "", 1.0)),
+        )
     ranked = [t for t in tallies.values() if t.score > 0]
     return sorted(ranked, key=lambda t: t.score, reverse=True)
 
@@ -147,8 +169,7 @@ def verdict(rules: Rules, ranked: list[Tally]) -> Verdict:
     best = ranked[0]
     second = ranked[1].score if len(ranked) > 1 else 0.0
     decisive = any(is_decisive(e, rules) for e in best.evidence)
-    rivals = [t.agent.value for t in ranked[1:]
-              if any(is_decisive(e, rules) for e in t.evidence)]
+    rivals = [t.agent.value for t in ranked[1:] if any(is_decisive(e, rules) for e in t.evidence)]
     margin = (best.score - second) / best.score if best.score > 0 else 0.0
     strength = 1.0 - math.exp(-best.score / rules.weights.get("confidence_scale", 4.0))
     # affine so that each bin's confidence tracks its accuracy on cases the rules had not
@@ -163,5 +184,4 @@ def verdict(rules: Rules, ranked: list[Tally]) -> Verdict:
         reasons.append(f"score {best.score:.1f} below {rules.min_score:g}")
     if second > best.score * rules.max_runner_up_ratio:
         reasons.append(f"runner-up close ({second:.1f} vs {best.score:.1f})")
-    return Verdict(not reasons, round(min(0.99, max(0.05, confidence)), 3),
-                   "; ".join(reasons))
+    return Verdict(not reasons, round(min(0.99, max(0.05, confidence)), 3), "; ".join(reasons))

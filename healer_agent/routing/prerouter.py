@@ -64,14 +64,18 @@ class PreRouter:
         """The decision for an incident and what its context showed."""
         if incident.kind == "security_alert":
             return self._security(incident)
-        found = excerpt(context.logs, incident.failed_steps) if context.logs else (
+        found = (
+            excerpt(context.logs, incident.failed_steps)
+            if context.logs
             # without a log, a check run's annotations are the error lines there are
-            excerpt_text("\n".join(context.annotations)) if context.annotations else None)
+            else (excerpt_text("\n".join(context.annotations)) if context.annotations else None)
+        )
         facts = context_facts(context, incident.commit_message)
         if found is not None and found.diagnostics:
             # steps that ran after the failure (kubectl logs, ...) show the workload's log
-            facts += [Fact("loki", "log", text, tool)
-                      for tool, text in loki_facts(found.diagnostics)]
+            facts += [
+                Fact("loki", "log", text, tool) for tool, text in loki_facts(found.diagnostics)
+            ]
         paths = excerpt_files(found)
         raw = gather(self.rules, incident, context, found, facts, paths)
         signature = found.signature if found and found.error_lines else ""
@@ -80,49 +84,89 @@ class PreRouter:
             if remembered is not None:
                 # An outcome seen for exactly this signature outranks pattern evidence.
                 strongest = max((t.score for t in precedence.tally(raw)), default=0.0)
-                raw.append(Found(
-                    "memory", remembered, None,
-                    strongest + self.rules.weights.get("memory", 6.0), "route-memory",
-                    f"signature {signature} was fixed by {remembered.value} before", "memory",
-                    "cause"))
+                raw.append(
+                    Found(
+                        "memory",
+                        remembered,
+                        None,
+                        strongest + self.rules.weights.get("memory", 6.0),
+                        "route-memory",
+                        f"signature {signature} was fixed by {remembered.value} before",
+                        "memory",
+                        "cause",
+                    )
+                )
         weighed, yielded = precedence.apply(self.rules, raw)
         ranked = precedence.tally(weighed, self.rules.type_factors)
         step = found.failing_step if found else None
         if not ranked:
             return RoutingDecision(
-                agent=Agent.ATLAS, failure_type=FailureType.GENERAL, confidence=0.2,
-                decided_by="prerouter", obvious=False,
+                agent=Agent.ATLAS,
+                failure_type=FailureType.GENERAL,
+                confidence=0.2,
+                decided_by="prerouter",
+                obvious=False,
                 summary=summary(incident, found, facts, (), yielded),
                 key_error_lines=tuple(found.error_lines[:8]) if found else (),
-                suspect_files=suspects(paths, context), failing_step=step,
-                reason="no routing signal matched; atlas is the default")
+                suspect_files=suspects(paths, context),
+                failing_step=step,
+                reason="no routing signal matched; atlas is the default",
+            )
         candidates = tuple(t.candidate() for t in ranked)
         best = candidates[0]
         verdict = precedence.verdict(self.rules, ranked)
         return RoutingDecision(
-            agent=best.agent, failure_type=best.failure_type, confidence=verdict.confidence,
-            decided_by="prerouter", obvious=verdict.obvious, evidence=best.evidence,
-            runner_up=candidates[1] if len(candidates) > 1 else None, candidates=candidates,
+            agent=best.agent,
+            failure_type=best.failure_type,
+            confidence=verdict.confidence,
+            decided_by="prerouter",
+            obvious=verdict.obvious,
+            evidence=best.evidence,
+            runner_up=candidates[1] if len(candidates) > 1 else None,
+            candidates=candidates,
             summary=summary(incident, found, facts, best.evidence, yielded),
             root_cause=root_cause(best.evidence),
             key_error_lines=tuple(found.error_lines[:8]) if found else (),
-            suspect_files=suspects(paths, context), failing_step=step,
-            reason="" if verdict.obvious else
-            f"not obvious ({verdict.reason}); LLM triage may refine it")
+            suspect_files=suspects(paths, context),
+            failing_step=step,
+            reason=""
+            if verdict.obvious
+            else f"not obvious ({verdict.reason}); LLM triage may refine it",
+        )
 
     def _security(self, incident: Incident) -> RoutingDecision:
         failure_type = _ALERT_TYPES.get(incident.event_type, FailureType.VULNERABLE_DEPENDENCY)
         alert = incident.alert
-        detail = incident.event_type + (f": {alert.package_name or alert.rule_id or ''}"
-                                        if alert else "")
-        evidence = Evidence(signal="event", agent=Agent.CIPHER, failure_type=failure_type,
-                            weight=10.0, rule="security-alert", detail=detail, source="event",
-                            role="cause")
+        detail = incident.event_type + (
+            f": {alert.package_name or alert.rule_id or ''}" if alert else ""
+        )
+        evidence = Evidence(
+            signal="event",
+            agent=Agent.CIPHER,
+            failure_type=failure_type,
+            weight=10.0,
+            rule="security-alert",
+            detail=detail,
+            source="event",
+            role="cause",
+        )
         text = f"Security alert `{incident.event_type}`"
         if alert is not None:
-            parts = [alert.package_name, alert.cve_id or alert.ghsa_id, alert.rule_id,
-                     alert.location, alert.severity]
+            parts = [
+                alert.package_name,
+                alert.cve_id or alert.ghsa_id,
+                alert.rule_id,
+                alert.location,
+                alert.severity,
+            ]
             text += " — " + ", ".join(p for p in parts if p)
-        return RoutingDecision(agent=Agent.CIPHER, failure_type=failure_type, confidence=1.0,
-                               decided_by="rule", obvious=True, evidence=(evidence,),
-                               summary=text, root_cause=alert.summary if alert else "")
+        return RoutingDecision(
+            agent=Agent.CIPHER,
+            failure_type=failure_type,
+            confidence=1.0,
+            decided_by="rule",
+            obvious=True,
+            evidence=(evidence,),
+            summary=text,
+            root_cause=alert.summary if alert else "",
+        )

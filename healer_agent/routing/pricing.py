@@ -14,8 +14,11 @@ def estimate_cost(model: str, input_tokens: int, output_tokens: int) -> float:
     """Estimated USD for one run's tokens (``provider:name`` or a bare model name)."""
     provider, _, name = model.rpartition(":")
     try:
-        price = calc_price(Usage(input_tokens=input_tokens, output_tokens=output_tokens),
-                           model_ref=name, provider_id=provider or None)
+        price = calc_price(
+            Usage(input_tokens=input_tokens, output_tokens=output_tokens),
+            model_ref=name,
+            provider_id=provider or None,
+        )
     except LookupError:
         return 0.0
     return round(float(price.total_price), 6)

@@ -21,8 +21,13 @@ QuickRoute = Callable[[Incident, ContextBundle], RoutingDecision]
 Memory = Callable[[str], Agent | None]
 
 
-def build_router(settings: Settings, memory: Memory | None = None, *,
-                 toolsets: Sequence[Any] | None = None, hints: str = "") -> Router:
+def build_router(
+    settings: Settings,
+    memory: Memory | None = None,
+    *,
+    toolsets: Sequence[Any] | None = None,
+    hints: str = "",
+) -> Router:
     """The router the worker uses for ``settings.routing.router``.
 
     ``toolsets`` are the triage model's read-only MCP tools (from the shared context

@@ -24,20 +24,40 @@ from healer_agent.models import (
     failure_types_for,
 )
 
-Place = Literal["error_line", "error_file", "step_command", "step_name", "changed_file",
-                "name", "pull_request", "kubernetes", "loki", "argocd", "prometheus"]
+Place = Literal[
+    "error_line",
+    "error_file",
+    "step_command",
+    "step_name",
+    "changed_file",
+    "name",
+    "pull_request",
+    "kubernetes",
+    "loki",
+    "argocd",
+    "prometheus",
+]
 Where = Place  # the former name
 PLACES: tuple[Place, ...] = get_args(Place)
 CONTEXT_PLACES: frozenset[Place] = frozenset({"kubernetes", "loki", "argocd", "prometheus"})
 SOURCE_OF: dict[Place, EvidenceSource] = {
-    "error_line": "log", "error_file": "log", "step_command": "step", "step_name": "step",
-    "changed_file": "files", "name": "names", "pull_request": "pull_request",
-    "kubernetes": "kubernetes", "loki": "loki", "argocd": "argocd", "prometheus": "prometheus",
+    "error_line": "log",
+    "error_file": "log",
+    "step_command": "step",
+    "step_name": "step",
+    "changed_file": "files",
+    "name": "names",
+    "pull_request": "pull_request",
+    "kubernetes": "kubernetes",
+    "loki": "loki",
+    "argocd": "argocd",
+    "prometheus": "prometheus",
 }
 _ROLES: tuple[EvidenceRole, ...] = get_args(EvidenceRole)
 _DEFAULT_ROLE: dict[Place, EvidenceRole] = {
     place: ("cause" if place == "error_line" or place in CONTEXT_PLACES else "hint")
-    for place in PLACES}
+    for place in PLACES
+}
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 
 
@@ -155,8 +175,9 @@ def _signal(n: int, item: Any, source: str) -> Signal:
         agent = Agent(item["agent"])
         failure_type = FailureType(item["type"])
         if failure_type not in failure_types_for(agent):
-            raise RulesError(f"{source}: signal {ident}: {failure_type} is not a failure "
-                             f"type of {agent}")
+            raise RulesError(
+                f"{source}: signal {ident}: {failure_type} is not a failure type of {agent}"
+            )
         role = item.get("role")
         if role is not None and role not in _ROLES:
             raise RulesError(f"{source}: signal {ident}: unknown role {role!r}")
@@ -164,10 +185,18 @@ def _signal(n: int, item: Any, source: str) -> Signal:
         if owner not in (None, "file"):
             raise RulesError(f"{source}: signal {ident}: owner must be 'file'")
         flags = 0 if item.get("case") else re.IGNORECASE
-        return Signal(ident, agent, failure_type, _places(ident, item["where"], source),
-                      re.compile(item["pattern"], flags), float(item["weight"]), role,
-                      tuple(str(y) for y in item.get("yields_to") or ()), owner == "file",
-                      tuple(str(r) for r in item.get("requires") or ()))
+        return Signal(
+            ident,
+            agent,
+            failure_type,
+            _places(ident, item["where"], source),
+            re.compile(item["pattern"], flags),
+            float(item["weight"]),
+            role,
+            tuple(str(y) for y in item.get("yields_to") or ()),
+            owner == "file",
+            tuple(str(r) for r in item.get("requires") or ()),
+        )
     except (KeyError, TypeError) as exc:
         raise RulesError(f"{source}: signal {ident}: missing or wrong field {exc}") from None
     except re.error as exc:
@@ -189,8 +218,9 @@ def _yields(raw: Any, source: str) -> dict[EvidenceRole, Yield]:
         roles = frozenset(str(r) for r in spec.get("of_roles") or ("cause",))
         if not roles <= set(_ROLES):
             raise RulesError(f"{source}: precedence.{role}: unknown role in {sorted(roles)}")
-        out[role] = Yield(places, float(spec.get("factor", 0.2)),
-                          bool(spec.get("across_agents", False)), roles)
+        out[role] = Yield(
+            places, float(spec.get("factor", 0.2)), bool(spec.get("across_agents", False)), roles
+        )
     return out
 
 
@@ -206,13 +236,16 @@ def parse_rules(raw: Any, source: str = "rules") -> Rules:
             raise RulesError(f"{source}: signal {s.id}: yields to unknown {sorted(unknown)}")
     obvious = raw.get("obvious") or {}
     precedence = raw.get("precedence") or {}
-    return Rules(signals, {str(k): float(v) for k, v in (raw.get("weights") or {}).items()},
-                 float(obvious.get("min_score", 5.0)),
-                 float(obvious.get("max_runner_up_ratio", 0.4)),
-                 _yields(precedence.get("roles"), source),
-                 float(precedence.get("min_cause_weight", 2.0)),
-                 float(precedence.get("explicit_yield_factor", 0.2)),
-                 {str(k): float(v) for k, v in (raw.get("type_factors") or {}).items()})
+    return Rules(
+        signals,
+        {str(k): float(v) for k, v in (raw.get("weights") or {}).items()},
+        float(obvious.get("min_score", 5.0)),
+        float(obvious.get("max_runner_up_ratio", 0.4)),
+        _yields(precedence.get("roles"), source),
+        float(precedence.get("min_cause_weight", 2.0)),
+        float(precedence.get("explicit_yield_factor", 0.2)),
+        {str(k): float(v) for k, v in (raw.get("type_factors") or {}).items()},
+    )
 
 
 def load_rules(path: Path | None = None) -> Rules:

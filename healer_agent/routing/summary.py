@@ -20,8 +20,11 @@ def suspects(named: list[str], context: ContextBundle) -> tuple[str, ...]:
     for path in context.changed_files:
         if path not in paths and len(paths) < 10 and path.rsplit("/", 1)[-1] in bases:
             paths.append(path)
-    return tuple(paths[:10]) or tuple(context.changed_files[:10]) or tuple(
-        f.filename for f in context.file_changes[:10])
+    return (
+        tuple(paths[:10])
+        or tuple(context.changed_files[:10])
+        or tuple(f.filename for f in context.file_changes[:10])
+    )
 
 
 def root_cause(evidence: tuple[Evidence, ...]) -> str:
@@ -32,19 +35,28 @@ def root_cause(evidence: tuple[Evidence, ...]) -> str:
     return ""
 
 
-def summary(incident: Incident, found: Excerpt | None, facts: list[Fact],
-            decided: tuple[Evidence, ...], yielded: list[str]) -> str:
+def summary(
+    incident: Incident,
+    found: Excerpt | None,
+    facts: list[Fact],
+    decided: tuple[Evidence, ...],
+    yielded: list[str],
+) -> str:
     """Markdown for the prompt; the deciding evidence comes first."""
     lines: list[str] = []
     top = [e for e in decided if e.detail][:3]
     if top:
-        lines.append("**Decided by**: " + "; ".join(
-            f"{e.source or e.signal} `{e.rule}` — `{e.detail[:160]}`" for e in top))
+        lines.append(
+            "**Decided by**: "
+            + "; ".join(f"{e.source or e.signal} `{e.rule}` — `{e.detail[:160]}`" for e in top)
+        )
     if yielded:
         lines.append("**Precedence**: " + "; ".join(yielded[:4]))
     if found is not None and found.failing_step:
-        lines.append(f"**Failing step**: `{found.failing_step}`"
-                     + (f" in job `{found.job_name}`" if found.job_name else ""))
+        lines.append(
+            f"**Failing step**: `{found.failing_step}`"
+            + (f" in job `{found.job_name}`" if found.job_name else "")
+        )
     elif incident.failed_steps:
         lines.append(f"**Failing step**: `{incident.failed_steps[0].name}`")
     if found is not None and found.tools:
@@ -53,16 +65,23 @@ def summary(incident: Incident, found: Excerpt | None, facts: list[Fact],
         lines.append(f"**First error**: `{found.error_lines[0][:200]}`")
     context = [f for f in facts if f.place != "pull_request"]
     if context:
-        used = {e.detail.split(" (+")[0] for e in decided
-                if e.source in ("kubernetes", "loki", "argocd", "prometheus")}
+        used = {
+            e.detail.split(" (+")[0]
+            for e in decided
+            if e.source in ("kubernetes", "loki", "argocd", "prometheus")
+        }
         ordered = sorted(context, key=lambda f: f.text not in used)
-        lines.append("**Context findings**:\n" + "\n".join(
-            f"- {f.source}: {f.text[:240]}" for f in ordered[:8]))
+        lines.append(
+            "**Context findings**:\n"
+            + "\n".join(f"- {f.source}: {f.text[:240]}" for f in ordered[:8])
+        )
     if found is not None and found.text:
         body = found.text[:_MAX_EXCERPT_CHARS].replace("```", "`\u200b``")
         lines.append("\n**Log excerpt**\n\n```text\n" + body + "\n```")
     if found is None:
-        lines.append("No log was available; the decision rests on the "
-                     + ("context findings, " if context else "")
-                     + "the event's names and files.")
+        lines.append(
+            "No log was available; the decision rests on the "
+            + ("context findings, " if context else "")
+            + "the event's names and files."
+        )
     return "\n".join(lines)

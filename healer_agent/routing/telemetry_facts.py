@@ -28,20 +28,38 @@ def _is_map(value: Any) -> TypeGuard[Mapping[str, Any]]:
 
 _LOGFMT = re.compile(r'(\w[\w.-]*)=("(?:[^"\\]|\\.)*"|\S*)')
 _PREFIX = re.compile(r"^\s*(?:\d{4}-\d\d-\d\d[T ][\d:.,]+Z?|\d{10,19}(?:\.\d+)?)\s+")
-_PLAIN_LEVEL = re.compile(r"^\s*\[?(ERROR|ERRO|ERR|FATAL|FATA|PANIC|CRIT(?:ICAL)?|WARN(?:ING)?|"
-                          r"INFO|DEBUG|TRACE)\]?[\s:]", re.IGNORECASE)
-_BAD_LEVELS = {"error", "erro", "err", "fatal", "fata", "panic", "crit", "critical", "alert",
-               "emerg", "e", "f"}
+_PLAIN_LEVEL = re.compile(
+    r"^\s*\[?(ERROR|ERRO|ERR|FATAL|FATA|PANIC|CRIT(?:ICAL)?|WARN(?:ING)?|"
+    r"INFO|DEBUG|TRACE)\]?[\s:]",
+    re.IGNORECASE,
+)
+_BAD_LEVELS = {
+    "error",
+    "erro",
+    "err",
+    "fatal",
+    "fata",
+    "panic",
+    "crit",
+    "critical",
+    "alert",
+    "emerg",
+    "e",
+    "f",
+}
 _MSG_KEYS = ("msg", "message", "MESSAGE", "log", "event", "text")
 _ERR_KEYS = ("err", "error", "exception", "exc_info", "stack", "stacktrace", "reason", "cause")
 _MAX_LOKI = 40
 _CONTINUATION = 6
 # A line can be an error only if it names an error level or holds an error detector's
 # trigger; most application lines are info and are dropped on this one check.
-_MAYBE_ERROR = LineFilter(re.compile(
-    r"err|fatal|fata\b|panic|crit|alert|emerg|exception|fail|denied|refused|invalid|cannot|"
-    r"could not|unable|not found|timed? ?out|killed|traceback|level\W{0,3}[ef]\b|missing",
-    re.IGNORECASE))
+_MAYBE_ERROR = LineFilter(
+    re.compile(
+        r"err|fatal|fata\b|panic|crit|alert|emerg|exception|fail|denied|refused|invalid|cannot|"
+        r"could not|unable|not found|timed? ?out|killed|traceback|level\W{0,3}[ef]\b|missing",
+        re.IGNORECASE,
+    )
+)
 _MAX_SERIES = 30
 
 
@@ -60,8 +78,7 @@ def _fields(line: str) -> tuple[str, str, dict[str, str]]:
         except ValueError:
             obj = None
         if _is_map(obj):
-            flat = {str(k): v if isinstance(v, str) else json.dumps(v)
-                    for k, v in obj.items()}
+            flat = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in obj.items()}
             level = str(obj.get("level") or obj.get("severity") or obj.get("lvl") or "")
             message = next((flat[k] for k in _MSG_KEYS if k in flat), "")
             return level.lower(), message, flat
@@ -98,8 +115,7 @@ def loki_facts(lines: Any) -> list[tuple[str, str]]:
     """
     if isinstance(lines, str):
         lines = lines.splitlines()
-    texts = [raw.get("line", "") if _is_map(raw) else str(raw)
-             for raw in lines or ()]
+    texts = [raw.get("line", "") if _is_map(raw) else str(raw) for raw in lines or ()]
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     covered = -1
@@ -116,7 +132,7 @@ def loki_facts(lines: Any) -> list[tuple[str, str]]:
             continue
         parts = [finding]
         covered = index
-        for follow in texts[index + 1:index + 1 + _CONTINUATION]:
+        for follow in texts[index + 1 : index + 1 + _CONTINUATION]:
             if not follow.strip():  # a blank line inside one entry (``Caused by:`` follows)
                 covered += 1
                 continue
@@ -177,15 +193,28 @@ def _series(result: Any) -> Iterator[Series]:
             nums = [n for n in (_number(v) for v in values) if n is not None]
             # up to its peak (a restart after an OOM kill drops it again)
             peak = nums.index(max(nums)) if nums else 0
-            climb = nums[:peak + 1]
+            climb = nums[: peak + 1]
             steady = all(b >= a * 0.95 for a, b in itertools.pairwise(climb))
-            yield labels, (nums[-1] if nums else None), _rising(
-                climb[0] if climb else None, climb[-1] if climb else None, len(climb), steady)
+            yield (
+                labels,
+                (nums[-1] if nums else None),
+                _rising(
+                    climb[0] if climb else None, climb[-1] if climb else None, len(climb), steady
+                ),
+            )
             return
         latest = _number(result.get("value", result.get("last", result.get("max"))))
         points = result.get("points")
-        yield labels, latest, _rising(_number(result.get("first")), _number(result.get("last")),
-                                      points if isinstance(points, int) else 0, True)
+        yield (
+            labels,
+            latest,
+            _rising(
+                _number(result.get("first")),
+                _number(result.get("last")),
+                points if isinstance(points, int) else 0,
+                True,
+            ),
+        )
         return
     if isinstance(result, list):
         if len(result) == 2 and not isinstance(result[0], Mapping | list):
@@ -219,8 +248,9 @@ def prometheus_facts(results: Any) -> list[tuple[str, str]]:
                 shown = f"{value:g}"
                 rest = _labels(labels)
                 trend = f" rising from {rose:g}" if rose is not None else ""
-                out.append((str(query),
-                            f"metric {query}{' ' + rest if rest else ''} = {shown}{trend}"))
+                out.append(
+                    (str(query), f"metric {query}{' ' + rest if rest else ''} = {shown}{trend}")
+                )
             if len(out) >= _MAX_SERIES:
                 return out
     return out

@@ -82,6 +82,7 @@ def log_excerpt(incident: Incident, context: ContextBundle) -> str:
         return ""
     return excerpt(context.logs, incident.failed_steps).text
 
+
 GRACE_S = 5.0
 """Extra seconds the outer deadline allows beyond pydantic-ai's own (MCP start-up hangs)."""
 
@@ -151,54 +152,81 @@ class TriageResult:
 def _validate(ctx: RunContext[TriageDeps], out: TriageOutput) -> TriageOutput:
     """Reject (the model is asked again) a decision that breaks a hard rule."""
     if ctx.deps.security and out.agent is not Agent.CIPHER:
-        raise ModelRetry("This incident is a security alert: the hard rule routes it to "
-                         "cipher with a security failure type. Decide again.")
+        raise ModelRetry(
+            "This incident is a security alert: the hard rule routes it to "
+            "cipher with a security failure type. Decide again."
+        )
     allowed = failure_types_for(out.agent)
     if out.failure_type not in allowed:
         names = ", ".join(sorted(ft.value for ft in allowed))
-        raise ModelRetry(f"failure_type {out.failure_type.value!r} is not one of "
-                         f"{out.agent.value}'s ({names}). Pick one of those, or another agent.")
+        raise ModelRetry(
+            f"failure_type {out.failure_type.value!r} is not one of "
+            f"{out.agent.value}'s ({names}). Pick one of those, or another agent."
+        )
     return out
 
 
-def _usage(model_name: str, messages: Sequence[ModelMessage], deps: TriageDeps,
-           elapsed_s: float) -> LLMUsage:
+def _usage(
+    model_name: str, messages: Sequence[ModelMessage], deps: TriageDeps, elapsed_s: float
+) -> LLMUsage:
     responses = [m for m in messages if isinstance(m, ModelResponse)]
     input_tokens = sum(m.usage.input_tokens for m in responses)
     output_tokens = sum(m.usage.output_tokens for m in responses)
     return LLMUsage(
-        model=model_name, requests=len(responses), input_tokens=input_tokens,
-        output_tokens=output_tokens, tool_calls=deps.tool_calls,
+        model=model_name,
+        requests=len(responses),
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        tool_calls=deps.tool_calls,
         cost_usd=estimate_cost(model_name, input_tokens, output_tokens),
-        elapsed_ms=round(elapsed_s * 1000, 1))
+        elapsed_ms=round(elapsed_s * 1000, 1),
+    )
 
 
 class Triage:
     """The agent and its bounds; one instance serves every incident (runs are independent)."""
 
-    def __init__(self, model: Model | str, *, redact: Redact,
-                 toolsets: Sequence[AbstractToolset[TriageDeps]] = (), hints: str = "",
-                 limits: TriageLimits | None = None, model_name: str | None = None) -> None:
+    def __init__(
+        self,
+        model: Model | str,
+        *,
+        redact: Redact,
+        toolsets: Sequence[AbstractToolset[TriageDeps]] = (),
+        hints: str = "",
+        limits: TriageLimits | None = None,
+        model_name: str | None = None,
+    ) -> None:
         self.limits = limits or TriageLimits()
         self.redact = redact
         self.model_name = model_name or (model if isinstance(model, str) else model.model_name)
         self.agent: PydanticAgent[TriageDeps, TriageOutput] = PydanticAgent(
-            model, output_type=TriageOutput, deps_type=TriageDeps,
-            instructions=instructions(hints), name="healer-triage",
+            model,
+            output_type=TriageOutput,
+            deps_type=TriageDeps,
+            instructions=instructions(hints),
+            name="healer-triage",
             toolsets=[GuardedToolset(LOG_TOOLS), *toolsets],
-            retries=self.limits.retries, defer_model_check=True)
+            retries=self.limits.retries,
+            defer_model_check=True,
+        )
         self.agent.output_validator(_validate)
 
-    async def run(self, incident: Incident, context: ContextBundle, pre: RoutingDecision,
-                  excerpt: str) -> TriageResult:
+    async def run(
+        self, incident: Incident, context: ContextBundle, pre: RoutingDecision, excerpt: str
+    ) -> TriageResult:
         """Investigate and decide; never raises (the reason says what went wrong)."""
-        deps = TriageDeps(LogBook(context.logs, self.redact), self.redact,
-                          security=incident.kind == "security_alert",
-                          tool_budget_chars=self.limits.tool_budget_chars)
+        deps = TriageDeps(
+            LogBook(context.logs, self.redact),
+            self.redact,
+            security=incident.kind == "security_alert",
+            tool_budget_chars=self.limits.tool_budget_chars,
+        )
         prompt = user_prompt(incident, pre, context, excerpt, deps.logbook, self.redact)
-        limits = UsageLimits(request_limit=self.limits.request_limit,
-                             total_tokens_limit=self.limits.total_tokens_limit,
-                             tool_calls_limit=self.limits.tool_calls_limit)
+        limits = UsageLimits(
+            request_limit=self.limits.request_limit,
+            total_tokens_limit=self.limits.total_tokens_limit,
+            tool_calls_limit=self.limits.tool_calls_limit,
+        )
         settings: ModelSettings = {"max_tokens": self.limits.max_output_tokens}
         output: TriageOutput | None = None
         reason = ""
@@ -206,9 +234,13 @@ class Triage:
         with capture_run_messages() as messages:
             try:
                 async with asyncio.timeout(self.limits.timeout_s + GRACE_S):
-                    result = await self.agent.run(prompt, deps=deps, usage_limits=limits,
-                                                  model_settings=settings,
-                                                  timeout=self.limits.timeout_s)
+                    result = await self.agent.run(
+                        prompt,
+                        deps=deps,
+                        usage_limits=limits,
+                        model_settings=settings,
+                        timeout=self.limits.timeout_s,
+                    )
                 output = result.output
             except TimeoutError:  # pydantic-ai's RunTimedOut is a TimeoutError too
                 reason = f"timeout: no decision within {self.limits.timeout_s:g}s"
@@ -226,8 +258,12 @@ class Triage:
         usage = _usage(self.model_name, messages, deps, time.monotonic() - started)
         if reason:
             reason = self.redact(reason)[:500]
-            log.warning("triage.fallback", reason=reason, run_key=incident.run_key,
-                        tokens=usage.input_tokens + usage.output_tokens)
+            log.warning(
+                "triage.fallback",
+                reason=reason,
+                run_key=incident.run_key,
+                tokens=usage.input_tokens + usage.output_tokens,
+            )
         return TriageResult(output, usage, reason, list(messages))
 
 
@@ -238,35 +274,73 @@ def _clean(redact: Redact, items: Sequence[str], limit: int) -> tuple[str, ...]:
     return tuple(redact(item)[:500] for item in items[:limit] if item.strip())
 
 
-def llm_decision(pre: RoutingDecision, out: TriageOutput, usage: LLMUsage,
-                 redact: Redact) -> RoutingDecision:
+def llm_decision(
+    pre: RoutingDecision, out: TriageOutput, usage: LLMUsage, redact: Redact
+) -> RoutingDecision:
     """The model's output as a decision; the pre-router's view is kept as evidence."""
     runner_up = pre.runner_up
     if pre.agent is not out.agent:
-        runner_up = Candidate(agent=pre.agent, failure_type=pre.failure_type,
-                              score=pre.confidence, evidence=pre.evidence)
+        runner_up = Candidate(
+            agent=pre.agent,
+            failure_type=pre.failure_type,
+            score=pre.confidence,
+            evidence=pre.evidence,
+        )
     root_cause = redact(out.root_cause)
-    reason = f"escalate: {redact(out.escalate_reason)}" if out.escalate else (
-        "LLM triage" + ("" if pre.agent is out.agent and pre.failure_type is out.failure_type
-                        else f"; pre-router said {pre.agent.value}/{pre.failure_type.value}"))
+    reason = (
+        f"escalate: {redact(out.escalate_reason)}"
+        if out.escalate
+        else (
+            "LLM triage"
+            + (
+                ""
+                if pre.agent is out.agent and pre.failure_type is out.failure_type
+                else f"; pre-router said {pre.agent.value}/{pre.failure_type.value}"
+            )
+        )
+    )
     return RoutingDecision(
-        agent=out.agent, failure_type=out.failure_type, confidence=out.confidence,
-        decided_by="llm", obvious=False,
-        evidence=(*pre.evidence, Evidence(signal="llm", agent=out.agent,
-                                          failure_type=out.failure_type,
-                                          weight=out.confidence, rule="triage",
-                                          detail=root_cause[:300])),
-        runner_up=runner_up, candidates=pre.candidates, summary=redact(out.summary),
-        root_cause=root_cause, key_error_lines=_clean(redact, out.key_error_lines, 10),
-        suspect_files=_clean(redact, out.suspect_files, 25), failing_step=pre.failing_step,
-        escalate=out.escalate, reason=reason, usage=usage)
+        agent=out.agent,
+        failure_type=out.failure_type,
+        confidence=out.confidence,
+        decided_by="llm",
+        obvious=False,
+        evidence=(
+            *pre.evidence,
+            Evidence(
+                signal="llm",
+                agent=out.agent,
+                failure_type=out.failure_type,
+                weight=out.confidence,
+                rule="triage",
+                detail=root_cause[:300],
+            ),
+        ),
+        runner_up=runner_up,
+        candidates=pre.candidates,
+        summary=redact(out.summary),
+        root_cause=root_cause,
+        key_error_lines=_clean(redact, out.key_error_lines, 10),
+        suspect_files=_clean(redact, out.suspect_files, 25),
+        failing_step=pre.failing_step,
+        escalate=out.escalate,
+        reason=reason,
+        usage=usage,
+    )
 
 
 class TriageRouter:
     """The pre-router, with LLM triage for what it is not sure of (``router: llm|full``)."""
 
-    def __init__(self, prerouter: Router, triage: Triage, *, mode: Literal["llm", "full"],
-                 on_obvious: bool = False, excerpt: Excerpter | None = None) -> None:
+    def __init__(
+        self,
+        prerouter: Router,
+        triage: Triage,
+        *,
+        mode: Literal["llm", "full"],
+        on_obvious: bool = False,
+        excerpt: Excerpter | None = None,
+    ) -> None:
         self.name: str = mode
         self.prerouter = prerouter
         self.triage = triage
@@ -286,24 +360,37 @@ class TriageRouter:
         result = await self.triage.run(incident, context, pre, self.excerpt(incident, context))
         if result.output is None:
             if obvious:
-                return pre.model_copy(update={
-                    "usage": result.usage, "reason": f"summary by the pre-router: LLM triage "
-                    f"failed ({result.reason})"})
-            return pre.model_copy(update={
-                "decided_by": "fallback", "usage": result.usage,
-                "reason": f"LLM triage failed ({result.reason}); the pre-router's decision "
-                "stands"})
+                return pre.model_copy(
+                    update={
+                        "usage": result.usage,
+                        "reason": f"summary by the pre-router: LLM triage failed ({result.reason})",
+                    }
+                )
+            return pre.model_copy(
+                update={
+                    "decided_by": "fallback",
+                    "usage": result.usage,
+                    "reason": f"LLM triage failed ({result.reason}); the pre-router's decision "
+                    "stands",
+                }
+            )
         decision = llm_decision(pre, result.output, result.usage, self.redact)
         if obvious:  # the LLM only writes the summary; the obvious routing stands
-            return pre.model_copy(update={
-                "summary": decision.summary, "root_cause": decision.root_cause,
-                "key_error_lines": decision.key_error_lines or pre.key_error_lines,
-                "suspect_files": decision.suspect_files or pre.suspect_files,
-                "usage": result.usage, "reason": "summary by LLM triage"})
+            return pre.model_copy(
+                update={
+                    "summary": decision.summary,
+                    "root_cause": decision.root_cause,
+                    "key_error_lines": decision.key_error_lines or pre.key_error_lines,
+                    "suspect_files": decision.suspect_files or pre.suspect_files,
+                    "usage": result.usage,
+                    "reason": "summary by LLM triage",
+                }
+            )
         return decision
 
-    def _complete(self, incident: Incident, context: ContextBundle,
-                  pre: RoutingDecision) -> RoutingDecision:
+    def _complete(
+        self, incident: Incident, context: ContextBundle, pre: RoutingDecision
+    ) -> RoutingDecision:
         """Every decision carries a summary and key lines, even without an LLM."""
         update: dict[str, Any] = {}
         if not pre.key_error_lines and context.logs:
@@ -328,11 +415,15 @@ def resolve_model(name: str) -> Model | str:
     return name
 
 
-def build_triage_router(settings: Settings, prerouter: Router, *,
-                        model: Model | str | None = None,
-                        toolsets: Sequence[AbstractToolset[TriageDeps]] | None = None,
-                        hints: str = "",
-                        redact: Redact | None = None) -> TriageRouter:
+def build_triage_router(
+    settings: Settings,
+    prerouter: Router,
+    *,
+    model: Model | str | None = None,
+    toolsets: Sequence[AbstractToolset[TriageDeps]] | None = None,
+    hints: str = "",
+    redact: Redact | None = None,
+) -> TriageRouter:
     """The ``llm``/``full`` router: ``settings.triage.model`` unless ``model`` is given.
 
     ``toolsets`` are the read-only MCP tools the model may call; a running Healer passes
@@ -344,10 +435,17 @@ def build_triage_router(settings: Settings, prerouter: Router, *,
         redact = logs_redact
     chosen = model if model is not None else resolve_model(settings.triage.model)
     name = settings.triage.model if model is None else None
-    triage = Triage(chosen, redact=redact, toolsets=list(toolsets or ()), hints=hints,
-                    limits=TriageLimits.from_settings(settings), model_name=name)
+    triage = Triage(
+        chosen,
+        redact=redact,
+        toolsets=list(toolsets or ()),
+        hints=hints,
+        limits=TriageLimits.from_settings(settings),
+        model_name=name,
+    )
     mode: Literal["llm", "full"] = "llm" if settings.routing.router == "llm" else "full"
     return TriageRouter(prerouter, triage, mode=mode, on_obvious=settings.triage.on_obvious)
+
 
 __all__ = [
     "Excerpter",

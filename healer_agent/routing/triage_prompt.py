@@ -110,8 +110,9 @@ def _incident(incident: Incident, redact: Redact) -> list[str]:
         names.append(f"failed jobs: {', '.join(incident.job_names)}")
     steps = [s for s in incident.failed_steps if s.conclusion == "failure"]
     if steps:
-        names.append("failed steps: " + ", ".join(
-            f"{s.job_name} #{s.number} {s.name}" for s in steps))
+        names.append(
+            "failed steps: " + ", ".join(f"{s.job_name} #{s.number} {s.name}" for s in steps)
+        )
     if incident.branch:
         names.append(f"branch: {incident.branch}")
     if incident.alert is not None:
@@ -125,18 +126,23 @@ def _incident(incident: Incident, redact: Redact) -> list[str]:
 
 
 def _prerouter(decision: RoutingDecision, redact: Redact) -> list[str]:
-    out = [f"Decision: {decision.agent.value} / {decision.failure_type.value}, confidence "
-           f"{decision.confidence:.2f}, obvious={decision.obvious}"
-           + (f" ({decision.reason})" if decision.reason else "")]
+    out = [
+        f"Decision: {decision.agent.value} / {decision.failure_type.value}, confidence "
+        f"{decision.confidence:.2f}, obvious={decision.obvious}"
+        + (f" ({decision.reason})" if decision.reason else "")
+    ]
     candidates = decision.candidates or ()
     lines = []
     for cand in candidates:
-        lines.append(f"candidate {cand.agent.value} / {cand.failure_type.value} "
-                     f"score {cand.score:.2f}")
+        lines.append(
+            f"candidate {cand.agent.value} / {cand.failure_type.value} score {cand.score:.2f}"
+        )
         lines += [f"  {e.signal} {e.rule} w={e.weight:.2f}: {e.detail}" for e in cand.evidence]
     if not candidates:
-        lines += [f"{e.agent.value} {e.signal} {e.rule} w={e.weight:.2f}: {e.detail}"
-                  for e in decision.evidence]
+        lines += [
+            f"{e.agent.value} {e.signal} {e.rule} w={e.weight:.2f}: {e.detail}"
+            for e in decision.evidence
+        ]
     if lines:
         out.append(fence(redact, "\n".join(lines), "pre-router evidence"))
     return out
@@ -147,65 +153,106 @@ def _context(context: ContextBundle, redact: Redact) -> list[str]:
     if context.changed_files:
         files = list(context.changed_files[:100])
         more = len(context.changed_files) - len(files)
-        out += ["", "## Changed files" + (f" (first 100 of {len(context.changed_files)})"
-                                      if more else ""),
-                fence(redact, "\n".join(files), "changed files")]
+        out += [
+            "",
+            "## Changed files" + (f" (first 100 of {len(context.changed_files)})" if more else ""),
+            fence(redact, "\n".join(files), "changed files"),
+        ]
     if context.commit_message:
         out += ["", "## Commit message", fence(redact, context.commit_message[:2000], "commit")]
     if context.pull_request is not None:
         pr = context.pull_request
-        out += ["", f"## Pull request #{pr.number}",
-                fence(redact, f"{pr.title}\n\n{pr.body[:3000]}", "pull request")]
+        out += [
+            "",
+            f"## Pull request #{pr.number}",
+            fence(redact, f"{pr.title}\n\n{pr.body[:3000]}", "pull request"),
+        ]
     if context.annotations:
-        out += ["", "## Check annotations",
-                fence(redact, "\n".join(context.annotations[:20]), "annotations")]
+        out += [
+            "",
+            "## Check annotations",
+            fence(redact, "\n".join(context.annotations[:20]), "annotations"),
+        ]
     signals = []
     for app in context.argocd:
-        signals.append(f"argocd {app.name}: sync={app.sync_status} health={app.health_status} "
-                       f"{app.message} {' '.join(app.unhealthy_resources)}".rstrip())
+        signals.append(
+            f"argocd {app.name}: sync={app.sync_status} health={app.health_status} "
+            f"{app.message} {' '.join(app.unhealthy_resources)}".rstrip()
+        )
     signals += [f"loki: {line}" for line in context.loki[:20]]
-    for key, value in (("prometheus", context.prometheus), ("grafana", context.grafana),
-                       ("kubernetes", context.kubernetes)):
+    for key, value in (
+        ("prometheus", context.prometheus),
+        ("grafana", context.grafana),
+        ("kubernetes", context.kubernetes),
+    ):
         if value:
             signals.append(f"{key}: {json.dumps(value, default=str)[:1500]}")
     if signals:
         out += ["", "## Related signals", fence(redact, "\n".join(signals), "observability")]
-    missing = [f"{name}: {s.status} {s.note}".strip() for name, s in context.sources.items()
-               if s.status in ("timeout", "error")]
+    missing = [
+        f"{name}: {s.status} {s.note}".strip()
+        for name, s in context.sources.items()
+        if s.status in ("timeout", "error")
+    ]
     if missing:
         out += ["", "## Context sources that failed", "\n".join(missing)]
     return out
 
 
-def user_prompt(incident: Incident, decision: RoutingDecision, context: ContextBundle,
-                excerpt: str, logbook: LogBook, redact: Redact) -> str:
+def user_prompt(
+    incident: Incident,
+    decision: RoutingDecision,
+    context: ContextBundle,
+    excerpt: str,
+    logbook: LogBook,
+    redact: Redact,
+) -> str:
     """The per-incident prompt: facts, the pre-router's view, fenced context, the excerpt."""
-    parts = ["# Incident", *_incident(incident, redact),
-             "", "# Pre-router", *_prerouter(decision, redact), ""]
+    parts = [
+        "# Incident",
+        *_incident(incident, redact),
+        "",
+        "# Pre-router",
+        *_prerouter(decision, redact),
+        "",
+    ]
     parts += _context(context, redact)
-    parts += ["", "## Log excerpt (error windows, redacted)",
-              fence(redact, excerpt or "(no log excerpt)", "log excerpt"),
-              "## Full logs available through the log tools",
-              fence(redact, logbook.outline(), "log outline"), "",
-              "Decide the agent and failure type, and write the summary."]
+    parts += [
+        "",
+        "## Log excerpt (error windows, redacted)",
+        fence(redact, excerpt or "(no log excerpt)", "log excerpt"),
+        "## Full logs available through the log tools",
+        fence(redact, logbook.outline(), "log outline"),
+        "",
+        "Decide the agent and failure type, and write the summary.",
+    ]
     return "\n".join(parts)
 
 
 # --------------------------------------------------------------------------- deterministic
 
-def deterministic_summary(incident: Incident, decision: RoutingDecision,
-                          context: ContextBundle, redact: Redact) -> str:
+
+def deterministic_summary(
+    incident: Incident, decision: RoutingDecision, context: ContextBundle, redact: Redact
+) -> str:
     """A summary built from the decision, the error lines and the context, without an LLM."""
-    out = [f"**Routed to {decision.agent.value}** as `{decision.failure_type.value}` "
-           f"by {decision.decided_by} (confidence {decision.confidence:.2f})."]
+    out = [
+        f"**Routed to {decision.agent.value}** as `{decision.failure_type.value}` "
+        f"by {decision.decided_by} (confidence {decision.confidence:.2f})."
+    ]
     step = decision.failing_step or next(
         (f"{s.job_name}: {s.name}" for s in incident.failed_steps if s.conclusion == "failure"),
-        None)
+        None,
+    )
     if step:
         out.append(f"- Failing step: {redact(step)}")
     if decision.evidence:
-        out.append("- Signals: " + "; ".join(
-            f"{e.signal} `{redact(e.detail)[:120]}`" for e in decision.evidence[:5] if e.detail))
+        out.append(
+            "- Signals: "
+            + "; ".join(
+                f"{e.signal} `{redact(e.detail)[:120]}`" for e in decision.evidence[:5] if e.detail
+            )
+        )
     files = decision.suspect_files or context.changed_files[:10]
     if files:
         out.append("- Changed/suspect files: " + ", ".join(f"`{redact(f)}`" for f in files[:10]))

@@ -43,8 +43,13 @@ def _prompt(messages: list[ModelMessage]) -> str:
 
 
 def _returns(messages: list[ModelMessage]) -> list[ToolReturnPart]:
-    return [p for m in messages if isinstance(m, ModelRequest) for p in m.parts
-            if isinstance(p, ToolReturnPart)]
+    return [
+        p
+        for m in messages
+        if isinstance(m, ModelRequest)
+        for p in m.parts
+        if isinstance(p, ToolReturnPart)
+    ]
 
 
 def _wrong_type(agent: Agent) -> FailureType:
@@ -58,25 +63,37 @@ def scripted(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
     returns = _returns(messages)
     tools = {t.name for t in info.function_tools}
     if not returns and {"log_outline", "search_log"} <= tools:
-        return ModelResponse(parts=[
-            ToolCallPart("log_outline", {}),
-            ToolCallPart("search_log", {"pattern": r"##\[error\]|error|failed", "context": 0}),
-        ])
+        return ModelResponse(
+            parts=[
+                ToolCallPart("log_outline", {}),
+                ToolCallPart("search_log", {"pattern": r"##\[error\]|error|failed", "context": 0}),
+            ]
+        )
     match = _DECISION.search(prompt)
     agent = Agent(match.group(1)) if match else Agent.ATLAS
     failure_type = FailureType(match.group(2)) if match else default_failure_type(agent)
     if zlib.crc32(prompt.encode()) % FALLBACK_ONE_IN == 0:
         failure_type = _wrong_type(agent)
-    found = [m.group(1).strip() for r in returns if r.tool_name == "search_log"
-             for m in _LINE.finditer(str(r.content))][:5]
+    found = [
+        m.group(1).strip()
+        for r in returns
+        if r.tool_name == "search_log"
+        for m in _LINE.finditer(str(r.content))
+    ][:5]
     summary = "\n".join(
         ["Scripted triage (plumbing check, not a judgement).", "", "Key error lines:"]
-        + [f"- `{line[:200]}`" for line in found])
+        + [f"- `{line[:200]}`" for line in found]
+    )
     output = {
-        "agent": agent.value, "failure_type": failure_type.value, "confidence": 0.5,
+        "agent": agent.value,
+        "failure_type": failure_type.value,
+        "confidence": 0.5,
         "root_cause": found[0][:300] if found else "unknown (scripted model)",
-        "summary": summary, "key_error_lines": found, "suspect_files": [],
-        "escalate": False, "escalate_reason": "",
+        "summary": summary,
+        "key_error_lines": found,
+        "suspect_files": [],
+        "escalate": False,
+        "escalate_reason": "",
     }
     return ModelResponse(parts=[ToolCallPart(info.output_tools[0].name, json.dumps(output))])
 

@@ -54,7 +54,8 @@ class LogBook:
         for log in logs:
             text = redact(log.text)
             self._lines[log.job_name] = [
-                clean_line(line)[:MAX_LINE_CHARS] for line in text.splitlines()]
+                clean_line(line)[:MAX_LINE_CHARS] for line in text.splitlines()
+            ]
 
     @property
     def jobs(self) -> tuple[str, ...]:
@@ -70,17 +71,25 @@ class LogBook:
         sections = split_steps(lines)
         if not any(section.command for section in sections):
             return [Step(1, "(whole log)", 1, len(lines))]
-        return [Step(n, section.command or section.name, section.start + 1,
-                     max(section.start + 1, section.end))
-                for n, section in enumerate(sections, 1)]
+        return [
+            Step(
+                n,
+                section.command or section.name,
+                section.start + 1,
+                max(section.start + 1, section.end),
+            )
+            for n, section in enumerate(sections, 1)
+        ]
 
     def outline(self) -> str:
         """Every job with its line count and sections: what the model can ask for."""
         out = []
         for job, lines in self._lines.items():
             out.append(f"job {job!r}: {len(lines)} lines")
-            out += [f"  step {s.number}: lines {s.start}-{s.end}: {s.title[:120]}"
-                    for s in self.steps(job)]
+            out += [
+                f"  step {s.number}: lines {s.start}-{s.end}: {s.title[:120]}"
+                for s in self.steps(job)
+            ]
         return "\n".join(out) or "(no job logs)"
 
     def read_lines(self, job: str, start: int, end: int) -> str:
@@ -88,15 +97,17 @@ class LogBook:
         lines = self._job(job)
         start, end = max(1, start), min(len(lines), end)
         if start > end:
-            raise ModelRetry(f"job {job!r} has {len(lines)} lines; ask for a range inside 1-"
-                             f"{len(lines)}")
+            raise ModelRetry(
+                f"job {job!r} has {len(lines)} lines; ask for a range inside 1-{len(lines)}"
+            )
         return "\n".join(f"{n}: {lines[n - 1]}" for n in range(start, end + 1))
 
     def read_step(self, job: str, step: str) -> str:
         """A section by number or by a case-insensitive part of its title."""
         steps = self.steps(job)
         found = [s for s in steps if step.strip() == str(s.number)] or [
-            s for s in steps if step.lower() in s.title.lower()]
+            s for s in steps if step.lower() in s.title.lower()
+        ]
         if not found:
             raise ModelRetry(f"no step {step!r} in job {job!r}; steps are:\n{self.outline()}")
         s = found[0]
@@ -125,8 +136,11 @@ class LogBook:
                         out.append(f"{name}:{j + 1}: {lines[j]}")
         if not out:
             return f"no line matches {pattern!r}"
-        more = f"\n({matches} matches; showing the first {MAX_MATCHES} per job)" \
-            if matches > MAX_MATCHES else ""
+        more = (
+            f"\n({matches} matches; showing the first {MAX_MATCHES} per job)"
+            if matches > MAX_MATCHES
+            else ""
+        )
         return "\n".join(out) + more
 
     def _job(self, job: str) -> list[str]:
@@ -171,8 +185,9 @@ def read_log_lines(ctx: RunContext[TriageDeps], job: str, start: int, end: int) 
 
 
 @LOG_TOOLS.tool
-def search_log(ctx: RunContext[TriageDeps], pattern: str, job: str | None = None,
-               context: int = 0) -> str:
+def search_log(
+    ctx: RunContext[TriageDeps], pattern: str, job: str | None = None, context: int = 0
+) -> str:
     """Find log lines matching a case-insensitive regex, optionally in one job.
 
     ``context`` adds up to 5 lines around each match.
@@ -184,9 +199,11 @@ def truncate(text: str, budget: int) -> str:
     """``text`` cut to ``budget`` characters, with a note telling the model to narrow down."""
     if len(text) <= budget:
         return text
-    return (text[:budget] + f"\n[truncated: showing {budget} of {len(text)} characters. "
-            "Narrow the query: a smaller line range, a single step, a more specific pattern "
-            "or filter.]")
+    return (
+        text[:budget] + f"\n[truncated: showing {budget} of {len(text)} characters. "
+        "Narrow the query: a smaller line range, a single step, a more specific pattern "
+        "or filter.]"
+    )
 
 
 def _as_text(result: Any) -> str:
@@ -199,16 +216,23 @@ def _as_text(result: Any) -> str:
 class GuardedToolset(WrapperToolset[TriageDeps]):
     """Redacts, truncates and fences every result; refuses an identical repeated call."""
 
-    async def call_tool(self, name: str, tool_args: dict[str, Any],
-                        ctx: RunContext[TriageDeps], tool: ToolsetTool[TriageDeps]) -> Any:
+    async def call_tool(
+        self,
+        name: str,
+        tool_args: dict[str, Any],
+        ctx: RunContext[TriageDeps],
+        tool: ToolsetTool[TriageDeps],
+    ) -> Any:
         """Call the wrapped tool unless this exact call was already made in this run."""
         deps = ctx.deps
         key = f"{name} {json.dumps(tool_args, sort_keys=True, default=str)}"
         if key in deps.seen_calls:
             deps.refused_calls += 1
-            return (f"refused: {name} was already called with these exact arguments in this "
-                    "investigation; its result is above. Ask for something different or give "
-                    "your decision.")
+            return (
+                f"refused: {name} was already called with these exact arguments in this "
+                "investigation; its result is above. Ask for something different or give "
+                "your decision."
+            )
         deps.seen_calls.add(key)
         deps.tool_calls += 1
         try:
@@ -224,9 +248,11 @@ class GuardedToolset(WrapperToolset[TriageDeps]):
 
 def server_hints(config: Any) -> str:
     """The servers' ``llm_instructions``, for the triage instructions."""
-    return "\n".join(f"- `{name}_*` tools: {s.llm_instructions.strip()}"
-                     for name, s in config.enabled_servers().items()
-                     if s.tools and s.llm_instructions.strip())
+    return "\n".join(
+        f"- `{name}_*` tools: {s.llm_instructions.strip()}"
+        for name, s in config.enabled_servers().items()
+        if s.tools and s.llm_instructions.strip()
+    )
 
 
 __all__ = [

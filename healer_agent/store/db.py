@@ -31,8 +31,9 @@ def create_engine(url: str) -> AsyncEngine:
         # One connection: SQLite has one writer anyway, and queueing for the connection in
         # the pool is fast, where contending writers back off in SQLite's busy handler
         # (sleeps of up to 100 ms each) and make the latency tail seconds long.
-        engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=1,
-                                     max_overflow=0, pool_timeout=120)
+        engine = create_async_engine(
+            url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=120
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -82,8 +83,12 @@ def _revision_and_emptiness(conn: Connection) -> tuple[str | None, bool]:
 
 
 def _stamp(conn: Connection) -> None:
-    conn.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
-                         "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"))
+    conn.execute(
+        sa.text(
+            "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+            "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+        )
+    )
     conn.execute(sa.text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": HEAD})
 
 

@@ -75,8 +75,9 @@ async def record(
     )
     inserted = (await conn.execute(stmt.returning(deliveries.c.id))).first()
     if inserted is not None:  # the common case: no second round trip
-        return Delivery(inserted.id, delivery_id, endpoint, event_type, payload, "pending", 1,
-                        None), True
+        return Delivery(
+            inserted.id, delivery_id, endpoint, event_type, payload, "pending", 1, None
+        ), True
     row = (
         await conn.execute(sa.select(deliveries).where(deliveries.c.delivery_id == delivery_id))
     ).one()
@@ -99,8 +100,11 @@ async def runs_in_flight(conn: AsyncConnection, run_keys: Iterable[str]) -> set[
     keys = list(dict.fromkeys(run_keys))
     if not keys:
         return set()
-    rows = await conn.execute(sa.select(deliveries.c.run_key).distinct().where(
-        deliveries.c.run_key.in_(keys), deliveries.c.status == "pending"))
+    rows = await conn.execute(
+        sa.select(deliveries.c.run_key)
+        .distinct()
+        .where(deliveries.c.run_key.in_(keys), deliveries.c.status == "pending")
+    )
     return {r.run_key for r in rows}
 
 
@@ -113,16 +117,31 @@ async def record_many(conn: AsyncConnection, items: list[NewDelivery]) -> dict[s
     if not items:
         return {}
     now = utcnow()
-    rows = [{"delivery_id": i.delivery_id, "endpoint": i.endpoint, "event_type": i.event_type,
-             "payload": i.payload, "received_at": now, "status": "pending",
-             "lease_until": now, "attempts": 0, "run_key": i.run_key} for i in items]
+    rows = [
+        {
+            "delivery_id": i.delivery_id,
+            "endpoint": i.endpoint,
+            "event_type": i.event_type,
+            "payload": i.payload,
+            "received_at": now,
+            "status": "pending",
+            "lease_until": now,
+            "attempts": 0,
+            "run_key": i.run_key,
+        }
+        for i in items
+    ]
     stmt = insert_ignore(conn, deliveries).returning(deliveries.c.delivery_id, deliveries.c.id)
     result = await conn.execute(stmt, rows)
     return {r.delivery_id: r.id for r in result}
 
 
 async def finish(
-    conn: AsyncConnection, row_id: int, *, status: str, incident_id: str | None,
+    conn: AsyncConnection,
+    row_id: int,
+    *,
+    status: str,
+    incident_id: str | None,
     result: dict[str, Any],
 ) -> None:
     """Mark the intake stage done and keep the answer given, for redeliveries and replay."""
@@ -157,8 +176,14 @@ async def claim_stale(
 ) -> list[Delivery]:
     """Take pending rows whose lease expired (their request or worker died)."""
     rows = await queue.claim(
-        conn, deliveries, [deliveries.c.status == "pending"], "attempts", lease, utcnow(),
-        limit, deliveries.c.id,
+        conn,
+        deliveries,
+        [deliveries.c.status == "pending"],
+        "attempts",
+        lease,
+        utcnow(),
+        limit,
+        deliveries.c.id,
     )
     return [_row(r) for r in rows]
 
@@ -183,8 +208,9 @@ async def reset(conn: AsyncConnection, delivery_id: str) -> bool:
 
 async def oldest_pending_age_s(conn: AsyncConnection) -> float:
     """Seconds the oldest accepted event has waited for its intake stage (0 when none)."""
-    oldest = await conn.scalar(sa.select(sa.func.min(deliveries.c.received_at)).where(
-        deliveries.c.status == "pending"))
+    oldest = await conn.scalar(
+        sa.select(sa.func.min(deliveries.c.received_at)).where(deliveries.c.status == "pending")
+    )
     received = as_utc(oldest)
     return max(0.0, (utcnow() - received).total_seconds()) if received else 0.0
 
@@ -200,21 +226,30 @@ async def counts(conn: AsyncConnection) -> dict[str, int]:
 async def dead(conn: AsyncConnection, limit: int = 20) -> list[dict[str, Any]]:
     """The parked rows with their errors, newest first."""
     rows = await conn.execute(
-        sa.select(deliveries.c.delivery_id, deliveries.c.event_type, deliveries.c.last_error,
-                  deliveries.c.received_at)
+        sa.select(
+            deliveries.c.delivery_id,
+            deliveries.c.event_type,
+            deliveries.c.last_error,
+            deliveries.c.received_at,
+        )
         .where(deliveries.c.status == "dead")
         .order_by(deliveries.c.id.desc())
         .limit(limit)
     )
     return [
-        {"delivery_id": r.delivery_id, "event_type": r.event_type, "error": r.last_error,
-         "received_at": r.received_at.isoformat() if r.received_at else None}
+        {
+            "delivery_id": r.delivery_id,
+            "event_type": r.event_type,
+            "error": r.last_error,
+            "received_at": r.received_at.isoformat() if r.received_at else None,
+        }
         for r in rows
     ]
 
 
 async def next_stale_at(conn: AsyncConnection) -> datetime | None:
     """When the next pending row's lease expires (a request or worker died holding it)."""
-    value = await conn.scalar(sa.select(sa.func.min(deliveries.c.lease_until)).where(
-        deliveries.c.status == "pending"))
+    value = await conn.scalar(
+        sa.select(sa.func.min(deliveries.c.lease_until)).where(deliveries.c.status == "pending")
+    )
     return as_utc(value) if value is not None else None

@@ -40,9 +40,15 @@ async def states_of(conn: AsyncConnection, run_keys: Iterable[str]) -> dict[str,
     if not keys:
         return {}
     rows = await conn.execute(
-        sa.select(incidents.c.run_key, incidents.c.id, incidents.c.status, incidents.c.agent,
-                  incidents.c.failure_type, incidents.c.coderun_name)
-        .where(incidents.c.run_key.in_(keys)))
+        sa.select(
+            incidents.c.run_key,
+            incidents.c.id,
+            incidents.c.status,
+            incidents.c.agent,
+            incidents.c.failure_type,
+            incidents.c.coderun_name,
+        ).where(incidents.c.run_key.in_(keys))
+    )
     return {r.run_key: dict(r._mapping) for r in rows}
 
 
@@ -104,8 +110,7 @@ async def events(conn: AsyncConnection, incident_id: str) -> list[Incident]:
     """Every delivery's view of an incident, oldest first."""
     rows = await conn.execute(
         sa.select(incident_events.c.incident)
-        .where(incident_events.c.incident_id == incident_id,
-               incident_events.c.kind == "delivery")
+        .where(incident_events.c.incident_id == incident_id, incident_events.c.kind == "delivery")
         .order_by(incident_events.c.id)
     )
     return [Incident.model_validate_json(r.incident) for r in rows]
@@ -141,8 +146,10 @@ async def claim_due(conn: AsyncConnection, *, lease: timedelta, limit: int = 5) 
     rows = await queue.claim(
         conn,
         incidents,
-        [incidents.c.status.in_(WAITING),
-         sa.or_(incidents.c.not_before.is_(None), incidents.c.not_before <= now)],
+        [
+            incidents.c.status.in_(WAITING),
+            sa.or_(incidents.c.not_before.is_(None), incidents.c.not_before <= now),
+        ],
         "work_attempts",
         lease,
         now,
@@ -166,7 +173,7 @@ def to_dict(row: Any) -> dict[str, Any]:
             data[key] = json.loads(data[key])
     for key, value in list(data.items()):
         if isinstance(value, datetime):
-            data[key] = as_utc(value).isoformat()  # type: ignore[union-attr]
+            data[key] = as_utc(value).isoformat()
     return data
 
 
@@ -195,7 +202,7 @@ async def oldest_waiting_age_s(conn: AsyncConnection) -> float:
     )
     if oldest is None:
         return 0.0
-    return max(0.0, (utcnow() - as_utc(oldest)).total_seconds())  # type: ignore[operator]
+    return max(0.0, (utcnow() - as_utc(oldest)).total_seconds())
 
 
 async def next_due_at(conn: AsyncConnection) -> datetime | None:
@@ -205,7 +212,9 @@ async def next_due_at(conn: AsyncConnection) -> datetime | None:
         (c.lease_until.is_(None), c.not_before),
         (c.not_before.is_(None), c.lease_until),
         (c.lease_until > c.not_before, c.lease_until),
-        else_=c.not_before)
-    value = await conn.scalar(sa.select(sa.func.min(sa.func.coalesce(ready_at, utcnow())))
-                              .where(c.status.in_(WAITING)))
+        else_=c.not_before,
+    )
+    value = await conn.scalar(
+        sa.select(sa.func.min(sa.func.coalesce(ready_at, utcnow()))).where(c.status.in_(WAITING))
+    )
     return as_utc(value) if isinstance(value, datetime) else None

@@ -29,8 +29,7 @@ class WorkListener:
     """One dedicated asyncpg connection that calls ``wake`` on each notification."""
 
     def __init__(self, url: str) -> None:
-        self._dsn = make_url(url).set(drivername="postgresql").render_as_string(
-            hide_password=False)
+        self._dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         self._conn: Any = None
 
     async def start(self, wake: Callable[[], None]) -> None:

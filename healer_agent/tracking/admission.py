@@ -57,14 +57,17 @@ def _bounds(prefix: str) -> tuple[str, str]:
 
 async def _holders(conn: AsyncConnection, prefix: str, now: datetime) -> dict[str, str]:
     low, high = _bounds(prefix)
-    rows = await conn.execute(sa.select(claims_table.c.key, claims_table.c.incident_id).where(
-        claims_table.c.key >= low, claims_table.c.key < high,
-        claims_table.c.expires_at > now))
+    rows = await conn.execute(
+        sa.select(claims_table.c.key, claims_table.c.incident_id).where(
+            claims_table.c.key >= low, claims_table.c.key < high, claims_table.c.expires_at > now
+        )
+    )
     return {r.key: r.incident_id for r in rows}
 
 
-async def take_slot(conn: AsyncConnection, prefix: str, cap: int, incident_id: str,
-                    ttl: timedelta, now: datetime) -> bool:
+async def take_slot(
+    conn: AsyncConnection, prefix: str, cap: int, incident_id: str, ttl: timedelta, now: datetime
+) -> bool:
     """Hold one of ``cap`` slots under ``prefix`` (idempotent for a holder)."""
     held = await _holders(conn, prefix, now)
     if incident_id in held.values():
@@ -82,9 +85,13 @@ async def take_slot(conn: AsyncConnection, prefix: str, cap: int, incident_id: s
 
 async def release_slots(conn: AsyncConnection, incident_id: str) -> None:
     """Free the incident's slots (its CodeRun finished) and keep its other claims."""
-    await conn.execute(sa.delete(claims_table).where(
-        claims_table.c.incident_id == incident_id, claims_table.c.key >= "slot:",
-        claims_table.c.key < "slot;"))
+    await conn.execute(
+        sa.delete(claims_table).where(
+            claims_table.c.incident_id == incident_id,
+            claims_table.c.key >= "slot:",
+            claims_table.c.key < "slot;",
+        )
+    )
 
 
 async def in_flight(conn: AsyncConnection, now: datetime) -> int:
@@ -92,90 +99,176 @@ async def in_flight(conn: AsyncConnection, now: datetime) -> int:
     return len(await _holders(conn, "slot:global", now))
 
 
-async def admit(conn: AsyncConnection, limits: Limits, *, incident_id: str, repository: str,
-                agent: str, ttl: timedelta, now: datetime) -> Verdict:
+async def admit(
+    conn: AsyncConnection,
+    limits: Limits,
+    *,
+    incident_id: str,
+    repository: str,
+    agent: str,
+    ttl: timedelta,
+    now: datetime,
+) -> Verdict:
     """Take the slots and pass the breaker, or say why the work must wait.
 
     Runs inside the caller's transaction; on a refusal, slots taken here are given back.
     """
     retry = now + timedelta(seconds=limits.hold_retry_s)
-    row = (await conn.execute(sa.select(breakers).where(
-        breakers.c.repository == repository, breakers.c.agent == agent))).first()
-    opened = as_utc(row.opened_at) if row is not None else None
+    row = (
+        await conn.execute(
+            sa.select(breakers).where(
+                breakers.c.repository == repository, breakers.c.agent == agent
+            )
+        )
+    ).first()
+    opened_at = row.opened_at if row is not None else None
+    failures = row.failures if row is not None else 0
+    opened = as_utc(opened_at)
     cooldown = timedelta(seconds=limits.breaker_cooldown_s)
     if opened is not None and now < opened + cooldown:
-        return Verdict(False, f"circuit breaker open for {agent} on {repository} after "
-                       f"{row.failures} failed fixes in a row (trial at "  # type: ignore[union-attr]
-                       f"{(opened + cooldown).isoformat()})", "breaker", opened + cooldown)
+        return Verdict(
+            False,
+            f"circuit breaker open for {agent} on {repository} after "
+            f"{failures} failed fixes in a row (trial at "
+            f"{(opened + cooldown).isoformat()})",
+            "breaker",
+            opened + cooldown,
+        )
     if not await take_slot(conn, "slot:global", limits.max_in_flight, incident_id, ttl, now):
-        return Verdict(False, f"{limits.max_in_flight} CodeRuns already in flight "
-                       "(global cap)", "global_cap", retry)
-    if not await take_slot(conn, f"slot:repo:{repository}", limits.max_per_repo, incident_id,
-                           ttl, now):
+        return Verdict(
+            False,
+            f"{limits.max_in_flight} CodeRuns already in flight (global cap)",
+            "global_cap",
+            retry,
+        )
+    if not await take_slot(
+        conn, f"slot:repo:{repository}", limits.max_per_repo, incident_id, ttl, now
+    ):
         await release_slots(conn, incident_id)
-        return Verdict(False, f"{limits.max_per_repo} CodeRuns already in flight in "
-                       f"{repository} (repository cap)", "repo_cap", retry)
+        return Verdict(
+            False,
+            f"{limits.max_per_repo} CodeRuns already in flight in {repository} (repository cap)",
+            "repo_cap",
+            retry,
+        )
     if opened is not None:  # half-open: exactly one trial wins the re-arm
-        won = await conn.execute(sa.update(breakers).where(
-            breakers.c.repository == repository, breakers.c.agent == agent,
-            breakers.c.opened_at == row.opened_at).values(  # type: ignore[union-attr]
-                opened_at=now, updated_at=now))
+        won = await conn.execute(
+            sa.update(breakers)
+            .where(
+                breakers.c.repository == repository,
+                breakers.c.agent == agent,
+                breakers.c.opened_at == opened_at,
+            )
+            .values(opened_at=now, updated_at=now)
+        )
         if won.rowcount != 1:
             await release_slots(conn, incident_id)
-            return Verdict(False, f"another trial of {agent} on {repository} is running",
-                           "breaker", now + cooldown)
+            return Verdict(
+                False,
+                f"another trial of {agent} on {repository} is running",
+                "breaker",
+                now + cooldown,
+            )
     return Verdict(True)
 
 
-async def record_result(conn: AsyncConnection, limits: Limits, *, repository: str,
-                        agent: str, fixed: bool, now: datetime) -> bool:
+async def record_result(
+    conn: AsyncConnection,
+    limits: Limits,
+    *,
+    repository: str,
+    agent: str,
+    fixed: bool,
+    now: datetime,
+) -> bool:
     """Count a fix (closes the breaker) or a failed fix; True when this opened it."""
-    stmt = upsert(conn, breakers).values(repository=repository, agent=agent,
-                                         failures=0 if fixed else 1, opened_at=None,
-                                         updated_at=now)
+    stmt = upsert(conn, breakers).values(
+        repository=repository,
+        agent=agent,
+        failures=0 if fixed else 1,
+        opened_at=None,
+        updated_at=now,
+    )
     if fixed:
         stmt = stmt.on_conflict_do_update(
             index_elements=[breakers.c.repository, breakers.c.agent],
-            set_={"failures": 0, "opened_at": None, "updated_at": now})
+            set_={"failures": 0, "opened_at": None, "updated_at": now},
+        )
         await conn.execute(stmt)
         return False
     stmt = stmt.on_conflict_do_update(
         index_elements=[breakers.c.repository, breakers.c.agent],
-        set_={"failures": breakers.c.failures + 1, "updated_at": now})
+        set_={"failures": breakers.c.failures + 1, "updated_at": now},
+    )
     await conn.execute(stmt)
-    opened = await conn.execute(sa.update(breakers).where(
-        breakers.c.repository == repository, breakers.c.agent == agent,
-        breakers.c.failures >= limits.breaker_failures).values(opened_at=now))
+    opened = await conn.execute(
+        sa.update(breakers)
+        .where(
+            breakers.c.repository == repository,
+            breakers.c.agent == agent,
+            breakers.c.failures >= limits.breaker_failures,
+        )
+        .values(opened_at=now)
+    )
     return opened.rowcount == 1
 
 
 async def open_breakers(conn: AsyncConnection) -> list[dict[str, Any]]:
     """Breakers that are open (or half-open), for ``healer status``."""
     rows = await conn.execute(sa.select(breakers).where(breakers.c.opened_at.is_not(None)))
-    return [{"repository": r.repository, "agent": r.agent, "failures": r.failures,
-             "opened_at": as_utc(r.opened_at).isoformat()}  # type: ignore[union-attr]
-            for r in rows]
+    return [
+        {
+            "repository": r.repository,
+            "agent": r.agent,
+            "failures": r.failures,
+            "opened_at": as_utc(r.opened_at).isoformat(),
+        }
+        for r in rows
+    ]
 
 
 async def wake_held(conn: AsyncConnection, repository: str, count: int = 4) -> None:
     """A slot was freed: the oldest held work (of this repository first) asks again now."""
     c = incidents.c
-    ids = [r.id for r in await conn.execute(
-        sa.select(c.id).where(c.status == "held", c.repository == repository)
-        .order_by(c.created_at).limit(count))]
-    ids += [r.id for r in await conn.execute(
-        sa.select(c.id).where(c.status == "held").order_by(c.created_at).limit(count))]
+    ids = [
+        r.id
+        for r in await conn.execute(
+            sa.select(c.id)
+            .where(c.status == "held", c.repository == repository)
+            .order_by(c.created_at)
+            .limit(count)
+        )
+    ]
+    ids += [
+        r.id
+        for r in await conn.execute(
+            sa.select(c.id).where(c.status == "held").order_by(c.created_at).limit(count)
+        )
+    ]
     if ids:  # due at once (queue times are the store's, not the loop's injected clock)
-        await conn.execute(sa.update(incidents).where(c.id.in_(set(ids))).values(
-            not_before=None))
+        await conn.execute(sa.update(incidents).where(c.id.in_(set(ids))).values(not_before=None))
 
 
 async def held_counts(conn: AsyncConnection) -> dict[str, int]:
     """Held-back incidents by repository."""
-    rows = await conn.execute(sa.select(incidents.c.repository, sa.func.count()).where(
-        incidents.c.status == "held").group_by(incidents.c.repository))
+    rows = await conn.execute(
+        sa.select(incidents.c.repository, sa.func.count())
+        .where(incidents.c.status == "held")
+        .group_by(incidents.c.repository)
+    )
     return {repo: int(n) for repo, n in rows.all()}
 
 
-__all__ = ["HoldReason", "Limits", "Verdict", "admit", "held_counts", "in_flight",
-           "open_breakers", "record_result", "release_slots", "take_slot", "wake_held"]
+__all__ = [
+    "HoldReason",
+    "Limits",
+    "Verdict",
+    "admit",
+    "held_counts",
+    "in_flight",
+    "open_breakers",
+    "record_result",
+    "release_slots",
+    "take_slot",
+    "wake_held",
+]

@@ -34,11 +34,16 @@ SUCCESS = frozenset({"success"})
 PR_ACTIVITY = frozenset({"opened", "reopened", "synchronize", "ready_for_review"})
 
 
-def _answer(reason: str, incident_id: str | None = None,
-            status: Literal["ignored", "accepted"] = "ignored") -> IntakeResult:
-    return IntakeResult(status=status, incident_id=incident_id,
-                        dedup_status="skipped" if status == "ignored" else "new",
-                        routing="final" if status == "ignored" else "pending", reason=reason)
+def _answer(
+    reason: str, incident_id: str | None = None, status: Literal["ignored", "accepted"] = "ignored"
+) -> IntakeResult:
+    return IntakeResult(
+        status=status,
+        incident_id=incident_id,
+        dedup_status="skipped" if status == "ignored" else "new",
+        routing="final" if status == "ignored" else "pending",
+        reason=reason,
+    )
 
 
 class LoopEvents:
@@ -77,47 +82,57 @@ class LoopEvents:
             branches = [incident.branch]
         # a merge settles every remediation of the branch; a green check only those that
         # failed in that workflow, job or check (one push can break several)
-        green = frozenset() if incident.event_type == "pull_request" else frozenset(
-            n for n in (incident.workflow_name, *incident.job_names) if n)
+        green = (
+            frozenset()
+            if incident.event_type == "pull_request"
+            else frozenset(n for n in (incident.workflow_name, *incident.job_names) if n)
+        )
         closed, resolved = [], []
         when = incident.occurred_at or utcnow()
         for branch in branches:
-            for open_ in await records.open_on_branch(conn, incident.repository, branch,
-                                                      before=when):
+            for open_ in await records.open_on_branch(
+                conn, incident.repository, branch, before=when
+            ):
                 if green and open_["names"] and not green & open_["names"]:
                     continue
                 done = await self._outcomes.close(
-                    conn, open_["id"], "fixed", reason=f"{incident.event_type} succeeded")
+                    conn, open_["id"], "fixed", reason=f"{incident.event_type} succeeded"
+                )
                 if done is not None:
                     closed.append(open_["id"])
             if green:  # held-back work on a failure that has since gone green is moot
-                for held in await records.open_on_branch(conn, incident.repository, branch,
-                                                         statuses=("held",)):
+                for held in await records.open_on_branch(
+                    conn, incident.repository, branch, statuses=("held",)
+                ):
                     if held["names"] & green and await self._outcomes.close(
-                            conn, held["id"], "resolved", expect=("held",),
-                            reason=f"{incident.event_type} went green before a slot was "
-                                   "free"):
+                        conn,
+                        held["id"],
+                        "resolved",
+                        expect=("held",),
+                        reason=f"{incident.event_type} went green before a slot was free",
+                    ):
                         resolved.append(held["id"])
         if not closed and not resolved:
             return None
         self._wake()
-        log.info("remediation.fixed", incidents=closed, resolved=resolved,
-                 trigger=incident.event_type)
-        parts = [f"closed {len(closed)} remediation(s) as fixed: {', '.join(closed)}"] \
-            if closed else []
+        log.info(
+            "remediation.fixed", incidents=closed, resolved=resolved, trigger=incident.event_type
+        )
+        parts = (
+            [f"closed {len(closed)} remediation(s) as fixed: {', '.join(closed)}"] if closed else []
+        )
         if resolved:
-            parts.append(f"{len(resolved)} held-back incident(s) resolved: "
-                         f"{', '.join(resolved)}")
+            parts.append(f"{len(resolved)} held-back incident(s) resolved: {', '.join(resolved)}")
         return _answer("; ".join(parts))
 
-    async def _alert_fixed(self, conn: AsyncConnection,
-                           incident: Incident) -> IntakeResult | None:
+    async def _alert_fixed(self, conn: AsyncConnection, incident: Incident) -> IntakeResult | None:
         """GitHub says the alert is fixed: its remediation worked."""
         target = await records.find_by_run_key(conn, incident.run_key)
         if target is None:
             return None
-        done = await self._outcomes.close(conn, target["id"], "fixed",
-                                          reason=f"{incident.event_type} {incident.action}")
+        done = await self._outcomes.close(
+            conn, target["id"], "fixed", reason=f"{incident.event_type} {incident.action}"
+        )
         if done is None:
             return None
         self._wake()
@@ -127,43 +142,61 @@ class LoopEvents:
         notes = []
         marker = incident.lifecycle.get("skip_marker")
         if marker and incident.head_sha:
-            await conn.execute(insert_ignore(conn, skip_commits).values(
-                repository=incident.repository, head_sha=incident.head_sha,
-                marker=str(marker)[:40], created_at=utcnow()))
+            await conn.execute(
+                insert_ignore(conn, skip_commits).values(
+                    repository=incident.repository,
+                    head_sha=incident.head_sha,
+                    marker=str(marker)[:40],
+                    created_at=utcnow(),
+                )
+            )
             notes.append(f"commit {incident.head_sha[:7]} says {marker}: Healer skips it")
         if incident.branch and incident.head_sha:
             for incident_id in await history.note_branch(
-                    conn, incident.repository, incident.branch, pushed_sha=incident.head_sha):
-                await history.transition(conn, self._metrics, incident_id, "fix_pushed",
-                                         sha=incident.head_sha, sender=incident.sender)
+                conn, incident.repository, incident.branch, pushed_sha=incident.head_sha
+            ):
+                await history.transition(
+                    conn,
+                    self._metrics,
+                    incident_id,
+                    "fix_pushed",
+                    sha=incident.head_sha,
+                    sender=incident.sender,
+                )
                 notes.append(f"push {incident.head_sha[:7]} noted on incident {incident_id}")
         return _answer("; ".join(notes)) if notes else None
 
-    async def _pr_activity(self, conn: AsyncConnection,
-                           incident: Incident) -> IntakeResult | None:
+    async def _pr_activity(self, conn: AsyncConnection, incident: Incident) -> IntakeResult | None:
         if incident.action == "closed" and incident.html_url:
             return await self._pr_rejected(conn, incident)
         if incident.action not in PR_ACTIVITY or not incident.branch or not incident.html_url:
             return None
-        touched = await history.note_branch(conn, incident.repository, incident.branch,
-                                            pr_url=incident.html_url)
+        touched = await history.note_branch(
+            conn, incident.repository, incident.branch, pr_url=incident.html_url
+        )
         for incident_id in touched:
-            await history.transition(conn, self._metrics, incident_id, "pr_opened",
-                                     pr=incident.html_url, action=incident.action)
+            await history.transition(
+                conn,
+                self._metrics,
+                incident_id,
+                "pr_opened",
+                pr=incident.html_url,
+                action=incident.action,
+            )
         if not touched:
             return None
         return _answer(f"PR {incident.html_url} noted on {len(touched)} remediation(s)")
 
-    async def _pr_rejected(self, conn: AsyncConnection,
-                           incident: Incident) -> IntakeResult | None:
+    async def _pr_rejected(self, conn: AsyncConnection, incident: Incident) -> IntakeResult | None:
         """The agent's PR was closed without a merge: that fix was not taken.
 
         No retry: a person closed it, and the next failure, if any, climbs the ladder.
         """
         closed = []
         for incident_id in await history.on_pr(conn, incident.html_url):
-            if await self._outcomes.close(conn, incident_id, "failed",
-                                          reason=f"PR {incident.html_url} closed unmerged"):
+            if await self._outcomes.close(
+                conn, incident_id, "failed", reason=f"PR {incident.html_url} closed unmerged"
+            ):
                 closed.append(incident_id)
         if not closed:
             return None
@@ -177,8 +210,15 @@ class LoopEvents:
         who = str(incident.lifecycle.get("reviewer") or "a reviewer")
         touched = await history.on_pr(conn, incident.html_url, note=f"review {state} by {who}")
         for incident_id in touched:
-            await history.transition(conn, self._metrics, incident_id, "review",
-                                     review=state, by=who, pr=incident.html_url)
+            await history.transition(
+                conn,
+                self._metrics,
+                incident_id,
+                "review",
+                review=state,
+                by=who,
+                pr=incident.html_url,
+            )
         if not touched:
             return None
         return _answer(f"review {state} noted on {len(touched)} remediation(s)")
@@ -191,9 +231,14 @@ class LoopEvents:
         assert command is not None
         refusal = command_refusal(incident)
         if refusal is not None:
-            log.info("chatops.refused", author=command.author,
-                     association=command.author_association, verb=command.verb,
-                     repository=incident.repository, reason=refusal)
+            log.info(
+                "chatops.refused",
+                author=command.author,
+                association=command.author_association,
+                verb=command.verb,
+                repository=incident.repository,
+                reason=refusal,
+            )
             self._metrics.commands.labels(verb=command.verb, outcome="refused").inc()
             return _answer(refusal)
         key = commands.key_of(incident)
@@ -204,8 +249,9 @@ class LoopEvents:
         self._wake()
         self._metrics.commands.labels(verb=command.verb, outcome="recorded").inc()
         who = f"{command.author} ({command.author_association})"
-        return _answer(f"/healer {command.verb} by {who} recorded; it runs after commit",
-                       status="accepted")
+        return _answer(
+            f"/healer {command.verb} by {who} recorded; it runs after commit", status="accepted"
+        )
 
 
 def command_refusal(incident: Incident) -> str | None:
@@ -217,6 +263,8 @@ def command_refusal(incident: Incident) -> str | None:
     if command.verb == "remediate":
         return None
     if command.author_association not in TRUSTED:
-        return (f"{command.author} is {command.author_association}; only OWNER, MEMBER "
-                "and COLLABORATOR authors may command Healer")
+        return (
+            f"{command.author} is {command.author_association}; only OWNER, MEMBER "
+            "and COLLABORATOR authors may command Healer"
+        )
     return None

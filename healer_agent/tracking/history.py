@@ -24,38 +24,52 @@ from healer_agent.store.tables import attempts, incident_events, incidents
 FAILED_OUTCOMES = ("failed", "timed_out")
 
 
-async def transition(conn: AsyncConnection, metrics: Metrics, incident_id: str, state: str,
-                     **detail: Any) -> None:
+async def transition(
+    conn: AsyncConnection, metrics: Metrics, incident_id: str, state: str, **detail: Any
+) -> None:
     """Record that an incident entered ``state`` (and why), and count it."""
-    await conn.execute(sa.insert(incident_events).values(
-        incident_id=incident_id, delivery_id=f"~{state}:{uuid.uuid4().hex}", incident="",
-        kind=state, detail=json.dumps(detail, default=str), created_at=utcnow()))
+    await conn.execute(
+        sa.insert(incident_events).values(
+            incident_id=incident_id,
+            delivery_id=f"~{state}:{uuid.uuid4().hex}",
+            incident="",
+            kind=state,
+            detail=json.dumps(detail, default=str),
+            created_at=utcnow(),
+        )
+    )
     metrics.transitions.labels(state=state).inc()
 
 
 async def transitions(conn: AsyncConnection, incident_id: str) -> list[dict[str, Any]]:
     """An incident's transitions, oldest first."""
     rows = await conn.execute(
-        sa.select(incident_events.c.kind, incident_events.c.detail,
-                  incident_events.c.created_at)
-        .where(incident_events.c.incident_id == incident_id,
-               incident_events.c.kind != "delivery")
-        .order_by(incident_events.c.id))
-    return [{"state": r.kind, "at": as_utc(r.created_at).isoformat(),  # type: ignore[union-attr]
-             **json.loads(r.detail or "{}")} for r in rows]
+        sa.select(incident_events.c.kind, incident_events.c.detail, incident_events.c.created_at)
+        .where(incident_events.c.incident_id == incident_id, incident_events.c.kind != "delivery")
+        .order_by(incident_events.c.id)
+    )
+    return [
+        {
+            "state": r.kind,
+            "at": as_utc(r.created_at).isoformat(),
+            **json.loads(r.detail or "{}"),
+        }
+        for r in rows
+    ]
 
 
 async def transition_counts(conn: AsyncConnection, since: datetime) -> dict[str, int]:
     """Incidents that entered each state since ``since`` (each incident counted once)."""
     rows = await conn.execute(
-        sa.select(incident_events.c.kind,
-                  sa.func.count(sa.distinct(incident_events.c.incident_id)))
+        sa.select(incident_events.c.kind, sa.func.count(sa.distinct(incident_events.c.incident_id)))
         .where(incident_events.c.kind != "delivery", incident_events.c.created_at >= since)
-        .group_by(incident_events.c.kind))
+        .group_by(incident_events.c.kind)
+    )
     return {kind: int(n) for kind, n in rows.all()}
 
 
 # --------------------------------------------------------------------------- attempts
+
 
 @dataclass(frozen=True, slots=True)
 class Attempt:
@@ -74,44 +88,86 @@ class Attempt:
     started_at: datetime
 
 
-async def start(conn: AsyncConnection, *, incident_id: str, attempt: int, repository: str,
-                branch: str, signature: str | None, agent: str, coderun_name: str,
-                head_sha: str) -> None:
+async def start(
+    conn: AsyncConnection,
+    *,
+    incident_id: str,
+    attempt: int,
+    repository: str,
+    branch: str,
+    signature: str | None,
+    agent: str,
+    coderun_name: str,
+    head_sha: str,
+) -> None:
     """Record a CodeRun (once per incident and attempt: a re-run of the stage is a no-op)."""
-    await conn.execute(insert_ignore(conn, attempts).values(
-        incident_id=incident_id, attempt=attempt, repository=repository, branch=branch,
-        signature=signature, agent=agent, coderun_name=coderun_name, head_sha=head_sha,
-        started_at=utcnow()))
+    await conn.execute(
+        insert_ignore(conn, attempts).values(
+            incident_id=incident_id,
+            attempt=attempt,
+            repository=repository,
+            branch=branch,
+            signature=signature,
+            agent=agent,
+            coderun_name=coderun_name,
+            head_sha=head_sha,
+            started_at=utcnow(),
+        )
+    )
 
 
-async def finish(conn: AsyncConnection, incident_id: str, *, outcome: str,
-                 phase: str | None = None, note: str = "") -> None:
+async def finish(
+    conn: AsyncConnection,
+    incident_id: str,
+    *,
+    outcome: str,
+    phase: str | None = None,
+    note: str = "",
+) -> None:
     """Set the outcome of the incident's open attempt."""
     values: dict[str, Any] = {"outcome": outcome, "finished_at": utcnow()}
     if phase is not None:
         values["phase"] = phase
     if note:  # after what was noted while it ran (reviews)
         values["note"] = sa.func.substr(attempts.c.note + note, 1, 1000)
-    await conn.execute(sa.update(attempts).where(
-        attempts.c.incident_id == incident_id, attempts.c.outcome.is_(None)).values(**values))
+    await conn.execute(
+        sa.update(attempts)
+        .where(attempts.c.incident_id == incident_id, attempts.c.outcome.is_(None))
+        .values(**values)
+    )
 
 
 async def set_phase(conn: AsyncConnection, incident_id: str, phase: str) -> None:
     """The CodeRun phase last seen for the incident's open attempt."""
-    await conn.execute(sa.update(attempts).where(
-        attempts.c.incident_id == incident_id, attempts.c.outcome.is_(None)).values(phase=phase))
+    await conn.execute(
+        sa.update(attempts)
+        .where(attempts.c.incident_id == incident_id, attempts.c.outcome.is_(None))
+        .values(phase=phase)
+    )
 
 
-async def note_branch(conn: AsyncConnection, repository: str, branch: str, *,
-                      pushed_sha: str | None = None, pr_url: str | None = None) -> list[str]:
+async def note_branch(
+    conn: AsyncConnection,
+    repository: str,
+    branch: str,
+    *,
+    pushed_sha: str | None = None,
+    pr_url: str | None = None,
+) -> list[str]:
     """A push or PR on a branch under remediation: attach it to the open attempts there.
 
     Returns the incidents touched (their remediation changed the branch).
     """
-    open_ids = [r.id for r in await conn.execute(
-        sa.select(incidents.c.id).where(
-            incidents.c.repository == repository, incidents.c.branch == branch,
-            incidents.c.status.in_(("dispatched", "verifying"))))]
+    open_ids = [
+        r.id
+        for r in await conn.execute(
+            sa.select(incidents.c.id).where(
+                incidents.c.repository == repository,
+                incidents.c.branch == branch,
+                incidents.c.status.in_(("dispatched", "verifying")),
+            )
+        )
+    ]
     if not open_ids:
         return []
     values: dict[str, Any] = {}
@@ -119,48 +175,85 @@ async def note_branch(conn: AsyncConnection, repository: str, branch: str, *,
         values["pushed_sha"] = pushed_sha
     if pr_url:
         values["pr_url"] = pr_url[:500]
-    await conn.execute(sa.update(attempts).where(
-        attempts.c.incident_id.in_(open_ids), attempts.c.outcome.is_(None)).values(**values))
+    await conn.execute(
+        sa.update(attempts)
+        .where(attempts.c.incident_id.in_(open_ids), attempts.c.outcome.is_(None))
+        .values(**values)
+    )
     return open_ids
 
 
 async def on_pr(conn: AsyncConnection, pr_url: str, *, note: str | None = None) -> list[str]:
     """Incidents whose open attempt opened this PR (adding ``note`` to each, if given)."""
     match = (attempts.c.pr_url == pr_url[:500], attempts.c.outcome.is_(None))
-    ids = [r.incident_id for r in await conn.execute(
-        sa.select(attempts.c.incident_id).where(*match))]
+    ids = [
+        r.incident_id for r in await conn.execute(sa.select(attempts.c.incident_id).where(*match))
+    ]
     if ids and note:
-        await conn.execute(sa.update(attempts).where(*match).values(
-            note=sa.func.substr(attempts.c.note + f"{note}; ", 1, 1000)))
+        await conn.execute(
+            sa.update(attempts)
+            .where(*match)
+            .values(note=sa.func.substr(attempts.c.note + f"{note}; ", 1, 1000))
+        )
     return ids
 
 
-async def of_failure(conn: AsyncConnection, repository: str, branch: str,
-                     signature: str | None, *, since: datetime | None = None) -> list[Attempt]:
+async def of_failure(
+    conn: AsyncConnection,
+    repository: str,
+    branch: str,
+    signature: str | None,
+    *,
+    since: datetime | None = None,
+) -> list[Attempt]:
     """Every attempt at this failure (repository, branch, signature), oldest first."""
-    stmt = (sa.select(attempts).where(attempts.c.repository == repository,
-                                      attempts.c.branch == branch,
-                                      attempts.c.signature == signature)
-            .order_by(attempts.c.started_at, attempts.c.id))
+    stmt = (
+        sa.select(attempts)
+        .where(
+            attempts.c.repository == repository,
+            attempts.c.branch == branch,
+            attempts.c.signature == signature,
+        )
+        .order_by(attempts.c.started_at, attempts.c.id)
+    )
     if since is not None:
         stmt = stmt.where(attempts.c.started_at > since)
-    return [Attempt(r.incident_id, r.attempt, r.agent, r.coderun_name, r.head_sha, r.phase,
-                    r.outcome, r.pr_url, r.pushed_sha, r.note,
-                    as_utc(r.started_at))  # type: ignore[arg-type]
-            for r in await conn.execute(stmt)]
+    return [
+        Attempt(
+            r.incident_id,
+            r.attempt,
+            r.agent,
+            r.coderun_name,
+            r.head_sha,
+            r.phase,
+            r.outcome,
+            r.pr_url,
+            r.pushed_sha,
+            r.note,
+            as_utc(r.started_at),
+        )
+        for r in await conn.execute(stmt)
+    ]
 
 
-async def last_fixed_at(conn: AsyncConnection, repository: str, branch: str,
-                        signature: str | None) -> datetime | None:
+async def last_fixed_at(
+    conn: AsyncConnection, repository: str, branch: str, signature: str | None
+) -> datetime | None:
     """When this failure was last fixed: attempts before it are another story."""
-    value = await conn.scalar(sa.select(sa.func.max(attempts.c.finished_at)).where(
-        attempts.c.repository == repository, attempts.c.branch == branch,
-        attempts.c.signature == signature, attempts.c.outcome == "fixed"))
+    value = await conn.scalar(
+        sa.select(sa.func.max(attempts.c.finished_at)).where(
+            attempts.c.repository == repository,
+            attempts.c.branch == branch,
+            attempts.c.signature == signature,
+            attempts.c.outcome == "fixed",
+        )
+    )
     return as_utc(value) if isinstance(value, datetime) else None
 
 
-async def since_last_fix(conn: AsyncConnection, repository: str, branch: str,
-                         signature: str | None) -> list[Attempt]:
+async def since_last_fix(
+    conn: AsyncConnection, repository: str, branch: str, signature: str | None
+) -> list[Attempt]:
     """The attempts that count against the cap: those after the last fix."""
     fixed = await last_fixed_at(conn, repository, branch, signature)
     return await of_failure(conn, repository, branch, signature, since=fixed)
@@ -174,13 +267,20 @@ def retry_history(previous: list[Attempt], head_sha: str) -> list[dict[str, Any]
     ``commit`` (what the attempt saw), ``changed`` (what changed since: a push by the agent,
     a new head commit, or nothing), ``note``, and ``outcome``: all of it on one line.
     """
-    words = {"failed": "did not fix it", "timed_out": "timed out", "fixed": "fixed it",
-             "unconfirmed": "no green check confirmed it", "escalated": "handed to people"}
+    words = {
+        "failed": "did not fix it",
+        "timed_out": "timed out",
+        "fixed": "fixed it",
+        "unconfirmed": "no green check confirmed it",
+        "escalated": "handed to people",
+    }
     out = []
     for n, item in enumerate(previous, start=1):
         if item.pushed_sha and item.pushed_sha[:7] != head_sha[:7]:
-            changed = f"the agent pushed {item.pushed_sha[:7]}; the branch is now at " \
-                      f"{head_sha[:7] or 'an unknown commit'}"
+            changed = (
+                f"the agent pushed {item.pushed_sha[:7]}; the branch is now at "
+                f"{head_sha[:7] or 'an unknown commit'}"
+            )
         elif item.pushed_sha:
             changed = f"the agent pushed {item.pushed_sha[:7]}, the commit failing now"
         elif item.head_sha and head_sha and item.head_sha[:7] != head_sha[:7]:
@@ -190,15 +290,38 @@ def retry_history(previous: list[Attempt], head_sha: str) -> list[dict[str, Any]
         word = words.get(item.outcome or "", item.outcome or "still open")
         phase = item.phase or "unknown"
         pr = f"; PR {item.pr_url}" if item.pr_url else ""
-        out.append({"attempt": n, "agent": item.agent, "phase": phase, "result": word,
-                    "pr": item.pr_url or "", "commit": item.head_sha[:7],
-                    "changed": changed, "note": item.note,
-                    # one line for templates that print only the outcome
-                    "outcome": f"{word} (CodeRun {phase}{pr}; {changed}"
-                               + (f"; {item.note[:120]}" if item.note else "") + ")"})
+        out.append(
+            {
+                "attempt": n,
+                "agent": item.agent,
+                "phase": phase,
+                "result": word,
+                "pr": item.pr_url or "",
+                "commit": item.head_sha[:7],
+                "changed": changed,
+                "note": item.note,
+                # one line for templates that print only the outcome
+                "outcome": f"{word} (CodeRun {phase}{pr}; {changed}"
+                + (f"; {item.note[:120]}" if item.note else "")
+                + ")",
+            }
+        )
     return out
 
 
-__all__ = ["FAILED_OUTCOMES", "Attempt", "finish", "last_fixed_at", "note_branch",
-           "of_failure", "on_pr", "retry_history", "set_phase", "since_last_fix", "start",
-           "transition", "transition_counts", "transitions"]
+__all__ = [
+    "FAILED_OUTCOMES",
+    "Attempt",
+    "finish",
+    "last_fixed_at",
+    "note_branch",
+    "of_failure",
+    "on_pr",
+    "retry_history",
+    "set_phase",
+    "since_last_fix",
+    "start",
+    "transition",
+    "transition_counts",
+    "transitions",
+]

@@ -50,21 +50,26 @@ def _group(rows: list[Any], key: str) -> dict[str, dict[str, Any]]:
         dispatched = [r for r in items if r.coderun_name]
         fixed = [r for r in items if r.outcome == "fixed"]
         failed = [r for r in items if r.outcome == "failed"]
-        ttf = [(as_utc(r.resolved_at) - as_utc(r.dispatched_at)).total_seconds()  # type: ignore[operator]
-               for r in fixed if r.resolved_at and r.dispatched_at]
+        ttf = [
+            (as_utc(r.resolved_at) - as_utc(r.dispatched_at)).total_seconds()
+            for r in fixed
+            if r.resolved_at and r.dispatched_at
+        ]
         decided = len(fixed) + len(failed)
         out[name] = {
-            "remediations": len(dispatched), "fixed": len(fixed), "failed": len(failed),
+            "remediations": len(dispatched),
+            "fixed": len(fixed),
+            "failed": len(failed),
             "escalated": sum(r.status == "escalated" for r in items),
             "success_rate": round(len(fixed) / decided, 3) if decided else None,
-            "time_to_fix_p50_s": _pct(ttf, 0.5), "time_to_fix_p90_s": _pct(ttf, 0.9),
+            "time_to_fix_p50_s": _pct(ttf, 0.5),
+            "time_to_fix_p90_s": _pct(ttf, 0.9),
             "attempts": sum(int(r.attempt or 1) for r in dispatched),
         }
     return out
 
 
-async def insights(conn: AsyncConnection, since: timedelta = timedelta(days=7)
-                   ) -> dict[str, Any]:
+async def insights(conn: AsyncConnection, since: timedelta = timedelta(days=7)) -> dict[str, Any]:
     """The insights report for the period.
 
     ``loop`` counts incidents that entered each loop state in the period (an incident held
@@ -72,22 +77,51 @@ async def insights(conn: AsyncConnection, since: timedelta = timedelta(days=7)
     specialist, timed out, finished without confirmation, failed, escalated, duplicates.
     """
     cutoff: datetime = utcnow() - since
-    rows = list((await conn.execute(
-        sa.select(incidents.c.id, incidents.c.agent, incidents.c.failure_type,
-                  incidents.c.status, incidents.c.outcome, incidents.c.coderun_name,
-                  incidents.c.dispatched_at, incidents.c.resolved_at, incidents.c.attempt,
-                  incidents.c.decided_by, incidents.c.obvious, incidents.c.signature,
-                  incidents.c.created_at, incidents.c.operator_agent, incidents.c.dedup_status)
-        .where(incidents.c.created_at >= cutoff))).all())
-    events = int(await conn.scalar(sa.select(sa.func.count()).select_from(deliveries).where(
-        deliveries.c.received_at >= cutoff)) or 0)
+    rows = list(
+        (
+            await conn.execute(
+                sa.select(
+                    incidents.c.id,
+                    incidents.c.agent,
+                    incidents.c.failure_type,
+                    incidents.c.status,
+                    incidents.c.outcome,
+                    incidents.c.coderun_name,
+                    incidents.c.dispatched_at,
+                    incidents.c.resolved_at,
+                    incidents.c.attempt,
+                    incidents.c.decided_by,
+                    incidents.c.obvious,
+                    incidents.c.signature,
+                    incidents.c.created_at,
+                    incidents.c.operator_agent,
+                    incidents.c.dedup_status,
+                ).where(incidents.c.created_at >= cutoff)
+            )
+        ).all()
+    )
+    events = int(
+        await conn.scalar(
+            sa.select(sa.func.count())
+            .select_from(deliveries)
+            .where(deliveries.c.received_at >= cutoff)
+        )
+        or 0
+    )
     duplicates = sum(r.dedup_status == "existing" for r in rows)
-    redeliveries = int(await conn.scalar(sa.select(sa.func.count()).select_from(deliveries)
-                                         .where(deliveries.c.received_at >= cutoff,
-                                                deliveries.c.result.like('%"existing"%'))) or 0)
+    redeliveries = int(
+        await conn.scalar(
+            sa.select(sa.func.count())
+            .select_from(deliveries)
+            .where(deliveries.c.received_at >= cutoff, deliveries.c.result.like('%"existing"%'))
+        )
+        or 0
+    )
     decided = [r for r in rows if r.decided_by]
-    tiers = Counter(("obvious" if r.obvious else "prerouter") if r.decided_by == "prerouter"
-                    else r.decided_by for r in decided)
+    tiers = Counter(
+        ("obvious" if r.obvious else "prerouter") if r.decided_by == "prerouter" else r.decided_by
+        for r in decided
+    )
     signatures: dict[str, list[Any]] = defaultdict(list)
     for r in rows:
         if r.signature:
@@ -102,9 +136,13 @@ async def insights(conn: AsyncConnection, since: timedelta = timedelta(days=7)
         "by_agent": _group(rows, "agent"),
         "by_failure_type": _group(rows, "failure_type"),
         "decisions_by_tier": {k: round(v / len(decided), 3) for k, v in tiers.items()}
-        if decided else {},
-        "operator_override_rate": round(sum(bool(r.operator_agent) for r in decided)
-                                        / len(decided), 3) if decided else None,
+        if decided
+        else {},
+        "operator_override_rate": round(
+            sum(bool(r.operator_agent) for r in decided) / len(decided), 3
+        )
+        if decided
+        else None,
         "loop": {
             "held_back": entered.get("held", 0),
             "handed_off": entered.get("handoff", 0),
@@ -115,9 +153,13 @@ async def insights(conn: AsyncConnection, since: timedelta = timedelta(days=7)
             "duplicates": entered.get("duplicate", 0),
         },
         "top_signatures": [
-            {"signature": sig, "count": len(items),
-             "agents": dict(Counter(r.agent for r in items)),
-             "first_seen": as_utc(min(r.created_at for r in items)).isoformat(),  # type: ignore[union-attr]
-             "last_seen": as_utc(max(r.created_at for r in items)).isoformat()}  # type: ignore[union-attr]
-            for sig, items in top],
+            {
+                "signature": sig,
+                "count": len(items),
+                "agents": dict(Counter(r.agent for r in items)),
+                "first_seen": as_utc(min(r.created_at for r in items)).isoformat(),
+                "last_seen": as_utc(max(r.created_at for r in items)).isoformat(),
+            }
+            for sig, items in top
+        ],
     }

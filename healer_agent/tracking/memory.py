@@ -45,8 +45,9 @@ class RouteMemory:
         """The remembered agent for ``signature``, as of the last refresh."""
         return self._routes.get(signature)
 
-    async def remember(self, conn: AsyncConnection, signature: str, agent: Agent,
-                       source: str) -> None:
+    async def remember(
+        self, conn: AsyncConnection, signature: str, agent: Agent, source: str
+    ) -> None:
         """Learn ``agent`` for ``signature`` inside the caller's transaction."""
         await records.remember(conn, signature, agent, source)
         self._routes[signature] = agent

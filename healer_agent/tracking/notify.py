@@ -25,8 +25,9 @@ TIMEOUT_S = 10.0
 class Notifier:
     """Posts escalations and ChatOps replies."""
 
-    def __init__(self, github: GitHubSettings, notify: NotifySettings,
-                 client: httpx.AsyncClient) -> None:
+    def __init__(
+        self, github: GitHubSettings, notify: NotifySettings, client: httpx.AsyncClient
+    ) -> None:
         self._github = github
         self._notify = notify
         self._client = client
@@ -56,8 +57,10 @@ class Notifier:
             return "skipped"
         try:
             response = await self._rest.request(
-                "POST", f"/repos/{incident.repository}/issues/{incident.pr_numbers[0]}/labels",
-                json={"labels": [LABEL]})
+                "POST",
+                f"/repos/{incident.repository}/issues/{incident.pr_numbers[0]}/labels",
+                json={"labels": [LABEL]},
+            )
         except GitHubRestError as exc:
             return f"error: {_cause(exc)}"
         return f"{response.status_code}"
@@ -68,8 +71,9 @@ class Notifier:
         if url is None:
             return "skipped"
         try:
-            response = await self._client.post(url.get_secret_value(), json={"text": text},
-                                               timeout=TIMEOUT_S)
+            response = await self._client.post(
+                url.get_secret_value(), json={"text": text}, timeout=TIMEOUT_S
+            )
         except httpx.HTTPError as exc:
             return f"error: {type(exc).__name__}"
         return f"{response.status_code}"
@@ -80,7 +84,8 @@ class Notifier:
             return "unknown (no HEALER_GITHUB__TOKEN to check)"
         try:
             response = await self._rest.request(
-                "GET", f"/repos/{repository}/collaborators/{user}/permission")
+                "GET", f"/repos/{repository}/collaborators/{user}/permission"
+            )
         except GitHubRestError as exc:
             return f"unknown ({_cause(exc)})"
         if response.status_code != 200:
@@ -89,11 +94,18 @@ class Notifier:
 
     async def escalate(self, incident: Incident, message: str) -> dict[str, Any]:
         """Every channel; the result per channel."""
-        channels = {"comment": await self.comment(incident, message),
-                    "label": await self.label(incident),
-                    "webhook": await self.webhook(message)}
-        log.warning("remediation.escalated", repository=incident.repository,
-                    branch=incident.branch, run_key=incident.run_key, channels=channels)
+        channels = {
+            "comment": await self.comment(incident, message),
+            "label": await self.label(incident),
+            "webhook": await self.webhook(message),
+        }
+        log.warning(
+            "remediation.escalated",
+            repository=incident.repository,
+            branch=incident.branch,
+            run_key=incident.run_key,
+            channels=channels,
+        )
         return channels
 
 

@@ -37,8 +37,10 @@ def escalation_message(routed: Routed, attempts: list[dict[str, Any]], reason: s
         lines.append(f"- Run: {incident.html_url}")
     if attempts:
         lines += ["", "| # | agent | CodeRun phase | outcome | PR |", "|---|---|---|---|---|"]
-        lines += [f"| {a['attempt']} | {a['agent']} | {a['phase']} | {a['result']} | "
-                  f"{a['pr'] or '-'} |" for a in attempts]
+        lines += [
+            f"| {a['attempt']} | {a['agent']} | {a['phase']} | {a['result']} | {a['pr'] or '-'} |"
+            for a in attempts
+        ]
     if decision.key_error_lines:
         lines.append("\n```text\n" + "\n".join(decision.key_error_lines[:5])[:1500] + "\n```")
     return "\n".join(lines)
@@ -62,19 +64,41 @@ def handed_off(decision: RoutingDecision, step: ladder.Step) -> RoutingDecision:
     failure_type = candidate.failure_type if candidate is not None else decision.failure_type
     if failure_type not in failure_types_for(agent):
         failure_type = default_failure_type(agent)
-    return decision.model_copy(update={
-        "agent": agent, "failure_type": failure_type, "decided_by": "rule",
-        "evidence": (Evidence(signal="memory", agent=agent, weight=0.0, rule="handoff",
-                              detail=step.reason, source="memory", role="hint"),
-                     *decision.evidence),
-        "reason": step.reason})
+    return decision.model_copy(
+        update={
+            "agent": agent,
+            "failure_type": failure_type,
+            "decided_by": "rule",
+            "evidence": (
+                Evidence(
+                    signal="memory",
+                    agent=agent,
+                    weight=0.0,
+                    rule="handoff",
+                    detail=step.reason,
+                    source="memory",
+                    role="hint",
+                ),
+                *decision.evidence,
+            ),
+            "reason": step.reason,
+        }
+    )
 
 
 class LoopGuard:
     """Closes superseded remediations and picks the ladder's next rung."""
 
-    def __init__(self, engine: AsyncEngine, notifier: Notifier, metrics: Metrics,
-                 outcomes: Outcomes, *, max_attempts: int, handoff_min_ratio: float) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        notifier: Notifier,
+        metrics: Metrics,
+        outcomes: Outcomes,
+        *,
+        max_attempts: int,
+        handoff_min_ratio: float,
+    ) -> None:
         self._engine = engine
         self._notifier = notifier
         self._metrics = metrics
@@ -86,47 +110,78 @@ class LoopGuard:
         """Close superseded remediations; the plan for this attempt."""
         incident, decision = routed.incident, routed.decision
         async with self._engine.begin() as conn:
-            for previous in await records.open_on_branch(conn, incident.repository,
-                                                         incident.branch):
+            for previous in await records.open_on_branch(
+                conn, incident.repository, incident.branch
+            ):
                 # the same failure on a later commit: that fix did not work (the same
                 # commit failing in another workflow is one root cause, not a verdict)
-                if (previous["id"] != incident_id and previous["signature"] == routed.signature
-                        and previous["head_sha"] != incident.head_sha):
+                if (
+                    previous["id"] != incident_id
+                    and previous["signature"] == routed.signature
+                    and previous["head_sha"] != incident.head_sha
+                ):
                     await self._outcomes.close(
-                        conn, previous["id"], "failed",
-                        reason=f"the same failure came back (incident {incident_id})")
-            earlier = await history.since_last_fix(conn, incident.repository, incident.branch,
-                                                   routed.signature)
-        failed = [a.agent for a in earlier if a.outcome in (*history.FAILED_OUTCOMES,
-                                                             "unconfirmed")]
+                        conn,
+                        previous["id"],
+                        "failed",
+                        reason=f"the same failure came back (incident {incident_id})",
+                    )
+            earlier = await history.since_last_fix(
+                conn, incident.repository, incident.branch, routed.signature
+            )
+        failed = [
+            a.agent for a in earlier if a.outcome in (*history.FAILED_OUTCOMES, "unconfirmed")
+        ]
         told = history.retry_history(earlier, incident.head_sha)
-        step = ladder.next_step(decision, failed=failed, attempts=len(earlier),
-                                cap=self.max_attempts, min_ratio=self._min_ratio,
-                                security=incident.kind == "security_alert")
+        step = ladder.next_step(
+            decision,
+            failed=failed,
+            attempts=len(earlier),
+            cap=self.max_attempts,
+            min_ratio=self._min_ratio,
+            security=incident.kind == "security_alert",
+        )
         if step.action == "escalate":
-            await self.escalate(incident_id, routed, step.reason, told,
-                                kind="triage" if decision.escalate else "attempt_cap")
+            await self.escalate(
+                incident_id,
+                routed,
+                step.reason,
+                told,
+                kind="triage" if decision.escalate else "attempt_cap",
+            )
             return Plan(routed, escalated=step.reason, history=told)
         if step.action == "handoff":
-            self._metrics.handoffs.labels(from_agent=decision.agent.value,
-                                          to_agent=step.agent.value  # type: ignore[union-attr]
-                                          ).inc()
-            routed = Routed(incident, routed.context, handed_off(decision, step),
-                            routed.signature)
+            self._metrics.handoffs.labels(
+                from_agent=decision.agent.value,
+                to_agent=step.agent.value,  # type: ignore[union-attr]
+            ).inc()
+            routed = Routed(incident, routed.context, handed_off(decision, step), routed.signature)
             return Plan(routed, handoff_from=decision.agent.value, history=told)
         return Plan(routed, history=told)
 
-    async def escalate(self, incident_id: str, routed: Routed, reason: str,
-                       told: list[dict[str, Any]], *, kind: str) -> None:
+    async def escalate(
+        self,
+        incident_id: str,
+        routed: Routed,
+        reason: str,
+        told: list[dict[str, Any]],
+        *,
+        kind: str,
+    ) -> None:
         """Tell people (comment, label, webhook), then store what each channel did."""
         incident = routed.incident
-        channels = await self._notifier.escalate(incident,
-                                                 escalation_message(routed, told, reason))
+        channels = await self._notifier.escalate(incident, escalation_message(routed, told, reason))
         async with self._engine.begin() as conn:
             await records.record_escalation(
-                conn, incident_id=incident_id, repository=incident.repository,
-                branch=incident.branch, signature=routed.signature, attempts=len(told),
-                reason=reason, channels=channels)
+                conn,
+                incident_id=incident_id,
+                repository=incident.repository,
+                branch=incident.branch,
+                signature=routed.signature,
+                attempts=len(told),
+                reason=reason,
+                channels=channels,
+            )
         self._metrics.escalations.labels(reason=kind).inc()
 
 

@@ -50,8 +50,16 @@ class PollReport:
 class CodeRunTracker:
     """Reads the phase of every open CodeRun, a page at a time, a few at once."""
 
-    def __init__(self, engine: AsyncEngine, sink: CodeRunSink, metrics: Metrics,
-                 outcomes: Outcomes, *, page: int = 100, concurrency: int = 8) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        sink: CodeRunSink,
+        metrics: Metrics,
+        outcomes: Outcomes,
+        *,
+        page: int = 100,
+        concurrency: int = 8,
+    ) -> None:
         self._engine = engine
         self._sink = sink
         self._metrics = metrics
@@ -86,8 +94,9 @@ class CodeRunTracker:
                 await self._apply(row, current, report)
             after = page[-1].incident_id
 
-    async def _apply(self, row: records.OpenCodeRun, current: str | None,
-                     report: PollReport) -> None:
+    async def _apply(
+        self, row: records.OpenCodeRun, current: str | None, report: PollReport
+    ) -> None:
         if current is None or current == row.phase:
             return
         async with self._engine.begin() as conn:
@@ -96,11 +105,16 @@ class CodeRunTracker:
                     report.succeeded.append(row.incident_id)
             elif current == "Failed":
                 closed = await self._outcomes.close(
-                    conn, row.incident_id, "failed", phase="Failed",
-                    reason=f"CodeRun {row.coderun_name} failed")
+                    conn,
+                    row.incident_id,
+                    "failed",
+                    phase="Failed",
+                    reason=f"CodeRun {row.coderun_name} failed",
+                )
                 if closed is not None:
-                    await self._outcomes.retry(conn, row.incident_id,
-                                               "the CodeRun failed; next rung of the ladder")
+                    await self._outcomes.retry(
+                        conn, row.incident_id, "the CodeRun failed; next rung of the ladder"
+                    )
                     await notify_work(conn)
                     report.failed.append(row.incident_id)
             elif current in ACTIVE_PHASES:
@@ -116,23 +130,33 @@ class CodeRunTracker:
                 async with self._engine.begin() as conn:
                     if row.status == "verifying":
                         closed = await self._outcomes.close(
-                            conn, row.incident_id, "unconfirmed", expect=("verifying",),
+                            conn,
+                            row.incident_id,
+                            "unconfirmed",
+                            expect=("verifying",),
                             reason="the CodeRun succeeded but no green check or merged PR "
-                                   "confirmed the fix in time")
+                            "confirmed the fix in time",
+                        )
                         if closed is not None:
                             acted += 1
                             report.unconfirmed.append(row.incident_id)
                         continue
                     closed = await self._outcomes.close(
-                        conn, row.incident_id, "timed_out", expect=("dispatched",),
-                        phase=row.phase, reason=f"CodeRun {row.coderun_name} passed the "
-                        f"{row.agent or 'agent'} timeout")
+                        conn,
+                        row.incident_id,
+                        "timed_out",
+                        expect=("dispatched",),
+                        phase=row.phase,
+                        reason=f"CodeRun {row.coderun_name} passed the "
+                        f"{row.agent or 'agent'} timeout",
+                    )
                     if closed is None:
                         continue
                     acted += 1
                     self._metrics.timeouts.labels(agent=row.agent or "").inc()
-                    await self._outcomes.retry(conn, row.incident_id,
-                                               "the CodeRun timed out; next rung of the ladder")
+                    await self._outcomes.retry(
+                        conn, row.incident_id, "the CodeRun timed out; next rung of the ladder"
+                    )
                     await notify_work(conn)
                     report.timed_out.append(row.incident_id)
             if len(late) < self._page or not acted:

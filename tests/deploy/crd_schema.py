@@ -15,8 +15,11 @@ CRD = Path(__file__).resolve().parents[2] / "deploy" / "crds" / "coderun-crd.yam
 def _to_jsonschema(node: Any) -> Any:
     """Drop Kubernetes' OpenAPI extensions; keep the JSON-Schema subset."""
     if isinstance(node, dict):
-        return {k: _to_jsonschema(v) for k, v in node.items()
-                if not k.startswith("x-kubernetes-") and k not in ("nullable", "format")}
+        return {
+            k: _to_jsonschema(v)
+            for k, v in node.items()
+            if not k.startswith("x-kubernetes-") and k not in ("nullable", "format")
+        }
     if isinstance(node, list):
         return [_to_jsonschema(v) for v in node]
     return node
@@ -30,10 +33,12 @@ def coderun_schema() -> dict[str, Any]:
     schema: dict[str, Any] = _to_jsonschema(version["schema"]["openAPIV3Schema"])
     schema = dict(schema)
     schema["required"] = ["apiVersion", "kind", "metadata", "spec"]
-    schema["properties"] = {**schema["properties"],
-                            "apiVersion": {"const": "agents.platform/v1"},
-                            "kind": {"const": "CodeRun"},
-                            "metadata": {"type": "object", "required": ["name", "namespace"]}}
+    schema["properties"] = {
+        **schema["properties"],
+        "apiVersion": {"const": "agents.platform/v1"},
+        "kind": {"const": "CodeRun"},
+        "metadata": {"type": "object", "required": ["name", "namespace"]},
+    }
     return schema
 
 

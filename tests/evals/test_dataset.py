@@ -20,11 +20,32 @@ CASES_DIR = Path(__file__).resolve().parents[2] / "evals" / "cases" / "dev"
 CASES = sorted(CASES_DIR.glob("*.yaml"))
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7}Z ")
-SECURITY = {"dependabot_alert", "code_scanning_alert", "secret_scanning_alert",
-            "repository_vulnerability_alert"}
-KNOWN_TAGS = {"obvious", "misleading-name", "multi-signal", "noisy", "long-log", "flaky-infra",
-              "no-log", "security-alert", "audit", "design-doc", "has-secret", "injection",
-              "argocd", "wrapper", "context-driven", "platform", "yaml-owner", "resource-kill"}
+SECURITY = {
+    "dependabot_alert",
+    "code_scanning_alert",
+    "secret_scanning_alert",
+    "repository_vulnerability_alert",
+}
+KNOWN_TAGS = {
+    "obvious",
+    "misleading-name",
+    "multi-signal",
+    "noisy",
+    "long-log",
+    "flaky-infra",
+    "no-log",
+    "security-alert",
+    "audit",
+    "design-doc",
+    "has-secret",
+    "injection",
+    "argocd",
+    "wrapper",
+    "context-driven",
+    "platform",
+    "yaml-owner",
+    "resource-kill",
+}
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -59,10 +80,14 @@ def test_failure_classes_are_covered(raw_cases: list[dict[str, Any]]) -> None:
     assert tags["platform"] >= 10
     assert tags["yaml-owner"] >= 8
     assert tags["resource-kill"] >= 6
-    assert sum(1 for c in raw_cases if "no-log" in c["tags"]
-               and c["expected"]["agent"] == "cipher") >= 8
-    by_tag = {tag: Counter(c["expected"]["agent"] for c in raw_cases if tag in c["tags"])
-              for tag in ("context-driven", "wrapper")}
+    assert (
+        sum(1 for c in raw_cases if "no-log" in c["tags"] and c["expected"]["agent"] == "cipher")
+        >= 8
+    )
+    by_tag = {
+        tag: Counter(c["expected"]["agent"] for c in raw_cases if tag in c["tags"])
+        for tag in ("context-driven", "wrapper")
+    }
     assert {"rex", "blaze", "bolt", "atlas"} <= set(by_tag["context-driven"])
     assert {"rex", "blaze", "bolt"} <= set(by_tag["wrapper"])
 
@@ -92,8 +117,7 @@ def test_case_is_valid(path: Path) -> None:
         assert job["conclusion"] in ("failure", "timed_out", "cancelled")
         assert {"id", "run_id", "name", "workflow_name", "head_sha", "steps"} <= set(job)
         never_ran = not job["steps"] and job.get("runner_name") is None
-        assert never_ran or any(s["conclusion"] in ("failure", "cancelled")
-                                for s in job["steps"])
+        assert never_ran or any(s["conclusion"] in ("failure", "cancelled") for s in job["steps"])
         assert [s["number"] for s in job["steps"]] == list(range(1, len(job["steps"]) + 1))
     elif event == "workflow_run":
         run = payload["workflow_run"]
@@ -105,8 +129,15 @@ def test_case_is_valid(path: Path) -> None:
         assert check["conclusion"] == "failure"
     elif event == "sensor":
         run = payload["workflow_run"]
-        assert {"id", "name", "conclusion", "html_url", "head_branch", "head_sha",
-                "head_commit"} <= set(run)
+        assert {
+            "id",
+            "name",
+            "conclusion",
+            "html_url",
+            "head_branch",
+            "head_sha",
+            "head_commit",
+        } <= set(run)
         assert payload["repository"]["full_name"]
     else:
         assert event in SECURITY, event

@@ -19,8 +19,10 @@ from healer_agent.models import Agent, FailureType, RoutingDecision
 
 pytestmark = pytest.mark.evals
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = [ROOT / "tests/fixtures/mcp/case-argocd-degraded.yaml",
-           ROOT / "tests/llm/cases/controller-ci-docker-injection.yaml"]
+SAMPLES = [
+    ROOT / "tests/fixtures/mcp/case-argocd-degraded.yaml",
+    ROOT / "tests/llm/cases/controller-ci-docker-injection.yaml",
+]
 DATASET = ROOT / "evals" / "cases" / "dev"
 
 
@@ -40,8 +42,15 @@ def test_load_dataset_normalises_every_case(dataset: Path) -> None:
 
 
 def test_bad_cases_are_named(tmp_path: Path) -> None:
-    (tmp_path / "broken.yaml").write_text(yaml.safe_dump({"id": "x", "event": {
-        "type": "workflow_job", "payload": {"workflow_job": {}}}, "expected": {"agent": "rex"}}))
+    (tmp_path / "broken.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "id": "x",
+                "event": {"type": "workflow_job", "payload": {"workflow_job": {}}},
+                "expected": {"agent": "rex"},
+            }
+        )
+    )
     with pytest.raises(DatasetError, match=r"broken\.yaml"):
         load_dataset(tmp_path)
     with pytest.raises(DatasetError, match="does not exist"):
@@ -49,9 +58,13 @@ def test_bad_cases_are_named(tmp_path: Path) -> None:
 
 
 def _decision(agent: Agent, obvious: bool = False) -> RoutingDecision:
-    return RoutingDecision(agent=agent, failure_type=FailureType.GENERAL
-                           if agent is Agent.ATLAS else FailureType.RUST_BUILD,
-                           confidence=0.5, decided_by="prerouter", obvious=obvious)
+    return RoutingDecision(
+        agent=agent,
+        failure_type=FailureType.GENERAL if agent is Agent.ATLAS else FailureType.RUST_BUILD,
+        confidence=0.5,
+        decided_by="prerouter",
+        obvious=obvious,
+    )
 
 
 def test_scoring_metrics() -> None:
@@ -102,17 +115,43 @@ def test_cli_json_and_exit_codes(dataset: Path, tmp_path: Path) -> None:
     result = runner.invoke(app, ["eval", "--dataset", str(dataset), "--json", str(out)])
     assert result.exit_code == 0, result.output
     assert "agent_accuracy" in out.read_text()
-    failing = subprocess.run([sys.executable, "-m", "healer_agent", "eval", "--dataset",
-                              str(dataset), "--router", "matrix", "--min-accuracy", "0.99"],
-                             capture_output=True, text=True, timeout=120)
+    failing = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "healer_agent",
+            "eval",
+            "--dataset",
+            str(dataset),
+            "--router",
+            "matrix",
+            "--min-accuracy",
+            "0.99",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert failing.returncode == 1, failing.stderr
     assert "FAILED" in failing.stderr
 
 
 def test_scripted_llm_tier_reports_usage(dataset: Path, tmp_path: Path) -> None:
     out = tmp_path / "llm.json"
-    result = CliRunner().invoke(app, ["eval", "--dataset", str(dataset), "--router", "llm",
-                                      "--model", "test", "--json", str(out)])
+    result = CliRunner().invoke(
+        app,
+        [
+            "eval",
+            "--dataset",
+            str(dataset),
+            "--router",
+            "llm",
+            "--model",
+            "test",
+            "--json",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     import json
 
@@ -124,11 +163,13 @@ def test_scripted_llm_tier_reports_usage(dataset: Path, tmp_path: Path) -> None:
 
 def test_tag_gate_fails_on_a_missing_tag_and_on_bad_syntax(dataset: Path) -> None:
     runner = CliRunner()
-    missing = runner.invoke(app, ["eval", "--dataset", str(dataset),
-                                  "--min-tag-accuracy", "no-such-tag=0.5"])
+    missing = runner.invoke(
+        app, ["eval", "--dataset", str(dataset), "--min-tag-accuracy", "no-such-tag=0.5"]
+    )
     assert missing.exit_code == 1
-    bad = runner.invoke(app, ["eval", "--dataset", str(dataset),
-                              "--min-tag-accuracy", "context-driven"])
+    bad = runner.invoke(
+        app, ["eval", "--dataset", str(dataset), "--min-tag-accuracy", "context-driven"]
+    )
     assert bad.exit_code != 0
 
 
@@ -137,10 +178,28 @@ def test_prerouter_meets_the_accuracy_gate_on_the_dataset() -> None:
     cases = sorted(DATASET.glob("*.yaml")) if DATASET.is_dir() else []
     assert len(cases) >= 150, f"evals/cases/dev has {len(cases)} cases; the gate needs 150"
     result = subprocess.run(
-        [sys.executable, "-m", "healer_agent", "eval", "--dataset", str(DATASET),
-         "--router", "prerouter", "--min-accuracy", "0.95", "--min-obvious-accuracy", "0.99",
-         "--min-obvious-precision", "0.99", "--min-tag-accuracy", "context-driven=0.9"],
-        capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "healer_agent",
+            "eval",
+            "--dataset",
+            str(DATASET),
+            "--router",
+            "prerouter",
+            "--min-accuracy",
+            "0.95",
+            "--min-obvious-accuracy",
+            "0.99",
+            "--min-obvious-precision",
+            "0.99",
+            "--min-tag-accuracy",
+            "context-driven=0.9",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 
 
@@ -160,4 +219,5 @@ def test_the_rules_match_the_same_lines_through_re2_as_through_re() -> None:
         matcher, signals = rules.matcher(place), rules.at(place)
         for line in lines:
             assert [s.id for s in matcher.find(line)] == [
-                s.id for s in signals if s.pattern.search(line)], (place, line)
+                s.id for s in signals if s.pattern.search(line)
+            ], (place, line)

@@ -21,8 +21,14 @@ pytestmark = pytest.mark.evals
 HOLDOUT = Path(__file__).resolve().parents[2] / "evals" / "cases" / "holdout"
 DEV = HOLDOUT.parent / "dev"
 KEBAB = re.compile(r"^ho-[a-z0-9]+(-[a-z0-9]+)*$")
-TAG_MINIMUMS = {"context-driven": 30, "wrapper": 20, "platform": 10, "no-log": 8,
-                "yaml-owner": 8, "resource-kill": 6}
+TAG_MINIMUMS = {
+    "context-driven": 30,
+    "wrapper": 20,
+    "platform": 10,
+    "no-log": 8,
+    "yaml-owner": 8,
+    "resource-kill": 6,
+}
 
 
 @pytest.fixture(scope="module")

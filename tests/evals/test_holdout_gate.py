@@ -23,14 +23,32 @@ HOLDOUT = Path(__file__).resolve().parents[2] / "evals" / "cases" / "holdout"
 def test_the_holdout_keeps_its_floors(tmp_path: Path) -> None:
     report = tmp_path / "holdout.json"
     result = subprocess.run(
-        [sys.executable, "-m", "healer_agent", "eval", "--dataset", str(HOLDOUT),
-         "--router", "prerouter", "--json", str(report), "--show-misses", "0"],
-        capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "healer_agent",
+            "eval",
+            "--dataset",
+            str(HOLDOUT),
+            "--router",
+            "prerouter",
+            "--json",
+            str(report),
+            "--show-misses",
+            "0",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     scores = json.loads(report.read_text())
-    summary = {"cases": scores["cases"], "agent": scores["agent_accuracy"],
-               "obvious_precision": scores["obvious_precision"],
-               "context_driven": scores["per_tag"]["context-driven"]["accuracy"]}
+    summary = {
+        "cases": scores["cases"],
+        "agent": scores["agent_accuracy"],
+        "obvious_precision": scores["obvious_precision"],
+        "context_driven": scores["per_tag"]["context-driven"]["accuracy"],
+    }
     assert scores["cases"] >= 140, summary
     assert scores["agent_accuracy"] >= 0.95, summary
     assert scores["obvious_precision"] >= 0.97, summary

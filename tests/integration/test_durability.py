@@ -20,9 +20,14 @@ async def test_orphaned_delivery_is_processed_after_its_lease(
     healer = await healer_factory(settings)
     payload = json.dumps(load_fixture("workflow_job/completed-1.json"))
     async with healer.engine.begin() as conn:  # the request committed, then the process died
-        await inbox.record(conn, delivery_id="orphan", endpoint="github",
-                           event_type="workflow_job", payload=payload,
-                           lease=timedelta(seconds=-1))
+        await inbox.record(
+            conn,
+            delivery_id="orphan",
+            endpoint="github",
+            event_type="workflow_job",
+            payload=payload,
+            lease=timedelta(seconds=-1),
+        )
     await healer.drain()
     async with healer.engine.connect() as conn:
         row = await inbox.get(conn, "orphan")
@@ -37,9 +42,14 @@ async def test_poison_delivery_is_parked_dead_and_visible(
     settings = make_settings(store={"url": database_url, "max_attempts": 2, "lease_s": 0.01})
     healer = await healer_factory(settings)
     async with healer.engine.begin() as conn:
-        await inbox.record(conn, delivery_id="poison", endpoint="github",
-                           event_type="workflow_job", payload='{"workflow_job": {}}',
-                           lease=timedelta(seconds=-1))
+        await inbox.record(
+            conn,
+            delivery_id="poison",
+            endpoint="github",
+            event_type="workflow_job",
+            payload='{"workflow_job": {}}',
+            lease=timedelta(seconds=-1),
+        )
     for _ in range(4):
         await healer.worker.work_once()
     async with healer.engine.connect() as conn:
@@ -72,8 +82,16 @@ async def test_a_command_whose_worker_died_runs_after_its_lease(
         from healer_agent.store.dialect import utcnow
         from healer_agent.store.tables import commands as table
 
-        taken = await queue.claim(conn, table, [table.c.status == "pending"], "attempts",
-                                  timedelta(seconds=-1), utcnow(), 1, table.c.id)
+        taken = await queue.claim(
+            conn,
+            table,
+            [table.c.status == "pending"],
+            "attempts",
+            timedelta(seconds=-1),
+            utcnow(),
+            1,
+            table.c.id,
+        )
     assert len(taken) == 1
     await healer.drain()
     async with healer.engine.connect() as conn:
@@ -90,8 +108,11 @@ async def test_held_work_survives_a_restart_and_two_trackers_act_once(
 ) -> None:
     from tests.loop.support import MemorySink, ScriptedRouter, post, run_event
 
-    settings = make_settings(store={"url": database_url}, worker={"coderun_poll_s": 3600},
-                             loop={"max_in_flight": 1, "hold_retry_s": 3600})
+    settings = make_settings(
+        store={"url": database_url},
+        worker={"coderun_poll_s": 3600},
+        loop={"max_in_flight": 1, "hold_retry_s": 3600},
+    )
     sink = MemorySink()
     first = await healer_factory(settings, router=ScriptedRouter({}), sink=sink)
     await post(first, "workflow_run", run_event(1, branch="a"), "d-1")
@@ -116,18 +137,31 @@ async def test_held_work_survives_a_restart_and_two_trackers_act_once(
 
 
 def _sensor(run_id: int) -> dict[str, Any]:
-    return {"workflow_run": {"id": run_id, "name": "CI", "conclusion": "failure",
-                             "head_branch": f"b{run_id}", "head_sha": "abc123"},
-            "repository": {"full_name": "acme/shop"}}
+    return {
+        "workflow_run": {
+            "id": run_id,
+            "name": "CI",
+            "conclusion": "failure",
+            "head_branch": f"b{run_id}",
+            "head_sha": "abc123",
+        },
+        "repository": {"full_name": "acme/shop"},
+    }
 
 
-async def test_the_intake_backlog_is_a_metric(make_settings: Any, healer_factory: Any,
-                                              database_url: str) -> None:
-    healer = await healer_factory(make_settings(store={"url": database_url},
-                                                worker={"coderun_poll_s": 0.0}))
+async def test_the_intake_backlog_is_a_metric(
+    make_settings: Any, healer_factory: Any, database_url: str
+) -> None:
+    healer = await healer_factory(
+        make_settings(store={"url": database_url}, worker={"coderun_poll_s": 0.0})
+    )
     for n in range(3):
-        await healer.intake.accept(endpoint="sensor", event_type="workflow_run",
-                                   payload=_sensor(900 + n), delivery_id=f"lag-{n}")
+        await healer.intake.accept(
+            endpoint="sensor",
+            event_type="workflow_run",
+            payload=_sensor(900 + n),
+            delivery_id=f"lag-{n}",
+        )
     async with healer.engine.connect() as conn:
         assert await inbox.oldest_pending_age_s(conn) >= 0.0
     await healer.worker._refresh_gauges()

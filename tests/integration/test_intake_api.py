@@ -35,15 +35,20 @@ READ_TOKEN = "read-token-for-tests"
 def coderuns(directory: Path) -> list[dict[str, Any]]:
     if not directory.is_dir():
         return []
-    return [yaml.safe_load(p.read_text()) for p in sorted(directory.glob("healer-*.yaml"))
-            if not p.name.endswith(".status.yaml")]
+    return [
+        yaml.safe_load(p.read_text())
+        for p in sorted(directory.glob("healer-*.yaml"))
+        if not p.name.endswith(".status.yaml")
+    ]
 
 
 @pytest.fixture
-async def setup(database_url: str, make_settings: Any, healer_factory: Any, client_for: Any
-                ) -> Any:
-    settings = make_settings(store={"url": database_url}, intake={"webhook_secret": SECRET},
-                             api={"read_token": READ_TOKEN})
+async def setup(database_url: str, make_settings: Any, healer_factory: Any, client_for: Any) -> Any:
+    settings = make_settings(
+        store={"url": database_url},
+        intake={"webhook_secret": SECRET},
+        api={"read_token": READ_TOKEN},
+    )
     healer = await healer_factory(settings)
     async with client_for(healer) as client:
         client.headers["Authorization"] = f"Bearer {READ_TOKEN}"
@@ -87,9 +92,13 @@ async def test_sensor_envelopes_are_all_accepted(setup: Any) -> None:
     response = await client.post("/api/remediate/ci-failure", json=wrapped)
     assert response.status_code == 202, response.text
     assert response.json()["status"] == "accepted"
-    cloud = {"context": {"type": "github"}, "data": {
-        "headers": {"X-Github-Event": ["workflow_job"], "X-Github-Delivery": ["d-cloud"]},
-        "body": job}}
+    cloud = {
+        "context": {"type": "github"},
+        "data": {
+            "headers": {"X-Github-Event": ["workflow_job"], "X-Github-Delivery": ["d-cloud"]},
+            "body": job,
+        },
+    }
     response = await client.post("/api/remediate/ci-failure", json=cloud)
     assert response.status_code == 202
     assert response.json()["dedup_status"] == "existing"  # same run as the wrapped one
@@ -98,34 +107,56 @@ async def test_sensor_envelopes_are_all_accepted(setup: Any) -> None:
 async def test_webhook_signature_is_checked_on_raw_bytes(setup: Any) -> None:
     _, _, client = setup
     raw = json.dumps(load_fixture("workflow_job/completed-1.json")).encode()
-    headers = {"X-GitHub-Event": "workflow_job", "X-GitHub-Delivery": "sig-1",
-               "Content-Type": "application/json"}
-    wrong = await client.post("/api/github/webhook", content=raw,
-                              headers={**headers, "X-Hub-Signature-256": sign("nope", raw)})
+    headers = {
+        "X-GitHub-Event": "workflow_job",
+        "X-GitHub-Delivery": "sig-1",
+        "Content-Type": "application/json",
+    }
+    wrong = await client.post(
+        "/api/github/webhook",
+        content=raw,
+        headers={**headers, "X-Hub-Signature-256": sign("nope", raw)},
+    )
     assert wrong.status_code == 401
     missing = await client.post("/api/github/webhook", content=raw, headers=headers)
     assert missing.status_code == 401
-    good = await client.post("/api/github/webhook", content=raw,
-                             headers={**headers, "X-Hub-Signature-256": sign(SECRET, raw)})
+    good = await client.post(
+        "/api/github/webhook",
+        content=raw,
+        headers={**headers, "X-Hub-Signature-256": sign(SECRET, raw)},
+    )
     assert good.status_code == 202, good.text
-    redelivered = await client.post("/api/github/webhook", content=raw,
-                                    headers={**headers, "X-Hub-Signature-256": sign(SECRET, raw)})
+    redelivered = await client.post(
+        "/api/github/webhook",
+        content=raw,
+        headers={**headers, "X-Hub-Signature-256": sign(SECRET, raw)},
+    )
     assert redelivered.status_code == 202
     assert redelivered.json()["dedup_status"] == "existing"
 
 
-@pytest.mark.parametrize("rel,status", [
-    ("workflow_job/completed-1.json", "accepted"),
-    ("workflow_job/completed-2.json", "ignored"),
-    ("workflow_job/in_progress-1.json", "ignored"),
-    ("workflow_job/queued-2.json", "ignored"),
-])
+@pytest.mark.parametrize(
+    "rel,status",
+    [
+        ("workflow_job/completed-1.json", "accepted"),
+        ("workflow_job/completed-2.json", "ignored"),
+        ("workflow_job/in_progress-1.json", "ignored"),
+        ("workflow_job/queued-2.json", "ignored"),
+    ],
+)
 async def test_real_workflow_job_payloads(setup: Any, rel: str, status: str) -> None:
     _, _, client = setup
     raw = json.dumps(load_fixture(rel)).encode()
-    response = await client.post("/api/github/webhook", content=raw, headers={
-        "X-GitHub-Event": "workflow_job", "X-GitHub-Delivery": f"d-{rel}",
-        "X-Hub-Signature-256": sign(SECRET, raw), "Content-Type": "application/json"})
+    response = await client.post(
+        "/api/github/webhook",
+        content=raw,
+        headers={
+            "X-GitHub-Event": "workflow_job",
+            "X-GitHub-Delivery": f"d-{rel}",
+            "X-Hub-Signature-256": sign(SECRET, raw),
+            "Content-Type": "application/json",
+        },
+    )
     assert response.status_code == 202, response.text
     assert response.json()["status"] == status
 
@@ -133,8 +164,9 @@ async def test_real_workflow_job_payloads(setup: Any, rel: str, status: str) -> 
 async def test_security_alert_goes_to_cipher_final(setup: Any) -> None:
     settings, healer, client = setup
     alert = load_fixture("dependabot_alert/created.json")
-    response = await client.post("/api/remediate/security-alert", json=alert,
-                                 headers={"X-GitHub-Event": "dependabot_alert"})
+    response = await client.post(
+        "/api/remediate/security-alert", json=alert, headers={"X-GitHub-Event": "dependabot_alert"}
+    )
     assert response.status_code == 202, response.text
     body = response.json()
     assert body["agent"] == "cipher"
@@ -148,14 +180,27 @@ async def test_security_alert_goes_to_cipher_final(setup: Any) -> None:
 async def test_ping_and_unknown_events(setup: Any) -> None:
     _, _, client = setup
     raw = json.dumps(load_fixture("ping/default-1.json")).encode()
-    ping = await client.post("/api/github/webhook", content=raw, headers={
-        "X-GitHub-Event": "ping", "X-Hub-Signature-256": sign(SECRET, raw),
-        "Content-Type": "application/json"})
+    ping = await client.post(
+        "/api/github/webhook",
+        content=raw,
+        headers={
+            "X-GitHub-Event": "ping",
+            "X-Hub-Signature-256": sign(SECRET, raw),
+            "Content-Type": "application/json",
+        },
+    )
     assert ping.status_code == 200
     raw = json.dumps(load_fixture("push/default-1.json")).encode()
-    push = await client.post("/api/github/webhook", content=raw, headers={
-        "X-GitHub-Event": "push", "X-GitHub-Delivery": "push-1",
-        "X-Hub-Signature-256": sign(SECRET, raw), "Content-Type": "application/json"})
+    push = await client.post(
+        "/api/github/webhook",
+        content=raw,
+        headers={
+            "X-GitHub-Event": "push",
+            "X-GitHub-Delivery": "push-1",
+            "X-Hub-Signature-256": sign(SECRET, raw),
+            "Content-Type": "application/json",
+        },
+    )
     assert push.status_code == 202
     assert push.json()["status"] == "ignored"
     metrics = (await client.get("/metrics")).text
@@ -199,9 +244,16 @@ async def test_fifty_concurrent_deliveries_make_one_coderun(setup: Any) -> None:
     raw = json.dumps(job).encode()
 
     async def deliver(n: int) -> int:
-        response = await client.post("/api/github/webhook", content=raw, headers={
-            "X-GitHub-Event": "workflow_job", "X-GitHub-Delivery": f"storm-{n}",
-            "X-Hub-Signature-256": sign(SECRET, raw), "Content-Type": "application/json"})
+        response = await client.post(
+            "/api/github/webhook",
+            content=raw,
+            headers={
+                "X-GitHub-Event": "workflow_job",
+                "X-GitHub-Delivery": f"storm-{n}",
+                "X-Hub-Signature-256": sign(SECRET, raw),
+                "Content-Type": "application/json",
+            },
+        )
         return response.status_code
 
     statuses = await asyncio.gather(*(deliver(n) for n in range(50)))
@@ -211,17 +263,21 @@ async def test_fifty_concurrent_deliveries_make_one_coderun(setup: Any) -> None:
     assert len(coderuns(settings.sink.dir)) == 1
 
 
-@pytest.mark.parametrize("headers,content,status", [
-    ({"Content-Type": "application/json"}, b"{not json", 400),
-    ({"Content-Type": "application/json"}, b"\xff\xfe{}", 400),
-    ({"Content-Type": "text/plain"}, b"{}", 415),
-    ({"Content-Type": "application/json"}, b"[1, 2]", 422),
-    ({"Content-Type": "application/json"}, b'{"workflow_run": {"name": "x"}}', 422),
-    ({"Content-Type": "application/json"}, b'{"hello": "world"}', 422),
-    ({"Content-Type": "application/json"}, b"[" * 500 + b"]" * 500, 400),
-])
-async def test_bad_sensor_bodies_get_a_reason(setup: Any, headers: dict[str, str],
-                                             content: bytes, status: int) -> None:
+@pytest.mark.parametrize(
+    "headers,content,status",
+    [
+        ({"Content-Type": "application/json"}, b"{not json", 400),
+        ({"Content-Type": "application/json"}, b"\xff\xfe{}", 400),
+        ({"Content-Type": "text/plain"}, b"{}", 415),
+        ({"Content-Type": "application/json"}, b"[1, 2]", 422),
+        ({"Content-Type": "application/json"}, b'{"workflow_run": {"name": "x"}}', 422),
+        ({"Content-Type": "application/json"}, b'{"hello": "world"}', 422),
+        ({"Content-Type": "application/json"}, b"[" * 500 + b"]" * 500, 400),
+    ],
+)
+async def test_bad_sensor_bodies_get_a_reason(
+    setup: Any, headers: dict[str, str], content: bytes, status: int
+) -> None:
     _, _, client = setup
     response = await client.post("/api/remediate/ci-failure", content=content, headers=headers)
     assert response.status_code == status, response.text
@@ -230,19 +286,24 @@ async def test_bad_sensor_bodies_get_a_reason(setup: Any, headers: dict[str, str
 
 async def test_missing_fields_are_named(setup: Any) -> None:
     _, _, client = setup
-    response = await client.post("/api/remediate/ci-failure",
-                                 json={"workflow_run": {"name": "x"}})
+    response = await client.post("/api/remediate/ci-failure", json={"workflow_run": {"name": "x"}})
     assert response.status_code == 422
     assert "repository" in response.json()["missing"]
     assert "workflow_run.id" in response.json()["missing"]
 
 
-async def test_body_over_cap_is_413(database_url: str, make_settings: Any, healer_factory: Any,
-                                    client_for: Any) -> None:
-    healer = await healer_factory(make_settings(store={"url": database_url}, intake={"max_body_bytes": 1024}))
+async def test_body_over_cap_is_413(
+    database_url: str, make_settings: Any, healer_factory: Any, client_for: Any
+) -> None:
+    healer = await healer_factory(
+        make_settings(store={"url": database_url}, intake={"max_body_bytes": 1024})
+    )
     async with client_for(healer) as client:
-        response = await client.post("/api/remediate/ci-failure", content=b"x" * 5000,
-                                     headers={"Content-Type": "application/json"})
+        response = await client.post(
+            "/api/remediate/ci-failure",
+            content=b"x" * 5000,
+            headers={"Content-Type": "application/json"},
+        )
     assert response.status_code == 413
 
 
@@ -258,10 +319,12 @@ async def test_status_health_ready_openapi(setup: Any) -> None:
     ci = spec["paths"]["/api/remediate/ci-failure"]["post"]
     assert {"SensorTrigger", "CloudEvent"} <= {
         ref["$ref"].rsplit("/", 1)[1]
-        for ref in ci["requestBody"]["content"]["application/json"]["schema"]["oneOf"]}
+        for ref in ci["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
+    }
     assert ci["responses"]["202"]["content"]["application/json"]["schema"]["$ref"].endswith(
-        "/IntakeResult")
-    missing = (await client.get("/api/incidents/nope"))
+        "/IntakeResult"
+    )
+    missing = await client.get("/api/incidents/nope")
     assert missing.status_code == 404 and ErrorAnswer.model_validate(missing.json()).reason
 
 

@@ -42,9 +42,17 @@ class FakeApiServer(BaseHTTPRequestHandler):
             return
         name = body["metadata"]["name"]
         if name in self.objects:
-            self._send(409, {"kind": "Status", "apiVersion": "v1", "status": "Failure",
-                             "reason": "AlreadyExists", "code": 409,
-                             "message": f'coderuns.agents.platform "{name}" already exists'})
+            self._send(
+                409,
+                {
+                    "kind": "Status",
+                    "apiVersion": "v1",
+                    "status": "Failure",
+                    "reason": "AlreadyExists",
+                    "code": 409,
+                    "message": f'coderuns.agents.platform "{name}" already exists',
+                },
+            )
             return
         self.objects[name] = {**body, "status": {"phase": "Pending"}}
         self._send(201, self.objects[name])
@@ -77,10 +85,20 @@ def _sink(host: str) -> KubernetesSink:
 
 
 def _manifest(make_settings: Any) -> dict[str, Any]:
-    incident = Incident(kind="ci_failure", event_type="workflow_run", repository="5dlabs/cto",
-                        run_key="5dlabs/cto#run:9:1", run_id=9, branch="feat/x")
-    decision = RoutingDecision(agent=Agent.REX, failure_type=FailureType.RUST_CLIPPY,
-                               confidence=0.9, decided_by="prerouter")
+    incident = Incident(
+        kind="ci_failure",
+        event_type="workflow_run",
+        repository="5dlabs/cto",
+        run_key="5dlabs/cto#run:9:1",
+        run_id=9,
+        branch="feat/x",
+    )
+    decision = RoutingDecision(
+        agent=Agent.REX,
+        failure_type=FailureType.RUST_CLIPPY,
+        confidence=0.9,
+        decided_by="prerouter",
+    )
     settings = make_settings()
     return build_coderun(incident, decision, "fix it", settings.coderun, settings.sink.namespace)
 

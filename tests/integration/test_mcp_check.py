@@ -25,8 +25,9 @@ pytestmark = pytest.mark.mcp
 
 async def test_a_backend_that_does_not_answer_fails_the_check_by_name() -> None:
     with run_stub(loki_routes()) as loki:
-        cfg = shipped_config({"PROMETHEUS_URL": DEAD, "LOKI_URL": loki.url},
-                             servers=("prometheus", "loki"))
+        cfg = shipped_config(
+            {"PROMETHEUS_URL": DEAD, "LOKI_URL": loki.url}, servers=("prometheus", "loki")
+        )
         reports = {r["server"]: r for r in await check_servers(cfg)}
         assert any(e["path"] == "/loki/api/v1/labels" for e in loki.log)  # a real read
     assert reports["loki"]["ok"] and reports["loki"]["check_error"] is None
@@ -40,15 +41,23 @@ async def test_a_backend_that_does_not_answer_fails_the_check_by_name() -> None:
 
 def test_cli_exits_3_naming_the_server(tmp_path: Path) -> None:
     with run_stub(loki_routes()) as loki:
-        cfg = shipped_config({"PROMETHEUS_URL": DEAD, "LOKI_URL": loki.url},
-                             servers=("prometheus", "loki"))
-        servers = {name: s.model_dump(mode="json", exclude={"missing_env"})
-                   for name, s in cfg.enabled_servers().items()}
+        cfg = shipped_config(
+            {"PROMETHEUS_URL": DEAD, "LOKI_URL": loki.url}, servers=("prometheus", "loki")
+        )
+        servers = {
+            name: s.model_dump(mode="json", exclude={"missing_env"})
+            for name, s in cfg.enabled_servers().items()
+        }
         path = tmp_path / "mcp_servers.yaml"
         path.write_text(yaml.safe_dump({"servers": servers}))
         proc = subprocess.run(
             [sys.executable, "-m", "healer_agent", "mcp", "check", "--config", str(path)],
-            capture_output=True, text=True, cwd=ROOT, timeout=300, check=False)
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=300,
+            check=False,
+        )
     out = proc.stdout + proc.stderr
     assert proc.returncode == EXIT_UNAVAILABLE, out
     error_line = next(line for line in out.splitlines() if "not answering" in line)

@@ -30,17 +30,27 @@ HOST = "http://github.stub"
 
 def _incident(**kw: object) -> Incident:
     base: dict[str, object] = dict(
-        kind="ci_failure", event_type="workflow_job", repository="acme/shop", run_key="k",
-        run_id=RUN_ID, job_ids=(JOB_ID,), job_names=("deploy",), head_sha=SHA,
-        branch="bump-web", pr_numbers=(PR,))
+        kind="ci_failure",
+        event_type="workflow_job",
+        repository="acme/shop",
+        run_key="k",
+        run_id=RUN_ID,
+        job_ids=(JOB_ID,),
+        job_names=("deploy",),
+        head_sha=SHA,
+        branch="bump-web",
+        pr_numbers=(PR,),
+    )
     base.update(kw)
     return Incident(**base)  # type: ignore[arg-type]
 
 
 async def test_job_log_pr_reviews_files_and_annotations(tmp_path: Path) -> None:
     with run_stub(github_routes()) as gh:
-        cfg = shipped_config({"GITHUB_TOKEN": "gh-tok", "GITHUB_HOST": HOST,
-                              "HTTP_PROXY": gh.url}, servers=("github",))
+        cfg = shipped_config(
+            {"GITHUB_TOKEN": "gh-tok", "GITHUB_HOST": HOST, "HTTP_PROXY": gh.url},
+            servers=("github",),
+        )
         rest = GitHubRest(f"{gh.url}/api/v3", "gh-tok")
         try:
             async with McpPool(cfg, log_dir=tmp_path) as pool:
@@ -54,8 +64,10 @@ async def test_job_log_pr_reviews_files_and_annotations(tmp_path: Path) -> None:
     pr = result.fields["pull_request"]
     assert pr.title == "Bump web to 1.4.2" and pr.labels == ("deploy", "infra")
     assert pr.reviews == ("alice: APPROVED",)  # the latest review per reviewer
-    assert result.fields["changed_files"] == ("chart/templates/deployment.yaml",
-                                              "chart/values.yaml")
+    assert result.fields["changed_files"] == (
+        "chart/templates/deployment.yaml",
+        "chart/values.yaml",
+    )
     assert result.fields["file_diff_summary"].startswith("2 files changed, +11 -3")
     assert "exit code 1" in result.fields["annotations"][0]
     # the token goes to the API, never to the log's storage URL
@@ -64,37 +76,50 @@ async def test_job_log_pr_reviews_files_and_annotations(tmp_path: Path) -> None:
 
 
 async def test_push_without_a_pr_takes_the_commit_files(tmp_path: Path) -> None:
-    no_pr = [{"path": f"/api/v3/repos/acme/shop/commits/{SHA}/pulls", "body": []},
-             {"path": "/api/v3/repos/acme/shop/pulls", "body": []}]
+    no_pr = [
+        {"path": f"/api/v3/repos/acme/shop/commits/{SHA}/pulls", "body": []},
+        {"path": "/api/v3/repos/acme/shop/pulls", "body": []},
+    ]
     with run_stub([*no_pr, *github_routes()]) as gh:
-        cfg = shipped_config({"GITHUB_TOKEN": "gh-tok", "GITHUB_HOST": HOST,
-                              "HTTP_PROXY": gh.url}, servers=("github",))
+        cfg = shipped_config(
+            {"GITHUB_TOKEN": "gh-tok", "GITHUB_HOST": HOST, "HTTP_PROXY": gh.url},
+            servers=("github",),
+        )
         async with McpPool(cfg, log_dir=tmp_path) as pool:
             result = await GitHubSource(pool, cfg.sources.github).gather(
-                _incident(pr_numbers=(), branch="main"))
+                _incident(pr_numbers=(), branch="main")
+            )
         # without the server, REST's compare API from the head's parent gives the same
         rest = GitHubRest(f"{gh.url}/api/v3", "gh-tok")
         cfg_none = shipped_config({}, servers=())
         try:
             async with McpPool(cfg_none) as none:
                 by_rest = await GitHubSource(none, cfg.sources.github, rest).gather(
-                    _incident(pr_numbers=(), branch="main"))
+                    _incident(pr_numbers=(), branch="main")
+                )
         finally:
             await rest.aclose()
         compare = [e["path"] for e in gh.log if "/compare/" in e["path"]]
     assert "pull_request" not in result.fields
-    assert result.fields["changed_files"] == ("chart/templates/deployment.yaml",
-                                              "chart/values.yaml")
+    assert result.fields["changed_files"] == (
+        "chart/templates/deployment.yaml",
+        "chart/values.yaml",
+    )
     assert by_rest.fields["file_diff_summary"] == result.fields["file_diff_summary"]
     assert compare and compare[0].endswith(f"{SHA}")
 
 
 async def test_a_404_is_a_tool_error(tmp_path: Path) -> None:
     with run_stub(github_routes()) as gh:
-        cfg = shipped_config({"GITHUB_TOKEN": "gh-tok", "GITHUB_HOST": HOST,
-                              "HTTP_PROXY": gh.url}, servers=("github",))
+        cfg = shipped_config(
+            {"GITHUB_TOKEN": "gh-tok", "GITHUB_HOST": HOST, "HTTP_PROXY": gh.url},
+            servers=("github",),
+        )
         async with McpPool(cfg, log_dir=tmp_path) as pool:
             with pytest.raises(ToolError) as info:
-                await pool.call("github", "get_pull_request",
-                                {"owner": "acme", "repo": "shop", "pullNumber": 999})
+                await pool.call(
+                    "github",
+                    "get_pull_request",
+                    {"owner": "acme", "repo": "shop", "pullNumber": 999},
+                )
     assert info.value.kind in ("is_error", "mcp_error") and "404" in info.value.message

@@ -24,15 +24,14 @@ pytestmark = pytest.mark.mcp
 
 
 async def test_pods_and_events_in_the_api_shape(tmp_path: Path) -> None:
-    incident = Incident(kind="ci_failure", event_type="workflow_job", repository="acme/shop",
-                        run_key="k")
+    incident = Incident(
+        kind="ci_failure", event_type="workflow_job", repository="acme/shop", run_key="k"
+    )
     with run_stub(kubernetes_routes("shop")) as api:
         (tmp_path / "kubeconfig").write_text(kubeconfig(api.url))
-        cfg = shipped_config({"KUBECONFIG": str(tmp_path / "kubeconfig")},
-                             servers=("kubernetes",))
+        cfg = shipped_config({"KUBECONFIG": str(tmp_path / "kubeconfig")}, servers=("kubernetes",))
         async with McpPool(cfg, log_dir=tmp_path) as pool:
-            offered = {t.name for t in await pool.list_tools("kubernetes",
-                                                             include_disallowed=True)}
+            offered = {t.name for t in await pool.list_tools("kubernetes", include_disallowed=True)}
             result = await KubernetesSource(pool, cfg.sources.kubernetes, cfg).gather(incident)
         paths = api.paths()
     assert "pods_delete" not in offered and "resources_create_or_update" not in offered

@@ -30,11 +30,17 @@ pytestmark = pytest.mark.mcp
 
 async def test_error_lines_of_the_namespace(tmp_path: Path) -> None:
     at = datetime.now(UTC) - timedelta(minutes=2)
-    incident = Incident(kind="ci_failure", event_type="workflow_job", repository="acme/shop",
-                        run_key="k", occurred_at=at)
+    incident = Incident(
+        kind="ci_failure",
+        event_type="workflow_job",
+        repository="acme/shop",
+        run_key="k",
+        occurred_at=at,
+    )
     with run_stub(loki_routes()) as loki:
-        cfg = shipped_config({"LOKI_URL": loki.url, "LOKI_TOKEN": "tenant-a:secret"},
-                             servers=("loki",))
+        cfg = shipped_config(
+            {"LOKI_URL": loki.url, "LOKI_TOKEN": "tenant-a:secret"}, servers=("loki",)
+        )
         async with McpPool(cfg, log_dir=tmp_path) as pool:
             result = await LokiSource(pool, cfg.sources.loki, cfg).gather(incident)
         (call,) = [e for e in loki.log if e["path"] == "/loki/api/v1/query_range"]

@@ -39,22 +39,38 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 
 def repo(at: datetime) -> dict[str, RepoContext]:
     """Queries for acme/shop; the error rate jumps from 0 to 3 at the failure time."""
-    return {"acme/shop": RepoContext.model_validate({"app": "prometheus", "prometheus": {
-        "up_now": {"query": "up", "instant": True},
-        "up_range": 'up{job="{{app}}"}',
-        "bad": {"query": "sum((", "instant": True},
-        "error_rate": f"vector((time() > bool {at.timestamp():.0f}) * 3)"}})}
+    return {
+        "acme/shop": RepoContext.model_validate(
+            {
+                "app": "prometheus",
+                "prometheus": {
+                    "up_now": {"query": "up", "instant": True},
+                    "up_range": 'up{job="{{app}}"}',
+                    "bad": {"query": "sum((", "instant": True},
+                    "error_rate": f"vector((time() > bool {at.timestamp():.0f}) * 3)",
+                },
+            }
+        )
+    }
 
 
 async def test_queries_error_rate_change_and_alerts(stack: Stack, tmp_path: Path) -> None:
     at = datetime.now(UTC) - timedelta(seconds=20)
-    incident = Incident(kind="ci_failure", event_type="workflow_job", repository="acme/shop",
-                        run_key="k", occurred_at=at)
-    cfg = shipped_config({"PROMETHEUS_URL": stack.prometheus_url,
-                          "ALERTMANAGER_URL": stack.alertmanager_url},
-                         servers=("prometheus", "alertmanager"), repositories=repo(at))
-    prom_cfg = cfg.sources.prometheus.model_copy(update={
-        "window_before_s": 60, "window_after_s": 60, "step_s": 1})
+    incident = Incident(
+        kind="ci_failure",
+        event_type="workflow_job",
+        repository="acme/shop",
+        run_key="k",
+        occurred_at=at,
+    )
+    cfg = shipped_config(
+        {"PROMETHEUS_URL": stack.prometheus_url, "ALERTMANAGER_URL": stack.alertmanager_url},
+        servers=("prometheus", "alertmanager"),
+        repositories=repo(at),
+    )
+    prom_cfg = cfg.sources.prometheus.model_copy(
+        update={"window_before_s": 60, "window_after_s": 60, "step_s": 1}
+    )
     async with McpPool(cfg, log_dir=tmp_path) as pool:
         result = await PrometheusSource(pool, prom_cfg, cfg).gather(incident)
         alerts = await AlertsSource(pool, cfg.sources.alerts, cfg).gather(incident)

@@ -31,13 +31,17 @@ def _shape(conn: sa.Connection) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for table in sorted(inspector.get_table_names()):
         out[table] = {
-            "columns": sorted((c["name"], str(c["type"]).split("(")[0], c["nullable"])
-                              for c in inspector.get_columns(table)),
+            "columns": sorted(
+                (c["name"], str(c["type"]).split("(")[0], c["nullable"])
+                for c in inspector.get_columns(table)
+            ),
             "pk": inspector.get_pk_constraint(table)["constrained_columns"],
-            "unique": sorted(tuple(u["column_names"])
-                             for u in inspector.get_unique_constraints(table)),
-            "indexes": sorted((tuple(i["column_names"]), bool(i["unique"]))
-                              for i in inspector.get_indexes(table)),
+            "unique": sorted(
+                tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)
+            ),
+            "indexes": sorted(
+                (tuple(i["column_names"]), bool(i["unique"])) for i in inspector.get_indexes(table)
+            ),
         }
     return out
 
@@ -52,7 +56,8 @@ async def _schema(url: str) -> dict[str, Any]:
 
 
 async def test_a_new_database_is_created_at_head_with_the_migrated_schema(
-        database_url: str, sqlite_url: str) -> None:
+    database_url: str, sqlite_url: str
+) -> None:
     engine = create_engine(database_url)
     try:
         assert await ensure_schema(engine, database_url) == "created"
@@ -69,7 +74,8 @@ async def test_a_new_database_is_created_at_head_with_the_migrated_schema(
         assert ours.keys() == theirs.keys()
         for table in ours:
             assert [c[0] for c in ours[table]["columns"]] == [
-                c[0] for c in theirs[table]["columns"]], table
+                c[0] for c in theirs[table]["columns"]
+            ], table
             assert ours[table]["pk"] == theirs[table]["pk"], table
 
 

@@ -33,13 +33,23 @@ def free_port() -> int:
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     port = free_port()
-    env = {**os.environ, "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp_path}/h.db",
-           "HEALER_SINK__KIND": "file", "HEALER_SINK__DIR": str(tmp_path / "coderuns"),
-           "HEALER_CONTEXT__MODE": "none", "HEALER_INTAKE__WEBHOOK_SECRET": SECRET,
-           "HEALER_DEDUP__GROUP_WAIT_S": "0.5", "HEALER_WORKER__COUNT": "2"}
-    proc = subprocess.Popen([sys.executable, "-m", "healer_agent", "serve", "--port", str(port)],
-                            env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
-                            stderr=open(tmp_path / "serve.log", "wb"))  # noqa: SIM115
+    env = {
+        **os.environ,
+        "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp_path}/h.db",
+        "HEALER_SINK__KIND": "file",
+        "HEALER_SINK__DIR": str(tmp_path / "coderuns"),
+        "HEALER_CONTEXT__MODE": "none",
+        "HEALER_INTAKE__WEBHOOK_SECRET": SECRET,
+        "HEALER_DEDUP__GROUP_WAIT_S": "0.5",
+        "HEALER_WORKER__COUNT": "2",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp_path / "serve.log", "wb"),  # noqa: SIM115 - the server holds it
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -50,8 +60,9 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             except httpx.TransportError:
                 time.sleep(0.1)
         else:
-            pytest.fail("healer serve did not become ready: "
-                        + (tmp_path / "serve.log").read_text()[-2000:])
+            pytest.fail(
+                "healer serve did not become ready: " + (tmp_path / "serve.log").read_text()[-2000:]
+            )
         yield url, tmp_path / "coderuns"
     finally:
         proc.terminate()
@@ -92,13 +103,22 @@ def test_serve_says_what_runs(server: tuple[str, Path]) -> None:
 def test_webhook_signatures_and_real_payloads(server: tuple[str, Path]) -> None:
     url, _ = server
     raw = json.dumps(load_fixture("workflow_job/completed-1.json")).encode()
-    headers = {"X-GitHub-Event": "workflow_job", "Content-Type": "application/json",
-               "X-GitHub-Delivery": "e2e-1"}
-    bad = httpx.post(f"{url}/api/github/webhook", content=raw,
-                     headers={**headers, "X-Hub-Signature-256": sign("wrong", raw)})
+    headers = {
+        "X-GitHub-Event": "workflow_job",
+        "Content-Type": "application/json",
+        "X-GitHub-Delivery": "e2e-1",
+    }
+    bad = httpx.post(
+        f"{url}/api/github/webhook",
+        content=raw,
+        headers={**headers, "X-Hub-Signature-256": sign("wrong", raw)},
+    )
     assert bad.status_code == 401
-    good = httpx.post(f"{url}/api/github/webhook", content=raw,
-                      headers={**headers, "X-Hub-Signature-256": sign(SECRET, raw)})
+    good = httpx.post(
+        f"{url}/api/github/webhook",
+        content=raw,
+        headers={**headers, "X-Hub-Signature-256": sign(SECRET, raw)},
+    )
     assert good.status_code == 202
     assert good.json()["status"] == "accepted"
 

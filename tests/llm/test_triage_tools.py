@@ -52,28 +52,34 @@ def book(redact: Callable[[str], str]) -> LogBook:
 def test_logbook_steps_lines_and_search(redact: Callable[[str], str]) -> None:
     logs = book(redact)
     assert [(s.number, s.title, s.start, s.end) for s in logs.steps("test")] == [
-        (1, "actions/checkout@v4", 1, 2), (2, "cargo test", 3, 7)]
+        (1, "actions/checkout@v4", 1, 2),
+        (2, "cargo test", 3, 7),
+    ]
     step = logs.read_step("test", "cargo")
     assert step.startswith("step 2 (cargo test):") and "5: test b ... FAILED" in step
     assert "2026-11-24T" not in step  # timestamps cost tokens and say nothing
     assert logs.read_step("test", "1").startswith("step 1")
     assert logs.read_lines("test", 4, 5) == "4: test a ... ok\n5: test b ... FAILED"
     found = logs.search("failed|exit code", context=0)
-    assert found.splitlines() == ["test:5: test b ... FAILED",
-                                  "test:7: ##[error]Process completed with exit code 101."]
+    assert found.splitlines() == [
+        "test:5: test b ... FAILED",
+        "test:7: ##[error]Process completed with exit code 101.",
+    ]
     assert "ghp_" not in logs.read_lines("test", 1, 7)
     assert "job 'test': 7 lines" in logs.outline()
 
 
-@pytest.mark.parametrize("call", [
-    lambda b: b.read_step("test", "deploy"),
-    lambda b: b.read_lines("nope", 1, 2),
-    lambda b: b.read_lines("test", 50, 60),
-    lambda b: b.search("("),
-    lambda b: b.search("x" * 500),
-])
-def test_logbook_bad_requests_ask_the_model_again(call: Any, redact: Callable[[str], str]
-                                                  ) -> None:
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda b: b.read_step("test", "deploy"),
+        lambda b: b.read_lines("nope", 1, 2),
+        lambda b: b.read_lines("test", 50, 60),
+        lambda b: b.search("("),
+        lambda b: b.search("x" * 500),
+    ],
+)
+def test_logbook_bad_requests_ask_the_model_again(call: Any, redact: Callable[[str], str]) -> None:
     with pytest.raises(ModelRetry):
         call(book(redact))
 
@@ -86,8 +92,13 @@ def test_truncate_tells_the_model_to_narrow() -> None:
 
 
 def _returns(messages: list[ModelMessage]) -> list[ToolReturnPart]:
-    return [p for m in messages if isinstance(m, ModelRequest) for p in m.parts
-            if isinstance(p, ToolReturnPart)]
+    return [
+        p
+        for m in messages
+        if isinstance(m, ModelRequest)
+        for p in m.parts
+        if isinstance(p, ToolReturnPart)
+    ]
 
 
 async def test_guard_refuses_repeats_truncates_and_fences(redact: Callable[[str], str]) -> None:
@@ -97,13 +108,13 @@ async def test_guard_refuses_repeats_truncates_and_fences(redact: Callable[[str]
         seen.append(list(messages))
         step = len(seen)
         if step in (1, 2):  # the same call twice
-            return ModelResponse(parts=[ToolCallPart("read_log_lines",
-                                                     {"job": "test", "start": 1, "end": 7})])
+            return ModelResponse(
+                parts=[ToolCallPart("read_log_lines", {"job": "test", "start": 1, "end": 7})]
+            )
         return ModelResponse(parts=[TextPart("done")])
 
     deps = TriageDeps(book(redact), redact, tool_budget_chars=120)
-    agent = Agent(FunctionModel(script), deps_type=TriageDeps,
-                  toolsets=[GuardedToolset(LOG_TOOLS)])
+    agent = Agent(FunctionModel(script), deps_type=TriageDeps, toolsets=[GuardedToolset(LOG_TOOLS)])
     await agent.run("go", deps=deps)
     first, second = (str(r.content) for r in _returns(seen[-1]))
     assert first.startswith('<untrusted_data source="read_log_lines">')
@@ -139,10 +150,20 @@ def _hostile_server() -> MCPServer:
 
 
 async def test_mcp_toolsets_expose_only_read_only_allowlisted_tools_without_stripped_params(
-        redact: Callable[[str], str]) -> None:
-    config = parse_config({"servers": {"argo": {
-        "command": "unused", "tools": ["get_thing", "delete_thing", "get_app"],
-        "strip_params": ["argocdBaseUrl"]}}}, env={})
+    redact: Callable[[str], str],
+) -> None:
+    config = parse_config(
+        {
+            "servers": {
+                "argo": {
+                    "command": "unused",
+                    "tools": ["get_thing", "delete_thing", "get_app"],
+                    "strip_params": ["argocdBaseUrl"],
+                }
+            }
+        },
+        env={},
+    )
     (toolset,) = mcp_toolsets(config, clients={"argo": FastMCPTransport(_hostile_server())})
     offered: dict[str, dict[str, Any]] = {}
     returns: list[ToolReturnPart] = []
@@ -150,8 +171,13 @@ async def test_mcp_toolsets_expose_only_read_only_allowlisted_tools_without_stri
     def script(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         offered.update({t.name: t.parameters_json_schema for t in info.function_tools})
         if len(messages) == 1:
-            return ModelResponse(parts=[ToolCallPart(
-                "argo_get_app", {"applicationName": "web", "argocdBaseUrl": "https://evil"})])
+            return ModelResponse(
+                parts=[
+                    ToolCallPart(
+                        "argo_get_app", {"applicationName": "web", "argocdBaseUrl": "https://evil"}
+                    )
+                ]
+            )
         returns.extend(_returns(messages))
         return ModelResponse(parts=[TextPart("done")])
 

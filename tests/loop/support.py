@@ -49,8 +49,11 @@ class MemorySink:
         return self.phases.get(name)
 
     def of_agent(self, agent: str) -> list[str]:
-        return [n for n in self.order if self.manifests[n]["metadata"]["labels"]
-                ["healer/agent"] == agent]
+        return [
+            n
+            for n in self.order
+            if self.manifests[n]["metadata"]["labels"]["healer/agent"] == agent
+        ]
 
 
 @dataclass
@@ -77,15 +80,24 @@ class ScriptedRouter:
     async def route(self, incident: Incident, context: ContextBundle) -> RoutingDecision:
         self.calls += 1
         script = self.scripts.get(incident.workflow_name, self.default)
-        candidates = tuple(Candidate(agent=a, failure_type=f, score=s)
-                           for a, f, s in script.candidates)
-        runner = next((c for c in sorted(candidates, key=lambda c: -c.score)
-                       if c.agent is not script.agent), None)
+        candidates = tuple(
+            Candidate(agent=a, failure_type=f, score=s) for a, f, s in script.candidates
+        )
+        runner = next(
+            (c for c in sorted(candidates, key=lambda c: -c.score) if c.agent is not script.agent),
+            None,
+        )
         return RoutingDecision(
-            agent=script.agent, failure_type=script.failure_type, confidence=0.9,
-            decided_by="prerouter", key_error_lines=(script.error,), candidates=candidates,
-            runner_up=runner, escalate=script.escalate,
-            reason="the fix needs a person" if script.escalate else "")
+            agent=script.agent,
+            failure_type=script.failure_type,
+            confidence=0.9,
+            decided_by="prerouter",
+            key_error_lines=(script.error,),
+            candidates=candidates,
+            runner_up=runner,
+            escalate=script.escalate,
+            reason="the fix needs a person" if script.escalate else "",
+        )
 
 
 class FixedContext:
@@ -95,8 +107,10 @@ class FixedContext:
         self.commit_message = commit_message
 
     async def gather(self, incident: Incident) -> ContextBundle:
-        return ContextBundle(logs=(JobLog(job_name="build", text="error[E0308]: mismatched"),),
-                             commit_message=self.commit_message)
+        return ContextBundle(
+            logs=(JobLog(job_name="build", text="error[E0308]: mismatched"),),
+            commit_message=self.commit_message,
+        )
 
     async def aclose(self) -> None:
         pass
@@ -139,20 +153,37 @@ class FakeGitHub:
         return Notifier(settings.github, settings.notify, client)
 
 
-def run_event(run_id: int, *, branch: str = "feat/x", workflow: str = "Controller CI",
-              sha: str | None = None, repo: str = "5dlabs/cto",
-              message: str = "feat: change") -> dict[str, Any]:
+def run_event(
+    run_id: int,
+    *,
+    branch: str = "feat/x",
+    workflow: str = "Controller CI",
+    sha: str | None = None,
+    repo: str = "5dlabs/cto",
+    message: str = "feat: change",
+) -> dict[str, Any]:
     """A failed ``workflow_run`` webhook body."""
-    return {"action": "completed", "workflow_run": {
-        "id": run_id, "name": workflow, "conclusion": "failure", "run_attempt": 1,
-        "html_url": f"https://github.com/{repo}/actions/runs/{run_id}", "head_branch": branch,
-        "head_sha": sha or f"{run_id:040x}", "head_commit": {"message": message},
-        "pull_requests": []}, "repository": {"full_name": repo},
-        "sender": {"login": "dev", "type": "User"}}
+    return {
+        "action": "completed",
+        "workflow_run": {
+            "id": run_id,
+            "name": workflow,
+            "conclusion": "failure",
+            "run_attempt": 1,
+            "html_url": f"https://github.com/{repo}/actions/runs/{run_id}",
+            "head_branch": branch,
+            "head_sha": sha or f"{run_id:040x}",
+            "head_commit": {"message": message},
+            "pull_requests": [],
+        },
+        "repository": {"full_name": repo},
+        "sender": {"login": "dev", "type": "User"},
+    }
 
 
-def success_check(branch: str, check_id: int, repo: str = "5dlabs/cto",
-                  name: str = "Controller CI") -> dict[str, Any]:
+def success_check(
+    branch: str, check_id: int, repo: str = "5dlabs/cto", name: str = "Controller CI"
+) -> dict[str, Any]:
     """A green check of ``name`` (the workflow that failed) on ``branch``."""
     payload = load_fixture("check_run/completed-1.json")
     payload = copy.deepcopy(payload)
@@ -174,8 +205,9 @@ async def post(healer: Any, event: str, body: dict[str, Any], delivery: str) -> 
     from healer_agent.results import IntakeResult
     from healer_agent.store import inbox
 
-    answer = await healer.intake.accept(endpoint="github", event_type=event, payload=body,
-                                        delivery_id=delivery)
+    answer = await healer.intake.accept(
+        endpoint="github", event_type=event, payload=body, delivery_id=delivery
+    )
     await healer.worker.intake_pending()
     async with healer.engine.connect() as conn:
         row = await inbox.get(conn, delivery)

@@ -31,16 +31,22 @@ async def in_flight(healer: Any) -> int:
 
 
 async def test_a_storm_of_100_branches_under_a_cap_of_10(
-        database_url: str, make_settings: Any, healer_factory: Any, client_for: Any) -> None:
-    settings = make_settings(store={"url": database_url}, worker={"coderun_poll_s": 3600},
-                             loop={"max_in_flight": 10, "max_in_flight_per_repo": 100,
-                                   "hold_retry_s": 3600})
+    database_url: str, make_settings: Any, healer_factory: Any, client_for: Any
+) -> None:
+    settings = make_settings(
+        store={"url": database_url},
+        worker={"coderun_poll_s": 3600},
+        loop={"max_in_flight": 10, "max_in_flight_per_repo": 100, "hold_retry_s": 3600},
+    )
     sink = MemorySink()
     healer = await healer_factory(settings, router=ScriptedRouter({}), sink=sink)
     # main broke and every branch fails at once
-    answers = await asyncio.gather(*(
-        post(healer, "workflow_run", run_event(5000 + n, branch=f"branch-{n}"), f"s-{n}")
-        for n in range(100)))
+    answers = await asyncio.gather(
+        *(
+            post(healer, "workflow_run", run_event(5000 + n, branch=f"branch-{n}"), f"s-{n}")
+            for n in range(100)
+        )
+    )
     assert {a.status for a in answers} == {"accepted"}
     await drain_concurrently(healer)
     assert len(sink.order) == 10
@@ -69,23 +75,29 @@ async def test_a_storm_of_100_branches_under_a_cap_of_10(
     from healer_agent.store.tables import incident_events
 
     async with healer.engine.connect() as conn:
-        held_rows = await conn.scalar(sa.select(sa.func.count()).select_from(incident_events)
-                                      .where(incident_events.c.kind == "held"))
+        held_rows = await conn.scalar(
+            sa.select(sa.func.count())
+            .select_from(incident_events)
+            .where(incident_events.c.kind == "held")
+        )
     assert held_rows == 90
 
 
-async def test_the_per_repository_cap(database_url: str, make_settings: Any,
-                                      healer_factory: Any) -> None:
-    settings = make_settings(store={"url": database_url}, worker={"coderun_poll_s": 3600},
-                             loop={"max_in_flight": 10, "max_in_flight_per_repo": 2,
-                                   "hold_retry_s": 3600})
+async def test_the_per_repository_cap(
+    database_url: str, make_settings: Any, healer_factory: Any
+) -> None:
+    settings = make_settings(
+        store={"url": database_url},
+        worker={"coderun_poll_s": 3600},
+        loop={"max_in_flight": 10, "max_in_flight_per_repo": 2, "hold_retry_s": 3600},
+    )
     sink = MemorySink()
     healer = await healer_factory(settings, router=ScriptedRouter({}), sink=sink)
     for n in range(4):
-        await post(healer, "workflow_run", run_event(n + 1, branch=f"a{n}", repo="o/one"),
-                   f"a-{n}")
-        await post(healer, "workflow_run", run_event(n + 11, branch=f"b{n}", repo="o/two"),
-                   f"b-{n}")
+        await post(healer, "workflow_run", run_event(n + 1, branch=f"a{n}", repo="o/one"), f"a-{n}")
+        await post(
+            healer, "workflow_run", run_event(n + 11, branch=f"b{n}", repo="o/two"), f"b-{n}"
+        )
     await drain_concurrently(healer)
     repos = [sink.manifests[n]["spec"]["repositoryUrl"].rsplit("/", 1)[1] for n in sink.order]
     assert sorted(repos) == ["one", "one", "two", "two"]
@@ -94,10 +106,13 @@ async def test_the_per_repository_cap(database_url: str, make_settings: Any,
 
 
 async def test_the_breaker_opens_after_failed_fixes_and_closes_on_a_success(
-        database_url: str, make_settings: Any, healer_factory: Any) -> None:
-    settings = make_settings(store={"url": database_url}, worker={"coderun_poll_s": 3600},
-                             loop={"breaker_failures": 2, "breaker_cooldown_s": 3600,
-                                   "max_attempts": 1})
+    database_url: str, make_settings: Any, healer_factory: Any
+) -> None:
+    settings = make_settings(
+        store={"url": database_url},
+        worker={"coderun_poll_s": 3600},
+        loop={"breaker_failures": 2, "breaker_cooldown_s": 3600, "max_attempts": 1},
+    )
     sink, clock = MemorySink(), Clock()
     healer = await healer_factory(settings, router=ScriptedRouter({}), sink=sink, clock=clock)
     # two failed fixes of rex in this repository (different branches)
@@ -142,43 +157,62 @@ async def due_now(healer: Any) -> None:
     from healer_agent.store.tables import incidents
 
     async with healer.engine.begin() as conn:
-        await conn.execute(sa.update(incidents).where(incidents.c.status == "held")
-                           .values(not_before=None))
+        await conn.execute(
+            sa.update(incidents).where(incidents.c.status == "held").values(not_before=None)
+        )
 
 
 async def test_breaker_trial_after_the_cooldown_and_close(database_url: str) -> None:
     engine = create_engine(database_url)
     await ensure_schema(engine, database_url)
-    limits = admission.Limits(max_in_flight=5, max_per_repo=5, breaker_failures=2,
-                              breaker_cooldown_s=600, hold_retry_s=30)
+    limits = admission.Limits(
+        max_in_flight=5, max_per_repo=5, breaker_failures=2, breaker_cooldown_s=600, hold_retry_s=30
+    )
     clock = Clock()
     try:
         async with engine.begin() as conn:
             for _ in range(2):
-                await admission.record_result(conn, limits, repository="o/r", agent="rex",
-                                              fixed=False, now=clock())
+                await admission.record_result(
+                    conn, limits, repository="o/r", agent="rex", fixed=False, now=clock()
+                )
         ttl = timedelta(hours=1)
 
         async def ask(incident_id: str) -> admission.Verdict:
             async with engine.begin() as conn:
-                return await admission.admit(conn, limits, incident_id=incident_id,
-                                             repository="o/r", agent="rex", ttl=ttl,
-                                             now=clock())
+                return await admission.admit(
+                    conn,
+                    limits,
+                    incident_id=incident_id,
+                    repository="o/r",
+                    agent="rex",
+                    ttl=ttl,
+                    now=clock(),
+                )
 
         refused = await ask("i1")
         assert (refused.admitted, refused.kind) == (False, "breaker")
         assert (await ask("b1")).admitted is False
         async with engine.begin() as conn:  # bolt in the same repository is not affected
-            assert (await admission.admit(conn, limits, incident_id="x", repository="o/r",
-                                          agent="bolt", ttl=ttl, now=clock())).admitted
+            assert (
+                await admission.admit(
+                    conn,
+                    limits,
+                    incident_id="x",
+                    repository="o/r",
+                    agent="bolt",
+                    ttl=ttl,
+                    now=clock(),
+                )
+            ).admitted
         clock.advance(601)
         trial = await ask("i2")
         assert trial.admitted  # half-open: one trial
         second = await ask("i3")
         assert (second.admitted, second.kind) == (False, "breaker")
         async with engine.begin() as conn:
-            await admission.record_result(conn, limits, repository="o/r", agent="rex",
-                                          fixed=True, now=clock())
+            await admission.record_result(
+                conn, limits, repository="o/r", agent="rex", fixed=True, now=clock()
+            )
             assert await admission.open_breakers(conn) == []
         assert (await ask("i3")).admitted
     finally:
@@ -194,8 +228,11 @@ def test_status_cli_shows_held_back_work(tmp_path: Any, make_settings: Any) -> N
     from healer_agent.compose import build_healer
 
     url = f"sqlite+aiosqlite:///{tmp_path}/cli.db"
-    settings = make_settings(store={"url": url}, worker={"coderun_poll_s": 3600},
-                             loop={"max_in_flight": 1, "hold_retry_s": 3600})
+    settings = make_settings(
+        store={"url": url},
+        worker={"coderun_poll_s": 3600},
+        loop={"max_in_flight": 1, "hold_retry_s": 3600},
+    )
 
     async def storm() -> None:
         healer = build_healer(settings, router=ScriptedRouter({}), sink=MemorySink())
@@ -215,17 +252,23 @@ def test_status_cli_shows_held_back_work(tmp_path: Any, make_settings: Any) -> N
     assert "held: 2 in 5dlabs/cto: 1 CodeRuns already in flight (global cap)" in result.output
 
 
-async def test_the_cap_holds_across_replicas(database_url: str, make_settings: Any,
-                                             healer_factory: Any) -> None:
-    settings = make_settings(store={"url": database_url}, worker={"coderun_poll_s": 3600},
-                             loop={"max_in_flight": 10, "max_in_flight_per_repo": 100,
-                                   "hold_retry_s": 3600})
+async def test_the_cap_holds_across_replicas(
+    database_url: str, make_settings: Any, healer_factory: Any
+) -> None:
+    settings = make_settings(
+        store={"url": database_url},
+        worker={"coderun_poll_s": 3600},
+        loop={"max_in_flight": 10, "max_in_flight_per_repo": 100, "hold_retry_s": 3600},
+    )
     sink = MemorySink()  # one cluster: both replicas create CodeRuns in it
     a = await healer_factory(settings, router=ScriptedRouter({}), sink=sink)
     b = await healer_factory(settings, router=ScriptedRouter({}), sink=sink)
-    await asyncio.gather(*(post(a if n % 2 else b, "workflow_run",
-                                run_event(7000 + n, branch=f"r-{n}"), f"r-{n}")
-                           for n in range(40)))
+    await asyncio.gather(
+        *(
+            post(a if n % 2 else b, "workflow_run", run_event(7000 + n, branch=f"r-{n}"), f"r-{n}")
+            for n in range(40)
+        )
+    )
     await asyncio.gather(drain_concurrently(a, 4), drain_concurrently(b, 4))
     assert len(sink.order) == 10
     assert await in_flight(a) == 10

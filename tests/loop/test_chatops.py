@@ -17,11 +17,18 @@ from tests.loop.support import FakeGitHub, MemorySink, ScriptedRouter, post, run
 pytestmark = pytest.mark.loop
 
 
-def comment(body: str, *, association: str = "MEMBER", comment_id: int = 900,
-            updated_at: str = "2026-11-28T10:00:00Z", pr: int = 7) -> dict[str, Any]:
+def comment(
+    body: str,
+    *,
+    association: str = "MEMBER",
+    comment_id: int = 900,
+    updated_at: str = "2026-11-28T10:00:00Z",
+    pr: int = 7,
+) -> dict[str, Any]:
     payload = copy.deepcopy(load_fixture("issue_comment/created-4.json"))
-    payload["comment"].update(body=body, author_association=association, id=comment_id,
-                              updated_at=updated_at)
+    payload["comment"].update(
+        body=body, author_association=association, id=comment_id, updated_at=updated_at
+    )
     payload["comment"]["user"]["type"] = "User"
     payload["issue"]["number"] = pr
     payload["issue"]["pull_request"] = {"url": "u"}
@@ -32,12 +39,16 @@ def comment(body: str, *, association: str = "MEMBER", comment_id: int = 900,
 @pytest.fixture
 async def loop(database_url: str, make_settings: Any, healer_factory: Any) -> Any:
     github = FakeGitHub()
-    settings = make_settings(store={"url": database_url}, worker={"coderun_poll_s": 3600},
-                             loop={"max_attempts": 3},
-                             github={"token": "ghp_test", "api_url": "http://github.test"})
+    settings = make_settings(
+        store={"url": database_url},
+        worker={"coderun_poll_s": 3600},
+        loop={"max_attempts": 3},
+        github={"token": "ghp_test", "api_url": "http://github.test"},
+    )
     sink = MemorySink()
-    healer = await healer_factory(settings, router=ScriptedRouter({}), sink=sink,
-                                  notifier=github.notifier(settings))
+    healer = await healer_factory(
+        settings, router=ScriptedRouter({}), sink=sink, notifier=github.notifier(settings)
+    )
     github.engine = healer.engine
     body = run_event(1)
     body["workflow_run"]["pull_requests"] = [{"number": 7}]
@@ -71,11 +82,11 @@ async def test_a_replayed_signed_comment_runs_once(loop: Any) -> None:
 
 async def test_retries_count_against_the_attempt_cap(loop: Any) -> None:
     healer, sink, github = loop
-    for n, stamp in enumerate(("2026-11-28T10:00:00Z", "2026-11-28T10:05:00Z",
-                               "2026-11-28T10:09:00Z")):
+    for n, stamp in enumerate(
+        ("2026-11-28T10:00:00Z", "2026-11-28T10:05:00Z", "2026-11-28T10:09:00Z")
+    ):
         # an edited comment is a new signed body: a new command, still under the cap
-        await post(healer, "issue_comment", comment("/healer retry", updated_at=stamp),
-                   f"c-{n}")
+        await post(healer, "issue_comment", comment("/healer retry", updated_at=stamp), f"c-{n}")
         await healer.drain()
     assert len(sink.order) == 3  # attempts 1, 2, 3: the third retry is refused
     replies = [p for _, p, _ in github.calls if p.endswith("/comments")]
@@ -87,15 +98,15 @@ async def test_retries_count_against_the_attempt_cap(loop: Any) -> None:
 
 async def test_untrusted_authors_and_bots_are_refused_in_intake(loop: Any) -> None:
     healer, sink, github = loop
-    refused = await post(healer, "issue_comment", comment("/healer retry", association="NONE"),
-                         "c-1")
+    refused = await post(
+        healer, "issue_comment", comment("/healer retry", association="NONE"), "c-1"
+    )
     assert refused.status == "ignored" and "NONE" in (refused.reason or "")
     await healer.drain()
     assert len(sink.order) == 1 and github.calls == []
 
 
-async def test_the_remediate_button_on_an_unseen_check_creates_the_incident(
-        loop: Any) -> None:
+async def test_the_remediate_button_on_an_unseen_check_creates_the_incident(loop: Any) -> None:
     healer, sink, github = loop
     payload = copy.deepcopy(load_fixture("check_run/requested_action-2.json"))
     payload["repository"]["full_name"] = "5dlabs/cto"
@@ -112,14 +123,17 @@ async def test_the_remediate_button_on_an_unseen_check_creates_the_incident(
     assert len(sink.order) == 2
 
 
-async def test_the_button_needs_write_permission(database_url: str, make_settings: Any,
-                                                 healer_factory: Any) -> None:
+async def test_the_button_needs_write_permission(
+    database_url: str, make_settings: Any, healer_factory: Any
+) -> None:
     github = FakeGitHub(permission="read")
-    settings = make_settings(store={"url": database_url},
-                             github={"token": "ghp_test", "api_url": "http://github.test"})
+    settings = make_settings(
+        store={"url": database_url}, github={"token": "ghp_test", "api_url": "http://github.test"}
+    )
     sink = MemorySink()
-    healer = await healer_factory(settings, router=ScriptedRouter({}), sink=sink,
-                                  notifier=github.notifier(settings))
+    healer = await healer_factory(
+        settings, router=ScriptedRouter({}), sink=sink, notifier=github.notifier(settings)
+    )
     payload = copy.deepcopy(load_fixture("check_run/requested_action-2.json"))
     await post(healer, "check_run", payload, "b-1")
     await healer.drain()

@@ -17,12 +17,21 @@ pytestmark = pytest.mark.loop
 
 
 def manifest(settings: Settings, agent: Agent, **incident: Any) -> dict[str, Any]:
-    values: dict[str, Any] = dict(kind="ci_failure", event_type="workflow_run",
-                                  repository="5dlabs/cto", run_key="5dlabs/cto#run:1:1",
-                                  run_id=1, branch="feat/x")
+    values: dict[str, Any] = dict(
+        kind="ci_failure",
+        event_type="workflow_run",
+        repository="5dlabs/cto",
+        run_key="5dlabs/cto#run:1:1",
+        run_id=1,
+        branch="feat/x",
+    )
     values.update(incident)
-    decision = RoutingDecision(agent=agent, failure_type=default_failure_type(agent),
-                               confidence=0.9, decided_by="prerouter")
+    decision = RoutingDecision(
+        agent=agent,
+        failure_type=default_failure_type(agent),
+        confidence=0.9,
+        decided_by="prerouter",
+    )
     return build_coderun(Incident(**values), decision, "prompt", settings.coderun, "cto")
 
 
@@ -36,8 +45,10 @@ def test_the_spec_fields_are_the_crds() -> None:
 def test_per_agent_settings_reach_the_coderun(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HEALER_CODERUN__AGENTS__BOLT__MODEL", "claude-sonnet-4-6")
     monkeypatch.setenv("HEALER_CODERUN__AGENTS__BOLT__CLI", "factory")
-    monkeypatch.setenv("HEALER_CODERUN__AGENTS__REX__REMOTE_TOOLS",
-                       '["mcp_tools_github_*", "mcp_tools_context7_*"]')
+    monkeypatch.setenv(
+        "HEALER_CODERUN__AGENTS__REX__REMOTE_TOOLS",
+        '["mcp_tools_github_*", "mcp_tools_context7_*"]',
+    )
     monkeypatch.setenv("HEALER_CODERUN__AGENTS__ATLAS__ACCEPTANCE_CRITERIA", "- [ ] green")
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     bolt = manifest(settings, Agent.BOLT)["spec"]
@@ -59,8 +70,9 @@ def test_an_unknown_agent_in_settings_is_an_error(monkeypatch: pytest.MonkeyPatc
         Settings(_env_file=None)  # type: ignore[call-arg]
 
 
-@pytest.mark.parametrize("run_id,branch", [(-5, "feat/x"), (10 ** 70, "b" * 300),
-                                           (-(10 ** 70), "-/weird/-"), (0, "")])
+@pytest.mark.parametrize(
+    "run_id,branch", [(-5, "feat/x"), (10**70, "b" * 300), (-(10**70), "-/weird/-"), (0, "")]
+)
 def test_labels_from_hostile_run_ids_and_branches_validate(run_id: int, branch: str) -> None:
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     built = manifest(settings, Agent.REX, run_id=run_id, branch=branch)
@@ -70,12 +82,14 @@ def test_labels_from_hostile_run_ids_and_branches_validate(run_id: int, branch: 
 
 
 async def test_a_dispatched_coderun_carries_the_agents_settings(
-        database_url: str, make_settings: Any, healer_factory: Any) -> None:
+    database_url: str, make_settings: Any, healer_factory: Any
+) -> None:
     from tests.loop.support import FixedContext, post, run_event
 
-    settings = make_settings(store={"url": database_url},
-                             coderun={"agents": {"rex": {"model": "m-rex",
-                                                         "local_tools": ["cargo"]}}})
+    settings = make_settings(
+        store={"url": database_url},
+        coderun={"agents": {"rex": {"model": "m-rex", "local_tools": ["cargo"]}}},
+    )
     healer = await healer_factory(settings, context=FixedContext())
     await post(healer, "workflow_run", run_event(-7, branch="x" * 200), "d-1")
     await healer.drain()

@@ -33,9 +33,14 @@ def job() -> dict[str, Any]:
 
 
 def push(message: str, sha: str = SHA, branch: str = "main") -> dict[str, Any]:
-    return {"ref": f"refs/heads/{branch}", "before": "0" * 40, "after": sha,
-            "head_commit": {"message": message}, "repository": {"full_name": "5dlabs/cto"},
-            "sender": {"login": "dev", "type": "User"}}
+    return {
+        "ref": f"refs/heads/{branch}",
+        "before": "0" * 40,
+        "after": sha,
+        "head_commit": {"message": message},
+        "repository": {"full_name": "5dlabs/cto"},
+        "sender": {"login": "dev", "type": "User"},
+    }
 
 
 @pytest.fixture
@@ -43,9 +48,11 @@ def build(database_url: str, make_settings: Any, healer_factory: Any) -> Any:
     async def make(router: Any = None, context: Any = None) -> tuple[Any, MemorySink]:
         settings = make_settings(store={"url": database_url}, worker={"coderun_poll_s": 3600})
         sink = MemorySink()
-        healer = await healer_factory(settings, router=router or ScriptedRouter({}),
-                                      sink=sink, context=context)
+        healer = await healer_factory(
+            settings, router=router or ScriptedRouter({}), sink=sink, context=context
+        )
         return healer, sink
+
     return make
 
 
@@ -92,8 +99,7 @@ async def test_a_job_without_a_marker_is_remediated(build: Any) -> None:
 async def test_check_suite_failures_of_external_ci_are_dispatched(build: Any) -> None:
     healer, sink = await build()
     suite = copy.deepcopy(load_fixture("check_suite/completed-1.json"))
-    suite["check_suite"].update(conclusion="failure", app={"slug": "circleci",
-                                                          "name": "CircleCI"})
+    suite["check_suite"].update(conclusion="failure", app={"slug": "circleci", "name": "CircleCI"})
     suite["repository"]["full_name"] = "5dlabs/cto"
     answer = await post(healer, "check_suite", suite, "s-1")
     assert answer.status == "accepted"
@@ -106,31 +112,39 @@ async def test_check_suite_failures_of_external_ci_are_dispatched(build: Any) ->
     assert answer.status == "ignored"  # Actions suites are reported by their runs and jobs
 
 
-ROUTER = ScriptedRouter({
-    "Controller CI": Script(Agent.REX, FailureType.RUST_BUILD, "error[E0308]: mismatched"),
-    "Frontend CI": Script(Agent.BLAZE, FailureType.FRONTEND_TYPECHECK, "TS2322: not assignable"),
-    "Docs CI": Script(Agent.REX, FailureType.RUST_BUILD, "error[E0308]: mismatched"),
-})
+ROUTER = ScriptedRouter(
+    {
+        "Controller CI": Script(Agent.REX, FailureType.RUST_BUILD, "error[E0308]: mismatched"),
+        "Frontend CI": Script(
+            Agent.BLAZE, FailureType.FRONTEND_TYPECHECK, "TS2322: not assignable"
+        ),
+        "Docs CI": Script(Agent.REX, FailureType.RUST_BUILD, "error[E0308]: mismatched"),
+    }
+)
 
 
 async def test_one_push_two_workflows_two_agents_two_remediations(build: Any) -> None:
     healer, sink = await build(router=ROUTER)
-    a = await post(healer, "workflow_run", run_event(1, workflow="Controller CI", sha="c" * 40),
-                   "r-1")
-    b = await post(healer, "workflow_run", run_event(2, workflow="Frontend CI", sha="c" * 40),
-                   "r-2")
+    a = await post(
+        healer, "workflow_run", run_event(1, workflow="Controller CI", sha="c" * 40), "r-1"
+    )
+    b = await post(
+        healer, "workflow_run", run_event(2, workflow="Frontend CI", sha="c" * 40), "r-2"
+    )
     assert (a.status, b.status) == ("accepted", "accepted")  # the branch window is gone
     await healer.drain()
-    assert sorted(m["metadata"]["labels"]["healer/agent"] for m in sink.manifests.values()) == \
-        ["blaze", "rex"]
+    assert sorted(m["metadata"]["labels"]["healer/agent"] for m in sink.manifests.values()) == [
+        "blaze",
+        "rex",
+    ]
 
 
 async def test_one_push_two_workflows_one_root_cause_one_remediation(build: Any) -> None:
     healer, sink = await build(router=ROUTER)
-    a = await post(healer, "workflow_run", run_event(1, workflow="Controller CI", sha="c" * 40),
-                   "r-1")
-    b = await post(healer, "workflow_run", run_event(2, workflow="Docs CI", sha="c" * 40),
-                   "r-2")
+    a = await post(
+        healer, "workflow_run", run_event(1, workflow="Controller CI", sha="c" * 40), "r-1"
+    )
+    b = await post(healer, "workflow_run", run_event(2, workflow="Docs CI", sha="c" * 40), "r-2")
     await healer.drain()
     assert len(sink.order) == 1
     second = await status_of(healer, b.incident_id)

@@ -14,11 +14,19 @@ from tests.loop.support import Clock, MemorySink, Script, ScriptedRouter, post, 
 
 pytestmark = pytest.mark.loop
 
-ROUTER = ScriptedRouter({
-    "Image CI": Script(Agent.REX, FailureType.RUST_BUILD, "error[E0308] in docker build",
-                       candidates=((Agent.REX, FailureType.RUST_BUILD, 10.0),
-                                   (Agent.BOLT, FailureType.DOCKER_BUILD, 8.0))),
-})
+ROUTER = ScriptedRouter(
+    {
+        "Image CI": Script(
+            Agent.REX,
+            FailureType.RUST_BUILD,
+            "error[E0308] in docker build",
+            candidates=(
+                (Agent.REX, FailureType.RUST_BUILD, 10.0),
+                (Agent.BOLT, FailureType.DOCKER_BUILD, 8.0),
+            ),
+        ),
+    }
+)
 
 
 async def loop_history(healer: Any, sink: MemorySink, clock: Clock) -> None:
@@ -39,10 +47,14 @@ async def loop_history(healer: Any, sink: MemorySink, clock: Clock) -> None:
 
 
 async def test_insights_count_held_handed_off_and_timed_out(
-        database_url: str, make_settings: Any, healer_factory: Any) -> None:
-    settings = make_settings(store={"url": database_url}, worker={"coderun_poll_s": 3600},
-                             loop={"max_in_flight": 2, "hold_retry_s": 3600, "max_attempts": 3},
-                             coderun={"agents": {"rex": {"timeout_s": 600}}})
+    database_url: str, make_settings: Any, healer_factory: Any
+) -> None:
+    settings = make_settings(
+        store={"url": database_url},
+        worker={"coderun_poll_s": 3600},
+        loop={"max_in_flight": 2, "hold_retry_s": 3600, "max_attempts": 3},
+        coderun={"agents": {"rex": {"timeout_s": 600}}},
+    )
     sink, clock = MemorySink(), Clock()
     healer = await healer_factory(settings, router=ROUTER, sink=sink, clock=clock)
     await loop_history(healer, sink, clock)
@@ -62,9 +74,12 @@ def test_insights_cli_prints_the_loop_counts(tmp_path: Any, make_settings: Any) 
     from healer_agent.compose import build_healer
 
     url = f"sqlite+aiosqlite:///{tmp_path}/insights.db"
-    settings = make_settings(store={"url": url}, worker={"coderun_poll_s": 3600},
-                             loop={"max_in_flight": 2, "hold_retry_s": 3600, "max_attempts": 3},
-                             coderun={"agents": {"rex": {"timeout_s": 600}}})
+    settings = make_settings(
+        store={"url": url},
+        worker={"coderun_poll_s": 3600},
+        loop={"max_in_flight": 2, "hold_retry_s": 3600, "max_attempts": 3},
+        coderun={"agents": {"rex": {"timeout_s": 600}}},
+    )
 
     async def run() -> None:
         sink, clock = MemorySink(), Clock()
@@ -76,8 +91,9 @@ def test_insights_cli_prints_the_loop_counts(tmp_path: Any, make_settings: Any) 
             await healer.stop()
 
     asyncio.run(run())
-    result = CliRunner().invoke(app, ["insights", "--since", "1d"],
-                                env={**os.environ, "HEALER_STORE__URL": url})
+    result = CliRunner().invoke(
+        app, ["insights", "--since", "1d"], env={**os.environ, "HEALER_STORE__URL": url}
+    )
     assert result.exit_code == 0, result.output
     assert "handed off" in result.output and "1 timed out" in result.output
     assert "1 handed off" in result.output

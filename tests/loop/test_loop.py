@@ -31,8 +31,9 @@ class FixedLog:
         pass
 
 
-def sensor(run_id: int, branch: str = "feat/x", sha: str | None = None,
-           workflow: str | None = None) -> dict[str, Any]:
+def sensor(
+    run_id: int, branch: str = "feat/x", sha: str | None = None, workflow: str | None = None
+) -> dict[str, Any]:
     body = copy.deepcopy(SENSOR_CLIPPY)
     body["workflow_run"]["id"] = run_id
     body["workflow_run"]["head_branch"] = branch
@@ -62,8 +63,7 @@ def success_check_run(branch: str, check_id: int) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def loop(database_url: str, make_settings: Any, healer_factory: Any, client_for: Any
-               ) -> Any:
+async def loop(database_url: str, make_settings: Any, healer_factory: Any, client_for: Any) -> Any:
     settings = make_settings(store={"url": database_url}, worker={"coderun_poll_s": 0.0})
     healer = await healer_factory(settings, context=FixedLog())
     async with client_for(healer) as client:
@@ -83,9 +83,11 @@ async def test_fix_is_recorded_then_cap_escalates(loop: Any) -> None:
     await healer.drain()
     assert len(coderuns(settings.sink.dir)) == 1
     # a successful check on the branch after the dispatch: fixed
-    response = await client.post("/api/github/webhook", json=success_check_run("feat/x", 11),
-                                 headers={"X-GitHub-Event": "check_run",
-                                          "X-GitHub-Delivery": "ok-1"})
+    response = await client.post(
+        "/api/github/webhook",
+        json=success_check_run("feat/x", 11),
+        headers={"X-GitHub-Event": "check_run", "X-GitHub-Delivery": "ok-1"},
+    )
     assert response.status_code == 202
     async with healer.engine.connect() as conn:  # what the worker's intake stage did
         stored = await inbox.get(conn, "ok-1")
@@ -138,16 +140,20 @@ async def test_retry_obeys_members_only(loop: Any) -> None:
     await client.post("/api/remediate/ci-failure", json=body)
     await healer.drain()
     assert len(coderuns(settings.sink.dir)) == 1
-    refused = await client.post("/api/github/webhook", json=comment("/healer retry", "NONE"),
-                                headers={"X-GitHub-Event": "issue_comment",
-                                         "X-GitHub-Delivery": "c-1"})
+    refused = await client.post(
+        "/api/github/webhook",
+        json=comment("/healer retry", "NONE"),
+        headers={"X-GitHub-Event": "issue_comment", "X-GitHub-Delivery": "c-1"},
+    )
     assert refused.json()["status"] == "ignored"
     assert "NONE" in refused.json()["reason"]
     await healer.drain()
     assert len(coderuns(settings.sink.dir)) == 1
-    obeyed = await client.post("/api/github/webhook", json=comment("/healer retry", "MEMBER"),
-                               headers={"X-GitHub-Event": "issue_comment",
-                                        "X-GitHub-Delivery": "c-2"})
+    obeyed = await client.post(
+        "/api/github/webhook",
+        json=comment("/healer retry", "MEMBER"),
+        headers={"X-GitHub-Event": "issue_comment", "X-GitHub-Delivery": "c-2"},
+    )
     assert obeyed.json()["status"] == "accepted", obeyed.json()
     await healer.drain()
     assert len(coderuns(settings.sink.dir)) == 2  # attempt 2 has its own CodeRun name
@@ -162,13 +168,19 @@ async def test_route_memory_learns_from_a_bolt_fix(loop: Any) -> None:
     incident = (await client.get(f"/api/incidents/{first.json()['incident_id']}")).json()
     assert incident["agent"] == "rex"
     # an operator moves it to bolt, and bolt's fix works
-    await client.post("/api/github/webhook", json=comment("/healer fix bolt", "OWNER", 9),
-                      headers={"X-GitHub-Event": "issue_comment", "X-GitHub-Delivery": "c-3"})
+    await client.post(
+        "/api/github/webhook",
+        json=comment("/healer fix bolt", "OWNER", 9),
+        headers={"X-GitHub-Event": "issue_comment", "X-GitHub-Delivery": "c-3"},
+    )
     await healer.drain()
     incident = (await client.get(f"/api/incidents/{first.json()['incident_id']}")).json()
     assert (incident["agent"], incident["decided_by"]) == ("bolt", "operator")
-    await client.post("/api/github/webhook", json=success_check_run("feat/x", 31),
-                      headers={"X-GitHub-Event": "check_run", "X-GitHub-Delivery": "ok-3"})
+    await client.post(
+        "/api/github/webhook",
+        json=success_check_run("feat/x", 31),
+        headers={"X-GitHub-Event": "check_run", "X-GitHub-Delivery": "ok-3"},
+    )
     # the next failure with that signature goes to bolt, with memory as evidence
     nxt = await client.post("/api/remediate/ci-failure", json=sensor(32, "feat/y"))
     await healer.drain()
@@ -184,12 +196,21 @@ async def test_notifier_posts_comment_label_and_webhook(make_settings: Any) -> N
         seen.append((request.method, request.url.path, request.headers.get("authorization", "")))
         return httpx.Response(201, json={})
 
-    settings = make_settings(github={"token": "ghp_test", "api_url": "http://github.test"},
-                             notify={"webhook_url": "http://hooks.test/x"})
-    notifier = Notifier(settings.github, settings.notify,
-                        httpx.AsyncClient(transport=httpx.MockTransport(handler)))
-    incident = Incident(kind="ci_failure", event_type="workflow_run", repository="o/r",
-                        run_key="k", branch="b", pr_numbers=(5,))
+    settings = make_settings(
+        github={"token": "ghp_test", "api_url": "http://github.test"},
+        notify={"webhook_url": "http://hooks.test/x"},
+    )
+    notifier = Notifier(
+        settings.github, settings.notify, httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    )
+    incident = Incident(
+        kind="ci_failure",
+        event_type="workflow_run",
+        repository="o/r",
+        run_key="k",
+        branch="b",
+        pr_numbers=(5,),
+    )
     channels = await notifier.escalate(incident, "help")
     assert channels == {"comment": "201", "label": "201", "webhook": "201"}
     assert ("POST", "/repos/o/r/issues/5/comments", "Bearer ghp_test") in seen
@@ -197,8 +218,9 @@ async def test_notifier_posts_comment_label_and_webhook(make_settings: Any) -> N
     assert any(path == "/x" for _, path, _ in seen)
 
 
-async def test_insights_cli_reads_the_same_store(make_settings: Any, healer_factory: Any,
-                                                client_for: Any) -> None:
+async def test_insights_cli_reads_the_same_store(
+    make_settings: Any, healer_factory: Any, client_for: Any
+) -> None:
     import asyncio
     import json
     import os
@@ -210,19 +232,32 @@ async def test_insights_cli_reads_the_same_store(make_settings: Any, healer_fact
     async with client_for(healer) as client:
         await post_sensor(client, 40)
         await healer.drain()
-        await client.post("/api/github/webhook", json=success_check_run("feat/x", 41),
-                          headers={"X-GitHub-Event": "check_run", "X-GitHub-Delivery": "ok-4"})
+        await client.post(
+            "/api/github/webhook",
+            json=success_check_run("feat/x", 41),
+            headers={"X-GitHub-Event": "check_run", "X-GitHub-Delivery": "ok-4"},
+        )
     env = {**os.environ, "HEALER_STORE__URL": settings.store.url}
     done = await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-m", "healer_agent", "insights", "--json", "--since",
-                         "1d"], env=env, capture_output=True, text=True, timeout=120)
+        subprocess.run,
+        [sys.executable, "-m", "healer_agent", "insights", "--json", "--since", "1d"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["by_agent"]["rex"]["fixed"] == 1
     assert report["by_agent"]["rex"]["time_to_fix_p50_s"] >= 0
     bad = await asyncio.to_thread(
-        subprocess.run, [sys.executable, "-m", "healer_agent", "insights", "--since", "soon"],
-        env=env, capture_output=True, text=True, timeout=120)
+        subprocess.run,
+        [sys.executable, "-m", "healer_agent", "insights", "--since", "soon"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode == 2 and "invalid --since" in bad.stderr
     assert "Traceback" not in bad.stderr
 
@@ -232,8 +267,11 @@ async def test_distinct_security_alerts_are_not_one_retried_failure(loop: Any) -
     for number in (1, 2, 3):
         alert = load_fixture("dependabot_alert/created.json")
         alert["alert"]["number"] = number
-        response = await client.post("/api/remediate/security-alert", json=alert,
-                                     headers={"X-GitHub-Event": "dependabot_alert"})
+        response = await client.post(
+            "/api/remediate/security-alert",
+            json=alert,
+            headers={"X-GitHub-Event": "dependabot_alert"},
+        )
         assert response.status_code == 202
     await healer.drain()
     assert len(coderuns(settings.sink.dir)) == 3

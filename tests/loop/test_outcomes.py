@@ -23,19 +23,27 @@ from tests.loop.support import (
 
 pytestmark = pytest.mark.loop
 
-ROUTER = ScriptedRouter({
-    "Controller CI": Script(Agent.REX, FailureType.RUST_BUILD, "error[E0308]: mismatched"),
-    "Infra CI": Script(Agent.BOLT, FailureType.HELM, "Error: UPGRADE FAILED: helm"),
-})
+ROUTER = ScriptedRouter(
+    {
+        "Controller CI": Script(Agent.REX, FailureType.RUST_BUILD, "error[E0308]: mismatched"),
+        "Infra CI": Script(Agent.BOLT, FailureType.HELM, "Error: UPGRADE FAILED: helm"),
+    }
+)
 
 
 @pytest.fixture
 async def loop(database_url: str, make_settings: Any, healer_factory: Any) -> Any:
     settings = make_settings(
-        store={"url": database_url}, worker={"coderun_poll_s": 3600, "tracker_page": 50},
-        loop={"max_in_flight": 1000, "max_in_flight_per_repo": 1000, "max_attempts": 3,
-              "confirm_timeout_s": 7200},
-        coderun={"agents": {"rex": {"timeout_s": 600}, "bolt": {"timeout_s": 5400}}})
+        store={"url": database_url},
+        worker={"coderun_poll_s": 3600, "tracker_page": 50},
+        loop={
+            "max_in_flight": 1000,
+            "max_in_flight_per_repo": 1000,
+            "max_attempts": 3,
+            "confirm_timeout_s": 7200,
+        },
+        coderun={"agents": {"rex": {"timeout_s": 600}, "bolt": {"timeout_s": 5400}}},
+    )
     sink, clock = MemorySink(), Clock()
     healer = await healer_factory(settings, router=ROUTER, sink=sink, clock=clock)
     return healer, sink, clock
@@ -45,8 +53,7 @@ async def test_200_open_coderuns_whose_newest_fails(loop: Any) -> None:
     healer, sink, _clock = loop
     ids = []
     for n in range(200):
-        answer = await post(healer, "workflow_run",
-                            run_event(1000 + n, branch=f"b{n}"), f"d-{n}")
+        answer = await post(healer, "workflow_run", run_event(1000 + n, branch=f"b{n}"), f"d-{n}")
         ids.append(answer.incident_id)
     await healer.drain(limit_s=120)
     assert len(sink.order) == 200
@@ -87,7 +94,11 @@ async def test_succeeded_waits_for_the_check_then_fixed(loop: Any, client_for: A
     row = await status_of(healer, answer.incident_id)
     assert (row["status"], row["outcome"]) == ("fixed", "fixed")
     assert await transitions_of(healer, answer.incident_id) == [
-        "routing", "dispatched", "verifying", "fixed"]
+        "routing",
+        "dispatched",
+        "verifying",
+        "fixed",
+    ]
     async with client_for(healer) as client:
         metrics = (await client.get("/metrics")).text
     for state in ("routing", "dispatched", "verifying", "fixed"):
@@ -97,8 +108,7 @@ async def test_succeeded_waits_for_the_check_then_fixed(loop: Any, client_for: A
 async def test_per_agent_timeouts_on_the_injected_clock(loop: Any) -> None:
     healer, sink, clock = loop
     rex = await post(healer, "workflow_run", run_event(1, branch="a"), "d-1")
-    bolt = await post(healer, "workflow_run", run_event(2, branch="b", workflow="Infra CI"),
-                      "d-2")
+    bolt = await post(healer, "workflow_run", run_event(2, branch="b", workflow="Infra CI"), "d-2")
     await healer.drain()
     assert len(sink.order) == 2
     clock.advance(599)
@@ -131,8 +141,9 @@ async def test_a_success_nobody_confirms_is_unconfirmed(loop: Any) -> None:
 async def test_a_green_check_closes_only_the_remediation_of_its_workflow(loop: Any) -> None:
     healer, sink, _clock = loop
     rex = await post(healer, "workflow_run", run_event(1, sha="a" * 40), "d-1")
-    bolt = await post(healer, "workflow_run", run_event(2, sha="a" * 40, workflow="Infra CI"),
-                      "d-2")
+    bolt = await post(
+        healer, "workflow_run", run_event(2, sha="a" * 40, workflow="Infra CI"), "d-2"
+    )
     await healer.drain()
     assert len(sink.order) == 2  # one push, two workflows, two agents
     await post(healer, "check_run", success_check("feat/x", 5, name="Infra CI"), "ok-1")
@@ -141,9 +152,13 @@ async def test_a_green_check_closes_only_the_remediation_of_its_workflow(loop: A
 
 
 async def test_held_work_whose_workflow_went_green_is_resolved(
-        database_url: str, make_settings: Any, healer_factory: Any) -> None:
-    settings = make_settings(store={"url": database_url}, worker={"coderun_poll_s": 3600},
-                             loop={"max_in_flight": 1, "hold_retry_s": 3600})
+    database_url: str, make_settings: Any, healer_factory: Any
+) -> None:
+    settings = make_settings(
+        store={"url": database_url},
+        worker={"coderun_poll_s": 3600},
+        loop={"max_in_flight": 1, "hold_retry_s": 3600},
+    )
     sink = MemorySink()
     healer = await healer_factory(settings, router=ROUTER, sink=sink)
     await post(healer, "workflow_run", run_event(1, branch="a"), "d-1")

@@ -15,13 +15,15 @@ pytestmark = pytest.mark.loop
 
 
 async def test_an_override_on_one_replica_routes_the_next_failure_on_another(
-        database_url: str, make_settings: Any, healer_factory: Any) -> None:
+    database_url: str, make_settings: Any, healer_factory: Any
+) -> None:
     settings = make_settings(store={"url": database_url}, worker={"coderun_poll_s": 3600})
     github = FakeGitHub()
     sink_a, sink_b = MemorySink(), MemorySink()
     # both replicas start now, with empty memory; the real pre-router asks it
-    a = await healer_factory(settings, context=FixedContext(), sink=sink_a,
-                             notifier=github.notifier(settings))
+    a = await healer_factory(
+        settings, context=FixedContext(), sink=sink_a, notifier=github.notifier(settings)
+    )
     b = await healer_factory(settings, context=FixedContext(), sink=sink_b)
     body = run_event(1)
     body["workflow_run"]["pull_requests"] = [{"number": 7}]

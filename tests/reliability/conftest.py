@@ -38,8 +38,11 @@ def locked_settings(make_settings: Any) -> Any:
     """Settings with every credential set (reads need the read token)."""
 
     def factory(**groups: Any) -> Any:
-        intake = {"webhook_secret": WEBHOOK_SECRET, "sensor_token": SENSOR_TOKEN,
-                  **groups.pop("intake", {})}
+        intake = {
+            "webhook_secret": WEBHOOK_SECRET,
+            "sensor_token": SENSOR_TOKEN,
+            **groups.pop("intake", {}),
+        }
         api = {"read_token": READ_TOKEN, **groups.pop("api", {})}
         return make_settings(intake=intake, api=api, **groups)
 
@@ -47,8 +50,9 @@ def locked_settings(make_settings: Any) -> Any:
 
 
 @pytest.fixture
-async def locked(locked_settings: Any, healer_factory: Any, client_for: Any
-                 ) -> AsyncIterator[Locked]:
+async def locked(
+    locked_settings: Any, healer_factory: Any, client_for: Any
+) -> AsyncIterator[Locked]:
     """A locked Healer on SQLite with its client."""
     healer = await healer_factory(locked_settings())
     async with client_for(healer) as client:

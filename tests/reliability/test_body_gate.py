@@ -48,17 +48,27 @@ class SlowBody:
             await asyncio.sleep(0)
 
 
-async def _attack(app: Any, *, senders: int, size: int, path: str = "/api/github/webhook",
-                  headers: dict[str, str] | None = None
-                  ) -> tuple[list[int], list[SlowBody]]:
+async def _attack(
+    app: Any,
+    *,
+    senders: int,
+    size: int,
+    path: str = "/api/github/webhook",
+    headers: dict[str, str] | None = None,
+) -> tuple[list[int], list[SlowBody]]:
     go = asyncio.Event()
     bodies = [SlowBody(size, go) for _ in range(senders)]
-    sent = {"Content-Type": "application/json", "X-GitHub-Event": "workflow_job",
-            "X-Hub-Signature-256": FORGED, "Content-Length": str(size), **(headers or {})}
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://healer.test", timeout=60) as client:
-        tasks = [asyncio.create_task(client.post(path, content=b, headers=sent))
-                 for b in bodies]
+    sent = {
+        "Content-Type": "application/json",
+        "X-GitHub-Event": "workflow_job",
+        "X-Hub-Signature-256": FORGED,
+        "Content-Length": str(size),
+        **(headers or {}),
+    }
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://healer.test", timeout=60
+    ) as client:
+        tasks = [asyncio.create_task(client.post(path, content=b, headers=sent)) for b in bodies]
         for _ in range(50):  # every sender has either its place or its answer
             await asyncio.sleep(0)
         go.set()
@@ -72,10 +82,17 @@ def _app(healer: Any) -> Any:
     return app
 
 
-async def test_bogus_bodies_past_the_gate_are_refused_unread(locked_settings: Any,
-                                                             healer_factory: Any) -> None:
-    settings = locked_settings(intake={"max_concurrent_bodies": 4, "body_budget_bytes": 8 * MiB,
-                                       "max_body_bytes": 3 * MiB, "body_wait_s": 0})
+async def test_bogus_bodies_past_the_gate_are_refused_unread(
+    locked_settings: Any, healer_factory: Any
+) -> None:
+    settings = locked_settings(
+        intake={
+            "max_concurrent_bodies": 4,
+            "body_budget_bytes": 8 * MiB,
+            "max_body_bytes": 3 * MiB,
+            "body_wait_s": 0,
+        }
+    )
     healer = await healer_factory(settings)
     app = _app(healer)
     statuses, bodies = await _attack(app, senders=40, size=3 * MiB)
@@ -90,15 +107,26 @@ async def test_bogus_bodies_past_the_gate_are_refused_unread(locked_settings: An
     assert gate.peak_reserved <= 8 * MiB
     assert gate.in_flight == 0 and gate.reserved == 0
     metrics = healer.metrics.registry
-    assert metrics.get_sample_value("healer_requests_refused_total",
-                                    {"endpoint": "github", "status": "429"}) == 38
+    assert (
+        metrics.get_sample_value(
+            "healer_requests_refused_total", {"endpoint": "github", "status": "429"}
+        )
+        == 38
+    )
     assert metrics.get_sample_value("healer_request_bodies_in_flight") == 0
 
 
-async def test_waiting_senders_are_read_a_few_at_a_time(locked_settings: Any,
-                                                        healer_factory: Any) -> None:
-    settings = locked_settings(intake={"max_concurrent_bodies": 3, "body_budget_bytes": 64 * MiB,
-                                       "max_body_bytes": 2 * MiB, "body_wait_s": 600})
+async def test_waiting_senders_are_read_a_few_at_a_time(
+    locked_settings: Any, healer_factory: Any
+) -> None:
+    settings = locked_settings(
+        intake={
+            "max_concurrent_bodies": 3,
+            "body_budget_bytes": 64 * MiB,
+            "max_body_bytes": 2 * MiB,
+            "body_wait_s": 600,
+        }
+    )
     healer = await healer_factory(settings)
     app = _app(healer)
     gc.disable()  # a body kept alive by a reference cycle would stay: the peak shows it
@@ -115,8 +143,7 @@ async def test_waiting_senders_are_read_a_few_at_a_time(locked_settings: Any,
     assert peak < 5 * 2 * MiB, peak
 
 
-async def _peak(app: Any, *, senders: int, size: int
-                ) -> tuple[int, list[int], list[SlowBody]]:
+async def _peak(app: Any, *, senders: int, size: int) -> tuple[int, list[int], list[SlowBody]]:
     tracemalloc.start()
     try:
         tracemalloc.reset_peak()
@@ -127,15 +154,30 @@ async def _peak(app: Any, *, senders: int, size: int
     return peak, statuses, bodies
 
 
-async def test_memory_held_by_an_attack_is_bounded_by_the_budget(locked_settings: Any,
-                                                                 healer_factory: Any) -> None:
+async def test_memory_held_by_an_attack_is_bounded_by_the_budget(
+    locked_settings: Any, healer_factory: Any
+) -> None:
     senders, size = 32, 1 * MiB
-    gated = await healer_factory(locked_settings(intake={
-        "max_concurrent_bodies": 16, "body_budget_bytes": 2 * MiB, "max_body_bytes": 1 * MiB,
-        "body_wait_s": 0}))
-    wide = await healer_factory(locked_settings(intake={
-        "max_concurrent_bodies": 1000, "body_budget_bytes": 1024 * MiB,
-        "max_body_bytes": 1 * MiB, "body_wait_s": 0}))
+    gated = await healer_factory(
+        locked_settings(
+            intake={
+                "max_concurrent_bodies": 16,
+                "body_budget_bytes": 2 * MiB,
+                "max_body_bytes": 1 * MiB,
+                "body_wait_s": 0,
+            }
+        )
+    )
+    wide = await healer_factory(
+        locked_settings(
+            intake={
+                "max_concurrent_bodies": 1000,
+                "body_budget_bytes": 1024 * MiB,
+                "max_body_bytes": 1 * MiB,
+                "body_wait_s": 0,
+            }
+        )
+    )
     bounded, statuses, _ = await _peak(_app(gated), senders=senders, size=size)
     assert statuses.count(429) == senders - 2
     unbounded, statuses, _ = await _peak(_app(wide), senders=senders, size=size)
@@ -144,63 +186,93 @@ async def test_memory_held_by_an_attack_is_bounded_by_the_budget(locked_settings
     # allocations. Open wide, the same attack holds every body at once.
     assert bounded < 8 * MiB, bounded
     assert unbounded > senders * size // 2, unbounded
-    print(f"peak traced memory: gated {bounded / MiB:.1f} MiB, "
-          f"open {unbounded / MiB:.1f} MiB for {senders} x {size // MiB} MiB")
+    print(
+        f"peak traced memory: gated {bounded / MiB:.1f} MiB, "
+        f"open {unbounded / MiB:.1f} MiB for {senders} x {size // MiB} MiB"
+    )
 
 
-async def test_sensor_routes_have_their_own_smaller_cap(locked_settings: Any,
-                                                        healer_factory: Any,
-                                                        client_for: Any) -> None:
+async def test_sensor_routes_have_their_own_smaller_cap(
+    locked_settings: Any, healer_factory: Any, client_for: Any
+) -> None:
     healer = await healer_factory(locked_settings(intake={"sensor_max_body_bytes": 64 * 1024}))
     async with client_for(healer) as client:
         big = b"{" + b" " * (128 * 1024) + b"}"
         for path in ("/api/remediate/ci-failure", "/api/remediate/security-alert"):
-            response = await client.post(path, content=big, headers={
-                "Authorization": f"Bearer {SENSOR_TOKEN}", "Content-Type": "application/json"})
+            response = await client.post(
+                path,
+                content=big,
+                headers={
+                    "Authorization": f"Bearer {SENSOR_TOKEN}",
+                    "Content-Type": "application/json",
+                },
+            )
             assert response.status_code == 413, response.text
         # GitHub's route keeps its own cap: the same body is read (and its signature fails)
-        response = await client.post("/api/github/webhook", content=big, headers={
-            "X-GitHub-Event": "workflow_job", "X-Hub-Signature-256": FORGED,
-            "Content-Type": "application/json"})
+        response = await client.post(
+            "/api/github/webhook",
+            content=big,
+            headers={
+                "X-GitHub-Event": "workflow_job",
+                "X-Hub-Signature-256": FORGED,
+                "Content-Type": "application/json",
+            },
+        )
         assert response.status_code == 401
 
 
-async def test_a_sensor_without_its_token_is_refused_before_its_body(locked_settings: Any,
-                                                                    healer_factory: Any
-                                                                    ) -> None:
+async def test_a_sensor_without_its_token_is_refused_before_its_body(
+    locked_settings: Any, healer_factory: Any
+) -> None:
     healer = await healer_factory(locked_settings(intake={"body_wait_s": 0}))
-    statuses, bodies = await _attack(_app(healer), senders=8, size=256 * 1024,
-                                     path="/api/remediate/ci-failure",
-                                     headers={"Authorization": "Bearer wrong"})
+    statuses, bodies = await _attack(
+        _app(healer),
+        senders=8,
+        size=256 * 1024,
+        path="/api/remediate/ci-failure",
+        headers={"Authorization": "Bearer wrong"},
+    )
     assert statuses == [401] * 8
     assert all(b.pulled == 0 for b in bodies)
 
 
-async def test_a_body_without_length_is_cut_at_the_cap(locked_settings: Any,
-                                                       healer_factory: Any) -> None:
+async def test_a_body_without_length_is_cut_at_the_cap(
+    locked_settings: Any, healer_factory: Any
+) -> None:
     healer = await healer_factory(locked_settings(intake={"max_body_bytes": 256 * 1024}))
     go = asyncio.Event()
     go.set()
     body = SlowBody(4 * MiB, go)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=_app(healer)),
-                                 base_url="http://healer.test") as client:
-        response = await client.post("/api/github/webhook", content=body, headers={
-            "X-GitHub-Event": "workflow_job", "X-Hub-Signature-256": FORGED})
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=_app(healer)), base_url="http://healer.test"
+    ) as client:
+        response = await client.post(
+            "/api/github/webhook",
+            content=body,
+            headers={"X-GitHub-Event": "workflow_job", "X-Hub-Signature-256": FORGED},
+        )
     assert response.status_code == 413
     assert body.pulled * len(CHUNK) <= 256 * 1024 + len(CHUNK)
 
 
-async def test_a_stalled_body_is_a_408_and_frees_its_place(locked_settings: Any,
-                                                           healer_factory: Any) -> None:
+async def test_a_stalled_body_is_a_408_and_frees_its_place(
+    locked_settings: Any, healer_factory: Any
+) -> None:
     healer = await healer_factory(locked_settings(intake={"body_timeout_s": 0.05}))
     app = _app(healer)
     never = asyncio.Event()
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
-                                 base_url="http://healer.test") as client:
-        response = await client.post("/api/github/webhook", content=SlowBody(MiB, never),
-                                     headers={"X-GitHub-Event": "workflow_job",
-                                              "X-Hub-Signature-256": FORGED,
-                                              "Content-Length": str(MiB)})
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://healer.test"
+    ) as client:
+        response = await client.post(
+            "/api/github/webhook",
+            content=SlowBody(MiB, never),
+            headers={
+                "X-GitHub-Event": "workflow_job",
+                "X-Hub-Signature-256": FORGED,
+                "Content-Length": str(MiB),
+            },
+        )
     assert response.status_code == 408
     assert "not received" in response.json()["reason"]
     assert app.state.body_gate.in_flight == 0

@@ -21,8 +21,10 @@ from tests.integration.test_intake_api import SENSOR_CLIPPY
 from tests.integration.test_serve_e2e import free_port
 
 pytestmark = pytest.mark.reliability
-NO_ADMISSION_LIMIT = {"HEALER_LOOP__MAX_IN_FLIGHT": "1000",
-                      "HEALER_LOOP__MAX_IN_FLIGHT_PER_REPO": "1000"}
+NO_ADMISSION_LIMIT = {
+    "HEALER_LOOP__MAX_IN_FLIGHT": "1000",
+    "HEALER_LOOP__MAX_IN_FLIGHT_PER_REPO": "1000",
+}
 """These tests count CodeRuns of one repository; admission control would hold all but 5."""
 
 
@@ -34,22 +36,28 @@ def sensor(run_id: int) -> dict[str, Any]:
 
 
 @pytest.mark.postgres
-async def test_database_gone_is_503_then_recovers(make_settings: Any, healer_factory: Any,
-                                                 client_for: Any) -> None:
+async def test_database_gone_is_503_then_recovers(
+    make_settings: Any, healer_factory: Any, client_for: Any
+) -> None:
     reason = await asyncio.to_thread(pg_skip_reason)
     if reason:
         pytest.skip(reason)
     name = f"healer_fault_{os.getpid()}_{int(time.time())}"
     await asyncio.to_thread(_pg_admin, f'CREATE DATABASE "{name}"')
     try:
-        settings = make_settings(store={"url": f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"})
+        settings = make_settings(
+            store={"url": f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"}
+        )
         healer = await healer_factory(settings)
         async with client_for(healer) as client:
-            assert (await client.post("/api/remediate/ci-failure", json=sensor(1))
-                    ).status_code == 202
+            assert (
+                await client.post("/api/remediate/ci-failure", json=sensor(1))
+            ).status_code == 202
             await asyncio.to_thread(_pg_admin, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-            await asyncio.to_thread(_pg_admin, "SELECT pg_terminate_backend(pid) FROM "
-                                    f"pg_stat_activity WHERE datname = '{name}'")
+            await asyncio.to_thread(
+                _pg_admin,
+                f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'",
+            )
             await healer.engine.dispose()
             down = await client.post("/api/remediate/ci-failure", json=sensor(2))
             assert down.status_code == 503, down.text
@@ -66,13 +74,24 @@ async def test_database_gone_is_503_then_recovers(make_settings: Any, healer_fac
 
 
 def _start(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp_path}/h.db",
-           "HEALER_SINK__DIR": str(tmp_path / "coderuns"), "HEALER_CONTEXT__MODE": "none",
-           "HEALER_DEDUP__GROUP_WAIT_S": "0", "HEALER_WORKER__COUNT": "2", "HEALER_STORE__LEASE_S": "2",
-           "HEALER_ROUTING__ROUTER": "prerouter", **NO_ADMISSION_LIMIT}
-    return subprocess.Popen([sys.executable, "-m", "healer_agent", "serve", "--port", str(port)],
-                            env=env, cwd=tmp_path, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp_path}/h.db",
+        "HEALER_SINK__DIR": str(tmp_path / "coderuns"),
+        "HEALER_CONTEXT__MODE": "none",
+        "HEALER_DEDUP__GROUP_WAIT_S": "0",
+        "HEALER_WORKER__COUNT": "2",
+        "HEALER_STORE__LEASE_S": "2",
+        "HEALER_ROUTING__ROUTER": "prerouter",
+        **NO_ADMISSION_LIMIT,
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _wait_ready(url: str) -> None:
@@ -137,19 +156,36 @@ def test_two_replicas_on_postgres_make_one_coderun_per_failure(tmp_path: Path) -
     name = f"healer_replicas_{os.getpid()}_{int(time.time())}"
     _pg_admin(f'CREATE DATABASE "{name}"')
     db = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
-    subprocess.run([sys.executable, "-m", "healer_agent", "db", "upgrade"], check=True,
-                   env={**os.environ, "HEALER_STORE__URL": db}, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "healer_agent", "db", "upgrade"],
+        check=True,
+        env={**os.environ, "HEALER_STORE__URL": db},
+        capture_output=True,
+    )
     procs, urls = [], []
     try:
         for _ in range(2):
             port = free_port()
-            env = {**os.environ, "HEALER_STORE__URL": db, "HEALER_STORE__AUTO_MIGRATE": "false",
-                   "HEALER_SINK__DIR": str(tmp_path / "coderuns"), "HEALER_CONTEXT__MODE": "none",
-                   "HEALER_DEDUP__GROUP_WAIT_S": "0.2", "HEALER_WORKER__COUNT": "2",
-                   "HEALER_ROUTING__ROUTER": "prerouter", **NO_ADMISSION_LIMIT}
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)], env=env,
-                cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            env = {
+                **os.environ,
+                "HEALER_STORE__URL": db,
+                "HEALER_STORE__AUTO_MIGRATE": "false",
+                "HEALER_SINK__DIR": str(tmp_path / "coderuns"),
+                "HEALER_CONTEXT__MODE": "none",
+                "HEALER_DEDUP__GROUP_WAIT_S": "0.2",
+                "HEALER_WORKER__COUNT": "2",
+                "HEALER_ROUTING__ROUTER": "prerouter",
+                **NO_ADMISSION_LIMIT,
+            }
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)],
+                    env=env,
+                    cwd=tmp_path,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            )
             urls.append(f"http://127.0.0.1:{port}")
         for url in urls:
             _wait_ready(url)
@@ -159,10 +195,13 @@ def test_two_replicas_on_postgres_make_one_coderun_per_failure(tmp_path: Path) -
 
         async def send() -> list[int]:
             async with httpx.AsyncClient(timeout=30) as client:
+
                 async def one(n: int, run_id: int) -> int:
-                    response = await client.post(f"{urls[n % 2]}/api/remediate/ci-failure",
-                                                 json=sensor(run_id))
+                    response = await client.post(
+                        f"{urls[n % 2]}/api/remediate/ci-failure", json=sensor(run_id)
+                    )
                     return response.status_code
+
                 return await asyncio.gather(*(one(n, r) for n, r in enumerate(events)))
 
         statuses = asyncio.run(send())

@@ -19,19 +19,52 @@ pytestmark = pytest.mark.reliability
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12),
-                                                                       children, max_size=5),
-    max_leaves=25)
-EVENTS = ["workflow_job", "workflow_run", "check_run", "check_suite", "status", "issue_comment",
-          "pull_request", "pull_request_review", "dependabot_alert", "code_scanning_alert",
-          "secret_scanning_alert", "repository_vulnerability_alert", "push"]
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=5)
+    ),
+    max_leaves=25,
+)
+EVENTS = [
+    "workflow_job",
+    "workflow_run",
+    "check_run",
+    "check_suite",
+    "status",
+    "issue_comment",
+    "pull_request",
+    "pull_request_review",
+    "dependabot_alert",
+    "code_scanning_alert",
+    "secret_scanning_alert",
+    "repository_vulnerability_alert",
+    "push",
+]
 
 
 @settings(max_examples=300, deadline=None)
-@given(event=st.sampled_from(EVENTS), payload=st.dictionaries(
-    st.sampled_from(["repository", "workflow_job", "workflow_run", "check_run", "alert",
-                     "comment", "issue", "pull_request", "action", "sender", "sha", "state"]),
-    JSON, max_size=6))
+@given(
+    event=st.sampled_from(EVENTS),
+    payload=st.dictionaries(
+        st.sampled_from(
+            [
+                "repository",
+                "workflow_job",
+                "workflow_run",
+                "check_run",
+                "alert",
+                "comment",
+                "issue",
+                "pull_request",
+                "action",
+                "sender",
+                "sha",
+                "state",
+            ]
+        ),
+        JSON,
+        max_size=6,
+    ),
+)
 def test_normalize_raises_only_payload_errors(event: str, payload: dict[str, Any]) -> None:
     try:
         incident = normalize(event, payload)
@@ -58,31 +91,62 @@ async def client(make_settings: Any, healer_factory: Any, client_for: Any) -> An
 async def test_hostile_requests_get_reasons(client: Any) -> None:
     raw = json.dumps({"zen": "x"}).encode()
     cases = [
-        ({"X-GitHub-Event": "ping", "Content-Type": "application/json",
-          "X-Hub-Signature-256": "sha256=" + "0" * 64}, raw, 401),  # forged
+        (
+            {
+                "X-GitHub-Event": "ping",
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": "sha256=" + "0" * 64,
+            },
+            raw,
+            401,
+        ),  # forged
         ({"X-GitHub-Event": "ping", "Content-Type": "application/json"}, raw, 401),  # missing
-        ({"X-GitHub-Event": "ping", "Content-Type": "application/json",
-          "X-Hub-Signature-256": "md5=abc"}, raw, 401),
-        ({"Content-Type": "application/json",
-          "X-Hub-Signature-256": sign("s3cret-value", raw)}, raw, 400),  # no event header
-        ({"X-GitHub-Event": "ping", "Content-Type": "application/xml",
-          "X-Hub-Signature-256": sign("s3cret-value", b"<x/>")}, b"<x/>", 415),
-        ({"X-GitHub-Event": "ping", "Content-Type": "application/json",
-          "X-Hub-Signature-256": sign("s3cret-value", b"\xc3\x28")}, b"\xc3\x28", 400),
+        (
+            {
+                "X-GitHub-Event": "ping",
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": "md5=abc",
+            },
+            raw,
+            401,
+        ),
+        (
+            {"Content-Type": "application/json", "X-Hub-Signature-256": sign("s3cret-value", raw)},
+            raw,
+            400,
+        ),  # no event header
+        (
+            {
+                "X-GitHub-Event": "ping",
+                "Content-Type": "application/xml",
+                "X-Hub-Signature-256": sign("s3cret-value", b"<x/>"),
+            },
+            b"<x/>",
+            415,
+        ),
+        (
+            {
+                "X-GitHub-Event": "ping",
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": sign("s3cret-value", b"\xc3\x28"),
+            },
+            b"\xc3\x28",
+            400,
+        ),
     ]
     for headers, body, status in cases:
         response = await client.post("/api/github/webhook", content=body, headers=headers)
         assert response.status_code == status, (headers, response.text)
         assert response.json()["reason"]
     deep = b'{"a":' * 200 + b"1" + b"}" * 200
-    response = await client.post("/api/remediate/ci-failure", content=deep,
-                                 headers={"Content-Type": "application/json"})
+    response = await client.post(
+        "/api/remediate/ci-failure", content=deep, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400
     assert "nested" in response.json()["reason"]
 
 
-async def test_schemathesis_finds_no_server_errors(make_settings: Any, healer_factory: Any
-                                                  ) -> None:
+async def test_schemathesis_finds_no_server_errors(make_settings: Any, healer_factory: Any) -> None:
     import schemathesis
     from hypothesis import settings as hsettings
 
@@ -103,8 +167,7 @@ async def test_schemathesis_finds_no_server_errors(make_settings: Any, healer_fa
                 failures.append(f"{case.method} {case.path}: {response.status_code}")
             documented = operation.definition.raw.get("responses", {})
             if str(response.status_code) not in documented:
-                failures.append(f"{case.method} {case.path}: undocumented "
-                                f"{response.status_code}")
+                failures.append(f"{case.method} {case.path}: undocumented {response.status_code}")
 
         return check
 

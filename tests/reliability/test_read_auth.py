@@ -18,20 +18,37 @@ OPEN = ("/health", "/ready", "/openapi.json", "/metrics")
 
 
 async def _incident(locked: Locked) -> str:
-    response = await locked.client.post("/api/remediate/ci-failure", json=SENSOR_CLIPPY,
-                                        headers={"Authorization": f"Bearer {SENSOR_TOKEN}"})
+    response = await locked.client.post(
+        "/api/remediate/ci-failure",
+        json=SENSOR_CLIPPY,
+        headers={"Authorization": f"Bearer {SENSOR_TOKEN}"},
+    )
     assert response.status_code == 202, response.text
     incident_id: str = response.json()["incident_id"]
     return incident_id
 
 
-@pytest.mark.parametrize("authorization", [
-    None, "", "Bearer", "Bearer ", "Bearer wrong", f"Basic {READ_TOKEN}", READ_TOKEN,
-    f"Bearer {SENSOR_TOKEN}", f"Bearer {WEBHOOK_SECRET}", f"Bearer {READ_TOKEN}x",
-    f"Bearer {READ_TOKEN[:-1]}", f"Bearer {READ_TOKEN} extra", "Bearer \u00e9\u00e9",
-])
-async def test_reads_refuse_anything_but_the_read_token(locked: Locked,
-                                                        authorization: str | None) -> None:
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        "Bearer wrong",
+        f"Basic {READ_TOKEN}",
+        READ_TOKEN,
+        f"Bearer {SENSOR_TOKEN}",
+        f"Bearer {WEBHOOK_SECRET}",
+        f"Bearer {READ_TOKEN}x",
+        f"Bearer {READ_TOKEN[:-1]}",
+        f"Bearer {READ_TOKEN} extra",
+        "Bearer \u00e9\u00e9",
+    ],
+)
+async def test_reads_refuse_anything_but_the_read_token(
+    locked: Locked, authorization: str | None
+) -> None:
     incident_id = await _incident(locked)
     headers = {} if authorization is None else {"Authorization": authorization.encode("utf-8")}
     for path in READS:
@@ -44,8 +61,9 @@ async def test_reads_refuse_anything_but_the_read_token(locked: Locked,
 
 
 @pytest.mark.parametrize("scheme", ["Bearer", "bearer", "BEARER", "bEaReR"])
-async def test_the_read_token_opens_reads_whatever_the_scheme_case(locked: Locked,
-                                                                  scheme: str) -> None:
+async def test_the_read_token_opens_reads_whatever_the_scheme_case(
+    locked: Locked, scheme: str
+) -> None:
     incident_id = await _incident(locked)
     headers = {"Authorization": f"{scheme} {READ_TOKEN}"}
     for path in READS:
@@ -58,8 +76,9 @@ async def test_health_ready_openapi_and_metrics_stay_open(locked: Locked) -> Non
         assert (await locked.client.get(path)).status_code == 200, path
 
 
-async def test_metrics_can_be_closed(locked_settings: Any, healer_factory: Any,
-                                     client_for: Any) -> None:
+async def test_metrics_can_be_closed(
+    locked_settings: Any, healer_factory: Any, client_for: Any
+) -> None:
     healer = await healer_factory(locked_settings(api={"protect_metrics": True}))
     async with client_for(healer) as client:
         assert (await client.get("/metrics")).status_code == 401
@@ -69,22 +88,21 @@ async def test_metrics_can_be_closed(locked_settings: Any, healer_factory: Any,
         assert (await client.get("/health")).status_code == 200
 
 
-async def test_a_locked_intake_without_a_read_token_closes_reads(make_settings: Any,
-                                                                 healer_factory: Any,
-                                                                 client_for: Any) -> None:
+async def test_a_locked_intake_without_a_read_token_closes_reads(
+    make_settings: Any, healer_factory: Any, client_for: Any
+) -> None:
     """Setting a webhook secret but forgetting the read token must not leave reads open."""
     healer = await healer_factory(make_settings(intake={"sensor_token": SENSOR_TOKEN}))
     async with client_for(healer) as client:
         for path in ("/api/status", "/api/incidents", "/api/insights"):
-            response = await client.get(path, headers={
-                "Authorization": f"Bearer {SENSOR_TOKEN}"})
+            response = await client.get(path, headers={"Authorization": f"Bearer {SENSOR_TOKEN}"})
             assert response.status_code == 401
             assert "HEALER_API__READ_TOKEN" in response.json()["reason"]
 
 
-async def test_an_unlocked_development_healer_serves_reads(make_settings: Any,
-                                                           healer_factory: Any,
-                                                           client_for: Any) -> None:
+async def test_an_unlocked_development_healer_serves_reads(
+    make_settings: Any, healer_factory: Any, client_for: Any
+) -> None:
     healer = await healer_factory(make_settings())
     async with client_for(healer) as client:
         assert (await client.get("/api/status")).status_code == 200
@@ -103,7 +121,6 @@ def test_the_document_names_the_schemes_of_every_route() -> None:
             assert {"401", "400"} <= set(op["responses"])
         else:
             assert op["security"] in ([{"sensor": []}], [{"github": []}])
-            assert {"400", "401", "408", "413", "415", "422", "429", "503"} <= set(
-                op["responses"])
+            assert {"400", "401", "408", "413", "415", "422", "429", "503"} <= set(op["responses"])
             assert "Retry-After" in op["responses"]["429"]["headers"]
             assert "Retry-After" in op["responses"]["503"]["headers"]

@@ -31,8 +31,11 @@ async def serving(healer: Any) -> AsyncIterator[int]:
     app = create_app(healer.settings, healer)
     app.state.healer = healer
     port = _port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off",
-                                           log_level="warning", access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app, host="127.0.0.1", port=port, lifespan="off", log_level="warning", access_log=False
+        )
+    )
     task = asyncio.create_task(server.serve())
     while not server.started:
         if task.done():
@@ -60,8 +63,12 @@ async def _exchange(port: int, head: bytes, body: bytes = b"") -> tuple[int, byt
 
 
 def _request(method: str, path: str, headers: list[bytes], body: bytes = b"") -> bytes:
-    lines = [f"{method} {path} HTTP/1.1".encode(), b"Host: 127.0.0.1", b"Connection: close",
-             *headers]
+    lines = [
+        f"{method} {path} HTTP/1.1".encode(),
+        b"Host: 127.0.0.1",
+        b"Connection: close",
+        *headers,
+    ]
     if body and not any(h.lower().startswith(b"content-length") for h in headers):
         lines.append(b"Content-Length: %d" % len(body))
     return b"\r\n".join(lines) + b"\r\n"
@@ -70,33 +77,70 @@ def _request(method: str, path: str, headers: list[bytes], body: bytes = b"") ->
 ATTACKS: list[tuple[str, str, list[bytes], bytes]] = [
     ("GET", "/api/status", [b"Authorization: Bearer \xff\xfe"], b""),
     ("GET", "/api/status", [b"Authorization: bEaReR " + READ_TOKEN.encode()], b""),
-    ("GET", "/api/incidents", [b"Authorization: Bearer " + READ_TOKEN.encode() + b"\xc3\xa9"],
-     b""),
+    ("GET", "/api/incidents", [b"Authorization: Bearer " + READ_TOKEN.encode() + b"\xc3\xa9"], b""),
     ("GET", "/api/incidents/%00%ff", [b"Authorization: Bearer " + READ_TOKEN.encode()], b""),
-    ("GET", "/api/incidents?limit=%ff%00", [b"Authorization: Bearer " + READ_TOKEN.encode()],
-     b""),
-    ("POST", "/api/github/webhook", [b"X-GitHub-Event: workflow_job",
-                                     b"X-Hub-Signature-256: sha256=\xff" + b"0" * 63,
-                                     b"Content-Type: application/json"], b"{}"),
-    ("POST", "/api/github/webhook", [b"X-GitHub-Event: workflow_job\xe2\x98\x83",
-                                     b"Content-Type: application/json"], b"{}"),
-    ("POST", "/api/github/webhook", [b"X-GitHub-Event: " + b"e" * 6000,
-                                     b"X-GitHub-Delivery: " + b"d" * 6000], b"{}"),
-    ("POST", "/api/remediate/ci-failure", [
-        b"Authorization: Bearer " + SENSOR_TOKEN.encode(), b"Content-Type: application/json"],
-     b'{"workflow_run": {"id": ' + b"9" * 5000 + b'}, "repository": {"full_name": "a/b"}}'),
-    ("POST", "/api/remediate/ci-failure", [
-        b"Authorization: Bearer " + SENSOR_TOKEN.encode(), b"Content-Type: application/json"],
-     '{"workflow_run": {"id": "²"}, "repository": {"full_name": "a/b"}}'.encode()),
-    ("POST", "/api/remediate/ci-failure", [
-        b"Authorization: Bearer " + SENSOR_TOKEN.encode(), b"Content-Type: application/json"],
-     b'{"workflow_run": {"id": 1, "name": "a\x00b"}}'),
-    ("POST", "/api/remediate/ci-failure", [
-        b"Authorization: Bearer " + SENSOR_TOKEN.encode(), b"Content-Type: application/json",
-        b"Content-Length: 5", b"Content-Length: 6"], b"{}"),
-    ("POST", "/api/remediate/security-alert", [
-        b"Authorization: Bearer " + SENSOR_TOKEN.encode(), b"Transfer-Encoding: chunked",
-        b"Content-Type: application/json"], b"2\r\n{}\r\n0\r\n\r\n"),
+    ("GET", "/api/incidents?limit=%ff%00", [b"Authorization: Bearer " + READ_TOKEN.encode()], b""),
+    (
+        "POST",
+        "/api/github/webhook",
+        [
+            b"X-GitHub-Event: workflow_job",
+            b"X-Hub-Signature-256: sha256=\xff" + b"0" * 63,
+            b"Content-Type: application/json",
+        ],
+        b"{}",
+    ),
+    (
+        "POST",
+        "/api/github/webhook",
+        [b"X-GitHub-Event: workflow_job\xe2\x98\x83", b"Content-Type: application/json"],
+        b"{}",
+    ),
+    (
+        "POST",
+        "/api/github/webhook",
+        [b"X-GitHub-Event: " + b"e" * 6000, b"X-GitHub-Delivery: " + b"d" * 6000],
+        b"{}",
+    ),
+    (
+        "POST",
+        "/api/remediate/ci-failure",
+        [b"Authorization: Bearer " + SENSOR_TOKEN.encode(), b"Content-Type: application/json"],
+        b'{"workflow_run": {"id": ' + b"9" * 5000 + b'}, "repository": {"full_name": "a/b"}}',
+    ),
+    (
+        "POST",
+        "/api/remediate/ci-failure",
+        [b"Authorization: Bearer " + SENSOR_TOKEN.encode(), b"Content-Type: application/json"],
+        '{"workflow_run": {"id": "²"}, "repository": {"full_name": "a/b"}}'.encode(),
+    ),
+    (
+        "POST",
+        "/api/remediate/ci-failure",
+        [b"Authorization: Bearer " + SENSOR_TOKEN.encode(), b"Content-Type: application/json"],
+        b'{"workflow_run": {"id": 1, "name": "a\x00b"}}',
+    ),
+    (
+        "POST",
+        "/api/remediate/ci-failure",
+        [
+            b"Authorization: Bearer " + SENSOR_TOKEN.encode(),
+            b"Content-Type: application/json",
+            b"Content-Length: 5",
+            b"Content-Length: 6",
+        ],
+        b"{}",
+    ),
+    (
+        "POST",
+        "/api/remediate/security-alert",
+        [
+            b"Authorization: Bearer " + SENSOR_TOKEN.encode(),
+            b"Transfer-Encoding: chunked",
+            b"Content-Type: application/json",
+        ],
+        b"2\r\n{}\r\n0\r\n\r\n",
+    ),
 ]
 
 
@@ -110,10 +154,17 @@ async def test_raw_attacks_on_a_real_server_get_4xx(locked: Any) -> None:
 async def test_an_over_cap_body_is_refused_on_its_headers(locked: Any) -> None:
     """``Expect: 100-continue`` with a 30 MB length: the answer comes before the body."""
     async with serving(locked.healer) as port:
-        head = _request("POST", "/api/github/webhook", [
-            b"X-GitHub-Event: workflow_job", b"X-Hub-Signature-256: sha256=" + b"0" * 64,
-            b"Content-Type: application/json", b"Content-Length: 31457280",
-            b"Expect: 100-continue"])
+        head = _request(
+            "POST",
+            "/api/github/webhook",
+            [
+                b"X-GitHub-Event: workflow_job",
+                b"X-Hub-Signature-256: sha256=" + b"0" * 64,
+                b"Content-Type: application/json",
+                b"Content-Length: 31457280",
+                b"Expect: 100-continue",
+            ],
+        )
         status, rest = await _exchange(port, head)
         assert status == 413, rest[:300]
         assert b"cap" in rest

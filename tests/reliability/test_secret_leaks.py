@@ -50,8 +50,12 @@ def fresh_secrets(seed: int) -> list[dict[str, Any]]:
     aws_secret = _random(b64, 40, rng)
     gh = "ghp_" + _random(alnum, 36, rng)
     pat = "github_pat_" + _random(alnum, 22, rng) + "_" + _random(alnum, 59, rng)
-    slack = "xoxb-" + "-".join(_random(string.digits, 12, rng) for _ in range(2)) + "-" + \
-        _random(alnum, 24, rng)
+    slack = (
+        "xoxb-"
+        + "-".join(_random(string.digits, 12, rng) for _ in range(2))
+        + "-"
+        + _random(alnum, 24, rng)
+    )
     stripe = "sk_live_" + _random(alnum, 24, rng)
     google = "AIza" + _random(alnum + "-_", 35, rng)
     db_pass = _random(alnum, 18, rng)
@@ -64,12 +68,13 @@ def fresh_secrets(seed: int) -> list[dict[str, Any]]:
         {"text": f"AWS_SECRET_ACCESS_KEY={aws_secret}", "secret": aws_secret},
         {"text": f"git clone https://x-access-token:{gh}@github.com/o/r.git", "secret": gh},
         {"text": f"GITHUB_TOKEN: {pat}", "secret": pat},
-        {"text": f'curl -H "Authorization: Bearer {slack}" https://slack.com/api', "secret":
-         slack},
+        {"text": f'curl -H "Authorization: Bearer {slack}" https://slack.com/api', "secret": slack},
         {"text": f"Stripe.api_key = '{stripe}'", "secret": stripe},
         {"text": f"maps_key: {google}", "secret": google},
-        {"text": f"Run ./deploy.sh --db postgres://app:{db_pass}@db.internal:5432/prod",
-         "secret": db_pass},
+        {
+            "text": f"Run ./deploy.sh --db postgres://app:{db_pass}@db.internal:5432/prod",
+            "secret": db_pass,
+        },
         {"text": f"token={jwt}", "secret": jwt},
         {"text": f"> Authorization: Bearer {bearer}", "secret": bearer},
         {"text": f"//registry.npmjs.org/:_authToken={npm}", "secret": npm},
@@ -90,9 +95,13 @@ def _name_lines(case: dict[str, Any], limit: int) -> list[str]:
     """Lines that can be a job or step name (one line, no control character), leaving out
     a line that is the bare secret (a YAML block scalar's body says what it is only with
     the key above it, which a one-line field cannot carry)."""
-    return [line.strip() for line in _lines(case)
-            if len(line.strip()) <= limit and line.strip().isprintable()
-            and line.strip().strip("'\"") != case["secret"]]
+    return [
+        line.strip()
+        for line in _lines(case)
+        if len(line.strip()) <= limit
+        and line.strip().isprintable()
+        and line.strip().strip("'\"") != case["secret"]
+    ]
 
 
 def _short(case: dict[str, Any], limit: int) -> str | None:
@@ -102,7 +111,7 @@ def _short(case: dict[str, Any], limit: int) -> str | None:
 
 def batches() -> Iterator[tuple[int, list[dict[str, Any]]]]:
     for i in range(0, len(CASES), BATCH):
-        yield 9000 + i, CASES[i:i + BATCH]
+        yield 9000 + i, CASES[i : i + BATCH]
 
 
 BY_RUN = dict(batches())
@@ -116,8 +125,11 @@ class CorpusContext:
         log: list[str] = [f"{TS}Current runner version: '2.321.0'"]
         for case in cases:
             lines = _lines(case)
-            log += [f"{TS}##[group]Run {lines[0]}", *(f"{TS}{line}" for line in lines),
-                    f"{TS}##[endgroup]"]
+            log += [
+                f"{TS}##[group]Run {lines[0]}",
+                *(f"{TS}{line}" for line in lines),
+                f"{TS}##[endgroup]",
+            ]
         for key in KEYS:
             log += [f"{TS}{line}" for line in key["block"].splitlines()[1:-1]]
         log.append(f"{TS}##[error]Process completed with exit code 1.")
@@ -138,9 +150,12 @@ def _sensor_body(run_id: int, cases: list[dict[str, Any]]) -> dict[str, Any]:
     shorts = [s for c in cases if (s := _short(c, 200))]
     return {
         "workflow_run": {
-            "id": run_id, "name": shorts[0] if shorts else "CI", "conclusion": "failure",
+            "id": run_id,
+            "name": shorts[0] if shorts else "CI",
+            "conclusion": "failure",
             "html_url": f"https://github.com/5dlabs/cto/actions/runs/{run_id}",
-            "head_branch": f"fix/{run_id}", "head_sha": "abc123def456",
+            "head_branch": f"fix/{run_id}",
+            "head_sha": "abc123def456",
             "display_title": shorts[-1] if shorts else "fix",
             "head_commit": {"message": "\n\n".join(c["text"] for c in cases)},
         },
@@ -151,12 +166,20 @@ def _sensor_body(run_id: int, cases: list[dict[str, Any]]) -> dict[str, Any]:
 def _job_body(run_id: int, cases: list[dict[str, Any]]) -> dict[str, Any]:
     job = load_fixture("workflow_job/completed-1.json")
     shorts = [s for c in cases if (s := _short(c, 200))]
-    steps = [{"name": line, "status": "completed", "conclusion": "failure", "number": n + 1}
-             for n, line in enumerate(line for c in cases for line in _name_lines(c, 1000))]
-    job["workflow_job"].update({
-        "run_id": run_id, "id": run_id * 10, "head_branch": f"fix/{run_id}",
-        "name": shorts[-1] if shorts else "build",
-        "workflow_name": shorts[len(shorts) // 2] if shorts else "CI", "steps": steps})
+    steps = [
+        {"name": line, "status": "completed", "conclusion": "failure", "number": n + 1}
+        for n, line in enumerate(line for c in cases for line in _name_lines(c, 1000))
+    ]
+    job["workflow_job"].update(
+        {
+            "run_id": run_id,
+            "id": run_id * 10,
+            "head_branch": f"fix/{run_id}",
+            "name": shorts[-1] if shorts else "build",
+            "workflow_name": shorts[len(shorts) // 2] if shorts else "CI",
+            "steps": steps,
+        }
+    )
     job["repository"]["full_name"] = "5dlabs/cto"
     return job
 
@@ -182,9 +205,13 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 def _pem_fragments() -> list[str]:
-    body = [line for k in KEYS for line in k["block"].splitlines()
-            if line and "-----" not in line and ":" not in line and len(line) >= 24]
-    return sorted({line[i:i + 16] for line in body for i in range(0, len(line) - 15, 8)})
+    body = [
+        line
+        for k in KEYS
+        for line in k["block"].splitlines()
+        if line and "-----" not in line and ":" not in line and len(line) >= 24
+    ]
+    return sorted({line[i : i + 16] for line in body for i in range(0, len(line) - 15, 8)})
 
 
 @pytest.fixture
@@ -193,16 +220,21 @@ def redacted_logs() -> Iterator[io.StringIO]:
     out = io.StringIO()
     configure_logging("DEBUG", redactor=redact)
     # the configured processors, printing here; nothing outlives the test
-    structlog.configure(logger_factory=structlog.PrintLoggerFactory(out),
-                        cache_logger_on_first_use=False)
+    structlog.configure(
+        logger_factory=structlog.PrintLoggerFactory(out), cache_logger_on_first_use=False
+    )
     yield out
     structlog.reset_defaults()
 
 
 async def test_no_planted_secret_reaches_store_coderun_api_or_logs(
-        locked_settings: Any, healer_factory: Any, client_for: Any,
-        redacted_logs: io.StringIO, capsys: pytest.CaptureFixture[str],
-        caplog: pytest.LogCaptureFixture) -> None:
+    locked_settings: Any,
+    healer_factory: Any,
+    client_for: Any,
+    redacted_logs: io.StringIO,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.DEBUG)
     logging.getLogger("aiosqlite").setLevel(logging.INFO)  # the rows are read below anyway
     settings = locked_settings(loop={"max_in_flight": 1000, "max_in_flight_per_repo": 1000})
@@ -213,30 +245,46 @@ async def test_no_planted_secret_reaches_store_coderun_api_or_logs(
 
         async def post(path: str, body: dict[str, Any], **headers: str) -> Any:
             raw = json.dumps(body).encode()
-            response = await client.post(path, content=raw, headers={
-                "Content-Type": "application/json", **locked.credentials("POST", path, raw),
-                **headers})
+            response = await client.post(
+                path,
+                content=raw,
+                headers={
+                    "Content-Type": "application/json",
+                    **locked.credentials("POST", path, raw),
+                    **headers,
+                },
+            )
             answers.append(response.text)
             return response
 
         for run_id, cases in batches():
             sensor = await post("/api/remediate/ci-failure", _sensor_body(run_id, cases))
             assert sensor.status_code == 202, sensor.text
-            job = await post("/api/github/webhook", _job_body(run_id, cases),
-                             **{"X-GitHub-Event": "workflow_job",
-                                "X-GitHub-Delivery": f"job-{run_id}"})
+            job = await post(
+                "/api/github/webhook",
+                _job_body(run_id, cases),
+                **{"X-GitHub-Event": "workflow_job", "X-GitHub-Delivery": f"job-{run_id}"},
+            )
             assert job.status_code == 202, job.text
             comment = load_fixture("issue_comment/created-1.json")
             comment["comment"]["body"] = "\n".join(c["text"] for c in cases)
-            assert (await post("/api/github/webhook", comment, **{
-                "X-GitHub-Event": "issue_comment", "X-GitHub-Delivery": f"c-{run_id}"})
-                    ).status_code == 202
+            assert (
+                await post(
+                    "/api/github/webhook",
+                    comment,
+                    **{"X-GitHub-Event": "issue_comment", "X-GitHub-Delivery": f"c-{run_id}"},
+                )
+            ).status_code == 202
             alert = load_fixture("dependabot_alert/created.json")
             alert["alert"]["number"] = run_id
             alert["alert"]["security_advisory"]["summary"] = next(
-                (s for c in reversed(cases) if (s := _short(c, 1000))), "summary")
-            assert (await post("/api/remediate/security-alert", alert,
-                               **{"X-GitHub-Event": "dependabot_alert"})).status_code == 202
+                (s for c in reversed(cases) if (s := _short(c, 1000))), "summary"
+            )
+            assert (
+                await post(
+                    "/api/remediate/security-alert", alert, **{"X-GitHub-Event": "dependabot_alert"}
+                )
+            ).status_code == 202
             # refused requests must not echo what they carried either
             bad = _sensor_body(run_id + 1, cases)
             bad["workflow_run"]["head_branch"] = "x " + cases[0]["secret"]
@@ -249,8 +297,7 @@ async def test_no_planted_secret_reaches_store_coderun_api_or_logs(
         ids = [row["id"] for row in listing.json()["incidents"]]
         assert len(ids) >= 2 * len(BY_RUN)  # a CI incident and an alert per batch
         for incident_id in ids:
-            answers.append((await client.get(f"/api/incidents/{incident_id}",
-                                             headers=read)).text)
+            answers.append((await client.get(f"/api/incidents/{incident_id}", headers=read)).text)
         for path in ("/api/status", "/api/insights", "/metrics"):
             answers.append((await client.get(path, headers=read)).text)
 
@@ -265,17 +312,22 @@ async def test_no_planted_secret_reaches_store_coderun_api_or_logs(
     coderun += [s for p in files for s in _strings(yaml.safe_load(p.read_text()))]
     logged = capsys.readouterr()
     haystacks = {
-        "database": "\n".join(dump), "coderun": "\n".join(coderun),
+        "database": "\n".join(dump),
+        "coderun": "\n".join(coderun),
         "api": "\n".join(s for a in answers for s in (a, *_strings(_json(a)))),
         "logs": "\n".join([redacted_logs.getvalue(), logged.out, logged.err, caplog.text]),
     }
     assert "[REDACTED:" in haystacks["coderun"] and "[REDACTED:" in haystacks["database"]
-    leaks = sorted({(where, case.get("name", "fresh"), case["secret"][:10])
-                    for where, text in haystacks.items() for case in CASES
-                    if case["secret"] in text})
+    leaks = sorted(
+        {
+            (where, case.get("name", "fresh"), case["secret"][:10])
+            for where, text in haystacks.items()
+            for case in CASES
+            if case["secret"] in text
+        }
+    )
     assert not leaks, f"{len(leaks)} leaks (fresh secrets' seed {SEED}): {leaks[:20]}"
-    pem = [(where, f) for where, text in haystacks.items() for f in _pem_fragments()
-           if f in text]
+    pem = [(where, f) for where, text in haystacks.items() for f in _pem_fragments() if f in text]
     assert not pem, pem[:10]
 
 
@@ -287,8 +339,8 @@ def _json(text: str) -> Any:
 
 
 def test_log_lines_are_redacted_whatever_carries_the_secret(
-        redacted_logs: io.StringIO, capsys: pytest.CaptureFixture[str],
-        caplog: pytest.LogCaptureFixture) -> None:
+    redacted_logs: io.StringIO, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.INFO)
     seed = random.SystemRandom().randrange(2**32)
     fresh = fresh_secrets(seed)
@@ -319,18 +371,23 @@ def test_log_lines_are_redacted_whatever_carries_the_secret(
 async def test_a_secret_sent_as_delivery_id_is_kept_only_as_its_digest(locked: Locked) -> None:
     token = "ghp_" + _random(string.ascii_letters + string.digits, 36, random.SystemRandom())
     raw = json.dumps(load_fixture("workflow_job/completed-1.json")).encode()
-    headers = {"Content-Type": "application/json", "X-GitHub-Event": "workflow_job",
-               "X-GitHub-Delivery": token,
-               **locked.credentials("POST", "/api/github/webhook", raw)}
+    headers = {
+        "Content-Type": "application/json",
+        "X-GitHub-Event": "workflow_job",
+        "X-GitHub-Delivery": token,
+        **locked.credentials("POST", "/api/github/webhook", raw),
+    }
     first = await locked.client.post("/api/github/webhook", content=raw, headers=headers)
     again = await locked.client.post("/api/github/webhook", content=raw, headers=headers)
     assert first.status_code == again.status_code == 202, first.text
     assert again.json()["dedup_status"] == "existing"  # still one delivery
-    missing = await locked.client.get(f"/api/incidents/{token}", headers=locked.credentials(
-        "GET", "/api/incidents", b""))
+    missing = await locked.client.get(
+        f"/api/incidents/{token}", headers=locked.credentials("GET", "/api/incidents", b"")
+    )
     assert missing.status_code == 404
     async with locked.healer.engine.connect() as conn:
-        rows = [str(r) for t in metadata.sorted_tables
-                for r in (await conn.execute(sa.select(t))).all()]
+        rows = [
+            str(r) for t in metadata.sorted_tables for r in (await conn.execute(sa.select(t))).all()
+        ]
     for text in (first.text, again.text, missing.text, *rows):
         assert token not in text

@@ -27,17 +27,23 @@ class SecretContext:
         log = gh_log(("cargo build", [*leaked, *PEM.splitlines(), *RUSTC]))
         return ContextBundle(
             logs=(JobLog(job_name="build", text=log),),
-            pull_request=PullRequestInfo(number=1, title="t",
-                                         body="creds: " + " ".join(SECRETS.values())),
-            commit_message="oops " + " ".join(list(SECRETS.values())[:5]))
+            pull_request=PullRequestInfo(
+                number=1, title="t", body="creds: " + " ".join(SECRETS.values())
+            ),
+            commit_message="oops " + " ".join(list(SECRETS.values())[:5]),
+        )
 
     async def aclose(self) -> None:
         pass
 
 
-async def test_no_secret_survives_anywhere(database_url: str, make_settings: Any,
-                                           healer_factory: Any, client_for: Any,
-                                           capsys: pytest.CaptureFixture[str]) -> None:
+async def test_no_secret_survives_anywhere(
+    database_url: str,
+    make_settings: Any,
+    healer_factory: Any,
+    client_for: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     settings = make_settings(store={"url": database_url})
     healer = await healer_factory(settings, context=SecretContext())
     body = copy.deepcopy(SENSOR_CLIPPY)
@@ -49,8 +55,13 @@ async def test_no_secret_survives_anywhere(database_url: str, make_settings: Any
         answers.append(response.text)
         await healer.drain()
         incident_id = response.json()["incident_id"]
-        for path in (f"/api/incidents/{incident_id}", "/api/incidents", "/api/status",
-                     "/api/insights", "/metrics"):
+        for path in (
+            f"/api/incidents/{incident_id}",
+            "/api/incidents",
+            "/api/status",
+            "/api/insights",
+            "/metrics",
+        ):
             answers.append((await client.get(path)).text)
     dump: list[str] = []
     async with healer.engine.connect() as conn:
@@ -60,10 +71,18 @@ async def test_no_secret_survives_anywhere(database_url: str, make_settings: Any
     files = [p.read_text() for p in settings.sink.dir.glob("*.yaml")]
     assert files, "no CodeRun was written"
     logged = capsys.readouterr()
-    haystacks = {"database": "\n".join(dump), "coderun": "\n".join(files),
-                 "api": "\n".join(answers), "logs": logged.out + logged.err}
-    leaks = [(where, value[:12]) for where, text in haystacks.items() for value in VALUES
-             if value in text]
+    haystacks = {
+        "database": "\n".join(dump),
+        "coderun": "\n".join(files),
+        "api": "\n".join(answers),
+        "logs": logged.out + logged.err,
+    }
+    leaks = [
+        (where, value[:12])
+        for where, text in haystacks.items()
+        for value in VALUES
+        if value in text
+    ]
     assert not leaks, leaks
     assert "MIIEowIBAAKCAQEA" not in haystacks["coderun"]
     assert "[REDACTED:" in haystacks["coderun"]

@@ -57,9 +57,16 @@ def test_secret_is_gone_in_a_ci_log_and_in_json(case: dict[str, Any]) -> None:
 PREFIX = re.compile(
     r"sk-ant-[a-z]+\d\d-|sk-proj-|sk-|github_pat_|gh[pousr]_|SG\.|xox.-|pypi-AgE[A-Za-z0-9]{16}|"
     r"AIza|ya29\.|1//0|EAAB|HRKU-|hvs\.|sq0atp-|whsec_|glpat-|dckr_pat_|cio|npm_|hf_|"
-    r"[sr]k_live_|AKIA|SK|django-insecure-|https://hooks\.slack\.com/services/|[a-z]+\d?-")
-SHAPED = {"docker-config-auth", "http-basic-header", "git-extraheader-basic",
-          "gcp-service-account-json", "key-echoed-unquoted", "key-json-escaped-no-markers"}
+    r"[sr]k_live_|AKIA|SK|django-insecure-|https://hooks\.slack\.com/services/|[a-z]+\d?-"
+)
+SHAPED = {
+    "docker-config-auth",
+    "http-basic-header",
+    "git-extraheader-basic",
+    "gcp-service-account-json",
+    "key-echoed-unquoted",
+    "key-json-escaped-no-markers",
+}
 
 
 def _fresh(secret: str, rng: random.Random) -> str:
@@ -68,32 +75,43 @@ def _fresh(secret: str, rng: random.Random) -> str:
     keep = match.end() if match else 0
     out = list(secret[:keep])
     for c in secret[keep:]:
-        pool = (string.ascii_uppercase if c.isupper() else string.ascii_lowercase
-                if c.islower() else string.digits if c.isdigit() else c)
+        pool = (
+            string.ascii_uppercase
+            if c.isupper()
+            else string.ascii_lowercase
+            if c.islower()
+            else string.digits
+            if c.isdigit()
+            else c
+        )
         out.append(rng.choice(pool))
     return "".join(out)
 
 
-@pytest.mark.parametrize("case", [c for c in CORPUS
-                                  if c["name"] not in SHAPED and not c["secret"].startswith("eyJ")],
-                         ids=lambda c: c["name"])
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CORPUS if c["name"] not in SHAPED and not c["secret"].startswith("eyJ")],
+    ids=lambda c: c["name"],
+)
 def test_fresh_secrets_of_the_same_shape_are_gone(case: dict[str, Any]) -> None:
     rng = random.Random(case["name"])
     for _ in range(5):
         secret = _fresh(case["secret"], rng)
         text = case["text"].replace(case["secret"], secret)
-        for variant in (text, "\n".join(TS + line for line in text.splitlines()),
-                        json.dumps({"log": text})):
+        for variant in (
+            text,
+            "\n".join(TS + line for line in text.splitlines()),
+            json.dumps({"log": text}),
+        ):
             assert secret not in redact(variant), variant
 
 
 def _body_lines(block: str) -> list[str]:
-    return [line for line in block.splitlines()
-            if line and "-----" not in line and ":" not in line]
+    return [line for line in block.splitlines() if line and "-----" not in line and ":" not in line]
 
 
 def _fragments(lines: list[str]) -> list[str]:
-    return sorted({line[i:i + 8] for line in lines for i in range(len(line) - 7)})
+    return sorted({line[i : i + 8] for line in lines for i in range(len(line) - 7)})
 
 
 def _leaks(out: str, lines: list[str]) -> list[str]:
@@ -105,8 +123,11 @@ AFTER = ["Permission denied (publickey).", "##[error]Process completed with exit
 
 
 @pytest.mark.parametrize("key", KEYS, ids=[k["name"] for k in KEYS])
-@pytest.mark.parametrize("prefix", ["", TS, "    ", "api-1  | ", "[pod/api-7d9/app] "],
-                         ids=["bare", "timestamped", "indented", "compose", "kubectl"])
+@pytest.mark.parametrize(
+    "prefix",
+    ["", TS, "    ", "api-1  | ", "[pod/api-7d9/app] "],
+    ids=["bare", "timestamped", "indented", "compose", "kubectl"],
+)
 def test_private_key_cut_at_any_line(key: dict[str, str], prefix: str) -> None:
     block = key["block"].splitlines()
     n = len(block)
@@ -164,23 +185,32 @@ def test_secrets_anywhere_in_a_very_long_line_are_gone() -> None:
 def test_public_blocks_survive() -> None:
     body = [line for line in KEYS[0]["block"].splitlines() if "-----" not in line]
     for kind in ("CERTIFICATE", "PUBLIC KEY", "PGP SIGNATURE", "PGP PUBLIC KEY BLOCK"):
-        block = "\n".join([f"-----BEGIN {kind}-----", "", *body[:6], "=AbCd",
-                           f"-----END {kind}-----"])
+        block = "\n".join(
+            [f"-----BEGIN {kind}-----", "", *body[:6], "=AbCd", f"-----END {kind}-----"]
+        )
         assert redact(block) == block
 
 
 def test_real_webhook_payloads_are_unchanged() -> None:
     paths = sorted((ROOT / "tests" / "fixtures" / "github-webhooks").rglob("*.json"))
     assert paths
-    changed = [p.name for p in paths
-               if redact_json(json.loads(p.read_text())) != json.loads(p.read_text())]
+    changed = [
+        p.name for p in paths if redact_json(json.loads(p.read_text())) != json.loads(p.read_text())
+    ]
     assert not changed
 
 
 def test_redact_json_redacts_secret_named_values_whole_and_keys() -> None:
-    value = {"password": "hunter2", "db": {"PGPASSWORD": 12345678, "port": 5432},
-             "api_key": ["short"], "ghp_" + "a" * 36: "x", "token_type": "bearer",
-             "title": "fix: bump ghp_" + "B1c2" * 9, "ok": True, "sha": "c7d543b1" * 5}
+    value = {
+        "password": "hunter2",
+        "db": {"PGPASSWORD": 12345678, "port": 5432},
+        "api_key": ["short"],
+        "ghp_" + "a" * 36: "x",
+        "token_type": "bearer",
+        "title": "fix: bump ghp_" + "B1c2" * 9,
+        "ok": True,
+        "sha": "c7d543b1" * 5,
+    }
     out = redact_json(value)
     text = json.dumps(out)
     assert "hunter2" not in text and "12345678" not in text and "short" not in text
@@ -190,9 +220,11 @@ def test_redact_json_redacts_secret_named_values_whole_and_keys() -> None:
     assert redact_json(out) == out
 
 
-PIECES = st.sampled_from([("c", i) for i in range(len(CORPUS))]
-                         + [("n", i) for i in range(len(NOT_SECRETS))]
-                         + [("k", i) for i in range(len(KEYS))])
+PIECES = st.sampled_from(
+    [("c", i) for i in range(len(CORPUS))]
+    + [("n", i) for i in range(len(NOT_SECRETS))]
+    + [("k", i) for i in range(len(KEYS))]
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -219,19 +251,71 @@ def test_mixtures_stay_redacted_and_idempotent(parts: list[Any], prefix: str) ->
 
 # Pieces that make detectors meet: names, operators, quotes, escapes, colour codes,
 # markers, key armor; glued at random they must never crash or redact differently twice.
-ATOMS = ["password", "=", ": ", '"', "'", '\\"', "\\n", "\n", " ", "://", "u:", "@", "host",
-         "-----BEGIN RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----", "token", "secret",
-         "ghp_", "sk-", "Bearer ", "Authorization: ", "\x1b[31m", "\x1b[0m", "\x1b", "export ",
-         "DB_PASS", "--password ", "-p", "mysql ", "name: ", "value: ", "|", "  ", "\\\\",
-         "[REDACTED:secret]", "AKIA", "eyJhbGciOiJIUzI1NiJ9", ".", "api_key", "${{ secrets.X }}",
-         "$VAR", "{", "}", ",", "cookie: ", "set-cookie: ", "a=b; c=d", "::add-mask::", "<<<",
-         "echo ", "password: |\n  "]
+ATOMS = [
+    "password",
+    "=",
+    ": ",
+    '"',
+    "'",
+    '\\"',
+    "\\n",
+    "\n",
+    " ",
+    "://",
+    "u:",
+    "@",
+    "host",
+    "-----BEGIN RSA PRIVATE KEY-----",
+    "-----END RSA PRIVATE KEY-----",
+    "token",
+    "secret",
+    "ghp_",
+    "sk-",
+    "Bearer ",
+    "Authorization: ",
+    "\x1b[31m",
+    "\x1b[0m",
+    "\x1b",
+    "export ",
+    "DB_PASS",
+    "--password ",
+    "-p",
+    "mysql ",
+    "name: ",
+    "value: ",
+    "|",
+    "  ",
+    "\\\\",
+    "[REDACTED:secret]",
+    "AKIA",
+    "eyJhbGciOiJIUzI1NiJ9",
+    ".",
+    "api_key",
+    "${{ secrets.X }}",
+    "$VAR",
+    "{",
+    "}",
+    ",",
+    "cookie: ",
+    "set-cookie: ",
+    "a=b; c=d",
+    "::add-mask::",
+    "<<<",
+    "echo ",
+    "password: |\n  ",
+]
 B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.sampled_from(ATOMS), st.text(B64, min_size=4, max_size=70),
-                          st.text(max_size=10)), max_size=25))
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(ATOMS), st.text(B64, min_size=4, max_size=70), st.text(max_size=10)
+        ),
+        max_size=25,
+    )
+)
 def test_glued_pieces_never_crash_and_stay_stable(pieces: list[str]) -> None:
     once = redact("".join(pieces))
     assert redact(once) == once
@@ -253,8 +337,12 @@ def _dev_logs() -> list[tuple[str, str]]:
 
 # Values planted in the dataset (its secret-* cases plant them in every log line that
 # shows them): redacting them is right.
-PLANTED = ("ghp_3865495Q1668QedQc397dcc65b0814de404Q", "AKIAIOSFODNN7EXAMPLE",
-           "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "npm_0bb02cdb5fe888de5d0b9c17625ab93d93e8")
+PLANTED = (
+    "ghp_3865495Q1668QedQc397dcc65b0814de404Q",
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "npm_0bb02cdb5fe888de5d0b9c17625ab93d93e8",
+)
 MAX_FALSE_POSITIVES = 2
 
 
@@ -278,7 +366,9 @@ def test_redact_model_keeps_the_type_and_drops_the_secrets() -> None:
     bundle = ContextBundle(
         logs=(JobLog(job_name="build", text=case["text"]),),
         pull_request=PullRequestInfo(number=7, title="t", body=CORPUS[1]["text"]),
-        commit_message=CORPUS[2]["text"], kubernetes={"password": "hunter2!", "replicas": 3})
+        commit_message=CORPUS[2]["text"],
+        kubernetes={"password": "hunter2!", "replicas": 3},
+    )
     out = redact_model(bundle)
     assert isinstance(out, ContextBundle)
     dumped = out.model_dump_json()
@@ -291,8 +381,10 @@ def test_redact_model_keeps_the_type_and_drops_the_secrets() -> None:
 def test_a_secret_after_a_url_in_the_same_payload_is_gone(case: dict[str, Any]) -> None:
     # The JSON gate scans all strings joined; a URL match that runs on into the next
     # strings must not hide the secret behind it.
-    payload = {"html_url": "https://api.github.com/repos/o/r/actions/runs/1",
-               "steps": [{"name": "checkout"}, {"name": case["text"]}, {"name": "done"}]}
+    payload = {
+        "html_url": "https://api.github.com/repos/o/r/actions/runs/1",
+        "steps": [{"name": "checkout"}, {"name": case["text"]}, {"name": "done"}],
+    }
     assert case["secret"] not in json.dumps(redact_json(payload))
 
 
@@ -300,12 +392,27 @@ def test_redact_model_keeps_our_own_identifiers_and_reads_name_value_pairs() -> 
     from healer_agent.models import ContextBundle, Incident, SecurityAlert
 
     run_key = "sha256:" + "9f8e7d6c5b4a3928" * 4  # high entropy, under a field named *_key
-    incident = Incident(kind="security_alert", event_type="secret_scanning_alert",
-                        repository="o/r", run_key=run_key,
-                        alert=SecurityAlert(alert_type="secret_scanning",
-                                            secret_type="GitHub Personal Access Token"))
+    incident = Incident(
+        kind="security_alert",
+        event_type="secret_scanning_alert",
+        repository="o/r",
+        run_key=run_key,
+        alert=SecurityAlert(
+            alert_type="secret_scanning", secret_type="GitHub Personal Access Token"
+        ),
+    )
     assert redact_model(incident) == incident
-    bundle = ContextBundle(kubernetes={"pods": [{"env": [
-        {"name": "DB_PASSWORD", "value": "s3cr3t-Value!9"}, {"name": "LOG", "value": "debug"}]}]})
+    bundle = ContextBundle(
+        kubernetes={
+            "pods": [
+                {
+                    "env": [
+                        {"name": "DB_PASSWORD", "value": "s3cr3t-Value!9"},
+                        {"name": "LOG", "value": "debug"},
+                    ]
+                }
+            ]
+        }
+    )
     env = redact_model(bundle).kubernetes["pods"][0]["env"]
     assert env[0]["value"].startswith("[REDACTED:") and env[1]["value"] == "debug"

@@ -20,7 +20,8 @@ pytestmark = [pytest.mark.reliability, pytest.mark.postgres]
 
 
 async def test_with_the_store_down_only_storing_and_reading_are_503(
-        locked_settings: Any, healer_factory: Any, client_for: Any) -> None:
+    locked_settings: Any, healer_factory: Any, client_for: Any
+) -> None:
     reason = await asyncio.to_thread(pg_skip_reason)
     if reason:
         pytest.skip(reason)
@@ -28,24 +29,36 @@ async def test_with_the_store_down_only_storing_and_reading_are_503(
     await asyncio.to_thread(_pg_admin, f'CREATE DATABASE "{name}"')
     try:
         settings = locked_settings(
-            store={"url": f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"})
+            store={"url": f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"}
+        )
         healer = await healer_factory(settings)
         sensor = {"Authorization": f"Bearer {SENSOR_TOKEN}", "Content-Type": "application/json"}
         read = {"Authorization": f"Bearer {READ_TOKEN}"}
         async with client_for(healer) as client:
             await asyncio.to_thread(_pg_admin, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
-            await asyncio.to_thread(_pg_admin, "SELECT pg_terminate_backend(pid) FROM "
-                                    f"pg_stat_activity WHERE datname = '{name}'")
+            await asyncio.to_thread(
+                _pg_admin,
+                f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'",
+            )
             await healer.engine.dispose()
             body = json.dumps(SENSOR_CLIPPY).encode()
             cases = [
-                ("POST", "/api/remediate/ci-failure", body,
-                 {**sensor, "X-GitHub-Delivery": "d" * 300}, 400),
-                ("POST", "/api/remediate/ci-failure", body.replace(b"feat/new", b"feat new"),
-                 sensor, 422),
+                (
+                    "POST",
+                    "/api/remediate/ci-failure",
+                    body,
+                    {**sensor, "X-GitHub-Delivery": "d" * 300},
+                    400,
+                ),
+                (
+                    "POST",
+                    "/api/remediate/ci-failure",
+                    body.replace(b"feat/new", b"feat new"),
+                    sensor,
+                    422,
+                ),
                 ("POST", "/api/remediate/ci-failure", b'{"a": "\\u0000"}', sensor, 422),
-                ("POST", "/api/remediate/ci-failure", body, {**sensor, "Authorization": "x"},
-                 401),
+                ("POST", "/api/remediate/ci-failure", body, {**sensor, "Authorization": "x"}, 401),
                 ("POST", "/api/github/webhook", body, {"X-GitHub-Event": "e" * 100}, 400),
                 ("GET", "/api/incidents", b"", {"Authorization": "Bearer nope"}, 401),
                 ("GET", "/api/incidents/not an id", b"", read, 422),

@@ -101,15 +101,31 @@ BODY_ATTACKS: dict[str, tuple[Headers, bytes]] = {
     "id-bool": (JSON_TYPE, _raw_sensor("id", b"true")),
     "id-list": (JSON_TYPE, _raw_sensor("id", b"[1]")),
     "id-object": (JSON_TYPE, _raw_sensor("id", b'{"id": 1}')),
-    "repo-string": (JSON_TYPE, json.dumps({"workflow_run": SENSOR_CLIPPY["workflow_run"],
-                                           "repository": "5dlabs/cto"}).encode()),
-    "repo-name-int": (JSON_TYPE, json.dumps({"workflow_run": SENSOR_CLIPPY["workflow_run"],
-                                             "repository": {"full_name": 5}}).encode()),
-    "repo-long": (JSON_TYPE, json.dumps({"workflow_run": SENSOR_CLIPPY["workflow_run"],
-                                         "repository": {"full_name": "a/" + "b" * 500}}
-                                        ).encode()),
-    "run-list": (JSON_TYPE, json.dumps({"workflow_run": [1], "repository":
-                                        SENSOR_CLIPPY["repository"]}).encode()),
+    "repo-string": (
+        JSON_TYPE,
+        json.dumps(
+            {"workflow_run": SENSOR_CLIPPY["workflow_run"], "repository": "5dlabs/cto"}
+        ).encode(),
+    ),
+    "repo-name-int": (
+        JSON_TYPE,
+        json.dumps(
+            {"workflow_run": SENSOR_CLIPPY["workflow_run"], "repository": {"full_name": 5}}
+        ).encode(),
+    ),
+    "repo-long": (
+        JSON_TYPE,
+        json.dumps(
+            {
+                "workflow_run": SENSOR_CLIPPY["workflow_run"],
+                "repository": {"full_name": "a/" + "b" * 500},
+            }
+        ).encode(),
+    ),
+    "run-list": (
+        JSON_TYPE,
+        json.dumps({"workflow_run": [1], "repository": SENSOR_CLIPPY["repository"]}).encode(),
+    ),
     "branch-object": (JSON_TYPE, _raw_sensor("head_branch", b'{"x": 1}')),
     "branch-long": (JSON_TYPE, _sensor(head_branch="b" * 5000)),
     "branch-space": (JSON_TYPE, _sensor(head_branch="feat x")),
@@ -123,63 +139,135 @@ BODY_ATTACKS: dict[str, tuple[Headers, bytes]] = {
     "escaped-nul-elsewhere": (JSON_TYPE, _raw_sensor("extra", b'"a\\u0000b"')),
     "escaped-nul-key": (JSON_TYPE, _raw_sensor("extra", b'{"k\\u0000": 1}')),
     "lone-surrogate": (JSON_TYPE, _raw_sensor("name", b'"\\ud800"')),
-    "lone-surrogate-commit": (JSON_TYPE, _raw_sensor("head_commit",
-                                                     b'{"message": "x\\udfff"}')),
+    "lone-surrogate-commit": (JSON_TYPE, _raw_sensor("head_commit", b'{"message": "x\\udfff"}')),
     "invalid-utf8": (JSON_TYPE, _raw_sensor("name", b'"\xff\xfe"')),
     "overlong-utf8": (JSON_TYPE, _raw_sensor("name", b'"\xc0\xaf"')),
     "bom": (JSON_TYPE, b"\xef\xbb\xbf" + _sensor()),
     "utf16": (JSON_TYPE, _sensor().decode().encode("utf-16")),
     "text-plain": ([("Content-Type", b"text/plain")], _sensor()),
     "xml": ([("Content-Type", b"application/xml")], b"<a/>"),
-    "multipart": ([("Content-Type", b"multipart/form-data; boundary=x")],
-                  b"--x\r\nContent-Disposition: form-data; name=payload\r\n\r\n{}\r\n--x--"),
+    "multipart": (
+        [("Content-Type", b"multipart/form-data; boundary=x")],
+        b"--x\r\nContent-Disposition: form-data; name=payload\r\n\r\n{}\r\n--x--",
+    ),
     "form-no-payload": ([("Content-Type", b"application/x-www-form-urlencoded")], b"a=1"),
-    "form-bad-utf8": ([("Content-Type", b"application/x-www-form-urlencoded")],
-                      b"payload=%ff%fe"),
-    "form-not-json": ([("Content-Type", b"application/x-www-form-urlencoded")],
-                      b"payload=nope"),
-    "delivery-field-long": (JSON_TYPE, json.dumps({"body": load_fixture(
-        "workflow_job/completed-1.json"), "event": "workflow_job", "delivery_id": "d" * 500}
-                                                  ).encode()),
-    "event-field-bad": (JSON_TYPE, json.dumps({"body": load_fixture(
-        "workflow_job/completed-1.json"), "event": "x" * 500}).encode()),
-    "cloud-headers-bad": (JSON_TYPE, json.dumps({"context": {}, "data": {
-        "headers": {"X-Github-Event": ["workflow_job"], "X-Github-Delivery": ["\u2603" * 300]},
-        "body": load_fixture("workflow_job/completed-1.json")}}).encode()),
-    "job-steps-string": (JSON_TYPE, json.dumps({"body": {
-        **load_fixture("workflow_job/completed-1.json"), "workflow_job": {
-            **load_fixture("workflow_job/completed-1.json")["workflow_job"], "steps": "x"}},
-        "event": "workflow_job"}).encode()),
-    "alert-number-huge": (JSON_TYPE, json.dumps({
-        **load_fixture("dependabot_alert/created.json"),
-        "alert": {**load_fixture("dependabot_alert/created.json")["alert"],
-                  "number": 10**30}}).encode()),
-    "alert-nul": (JSON_TYPE, json.dumps({
-        **load_fixture("dependabot_alert/created.json"),
-        "alert": {**load_fixture("dependabot_alert/created.json")["alert"],
-                  "html_url": "https://x\u0000"}}).encode()),
-    "comment-nul": (JSON_TYPE, json.dumps({
-        **load_fixture("issue_comment/created-1.json"),
-        "comment": {**load_fixture("issue_comment/created-1.json")["comment"],
-                    "body": "/healer fix\u0000"}}).encode()),
+    "form-bad-utf8": ([("Content-Type", b"application/x-www-form-urlencoded")], b"payload=%ff%fe"),
+    "form-not-json": ([("Content-Type", b"application/x-www-form-urlencoded")], b"payload=nope"),
+    "delivery-field-long": (
+        JSON_TYPE,
+        json.dumps(
+            {
+                "body": load_fixture("workflow_job/completed-1.json"),
+                "event": "workflow_job",
+                "delivery_id": "d" * 500,
+            }
+        ).encode(),
+    ),
+    "event-field-bad": (
+        JSON_TYPE,
+        json.dumps(
+            {"body": load_fixture("workflow_job/completed-1.json"), "event": "x" * 500}
+        ).encode(),
+    ),
+    "cloud-headers-bad": (
+        JSON_TYPE,
+        json.dumps(
+            {
+                "context": {},
+                "data": {
+                    "headers": {
+                        "X-Github-Event": ["workflow_job"],
+                        "X-Github-Delivery": ["\u2603" * 300],
+                    },
+                    "body": load_fixture("workflow_job/completed-1.json"),
+                },
+            }
+        ).encode(),
+    ),
+    "job-steps-string": (
+        JSON_TYPE,
+        json.dumps(
+            {
+                "body": {
+                    **load_fixture("workflow_job/completed-1.json"),
+                    "workflow_job": {
+                        **load_fixture("workflow_job/completed-1.json")["workflow_job"],
+                        "steps": "x",
+                    },
+                },
+                "event": "workflow_job",
+            }
+        ).encode(),
+    ),
+    "alert-number-huge": (
+        JSON_TYPE,
+        json.dumps(
+            {
+                **load_fixture("dependabot_alert/created.json"),
+                "alert": {
+                    **load_fixture("dependabot_alert/created.json")["alert"],
+                    "number": 10**30,
+                },
+            }
+        ).encode(),
+    ),
+    "alert-nul": (
+        JSON_TYPE,
+        json.dumps(
+            {
+                **load_fixture("dependabot_alert/created.json"),
+                "alert": {
+                    **load_fixture("dependabot_alert/created.json")["alert"],
+                    "html_url": "https://x\u0000",
+                },
+            }
+        ).encode(),
+    ),
+    "comment-nul": (
+        JSON_TYPE,
+        json.dumps(
+            {
+                **load_fixture("issue_comment/created-1.json"),
+                "comment": {
+                    **load_fixture("issue_comment/created-1.json")["comment"],
+                    "body": "/healer fix\u0000",
+                },
+            }
+        ).encode(),
+    ),
 }
 
 
 def _requests(ep: Endpoint) -> Iterator[tuple[str, Headers, bytes, bool]]:
     """(attack, headers, body, with credentials) for one route."""
-    valid = _sensor() if ep.path.startswith("/api/remediate/ci") else json.dumps(
-        load_fixture("workflow_job/completed-1.json")).encode()
-    base: Headers = [*JSON_TYPE, ("X-GitHub-Event", b"workflow_job"),
-                     ("X-GitHub-Delivery", b"walk-1")]
+    valid = (
+        _sensor()
+        if ep.path.startswith("/api/remediate/ci")
+        else json.dumps(load_fixture("workflow_job/completed-1.json")).encode()
+    )
+    base: Headers = [
+        *JSON_TYPE,
+        ("X-GitHub-Event", b"workflow_job"),
+        ("X-GitHub-Delivery", b"walk-1"),
+    ]
     for name, attack in HEADER_ATTACKS.items():
-        replaced = {h.lower() for h, _ in attack} | ({"content-type"} if name ==
-                                                    "type-missing" else set())
+        replaced = {h.lower() for h, _ in attack} | (
+            {"content-type"} if name == "type-missing" else set()
+        )
         kept = [(h, v) for h, v in base if h.lower() not in replaced]
         yield name, [*kept, *attack], valid, True
         yield name, [*kept, *attack], valid, False
     for name, (headers, body) in BODY_ATTACKS.items():
-        event = [("X-GitHub-Event", b"dependabot_alert" if "alert" in name else
-                  b"issue_comment" if "comment" in name else b"workflow_run")]
+        event = [
+            (
+                "X-GitHub-Event",
+                b"dependabot_alert"
+                if "alert" in name
+                else b"issue_comment"
+                if "comment" in name
+                else b"workflow_run",
+            )
+        ]
         yield name, [*headers, *event], body, True
         yield name, [*headers, *event], body, False
 
@@ -189,8 +277,9 @@ def _documented(ep: Endpoint, status: int) -> bool:
 
 
 @pytest.mark.parametrize("ep", ENDPOINTS, ids=[f"{e.method} {e.path}" for e in ENDPOINTS])
-async def test_every_route_refuses_hostile_requests_with_a_reason(locked: Locked,
-                                                                  ep: Endpoint) -> None:
+async def test_every_route_refuses_hostile_requests_with_a_reason(
+    locked: Locked, ep: Endpoint
+) -> None:
     path = ep.path.replace("{incident_id}", "0123456789abcdef0123456789abcdef")
     failures: list[str] = []
     seen: dict[int, int] = {}
@@ -224,8 +313,9 @@ async def test_the_walk_reaches_the_refusals_it_means(locked: Locked) -> None:
     """The attacks are refused by the check meant for them, not by an earlier one."""
     client = locked.client
 
-    async def post(path: str, body: bytes, headers: dict[str, Any] | None = None,
-                   *, credential: bool = True) -> Any:
+    async def post(
+        path: str, body: bytes, headers: dict[str, Any] | None = None, *, credential: bool = True
+    ) -> Any:
         sent: dict[str, Any] = {"Content-Type": "application/json", **(headers or {})}
         if credential:
             sent = {**locked.credentials("POST", path, body), **sent}
@@ -249,10 +339,20 @@ async def test_the_walk_reaches_the_refusals_it_means(locked: Locked) -> None:
         (ci, BODY_ATTACKS["job-steps-string"][1], {}, 422, "body.workflow_job.steps"),
         (ci, BODY_ATTACKS["nan"][1], {}, 400, "NaN"),
         (hook, _sensor(), {"X-GitHub-Event": "x" * 5000}, 400, "X-GitHub-Event"),
-        (hook, _sensor(), {"X-GitHub-Delivery": "d" * 5000, "X-GitHub-Event": "workflow_run"},
-         400, "X-GitHub-Delivery"),
-        (hook, _sensor(), {"X-Hub-Signature-256": b"sha256=\xff" + b"0" * 63,
-                           "X-GitHub-Event": "workflow_run"}, 401, "X-Hub-Signature-256"),
+        (
+            hook,
+            _sensor(),
+            {"X-GitHub-Delivery": "d" * 5000, "X-GitHub-Event": "workflow_run"},
+            400,
+            "X-GitHub-Delivery",
+        ),
+        (
+            hook,
+            _sensor(),
+            {"X-Hub-Signature-256": b"sha256=\xff" + b"0" * 63, "X-GitHub-Event": "workflow_run"},
+            401,
+            "X-Hub-Signature-256",
+        ),
         (ci, _sensor(), {"Authorization": b"Bearer \xff"}, 401, "Bearer"),
     ]
     for path, body, headers, status, named in expect:

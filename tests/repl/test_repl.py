@@ -27,8 +27,9 @@ async def drive(healer: Any, lines: list[str]) -> str:
     screen = io.StringIO()
     console = Console(file=screen, width=200, color_system=None)
     with create_pipe_input() as pipe:
-        session: PromptSession[str] = PromptSession(input=pipe, output=DummyOutput(),
-                                                    key_bindings=key_bindings(), multiline=True)
+        session: PromptSession[str] = PromptSession(
+            input=pipe, output=DummyOutput(), key_bindings=key_bindings(), multiline=True
+        )
         for line in lines:
             pipe.send_text(line + "\r")
         pipe.close()
@@ -64,16 +65,16 @@ async def test_dispatch_needs_confirmation(healer: Any) -> None:
     screen = await drive(healer, [f"/triage {CASE}", "/dispatch", "n", "/exit"])
     assert "not dispatched" in screen
     assert not sink.exists() or not list(sink.glob("healer-ci-*.yaml"))
-    screen = await drive(healer, [f"/triage {CASE}", "/dispatch", "y", "/dispatch", "y",
-                                  "/exit"])
+    screen = await drive(healer, [f"/triage {CASE}", "/dispatch", "y", "/dispatch", "y", "/exit"])
     assert "dispatched healer-ci-bolt-" in screen
     assert "existing: incident" in screen  # the second dispatch honours dedup
     assert len(list(sink.glob("healer-ci-*.yaml"))) == 1
 
 
 async def test_errors_are_one_line_and_the_session_goes_on(healer: Any) -> None:
-    screen = await drive(healer, ["/frobnicate", "/triage /no/such/case.yaml", "/show nope",
-                                  "/help", "/exit"])
+    screen = await drive(
+        healer, ["/frobnicate", "/triage /no/such/case.yaml", "/show nope", "/help", "/exit"]
+    )
     lines = screen.splitlines()
     assert any(line.startswith("error: unknown command /frobnicate") for line in lines)
     assert any(line.startswith("error: no such file: /no/such/case.yaml") for line in lines)
@@ -86,9 +87,14 @@ def test_triage_json_validates_against_the_model(tmp_path: Path) -> None:
     case = tmp_path / "case.yaml"
     shutil.copy(CASE, case)
     runner = CliRunner()
-    result = runner.invoke(app, ["triage", str(case), "--json"],
-                           env={"HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp_path}/t.db",
-                                "HEALER_CONTEXT__MODE": "none"})
+    result = runner.invoke(
+        app,
+        ["triage", str(case), "--json"],
+        env={
+            "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp_path}/t.db",
+            "HEALER_CONTEXT__MODE": "none",
+        },
+    )
     assert result.exit_code == 0, result.output
     decision = RoutingDecision.model_validate_json(result.stdout)
     assert decision.agent.value == "bolt"

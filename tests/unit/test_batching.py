@@ -31,15 +31,18 @@ async def insert(conn: AsyncConnection, batch: list[int]) -> list[int]:
     return [n * 2 for n in batch]
 
 
-async def test_concurrent_submissions_share_commits_and_see_their_rows(
-        engine: AsyncEngine) -> None:
+async def test_concurrent_submissions_share_commits_and_see_their_rows(engine: AsyncEngine) -> None:
     group: GroupCommit[int, int] = GroupCommit(engine, insert, max_batch=16)
 
     async def submit_and_check(n: int) -> int:
         result = await group.submit(n)
         async with engine.connect() as conn:  # committed before the answer
-            assert await conn.scalar(sa.select(sa.func.count()).select_from(ROWS).where(
-                sa.column("n") == n)) == 1
+            assert (
+                await conn.scalar(
+                    sa.select(sa.func.count()).select_from(ROWS).where(sa.column("n") == n)
+                )
+                == 1
+            )
         return result
 
     results = await asyncio.gather(*(submit_and_check(n) for n in range(64)))
@@ -49,10 +52,12 @@ async def test_concurrent_submissions_share_commits_and_see_their_rows(
 
 async def test_a_bad_item_fails_alone(engine: AsyncEngine) -> None:
     group: GroupCommit[int, int] = GroupCommit(engine, insert)
-    outcomes = await asyncio.gather(*(group.submit(n) for n in (1, 2, -1, 3)),
-                                    return_exceptions=True)
+    outcomes = await asyncio.gather(
+        *(group.submit(n) for n in (1, 2, -1, 3)), return_exceptions=True
+    )
     assert outcomes[:2] == [2, 4] and outcomes[3] == 6
     assert isinstance(outcomes[2], sa.exc.IntegrityError)
     async with engine.connect() as conn:
-        assert sorted((await conn.execute(sa.select(sa.column("n")).select_from(ROWS)))
-                      .scalars()) == [1, 2, 3]
+        assert sorted(
+            (await conn.execute(sa.select(sa.column("n")).select_from(ROWS))).scalars()
+        ) == [1, 2, 3]

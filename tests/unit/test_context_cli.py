@@ -10,13 +10,24 @@ CASE = Path(__file__).resolve().parents[1] / "fixtures" / "mcp" / "case-argocd-d
 
 
 async def test_check_reports_tools_missing_and_latency() -> None:
-    cfg = parse_config({"servers": {
-        "replay": {"command": sys.executable,
-                   "args": ["-m", "healer_agent.context.replay_server", "--case", str(CASE)],
-                   "tools": ["health_check", "get_job_logs", "no_such_tool"],
-                   "check": {"tool": "health_check"}},
-        "dead": {"command": "/nonexistent/mcp-server", "tools": ["x"],
-                 "startup_timeout_s": 2}}}, env={})
+    cfg = parse_config(
+        {
+            "servers": {
+                "replay": {
+                    "command": sys.executable,
+                    "args": ["-m", "healer_agent.context.replay_server", "--case", str(CASE)],
+                    "tools": ["health_check", "get_job_logs", "no_such_tool"],
+                    "check": {"tool": "health_check"},
+                },
+                "dead": {
+                    "command": "/nonexistent/mcp-server",
+                    "tools": ["x"],
+                    "startup_timeout_s": 2,
+                },
+            }
+        },
+        env={},
+    )
     reports = {r["server"]: r for r in await check_servers(cfg)}
     replay = reports["replay"]
     assert replay["ok"] and replay["missing_tools"] == ["no_such_tool"]
@@ -27,10 +38,18 @@ async def test_check_reports_tools_missing_and_latency() -> None:
 
 
 async def test_a_server_without_a_check_call_is_not_ok() -> None:
-    cfg = parse_config({"servers": {"replay": {
-        "command": sys.executable,
-        "args": ["-m", "healer_agent.context.replay_server", "--case", str(CASE)],
-        "tools": ["health_check"]}}}, env={})
+    cfg = parse_config(
+        {
+            "servers": {
+                "replay": {
+                    "command": sys.executable,
+                    "args": ["-m", "healer_agent.context.replay_server", "--case", str(CASE)],
+                    "tools": ["health_check"],
+                }
+            }
+        },
+        env={},
+    )
     (report,) = await check_servers(cfg)
     assert report["connected"] and not report["ok"]
     assert "no `check` call" in report["error"]

@@ -74,8 +74,14 @@ def test_render_template_leaves_promql_braces() -> None:
 
 def test_shipped_example_config_loads() -> None:
     cfg = load_mcp_config(ROOT / "mcp_servers.yaml", env={})
-    assert set(cfg.enabled_servers()) == {"github", "argocd", "prometheus", "alertmanager",
-                                          "loki", "kubernetes"}
+    assert set(cfg.enabled_servers()) == {
+        "github",
+        "argocd",
+        "prometheus",
+        "alertmanager",
+        "loki",
+        "kubernetes",
+    }
     assert not cfg.servers["grafana"].enabled
     assert cfg.servers["argocd"].strip_params == ("argocdBaseUrl",)
     assert cfg.servers["argocd"].env["MCP_READ_ONLY"] == "true"

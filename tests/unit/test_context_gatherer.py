@@ -18,16 +18,30 @@ CASE = Path(__file__).resolve().parents[1] / "fixtures" / "mcp" / "case-argocd-d
 
 def _incident(**kw: object) -> Incident:
     base: dict[str, object] = dict(
-        kind="ci_failure", event_type="workflow_job", repository="acme/shop", run_key="k",
-        run_id=777, job_ids=(9001,), job_names=("deploy",),
-        head_sha="deadbeefcafe0000000000000000000000000000", branch="bump-ui")
+        kind="ci_failure",
+        event_type="workflow_job",
+        repository="acme/shop",
+        run_key="k",
+        run_id=777,
+        job_ids=(9001,),
+        job_names=("deploy",),
+        head_sha="deadbeefcafe0000000000000000000000000000",
+        branch="bump-ui",
+    )
     base.update(kw)
     return Incident(**base)  # type: ignore[arg-type]
 
 
 class Fake:
-    def __init__(self, name: str, *, delay: float = 0.0, result: SourceResult | None = None,
-                 raises: Exception | None = None, timeout_s: float | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        *,
+        delay: float = 0.0,
+        result: SourceResult | None = None,
+        raises: Exception | None = None,
+        timeout_s: float | None = None,
+    ) -> None:
         self.name, self.delay, self.result, self.raises = name, delay, result, raises
         self.timeout_s = timeout_s
 
@@ -41,13 +55,16 @@ class Fake:
 async def test_partial_context_with_a_note_per_failed_source() -> None:
     argo = SourceResult(fields={"argocd": (ArgoApp(name="a"),)})
     failed = SourceResult(errors=["get: mcp_error: boom"])
-    gatherer = ContextGatherer([
-        Fake("argocd", result=argo),
-        Fake("hangs", delay=30, timeout_s=0.2),
-        Fake("raises", raises=RuntimeError("bug")),
-        Fake("failed", result=failed),
-        Fake("none", result=SourceResult.unconfigured("no server")),
-    ], default_timeout_s=5)
+    gatherer = ContextGatherer(
+        [
+            Fake("argocd", result=argo),
+            Fake("hangs", delay=30, timeout_s=0.2),
+            Fake("raises", raises=RuntimeError("bug")),
+            Fake("failed", result=failed),
+            Fake("none", result=SourceResult.unconfigured("no server")),
+        ],
+        default_timeout_s=5,
+    )
     bundle = await gatherer.gather(_incident())
     assert bundle.argocd == (ArgoApp(name="a"),)
     st = bundle.sources
@@ -77,11 +94,17 @@ async def test_sources_run_in_parallel() -> None:
 
 
 async def test_status_is_ok_only_when_every_call_succeeded() -> None:
-    echoed = SourceResult(fields={"commit_message": "from the event"}, errors=["x: timeout: t"],
-                          timeouts=1)
+    echoed = SourceResult(
+        fields={"commit_message": "from the event"}, errors=["x: timeout: t"], timeouts=1
+    )
     mixed = SourceResult(fields={"loki": ("a",)}, errors=["y: is_error: 500"], succeeded=1)
-    gatherer = ContextGatherer([Fake("echo", result=echoed), Fake("mixed", result=mixed),
-                                Fake("fine", result=SourceResult(succeeded=2))])
+    gatherer = ContextGatherer(
+        [
+            Fake("echo", result=echoed),
+            Fake("mixed", result=mixed),
+            Fake("fine", result=SourceResult(succeeded=2)),
+        ]
+    )
     st = (await gatherer.gather(_incident())).sources
     assert st["echo"].status == "timeout"
     assert st["mixed"].status == "partial" and "500" in st["mixed"].note
@@ -105,8 +128,14 @@ async def test_replay_server_through_production_sources() -> None:
     assert summary["series"][0]["last"] == 3.0
     assert bundle.kubernetes["pods"][0]["ready"] is False
     assert {k: v.status for k, v in bundle.sources.items()} == {
-        "github": "ok", "argocd": "ok", "prometheus": "ok", "loki": "ok",
-        "grafana": "not_configured", "kubernetes": "ok", "alerts": "not_configured"}
+        "github": "ok",
+        "argocd": "ok",
+        "prometheus": "ok",
+        "loki": "ok",
+        "grafana": "not_configured",
+        "kubernetes": "ok",
+        "alerts": "not_configured",
+    }
 
 
 async def test_replay_dataset_mode_discovers_jobs_of_a_run() -> None:
@@ -132,8 +161,10 @@ async def test_job_log_redirect_drops_authorization() -> None:
         assert await rest.job_log("o", "r", 5) == "##[error]boom"
     finally:
         await rest.aclose()
-    assert seen == [("https://api.test/repos/o/r/actions/jobs/5/logs", "Bearer secret"),
-                    ("https://blob.test/log?sig=1", None)]
+    assert seen == [
+        ("https://api.test/repos/o/r/actions/jobs/5/logs", "Bearer secret"),
+        ("https://blob.test/log?sig=1", None),
+    ]
 
 
 def test_no_rest_fallback_without_token_or_custom_url() -> None:
@@ -142,9 +173,15 @@ def test_no_rest_fallback_without_token_or_custom_url() -> None:
     assert build_gatherer_from_config(cfg, github_token="t")._rest is not None
 
 
-@pytest.mark.parametrize("url,ok", [
-    ("https://github.com/acme/shop.git", True), ("git@github.com:acme/shop.git", True),
-    ("https://github.com/acme/shopfront", False)])
+@pytest.mark.parametrize(
+    "url,ok",
+    [
+        ("https://github.com/acme/shop.git", True),
+        ("git@github.com:acme/shop.git", True),
+        ("https://github.com/acme/shopfront", False),
+    ],
+)
 def test_repo_url_matching(url: str, ok: bool) -> None:
     from healer_agent.context.sources.argocd import repo_url_matches
+
     assert repo_url_matches(url, "acme/shop") is ok

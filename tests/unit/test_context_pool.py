@@ -49,12 +49,28 @@ class Clock:
 
 
 def _pool(calls: list[dict[str, Any]], clock: Clock | None = None, **server: Any) -> McpPool:
-    cfg = parse_config({"servers": {"s": {"command": "unused", "tools": ["get", "slow", "ghost"],
-                                          "strip_params": ["argocdBaseUrl"], "timeout_s": 10,
-                                          "max_output_tokens": 200, **server}}}, env={})
+    cfg = parse_config(
+        {
+            "servers": {
+                "s": {
+                    "command": "unused",
+                    "tools": ["get", "slow", "ghost"],
+                    "strip_params": ["argocdBaseUrl"],
+                    "timeout_s": 10,
+                    "max_output_tokens": 200,
+                    **server,
+                }
+            }
+        },
+        env={},
+    )
     srv = _server(calls)
-    return McpPool(cfg, transports={"s": lambda: InMemoryTransport(srv)}, backoff_base_s=0.2,
-                   clock=clock or Clock())
+    return McpPool(
+        cfg,
+        transports={"s": lambda: InMemoryTransport(srv)},
+        backoff_base_s=0.2,
+        clock=clock or Clock(),
+    )
 
 
 async def test_call_strips_params_and_trims() -> None:
@@ -122,19 +138,30 @@ async def test_concurrency_limit_is_per_server() -> None:
         running -= 1
         return "{}"
 
-    cfg = parse_config({"servers": {"s": {"command": "x", "tools": ["get"],
-                                          "max_concurrency": 2}}}, env={})
+    cfg = parse_config(
+        {"servers": {"s": {"command": "x", "tools": ["get"], "max_concurrency": 2}}}, env={}
+    )
     async with McpPool(cfg, transports={"s": lambda: InMemoryTransport(s)}) as pool:
         await asyncio.gather(*(pool.call("s", "get", {"name": str(i)}) for i in range(6)))
     assert peak == 2 and calls == []
 
 
 def _bad_pool(tmp_path: Path, *args: str, timeout: float = 15.0) -> McpPool:
-    cfg = parse_config({"servers": {"bad": {
-        "command": sys.executable, "args": [str(BAD), *args],
-        "tools": ["ok", "hang", "crash", "fail", "rpc_fail", "error_body"],
-        "timeout_s": timeout, "startup_timeout_s": 30, "error_json_keys": ["error", "code"],
-    }}}, env={})
+    cfg = parse_config(
+        {
+            "servers": {
+                "bad": {
+                    "command": sys.executable,
+                    "args": [str(BAD), *args],
+                    "tools": ["ok", "hang", "crash", "fail", "rpc_fail", "error_body"],
+                    "timeout_s": timeout,
+                    "startup_timeout_s": 30,
+                    "error_json_keys": ["error", "code"],
+                }
+            }
+        },
+        env={},
+    )
     return McpPool(cfg, log_dir=tmp_path, backoff_base_s=0.1)
 
 
@@ -169,9 +196,19 @@ async def test_hung_stdio_server_honours_timeout(tmp_path: Path) -> None:
 
 
 async def test_hung_handshake_is_unavailable(tmp_path: Path) -> None:
-    cfg = parse_config({"servers": {"bad": {
-        "command": sys.executable, "args": [str(BAD), "--hang-start"], "tools": ["ok"],
-        "startup_timeout_s": 0.5}}}, env={})
+    cfg = parse_config(
+        {
+            "servers": {
+                "bad": {
+                    "command": sys.executable,
+                    "args": [str(BAD), "--hang-start"],
+                    "tools": ["ok"],
+                    "startup_timeout_s": 0.5,
+                }
+            }
+        },
+        env={},
+    )
     async with McpPool(cfg, log_dir=tmp_path) as pool:
         with pytest.raises(ToolError) as info:
             await pool.call("bad", "ok", {})

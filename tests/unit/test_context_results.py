@@ -10,8 +10,11 @@ from healer_agent.context.results import normalise, trim_json, trim_text
 
 
 def _result(text: str, *, structured: object = None, is_error: bool = False) -> CallToolResult:
-    return CallToolResult(content=[TextContent(type="text", text=text)],
-                          structured_content=structured, is_error=is_error)  # type: ignore[arg-type]
+    return CallToolResult(
+        content=[TextContent(type="text", text=text)],
+        structured_content=structured,
+        is_error=is_error,
+    )  # type: ignore[arg-type]
 
 
 def test_structured_content_preferred() -> None:
@@ -38,15 +41,25 @@ def test_is_error_style() -> None:
 def test_error_json_style_only_with_keys() -> None:
     body = '{"error": "not found", "code": 5, "message": "app x not found"}'
     with pytest.raises(ToolError) as info:
-        normalise("a", "get_application", _result(body), max_output_tokens=100,
-                  error_json_keys=("error", "code"))
+        normalise(
+            "a",
+            "get_application",
+            _result(body),
+            max_output_tokens=100,
+            error_json_keys=("error", "code"),
+        )
     assert info.value.kind == "error_json" and info.value.message == "app x not found"
     assert normalise("a", "t", _result(body), max_output_tokens=100).data["code"] == 5
 
 
 def test_a_lone_code_field_is_not_an_error() -> None:
-    res = normalise("a", "t", _result('{"code": 0, "items": []}'), max_output_tokens=100,
-                    error_json_keys=("error", "code"))
+    res = normalise(
+        "a",
+        "t",
+        _result('{"code": 0, "items": []}'),
+        max_output_tokens=100,
+        error_json_keys=("error", "code"),
+    )
     assert res.data == {"code": 0, "items": []}
 
 

@@ -69,9 +69,15 @@ async def _refused() -> AsyncIterator[Streams]:
 
 
 def _pool(transports: dict[str, Counting], **kw: Any) -> McpPool:
-    cfg = parse_config({"servers": {
-        name: {"command": "unused", "tools": ["get_app"], "startup_timeout_s": 2}
-        for name in transports}}, env={})
+    cfg = parse_config(
+        {
+            "servers": {
+                name: {"command": "unused", "tools": ["get_app"], "startup_timeout_s": 2}
+                for name in transports
+            }
+        },
+        env={},
+    )
     return McpPool(cfg, transports=transports, backoff_base_s=0.05, **kw)
 
 
@@ -79,8 +85,9 @@ def _script(tool: str) -> FunctionModel:
     def step(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
         if len(messages) == 1:
             offered = sorted(t.name for t in info.function_tools)
-            return ModelResponse(parts=[ToolCallPart(tool, {"name": "web"}),
-                                        TextPart(json.dumps(offered))])
+            return ModelResponse(
+                parts=[ToolCallPart(tool, {"name": "web"}), TextPart(json.dumps(offered))]
+            )
         return ModelResponse(parts=[TextPart(str(messages[-1].parts[0].content)[:200])])
 
     return FunctionModel(step)
@@ -93,8 +100,9 @@ async def test_triage_runs_share_the_pool_and_start_nothing() -> None:
         assert (argo.opened, gone.opened) == (1, 1)
         outputs = []
         for _ in range(3):
-            agent = Agent(_script("argo_get_app"), deps_type=TriageDeps,
-                          toolsets=pool_toolsets(pool))
+            agent = Agent(
+                _script("argo_get_app"), deps_type=TriageDeps, toolsets=pool_toolsets(pool)
+            )
             result = await agent.run("triage", deps=TriageDeps(LogBook((), redact), redact))
             outputs.append(result.output)
         # three triage runs, no new session: the warm one answered every call
@@ -120,9 +128,20 @@ async def test_a_down_server_offers_no_tools_while_others_work() -> None:
 
 async def test_health_check_reopens_a_server_that_died(tmp_path: Path) -> None:
     bad = FIX / "bad_server.py"
-    cfg = parse_config({"servers": {"bad": {
-        "command": sys.executable, "args": [str(bad)], "tools": ["ok", "crash"],
-        "timeout_s": 5, "startup_timeout_s": 10}}}, env={})
+    cfg = parse_config(
+        {
+            "servers": {
+                "bad": {
+                    "command": sys.executable,
+                    "args": [str(bad)],
+                    "tools": ["ok", "crash"],
+                    "timeout_s": 5,
+                    "startup_timeout_s": 10,
+                }
+            }
+        },
+        env={},
+    )
     async with McpPool(cfg, log_dir=tmp_path, backoff_base_s=0.05) as pool:
         assert await pool.start(supervise=False) == {"bad": "ready"}
         with pytest.raises(Exception):  # noqa: B017 - the kind depends on timing
@@ -140,8 +159,9 @@ async def test_health_check_reopens_a_server_that_died(tmp_path: Path) -> None:
 
 async def test_status_and_metrics_say_the_same() -> None:
     metrics = Metrics(CollectorRegistry())
-    async with _pool({"argo": Counting(_server()), "gone": Counting(None)},
-                     observer=metrics.observe_mcp) as pool:
+    async with _pool(
+        {"argo": Counting(_server()), "gone": Counting(None)}, observer=metrics.observe_mcp
+    ) as pool:
         await pool.call("argo", "get_app", {"name": "a"})
         await pool.call("argo", "get_app", {"name": "b"})
         with pytest.raises(Exception):  # noqa: B017
@@ -155,8 +175,7 @@ async def test_status_and_metrics_say_the_same() -> None:
     assert status["argo"].tools["get_app"].calls == 2
     assert value("healer_mcp_calls_total", server="argo", tool="get_app", outcome="ok") == 2
     assert status["gone"].errors == 1
-    assert value("healer_mcp_errors_total", server="gone", tool="get_app",
-                 kind="unavailable") == 1
+    assert value("healer_mcp_errors_total", server="gone", tool="get_app", kind="unavailable") == 1
     assert value("healer_mcp_call_seconds_count", server="argo", tool="get_app") == 2
 
 
@@ -165,10 +184,18 @@ async def test_runtime_shares_one_pool_between_context_and_triage(tmp_path: Path
 
     config = replay_config(CASE)
     path = tmp_path / "mcp_servers.yaml"
-    path.write_text(yaml.safe_dump(config.model_dump(
-        mode="json", exclude={"servers": {n: {"missing_env"} for n in config.servers}})))
-    settings = Settings(_env_file=None, context={"mode": "mcp", "mcp_config": path},  # type: ignore[call-arg]
-                        routing={"router": "full"})
+    path.write_text(
+        yaml.safe_dump(
+            config.model_dump(
+                mode="json", exclude={"servers": {n: {"missing_env"} for n in config.servers}}
+            )
+        )
+    )
+    settings = Settings(
+        _env_file=None,
+        context={"mode": "mcp", "mcp_config": path},  # type: ignore[call-arg]
+        routing={"router": "full"},
+    )
     metrics = Metrics(CollectorRegistry())
     runtime = build_context_runtime(settings, metrics=metrics)
     try:
@@ -179,8 +206,7 @@ async def test_runtime_shares_one_pool_between_context_and_triage(tmp_path: Path
         assert bundle.argocd and bundle.sources["argocd"].status == "ok"
         (state,) = runtime.status().values()
         assert state.starts == 1 and state.calls > 0
-        assert metrics.registry.get_sample_value(
-            "healer_mcp_server_up", {"server": "replay"}) == 1
+        assert metrics.registry.get_sample_value("healer_mcp_server_up", {"server": "replay"}) == 1
     finally:
         await runtime.aclose()
 
@@ -198,9 +224,16 @@ def _pool_toolsets(toolsets: Any) -> list[Any]:
 def _incident() -> Any:
     from healer_agent.models import Incident
 
-    return Incident(kind="ci_failure", event_type="workflow_job", repository="acme/shop",
-                    run_key="k", run_id=777, job_ids=(9001,), job_names=("deploy",),
-                    pr_numbers=(42,))
+    return Incident(
+        kind="ci_failure",
+        event_type="workflow_job",
+        repository="acme/shop",
+        run_key="k",
+        run_id=777,
+        job_ids=(9001,),
+        job_names=("deploy",),
+        pr_numbers=(42,),
+    )
 
 
 async def test_errors_kept_for_status_are_redacted() -> None:
@@ -221,9 +254,19 @@ async def test_errors_kept_for_status_are_redacted() -> None:
 
 async def test_closing_while_servers_start_leaves_no_process(tmp_path: Path) -> None:
     bad = FIX / "bad_server.py"
-    cfg = parse_config({"servers": {"slow": {
-        "command": sys.executable, "args": [str(bad), "--hang-start"], "tools": ["ok"],
-        "startup_timeout_s": 30}}}, env={})
+    cfg = parse_config(
+        {
+            "servers": {
+                "slow": {
+                    "command": sys.executable,
+                    "args": [str(bad), "--hang-start"],
+                    "tools": ["ok"],
+                    "startup_timeout_s": 30,
+                }
+            }
+        },
+        env={},
+    )
     pool = McpPool(cfg, log_dir=tmp_path)
     warming = asyncio.create_task(pool.start())
     for _ in range(200):  # until the server process exists (bounded by the loop)
@@ -235,6 +278,5 @@ async def test_closing_while_servers_start_leaves_no_process(tmp_path: Path) -> 
         await warming
     await pool.aclose()
     assert pool.status()["slow"].phase == "closed"
-    alive = [t for t in asyncio.all_tasks() if t.get_name() == "mcp-session-slow"
-             and not t.done()]
+    alive = [t for t in asyncio.all_tasks() if t.get_name() == "mcp-session-slow" and not t.done()]
     assert alive == []  # the session task (and with it the server process) was reaped

@@ -19,9 +19,15 @@ from healer_agent.pipeline.filter import repo_allowed, skip_reason
 
 
 def incident(**kw: Any) -> Incident:
-    values: dict[str, Any] = dict(kind="ci_failure", event_type="workflow_run", repository="5dlabs/cto",
-                                  run_key="5dlabs/cto#run:1:1", branch="feat/x",
-                                  conclusion="failure", sender="dev")
+    values: dict[str, Any] = dict(
+        kind="ci_failure",
+        event_type="workflow_run",
+        repository="5dlabs/cto",
+        run_key="5dlabs/cto#run:1:1",
+        branch="feat/x",
+        conclusion="failure",
+        sender="dev",
+    )
     values.update(kw)
     return Incident(**values)
 
@@ -30,10 +36,10 @@ def test_skip_reasons() -> None:
     allow = ("5dlabs/*",)
     assert skip_reason(incident(), allow) is None
     assert "allowlist" in (skip_reason(incident(repository="evil/x"), allow) or "")
-    assert "[skip-healer]" in (skip_reason(incident(commit_message="x [skip-healer]"), allow)
-                               or "")
-    assert "bot" in (skip_reason(incident(sender="dependabot[bot]", sender_is_bot=True),
-                                 allow) or "")
+    assert "[skip-healer]" in (skip_reason(incident(commit_message="x [skip-healer]"), allow) or "")
+    assert "bot" in (
+        skip_reason(incident(sender="dependabot[bot]", sender_is_bot=True), allow) or ""
+    )
     assert skip_reason(incident(sender_is_bot=True), allow, process_bots=True) is None
     assert "not a failure" in (skip_reason(incident(conclusion="cancelled"), allow) or "")
 
@@ -62,10 +68,8 @@ def test_claim_keys() -> None:
 def test_dedup_is_by_what_failed_not_by_branch() -> None:
     """One push that breaks two workflows is two failures; a re-run of one is the same."""
     controller = incident(workflow_name="Controller CI", head_sha="abc")
-    frontend = incident(workflow_name="Frontend CI", head_sha="abc",
-                        run_key="5dlabs/cto#run:2:1")
-    rerun = incident(workflow_name="Controller CI", head_sha="abc",
-                     run_key="5dlabs/cto#run:1:2")
+    frontend = incident(workflow_name="Frontend CI", head_sha="abc", run_key="5dlabs/cto#run:2:1")
+    rerun = incident(workflow_name="Controller CI", head_sha="abc", run_key="5dlabs/cto#run:1:2")
     next_push = incident(workflow_name="Controller CI", head_sha="def")
     assert failure_claim_key(controller) != failure_claim_key(frontend)
     assert failure_claim_key(controller) == failure_claim_key(rerun)
@@ -89,13 +93,22 @@ LABEL = __import__("re").compile(r"^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9]
 
 @pytest.mark.loop
 def test_label_values_from_hostile_ids_and_branches_are_valid() -> None:
-    for value in (-5, -(10 ** 80), 10 ** 80, 0, "feat/" + "a-" * 60 + "/x", "-_.", "",
-                  "ü/ß", "a" * 62 + "-b"):
+    for value in (
+        -5,
+        -(10**80),
+        10**80,
+        0,
+        "feat/" + "a-" * 60 + "/x",
+        "-_.",
+        "",
+        "ü/ß",
+        "a" * 62 + "-b",
+    ):
         label = label_value(value)
         assert label and len(label) <= 63 and LABEL.match(label), (value, label)
     assert label_value(-5) == "n5"
-    assert label_value(10 ** 80).endswith("0") and len(label_value(10 ** 80)) == 63
-    assert label_value(-(10 ** 80)) != label_value(10 ** 80)
+    assert label_value(10**80).endswith("0") and len(label_value(10**80)) == 63
+    assert label_value(-(10**80)) != label_value(10**80)
 
 
 def test_signature_official_vector() -> None:

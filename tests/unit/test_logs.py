@@ -23,23 +23,37 @@ TS = "2025-01-15T10:30:02.1234567Z "
 
 
 def gh_log(*sections: tuple[str, list[str]], exit_code: int = 1) -> str:
-    lines = [f"{TS}Current runner version: '2.321.0'", f"{TS}##[group]Operating System",
-             f"{TS}Ubuntu", f"{TS}22.04.5", f"{TS}LTS", f"{TS}##[endgroup]"]
+    lines = [
+        f"{TS}Current runner version: '2.321.0'",
+        f"{TS}##[group]Operating System",
+        f"{TS}Ubuntu",
+        f"{TS}22.04.5",
+        f"{TS}LTS",
+        f"{TS}##[endgroup]",
+    ]
     for command, output in sections:
-        lines += [f"{TS}##[group]Run {command}", f"{TS}{command}", f"{TS}shell: /usr/bin/bash -e",
-                  f"{TS}##[endgroup]"]
+        lines += [
+            f"{TS}##[group]Run {command}",
+            f"{TS}{command}",
+            f"{TS}shell: /usr/bin/bash -e",
+            f"{TS}##[endgroup]",
+        ]
         lines += [f"{TS}{line}" for line in output]
     lines.append(f"{TS}##[error]Process completed with exit code {exit_code}.")
     lines.append(f"{TS}Post job cleanup.")
     return "\n".join(lines)
 
 
-RUSTC = ["   Compiling healer v0.1.0 (/home/runner/work/cto/cto/crates/healer)",
-         "error[E0425]: cannot find value `undefined_var` in this scope",
-         " --> crates/healer/src/main.rs:4:13",
-         "  |", "4 |     let y = undefined_var + 1;", "  |             ^^^^^^^^^^^^^ not found",
-         "For more information about this error, try `rustc --explain E0425`.",
-         "error: could not compile `healer` (bin \"healer\") due to 1 previous error"]
+RUSTC = [
+    "   Compiling healer v0.1.0 (/home/runner/work/cto/cto/crates/healer)",
+    "error[E0425]: cannot find value `undefined_var` in this scope",
+    " --> crates/healer/src/main.rs:4:13",
+    "  |",
+    "4 |     let y = undefined_var + 1;",
+    "  |             ^^^^^^^^^^^^^ not found",
+    "For more information about this error, try `rustc --explain E0425`.",
+    'error: could not compile `healer` (bin "healer") due to 1 previous error',
+]
 
 
 def test_clean_strips_timestamps_and_ansi() -> None:
@@ -48,11 +62,12 @@ def test_clean_strips_timestamps_and_ansi() -> None:
 
 
 def test_steps_and_failing_step() -> None:
-    log = gh_log(("actions/checkout@v4", ["Syncing repository"]),
-                 ("cargo build --locked", RUSTC))
+    log = gh_log(("actions/checkout@v4", ["Syncing repository"]), ("cargo build --locked", RUSTC))
     steps = split_steps(clean_lines(log))
-    assert [s.command for s in steps if s.command] == ["actions/checkout@v4",
-                                                         "cargo build --locked"]
+    assert [s.command for s in steps if s.command] == [
+        "actions/checkout@v4",
+        "cargo build --locked",
+    ]
     found = excerpt_text(log, ["Run cargo build --locked"])
     assert found.command == "cargo build --locked"
     assert found.error_lines[0].startswith("error[E0425]")
@@ -60,35 +75,41 @@ def test_steps_and_failing_step() -> None:
 
 
 def test_failing_step_found_by_first_error_without_step_names() -> None:
-    log = gh_log(("npm ci", ["added 200 packages"]),
-                 ("npx tsc --noEmit", ["src/app.ts(3,7): error TS2322: Type 'string' is not "
-                                       "assignable to type 'number'."]))
+    log = gh_log(
+        ("npm ci", ["added 200 packages"]),
+        (
+            "npx tsc --noEmit",
+            ["src/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'."],
+        ),
+    )
     found = excerpt_text(log)
     assert found.command == "npx tsc --noEmit"
     assert found.tools[0] == "tsc"
 
 
-@pytest.mark.parametrize("line,tool", [
-    ("error[E0308]: mismatched types", "rustc"),
-    ("test result: FAILED. 3 passed; 1 failed; 0 ignored", "cargo-test"),
-    ("Diff in /home/runner/work/x/src/lib.rs at line 3:", "rustfmt"),
-    ("src/a.ts(1,5): error TS2304: Cannot find name 'foo'.", "tsc"),
-    ("  12:5  error  'x' is assigned a value but never used  no-unused-vars", "eslint"),
-    ("npm error code ERESOLVE", "npm"),
-    (" ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with frozen-lockfile", "npm"),
-    ("ERROR: failed to solve: process \"/bin/sh -c npm ci\" did not complete", "docker"),
-    ("Dockerfile:3 DL3008 warning: Pin versions in apt get install", "hadolint"),
-    ("Error: INSTALLATION FAILED: template: chart/templates/d.yaml:4: error", "helm"),
-    ('The Deployment "web" is invalid: spec.replicas: Invalid value', "kubectl"),
-    ("CONFLICT (content): Merge conflict in src/lib.rs", "git"),
-    (" ! [rejected]        main -> main (fetch first)", "git"),
-    (".github/workflows/ci.yml:12:9: unexpected key \"run-on\" for \"job\" section",
-     "actionlint"),
-    ("error: 2 vulnerabilities found!", "cargo-audit"),
-    ("##[error]The runner has received a shutdown signal.", "runner"),
-    ("##[error]Process completed with exit code 1.", "exit"),
-    ("   Compiling serde v1.0.0", None),
-])
+@pytest.mark.parametrize(
+    "line,tool",
+    [
+        ("error[E0308]: mismatched types", "rustc"),
+        ("test result: FAILED. 3 passed; 1 failed; 0 ignored", "cargo-test"),
+        ("Diff in /home/runner/work/x/src/lib.rs at line 3:", "rustfmt"),
+        ("src/a.ts(1,5): error TS2304: Cannot find name 'foo'.", "tsc"),
+        ("  12:5  error  'x' is assigned a value but never used  no-unused-vars", "eslint"),
+        ("npm error code ERESOLVE", "npm"),
+        (" ERR_PNPM_OUTDATED_LOCKFILE  Cannot install with frozen-lockfile", "npm"),
+        ('ERROR: failed to solve: process "/bin/sh -c npm ci" did not complete', "docker"),
+        ("Dockerfile:3 DL3008 warning: Pin versions in apt get install", "hadolint"),
+        ("Error: INSTALLATION FAILED: template: chart/templates/d.yaml:4: error", "helm"),
+        ('The Deployment "web" is invalid: spec.replicas: Invalid value', "kubectl"),
+        ("CONFLICT (content): Merge conflict in src/lib.rs", "git"),
+        (" ! [rejected]        main -> main (fetch first)", "git"),
+        ('.github/workflows/ci.yml:12:9: unexpected key "run-on" for "job" section', "actionlint"),
+        ("error: 2 vulnerabilities found!", "cargo-audit"),
+        ("##[error]The runner has received a shutdown signal.", "runner"),
+        ("##[error]Process completed with exit code 1.", "exit"),
+        ("   Compiling serde v1.0.0", None),
+    ],
+)
 def test_detectors(line: str, tool: str | None) -> None:
     assert classify(line) == tool
     # the fast scan must see every line a detector flags
@@ -97,8 +118,12 @@ def test_detectors(line: str, tool: str | None) -> None:
 
 def test_excerpt_keeps_first_error_within_budget() -> None:
     noise = [f"warning: unused import number {n}" for n in range(3000)]
-    log = gh_log(("cargo build", noise[:1500] + RUSTC + noise[1500:]
-                  + [f"error: other failure {n}" for n in range(200)]))
+    log = gh_log(
+        (
+            "cargo build",
+            noise[:1500] + RUSTC + noise[1500:] + [f"error: other failure {n}" for n in range(200)],
+        )
+    )
     found = excerpt_text(log, budget_tokens=400)
     assert "cannot find value `undefined_var`" in found.text
     assert found.tokens <= 450
@@ -111,19 +136,27 @@ def test_excerpt_drops_consecutive_duplicates() -> None:
 
 
 def test_excerpt_over_several_jobs() -> None:
-    jobs = (JobLog(job_name="lint", text=gh_log(("echo ok", ["fine"]))),
-            JobLog(job_name="build", text=gh_log(("cargo build", RUSTC))))
-    found = excerpt(jobs, failed_steps=(FailedStep(job_name="build", name="Run cargo build",
-                                                   conclusion="failure"),))
+    jobs = (
+        JobLog(job_name="lint", text=gh_log(("echo ok", ["fine"]))),
+        JobLog(job_name="build", text=gh_log(("cargo build", RUSTC))),
+    )
+    found = excerpt(
+        jobs,
+        failed_steps=(FailedStep(job_name="build", name="Run cargo build", conclusion="failure"),),
+    )
     assert found.error_lines[0].startswith("error[E0425]")
     assert "### job build" in found.text
 
 
 def test_signature_is_stable_across_reruns() -> None:
-    first = ["error[E0425]: cannot find value `x` --> /home/runner/work/a/src/main.rs:4:13",
-             "2025-01-15T10:30:02.1234567Z build abc1234def failed after 12.5s"]
-    rerun = ["error[E0425]: cannot find value `x` --> /home/runner/_work/b/src/main.rs:9:1",
-             "2026-03-01T08:00:00.0000001Z build 99ffee00aa failed after 3.1s"]
+    first = [
+        "error[E0425]: cannot find value `x` --> /home/runner/work/a/src/main.rs:4:13",
+        "2025-01-15T10:30:02.1234567Z build abc1234def failed after 12.5s",
+    ]
+    rerun = [
+        "error[E0425]: cannot find value `x` --> /home/runner/_work/b/src/main.rs:9:1",
+        "2026-03-01T08:00:00.0000001Z build 99ffee00aa failed after 3.1s",
+    ]
     other = ["error[E0308]: mismatched types --> src/main.rs:4:13"]
     assert signature(first) == signature(rerun)
     assert signature(first) != signature(other)
@@ -135,27 +168,34 @@ SECRETS = {
     "github oauth": "gho_" + "Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2",
     "github user-to-server": "ghu_" + "16C7e42F292c6912E7710c838347Ae178B4a",
     "github server-to-server": "ghs_" + "16C7e42F292c6912E7710c838347Ae178B4a",
-    "github refresh": "ghr_" + "1B4a2e77838347a7E420ce178F2E7c6912E169246c34E1ccbF66C46812d16D5B1A9Dc86A1498",
-    "github fine-grained": "github_pat_" + "11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV",
+    "github refresh": "ghr_"
+    + "1B4a2e77838347a7E420ce178F2E7c6912E169246c34E1ccbF66C46812d16D5B1A9Dc86A1498",
+    "github fine-grained": "github_pat_"
+    + "11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUV",
     "aws access key": "AKIA" + "IOSFODNN7EXAMPLE",
     "aws sts key": "ASIA" + "Y34FZKBOKMUTVV7A",
     "aws secret": "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     "gcp api key": "AIza" + "SyDdI0hCZtE6vySjMm-WEfRq3CPzqKqqsHI",
     "gcp oauth": "ya29." + "a0AfH6SMBx4z9Kp1dQ8Gm2Yv7cX3nR5tW0eL9uJ",
-    "azure storage": "AccountKey=" + "lJzRc1YdHaAA2KCNJJ1tkYwF/+mKK6Ygw0NGe170Xu592euJv2wYUtBlV8z+qnlcNQSnIYVTkLWntUO1F8j8rQ==",
+    "azure storage": "AccountKey="
+    + "lJzRc1YdHaAA2KCNJJ1tkYwF/+mKK6Ygw0NGe170Xu592euJv2wYUtBlV8z+qnlcNQSnIYVTkLWntUO1F8j8rQ==",
     "slack bot": "xoxb-" + "123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx",
-    "slack user": "xoxp-" + "123456789012-123456789012-123456789012-abcdef0123456789abcdef0123456789",
-    "slack webhook": "https://hooks.slack.com/services/" + "T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
+    "slack user": "xoxp-"
+    + "123456789012-123456789012-123456789012-abcdef0123456789abcdef0123456789",
+    "slack webhook": "https://hooks.slack.com/services/"
+    + "T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX",
     "stripe live": "sk_live_" + "4eC39HqLyjWDarjtT1zdp7dc",
     "stripe restricted": "rk_live_" + "51H8aBcDeFgHiJkLmNoPqRsTu",
     "twilio": "SK" + "0123456789abcdef0123456789abcdef",
     "sendgrid": "SG." + "ngeVfQFYQlKU0ufo8x5d1A.TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc-1s5cr",
     "npm": "npm_" + "1234567890abcdefghijABCDEFGHIJ123456",
-    "pypi": "pypi-" + "AgEIcHlwaS5vcmcCJGE0ZjA1ZjM4LWFkZmEtNDA5Ny1hYzQxLTMxZTJiNzA3YmM5OAACKlszLCJiZmE",
+    "pypi": "pypi-"
+    + "AgEIcHlwaS5vcmcCJGE0ZjA1ZjM4LWFkZmEtNDA5Ny1hYzQxLTMxZTJiNzA3YmM5OAACKlszLCJiZmE",
     "docker hub": "dckr_pat_" + "2YotnFZFEjr1zCsicMWpAA-abcdEFGH",
     "gitlab": "glpat-" + "xxxxxxxxxxxxxxxxxxxxABCD",
-    "jwt": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9" + ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ"
-           + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+    "jwt": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+    + ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ"
+    + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
     "bearer": "Authorization: Bearer " + "abcdef0123456789ABCDEF0123456789xyz",
     "basic auth url": "https://deploy:" + "s3cr3tP4ssw0rd" + "@registry.example.com/v2/",
     "postgres url": "postgres://app:" + "Sup3rS3cret!" + "@db.internal:5432/app",
@@ -169,12 +209,14 @@ SECRETS = {
     "discord bot": "MTk4NjIyNDgzNDcxOTI1MjQ4" + ".Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs",
     "datadog": "DD_API_KEY=" + "0123456789abcdef0123456789abcdef",
 }
-PEM = ("-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq98aGnIc3JFHbQ0vXrBv9FUFrUvK8Jb3ZgN2U9p8\n"
-       "fake+key+material/for+tests==\n-----END RSA PRIVATE KEY-----")
+PEM = (
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq98aGnIc3JFHbQ0vXrBv9FUFrUvK8Jb3ZgN2U9p8\n"
+    "fake+key+material/for+tests==\n-----END RSA PRIVATE KEY-----"
+)
 
 
 def _secret_part(value: str) -> str:
-    for sep in ("Bearer ", "=", ": \"", "://deploy:", "://app:", "\": \""):
+    for sep in ("Bearer ", "=", ': "', "://deploy:", "://app:", '": "'):
         if sep in value and not value.startswith(("ghp_", "eyJ", "https://hooks")):
             value = value.split(sep, 1)[1]
     return value.split("@", 1)[0].strip('"')
@@ -218,16 +260,21 @@ def test_signature_is_deterministic(lines: list[str]) -> None:
 # --------------------------------------------------------------------------- wrappers, scan, sets
 
 
-@pytest.mark.parametrize(("line", "inner"), [
-    ("#9 0.242 npm error code EUSAGE", "npm error code EUSAGE"),
-    ("##[error]  3:1  error  'x' is not defined  no-undef",
-     "3:1  error  'x' is not defined  no-undef"),
-    ("web-1  | Error: listen EADDRINUSE", "Error: listen EADDRINUSE"),
-    ("web:build: src/a.ts(1,2): error TS2304: x", "src/a.ts(1,2): error TS2304: x"),
-    ("packages/web build: error TS2304: x", "error TS2304: x"),
-    ("error: could not compile `a`", "error: could not compile `a`"),
-    ("src/main.rs:4: warning", "src/main.rs:4: warning"),
-])
+@pytest.mark.parametrize(
+    ("line", "inner"),
+    [
+        ("#9 0.242 npm error code EUSAGE", "npm error code EUSAGE"),
+        (
+            "##[error]  3:1  error  'x' is not defined  no-undef",
+            "3:1  error  'x' is not defined  no-undef",
+        ),
+        ("web-1  | Error: listen EADDRINUSE", "Error: listen EADDRINUSE"),
+        ("web:build: src/a.ts(1,2): error TS2304: x", "src/a.ts(1,2): error TS2304: x"),
+        ("packages/web build: error TS2304: x", "error TS2304: x"),
+        ("error: could not compile `a`", "error: could not compile `a`"),
+        ("src/main.rs:4: warning", "src/main.rs:4: warning"),
+    ],
+)
 def test_inner_line_drops_only_a_wrappers_prefix(line: str, inner: str) -> None:
     from healer_agent.logs.clean import inner_line
 
@@ -235,25 +282,43 @@ def test_inner_line_drops_only_a_wrappers_prefix(line: str, inner: str) -> None:
 
 
 def test_relayed_errors_are_classified_by_their_own_tool() -> None:
-    log = gh_log(("docker build .", ["#8 1.2 error[E0308]: mismatched types",
-                                     "#8 ERROR: process \"/bin/sh -c cargo build\" did not "
-                                     "complete successfully: exit code: 101"]))
+    log = gh_log(
+        (
+            "docker build .",
+            [
+                "#8 1.2 error[E0308]: mismatched types",
+                '#8 ERROR: process "/bin/sh -c cargo build" did not '
+                "complete successfully: exit code: 101",
+            ],
+        )
+    )
     found = excerpt_text(log, ["Run docker build ."])
     assert found.tools[0] == "rustc"
     assert found.error_lines[0] == "#8 1.2 error[E0308]: mismatched types"
 
 
 def test_steps_after_the_failing_one_are_diagnostics() -> None:
-    log = gh_log(("kubectl wait --for=condition=complete job/seed", [
-        "error: timed out waiting for the condition on jobs/seed"]),
-                 ("kubectl logs job/seed --tail=50", ["thread 'main' panicked at src/a.rs:1:1:",
-                                                     "called `Option::unwrap()` on a `None`"]))
+    log = gh_log(
+        (
+            "kubectl wait --for=condition=complete job/seed",
+            ["error: timed out waiting for the condition on jobs/seed"],
+        ),
+        (
+            "kubectl logs job/seed --tail=50",
+            ["thread 'main' panicked at src/a.rs:1:1:", "called `Option::unwrap()` on a `None`"],
+        ),
+    )
     found = excerpt_text(log, ["Run kubectl wait --for=condition=complete job/seed"])
     assert found.failing_step == "Run kubectl wait --for=condition=complete job/seed"
     assert "thread 'main' panicked at src/a.rs:1:1:" in found.diagnostics
     assert not any("panicked" in line for line in found.error_lines)
-    both = excerpt_text(log, ["Run kubectl wait --for=condition=complete job/seed",
-                              "Run kubectl logs job/seed --tail=50"])
+    both = excerpt_text(
+        log,
+        [
+            "Run kubectl wait --for=condition=complete job/seed",
+            "Run kubectl logs job/seed --tail=50",
+        ],
+    )
     assert both.diagnostics == ()  # a step that failed itself is no diagnostic
 
 
@@ -263,7 +328,7 @@ def test_one_scan_finds_markers_and_candidates() -> None:
     data = gh_log(("cargo build", RUSTC)).encode()
     markers, candidates = scan(data)
     assert [m.title for m in markers] == ["Operating System", "Run cargo build"]
-    lines = [data[a:b].decode()[len(TS):] for a, b in candidates]
+    lines = [data[a:b].decode()[len(TS) :] for a, b in candidates]
     assert RUSTC[1] in lines and RUSTC[-1] in lines
     assert "   Compiling healer v0.1.0 (/home/runner/work/cto/cto/crates/healer)" not in lines
     assert candidates == candidate_lines(data)
@@ -274,33 +339,57 @@ def test_pattern_sets_agree_with_re() -> None:
 
     from healer_agent.logs.patternset import LineFilter, Matcher, to_re2
 
-    patterns = [re.compile(r"^error\[E\d{4}\]"), re.compile(r"\u2716 \d+ problems?"),
-                re.compile(r"panicked at", re.IGNORECASE), re.compile(r"(?<=x)y")]
+    patterns = [
+        re.compile(r"^error\[E\d{4}\]"),
+        re.compile(r"\u2716 \d+ problems?"),
+        re.compile(r"panicked at", re.IGNORECASE),
+        re.compile(r"(?<=x)y"),
+    ]
     matcher = Matcher([(p, i) for i, p in enumerate(patterns)])
-    lines = [*RUSTC, "\u2716 2 problems (2 errors, 0 warnings)", "thread 'main' PANICKED AT a",
-             "xy", "nothing"]
+    lines = [
+        *RUSTC,
+        "\u2716 2 problems (2 errors, 0 warnings)",
+        "thread 'main' PANICKED AT a",
+        "xy",
+        "nothing",
+    ]
     for line in lines:
         assert matcher.indices(line) == [i for i, p in enumerate(patterns) if p.search(line)]
     assert to_re2(re.compile("a\\u00e9", re.IGNORECASE | re.MULTILINE)) == "(?im)a\\x{00e9}"
     keep = LineFilter(re.compile("error|panicked", re.IGNORECASE))
-    assert keep(lines) == [i for i, line in enumerate(lines)
-                           if re.search("error|panicked", line, re.IGNORECASE)]
+    assert keep(lines) == [
+        i for i, line in enumerate(lines) if re.search("error|panicked", line, re.IGNORECASE)
+    ]
     assert keep([]) == []
 
 
 def test_the_step_name_and_command_are_redacted_too() -> None:
     token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
-    found = excerpt_text(gh_log((f'curl -H "Authorization: token {token}" https://api.github.com',
-                                 ["curl: (22) The requested URL returned error: 401"])))
+    found = excerpt_text(
+        gh_log(
+            (
+                f'curl -H "Authorization: token {token}" https://api.github.com',
+                ["curl: (22) The requested URL returned error: 401"],
+            )
+        )
+    )
     assert found.command is not None and found.failing_step is not None
     assert token not in found.command and token not in found.failing_step
     assert found.command.startswith("curl -H")
 
 
 def test_a_later_build_step_is_no_diagnostic() -> None:
-    log = gh_log(("cargo fetch", ["error: failed to download from `https://index.crates.io/`",
-                                  "Caused by:", "  [6] Couldn't resolve host name"]),
-                 ("cargo build", RUSTC))
+    log = gh_log(
+        (
+            "cargo fetch",
+            [
+                "error: failed to download from `https://index.crates.io/`",
+                "Caused by:",
+                "  [6] Couldn't resolve host name",
+            ],
+        ),
+        ("cargo build", RUSTC),
+    )
     found = excerpt_text(log, ["Run cargo fetch"])
     assert found.failing_step == "Run cargo fetch"
     assert found.diagnostics == ()  # the build step after it is no diagnostic

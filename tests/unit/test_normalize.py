@@ -42,10 +42,12 @@ def test_workflow_run_failure_has_commit_message_and_prs() -> None:
 
 
 def test_success_is_lifecycle_and_in_progress_is_ignored() -> None:
-    assert normalize("workflow_job", load_fixture("workflow_job/completed-2.json")).kind == \
-        "lifecycle"
-    assert normalize("workflow_job", load_fixture("workflow_job/in_progress-1.json")).kind == \
-        "ignored"
+    assert (
+        normalize("workflow_job", load_fixture("workflow_job/completed-2.json")).kind == "lifecycle"
+    )
+    assert (
+        normalize("workflow_job", load_fixture("workflow_job/in_progress-1.json")).kind == "ignored"
+    )
 
 
 def test_security_alerts() -> None:
@@ -80,13 +82,17 @@ def test_requested_action_is_a_command() -> None:
     assert incident.command is not None and incident.command.verb == "remediate"
 
 
-@pytest.mark.parametrize("event,payload,missing", [
-    ("workflow_job", {"workflow_job": {}}, ["repository", "workflow_job.run_id"]),
-    ("workflow_run", {"repository": {"full_name": "a/b"}}, ["workflow_run"]),
-    ("dependabot_alert", {"repository": {"full_name": "a/b"}}, ["alert"]),
-])
-def test_missing_fields_are_named(event: str, payload: dict[str, object],
-                                  missing: list[str]) -> None:
+@pytest.mark.parametrize(
+    "event,payload,missing",
+    [
+        ("workflow_job", {"workflow_job": {}}, ["repository", "workflow_job.run_id"]),
+        ("workflow_run", {"repository": {"full_name": "a/b"}}, ["workflow_run"]),
+        ("dependabot_alert", {"repository": {"full_name": "a/b"}}, ["alert"]),
+    ],
+)
+def test_missing_fields_are_named(
+    event: str, payload: dict[str, object], missing: list[str]
+) -> None:
     with pytest.raises(PayloadError) as info:
         normalize(event, payload)
     assert info.value.fields == missing
@@ -100,8 +106,9 @@ def test_sniff_and_unwrap_envelopes() -> None:
     job = load_fixture("workflow_job/completed-1.json")
     assert sniff_event(job) == "workflow_job"
     assert unwrap({"body": job}).event == "workflow_job"
-    wrapped = unwrap({"context": {}, "data": {"headers": {"X-Github-Delivery": ["g1"]},
-                                              "body": job}})
+    wrapped = unwrap(
+        {"context": {}, "data": {"headers": {"X-Github-Delivery": ["g1"]}, "body": job}}
+    )
     assert (wrapped.event, wrapped.delivery_id) == ("workflow_job", "g1")
     with pytest.raises(PayloadError):
         unwrap({"hello": 1})
@@ -126,16 +133,18 @@ def test_push_carries_the_head_commit_and_its_skip_marker() -> None:
 @pytest.mark.loop
 def test_check_suite_failure_of_external_ci_is_a_failure() -> None:
     payload = copy.deepcopy(load_fixture("check_suite/completed-1.json"))
-    payload["check_suite"].update(conclusion="failure", app={"slug": "buildkite",
-                                                            "name": "Buildkite"})
+    payload["check_suite"].update(
+        conclusion="failure", app={"slug": "buildkite", "name": "Buildkite"}
+    )
     incident = normalize("check_suite", payload)
     assert incident.kind == "ci_failure" and incident.workflow_name == "Buildkite"
     assert incident.run_key.endswith("#suite:118578147")
     actions = copy.deepcopy(load_fixture("check_suite/completed-2.json"))
     actions["check_suite"]["conclusion"] = "failure"
     assert normalize("check_suite", actions).kind == "lifecycle"
-    assert normalize("check_suite", load_fixture("check_suite/completed-1.json")).lifecycle == \
-        {"conclusion": "success"}
+    assert normalize("check_suite", load_fixture("check_suite/completed-1.json")).lifecycle == {
+        "conclusion": "success"
+    }
 
 
 @pytest.mark.loop

@@ -10,10 +10,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_package_is_listed_in_pyproject() -> None:
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
-        "packages"])
-    found = {".".join(p.parent.relative_to(ROOT).parts)
-             for p in (ROOT / "healer_agent").rglob("*.py") if "__pycache__" not in p.parts}
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for p in (ROOT / "healer_agent").rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
     assert found | {"healer_agent.prompts", "healer_agent.prompts.partials"} == listed
 
 

@@ -26,9 +26,16 @@ from tests.unit.test_logs import RUSTC, gh_log
 
 def incident(workflow: str, job: str = "build", step: str | None = None) -> Incident:
     steps = (FailedStep(job_name=job, name=step, conclusion="failure"),) if step else ()
-    return Incident(kind="ci_failure", event_type="workflow_job", repository="o/r",
-                    run_key="o/r#run:1:1", workflow_name=workflow, job_names=(job,),
-                    failed_steps=steps, conclusion="failure")
+    return Incident(
+        kind="ci_failure",
+        event_type="workflow_job",
+        repository="o/r",
+        run_key="o/r#run:1:1",
+        workflow_name=workflow,
+        job_names=(job,),
+        failed_steps=steps,
+        conclusion="failure",
+    )
 
 
 def ctx(log: str, job: str = "build", files: tuple[str, ...] = ()) -> ContextBundle:
@@ -37,20 +44,31 @@ def ctx(log: str, job: str = "build", files: tuple[str, ...] = ()) -> ContextBun
 
 ROUTER = PreRouter()
 
-CLIPPY = ["    Checking healer v0.1.0", "error: unneeded `return` statement",
-          " --> crates/healer/src/main.rs:4:5", "  |", "4 |     return x;",
-          "  = help: for further information visit https://rust-lang.github.io/rust-clippy/master/index.html#needless_return",
-          "  = note: `-D clippy::needless-return` implied by `-D warnings`",
-          "error: could not compile `healer` (bin \"healer\") due to 1 previous error"]
-DOCKER = ["#8 [builder 3/6] RUN cargo build --release", "#8 0.512 /bin/sh: 1: cargo: not found",
-          "#8 ERROR: process \"/bin/sh -c cargo build --release\" did not complete successfully: exit code: 127",
-          "------", "Dockerfile:9", "ERROR: failed to solve: process \"/bin/sh -c cargo build --release\" did not complete successfully: exit code: 127"]
+CLIPPY = [
+    "    Checking healer v0.1.0",
+    "error: unneeded `return` statement",
+    " --> crates/healer/src/main.rs:4:5",
+    "  |",
+    "4 |     return x;",
+    "  = help: for further information visit https://rust-lang.github.io/rust-clippy/master/index.html#needless_return",
+    "  = note: `-D clippy::needless-return` implied by `-D warnings`",
+    'error: could not compile `healer` (bin "healer") due to 1 previous error',
+]
+DOCKER = [
+    "#8 [builder 3/6] RUN cargo build --release",
+    "#8 0.512 /bin/sh: 1: cargo: not found",
+    '#8 ERROR: process "/bin/sh -c cargo build --release" did not complete successfully: exit code: 127',
+    "------",
+    "Dockerfile:9",
+    'ERROR: failed to solve: process "/bin/sh -c cargo build --release" did not complete successfully: exit code: 127',
+]
 
 
 def test_clippy_is_obvious_rex() -> None:
-    decision = ROUTER.decide(incident("Controller CI", "lint-rust", "Run cargo clippy"),
-                             ctx(gh_log(("cargo clippy --all-targets -- -D warnings", CLIPPY)),
-                                 "lint-rust"))
+    decision = ROUTER.decide(
+        incident("Controller CI", "lint-rust", "Run cargo clippy"),
+        ctx(gh_log(("cargo clippy --all-targets -- -D warnings", CLIPPY)), "lint-rust"),
+    )
     assert (decision.agent, decision.failure_type) == (Agent.REX, FailureType.RUST_CLIPPY)
     assert decision.obvious
     assert decision.evidence[0].signal in ("error_line", "step_command")
@@ -59,35 +77,59 @@ def test_clippy_is_obvious_rex() -> None:
 
 
 def test_controller_ci_broken_in_its_dockerfile_goes_to_bolt() -> None:
-    decision = ROUTER.decide(incident("controller-ci", "image"),
-                             ctx(gh_log(("docker build -t controller .", DOCKER)), "image",
-                                 files=("Dockerfile",)))
+    decision = ROUTER.decide(
+        incident("controller-ci", "image"),
+        ctx(gh_log(("docker build -t controller .", DOCKER)), "image", files=("Dockerfile",)),
+    )
     assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.DOCKER_BUILD)
     assert decision.runner_up is None or decision.runner_up.agent is Agent.REX
 
 
 def test_expired_token_in_frontend_ci_goes_to_atlas() -> None:
-    log = gh_log(("git push origin HEAD:gh-pages",
-                  ["remote: Permission to acme/web.git denied to github-actions[bot].",
-                   "fatal: unable to access 'https://github.com/acme/web.git/': The requested URL returned error: 403"]))
+    log = gh_log(
+        (
+            "git push origin HEAD:gh-pages",
+            [
+                "remote: Permission to acme/web.git denied to github-actions[bot].",
+                "fatal: unable to access 'https://github.com/acme/web.git/': The requested URL returned error: 403",
+            ],
+        )
+    )
     decision = ROUTER.decide(incident("frontend-ci", "deploy-docs"), ctx(log, "deploy-docs"))
     assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
 
 
 def test_runner_lost_is_atlas_general() -> None:
-    log = gh_log(("cargo test --workspace", ["   Compiling healer v0.1.0",
-                                              "##[error]The runner has received a shutdown signal. This can happen when the runner service is stopped, or a manually started runner is canceled."]))
+    log = gh_log(
+        (
+            "cargo test --workspace",
+            [
+                "   Compiling healer v0.1.0",
+                "##[error]The runner has received a shutdown signal. This can happen when the runner service is stopped, or a manually started runner is canceled.",
+            ],
+        )
+    )
     decision = ROUTER.decide(incident("Controller CI", "test"), ctx(log, "test"))
     assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
 
 
 def test_cargo_audit_is_cipher() -> None:
-    log = gh_log(("cargo audit", ["Crate:     time", "Version:   0.1.45",
-                                  "ID:        RUSTSEC-2020-0071",
-                                  "error: 1 vulnerability found!"]))
+    log = gh_log(
+        (
+            "cargo audit",
+            [
+                "Crate:     time",
+                "Version:   0.1.45",
+                "ID:        RUSTSEC-2020-0071",
+                "error: 1 vulnerability found!",
+            ],
+        )
+    )
     decision = ROUTER.decide(incident("Rust CI", "audit"), ctx(log, "audit"))
-    assert (decision.agent, decision.failure_type) == (Agent.CIPHER,
-                                                       FailureType.VULNERABLE_DEPENDENCY)
+    assert (decision.agent, decision.failure_type) == (
+        Agent.CIPHER,
+        FailureType.VULNERABLE_DEPENDENCY,
+    )
 
 
 def test_first_error_wins_over_later_noise() -> None:
@@ -100,15 +142,28 @@ def test_first_error_wins_over_later_noise() -> None:
 
 
 def test_merge_conflict_and_tsc() -> None:
-    conflict = gh_log(("git merge origin/main", ["Auto-merging src/lib.rs",
-                                                  "CONFLICT (content): Merge conflict in src/lib.rs",
-                                                  "Automatic merge failed; fix conflicts and then commit the result."]))
-    assert ROUTER.decide(incident("Controller CI"), ctx(conflict)).failure_type is \
-        FailureType.MERGE_CONFLICT
-    tsc = gh_log(("npx tsc --noEmit", ["src/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'."]))
+    conflict = gh_log(
+        (
+            "git merge origin/main",
+            [
+                "Auto-merging src/lib.rs",
+                "CONFLICT (content): Merge conflict in src/lib.rs",
+                "Automatic merge failed; fix conflicts and then commit the result.",
+            ],
+        )
+    )
+    assert (
+        ROUTER.decide(incident("Controller CI"), ctx(conflict)).failure_type
+        is FailureType.MERGE_CONFLICT
+    )
+    tsc = gh_log(
+        (
+            "npx tsc --noEmit",
+            ["src/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'."],
+        )
+    )
     decision = ROUTER.decide(incident("web"), ctx(tsc))
-    assert (decision.agent, decision.failure_type) == (Agent.BLAZE,
-                                                       FailureType.FRONTEND_TYPECHECK)
+    assert (decision.agent, decision.failure_type) == (Agent.BLAZE, FailureType.FRONTEND_TYPECHECK)
 
 
 def test_sensor_body_without_log_uses_names_and_is_not_obvious() -> None:
@@ -125,17 +180,22 @@ def test_nothing_matches_is_atlas_default() -> None:
 
 
 def test_argocd_context_points_to_bolt() -> None:
-    context = ContextBundle(argocd=(ArgoApp(name="web", sync_status="OutOfSync",
-                                            health_status="Degraded"),))
+    context = ContextBundle(
+        argocd=(ArgoApp(name="web", sync_status="OutOfSync", health_status="Degraded"),)
+    )
     decision = ROUTER.decide(incident("deploy"), context)
     assert decision.agent is Agent.BOLT
     assert any(e.source == "argocd" for e in decision.evidence)
 
 
 def test_security_alert_is_cipher_by_rule() -> None:
-    alert = Incident(kind="security_alert", event_type="code_scanning_alert", repository="o/r",
-                     run_key="o/r#alert:1", alert=SecurityAlert(alert_type="code_scanning_alert",
-                                                                rule_id="js/xss"))
+    alert = Incident(
+        kind="security_alert",
+        event_type="code_scanning_alert",
+        repository="o/r",
+        run_key="o/r#alert:1",
+        alert=SecurityAlert(alert_type="code_scanning_alert", rule_id="js/xss"),
+    )
     decision = ROUTER.decide(alert, ContextBundle())
     assert (decision.agent, decision.decided_by, decision.obvious) == (Agent.CIPHER, "rule", True)
 
@@ -153,11 +213,35 @@ def test_route_memory_is_strong_evidence() -> None:
 def test_rules_validation(tmp_path: Path) -> None:
     assert len(load_rules().signals) > 40
     with pytest.raises(RulesError, match="not a failure type of"):
-        parse_rules({"signals": [{"id": "x", "agent": "rex", "type": "helm", "where": "name",
-                                  "pattern": "x", "weight": 1}]})
+        parse_rules(
+            {
+                "signals": [
+                    {
+                        "id": "x",
+                        "agent": "rex",
+                        "type": "helm",
+                        "where": "name",
+                        "pattern": "x",
+                        "weight": 1,
+                    }
+                ]
+            }
+        )
     with pytest.raises(RulesError, match="bad pattern"):
-        parse_rules({"signals": [{"id": "y", "agent": "rex", "type": "rust_build",
-                                  "where": "name", "pattern": "(", "weight": 1}]})
+        parse_rules(
+            {
+                "signals": [
+                    {
+                        "id": "y",
+                        "agent": "rex",
+                        "type": "rust_build",
+                        "where": "name",
+                        "pattern": "(",
+                        "weight": 1,
+                    }
+                ]
+            }
+        )
     bad = tmp_path / "rules.yaml"
     bad.write_text("signals: [")
     with pytest.raises(RulesError, match="invalid YAML"):
@@ -172,26 +256,54 @@ def deploy_incident(workflow: str, job: str, step: str) -> Incident:
 
 
 def _crashloop_pod(name: str, exit_code: int = 101) -> dict[str, object]:
-    return {"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": name, "namespace": "cto"},
-            "status": {"phase": "Running", "conditions": [
-                {"type": "Ready", "status": "False", "reason": "ContainersNotReady"}],
-                "containerStatuses": [{
-                    "name": "controller", "ready": False, "restartCount": 7,
-                    "state": {"waiting": {"reason": "CrashLoopBackOff",
-                                          "message": "back-off 5m0s restarting failed container"}},
-                    "lastState": {"terminated": {"reason": "Error", "exitCode": exit_code}}}]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {"name": name, "namespace": "cto"},
+        "status": {
+            "phase": "Running",
+            "conditions": [{"type": "Ready", "status": "False", "reason": "ContainersNotReady"}],
+            "containerStatuses": [
+                {
+                    "name": "controller",
+                    "ready": False,
+                    "restartCount": 7,
+                    "state": {
+                        "waiting": {
+                            "reason": "CrashLoopBackOff",
+                            "message": "back-off 5m0s restarting failed container",
+                        }
+                    },
+                    "lastState": {"terminated": {"reason": "Error", "exitCode": exit_code}},
+                }
+            ],
+        },
+    }
 
 
-ROLLOUT = gh_log(("kubectl rollout status deployment/controller -n cto --timeout=300s",
-                  ["Waiting for deployment \"controller\" rollout to finish: 0 of 2 updated "
-                   "replicas are available...",
-                   "error: timed out waiting for the condition"]))
+ROLLOUT = gh_log(
+    (
+        "kubectl rollout status deployment/controller -n cto --timeout=300s",
+        [
+            'Waiting for deployment "controller" rollout to finish: 0 of 2 updated '
+            "replicas are available...",
+            "error: timed out waiting for the condition",
+        ],
+    )
+)
 
 
 def test_wrapper_yields_to_the_error_inside_it() -> None:
-    log = gh_log(("make ci", ["cargo build --workspace --locked", *RUSTC,
-                              "make: *** [Makefile:14: build] Error 101"]))
+    log = gh_log(
+        (
+            "make ci",
+            [
+                "cargo build --workspace --locked",
+                *RUSTC,
+                "make: *** [Makefile:14: build] Error 101",
+            ],
+        )
+    )
     decision = ROUTER.decide(incident("Deploy", "ci", "Run make ci"), ctx(log, "ci"))
     assert (decision.agent, decision.failure_type) == (Agent.REX, FailureType.RUST_BUILD)
     wrapper = next(e for c in decision.candidates for e in c.evidence if e.rule == "make-wrapper")
@@ -201,26 +313,40 @@ def test_wrapper_yields_to_the_error_inside_it() -> None:
 
 
 def test_buildkit_relays_the_inner_npm_error_and_docker_yields() -> None:
-    log = gh_log(("docker buildx build -f infra/images/web/Dockerfile .", [
-        "#9 [build 4/6] RUN npm ci",
-        "#9 0.242 npm error code EUSAGE",
-        "#9 0.507 npm error `npm ci` can only install packages when your package.json and "
-        "package-lock.json or npm-shrinkwrap.json are in sync.",
-        "#9 0.810 npm error Missing: is-number@7.0.0 from lock file",
-        "#9 ERROR: process \"/bin/sh -c npm ci\" did not complete successfully: exit code: 1",
-        "ERROR: failed to solve: process \"/bin/sh -c npm ci\" did not complete successfully: "
-        "exit code: 1"]))
-    decision = ROUTER.decide(incident("Infrastructure", "images"),
-                             ctx(log, "images", files=("infra/images/web/Dockerfile",)))
+    log = gh_log(
+        (
+            "docker buildx build -f infra/images/web/Dockerfile .",
+            [
+                "#9 [build 4/6] RUN npm ci",
+                "#9 0.242 npm error code EUSAGE",
+                "#9 0.507 npm error `npm ci` can only install packages when your package.json and "
+                "package-lock.json or npm-shrinkwrap.json are in sync.",
+                "#9 0.810 npm error Missing: is-number@7.0.0 from lock file",
+                '#9 ERROR: process "/bin/sh -c npm ci" did not complete successfully: exit code: 1',
+                'ERROR: failed to solve: process "/bin/sh -c npm ci" did not complete successfully: '
+                "exit code: 1",
+            ],
+        )
+    )
+    decision = ROUTER.decide(
+        incident("Infrastructure", "images"),
+        ctx(log, "images", files=("infra/images/web/Dockerfile",)),
+    )
     assert (decision.agent, decision.failure_type) == (Agent.BLAZE, FailureType.FRONTEND_DEPS)
 
 
 def test_a_broken_dockerfile_stays_with_bolt() -> None:
-    log = gh_log(("docker build -t web .", [
-        "#7 [build 3/5] COPY package.json pnpm-lock.yaml ./",
-        "#7 ERROR: failed to calculate checksum of ref: \"/pnpm-lock.yaml\": not found",
-        "ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of "
-        "ref: \"/pnpm-lock.yaml\": not found"]))
+    log = gh_log(
+        (
+            "docker build -t web .",
+            [
+                "#7 [build 3/5] COPY package.json pnpm-lock.yaml ./",
+                '#7 ERROR: failed to calculate checksum of ref: "/pnpm-lock.yaml": not found',
+                "ERROR: failed to solve: failed to compute cache key: failed to calculate checksum of "
+                'ref: "/pnpm-lock.yaml": not found',
+            ],
+        )
+    )
     decision = ROUTER.decide(incident("frontend-ci", "image"), ctx(log, "image"))
     assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.DOCKER_BUILD)
 
@@ -229,22 +355,30 @@ def test_rollout_timeout_is_decided_by_the_workloads_own_log() -> None:
     context = ContextBundle(
         logs=(JobLog(job_name="deploy", text=ROLLOUT),),
         changed_files=("crates/controller/src/queue.rs",),
-        kubernetes={"pods": [_crashloop_pod("controller-7d9c-abcde")],
-                    "events": [{"type": "Warning", "reason": "BackOff",
-                                "message": "Back-off restarting failed container controller",
-                                "involvedObject": {"kind": "Pod",
-                                                   "name": "controller-7d9c-abcde"}}]},
-        loki=('{"level":"INFO","fields":{"message":"starting controller"}}',
-              "thread 'main' panicked at src/queue.rs:7:23:",
-              "index out of bounds: the len is 0 but the index is 0"))
+        kubernetes={
+            "pods": [_crashloop_pod("controller-7d9c-abcde")],
+            "events": [
+                {
+                    "type": "Warning",
+                    "reason": "BackOff",
+                    "message": "Back-off restarting failed container controller",
+                    "involvedObject": {"kind": "Pod", "name": "controller-7d9c-abcde"},
+                }
+            ],
+        },
+        loki=(
+            '{"level":"INFO","fields":{"message":"starting controller"}}',
+            "thread 'main' panicked at src/queue.rs:7:23:",
+            "index out of bounds: the len is 0 but the index is 0",
+        ),
+    )
     decision = ROUTER.decide(incident("Deploy", "deploy", "Wait for rollout"), context)
     assert (decision.agent, decision.failure_type) == (Agent.REX, FailureType.RUST_TEST)
     assert decision.evidence[0].source == "loki"
     assert "loki" in decision.root_cause and "index out of bounds" in decision.root_cause
     assert decision.summary.startswith("**Decided by**: loki")
     assert "CrashLoopBackOff" in decision.summary  # the context findings travel with it
-    symptom = next(e for c in decision.candidates for e in c.evidence
-                   if e.rule == "k8s-crashloop")
+    symptom = next(e for c in decision.candidates for e in c.evidence if e.rule == "k8s-crashloop")
     assert symptom.role == "symptom" and symptom.source == "kubernetes"
 
 
@@ -253,17 +387,26 @@ def test_a_crash_that_names_a_setting_is_the_deployments() -> None:
         logs=(JobLog(job_name="deploy", text=ROLLOUT),),
         changed_files=("infra/k8s/healer/deployment.yaml",),
         kubernetes={"pods": [_crashloop_pod("healer-1")]},
-        loki=("thread 'main' panicked at src/config.rs:5:42:",
-              "HEALER_PORT must be a port number: ParseIntError { kind: InvalidDigit }"))
+        loki=(
+            "thread 'main' panicked at src/config.rs:5:42:",
+            "HEALER_PORT must be a port number: ParseIntError { kind: InvalidDigit }",
+        ),
+    )
     decision = ROUTER.decide(incident("healer-ci", "deploy", "Wait for rollout"), context)
     assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.K8S_MANIFEST)
 
 
 def test_a_smoke_check_failure_is_explained_by_a_manifest_change_or_is_flaky() -> None:
-    smoke = gh_log(("curl -sSf https://staging.example.dev/api/healthz",
-                    ["curl: (22) The requested URL returned error: 503"]), exit_code=22)
-    manifest = ROUTER.decide(incident("Deploy", "smoke"),
-                             ctx(smoke, "smoke", files=("infra/k8s/healer/service.yaml",)))
+    smoke = gh_log(
+        (
+            "curl -sSf https://staging.example.dev/api/healthz",
+            ["curl: (22) The requested URL returned error: 503"],
+        ),
+        exit_code=22,
+    )
+    manifest = ROUTER.decide(
+        incident("Deploy", "smoke"), ctx(smoke, "smoke", files=("infra/k8s/healer/service.yaml",))
+    )
     docs = ROUTER.decide(incident("Deploy", "smoke"), ctx(smoke, "smoke", files=("README.md",)))
     assert manifest.agent is Agent.BOLT
     assert (docs.agent, docs.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
@@ -271,101 +414,174 @@ def test_a_smoke_check_failure_is_explained_by_a_manifest_change_or_is_flaky() -
 
 
 def test_the_log_of_a_step_that_ran_after_the_failure_is_read() -> None:
-    log = gh_log(("curl -sSf http://controller.cto.svc.cluster.local:8081/readyz",
-                  ["curl: (7) Failed to connect to controller.cto.svc.cluster.local port 8081 "
-                   "after 0 ms: Couldn't connect to server",
-                   "##[error]Process completed with exit code 7."]),
-                 ("kubectl logs deploy/controller -n cto --tail=50",
-                  ["thread 'main' panicked at src/queue.rs:7:23:",
-                   "index out of bounds: the len is 0 but the index is 0"]))
+    log = gh_log(
+        (
+            "curl -sSf http://controller.cto.svc.cluster.local:8081/readyz",
+            [
+                "curl: (7) Failed to connect to controller.cto.svc.cluster.local port 8081 "
+                "after 0 ms: Couldn't connect to server",
+                "##[error]Process completed with exit code 7.",
+            ],
+        ),
+        (
+            "kubectl logs deploy/controller -n cto --tail=50",
+            [
+                "thread 'main' panicked at src/queue.rs:7:23:",
+                "index out of bounds: the len is 0 but the index is 0",
+            ],
+        ),
+    )
     step = "Run curl -sSf http://controller.cto.svc.cluster.local:8081/readyz"
     decision = ROUTER.decide(incident("Deploy", "smoke", step), ctx(log, "smoke"))
     assert decision.agent is Agent.REX
     assert any(e.signal == "loki" and e.source == "log" for e in decision.evidence)
 
 
-@pytest.mark.parametrize(("path", "agent", "failure_type"), [
-    (".github/workflows/ci.yml", Agent.ATLAS, FailureType.WORKFLOW_SYNTAX),
-    ("charts/web/values.yaml", Agent.BOLT, FailureType.HELM),
-    ("pnpm-workspace.yaml", Agent.BLAZE, FailureType.FRONTEND_DEPS),
-])
-def test_a_yaml_error_belongs_to_the_owner_of_the_file(path: str, agent: Agent,
-                                                       failure_type: FailureType) -> None:
-    log = gh_log(("yamllint -s .", [f"./{path}",
-                                    "  3:1       error    syntax error: mapping values are not "
-                                    "allowed here (syntax)"]))
+@pytest.mark.parametrize(
+    ("path", "agent", "failure_type"),
+    [
+        (".github/workflows/ci.yml", Agent.ATLAS, FailureType.WORKFLOW_SYNTAX),
+        ("charts/web/values.yaml", Agent.BOLT, FailureType.HELM),
+        ("pnpm-workspace.yaml", Agent.BLAZE, FailureType.FRONTEND_DEPS),
+    ],
+)
+def test_a_yaml_error_belongs_to_the_owner_of_the_file(
+    path: str, agent: Agent, failure_type: FailureType
+) -> None:
+    log = gh_log(
+        (
+            "yamllint -s .",
+            [
+                f"./{path}",
+                "  3:1       error    syntax error: mapping values are not allowed here (syntax)",
+            ],
+        )
+    )
     decision = ROUTER.decide(incident("lint", "yaml"), ctx(log, "yaml"))
     assert (decision.agent, decision.failure_type) == (agent, failure_type)
     assert any(e.signal == "error_file" for e in decision.evidence)
 
 
 def test_platform_failures_are_atlas() -> None:
-    deprecated = gh_log(("echo build", [
-        "##[error]This request has been automatically failed because it uses a deprecated "
-        "version of `actions/cache: v2`. Please update your workflow to use v3/v4"]))
-    decision = ROUTER.decide(incident("Controller CI", "lint-rust"),
-                             ctx(deprecated, "lint-rust", files=("crates/a/src/main.rs",)))
+    deprecated = gh_log(
+        (
+            "echo build",
+            [
+                "##[error]This request has been automatically failed because it uses a deprecated "
+                "version of `actions/cache: v2`. Please update your workflow to use v3/v4"
+            ],
+        )
+    )
+    decision = ROUTER.decide(
+        incident("Controller CI", "lint-rust"),
+        ctx(deprecated, "lint-rust", files=("crates/a/src/main.rs",)),
+    )
     assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.WORKFLOW_SYNTAX)
-    token = gh_log(("cargo fetch --locked", [
-        "error: failed to get `proto` as a dependency of package `controller v0.1.0`",
-        "Caused by:", "  token rejected for `internal`, please run `cargo login`",
-        "  failed to get successful HTTP response from `https://cargo.example.dev/index/"
-        "config.json`, got 401"]))
+    token = gh_log(
+        (
+            "cargo fetch --locked",
+            [
+                "error: failed to get `proto` as a dependency of package `controller v0.1.0`",
+                "Caused by:",
+                "  token rejected for `internal`, please run `cargo login`",
+                "  failed to get successful HTTP response from `https://cargo.example.dev/index/"
+                "config.json`, got 401",
+            ],
+        )
+    )
     decision = ROUTER.decide(incident("Controller CI"), ctx(token, files=("Cargo.toml",)))
     assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
 
 
 def test_push_protection_is_cipher_but_a_branch_ruleset_is_atlas() -> None:
     def push(extra: list[str]) -> str:
-        return gh_log(("git push origin HEAD:main", [
-            "remote: error: GH013: Repository rule violations found for refs/heads/main.",
-            *extra, " ! [remote rejected] HEAD -> main (push declined due to repository rule "
-            "violations)", "error: failed to push some refs to 'https://github.com/o/r.git'"]))
-    secret = ROUTER.decide(incident("Release", "publish"), ctx(push(
-        ["remote: - GITHUB PUSH PROTECTION", "remote:     - Push cannot contain secrets"]),
-        "publish"))
-    ruleset = ROUTER.decide(incident("Release", "publish"), ctx(push(
-        ["remote: - Changes must be made through a pull request."]), "publish"))
+        return gh_log(
+            (
+                "git push origin HEAD:main",
+                [
+                    "remote: error: GH013: Repository rule violations found for refs/heads/main.",
+                    *extra,
+                    " ! [remote rejected] HEAD -> main (push declined due to repository rule "
+                    "violations)",
+                    "error: failed to push some refs to 'https://github.com/o/r.git'",
+                ],
+            )
+        )
+
+    secret = ROUTER.decide(
+        incident("Release", "publish"),
+        ctx(
+            push(["remote: - GITHUB PUSH PROTECTION", "remote:     - Push cannot contain secrets"]),
+            "publish",
+        ),
+    )
+    ruleset = ROUTER.decide(
+        incident("Release", "publish"),
+        ctx(push(["remote: - Changes must be made through a pull request."]), "publish"),
+    )
     assert secret.agent is Agent.CIPHER
     assert (ruleset.agent, ruleset.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
 
 
 def test_a_scanner_named_workflow_without_a_log_is_cipher_but_not_obvious() -> None:
     decision = ROUTER.decide(incident("gitleaks", "scan"), ContextBundle())
-    assert (decision.agent, decision.failure_type) == (Agent.CIPHER,
-                                                       FailureType.SECRET_SCANNING_ALERT)
+    assert (decision.agent, decision.failure_type) == (
+        Agent.CIPHER,
+        FailureType.SECRET_SCANNING_ALERT,
+    )
     assert not decision.obvious
 
 
-TEST_KILLED = ["test tests::keeps_a_large_window ... error: test failed, to rerun pass `--lib`",
-               "Caused by:",
-               "  process didn't exit successfully: `/home/runner/work/app/app/target/debug/deps/"
-               "healer-de560d4903f1f569` (signal: 9, SIGKILL: kill)"]
-HEAP = ["<--- Last few GCs --->",
-        "FATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript "
-        "heap out of memory"]
-GROWING = {"container_memory_working_set_bytes{container=\"runner\"}": [
-    {"metric": {"pod": "runner-1"},
-     "values": [[1, "2.1e8"], [2, "6e8"], [3, "1.2e9"], [4, "2.7e9"], [5, "4.1e9"]]}]}
+TEST_KILLED = [
+    "test tests::keeps_a_large_window ... error: test failed, to rerun pass `--lib`",
+    "Caused by:",
+    "  process didn't exit successfully: `/home/runner/work/app/app/target/debug/deps/"
+    "healer-de560d4903f1f569` (signal: 9, SIGKILL: kill)",
+]
+HEAP = [
+    "<--- Last few GCs --->",
+    "FATAL ERROR: Ineffective mark-compacts near heap limit Allocation failed - JavaScript "
+    "heap out of memory",
+]
+GROWING = {
+    'container_memory_working_set_bytes{container="runner"}': [
+        {
+            "metric": {"pod": "runner-1"},
+            "values": [[1, "2.1e8"], [2, "6e8"], [3, "1.2e9"], [4, "2.7e9"], [5, "4.1e9"]],
+        }
+    ]
+}
 
 
-@pytest.mark.parametrize(("command", "lines", "prometheus", "agent"), [
-    # a compiler killed for memory: the runner, whatever memory did
-    ("cargo build --release", [
-        "error: could not compile `controller` (bin \"controller\")", "Caused by:",
-        "  process didn't exit successfully: `/home/runner/.rustup/toolchains/stable/bin/rustc "
-        "--crate-name controller src/main.rs` (signal: 9, SIGKILL: kill)"], GROWING, Agent.ATLAS),
-    # the test binary killed: the runner, unless memory climbed for the whole run
-    ("cargo test", TEST_KILLED, {}, Agent.ATLAS),
-    ("cargo test", TEST_KILLED, GROWING, Agent.REX),
-    # a heap limit hit by the program under test is the code's; by a build tool, the runner's
-    ("node --max-old-space-size=48 test/dedup.bench.mjs", HEAP, {}, Agent.BLAZE),
-    ("npx vite build", HEAP, {}, Agent.ATLAS),
-])
-def test_what_a_kill_means(command: str, lines: list[str], prometheus: dict[str, object],
-                           agent: Agent) -> None:
-    context = ContextBundle(logs=(JobLog(job_name="test", text=gh_log((command, lines))),),
-                            prometheus=prometheus)
+@pytest.mark.parametrize(
+    ("command", "lines", "prometheus", "agent"),
+    [
+        # a compiler killed for memory: the runner, whatever memory did
+        (
+            "cargo build --release",
+            [
+                'error: could not compile `controller` (bin "controller")',
+                "Caused by:",
+                "  process didn't exit successfully: `/home/runner/.rustup/toolchains/stable/bin/rustc "
+                "--crate-name controller src/main.rs` (signal: 9, SIGKILL: kill)",
+            ],
+            GROWING,
+            Agent.ATLAS,
+        ),
+        # the test binary killed: the runner, unless memory climbed for the whole run
+        ("cargo test", TEST_KILLED, {}, Agent.ATLAS),
+        ("cargo test", TEST_KILLED, GROWING, Agent.REX),
+        # a heap limit hit by the program under test is the code's; by a build tool, the runner's
+        ("node --max-old-space-size=48 test/dedup.bench.mjs", HEAP, {}, Agent.BLAZE),
+        ("npx vite build", HEAP, {}, Agent.ATLAS),
+    ],
+)
+def test_what_a_kill_means(
+    command: str, lines: list[str], prometheus: dict[str, object], agent: Agent
+) -> None:
+    context = ContextBundle(
+        logs=(JobLog(job_name="test", text=gh_log((command, lines))),), prometheus=prometheus
+    )
     decision = ROUTER.decide(incident("CI", "test"), context)
     assert decision.agent is agent
     assert decision.agent is not Agent.ATLAS or not decision.obvious  # a kill never decides
@@ -384,16 +600,39 @@ def test_conflicting_causes_are_not_obvious_and_less_confident() -> None:
 def test_precedence_is_data() -> None:
     doc = {
         "weights": {"error_line": 3.0, "name": 0.5},
-        "precedence": {"min_cause_weight": 1.0,
-                       "roles": {"wrapper": {"yields_to_causes_in": ["error_line"],
-                                             "factor": 0.5}}},
+        "precedence": {
+            "min_cause_weight": 1.0,
+            "roles": {"wrapper": {"yields_to_causes_in": ["error_line"], "factor": 0.5}},
+        },
         "signals": [
-            {"id": "inner", "agent": "rex", "type": "rust_build", "where": "error_line",
-             "pattern": "^error\\[E", "weight": 1},
-            {"id": "outer", "agent": "atlas", "type": "general", "where": "error_line",
-             "role": "wrapper", "pattern": "make: \\*\\*\\*", "weight": 1},
-            {"id": "named", "agent": "bolt", "type": "helm", "where": "name",
-             "pattern": "deploy", "weight": 1, "yields_to": ["inner"]}]}
+            {
+                "id": "inner",
+                "agent": "rex",
+                "type": "rust_build",
+                "where": "error_line",
+                "pattern": "^error\\[E",
+                "weight": 1,
+            },
+            {
+                "id": "outer",
+                "agent": "atlas",
+                "type": "general",
+                "where": "error_line",
+                "role": "wrapper",
+                "pattern": "make: \\*\\*\\*",
+                "weight": 1,
+            },
+            {
+                "id": "named",
+                "agent": "bolt",
+                "type": "helm",
+                "where": "name",
+                "pattern": "deploy",
+                "weight": 1,
+                "yields_to": ["inner"],
+            },
+        ],
+    }
     router = PreRouter(parse_rules(doc))
     log = gh_log(("make", [*RUSTC, "make: *** [all] Error 2"]))
     decision = router.decide(incident("deploy"), ctx(log))
@@ -403,12 +642,28 @@ def test_precedence_is_data() -> None:
     assert weights["outer"] == pytest.approx(3.0 * 0.5)  # a wrapper, halved by the rules
     assert weights["named"] == pytest.approx(0.5 * 0.2)  # name weight, explicit yield
     with pytest.raises(RulesError, match="yields to unknown"):
-        parse_rules({"signals": [{"id": "a", "agent": "rex", "type": "rust_build",
-                                  "where": "name", "pattern": "x", "weight": 1,
-                                  "yields_to": ["missing"]}]})
+        parse_rules(
+            {
+                "signals": [
+                    {
+                        "id": "a",
+                        "agent": "rex",
+                        "type": "rust_build",
+                        "where": "name",
+                        "pattern": "x",
+                        "weight": 1,
+                        "yields_to": ["missing"],
+                    }
+                ]
+            }
+        )
     with pytest.raises(RulesError, match="unknown place"):
-        parse_rules({"precedence": {"roles": {"symptom": {"yields_to_causes_in": ["nowhere"]}}},
-                     "signals": []})
+        parse_rules(
+            {
+                "precedence": {"roles": {"symptom": {"yields_to_causes_in": ["nowhere"]}}},
+                "signals": [],
+            }
+        )
 
 
 # --------------------------------------------------------------------------- context readers
@@ -417,23 +672,42 @@ def test_precedence_is_data() -> None:
 def test_pods_in_the_api_shape_flat_rows_and_kubectl_text() -> None:
     from healer_agent.routing.kube_facts import kubernetes_facts
 
-    healthy = {"metadata": {"name": "ok-1"}, "status": {"phase": "Running", "containerStatuses": [
-        {"name": "app", "ready": True, "restartCount": 0, "state": {"running": {}}}]}}
+    healthy = {
+        "metadata": {"name": "ok-1"},
+        "status": {
+            "phase": "Running",
+            "containerStatuses": [
+                {"name": "app", "ready": True, "restartCount": 0, "state": {"running": {}}}
+            ],
+        },
+    }
     api = [text for _, text in kubernetes_facts({"pods": [healthy, _crashloop_pod("c-1")]})]
     assert not any("ok-1" in t for t in api)
-    assert "pod c-1: container controller waiting CrashLoopBackOff: back-off 5m0s restarting " \
-           "failed container" in api
+    assert (
+        "pod c-1: container controller waiting CrashLoopBackOff: back-off 5m0s restarting "
+        "failed container" in api
+    )
     assert "pod c-1: container controller last terminated Error exit code 101" in api
-    flat = [text for _, text in kubernetes_facts({"pods": [
-        {"name": "web-1", "status": "CrashLoopBackOff", "restarts": 4},
-        {"name": "job-1", "phase": "Failed", "reason": "OOMKilled", "exit_code": 137},
-        {"name": "ok", "status": "Running", "restarts": 0}]})]
+    flat = [
+        text
+        for _, text in kubernetes_facts(
+            {
+                "pods": [
+                    {"name": "web-1", "status": "CrashLoopBackOff", "restarts": 4},
+                    {"name": "job-1", "phase": "Failed", "reason": "OOMKilled", "exit_code": 137},
+                    {"name": "ok", "status": "Running", "restarts": 0},
+                ]
+            }
+        )
+    ]
     assert any("web-1" in t and "CrashLoopBackOff" in t for t in flat)
     assert any("job-1" in t and "OOMKilled exit code 137" in t for t in flat)
     assert not any(t.startswith("pod ok:") for t in flat)
-    table = ("NAME                      READY   STATUS             RESTARTS   AGE\n"
-             "web-5f6d-abc              0/1     ImagePullBackOff   0          3m\n"
-             "api-7c9d-def              1/1     Running            0          3m\n")
+    table = (
+        "NAME                      READY   STATUS             RESTARTS   AGE\n"
+        "web-5f6d-abc              0/1     ImagePullBackOff   0          3m\n"
+        "api-7c9d-def              1/1     Running            0          3m\n"
+    )
     rows = [text for _, text in kubernetes_facts({"pods": table})]
     assert any("web-5f6d-abc" in t and "ImagePullBackOff" in t for t in rows)
     assert not any("api-7c9d-def" in t for t in rows)
@@ -445,22 +719,43 @@ def test_events_in_every_shape_and_normal_ones_dropped() -> None:
     from healer_agent.routing.kube_facts import kubernetes_facts
 
     events = [
-        {"type": "Warning", "reason": "FailedScheduling",
-         "message": "0/3 nodes are available: 3 Insufficient memory.",
-         "involvedObject": {"kind": "Pod", "name": "web-1"}},
-        {"type": "Warning", "reason": "FailedMount", "note": "configmap \"web\" not found",
-         "regarding": {"kind": "Pod", "name": "web-2"}},
+        {
+            "type": "Warning",
+            "reason": "FailedScheduling",
+            "message": "0/3 nodes are available: 3 Insufficient memory.",
+            "involvedObject": {"kind": "Pod", "name": "web-1"},
+        },
+        {
+            "type": "Warning",
+            "reason": "FailedMount",
+            "note": 'configmap "web" not found',
+            "regarding": {"kind": "Pod", "name": "web-2"},
+        },
         {"reason": "Evicted", "message": "The node was low on resource: memory."},
-        {"type": "Normal", "reason": "Pulled", "message": "Container image pulled"}]
+        {"type": "Normal", "reason": "Pulled", "message": "Container image pulled"},
+    ]
     found = [text for _, text in kubernetes_facts({"events": {"items": events}})]
-    assert found[0] == ("event Warning FailedScheduling Pod/web-1: 0/3 nodes are available: "
-                        "3 Insufficient memory.")
+    assert found[0] == (
+        "event Warning FailedScheduling Pod/web-1: 0/3 nodes are available: 3 Insufficient memory."
+    )
     assert found[1].startswith("event Warning FailedMount Pod/web-2: configmap")
     assert found[2] == "event Evicted: The node was low on resource: memory."
     assert len(found) == 3
-    nodes = kubernetes_facts({"nodes": [{"metadata": {"name": "n1"}, "status": {
-        "conditions": [{"type": "Ready", "status": "False", "message": "kubelet stopped"},
-                       {"type": "DiskPressure", "status": "True"}]}}]})
+    nodes = kubernetes_facts(
+        {
+            "nodes": [
+                {
+                    "metadata": {"name": "n1"},
+                    "status": {
+                        "conditions": [
+                            {"type": "Ready", "status": "False", "message": "kubelet stopped"},
+                            {"type": "DiskPressure", "status": "True"},
+                        ]
+                    },
+                }
+            ]
+        }
+    )
     assert [t for _, t in nodes] == ["node n1: NotReady kubelet stopped", "node n1: DiskPressure"]
 
 
@@ -490,20 +785,43 @@ def test_loki_lines_plain_logfmt_and_json_through_the_detectors() -> None:
 def test_prometheus_values_series_api_bodies_summaries_and_alerts() -> None:
     from healer_agent.routing.telemetry_facts import prometheus_facts
 
-    found = [text for _, text in prometheus_facts({
-        "ALERTS": [{"metric": {"alertname": "KubePodCrashLooping", "alertstate": "firing",
-                               "namespace": "cto"}, "value": [1, "1"]},
-                   {"metric": {"alertname": "Watchdog", "alertstate": "inactive"},
-                    "value": [1, "0"]}],
-        "errors": 0.0,
-        "restarts": {"status": "success", "data": {"resultType": "vector", "result": [
-            {"metric": {"pod": "web-1"}, "value": [1, "14"]}]}},
-        "memory": [{"metric": {"pod": "r"}, "values": [[1, "100"], [2, "4.1e9"]]}],
-        "summary": {"type": "matrix", "series": [{"labels": {"job": "api"}, "last": 3.0}]},
-        "ALERTS{alertstate=\"pending\"}": [{"metric": {"alertname": "KubeNodeNotReady",
-                                                       "alertstate": "pending"},
-                                            "value": [1, "1"]}],
-    })]
+    found = [
+        text
+        for _, text in prometheus_facts(
+            {
+                "ALERTS": [
+                    {
+                        "metric": {
+                            "alertname": "KubePodCrashLooping",
+                            "alertstate": "firing",
+                            "namespace": "cto",
+                        },
+                        "value": [1, "1"],
+                    },
+                    {
+                        "metric": {"alertname": "Watchdog", "alertstate": "inactive"},
+                        "value": [1, "0"],
+                    },
+                ],
+                "errors": 0.0,
+                "restarts": {
+                    "status": "success",
+                    "data": {
+                        "resultType": "vector",
+                        "result": [{"metric": {"pod": "web-1"}, "value": [1, "14"]}],
+                    },
+                },
+                "memory": [{"metric": {"pod": "r"}, "values": [[1, "100"], [2, "4.1e9"]]}],
+                "summary": {"type": "matrix", "series": [{"labels": {"job": "api"}, "last": 3.0}]},
+                'ALERTS{alertstate="pending"}': [
+                    {
+                        "metric": {"alertname": "KubeNodeNotReady", "alertstate": "pending"},
+                        "value": [1, "1"],
+                    }
+                ],
+            }
+        )
+    ]
     assert "alert KubePodCrashLooping firing namespace=cto" in found
     assert not any("Watchdog" in t for t in found)
     assert not any(t.startswith("metric errors") for t in found)
@@ -517,32 +835,59 @@ def test_argocd_short_form_and_application_object_read_alike() -> None:
     from healer_agent.context.replay import argo_app, bundle_from_case
     from healer_agent.routing.facts import argocd_facts
 
-    short = argo_app({"name": "web", "sync_status": "OutOfSync", "health_status": "Degraded",
-                      "message": "ComparisonError: failed to load target state"})
-    full = argo_app({"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
-                     "metadata": {"name": "web"}, "status": {
-                         "sync": {"status": "OutOfSync"},
-                         "health": {"status": "Degraded", "message": "1 pod crashing"},
-                         "operationState": {"phase": "Failed", "message": "one or more "
-                                            "objects failed to apply"},
-                         "conditions": [{"type": "ComparisonError",
-                                         "message": "failed to load target state"}],
-                         "resources": [
-                             {"kind": "Deployment", "namespace": "cto", "name": "web",
-                              "status": "Synced", "health": {"status": "Degraded",
-                                                             "message": "progress deadline"}},
-                             {"kind": "Service", "name": "web", "status": "Synced",
-                              "health": {"status": "Healthy"}}]}})
+    short = argo_app(
+        {
+            "name": "web",
+            "sync_status": "OutOfSync",
+            "health_status": "Degraded",
+            "message": "ComparisonError: failed to load target state",
+        }
+    )
+    full = argo_app(
+        {
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "Application",
+            "metadata": {"name": "web"},
+            "status": {
+                "sync": {"status": "OutOfSync"},
+                "health": {"status": "Degraded", "message": "1 pod crashing"},
+                "operationState": {
+                    "phase": "Failed",
+                    "message": "one or more objects failed to apply",
+                },
+                "conditions": [
+                    {"type": "ComparisonError", "message": "failed to load target state"}
+                ],
+                "resources": [
+                    {
+                        "kind": "Deployment",
+                        "namespace": "cto",
+                        "name": "web",
+                        "status": "Synced",
+                        "health": {"status": "Degraded", "message": "progress deadline"},
+                    },
+                    {
+                        "kind": "Service",
+                        "name": "web",
+                        "status": "Synced",
+                        "health": {"status": "Healthy"},
+                    },
+                ],
+            },
+        }
+    )
     assert (short.sync_status, short.health_status) == (full.sync_status, full.health_status)
     assert "sync Failed: one or more objects failed to apply" in full.message
     assert "ComparisonError: failed to load target state" in full.message
-    assert full.unhealthy_resources == (
-        "Deployment/cto/web: Degraded (Synced): progress deadline",)
+    assert full.unhealthy_resources == ("Deployment/cto/web: Degraded (Synced): progress deadline",)
     texts = [f.text for f in argocd_facts((full,))]
     assert texts[0] == "argocd app web: sync OutOfSync, health Degraded"
-    bundle = bundle_from_case({"argocd": {"items": [{"metadata": {"name": "a"}, "status": {}}]},
-                               "pull_request": {"number": 1, "labels": [{"name": "infra"},
-                                                                        "deploy"]}})
+    bundle = bundle_from_case(
+        {
+            "argocd": {"items": [{"metadata": {"name": "a"}, "status": {}}]},
+            "pull_request": {"number": 1, "labels": [{"name": "infra"}, "deploy"]},
+        }
+    )
     assert [a.name for a in bundle.argocd] == ["a"]
     assert bundle.pull_request is not None and bundle.pull_request.labels == ("infra", "deploy")
 
@@ -551,12 +896,15 @@ def test_pull_request_labels_and_commit_subject_are_hints() -> None:
     from healer_agent.models import PullRequestInfo
     from healer_agent.routing.facts import change_facts
 
-    context = ContextBundle(pull_request=PullRequestInfo(number=3, title="fix(helm): probe",
-                                                         labels=("infra",)),
-                            commit_message="fix(helm): probe\n\nbody")
+    context = ContextBundle(
+        pull_request=PullRequestInfo(number=3, title="fix(helm): probe", labels=("infra",)),
+        commit_message="fix(helm): probe\n\nbody",
+    )
     facts = change_facts(context)
-    assert [(f.source, f.text) for f in facts] == [("pull_request", "title: fix(helm): probe"),
-                                                   ("pull_request", "label: infra")]
+    assert [(f.source, f.text) for f in facts] == [
+        ("pull_request", "title: fix(helm): probe"),
+        ("pull_request", "label: infra"),
+    ]
     decision = ROUTER.decide(incident("ci"), context)
     assert decision.agent is Agent.BOLT
     assert {e.source for e in decision.evidence} == {"pull_request"}
@@ -566,39 +914,52 @@ def test_pull_request_labels_and_commit_subject_are_hints() -> None:
 def test_kubectl_event_tables_keep_their_messages() -> None:
     from healer_agent.routing.kube_facts import kubernetes_facts
 
-    table = ("LAST SEEN   TYPE      REASON             OBJECT      MESSAGE\n"
-             "2m          Warning   FailedScheduling   pod/web-1   0/3 nodes are available: 3 "
-             "Insufficient memory.\n"
-             "1m          Normal    Pulled             pod/api-2   Container image pulled\n")
+    table = (
+        "LAST SEEN   TYPE      REASON             OBJECT      MESSAGE\n"
+        "2m          Warning   FailedScheduling   pod/web-1   0/3 nodes are available: 3 "
+        "Insufficient memory.\n"
+        "1m          Normal    Pulled             pod/api-2   Container image pulled\n"
+    )
     assert [t for _, t in kubernetes_facts({"events": table})] == [
-        "event Warning FailedScheduling pod/web-1: 0/3 nodes are available: 3 Insufficient "
-        "memory."]
+        "event Warning FailedScheduling pod/web-1: 0/3 nodes are available: 3 Insufficient memory."
+    ]
 
 
 def test_firing_alerts_error_spikes_file_changes_and_annotations_are_read() -> None:
     from healer_agent.models import ErrorRateSpike, FileChange, FiringAlert
 
     context = ContextBundle(
-        firing_alerts=(FiringAlert(name="KubeNodeNotReady", severity="warning",
-                                   labels={"node": "pool-a-1"}, summary="node not ready"),),
+        firing_alerts=(
+            FiringAlert(
+                name="KubeNodeNotReady",
+                severity="warning",
+                labels={"node": "pool-a-1"},
+                summary="node not ready",
+            ),
+        ),
         error_rate_spike=ErrorRateSpike(query="http_5xx", before=0.0, after=0.4, spiked=True),
-        file_changes=(FileChange(filename="docs/a.md"),))
+        file_changes=(FileChange(filename="docs/a.md"),),
+    )
     decision = ROUTER.decide(incident("nightly"), context)
     assert decision.agent is Agent.ATLAS
-    assert any(e.source == "prometheus" and "KubeNodeNotReady" in e.detail
-               for e in decision.evidence)
+    assert any(
+        e.source == "prometheus" and "KubeNodeNotReady" in e.detail for e in decision.evidence
+    )
     assert "error rate spiked" in decision.summary
-    checks = ContextBundle(annotations=(
-        "src/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.",))
+    checks = ContextBundle(
+        annotations=(
+            "src/app.ts(3,7): error TS2322: Type 'string' is not assignable to type 'number'.",
+        )
+    )
     decision = ROUTER.decide(incident("checks"), checks)
-    assert (decision.agent, decision.failure_type) == (Agent.BLAZE,
-                                                       FailureType.FRONTEND_TYPECHECK)
+    assert (decision.agent, decision.failure_type) == (Agent.BLAZE, FailureType.FRONTEND_TYPECHECK)
 
 
 def test_a_cause_for_one_agent_halves_the_hints_of_the_others() -> None:
     log = gh_log(("cargo build", RUSTC))
-    decision = ROUTER.decide(incident("frontend-ci", "web"),
-                             ctx(log, "web", files=("web/src/app.ts",)))
+    decision = ROUTER.decide(
+        incident("frontend-ci", "web"), ctx(log, "web", files=("web/src/app.ts",))
+    )
     blaze = next(c for c in decision.candidates if c.agent is Agent.BLAZE)
     rex = next(c for c in decision.candidates if c.agent is Agent.REX)
     files = next(e for e in blaze.evidence if e.rule == "frontend-files")
@@ -611,17 +972,31 @@ def test_a_cause_for_one_agent_halves_the_hints_of_the_others() -> None:
 def test_case_context_in_the_shapes_sources_return() -> None:
     from healer_agent.context.replay import bundle_from_case
 
-    bundle = bundle_from_case({
-        "logs": [{"name": "build", "text": "x"}, {"job_name": "test", "log": "y"}],
-        "changed_files": [{"filename": "k8s/a.yaml", "status": "modified"}, "src/b.rs"],
-        "loki": {"status": "success", "data": {"resultType": "streams", "result": [
-            {"stream": {"app": "web"}, "values": [["1", "level=error msg=\"boom\""]]}]}},
-        "kubernetes": [{"kind": "Pod", "metadata": {"name": "p"}, "status": {
-            "phase": "Failed", "reason": "Evicted"}}],
-        "prometheus": [{"metric": {"alertname": "KubeNodeNotReady"}, "value": [1, "1"]}],
-        "pull_request": 7,
-        "commit_message": 42,
-    })
+    bundle = bundle_from_case(
+        {
+            "logs": [{"name": "build", "text": "x"}, {"job_name": "test", "log": "y"}],
+            "changed_files": [{"filename": "k8s/a.yaml", "status": "modified"}, "src/b.rs"],
+            "loki": {
+                "status": "success",
+                "data": {
+                    "resultType": "streams",
+                    "result": [
+                        {"stream": {"app": "web"}, "values": [["1", 'level=error msg="boom"']]}
+                    ],
+                },
+            },
+            "kubernetes": [
+                {
+                    "kind": "Pod",
+                    "metadata": {"name": "p"},
+                    "status": {"phase": "Failed", "reason": "Evicted"},
+                }
+            ],
+            "prometheus": [{"metric": {"alertname": "KubeNodeNotReady"}, "value": [1, "1"]}],
+            "pull_request": 7,
+            "commit_message": 42,
+        }
+    )
     assert [j.job_name for j in bundle.logs] == ["build", "test"]
     assert bundle.changed_files == ("k8s/a.yaml", "src/b.rs")
     assert bundle.loki == ('level=error msg="boom"',)
@@ -631,34 +1006,40 @@ def test_case_context_in_the_shapes_sources_return() -> None:
     assert "pod p: phase Failed Evicted" in texts
     assert "alert KubeNodeNotReady firing" in texts
     assert "boom" in texts
-    one = bundle_from_case({"logs": "##[error]boom"},
-                           {"workflow_job": {"name": "lint", "steps": []}})
+    one = bundle_from_case(
+        {"logs": "##[error]boom"}, {"workflow_job": {"name": "lint", "steps": []}}
+    )
     assert one.logs[0].job_name == "lint"
 
 
 def test_kubectl_describe_text_is_read_line_by_line() -> None:
     from healer_agent.routing.kube_facts import kubernetes_facts
 
-    describe = ("Name:         web-1\nContainers:\n  web:\n    State:      Waiting\n"
-                "      Reason:   CrashLoopBackOff\n    Last State: Terminated\n"
-                "      Reason:   OOMKilled\n      Exit Code: 137\nEvents:\n"
-                "  Type     Reason   Age  From     Message\n"
-                "  Warning  BackOff  1m   kubelet  Back-off restarting failed container\n")
+    describe = (
+        "Name:         web-1\nContainers:\n  web:\n    State:      Waiting\n"
+        "      Reason:   CrashLoopBackOff\n    Last State: Terminated\n"
+        "      Reason:   OOMKilled\n      Exit Code: 137\nEvents:\n"
+        "  Type     Reason   Age  From     Message\n"
+        "  Warning  BackOff  1m   kubelet  Back-off restarting failed container\n"
+    )
     lines = [t for _, t in kubernetes_facts({"namespace": "cto", "pods": describe})]
     assert "Reason: CrashLoopBackOff" in lines and "Reason: OOMKilled" in lines
     assert "Name: web-1" not in lines
-    decision = ROUTER.decide(incident("Deploy", "deploy"),
-                             ContextBundle(kubernetes={"pods": describe},
-                                           changed_files=("k8s/web/deployment.yaml",)))
+    decision = ROUTER.decide(
+        incident("Deploy", "deploy"),
+        ContextBundle(kubernetes={"pods": describe}, changed_files=("k8s/web/deployment.yaml",)),
+    )
     assert decision.agent is Agent.BOLT
 
 
 def test_argocd_cli_text_is_read_too() -> None:
     from healer_agent.context.replay import bundle_from_case
 
-    text = ("Name:               argocd/web\nSync Status:        OutOfSync from main (abc123)\n"
-            "Health Status:      Degraded\n\nCONDITION        MESSAGE\n"
-            "ComparisonError  Failed to load target state: yaml: line 3\n")
+    text = (
+        "Name:               argocd/web\nSync Status:        OutOfSync from main (abc123)\n"
+        "Health Status:      Degraded\n\nCONDITION        MESSAGE\n"
+        "ComparisonError  Failed to load target state: yaml: line 3\n"
+    )
     app = bundle_from_case({"argocd": text}).argocd[0]
     assert (app.name, app.sync_status, app.health_status) == ("web", "OutOfSync", "Degraded")
     assert "Failed to load target state" in app.message
@@ -666,9 +1047,18 @@ def test_argocd_cli_text_is_read_too() -> None:
 
 def test_context_findings_are_redacted_before_they_reach_the_decision() -> None:
     token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
-    context = ContextBundle(kubernetes={"events": [
-        {"type": "Warning", "reason": "Failed", "message": f"Failed to pull image: token {token} "
-         "rejected: unauthorized", "involvedObject": {"kind": "Pod", "name": "web-1"}}]})
+    context = ContextBundle(
+        kubernetes={
+            "events": [
+                {
+                    "type": "Warning",
+                    "reason": "Failed",
+                    "message": f"Failed to pull image: token {token} rejected: unauthorized",
+                    "involvedObject": {"kind": "Pod", "name": "web-1"},
+                }
+            ]
+        }
+    )
     decision = ROUTER.decide(incident("Deploy"), context)
     assert token not in decision.summary
     assert all(token not in e.detail for c in decision.candidates for e in c.evidence)
@@ -678,49 +1068,157 @@ def test_context_findings_are_redacted_before_they_reach_the_decision() -> None:
 def test_workloads_other_than_pods_report_their_failed_conditions() -> None:
     from healer_agent.routing.kube_facts import kubernetes_facts
 
-    found = [t for _, t in kubernetes_facts({
-        "Deployments": [{"kind": "Deployment", "metadata": {"name": "web"}, "status": {
-            "conditions": [{"type": "Available", "status": "True"},
-                           {"type": "Progressing", "status": "False",
-                            "reason": "ProgressDeadlineExceeded", "message": "timed out"}]}}],
-        "jobs": {"items": [{"metadata": {"name": "migrate"}, "status": {"conditions": [
-            {"type": "Failed", "status": "True", "reason": "BackoffLimitExceeded"}]}}]}})]
-    assert found == ["deployment web: condition Progressing False ProgressDeadlineExceeded: "
-                     "timed out", "job migrate: condition Failed True BackoffLimitExceeded"]
+    found = [
+        t
+        for _, t in kubernetes_facts(
+            {
+                "Deployments": [
+                    {
+                        "kind": "Deployment",
+                        "metadata": {"name": "web"},
+                        "status": {
+                            "conditions": [
+                                {"type": "Available", "status": "True"},
+                                {
+                                    "type": "Progressing",
+                                    "status": "False",
+                                    "reason": "ProgressDeadlineExceeded",
+                                    "message": "timed out",
+                                },
+                            ]
+                        },
+                    }
+                ],
+                "jobs": {
+                    "items": [
+                        {
+                            "metadata": {"name": "migrate"},
+                            "status": {
+                                "conditions": [
+                                    {
+                                        "type": "Failed",
+                                        "status": "True",
+                                        "reason": "BackoffLimitExceeded",
+                                    }
+                                ]
+                            },
+                        }
+                    ]
+                },
+            }
+        )
+    ]
+    assert found == [
+        "deployment web: condition Progressing False ProgressDeadlineExceeded: timed out",
+        "job migrate: condition Failed True BackoffLimitExceeded",
+    ]
 
 
 def test_old_restarts_of_a_ready_pod_are_history_not_a_crash() -> None:
     from healer_agent.routing.kube_facts import kubernetes_facts
 
-    pod = {"metadata": {"name": "healer-1"}, "status": {"phase": "Running", "containerStatuses": [
-        {"name": "healer", "ready": True, "restartCount": 2, "state": {"running": {}},
-         "lastState": {"terminated": {"reason": "Completed", "exitCode": 0}}}]}}
+    pod = {
+        "metadata": {"name": "healer-1"},
+        "status": {
+            "phase": "Running",
+            "containerStatuses": [
+                {
+                    "name": "healer",
+                    "ready": True,
+                    "restartCount": 2,
+                    "state": {"running": {}},
+                    "lastState": {"terminated": {"reason": "Completed", "exitCode": 0}},
+                }
+            ],
+        },
+    }
     assert kubernetes_facts({"pods": [pod]}) == []
-    crashed = {"metadata": {"name": "healer-2"}, "status": {"phase": "Running",
-               "containerStatuses": [{"name": "healer", "ready": True, "restartCount": 2,
-                                      "state": {"running": {}}, "lastState": {"terminated": {
-                                          "reason": "Error", "exitCode": 101}}}]}}
+    crashed = {
+        "metadata": {"name": "healer-2"},
+        "status": {
+            "phase": "Running",
+            "containerStatuses": [
+                {
+                    "name": "healer",
+                    "ready": True,
+                    "restartCount": 2,
+                    "state": {"running": {}},
+                    "lastState": {"terminated": {"reason": "Error", "exitCode": 101}},
+                }
+            ],
+        },
+    }
     assert "pod healer-2: container healer restarted 2 times" in [
-        t for _, t in kubernetes_facts({"pods": [crashed]})]
+        t for _, t in kubernetes_facts({"pods": [crashed]})
+    ]
 
 
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=40),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.sampled_from(["name", "status", "phase", "reason", "message", "type",
-                                       "metadata", "values", "value", "metric", "labels",
-                                       "items", "containerStatuses", "state", "lastState",
-                                       "conditions", "sync", "health", "operationState",
-                                       "resources", "pods", "events", "nodes", "line", "data",
-                                       "result", "number", "title", "filename", "text"]),
-                      children, max_size=5),
-    max_leaves=20)
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "name",
+                    "status",
+                    "phase",
+                    "reason",
+                    "message",
+                    "type",
+                    "metadata",
+                    "values",
+                    "value",
+                    "metric",
+                    "labels",
+                    "items",
+                    "containerStatuses",
+                    "state",
+                    "lastState",
+                    "conditions",
+                    "sync",
+                    "health",
+                    "operationState",
+                    "resources",
+                    "pods",
+                    "events",
+                    "nodes",
+                    "line",
+                    "data",
+                    "result",
+                    "number",
+                    "title",
+                    "filename",
+                    "text",
+                ]
+            ),
+            children,
+            max_size=5,
+        )
+    ),
+    max_leaves=20,
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.dictionaries(st.sampled_from(["logs", "changed_files", "commit_message",
-                                        "pull_request", "argocd", "loki", "prometheus",
-                                        "kubernetes"]), _JSON, max_size=8))
+@given(
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "logs",
+                "changed_files",
+                "commit_message",
+                "pull_request",
+                "argocd",
+                "loki",
+                "prometheus",
+                "kubernetes",
+            ]
+        ),
+        _JSON,
+        max_size=8,
+    )
+)
 def test_any_context_shape_is_read_without_raising(context: dict[str, object]) -> None:
     from healer_agent.context.replay import bundle_from_case
 
@@ -729,14 +1227,31 @@ def test_any_context_shape_is_read_without_raising(context: dict[str, object]) -
     assert 0.0 <= decision.confidence <= 1.0
 
 
-@pytest.mark.parametrize(("workflow", "command", "lines"), [
-    ("Frontend CI", "go test ./...", ["--- FAIL: TestParse (0.00s)",
-                                      "    parse_test.go:12: got 1, want 2", "FAIL",
-                                      "FAIL\texample.com/x\t0.012s"]),
-    ("Rust CI", "pytest -q", ["FAILED tests/test_a.py::test_x - AssertionError: assert 1 == 2",
-                              "1 failed, 3 passed in 0.12s"]),
-])
-def test_a_stack_no_specialist_owns_is_atlas_whatever_the_name(workflow: str, command: str,
-                                                               lines: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("workflow", "command", "lines"),
+    [
+        (
+            "Frontend CI",
+            "go test ./...",
+            [
+                "--- FAIL: TestParse (0.00s)",
+                "    parse_test.go:12: got 1, want 2",
+                "FAIL",
+                "FAIL\texample.com/x\t0.012s",
+            ],
+        ),
+        (
+            "Rust CI",
+            "pytest -q",
+            [
+                "FAILED tests/test_a.py::test_x - AssertionError: assert 1 == 2",
+                "1 failed, 3 passed in 0.12s",
+            ],
+        ),
+    ],
+)
+def test_a_stack_no_specialist_owns_is_atlas_whatever_the_name(
+    workflow: str, command: str, lines: list[str]
+) -> None:
     decision = ROUTER.decide(incident(workflow, "test"), ctx(gh_log((command, lines)), "test"))
     assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)

@@ -32,19 +32,29 @@ def parse_alerts(data: Any) -> list[FiringAlert]:
     out = []
     for alert in _alert_list(data):
         status = alert.get("status")
-        state = str(status.get("state", "")) if isinstance(status, Mapping) else str(
-            alert.get("state") or status or "")
+        state = (
+            str(status.get("state", ""))
+            if isinstance(status, Mapping)
+            else str(alert.get("state") or status or "")
+        )
         if state not in _ACTIVE:
             continue
         labels = {str(k): str(v) for k, v in (alert.get("labels") or {}).items()}
         notes = alert.get("annotations") or {}
-        summary = str(notes.get("summary") or notes.get("description") or notes.get("message")
-                      or "")
-        out.append(FiringAlert(
-            name=labels.pop("alertname", "unnamed"), state="firing",
-            severity=labels.get("severity", ""), summary=summary[:500], labels=labels,
-            starts_at=str(alert.get("startsAt") or alert.get("activeAt") or ""),
-            source="alertmanager"))
+        summary = str(
+            notes.get("summary") or notes.get("description") or notes.get("message") or ""
+        )
+        out.append(
+            FiringAlert(
+                name=labels.pop("alertname", "unnamed"),
+                state="firing",
+                severity=labels.get("severity", ""),
+                summary=summary[:500],
+                labels=labels,
+                starts_at=str(alert.get("startsAt") or alert.get("activeAt") or ""),
+                source="alertmanager",
+            )
+        )
     return out
 
 

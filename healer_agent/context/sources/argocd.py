@@ -61,7 +61,6 @@ class ArgoCDSource(McpSource[ArgoSourceConfig]):
 
     name = "argocd"
 
-
     async def gather(self, incident: Incident) -> SourceResult:
         """Named and repo-matched apps, each with details from ``get_application``."""
         if (missing := self._no_server()) is not None:
@@ -77,8 +76,10 @@ class ArgoCDSource(McpSource[ArgoSourceConfig]):
                     continue
                 urls = [str(s.get("repoURL", "")) for s in _sources(item)]
                 name = str((item.get("metadata") or {}).get("name", ""))
-                if name and name not in names and any(
-                    repo_url_matches(u, incident.repository) for u in urls
+                if (
+                    name
+                    and name not in names
+                    and any(repo_url_matches(u, incident.repository) for u in urls)
                 ):
                     names.append(name)
         if not names:

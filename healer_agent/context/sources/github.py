@@ -68,7 +68,8 @@ class GitHubSource:
         if logs:
             result.fields["logs"] = logs
         message = incident.commit_message or await self._commit_message(
-            result, tools, owner, repo, incident.head_sha)
+            result, tools, owner, repo, incident.head_sha
+        )
         if message:
             result.fields["commit_message"] = message
         return result
@@ -77,8 +78,9 @@ class GitHubSource:
         res = await counted_call(self._caller, result, self._cfg.server, tool, args)
         return None if res is None else res.data
 
-    async def _rest_json(self, result: SourceResult, what: str, path: str,
-                         params: dict[str, Any] | None = None) -> Any:
+    async def _rest_json(
+        self, result: SourceResult, what: str, path: str, params: dict[str, Any] | None = None
+    ) -> Any:
         assert self._rest is not None
         try:
             data = await self._rest.get_json(path, params)
@@ -112,8 +114,9 @@ class GitHubSource:
             data = await self._call(result, "list_workflow_jobs", args)
         if data is None and self._rest is not None:
             path = f"/repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
-            data = await self._rest_json(result, f"jobs of run {run_id}", path,
-                                         {"filter": "latest", "per_page": 100})
+            data = await self._rest_json(
+                result, f"jobs of run {run_id}", path, {"filter": "latest", "per_page": 100}
+            )
         jobs = data.get("jobs") if isinstance(data, dict) else None
         return [
             (int(j["id"]), str(j.get("name", "")))
@@ -188,8 +191,9 @@ class GitHubSource:
         pr, files, reviews = await asyncio.gather(
             self._pr_item(result, tools, "get_pull_request", owner, repo, number, ""),
             self._pr_item(result, tools, "get_pull_request_files", owner, repo, number, "/files"),
-            self._pr_item(result, tools, "get_pull_request_reviews", owner, repo, number,
-                          "/reviews"),
+            self._pr_item(
+                result, tools, "get_pull_request_reviews", owner, repo, number, "/reviews"
+            ),
         )
         if isinstance(pr, dict):
             result.fields["pull_request"] = _pr_info(pr, number, reviews)
@@ -213,8 +217,12 @@ class GitHubSource:
                 return data
         if self._rest is not None:
             params = {"per_page": 100} if suffix else None
-            return await self._rest_json(result, f"PR #{number}{suffix}",
-                                         f"/repos/{owner}/{repo}/pulls/{number}{suffix}", params)
+            return await self._rest_json(
+                result,
+                f"PR #{number}{suffix}",
+                f"/repos/{owner}/{repo}/pulls/{number}{suffix}",
+                params,
+            )
         return None
 
     async def _push_change(
@@ -225,11 +233,13 @@ class GitHubSource:
             return
         data: Any = None
         if "get_commit" in tools:
-            data = await self._call(result, "get_commit", {"owner": owner, "repo": repo,
-                                                           "sha": sha})
+            data = await self._call(
+                result, "get_commit", {"owner": owner, "repo": repo, "sha": sha}
+            )
         if not (isinstance(data, dict) and isinstance(data.get("files"), list)) and self._rest:
-            data = await self._rest_json(result, f"compare {sha[:12]}",
-                                         f"/repos/{owner}/{repo}/compare/{sha}^...{sha}")
+            data = await self._rest_json(
+                result, f"compare {sha[:12]}", f"/repos/{owner}/{repo}/compare/{sha}^...{sha}"
+            )
         if isinstance(data, dict) and isinstance(data.get("files"), list):
             self._store_change(result, data["files"])
 
@@ -244,13 +254,18 @@ class GitHubSource:
         self, result: SourceResult, tools: Tools, owner: str, repo: str, incident: Incident
     ) -> int | None:
         if "list_pull_requests" in tools and incident.branch:
-            args = {"owner": owner, "repo": repo, "head": f"{owner}:{incident.branch}",
-                    "state": "all"}
+            args = {
+                "owner": owner,
+                "repo": repo,
+                "head": f"{owner}:{incident.branch}",
+                "state": "all",
+            }
             data = await self._call(result, "list_pull_requests", args)
             for pr in data if isinstance(data, list) else []:
                 head = (pr.get("head") or {}) if isinstance(pr, dict) else {}
-                if isinstance(pr, dict) and (not incident.head_sha
-                                             or head.get("sha") == incident.head_sha):
+                if isinstance(pr, dict) and (
+                    not incident.head_sha or head.get("sha") == incident.head_sha
+                ):
                     try:
                         return int(pr["number"])
                     except (KeyError, TypeError, ValueError):
@@ -258,8 +273,9 @@ class GitHubSource:
             if isinstance(data, list):
                 return None
         if self._rest is not None and incident.head_sha:
-            prs = await self._rest_json(result, "PRs for commit",
-                                        f"/repos/{owner}/{repo}/commits/{incident.head_sha}/pulls")
+            prs = await self._rest_json(
+                result, "PRs for commit", f"/repos/{owner}/{repo}/commits/{incident.head_sha}/pulls"
+            )
             if isinstance(prs, list) and prs and isinstance(prs[0], dict):
                 try:
                     return int(prs[0]["number"])
@@ -269,8 +285,9 @@ class GitHubSource:
 
     # ------------------------------------------------------------------ annotations
 
-    async def _annotations(self, result: SourceResult, owner: str, repo: str,
-                           incident: Incident) -> None:
+    async def _annotations(
+        self, result: SourceResult, owner: str, repo: str, incident: Incident
+    ) -> None:
         # For Actions jobs the check-run id is the job id.
         ids = [incident.check_run_id] if incident.check_run_id else list(incident.job_ids)
         if self._rest is None or not ids:
@@ -278,8 +295,11 @@ class GitHubSource:
         lines: list[str] = []
         for check_run_id in ids:
             items = await self._rest_json(
-                result, f"annotations {check_run_id}",
-                f"/repos/{owner}/{repo}/check-runs/{check_run_id}/annotations", {"per_page": 100})
+                result,
+                f"annotations {check_run_id}",
+                f"/repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
+                {"per_page": 100},
+            )
             lines.extend(_annotation_line(a) for a in items or [] if isinstance(a, dict))
         if lines:
             result.fields["annotations"] = tuple(lines[: self._cfg.max_annotations])
@@ -304,8 +324,12 @@ def _file_change(f: dict[str, Any]) -> FileChange:
         except (TypeError, ValueError):
             return 0
 
-    return FileChange(filename=str(f["filename"]), status=str(f.get("status") or "modified"),
-                      additions=count("additions"), deletions=count("deletions"))
+    return FileChange(
+        filename=str(f["filename"]),
+        status=str(f.get("status") or "modified"),
+        additions=count("additions"),
+        deletions=count("deletions"),
+    )
 
 
 def diff_summary(changes: list[FileChange], *, top: int = 5) -> str:
@@ -315,8 +339,7 @@ def diff_summary(changes: list[FileChange], *, top: int = 5) -> str:
     added = sum(c.additions for c in changes)
     removed = sum(c.deletions for c in changes)
     largest = sorted(changes, key=lambda c: c.additions + c.deletions, reverse=True)[:top]
-    parts = ", ".join(f"{c.filename} ({c.status} +{c.additions} -{c.deletions})"
-                      for c in largest)
+    parts = ", ".join(f"{c.filename} ({c.status} +{c.additions} -{c.deletions})" for c in largest)
     plural = "s" if len(changes) != 1 else ""
     return f"{len(changes)} file{plural} changed, +{added} -{removed}; largest: {parts}"
 
@@ -337,8 +360,11 @@ def _latest_reviews(reviews: Any) -> tuple[str, ...]:
 
 def _pr_info(pr: dict[str, Any], number: int, reviews: Any = None) -> PullRequestInfo:
     head, base, user = pr.get("head") or {}, pr.get("base") or {}, pr.get("user") or {}
-    labels = tuple(str(lab.get("name")) for lab in pr.get("labels") or []
-                   if isinstance(lab, dict) and lab.get("name"))
+    labels = tuple(
+        str(lab.get("name"))
+        for lab in pr.get("labels") or []
+        if isinstance(lab, dict) and lab.get("name")
+    )
     return PullRequestInfo(
         number=int(pr.get("number") or number),
         title=str(pr.get("title") or ""),

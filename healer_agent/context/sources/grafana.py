@@ -19,7 +19,6 @@ class GrafanaSource(McpSource[GrafanaSourceConfig]):
 
     name = "grafana"
 
-
     async def gather(self, incident: Incident) -> SourceResult:
         """Firing alerts (``alerting_rules_read``) and annotations (``get_annotations``)."""
         if (missing := self._no_server()) is not None:
@@ -30,8 +29,9 @@ class GrafanaSource(McpSource[GrafanaSourceConfig]):
             return result
         found: dict[str, Any] = {}
         if "alerting_rules_read" in offered:
-            res = await self._call(result, "alerting_rules_read",
-                                   {"operation": "list", "states": ["firing"]})
+            res = await self._call(
+                result, "alerting_rules_read", {"operation": "list", "states": ["firing"]}
+            )
             if res is not None:
                 found["firing_alerts"] = res.data
         dashboards = self._config.repo_context(incident.repository).grafana_dashboards
@@ -39,9 +39,14 @@ class GrafanaSource(McpSource[GrafanaSourceConfig]):
             start, end = failure_window(incident, self._cfg.window_before_s, 300)
             for uid in dashboards:
                 res = await self._call(
-                    result, "get_annotations",
-                    {"dashboardUid": uid, "from": int(start.timestamp() * 1000),
-                     "to": int(end.timestamp() * 1000), "limit": 20},
+                    result,
+                    "get_annotations",
+                    {
+                        "dashboardUid": uid,
+                        "from": int(start.timestamp() * 1000),
+                        "to": int(end.timestamp() * 1000),
+                        "limit": 20,
+                    },
                 )
                 if res is not None:
                     found.setdefault("annotations", {})[uid] = res.data

@@ -49,23 +49,36 @@ def compact_pod(pod: Mapping[str, Any]) -> dict[str, Any]:
     meta = pod.get("metadata") or {}
     status = pod.get("status") or {}
     containers = []
-    for cs in [*(status.get("initContainerStatuses") or []),
-               *(status.get("containerStatuses") or [])]:
+    for cs in [
+        *(status.get("initContainerStatuses") or []),
+        *(status.get("containerStatuses") or []),
+    ]:
         if isinstance(cs, Mapping):
-            containers.append({k: cs[k] for k in ("name", "ready", "restartCount", "image",
-                                                  "state", "lastState") if k in cs})
+            containers.append(
+                {
+                    k: cs[k]
+                    for k in ("name", "ready", "restartCount", "image", "state", "lastState")
+                    if k in cs
+                }
+            )
     out: dict[str, Any] = {
         "metadata": {"name": meta.get("name", ""), "namespace": meta.get("namespace", "")},
         "status": {"phase": status.get("phase", ""), "containerStatuses": containers},
     }
     if status.get("reason") or status.get("message"):
-        out["status"] |= {"reason": status.get("reason", ""),
-                          "message": str(status.get("message", ""))[:500]}
-    bad = [c for c in status.get("conditions") or []
-           if isinstance(c, Mapping) and c.get("status") == "False"]
+        out["status"] |= {
+            "reason": status.get("reason", ""),
+            "message": str(status.get("message", ""))[:500],
+        }
+    bad = [
+        c
+        for c in status.get("conditions") or []
+        if isinstance(c, Mapping) and c.get("status") == "False"
+    ]
     if bad:
-        out["status"]["conditions"] = [{k: c.get(k) for k in ("type", "status", "reason",
-                                                             "message")} for c in bad]
+        out["status"]["conditions"] = [
+            {k: c.get(k) for k in ("type", "status", "reason", "message")} for c in bad
+        ]
     return out
 
 
@@ -87,8 +100,10 @@ def compact_event(event: Mapping[str, Any]) -> dict[str, Any]:
         "type": str(_get(event, "type", "Type") or ""),
         "reason": str(_get(event, "reason", "Reason") or ""),
         "message": str(_get(event, "message", "Message", "note") or "")[:500],
-        "involvedObject": {"kind": str(_get(involved, "kind", "Kind") or ""),
-                           "name": str(_get(involved, "name", "Name") or "")},
+        "involvedObject": {
+            "kind": str(_get(involved, "kind", "Kind") or ""),
+            "name": str(_get(involved, "name", "Name") or ""),
+        },
         "metadata": {"namespace": str(_get(event, "Namespace") or meta.get("namespace", ""))},
         "count": _get(event, "count", "Count") or 1,
         "lastTimestamp": str(_get(event, "lastTimestamp", "Timestamp", "eventTime") or ""),

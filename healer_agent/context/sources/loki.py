@@ -52,8 +52,12 @@ def loki_lines(data: Any) -> list[str]:
             out += [f"{_ts(ts)} {line}" for ts, line in stream.get("values") or []]
         return out
     if isinstance(data, list):
-        return [f"{_ts(x.get('timestamp'))} {x.get('line', '')}" if isinstance(x, dict)
-                and "line" in x else str(x) for x in data]
+        return [
+            f"{_ts(x.get('timestamp'))} {x.get('line', '')}"
+            if isinstance(x, dict) and "line" in x
+            else str(x)
+            for x in data
+        ]
     return [line for line in str(data).splitlines() if line.strip()]
 
 
@@ -80,15 +84,17 @@ class LokiSource(McpSource[LokiSourceConfig]):
             return result
         start, end = failure_window(incident, self._cfg.window_before_s, self._cfg.window_after_s)
         logql = render_template(template, template_values(incident, repo_ctx))
-        args: dict[str, Any] = {"logql": logql, "limit": self._cfg.limit,
-                                "direction": "backward"}
+        args: dict[str, Any] = {"logql": logql, "limit": self._cfg.limit, "direction": "backward"}
         if takes(tool, "datasourceUid"):
             uid = self._cfg.datasource_uid or await self._find_datasource(result)
             if not uid:
                 result.errors.append("no Loki datasource uid configured or found")
                 return result
-            args |= {"datasourceUid": uid, "startRfc3339": rfc3339(start),
-                     "endRfc3339": rfc3339(end)}
+            args |= {
+                "datasourceUid": uid,
+                "startRfc3339": rfc3339(start),
+                "endRfc3339": rfc3339(end),
+            }
         else:
             args |= {"start": rfc3339(start), "end": rfc3339(end)}
         res = await self._call(result, self._cfg.tool, args)

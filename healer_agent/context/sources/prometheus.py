@@ -78,11 +78,17 @@ def spike(query: str, data: Any, at: datetime, ratio: float) -> ErrorRateSpike |
     before_v = sum(before) / len(before) if before else None
     after_v = max(after) if after else None
     rate_ratio = after_v / before_v if before_v and after_v is not None else None
-    spiked = after_v is not None and after_v > 0 and (
-        (before_v is not None and before_v <= 0) or (rate_ratio is not None
-                                                     and rate_ratio >= ratio))
-    return ErrorRateSpike(query=query, before=before_v, after=after_v, ratio=rate_ratio,
-                          spiked=spiked)
+    spiked = (
+        after_v is not None
+        and after_v > 0
+        and (
+            (before_v is not None and before_v <= 0)
+            or (rate_ratio is not None and rate_ratio >= ratio)
+        )
+    )
+    return ErrorRateSpike(
+        query=query, before=before_v, after=after_v, ratio=rate_ratio, spiked=spiked
+    )
 
 
 def alerts_from_vector(data: Any, limit: int = 10) -> tuple[FiringAlert, ...]:
@@ -91,12 +97,20 @@ def alerts_from_vector(data: Any, limit: int = 10) -> tuple[FiringAlert, ...]:
     for series in (data.get("result") or []) if isinstance(data, dict) else []:
         if not isinstance(series, dict):
             continue
-        labels = {str(k): str(v) for k, v in (series.get("metric") or {}).items()
-                  if k not in ("__name__", "alertstate")}
-        out.append(FiringAlert(
-            name=labels.pop("alertname", "unnamed"),
-            state=str((series.get("metric") or {}).get("alertstate", "firing")),
-            severity=labels.get("severity", ""), labels=labels, source="prometheus"))
+        labels = {
+            str(k): str(v)
+            for k, v in (series.get("metric") or {}).items()
+            if k not in ("__name__", "alertstate")
+        }
+        out.append(
+            FiringAlert(
+                name=labels.pop("alertname", "unnamed"),
+                state=str((series.get("metric") or {}).get("alertstate", "firing")),
+                severity=labels.get("severity", ""),
+                labels=labels,
+                source="prometheus",
+            )
+        )
     return tuple(out[:limit])
 
 
@@ -120,8 +134,7 @@ class PrometheusSource(McpSource[PrometheusSourceConfig]):
         result = SourceResult()
         names = list(repo_ctx.prometheus)
         outcomes = await asyncio.gather(
-            *(self._one(result, n, repo_ctx.prometheus[n], values, start, end, at)
-              for n in names),
+            *(self._one(result, n, repo_ctx.prometheus[n], values, start, end, at) for n in names),
             self._alerts(result, end),
         )
         found = {n: s for n, s in zip(names, outcomes[:-1], strict=True) if s is not None}
@@ -135,13 +148,20 @@ class PrometheusSource(McpSource[PrometheusSourceConfig]):
     async def _alerts(self, result: SourceResult, end: datetime) -> Any:
         if not self._cfg.alerts_query:
             return None
-        res = await self._call(result, "execute_query",
-                               {"query": self._cfg.alerts_query, "time": rfc3339(end)})
+        res = await self._call(
+            result, "execute_query", {"query": self._cfg.alerts_query, "time": rfc3339(end)}
+        )
         return alerts_from_vector(res.data) if res is not None else None
 
     async def _one(
-        self, result: SourceResult, name: str, spec: str | PromQuery, values: dict[str, str],
-        start: datetime, end: datetime, at: datetime,
+        self,
+        result: SourceResult,
+        name: str,
+        spec: str | PromQuery,
+        values: dict[str, str],
+        start: datetime,
+        end: datetime,
+        at: datetime,
     ) -> dict[str, Any] | None:
         query = spec if isinstance(spec, PromQuery) else PromQuery(query=spec)
         promql = render_template(query.query, values)
@@ -149,8 +169,12 @@ class PrometheusSource(McpSource[PrometheusSourceConfig]):
             tool, args = "execute_query", {"query": promql, "time": rfc3339(end)}
         else:
             tool = "execute_range_query"
-            args = {"query": promql, "start": rfc3339(start), "end": rfc3339(end),
-                    "step": f"{self._cfg.step_s}s"}
+            args = {
+                "query": promql,
+                "start": rfc3339(start),
+                "end": rfc3339(end),
+                "step": f"{self._cfg.step_s}s",
+            }
         res = await self._call(result, tool, args)
         if res is None:
             return None

@@ -30,8 +30,13 @@ def _get_json(url: str) -> Any:
         return json.loads(resp.read())
 
 
-def wait_for(what: str, probe: Callable[[], bool], proc: subprocess.Popen[bytes], log: Path,
-             deadline_s: float = STARTUP_DEADLINE_S) -> None:
+def wait_for(
+    what: str,
+    probe: Callable[[], bool],
+    proc: subprocess.Popen[bytes],
+    log: Path,
+    deadline_s: float = STARTUP_DEADLINE_S,
+) -> None:
     """Poll ``probe`` until it is true; fail with the process log when it never is."""
     deadline = time.monotonic() + deadline_s
     while True:
@@ -68,17 +73,26 @@ def prometheus_stack(tmp: Path) -> Iterator[Stack]:
     if prom_bin is None or am_bin is None:
         raise RuntimeError(why)
     am_port, prom_port = free_port(), free_port()
-    (tmp / "am.yml").write_text("route: {receiver: devnull, group_wait: 1s}\n"
-                                "receivers: [{name: devnull}]\n")
+    (tmp / "am.yml").write_text(
+        "route: {receiver: devnull, group_wait: 1s}\nreceivers: [{name: devnull}]\n"
+    )
     am_log = tmp / "am.log"
     am = subprocess.Popen(
-        [am_bin, f"--config.file={tmp / 'am.yml'}", f"--storage.path={tmp / 'am-data'}",
-         f"--web.listen-address=127.0.0.1:{am_port}", "--cluster.listen-address="],
-        stdout=subprocess.DEVNULL, stderr=am_log.open("w"))
+        [
+            am_bin,
+            f"--config.file={tmp / 'am.yml'}",
+            f"--storage.path={tmp / 'am-data'}",
+            f"--web.listen-address=127.0.0.1:{am_port}",
+            "--cluster.listen-address=",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=am_log.open("w"),
+    )
     (tmp / "rules.yml").write_text(
         "groups:\n- name: shop\n  interval: 1s\n  rules:\n"
         "  - alert: ShopWebDown\n    expr: vector(1)\n    labels: {severity: critical,"
-        " namespace: shop}\n    annotations: {summary: 'web in namespace shop serves 5xx'}\n")
+        " namespace: shop}\n    annotations: {summary: 'web in namespace shop serves 5xx'}\n"
+    )
     (tmp / "prom.yml").write_text(
         "global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
         f"rule_files: ['{tmp / 'rules.yml'}']\n"
@@ -86,27 +100,46 @@ def prometheus_stack(tmp: Path) -> Iterator[Stack]:
         f"  - static_configs: [{{targets: ['127.0.0.1:{am_port}']}}]\n"
         "scrape_configs:\n"
         f"  - job_name: prometheus\n    static_configs: [{{targets: ['127.0.0.1:{prom_port}']}}]\n"
-        "  - job_name: broken\n    static_configs: [{targets: ['127.0.0.1:9']}]\n")
+        "  - job_name: broken\n    static_configs: [{targets: ['127.0.0.1:9']}]\n"
+    )
     prom_log = tmp / "prom.log"
     prom = subprocess.Popen(
-        [prom_bin, f"--config.file={tmp / 'prom.yml'}", f"--storage.tsdb.path={tmp / 'data'}",
-         f"--web.listen-address=127.0.0.1:{prom_port}", "--rules.alert.resend-delay=1s"],
-        stdout=subprocess.DEVNULL, stderr=prom_log.open("w"))
+        [
+            prom_bin,
+            f"--config.file={tmp / 'prom.yml'}",
+            f"--storage.tsdb.path={tmp / 'data'}",
+            f"--web.listen-address=127.0.0.1:{prom_port}",
+            "--rules.alert.resend-delay=1s",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=prom_log.open("w"),
+    )
     stack = Stack(f"http://127.0.0.1:{prom_port}", f"http://127.0.0.1:{am_port}")
     try:
-        wait_for("alertmanager ready", lambda: _get_json(
-            f"{stack.alertmanager_url}/api/v2/status") is not None, am, am_log)
+        wait_for(
+            "alertmanager ready",
+            lambda: _get_json(f"{stack.alertmanager_url}/api/v2/status") is not None,
+            am,
+            am_log,
+        )
 
         def scraped() -> bool:
-            body = _get_json(f"{stack.prometheus_url}/api/v1/query?"
-                             "query=count_over_time(up%5B1m%5D)")
+            body = _get_json(
+                f"{stack.prometheus_url}/api/v1/query?query=count_over_time(up%5B1m%5D)"
+            )
             series = body["data"]["result"]
             return len(series) == 2 and min(int(s["value"][1]) for s in series) >= 3
 
         wait_for("prometheus scraping both targets", scraped, prom, prom_log)
-        wait_for("the alert reaching alertmanager", lambda: any(
-            a["labels"].get("alertname") == "ShopWebDown"
-            for a in _get_json(f"{stack.alertmanager_url}/api/v2/alerts")), prom, prom_log)
+        wait_for(
+            "the alert reaching alertmanager",
+            lambda: any(
+                a["labels"].get("alertname") == "ShopWebDown"
+                for a in _get_json(f"{stack.alertmanager_url}/api/v2/alerts")
+            ),
+            prom,
+            prom_log,
+        )
         yield stack
     finally:
         for proc in (prom, am):

@@ -26,20 +26,27 @@ DEAD = "http://127.0.0.1:9"
 """A loopback port nothing listens on: a backend that is down."""
 
 BINARY_OF = {
-    "github": "github-mcp-server", "argocd": "argocd-mcp",
-    "prometheus": "prometheus-mcp-server", "alertmanager": "prometheus-mcp",
-    "loki": "loki-query-mcp", "kubernetes": "kubernetes-mcp-server", "grafana": "mcp-grafana",
+    "github": "github-mcp-server",
+    "argocd": "argocd-mcp",
+    "prometheus": "prometheus-mcp-server",
+    "alertmanager": "prometheus-mcp",
+    "loki": "loki-query-mcp",
+    "kubernetes": "kubernetes-mcp-server",
+    "grafana": "mcp-grafana",
 }
 
 
-def shipped_config(env: dict[str, str], *, servers: tuple[str, ...] | None = None,
-                   **overrides: Any) -> McpConfig:
+def shipped_config(
+    env: dict[str, str], *, servers: tuple[str, ...] | None = None, **overrides: Any
+) -> McpConfig:
     """``mcp_servers.yaml`` with ``env``; only ``servers`` stay enabled (skip when absent)."""
     for name in servers or ():
         binary, why = server_binary(BINARY_OF[name])
         if binary is None:
             pytest.skip(why)
     config = load_mcp_config(CONFIG, env=env)
-    chosen = {name: cfg.model_copy(update={"enabled": servers is None or name in servers})
-              for name, cfg in config.servers.items()}
+    chosen = {
+        name: cfg.model_copy(update={"enabled": servers is None or name in servers})
+        for name, cfg in config.servers.items()
+    }
     return config.model_copy(update={"servers": chosen, **overrides})

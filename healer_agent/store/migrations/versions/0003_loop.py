@@ -16,11 +16,12 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("incidents", sa.Column("phase", sa.String(length=20), nullable=True))
-    op.add_column("incidents",
-                  sa.Column("timeout_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column("incidents", sa.Column("timeout_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("incidents", sa.Column("handoff_agent", sa.String(length=20), nullable=True))
-    op.add_column("incident_events", sa.Column("kind", sa.String(length=20),
-                                               server_default="delivery", nullable=False))
+    op.add_column(
+        "incident_events",
+        sa.Column("kind", sa.String(length=20), server_default="delivery", nullable=False),
+    )
     op.add_column("incident_events", sa.Column("detail", sa.Text(), nullable=True))
     op.create_table(
         "attempts",
@@ -43,8 +44,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("incident_id", "attempt", name="uq_attempt"),
     )
-    op.create_index("ix_attempts_failure", "attempts", ["repository", "branch", "signature"],
-                    unique=False)
+    op.create_index(
+        "ix_attempts_failure", "attempts", ["repository", "branch", "signature"], unique=False
+    )
     op.create_table(
         "commands",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
