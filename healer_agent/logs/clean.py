@@ -71,11 +71,6 @@ class Step:
     end: int = 0
     lines: list[str] = field(default_factory=list)
 
-    @property
-    def is_setup(self) -> bool:
-        """Runner bookkeeping rather than the project's own commands."""
-        return not self.command and self.name.startswith(_SETUP_NAMES)
-
 
 def split_steps(lines: list[str]) -> list[Step]:
     """Split cleaned lines at ``##[group]Run …`` markers.

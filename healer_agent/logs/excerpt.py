@@ -281,16 +281,6 @@ def _redacted(text: str, lines: list[str]) -> tuple[str, tuple[str, ...]]:
     return head, tuple(out)
 
 
-def excerpt_lines(
-    lines: list[str],
-    failed_steps: Iterable[str] = (),
-    budget_tokens: int = DEFAULT_BUDGET_TOKENS,
-    job_name: str = "",
-) -> Excerpt:
-    """The excerpt of already-split lines."""
-    return excerpt_text("\n".join(lines), failed_steps, budget_tokens, job_name)
-
-
 def _has_real_error(part: Excerpt) -> bool:
     return any(not line.startswith("##[error]Process completed") for line in part.error_lines)
 

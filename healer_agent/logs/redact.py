@@ -329,13 +329,6 @@ def redact(text: str) -> str:
     return "\n".join(lines)
 
 
-def redact_lines(lines: Iterable[str]) -> list[str]:
-    """Redact each line (multi-line secrets need ``redact`` on the joined text)."""
-    return [redact(line) for line in lines]
-
-
-# ------------------------------------------------------------------------------ JSON
-
 _JSON_GATE_SOURCE = GATE_SOURCE + r"|[A-Za-z0-9+/]{60}|-----"
 _JSON_GATE: Any = (
     _compile_re2(_JSON_GATE_SOURCE) if _re2 is not None else re.compile(_JSON_GATE_SOURCE)

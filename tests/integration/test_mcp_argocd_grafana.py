@@ -126,7 +126,7 @@ async def test_argocd_apps_for_repository(tmp_path: Path) -> None:
             assert res.data["metadata"]["name"] == "shop-web"
     (app,) = result.fields["argocd"]
     assert (app.name, app.sync_status, app.health_status) == ("shop-web", "OutOfSync", "Degraded")
-    assert "SyncError: Failed sync attempt" in app.message and "last sync Failed" in app.message
+    assert "SyncError: Failed sync attempt" in app.message and "sync Failed:" in app.message
     assert app.unhealthy_resources == ("Deployment/shop/shop-web: Degraded (OutOfSync)",)
     assert len(result.errors) == 1 and "error_json" in result.errors[0]
     assert "gone" in result.errors[0]

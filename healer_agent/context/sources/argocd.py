@@ -13,10 +13,9 @@ from typing import Any
 
 from healer_agent.context.config import ArgoSourceConfig
 from healer_agent.context.protocols import SourceResult
+from healer_agent.context.replay import argo_app
 from healer_agent.context.sources._common import McpSource
 from healer_agent.models import ArgoApp, Incident
-
-_FINE_HEALTH = {"Healthy", "", None}
 
 
 def repo_url_matches(url: str, repository: str) -> bool:
@@ -30,30 +29,6 @@ def _sources(app: dict[str, Any]) -> list[dict[str, Any]]:
     spec = app.get("spec") or {}
     found = [spec.get("source"), *(spec.get("sources") or [])]
     return [s for s in found if isinstance(s, dict)]
-
-
-def app_from_json(app: dict[str, Any]) -> ArgoApp:
-    """An :class:`ArgoApp` from ``get_application`` / a ``list_applications`` item."""
-    meta, status = app.get("metadata") or {}, app.get("status") or {}
-    sync, health = status.get("sync") or {}, status.get("health") or {}
-    messages = [str(health.get("message") or "")]
-    op = status.get("operationState") or {}
-    if op.get("phase") not in (None, "Succeeded"):
-        messages.append(f"last sync {op.get('phase')}: {op.get('message', '')}")
-    messages += [f"{c.get('type')}: {c.get('message')}" for c in status.get("conditions") or []]
-    bad = []
-    for res in status.get("resources") or []:
-        res_health = (res.get("health") or {}).get("status")
-        if res_health not in _FINE_HEALTH or res.get("status") == "OutOfSync":
-            ident = f"{res.get('kind')}/{res.get('namespace', '')}/{res.get('name')}"
-            bad.append(f"{ident}: {res_health or 'Unknown'} ({res.get('status', 'Unknown')})")
-    return ArgoApp(
-        name=str(meta.get("name", "")),
-        sync_status=str(sync.get("status") or "Unknown"),
-        health_status=str(health.get("status") or "Unknown"),
-        message="; ".join(m for m in messages if m)[:2000],
-        unhealthy_resources=tuple(bad[:20]),
-    )
 
 
 class ArgoCDSource(McpSource[ArgoSourceConfig]):
@@ -99,7 +74,7 @@ class ArgoCDSource(McpSource[ArgoSourceConfig]):
         if not isinstance(res.data, dict):
             result.errors.append(f"get_application {name}: not JSON")
             return None
-        return app_from_json(res.data)
+        return argo_app(res.data)
 
 
-__all__ = ["ArgoCDSource", "app_from_json", "repo_url_matches"]
+__all__ = ["ArgoCDSource", "repo_url_matches"]
