@@ -22,7 +22,8 @@ from healer_agent.logs import redact, signature
 from healer_agent.logs.redact import redact_json
 from healer_agent.metrics import Metrics
 from healer_agent.pipeline.dispatcher import Dispatcher, DispatchSettings
-from healer_agent.pipeline.intake import Intake, IntakePolicy
+from healer_agent.pipeline.intake import Intake
+from healer_agent.pipeline.stage import IntakePolicy, IntakeStage
 from healer_agent.pipeline.status import StatusReport
 from healer_agent.pipeline.worker import Worker, WorkerSettings
 from healer_agent.ports import CodeRunSink, ContextProvider
@@ -207,13 +208,21 @@ def build_healer(
         clock=clock,
     )
     wake = _Waker()
+    policy = IntakePolicy(settings.intake, settings.dedup, settings.store)
+    quick_route = build_quick_route(settings)
     intake = Intake(
         engine,
-        policy=IntakePolicy(settings.intake, settings.dedup, settings.store),
-        quick_route=build_quick_route(settings),
+        policy=policy,
+        quick_route=quick_route,
         redact_json=redact_json,
         metrics=metrics,
         wake=wake,
+    )
+    stage = IntakeStage(
+        engine,
+        policy=policy,
+        quick_route=quick_route,
+        metrics=metrics,
         events=LoopEvents(metrics, outcomes, wake),
     )
     listener = WorkListener(settings.store.url) if settings.store.is_postgres else None
@@ -227,7 +236,7 @@ def build_healer(
     )
     worker = Worker(
         engine,
-        intake=intake,
+        intake=stage,
         dispatcher=dispatcher,
         tracker=tracker,
         commands=commands,

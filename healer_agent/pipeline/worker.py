@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healer_agent.metrics import Metrics
 from healer_agent.pipeline.dispatcher import Dispatcher
-from healer_agent.pipeline.intake import Intake
+from healer_agent.pipeline.stage import IntakeStage
 from healer_agent.store import inbox, incidents
 from healer_agent.store.dialect import utcnow
 from healer_agent.store.wakeup import WorkListener
@@ -58,7 +58,7 @@ class Worker:
         self,
         engine: AsyncEngine,
         *,
-        intake: Intake,
+        intake: IntakeStage,
         dispatcher: Dispatcher,
         tracker: CodeRunTracker,
         commands: CommandRunner,

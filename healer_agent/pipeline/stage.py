@@ -1,0 +1,240 @@
+"""The intake stage: what a stored event means, run by a worker right after intake.
+
+Lifecycle events and ChatOps commands go to the loop; the rest is filtered, and a failure is
+admitted: its incident created (the id intake already answered with), the claims by what
+failed taken (a duplicate is recorded as such), its history started, workers woken. Several
+deliveries share a transaction; one that keeps failing is parked as dead.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Protocol
+
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from healer_agent.config import DedupSettings, IntakeSettings, StoreSettings
+from healer_agent.intake.normalize import PayloadError, normalize
+from healer_agent.intake.payloads import unwrap
+from healer_agent.metrics import Metrics
+from healer_agent.models import ContextBundle, Incident, RoutingDecision
+from healer_agent.pipeline import answers, dedup
+from healer_agent.pipeline.filter import repo_allowed, skip_reason
+from healer_agent.results import IntakeResult
+from healer_agent.store import claims, inbox, incidents
+from healer_agent.store.dialect import utcnow
+from healer_agent.store.inbox import Delivery
+from healer_agent.store.wakeup import notify_work
+from healer_agent.tracking import history
+
+QuickRoute = Callable[[Incident, ContextBundle], RoutingDecision]
+
+
+class EventHandler(Protocol):
+    """Handles lifecycle events and commands inside the intake transaction."""
+
+    async def handle(self, conn: AsyncConnection, incident: Incident) -> IntakeResult | None:
+        """An answer, or None to give the default one."""
+        ...
+
+
+REMEDIABLE = ("ci_failure", "security_alert")
+"""Incident kinds that become remediations (the rest are loop events or ignored)."""
+
+
+@dataclass(frozen=True, slots=True)
+class IntakePolicy:
+    """The settings intake reads."""
+
+    intake: IntakeSettings
+    dedup: DedupSettings
+    store: StoreSettings
+
+
+def incident_of(endpoint: str, event_type: str, payload: dict[str, Any]) -> Incident:
+    """Normalise a parsed body (sensor envelopes are unwrapped first); PayloadError if unusable."""
+    if endpoint == "github":
+        return normalize(event_type, payload)
+    unwrapped = unwrap(payload)
+    incident = normalize(unwrapped.event, unwrapped.body)
+    if incident.kind == "security_alert" or incident.source == "sensor":
+        return incident
+    return incident.model_copy(update={"source": "sensor"})
+
+
+class IntakeStage:
+    """Runs the intake stage of stored deliveries (the worker path)."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        policy: IntakePolicy,
+        quick_route: QuickRoute,
+        metrics: Metrics,
+        events: EventHandler | None = None,
+    ) -> None:
+        self._engine = engine
+        self._policy = policy
+        self._quick_route = quick_route
+        self._metrics = metrics
+        self._events = events
+
+    async def finish(self, row: Delivery) -> IntakeResult:
+        """Run the intake stage of one stored delivery (the worker path)."""
+        incident = incident_of(row.endpoint, row.event_type, json.loads(row.payload))
+        async with self._engine.begin() as conn:
+            return await self._stage(conn, row, incident)
+
+    async def finish_batch(self, rows: list[Delivery]) -> None:
+        """The intake stage of several deliveries in one transaction.
+
+        If that fails, each runs alone, and one that fails alone counts an attempt against
+        its row (parked as dead past the limit) without holding the others back.
+        """
+        try:
+            async with self._engine.begin() as conn:
+                for row in rows:
+                    incident = incident_of(row.endpoint, row.event_type, json.loads(row.payload))
+                    await self._stage(conn, row, incident)
+            return
+        except (PayloadError, ValueError, SQLAlchemyError) as exc:
+            if len(rows) == 1:
+                await self.fail(rows[0], f"{type(exc).__name__}: {exc}")
+                return
+        for row in rows:
+            try:
+                await self.finish(row)
+            except (PayloadError, ValueError, SQLAlchemyError) as exc:
+                await self.fail(row, f"{type(exc).__name__}: {exc}")
+
+    async def fail(self, row: Delivery, error: str) -> None:
+        """Record a failed attempt of the stage; the row is parked dead past the limit."""
+        self._metrics.stage_errors.labels(stage="intake").inc()
+        async with self._engine.begin() as conn:
+            await inbox.fail(conn, row.id, error, self._policy.store.max_attempts)
+
+    # ------------------------------------------------------------------ internals
+
+    async def _stage(
+        self, conn: AsyncConnection, row: Delivery, incident: Incident
+    ) -> IntakeResult:
+        answer = await self._decide(conn, incident, row.delivery_id)
+        status = "ignored" if answer.status == "ignored" else "done"
+        await inbox.finish(
+            conn, row.id, status=status, incident_id=answer.incident_id, result=answer.model_dump()
+        )
+        return answer
+
+    async def _decide(
+        self, conn: AsyncConnection, incident: Incident, delivery_id: str
+    ) -> IntakeResult:
+        """What this event means: handled by the loop, ignored, skipped, or admitted."""
+        settings = self._policy.intake
+        reason = skip_reason(incident, settings.repo_allowlist, settings.process_bot_senders)
+        if (
+            incident.kind in ("lifecycle", "command")
+            and self._events is not None
+            and (repo_allowed(incident.repository, settings.repo_allowlist))
+        ):
+            handled = await self._events.handle(conn, incident)
+            if handled is not None:
+                return handled.model_copy(update={"delivery_id": delivery_id})
+        if incident.kind in ("ignored", "lifecycle", "command"):
+            return IntakeResult(
+                status="ignored",
+                dedup_status="skipped",
+                routing="final",
+                reason=reason or f"{incident.kind} event recorded",
+                delivery_id=delivery_id,
+            )
+        if reason is not None:
+            incident_id, created = await incidents.create_or_get(
+                conn, incident, status="skipped", dedup_status="skipped", reason=reason
+            )
+            if created:
+                await history.transition(conn, self._metrics, incident_id, "skipped", reason=reason)
+            else:  # another view of a run already admitted: its commit message counts too
+                await incidents.add_event(conn, incident_id, delivery_id, incident)
+            return IntakeResult(
+                status="skipped",
+                incident_id=incident_id,
+                dedup_status="skipped",
+                routing="final",
+                reason=reason,
+                delivery_id=delivery_id,
+            )
+        return await self._admit(conn, incident, delivery_id)
+
+    async def _admit(
+        self, conn: AsyncConnection, incident: Incident, delivery_id: str
+    ) -> IntakeResult:
+        """Create the incident (or join the existing one) and queue it for routing."""
+        window = self._policy.dedup
+        not_before = utcnow() + timedelta(seconds=window.group_wait_s)
+        tentative = self._quick_route(incident, ContextBundle())
+        incident_id, created = await incidents.create_or_get(
+            conn,
+            incident,
+            status="routing",
+            dedup_status="new",
+            not_before=not_before,
+            extra={"agent": tentative.agent.value, "failure_type": tentative.failure_type.value},
+        )
+        await incidents.add_event(conn, incident_id, delivery_id, incident)
+        if not created:
+            row = await incidents.get(conn, incident_id)
+            assert row is not None
+            check_key = dedup.check_claim_key(incident)
+            if check_key is not None:  # this job's check run is now this incident's too
+                await claims.take(conn, check_key, incident_id, timedelta(days=1))
+            return answers.known_run(row, delivery_id)
+        for key, ttl, what in (
+            (
+                dedup.failure_claim_key(incident),
+                window.window_s,
+                f"{incident.workflow_name or 'this workflow'} failing on "
+                f"{incident.repository}@{incident.branch} ({incident.head_sha[:7] or '-'})",
+            ),
+            (
+                dedup.check_claim_key(incident),
+                max(window.window_s, 86400),
+                f"check run {incident.check_run_id}",
+            ),
+        ):
+            if key is None:
+                continue
+            holder = await claims.take(conn, key, incident_id, timedelta(seconds=ttl))
+            if holder != incident_id:
+                reason = f"{what} is already handled (incident {holder})"
+                await incidents.update(
+                    conn,
+                    incident_id,
+                    status="duplicate",
+                    dedup_status="existing",
+                    duplicate_of=holder,
+                    reason=reason,
+                )
+                await history.transition(
+                    conn, self._metrics, incident_id, "duplicate", reason=reason, of=holder
+                )
+                return IntakeResult(
+                    status="skipped",
+                    incident_id=incident_id,
+                    dedup_status="existing",
+                    routing="final",
+                    reason=reason,
+                    delivery_id=delivery_id,
+                )
+        await history.transition(
+            conn, self._metrics, incident_id, "routing", reason="admitted", delivery_id=delivery_id
+        )
+        await notify_work(conn)
+        return answers.new_failure(incident, incident_id, tentative, delivery_id)
+
+
+__all__ = ["REMEDIABLE", "EventHandler", "IntakePolicy", "IntakeStage", "incident_of"]
