@@ -30,7 +30,8 @@ from healer_agent.api.gate import BodyGate, GateBusy
 from healer_agent.compose import Healer
 from healer_agent.config import Settings
 from healer_agent.intake import validate
-from healer_agent.intake.normalize import SECURITY_EVENTS, PayloadError, sniff_event
+from healer_agent.intake.fields import SECURITY_EVENTS, PayloadError
+from healer_agent.intake.normalize import sniff_event
 from healer_agent.intake.payloads import Unwrapped, unwrap
 from healer_agent.intake.signature import hasher, matches
 from healer_agent.logs.redact import redact

@@ -23,7 +23,7 @@ from healer_agent.config import CodeRunSettings, SinkSettings
 from healer_agent.dispatch.coderun import build_coderun
 from healer_agent.dispatch.findings import context_evidence
 from healer_agent.dispatch.prompts import PromptRenderer
-from healer_agent.intake.normalize import skip_marker
+from healer_agent.intake.fields import skip_marker
 from healer_agent.logs.redact import redact, redact_model
 from healer_agent.metrics import Metrics
 from healer_agent.models import (

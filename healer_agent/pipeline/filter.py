@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from healer_agent.intake.normalize import SKIP_MARKERS, skip_marker
+from healer_agent.intake.fields import SKIP_MARKERS, skip_marker
 from healer_agent.models import Incident
 
 

@@ -22,7 +22,7 @@ import structlog
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from healer_agent.intake.normalize import PayloadError
+from healer_agent.intake.fields import PayloadError
 from healer_agent.metrics import Metrics
 from healer_agent.models import ContextBundle, Incident, RoutingDecision
 from healer_agent.pipeline import answers
