@@ -12,24 +12,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any, TypeGuard
+from typing import Any
 
 import yaml
 
-
-def _is_map(value: Any) -> TypeGuard[Mapping[str, Any]]:
-    """A mapping; the plain ``dict`` check first, since the ABC check is slow per call."""
-    return isinstance(value, (dict, Mapping))
-
+from healer_agent.routing.jsonish import as_list, is_map
 
 _FINE_PHASES = {"running", "succeeded", "completed", ""}
 _FINE_WAITING = {"", "containercreating", "podinitializing"}
 _MAX_FACTS = 40
-
-
-def _list(value: Any) -> list[Any]:
-    """A list as it is; anything else (a scalar where a list belongs) as none."""
-    return value if isinstance(value, list) else []
 
 
 def _get(obj: Mapping[str, Any], *keys: str) -> Any:
@@ -89,28 +80,28 @@ def items(value: Any) -> list[Mapping[str, Any]]:
         for doc in docs:
             out += items(doc)
         return out
-    if _is_map(value):
+    if is_map(value):
         inner = value.get("items")
         if isinstance(inner, list):
-            return [x for x in inner if _is_map(x)]
+            return [x for x in inner if is_map(x)]
         return [value] if value else []
     if isinstance(value, list):
-        return [x for x in value if _is_map(x)]
+        return [x for x in value if is_map(x)]
     return []
 
 
 def _name(obj: Mapping[str, Any]) -> str:
     meta = obj.get("metadata")
-    if _is_map(meta) and meta.get("name"):
+    if is_map(meta) and meta.get("name"):
         return _text(meta["name"])
     return _text(_get(obj, "name", "pod", "NAME"))
 
 
 def _state(state: Any) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    if _is_map(state):
+    if is_map(state):
         for kind in ("waiting", "terminated"):
             detail = state.get(kind)
-            if _is_map(detail):
+            if is_map(detail):
                 yield kind, detail
 
 
@@ -152,29 +143,29 @@ def _plainly_healthy(status: Mapping[str, Any]) -> bool:
     """An API pod status that is running, ready and never restarted (the common case)."""
     if status.get("phase") not in ("Running", "Succeeded") or status.get("reason"):
         return False
-    for cond in _list(status.get("conditions")):
-        if not _is_map(cond) or cond.get("status") == "False":
+    for cond in as_list(status.get("conditions")):
+        if not is_map(cond) or cond.get("status") == "False":
             return False
-    for container in _list(status.get("containerStatuses")):
+    for container in as_list(status.get("containerStatuses")):
         if (
-            not _is_map(container)
+            not is_map(container)
             or container.get("restartCount")
             or container.get("ready") is False
             or container.get("lastState")
         ):
             return False
         state = container.get("state")
-        if not _is_map(state) or ("running" not in state and status.get("phase") == "Running"):
+        if not is_map(state) or ("running" not in state and status.get("phase") == "Running"):
             return False
     return True
 
 
 def _pod_lines(pod: Mapping[str, Any]) -> list[str]:
     status = pod.get("status")
-    if _is_map(status) and _plainly_healthy(status):
+    if is_map(status) and _plainly_healthy(status):
         return []
-    flat = not _is_map(status)
-    st: Mapping[str, Any] = status if _is_map(status) else pod
+    flat = not is_map(status)
+    st: Mapping[str, Any] = status if is_map(status) else pod
     phase = _text(_get(st, "phase", "STATUS") or (status if flat else ""))
     lines: list[str] = []
     if phase.lower() not in _FINE_PHASES:
@@ -187,16 +178,16 @@ def _pod_lines(pod: Mapping[str, Any]) -> list[str]:
         lines.append(f"message: {message}")
     conditions = [
         cond
-        for cond in _list(st.get("conditions"))
-        if _is_map(cond)
+        for cond in as_list(st.get("conditions"))
+        if is_map(cond)
         and _text(cond.get("status")) == "False"
         and (cond.get("reason") or cond.get("message"))
     ]
     containers = [
         c
         for key in ("initContainerStatuses", "containerStatuses", "containers")
-        for c in _list(st.get(key))
-        if _is_map(c)
+        for c in as_list(st.get(key))
+        if is_map(c)
     ]
     if flat:
         containers.append(
@@ -259,7 +250,7 @@ def event_facts(events: Any) -> list[tuple[str, str]]:
         reason = _text(_get(event, "reason", "REASON"))
         message = _text(_get(event, "message", "note", "MESSAGE"))
         obj = _get(event, "involvedObject", "regarding", "object", "OBJECT")
-        if _is_map(obj):
+        if is_map(obj):
             obj = "/".join(_text(obj.get(k)) for k in ("kind", "name") if obj.get(k))
         subject = _text(obj)
         text = f"event {kind} {reason}".replace("  ", " ").strip()
@@ -277,9 +268,9 @@ def node_facts(nodes: Any) -> list[tuple[str, str]]:
     for node in items(nodes):
         name = _name(node)
         status = node.get("status")
-        conditions = status.get("conditions") if _is_map(status) else None
-        for cond in _list(conditions):
-            if not _is_map(cond):
+        conditions = status.get("conditions") if is_map(status) else None
+        for cond in as_list(conditions):
+            if not is_map(cond):
                 continue
             kind, value = _text(cond.get("type")), _text(cond.get("status"))
             if (kind == "Ready") != (value == "True"):
@@ -300,8 +291,8 @@ def workload_facts(kind: str, objects: Any) -> list[tuple[str, str]]:
         status = obj.get("status")
         name = _name(obj)
         label = _text(obj.get("kind")).lower() or kind.rstrip("s")
-        for cond in _list(status.get("conditions") if _is_map(status) else None):
-            if not _is_map(cond):
+        for cond in as_list(status.get("conditions") if is_map(status) else None):
+            if not is_map(cond):
                 continue
             ctype, value = _text(cond.get("type")), _text(cond.get("status"))
             if (value == "False" and ctype not in _BAD_WHEN_TRUE) or (
@@ -342,16 +333,16 @@ def kubernetes_facts(data: Any) -> list[tuple[str, str]]:
     Text that is neither YAML nor a table (``kubectl describe`` output) is read line by
     line, keeping the lines that name a problem.
     """
-    if _is_map(data):
+    if is_map(data):
         data = {str(k).lower(): v for k, v in data.items()}
     texts = (
         [v for k, v in data.items() if isinstance(v, str) and k != "namespace"]
-        if _is_map(data)
+        if is_map(data)
         else [data]
         if isinstance(data, str)
         else []
     )
-    if not _is_map(data) or ("items" in data and not {"pods", "events", "nodes"} & set(data)):
+    if not is_map(data) or ("items" in data and not {"pods", "events", "nodes"} & set(data)):
         mixed = items(data)
         data = {
             "pods": [x for x in mixed if _text(x.get("kind")) in ("Pod", "")],

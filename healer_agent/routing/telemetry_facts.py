@@ -15,16 +15,11 @@ import json
 import math
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any, TypeGuard
+from typing import Any
 
 from healer_agent.logs.errors import classify
 from healer_agent.logs.patternset import LineFilter
-
-
-def _is_map(value: Any) -> TypeGuard[Mapping[str, Any]]:
-    """A mapping; the plain ``dict`` check first, since the ABC check is slow per call."""
-    return isinstance(value, (dict, Mapping))
-
+from healer_agent.routing.jsonish import is_map
 
 _LOGFMT = re.compile(r'(\w[\w.-]*)=("(?:[^"\\]|\\.)*"|\S*)')
 _PREFIX = re.compile(r"^\s*(?:\d{4}-\d\d-\d\d[T ][\d:.,]+Z?|\d{10,19}(?:\.\d+)?)\s+")
@@ -77,7 +72,7 @@ def _fields(line: str) -> tuple[str, str, dict[str, str]]:
             obj = json.loads(text)
         except ValueError:
             obj = None
-        if _is_map(obj):
+        if is_map(obj):
             flat = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in obj.items()}
             level = str(obj.get("level") or obj.get("severity") or obj.get("lvl") or "")
             message = next((flat[k] for k in _MSG_KEYS if k in flat), "")
@@ -115,7 +110,7 @@ def loki_facts(lines: Any) -> list[tuple[str, str]]:
     """
     if isinstance(lines, str):
         lines = lines.splitlines()
-    texts = [raw.get("line", "") if _is_map(raw) else str(raw) for raw in lines or ()]
+    texts = [raw.get("line", "") if is_map(raw) else str(raw) for raw in lines or ()]
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     covered = -1
@@ -173,9 +168,9 @@ Series = tuple[Mapping[str, Any], float | None, float | None]
 
 def _series(result: Any) -> Iterator[Series]:
     """Every series of any result shape."""
-    if _is_map(result):
+    if is_map(result):
         data = result.get("data")
-        if _is_map(data):  # an API body {status, data: {resultType, result}}
+        if is_map(data):  # an API body {status, data: {resultType, result}}
             yield from _series(data.get("result"))
             return
         if "result" in result:
@@ -187,7 +182,7 @@ def _series(result: Any) -> Iterator[Series]:
                 yield {}, _number(result.get("value")), None
             return
         labels = result.get("metric", result.get("labels"))
-        labels = labels if _is_map(labels) else {}
+        labels = labels if is_map(labels) else {}
         values = result.get("values")
         if isinstance(values, list) and values:
             nums = [n for n in (_number(v) for v in values) if n is not None]
@@ -232,7 +227,7 @@ def _labels(labels: Mapping[str, Any], skip: tuple[str, ...] = ()) -> str:
 
 def prometheus_facts(results: Any) -> list[tuple[str, str]]:
     """(alert or query, finding) for firing alerts and non-zero series."""
-    if not _is_map(results):
+    if not is_map(results):
         return []
     out: list[tuple[str, str]] = []
     for query, result in results.items():
