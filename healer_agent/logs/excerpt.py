@@ -49,7 +49,6 @@ class Excerpt(BaseModel):
     """The budgeted, redacted excerpt."""
     tokens: int = 0
     signature: str = ""
-    total_lines: int = 0
     diagnostics: tuple[str, ...] = ()
     """Redacted output of the steps that ran after the failing one (``if: failure()``
     diagnostics such as ``kubectl logs``): often the failing workload's own log."""
@@ -201,7 +200,6 @@ def excerpt_text(
         lo, hi = (step.start, step.end) if step else (0, len(data))
         inside = [h for h in hits if lo <= h[0] < hi]
     real = [h for h in inside if h[1] != "exit"] or inside
-    total_lines = data.count(b"\n") + 1
     name = step.name if step else None
     command = step.command if step else None
     if not real:  # no error pattern: the tail of the failing step is the best guess
@@ -217,7 +215,6 @@ def excerpt_text(
             text=text_out,
             tokens=estimate_tokens(text_out),
             signature=signature(body[-3:]),
-            total_lines=total_lines,
             diagnostics=diagnosed,
         )
     spans: list[tuple[int, int]] = []
@@ -261,7 +258,6 @@ def excerpt_text(
         text=text_out,
         tokens=estimate_tokens(text_out),
         signature=signature(error_lines),
-        total_lines=total_lines,
         diagnostics=diagnosed,
     )
 
@@ -325,7 +321,6 @@ def excerpt(
             "error_lines": lines,
             "tools": tuple(dict.fromkeys(t for p in merged for t in p.tools)),
             "signature": signature(lines) if lines else first.signature,
-            "total_lines": sum(p.total_lines for p in merged),
             "diagnostics": tuple(line for p in merged for line in p.diagnostics),
         }
     )
