@@ -16,19 +16,24 @@ _MASKS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?Z?"), "<ts>", ":"),
     (re.compile(r"\[REDACTED:[a-z0-9-]+\]"), "<secret>", "[REDACTED:"),
     (re.compile(r"\b[0-9a-f]{7,64}\b", re.I), "<hex>", ""),
-    (re.compile(r"(?:[A-Za-z]:)?(?:[\w.@+-]+/)+([\w.@+-]+)"), r"\1", "/"),
+    # a path keeps its last part; tried only where a path can start (after a non-path
+    # character, or at a drive letter) and without backtracking into a segment, so a long
+    # token is not rescanned from each of its characters
+    (
+        re.compile(r"(?:(?<![\w.@+-])|(?=[A-Za-z]:))(?:[A-Za-z]:)?(?:[\w.@+-]++/)+([\w.@+-]+)"),
+        r"\1",
+        "/",
+    ),
     (re.compile(r"\d+(?:\.\d+)*"), "<n>", ""),
-    (re.compile(r"\s+"), " ", ""),
 )
 
 
 def normalize_line(line: str) -> str:
-    """A line with the parts that change between runs masked."""
-    line = line.strip()
+    """A line with the parts that change between runs masked, its whitespace collapsed."""
     for pattern, replacement, needs in _MASKS:
-        if not needs or needs in line:  # the path mask backtracks on lines without "/"
+        if not needs or needs in line:
             line = pattern.sub(replacement, line)
-    return line.strip().lower()
+    return " ".join(line.split()).lower()
 
 
 def signature(error_lines: Sequence[str]) -> str:
