@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -393,3 +395,72 @@ def test_a_later_build_step_is_no_diagnostic() -> None:
     found = excerpt_text(log, ["Run cargo fetch"])
     assert found.failing_step == "Run cargo fetch"
     assert found.diagnostics == ()  # the build step after it is no diagnostic
+
+
+def _case_logs() -> list[bytes]:
+    import yaml
+
+    root = Path(__file__).resolve().parents[2] / "evals" / "cases"
+    out: list[bytes] = []
+    for path in sorted(root.glob("*/*.yaml")):
+        logs = (yaml.safe_load(path.read_text()).get("context") or {}).get("logs")
+        if isinstance(logs, dict):
+            out += [str(text).encode() for text in logs.values()]
+        elif isinstance(logs, str):
+            out.append(logs.encode())
+    return out
+
+
+def test_hyperscan_and_re2_scans_file_the_same_lines() -> None:
+    from healer_agent.logs import scan as engine
+
+    if not engine.HYPERSCAN:
+        pytest.skip("no Hyperscan wheel for this platform: RE2 is the only engine")
+    edges = [
+        b"",
+        b"error",
+        b"no trigger here\n",
+        b"ERROR at the end without a newline",
+        b"\n\n##[group]Run make\nerror: first\nerror: second error ERROR\n##[endgroup]\n",
+        b"fatal: before ##[group]Run x\n",  # a trigger first: a candidate, not a marker
+        b"2026-01-01T00:00:00.0000000Z ##[group]Run cargo test\nok\n",
+        b"x" * 10_000 + b" Killed\n" + b"y" * 10_000,
+    ]
+    logs = _case_logs()
+    assert len(logs) > 300  # the dataset is there: the comparison is not vacuous
+    for data in [*edges, *logs]:
+        assert engine.scan_hyperscan(data) == engine.scan_re2(data), data[:200]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "error",
+                "ERROR",
+                "\n",
+                " ",
+                "##[group]",
+                "Run x",
+                "abc",
+                "problems",
+                "401",
+                "---- ",
+                "\xe2\x9c\x96",
+                "\u2716",
+                "Killed",
+                "rr",
+                "or",
+            ]
+        ),
+        max_size=60,
+    )
+)
+def test_hyperscan_and_re2_agree_on_any_mix_of_triggers(parts: list[str]) -> None:
+    from healer_agent.logs import scan as engine
+
+    if not engine.HYPERSCAN:
+        pytest.skip("no Hyperscan wheel for this platform")
+    data = "".join(parts).encode()
+    assert engine.scan_hyperscan(data) == engine.scan_re2(data)
