@@ -161,21 +161,21 @@ def _hyperscan_db() -> Any:
 _HS_DB: Any = _hyperscan_db()
 
 
-def _hs_lines(data: bytes) -> list[tuple[int, int]]:
-    """(start, end) of every line holding a trigger or marker, in one Hyperscan pass.
+def _hs_lines(data: bytes) -> list[tuple[int, int, int]]:
+    """(start, end, end of its first match) of every line holding a trigger or marker.
 
-    Matches arrive in order of their end offset and never span a newline, so a match
-    ending past the current line opens the next hit line.
+    One Hyperscan pass: matches arrive in order of their end offset and never span a
+    newline, so a match ending past the current line opens the next hit line.
     """
-    lines: list[tuple[int, int]] = []
+    lines: list[tuple[int, int, int]] = []
     bound = -1
 
     def on_match(_id: int, _start: int, end: int, _flags: int, _context: object) -> bool:
         nonlocal bound
         if end > bound:
-            line = line_at(data, end - 1)
-            lines.append(line)
-            bound = line[1]
+            start, stop = line_at(data, end - 1)
+            lines.append((start, stop, end))
+            bound = stop
         return False  # keep scanning
 
     if data:
@@ -190,18 +190,18 @@ HYPERSCAN = _HS_DB is not None
 def scan_hyperscan(data: bytes) -> tuple[list[Marker], list[tuple[int, int]]]:
     """:func:`scan` with Hyperscan, filing lines as :func:`scan_re2` does.
 
-    A hit line is a marker when its first match is ``##[group]``; only lines holding that
-    text need the leftmost match, which RE2 finds within the line.
+    A hit line is a marker when its leftmost match is ``##[group]``. No trigger contains
+    that text or ends inside it, so the leftmost match is the marker exactly when the
+    line's first-ending match is (the engines' agreement is tested on every case log).
     """
     if _HS_DB is None:
         raise RuntimeError("Hyperscan is not available here")
     markers: list[Marker] = []
     found: list[tuple[int, int]] = []
-    for start, end in _hs_lines(data):
-        pos = start
-        if data.find(GROUP, start, end) >= 0:
-            pos = _FIRST_AT(data, start)
-        _add(data, pos, start, end, markers, found)
+    size = len(GROUP)
+    for start, end, first_end in _hs_lines(data):
+        pos = first_end - size
+        _add(data, pos if pos >= start else start, start, end, markers, found)
     return markers, found
 
 

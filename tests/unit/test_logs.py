@@ -432,7 +432,7 @@ def test_hyperscan_and_re2_scans_file_the_same_lines() -> None:
         assert engine.scan_hyperscan(data) == engine.scan_re2(data), data[:200]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(
     st.lists(
         st.sampled_from(
@@ -452,6 +452,12 @@ def test_hyperscan_and_re2_scans_file_the_same_lines() -> None:
                 "Killed",
                 "rr",
                 "or",
+                "#",
+                "[",
+                "]",
+                "# fail ",
+                "FATA[",
+                "*** ",
             ]
         ),
         max_size=60,
