@@ -27,7 +27,9 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     (
         "cargo",
         r"^error: failed to (?:select|load|parse|download|get)|^error: no matching package|"
-        r"^error: failed to run custom build",
+        r"^error: failed to run custom build|"
+        # cargo's retries of a registry that did not answer: why a resolution failed
+        r"^warning: spurious network error",
     ),
     ("cargo-audit", r"^error: \d+ vulnerabilit|^Crate: |^ID:\s+RUSTSEC-|RUSTSEC-\d{4}-\d{4}"),
     # rustc's diagnostics; a bare "error: " is any tool's and falls to the generic detector
@@ -94,7 +96,7 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"^error: failed to push|^fatal: |^remote: Permission to \S+ denied|"
         r"^error: Your local changes|^hint: Updates were rejected|^remote: (?:error|fatal): |"
         r"^remote: .*(?:PUSH PROTECTION|Push cannot contain secrets)|"
-        r"^ ?! \[remote rejected\]",
+        r"^ ?! \[remote rejected\]|^git: '[\w-]+' is not a git command",
     ),
     (
         "http",

@@ -88,15 +88,27 @@ def _steps(data: bytes, markers: list[Marker]) -> list[_Step]:
     return [s if s.end else _Step(s.name, s.command, s.start, len(data)) for s in steps]
 
 
-def _pick_step(steps: list[_Step], names: list[str], first_real: int | None) -> _Step | None:
+def _pick_step(
+    steps: list[_Step], names: list[str], first_real: int | None, hits: list[int]
+) -> _Step | None:
+    """The failing step: by name, else the one holding the first real error.
+
+    A short name (``zizmor``) can also name the step that installed the tool; of several
+    steps that match, the one with an error line (its ``##[error]`` at least) failed.
+    """
     wanted = [_norm(n) for n in names if n]
     for name in wanted:
         for step in steps:
             if _norm(step.name) == name:
                 return step
-        for step in steps:
-            if step.command and (name in _norm(step.name) or _norm(step.command)[:40] in name):
-                return step
+        matching = [
+            step
+            for step in steps
+            if step.command and (name in _norm(step.name) or _norm(step.command)[:40] in name)
+        ]
+        if matching:
+            failed = (s for s in matching if any(s.start <= h < s.end for h in hits))
+            return next(failed, matching[0])
     if first_real is not None:
         return _containing(steps, first_real)
     commands = [s for s in steps if s.command]
@@ -191,7 +203,7 @@ def excerpt_text(
     steps = _steps(data, markers)
     hits = _hits(data, candidates)
     first_real = next((h[0] for h in hits if h[1] != "exit"), None)
-    step = _pick_step(steps, names, first_real)
+    step = _pick_step(steps, names, first_real, [h[0] for h in hits])
     lo, hi = (step.start, step.end) if step else (0, len(data))
     inside = [h for h in hits if lo <= h[0] < hi]
     if not any(h[1] != "exit" for h in inside) and first_real is not None:

@@ -349,14 +349,18 @@ def kubernetes_facts(data: Any) -> list[tuple[str, str]]:
             "events": [x for x in mixed if _text(x.get("kind")) == "Event"],
             "nodes": [x for x in mixed if _text(x.get("kind")) == "Node"],
         }
+    pods = items(data.get("pods"))
     found = [
-        *pod_facts(data.get("pods")),
+        *pod_facts(pods),
         *event_facts(data.get("events")),
         *node_facts(data.get("nodes")),
     ]
     for key, value in data.items():  # deployments, statefulsets, jobs, ...
         if key not in ("pods", "events", "nodes", "namespace") and not isinstance(value, str):
             found += workload_facts(key, value)
+    if not found and pods:
+        # said, not left unsaid: a healthy workload is evidence against a cluster cause
+        found.append(("", f"pods: all {len(pods)} running and ready, no warning events"))
     if not found:  # text no reader understood
         for text in texts:
             found += text_facts(text)

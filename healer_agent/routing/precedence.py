@@ -81,6 +81,14 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
     ]
     matched = {_base(e) for e in evidence}
     yields_to = rules.yields_to
+    # a hint that itself yields to a match (a manifest change while the service is up and
+    # answering) explains nothing, so nothing yields to it; a cause that yields to a more
+    # specific cause (not ready, then OOM) still explains
+    standing = matched - {
+        _base(e)
+        for e in evidence
+        if e.role == "hint" and set(yields_to.get(_base(e), ())) & matched
+    }
     # what others yield to: heavy causes and symptoms that do not yield to a signal themselves
     heavy = [
         e
@@ -110,7 +118,7 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
             )
             if over is not None:
                 factor = spec.factor
-        explicit = set(yields_to.get(_base(ev), ())) & matched
+        explicit = set(yields_to.get(_base(ev), ())) & standing
         if explicit and factor > rules.explicit_yield_factor:
             factor = rules.explicit_yield_factor
             over = next((e for e in evidence if _base(e) in explicit), None)

@@ -470,3 +470,15 @@ def test_hyperscan_and_re2_agree_on_any_mix_of_triggers(parts: list[str]) -> Non
         pytest.skip("no Hyperscan wheel for this platform")
     data = "".join(parts).encode()
     assert engine.scan_hyperscan(data) == engine.scan_re2(data)
+
+
+def test_of_two_steps_a_short_name_matches_the_one_that_failed() -> None:
+    log = gh_log(
+        ("pipx install zizmor==1.32.0", ["installed package zizmor 1.32.0"]),
+        (
+            "zizmor --format plain .",
+            ["error[template-injection]: code injection via template expansion"],
+        ),
+    )
+    found = excerpt_text(log, ["zizmor"])
+    assert found.failing_step == "Run zizmor --format plain ."

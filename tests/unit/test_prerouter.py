@@ -1132,7 +1132,10 @@ def test_old_restarts_of_a_ready_pod_are_history_not_a_crash() -> None:
             ],
         },
     }
-    assert kubernetes_facts({"pods": [pod]}) == []
+    # nothing wrong: only the one line that says so
+    assert kubernetes_facts({"pods": [pod]}) == [
+        ("", "pods: all 1 running and ready, no warning events")
+    ]
     crashed = {
         "metadata": {"name": "healer-2"},
         "status": {
@@ -1255,3 +1258,131 @@ def test_a_stack_no_specialist_owns_is_atlas_whatever_the_name(
 ) -> None:
     decision = ROUTER.decide(incident(workflow, "test"), ctx(gh_log((command, lines)), "test"))
     assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
+
+
+def _curl_timeout_incident(changed: tuple[str, ...]) -> tuple[Incident, ContextBundle]:
+    log = gh_log(
+        (
+            "curl -sSf --max-time 10 https://staging.example.dev/healthz",
+            [
+                "curl: (28) Operation timed out after 10002 milliseconds with 0 bytes received",
+            ],
+        ),
+        exit_code=28,
+    )
+    healthy = {
+        "metadata": {"name": "api-1"},
+        "status": {
+            "phase": "Running",
+            "conditions": [{"type": "Ready", "status": "True"}],
+            "containerStatuses": [
+                {"name": "api", "ready": True, "restartCount": 0, "state": {"running": {}}}
+            ],
+        },
+    }
+    failed = incident(
+        "deploy", "smoke", "Run curl -sSf --max-time 10 https://staging.example.dev/healthz"
+    )
+    context = ContextBundle(
+        logs=(JobLog(job_name="smoke", text=log),),
+        changed_files=changed,
+        kubernetes={"pods": [healthy]},
+        prometheus={'up{job="api"}': [{"metric": {"job": "api"}, "value": [1, "1"]}]},
+    )
+    return failed, context
+
+
+def test_a_manifest_change_does_not_explain_a_timeout_when_the_service_is_up() -> None:
+    failed, context = _curl_timeout_incident(("deploy/overlays/staging/kustomization.yaml",))
+    assert ROUTER.decide(failed, context).agent is Agent.ATLAS
+    # without Prometheus saying the service answers, the change explains the failed check
+    unknown = context.model_copy(update={"prometheus": None})
+    assert ROUTER.decide(failed, unknown).agent is Agent.BOLT
+
+
+def test_a_test_that_lost_its_connection_is_the_network_not_the_code() -> None:
+    log = gh_log(
+        (
+            "npx vitest run e2e",
+            [
+                " FAIL  e2e/api.test.js > lists runs",
+                "TypeError: fetch failed",
+                " \u276f e2e/api.test.js:4:15",
+                "Caused by: Error: read ECONNRESET",
+                " Test Files  1 failed (1)",
+            ],
+        )
+    )
+    decision = ROUTER.decide(incident("web", "e2e", "Run npx vitest run e2e"), ctx(log, "e2e"))
+    assert decision.agent is Agent.ATLAS
+    assert not decision.obvious  # a symptom: triage may still find the service's fault
+
+
+@pytest.mark.parametrize(
+    ("workflow", "files", "expected"),
+    [
+        ("cargo-deny", ("Cargo.lock",), FailureType.VULNERABLE_DEPENDENCY),
+        ("trivy-image-scan", ("images/agent/Dockerfile",), FailureType.VULNERABLE_DEPENDENCY),
+        ("zizmor", (".github/workflows/triage.yml",), FailureType.CODE_SCANNING_ALERT),
+    ],
+)
+def test_a_scanner_known_only_by_name_outranks_the_stack_it_scanned(
+    workflow: str, files: tuple[str, ...], expected: FailureType
+) -> None:
+    # a sensor body: the workflow's name and the change are all there is
+    decision = ROUTER.decide(incident(workflow, "run"), ContextBundle(changed_files=files))
+    assert decision.agent is Agent.CIPHER
+    assert decision.failure_type is expected
+
+
+def test_a_pull_denied_in_docker_hubs_official_namespace_is_a_wrong_image_name() -> None:
+    log = gh_log(
+        (
+            "docker buildx build .",
+            [
+                "#5 [internal] load metadata for docker.io/library/buidler:latest",
+                "#5 ERROR: pull access denied, repository does not exist or may require"
+                " authorization: server message: insufficient_scope: authorization failed",
+                "ERROR: failed to build: failed to solve: buidler: failed to resolve source"
+                " metadata for docker.io/library/buidler:latest: pull access denied, repository"
+                " does not exist or may require authorization",
+            ],
+        )
+    )
+    decision = ROUTER.decide(incident("release", "image", "Run docker buildx build ."), ctx(log))
+    assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.DOCKER_BUILD)
+
+
+def test_a_runner_without_git_lfs_is_the_jobs_set_up() -> None:
+    log = gh_log(
+        (
+            "git lfs pull",
+            [
+                "git: 'lfs' is not a git command. See 'git --help'.",
+                "",
+                "The most similar command is",
+                "\tlog",
+            ],
+        )
+    )
+    decision = ROUTER.decide(incident("Rust CI", "test", "Run git lfs pull"), ctx(log))
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GIT_ERROR)
+
+
+def test_cargo_failing_after_the_registry_did_not_answer_is_the_network() -> None:
+    log = gh_log(
+        (
+            "cargo fetch --locked",
+            [
+                "warning: spurious network error (1 try remaining): failed to get successful"
+                " HTTP response from `https://index.crates.io/config.json`, got 503",
+                "error: failed to get `serde` as a dependency of package `app v0.1.0`",
+                "",
+                "Caused by:",
+                "  download of config.json failed",
+            ],
+        )
+    )
+    decision = ROUTER.decide(incident("clippy", "clippy", "Run cargo fetch --locked"), ctx(log))
+    assert decision.agent is Agent.ATLAS
+    assert not decision.obvious
