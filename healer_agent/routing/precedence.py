@@ -178,6 +178,18 @@ def verdict(rules: Rules, ranked: list[Tally]) -> Verdict:
     second = ranked[1].score if len(ranked) > 1 else 0.0
     decisive = any(is_decisive(e, rules) for e in best.evidence)
     rivals = [t.agent.value for t in ranked[1:] if any(is_decisive(e, rules) for e in t.evidence)]
+    # a network error or a kill in the failing step's own lines that nothing explained
+    # (it kept its weight) contradicts a code cause: the run may have died of its runner
+    unexplained = sorted(
+        {
+            t.agent.value
+            for t in ranked[1:]
+            for e in t.evidence
+            if e.role == "symptom"
+            and e.signal == "error_line"
+            and e.weight >= rules.min_cause_weight
+        }
+    )
     margin = (best.score - second) / best.score if best.score > 0 else 0.0
     strength = 1.0 - math.exp(-best.score / rules.weights.get("confidence_scale", 4.0))
     # affine so that each bin's confidence tracks its accuracy on cases the rules had not
@@ -188,6 +200,8 @@ def verdict(rules: Rules, ranked: list[Tally]) -> Verdict:
         reasons.append("no decisive root-cause signal")
     if rivals:
         reasons.append(f"a cause also points to {', '.join(rivals)}")
+    if unexplained:
+        reasons.append(f"an unexplained symptom in the log points to {', '.join(unexplained)}")
     if best.score < rules.min_score:
         reasons.append(f"score {best.score:.1f} below {rules.min_score:g}")
     if second > best.score * rules.max_runner_up_ratio:

@@ -1386,3 +1386,16 @@ def test_cargo_failing_after_the_registry_did_not_answer_is_the_network() -> Non
     decision = ROUTER.decide(incident("clippy", "clippy", "Run cargo fetch --locked"), ctx(log))
     assert decision.agent is Agent.ATLAS
     assert not decision.obvious
+
+
+def test_an_unexplained_network_error_beside_a_code_cause_is_not_obvious() -> None:
+    failed = incident("Rust CI", "build", "Run cargo build")
+    plain = ROUTER.decide(failed, ctx(gh_log(("cargo build", RUSTC)), files=("src/main.rs",)))
+    assert plain.agent is Agent.REX and plain.obvious
+    noisy = gh_log(
+        ("cargo build", [*RUSTC, "curl: (7) Failed to connect to sccache.internal port 443"])
+    )
+    decision = ROUTER.decide(failed, ctx(noisy, files=("src/main.rs",)))
+    assert decision.agent is Agent.REX  # the compile error still leads
+    assert not decision.obvious
+    assert "unexplained symptom" in decision.reason
