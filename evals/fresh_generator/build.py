@@ -18,7 +18,7 @@ import common  # noqa: E402
 import real  # noqa: E402
 
 MODULES = ["cases_rust", "cases_web", "cases_infra", "cases_platform", "cases_security",
-           "cases_flaky"]
+           "cases_flaky", "cases_extra"]
 
 
 def main(only: list[str]) -> None:

@@ -294,12 +294,12 @@ def kills() -> None:
     at(REPO)
     src = "\n".join(
         f"pub fn route_{i}(x: u64) -> u64 {{ let v: Vec<u64> = (0..x).map(|n| n * {i}).collect(); "
-        f"v.iter().sum::<u64>() + {i} }}" for i in range(3000))
+        f"v.iter().sum::<u64>() + {i} }}" for i in range(9000))
     out = real.killed("fr-flaky-cargo-killed", {
         "Cargo.toml": real.cargo_toml("healer"),
         "src/main.rs": "#![allow(dead_code)]\nmod routes;\nfn main() { println!(\"{}\", routes::route_1(3)); }\n",
         "src/routes.rs": src,
-    }, "cargo build --release", after=2.0)
+    }, "cargo build --release", after=1.5)
     assert out.code == 137, out
     # whether cargo reports its SIGKILLed rustc before it is killed itself is a race; keep the
     # lines every run prints

@@ -393,7 +393,7 @@ def runner_cases() -> None:
     ci("fr-gh-runner-disk-full",
        "the hosted runner runs out of disk during a release build; the runner reports it and "
        "the step dies writing its log",
-       ["platform", "resource-kill"], "atlas", "general",
+       ["platform"], "atlas", "general",
        workflow="release", job="build-linux-musl", repo=REPO,
        steps=[*rust_setup(), Step("Build", [
            "##[group]Run cargo build --release --target x86_64-unknown-linux-musl",

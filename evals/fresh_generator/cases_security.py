@@ -328,6 +328,62 @@ def alerts() -> None:
         "repository_vulnerability_alert", p, {"changed_files": ["Cargo.lock"]})
 
 
+def more_alerts() -> None:
+    p = alert("code_scanning_alert", "fr-sec-cs-xss", "5dlabs/console", {
+        "alert.rule": {"id": "js/xss-through-dom", "severity": "warning",
+                       "description": "DOM text reinterpreted as HTML",
+                       "name": "js/xss-through-dom",
+                       "full_description": "Reinterpreting text from the DOM as HTML can lead "
+                                           "to a cross-site scripting vulnerability.",
+                       "tags": ["security", "external/cwe/cwe-079", "external/cwe/cwe-116"],
+                       "help": None},
+        "alert.tool": {"name": "CodeQL", "guid": None, "version": "2.23.1"},
+        "alert.most_recent_instance": {"ref": "refs/pull/1911/merge",
+                                       "analysis_key": ".github/workflows/codeql.yml:analyze",
+                                       "environment": "{\"language\":\"javascript-typescript\"}",
+                                       "state": "open", "commit_sha": sha("cs-xss"),
+                                       "message": {"text": "DOM text is reinterpreted as HTML "
+                                                           "without escaping meta-characters."},
+                                       "location": {"path": "src/runs/LogViewer.tsx",
+                                                    "start_line": 57, "end_line": 57,
+                                                    "start_column": 9, "end_column": 40}},
+        "ref": "refs/pull/1911/merge", "commit_oid": sha("cs-xss"),
+    })
+    add("fr-sec-alert-codeql-js-xss",
+        "CodeQL code-scanning alert on a pull request: DOM text reinterpreted as HTML in the "
+        "log viewer",
+        ["security-alert"], "cipher", "code_scanning_alert", "code_scanning_alert", p,
+        {"changed_files": ["src/runs/LogViewer.tsx"]})
+
+    p = alert("dependabot_alert", "fr-sec-dep-openssl", REPO, {
+        "alert.dependency": {"package": {"ecosystem": "rust", "name": "openssl"},
+                             "manifest_path": "Cargo.lock", "scope": "runtime"},
+        "alert.security_advisory.ghsa_id": "GHSA-rpmj-rpgj-qmpm",
+        "alert.security_advisory.cve_id": "CVE-2025-24898",
+        "alert.security_advisory.summary": "rust-openssl ssl::select_next_proto use after free",
+        "alert.security_advisory.severity": "medium",
+        "alert.security_vulnerability.package": {"ecosystem": "rust", "name": "openssl"},
+        "alert.security_vulnerability.vulnerable_version_range": ">= 0.10.0, < 0.10.70",
+        "alert.security_vulnerability.first_patched_version": {"identifier": "0.10.70"},
+        "alert.security_vulnerability.severity": "medium",
+    })
+    add("fr-sec-alert-dependabot-openssl-crate",
+        "Dependabot alert for the openssl crate in Cargo.lock (use after free, < 0.10.70)",
+        ["security-alert"], "cipher", "dependabot_alert", "dependabot_alert", p,
+        {"changed_files": ["Cargo.lock"]})
+
+    p = alert("secret_scanning_alert", "fr-sec-ss-ghpat", "5dlabs/console", {
+        "alert.secret_type": "github_personal_access_token",
+        "alert.secret_type_display_name": "GitHub Personal Access Token",
+        "action": "created", "alert.resolution": None, "alert.resolved_by": None,
+        "alert.resolved_at": None, "alert.push_protection_bypassed": True,
+    })
+    add("fr-sec-alert-secret-pat-bypassed",
+        "secret-scanning alert: a GitHub personal access token pushed with push protection "
+        "bypassed",
+        ["security-alert"], "cipher", "secret_scanning_alert", "secret_scanning_alert", p, {})
+
+
 def sensors() -> None:
     rows = [
         ("fr-sec-sensor-cargo-deny", "cargo-deny", REPO, "chore(deps): cargo update",
@@ -357,4 +413,5 @@ def build() -> None:
     scanners()
     disguised()
     alerts()
+    more_alerts()
     sensors()
