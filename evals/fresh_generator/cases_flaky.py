@@ -357,7 +357,7 @@ def kills() -> None:
        workflow="frontend", job="typecheck", repo="5dlabs/console",
        steps=[*node_setup(), npm_ci_ok(),
               failing(out, name="Type check", env={"NODE_OPTIONS": "--max-old-space-size=3072"})],
-       message="feat(i18n): generated message catalog", files=["src/i18n/catalog.ts"])
+       message="fix(nav): active link colour", files=["src/nav/Link.tsx"])
 
     # a hosted runner that lost communication mid-job (no step error at all)
     at(REPO)

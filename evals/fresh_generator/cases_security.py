@@ -400,6 +400,12 @@ def sensors() -> None:
         ("fr-sec-sensor-semgrep", "semgrep-ci", "5dlabs/healer-py",
          "feat(client): run hooks from config", "code_scanning_alert",
          ["healer_client/hooks.py"]),
+        ("fr-sec-sensor-codeql-weekly", "CodeQL", "5dlabs/console",
+         "feat(runs): render log lines as markdown", "code_scanning_alert",
+         ["src/runs/LogViewer.tsx"]),
+        ("fr-sec-sensor-dependency-review", "dependency-review", "5dlabs/healer",
+         "chore(deps): add reqwest 0.12 with native-tls", "vulnerable_dependency",
+         ["Cargo.toml", "Cargo.lock"]),
     ]
     for cid, workflow, repo, message, ftype, files in rows:
         j = Job(cid, repo, workflow, workflow, "main", [])
