@@ -66,7 +66,8 @@ def network() -> None:
         lines, code = real.run(["cargo", "fetch"], path,
                                env={"CARGO_HOME": str(path / ".cargo-home")},
                                hosts={f"http://127.0.0.1:{port}/index/": "https://index.crates.io/",
-                                      "source `mirror`": "source `crates-io`"})
+                                      "source `mirror`": "source `crates-io`",
+                                      "(127.0.0.1)": "(18.155.68.44)"})
     out = real.Out("cargo fetch --locked", lines, code)
     ci("fr-flaky-cargo-index-503",
        "cargo fetch gets 503 from the crates.io index twice and gives up; no manifest changed",
