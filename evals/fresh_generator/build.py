@@ -13,12 +13,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import fcommon  # noqa: E402  (sets up the holdout modules first)
-import common  # noqa: E402
-import real  # noqa: E402
+import fcommon  # sets up the holdout modules first
 
-MODULES = ["cases_rust", "cases_web", "cases_infra", "cases_platform", "cases_security",
-           "cases_flaky", "cases_extra"]
+# isort: split
+import common
+import real
+
+MODULES = [
+    "cases_rust",
+    "cases_web",
+    "cases_infra",
+    "cases_platform",
+    "cases_security",
+    "cases_flaky",
+    "cases_extra",
+]
 
 
 def main(only: list[str]) -> None:

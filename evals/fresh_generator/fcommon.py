@@ -17,7 +17,6 @@ sys.path.insert(0, str(HERE))
 import common  # noqa: E402
 import gha  # noqa: E402
 import real  # noqa: E402
-import shapes  # noqa: E402
 
 # Scratch runs, pinned node tools and the Python tools venv live in this package's work/
 # (gitignored by the repository's /evals/*/work/ rule), never in the holdout generator's.
@@ -57,8 +56,12 @@ real.PINS += [
     (re.compile(r"in \d+ms$"), "in 9ms"),
     (re.compile(r"Done in \d+(\.\d+)?s"), "Done in 1.84s"),
     (re.compile(r"duration_ms \d+(\.\d+)?"), "duration_ms 175.03695"),
-    (re.compile(r"(Mark-Compact|Scavenge)( \(reduce\))? [\d.]+ \([\d.]+\) -> [\d.]+ \([\d.]+\) MB, .*$"),
-     r"\1\2 2996.4 (3075.1) -> 2995.8 (3075.6) MB, 8.55 / 0.01 ms  (average mu = 0.171, current mu = 0.092) allocation failure;"),
+    (
+        re.compile(
+            r"(Mark-Compact|Scavenge)( \(reduce\))? [\d.]+ \([\d.]+\) -> [\d.]+ \([\d.]+\) MB, .*$"
+        ),
+        r"\1\2 2996.4 (3075.1) -> 2995.8 (3075.6) MB, 8.55 / 0.01 ms  (average mu = 0.171, current mu = 0.092) allocation failure;",
+    ),
     (re.compile(r"(\.\./)+node-tools/node_modules/"), "node_modules/"),
 ]
 

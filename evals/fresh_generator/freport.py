@@ -6,7 +6,9 @@ import re
 import sys
 from pathlib import Path
 
-import fcommon  # noqa: F401
+import fcommon  # sets up the holdout modules first
+
+# isort: split
 import report
 
 README = Path(__file__).resolve().parent / "README.md"

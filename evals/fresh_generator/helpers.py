@@ -6,7 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import real
@@ -83,7 +83,9 @@ def kube_setup() -> list[Step]:
 # ------------------------------------------------------------------ symptoms run for real
 
 
-def curl_fail(name: str, host: str, path: str, status: int | None = None, body: str = "") -> real.Out:
+def curl_fail(
+    name: str, host: str, path: str, status: int | None = None, body: str = ""
+) -> real.Out:
     """curl against a 127.0.0.1 server answering ``status`` (or a closed port)."""
     if status is None:
         port = real.free_port()
@@ -125,10 +127,8 @@ def reset_server() -> Iterator[int]:
                 conn, _ = srv.accept()
             except OSError:
                 continue
-            try:
+            with suppress(OSError):
                 conn.recv(1024)
-            except OSError:
-                pass
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             conn.close()
 
@@ -172,15 +172,27 @@ def silent_server() -> Iterator[int]:
         srv.close()
 
 
-def rollout(name: str, ns: str, deploy: str, replicas: int, updated: int, available: int,
-            deadline: bool = False) -> real.Out:
+def rollout(
+    name: str,
+    ns: str,
+    deploy: str,
+    replicas: int,
+    updated: int,
+    available: int,
+    deadline: bool = False,
+) -> real.Out:
     prog = (
-        ("False", "ProgressDeadlineExceeded",
-         f'ReplicaSet "{deploy}-{sha(deploy)[:10]}" has timed out progressing.')
-        if deadline else None
+        (
+            "False",
+            "ProgressDeadlineExceeded",
+            f'ReplicaSet "{deploy}-{sha(deploy)[:10]}" has timed out progressing.',
+        )
+        if deadline
+        else None
     )
-    obj = shapes.deployment(deploy, ns, replicas, updated, available, h(deploy, 3, 60),
-                            progressing=prog)
+    obj = shapes.deployment(
+        deploy, ns, replicas, updated, available, h(deploy, 3, 60), progressing=prog
+    )
     return real.kubectl_live(
         name,
         {f"/apis/apps/v1/namespaces/{ns}/deployments/{deploy}": obj},
@@ -216,53 +228,115 @@ def pod_name(cid: str, app: str, salt: str = "p") -> str:
     return f"{app}-{sha(cid)[:9]}-{sha(cid + salt)[:5]}"
 
 
-def crashing(cid: str, ns: str, app: str, image: str, exit_code: int, logs: list[str],
-             reason: str = "Error", restarts: int = 6, memory: str | None = "256Mi",
-             port: int = 8080, extra_events: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def crashing(
+    cid: str,
+    ns: str,
+    app: str,
+    image: str,
+    exit_code: int,
+    logs: list[str],
+    reason: str = "Error",
+    restarts: int = 6,
+    memory: str | None = "256Mi",
+    port: int = 8080,
+    extra_events: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """A pod in CrashLoopBackOff whose last run ended with ``exit_code``; ``logs`` go to Loki."""
     created, first, last = clock(cid)
     name = pod_name(cid, app)
     p = shapes.pod(
-        name, ns, app, image, created=created, restarts=restarts, port=port, memory_limit=memory,
-        waiting=("CrashLoopBackOff",
-                 f"back-off 5m0s restarting failed container={app} pod={name}_{ns}"
-                 f"({sha(name)[:8]}-{sha(name)[8:12]}-4{sha(name)[12:15]}-a{sha(name)[15:18]}-"
-                 f"{sha(name)[18:30]})"),
+        name,
+        ns,
+        app,
+        image,
+        created=created,
+        restarts=restarts,
+        port=port,
+        memory_limit=memory,
+        waiting=(
+            "CrashLoopBackOff",
+            f"back-off 5m0s restarting failed container={app} pod={name}_{ns}"
+            f"({sha(name)[:8]}-{sha(name)[8:12]}-4{sha(name)[12:15]}-a{sha(name)[15:18]}-"
+            f"{sha(name)[18:30]})",
+        ),
         terminated={"exit_code": exit_code, "reason": reason, "started": first, "finished": first},
     )
     events = [
-        shapes.event(ns, "Pod", name, "Started", f"Started container {app}", first=first,
-                     last=last, count=restarts + 1, type_="Normal"),
-        shapes.event(ns, "Pod", name, "BackOff",
-                     f"Back-off restarting failed container {app} in pod {name}_{ns}"
-                     f"({sha(name)[:8]})", first=first, last=last, count=restarts * 5),
+        shapes.event(
+            ns,
+            "Pod",
+            name,
+            "Started",
+            f"Started container {app}",
+            first=first,
+            last=last,
+            count=restarts + 1,
+            type_="Normal",
+        ),
+        shapes.event(
+            ns,
+            "Pod",
+            name,
+            "BackOff",
+            f"Back-off restarting failed container {app} in pod {name}_{ns}({sha(name)[:8]})",
+            first=first,
+            last=last,
+            count=restarts * 5,
+        ),
         *(extra_events or []),
     ]
-    return {"kubernetes": {"pods": [p], "events": events},
-            "loki": [ln for ln in logs if ln.strip()]}
+    return {
+        "kubernetes": {"pods": [p], "events": events},
+        "loki": [ln for ln in logs if ln.strip()],
+    }
 
 
-def ready_pods(cid: str, ns: str, app: str, image: str, n: int = 2,
-               port: int = 8080) -> list[dict[str, Any]]:
+def ready_pods(
+    cid: str, ns: str, app: str, image: str, n: int = 2, port: int = 8080
+) -> list[dict[str, Any]]:
     created, _, _ = clock(cid)
     return [
-        shapes.pod(pod_name(cid, app, str(i)), ns, app, image, created=created, ready=True,
-                   port=port, memory_limit="512Mi")
+        shapes.pod(
+            pod_name(cid, app, str(i)),
+            ns,
+            app,
+            image,
+            created=created,
+            ready=True,
+            port=port,
+            memory_limit="512Mi",
+        )
         for i in range(n)
     ]
 
 
 def normal_events(cid: str, ns: str, app: str, n: int = 2) -> list[dict[str, Any]]:
-    _, first, last = clock(cid)
+    _, first, _last = clock(cid)
     out = []
     for i in range(n):
         name = pod_name(cid, app, str(i))
         out += [
-            shapes.event(ns, "Pod", name, "Scheduled",
-                         f"Successfully assigned {ns}/{name} to k3s-worker-{i + 1}",
-                         first=first, last=first, type_="Normal", component="default-scheduler"),
-            shapes.event(ns, "Pod", name, "Started", f"Started container {app}", first=first,
-                         last=first, type_="Normal"),
+            shapes.event(
+                ns,
+                "Pod",
+                name,
+                "Scheduled",
+                f"Successfully assigned {ns}/{name} to k3s-worker-{i + 1}",
+                first=first,
+                last=first,
+                type_="Normal",
+                component="default-scheduler",
+            ),
+            shapes.event(
+                ns,
+                "Pod",
+                name,
+                "Started",
+                f"Started container {app}",
+                first=first,
+                last=first,
+                type_="Normal",
+            ),
         ]
     return out
 

@@ -74,32 +74,32 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
 
     The matches are discounted in place (they are this decision's own).
     """
-    present = {_base(e) for e in evidence}
     requires = rules.requires
-    evidence = [
-        e for e in evidence if not requires.get(_base(e)) or set(requires[_base(e)]) & present
-    ]
-    matched = {_base(e) for e in evidence}
     yields_to = rules.yields_to
+    bases = [_base(e) for e in evidence]
+    present = set(bases)
+    kept = [
+        (e, b)
+        for e, b in zip(evidence, bases, strict=True)
+        if not requires.get(b) or set(requires[b]) & present
+    ]
+    matched = {b for _, b in kept}
+    yielding = {b for b in matched if set(yields_to.get(b, ())) & matched}
     # a hint that itself yields to a match (a manifest change while the service is up and
     # answering) explains nothing, so nothing yields to it; a cause that yields to a more
     # specific cause (not ready, then OOM) still explains
-    standing = matched - {
-        _base(e)
-        for e in evidence
-        if e.role == "hint" and set(yields_to.get(_base(e), ())) & matched
-    }
+    standing = matched - {b for e, b in kept if e.role == "hint" and b in yielding}
     # what others yield to: heavy causes and symptoms that do not yield to a signal themselves
     heavy = [
         e
-        for e in evidence
+        for e, b in kept
         if e.weight >= rules.min_cause_weight
         and ((e.role == "cause" and e.source in DECISIVE_SOURCES) or e.role == "symptom")
-        and not set(yields_to.get(_base(e), ())) & matched
+        and b not in yielding
     ]
     out: list[Found] = []
     notes: list[str] = []
-    for ev in evidence:
+    for ev, base in kept:
         factor = 1.0
         over: Found | None = None
         spec = rules.yields.get(ev.role) if ev.role else None
@@ -118,10 +118,10 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
             )
             if over is not None:
                 factor = spec.factor
-        explicit = set(yields_to.get(_base(ev), ())) & standing
+        explicit = set(yields_to.get(base, ())) & standing if base in yielding else None
         if explicit and factor > rules.explicit_yield_factor:
             factor = rules.explicit_yield_factor
-            over = next((e for e in evidence if _base(e) in explicit), None)
+            over = next((e for e, b in kept if b in explicit), None)
         if factor < 1.0:
             ev.weight = ev.weight * factor
             if over is not None:
