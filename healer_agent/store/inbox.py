@@ -256,17 +256,21 @@ async def finish(
 ) -> None:
     """Mark the intake stage done and keep the answer given, for redeliveries and replay."""
     await conn.execute(
-        sa.update(deliveries)
-        .where(deliveries.c.id == row_id)
-        .values(
-            status=status,
-            incident_id=incident_id,
-            result=json.dumps(result),
-            lease_until=None,
-            processed_at=utcnow(),
-            last_error=None,
-        )
+        _FINISH,
+        {
+            "row_id": row_id,
+            "status": status,
+            "incident_id": incident_id,
+            "result": json.dumps(result),
+            "lease_until": None,
+            "processed_at": utcnow(),
+            "last_error": None,
+        },
     )
+
+
+_FINISH = sa.update(deliveries).where(deliveries.c.id == sa.bindparam("row_id"))
+"""``finish``'s update, built once: its values are parameters (see ``incidents.create_or_get``)."""
 
 
 async def fail(conn: AsyncConnection, row_id: int, error: str, max_attempts: int) -> str:
