@@ -136,7 +136,11 @@ async def events(conn: AsyncConnection, incident_id: str) -> list[Incident]:
 async def update(conn: AsyncConnection, incident_id: str, **values: Any) -> None:
     """Set columns of one incident (and bump ``updated_at``)."""
     values["updated_at"] = utcnow()
-    await conn.execute(sa.update(incidents).where(incidents.c.id == incident_id).values(**values))
+    await conn.execute(_UPDATE, {"_incident_id": incident_id, **values})
+
+
+_UPDATE = sa.update(incidents).where(incidents.c.id == sa.bindparam("_incident_id"))
+"""``update``'s statement, built once: the columns set are parameters (see ``_insert_ignore``)."""
 
 
 def decision_columns(decision: RoutingDecision) -> dict[str, Any]:
@@ -178,8 +182,11 @@ async def claim_due(conn: AsyncConnection, *, lease: timedelta, limit: int = 5) 
 
 async def get(conn: AsyncConnection, incident_id: str) -> dict[str, Any] | None:
     """An incident as a plain dict (JSON columns parsed), or None."""
-    row = (await conn.execute(sa.select(incidents).where(incidents.c.id == incident_id))).first()
+    row = (await conn.execute(_GET, {"incident_id": incident_id})).first()
     return to_dict(row) if row else None
+
+
+_GET = sa.select(incidents).where(incidents.c.id == sa.bindparam("incident_id"))
 
 
 def to_dict(row: Any) -> dict[str, Any]:
