@@ -2,7 +2,9 @@
 
     python benchmarks/intake.py [--quick] [--backend sqlite|postgres|both]
 
-Servers, each under uvicorn on 127.0.0.1, driven in the same run:
+Servers, each one uvicorn process on 127.0.0.1 started by the same ``uvicorn.run`` call
+(``healer serve``'s settings; the JSON line says which loop and HTTP parser "auto" chose),
+driven in the same run:
 - ``bare``: a Starlette endpoint that parses the JSON body and answers 202;
 - ``bare+postgres``: the same, committing each body to PostgreSQL first (asyncpg);
 - ``healer``: ``healer serve`` (pre-router, no context, file sink) on SQLite or PostgreSQL.
@@ -10,8 +12,10 @@ Servers, each under uvicorn on 127.0.0.1, driven in the same run:
 Throughput comes from ``wrk`` (compiled, so the generator is not the bottleneck: 1 thread,
 32 connections), every request a distinct failed run posted to
 ``/api/remediate/ci-failure``. Latency comes from an open-loop generator at a fixed 200
-requests/s: each request is sent at its scheduled time whatever the earlier ones are doing,
-and timed from that schedule, so a stalled server shows in p99 rather than hiding it.
+requests/s (raw asyncio streams, so the generator is not the bottleneck: the bare
+endpoint's p99 in the same run is its floor): each request is sent at its scheduled time
+whatever the earlier ones are doing, and timed from that schedule, so a stalled server
+shows in p99 rather than hiding it.
 
 The final line is JSON: ``ratio`` (Healer on the first backend over its bare endpoint:
 ``bare`` for SQLite, ``bare+postgres`` for PostgreSQL), ``p99_ms`` at 200/s,
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import re
@@ -76,6 +81,16 @@ async def health(request):
 
 app = Starlette(routes=[Route("PATH", hook, methods=["POST"]),
                         Route("/health", health, methods=["GET"])], lifespan=lifespan)
+
+if __name__ == "__main__":
+    import sys
+    import uvicorn
+
+    # The keyword arguments of healer_agent/cli.py's `serve`, so both servers run with the
+    # same uvicorn settings (loop and HTTP parser "auto": uvloop and httptools when
+    # installed), in one process each.
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
+                access_log=False, timeout_graceful_shutdown=15)
 """.replace("PATH", PATH)
 
 WRK_SCRIPT = """
@@ -137,19 +152,7 @@ def start(
         (workdir / "bare_app.py").write_text(BARE_APP)
         if database_url:
             env["BARE_PG"] = database_url
-        cmd = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "bare_app:app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--no-access-log",
-        ]
+        cmd = [sys.executable, "bare_app.py", str(port)]
     else:
         cmd = [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)]
     log = (workdir / f"{kind}.log").open("wb")
@@ -204,23 +207,58 @@ def wrk(url: str, script: Path, seconds: int, offset: int) -> dict[str, float]:
 
 
 async def open_loop(url: str, rate: float, count: int, offset: int) -> dict[str, float]:
-    """``count`` requests at ``rate``/s, each timed from when it was due to be sent."""
+    """``count`` requests at ``rate``/s, each timed from when it was due to be sent.
+
+    A lean HTTP/1.1 client over raw asyncio streams (an httpx client costs the generator
+    about a millisecond of CPU per request, and its own stalls showed as the bare
+    endpoint's p99): a request goes out on an idle keep-alive connection, or a new one
+    when all are busy, at its scheduled time whatever the earlier ones are doing.
+    """
+    host, port = url.removeprefix("http://").split(":")
     latencies: list[float] = []
     failed = 0
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
-    async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as client:
+    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
-        async def one(due: float, body: bytes) -> None:
-            nonlocal failed
+    async def connect() -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        return await asyncio.open_connection(host, int(port))
+
+    async def one(due: float, body: bytes) -> None:
+        nonlocal failed
+        request = (
+            f"POST {PATH} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
+        ok = False
+        for fresh in (False, True):
             try:
-                response = await client.post(
-                    PATH, content=body, headers={"Content-Type": "application/json"}
-                )
-                failed += response.status_code != 202
-            except httpx.HTTPError:
-                failed += 1
-            latencies.append((time.perf_counter() - due) * 1000)
+                reader, writer = idle.pop() if idle and not fresh else await connect()
+            except OSError:
+                break
+            try:
+                writer.write(request)
+                status = (await reader.readline()).split(b" ", 2)
+                if len(status) < 2:
+                    raise ConnectionResetError("closed before the answer")
+                length = 0
+                while (line := await reader.readline()) not in (b"\r\n", b""):
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value)
+                await reader.readexactly(length)
+            except (OSError, RuntimeError, asyncio.IncompleteReadError):
+                # A kept-alive connection the server closed while idle (uvicorn's keep-alive
+                # timeout): once more on a new one, as HTTP clients do; the time counts.
+                writer.close()
+                continue
+            ok = status[1] == b"202"
+            idle.append((reader, writer))
+            break
+        failed += not ok
+        latencies.append((time.perf_counter() - due) * 1000)
 
+    idle.extend([await connect() for _ in range(32)])  # warm, as wrk's connections are
+    gc.disable()  # the generator's own collections would show as server latency
+    try:
         begin = time.perf_counter() + 0.2
         tasks = []
         for n in range(count):
@@ -229,6 +267,10 @@ async def open_loop(url: str, rate: float, count: int, offset: int) -> dict[str,
             tasks.append(asyncio.create_task(one(due, sensor_body(offset + n))))
         await asyncio.gather(*tasks)
         achieved = count / (time.perf_counter() - begin)
+    finally:
+        gc.enable()
+        for _reader, writer in idle:
+            writer.close()
     latencies.sort()
     return {
         "rate": rate,
@@ -237,6 +279,15 @@ async def open_loop(url: str, rate: float, count: int, offset: int) -> dict[str,
         "p99_ms": round(latencies[max(0, int(len(latencies) * 0.99) - 1)], 2),
         "failed": failed,
     }
+
+
+def run(coro: Any) -> Any:
+    """Run the generator on uvloop when it is installed (the servers' loop), else asyncio."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(coro)
+    return uvloop.run(coro)
 
 
 def measure(
@@ -250,11 +301,25 @@ def measure(
         try:
             wrk(url, script, 2, offset)  # warm-up
             row: dict[str, Any] = wrk(url, script, seconds, offset + 10_000_000)
-            row["open_loop_200"] = asyncio.run(open_loop(url, 200.0, rate_n, offset + 20_000_000))
+            row["open_loop_200"] = run(open_loop(url, 200.0, rate_n, offset + 20_000_000))
         finally:
             proc.terminate()
             proc.wait(timeout=30)
     return row
+
+
+def uvicorn_impl() -> dict[str, str]:
+    """What uvicorn's "auto" resolves to here: the same for both servers (one interpreter)."""
+    import importlib.util
+
+    def has(name: str) -> bool:
+        return importlib.util.find_spec(name) is not None
+
+    return {
+        "loop": "uvloop" if has("uvloop") else "asyncio",
+        "http": "httptools" if has("httptools") else "h11",
+        "processes": "1",
+    }
 
 
 def pg_database() -> str | None:
@@ -350,6 +415,7 @@ def main() -> None:
         "p99_ms": healer.get("open_loop_200", {}).get("p99_ms"),
         "healer_rps": healer.get("rps"),
         "bare_rps": bare["rps"],
+        "uvicorn": uvicorn_impl(),
     }
     if len(backends) == 2 and "rps" in rows.get("healer/postgres", {}):
         summary["ratio_postgres"] = round(

@@ -10,6 +10,7 @@ through redaction.
 from __future__ import annotations
 
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Callable
 from functools import cache
 from typing import Any
@@ -185,11 +186,17 @@ def create_app(
         service = healer or build_healer(settings)
         app.state.healer = service
         await service.start()
+        # What start-up built (rule sets, compiled patterns, tables, models: about 110,000
+        # objects) lives as long as the process; frozen, the collector stops scanning it,
+        # and a full collection under load takes well under a millisecond instead of
+        # 70 ms, which showed as intake's p99.
+        gc.freeze()
         if announce is not None:
             announce(service)
         try:
             yield
         finally:
+            gc.unfreeze()
             await service.stop()
 
     app = Starlette(

@@ -36,6 +36,7 @@ class BodyGate:
         self.peak_in_flight = 0
         self.peak_reserved = 0
         self.refused = 0
+        self._waiting = 0
         self._changed = asyncio.Condition()
 
     def _fits(self, size: int) -> bool:
@@ -45,22 +46,38 @@ class BodyGate:
     async def hold(self, size: int) -> AsyncIterator[None]:
         """A place for a body of up to ``size`` bytes; GateBusy when none frees in time."""
         size = min(size, self.budget)
-        async with self._changed:
-            try:
-                async with asyncio.timeout(self.wait_s):
-                    await self._changed.wait_for(lambda: self._fits(size))
-            except TimeoutError:
-                self.refused += 1
-                raise GateBusy(self.retry_after) from None
-            self.in_flight += 1
-            self.reserved += size
-            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
-            self.peak_reserved = max(self.peak_reserved, self.reserved)
+        if self._waiting == 0 and self._fits(size):
+            # The common case: a place is free and nobody queues for one, so it is taken
+            # at once (no await between the check and the count: no other task runs).
+            self._take(size)
+        else:
+            await self._wait_and_take(size)
         try:
             yield
         finally:
             # Counted back first, so a cancellation while waking the others loses no place.
             self.in_flight -= 1
             self.reserved -= size
+            if self._waiting:
+                async with self._changed:
+                    self._changed.notify_all()
+
+    async def _wait_and_take(self, size: int) -> None:
+        self._waiting += 1
+        try:
             async with self._changed:
-                self._changed.notify_all()
+                try:
+                    async with asyncio.timeout(self.wait_s):
+                        await self._changed.wait_for(lambda: self._fits(size))
+                except TimeoutError:
+                    self.refused += 1
+                    raise GateBusy(self.retry_after) from None
+                self._take(size)
+        finally:
+            self._waiting -= 1
+
+    def _take(self, size: int) -> None:
+        self.in_flight += 1
+        self.reserved += size
+        self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        self.peak_reserved = max(self.peak_reserved, self.reserved)

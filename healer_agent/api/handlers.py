@@ -276,10 +276,14 @@ def _storable_delivery(delivery_id: str) -> str:
     return "redacted:" + hashlib.sha256(delivery_id.encode()).hexdigest()[:40]
 
 
+def _delivery(given: str | None, event: str, raw: bytes) -> str:
+    """The sender's delivery id made storable, or, without one, a digest of the body."""
+    return _storable_delivery(given) if given else _fallback_delivery(event, raw)
+
+
 async def _accept(
     request: Request, *, endpoint: str, event: str, payload: dict[str, Any], delivery_id: str
 ) -> Response:
-    delivery_id = _storable_delivery(delivery_id)
     healer = _healer(request)
     started = time.perf_counter()
     try:
@@ -294,7 +298,8 @@ async def _accept(
         healer.metrics.intake_seconds.labels(endpoint=endpoint).observe(
             time.perf_counter() - started
         )
-    return JSONResponse(result.model_dump(), status_code=202)
+    # pydantic's serializer writes the same compact JSON that JSONResponse would
+    return Response(result.model_dump_json(), status_code=202, media_type="application/json")
 
 
 def _sensor_headers(request: Request) -> str | None:
@@ -319,7 +324,7 @@ async def ci_failure(request: Request) -> Response:
     if unwrapped.event in SECURITY_EVENTS:
         raise Refused(422, "security alerts go to /api/remediate/security-alert", ["event"])
     _check_sensor_body(payload, unwrapped)
-    delivery = unwrapped.delivery_id or header_delivery or _fallback_delivery(unwrapped.event, raw)
+    delivery = _delivery(unwrapped.delivery_id or header_delivery, unwrapped.event, raw)
     return await _accept(
         request, endpoint="sensor", event=unwrapped.event, payload=payload, delivery_id=delivery
     )
@@ -350,7 +355,7 @@ async def security_alert(request: Request) -> Response:
     _check_sensor_body(
         payload, Unwrapped(event=event, body=unwrapped.body, delivery_id=unwrapped.delivery_id)
     )
-    delivery = unwrapped.delivery_id or header_delivery or _fallback_delivery(event, raw)
+    delivery = _delivery(unwrapped.delivery_id or header_delivery, event, raw)
     return await _accept(
         request, endpoint="sensor", event=event, payload=payload, delivery_id=delivery
     )
@@ -381,7 +386,7 @@ async def github_webhook(request: Request) -> Response:
             {"status": "pong", "zen": zen if isinstance(zen, str) else None}, status_code=200
         )
     _raise_problems(validate.check_payload(event, payload))
-    delivery = header_delivery or _fallback_delivery(event, raw)
+    delivery = _delivery(header_delivery, event, raw)
     return await _accept(
         request, endpoint="github", event=event, payload=payload, delivery_id=delivery
     )

@@ -136,8 +136,9 @@ class Intake:
     ) -> list[tuple[IntakeResult, bool]]:
         """One batch: a multi-row insert, one lookup of the runs' incidents, the answers."""
         keys = [a.incident.run_key for a in batch if a.incident.kind in REMEDIABLE]
-        known = await incidents.states_of(conn, keys)
-        for run_key in await inbox.runs_in_flight(conn, set(keys) - known.keys()):
+        admitted = await inbox.admit(conn, [a.delivery for a in batch], keys)
+        known, stored = admitted.known, admitted.stored
+        for run_key in admitted.waiting:
             known[run_key] = {
                 "id": incidents.id_for(run_key),
                 "status": "routing",
@@ -145,7 +146,6 @@ class Intake:
                 "failure_type": None,
                 "coderun_name": None,
             }
-        stored = await inbox.record_many(conn, [a.delivery for a in batch])
         await notify_work(conn)
         answers: list[tuple[IntakeResult, bool]] = []
         claimed: set[str] = set()

@@ -86,9 +86,9 @@ class IntakeStage:
 
     async def finish(self, row: Delivery) -> IntakeResult:
         """Run the intake stage of one stored delivery (the worker path)."""
-        incident = incident_of(row.endpoint, row.event_type, json.loads(row.payload))
+        prepared = self._prepare(row)
         async with self._engine.begin() as conn:
-            return await self._stage(conn, row, incident)
+            return await self._stage(conn, row, *prepared)
 
     async def finish_batch(self, rows: list[Delivery]) -> None:
         """The intake stage of several deliveries in one transaction.
@@ -97,10 +97,12 @@ class IntakeStage:
         its row (parked as dead past the limit) without holding the others back.
         """
         try:
+            # The CPU work first: on SQLite the transaction holds the one connection, which
+            # the intake requests wait for, so it is opened only for the statements.
+            prepared = [self._prepare(row) for row in rows]
             async with self._engine.begin() as conn:
-                for row in rows:
-                    incident = incident_of(row.endpoint, row.event_type, json.loads(row.payload))
-                    await self._stage(conn, row, incident)
+                for row, (incident, tentative) in zip(rows, prepared, strict=True):
+                    await self._stage(conn, row, incident, tentative)
             return
         except (PayloadError, ValueError, SQLAlchemyError) as exc:
             if len(rows) == 1:
@@ -120,10 +122,26 @@ class IntakeStage:
 
     # ------------------------------------------------------------------ internals
 
+    def _prepare(self, row: Delivery) -> tuple[Incident, RoutingDecision | None]:
+        """A stored delivery's incident and, for a failure, its tentative route."""
+        incident = incident_of(row.endpoint, row.event_type, json.loads(row.payload))
+        settings = self._policy.intake
+        if (
+            incident.kind not in REMEDIABLE
+            or skip_reason(incident, settings.repo_allowlist, settings.process_bot_senders)
+            is not None
+        ):
+            return incident, None
+        return incident, self._quick_route(incident, ContextBundle())
+
     async def _stage(
-        self, conn: AsyncConnection, row: Delivery, incident: Incident
+        self,
+        conn: AsyncConnection,
+        row: Delivery,
+        incident: Incident,
+        tentative: RoutingDecision | None,
     ) -> IntakeResult:
-        answer = await self._decide(conn, incident, row.delivery_id)
+        answer = await self._decide(conn, incident, row.delivery_id, tentative)
         status = "ignored" if answer.status == "ignored" else "done"
         await inbox.finish(
             conn, row.id, status=status, incident_id=answer.incident_id, result=answer.model_dump()
@@ -131,7 +149,11 @@ class IntakeStage:
         return answer
 
     async def _decide(
-        self, conn: AsyncConnection, incident: Incident, delivery_id: str
+        self,
+        conn: AsyncConnection,
+        incident: Incident,
+        delivery_id: str,
+        tentative: RoutingDecision | None,
     ) -> IntakeResult:
         """What this event means: handled by the loop, ignored, skipped, or admitted."""
         settings = self._policy.intake
@@ -168,15 +190,20 @@ class IntakeStage:
                 reason=reason,
                 delivery_id=delivery_id,
             )
-        return await self._admit(conn, incident, delivery_id)
+        return await self._admit(conn, incident, delivery_id, tentative)
 
     async def _admit(
-        self, conn: AsyncConnection, incident: Incident, delivery_id: str
+        self,
+        conn: AsyncConnection,
+        incident: Incident,
+        delivery_id: str,
+        tentative: RoutingDecision | None,
     ) -> IntakeResult:
         """Create the incident (or join the existing one) and queue it for routing."""
         window = self._policy.dedup
         not_before = utcnow() + timedelta(seconds=window.group_wait_s)
-        tentative = self._quick_route(incident, ContextBundle())
+        if tentative is None:
+            tentative = self._quick_route(incident, ContextBundle())
         incident_id, created = await incidents.create_or_get(
             conn,
             incident,

@@ -9,6 +9,7 @@ serialises concurrent attempts, so exactly one caller wins; nobody reads then wr
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -25,17 +26,37 @@ async def take(
     The caller won when the returned id equals its own ``incident_id``.
     """
     now = now or utcnow()
-    stmt = upsert(conn, claims).values(key=key, incident_id=incident_id, expires_at=now + ttl)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[claims.c.key],
-        set_={"incident_id": stmt.excluded.incident_id, "expires_at": stmt.excluded.expires_at},
-        where=claims.c.expires_at <= now,
-    )
-    won = (await conn.execute(stmt.returning(claims.c.incident_id))).first()
+    params = {"key": key, "incident_id": incident_id, "expires_at": now + ttl, "now": now}
+    won = (await conn.execute(_take_statement(conn), params)).first()
     if won is not None:  # inserted, or took over an expired claim
         return str(won.incident_id)
     holder = await conn.scalar(sa.select(claims.c.incident_id).where(claims.c.key == key))
     return str(holder)
+
+
+_TAKE: dict[str, Any] = {}
+
+
+def _take_statement(conn: AsyncConnection) -> Any:
+    """The conditional upsert, built once per dialect with its values as parameters.
+
+    Built per call, the statement's construction and cache key cost more CPU than the
+    database spends running it.
+    """
+    name = conn.dialect.name
+    if name not in _TAKE:
+        stmt = upsert(conn, claims).values(
+            key=sa.bindparam("key", type_=claims.c.key.type),
+            incident_id=sa.bindparam("incident_id", type_=claims.c.incident_id.type),
+            expires_at=sa.bindparam("expires_at", type_=claims.c.expires_at.type),
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[claims.c.key],
+            set_={"incident_id": stmt.excluded.incident_id, "expires_at": stmt.excluded.expires_at},
+            where=claims.c.expires_at <= sa.bindparam("now", type_=claims.c.expires_at.type),
+        )
+        _TAKE[name] = stmt.returning(claims.c.incident_id)
+    return _TAKE[name]
 
 
 async def release_all(conn: AsyncConnection, incident_id: str) -> None:

@@ -9,15 +9,18 @@ worker runs it. A row that keeps failing is parked ``dead`` with its last error.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from healer_agent.store import queue
+from healer_agent.store import incidents, queue
 from healer_agent.store.dialect import as_utc, insert_ignore, utcnow
 from healer_agent.store.tables import deliveries
 
@@ -136,6 +139,113 @@ async def record_many(conn: AsyncConnection, items: list[NewDelivery]) -> dict[s
     return {r.delivery_id: r.id for r in result}
 
 
+@dataclass(frozen=True, slots=True)
+class Admission:
+    """What storing one intake batch learned, in the batch's transaction."""
+
+    known: dict[str, dict[str, Any]]
+    """The incident state of each run key that already has an incident."""
+    waiting: set[str]
+    """Run keys without an incident yet whose earlier delivery waits for its intake stage."""
+    stored: dict[str, int]
+    """``{delivery id: row id}`` of the deliveries that were new."""
+
+
+async def admit(
+    conn: AsyncConnection, items: list[NewDelivery], run_keys: Iterable[str]
+) -> Admission:
+    """Store a batch and look up its runs: what intake needs before it answers.
+
+    Three statements (the runs' incidents, their deliveries still pending, the multi-row
+    insert). On SQLite they run in one trip to aiosqlite's thread, which owns the
+    connection, instead of one trip each (a trip is about 0.36 ms under load, and the
+    statements themselves take a few microseconds); the caller's transaction commits them.
+    Elsewhere (PostgreSQL) they run through SQLAlchemy as usual.
+    """
+    keys = list(dict.fromkeys(run_keys))
+    driver = await _sqlite_driver(conn)
+    if driver is not None:
+        work = partial(_admit_sqlite, driver, items, keys, _datetime_binder(conn.dialect))
+        try:
+            result: Admission = await driver._execute(work)
+        except sqlite3.Error as exc:  # the same errors as through SQLAlchemy
+            raise sa.exc.DBAPIError.instance("intake batch", None, exc, sqlite3.Error) from exc
+        return result
+    known = await incidents.states_of(conn, keys)
+    waiting = await runs_in_flight(conn, [k for k in keys if k not in known])
+    return Admission(known, waiting, await record_many(conn, items))
+
+
+async def _sqlite_driver(conn: AsyncConnection) -> Any | None:
+    """The aiosqlite connection behind ``conn``, when it has one that runs functions."""
+    if conn.dialect.driver != "aiosqlite":
+        return None
+    raw = await conn.get_raw_connection()
+    driver = raw.driver_connection
+    # ``_execute`` queues a function for aiosqlite's thread, as its own methods do
+    # (SQLAlchemy's aiosqlite dialect uses the same queue to set the isolation level).
+    return driver if callable(getattr(driver, "_execute", None)) else None
+
+
+_binders: dict[str, Callable[[Any], Any]] = {}
+
+
+def _datetime_binder(dialect: Dialect) -> Callable[[Any], Any]:
+    """How SQLAlchemy writes a datetime on this dialect (the same text, read back alike)."""
+    if dialect.name not in _binders:
+        column_type = deliveries.c.received_at.type
+        process = column_type.dialect_impl(dialect).bind_processor(dialect)
+        _binders[dialect.name] = process if process is not None else (lambda value: value)
+    return _binders[dialect.name]
+
+
+_STATE = ("run_key", "id", "status", "agent", "failure_type", "coderun_name")
+_COLUMNS = "delivery_id, endpoint, event_type, payload, received_at, status, lease_until, " + (
+    "attempts, run_key"
+)
+
+
+def _admit_sqlite(
+    driver: Any, items: list[NewDelivery], keys: list[str], when: Callable[[Any], Any]
+) -> Admission:
+    """``admit``'s statements, run in aiosqlite's thread on its sqlite3 connection."""
+    db: sqlite3.Connection = driver._conn
+    if not db.in_transaction:
+        db.execute("BEGIN IMMEDIATE")  # the lookups and the insert in one transaction
+    known: dict[str, dict[str, Any]] = {}
+    waiting: set[str] = set()
+    if keys:
+        marks = ",".join("?" * len(keys))
+        rows = db.execute(
+            f"SELECT {', '.join(_STATE)} FROM incidents WHERE run_key IN ({marks})",
+            keys,
+        )
+        known = {row[0]: dict(zip(_STATE, row, strict=True)) for row in rows}
+        rest = [k for k in keys if k not in known]
+        if rest:
+            marks = ",".join("?" * len(rest))
+            rows = db.execute(
+                "SELECT DISTINCT run_key FROM deliveries "
+                f"WHERE status = 'pending' AND run_key IN ({marks})",
+                rest,
+            )
+            waiting = {row[0] for row in rows}
+    stored: dict[str, int] = {}
+    if items:
+        now = when(utcnow())
+        params: list[Any] = []
+        for i in items:
+            params += (i.delivery_id, i.endpoint, i.event_type, i.payload, now, now, i.run_key)
+        values = ",".join(["(?, ?, ?, ?, ?, 'pending', ?, 0, ?)"] * len(items))
+        rows = db.execute(
+            f"INSERT INTO deliveries ({_COLUMNS}) VALUES {values} "
+            "ON CONFLICT DO NOTHING RETURNING delivery_id, id",
+            params,
+        )
+        stored = {row[0]: row[1] for row in rows.fetchall()}
+    return Admission(known, waiting, stored)
+
+
 async def finish(
     conn: AsyncConnection,
     row_id: int,
@@ -146,17 +256,21 @@ async def finish(
 ) -> None:
     """Mark the intake stage done and keep the answer given, for redeliveries and replay."""
     await conn.execute(
-        sa.update(deliveries)
-        .where(deliveries.c.id == row_id)
-        .values(
-            status=status,
-            incident_id=incident_id,
-            result=json.dumps(result),
-            lease_until=None,
-            processed_at=utcnow(),
-            last_error=None,
-        )
+        _FINISH,
+        {
+            "row_id": row_id,
+            "status": status,
+            "incident_id": incident_id,
+            "result": json.dumps(result),
+            "lease_until": None,
+            "processed_at": utcnow(),
+            "last_error": None,
+        },
     )
+
+
+_FINISH = sa.update(deliveries).where(deliveries.c.id == sa.bindparam("row_id"))
+"""``finish``'s update, built once: its values are parameters (see ``incidents.create_or_get``)."""
 
 
 async def fail(conn: AsyncConnection, row_id: int, error: str, max_attempts: int) -> str:

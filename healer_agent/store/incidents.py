@@ -65,25 +65,25 @@ async def create_or_get(
     """Insert the incident unless its run key exists; returns its id and whether it is new."""
     now = utcnow()
     candidate = id_for(incident.run_key)
-    stmt = insert_ignore(conn, incidents).values(
-        id=candidate,
-        run_key=incident.run_key,
-        kind=incident.kind,
-        repository=incident.repository,
-        branch=incident.branch,
-        head_sha=incident.head_sha,
-        workflow_name=incident.workflow_name,
-        event_type=incident.event_type,
-        status=status,
-        dedup_status=dedup_status,
-        reason=reason,
-        incident=incident.model_dump_json(),
-        not_before=not_before,
-        created_at=now,
-        updated_at=now,
+    values = {
+        "id": candidate,
+        "run_key": incident.run_key,
+        "kind": incident.kind,
+        "repository": incident.repository,
+        "branch": incident.branch,
+        "head_sha": incident.head_sha,
+        "workflow_name": incident.workflow_name,
+        "event_type": incident.event_type,
+        "status": status,
+        "dedup_status": dedup_status,
+        "reason": reason,
+        "incident": incident.model_dump_json(),
+        "not_before": not_before,
+        "created_at": now,
+        "updated_at": now,
         **(extra or {}),
-    )
-    created = (await conn.execute(stmt)).rowcount == 1
+    }
+    created = (await conn.execute(_insert_ignore(conn, incidents), values)).rowcount == 1
     if created:
         return candidate, True
     existing = await conn.scalar(
@@ -97,13 +97,30 @@ async def add_event(
 ) -> None:
     """Attach one delivery's view of the failure (another failed job of the same run)."""
     await conn.execute(
-        insert_ignore(conn, incident_events).values(
-            incident_id=incident_id,
-            delivery_id=delivery_id,
-            incident=incident.model_dump_json(),
-            created_at=utcnow(),
-        )
+        _insert_ignore(conn, incident_events),
+        {
+            "incident_id": incident_id,
+            "delivery_id": delivery_id,
+            "incident": incident.model_dump_json(),
+            "created_at": utcnow(),
+        },
     )
+
+
+_INSERTS: dict[tuple[str, str], Any] = {}
+
+
+def _insert_ignore(conn: AsyncConnection, table: sa.Table) -> Any:
+    """``insert_ignore`` built once per dialect and table, its values given as parameters.
+
+    Built per call with ``.values(...)``, the statement's construction and cache key cost
+    more CPU than the database spends running it; SQLAlchemy compiles this one once per set
+    of columns given.
+    """
+    key = (conn.dialect.name, table.name)
+    if key not in _INSERTS:
+        _INSERTS[key] = insert_ignore(conn, table)
+    return _INSERTS[key]
 
 
 async def events(conn: AsyncConnection, incident_id: str) -> list[Incident]:
@@ -119,7 +136,11 @@ async def events(conn: AsyncConnection, incident_id: str) -> list[Incident]:
 async def update(conn: AsyncConnection, incident_id: str, **values: Any) -> None:
     """Set columns of one incident (and bump ``updated_at``)."""
     values["updated_at"] = utcnow()
-    await conn.execute(sa.update(incidents).where(incidents.c.id == incident_id).values(**values))
+    await conn.execute(_UPDATE, {"_incident_id": incident_id, **values})
+
+
+_UPDATE = sa.update(incidents).where(incidents.c.id == sa.bindparam("_incident_id"))
+"""``update``'s statement, built once: the columns set are parameters (see ``_insert_ignore``)."""
 
 
 def decision_columns(decision: RoutingDecision) -> dict[str, Any]:
@@ -161,8 +182,11 @@ async def claim_due(conn: AsyncConnection, *, lease: timedelta, limit: int = 5) 
 
 async def get(conn: AsyncConnection, incident_id: str) -> dict[str, Any] | None:
     """An incident as a plain dict (JSON columns parsed), or None."""
-    row = (await conn.execute(sa.select(incidents).where(incidents.c.id == incident_id))).first()
+    row = (await conn.execute(_GET, {"incident_id": incident_id})).first()
     return to_dict(row) if row else None
+
+
+_GET = sa.select(incidents).where(incidents.c.id == sa.bindparam("incident_id"))
 
 
 def to_dict(row: Any) -> dict[str, Any]:

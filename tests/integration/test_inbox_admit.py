@@ -1,0 +1,78 @@
+"""inbox.admit: one intake batch stored and its runs looked up, alike on both backends
+(on SQLite in one trip to the driver's thread)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from healer_agent.models import Incident
+from healer_agent.store import inbox, incidents
+from healer_agent.store.db import create_engine, ensure_schema
+from healer_agent.store.inbox import NewDelivery
+from healer_agent.store.tables import deliveries
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    await ensure_schema(engine, database_url)
+    yield engine
+    await engine.dispose()
+
+
+def delivery(n: int, run_key: str | None) -> NewDelivery:
+    return NewDelivery(f"d-{n}", "sensor", "workflow_run", f'{{"n": {n}}}', run_key)
+
+
+async def test_a_batch_is_stored_and_its_runs_looked_up(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await incidents.create_or_get(
+            conn,
+            Incident(
+                kind="ci_failure",
+                event_type="workflow_run",
+                run_key="run-known",
+                repository="acme/shop",
+            ),
+            status="dispatched",
+            dedup_status="new",
+        )
+        first = await inbox.admit(conn, [delivery(1, "run-waiting")], ["run-waiting"])
+    assert list(first.stored) == ["d-1"] and not first.known and not first.waiting
+
+    batch = [delivery(2, "run-known"), delivery(3, "run-waiting"), delivery(1, "run-waiting")]
+    batch += [delivery(4, "run-new"), delivery(4, "run-new"), delivery(5, None)]
+    async with engine.begin() as conn:
+        admitted = await inbox.admit(
+            conn, batch, ["run-known", "run-waiting", "run-waiting", "run-new"]
+        )
+    assert sorted(admitted.stored) == ["d-2", "d-3", "d-4", "d-5"]  # d-1 and the 2nd d-4 known
+    assert set(admitted.known) == {"run-known"}
+    assert admitted.known["run-known"]["status"] == "dispatched"
+    assert admitted.known["run-known"]["id"] == incidents.id_for("run-known")
+    assert admitted.waiting == {"run-waiting"}
+
+    async with engine.connect() as conn:
+        row = await inbox.get(conn, "d-3")
+        assert row is not None and row.status == "pending" and row.attempts == 0
+        assert row.payload == '{"n": 3}'
+        received = await conn.scalar(
+            sa.select(deliveries.c.received_at).where(deliveries.c.delivery_id == "d-3")
+        )
+        assert received is not None  # written as SQLAlchemy writes it, read back alike
+        claimed = await inbox.claim_stale(conn, lease=timedelta(minutes=1))
+        assert {d.delivery_id for d in claimed} == {"d-1", "d-2", "d-3", "d-4", "d-5"}
+
+
+async def test_a_rolled_back_batch_leaves_nothing(engine: AsyncEngine) -> None:
+    with pytest.raises(RuntimeError):
+        async with engine.begin() as conn:
+            await inbox.admit(conn, [delivery(9, "run-9")], ["run-9"])
+            raise RuntimeError("the batch failed after storing")
+    async with engine.connect() as conn:
+        assert await inbox.get(conn, "d-9") is None
