@@ -68,7 +68,14 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     (
         "docker",
         r"ERROR: failed to solve|^#\d+ ERROR|failed to build|executor failed running|"
-        r"^ERROR \[.*\]|failed to compute cache key|dockerfile parse error",
+        r"^ERROR \[.*\]|failed to compute cache key|dockerfile parse error|"
+        r"^Error response from daemon: ",
+    ),
+    # apt inside an image or on the runner: a mirror that did not answer, a missing package
+    (
+        "apt",
+        r"^[EW]: (?:Failed to fetch|Unable to fetch|Some index files failed to download|"
+        r"Unable to locate package|Package '?\S+'? has no installation candidate)",
     ),
     ("hadolint", r"\bDL\d{4}\b.*|^.*:\d+ (?:DL|SC)\d{4} (?:error|warning)"),
     (

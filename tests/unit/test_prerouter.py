@@ -1399,3 +1399,138 @@ def test_an_unexplained_network_error_beside_a_code_cause_is_not_obvious() -> No
     assert decision.agent is Agent.REX  # the compile error still leads
     assert not decision.obvious
     assert "unexplained symptom" in decision.reason
+
+
+@pytest.mark.parametrize(
+    ("command", "lines"),
+    [
+        (
+            "docker buildx build .",
+            [
+                "#8 [runtime 2/4] RUN apt-get update && apt-get install -y tini",
+                "#8 0.986 W: Failed to fetch http://deb.debian.org/debian/dists/bookworm/InRelease"
+                "  503  Service Unavailable [IP: 151.101.2.132 80]",
+                "#8 1.259 E: Unable to fetch some archives, maybe run apt-get update",
+                '#8 ERROR: process "/bin/sh -c apt-get update && apt-get install -y tini" did not'
+                " complete successfully: exit code: 100",
+                'ERROR: failed to build: failed to solve: process "/bin/sh -c apt-get update &&'
+                ' apt-get install -y tini" did not complete successfully: exit code: 100',
+            ],
+        ),
+        (
+            "docker buildx build .",
+            [
+                "#6 [build 4/4] RUN cargo build --release --locked",
+                '#6 ERROR: process "/bin/sh -c cargo build --release --locked" did not complete'
+                " successfully: exit code: 137",
+                'ERROR: failed to build: failed to solve: process "/bin/sh -c cargo build --release'
+                ' --locked" did not complete successfully: exit code: 137',
+            ],
+        ),
+        (
+            "kubectl apply -f deploy/",
+            [
+                'error: error validating "deploy/worker.yaml": error validating data: failed to'
+                ' download openapi: Get "https://k8s.example.dev:6443/openapi/v2?timeout=3s":'
+                " context deadline exceeded; if you choose to ignore these errors, turn validation"
+                " off with --validate=false",
+            ],
+        ),
+        (
+            "npm ci",
+            [
+                "npm error code FETCH_ERROR",
+                "npm error errno FETCH_ERROR",
+                "npm error network timeout at: https://registry.npmjs.org/dayjs/-/dayjs-1.11.13.tgz",
+            ],
+        ),
+        (
+            "docker compose up -d --wait",
+            [
+                'Error response from daemon: Get "https://registry-1.docker.io/v2/": net/http: TLS'
+                " handshake timeout",
+            ],
+        ),
+    ],
+    ids=["apt-503-in-image", "run-killed-137", "api-server-timeout", "npm-fetch", "daemon-tls"],
+)
+def test_the_network_or_the_runner_under_a_tool_that_names_another_owner(
+    command: str, lines: list[str]
+) -> None:
+    failed = incident("ci", "build", f"Run {command}")
+    decision = ROUTER.decide(failed, ctx(gh_log((command, lines))))
+    assert decision.agent is Agent.ATLAS, decision.evidence
+
+
+def _ready(name: str) -> dict[str, object]:
+    return {
+        "metadata": {"name": name},
+        "status": {
+            "phase": "Running",
+            "conditions": [{"type": "Ready", "status": "True"}],
+            "containerStatuses": [
+                {"name": "api", "ready": True, "restartCount": 0, "state": {"running": {}}}
+            ],
+        },
+    }
+
+
+def test_a_rollout_wait_that_outlived_a_healthy_rollout_is_not_the_change() -> None:
+    log = gh_log(
+        (
+            "kubectl rollout status deployment/api --timeout=5m",
+            ['error: deployment "api" exceeded its progress deadline'],
+        )
+    )
+    failed = incident("deploy", "rollout", "Run kubectl rollout status deployment/api --timeout=5m")
+    context = ContextBundle(
+        logs=(JobLog(job_name="rollout", text=log),),
+        changed_files=("apps/api/kustomization.yaml",),
+        kubernetes={"pods": [_ready("api-1"), _ready("api-2")]},
+    )
+    assert ROUTER.decide(failed, context).agent is Agent.ATLAS
+    # the same wait with a pod that is not ready: the change is the suspect again
+    broken = dict(_ready("api-3"))
+    broken["status"] = {"phase": "Pending", "reason": "ContainerCreating"}
+    unhealthy = context.model_copy(update={"kubernetes": {"pods": [_ready("api-1"), broken]}})
+    assert ROUTER.decide(failed, unhealthy).agent is Agent.BOLT
+
+
+def test_memory_that_grew_after_a_code_change_is_the_codes() -> None:
+    log = gh_log(
+        (
+            "curl -sSf https://staging.example.dev/healthz",
+            ["curl: (22) The requested URL returned error: 503"],
+        ),
+        exit_code=22,
+    )
+    failed = incident("deploy", "smoke", "Run curl -sSf https://staging.example.dev/healthz")
+    oom = {
+        "metadata": {"name": "api-1"},
+        "status": {
+            "phase": "Running",
+            "containerStatuses": [
+                {
+                    "name": "api",
+                    "ready": False,
+                    "restartCount": 3,
+                    "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                    "lastState": {"terminated": {"reason": "OOMKilled", "exitCode": 137}},
+                }
+            ],
+        },
+    }
+    series = [[1, "9.0e7"], [2, "2.0e8"], [3, "3.5e8"], [4, "5.0e8"]]
+    context = ContextBundle(
+        logs=(JobLog(job_name="smoke", text=log),),
+        changed_files=("crates/api/src/cache.rs",),
+        kubernetes={"pods": [oom]},
+        prometheus={
+            'container_memory_working_set_bytes{container="api"}[20m]': [
+                {"metric": {"pod": "api-1"}, "values": series}
+            ]
+        },
+    )
+    decision = ROUTER.decide(failed, context)
+    assert decision.agent is Agent.REX
+    assert not decision.obvious
