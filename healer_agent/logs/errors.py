@@ -53,7 +53,12 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"^YN\d{4}: .*(?:error|failed)",
     ),
     ("tsc", r"error TS\d{4}: |^Found \d+ errors?|^Type error: "),
-    ("eslint", r"^\s+\d+:\d+\s+error\s|^\u2716 \d+ problems?|\d+ problems? \(\d+ errors?"),
+    # a summary of warnings only is no failure, unless --max-warnings said so
+    (
+        "eslint",
+        r"^\s+\d+:\d+\s+error\s|\d+ problems? \([1-9]\d* errors?|"
+        r"ESLint found too many warnings",
+    ),
     (
         "vitest",
         r"^\s*(?:FAIL|\u00d7|\u2717|\u276f) .*(?:test|spec)\.[jt]sx?|"

@@ -89,9 +89,13 @@ def _steps(data: bytes, markers: list[Marker]) -> list[_Step]:
 
 
 def _pick_step(
-    steps: list[_Step], names: list[str], first_real: int | None, hits: list[int]
+    steps: list[_Step],
+    names: list[str],
+    first_real: int | None,
+    hits: list[int],
+    failed_at: list[int],
 ) -> _Step | None:
-    """The failing step: by name, else the one holding the first real error.
+    """The failing step: by name, else the one the runner marked failed, else the first error's.
 
     A short name (``zizmor``) can also name the step that installed the tool; of several
     steps that match, the one with an error line (its ``##[error]`` at least) failed.
@@ -109,6 +113,8 @@ def _pick_step(
         if matching:
             failed = (s for s in matching if any(s.start <= h < s.end for h in hits))
             return next(failed, matching[0])
+    if failed_at:  # the runner's own mark: the last step it said exited non-zero
+        return _containing(steps, failed_at[-1])
     if first_real is not None:
         return _containing(steps, first_real)
     commands = [s for s in steps if s.command]
@@ -203,7 +209,8 @@ def excerpt_text(
     steps = _steps(data, markers)
     hits = _hits(data, candidates)
     first_real = next((h[0] for h in hits if h[1] != "exit"), None)
-    step = _pick_step(steps, names, first_real, [h[0] for h in hits])
+    exits = [h[0] for h in hits if h[1] == "exit"]
+    step = _pick_step(steps, names, first_real, [h[0] for h in hits], exits)
     lo, hi = (step.start, step.end) if step else (0, len(data))
     inside = [h for h in hits if lo <= h[0] < hi]
     if not any(h[1] != "exit" for h in inside) and first_real is not None:

@@ -40,7 +40,8 @@ TRIGGER_SOURCE = (
     r"Could not resolve|Build failed|did not complete|ERROR|curl: |connect to|not ok |# fail |"
     r"ERR_|find module|level=error|level=fatal|Docker daemon|Potential secrets|ECONN|EAI_AGAIN|"
     r"ETIMEDOUT|ENOTFOUND|connection to the server|Unable to connect|\*\*\* |SIGKILL|"
-    r"PUSH PROTECTION|mark-compacts|required|rate limit|FATA\[|PANI\[|not a git command"
+    r"PUSH PROTECTION|mark-compacts|required|rate limit|FATA\[|PANI\[|not a git command|"
+    r"too many warnings"
 )
 
 

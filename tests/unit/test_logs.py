@@ -482,3 +482,34 @@ def test_of_two_steps_a_short_name_matches_the_one_that_failed() -> None:
     )
     found = excerpt_text(log, ["zizmor"])
     assert found.failing_step == "Run zizmor --format plain ."
+
+
+def test_a_warnings_only_lint_summary_is_no_error_and_the_runners_mark_picks_the_step() -> None:
+    log = gh_log(
+        (
+            "npx eslint src",
+            [
+                "  2:9  warning  'x' is assigned a value but never used",
+                "",
+                "\u2716 1 problem (0 errors, 1 warning)",
+            ],
+        ),
+        (
+            "curl -fsS https://ingest.example.io/upload",
+            ["curl: (22) The requested URL returned error: 502"],
+        ),
+        exit_code=22,
+    )
+    found = excerpt_text(log, ["Upload coverage"])  # a name no ##[group] title carries
+    assert found.failing_step == "Run curl -fsS https://ingest.example.io/upload"
+    assert not any("problem" in line for line in found.error_lines)
+    strict = gh_log(
+        (
+            "npx eslint src --max-warnings 0",
+            [
+                "\u2716 1 problem (0 errors, 1 warning)",
+                "ESLint found too many warnings (maximum: 0).",
+            ],
+        )
+    )
+    assert any("too many warnings" in line for line in excerpt_text(strict).error_lines)
