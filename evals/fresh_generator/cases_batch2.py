@@ -1,0 +1,1221 @@
+"""Batch 2 of the fresh split (ids ``fr-b-``): the classes routers get confidently wrong.
+
+- genuine flakes inside different clients (pip DNS, curl DNS, npm socket timeout, git 503,
+  Maven connection reset, apt 503 inside a BuildKit ``RUN``, cargo git dependency reset, a
+  ``node --test`` integration test against a 502, kubectl timing out) with no context that
+  explains them, next to look-alikes whose context does explain them;
+- resource kills and a full disk under language-specific names;
+- GitHub platform failures under misleading job names, and GH013 push protection;
+- multi-signal logs (one real error among warnings, deprecations and retries);
+- a handful of plain ``obvious`` cases.
+
+Every network error is printed by the real client against a 127.0.0.1 server (reset, silence,
+5xx) or an unresolvable ``.invalid`` host, rewritten to the host the workflow would have used.
+Tools that cannot run here (Go, Gradle, the Docker daemon, Helm) are written in their own
+message formats and listed in README.md."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import real
+import shapes
+from fcommon import at, ci, failing, node_setup, npm_ci_ok, pr_of, rust_setup, sha, uses
+from gha import Step, run
+from helpers import (
+    buildx_setup,
+    buildx_step,
+    kube_setup,
+    reset_server,
+    silent_server,
+    v8_oom,
+)
+
+REPO = "5dlabs/healer"
+WEB = "5dlabs/console"
+PLAT = "5dlabs/platform"
+
+
+def _py_setup() -> Step:
+    return uses(
+        "actions/setup-python@v5",
+        {"python-version": "3.12", "cache": "pip"},
+        ["Successfully set up CPython (3.12.7)"],
+    )
+
+
+def _hand(name: str, command: str, lines: list[str], code: int = 1, seconds: float = 30) -> Step:
+    """A failing ``run:`` step whose output is written in the tool's format (the tool does not
+    run here)."""
+    return run(command, lines, code, name=name, seconds=seconds)
+
+
+# ------------------------------------------------------------------ genuine flakes
+
+
+def flakes() -> None:
+    # pip: the index host does not resolve (DNS), in a docs job
+    at(REPO)
+    lines, code = real.run(
+        [
+            str(real.VENV / "bin" / "pip"),
+            "install",
+            "--no-cache-dir",
+            "--retries",
+            "1",
+            "--ignore-installed",
+            "--no-deps",
+            "--index-url",
+            "https://pypi.fr-b-dns.invalid/simple/",
+            "--disable-pip-version-check",
+            "mkdocs-material==9.5.44",
+        ],
+        real.scratch("fr-b-pip-dns"),
+        env={"PIP_FIND_LINKS": "", "PIP_CONFIG_FILE": "/dev/null", "PIP_NO_INDEX": ""},
+        hosts={"pypi.fr-b-dns.invalid": "pypi.org"},
+    )
+    lines = [
+        re.sub(r"object at 0x[0-9a-f]+", "object at 0x7f3a1c2e5d10", ln)
+        for ln in lines
+        if "Location" not in ln and "Looking in indexes" not in ln
+    ]
+    assert code != 0 and any("Name or service not known" in ln for ln in lines), lines
+    ci(
+        "fr-b-flaky-pip-dns-docs",
+        "the docs build cannot install mkdocs-material: pypi.org does not resolve "
+        "('Name or service not known') on both tries; only Markdown changed",
+        ["flaky-infra"],
+        "atlas",
+        "general",
+        workflow="docs",
+        job="build-docs",
+        repo=REPO,
+        steps=[
+            _py_setup(),
+            failing(
+                real.Out("pip install -r docs/requirements.txt", lines, code),
+                name="Install mkdocs",
+            ),
+        ],
+        message="docs: explain routing overrides",
+        files=["docs/routing.md"],
+    )
+
+    # curl: the install script host does not resolve, in a Rust test job
+    out = real.sh(
+        "fr-b-curl-dns",
+        {},
+        "curl -LsSf https://get.nexte.st.fr-b.invalid/latest/linux | tar zxf - -C ${CARGO_HOME:-~/.cargo}/bin",
+        "curl -LsSf https://get.nexte.st/latest/linux | tar zxf - -C ${CARGO_HOME:-~/.cargo}/bin",
+        hosts={"get.nexte.st.fr-b.invalid": "get.nexte.st"},
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-b-flaky-curl-dns-nextest",
+        "the Rust test job fails before any test runs: installing cargo-nextest, curl cannot "
+        "resolve get.nexte.st (exit 6) and tar sees no archive",
+        ["flaky-infra", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="Rust CI",
+        job="nextest (ubuntu-latest)",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Install cargo-nextest")],
+        message="test(router): table-driven cases for labels",
+        files=["crates/router/tests/labels.rs"],
+    )
+
+    # npm: the registry accepts the connection and never answers (socket timeout)
+    at(WEB)
+    pkg = {"name": "console", "version": "1.5.0", "dependencies": {"dayjs": "^1.11.13"}}
+    with silent_server() as port:
+        reg = f"http://127.0.0.1:{port}/"
+        lock = {
+            "name": "console",
+            "version": "1.5.0",
+            "lockfileVersion": 3,
+            "requires": True,
+            "packages": {
+                "": {"name": "console", "version": "1.5.0", "dependencies": {"dayjs": "^1.11.13"}},
+                "node_modules/dayjs": {
+                    "version": "1.11.13",
+                    "resolved": f"{reg}dayjs/-/dayjs-1.11.13.tgz",
+                    "integrity": "sha512-oaMBel6gjolK862uaPQOVTA7q3TZhuSvuMQAAglQDOWYO9A91IrAOUJEyKVlqJlHE0vq5p5UXxzdPfMH/x6xNg==",
+                    "license": "MIT",
+                },
+            },
+        }
+        out = real.sh(
+            "fr-b-npm-timeout",
+            {
+                "package.json": json.dumps(pkg, indent=2),
+                "package-lock.json": json.dumps(lock, indent=2),
+            },
+            f"npm ci --no-audit --no-fund --fetch-retries=0 --fetch-timeout=1500 "
+            f"--cache ./.npm-cache --registry={reg}",
+            "npm ci --no-audit --no-fund",
+            hosts={f"http://127.0.0.1:{port}": "https://registry.npmjs.org"},
+            timeout=120,
+        )
+    assert out.code != 0, out
+    ci(
+        "fr-b-flaky-npm-socket-timeout",
+        "npm ci times out fetching a tarball (the registry never answers); the change is a "
+        "CSS tweak and the lockfile did not change",
+        ["flaky-infra", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="frontend",
+        job="unit-tests",
+        repo=WEB,
+        steps=[*node_setup(), failing(out, name="Install dependencies")],
+        message="style(runs): tighten table padding",
+        files=["src/runs/table.css"],
+        event="workflow_run",
+    )
+
+    # git clone of the shared charts repo answers 503, in a Helm job
+    at(PLAT)
+    with real.serve(
+        (503, "<html><body><h1>503 Service Unavailable</h1></body></html>", "text/html")
+    ) as port:
+        out = real.sh(
+            "fr-b-git-503",
+            {},
+            f"git clone --depth 1 http://127.0.0.1:{port}/5dlabs/charts.git vendor/charts",
+            "git clone --depth 1 https://github.com/5dlabs/charts.git vendor/charts",
+            hosts={f"http://127.0.0.1:{port}": "https://github.com"},
+        )
+    assert out.code == 128, out
+    ci(
+        "fr-b-flaky-git-clone-503-helm-job",
+        "the helm-lint job dies cloning the shared charts repository: github.com answers "
+        "503; no chart or values file changed",
+        ["flaky-infra", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="charts",
+        job="helm-lint",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(out, name="Vendor shared charts")],
+        message="chore(renovate): group kube-prometheus updates",
+        files=["renovate.json"],
+    )
+
+    # Maven: the repository resets every connection (a Java SDK job)
+    at("5dlabs/healer-sdk-java")
+    with reset_server() as port:
+        path = real.scratch(
+            "fr-b-mvn-reset",
+            {
+                "pom.xml": """<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>ai.fivedlabs</groupId>
+  <artifactId>healer-sdk</artifactId>
+  <version>0.3.0</version>
+  <properties><maven.compiler.release>17</maven.compiler.release></properties>
+  <dependencies>
+    <dependency>
+      <groupId>com.squareup.okhttp3</groupId>
+      <artifactId>okhttp</artifactId>
+      <version>4.12.0</version>
+    </dependency>
+  </dependencies>
+</project>
+""",
+                "settings.xml": f"""<settings><mirrors><mirror><id>central</id><mirrorOf>*</mirrorOf>
+<url>http://127.0.0.1:{port}/maven2</url></mirror></mirrors></settings>
+""",
+            },
+        )
+        lines, code = real.run(
+            [
+                "mvn",
+                "-B",
+                "-ntp",
+                "-s",
+                "settings.xml",
+                f"-Dmaven.repo.local={path / 'm2'}",
+                "-Daether.connector.http.retryHandler.count=1",
+                "compile",
+            ],
+            path,
+            hosts={
+                f"http://127.0.0.1:{port}/maven2": "https://repo.maven.apache.org/maven2",
+                "from/to central": "from/to central",
+            },
+            timeout=180,
+        )
+    keep = []
+    for ln in lines:
+        ln = ln.replace(str(path / "m2"), "/home/runner/.m2/repository")
+        ln = re.sub(r"Total time:\s+\S+ s", "Total time:  1.284 s", ln)
+        ln = re.sub(r"Finished at: \S+", "Finished at: 2026-11-24T10:41:17Z", ln)
+        keep.append(ln.replace("\x1b[0m", ""))
+    assert code != 0, keep
+    ci(
+        "fr-b-flaky-maven-connection-reset",
+        "the Java SDK build cannot resolve maven-resources-plugin: Maven Central resets the "
+        "connection; the pom did not change",
+        ["flaky-infra"],
+        "atlas",
+        "general",
+        workflow="sdk-java",
+        job="build",
+        repo="5dlabs/healer-sdk-java",
+        steps=[
+            uses(
+                "actions/setup-java@v4",
+                {"distribution": "temurin", "java-version": "17", "cache": "maven"},
+                ["Java configuration:", "  Distribution: temurin", "  Version: 17.0.15+6"],
+            ),
+            failing(real.Out("mvn -B -ntp compile", keep, code), name="Build"),
+        ],
+        message="feat(sdk): expose retry policy",
+        files=["src/main/java/ai/fivedlabs/healer/RetryPolicy.java"],
+    )
+
+    # apt-get update gets 503 inside a BuildKit RUN, then install cannot find the package
+    at(REPO)
+    with real.serve(
+        (503, "<html><body><h1>503 Service Unavailable</h1></body></html>", "text/html")
+    ) as port:
+        root = real.scratch(
+            "fr-b-apt-503",
+            {"etc/sources.list": f"deb http://127.0.0.1:{port}/debian bookworm main\n"},
+        )
+        for d in ("lists/partial", "archives/partial"):
+            (root / d).mkdir(parents=True, exist_ok=True)
+        opts = (
+            f"-o Dir::Etc::sourcelist={root}/etc/sources.list -o Dir::Etc::sourceparts=/nonexistent "
+            f"-o Dir::State::lists={root}/lists/ -o Dir::Cache::archives={root}/archives/ "
+            f"-o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= "
+            f"-o Acquire::Retries=0 -o Debug::NoLocking=1"
+        )
+        lines, code = real.run(
+            f"apt-get {opts} update && apt-get {opts} install -s -y --no-install-recommends "
+            "ca-certificates tini",
+            root,
+            hosts={
+                f"http://127.0.0.1:{port}/debian": "http://deb.debian.org/debian",
+                f"[IP: 127.0.0.1 {port}]": "[IP: 151.101.2.132 80]",
+            },
+        )
+    assert code != 0, lines
+    dockerfile = (
+        "FROM rust:1.95-slim-bookworm AS build\nWORKDIR /src\nCOPY . .\n"
+        "RUN cargo build --release --locked\n\nFROM debian:bookworm-slim\n"
+        "RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates tini "
+        "&& rm -rf /var/lib/apt/lists/*\n"
+        "COPY --from=build /src/target/release/healer /usr/local/bin/healer\n"
+        'ENTRYPOINT ["/usr/local/bin/healer"]\n'
+    )
+    bk = shapes.BuildKit("fr-b-apt-503", dockerfile)
+    err = bk.run_until(7, lines, 100)
+    ci(
+        "fr-b-flaky-apt-503-in-docker-build",
+        "the runtime stage's apt-get update gets 503 from deb.debian.org (only a warning), so "
+        "the install then reports 'Unable to locate package'; the Dockerfile did not change",
+        ["flaky-infra", "misleading-name", "multi-signal"],
+        "atlas",
+        "general",
+        workflow="images",
+        job="build-image",
+        repo=REPO,
+        steps=[
+            *buildx_setup(),
+            buildx_step(bk.finish(err), err, "ghcr.io/5dlabs/healer:sha-" + sha("apt503")[:7]),
+        ],
+        message="fix(store): close idle connections",
+        files=["crates/store/src/pool.rs"],
+    )
+
+    # cargo: a git dependency's host resets the connection
+    with reset_server() as port:
+        path = real.crate(
+            "fr-b-cargo-git-reset",
+            {
+                "Cargo.toml": real.cargo_toml(
+                    "healer",
+                    f'healer-proto = {{ git = "http://127.0.0.1:{port}/5dlabs/healer-proto.git", tag = "v0.4.1" }}',
+                ),
+                ".cargo/config.toml": "[net]\nretry = 1\n",
+            },
+        )
+        lines, code = real.run(
+            ["cargo", "fetch"],
+            path,
+            env={"CARGO_HOME": str(path / ".cargo-home")},
+            hosts={f"http://127.0.0.1:{port}": "https://github.com"},
+        )
+    lines = [
+        re.sub(r"healer-proto-[0-9a-f]{16}", "healer-proto-5c1d2e3f4a6b7c8d", ln) for ln in lines
+    ]
+    assert code != 0, lines
+    ci(
+        "fr-b-flaky-cargo-git-dep-reset",
+        "cargo cannot fetch the healer-proto git dependency: github.com resets the connection "
+        "(spurious network error, then failure); Cargo.toml and Cargo.lock are unchanged",
+        ["flaky-infra", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="Rust CI",
+        job="check",
+        repo=REPO,
+        steps=[*rust_setup(), failing(real.Out("cargo fetch --locked", lines, code), name="Fetch")],
+        message="refactor(intake): split payload parsing",
+        files=["crates/intake/src/parse.rs"],
+        event="check_run",
+        check=("check", "Process completed with exit code 101."),
+    )
+
+    # node --test integration test against a sandbox API answering 502
+    at(WEB)
+    with real.serve(
+        (
+            502,
+            "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
+            "text/html",
+        )
+    ) as port:
+        path = real.scratch(
+            "fr-b-node-test-502",
+            {
+                "package.json": json.dumps({"name": "console", "type": "module"}),
+                "test/billing.integration.test.js": f"""import {{ test }} from "node:test";
+import assert from "node:assert/strict";
+
+const SANDBOX = process.env.BILLING_SANDBOX_URL ?? "http://127.0.0.1:{port}";
+
+test("creates a sandbox invoice", async () => {{
+  const res = await fetch(`${{SANDBOX}}/v1/invoices`, {{
+    method: "POST",
+    headers: {{ "content-type": "application/json" }},
+    body: JSON.stringify({{ customer: "cus_test_42", amount: 1200 }}),
+  }});
+  assert.equal(res.status, 201, `sandbox answered ${{res.status}}`);
+}});
+""",
+            },
+        )
+        lines, code = real.run(["node", "--test", "--test-reporter=spec", "test/"], path)
+    lines = [ln.replace(f"127.0.0.1:{port}", "sandbox.billing.example.com") for ln in lines]
+    assert code != 0, lines
+    ci(
+        "fr-b-flaky-node-test-sandbox-502",
+        "an integration test against the billing provider's sandbox gets 502 Bad Gateway; "
+        "the change only touches a settings page",
+        ["flaky-infra", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="frontend",
+        job="integration",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            failing(real.Out("node --test test/", lines, code), name="Integration tests"),
+        ],
+        message="feat(settings): show plan name",
+        files=["src/settings/Plan.tsx"],
+    )
+
+    # kubectl apply: the API server accepts the connection and never answers
+    at(PLAT)
+    with silent_server() as port:
+        path = real.scratch(
+            "fr-b-kubectl-timeout",
+            {
+                "deploy/worker.yaml": """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: healer-worker
+  namespace: healer
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: healer-worker}
+  template:
+    metadata:
+      labels: {app: healer-worker}
+    spec:
+      containers:
+        - name: healer-worker
+          image: ghcr.io/5dlabs/healer-worker:0.23.0
+"""
+            },
+        )
+        lines, code = real.run(
+            [
+                "kubectl",
+                f"--server=http://127.0.0.1:{port}",
+                "--request-timeout=3s",
+                "apply",
+                "-f",
+                "deploy/",
+            ],
+            path,
+            env={"KUBECONFIG": "/dev/null"},
+            hosts={
+                f"http://127.0.0.1:{port}": "https://k8s.staging.5dlabs.ai:6443",
+                f"127.0.0.1:{port}": "k8s.staging.5dlabs.ai:6443",
+            },
+            timeout=120,
+        )
+    lines = [
+        re.sub(r"^[EIW]\d{4} [\d:.]+\s+\d+ ", "E1124 10:41:17.118204    3141 ", ln) for ln in lines
+    ]
+    assert code != 0, lines
+    ci(
+        "fr-b-flaky-kubectl-apply-timeout",
+        "kubectl apply times out talking to the staging API server (TLS handshake never "
+        "completes); the manifest is valid and unchanged apart from the image tag",
+        ["flaky-infra", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="deploy",
+        job="apply-manifests",
+        repo=PLAT,
+        steps=[
+            *kube_setup(),
+            failing(real.Out("kubectl apply -f deploy/", lines, code), name="Apply"),
+        ],
+        message="chore(worker): 0.23.0",
+        files=["deploy/worker.yaml"],
+    )
+
+    # go install through the module proxy: i/o timeout (Go does not run here)
+    ci(
+        "fr-b-flaky-go-proxy-timeout-kind",
+        "installing kind for the e2e cluster fails: the Go module proxy times out (dial tcp "
+        "i/o timeout); nothing in the repository changed about the e2e setup",
+        ["flaky-infra", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="e2e",
+        job="kind-e2e",
+        repo=PLAT,
+        steps=[
+            uses(
+                "actions/setup-go@v5",
+                {"go-version": "1.23"},
+                [
+                    "Setup go version spec 1.23",
+                    "Found in cache @ /opt/hostedtoolcache/go/1.23.4/x64",
+                    "go version go1.23.4 linux/amd64",
+                ],
+            ),
+            _hand(
+                "Install kind",
+                "go install sigs.k8s.io/kind@v0.25.0",
+                [
+                    "go: downloading sigs.k8s.io/kind v0.25.0",
+                    'go: sigs.k8s.io/kind@v0.25.0: Get "https://proxy.golang.org/sigs.k8s.io/kind/@v/v0.25.0.zip": '
+                    "dial tcp 142.250.72.145:443: i/o timeout",
+                ],
+                seconds=31,
+            ),
+        ],
+        message="test(e2e): cover Argo CD sync waves",
+        files=["e2e/argocd_test.sh"],
+    )
+
+    # docker compose pulls postgres for integration tests: TLS handshake timeout
+    at(REPO)
+    ci(
+        "fr-b-flaky-compose-pull-tls-timeout",
+        "the Rust integration job cannot start its Postgres service: pulling postgres:16 from "
+        "Docker Hub hits a TLS handshake timeout",
+        ["flaky-infra", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="Rust CI",
+        job="integration-tests",
+        repo=REPO,
+        steps=[
+            *rust_setup(),
+            _hand(
+                "Start services",
+                "docker compose -f ci/compose.yaml up -d --wait",
+                [
+                    " postgres Pulling ",
+                    " redis Pulling ",
+                    " redis Pulled ",
+                    'Error response from daemon: Get "https://registry-1.docker.io/v2/library/postgres/manifests/sha256:'
+                    + sha("pg16")
+                    + sha("pg16b")[:24]
+                    + '": net/http: TLS handshake timeout',
+                ],
+                seconds=25,
+            ),
+        ],
+        message="feat(store): partial index on open incidents",
+        files=["crates/store/migrations/0031_open_incidents.sql"],
+    )
+
+
+# ------------------------------------------------------------------ kills and disk
+
+
+def kills() -> None:
+    # ESLint under the workflow's heap cap: V8 heap OOM, no lint error
+    at(WEB)
+    path = real.node_project(
+        "fr-b-eslint-heap",
+        {
+            "eslint.config.js": real.ESLINT_CONFIG.format(rules="{}"),
+            **{
+                f"src/gen/table{i}.js": "export const rows = [\n"
+                + ",\n".join(
+                    f'  {{ id: {j}, name: "row{j}", tags: ["a", "b"] }}' for j in range(1500)
+                )
+                + "\n];\n"
+                for i in range(6)
+            },
+        },
+        pkg_name="console",
+    )
+    lines, code = real.run(["eslint", "src"], path, env={"NODE_OPTIONS": "--max-old-space-size=20"})
+    assert code != 0 and any("heap out of memory" in ln for ln in lines), lines[-20:]
+    lines = v8_oom([re.sub(r"^.*?(\[3141:)", r"\1", ln) for ln in lines])
+    ci(
+        "fr-b-kill-eslint-heap-oom",
+        "ESLint aborts with 'JavaScript heap out of memory' under the job's NODE_OPTIONS heap "
+        "cap before reporting anything; no lint finding and nothing points at the code",
+        ["resource-kill", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="frontend",
+        job="lint",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            failing(
+                real.Out("npx eslint src", lines, 134 if code < 0 else code),
+                name="Lint",
+                env={"NODE_OPTIONS": "--max-old-space-size=2048"},
+            ),
+        ],
+        message="chore(lint): enable import/order",
+        files=["eslint.config.js"],
+        event="check_run",
+        check=("lint", "Process completed with exit code 134."),
+    )
+
+    # BuildKit RUN cargo build killed (exit code 137)
+    at(REPO)
+    dockerfile = (
+        "FROM rust:1.95-slim-bookworm AS build\nWORKDIR /src\nCOPY . .\n"
+        "RUN cargo build --release --locked\n\nFROM gcr.io/distroless/cc-debian12\n"
+        "COPY --from=build /src/target/release/healer /healer\n"
+        'ENTRYPOINT ["/healer"]\n'
+    )
+    bk = shapes.BuildKit("fr-b-bk-137", dockerfile)
+    crates = ["serde", "tokio", "hyper", "rustls", "aws-lc-sys", "sqlx-core", "tower", "axum"]
+    lines = [f"   Compiling {c} v1.{i}.{i * 3}" for i, c in enumerate(crates)]
+    err = bk.run_until(4, lines, 137)
+    ci(
+        "fr-b-kill-docker-cargo-137",
+        "the image build's 'RUN cargo build --release' ends with exit code 137 while compiling "
+        "dependencies (aws-lc-sys); no compiler error, no memory context",
+        ["resource-kill", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="images",
+        job="docker",
+        repo=REPO,
+        steps=[
+            *buildx_setup(),
+            buildx_step(bk.finish(err), err, "ghcr.io/5dlabs/healer:sha-" + sha("bk137")[:7]),
+        ],
+        message="chore(deps): bump aws-sdk-s3 to 1.66",
+        files=["Cargo.lock"],
+    )
+
+    # pytest-like python job SIGKILLed by the step runner (real kill)
+    out = real.killed(
+        "fr-b-python-killed",
+        {
+            "run_eval.py": """import time
+print("collecting fixtures: 184 cases", flush=True)
+for i in range(1, 200):
+    if i % 8 == 0:
+        print(f"[{i:3d}/184] ok", flush=True)
+    time.sleep(0.05)
+"""
+        },
+        "python3 run_eval.py --dataset evals/cases/holdout",
+        after=1.3,
+    )
+    assert out.code == 137, out
+    ci(
+        "fr-b-kill-python-eval-sigkill",
+        "the nightly evaluation script is killed (bash 'Killed', exit 137) partway through the "
+        "cases; no traceback, no memory context",
+        ["resource-kill"],
+        "atlas",
+        "general",
+        workflow="nightly",
+        job="evaluate",
+        repo=REPO,
+        steps=[_py_setup(), failing(out, name="Evaluate")],
+        message="chore: nightly",
+        files=[],
+        event="workflow_run",
+    )
+
+    # cargo test: the runner's disk is full (os error 28)
+    ci(
+        "fr-b-disk-full-cargo-test",
+        "cargo test fails writing a test binary: 'No space left on device (os error 28)'; "
+        "the runner disk filled with build artefacts, the code compiles",
+        ["resource-kill", "misleading-name", "platform"],
+        "atlas",
+        "general",
+        workflow="Rust CI",
+        job="test",
+        repo=REPO,
+        steps=[
+            *rust_setup(),
+            _hand(
+                "Test",
+                "cargo test --workspace --all-features",
+                [
+                    "   Compiling healer-router v0.14.0 (/home/runner/work/healer/healer/crates/router)",
+                    "   Compiling healer-intake v0.14.0 (/home/runner/work/healer/healer/crates/intake)",
+                    "   Compiling healer v0.14.0 (/home/runner/work/healer/healer)",
+                    "error: failed to write /home/runner/work/healer/healer/target/debug/deps/"
+                    "healer-" + sha("dfc")[:16] + ".healer.b1c2d3e4f5a6b7c8-cgu.07.rcgu.o: "
+                    "No space left on device (os error 28)",
+                    "",
+                    'error: could not compile `healer` (bin "healer" test) due to 1 previous error',
+                    "warning: build failed, waiting for other jobs to finish...",
+                ],
+                code=101,
+                seconds=400,
+            ),
+        ],
+        tail=[
+            "##[warning]You are running out of disk space. The runner will stop working when the "
+            "machine runs out of disk space. Free space left: 41 MB"
+        ],
+        message="feat(router): weight recent failures",
+        files=["crates/router/src/weights.rs"],
+    )
+
+    # Gradle daemon disappeared (Gradle does not run here)
+    ci(
+        "fr-b-kill-gradle-daemon-disappeared",
+        "the Android sample's Gradle build stops with 'The Gradle daemon disappeared "
+        "unexpectedly (it may have been killed or may have crashed)'; no compile error",
+        ["resource-kill"],
+        "atlas",
+        "general",
+        workflow="samples",
+        job="android-sample",
+        repo="5dlabs/healer-sdk-java",
+        steps=[
+            uses(
+                "actions/setup-java@v4",
+                {"distribution": "temurin", "java-version": "17"},
+                ["Java configuration:", "  Distribution: temurin", "  Version: 17.0.15+6"],
+            ),
+            _hand(
+                "Assemble",
+                "./gradlew :samples:android:assembleDebug --no-configuration-cache",
+                [
+                    "Starting a Gradle Daemon (subsequent builds will be faster)",
+                    "> Task :samples:android:preBuild UP-TO-DATE",
+                    "> Task :samples:android:mergeDebugResources",
+                    "> Task :samples:android:compileDebugKotlin",
+                    "",
+                    "FAILURE: Build failed with an exception.",
+                    "",
+                    "* What went wrong:",
+                    "Gradle build daemon disappeared unexpectedly (it may have been killed or may have crashed)",
+                    "",
+                    "* Try:",
+                    "> Run with --stacktrace option to get the stack trace.",
+                    "> Run with --info or --debug option to get more log output.",
+                    "> Run with --scan to get full insights.",
+                    "> Get more help at https://help.gradle.org.",
+                ],
+                seconds=380,
+            ),
+        ],
+        message="docs(sample): README for the Android sample",
+        files=["samples/android/README.md"],
+    )
+
+
+# ------------------------------------------------------------------ GitHub platform
+
+
+def _setup_failure(
+    cid: str,
+    description: str,
+    tags: list[str],
+    failure_type: str,
+    workflow: str,
+    job: str,
+    repo: str,
+    error: str,
+    message: str,
+    files: list[str],
+) -> None:
+    """A job that failed in 'Set up job' (only the runner's preparation lines exist)."""
+    from cases_github import setup_only_log
+    from fcommon import add
+    from gha import Job, workflow_job
+
+    j = Job(cid, repo, workflow, job, "main", [], tail=[error], cancelled=True)
+    payload = workflow_job(j)
+    payload["workflow_job"]["steps"] = [
+        {
+            "name": "Set up job",
+            "status": "completed",
+            "conclusion": "failure",
+            "number": 1,
+            "started_at": payload["workflow_job"]["started_at"],
+            "completed_at": payload["workflow_job"]["started_at"],
+        }
+    ]
+    add(
+        cid,
+        description,
+        tags,
+        "atlas",
+        failure_type,
+        "workflow_job",
+        payload,
+        {
+            "logs": {job: setup_only_log(j, "")},
+            "changed_files": files,
+            "commit_message": message,
+        },
+    )
+
+
+def platform() -> None:
+    at(REPO)
+    _setup_failure(
+        "fr-b-plat-action-version-missing-docker-job",
+        "the docker job fails in 'Set up job': docker/setup-qemu-action@v4 does not exist "
+        "(the workflow was bumped past the latest major)",
+        ["platform", "misleading-name"],
+        "workflow_syntax",
+        "images",
+        "docker (linux/arm64)",
+        REPO,
+        "##[error]Unable to resolve action `docker/setup-qemu-action@v4`, unable to find "
+        "version `v4`",
+        "ci: bump docker actions",
+        [".github/workflows/images.yml"],
+    )
+    _setup_failure(
+        "fr-b-plat-download-artifact-v3-deprecated",
+        "the console's release job is failed automatically because it still uses the "
+        "deprecated actions/download-artifact@v3",
+        ["platform", "misleading-name"],
+        "general",
+        "release",
+        "publish-web",
+        WEB,
+        "##[error]This request has been automatically failed because it uses a deprecated "
+        "version of `actions/download-artifact: v3`. Learn more: "
+        "https://github.blog/changelog/2024-04-16-deprecation-notice-v3-of-the-artifact-actions/",
+        "chore(release): 1.5.0",
+        ["package.json", "CHANGELOG.md"],
+    )
+
+    # concurrency: cancelled by a newer run in the same group
+    at(PLAT)
+    ci(
+        "fr-b-plat-concurrency-cancelled-helm",
+        "the Helm upgrade job is cancelled mid-wait because a newer push queued a run in the "
+        "same concurrency group; nothing failed",
+        ["platform", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="deploy",
+        job="helm-upgrade",
+        repo=PLAT,
+        steps=[
+            *kube_setup(),
+            Step(
+                "Upgrade",
+                [
+                    "##[group]Run helm upgrade --install healer charts/healer -n healer --wait --timeout 10m",
+                    "helm upgrade --install healer charts/healer -n healer --wait --timeout 10m",
+                    "shell: /usr/bin/bash -e {0}",
+                    "##[endgroup]",
+                    'Release "healer" has been upgraded. Happy Helming!',
+                ],
+                "cancelled",
+                None,
+                95,
+            ),
+        ],
+        tail=[
+            "##[error]Canceling since a higher priority waiting request for 'deploy-staging' exists",
+            "##[error]The operation was canceled.",
+        ],
+        message="chore(healer): 0.23.1",
+        files=["charts/healer/values-staging.yaml"],
+        cancelled=True,
+        conclusion="cancelled",
+    )
+
+    # artifact storage quota
+    at(WEB)
+    ci(
+        "fr-b-plat-artifact-quota-playwright",
+        "the e2e tests pass but uploading the Playwright report fails: the organisation's "
+        "artifact storage quota has been hit",
+        ["platform", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="e2e",
+        job="playwright",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            run(
+                "npx playwright test --reporter=line",
+                ["Running 48 tests using 4 workers", "  48 passed (1.9m)"],
+                name="E2E",
+                seconds=120,
+            ),
+            uses(
+                "actions/upload-artifact@v4",
+                {"name": "playwright-report", "path": "playwright-report/", "retention-days": "30"},
+                [
+                    "With the provided path, there will be 214 files uploaded",
+                    "Artifact name is valid!",
+                    "Root directory input is valid!",
+                ],
+                name="Upload report",
+                error=[
+                    "##[error]Failed to CreateArtifact: Artifact storage quota has been hit. "
+                    "Unable to upload any new artifacts. Usage is recalculated every 6-12 hours."
+                ],
+            ),
+        ],
+        message="test(e2e): cover agent filters",
+        files=["e2e/filters.spec.ts"],
+    )
+
+    # gh run download: the build's artifact has expired
+    at(PLAT)
+    ci(
+        "fr-b-plat-artifact-expired-promote",
+        "the promote-to-production job cannot download the web bundle built by the staging "
+        "run: the artifact expired (retention), 'no valid artifacts found to download'",
+        ["platform", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="promote",
+        job="argocd-promote",
+        repo=PLAT,
+        steps=[
+            run(
+                'gh run download "$STAGING_RUN_ID" -R 5dlabs/console -n web-dist -D dist',
+                ["no valid artifacts found to download"],
+                1,
+                name="Fetch staging bundle",
+                env={"GH_TOKEN": "***", "STAGING_RUN_ID": "17433190266"},
+            ),
+        ],
+        message="chore(prod): promote console 1.4.2",
+        files=["apps/production/console.yaml"],
+        event="workflow_run",
+    )
+
+    # protoc setup rate-limited by the GitHub API
+    at(REPO)
+    ci(
+        "fr-b-plat-rate-limit-setup-protoc",
+        "the Rust build fails before compiling: arduino/setup-protoc hits the unauthenticated "
+        "GitHub API rate limit listing protoc releases",
+        ["platform", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="Rust CI",
+        job="build",
+        repo=REPO,
+        steps=[
+            *rust_setup(),
+            uses(
+                "arduino/setup-protoc@v3",
+                {"version": "28.x"},
+                ["Getting protoc version 28.x"],
+                name="Install protoc",
+                error=[
+                    "##[error]Error: API rate limit exceeded for 20.57.9.14. (But here's the "
+                    "good news: Authenticated requests get a higher rate limit. Check out the "
+                    "documentation for more details.)"
+                ],
+            ),
+        ],
+        message="feat(proto): add incident.v2 messages",
+        files=["proto/incident/v2/incident.proto"],
+        event="check_run",
+        check=("build", "Error: API rate limit exceeded"),
+    )
+
+    # a second checkout of a private repo the token cannot see
+    at(PLAT)
+    wd = "/home/runner/work/platform/platform/deploy-config"
+    attempt = [
+        "[command]/usr/bin/git -c protocol.version=2 fetch --no-tags --prune --no-recurse-submodules "
+        "--depth=1 origin +refs/heads/main*:refs/remotes/origin/main* +refs/tags/main*:refs/tags/main*",
+        "remote: Repository not found.",
+        "##[error]fatal: repository 'https://github.com/5dlabs/deploy-config/' not found",
+        "The process '/usr/bin/git' failed with exit code 128",
+    ]
+    ci(
+        "fr-b-plat-checkout-private-config-repo",
+        "the Argo CD image-bump job cannot check out 5dlabs/deploy-config: the default "
+        "GITHUB_TOKEN has no access to the other private repository ('Repository not found')",
+        ["platform", "misleading-name"],
+        "atlas",
+        "permissions",
+        workflow="release",
+        job="bump-argocd-image",
+        repo=PLAT,
+        steps=[
+            uses(
+                "actions/checkout@v4",
+                {"repository": "5dlabs/deploy-config", "path": "deploy-config", "ref": "main"},
+                [
+                    "Syncing repository: 5dlabs/deploy-config",
+                    f"Working directory is '{wd}'",
+                    "##[group]Fetching the repository",
+                    *attempt,
+                    "Waiting 13 seconds before trying again",
+                    *attempt,
+                    "Waiting 19 seconds before trying again",
+                    *attempt[:-1],
+                    "##[endgroup]",
+                ],
+                name="Checkout deploy-config",
+                error=["##[error]The process '/usr/bin/git' failed with exit code 128"],
+            ),
+        ],
+        message="chore(release): healer 0.23.1",
+        files=["Chart.yaml"],
+    )
+
+    # self-hosted runner received a shutdown signal (scale-down) during tsc
+    at(WEB)
+    ci(
+        "fr-b-plat-runner-shutdown-signal-typecheck",
+        "the self-hosted runner pod receives a shutdown signal during the type check (node "
+        "scale-down); tsc printed nothing wrong",
+        ["platform", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="frontend",
+        job="typecheck",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            Step(
+                "Type check",
+                [
+                    "##[group]Run npx tsc -p . --noEmit",
+                    "npx tsc -p . --noEmit",
+                    "shell: /usr/bin/bash -e {0}",
+                    "##[endgroup]",
+                ],
+                "cancelled",
+                None,
+                40,
+            ),
+        ],
+        tail=[
+            "##[error]The runner has received a shutdown signal. This can happen when the runner "
+            "service is stopped, or a manually started runner is canceled.",
+            "##[error]The operation was canceled.",
+        ],
+        message="feat(agents): sortable columns",
+        files=["src/agents/Table.tsx"],
+        self_hosted=True,
+        cancelled=True,
+    )
+
+    # release-please with an expired PAT
+    at(REPO)
+    ci(
+        "fr-b-plat-release-please-bad-credentials",
+        "release-please cannot open the release PR: the RELEASE_PAT secret has expired "
+        "(401 Bad credentials)",
+        ["platform", "misleading-name"],
+        "atlas",
+        "permissions",
+        workflow="release-please",
+        job="release-please",
+        repo=REPO,
+        steps=[
+            uses(
+                "googleapis/release-please-action@v4",
+                {"token": "***", "release-type": "rust"},
+                [
+                    "Running release-please version: 16.15.0",
+                    "\u276f Fetching release-please-config.json from branch main",
+                ],
+                name="release-please",
+                error=[
+                    "##[error]release-please failed: Bad credentials - https://docs.github.com/rest"
+                ],
+            ),
+        ],
+        message="fix(router): ignore draft PR events",
+        files=["crates/router/src/events.rs"],
+        event="workflow_run",
+    )
+
+    # helm push to ghcr with an expired PAT (Helm does not run here)
+    at(PLAT)
+    ci(
+        "fr-b-plat-helm-registry-login-expired-pat",
+        "publishing the chart fails at 'helm registry login ghcr.io': 401 with the CHARTS_PAT "
+        "secret, which expired; the chart itself packaged fine",
+        ["platform", "misleading-name"],
+        "atlas",
+        "permissions",
+        workflow="charts",
+        job="publish-chart",
+        repo=PLAT,
+        steps=[
+            run(
+                "helm package charts/healer -d dist",
+                ["Successfully packaged chart and saved it to: dist/healer-0.23.1.tgz"],
+                name="Package",
+            ),
+            run(
+                'echo "$CHARTS_PAT" | helm registry login ghcr.io -u 5dlabs-bot --password-stdin',
+                [
+                    "Error: login attempt to https://ghcr.io/v2/ failed with status: 401 Unauthorized"
+                ],
+                1,
+                name="Login to ghcr.io",
+                env={"CHARTS_PAT": "***"},
+            ),
+        ],
+        message="chore(chart): healer 0.23.1",
+        files=["charts/healer/Chart.yaml"],
+    )
+
+    # fork PR: the npm token secret is empty
+    at(WEB)
+    out = real.sh(
+        "fr-b-fork-npm",
+        {
+            ".npmrc": "//npm.pkg.github.com/:_authToken=${NODE_AUTH_TOKEN}\n@5dlabs:registry=https://npm.pkg.github.com\n"
+        },
+        "npm whoami --registry=https://npm.pkg.github.com",
+        "npm whoami --registry=https://npm.pkg.github.com",
+        env={"NODE_AUTH_TOKEN": ""},
+    )
+    assert out.code != 0, out
+    pr = pr_of("fr-b-fork-npm", "fix(charts): axis label overlap", "Fixes #412.\n\nFrom a fork.")
+    pr["head"] = {"repo": {"full_name": "kbrandt-dev/console", "fork": True}}
+    ci(
+        "fr-b-plat-fork-pr-npm-token-empty",
+        "a pull request from a fork: the job's check that it can read the private @5dlabs "
+        "packages fails with ENEEDAUTH because secrets are not passed to fork PRs",
+        ["platform", "misleading-name"],
+        "atlas",
+        "permissions",
+        workflow="frontend",
+        job="install",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            failing(out, name="Check package access", env={"NODE_AUTH_TOKEN": ""}),
+        ],
+        message="fix(charts): axis label overlap",
+        files=["src/charts/Axis.tsx"],
+        pr=pr,
+        branch="fix-axis-overlap",
+    )
+
+    # GH013 push protection: an AWS key in a regenerated snapshot
+    from cases_github import gh013_push
+
+    at(WEB)
+    commit = sha("fr-b-gh013")
+    out = gh013_push(
+        "fr-b-gh013",
+        [
+            "error: GH013: Repository rule violations found for refs/heads/update-snapshots.",
+            "",
+            "- GITHUB PUSH PROTECTION",
+            "  —————————————————————————————————————————",
+            "    Resolve the following violations before pushing again",
+            "",
+            "    - Push cannot contain secrets",
+            "",
+            "",
+            "     (?) Learn how to resolve a blocked push",
+            "     https://docs.github.com/code-security/secret-scanning/working-with-secret-scanning-"
+            "and-push-protection/working-with-push-protection-from-the-command-line#resolving-a-"
+            "blocked-push",
+            "",
+            "",
+            "      —— Amazon AWS Access Key ID ——————————————————————————",
+            "       locations:",
+            f"         - commit: {commit}",
+            "           path: src/settings/__snapshots__/Storage.test.tsx.snap:41",
+            "",
+            "       (?) To push, remove secret from commit(s) or follow this URL to allow the secret.",
+            "       https://github.com/5dlabs/console/security/secret-scanning/unblock-secret/"
+            "2qW8eLy0Nm4Pw9Su2Zt5Xc7Ad1Eb",
+            "",
+        ],
+    )
+    # the holdout's push server is set up for 5dlabs/cto main; git prints the remote it was given
+    out = real.Out(
+        "git push origin HEAD:update-snapshots",
+        [
+            ln.replace("5dlabs/cto.git", "5dlabs/console.git").replace(
+                "HEAD -> main", "HEAD -> update-snapshots"
+            )
+            for ln in out.lines
+        ],
+        out.code,
+    )
+    ci(
+        "fr-b-plat-gh013-secret-in-snapshot",
+        "the snapshot-update bot's push is rejected by GH013 push protection: a regenerated "
+        "test snapshot contains an AWS access key id",
+        ["misleading-name"],
+        "cipher",
+        "secret_scanning_alert",
+        workflow="update-snapshots",
+        job="update-snapshots",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            run(
+                "npx vitest run -u",
+                ["Snapshots  3 updated", "Test Files  41 passed (41)"],
+                name="Update snapshots",
+            ),
+            failing(out, name="Push"),
+        ],
+        message="test: update snapshots",
+        files=["src/settings/__snapshots__/Storage.test.tsx.snap"],
+    )
+
+
+def build() -> None:
+    flakes()
+    kills()
+    platform()
