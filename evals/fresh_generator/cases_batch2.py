@@ -26,10 +26,18 @@ from gha import Step, run
 from helpers import (
     buildx_setup,
     buildx_step,
+    clock,
+    crashing,
+    curl_fail,
     kube_setup,
+    normal_events,
+    pod_name,
+    ready_pods,
     reset_server,
+    rollout,
     silent_server,
     v8_oom,
+    wait_available,
 )
 
 REPO = "5dlabs/healer"
@@ -1215,7 +1223,578 @@ def platform() -> None:
     )
 
 
+# ------------------------------------------------------------------ context decides
+
+
+def _argocd_wait(
+    app: str, ns: str, repo: str, path: str, health: str, rows, when: str, phase=None, message=""
+):
+    rev = sha(app + when)
+    lines = shapes.argocd_summary(
+        app,
+        "platform",
+        ns,
+        repo,
+        path,
+        rev,
+        "Synced" if phase is None else "OutOfSync",
+        health,
+        phase=phase,
+        message=message,
+        resources=rows,
+    )
+    what = "health" if phase is None else "sync"
+    lines.append(
+        shapes.logrus_fatal(
+            when,
+            f'Timed out (300s) waiting for app \\"{app}\\" match desired state'
+            if phase is None
+            else f"Operation has completed with phase: {phase}",
+        )
+    )
+    return real.Out(f"argocd app wait {app} --{what} --timeout 300", lines, 20)
+
+
+def _mem_series(start: int, step: int, n: int = 12) -> list[list]:
+    return [[1764300000 + 1800 * i, str(start + step * i)] for i in range(n)]
+
+
+def context() -> None:
+    NS = "healer"
+
+    # a Rust notifier slicing a UTF-8 message mid-character: crash loop (rex)
+    at(PLAT)
+    msg = "Rollout de healer-api terminé : 3/3 réplicas prêtes"
+    raw = msg.encode()
+    cut = next(i for i in range(20, len(raw)) if (raw[i] & 0xC0) == 0x80)
+    src = f"""
+fn headline(msg: &str, max: usize) -> &str {{
+    if msg.len() <= max {{ msg }} else {{ &msg[..max] }}
+}}
+
+fn main() {{
+    eprintln!(r#"{{{{"level":"INFO","target":"healer_notifier","msg":"starting","version":"0.23.0"}}}}"#);
+    let msg = "{msg}";
+    let h = headline(msg, {cut});
+    println!("{{h}}");
+}}
+"""
+    path = real.crate(
+        "fr-b-notifier",
+        {"Cargo.toml": real.cargo_toml("healer-notifier"), "src/main.rs": src},
+    )
+    built, code = real.run(
+        ["cargo", "build", "-q", "--release"], path, env={"CARGO_NET_OFFLINE": "true"}
+    )
+    assert code == 0, built
+    lines, code = real.run([str(path / "target" / "release" / "healer-notifier")], path)
+    out = real.Out("/usr/local/bin/healer-notifier", lines, code)
+    assert out.code == 101, out
+    ctx = crashing(
+        "fr-b-ctx-rust-char-boundary",
+        NS,
+        "healer-notifier",
+        "ghcr.io/5dlabs/healer-notifier:0.23.0",
+        101,
+        out.lines,
+    )
+
+    ro = rollout("fr-b-ctx-rust-char-boundary", NS, "healer-notifier", 2, 1, 0, deadline=True)
+    assert ro.code != 0, ro
+    ci(
+        "fr-b-ctx-rust-notifier-char-boundary-crashloop",
+        "the notifier rollout exceeds its progress deadline; the new pod crash-loops on a Rust "
+        "panic ('byte index … is not a char boundary') from truncating a French message",
+        ["context-driven", "misleading-name"],
+        "rex",
+        "rust_test",
+        workflow="deploy",
+        job="rollout",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(ro, name="Wait for rollout")],
+        message="feat(notifier): localized rollout messages",
+        files=["crates/notifier/src/format.rs", "crates/notifier/locales/fr.ftl"],
+        extra=ctx,
+    )
+
+    # a Node BFF building a URL from a relative default: crash loop (blaze)
+    at(WEB)
+    out = real.node_run(
+        "fr-b-ctx-node-url",
+        {
+            "package.json": json.dumps({"name": "console-bff", "type": "module"}),
+            "server/config.js": """export const API_BASE = new URL(process.env.API_BASE ?? "/api/v1");
+export const PORT = Number(process.env.PORT ?? 3000);
+""",
+            "server/index.js": """import { API_BASE, PORT } from "./config.js";
+console.log(JSON.stringify({ level: "info", msg: "console-bff starting", port: PORT }));
+console.log(JSON.stringify({ level: "info", msg: "upstream", api: API_BASE.href }));
+""",
+        },
+        "server/index.js",
+    )
+    assert out.code != 0, out
+    ctx = crashing(
+        "fr-b-ctx-node-url",
+        "console",
+        "console-bff",
+        "ghcr.io/5dlabs/console-bff:1.5.0",
+        1,
+        [ln.replace(real.RUNNER, "/app") for ln in out.lines],
+        port=3000,
+    )
+
+    w = wait_available("fr-b-ctx-node-url", "console", "console-bff")
+    ci(
+        "fr-b-ctx-node-bff-invalid-url-crashloop",
+        "kubectl wait for the BFF times out; its pods crash at import with TypeError: Invalid "
+        "URL because the new config builds a URL from the relative default '/api/v1'",
+        ["context-driven", "misleading-name"],
+        "blaze",
+        "frontend_test",
+        workflow="deploy",
+        job="deploy-staging",
+        repo=WEB,
+        steps=[*kube_setup(), failing(w, name="Wait for BFF")],
+        message="refactor(bff): typed config module",
+        files=["server/config.js", "server/index.js"],
+        extra=ctx,
+    )
+
+    # an arm64-only image on amd64 nodes: exec format error (bolt)
+    at(REPO)
+    ro = rollout("fr-b-ctx-exec-format", NS, "healer-api", 3, 1, 2, deadline=True)
+    ctx = crashing(
+        "fr-b-ctx-exec-format",
+        NS,
+        "healer-api",
+        "ghcr.io/5dlabs/healer-api:0.23.0",
+        255,
+        ["exec /usr/local/bin/healer-api: exec format error"],
+    )
+    ci(
+        "fr-b-ctx-exec-format-error-arm64-image",
+        "the API rollout stalls; the new pod exits 255 with 'exec format error': the bake file "
+        "now builds only linux/arm64 while the cluster's nodes are amd64",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "docker_build",
+        workflow="deploy",
+        job="rollout",
+        repo=REPO,
+        steps=[*kube_setup(), failing(ro, name="Rollout status")],
+        message="ci(images): build on the arm64 builders",
+        files=["docker-bake.hcl"],
+        extra=ctx,
+    )
+
+    # a Secret key renamed: CreateContainerConfigError (bolt)
+    created, first, last = clock("fr-b-ctx-secret-key")
+    name = pod_name("fr-b-ctx-secret-key", "healer-worker")
+    ro = rollout("fr-b-ctx-secret-key", NS, "healer-worker", 2, 1, 1, deadline=True)
+    ctx = {
+        "kubernetes": {
+            "pods": [
+                shapes.pod(
+                    name,
+                    NS,
+                    "healer-worker",
+                    "ghcr.io/5dlabs/healer-worker:0.23.0",
+                    created=created,
+                    phase="Pending",
+                    waiting=(
+                        "CreateContainerConfigError",
+                        "couldn't find key DATABASE_URL in Secret healer/healer-db",
+                    ),
+                    env_from_secret="healer-db",
+                )
+            ],
+            "events": [
+                shapes.event(
+                    NS,
+                    "Pod",
+                    name,
+                    "Failed",
+                    "Error: couldn't find key DATABASE_URL in Secret healer/healer-db",
+                    first=first,
+                    last=last,
+                    count=38,
+                )
+            ],
+        }
+    }
+    ci(
+        "fr-b-ctx-secret-key-renamed",
+        "the worker rollout times out; the new pod never starts: 'couldn't find key "
+        "DATABASE_URL in Secret healer/healer-db' after the ExternalSecret renamed its keys",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy",
+        job="rollout",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(ro, name="Rollout status")],
+        message="chore(db): POSTGRES_* key names in the external secret",
+        files=["deploy/base/healer-db-externalsecret.yaml"],
+        extra=ctx,
+    )
+
+    # a startup probe cut to 3 failures kills a slow-booting search service (exit 137, bolt)
+    created, first, last = clock("fr-b-ctx-startup")
+    name = pod_name("fr-b-ctx-startup", "healer-search")
+    p = shapes.pod(
+        name,
+        NS,
+        "healer-search",
+        "ghcr.io/5dlabs/healer-search:0.9.2",
+        created=created,
+        restarts=5,
+        port=8080,
+        memory_limit="2Gi",
+        waiting=(
+            "CrashLoopBackOff",
+            f"back-off 2m40s restarting failed container=healer-search pod={name}_{NS}",
+        ),
+        terminated={"exit_code": 137, "reason": "Error", "started": first, "finished": first},
+    )
+    events = [
+        shapes.event(
+            NS,
+            "Pod",
+            name,
+            "Unhealthy",
+            'Startup probe failed: Get "http://10.42.2.31:8080/readyz": dial tcp 10.42.2.31:8080: '
+            "connect: connection refused",
+            first=first,
+            last=last,
+            count=18,
+        ),
+        shapes.event(
+            NS,
+            "Pod",
+            name,
+            "Killing",
+            "Container healer-search failed startup probe, will be restarted",
+            first=first,
+            last=last,
+            count=6,
+            type_="Normal",
+        ),
+    ]
+    loki = [
+        '{"level":"info","msg":"opening index","path":"/data/index","shards":12}',
+        '{"level":"info","msg":"loaded shard","shard":1,"docs":412003}',
+        '{"level":"info","msg":"loaded shard","shard":2,"docs":409871}',
+        '{"level":"info","msg":"loaded shard","shard":3,"docs":415220}',
+    ]
+    ci(
+        "fr-b-ctx-startup-probe-threshold-cut",
+        "helm --wait hits its deadline; the search pods exit 137 because the kubelet kills them "
+        "after the startup probe's failureThreshold was cut from 30 to 3, mid index load",
+        ["context-driven", "resource-kill", "misleading-name"],
+        "bolt",
+        "helm",
+        workflow="deploy",
+        job="helm",
+        repo=PLAT,
+        steps=[
+            *kube_setup(),
+            Step(
+                "Upgrade search",
+                [
+                    "##[group]Run helm upgrade --install healer-search charts/healer-search -n healer --wait --timeout 8m",
+                    "helm upgrade --install healer-search charts/healer-search -n healer --wait --timeout 8m",
+                    "shell: /usr/bin/bash -e {0}",
+                    "##[endgroup]",
+                    "Error: UPGRADE FAILED: context deadline exceeded",
+                ],
+                "failure",
+                1,
+                480,
+            ),
+        ],
+        message="chore(search): faster failure detection",
+        files=["charts/healer-search/values.yaml"],
+        event="check_run",
+        check=("helm", "UPGRADE FAILED: context deadline exceeded"),
+        extra={"kubernetes": {"pods": [p], "events": events}, "loki": loki},
+    )
+
+    # OOMKilled by the code's own growth: an unbounded dedupe cache (rex)
+    created, first, last = clock("fr-b-ctx-dedupe")
+    name = pod_name("fr-b-ctx-dedupe", "healer-intake")
+    p = shapes.pod(
+        name,
+        NS,
+        "healer-intake",
+        "ghcr.io/5dlabs/healer-intake:0.23.0",
+        created=created,
+        restarts=4,
+        port=8080,
+        memory_limit="512Mi",
+        waiting=(
+            "CrashLoopBackOff",
+            f"back-off 1m20s restarting failed container=healer-intake pod={name}_{NS}",
+        ),
+        terminated={"exit_code": 137, "reason": "OOMKilled", "started": first, "finished": last},
+    )
+    out = _argocd_wait(
+        "healer-intake",
+        NS,
+        "5dlabs/platform",
+        "apps/healer-intake",
+        "Degraded",
+        [
+            (
+                "apps",
+                "Deployment",
+                NS,
+                "healer-intake",
+                "Synced",
+                "Degraded",
+                "",
+                'Deployment "healer-intake" exceeded its progress deadline',
+            )
+        ],
+        "2026-11-27T16:02:41Z",
+    )
+    ci(
+        "fr-b-ctx-oom-dedupe-cache-growth",
+        "Argo CD reports healer-intake Degraded; the pod is OOMKilled, but the limit did not "
+        "change: memory climbs steadily from boot and the logs show the new dedupe cache never "
+        "evicting",
+        ["context-driven", "resource-kill", "argocd", "misleading-name"],
+        "rex",
+        "rust_test",
+        workflow="deploy",
+        job="argocd-wait",
+        repo=PLAT,
+        steps=[failing(out, name="Wait for healthy")],
+        message="feat(intake): drop redelivered webhooks",
+        files=["crates/intake/src/dedupe.rs"],
+        extra={
+            "kubernetes": {
+                "pods": [p],
+                "events": [
+                    shapes.event(
+                        NS,
+                        "Pod",
+                        name,
+                        "BackOff",
+                        f"Back-off restarting failed container healer-intake in pod {name}_{NS}",
+                        first=first,
+                        last=last,
+                        count=9,
+                    )
+                ],
+            },
+            "loki": [
+                '{"level":"INFO","target":"healer_intake::dedupe","msg":"seen-set size","entries":120000,"approx_bytes":96000000}',
+                '{"level":"INFO","target":"healer_intake::dedupe","msg":"seen-set size","entries":310000,"approx_bytes":248000000}',
+                '{"level":"INFO","target":"healer_intake::dedupe","msg":"seen-set size","entries":590000,"approx_bytes":472000000}',
+            ],
+            "prometheus": {
+                'container_memory_working_set_bytes{container="healer-intake"}': [
+                    {
+                        "metric": {"container": "healer-intake"},
+                        "values": _mem_series(74_000_000, 38_000_000),
+                    }
+                ],
+                'kube_pod_container_resource_limits{container="healer-intake",resource="memory"}': 536870912,
+            },
+            "argocd": [
+                {
+                    "name": "healer-intake",
+                    "sync_status": "Synced",
+                    "health_status": "Degraded",
+                    "message": 'Deployment "healer-intake" exceeded its progress deadline',
+                }
+            ],
+        },
+    )
+
+    # Argo CD sync fails: a ServiceMonitor whose CRD is not installed (bolt)
+    msg = (
+        "one or more synchronization tasks are not valid (retried 5 times). "
+        "The Kubernetes API could not find monitoring.coreos.com/ServiceMonitor for requested resource healer/healer-api. "
+        'Make sure the "ServiceMonitor" CRD is installed on the destination cluster.'
+    )
+    out = _argocd_wait(
+        "healer-api",
+        NS,
+        "5dlabs/platform",
+        "apps/healer-api",
+        "Healthy",
+        [
+            ("", "Service", NS, "healer-api", "Synced", "Healthy", "", ""),
+            ("apps", "Deployment", NS, "healer-api", "Synced", "Healthy", "", ""),
+            (
+                "monitoring.coreos.com",
+                "ServiceMonitor",
+                NS,
+                "healer-api",
+                "OutOfSync",
+                "",
+                "",
+                "The Kubernetes API could not find monitoring.coreos.com/ServiceMonitor for requested resource healer/healer-api",
+            ),
+        ],
+        "2026-11-26T09:14:03Z",
+        phase="Failed",
+        message=msg,
+    )
+    ci(
+        "fr-b-ctx-argocd-servicemonitor-crd-missing",
+        "argocd app wait --sync fails: the new ServiceMonitor cannot be applied because the "
+        "staging cluster has no Prometheus Operator CRDs",
+        ["argocd", "misleading-name"],
+        "bolt",
+        "argocd_sync",
+        workflow="release",
+        job="sync-staging",
+        repo=PLAT,
+        steps=[failing(out, name="Sync")],
+        message="feat(api): scrape metrics via ServiceMonitor",
+        files=["apps/healer-api/servicemonitor.yaml", "apps/healer-api/kustomization.yaml"],
+        extra={
+            "argocd": [
+                {
+                    "name": "healer-api",
+                    "sync_status": "OutOfSync",
+                    "health_status": "Healthy",
+                    "message": msg,
+                }
+            ]
+        },
+    )
+
+    # OOMKilled after a kustomize patch cut the SSR memory limit (bolt)
+    at(WEB)
+
+    out = curl_fail(
+        "fr-b-ctx-ssr-limit",
+        "console.staging.5dlabs.ai",
+        "/runs",
+        502,
+        "<html><body><h1>502 Bad Gateway</h1></body></html>",
+    )
+    created, first, last = clock("fr-b-ctx-ssr-limit")
+    pods = []
+    for i in range(2):
+        nm = pod_name("fr-b-ctx-ssr-limit", "console-ssr", str(i))
+        pods.append(
+            shapes.pod(
+                nm,
+                "console",
+                "console-ssr",
+                "ghcr.io/5dlabs/console-ssr:1.5.0",
+                created=created,
+                restarts=7 + i,
+                port=3000,
+                memory_limit="256Mi",
+                waiting=(
+                    "CrashLoopBackOff",
+                    f"back-off 5m0s restarting failed container=console-ssr pod={nm}_console",
+                ),
+                terminated={
+                    "exit_code": 137,
+                    "reason": "OOMKilled",
+                    "started": first,
+                    "finished": first,
+                },
+            )
+        )
+    ci(
+        "fr-b-ctx-ssr-oom-after-patch-limit",
+        "the console smoke test gets 502; the SSR pods are OOMKilled since a kustomize patch set "
+        "their limit to 256Mi, while they have used a flat ~350Mi for a week",
+        ["context-driven", "resource-kill", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy",
+        job="smoke",
+        repo=WEB,
+        steps=[failing(out, name="Smoke")],
+        message="chore(k8s): right-size staging",
+        files=["deploy/overlays/staging/resources-patch.yaml"],
+        extra={
+            "kubernetes": {"pods": pods, "events": []},
+            "prometheus": {
+                'max_over_time(container_memory_working_set_bytes{container="console-ssr"}[7d])': [
+                    {
+                        "metric": {"container": "console-ssr"},
+                        "values": [
+                            [1764300000 + 3600 * i, str(362_000_000 + (i % 4) * 2_000_000)]
+                            for i in range(8)
+                        ],
+                    }
+                ]
+            },
+        },
+    )
+
+    # the rollout deadline passed during a very slow image pull; everything is fine now (atlas)
+    at(PLAT)
+    ro = rollout("fr-b-ctx-slow-pull", NS, "healer-api", 3, 3, 2, deadline=True)
+    _, first, last = clock("fr-b-ctx-slow-pull")
+    nm = pod_name("fr-b-ctx-slow-pull", "healer-api", "0")
+    events = normal_events("fr-b-ctx-slow-pull", NS, "healer-api", 2) + [
+        shapes.event(
+            NS,
+            "Pod",
+            nm,
+            "Pulling",
+            'Pulling image "ghcr.io/5dlabs/healer-api:0.23.1"',
+            first=first,
+            last=first,
+            type_="Normal",
+        ),
+        shapes.event(
+            NS,
+            "Pod",
+            nm,
+            "Pulled",
+            'Successfully pulled image "ghcr.io/5dlabs/healer-api:0.23.1" in 11m4.212s '
+            "(11m4.212s including waiting). Image size: 48213455 bytes.",
+            first=last,
+            last=last,
+            type_="Normal",
+        ),
+    ]
+    ci(
+        "fr-b-ctx-rollout-deadline-slow-pull",
+        "the rollout exceeds its progress deadline while one node takes 11 minutes to pull an "
+        "unchanged-size image from ghcr.io; the pods are Ready now and no event is a warning",
+        ["flaky-infra", "context-driven", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="deploy",
+        job="rollout",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(ro, name="Rollout status")],
+        message="chore(api): 0.23.1",
+        files=["apps/healer-api/kustomization.yaml"],
+        extra={
+            "kubernetes": {
+                "pods": ready_pods(
+                    "fr-b-ctx-slow-pull", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.23.1", 3
+                ),
+                "events": events,
+            },
+            "argocd": [
+                {
+                    "name": "healer-api",
+                    "sync_status": "Synced",
+                    "health_status": "Healthy",
+                    "message": "",
+                }
+            ],
+        },
+    )
+
+
 def build() -> None:
     flakes()
     kills()
     platform()
+    context()
