@@ -21,7 +21,7 @@ import re
 
 import real
 import shapes
-from fcommon import at, ci, failing, node_setup, npm_ci_ok, pr_of, rust_setup, sha, uses
+from fcommon import at, ci, failing, node_setup, passing, pr_of, rust_setup, sha, uses
 from gha import Step, run
 from helpers import (
     buildx_setup,
@@ -43,6 +43,17 @@ from helpers import (
 REPO = "5dlabs/healer"
 WEB = "5dlabs/console"
 PLAT = "5dlabs/platform"
+
+
+def npm_ci_ok() -> Step:
+    """``fcommon.npm_ci_ok`` with npm's duration pinned ('up to date in 9ms' or '... in 1s')."""
+    import dataclasses
+
+    import fcommon
+
+    step = fcommon.npm_ci_ok()
+    lines = [re.sub(r"up to date in \d+(\.\d+)?m?s$", "up to date in 9ms", ln) for ln in step.lines]
+    return dataclasses.replace(step, lines=lines)
 
 
 def _py_setup() -> Step:
@@ -471,8 +482,15 @@ spec:
             },
             timeout=120,
         )
+    # Go's client reports the same timeout as "context deadline exceeded" or as "request
+    # canceled (Client.Timeout ...)" depending on which timer fires first; keep the second
     lines = [
-        re.sub(r"^[EIW]\d{4} [\d:.]+\s+\d+ ", "E1124 10:41:17.118204    3141 ", ln) for ln in lines
+        re.sub(
+            r"(openapi/v2\?timeout=3s\"): context deadline exceeded",
+            r"\1: net/http: request canceled (Client.Timeout exceeded while awaiting headers)",
+            re.sub(r"^[EIW]\d{4} [\d:.]+\s+\d+ ", "E1124 10:41:17.118204    3141 ", ln),
+        )
+        for ln in lines
     ]
     assert code != 0, lines
     ci(
@@ -586,7 +604,7 @@ def kills() -> None:
     )
     lines, code = real.run(["eslint", "src"], path, env={"NODE_OPTIONS": "--max-old-space-size=20"})
     assert code != 0 and any("heap out of memory" in ln for ln in lines), lines[-20:]
-    lines = v8_oom([re.sub(r"^.*?(\[3141:)", r"\1", ln) for ln in lines])
+    lines = v8_oom([re.sub(r"^.*?(\[3141:)", r"\1", ln).replace(" (reduce)", "") for ln in lines])
     ci(
         "fr-b-kill-eslint-heap-oom",
         "ESLint aborts with 'JavaScript heap out of memory' under the job's NODE_OPTIONS heap "
@@ -648,10 +666,9 @@ def kills() -> None:
         {
             "run_eval.py": """import time
 print("collecting fixtures: 184 cases", flush=True)
-for i in range(1, 200):
-    if i % 8 == 0:
-        print(f"[{i:3d}/184] ok", flush=True)
-    time.sleep(0.05)
+for i in (8, 16, 24):
+    print(f"[{i:3d}/184] ok", flush=True)
+time.sleep(120)
 """
         },
         "python3 run_eval.py --dataset evals/cases/holdout",
@@ -1793,8 +1810,682 @@ console.log(JSON.stringify({ level: "info", msg: "upstream", api: API_BASE.href 
     )
 
 
+# ------------------------------------------------------------------ multi-signal
+
+
+def multi() -> None:
+    # npm deprecation warnings and an audit summary, then a real type error (blaze)
+    at(WEB)
+    install = run(
+        "npm ci --no-fund",
+        [
+            "npm warn deprecated inflight@1.0.6: This module is not supported, and leaks memory. "
+            "Do not use it. Check out lru-cache if you want a good and tested way to coalesce "
+            "async requests by a key value, which is much more comprehensive and powerful.",
+            "npm warn deprecated glob@7.2.3: Glob versions prior to v9 are no longer supported",
+            "npm warn deprecated rimraf@3.0.2: Rimraf versions prior to v4 are no longer supported",
+            "npm warn deprecated @humanwhocodes/config-array@0.13.0: Use @eslint/config-array instead",
+            "",
+            "added 812 packages, and audited 813 packages in 14s",
+            "",
+            "6 moderate severity vulnerabilities",
+            "",
+            "To address issues that do not require attention, run:",
+            "  npm audit fix",
+            "",
+            "Run `npm audit` for details.",
+        ],
+        name="Install dependencies",
+        seconds=16,
+    )
+    out = real.tsc(
+        "fr-b-multi-tsc",
+        {
+            "src/runs/query.ts": """
+            export interface RunQuery { agent: string; limit: number }
+
+            export function fromSearch(params: URLSearchParams): RunQuery {
+              return { agent: params.get("agent"), limit: Number(params.get("limit") ?? 50) };
+            }
+        """
+        },
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-b-multi-npm-warnings-then-tsc",
+        "npm ci prints deprecations and '6 moderate severity vulnerabilities' but succeeds; "
+        "the job fails on a real TS2322 (string | null into string) in the run query parser",
+        ["multi-signal", "noisy"],
+        "blaze",
+        "frontend_typecheck",
+        workflow="frontend",
+        job="typecheck",
+        repo=WEB,
+        steps=[*node_setup(), install, failing(out, name="Type check")],
+        message="feat(runs): filter runs from the URL",
+        files=["src/runs/query.ts"],
+    )
+
+    # cargo fetch retries (and succeeds), then a real E0308 (rex)
+    at(REPO)
+    fetch = run(
+        "cargo fetch --locked",
+        [
+            "    Updating crates.io index",
+            "warning: spurious network error (3 tries remaining): [28] Timeout was reached "
+            "(Operation timed out after 30000 milliseconds with 0 bytes received)",
+            "warning: spurious network error (2 tries remaining): [35] SSL connect error "
+            "(OpenSSL SSL_connect: SSL_ERROR_SYSCALL in connection to index.crates.io:443 )",
+            "  Downloaded 214 crates (21.4 MB) in 9.62s",
+        ],
+        name="Fetch",
+        seconds=48,
+    )
+    out = real.cargo(
+        "fr-b-multi-e0308",
+        {
+            "src/main.rs": """
+            use std::time::Duration;
+
+            fn backoff(attempt: u32) -> Duration {
+                let secs = 2u64.pow(attempt).min(300);
+                secs
+            }
+
+            fn main() {
+                println!("{:?}", backoff(3));
+            }
+        """
+        },
+        ["build"],
+        "cargo build --locked",
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-b-multi-cargo-retries-then-e0308",
+        "the build log opens with spurious network errors while fetching (the retries "
+        "succeed); the failure is E0308, a u64 returned where Duration is expected",
+        ["multi-signal", "misleading-name"],
+        "rex",
+        "rust_build",
+        workflow="Rust CI",
+        job="build",
+        repo=REPO,
+        steps=[*rust_setup(), fetch, failing(out, name="Build")],
+        message="feat(retry): exponential backoff for webhook redelivery",
+        files=["crates/intake/src/retry.rs"],
+    )
+
+    # hadolint and yamllint warnings pass; kubectl cannot parse a manifest (bolt)
+    at(PLAT)
+    had = real.hadolint(
+        "fr-b-multi-hadolint",
+        "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\n"
+        'ENTRYPOINT ["/usr/bin/curl"]\n',
+        where="images/probe/Dockerfile",
+        threshold="error",
+    )
+    assert had.code == 0 and had.lines, had
+    yl = real.yamllint(
+        "fr-b-multi-yamllint",
+        {
+            "deploy/base/config.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: healer\n"
+            'data:\n  LOG_LEVEL: info\n  FEATURE_FLAGS: "dedupe,weights,notifier-localization,argocd-wave-aware-sync,intake-batching,search-v2"\n',
+        },
+        ["deploy/"],
+        config="extends: default\nrules:\n  line-length: {max: 80, level: warning}\n  document-start: disable\n",
+    )
+    assert yl.code == 0 and yl.lines, yl
+    kc = real.kubectl(
+        "fr-b-multi-kubectl",
+        {
+            "deploy/base/worker.yaml": """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: healer-worker
+            spec:
+              replicas: 2
+              selector:
+                matchLabels:
+                  app: healer-worker
+              template:
+                metadata:
+                  labels:
+                    app: healer-worker
+                spec:
+                  containers:
+                    - name: healer-worker
+                      image: ghcr.io/5dlabs/healer-worker:0.23.1
+                      env:
+                        - name: RUST_LOG
+                          value: info
+                         - name: WORKER_CONCURRENCY
+                          value: "8"
+        """
+        },
+        ["apply", "--dry-run=client", "--validate=false", "-f", "deploy/base/worker.yaml"],
+        "kubectl apply --dry-run=client --validate=false -f deploy/base/",
+    )
+    assert kc.code != 0, kc
+    ci(
+        "fr-b-multi-lint-warnings-then-kubectl-parse",
+        "a manifests job runs hadolint (warnings only), yamllint (a line-length warning) and "
+        "then kubectl, which cannot parse the worker Deployment: one env entry is mis-indented",
+        ["multi-signal", "yaml-owner"],
+        "bolt",
+        "k8s_manifest",
+        workflow="manifests",
+        job="validate",
+        repo=PLAT,
+        steps=[
+            passing(had, name="hadolint"),
+            passing(yl, name="yamllint"),
+            *kube_setup(),
+            failing(kc, name="kubectl dry run"),
+        ],
+        message="feat(worker): configurable concurrency",
+        files=["deploy/base/worker.yaml", "deploy/base/config.yaml"],
+    )
+
+    # lint warnings and green tests, then the coverage upload gets 502 (atlas)
+    at(WEB)
+    lint = real.eslint(
+        "fr-b-multi-eslint",
+        {
+            "src/format.js": "export function pct(a, b) {\n  const unused = 1;\n  return Math.round((a / b) * 100);\n}\n"
+        },
+        rules='{"no-unused-vars": "warn"}',
+    )
+    assert lint.code == 0 and lint.lines, lint
+    tests = real.vitest(
+        "fr-b-multi-vitest-ok",
+        {
+            "src/format.js": "export const pct = (a, b) => Math.round((a / b) * 100);\n",
+            "src/format.test.js": 'import { expect, it } from "vitest";\nimport { pct } from "./format.js";\n'
+            'it("rounds", () => expect(pct(1, 3)).toBe(33));\n',
+        },
+    )
+    assert tests.code == 0, tests
+    up = curl_fail(
+        "fr-b-multi-codecov",
+        "ingest.codecov.io",
+        "/upload/v4?slug=5dlabs/console",
+        502,
+        "<html><body><h1>502 Bad Gateway</h1></body></html>",
+    )
+    ci(
+        "fr-b-multi-green-tests-then-codecov-502",
+        "lint passes with a warning and every test passes; the job fails uploading coverage "
+        "because the coverage service answers 502",
+        ["multi-signal", "flaky-infra", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="frontend",
+        job="test",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            passing(lint, name="Lint"),
+            passing(tests, name="Test"),
+            failing(up, name="Upload coverage"),
+        ],
+        message="feat(runs): percentage column",
+        files=["src/format.js"],
+    )
+
+    # clippy warnings (not denied), then cargo test is SIGKILLed (atlas)
+    at(REPO)
+    clippy = real.cargo(
+        "fr-b-multi-clippy",
+        {
+            "src/main.rs": """
+            fn label(n: usize) -> String {
+                if n == 0 { return "none".to_string(); }
+                return format!("{n} runs");
+            }
+
+            fn main() {
+                let v: Vec<usize> = vec![1, 2, 3];
+                if v.len() == 0 { println!("empty"); }
+                println!("{}", label(v.len()));
+            }
+        """
+        },
+        ["clippy"],
+        "cargo clippy --workspace",
+    )
+    assert clippy.code == 0 and any("warning" in ln for ln in clippy.lines), clippy
+    src = "\n".join(
+        f"pub fn case_{i}(x: u64) -> u64 {{ let v: Vec<u64> = (0..x).map(|n| n ^ {i}).collect(); "
+        f"v.iter().copied().fold(0, u64::wrapping_add) }}"
+        for i in range(9000)
+    )
+    killed = real.killed(
+        "fr-b-multi-killed",
+        {
+            "Cargo.toml": real.cargo_toml("healer"),
+            "src/main.rs": '#![allow(dead_code)]\nmod cases;\nfn main() { println!("{}", cases::case_1(3)); }\n',
+            "src/cases.rs": src,
+        },
+        "cargo test --workspace",
+        after=1.5,
+    )
+    assert killed.code == 137, killed
+    killed = real.Out(
+        killed.command,
+        [ln for ln in killed.lines if "Compiling" in ln or "Killed" in ln],
+        killed.code,
+    )
+    ci(
+        "fr-b-multi-clippy-warnings-then-test-killed",
+        "clippy prints style warnings (not denied, the step passes); the test step is then "
+        "killed mid-compile (bash 'Killed', exit 137) with no memory context",
+        ["multi-signal", "resource-kill", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="Rust CI",
+        job="test",
+        repo=REPO,
+        steps=[*rust_setup(), passing(clippy, name="Clippy"), failing(killed, name="Test")],
+        message="test(router): property tests for weights",
+        files=["crates/router/tests/weights_prop.rs"],
+    )
+
+    # an install that retried ECONNRESET and succeeded, then a real test failure (blaze)
+    at(WEB)
+    install = run(
+        "npm ci --no-fund",
+        [
+            "npm warn tarball tarball data for @tanstack/react-table@8.20.5 "
+            "(sha512-PJG4nW0MwJ6C4mC0W0sQ3Ev1g2X0UdjsvvMbPfzS9d9hz8lPv2d39lr4YyfQ9/a8hzCUwMbu3eoR9pEh0kJ/Ag==) "
+            "seems to be corrupted. Trying again.",
+            "npm warn retry will retry, error on last attempt: Error: read ECONNRESET",
+            "",
+            "added 640 packages in 21s",
+        ],
+        name="Install dependencies",
+        seconds=23,
+    )
+    out = real.vitest(
+        "fr-b-multi-vitest-fail",
+        {
+            "src/runs/duration.js": """
+            export function humanize(ms) {
+              const s = Math.floor(ms / 1000);
+              if (s < 60) return `${s}s`;
+              const m = Math.floor(s / 60);
+              return `${m}m ${s}s`;
+            }
+        """,
+            "src/runs/duration.test.js": """
+            import { describe, expect, it } from "vitest";
+            import { humanize } from "./duration.js";
+
+            describe("humanize", () => {
+              it("seconds", () => expect(humanize(42_000)).toBe("42s"));
+              it("minutes and seconds", () => expect(humanize(125_000)).toBe("2m 5s"));
+            });
+        """,
+        },
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-b-multi-npm-retry-then-vitest-fail",
+        "npm ci warns about a corrupted tarball and an ECONNRESET retry but installs "
+        "everything; the failure is a real assertion: humanize(125000) gives '2m 125s'",
+        ["multi-signal", "misleading-name"],
+        "blaze",
+        "frontend_test",
+        workflow="frontend",
+        job="test",
+        repo=WEB,
+        steps=[*node_setup(), install, failing(out, name="Test")],
+        message="feat(runs): human durations",
+        files=["src/runs/duration.js"],
+    )
+
+
+# ------------------------------------------------------------------ obvious
+
+
+def obvious() -> None:
+    at(REPO)
+    out = real.cargo(
+        "fr-b-obv-e0063",
+        {
+            "src/main.rs": """
+            pub struct Route { pub agent: &'static str, pub reason: String, pub confidence: f32 }
+
+            fn main() {
+                let r = Route { agent: "rex", reason: "E0382".into() };
+                println!("{}", r.agent);
+            }
+        """
+        },
+        ["build"],
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-b-obv-rust-e0063-missing-field",
+        "cargo build fails with E0063: a Route literal lacks the new confidence field",
+        ["obvious"],
+        "rex",
+        "rust_build",
+        workflow="Rust CI",
+        job="build",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Build")],
+        message="feat(router): route confidence",
+        files=["crates/router/src/route.rs"],
+    )
+
+    out = real.cargo(
+        "fr-b-obv-clippy",
+        {
+            "src/main.rs": """
+            fn agent_for(ext: &str) -> &'static str {
+                let agent = match ext { "rs" => "rex", "ts" | "tsx" => "blaze", _ => "atlas" };
+                return agent;
+            }
+
+            fn main() {
+                println!("{}", agent_for("rs"));
+            }
+        """
+        },
+        ["clippy", "--", "-D", "warnings"],
+        "cargo clippy --all-targets -- -D warnings",
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-b-obv-clippy-needless-return",
+        "clippy with -D warnings fails on needless_return",
+        ["obvious"],
+        "rex",
+        "rust_clippy",
+        workflow="Rust CI",
+        job="clippy",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Clippy")],
+        message="feat(router): extension table",
+        files=["crates/router/src/ext.rs"],
+    )
+
+    out = real.cargo(
+        "fr-b-obv-test",
+        {
+            "src/main.rs": "fn main() {}\n",
+            "src/lib.rs": """
+            pub fn parse_secs(s: &str) -> Option<u64> {
+                let (n, unit) = s.split_at(s.len() - 1);
+                let n: u64 = n.parse().ok()?;
+                match unit { "s" => Some(n), "m" => Some(n * 6), _ => None }
+            }
+
+            #[cfg(test)]
+            mod tests {
+                use super::parse_secs;
+
+                #[test]
+                fn minutes() {
+                    assert_eq!(parse_secs("5m"), Some(300));
+                }
+            }
+        """,
+        },
+        ["test", "--lib"],
+        "cargo test --workspace",
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-b-obv-cargo-test-minutes",
+        'cargo test fails: parse_secs("5m") returns 30 instead of 300',
+        ["obvious"],
+        "rex",
+        "rust_test",
+        workflow="Rust CI",
+        job="test",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Test")],
+        message="feat(config): duration strings",
+        files=["crates/config/src/duration.rs"],
+    )
+
+    at(WEB)
+    out = real.tsc(
+        "fr-b-obv-ts2304",
+        {
+            "src/agents/badge.ts": """
+            export function badgeColor(agent: string): string {
+              return AGENT_COLORS[agent] ?? "gray";
+            }
+        """
+        },
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-b-obv-tsc-ts2304",
+        "tsc fails with TS2304: AGENT_COLORS is used but never imported",
+        ["obvious"],
+        "blaze",
+        "frontend_typecheck",
+        workflow="frontend",
+        job="typecheck",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Type check")],
+        message="feat(agents): coloured badges",
+        files=["src/agents/badge.ts"],
+    )
+
+    out = real.eslint(
+        "fr-b-obv-eqeqeq",
+        {
+            "src/runs/status.js": """
+            export function isDone(run) {
+              return run.status == "completed" || run.conclusion != null;
+            }
+        """
+        },
+        rules='{"eqeqeq": "error"}',
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-b-obv-eslint-eqeqeq",
+        "ESLint fails on two eqeqeq errors",
+        ["obvious"],
+        "blaze",
+        "frontend_lint",
+        workflow="frontend",
+        job="lint",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Lint")],
+        message="feat(runs): done state",
+        files=["src/runs/status.js"],
+    )
+
+    out = real.vitest(
+        "fr-b-obv-vitest",
+        {
+            "src/agents/sort.js": """
+            export const byName = (agents) => [...agents].sort((a, b) => b.name.localeCompare(a.name));
+        """,
+            "src/agents/sort.test.js": """
+            import { expect, it } from "vitest";
+            import { byName } from "./sort.js";
+
+            it("sorts agents alphabetically", () => {
+              const names = byName([{ name: "rex" }, { name: "atlas" }, { name: "bolt" }]).map((a) => a.name);
+              expect(names).toEqual(["atlas", "bolt", "rex"]);
+            });
+        """,
+        },
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-b-obv-vitest-sort-order",
+        "a Vitest assertion fails: agents are sorted in reverse order",
+        ["obvious"],
+        "blaze",
+        "frontend_test",
+        workflow="frontend",
+        job="test",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Test")],
+        message="feat(agents): sort by name",
+        files=["src/agents/sort.js"],
+    )
+
+    at(REPO)
+    out = real.hadolint(
+        "fr-b-obv-hadolint",
+        "FROM rust AS build\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n\n"
+        "FROM debian:bookworm-slim\nCOPY --from=build /src/target/release/healer /usr/local/bin/\n",
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-b-obv-hadolint-untagged-base",
+        "hadolint fails on DL3006: the build stage's base image has no tag",
+        ["obvious"],
+        "bolt",
+        "docker_build",
+        workflow="images",
+        job="hadolint",
+        repo=REPO,
+        steps=[failing(out, name="hadolint")],
+        message="chore(docker): simplify build stage",
+        files=["Dockerfile"],
+    )
+
+    at(PLAT)
+    out = real.kubectl(
+        "fr-b-obv-kustomize",
+        {
+            "deploy/overlays/staging/kustomization.yaml": """
+            apiVersion: kustomize.config.k8s.io/v1beta1
+            kind: Kustomization
+            namespace: healer
+            resources:
+              - ../../base
+              - hpa.yaml
+        """,
+            "deploy/base/kustomization.yaml": "resources:\n  - service.yaml\n",
+            "deploy/base/service.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: healer-api\n"
+            "spec:\n  selector:\n    app: healer-api\n  ports:\n    - port: 80\n      targetPort: 8080\n",
+        },
+        ["kustomize", "deploy/overlays/staging"],
+        "kubectl kustomize deploy/overlays/staging",
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-b-obv-kustomize-missing-resource",
+        "kustomize build fails: the staging overlay lists hpa.yaml, which was never added",
+        ["obvious", "yaml-owner"],
+        "bolt",
+        "k8s_manifest",
+        workflow="manifests",
+        job="kustomize-build",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(out, name="Build overlays")],
+        message="feat(api): autoscale staging",
+        files=["deploy/overlays/staging/kustomization.yaml"],
+    )
+
+    at(REPO)
+    out = real.actionlint(
+        "fr-b-obv-actionlint",
+        {
+            "ci.yml": """
+            name: Rust CI
+            on: [push]
+            jobs:
+              test:
+                strategy:
+                  matrix:
+                    toolchain: [stable, beta]
+                runs-on: ubuntu-latest
+                steps:
+                  - uses: actions/checkout@v4
+                  - run: rustup default ${{ matrix.toolchian }}
+                  - run: cargo test --workspace
+        """
+        },
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-b-obv-actionlint-matrix-typo",
+        "actionlint fails: the workflow reads matrix.toolchian, a typo for matrix.toolchain",
+        ["obvious"],
+        "atlas",
+        "workflow_syntax",
+        workflow="lint-workflows",
+        job="actionlint",
+        repo=REPO,
+        steps=[failing(out, name="actionlint")],
+        message="ci: test on beta too",
+        files=[".github/workflows/ci.yml"],
+    )
+
+    from cases_github import conflict
+
+    out = conflict(
+        "fr-b-obv-conflict",
+        "CHANGELOG.md",
+        "# Changelog\n\n## Unreleased\n\n- Router: trim agent names\n",
+        "# Changelog\n\n## Unreleased\n\n- Router: trim agent names\n- Intake: drop redelivered webhooks\n",
+        "# Changelog\n\n## Unreleased\n\n- Router: trim agent names\n- Notifier: localized messages\n",
+        "merge",
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-b-obv-merge-conflict-changelog",
+        "merging main into the branch conflicts in CHANGELOG.md",
+        ["obvious"],
+        "atlas",
+        "merge_conflict",
+        workflow="update-branch",
+        job="merge-main",
+        repo=REPO,
+        steps=[failing(out, name="Merge main")],
+        message="feat(notifier): localized messages",
+        files=["CHANGELOG.md", "crates/notifier/src/format.rs"],
+    )
+
+    out = real.bandit(
+        "fr-b-obv-bandit",
+        {
+            "tools/load_cases.py": """
+            import yaml
+
+
+            def load(path):
+                with open(path) as f:
+                    return yaml.load(f, Loader=yaml.Loader)
+        """
+        },
+        "tools",
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-b-obv-bandit-yaml-load",
+        "bandit fails on B506: yaml.load with the full Loader in a tools script",
+        ["obvious", "audit"],
+        "cipher",
+        "code_scanning_alert",
+        workflow="security",
+        job="bandit",
+        repo=REPO,
+        steps=[_py_setup(), failing(out, name="bandit")],
+        message="chore(tools): case loader",
+        files=["tools/load_cases.py"],
+    )
+
+
 def build() -> None:
     flakes()
     kills()
     platform()
     context()
+    multi()
+    obvious()
