@@ -27,7 +27,25 @@ MODULES = [
     "cases_security",
     "cases_flaky",
     "cases_extra",
+    "cases_batch2",
 ]
+
+
+def write_only() -> None:
+    """Write the cases of the modules asked for, leaving every other case file in place
+    (``common.write_all`` clears the directory first)."""
+    import yaml
+
+    ids = [c["id"] for c in common.CASES]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise SystemExit(f"duplicate ids: {dupes}")
+    fcommon.OUT.mkdir(parents=True, exist_ok=True)
+    for case in common.CASES:
+        (fcommon.OUT / f"{case['id']}.yaml").write_text(
+            yaml.safe_dump(case, sort_keys=False, allow_unicode=True, width=100)
+        )
+    print(f"wrote {len(common.CASES)} cases to {fcommon.OUT}")
 
 
 def main(only: list[str]) -> None:
@@ -41,7 +59,10 @@ def main(only: list[str]) -> None:
             continue
         module = importlib.import_module(name)
         module.build()
-    common.write_all()
+    if only:
+        write_only()
+    else:
+        common.write_all()
     import freport
 
     freport.update_readme(fcommon.OUT)

@@ -20,7 +20,7 @@ import real  # noqa: E402
 
 # Scratch runs, pinned node tools and the Python tools venv live in this package's work/
 # (gitignored by the repository's /evals/*/work/ rule), never in the holdout generator's.
-real.WORK = HERE / "work"
+real.WORK = (HERE / "work").resolve()  # work/ may be a symlink to a shared copy
 real.RUNS = real.WORK / "runs"
 real.NODE = real.WORK / "node-tools"
 real.VENV = real.WORK / "venv"
