@@ -82,6 +82,8 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"^[EW]: (?:Failed to fetch|Unable to fetch|Some index files failed to download|"
         r"Unable to locate package|Package '?\S+'? has no installation candidate)",
     ),
+    # the runner's step script calling a program its image does not have
+    ("shell", r"^/\S+/_temp/\S+\.sh: line \d+: \S+: command not found"),
     ("hadolint", r"\bDL\d{4}\b.*|^.*:\d+ (?:DL|SC)\d{4} (?:error|warning)"),
     (
         "helm",
@@ -120,7 +122,8 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     (
         "killed",
         r"process didn't exit successfully: .*\(signal: \d+, SIG\w+|"
-        r"JavaScript heap out of memory|Ineffective mark-compacts",
+        r"JavaScript heap out of memory|Ineffective mark-compacts|"
+        r"terminated by another process: signal=SIGKILL|terminated with signal 9",
     ),
     (
         "runner",

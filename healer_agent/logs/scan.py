@@ -41,7 +41,7 @@ TRIGGER_SOURCE = (
     r"ERR_|find module|level=error|level=fatal|Docker daemon|Potential secrets|ECONN|EAI_AGAIN|"
     r"ETIMEDOUT|ENOTFOUND|connection to the server|Unable to connect|\*\*\* |SIGKILL|"
     r"PUSH PROTECTION|mark-compacts|required|rate limit|FATA\[|PANI\[|not a git command|"
-    r"too many warnings"
+    r"too many warnings|command not found"
 )
 
 

@@ -1445,6 +1445,50 @@ def test_an_unexplained_network_error_beside_a_code_cause_is_not_obvious() -> No
             ],
         ),
         (
+            "npx jest --ci",
+            [
+                "FAIL src/report.test.js",
+                "  \u25cf Test suite failed to run",
+                "    A jest worker process (pid=3141) was terminated by another process:"
+                " signal=SIGKILL, exitCode=null. Operating system logs may contain more information.",
+            ],
+        ),
+        (
+            "cargo build --release",
+            [
+                "error: linking with `cc` failed: exit status: 1",
+                "  = note: collect2: fatal error: ld terminated with signal 9 [Killed]",
+            ],
+        ),
+        (
+            "tag=$(yq '.image.tag' charts/app/values.yaml)",
+            [
+                "/home/runner/work/_temp/3b1f9d2e.sh: line 2: yq: command not found",
+            ],
+        ),
+        (
+            "npm ci",
+            [
+                "npm error code E500",
+                "npm error 500 Internal Server Error - GET https://registry.npmjs.org/x/-/x-1.0.0.tgz",
+            ],
+        ),
+        (
+            "pip install -r requirements.txt",
+            [
+                "ERROR: Could not install packages due to an OSError:"
+                " HTTPSConnectionPool(host='files.pythonhosted.org', port=443): Max retries exceeded"
+                " with url: /packages/x.whl (Caused by ResponseError('too many 503 error responses'))",
+            ],
+        ),
+        (
+            "kubectl apply -f preview/",
+            [
+                'error: error validating "preview/cm.yaml": error validating data: failed to download'
+                " openapi: the server is currently unable to handle the request",
+            ],
+        ),
+        (
             "docker compose up -d --wait",
             [
                 'Error response from daemon: Get "https://registry-1.docker.io/v2/": net/http: TLS'
@@ -1452,7 +1496,19 @@ def test_an_unexplained_network_error_beside_a_code_cause_is_not_obvious() -> No
             ],
         ),
     ],
-    ids=["apt-503-in-image", "run-killed-137", "api-server-timeout", "npm-fetch", "daemon-tls"],
+    ids=[
+        "apt-503-in-image",
+        "run-killed-137",
+        "api-server-timeout",
+        "npm-fetch",
+        "jest-worker-killed",
+        "linker-killed",
+        "runner-lacks-a-tool",
+        "npm-500",
+        "pip-retries",
+        "api-server-503",
+        "daemon-tls",
+    ],
 )
 def test_the_network_or_the_runner_under_a_tool_that_names_another_owner(
     command: str, lines: list[str]
