@@ -42,6 +42,7 @@ from helpers import (
     ready_pods,
     reset_server,
     rollout,
+    silent_server,
     v8_oom,
 )
 
@@ -782,6 +783,787 @@ test("collects every page", async () => {
     )
 
 
+# ------------------------------------------------------------------ context decides
+
+
+def _rust_bin(name: str, source: str) -> real.Out:
+    """Build and run a small Rust program named ``name``; its output is what the pod logs."""
+    path = real.crate("fr-c-bin-" + name, {"Cargo.toml": real.cargo_toml(name), "src/main.rs": source})
+    built, code = real.run(["cargo", "build", "-q", "--release"], path, env={"CARGO_NET_OFFLINE": "true"})
+    assert code == 0, built
+    lines, code = real.run([str(path / "target" / "release" / name)], path)
+    return real.Out(f"/usr/local/bin/{name}", lines, code)
+
+
+def _argocd(app, ns, repo, path, health, rows, when, phase=None, message=""):
+    rev = sha(app + when)
+    lines = shapes.argocd_summary(
+        app, "platform", ns, repo, path, rev,
+        "Synced" if phase is None else "OutOfSync", health,
+        phase=phase, message=message, resources=rows,
+    )
+    lines.append(
+        shapes.logrus_fatal(
+            when,
+            f'Timed out (300s) waiting for app \\"{app}\\" match desired state'
+            if phase is None
+            else f"Operation has completed with phase: {phase}",
+        )
+    )
+    what = "health" if phase is None else "sync"
+    return real.Out(f"argocd app wait {app} --{what} --timeout 300", lines, 20)
+
+
+def context() -> None:
+    NS = "healer"
+
+    # a Rust scheduler indexing one past its ring buffer at start-up: crash loop (rex)
+    at(PLAT)
+    out = _rust_bin(
+        "healer-scheduler",
+        """
+struct Ring { slots: Vec<u64>, head: usize }
+impl Ring {
+    fn new(n: usize) -> Self { Ring { slots: vec![0; n], head: 0 } }
+    fn push(&mut self, v: u64) {
+        self.slots[self.head] = v;
+        self.head = (self.head + 1) % (self.slots.len() + 1);
+    }
+}
+fn main() {
+    eprintln!(r#"{{"level":"INFO","target":"healer_scheduler","msg":"starting","slots":8}}"#);
+    let mut r = Ring::new(8);
+    for t in 0..32u64 { r.push(t * 15); }
+    println!("{}", r.slots[0]);
+}
+""",
+    )
+    assert out.code == 101, out
+    ctx = crashing("fr-c-ctx-ring", NS, "healer-scheduler", "ghcr.io/5dlabs/healer-scheduler:0.15.0", 101, out.lines)
+    argo = _argocd(
+        "healer-scheduler", NS, "5dlabs/platform", "apps/healer-scheduler", "Degraded",
+        [("apps", "Deployment", NS, "healer-scheduler", "Synced", "Degraded", "",
+          'Deployment "healer-scheduler" exceeded its progress deadline')],
+        "2026-11-26T08:14:09Z",
+    )
+    ctx["argocd"] = [{"name": "healer-scheduler", "sync_status": "Synced", "health_status": "Degraded",
+                      "message": 'Deployment "healer-scheduler" exceeded its progress deadline'}]
+    ci(
+        "fr-c-ctx-rust-ring-buffer-index-crashloop",
+        "Argo CD waits out healer-scheduler as Degraded; the pod crash-loops on a Rust panic "
+        "('index out of bounds: the len is 8 but the index is 8') from the new ring buffer's "
+        "wrap-around",
+        ["context-driven", "argocd", "misleading-name"],
+        "rex",
+        "rust_test",
+        workflow="deploy",
+        job="argocd-sync",
+        repo=PLAT,
+        steps=[failing(argo, name="Wait for healthy")],
+        message="perf(scheduler): fixed-size ring for recent runs",
+        files=["crates/scheduler/src/ring.rs"],
+        extra=ctx,
+    )
+
+    # a Node API importing a name its metrics module no longer exports (blaze), behind helm
+    at(WEB)
+    out = real.node_run(
+        "fr-c-ctx-esm-export",
+        {
+            "package.json": json.dumps({"name": "console-api", "type": "module"}),
+            "server/metrics.js": "export const registry = new Map();\nexport function observe(n, v) { registry.set(n, v); }\n",
+            "server/index.js": 'import { register, observe } from "./metrics.js";\nobserve("boot", 1);\nconsole.log(register.size);\n',
+        },
+        "server/index.js",
+    )
+    assert out.code != 0, out
+    ctx = crashing("fr-c-ctx-esm-export", "console", "console-api", "ghcr.io/5dlabs/console-api:1.6.0", 1,
+                   [ln.replace(real.RUNNER, "/app") for ln in out.lines], port=3000)
+    cmd, hl = shapes.helm_upgrade("console-api", "charts/console-api", "console",
+                                  "context deadline exceeded")
+    ci(
+        "fr-c-ctx-node-missing-export-helm-wait",
+        "helm upgrade --wait times out ('context deadline exceeded'); the new pods crash at "
+        "import: metrics.js no longer exports 'register' (renamed to 'registry')",
+        ["context-driven", "misleading-name"],
+        "blaze",
+        "frontend_test",
+        workflow="deploy",
+        job="helm-upgrade",
+        repo=WEB,
+        steps=[*kube_setup(), run(cmd, hl, 1, name="Helm upgrade", seconds=301)],
+        message="refactor(api): rename metrics registry",
+        files=["server/metrics.js"],
+        extra=ctx,
+    )
+
+    # image tag with a 'v' that the registry never had: ImagePullBackOff (bolt)
+    at(PLAT)
+    ro = rollout("fr-c-ctx-tag-v", NS, "healer-api", 3, 1, 2, deadline=True)
+    created, first, last = clock("fr-c-ctx-tag-v")
+    name = pod_name("fr-c-ctx-tag-v", "healer-api")
+    image = "ghcr.io/5dlabs/healer-api:v0.15.0"
+    p = shapes.pod(name, NS, "healer-api", image, created=created, port=8080, memory_limit="512Mi",
+                   waiting=("ImagePullBackOff", f'Back-off pulling image "{image}"'))
+    events = [
+        shapes.event(NS, "Pod", name, "Failed",
+                     f'Failed to pull image "{image}": rpc error: code = NotFound desc = failed to '
+                     f'pull and unpack image "{image}": failed to resolve reference "{image}": '
+                     f"{image}: not found", first=first, last=last, count=4),
+        shapes.event(NS, "Pod", name, "Failed", "Error: ErrImagePull", first=first, last=last, count=4),
+        shapes.event(NS, "Pod", name, "BackOff", f'Back-off pulling image "{image}"', first=first,
+                     last=last, count=11, type_="Normal"),
+    ]
+    assert ro.code != 0, ro
+    ci(
+        "fr-c-ctx-image-tag-v-prefix-not-found",
+        "the API rollout passes its deadline; the new pod is in ImagePullBackOff: the values "
+        "file now prefixes the tag with 'v' but the images are pushed as '0.15.0'",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy",
+        job="rollout",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(ro, name="Rollout status")],
+        message="chore(charts): tag images as v<version>",
+        files=["charts/healer/values.yaml", "charts/healer/templates/_helpers.tpl"],
+        extra={"kubernetes": {"pods": [p, *ready_pods("fr-c-ctx-tag-v", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.14.2", 2)],
+                              "events": events}},
+    )
+
+    # a default-deny NetworkPolicy: the smoke test times out while pods are Ready (bolt)
+    with silent_server() as port:
+        out = real.sh(
+            "fr-c-ctx-netpol",
+            {},
+            f"curl -fsS --max-time 2 http://127.0.0.1:{port}/healthz",
+            "curl -fsS --max-time 10 https://healer.staging.5dlabs.ai/healthz",
+        )
+    lines = [re.sub(r"after \d+ milliseconds", "after 10001 milliseconds", ln) for ln in out.lines]
+    assert out.code == 28, out
+    _, first, last = clock("fr-c-ctx-netpol")
+    ci(
+        "fr-c-ctx-default-deny-netpol-smoke-timeout",
+        "the staging smoke test times out (curl 28) although the pods are Ready; the change "
+        "added a default-deny NetworkPolicy without an allow rule for the ingress controller, "
+        "whose log shows upstream connect timeouts",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy",
+        job="smoke-test",
+        repo=PLAT,
+        steps=[failing(real.Out(out.command, lines, out.code), name="Smoke test")],
+        message="feat(security): default-deny network policies for healer",
+        files=["apps/healer/networkpolicy-default-deny.yaml", "apps/healer/kustomization.yaml"],
+        extra={
+            "kubernetes": {
+                "pods": ready_pods("fr-c-ctx-netpol", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.15.0", 2),
+                "events": normal_events("fr-c-ctx-netpol", NS, "healer-api", 2),
+            },
+            "loki": [
+                f'{last[:-1]}.204Z [error] 41#41: *88213 upstream timed out (110: Connection timed '
+                "out) while connecting to upstream, client: 10.42.0.1, server: healer.staging.5dlabs.ai, "
+                'request: "GET /healthz HTTP/1.1", upstream: "http://10.42.1.37:8080/healthz"',
+                f'{last[:-1]}.911Z [error] 41#41: *88219 upstream timed out (110: Connection timed '
+                "out) while connecting to upstream, client: 10.42.0.1, server: healer.staging.5dlabs.ai, "
+                'request: "GET /healthz HTTP/1.1", upstream: "http://10.42.2.14:8080/healthz"',
+            ],
+        },
+    )
+
+    # a smoke test 503 during the ingress controller's own rolling restart: transient (atlas)
+    at(REPO)
+    with real.serve((503, "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>", "text/html")) as port:
+        out = real.sh(
+            "fr-c-ctx-ingress-reload",
+            {},
+            f"curl -fsS --retry 2 --retry-delay 1 http://127.0.0.1:{port}/api/v1/version",
+            "curl -fsS --retry 2 --retry-delay 1 https://healer.staging.5dlabs.ai/api/v1/version",
+            hosts={f"http://127.0.0.1:{port}": "https://healer.staging.5dlabs.ai"},
+        )
+    assert out.code == 22, out
+    _, first, last = clock("fr-c-ctx-ingress-reload")
+    ci(
+        "fr-c-ctx-smoke-503-during-ingress-restart",
+        "the post-deploy smoke test gets 503 three times in three seconds; the healer pods are "
+        "Ready with normal events, and the ingress controller was itself being restarted by its "
+        "own chart upgrade in that minute (no live upstreams), then served 200s again",
+        ["context-driven", "flaky-infra", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="deploy",
+        job="smoke-test",
+        repo=REPO,
+        steps=[failing(out, name="Smoke test")],
+        message="docs: link the runbook from the README",
+        files=["README.md"],
+        extra={
+            "kubernetes": {
+                "pods": ready_pods("fr-c-ctx-ingress-reload", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.15.0", 3),
+                "events": normal_events("fr-c-ctx-ingress-reload", NS, "healer-api", 3)
+                + [
+                    shapes.event("ingress-nginx", "Pod", "ingress-nginx-controller-6d9f7c5b8-k2x4q", "Killing",
+                                 "Stopping container controller", first=first, last=first, type_="Normal",
+                                 host="k3s-worker-1"),
+                ],
+            },
+            "loki": [
+                f"{first[:-1]}.402Z [error] 31#31: *7 no live upstreams while connecting to upstream, "
+                'client: 10.42.0.1, server: healer.staging.5dlabs.ai, request: "GET /api/v1/version HTTP/1.1"',
+                f'{last[:-1]}.118Z 10.42.0.1 - - "GET /api/v1/version HTTP/1.1" 200 57 "-" "curl/8.5.0"',
+            ],
+        },
+    )
+
+    # Argo CD sync refused by a Kyverno admission policy (bolt)
+    at(PLAT)
+    msg = (
+        'admission webhook "validate.kyverno.svc-fail" denied the request: \\n\\nresource '
+        "Deployment/healer/healer-worker was blocked due to the following policies \\n\\n"
+        "require-run-as-non-root:\\n  autogen-run-as-non-root: 'validation error: Running as root is "
+        "not allowed. Either the field spec.securityContext.runAsNonRoot must be set to `true`, or "
+        "the fields spec.containers[*].securityContext.runAsNonRoot, spec.initContainers[*]."
+        "securityContext.runAsNonRoot, and spec.ephemeralContainers[*].securityContext.runAsNonRoot "
+        "must be set to `true`. rule autogen-run-as-non-root[0] failed at path /spec/template/spec/"
+        "securityContext/runAsNonRoot/ rule autogen-run-as-non-root[1] failed at path /spec/template/"
+        "spec/containers/0/securityContext/'"
+    )
+    argo = _argocd(
+        "healer-worker", NS, "5dlabs/platform", "apps/healer-worker", "Healthy",
+        [("apps", "Deployment", NS, "healer-worker", "OutOfSync", "Healthy", "", re.sub(r"(\\n)+\s*", " ", msg))],
+        "2026-11-24T14:40:51Z", phase="Failed", message="one or more objects failed to apply, reason: " + re.sub(r"(\\n)+\s*", " ", msg),
+    )
+    ci(
+        "fr-c-ctx-argocd-kyverno-denies-root",
+        "Argo CD's sync fails: Kyverno's admission webhook rejects the worker Deployment "
+        "(require-run-as-non-root) after the securityContext was dropped from the chart",
+        ["argocd", "context-driven", "misleading-name"],
+        "bolt",
+        "argocd_sync",
+        workflow="deploy",
+        job="argocd-sync",
+        repo=PLAT,
+        steps=[failing(argo, name="Sync")],
+        message="refactor(charts): share pod template between worker and api",
+        files=["charts/healer/templates/_pod.tpl", "charts/healer/templates/worker.yaml"],
+        extra={"argocd": [{"name": "healer-worker", "sync_status": "OutOfSync", "health_status": "Healthy",
+                           "message": "one or more objects failed to apply"}]},
+    )
+
+    # a nodeSelector typo: pods Pending, FailedScheduling (bolt)
+    ro = rollout("fr-c-ctx-arch", NS, "healer-search", 2, 1, 1, deadline=True)
+    created, first, last = clock("fr-c-ctx-arch")
+    name = pod_name("fr-c-ctx-arch", "healer-search")
+    p = shapes.pod(name, NS, "healer-search", "ghcr.io/5dlabs/healer-search:0.15.0", created=created,
+                   phase="Pending", scheduled=False, conditions_reason="Unschedulable",
+                   pending_message="0/4 nodes are available: 4 node(s) didn't match Pod's node affinity/selector. "
+                   "preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.")
+    events = [shapes.event(NS, "Pod", name, "FailedScheduling",
+                           "0/4 nodes are available: 4 node(s) didn't match Pod's node affinity/selector. "
+                           "preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.",
+                           first=first, last=last, count=7, component="default-scheduler")]
+    assert ro.code != 0, ro
+    ci(
+        "fr-c-ctx-nodeselector-arch-typo-pending",
+        "the search rollout exceeds its deadline: the new pod stays Pending (FailedScheduling, "
+        "no node matches the selector) because the values set kubernetes.io/arch: amd46",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy",
+        job="rollout",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(ro, name="Rollout status")],
+        message="chore(charts): pin search to amd64 nodes",
+        files=["charts/healer/values-search.yaml"],
+        extra={"kubernetes": {"pods": [p], "events": events}},
+    )
+
+    # an SSR server touching window at module scope: crash loop (blaze)
+    at(WEB)
+    out = real.node_run(
+        "fr-c-ctx-ssr-window",
+        {
+            "package.json": json.dumps({"name": "console-ssr", "type": "module"}),
+            "server/theme.js": 'export const prefersDark = window.matchMedia("(prefers-color-scheme: dark)").matches;\n',
+            "server/entry.js": 'console.log(JSON.stringify({ level: "info", msg: "ssr starting", port: 3000 }));\n'
+            'const { prefersDark } = await import("./theme.js");\nconsole.log(prefersDark);\n',
+        },
+        "server/entry.js",
+    )
+    assert out.code != 0 and any("window is not defined" in ln for ln in out.lines), out
+    ctx = crashing("fr-c-ctx-ssr-window", "console", "console-ssr", "ghcr.io/5dlabs/console-ssr:1.6.0", 1,
+                   [ln.replace(real.RUNNER, "/app") for ln in out.lines], port=3000)
+    argo = _argocd(
+        "console-ssr", "console", "5dlabs/platform", "apps/console-ssr", "Progressing",
+        [("apps", "Deployment", "console", "console-ssr", "Synced", "Progressing", "",
+          'Waiting for rollout to finish: 1 old replicas are pending termination...')],
+        "2026-11-22T19:03:44Z",
+    )
+    ci(
+        "fr-c-ctx-ssr-window-not-defined-crashloop",
+        "argocd app wait times out with console-ssr still Progressing; the new SSR pods crash "
+        "at start with 'ReferenceError: window is not defined' from the new theme module",
+        ["context-driven", "argocd", "misleading-name"],
+        "blaze",
+        "frontend_test",
+        workflow="deploy",
+        job="argocd-wait",
+        repo=WEB,
+        steps=[failing(argo, name="Wait for console-ssr")],
+        message="feat(theme): follow the system colour scheme",
+        files=["server/theme.js", "src/theme/index.ts"],
+        extra=ctx,
+    )
+
+
+# ------------------------------------------------------------------ wrappers
+
+
+def wrappers() -> None:
+    # make check -> tsc TS2322
+    at(WEB)
+    path = real.node_project(
+        "fr-c-make-tsc",
+        {
+            "tsconfig.json": real.TSCONFIG,
+            "Makefile": "check:\n\tnpx --no-install tsc -p . --noEmit\n",
+            "src/retry.ts": "export interface RetryPolicy { attempts: number; backoffMs: number }\n"
+            'export const defaults: RetryPolicy = { attempts: "3", backoffMs: 250 };\n',
+        },
+        pkg_name="console",
+    )
+    lines, code = real.run(["make", "check"], path)
+    assert code != 0 and any("TS2322" in ln for ln in lines), lines
+    ci(
+        "fr-c-wrap-make-check-tsc-ts2322",
+        "'make check' fails: tsc reports TS2322, a string assigned to the numeric 'attempts' of "
+        "RetryPolicy",
+        ["wrapper"],
+        "blaze",
+        "frontend_typecheck",
+        workflow="ci",
+        job="make-check",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(real.Out("make check", lines, code), name="make check")],
+        message="feat(api): configurable retries",
+        files=["src/retry.ts"],
+    )
+
+    # just test -> cargo test assertion
+    at(REPO)
+    path = real.crate(
+        "fr-c-just-test",
+        {
+            "justfile": "test:\n    cargo test --quiet\n",
+            "src/lib.rs": """pub fn backoff_ms(attempt: u32) -> u64 {
+    let base = 250u64;
+    base * 2u64.pow(attempt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn first_retry_waits_base() {
+        assert_eq!(backoff_ms(1), 250);
+    }
+}
+""",
+        },
+    )
+    lines, code = real.run(["just", "test"], path, env={"CARGO_NET_OFFLINE": "true"})
+    assert code != 0, lines
+    ci(
+        "fr-c-wrap-just-test-backoff-assert",
+        "'just test' fails: cargo test's first_retry_waits_base expects 250 ms and gets 500 "
+        "(the exponent is off by one)",
+        ["wrapper"],
+        "rex",
+        "rust_test",
+        workflow="ci",
+        job="just-test",
+        repo=REPO,
+        steps=[
+            *rust_setup(),
+            uses("extractions/setup-just@v2", None, ["just 1.59.0"]),
+            failing(real.Out("just test", lines, code), name="just test"),
+        ],
+        message="feat(retry): exponential backoff",
+        files=["src/lib.rs"],
+    )
+
+    # BuildKit RUN npm run lint -> ESLint no-undef
+    at(WEB)
+    lint = real.npm_script(
+        "fr-c-bk-eslint",
+        {
+            "eslint.config.js": real.ESLINT_CONFIG.format(rules="{}"),
+            "src/export.js": "export function toCsv(rows) {\n  return rows.map((r) => r.join(\",\")).join(EOL);\n}\n",
+        },
+        {"lint": "eslint src"},
+        "lint",
+    )
+    assert lint.code != 0 and any("no-undef" in ln for ln in lint.lines), lint
+    dockerfile = (
+        "FROM node:20-bookworm-slim AS build\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\n"
+        "COPY . .\nRUN npm run lint && npm run build\n\nFROM nginx:1.27-alpine\n"
+        "COPY --from=build /app/dist /usr/share/nginx/html\n"
+    )
+    bk = shapes.BuildKit("fr-c-bk-eslint", dockerfile)
+    err = bk.run_until(6, [ln.replace(real.RUNNER, "/app").replace("web@0.3.0", "console@1.6.0") for ln in lint.lines], lint.code)
+    ci(
+        "fr-c-wrap-buildkit-npm-lint-no-undef",
+        "the image build's 'RUN npm run lint && npm run build' fails: ESLint reports no-undef "
+        "for 'EOL' in src/export.js (never imported)",
+        ["wrapper", "misleading-name"],
+        "blaze",
+        "frontend_lint",
+        workflow="images",
+        job="docker-console",
+        repo=WEB,
+        steps=[*buildx_setup(), buildx_step(bk.finish(err), err, "ghcr.io/5dlabs/console:sha-" + sha("bklint")[:7])],
+        message="feat(runs): export as CSV",
+        files=["src/export.js"],
+    )
+
+    # helm pre-upgrade hook: the Rust migration job panics (rex)
+    at(PLAT)
+    out = _rust_bin(
+        "healer-migrate",
+        """
+fn parse_version(name: &str) -> u32 {
+    name.split('_').next().unwrap().parse().unwrap()
+}
+fn main() {
+    eprintln!(r#"{{"level":"INFO","target":"healer_migrate","msg":"applying migrations","pending":3}}"#);
+    for f in ["0041_runs_index.sql", "0042_agent_weights.sql", "V43__notifier_locale.sql"] {
+        let v = parse_version(f);
+        eprintln!(r#"{{"level":"INFO","target":"healer_migrate","msg":"applied","version":{v}}}"#);
+    }
+}
+""",
+    )
+    assert out.code == 101, out
+    created, first, last = clock("fr-c-hook-migrate")
+    jname = f"healer-migrate-{sha('fr-c-hook-migrate')[:5]}"
+    p = shapes.pod(jname, NS_PLAT, "healer-migrate", "ghcr.io/5dlabs/healer-migrate:0.15.0", created=created,
+                   phase="Failed", terminated={"exit_code": 101, "reason": "Error", "started": first, "finished": first},
+                   owner=("Job", "healer-migrate"))
+    cmd, hl = shapes.helm_upgrade(
+        "healer", "charts/healer", NS_PLAT,
+        "pre-upgrade hooks failed: 1 error occurred:\n\t* job healer-migrate failed: BackoffLimitExceeded",
+    )
+    ci(
+        "fr-c-wrap-helm-hook-migrate-panic",
+        "helm upgrade fails in its pre-upgrade hook (BackoffLimitExceeded); the migration job's "
+        "log shows a Rust panic parsing the version of the new migration 'V43__notifier_locale.sql'",
+        ["wrapper", "context-driven", "misleading-name"],
+        "rex",
+        "rust_test",
+        workflow="deploy",
+        job="helm-upgrade",
+        repo=PLAT,
+        steps=[*kube_setup(), run(cmd, "\n".join(hl).splitlines(), 1, name="Helm upgrade", seconds=95)],
+        message="feat(notifier): store locale per channel",
+        files=["crates/migrate/migrations/V43__notifier_locale.sql"],
+        extra={
+            "kubernetes": {
+                "pods": [p],
+                "events": [shapes.event(NS_PLAT, "Job", "healer-migrate", "BackoffLimitExceeded",
+                                        "Job has reached the specified backoff limit", first=first, last=last,
+                                        component="job-controller")],
+            },
+            "loki": out.lines,
+        },
+    )
+
+    # make lint-charts -> yamllint on a values file (bolt)
+    out = real.yamllint(
+        "fr-c-make-yamllint",
+        {"charts/healer/values.yaml": "image:\n  repository: ghcr.io/5dlabs/healer\n  tag: 0.15.0\n"
+         "resources:\n  limits:\n    memory: 512Mi\n   cpu: 500m\n"},
+        ["charts/healer/values.yaml"],
+    )
+    assert out.code != 0, out
+    lines = ["yamllint charts/", *out.lines, "make: *** [Makefile:12: lint-charts] Error 1"]
+    ci(
+        "fr-c-wrap-make-lint-charts-yamllint",
+        "'make lint-charts' fails: yamllint reports a syntax error in the chart's values.yaml "
+        "(cpu indented three spaces under limits)",
+        ["wrapper", "yaml-owner"],
+        "bolt",
+        "yaml_config",
+        workflow="ci",
+        job="make-lint",
+        repo=PLAT,
+        steps=[_py_setup(), run("make lint-charts", lines, 2, name="make lint-charts")],
+        message="chore(charts): cpu limit for healer",
+        files=["charts/healer/values.yaml"],
+    )
+
+
+NS_PLAT = "healer"
+
+
+# ------------------------------------------------------------------ security
+
+
+def security() -> None:
+    from cases_github import gh013_push
+
+    at(PLAT)
+    commit = sha("fr-c-gh013")
+    out = gh013_push(
+        "fr-c-gh013",
+        [
+            "error: GH013: Repository rule violations found for refs/heads/main.",
+            "",
+            "- GITHUB PUSH PROTECTION",
+            "  —————————————————————————————————————————",
+            "    Resolve the following violations before pushing again",
+            "",
+            "    - Push cannot contain secrets",
+            "",
+            "",
+            "     (?) Learn how to resolve a blocked push",
+            "     https://docs.github.com/code-security/secret-scanning/working-with-secret-scanning-"
+            "and-push-protection/working-with-push-protection-from-the-command-line#resolving-a-"
+            "blocked-push",
+            "",
+            "",
+            "      —— Google Cloud Service Account Credentials ——————————————————",
+            "       locations:",
+            f"         - commit: {commit}",
+            "           path: terraform/gcp/ci-sa.json:5",
+            "",
+            "       (?) To push, remove secret from commit(s) or follow this URL to allow the secret.",
+            "       https://github.com/5dlabs/platform/security/secret-scanning/unblock-secret/"
+            "2rV9cLx4Qp7Mn2Tb8Kw1Hd5Zs3Ye",
+            "",
+        ],
+    )
+    out = real.Out(out.command, [ln.replace("5dlabs/cto.git", "5dlabs/platform.git") for ln in out.lines], out.code)
+    ci(
+        "fr-c-sec-gh013-gcp-sa-key-terraform-fmt",
+        "the terraform-fmt bot's push of formatted files is blocked by push protection: the "
+        "commit includes a GCP service-account key file",
+        ["misleading-name"],
+        "cipher",
+        "secret_scanning_alert",
+        workflow="terraform",
+        job="terraform-fmt",
+        repo=PLAT,
+        steps=[
+            run("terraform fmt -recursive terraform/", ["terraform/gcp/main.tf"], name="terraform fmt"),
+            failing(out, name="Push formatted files"),
+        ],
+        message="chore(terraform): fmt",
+        files=["terraform/gcp/main.tf", "terraform/gcp/ci-sa.json"],
+    )
+
+    at(REPO)
+    ci(
+        "fr-c-sec-cargo-audit-rustsec-in-log",
+        "cargo audit in the Rust CI fails on RUSTSEC-2024-0421 (idna accepts Punycode labels "
+        "that do not produce non-ASCII output) pulled in through url 2.5.2",
+        ["audit", "misleading-name"],
+        "cipher",
+        "vulnerable_dependency",
+        workflow="Rust CI",
+        job="test-and-audit",
+        repo=REPO,
+        steps=[
+            *rust_setup(),
+            run("cargo test --workspace", ["test result: ok. 212 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.03s"], name="Test"),
+            _hand(
+                "Audit",
+                "cargo audit --deny warnings",
+                [
+                    "    Fetching advisory database from `https://github.com/RustSec/advisory-db.git`",
+                    "      Loaded 742 security advisories (from /home/runner/.cargo/advisory-db)",
+                    "    Updating crates.io index",
+                    "    Scanning Cargo.lock for vulnerabilities (318 crate dependencies)",
+                    "Crate:     idna",
+                    "Version:   0.5.0",
+                    "Title:     `idna` accepts Punycode labels that do not produce any non-ASCII when decoded",
+                    "Date:      2024-12-09",
+                    "ID:        RUSTSEC-2024-0421",
+                    "URL:       https://rustsec.org/advisories/RUSTSEC-2024-0421",
+                    "Solution:  Upgrade to >=1.0.0",
+                    "Dependency tree:",
+                    "idna 0.5.0",
+                    "└── url 2.5.2",
+                    "    └── healer-intake 0.15.0",
+                    "        └── healer 0.15.0",
+                    "",
+                    "error: 1 vulnerability found!",
+                ],
+                seconds=14,
+            ),
+        ],
+        message="feat(intake): accept webhook URLs with IDN hosts",
+        files=["crates/intake/src/url.rs", "Cargo.lock"],
+    )
+
+    from gha import Job
+    import fcommon
+
+    j = Job("fr-c-sec-sensor-grype", PLAT, "grype-sbom-scan", "grype-sbom-scan", "main", [])
+    fcommon.add(
+        "fr-c-sec-sensor-grype-sbom",
+        "only the sensor body: the grype SBOM scan run failed on main after an image rebuild",
+        ["no-log"],
+        "cipher",
+        "vulnerable_dependency",
+        "sensor",
+        sensor(j, "chore(images): rebuild agent image on node 22.11"),
+        {"changed_files": ["images/agent/Dockerfile"], "commit_message": "chore(images): rebuild agent image on node 22.11"},
+    )
+
+
+# ------------------------------------------------------------------ obvious
+
+
+def obvious() -> None:
+    at(REPO)
+    out = real.cargo(
+        "fr-c-obv-e0061",
+        {
+            "src/main.rs": """fn classify(title: &str, body: &str) -> &'static str {
+    if title.contains("cargo") || body.contains("rustc") { "rex" } else { "atlas" }
+}
+
+fn main() {
+    println!("{}", classify("cargo build failed"));
+}
+"""
+        },
+        ["build"],
+    )
+    assert out.code != 0 and any("E0061" in ln for ln in out.lines), out
+    ci(
+        "fr-c-obv-rust-e0061-missing-argument",
+        "cargo build fails with E0061: classify takes two arguments but one was supplied",
+        ["obvious"],
+        "rex",
+        "rust_build",
+        workflow="Rust CI",
+        job="build",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Build")],
+        message="feat(router): use the body too",
+        files=["src/main.rs"],
+    )
+
+    at(WEB)
+    out = real.tsc(
+        "fr-c-obv-ts2551",
+        {"src/steps.ts": "export function count(steps: string[]): number {\n  return steps.lenght;\n}\n"},
+    )
+    assert out.code != 0 and any("TS2551" in ln for ln in out.lines), out
+    ci(
+        "fr-c-obv-tsc-ts2551-typo",
+        "tsc fails with TS2551: property 'lenght' does not exist on string[] (did you mean "
+        "'length'?)",
+        ["obvious"],
+        "blaze",
+        "frontend_typecheck",
+        workflow="frontend",
+        job="typecheck",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Typecheck")],
+        message="feat(runs): step counter",
+        files=["src/steps.ts"],
+    )
+
+    out = real.jest(
+        "fr-c-obv-jest",
+        {
+            "duration.test.js": """function humanize(ms) {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
+}
+test("formats durations", () => {
+  expect([59000, 61000, 3600000].map(humanize)).toEqual(["59s", "1m 1s", "1h 0m"]);
+});
+"""
+        },
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-c-obv-jest-toequal-duration",
+        "Jest fails: humanize(3600000) gives '60m 0s' where the test expects '1h 0m'",
+        ["obvious"],
+        "blaze",
+        "frontend_test",
+        workflow="frontend",
+        job="unit-tests",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Test")],
+        message="feat(runs): humanize durations",
+        files=["src/duration.js", "duration.test.js"],
+    )
+
+    at(PLAT)
+    out = real.hadolint(
+        "fr-c-obv-dl3020",
+        "FROM alpine:3.20\nADD scripts/ /opt/scripts/\nRUN chmod +x /opt/scripts/*.sh\n"
+        'ENTRYPOINT ["/opt/scripts/entrypoint.sh"]\n',
+        "images/tools/Dockerfile",
+    )
+    assert out.code != 0 and any("DL3020" in ln for ln in out.lines), out
+    ci(
+        "fr-c-obv-hadolint-dl3020-add",
+        "hadolint fails on DL3020: use COPY instead of ADD for files and folders",
+        ["obvious"],
+        "bolt",
+        "docker_build",
+        workflow="images",
+        job="hadolint",
+        repo=PLAT,
+        steps=[failing(out, name="hadolint")],
+        message="feat(images): tools image",
+        files=["images/tools/Dockerfile"],
+    )
+
+    # git push rejected: the remote branch moved on (non-fast-forward)
+    at(REPO)
+    root = real.scratch("fr-c-obv-nff")
+    remote = root / "remote.git"
+    real.git(root, "init", "-q", "--bare", str(remote))
+    a = root / "a"
+    b = root / "b"
+    real.new_repo(a, {"CHANGELOG.md": "# Changelog\n"})
+    real.git(a, "remote", "add", "origin", str(remote))
+    real.git(a, "push", "-q", "origin", "main")
+    real.git(root, "clone", "-q", str(remote), str(b))
+    real.commit_all(a, {"CHANGELOG.md": "# Changelog\n\n## 0.15.1\n"}, "release 0.15.1")
+    real.git(a, "push", "-q", "origin", "main")
+    real.commit_all(b, {"VERSION": "0.15.1\n"}, "chore(release): 0.15.1")
+    lines, code = real.git(b, "push", "origin", "main", hosts={str(remote): "https://github.com/5dlabs/healer.git"})
+    assert code != 0 and any("rejected" in ln for ln in lines), lines
+    ci(
+        "fr-c-obv-git-push-non-fast-forward",
+        "the release job's git push is rejected (fetch first): main moved while the job ran",
+        ["obvious"],
+        "atlas",
+        "git_error",
+        workflow="release",
+        job="push-release-commit",
+        repo=REPO,
+        steps=[failing(real.Out("git push origin main", lines, code), name="Push release commit")],
+        message="chore(release): 0.15.1",
+        files=["VERSION"],
+    )
+
+
 def build() -> None:
     flakes()
     kills()
+    context()
+    wrappers()
+    security()
+    obvious()
