@@ -28,6 +28,7 @@ MODULES = [
     "cases_flaky",
     "cases_extra",
     "cases_batch2",
+    "cases_batch3",
 ]
 
 
