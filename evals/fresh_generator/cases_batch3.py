@@ -126,7 +126,8 @@ def kill_leaf(name: str, files: dict[str, str], command: str, after: float, leaf
     while todo:
         pid = todo.pop()
         with suppress(OSError):
-            cmd = open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode()
+            with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                cmd = cmdline.read().replace(b"\0", b" ").decode()
             if leaf in cmd:
                 os.kill(pid, signal.SIGKILL)
         todo += real._children(pid)
@@ -219,7 +220,10 @@ def flakes() -> None:
         steps=[
             *rust_setup(),
             _py_setup(),
-            failing(real.Out("pip install -r requirements-build.txt", lines, code), name="Install maturin"),
+            failing(
+                real.Out("pip install -r requirements-build.txt", lines, code),
+                name="Install maturin",
+            ),
         ],
         message="feat(py): expose Router.classify",
         files=["src/lib.rs", "python/healer/__init__.pyi"],
@@ -355,7 +359,11 @@ console.log(body.length);
             "lockfileVersion": 3,
             "requires": True,
             "packages": {
-                "": {"name": "healer-wasm", "version": "0.14.0", "devDependencies": {"wasm-pack": "^0.13.1"}},
+                "": {
+                    "name": "healer-wasm",
+                    "version": "0.14.0",
+                    "devDependencies": {"wasm-pack": "^0.13.1"},
+                },
                 "node_modules/wasm-pack": {
                     "version": "0.13.1",
                     "resolved": f"{reg}wasm-pack/-/wasm-pack-0.13.1.tgz",
@@ -369,7 +377,11 @@ console.log(body.length);
             "fr-c-npm-500",
             {
                 "package.json": json.dumps(
-                    {"name": "healer-wasm", "version": "0.14.0", "devDependencies": {"wasm-pack": "^0.13.1"}}
+                    {
+                        "name": "healer-wasm",
+                        "version": "0.14.0",
+                        "devDependencies": {"wasm-pack": "^0.13.1"},
+                    }
                 ),
                 "package-lock.json": json.dumps(lock, indent=2),
             },
@@ -399,9 +411,12 @@ console.log(body.length);
     # kubectl apply: the API server answers 503, in a deploy-preview job (no context)
     at(PLAT)
     with real.serve(
-        (503, '{"kind":"Status","apiVersion":"v1","status":"Failure","message":"the server is '
-         'currently unable to handle the request","reason":"ServiceUnavailable","code":503}',
-         "application/json")
+        (
+            503,
+            '{"kind":"Status","apiVersion":"v1","status":"Failure","message":"the server is '
+            'currently unable to handle the request","reason":"ServiceUnavailable","code":503}',
+            "application/json",
+        )
     ) as port:
         out = real.kubectl(
             "fr-c-kubectl-503",
@@ -412,9 +427,16 @@ console.log(body.length);
             [f"--server=http://127.0.0.1:{port}", "apply", "-f", "preview/"],
             "kubectl apply -f preview/",
         )
-    lines = [ln.replace(f"127.0.0.1:{port}", "k8s.5dlabs.internal:6443").replace(
-        "http://k8s", "https://k8s") for ln in out.lines]
-    lines = [re.sub(r"^E\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ ", "E1129 09:14:22.318204    2291 ", ln) for ln in lines]
+    lines = [
+        ln.replace(f"127.0.0.1:{port}", "k8s.5dlabs.internal:6443").replace(
+            "http://k8s", "https://k8s"
+        )
+        for ln in out.lines
+    ]
+    lines = [
+        re.sub(r"^E\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ ", "E1129 09:14:22.318204    2291 ", ln)
+        for ln in lines
+    ]
     assert out.code != 0, out
     ci(
         "fr-c-flaky-kubectl-apply-503-preview",
@@ -426,7 +448,10 @@ console.log(body.length);
         workflow="preview",
         job="deploy-preview",
         repo=PLAT,
-        steps=[*kube_setup(), failing(real.Out(out.command, lines, out.code), name="Apply preview")],
+        steps=[
+            *kube_setup(),
+            failing(real.Out(out.command, lines, out.code), name="Apply preview"),
+        ],
         message="feat(preview): per-branch ConfigMap",
         files=["preview/configmap.yaml"],
     )
@@ -561,7 +586,10 @@ console.log(body.length);
         hosts={"index.crates.io.fr-c.invalid": "index.crates.io"},
     )
     lines = [ln for ln in lines if "mirror" not in ln.lower() or "error" in ln.lower()]
-    lines = [ln.replace("`mirror`", "`crates-io`").replace("replaced source registry", "registry") for ln in lines]
+    lines = [
+        ln.replace("`mirror`", "`crates-io`").replace("replaced source registry", "registry")
+        for ln in lines
+    ]
     assert code != 0, lines
     ci(
         "fr-c-flaky-cargo-index-dns-audit-job",
@@ -589,16 +617,24 @@ console.log(body.length);
 def kills() -> None:
     # a Jest worker SIGKILLed (as the OOM killer does); the other suites pass
     at(WEB)
-    files = {f"src/table{i}.test.js": f'test("renders table {i}", () => {{ expect({i}).toBe({i}); }});\n' for i in (1, 2, 3)}
+    files = {
+        f"src/table{i}.test.js": f'test("renders table {i}", () => {{ expect({i}).toBe({i}); }});\n'
+        for i in (1, 2, 3)
+    }
     files["src/report.test.js"] = (
         'test("renders the monthly report", async () => {\n'
         "  await new Promise((r) => setTimeout(r, 400));\n"
         '  process.kill(process.pid, "SIGKILL");\n'
         "});\n"
     )
-    path = real.scratch("fr-c-jest-worker", {"package.json": '{"name":"web","version":"0.3.0","private":true}\n', **files})
+    path = real.scratch(
+        "fr-c-jest-worker",
+        {"package.json": '{"name":"web","version":"0.3.0","private":true}\n', **files},
+    )
     real.link_node_modules(path)
-    lines, code = real.run(["jest", "--ci", "--maxWorkers=2", f"--cacheDirectory={path}/.jest-cache"], path)
+    lines, code = real.run(
+        ["jest", "--ci", "--maxWorkers=2", f"--cacheDirectory={path}/.jest-cache"], path
+    )
     lines = [re.sub(r"pid=\d+", "pid=3141", ln) for ln in lines]
     lines = [re.sub(r"\((\.\./)*\S*?node_modules/", "(node_modules/", ln) for ln in lines]
     passed = sorted(ln for ln in lines if ln.startswith("PASS "))
@@ -615,7 +651,11 @@ def kills() -> None:
         workflow="frontend",
         job="unit-tests",
         repo=WEB,
-        steps=[*node_setup(), npm_ci_ok(), failing(real.Out("npx jest --ci --maxWorkers=2", lines, code), name="Test")],
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            failing(real.Out("npx jest --ci --maxWorkers=2", lines, code), name="Test"),
+        ],
         message="feat(reports): monthly report page",
         files=["src/reports/Monthly.jsx", "src/report.test.js"],
     )
@@ -671,7 +711,7 @@ def kills() -> None:
                     "error: linking with `cc` failed: exit status: 1",
                     "  |",
                     '  = note: LC_ALL="C" PATH="/home/runner/.rustup/toolchains/stable-x86_64-unknown-'
-                    'linux-gnu/lib/rustlib/x86_64-unknown-linux-gnu/bin:/home/runner/.cargo/bin:'
+                    "linux-gnu/lib/rustlib/x86_64-unknown-linux-gnu/bin:/home/runner/.cargo/bin:"
                     '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin" VSLANG="1033" "cc" "-m64" '
                     '"/tmp/rustcq7Xk2a/symbols.o" "<1412 object files omitted>" "-Wl,--as-needed" '
                     '"-Wl,-O1" "-nodefaultlibs" "-fuse-ld=lld"',
@@ -750,9 +790,7 @@ test("collects every page", async () => {
         },
         pkg_name="console",
     )
-    lines, code = real.run(
-        ["node", "--max-old-space-size=32", "--test", "src/"], path, timeout=120
-    )
+    lines, code = real.run(["node", "--max-old-space-size=32", "--test", "src/"], path, timeout=120)
     head, rest = [], []
     for ln in lines:
         (rest if rest or ln.startswith("# Subtest") else head).append(ln)
@@ -773,13 +811,20 @@ test("collects every page", async () => {
         steps=[
             *node_setup(),
             npm_ci_ok(),
-            failing(real.Out("node --test src/", lines, code), name="Test", env={"NODE_OPTIONS": "--max-old-space-size=4096"}),
+            failing(
+                real.Out("node --test src/", lines, code),
+                name="Test",
+                env={"NODE_OPTIONS": "--max-old-space-size=4096"},
+            ),
         ],
         message="refactor(api): simplify collect() pagination\n\nDrop the explicit cursor "
         "bookkeeping; the page object already carries next.",
         files=["src/paginate.js"],
-        pr=pr_of("fr-c-paginate", "refactor(api): simplify collect() pagination",
-                 "Removes the `cursor = page.next` line; `page.next` is read directly.\n\nTests: CI."),
+        pr=pr_of(
+            "fr-c-paginate",
+            "refactor(api): simplify collect() pagination",
+            "Removes the `cursor = page.next` line; `page.next` is read directly.\n\nTests: CI.",
+        ),
     )
 
 
@@ -788,8 +833,12 @@ test("collects every page", async () => {
 
 def _rust_bin(name: str, source: str) -> real.Out:
     """Build and run a small Rust program named ``name``; its output is what the pod logs."""
-    path = real.crate("fr-c-bin-" + name, {"Cargo.toml": real.cargo_toml(name), "src/main.rs": source})
-    built, code = real.run(["cargo", "build", "-q", "--release"], path, env={"CARGO_NET_OFFLINE": "true"})
+    path = real.crate(
+        "fr-c-bin-" + name, {"Cargo.toml": real.cargo_toml(name), "src/main.rs": source}
+    )
+    built, code = real.run(
+        ["cargo", "build", "-q", "--release"], path, env={"CARGO_NET_OFFLINE": "true"}
+    )
     assert code == 0, built
     lines, code = real.run([str(path / "target" / "release" / name)], path)
     return real.Out(f"/usr/local/bin/{name}", lines, code)
@@ -798,9 +847,17 @@ def _rust_bin(name: str, source: str) -> real.Out:
 def _argocd(app, ns, repo, path, health, rows, when, phase=None, message=""):
     rev = sha(app + when)
     lines = shapes.argocd_summary(
-        app, "platform", ns, repo, path, rev,
-        "Synced" if phase is None else "OutOfSync", health,
-        phase=phase, message=message, resources=rows,
+        app,
+        "platform",
+        ns,
+        repo,
+        path,
+        rev,
+        "Synced" if phase is None else "OutOfSync",
+        health,
+        phase=phase,
+        message=message,
+        resources=rows,
     )
     lines.append(
         shapes.logrus_fatal(
@@ -839,15 +896,42 @@ fn main() {
 """,
     )
     assert out.code == 101, out
-    ctx = crashing("fr-c-ctx-ring", NS, "healer-scheduler", "ghcr.io/5dlabs/healer-scheduler:0.15.0", 101, out.lines)
+    ctx = crashing(
+        "fr-c-ctx-ring",
+        NS,
+        "healer-scheduler",
+        "ghcr.io/5dlabs/healer-scheduler:0.15.0",
+        101,
+        out.lines,
+    )
     argo = _argocd(
-        "healer-scheduler", NS, "5dlabs/platform", "apps/healer-scheduler", "Degraded",
-        [("apps", "Deployment", NS, "healer-scheduler", "Synced", "Degraded", "",
-          'Deployment "healer-scheduler" exceeded its progress deadline')],
+        "healer-scheduler",
+        NS,
+        "5dlabs/platform",
+        "apps/healer-scheduler",
+        "Degraded",
+        [
+            (
+                "apps",
+                "Deployment",
+                NS,
+                "healer-scheduler",
+                "Synced",
+                "Degraded",
+                "",
+                'Deployment "healer-scheduler" exceeded its progress deadline',
+            )
+        ],
         "2026-11-26T08:14:09Z",
     )
-    ctx["argocd"] = [{"name": "healer-scheduler", "sync_status": "Synced", "health_status": "Degraded",
-                      "message": 'Deployment "healer-scheduler" exceeded its progress deadline'}]
+    ctx["argocd"] = [
+        {
+            "name": "healer-scheduler",
+            "sync_status": "Synced",
+            "health_status": "Degraded",
+            "message": 'Deployment "healer-scheduler" exceeded its progress deadline',
+        }
+    ]
     ci(
         "fr-c-ctx-rust-ring-buffer-index-crashloop",
         "Argo CD waits out healer-scheduler as Degraded; the pod crash-loops on a Rust panic "
@@ -877,10 +961,18 @@ fn main() {
         "server/index.js",
     )
     assert out.code != 0, out
-    ctx = crashing("fr-c-ctx-esm-export", "console", "console-api", "ghcr.io/5dlabs/console-api:1.6.0", 1,
-                   [ln.replace(real.RUNNER, "/app") for ln in out.lines], port=3000)
-    cmd, hl = shapes.helm_upgrade("console-api", "charts/console-api", "console",
-                                  "context deadline exceeded")
+    ctx = crashing(
+        "fr-c-ctx-esm-export",
+        "console",
+        "console-api",
+        "ghcr.io/5dlabs/console-api:1.6.0",
+        1,
+        [ln.replace(real.RUNNER, "/app") for ln in out.lines],
+        port=3000,
+    )
+    cmd, hl = shapes.helm_upgrade(
+        "console-api", "charts/console-api", "console", "context deadline exceeded"
+    )
     ci(
         "fr-c-ctx-node-missing-export-helm-wait",
         "helm upgrade --wait times out ('context deadline exceeded'); the new pods crash at "
@@ -903,16 +995,43 @@ fn main() {
     created, first, last = clock("fr-c-ctx-tag-v")
     name = pod_name("fr-c-ctx-tag-v", "healer-api")
     image = "ghcr.io/5dlabs/healer-api:v0.15.0"
-    p = shapes.pod(name, NS, "healer-api", image, created=created, port=8080, memory_limit="512Mi",
-                   waiting=("ImagePullBackOff", f'Back-off pulling image "{image}"'))
+    p = shapes.pod(
+        name,
+        NS,
+        "healer-api",
+        image,
+        created=created,
+        port=8080,
+        memory_limit="512Mi",
+        waiting=("ImagePullBackOff", f'Back-off pulling image "{image}"'),
+    )
     events = [
-        shapes.event(NS, "Pod", name, "Failed",
-                     f'Failed to pull image "{image}": rpc error: code = NotFound desc = failed to '
-                     f'pull and unpack image "{image}": failed to resolve reference "{image}": '
-                     f"{image}: not found", first=first, last=last, count=4),
-        shapes.event(NS, "Pod", name, "Failed", "Error: ErrImagePull", first=first, last=last, count=4),
-        shapes.event(NS, "Pod", name, "BackOff", f'Back-off pulling image "{image}"', first=first,
-                     last=last, count=11, type_="Normal"),
+        shapes.event(
+            NS,
+            "Pod",
+            name,
+            "Failed",
+            f'Failed to pull image "{image}": rpc error: code = NotFound desc = failed to '
+            f'pull and unpack image "{image}": failed to resolve reference "{image}": '
+            f"{image}: not found",
+            first=first,
+            last=last,
+            count=4,
+        ),
+        shapes.event(
+            NS, "Pod", name, "Failed", "Error: ErrImagePull", first=first, last=last, count=4
+        ),
+        shapes.event(
+            NS,
+            "Pod",
+            name,
+            "BackOff",
+            f'Back-off pulling image "{image}"',
+            first=first,
+            last=last,
+            count=11,
+            type_="Normal",
+        ),
     ]
     assert ro.code != 0, ro
     ci(
@@ -928,8 +1047,17 @@ fn main() {
         steps=[*kube_setup(), failing(ro, name="Rollout status")],
         message="chore(charts): tag images as v<version>",
         files=["charts/healer/values.yaml", "charts/healer/templates/_helpers.tpl"],
-        extra={"kubernetes": {"pods": [p, *ready_pods("fr-c-ctx-tag-v", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.14.2", 2)],
-                              "events": events}},
+        extra={
+            "kubernetes": {
+                "pods": [
+                    p,
+                    *ready_pods(
+                        "fr-c-ctx-tag-v", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.14.2", 2
+                    ),
+                ],
+                "events": events,
+            }
+        },
     )
 
     # a default-deny NetworkPolicy: the smoke test times out while pods are Ready (bolt)
@@ -959,14 +1087,16 @@ fn main() {
         files=["apps/healer/networkpolicy-default-deny.yaml", "apps/healer/kustomization.yaml"],
         extra={
             "kubernetes": {
-                "pods": ready_pods("fr-c-ctx-netpol", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.15.0", 2),
+                "pods": ready_pods(
+                    "fr-c-ctx-netpol", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.15.0", 2
+                ),
                 "events": normal_events("fr-c-ctx-netpol", NS, "healer-api", 2),
             },
             "loki": [
-                f'{last[:-1]}.204Z [error] 41#41: *88213 upstream timed out (110: Connection timed '
+                f"{last[:-1]}.204Z [error] 41#41: *88213 upstream timed out (110: Connection timed "
                 "out) while connecting to upstream, client: 10.42.0.1, server: healer.staging.5dlabs.ai, "
                 'request: "GET /healthz HTTP/1.1", upstream: "http://10.42.1.37:8080/healthz"',
-                f'{last[:-1]}.911Z [error] 41#41: *88219 upstream timed out (110: Connection timed '
+                f"{last[:-1]}.911Z [error] 41#41: *88219 upstream timed out (110: Connection timed "
                 "out) while connecting to upstream, client: 10.42.0.1, server: healer.staging.5dlabs.ai, "
                 'request: "GET /healthz HTTP/1.1", upstream: "http://10.42.2.14:8080/healthz"',
             ],
@@ -975,7 +1105,9 @@ fn main() {
 
     # a smoke test 503 during the ingress controller's own rolling restart: transient (atlas)
     at(REPO)
-    with real.serve((503, "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>", "text/html")) as port:
+    with real.serve(
+        (503, "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>", "text/html")
+    ) as port:
         out = real.sh(
             "fr-c-ctx-ingress-reload",
             {},
@@ -1001,12 +1133,26 @@ fn main() {
         files=["README.md"],
         extra={
             "kubernetes": {
-                "pods": ready_pods("fr-c-ctx-ingress-reload", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.15.0", 3),
+                "pods": ready_pods(
+                    "fr-c-ctx-ingress-reload",
+                    NS,
+                    "healer-api",
+                    "ghcr.io/5dlabs/healer-api:0.15.0",
+                    3,
+                ),
                 "events": normal_events("fr-c-ctx-ingress-reload", NS, "healer-api", 3)
                 + [
-                    shapes.event("ingress-nginx", "Pod", "ingress-nginx-controller-6d9f7c5b8-k2x4q", "Killing",
-                                 "Stopping container controller", first=first, last=first, type_="Normal",
-                                 host="k3s-worker-1"),
+                    shapes.event(
+                        "ingress-nginx",
+                        "Pod",
+                        "ingress-nginx-controller-6d9f7c5b8-k2x4q",
+                        "Killing",
+                        "Stopping container controller",
+                        first=first,
+                        last=first,
+                        type_="Normal",
+                        host="k3s-worker-1",
+                    ),
                 ],
             },
             "loki": [
@@ -1031,9 +1177,26 @@ fn main() {
         "spec/containers/0/securityContext/'"
     )
     argo = _argocd(
-        "healer-worker", NS, "5dlabs/platform", "apps/healer-worker", "Healthy",
-        [("apps", "Deployment", NS, "healer-worker", "OutOfSync", "Healthy", "", re.sub(r"(\\n)+\s*", " ", msg))],
-        "2026-11-24T14:40:51Z", phase="Failed", message="one or more objects failed to apply, reason: " + re.sub(r"(\\n)+\s*", " ", msg),
+        "healer-worker",
+        NS,
+        "5dlabs/platform",
+        "apps/healer-worker",
+        "Healthy",
+        [
+            (
+                "apps",
+                "Deployment",
+                NS,
+                "healer-worker",
+                "OutOfSync",
+                "Healthy",
+                "",
+                re.sub(r"(\\n)+\s*", " ", msg),
+            )
+        ],
+        "2026-11-24T14:40:51Z",
+        phase="Failed",
+        message="one or more objects failed to apply, reason: " + re.sub(r"(\\n)+\s*", " ", msg),
     )
     ci(
         "fr-c-ctx-argocd-kyverno-denies-root",
@@ -1048,22 +1211,48 @@ fn main() {
         steps=[failing(argo, name="Sync")],
         message="refactor(charts): share pod template between worker and api",
         files=["charts/healer/templates/_pod.tpl", "charts/healer/templates/worker.yaml"],
-        extra={"argocd": [{"name": "healer-worker", "sync_status": "OutOfSync", "health_status": "Healthy",
-                           "message": "one or more objects failed to apply"}]},
+        extra={
+            "argocd": [
+                {
+                    "name": "healer-worker",
+                    "sync_status": "OutOfSync",
+                    "health_status": "Healthy",
+                    "message": "one or more objects failed to apply",
+                }
+            ]
+        },
     )
 
     # a nodeSelector typo: pods Pending, FailedScheduling (bolt)
     ro = rollout("fr-c-ctx-arch", NS, "healer-search", 2, 1, 1, deadline=True)
     created, first, last = clock("fr-c-ctx-arch")
     name = pod_name("fr-c-ctx-arch", "healer-search")
-    p = shapes.pod(name, NS, "healer-search", "ghcr.io/5dlabs/healer-search:0.15.0", created=created,
-                   phase="Pending", scheduled=False, conditions_reason="Unschedulable",
-                   pending_message="0/4 nodes are available: 4 node(s) didn't match Pod's node affinity/selector. "
-                   "preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.")
-    events = [shapes.event(NS, "Pod", name, "FailedScheduling",
-                           "0/4 nodes are available: 4 node(s) didn't match Pod's node affinity/selector. "
-                           "preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.",
-                           first=first, last=last, count=7, component="default-scheduler")]
+    p = shapes.pod(
+        name,
+        NS,
+        "healer-search",
+        "ghcr.io/5dlabs/healer-search:0.15.0",
+        created=created,
+        phase="Pending",
+        scheduled=False,
+        conditions_reason="Unschedulable",
+        pending_message="0/4 nodes are available: 4 node(s) didn't match Pod's node affinity/selector. "
+        "preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.",
+    )
+    events = [
+        shapes.event(
+            NS,
+            "Pod",
+            name,
+            "FailedScheduling",
+            "0/4 nodes are available: 4 node(s) didn't match Pod's node affinity/selector. "
+            "preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.",
+            first=first,
+            last=last,
+            count=7,
+            component="default-scheduler",
+        )
+    ]
     assert ro.code != 0, ro
     ci(
         "fr-c-ctx-nodeselector-arch-typo-pending",
@@ -1094,12 +1283,33 @@ fn main() {
         "server/entry.js",
     )
     assert out.code != 0 and any("window is not defined" in ln for ln in out.lines), out
-    ctx = crashing("fr-c-ctx-ssr-window", "console", "console-ssr", "ghcr.io/5dlabs/console-ssr:1.6.0", 1,
-                   [ln.replace(real.RUNNER, "/app") for ln in out.lines], port=3000)
+    ctx = crashing(
+        "fr-c-ctx-ssr-window",
+        "console",
+        "console-ssr",
+        "ghcr.io/5dlabs/console-ssr:1.6.0",
+        1,
+        [ln.replace(real.RUNNER, "/app") for ln in out.lines],
+        port=3000,
+    )
     argo = _argocd(
-        "console-ssr", "console", "5dlabs/platform", "apps/console-ssr", "Progressing",
-        [("apps", "Deployment", "console", "console-ssr", "Synced", "Progressing", "",
-          'Waiting for rollout to finish: 1 old replicas are pending termination...')],
+        "console-ssr",
+        "console",
+        "5dlabs/platform",
+        "apps/console-ssr",
+        "Progressing",
+        [
+            (
+                "apps",
+                "Deployment",
+                "console",
+                "console-ssr",
+                "Synced",
+                "Progressing",
+                "",
+                "Waiting for rollout to finish: 1 old replicas are pending termination...",
+            )
+        ],
         "2026-11-22T19:03:44Z",
     )
     ci(
@@ -1147,7 +1357,11 @@ def wrappers() -> None:
         workflow="ci",
         job="make-check",
         repo=WEB,
-        steps=[*node_setup(), npm_ci_ok(), failing(real.Out("make check", lines, code), name="make check")],
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            failing(real.Out("make check", lines, code), name="make check"),
+        ],
         message="feat(api): configurable retries",
         files=["src/retry.ts"],
     )
@@ -1201,7 +1415,7 @@ mod tests {
         "fr-c-bk-eslint",
         {
             "eslint.config.js": real.ESLINT_CONFIG.format(rules="{}"),
-            "src/export.js": "export function toCsv(rows) {\n  return rows.map((r) => r.join(\",\")).join(EOL);\n}\n",
+            "src/export.js": 'export function toCsv(rows) {\n  return rows.map((r) => r.join(",")).join(EOL);\n}\n',
         },
         {"lint": "eslint src"},
         "lint",
@@ -1213,7 +1427,14 @@ mod tests {
         "COPY --from=build /app/dist /usr/share/nginx/html\n"
     )
     bk = shapes.BuildKit("fr-c-bk-eslint", dockerfile)
-    err = bk.run_until(6, [ln.replace(real.RUNNER, "/app").replace("web@0.3.0", "console@1.6.0") for ln in lint.lines], lint.code)
+    err = bk.run_until(
+        6,
+        [
+            ln.replace(real.RUNNER, "/app").replace("web@0.3.0", "console@1.6.0")
+            for ln in lint.lines
+        ],
+        lint.code,
+    )
     ci(
         "fr-c-wrap-buildkit-npm-lint-no-undef",
         "the image build's 'RUN npm run lint && npm run build' fails: ESLint reports no-undef "
@@ -1224,7 +1445,10 @@ mod tests {
         workflow="images",
         job="docker-console",
         repo=WEB,
-        steps=[*buildx_setup(), buildx_step(bk.finish(err), err, "ghcr.io/5dlabs/console:sha-" + sha("bklint")[:7])],
+        steps=[
+            *buildx_setup(),
+            buildx_step(bk.finish(err), err, "ghcr.io/5dlabs/console:sha-" + sha("bklint")[:7]),
+        ],
         message="feat(runs): export as CSV",
         files=["src/export.js"],
     )
@@ -1249,11 +1473,20 @@ fn main() {
     assert out.code == 101, out
     created, first, last = clock("fr-c-hook-migrate")
     jname = f"healer-migrate-{sha('fr-c-hook-migrate')[:5]}"
-    p = shapes.pod(jname, NS_PLAT, "healer-migrate", "ghcr.io/5dlabs/healer-migrate:0.15.0", created=created,
-                   phase="Failed", terminated={"exit_code": 101, "reason": "Error", "started": first, "finished": first},
-                   owner=("Job", "healer-migrate"))
+    p = shapes.pod(
+        jname,
+        NS_PLAT,
+        "healer-migrate",
+        "ghcr.io/5dlabs/healer-migrate:0.15.0",
+        created=created,
+        phase="Failed",
+        terminated={"exit_code": 101, "reason": "Error", "started": first, "finished": first},
+        owner=("Job", "healer-migrate"),
+    )
     cmd, hl = shapes.helm_upgrade(
-        "healer", "charts/healer", NS_PLAT,
+        "healer",
+        "charts/healer",
+        NS_PLAT,
         "pre-upgrade hooks failed: 1 error occurred:\n\t* job healer-migrate failed: BackoffLimitExceeded",
     )
     ci(
@@ -1266,15 +1499,27 @@ fn main() {
         workflow="deploy",
         job="helm-upgrade",
         repo=PLAT,
-        steps=[*kube_setup(), run(cmd, "\n".join(hl).splitlines(), 1, name="Helm upgrade", seconds=95)],
+        steps=[
+            *kube_setup(),
+            run(cmd, "\n".join(hl).splitlines(), 1, name="Helm upgrade", seconds=95),
+        ],
         message="feat(notifier): store locale per channel",
         files=["crates/migrate/migrations/V43__notifier_locale.sql"],
         extra={
             "kubernetes": {
                 "pods": [p],
-                "events": [shapes.event(NS_PLAT, "Job", "healer-migrate", "BackoffLimitExceeded",
-                                        "Job has reached the specified backoff limit", first=first, last=last,
-                                        component="job-controller")],
+                "events": [
+                    shapes.event(
+                        NS_PLAT,
+                        "Job",
+                        "healer-migrate",
+                        "BackoffLimitExceeded",
+                        "Job has reached the specified backoff limit",
+                        first=first,
+                        last=last,
+                        component="job-controller",
+                    )
+                ],
             },
             "loki": out.lines,
         },
@@ -1283,8 +1528,10 @@ fn main() {
     # make lint-charts -> yamllint on a values file (bolt)
     out = real.yamllint(
         "fr-c-make-yamllint",
-        {"charts/healer/values.yaml": "image:\n  repository: ghcr.io/5dlabs/healer\n  tag: 0.15.0\n"
-         "resources:\n  limits:\n    memory: 512Mi\n   cpu: 500m\n"},
+        {
+            "charts/healer/values.yaml": "image:\n  repository: ghcr.io/5dlabs/healer\n  tag: 0.15.0\n"
+            "resources:\n  limits:\n    memory: 512Mi\n   cpu: 500m\n"
+        },
         ["charts/healer/values.yaml"],
     )
     assert out.code != 0, out
@@ -1345,7 +1592,11 @@ def security() -> None:
             "",
         ],
     )
-    out = real.Out(out.command, [ln.replace("5dlabs/cto.git", "5dlabs/platform.git") for ln in out.lines], out.code)
+    out = real.Out(
+        out.command,
+        [ln.replace("5dlabs/cto.git", "5dlabs/platform.git") for ln in out.lines],
+        out.code,
+    )
     ci(
         "fr-c-sec-gh013-gcp-sa-key-terraform-fmt",
         "the terraform-fmt bot's push of formatted files is blocked by push protection: the "
@@ -1357,7 +1608,11 @@ def security() -> None:
         job="terraform-fmt",
         repo=PLAT,
         steps=[
-            run("terraform fmt -recursive terraform/", ["terraform/gcp/main.tf"], name="terraform fmt"),
+            run(
+                "terraform fmt -recursive terraform/",
+                ["terraform/gcp/main.tf"],
+                name="terraform fmt",
+            ),
             failing(out, name="Push formatted files"),
         ],
         message="chore(terraform): fmt",
@@ -1377,7 +1632,13 @@ def security() -> None:
         repo=REPO,
         steps=[
             *rust_setup(),
-            run("cargo test --workspace", ["test result: ok. 212 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.03s"], name="Test"),
+            run(
+                "cargo test --workspace",
+                [
+                    "test result: ok. 212 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.03s"
+                ],
+                name="Test",
+            ),
             _hand(
                 "Audit",
                 "cargo audit --deny warnings",
@@ -1408,8 +1669,8 @@ def security() -> None:
         files=["crates/intake/src/url.rs", "Cargo.lock"],
     )
 
-    from gha import Job
     import fcommon
+    from gha import Job
 
     j = Job("fr-c-sec-sensor-grype", PLAT, "grype-sbom-scan", "grype-sbom-scan", "main", [])
     fcommon.add(
@@ -1420,7 +1681,10 @@ def security() -> None:
         "vulnerable_dependency",
         "sensor",
         sensor(j, "chore(images): rebuild agent image on node 22.11"),
-        {"changed_files": ["images/agent/Dockerfile"], "commit_message": "chore(images): rebuild agent image on node 22.11"},
+        {
+            "changed_files": ["images/agent/Dockerfile"],
+            "commit_message": "chore(images): rebuild agent image on node 22.11",
+        },
     )
 
 
@@ -1461,7 +1725,9 @@ fn main() {
     at(WEB)
     out = real.tsc(
         "fr-c-obv-ts2551",
-        {"src/steps.ts": "export function count(steps: string[]): number {\n  return steps.lenght;\n}\n"},
+        {
+            "src/steps.ts": "export function count(steps: string[]): number {\n  return steps.lenght;\n}\n"
+        },
     )
     assert out.code != 0 and any("TS2551" in ln for ln in out.lines), out
     ci(
@@ -1543,7 +1809,9 @@ test("formats durations", () => {
     real.commit_all(a, {"CHANGELOG.md": "# Changelog\n\n## 0.15.1\n"}, "release 0.15.1")
     real.git(a, "push", "-q", "origin", "main")
     real.commit_all(b, {"VERSION": "0.15.1\n"}, "chore(release): 0.15.1")
-    lines, code = real.git(b, "push", "origin", "main", hosts={str(remote): "https://github.com/5dlabs/healer.git"})
+    lines, code = real.git(
+        b, "push", "origin", "main", hosts={str(remote): "https://github.com/5dlabs/healer.git"}
+    )
     assert code != 0 and any("rejected" in ln for ln in lines), lines
     ci(
         "fr-c-obv-git-push-non-fast-forward",
