@@ -89,11 +89,7 @@ def _steps(data: bytes, markers: list[Marker]) -> list[_Step]:
 
 
 def _pick_step(
-    steps: list[_Step],
-    names: list[str],
-    first_real: int | None,
-    hits: list[int],
-    failed_at: list[int],
+    steps: list[_Step], names: list[str], hits: list[tuple[int, str, str]]
 ) -> _Step | None:
     """The failing step: by name, else the one the runner marked failed, else the first error's.
 
@@ -101,6 +97,7 @@ def _pick_step(
     steps that match, the one with an error line (its ``##[error]`` at least) failed.
     """
     wanted = [_norm(n) for n in names if n]
+    offsets = [h[0] for h in hits]
     for name in wanted:
         for step in steps:
             if _norm(step.name) == name:
@@ -111,10 +108,12 @@ def _pick_step(
             if step.command and (name in _norm(step.name) or _norm(step.command)[:40] in name)
         ]
         if matching:
-            failed = (s for s in matching if any(s.start <= h < s.end for h in hits))
+            failed = (s for s in matching if any(s.start <= h < s.end for h in offsets))
             return next(failed, matching[0])
-    if failed_at:  # the runner's own mark: the last step it said exited non-zero
-        return _containing(steps, failed_at[-1])
+    exits = [offset for offset, tool, _ in hits if tool == "exit"]
+    if exits:  # the runner's own mark: the last step it said exited non-zero
+        return _containing(steps, exits[-1])
+    first_real = next((offset for offset, tool, _ in hits if tool != "exit"), None)
     if first_real is not None:
         return _containing(steps, first_real)
     commands = [s for s in steps if s.command]
@@ -209,8 +208,7 @@ def excerpt_text(
     steps = _steps(data, markers)
     hits = _hits(data, candidates)
     first_real = next((h[0] for h in hits if h[1] != "exit"), None)
-    exits = [h[0] for h in hits if h[1] == "exit"]
-    step = _pick_step(steps, names, first_real, [h[0] for h in hits], exits)
+    step = _pick_step(steps, names, hits)
     lo, hi = (step.start, step.end) if step else (0, len(data))
     inside = [h for h in hits if lo <= h[0] < hi]
     if not any(h[1] != "exit" for h in inside) and first_real is not None:
