@@ -132,7 +132,14 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"exit code 137|Killed|out of memory|No space left on device|"
         r"The operation was canceled|timed out|Connection (?:timed out|refused|reset)|"
         r"Could not resolve host|Temporary failure in name resolution|"
-        r"^curl: \(\d+\) |Failed to connect to \S+ port|Couldn't connect to server",
+        r"^curl: \(\d+\) |Failed to connect to \S+ port|Couldn't connect to server|"
+        # transport failures in any tool's words: resets, DNS, TLS, a gateway's 5xx
+        r"RPC failed|early EOF|the remote end hung up|SSL_ERROR_SYSCALL|SSL routines|"
+        r"TLS handshake (?:timeout|failed)|getaddrinfo|Name or service not known|no such host|"
+        r"Network is unreachable|No route to host|EHOSTUNREACH|ENETUNREACH|ESOCKETTIMEDOUT|"
+        r"socket hang up|Read timed out|Max retries exceeded|from HTTP 50[234]|"
+        r"\b50[234] (?:Service Unavailable|Bad Gateway|Gateway Time-?out)\b|"
+        r"^batch response: ",
     ),
     ("node", r"^not ok \d+ - |^# fail [1-9]|Error \[ERR_[A-Z_]+\]|Cannot find module "),
     (

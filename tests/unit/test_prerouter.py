@@ -1590,3 +1590,53 @@ def test_memory_that_grew_after_a_code_change_is_the_codes() -> None:
     decision = ROUTER.decide(failed, context)
     assert decision.agent is Agent.REX
     assert not decision.obvious
+
+
+def test_a_download_that_fails_in_transport_is_the_network_beside_a_chart_change() -> None:
+    # nothing of the change was deployed when the installer's download failed: the chart
+    # change explains a failing check against the service, not this
+    command = (
+        "curl -fsSL https://raw.githubusercontent.com/helm/helm/main/scripts/get-helm-3 | bash"
+    )
+    log = gh_log(
+        (command, ["curl: (35) OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number"])
+    )
+    decision = ROUTER.decide(
+        incident("charts", "lint", f"Run {command}"),
+        ctx(log, job="lint", files=("charts/app/values.yaml",)),
+    )
+    assert decision.agent is Agent.ATLAS
+    assert not decision.obvious
+    assert any(e.rule == "fetch-failed" for e in decision.evidence)
+
+
+def test_the_same_transport_failure_in_a_check_of_the_deployed_service_yields_to_the_chart() -> (
+    None
+):
+    command = "curl -fsS https://staging.example.com/healthz"
+    log = gh_log(
+        (command, ["curl: (35) OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number"])
+    )
+    decision = ROUTER.decide(
+        incident("charts", "smoke", f"Run {command}"),
+        ctx(log, job="smoke", files=("charts/app/templates/ingress.yaml",)),
+    )
+    assert decision.agent is Agent.BOLT
+    assert not any(e.rule == "fetch-failed" for e in decision.evidence)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "AssertionError [ERR_ASSERTION]: sandbox answered 502",
+        "Error: request to the payments API failed with status 503",
+        "batch response: Fatal error: Server error: https://github.com/o/r.git/info/lfs/objects/batch from HTTP 502",
+    ],
+)
+def test_a_gateway_error_in_a_frontend_job_is_the_network_not_the_code(line: str) -> None:
+    log = gh_log(("npm test", [line, "npm error Test failed.  See above for more details."]))
+    decision = ROUTER.decide(
+        incident("frontend", "test", "Run npm test"), ctx(log, job="test", files=("src/App.tsx",))
+    )
+    assert decision.agent is Agent.ATLAS
+    assert not decision.obvious
