@@ -123,7 +123,8 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         "killed",
         r"process didn't exit successfully: .*\(signal: \d+, SIG\w+|"
         r"JavaScript heap out of memory|Ineffective mark-compacts|"
-        r"terminated by another process: signal=SIGKILL|terminated with signal 9",
+        r"terminated by another process: signal=SIGKILL|terminated with signal 9|"
+        r"node down: Not properly terminated|\bsignal:? \"?SIGKILL\b|killed by signal 9",
     ),
     (
         "runner",
@@ -135,7 +136,7 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"^curl: \(\d+\) |Failed to connect to \S+ port|Couldn't connect to server|"
         # transport failures in any tool's words: resets, DNS, TLS, a gateway's 5xx
         r"RPC failed|early EOF|the remote end hung up|SSL_ERROR_SYSCALL|SSL routines|"
-        r"TLS handshake (?:timeout|failed)|getaddrinfo|Name or service not known|no such host|"
+        r"TLS handshake (?:timeout|failed)|Name or service not known|no such host|"
         r"Network is unreachable|No route to host|EHOSTUNREACH|ENETUNREACH|ESOCKETTIMEDOUT|"
         r"socket hang up|Read timed out|Max retries exceeded|from HTTP 50[234]|"
         r"\b50[234] (?:Service Unavailable|Bad Gateway|Gateway Time-?out)\b|"

@@ -41,7 +41,9 @@ TRIGGER_SOURCE = (
     r"ERR_|find module|level=error|level=fatal|Docker daemon|Potential secrets|ECONN|EAI_AGAIN|"
     r"ETIMEDOUT|ENOTFOUND|connection to the server|Unable to connect|\*\*\* |SIGKILL|"
     r"PUSH PROTECTION|mark-compacts|required|rate limit|FATA\[|PANI\[|not a git command|"
-    r"too many warnings|command not found"
+    r"too many warnings|command not found|node down|TLS handshake|no such host|unreachable|"
+    r"No route to host|HOSTUNREACH|SOCKETTIMEDOUT|hang up|Bad Gateway|Service Unavailable|"
+    r"Gateway Time|killed by signal|from HTTP 5|Name or service|exit successfully"
 )
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +20,7 @@ from healer_agent.logs import (
     split_steps,
 )
 from healer_agent.logs.clean import clean_lines
-from healer_agent.logs.scan import candidate_lines
+from healer_agent.logs.scan import TRIGGER_SOURCE, candidate_lines
 from healer_agent.models import FailedStep, JobLog
 
 TS = "2025-01-15T10:30:02.1234567Z "
@@ -513,3 +515,35 @@ def test_a_warnings_only_lint_summary_is_no_error_and_the_runners_mark_picks_the
         )
     )
     assert any("too many warnings" in line for line in excerpt_text(strict).error_lines)
+
+
+def _case_log_lines() -> list[str]:
+    """Every line of every labelled case's job logs (the vocabulary real tools print)."""
+    root = Path(__file__).resolve().parents[2] / "evals" / "cases"
+    lines: list[str] = []
+    for path in sorted(root.glob("*/*.yaml")):
+        case = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for text in ((case.get("context") or {}).get("logs") or {}).values():
+            lines.extend(str(text).splitlines())
+    return lines
+
+
+def test_every_line_a_detector_files_holds_the_scans_trigger_vocabulary() -> None:
+    # the scan decodes and classifies only lines holding a trigger word: a detector whose
+    # lines lack one would never see them in a real log
+    trigger = re.compile(TRIGGER_SOURCE.encode())
+    extra = [
+        "[gw1] node down: Not properly terminated",
+        "net/http: TLS handshake timeout",
+        "dial tcp: lookup index.crates.io on 127.0.0.53:53: no such host",
+        "connect: Network is unreachable",
+        "502 Bad Gateway",
+        "x86_64-linux-gnu-gcc: fatal error: Killed signal terminated program cc1",
+    ]
+    missed = [
+        line
+        for line in _case_log_lines() + extra
+        if classify(line[29:] if line[:4].isdigit() else line) is not None
+        and not trigger.search((line[29:] if line[:4].isdigit() else line).encode())
+    ]
+    assert missed == []

@@ -1640,3 +1640,37 @@ def test_a_gateway_error_in_a_frontend_job_is_the_network_not_the_code(line: str
     )
     assert decision.agent is Agent.ATLAS
     assert not decision.obvious
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("npm error signal SIGKILL", "oom-killed"),
+        ("[gw1] node down: Not properly terminated", "oom-killed"),
+        ("npm error code ENOSPC", "oom-killed"),
+        ("##[error]Process completed with exit code 143.", "runner-lost"),
+        (
+            "##[error]This request was automatically failed because there were no enabled"
+            " runners online to process the request for more than 1 days.",
+            "runner-lost",
+        ),
+        (
+            "Error: No files were found with the provided path: dist/. No artifacts will be"
+            " uploaded.",
+            "cache-miss",
+        ),
+        (
+            "ERROR: toomanyrequests: You have reached your pull rate limit. You may increase the"
+            " limit by authenticating and upgrading",
+            "cache-miss",
+        ),
+    ],
+)
+def test_runner_and_platform_trouble_in_a_frontend_job_is_atlas(line: str, rule: str) -> None:
+    log = gh_log(("npm run build", ["> app@1.0.0 build", "> vite build", line]))
+    decision = ROUTER.decide(
+        incident("frontend", "build", "Run npm run build"),
+        ctx(log, job="build", files=("src/App.tsx",)),
+    )
+    assert decision.agent is Agent.ATLAS
+    assert any(e.rule == rule for e in decision.evidence)
