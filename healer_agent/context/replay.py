@@ -221,11 +221,17 @@ def _loki_lines(raw: Any) -> tuple[str, ...]:
 
 
 def _as_mapping(raw: Any, key: str) -> dict[str, Any]:
-    """A mapping as it is; a bare list under ``key``."""
+    """A mapping as it is, a bare list under ``key``, text under ``"text"``.
+
+    Text is a tool's printed answer (``kubectl get``, Prometheus exposition): the readers
+    parse it.
+    """
     if isinstance(raw, Mapping):
         return dict(raw)
     if isinstance(raw, list) and raw:
         return {key: raw}
+    if isinstance(raw, str) and raw.strip():
+        return {"text": raw}
     return {}
 
 

@@ -43,7 +43,9 @@ def _table(text: str) -> list[Mapping[str, Any]]:
     """Rows of a ``kubectl get`` table, cut at the header's column starts.
 
     A header is words in capitals (``LAST SEEN   TYPE   REASON   OBJECT   MESSAGE``); the
-    last column takes the rest of the row, so a message keeps its spaces.
+    last column takes the rest of the row, so a message keeps its spaces. A row with as
+    many cells (two spaces apart) as the header has columns is read by its cells, so a
+    table typed by hand need not be aligned.
     """
     lines = [line for line in text.splitlines() if line.strip()]
     if (
@@ -53,8 +55,17 @@ def _table(text: str) -> list[Mapping[str, Any]]:
     ):
         return []
     spans = [(m.start(), m.group(0).lower().replace(" ", "_")) for m in _HEADER.finditer(lines[0])]
+    if len(spans) == 1 and " " in lines[0].strip():  # columns one space apart: split on words
+        keys = lines[0].lower().split()
+        width = len(keys) - 1
+        return [dict(zip(keys, line.split(None, width), strict=False)) for line in lines[1:]]
+    keys = [key for _, key in spans]
     rows: list[Mapping[str, Any]] = []
     for line in lines[1:]:
+        cells = re.split(r"\s{2,}", line.strip(), maxsplit=len(keys) - 1)
+        if len(cells) == len(keys):  # as many cells as columns: alignment does not matter
+            rows.append(dict(zip(keys, cells, strict=True)))
+            continue
         row: dict[str, Any] = {}
         for n, (start, key) in enumerate(spans):
             end = spans[n + 1][0] if n + 1 < len(spans) else len(line)
@@ -222,6 +233,13 @@ def _flat_state(row: Mapping[str, Any]) -> dict[str, Any]:
     return {}
 
 
+def _state_read(pod: Mapping[str, Any]) -> bool:
+    """Whether the pod's state was given at all (an API status, or a row's status/ready)."""
+    return is_map(pod.get("status")) or any(
+        _text(pod.get(k)) for k in ("status", "STATUS", "phase", "ready", "READY")
+    )
+
+
 def pod_facts(pods: Any) -> list[tuple[str, str]]:
     """(pod name, finding) for every unhealthy pod."""
     out: list[tuple[str, str]] = []
@@ -334,7 +352,7 @@ def kubernetes_facts(data: Any) -> list[tuple[str, str]]:
     line, keeping the lines that name a problem.
     """
     if is_map(data):
-        data = {str(k).lower(): v for k, v in data.items()}
+        data = {str(k).lower(): _lines_as_text(v) for k, v in data.items()}
     texts = (
         [v for k, v in data.items() if isinstance(v, str) and k != "namespace"]
         if is_map(data)
@@ -358,10 +376,25 @@ def kubernetes_facts(data: Any) -> list[tuple[str, str]]:
     for key, value in data.items():  # deployments, statefulsets, jobs, ...
         if key not in ("pods", "events", "nodes", "namespace") and not isinstance(value, str):
             found += workload_facts(key, value)
-    if not found and pods:
+    for key, value in data.items():  # a table printed under another name (`kubectl get`)
+        if key not in ("pods", "events", "nodes", "namespace") and isinstance(value, str):
+            rows = _table(value)
+            if rows and {"reason", "type"} & set(rows[0]):
+                found += event_facts(rows)
+            elif rows:
+                pods += rows
+                found += pod_facts(rows)
+    if not found and pods and all(_state_read(pod) for pod in pods):
         # said, not left unsaid: a healthy workload is evidence against a cluster cause
         found.append(("", f"pods: all {len(pods)} running and ready, no warning events"))
     if not found:  # text no reader understood
         for text in texts:
             found += text_facts(text)
     return found
+
+
+def _lines_as_text(value: Any) -> Any:
+    """A list of printed lines as one text (events or pods given line by line)."""
+    if isinstance(value, list) and value and all(isinstance(x, str) for x in value):
+        return "\n".join(value)
+    return value

@@ -211,6 +211,9 @@ def _series(result: Any) -> Iterator[Series]:
             ),
         )
         return
+    if isinstance(result, str):
+        yield from _exposition(result)
+        return
     if isinstance(result, list):
         if len(result) == 2 and not isinstance(result[0], Mapping | list):
             yield {}, _number(result), None  # a bare [timestamp, "value"] sample
@@ -219,6 +222,26 @@ def _series(result: Any) -> Iterator[Series]:
             yield from _series(entry)
         return
     yield {}, _number(result), None
+
+
+_SAMPLE = re.compile(r"^\s*([A-Za-z_:][\w:]*)(?:\{(.*)\})?\s+(?:=>\s*)?(\S+)")
+_LABEL = re.compile(r'(\w+)\s*=\s*"((?:[^"\\]|\\.)*)"')
+
+
+def _exposition(text: str) -> Iterator[Series]:
+    """Samples of printed output, each named by its metric.
+
+    The exposition format (``name{a="b"} 1``) and promtool's ``name{a="b"} => 1 @[t]``;
+    lines in neither form are skipped.
+    """
+    for line in text.splitlines()[:_MAX_SERIES]:
+        match = _SAMPLE.match(line)
+        if match is None or line.lstrip().startswith("#"):
+            continue
+        name, labels, value = match.groups()
+        found: dict[str, Any] = {"__name__": name}
+        found.update(_LABEL.findall(labels or ""))
+        yield found, _number(value), None
 
 
 def _labels(labels: Mapping[str, Any], skip: tuple[str, ...] = ()) -> str:
@@ -230,21 +253,24 @@ def prometheus_facts(results: Any) -> list[tuple[str, str]]:
     if not is_map(results):
         return []
     out: list[tuple[str, str]] = []
-    for query, result in results.items():
+    for key, result in results.items():
+        query = str(key)
         for labels, value, rose in _series(result):
             name = str(labels.get("alertname") or "")
-            if name or str(query).strip().startswith("ALERTS"):
+            # text names its own series; an API result is named by the query that asked
+            metric = str(labels.get("__name__") or query) if isinstance(result, str) else query
+            if name or metric.strip().startswith("ALERTS"):
                 state = str(labels.get("alertstate") or "firing")
                 if state == "inactive" or (value is not None and value == 0):
                     continue
                 rest = _labels(labels, ("alertname", "alertstate"))
-                out.append((name, f"alert {name or query} {state} {rest}".strip()))
+                out.append((name, f"alert {name or metric} {state} {rest}".strip()))
             elif value:
                 shown = f"{value:g}"
                 rest = _labels(labels)
                 trend = f" rising from {rose:g}" if rose is not None else ""
                 out.append(
-                    (str(query), f"metric {query}{' ' + rest if rest else ''} = {shown}{trend}")
+                    (metric, f"metric {metric}{' ' + rest if rest else ''} = {shown}{trend}")
                 )
             if len(out) >= _MAX_SERIES:
                 return out

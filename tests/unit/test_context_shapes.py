@@ -1,0 +1,97 @@
+"""Context given in the shapes tools print (tables, text, line lists) reaches the findings.
+
+A labelled case or an MCP tool may hand over ``kubectl get`` output, Prometheus text or
+events line by line instead of API objects; each must yield the same findings the rules
+match, and a state that could not be read must never be reported as healthy.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from healer_agent.context.replay import bundle_from_case
+from healer_agent.routing.facts import context_facts
+
+
+def findings(context: dict[str, Any]) -> list[str]:
+    return [f.text for f in context_facts(bundle_from_case(context))]
+
+
+CRASHLOOP_TABLE = (
+    "NAME                   READY   STATUS             RESTARTS      AGE\n"
+    "api-7d9f8-abcde   0/1     CrashLoopBackOff   5 (30s ago)   4m\n"
+)
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        {"kubernetes": CRASHLOOP_TABLE},
+        {"kubernetes": {"pods": CRASHLOOP_TABLE}},
+        {"kubernetes": {"get_pods": CRASHLOOP_TABLE}},
+        {
+            "kubernetes": {
+                "pods": "NAME READY STATUS RESTARTS AGE\napi-7d9f8-abcde 0/1 CrashLoopBackOff 5 4m"
+            }
+        },
+    ],
+    ids=["text", "pods-table-unaligned", "table-under-another-key", "single-spaced"],
+)
+def test_a_printed_pod_table_gives_the_crash_loop(context: dict[str, Any]) -> None:
+    found = findings(context)
+    assert "pod api-7d9f8-abcde: container api-7d9f8-abcde waiting CrashLoopBackOff" in found
+    assert not any(text.startswith("pods: all") for text in found)
+
+
+def test_a_printed_healthy_table_says_so() -> None:
+    table = (
+        "NAME      READY   STATUS    RESTARTS   AGE\napi-1     1/1     Running   0          4m\n"
+    )
+    assert findings({"kubernetes": table}) == ["pods: all 1 running and ready, no warning events"]
+
+
+def test_pods_whose_state_was_not_given_are_not_called_healthy() -> None:
+    assert findings({"kubernetes": {"pods": [{"name": "api-1"}, {"name": "api-2"}]}}) == []
+
+
+def test_events_as_a_table_or_as_lines() -> None:
+    table = (
+        "LAST SEEN   TYPE      REASON             OBJECT      MESSAGE\n"
+        "2m          Warning   FailedScheduling   pod/api-1   0/3 nodes are available: 3"
+        " Insufficient memory.\n"
+    )
+    assert findings({"kubernetes": {"events": table}}) == [
+        "event Warning FailedScheduling pod/api-1: 0/3 nodes are available: 3 Insufficient memory."
+    ]
+    lines = ["Warning  BackOff  pod/api-1  Back-off restarting failed container"]
+    assert findings({"kubernetes": {"events": lines}}) == [
+        "Warning BackOff pod/api-1 Back-off restarting failed container"
+    ]
+
+
+@pytest.mark.parametrize(
+    "prometheus",
+    [
+        'ALERTS{alertname="KubePodCrashLooping",alertstate="firing",severity="warning"} 1',
+        {"alerts": 'ALERTS{alertname="KubePodCrashLooping",alertstate="firing"} => 1 @[1]'},
+    ],
+    ids=["exposition", "promtool"],
+)
+def test_prometheus_text_gives_the_firing_alert(prometheus: Any) -> None:
+    assert any(
+        text.startswith("alert KubePodCrashLooping firing")
+        for text in findings({"prometheus": prometheus})
+    )
+
+
+def test_prometheus_text_names_each_series_by_its_metric() -> None:
+    text = (
+        "# HELP kube_pod_container_status_restarts_total restarts\n"
+        'kube_pod_container_status_restarts_total{pod="api-1"} 7\n'
+        'up{job="api"} 0\n'
+    )
+    assert findings({"prometheus": text}) == [
+        "metric kube_pod_container_status_restarts_total pod=api-1 = 7"
+    ]
