@@ -1674,3 +1674,48 @@ def test_runner_and_platform_trouble_in_a_frontend_job_is_atlas(line: str, rule:
     )
     assert decision.agent is Agent.ATLAS
     assert any(e.rule == rule for e in decision.evidence)
+
+
+@pytest.mark.parametrize(
+    ("line", "failure_type"),
+    [
+        (
+            "fatal: detected dubious ownership in repository at '/__w/app/app'",
+            FailureType.GIT_ERROR,
+        ),
+        ("remote: error: GH001: Large files detected.", FailureType.GIT_ERROR),
+        ("error: src refspec release does not match any", FailureType.GIT_ERROR),
+        (
+            "Error: Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable",
+            FailureType.PERMISSIONS,
+        ),
+        (
+            "Error: Could not assume role with OIDC: Not authorized to perform"
+            " sts:AssumeRoleWithWebIdentity",
+            FailureType.PERMISSIONS,
+        ),
+        (
+            "Error: GitHub Actions is not permitted to create or approve pull requests.",
+            FailureType.PERMISSIONS,
+        ),
+        ("Error: Missing download info for actions/cache@v1", FailureType.WORKFLOW_SYNTAX),
+        (
+            "##[error]The job was not started because recent account payments have failed or"
+            " your spending limit needs to be increased.",
+            FailureType.GENERAL,
+        ),
+        (
+            "Error: Version 3.7 with arch x64 not found in the local cache",
+            FailureType.GENERAL,
+        ),
+    ],
+)
+def test_github_platform_trouble_in_a_rust_job_is_atlas(
+    line: str, failure_type: FailureType
+) -> None:
+    log = gh_log(("cargo build --release", [line]))
+    decision = ROUTER.decide(
+        incident("Rust CI", "build", "Run cargo build --release"),
+        ctx(log, files=("src/main.rs",)),
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, failure_type)
