@@ -50,7 +50,7 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     (
         "npm",
         r"^npm (?:ERR!|error) |^ERR_PNPM_|^ ERR_PNPM_|^error Command failed|^\u2009?ERR!|"
-        r"^YN\d{4}: .*(?:error|failed)",
+        r"^(?:\u27a4 )?YN\d{4}: .*(?:[Ee]rror|failed)",
     ),
     ("tsc", r"error TS\d{4}: |^Found \d+ errors?|^Type error: "),
     # a summary of warnings only is no failure, unless --max-warnings said so
@@ -140,7 +140,7 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"Network is unreachable|No route to host|EHOSTUNREACH|ENETUNREACH|ESOCKETTIMEDOUT|"
         r"socket hang up|Read timed out|Max retries exceeded|from HTTP 50[234]|"
         r"\b50[234] (?:Service Unavailable|Bad Gateway|Gateway Time-?out)\b|"
-        r"^batch response: ",
+        r"^batch response: |^sccache: error",
     ),
     ("node", r"^not ok \d+ - |^# fail [1-9]|Error \[ERR_[A-Z_]+\]|Cannot find module "),
     (

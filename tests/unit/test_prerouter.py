@@ -1719,3 +1719,35 @@ def test_github_platform_trouble_in_a_rust_job_is_atlas(
         ctx(log, files=("src/main.rs",)),
     )
     assert (decision.agent, decision.failure_type) == (Agent.ATLAS, failure_type)
+
+
+@pytest.mark.parametrize(
+    ("command", "line", "rule"),
+    [
+        (
+            "pnpm install --frozen-lockfile",
+            " ERR_PNPM_FETCH_502  GET https://registry.npmjs.org/react: Bad Gateway - 502",
+            "fetch-failed",
+        ),
+        (
+            "yarn install --immutable",
+            "\u27a4 YN0035: The remote server failed to provide the requested resource",
+            "fetch-failed",
+        ),
+        (
+            "npm test",
+            "java.net.SocketException: Connection reset",
+            "network-flake",
+        ),
+        ("npm run build", "sccache: error: Server startup failed: Address in use", "runner-lost"),
+    ],
+)
+def test_transport_and_cache_trouble_in_frontend_steps_is_atlas(
+    command: str, line: str, rule: str
+) -> None:
+    log = gh_log((command, [line]))
+    decision = ROUTER.decide(
+        incident("frontend", "build", f"Run {command}"), ctx(log, files=("src/App.tsx",))
+    )
+    assert decision.agent is Agent.ATLAS
+    assert any(e.rule == rule for e in decision.evidence)
