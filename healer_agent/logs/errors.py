@@ -150,6 +150,12 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"^Unable to connect to the server",
     ),
     ("make", r"^make(?:\[\d+\])?: \*\*\* "),
+    # task runners that report only that what they ran failed (tox, nox, Bazel, compose)
+    (
+        "runner-task",
+        r"nox > Session \S+ failed|^\s*\S+: FAIL code \d+|Build did NOT complete successfully|"
+        r"didn't complete successfully: exit \d+|^build \[\S+\] failed",
+    ),
     ("node-test", r"^\s*\u2716 \D"),
     (
         "runtime",

@@ -43,7 +43,8 @@ TRIGGER_SOURCE = (
     r"PUSH PROTECTION|mark-compacts|required|rate limit|FATA\[|PANI\[|not a git command|"
     r"too many warnings|command not found|node down|TLS handshake|no such host|unreachable|"
     r"No route to host|HOSTUNREACH|SOCKETTIMEDOUT|hang up|Bad Gateway|Service Unavailable|"
-    r"Gateway Time|killed by signal|from HTTP 5|Name or service|exit successfully"
+    r"Gateway Time|killed by signal|from HTTP 5|Name or service|exit successfully|"
+    r"complete successfully"
 )
 
 

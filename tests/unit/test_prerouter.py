@@ -1751,3 +1751,19 @@ def test_transport_and_cache_trouble_in_frontend_steps_is_atlas(
     )
     assert decision.agent is Agent.ATLAS
     assert any(e.rule == rule for e in decision.evidence)
+
+
+@pytest.mark.parametrize(
+    ("command", "wrapper"),
+    [
+        ("docker compose run --rm test", 'service "test" didn\'t complete successfully: exit 101'),
+        ("bazel build //...", "FAILED: Build did NOT complete successfully"),
+        ("nox -s tests", "nox > Session tests failed."),
+    ],
+)
+def test_a_task_runner_yields_to_the_rust_error_inside_it(command: str, wrapper: str) -> None:
+    log = gh_log((command, [*RUSTC, wrapper]))
+    decision = ROUTER.decide(incident("CI", "test", f"Run {command}"), ctx(log, job="test"))
+    assert decision.agent is Agent.REX
+    wrapped = [e for c in decision.candidates for e in c.evidence if e.rule == "make-wrapper"]
+    assert wrapped and all(e.weight < 1.0 for e in wrapped)
