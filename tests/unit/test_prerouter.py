@@ -1324,6 +1324,10 @@ def test_a_test_that_lost_its_connection_is_the_network_not_the_code() -> None:
         ("cargo-deny", ("Cargo.lock",), FailureType.VULNERABLE_DEPENDENCY),
         ("trivy-image-scan", ("images/agent/Dockerfile",), FailureType.VULNERABLE_DEPENDENCY),
         ("zizmor", (".github/workflows/triage.yml",), FailureType.CODE_SCANNING_ALERT),
+        ("anchore-scan", ("Dockerfile",), FailureType.VULNERABLE_DEPENDENCY),
+        ("cargo-vet", ("Cargo.lock",), FailureType.VULNERABLE_DEPENDENCY),
+        ("owasp-zap-baseline", ("src/App.tsx",), FailureType.CODE_SCANNING_ALERT),
+        ("secretlint", ("src/config.ts",), FailureType.SECRET_SCANNING_ALERT),
     ],
 )
 def test_a_scanner_known_only_by_name_outranks_the_stack_it_scanned(
