@@ -43,7 +43,46 @@ _BAD_LEVELS = {
     "f",
 }
 _MSG_KEYS = ("msg", "message", "MESSAGE", "log", "event", "text")
-_ERR_KEYS = ("err", "error", "exception", "exc_info", "stack", "stacktrace", "reason", "cause")
+_ERR_KEYS = (
+    "err",
+    "error",
+    "exception",
+    "exc_info",
+    "stack",
+    "stacktrace",
+    "reason",
+    "cause",
+    "error.message",
+    "error.stack_trace",
+)
+_LEVEL_KEYS = ("level", "severity", "lvl", "levelname", "log.level", "loglevel")
+# what a nested object says first: its stack (it starts with the error), else its message
+_INNER_KEYS = ("stack", "stack_trace", "stacktrace", "message", "msg")
+
+
+def _json_fields(obj: Mapping[str, Any]) -> tuple[str, str, dict[str, str]]:
+    """(level, message, fields) of a JSON entry: zap, logrus, pino, bunyan, tracing, ECS.
+
+    pino and bunyan number their levels (50 error, 60 fatal); tracing nests the message
+    under ``fields``; pino nests the error under ``err`` with its stack.
+    """
+    flat: dict[str, str] = {}
+    for key, value in obj.items():
+        if is_map(value):
+            inner = next((value[k] for k in _INNER_KEYS if isinstance(value.get(k), str)), None)
+            flat[str(key)] = inner if inner is not None else json.dumps(value)
+        else:
+            flat[str(key)] = value if isinstance(value, str) else json.dumps(value)
+    raw = next((obj[k] for k in _LEVEL_KEYS if obj.get(k) is not None), "")
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        level = "fatal" if raw >= 60 else "error" if raw >= 50 else "info"
+    else:
+        level = str(raw).lower()
+    message = next((flat[k] for k in _MSG_KEYS if k in flat), "")
+    fields = obj.get("fields")
+    if not message and is_map(fields) and isinstance(fields.get("message"), str):
+        message = fields["message"]
+    return level, message, flat
 _MAX_LOKI = 40
 _CONTINUATION = 6
 # A line can be an error only if it names an error level or holds an error detector's
@@ -73,10 +112,7 @@ def _fields(line: str) -> tuple[str, str, dict[str, str]]:
         except ValueError:
             obj = None
         if is_map(obj):
-            flat = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in obj.items()}
-            level = str(obj.get("level") or obj.get("severity") or obj.get("lvl") or "")
-            message = next((flat[k] for k in _MSG_KEYS if k in flat), "")
-            return level.lower(), message, flat
+            return _json_fields(obj)
     if "=" in text and ("level=" in text or "msg=" in text or "lvl=" in text):
         pairs = {k: _unquote(v) for k, v in _LOGFMT.findall(text)}
         level = pairs.get("level") or pairs.get("lvl") or pairs.get("severity") or ""
@@ -122,7 +158,16 @@ def loki_facts(lines: Any) -> list[tuple[str, str]]:
         finding = f"{message} ({extra})" if extra and extra not in message else message
         if not finding:
             continue
-        tool = classify(message) or (classify(fields.get("err", "")) if fields else None)
+        tool = classify(message) or next(
+            (
+                found
+                for k in _ERR_KEYS
+                if fields.get(k)
+                for found in [classify(fields[k].split("\n", 1)[0])]
+                if found not in (None, "exit")
+            ),
+            None,
+        )
         if tool in (None, "exit") and level not in _BAD_LEVELS:
             continue
         parts = [finding]
@@ -136,7 +181,8 @@ def loki_facts(lines: Any) -> list[tuple[str, str]]:
                 break
             parts.append(more)
             covered += 1
-        finding = " | ".join(parts)
+        # one line each: a stack inside a JSON field joins its frames like continuations
+        finding = " | ".join(x.strip() for part in parts for x in part.splitlines() if x.strip())
         if finding not in seen:
             seen.add(finding)
             out.append((tool or level or "error", finding[:1000]))

@@ -95,3 +95,37 @@ def test_prometheus_text_names_each_series_by_its_metric() -> None:
     assert findings({"prometheus": text}) == [
         "metric kube_pod_container_status_restarts_total pod=api-1 = 7"
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (  # pino: numbered level, the error nested with its stack
+            '{"level":50,"time":1700000000000,"msg":"request failed","err":{"type":"TypeError",'
+            '"message":"Cannot read properties of undefined (reading \'id\')","stack":"TypeError:'
+            " Cannot read properties of undefined (reading 'id')\\n    at handler"
+            ' (/app/dist/routes/users.js:42:17)"}}',
+            "at handler (/app/dist/routes/users.js:42:17)",
+        ),
+        (  # tracing-subscriber's JSON: the message under fields
+            '{"timestamp":"2026-11-28T10:00:00Z","level":"ERROR","fields":{"message":'
+            '"panicked at src/queue.rs:88:14: index out of bounds"},"target":"api::queue"}',
+            "panicked at src/queue.rs:88:14: index out of bounds",
+        ),
+        (  # python-json-logger
+            '{"levelname":"ERROR","message":"Unhandled exception","exc_info":"Traceback (most'
+            ' recent call last):\\n  File \\"/app/main.py\\", line 3"}',
+            "Unhandled exception (exc_info=Traceback (most recent call last): | File",
+        ),
+        (  # ECS: dotted keys
+            '{"log.level":"error","message":"render failed","error.message":"x is not a function"}',
+            "render failed (error.message=x is not a function)",
+        ),
+    ],
+    ids=["pino", "tracing", "python-json", "ecs"],
+)
+def test_structured_loki_entries_give_one_line_findings(line: str, expected: str) -> None:
+    found = findings({"loki": [line, '{"level":30,"msg":"listening on :8080"}']})
+    assert len(found) == 1
+    assert expected in found[0]
+    assert "\n" not in found[0]
