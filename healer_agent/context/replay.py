@@ -63,14 +63,26 @@ def _str(value: Any, default: str = "") -> str:
 
 def _resource_line(res: Mapping[str, Any]) -> str | None:
     """``Kind/namespace/name: health (sync): message`` for a resource that is not fine."""
-    health = _map(res.get("health"))
-    status = health.get("status")
+    raw_health = res.get("health")
+    health = _map(raw_health)
+    status = raw_health if isinstance(raw_health, str) else health.get("status")
     if status in _FINE_HEALTH and res.get("status") != "OutOfSync":
         return None
     ident = "/".join(_str(res.get(k)) for k in ("kind", "namespace", "name") if res.get(k))
     line = f"{ident}: {_str(status, 'Unknown')} ({_str(res.get('status'), 'Unknown')})"
     message = _str(health.get("message") or res.get("message"))
     return f"{line}: {message}" if message else line
+
+
+def _short(raw: Mapping[str, Any], *keys: str) -> str:
+    """A status of the short form in any spelling: snake or camel case, or ``{status}``."""
+    for key in keys:
+        value = raw.get(key)
+        if isinstance(value, Mapping):
+            value = value.get("status")
+        if value not in (None, ""):
+            return str(value)
+    return "Unknown"
 
 
 def argo_app(raw: Mapping[str, Any]) -> ArgoApp:
@@ -84,12 +96,18 @@ def argo_app(raw: Mapping[str, Any]) -> ArgoApp:
     meta = _map(raw.get("metadata"))
     name = _str(meta.get("name") or raw.get("name"))
     if not isinstance(status, Mapping):
+        resources = _list(raw.get("unhealthy_resources")) or _list(raw.get("resources"))
         return ArgoApp(
             name=name,
-            sync_status=_str(raw.get("sync_status"), "Unknown"),
-            health_status=_str(raw.get("health_status"), "Unknown"),
+            sync_status=_short(raw, "sync_status", "syncStatus", "sync"),
+            health_status=_short(raw, "health_status", "healthStatus", "health"),
             message=_str(raw.get("message")),
-            unhealthy_resources=tuple(str(r) for r in _list(raw.get("unhealthy_resources"))),
+            unhealthy_resources=tuple(
+                line
+                for r in resources
+                for line in [_resource_line(r) if isinstance(r, Mapping) else str(r)]
+                if line
+            ),
         )
     sync, health = _map(status.get("sync")), _map(status.get("health"))
     op = _map(status.get("operationState"))
@@ -144,6 +162,23 @@ def _argo_text(text: str) -> dict[str, Any]:
         "health_status": fields.get("Health Status", "Unknown") or "Unknown",
         "message": message[:2000],
     }
+
+
+def _printed_apps(text: str) -> list[Any]:
+    """Applications printed as JSON or YAML (``-o json``), else ``argocd app get`` text."""
+    try:
+        docs = [d for d in yaml.safe_load_all(text) if d is not None]
+    except (yaml.YAMLError, RecursionError, ValueError):
+        docs = []
+    apps: list[Any] = []
+    for doc in docs:
+        if isinstance(doc, Mapping) and isinstance(doc.get("items"), list):
+            apps += doc["items"]
+        elif isinstance(doc, Mapping) and ("status" in doc or "metadata" in doc):
+            apps.append(doc)
+        elif isinstance(doc, list):
+            apps += doc
+    return apps or [_argo_text(text)]
 
 
 def _labels(pr: Mapping[str, Any]) -> tuple[str, ...]:
@@ -268,8 +303,8 @@ def bundle_from_case(
     apps = context.get("argocd") or []
     if isinstance(apps, Mapping):  # one app, or an ApplicationList
         apps = apps.get("items") or apps.get("applications") or [apps]
-    if isinstance(apps, str):  # `argocd app get` output
-        apps = [_argo_text(apps)]
+    if isinstance(apps, str):  # printed: Application JSON or YAML, or `argocd app get` text
+        apps = _printed_apps(apps)
     apps = _list(apps)
     argocd = tuple(argo_app(a) for a in apps if isinstance(a, Mapping))
     for key in (

@@ -7,9 +7,11 @@ match, and a state that could not be read must never be reported as healthy.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+import yaml
 
 from healer_agent.context.replay import bundle_from_case
 from healer_agent.routing.facts import context_facts
@@ -129,3 +131,58 @@ def test_structured_loki_entries_give_one_line_findings(line: str, expected: str
     assert len(found) == 1
     assert expected in found[0]
     assert "\n" not in found[0]
+
+
+APPLICATION_YAML = """\
+apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: api
+status:
+  sync:
+    status: OutOfSync
+  health:
+    status: Degraded
+  resources:
+    - kind: Deployment
+      namespace: prod
+      name: api
+      status: Synced
+      health:
+        status: Degraded
+        message: Deployment "api" exceeded its progress deadline
+"""
+
+
+@pytest.mark.parametrize(
+    "argocd",
+    [
+        APPLICATION_YAML,
+        json.dumps(yaml.safe_load(APPLICATION_YAML)),
+        [
+            {
+                "name": "api",
+                "syncStatus": "OutOfSync",
+                "health": {"status": "Degraded"},
+                "resources": [
+                    {
+                        "kind": "Deployment",
+                        "namespace": "prod",
+                        "name": "api",
+                        "health": "Degraded",
+                        "message": 'Deployment "api" exceeded its progress deadline',
+                    }
+                ],
+            }
+        ],
+    ],
+    ids=["yaml-text", "json-text", "short-form-camel-case"],
+)
+def test_an_application_in_any_printed_shape_gives_its_state_and_resources(argocd: Any) -> None:
+    found = findings({"argocd": argocd})
+    assert found[0] == "argocd app api: sync OutOfSync, health Degraded"
+    assert any(
+        "resource Deployment/prod/api: Degraded" in text
+        and "exceeded its progress deadline" in text
+        for text in found
+    )
