@@ -218,8 +218,13 @@ def _log_text(value: Any) -> str:
 
 
 def _file_names(raw: Any) -> tuple[str, ...]:
-    """Paths, or GitHub's PR-files objects (``filename``), or one path."""
-    items = [raw] if isinstance(raw, str) else raw if isinstance(raw, list | tuple) else []
+    """Paths, GitHub's PR-files objects (``filename``), or text.
+
+    Text is one path a line (``git diff --name-only``) or paths separated by commas.
+    """
+    if isinstance(raw, str):
+        raw = [p.strip() for p in re.split(r"[\n,]", raw)]
+    items = raw if isinstance(raw, list | tuple) else []
     out = [
         str(f.get("filename") or f.get("path") or "") if isinstance(f, Mapping) else str(f)
         for f in items

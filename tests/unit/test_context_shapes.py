@@ -186,3 +186,8 @@ def test_an_application_in_any_printed_shape_gives_its_state_and_resources(argoc
         and "exceeded its progress deadline" in text
         for text in found
     )
+
+
+@pytest.mark.parametrize("text", ["src/a.rs\nCargo.lock\n", "src/a.rs, Cargo.lock"])
+def test_changed_files_given_as_text_are_each_a_path(text: str) -> None:
+    assert bundle_from_case({"changed_files": text}).changed_files == ("src/a.rs", "Cargo.lock")
