@@ -83,6 +83,8 @@ def _json_fields(obj: Mapping[str, Any]) -> tuple[str, str, dict[str, str]]:
     if not message and is_map(fields) and isinstance(fields.get("message"), str):
         message = fields["message"]
     return level, message, flat
+
+
 _MAX_LOKI = 40
 _CONTINUATION = 6
 # A line can be an error only if it names an error level or holds an error detector's
