@@ -29,6 +29,7 @@ MODULES = [
     "cases_extra",
     "cases_batch2",
     "cases_batch3",
+    "cases_batch4",
 ]
 
 
