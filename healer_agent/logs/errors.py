@@ -49,7 +49,7 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     ),
     (
         "npm",
-        r"^npm (?:ERR!|error) |^ERR_PNPM_|^ ERR_PNPM_|^error Command failed|^\u2009?ERR!|"
+        r"^npm (?:ERR!|error) |^[ \u2009]?ERR_PNPM_|^error Command failed|^\u2009?ERR!|"
         r"^(?:\u27a4 )?YN\d{4}: .*(?:[Ee]rror|failed)",
     ),
     ("tsc", r"error TS\d{4}: |^Found \d+ errors?|^Type error: "),
@@ -140,7 +140,7 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"Network is unreachable|No route to host|EHOSTUNREACH|ENETUNREACH|ESOCKETTIMEDOUT|"
         r"socket hang up|Read timed out|Max retries exceeded|from HTTP 50[234]|"
         r"\b50[234] (?:Service Unavailable|Bad Gateway|Gateway Time-?out)\b|"
-        r"^batch response: |^sccache: error",
+        r"^batch response: |^sccache: error|bad response code: 5\d\d|^response code: 5\d\d",
     ),
     ("node", r"^not ok \d+ - |^# fail [1-9]|Error \[ERR_[A-Z_]+\]|Cannot find module "),
     (

@@ -396,6 +396,26 @@ def test_a_crash_that_names_a_setting_is_the_deployments() -> None:
     assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.K8S_MANIFEST)
 
 
+def test_a_crash_on_a_setting_the_same_change_taught_the_code_to_read_is_not_obvious() -> None:
+    # the chart and the code that parses its value changed together: either may be wrong
+    context = ContextBundle(
+        logs=(JobLog(job_name="deploy", text=ROLLOUT),),
+        changed_files=("infra/k8s/healer/deployment.yaml", "crates/healer/src/config.rs"),
+        kubernetes={"pods": [_crashloop_pod("healer-1")]},
+        loki=(
+            "thread 'main' panicked at src/config.rs:5:42:",
+            "HEALER_PORT must be a port number: ParseIntError { kind: InvalidDigit }",
+        ),
+    )
+    decision = ROUTER.decide(incident("healer-ci", "deploy", "Wait for rollout"), context)
+    assert {decision.agent, decision.runner_up.agent if decision.runner_up else None} == {
+        Agent.BOLT,
+        Agent.REX,
+    }
+    assert not decision.obvious
+    assert "a cause also points to" in decision.reason
+
+
 def test_a_smoke_check_failure_is_explained_by_a_manifest_change_or_is_flaky() -> None:
     smoke = gh_log(
         (
@@ -1771,3 +1791,36 @@ def test_a_task_runner_yields_to_the_rust_error_inside_it(command: str, wrapper:
     assert decision.agent is Agent.REX
     wrapped = [e for c in decision.candidates for e in c.evidence if e.rule == "make-wrapper"]
     assert wrapped and all(e.weight < 1.0 for e in wrapped)
+
+
+@pytest.mark.parametrize(
+    ("command", "lines"),
+    [
+        (
+            "pnpm install --frozen-lockfile",
+            [
+                "\u2009WARN\u2009 GET https://registry.npmjs.org/zod error (ERR_SOCKET_TIMEOUT).",
+                "\u2009ERR_PNPM_META_FETCH_FAIL\u2009 GET https://registry.npmjs.org/zod: request to"
+                " https://registry.npmjs.org/zod failed, reason: Socket timeout",
+            ],
+        ),
+        (
+            "terraform init -input=false",
+            [
+                "Error: Failed to download module",
+                'Could not download module "vpc" (main.tf:1) source code from',
+                '"https://artifacts.example.com/vpc-5.16.0.zip": bad',
+                "response code: 503",
+            ],
+        ),
+    ],
+)
+def test_a_download_that_failed_in_the_tools_own_words_is_the_network(
+    command: str, lines: list[str]
+) -> None:
+    log = gh_log((command, lines))
+    decision = ROUTER.decide(
+        incident("infra", "plan", f"Run {command}"), ctx(log, files=("src/App.tsx", "main.tf"))
+    )
+    assert decision.agent is Agent.ATLAS
+    assert any(e.rule == "fetch-failed" for e in decision.evidence)
