@@ -37,6 +37,7 @@ from healer_agent.models import (
     failure_types_for,
 )
 from healer_agent.pipeline import dedup
+from healer_agent.pipeline.priority import RequestsFirst
 from healer_agent.ports import CodeRunSink, ContextProvider
 from healer_agent.routing.base import Routed, Router
 from healer_agent.store import claims, incidents
@@ -108,8 +109,10 @@ class Dispatcher:
         metrics: Metrics,
         settings: DispatchSettings,
         clock: Clock = utcnow,
+        priority: RequestsFirst | None = None,
     ) -> None:
         self._engine = engine
+        self._priority = priority or RequestsFirst()
         self._context = context
         self._router = router
         self._guard = guard
@@ -179,6 +182,7 @@ class Dispatcher:
         if skip is not None:
             await self._finish(incident_id, "skipped", skip, dedup_status="skipped")
             return
+        await self._priority.wait()  # routing and rendering are the CPU of an incident
         routed = await self.route(incident, context)
         if row.get("operator_agent"):
             routed = await self.override(routed, Agent(row["operator_agent"]))
