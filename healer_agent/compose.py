@@ -23,6 +23,7 @@ from healer_agent.logs.redact import redact_json
 from healer_agent.metrics import Metrics
 from healer_agent.pipeline.dispatcher import Dispatcher, DispatchSettings
 from healer_agent.pipeline.intake import Intake
+from healer_agent.pipeline.priority import RequestsFirst
 from healer_agent.pipeline.stage import IntakePolicy, IntakeStage
 from healer_agent.pipeline.status import StatusReport
 from healer_agent.pipeline.worker import Worker, WorkerSettings
@@ -142,6 +143,7 @@ def build_healer(
     """
     engine = engine or create_engine(settings.store.url)
     metrics = Metrics()
+    priority = RequestsFirst()  # shared: the requests in flight go before the worker's work
     http = http or httpx.AsyncClient(timeout=10.0)
     runtime = _runtime(settings, context)
     runtime.bind_metrics(metrics)
@@ -206,6 +208,7 @@ def build_healer(
             limits=limits,
         ),
         clock=clock,
+        priority=priority,
     )
     wake = _Waker()
     policy = IntakePolicy(settings.intake, settings.dedup, settings.store)
@@ -217,6 +220,7 @@ def build_healer(
         redact_json=redact_json,
         metrics=metrics,
         wake=wake,
+        priority=priority,
     )
     stage = IntakeStage(
         engine,
@@ -224,6 +228,7 @@ def build_healer(
         quick_route=quick_route,
         metrics=metrics,
         events=LoopEvents(metrics, outcomes, wake),
+        priority=priority,
     )
     listener = WorkListener(settings.store.url) if settings.store.is_postgres else None
     commands = CommandRunner(
@@ -242,6 +247,7 @@ def build_healer(
         commands=commands,
         metrics=metrics,
         listener=listener,
+        priority=priority,
         settings=WorkerSettings(
             lease_s=settings.store.lease_s,
             max_attempts=settings.store.max_attempts,

@@ -272,14 +272,17 @@ def context_findings(ctx: ContextBundle, redact: Redact) -> list[SourceFindings]
     return out
 
 
-def context_evidence(ctx: ContextBundle, redact: Redact) -> dict[str, Any]:
+def context_evidence(
+    ctx: ContextBundle, redact: Redact, findings: list[SourceFindings] | None = None
+) -> dict[str, Any]:
     """``{source: {status, note, findings}}`` for the incident's stored evidence.
 
     Redacted line by line and once more as JSON (secret-named keys, values of any shape).
+    ``findings`` are the context's, when the caller computed them for the prompt already.
     """
-    evidence: dict[str, Any] = redact_json(
-        {f.name: f.as_dict() for f in context_findings(ctx, redact)}
-    )
+    if findings is None:
+        findings = context_findings(ctx, redact)
+    evidence: dict[str, Any] = redact_json({f.name: f.as_dict() for f in findings})
     return evidence
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import jinja2
 
-from healer_agent.dispatch.findings import context_findings, one_line
+from healer_agent.dispatch.findings import SourceFindings, context_findings, one_line
 from healer_agent.models import (
     CATEGORY_OF,
     Agent,
@@ -141,11 +141,13 @@ class PromptRenderer:
         attempt: int = 1,
         max_attempts: int = 2,
         history: list[dict[str, Any]] | None = None,
+        findings: list[SourceFindings] | None = None,
     ) -> str:
         """The prompt for the decided agent; redacted once more as a whole.
 
         Each context source's findings are in it (fenced as data), and a source that failed
-        is one line saying so.
+        is one line saying so; ``findings`` are the context's when the caller has them
+        (the dispatcher computes them once for the prompt and the stored evidence).
         """
         template = self.env.get_template(TEMPLATE_OF[decision.agent])
         text = template.render(
@@ -155,7 +157,7 @@ class PromptRenderer:
             agent=decision.agent.value,
             fix_approach=FIX_APPROACH[decision.failure_type],
             failure_category=CATEGORY_OF[decision.failure_type].value,
-            sources=context_findings(context, self._redact),
+            sources=findings if findings is not None else context_findings(context, self._redact),
             attempt=attempt,
             max_attempts=max_attempts,
             history=history or [],

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healer_agent.config import CodeRunSettings, SinkSettings
 from healer_agent.dispatch.coderun import build_coderun
-from healer_agent.dispatch.findings import context_evidence
+from healer_agent.dispatch.findings import SourceFindings, context_evidence, context_findings
 from healer_agent.dispatch.prompts import PromptRenderer
 from healer_agent.intake.fields import skip_marker
 from healer_agent.logs.redact import redact, redact_model
@@ -37,6 +37,7 @@ from healer_agent.models import (
     failure_types_for,
 )
 from healer_agent.pipeline import dedup
+from healer_agent.pipeline.priority import RequestsFirst
 from healer_agent.ports import CodeRunSink, ContextProvider
 from healer_agent.routing.base import Routed, Router
 from healer_agent.store import claims, incidents
@@ -108,8 +109,10 @@ class Dispatcher:
         metrics: Metrics,
         settings: DispatchSettings,
         clock: Clock = utcnow,
+        priority: RequestsFirst | None = None,
     ) -> None:
         self._engine = engine
+        self._priority = priority or RequestsFirst()
         self._context = context
         self._router = router
         self._guard = guard
@@ -179,6 +182,7 @@ class Dispatcher:
         if skip is not None:
             await self._finish(incident_id, "skipped", skip, dedup_status="skipped")
             return
+        await self._priority.wait()  # routing and rendering are the CPU of an incident
         routed = await self.route(incident, context)
         if row.get("operator_agent"):
             routed = await self.override(routed, Agent(row["operator_agent"]))
@@ -258,9 +262,11 @@ class Dispatcher:
         routed = plan.routed
         incident, decision = routed.incident, routed.decision
         self._metrics.decisions.labels(tier=_tier(decision), agent=decision.agent.value).inc()
+        # once, for the stored evidence and the prompt (each source's lines are redacted)
+        findings = context_findings(routed.context, redact)
         columns = incidents.decision_columns(decision) | {
             "signature": routed.signature,
-            "context_status": _context_status(routed.context),
+            "context_status": _context_status(routed.context, findings),
             "handoff_agent": decision.agent.value if plan.handoff_from else None,
         }
         if plan.escalated is not None:
@@ -303,6 +309,7 @@ class Dispatcher:
             attempt=max(attempt, len(told) + 1),
             max_attempts=self._settings.max_attempts,
             history=told or None,
+            findings=findings,
         )
         return await self.launch(
             incident_id,
@@ -473,9 +480,9 @@ class Dispatcher:
         self._metrics.llm_cost.inc(usage.cost_usd)
 
 
-def _context_status(context: ContextBundle) -> str:
+def _context_status(context: ContextBundle, findings: list[SourceFindings]) -> str:
     """Each source's status, note and findings: the incident's stored evidence of context."""
-    return json.dumps(context_evidence(context, redact))
+    return json.dumps(context_evidence(context, redact, findings))
 
 
 def _tier(decision: RoutingDecision) -> str:

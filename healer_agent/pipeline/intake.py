@@ -28,6 +28,7 @@ from healer_agent.models import ContextBundle, Incident, RoutingDecision
 from healer_agent.pipeline import answers
 from healer_agent.pipeline.batching import GroupCommit
 from healer_agent.pipeline.filter import skip_reason
+from healer_agent.pipeline.priority import RequestsFirst
 from healer_agent.pipeline.stage import REMEDIABLE, IntakePolicy, incident_of
 from healer_agent.results import IntakeResult
 from healer_agent.store import inbox, incidents
@@ -84,8 +85,10 @@ class Intake:
         redact_json: JsonRedactor,
         metrics: Metrics,
         wake: Callable[[], None],
+        priority: RequestsFirst | None = None,
     ) -> None:
         self._engine = engine
+        self._priority = priority or RequestsFirst()
         self._policy = policy
         self._quick_route = quick_route
         self._redact_json = redact_json
@@ -103,6 +106,12 @@ class Intake:
         Raises ``StoreUnavailable`` when the event could not be stored (answer 503),
         ``PayloadError`` when the body lacks required fields (answer 422, nothing stored).
         """
+        with self._priority.request():
+            return await self._accept(endpoint, event_type, payload, delivery_id)
+
+    async def _accept(
+        self, endpoint: str, event_type: str, payload: dict[str, Any], delivery_id: str
+    ) -> IntakeResult:
         redacted = self._redact_json(payload)
         # Normalised once, before storing, so a 422 never leaves a poison row behind.
         incident = incident_of(endpoint, event_type, redacted)

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healer_agent.metrics import Metrics
 from healer_agent.pipeline.dispatcher import Dispatcher
+from healer_agent.pipeline.priority import RequestsFirst
 from healer_agent.pipeline.stage import IntakeStage
 from healer_agent.store import inbox, incidents
 from healer_agent.store.dialect import utcnow
@@ -65,8 +66,10 @@ class Worker:
         metrics: Metrics,
         settings: WorkerSettings,
         listener: WorkListener | None = None,
+        priority: RequestsFirst | None = None,
     ) -> None:
         self._engine = engine
+        self._priority = priority or RequestsFirst()
         self._intake = intake
         self._commands = commands
         self._dispatcher = dispatcher
@@ -133,10 +136,12 @@ class Worker:
     async def work_once(self) -> bool:
         """Do one unit of work; False when the queues were empty."""
         lease = timedelta(seconds=self._settings.lease_s)
+        await self._priority.wait()
         if await self.intake_pending(rounds=1):
             return True
         if await self._commands.run_once():
             return True
+        await self._priority.wait()
         async with self._engine.begin() as conn:
             due = await incidents.claim_due(conn, lease=lease, limit=1)
         for incident_id in due:

@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from healer_agent.store import onetrip
 from healer_agent.store.tables import metadata
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
@@ -32,7 +33,12 @@ def create_engine(url: str) -> AsyncEngine:
         # the pool is fast, where contending writers back off in SQLite's busy handler
         # (sleeps of up to 100 ms each) and make the latency tail seconds long.
         engine = create_async_engine(
-            url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=120
+            url,
+            connect_args={"timeout": 30},
+            pool_size=1,
+            max_overflow=0,
+            pool_timeout=120,
+            module=onetrip.dbapi() if parsed.get_driver_name() == "aiosqlite" else None,
         )
 
         @event.listens_for(engine.sync_engine, "connect")

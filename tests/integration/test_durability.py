@@ -170,3 +170,33 @@ async def test_the_intake_backlog_is_a_metric(
     await healer.worker._refresh_gauges()
     assert healer.metrics.inbox_pending._value.get() == 0
     assert healer.metrics.inbox_lag._value.get() == 0.0
+
+
+async def test_a_stage_batch_commits_early_for_a_request_in_flight(
+    make_settings: Any, healer_factory: Any, tmp_path: Any
+) -> None:
+    """On SQLite the stage's transaction holds the connection a request's commit needs."""
+    from sqlalchemy import event
+
+    healer = await healer_factory(make_settings(worker={"coderun_poll_s": 0.0}))
+    for n in range(3):
+        await healer.intake.accept(
+            endpoint="sensor",
+            event_type="workflow_run",
+            payload=_sensor(950 + n),
+            delivery_id=f"early-{n}",
+        )
+    commits = 0
+
+    def count(_conn: Any) -> None:
+        nonlocal commits
+        commits += 1
+
+    event.listen(healer.engine.sync_engine, "commit", count)
+    with healer.worker._priority.request():  # a request is in flight the whole time
+        assert await healer.worker.intake_pending(rounds=1) == 3
+    event.remove(healer.engine.sync_engine, "commit", count)
+    assert commits == 1 + 3  # the claim, then one transaction per delivery
+    async with healer.engine.connect() as conn:
+        rows = [await inbox.get(conn, f"early-{n}") for n in range(3)]
+    assert [r.status for r in rows if r is not None] == ["done"] * 3
