@@ -761,7 +761,588 @@ test("drains everything when asked", () => {{
     )
 
 
+# ------------------------------------------------------------------ context decides
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    """kubectl's column layout: each column padded to its widest cell plus three spaces."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    return [
+        "   ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip() for r in [header, *rows]
+    ]
+
+
+def context() -> None:
+    # a Go worker crash-loops on a nil pointer (Go: atlas); the panic is written in Go's
+    # format (no Go toolchain here)
+    at(CLI)
+    ro = rollout("fr-e-ctx-go", NS, "healer-sync", 2, 1, 1, deadline=True)
+    assert ro.code != 0, ro
+    go_panic = [
+        '{"level":"info","ts":"2026-11-28T09:12:01.114Z","caller":"sync/worker.go:41",'
+        '"msg":"starting sync worker","queue":"runs","concurrency":4}',
+        "panic: runtime error: invalid memory address or nil pointer dereference",
+        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x18 pc=0x8a4f2d]",
+        "",
+        "goroutine 1 [running]:",
+        "github.com/5dlabs/healer-cli/internal/sync.(*Worker).Start(0x0, {0xb3c1e8, 0xc0000a4000})",
+        "\t/src/internal/sync/worker.go:48 +0x2d",
+        "main.main()",
+        "\t/src/cmd/healer-sync/main.go:31 +0x1c5",
+    ]
+    ctx = crashing(
+        "fr-e-ctx-go", NS, "healer-sync", "ghcr.io/5dlabs/healer-sync:0.4.0", 2, go_panic
+    )
+    ci(
+        "fr-e-ctx-go-sync-worker-nil-pointer-crashloop",
+        "the sync worker's rollout passes its deadline; the pod crash-loops and Loki shows a "
+        "Go panic (nil pointer dereference in (*Worker).Start, called on a nil *Worker) from "
+        "the change to the worker's constructor",
+        ["context-driven", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="deploy",
+        job="rollout",
+        repo=CLI,
+        steps=[*kube_setup(), failing(ro, name="Rollout status")],
+        message="refactor(sync): construct the worker from options",
+        files=["internal/sync/worker.go", "cmd/healer-sync/main.go"],
+        extra=ctx,
+    )
+
+    # a Python worker crash-loops on its own ZeroDivisionError behind an Argo CD health
+    # timeout (Python: atlas); the traceback is python3's own
+    at(PY)
+    path = real.scratch(
+        "fr-e-ctx-py",
+        {
+            "worker/main.py": """import json
+import os
+
+
+def shard_size(total, workers):
+    return total // workers
+
+
+def main():
+    workers = int(os.environ.get("EMBED_WORKERS", "0"))
+    print(json.dumps({"level": "info", "msg": "embedding worker starting", "workers": workers}))
+    print(shard_size(12840, workers))
+
+
+if __name__ == "__main__":
+    main()
+""",
+        },
+    )
+    lines, code = real.run(["python3", "worker/main.py"], path)
+    lines = [ln.replace(real.RUNNER, "/app") for ln in lines]
+    assert code == 1 and any("ZeroDivisionError" in ln for ln in lines), lines
+    argo = _argocd(
+        "healer-embedder",
+        NS,
+        PLAT,
+        "apps/healer-embedder",
+        "Degraded",
+        [("apps", "Deployment", NS, "healer-embedder", "Synced", "Degraded", "", "")],
+        "2026-11-28T10:41:07Z",
+    )
+    ctx = crashing(
+        "fr-e-ctx-py", NS, "healer-embedder", "ghcr.io/5dlabs/healer-embedder:0.15.2", 1, lines
+    )
+    ctx["argocd"] = [
+        {
+            "name": "healer-embedder",
+            "sync_status": "Synced",
+            "health_status": "Degraded",
+            "message": 'Deployment "healer-embedder" exceeded its progress deadline',
+        }
+    ]
+    ci(
+        "fr-e-ctx-argocd-degraded-python-zero-division",
+        "argocd app wait times out on health; healer-embedder is Degraded and its pod "
+        "crash-loops with a Python ZeroDivisionError in shard_size(): the new code defaults "
+        "EMBED_WORKERS to 0",
+        ["context-driven", "argocd", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="deploy",
+        job="argocd-sync",
+        repo=PY,
+        steps=[failing(argo, name="Wait for Argo CD")],
+        message="feat(embedder): shard work across workers",
+        files=["worker/main.py"],
+        extra=ctx,
+    )
+
+    # a Rust router panics (index out of bounds); the job printed kubectl get pods (rex)
+    at(PLAT)
+    out = _rust_bin(
+        "healer-router",
+        """
+fn main() {
+    eprintln!(r#"{{"level":"INFO","target":"healer_router","msg":"loaded routing table","agents":5}}"#);
+    let agents = ["rex", "blaze", "bolt", "cipher", "atlas"];
+    let weights: Vec<u32> = std::env::args().skip(1).map(|a| a.parse().unwrap()).collect();
+    let pick = agents.len() + weights.len();
+    println!("{}", agents[pick]);
+}
+""",
+    )
+    assert out.code == 101 and any("index out of bounds" in ln for ln in out.lines), out
+    ro = rollout("fr-e-ctx-router", NS, "healer-router", 3, 1, 2, deadline=True)
+    pname = pod_name("fr-e-ctx-router", "healer-router")
+    table = _table(
+        ["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+        [
+            [pname, "0/1", "CrashLoopBackOff", "6 (2m14s ago)", "9m"],
+            [pod_name("fr-e-ctx-router", "healer-router", "o1"), "1/1", "Running", "0", "3d2h"],
+            [pod_name("fr-e-ctx-router", "healer-router", "o2"), "1/1", "Running", "0", "3d2h"],
+        ],
+    )
+    ctx = crashing(
+        "fr-e-ctx-router", NS, "healer-router", "ghcr.io/5dlabs/healer-router:0.15.2", 101,
+        out.lines,
+    )
+    ci(
+        "fr-e-ctx-rust-router-index-out-of-bounds-get-pods",
+        "the rollout fails and the job's own 'kubectl get pods' shows the new router pod in "
+        "CrashLoopBackOff; Loki has the Rust panic 'index out of bounds: the len is 5 but the "
+        "index is 5' from the new agent-pick code",
+        ["context-driven", "misleading-name"],
+        "rex",
+        "rust_test",
+        workflow="deploy",
+        job="rollout",
+        repo=PLAT,
+        steps=[
+            *kube_setup(),
+            failing(ro, name="Rollout status"),
+            run(
+                "kubectl -n healer get pods -l app.kubernetes.io/name=healer-router",
+                table,
+                name="Show pods on failure",
+            ),
+        ],
+        message="feat(router): pick agents round-robin",
+        files=["crates/router/src/pick.rs"],
+        extra=ctx,
+    )
+
+    # a Node API logging JSON crashes on its own structuredClone of a function (blaze)
+    at(WEB)
+    out = real.node_run(
+        "fr-e-ctx-node-clone",
+        {
+            "package.json": json.dumps({"name": "console-api", "type": "module"}),
+            "server/cache.js": """const entries = new Map();
+export function remember(key, value) {
+  entries.set(key, structuredClone(value));
+}
+""",
+            "server/index.js": """import { remember } from "./cache.js";
+const log = (level, msg, extra = {}) =>
+  console.log(JSON.stringify({ level, time: 1764320000000, pid: 1, hostname: "console-api", msg, ...extra }));
+log(30, "console-api listening", { port: 3000 });
+log(30, "request completed", { req: { method: "GET", url: "/api/agents" }, res: { statusCode: 200 } });
+const agents = [{ name: "rex", score: () => 1 }];
+remember("agents", { agents, at: Date.now() });
+""",
+        },
+        "server/index.js",
+    )
+    loki = [ln.replace(real.RUNNER, "/app") for ln in out.lines]
+    assert out.code != 0 and any("DataCloneError" in ln for ln in loki), loki
+    smoke = real.Out("", [], 0)
+    with answer(502, "Bad Gateway", "<html><body><h1>502 Bad Gateway</h1></body></html>") as port:
+        smoke = real.sh(
+            "fr-e-ctx-node-smoke",
+            {},
+            f"curl -fsS --retry 2 --retry-delay 1 http://127.0.0.1:{port}/api/agents",
+            "curl -fsS --retry 2 --retry-delay 1 https://console.staging.5dlabs.ai/api/agents",
+            hosts={f"http://127.0.0.1:{port}": "https://console.staging.5dlabs.ai"},
+        )
+    assert smoke.code == 22, smoke
+    ctx = crashing(
+        "fr-e-ctx-node-clone", "console", "console-api", "ghcr.io/5dlabs/console-api:1.8.0", 1,
+        loki, port=3000,
+    )
+    ci(
+        "fr-e-ctx-smoke-502-node-structuredclone-dataclone",
+        "the staging smoke test gets 502 from the gateway; Loki shows console-api's JSON "
+        "request logs and then its crash: 'DataCloneError: () => 1 could not be cloned' from "
+        "the new response cache's structuredClone",
+        ["context-driven", "misleading-name"],
+        "blaze",
+        "frontend_test",
+        workflow="deploy",
+        job="smoke",
+        repo=WEB,
+        steps=[failing(smoke, name="Smoke test")],
+        message="perf(api): cache the agents response",
+        files=["server/cache.js", "server/index.js"],
+        extra=ctx,
+    )
+
+    # the Service selector no longer matches the pods: ingress-nginx has no endpoints (bolt)
+    at(PLAT)
+    with answer(503, "Service Temporarily Unavailable") as port:
+        smoke = real.sh(
+            "fr-e-ctx-selector",
+            {},
+            f"curl -fsS --retry 2 --retry-delay 1 http://127.0.0.1:{port}/v1/health",
+            "curl -fsS --retry 2 --retry-delay 1 https://api.staging.5dlabs.ai/v1/health",
+            hosts={f"http://127.0.0.1:{port}": "https://api.staging.5dlabs.ai"},
+        )
+    assert smoke.code == 22, smoke
+    created, first, _ = clock("fr-e-ctx-selector")
+    ci(
+        "fr-e-ctx-smoke-503-service-selector-no-endpoints",
+        "the smoke test gets 503 from ingress-nginx; the API pods are Ready and their events "
+        "normal, but ingress-nginx logs 'Service \"healer/healer-api\" does not have any "
+        "active Endpoint' after the Service's selector moved to app.kubernetes.io/name while "
+        "the pods still carry app",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy",
+        job="smoke",
+        repo=PLAT,
+        steps=[failing(smoke, name="Smoke test")],
+        message="refactor(manifests): recommended labels on Services",
+        files=["apps/healer/api/service.yaml"],
+        extra={
+            "kubernetes": {
+                "pods": ready_pods(
+                    "fr-e-ctx-selector", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.15.1"
+                ),
+                "events": normal_events("fr-e-ctx-selector", NS, "healer-api"),
+            },
+            "loki": [
+                "W1128 09:14:22.118204       7 controller.go:1214] Service \"healer/healer-api\" "
+                "does not have any active Endpoint.",
+                "W1128 09:14:25.451873       7 controller.go:1214] Service \"healer/healer-api\" "
+                "does not have any active Endpoint.",
+                '10.42.0.1 - - [28/Nov/2026:09:14:31 +0000] "GET /v1/health HTTP/2.0" 503 190 '
+                '"-" "curl/8.5.0" 38 0.000 [healer-healer-api-80] [] - - - - '
+                + sha("fr-e-ingress")[:32],
+            ],
+        },
+    )
+
+    # argocd app get -o yaml: the sync failed because the destination namespace is missing
+    # (bolt)
+    import yaml as _yaml
+
+    app = shapes.argo_application(
+        "healer-jobs",
+        "healer-jobs",
+        PLAT,
+        "apps/healer-jobs",
+        sha("fr-e-ctx-ns"),
+        "OutOfSync",
+        "Missing",
+        phase="Failed",
+        op_message='one or more objects failed to apply, reason: namespaces "healer-jobs" not '
+        "found",
+        resources=[
+            {
+                "group": "batch",
+                "version": "v1",
+                "kind": "CronJob",
+                "namespace": "healer-jobs",
+                "name": "healer-reindex",
+                "status": "OutOfSync",
+                "health": {"status": "Missing"},
+                "syncPhase": "Sync",
+                "message": 'namespaces "healer-jobs" not found',
+            }
+        ],
+        when="2026-11-28T11:02:44Z",
+    )
+    app["spec"]["syncPolicy"]["syncOptions"] = []
+    dumped = _yaml.safe_dump(app, sort_keys=False, width=200).splitlines()
+    ci(
+        "fr-e-ctx-argocd-app-yaml-namespace-not-found",
+        "the sync check prints 'argocd app get healer-jobs -o yaml': the last sync Failed "
+        "with 'namespaces \"healer-jobs\" not found' (the new Application has no "
+        "CreateNamespace=true and no Namespace manifest)",
+        ["context-driven", "argocd", "misleading-name"],
+        "bolt",
+        "argocd_sync",
+        workflow="deploy",
+        job="verify-sync",
+        repo=PLAT,
+        steps=[
+            _hand(
+                "Check sync",
+                "argocd app get healer-jobs -o yaml | tee app.yaml\n"
+                "yq -e '.status.operationState.phase == \"Succeeded\"' app.yaml",
+                [*dumped, "false"],
+                seconds=6,
+            )
+        ],
+        message="feat(jobs): nightly reindex CronJob",
+        files=["apps/healer-jobs/cronjob.yaml", "argocd/apps/healer-jobs.yaml"],
+        extra={
+            "argocd": [
+                {
+                    "name": "healer-jobs",
+                    "sync_status": "OutOfSync",
+                    "health_status": "Missing",
+                    "message": app["status"]["operationState"]["message"],
+                }
+            ]
+        },
+    )
+
+    # a smoke timeout while everything is healthy and Prometheus shows no errors (atlas)
+    with silent_server() as sport:
+        smoke = real.sh(
+            "fr-e-ctx-healthy-timeout",
+            {},
+            f"curl -fsS --max-time 2 http://127.0.0.1:{sport}/v1/health",
+            "curl -fsS --max-time 10 https://api.staging.5dlabs.ai/v1/health",
+            hosts={f"127.0.0.1 port {sport}": "api.staging.5dlabs.ai port 443"},
+        )
+    smoke = real.Out(
+        smoke.command,
+        [re.sub(r"after \d+ milliseconds", "after 10001 milliseconds", ln) for ln in smoke.lines],
+        smoke.code,
+    )
+    assert smoke.code == 28, smoke
+    ci(
+        "fr-e-ctx-smoke-timeout-prometheus-all-healthy",
+        "the smoke test times out once (curl 28); pods are Ready with normal events, "
+        "Prometheus shows up=1, no 5xx and a 40 ms p99 for the whole window: nothing explains "
+        "it",
+        ["context-driven", "flaky-infra", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="deploy",
+        job="smoke",
+        repo=PLAT,
+        steps=[failing(smoke, name="Smoke test")],
+        message="chore(api): bump tracing to 0.1.41",
+        files=["Cargo.lock"],
+        extra={
+            "kubernetes": {
+                "pods": ready_pods(
+                    "fr-e-ctx-healthy", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.15.2"
+                ),
+                "events": normal_events("fr-e-ctx-healthy", NS, "healer-api"),
+            },
+            "prometheus": {
+                'up{job="healer-api"}': [
+                    {"metric": {"job": "healer-api", "instance": "10.42.1.17:9090"}, "value": [1764320400, "1"]},
+                    {"metric": {"job": "healer-api", "instance": "10.42.2.9:9090"}, "value": [1764320400, "1"]},
+                ],
+                'sum(rate(http_requests_total{app="healer-api",code=~"5.."}[5m]))': [
+                    {"metric": {}, "value": [1764320400, "0"]}
+                ],
+                'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{app="healer-api"}[5m])))': [
+                    {"metric": {}, "value": [1764320400, "0.041"]}
+                ],
+            },
+        },
+    )
+
+    # readiness probe on the chart's new port while the Node service listens on 3000 (bolt)
+    at(WEB)
+    out = real.node_run(
+        "fr-e-ctx-port",
+        {
+            "package.json": json.dumps({"name": "console-bff", "type": "module"}),
+            "server/index.js": """import http from "node:http";
+const port = Number(process.env.PORT ?? 3000);
+const server = http.createServer((req, res) => res.end("ok"));
+server.listen(port, () => {
+  console.log(JSON.stringify({ level: "info", msg: "console-bff listening", port }));
+  server.close();
+});
+""",
+        },
+        "server/index.js",
+    )
+    assert out.code == 0 and any('"port":3000' in ln for ln in out.lines), out
+    ro = rollout("fr-e-ctx-port", "console", "console-bff", 2, 1, 1, deadline=True)
+    created, first, last = clock("fr-e-ctx-port")
+    pname = pod_name("fr-e-ctx-port", "console-bff")
+    ci(
+        "fr-e-ctx-readiness-refused-chart-port-8080-app-3000",
+        "the BFF rollout stalls; the new pod runs without restarts but its readiness probe "
+        "gets 'connect: connection refused' on 8080 while Loki shows the service listening on "
+        "3000: the chart moved containerPort and the probe to 8080 without setting PORT",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy",
+        job="rollout",
+        repo=WEB,
+        steps=[*kube_setup(), failing(ro, name="Rollout status")],
+        message="chore(charts): standardise containerPort on 8080",
+        files=["charts/console-bff/values.yaml", "charts/console-bff/templates/deployment.yaml"],
+        extra={
+            "kubernetes": {
+                "pods": [
+                    shapes.pod(
+                        pname,
+                        "console",
+                        "console-bff",
+                        "ghcr.io/5dlabs/console-bff:1.8.0",
+                        created=created,
+                        port=8080,
+                        memory_limit="256Mi",
+                        probe_path="/healthz",
+                    )
+                ],
+                "events": [
+                    shapes.event(
+                        "console",
+                        "Pod",
+                        pname,
+                        "Unhealthy",
+                        'Readiness probe failed: Get "http://10.42.1.23:8080/healthz": dial tcp '
+                        "10.42.1.23:8080: connect: connection refused",
+                        first=first,
+                        last=last,
+                        count=46,
+                    )
+                ],
+            },
+            "loki": out.lines,
+        },
+    )
+
+    # pods evicted for ephemeral storage after the chart set a 64Mi limit (bolt)
+    at(PLAT)
+    from helpers import wait_available
+
+    wa = wait_available("fr-e-ctx-evicted", NS, "healer-indexer")
+    assert wa.code != 0, wa
+    created, first, last = clock("fr-e-ctx-evicted")
+    evicted = [pod_name("fr-e-ctx-evicted", "healer-indexer", str(i)) for i in range(3)]
+    ci(
+        "fr-e-ctx-evicted-ephemeral-storage-limit",
+        "kubectl wait for the indexer times out; its pods are Evicted ('Pod ephemeral local "
+        "storage usage exceeds the total limit of containers 64Mi') after the chart added an "
+        "ephemeral-storage limit below the index scratch space",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy",
+        job="wait-ready",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(wa, name="Wait for indexer")],
+        message="feat(charts): ephemeral-storage limits for every workload",
+        files=["charts/healer/values.yaml", "charts/healer/templates/indexer.yaml"],
+        extra={
+            "kubernetes": {
+                "events": [
+                    shapes.event(
+                        NS,
+                        "Pod",
+                        p,
+                        "Evicted",
+                        "Pod ephemeral local storage usage exceeds the total limit of "
+                        "containers 64Mi. ",
+                        first=first,
+                        last=first,
+                    )
+                    for p in evicted
+                ]
+                + [
+                    shapes.event(
+                        NS,
+                        "Pod",
+                        evicted[0],
+                        "Killing",
+                        "Stopping container healer-indexer",
+                        first=first,
+                        last=first,
+                        type_="Normal",
+                    )
+                ]
+            },
+        },
+    )
+
+    # a Rust config loader recursing on an include cycle: stack overflow, alert firing (rex)
+    out = _rust_bin(
+        "healer-config",
+        """
+use std::collections::HashMap;
+use std::hint::black_box;
+
+fn resolve(name: &str, includes: &HashMap<&str, &str>) -> usize {
+    let pad = black_box([0u8; 512]);
+    match includes.get(name) {
+        Some(next) => 1 + resolve(next, includes) + pad[0] as usize,
+        None => 0,
+    }
+}
+
+fn main() {
+    eprintln!(r#"{{"level":"INFO","target":"healer_config","msg":"resolving profile","profile":"staging"}}"#);
+    let includes = HashMap::from([("staging", "base"), ("base", "common"), ("common", "staging")]);
+    println!("{}", resolve("staging", &includes));
+}
+""",
+    )
+    assert out.code != 0 and any("overflowed its stack" in ln for ln in out.lines), out
+    # the thread id is the process's own tid: pid 1 in the container
+    loki = [re.sub(r"thread 'main' \(\d+\)", "thread 'main' (1)", ln) for ln in out.lines]
+    ci(
+        "fr-e-ctx-canary-crashlooping-alert-rust-stack-overflow",
+        "the canary gate fails on a firing KubePodCrashLooping alert for healer-config; Loki "
+        "shows \"thread 'main' has overflowed its stack\": the new include resolution recurses "
+        "forever on the staging -> base -> common -> staging cycle",
+        ["context-driven", "misleading-name"],
+        "rex",
+        "rust_test",
+        workflow="deploy",
+        job="canary-gate",
+        repo=PLAT,
+        steps=[
+            _hand(
+                "Canary gate",
+                "./scripts/canary-gate.sh healer-config",
+                [
+                    "checking alerts for healer-config (canary 10%)",
+                    "FIRING KubePodCrashLooping severity=warning for=15m",
+                    "canary gate: 1 firing alert, rolling back",
+                ],
+                seconds=930,
+            )
+        ],
+        message="feat(config): profile includes",
+        files=["crates/config/src/profile.rs"],
+        extra={
+            "prometheus": {
+                'ALERTS{alertstate="firing",namespace="healer"}': [
+                    {
+                        "metric": {
+                            "alertname": "KubePodCrashLooping",
+                            "alertstate": "firing",
+                            "container": "healer-config",
+                            "namespace": NS,
+                            "pod": pod_name("fr-e-ctx-stack", "healer-config"),
+                            "severity": "warning",
+                        },
+                        "value": [1764321300, "1"],
+                    }
+                ],
+                'kube_pod_container_status_last_terminated_exitcode{container="healer-config"}': [
+                    {"metric": {"container": "healer-config"}, "value": [1764321300, "134"]}
+                ],
+            },
+            "loki": loki,
+        },
+    )
+
+
 def build() -> None:
     ensure_b4_tools()
     multi()
     noisy()
+    context()
