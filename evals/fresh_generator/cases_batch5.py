@@ -22,8 +22,8 @@ import re
 import real
 import shapes
 from cases_batch3 import _argocd, _hand, _py_setup, npm_ci_ok
-from cases_batch4 import _env_b4, _scrub, answer, b4_venv, ensure_b4_tools
-from fcommon import at, ci, failing, node_setup, pr_of, rust_setup, sha, uses
+from cases_batch4 import _scrub, answer, b4_venv, ensure_b4_tools
+from fcommon import at, ci, failing, node_setup, pr_of, rust_setup, sha
 from gha import Job, alert, run, sensor
 from helpers import (
     clock,
@@ -163,9 +163,11 @@ fn main() {
     )
 
     # make ci: vite build warns about a large chunk, then cargo test fails (rex)
-    big = "export const GLOSSARY = " + json.dumps(
-        {f"term_{i}": f"definition {i} " * 6 for i in range(6000)}
-    ) + ";\n"
+    big = (
+        "export const GLOSSARY = "
+        + json.dumps({f"term_{i}": f"definition {i} " * 6 for i in range(6000)})
+        + ";\n"
+    )
     out = real.sh(
         "fr-e-ms-vite-cargo",
         {
@@ -558,9 +560,7 @@ test("strips a trailing dot", () => {
 def noisy() -> None:
     # vitest --reporter=verbose: 1,600 passing cases and one failure (blaze)
     at(WEB)
-    rows = ",\n".join(
-        f'  ["Agent {i:04d}", "agent-{i:04d}"]' for i in range(1600) if i != 1187
-    )
+    rows = ",\n".join(f'  ["Agent {i:04d}", "agent-{i:04d}"]' for i in range(1600) if i != 1187)
     vt = real.vitest_verbose(
         "fr-e-noisy-vitest",
         {
@@ -597,8 +597,7 @@ describe("slug", () => {{
     # cargo test: 1,800 generated cases, one fails (rex)
     at(REPO)
     cases = "\n".join(
-        f"    #[test] fn label_{i:04d}() {{ assert!(valid_label(\"t{i}\")); }}"
-        for i in range(1800)
+        f'    #[test] fn label_{i:04d}() {{ assert!(valid_label("t{i}")); }}' for i in range(1800)
     )
     out = real.cargo(
         "fr-e-noisy-cargo-1800",
@@ -683,7 +682,7 @@ def test_retry_budget(n):
     at(REPO)
     members = [f"crates/c{i:02d}" for i in range(10)]
     files = {
-        "Cargo.toml": "[workspace]\nresolver = \"2\"\nmembers = ["
+        "Cargo.toml": '[workspace]\nresolver = "2"\nmembers = ['
         + ", ".join(f'"{m}"' for m in members)
         + "]\n"
     }
@@ -701,7 +700,14 @@ def test_retry_budget(n):
     lines, code = real.run(
         ["cargo", "build", "-v", "--offline"], path, env={"CARGO_NET_OFFLINE": "true"}
     )
-    lines = [re.sub(r"/home/runner/\.rustup/toolchains/[^/]+/", "/home/runner/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/", ln) for ln in lines]
+    lines = [
+        re.sub(
+            r"/home/runner/\.rustup/toolchains/[^/]+/",
+            "/home/runner/.rustup/toolchains/stable-x86_64-unknown-linux-gnu/",
+            ln,
+        )
+        for ln in lines
+    ]
     assert code != 0 and any("E0599" in ln for ln in lines), lines
     ci(
         "fr-e-noisy-cargo-build-verbose-e0599-hashmap-f64",
@@ -901,7 +907,11 @@ fn main() {
         ],
     )
     ctx = crashing(
-        "fr-e-ctx-router", NS, "healer-router", "ghcr.io/5dlabs/healer-router:0.15.2", 101,
+        "fr-e-ctx-router",
+        NS,
+        "healer-router",
+        "ghcr.io/5dlabs/healer-router:0.15.2",
+        101,
         out.lines,
     )
     ci(
@@ -953,7 +963,6 @@ remember("agents", { agents, at: Date.now() });
     )
     loki = [ln.replace(real.RUNNER, "/app") for ln in out.lines]
     assert out.code != 0 and any("DataCloneError" in ln for ln in loki), loki
-    smoke = real.Out("", [], 0)
     with answer(502, "Bad Gateway", "<html><body><h1>502 Bad Gateway</h1></body></html>") as port:
         smoke = real.sh(
             "fr-e-ctx-node-smoke",
@@ -964,8 +973,13 @@ remember("agents", { agents, at: Date.now() });
         )
     assert smoke.code == 22, smoke
     ctx = crashing(
-        "fr-e-ctx-node-clone", "console", "console-api", "ghcr.io/5dlabs/console-api:1.8.0", 1,
-        loki, port=3000,
+        "fr-e-ctx-node-clone",
+        "console",
+        "console-api",
+        "ghcr.io/5dlabs/console-api:1.8.0",
+        1,
+        loki,
+        port=3000,
     )
     ci(
         "fr-e-ctx-smoke-502-node-structuredclone-dataclone",
@@ -999,7 +1013,7 @@ remember("agents", { agents, at: Date.now() });
     ci(
         "fr-e-ctx-smoke-503-service-selector-no-endpoints",
         "the smoke test gets 503 from ingress-nginx; the API pods are Ready and their events "
-        "normal, but ingress-nginx logs 'Service \"healer/healer-api\" does not have any "
+        'normal, but ingress-nginx logs \'Service "healer/healer-api" does not have any '
         "active Endpoint' after the Service's selector moved to app.kubernetes.io/name while "
         "the pods still carry app",
         ["context-driven", "misleading-name"],
@@ -1019,9 +1033,9 @@ remember("agents", { agents, at: Date.now() });
                 "events": normal_events("fr-e-ctx-selector", NS, "healer-api"),
             },
             "loki": [
-                "W1128 09:14:22.118204       7 controller.go:1214] Service \"healer/healer-api\" "
+                'W1128 09:14:22.118204       7 controller.go:1214] Service "healer/healer-api" '
                 "does not have any active Endpoint.",
-                "W1128 09:14:25.451873       7 controller.go:1214] Service \"healer/healer-api\" "
+                'W1128 09:14:25.451873       7 controller.go:1214] Service "healer/healer-api" '
                 "does not have any active Endpoint.",
                 '10.42.0.1 - - [28/Nov/2026:09:14:31 +0000] "GET /v1/health HTTP/2.0" 503 190 '
                 '"-" "curl/8.5.0" 38 0.000 [healer-healer-api-80] [] - - - - '
@@ -1134,8 +1148,14 @@ remember("agents", { agents, at: Date.now() });
             },
             "prometheus": {
                 'up{job="healer-api"}': [
-                    {"metric": {"job": "healer-api", "instance": "10.42.1.17:9090"}, "value": [1764320400, "1"]},
-                    {"metric": {"job": "healer-api", "instance": "10.42.2.9:9090"}, "value": [1764320400, "1"]},
+                    {
+                        "metric": {"job": "healer-api", "instance": "10.42.1.17:9090"},
+                        "value": [1764320400, "1"],
+                    },
+                    {
+                        "metric": {"job": "healer-api", "instance": "10.42.2.9:9090"},
+                        "value": [1764320400, "1"],
+                    },
                 ],
                 'sum(rate(http_requests_total{app="healer-api",code=~"5.."}[5m]))': [
                     {"metric": {}, "value": [1764320400, "0"]}
@@ -1341,8 +1361,574 @@ fn main() {
     )
 
 
+# ------------------------------------------------------------------ platform
+
+
+def _push_rejected(
+    cid: str, repo: str, message: list[str], reason: str, ref: str = "main"
+) -> real.Out:
+    """``git push`` to the local smart-HTTP server declining the ref with ``reason``."""
+    from cases_github import gh013_push
+
+    out = gh013_push(cid, message, reason)
+    lines = [
+        ln.replace("5dlabs/cto.git", f"{repo}.git").replace("HEAD -> main", f"HEAD -> {ref}")
+        for ln in out.lines
+    ]
+    return real.Out(f"git push origin HEAD:{ref}", lines, out.code)
+
+
+def platform() -> None:
+    at(REPO)
+    out = _push_rejected(
+        "fr-e-gh006",
+        REPO,
+        [
+            "error: GH006: Protected branch update failed for refs/heads/main.",
+            "error: Changes must be made through a pull request.",
+        ],
+        "protected branch hook declined",
+    )
+    assert out.code != 0 and any("GH006" in ln for ln in out.lines), out
+    ci(
+        "fr-e-plat-gh006-protected-branch-rustfmt-autofix",
+        "the rustfmt autofix job formatted the code and committed; its push to main is "
+        "declined by branch protection (GH006: changes must be made through a pull request)",
+        ["platform", "misleading-name"],
+        "atlas",
+        "permissions",
+        workflow="autofix",
+        job="rustfmt-autofix",
+        repo=REPO,
+        steps=[
+            *rust_setup(),
+            run("cargo fmt --all", [], name="Format"),
+            run(
+                'git commit -am "style: cargo fmt"',
+                [
+                    "[main 4e1b2c9] style: cargo fmt",
+                    " 3 files changed, 11 insertions(+), 9 deletions(-)",
+                ],
+                name="Commit",
+            ),
+            failing(out, name="Push"),
+        ],
+        message="feat(router): weighted scoring",
+        files=["crates/router/src/score.rs"],
+        branch="main",
+        event="workflow_run",
+    )
+
+    at(WEB)
+    out = _push_rejected(
+        "fr-e-workflows-perm",
+        WEB,
+        [],
+        "refusing to allow a GitHub App to create or update workflow "
+        "`.github/workflows/frontend.yml` without `workflows` permission",
+        ref="deps/weekly-npm",
+    )
+    assert out.code != 0 and any("workflows` permission" in ln for ln in out.lines), out
+    ci(
+        "fr-e-plat-push-workflows-permission-npm-update",
+        "the weekly npm-update job bumped dependencies and the Node version in "
+        ".github/workflows/frontend.yml; the push is rejected: the App token lacks the "
+        "`workflows` permission",
+        ["platform", "misleading-name"],
+        "atlas",
+        "permissions",
+        workflow="deps",
+        job="npm-update",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            run(
+                "npx npm-check-updates -u && npm install",
+                [
+                    "Upgrading /home/runner/work/console/console/package.json",
+                    "added 3 packages, changed 41 packages in 9s",
+                ],
+                name="Update",
+            ),
+            failing(out, name="Push branch"),
+        ],
+        message="chore(deps): weekly npm update",
+        files=["package.json", "package-lock.json", ".github/workflows/frontend.yml"],
+        event="workflow_run",
+    )
+
+    # npm publish over an existing version (real npm against a 403 registry)
+    with answer(
+        403,
+        "Forbidden",
+        json.dumps({"error": "You cannot publish over the previously published versions: 1.8.0."}),
+        "application/json",
+    ) as port:
+        out = real.sh(
+            "fr-e-npm-publish",
+            {
+                "package.json": json.dumps(
+                    {
+                        "name": "@5dlabs/console-ui",
+                        "version": "1.8.0",
+                        "license": "Apache-2.0",
+                        "main": "dist/index.js",
+                        "files": ["dist"],
+                        "publishConfig": {"access": "public"},
+                    },
+                    indent=2,
+                ),
+                "dist/index.js": "export const version = '1.8.0';\n",
+                ".npmrc": f"//127.0.0.1:{port}/:_authToken=npm_fake_token_for_local_registry\n",
+            },
+            f"npm publish --registry http://127.0.0.1:{port}/",
+            "npm publish",
+            hosts={f"http://127.0.0.1:{port}/": "https://registry.npmjs.org/"},
+        )
+    lines = [ln for ln in out.lines if "_authToken" not in ln]
+    assert out.code != 0 and any("E403" in ln for ln in lines), lines
+    ci(
+        "fr-e-plat-npm-publish-e403-existing-version-ui-build",
+        "the UI package built; 'npm publish' gets E403 'You cannot publish over the "
+        "previously published versions: 1.8.0' (the version was not bumped)",
+        ["platform", "misleading-name"],
+        "atlas",
+        "release_publish",
+        workflow="ui",
+        job="build-ui",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            run("npm run build", ["> @5dlabs/console-ui@1.8.0 build", "> tsc -p ."], name="Build"),
+            failing(
+                real.Out("npm publish", lines, out.code),
+                name="Publish",
+                env={"NODE_AUTH_TOKEN": "***"},
+            ),
+        ],
+        message="feat(ui): Badge component",
+        files=["src/Badge.tsx"],
+        event="workflow_run",
+    )
+
+    # git diff against origin/main in a shallow clone: no merge base (real git)
+    at(REPO)
+    root = real.scratch("fr-e-nomergebase")
+    origin = root / "origin"
+    real.new_repo(origin, {"crates/router/src/lib.rs": "pub fn a() {}\n"})
+    for i in range(3):
+        real.commit_all(origin, {f"crates/intake/src/m{i}.rs": f"// {i}\n"}, f"intake {i}")
+    real.git(origin, "checkout", "-q", "-b", "feat/router-weights")
+    real.commit_all(origin, {"crates/router/src/lib.rs": "pub fn a() -> u8 { 1 }\n"}, "weights")
+    real.git(origin, "checkout", "-q", "main")
+    real.commit_all(origin, {"crates/intake/src/m9.rs": "// 9\n"}, "intake 9")
+    real.git(
+        root,
+        "clone",
+        "-q",
+        "--depth",
+        "1",
+        "--branch",
+        "feat/router-weights",
+        f"file://{origin}",
+        "work",
+    )
+    work = root / "work"
+    real.git(work, "fetch", "-q", "--depth", "1", "origin", "main:refs/remotes/origin/main")
+    lines, code = real.git(work, "diff", "--name-only", "origin/main...HEAD")
+    assert code != 0 and any("no merge base" in ln for ln in lines), lines
+    ci(
+        "fr-e-plat-shallow-no-merge-base-changed-crates-clippy",
+        "the clippy job's 'changed crates' step fails before clippy: 'fatal: "
+        "origin/main...HEAD: no merge base' because the checkout is depth 1",
+        ["platform", "misleading-name"],
+        "atlas",
+        "git_error",
+        workflow="Rust CI",
+        job="clippy (changed crates)",
+        repo=REPO,
+        steps=[
+            *rust_setup(),
+            run("git fetch --depth=1 origin main:refs/remotes/origin/main", [], name="Fetch main"),
+            failing(
+                real.Out(
+                    "git diff --name-only origin/main...HEAD | cut -d/ -f2 | sort -u", lines, code
+                ),
+                name="Changed crates",
+            ),
+        ],
+        message="feat(router): weights",
+        files=["crates/router/src/lib.rs"],
+        pr=pr_of("fr-e-nomergebase", "feat(router): weights"),
+    )
+
+    ci(
+        "fr-e-plat-gh-pr-create-actions-not-permitted-cargo-update",
+        "the weekly cargo-update job updated Cargo.lock and pushed a branch; 'gh pr create' "
+        "fails: GitHub Actions is not permitted to create or approve pull requests",
+        ["platform", "misleading-name"],
+        "atlas",
+        "permissions",
+        workflow="deps",
+        job="cargo-update",
+        repo=REPO,
+        steps=[
+            *rust_setup(),
+            run(
+                "cargo update",
+                [
+                    "    Updating crates.io index",
+                    "     Locking 7 packages to latest compatible versions",
+                ],
+                name="Update",
+            ),
+            run(
+                "git push -f origin HEAD:deps/cargo-update",
+                [" + 1c2d3e4...5f6a7b8 HEAD -> deps/cargo-update (forced update)"],
+                name="Push",
+            ),
+            _hand(
+                "Open PR",
+                'gh pr create --base main --head deps/cargo-update --title "chore(deps): cargo update" --body "Weekly update"',
+                [
+                    "pull request create failed: GraphQL: GitHub Actions is not permitted to "
+                    "create or approve pull requests (createPullRequest)",
+                ],
+                seconds=3,
+            ),
+        ],
+        message="chore(deps): cargo update",
+        files=["Cargo.lock"],
+        event="workflow_run",
+    )
+
+    # merging main into the PR branch conflicts in the chart values (real git)
+    at(PLAT)
+    root = real.scratch("fr-e-merge")
+    origin = root / "origin"
+    base = "replicaCount: 2\nimage:\n  repository: ghcr.io/5dlabs/healer\n  tag: 0.15.0\n"
+    real.new_repo(origin, {"charts/healer/values.yaml": base})
+    real.git(origin, "checkout", "-q", "-b", "feat/bump")
+    real.commit_all(origin, {"charts/healer/values.yaml": base.replace("0.15.0", "0.15.2")}, "bump")
+    real.git(origin, "checkout", "-q", "main")
+    real.commit_all(
+        origin, {"charts/healer/values.yaml": base.replace("0.15.0", "0.15.1")}, "release 0.15.1"
+    )
+    real.git(root, "clone", "-q", "--branch", "feat/bump", f"file://{origin}", "work")
+    lines, code = real.git(root / "work", "merge", "--no-edit", "origin/main")
+    assert code != 0 and any("CONFLICT" in ln for ln in lines), lines
+    ci(
+        "fr-e-plat-merge-main-conflict-values-helm-lint",
+        "the helm-lint job first merges main into the PR branch; the merge stops with "
+        "'CONFLICT (content): Merge conflict in charts/healer/values.yaml' (both sides "
+        "changed the image tag); no lint ran",
+        ["platform", "misleading-name"],
+        "atlas",
+        "merge_conflict",
+        workflow="charts",
+        job="helm-lint",
+        repo=PLAT,
+        steps=[
+            failing(real.Out("git merge --no-edit origin/main", lines, code), name="Merge main")
+        ],
+        message="chore(charts): healer 0.15.2",
+        files=["charts/healer/values.yaml"],
+        pr=pr_of("fr-e-merge", "chore(charts): healer 0.15.2"),
+    )
+
+
+# ------------------------------------------------------------------ security
+
+
+def security() -> None:
+    at(PLAT)
+    commit = sha("fr-e-gh013-pat")
+    out = _push_rejected(
+        "fr-e-gh013-pat",
+        PLAT,
+        [
+            "error: GH013: Repository rule violations found for refs/heads/main.",
+            "",
+            "- GITHUB PUSH PROTECTION",
+            "  —————————————————————————————————————————",
+            "    Resolve the following violations before pushing again",
+            "",
+            "    - Push cannot contain secrets",
+            "",
+            "",
+            "      —— GitHub Personal Access Token ——————————————————————",
+            "       locations:",
+            f"         - commit: {commit}",
+            "           path: terraform/github/terraform.tfvars:3",
+            "",
+            "       (?) To push, remove secret from commit(s) or follow this URL to allow the secret.",
+            "       https://github.com/5dlabs/platform/security/secret-scanning/unblock-secret/"
+            "2tQ7nVb4Kx9Wm1Rc6Zp3Ly8Hd0Fs",
+            "",
+        ],
+        "push declined due to repository rule violations",
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-e-sec-gh013-github-pat-terraform-fmt",
+        "the terraform-fmt autofix job's push is blocked by push protection: "
+        "terraform/github/terraform.tfvars contains a GitHub personal access token",
+        ["misleading-name", "security"],
+        "cipher",
+        "secret_scanning_alert",
+        workflow="terraform",
+        job="terraform-fmt",
+        repo=PLAT,
+        steps=[
+            run("terraform fmt -recursive terraform/", ["terraform/github/main.tf"], name="Format"),
+            failing(out, name="Push formatting"),
+        ],
+        message="feat(terraform): manage GitHub teams",
+        files=["terraform/github/main.tf", "terraform/github/terraform.tfvars"],
+        branch="main",
+        event="workflow_run",
+    )
+
+    at(PY)
+    out = real.bandit(
+        "fr-e-bandit",
+        {
+            "healer_py/export.py": """import subprocess
+
+
+def export_runs(path, fmt):
+    cmd = f"healer export --format {fmt} > {path}"
+    return subprocess.run(cmd, shell=True, check=True)
+""",
+        },
+        "healer_py",
+    )
+    lines = [
+        re.sub(r"Run started:.*", "Run started:2026-11-28 10:12:41.208311", ln) for ln in out.lines
+    ]
+    assert out.code != 0 and any("B602" in ln for ln in lines), lines
+    ci(
+        "fr-e-sec-bandit-b602-shell-true-python-checks",
+        "bandit fails the Python checks with B602 (high): subprocess.run(..., shell=True) "
+        "on a command built from the export format and path",
+        ["security", "misleading-name"],
+        "cipher",
+        "code_scanning_alert",
+        workflow="python",
+        job="checks",
+        repo=PY,
+        steps=[
+            _py_setup(),
+            run(
+                "pytest -q",
+                ["........................................ [100%]", "40 passed in 1.92s"],
+                name="Test",
+            ),
+            failing(real.Out(out.command, lines, out.code), name="bandit"),
+        ],
+        message="feat(py): export runs",
+        files=["healer_py/export.py"],
+    )
+
+    import fcommon
+
+    at(WEB)
+    cid = "fr-e-sec-sensor-osv-scanner"
+    msg = "chore(deps): bump the minor-and-patch group"
+    j = Job(cid, WEB, "osv-scanner", "osv-scan", "main", [])
+    fcommon.add(
+        cid,
+        "only the sensor body: the scheduled osv-scanner workflow failed on the console after "
+        "a minor-and-patch dependency group bump",
+        ["no-log", "security"],
+        "cipher",
+        "vulnerable_dependency",
+        "sensor",
+        sensor(j, msg),
+        {"changed_files": ["package.json", "package-lock.json"], "commit_message": msg},
+    )
+
+    at(REPO)
+    p = alert(
+        "dependabot_alert",
+        "fr-e-sec-dep-crossbeam",
+        REPO,
+        {
+            "alert.dependency": {
+                "package": {"ecosystem": "rust", "name": "crossbeam-channel"},
+                "manifest_path": "Cargo.lock",
+                "scope": "runtime",
+            },
+            "alert.security_advisory.ghsa_id": "GHSA-pg9f-39pc-qf8g",
+            "alert.security_advisory.cve_id": None,
+            "alert.security_advisory.summary": "crossbeam-channel Vulnerable to Double Free on "
+            "Drop",
+            "alert.security_advisory.severity": "medium",
+            "alert.security_vulnerability.package": {
+                "ecosystem": "rust",
+                "name": "crossbeam-channel",
+            },
+            "alert.security_vulnerability.vulnerable_version_range": ">= 0.5.12, < 0.5.15",
+            "alert.security_vulnerability.first_patched_version": {"identifier": "0.5.15"},
+            "alert.security_vulnerability.severity": "medium",
+        },
+    )
+    fcommon.add(
+        "fr-e-sec-alert-dependabot-crossbeam-channel",
+        "Dependabot alert: crossbeam-channel double free on drop (>= 0.5.12, < 0.5.15) in "
+        "the Rust workspace's Cargo.lock",
+        ["security-alert", "security"],
+        "cipher",
+        "dependabot_alert",
+        "dependabot_alert",
+        p,
+        {"changed_files": ["Cargo.lock"]},
+    )
+
+
+# ------------------------------------------------------------------ obvious
+
+
+def obvious() -> None:
+    at(REPO)
+    out = real.cargo(
+        "fr-e-obv-fmt",
+        {
+            "src/main.rs": 'fn main() {\n    let agents = vec!["rex","blaze"];\n'
+            '    for a in &agents { println!("{a}"); }\n}\n'
+        },
+        ["fmt", "--check"],
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-e-obv-cargo-fmt-check-diff",
+        "cargo fmt --check prints a diff for src/main.rs (a missing space after a comma, a "
+        "one-line for loop)",
+        ["obvious"],
+        "rex",
+        "rust_fmt",
+        workflow="Rust CI",
+        job="rustfmt",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Format check")],
+        message="feat(agents): list agents",
+        files=["src/main.rs"],
+    )
+
+    path = real.scratch(
+        "fr-e-obv-feature",
+        {
+            "Cargo.toml": real.cargo_toml(
+                "healer", 'healer-core = { path = "crates/core", features = ["tracing"] }'
+            ),
+            "src/main.rs": "fn main() {}\n",
+            "crates/core/Cargo.toml": real.cargo_toml("healer-core"),
+            "crates/core/src/lib.rs": "pub fn core() {}\n",
+        },
+    )
+    lines, code = real.run(["cargo", "check", "--offline"], path, env={"CARGO_NET_OFFLINE": "true"})
+    assert code != 0 and any("does not have that feature" in ln for ln in lines), lines
+    ci(
+        "fr-e-obv-cargo-missing-feature-path-dependency",
+        "cargo check fails resolving dependencies: healer asks for healer-core's feature "
+        "`tracing`, which healer-core does not define",
+        ["obvious"],
+        "rex",
+        "rust_deps",
+        workflow="Rust CI",
+        job="check",
+        repo=REPO,
+        steps=[*rust_setup(), failing(real.Out("cargo check", lines, code), name="Check")],
+        message="feat(core): trace core calls",
+        files=["Cargo.toml"],
+    )
+
+    at(WEB)
+    out = real.sh(
+        "fr-e-obv-prettier",
+        {
+            "src/AgentBadge.jsx": "export function AgentBadge({agent}) {\n"
+            '  return <span className="badge" title={agent.name}>{agent.name.toUpperCase()}</span>\n}\n',
+            "src/index.js": 'export { AgentBadge } from "./AgentBadge.jsx";\n',
+        },
+        "prettier --check src",
+        "npx prettier --check src",
+        node_modules=True,
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-e-obv-prettier-check-agent-badge",
+        "prettier --check reports src/AgentBadge.jsx as not formatted",
+        ["obvious"],
+        "blaze",
+        "frontend_lint",
+        workflow="frontend",
+        job="format",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Prettier")],
+        message="feat(ui): agent badge",
+        files=["src/AgentBadge.jsx"],
+    )
+
+    out = real.jest(
+        "fr-e-obv-jest",
+        {
+            "summary.test.js": """function summary(runs) {
+  return { total: runs.length, failed: runs.filter((r) => r.ok).length };
+}
+test("counts failed runs", () => {
+  expect(summary([{ ok: true }, { ok: false }, { ok: false }])).toEqual({ total: 3, failed: 2 });
+});
+""",
+        },
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-e-obv-jest-summary-failed-count",
+        "Jest fails: summary() counts the passing runs as failed ({ total: 3, failed: 1 } "
+        "instead of failed: 2)",
+        ["obvious"],
+        "blaze",
+        "frontend_test",
+        workflow="frontend",
+        job="jest",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Jest")],
+        message="feat(runs): run summary",
+        files=["src/summary.js", "summary.test.js"],
+    )
+
+    at(PLAT)
+    out = real.hadolint(
+        "fr-e-obv-hadolint",
+        "FROM debian:12.8-slim\n"
+        "RUN curl -fsSL https://get.helm.sh/helm-v3.16.3-linux-amd64.tar.gz | tar -xz -C /tmp\n"
+        'ENTRYPOINT ["/tmp/linux-amd64/helm"]\n',
+        where="images/helm-runner/Dockerfile",
+    )
+    assert out.code != 0 and any("DL4006" in ln for ln in out.lines), out
+    ci(
+        "fr-e-obv-hadolint-dl4006-pipefail",
+        "hadolint fails images/helm-runner/Dockerfile with DL4006: a piped RUN without "
+        "'set -o pipefail'",
+        ["obvious"],
+        "bolt",
+        "docker_build",
+        workflow="images",
+        job="hadolint",
+        repo=PLAT,
+        steps=[failing(out, name="hadolint")],
+        message="feat(images): helm runner image",
+        files=["images/helm-runner/Dockerfile"],
+    )
+
+
 def build() -> None:
     ensure_b4_tools()
     multi()
     noisy()
     context()
+    platform()
+    security()
+    obvious()
