@@ -1712,7 +1712,7 @@ def export_runs(path, fmt):
         "fr-e-sec-bandit-b602-shell-true-python-checks",
         "bandit fails the Python checks with B602 (high): subprocess.run(..., shell=True) "
         "on a command built from the export format and path",
-        ["security", "misleading-name"],
+        ["security"],
         "cipher",
         "code_scanning_alert",
         workflow="python",
