@@ -1014,8 +1014,8 @@ remember("agents", { agents, at: Date.now() });
         "fr-e-ctx-smoke-503-service-selector-no-endpoints",
         "the smoke test gets 503 from ingress-nginx; the API pods are Ready and their events "
         'normal, but ingress-nginx logs \'Service "healer/healer-api" does not have any '
-        "active Endpoint' after the Service's selector moved to app.kubernetes.io/name while "
-        "the pods still carry app",
+        "active Endpoint' after the Service's selector was shortened to 'app: healer-api' "
+        "while the pods carry app.kubernetes.io/name",
         ["context-driven", "misleading-name"],
         "bolt",
         "k8s_manifest",
@@ -1023,7 +1023,7 @@ remember("agents", { agents, at: Date.now() });
         job="smoke",
         repo=PLAT,
         steps=[failing(smoke, name="Smoke test")],
-        message="refactor(manifests): recommended labels on Services",
+        message="refactor(manifests): short app selector on Services",
         files=["apps/healer/api/service.yaml"],
         extra={
             "kubernetes": {
