@@ -30,6 +30,7 @@ MODULES = [
     "cases_batch2",
     "cases_batch3",
     "cases_batch4",
+    "cases_batch5",
 ]
 
 
