@@ -116,7 +116,9 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         "http",
         r"\b(?:401|403) (?:Unauthorized|Forbidden)|Bad credentials|"
         r"Resource not accessible by integration|denied: |unauthorized: |token rejected|"
-        r"got 40[13]\b|Username and password required|rate limit exceeded",
+        r"got 40[13]\b|Username and password required|rate limit exceeded|"
+        # the GitHub CLI's errors: the API's answer after the command's words
+        r"\bGraphQL: |^HTTP [45]\d\d: |^\S.* failed: HTTP [45]\d\d",
     ),
     ("logrus", r"^(?:FATA|ERRO|PANI)\[\d+\] "),
     (
@@ -140,7 +142,8 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"Network is unreachable|No route to host|EHOSTUNREACH|ENETUNREACH|ESOCKETTIMEDOUT|"
         r"socket hang up|Read timed out|Max retries exceeded|from HTTP 50[234]|"
         r"\b50[234] (?:Service Unavailable|Bad Gateway|Gateway Time-?out)\b|"
-        r"^batch response: |^sccache: error|bad response code: 5\d\d|^response code: 5\d\d",
+        r"^batch response: |^sccache: error|bad response code: 5\d\d|^response code: 5\d\d|"
+        r"does not have any active Endpoint|no endpoints available for service",
     ),
     ("node", r"^not ok \d+ - |^# fail [1-9]|Error \[ERR_[A-Z_]+\]|Cannot find module "),
     (

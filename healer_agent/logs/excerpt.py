@@ -142,9 +142,26 @@ def _hits(data: bytes, candidates: list[tuple[int, int]]) -> list[tuple[int, str
         inner = inner_line(line)
         if inner is not line and (tool is None or tool in ("error", "docker")):
             tool = classify(inner) or tool
+        if tool == "clippy" and _under_warning(data, start):
+            continue  # a lint's help line under a warning: clippy passed with warnings
         if tool is not None:
             out.append((start, tool, line))
     return out
+
+
+_DIAGNOSTIC_HEADER = re.compile(r"^(warning|error)(?:\[\w+\])?: ", re.M)
+_LOOK_BACK = 3000
+
+
+def _under_warning(data: bytes, offset: int) -> bool:
+    """Whether the rustc/clippy diagnostic that the line at ``offset`` belongs to is a warning.
+
+    A lint's ``= help: ... rust-clippy`` line follows warnings as well as errors; only the
+    diagnostic's header, a few lines up, says which.
+    """
+    before = clean_text(data[max(0, offset - _LOOK_BACK) : offset].decode("utf-8", "replace"))
+    headers = _DIAGNOSTIC_HEADER.findall(before)
+    return bool(headers) and headers[-1] == "warning"
 
 
 def _render(data: bytes, start: int, end: int) -> list[str]:

@@ -92,7 +92,8 @@ _CONTINUATION = 6
 _MAYBE_ERROR = LineFilter(
     re.compile(
         r"err|fatal|fata\b|panic|crit|alert|emerg|exception|fail|denied|refused|invalid|cannot|"
-        r"could not|unable|not found|timed? ?out|killed|traceback|level\W{0,3}[ef]\b|missing",
+        r"could not|unable|not found|timed? ?out|killed|traceback|level\W{0,3}[ef]\b|missing|"
+        r"active endpoint|no endpoints",
         re.IGNORECASE,
     )
 )

@@ -1824,3 +1824,81 @@ def test_a_download_that_failed_in_the_tools_own_words_is_the_network(
     )
     assert decision.agent is Agent.ATLAS
     assert any(e.rule == "fetch-failed" for e in decision.evidence)
+
+
+def test_clippy_warnings_before_a_typescript_error_are_not_the_failure() -> None:
+    lines = [
+        "warning: this `if` has identical blocks",
+        " --> src/lib.rs:4:5",
+        "  |",
+        "  = help: for further information visit"
+        " https://rust-lang.github.io/rust-clippy/rust-1.95.0/index.html#if_same_then_else",
+        "  = note: `#[warn(clippy::if_same_then_else)]` on by default",
+        "warning: `app` (lib) generated 1 warning",
+        "src/api.ts(12,7): error TS2322: Type 'string' is not assignable to type 'number'.",
+    ]
+    log = gh_log(("cargo clippy && (cd web && npx tsc -p .)", lines))
+    decision = ROUTER.decide(
+        incident("CI", "lint", "Run cargo clippy && (cd web && npx tsc -p .)"), ctx(log, "lint")
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.BLAZE, FailureType.FRONTEND_TYPECHECK)
+
+
+@pytest.mark.parametrize(
+    ("command", "line", "failure_type"),
+    [
+        (
+            "gh pr create --fill",
+            "pull request create failed: GraphQL: GitHub Actions is not permitted to create or"
+            " approve pull requests (createPullRequest)",
+            FailureType.PERMISSIONS,
+        ),
+        (
+            "git diff --name-only origin/main...HEAD",
+            "fatal: origin/main...HEAD: no merge base",
+            FailureType.GIT_ERROR,
+        ),
+    ],
+)
+def test_git_and_gh_trouble_in_a_rust_job_is_atlas(
+    command: str, line: str, failure_type: FailureType
+) -> None:
+    log = gh_log((command, [line]))
+    decision = ROUTER.decide(
+        incident("Rust CI", "clippy", f"Run {command}"), ctx(log, "clippy", files=("src/lib.rs",))
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, failure_type)
+
+
+def test_an_eviction_for_the_pods_own_ephemeral_storage_limit_is_the_manifests() -> None:
+    event = {
+        "type": "Warning",
+        "reason": "Evicted",
+        "involvedObject": {"kind": "Pod", "name": "indexer-1"},
+        "message": "Pod ephemeral local storage usage exceeds the total limit of containers 64Mi.",
+    }
+    context = ContextBundle(
+        logs=(JobLog(job_name="deploy", text=ROLLOUT),), kubernetes={"events": [event]}
+    )
+    decision = ROUTER.decide(incident("Deploy", "deploy", "Wait for rollout"), context)
+    assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.K8S_MANIFEST)
+    assert not any(e.rule == "network-flake" and e.weight > 1 for e in decision.evidence)
+
+
+def test_a_service_without_endpoints_in_the_ingress_log_is_the_manifests() -> None:
+    smoke = gh_log(
+        (
+            "curl -sSf https://staging.example.dev/health",
+            ["curl: (22) The requested URL returned error: 503"],
+        ),
+        exit_code=22,
+    )
+    context = ContextBundle(
+        logs=(JobLog(job_name="smoke", text=smoke),),
+        loki=(
+            'W1128 09:14:22.118204       7 controller.go:1214] Service "app/api" does not have'
+            " any active Endpoint.",
+        ),
+    )
+    decision = ROUTER.decide(incident("Deploy", "smoke"), context)
+    assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.K8S_MANIFEST)
