@@ -144,6 +144,8 @@ def _hits(data: bytes, candidates: list[tuple[int, int]]) -> list[tuple[int, str
             tool = classify(inner) or tool
         if tool == "clippy" and _under_warning(data, start):
             continue  # a lint's help line under a warning: clippy passed with warnings
+        if tool != "exit" and _captured(data, start):
+            continue  # what a test printed, not the runner's verdict on it
         if tool is not None:
             out.append((start, tool, line))
     return out
@@ -151,6 +153,32 @@ def _hits(data: bytes, candidates: list[tuple[int, int]]) -> list[tuple[int, str
 
 _DIAGNOSTIC_HEADER = re.compile(r"^(warning|error)(?:\[\w+\])?: ", re.M)
 _LOOK_BACK = 3000
+
+
+# a test runner's header over what one test printed (Vitest, Jest); its block ends at a
+# blank line
+_CAPTURED = re.compile(r"^(?:stdout|stderr) \| \S|^\s*console\.(?:log|error|warn|info|debug)$")
+
+
+def _captured(data: bytes, offset: int) -> bool:
+    """Whether the line at ``offset`` is output a test printed under its runner's header.
+
+    Vitest and Jest show each test's console output under a header (``stderr | file >
+    test``, ``console.error``) before their verdicts: a connection error a passing test
+    logged there is not why the run failed; a failing test's own error is in its report.
+    """
+    window = data[max(0, offset - _LOOK_BACK) : offset]
+    if b" | " not in window and b"console." not in window:
+        return False
+    lines = clean_text(window.decode("utf-8", "replace")).split("\n")
+    if lines and not lines[-1]:
+        lines.pop()  # the window ends where the line at ``offset`` starts
+    for line in reversed(lines):
+        if not line.strip():
+            return False
+        if _CAPTURED.match(line):
+            return True
+    return False
 
 
 def _under_warning(data: bytes, offset: int) -> bool:

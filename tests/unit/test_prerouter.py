@@ -1902,3 +1902,37 @@ def test_a_service_without_endpoints_in_the_ingress_log_is_the_manifests() -> No
     )
     decision = ROUTER.decide(incident("Deploy", "smoke"), context)
     assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.K8S_MANIFEST)
+
+
+@pytest.mark.parametrize(
+    "captured",
+    [
+        ["stderr | src/report.test.js > tracks the report view", "telemetry: ECONNREFUSED"],
+        ["  console.error", "    Error: connect ECONNREFUSED 127.0.0.1:4318"],
+    ],
+    ids=["vitest", "jest"],
+)
+def test_a_connection_error_a_test_printed_is_not_why_the_run_failed(captured: list[str]) -> None:
+    lines = [
+        *captured,
+        "",
+        " FAIL  src/report.test.js > formats an empty report",
+        "AssertionError: expected 'NaN%' to be '0%' // Object.is equality",
+        " Test Files  1 failed (1)",
+    ]
+    log = gh_log(("npx vitest run", lines))
+    decision = ROUTER.decide(incident("web", "test", "Run npx vitest run"), ctx(log, "test"))
+    assert (decision.agent, decision.failure_type) == (Agent.BLAZE, FailureType.FRONTEND_TEST)
+    assert not any("ECONNREFUSED" in line for line in decision.key_error_lines)
+
+
+def test_a_connection_error_in_the_failing_tests_own_report_still_counts() -> None:
+    lines = [
+        " FAIL  src/api.test.js > loads the report",
+        "TypeError: fetch failed",
+        "Caused by: Error: connect ECONNREFUSED 10.0.0.7:443",
+        " Test Files  1 failed (1)",
+    ]
+    log = gh_log(("npx vitest run", lines))
+    decision = ROUTER.decide(incident("web", "test", "Run npx vitest run"), ctx(log, "test"))
+    assert decision.agent is Agent.ATLAS
