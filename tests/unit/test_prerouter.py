@@ -1936,3 +1936,28 @@ def test_a_connection_error_in_the_failing_tests_own_report_still_counts() -> No
     log = gh_log(("npx vitest run", lines))
     decision = ROUTER.decide(incident("web", "test", "Run npx vitest run"), ctx(log, "test"))
     assert decision.agent is Agent.ATLAS
+
+
+def test_a_deploy_wait_yields_to_the_code_whose_memory_grew() -> None:
+    wait = gh_log(
+        (
+            "argocd app wait intake --health --timeout 300",
+            ['level=fatal msg="Timed out (300s) waiting for app \\"intake\\" match desired state"'],
+        ),
+        exit_code=20,
+    )
+    rising = [[1764300000 + 1800 * n, str(74_000_000 + 38_000_000 * n)] for n in range(12)]
+    context = ContextBundle(
+        logs=(JobLog(job_name="deploy", text=wait),),
+        changed_files=("crates/intake/src/dedupe.rs",),
+        kubernetes={"pods": [_crashloop_pod("intake-1", exit_code=137)]},
+        prometheus={
+            'container_memory_working_set_bytes{container="intake"}': [
+                {"metric": {"container": "intake"}, "values": rising}
+            ]
+        },
+    )
+    decision = ROUTER.decide(incident("deploy", "argocd-wait", "Run argocd app wait"), context)
+    assert decision.agent is Agent.REX
+    wrapper = next(e for c in decision.candidates for e in c.evidence if e.rule == "argocd-command")
+    assert wrapper.weight < 1.0
