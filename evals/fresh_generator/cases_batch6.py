@@ -46,20 +46,23 @@ PLAT = "5dlabs/platform"
 NS = "healer"
 
 
+B6_NODE_PKGS = ["eslint-plugin-security@3.0.1", "lockfile-lint@4.14.0", "@changesets/cli@2.27.10"]
+
+
 def b6_node() -> Path:
     return real.WORK / "b6-node"
 
 
 def ensure_b6_tools() -> None:
-    """eslint-plugin-security, pinned, in work/b6-node (installed once)."""
-    if (b6_node() / "node_modules" / "eslint-plugin-security").exists():
+    """This batch's npm tools, pinned, in work/b6-node (installed once)."""
+    marker = b6_node() / ".pinned"
+    if marker.exists() and marker.read_text() == " ".join(B6_NODE_PKGS):
         return
     b6_node().mkdir(parents=True, exist_ok=True)
     (b6_node() / "package.json").write_text('{"name": "b6", "private": true}\n')
-    _, code = real.run(
-        ["npm", "install", "--no-audit", "--no-fund", "eslint-plugin-security@3.0.1"], b6_node()
-    )
+    _, code = real.run(["npm", "install", "--no-audit", "--no-fund", *B6_NODE_PKGS], b6_node())
     assert code == 0
+    marker.write_text(" ".join(B6_NODE_PKGS))
 
 
 @contextmanager
@@ -1634,6 +1637,351 @@ done
     )
 
 
+def more() -> None:
+    """A rollout wait with no explaining context, a pnpm workspace lockfile, a database
+    migration run in CI."""
+    from cases_batch4 import _env_b4, _pnpm_setup, _scrub, ensure_b4_tools
+    from helpers import silent_server
+
+    ensure_b4_tools()
+    # kubectl wait: the API server never completes the TLS handshake; nothing else is wrong
+    at(PLAT)
+    with silent_server() as port:
+        path = real.scratch("fr-f-more-tls")
+        lines, code = real.run(
+            [
+                "kubectl",
+                f"--server=https://127.0.0.1:{port}",
+                "--insecure-skip-tls-verify",
+                "--token=ci-deployer",
+                "--request-timeout=3s",
+                "wait",
+                "--for=condition=Available",
+                "deployment/healer-api",
+                "-n",
+                NS,
+                "--timeout=240s",
+            ],
+            path,
+            env={"KUBECONFIG": "/dev/null"},
+            hosts={f"127.0.0.1:{port}": "k8s-api.5dlabs.internal:6443"},
+            timeout=120,
+        )
+    wait_err = (
+        "net/http: request canceled while waiting for connection (Client.Timeout exceeded "
+        "while awaiting headers)"
+    )
+    lines = [
+        ln.replace("?timeout=3s", "?timeout=30s").replace("context deadline exceeded", wait_err)
+        for ln in lines
+    ]
+    assert code != 0 and any("Unable to connect to the server" in ln for ln in lines), lines
+    ci(
+        "fr-f-same-rollout-wait-api-server-unreachable",
+        "the rollout job's kubectl wait never gets an answer from the API server ('Unable to "
+        "connect to the server: ... Client.Timeout exceeded while awaiting headers'); the "
+        "healer-api pods are Ready with normal events and the change only sets a log level: "
+        "a transient control-plane or network fault",
+        ["context-driven", "flaky-infra", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="deploy",
+        job="rollout",
+        repo=PLAT,
+        steps=[
+            *kube_setup(),
+            failing(
+                real.Out(
+                    f"kubectl wait --for=condition=Available deployment/healer-api -n {NS} "
+                    "--timeout=240s --request-timeout=30s",
+                    lines,
+                    code,
+                ),
+                name="Wait for rollout",
+            ),
+        ],
+        message="chore(api): log level info in staging",
+        files=["charts/healer-api/values-staging.yaml"],
+        extra={
+            "kubernetes": {
+                "pods": ready_pods(
+                    "fr-f-more-tls", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.16.0"
+                ),
+                "events": normal_events("fr-f-more-tls", NS, "healer-api"),
+            }
+        },
+    )
+
+    # pnpm: a workspace package's manifest changed without the lockfile (blaze)
+    at(WEB)
+    path = real.scratch(
+        "fr-f-more-pnpm",
+        {
+            "package.json": json.dumps({"name": "console-monorepo", "private": True}, indent=2),
+            "pnpm-workspace.yaml": "packages:\n  - packages/*\n",
+            "packages/ui/package.json": json.dumps(
+                {"name": "@5dlabs/ui", "version": "1.9.0", "dependencies": {"clsx": "^2.1.1"}},
+                indent=2,
+            ),
+            "pnpm-lock.yaml": "lockfileVersion: '9.0'\n\nsettings:\n  autoInstallPeers: true\n"
+            "  excludeLinksFromLockfile: false\n\nimporters:\n\n  .: {}\n\n"
+            "  packages/ui: {}\n",
+        },
+    )
+    lines, code = real.run(
+        ["pnpm", "install", "--frozen-lockfile", "--offline"], path, env=_env_b4()
+    )
+    lines = _scrub(lines)
+    assert code != 0 and any("OUTDATED_LOCKFILE" in ln for ln in lines), lines
+    ci(
+        "fr-f-tool-pnpm-workspace-outdated-lockfile",
+        "pnpm install --frozen-lockfile fails with ERR_PNPM_OUTDATED_LOCKFILE: "
+        "packages/ui/package.json adds clsx but pnpm-lock.yaml was not regenerated",
+        ["misleading-name"],
+        "blaze",
+        "frontend_deps",
+        workflow="frontend",
+        job="storybook",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            _pnpm_setup(),
+            failing(real.Out("pnpm install --frozen-lockfile", lines, code), name="Install"),
+        ],
+        message="feat(ui): conditional class names in Button",
+        files=["packages/ui/package.json", "packages/ui/src/Button.tsx"],
+    )
+
+    # a SQL migration applied in CI fails: the column already exists (Python runner: atlas)
+    at(PLAT)
+    path = real.scratch(
+        "fr-f-more-migrate",
+        {
+            "migrations/0007_runs_region.sql": "ALTER TABLE runs ADD COLUMN region TEXT;\n",
+            "migrations/0008_runs_region_default.sql": "ALTER TABLE runs ADD COLUMN region TEXT "
+            "NOT NULL DEFAULT 'eu-west-1';\n",
+            "scripts/migrate.py": """import pathlib
+import sqlite3
+import sys
+
+db = sqlite3.connect(sys.argv[1])
+db.execute("CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, agent TEXT)")
+for path in sorted(pathlib.Path("migrations").glob("*.sql")):
+    print(f"applying {path.name}", flush=True)
+    db.executescript(path.read_text())
+print("migrations applied")
+""",
+        },
+    )
+    lines, code = real.run(["python3", "scripts/migrate.py", ":memory:"], path)
+    assert code != 0 and any("duplicate column name" in ln for ln in lines), lines
+    ci(
+        "fr-f-tool-sql-migration-duplicate-column",
+        "the migration check applies every SQL migration to a fresh database and fails: "
+        "0008 adds runs.region again ('sqlite3.OperationalError: duplicate column name: "
+        "region') instead of altering the column added by 0007",
+        ["misleading-name"],
+        "atlas",
+        "general",
+        workflow="db",
+        job="migrations",
+        repo=PLAT,
+        steps=[
+            uses(
+                "actions/setup-python@v5",
+                {"python-version": "3.12"},
+                ["Successfully set up CPython (3.12.7)"],
+            ),
+            failing(
+                real.Out("python scripts/migrate.py :memory:", lines, code), name="Apply migrations"
+            ),
+        ],
+        message="feat(db): default region for runs",
+        files=["migrations/0008_runs_region_default.sql"],
+    )
+
+
+def release_and_supply_chain() -> None:
+    """changesets in a release check (atlas); lockfile-lint on resolved hosts (cipher)."""
+    at(WEB)
+    bin_ = b6_node() / "node_modules" / ".bin"
+    path = real.scratch(
+        "fr-f-rel-changeset",
+        {
+            "package.json": json.dumps(
+                {"name": "console-monorepo", "private": True, "workspaces": ["packages/*"]}
+            ),
+            "packages/ui/package.json": json.dumps({"name": "@5dlabs/ui", "version": "1.9.0"}),
+            "packages/ui/src/index.js": 'export { Button } from "./Button.js";\n',
+            "packages/ui/src/Button.js": "export const Button = () => null;\n",
+            ".changeset/config.json": json.dumps(
+                {
+                    "changelog": "@changesets/cli/changelog",
+                    "commit": False,
+                    "access": "restricted",
+                    "baseBranch": "main",
+                }
+            ),
+        },
+    )
+    git = "git -c user.name=ci -c user.email=ci@5dlabs.ai"
+    real.run(
+        f"git init -q -b main && git add -A && {git} commit -qm init && git checkout -qb "
+        "feat/ui-button-sizes",
+        path,
+    )
+    (path / "packages/ui/src/Button.js").write_text(
+        'export const Button = ({ size = "md" }) => size;\n'
+    )
+    real.run(f"{git} commit -qam 'feat(ui): button sizes'", path)
+    lines, code = real.run([str(bin_ / "changeset"), "status", "--since=main"], path)
+    assert code != 0 and any("no changesets were found" in ln for ln in lines), lines
+    ci(
+        "fr-f-tool-changesets-status-no-changeset",
+        "the release check's changeset status fails: packages/ui changed but the pull "
+        "request carries no .changeset file",
+        ["misleading-name"],
+        "atlas",
+        "release_publish",
+        workflow="release",
+        job="changeset-check",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            failing(
+                real.Out("npx changeset status --since=origin/main", lines, code),
+                name="Changeset status",
+            ),
+        ],
+        message="feat(ui): button sizes",
+        files=["packages/ui/src/Button.js"],
+    )
+
+    path = real.scratch(
+        "fr-f-sec-lockfile-lint",
+        {
+            "package-lock.json": json.dumps(
+                {
+                    "name": "console",
+                    "version": "1.9.0",
+                    "lockfileVersion": 3,
+                    "requires": True,
+                    "packages": {
+                        "": {
+                            "name": "console",
+                            "version": "1.9.0",
+                            "dependencies": {"date-fns": "^4.1.0"},
+                        },
+                        "node_modules/date-fns": {
+                            "version": "4.1.0",
+                            "resolved": "http://npm-cache.5dlabs-dev.net/date-fns/-/date-fns-4.1.0.tgz",
+                            "integrity": "sha512-Ukq0owbQXxa/U3EGtsdVBkR1w7KOQ5gIBqdH2hkvknzZPYvBxb/aa6E8L7tmjFtkwZBu3UXBbjIgPo/Ez4xaNg==",
+                        },
+                    },
+                },
+                indent=2,
+            ),
+        },
+    )
+    lines, code = real.run(
+        [
+            str(bin_ / "lockfile-lint"),
+            "--path",
+            "package-lock.json",
+            "--type",
+            "npm",
+            "--allowed-hosts",
+            "npm",
+            "--validate-https",
+        ],
+        path,
+    )
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", ln) for ln in lines]
+    assert code != 0 and any("invalid host" in ln for ln in lines), lines
+    ci(
+        "fr-f-sec-lockfile-lint-untrusted-registry-host",
+        "lockfile-lint fails the supply-chain check: date-fns in package-lock.json resolves "
+        "from http://npm-cache.5dlabs-dev.net (not registry.npmjs.org, and not https), a "
+        "lockfile written against a developer's local cache",
+        ["security", "misleading-name"],
+        "cipher",
+        "vulnerable_dependency",
+        workflow="frontend",
+        job="lockfile-lint",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            failing(
+                real.Out(
+                    "npx lockfile-lint --path package-lock.json --type npm --allowed-hosts npm "
+                    "--validate-https",
+                    lines,
+                    code,
+                ),
+                name="Lint lockfile",
+            ),
+        ],
+        message="feat(runs): relative dates",
+        files=["package.json", "package-lock.json", "src/runs/RelativeTime.jsx"],
+    )
+
+
+def test_binary_killed() -> None:
+    """cargo test's integration binary SIGKILLed by the OOM killer mid-run (atlas)."""
+    from cases_batch4 import kill_when
+
+    at(REPO)
+    out = kill_when(
+        "fr-f-kill-testbin",
+        {
+            "Cargo.toml": real.cargo_toml("healer"),
+            "src/lib.rs": "pub fn normalize(s: &str) -> String {\n    s.trim().to_lowercase()\n}\n",
+            "tests/corpus.rs": """use healer::normalize;
+
+#[test]
+fn a_normalizes_case() {
+    assert_eq!(normalize(" Rex "), "rex");
+}
+
+#[test]
+fn b_replays_recorded_corpus() {
+    for line in ["Blaze", " Bolt", "CIPHER "] {
+        assert!(!normalize(line).is_empty());
+    }
+    std::thread::sleep(std::time::Duration::from_secs(30));
+}
+""",
+        },
+        "cargo test --test corpus",
+        leaf="target/debug/deps/corpus-",
+        starts=str(real.RUNS / "fr-f-kill-testbin" / "target" / "debug" / "deps" / "corpus-"),
+        grace=1.5,
+    )
+    lines = [
+        re.sub(
+            r"test b_replays_recorded_corpus \.\.\. ?$", "test b_replays_recorded_corpus ... ", ln
+        )
+        for ln in out.lines
+    ]
+    assert out.code != 0 and any("SIGKILL" in ln for ln in lines), lines
+    ci(
+        "fr-f-same-kill-cargo-test-binary-sigkill",
+        "the corpus test binary is SIGKILLed after its first test passed (cargo: 'signal: 9, "
+        "SIGKILL: kill'); the other test only normalizes three strings and the change renames "
+        "a variable: the runner's memory, not the code",
+        ["resource-kill", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="Rust CI",
+        job="corpus-tests",
+        repo=REPO,
+        steps=[*rust_setup(), failing(real.Out(out.command, lines, out.code), name="Corpus tests")],
+        message="style(normalize): clearer names",
+        files=["src/lib.rs"],
+    )
+
+
 def build() -> None:
     ensure_b6_tools()
     rollouts()
@@ -1644,3 +1992,6 @@ def build() -> None:
     security()
     platform()
     obvious()
+    more()
+    release_and_supply_chain()
+    test_binary_killed()
