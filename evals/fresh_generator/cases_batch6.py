@@ -5,12 +5,14 @@
   Loki lines or the change (Rust or Node code, cluster config, a flake, runner trouble);
 - tools the earlier batches used little: a Rust build script and a proc macro, cargo features
   and workspace inheritance, Rollup, kustomize resource ids, a Helm values schema, npm's
-  release commands;
-- security with logs (eslint-plugin-security, push protection in a changelog job) and alerts;
+  release commands, changesets, a pnpm workspace, an SQL migration;
+- security with logs (eslint-plugin-security, lockfile-lint, push protection in a changelog
+  job) and alerts;
 - runner and platform trouble under code-named jobs; six obvious cases.
 
-Every tool that can run here runs for real (cargo/rustc, rustdoc, node, npm, rollup, mocha,
-eslint with eslint-plugin-security, kubectl/kustomize, check-jsonschema, shellcheck, curl, git)
+Every tool that can run here runs for real (cargo/rustc, rustdoc, node, npm, pnpm, rollup,
+mocha, eslint with eslint-plugin-security, lockfile-lint, changesets, kubectl/kustomize,
+check-jsonschema, shellcheck, python3/sqlite3, curl, git)
 against 127.0.0.1 servers or local repositories; the rest is written in its own format and
 listed in README.md."""
 
