@@ -31,6 +31,7 @@ MODULES = [
     "cases_batch3",
     "cases_batch4",
     "cases_batch5",
+    "cases_batch6",
 ]
 
 
