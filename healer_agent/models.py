@@ -238,6 +238,9 @@ class Incident(Frozen):
     pr_numbers: tuple[int, ...] = ()
     check_run_id: int | None = None
     annotations_count: int = 0
+    check_output: str = ""
+    """A check run's own output (title, summary, text): what the check said when it
+    failed, read as its error lines when there is no log (a job no runner took has none)."""
     alert: SecurityAlert | None = None
     command: ChatCommand | None = None
     lifecycle: dict[str, Any] = Field(default_factory=dict)

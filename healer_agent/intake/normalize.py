@@ -32,6 +32,10 @@ from healer_agent.intake.fields import (
 from healer_agent.intake.loop_events import issue_comment, pull_request, pull_request_review, push
 from healer_agent.models import ChatCommand, Incident
 
+MAX_CHECK_OUTPUT = 8_000
+"""A check run's output kept for routing: its title and summary say why it failed; a long
+text (a report) is cut, since the log tools read the rest."""
+
 __all__ = ["SUPPORTED_EVENTS", "PayloadError", "normalize", "sniff_event"]
 
 
@@ -156,6 +160,9 @@ def check_run(payload: Mapping[str, Any]) -> Incident:
         pr_numbers=pr_numbers_of(check.get("pull_requests")),
         check_run_id=check_id,
         annotations_count=int_at(output, "annotations_count") or 0,
+        check_output="\n".join(
+            text for key in ("title", "summary", "text") if (text := str_at(output, key))
+        )[:MAX_CHECK_OUTPUT],
         occurred_at=time_of(check.get("completed_at")),
     )
     if action == "requested_action":

@@ -252,6 +252,9 @@ class _Suite(_Shape):
 
 class _Output(_Shape):
     annotations_count: Count | None = None
+    title: Text | None = None
+    summary: Text | None = None
+    text: Text | None = None
 
 
 class _Check(_Shape):

@@ -53,6 +53,8 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"^(?:\u27a4 )?YN\d{4}: .*(?:[Ee]rror|failed)",
     ),
     ("tsc", r"error TS\d{4}: |^Found \d+ errors?|^Type error: "),
+    ("lockfile-lint", r"^detected invalid \w+(?:\(s\))? for package"),
+    ("changesets", r"^\U0001f98b\s+error "),
     # a summary of warnings only is no failure, unless --max-warnings said so
     (
         "eslint",
@@ -142,6 +144,8 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"Network is unreachable|No route to host|EHOSTUNREACH|ENETUNREACH|ESOCKETTIMEDOUT|"
         r"socket hang up|Read timed out|Max retries exceeded|from HTTP 50[234]|"
         r"\b50[234] (?:Service Unavailable|Bad Gateway|Gateway Time-?out)\b|"
+        r"was not acquired by Runner|hosted runner encountered an error|no enabled runners online|"
+        r"exceeded the maximum execution time|"
         r"^batch response: |^sccache: error|bad response code: 5\d\d|^response code: 5\d\d|"
         r"does not have any active Endpoint|no endpoints available for service",
     ),

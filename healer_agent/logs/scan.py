@@ -44,7 +44,8 @@ TRIGGER_SOURCE = (
     r"too many warnings|command not found|node down|TLS handshake|no such host|unreachable|"
     r"No route to host|HOSTUNREACH|SOCKETTIMEDOUT|hang up|Bad Gateway|Service Unavailable|"
     r"Gateway Time|killed by signal|from HTTP 5|Name or service|exit successfully|"
-    r"complete successfully|response code|GraphQL|HTTP 5|active Endpoint|endpoints available"
+    r"complete successfully|response code|GraphQL|HTTP 5|active Endpoint|endpoints available|"
+    r"acquired by Runner|runner encountered|runners online|maximum execution time"
 )
 
 

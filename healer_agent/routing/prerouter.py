@@ -67,8 +67,11 @@ class PreRouter:
         found = (
             excerpt(context.logs, incident.failed_steps)
             if context.logs
-            # without a log, a check run's annotations are the error lines there are
-            else (excerpt_text("\n".join(context.annotations)) if context.annotations else None)
+            # without a log, a check run's annotations, else its own output, are the error
+            # lines there are
+            else excerpt_text("\n".join(context.annotations))
+            if context.annotations
+            else (excerpt_text(incident.check_output) if incident.check_output else None)
         )
         facts = context_facts(context, incident.commit_message)
         if found is not None and found.diagnostics:

@@ -104,6 +104,8 @@ def test_a_bad_field_is_named(path: str, value: Any) -> None:
         ("dependabot_alert", "alert.number", 2**64),
         ("dependabot_alert", "alert.html_url", "file:///etc/passwd"),
         ("check_run", "check_run.id", "0x10"),
+        ("check_run", "check_run.output.summary", 5),
+        ("check_run", "check_run.output.text", "x" * 300_000),
         ("push", "ref", "refs/heads/a b"),
     ],
 )

@@ -164,3 +164,18 @@ def test_remediate_button_carries_the_check_completion() -> None:
     incident = normalize("check_run", payload)
     assert incident.command is not None and incident.command.verb == "remediate"
     assert incident.lifecycle["completed_at"] == (payload["check_run"]["completed_at"] or "")
+
+
+def test_a_check_runs_own_output_is_kept_for_routing() -> None:
+    payload = load_fixture("check_run/completed-1.json")
+    payload["check_run"]["conclusion"] = "failure"
+    payload["check_run"]["output"] = {
+        "title": "clippy",
+        "summary": "The job was not acquired by Runner of type hosted even after multiple attempts",
+        "text": None,
+        "annotations_count": 1,
+    }
+    incident = normalize("check_run", payload)
+    assert incident.check_output == (
+        "clippy\nThe job was not acquired by Runner of type hosted even after multiple attempts"
+    )

@@ -1961,3 +1961,66 @@ def test_a_deploy_wait_yields_to_the_code_whose_memory_grew() -> None:
     assert decision.agent is Agent.REX
     wrapper = next(e for c in decision.candidates for e in c.evidence if e.rule == "argocd-command")
     assert wrapper.weight < 1.0
+
+
+def test_a_check_run_with_no_log_is_read_from_its_own_output() -> None:
+    failed = incident("clippy", "clippy").model_copy(
+        update={
+            "check_output": "clippy\nThe job was not acquired by Runner of type hosted even after"
+            " multiple attempts"
+        }
+    )
+    decision = ROUTER.decide(failed, ContextBundle(changed_files=("crates/router/src/score.rs",)))
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
+
+
+@pytest.mark.parametrize(
+    ("command", "lines", "agent", "failure_type"),
+    [
+        (
+            "npx eslint server",
+            [
+                "/app/server/preview.js",
+                '  5:22  error  Found readFile from package "node:fs/promises" with non literal'
+                " argument at index 0  security/detect-non-literal-fs-filename",
+                "\u2716 1 problem (1 error, 0 warnings)",
+            ],
+            Agent.CIPHER,
+            FailureType.CODE_SCANNING_ALERT,
+        ),
+        (
+            "npx lockfile-lint --path package-lock.json --allowed-hosts npm",
+            [
+                "detected invalid host(s) for package: date-fns@4.1.0",
+                "    expected: registry.npmjs.org",
+                "    actual: npm-cache.example.net",
+            ],
+            Agent.CIPHER,
+            FailureType.VULNERABLE_DEPENDENCY,
+        ),
+        (
+            "npx changeset status --since=origin/main",
+            [
+                "\U0001f98b  error Some packages have been changed but no changesets were found."
+                " Run `changeset add` to resolve this error."
+            ],
+            Agent.ATLAS,
+            FailureType.RELEASE_PUBLISH,
+        ),
+        (
+            'npm version minor -m "release: v%s"',
+            ["npm error Git working directory not clean."],
+            Agent.ATLAS,
+            FailureType.RELEASE_PUBLISH,
+        ),
+    ],
+)
+def test_security_linting_and_release_tooling_in_a_frontend_job(
+    command: str, lines: list[str], agent: Agent, failure_type: FailureType
+) -> None:
+    log = gh_log((command, lines))
+    decision = ROUTER.decide(
+        incident("frontend", "check", f"Run {command}"),
+        ctx(log, "check", files=("src/App.jsx", "package.json")),
+    )
+    assert (decision.agent, decision.failure_type) == (agent, failure_type)
