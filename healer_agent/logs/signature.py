@@ -15,7 +15,9 @@ _MASKS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     # (pattern, replacement, a substring the pattern cannot match without; "" for none)
     (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?Z?"), "<ts>", ":"),
     (re.compile(r"\[REDACTED:[a-z0-9-]+\]"), "<secret>", "[REDACTED:"),
-    (re.compile(r"\b[0-9a-f]{7,64}\b", re.I), "<hex>", ""),
+    # both cases spelled out: the same matches as re.I (no other character folds into
+    # them), without case folding at every position
+    (re.compile(r"\b[0-9a-fA-F]{7,64}\b"), "<hex>", ""),
     # a path keeps its last part; tried only where a path can start (after a non-path
     # character, or at a drive letter) and without backtracking into a segment, so a long
     # token is not rescanned from each of its characters

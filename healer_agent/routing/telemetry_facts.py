@@ -110,7 +110,10 @@ def loki_facts(lines: Any) -> list[tuple[str, str]]:
     """
     if isinstance(lines, str):
         lines = lines.splitlines()
-    texts = [raw.get("line", "") if is_map(raw) else str(raw) for raw in lines or ()]
+    texts = [
+        raw if type(raw) is str else raw.get("line", "") if is_map(raw) else str(raw)
+        for raw in lines or ()
+    ]
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     covered = -1
