@@ -203,10 +203,28 @@ class Matcher(Generic[T]):
         return found
 
     def find(self, text: str) -> list[T]:
-        """Values of the matching patterns, in the order they were given."""
-        return [self._items[i] for i in self.indices(text)]
+        """Values of the matching patterns, in the order they were given.
+
+        :meth:`indices` inlined for the common case (routing calls this per line and name).
+        """
+        if self._rest or self._match is None:
+            return [self._items[i] for i in self.indices(text)]
+        hits = self._match(text.encode("utf-8", "surrogatepass"))
+        if not hits:
+            return []
+        items, index = self._items, self._set_index
+        if len(hits) == 1:
+            return [items[index[hits[0]]]]
+        return [items[i] for i in sorted(index[i] for i in hits)]
 
     def first(self, text: str) -> T | None:
         """The value of the first pattern (in the given order) that matches."""
-        found = self.indices(text)
-        return self._items[found[0]] if found else None
+        if self._rest or self._match is None:
+            found = self.indices(text)
+            return self._items[found[0]] if found else None
+        hits = self._match(text.encode("utf-8", "surrogatepass"))
+        if not hits:
+            return None
+        index = self._set_index
+        at: int = min(index[i] for i in hits) if len(hits) > 1 else index[hits[0]]
+        return self._items[at]

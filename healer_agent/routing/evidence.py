@@ -61,17 +61,29 @@ class Found:
     role: EvidenceRole | None
 
     def evidence(self) -> Evidence:
-        """The decision's view of this match."""
-        return Evidence(
-            signal=self.signal,
-            agent=self.agent,
-            failure_type=self.failure_type,
-            weight=round(self.weight, 3),
-            rule=self.rule,
-            detail=self.detail,
-            source=self.source,
-            role=self.role,
+        """The decision's view of this match.
+
+        Validated by the model's own validator from a dict: the same model as
+        ``Evidence(...)`` without its Python-level ``__init__`` (a decision builds several).
+        """
+        return cast(
+            Evidence,
+            _VALIDATE_EVIDENCE(
+                {
+                    "signal": self.signal,
+                    "agent": self.agent,
+                    "failure_type": self.failure_type,
+                    "weight": round(self.weight, 3),
+                    "rule": self.rule,
+                    "detail": self.detail,
+                    "source": self.source,
+                    "role": self.role,
+                }
+            ),
         )
+
+
+_VALIDATE_EVIDENCE = Evidence.__pydantic_validator__.validate_python
 
 
 def evidence_of(

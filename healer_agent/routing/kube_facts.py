@@ -131,7 +131,7 @@ def _container_issues(container: Mapping[str, Any]) -> Iterator[str]:
     # rollout) are history, not a crash
     settled = container.get("ready") is True and not found
     if (
-        isinstance(restarts, int | str)
+        isinstance(restarts, (int, str))
         and str(restarts).isdigit()
         and int(restarts) > 0
         and not settled

@@ -149,7 +149,8 @@ def loki_facts(lines: Any) -> list[tuple[str, str]]:
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, list | tuple) and len(value) == 2:
+    # a tuple of types: ``list | tuple`` would build a union object on every call
+    if isinstance(value, (list, tuple)) and len(value) == 2:
         value = value[1]
     try:
         number = float(value)
@@ -215,7 +216,7 @@ def _series(result: Any) -> Iterator[Series]:
         )
         return
     if isinstance(result, list):
-        if len(result) == 2 and not isinstance(result[0], Mapping | list):
+        if len(result) == 2 and not isinstance(result[0], (Mapping, list)):
             yield {}, _number(result), None  # a bare [timestamp, "value"] sample
             return
         for entry in result[:_MAX_SERIES]:
