@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 
 _TIMESTAMP_SOURCE = r"^\ufeff?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?"
 _TIMESTAMP = re.compile(_TIMESTAMP_SOURCE)
-_TIMESTAMPS = re.compile(_TIMESTAMP_SOURCE, re.MULTILINE)
+# a timestamp after a newline: the literal first character lets the regex engine skip to
+# each newline instead of trying every position, as a multi-line ``^`` has it do
+_NEWLINE_TIMESTAMPS = re.compile("\n" + _TIMESTAMP_SOURCE.removeprefix("^"))
+# twins for ASCII text (a runner's log nearly always): there ``\d`` matches what it matches
+# in Unicode mode, tested without a call into the Unicode tables per character
+_TIMESTAMP_ASCII = re.compile(_TIMESTAMP_SOURCE, re.ASCII)
+_NEWLINE_TIMESTAMPS_ASCII = re.compile(_NEWLINE_TIMESTAMPS.pattern, re.ASCII)
 _TRAILING_CR = re.compile(r"\r+$", re.MULTILINE)
 # Output a wrapper relays carries the wrapper's prefix: GitHub's annotation marker
 # (``##[error]``), BuildKit's step and time
@@ -25,6 +31,9 @@ _PREFIX = re.compile(
 )
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# the same characters for bytes.translate, which deletes them from ASCII text in one C
+# loop over a 256-entry table (the regex engine tests a character class at each position)
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 _GROUP = re.compile(r"^##\[group\](.*)$")
 _ENDGROUP = "##[endgroup]"
 _SETUP_NAMES = ("Set up job", "Complete job", "Post ", "Cleaning up orphan processes")
@@ -34,7 +43,9 @@ def clean_line(line: str) -> str:
     """One line without its timestamp, colours and control characters."""
     line = line.rstrip("\r")
     if line[:1].isdigit() or line[:1] == "\ufeff":
-        line = _TIMESTAMP.sub("", line, count=1)
+        stamp = (_TIMESTAMP_ASCII if line.isascii() else _TIMESTAMP).match(line)
+        if stamp is not None:
+            line = line[stamp.end() :]
     if "\x1b" in line:
         line = _ANSI.sub("", line)
     return line if line.isprintable() else _CONTROL.sub("", line)
@@ -44,9 +55,19 @@ def clean_text(text: str) -> str:
     """A block of lines cleaned like :func:`clean_line`, in a few passes over the block."""
     if "\r" in text:
         text = _TRAILING_CR.sub("", text)
-    text = _TIMESTAMPS.sub("", text)
+    # every line's timestamp: the first line's, then those after a newline (a timestamp
+    # never spans a newline, so this removes what a multi-line ``^`` pattern removes)
+    ascii_only = text.isascii()
+    first = (_TIMESTAMP_ASCII if ascii_only else _TIMESTAMP).match(text)
+    if first is not None:
+        text = text[first.end() :]
+    text = (_NEWLINE_TIMESTAMPS_ASCII if ascii_only else _NEWLINE_TIMESTAMPS).sub("\n", text)
     if "\x1b" in text:
         text = _ANSI.sub("", text)
+    if text.isascii():
+        data = text.encode("ascii")
+        kept = data.translate(None, _CONTROL_BYTES)
+        return text if len(kept) == len(data) else kept.decode("ascii")
     return _CONTROL.sub("", text)
 
 

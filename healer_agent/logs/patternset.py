@@ -9,7 +9,7 @@ express (lookarounds, back-references) and platforms without RE2 fall back to ``
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 try:  # google-re2 (a dependency; optional so the package imports without its wheel)
@@ -76,6 +76,41 @@ def compiled_bytes(pattern: re.Pattern[str]) -> Any:
     return re.compile(pattern.pattern.encode(), pattern.flags & ~re.UNICODE)
 
 
+Spans = Callable[[bytes, int, int], Sequence[tuple[int, int]] | None]
+"""A search of ``data[pos:endpos]``: each group's (start, end) of the first match, or None."""
+
+
+def span_search(pattern: Any) -> Spans:
+    """A compiled pattern's search on bytes, as spans instead of match objects.
+
+    The re2 module's ``search`` and ``finditer`` run Python code per call and build a match
+    object per hit; RE2's own call does neither. ``pattern`` is compiled for bytes (RE2, or
+    ``re`` where RE2 cannot express it).
+    """
+    inner = getattr(pattern, "_regexp", None)
+    anchor = getattr(getattr(_re2, "_Anchor", None), "UNANCHORED", None)
+    if inner is not None and anchor is not None and hasattr(inner, "Match"):
+        match = inner.Match
+
+        def raw(data: bytes, pos: int, endpos: int) -> Sequence[tuple[int, int]] | None:
+            spans: Sequence[tuple[int, int]] = match(anchor, data, pos, endpos)
+            return None if spans[0][0] == -1 else spans
+
+        try:
+            if (pattern.search(b"x") is None) == (raw(b"x", 0, 1) is None):
+                return raw
+        except Exception:  # an re2 build whose internals differ: its public API
+            pass
+
+    def public(data: bytes, pos: int, endpos: int) -> Sequence[tuple[int, int]] | None:
+        found = pattern.search(data, pos, endpos)
+        if found is None:
+            return None
+        return [found.span(group) for group in range(pattern.groups + 1)]
+
+    return public
+
+
 class LineFilter:
     """Which lines a pattern finds something in, with one search over them all.
 
@@ -83,16 +118,29 @@ class LineFilter:
     far less than one call per line.
     """
 
-    __slots__ = ("_compiled",)
+    __slots__ = ("_any", "_compiled")
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self._compiled = compiled(pattern)
+        # "anything at all?" asked of the UTF-8, as RE2 reads it, without a match object
+        self._any: Spans | None = (
+            span_search(self._compiled_bytes(pattern)) if self._compiled is not pattern else None
+        )
+
+    @staticmethod
+    def _compiled_bytes(pattern: re.Pattern[str]) -> Any:
+        assert _re2 is not None
+        return _re2.compile(to_re2(pattern).encode())
 
     def __call__(self, lines: Sequence[str]) -> list[int]:
         """Indices of the matching lines, in order."""
         if not lines:
             return []
         text = "\n".join(lines)
+        if self._any is not None:
+            data = text.encode()
+            if self._any(data, 0, len(data)) is None:  # the common case: nothing to locate
+                return []
         match = self._compiled.search(text, 0)
         if match is None:  # the common case: nothing to locate
             return []
@@ -155,10 +203,28 @@ class Matcher(Generic[T]):
         return found
 
     def find(self, text: str) -> list[T]:
-        """Values of the matching patterns, in the order they were given."""
-        return [self._items[i] for i in self.indices(text)]
+        """Values of the matching patterns, in the order they were given.
+
+        :meth:`indices` inlined for the common case (routing calls this per line and name).
+        """
+        if self._rest or self._match is None:
+            return [self._items[i] for i in self.indices(text)]
+        hits = self._match(text.encode("utf-8", "surrogatepass"))
+        if not hits:
+            return []
+        items, index = self._items, self._set_index
+        if len(hits) == 1:
+            return [items[index[hits[0]]]]
+        return [items[i] for i in sorted(index[i] for i in hits)]
 
     def first(self, text: str) -> T | None:
         """The value of the first pattern (in the given order) that matches."""
-        found = self.indices(text)
-        return self._items[found[0]] if found else None
+        if self._rest or self._match is None:
+            found = self.indices(text)
+            return self._items[found[0]] if found else None
+        hits = self._match(text.encode("utf-8", "surrogatepass"))
+        if not hits:
+            return None
+        index = self._set_index
+        at: int = min(index[i] for i in hits) if len(hits) > 1 else index[hits[0]]
+        return self._items[at]

@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from healer_agent.logs.patternset import span_search
 from healer_agent.logs.secrets_blocks import find_blocks
 from healer_agent.logs.secrets_keywords import STRONG, acceptable, find_named, secret_name
 from healer_agent.logs.secrets_tokens import find_tokens
@@ -70,6 +71,7 @@ def _compile_re2(source: str | bytes) -> Any:
 
 _GATE: Any = _compile_re2(GATE_SOURCE) if _re2 is not None else re.compile(GATE_SOURCE)
 _GATE_BYTES: Any = _compile_re2(GATE_SOURCE.encode()) if _re2 is not None else None
+_GATE_AT = span_search(_GATE_BYTES)
 _MARKER = re.compile(r"\[REDACTED:[a-z0-9-]+\]")
 Span = tuple[int, int, str]
 
@@ -84,7 +86,7 @@ def gated_lines(text: str) -> list[tuple[int, int]]:
         return _gated(text, _GATE)
     ascii_only = text.isascii()
     data = text.encode("ascii") if ascii_only else text.encode("utf-8", "surrogatepass")
-    spans = _gated(data, _GATE_BYTES)
+    spans = _gated_bytes(data)
     if ascii_only or not spans:
         return spans
     out: list[tuple[int, int]] = []
@@ -109,6 +111,24 @@ def _gated(data: Any, gate: Any) -> list[tuple[int, int]]:
         hit = match.start()
         start = data.rfind(newline, 0, hit) + 1
         end = data.find(newline, hit)
+        end = size if end == -1 else end
+        lines.append((start, end))
+        pos = end + 1
+    return lines
+
+
+def _gated_bytes(data: bytes) -> list[tuple[int, int]]:
+    """:func:`_gated` on bytes with RE2's own call (no match object per gated line)."""
+    search = _GATE_AT
+    lines: list[tuple[int, int]] = []
+    pos, size = 0, len(data)
+    while pos < size:
+        spans = search(data, pos, size)
+        if spans is None:
+            break
+        hit = spans[0][0]
+        start = data.rfind(b"\n", 0, hit) + 1
+        end = data.find(b"\n", hit)
         end = size if end == -1 else end
         lines.append((start, end))
         pos = end + 1

@@ -174,12 +174,15 @@ def _hs_lines(data: bytes) -> list[tuple[int, int, int]]:
     """
     lines: list[tuple[int, int, int]] = []
     bound = -1
+    find, rfind, size = data.find, data.rfind, len(data)
 
     def on_match(_id: int, _start: int, end: int, _flags: int, _context: object) -> bool:
+        # called per match: line_at inlined
         nonlocal bound
         if end > bound:
-            start, stop = line_at(data, end - 1)
-            lines.append((start, stop, end))
+            stop = find(b"\n", end - 1)
+            stop = size if stop == -1 else stop
+            lines.append((rfind(b"\n", 0, end - 1) + 1, stop, end))
             bound = stop
         return False  # keep scanning
 
@@ -206,7 +209,13 @@ def scan_hyperscan(data: bytes) -> tuple[list[Marker], list[tuple[int, int]]]:
     size = len(GROUP)
     for start, end, first_end in _hs_lines(data):
         pos = first_end - size
-        _add(data, pos if pos >= start else start, start, end, markers, found)
+        if pos < start:
+            pos = start
+        if data.startswith(GROUP, pos):  # _add, inlined (once per hit line)
+            title = data[pos + size : end].decode("utf-8", "replace").strip()
+            markers.append(Marker(start, title))
+        elif len(found) < MAX_CANDIDATES:
+            found.append((start, end))
     return markers, found
 
 

@@ -24,6 +24,8 @@ import bisect
 import re
 from typing import Any
 
+from healer_agent.logs.patternset import span_search
+
 try:
     import re2 as _re2
 except ImportError:  # pragma: no cover - the stdlib finds the same lines, slower
@@ -51,6 +53,8 @@ _FULL_SOURCE = (
     r"[A-Za-z0-9+/]*={0,2})"
 )
 _FULL_LINE: Any = _re2.compile(_FULL_SOURCE) if _re2 is not None else re.compile(_FULL_SOURCE)
+# whether a text holds any such line, asked of its UTF-8 (what _FULL_LINE searches) first
+_FULL_LINE_AT: Any = span_search(_re2.compile(_FULL_SOURCE.encode())) if _re2 is not None else None
 _ONLY_PREFIX = re.compile(_PREFIX)
 _BODY = re.compile(r"^" + _PREFIX + r"(=?[A-Za-z0-9+/]{4,100}={0,2})" + _SUFFIX)
 _PRIVATE_BEGIN = re.compile(
@@ -235,6 +239,10 @@ def find_blocks(text: str) -> list[tuple[int, int, str]]:
         if len(run) >= 2 or _keyish(run[0]):
             spans.append((run_start, _forward(text, run_start, run_end, headers=False), KIND))
 
+    if _FULL_LINE_AT is not None:
+        data = text.encode()
+        if _FULL_LINE_AT(data, 0, len(data)) is None:  # the common case: no key body
+            return spans
     for m in _FULL_LINE.finditer(text):
         flat = m.group("flat")
         if flat is not None:

@@ -11,27 +11,42 @@ import hashlib
 import re
 from collections.abc import Sequence
 
-_MASKS: tuple[tuple[re.Pattern[str], str, str], ...] = (
-    # (pattern, replacement, a substring the pattern cannot match without; "" for none)
-    (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?Z?"), "<ts>", ":"),
-    (re.compile(r"\[REDACTED:[a-z0-9-]+\]"), "<secret>", "[REDACTED:"),
-    (re.compile(r"\b[0-9a-f]{7,64}\b", re.I), "<hex>", ""),
+_MASKS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
+    # (pattern, replacement, substrings the pattern cannot match without): a line without
+    # them skips a regex pass that would try every position
+    (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?Z?"), "<ts>", (":", "-")),
+    (re.compile(r"\[REDACTED:[a-z0-9-]+\]"), "<secret>", ("[REDACTED:",)),
+    # both cases spelled out: the same matches as re.I (no other character folds into
+    # them), without case folding at every position
+    (re.compile(r"\b[0-9a-fA-F]{7,64}\b"), "<hex>", ()),
     # a path keeps its last part; tried only where a path can start (after a non-path
     # character, or at a drive letter) and without backtracking into a segment, so a long
     # token is not rescanned from each of its characters
     (
         re.compile(r"(?:(?<![\w.@+-])|(?=[A-Za-z]:))(?:[A-Za-z]:)?(?:[\w.@+-]++/)+([\w.@+-]+)"),
         r"\1",
-        "/",
+        ("/",),
     ),
-    (re.compile(r"\d+(?:\.\d+)*"), "<n>", ""),
+    (re.compile(r"\d+(?:\.\d+)*"), "<n>", ()),
+)
+
+
+# twins for ASCII lines: there ``\d``, ``\w`` and ``\b`` match what they match in Unicode
+# mode, tested without a call into the Unicode tables per character (the masks hold no ``\s``,
+# whose ASCII form would differ)
+_ASCII_MASKS = tuple(
+    (re.compile(pattern.pattern, (pattern.flags & ~re.UNICODE) | re.ASCII), replacement, needs)
+    for pattern, replacement, needs in _MASKS
 )
 
 
 def normalize_line(line: str) -> str:
     """A line with the parts that change between runs masked, its whitespace collapsed."""
-    for pattern, replacement, needs in _MASKS:
-        if not needs or needs in line:
+    for pattern, replacement, needs in _ASCII_MASKS if line.isascii() else _MASKS:
+        for need in needs:
+            if need not in line:
+                break
+        else:
             line = pattern.sub(replacement, line)
     return " ".join(line.split()).lower()
 

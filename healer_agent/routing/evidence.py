@@ -15,7 +15,7 @@ from typing import cast
 
 from healer_agent.logs import Excerpt
 from healer_agent.logs.clean import inner_line
-from healer_agent.logs.patternset import Matcher, compiled_bytes
+from healer_agent.logs.patternset import Matcher, compiled_bytes, span_search
 from healer_agent.models import (
     Agent,
     ContextBundle,
@@ -37,6 +37,7 @@ _FILE_REFS = compiled_bytes(
         re.MULTILINE,
     )
 )
+_FILE_REFS_AT = span_search(_FILE_REFS)
 _POSITION = (2.0, 1.0, 1.0, 1.0, 1.0, 1.0)  # the first real error counts double
 _LATER = 0.5
 MAX_ERROR_LINES = 20
@@ -60,17 +61,29 @@ class Found:
     role: EvidenceRole | None
 
     def evidence(self) -> Evidence:
-        """The decision's view of this match."""
-        return Evidence(
-            signal=self.signal,
-            agent=self.agent,
-            failure_type=self.failure_type,
-            weight=round(self.weight, 3),
-            rule=self.rule,
-            detail=self.detail,
-            source=self.source,
-            role=self.role,
+        """The decision's view of this match.
+
+        Validated by the model's own validator from a dict: the same model as
+        ``Evidence(...)`` without its Python-level ``__init__`` (a decision builds several).
+        """
+        return cast(
+            Evidence,
+            _VALIDATE_EVIDENCE(
+                {
+                    "signal": self.signal,
+                    "agent": self.agent,
+                    "failure_type": self.failure_type,
+                    "weight": round(self.weight, 3),
+                    "rule": self.rule,
+                    "detail": self.detail,
+                    "source": self.source,
+                    "role": self.role,
+                }
+            ),
         )
+
+
+_VALIDATE_EVIDENCE = Evidence.__pydantic_validator__.validate_python
 
 
 def evidence_of(
@@ -98,12 +111,21 @@ def evidence_of(
 def file_refs(texts: Iterable[str]) -> list[str]:
     """Paths named in ``texts``, in order of first mention."""
     paths: dict[str, None] = {}
+    search = _FILE_REFS_AT
     for text in texts:
         # on UTF-8 bytes: RE2 then skips mapping every offset back to characters
-        for match in _FILE_REFS.finditer(text.encode("utf-8", "surrogatepass")):
-            path = match.group(1).decode("utf-8", "replace")
+        data = text.encode("utf-8", "surrogatepass")
+        pos, size = 0, len(data)
+        while pos <= size:
+            spans = search(data, pos, size)
+            if spans is None:
+                break
+            start, end = spans[1]
+            path = data[start:end].decode("utf-8", "replace")
             if not path.startswith(("http", "www.")):
                 paths.setdefault(path)
+            # as finditer: on from the match's end (past it when the match was empty)
+            pos = spans[0][1] + (spans[0][0] == spans[0][1])
     return list(paths)
 
 

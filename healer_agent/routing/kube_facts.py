@@ -94,10 +94,10 @@ def items(value: Any) -> list[Mapping[str, Any]]:
     if is_map(value):
         inner = value.get("items")
         if isinstance(inner, list):
-            return [x for x in inner if is_map(x)]
+            return [x for x in inner if type(x) is dict or is_map(x)]
         return [value] if value else []
     if isinstance(value, list):
-        return [x for x in value if is_map(x)]
+        return [x for x in value if type(x) is dict or is_map(x)]
     return []
 
 
@@ -142,7 +142,7 @@ def _container_issues(container: Mapping[str, Any]) -> Iterator[str]:
     # rollout) are history, not a crash
     settled = container.get("ready") is True and not found
     if (
-        isinstance(restarts, int | str)
+        isinstance(restarts, (int, str))
         and str(restarts).isdigit()
         and int(restarts) > 0
         and not settled
@@ -151,32 +151,38 @@ def _container_issues(container: Mapping[str, Any]) -> Iterator[str]:
 
 
 def _plainly_healthy(status: Mapping[str, Any]) -> bool:
-    """An API pod status that is running, ready and never restarted (the common case)."""
-    if status.get("phase") not in ("Running", "Succeeded") or status.get("reason"):
+    """An API pod status that is running, ready and never restarted (the common case).
+
+    Most pods take this path, so plain ``dict`` is tested inline before ``is_map``.
+    """
+    phase = status.get("phase")
+    if phase not in ("Running", "Succeeded") or status.get("reason"):
         return False
     for cond in as_list(status.get("conditions")):
-        if not is_map(cond) or cond.get("status") == "False":
+        if not (type(cond) is dict or is_map(cond)) or cond.get("status") == "False":
             return False
     for container in as_list(status.get("containerStatuses")):
         if (
-            not is_map(container)
+            not (type(container) is dict or is_map(container))
             or container.get("restartCount")
             or container.get("ready") is False
             or container.get("lastState")
         ):
             return False
         state = container.get("state")
-        if not is_map(state) or ("running" not in state and status.get("phase") == "Running"):
+        if not (type(state) is dict or is_map(state)) or (
+            "running" not in state and phase == "Running"
+        ):
             return False
     return True
 
 
 def _pod_lines(pod: Mapping[str, Any]) -> list[str]:
-    status = pod.get("status")
-    if is_map(status) and _plainly_healthy(status):
+    status: Any = pod.get("status")
+    flat = not (type(status) is dict or is_map(status))
+    if not flat and _plainly_healthy(status):
         return []
-    flat = not is_map(status)
-    st: Mapping[str, Any] = status if is_map(status) else pod
+    st: Mapping[str, Any] = pod if flat else status
     phase = _text(_get(st, "phase", "STATUS") or (status if flat else ""))
     lines: list[str] = []
     if phase.lower() not in _FINE_PHASES:
@@ -242,9 +248,14 @@ def _state_read(pod: Mapping[str, Any]) -> bool:
 
 def pod_facts(pods: Any) -> list[tuple[str, str]]:
     """(pod name, finding) for every unhealthy pod."""
+    return _pod_facts(items(pods))
+
+
+def _pod_facts(pods: list[Mapping[str, Any]]) -> list[tuple[str, str]]:
+    """:func:`pod_facts` of pods :func:`items` already read (not read twice)."""
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for pod in items(pods):
+    for pod in pods:
         lines = _pod_lines(pod)
         name = _name(pod) if lines else ""
         for line in lines:
@@ -369,7 +380,7 @@ def kubernetes_facts(data: Any) -> list[tuple[str, str]]:
         }
     pods = items(data.get("pods"))
     found = [
-        *pod_facts(pods),
+        *_pod_facts(pods),
         *event_facts(data.get("events")),
         *node_facts(data.get("nodes")),
     ]

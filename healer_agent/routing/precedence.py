@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import cast
 
 from healer_agent.models import Agent, Candidate, FailureType, default_failure_type
 from healer_agent.routing.evidence import Found
@@ -53,13 +54,23 @@ class Tally:
         return default_failure_type(self.agent)
 
     def candidate(self) -> Candidate:
-        """As the decision reports it."""
-        return Candidate(
-            agent=self.agent,
-            failure_type=self.failure_type,
-            score=round(self.score, 3),
-            evidence=tuple(e.evidence() for e in sorted(self.evidence, key=lambda e: -e.weight)),
+        """As the decision reports it (validated from a dict, like the evidence)."""
+        return cast(
+            Candidate,
+            _VALIDATE_CANDIDATE(
+                {
+                    "agent": self.agent,
+                    "failure_type": self.failure_type,
+                    "score": round(self.score, 3),
+                    "evidence": tuple(
+                        e.evidence() for e in sorted(self.evidence, key=lambda e: -e.weight)
+                    ),
+                }
+            ),
         )
+
+
+_VALIDATE_CANDIDATE = Candidate.__pydantic_validator__.validate_python
 
 
 def is_decisive(ev: Found, rules: Rules) -> bool:

@@ -149,7 +149,10 @@ def loki_facts(lines: Any) -> list[tuple[str, str]]:
     """
     if isinstance(lines, str):
         lines = lines.splitlines()
-    texts = [raw.get("line", "") if is_map(raw) else str(raw) for raw in lines or ()]
+    texts = [
+        raw if type(raw) is str else raw.get("line", "") if is_map(raw) else str(raw)
+        for raw in lines or ()
+    ]
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     covered = -1
@@ -195,7 +198,8 @@ def loki_facts(lines: Any) -> list[tuple[str, str]]:
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, list | tuple) and len(value) == 2:
+    # a tuple of types: ``list | tuple`` would build a union object on every call
+    if isinstance(value, (list, tuple)) and len(value) == 2:
         value = value[1]
     try:
         number = float(value)
@@ -264,7 +268,7 @@ def _series(result: Any) -> Iterator[Series]:
         yield from _exposition(result)
         return
     if isinstance(result, list):
-        if len(result) == 2 and not isinstance(result[0], Mapping | list):
+        if len(result) == 2 and not isinstance(result[0], (Mapping, list)):
             yield {}, _number(result), None  # a bare [timestamp, "value"] sample
             return
         for entry in result[:_MAX_SERIES]:

@@ -547,3 +547,63 @@ def test_every_line_a_detector_files_holds_the_scans_trigger_vocabulary() -> Non
         and not trigger.search((line[29:] if line[:4].isdigit() else line).encode())
     ]
     assert missed == []
+
+
+def test_inlined_set_calls_and_span_search_agree_with_re() -> None:
+    import re
+
+    from healer_agent.logs.patternset import Matcher, compiled_bytes, span_search
+
+    patterns = [
+        re.compile(r"^error\[E\d{4}\]"),
+        re.compile(r"error"),
+        re.compile(r"panicked at", re.IGNORECASE),
+        re.compile(r"(?<=x)y"),
+    ]
+    matcher = Matcher([(p, i) for i, p in enumerate(patterns)])
+    plain = Matcher([(p, i) for i, p in enumerate(patterns[:3])])  # no `re` fallback
+    for line in [*RUSTC, "thread 'main' PANICKED AT a", "xy", "nothing", "caf\u00e9 error"]:
+        expected = [i for i, p in enumerate(patterns) if p.search(line)]
+        assert matcher.find(line) == expected
+        assert matcher.first(line) == (expected[0] if expected else None)
+        assert plain.find(line) == [i for i in expected if i < 3]
+        assert plain.first(line) == next((i for i in expected if i < 3), None)
+    pattern = re.compile(r"(\w+)\.rs\b|(Makefile)")
+    search = span_search(compiled_bytes(pattern))
+    data = "a.rs: caf\u00e9/b.rs Makefile".encode()
+    assert search(data, 0, len(data)) == [(0, 4), (0, 1), (-1, -1)]
+    assert search(data, 4, len(data)) == [(12, 16), (12, 13), (-1, -1)]
+    assert search(b"nothing", 0, 7) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("0123456789abcdefABCDEF-:T ./x_\u0663\x07\x1b\u212a")),
+        max_size=60,
+    )
+)
+def test_signature_masks_and_cleaning_are_the_regex_passes(line: str) -> None:
+    """The gates and the deletion table skip work only: the same output as the plain passes."""
+    import re
+
+    from healer_agent.logs.clean import clean_text
+    from healer_agent.logs.signature import normalize_line
+
+    masks = [
+        (r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?Z?", "<ts>", re.NOFLAG),
+        (r"\[REDACTED:[a-z0-9-]+\]", "<secret>", re.NOFLAG),
+        (r"\b[0-9a-f]{7,64}\b", "<hex>", re.IGNORECASE),
+        (
+            r"(?:(?<![\w.@+-])|(?=[A-Za-z]:))(?:[A-Za-z]:)?(?:[\w.@+-]++/)+([\w.@+-]+)",
+            r"\1",
+            re.NOFLAG,
+        ),
+        (r"\d+(?:\.\d+)*", "<n>", re.NOFLAG),
+    ]
+    expected = line
+    for source, replacement, flags in masks:
+        expected = re.sub(source, replacement, expected, flags=flags)
+    assert normalize_line(line) == " ".join(expected.split()).lower()
+    stamped = "2025-01-15T10:30:02.1234567Z " + line
+    assert clean_text(stamped) == re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", line)
