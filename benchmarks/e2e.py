@@ -1,7 +1,8 @@
 """End to end: events per second from POST to CodeRun file, with replayed context and the
 test triage model.
 
-    python benchmarks/e2e.py [--copies 5] [--workers 4] [--concurrency 32]
+    python benchmarks/e2e.py [--copies 5] [--workers 4] [--concurrency 32] [--backend postgres
+        [--processes N]]
 
 Every labelled case of ``evals/cases/dev`` is copied ``--copies`` times as a distinct failure
 (its run, job, check and alert ids, head SHA and branch changed, context kept) into a
@@ -103,6 +104,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="server processes (PostgreSQL: replicas)"
+    )
     args = parser.parse_args()
     pg = pg_database() if args.backend == "postgres" else None
     if args.backend == "postgres" and pg is None:
@@ -137,8 +141,9 @@ def main() -> None:
             "HEALER_LOOP__MAX_IN_FLIGHT": "1000000",
             "HEALER_LOOP__MAX_IN_FLIGHT_PER_REPO": "1000000",
         }
+        serve = ["serve", "--port", str(port), "--processes", str(args.processes)]
         proc = subprocess.Popen(
-            [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)],
+            [sys.executable, "-m", "healer_agent", *serve],
             env=env,
             cwd=tmp,
             stdout=subprocess.DEVNULL,
@@ -177,7 +182,7 @@ def main() -> None:
     print(
         f"{len(cases)} events, {accepted} new failures, {done} CodeRuns in {total_s:.2f} s: "
         f"{rate:.1f} events/s from POST to CodeRun file (intake alone "
-        f"{len(cases) / intake_s:.1f}/s; {args.workers} workers)"
+        f"{len(cases) / intake_s:.1f}/s; {args.workers} workers, {args.processes} process(es))"
     )
     print(
         json.dumps(
@@ -190,6 +195,7 @@ def main() -> None:
                 "events_per_s": round(rate, 1),
                 "intake_per_s": round(len(cases) / intake_s, 1),
                 "workers": args.workers,
+                "processes": args.processes,
                 "backend": args.backend,
             }
         )
