@@ -1,6 +1,6 @@
 """Intake throughput and latency, measured at the server: Healer against bare endpoints.
 
-    python benchmarks/intake.py [--quick] [--backend sqlite|postgres|both]
+    python benchmarks/intake.py [--quick] [--backend sqlite|postgres|both] [--processes N]
 
 Servers, each one uvicorn process on 127.0.0.1 started by the same ``uvicorn.run`` call
 (``healer serve``'s settings; the JSON line says which loop and HTTP parser "auto" chose),
@@ -19,7 +19,10 @@ shows in p99 rather than hiding it.
 
 The final line is JSON: ``ratio`` (Healer on the first backend over its bare endpoint:
 ``bare`` for SQLite, ``bare+postgres`` for PostgreSQL), ``p99_ms`` at 200/s,
-``healer_rps``, ``bare_rps``, ``backend``, and every row measured.
+``healer_rps``, ``bare_rps``, ``backend``, and every row measured. With ``--processes N``
+(PostgreSQL), Healer in N processes (``healer serve --processes N``: replicas sharing the
+inbox) is measured against the bare endpoint committing to PostgreSQL in one process and in
+N, both ratios reported.
 """
 
 from __future__ import annotations
@@ -88,8 +91,10 @@ if __name__ == "__main__":
 
     # The keyword arguments of healer_agent/cli.py's `serve`, so both servers run with the
     # same uvicorn settings (loop and HTTP parser "auto": uvloop and httptools when
-    # installed), in one process each.
-    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
+    # installed), in one process each unless a second argument says how many.
+    processes = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    uvicorn.run(app if processes == 1 else "bare_app:app", workers=processes,
+                host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
                 access_log=False, timeout_graceful_shutdown=15)
 """.replace("PATH", PATH)
 
@@ -134,7 +139,7 @@ def sensor_body(run_id: int) -> bytes:
 
 
 def start(
-    kind: str, workdir: Path, database_url: str | None
+    kind: str, workdir: Path, database_url: str | None, processes: int = 1
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {
@@ -152,9 +157,10 @@ def start(
         (workdir / "bare_app.py").write_text(BARE_APP)
         if database_url:
             env["BARE_PG"] = database_url
-        cmd = [sys.executable, "bare_app.py", str(port)]
+        cmd = [sys.executable, "bare_app.py", str(port), str(processes)]
     else:
         cmd = [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)]
+        cmd += ["--processes", str(processes)]
     log = (workdir / f"{kind}.log").open("wb")
     proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
@@ -291,13 +297,18 @@ def run(coro: Any) -> Any:
 
 
 def measure(
-    kind: str, database_url: str | None, seconds: int, rate_n: int, offset: int
+    kind: str,
+    database_url: str | None,
+    seconds: int,
+    rate_n: int,
+    offset: int,
+    processes: int = 1,
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
         script = workdir / "post.lua"
         script.write_text(WRK_SCRIPT)
-        proc, url = start(kind, workdir, database_url)
+        proc, url = start(kind, workdir, database_url, processes)
         try:
             wrk(url, script, 2, offset)  # warm-up
             row: dict[str, Any] = wrk(url, script, seconds, offset + 10_000_000)
@@ -354,6 +365,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="5 s runs: about a minute")
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="sqlite")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=1,
+        help="also measure, on PostgreSQL, Healer and the bare endpoint in this many processes",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit(
@@ -372,6 +389,8 @@ def main() -> None:
                 )
             continue
         names = [pg_database(), pg_database()]
+        if args.processes > 1:
+            names += [pg_database(), pg_database()]
         if None in names:
             rows["healer/postgres"] = {"skipped": "PostgreSQL not reachable"}
             continue
@@ -387,18 +406,31 @@ def main() -> None:
                 rate_n,
                 offset + 50_000_000,
             )
+            if args.processes > 1:
+                n = args.processes
+                rows[f"bare+postgres x{n}"] = measure(
+                    "bare+postgres", f"{base}/{names[2]}", seconds, rate_n, offset + 60_000_000, n
+                )
+                rows[f"healer/postgres x{n}"] = measure(
+                    "healer",
+                    f"{base.replace('postgresql://', 'postgresql+asyncpg://')}/{names[3]}",
+                    seconds,
+                    rate_n,
+                    offset + 70_000_000,
+                    n,
+                )
         finally:
             for name in names:
                 if name:
                     drop_pg(name)
-    print(f"{'server':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}   @200/s p50   p99  errors")
+    print(f"{'server':<20}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}   @200/s p50   p99  errors")
     for name, row in rows.items():
         if "skipped" in row:
-            print(f"{name:<16} skipped: {row['skipped']}")
+            print(f"{name:<20} skipped: {row['skipped']}")
             continue
         fixed = row["open_loop_200"]
         print(
-            f"{name:<16}{row['rps']:>9}{row['p50_ms']:>9}{row['p99_ms']:>9}   "
+            f"{name:<20}{row['rps']:>9}{row['p50_ms']:>9}{row['p99_ms']:>9}   "
             f"{fixed['p50_ms']:>9}{fixed['p99_ms']:>7}  "
             f"{row['non_2xx'] + row['socket_errors'] + fixed['failed']}"
         )
@@ -422,6 +454,17 @@ def main() -> None:
             rows["healer/postgres"]["rps"] / rows["bare+postgres"]["rps"], 3
         )
         summary["p99_ms_postgres"] = rows["healer/postgres"]["open_loop_200"]["p99_ms"]
+    n = args.processes
+    if n > 1 and "rps" in rows.get(f"healer/postgres x{n}", {}):
+        many = rows[f"healer/postgres x{n}"]
+        # Healer in n processes against the bare endpoint in one, and in as many
+        summary[f"ratio_postgres_x{n}_vs_bare_x1"] = round(
+            many["rps"] / rows["bare+postgres"]["rps"], 3
+        )
+        summary[f"ratio_postgres_x{n}_vs_bare_x{n}"] = round(
+            many["rps"] / rows[f"bare+postgres x{n}"]["rps"], 3
+        )
+        summary[f"p99_ms_postgres_x{n}"] = many["open_loop_200"]["p99_ms"]
     summary["rows"] = rows
     print(json.dumps(summary))
 

@@ -65,8 +65,18 @@ def serve(
     workers: Annotated[
         int | None, typer.Option(help="Pipeline workers (HEALER_WORKER__COUNT).", min=0)
     ] = None,
+    processes: Annotated[
+        int,
+        typer.Option(
+            help="Server processes, each with its workers: replicas sharing the inbox "
+            "(PostgreSQL only).",
+            min=1,
+        ),
+    ] = 1,
 ) -> None:
     """Run the HTTP API and the pipeline workers."""
+    import os
+
     import uvicorn
 
     from healer_agent.api.app import create_app
@@ -75,6 +85,31 @@ def serve(
 
     settings = settings_from_env(worker={"count": workers} if workers is not None else None)
     configure_logging(settings.log_level, redactor=redact)
+    if processes > 1:
+        # Replicas, as on several machines: one event loop and one GIL each, the inbox's
+        # leases and LISTEN/NOTIFY shared through PostgreSQL. SQLite has one writer.
+        if not settings.store.is_postgres:
+            raise CliError("--processes needs PostgreSQL (SQLite serves one process)")
+        os.environ["HEALER_WORKER__COUNT"] = str(settings.worker.count)
+        console.print(
+            f"healer listening on http://{host}:{port} ({processes} processes, "
+            f"{settings.worker.count} workers each)",
+            highlight=False,
+        )
+        try:
+            uvicorn.run(
+                "healer_agent.cli:replica_app",
+                factory=True,
+                workers=processes,
+                host=host,
+                port=port,
+                log_level="warning",
+                access_log=False,
+                timeout_graceful_shutdown=15,
+            )
+        except OSError as exc:
+            raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        return
 
     def announce(healer: Healer) -> None:
         console.print(f"healer listening on http://{host}:{port}", highlight=False)
@@ -92,6 +127,17 @@ def serve(
         )
     except OSError as exc:
         raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def replica_app() -> Any:
+    """One process of ``healer serve --processes N``: the app, settings from the environment."""
+    from healer_agent.api.app import create_app
+    from healer_agent.logs.redact import redact
+    from healer_agent.logsetup import configure_logging
+
+    settings = settings_from_env()
+    configure_logging(settings.log_level, redactor=redact)
+    return create_app(settings)
 
 
 @db_app.command("upgrade")

@@ -32,25 +32,34 @@ def create_engine(url: str) -> AsyncEngine:
         # One connection: SQLite has one writer anyway, and queueing for the connection in
         # the pool is fast, where contending writers back off in SQLite's busy handler
         # (sleeps of up to 100 ms each) and make the latency tail seconds long.
+        # Statements run on the loop's thread (store/onetrip.py): without the busy handler
+        # there, which waits in aiosqlite's thread instead when another process holds the
+        # lock; so the connection is shared by the two threads, one at a time.
+        inline = parsed.get_driver_name() == "aiosqlite"
         engine = create_async_engine(
             url,
-            connect_args={"timeout": 30},
+            connect_args={"timeout": 30, "check_same_thread": not inline},
             pool_size=1,
             max_overflow=0,
             pool_timeout=120,
-            module=onetrip.dbapi() if parsed.get_driver_name() == "aiosqlite" else None,
+            module=onetrip.dbapi() if inline else None,
         )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={0 if inline else onetrip.BUSY_WAIT_MS}")
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    # No ping before each checkout: it was one more round trip on every transaction (a
+    # request batch's is seven). A connection the server dropped fails its first use
+    # instead; SQLAlchemy then discards the pool's older connections, and the caller's
+    # retry (the group commit runs each request again alone, a worker its unit) gets a
+    # new one.
+    return create_async_engine(url, pool_size=10, max_overflow=10)
 
 
 HEAD = "0004"

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from healer_agent.store import incidents, queue
+from healer_agent.store import incidents, onetrip, queue
 from healer_agent.store.dialect import as_utc, insert_ignore, utcnow
 from healer_agent.store.tables import deliveries
 
@@ -167,7 +167,7 @@ async def admit(
     if driver is not None:
         work = partial(_admit_sqlite, driver, items, keys, _datetime_binder(conn.dialect))
         try:
-            result: Admission = await driver._execute(work)
+            result: Admission = await driver._execute(onetrip.waiting, driver._conn, work)
         except sqlite3.Error as exc:  # the same errors as through SQLAlchemy
             raise sa.exc.DBAPIError.instance("intake batch", None, exc, sqlite3.Error) from exc
         return result

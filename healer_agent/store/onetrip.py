@@ -1,19 +1,27 @@
-"""aiosqlite with one trip to its thread per statement instead of three or four.
+"""aiosqlite, its statements run on the event loop's thread, commits in aiosqlite's thread.
 
 SQLAlchemy's aiosqlite adapter makes a cursor, executes, fetches and closes it, each a
 function queued for aiosqlite's thread and a wake-up of the event loop when it is done.
-A statement takes microseconds; a trip takes ~0.36 ms when the loop is busy, and on SQLite
-the transaction holds the one connection all that time, so the requests' group commit
-waits for the worker's trips, not its statements. Here the four steps are one function run
-in that thread (the queue aiosqlite's own methods use), and the cursor hands back the
-rows, description, row count and last row id it got: the same values, the same errors.
+A statement takes microseconds; a trip is two thread wake-ups, ~0.36 ms on a busy loop and
+milliseconds when the machine's cores are taken, and on SQLite the transaction holds the
+one connection all that time, so the requests' group commit waited for the worker's trips,
+not its statements. Here a statement (cursor, execute, fetch, close) runs where it is
+called, without SQLite's busy handler (its sleeps would stop the loop); only when another
+connection holds the lock (another process: the CLI, a second server) does it run in
+aiosqlite's thread, waiting as long as the busy timeout allows. Commits, which can
+checkpoint and sync the WAL, stay in aiosqlite's thread; a commit or rollback with no
+transaction open (a read) is skipped, as sqlite3 would do nothing for it. The cursor hands
+back the rows, description, row count and last row id it got: the same values, the same
+errors. The connection is opened with ``check_same_thread=False``; SQLAlchemy's pool and
+the adapter's mutex keep its users one at a time.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from collections import deque
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
@@ -22,6 +30,10 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 )
 from sqlalchemy.util import EMPTY_DICT
 from sqlalchemy.util.concurrency import await_
+
+T = TypeVar("T")
+BUSY_WAIT_MS = 30_000
+"""How long a statement that found the database locked by another connection waits."""
 
 _Outcome = tuple[Any, list[Any] | None, int, int | None]
 """A statement's description, rows (None without a result set), row count, last row id."""
@@ -42,6 +54,22 @@ def _run(conn: sqlite3.Connection, operation: str, parameters: Any, many: bool) 
         return description, rows, cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
+
+
+def waiting(conn: sqlite3.Connection, fn: Callable[[], T]) -> T:
+    """Run ``fn`` (in aiosqlite's thread) with SQLite's busy handler on."""
+    conn.execute(f"PRAGMA busy_timeout={BUSY_WAIT_MS}")
+    try:
+        return fn()
+    finally:
+        conn.execute("PRAGMA busy_timeout=0")
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", 0) & 0xFF in (
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+    )
 
 
 class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
@@ -97,10 +125,17 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     async def _trip(self, operation: str, parameters: Any, many: bool) -> None:
         driver = self._connection
+        conn: sqlite3.Connection = driver._conn
         async with self._adapt_connection._execute_mutex:
-            outcome: _Outcome = await driver._execute(
-                _run, driver._conn, operation, parameters, many
-            )
+            try:
+                outcome = _run(conn, operation, parameters, many)
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc):
+                    raise
+                # another connection holds the lock: wait for it off the loop
+                outcome = await driver._execute(
+                    waiting, conn, lambda: _run(conn, operation, parameters, many)
+                )
         self._description, rows, self._rowcount, self._lastrowid = outcome
         self._rows = deque(rows) if rows else deque()
 
@@ -110,6 +145,20 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
 
     __slots__ = ()
     _cursor_cls = OneTripCursor  # type: ignore[assignment]  # a subclass of the declared
+
+    def _open(self) -> bool:
+        driver = self._connection
+        return driver._connection is not None and driver._conn.in_transaction
+
+    def commit(self) -> None:
+        """Commit in aiosqlite's thread (it may sync the WAL); nothing to do outside one."""
+        if self._open():
+            super().commit()
+
+    def rollback(self) -> None:
+        """Roll back in aiosqlite's thread; nothing to do outside a transaction."""
+        if self._open():
+            super().rollback()
 
 
 class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):

@@ -1,8 +1,10 @@
-"""store.onetrip: SQLite statements through SQLAlchemy, each one trip to aiosqlite's thread,
-with the values and errors the dialect's own cursor gives."""
+"""store.onetrip: SQLite statements through SQLAlchemy, run on the loop's thread (commits in
+aiosqlite's), with the values and errors the dialect's own cursor gives."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -50,11 +52,14 @@ async def test_values_rows_and_errors_are_the_drivers(engine: AsyncEngine) -> No
         assert await conn.scalar(sa.text("SELECT count(*) FROM t")) == 5
 
 
-async def test_a_statement_is_one_trip(engine: AsyncEngine) -> None:
-    async with engine.connect() as conn:
+async def test_statements_run_inline_and_only_a_write_commits_in_the_thread(
+    engine: AsyncEngine,
+) -> None:
+    trips = 0
+
+    async def count(conn: Any) -> Any:
         raw = await conn.get_raw_connection()
         driver: Any = raw.driver_connection
-        trips = 0
         execute = driver._execute
 
         async def counted(fn: Any, *args: Any, **kwargs: Any) -> Any:
@@ -63,9 +68,37 @@ async def test_a_statement_is_one_trip(engine: AsyncEngine) -> None:
             return await execute(fn, *args, **kwargs)
 
         driver._execute = counted
-        try:
-            await conn.execute(sa.text("SELECT v FROM t"))
-            await conn.execute(sa.text("INSERT INTO t (v) VALUES ('z')"))
-        finally:
-            del driver._execute
-        assert trips == 2
+        return driver
+
+    async with engine.connect() as conn:  # a read: no trip at all, not even its rollback
+        driver = await count(conn)
+        await conn.execute(sa.text("SELECT v FROM t"))
+    assert trips == 0
+    async with engine.begin() as conn:  # a write: its commit is the one trip
+        await conn.execute(sa.text("INSERT INTO t (v) VALUES ('z')"))
+        await conn.execute(sa.text("SELECT v FROM t"))
+    del driver._execute
+    assert trips == 1
+
+
+async def test_a_lock_held_elsewhere_is_waited_for_off_the_loop(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """Another process's write lock: the statement waits in aiosqlite's thread, then runs."""
+    other = sqlite3.connect(tmp_path / "one.db", check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t (v) VALUES ('other')")
+
+    async def write() -> None:
+        async with engine.begin() as conn:
+            await conn.execute(sa.text("INSERT INTO t (v) VALUES ('mine')"))
+
+    writing = asyncio.create_task(write())
+    await asyncio.sleep(0.2)  # the loop runs while the write waits (not a timing assertion)
+    assert not writing.done()
+    other.commit()
+    await writing
+    other.close()
+    async with engine.connect() as conn:
+        values = {r.v for r in await conn.execute(sa.text("SELECT v FROM t"))}
+    assert {"other", "mine"} <= values
