@@ -2,9 +2,9 @@
 
 ``evals/cases/holdout`` was written without sight of the rules and is never used to tune
 them; this test only keeps its score from falling. It reports aggregates, never which case
-missed, so the split cannot turn into a tuning set by accident. The floors are the scores
-it held when first measured (``evals/README.md``): agent accuracy 95.3%, precision of
-``obvious`` 97.6% (the issue's target is 99%: not met), context-driven 94.6%.
+missed, so the split cannot turn into a tuning set by accident. The floors sit just under
+the scores it holds now (``evals/README.md``): agent accuracy 97.1%, precision of
+``obvious`` 97.8% (the issue's target is 99%: not met), context-driven 97.3%.
 """
 
 from __future__ import annotations
@@ -50,6 +50,6 @@ def test_the_holdout_keeps_its_floors(tmp_path: Path) -> None:
         "context_driven": scores["per_tag"]["context-driven"]["accuracy"],
     }
     assert scores["cases"] >= 140, summary
-    assert scores["agent_accuracy"] >= 0.95, summary
+    assert scores["agent_accuracy"] >= 0.96, summary
     assert scores["obvious_precision"] >= 0.97, summary
-    assert scores["per_tag"]["context-driven"]["accuracy"] >= 0.90, summary
+    assert scores["per_tag"]["context-driven"]["accuracy"] >= 0.95, summary
