@@ -85,6 +85,21 @@ def serve(
 
     settings = settings_from_env(worker={"count": workers} if workers is not None else None)
     configure_logging(settings.log_level, redactor=redact)
+
+    def run(app: Any, **extra: Any) -> None:
+        try:
+            uvicorn.run(
+                app,
+                host=host,
+                port=port,
+                log_level="warning",
+                access_log=False,
+                timeout_graceful_shutdown=15,
+                **extra,
+            )
+        except OSError as exc:
+            raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
     if processes > 1:
         # Replicas, as on several machines: one event loop and one GIL each, the inbox's
         # leases and LISTEN/NOTIFY shared through PostgreSQL. SQLite has one writer.
@@ -96,19 +111,7 @@ def serve(
             f"{settings.worker.count} workers each)",
             highlight=False,
         )
-        try:
-            uvicorn.run(
-                "healer_agent.cli:replica_app",
-                factory=True,
-                workers=processes,
-                host=host,
-                port=port,
-                log_level="warning",
-                access_log=False,
-                timeout_graceful_shutdown=15,
-            )
-        except OSError as exc:
-            raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        run("healer_agent.cli:replica_app", factory=True, workers=processes)
         return
 
     def announce(healer: Healer) -> None:
@@ -116,17 +119,7 @@ def serve(
         for line in healer.describe():
             console.print(f"  {line}", highlight=False, markup=False)
 
-    try:
-        uvicorn.run(
-            create_app(settings, announce=announce),
-            host=host,
-            port=port,
-            log_level="warning",
-            access_log=False,
-            timeout_graceful_shutdown=15,
-        )
-    except OSError as exc:
-        raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    run(create_app(settings, announce=announce))
 
 
 def replica_app() -> Any:
