@@ -134,6 +134,7 @@ def _hits(data: bytes, candidates: list[tuple[int, int]]) -> list[tuple[int, str
     the wrapper's prefix too, so the error inside is found by its own tool's pattern.
     """
     out: list[tuple[int, str, str]] = []
+    captures = any(hint in data for hint in _CAPTURED_HINTS)  # once a log, not once a line
     for start, end in candidates:
         if end - start > 4000:
             continue
@@ -144,19 +145,23 @@ def _hits(data: bytes, candidates: list[tuple[int, int]]) -> list[tuple[int, str
             tool = classify(inner) or tool
         if tool == "clippy" and _under_warning(data, start):
             continue  # a lint's help line under a warning: clippy passed with warnings
-        if tool != "exit" and _captured(data, start):
+        if tool is not None and tool != "exit" and captures and _captured(data, start):
             continue  # what a test printed, not the runner's verdict on it
         if tool is not None:
             out.append((start, tool, line))
     return out
 
 
-_DIAGNOSTIC_HEADER = re.compile(r"^(warning|error)(?:\[\w+\])?: ", re.M)
+# a rustc/clippy diagnostic's first line, after the runner's timestamp if there is one
+_DIAGNOSTIC_HEADER = re.compile(
+    rb"^(?:\d{4}-\d\d-\d\dT[\d:.]+Z )?(warning|error)(?:\[\w+\])?: ", re.M
+)
 _LOOK_BACK = 3000
 
 
 # a test runner's header over what one test printed (Vitest, Jest); its block ends at a
 # blank line
+_CAPTURED_HINTS = (b"stdout | ", b"stderr | ", b"console.")
 _CAPTURED = re.compile(r"^(?:stdout|stderr) \| \S|^\s*console\.(?:log|error|warn|info|debug)$")
 
 
@@ -168,8 +173,8 @@ def _captured(data: bytes, offset: int) -> bool:
     logged there is not why the run failed; a failing test's own error is in its report.
     """
     window = data[max(0, offset - _LOOK_BACK) : offset]
-    if b" | " not in window and b"console." not in window:
-        return False
+    if not any(hint in window for hint in _CAPTURED_HINTS):
+        return False  # the common case, decided without decoding the window
     lines = clean_text(window.decode("utf-8", "replace")).split("\n")
     if lines and not lines[-1]:
         lines.pop()  # the window ends where the line at ``offset`` starts
@@ -187,9 +192,8 @@ def _under_warning(data: bytes, offset: int) -> bool:
     A lint's ``= help: ... rust-clippy`` line follows warnings as well as errors; only the
     diagnostic's header, a few lines up, says which.
     """
-    before = clean_text(data[max(0, offset - _LOOK_BACK) : offset].decode("utf-8", "replace"))
-    headers = _DIAGNOSTIC_HEADER.findall(before)
-    return bool(headers) and headers[-1] == "warning"
+    headers = _DIAGNOSTIC_HEADER.findall(data, max(0, offset - _LOOK_BACK), offset)
+    return bool(headers) and headers[-1] == b"warning"
 
 
 def _render(data: bytes, start: int, end: int) -> list[str]:
