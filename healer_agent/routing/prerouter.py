@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from healer_agent.config import Settings
-from healer_agent.logs import excerpt, excerpt_text
+from healer_agent.logs import Excerpt, excerpt, excerpt_text
+from healer_agent.logs.growth import growth_before_kill, is_kill
 from healer_agent.models import (
     Agent,
     ContextBundle,
@@ -79,6 +80,8 @@ class PreRouter:
             facts += [
                 Fact("loki", "log", text, tool) for tool, text in loki_facts(found.diagnostics)
             ]
+        if found is not None and context.logs:
+            facts += _growth_before_kill(context, found)
         paths = excerpt_files(found)
         raw = gather(self.rules, incident, context, found, facts, paths)
         signature = found.signature if found and found.error_lines else ""
@@ -173,3 +176,13 @@ class PreRouter:
             summary=text,
             root_cause=alert.summary if alert else "",
         )
+
+
+def _growth_before_kill(context: ContextBundle, found: Excerpt) -> list[Fact]:
+    """A finding when a killed program's own output showed it holding more and more."""
+    kill = next((line for line in found.error_lines if is_kill(line)), None)
+    if kill is None:
+        return []
+    log = next((j.text for j in context.logs if j.job_name == found.job_name), context.logs[0].text)
+    grew = growth_before_kill(log, kill)
+    return [Fact("loki", "log", f"memory grew before the kill: {grew}", "growth")] if grew else []

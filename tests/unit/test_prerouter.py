@@ -2024,3 +2024,22 @@ def test_security_linting_and_release_tooling_in_a_frontend_job(
         ctx(log, "check", files=("src/App.jsx", "package.json")),
     )
     assert (decision.agent, decision.failure_type) == (agent, failure_type)
+
+
+def test_a_kill_after_the_programs_own_figures_climbed_is_the_codes() -> None:
+    lines = [f"[index] {n} docs indexed, token cache {n} entries" for n in range(3000, 27000, 3000)]
+    lines.append(
+        "/home/runner/work/_temp/a.sh: line 1:  3141 Killed                  npm run build:index"
+    )
+    log = gh_log(("npm run build:index", lines), exit_code=137)
+    grew = ROUTER.decide(
+        incident("docs", "index", "Run npm run build:index"),
+        ctx(log, "index", files=("scripts/build-index.mjs",)),
+    )
+    flat = gh_log(("npm run build:index", ["[index] building", lines[-1]]), exit_code=137)
+    runner = ROUTER.decide(
+        incident("docs", "index", "Run npm run build:index"),
+        ctx(flat, "index", files=("scripts/build-index.mjs",)),
+    )
+    assert grew.agent is Agent.BLAZE
+    assert runner.agent is Agent.ATLAS

@@ -1,0 +1,68 @@
+"""A killed program's own output showing its memory grow (pure).
+
+A compiler or test runner killed for memory is the runner's trouble, unless the program's
+own figures show it holding more and more: a progress line with a figure that climbs
+several lines in a row (``24000 kept in memory (~1419 MB)``, ``48000 fingerprints
+retained``) just before the kill is the code's growth, as a rising memory series in
+Prometheus is for a deployed workload.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from healer_agent.logs.clean import clean_line
+
+_KILL = re.compile(r"\bKilled\b|signal: 9\b|\bSIGKILL\b|exit code:? 137\b")
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# what the figure counts: memory, or things a program keeps
+_HOLDING = re.compile(
+    r"(?i)\b(?:memory|heap|rss|cache[ds]?|retain(?:ed|s)?|kept|keep(?:s|ing)?|held|"
+    r"buffer(?:ed|s)?|entries|[kmg]i?b)\b"
+)
+_MIN_ROWS = 4
+_MIN_GROWTH = 1.5
+_LOOK_BACK = 40
+
+
+def _figures(line: str) -> list[float]:
+    return [float(n.replace(",", "")) for n in _NUMBER.findall(line)]
+
+
+def is_kill(line: str) -> bool:
+    """Whether an error line says the program was killed."""
+    return _KILL.search(line) is not None
+
+
+def growth_before_kill(log: str, kill_line: str) -> str | None:
+    """The last line of a climbing series of holding figures before a kill, else None.
+
+    ``kill_line`` is the excerpt's error line; the 40 lines before it in the raw ``log``
+    are read, without their timestamps (which climb too).
+    """
+    at = log.find(kill_line)
+    if at == -1:
+        return None
+    start = at
+    for _ in range(_LOOK_BACK):
+        start = log.rfind("\n", 0, max(0, start - 1))
+        if start == -1:
+            start = 0
+            break
+    lines = [clean_line(line) for line in log[start:at].splitlines()]
+    series: dict[str, list[tuple[list[float], str]]] = {}
+    for line in lines:
+        if _HOLDING.search(line):
+            figures = _figures(line)
+            if figures:
+                series.setdefault(_NUMBER.sub("#", line), []).append((figures, line))
+    for rows in series.values():
+        if len(rows) < _MIN_ROWS:
+            continue
+        for column in range(len(rows[0][0])):
+            values = [figures[column] for figures, _ in rows]
+            climbing = all(b > a for a, b in itertools.pairwise(values))
+            if climbing and values[0] > 0 and values[-1] >= _MIN_GROWTH * values[0]:
+                return rows[-1][1].strip()
+    return None

@@ -1,0 +1,37 @@
+"""A killed program's own figures: climbing holdings say the code grew, counters do not."""
+
+from __future__ import annotations
+
+from healer_agent.logs.growth import growth_before_kill, is_kill
+
+KILL = "/home/runner/work/_temp/a.sh: line 1:  3141 Killed                  npm run prerender"
+
+
+def _log(lines: list[str]) -> str:
+    stamp = "2026-11-28T10:00:{:02d}.0000000Z "
+    return "\n".join(stamp.format(n + 10) + line for n, line in enumerate([*lines, KILL]))
+
+
+def test_a_climbing_holding_before_the_kill_is_found() -> None:
+    lines = [
+        f"[prerender] {n} pages rendered, {n} kept in memory" for n in range(4000, 28000, 4000)
+    ]
+    assert is_kill(KILL)
+    assert growth_before_kill(_log(lines), KILL) == lines[-1]
+
+
+def test_a_progress_counter_without_holdings_is_not_growth() -> None:
+    lines = [f"[build] {n}/600 modules transformed" for n in range(100, 700, 100)]
+    assert growth_before_kill(_log(lines), KILL) is None
+
+
+def test_a_flat_or_short_series_is_not_growth() -> None:
+    flat = [f"cache holds {n} entries" for n in (900, 1000, 950, 1000, 980)]
+    short = [f"cache holds {n} entries" for n in (1000, 4000, 9000)]
+    assert growth_before_kill(_log(flat), KILL) is None
+    assert growth_before_kill(_log(short), KILL) is None
+
+
+def test_the_runners_timestamps_do_not_count_as_figures() -> None:
+    lines = ["still working on it, nothing kept"] * 6
+    assert growth_before_kill(_log(lines), KILL) is None
