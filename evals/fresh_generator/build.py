@@ -32,6 +32,7 @@ MODULES = [
     "cases_batch4",
     "cases_batch5",
     "cases_batch6",
+    "cases_batch7",
 ]
 
 
