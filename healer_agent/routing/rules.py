@@ -190,7 +190,7 @@ def _signal(n: int, item: Any, source: str) -> Signal:
             agent,
             failure_type,
             _places(ident, item["where"], source),
-            re.compile(item["pattern"], flags),
+            re.compile(_pattern(item["pattern"]), flags),
             float(item["weight"]),
             role,
             tuple(str(y) for y in item.get("yields_to") or ()),
@@ -205,6 +205,15 @@ def _signal(n: int, item: Any, source: str) -> Signal:
         if isinstance(exc, RulesError):
             raise
         raise RulesError(f"{source}: signal {ident}: {exc}") from None
+
+
+def _pattern(raw: Any) -> str:
+    """A pattern, or a list of them joined as alternatives (shared by a YAML anchor)."""
+    if isinstance(raw, list) and raw and all(isinstance(p, str) for p in raw):
+        return "|".join(raw)
+    if isinstance(raw, str):
+        return raw
+    raise TypeError("'pattern' (a string or a list of strings)")
 
 
 def _yields(raw: Any, source: str) -> dict[EvidenceRole, Yield]:

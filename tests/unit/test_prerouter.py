@@ -2043,3 +2043,14 @@ def test_a_kill_after_the_programs_own_figures_climbed_is_the_codes() -> None:
     )
     assert grew.agent is Agent.BLAZE
     assert runner.agent is Agent.ATLAS
+
+
+def test_a_pattern_given_as_a_list_is_its_alternatives() -> None:
+    signal = {"id": "x", "agent": "atlas", "type": "general", "where": "error_line", "weight": 1}
+    listed = parse_rules(
+        {"version": 2, "signals": [{**signal, "pattern": ["ECONNRESET", "EPIPE"]}]}
+    )
+    assert listed.signals[0].pattern.search("write EPIPE")
+    assert not listed.signals[0].pattern.search("ENOENT")
+    with pytest.raises(RulesError, match="pattern"):
+        parse_rules({"version": 2, "signals": [{**signal, "pattern": [1]}]})
