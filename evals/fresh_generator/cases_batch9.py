@@ -1916,6 +1916,177 @@ jobs:
     )
 
 
+# ------------------------------------------------------------------ more look-alikes
+
+
+def more() -> None:
+    import fcommon
+
+    # 1. only the sensor body; Argo CD: the ingress admission webhook denies a duplicate host (bolt)
+    at(PLAT)
+    cid = "fr-i-ctx-sensor-argocd-ingress-webhook-duplicate-path"
+    msg = "feat(console): a separate Ingress for the docs site"
+    j = Job(cid, PLAT, "deploy-staging", "sync", "main", [])
+    denial = (
+        "one or more objects failed to apply, reason: admission webhook "
+        '"validate.nginx.ingress.kubernetes.io" denied the request: host '
+        '"console.staging.5dlabs.ai" and path "/" is already defined in ingress '
+        "console/console-web"
+    )
+    fcommon.add(
+        cid,
+        "only the sensor body of the failed deploy-staging run; Argo CD shows console-staging "
+        "OutOfSync with a failed sync: ingress-nginx's admission webhook denied the new docs "
+        "Ingress because host console.staging.5dlabs.ai and path / already belong to "
+        "console-web",
+        ["context-driven", "argocd", "no-log"],
+        "bolt",
+        "argocd_sync",
+        "sensor",
+        sensor(j, msg),
+        {
+            "changed_files": ["charts/console/templates/ingress-docs.yaml"],
+            "commit_message": msg,
+            "argocd": [
+                {
+                    "name": "console-staging",
+                    "sync_status": "OutOfSync",
+                    "health_status": "Healthy",
+                    "message": denial,
+                }
+            ],
+        },
+    )
+
+    # 2. a security-named zizmor job fails because the workflow does not parse (atlas)
+    at(REPO)
+    path = real.scratch(
+        "fr-i-zizmor-parse",
+        {
+            ".github/workflows/ci.yml": """name: ci
+on:
+  pull_request:
+permissions:
+  contents: read
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          persist-credentials: false
+      - name: Test
+        run: cargo test --workspace
+       - name: Docs
+        run: cargo doc --no-deps
+""",
+        },
+    )
+    lines, code = real.run(
+        ["zizmor", "--offline", "--no-progress", ".github/workflows/"],
+        path,
+        env={"RUST_BACKTRACE": "0", "RUST_LIB_BACKTRACE": "0"},
+    )
+    assert code != 0 and any("failed to parse input" in ln for ln in lines), lines
+    ci(
+        "fr-i-trap-zizmor-no-inputs-workflow-yaml",
+        "the zizmor security audit job fails with 'no audit was performed': zizmor could not "
+        "parse .github/workflows/ci.yml ('did not find expected '-' indicator' at line 15, the "
+        "Docs step is indented one space off); a workflow syntax error, no finding",
+        ["yaml-owner", "misleading-name"],
+        "atlas",
+        "workflow_syntax",
+        workflow="security",
+        job="zizmor",
+        repo=REPO,
+        steps=[
+            uses("actions/setup-python@v5", {"python-version": "3.11"}, ["Successfully set up CPython (3.11.7)"]),
+            run("pip install zizmor==1.32.0", ["Successfully installed zizmor-1.32.0"], name="Install zizmor"),
+            failing(
+                real.Out("zizmor --offline --no-progress .github/workflows/", lines, code),
+                name="Audit workflows",
+            ),
+        ],
+        message="ci: build the docs on every PR",
+        files=[".github/workflows/ci.yml"],
+    )
+
+    # 3. helm upgrade: the pre-upgrade seed hook (a Node script) fails (blaze)
+    at(PLAT)
+    out = real.node_run(
+        "fr-i-hook-seed",
+        {
+            "package.json": _pkg("console-seed", type="module"),
+            "fixtures/agents.json": json.dumps(
+                {"version": 2, "agents": [{"name": n} for n in ("rex", "blaze", "bolt", "cipher", "atlas")]}
+            )
+            + "\n",
+            "seed.js": """import { readFile } from "node:fs/promises";
+const rows = JSON.parse(await readFile(new URL("./fixtures/agents.json", import.meta.url), "utf8"));
+console.log(JSON.stringify({ level: "info", msg: "seeding agents" }));
+const values = rows.map((r) => `('${r.name}')`).join(", ");
+console.log(JSON.stringify({ level: "info", msg: "insert", sql: `INSERT INTO agents (name) VALUES ${values}` }));
+""",
+        },
+        "seed.js",
+        shown="node seed.js",
+    )
+    loki = _app(out.lines)
+    assert out.code != 0 and any("rows.map is not a function" in ln for ln in loki), loki
+    created, first, last = clock("fr-i-hook-seed")
+    jname = f"console-seed-{sha('fr-i-hook-seed')[:5]}"
+    pod = shapes.pod(
+        jname,
+        "console",
+        "console-seed",
+        "ghcr.io/5dlabs/console-seed:1.11.0",
+        created=created,
+        phase="Failed",
+        terminated={"exit_code": 1, "reason": "Error", "started": first, "finished": first},
+        owner=("Job", "console-seed"),
+    )
+    cmd, hl = shapes.helm_upgrade(
+        "console",
+        "charts/console",
+        "console",
+        "pre-upgrade hooks failed: 1 error occurred:\n\t* job console-seed failed: BackoffLimitExceeded",
+    )
+    ci(
+        "fr-i-wrap-helm-hook-node-seed-rows-map",
+        "helm upgrade fails in its pre-upgrade hook (job console-seed BackoffLimitExceeded); the "
+        "seed pod's log in Loki shows a Node TypeError 'rows.map is not a function': the change "
+        "wrapped the fixture's agents in an object ({version, agents}) and seed.js still maps the "
+        "top level",
+        ["wrapper", "context-driven", "misleading-name"],
+        "blaze",
+        "frontend_test",
+        workflow="deploy",
+        job="helm-upgrade-console",
+        repo=PLAT,
+        steps=[*kube_setup(), run(cmd, "\n".join(hl).splitlines(), 1, name="Helm upgrade", seconds=95)],
+        message="feat(seed): version the agents fixture",
+        files=["seed/fixtures/agents.json"],
+        extra={
+            "kubernetes": {
+                "pods": [pod],
+                "events": [
+                    shapes.event(
+                        "console",
+                        "Job",
+                        "console-seed",
+                        "BackoffLimitExceeded",
+                        "Job has reached the specified backoff limit",
+                        first=first,
+                        last=last,
+                        component="job-controller",
+                    )
+                ],
+            },
+            "loki": loki,
+        },
+    )
+
+
 def build() -> None:
     cluster()
     e2e_timeouts()
@@ -1925,3 +2096,4 @@ def build() -> None:
     platform()
     security()
     obvious()
+    more()
