@@ -3,21 +3,22 @@
 - symptoms whose cause is in the cluster or in the change: rollout, ``kubectl wait``, smoke,
   e2e and canary checks decided by pods, events, Loki, Argo CD and Prometheus (a Rust
   char-boundary panic, a Node import whose case only macOS forgives, a Python worker's
-  ``AttributeError``, a read-only root filesystem behind a Rust panic,
-  PodSecurity ``restricted``, a Service
-  targetPort, a CPU request above its limit in an Argo CD sync, an untolerated taint, a database
-  pool cut in Helm values, a Node ``TypeError`` on some requests) and one with nothing to blame;
+  ``AttributeError``, a read-only root filesystem behind a Rust panic, PodSecurity
+  ``restricted``, a Service targetPort, a CPU request above its limit in an Argo CD sync, an untolerated taint, a database
+  pool cut in Helm values, a Node ``TypeError`` on some requests, an ingress admission webhook
+  known from Argo CD alone) and one with nothing to blame;
 - wrappers whose own error line is not the cause (``cargo xtask`` around tsc, ``pnpm -r``
   around cargo test, ``make`` around promtool, BuildKit ``RUN`` around Python's compileall,
-  ``npm run`` around rustc);
-- YAML by owner (a composite action's schema, a compose file's schema, a workflow caught by a
-  chart lint job, an HPA version the API server no longer serves);
+  ``npm run`` around rustc, a Helm hook around a Node seed script);
+- YAML by owner (an action.yml's runtime, a compose file's schema, a workflow caught by a
+  chart lint job, a zizmor audit that cannot parse a workflow, an HPA version the API server
+  no longer serves);
 - GitHub platform failures under misleading job names, security known from alerts, sensor
   bodies, ``npm audit`` and push protection; obvious cases.
 
 Every tool that can run here runs for real (cargo/rustc/clippy, node, npm, pnpm, tsc, vitest,
 python3, promtool, check-jsonschema, yamllint, kubectl/kustomize against the API stand-in,
-curl, jq, git, make) against 127.0.0.1 servers or local repositories."""
+curl, jq, git, make, zizmor) against 127.0.0.1 servers or local repositories."""
 
 from __future__ import annotations
 
@@ -364,7 +365,12 @@ fn main() {
     assert smoke.code == 22, smoke
     _c, first, _l = clock("fr-i-ctx-targetport")
     pods = ready_pods(
-        "fr-i-ctx-targetport", "console", "console-web", "ghcr.io/5dlabs/console-web:1.10.2", 2, 3000
+        "fr-i-ctx-targetport",
+        "console",
+        "console-web",
+        "ghcr.io/5dlabs/console-web:1.10.2",
+        2,
+        3000,
     )
     ips = [p["status"]["podIP"] for p in pods]
     day = first[:10].replace("-", "/")
@@ -436,10 +442,10 @@ fn main() {
             "fr-i-ctx-argo-cpu",
             {},
             f"curl -fsS http://127.0.0.1:{port}/api/v1/applications/healer-staging | "
-            "jq -e '.status.sync.status == \"Synced\" and .status.health.status == \"Healthy\"'",
-            "curl -fsS -H \"Authorization: Bearer $ARGOCD_TOKEN\" "
+            'jq -e \'.status.sync.status == "Synced" and .status.health.status == "Healthy"\'',
+            'curl -fsS -H "Authorization: Bearer $ARGOCD_TOKEN" '
             "https://argocd.5dlabs.ai/api/v1/applications/healer-staging \\\n"
-            "  | jq -e '.status.sync.status == \"Synced\" and .status.health.status == \"Healthy\"'",
+            '  | jq -e \'.status.sync.status == "Synced" and .status.health.status == "Healthy"\'',
         )
     assert gate.code == 1 and gate.lines == ["false"], gate
     ci(
@@ -478,7 +484,9 @@ fn main() {
         "status": {"active": 1, "ready": 0, "startTime": "2026-11-14T09:11:05Z"},
     }
     path = real.scratch("fr-i-ctx-taint")
-    with real.serve(real.kube_api({f"/apis/batch/v1/namespaces/{NS}/jobs/healer-migrate": job_obj})) as port:
+    with real.serve(
+        real.kube_api({f"/apis/batch/v1/namespaces/{NS}/jobs/healer-migrate": job_obj})
+    ) as port:
         lines, code = real.run(
             [
                 "kubectl",
@@ -764,7 +772,11 @@ if ratio > 0.05:
         job="canary-analysis",
         repo=WEB,
         steps=[
-            uses("actions/setup-python@v5", {"python-version": "3.11"}, ["Successfully set up CPython (3.11.7)"]),
+            uses(
+                "actions/setup-python@v5",
+                {"python-version": "3.11"},
+                ["Successfully set up CPython (3.11.7)"],
+            ),
             failing(g, name="Canary gate"),
         ],
         message="feat(orders): show the discount next to the price",
@@ -772,7 +784,12 @@ if ratio > 0.05:
         extra={
             "kubernetes": {
                 "pods": ready_pods(
-                    "fr-i-canary", "console", "console-web", "ghcr.io/5dlabs/console-web:1.11.0", 1, 3000
+                    "fr-i-canary",
+                    "console",
+                    "console-web",
+                    "ghcr.io/5dlabs/console-web:1.11.0",
+                    1,
+                    3000,
                 ),
                 "events": normal_events("fr-i-canary", "console", "console-web", 1),
             },
@@ -924,7 +941,10 @@ mod tests {
             *node_setup(),
             uses("pnpm/action-setup@v4", {"version": "9.15.0"}, ["Installing pnpm@9.15.0"]),
             *rust_setup(),
-            failing(real.Out("pnpm -r --workspace-concurrency=1 run test", lines, code), name="Test all packages"),
+            failing(
+                real.Out("pnpm -r --workspace-concurrency=1 run test", lines, code),
+                name="Test all packages",
+            ),
         ],
         message="feat(bridge): severity ranks for the wasm bridge",
         files=["packages/wasm-bridge/src/lib.rs"],
@@ -1061,7 +1081,12 @@ fn main() {
         workflow="frontend",
         job="e2e",
         repo=WEB,
-        steps=[*node_setup(), npm_ci_ok(), *rust_setup(), failing(real.Out(out.command, lines, out.code), name="E2E")],
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            *rust_setup(),
+            failing(real.Out(out.command, lines, out.code), name="E2E"),
+        ],
         message="test(e2e): mock api port from the environment",
         files=["mock-server/src/main.rs"],
     )
@@ -1113,8 +1138,16 @@ runs:
         job="chart-lint",
         repo=PLAT,
         steps=[
-            uses("actions/setup-python@v5", {"python-version": "3.11"}, ["Successfully set up CPython (3.11.7)"]),
-            run("pip install check-jsonschema==0.39.0", ["Successfully installed check-jsonschema-0.39.0"], name="Install check-jsonschema"),
+            uses(
+                "actions/setup-python@v5",
+                {"python-version": "3.11"},
+                ["Successfully set up CPython (3.11.7)"],
+            ),
+            run(
+                "pip install check-jsonschema==0.39.0",
+                ["Successfully installed check-jsonschema-0.39.0"],
+                name="Install check-jsonschema",
+            ),
             failing(
                 real.Out(
                     "check-jsonschema --builtin-schema vendor.github-actions .github/actions/*/action.yml",
@@ -1168,7 +1201,11 @@ runs:
         steps=[
             *rust_setup(),
             failing(
-                real.Out("check-jsonschema --builtin-schema vendor.compose-spec compose.yaml", lines, code),
+                real.Out(
+                    "check-jsonschema --builtin-schema vendor.compose-spec compose.yaml",
+                    lines,
+                    code,
+                ),
                 name="Validate compose file",
             ),
         ],
@@ -1306,10 +1343,16 @@ def platform() -> None:
     real.git(other, "push", "-q", "origin", "HEAD:main", "v0.17.0")
     work = base / "work"
     real.git(base, "clone", "-q", str(remote), str(work))
-    real.commit_all(work, {"CHANGELOG.md": "## 0.17.0\n- router: bolt fallback\n"}, "chore(release): 0.17.0")
+    real.commit_all(
+        work, {"CHANGELOG.md": "## 0.17.0\n- router: bolt fallback\n"}, "chore(release): 0.17.0"
+    )
     real.git(work, "tag", "-f", "v0.17.0")
     lines, code = real.git(
-        work, "push", "origin", "v0.17.0", hosts={str(remote): "https://github.com/5dlabs/healer.git"}
+        work,
+        "push",
+        "origin",
+        "v0.17.0",
+        hosts={str(remote): "https://github.com/5dlabs/healer.git"},
     )
     assert code != 0 and any("already exists" in ln for ln in lines), lines
     ci(
@@ -1331,7 +1374,11 @@ def platform() -> None:
                 name="Tag",
                 env={"VERSION": "0.17.0"},
             ),
-            failing(real.Out('git push origin "v${VERSION}"', lines, code), name="Push tag", env={"VERSION": "0.17.0"}),
+            failing(
+                real.Out('git push origin "v${VERSION}"', lines, code),
+                name="Push tag",
+                env={"VERSION": "0.17.0"},
+            ),
         ],
         message="chore(release): 0.17.0",
         files=["CHANGELOG.md", "Cargo.toml"],
@@ -1359,7 +1406,9 @@ def platform() -> None:
         repo=WEB,
         steps=[
             *node_setup(),
-            failing(real.Out("git fetch --unshallow --tags origin", lines, code), name="Fetch history"),
+            failing(
+                real.Out("git fetch --unshallow --tags origin", lines, code), name="Fetch history"
+            ),
         ],
         message="ci(release): fetch the whole history in checkout",
         files=[".github/workflows/release.yml"],
@@ -1423,11 +1472,34 @@ def platform() -> None:
         'source = "registry+https://github.com/rust-lang/crates.io-index"\n'
         'checksum = "{c}"\n'
     )
-    real.new_repo(repo, {"Cargo.lock": lock.replace("{v}", "1.0.214").replace("{c}", sha("s214") + sha("x214")[:24])})
+    real.new_repo(
+        repo,
+        {
+            "Cargo.lock": lock.replace("{v}", "1.0.214").replace(
+                "{c}", sha("s214") + sha("x214")[:24]
+            )
+        },
+    )
     real.git(repo, "checkout", "-q", "-b", "upstream-main")
-    real.commit_all(repo, {"Cargo.lock": lock.replace("{v}", "1.0.215").replace("{c}", sha("s215") + sha("x215")[:24])}, "chore(deps): serde 1.0.215")
+    real.commit_all(
+        repo,
+        {
+            "Cargo.lock": lock.replace("{v}", "1.0.215").replace(
+                "{c}", sha("s215") + sha("x215")[:24]
+            )
+        },
+        "chore(deps): serde 1.0.215",
+    )
     real.git(repo, "checkout", "-q", "main")
-    real.commit_all(repo, {"Cargo.lock": lock.replace("{v}", "1.0.216").replace("{c}", sha("s216") + sha("x216")[:24])}, "chore(deps): serde 1.0.216")
+    real.commit_all(
+        repo,
+        {
+            "Cargo.lock": lock.replace("{v}", "1.0.216").replace(
+                "{c}", sha("s216") + sha("x216")[:24]
+            )
+        },
+        "chore(deps): serde 1.0.216",
+    )
     lines, code = real.git(repo, "merge", "--no-edit", "upstream-main")
     lines = [ln.replace("upstream-main", "upstream/main") for ln in lines]
     assert code != 0 and any("CONFLICT" in ln for ln in lines), lines
@@ -1442,8 +1514,18 @@ def platform() -> None:
         job="cargo-check",
         repo=REPO,
         steps=[
-            run("git fetch upstream main", ["From https://github.com/5dlabs-oss/healer", " * branch            main       -> FETCH_HEAD", " * [new branch]      main       -> upstream/main"], name="Fetch upstream"),
-            failing(real.Out("git merge --no-edit upstream/main", lines, code), name="Merge upstream"),
+            run(
+                "git fetch upstream main",
+                [
+                    "From https://github.com/5dlabs-oss/healer",
+                    " * branch            main       -> FETCH_HEAD",
+                    " * [new branch]      main       -> upstream/main",
+                ],
+                name="Fetch upstream",
+            ),
+            failing(
+                real.Out("git merge --no-edit upstream/main", lines, code), name="Merge upstream"
+            ),
         ],
         message="chore(deps): serde 1.0.216",
         files=["Cargo.lock"],
@@ -1496,7 +1578,11 @@ def security() -> None:
         "name": "ws",
         "dist-tags": {"latest": "8.18.0"},
         "versions": {
-            v: {"name": "ws", "version": v, "dist": {"tarball": f"https://registry.npmjs.org/ws/-/ws-{v}.tgz"}}
+            v: {
+                "name": "ws",
+                "version": v,
+                "dist": {"tarball": f"https://registry.npmjs.org/ws/-/ws-{v}.tgz"},
+            }
             for v in ("8.17.0", "8.17.1", "8.18.0")
         },
     }
@@ -1533,7 +1619,9 @@ def security() -> None:
         steps=[*node_setup(), npm_ci_ok(), failing(out, name="npm audit")],
         message="fix(deps): pin ws to 8.17.0 for the preview server",
         files=["package.json", "package-lock.json"],
-        pr=fcommon.pr_of("fr-i-sec-npm-audit", "fix(deps): pin ws to 8.17.0 for the preview server"),
+        pr=fcommon.pr_of(
+            "fr-i-sec-npm-audit", "fix(deps): pin ws to 8.17.0 for the preview server"
+        ),
     )
 
     # 2. a Dependabot alert for an npm package (cipher)
@@ -1707,7 +1795,9 @@ def security() -> None:
         steps=[
             run(
                 "helm package charts/* --destination .cr-release-packages",
-                ["Successfully packaged chart and saved it to: .cr-release-packages/billing-1.3.0.tgz"],
+                [
+                    "Successfully packaged chart and saved it to: .cr-release-packages/billing-1.3.0.tgz"
+                ],
                 name="Package",
             ),
             failing(out, name="Push chart index"),
@@ -1749,7 +1839,10 @@ fn main() {
         workflow="Rust CI",
         job="clippy",
         repo=REPO,
-        steps=[*rust_setup(), failing(real.Out("cargo clippy -- -D warnings", out.lines, out.code), name="Clippy")],
+        steps=[
+            *rust_setup(),
+            failing(real.Out("cargo clippy -- -D warnings", out.lines, out.code), name="Clippy"),
+        ],
         message="feat(retry): retry on any 5xx",
         files=["src/main.rs"],
     )
@@ -2000,8 +2093,16 @@ jobs:
         job="zizmor",
         repo=REPO,
         steps=[
-            uses("actions/setup-python@v5", {"python-version": "3.11"}, ["Successfully set up CPython (3.11.7)"]),
-            run("pip install zizmor==1.32.0", ["Successfully installed zizmor-1.32.0"], name="Install zizmor"),
+            uses(
+                "actions/setup-python@v5",
+                {"python-version": "3.11"},
+                ["Successfully set up CPython (3.11.7)"],
+            ),
+            run(
+                "pip install zizmor==1.32.0",
+                ["Successfully installed zizmor-1.32.0"],
+                name="Install zizmor",
+            ),
             failing(
                 real.Out("zizmor --offline --no-progress .github/workflows/", lines, code),
                 name="Audit workflows",
@@ -2018,7 +2119,10 @@ jobs:
         {
             "package.json": _pkg("console-seed", type="module"),
             "fixtures/agents.json": json.dumps(
-                {"version": 2, "agents": [{"name": n} for n in ("rex", "blaze", "bolt", "cipher", "atlas")]}
+                {
+                    "version": 2,
+                    "agents": [{"name": n} for n in ("rex", "blaze", "bolt", "cipher", "atlas")],
+                }
             )
             + "\n",
             "seed.js": """import { readFile } from "node:fs/promises";
@@ -2063,7 +2167,10 @@ console.log(JSON.stringify({ level: "info", msg: "insert", sql: `INSERT INTO age
         workflow="deploy",
         job="helm-upgrade-console",
         repo=PLAT,
-        steps=[*kube_setup(), run(cmd, "\n".join(hl).splitlines(), 1, name="Helm upgrade", seconds=95)],
+        steps=[
+            *kube_setup(),
+            run(cmd, "\n".join(hl).splitlines(), 1, name="Helm upgrade", seconds=95),
+        ],
         message="feat(seed): version the agents fixture",
         files=["seed/fixtures/agents.json"],
         extra={
