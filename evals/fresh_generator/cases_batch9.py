@@ -1716,7 +1716,7 @@ def security() -> None:
     # 4-5. scanner runs known only from the sensor body (cipher)
     rows = [
         (
-            "fr-i-sec-sensor-trufflehog-verified",
+            "fr-i-sec-sensor-trufflehog-tfvars",
             PLAT,
             "secrets-scan",
             "trufflehog",
