@@ -230,3 +230,24 @@ def test_a_test_pool_worker_that_died_is_the_runners() -> None:
         ctx(gh_log(("npx vitest run", lines)), "unit-tests", ("src/columns.js",)),
     )
     assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
+
+
+def test_a_missing_generated_module_is_not_obvious() -> None:
+    lines = [
+        "src/runs.ts(1,28): error TS2307: Cannot find module './generated/client' or its "
+        "corresponding type declarations."
+    ]
+    decision = ROUTER.decide(
+        incident("frontend", "typecheck"),
+        ctx(gh_log(("npx tsc -p . --noEmit", lines), exit_code=2), "typecheck"),
+    )
+    assert not decision.obvious
+    assert any(e.rule == "generated-missing" for c in decision.candidates for e in c.evidence)
+    # a module of the code's own that is missing is the code's, and plain
+    own = [lines[0].replace("./generated/client", "./client")]
+    decision = ROUTER.decide(
+        incident("frontend", "typecheck"),
+        ctx(gh_log(("npx tsc -p . --noEmit", own), exit_code=2), "typecheck"),
+    )
+    assert decision.agent is Agent.BLAZE
+    assert decision.obvious
