@@ -164,7 +164,14 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"was not acquired by Runner|hosted runner encountered an error|no enabled runners online|"
         r"exceeded the maximum execution time|"
         r"^batch response: |^sccache: error|bad response code: 5\d\d|^response code: 5\d\d|"
-        r"does not have any active Endpoint|no endpoints available for service",
+        r"does not have any active Endpoint|no endpoints available for service|"
+        # transport failures as HTTP clients of other stacks and libcurl's relays word them
+        r"failed to lookup address information|error sending request for url|"
+        r"Timeout was reached|UND_ERR_[A-Z_]+|UnknownHostException|Hash Sum mismatch|"
+        r"does not indicate success: 5\d\d|other side closed|"
+        # kills that a supervisor or a test pool reports
+        r"exited with code 137\b|exit status 137\b|Jest worker encountered \d+ child process|"
+        r"crashed while running",
     ),
     # node --test's TAP diagnostics carry the failure's own message in an ``error:`` field
     (

@@ -8,6 +8,8 @@ context is the image's. Each test also checks the plain case still goes to the c
 
 from __future__ import annotations
 
+import pytest
+
 from healer_agent.models import Agent, ContextBundle, FailureType, JobLog
 from healer_agent.routing.prerouter import PreRouter
 from tests.unit.test_logs import gh_log
@@ -251,3 +253,54 @@ def test_a_missing_generated_module_is_not_obvious() -> None:
     )
     assert decision.agent is Agent.BLAZE
     assert decision.obvious
+
+
+@pytest.mark.parametrize(
+    ("command", "lines"),
+    [
+        (
+            "cargo test --test api",
+            [
+                "---- lists_runs stdout ----",
+                "thread 'lists_runs' panicked at tests/api.rs:12:5:",
+                "called `Result::unwrap()` on an `Err` value: reqwest::Error { kind: Request, "
+                'url: "https://api.example.com/v1/runs", source: hyper_util::client::legacy::Error('
+                'Connect, ConnectError("dns error", Custom { kind: Uncategorized, error: '
+                '"failed to lookup address information: Temporary failure in name resolution" })) }',
+                "test result: FAILED. 0 passed; 1 failed; 0 ignored",
+            ],
+        ),
+        (
+            "npx vitest run",
+            [
+                " FAIL  e2e/runs.test.ts > lists runs",
+                "TypeError: fetch failed",
+                " \u276f e2e/runs.test.ts:4:15",
+                "Caused by: ConnectTimeoutError: Connect Timeout Error (attempted address: "
+                "api.example.com:443, timeout: 10000ms)",
+                "Serialized Error: { code: 'UND_ERR_CONNECT_TIMEOUT' }",
+                " Test Files  1 failed (1)",
+            ],
+        ),
+        (
+            "sudo apt-get update && sudo apt-get install -y libssl-dev",
+            [
+                "E: Failed to fetch http://azure.archive.ubuntu.com/ubuntu/dists/jammy-updates/"
+                "main/binary-amd64/by-hash/SHA256/3d1f  Hash Sum mismatch",
+                "E: Some index files failed to download. They have been ignored, or old ones used instead.",
+            ],
+        ),
+        (
+            "docker compose run --rm tests",
+            ["tests-1 exited with code 137", "Aborting on container exit..."],
+        ),
+    ],
+)
+def test_transport_failures_and_kills_in_more_words_are_the_runners(
+    command: str, lines: list[str]
+) -> None:
+    decision = ROUTER.decide(
+        incident("ci", "test"), ctx(gh_log((command, lines)), "test", ("src/lib.rs",))
+    )
+    assert decision.agent is Agent.ATLAS, [e.rule for e in decision.evidence]
+    assert not decision.obvious
