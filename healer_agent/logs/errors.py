@@ -101,6 +101,20 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"unknown field \"",
     ),
     ("yamllint", r"^\s+\d+:\d+\s+error\s|\.ya?ml:\d+:\d+: \[error\] "),
+    # a YAML parser's own words (libyaml, serde_yaml), whichever tool read the file
+    (
+        "yaml",
+        r"did not find expected |while parsing a (?:block|flow) (?:collection|mapping)|"
+        r"mapping values are not allowed in this context|"
+        r"found character that cannot start any token",
+    ),
+    # check-jsonschema: the file and the JSON path of each schema error
+    ("jsonschema", r"^Schema validation errors were encountered|^\s+\S+::\$\S*: "),
+    # promtool: a rule file that does not load, and why
+    (
+        "promtool",
+        r"^\s*FAILED:$|: group \"[^\"]*\", rule \d+, |could not parse expression",
+    ),
     (
         "argocd",
         r"ComparisonError|OutOfSync|sync failed|health is Degraded|"
@@ -113,7 +127,9 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"^error: failed to push|^fatal: |^remote: Permission to \S+ denied|"
         r"^error: Your local changes|^hint: Updates were rejected|^remote: (?:error|fatal): |"
         r"^remote: .*(?:PUSH PROTECTION|Push cannot contain secrets)|"
-        r"^ ?! \[remote rejected\]|^git: '[\w-]+' is not a git command",
+        r"^ ?! \[remote rejected\]|^git: '[\w-]+' is not a git command|"
+        # a Git LFS pointer read where the file's content was expected
+        r"git-lfs\.github\.com/spec/v1",
     ),
     (
         "http",
@@ -148,9 +164,21 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"was not acquired by Runner|hosted runner encountered an error|no enabled runners online|"
         r"exceeded the maximum execution time|"
         r"^batch response: |^sccache: error|bad response code: 5\d\d|^response code: 5\d\d|"
-        r"does not have any active Endpoint|no endpoints available for service",
+        r"does not have any active Endpoint|no endpoints available for service|"
+        # transport failures as HTTP clients of other stacks and libcurl's relays word them
+        r"failed to lookup address information|error sending request for url|"
+        r"Timeout was reached|UND_ERR_[A-Z_]+|UnknownHostException|Hash Sum mismatch|"
+        r"does not indicate success: 5\d\d|other side closed|"
+        # kills that a supervisor or a test pool reports
+        r"exited with code 137\b|exit status 137\b|Jest worker encountered \d+ child process|"
+        r"crashed while running",
     ),
-    ("node", r"^not ok \d+ - |^# fail [1-9]|Error \[ERR_[A-Z_]+\]|Cannot find module "),
+    # node --test's TAP diagnostics carry the failure's own message in an ``error:`` field
+    (
+        "node",
+        r"^not ok \d+ - |^# fail [1-9]|Error \[ERR_[A-Z_]+\]|Cannot find module |"
+        r"^\s+error: [\x27\"]",
+    ),
     (
         "kube-client",
         r"^[EF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\] |"

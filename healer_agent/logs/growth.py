@@ -36,10 +36,11 @@ def is_kill(line: str) -> bool:
 
 
 def growth_before_kill(log: str, kill_line: str) -> str | None:
-    """The last line of a climbing series of holding figures before a kill, else None.
+    """The last line of a climbing series of holding figures around a kill, else None.
 
-    ``kill_line`` is the excerpt's error line; the 40 lines before it in the raw ``log``
-    are read, without their timestamps (which climb too).
+    ``kill_line`` is the excerpt's error line; the 40 lines before it in the raw ``log``,
+    and up to 40 after it until the step ends, are read without their timestamps (which
+    climb too).
     """
     at = log.find(kill_line)
     if at == -1:
@@ -51,6 +52,13 @@ def growth_before_kill(log: str, kill_line: str) -> str | None:
             start = 0
             break
     lines = [clean_line(line) for line in log[start:at].splitlines()]
+    # what the killed program printed, when its parent reports it after the kill (cargo's
+    # ``--- stdout`` of a build script), up to the step's end
+    for line in log[at:].splitlines()[1 : _LOOK_BACK + 1]:
+        line = clean_line(line)
+        if line.startswith("##["):
+            break
+        lines.append(line)
     series: dict[str, list[tuple[list[float], str]]] = {}
     for line in lines:
         if _HOLDING.search(line):

@@ -45,7 +45,10 @@ TRIGGER_SOURCE = (
     r"No route to host|HOSTUNREACH|SOCKETTIMEDOUT|hang up|Bad Gateway|Service Unavailable|"
     r"Gateway Time|killed by signal|from HTTP 5|Name or service|exit successfully|"
     r"complete successfully|response code|GraphQL|HTTP 5|active Endpoint|endpoints available|"
-    r"acquired by Runner|runner encountered|runners online|maximum execution time"
+    r"acquired by Runner|runner encountered|runners online|maximum execution time|git-lfs|"
+    r"did not find expected|while parsing a|mapping values|cannot start any token|::\$|"
+    r"Timeout was reached|UnknownHost|Hash Sum|indicate success|other side closed|code 137|"
+    r"status 137|child process|crashed while"
 )
 
 

@@ -33,7 +33,9 @@ _FILE_REFS = compiled_bytes(
     re.compile(
         r"(?:-->\s*|^|\s|\(|['\"`]|=)(?:\.{1,2}/)*((?:[\w.@-]+/)*[\w.@-]+\.(?:rs|toml|tsx?|jsx?|mjs|"
         r"cjs|vue|svelte|ya?ml|json|tf|py|go|lock|tpl|hcl)|(?:[\w.@-]+/)*Dockerfile(?:\.\w+)?|"
-        r"(?:[\w.@-]+/)*Containerfile|(?:[\w.@-]+/)*Makefile)\b",
+        r"(?:[\w.@-]+/)*Containerfile|(?:[\w.@-]+/)*Makefile|"
+        # a tool that reads every workflow names their folder, not a file
+        r"\.github/(?:workflows|actions))\b",
         re.MULTILINE,
     )
 )

@@ -35,3 +35,27 @@ def test_a_flat_or_short_series_is_not_growth() -> None:
 def test_the_runners_timestamps_do_not_count_as_figures() -> None:
     lines = ["still working on it, nothing kept"] * 6
     assert growth_before_kill(_log(lines), KILL) is None
+
+
+def test_figures_a_parent_prints_after_the_kill_count_until_the_step_ends() -> None:
+    kill = (
+        "  process didn't exit successfully: `/w/target/release/build/labels-1/build-script-build`"
+        " (signal: 9, SIGKILL: kill)"
+    )
+    climbing = [
+        f"  labels: {n} of 32768 buffered ({n // 4} MiB reserved)" for n in range(4096, 32769, 4096)
+    ]
+    stamp = "2026-11-28T10:00:{:02d}.0000000Z "
+    after = [kill, "  --- stdout", *climbing, "##[error]Process completed with exit code 101."]
+    log = "\n".join(stamp.format(n) + line for n, line in enumerate(after))
+    assert is_kill(kill)
+    assert growth_before_kill(log, kill) == climbing[-1].strip()
+    # a later step's figures are not the killed program's
+    later = [
+        kill,
+        "##[error]Process completed with exit code 101.",
+        "##[group]Run report",
+        *climbing,
+    ]
+    log = "\n".join(stamp.format(n) + line for n, line in enumerate(later))
+    assert growth_before_kill(log, kill) is None

@@ -1,0 +1,306 @@
+"""Errors that are another owner's cause showing through: the pre-router routes the cause.
+
+A compiler error on a conflict marker is an unfinished merge; a test reading a Git LFS
+pointer is a checkout without LFS; a test whose request ran out of time is the network or
+the service; a build in an image that cannot find a file the change hid from the build
+context is the image's. Each test also checks the plain case still goes to the code.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from healer_agent.models import Agent, ContextBundle, FailureType, JobLog
+from healer_agent.routing.prerouter import PreRouter
+from tests.unit.test_logs import gh_log
+from tests.unit.test_prerouter import ctx, incident
+
+ROUTER = PreRouter()
+
+RUST_DIFF_MARKER = [
+    "    Checking healer v0.1.0 (/home/runner/work/healer/healer)",
+    "error: encountered diff marker",
+    " --> src/main.rs:2:1",
+    "  |",
+    "2 | <<<<<<< HEAD",
+    "  | ^^^^^^^ between this marker and `=======` is the code that you are merging into",
+    "",
+    'error: could not compile `healer` (bin "healer") due to 1 previous error',
+]
+TSC_MARKER = [
+    "src/filters.ts(3,1): error TS1185: Merge conflict marker encountered.",
+    "src/filters.ts(5,1): error TS1185: Merge conflict marker encountered.",
+]
+
+
+def test_conflict_markers_in_source_are_the_merges() -> None:
+    for command, lines, job in (
+        ("cargo clippy --all-targets -- -D warnings", RUST_DIFF_MARKER, "clippy"),
+        ("npx tsc -p . --noEmit", TSC_MARKER, "typecheck"),
+    ):
+        decision = ROUTER.decide(
+            incident("ci", job), ctx(gh_log((command, lines)), job, ("src/main.rs",))
+        )
+        assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.MERGE_CONFLICT)
+
+
+def test_a_git_lfs_pointer_read_by_a_test_is_the_checkouts() -> None:
+    lines = [
+        "running 1 test",
+        "test tests::badge_fixture_is_a_png ... FAILED",
+        "",
+        "failures:",
+        "",
+        "---- tests::badge_fixture_is_a_png stdout ----",
+        "",
+        "thread 'tests::badge_fixture_is_a_png' (3141) panicked at src/lib.rs:10:9:",
+        'fixture is not a PNG; first bytes: "version https://git-lfs.github.com/spec/v1\\noid sha256:4d7a"',
+        "",
+        "test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
+    ]
+    decision = ROUTER.decide(
+        incident("Rust CI", "test"),
+        ctx(gh_log(("cargo test --lib", lines), exit_code=101), "test", (".gitattributes",)),
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GIT_ERROR)
+    # the same failure with an ordinary message is the code's
+    plain = [line.replace("version https://git-lfs.github.com/spec/v1", "GIF89a") for line in lines]
+    decision = ROUTER.decide(
+        incident("Rust CI", "test"),
+        ctx(gh_log(("cargo test --lib", plain), exit_code=101), "test", ("src/lib.rs",)),
+    )
+    assert decision.agent is Agent.REX
+
+
+TAP_TIMEOUT = [
+    "TAP version 13",
+    "# Subtest: lists the latest runs",
+    "not ok 1 - lists the latest runs",
+    "  ---",
+    "  duration_ms: 3004.18",
+    "  failureType: 'testCodeFailure'",
+    "  error: 'The operation was aborted due to timeout'",
+    "  code: 'ERR_TEST_FAILURE'",
+    "  ...",
+    "# fail 1",
+]
+
+
+def test_a_test_whose_request_ran_out_of_time_is_not_the_codes() -> None:
+    decision = ROUTER.decide(
+        incident("frontend", "e2e"),
+        ctx(gh_log(("node --test e2e/", TAP_TIMEOUT)), "e2e", ("e2e/README.md",)),
+    )
+    assert decision.agent is Agent.ATLAS
+    assert not decision.obvious
+    # a failed assertion in the same layout stays the test's
+    failed = [
+        line.replace("The operation was aborted due to timeout", "Expected values to be equal")
+        for line in TAP_TIMEOUT
+    ]
+    decision = ROUTER.decide(
+        incident("frontend", "e2e"), ctx(gh_log(("node --test e2e/", failed)), "e2e")
+    )
+    assert decision.agent is Agent.BLAZE
+
+
+def test_a_firing_alert_after_a_chart_change_is_the_deployments() -> None:
+    bundle = ContextBundle(
+        logs=(JobLog(job_name="e2e", text=gh_log(("node --test e2e/", TAP_TIMEOUT))),),
+        changed_files=("charts/healer/values-staging.yaml",),
+        prometheus={
+            'ALERTS{alertname="HealerApiLatencyHigh",alertstate="firing"}': [
+                {
+                    "metric": {"alertname": "HealerApiLatencyHigh", "alertstate": "firing"},
+                    "value": [1764320400, "1"],
+                }
+            ]
+        },
+    )
+    decision = ROUTER.decide(incident("frontend", "e2e"), bundle)
+    assert decision.agent is Agent.BOLT
+    assert any(e.rule == "alert-firing" for e in decision.evidence)
+
+
+ESBUILD_IN_IMAGE = [
+    "#11 [build 6/6] RUN npm run build",
+    "#11 1.033 > esbuild src/main.js --bundle --outfile=dist/main.js",
+    '#11 1.242 \u2718 [ERROR] Could not resolve "./locales/en.json"',
+    "#11 2.734 1 error",
+    '#11 ERROR: process "/bin/sh -c npm run build" did not complete successfully: exit code: 1',
+    'ERROR: failed to solve: process "/bin/sh -c npm run build" did not complete successfully: exit code: 1',
+]
+
+
+def test_a_file_the_build_context_lost_is_the_images() -> None:
+    log = gh_log(("docker/build-push-action@v6", ESBUILD_IN_IMAGE))
+    decision = ROUTER.decide(
+        incident("images", "console-image"), ctx(log, "console-image", (".dockerignore",))
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.DOCKER_BUILD)
+    # the same error after a change to the code is the code's
+    decision = ROUTER.decide(
+        incident("images", "console-image"), ctx(log, "console-image", ("src/main.js",))
+    )
+    assert decision.agent is Agent.BLAZE
+
+
+def test_a_python_syntax_error_inside_an_image_build_is_no_specialists() -> None:
+    lines = [
+        "#10 [stage-0 6/6] RUN python3 -m compileall -q worker",
+        "#10 1.157 *** Error compiling 'worker/reindex.py'...",
+        '#10 1.160   File "worker/reindex.py", line 13',
+        "#10 2.121 SyntaxError: '(' was never closed",
+        '#10 ERROR: process "/bin/sh -c python3 -m compileall -q worker" did not complete successfully: exit code: 1',
+    ]
+    decision = ROUTER.decide(
+        incident("images", "docker-worker"),
+        ctx(
+            gh_log(("docker/build-push-action@v6", lines)), "docker-worker", ("worker/reindex.py",)
+        ),
+    )
+    assert decision.agent is Agent.ATLAS
+
+
+def test_rule_files_promtool_cannot_load_are_bolts_behind_make() -> None:
+    lines = [
+        "promtool check rules deploy/alerts/*.yaml",
+        "Checking deploy/alerts/dispatch.yaml",
+        "  FAILED:",
+        'deploy/alerts/dispatch.yaml: 5:15: group "dispatch", rule 1, "ErrorRatio": '
+        "could not parse expression: 1:95: parse error: unexpected <by> in aggregation",
+        "",
+        "make: *** [Makefile:7: lint-alerts] Error 1",
+    ]
+    decision = ROUTER.decide(
+        incident("ci", "lint"), ctx(gh_log(("make lint", lines), exit_code=2), "lint")
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.YAML_CONFIG)
+
+
+def test_a_schema_or_parse_error_in_a_workflow_or_action_is_atlas() -> None:
+    schema = [
+        "Schema validation errors were encountered.",
+        "  .github/actions/chart-version/action.yml::$.runs: {'using': 'node18'} is not valid "
+        "under any of the given schemas",
+    ]
+    unparsable = [
+        ' WARN collect_inputs{path=".github/workflows/"}: zizmor::registry::input: failed to parse '
+        "input: did not find expected '-' indicator at line 15 column 8",
+        "fatal: no audit was performed",
+        "error: no inputs collected",
+    ]
+    for command, lines in (
+        (
+            "check-jsonschema --builtin-schema vendor.github-actions .github/actions/*/action.yml",
+            schema,
+        ),
+        ("zizmor --offline --no-progress .github/workflows/", unparsable),
+    ):
+        decision = ROUTER.decide(
+            incident("charts", "chart-lint"), ctx(gh_log((command, lines)), "chart-lint")
+        )
+        assert (decision.agent, decision.failure_type) == (
+            Agent.ATLAS,
+            FailureType.WORKFLOW_SYNTAX,
+        ), command
+    # the same schema error in a chart's values is bolt's
+    values = [
+        line.replace(".github/actions/chart-version/action.yml", "charts/api/values.yaml")
+        for line in schema
+    ]
+    decision = ROUTER.decide(
+        incident("charts", "chart-lint"),
+        ctx(
+            gh_log(("check-jsonschema --schemafile schema.json charts/api/values.yaml", values)),
+            "chart-lint",
+        ),
+    )
+    assert decision.agent is Agent.BOLT
+
+
+def test_a_test_pool_worker_that_died_is_the_runners() -> None:
+    lines = [
+        " RUN  v2.1.9 /home/runner/work/console/console",
+        "\u23af\u23af\u23af Unhandled Error \u23af\u23af\u23af",
+        "Error: Worker exited unexpectedly",
+        " \u276f ChildProcess.onUnexpectedExit node_modules/tinypool/dist/index.js:118:30",
+        "     Errors  1 error",
+    ]
+    decision = ROUTER.decide(
+        incident("frontend", "unit-tests"),
+        ctx(gh_log(("npx vitest run", lines)), "unit-tests", ("src/columns.js",)),
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
+
+
+def test_a_missing_generated_module_is_not_obvious() -> None:
+    lines = [
+        "src/runs.ts(1,28): error TS2307: Cannot find module './generated/client' or its "
+        "corresponding type declarations."
+    ]
+    decision = ROUTER.decide(
+        incident("frontend", "typecheck"),
+        ctx(gh_log(("npx tsc -p . --noEmit", lines), exit_code=2), "typecheck"),
+    )
+    assert not decision.obvious
+    assert any(e.rule == "generated-missing" for c in decision.candidates for e in c.evidence)
+    # a module of the code's own that is missing is the code's, and plain
+    own = [lines[0].replace("./generated/client", "./client")]
+    decision = ROUTER.decide(
+        incident("frontend", "typecheck"),
+        ctx(gh_log(("npx tsc -p . --noEmit", own), exit_code=2), "typecheck"),
+    )
+    assert decision.agent is Agent.BLAZE
+    assert decision.obvious
+
+
+@pytest.mark.parametrize(
+    ("command", "lines"),
+    [
+        (
+            "cargo test --test api",
+            [
+                "---- lists_runs stdout ----",
+                "thread 'lists_runs' panicked at tests/api.rs:12:5:",
+                "called `Result::unwrap()` on an `Err` value: reqwest::Error { kind: Request, "
+                'url: "https://api.example.com/v1/runs", source: hyper_util::client::legacy::Error('
+                'Connect, ConnectError("dns error", Custom { kind: Uncategorized, error: '
+                '"failed to lookup address information: Temporary failure in name resolution" })) }',
+                "test result: FAILED. 0 passed; 1 failed; 0 ignored",
+            ],
+        ),
+        (
+            "npx vitest run",
+            [
+                " FAIL  e2e/runs.test.ts > lists runs",
+                "TypeError: fetch failed",
+                " \u276f e2e/runs.test.ts:4:15",
+                "Caused by: ConnectTimeoutError: Connect Timeout Error (attempted address: "
+                "api.example.com:443, timeout: 10000ms)",
+                "Serialized Error: { code: 'UND_ERR_CONNECT_TIMEOUT' }",
+                " Test Files  1 failed (1)",
+            ],
+        ),
+        (
+            "sudo apt-get update && sudo apt-get install -y libssl-dev",
+            [
+                "E: Failed to fetch http://azure.archive.ubuntu.com/ubuntu/dists/jammy-updates/"
+                "main/binary-amd64/by-hash/SHA256/3d1f  Hash Sum mismatch",
+                "E: Some index files failed to download. They have been ignored, or old ones used instead.",
+            ],
+        ),
+        (
+            "docker compose run --rm tests",
+            ["tests-1 exited with code 137", "Aborting on container exit..."],
+        ),
+    ],
+)
+def test_transport_failures_and_kills_in_more_words_are_the_runners(
+    command: str, lines: list[str]
+) -> None:
+    decision = ROUTER.decide(
+        incident("ci", "test"), ctx(gh_log((command, lines)), "test", ("src/lib.rs",))
+    )
+    assert decision.agent is Agent.ATLAS, [e.rule for e in decision.evidence]
+    assert not decision.obvious
