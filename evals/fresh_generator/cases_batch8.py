@@ -780,6 +780,240 @@ mod tests {
     )
 
 
+
+# ------------------------------------------------------------------ flakes and look-alikes
+
+
+def _cargo_mirror(name: str, mirror: str, port_url: str, shown: str) -> real.Out:
+    """``cargo fetch`` through a source-replacement mirror served on 127.0.0.1."""
+    path = real.crate(
+        name,
+        {
+            "Cargo.toml": real.cargo_toml("healer-docs", deps='pulldown-cmark = "0.12"'),
+            "src/lib.rs": "//! Docs.\n",
+            ".cargo/config.toml": '[source.crates-io]\nreplace-with = "mirror"\n\n'
+            f'[source.mirror]\nregistry = "sparse+{port_url}"\n',
+        },
+    )
+    lines, code = real.run(
+        ["cargo", "fetch"],
+        path,
+        env={"CARGO_HOME": str(path / ".cargo-home"), "CARGO_NET_RETRY": "2"},
+        hosts={port_url.rsplit("/index/", 1)[0] if "/index/" in port_url else port_url: mirror},
+        timeout=120,
+    )
+    return real.Out(shown, lines, code)
+
+
+def flakes() -> None:
+    # F1: cargo's mirror resets the connection; nothing explains it (atlas)
+    at(REPO)
+    with reset_server() as port:
+        out = _cargo_mirror(
+            "fr-h-flaky-cargo-mirror",
+            "https://crates-mirror.5dlabs.ai",
+            f"http://127.0.0.1:{port}/index/",
+            "cargo fetch",
+        )
+    assert out.code != 0, out
+    ci(
+        "fr-h-flaky-cargo-mirror-reset-docs",
+        "cargo fetch in the docs job fails after retries: the crates mirror resets every "
+        "connection ('Connection reset by peer'); the mirror URL is unchanged and the change "
+        "edits a doc page: a transient network failure",
+        ["flaky-infra", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="docs",
+        job="mdbook",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Fetch crates")],
+        message="docs(routing): explain the default agent",
+        files=["docs/src/routing.md"],
+    )
+
+    # F2: the change pointed the mirror at a path that does not exist (rex)
+    with real.serve((404, "Not Found")) as port:
+        out = _cargo_mirror(
+            "fr-h-ctx-cargo-mirror-path",
+            "https://crates-mirror.5dlabs.ai",
+            f"http://127.0.0.1:{port}/crates/index/",
+            "cargo fetch",
+        )
+    out = real.Out(
+        out.command,
+        [ln.replace(f"127.0.0.1:{port}", "crates-mirror.5dlabs.ai").replace("http://crates-mirror", "https://crates-mirror") for ln in out.lines],
+        out.code,
+    )
+    assert out.code != 0 and any("config.json not found" in ln for ln in out.lines), out
+    ci(
+        "fr-h-ctx-cargo-mirror-404-config-path-changed",
+        "cargo fetch fails: 'config.json not found in registry' for the mirror; the change rewrote "
+        ".cargo/config.toml's mirror to .../crates/index/, a path the mirror does not serve "
+        "(it serves /index/): a Cargo configuration error introduced by the change",
+        ["context-driven", "misleading-name"],
+        "rex",
+        "rust_deps",
+        workflow="docs",
+        job="mdbook",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Fetch crates")],
+        message="chore(cargo): move to the new mirror layout",
+        files=[".cargo/config.toml"],
+        pr=pr_of(
+            "fr-h-ctx-cargo-mirror-path",
+            "chore(cargo): move to the new mirror layout",
+            "Points source replacement at sparse+https://crates-mirror.5dlabs.ai/crates/index/.",
+        ),
+    )
+
+    # F3: kubectl's TLS handshake to the API server times out, Argo CD healthy (atlas)
+    at(PLAT)
+    with silent_server() as port:
+        out = real.sh(
+            "fr-h-flaky-kubectl-tls",
+            {"apps/healer/api/deployment.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"},
+            f"kubectl --server=https://127.0.0.1:{port} --insecure-skip-tls-verify --token=ci "
+            "diff -f apps/healer/api/",
+            "kubectl diff -f apps/healer/api/",
+            env={"KUBECONFIG": "/dev/null"},
+            hosts={f"https://127.0.0.1:{port}": "https://10.96.0.1:443"},
+            timeout=120,
+        )
+    out = real.Out(out.command, out.lines[-3:], out.code)
+    assert out.code != 0 and any("TLS handshake timeout" in ln for ln in out.lines), out
+    ci(
+        "fr-h-flaky-kubectl-tls-handshake-timeout-argocd-diff",
+        "kubectl diff in the Argo CD preview job fails with 'net/http: TLS handshake timeout' "
+        "against the API server; Argo CD reports every application Synced and Healthy and the "
+        "change is an annotation: a transient API connection failure",
+        ["flaky-infra", "misleading-name", "argocd"],
+        "atlas",
+        "general",
+        workflow="gitops",
+        job="argocd-diff",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(out, name="Diff against the cluster")],
+        message="chore(api): add owner annotation",
+        files=["apps/healer/api/deployment.yaml"],
+        extra={
+            "argocd": [
+                {"name": "healer-api", "sync_status": "Synced", "health_status": "Healthy", "message": "successfully synced (all tasks run)"},
+                {"name": "healer-router", "sync_status": "Synced", "health_status": "Healthy", "message": "successfully synced (all tasks run)"},
+            ]
+        },
+    )
+
+    # F4/F5: an e2e fetch fails; reset with healthy pods (atlas) vs a port the change set (blaze)
+    at(WEB)
+    e2e_test = """import { test, expect } from "vitest";
+import { BASE } from "./config.js";
+test("lists runs", async () => {
+  const res = await fetch(`${BASE}/v1/runs?limit=5`);
+  expect(res.status).toBe(200);
+});
+"""
+    with reset_server() as port:
+        out = _vitest_e2e(
+            "fr-h-flaky-e2e-reset",
+            {"e2e/config.js": f'export const BASE = process.env.E2E_BASE ?? "http://127.0.0.1:{port}";\n', "e2e/runs.test.js": e2e_test},
+            {f"http://127.0.0.1:{port}": "https://api.staging.5dlabs.ai", f"127.0.0.1:{port}": "api.staging.5dlabs.ai:443"},
+        )
+    assert out.code != 0 and any("fetch failed" in ln for ln in out.lines), out
+    ci(
+        "fr-h-flaky-e2e-fetch-reset-healthy-api",
+        "the console e2e test's fetch to the staging API fails ('fetch failed', connection "
+        "reset); the API pods are Ready with no restarts or warning events and the change "
+        "only restyles a table: a transient network failure",
+        ["flaky-infra", "context-driven"],
+        "atlas",
+        "general",
+        workflow="e2e",
+        job="console-e2e",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="E2E")],
+        message="style(runs): denser table rows",
+        files=["src/runs/table.css"],
+        extra={
+            "kubernetes": {
+                "pods": ready_pods("fr-h-flaky-e2e-reset", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.17.2"),
+                "events": normal_events("fr-h-flaky-e2e-reset", NS, "healer-api"),
+            }
+        },
+    )
+
+    port = real.free_port()
+    out = _vitest_e2e(
+        "fr-h-ctx-e2e-port",
+        {"e2e/config.js": f'export const BASE = process.env.E2E_BASE ?? "http://127.0.0.1:{port}";\n', "e2e/runs.test.js": e2e_test},
+        {f"http://127.0.0.1:{port}": "http://api.staging.5dlabs.ai:8443", f"127.0.0.1:{port}": "10.43.18.7:8443"},
+    )
+    out = real.Out(
+        out.command,
+        [re.sub(r"address: '127\.0\.0\.1', port: \d+", "address: '10.43.18.7', port: 8443", ln) for ln in out.lines],
+        out.code,
+    )
+    assert out.code != 0 and any("ECONNREFUSED" in ln for ln in out.lines), out
+    ci(
+        "fr-h-ctx-e2e-refused-base-url-port-changed",
+        "the console e2e test's fetch is refused (ECONNREFUSED 10.43.18.7:8443); the API pods "
+        "are Ready and listen on 8080, and the change moved the e2e config's base URL to port "
+        "8443: the test configuration the change introduced",
+        ["context-driven", "misleading-name"],
+        "blaze",
+        "frontend_test",
+        workflow="e2e",
+        job="console-e2e",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="E2E")],
+        message="test(e2e): talk to the API over TLS",
+        files=["e2e/config.js"],
+        extra={
+            "kubernetes": {
+                "pods": ready_pods("fr-h-ctx-e2e-port", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.17.2"),
+                "events": normal_events("fr-h-ctx-e2e-port", NS, "healer-api"),
+            }
+        },
+    )
+
+    # F6: a git clone of the proto repository gets a 500 in a cargo-test job (atlas)
+    at(REPO)
+    with real.serve((500, "Internal Server Error")) as port:
+        out = real.sh(
+            "fr-h-flaky-git-500",
+            {},
+            f"git clone --depth 1 http://127.0.0.1:{port}/5dlabs/healer-proto.git proto",
+            "git clone --depth 1 https://github.com/5dlabs/healer-proto.git proto",
+            hosts={f"http://127.0.0.1:{port}": "https://github.com"},
+        )
+    assert out.code != 0 and any("500" in ln for ln in out.lines), out
+    ci(
+        "fr-h-flaky-git-clone-500-proto-cargo-test",
+        "cloning the shared proto repository fails with HTTP 500 from GitHub in the cargo-test "
+        "job before any Rust runs; the repository and URL are unchanged: a transient GitHub "
+        "error",
+        ["flaky-infra", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="Rust CI",
+        job="cargo-test",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Fetch protos")],
+        message="feat(router): log the delivery id",
+        files=["src/router.rs"],
+    )
+
+
+def _vitest_e2e(name: str, files: dict[str, str], hosts: dict[str, str]) -> real.Out:
+    path = real.node_project(name, {"vitest.config.js": 'export default { test: { include: ["e2e/**/*.test.js"] } };\n', **files})
+    lines, code = real.run(["vitest", "run"], path, hosts=hosts, timeout=120)
+    return real.Out("npx vitest run --config vitest.config.js", lines, code)
+
+
 def build() -> None:
     kills()
     traps()
+    flakes()
+    multi()
+    noisy()
+    obvious()
