@@ -1017,3 +1017,654 @@ def build() -> None:
     multi()
     noisy()
     obvious()
+
+
+# ------------------------------------------------------------------ multi-signal
+
+
+def multi() -> None:
+    # M1: passing cargo test prints ERROR/panicked lines; jest fails (blaze)
+    at(REPO)
+    ct = real.cargo(
+        "fr-h-multi-cargo-noise",
+        {
+            "src/lib.rs": """pub fn deliver(attempt: u32) -> Result<(), String> {
+    if attempt < 2 {
+        eprintln!("ERROR healer::deliver: attempt {attempt} failed: upstream returned 502");
+        return Err("502".into());
+    }
+    eprintln!("INFO  healer::deliver: delivered on attempt {attempt}");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn retries_until_delivered() {
+        let mut attempt = 0;
+        while super::deliver(attempt).is_err() {
+            attempt += 1;
+        }
+        assert_eq!(attempt, 2);
+    }
+
+    #[test]
+    fn a_panicking_handler_is_contained() {
+        let r = std::panic::catch_unwind(|| panic!("handler panicked: simulated"));
+        assert!(r.is_err());
+    }
+}
+""",
+        },
+        ["test", "--", "--nocapture", "--test-threads=1"],
+    )
+    assert ct.code == 0 and any("ERROR" in ln for ln in ct.lines), ct
+    at(WEB)
+    js = real.jest(
+        "fr-h-multi-jest",
+        {
+            "src/duration.js": """exports.humanize = (ms) => {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}s`;
+};
+""",
+            "src/duration.test.js": """const { humanize } = require("./duration");
+test("seconds", () => expect(humanize(4200)).toBe("4s"));
+test("minutes", () => expect(humanize(61000)).toBe("1m 1s"));
+test("exact minutes drop the seconds", () => expect(humanize(120000)).toBe("2m"));
+""",
+        },
+    )
+    assert js.code != 0, js
+    ci(
+        "fr-h-multi-cargo-error-logs-then-jest-fails",
+        "a passing cargo test step prints 'ERROR ... upstream returned 502' and 'handler "
+        "panicked' from tests that exercise failures, then Jest fails: humanize(120000) "
+        "returns '2m 0s', the test expects '2m'",
+        ["multi-signal", "noisy", "misleading-name"],
+        "blaze",
+        "frontend_test",
+        workflow="ci",
+        job="rust-and-web",
+        repo=WEB,
+        steps=[
+            *rust_setup(),
+            run(ct.command, ct.lines, 0, name="Rust tests"),
+            *node_setup(),
+            npm_ci_ok(),
+            failing(js, name="Web tests"),
+        ],
+        message="feat(runs): humanize durations",
+        files=["src/duration.js", "src/duration.test.js"],
+    )
+
+    # M2: advisory ESLint and yamllint warnings; kustomize fails on a generator file (bolt)
+    at(PLAT)
+    lint = real.eslint(
+        "fr-h-multi-eslint-warn",
+        {"src/hooks.js": "export function hook(e) { let unused = 1; return e; }\n"},
+        rules='{"no-unused-vars": "warn"}',
+    )
+    assert lint.code == 0 and any("warning" in ln for ln in lint.lines), lint
+    yl = real.yamllint(
+        "fr-h-multi-yamllint-warn",
+        {"overlays/prod/kustomization.yaml": "resources:\n- ../../base\n"
+         "configMapGenerator:\n- name: healer-api\n  envs:\n  - api.env\n"},
+        ["overlays/prod"],
+        config="extends: default\nrules:\n  indentation: {level: warning}\n  document-start: {level: warning}\n",
+    )
+    assert yl.code == 0 and any("warning" in ln for ln in yl.lines), yl
+    kz = real.kubectl(
+        "fr-h-multi-kustomize",
+        {
+            "base/kustomization.yaml": "resources:\n- deployment.yaml\n",
+            "base/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: healer-api\n"
+            "spec:\n  selector:\n    matchLabels: {app: healer-api}\n  template:\n"
+            "    metadata:\n      labels: {app: healer-api}\n    spec:\n      containers:\n"
+            "      - name: api\n        image: ghcr.io/5dlabs/healer-api:0.17.2\n",
+            "overlays/prod/kustomization.yaml": "resources:\n- ../../base\n"
+            "configMapGenerator:\n- name: healer-api\n  envs:\n  - api.env\n",
+            "overlays/prod/healer-api.env": "LOG_LEVEL=info\n",
+        },
+        ["kustomize", "overlays/prod"],
+    )
+    assert kz.code != 0, kz
+    ci(
+        "fr-h-multi-lint-warnings-then-kustomize-missing-env-file",
+        "advisory ESLint and yamllint steps print warnings (both pass), then kubectl kustomize "
+        "fails: the prod overlay's configMapGenerator reads api.env, but the file was renamed "
+        "to healer-api.env",
+        ["multi-signal", "yaml-owner"],
+        "bolt",
+        "k8s_manifest",
+        workflow="platform-checks",
+        job="lint-and-render",
+        repo=PLAT,
+        steps=[
+            *node_setup(),
+            run(lint.command, lint.lines, 0, name="ESLint (advisory)"),
+            run(yl.command, yl.lines, 0, name="yamllint"),
+            failing(kz, name="Render prod overlay"),
+        ],
+        message="chore(api): rename the env file after the app",
+        files=["overlays/prod/healer-api.env", "overlays/prod/api.env"],
+    )
+
+    # M3: a download that recovered on retry, passing vitest, then clippy fails (rex)
+    at(REPO)
+    hits = {"n": 0}
+
+    def flaky(req: http.server.BaseHTTPRequestHandler) -> tuple[int, str, str]:
+        hits["n"] += 1
+        if hits["n"] == 1:
+            return 503, "upstream connect error", "text/plain"
+        return 200, "#!/bin/sh\necho taplo 0.9.3\n", "application/octet-stream"
+
+    with real.serve(flaky) as port:
+        dl = real.sh(
+            "fr-h-multi-curl-retry",
+            {},
+            f"curl -fsSL --retry 3 --retry-delay 1 -o taplo http://127.0.0.1:{port}/tamasfe/taplo/releases/download/0.9.3/taplo-linux-x86_64 && echo downloaded",
+            "curl -fsSL --retry 3 --retry-delay 1 -o taplo https://github.com/tamasfe/taplo/releases/download/0.9.3/taplo-linux-x86_64 && echo downloaded",
+            hosts={f"http://127.0.0.1:{port}": "https://github.com"},
+        )
+    assert dl.code == 0 and any("503" in ln for ln in dl.lines), dl
+    vt = real.vitest(
+        "fr-h-multi-vitest-pass",
+        {
+            "src/badge.js": "export const badge = (ok) => (ok ? 'passing' : 'failing');\n",
+            "src/badge.test.js": 'import { test, expect } from "vitest";\nimport { badge } from "./badge.js";\n'
+            'test("failing badge", () => expect(badge(false)).toBe("failing"));\n',
+        },
+    )
+    assert vt.code == 0, vt
+    cl = real.cargo(
+        "fr-h-multi-clippy",
+        {
+            "src/main.rs": """fn main() {
+    let agents = vec!["rex", "blaze", "bolt"];
+    let mut i = 0;
+    for a in agents.iter() {
+        println!("{i}: {a}");
+        i += 1;
+    }
+}
+""",
+        },
+        ["clippy", "--", "-D", "warnings"],
+    )
+    assert cl.code != 0, cl
+    ci(
+        "fr-h-multi-curl-retry-recovered-then-clippy",
+        "a taplo download answers 503 once and succeeds on curl's retry, a vitest step passes "
+        "testing a 'failing' badge, then cargo clippy -D warnings fails on "
+        "explicit_counter_loop and useless_vec in src/main.rs",
+        ["multi-signal", "misleading-name"],
+        "rex",
+        "rust_clippy",
+        workflow="ci",
+        job="toml-and-badges",
+        repo=REPO,
+        steps=[
+            run(dl.command, dl.lines, 0, name="Install taplo"),
+            *node_setup(),
+            npm_ci_ok(),
+            run(vt.command, vt.lines, 0, name="Badge tests"),
+            *rust_setup(),
+            failing(cl, name="Clippy"),
+        ],
+        message="feat(cli): number the agents",
+        files=["src/main.rs"],
+    )
+
+    # M4: a continue-on-error cargo test fails; the coverage upload times out (atlas)
+    nightly = real.cargo(
+        "fr-h-multi-nightly",
+        {
+            "src/lib.rs": """pub fn shards(n: usize) -> usize { n.div_ceil(4) }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shards_round_up() { assert_eq!(super::shards(9), 2); }
+}
+""",
+        },
+        ["test"],
+    )
+    assert nightly.code != 0, nightly
+    with silent_server() as port:
+        up = real.sh(
+            "fr-h-multi-coverage",
+            {"lcov.info": "TN:\nSF:src/lib.rs\nend_of_record\n"},
+            f"curl -fsS --max-time 5 -F file=@lcov.info http://127.0.0.1:{port}/upload/healer",
+            "curl -fsS --max-time 30 -F file=@lcov.info https://coverage.5dlabs.ai/upload/healer",
+            hosts={f"http://127.0.0.1:{port}": "https://coverage.5dlabs.ai"},
+        )
+    lines = [re.sub(r"after \d+ milliseconds", "after 30001 milliseconds", ln) for ln in up.lines]
+    up = real.Out(up.command, lines, up.code)
+    assert up.code == 28, up
+    ci(
+        "fr-h-multi-allowed-nightly-test-failure-then-coverage-timeout",
+        "an allowed-to-fail (continue-on-error) nightly cargo test step fails an assertion, "
+        "then the step that fails the job is the coverage upload: curl (28) times out against "
+        "the coverage server; nothing explains the timeout: a network failure",
+        ["multi-signal", "flaky-infra", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="Rust CI",
+        job="coverage",
+        repo=REPO,
+        steps=[
+            *rust_setup(),
+            run(nightly.command, nightly.lines, nightly.code, name="Tests (nightly, allowed to fail)", conclusion="success"),
+            failing(up, name="Upload coverage"),
+        ],
+        message="feat(shards): split runs into shards",
+        files=["src/lib.rs"],
+    )
+
+    # M5: passing node tests with warnings, then actionlint rejects a cron (atlas)
+    at(WEB)
+    nt = real.sh(
+        "fr-h-multi-node-test",
+        {
+            "package.json": _pkg(),
+            "test/url.test.mjs": """import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parse } from "node:url";
+test("parses the runs url", () => {
+  assert.equal(parse("https://ci.5dlabs.ai/runs?x=1").pathname, "/runs");
+});
+test("a failed upstream is reported", () => {
+  console.error("Error: upstream failed with 502 (expected by this test)");
+  assert.throws(() => { throw new Error("502"); }, /502/);
+});
+""",
+        },
+        "node --test test/",
+        "node --test test/",
+    )
+    nt = real.Out(nt.command, [re.sub(r"duration_ms: [\d.]+", "duration_ms: 0.52", ln) for ln in nt.lines], nt.code)
+    assert nt.code == 0, nt
+    al = real.actionlint(
+        "fr-h-multi-actionlint",
+        {
+            "nightly.yml": """name: nightly
+on:
+  schedule:
+    - cron: "0 3 * * 1-7"
+    - cron: "30 25 * * *"
+jobs:
+  e2e:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: npm ci && npm run e2e
+""",
+        },
+    )
+    assert al.code != 0, al
+    ci(
+        "fr-h-multi-node-warnings-then-actionlint-cron",
+        "node --test passes (one test logs 'Error: upstream failed with 502' on purpose), then "
+        "actionlint fails on the nightly workflow: both cron entries are out of range "
+        "(day-of-week 1-7, hour 25)",
+        ["multi-signal", "misleading-name"],
+        "atlas",
+        "workflow_syntax",
+        workflow="frontend",
+        job="checks",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            run(nt.command, nt.lines, 0, name="Unit tests"),
+            failing(al, name="Lint workflows"),
+        ],
+        message="ci(nightly): second e2e run in the evening",
+        files=[".github/workflows/nightly.yml"],
+    )
+
+
+# ------------------------------------------------------------------ noisy and long
+
+
+def noisy() -> None:
+    # N1: 1,500 cargo tests named after errors and panics, one real failure (rex)
+    at(REPO)
+    words = ["error", "failed", "panic", "timeout", "refused", "killed"]
+    tests = "\n".join(
+        f"    #[test]\n    fn classifies_{words[i % 6]}_line_{i:04}() {{\n"
+        f"        assert_eq!(classify(\"{words[i % 6]} {i}\"), Some(\"{words[i % 6]}\"));\n    }}"
+        for i in range(1, 1501)
+    )
+    out = real.cargo(
+        "fr-h-noisy-cargo",
+        {
+            "src/lib.rs": f"""pub fn classify(line: &str) -> Option<&'static str> {{
+    const WORDS: [&str; 6] = ["error", "failed", "panic", "timeout", "refused", "killed"];
+    let first = line.split_whitespace().next()?;
+    // lines numbered 1337 are the canary and are never classified
+    if line.ends_with(" 1337") {{
+        return None;
+    }}
+    WORDS.iter().copied().find(|w| *w == first)
+}}
+
+#[cfg(test)]
+mod tests {{
+    use super::classify;
+{tests}
+}}
+""",
+        },
+        ["test", "--", "--test-threads=1"],
+    )
+    fails = [ln for ln in out.lines if ln.endswith("FAILED")]
+    assert out.code != 0 and len(fails) == 1, fails
+    ci(
+        "fr-h-noisy-cargo-test-1500-error-named-tests-one-fails",
+        "1,500 cargo tests whose names say error/failed/panic/timeout/refused/killed all pass "
+        "but one: classify() returns None for lines ending in 1337 (a canary special case), "
+        "so classifies_killed_line_1337 fails",
+        ["noisy", "long-log"],
+        "rex",
+        "rust_test",
+        workflow="Rust CI",
+        job="test",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Test")],
+        message="feat(classify): skip canary lines",
+        files=["src/lib.rs"],
+    )
+
+    # N2: tsc -b --verbose over 24 project references, one error (blaze)
+    at(WEB)
+    pkgs = [f"pkg-{n}" for n in ["api", "auth", "badges", "charts", "cli", "config", "core",
+                                 "dates", "diff", "errors", "filters", "format", "hooks",
+                                 "i18n", "icons", "logs", "metrics", "runs", "search",
+                                 "settings", "sse", "table", "theme", "ui"]]
+    files: dict[str, str] = {
+        "tsconfig.json": json.dumps(
+            {"files": [], "references": [{"path": f"packages/{p}"} for p in pkgs]}, indent=2
+        ),
+    }
+    for p in pkgs:
+        files[f"packages/{p}/tsconfig.json"] = json.dumps(
+            {
+                "compilerOptions": {
+                    "composite": True,
+                    "strict": True,
+                    "target": "ES2022",
+                    "module": "ES2022",
+                    "moduleResolution": "bundler",
+                    "outDir": "dist",
+                    "rootDir": "src",
+                    "types": [],
+                },
+                "include": ["src"],
+            }
+        )
+        body = f'export const name = "{p}";\nexport function describe(): string {{\n  return `${{name}} ok`;\n}}\n'
+        if p == "pkg-runs":
+            body = (
+                'export type Conclusion = "success" | "failure" | "cancelled";\n'
+                "export function isFailed(c: Conclusion): boolean {\n"
+                '  return c === "failed";\n}\n'
+            )
+        files[f"packages/{p}/src/index.ts"] = body
+    path = real.node_project("fr-h-noisy-tsc-b", files)
+    lines, code = real.run(["tsc", "-b", "--verbose"], path)
+    lines = [re.sub(r"^\d{1,2}:\d\d:\d\d [AP]M - ", "11:42:07 AM - ", ln) for ln in lines]
+    assert code != 0 and sum("error TS" in ln for ln in lines) == 1, lines
+    out = real.Out("npx tsc -b --verbose", lines, code)
+    ci(
+        "fr-h-noisy-tsc-build-verbose-24-projects-one-error",
+        "tsc -b --verbose builds 24 project references, printing every up-to-date check and "
+        "build; one fails with TS2367: pkg-runs compares a Conclusion to 'failed', which is "
+        "not one of its members",
+        ["noisy", "long-log"],
+        "blaze",
+        "frontend_typecheck",
+        workflow="frontend",
+        job="build-packages",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Build packages")],
+        message="feat(runs): isFailed helper",
+        files=["packages/pkg-runs/src/index.ts"],
+    )
+
+    # N3: a client dry run of sixty manifests against the API stand-in, one removed API (bolt)
+    at(PLAT)
+    names = [
+        "error-pages", "failed-jobs-reaper", "panic-button", "oom-watcher", "crash-reporter",
+        "timeout-proxy", "retry-queue", "dead-letter", "killswitch", "alertmanager-bridge",
+    ]
+    manifests: dict[str, str] = {}
+    for i in range(60):
+        app = f"{names[i % 10]}-{i // 10}"
+        api = "apps/v1beta2" if i == 47 else "apps/v1"
+        manifests[f"apps/{i:02d}-{app}.yaml"] = (
+            f"apiVersion: {api}\nkind: Deployment\nmetadata:\n  name: {app}\n  namespace: ops\n"
+            f"spec:\n  replicas: 1\n  selector:\n    matchLabels: {{app: {app}}}\n  template:\n"
+            f"    metadata:\n      labels: {{app: {app}}}\n    spec:\n      containers:\n"
+            f"      - name: {app}\n        image: ghcr.io/5dlabs/{names[i % 10]}:1.{i}.0\n"
+        )
+    path = real.scratch("fr-h-noisy-kubectl", manifests)
+    with real.serve(real.kube_api({})) as port:
+        lines, code = real.run(
+            ["kubectl", f"--server=http://127.0.0.1:{port}", "apply", "--dry-run=client",
+             "--validate=false", "-R", "-f", "apps/"],
+            path,
+            env={"KUBECONFIG": "/dev/null"},
+            timeout=180,
+        )
+    assert code != 0 and any("v1beta2" in ln for ln in lines), lines
+    out = real.Out("kubectl apply --dry-run=client -R -f apps/", lines, code)
+    ci(
+        "fr-h-noisy-kubectl-dry-run-60-manifests-apps-v1beta2",
+        "a client dry run over sixty Deployments (names like error-pages, failed-jobs-reaper, "
+        "panic-button) prints 59 'created (dry run)' lines; one manifest still uses the removed "
+        "apps/v1beta2 API ('no matches for kind Deployment')",
+        ["noisy", "long-log", "yaml-owner"],
+        "bolt",
+        "k8s_manifest",
+        workflow="gitops",
+        job="validate-ops",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(out, name="Dry run")],
+        message="feat(ops): import the legacy dead-letter manifests",
+        files=["apps/47-dead-letter-4.yaml"],
+    )
+
+
+# ------------------------------------------------------------------ obvious
+
+
+def obvious() -> None:
+    at(REPO)
+    out = real.cargo(
+        "fr-h-obv-clippy",
+        {
+            "src/main.rs": """fn main() {
+    let weights = [3, 1, 4, 1, 5];
+    let mut total = 0;
+    for i in 0..weights.len() {
+        total += weights[i];
+    }
+    println!("{total}");
+}
+""",
+        },
+        ["clippy", "--", "-D", "warnings"],
+    )
+    assert out.code != 0 and any("needless_range_loop" in ln for ln in out.lines), out
+    ci(
+        "fr-h-obv-clippy-needless-range-loop",
+        "cargo clippy -D warnings fails on needless_range_loop: src/main.rs indexes weights "
+        "in a 0..len() loop",
+        ["obvious"],
+        "rex",
+        "rust_clippy",
+        workflow="Rust CI",
+        job="clippy",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Clippy")],
+        message="feat(score): total weights",
+        files=["src/main.rs"],
+    )
+
+    out = real.cargo(
+        "fr-h-obv-e0425",
+        {
+            "src/main.rs": """fn retry_budget(attempts: u32) -> u32 {
+    attempts * BACKOFF_MS
+}
+
+fn main() {
+    println!("{}", retry_budget(3));
+}
+""",
+        },
+        ["build"],
+    )
+    assert out.code != 0 and any("E0425" in ln for ln in out.lines), out
+    ci(
+        "fr-h-obv-rustc-e0425-undefined-constant",
+        "cargo build fails with E0425: BACKOFF_MS is used in src/main.rs but never defined",
+        ["obvious"],
+        "rex",
+        "rust_build",
+        workflow="Rust CI",
+        job="build",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Build")],
+        message="feat(retry): budget from the backoff",
+        files=["src/main.rs"],
+    )
+
+    at(WEB)
+    out = real.eslint(
+        "fr-h-obv-eslint",
+        {
+            "src/links.js": """export function runLink(run) {
+  let base = "https://ci.5dlabs.ai/runs/";
+  return base + run.id;
+}
+""",
+        },
+        rules='{"prefer-const": "error"}',
+    )
+    assert out.code != 0 and any("prefer-const" in ln for ln in out.lines), out
+    ci(
+        "fr-h-obv-eslint-prefer-const",
+        "ESLint fails on prefer-const: 'base' in src/links.js is never reassigned",
+        ["obvious"],
+        "blaze",
+        "frontend_lint",
+        workflow="frontend",
+        job="eslint",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="ESLint")],
+        message="feat(runs): link to the run page",
+        files=["src/links.js"],
+    )
+
+    out = real.vitest(
+        "fr-h-obv-vitest",
+        {
+            "src/parse.js": """export function parseLimit(v) {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new TypeError(`limit must be an integer`);
+  return n;
+}
+""",
+            "src/parse.test.js": """import { test, expect } from "vitest";
+import { parseLimit } from "./parse.js";
+test("rejects fractions with the value in the message", () => {
+  expect(() => parseLimit("2.5")).toThrow("limit must be an integer, got 2.5");
+});
+""",
+        },
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-h-obv-vitest-tothrow-message",
+        "a vitest test fails: parseLimit('2.5') throws 'limit must be an integer' but the test "
+        "expects the message to include ', got 2.5'",
+        ["obvious"],
+        "blaze",
+        "frontend_test",
+        workflow="frontend",
+        job="vitest",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Unit tests")],
+        message="fix(parse): reject fractional limits",
+        files=["src/parse.js", "src/parse.test.js"],
+    )
+
+    at(PLAT)
+    out = real.kubectl(
+        "fr-h-obv-kustomize",
+        {
+            "overlays/staging/kustomization.yaml": "namespace: healer-staging\n"
+            "resources:\n- deployment.yaml\ncommonLables:\n  env: staging\n",
+            "overlays/staging/deployment.yaml": "apiVersion: apps/v1\nkind: Deployment\n"
+            "metadata:\n  name: healer-api\nspec:\n  selector:\n    matchLabels: {app: healer-api}\n"
+            "  template:\n    metadata:\n      labels: {app: healer-api}\n    spec:\n"
+            "      containers:\n      - name: api\n        image: ghcr.io/5dlabs/healer-api:0.17.2\n",
+        },
+        ["kustomize", "overlays/staging"],
+    )
+    assert out.code != 0 and any("commonLables" in ln for ln in out.lines), out
+    ci(
+        "fr-h-obv-kustomize-unknown-field-common-lables",
+        "kubectl kustomize fails: the staging kustomization.yaml has an unknown field "
+        "'commonLables' (a typo of commonLabels)",
+        ["obvious", "yaml-owner"],
+        "bolt",
+        "k8s_manifest",
+        workflow="gitops",
+        job="kustomize-build",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(out, name="Build staging overlay")],
+        message="chore(staging): label everything env=staging",
+        files=["overlays/staging/kustomization.yaml"],
+    )
+
+    at(REPO)
+    out = real.actionlint(
+        "fr-h-obv-actionlint",
+        {
+            "ci.yml": """name: ci
+on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo test
+  publish:
+    needs: [tset]
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo publish
+""",
+        },
+    )
+    assert out.code != 0 and any("tset" in ln for ln in out.lines), out
+    ci(
+        "fr-h-obv-actionlint-needs-unknown-job",
+        "actionlint fails on .github/workflows/ci.yml: job 'publish' needs 'tset', which does "
+        "not exist (a typo of 'test')",
+        ["obvious"],
+        "atlas",
+        "workflow_syntax",
+        workflow="workflows",
+        job="actionlint",
+        repo=REPO,
+        steps=[failing(out, name="actionlint")],
+        message="ci: publish after tests",
+        files=[".github/workflows/ci.yml"],
+    )
