@@ -32,7 +32,7 @@ from pathlib import Path
 import real
 import shapes
 from fcommon import at, ci, failing, node_setup, npm_ci_ok, pr_of, rust_setup, sha
-from gha import run, uses
+from gha import run
 from helpers import (
     buildx_setup,
     buildx_step,
@@ -167,13 +167,15 @@ def kills() -> None:
     at(REPO)
     files = {
         "Cargo.toml": '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n',
-        "crates/macros/Cargo.toml": real.cargo_toml("healer-macros", extra="[lib]\nproc-macro = true"),
+        "crates/macros/Cargo.toml": real.cargo_toml(
+            "healer-macros", extra="[lib]\nproc-macro = true"
+        ),
         "crates/macros/src/lib.rs": SLOW_MACRO,
         "crates/router/Cargo.toml": real.cargo_toml(
             "healer-router", deps='healer-macros = { path = "../macros" }'
         ),
         "crates/router/src/lib.rs": "healer_macros::routing_table!();\n\n"
-        "/// Log prefix for routing decisions.\npub const PREFIX: &str = \"[route]\";\n",
+        '/// Log prefix for routing decisions.\npub const PREFIX: &str = "[route]";\n',
     }
     out = kill_one(
         "fr-h-kill-rustc",
@@ -377,8 +379,16 @@ export default [js.configs.recommended,
             restarts=3 + i,
             port=3000,
             memory_limit="512Mi",
-            waiting=("CrashLoopBackOff", f"back-off 1m20s restarting failed container=console-ssr pod={name}_console"),
-            terminated={"exit_code": 137, "reason": "OOMKilled", "started": first, "finished": last},
+            waiting=(
+                "CrashLoopBackOff",
+                f"back-off 1m20s restarting failed container=console-ssr pod={name}_console",
+            ),
+            terminated={
+                "exit_code": 137,
+                "reason": "OOMKilled",
+                "started": first,
+                "finished": last,
+            },
         )
         p["spec"]["containers"][0]["env"] = [
             {"name": "NODE_ENV", "value": "production"},
@@ -425,7 +435,10 @@ export default [js.configs.recommended,
                 'container_memory_working_set_bytes{namespace="console",container="console-ssr"}': [
                     {
                         "metric": {"container": "console-ssr", "pod": pods[0]["metadata"]["name"]},
-                        "values": [[1764300000 + 300 * i, str(180_000_000 + 52_000_000 * i)] for i in range(8)],
+                        "values": [
+                            [1764300000 + 300 * i, str(180_000_000 + 52_000_000 * i)]
+                            for i in range(8)
+                        ],
                     }
                 ],
                 'kube_pod_container_resource_limits{namespace="console",container="console-ssr",resource="memory"}': 536870912,
@@ -634,7 +647,7 @@ export function count(runs: Runs): number {
         "fr-h-trap-pg",
         {
             "Cargo.toml": real.cargo_toml("healer-store"),
-            "src/lib.rs": "pub fn table() -> &'static str { \"runs\" }\n",
+            "src/lib.rs": 'pub fn table() -> &\'static str { "runs" }\n',
             "tests/store.rs": """use std::process::Command;
 
 fn start_postgres() -> String {
@@ -780,7 +793,6 @@ mod tests {
     )
 
 
-
 # ------------------------------------------------------------------ flakes and look-alikes
 
 
@@ -842,7 +854,12 @@ def flakes() -> None:
         )
     out = real.Out(
         out.command,
-        [ln.replace(f"127.0.0.1:{port}", "crates-mirror.5dlabs.ai").replace("http://crates-mirror", "https://crates-mirror") for ln in out.lines],
+        [
+            ln.replace(f"127.0.0.1:{port}", "crates-mirror.5dlabs.ai").replace(
+                "http://crates-mirror", "https://crates-mirror"
+            )
+            for ln in out.lines
+        ],
         out.code,
     )
     assert out.code != 0 and any("config.json not found" in ln for ln in out.lines), out
@@ -872,7 +889,9 @@ def flakes() -> None:
     with silent_server() as port:
         out = real.sh(
             "fr-h-flaky-kubectl-tls",
-            {"apps/healer/api/deployment.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"},
+            {
+                "apps/healer/api/deployment.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n"
+            },
             f"kubectl --server=https://127.0.0.1:{port} --insecure-skip-tls-verify --token=ci "
             "diff -f apps/healer/api/",
             "kubectl diff -f apps/healer/api/",
@@ -898,8 +917,18 @@ def flakes() -> None:
         files=["apps/healer/api/deployment.yaml"],
         extra={
             "argocd": [
-                {"name": "healer-api", "sync_status": "Synced", "health_status": "Healthy", "message": "successfully synced (all tasks run)"},
-                {"name": "healer-router", "sync_status": "Synced", "health_status": "Healthy", "message": "successfully synced (all tasks run)"},
+                {
+                    "name": "healer-api",
+                    "sync_status": "Synced",
+                    "health_status": "Healthy",
+                    "message": "successfully synced (all tasks run)",
+                },
+                {
+                    "name": "healer-router",
+                    "sync_status": "Synced",
+                    "health_status": "Healthy",
+                    "message": "successfully synced (all tasks run)",
+                },
             ]
         },
     )
@@ -916,8 +945,14 @@ test("lists runs", async () => {
     with reset_server() as port:
         out = _vitest_e2e(
             "fr-h-flaky-e2e-reset",
-            {"e2e/config.js": f'export const BASE = process.env.E2E_BASE ?? "http://127.0.0.1:{port}";\n', "e2e/runs.test.js": e2e_test},
-            {f"http://127.0.0.1:{port}": "https://api.staging.5dlabs.ai", f"127.0.0.1:{port}": "api.staging.5dlabs.ai:443"},
+            {
+                "e2e/config.js": f'export const BASE = process.env.E2E_BASE ?? "http://127.0.0.1:{port}";\n',
+                "e2e/runs.test.js": e2e_test,
+            },
+            {
+                f"http://127.0.0.1:{port}": "https://api.staging.5dlabs.ai",
+                f"127.0.0.1:{port}": "api.staging.5dlabs.ai:443",
+            },
         )
     assert out.code != 0 and any("fetch failed" in ln for ln in out.lines), out
     ci(
@@ -936,7 +971,9 @@ test("lists runs", async () => {
         files=["src/runs/table.css"],
         extra={
             "kubernetes": {
-                "pods": ready_pods("fr-h-flaky-e2e-reset", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.17.2"),
+                "pods": ready_pods(
+                    "fr-h-flaky-e2e-reset", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.17.2"
+                ),
                 "events": normal_events("fr-h-flaky-e2e-reset", NS, "healer-api"),
             }
         },
@@ -945,12 +982,21 @@ test("lists runs", async () => {
     port = real.free_port()
     out = _vitest_e2e(
         "fr-h-ctx-e2e-port",
-        {"e2e/config.js": f'export const BASE = process.env.E2E_BASE ?? "http://127.0.0.1:{port}";\n', "e2e/runs.test.js": e2e_test},
-        {f"http://127.0.0.1:{port}": "http://api.staging.5dlabs.ai:8443", f"127.0.0.1:{port}": "10.43.18.7:8443"},
+        {
+            "e2e/config.js": f'export const BASE = process.env.E2E_BASE ?? "http://127.0.0.1:{port}";\n',
+            "e2e/runs.test.js": e2e_test,
+        },
+        {
+            f"http://127.0.0.1:{port}": "http://api.staging.5dlabs.ai:8443",
+            f"127.0.0.1:{port}": "10.43.18.7:8443",
+        },
     )
     out = real.Out(
         out.command,
-        [re.sub(r"address: '127\.0\.0\.1', port: \d+", "address: '10.43.18.7', port: 8443", ln) for ln in out.lines],
+        [
+            re.sub(r"address: '127\.0\.0\.1', port: \d+", "address: '10.43.18.7', port: 8443", ln)
+            for ln in out.lines
+        ],
         out.code,
     )
     assert out.code != 0 and any("ECONNREFUSED" in ln for ln in out.lines), out
@@ -970,7 +1016,9 @@ test("lists runs", async () => {
         files=["e2e/config.js"],
         extra={
             "kubernetes": {
-                "pods": ready_pods("fr-h-ctx-e2e-port", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.17.2"),
+                "pods": ready_pods(
+                    "fr-h-ctx-e2e-port", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.17.2"
+                ),
                 "events": normal_events("fr-h-ctx-e2e-port", NS, "healer-api"),
             }
         },
@@ -1005,7 +1053,13 @@ test("lists runs", async () => {
 
 
 def _vitest_e2e(name: str, files: dict[str, str], hosts: dict[str, str]) -> real.Out:
-    path = real.node_project(name, {"vitest.config.js": 'export default { test: { include: ["e2e/**/*.test.js"] } };\n', **files})
+    path = real.node_project(
+        name,
+        {
+            "vitest.config.js": 'export default { test: { include: ["e2e/**/*.test.js"] } };\n',
+            **files,
+        },
+    )
     lines, code = real.run(["vitest", "run"], path, hosts=hosts, timeout=120)
     return real.Out("npx vitest run --config vitest.config.js", lines, code)
 
@@ -1108,8 +1162,10 @@ test("exact minutes drop the seconds", () => expect(humanize(120000)).toBe("2m")
     assert lint.code == 0 and any("warning" in ln for ln in lint.lines), lint
     yl = real.yamllint(
         "fr-h-multi-yamllint-warn",
-        {"overlays/prod/kustomization.yaml": "resources:\n- ../../base\n"
-         "configMapGenerator:\n- name: healer-api\n  envs:\n  - api.env\n"},
+        {
+            "overlays/prod/kustomization.yaml": "resources:\n- ../../base\n"
+            "configMapGenerator:\n- name: healer-api\n  envs:\n  - api.env\n"
+        },
         ["overlays/prod"],
         config="extends: default\nrules:\n  indentation: {level: warning}\n  document-start: {level: warning}\n",
     )
@@ -1257,7 +1313,13 @@ mod tests {
         repo=REPO,
         steps=[
             *rust_setup(),
-            run(nightly.command, nightly.lines, nightly.code, name="Tests (nightly, allowed to fail)", conclusion="success"),
+            run(
+                nightly.command,
+                nightly.lines,
+                nightly.code,
+                name="Tests (nightly, allowed to fail)",
+                conclusion="success",
+            ),
             failing(up, name="Upload coverage"),
         ],
         message="feat(shards): split runs into shards",
@@ -1285,7 +1347,11 @@ test("a failed upstream is reported", () => {
         "node --test test/",
         "node --test test/",
     )
-    nt = real.Out(nt.command, [re.sub(r"duration_ms: [\d.]+", "duration_ms: 0.52", ln) for ln in nt.lines], nt.code)
+    nt = real.Out(
+        nt.command,
+        [re.sub(r"duration_ms: [\d.]+", "duration_ms: 0.52", ln) for ln in nt.lines],
+        nt.code,
+    )
     assert nt.code == 0, nt
     al = real.actionlint(
         "fr-h-multi-actionlint",
@@ -1336,7 +1402,7 @@ def noisy() -> None:
     words = ["error", "failed", "panic", "timeout", "refused", "killed"]
     tests = "\n".join(
         f"    #[test]\n    fn classifies_{words[i % 6]}_line_{i:04}() {{\n"
-        f"        assert_eq!(classify(\"{words[i % 6]} {i}\"), Some(\"{words[i % 6]}\"));\n    }}"
+        f'        assert_eq!(classify("{words[i % 6]} {i}"), Some("{words[i % 6]}"));\n    }}'
         for i in range(1, 1501)
     )
     out = real.cargo(
@@ -1381,10 +1447,35 @@ mod tests {{
 
     # N2: tsc -b --verbose over 24 project references, one error (blaze)
     at(WEB)
-    pkgs = [f"pkg-{n}" for n in ["api", "auth", "badges", "charts", "cli", "config", "core",
-                                 "dates", "diff", "errors", "filters", "format", "hooks",
-                                 "i18n", "icons", "logs", "metrics", "runs", "search",
-                                 "settings", "sse", "table", "theme", "ui"]]
+    pkgs = [
+        f"pkg-{n}"
+        for n in [
+            "api",
+            "auth",
+            "badges",
+            "charts",
+            "cli",
+            "config",
+            "core",
+            "dates",
+            "diff",
+            "errors",
+            "filters",
+            "format",
+            "hooks",
+            "i18n",
+            "icons",
+            "logs",
+            "metrics",
+            "runs",
+            "search",
+            "settings",
+            "sse",
+            "table",
+            "theme",
+            "ui",
+        ]
+    ]
     files: dict[str, str] = {
         "tsconfig.json": json.dumps(
             {"files": [], "references": [{"path": f"packages/{p}"} for p in pkgs]}, indent=2
@@ -1438,8 +1529,16 @@ mod tests {{
     # N3: a client dry run of sixty manifests against the API stand-in, one removed API (bolt)
     at(PLAT)
     names = [
-        "error-pages", "failed-jobs-reaper", "panic-button", "oom-watcher", "crash-reporter",
-        "timeout-proxy", "retry-queue", "dead-letter", "killswitch", "alertmanager-bridge",
+        "error-pages",
+        "failed-jobs-reaper",
+        "panic-button",
+        "oom-watcher",
+        "crash-reporter",
+        "timeout-proxy",
+        "retry-queue",
+        "dead-letter",
+        "killswitch",
+        "alertmanager-bridge",
     ]
     manifests: dict[str, str] = {}
     for i in range(60):
@@ -1454,8 +1553,16 @@ mod tests {{
     path = real.scratch("fr-h-noisy-kubectl", manifests)
     with real.serve(real.kube_api({})) as port:
         lines, code = real.run(
-            ["kubectl", f"--server=http://127.0.0.1:{port}", "apply", "--dry-run=client",
-             "--validate=false", "-R", "-f", "apps/"],
+            [
+                "kubectl",
+                f"--server=http://127.0.0.1:{port}",
+                "apply",
+                "--dry-run=client",
+                "--validate=false",
+                "-R",
+                "-f",
+                "apps/",
+            ],
             path,
             env={"KUBECONFIG": "/dev/null"},
             timeout=180,
