@@ -575,7 +575,7 @@ fn main() {
 }
 """,
         },
-        ["clippy", "--all-targets", "--", "-D", "warnings"],
+        ["clippy", "--", "-D", "warnings"],
     )
     assert out.code != 0 and any("diff marker" in ln for ln in out.lines), out
     ci(
