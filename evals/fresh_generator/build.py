@@ -33,6 +33,7 @@ MODULES = [
     "cases_batch5",
     "cases_batch6",
     "cases_batch7",
+    "cases_batch8",
     "cases_batch9",
 ]
 
