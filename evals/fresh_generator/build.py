@@ -34,6 +34,7 @@ MODULES = [
     "cases_batch6",
     "cases_batch7",
     "cases_batch9",
+    "cases_batch10",
 ]
 
 
