@@ -30,6 +30,7 @@ from typing import Any
 
 import real
 import shapes
+from cases_batch4 import ensure_b4_tools
 from fcommon import at, ci, failing, node_setup, npm_ci_ok, passing, rust_setup, sha
 from gha import run, skipped, uses
 from helpers import (
@@ -414,11 +415,11 @@ describe("formatDuration", () => {
     at(REPO)
     out = _rust_bin(
         "healer-gate",
-        """use std::collections::HashMap;
+        """use std::collections::BTreeMap;
 
 fn main() {
     eprintln!(r#"{{"level":"INFO","target":"healer_gate","fields":{{"message":"gate starting","rules":4}}}}"#);
-    let mut weights: HashMap<&str, u32> = HashMap::new();
+    let mut weights: BTreeMap<&str, u32> = BTreeMap::new();
     for (team, w) in [("rex", 3), ("blaze", 2), ("bolt", 0)] {
         weights.insert(team, w);
     }
@@ -938,7 +939,8 @@ console.log(Icon.parse({ name: "run", path: "M0 0h24v24H0z" }).name);
     at(REPO)
     path = real.scratch("fr-j-tar", {})
     real.run(
-        "mkdir -p sccache && head -c 400000 /dev/urandom > sccache/blob && "
+        "mkdir -p sccache && python3 -c 'import random, sys; random.seed(10); "
+        "sys.stdout.buffer.write(random.randbytes(400000))' > sccache/blob && "
         "tar -czf sccache.tgz sccache && truncate -s 120000 sccache.tgz && rm -rf sccache",
         path,
     )
@@ -958,7 +960,9 @@ console.log(Icon.parse({ name: "run", path: "M0 0h24v24H0z" }).name);
         steps=[
             *rust_setup(),
             run(
-                'curl -fsSL -o sccache.tgz "$CACHE_URL/sccache-linux-${{ hashFiles(\'Cargo.lock\') }}.tgz"',
+                'curl -fsSL -o sccache.tgz "$CACHE_URL/sccache-linux-'
+                + sha("fr-j-tar-key")
+                + '.tgz"',
                 [],
                 name="Download sccache",
                 env={"CACHE_URL": "https://cache.5dlabs.ai/ci"},
@@ -1587,10 +1591,59 @@ fn main() {
     )
 
 
+def mixed_flake() -> None:
+    # 34. make ci: cargo test passes, then npm install meets the registry's 502 (atlas, flake)
+    at(MONO)
+
+    def answer(req: Any) -> tuple[int, str, str]:
+        return 502, "<html><body><h1>502 Bad Gateway</h1></body></html>", "text/html"
+
+    with real.serve(answer) as port:
+        files = {
+            "Cargo.toml": real.cargo_toml("cto-core"),
+            "src/lib.rs": "pub fn add(a: u32, b: u32) -> u32 { a + b }\n\n#[test]\nfn adds() { assert_eq!(add(2, 2), 4); }\n",
+            "web/package.json": _pkg("cto-web", dependencies={"zod": "^3.24.1"}),
+            "web/.npmrc": f"registry=http://127.0.0.1:{port}/\n",
+            "Makefile": (
+                ".PHONY: ci test-rust web-deps\n"
+                "ci: test-rust web-deps\n\n"
+                "test-rust:\n\tcargo test -q\n\n"
+                "web-deps:\n\tcd web && npm install --no-fund --no-audit --fetch-retries=0\n"
+            ),
+        }
+        path = real.crate("fr-j-make-npm-502", files, package="cto-core")
+        lines, code = real.run(
+            ["make", "ci"],
+            path,
+            env={"CARGO_NET_OFFLINE": "true"},
+            hosts={f"http://127.0.0.1:{port}": NPMREG},
+            keep=lambda ln: ".npm/_logs" not in ln,
+        )
+    lines = [ln.replace(" --fetch-retries=0", "") for ln in lines]
+    assert code != 0 and any("502" in ln for ln in lines), lines
+    ci(
+        "fr-j-mixed-make-ci-cargo-passes-npm-registry-502",
+        "make ci: cargo test passes, then the web-deps target's npm install gets 502 Bad Gateway "
+        "from the company registry for zod (a version that exists); the change touches only "
+        "Rust code: a registry outage, not a Rust or frontend failure",
+        ["wrapper", "flaky-infra", "multi-signal", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="monorepo-ci",
+        job="rust-tests",
+        repo=MONO,
+        steps=[*rust_setup(), *node_setup(), failing(real.Out("make ci", lines, code), name="make ci")],
+        message="perf(core): inline add",
+        files=["src/lib.rs"],
+    )
+
+
 def build() -> None:
+    ensure_b4_tools()  # pip and pytest come from batch 4's pinned venv
     noisy()
     setup()
     deps()
     mixed()
+    mixed_flake()
     services()
     obvious()
