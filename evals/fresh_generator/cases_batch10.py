@@ -550,6 +550,7 @@ fn main() {
         message="chore(index): name volumes after their workload",
         files=["charts/healer/templates/index-deployment.yaml"],
         extra=_merge(_noise("fr-j-noisy-pvc"), {"kubernetes": {"pods": [pend], "events": [ev]}}),
+        event="sensor",
     )
 
     # 6. an e2e run fails; Loki: the Python worker's KeyError among Node noise (atlas)
@@ -883,6 +884,7 @@ fn main() {
         ],
         message="chore: keep requirement files under requirements/",
         files=["requirements-ci.txt", "requirements/dev.txt"],
+        event="workflow_run",
     )
 
     # 13. a node_modules cache restored by an os-only key skips npm ci; a new dep is missing
@@ -1029,6 +1031,7 @@ def deps() -> None:
         steps=[*rust_setup(), failing(out, name="Clippy")],
         message="fix(metrics): label the poll-time histogram by queue",
         files=["crates/healer-metrics/src/lib.rs"],
+        event="check_run",
     )
 
     # 18. npm peer conflict (blaze)
@@ -1050,6 +1053,7 @@ def deps() -> None:
         steps=[*node_setup(), failing(out, name="Install dependencies")],
         message="chore(deps): react 19",
         files=["package.json"],
+        event="check_run",
     )
     # 19. a missing npm version (blaze)
     out = npm_registry("fr-j-npm-etarget", {"zod": "^4.9.0"})
@@ -1084,6 +1088,7 @@ def deps() -> None:
         steps=[*node_setup(), failing(out, name="Install dependencies")],
         message="fix(runs): keep the filter when paging",
         files=["src/runs/filter.ts"],
+        event="workflow_run",
     )
 
     # 21. cargo --locked inside BuildKit RUN: the lockfile is out of date (rex, trap)
@@ -1324,6 +1329,7 @@ public class Main {
         message="refactor(billing): read the port like the compose file writes it",
         files=["billing/src/main/java/ai/fivedlabs/billing/Main.java"],
         extra=ctx,
+        event="sensor",
     )
 
     # 26/27. the same smoke 502; Loki: a Rust panic (rex) vs a Python ImportError (atlas)
@@ -1546,6 +1552,7 @@ fn main() {
         steps=[*node_setup(), npm_ci_ok(), failing(out, name="Typecheck")],
         message="feat(poll): back off on 429",
         files=["src/poll.ts"],
+        event="check_run",
     )
     # 32. eslint eqeqeq (blaze)
     out = real.eslint(
@@ -1638,6 +1645,43 @@ def mixed_flake() -> None:
     )
 
 
+def mixed_yaml() -> None:
+    # 35. make check: cargo clippy passes, then yamllint --strict fails on the chart values (bolt)
+    at(REPO)
+    files = {
+        "Cargo.toml": real.cargo_toml("healer"),
+        "src/lib.rs": "pub fn ok() -> bool {\n    true\n}\n",
+        ".yamllint.yaml": "extends: default\nrules:\n  document-start: disable\n  line-length: {max: 120}\n",
+        "charts/healer/values.yaml": (
+            "replicaCount: 2\nimage:\n  repository: ghcr.io/5dlabs/healer\n  tag: 0.18.0\n"
+            "metrics:\n  serviceMonitor:\n    enabled: yes\n    interval: 30s\n"
+        ),
+        "Makefile": (
+            ".PHONY: check\ncheck:\n\tcargo clippy -q -- -D warnings\n"
+            "\tyamllint --strict charts/\n"
+        ),
+    }
+    path = real.crate("fr-j-make-yamllint", files)
+    lines, code = real.run(["make", "check"], path, env={"CARGO_NET_OFFLINE": "true"})
+    assert code != 0 and any("truthy" in ln for ln in lines), lines
+    ci(
+        "fr-j-mixed-make-check-clippy-clean-then-yamllint-truthy-values",
+        "make check in the rust-lint job: cargo clippy passes silently, then yamllint --strict "
+        "fails on charts/healer/values.yaml: 'enabled: yes' trips the truthy rule, a warning "
+        "that --strict makes fatal (the change turned the ServiceMonitor on)",
+        ["wrapper", "misleading-name", "yaml-owner"],
+        "bolt",
+        "yaml_config",
+        workflow="rust",
+        job="rust-lint",
+        repo=REPO,
+        steps=[*rust_setup(), failing(real.Out("make check", lines, code), name="make check")],
+        message="feat(chart): scrape healer with a ServiceMonitor",
+        files=["charts/healer/values.yaml"],
+        event="workflow_run",
+    )
+
+
 def build() -> None:
     ensure_b4_tools()  # pip and pytest come from batch 4's pinned venv
     noisy()
@@ -1645,5 +1689,6 @@ def build() -> None:
     deps()
     mixed()
     mixed_flake()
+    mixed_yaml()
     services()
     obvious()
