@@ -31,7 +31,7 @@ from typing import Any
 import real
 import shapes
 from cases_batch4 import ensure_b4_tools
-from fcommon import at, ci, failing, node_setup, npm_ci_ok, passing, rust_setup, sha
+from fcommon import at, ci, failing, node_setup, npm_ci_ok, rust_setup, sha
 from gha import run, skipped, uses
 from helpers import (
     buildx_setup,
@@ -55,7 +55,15 @@ MONO = "5dlabs/cto"
 NS = "healer"
 VENV4 = real.WORK / "b4-venv" / "bin"
 # pip without this machine's own configuration (its find-links and extra indexes)
-PIP = ["env", "-u", "PIP_FIND_LINKS", "-u", "PIP_CERT", "PIP_CONFIG_FILE=/dev/null", str(VENV4 / "pip")]
+PIP = [
+    "env",
+    "-u",
+    "PIP_FIND_LINKS",
+    "-u",
+    "PIP_CERT",
+    "PIP_CONFIG_FILE=/dev/null",
+    str(VENV4 / "pip"),
+]
 MIRROR = "https://crates-mirror.5dlabs.ai"
 NPMREG = "https://npm.5dlabs.ai"
 
@@ -119,7 +127,12 @@ def _alert(name: str, labels: dict[str, str]) -> dict[str, Any]:
     return {
         f'ALERTS{{alertname="{name}",alertstate="firing"}}': [
             {
-                "metric": {"__name__": "ALERTS", "alertname": name, "alertstate": "firing", **labels},
+                "metric": {
+                    "__name__": "ALERTS",
+                    "alertname": name,
+                    "alertstate": "firing",
+                    **labels,
+                },
                 "value": [1764320400, "1"],
             }
         ]
@@ -129,7 +142,7 @@ def _alert(name: str, labels: dict[str, str]) -> dict[str, Any]:
 def _noise(cid: str, kinds: str = "aple") -> dict[str, Any]:
     """Unrelated trouble: a (Argo CD app Degraded), p (a firing alert about a node), l (Loki
     errors from another workload), e (Warning events and old restarts of other pods)."""
-    created, first, last = clock(cid + "-noise")
+    _created, first, last = clock(cid + "-noise")
     ctx: dict[str, Any] = {}
     if "a" in kinds:
         ctx["argocd"] = [
@@ -316,7 +329,9 @@ def npm_registry(cid: str, deps: dict[str, str], status: int = 200) -> real.Out:
             hosts={f"http://127.0.0.1:{port}": NPMREG},
         )
     keep = [
-        ln for ln in out.lines if ln.strip() not in ("npm error", "npm error For a full report see:")
+        ln
+        for ln in out.lines
+        if ln.strip() not in ("npm error", "npm error For a full report see:")
     ]
     return real.Out(out.command, keep, out.code)
 
@@ -470,7 +485,9 @@ fn main() {
             "curl -fsS --max-time 10 https://api.staging.5dlabs.ai/healthz",
             hosts={f"http://127.0.0.1:{port}": "https://api.staging.5dlabs.ai"},
         )
-    lines = [ln.replace("after 3002 milliseconds", "after 10001 milliseconds") for ln in smoke.lines]
+    lines = [
+        ln.replace("after 3002 milliseconds", "after 10001 milliseconds") for ln in smoke.lines
+    ]
     smoke = real.Out(smoke.command, lines, smoke.code)
     assert smoke.code == 28, smoke
     ci(
@@ -842,7 +859,7 @@ fn main() {
     out = real.Out("npx eslint apps/web/src", lines, code)
     ci(
         "fr-j-setup-eslint-no-config-workflow-runs-from-root",
-        "ESLint stops with \"couldn't find an eslint.config file\": the change moved the app and "
+        'ESLint stops with "couldn\'t find an eslint.config file": the change moved the app and '
         "its eslint.config.js into apps/web, but the lint workflow still runs eslint from the "
         "repository root without working-directory: the workflow is stale, the code is fine",
         ["context-driven", "misleading-name"],
@@ -969,7 +986,9 @@ console.log(Icon.parse({ name: "run", path: "M0 0h24v24H0z" }).name);
                 name="Download sccache",
                 env={"CACHE_URL": "https://cache.5dlabs.ai/ci"},
             ),
-            failing(real.Out("tar -xzf sccache.tgz -C ~/.cache", lines, code), name="Restore sccache"),
+            failing(
+                real.Out("tar -xzf sccache.tgz -C ~/.cache", lines, code), name="Restore sccache"
+            ),
         ],
         message="fix(router): keep the original job name in logs",
         files=["crates/healer/src/router.rs"],
@@ -1016,7 +1035,9 @@ def deps() -> None:
         files=["crates/healer-metrics/Cargo.toml"],
     )
     # 17. the same client against the mirror answering 503 (atlas, flake)
-    out = cargo_mirror("fr-j-cargo-mirror-503", 'tokio-metrics = "0.3"', "503", args="clippy -- -D warnings")
+    out = cargo_mirror(
+        "fr-j-cargo-mirror-503", 'tokio-metrics = "0.3"', "503", args="clippy -- -D warnings"
+    )
     assert out.code != 0 and any("got 503" in ln for ln in out.lines), out
     ci(
         "fr-j-deps-cargo-mirror-503-in-clippy",
@@ -1037,7 +1058,8 @@ def deps() -> None:
     # 18. npm peer conflict (blaze)
     at(WEB)
     out = npm_registry(
-        "fr-j-npm-eresolve", {"react": "^19.0.0", "react-dom": "^19.0.0", "@5dlabs/charts": "^3.1.0"}
+        "fr-j-npm-eresolve",
+        {"react": "^19.0.0", "react-dom": "^19.0.0", "@5dlabs/charts": "^3.1.0"},
     )
     assert out.code != 0 and any("ERESOLVE" in ln for ln in out.lines), out
     ci(
@@ -1195,9 +1217,16 @@ def mixed() -> None:
         workflow="monorepo-ci",
         job="ci",
         repo=MONO,
-        steps=[*rust_setup(), *node_setup(), failing(real.Out("make ci", lines, code), name="make ci")],
+        steps=[
+            *rust_setup(),
+            *node_setup(),
+            failing(real.Out("make ci", lines, code), name="make ci"),
+        ],
         message="chore(staging): three api replicas",
-        files=["deploy/overlays/staging/kustomization.yaml", "deploy/overlays/staging/replica.yaml"],
+        files=[
+            "deploy/overlays/staging/kustomization.yaml",
+            "deploy/overlays/staging/replica.yaml",
+        ],
     )
 
     # 23. just ci: cargo build warns, then tsc fails (blaze)
@@ -1266,9 +1295,7 @@ export const label: string = slowest([])?.durationMs;
         steps=[
             *rust_setup(),
             *node_setup(),
-            failing(
-                real.Out(script.strip().split("\n", 1)[1], lines, code), name="Static checks"
-            ),
+            failing(real.Out(script.strip().split("\n", 1)[1], lines, code), name="Static checks"),
         ],
         message="feat(core): success ratio helper",
         files=["src/lib.rs"],
@@ -1317,7 +1344,7 @@ public class Main {
     ci(
         "fr-j-svc-java-billing-numberformat-port-default",
         "rollout of billing-sync runs out; Loki shows the Java service's "
-        "NumberFormatException for input \"8080/tcp\": the change made port() default to "
+        'NumberFormatException for input "8080/tcp": the change made port() default to '
         "'8080/tcp' and parse it with Integer.parseInt (JVM service code, no specialist)",
         ["context-driven", "misleading-name"],
         "atlas",
@@ -1541,8 +1568,7 @@ fn main() {
     assert out.code != 0 and any("TS2304" in ln for ln in out.lines), out
     ci(
         "fr-j-obvious-tsc-ts2304-cannot-find-sleep",
-        "tsc fails TS2304: cannot find name 'sleep' in src/poll.ts (the helper was never "
-        "imported)",
+        "tsc fails TS2304: cannot find name 'sleep' in src/poll.ts (the helper was never imported)",
         ["obvious"],
         "blaze",
         "frontend_typecheck",
@@ -1639,7 +1665,11 @@ def mixed_flake() -> None:
         workflow="monorepo-ci",
         job="rust-tests",
         repo=MONO,
-        steps=[*rust_setup(), *node_setup(), failing(real.Out("make ci", lines, code), name="make ci")],
+        steps=[
+            *rust_setup(),
+            *node_setup(),
+            failing(real.Out("make ci", lines, code), name="make ci"),
+        ],
         message="perf(core): inline add",
         files=["src/lib.rs"],
     )
@@ -1657,8 +1687,7 @@ def mixed_yaml() -> None:
             "metrics:\n  serviceMonitor:\n    enabled: yes\n    interval: 30s\n"
         ),
         "Makefile": (
-            ".PHONY: check\ncheck:\n\tcargo clippy -q -- -D warnings\n"
-            "\tyamllint --strict charts/\n"
+            ".PHONY: check\ncheck:\n\tcargo clippy -q -- -D warnings\n\tyamllint --strict charts/\n"
         ),
     }
     path = real.crate("fr-j-make-yamllint", files)
