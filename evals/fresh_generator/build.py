@@ -35,6 +35,7 @@ MODULES = [
     "cases_batch7",
     "cases_batch8",
     "cases_batch9",
+    "cases_batch10",
 ]
 
 
