@@ -87,6 +87,19 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     ),
     # the runner's step script calling a program its image does not have
     ("shell", r"^/\S+/_temp/\S+\.sh: line \d+: \S+: command not found"),
+    # an archive cut short (a truncated download or cache)
+    (
+        "archive",
+        r"Unexpected EOF in archive|gzip: stdin: (?:unexpected end of file|not in gzip format)",
+    ),
+    # a system library the build needs and the machine lacks
+    (
+        "system-library",
+        r"was not found in the pkg-config search path|"
+        r"Could not find directory of OpenSSL installation|"
+        r"^\s*(?:/usr/bin/)?ld(?:\.\w+)?: cannot find -l[\w+-]+|"
+        r"linker `\w+` not found",
+    ),
     ("hadolint", r"\bDL\d{4}\b.*|^.*:\d+ (?:DL|SC)\d{4} (?:error|warning)"),
     (
         "helm",
@@ -98,7 +111,7 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"^error: timed out waiting for the condition|^error: deployment \"\S+\" exceeded|"
         r"^error: error validating|^error: unable to recognize|^The \S+ \"\S+\" is "
         r"invalid|^error: error parsing|^Error from server|strict decoding error|"
-        r"unknown field \"",
+        r"unknown field \"|evalsymlink failure|trouble configuring builtin \w+",
     ),
     ("yamllint", r"^\s+\d+:\d+\s+error\s|\.ya?ml:\d+:\d+: \[error\] "),
     # a YAML parser's own words (libyaml, serde_yaml), whichever tool read the file
@@ -205,7 +218,13 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"^=+ .*\d+ failed",
     ),
     ("go", r"^--- FAIL: |^FAIL\s+\S+\s+[\d.]+s$|^panic: "),
-    ("jvm", r"^\[ERROR\] Failed to execute goal|^FAILURE: Build failed|BUILD FAILURE$"),
+    # the JVM's build tools, and an uncaught exception with its first frames
+    (
+        "jvm",
+        r"^\[ERROR\] Failed to execute goal|^FAILURE: Build failed|BUILD FAILURE$|"
+        r"^Exception in thread \"|^Caused by: [\w.$]+(?:Exception|Error)\b|"
+        r"^\s+at [\w.$/]+\([\w$]+\.(?:java|kt|scala):\d+\)",
+    ),
     ("error", r"^##\[error\]|^Error: |^error: |^ERROR:? |level=(?:error|fatal) msg="),
 )
 

@@ -48,7 +48,9 @@ TRIGGER_SOURCE = (
     r"acquired by Runner|runner encountered|runners online|maximum execution time|git-lfs|"
     r"did not find expected|while parsing a|mapping values|cannot start any token|::\$|"
     r"Timeout was reached|UnknownHost|Hash Sum|indicate success|other side closed|code 137|"
-    r"status 137|child process|crashed while"
+    r"status 137|child process|crashed while|Exception in thread|Caused by: |\.java:|\.kt:|"
+    r"trouble configuring|Unexpected EOF|unexpected end of file|gzip format|pkg-config|"
+    r"OpenSSL installation|cannot find -l|linker `"
 )
 
 

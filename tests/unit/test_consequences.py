@@ -304,3 +304,170 @@ def test_transport_failures_and_kills_in_more_words_are_the_runners(
     )
     assert decision.agent is Agent.ATLAS, [e.rule for e in decision.evidence]
     assert not decision.obvious
+
+
+ROLLOUT_TIMEOUT = [
+    'Waiting for deployment "billing-sync" rollout to finish: 0 of 1 updated replicas are available...',
+    'error: deployment "billing-sync" exceeded its progress deadline',
+]
+
+
+def _crash_context(loki: tuple[str, ...], files: tuple[str, ...]) -> ContextBundle:
+    return ContextBundle(
+        logs=(
+            JobLog(
+                job_name="deploy",
+                text=gh_log(("kubectl rollout status deploy/billing-sync", ROLLOUT_TIMEOUT)),
+            ),
+        ),
+        changed_files=files,
+        kubernetes={
+            "pods": [
+                {
+                    "metadata": {"name": "billing-sync-7c09-99242"},
+                    "status": {
+                        "phase": "Running",
+                        "containerStatuses": [
+                            {
+                                "name": "billing-sync",
+                                "ready": False,
+                                "restartCount": 5,
+                                "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                            }
+                        ],
+                    },
+                }
+            ]
+        },
+        loki=loki,
+    )
+
+
+def test_a_jvm_service_crash_in_loki_is_no_specialists() -> None:
+    loki = (
+        'Exception in thread "main" java.lang.NumberFormatException: For input string: "8080/tcp"',
+        "\tat java.base/java.lang.Integer.parseInt(Integer.java:668)",
+        "\tat ai.example.billing.Main.port(Main.java:6)",
+    )
+    decision = ROUTER.decide(
+        incident("deploy", "deploy"), _crash_context(loki, ("billing/src/main/java/Main.java",))
+    )
+    assert decision.agent is Agent.ATLAS
+    assert any(e.rule == "app-other-crash" for e in decision.evidence)
+
+
+def test_fetch_failing_in_a_services_log_is_the_network_not_its_code() -> None:
+    loki = (
+        "TypeError: fetch failed",
+        "    at node:internal/deps/undici/undici:14976:13",
+        "    at async file:///app/cron/digest.mjs:2:13 {",
+    )
+    decision = ROUTER.decide(incident("deploy", "deploy"), _crash_context(loki, ()))
+    assert decision.agent is not Agent.BLAZE
+    # a TypeError of the code's own is the code's
+    own = ("TypeError: Cannot read properties of undefined (reading 'id')", *loki[1:])
+    decision = ROUTER.decide(incident("deploy", "deploy"), _crash_context(own, ()))
+    assert decision.agent is Agent.BLAZE
+
+
+def test_a_kustomize_patch_file_missing_behind_make_is_bolts() -> None:
+    lines = [
+        "kubectl kustomize deploy/overlays/staging > /dev/null",
+        'E1102 11:42:07.118204    3141 run.go:72] "command failed" err=<',
+        "\ttrouble configuring builtin PatchTransformer with config: `",
+        "\tpath: replicas.yaml",
+        "\t`: failed to get the patch file from path(replicas.yaml): evalsymlink failure on "
+        "'/w/deploy/overlays/staging/replicas.yaml' : lstat /w/deploy/overlays/staging/replicas.yaml: "
+        "no such file or directory",
+        " >",
+        "make: *** [Makefile:11: manifests] Error 1",
+    ]
+    decision = ROUTER.decide(
+        incident("ci", "ci"), ctx(gh_log(("make ci", lines), exit_code=2), "ci")
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.K8S_MANIFEST)
+
+
+def test_a_wrappers_line_alone_yields_to_the_files_its_output_names() -> None:
+    lines = [
+        "cargo clippy -q -- -D warnings",
+        "yamllint --strict charts/",
+        "charts/healer/values.yaml",
+        "  7:14      warning  truthy value should be one of [false, true]  (truthy)",
+        "",
+        "make: *** [Makefile:4: check] Error 2",
+    ]
+    decision = ROUTER.decide(
+        incident("rust", "rust-lint"),
+        ctx(
+            gh_log(("make check", lines), exit_code=2), "rust-lint", ("charts/healer/values.yaml",)
+        ),
+    )
+    assert decision.agent is Agent.BOLT
+    assert not decision.obvious
+
+
+def test_a_truncated_archive_is_the_downloads_and_never_obvious() -> None:
+    lines = [
+        "",
+        "gzip: stdin: unexpected end of file",
+        "tar: Unexpected EOF in archive",
+        "tar: Error is not recoverable: exiting now",
+    ]
+    decision = ROUTER.decide(
+        incident("Rust CI", "clippy"),
+        ctx(
+            gh_log(("tar -xzf sccache.tgz -C ~/.cache", lines), exit_code=2),
+            "clippy",
+            ("src/router.rs",),
+        ),
+    )
+    assert decision.agent is Agent.ATLAS
+    assert not decision.obvious
+
+
+LIBPQ = [
+    "   Compiling healer-store v0.1.0 (/w/crates/healer-store)",
+    "error: failed to run custom build command for `healer-store v0.1.0 (/w/crates/healer-store)`",
+    "",
+    "Caused by:",
+    "  process didn't exit successfully: `/w/target/debug/build/healer-store-5c03/build-script-build`"
+    " (exit status: 101)",
+    "  --- stderr",
+    "  thread 'main' (3141) panicked at crates/healer-store/build.rs:9:9:",
+    "  could not find libpq with pkg-config:",
+    "  Package libpq was not found in the pkg-config search path.",
+]
+
+
+def test_a_missing_system_library_is_the_set_ups_unless_the_change_brought_it() -> None:
+    log = gh_log(("cargo build --workspace", LIBPQ), exit_code=101)
+    decision = ROUTER.decide(
+        incident("ci", "build"), ctx(log, "build", (".github/workflows/ci.yml",))
+    )
+    assert decision.agent is Agent.ATLAS
+    decision = ROUTER.decide(
+        incident("ci", "build"),
+        ctx(log, "build", ("crates/healer-store/Cargo.toml", "crates/healer-store/build.rs")),
+    )
+    assert decision.agent is Agent.REX
+    assert not decision.obvious
+
+
+def test_a_package_the_change_added_to_the_lockfile_but_missing_is_not_obvious() -> None:
+    lines = [
+        "Error [ERR_MODULE_NOT_FOUND]: Cannot find package 'zod' imported from /w/scripts/build-icons.mjs",
+        "    at packageResolve (node:internal/modules/esm/resolve:873:9)",
+    ]
+    log = gh_log(("npm run build", lines))
+    decision = ROUTER.decide(
+        incident("web", "build"),
+        ctx(log, "build", ("scripts/build-icons.mjs", "package.json", "package-lock.json")),
+    )
+    assert not decision.obvious
+    # the import alone, with no lockfile change, is the code's missing dependency, plainly
+    decision = ROUTER.decide(
+        incident("web", "build"), ctx(log, "build", ("scripts/build-icons.mjs",))
+    )
+    assert decision.agent is Agent.BLAZE
+    assert decision.obvious
