@@ -330,7 +330,7 @@ def test_one_scan_finds_markers_and_candidates() -> None:
     from healer_agent.logs.scan import scan
 
     data = gh_log(("cargo build", RUSTC)).encode()
-    markers, candidates = scan(data)
+    markers, candidates, _ = scan(data)
     assert [m.title for m in markers] == ["Operating System", "Run cargo build"]
     lines = [data[a:b].decode()[len(TS) :] for a, b in candidates]
     assert RUSTC[1] in lines and RUSTC[-1] in lines
@@ -460,6 +460,9 @@ def test_hyperscan_and_re2_scans_file_the_same_lines() -> None:
                 "# fail ",
                 "FATA[",
                 "*** ",
+                "stdout | ",
+                "console.",
+                "console",
             ]
         ),
         max_size=60,
