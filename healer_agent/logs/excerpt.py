@@ -89,12 +89,13 @@ def _steps(data: bytes, markers: list[Marker]) -> list[_Step]:
 
 
 def _pick_step(
-    steps: list[_Step], names: list[str], hits: list[tuple[int, str, str]]
+    steps: list[_Step], names: list[str], hits: list[tuple[int, str, str]], first_real: int | None
 ) -> _Step | None:
     """The failing step: by name, else the one the runner marked failed, else the first error's.
 
     A short name (``zizmor``) can also name the step that installed the tool; of several
     steps that match, the one with an error line (its ``##[error]`` at least) failed.
+    ``first_real``: the offset of the first hit that is not the runner's exit mark.
     """
     wanted = [_norm(n) for n in names if n]
     offsets = [h[0] for h in hits]
@@ -113,7 +114,6 @@ def _pick_step(
     exits = [offset for offset, tool, _ in hits if tool == "exit"]
     if exits:  # the runner's own mark: the last step it said exited non-zero
         return _containing(steps, exits[-1])
-    first_real = next((offset for offset, tool, _ in hits if tool != "exit"), None)
     if first_real is not None:
         return _containing(steps, first_real)
     commands = [s for s in steps if s.command]
@@ -258,15 +258,17 @@ def excerpt_text(
     steps = _steps(data, markers)
     hits = _hits(data, candidates, captures)
     first_real = next((h[0] for h in hits if h[1] != "exit"), None)
-    step = _pick_step(steps, names, hits)
+    step = _pick_step(steps, names, hits, first_real)
     lo, hi = (step.start, step.end) if step else (0, len(data))
     inside = [h for h in hits if lo <= h[0] < hi]
-    if not any(h[1] != "exit" for h in inside) and first_real is not None:
+    real = [h for h in inside if h[1] != "exit"]
+    if not real and first_real is not None:
         # the named step shows only the exit code: the cause is where the first error is
         step = _containing(steps, first_real) or step
         lo, hi = (step.start, step.end) if step else (0, len(data))
         inside = [h for h in hits if lo <= h[0] < hi]
-    real = [h for h in inside if h[1] != "exit"] or inside
+        real = [h for h in inside if h[1] != "exit"]
+    real = real or inside
     name = step.name if step else None
     command = step.command if step else None
     if not real:  # no error pattern: the tail of the failing step is the best guess
