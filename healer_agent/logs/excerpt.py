@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict
 from healer_agent.logs.clean import clean_line, clean_text, inner_line
 from healer_agent.logs.errors import classify
 from healer_agent.logs.redact import redact
-from healer_agent.logs.scan import Marker, lines_after, lines_before, scan
+from healer_agent.logs.scan import CAPTURED_HINTS, Marker, lines_after, lines_before, scan
 from healer_agent.logs.signature import signature
 from healer_agent.models import FailedStep, JobLog
 
@@ -89,12 +89,13 @@ def _steps(data: bytes, markers: list[Marker]) -> list[_Step]:
 
 
 def _pick_step(
-    steps: list[_Step], names: list[str], hits: list[tuple[int, str, str]]
+    steps: list[_Step], names: list[str], hits: list[tuple[int, str, str]], first_real: int | None
 ) -> _Step | None:
     """The failing step: by name, else the one the runner marked failed, else the first error's.
 
     A short name (``zizmor``) can also name the step that installed the tool; of several
     steps that match, the one with an error line (its ``##[error]`` at least) failed.
+    ``first_real``: the offset of the first hit that is not the runner's exit mark.
     """
     wanted = [_norm(n) for n in names if n]
     offsets = [h[0] for h in hits]
@@ -113,7 +114,6 @@ def _pick_step(
     exits = [offset for offset, tool, _ in hits if tool == "exit"]
     if exits:  # the runner's own mark: the last step it said exited non-zero
         return _containing(steps, exits[-1])
-    first_real = next((offset for offset, tool, _ in hits if tool != "exit"), None)
     if first_real is not None:
         return _containing(steps, first_real)
     commands = [s for s in steps if s.command]
@@ -127,14 +127,16 @@ def _containing(steps: list[_Step], offset: int) -> _Step | None:
     return None
 
 
-def _hits(data: bytes, candidates: list[tuple[int, int]]) -> list[tuple[int, str, str]]:
+def _hits(
+    data: bytes, candidates: list[tuple[int, int]], captures: bool
+) -> list[tuple[int, str, str]]:
     """(line offset, tool, cleaned line) for the candidate lines that are error lines.
 
     A line relayed by a wrapper (BuildKit, compose, turbo, pnpm) is classified without
     the wrapper's prefix too, so the error inside is found by its own tool's pattern.
+    ``captures``: whether the log has a captured-output header at all (the scan says).
     """
     out: list[tuple[int, str, str]] = []
-    captures = any(hint in data for hint in _CAPTURED_HINTS)  # once a log, not once a line
     for start, end in candidates:
         if end - start > 4000:
             continue
@@ -159,9 +161,8 @@ _DIAGNOSTIC_HEADER = re.compile(
 _LOOK_BACK = 3000
 
 
-# a test runner's header over what one test printed (Vitest, Jest); its block ends at a
-# blank line
-_CAPTURED_HINTS = (b"stdout | ", b"stderr | ", b"console.")
+# a test runner's header over what one test printed (Vitest, Jest; the scan's
+# CAPTURED_HINTS); its block ends at a blank line
 _CAPTURED = re.compile(r"^(?:stdout|stderr) \| \S|^\s*console\.(?:log|error|warn|info|debug)$")
 
 
@@ -173,7 +174,7 @@ def _captured(data: bytes, offset: int) -> bool:
     logged there is not why the run failed; a failing test's own error is in its report.
     """
     window = data[max(0, offset - _LOOK_BACK) : offset]
-    if not any(hint in window for hint in _CAPTURED_HINTS):
+    if not any(hint in window for hint in CAPTURED_HINTS):
         return False  # the common case, decided without decoding the window
     lines = clean_text(window.decode("utf-8", "replace")).split("\n")
     if lines and not lines[-1]:
@@ -253,19 +254,21 @@ def excerpt_text(
     """The excerpt of a raw log."""
     names = list(failed_steps)
     data = text.encode("utf-8", "replace")
-    markers, candidates = scan(data)
+    markers, candidates, captures = scan(data)
     steps = _steps(data, markers)
-    hits = _hits(data, candidates)
+    hits = _hits(data, candidates, captures)
     first_real = next((h[0] for h in hits if h[1] != "exit"), None)
-    step = _pick_step(steps, names, hits)
+    step = _pick_step(steps, names, hits, first_real)
     lo, hi = (step.start, step.end) if step else (0, len(data))
     inside = [h for h in hits if lo <= h[0] < hi]
-    if not any(h[1] != "exit" for h in inside) and first_real is not None:
+    real = [h for h in inside if h[1] != "exit"]
+    if not real and first_real is not None:
         # the named step shows only the exit code: the cause is where the first error is
         step = _containing(steps, first_real) or step
         lo, hi = (step.start, step.end) if step else (0, len(data))
         inside = [h for h in hits if lo <= h[0] < hi]
-    real = [h for h in inside if h[1] != "exit"] or inside
+        real = [h for h in inside if h[1] != "exit"]
+    real = real or inside
     name = step.name if step else None
     command = step.command if step else None
     if not real:  # no error pattern: the tail of the failing step is the best guess

@@ -5,14 +5,16 @@ at a few MB/s. The scan works on bytes: one pass finds the step markers and the 
 holding the trigger vocabulary that every error detector's lines contain; only the few
 candidate lines are decoded and classified precisely. Hyperscan (SIMD literal matching,
 GB/s) makes the pass where its wheel exists; elsewhere RE2 (a DFA, hundreds of MB/s) does,
-resuming at the next line after each hit. Both file the same lines.
+resuming at the next line after each hit. Both file the same lines, and both say whether a
+test runner's captured-output header appears anywhere (Hyperscan in the same pass), so the
+excerpt looks back for one only in logs that have one.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 try:  # google-re2: linear-time, DFA-based; same syntax for this pattern
     import re2 as _re2
@@ -68,6 +70,10 @@ def _compile(source: bytes) -> Any:
     return _re2.compile(source, options)
 
 
+# a test runner's header over what one test printed (Vitest, Jest)
+CAPTURED_HINTS = (b"stdout | ", b"stderr | ", b"console.")
+_CAPTURED_SOURCE = rb"stdout \| |stderr \| |console\."
+
 _TRIGGER: Any = _compile(TRIGGER_SOURCE.encode())
 GROUP = b"##[group]"
 MAX_CANDIDATES = 5000
@@ -110,6 +116,20 @@ class Marker:
     title: str
 
 
+class Scan(NamedTuple):
+    """What one pass over a log found."""
+
+    markers: list[Marker]
+    candidates: list[tuple[int, int]]
+    """(start, end) of every line holding a trigger, in order."""
+    captured: bool
+    """Whether a test runner's captured-output header (:data:`CAPTURED_HINTS`) appears."""
+
+
+def _has_captured(data: bytes) -> bool:
+    return any(hint in data for hint in CAPTURED_HINTS)
+
+
 def line_at(data: bytes, pos: int) -> tuple[int, int]:
     """Start and end (exclusive, without the newline) of the line holding ``pos``."""
     start = data.rfind(b"\n", 0, pos) + 1
@@ -117,14 +137,14 @@ def line_at(data: bytes, pos: int) -> tuple[int, int]:
     return start, (len(data) if end == -1 else end)
 
 
-def scan(data: bytes) -> tuple[list[Marker], list[tuple[int, int]]]:
+def scan(data: bytes) -> Scan:
     """Step markers and candidate error lines in one pass over the log."""
     if _HS_DB is not None:
         return scan_hyperscan(data)
     return scan_re2(data)
 
 
-def scan_re2(data: bytes) -> tuple[list[Marker], list[tuple[int, int]]]:
+def scan_re2(data: bytes) -> Scan:
     """:func:`scan` with RE2 (or ``re``): one search per hit line."""
     markers: list[Marker] = []
     found: list[tuple[int, int]] = []
@@ -137,7 +157,7 @@ def scan_re2(data: bytes) -> tuple[list[Marker], list[tuple[int, int]]]:
         start, end = line_at(data, pos)
         at = end + 1
         _add(data, pos, start, end, markers, found)
-    return markers, found
+    return Scan(markers, found, _has_captured(data))
 
 
 def _add(
@@ -162,7 +182,13 @@ def _hyperscan_db() -> Any:
         return None
     try:
         db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-        db.compile(expressions=[_SCAN_SOURCE], ids=[0], elements=1, flags=[0])
+        # the captured-output header: one report at most (id 1), not one per occurrence
+        db.compile(
+            expressions=[_SCAN_SOURCE, _CAPTURED_SOURCE],
+            ids=[0, 1],
+            elements=2,
+            flags=[0, _hs.HS_FLAG_SINGLEMATCH],
+        )
     except Exception:  # a build that rejects the pattern: RE2 does the scan
         return None
     return db
@@ -171,20 +197,24 @@ def _hyperscan_db() -> Any:
 _HS_DB: Any = _hyperscan_db()
 
 
-def _hs_lines(data: bytes) -> list[tuple[int, int, int]]:
-    """(start, end, end of its first match) of every line holding a trigger or marker.
+def _hs_lines(data: bytes) -> tuple[list[tuple[int, int, int]], bool]:
+    """Every line holding a trigger or marker, and whether a captured-output header appears.
 
-    One Hyperscan pass: matches arrive in order of their end offset and never span a
-    newline, so a match ending past the current line opens the next hit line.
+    A line is (start, end, end of its first match). One Hyperscan pass: matches arrive in
+    order of their end offset and never span a newline, so a match ending past the current
+    line opens the next hit line.
     """
     lines: list[tuple[int, int, int]] = []
     bound = -1
+    captured = False
     find, rfind, size = data.find, data.rfind, len(data)
 
-    def on_match(_id: int, _start: int, end: int, _flags: int, _context: object) -> bool:
+    def on_match(id_: int, _start: int, end: int, _flags: int, _context: object) -> bool:
         # called per match: line_at inlined
-        nonlocal bound
-        if end > bound:
+        nonlocal bound, captured
+        if id_:
+            captured = True
+        elif end > bound:
             stop = find(b"\n", end - 1)
             stop = size if stop == -1 else stop
             lines.append((rfind(b"\n", 0, end - 1) + 1, stop, end))
@@ -193,14 +223,14 @@ def _hs_lines(data: bytes) -> list[tuple[int, int, int]]:
 
     if data:
         _HS_DB.scan(data, match_event_handler=on_match)
-    return lines
+    return lines, captured
 
 
 HYPERSCAN = _HS_DB is not None
 """Whether the fast engine is in use here."""
 
 
-def scan_hyperscan(data: bytes) -> tuple[list[Marker], list[tuple[int, int]]]:
+def scan_hyperscan(data: bytes) -> Scan:
     """:func:`scan` with Hyperscan, filing lines as :func:`scan_re2` does.
 
     A hit line is a marker when its leftmost match is ``##[group]``. No trigger contains
@@ -212,7 +242,8 @@ def scan_hyperscan(data: bytes) -> tuple[list[Marker], list[tuple[int, int]]]:
     markers: list[Marker] = []
     found: list[tuple[int, int]] = []
     size = len(GROUP)
-    for start, end, first_end in _hs_lines(data):
+    lines, captured = _hs_lines(data)
+    for start, end, first_end in lines:
         pos = first_end - size
         if pos < start:
             pos = start
@@ -221,7 +252,7 @@ def scan_hyperscan(data: bytes) -> tuple[list[Marker], list[tuple[int, int]]]:
             markers.append(Marker(start, title))
         elif len(found) < MAX_CANDIDATES:
             found.append((start, end))
-    return markers, found
+    return Scan(markers, found, captured)
 
 
 def candidate_lines(data: bytes, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

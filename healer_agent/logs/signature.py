@@ -40,22 +40,32 @@ _ASCII_MASKS = tuple(
 )
 
 
-def normalize_line(line: str) -> str:
-    """A line with the parts that change between runs masked, its whitespace collapsed."""
-    for pattern, replacement, needs in _ASCII_MASKS if line.isascii() else _MASKS:
+def _masked(text: str) -> str:
+    for pattern, replacement, needs in _ASCII_MASKS if text.isascii() else _MASKS:
         for need in needs:
-            if need not in line:
+            if need not in text:
                 break
         else:
-            line = pattern.sub(replacement, line)
-    return " ".join(line.split()).lower()
+            text = pattern.sub(replacement, text)
+    return text
+
+
+def normalize_line(line: str) -> str:
+    """A line with the parts that change between runs masked, its whitespace collapsed."""
+    return " ".join(_masked(line).split()).lower()
 
 
 def signature(error_lines: Sequence[str]) -> str:
     """16 hex characters identifying the failure behind ``error_lines``."""
+    block = "\n".join(error_lines)
+    if block.count("\n") == len(error_lines) - 1:
+        # no mask matches across a newline (nor needs one), so the lines are masked in one
+        # pass per mask over the block, as each would be alone (a pass is a regex call)
+        norms = [" ".join(line.split()).lower() for line in _masked(block).split("\n")]
+    else:  # a line holding a newline collapses it to a space: each line on its own
+        norms = [normalize_line(line) for line in error_lines]
     seen: list[str] = []
-    for line in error_lines:
-        norm = normalize_line(line)
+    for norm in norms:
         if norm and norm not in seen:
             seen.append(norm)
         if len(seen) >= 8:

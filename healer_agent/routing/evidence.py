@@ -19,7 +19,6 @@ from healer_agent.logs.patternset import Matcher, compiled_bytes, span_search
 from healer_agent.models import (
     Agent,
     ContextBundle,
-    Evidence,
     EvidenceRole,
     EvidenceSource,
     FailureType,
@@ -50,7 +49,7 @@ class Found:
     """A match on its way to becoming :class:`Evidence`.
 
     Precedence changes weights and most matches never reach a decision's summary, so the
-    validated model is built once, at the end (:meth:`evidence`).
+    validated model is built once, at the end (:meth:`fields`).
     """
 
     signal: SignalKind
@@ -62,30 +61,22 @@ class Found:
     source: EvidenceSource
     role: EvidenceRole | None
 
-    def evidence(self) -> Evidence:
-        """The decision's view of this match.
+    def fields(self) -> dict[str, object]:
+        """The decision's view of this match: :class:`Evidence`'s fields.
 
-        Validated by the model's own validator from a dict: the same model as
-        ``Evidence(...)`` without its Python-level ``__init__`` (a decision builds several).
+        A candidate's validator validates them all in one call, without ``Evidence``'s
+        Python-level ``__init__`` per match.
         """
-        return cast(
-            Evidence,
-            _VALIDATE_EVIDENCE(
-                {
-                    "signal": self.signal,
-                    "agent": self.agent,
-                    "failure_type": self.failure_type,
-                    "weight": round(self.weight, 3),
-                    "rule": self.rule,
-                    "detail": self.detail,
-                    "source": self.source,
-                    "role": self.role,
-                }
-            ),
-        )
-
-
-_VALIDATE_EVIDENCE = Evidence.__pydantic_validator__.validate_python
+        return {
+            "signal": self.signal,
+            "agent": self.agent,
+            "failure_type": self.failure_type,
+            "weight": round(self.weight, 3),
+            "rule": self.rule,
+            "detail": self.detail,
+            "source": self.source,
+            "role": self.role,
+        }
 
 
 def evidence_of(

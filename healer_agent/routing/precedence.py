@@ -54,7 +54,7 @@ class Tally:
         return default_failure_type(self.agent)
 
     def candidate(self) -> Candidate:
-        """As the decision reports it (validated from a dict, like the evidence)."""
+        """As the decision reports it: validated from dicts, its evidence too, in one call."""
         return cast(
             Candidate,
             _VALIDATE_CANDIDATE(
@@ -62,9 +62,9 @@ class Tally:
                     "agent": self.agent,
                     "failure_type": self.failure_type,
                     "score": round(self.score, 3),
-                    "evidence": tuple(
-                        e.evidence() for e in sorted(self.evidence, key=lambda e: -e.weight)
-                    ),
+                    "evidence": [
+                        e.fields() for e in sorted(self.evidence, key=lambda e: -e.weight)
+                    ],
                 }
             ),
         )

@@ -180,6 +180,9 @@ class PreRouter:
 
 def _growth_before_kill(context: ContextBundle, found: Excerpt) -> list[Fact]:
     """A finding when a killed program's own output showed it holding more and more."""
+    # one search over the lines first (a kill's words never span a newline): most have none
+    if not is_kill("\n".join(found.error_lines)):
+        return []
     kill = next((line for line in found.error_lines if is_kill(line)), None)
     if kill is None:
         return []

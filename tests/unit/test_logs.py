@@ -330,7 +330,7 @@ def test_one_scan_finds_markers_and_candidates() -> None:
     from healer_agent.logs.scan import scan
 
     data = gh_log(("cargo build", RUSTC)).encode()
-    markers, candidates = scan(data)
+    markers, candidates, _ = scan(data)
     assert [m.title for m in markers] == ["Operating System", "Run cargo build"]
     lines = [data[a:b].decode()[len(TS) :] for a, b in candidates]
     assert RUSTC[1] in lines and RUSTC[-1] in lines
@@ -460,6 +460,9 @@ def test_hyperscan_and_re2_scans_file_the_same_lines() -> None:
                 "# fail ",
                 "FATA[",
                 "*** ",
+                "stdout | ",
+                "console.",
+                "console",
             ]
         ),
         max_size=60,
@@ -607,3 +610,28 @@ def test_signature_masks_and_cleaning_are_the_regex_passes(line: str) -> None:
     assert normalize_line(line) == " ".join(expected.split()).lower()
     stamped = "2025-01-15T10:30:02.1234567Z " + line
     assert clean_text(stamped) == re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", line)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.sampled_from(list("0123456789abcdefABCDEF-:T ./x_@+[]\u0663\u212a")),
+            max_size=40,
+        ),
+        max_size=10,
+    )
+)
+def test_signature_masks_a_block_as_it_masks_each_line(lines: list[str]) -> None:
+    """The lines masked in one pass per mask: the same signature as line by line."""
+    import hashlib
+
+    from healer_agent.logs.signature import normalize_line
+
+    seen: list[str] = []
+    for norm in (normalize_line(line) for line in lines):
+        if norm and norm not in seen:
+            seen.append(norm)
+    expected = hashlib.sha256("\n".join(seen[:8]).encode()).hexdigest()[:16]
+    assert signature(lines) == expected
+    assert signature([*lines, "a\nb 12"]) == signature([*lines, "a b 12"])
