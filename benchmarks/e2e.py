@@ -208,6 +208,12 @@ def main() -> None:
                     time.sleep(0.02)
             total_s = time.perf_counter() - started
             cpu_s = cpu_seconds(proc.pid) - cpu_before
+        except httpx.TransportError:
+            # a replica that failed to start, or was killed as hung, shows here as a read
+            # error: say what the server said before it went
+            log = (Path(tmp) / "serve.log").read_text(errors="replace").splitlines()
+            print("\n".join(["the server's last log lines:", *log[-40:]]), file=sys.stderr)
+            raise
         finally:
             proc.terminate()
             proc.wait(timeout=30)
