@@ -33,7 +33,6 @@ from healer_agent.pipeline.stage import REMEDIABLE, IntakePolicy, incident_of
 from healer_agent.results import IntakeResult
 from healer_agent.store import inbox, incidents
 from healer_agent.store.inbox import Delivery, NewDelivery
-from healer_agent.store.wakeup import notify_work
 from healer_agent.tracking.events import command_refusal
 
 log = structlog.get_logger("healer.intake")
@@ -155,7 +154,6 @@ class Intake:
                 "failure_type": None,
                 "coderun_name": None,
             }
-        await notify_work(conn)
         answers: list[tuple[IntakeResult, bool]] = []
         claimed: set[str] = set()
         for arrival in batch:

@@ -65,18 +65,50 @@ async def _holders(conn: AsyncConnection, prefix: str, now: datetime) -> dict[st
     return {r.key: r.incident_id for r in rows}
 
 
+def _live(c: Any = claims_table.c) -> Any:
+    return sa.and_(
+        c.key >= sa.bindparam("low", type_=c.key.type),
+        c.key < sa.bindparam("high", type_=c.key.type),
+        c.expires_at > sa.bindparam("now", type_=c.expires_at.type),
+    )
+
+
+_TALLY = sa.select(
+    sa.func.count(),
+    sa.func.coalesce(
+        sa.func.max(
+            sa.case((claims_table.c.incident_id == sa.bindparam("me", type_=sa.String), 1), else_=0)
+        ),
+        0,
+    ),
+).where(_live())
+"""Slots held under a prefix, and whether one is the incident's: counted by the database
+(built once, its values parameters), where reading every holder grew with the cap."""
+_COUNT = sa.select(sa.func.count()).where(_live())
+
+
 async def take_slot(
     conn: AsyncConnection, prefix: str, cap: int, incident_id: str, ttl: timedelta, now: datetime
 ) -> bool:
-    """Hold one of ``cap`` slots under ``prefix`` (idempotent for a holder)."""
-    held = await _holders(conn, prefix, now)
-    if incident_id in held.values():
+    """Hold one of ``cap`` slots under ``prefix`` (idempotent for a holder).
+
+    Slots are taken lowest free first and freed when CodeRuns finish, so with ``held``
+    slots held, slot ``held`` is most often free: tried first, and only when another holds
+    it are the holders read to find a free one.
+    """
+    low, high = _bounds(prefix)
+    params = {"low": low, "high": high, "now": now, "me": incident_id}
+    held, mine = (await conn.execute(_TALLY, params)).one()
+    if mine:
         return True
-    if len(held) >= cap:  # the cheap refusal; the upsert below is what guarantees the cap
+    if held >= cap:  # the cheap refusal; the upsert below is what guarantees the cap
         return False
+    if await claims.take(conn, f"{prefix}:{held}", incident_id, ttl, now) == incident_id:
+        return True
+    holders = await _holders(conn, prefix, now)
     for n in range(cap):
         key = f"{prefix}:{n}"
-        if key in held:
+        if key in holders:
             continue
         if await claims.take(conn, key, incident_id, ttl, now) == incident_id:
             return True
@@ -96,7 +128,8 @@ async def release_slots(conn: AsyncConnection, incident_id: str) -> None:
 
 async def in_flight(conn: AsyncConnection, now: datetime) -> int:
     """CodeRuns holding a global slot."""
-    return len(await _holders(conn, "slot:global", now))
+    low, high = _bounds("slot:global")
+    return int(await conn.scalar(_COUNT, {"low": low, "high": high, "now": now}) or 0)
 
 
 async def admit(

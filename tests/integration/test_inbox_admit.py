@@ -1,8 +1,10 @@
 """inbox.admit: one intake batch stored and its runs looked up, alike on both backends
-(on SQLite in one trip to the driver's thread)."""
+(on SQLite in one trip to the driver's thread; on PostgreSQL one statement, the workers'
+wake-up included)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -15,6 +17,7 @@ from healer_agent.store import inbox, incidents
 from healer_agent.store.db import create_engine, ensure_schema
 from healer_agent.store.inbox import NewDelivery
 from healer_agent.store.tables import deliveries
+from healer_agent.store.wakeup import WorkListener
 
 
 @pytest.fixture
@@ -76,3 +79,21 @@ async def test_a_rolled_back_batch_leaves_nothing(engine: AsyncEngine) -> None:
             raise RuntimeError("the batch failed after storing")
     async with engine.connect() as conn:
         assert await inbox.get(conn, "d-9") is None
+
+
+@pytest.mark.postgres
+async def test_a_batch_wakes_the_replicas_workers_at_commit(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+    engine = create_engine(database_url)
+    await ensure_schema(engine, database_url)
+    woken = asyncio.Event()
+    listener = WorkListener(database_url)
+    await listener.start(woken.set)
+    try:
+        async with engine.begin() as conn:
+            await inbox.admit(conn, [delivery(1, "run-1")], ["run-1"])
+        await asyncio.wait_for(woken.wait(), timeout=30)
+    finally:
+        await listener.stop()
+        await engine.dispose()

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import structlog
 from typer.testing import CliRunner
 
 from healer_agent.cli import app
 from healer_agent.cli_common import CliError
+
+
+@pytest.fixture(autouse=True)
+def _logging_restored() -> Iterator[None]:
+    """``serve`` configures logging onto the runner's stderr, closed after the test: the
+    tests after it log where they did before."""
+    saved, handlers = structlog.get_config(), list(logging.root.handlers)
+    yield
+    structlog.configure(**saved)
+    logging.root.handlers[:] = handlers
 
 
 def test_processes_on_sqlite_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
