@@ -52,6 +52,9 @@ class Excerpt(BaseModel):
     diagnostics: tuple[str, ...] = ()
     """Redacted output of the steps that ran after the failing one (``if: failure()``
     diagnostics such as ``kubectl logs``): often the failing workload's own log."""
+    earlier_failures: tuple[str, ...] = ()
+    """Redacted names of steps before the failing one that failed too (``continue-on-error``):
+    the later failure may follow from theirs."""
 
     def __str__(self) -> str:
         return self.text
@@ -271,12 +274,15 @@ def excerpt_text(
     real = real or inside
     name = step.name if step else None
     command = step.command if step else None
+    earlier = _earlier_failures(steps, step, hits)
     if not real:  # no error pattern: the tail of the failing step is the best guess
         body = _render(data, lines_before(data, hi, 40, lo), hi)
         text_out, lines = _redacted(
-            "\n".join(body), [name or "", command or "", *_diagnostics(data, steps, step, names)]
+            "\n".join(body),
+            [name or "", command or "", *earlier, *_diagnostics(data, steps, step, names)],
         )
-        name, command, diagnosed = lines[0] or name, lines[1] or command, lines[2:]
+        name, command = lines[0] or name, lines[1] or command
+        failed_before, diagnosed = lines[2 : 2 + len(earlier)], lines[2 + len(earlier) :]
         return Excerpt(
             job_name=job_name,
             failing_step=name,
@@ -285,6 +291,7 @@ def excerpt_text(
             tokens=estimate_tokens(text_out),
             signature=signature(body[-3:]),
             diagnostics=diagnosed,
+            earlier_failures=failed_before,
         )
     spans: list[tuple[int, int]] = []
     for offset, _tool, _line in real:
@@ -313,10 +320,12 @@ def excerpt_text(
     count = min(20, len(real))
     text_out, lines = _redacted(
         "\n...\n".join(chunks),
-        [name or "", command or "", *(h[2] for h in real[:20]), *diagnostics],
+        [name or "", command or "", *(h[2] for h in real[:20]), *earlier, *diagnostics],
     )
     name, command = lines[0] or name, lines[1] or command
-    error_lines, diagnosed = lines[2 : 2 + count], lines[2 + count :]
+    error_lines = lines[2 : 2 + count]
+    failed_before = lines[2 + count : 2 + count + len(earlier)]
+    diagnosed = lines[2 + count + len(earlier) :]
     tools = tuple(dict.fromkeys(h[1] for h in real))
     return Excerpt(
         job_name=job_name,
@@ -328,7 +337,24 @@ def excerpt_text(
         tokens=estimate_tokens(text_out),
         signature=signature(error_lines),
         diagnostics=diagnosed,
+        earlier_failures=failed_before,
     )
+
+
+def _earlier_failures(
+    steps: list[_Step], step: _Step | None, hits: list[tuple[int, str, str]]
+) -> list[str]:
+    """Names of the steps before ``step`` that the runner marked failed (their exit code)."""
+    if step is None:
+        return []
+    names: list[str] = []
+    for offset, tool, _line in hits:
+        if tool != "exit" or offset >= step.start:
+            continue
+        before = _containing(steps, offset)
+        if before is not None and before.name and before.name not in names:
+            names.append(before.name)
+    return names
 
 
 def _redacted(text: str, lines: list[str]) -> tuple[str, tuple[str, ...]]:
@@ -391,5 +417,6 @@ def excerpt(
             "tools": tuple(dict.fromkeys(t for p in merged for t in p.tools)),
             "signature": signature(lines) if lines else first.signature,
             "diagnostics": tuple(line for p in merged for line in p.diagnostics),
+            "earlier_failures": tuple(n for p in merged for n in p.earlier_failures),
         }
     )

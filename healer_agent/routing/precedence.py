@@ -8,7 +8,8 @@ labels) when another agent holds a cause, and any signal when one of the signals
 ``yields_to`` matched.
 
 A decision is ``obvious`` only when the winner holds a decisive cause, no other agent
-holds one, and the runner-up is far behind; confidence grows with the winner's strength
+holds one, the runner-up is far behind, and (for a code or infrastructure owner) the change
+did not touch only another owner's files; confidence grows with the winner's strength
 and its margin over the runner-up. The failure type is the agent's heaviest, with the
 cluster's findings weighing less there than the change and the step (``type_factors``).
 """
@@ -27,6 +28,8 @@ from healer_agent.routing.rules import Rules
 DECISIVE_SOURCES = frozenset(
     {"log", "kubernetes", "loki", "argocd", "prometheus", "memory", "event"}
 )
+# owners of files: an error in their code or infrastructure is expected to follow a change to it
+FILE_OWNERS = frozenset({Agent.REX, Agent.BLAZE, Agent.BOLT})
 
 
 @dataclass
@@ -183,8 +186,13 @@ class Verdict:
     reason: str
 
 
-def verdict(rules: Rules, ranked: list[Tally]) -> Verdict:
-    """Obvious and confidence for a non-empty ranking."""
+def verdict(rules: Rules, ranked: list[Tally], earlier_failures: tuple[str, ...] = ()) -> Verdict:
+    """Obvious and confidence for a non-empty ranking.
+
+    ``earlier_failures`` names steps that failed before the failing one (``continue-on-error``):
+    the later failure may follow from theirs (a download that did not happen, a generator
+    that did not run), so with them nothing is obvious.
+    """
     best = ranked[0]
     second = ranked[1].score if len(ranked) > 1 else 0.0
     decisive = any(is_decisive(e, rules) for e in best.evidence)
@@ -201,6 +209,20 @@ def verdict(rules: Rules, ranked: list[Tally]) -> Verdict:
             and e.weight >= rules.min_cause_weight
         }
     )
+    # an error in code or infrastructure after a change that touched only another owner's
+    # files may be that change's consequence (a job moved into a slimmer image, a value a
+    # chart passes in, an ignore file that hid a source)
+    changed_elsewhere = (
+        sorted(
+            {
+                t.agent.value
+                for t in ranked[1:]
+                if any(e.signal == "changed_file" for e in t.evidence)
+            }
+        )
+        if best.agent in FILE_OWNERS and not any(e.signal == "changed_file" for e in best.evidence)
+        else []
+    )
     margin = (best.score - second) / best.score if best.score > 0 else 0.0
     strength = 1.0 - math.exp(-best.score / rules.weights.get("confidence_scale", 4.0))
     # affine so that each bin's confidence tracks its accuracy on cases the rules had not
@@ -213,6 +235,10 @@ def verdict(rules: Rules, ranked: list[Tally]) -> Verdict:
         reasons.append(f"a cause also points to {', '.join(rivals)}")
     if unexplained:
         reasons.append(f"an unexplained symptom in the log points to {', '.join(unexplained)}")
+    if earlier_failures:
+        reasons.append(f"an earlier step failed too ({'; '.join(earlier_failures)[:120]})")
+    if changed_elsewhere:
+        reasons.append(f"the change touched only files of {', '.join(changed_elsewhere)}")
     if best.score < rules.min_score:
         reasons.append(f"score {best.score:.1f} below {rules.min_score:g}")
     if second > best.score * rules.max_runner_up_ratio:

@@ -120,7 +120,7 @@ class PreRouter:
             )
         candidates = tuple(t.candidate() for t in ranked)
         best = candidates[0]
-        verdict = precedence.verdict(self.rules, ranked)
+        verdict = precedence.verdict(self.rules, ranked, found.earlier_failures if found else ())
         return RoutingDecision(
             agent=best.agent,
             failure_type=best.failure_type,

@@ -59,6 +59,11 @@ def summary(
         )
     elif incident.failed_steps:
         lines.append(f"**Failing step**: `{incident.failed_steps[0].name}`")
+    if found is not None and found.earlier_failures:
+        lines.append(
+            "**Failed earlier in the job** (the run went on): "
+            + ", ".join(f"`{name[:120]}`" for name in found.earlier_failures[:4])
+        )
     if found is not None and found.tools:
         lines.append(f"**Tools reporting errors**: {', '.join(found.tools)}")
     if found is not None and found.error_lines:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from healer_agent.logs import excerpt_text
 from healer_agent.models import Agent, ContextBundle, FailureType, JobLog
 from healer_agent.routing.prerouter import PreRouter
 from tests.unit.test_logs import gh_log
@@ -471,3 +472,52 @@ def test_a_package_the_change_added_to_the_lockfile_but_missing_is_not_obvious()
     )
     assert decision.agent is Agent.BLAZE
     assert decision.obvious
+
+
+TSC_TS2322 = ["src/app.ts(4,7): error TS2322: Type 'string' is not assignable to type 'number'."]
+
+
+def test_an_error_after_a_change_only_to_another_owners_files_is_not_obvious() -> None:
+    log = gh_log(("npx tsc --noEmit", TSC_TS2322), exit_code=2)
+    decision = ROUTER.decide(
+        incident("web", "typecheck"), ctx(log, "typecheck", (".github/workflows/ci.yml",))
+    )
+    assert decision.agent is Agent.BLAZE
+    assert not decision.obvious
+    assert "the change touched only files of atlas" in decision.reason
+    for files in (("src/app.ts",), ("README.md",), ()):
+        decision = ROUTER.decide(incident("web", "typecheck"), ctx(log, "typecheck", files))
+        assert decision.obvious, files
+
+
+def test_a_failure_after_an_earlier_failed_step_is_not_obvious() -> None:
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    earlier = gh_log(
+        (
+            f"curl -fsSL -H 'Authorization: token {token}' -o api.json https://api.example.com/openapi.json",
+            ["curl: (22) The requested URL returned error: 503"],
+        ),
+        exit_code=22,
+    )
+    # the runner goes on after a continue-on-error step: its exit mark, then the next step
+    log = (
+        earlier.replace("Post job cleanup.", "")
+        + "\n"
+        + gh_log(("npx tsc --noEmit", TSC_TS2322), exit_code=2)
+    )
+    found = excerpt_text(log)
+    assert found.failing_step == "Run npx tsc --noEmit"
+    assert len(found.earlier_failures) == 1
+    assert (
+        found.earlier_failures[0].startswith("Run curl") and token not in found.earlier_failures[0]
+    )
+    decision = ROUTER.decide(incident("web", "typecheck"), ctx(log, "typecheck", ("src/app.ts",)))
+    assert decision.agent is Agent.BLAZE
+    assert not decision.obvious
+    assert "an earlier step failed too" in decision.reason
+    assert "**Failed earlier in the job**" in decision.summary and "Run curl" in decision.summary
+    alone = gh_log(("npx tsc --noEmit", TSC_TS2322), exit_code=2)
+    assert excerpt_text(alone).earlier_failures == ()
+    assert ROUTER.decide(
+        incident("web", "typecheck"), ctx(alone, "typecheck", ("src/app.ts",))
+    ).obvious
