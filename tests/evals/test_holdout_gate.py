@@ -4,7 +4,7 @@
 them; this test only keeps its score from falling. It reports aggregates, never which case
 missed, so the split cannot turn into a tuning set by accident. The floors sit just under
 the scores it holds now (``evals/README.md``): agent accuracy 97.1%, precision of
-``obvious`` 97.8% (the issue's target is 99%: not met), context-driven 97.3%.
+``obvious`` 99.3% (the issue's target, 99%, is the floor), context-driven 97.3%.
 """
 
 from __future__ import annotations
@@ -51,5 +51,5 @@ def test_the_holdout_keeps_its_floors(tmp_path: Path) -> None:
     }
     assert scores["cases"] >= 140, summary
     assert scores["agent_accuracy"] >= 0.96, summary
-    assert scores["obvious_precision"] >= 0.97, summary
+    assert scores["obvious_precision"] >= 0.99, summary
     assert scores["per_tag"]["context-driven"]["accuracy"] >= 0.95, summary
