@@ -184,7 +184,9 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"does not indicate success: 5\d\d|other side closed|"
         # kills that a supervisor or a test pool reports
         r"exited with code 137\b|exit status 137\b|Jest worker encountered \d+ child process|"
-        r"crashed while running",
+        r"crashed while running|"
+        # a limit of the machine: open files, a port already taken
+        r"Too many open files|\bEMFILE\b|Address already in use|\bEADDRINUSE\b",
     ),
     # node --test's TAP diagnostics carry the failure's own message in an ``error:`` field
     (

@@ -186,12 +186,42 @@ class Verdict:
     reason: str
 
 
-def verdict(rules: Rules, ranked: list[Tally], earlier_failures: tuple[str, ...] = ()) -> Verdict:
+def _touched(tally: Tally) -> bool:
+    return any(e.signal == "changed_file" for e in tally.evidence)
+
+
+def change_owner_first(rules: Rules, ranked: list[Tally]) -> tuple[list[Tally], Agent | None]:
+    """The ranking with the change's owner first, when the error is another owner's.
+
+    An error in code or infrastructure after a change that touched none of its owner's files
+    but only one other owner's, of those ``rules.change_owners`` names (the workflow's, the
+    infrastructure's), is most likely that change's consequence: its owner fixes it. Returns
+    the ranking and the agent passed over (None when the order stands).
+    """
+    if not ranked or ranked[0].agent not in FILE_OWNERS or _touched(ranked[0]):
+        return ranked, None
+    owners = [t for t in ranked[1:] if _touched(t)]
+    if len(owners) != 1 or owners[0].agent not in rules.change_owners:
+        return ranked, None
+    if any(_base(e) in rules.change_owner_unless for t in ranked for e in t.evidence):
+        return ranked, None
+    owner = owners[0]
+    return [owner, *(t for t in ranked if t is not owner)], ranked[0].agent
+
+
+def verdict(
+    rules: Rules,
+    ranked: list[Tally],
+    earlier_failures: tuple[str, ...] = (),
+    passed_over: Agent | None = None,
+) -> Verdict:
     """Obvious and confidence for a non-empty ranking.
 
     ``earlier_failures`` names steps that failed before the failing one (``continue-on-error``):
     the later failure may follow from theirs (a download that did not happen, a generator
-    that did not run), so with them nothing is obvious.
+    that did not run), so with them nothing is obvious. ``passed_over`` is the agent whose
+    error it was when :func:`change_owner_first` put the change's owner first: never obvious,
+    and no margin to be confident of.
     """
     best = ranked[0]
     second = ranked[1].score if len(ranked) > 1 else 0.0
@@ -220,10 +250,10 @@ def verdict(rules: Rules, ranked: list[Tally], earlier_failures: tuple[str, ...]
                 if any(e.signal == "changed_file" for e in t.evidence)
             }
         )
-        if best.agent in FILE_OWNERS and not any(e.signal == "changed_file" for e in best.evidence)
+        if best.agent in FILE_OWNERS and not _touched(best)
         else []
     )
-    margin = (best.score - second) / best.score if best.score > 0 else 0.0
+    margin = (best.score - second) / best.score if best.score > 0 and not passed_over else 0.0
     strength = 1.0 - math.exp(-best.score / rules.weights.get("confidence_scale", 4.0))
     # affine so that each bin's confidence tracks its accuracy on cases the rules had not
     # seen (the dev set's new classes before tuning): most misses sat below 0.6
@@ -239,8 +269,13 @@ def verdict(rules: Rules, ranked: list[Tally], earlier_failures: tuple[str, ...]
         reasons.append(f"an earlier step failed too ({'; '.join(earlier_failures)[:120]})")
     if changed_elsewhere:
         reasons.append(f"the change touched only files of {', '.join(changed_elsewhere)}")
+    if passed_over is not None:
+        reasons.append(
+            f"the error is {passed_over.value}'s, but the change touched only files of "
+            f"{best.agent.value}"
+        )
+    elif second > best.score * rules.max_runner_up_ratio:
+        reasons.append(f"runner-up close ({second:.1f} vs {best.score:.1f})")
     if best.score < rules.min_score:
         reasons.append(f"score {best.score:.1f} below {rules.min_score:g}")
-    if second > best.score * rules.max_runner_up_ratio:
-        reasons.append(f"runner-up close ({second:.1f} vs {best.score:.1f})")
     return Verdict(not reasons, round(min(0.99, max(0.05, confidence)), 3), "; ".join(reasons))

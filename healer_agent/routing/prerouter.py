@@ -103,7 +103,9 @@ class PreRouter:
                     )
                 )
         weighed, yielded = precedence.apply(self.rules, raw)
-        ranked = precedence.tally(weighed, self.rules.type_factors)
+        ranked, passed_over = precedence.change_owner_first(
+            self.rules, precedence.tally(weighed, self.rules.type_factors)
+        )
         step = found.failing_step if found else None
         if not ranked:
             return RoutingDecision(
@@ -120,7 +122,9 @@ class PreRouter:
             )
         candidates = tuple(t.candidate() for t in ranked)
         best = candidates[0]
-        verdict = precedence.verdict(self.rules, ranked, found.earlier_failures if found else ())
+        verdict = precedence.verdict(
+            self.rules, ranked, found.earlier_failures if found else (), passed_over
+        )
         return RoutingDecision(
             agent=best.agent,
             failure_type=best.failure_type,

@@ -124,6 +124,10 @@ class Rules:
     explicit_yield_factor: float = 0.2
     type_factors: dict[str, float] = field(default_factory=dict)
     """A place's or role's say in the failure type, relative to its weight."""
+    change_owners: frozenset[Agent] = frozenset()
+    """Owners a code error goes to when the change touched only their files."""
+    change_owner_unless: frozenset[str] = frozenset()
+    """Signals that keep the error with its owner (an error relayed from an image build)."""
     _matchers: dict[Place, Matcher[Signal]] = field(default_factory=dict, repr=False)
     _yields_to: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _requires: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
@@ -254,7 +258,25 @@ def parse_rules(raw: Any, source: str = "rules") -> Rules:
         float(precedence.get("min_cause_weight", 2.0)),
         float(precedence.get("explicit_yield_factor", 0.2)),
         {str(k): float(v) for k, v in (raw.get("type_factors") or {}).items()},
+        *_change_owner(precedence.get("change_owner"), ids, source),
     )
+
+
+def _change_owner(spec: Any, ids: set[str], source: str) -> tuple[frozenset[Agent], frozenset[str]]:
+    if spec is None:
+        return frozenset(), frozenset()
+    if not isinstance(spec, dict):
+        raise RulesError(f"{source}: precedence.change_owner: expected a mapping")
+    try:
+        owners = frozenset(Agent(a) for a in spec.get("to") or ())
+    except ValueError as exc:
+        raise RulesError(f"{source}: precedence.change_owner.to: {exc}") from None
+    unless = frozenset(str(s) for s in spec.get("unless") or ())
+    if unless - ids:
+        raise RulesError(
+            f"{source}: precedence.change_owner.unless: unknown {sorted(unless - ids)}"
+        )
+    return owners, unless
 
 
 def load_rules(path: Path | None = None) -> Rules:

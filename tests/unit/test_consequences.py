@@ -13,6 +13,7 @@ import pytest
 from healer_agent.logs import excerpt_text
 from healer_agent.models import Agent, ContextBundle, FailureType, JobLog
 from healer_agent.routing.prerouter import PreRouter
+from healer_agent.routing.rules import RulesError, parse_rules
 from tests.unit.test_logs import gh_log
 from tests.unit.test_prerouter import ctx, incident
 
@@ -477,17 +478,28 @@ def test_a_package_the_change_added_to_the_lockfile_but_missing_is_not_obvious()
 TSC_TS2322 = ["src/app.ts(4,7): error TS2322: Type 'string' is not assignable to type 'number'."]
 
 
-def test_an_error_after_a_change_only_to_another_owners_files_is_not_obvious() -> None:
+def test_an_error_after_a_change_only_to_another_owners_files_goes_to_the_change() -> None:
     log = gh_log(("npx tsc --noEmit", TSC_TS2322), exit_code=2)
-    decision = ROUTER.decide(
-        incident("web", "typecheck"), ctx(log, "typecheck", (".github/workflows/ci.yml",))
-    )
-    assert decision.agent is Agent.BLAZE
-    assert not decision.obvious
-    assert "the change touched only files of atlas" in decision.reason
+    for files, owner in (
+        ((".github/workflows/ci.yml",), Agent.ATLAS),
+        (("deploy/overlays/staging/kustomization.yaml",), Agent.BOLT),
+    ):
+        decision = ROUTER.decide(incident("web", "typecheck"), ctx(log, "typecheck", files))
+        assert decision.agent is owner, files
+        assert not decision.obvious
+        assert f"the change touched only files of {owner.value}" in decision.reason
+        assert decision.runner_up is not None and decision.runner_up.agent is Agent.BLAZE
+    # two other owners touched, or another code owner: the error's owner stays, not obvious
+    for files in (
+        (".github/workflows/ci.yml", "charts/web/values.yaml"),
+        ("crates/exporter/src/bindings.rs",),
+    ):
+        decision = ROUTER.decide(incident("web", "typecheck"), ctx(log, "typecheck", files))
+        assert decision.agent is Agent.BLAZE, files
+        assert not decision.obvious
     for files in (("src/app.ts",), ("README.md",), ()):
         decision = ROUTER.decide(incident("web", "typecheck"), ctx(log, "typecheck", files))
-        assert decision.obvious, files
+        assert decision.agent is Agent.BLAZE and decision.obvious, files
 
 
 def test_a_failure_after_an_earlier_failed_step_is_not_obvious() -> None:
@@ -521,3 +533,56 @@ def test_a_failure_after_an_earlier_failed_step_is_not_obvious() -> None:
     assert ROUTER.decide(
         incident("web", "typecheck"), ctx(alone, "typecheck", ("src/app.ts",))
     ).obvious
+
+
+def test_limits_of_the_machine_and_a_missing_target_are_the_set_ups() -> None:
+    emfile = [
+        "---- tests::opens_every_shard stdout ----",
+        "thread 'tests::opens_every_shard' (3141) panicked at src/lib.rs:13:48:",
+        'open shards: Os { code: 24, kind: Uncategorized, message: "Too many open files" }',
+        "test result: FAILED. 0 passed; 1 failed; 0 ignored",
+    ]
+    log = gh_log(("cargo test --lib", emfile), exit_code=101)
+    decision = ROUTER.decide(incident("Rust CI", "test"), ctx(log, "test", ("docs/shards.md",)))
+    assert decision.agent is Agent.ATLAS
+    assert not decision.obvious
+    # the same limit after a change to the code may be its leak: the code's, not obvious
+    decision = ROUTER.decide(incident("Rust CI", "test"), ctx(log, "test", ("src/lib.rs",)))
+    assert decision.agent is Agent.REX
+    assert not decision.obvious
+    target = [
+        "error[E0463]: can't find crate for `std`",
+        "  |",
+        "  = note: the `wasm32-unknown-unknown` target may not be installed",
+        "error: could not compile `score` (lib) due to 1 previous error",
+    ]
+    decision = ROUTER.decide(
+        incident("wasm", "build-wasm"),
+        ctx(
+            gh_log(("cargo build --target wasm32-unknown-unknown", target), exit_code=101),
+            "build-wasm",
+        ),
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
+
+
+def test_the_change_owner_setting_is_validated() -> None:
+    base = {
+        "signals": [
+            {
+                "id": "a",
+                "agent": "rex",
+                "type": "rust_build",
+                "where": "error_line",
+                "weight": 1.0,
+                "pattern": "x",
+            }
+        ]
+    }
+    rules = parse_rules({**base, "precedence": {"change_owner": {"to": ["bolt"], "unless": ["a"]}}})
+    assert rules.change_owners == {Agent.BOLT} and rules.change_owner_unless == {"a"}
+    assert parse_rules(base).change_owners == frozenset()
+    with pytest.raises(RulesError, match=r"change_owner\.to"):
+        parse_rules({**base, "precedence": {"change_owner": {"to": ["nobody"]}}})
+    with pytest.raises(RulesError, match="unknown"):
+        parse_rules({**base, "precedence": {"change_owner": {"to": ["bolt"], "unless": ["b"]}}})
