@@ -2,7 +2,7 @@
 
 - genuinely obvious failures: one clear error from one tool in the failing step, whose owner
   no competent engineer would doubt, across all five owners and tools and wordings not used
-  before (rustc E0502 and E0061, clippy ``collapsible_else_if``, a cargo test assertion, tsc
+  before (rustc E0502 and E0384, clippy ``match_like_matches_macro``, a cargo test assertion, tsc
   TS7006, ESLint ``no-fallthrough``, a Vitest ``toContain``, Vite's import analysis on JSX in
   a ``.js`` file, hadolint DL3002, yamllint indentation in chart values, a kustomize JSON patch
   on a missing path, actionlint ``expression``, a rebase conflict, npm's EPRIVATE, an npm
@@ -13,7 +13,8 @@
   a removed service container, a low open-file limit, a missing rustup target, a file a
   workflow step wrote, a Dockerfile ARG, a kustomize overlay a Rust test reads, a Rust type
   exporter writing TypeScript, a release script's ``sed`` on Cargo.toml and Chart.yaml, an
-  invalid npm audit level, a Vite ``outDir`` a configMapGenerator reads).
+  npm mirror without an audit endpoint, a Vite ``outDir`` a configMapGenerator reads, a CRD a
+  Rust generator prints, a pre-commit hook running ESLint under ``git commit``).
 
 Every tool runs for real (cargo/rustc/clippy, node, npm, tsc, eslint, vitest, prettier,
 hadolint, yamllint, kubectl kustomize, actionlint, git, sed) against local files, local
@@ -90,61 +91,65 @@ impl Queue {
         files=["src/lib.rs"],
     )
 
-    # 2. rustc E0061 (rex)
+    # 2. rustc E0384 (rex)
     out = _cargo(
-        "fr-k-e0061",
+        "fr-k-e0384",
         {
-            "src/lib.rs": """pub fn backoff(attempt: u32, base_ms: u64, cap_ms: u64) -> u64 {
-    (base_ms << attempt.min(16)).min(cap_ms)
-}
-
-pub fn next_delay(attempt: u32) -> u64 {
-    backoff(attempt, 250)
+            "src/lib.rs": """pub fn backoff_ms(attempt: u32, cap_ms: u64) -> u64 {
+    let delay = 250u64;
+    for _ in 0..attempt.min(16) {
+        delay *= 2;
+    }
+    delay.min(cap_ms)
 }
 """
         },
-        ["check", "--all-targets"],
+        ["check"],
     )
-    assert out.code != 0 and any("E0061" in ln for ln in out.lines), out
+    assert out.code != 0 and any("E0384" in ln for ln in out.lines), out
     ci(
-        "fr-k-obvious-rustc-e0061-backoff-missing-cap-argument",
-        "rustc E0061: backoff() now takes three arguments (a cap was added) but next_delay "
-        "still calls it with two",
+        "fr-k-obvious-rustc-e0384-backoff-delay-not-mut",
+        "rustc E0384: backoff_ms doubles `delay` in a loop but declares it without `mut` "
+        "(cannot assign twice to immutable variable)",
         ["obvious"],
         "rex",
         "rust_build",
         workflow="pr-gate",
         job="check",
         steps=[*rust_setup(), failing(out, name="cargo check")],
-        message="feat(retry): cap the backoff",
+        message="feat(retry): exponential backoff with a cap",
         files=["src/lib.rs"],
         event="workflow_run",
     )
 
-    # 3. clippy collapsible_else_if (rex)
+    # 3. clippy match_like_matches_macro (rex)
     out = _cargo(
-        "fr-k-clippy-range",
+        "fr-k-clippy-matches",
         {
-            "src/lib.rs": """/// True for a 2xx answer from the GitHub API.
-pub fn is_success(status: u16) -> bool {
-    status >= 200 && status < 300
+            "src/lib.rs": """/// Whether a job conclusion should page someone.
+pub fn pages(conclusion: &str) -> bool {
+    match conclusion {
+        "failure" | "timed_out" => true,
+        _ => false,
+    }
 }
 """
         },
         ["clippy", "--", "-D", "warnings"],
     )
-    assert out.code != 0 and any("manual_range_contains" in ln for ln in out.lines), out
+    assert out.code != 0 and any("match_like_matches_macro" in ln for ln in out.lines), out
     ci(
-        "fr-k-obvious-clippy-manual-range-contains",
-        "cargo clippy -D warnings fails on clippy::manual_range_contains in is_success(): "
-        "`status >= 200 && status < 300` should be `(200..300).contains(&status)`",
+        "fr-k-obvious-clippy-match-like-matches-macro",
+        "cargo clippy -D warnings fails on clippy::match_like_matches_macro in pages(): a "
+        "match returning true/false that should be `matches!(conclusion, \"failure\" | "
+        "\"timed_out\")`",
         ["obvious"],
         "rex",
         "rust_clippy",
         workflow="rust",
         job="clippy",
         steps=[*rust_setup(), failing(out, name="Clippy")],
-        message="feat(github): treat any 2xx as success",
+        message="feat(notify): page on timed-out jobs too",
         files=["src/lib.rs"],
     )
 
@@ -529,43 +534,42 @@ jobs:
         "lockfileVersion": 3,
         "requires": True,
         "packages": {
-            "": {"name": "console", "version": "2.0.0", "dependencies": {"path-to-regexp": "0.1.7"}},
-            "node_modules/path-to-regexp": {
-                "version": "0.1.7",
-                "resolved": "https://registry.npmjs.org/path-to-regexp/-/path-to-regexp-0.1.7.tgz",
-                "integrity": "sha512-5DFkuoqlv1uYQKxy8omFBeJPQcdoE07Kv2sferDCrAq1ohOU+MSDswDIbnx3YAM60qIOnYa53wBhXW0EbMonrQ==",
+            "": {"name": "console", "version": "2.0.0", "dependencies": {"braces": "3.0.2"}},
+            "node_modules/braces": {
+                "version": "3.0.2",
+                "resolved": "https://registry.npmjs.org/braces/-/braces-3.0.2.tgz",
                 "license": "MIT",
             },
         },
     }
     adv = {
-        "path-to-regexp": [
+        "braces": [
             {
-                "id": 1101846,
-                "url": "https://github.com/advisories/GHSA-9wv6-86v2-598j",
-                "title": "path-to-regexp outputs backtracking regular expressions",
+                "id": 1098094,
+                "url": "https://github.com/advisories/GHSA-grv7-fg5c-xmjg",
+                "title": "Uncontrolled resource consumption in braces",
                 "severity": "high",
-                "vulnerable_versions": "<0.1.10",
-                "cwe": ["CWE-1333"],
+                "vulnerable_versions": "<3.0.3",
+                "cwe": ["CWE-400", "CWE-1050"],
                 "cvss": {"score": 7.5,
                          "vectorString": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"},
             }
         ]
     }
     pack = {
-        "name": "path-to-regexp",
-        "dist-tags": {"latest": "0.1.12"},
+        "name": "braces",
+        "dist-tags": {"latest": "3.0.3"},
         "versions": {
-            v: {"name": "path-to-regexp", "version": v,
-                "dist": {"tarball": f"https://registry.npmjs.org/path-to-regexp/-/path-to-regexp-{v}.tgz"}}
-            for v in ("0.1.7", "0.1.10", "0.1.12")
+            v: {"name": "braces", "version": v,
+                "dist": {"tarball": f"https://registry.npmjs.org/braces/-/braces-{v}.tgz"}}
+            for v in ("3.0.2", "3.0.3")
         },
     }
 
     def registry(req):  # type: ignore[no-untyped-def]
         if "advisories/bulk" in req.path:
             return 200, json.dumps(adv), "application/json"
-        if req.path.rstrip("/").endswith("/path-to-regexp"):
+        if req.path.rstrip("/").endswith("/braces"):
             return 200, json.dumps(pack), "application/json"
         return 404, "{}", "application/json"
 
@@ -573,18 +577,18 @@ jobs:
         out = real.sh(
             "fr-k-npm-audit",
             {
-                "package.json": _pkg(dependencies={"path-to-regexp": "0.1.7"}),
+                "package.json": _pkg(dependencies={"braces": "3.0.2"}),
                 "package-lock.json": json.dumps(lock, indent=2) + "\n",
             },
             f"npm audit --omit=dev --audit-level=high --registry http://127.0.0.1:{port}/",
             "npm audit --omit=dev --audit-level=high",
             hosts={f"http://127.0.0.1:{port}/": "https://registry.npmjs.org/"},
         )
-    assert out.code != 0 and any("GHSA-9wv6-86v2-598j" in ln for ln in out.lines), out
+    assert out.code != 0 and any("GHSA-grv7-fg5c-xmjg" in ln for ln in out.lines), out
     ci(
-        "fr-k-obvious-npm-audit-path-to-regexp-redos",
-        "npm audit --audit-level=high fails: path-to-regexp 0.1.7 is affected by "
-        "GHSA-9wv6-86v2-598j (backtracking regular expressions, fixed in 0.1.10)",
+        "fr-k-obvious-npm-audit-braces-resource-consumption",
+        "npm audit --audit-level=high fails: braces 3.0.2 is affected by GHSA-grv7-fg5c-xmjg "
+        "(uncontrolled resource consumption, fixed in 3.0.3)",
         ["obvious", "audit", "security"],
         "cipher",
         "vulnerable_dependency",
@@ -592,20 +596,20 @@ jobs:
         job="audit",
         repo=WEB,
         steps=[*node_setup(), npm_ci_ok(), failing(out, name="npm audit")],
-        message="feat(api): route matching for the preview proxy",
+        message="feat(search): expand brace patterns in run filters",
         files=["package.json", "package-lock.json"],
     )
 
-    # 16. GH013 push protection: an AWS key (cipher)
+    # 16. GH013 push protection: a SendGrid key (cipher)
     from cases_batch5 import _push_rejected
 
     at(MONO)
-    commit = sha("fr-k-gh013-aws")
+    commit = sha("fr-k-gh013-sendgrid")
     out = _push_rejected(
-        "fr-k-gh013-aws",
+        "fr-k-gh013-sendgrid",
         MONO,
         [
-            "error: GH013: Repository rule violations found for refs/heads/feat/s3-exports.",
+            "error: GH013: Repository rule violations found for refs/heads/feat/sendgrid-digests.",
             "",
             "- GITHUB PUSH PROTECTION",
             "  —————————————————————————————————————————",
@@ -614,10 +618,10 @@ jobs:
             "    - Push cannot contain secrets",
             "",
             "",
-            "      —— Amazon AWS Access Key ID ——————————————————————————",
+            "      —— SendGrid API Key ——————————————————————————————————",
             "       locations:",
             f"         - commit: {commit}",
-            "           path: services/exporter/config/s3.toml:4",
+            "           path: services/mailer/config/sendgrid.toml:4",
             "",
             "       (?) To push, remove secret from commit(s) or follow this URL to allow the secret.",
             "       https://github.com/5dlabs/cto/security/secret-scanning/unblock-secret/"
@@ -625,13 +629,13 @@ jobs:
             "",
         ],
         "push declined due to repository rule violations",
-        ref="feat/s3-exports",
+        ref="feat/sendgrid-digests",
     )
     assert out.code != 0, out
     ci(
-        "fr-k-obvious-gh013-aws-key-in-exporter-config",
-        "push protection blocks the push (GH013): an Amazon AWS access key ID committed in "
-        "services/exporter/config/s3.toml",
+        "fr-k-obvious-gh013-sendgrid-key-in-mailer-config",
+        "push protection blocks the push (GH013): a SendGrid API key committed in "
+        "services/mailer/config/sendgrid.toml",
         ["obvious", "security"],
         "cipher",
         "secret_scanning_alert",
@@ -639,9 +643,9 @@ jobs:
         job="push-mirror",
         repo=MONO,
         steps=[failing(out, name="Push branch")],
-        message="feat(exporter): write exports to S3",
-        files=["services/exporter/config/s3.toml", "services/exporter/src/s3.rs"],
-        branch="feat/s3-exports",
+        message="feat(mailer): send digests through SendGrid",
+        files=["services/mailer/config/sendgrid.toml", "services/mailer/src/send.rs"],
+        branch="feat/sendgrid-digests",
     )
 
 
@@ -1304,8 +1308,126 @@ def traps_release() -> None:
     )
 
 
+def traps_more() -> None:
+    # T15. kubectl cannot parse a CRD a Rust generator printed (rex)
+    at(PLAT)
+    crdgen = """fn main() {
+    let columns = [("Phase", ".status.phase"), ("Age", ".metadata.creationTimestamp")];
+    println!("apiVersion: apiextensions.k8s.io/v1");
+    println!("kind: CustomResourceDefinition");
+    println!("metadata:");
+    println!("  name: healruns.healer.5dlabs.ai");
+    println!("spec:");
+    println!("  group: healer.5dlabs.ai");
+    println!("  names: {{kind: HealRun, plural: healruns}}");
+    println!("  scope: Namespaced");
+    println!("  versions:");
+    println!("    - name: v1alpha1");
+    println!("      served: true");
+    println!("      storage: true");
+    println!("      additionalPrinterColumns:");
+    for (name, path) in columns {
+        // the description is printed unquoted: a colon inside it breaks the YAML
+        println!("        - name: {name}");
+        println!("          type: string");
+        println!("          jsonPath: {path}");
+        println!("          description: shown by kubectl get: {name}");
+    }
+}
+"""
+    gpath = real.crate("fr-k-crdgen", {"src/main.rs": crdgen}, package="crdgen")
+    glines, gcode = real.run(["cargo", "run", "-q"], gpath, env={"CARGO_NET_OFFLINE": "true"})
+    assert gcode == 0, glines
+    out = real.kubectl(
+        "fr-k-crdgen-apply",
+        {"deploy/crds/healruns.yaml": "\n".join(glines) + "\n"},
+        ["apply", "--dry-run=client", "--validate=false", "-f", "deploy/crds/healruns.yaml"],
+        "kubectl apply --dry-run=client -f deploy/crds/healruns.yaml",
+    )
+    assert out.code != 0 and any("yaml" in ln.lower() for ln in out.lines), out
+    ci(
+        "fr-k-trap-kubectl-parse-error-in-crd-from-rust-crdgen",
+        "kubectl cannot parse deploy/crds/healruns.yaml (mapping values not allowed); the "
+        "file is not hand-written, the previous step prints it with the Rust crdgen binary, "
+        "whose change added a printer-column description containing an unquoted colon",
+        ["context-driven", "misleading-name"],
+        "rex",
+        "rust_build",
+        workflow="operator",
+        job="crd-validate",
+        repo=PLAT,
+        steps=[
+            *rust_setup(),
+            run("cargo run -q -p crdgen > deploy/crds/healruns.yaml", [],
+                name="Generate CRDs"),
+            failing(out, name="Validate CRDs"),
+        ],
+        message="feat(crdgen): describe the printer columns",
+        files=["crates/crdgen/src/main.rs"],
+    )
+
+    # T16. git commit fails: the repository's pre-commit hook runs ESLint (blaze)
+    at(WEB)
+    path = real.node_project(
+        "fr-k-hook",
+        {
+            "eslint.config.js": real.ESLINT_CONFIG.format(rules="{}"),
+            "src/changelog.js": """export function entry(pr) {
+  const title = pr.title.trim();
+  return `- ${title} (#${pr.number})`;
+}
+""",
+        },
+    )
+    real.git(path, "init", "-q")
+    real.git(path, "add", "-A")
+    real.git(path, "commit", "-qm", "initial", "--no-verify")
+    hook = path / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'pre-commit: eslint src'\nnpx eslint src || exit 1\n")
+    hook.chmod(0o755)
+    real.put(
+        path,
+        {
+            "src/changelog.js": """export function entry(pr) {
+  const title = pr.title.trim();
+  const author = pr.user.login;
+  return `- ${title} (#${pr.number})`;
+}
+""",
+            "CHANGELOG.md": "# Changelog\n\n- label slow runs (#1841)\n",
+        },
+    )
+    real.git(path, "add", "-A")
+    lines, code = real.git(path, "commit", "-m", "docs: update changelog")
+    assert code != 0 and any("no-unused-vars" in ln for ln in lines), lines
+    ci(
+        "fr-k-trap-git-commit-refused-by-eslint-pre-commit-hook",
+        "the changelog bot's git commit fails, but only because the repository's pre-commit "
+        "hook runs ESLint and src/changelog.js has an unused 'author' variable "
+        "(no-unused-vars) from the change; git and the token are fine",
+        ["wrapper", "misleading-name"],
+        "blaze",
+        "frontend_lint",
+        workflow="changelog",
+        job="commit-changelog",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            run("node scripts/changelog.mjs >> CHANGELOG.md", [], name="Append changelog"),
+            failing(real.Out('git commit -am "docs: update changelog"', lines, code),
+                    name="Commit changelog"),
+        ],
+        message="feat(changelog): credit PR authors",
+        files=["src/changelog.js"],
+        branch="main",
+        event="workflow_run",
+    )
+
+
 def build() -> None:
     obvious()
     traps_env()
     traps_files()
     traps_release()
+    traps_more()
