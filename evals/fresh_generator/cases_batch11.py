@@ -45,8 +45,14 @@ def _pkg(name: str = "console", **more: object) -> str:
     return json.dumps(pkg, indent=2) + "\n"
 
 
-def _cargo(cid: str, files: dict[str, str], args: list[str], shown: str | None = None,
-           env: dict[str, str] | None = None, package: str = "healer") -> real.Out:
+def _cargo(
+    cid: str,
+    files: dict[str, str],
+    args: list[str],
+    shown: str | None = None,
+    env: dict[str, str] | None = None,
+    package: str = "healer",
+) -> real.Out:
     path = real.crate(cid, files, package=package)
     lines, code = real.run(["cargo", *args], path, env={"CARGO_NET_OFFLINE": "true", **(env or {})})
     return real.Out(shown or "cargo " + " ".join(args), lines, code)
@@ -141,8 +147,8 @@ pub fn pages(conclusion: &str) -> bool {
     ci(
         "fr-k-obvious-clippy-match-like-matches-macro",
         "cargo clippy -D warnings fails on clippy::match_like_matches_macro in pages(): a "
-        "match returning true/false that should be `matches!(conclusion, \"failure\" | "
-        "\"timed_out\")`",
+        'match returning true/false that should be `matches!(conclusion, "failure" | '
+        '"timed_out")`',
         ["obvious"],
         "rex",
         "rust_clippy",
@@ -184,8 +190,8 @@ mod tests {
     assert out.code != 0 and any("rejects_bare_names" in ln for ln in out.lines), out
     ci(
         "fr-k-obvious-cargo-test-split-repo-accepts-bare-name",
-        "cargo test: rejects_bare_names fails, split_repo(\"healer\") returns Some((\"healer\", "
-        "\"\")) instead of None",
+        'cargo test: rejects_bare_names fails, split_repo("healer") returns Some(("healer", '
+        '"")) instead of None',
         ["obvious"],
         "rex",
         "rust_test",
@@ -252,7 +258,7 @@ function byStart(a, b) {
     assert out.code != 0 and any("no-fallthrough" in ln for ln in out.lines), out
     ci(
         "fr-k-obvious-eslint-no-fallthrough-badge-switch",
-        "ESLint no-fallthrough: case \"success\" in src/badge.js falls through to \"failure\" "
+        'ESLint no-fallthrough: case "success" in src/badge.js falls through to "failure" '
         "without a break",
         ["obvious"],
         "blaze",
@@ -292,7 +298,7 @@ describe("tagsFor", () => {
     ci(
         "fr-k-obvious-vitest-tocontain-slow-boundary",
         "vitest: tagsFor marks runs slow only above 600000 ms, so the ten-minute test's "
-        "expect(...).toContain(\"slow\") fails on an empty array",
+        'expect(...).toContain("slow") fails on an empty array',
         ["obvious"],
         "blaze",
         "frontend_test",
@@ -500,8 +506,15 @@ jobs:
         "fr-k-eprivate",
         {
             "package.json": json.dumps(
-                {"name": "@5dlabs/console-sdk", "version": "2.1.0", "private": True,
-                 "main": "index.js"}, indent=2) + "\n",
+                {
+                    "name": "@5dlabs/console-sdk",
+                    "version": "2.1.0",
+                    "private": True,
+                    "main": "index.js",
+                },
+                indent=2,
+            )
+            + "\n",
             "index.js": "export const version = '2.1.0';\n",
             ".npmrc": "registry=http://127.0.0.1:9/\n//127.0.0.1:9/:_authToken=${NODE_AUTH_TOKEN}\n",
         },
@@ -513,14 +526,18 @@ jobs:
     assert out.code != 0 and any("private" in ln.lower() for ln in out.lines), out
     ci(
         "fr-k-obvious-npm-publish-eprivate",
-        "npm publish refuses: @5dlabs/console-sdk is marked \"private\": true in package.json",
+        'npm publish refuses: @5dlabs/console-sdk is marked "private": true in package.json',
         ["obvious"],
         "atlas",
         "release_publish",
         workflow="release",
         job="publish-sdk",
         repo=WEB,
-        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Publish", env={"NODE_AUTH_TOKEN": "***"})],
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            failing(out, name="Publish", env={"NODE_AUTH_TOKEN": "***"}),
+        ],
         message="chore(release): console-sdk 2.1.0",
         files=["package.json"],
         branch="main",
@@ -551,8 +568,10 @@ jobs:
                 "severity": "high",
                 "vulnerable_versions": "<3.0.3",
                 "cwe": ["CWE-400", "CWE-1050"],
-                "cvss": {"score": 7.5,
-                         "vectorString": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"},
+                "cvss": {
+                    "score": 7.5,
+                    "vectorString": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H",
+                },
             }
         ]
     }
@@ -560,8 +579,11 @@ jobs:
         "name": "braces",
         "dist-tags": {"latest": "3.0.3"},
         "versions": {
-            v: {"name": "braces", "version": v,
-                "dist": {"tarball": f"https://registry.npmjs.org/braces/-/braces-{v}.tgz"}}
+            v: {
+                "name": "braces",
+                "version": v,
+                "dist": {"tarball": f"https://registry.npmjs.org/braces/-/braces-{v}.tgz"},
+            }
             for v in ("3.0.2", "3.0.3")
         },
     }
@@ -693,8 +715,11 @@ it("buckets a 09:30 UTC run into hour 9", () => {
         steps=[
             *node_setup(),
             npm_ci_ok(),
-            failing(real.Out("npx vitest run", lines, code), name="Unit tests",
-                    env={"TZ": "Asia/Kolkata"}),
+            failing(
+                real.Out("npx vitest run", lines, code),
+                name="Unit tests",
+                env={"TZ": "Asia/Kolkata"},
+            ),
         ],
         message="ci: run the test suite in the support team's timezone",
         files=[".github/workflows/console-ci.yml"],
@@ -746,8 +771,11 @@ mod tests {
         workflow="rust",
         job="test",
         steps=[
-            run("id -u && rustc --version",
-                ["0", "rustc 1.95.0 (59807616e 2026-04-14)"], name="Toolchain info"),
+            run(
+                "id -u && rustc --version",
+                ["0", "rustc 1.95.0 (59807616e 2026-04-14)"],
+                name="Toolchain info",
+            ),
             failing(out, name="cargo test"),
         ],
         message="ci: run Rust jobs in the rust:1.95-bookworm container",
@@ -827,7 +855,7 @@ test("serves /healthz", async () => {{
     out = _cargo(
         "fr-k-no-pg",
         {
-            "src/lib.rs": "pub fn dsn() -> String {\n    std::env::var(\"DATABASE_URL\").unwrap()\n}\n",
+            "src/lib.rs": 'pub fn dsn() -> String {\n    std::env::var("DATABASE_URL").unwrap()\n}\n',
             "tests/store.rs": f"""use std::net::TcpStream;
 
 #[test]
@@ -851,13 +879,22 @@ fn store_round_trip() {{
         "general",
         workflow="rust",
         job="integration",
-        steps=[*rust_setup(), failing(out, name="Integration tests",
-                                      env={"DATABASE_URL": "postgres://healer:***@127.0.0.1:5432/healer"})],
+        steps=[
+            *rust_setup(),
+            failing(
+                out,
+                name="Integration tests",
+                env={"DATABASE_URL": "postgres://healer:***@127.0.0.1:5432/healer"},
+            ),
+        ],
         message="ci: drop service containers nobody uses",
         files=[".github/workflows/rust.yml"],
-        pr=fcommon.pr_of("fr-k-no-pg", "ci: drop service containers nobody uses",
-                         "The redis and postgres services look unused; removing them speeds "
-                         "up job start by ~20s."),
+        pr=fcommon.pr_of(
+            "fr-k-no-pg",
+            "ci: drop service containers nobody uses",
+            "The redis and postgres services look unused; removing them speeds "
+            "up job start by ~20s.",
+        ),
     )
 
     # T5. too many open files on a self-hosted runner with a low limit (atlas)
@@ -879,11 +916,13 @@ mod tests {
 }
 """
     path = real.crate("fr-k-ulimit", {"src/lib.rs": src})
-    built, code = real.run(["cargo", "test", "--lib", "--no-run", "-q"], path,
-                           env={"CARGO_NET_OFFLINE": "true"})
+    built, code = real.run(
+        ["cargo", "test", "--lib", "--no-run", "-q"], path, env={"CARGO_NET_OFFLINE": "true"}
+    )
     assert code == 0, built
-    lines, code = real.run("ulimit -n 256 && cargo test --lib", path,
-                           env={"CARGO_NET_OFFLINE": "true"})
+    lines, code = real.run(
+        "ulimit -n 256 && cargo test --lib", path, env={"CARGO_NET_OFFLINE": "true"}
+    )
     assert code != 0 and any("Too many open files" in ln for ln in lines), lines
     ci(
         "fr-k-trap-cargo-test-emfile-self-hosted-nofile-256",
@@ -909,8 +948,12 @@ mod tests {
     # T6. missing rustup target: E0463 can't find crate for core (atlas)
     out = _cargo(
         "fr-k-wasm",
-        {"src/lib.rs": "pub fn score(x: u32) -> u32 {\n    x * 2\n}\n",
-         "Cargo.toml": real.cargo_toml("healer-score", extra='\n[lib]\ncrate-type = ["cdylib", "rlib"]\n')},
+        {
+            "src/lib.rs": "pub fn score(x: u32) -> u32 {\n    x * 2\n}\n",
+            "Cargo.toml": real.cargo_toml(
+                "healer-score", extra='\n[lib]\ncrate-type = ["cdylib", "rlib"]\n'
+            ),
+        },
         ["build", "--release", "--target", "wasm32-unknown-unknown"],
         package="healer-score",
     )
@@ -1001,12 +1044,19 @@ export default defineConfig({ define: { __API__: JSON.stringify(api) } });
         },
         {"build": "vite build"},
     )
-    lines, code = real.run(["npm", "run", "build"], p, env={"VITE_API_URL": "api.5dlabs.ai/v1"},
-                           keep=lambda ln: ".npm/_logs" not in ln and "A complete log" not in ln)
+    lines, code = real.run(
+        ["npm", "run", "build"],
+        p,
+        env={"VITE_API_URL": "api.5dlabs.ai/v1"},
+        keep=lambda ln: ".npm/_logs" not in ln and "A complete log" not in ln,
+    )
     assert code != 0 and any("VITE_API_URL" in ln for ln in lines), lines
     lines = [
-        re.sub(r"\.timestamp-\d+-[0-9a-f]+\.mjs", ".timestamp-1795938547918-78daf63702f3e.mjs",
-               ln.replace(real.RUNNER, "/app"))
+        re.sub(
+            r"\.timestamp-\d+-[0-9a-f]+\.mjs",
+            ".timestamp-1795938547918-78daf63702f3e.mjs",
+            ln.replace(real.RUNNER, "/app"),
+        )
         for ln in lines
     ]
     dockerfile = (
@@ -1028,7 +1078,7 @@ export default defineConfig({ define: { __API__: JSON.stringify(api) } });
     ci(
         "fr-k-trap-vite-config-throws-on-dockerfile-arg-default",
         "the image build's 'RUN npm run build' fails in vite.config.js: VITE_API_URL must be "
-        "an absolute URL, got \"api.5dlabs.ai/v1\"; the change only edited the Dockerfile's "
+        'an absolute URL, got "api.5dlabs.ai/v1"; the change only edited the Dockerfile\'s '
         "ARG default and dropped the https:// scheme",
         ["context-driven", "wrapper"],
         "bolt",
@@ -1038,7 +1088,9 @@ export default defineConfig({ define: { __API__: JSON.stringify(api) } });
         repo=WEB,
         steps=[
             *buildx_setup(),
-            buildx_step(bk.finish(err), err, "ghcr.io/5dlabs/console:sha-" + sha("fr-k-vite-arg")[:7]),
+            buildx_step(
+                bk.finish(err), err, "ghcr.io/5dlabs/console:sha-" + sha("fr-k-vite-arg")[:7]
+            ),
         ],
         message="chore(image): point the console at the v1 API",
         files=["Dockerfile"],
@@ -1078,10 +1130,13 @@ fn rendered_manifest_exposes_default_port() {
     path = real.crate("fr-k-kustomize-rust", kfiles)
     klines, kcode = real.run(
         "mkdir -p tests/fixtures && kubectl kustomize deploy/overlays/ci > tests/fixtures/rendered.yaml",
-        path, env={"KUBECONFIG": "/dev/null"})
+        path,
+        env={"KUBECONFIG": "/dev/null"},
+    )
     assert kcode == 0, klines
-    lines, code = real.run(["cargo", "test", "--test", "manifest"], path,
-                           env={"CARGO_NET_OFFLINE": "true"})
+    lines, code = real.run(
+        ["cargo", "test", "--test", "manifest"], path, env={"CARGO_NET_OFFLINE": "true"}
+    )
     assert code != 0 and any("drifted" in ln for ln in lines), lines
     ci(
         "fr-k-trap-cargo-test-manifest-port-from-kustomize-overlay",
@@ -1095,8 +1150,11 @@ fn rendered_manifest_exposes_default_port() {
         job="test",
         steps=[
             *rust_setup(),
-            run("mkdir -p tests/fixtures && kubectl kustomize deploy/overlays/ci > tests/fixtures/rendered.yaml",
-                klines, name="Render CI manifests"),
+            run(
+                "mkdir -p tests/fixtures && kubectl kustomize deploy/overlays/ci > tests/fixtures/rendered.yaml",
+                klines,
+                name="Render CI manifests",
+            ),
             failing(real.Out("cargo test --test manifest", lines, code), name="Manifest tests"),
         ],
         message="chore(ci): expose the gate on the metrics port",
@@ -1152,8 +1210,11 @@ export function totalMs(runs: Run[]): number {
         steps=[
             *rust_setup(),
             *node_setup(),
-            run("cargo run -q -p api-types --bin export-ts > web/src/bindings.ts", [],
-                name="Generate TypeScript bindings"),
+            run(
+                "cargo run -q -p api-types --bin export-ts > web/src/bindings.ts",
+                [],
+                name="Generate TypeScript bindings",
+            ),
             npm_ci_ok(),
             failing(out, name="Type check", command="npx tsc -p web --noEmit"),
         ],
@@ -1174,15 +1235,17 @@ def traps_release() -> None:
     ci(
         "fr-k-trap-release-publish-fails-on-two-part-cargo-version",
         "the release job's cargo publish --dry-run fails parsing Cargo.toml: the version bump "
-        "commit set version = \"1.4\", not a full semver version; the manifest edit, not the "
+        'commit set version = "1.4", not a full semver version; the manifest edit, not the '
         "release machinery, is wrong",
         ["context-driven", "misleading-name"],
         "rex",
         "rust_build",
         workflow="release",
         job="publish-crates",
-        steps=[*rust_setup(), failing(out, name="Publish (dry run)",
-                                      env={"CARGO_REGISTRY_TOKEN": "***"})],
+        steps=[
+            *rust_setup(),
+            failing(out, name="Publish (dry run)", env={"CARGO_REGISTRY_TOKEN": "***"}),
+        ],
         message="chore(release): healer 1.4",
         files=["Cargo.toml", "CHANGELOG.md"],
         branch="main",
@@ -1191,14 +1254,14 @@ def traps_release() -> None:
 
     # T12. the release workflow's sed writes the tag's v into Cargo.toml (atlas)
     path = real.crate("fr-k-sed-version", {"src/lib.rs": "pub fn v() {}\n"})
-    bump = "sed -i \"s/^version = .*/version = \\\"${GITHUB_REF_NAME}\\\"/\" Cargo.toml"
+    bump = 'sed -i "s/^version = .*/version = \\"${GITHUB_REF_NAME}\\"/" Cargo.toml'
     blines, bcode = real.run(bump, path, env={"GITHUB_REF_NAME": "v1.5.0"})
     assert bcode == 0, blines
     lines, code = real.run(["cargo", "build", "--release"], path, env={"CARGO_NET_OFFLINE": "true"})
     assert code != 0 and any("v1.5.0" in ln or "version" in ln for ln in lines), lines
     ci(
         "fr-k-trap-cargo-manifest-error-after-release-sed-writes-v-tag",
-        "cargo build --release fails to parse Cargo.toml's version \"v1.5.0\": the release "
+        'cargo build --release fails to parse Cargo.toml\'s version "v1.5.0": the release '
         "workflow's 'Set version from tag' step copies GITHUB_REF_NAME (with its v) into "
         "Cargo.toml; the release workflow, not the crate, is wrong",
         ["context-driven", "misleading-name"],
@@ -1358,8 +1421,7 @@ def traps_more() -> None:
         repo=PLAT,
         steps=[
             *rust_setup(),
-            run("cargo run -q -p crdgen > deploy/crds/healruns.yaml", [],
-                name="Generate CRDs"),
+            run("cargo run -q -p crdgen > deploy/crds/healruns.yaml", [], name="Generate CRDs"),
             failing(out, name="Validate CRDs"),
         ],
         message="feat(crdgen): describe the printer columns",
@@ -1415,8 +1477,10 @@ def traps_more() -> None:
             *node_setup(),
             npm_ci_ok(),
             run("node scripts/changelog.mjs >> CHANGELOG.md", [], name="Append changelog"),
-            failing(real.Out('git commit -am "docs: update changelog"', lines, code),
-                    name="Commit changelog"),
+            failing(
+                real.Out('git commit -am "docs: update changelog"', lines, code),
+                name="Commit changelog",
+            ),
         ],
         message="feat(changelog): credit PR authors",
         files=["src/changelog.js"],
