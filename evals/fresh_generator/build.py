@@ -36,6 +36,7 @@ MODULES = [
     "cases_batch8",
     "cases_batch9",
     "cases_batch10",
+    "cases_batch11",
 ]
 
 
