@@ -288,7 +288,10 @@ def _flat_state(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def _state_read(pod: Mapping[str, Any]) -> bool:
     """Whether the pod's state was given at all (an API status, or a row's status/ready)."""
-    return is_map(pod.get("status")) or any(
+    status = pod.get("status")
+    if type(status) is dict or (type(status) is str and status.strip()):
+        return True  # the common shapes, without a generator over the spellings
+    return is_map(status) or any(
         _text(pod.get(k)) for k in ("status", "STATUS", "phase", "ready", "READY")
     )
 
@@ -453,6 +456,12 @@ def kubernetes_facts(data: Any) -> list[tuple[str, str]]:
 
 def _lines_as_text(value: Any) -> Any:
     """A list of printed lines as one text (events or pods given line by line)."""
-    if isinstance(value, list) and value and all(isinstance(x, str) for x in value):
+    # the first item settles the common case (a list of objects) without a generator
+    if (
+        isinstance(value, list)
+        and value
+        and isinstance(value[0], str)
+        and all(isinstance(x, str) for x in value)
+    ):
         return "\n".join(value)
     return value
