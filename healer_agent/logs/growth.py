@@ -31,8 +31,14 @@ def _figures(line: str) -> list[float]:
 
 
 def is_kill(line: str) -> bool:
-    """Whether an error line says the program was killed."""
-    return _KILL.search(line) is not None
+    """Whether an error line says the program was killed.
+
+    Each alternative of the pattern holds one of these words; the pattern begins with a
+    word boundary, so ``re`` would try it at every position of a line without them.
+    """
+    return (
+        "Killed" in line or "SIGKILL" in line or "signal: 9" in line or "137" in line
+    ) and _KILL.search(line) is not None
 
 
 def growth_before_kill(log: str, kill_line: str) -> str | None:

@@ -56,6 +56,19 @@ def _re2_set(patterns: Sequence[re.Pattern[str]]) -> tuple[Any, list[int], list[
     return found, in_set, rest
 
 
+def expressible(pattern: re.Pattern[str]) -> bool:
+    """Whether RE2 is here and can express the pattern (no lookarounds, back-references)."""
+    if _re2 is None:
+        return False
+    options = _re2.Options()
+    options.log_errors = False
+    try:
+        _re2.compile(to_re2(pattern), options)
+    except Exception:  # re2 raises its own error type, and TypeError for some syntax
+        return False
+    return True
+
+
 def compiled(pattern: re.Pattern[str]) -> Any:
     """RE2's compiled form when it can express the pattern, else the ``re`` pattern."""
     if _re2 is not None:

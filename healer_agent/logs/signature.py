@@ -11,6 +11,8 @@ import hashlib
 import re
 from collections.abc import Sequence
 
+from healer_agent.logs.patternset import Matcher, expressible
+
 _MASKS: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...] = (
     # (pattern, replacement, substrings the pattern cannot match without): a line without
     # them skips a regex pass that would try every position
@@ -40,13 +42,29 @@ _ASCII_MASKS = tuple(
 )
 
 
+# Which masks RE2 can express match an ASCII text at all, in one DFA pass: ``re`` tries a
+# mask without a literal start at every position even when nothing matches. RE2's ``\b``
+# and ``\d`` are ASCII's, so on ASCII text it finds a match exactly when ``re`` does.
+_GATED = tuple(n for n, (pattern, _, _) in enumerate(_ASCII_MASKS) if expressible(pattern))
+_GATE: Matcher[int] = Matcher([(_ASCII_MASKS[n][0], n) for n in _GATED])
+
+
 def _masked(text: str) -> str:
-    for pattern, replacement, needs in _ASCII_MASKS if text.isascii() else _MASKS:
+    ascii_only = text.isascii()
+    # the gate reads the text as given; once a mask changed it, later masks run ungated
+    # (a hex word right after a timestamp's ``Z`` has no word boundary until ``<ts>``)
+    can = set(_GATE.find(text)) if ascii_only and _GATED else None
+    for n, (pattern, replacement, needs) in enumerate(_ASCII_MASKS if ascii_only else _MASKS):
+        if can is not None and n in _GATED and n not in can:
+            continue
         for need in needs:
             if need not in text:
                 break
         else:
-            text = pattern.sub(replacement, text)
+            masked = pattern.sub(replacement, text)
+            if can is not None and masked != text:
+                can = None
+            text = masked
     return text
 
 

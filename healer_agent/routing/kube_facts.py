@@ -177,10 +177,57 @@ def _plainly_healthy(status: Mapping[str, Any]) -> bool:
     return True
 
 
+# keys of a flattened row that say nothing about its health (the row's own fields are
+# copied into the container the slow path reads; these add no line there)
+_QUIET_ROW_KEYS = frozenset(
+    {
+        "name",
+        "pod",
+        "NAME",
+        "namespace",
+        "NAMESPACE",
+        "kind",
+        "status",
+        "restarts",
+        "RESTARTS",
+        "restartCount",
+        "ready",
+        "age",
+        "AGE",
+        "node",
+        "NODE",
+        "ip",
+        "IP",
+    }
+)
+
+
+def _plainly_healthy_row(row: Mapping[str, Any], status: str) -> bool:
+    """A flattened row (``{name, status, restarts}``) that is running and never restarted.
+
+    The common row says nothing, but the general path builds a container from it to find
+    that out. Only rows whose every key is known to add no line there take this path:
+    a fine status (no ``phase``, ``reason`` or exit code), no restarts, not unready.
+    """
+    if not _QUIET_ROW_KEYS.issuperset(row) or status.strip().lower() not in _FINE_PHASES:
+        return False
+    for key in ("restartCount", "restarts"):
+        restarts = row.get(key)
+        if restarts is not None and not (type(restarts) is int and restarts == 0):
+            return False
+    ready = row.get("ready", row.get("READY"))
+    if isinstance(ready, str):
+        return not ("/" in ready and ready.split("/")[0] != ready.split("/")[-1])
+    return ready is None or ready is True
+
+
 def _pod_lines(pod: Mapping[str, Any]) -> list[str]:
     status: Any = pod.get("status")
     flat = not (type(status) is dict or is_map(status))
-    if not flat and _plainly_healthy(status):
+    if flat:
+        if type(status) is str and _plainly_healthy_row(pod, status):
+            return []
+    elif _plainly_healthy(status):
         return []
     st: Mapping[str, Any] = pod if flat else status
     phase = _text(_get(st, "phase", "STATUS") or (status if flat else ""))
@@ -241,7 +288,10 @@ def _flat_state(row: Mapping[str, Any]) -> dict[str, Any]:
 
 def _state_read(pod: Mapping[str, Any]) -> bool:
     """Whether the pod's state was given at all (an API status, or a row's status/ready)."""
-    return is_map(pod.get("status")) or any(
+    status = pod.get("status")
+    if type(status) is dict or (type(status) is str and status.strip()):
+        return True  # the common shapes, without a generator over the spellings
+    return is_map(status) or any(
         _text(pod.get(k)) for k in ("status", "STATUS", "phase", "ready", "READY")
     )
 
@@ -406,6 +456,12 @@ def kubernetes_facts(data: Any) -> list[tuple[str, str]]:
 
 def _lines_as_text(value: Any) -> Any:
     """A list of printed lines as one text (events or pods given line by line)."""
-    if isinstance(value, list) and value and all(isinstance(x, str) for x in value):
+    # the first item settles the common case (a list of objects) without a generator
+    if (
+        isinstance(value, list)
+        and value
+        and isinstance(value[0], str)
+        and all(isinstance(x, str) for x in value)
+    ):
         return "\n".join(value)
     return value

@@ -21,7 +21,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import cast
 
-from healer_agent.models import Agent, Candidate, FailureType, default_failure_type
+from healer_agent.models import (
+    Agent,
+    Candidate,
+    EvidenceRole,
+    FailureType,
+    default_failure_type,
+)
 from healer_agent.routing.evidence import Found
 from healer_agent.routing.rules import Rules
 
@@ -113,23 +119,28 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
     ]
     out: list[Found] = []
     notes: list[str] = []
+    # the heavy matches in each role's places and of its roles, narrowed once per role
+    # (the loop below discounts weights only, never what this narrows by)
+    pools: dict[EvidenceRole | None, list[Found]] = {}
     for ev, base in kept:
         factor = 1.0
         over: Found | None = None
-        spec = rules.yields.get(ev.role) if ev.role else None
+        role = ev.role
+        spec = rules.yields.get(role) if role else None
         if spec is not None:
-            over = next(
-                (
-                    c
-                    for c in heavy
-                    if c.signal in spec.places
-                    and c.role in spec.roles
-                    and c is not ev
+            pool = pools.get(role)
+            if pool is None:
+                pool = pools[role] = [
+                    c for c in heavy if c.signal in spec.places and c.role in spec.roles
+                ]
+            for c in pool:
+                if (
+                    c is not ev
                     and c.rule != ev.rule
                     and not (spec.across_agents and c.agent is ev.agent)
-                ),
-                None,
-            )
+                ):
+                    over = c
+                    break
             if over is not None:
                 factor = spec.factor
         explicit = set(yields_to.get(base, ())) & standing if base in yielding else None
