@@ -37,6 +37,7 @@ MODULES = [
     "cases_batch9",
     "cases_batch10",
     "cases_batch11",
+    "cases_batch12",
 ]
 
 
