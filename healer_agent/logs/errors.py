@@ -175,7 +175,7 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"socket hang up|Read timed out|Max retries exceeded|from HTTP 50[234]|"
         r"\b50[234] (?:Service Unavailable|Bad Gateway|Gateway Time-?out)\b|"
         r"was not acquired by Runner|hosted runner encountered an error|no enabled runners online|"
-        r"exceeded the maximum execution time|"
+        r"exceeded the maximum execution time|The job was not started because|"
         r"^batch response: |^sccache: error|bad response code: 5\d\d|^response code: 5\d\d|"
         r"does not have any active Endpoint|no endpoints available for service|"
         # transport failures as HTTP clients of other stacks and libcurl's relays word them

@@ -586,3 +586,39 @@ def test_the_change_owner_setting_is_validated() -> None:
         parse_rules({**base, "precedence": {"change_owner": {"to": ["nobody"]}}})
     with pytest.raises(RulesError, match="unknown"):
         parse_rules({**base, "precedence": {"change_owner": {"to": ["bolt"], "unless": ["b"]}}})
+
+
+def test_a_fetch_of_a_commit_the_server_no_longer_has_is_gits() -> None:
+    lines = [
+        "fatal: remote error: upload-pack: not our ref 8a6f27e8b1fa002a7f8660108a1f777d9d0bd707",
+        "The process '/usr/bin/git' failed with exit code 128",
+    ]
+    decision = ROUTER.decide(
+        incident("Rust CI", "clippy"),
+        ctx(gh_log(("actions/checkout@v4", lines), exit_code=128), "clippy", ("src/lib.rs",)),
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GIT_ERROR)
+
+
+def test_promtool_is_read_by_its_command_and_its_duration_errors() -> None:
+    lines = [
+        "Checking monitoring/rules/healer.yaml",
+        "  FAILED:",
+        'monitoring/rules/healer.yaml: not a valid duration string: "10 min"',
+    ]
+    decision = ROUTER.decide(
+        incident("alerts", "promtool"),
+        ctx(gh_log(("promtool check rules monitoring/rules/healer.yaml", lines)), "promtool"),
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.YAML_CONFIG)
+
+
+def test_a_job_github_would_not_start_for_billing_is_atlas_from_its_check_output() -> None:
+    failed = incident("cargo-test", "cargo-test").model_copy(
+        update={
+            "check_output": "cargo-test\nThe job was not started because recent account payments"
+            " have failed or your spending limit needs to be increased."
+        }
+    )
+    decision = ROUTER.decide(failed, ContextBundle(changed_files=("src/router/matcher.rs",)))
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
