@@ -33,7 +33,7 @@ import fcommon
 import real
 import shapes
 from cases_batch8 import kill_one
-from fcommon import at, ci, failing, node_setup, npm_ci_ok, passing, rust_setup, sha
+from fcommon import at, ci, failing, node_setup, npm_ci_ok, rust_setup, sha
 from gha import Job, alert, run, sensor, uses
 from helpers import (
     buildx_setup,
@@ -202,7 +202,7 @@ sys.exit(0)
     )
     assert py.code != 0 and any("TypeError" in ln for ln in py.lines), py
     pod_logs = _in(py.lines, "/smoke")
-    created, first, last = clock("fr-l-helm-test-py")
+    _created, _first, _last = clock("fr-l-helm-test-py")
 
     from datetime import timedelta
 
@@ -385,7 +385,9 @@ fn main() {
 """,
         },
     )
-    lines, code = real.run(["cargo", "build", "-q", "--release"], path, env={"CARGO_NET_OFFLINE": "true"})
+    lines, code = real.run(
+        ["cargo", "build", "-q", "--release"], path, env={"CARGO_NET_OFFLINE": "true"}
+    )
     assert code == 0, lines
     lines, code = real.run([str(path / "target" / "release" / "healer-digest")], path)
     assert code == 101 and any("out of range" in ln for ln in lines), lines
@@ -420,12 +422,14 @@ fn main() {
     at(PLAT)
     from helpers import curl_fail
 
-    out = curl_fail("fr-l-ctx-argo-dup", "staging.5dlabs.ai", "/api/healthz", 503, "no healthy upstream")
+    out = curl_fail(
+        "fr-l-ctx-argo-dup", "staging.5dlabs.ai", "/api/healthz", 503, "no healthy upstream"
+    )
     assert out.code != 0, out
     rev = sha("fr-l-ctx-argo-dup")
     msg = (
         'one or more objects failed to apply, reason: Service "healer-api" is invalid: '
-        "spec.ports[1].name: Duplicate value: \"http\""
+        'spec.ports[1].name: Duplicate value: "http"'
     )
     app = shapes.argo_application(
         "healer-staging",
@@ -435,7 +439,7 @@ fn main() {
         rev,
         "OutOfSync",
         "Degraded",
-        health_message="Deployment \"healer-api\" exceeded its progress deadline",
+        health_message='Deployment "healer-api" exceeded its progress deadline',
         phase="Failed",
         op_message=msg,
     )
@@ -482,7 +486,11 @@ fn main() {
                 "healer-api",
                 "ghcr.io/5dlabs/healer-api:0.21.0",
                 created=created,
-                waiting=("CreateContainerConfigError", "container has runAsNonRoot and image will run as root (pod: \"%s_%s(%s)\", container: healer-api)" % (name, NS, sha(name)[:8])),
+                waiting=(
+                    "CreateContainerConfigError",
+                    "container has runAsNonRoot and image will run as root "
+                    f'(pod: "{name}_{NS}({sha(name)[:8]})", container: healer-api)',
+                ),
                 phase="Pending",
                 port=8080,
                 memory_limit="512Mi",
@@ -549,7 +557,7 @@ console.log(depth(run));
             f"curl -fsS 'http://127.0.0.1:{port}/api/v1/query' --data-urlencode 'query=x' | "
             "jq -e '.data.result[0].value[1] | tonumber < 0.01'",
             "curl -fsS http://prometheus.monitoring:9090/api/v1/query --data-urlencode "
-            '"query=$CANARY_5XX" \\\n  | jq -e \'.data.result[0].value[1] | tonumber < 0.01\'',
+            "\"query=$CANARY_5XX\" \\\n  | jq -e '.data.result[0].value[1] | tonumber < 0.01'",
         )
     assert gate.code == 1 and gate.lines == ["false"], gate
     q = (
@@ -621,7 +629,14 @@ test("runs page lists the latest runs", async () => {{
         files=["docs/runs-page.md"],
         extra={
             "kubernetes": {
-                "pods": ready_pods("fr-l-ctx-e2e-timeout", "console", "console-web", "ghcr.io/5dlabs/console-web:2.4.1", 3, 3000),
+                "pods": ready_pods(
+                    "fr-l-ctx-e2e-timeout",
+                    "console",
+                    "console-web",
+                    "ghcr.io/5dlabs/console-web:2.4.1",
+                    3,
+                    3000,
+                ),
                 "events": normal_events("fr-l-ctx-e2e-timeout", "console", "console-web", 3),
             },
             "prometheus": {
@@ -674,7 +689,10 @@ def platform() -> None:
             ),
             run(
                 'git commit -am "chore(release): 0.22.0"',
-                ["[main 0b5e1d7] chore(release): 0.22.0", " 2 files changed, 2 insertions(+), 2 deletions(-)"],
+                [
+                    "[main 0b5e1d7] chore(release): 0.22.0",
+                    " 2 files changed, 2 insertions(+), 2 deletions(-)",
+                ],
                 name="Commit",
             ),
             failing(real.Out("git push origin HEAD:main", lines, code), name="Push"),
@@ -860,10 +878,21 @@ def platform() -> None:
         steps=[
             *node_setup(),
             npm_ci_ok(),
-            run("npx vitest run -u", [" Test Files  12 passed (12)", "      Tests  88 passed (88)", "   Snapshots  3 updated"], name="Update snapshots"),
+            run(
+                "npx vitest run -u",
+                [
+                    " Test Files  12 passed (12)",
+                    "      Tests  88 passed (88)",
+                    "   Snapshots  3 updated",
+                ],
+                name="Update snapshots",
+            ),
             run(
                 'git commit -am "test: update snapshots"',
-                ["[chore/update-snapshots 5e0c1a2] test: update snapshots", " 1 file changed, 6 insertions(+), 4 deletions(-)"],
+                [
+                    "[chore/update-snapshots 5e0c1a2] test: update snapshots",
+                    " 1 file changed, 6 insertions(+), 4 deletions(-)",
+                ],
                 name="Commit",
             ),
             failing(out, name="Push snapshots"),
@@ -1114,8 +1143,16 @@ runs:
         job="schema",
         repo=PLAT,
         steps=[
-            uses("actions/setup-python@v5", {"python-version": "3.12"}, ["Successfully set up CPython (3.12.7)"]),
-            run("pip install check-jsonschema==0.39.0", ["Successfully installed check-jsonschema-0.39.0"], name="Install"),
+            uses(
+                "actions/setup-python@v5",
+                {"python-version": "3.12"},
+                ["Successfully set up CPython (3.12.7)"],
+            ),
+            run(
+                "pip install check-jsonschema==0.39.0",
+                ["Successfully installed check-jsonschema-0.39.0"],
+                name="Install",
+            ),
             failing(out, name="Validate actions"),
         ],
         message="ci: a composite action to install the healer CLI",
@@ -1341,7 +1378,11 @@ def test_render_all_rules():
         job="rules-test",
         repo=PLAT,
         steps=[
-            uses("actions/setup-python@v5", {"python-version": "3.12"}, ["Successfully set up CPython (3.12.7)"]),
+            uses(
+                "actions/setup-python@v5",
+                {"python-version": "3.12"},
+                ["Successfully set up CPython (3.12.7)"],
+            ),
             failing(out, name="pytest"),
         ],
         message="feat(exporter): render every alert rule",
