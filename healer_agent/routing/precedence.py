@@ -254,13 +254,7 @@ def verdict(
     # files may be that change's consequence (a job moved into a slimmer image, a value a
     # chart passes in, an ignore file that hid a source)
     changed_elsewhere = (
-        sorted(
-            {
-                t.agent.value
-                for t in ranked[1:]
-                if any(e.signal == "changed_file" for e in t.evidence)
-            }
-        )
+        sorted({t.agent.value for t in ranked[1:] if _touched(t)})
         if best.agent in FILE_OWNERS and not _touched(best)
         else []
     )
