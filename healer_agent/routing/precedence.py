@@ -34,8 +34,6 @@ from healer_agent.routing.rules import Rules
 DECISIVE_SOURCES = frozenset(
     {"log", "kubernetes", "loki", "argocd", "prometheus", "memory", "event"}
 )
-# owners of files: an error in their code or infrastructure is expected to follow a change to it
-FILE_OWNERS = frozenset({Agent.REX, Agent.BLAZE, Agent.BOLT})
 
 
 @dataclass
@@ -209,7 +207,7 @@ def change_owner_first(rules: Rules, ranked: list[Tally]) -> tuple[list[Tally], 
     infrastructure's), is most likely that change's consequence: its owner fixes it. Returns
     the ranking and the agent passed over (None when the order stands).
     """
-    if not ranked or ranked[0].agent not in FILE_OWNERS or _touched(ranked[0]):
+    if not ranked or ranked[0].agent not in rules.file_owners or _touched(ranked[0]):
         return ranked, None
     owners = [t for t in ranked[1:] if _touched(t)]
     if len(owners) != 1 or owners[0].agent not in rules.change_owners:
@@ -255,7 +253,7 @@ def verdict(
     # chart passes in, an ignore file that hid a source)
     changed_elsewhere = (
         sorted({t.agent.value for t in ranked[1:] if _touched(t)})
-        if best.agent in FILE_OWNERS and not _touched(best)
+        if best.agent in rules.file_owners and not _touched(best)
         else []
     )
     margin = (best.score - second) / best.score if best.score > 0 and not passed_over else 0.0

@@ -124,6 +124,8 @@ class Rules:
     explicit_yield_factor: float = 0.2
     type_factors: dict[str, float] = field(default_factory=dict)
     """A place's or role's say in the failure type, relative to its weight."""
+    file_owners: frozenset[Agent] = frozenset()
+    """Owners whose errors are expected to follow a change to their own files."""
     change_owners: frozenset[Agent] = frozenset()
     """Owners a code error goes to when the change touched only their files."""
     change_owner_unless: frozenset[str] = frozenset()
@@ -262,21 +264,26 @@ def parse_rules(raw: Any, source: str = "rules") -> Rules:
     )
 
 
-def _change_owner(spec: Any, ids: set[str], source: str) -> tuple[frozenset[Agent], frozenset[str]]:
+def _agents(spec: dict[str, Any], key: str, source: str) -> frozenset[Agent]:
+    try:
+        return frozenset(Agent(a) for a in spec.get(key) or ())
+    except ValueError as exc:
+        raise RulesError(f"{source}: precedence.change_owner.{key}: {exc}") from None
+
+
+def _change_owner(
+    spec: Any, ids: set[str], source: str
+) -> tuple[frozenset[Agent], frozenset[Agent], frozenset[str]]:
     if spec is None:
-        return frozenset(), frozenset()
+        return frozenset(), frozenset(), frozenset()
     if not isinstance(spec, dict):
         raise RulesError(f"{source}: precedence.change_owner: expected a mapping")
-    try:
-        owners = frozenset(Agent(a) for a in spec.get("to") or ())
-    except ValueError as exc:
-        raise RulesError(f"{source}: precedence.change_owner.to: {exc}") from None
     unless = frozenset(str(s) for s in spec.get("unless") or ())
     if unless - ids:
         raise RulesError(
             f"{source}: precedence.change_owner.unless: unknown {sorted(unless - ids)}"
         )
-    return owners, unless
+    return _agents(spec, "from", source), _agents(spec, "to", source), unless
 
 
 def load_rules(path: Path | None = None) -> Rules:

@@ -579,11 +579,15 @@ def test_the_change_owner_setting_is_validated() -> None:
             }
         ]
     }
-    rules = parse_rules({**base, "precedence": {"change_owner": {"to": ["bolt"], "unless": ["a"]}}})
+    spec = {"from": ["rex"], "to": ["bolt"], "unless": ["a"]}
+    rules = parse_rules({**base, "precedence": {"change_owner": spec}})
     assert rules.change_owners == {Agent.BOLT} and rules.change_owner_unless == {"a"}
-    assert parse_rules(base).change_owners == frozenset()
+    assert rules.file_owners == {Agent.REX}
+    assert parse_rules(base).change_owners == parse_rules(base).file_owners == frozenset()
     with pytest.raises(RulesError, match=r"change_owner\.to"):
         parse_rules({**base, "precedence": {"change_owner": {"to": ["nobody"]}}})
+    with pytest.raises(RulesError, match=r"change_owner\.from"):
+        parse_rules({**base, "precedence": {"change_owner": {"from": ["nobody"]}}})
     with pytest.raises(RulesError, match="unknown"):
         parse_rules({**base, "precedence": {"change_owner": {"to": ["bolt"], "unless": ["b"]}}})
 
