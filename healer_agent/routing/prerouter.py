@@ -16,6 +16,7 @@ from collections.abc import Callable
 from healer_agent.config import Settings
 from healer_agent.logs import Excerpt, excerpt, excerpt_text
 from healer_agent.logs.growth import growth_before_kill, is_kill
+from healer_agent.logs.setup import withheld_secrets
 from healer_agent.models import (
     Agent,
     ContextBundle,
@@ -82,6 +83,7 @@ class PreRouter:
             ]
         if found is not None and context.logs:
             facts += _growth_before_kill(context, found)
+            facts += _withheld_secrets(context, found)
         paths = excerpt_files(found)
         raw = gather(self.rules, incident, context, found, facts, paths)
         signature = found.signature if found and found.error_lines else ""
@@ -180,6 +182,16 @@ class PreRouter:
             summary=text,
             root_cause=alert.summary if alert else "",
         )
+
+
+def _withheld_secrets(context: ContextBundle, found: Excerpt) -> list[Fact]:
+    """A finding when the failing job ran without the repository's secrets."""
+    log = next((j.text for j in context.logs if j.job_name == found.job_name), context.logs[0].text)
+    source = withheld_secrets(log)
+    if source is None:
+        return []
+    text = f"the run got no repository secrets (Secret source: {source})"
+    return [Fact("error_line", "log", text, "secrets")]
 
 
 def _growth_before_kill(context: ContextBundle, found: Excerpt) -> list[Fact]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from healer_agent.logs import excerpt_text
+from healer_agent.logs.setup import withheld_secrets
 from healer_agent.models import Agent, ContextBundle, FailureType, JobLog
 from healer_agent.routing.prerouter import PreRouter
 from healer_agent.routing.rules import RulesError, parse_rules
@@ -626,3 +627,79 @@ def test_a_job_github_would_not_start_for_billing_is_atlas_from_its_check_output
     )
     decision = ROUTER.decide(failed, ContextBundle(changed_files=("src/router/matcher.rs",)))
     assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
+
+
+VITEST_UNSET = [
+    " \u276f src/search.test.js (1 test | 1 failed) 9ms",
+    " FAIL  src/search.test.js > builds a client from the CI secrets",
+    "Error: SEARCH_API_KEY is not set",
+    " \u276f src/search.test.js:5:10",
+    " Test Files  1 failed (1)",
+    "      Tests  1 failed (1)",
+]
+
+
+def _with_secret_source(log: str, source: str) -> str:
+    first, rest = log.split("\n", 1)
+    return f"{first}\n2026-01-01T00:00:00.0000000Z Secret source: {source}\n{rest}"
+
+
+@pytest.mark.parametrize("source", ["Dependabot", "None"])
+def test_a_setting_unset_in_a_run_without_secrets_is_the_workflows(source: str) -> None:
+    log = _with_secret_source(gh_log(("npx vitest run", VITEST_UNSET)), source)
+    decision = ROUTER.decide(incident("ci", "test"), ctx(log, "test", ("package.json",)))
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
+    assert not decision.obvious
+    assert f"Secret source: {source}" in decision.summary
+    # the same failure in a run that had the repository's secrets is the test's
+    log = _with_secret_source(gh_log(("npx vitest run", VITEST_UNSET)), "Actions")
+    decision = ROUTER.decide(incident("ci", "test"), ctx(log, "test", ("package.json",)))
+    assert decision.agent is Agent.BLAZE
+
+
+def test_only_a_source_other_than_the_repositorys_withholds_secrets() -> None:
+    assert withheld_secrets("x\n2026Z Secret source: Dependabot\r\ny") == "Dependabot"
+    assert withheld_secrets("Secret source: None") == "None"
+    assert withheld_secrets("x\nSecret source: Actions\ny") is None
+    assert withheld_secrets("no set-up section") is None
+
+
+BUILDKIT_ENGINE = [
+    "#9 [build 4/6] RUN npm ci",
+    "#9 0.807 npm error code EBADENGINE",
+    "#9 1.091 npm error engine Unsupported engine",
+    '#9 1.492 npm error notsup Required: {"node":">=22"}',
+    '#9 1.567 npm error notsup Actual:   {"node":"v20.20.2","npm":"11.19.1"}',
+    '#9 ERROR: process "/bin/sh -c npm ci" did not complete successfully: exit code: 1',
+    'ERROR: failed to solve: process "/bin/sh -c npm ci" did not complete successfully: exit code: 1',
+]
+
+
+def test_an_unsupported_runtime_in_an_image_after_a_dockerfile_change_is_the_images() -> None:
+    log = gh_log(("docker buildx build -t web .", BUILDKIT_ENGINE))
+    decision = ROUTER.decide(incident("images", "image"), ctx(log, "image", ("Dockerfile",)))
+    assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.DOCKER_BUILD)
+    # when the change raised the project's own requirement, the project is the cause
+    decision = ROUTER.decide(incident("images", "image"), ctx(log, "image", ("package.json",)))
+    assert decision.agent is Agent.BLAZE
+
+
+def test_an_audit_that_found_no_lockfile_is_the_projects() -> None:
+    lines = [
+        "npm error code ENOLOCK",
+        "npm error audit This command requires an existing lockfile.",
+        "npm error audit Try creating one first with: npm i --package-lock-only",
+    ]
+    log = gh_log(("npm audit --audit-level=high", lines))
+    decision = ROUTER.decide(incident("supply-chain", "npm-audit"), ctx(log, "npm-audit"))
+    assert (decision.agent, decision.failure_type) == (Agent.BLAZE, FailureType.FRONTEND_DEPS)
+    report = [
+        "# npm audit report",
+        "",
+        "lodash  <4.17.21",
+        "Severity: high",
+        "found 1 vulnerability",
+    ]
+    log = gh_log(("npm audit --audit-level=high", report))
+    decision = ROUTER.decide(incident("supply-chain", "npm-audit"), ctx(log, "npm-audit"))
+    assert decision.agent is Agent.CIPHER
