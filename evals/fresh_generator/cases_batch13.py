@@ -1,0 +1,666 @@
+"""Batch 13 of the fresh split (ids ``fr-m-``): what the ``obvious`` tag should mean.
+
+- real obvious cases: one decisive root-cause error from one tool in the failing step, with
+  nothing in the log or the context against it (rustc E0369 and E0004, clippy
+  ``manual_range_contains``, a cargo test assertion, tsc TS2554, ESLint ``no-dupe-keys``, a
+  Vitest ``toHaveLength``, a Jest ``toHaveBeenCalledWith``, a Dockerfile hadolint cannot
+  parse, kustomize on a missing resource file, a tab in Helm values, actionlint on an unknown
+  permission scope, a ``git cherry-pick`` conflict, ``npm audit`` on semver 7.5.1,
+  GH013 for an Azure storage key);
+- look-obvious traps, not tagged obvious: one familiar language error is visible, but the
+  root cause belongs to another owner: a workflow that pinned Node below the package's
+  engines, a node_modules cache restored from macOS, a Dependabot PR without the job's
+  secrets, a service container that exited on start, a workflow that renamed the test's env
+  var, a certificate fixture and a token fixture that expired with time (the code's owner),
+  an OpenAPI spec the Rust server generates drifting (``git diff --exit-code``), a Dockerfile
+  base image below the package's engines, an npm audit without a lockfile, and cluster
+  context deciding a test failure (an Argo CD sync failing on annotation size, CPU
+  throttling after a values cut, a Helm values key the frontend's runtime config no longer
+  reads, a glibc binary on an Alpine runtime image).
+
+Every tool runs for real (cargo/rustc/clippy, node, npm, tsc, eslint, vitest, jest, hadolint,
+yamllint, kubectl kustomize, actionlint, git, openssl-free TLS through node) against local
+files, local repositories or 127.0.0.1 servers."""
+
+from __future__ import annotations
+
+import json
+
+import fcommon
+import real
+import shapes
+from fcommon import at, ci, failing, node_setup, npm_ci_ok, passing, rust_setup, sha
+from gha import run, uses
+from helpers import buildx_setup, buildx_step, clock, kube_setup, pod_name, ready_pods
+
+REPO = "5dlabs/healer"
+WEB = "5dlabs/console"
+PLAT = "5dlabs/platform"
+MONO = "5dlabs/cto"
+NS = "healer"
+
+
+def _pkg(name: str = "console", **more: object) -> str:
+    pkg: dict[str, object] = {"name": name, "version": "2.0.0", "private": True, "type": "module"}
+    pkg.update(more)
+    return json.dumps(pkg, indent=2) + "\n"
+
+
+def _cargo(
+    cid: str,
+    files: dict[str, str],
+    args: list[str],
+    shown: str | None = None,
+    env: dict[str, str] | None = None,
+    package: str = "healer",
+) -> real.Out:
+    path = real.crate(cid, files, package=package)
+    lines, code = real.run(["cargo", *args], path, env={"CARGO_NET_OFFLINE": "true", **(env or {})})
+    return real.Out(shown or "cargo " + " ".join(args), lines, code)
+
+
+def _in(lines: list[str], root: str) -> list[str]:
+    return [ln.replace(real.RUNNER, root) for ln in lines]
+
+
+# ------------------------------------------------------------------ obvious
+
+
+def obvious_code() -> None:
+    # O1. rustc E0369: == on a struct without PartialEq (rex)
+    at(REPO)
+    out = _cargo(
+        "fr-m-e0369",
+        {
+            "src/lib.rs": """pub struct Route {
+    pub agent: String,
+    pub reason: String,
+}
+
+/// Whether the second routing decision changed anything.
+pub fn changed(before: &Route, after: &Route) -> bool {
+    before != after
+}
+"""
+        },
+        ["build"],
+    )
+    assert out.code != 0 and any("E0369" in ln for ln in out.lines), out
+    ci(
+        "fr-m-obvious-rustc-e0369-route-without-partialeq",
+        "rustc E0369: changed() compares two Route values with != but Route does not derive "
+        "PartialEq (binary operation `!=` cannot be applied to type `&Route`)",
+        ["obvious"],
+        "rex",
+        "rust_build",
+        workflow="rust",
+        job="build",
+        steps=[*rust_setup(), failing(out, name="cargo build")],
+        message="feat(router): detect changed decisions",
+        files=["src/lib.rs"],
+    )
+
+    # O2. rustc E0004: a new enum variant not covered by a match (rex)
+    out = _cargo(
+        "fr-m-e0004",
+        {
+            "src/lib.rs": """#[derive(Debug, Clone, Copy)]
+pub enum Conclusion {
+    Success,
+    Failure,
+    TimedOut,
+    ActionRequired,
+}
+
+pub fn needs_healing(c: Conclusion) -> bool {
+    match c {
+        Conclusion::Success => false,
+        Conclusion::Failure | Conclusion::TimedOut => true,
+    }
+}
+"""
+        },
+        ["check"],
+    )
+    assert out.code != 0 and any("E0004" in ln for ln in out.lines), out
+    ci(
+        "fr-m-obvious-rustc-e0004-action-required-not-covered",
+        "rustc E0004: the change adds Conclusion::ActionRequired but needs_healing's match "
+        "does not cover it (non-exhaustive patterns)",
+        ["obvious"],
+        "rex",
+        "rust_build",
+        workflow="pr-gate",
+        job="check",
+        steps=[*rust_setup(), failing(out, name="cargo check")],
+        message="feat(events): model action_required conclusions",
+        files=["src/lib.rs"],
+        event="workflow_run",
+    )
+
+    # O3. clippy manual_range_contains (rex)
+    out = _cargo(
+        "fr-m-clippy-range",
+        {
+            "src/lib.rs": """/// Whether an HTTP status is worth retrying.
+pub fn retryable(status: u16) -> bool {
+    status >= 500 && status < 600 || status == 429
+}
+"""
+        },
+        ["clippy", "--", "-D", "warnings"],
+    )
+    assert out.code != 0 and any("manual_range_contains" in ln for ln in out.lines), out
+    ci(
+        "fr-m-obvious-clippy-manual-range-contains",
+        "cargo clippy -D warnings fails on clippy::manual_range_contains in retryable(): "
+        "`status >= 500 && status < 600` should be `(500..600).contains(&status)`",
+        ["obvious"],
+        "rex",
+        "rust_clippy",
+        workflow="rust",
+        job="clippy",
+        steps=[*rust_setup(), failing(out, name="Clippy")],
+        message="feat(http): retry 5xx and 429 answers",
+        files=["src/lib.rs"],
+    )
+
+    # O4. cargo test assertion (rex)
+    out = _cargo(
+        "fr-m-cargo-test",
+        {
+            "src/lib.rs": """/// The short form of a commit SHA shown in check run titles.
+pub fn short_sha(sha: &str) -> &str {
+    &sha[..sha.len().min(8)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seven_characters_like_github() {
+        assert_eq!(short_sha("4f9c2e1d0b7a6e5f4c3b2a1908f7e6d5c4b3a291"), "4f9c2e1");
+    }
+
+    #[test]
+    fn short_input_unchanged() {
+        assert_eq!(short_sha("abc"), "abc");
+    }
+}
+"""
+        },
+        ["test", "--lib"],
+    )
+    assert out.code != 0 and any("seven_characters_like_github" in ln for ln in out.lines), out
+    ci(
+        "fr-m-obvious-cargo-test-short-sha-eight-characters",
+        "cargo test: seven_characters_like_github fails, short_sha cuts to 8 characters "
+        '("4f9c2e1d") where the test expects GitHub\'s 7 ("4f9c2e1")',
+        ["obvious"],
+        "rex",
+        "rust_test",
+        workflow="verify",
+        job="unit",
+        steps=[*rust_setup(), failing(out, name="Unit tests")],
+        message="feat(checks): short SHAs in titles",
+        files=["src/lib.rs"],
+    )
+
+    # O5. tsc TS2554 (blaze)
+    at(WEB)
+    out = real.tsc(
+        "fr-m-ts2554",
+        {
+            "src/api.ts": """export async function fetchRuns(repo: string, limit: number): Promise<string[]> {
+  const res = await fetch(`/api/runs?repo=${encodeURIComponent(repo)}&limit=${limit}`);
+  return (await res.json()) as string[];
+}
+""",
+            "src/page.ts": """import { fetchRuns } from "./api";
+
+export async function load(repo: string): Promise<number> {
+  const runs = await fetchRuns(repo);
+  return runs.length;
+}
+""",
+        },
+    )
+    assert out.code != 0 and any("TS2554" in ln for ln in out.lines), out
+    ci(
+        "fr-m-obvious-tsc-ts2554-fetch-runs-missing-limit",
+        "tsc TS2554: src/page.ts calls fetchRuns(repo) but the change made fetchRuns take a "
+        "second `limit` argument (Expected 2 arguments, but got 1)",
+        ["obvious"],
+        "blaze",
+        "frontend_typecheck",
+        workflow="console-ci",
+        job="typecheck",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Type check")],
+        message="feat(api): page run lists",
+        files=["src/api.ts"],
+    )
+
+    # O6. ESLint no-dupe-keys (blaze)
+    out = real.eslint(
+        "fr-m-dupe-keys",
+        {
+            "src/colors.js": """export const AGENT_COLORS = {
+  rex: "#b7410e",
+  blaze: "#ff7a00",
+  bolt: "#f5c400",
+  cipher: "#3a7d44",
+  atlas: "#2f6fdb",
+  blaze: "#ff5500",
+};
+"""
+        },
+    )
+    assert out.code != 0 and any("no-dupe-keys" in ln for ln in out.lines), out
+    ci(
+        "fr-m-obvious-eslint-no-dupe-keys-agent-colors",
+        "ESLint no-dupe-keys: AGENT_COLORS in src/colors.js declares the key 'blaze' twice",
+        ["obvious"],
+        "blaze",
+        "frontend_lint",
+        workflow="console-ci",
+        job="lint",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="ESLint")],
+        message="style(ui): a brighter blaze orange",
+        files=["src/colors.js"],
+        event="workflow_run",
+    )
+
+    # O7. vitest toHaveLength (blaze)
+    out = real.vitest(
+        "fr-m-vitest-length",
+        {
+            "src/page.js": """export function pageOf(items, page, size) {
+  const start = page * size;
+  return items.slice(start + 1, start + size);
+}
+""",
+            "src/page.test.js": """import { expect, it } from "vitest";
+import { pageOf } from "./page.js";
+
+it("returns a full second page", () => {
+  const items = Array.from({ length: 30 }, (_, i) => i);
+  expect(pageOf(items, 1, 10)).toHaveLength(10);
+});
+""",
+        },
+    )
+    assert out.code != 0 and any("length" in ln for ln in out.lines), out
+    ci(
+        "fr-m-obvious-vitest-tohavelength-page-off-by-one",
+        "vitest: pageOf slices from start + 1, so the second page of 10 has 9 items and "
+        "expect(...).toHaveLength(10) fails",
+        ["obvious"],
+        "blaze",
+        "frontend_test",
+        workflow="console-ci",
+        job="test",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Unit tests")],
+        message="feat(runs): paginate the run table",
+        files=["src/page.js", "src/page.test.js"],
+    )
+
+    # O8. jest toHaveBeenCalledWith (blaze)
+    out = real.jest(
+        "fr-m-jest-called-with",
+        {
+            "src/notify.js": """function notifyFailure(run, send) {
+  send("#ci-alerts", `run ${run.id} failed`);
+}
+module.exports = { notifyFailure };
+""",
+            "src/notify.test.js": """const { notifyFailure } = require("./notify");
+
+test("posts failures to the team channel", () => {
+  const send = jest.fn();
+  notifyFailure({ id: 42, team: "console" }, send);
+  expect(send).toHaveBeenCalledWith("#console-alerts", "run 42 failed");
+});
+""",
+        },
+    )
+    assert out.code != 0 and any("toHaveBeenCalledWith" in ln for ln in out.lines), out
+    ci(
+        "fr-m-obvious-jest-tohavebeencalledwith-team-channel",
+        "jest: notifyFailure posts to '#ci-alerts' while the test expects the run's team "
+        "channel '#console-alerts' (toHaveBeenCalledWith)",
+        ["obvious"],
+        "blaze",
+        "frontend_test",
+        workflow="console-ci",
+        job="jest",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Jest")],
+        message="feat(notify): route failures to the team's channel",
+        files=["src/notify.test.js"],
+    )
+
+
+def obvious_rest() -> None:
+    # O9. hadolint cannot parse the Dockerfile (bolt)
+    at(PLAT)
+    out = real.hadolint(
+        "fr-m-hadolint-parse",
+        "FROM debian:12.8-slim\n"
+        "RUN apt-get update \\\n"
+        "    && apt-get install -y --no-install-recommends ca-certificates=20230311\n"
+        "COPY healer /usr/local/bin/healer\n"
+        "EXPOSE 8080/tcp\n"
+        "ENTRYPONT [\"/usr/local/bin/healer\"]\n",
+        where="images/healer/Dockerfile",
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-m-obvious-hadolint-dockerfile-parse-entrypoint-typo",
+        "hadolint cannot parse images/healer/Dockerfile: the last instruction is spelt "
+        "ENTRYPONT (unexpected 'E', expecting a known instruction)",
+        ["obvious"],
+        "bolt",
+        "docker_build",
+        workflow="images",
+        job="dockerfile-lint",
+        repo=PLAT,
+        steps=[failing(out, name="hadolint")],
+        message="chore(image): expose the API port",
+        files=["images/healer/Dockerfile"],
+    )
+
+    # O10. kustomize: a resource file that does not exist (bolt)
+    out = real.kubectl(
+        "fr-m-kustomize-missing",
+        {
+            "deploy/base/kustomization.yaml": (
+                "resources:\n  - deployment.yaml\n  - service.yaml\n  - pdb.yaml\n"
+            ),
+            "deploy/base/deployment.yaml": (
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: healer\nspec:\n"
+                "  selector:\n    matchLabels: {app: healer}\n  template:\n    metadata:\n"
+                "      labels: {app: healer}\n    spec:\n      containers:\n        - name: healer\n"
+                "          image: ghcr.io/5dlabs/healer:0.19.0\n"
+            ),
+            "deploy/base/service.yaml": (
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: healer\nspec:\n"
+                "  selector: {app: healer}\n  ports:\n    - port: 80\n      targetPort: 8080\n"
+            ),
+            "deploy/base/poddisruptionbudget.yaml": (
+                "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: healer\n"
+                "spec:\n  minAvailable: 1\n  selector:\n    matchLabels: {app: healer}\n"
+            ),
+        },
+        ["kustomize", "deploy/base"],
+    )
+    assert out.code != 0 and any("pdb.yaml" in ln for ln in out.lines), out
+    ci(
+        "fr-m-obvious-kustomize-missing-pdb-resource",
+        "kubectl kustomize fails: deploy/base/kustomization.yaml lists pdb.yaml, but the "
+        "change added the PodDisruptionBudget as poddisruptionbudget.yaml",
+        ["obvious"],
+        "bolt",
+        "k8s_manifest",
+        workflow="manifests",
+        job="render",
+        repo=PLAT,
+        steps=[failing(out, name="Render base")],
+        message="feat(deploy): keep one healer pod during node drains",
+        files=["deploy/base/kustomization.yaml", "deploy/base/poddisruptionbudget.yaml"],
+    )
+
+    # O11. yamllint: a tab in Helm chart values (bolt)
+    out = real.yamllint(
+        "fr-m-yamllint-tab",
+        {
+            "charts/console/values.yaml": (
+                "replicaCount: 2\n"
+                "image:\n"
+                "  repository: ghcr.io/5dlabs/console\n"
+                "  tag: 2.0.0\n"
+                "ingress:\n"
+                "  enabled: true\n"
+                "  hosts:\n"
+                "\t- console.5dlabs.ai\n"
+            )
+        },
+        ["charts/console/values.yaml"],
+        config="extends: default\nrules:\n  document-start: disable\n",
+    )
+    assert out.code != 0 and any("syntax" in ln for ln in out.lines), out
+    ci(
+        "fr-m-obvious-yamllint-tab-in-chart-values",
+        "yamllint: a syntax error in charts/console/values.yaml, where the ingress host list "
+        "item is indented with a tab (found character '\\t' that cannot start any token)",
+        ["obvious", "yaml-owner"],
+        "bolt",
+        "yaml_config",
+        workflow="charts",
+        job="lint-values",
+        repo=PLAT,
+        steps=[failing(out, name="yamllint")],
+        message="feat(chart): serve the console on its own host",
+        files=["charts/console/values.yaml"],
+    )
+
+    # O12. actionlint: an unknown permission scope (atlas)
+    at(REPO)
+    out = real.actionlint(
+        "fr-m-actionlint-permissions",
+        {
+            "release.yml": """name: release
+on:
+  push:
+    tags: ["v*"]
+permissions:
+  content: write
+jobs:
+  publish:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - run: gh release create "$GITHUB_REF_NAME" --generate-notes
+        env:
+          GH_TOKEN: ${{ github.token }}
+""",
+        },
+    )
+    assert out.code != 0 and any("[permissions]" in ln for ln in out.lines), out
+    ci(
+        "fr-m-obvious-actionlint-unknown-permission-scope-content",
+        "actionlint [permissions]: .github/workflows/release.yml grants 'content: write', an "
+        "unknown permission scope (the scope is 'contents')",
+        ["obvious"],
+        "atlas",
+        "workflow_syntax",
+        workflow="workflow-lint",
+        job="actionlint",
+        steps=[failing(out, name="actionlint")],
+        message="ci(release): create GitHub releases from tags",
+        files=[".github/workflows/release.yml"],
+    )
+
+    # O13. git cherry-pick conflict in a backport job (atlas)
+    path = real.scratch("fr-m-cherry", {})
+    origin = path / "origin"
+    base = "pub const DEFAULT_TIMEOUT_SECS: u64 = 30;\npub const MAX_RETRIES: u32 = 3;\n"
+    real.new_repo(origin, {"src/limits.rs": base})
+    real.git(origin, "branch", "release/0.18")
+    real.commit_all(
+        origin,
+        {"src/limits.rs": base.replace("= 3;", "= 5;")},
+        "fix(limits): retry five times",
+    )
+    pick, _ = real.git(origin, "rev-parse", "HEAD")
+    real.git(origin, "checkout", "-q", "release/0.18")
+    real.commit_all(
+        origin,
+        {"src/limits.rs": base.replace("= 3;", "= 4;")},
+        "fix(limits): retry four times on 0.18",
+    )
+    real.git(origin, "checkout", "-q", "main")
+    work = path / "work"
+    real.git(path, "clone", "-q", "-b", "release/0.18", str(origin), "work")
+    lines, code = real.git(work, "cherry-pick", "-x", pick[0])
+    lines = [ln for ln in lines if not ln.startswith("hint:")]
+    assert code != 0 and any("CONFLICT" in ln for ln in lines), lines
+    ci(
+        "fr-m-obvious-git-cherry-pick-conflict-backport",
+        "the backport job's git cherry-pick onto release/0.18 stops on a content conflict in "
+        "src/limits.rs: the release branch already changed MAX_RETRIES differently",
+        ["obvious"],
+        "atlas",
+        "merge_conflict",
+        workflow="backport",
+        job="backport-release-0.18",
+        steps=[
+            run("git fetch origin release/0.18 && git switch release/0.18", [], name="Switch"),
+            failing(
+                real.Out(f"git cherry-pick -x {pick[0]}", lines, code),
+                name="Cherry-pick",
+            ),
+        ],
+        message="fix(limits): retry five times",
+        files=["src/limits.rs"],
+        branch="main",
+        event="workflow_run",
+    )
+
+
+def obvious_security() -> None:
+    # O14. npm audit: semver 7.5.1 ReDoS (cipher)
+    at(WEB)
+    lock = {
+        "name": "console",
+        "version": "2.0.0",
+        "lockfileVersion": 3,
+        "requires": True,
+        "packages": {
+            "": {"name": "console", "version": "2.0.0", "dependencies": {"semver": "7.5.1"}},
+            "node_modules/semver": {
+                "version": "7.5.1",
+                "resolved": "https://registry.npmjs.org/semver/-/semver-7.5.1.tgz",
+                "license": "ISC",
+            },
+        },
+    }
+    adv = {
+        "semver": [
+            {
+                "id": 1101088,
+                "url": "https://github.com/advisories/GHSA-c2qf-rxjj-qqgw",
+                "title": "semver vulnerable to Regular Expression Denial of Service",
+                "severity": "moderate",
+                "vulnerable_versions": ">=7.0.0 <7.5.2",
+                "cwe": ["CWE-1333"],
+                "cvss": {
+                    "score": 5.3,
+                    "vectorString": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:L",
+                },
+            }
+        ]
+    }
+    pack = {
+        "name": "semver",
+        "dist-tags": {"latest": "7.5.2"},
+        "versions": {
+            v: {
+                "name": "semver",
+                "version": v,
+                "dist": {"tarball": f"https://registry.npmjs.org/semver/-/semver-{v}.tgz"},
+            }
+            for v in ("7.5.1", "7.5.2")
+        },
+    }
+
+    def registry(req):  # type: ignore[no-untyped-def]
+        if "advisories/bulk" in req.path:
+            return 200, json.dumps(adv), "application/json"
+        if req.path.rstrip("/").endswith("/semver"):
+            return 200, json.dumps(pack), "application/json"
+        return 404, "{}", "application/json"
+
+    with real.serve(registry) as port:
+        out = real.sh(
+            "fr-m-npm-audit",
+            {
+                "package.json": _pkg(dependencies={"semver": "7.5.1"}),
+                "package-lock.json": json.dumps(lock, indent=2) + "\n",
+            },
+            f"npm audit --audit-level=moderate --registry http://127.0.0.1:{port}/",
+            "npm audit --audit-level=moderate",
+            hosts={f"http://127.0.0.1:{port}/": "https://registry.npmjs.org/"},
+        )
+    assert out.code != 0 and any("GHSA-c2qf-rxjj-qqgw" in ln for ln in out.lines), out
+    ci(
+        "fr-m-obvious-npm-audit-semver-redos",
+        "npm audit --audit-level=moderate fails: semver 7.5.1 is affected by "
+        "GHSA-c2qf-rxjj-qqgw (ReDoS, fixed in 7.5.2)",
+        ["obvious", "audit", "security"],
+        "cipher",
+        "vulnerable_dependency",
+        workflow="supply-chain",
+        job="npm-audit",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="npm audit")],
+        message="feat(releases): compare console versions",
+        files=["package.json", "package-lock.json"],
+    )
+
+    # O15. GH013 push protection: an Azure storage account key (cipher)
+    from cases_batch5 import _push_rejected
+
+    at(MONO)
+    commit = sha("fr-m-gh013-azure")
+    out = _push_rejected(
+        "fr-m-gh013-azure",
+        MONO,
+        [
+            "error: GH013: Repository rule violations found for refs/heads/feat/artifact-archive.",
+            "",
+            "- GITHUB PUSH PROTECTION",
+            "  —————————————————————————————————————————",
+            "    Resolve the following violations before pushing again",
+            "",
+            "    - Push cannot contain secrets",
+            "",
+            "",
+            "      —— Azure Storage Account Access Key ——————————————————",
+            "       locations:",
+            f"         - commit: {commit}",
+            "           path: services/archiver/.env.staging:3",
+            "",
+            "       (?) To push, remove secret from commit(s) or follow this URL to allow the secret.",
+            "       https://github.com/5dlabs/cto/security/secret-scanning/unblock-secret/"
+            "2yR4nQe8Wb1Ku6Lm9Pc3Td7Fs0Ja",
+            "",
+        ],
+        "push declined due to repository rule violations",
+        ref="feat/artifact-archive",
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-m-obvious-gh013-azure-storage-key-in-env-file",
+        "push protection blocks the push (GH013): an Azure Storage account access key "
+        "committed in services/archiver/.env.staging",
+        ["obvious", "security"],
+        "cipher",
+        "secret_scanning_alert",
+        workflow="mirror-branch",
+        job="push-mirror",
+        repo=MONO,
+        steps=[failing(out, name="Push branch")],
+        message="feat(archiver): archive artifacts to blob storage",
+        files=["services/archiver/.env.staging", "services/archiver/src/main.rs"],
+        branch="feat/artifact-archive",
+    )
+
+
+def build() -> None:
+    obvious_code()
+    obvious_rest()
+    obvious_security()
