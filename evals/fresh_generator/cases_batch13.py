@@ -25,6 +25,7 @@ files, local repositories or 127.0.0.1 servers."""
 from __future__ import annotations
 
 import json
+import re
 
 import fcommon
 import real
@@ -660,7 +661,609 @@ def obvious_security() -> None:
     )
 
 
+
+# ------------------------------------------------------------------ look-obvious traps
+
+
+def _log_replace(job: str, old: str, new: str) -> None:
+    """Edit one line of the last case's job log (a runner line the ``gha`` layout fixes)."""
+    logs = fcommon.CASES[-1]["context"]["logs"]
+    assert old in logs[job], old
+    logs[job] = logs[job].replace(old, new)
+
+
+def traps_workflow() -> None:
+    # T1. the workflow pinned Node 20 below the package's engines (atlas)
+    at(WEB)
+    path = real.node_project(
+        "fr-m-node-pin",
+        {
+            "package.json": _pkg(engines={"node": ">=22"}),
+            "src/labels.js": """export function uniqueLabels(runs) {
+  const seen = new Set(runs.flatMap((r) => r.labels));
+  return seen.values().map((l) => l.toLowerCase()).toArray().sort();
+}
+""",
+            "src/labels.test.js": """import { expect, it } from "vitest";
+import { uniqueLabels } from "./labels.js";
+
+it("lists each label once", () => {
+  const runs = [{ labels: ["CI", "rust"] }, { labels: ["rust"] }];
+  expect(uniqueLabels(runs)).toEqual(["ci", "rust"]);
+});
+""",
+        },
+    )
+    lines, code = real.run(["vitest", "run"], path)
+    assert code != 0 and any("is not a function" in ln for ln in lines), lines
+    setup20 = uses(
+        "actions/setup-node@v4",
+        {"node-version": "20", "cache": "npm"},
+        [
+            "Found in cache @ /opt/hostedtoolcache/node/20.20.2/x64",
+            "##[group]Environment details",
+            "node: v20.20.2",
+            "npm: 11.19.1",
+            "yarn: 1.22.22",
+            "##[endgroup]",
+        ],
+    )
+    ci(
+        "fr-m-trap-vitest-iterator-helpers-after-workflow-pins-node-20",
+        "vitest: TypeError seen.values(...).map is not a function in src/labels.js; the code "
+        "(iterator helpers, Node 22) and package.json engines >=22 are unchanged, the change "
+        "pinned setup-node to node-version 20 in the workflow",
+        ["context-driven", "look-obvious", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="console-ci",
+        job="test",
+        repo=WEB,
+        steps=[setup20, npm_ci_ok(), failing(real.Out("npx vitest run", lines, code), name="Unit tests")],
+        message="ci: use the LTS Node on every job",
+        files=[".github/workflows/console-ci.yml"],
+        pr=fcommon.pr_of("fr-m-node-pin", "ci: use the LTS Node on every job"),
+    )
+
+    # T2. a node_modules cache keyed without the OS restores macOS binaries (atlas)
+    darwin = real.WORK / "b13-esbuild-darwin"
+    marker = darwin / ".pinned"
+    if not marker.exists():
+        darwin.mkdir(parents=True, exist_ok=True)
+        (darwin / "package.json").write_text('{"name":"darwin-cache","private":true}\n')
+        lines, code = real.run(
+            "npm install --no-audit --no-fund --ignore-scripts --os=darwin --cpu=arm64 "
+            "esbuild@0.24.0",
+            darwin,
+        )
+        assert code == 0, lines
+        marker.write_text("esbuild@0.24.0 darwin arm64\n")
+    path = real.scratch(
+        "fr-m-esbuild-cache",
+        {
+            "package.json": _pkg(
+                scripts={"build": "esbuild src/main.js --bundle --minify --outfile=dist/app.js"}
+            ),
+            "src/main.js": 'import { render } from "./view.js";\nrender(document.body);\n',
+            "src/view.js": 'export function render(el) {\n  el.textContent = "Console";\n}\n',
+        },
+    )
+    (path / "node_modules").symlink_to(darwin / "node_modules")
+    lines, code = real.run(
+        ["npm", "run", "build"],
+        path,
+        keep=lambda ln: ".npm/_logs" not in ln and "A complete log" not in ln,
+    )
+    lines = [
+        ln.replace(str(darwin), real.RUNNER).replace("/home/runner/work/b13-esbuild-darwin", real.RUNNER)
+        for ln in lines
+    ]
+    assert code != 0 and any("another platform" in ln for ln in lines), lines
+    key = "node-modules-" + sha("fr-m-esbuild-lock")
+    cache = uses(
+        "actions/cache@v4",
+        {"path": "node_modules", "key": key},
+        [
+            f"Cache restored from key: {key}",
+        ],
+        name="Cache node_modules",
+    )
+    ci(
+        "fr-m-trap-esbuild-wrong-platform-from-cache-without-os-key",
+        "npm run build: esbuild reports '@esbuild/darwin-arm64 is present but this platform "
+        "needs @esbuild/linux-x64'; the change added a macOS job to the matrix and the "
+        "node_modules cache key has no runner.os, so the Linux job restored (and skipped npm "
+        "ci on) the macOS job's node_modules",
+        ["context-driven", "look-obvious", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="console-ci",
+        job="build (ubuntu-latest)",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            cache,
+            run(
+                "npm ci --no-fund",
+                [],
+                name="Install dependencies",
+                conclusion="skipped",
+            ),
+            failing(real.Out("npm run build", lines, code), name="Build"),
+        ],
+        message="ci: build the console on macOS too",
+        files=[".github/workflows/console-ci.yml"],
+    )
+
+    # T3. a Dependabot PR runs without the Actions secrets (atlas)
+    out = real.vitest(
+        "fr-m-dependabot-secret",
+        {
+            "src/search.js": """export function searchClient(env = process.env) {
+  const key = env.SEARCH_API_KEY;
+  if (!key) throw new Error("SEARCH_API_KEY is not set");
+  return { key, index: env.SEARCH_INDEX ?? "runs" };
+}
+""",
+            "src/search.test.js": """import { expect, it } from "vitest";
+import { searchClient } from "./search.js";
+
+it("builds a client from the CI secrets", () => {
+  expect(searchClient().index).toBe("runs");
+});
+""",
+        },
+    )
+    assert out.code != 0 and any("SEARCH_API_KEY" in ln for ln in out.lines), out
+    title = "build(deps-dev): bump vitest from 2.1.8 to 2.1.9"
+    ci(
+        "fr-m-trap-vitest-missing-secret-on-dependabot-pr",
+        "vitest: 'SEARCH_API_KEY is not set' thrown by searchClient; the run is a Dependabot "
+        "PR (Secret source: Dependabot), which does not receive the repository's Actions "
+        "secrets, so the step's SEARCH_API_KEY is empty; the secret setup, not the code or the "
+        "bump, is the cause",
+        ["context-driven", "look-obvious", "misleading-name"],
+        "atlas",
+        "permissions",
+        workflow="console-ci",
+        job="test",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            failing(out, name="Unit tests", env={"SEARCH_API_KEY": ""}),
+        ],
+        message=title,
+        files=["package.json", "package-lock.json"],
+        branch="dependabot/npm_and_yarn/vitest-2.1.9",
+        pr=fcommon.pr_of(
+            "fr-m-dependabot-secret",
+            title,
+            "Bumps [vitest](https://github.com/vitest-dev/vitest/tree/HEAD/packages/vitest) "
+            "from 2.1.8 to 2.1.9.\n\n---\n\nDependabot will resolve any conflicts with this PR "
+            "as long as you don't alter it yourself.",
+        ),
+    )
+    _log_replace("test", "Secret source: Actions", "Secret source: Dependabot")
+
+    # T4. the postgres service container exited on start (atlas)
+    at(REPO)
+    port = real.free_port()
+    out = _cargo(
+        "fr-m-pg-service",
+        {
+            "src/lib.rs": """use std::io::Write;
+use std::net::TcpStream;
+
+/// Opens a connection to the job database (host:port from DATABASE_ADDR).
+pub fn connect(addr: &str) -> std::io::Result<TcpStream> {
+    let mut s = TcpStream::connect(addr)?;
+    s.write_all(&[0, 0, 0, 8, 4, 210, 22, 47])?; // SSLRequest
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn stores_routing_decisions() {
+        let addr = std::env::var("DATABASE_ADDR").unwrap_or("127.0.0.1:5432".into());
+        let conn = super::connect(&addr).expect("connect to the CI postgres");
+        drop(conn);
+    }
+}
+"""
+        },
+        ["test", "--lib"],
+        env={"DATABASE_ADDR": f"127.0.0.1:{port}"},
+    )
+    out = real.Out(out.command, [ln.replace(str(port), "5432") for ln in out.lines], out.code)
+    assert out.code != 0 and any("Connection refused" in ln for ln in out.lines), out
+    cid = "fr-m-trap-cargo-test-refused-postgres-service-exited-on-start"
+    container = sha(cid + "c")[:12]
+    net = "github_network_" + sha(cid + "n")[:32]
+    tail = [
+        "Stop containers",
+        f"##[group]Print service container logs: {sha(cid + 'svc')[:20]}_postgres16_{sha(cid)[:6]}",
+        f"[command]/usr/bin/docker logs --details {container}",
+        " Error: Database is uninitialized and superuser password is not specified.",
+        "        You must specify POSTGRES_PASSWORD to a non-empty value for the",
+        '        superuser. For example, "-e POSTGRES_PASSWORD=password" on "docker run".',
+        "",
+        "        You may also use \"POSTGRES_HOST_AUTH_METHOD=trust\" to allow all",
+        "        connections without a password. This is *not* recommended.",
+        "",
+        "        See PostgreSQL documentation about \"trust\":",
+        "        https://www.postgresql.org/docs/current/auth-trust.html",
+        "##[endgroup]",
+        f"Stop and remove container: {sha(cid + 'svc')[:20]}_postgres16_{sha(cid)[:6]}",
+        f"[command]/usr/bin/docker rm --force {container}",
+        container,
+        f"Remove container network: {net}",
+        f"[command]/usr/bin/docker network rm {net}",
+        net,
+    ]
+    ci(
+        cid,
+        "cargo test: stores_routing_decisions cannot connect to 127.0.0.1:5432 (Connection "
+        "refused); the job's postgres service container exited at start, its logs at the end "
+        "of the job say POSTGRES_PASSWORD is empty: the change set it from a secret that does "
+        "not exist; the workflow, not the Rust code, is the cause",
+        ["look-obvious", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="rust",
+        job="integration",
+        steps=[
+            *rust_setup(),
+            failing(out, name="Integration tests", env={"DATABASE_ADDR": "127.0.0.1:5432"}),
+        ],
+        message="ci: take the CI database password from a secret",
+        files=[".github/workflows/rust.yml"],
+        tail=tail,
+    )
+
+    # T5. the workflow renamed the test's env var (atlas)
+    out = _cargo(
+        "fr-m-env-rename",
+        {
+            "src/lib.rs": """pub fn database_url() -> String {
+    std::env::var("DATABASE_URL").expect("DATABASE_URL must be set")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reads_database_url() {
+        assert!(super::database_url().starts_with("postgres://"));
+    }
+}
+"""
+        },
+        ["test", "--lib"],
+    )
+    assert out.code != 0 and any("NotPresent" in ln for ln in out.lines), out
+    ci(
+        "fr-m-trap-cargo-test-database-url-notpresent-after-workflow-rename",
+        "cargo test panics 'DATABASE_URL must be set: NotPresent'; the Rust code still reads "
+        "DATABASE_URL, but the change renamed the step's variable to PG_URL in the workflow",
+        ["context-driven", "look-obvious", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="rust",
+        job="test",
+        steps=[
+            *rust_setup(),
+            failing(
+                out,
+                name="cargo test",
+                env={"PG_URL": "postgres://healer:healer@localhost:5432/healer"},
+            ),
+        ],
+        message="ci: name database settings like the chart does",
+        files=[".github/workflows/rust.yml"],
+    )
+
+
+def traps_code() -> None:
+    # T6. a certificate fixture expired (blaze: the Node client's own test fixture)
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    def name(cn: str) -> x509.Name:
+        return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(name("console test CA"))
+        .issuer_name(name("console test CA"))
+        .public_key(ca_key.public_key())
+        .serial_number(1)
+        .not_valid_before(dt.datetime(2024, 11, 1, tzinfo=dt.timezone.utc))
+        .not_valid_after(dt.datetime(2034, 11, 1, tzinfo=dt.timezone.utc))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(ca_key, hashes.SHA256())
+    )
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(name("localhost"))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(dt.datetime(2024, 11, 1, tzinfo=dt.timezone.utc))
+        .not_valid_after(dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    pem = serialization.Encoding.PEM
+    fixtures = {
+        "test/fixtures/tls/ca.crt": ca.public_bytes(pem).decode(),
+        "test/fixtures/tls/server.crt": leaf.public_bytes(pem).decode(),
+        "test/fixtures/tls/server.key": key.private_bytes(
+            pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode(),
+    }
+    at(WEB)
+    path = real.scratch(
+        "fr-m-cert-expired",
+        {
+            "package.json": _pkg(name="webhook-relay"),
+            "src/deliver.js": """import https from "node:https";
+
+export function deliver(url, body, { ca } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: "POST", ca, headers: { "content-type": "application/json" } }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    });
+    req.on("error", reject);
+    req.end(JSON.stringify(body));
+  });
+}
+""",
+            "test/deliver.test.js": """import { test } from "node:test";
+import assert from "node:assert/strict";
+import https from "node:https";
+import { readFileSync } from "node:fs";
+import { deliver } from "../src/deliver.js";
+
+const fixture = (f) => readFileSync(new URL(`./fixtures/tls/${f}`, import.meta.url));
+
+test("delivers a webhook over TLS", async () => {
+  const srv = https.createServer({ key: fixture("server.key"), cert: fixture("server.crt") }, (req, res) => {
+    res.writeHead(202).end();
+  });
+  await new Promise((r) => srv.listen(0, "127.0.0.1", r));
+  try {
+    const status = await deliver(`https://localhost:${srv.address().port}/hook`, { ok: true }, { ca: fixture("ca.crt") });
+    assert.equal(status, 202);
+  } finally {
+    srv.close();
+  }
+});
+""",
+        },
+    )
+    real.put(path, fixtures)
+    lines, code = real.run(["node", "--test", "test/"], path)
+    lines = [re.sub(r"duration_ms: [\d.]+", "duration_ms: 41.066894", ln) for ln in lines]
+    assert code != 0 and any("CERT_HAS_EXPIRED" in ln for ln in lines), lines
+    ci(
+        "fr-m-trap-node-test-cert-has-expired-tls-fixture",
+        "node --test: delivers a webhook over TLS fails with CERT_HAS_EXPIRED; the local "
+        "test server uses the repository's own fixture test/fixtures/tls/server.crt, which "
+        "expired on 2026-11-01; nothing in the network or the runner, the relay's test "
+        "fixture needs regenerating",
+        ["look-obvious", "misleading-name"],
+        "blaze",
+        "frontend_test",
+        workflow="relay-ci",
+        job="test",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(real.Out("node --test test/", lines, code), name="Tests")],
+        message="docs(relay): document the retry schedule",
+        files=["docs/webhook-relay.md"],
+    )
+
+    # T7. a token fixture whose expiry was a fixed date in 2026 (rex)
+    at(REPO)
+    out = _cargo(
+        "fr-m-token-expiry",
+        {
+            "src/lib.rs": """use std::time::{SystemTime, UNIX_EPOCH};
+
+pub struct Token {
+    pub subject: String,
+    pub expires_at: u64,
+}
+
+pub fn is_expired(t: &Token, now: SystemTime) -> bool {
+    now.duration_since(UNIX_EPOCH).unwrap().as_secs() >= t.expires_at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> Token {
+        // issued for the installation tests; valid "for a long time"
+        Token { subject: "installation:4711".into(), expires_at: 1_793_491_200 }
+    }
+
+    #[test]
+    fn fixture_token_is_accepted() {
+        assert!(!is_expired(&fixture(), SystemTime::now()), "fixture token rejected as expired");
+    }
+}
+"""
+        },
+        ["test", "--lib"],
+    )
+    assert out.code != 0 and any("rejected as expired" in ln for ln in out.lines), out
+    ci(
+        "fr-m-trap-cargo-test-fixture-token-expired-by-date",
+        "cargo test: fixture_token_is_accepted fails 'fixture token rejected as expired'; the "
+        "test's fixture token has a hard-coded expires_at of 1793491200 (2026-11-01) checked "
+        "against SystemTime::now(), so the test broke with the calendar on a docs-only change",
+        ["look-obvious", "misleading-name"],
+        "rex",
+        "rust_test",
+        workflow="rust",
+        job="test",
+        steps=[*rust_setup(), failing(out, name="cargo test")],
+        message="docs: installation token rotation",
+        files=["docs/installation-tokens.md"],
+    )
+
+    # T8. the committed OpenAPI spec drifted from the Rust server's generator (rex)
+    gen = """fn main() {
+    let fields = [("id", "string"), ("agent", "string"), ("decidedAt", "string")];
+    println!("{{");
+    println!("  \\"openapi\\": \\"3.1.0\\",");
+    println!("  \\"info\\": {{ \\"title\\": \\"healer\\", \\"version\\": \\"0.19.0\\" }},");
+    println!("  \\"components\\": {{ \\"schemas\\": {{ \\"Decision\\": {{");
+    println!("    \\"type\\": \\"object\\",");
+    println!("    \\"properties\\": {{");
+    for (i, (name, ty)) in fields.iter().enumerate() {
+        let comma = if i + 1 < fields.len() { "," } else { "" };
+        println!("      \\"{name}\\": {{ \\"type\\": \\"{ty}\\" }}{comma}");
+    }
+    println!("    }}");
+    println!("  }} }} }}");
+    println!("}}");
+}
+"""
+    old_spec = (
+        "{\n"
+        '  "openapi": "3.1.0",\n'
+        '  "info": { "title": "healer", "version": "0.19.0" },\n'
+        '  "components": { "schemas": { "Decision": {\n'
+        '    "type": "object",\n'
+        '    "properties": {\n'
+        '      "id": { "type": "string" },\n'
+        '      "agent": { "type": "string" },\n'
+        '      "createdAt": { "type": "string" }\n'
+        "    }\n"
+        "  } } }\n"
+        "}\n"
+    )
+    path = real.crate("fr-m-openapi", {"src/bin/openapi.rs": gen, "openapi.json": old_spec})
+    real.git(path, "init", "-q")
+    (path / ".gitignore").write_text("target/\n")
+    real.git(path, "add", "-A")
+    real.git(path, "commit", "-qm", "initial")
+    step = "cargo run -q --bin openapi > openapi.json\ngit diff --exit-code -- openapi.json"
+    lines, code = real.run(
+        ["bash", "-e", "-c", step], path, env={"CARGO_NET_OFFLINE": "true", "GIT_PAGER": "cat"}
+    )
+    assert code == 1 and any("decidedAt" in ln for ln in lines), lines
+    ci(
+        "fr-m-trap-git-diff-exit-code-openapi-spec-drift",
+        "the 'OpenAPI spec is up to date' step exits 1 from git diff --exit-code: the Rust "
+        "change renamed Decision.createdAt to decidedAt in the server's openapi generator "
+        "without regenerating the committed openapi.json; git is only the check",
+        ["look-obvious", "misleading-name"],
+        "rex",
+        "rust_build",
+        workflow="api",
+        job="openapi-drift",
+        steps=[*rust_setup(), failing(real.Out(step, lines, code), name="OpenAPI spec is up to date")],
+        message="refactor(api): call it decidedAt",
+        files=["crates/healer-api/src/bin/openapi.rs", "crates/healer-api/src/decision.rs"],
+    )
+
+
+def traps_image() -> None:
+    # T9. the Dockerfile's base image is below the package's engines (bolt)
+    at(WEB)
+    out = real.sh(
+        "fr-m-docker-engines",
+        {
+            "package.json": _pkg(engines={"node": ">=22"}),
+            "package-lock.json": json.dumps(
+                {
+                    "name": "console",
+                    "version": "2.0.0",
+                    "lockfileVersion": 3,
+                    "requires": True,
+                    "packages": {
+                        "": {"name": "console", "version": "2.0.0", "engines": {"node": ">=22"}}
+                    },
+                }
+            ),
+            ".npmrc": "engine-strict=true\n",
+        },
+        "npm ci",
+        "npm ci",
+    )
+    assert out.code != 0 and any("EBADENGINE" in ln for ln in out.lines), out
+    dockerfile = (
+        "FROM node:20.20-alpine AS build\n"
+        "WORKDIR /app\n"
+        "COPY package.json package-lock.json .npmrc ./\n"
+        "RUN npm ci\n"
+        "COPY . .\n"
+        "RUN npm run build\n"
+        "\n"
+        "FROM nginx:1.27-alpine\n"
+        "COPY --from=build /app/dist /usr/share/nginx/html\n"
+    )
+    bk = shapes.BuildKit("fr-m-bk-engines", dockerfile)
+    bk.metadata()
+    err = bk.run_until(4, [ln for ln in out.lines if ln.strip()], 1)
+    assert err
+    ci(
+        "fr-m-trap-buildkit-npm-ci-ebadengine-after-base-image-downgrade",
+        "the image build fails at 'RUN npm ci' with npm EBADENGINE (Required node >=22, "
+        "Actual v20.20.2); package.json and .npmrc are unchanged, the change moved the "
+        "Dockerfile's build stage from node:22-alpine to node:20.20-alpine",
+        ["look-obvious", "misleading-name", "wrapper"],
+        "bolt",
+        "docker_build",
+        workflow="images",
+        job="build-console-image",
+        repo=WEB,
+        steps=[
+            *buildx_setup(),
+            buildx_step(bk.finish(err), err, "ghcr.io/5dlabs/console:sha-" + sha("m-bk")[:7]),
+        ],
+        message="chore(image): build on the Node LTS image",
+        files=["Dockerfile"],
+    )
+
+    # T10. npm audit without a lockfile after the lockfile was untracked (blaze)
+    out = real.sh(
+        "fr-m-enolock",
+        {"package.json": _pkg(dependencies={"zod": "^3.24.1"})},
+        "npm audit --audit-level=high",
+        "npm audit --audit-level=high",
+    )
+    assert out.code != 0 and any("ENOLOCK" in ln for ln in out.lines), out
+    ci(
+        "fr-m-trap-npm-audit-enolock-after-lockfile-untracked",
+        "the audit job fails with npm ENOLOCK ('This command requires an existing lockfile'), "
+        "not on any advisory: the change deleted package-lock.json and added it to "
+        ".gitignore, so the console's dependencies are no longer locked",
+        ["context-driven", "look-obvious", "misleading-name"],
+        "blaze",
+        "frontend_deps",
+        workflow="supply-chain",
+        job="npm-audit",
+        repo=WEB,
+        steps=[*node_setup(), failing(out, name="npm audit")],
+        message="chore: stop committing package-lock.json",
+        files=[".gitignore", "package-lock.json"],
+    )
+
 def build() -> None:
     obvious_code()
     obvious_rest()
     obvious_security()
+    traps_workflow()
+    traps_code()
+    traps_image()
