@@ -1260,6 +1260,358 @@ def traps_image() -> None:
         files=[".gitignore", "package-lock.json"],
     )
 
+
+RUST_HTTP = """use std::io::{Read, Write};
+use std::net::TcpStream;
+
+/// A plain HTTP/1.1 GET; returns (status, body).
+pub fn get(addr: &str, host: &str, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    write!(s, "GET {path} HTTP/1.1\\r\\nHost: {host}\\r\\nConnection: close\\r\\n\\r\\n").unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let status = raw.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = raw.split("\\r\\n\\r\\n").nth(1).unwrap_or("").to_string();
+    (status, body)
+}
+"""
+
+
+def _argo(cid: str, app: str, path: str, sync: str, health: str, msg: str, **kw: str) -> dict:
+    rev = sha(cid)
+    return {
+        "name": app,
+        "sync_status": sync,
+        "health_status": health,
+        "message": msg,
+        "revision": rev,
+        "application": shapes.argo_application(
+            app, NS, PLAT, path, rev, sync, health, phase="Failed", op_message=msg, **kw
+        ),
+    }
+
+
+def traps_cluster() -> None:
+    # T11. the staging version test fails; Argo CD could not sync the new CRD (bolt)
+    at(REPO)
+    with real.serve((200, '{"version":"0.18.3"}', "application/json")) as port:
+        out = _cargo(
+            "fr-m-argo-annotations",
+            {
+                "src/lib.rs": RUST_HTTP,
+                "tests/staging.rs": """use healer::get;
+
+#[test]
+fn staging_runs_the_release_under_test() {
+    let addr = std::env::var("STAGING_ADDR").unwrap();
+    let want = std::env::var("EXPECTED_VERSION").unwrap();
+    let (status, body) = get(&addr, "healer-api.healer-staging.svc", "/version");
+    assert_eq!(status, 200);
+    let got = body.trim().trim_start_matches("{\\"version\\":\\"").trim_end_matches("\\"}");
+    assert_eq!(got, want, "staging does not run the release under test");
+}
+""",
+            },
+            ["test", "--test", "staging"],
+            env={"STAGING_ADDR": f"127.0.0.1:{port}", "EXPECTED_VERSION": "0.19.0"},
+        )
+    assert out.code != 0 and any("release under test" in ln for ln in out.lines), out
+    msg = (
+        "one or more objects failed to apply, reason: CustomResourceDefinition.apiextensions."
+        'k8s.io "healruns.healer.5dlabs.ai" is invalid: metadata.annotations: Too long: must '
+        "have at most 262144 bytes"
+    )
+    argo = _argo(
+        "fr-m-argo-annotations",
+        "healer-staging",
+        "charts/healer",
+        "OutOfSync",
+        "Healthy",
+        msg,
+    )
+    ci(
+        "fr-m-ctx-cargo-test-staging-version-argocd-crd-annotation-too-long",
+        "the post-deploy Rust test sees staging still on 0.18.3 (expected 0.19.0); Argo CD "
+        "shows healer-staging's sync failed: the chart's enlarged HealRun CRD exceeds the "
+        "262144-byte last-applied annotation of client-side apply (needs ServerSideApply)",
+        ["context-driven", "argocd", "look-obvious", "misleading-name"],
+        "bolt",
+        "argocd_sync",
+        workflow="post-deploy",
+        job="staging-version",
+        steps=[
+            *rust_setup(),
+            failing(
+                out,
+                name="Staging runs this release",
+                env={
+                    "STAGING_ADDR": "healer-api.healer-staging.svc:8080",
+                    "EXPECTED_VERSION": "0.19.0",
+                },
+            ),
+        ],
+        message="feat(crd): full OpenAPI schema for HealRun",
+        files=["charts/healer/crds/healruns.yaml", "charts/healer/Chart.yaml"],
+        self_hosted=True,
+        extra={"argocd": [argo]},
+    )
+
+    # T12. the e2e latency test fails; the chart cut the CPU limit, Prometheus shows
+    # throttling (bolt)
+    at(WEB)
+    import time
+
+    def slow(req):  # type: ignore[no-untyped-def]
+        time.sleep(0.88)
+        return 200, '{"runs":[]}', "application/json"
+
+    with real.serve(slow) as port:
+        path = real.node_project(
+            "fr-m-cpu-throttle",
+            {
+                "e2e/latency.test.js": """import { expect, it } from "vitest";
+
+it("keeps /api/runs p95 under 500 ms", async () => {
+  const samples = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const res = await fetch(`${process.env.CONSOLE_URL}/api/runs?limit=50`);
+    await res.text();
+    samples.push(performance.now() - t0);
+  }
+  const p95 = Math.round(Math.max(...samples) / 100) * 100;
+  expect(p95).toBeLessThan(500);
+}, 20000);
+""",
+            },
+        )
+        lines, code = real.run(
+            ["vitest", "run", "e2e/"], path, env={"CONSOLE_URL": f"http://127.0.0.1:{port}"}
+        )
+    assert code != 0 and any("expected 900 to be less than 500" in ln for ln in lines), lines
+    created, _, _ = clock("fr-m-cpu-throttle")
+    q_thr = (
+        'sum(rate(container_cpu_cfs_throttled_periods_total{namespace="console",'
+        'container="console"}[5m])) / sum(rate(container_cpu_cfs_periods_total{'
+        'namespace="console",container="console"}[5m]))'
+    )
+    q_alert = 'ALERTS{alertstate="firing",namespace="console"}'
+    ts = 1764320400
+    pods = ready_pods("fr-m-cpu-throttle", "console", "console", "ghcr.io/5dlabs/console:2.1.0")
+    for pod in pods:
+        pod["spec"]["containers"][0]["resources"]["limits"]["cpu"] = "100m"
+    ci(
+        "fr-m-ctx-vitest-latency-p95-cpu-throttled-after-limit-cut",
+        "the e2e vitest latency check fails (expected 900 to be less than 500); the change cut "
+        "the console's CPU limit to 100m in the chart values, and Prometheus shows 93% of CFS "
+        "periods throttled with CPUThrottlingHigh firing; the code is unchanged",
+        ["context-driven", "look-obvious", "misleading-name"],
+        "bolt",
+        "helm",
+        workflow="console-e2e",
+        job="latency",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            failing(
+                real.Out("npx vitest run e2e/", lines, code),
+                name="Latency budget",
+                env={"CONSOLE_URL": "https://console.staging.5dlabs.ai"},
+            ),
+        ],
+        message="chore(chart): right-size console resources",
+        files=["charts/console/values.yaml"],
+        extra={
+            "prometheus": {
+                q_thr: [{"metric": {}, "value": [ts, "0.9312"]}],
+                q_alert: [
+                    {
+                        "metric": {
+                            "alertname": "CPUThrottlingHigh",
+                            "alertstate": "firing",
+                            "namespace": "console",
+                            "pod": pods[0]["metadata"]["name"],
+                            "container": "console",
+                            "severity": "info",
+                        },
+                        "value": [ts, "1"],
+                    }
+                ],
+            },
+            "kubernetes": {"pods": pods, "events": []},
+        },
+    )
+
+    # T13. e2e: the runtime config has no apiUrl; the chart renamed the env var (bolt)
+    body = 'window.__CONFIG__ = {"apiUrl":"","environment":"staging"};\n'
+    with real.serve((200, body, "application/javascript")) as port:
+        path = real.scratch(
+            "fr-m-runtime-config",
+            {
+                "package.json": _pkg(),
+                "e2e/config.test.js": """import { test } from "node:test";
+import assert from "node:assert/strict";
+
+test("runtime config points at the API", async () => {
+  const res = await fetch(`${process.env.BASE_URL}/config.js`);
+  const text = await res.text();
+  const cfg = JSON.parse(text.replace(/^window\\.__CONFIG__ = /, "").replace(/;\\s*$/, ""));
+  assert.match(cfg.apiUrl, /^https:\\/\\//, "runtime config has no apiUrl");
+});
+""",
+            },
+        )
+        lines, code = real.run(
+            ["node", "--test", "e2e/"], path, env={"BASE_URL": f"http://127.0.0.1:{port}"}
+        )
+    lines = [re.sub(r"duration_ms: [\d.]+", "duration_ms: 38.201774", ln) for ln in lines]
+    assert code != 0 and any("no apiUrl" in ln for ln in lines), lines
+    created, first, _ = clock("fr-m-runtime-config")
+    pods = ready_pods("fr-m-runtime-config", "console", "console", "ghcr.io/5dlabs/console:2.1.0")
+    for pod in pods:
+        pod["spec"]["containers"][0]["env"] = [
+            {"name": "API_URL", "value": "https://api.staging.5dlabs.ai"},
+            {"name": "ENVIRONMENT", "value": "staging"},
+        ]
+    loki = [
+        f"{first} /docker-entrypoint.sh: Launching /docker-entrypoint.d/40-runtime-config.sh",
+        f"{first} 40-runtime-config.sh: CONSOLE_API_URL is not set; writing an empty apiUrl "
+        "to /usr/share/nginx/html/config.js",
+        f"{first} /docker-entrypoint.sh: Configuration complete; ready for start up",
+    ]
+    ci(
+        "fr-m-ctx-node-test-runtime-config-empty-api-url-chart-env-rename",
+        "the e2e node --test check finds an empty apiUrl in /config.js; the console image "
+        "reads CONSOLE_API_URL (Loki: 'CONSOLE_API_URL is not set'), but the change renamed "
+        "the chart's env entry to API_URL (the pods show API_URL); the chart, not the "
+        "frontend, broke the runtime config",
+        ["context-driven", "look-obvious", "misleading-name"],
+        "bolt",
+        "helm",
+        workflow="console-e2e",
+        job="smoke",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            failing(
+                real.Out("node --test e2e/", lines, code),
+                name="Smoke",
+                env={"BASE_URL": "https://console.staging.5dlabs.ai"},
+            ),
+        ],
+        message="refactor(chart): shorter env names",
+        files=["charts/console/values.yaml", "charts/console/templates/deployment.yaml"],
+        extra={"kubernetes": {"pods": pods, "events": []}, "loki": loki},
+    )
+
+    # T14. the e2e Rust test gets 503; pods cannot exec a glibc binary on Alpine (bolt)
+    at(REPO)
+    from helpers import crashing
+
+    with real.serve((503, "no healthy upstream")) as port:
+        out = _cargo(
+            "fr-m-alpine-glibc",
+            {
+                "src/lib.rs": RUST_HTTP,
+                "tests/e2e.rs": """use healer::get;
+
+#[test]
+fn healthz_answers() {
+    let addr = std::env::var("STAGING_ADDR").unwrap();
+    let (status, body) = get(&addr, "healer.staging.5dlabs.ai", "/healthz");
+    assert_eq!(status, 200, "GET /healthz answered {status}: {body}");
+}
+""",
+            },
+            ["test", "--test", "e2e"],
+            env={"STAGING_ADDR": f"127.0.0.1:{port}"},
+        )
+    assert out.code != 0 and any("no healthy upstream" in ln for ln in out.lines), out
+    ctx = crashing(
+        "fr-m-alpine-glibc",
+        NS,
+        "healer-api",
+        "ghcr.io/5dlabs/healer-api:0.19.0",
+        255,
+        ["exec /usr/local/bin/healer-api: no such file or directory"],
+    )
+    ci(
+        "fr-m-ctx-cargo-test-e2e-503-glibc-binary-on-alpine-image",
+        "the Rust e2e test gets 503 'no healthy upstream'; healer-api crash-loops with exit "
+        "255 and 'exec /usr/local/bin/healer-api: no such file or directory': the change "
+        "moved the Dockerfile's runtime stage to alpine:3.20 while the binary is built "
+        "against glibc in rust:1.95-bookworm",
+        ["context-driven", "look-obvious", "misleading-name"],
+        "bolt",
+        "docker_build",
+        workflow="post-deploy",
+        job="e2e",
+        steps=[
+            *rust_setup(),
+            failing(out, name="E2E", env={"STAGING_ADDR": "healer.staging.5dlabs.ai:80"}),
+        ],
+        message="chore(image): smaller runtime image",
+        files=["Dockerfile"],
+        extra=ctx,
+    )
+
+    # T15. e2e 404 on index.html; the chart mounts a ConfigMap over the web root (bolt)
+    at(WEB)
+    with real.serve((404, "<html><body><h1>404 Not Found</h1></body></html>", "text/html")) as port:
+        path = real.scratch(
+            "fr-m-mount-shadow",
+            {
+                "package.json": _pkg(),
+                "e2e/pages.test.js": """import { test } from "node:test";
+import assert from "node:assert/strict";
+
+for (const page of ["/", "/runs", "/settings"]) {
+  test(`serves ${page}`, async () => {
+    const res = await fetch(`${process.env.BASE_URL}${page}`);
+    assert.equal(res.status, 200, `GET ${page} answered ${res.status}`);
+  });
+}
+""",
+            },
+        )
+        lines, code = real.run(
+            ["node", "--test", "e2e/"], path, env={"BASE_URL": f"http://127.0.0.1:{port}"}
+        )
+    lines = [re.sub(r"duration_ms: [\d.]+", "duration_ms: 12.55013", ln) for ln in lines]
+    assert code != 0 and any("answered 404" in ln for ln in lines), lines
+    pods = ready_pods("fr-m-mount-shadow", "console", "console", "ghcr.io/5dlabs/console:2.1.0")
+    for pod in pods:
+        pod["spec"]["containers"][0]["volumeMounts"] = [
+            {"name": "runtime-config", "mountPath": "/usr/share/nginx/html", "readOnly": True}
+        ]
+        pod["spec"]["volumes"] = [
+            {"name": "runtime-config", "configMap": {"name": "console-runtime-config"}}
+        ]
+    ci(
+        "fr-m-ctx-node-test-404-configmap-mounted-over-web-root",
+        "the e2e node --test page checks get 404 for /, /runs and /settings; the pods show the "
+        "console-runtime-config ConfigMap mounted at /usr/share/nginx/html without subPath, "
+        "hiding the built pages behind config.js; the change moved the mount in the chart",
+        ["context-driven", "look-obvious", "misleading-name"],
+        "bolt",
+        "helm",
+        workflow="console-e2e",
+        job="pages",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            failing(
+                real.Out("node --test e2e/", lines, code),
+                name="Pages",
+                env={"BASE_URL": "https://console.staging.5dlabs.ai"},
+            ),
+        ],
+        message="refactor(chart): mount runtime config with the static files",
+        files=["charts/console/templates/deployment.yaml"],
+        extra={"kubernetes": {"pods": pods, "events": []}},
+    )
+
 def build() -> None:
     obvious_code()
     obvious_rest()
@@ -1267,3 +1619,4 @@ def build() -> None:
     traps_workflow()
     traps_code()
     traps_image()
+    traps_cluster()
