@@ -2,25 +2,26 @@
 
 - real obvious cases: one decisive root-cause error from one tool in the failing step, with
   nothing in the log or the context against it (rustc E0369 and E0004, clippy
-  ``manual_range_contains``, a cargo test assertion, tsc TS2554, ESLint ``no-dupe-keys``, a
-  Vitest ``toHaveLength``, a Jest ``toHaveBeenCalledWith``, a Dockerfile hadolint cannot
-  parse, kustomize on a missing resource file, a tab in Helm values, actionlint on an unknown
-  permission scope, a ``git cherry-pick`` conflict, ``npm audit`` on semver 7.5.1,
-  GH013 for an Azure storage key);
+  ``manual_range_contains``, a cargo test assertion, ``cargo fmt --check``, tsc TS2554,
+  ESLint ``no-dupe-keys``, a Vitest ``toHaveLength``, a Jest ``toHaveBeenCalledWith``, a
+  Dockerfile hadolint cannot parse, kustomize on a missing resource file, a tab in Helm
+  values, actionlint on an unknown permission scope, a ``git cherry-pick`` conflict, ``npm
+  audit`` on semver 7.5.1, GH013 for an Azure storage key);
 - look-obvious traps, not tagged obvious: one familiar language error is visible, but the
   root cause belongs to another owner: a workflow that pinned Node below the package's
   engines, a node_modules cache restored from macOS, a Dependabot PR without the job's
   secrets, a service container that exited on start, a workflow that renamed the test's env
-  var, a certificate fixture and a token fixture that expired with time (the code's owner),
-  an OpenAPI spec the Rust server generates drifting (``git diff --exit-code``), a Dockerfile
-  base image below the package's engines, an npm audit without a lockfile, and cluster
-  context deciding a test failure (an Argo CD sync failing on annotation size, CPU
-  throttling after a values cut, a Helm values key the frontend's runtime config no longer
-  reads, a glibc binary on an Alpine runtime image).
+  var (atlas); a certificate fixture and a token fixture that expired with the calendar (the
+  code's owner); a committed OpenAPI spec the Rust generator no longer matches (``git diff
+  --exit-code``, rex); a Dockerfile base image below the package's engines (bolt); an npm
+  audit without a lockfile (blaze); and cluster context deciding a test failure (an Argo CD
+  sync failing on annotation size, CPU throttling after a values cut, a chart env var the
+  console's runtime config no longer reads, a glibc binary on an Alpine runtime image, a
+  ConfigMap mounted over the web root: bolt).
 
-Every tool runs for real (cargo/rustc/clippy, node, npm, tsc, eslint, vitest, jest, hadolint,
-yamllint, kubectl kustomize, actionlint, git, openssl-free TLS through node) against local
-files, local repositories or 127.0.0.1 servers."""
+Every tool runs for real (cargo, rustc, clippy, rustfmt, node, node --test, npm, tsc, eslint,
+vitest, jest, esbuild, hadolint, yamllint, kubectl kustomize, actionlint, git) against local
+files, local repositories or 127.0.0.1 servers (a TLS server for the expired fixture)."""
 
 from __future__ import annotations
 
@@ -30,9 +31,9 @@ import re
 import fcommon
 import real
 import shapes
-from fcommon import at, ci, failing, node_setup, npm_ci_ok, passing, rust_setup, sha
+from fcommon import at, ci, failing, node_setup, npm_ci_ok, rust_setup, sha
 from gha import run, uses
-from helpers import buildx_setup, buildx_step, clock, kube_setup, pod_name, ready_pods
+from helpers import buildx_setup, buildx_step, clock, ready_pods
 
 REPO = "5dlabs/healer"
 WEB = "5dlabs/console"
@@ -208,6 +209,32 @@ mod tests {
         files=["src/lib.rs"],
     )
 
+    # O4b. cargo fmt --check (rex)
+    out = _cargo(
+        "fr-m-fmt",
+        {
+            "src/lib.rs": """pub fn label(agent: &str, attempt: u32) -> String {
+    if attempt > 1 { format!("{agent} (retry {attempt})") } else { agent.to_string() }
+}
+"""
+        },
+        ["fmt", "--check"],
+    )
+    assert out.code != 0 and any(ln.startswith("Diff in") for ln in out.lines), out
+    ci(
+        "fr-m-obvious-cargo-fmt-check-one-line-if-else",
+        "cargo fmt --check prints a diff for src/lib.rs: label() puts an if/else with blocks "
+        "on one line, which rustfmt splits over five lines",
+        ["obvious"],
+        "rex",
+        "rust_fmt",
+        workflow="rust",
+        job="fmt",
+        steps=[*rust_setup(), failing(out, name="rustfmt")],
+        message="feat(labels): mark retried runs",
+        files=["src/lib.rs"],
+    )
+
     # O5. tsc TS2554 (blaze)
     at(WEB)
     out = real.tsc(
@@ -355,7 +382,7 @@ def obvious_rest() -> None:
         "    && apt-get install -y --no-install-recommends ca-certificates=20230311\n"
         "COPY healer /usr/local/bin/healer\n"
         "EXPOSE 8080/tcp\n"
-        "ENTRYPONT [\"/usr/local/bin/healer\"]\n",
+        'ENTRYPONT ["/usr/local/bin/healer"]\n',
         where="images/healer/Dockerfile",
     )
     assert out.code != 0, out
@@ -661,7 +688,6 @@ def obvious_security() -> None:
     )
 
 
-
 # ------------------------------------------------------------------ look-obvious traps
 
 
@@ -719,7 +745,11 @@ it("lists each label once", () => {
         workflow="console-ci",
         job="test",
         repo=WEB,
-        steps=[setup20, npm_ci_ok(), failing(real.Out("npx vitest run", lines, code), name="Unit tests")],
+        steps=[
+            setup20,
+            npm_ci_ok(),
+            failing(real.Out("npx vitest run", lines, code), name="Unit tests"),
+        ],
         message="ci: use the LTS Node on every job",
         files=[".github/workflows/console-ci.yml"],
         pr=fcommon.pr_of("fr-m-node-pin", "ci: use the LTS Node on every job"),
@@ -755,7 +785,9 @@ it("lists each label once", () => {
         keep=lambda ln: ".npm/_logs" not in ln and "A complete log" not in ln,
     )
     lines = [
-        ln.replace(str(darwin), real.RUNNER).replace("/home/runner/work/b13-esbuild-darwin", real.RUNNER)
+        ln.replace(str(darwin), real.RUNNER).replace(
+            "/home/runner/work/b13-esbuild-darwin", real.RUNNER
+        )
         for ln in lines
     ]
     assert code != 0 and any("another platform" in ln for ln in lines), lines
@@ -889,10 +921,10 @@ mod tests {
         "        You must specify POSTGRES_PASSWORD to a non-empty value for the",
         '        superuser. For example, "-e POSTGRES_PASSWORD=password" on "docker run".',
         "",
-        "        You may also use \"POSTGRES_HOST_AUTH_METHOD=trust\" to allow all",
+        '        You may also use "POSTGRES_HOST_AUTH_METHOD=trust" to allow all',
         "        connections without a password. This is *not* recommended.",
         "",
-        "        See PostgreSQL documentation about \"trust\":",
+        '        See PostgreSQL documentation about "trust":',
         "        https://www.postgresql.org/docs/current/auth-trust.html",
         "##[endgroup]",
         f"Stop and remove container: {sha(cid + 'svc')[:20]}_postgres16_{sha(cid)[:6]}",
@@ -983,8 +1015,8 @@ def traps_code() -> None:
         .issuer_name(name("console test CA"))
         .public_key(ca_key.public_key())
         .serial_number(1)
-        .not_valid_before(dt.datetime(2024, 11, 1, tzinfo=dt.timezone.utc))
-        .not_valid_after(dt.datetime(2034, 11, 1, tzinfo=dt.timezone.utc))
+        .not_valid_before(dt.datetime(2024, 11, 1, tzinfo=dt.UTC))
+        .not_valid_after(dt.datetime(2034, 11, 1, tzinfo=dt.UTC))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(ca_key, hashes.SHA256())
     )
@@ -995,8 +1027,8 @@ def traps_code() -> None:
         .issuer_name(ca.subject)
         .public_key(key.public_key())
         .serial_number(2)
-        .not_valid_before(dt.datetime(2024, 11, 1, tzinfo=dt.timezone.utc))
-        .not_valid_after(dt.datetime(2026, 11, 1, tzinfo=dt.timezone.utc))
+        .not_valid_before(dt.datetime(2024, 11, 1, tzinfo=dt.UTC))
+        .not_valid_after(dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
         .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
@@ -1065,7 +1097,11 @@ test("delivers a webhook over TLS", async () => {
         workflow="relay-ci",
         job="test",
         repo=WEB,
-        steps=[*node_setup(), npm_ci_ok(), failing(real.Out("node --test test/", lines, code), name="Tests")],
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            failing(real.Out("node --test test/", lines, code), name="Tests"),
+        ],
         message="docs(relay): document the retry schedule",
         files=["docs/webhook-relay.md"],
     )
@@ -1172,7 +1208,10 @@ mod tests {
         "rust_build",
         workflow="api",
         job="openapi-drift",
-        steps=[*rust_setup(), failing(real.Out(step, lines, code), name="OpenAPI spec is up to date")],
+        steps=[
+            *rust_setup(),
+            failing(real.Out(step, lines, code), name="OpenAPI spec is up to date"),
+        ],
         message="refactor(api): call it decidedAt",
         files=["crates/healer-api/src/bin/openapi.rs", "crates/healer-api/src/decision.rs"],
     )
@@ -1359,11 +1398,11 @@ fn staging_runs_the_release_under_test() {
     # T12. the e2e latency test fails; the chart cut the CPU limit, Prometheus shows
     # throttling (bolt)
     at(WEB)
-    import time
+    took = iter([784, 846, 812])
 
     def slow(req):  # type: ignore[no-untyped-def]
-        time.sleep(0.88)
-        return 200, '{"runs":[]}', "application/json"
+        # the API reports its own handling time, as the console's API does in `took_ms`
+        return 200, json.dumps({"runs": [], "took_ms": next(took)}), "application/json"
 
     with real.serve(slow) as port:
         path = real.node_project(
@@ -1374,22 +1413,20 @@ fn staging_runs_the_release_under_test() {
 it("keeps /api/runs p95 under 500 ms", async () => {
   const samples = [];
   for (let i = 0; i < 3; i++) {
-    const t0 = performance.now();
     const res = await fetch(`${process.env.CONSOLE_URL}/api/runs?limit=50`);
-    await res.text();
-    samples.push(performance.now() - t0);
+    const { took_ms } = await res.json();
+    samples.push(took_ms);
   }
-  const p95 = Math.round(Math.max(...samples) / 100) * 100;
+  const p95 = Math.max(...samples);
   expect(p95).toBeLessThan(500);
-}, 20000);
+});
 """,
             },
         )
         lines, code = real.run(
             ["vitest", "run", "e2e/"], path, env={"CONSOLE_URL": f"http://127.0.0.1:{port}"}
         )
-    assert code != 0 and any("expected 900 to be less than 500" in ln for ln in lines), lines
-    created, _, _ = clock("fr-m-cpu-throttle")
+    assert code != 0 and any("expected 846 to be less than 500" in ln for ln in lines), lines
     q_thr = (
         'sum(rate(container_cpu_cfs_throttled_periods_total{namespace="console",'
         'container="console"}[5m])) / sum(rate(container_cpu_cfs_periods_total{'
@@ -1402,7 +1439,7 @@ it("keeps /api/runs p95 under 500 ms", async () => {
         pod["spec"]["containers"][0]["resources"]["limits"]["cpu"] = "100m"
     ci(
         "fr-m-ctx-vitest-latency-p95-cpu-throttled-after-limit-cut",
-        "the e2e vitest latency check fails (expected 900 to be less than 500); the change cut "
+        "the e2e vitest latency check fails (expected 846 to be less than 500); the change cut "
         "the console's CPU limit to 100m in the chart values, and Prometheus shows 93% of CFS "
         "periods throttled with CPUThrottlingHigh firing; the code is unchanged",
         ["context-driven", "look-obvious", "misleading-name"],
@@ -1467,7 +1504,7 @@ test("runtime config points at the API", async () => {
         )
     lines = [re.sub(r"duration_ms: [\d.]+", "duration_ms: 38.201774", ln) for ln in lines]
     assert code != 0 and any("no apiUrl" in ln for ln in lines), lines
-    created, first, _ = clock("fr-m-runtime-config")
+    _created, first, _ = clock("fr-m-runtime-config")
     pods = ready_pods("fr-m-runtime-config", "console", "console", "ghcr.io/5dlabs/console:2.1.0")
     for pod in pods:
         pod["spec"]["containers"][0]["env"] = [
@@ -1611,6 +1648,7 @@ for (const page of ["/", "/runs", "/settings"]) {
         files=["charts/console/templates/deployment.yaml"],
         extra={"kubernetes": {"pods": pods, "events": []}},
     )
+
 
 def build() -> None:
     obvious_code()
