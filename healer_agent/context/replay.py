@@ -296,6 +296,16 @@ def _pull_request(pr: Any) -> PullRequestInfo | None:
     )
 
 
+_SOURCE_KEYS: dict[str, tuple[str, ...]] = {
+    "github": ("logs", "changed_files", "pull_request"),
+    "argocd": ("argocd",),
+    "kubernetes": ("kubernetes",),
+    "loki": ("loki",),
+    "prometheus": ("prometheus",),
+}
+"""The live source that gathers each of a case's context keys."""
+
+
 def bundle_from_case(
     context: Mapping[str, Any], payload: Mapping[str, Any] | None = None
 ) -> ContextBundle:
@@ -313,17 +323,10 @@ def bundle_from_case(
         apps = _printed_apps(apps)
     apps = _list(apps)
     argocd = tuple(argo_app(a) for a in apps if isinstance(a, Mapping))
-    for key in (
-        "logs",
-        "changed_files",
-        "pull_request",
-        "argocd",
-        "loki",
-        "prometheus",
-        "kubernetes",
-    ):
-        present = context.get(key) not in (None, [], {}, "")
-        sources[f"replay.{key}"] = SourceStatus(status="ok" if present else "not_configured")
+    # statuses under the live sources' names, so a replayed case reads like a gathered one
+    for source, keys in _SOURCE_KEYS.items():
+        if any(context.get(key) not in (None, [], {}, "") for key in keys):
+            sources[source] = SourceStatus(status="ok", note="replayed from a recorded case")
     message = context.get("commit_message")
     return ContextBundle(
         logs=_job_logs(context.get("logs") or {}, payload),
