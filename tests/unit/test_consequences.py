@@ -12,7 +12,7 @@ import pytest
 
 from healer_agent.logs import excerpt_text
 from healer_agent.logs.setup import withheld_secrets
-from healer_agent.models import Agent, ContextBundle, FailureType, JobLog
+from healer_agent.models import Agent, ContextBundle, FailureType, FiringAlert, JobLog
 from healer_agent.routing.prerouter import PreRouter
 from healer_agent.routing.rules import RulesError, parse_rules
 from tests.unit.test_logs import gh_log
@@ -703,3 +703,94 @@ def test_an_audit_that_found_no_lockfile_is_the_projects() -> None:
     log = gh_log(("npm audit --audit-level=high", report))
     decision = ROUTER.decide(incident("supply-chain", "npm-audit"), ctx(log, "npm-audit"))
     assert decision.agent is Agent.CIPHER
+
+
+def _vitest_timeout(path: str) -> list[str]:
+    return [
+        f" \u276f {path} (1 test | 1 failed) 5002ms",
+        "     \u2192 Test timed out in 5000ms.",
+        f" FAIL  {path} > runs API lists the latest runs",
+        "Error: Test timed out in 5000ms.",
+        " Test Files  1 failed (1)",
+    ]
+
+
+def test_an_end_to_end_test_that_ran_out_of_time_is_a_symptom() -> None:
+    healthy = {"pods": [_ready_pod("api-1"), _ready_pod("api-2")]}
+    job_failed = FiringAlert(name="KubeJobFailed", labels={"namespace": "backup"})
+    context = ContextBundle(
+        logs=(
+            JobLog(
+                job_name="e2e", text=gh_log(("npx vitest run", _vitest_timeout("e2e/runs.test.js")))
+            ),
+        ),
+        changed_files=("src/components/Footer.jsx",),
+        kubernetes=healthy,
+        firing_alerts=(job_failed,),
+    )
+    decision = ROUTER.decide(incident("ci", "e2e"), context)
+    # a healthy cluster and a failed Job elsewhere explain nothing: the network
+    assert (decision.agent, decision.obvious) == (Agent.ATLAS, False)
+    # a crash-looping service explains it
+    crashing = context.model_copy(update={"kubernetes": _crash_context((), ()).kubernetes})
+    assert ROUTER.decide(incident("ci", "e2e"), crashing).agent is not Agent.ATLAS
+    # a unit test that ran out of time is the code's (a promise never settled)
+    unit = context.model_copy(
+        update={
+            "logs": (
+                JobLog(
+                    job_name="e2e",
+                    text=gh_log(("npx vitest run", _vitest_timeout("src/api.test.js"))),
+                ),
+            )
+        }
+    )
+    assert ROUTER.decide(incident("ci", "e2e"), unit).agent is Agent.BLAZE
+
+
+def _ready_pod(name: str) -> dict[str, object]:
+    return {
+        "metadata": {"name": name},
+        "status": {
+            "phase": "Running",
+            "conditions": [{"type": "Ready", "status": "True"}],
+            "containerStatuses": [
+                {"name": "api", "ready": True, "restartCount": 0, "state": {"running": {}}}
+            ],
+        },
+    }
+
+
+def test_a_policy_that_refused_an_image_for_a_cve_is_the_vulnerable_dependency() -> None:
+    denial = (
+        'admission webhook "mutate.kyverno.svc-fail" denied the request: \n\nresource Pod/ns/api-1'
+        " was blocked due to the following policies \n\ncheck-image-vulnerabilities:\n"
+        "  deny-critical-cves: 'image ghcr.io/acme/api:1.2.0: vulnerability attestation lists"
+        " CRITICAL findings: CVE-2025-24898 (crate openssl 0.10.68, fixed in 0.10.70)'"
+    )
+    event = {
+        "type": "Warning",
+        "reason": "FailedCreate",
+        "involvedObject": {"kind": "ReplicaSet", "name": "api-7c0"},
+        "message": f"Error creating: {denial}",
+    }
+    lines = ['error: deployment "api" exceeded its progress deadline']
+    context = ContextBundle(
+        logs=(
+            JobLog(job_name="deploy", text=gh_log(("kubectl rollout status deploy/api", lines))),
+        ),
+        changed_files=("Cargo.lock",),
+        kubernetes={"events": [event]},
+    )
+    decision = ROUTER.decide(incident("deploy", "deploy"), context)
+    assert (decision.agent, decision.failure_type) == (
+        Agent.CIPHER,
+        FailureType.VULNERABLE_DEPENDENCY,
+    )
+    # the same denial for a missing label is the manifest's
+    plain = {
+        **event,
+        "message": 'Error creating: admission webhook "validate.kyverno.svc" denied the request: label "team" is required',
+    }
+    context = context.model_copy(update={"kubernetes": {"events": [plain]}})
+    assert ROUTER.decide(incident("deploy", "deploy"), context).agent is Agent.BOLT
