@@ -38,6 +38,7 @@ MODULES = [
     "cases_batch10",
     "cases_batch11",
     "cases_batch12",
+    "cases_batch14",
 ]
 
 
