@@ -204,7 +204,16 @@ def _argo(
 
 def _helm_step(release: str, chart: str, ns: str, error: str) -> gha.Step:
     cmd, lines = shapes.helm_upgrade(release, chart, ns, error)
-    return run(cmd, lines, 1, name="Deploy", seconds=300)
+    return run(cmd, [x for ln in lines for x in ln.split("\n")], 1, name="Deploy", seconds=300)
+
+
+def _pin_dur(out: real.Out) -> real.Out:
+    """``node --test`` subtest durations vary from run to run."""
+    return real.Out(
+        out.command,
+        [re.sub(r"duration_ms: [\d.]+", "duration_ms: 41.237902", ln) for ln in out.lines],
+        out.code,
+    )
 
 
 def _set_env(p: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
@@ -516,5 +525,683 @@ http
     )
 
 
+# ------------------------------------------------------------------ 2. the cluster decides
+
+
+def _probe_pods(
+    cid: str, ns: str, app: str, image: str, n: int, port: int, path: str, restarts: int = 0
+) -> list[dict[str, Any]]:
+    created, first, _ = clock(cid)
+    out = []
+    for i in range(n):
+        p = shapes.pod(
+            pod_name(cid, app, str(i)),
+            ns,
+            app,
+            image,
+            created=created,
+            port=port,
+            probe_path=path,
+            memory_limit="512Mi",
+            restarts=restarts,
+            terminated={
+                "exit_code": 137,
+                "reason": "Error",
+                "started": created,
+                "finished": first,
+            }
+            if restarts
+            else None,
+        )
+        out.append(p)
+    return out
+
+
+def cluster() -> None:
+    # 2a. rollout: readiness probe moved to /health, the service answers /healthz only (bolt)
+    at(PLAT)
+    cid = "fr-n-ctx-rollout-readiness-probe-path-404"
+    ro = rollout(cid, NS, "healer-api", 3, 1, 0)
+    assert ro.code != 0, ro
+    created, first, last = clock(cid)
+    pods = _probe_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.22.1", 1, 8080, "/health")
+    pods += ready_pods(cid + "old", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.22.0", 3)
+    events = [
+        shapes.event(
+            NS,
+            "Pod",
+            pods[0]["metadata"]["name"],
+            "Unhealthy",
+            "Readiness probe failed: HTTP probe failed with statuscode: 404",
+            first=first,
+            last=last,
+            count=31,
+        )
+    ]
+    ci(
+        cid,
+        "kubectl rollout status times out with 1 of 3 new replicas updated; the new pod "
+        "runs but never turns Ready: 'Readiness probe failed: HTTP probe failed with "
+        "statuscode: 404' since the chart change pointed the probe at /health while the "
+        "service serves /healthz (the old pods still pass on /healthz)",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "helm",
+        workflow="deploy",
+        job="rollout-staging",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(ro, name="Wait for rollout")],
+        message="chore(chart): one probe path for every service",
+        files=["charts/healer/values.yaml", "charts/healer/templates/deployment.yaml"],
+        extra={"kubernetes": {"pods": pods, "events": events}},
+    )
+
+    # 2b. helm --wait deadline: liveness probe on the metrics port 9090 (bolt)
+    cid = "fr-n-ctx-helm-wait-liveness-probe-wrong-port"
+    pods = _probe_pods(
+        cid, NS, "healer-router", "ghcr.io/5dlabs/healer-router:0.22.0", 2, 9090, "/healthz", 5
+    )
+    _, first, last = clock(cid)
+    events = []
+    for p in pods:
+        ip = p["status"]["podIP"]
+        name = p["metadata"]["name"]
+        p["spec"]["containers"][0]["livenessProbe"] = p["spec"]["containers"][0].pop(
+            "readinessProbe"
+        )
+        p["spec"]["containers"][0]["ports"] = [
+            {"containerPort": 8080, "name": "http", "protocol": "TCP"},
+        ]
+        p["status"]["containerStatuses"][0]["lastState"]["terminated"]["exitCode"] = 137
+        events += [
+            shapes.event(
+                NS,
+                "Pod",
+                name,
+                "Unhealthy",
+                f'Liveness probe failed: Get "http://{ip}:9090/healthz": dial tcp {ip}:9090: '
+                "connect: connection refused",
+                first=first,
+                last=last,
+                count=18,
+            ),
+            shapes.event(
+                NS,
+                "Pod",
+                name,
+                "Killing",
+                "Container healer-router failed liveness probe, will be restarted",
+                first=first,
+                last=last,
+                count=6,
+                type_="Normal",
+            ),
+        ]
+    ci(
+        cid,
+        "helm upgrade --wait ends in 'context deadline exceeded'; healer-router's pods are "
+        "killed every 30 s: the liveness probe now targets port 9090 (the metrics port the "
+        "chart change introduced for ServiceMonitor) where nothing listens; the container "
+        "serves 8080",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "helm",
+        workflow="deploy",
+        job="helm-staging",
+        repo=PLAT,
+        steps=[
+            *kube_setup(),
+            _helm_step("healer", "charts/healer", NS, "context deadline exceeded"),
+        ],
+        message="feat(chart): scrape router metrics on 9090",
+        files=["charts/healer/values.yaml", "charts/healer/templates/router.yaml"],
+        extra={"kubernetes": {"pods": pods, "events": events}},
+    )
+
+    # 2c. e2e 503: OOMKilled after the chart cut the limit to 128Mi; noisy (bolt)
+    at(WEB)
+    cid = "fr-n-ctx-e2e-503-oomkilled-limit-cut-noisy"
+    with real.serve((503, "upstream connect error or disconnect/reset before headers")) as port:
+        e2e = real.node_run(
+            "fr-n-e2e-503",
+            {
+                "package.json": _pkg("console-e2e"),
+                "e2e/agents.test.js": f"""import {{ test }} from "node:test";
+import assert from "node:assert/strict";
+
+const BASE = process.env.E2E_BASE ?? "http://127.0.0.1:{port}";
+
+test("agents page loads", async () => {{
+  const res = await fetch(`${{BASE}}/agents`);
+  assert.equal(res.status, 200, `GET /agents -> ${{res.status}}: ${{await res.text()}}`);
+}});
+""",
+            },
+            "--test",
+            shown="node --test e2e/",
+            hosts={f"http://127.0.0.1:{port}": "https://staging.console.5dlabs.ai"},
+        )
+    assert e2e.code != 0, e2e
+    e2e = _pin_dur(e2e)
+    created, first, last = clock(cid)
+    pods = []
+    for i in range(2):
+        p = shapes.pod(
+            pod_name(cid, "console-api", str(i)),
+            "console",
+            "console-api",
+            "ghcr.io/5dlabs/console-api:2.4.0",
+            created=created,
+            waiting=("CrashLoopBackOff", "back-off 2m40s restarting failed container=console-api"),
+            restarts=7,
+            port=3000,
+            memory_limit="128Mi",
+            terminated={"exit_code": 137, "reason": "OOMKilled", "started": first, "finished": last},
+        )
+        pods.append(p)
+    npods, nevents = _noise_pods(cid)
+    q = 'max(container_memory_working_set_bytes{namespace="console",container="console-api"})'
+    prom = {
+        q + "[7d:1d]": [
+            {
+                "metric": {},
+                "values": [[TS - 86400 * d, str(v)] for d, v in zip(range(7, 0, -1), [
+                    181403648, 179830784, 183500800, 180355072, 184549376, 182452224, 181927936
+                ])],
+            }
+        ],
+        **_alerts(
+            ("KubeContainerOOMKilled", {"namespace": "console", "container": "console-api", "severity": "warning"}),
+            ("NodeFilesystemAlmostOutOfSpace", {"instance": "k3s-worker-3", "mountpoint": "/var/lib/rancher", "severity": "warning"}),
+        ),
+    }
+    ci(
+        cid,
+        "the e2e agents page gets 503 from staging; console-api's pods are OOMKilled (exit 137) "
+        "and crash-looping under a 128Mi limit the change set (from 512Mi) while the working "
+        "set has been a steady ~175Mi for a week; promtail's restarts, an image-GC warning "
+        "and a disk alert are unrelated",
+        ["context-driven", "noisy", "resource-kill", "misleading-name"],
+        "bolt",
+        "helm",
+        workflow="e2e",
+        job="e2e-staging",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(e2e, name="E2E against staging")],
+        message="chore(chart): right-size console-api limits",
+        files=["deploy/console/values-staging.yaml"],
+        pr=pr_of(
+            cid,
+            "chore(chart): right-size console-api limits",
+            "Requests and limits from the cost report: console-api gets 128Mi.",
+        ),
+        extra={
+            "kubernetes": {
+                "pods": pods + npods,
+                "events": [
+                    *[
+                        shapes.event(
+                            "console",
+                            "Pod",
+                            p["metadata"]["name"],
+                            "BackOff",
+                            "Back-off restarting failed container console-api in pod "
+                            f"{p['metadata']['name']}_console",
+                            first=first,
+                            last=last,
+                            count=29,
+                        )
+                        for p in pods
+                    ],
+                    *nevents,
+                ],
+            },
+            "prometheus": prom,
+        },
+    )
+
+    # 2d. kubectl wait: CreateContainerConfigError, the ConfigMap key was renamed (bolt)
+    at(PLAT)
+    cid = "fr-n-ctx-wait-configmap-key-renamed"
+    wt = wait_available(cid, NS, "healer-worker")
+    assert wt.code != 0, wt
+    created, first, last = clock(cid)
+    pods, events = [], []
+    for i in range(2):
+        name = pod_name(cid, "healer-worker", str(i))
+        msg = f"couldn't find key LOG_LEVEL in ConfigMap {NS}/healer-config"
+        pods.append(
+            shapes.pod(
+                name,
+                NS,
+                "healer-worker",
+                "ghcr.io/5dlabs/healer-worker:0.22.0",
+                created=created,
+                waiting=("CreateContainerConfigError", msg),
+                phase="Pending",
+                memory_limit="256Mi",
+            )
+        )
+        events.append(
+            shapes.event(NS, "Pod", name, "Failed", f"Error: {msg}", first=first, last=last, count=22)
+        )
+    ci(
+        cid,
+        "kubectl wait for Available runs out; healer-worker's pods are stuck in "
+        "CreateContainerConfigError: 'couldn't find key LOG_LEVEL in ConfigMap "
+        "healer/healer-config' after the change renamed the ConfigMap's keys to lower case "
+        "while the Deployment's configMapKeyRef still names LOG_LEVEL",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy",
+        job="verify",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(wt, name="Wait for healer-worker")],
+        message="chore(config): consistent key names in healer-config",
+        files=["apps/healer/base/configmap.yaml"],
+        extra={"kubernetes": {"pods": pods, "events": events}},
+    )
+
+    # 2e. vitest e2e expects a new endpoint, gets 404 from old pods: image tag typo (bolt)
+    at(WEB)
+    cid = "fr-n-ctx-vitest-e2e-404-image-tag-typo"
+    with real.serve((404, '{"error":"not found"}', "application/json")) as port:
+        out = real.vitest(
+            "fr-n-vitest-404",
+            {
+                "e2e/health.test.js": f"""import {{ expect, test }} from "vitest";
+
+const BASE = process.env.E2E_BASE ?? "http://127.0.0.1:{port}";
+
+test("agent health endpoint answers", async () => {{
+  const res = await fetch(`${{BASE}}/api/agents/health`);
+  expect(res.status).toBe(200);
+}});
+"""
+            },
+        )
+    out = real.Out(out.command, [ln.replace(f"127.0.0.1:{port}", "staging.console.5dlabs.ai") for ln in out.lines], out.code)
+    assert out.code != 0, out
+    created, first, last = clock(cid)
+    bad = "ghcr.io/5dlabs/console-api:2.5.O"
+    name = pod_name(cid, "console-api", "new")
+    pods = [
+        shapes.pod(
+            name,
+            "console",
+            "console-api",
+            bad,
+            created=created,
+            waiting=("ImagePullBackOff", f'Back-off pulling image "{bad}"'),
+            phase="Pending",
+            port=3000,
+            memory_limit="512Mi",
+        ),
+        *ready_pods(cid, "console", "console-api", "ghcr.io/5dlabs/console-api:2.4.0", 2, 3000),
+    ]
+    events = [
+        shapes.event(
+            "console",
+            "Pod",
+            name,
+            "Failed",
+            f'Failed to pull image "{bad}": rpc error: code = NotFound desc = failed to pull and '
+            f'unpack image "{bad}": failed to resolve reference "{bad}": {bad}: not found',
+            first=first,
+            last=last,
+            count=5,
+        ),
+        shapes.event(
+            "console",
+            "Pod",
+            name,
+            "BackOff",
+            f'Back-off pulling image "{bad}"',
+            first=first,
+            last=last,
+            count=41,
+            type_="Normal",
+        ),
+    ]
+    ci(
+        cid,
+        "the e2e test of the new agent health endpoint gets 404: the old console-api pods "
+        "still serve because the new pod cannot pull 'console-api:2.5.O' (a letter O in the "
+        "tag the change wrote into the overlay): ImagePullBackOff, not found; the endpoint "
+        "code is fine",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="e2e",
+        job="e2e-staging",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="E2E")],
+        message="release: console-api 2.5.0",
+        files=["deploy/overlays/staging/kustomization.yaml", "CHANGELOG.md"],
+        extra={"kubernetes": {"pods": pods, "events": events}},
+    )
+
+
+def _old_pods(cid: str, app: str, image: str, n: int = 3, ns: str = NS) -> list[dict[str, Any]]:
+    return ready_pods(cid + "old", ns, app, image, n)
+
+
+def cluster2() -> None:
+    # 2f. helm --wait: the StatefulSet's claim asks for storage class gp3, k3s has local-path (bolt)
+    at(PLAT)
+    cid = "fr-n-ctx-helm-wait-pvc-pending-storageclass-gp3"
+    created, first, last = clock(cid)
+    name = "healer-queue-0"
+    p = shapes.pod(
+        name,
+        NS,
+        "healer-queue",
+        "docker.io/library/nats:2.10.22-alpine",
+        created=created,
+        phase="Pending",
+        scheduled=False,
+        pending_message="0/3 nodes are available: pod has unbound immediate "
+        "PersistentVolumeClaims. preemption: 0/3 nodes are available: 3 Preemption is not "
+        "helpful for scheduling.",
+        memory_limit="512Mi",
+        owner=("StatefulSet", "healer-queue"),
+    )
+    events = [
+        shapes.event(
+            NS,
+            "PersistentVolumeClaim",
+            "data-healer-queue-0",
+            "ProvisioningFailed",
+            'storageclass.storage.k8s.io "gp3" not found',
+            first=first,
+            last=last,
+            count=17,
+            component="persistentvolume-controller",
+        ),
+        shapes.event(
+            NS,
+            "Pod",
+            name,
+            "FailedScheduling",
+            "0/3 nodes are available: pod has unbound immediate PersistentVolumeClaims. "
+            "preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+            first=first,
+            last=last,
+            count=6,
+            component="default-scheduler",
+        ),
+    ]
+    ci(
+        cid,
+        "helm upgrade --wait times out; the new healer-queue StatefulSet's pod is Pending on an "
+        "unbound claim and the PVC event says storageclass 'gp3' not found: the chart change "
+        "copied the volumeClaimTemplate from the EKS values into the k3s staging values",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "helm",
+        workflow="deploy",
+        job="helm-staging",
+        repo=PLAT,
+        steps=[
+            *kube_setup(),
+            _helm_step("healer", "charts/healer", NS, "timed out waiting for the condition"),
+        ],
+        message="feat(chart): JetStream queue for routed events",
+        files=["charts/healer/templates/queue.yaml", "charts/healer/values-staging.yaml"],
+        extra={"kubernetes": {"pods": [p], "events": events}},
+    )
+
+    # 2g. version check sees the old version; Argo CD sync failed: maxSurge 0 and
+    #     maxUnavailable 0 (bolt)
+    cid = "fr-n-ctx-version-check-argocd-strategy-invalid"
+    with real.serve((200, '{"service":"healer-api","version":"0.21.4"}', "application/json")) as port:
+        out = real.node_run(
+            "fr-n-version-check",
+            {
+                "package.json": _pkg("deploy-checks"),
+                "scripts/check-version.mjs": f"""import assert from "node:assert/strict";
+
+const base = process.env.STAGING_URL ?? "http://127.0.0.1:{port}";
+const want = process.env.EXPECTED_VERSION ?? "0.22.0";
+const res = await fetch(`${{base}}/version`);
+const body = await res.json();
+console.log(`staging reports ${{body.service}} ${{body.version}}`);
+assert.equal(body.version, want, `staging runs ${{body.version}}, expected ${{want}}`);
+""",
+            },
+            "scripts/check-version.mjs",
+            hosts={f"http://127.0.0.1:{port}": "https://staging-api.5dlabs.ai"},
+        )
+    assert out.code != 0, out
+    rev = sha(cid)
+    msg = (
+        'one or more objects failed to apply, reason: Deployment.apps "healer-api" is invalid: '
+        "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: intstr.IntOrString{Type:0, "
+        'IntVal:0, StrVal:""}: may not be 0 when `maxSurge` is 0'
+    )
+    argo = _argo(
+        "healer-staging",
+        NS,
+        "apps/healer/overlays/staging",
+        rev,
+        "OutOfSync",
+        "Healthy",
+        phase="Failed",
+        op_message=msg,
+        resources=[
+            {
+                "group": "apps",
+                "version": "v1",
+                "kind": "Deployment",
+                "namespace": NS,
+                "name": "healer-api",
+                "status": "OutOfSync",
+                "health": {"status": "Healthy"},
+                "message": msg.split("reason: ", 1)[1],
+                "syncPhase": "Sync",
+            }
+        ],
+        conditions=[
+            {
+                "type": "SyncError",
+                "message": f"Failed sync attempt to {rev}: one or more objects failed to apply "
+                "(retried 5 times).",
+                "lastTransitionTime": "2026-11-02T12:00:04Z",
+            }
+        ],
+    )
+    ci(
+        cid,
+        "the post-deploy version check finds staging still on 0.21.4; Argo CD's last sync of "
+        "healer-staging failed: the Deployment is invalid because the change set both maxSurge "
+        "and maxUnavailable to 0 in the rolling-update strategy",
+        ["context-driven", "argocd", "misleading-name"],
+        "bolt",
+        "argocd_sync",
+        workflow="release",
+        job="verify-staging",
+        repo=PLAT,
+        steps=[
+            *node_setup(),
+            failing(out, name="Check deployed version", env={"EXPECTED_VERSION": "0.22.0"}),
+        ],
+        message="chore(healer): never drop below full capacity during rollouts",
+        files=["apps/healer/overlays/staging/deployment-patch.yaml"],
+        extra={"argocd": [argo]},
+    )
+
+    # 2h. rollout deadline: surge pods forbidden by the namespace ResourceQuota (bolt)
+    cid = "fr-n-ctx-rollout-resourcequota-exceeded"
+    ro = rollout(cid, NS, "healer-router", 3, 0, 3, deadline=True)
+    assert ro.code != 0, ro
+    created, first, last = clock(cid)
+    rs = f"healer-router-{sha(cid)[:9]}"
+    events = [
+        shapes.event(
+            NS,
+            "ReplicaSet",
+            rs,
+            "FailedCreate",
+            f'Error creating: pods "{rs}-{sha(cid + "q")[:5]}" is forbidden: exceeded quota: '
+            "healer-quota, requested: limits.memory=2Gi, used: limits.memory=6Gi, limited: "
+            "limits.memory=7Gi",
+            first=first,
+            last=last,
+            count=19,
+            component="replicaset-controller",
+        )
+    ]
+    ci(
+        cid,
+        "rollout status hits the progress deadline with no new replica; the new ReplicaSet "
+        "cannot create pods: exceeded quota healer-quota (each router pod now asks for a 2Gi "
+        "memory limit, 6Gi of 7Gi already used by the old pods); the old pods are healthy",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy",
+        job="rollout-staging",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(ro, name="Wait for rollout")],
+        message="chore(router): more memory headroom",
+        files=["apps/healer/overlays/staging/router-resources.yaml"],
+        extra={
+            "kubernetes": {
+                "pods": _old_pods(cid, "healer-router", "ghcr.io/5dlabs/healer-router:0.21.4"),
+                "events": events,
+            }
+        },
+    )
+
+    # 2i. helm hook Job fails with StartError: the chart runs /app/migrate, the image ships
+    #     /usr/local/bin/healer-migrate (bolt)
+    cid = "fr-n-ctx-helm-hook-starterror-command-path"
+    created, first, last = clock(cid)
+    jpod = f"healer-migrate-{sha(cid)[:5]}"
+    startmsg = (
+        "failed to create containerd task: failed to create shim task: OCI runtime create "
+        "failed: runc create failed: unable to start container process: error during container "
+        'init: exec: "/app/migrate": stat /app/migrate: no such file or directory: unknown'
+    )
+    p = shapes.pod(
+        jpod,
+        NS,
+        "healer-migrate",
+        "ghcr.io/5dlabs/healer-migrate:0.22.0",
+        created=created,
+        phase="Failed",
+        terminated={
+            "exit_code": 128,
+            "reason": "StartError",
+            "started": "1970-01-01T00:00:00Z",
+            "finished": first,
+            "message": startmsg,
+        },
+        memory_limit="128Mi",
+        owner=("Job", "healer-migrate"),
+    )
+    p["metadata"]["ownerReferences"][0]["apiVersion"] = "batch/v1"
+    p["spec"]["restartPolicy"] = "Never"
+    p["spec"]["containers"][0]["command"] = ["/app/migrate", "up"]
+    cs = p["status"]["containerStatuses"][0]
+    cs["state"], cs["lastState"] = cs.pop("lastState"), {}
+    events = [
+        shapes.event(NS, "Pod", jpod, "Failed", f"Error: {startmsg}", first=first, last=first),
+        shapes.event(
+            NS,
+            "Job",
+            "healer-migrate",
+            "BackoffLimitExceeded",
+            "Job has reached the specified backoff limit",
+            first=last,
+            last=last,
+            component="job-controller",
+        ),
+    ]
+    ci(
+        cid,
+        "helm upgrade fails in its pre-upgrade hook (job healer-migrate BackoffLimitExceeded); "
+        "the hook pod never ran any code: StartError, exec '/app/migrate' not found: the chart's "
+        "new hook template sets command /app/migrate while the image installs "
+        "/usr/local/bin/healer-migrate",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "helm",
+        workflow="deploy",
+        job="helm-staging",
+        repo=PLAT,
+        steps=[
+            *kube_setup(),
+            _helm_step(
+                "healer",
+                "charts/healer",
+                NS,
+                "pre-upgrade hooks failed: 1 error occurred:\n\t* job healer-migrate failed: "
+                "BackoffLimitExceeded",
+            ),
+        ],
+        message="feat(chart): run migrations as a pre-upgrade hook",
+        files=["charts/healer/templates/migrate-job.yaml"],
+        extra={"kubernetes": {"pods": [p], "events": events}},
+    )
+
+    # 2j. rollout: Kyverno blocks the image for a critical CVE in the openssl crate (cipher)
+    at(REPO)
+    cid = "fr-n-ctx-rollout-kyverno-critical-cve-openssl"
+    ro = rollout(cid, NS, "healer-api", 3, 0, 3, deadline=True)
+    assert ro.code != 0, ro
+    created, first, last = clock(cid)
+    rs = f"healer-api-{sha(cid)[:9]}"
+    img = "ghcr.io/5dlabs/healer-api:0.22.0"
+    deny = (
+        'Error creating: admission webhook "mutate.kyverno.svc-fail" denied the request: \n\n'
+        f"resource Pod/{NS}/{rs}-{sha(cid + 'k')[:5]} was blocked due to the following policies \n\n"
+        "check-image-vulnerabilities:\n"
+        f"  deny-critical-cves: 'image {img}: vulnerability attestation lists CRITICAL "
+        "findings: CVE-2025-24898 (crate openssl 0.10.68, fixed in 0.10.70)'"
+    )
+    events = [
+        shapes.event(
+            NS,
+            "ReplicaSet",
+            rs,
+            "FailedCreate",
+            deny,
+            first=first,
+            last=last,
+            count=12,
+            component="replicaset-controller",
+        )
+    ]
+    ci(
+        cid,
+        "rollout status passes the progress deadline with no new pod: Kyverno's "
+        "check-image-vulnerabilities policy denies the new image because its vulnerability "
+        "attestation lists CVE-2025-24898 in the openssl crate 0.10.68, which the change pinned "
+        "in Cargo.lock; the fix is the dependency upgrade",
+        ["context-driven", "misleading-name", "security"],
+        "cipher",
+        "vulnerable_dependency",
+        workflow="deploy",
+        job="rollout-staging",
+        repo=REPO,
+        steps=[*kube_setup(), failing(ro, name="Wait for rollout")],
+        message="fix(build): pin openssl to 0.10.68 for the musl build",
+        files=["Cargo.lock"],
+        extra={
+            "kubernetes": {
+                "pods": _old_pods(cid, "healer-api", "ghcr.io/5dlabs/healer-api:0.21.4"),
+                "events": events,
+            }
+        },
+    )
+
+
 def build() -> None:
-    crashes()
+    import os
+
+    only = os.environ.get("N14_ONLY", "").split()
+    for section in (crashes, cluster, cluster2):
+        if not only or section.__name__ in only:
+            section()
