@@ -1198,10 +1198,406 @@ assert.equal(body.version, want, `staging runs ${{body.version}}, expected ${{wa
     )
 
 
+# ------------------------------------------------------------------ 3. flakes, workflow, noise
+
+
+def mixed() -> None:
+    # 3a. vitest e2e times out against healthy staging; the change is a footer (atlas)
+    at(WEB)
+    cid = "fr-n-ctx-vitest-e2e-timeout-healthy-staging-old-alert"
+    with silent_server() as port:
+        out = real.vitest(
+            "fr-n-vitest-timeout",
+            {
+                "e2e/runs.test.js": f"""import {{ expect, test }} from "vitest";
+
+const BASE = process.env.E2E_BASE ?? "http://127.0.0.1:{port}";
+
+test("runs API lists the latest runs", async () => {{
+  const res = await fetch(`${{BASE}}/api/runs?limit=5`, {{ signal: AbortSignal.timeout(9000) }});
+  expect(res.status).toBe(200);
+}});
+"""
+            },
+        )
+    assert out.code != 0 and any("timed out" in ln for ln in out.lines), out
+    # the general "9ms" pin also caught the 5000 ms timeout; put the real figures back
+    out = real.Out(
+        out.command,
+        [
+            ln.replace("Test timed out in 9ms.", "Test timed out in 5000ms.")
+            .replace("the latest runs 9ms", "the latest runs 5002ms")
+            .replace("1 failed) 9ms", "1 failed) 5002ms")
+            .replace("tests 2.31s", "tests 5.00s")
+            for ln in out.lines
+        ],
+        out.code,
+    )
+    pods = ready_pods(cid, "console", "console-api", "ghcr.io/5dlabs/console-api:2.4.0", 3, 3000)
+    ci(
+        cid,
+        "the e2e runs test times out after vitest's 5 s against shared staging; console-api's "
+        "pods are Ready with normal events, the 5xx and p99 series are flat, the only firing "
+        "alert is a three-day-old backup CronJob failure in another namespace, and the change "
+        "edits the footer (staging does not even run it): a network stall",
+        ["context-driven", "flaky-infra", "noisy", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="e2e",
+        job="e2e-staging",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="E2E against staging")],
+        message="feat(ui): version in the footer",
+        files=["src/components/Footer.jsx", "src/components/Footer.css"],
+        extra={
+            "kubernetes": {
+                "pods": pods,
+                "events": normal_events(cid, "console", "console-api", 3),
+            },
+            "prometheus": {
+                'sum(rate(http_requests_total{app="console-api",code=~"5.."}[5m]))': [
+                    {"metric": {}, "value": [TS, "0"]}
+                ],
+                'histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{app="console-api"}[5m])))': [
+                    {"metric": {}, "value": [TS, "0.12"]}
+                ],
+                **_alerts(
+                    (
+                        "KubeJobFailed",
+                        {"namespace": "backup", "job_name": "velero-daily-29401200", "severity": "warning"},
+                    )
+                ),
+            },
+        },
+    )
+
+    # 3b. the workflow's new environment name has no KUBE_CONFIG: kubectl falls back to
+    #     localhost:8080 (atlas)
+    at(PLAT)
+    cid = "fr-n-ctx-deploy-environment-renamed-empty-kubeconfig"
+    path = real.scratch(
+        "fr-n-empty-kubeconfig",
+        {
+            "deploy/overlays/production/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+            "deploy/overlays/production/deployment.yaml": """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: healer-api
+  namespace: healer
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app.kubernetes.io/name: healer-api}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: healer-api}
+    spec:
+      containers:
+        - name: healer-api
+          image: ghcr.io/5dlabs/healer-api:0.22.0
+""",
+            "kubeconfig": "",
+        },
+    )
+    lines, code = real.run(
+        ["kubectl", "apply", "-k", "deploy/overlays/production"],
+        path,
+        env={"KUBECONFIG": str(path / "kubeconfig")},
+    )
+    assert code != 0 and any("localhost:8080" in ln for ln in lines), lines
+    ci(
+        cid,
+        "kubectl apply to production fails with 'connection to the server localhost:8080 was "
+        "refused': the Write kubeconfig step got an empty KUBE_CONFIG because the change "
+        "renamed the job's environment from production to prod, and the secret lives only in "
+        "the production environment; no cluster was ever reached",
+        ["context-driven", "platform", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="deploy",
+        job="deploy-production",
+        repo=PLAT,
+        steps=[
+            uses(
+                "azure/setup-kubectl@v4",
+                {"version": "v1.32.4"},
+                ["Downloading kubectl version v1.32.4", "kubectl version v1.32.4 installed"],
+            ),
+            run(
+                'mkdir -p ~/.kube && echo "$KUBE_CONFIG" | base64 -d > ~/.kube/config',
+                [],
+                env={"KUBE_CONFIG": ""},
+                name="Write kubeconfig",
+            ),
+            failing(
+                real.Out("kubectl apply -k deploy/overlays/production", lines, code), name="Apply"
+            ),
+        ],
+        message="ci(deploy): shorter environment names",
+        files=[".github/workflows/deploy.yml"],
+        pr=pr_of(
+            cid,
+            "ci(deploy): shorter environment names",
+            "Renames the deploy job's environment `production` -> `prod` to match the "
+            "dashboards.",
+        ),
+    )
+
+    # 3c. smoke 503: the Python token-refresher sidecar crash-loops on a KeyError (atlas)
+    cid = "fr-n-ctx-smoke-503-python-sidecar-keyerror"
+    py = real.sh(
+        "fr-n-py-sidecar",
+        {
+            "token.json": '{"access_token": "***", "token_type": "Bearer", "expires_at": 1764324000}\n',
+            "refresh.py": """import json
+import os
+import time
+
+
+def read_token(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def main():
+    path = os.environ.get("TOKEN_FILE", "token.json")
+    print(f"token-refresher: watching {path}", flush=True)
+    token = read_token(path)
+    ttl = int(token["expires_in"])
+    print(f"token-refresher: next refresh in {ttl - 60}s", flush=True)
+    time.sleep(ttl - 60)
+
+
+if __name__ == "__main__":
+    main()
+""",
+        },
+        "python3 refresh.py",
+        "python3 /app/refresh.py",
+    )
+    assert py.code != 0 and any("KeyError" in ln for ln in py.lines), py
+    logs = [ln for ln in _in(py.lines, "/app") if ln.strip()]
+    out = curl_fail("fr-n-curl-503-sidecar", "staging-api.5dlabs.ai", "/healthz", 503, "no healthy upstream")
+    assert out.code != 0, out
+    created, first, last = clock(cid)
+    pods = []
+    for i in range(2):
+        p = shapes.pod(
+            pod_name(cid, "healer-api", str(i)),
+            NS,
+            "healer-api",
+            "ghcr.io/5dlabs/healer-api:0.22.0",
+            created=created,
+            port=8080,
+            memory_limit="512Mi",
+        )
+        p["status"]["containerStatuses"][0]["ready"] = True
+        p["status"]["containerStatuses"][0]["started"] = True
+        p["spec"]["containers"].append(
+            {"name": "token-refresher", "image": "ghcr.io/5dlabs/token-refresher:1.3.0"}
+        )
+        p["status"]["conditions"][2]["message"] = "containers with unready status: [token-refresher]"
+        p["status"]["conditions"][3]["message"] = "containers with unready status: [token-refresher]"
+        p["status"]["containerStatuses"].append(
+            {
+                "name": "token-refresher",
+                "image": "ghcr.io/5dlabs/token-refresher:1.3.0",
+                "imageID": "ghcr.io/5dlabs/token-refresher@sha256:" + sha(cid + "tr") + sha(cid)[:24],
+                "containerID": "containerd://" + sha(cid + str(i)) + sha(cid)[:24],
+                "ready": False,
+                "started": False,
+                "restartCount": 6,
+                "state": {
+                    "waiting": {
+                        "reason": "CrashLoopBackOff",
+                        "message": "back-off 5m0s restarting failed container=token-refresher",
+                    }
+                },
+                "lastState": {
+                    "terminated": {
+                        "exitCode": 1,
+                        "reason": "Error",
+                        "startedAt": first,
+                        "finishedAt": first,
+                        "containerID": "containerd://" + sha(cid + "t" + str(i)) + sha(cid)[:24],
+                    }
+                },
+            }
+        )
+        pods.append(p)
+    ci(
+        cid,
+        "the staging smoke check gets 503 (no healthy upstream); healer-api's pods are not "
+        "Ready because their Python token-refresher sidecar crash-loops, and Loki shows its "
+        "traceback: KeyError 'expires_in' (the identity provider's token file carries "
+        "expires_at); Python sidecar code, no specialist",
+        ["context-driven", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="post-deploy",
+        job="smoke",
+        repo=PLAT,
+        steps=[failing(out, name="Smoke /healthz")],
+        message="feat(sidecar): refresh tokens a minute before they expire",
+        files=["sidecars/token-refresher/refresh.py"],
+        extra={
+            "kubernetes": {
+                "pods": pods,
+                "events": [
+                    shapes.event(
+                        NS,
+                        "Pod",
+                        p["metadata"]["name"],
+                        "BackOff",
+                        "Back-off restarting failed container token-refresher in pod "
+                        f"{p['metadata']['name']}_{NS}",
+                        first=first,
+                        last=last,
+                        count=26,
+                    )
+                    for p in pods
+                ],
+            },
+            "loki": logs,
+        },
+    )
+
+    # 3d. rollout deadline; noisy bundle; the one relevant line: chunk size must be non-zero (rex)
+    at(REPO)
+    cid = "fr-n-ctx-rollout-rust-chunks-zero-noisy"
+    logs = _rust(
+        "fr-n-rust-chunks",
+        "healer-dispatch",
+        """fn main() {
+    let workers: usize = std::env::var("DISPATCH_WORKERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
+    // a quarter of the workers per batch
+    let batch = workers / 4;
+    eprintln!(r#"{{"level":"INFO","target":"healer_dispatch","message":"dispatching with {workers} workers, batch {batch}"}}"#);
+    let pending: Vec<u32> = (1..=10).collect();
+    for chunk in pending.chunks(batch) {
+        println!("dispatch {:?}", chunk);
+    }
+}
+""",
+        env={"DISPATCH_WORKERS": "2"},
+    )
+    assert any("chunk size must be non-zero" in ln for ln in logs), logs
+    ro = rollout(cid, NS, "healer-dispatch", 2, 1, 1, deadline=True)
+    assert ro.code != 0, ro
+    ctx = crashing(cid, NS, "healer-dispatch", "ghcr.io/5dlabs/healer-dispatch:0.22.0", 101, logs)
+    _set_env(ctx["kubernetes"]["pods"][0], {"DISPATCH_WORKERS": "2"})
+    npods, nevents = _noise_pods(cid)
+    ctx["kubernetes"]["pods"] += npods
+    ctx["kubernetes"]["events"] += nevents
+    ctx["loki"] = [
+        '{"level":"WARN","target":"healer_router::github","message":"secondary rate limit, '
+        'retrying in 60s","installation":41872}',
+        'level=warn ts=2026-11-20T03:12:44.118Z caller=client.go:419 component=client '
+        'host=loki-gateway.monitoring msg="error sending batch, will retry" status=429',
+        *ctx["loki"],
+    ]
+    ci(
+        cid,
+        "rollout status passes its deadline; among a router rate-limit warning, promtail's "
+        "429s and restarts, a node image-GC event, a Degraded grafana app and a CPU-throttling "
+        "alert in another namespace, the relevant item is healer-dispatch's Rust panic "
+        "'chunk size must be non-zero': the change sizes batches as workers / 4, zero for "
+        "staging's 2 workers",
+        ["context-driven", "noisy", "misleading-name"],
+        "rex",
+        "rust_test",
+        workflow="deploy",
+        job="rollout-staging",
+        repo=REPO,
+        steps=[*kube_setup(), failing(ro, name="Wait for rollout")],
+        message="perf(dispatch): batch by a quarter of the workers",
+        files=["crates/dispatch/src/batch.rs"],
+        extra={
+            **ctx,
+            "argocd": [_grafana_degraded(cid)],
+            "prometheus": _alerts(
+                (
+                    "CPUThrottlingHigh",
+                    {"namespace": "monitoring", "container": "grafana", "severity": "info"},
+                )
+            ),
+        },
+    )
+
+    # 3e. canary gate false: 5xx ratio 0.31; Loki: Rust FromUtf8Error unwrap in a header (rex)
+    cid = "fr-n-ctx-canary-gate-rust-from-utf8-header"
+    logs = _rust(
+        "fr-n-rust-utf8",
+        "healer-gateway",
+        """fn delivery_label(raw: &[u8]) -> String {
+    // X-GitHub-Hook-Installation-Target-Type, lower-cased for the metric label
+    String::from_utf8(raw.to_vec()).unwrap().to_lowercase()
+}
+
+fn main() {
+    eprintln!(r#"{{"level":"INFO","target":"healer_gateway","message":"accepting webhooks on 0.0.0.0:8080"}}"#);
+    for raw in [&b"Repository"[..], &b"Org\\xffanization"[..]] {
+        println!("{}", delivery_label(raw));
+    }
+}
+""",
+    )
+    assert any("FromUtf8Error" in ln for ln in logs), logs
+    prom = {
+        "status": "success",
+        "data": {"resultType": "vector", "result": [{"metric": {}, "value": [TS, "0.31"]}]},
+    }
+    with real.serve((200, json.dumps(prom), "application/json")) as port:
+        gate = real.sh(
+            "fr-n-canary-gate",
+            {},
+            f"curl -fsS 'http://127.0.0.1:{port}/api/v1/query' --data-urlencode 'query=x' | "
+            "jq -e '.data.result[0].value[1] | tonumber < 0.02'",
+            "curl -fsS http://prometheus.monitoring:9090/api/v1/query --data-urlencode "
+            "\"query=$GATE_QUERY\" \\\n  | jq -e '.data.result[0].value[1] | tonumber < 0.02'",
+        )
+    assert gate.code == 1, gate
+    q = (
+        'sum(rate(http_requests_total{app="healer-gateway",track="canary",code=~"5.."}[5m])) '
+        '/ sum(rate(http_requests_total{app="healer-gateway",track="canary"}[5m]))'
+    )
+    ctx = crashing(cid, NS, "healer-gateway", "ghcr.io/5dlabs/healer-gateway:0.22.0-canary", 101, logs, restarts=3)
+    ci(
+        cid,
+        "the canary gate's jq check prints false (5xx ratio 0.31); the canary pod restarts and "
+        "Loki shows healer-gateway's Rust panic unwrapping a FromUtf8Error in "
+        "delivery_label(): a header value with a non-UTF-8 byte kills the process",
+        ["context-driven", "misleading-name"],
+        "rex",
+        "rust_test",
+        workflow="progressive-delivery",
+        job="canary-analysis",
+        repo=REPO,
+        steps=[failing(gate, name="Canary 5xx below 2%", env={"GATE_QUERY": q})],
+        message="feat(gateway): label deliveries by installation target type",
+        files=["crates/gateway/src/labels.rs"],
+        extra={
+            **ctx,
+            "prometheus": {
+                q: [{"metric": {}, "value": [TS, "0.31"]}],
+                **_alerts(
+                    (
+                        "KubePodCrashLooping",
+                        {"namespace": NS, "pod": pod_name(cid, "healer-gateway"), "severity": "warning"},
+                    )
+                ),
+            },
+        },
+    )
+
+
 def build() -> None:
     import os
 
     only = os.environ.get("N14_ONLY", "").split()
-    for section in (crashes, cluster, cluster2):
+    for section in (crashes, cluster, cluster2, mixed):
         if not only or section.__name__ in only:
             section()
