@@ -1594,10 +1594,396 @@ fn main() {
     )
 
 
+# ------------------------------------------------------------------ 4. healthy context, the log decides
+
+
+def _healthy_argo(cid: str, name: str, path: str) -> dict[str, Any]:
+    return _argo(name, NS, path, sha(cid + "argo"), "Synced", "Healthy")
+
+
+def healthy() -> None:
+    # 4a. kubectl apply -k: kustomize finds no HPA for the overlay's patch; cluster fine (bolt)
+    at(PLAT)
+    cid = "fr-n-log-apply-kustomize-patch-no-hpa-healthy"
+    base = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: healer-api
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app.kubernetes.io/name: healer-api}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: healer-api}
+    spec:
+      containers:
+        - name: healer-api
+          image: ghcr.io/5dlabs/healer-api:0.22.0
+"""
+    out = real.kubectl(
+        "fr-n-kustomize-nohpa",
+        {
+            "apps/healer/base/kustomization.yaml": "resources:\n  - deployment.yaml\n",
+            "apps/healer/base/deployment.yaml": base,
+            "apps/healer/overlays/staging/kustomization.yaml": """namespace: healer
+resources:
+  - ../../base
+patches:
+  - path: hpa-patch.yaml
+""",
+            "apps/healer/overlays/staging/hpa-patch.yaml": """apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: healer-api
+spec:
+  minReplicas: 2
+  maxReplicas: 6
+""",
+        },
+        ["apply", "-k", "apps/healer/overlays/staging", "--server-side"],
+        "kubectl apply -k apps/healer/overlays/staging --server-side",
+    )
+    assert out.code != 0 and any("no matches for Id" in ln for ln in out.lines), out
+    ci(
+        cid,
+        "the deploy step's kubectl apply -k fails in kustomize before reaching the cluster: "
+        "the staging overlay patches a HorizontalPodAutoscaler healer-api that no base "
+        "declares (the change added the patch but not the HPA); pods are Ready and Argo CD "
+        "is Synced/Healthy on the previous revision",
+        ["obvious"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy",
+        job="apply-staging",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(out, name="Apply")],
+        message="feat(healer): autoscale the API on staging",
+        files=["apps/healer/overlays/staging/kustomization.yaml", "apps/healer/overlays/staging/hpa-patch.yaml"],
+        extra={
+            "kubernetes": {
+                "pods": ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.21.4", 3),
+                "events": normal_events(cid, NS, "healer-api", 3),
+            },
+            "argocd": [_healthy_argo(cid, "healer-staging", "apps/healer/overlays/staging")],
+        },
+    )
+
+    # 4b. preview e2e: the page title assertion fails after the change renamed the title (blaze)
+    at(WEB)
+    cid = "fr-n-log-e2e-title-assertion-preview-healthy"
+    html = "<!doctype html><html><head><title>Runs · 5D Labs</title></head><body></body></html>"
+    with real.serve((200, html, "text/html; charset=utf-8")) as port:
+        e2e = real.node_run(
+            "fr-n-e2e-title",
+            {
+                "package.json": _pkg("console-e2e"),
+                "e2e/title.test.js": f"""import {{ test }} from "node:test";
+import assert from "node:assert/strict";
+
+const BASE = process.env.PREVIEW_URL ?? "http://127.0.0.1:{port}";
+
+test("runs page has the product title", async () => {{
+  const html = await (await fetch(`${{BASE}}/runs`)).text();
+  const title = html.match(/<title>(.*?)<\\/title>/)?.[1];
+  assert.match(title, /^Runs · Healer Console$/);
+}});
+""",
+            },
+            "--test",
+            shown="node --test e2e/",
+            hosts={f"http://127.0.0.1:{port}": "https://preview-2317.console.5dlabs.ai"},
+        )
+    assert e2e.code != 0, e2e
+    e2e = _pin_dur(e2e)
+    ci(
+        cid,
+        "the preview e2e test asserts the runs page title 'Runs · Healer Console' and gets "
+        "'Runs · 5D Labs': the change renamed the product in the page titles and did not "
+        "update the e2e expectation; the preview pods are Ready and Argo CD is Healthy",
+        ["misleading-name"],
+        "blaze",
+        "frontend_test",
+        workflow="preview",
+        job="e2e-preview",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(e2e, name="E2E against preview")],
+        message="feat(brand): 5D Labs in page titles",
+        files=["src/app/title.js", "index.html"],
+        extra={
+            "kubernetes": {
+                "pods": ready_pods(cid, "preview-2317", "console-web", "ghcr.io/5dlabs/console-web:pr-2317", 1, 3000),
+                "events": normal_events(cid, "preview-2317", "console-web", 1),
+            },
+            "argocd": [_healthy_argo(cid, "console-preview-2317", "deploy/preview")],
+        },
+    )
+
+    # 4c. cargo run -p smoke: the smoke binary does not compile (E0308); cluster fine (rex)
+    at(REPO)
+    cid = "fr-n-log-cargo-run-smoke-e0308-healthy"
+    out = real.cargo(
+        "fr-n-smoke-e0308",
+        {
+            "Cargo.toml": real.cargo_toml("smoke"),
+            "src/main.rs": """use std::time::Duration;
+
+fn timeout() -> Duration {
+    let secs: u64 = std::env::var("SMOKE_TIMEOUT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10);
+    secs
+}
+
+fn main() {
+    let target = std::env::args().nth(1).expect("usage: smoke <url>");
+    println!("smoke: {target} within {:?}", timeout());
+}
+""",
+        },
+        ["run", "--release", "--", "https://staging-api.5dlabs.ai"],
+        "cargo run -p smoke --release -- https://staging-api.5dlabs.ai",
+    )
+    assert out.code != 0 and any("E0308" in ln for ln in out.lines), out
+    ci(
+        cid,
+        "the post-deploy smoke step runs `cargo run -p smoke` and rustc rejects the smoke "
+        "binary: E0308, timeout() returns the u64 `secs` where a Duration is expected; the "
+        "deployment itself is Ready and Synced",
+        ["obvious"],
+        "rex",
+        "rust_build",
+        workflow="post-deploy",
+        job="smoke",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Smoke")],
+        message="feat(smoke): configurable timeout",
+        files=["crates/smoke/src/main.rs"],
+        extra={
+            "kubernetes": {
+                "pods": ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.22.0", 3),
+                "events": normal_events(cid, NS, "healer-api", 3),
+            },
+            "argocd": [_healthy_argo(cid, "healer-staging", "apps/healer/overlays/staging")],
+        },
+    )
+
+
+# ------------------------------------------------------------------ 5. wrappers
+
+
+def wrappers() -> None:
+    # 5a. BuildKit RUN npm run build: Vite cannot resolve a renamed module (blaze)
+    at(WEB)
+    out = real.vite_build(
+        "fr-n-bk-vite",
+        {
+            "src/main.js": 'import { listRuns } from "./lib/runs-api.js";\n\nlistRuns().then(console.log);\n',
+            "src/lib/runs.js": "export const listRuns = async () => [];\n",
+        },
+    )
+    assert out.code != 0, out
+    inner = [ln for ln in _in(out.lines, "/app") if ln.strip()]
+    dockerfile = (
+        "FROM node:20.20-bookworm-slim AS build\n"
+        "WORKDIR /app\n"
+        "COPY package.json package-lock.json ./\n"
+        "RUN npm ci\n"
+        "COPY . .\n"
+        "RUN npm run build\n"
+        "\n"
+        "FROM nginx:1.27-alpine\n"
+        "COPY --from=build /app/dist /usr/share/nginx/html\n"
+    )
+    bk = shapes.BuildKit("fr-n-bk-vite", dockerfile)
+    bk.metadata()
+    err = bk.run_until(6, inner, 1)
+    assert err
+    ci(
+        "fr-n-wrap-buildkit-run-vite-unresolved-import",
+        "the console image build fails at 'RUN npm run build': Vite/Rollup cannot resolve "
+        "./lib/runs-api.js imported by src/main.js (the change renamed the module to "
+        "runs.js); a frontend build error inside Docker",
+        ["wrapper", "misleading-name"],
+        "blaze",
+        "frontend_build",
+        workflow="images",
+        job="docker",
+        repo=WEB,
+        steps=[
+            *buildx_setup(),
+            buildx_step(bk.finish(err), err, "ghcr.io/5dlabs/console:sha-" + sha("n5a")[:7]),
+        ],
+        message="refactor(api): one module per resource",
+        files=["src/lib/runs.js", "src/main.js"],
+    )
+
+    # 5b. make test-integration: a cargo integration test fails (rex)
+    at(REPO)
+    out = real.sh(
+        "fr-n-make-cargo-test",
+        {
+            "Makefile": "test-integration:\n\tcargo test --test routing -- --test-threads=1\n",
+            "Cargo.toml": real.cargo_toml("healer-router"),
+            "src/lib.rs": """pub fn owner(path: &str) -> &'static str {
+    if path.ends_with(".rs") || path.ends_with("Cargo.toml") {
+        "rex"
+    } else if path.starts_with(".github/") {
+        "atlas"
+    } else if path.ends_with(".yaml") {
+        "bolt"
+    } else {
+        "atlas"
+    }
+}
+""",
+            "tests/routing.rs": """use healer_router::owner;
+
+#[test]
+fn chart_values_go_to_bolt() {
+    assert_eq!(owner("charts/healer/values.yaml"), "bolt");
+}
+
+#[test]
+fn workflow_files_go_to_atlas() {
+    assert_eq!(owner(".github/workflows/ci.yaml"), "atlas");
+}
+
+#[test]
+fn yml_manifests_go_to_bolt() {
+    assert_eq!(owner("deploy/staging/ingress.yml"), "bolt");
+}
+""",
+        },
+        "make test-integration",
+        "make test-integration",
+        env={"CARGO_NET_OFFLINE": "true"},
+    )
+    assert out.code != 0 and any("yml_manifests_go_to_bolt" in ln for ln in out.lines), out
+    ci(
+        "fr-n-wrap-make-test-integration-cargo-test-yml",
+        "make test-integration fails because its cargo integration test fails: "
+        "owner('deploy/staging/ingress.yml') returns 'atlas', the matcher only knows the "
+        ".yaml extension",
+        ["wrapper"],
+        "rex",
+        "rust_test",
+        workflow="ci",
+        job="integration",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Integration tests")],
+        message="feat(router): manifests go to bolt",
+        files=["crates/router/src/lib.rs", "crates/router/tests/routing.rs"],
+    )
+
+    # 5c. npm run smoke: tsc compiles the smoke script first and fails TS2322 (blaze)
+    at(WEB)
+    out = real.sh(
+        "fr-n-npm-smoke-tsc",
+        {
+            "package.json": _pkg("console", {"smoke": "tsc -p smoke && node smoke/dist/run.js"}),
+            "smoke/tsconfig.json": json.dumps(
+                {
+                    "compilerOptions": {
+                        "strict": True,
+                        "target": "ES2022",
+                        "module": "NodeNext",
+                        "moduleResolution": "NodeNext",
+                        "outDir": "dist",
+                        "types": [],
+                    },
+                    "include": ["run.ts"],
+                },
+                indent=2,
+            ),
+            "smoke/run.ts": """declare const process: { env: Record<string, string | undefined> };
+
+const base: string = process.env.SMOKE_URL ?? "https://staging.console.5dlabs.ai";
+const timeoutMs: number = process.env.SMOKE_TIMEOUT_MS ?? "5000";
+
+export async function smoke(): Promise<void> {
+  const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!res.ok) throw new Error(`healthz ${res.status}`);
+}
+""",
+        },
+        "npm run smoke",
+        "npm run smoke",
+        node_modules=True,
+    )
+    assert out.code != 0 and any("TS2322" in ln for ln in out.lines), out
+    ci(
+        "fr-n-wrap-npm-run-smoke-tsc-ts2322",
+        "npm run smoke never reaches staging: its first half, `tsc -p smoke`, fails with "
+        "TS2322 (the SMOKE_TIMEOUT_MS string default assigned to a number); a TypeScript "
+        "error in the smoke script, not a deployment problem",
+        ["wrapper", "misleading-name"],
+        "blaze",
+        "frontend_typecheck",
+        workflow="post-deploy",
+        job="smoke-staging",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Smoke staging")],
+        message="feat(smoke): configurable timeout",
+        files=["smoke/run.ts"],
+    )
+
+    # 5d. just render: kubectl kustomize cannot parse a resource (bolt)
+    at(PLAT)
+    out = real.sh(
+        "fr-n-just-kustomize",
+        {
+            "justfile": "render env:\n    kubectl kustomize apps/healer/overlays/{{env}} > /dev/null\n",
+            "apps/healer/overlays/staging/kustomization.yaml": "namespace: healer\nresources:\n  - ingress.yaml\n",
+            "apps/healer/overlays/staging/ingress.yaml": """apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: healer-api
+  annotations:
+    cert-manager.io/cluster-issuer: letsencrypt
+spec:
+  rules:
+    - host: staging-api.5dlabs.ai
+      http:
+        paths:
+          - path: /
+            pathType: Prefix
+            backend:
+              service:
+                name: healer-api
+                port: number: 8080
+""",
+        },
+        "just render staging",
+        "just render staging",
+        env={"KUBECONFIG": "/dev/null"},
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-n-wrap-just-render-kustomize-yaml-mapping",
+        "just render staging fails because kubectl kustomize cannot parse the overlay's new "
+        "ingress.yaml: `port: number: 8080` on one line is not valid YAML",
+        ["wrapper", "yaml-owner"],
+        "bolt",
+        "yaml_config",
+        workflow="manifests",
+        job="render",
+        repo=PLAT,
+        steps=[
+            uses("extractions/setup-just@v2", None, ["just 1.59.0 installed"]),
+            *kube_setup()[:1],
+            failing(out, name="Render staging"),
+        ],
+        message="feat(healer): staging ingress",
+        files=["apps/healer/overlays/staging/ingress.yaml", "apps/healer/overlays/staging/kustomization.yaml"],
+    )
+
+
 def build() -> None:
     import os
 
     only = os.environ.get("N14_ONLY", "").split()
-    for section in (crashes, cluster, cluster2, mixed):
+    for section in (crashes, cluster, cluster2, mixed, healthy, wrappers):
         if not only or section.__name__ in only:
             section()
