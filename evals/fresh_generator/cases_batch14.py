@@ -370,7 +370,7 @@ fn main() {
         "BackoffLimitExceeded); the migration pod's Loki lines show the Rust assertion "
         "'migration 7 (add_route_owner) is listed after 8 (drop_legacy_routes)': the change "
         "appended migration 7 after 8 in the migrations table",
-        ["context-driven", "misleading-name"],
+        ["context-driven", "wrapper", "misleading-name"],
         "rex",
         "rust_test",
         workflow="deploy",
@@ -1125,7 +1125,7 @@ assert.equal(body.version, want, `staging runs ${{body.version}}, expected ${{wa
         "the hook pod never ran any code: StartError, exec '/app/migrate' not found: the chart's "
         "new hook template sets command /app/migrate while the image installs "
         "/usr/local/bin/healer-migrate",
-        ["context-driven", "misleading-name"],
+        ["context-driven", "wrapper", "misleading-name"],
         "bolt",
         "helm",
         workflow="deploy",
@@ -1866,7 +1866,7 @@ fn yml_manifests_go_to_bolt() {
         "make test-integration fails because its cargo integration test fails: "
         "owner('deploy/staging/ingress.yml') returns 'atlas', the matcher only knows the "
         ".yaml extension",
-        ["wrapper"],
+        ["wrapper", "obvious"],
         "rex",
         "rust_test",
         workflow="ci",
@@ -1980,10 +1980,345 @@ spec:
     )
 
 
+def wrappers2() -> None:
+    # 5e. helm test --logs: the Rust smoke test pod panics parsing the port out of its URL (rex)
+    at(PLAT)
+    cid = "fr-n-wrap-helm-test-rust-smoke-port-parse"
+    logs = _rust(
+        "fr-n-helm-test-rust",
+        "healer-smoke",
+        """fn port_of(url: &str) -> u16 {
+    // "http://host:port" -> port
+    url.rsplit(':').next().unwrap().parse().unwrap()
+}
+
+fn main() {
+    let url = std::env::var("HEALER_URL").unwrap_or_else(|_| "http://healer-api:8080".into());
+    println!("smoke: target {url}");
+    let port = port_of(&url);
+    println!("smoke: probing port {port}");
+}
+""",
+        env={"HEALER_URL": "http://healer-api.healer.svc:8080/api"},
+    )
+    assert any("InvalidDigit" in ln for ln in logs), logs
+    began = gha.start_of(cid)
+
+    def helm_time(seconds: int) -> str:
+        return (began + timedelta(seconds=seconds)).strftime("%a %b %d %H:%M:%S %Y")
+
+    helm_lines = [
+        "NAME: healer",
+        f"LAST DEPLOYED: {helm_time(21)}",
+        "NAMESPACE: healer",
+        "STATUS: deployed",
+        "REVISION: 44",
+        "TEST SUITE:     healer-smoke",
+        f"Last Started:   {helm_time(27)}",
+        f"Last Completed: {helm_time(29)}",
+        "Phase:          Failed",
+        "",
+        "POD LOGS: healer-smoke",
+        *logs,
+        "Error: 1 error occurred:",
+        "\t* pod healer-smoke failed",
+        "",
+    ]
+    ci(
+        cid,
+        "helm test reports the healer-smoke test pod failed; its logs show the Rust smoke "
+        "binary's own panic: port_of() takes everything after the last ':' of "
+        "'http://healer-api.healer.svc:8080/api' and unwraps ParseIntError; the release "
+        "itself deployed",
+        ["wrapper", "misleading-name"],
+        "rex",
+        "rust_test",
+        workflow="deploy-staging",
+        job="helm-test",
+        repo=PLAT,
+        steps=[
+            *kube_setup(),
+            run(
+                "helm upgrade --install healer charts/healer -n healer -f values-staging.yaml --wait",
+                ['Release "healer" has been upgraded. Happy Helming!', "NAME: healer"],
+                name="Deploy",
+            ),
+            run("helm test healer -n healer --logs", helm_lines, 1, name="Helm test"),
+        ],
+        message="feat(smoke): report the probed port",
+        files=["crates/smoke/src/main.rs"],
+    )
+
+    # 5f. BuildKit RUN cargo clippy -D warnings: manual_range_contains (rex)
+    at(REPO)
+    path = real.crate(
+        "fr-n-bk-clippy",
+        {
+            "Cargo.toml": real.cargo_toml("healer-gateway"),
+            "src/main.rs": """fn retryable(status: u16) -> bool {
+    status >= 500 && status < 600
+}
+
+fn main() {
+    for s in [200, 502, 404] {
+        println!("{s} retryable={}", retryable(s));
+    }
+}
+""",
+        },
+    )
+    lines, code = real.run(
+        ["cargo", "clippy", "--release", "--", "-D", "warnings"],
+        path,
+        env={"CARGO_NET_OFFLINE": "true"},
+    )
+    assert code != 0 and any("manual_range_contains" in ln for ln in lines), lines
+    inner = [ln for ln in _in(lines, "/src") if ln.strip()]
+    dockerfile = (
+        "FROM rust:1.95-bookworm AS build\n"
+        "WORKDIR /src\n"
+        "COPY . .\n"
+        "RUN cargo clippy --release -- -D warnings\n"
+        "RUN cargo build --release\n"
+        "\n"
+        "FROM gcr.io/distroless/cc-debian12\n"
+        "COPY --from=build /src/target/release/healer-gateway /usr/local/bin/\n"
+        'ENTRYPOINT ["/usr/local/bin/healer-gateway"]\n'
+    )
+    bk = shapes.BuildKit("fr-n-bk-clippy", dockerfile)
+    bk.metadata()
+    err = bk.run_until(4, inner, 101)
+    assert err
+    ci(
+        "fr-n-wrap-buildkit-run-clippy-manual-range-contains",
+        "the gateway image build fails at 'RUN cargo clippy --release -- -D warnings': clippy's "
+        "manual_range_contains on `status >= 500 && status < 600` is denied; a Rust lint "
+        "inside Docker",
+        ["wrapper", "misleading-name"],
+        "rex",
+        "rust_clippy",
+        workflow="images",
+        job="build-gateway-image",
+        repo=REPO,
+        steps=[
+            *buildx_setup(),
+            buildx_step(bk.finish(err), err, "ghcr.io/5dlabs/healer-gateway:sha-" + sha("n5f")[:7]),
+        ],
+        message="feat(gateway): retry 5xx deliveries",
+        files=["crates/gateway/src/main.rs"],
+    )
+
+    # 5g. npm run lint in a frontend job: its hadolint half rejects MAINTAINER (bolt)
+    at(WEB)
+    out = real.sh(
+        "fr-n-npm-hadolint",
+        {
+            "package.json": _pkg("console", {"lint": "eslint src && hadolint --no-color Dockerfile"}),
+            "eslint.config.js": real.ESLINT_CONFIG.format(rules="{}"),
+            "src/main.js": 'export const title = "console";\n',
+            "Dockerfile": (
+                "FROM node:20.20-bookworm-slim\n"
+                "MAINTAINER platform@5dlabs.ai\n"
+                "WORKDIR /app\n"
+                "COPY dist/ ./dist/\n"
+                'CMD ["node", "dist/server.js"]\n'
+            ),
+        },
+        "npm run lint",
+        "npm run lint",
+        node_modules=True,
+    )
+    assert out.code != 0 and any("DL4000" in ln for ln in out.lines), out
+    ci(
+        "fr-n-wrap-npm-run-lint-hadolint-maintainer",
+        "npm run lint in the frontend job: ESLint passes silently, then its hadolint half "
+        "fails the step with DL4000 (MAINTAINER is deprecated) on the Dockerfile the change "
+        "touched; a Dockerfile finding behind an npm script",
+        ["wrapper", "misleading-name"],
+        "bolt",
+        "docker_build",
+        workflow="console-ci",
+        job="frontend-lint",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Lint")],
+        message="chore(image): record the owning team",
+        files=["Dockerfile"],
+    )
+
+    # 5h. make smoke: curl 503; Argo CD: the overlay's Ingress is networking.k8s.io/v1beta1 (bolt)
+    at(PLAT)
+    cid = "fr-n-wrap-make-smoke-503-argocd-ingress-v1beta1"
+    with real.serve((503, "no healthy upstream")) as port:
+        out = real.sh(
+            "fr-n-make-smoke",
+            {"Makefile": "STAGING ?= https://staging-api.5dlabs.ai\n\nsmoke:\n\tcurl -fsS --retry 2 --retry-delay 1 $(STAGING)/v1/healthz\n"},
+            f"make smoke STAGING=http://127.0.0.1:{port}",
+            "make smoke",
+            hosts={f"http://127.0.0.1:{port}": "https://staging-api.5dlabs.ai"},
+        )
+    out = real.Out(
+        out.command,
+        [ln.replace("make smoke STAGING=https://staging-api.5dlabs.ai", "make smoke") for ln in out.lines],
+        out.code,
+    )
+    assert out.code != 0 and any("503" in ln for ln in out.lines), out
+    rev = sha(cid)
+    res_msg = (
+        'The Kubernetes API could not find version "v1beta1" of networking.k8s.io/Ingress for '
+        'requested resource healer/healer-api-v1. Version "v1" of networking.k8s.io/Ingress is '
+        "installed on the destination cluster."
+    )
+    argo = _argo(
+        "healer-staging",
+        NS,
+        "apps/healer/overlays/staging",
+        rev,
+        "OutOfSync",
+        "Missing",
+        phase="Failed",
+        op_message="one or more synchronization tasks are not valid",
+        resources=[
+            {
+                "group": "networking.k8s.io",
+                "version": "v1beta1",
+                "kind": "Ingress",
+                "namespace": NS,
+                "name": "healer-api-v1",
+                "status": "OutOfSync",
+                "health": {"status": "Missing"},
+                "message": res_msg,
+                "syncPhase": "Sync",
+            }
+        ],
+        conditions=[
+            {
+                "type": "SyncError",
+                "message": f"Failed sync attempt to {rev}: one or more synchronization tasks "
+                "are not valid (retried 5 times).",
+                "lastTransitionTime": "2026-11-02T12:00:04Z",
+            }
+        ],
+    )
+    ci(
+        cid,
+        "make smoke's curl gets 503 on the new /v1 route; Argo CD's sync of healer-staging "
+        "failed: the change added an Ingress for /v1 as networking.k8s.io/v1beta1, which the "
+        "cluster no longer serves, so the route was never created",
+        ["wrapper", "context-driven", "argocd", "misleading-name"],
+        "bolt",
+        "argocd_sync",
+        workflow="post-deploy",
+        job="smoke",
+        repo=PLAT,
+        steps=[failing(out, name="Smoke")],
+        message="feat(healer): route /v1 to the API",
+        files=["apps/healer/overlays/staging/ingress-v1.yaml"],
+        extra={"argocd": [argo]},
+    )
+
+
+def more() -> None:
+    # 6a. Node TypeError in Loki, but the cause is the chart dropping ALLOWED_ORIGINS (bolt)
+    at(PLAT)
+    cid = "fr-n-ctx-wait-node-typeerror-env-removed-by-chart"
+    logs = _node(
+        "fr-n-node-origins",
+        {
+            "package.json": _pkg("console-api"),
+            "server/cors.js": """const origins = process.env.ALLOWED_ORIGINS.split(",").map((o) => o.trim());
+console.log(JSON.stringify({ level: "info", msg: "cors origins", origins }));
+""",
+        },
+        "server/cors.js",
+    )
+    assert any("reading 'split'" in ln for ln in logs), logs
+    wt = wait_available(cid, "console", "console-api")
+    assert wt.code != 0, wt
+    ctx = crashing(cid, "console", "console-api", "ghcr.io/5dlabs/console-api:2.4.0", 1, logs, port=3000)
+    _set_env(ctx["kubernetes"]["pods"][0], {"NODE_ENV": "production", "PORT": "3000"})
+    ci(
+        cid,
+        "kubectl wait runs out; console-api crash-loops and Loki shows a Node TypeError "
+        "reading 'split' of undefined ALLOWED_ORIGINS; the app and image are unchanged "
+        "(2.4.0): the change moved the env block into a shared values file and dropped "
+        "ALLOWED_ORIGINS, as the pod spec shows",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "helm",
+        workflow="deploy",
+        job="verify-console",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(wt, name="Wait for console-api")],
+        message="chore(console): share env between api and ssr",
+        files=["deploy/console/values.yaml", "deploy/console/values-common.yaml"],
+        extra=ctx,
+    )
+
+    # 6b. rollout status: 401 Unauthorized; the deploy token expired, the cluster is fine (atlas)
+    cid = "fr-n-ctx-rollout-unauthorized-expired-token-healthy"
+    status = {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": "Unauthorized",
+        "reason": "Unauthorized",
+        "code": 401,
+    }
+    with real.serve((401, json.dumps(status), "application/json")) as port:
+        path = real.scratch("fr-n-kubectl-401")
+        lines, code = real.run(
+            [
+                "kubectl",
+                f"--server=http://127.0.0.1:{port}",
+                "rollout",
+                "status",
+                "deployment/healer-api",
+                "-n",
+                NS,
+                "--timeout=5m",
+            ],
+            path,
+            env={"KUBECONFIG": "/dev/null"},
+            hosts={f"http://127.0.0.1:{port}": "https://k3s.5dlabs.ai:6443"},
+        )
+    assert code != 0 and any("must be logged in" in ln for ln in lines), lines
+    ci(
+        cid,
+        "kubectl rollout status fails at once: every discovery request is answered 401 ('the "
+        "server has asked for the client to provide credentials', 'You must be logged in to "
+        "the server'): the deploy ServiceAccount token in KUBE_CONFIG has expired; the "
+        "pods are Ready and Argo CD is Synced/Healthy, so nothing in the cluster or the "
+        "change explains it",
+        ["context-driven", "platform", "misleading-name"],
+        "atlas",
+        "permissions",
+        workflow="deploy",
+        job="rollout-staging",
+        repo=PLAT,
+        steps=[
+            *kube_setup(),
+            failing(
+                real.Out(f"kubectl -n {NS} rollout status deployment/healer-api --timeout=5m", lines, code),
+                name="Wait for rollout",
+            ),
+        ],
+        message="docs(healer): staging rollback runbook",
+        files=["docs/runbooks/staging-rollback.md"],
+        extra={
+            "kubernetes": {
+                "pods": ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.22.0", 3),
+                "events": normal_events(cid, NS, "healer-api", 3),
+            },
+            "argocd": [_healthy_argo(cid, "healer-staging", "apps/healer/overlays/staging")],
+        },
+    )
+
+
 def build() -> None:
     import os
 
     only = os.environ.get("N14_ONLY", "").split()
-    for section in (crashes, cluster, cluster2, mixed, healthy, wrappers):
+    for section in (crashes, cluster, cluster2, mixed, healthy, wrappers, wrappers2, more):
         if not only or section.__name__ in only:
             section()
