@@ -22,10 +22,11 @@ import re
 from datetime import timedelta
 from typing import Any
 
+import fcommon
 import gha
 import real
 import shapes
-from fcommon import at, ci, failing, node_setup, npm_ci_ok, passing, pr_of, rust_setup, sha
+from fcommon import at, ci, failing, node_setup, passing, pr_of, rust_setup, sha
 from gha import run, uses
 from helpers import (
     buildx_setup,
@@ -76,7 +77,9 @@ def _rust(key: str, package: str, src: str, env: dict[str, str] | None = None) -
     return [ln for ln in _in(lines, "/app") if ln.strip()]
 
 
-def _node(key: str, files: dict[str, str], entry: str, env: dict[str, str] | None = None) -> list[str]:
+def _node(
+    key: str, files: dict[str, str], entry: str, env: dict[str, str] | None = None
+) -> list[str]:
     out = real.node_run(key, files, entry, env=env)
     assert out.code != 0, out
     return [ln for ln in _in(out.lines, "/app") if ln.strip()]
@@ -87,7 +90,12 @@ def _alerts(*series: tuple[str, dict[str, str]]) -> dict[str, Any]:
     return {
         'ALERTS{alertstate="firing"}': [
             {
-                "metric": {"__name__": "ALERTS", "alertname": name, "alertstate": "firing", **labels},
+                "metric": {
+                    "__name__": "ALERTS",
+                    "alertname": name,
+                    "alertstate": "firing",
+                    **labels,
+                },
                 "value": [TS, "1"],
             }
             for name, labels in series
@@ -216,6 +224,15 @@ def _pin_dur(out: real.Out) -> real.Out:
     )
 
 
+def npm_ci_ok() -> gha.Step:
+    """``fcommon.npm_ci_ok`` with npm's duration pinned ('up to date in 9ms' or '... in 1s')."""
+    import dataclasses
+
+    step = fcommon.npm_ci_ok()
+    lines = [re.sub(r"up to date in \d+(\.\d+)?m?s$", "up to date in 9ms", ln) for ln in step.lines]
+    return dataclasses.replace(step, lines=lines)
+
+
 def _set_env(p: dict[str, Any], env: dict[str, str]) -> dict[str, Any]:
     p["spec"]["containers"][0]["env"] = [{"name": k, "value": v} for k, v in env.items()]
     return p
@@ -323,7 +340,7 @@ fn main() {
     )
     assert any("is listed after" in ln for ln in logs), logs
     created, first, last = clock(cid)
-    jpod = pod_name(cid, "healer-migrate", "j")[:-6] + sha(cid)[:5]
+    jpod = f"healer-migrate-{sha(cid)[:5]}"
     p = shapes.pod(
         jpod,
         NS,
@@ -421,7 +438,7 @@ http
     ctx["kubernetes"]["pods"] += npods
     ctx["kubernetes"]["events"] += nevents
     ctx["loki"] = [
-        'level=warn ts=2026-11-20T03:12:44.118Z caller=client.go:419 component=client '
+        "level=warn ts=2026-11-20T03:12:44.118Z caller=client.go:419 component=client "
         'host=loki-gateway.monitoring msg="error sending batch, will retry" status=429 '
         'tenant= error="server returned HTTP status 429 Too Many Requests (429): '
         'ingestion rate limit exceeded"',
@@ -449,9 +466,20 @@ http
             "prometheus": _alerts(
                 (
                     "NodeFilesystemAlmostOutOfSpace",
-                    {"instance": "k3s-worker-3", "mountpoint": "/var/lib/rancher", "severity": "warning"},
+                    {
+                        "instance": "k3s-worker-3",
+                        "mountpoint": "/var/lib/rancher",
+                        "severity": "warning",
+                    },
                 ),
-                ("KubePodCrashLooping", {"namespace": "console", "pod": pod_name(cid, "console-ssr"), "severity": "warning"}),
+                (
+                    "KubePodCrashLooping",
+                    {
+                        "namespace": "console",
+                        "pod": pod_name(cid, "console-ssr"),
+                        "severity": "warning",
+                    },
+                ),
             ),
         },
     )
@@ -493,7 +521,9 @@ http
     assert any("ENOENT" in ln for ln in logs), logs
     ro = rollout(cid, "console", "console-ssr", 2, 1, 1, deadline=True)
     assert ro.code != 0, ro
-    ctx = crashing(cid, "console", "console-ssr", "ghcr.io/5dlabs/console-ssr:2.5.0", 1, logs, restarts=4)
+    ctx = crashing(
+        cid, "console", "console-ssr", "ghcr.io/5dlabs/console-ssr:2.5.0", 1, logs, restarts=4
+    )
     ci(
         cid,
         "the console-ssr rollout passes its deadline; the new pods crash with ENOENT opening "
@@ -526,6 +556,9 @@ http
 
 
 # ------------------------------------------------------------------ 2. the cluster decides
+
+# console-api's daily working set in bytes over the week before the limit cut (~175Mi)
+WORKING_SET = [181403648, 179830784, 183500800, 180355072, 184549376, 182452224, 181927936]
 
 
 def _probe_pods(
@@ -564,7 +597,9 @@ def cluster() -> None:
     ro = rollout(cid, NS, "healer-api", 3, 1, 0)
     assert ro.code != 0, ro
     created, first, last = clock(cid)
-    pods = _probe_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.22.1", 1, 8080, "/health")
+    pods = _probe_pods(
+        cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.22.1", 1, 8080, "/health"
+    )
     pods += ready_pods(cid + "old", NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.22.0", 3)
     events = [
         shapes.event(
@@ -696,7 +731,12 @@ test("agents page loads", async () => {{
             restarts=7,
             port=3000,
             memory_limit="128Mi",
-            terminated={"exit_code": 137, "reason": "OOMKilled", "started": first, "finished": last},
+            terminated={
+                "exit_code": 137,
+                "reason": "OOMKilled",
+                "started": first,
+                "finished": last,
+            },
         )
         pods.append(p)
     npods, nevents = _noise_pods(cid)
@@ -705,14 +745,25 @@ test("agents page loads", async () => {{
         q + "[7d:1d]": [
             {
                 "metric": {},
-                "values": [[TS - 86400 * d, str(v)] for d, v in zip(range(7, 0, -1), [
-                    181403648, 179830784, 183500800, 180355072, 184549376, 182452224, 181927936
-                ])],
+                "values": [
+                    [TS - 86400 * d, str(v)]
+                    for d, v in zip(range(7, 0, -1), WORKING_SET, strict=True)
+                ],
             }
         ],
         **_alerts(
-            ("KubeContainerOOMKilled", {"namespace": "console", "container": "console-api", "severity": "warning"}),
-            ("NodeFilesystemAlmostOutOfSpace", {"instance": "k3s-worker-3", "mountpoint": "/var/lib/rancher", "severity": "warning"}),
+            (
+                "KubeContainerOOMKilled",
+                {"namespace": "console", "container": "console-api", "severity": "warning"},
+            ),
+            (
+                "NodeFilesystemAlmostOutOfSpace",
+                {
+                    "instance": "k3s-worker-3",
+                    "mountpoint": "/var/lib/rancher",
+                    "severity": "warning",
+                },
+            ),
         ),
     }
     ci(
@@ -783,7 +834,9 @@ test("agents page loads", async () => {{
             )
         )
         events.append(
-            shapes.event(NS, "Pod", name, "Failed", f"Error: {msg}", first=first, last=last, count=22)
+            shapes.event(
+                NS, "Pod", name, "Failed", f"Error: {msg}", first=first, last=last, count=22
+            )
         )
     ci(
         cid,
@@ -821,7 +874,11 @@ test("agent health endpoint answers", async () => {{
 """
             },
         )
-    out = real.Out(out.command, [ln.replace(f"127.0.0.1:{port}", "staging.console.5dlabs.ai") for ln in out.lines], out.code)
+    out = real.Out(
+        out.command,
+        [ln.replace(f"127.0.0.1:{port}", "staging.console.5dlabs.ai") for ln in out.lines],
+        out.code,
+    )
     assert out.code != 0, out
     created, first, last = clock(cid)
     bad = "ghcr.io/5dlabs/console-api:2.5.O"
@@ -955,7 +1012,9 @@ def cluster2() -> None:
     # 2g. version check sees the old version; Argo CD sync failed: maxSurge 0 and
     #     maxUnavailable 0 (bolt)
     cid = "fr-n-ctx-version-check-argocd-strategy-invalid"
-    with real.serve((200, '{"service":"healer-api","version":"0.21.4"}', "application/json")) as port:
+    with real.serve(
+        (200, '{"service":"healer-api","version":"0.21.4"}', "application/json")
+    ) as port:
         out = real.node_run(
             "fr-n-version-check",
             {
@@ -1264,7 +1323,11 @@ test("runs API lists the latest runs", async () => {{
                 **_alerts(
                     (
                         "KubeJobFailed",
-                        {"namespace": "backup", "job_name": "velero-daily-29401200", "severity": "warning"},
+                        {
+                            "namespace": "backup",
+                            "job_name": "velero-daily-29401200",
+                            "severity": "warning",
+                        },
                     )
                 ),
             },
@@ -1338,8 +1401,7 @@ spec:
         pr=pr_of(
             cid,
             "ci(deploy): shorter environment names",
-            "Renames the deploy job's environment `production` -> `prod` to match the "
-            "dashboards.",
+            "Renames the deploy job's environment `production` -> `prod` to match the dashboards.",
         ),
     )
 
@@ -1377,7 +1439,9 @@ if __name__ == "__main__":
     )
     assert py.code != 0 and any("KeyError" in ln for ln in py.lines), py
     logs = [ln for ln in _in(py.lines, "/app") if ln.strip()]
-    out = curl_fail("fr-n-curl-503-sidecar", "staging-api.5dlabs.ai", "/healthz", 503, "no healthy upstream")
+    out = curl_fail(
+        "fr-n-curl-503-sidecar", "staging-api.5dlabs.ai", "/healthz", 503, "no healthy upstream"
+    )
     assert out.code != 0, out
     created, first, last = clock(cid)
     pods = []
@@ -1396,13 +1460,19 @@ if __name__ == "__main__":
         p["spec"]["containers"].append(
             {"name": "token-refresher", "image": "ghcr.io/5dlabs/token-refresher:1.3.0"}
         )
-        p["status"]["conditions"][2]["message"] = "containers with unready status: [token-refresher]"
-        p["status"]["conditions"][3]["message"] = "containers with unready status: [token-refresher]"
+        p["status"]["conditions"][2]["message"] = (
+            "containers with unready status: [token-refresher]"
+        )
+        p["status"]["conditions"][3]["message"] = (
+            "containers with unready status: [token-refresher]"
+        )
         p["status"]["containerStatuses"].append(
             {
                 "name": "token-refresher",
                 "image": "ghcr.io/5dlabs/token-refresher:1.3.0",
-                "imageID": "ghcr.io/5dlabs/token-refresher@sha256:" + sha(cid + "tr") + sha(cid)[:24],
+                "imageID": "ghcr.io/5dlabs/token-refresher@sha256:"
+                + sha(cid + "tr")
+                + sha(cid)[:24],
                 "containerID": "containerd://" + sha(cid + str(i)) + sha(cid)[:24],
                 "ready": False,
                 "started": False,
@@ -1495,7 +1565,7 @@ if __name__ == "__main__":
     ctx["loki"] = [
         '{"level":"WARN","target":"healer_router::github","message":"secondary rate limit, '
         'retrying in 60s","installation":41872}',
-        'level=warn ts=2026-11-20T03:12:44.118Z caller=client.go:419 component=client '
+        "level=warn ts=2026-11-20T03:12:44.118Z caller=client.go:419 component=client "
         'host=loki-gateway.monitoring msg="error sending batch, will retry" status=429',
         *ctx["loki"],
     ]
@@ -1564,7 +1634,15 @@ fn main() {
         'sum(rate(http_requests_total{app="healer-gateway",track="canary",code=~"5.."}[5m])) '
         '/ sum(rate(http_requests_total{app="healer-gateway",track="canary"}[5m]))'
     )
-    ctx = crashing(cid, NS, "healer-gateway", "ghcr.io/5dlabs/healer-gateway:0.22.0-canary", 101, logs, restarts=3)
+    ctx = crashing(
+        cid,
+        NS,
+        "healer-gateway",
+        "ghcr.io/5dlabs/healer-gateway:0.22.0-canary",
+        101,
+        logs,
+        restarts=3,
+    )
     ci(
         cid,
         "the canary gate's jq check prints false (5xx ratio 0.31); the canary pod restarts and "
@@ -1586,7 +1664,11 @@ fn main() {
                 **_alerts(
                     (
                         "KubePodCrashLooping",
-                        {"namespace": NS, "pod": pod_name(cid, "healer-gateway"), "severity": "warning"},
+                        {
+                            "namespace": NS,
+                            "pod": pod_name(cid, "healer-gateway"),
+                            "severity": "warning",
+                        },
                     )
                 ),
             },
@@ -1659,7 +1741,10 @@ spec:
         repo=PLAT,
         steps=[*kube_setup(), failing(out, name="Apply")],
         message="feat(healer): autoscale the API on staging",
-        files=["apps/healer/overlays/staging/kustomization.yaml", "apps/healer/overlays/staging/hpa-patch.yaml"],
+        files=[
+            "apps/healer/overlays/staging/kustomization.yaml",
+            "apps/healer/overlays/staging/hpa-patch.yaml",
+        ],
         extra={
             "kubernetes": {
                 "pods": ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.21.4", 3),
@@ -1712,7 +1797,14 @@ test("runs page has the product title", async () => {{
         files=["src/app/title.js", "index.html"],
         extra={
             "kubernetes": {
-                "pods": ready_pods(cid, "preview-2317", "console-web", "ghcr.io/5dlabs/console-web:pr-2317", 1, 3000),
+                "pods": ready_pods(
+                    cid,
+                    "preview-2317",
+                    "console-web",
+                    "ghcr.io/5dlabs/console-web:pr-2317",
+                    1,
+                    3000,
+                ),
                 "events": normal_events(cid, "preview-2317", "console-web", 1),
             },
             "argocd": [_healthy_argo(cid, "console-preview-2317", "deploy/preview")],
@@ -1976,7 +2068,10 @@ spec:
             failing(out, name="Render staging"),
         ],
         message="feat(healer): staging ingress",
-        files=["apps/healer/overlays/staging/ingress.yaml", "apps/healer/overlays/staging/kustomization.yaml"],
+        files=[
+            "apps/healer/overlays/staging/ingress.yaml",
+            "apps/healer/overlays/staging/kustomization.yaml",
+        ],
     )
 
 
@@ -2113,7 +2208,9 @@ fn main() {
     out = real.sh(
         "fr-n-npm-hadolint",
         {
-            "package.json": _pkg("console", {"lint": "eslint src && hadolint --no-color Dockerfile"}),
+            "package.json": _pkg(
+                "console", {"lint": "eslint src && hadolint --no-color Dockerfile"}
+            ),
             "eslint.config.js": real.ESLINT_CONFIG.format(rules="{}"),
             "src/main.js": 'export const title = "console";\n',
             "Dockerfile": (
@@ -2151,14 +2248,19 @@ fn main() {
     with real.serve((503, "no healthy upstream")) as port:
         out = real.sh(
             "fr-n-make-smoke",
-            {"Makefile": "STAGING ?= https://staging-api.5dlabs.ai\n\nsmoke:\n\tcurl -fsS --retry 2 --retry-delay 1 $(STAGING)/v1/healthz\n"},
+            {
+                "Makefile": "STAGING ?= https://staging-api.5dlabs.ai\n\nsmoke:\n\tcurl -fsS --retry 2 --retry-delay 1 $(STAGING)/v1/healthz\n"
+            },
             f"make smoke STAGING=http://127.0.0.1:{port}",
             "make smoke",
             hosts={f"http://127.0.0.1:{port}": "https://staging-api.5dlabs.ai"},
         )
     out = real.Out(
         out.command,
-        [ln.replace("make smoke STAGING=https://staging-api.5dlabs.ai", "make smoke") for ln in out.lines],
+        [
+            ln.replace("make smoke STAGING=https://staging-api.5dlabs.ai", "make smoke")
+            for ln in out.lines
+        ],
         out.code,
     )
     assert out.code != 0 and any("503" in ln for ln in out.lines), out
@@ -2234,7 +2336,9 @@ console.log(JSON.stringify({ level: "info", msg: "cors origins", origins }));
     assert any("reading 'split'" in ln for ln in logs), logs
     wt = wait_available(cid, "console", "console-api")
     assert wt.code != 0, wt
-    ctx = crashing(cid, "console", "console-api", "ghcr.io/5dlabs/console-api:2.4.0", 1, logs, port=3000)
+    ctx = crashing(
+        cid, "console", "console-api", "ghcr.io/5dlabs/console-api:2.4.0", 1, logs, port=3000
+    )
     _set_env(ctx["kubernetes"]["pods"][0], {"NODE_ENV": "production", "PORT": "3000"})
     ci(
         cid,
@@ -2299,7 +2403,11 @@ console.log(JSON.stringify({ level: "info", msg: "cors origins", origins }));
         steps=[
             *kube_setup(),
             failing(
-                real.Out(f"kubectl -n {NS} rollout status deployment/healer-api --timeout=5m", lines, code),
+                real.Out(
+                    f"kubectl -n {NS} rollout status deployment/healer-api --timeout=5m",
+                    lines,
+                    code,
+                ),
                 name="Wait for rollout",
             ),
         ],
