@@ -17,8 +17,12 @@ serves them."""
 
 from __future__ import annotations
 
+import http.server
 import json
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -2423,10 +2427,233 @@ console.log(JSON.stringify({ level: "info", msg: "cors origins", origins }));
     )
 
 
+@contextmanager
+def _api_with_patch(answer: Any) -> Iterator[int]:
+    """``real.serve`` with PATCH answered too (``kubectl drain`` cordons with a PATCH)."""
+
+    class H(http.server.BaseHTTPRequestHandler):
+        def _go(self) -> None:
+            size = int(self.headers.get("Content-Length") or 0)
+            if size:
+                self.rfile.read(size)
+            status, body, ctype = answer(self)
+            data = body.encode()
+            self.send_response(status)
+            self.send_header("Content-Type", ctype)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_PATCH = _go
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def drain() -> None:
+    # 7a. kubectl drain blocked: the chart's new PDB asks for minAvailable 3 of 3 replicas (bolt)
+    at(PLAT)
+    cid = "fr-n-ctx-drain-blocked-pdb-min-available-all"
+    node = "k3s-worker-2"
+    pods = ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.22.0", 1)
+    victim = pods[0]["metadata"]["name"]
+    c = "application/json"
+
+    def group(name: str) -> dict[str, Any]:
+        gv = f"{name}/v1"
+        return {
+            "name": name,
+            "versions": [{"groupVersion": gv, "version": "v1"}],
+            "preferredVersion": {"groupVersion": gv, "version": "v1"},
+        }
+
+    def answer(req: http.server.BaseHTTPRequestHandler) -> tuple[int, str, str]:
+        path = req.path.partition("?")[0]
+        if path == "/version":
+            return 200, json.dumps({"major": "1", "minor": "31", "gitVersion": "v1.31.4+k3s1"}), c
+        if path == "/api":
+            return 200, json.dumps({"kind": "APIVersions", "versions": ["v1"]}), c
+        if path == "/apis":
+            return (
+                200,
+                json.dumps(
+                    {
+                        "kind": "APIGroupList",
+                        "apiVersion": "v1",
+                        "groups": [group("apps"), group("policy")],
+                    }
+                ),
+                c,
+            )
+        if path == "/api/v1":
+            res = [
+                {
+                    "name": "nodes",
+                    "singularName": "node",
+                    "namespaced": False,
+                    "kind": "Node",
+                    "verbs": ["get", "list", "patch", "watch"],
+                    "shortNames": ["no"],
+                },
+                {
+                    "name": "pods",
+                    "singularName": "pod",
+                    "namespaced": True,
+                    "kind": "Pod",
+                    "verbs": ["get", "list", "delete", "watch"],
+                    "shortNames": ["po"],
+                },
+                {
+                    "name": "pods/eviction",
+                    "singularName": "",
+                    "namespaced": True,
+                    "group": "policy",
+                    "version": "v1",
+                    "kind": "Eviction",
+                    "verbs": ["create"],
+                },
+            ]
+            return (
+                200,
+                json.dumps({"kind": "APIResourceList", "groupVersion": "v1", "resources": res}),
+                c,
+            )
+        if path in ("/apis/apps/v1", "/apis/policy/v1"):
+            return (
+                200,
+                json.dumps({"kind": "APIResourceList", "groupVersion": path[6:], "resources": []}),
+                c,
+            )
+        if path == f"/api/v1/nodes/{node}":
+            obj = {
+                "apiVersion": "v1",
+                "kind": "Node",
+                "metadata": {"name": node, "uid": sha(node)[:8], "resourceVersion": "4711"},
+                "spec": {"unschedulable": True} if req.command == "PATCH" else {},
+            }
+            return 200, json.dumps(obj), c
+        if path == "/api/v1/pods":
+            return (
+                200,
+                json.dumps(
+                    {
+                        "kind": "PodList",
+                        "apiVersion": "v1",
+                        "metadata": {"resourceVersion": "4711"},
+                        "items": pods,
+                    }
+                ),
+                c,
+            )
+        if path.endswith("/eviction"):
+            status = {
+                "kind": "Status",
+                "apiVersion": "v1",
+                "metadata": {},
+                "status": "Failure",
+                "message": "Cannot evict pod as it would violate the pod's disruption budget.",
+                "reason": "TooManyRequests",
+                "details": {
+                    "causes": [
+                        {
+                            "reason": "DisruptionBudget",
+                            "message": "The disruption budget healer-api needs 3 healthy pods and has 3 currently",
+                        }
+                    ]
+                },
+                "code": 429,
+            }
+            return 429, json.dumps(status), c
+        return (
+            404,
+            json.dumps(
+                {
+                    "kind": "Status",
+                    "apiVersion": "v1",
+                    "status": "Failure",
+                    "reason": "NotFound",
+                    "code": 404,
+                }
+            ),
+            c,
+        )
+
+    path = real.scratch("fr-n-kubectl-drain")
+    with _api_with_patch(answer) as port:
+        lines, code = real.run(
+            [
+                "kubectl",
+                f"--server=http://127.0.0.1:{port}",
+                "drain",
+                node,
+                "--ignore-daemonsets",
+                "--delete-emptydir-data",
+                "--timeout=12s",
+            ],
+            path,
+            env={"KUBECONFIG": "/dev/null"},
+            timeout=60,
+        )
+    assert code != 0 and any("disruption budget" in ln for ln in lines), lines
+    # the workflow waits ten minutes; the run here gave up after 12 s (three eviction attempts)
+    lines = [
+        ln.replace("global timeout reached: 12s", "global timeout reached: 10m0s") for ln in lines
+    ]
+    assert victim in "\n".join(lines)
+    ci(
+        cid,
+        "kubectl drain of k3s-worker-2 for the k3s upgrade never evicts healer-api: 'Cannot "
+        "evict pod as it would violate the pod's disruption budget' until the global timeout; "
+        "the chart change added a PodDisruptionBudget with minAvailable: 3 for a Deployment "
+        "of 3 replicas, so no pod may ever be evicted",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="cluster-maintenance",
+        job="drain-worker-2",
+        repo=PLAT,
+        steps=[
+            *kube_setup(),
+            failing(
+                real.Out(
+                    f"kubectl drain {node} --ignore-daemonsets --delete-emptydir-data --timeout=10m",
+                    lines,
+                    code,
+                ),
+                name="Drain",
+            ),
+        ],
+        message="feat(chart): keep healer-api fully available during disruptions",
+        files=["charts/healer/templates/pdb.yaml", "charts/healer/values.yaml"],
+        pr=pr_of(
+            cid,
+            "feat(chart): keep healer-api fully available during disruptions",
+            "Adds a PodDisruptionBudget with `minAvailable: {{ .Values.replicaCount }}` so "
+            "voluntary disruptions never take an API pod away.",
+        ),
+        extra={
+            "kubernetes": {
+                "pods": ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.22.0", 3),
+                "events": normal_events(cid, NS, "healer-api", 3),
+            }
+        },
+    )
+
+
 def build() -> None:
     import os
 
     only = os.environ.get("N14_ONLY", "").split()
-    for section in (crashes, cluster, cluster2, mixed, healthy, wrappers, wrappers2, more):
+    sections = (crashes, cluster, cluster2, mixed, healthy, wrappers, wrappers2, more, drain)
+    for section in sections:
         if not only or section.__name__ in only:
             section()
