@@ -2649,11 +2649,133 @@ def drain() -> None:
     )
 
 
+B14_NODE_PKGS = ["@playwright/test@1.65.1"]
+
+
+def ensure_b14_tools() -> None:
+    """Playwright's test runner, pinned, in work/b14-node (installed once; no browser is
+    downloaded or launched: the tests use only the ``request`` fixture)."""
+    where = real.WORK / "b14-node"
+    marker = where / ".pinned"
+    if marker.exists() and marker.read_text() == " ".join(B14_NODE_PKGS):
+        return
+    where.mkdir(parents=True, exist_ok=True)
+    (where / "package.json").write_text('{"name": "b14", "private": true}\n')
+    _, code = real.run(["npm", "install", "--no-audit", "--no-fund", *B14_NODE_PKGS], where)
+    assert code == 0
+    marker.write_text(" ".join(B14_NODE_PKGS))
+
+
+def playwright() -> None:
+    # 8a. Playwright e2e against the preview gets 503; Loki: the SSR server's
+    #     ReferenceError: localStorage is not defined (blaze)
+    ensure_b14_tools()
+    at(WEB)
+    cid = "fr-n-ctx-playwright-503-ssr-localstorage"
+    logs = _node(
+        "fr-n-node-localstorage",
+        {
+            "package.json": _pkg("console-ssr"),
+            "server/theme.js": """export const theme = localStorage.getItem("console-theme") ?? "dark";
+""",
+            "server/index.js": """import http from "node:http";
+import { theme } from "./theme.js";
+
+const port = Number(process.env.PORT ?? 3000);
+http
+  .createServer((_req, res) => res.writeHead(200).end(`<html data-theme="${theme}"></html>`))
+  .listen(port, () => console.log(`console-ssr listening on ${port}`));
+""",
+        },
+        "server/index.js",
+    )
+    assert any("localStorage is not defined" in ln for ln in logs), logs
+    path = real.scratch(
+        "fr-n-playwright-503",
+        {
+            "package.json": json.dumps(
+                {"name": "console-e2e", "private": True, "type": "module"}, indent=2
+            )
+            + "\n",
+            "playwright.config.js": """import { defineConfig } from "@playwright/test";
+
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 15000,
+  retries: 0,
+  use: { baseURL: process.env.PREVIEW_URL },
+});
+""",
+            "e2e/runs.spec.js": """import { expect, test } from "@playwright/test";
+
+test("runs page renders", async ({ request }) => {
+  const res = await request.get("/runs");
+  expect(res.status()).toBe(200);
+});
+""",
+        },
+    )
+    (path / "node_modules").symlink_to(real.WORK / "b14-node" / "node_modules")
+    host = "https://preview-2344.console.5dlabs.ai"
+    with real.serve((503, "no healthy upstream")) as port:
+        lines, code = real.run(
+            ["npx", "playwright", "test"],
+            path,
+            env={"PREVIEW_URL": f"http://127.0.0.1:{port}"},
+            hosts={f"http://127.0.0.1:{port}": host},
+            timeout=120,
+        )
+    lines = [
+        ln.replace(str(real.WORK / "b14-node" / "node_modules"), real.RUNNER + "/node_modules")
+        for ln in lines
+    ]
+    assert code != 0 and any("Received: 503" in ln for ln in lines), lines
+    ctx = crashing(
+        cid, "preview-2344", "console-ssr", "ghcr.io/5dlabs/console-ssr:pr-2344", 1, logs, port=3000
+    )
+    ci(
+        cid,
+        "the Playwright e2e against the preview gets 503 on /runs; the preview's console-ssr "
+        "pod crash-loops and Loki shows Node's ReferenceError: localStorage is not defined, "
+        "thrown at import by server/theme.js, which the change added to the server bundle",
+        ["context-driven", "misleading-name"],
+        "blaze",
+        "frontend_test",
+        workflow="preview",
+        job="playwright",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            failing(
+                real.Out("npx playwright test", lines, code),
+                name="Playwright",
+                env={"PREVIEW_URL": host},
+            ),
+        ],
+        message="feat(ui): remember the theme",
+        files=["server/theme.js", "server/index.js"],
+        pr=pr_of(cid, "feat(ui): remember the theme"),
+        extra=ctx,
+    )
+
+
 def build() -> None:
     import os
 
     only = os.environ.get("N14_ONLY", "").split()
-    sections = (crashes, cluster, cluster2, mixed, healthy, wrappers, wrappers2, more, drain)
+    sections = (
+        crashes,
+        cluster,
+        cluster2,
+        mixed,
+        healthy,
+        wrappers,
+        wrappers2,
+        more,
+        drain,
+        playwright,
+    )
     for section in sections:
         if not only or section.__name__ in only:
             section()
