@@ -41,6 +41,7 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"casting|variable|value|borrow|lifetime|function|struct|field|method|"
         r"unknown (?:lint|feature)|(?:the )?trait|type annotations|linking with)",
     ),
+    ("osv-scanner", r"^\d+ vulnerabilit(?:y|ies) found|osv\.dev/(?:GHSA|RUSTSEC|PYSEC|GO|CVE)-"),
     (
         "npm-audit",
         r"[Ff]ound \d+ (?:low|moderate|high|critical|known)? ?(?:severity )?"
@@ -164,6 +165,8 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         "runner",
         r"Cannot connect to the Docker daemon|\d+ Killed\s|"
         r"The runner has received a shutdown signal|lost communication with the server|"
+        # a registry that refused for the rate (Docker Hub, npm, the GitHub API)
+        r"toomanyrequests: |\b429 Too Many Requests\b|"
         r"exit code 137|Killed|out of memory|No space left on device|"
         r"The operation was canceled|timed out|Connection (?:timed out|refused|reset)|"
         r"Could not resolve host|Temporary failure in name resolution|"

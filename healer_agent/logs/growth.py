@@ -14,7 +14,13 @@ import re
 
 from healer_agent.logs.clean import clean_line
 
-_KILL = re.compile(r"\bKilled\b|signal: 9\b|\bSIGKILL\b|exit code:? 137\b")
+# a kill in the killed program's words, or in its supervisor's: a test pool's worker, a
+# bundler's service process
+_KILL = re.compile(
+    r"\bKilled\b|signal: 9\b|\bSIGKILL\b|exit code:? 137\b|exited with code 137\b|"
+    r"Worker exited unexpectedly|worker \S+ (?:exited|terminated) unexpectedly|"
+    r"child process exceptions|The service (?:was stopped|is no longer running)"
+)
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 # what the figure counts: memory, or things a program keeps
 _HOLDING = re.compile(
@@ -37,7 +43,14 @@ def is_kill(line: str) -> bool:
     word boundary, so ``re`` would try it at every position of a line without them.
     """
     return (
-        "Killed" in line or "SIGKILL" in line or "signal: 9" in line or "137" in line
+        "Killed" in line
+        or "SIGKILL" in line
+        or "signal: 9" in line
+        or "137" in line
+        or "xited unexpectedly" in line
+        or "terminated unexpectedly" in line
+        or "child process" in line
+        or "The service" in line
     ) and _KILL.search(line) is not None
 
 

@@ -794,3 +794,93 @@ def test_a_policy_that_refused_an_image_for_a_cve_is_the_vulnerable_dependency()
     }
     context = context.model_copy(update={"kubernetes": {"events": [plain]}})
     assert ROUTER.decide(incident("deploy", "deploy"), context).agent is Agent.BOLT
+
+
+RUST_FIXTURE_PULL = [
+    "running 1 test",
+    "test enqueues_a_run ... FAILED",
+    "failures:",
+    "---- enqueues_a_run stdout ----",
+    "thread 'enqueues_a_run' (3141) panicked at tests/redis.rs:9:9:",
+    "redis fixture did not start:",
+    "Unable to find image 'redis:7.4-alpine' locally",
+    "docker: Error response from daemon: toomanyrequests: You have reached your unauthenticated"
+    " pull rate limit. https://www.docker.com/increase-rate-limit",
+    "test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
+]
+
+
+def test_a_registry_that_refused_for_the_rate_is_not_the_code() -> None:
+    log = gh_log(("cargo test --test redis", RUST_FIXTURE_PULL), exit_code=101)
+    decision = ROUTER.decide(
+        incident("Rust CI", "test"), ctx(log, "test", ("crates/q/src/lib.rs",))
+    )
+    assert decision.agent is Agent.ATLAS
+    npm = [
+        "npm error code E429",
+        "npm error 429 Too Many Requests - GET https://registry.npmjs.org/zod/-/zod-3.23.8.tgz",
+    ]
+    decision = ROUTER.decide(
+        incident("lint", "eslint"), ctx(gh_log(("npm ci", npm)), "eslint", ("src/a.tsx",))
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
+
+
+def test_a_linker_or_a_bundlers_service_killed_is_the_runners() -> None:
+    linker = [
+        "   Compiling healer-webhook v0.1.0 (/home/runner/work/healer/healer)",
+        "error: linking with `cc` failed: signal: 9 (SIGKILL)",
+        "error: could not compile `healer-webhook` (lib test) due to 1 previous error",
+    ]
+    decision = ROUTER.decide(
+        incident("Rust CI", "test"),
+        ctx(gh_log(("cargo test", linker)), "test", ("crates/w/src/lib.rs",)),
+    )
+    assert decision.agent is Agent.ATLAS
+    esbuild = ["> console@2.0.0 bundle", "> node build.mjs", "", "Error: The service was stopped"]
+    decision = ROUTER.decide(
+        incident("web", "bundle"),
+        ctx(gh_log(("npm run bundle", esbuild)), "bundle", ("src/render.js",)),
+    )
+    assert decision.agent is Agent.ATLAS
+
+
+def test_a_killed_test_worker_after_its_own_figures_climbed_is_the_codes() -> None:
+    memo = [f"diff memo: {n * 20000} entries, ~{n * 21} MiB" for n in range(1, 7)]
+    lines = [
+        *memo,
+        "Vitest caught 1 unhandled error during the test run.",
+        "Error: Worker exited unexpectedly",
+    ]
+    log = gh_log(("npx vitest run", lines))
+    decision = ROUTER.decide(incident("ci", "test"), ctx(log, "test", ("src/diff.js",)))
+    assert decision.agent is Agent.BLAZE
+    flat = gh_log(("npx vitest run", lines[6:]))
+    assert (
+        ROUTER.decide(incident("ci", "test"), ctx(flat, "test", ("src/diff.js",))).agent
+        is Agent.ATLAS
+    )
+
+
+def test_a_check_run_of_osv_scanner_is_a_vulnerable_dependency() -> None:
+    from healer_agent.models import Incident
+
+    output = (
+        "1 vulnerability found\n"
+        "Scanned /home/runner/work/console/console/package-lock.json file and found 412 packages\n"
+        "| https://osv.dev/GHSA-3h5v-q93c-6h6q | 7.5 | npm | ws | 8.17.0 | package-lock.json |\n"
+    )
+    check = Incident(
+        kind="ci_failure",
+        event_type="check_run",
+        repository="o/r",
+        run_key="o/r#check:1",
+        workflow_name="osv-scan",
+        job_names=("osv-scan",),
+        check_output=output,
+    )
+    decision = ROUTER.decide(check, ContextBundle(changed_files=("package-lock.json",)))
+    assert (decision.agent, decision.failure_type) == (
+        Agent.CIPHER,
+        FailureType.VULNERABLE_DEPENDENCY,
+    )

@@ -59,3 +59,14 @@ def test_figures_a_parent_prints_after_the_kill_count_until_the_step_ends() -> N
     ]
     log = "\n".join(stamp.format(n) + line for n, line in enumerate(later))
     assert growth_before_kill(log, kill) is None
+
+
+def test_a_supervisor_reporting_its_worker_gone_is_a_kill() -> None:
+    for line in (
+        "Error: Worker exited unexpectedly",
+        "Jest worker encountered 4 child process exceptions, exceeding retry limit",
+        "Error: The service was stopped",
+        "error: linking with `cc` failed: signal: 9 (SIGKILL)",
+    ):
+        assert is_kill(line), line
+    assert not is_kill("Error: The request was stopped by the user")
