@@ -39,6 +39,7 @@ MODULES = [
     "cases_batch11",
     "cases_batch12",
     "cases_batch13",
+    "cases_batch15",
 ]
 
 
