@@ -41,7 +41,7 @@ import shapes
 from cases_batch8 import _docker_daemon, kill_one
 from fcommon import at, ci, failing, node_setup, npm_ci_ok, pr_of, rust_setup, sha
 from gha import Job, check_run, run, uses
-from helpers import clock, crashing, curl_fail, kube_setup, normal_events, pod_name, rollout
+from helpers import clock, crashing, curl_fail, kube_setup, pod_name, rollout, silent_server
 
 REPO = "5dlabs/healer"
 WEB = "5dlabs/console"
@@ -528,3 +528,297 @@ fn main() {
 def build() -> None:
     flakes()
     lookalikes()
+
+
+# ------------------------------------------------------------------ 3. resource kills
+
+
+def kills() -> None:
+    # 3a. esbuild's service process killed under `npm run bundle` (atlas)
+    at(WEB)
+    out = kill_one(
+        "fr-o-kill-esbuild",
+        {
+            "package.json": _pkg("console", {"bundle": "node scripts/bundle.mjs"}),
+            "scripts/bundle.mjs": """import * as esbuild from "esbuild";
+
+const timing = {
+  name: "timing",
+  setup(build) {
+    build.onEnd(() => console.log("bundle: done"));
+    build.onLoad({ filter: /\\.js$/ }, async () => {
+      await new Promise((r) => setTimeout(r, 60000));
+      return undefined;
+    });
+  },
+};
+
+console.log("bundle: src/main.js -> dist/app.js");
+await esbuild.build({
+  entryPoints: ["src/main.js"],
+  bundle: true,
+  minify: true,
+  outfile: "dist/app.js",
+  plugins: [timing],
+});
+""",
+            "src/main.js": 'import { render } from "./render.js";\nrender(document.body);\n',
+            "src/render.js": "export function render(el) {\n  el.textContent = 'runs';\n}\n",
+        },
+        "npm run bundle",
+        "--service=",
+        settle=2.0,
+        node_modules=True,
+    )
+    assert out.code != 0 and any("service" in ln for ln in out.lines), out
+    ci(
+        "fr-o-kill-esbuild-service-stopped-npm-run-bundle",
+        "npm run bundle fails with esbuild's 'The service was stopped': the esbuild service "
+        "process died (SIGKILL) mid-build; the bundle is two small modules and the change a "
+        "label, so nothing in the code explains it: the runner's memory",
+        ["resource-kill", "misleading-name", "wrapper"],
+        "atlas",
+        "general",
+        workflow="console-ci",
+        job="bundle",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Bundle")],
+        message="fix(runs): label the run list",
+        files=["src/render.js"],
+    )
+
+    # 3b. npm ci Killed in a typecheck job (atlas)
+    cid = "fr-o-kill-npm-ci"
+    with silent_server() as port:
+        out = real.killed(
+            cid,
+            _npm_files(),
+            "npm ci --no-fund --no-audit",
+            after=4,
+            env={**_npm_env(cid), "npm_config_registry": f"http://127.0.0.1:{port}/"},
+        )
+    assert out.code == 137, out
+    ci(
+        "fr-o-kill-npm-ci-killed-typecheck-job",
+        "the typecheck job's npm ci is SIGKILLed (bash 'Killed', exit 137) while installing "
+        "an unchanged lockfile; nothing ran yet and nothing in the change grows: the runner "
+        "ran out of memory",
+        ["resource-kill", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="console-ci",
+        job="typecheck",
+        repo=WEB,
+        steps=[*node_setup(), failing(out, name="Install dependencies")],
+        message="refactor(types): a RunStatus union",
+        files=["src/types.ts"],
+    )
+
+    # 3c. rustc SIGKILLed while evaluating the 4-Mi-entry const table the PR added (rex)
+    at(REPO)
+    out = kill_one(
+        "fr-o-kill-rustc-const",
+        {
+            "Cargo.toml": real.cargo_toml("healer-labels"),
+            "src/lib.rs": """#![allow(long_running_const_eval)]
+//! Label hashing for the router.
+
+/// CRC-32C of every 22-bit label prefix, computed at compile time so hashing is a lookup.
+pub static PREFIX_CRC: [u32; 1 << 22] = build();
+
+const fn crc(mut x: u32) -> u32 {
+    let mut i = 0;
+    while i < 22 {
+        x = if x & 1 != 0 { (x >> 1) ^ 0x82F6_3B78 } else { x >> 1 };
+        i += 1;
+    }
+    x
+}
+
+const fn build() -> [u32; 1 << 22] {
+    let mut t = [0u32; 1 << 22];
+    let mut i = 0;
+    while i < (1 << 22) {
+        t[i] = crc(i as u32);
+        i += 1;
+    }
+    t
+}
+
+pub fn label_hash(prefix: u32) -> u32 {
+    PREFIX_CRC[(prefix & ((1 << 22) - 1)) as usize]
+}
+""",
+        },
+        "cargo build --release",
+        "--crate-name healer_labels",
+        settle=3.0,
+    )
+    assert out.code != 0 and any("SIGKILL" in ln for ln in out.lines), out
+    ci(
+        "fr-o-kill-rustc-sigkilled-const-eval-table",
+        "cargo build --release: rustc is SIGKILLed compiling healer-labels; the PR replaced "
+        "a runtime CRC with a 4-Mi-entry `static` table built by a const fn (and allowed "
+        "long_running_const_eval), so the compiler itself evaluates and holds the table",
+        ["resource-kill", "context-driven", "misleading-name"],
+        "rex",
+        "rust_build",
+        workflow="release",
+        job="build-binaries",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Build release")],
+        message="perf(labels): precompute label hashes at compile time",
+        files=["crates/labels/src/lib.rs"],
+        pr=pr_of(
+            "fr-o-kill-rustc-const",
+            "perf(labels): precompute label hashes at compile time",
+            "Moves the CRC-32C of every 22-bit prefix into a `static` table built by a const "
+            "fn (4,194,304 entries). Needed `#![allow(long_running_const_eval)]`.",
+        ),
+    )
+
+    # 3d. a vitest fork killed after its own output shows the memo growing (blaze)
+    at(WEB)
+    out = kill_one(
+        "fr-o-kill-vitest-memo",
+        {
+            "package.json": _pkg("console"),
+            "vitest.config.js": 'export default { test: { pool: "forks", poolOptions: { forks: '
+            "{ singleFork: true } } } };\n",
+            "src/diff.js": """const memo = new Map();
+
+// Memoised run diff: keyed by both run objects' JSON, never evicted.
+export function diffRuns(a, b) {
+  const key = JSON.stringify(a) + "|" + JSON.stringify(b);
+  if (!memo.has(key)) memo.set(key, { key, changed: a.status !== b.status });
+  return memo.get(key);
+}
+
+export const memoSize = () => memo.size;
+""",
+            "src/diff.test.js": """import { expect, test } from "vitest";
+import { diffRuns, memoSize } from "./diff.js";
+
+test("diffs a day of runs", async () => {
+  const log = (m) => process.stdout.write(m + "\\n");
+  for (let batch = 1; batch <= 6; batch++) {
+    for (let i = 0; i < 20000; i++) {
+      const a = { id: batch * 1e6 + i, status: "queued", log: "x".repeat(512) };
+      diffRuns(a, { ...a, status: "failed" });
+    }
+    log(`diff memo: ${memoSize()} entries, ~${Math.round((memoSize() * 1.1) / 1024)} MiB`);
+  }
+  await new Promise((r) => setTimeout(r, 60000));
+  expect(memoSize()).toBeGreaterThan(0);
+}, 120000);
+""",
+        },
+        "npx vitest run",
+        "(vitest 1)",
+        settle=8,
+        node_modules=True,
+    )
+    out = real.Out(out.command, [ln for ln in out.lines if ln.strip()], out.code)
+    assert out.code != 0 and any("120000 entries" in ln for ln in out.lines), out
+    ci(
+        "fr-o-kill-vitest-fork-diff-memo-never-evicts",
+        "vitest's fork worker is killed mid-test after the test's own output shows diffRuns' "
+        "memo growing by 20,000 entries per batch (120,000 entries, ~129 MiB): the change "
+        "memoises every run pair by its full JSON and never evicts",
+        ["resource-kill", "context-driven"],
+        "blaze",
+        "frontend_test",
+        workflow="console-ci",
+        job="unit",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Vitest")],
+        message="perf(runs): memoise run diffs",
+        files=["src/diff.js", "src/diff.test.js"],
+    )
+
+    # 3e. pods OOMKilled, working set climbing from boot after a PR added a process-wide
+    # cache (rex)
+    at(PLAT)
+    cid = "fr-o-oom-cache"
+    ro = rollout(cid, NS, "healer-api", 3, 3, 1)
+    assert ro.code != 0, ro
+    created, first, last = clock(cid)
+    pods = []
+    for i in range(2):
+        name = pod_name(cid, "healer-api", str(i))
+        pods.append(
+            shapes.pod(
+                name,
+                NS,
+                "healer-api",
+                "ghcr.io/5dlabs/healer-api:1.15.0",
+                created=created,
+                restarts=2 + i,
+                port=8080,
+                memory_limit="512Mi",
+                waiting=(
+                    "CrashLoopBackOff",
+                    f"back-off 40s restarting failed container=healer-api pod={name}_{NS}",
+                ),
+                terminated={
+                    "exit_code": 137,
+                    "reason": "OOMKilled",
+                    "started": first,
+                    "finished": last,
+                },
+            )
+        )
+    ci(
+        "fr-o-ctx-rollout-oomkilled-prompt-cache-grows-from-boot",
+        "the healer-api rollout times out; the new pods are OOMKilled under the unchanged "
+        "512Mi limit and Prometheus shows each pod's working set climbing steadily from boot "
+        "(~55 MB per 5 minutes) after the PR added a process-wide prompt cache keyed by run "
+        "id with no eviction",
+        ["resource-kill", "context-driven", "misleading-name"],
+        "rex",
+        "rust_test",
+        workflow="deploy",
+        job="rollout-healer",
+        repo=PLAT,
+        steps=[*kube_setup(), failing(ro, name="Wait for rollout")],
+        message="deploy: healer-api 1.15.0",
+        files=["apps/healer/values.yaml"],
+        pr=pr_of(
+            cid,
+            "deploy: healer-api 1.15.0",
+            "Bumps the image to 1.15.0 (5dlabs/healer#2291: cache rendered triage prompts "
+            "per run id in a process-wide HashMap so retries skip rendering).",
+        ),
+        extra={
+            "kubernetes": {
+                "pods": pods,
+                "events": [
+                    shapes.event(
+                        NS,
+                        "Pod",
+                        pods[0]["metadata"]["name"],
+                        "BackOff",
+                        "Back-off restarting failed container healer-api in pod "
+                        f"{pods[0]['metadata']['name']}_{NS}",
+                        first=first,
+                        last=last,
+                        count=9,
+                    )
+                ],
+            },
+            "prometheus": {
+                'container_memory_working_set_bytes{namespace="healer",container="healer-api"}': [
+                    {
+                        "metric": {"container": "healer-api", "pod": p["metadata"]["name"]},
+                        "values": [
+                            [1764300000 + 300 * i, str(61_000_000 + 55_000_000 * i + 1_300_000 * k)]
+                            for i in range(10)
+                        ],
+                    }
+                    for k, p in enumerate(pods)
+                ],
+                'kube_pod_container_resource_limits{namespace="healer",container="healer-api",'
+                'resource="memory"}': 536870912,
+            },
+        },
+    )
