@@ -28,19 +28,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from pathlib import Path
 
 import fcommon
 import real
 import shapes
 from cases_batch8 import _docker_daemon, kill_one
 from fcommon import at, ci, failing, node_setup, npm_ci_ok, pr_of, rust_setup, sha
-from gha import Job, check_run, run, uses
+from gha import run, uses
 from helpers import clock, crashing, curl_fail, kube_setup, pod_name, rollout, silent_server
 
 REPO = "5dlabs/healer"
@@ -179,9 +179,9 @@ def flakes() -> None:
         _no_resolver("npm ci --no-fund --no-audit"),
         path,
         env=_npm_env(cid),
-        keep=lambda ln: ".npm/_logs" not in ln
-        and "A complete log" not in ln
-        and "_npm-cache" not in ln,
+        keep=lambda ln: (
+            ".npm/_logs" not in ln and "A complete log" not in ln and "_npm-cache" not in ln
+        ),
     )
     out = real.Out("npm ci", lines, code)
     assert code != 0 and any("EAI_AGAIN" in ln for ln in lines), lines
@@ -212,9 +212,9 @@ def flakes() -> None:
             path,
             env=_npm_env(cid),
             hosts={f"http://127.0.0.1:{port}/": "https://registry.npmjs.org/"},
-            keep=lambda ln: ".npm/_logs" not in ln
-            and "A complete log" not in ln
-            and "_npm-cache" not in ln,
+            keep=lambda ln: (
+                ".npm/_logs" not in ln and "A complete log" not in ln and "_npm-cache" not in ln
+            ),
         )
     out = real.Out("npm ci", lines, code)
     assert code != 0 and any("429" in ln for ln in lines), lines
@@ -321,7 +321,7 @@ echo "installing cargo-nextest $tag"
         "fr-o-docker-429",
         {
             "Cargo.toml": real.cargo_toml("healer-queue"),
-            "src/lib.rs": "pub fn stream() -> &'static str { \"healer:runs\" }\n",
+            "src/lib.rs": 'pub fn stream() -> &\'static str { "healer:runs" }\n',
             "tests/redis.rs": """use std::process::Command;
 
 fn start_redis() -> String {
@@ -523,11 +523,6 @@ fn main() {
         ),
         extra={"kubernetes": {"pods": pods, "events": events}, "loki": lines},
     )
-
-
-def build() -> None:
-    flakes()
-    lookalikes()
 
 
 # ------------------------------------------------------------------ 3. resource kills
@@ -821,4 +816,748 @@ test("diffs a day of runs", async () => {
                 'resource="memory"}': 536870912,
             },
         },
+    )
+
+
+# ------------------------------------------------------------------ 4. platform
+
+
+def platform() -> None:
+    from cases_batch2 import _setup_failure
+    from cases_batch5 import _push_rejected
+
+    # 4a. a cargo test cancelled by a newer run in the same concurrency group (atlas)
+    at(REPO)
+    tests = "\n".join(
+        f"    #[test]\n    fn route_case_{i:02}() {{\n        assert_eq!(super::route({i}), {i} % 5);\n    }}\n"
+        for i in range(12)
+    )
+    out = _cargo(
+        "fr-o-cancel-tests",
+        {
+            "src/lib.rs": f"pub fn route(n: u32) -> u32 {{\n    n % 5\n}}\n\n#[cfg(test)]\nmod tests "
+            f"{{\n{tests}}}\n"
+        },
+        ["test", "--lib"],
+    )
+    assert out.code == 0, out
+    upto = next(i for i, ln in enumerate(out.lines) if "route_case_07" in ln)
+    ci(
+        "fr-o-plat-concurrency-cancel-mid-cargo-test",
+        "the cargo-test job stops in the middle of passing tests: a newer push to the same "
+        "branch took the workflow's concurrency group ('Canceling since a higher priority "
+        "waiting request ... exists'); nothing failed",
+        ["platform", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="rust",
+        job="cargo-test",
+        repo=REPO,
+        steps=[
+            *rust_setup(),
+            run(out.command, out.lines[: upto + 1], 0, name="cargo test", conclusion="cancelled"),
+        ],
+        tail=[
+            "##[error]Canceling since a higher priority waiting request for "
+            "'rust-refs/heads/feat/route-table' exists",
+            "##[error]The operation was canceled.",
+        ],
+        message="feat(router): route table by modulus",
+        files=["src/lib.rs"],
+        cancelled=True,
+        conclusion="cancelled",
+    )
+
+    # 4b. a nested reusable workflow asks for id-token: write the caller never granted (atlas)
+    at(PLAT)
+    ci(
+        "fr-o-plat-nested-reusable-workflow-id-token-not-allowed",
+        "the chart deploy run fails before any job starts: the called reusable workflow's "
+        "publish job requests 'id-token: write' but the caller grants only 'id-token: none' "
+        "(a workflow-file permissions error, no log)",
+        ["platform", "misleading-name", "no-log"],
+        "atlas",
+        "permissions",
+        workflow="deploy-chart",
+        job="deploy-chart / publish",
+        repo=PLAT,
+        steps=[],
+        message="ci(charts): publish through the shared OCI workflow",
+        files=[".github/workflows/deploy-chart.yml"],
+        event="check_run",
+        check=(
+            "Invalid workflow file",
+            "The workflow is not valid. .github/workflows/deploy-chart.yml (Line: 14, Col: 3): "
+            "Error calling workflow '5dlabs/.github/.github/workflows/oci-publish.yml@main'. "
+            "The nested job 'publish' is requesting 'id-token: write', but is only allowed "
+            "'id-token: none'.",
+        ),
+        logs=False,
+    )
+
+    # 4c. a job that never got a runner in 24 hours (atlas)
+    at(REPO)
+    ci(
+        "fr-o-plat-awaiting-runner-24h-cargo-test-arm64",
+        "the cargo-test-arm64 job never ran: it waited 24 hours for a runner with the "
+        "requested larger-runner label and GitHub gave up (no log)",
+        ["platform", "misleading-name", "no-log"],
+        "atlas",
+        "general",
+        workflow="rust",
+        job="cargo-test-arm64",
+        repo=REPO,
+        steps=[],
+        message="ci(rust): test on arm64",
+        files=[".github/workflows/rust.yml"],
+        event="check_run",
+        check=(
+            "cargo-test-arm64",
+            "The job has exceeded the maximum execution time while awaiting a runner for 24h0m0s",
+        ),
+        logs=False,
+    )
+
+    # 4d. build provenance attestation without an OIDC token (atlas)
+    at(PLAT)
+    digest = "sha256:" + sha("fr-o-attest") + sha("fr-o-attest2")[:24]
+    ci(
+        "fr-o-plat-attest-provenance-no-oidc-request-url",
+        "the image's attest job (fed the pushed digest by the build job) fails in "
+        "actions/attest-build-provenance with "
+        "'Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable': the workflow does not "
+        "grant id-token: write, so the runner offers no OIDC token",
+        ["platform", "misleading-name"],
+        "atlas",
+        "permissions",
+        workflow="images",
+        job="attest-healer-image",
+        repo=PLAT,
+        steps=[
+            uses(
+                "actions/attest-build-provenance@v2",
+                {
+                    "subject-name": "ghcr.io/5dlabs/healer",
+                    "subject-digest": digest,
+                    "push-to-registry": "true",
+                },
+                [],
+                name="Attest",
+                error=["##[error]Unable to get ACTIONS_ID_TOKEN_REQUEST_URL env variable"],
+            ),
+        ],
+        message="ci(images): attest build provenance",
+        files=[".github/workflows/images.yml"],
+        branch="main",
+    )
+
+    # 4e. a repository rule requires pull requests; the chart-bump bot pushes to main (atlas)
+    out = _push_rejected(
+        "fr-o-gh013-rule-pr",
+        PLAT,
+        [
+            "error: GH013: Repository rule violations found for refs/heads/main.",
+            "Review all repository rules at https://github.com/5dlabs/platform/rules?ref="
+            "refs%2Fheads%2Fmain",
+            "",
+            "- Changes must be made through a pull request.",
+            "",
+        ],
+        "push declined due to repository rule violations",
+    )
+    assert out.code != 0 and any("GH013" in ln for ln in out.lines), out
+    ci(
+        "fr-o-plat-gh013-ruleset-pull-request-required-chart-bump",
+        "the chart-release job bumps Chart.yaml and commits, then its push to main is declined "
+        "by a repository ruleset (GH013: changes must be made through a pull request); no "
+        "secret is involved",
+        ["platform", "misleading-name"],
+        "atlas",
+        "permissions",
+        workflow="charts",
+        job="chart-release",
+        repo=PLAT,
+        steps=[
+            run(
+                "yq -i '.version = \"0.31.0\"' charts/healer/Chart.yaml",
+                [],
+                name="Bump chart version",
+            ),
+            run(
+                'git commit -am "chore(charts): healer 0.31.0"',
+                [
+                    "[main 7c1e0a4] chore(charts): healer 0.31.0",
+                    " 1 file changed, 1 insertion(+), 1 deletion(-)",
+                ],
+                name="Commit",
+            ),
+            failing(out, name="Push"),
+        ],
+        message="feat(charts): healer 0.31.0 values",
+        files=["charts/healer/values.yaml"],
+        branch="main",
+        event="workflow_run",
+    )
+
+    # 4f. an action pinned to a commit that no longer exists (atlas)
+    pin = sha("fr-o-deleted-pin")
+    _setup_failure(
+        "fr-o-plat-action-pinned-to-deleted-sha-helm-lint",
+        "the helm-lint job fails in 'Set up job': azure/setup-helm is pinned to a commit SHA "
+        "that the action's repository no longer has (it came from a force-pushed branch)",
+        ["platform", "misleading-name"],
+        "general",
+        "charts",
+        "helm-lint",
+        PLAT,
+        f"##[error]Unable to resolve action `azure/setup-helm@{pin}`, unable to find version "
+        f"`{pin}`",
+        "ci(charts): pin actions by SHA",
+        [".github/workflows/charts.yml"],
+    )
+
+    # 4g. push protection: a Hugging Face token in a test fixture (cipher)
+    at(REPO)
+    commit = sha("fr-o-gh013-hf")
+    out = _push_rejected(
+        "fr-o-gh013-hf",
+        REPO,
+        [
+            "error: GH013: Repository rule violations found for refs/heads/chore/fmt-autofix.",
+            "",
+            "- GITHUB PUSH PROTECTION",
+            "  —————————————————————————————————————————",
+            "    Resolve the following violations before pushing again",
+            "",
+            "    - Push cannot contain secrets",
+            "",
+            "",
+            "      —— Hugging Face User Access Token ————————————————————",
+            "       locations:",
+            f"         - commit: {commit}",
+            "           path: crates/triage/tests/fixtures/embeddings.toml:3",
+            "",
+            "       (?) To push, remove secret from commit(s) or follow this URL to allow the secret.",
+            "       https://github.com/5dlabs/healer/security/secret-scanning/unblock-secret/"
+            "2yR8qWi4Lf0Uz2Me1Xn7Sc5Od9At",
+            "",
+        ],
+        "push declined due to repository rule violations",
+        ref="chore/fmt-autofix",
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-o-sec-gh013-hugging-face-token-rustfmt-autofix",
+        "the rustfmt autofix job formats and commits, then its push is blocked by push "
+        "protection: the branch's embeddings test fixture contains a Hugging Face user "
+        "access token",
+        ["security", "misleading-name"],
+        "cipher",
+        "secret_scanning_alert",
+        workflow="autofix",
+        job="rustfmt-autofix",
+        repo=REPO,
+        steps=[
+            *rust_setup(),
+            run("cargo fmt --all", [], name="Format"),
+            run(
+                'git commit -am "style: cargo fmt"',
+                [
+                    "[chore/fmt-autofix 3d9a7b2] style: cargo fmt",
+                    " 2 files changed, 9 insertions(+), 7 deletions(-)",
+                ],
+                name="Commit",
+            ),
+            failing(out, name="Push"),
+        ],
+        message="test(triage): embeddings against the hosted model",
+        files=["crates/triage/tests/embeddings.rs", "crates/triage/tests/fixtures/embeddings.toml"],
+        branch="chore/fmt-autofix",
+    )
+
+
+# ------------------------------------------------------------------ 5. security, no log
+
+
+def security() -> None:
+    at(REPO)
+    deny = (
+        "error[vulnerability]: Some AES functions may panic when overflow checking is enabled.\n"
+        "    ┌─ /home/runner/work/healer/healer/Cargo.lock:212:1\n"
+        "    │\n"
+        "212 │ ring 0.17.8 registry+https://github.com/rust-lang/crates.io-index\n"
+        "    │ ----------------------------------------------------------------- security "
+        "vulnerability detected\n"
+        "    │\n"
+        "    ├ ID: RUSTSEC-2025-0009\n"
+        "    ├ Advisory: https://rustsec.org/advisories/RUSTSEC-2025-0009\n"
+        "    ├ Solution: Upgrade to >=0.17.12 (try `cargo update -p ring`)\n\n"
+        "advisories FAILED, bans ok, licenses ok, sources ok\n"
+    )
+    ci(
+        "fr-o-sec-check-run-cargo-deny-ring-advisory",
+        "the cargo-deny check run fails on advisories: the PR's Cargo.lock moves ring to "
+        "0.17.8, flagged by RUSTSEC-2025-0009 (known only from the check run's summary)",
+        ["security", "no-log", "misleading-name"],
+        "cipher",
+        "vulnerable_dependency",
+        workflow="rust",
+        job="cargo-deny",
+        repo=REPO,
+        steps=[],
+        message="chore(deps): pin rustls 0.23.5 for the old proxy",
+        files=["Cargo.toml", "Cargo.lock"],
+        event="check_run",
+        check=("advisories FAILED", deny),
+        logs=False,
+        pr=pr_of("fr-o-deny", "chore(deps): pin rustls 0.23.5 for the old proxy"),
+    )
+
+    at(WEB)
+    osv = (
+        "Scanned /home/runner/work/console/console/package-lock.json file and found 412 "
+        "packages\n"
+        "╭─────────────────────────────────────┬──────┬───────────┬─────────┬─────────┬"
+        "───────────────────╮\n"
+        "│ OSV URL                             │ CVSS │ ECOSYSTEM │ PACKAGE │ VERSION │ SOURCE  "
+        "          │\n"
+        "├─────────────────────────────────────┼──────┼───────────┼─────────┼─────────┼"
+        "───────────────────┤\n"
+        "│ https://osv.dev/GHSA-3h5v-q93c-6h6q │ 7.5  │ npm       │ ws      │ 8.17.0  │ "
+        "package-lock.json │\n"
+        "╰─────────────────────────────────────┴──────┴───────────┴─────────┴─────────┴"
+        "───────────────────╯\n"
+    )
+    ci(
+        "fr-o-sec-check-run-osv-scanner-ws-lockfile-bump",
+        "the osv-scanner check run fails after a lockfile-only bump of the dev server: ws "
+        "8.17.0 in package-lock.json is affected by GHSA-3h5v-q93c-6h6q (a DoS on many "
+        "HTTP headers); known only from the check run",
+        ["security", "no-log", "misleading-name"],
+        "cipher",
+        "vulnerable_dependency",
+        workflow="console-ci",
+        job="osv-scan",
+        repo=WEB,
+        steps=[],
+        message="chore(deps): bump the dev server",
+        files=["package-lock.json"],
+        event="check_run",
+        check=("1 vulnerability found", osv),
+        logs=False,
+        pr=pr_of("fr-o-osv", "chore(deps): bump the dev server"),
+    )
+
+    at(PLAT)
+    trivy = (
+        "images/healer/Dockerfile (dockerfile)\n\n"
+        "Tests: 27 (SUCCESSES: 26, FAILURES: 1)\n"
+        "Failures: 1 (UNKNOWN: 0, LOW: 0, MEDIUM: 0, HIGH: 1, CRITICAL: 0)\n\n"
+        "AVD-DS-0002 (HIGH): Specify at least 1 USER command in Dockerfile with non-root user "
+        "as argument\n"
+        "Running containers with 'root' user can lead to a container escape situation. It is a "
+        "best practice to run containers as non-root users, which can be done by adding a "
+        "'USER' statement to the Dockerfile.\n"
+        "See https://avd.aquasec.com/misconfig/ds002\n"
+    )
+    ci(
+        "fr-o-sec-check-run-trivy-config-dockerfile-root-user",
+        "the Trivy config scan check run fails with AVD-DS-0002 (HIGH): the PR dropped the "
+        "Dockerfile's USER line, so the healer image runs as root; known only from the check "
+        "run",
+        ["security", "no-log", "misleading-name"],
+        "cipher",
+        "code_scanning_alert",
+        workflow="images",
+        job="trivy-config",
+        repo=PLAT,
+        steps=[],
+        message="fix(image): let the entrypoint bind port 80",
+        files=["images/healer/Dockerfile"],
+        event="check_run",
+        check=("Trivy found 1 misconfiguration", trivy),
+        logs=False,
+        pr=pr_of("fr-o-trivy", "fix(image): let the entrypoint bind port 80"),
+    )
+
+
+# ------------------------------------------------------------------ 6. obvious
+
+
+def obvious() -> None:
+    # 6a. rustc E0061 (rex)
+    at(REPO)
+    out = _cargo(
+        "fr-o-e0061",
+        {
+            "src/lib.rs": """pub fn retry_delay(attempt: u32, base_ms: u64) -> u64 {
+    base_ms * 2u64.pow(attempt.min(6))
+}
+
+pub fn next_delay(attempt: u32) -> u64 {
+    retry_delay(attempt)
+}
+"""
+        },
+        ["build"],
+    )
+    assert out.code != 0 and any("E0061" in ln for ln in out.lines), out
+    ci(
+        "fr-o-obvious-rustc-e0061-retry-delay-missing-base",
+        "rustc E0061: next_delay calls retry_delay(attempt) but the change added a second "
+        "parameter base_ms (this function takes 2 arguments but 1 argument was supplied)",
+        ["obvious"],
+        "rex",
+        "rust_build",
+        workflow="rust",
+        job="build",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="cargo build")],
+        message="feat(retry): configurable base delay",
+        files=["src/lib.rs"],
+    )
+
+    # 6b. tsc TS2532 (blaze)
+    at(WEB)
+    out = real.tsc(
+        "fr-o-ts2532",
+        {
+            "src/runs.ts": """export interface Run {
+  id: number;
+  status: "queued" | "failed" | "passed";
+}
+
+export function firstFailedId(runs: Run[]): number {
+  return runs.find((r) => r.status === "failed").id;
+}
+"""
+        },
+    )
+    assert out.code != 0 and any("TS2532" in ln for ln in out.lines), out
+    ci(
+        "fr-o-obvious-tsc-ts2532-find-possibly-undefined",
+        "tsc TS2532: firstFailedId reads .id from runs.find(...) which may be undefined "
+        "(Object is possibly 'undefined')",
+        ["obvious"],
+        "blaze",
+        "frontend_typecheck",
+        workflow="console-ci",
+        job="typecheck",
+        repo=WEB,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Type check")],
+        message="feat(runs): jump to the first failed run",
+        files=["src/runs.ts"],
+    )
+
+    # 6c. hadolint DL3020 (bolt)
+    at(PLAT)
+    out = real.hadolint(
+        "fr-o-dl3020",
+        "FROM debian:12.8-slim\n"
+        "WORKDIR /app\n"
+        "ADD config/healer.toml /etc/healer/healer.toml\n"
+        "COPY healer /usr/local/bin/healer\n"
+        "USER 65532:65532\n"
+        'ENTRYPOINT ["/usr/local/bin/healer"]\n',
+        where="images/healer/Dockerfile",
+    )
+    assert out.code != 0 and any("DL3020" in ln for ln in out.lines), out
+    ci(
+        "fr-o-obvious-hadolint-dl3020-add-local-config",
+        "hadolint DL3020 on images/healer/Dockerfile: the new config file is copied with ADD "
+        "instead of COPY",
+        ["obvious"],
+        "bolt",
+        "docker_build",
+        workflow="images",
+        job="hadolint",
+        repo=PLAT,
+        steps=[failing(out, name="hadolint")],
+        message="feat(image): ship a default config",
+        files=["images/healer/Dockerfile", "images/healer/config/healer.toml"],
+    )
+
+    # 6d. actionlint: a matrix property that is not defined (atlas)
+    at(REPO)
+    out = real.actionlint(
+        "fr-o-actionlint-matrix",
+        {
+            "rust.yml": """name: rust
+on: [push]
+jobs:
+  test:
+    runs-on: ubuntu-latest
+    strategy:
+      matrix:
+        toolchain: [stable, beta]
+    steps:
+      - uses: actions/checkout@v4
+      - uses: dtolnay/rust-toolchain@master
+        with:
+          toolchain: ${{ matrix.rust }}
+      - run: cargo test --locked
+"""
+        },
+    )
+    assert out.code != 0 and any("expression" in ln for ln in out.lines), out
+    ci(
+        "fr-o-obvious-actionlint-undefined-matrix-property",
+        "actionlint [expression]: .github/workflows/rust.yml uses ${{ matrix.rust }} but the "
+        "matrix defines only `toolchain`",
+        ["obvious"],
+        "atlas",
+        "workflow_syntax",
+        workflow="workflow-lint",
+        job="actionlint",
+        repo=REPO,
+        steps=[failing(out, name="actionlint")],
+        message="ci(rust): test on beta too",
+        files=[".github/workflows/rust.yml"],
+    )
+
+
+# ------------------------------------------------------------------ 7. noisy, multi-signal
+
+
+def _flaky_once(failures: int, body: str) -> object:
+    """A handler answering 503 to the first ``failures`` requests, then 200 with ``body``."""
+    seen = {"n": 0}
+
+    def answer(req: object) -> tuple[int, str, str]:
+        seen["n"] += 1
+        if seen["n"] <= failures:
+            return 503, "Service Unavailable", "text/plain"
+        return 200, body, "application/octet-stream"
+
+    return answer
+
+
+def noisy() -> None:
+    # 7a. a rust-cache 429 warning, a recovered download and rustc warnings before clippy's
+    # one deny-by-default error (rex)
+    at(REPO)
+    with real.serve(_flaky_once(2, "x" * 4096)) as port:  # type: ignore[arg-type]
+        dl = real.sh(
+            "fr-o-noisy-curl",
+            {},
+            f"curl -fSL --no-progress-meter --retry 3 --retry-delay 1 "
+            f"http://127.0.0.1:{port}/5dlabs/fixtures/releases/download/v3/runs.tar.zst "
+            "-o fixtures.tar.zst && echo fixtures ready",
+            "curl -fSL --no-progress-meter --retry 3 --retry-delay 1 https://github.com/5dlabs/"
+            "fixtures/releases/download/v3/runs.tar.zst -o fixtures.tar.zst && echo fixtures ready",
+            hosts={f"http://127.0.0.1:{port}/": "https://github.com/"},
+        )
+    assert dl.code == 0 and any("Will retry" in ln for ln in dl.lines), dl
+    out = _cargo(
+        "fr-o-noisy-clippy",
+        {
+            "src/lib.rs": """use std::collections::HashMap;
+use std::fmt::Write;
+
+/// Counts failures per agent.
+pub fn tally(agents: &[&str]) -> HashMap<String, usize> {
+    let mut out = HashMap::new();
+    for a in agents {
+        *out.entry(a.to_string()).or_insert(0) += 1;
+    }
+    return out;
+}
+
+/// Whether two routing decisions disagree.
+pub fn disagree(before: &str, after: &str) -> bool {
+    before != before && !after.is_empty()
+}
+"""
+        },
+        ["clippy", "--all-targets"],
+    )
+    assert out.code != 0 and any("eq_op" in ln for ln in out.lines), out
+    ci(
+        "fr-o-noisy-rust-cache-429-retry-warnings-then-clippy-eq-op",
+        "a noisy clippy job: rust-cache could not restore (cache service 429, a warning), the "
+        "fixtures download recovered after two 503 retries, and clippy prints an unused import "
+        "and needless_return warnings; the one error that fails the step is clippy's "
+        "deny-by-default eq_op (`before != before`) in disagree()",
+        ["noisy", "multi-signal"],
+        "rex",
+        "rust_clippy",
+        workflow="rust",
+        job="clippy",
+        repo=REPO,
+        steps=[
+            uses(
+                "dtolnay/rust-toolchain@stable",
+                {"toolchain": "stable", "components": "clippy"},
+                [
+                    "info: syncing channel updates for 'stable-x86_64-unknown-linux-gnu'",
+                    "  stable-x86_64-unknown-linux-gnu unchanged - rustc 1.95.0 (59807616e "
+                    "2026-04-14)",
+                ],
+            ),
+            uses(
+                "Swatinem/rust-cache@v2",
+                {"cache-on-failure": "true"},
+                [
+                    "Cache Configuration",
+                    "... Restoring cache ...",
+                    "##[warning]Failed to restore: Cache service responded with 429",
+                    "No cache found.",
+                ],
+            ),
+            real_step(dl, "Fetch fixtures"),
+            failing(out, name="Clippy"),
+        ],
+        message="feat(router): flag disagreeing decisions",
+        files=["src/lib.rs"],
+    )
+
+    # 7b. deprecation notices, a recovered download and console noise around one vitest
+    # assertion (blaze)
+    at(WEB)
+    with real.serve(_flaky_once(1, '{"runs": []}')) as port:  # type: ignore[arg-type]
+        dl = real.sh(
+            "fr-o-noisy-curl-web",
+            {},
+            f"curl -fSL --no-progress-meter --retry 2 --retry-delay 1 "
+            f"http://127.0.0.1:{port}/api/fixtures/runs.json -o src/fixtures.json "
+            "--create-dirs && echo fixtures ready",
+            "curl -fSL --no-progress-meter --retry 2 --retry-delay 1 https://healer-staging."
+            "5dlabs.ai/api/fixtures/runs.json -o src/fixtures.json --create-dirs && echo "
+            "fixtures ready",
+            hosts={f"http://127.0.0.1:{port}/": "https://healer-staging.5dlabs.ai/"},
+        )
+    assert dl.code == 0, dl
+    icons = real.node_run(
+        "fr-o-noisy-icons",
+        {
+            "scripts/icons.cjs": """const names = ["rex", "blaze", "bolt", "cipher", "atlas"];
+for (const n of names) console.log(`icon ${n}.svg (${new Buffer(n).length} bytes of name)`);
+console.warn("warning: icon 'atlas' has no dark variant, using the light one");
+"""
+        },
+        "scripts/icons.cjs",
+        shown="node scripts/icons.cjs",
+    )
+    icons = real.Out(
+        icons.command,
+        [re.sub(r"\(node:\d+\)", "(node:3141)", ln) for ln in icons.lines],
+        icons.code,
+    )
+    assert icons.code == 0 and any("DEP0005" in ln for ln in icons.lines), icons
+    out = real.vitest(
+        "fr-o-noisy-vitest",
+        {
+            "src/duration.js": """export function formatDuration(ms) {
+  if (ms == null) {
+    console.warn("formatDuration(null) is deprecated; pass 0 for queued runs");
+    return "—";
+  }
+  const s = ms / 1000;
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m ${s % 60}`;
+}
+""",
+            "src/duration.test.js": """import { expect, test } from "vitest";
+import { formatDuration } from "./duration.js";
+
+test("queued runs show a dash", () => {
+  expect(formatDuration(null)).toBe("—");
+});
+
+test("short runs in seconds", () => {
+  console.warn("Error: retrying fetch of /api/runs (ECONNRESET) - mocked, expected");
+  expect(formatDuration(42000)).toBe("42s");
+});
+
+test("long runs in minutes and seconds", () => {
+  expect(formatDuration(90000)).toBe("1m 30s");
+});
+""",
+        },
+    )
+    assert out.code != 0 and any("'1m 30'" in ln for ln in out.lines), out
+    ci(
+        "fr-o-noisy-deprecations-retry-then-vitest-duration-format",
+        "a noisy unit job: a fixtures download recovered after a 503 retry, the icon script "
+        "prints node's Buffer() DEP0005 deprecation and a warning, passing tests print "
+        "console.warn noise (one mentioning ECONNRESET); the failure is one vitest assertion: "
+        "formatDuration(90000) gives '1m 30' (the seconds unit dropped) where '1m 30s' is "
+        "expected",
+        ["noisy", "multi-signal"],
+        "blaze",
+        "frontend_test",
+        workflow="console-ci",
+        job="unit",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            real_step(dl, "Fetch fixtures"),
+            real_step(icons, "Generate icons"),
+            failing(out, name="Vitest"),
+        ],
+        message="feat(runs): minutes and seconds for long runs",
+        files=["src/duration.js", "src/duration.test.js"],
+    )
+
+
+def real_step(out: real.Out, name: str) -> object:
+    return fcommon.passing(out, name=name)
+
+
+def build() -> None:
+    flakes()
+    lookalikes()
+    kills()
+    linker_kill()
+    platform()
+    security()
+    obvious()
+    noisy()
+
+
+def linker_kill() -> None:
+    # 3f. the linker SIGKILLed while linking a small test binary (atlas)
+    at(REPO)
+    shim = real.RUNS / "fr-o-slow-cc" / "cc"
+    shim.parent.mkdir(parents=True, exist_ok=True)
+    shim.write_text('#!/bin/sh\nsleep 6\nexec /usr/bin/cc "$@"\n')
+    shim.chmod(0o755)
+    out = kill_one(
+        "fr-o-kill-linker",
+        {
+            "Cargo.toml": real.cargo_toml("healer-webhook"),
+            "src/lib.rs": """/// Whether a delivery's event header is one Healer handles.
+pub fn handled(event: &str) -> bool {
+    matches!(event, "workflow_job" | "workflow_run" | "check_run")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn handles_check_runs() {
+        assert!(super::handled("check_run"));
+    }
+}
+""",
+        },
+        "cargo test --lib",
+        "-fuse-ld",
+        settle=1.0,
+        env={"PATH": f"{shim.parent}:{os.environ['PATH']}"},
+    )
+    assert out.code != 0 and any("linking with `cc` failed" in ln for ln in out.lines), out
+    ci(
+        "fr-o-kill-linker-cc-sigkill-cargo-test",
+        "cargo test fails linking the webhook crate's test binary: 'linking with `cc` failed: "
+        "signal: 9 (SIGKILL)'; the crate is one small function and the change a match arm, so "
+        "the linker was killed for the runner's memory, not because of the code",
+        ["resource-kill", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="rust",
+        job="webhook-tests",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="cargo test")],
+        message="feat(webhook): handle check_run deliveries",
+        files=["crates/webhook/src/lib.rs"],
     )
