@@ -38,8 +38,9 @@ from contextlib import contextmanager, suppress
 import fcommon
 import real
 import shapes
+from cases_batch2 import npm_ci_ok  # npm's 'up to date in …' duration pinned
 from cases_batch8 import _docker_daemon, kill_one
-from fcommon import at, ci, failing, node_setup, npm_ci_ok, pr_of, rust_setup, sha
+from fcommon import at, ci, failing, node_setup, pr_of, rust_setup, sha
 from gha import run, uses
 from helpers import clock, crashing, curl_fail, kube_setup, pod_name, rollout, silent_server
 
