@@ -1099,7 +1099,7 @@ def security() -> None:
         "fr-o-sec-check-run-cargo-deny-ring-advisory",
         "the cargo-deny check run fails on advisories: the PR's Cargo.lock moves ring to "
         "0.17.8, flagged by RUSTSEC-2025-0009 (known only from the check run's summary)",
-        ["security", "no-log", "misleading-name"],
+        ["security", "no-log"],
         "cipher",
         "vulnerable_dependency",
         workflow="rust",
@@ -1134,7 +1134,7 @@ def security() -> None:
         "the osv-scanner check run fails after a lockfile-only bump of the dev server: ws "
         "8.17.0 in package-lock.json is affected by GHSA-3h5v-q93c-6h6q (a DoS on many "
         "HTTP headers); known only from the check run",
-        ["security", "no-log", "misleading-name"],
+        ["security", "no-log"],
         "cipher",
         "vulnerable_dependency",
         workflow="console-ci",
@@ -1166,7 +1166,7 @@ def security() -> None:
         "the Trivy config scan check run fails with AVD-DS-0002 (HIGH): the PR dropped the "
         "Dockerfile's USER line, so the healer image runs as root; known only from the check "
         "run",
-        ["security", "no-log", "misleading-name"],
+        ["security", "no-log"],
         "cipher",
         "code_scanning_alert",
         workflow="images",
