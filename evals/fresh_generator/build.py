@@ -40,6 +40,7 @@ MODULES = [
     "cases_batch12",
     "cases_batch13",
     "cases_batch14",
+    "cases_batch15",
 ]
 
 
