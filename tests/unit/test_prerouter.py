@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from healer_agent.models import (
     Agent,
     ArgoApp,
+    Candidate,
     ContextBundle,
     FailedStep,
     FailureType,
@@ -74,6 +75,27 @@ def test_clippy_is_obvious_rex() -> None:
     assert decision.evidence[0].signal in ("error_line", "step_command")
     assert "crates/healer/src/main.rs" in decision.suspect_files
     assert "needless" in decision.summary or "return" in decision.summary
+
+
+def test_candidates_are_what_validation_builds() -> None:
+    """Candidates and their evidence are built without validation: the same values, types
+    and fields set as pydantic's validation of their fields gives."""
+    decision = ROUTER.decide(
+        incident("controller-ci", "image"),
+        ctx(gh_log(("docker build -t controller .", DOCKER)), "image", files=("Dockerfile",)),
+    )
+    assert len(decision.candidates) > 1
+    for built in decision.candidates:
+        validated = Candidate.model_validate(built.model_dump())
+        assert validated == built
+        assert validated.model_fields_set == built.model_fields_set
+        pairs = [(validated, built), *zip(validated.evidence, built.evidence, strict=True)]
+        for a, b in pairs:
+            assert [(k, type(v), v) for k, v in vars(a).items()] == [
+                (k, type(v), v) for k, v in vars(b).items()
+            ]
+            assert a.model_fields_set == b.model_fields_set
+            assert a.model_dump_json() == b.model_dump_json()
 
 
 def test_controller_ci_broken_in_its_dockerfile_goes_to_bolt() -> None:
