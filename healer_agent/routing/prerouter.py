@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from healer_agent.config import Settings
-from healer_agent.logs import Excerpt, excerpt, excerpt_text
+from healer_agent.logs import Excerpt
+from healer_agent.logs.excerpt import excerpt_text_with, excerpt_with
 from healer_agent.logs.growth import growth_before_kill, is_kill
+from healer_agent.logs.redact import redact_lines
 from healer_agent.models import (
     Agent,
     ContextBundle,
@@ -26,7 +28,7 @@ from healer_agent.models import (
 )
 from healer_agent.routing import precedence
 from healer_agent.routing.evidence import Found, excerpt_files, gather
-from healer_agent.routing.facts import Fact, context_facts
+from healer_agent.routing.facts import Fact, context_facts, with_texts
 from healer_agent.routing.rules import PLACES, Rules, load_rules
 from healer_agent.routing.summary import root_cause, summary, suspects
 from healer_agent.routing.telemetry_facts import loki_facts
@@ -65,16 +67,9 @@ class PreRouter:
         """The decision for an incident and what its context showed."""
         if incident.kind == "security_alert":
             return self._security(incident)
-        found = (
-            excerpt(context.logs, incident.failed_steps)
-            if context.logs
-            # without a log, a check run's annotations, else its own output, are the error
-            # lines there are
-            else excerpt_text("\n".join(context.annotations))
-            if context.annotations
-            else (excerpt_text(incident.check_output) if incident.check_output else None)
-        )
-        facts = context_facts(context, incident.commit_message)
+        facts = context_facts(context, incident.commit_message, redacted=False)
+        found, texts = _excerpt(incident, context, [f.text for f in facts])
+        facts = with_texts(facts, texts)
         if found is not None and found.diagnostics:
             # steps that ran after the failure (kubectl logs, ...) show the workload's log
             facts += [
@@ -180,6 +175,21 @@ class PreRouter:
             summary=text,
             root_cause=alert.summary if alert else "",
         )
+
+
+def _excerpt(
+    incident: Incident, context: ContextBundle, texts: list[str]
+) -> tuple[Excerpt | None, tuple[str, ...]]:
+    """The excerpt, and ``texts`` (the context's findings) redacted in its redaction call."""
+    if context.logs:
+        return excerpt_with(context.logs, incident.failed_steps, also=texts)
+    # without a log, a check run's annotations, else its own output, are the error lines
+    # there are
+    if context.annotations:
+        return excerpt_text_with("\n".join(context.annotations), texts)
+    if incident.check_output:
+        return excerpt_text_with(incident.check_output, texts)
+    return None, tuple(redact_lines(texts))
 
 
 def _growth_before_kill(context: ContextBundle, found: Excerpt) -> list[Fact]:
