@@ -49,6 +49,7 @@ class Excerpt(BaseModel):
     """The budgeted, redacted excerpt."""
     tokens: int = 0
     signature: str = ""
+    """The error lines' :func:`signature` (empty when the caller asked for none)."""
     diagnostics: tuple[str, ...] = ()
     """Redacted output of the steps that ran after the failing one (``if: failure()``
     diagnostics such as ``kubectl logs``): often the failing workload's own log."""
@@ -258,13 +259,16 @@ def excerpt_text(
     return _excerpt_text(text, failed_steps, budget_tokens, job_name)[0]
 
 
-def excerpt_text_with(text: str, also: Sequence[str]) -> tuple[Excerpt, tuple[str, ...]]:
+def excerpt_text_with(
+    text: str, also: Sequence[str], *, signed: bool = True
+) -> tuple[Excerpt, tuple[str, ...]]:
     """:func:`excerpt_text`, and ``also`` (a caller's own lines) redacted in the same call.
 
     Redaction's cost per call is about what a few hundred characters cost: the pre-router
     has its context findings redacted with the excerpt instead of on their own.
+    ``signed=False``: no signature (a pre-router without route memory never reads it).
     """
-    return _excerpt_text(text, also=also)
+    return _excerpt_text(text, also=also, signed=signed)
 
 
 def _excerpt_text(
@@ -273,6 +277,7 @@ def _excerpt_text(
     budget_tokens: int = DEFAULT_BUDGET_TOKENS,
     job_name: str = "",
     also: Sequence[str] = (),
+    signed: bool = True,
 ) -> tuple[Excerpt, tuple[str, ...]]:
     names = list(failed_steps)
     data = text.encode("utf-8", "replace")
@@ -309,7 +314,7 @@ def _excerpt_text(
             command=command,
             text=text_out,
             tokens=estimate_tokens(text_out),
-            signature=signature(body[-3:]),
+            signature=signature(body[-3:]) if signed else "",
             diagnostics=diagnosed,
             earlier_failures=failed_before,
         ), more
@@ -356,7 +361,7 @@ def _excerpt_text(
         tools=tools,
         text=text_out,
         tokens=estimate_tokens(text_out),
-        signature=signature(error_lines),
+        signature=signature(error_lines) if signed else "",
         diagnostics=diagnosed,
         earlier_failures=failed_before,
     ), more
@@ -426,10 +431,12 @@ def excerpt_with(
     failed_steps: Iterable[FailedStep] = (),
     budget_tokens: int = DEFAULT_BUDGET_TOKENS,
     also: Sequence[str] = (),
+    *,
+    signed: bool = True,
 ) -> tuple[Excerpt, tuple[str, ...]]:
     """:func:`excerpt`, and ``also`` redacted with the first job's excerpt.
 
-    One redaction call instead of two (see :func:`excerpt_text_with`).
+    One redaction call instead of two; ``signed`` as :func:`excerpt_text_with` has it.
     """
     jobs = [logs] if isinstance(logs, JobLog) else list(logs)
     if not jobs:
@@ -445,7 +452,7 @@ def excerpt_with(
             and (not s.job_name or s.job_name == job.job_name)
         ]
         part, redacted = _excerpt_text(
-            job.text, names, budget_tokens, job.job_name, () if n else also
+            job.text, names, budget_tokens, job.job_name, () if n else also, signed
         )
         parts.append(part)
         if n == 0:
@@ -467,7 +474,7 @@ def excerpt_with(
             "tokens": estimate_tokens(text),
             "error_lines": lines,
             "tools": tuple(dict.fromkeys(t for p in merged for t in p.tools)),
-            "signature": signature(lines) if lines else first.signature,
+            "signature": signature(lines) if lines and signed else first.signature,
             "diagnostics": tuple(line for p in merged for line in p.diagnostics),
             "earlier_failures": tuple(n for p in merged for n in p.earlier_failures),
         }

@@ -68,7 +68,10 @@ class PreRouter:
         if incident.kind == "security_alert":
             return self._security(incident)
         facts = context_facts(context, incident.commit_message, redacted=False)
-        found, texts = _excerpt(incident, context, [f.text for f in facts])
+        # the signature only keys route memory
+        found, texts = _excerpt(
+            incident, context, [f.text for f in facts], signed=self.memory is not None
+        )
         facts = with_texts(facts, texts)
         if found is not None and found.diagnostics:
             # steps that ran after the failure (kubectl logs, ...) show the workload's log
@@ -178,17 +181,17 @@ class PreRouter:
 
 
 def _excerpt(
-    incident: Incident, context: ContextBundle, texts: list[str]
+    incident: Incident, context: ContextBundle, texts: list[str], *, signed: bool
 ) -> tuple[Excerpt | None, tuple[str, ...]]:
     """The excerpt, and ``texts`` (the context's findings) redacted in its redaction call."""
     if context.logs:
-        return excerpt_with(context.logs, incident.failed_steps, also=texts)
+        return excerpt_with(context.logs, incident.failed_steps, also=texts, signed=signed)
     # without a log, a check run's annotations, else its own output, are the error lines
     # there are
     if context.annotations:
-        return excerpt_text_with("\n".join(context.annotations), texts)
+        return excerpt_text_with("\n".join(context.annotations), texts, signed=signed)
     if incident.check_output:
-        return excerpt_text_with(incident.check_output, texts)
+        return excerpt_text_with(incident.check_output, texts, signed=signed)
     return None, tuple(redact_lines(texts))
 
 

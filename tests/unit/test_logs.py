@@ -263,6 +263,8 @@ def test_lines_redacted_with_the_excerpt_are_redacted_as_alone(
     assert more == tuple(redact_lines(also))
     jobs = [JobLog(job_name="a", text=log), JobLog(job_name="b", text=gh_log(("x", output)))]
     assert excerpt_with(jobs, also=also) == (excerpt(jobs), tuple(redact_lines(also)))
+    unsigned = excerpt(jobs).model_copy(update={"signature": ""})
+    assert excerpt_with(jobs, also=also, signed=False)[0] == unsigned
 
 
 def test_masked_values_and_plain_text_survive() -> None:
