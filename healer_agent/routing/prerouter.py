@@ -14,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from healer_agent.config import Settings
-from healer_agent.logs import Excerpt
+from healer_agent.logs import Excerpt, redact_lines
 from healer_agent.logs.excerpt import excerpt_text_with, excerpt_with
 from healer_agent.logs.growth import growth_before_kill, is_kill
-from healer_agent.logs.redact import redact_lines
 from healer_agent.models import (
     Agent,
     ContextBundle,
@@ -180,6 +179,19 @@ class PreRouter:
         )
 
 
+def _growth_before_kill(context: ContextBundle, found: Excerpt) -> list[Fact]:
+    """A finding when a killed program's own output showed it holding more and more."""
+    # one search over the lines first (a kill's words never span a newline): most have none
+    if not is_kill("\n".join(found.error_lines)):
+        return []
+    kill = next((line for line in found.error_lines if is_kill(line)), None)
+    if kill is None:
+        return []
+    log = next((j.text for j in context.logs if j.job_name == found.job_name), context.logs[0].text)
+    grew = growth_before_kill(log, kill)
+    return [Fact("loki", "log", f"memory grew before the kill: {grew}", "growth")] if grew else []
+
+
 def _excerpt(
     incident: Incident, context: ContextBundle, texts: list[str], *, signed: bool
 ) -> tuple[Excerpt | None, tuple[str, ...]]:
@@ -193,16 +205,3 @@ def _excerpt(
     if incident.check_output:
         return excerpt_text_with(incident.check_output, texts, signed=signed)
     return None, tuple(redact_lines(texts))
-
-
-def _growth_before_kill(context: ContextBundle, found: Excerpt) -> list[Fact]:
-    """A finding when a killed program's own output showed it holding more and more."""
-    # one search over the lines first (a kill's words never span a newline): most have none
-    if not is_kill("\n".join(found.error_lines)):
-        return []
-    kill = next((line for line in found.error_lines if is_kill(line)), None)
-    if kill is None:
-        return []
-    log = next((j.text for j in context.logs if j.job_name == found.job_name), context.logs[0].text)
-    grew = growth_before_kill(log, kill)
-    return [Fact("loki", "log", f"memory grew before the kill: {grew}", "growth")] if grew else []
