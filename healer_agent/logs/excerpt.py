@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from healer_agent.logs.clean import clean_line, clean_text, inner_line
 from healer_agent.logs.errors import classify
-from healer_agent.logs.redact import redact
+from healer_agent.logs.redact import redact, redact_lines
 from healer_agent.logs.scan import CAPTURED_HINTS, Marker, lines_after, lines_before, scan
 from healer_agent.logs.signature import signature
 from healer_agent.models import FailedStep, JobLog
@@ -49,6 +49,7 @@ class Excerpt(BaseModel):
     """The budgeted, redacted excerpt."""
     tokens: int = 0
     signature: str = ""
+    """The error lines' :func:`signature` (empty when the caller asked for none)."""
     diagnostics: tuple[str, ...] = ()
     """Redacted output of the steps that ran after the failing one (``if: failure()``
     diagnostics such as ``kubectl logs``): often the failing workload's own log."""
@@ -255,6 +256,29 @@ def excerpt_text(
     job_name: str = "",
 ) -> Excerpt:
     """The excerpt of a raw log."""
+    return _excerpt_text(text, failed_steps, budget_tokens, job_name)[0]
+
+
+def excerpt_text_with(
+    text: str, also: Sequence[str], *, signed: bool = True
+) -> tuple[Excerpt, tuple[str, ...]]:
+    """:func:`excerpt_text`, and ``also`` (a caller's own lines) redacted in the same call.
+
+    Redaction's cost per call is about what a few hundred characters cost: the pre-router
+    has its context findings redacted with the excerpt instead of on their own.
+    ``signed=False``: no signature (a pre-router without route memory never reads it).
+    """
+    return _excerpt_text(text, also=also, signed=signed)
+
+
+def _excerpt_text(
+    text: str,
+    failed_steps: Iterable[str] = (),
+    budget_tokens: int = DEFAULT_BUDGET_TOKENS,
+    job_name: str = "",
+    also: Sequence[str] = (),
+    signed: bool = True,
+) -> tuple[Excerpt, tuple[str, ...]]:
     names = list(failed_steps)
     data = text.encode("utf-8", "replace")
     markers, candidates, captures = scan(data)
@@ -277,9 +301,10 @@ def excerpt_text(
     earlier = _earlier_failures(steps, step, hits)
     if not real:  # no error pattern: the tail of the failing step is the best guess
         body = _render(data, lines_before(data, hi, 40, lo), hi)
-        text_out, lines = _redacted(
+        text_out, lines, more = _redacted(
             "\n".join(body),
             [name or "", command or "", *earlier, *_diagnostics(data, steps, step, names)],
+            also,
         )
         name, command = lines[0] or name, lines[1] or command
         failed_before, diagnosed = lines[2 : 2 + len(earlier)], lines[2 + len(earlier) :]
@@ -289,10 +314,10 @@ def excerpt_text(
             command=command,
             text=text_out,
             tokens=estimate_tokens(text_out),
-            signature=signature(body[-3:]),
+            signature=signature(body[-3:]) if signed else "",
             diagnostics=diagnosed,
             earlier_failures=failed_before,
-        )
+        ), more
     spans: list[tuple[int, int]] = []
     for offset, _tool, _line in real:
         start = lines_before(data, offset, BEFORE, lo)
@@ -318,9 +343,10 @@ def excerpt_text(
         used += cost
     diagnostics = _diagnostics(data, steps, step, names)
     count = min(20, len(real))
-    text_out, lines = _redacted(
+    text_out, lines, more = _redacted(
         "\n...\n".join(chunks),
         [name or "", command or "", *(h[2] for h in real[:20]), *earlier, *diagnostics],
+        also,
     )
     name, command = lines[0] or name, lines[1] or command
     error_lines = lines[2 : 2 + count]
@@ -335,10 +361,10 @@ def excerpt_text(
         tools=tools,
         text=text_out,
         tokens=estimate_tokens(text_out),
-        signature=signature(error_lines),
+        signature=signature(error_lines) if signed else "",
         diagnostics=diagnosed,
         earlier_failures=failed_before,
-    )
+    ), more
 
 
 def _earlier_failures(
@@ -357,19 +383,31 @@ def _earlier_failures(
     return names
 
 
-def _redacted(text: str, lines: list[str]) -> tuple[str, tuple[str, ...]]:
-    """The text and the lines redacted in one call.
+_MARKER = "\n\x00\n"
 
-    Redaction works line by line; when a multi-line secret changes the line count, each
-    line is redacted on its own.
+
+def _redacted(
+    text: str, lines: list[str], also: Sequence[str] = ()
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The text, the lines and ``also`` redacted in one call.
+
+    Redaction works line by line; a marker line between the parts keeps one part's last
+    line from reading as a name whose value is the next part's first. When a multi-line
+    secret changes the line count or crosses a marker, each part is redacted on its own.
     """
-    marker = "\n\x00\n"
-    whole = redact(text + marker + "\n".join(lines))
-    head, sep, tail = whole.partition(marker)
+    if also:
+        parts = redact(_MARKER.join((text, "\n".join(lines), "\n".join(also)))).split(_MARKER)
+        if len(parts) == 3:
+            out, more = parts[1].split("\n"), parts[2].split("\n")
+            if len(out) == len(lines) and len(more) == len(also):
+                return parts[0], tuple(out), tuple(more)
+        head, out_lines, _ = _redacted(text, lines)
+        return head, out_lines, tuple(redact_lines(also))
+    head, sep, tail = redact(text + _MARKER + "\n".join(lines)).partition(_MARKER)
     out = tail.split("\n") if sep else []
     if not sep or len(out) != len(lines):
-        return redact(text), tuple(redact(line) for line in lines)
-    return head, tuple(out)
+        return redact(text), tuple(redact(line) for line in lines), ()
+    return head, tuple(out), ()
 
 
 def _has_real_error(part: Excerpt) -> bool:
@@ -385,22 +423,43 @@ def excerpt(
 
     The budget is shared; the job with the first real error comes first.
     """
+    return excerpt_with(logs, failed_steps, budget_tokens)[0]
+
+
+def excerpt_with(
+    logs: Sequence[JobLog] | JobLog,
+    failed_steps: Iterable[FailedStep] = (),
+    budget_tokens: int = DEFAULT_BUDGET_TOKENS,
+    also: Sequence[str] = (),
+    *,
+    signed: bool = True,
+) -> tuple[Excerpt, tuple[str, ...]]:
+    """:func:`excerpt`, and ``also`` redacted with the first job's excerpt.
+
+    One redaction call instead of two; ``signed`` as :func:`excerpt_text_with` has it.
+    """
     jobs = [logs] if isinstance(logs, JobLog) else list(logs)
     if not jobs:
-        return Excerpt()
+        return Excerpt(), tuple(redact_lines(also))
     failed = list(failed_steps)
     parts = []
-    for job in jobs:
+    more: tuple[str, ...] = ()
+    for n, job in enumerate(jobs):
         names = [
             s.name
             for s in (*failed, *job.steps)
             if s.conclusion in ("failure", "timed_out")
             and (not s.job_name or s.job_name == job.job_name)
         ]
-        parts.append(excerpt_text(job.text, names, budget_tokens, job.job_name))
+        part, redacted = _excerpt_text(
+            job.text, names, budget_tokens, job.job_name, () if n else also, signed
+        )
+        parts.append(part)
+        if n == 0:
+            more = redacted
     parts.sort(key=lambda e: not _has_real_error(e))
     if len(parts) == 1:
-        return parts[0]
+        return parts[0], more
     share = max(500, budget_tokens // len(parts))
     merged = [
         p if p.tokens <= share else p.model_copy(update={"text": p.text[: share * 4]})
@@ -415,8 +474,8 @@ def excerpt(
             "tokens": estimate_tokens(text),
             "error_lines": lines,
             "tools": tuple(dict.fromkeys(t for p in merged for t in p.tools)),
-            "signature": signature(lines) if lines else first.signature,
+            "signature": signature(lines) if lines and signed else first.signature,
             "diagnostics": tuple(line for p in merged for line in p.diagnostics),
             "earlier_failures": tuple(n for p in merged for n in p.earlier_failures),
         }
-    )
+    ), more

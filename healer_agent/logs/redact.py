@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -347,6 +347,14 @@ def redact(text: str) -> str:
         if "[REDACTED:" in line and _GATE.search(_MARKER.sub(" ", line)):
             lines[i] = _redact_line(line)
     return "\n".join(lines)
+
+
+def redact_lines(lines: Sequence[str]) -> list[str]:
+    """Lines redacted in one call; each on its own when a multi-line secret changes the count."""
+    if not lines:
+        return []
+    out = redact("\n".join(lines)).split("\n")
+    return out if len(out) == len(lines) else [redact(line) for line in lines]
 
 
 _JSON_GATE_SOURCE = GATE_SOURCE + r"|[A-Za-z0-9+/]{60}|-----"

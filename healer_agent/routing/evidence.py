@@ -11,14 +11,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, TypeVar, cast
+
+from pydantic import BaseModel
 
 from healer_agent.logs import Excerpt
 from healer_agent.logs.clean import inner_line
 from healer_agent.logs.patternset import Matcher, compiled_bytes, span_search
 from healer_agent.models import (
     Agent,
+    Candidate,
     ContextBundle,
+    Evidence,
     EvidenceRole,
     EvidenceSource,
     FailureType,
@@ -49,7 +53,7 @@ class Found:
     """A match on its way to becoming :class:`Evidence`.
 
     Precedence changes weights and most matches never reach a decision's summary, so the
-    validated model is built once, at the end (:meth:`fields`).
+    model is built once, at the end (:func:`candidate`).
     """
 
     signal: SignalKind
@@ -61,22 +65,61 @@ class Found:
     source: EvidenceSource
     role: EvidenceRole | None
 
-    def fields(self) -> dict[str, object]:
-        """The decision's view of this match: :class:`Evidence`'s fields.
 
-        A candidate's validator validates them all in one call, without ``Evidence``'s
-        Python-level ``__init__`` per match.
-        """
-        return {
-            "signal": self.signal,
-            "agent": self.agent,
-            "failure_type": self.failure_type,
-            "weight": round(self.weight, 3),
-            "rule": self.rule,
-            "detail": self.detail,
-            "source": self.source,
-            "role": self.role,
-        }
+_new = object.__new__
+_set = object.__setattr__
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _built(cls: type[Model], values: dict[str, Any]) -> Model:
+    """``cls`` from values that already have its fields' types, as validation builds it.
+
+    A match's fields are typed by construction (rules, enums, rounded floats), and checking
+    them again cost more than the match did; pydantic's ``model_construct`` runs Python
+    per field. Like it, this sets the fields and the set of those given (a test compares
+    the result with validation's).
+    """
+    model = _new(cls)
+    _set(model, "__dict__", values)
+    _set(model, "__pydantic_fields_set__", set(values))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
+    return model
+
+
+def _heavier(ev: Found) -> float:
+    return -ev.weight
+
+
+def candidate(
+    agent: Agent, failure_type: FailureType, score: float, found: list[Found]
+) -> Candidate:
+    """An agent's candidate as the decision reports it, its evidence heaviest first."""
+    evidence = tuple(
+        _built(
+            Evidence,
+            {
+                "signal": e.signal,
+                "agent": e.agent,
+                "failure_type": e.failure_type,
+                "weight": round(e.weight, 3),
+                "rule": e.rule,
+                "detail": e.detail,
+                "source": e.source,
+                "role": e.role,
+            },
+        )
+        for e in sorted(found, key=_heavier)
+    )
+    return _built(
+        Candidate,
+        {
+            "agent": agent,
+            "failure_type": failure_type,
+            "score": round(score, 3),
+            "evidence": evidence,
+        },
+    )
 
 
 def evidence_of(
@@ -105,20 +148,21 @@ def file_refs(texts: Iterable[str]) -> list[str]:
     """Paths named in ``texts``, in order of first mention."""
     paths: dict[str, None] = {}
     search = _FILE_REFS_AT
-    for text in texts:
-        # on UTF-8 bytes: RE2 then skips mapping every offset back to characters
-        data = text.encode("utf-8", "surrogatepass")
-        pos, size = 0, len(data)
-        while pos <= size:
-            spans = search(data, pos, size)
-            if spans is None:
-                break
-            start, end = spans[1]
-            path = data[start:end].decode("utf-8", "replace")
-            if not path.startswith(("http", "www.")):
-                paths.setdefault(path)
-            # as finditer: on from the match's end (past it when the match was empty)
-            pos = spans[0][1] + (spans[0][0] == spans[0][1])
+    # one search over the texts joined by newlines: a path holds no whitespace and ends in
+    # a word character, and a text's start is a line's (``^``), so each text reads as alone;
+    # on UTF-8 bytes, RE2 skips mapping every offset back to characters
+    data = "\n".join(texts).encode("utf-8", "surrogatepass")
+    pos, size = 0, len(data)
+    while pos <= size:
+        spans = search(data, pos, size)
+        if spans is None:
+            break
+        start, end = spans[1]
+        path = data[start:end].decode("utf-8", "replace")
+        if not path.startswith(("http", "www.")):
+            paths.setdefault(path)
+        # as finditer: on from the match's end (past it when the match was empty)
+        pos = spans[0][1] + (spans[0][0] == spans[0][1])
     return list(paths)
 
 

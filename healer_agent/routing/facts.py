@@ -9,9 +9,10 @@ decision names the source that decided it. Pure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from healer_agent.logs.redact import redact
+from healer_agent.logs.redact import redact_lines
 from healer_agent.models import ArgoApp, ContextBundle, EvidenceSource
 from healer_agent.routing.kube_facts import kubernetes_facts
 from healer_agent.routing.rules import Place
@@ -106,8 +107,14 @@ def alert_facts(context: ContextBundle) -> list[Fact]:
     return out
 
 
-def context_facts(context: ContextBundle, commit_message: str = "") -> list[Fact]:
-    """Every finding of the context sources, in a fixed order."""
+def context_facts(
+    context: ContextBundle, commit_message: str = "", *, redacted: bool = True
+) -> list[Fact]:
+    """Every finding of the context sources, in a fixed order.
+
+    ``redacted=False``: their texts as found, for a caller that redacts them with other
+    text in one call (:func:`with_texts` puts the redacted texts back).
+    """
     facts: list[Fact] = []
     if context.kubernetes:
         facts += [
@@ -125,19 +132,13 @@ def context_facts(context: ContextBundle, commit_message: str = "") -> list[Fact
         ]
     if context.firing_alerts or context.error_rate_spike is not None:
         facts += alert_facts(context)
-    return _redacted(facts + change_facts(context, commit_message))
+    facts += change_facts(context, commit_message)
+    # the findings reach the evidence, the summary and the store: secrets masked
+    return with_texts(facts, redact_lines([f.text for f in facts])) if redacted else facts
 
 
-def _redacted(facts: list[Fact]) -> list[Fact]:
-    """The findings with secrets masked (they reach the evidence, the summary and the store).
-
-    One call over all of them; redaction keeps lines, else each is redacted on its own.
-    """
-    if not facts:
-        return facts
-    texts = redact("\n".join(f.text for f in facts)).split("\n")
-    if len(texts) != len(facts):
-        texts = [redact(f.text) for f in facts]
+def with_texts(facts: list[Fact], texts: Sequence[str]) -> list[Fact]:
+    """The findings with their texts replaced (by their redacted forms), one for one."""
     return [
         f if f.text == text else Fact(f.place, f.source, text, f.subject)
         for f, text in zip(facts, texts, strict=True)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import cast
 
 from healer_agent.models import (
     Agent,
@@ -28,7 +27,7 @@ from healer_agent.models import (
     FailureType,
     default_failure_type,
 )
-from healer_agent.routing.evidence import Found
+from healer_agent.routing.evidence import Found, candidate
 from healer_agent.routing.rules import Rules
 
 DECISIVE_SOURCES = frozenset(
@@ -61,23 +60,8 @@ class Tally:
         return default_failure_type(self.agent)
 
     def candidate(self) -> Candidate:
-        """As the decision reports it: validated from dicts, its evidence too, in one call."""
-        return cast(
-            Candidate,
-            _VALIDATE_CANDIDATE(
-                {
-                    "agent": self.agent,
-                    "failure_type": self.failure_type,
-                    "score": round(self.score, 3),
-                    "evidence": [
-                        e.fields() for e in sorted(self.evidence, key=lambda e: -e.weight)
-                    ],
-                }
-            ),
-        )
-
-
-_VALIDATE_CANDIDATE = Candidate.__pydantic_validator__.validate_python
+        """As the decision reports it, its evidence heaviest first."""
+        return candidate(self.agent, self.failure_type, self.score, self.evidence)
 
 
 def is_decisive(ev: Found, rules: Rules) -> bool:

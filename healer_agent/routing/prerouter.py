@@ -14,7 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from healer_agent.config import Settings
-from healer_agent.logs import Excerpt, excerpt, excerpt_text
+from healer_agent.logs import Excerpt, redact_lines
+from healer_agent.logs.excerpt import excerpt_text_with, excerpt_with
 from healer_agent.logs.growth import growth_before_kill, is_kill
 from healer_agent.logs.setup import withheld_secrets
 from healer_agent.models import (
@@ -27,7 +28,7 @@ from healer_agent.models import (
 )
 from healer_agent.routing import precedence
 from healer_agent.routing.evidence import Found, excerpt_files, gather
-from healer_agent.routing.facts import Fact, context_facts
+from healer_agent.routing.facts import Fact, context_facts, with_texts
 from healer_agent.routing.rules import PLACES, Rules, load_rules
 from healer_agent.routing.summary import root_cause, summary, suspects
 from healer_agent.routing.telemetry_facts import loki_facts
@@ -66,16 +67,12 @@ class PreRouter:
         """The decision for an incident and what its context showed."""
         if incident.kind == "security_alert":
             return self._security(incident)
-        found = (
-            excerpt(context.logs, incident.failed_steps)
-            if context.logs
-            # without a log, a check run's annotations, else its own output, are the error
-            # lines there are
-            else excerpt_text("\n".join(context.annotations))
-            if context.annotations
-            else (excerpt_text(incident.check_output) if incident.check_output else None)
+        facts = context_facts(context, incident.commit_message, redacted=False)
+        # the signature only keys route memory
+        found, texts = _excerpt(
+            incident, context, [f.text for f in facts], signed=self.memory is not None
         )
-        facts = context_facts(context, incident.commit_message)
+        facts = with_texts(facts, texts)
         if found is not None and found.diagnostics:
             # steps that ran after the failure (kubectl logs, ...) show the workload's log
             facts += [
@@ -205,3 +202,18 @@ def _growth_before_kill(context: ContextBundle, found: Excerpt) -> list[Fact]:
     log = next((j.text for j in context.logs if j.job_name == found.job_name), context.logs[0].text)
     grew = growth_before_kill(log, kill)
     return [Fact("loki", "log", f"memory grew before the kill: {grew}", "growth")] if grew else []
+
+
+def _excerpt(
+    incident: Incident, context: ContextBundle, texts: list[str], *, signed: bool
+) -> tuple[Excerpt | None, tuple[str, ...]]:
+    """The excerpt, and ``texts`` (the context's findings) redacted in its redaction call."""
+    if context.logs:
+        return excerpt_with(context.logs, incident.failed_steps, also=texts, signed=signed)
+    # without a log, a check run's annotations, else its own output, are the error lines
+    # there are
+    if context.annotations:
+        return excerpt_text_with("\n".join(context.annotations), texts, signed=signed)
+    if incident.check_output:
+        return excerpt_text_with(incident.check_output, texts, signed=signed)
+    return None, tuple(redact_lines(texts))

@@ -20,6 +20,8 @@ from healer_agent.logs import (
     split_steps,
 )
 from healer_agent.logs.clean import clean_lines
+from healer_agent.logs.excerpt import excerpt_text_with, excerpt_with
+from healer_agent.logs.redact import redact_lines
 from healer_agent.logs.scan import TRIGGER_SOURCE, candidate_lines
 from healer_agent.models import FailedStep, JobLog
 
@@ -239,6 +241,30 @@ def test_private_key_block_is_redacted_whole() -> None:
     redacted = redact(f"key:\n{PEM}\nafter")
     assert "MIIEowIBAAKCAQEA" not in redacted and "fake+key+material" not in redacted
     assert redacted.endswith("after")
+
+
+@pytest.mark.parametrize(
+    ("output", "also"),
+    [
+        (["error: build failed", "- name: DB_PASSWORD"], ["value: hunter2hunter2", "plain"]),
+        (["error: key leaked", *PEM.split("\n")], [f"token: {SECRETS['github classic']}"]),
+        (["error: build failed", "password: |"], [PEM, "  indented"]),
+        (["error: x"], []),
+    ],
+)
+def test_lines_redacted_with_the_excerpt_are_redacted_as_alone(
+    output: list[str], also: list[str]
+) -> None:
+    """The pre-router's findings share the excerpt's redaction call; neither part reads
+    into the other, and a multi-line secret that changes a part's lines is redacted apart."""
+    log = gh_log(("make", output))
+    found, more = excerpt_text_with(log, also)
+    assert found == excerpt_text(log)
+    assert more == tuple(redact_lines(also))
+    jobs = [JobLog(job_name="a", text=log), JobLog(job_name="b", text=gh_log(("x", output)))]
+    assert excerpt_with(jobs, also=also) == (excerpt(jobs), tuple(redact_lines(also)))
+    unsigned = excerpt(jobs).model_copy(update={"signature": ""})
+    assert excerpt_with(jobs, also=also, signed=False)[0] == unsigned
 
 
 def test_masked_values_and_plain_text_survive() -> None:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from healer_agent.models import (
     Agent,
     ArgoApp,
+    Candidate,
     ContextBundle,
     FailedStep,
     FailureType,
@@ -18,6 +19,7 @@ from healer_agent.models import (
     JobLog,
     SecurityAlert,
 )
+from healer_agent.routing.evidence import file_refs
 from healer_agent.routing.facts import context_facts
 from healer_agent.routing.prerouter import PreRouter
 from healer_agent.routing.rules import RulesError, load_rules, parse_rules
@@ -74,6 +76,62 @@ def test_clippy_is_obvious_rex() -> None:
     assert decision.evidence[0].signal in ("error_line", "step_command")
     assert "crates/healer/src/main.rs" in decision.suspect_files
     assert "needless" in decision.summary or "return" in decision.summary
+
+
+def test_candidates_are_what_validation_builds() -> None:
+    """Candidates and their evidence are built without validation: the same values, types
+    and fields set as pydantic's validation of their fields gives."""
+    decision = ROUTER.decide(
+        incident("controller-ci", "image"),
+        ctx(gh_log(("docker build -t controller .", DOCKER)), "image", files=("Dockerfile",)),
+    )
+    assert len(decision.candidates) > 1
+    for built in decision.candidates:
+        validated = Candidate.model_validate(built.model_dump())
+        assert validated == built
+        assert validated.model_fields_set == built.model_fields_set
+        pairs = [(validated, built), *zip(validated.evidence, built.evidence, strict=True)]
+        for a, b in pairs:
+            assert [(k, type(v), v) for k, v in vars(a).items()] == [
+                (k, type(v), v) for k, v in vars(b).items()
+            ]
+            assert a.model_fields_set == b.model_fields_set
+            assert a.model_dump_json() == b.model_dump_json()
+
+
+_PATHISH = [
+    "a",
+    "src/",
+    "x.rs",
+    "Makefile",
+    ".github/workflows",
+    "-->",
+    " ",
+    "\n",
+    "(",
+    "'",
+    "=",
+    "http",
+    "www.",
+    "@",
+    "-",
+    ".",
+    "/",
+    "\t",
+    "é",
+    "Dockerfile.dev",
+    "ok",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_PATHISH), max_size=8).map("".join), max_size=5))
+def test_file_refs_of_texts_at_once_are_theirs_one_by_one(texts: list[str]) -> None:
+    """The texts are searched joined by newlines, as if each were searched alone."""
+    alone: dict[str, None] = {}
+    for text in texts:
+        alone.update(dict.fromkeys(file_refs([text])))
+    assert file_refs(texts) == list(alone)
 
 
 def test_controller_ci_broken_in_its_dockerfile_goes_to_bolt() -> None:
