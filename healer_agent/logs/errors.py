@@ -32,6 +32,13 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"^warning: spurious network error",
     ),
     ("cargo-audit", r"^error: \d+ vulnerabilit|^Crate: |^ID:\s+RUSTSEC-|RUSTSEC-\d{4}-\d{4}"),
+    # cargo-deny's diagnostics (licenses, bans, sources, advisories) and its summary
+    (
+        "cargo-deny",
+        r"^error\[(?:rejected|banned|unlicensed|duplicate|source-not-allowed|not-allowed|"
+        r"unmatched-[a-z-]+|vulnerability|unmaintained|unsound|yanked)\]: |"
+        r"\b(?:advisories|bans|licenses|sources) FAILED\b",
+    ),
     # rustc's diagnostics; a bare "error: " is any tool's and falls to the generic detector
     (
         "rustc",
@@ -154,6 +161,10 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"\bGraphQL: |^HTTP [45]\d\d: |^\S.* failed: HTTP [45]\d\d",
     ),
     ("logrus", r"^(?:FATA|ERRO|PANI)\[\d+\] "),
+    # zap's console lines (Trivy, many Go tools): a time, a tab, the level, a tab
+    ("zap", r"^\S+\t(?:ERROR|FATAL)\t"),
+    # the GitHub API's answer to a refused call, as curl or a script prints it
+    ("github-api", r"\"message\": \"[^\"]+\", \"documentation_url\": \"https://docs\.github\.com/"),
     (
         "killed",
         r"process didn't exit successfully: .*\(signal: \d+, SIG\w+|"

@@ -12,7 +12,7 @@ import pytest
 
 from healer_agent.logs import excerpt_text
 from healer_agent.logs.setup import withheld_secrets
-from healer_agent.models import Agent, ContextBundle, FailureType, FiringAlert, JobLog
+from healer_agent.models import Agent, ContextBundle, FailureType, FiringAlert, Incident, JobLog
 from healer_agent.routing.prerouter import PreRouter
 from healer_agent.routing.rules import RulesError, parse_rules
 from tests.unit.test_logs import gh_log
@@ -863,8 +863,6 @@ def test_a_killed_test_worker_after_its_own_figures_climbed_is_the_codes() -> No
 
 
 def test_a_check_run_of_osv_scanner_is_a_vulnerable_dependency() -> None:
-    from healer_agent.models import Incident
-
     output = (
         "1 vulnerability found\n"
         "Scanned /home/runner/work/console/console/package-lock.json file and found 412 packages\n"
@@ -884,3 +882,114 @@ def test_a_check_run_of_osv_scanner_is_a_vulnerable_dependency() -> None:
         Agent.CIPHER,
         FailureType.VULNERABLE_DEPENDENCY,
     )
+
+
+def _check_run(name: str, output: str) -> Incident:
+    return Incident(
+        kind="ci_failure",
+        event_type="check_run",
+        repository="o/r",
+        run_key=f"o/r#check:{name}",
+        workflow_name=name,
+        job_names=(name,),
+        check_output=output,
+    )
+
+
+def test_cargo_denys_policies_are_the_rust_owners_and_its_advisories_ciphers() -> None:
+    files = ContextBundle(changed_files=("Cargo.toml", "Cargo.lock"))
+    for output, agent in (
+        (
+            "licenses FAILED\nerror[rejected]: failed to satisfy license requirements\n"
+            "advisories ok, bans ok, licenses FAILED, sources ok\n",
+            Agent.REX,
+        ),
+        (
+            "bans FAILED\nerror[banned]: crate 'openssl-sys = 0.9.104' is explicitly banned\n",
+            Agent.REX,
+        ),
+        (
+            "advisories FAILED\nerror[vulnerability]: Some AES functions may panic\n"
+            "ID: RUSTSEC-2025-0009\n",
+            Agent.CIPHER,
+        ),
+    ):
+        assert ROUTER.decide(_check_run("cargo-deny", output), files).agent is agent, output
+
+
+def test_a_task_runner_without_the_task_asked_for_is_the_workflows() -> None:
+    for command, lines in (
+        ("just lint-charts", ["error: justfile does not contain recipe `lint-charts`."]),
+        ("make lint-charts", ["make: *** No rule to make target 'lint-charts'.  Stop."]),
+    ):
+        decision = ROUTER.decide(
+            incident("charts", "helm-lint"), ctx(gh_log((command, lines)), "helm-lint")
+        )
+        assert decision.agent is Agent.ATLAS, command
+    # a rule whose prerequisite is missing is the build's, not the task's
+    lines = ["make: *** No rule to make target 'src/main.o', needed by 'app'.  Stop."]
+    decision = ROUTER.decide(
+        incident("charts", "helm-lint"), ctx(gh_log(("make app", lines)), "helm-lint")
+    )
+    assert not any(e.rule == "task-missing" for e in decision.evidence)
+
+
+def test_kustomizes_generator_merge_is_the_manifests_not_gits() -> None:
+    lines = [
+        'E1102 11:42:07.118204    3141 run.go:72] "command failed" err="merging from generator'
+        ' &{0x7ffd4c2e9a10 <nil>}: id resid.ResId{Name:\\"app-config\\"} does not exist; cannot'
+        ' merge or replace"',
+        "Error: kustomize failed for deploy/overlays/prod: exit status: 1",
+    ]
+    log = gh_log(("cargo xtask render deploy/overlays/prod", lines))
+    decision = ROUTER.decide(
+        incident("deploy", "render"),
+        ctx(log, "render", ("deploy/overlays/prod/kustomization.yaml",)),
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.K8S_MANIFEST)
+
+
+def test_a_scanner_that_could_not_fetch_its_database_found_nothing() -> None:
+    lines = [
+        '2026-11-18T09:14:03Z\tERROR\t[vulndb] Failed to download artifact\terr="GET'
+        ' https://ghcr.io/v2/aquasecurity/trivy-db/manifests/2: TOOMANYREQUESTS: retry-after: 1ms"',
+        "2026-11-18T09:14:04Z\tFATAL\tFatal error\trun error: init error: DB error: failed to"
+        " download vulnerability DB: failed to download artifact from any source",
+    ]
+    log = gh_log(("aquasecurity/trivy-action@0.28.0", lines))
+    decision = ROUTER.decide(
+        incident("images", "trivy-image"), ctx(log, "trivy-image", ("Dockerfile",))
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
+
+
+def test_githubs_refusals_of_a_push_or_a_merge_are_permissions() -> None:
+    push = [
+        "#12 ERROR: failed to push ghcr.io/acme/app:sha-1: denied: installation not allowed to"
+        " Write organization package",
+        "ERROR: failed to build: failed to solve: failed to push ghcr.io/acme/app:sha-1: denied:"
+        " installation not allowed to Write organization package",
+    ]
+    decision = ROUTER.decide(
+        incident("images", "docker"),
+        ctx(
+            gh_log(("docker/build-push-action@v6", push)),
+            "docker",
+            (".github/workflows/images.yml",),
+        ),
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
+    merge = [
+        "curl: (22) The requested URL returned error: 405",
+        '{"message": "At least 1 approving review is required by reviewers with write access.",'
+        ' "documentation_url": "https://docs.github.com/articles/about-protected-branches",'
+        ' "status": "405"}',
+    ]
+    log = gh_log(
+        ("curl -sS --fail-with-body -X PUT https://api.github.com/repos/o/r/pulls/1/merge", merge)
+    )
+    decision = ROUTER.decide(
+        incident("automerge", "cargo-bump-automerge"),
+        ctx(log, "cargo-bump-automerge", ("Cargo.lock",)),
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
