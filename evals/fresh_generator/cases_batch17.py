@@ -305,6 +305,94 @@ def platform() -> None:
     )
 
 
+def platform_more() -> None:
+    # 1h. a reusable workflow in another repository that is private (atlas)
+    at(PLAT)
+    ci(
+        "fr-q-plat-reusable-workflow-in-private-repo-helm-deploy",
+        "the deploy run fails before any job starts: the helm-deploy job calls a reusable "
+        "workflow in 5dlabs/infra-workflows, which the PR body says was made private without "
+        "allowing access from other repositories, so GitHub reports it as not found "
+        "(a workflow access problem, no log; no chart was touched)",
+        ["platform", "misleading-name", "no-log"],
+        "atlas",
+        "permissions",
+        workflow="deploy",
+        job="helm-deploy",
+        repo=PLAT,
+        steps=[],
+        message="ci(deploy): call the shared helm workflow",
+        files=[".github/workflows/deploy.yml"],
+        event="check_run",
+        check=(
+            "Invalid workflow file",
+            "The workflow is not valid. .github/workflows/deploy.yml (Line: 18, Col: 11): "
+            'error parsing called workflow ".github/workflows/deploy.yml" -> '
+            '"5dlabs/infra-workflows/.github/workflows/helm-deploy.yml@main" : workflow was '
+            "not found. See https://docs.github.com/actions/learn-github-actions/"
+            "reusing-workflows#access-to-reusable-workflows for more information.",
+        ),
+        logs=False,
+        pr=pr_of(
+            "fr-q-private-reusable",
+            "ci(deploy): call the shared helm workflow",
+            "Moves the deploy to the shared workflow in 5dlabs/infra-workflows (made private "
+            "last week by the infra team).",
+        ),
+    )
+
+    # 1i. CODEOWNERS errors reported by the API, read by a check step (atlas)
+    at(REPO)
+    body = json.dumps(
+        {
+            "errors": [
+                {
+                    "line": 7,
+                    "column": 14,
+                    "kind": "Unknown owner",
+                    "source": "/charts/**   @5dlabs/infra-reviewers\n",
+                    "suggestion": "make sure @5dlabs/infra-reviewers exists and has write "
+                    "access to the repository",
+                    "message": "Unknown owner on line 7: make sure @5dlabs/infra-reviewers "
+                    "exists and has write access to the repository\n\n  /charts/**   "
+                    "@5dlabs/infra-reviewers\n               ^",
+                    "path": ".github/CODEOWNERS",
+                }
+            ]
+        }
+    )
+    with real.serve((200, body, "application/json; charset=utf-8")) as port:
+        out = real.sh(
+            "fr-q-codeowners",
+            {},
+            f"curl -sS -H 'Authorization: Bearer ***' "
+            f"http://127.0.0.1:{port}/repos/5dlabs/healer/codeowners/errors > errors.json\n"
+            "jq -r '.errors[] | \"\\(.path):\\(.line): \\(.kind)\\n\\(.message)\"' errors.json\n"
+            "jq -e '.errors | length == 0' errors.json > /dev/null",
+            'curl -sS -H "Authorization: Bearer $GH_TOKEN" \\\n'
+            '  "$GITHUB_API_URL/repos/$GITHUB_REPOSITORY/codeowners/errors?ref=$GITHUB_SHA" '
+            "> errors.json\n"
+            "jq -r '.errors[] | \"\\(.path):\\(.line): \\(.kind)\\n\\(.message)\"' errors.json\n"
+            "jq -e '.errors | length == 0' errors.json > /dev/null",
+        )
+    assert out.code != 0 and any("Unknown owner" in ln for ln in out.lines), out
+    ci(
+        "fr-q-plat-codeowners-unknown-team-chart-owners",
+        "the codeowners job fails: GitHub's CODEOWNERS check reports an unknown owner on line "
+        "7 (@5dlabs/infra-reviewers does not exist or has no write access); the PR only "
+        "edits .github/CODEOWNERS, a GitHub configuration problem, not a chart problem",
+        ["platform"],
+        "atlas",
+        "general",
+        workflow="repo-config",
+        job="codeowners",
+        repo=REPO,
+        steps=[failing(out, name="CODEOWNERS errors")],
+        message="chore(codeowners): infra reviewers own the charts",
+        files=[".github/CODEOWNERS"],
+    )
+
+
 # ------------------------------------------------------------------ 2. security and look-alikes
 
 
@@ -1386,6 +1474,7 @@ jobs:
 
 def build() -> None:
     platform()
+    platform_more()
     security()
     lookalikes()
     yaml_owner()
