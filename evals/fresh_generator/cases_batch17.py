@@ -742,7 +742,7 @@ def lookalikes() -> None:
         "bodies, and deny.toml allows only permissive licenses. Not a vulnerability: a "
         "dependency-policy rejection the Rust owner fixes by choosing another crate (or a "
         "reviewed deny.toml exception), so rex",
-        ["no-log", "misleading-name"],
+        ["no-log"],
         "rex",
         "rust_deps",
         workflow="rust",
@@ -1123,7 +1123,7 @@ mod tests {
         "fr-q-wrap-just-test-cargo-short-sha",
         "just test runs cargo test and one test fails: short_sha keeps eight characters while "
         "the test expects seven; just only reports the recipe failed",
-        ["wrapper", "misleading-name"],
+        ["wrapper"],
         "rex",
         "rust_test",
         workflow="ci",
@@ -1345,6 +1345,71 @@ jobs:
     )
 
 
+def _drain_chunked(req) -> None:  # type: ignore[no-untyped-def]
+    """Read a chunked request body (the build context) to its end."""
+    if req.headers.get("Transfer-Encoding", "").lower() != "chunked":
+        return
+    while True:
+        size = int(req.rfile.readline().strip().split(b";")[0] or b"0", 16)
+        if size == 0:
+            req.rfile.readline()
+            return
+        req.rfile.read(size)
+        req.rfile.readline()
+
+
+def docker_wrapper() -> None:
+    # 5g. make image: Docker's own parse error through the daemon (bolt)
+    at(PLAT)
+    msg = "dockerfile parse error on line 6: unknown instruction: RUNN (did you mean RUN?)"
+
+    def daemon(req):  # type: ignore[no-untyped-def]
+        if req.path.endswith("/_ping"):
+            return 200, "OK", "text/plain; charset=utf-8"
+        if "/build" in req.path:
+            _drain_chunked(req)  # read the whole context first, as dockerd does
+            return 400, json.dumps({"message": msg}), "application/json"
+        return 404, json.dumps({"message": "page not found"}), "application/json"
+
+    dockerfile = (
+        "FROM rust:1.95-bookworm AS build\n"
+        "WORKDIR /src\n"
+        "COPY . .\n"
+        "RUN cargo build --release --locked\n"
+        "FROM debian:bookworm-slim\n"
+        "RUNN apt-get update && apt-get install -y --no-install-recommends ca-certificates\n"
+        "COPY --from=build /src/target/release/healer /usr/local/bin/healer\n"
+    )
+    with real.serve(daemon) as port:
+        out = real.sh(
+            "fr-q-make-image",
+            {
+                "Makefile": "IMAGE ?= ghcr.io/5dlabs/healer:dev\n\nimage:\n"
+                "\tDOCKER_BUILDKIT=0 docker build -t $(IMAGE) -f images/healer/Dockerfile .\n",
+                "images/healer/Dockerfile": dockerfile,
+            },
+            "make image",
+            "make image",
+            env={"DOCKER_HOST": f"tcp://127.0.0.1:{port}"},
+        )
+    assert out.code != 0 and any("RUNN" in ln for ln in out.lines), out
+    ci(
+        "fr-q-wrap-make-image-dockerfile-unknown-instruction",
+        "make image fails in Docker itself: the daemon cannot parse the healer Dockerfile, "
+        "whose runtime stage has 'RUNN' on line 6; make only reports docker's exit status "
+        "(a Dockerfile error, bolt)",
+        ["wrapper", "misleading-name"],
+        "bolt",
+        "docker_build",
+        workflow="rust",
+        job="release-build",
+        repo=PLAT,
+        steps=[failing(out, name="Build image")],
+        message="build(image): add CA certificates to the runtime",
+        files=["images/healer/Dockerfile"],
+    )
+
+
 # ------------------------------------------------------------------ 6. obvious
 
 
@@ -1479,4 +1544,5 @@ def build() -> None:
     lookalikes()
     yaml_owner()
     wrappers()
+    docker_wrapper()
     obvious()
