@@ -8,6 +8,7 @@ crashed worker's lease taken over) end in the same single CodeRun.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
@@ -79,6 +80,17 @@ def merge(views: list[Incident]) -> Incident:
             "pr_numbers": tuple(sorted({n for v in views for n in v.pr_numbers})),
         }
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RedactedRouted(Routed):
+    """A ``Routed`` whose incident and context :meth:`Dispatcher.route` redacted.
+
+    The type is the marker: what is derived from it (the context's findings, the stored
+    evidence, the prompt) is not scanned again. A ``Routed`` built anywhere else (the CLI,
+    the REPL) is redacted at each of those steps as before. ``dataclasses.replace`` keeps
+    the type, so a changed decision (a handoff, an operator's choice) keeps the marker.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +167,11 @@ class Dispatcher:
             # Every alert is its own failure (the signature masks numbers, so hash the key
             # itself): two alerts must not look like one fix retried.
             signature = hashlib.sha256(incident.run_key.encode()).hexdigest()[:16]
-            return Routed(incident, context, decision, signature)
+            return RedactedRouted(incident, context, decision, signature)
         lines = list(decision.key_error_lines) or [
             f"{decision.failure_type.value} {decision.failing_step or ''} {incident.workflow_name}"
         ]
-        return Routed(incident, context, decision, self._signature(lines))
+        return RedactedRouted(incident, context, decision, self._signature(lines))
 
     async def process(self, incident_id: str) -> None:
         """Route and dispatch one leased incident (or admit one that was held back)."""
@@ -244,7 +256,7 @@ class Dispatcher:
         )
         async with self._engine.begin() as conn:
             await self._memory.remember(conn, routed.signature, agent, "operator")
-        return Routed(routed.incident, routed.context, decision, routed.signature)
+        return dataclasses.replace(routed, decision=decision)
 
     async def dispatch(
         self,
@@ -262,11 +274,13 @@ class Dispatcher:
         routed = plan.routed
         incident, decision = routed.incident, routed.decision
         self._metrics.decisions.labels(tier=_tier(decision), agent=decision.agent.value).inc()
-        # once, for the stored evidence and the prompt (each source's lines are redacted)
-        findings = context_findings(routed.context, redact)
+        # once, for the stored evidence and the prompt; a context this dispatcher's routing
+        # redacted is not scanned again (each source's lines are redacted otherwise)
+        redacted = isinstance(routed, RedactedRouted)
+        findings = context_findings(routed.context, _as_given if redacted else redact)
         columns = incidents.decision_columns(decision) | {
             "signature": routed.signature,
-            "context_status": _context_status(routed.context, findings),
+            "context_status": _context_status(routed.context, findings, redacted=redacted),
             "handoff_agent": decision.agent.value if plan.handoff_from else None,
         }
         if plan.escalated is not None:
@@ -310,6 +324,7 @@ class Dispatcher:
             max_attempts=self._settings.max_attempts,
             history=told or None,
             findings=findings,
+            redacted=redacted,
         )
         return await self.launch(
             incident_id,
@@ -480,9 +495,18 @@ class Dispatcher:
         self._metrics.llm_cost.inc(usage.cost_usd)
 
 
-def _context_status(context: ContextBundle, findings: list[SourceFindings]) -> str:
+def _context_status(
+    context: ContextBundle, findings: list[SourceFindings], *, redacted: bool
+) -> str:
     """Each source's status, note and findings: the incident's stored evidence of context."""
+    if redacted:  # findings of a redacted context: the same JSON, without a second scan
+        return json.dumps({f.name: f.as_dict() for f in findings})
     return json.dumps(context_evidence(context, redact, findings))
+
+
+def _as_given(text: str) -> str:
+    """The redactor for text that is redacted already."""
+    return text
 
 
 def _tier(decision: RoutingDecision) -> str:
