@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import structlog
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from healer_agent.config import CodeRunSettings, SinkSettings
 from healer_agent.dispatch.coderun import build_coderun
@@ -91,6 +91,14 @@ class RedactedRouted(Routed):
     the REPL) is redacted at each of those steps as before. ``dataclasses.replace`` keeps
     the type, so a changed decision (a handoff, an operator's choice) keeps the marker.
     """
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """A first dispatch's claims to take with admission, and the agent it was handed from."""
+
+    routed: Routed
+    handoff_from: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,33 +297,10 @@ class Dispatcher:
             )
             log.warning("incident.escalated", incident_id=incident_id, reason=plan.escalated)
             return None
-        duplicate = await self._claim(incident_id, routed)
-        if duplicate is not None:
-            holder, reason = duplicate
-            await self._finish(
-                incident_id,
-                "duplicate",
-                reason,
-                dedup_status="existing",
-                duplicate_of=holder,
-                **columns,
-            )
-            self._metrics.dedup.labels(status="existing").inc()
-            return None
-        if plan.handoff_from is not None:
-            async with self._engine.begin() as conn:
-                await _transition(
-                    conn,
-                    self._metrics,
-                    incident_id,
-                    "handoff",
-                    reason=decision.reason,
-                    from_agent=plan.handoff_from,
-                    to_agent=decision.agent.value,
-                )
         told = history if history is not None else plan.history
         # the prompt counts attempts at the failure (earlier incidents' too), the CodeRun
-        # name the incident's own
+        # name the incident's own; rendered before the transaction, which holds SQLite's
+        # one connection (wasted only for a duplicate, which is rare)
         prompt = self._renderer.render(
             incident,
             decision,
@@ -333,7 +318,8 @@ class Dispatcher:
             routed.signature,
             prompt,
             attempt,
-            columns | {"prompt": prompt},
+            columns,
+            claim=_Claim(routed, plan.handoff_from),
         )
 
     async def resume(self, incident_id: str, row: dict[str, Any], incident: Incident) -> None:
@@ -361,51 +347,120 @@ class Dispatcher:
         columns: dict[str, Any],
         *,
         held_for: str | None = None,
+        claim: _Claim | None = None,
     ) -> str | None:
         """Pass admission control, then create the CodeRun; None when held back.
 
         ``held_for`` is the reason work already held was held for: held again for the same
-        reason, it is not another transition.
+        reason, it is not another transition. ``claim`` (a first dispatch) takes the
+        root-cause and active claims in the same transaction as admission, one commit
+        instead of two (a duplicate ends there); ``columns`` are stored with the prompt.
         """
         now = self._clock()
         agent_run = self._settings.coderun.for_agent(decision.agent.value)
         timeout = timedelta(seconds=agent_run.timeout_s or self._settings.coderun.timeout_s)
+        stored = columns | {"prompt": prompt} if claim is not None else columns
+        duplicate: tuple[str, str] | None = None
+        verdict: admission.Verdict | None = None
         async with self._engine.begin() as conn:
-            verdict = await admission.admit(
-                conn,
-                self._settings.limits,
-                incident_id=incident_id,
-                repository=incident.repository,
-                agent=decision.agent.value,
-                ttl=timeout + SLOT_MARGIN,
-                now=now,
-            )
-            if not verdict.admitted:
-                # the delay is the loop's (injected) clock; the queue runs on the store's
-                wait = (verdict.retry_at - now) if verdict.retry_at else timedelta(0)
-                reason = f"held back: {verdict.reason}"
-                await incidents.update(
-                    conn,
-                    incident_id,
-                    status="held",
-                    not_before=utcnow() + wait,
-                    lease_until=None,
-                    reason=reason,
-                    **columns,
-                )
-                if reason != held_for:
+            if claim is not None:
+                duplicate = await self._take_claims(conn, incident_id, claim.routed)
+                if duplicate is not None:
+                    holder, reason = duplicate
+                    await incidents.update(
+                        conn,
+                        incident_id,
+                        status="duplicate",
+                        reason=reason,
+                        lease_until=None,
+                        dedup_status="existing",
+                        duplicate_of=holder,
+                        **columns,
+                    )
+                    await _transition(conn, self._metrics, incident_id, "duplicate", reason=reason)
+                elif claim.handoff_from is not None:
                     await _transition(
                         conn,
                         self._metrics,
                         incident_id,
-                        "held",
-                        reason=verdict.reason,
-                        kind=verdict.kind,
+                        "handoff",
+                        reason=decision.reason,
+                        from_agent=claim.handoff_from,
+                        to_agent=decision.agent.value,
                     )
+            if duplicate is None:
+                verdict = await self._admit(
+                    conn, incident_id, incident, decision, stored, now, timeout, held_for
+                )
+        if verdict is None:  # a duplicate
+            self._metrics.dedup.labels(status="existing").inc()
+            return None
         if not verdict.admitted:
             self._metrics.held_back.labels(reason=verdict.kind or "").inc()
             log.info("coderun.held", incident_id=incident_id, reason=verdict.reason)
             return None
+        return await self._create(
+            incident_id, incident, decision, signature, prompt, attempt, stored, now, timeout
+        )
+
+    async def _admit(
+        self,
+        conn: AsyncConnection,
+        incident_id: str,
+        incident: Incident,
+        decision: RoutingDecision,
+        columns: dict[str, Any],
+        now: datetime,
+        run_timeout: timedelta,
+        held_for: str | None,
+    ) -> admission.Verdict:
+        """Admission in the caller's transaction; held back, the incident says why."""
+        verdict = await admission.admit(
+            conn,
+            self._settings.limits,
+            incident_id=incident_id,
+            repository=incident.repository,
+            agent=decision.agent.value,
+            ttl=run_timeout + SLOT_MARGIN,
+            now=now,
+        )
+        if not verdict.admitted:
+            # the delay is the loop's (injected) clock; the queue runs on the store's
+            wait = (verdict.retry_at - now) if verdict.retry_at else timedelta(0)
+            reason = f"held back: {verdict.reason}"
+            await incidents.update(
+                conn,
+                incident_id,
+                status="held",
+                not_before=utcnow() + wait,
+                lease_until=None,
+                reason=reason,
+                **columns,
+            )
+            if reason != held_for:
+                await _transition(
+                    conn,
+                    self._metrics,
+                    incident_id,
+                    "held",
+                    reason=verdict.reason,
+                    kind=verdict.kind,
+                )
+        return verdict
+
+    async def _create(
+        self,
+        incident_id: str,
+        incident: Incident,
+        decision: RoutingDecision,
+        signature: str,
+        prompt: str,
+        attempt: int,
+        columns: dict[str, Any],
+        now: datetime,
+        run_timeout: timedelta,
+    ) -> str | None:
+        """Create the admitted CodeRun and record it (its slot is taken)."""
         manifest = build_coderun(
             incident,
             decision,
@@ -422,7 +477,7 @@ class Dispatcher:
                 status="dispatched",
                 coderun_name=result.name,
                 dispatched_at=now,
-                timeout_at=now + timeout,
+                timeout_at=now + run_timeout,
                 phase=None,
                 lease_until=None,
                 last_error=None,
@@ -461,7 +516,9 @@ class Dispatcher:
         )
         return result.name
 
-    async def _claim(self, incident_id: str, routed: Routed) -> tuple[str, str] | None:
+    async def _take_claims(
+        self, conn: AsyncConnection, incident_id: str, routed: Routed
+    ) -> tuple[str, str] | None:
         """Take the root-cause and active claims; (holder, reason) when another has one."""
         incident, agent = routed.incident, routed.decision.agent
         keys = [
@@ -475,13 +532,12 @@ class Dispatcher:
                 f"{incident.branch} (incident {{holder}})",
             ),
         ]
-        async with self._engine.begin() as conn:
-            for key, text in keys:
-                if key is None:
-                    continue
-                holder = await claims.take(conn, key, incident_id, ACTIVE_TTL)
-                if holder != incident_id:
-                    return holder, text.format(sig=routed.signature, holder=holder)
+        for key, text in keys:
+            if key is None:
+                continue
+            holder = await claims.take(conn, key, incident_id, ACTIVE_TTL)
+            if holder != incident_id:
+                return holder, text.format(sig=routed.signature, holder=holder)
         return None
 
     def _count_llm_usage(self, decision: RoutingDecision) -> None:
