@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -92,3 +93,25 @@ def test_an_unmarked_render_still_redacts_each_value_and_the_whole() -> None:
     context = rich_context.context(loki=(f"token={token}",))
     text = PromptRenderer(redact).render(rich_context.incident(), rich_context.decision(), context)
     assert token not in text
+
+
+@pytest.mark.parametrize("case", CORPUS[:40], ids=lambda c: c["name"])
+def test_an_incident_normalised_from_a_redacted_body_is_redacted_already(
+    case: dict[str, Any],
+) -> None:
+    """The dispatcher does not scan an incident built from its deliveries' stored views."""
+    from healer_agent.logs.redact import redact_json
+    from healer_agent.pipeline.stage import incident_of
+    from tests.conftest import load_fixture
+
+    body = load_fixture("workflow_job/completed-1.json")
+    job = body["workflow_job"]
+    job["conclusion"] = "failure"
+    job["name"] = case["text"].splitlines()[0]
+    job["workflow_name"] = case["text"]
+    job["head_branch"] = case["text"].splitlines()[-1][:200]
+    for step in job["steps"]:
+        step["name"], step["conclusion"] = case["text"], "failure"
+    incident = incident_of("github", "workflow_job", redact_json(body))
+    assert redact_model(incident) == incident
+    assert case["secret"] not in incident.model_dump_json()
