@@ -23,6 +23,7 @@ from healer_agent.logs.redact import redact_json
 from healer_agent.metrics import Metrics
 from healer_agent.pipeline.dispatcher import Dispatcher, DispatchSettings
 from healer_agent.pipeline.intake import Intake
+from healer_agent.pipeline.prepared import Prepared
 from healer_agent.pipeline.priority import RequestsFirst
 from healer_agent.pipeline.stage import IntakePolicy, IntakeStage
 from healer_agent.pipeline.status import StatusReport
@@ -213,6 +214,7 @@ def build_healer(
     wake = _Waker()
     policy = IntakePolicy(settings.intake, settings.dedup, settings.store)
     quick_route = build_quick_route(settings)
+    prepared = Prepared()  # what a request derived, for its intake stage in this process
     intake = Intake(
         engine,
         policy=policy,
@@ -221,6 +223,7 @@ def build_healer(
         metrics=metrics,
         wake=wake,
         priority=priority,
+        prepared=prepared,
     )
     stage = IntakeStage(
         engine,
@@ -229,6 +232,7 @@ def build_healer(
         metrics=metrics,
         events=LoopEvents(metrics, outcomes, wake),
         priority=priority,
+        prepared=prepared,
     )
     listener = WorkListener(settings.store.url) if settings.store.is_postgres else None
     commands = CommandRunner(

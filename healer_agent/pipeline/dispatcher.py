@@ -8,6 +8,7 @@ crashed worker's lease taken over) end in the same single CodeRun.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import structlog
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from healer_agent.config import CodeRunSettings, SinkSettings
 from healer_agent.dispatch.coderun import build_coderun
@@ -82,6 +83,25 @@ def merge(views: list[Incident]) -> Incident:
 
 
 @dataclass(frozen=True, slots=True)
+class RedactedRouted(Routed):
+    """A ``Routed`` whose incident and context :meth:`Dispatcher.route` redacted.
+
+    The type is the marker: what is derived from it (the context's findings, the stored
+    evidence, the prompt) is not scanned again. A ``Routed`` built anywhere else (the CLI,
+    the REPL) is redacted at each of those steps as before. ``dataclasses.replace`` keeps
+    the type, so a changed decision (a handoff, an operator's choice) keeps the marker.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    """A first dispatch's claims to take with admission, and the agent it was handed from."""
+
+    routed: Routed
+    handoff_from: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class DispatchSettings:
     """What the dispatcher needs from settings, and nothing more."""
 
@@ -141,25 +161,32 @@ class Dispatcher:
                 sources={"context": SourceStatus(status="error", note=str(exc)[:300])}
             )
 
-    async def route(self, incident: Incident, context: ContextBundle) -> Routed:
+    async def route(
+        self, incident: Incident, context: ContextBundle, *, incident_redacted: bool = False
+    ) -> Routed:
         """Decide, and compute the failure signature the loop guard and learning key on.
 
         Redaction happens here, at the source: whatever a source returned (a whole log, a
         PEM body cut off from its header, a password in a step title) is redacted before
         any excerpt, decision field, prompt or stored row is derived from it.
+        ``incident_redacted``: the incident was normalised from bodies intake redacted
+        before storing them (its deliveries' views), so it is not scanned again (~0.8 ms
+        an incident; the same value on every labelled case).
         """
-        incident, context = redact_model(incident), redact_model(context)
+        if not incident_redacted:
+            incident = redact_model(incident)
+        context = redact_model(context)
         decision = await self._router.route(incident, context)
         self._count_llm_usage(decision)
         if incident.kind == "security_alert":
             # Every alert is its own failure (the signature masks numbers, so hash the key
             # itself): two alerts must not look like one fix retried.
             signature = hashlib.sha256(incident.run_key.encode()).hexdigest()[:16]
-            return Routed(incident, context, decision, signature)
+            return RedactedRouted(incident, context, decision, signature)
         lines = list(decision.key_error_lines) or [
             f"{decision.failure_type.value} {decision.failing_step or ''} {incident.workflow_name}"
         ]
-        return Routed(incident, context, decision, self._signature(lines))
+        return RedactedRouted(incident, context, decision, self._signature(lines))
 
     async def process(self, incident_id: str) -> None:
         """Route and dispatch one leased incident (or admit one that was held back)."""
@@ -183,7 +210,9 @@ class Dispatcher:
             await self._finish(incident_id, "skipped", skip, dedup_status="skipped")
             return
         await self._priority.wait()  # routing and rendering are the CPU of an incident
-        routed = await self.route(incident, context)
+        # the views are normalised from the stored, redacted bodies; a row without views
+        # (the CLI's or the REPL's) is redacted as any other outside value
+        routed = await self.route(incident, context, incident_redacted=bool(views))
         if row.get("operator_agent"):
             routed = await self.override(routed, Agent(row["operator_agent"]))
         await self.dispatch(incident_id, routed, attempt=int(row.get("attempt") or 1))
@@ -244,7 +273,7 @@ class Dispatcher:
         )
         async with self._engine.begin() as conn:
             await self._memory.remember(conn, routed.signature, agent, "operator")
-        return Routed(routed.incident, routed.context, decision, routed.signature)
+        return dataclasses.replace(routed, decision=decision)
 
     async def dispatch(
         self,
@@ -262,11 +291,13 @@ class Dispatcher:
         routed = plan.routed
         incident, decision = routed.incident, routed.decision
         self._metrics.decisions.labels(tier=_tier(decision), agent=decision.agent.value).inc()
-        # once, for the stored evidence and the prompt (each source's lines are redacted)
-        findings = context_findings(routed.context, redact)
+        # once, for the stored evidence and the prompt; a context this dispatcher's routing
+        # redacted is not scanned again (each source's lines are redacted otherwise)
+        redacted = isinstance(routed, RedactedRouted)
+        findings = context_findings(routed.context, _as_given if redacted else redact)
         columns = incidents.decision_columns(decision) | {
             "signature": routed.signature,
-            "context_status": _context_status(routed.context, findings),
+            "context_status": _context_status(routed.context, findings, redacted=redacted),
             "handoff_agent": decision.agent.value if plan.handoff_from else None,
         }
         if plan.escalated is not None:
@@ -275,33 +306,10 @@ class Dispatcher:
             )
             log.warning("incident.escalated", incident_id=incident_id, reason=plan.escalated)
             return None
-        duplicate = await self._claim(incident_id, routed)
-        if duplicate is not None:
-            holder, reason = duplicate
-            await self._finish(
-                incident_id,
-                "duplicate",
-                reason,
-                dedup_status="existing",
-                duplicate_of=holder,
-                **columns,
-            )
-            self._metrics.dedup.labels(status="existing").inc()
-            return None
-        if plan.handoff_from is not None:
-            async with self._engine.begin() as conn:
-                await _transition(
-                    conn,
-                    self._metrics,
-                    incident_id,
-                    "handoff",
-                    reason=decision.reason,
-                    from_agent=plan.handoff_from,
-                    to_agent=decision.agent.value,
-                )
         told = history if history is not None else plan.history
         # the prompt counts attempts at the failure (earlier incidents' too), the CodeRun
-        # name the incident's own
+        # name the incident's own; rendered before the transaction, which holds SQLite's
+        # one connection (wasted only for a duplicate, which is rare)
         prompt = self._renderer.render(
             incident,
             decision,
@@ -310,6 +318,7 @@ class Dispatcher:
             max_attempts=self._settings.max_attempts,
             history=told or None,
             findings=findings,
+            redacted=redacted,
         )
         return await self.launch(
             incident_id,
@@ -318,7 +327,8 @@ class Dispatcher:
             routed.signature,
             prompt,
             attempt,
-            columns | {"prompt": prompt},
+            columns,
+            claim=_Claim(routed, plan.handoff_from),
         )
 
     async def resume(self, incident_id: str, row: dict[str, Any], incident: Incident) -> None:
@@ -346,51 +356,120 @@ class Dispatcher:
         columns: dict[str, Any],
         *,
         held_for: str | None = None,
+        claim: _Claim | None = None,
     ) -> str | None:
         """Pass admission control, then create the CodeRun; None when held back.
 
         ``held_for`` is the reason work already held was held for: held again for the same
-        reason, it is not another transition.
+        reason, it is not another transition. ``claim`` (a first dispatch) takes the
+        root-cause and active claims in the same transaction as admission, one commit
+        instead of two (a duplicate ends there); ``columns`` are stored with the prompt.
         """
         now = self._clock()
         agent_run = self._settings.coderun.for_agent(decision.agent.value)
         timeout = timedelta(seconds=agent_run.timeout_s or self._settings.coderun.timeout_s)
+        stored = columns | {"prompt": prompt} if claim is not None else columns
+        duplicate: tuple[str, str] | None = None
+        verdict: admission.Verdict | None = None
         async with self._engine.begin() as conn:
-            verdict = await admission.admit(
-                conn,
-                self._settings.limits,
-                incident_id=incident_id,
-                repository=incident.repository,
-                agent=decision.agent.value,
-                ttl=timeout + SLOT_MARGIN,
-                now=now,
-            )
-            if not verdict.admitted:
-                # the delay is the loop's (injected) clock; the queue runs on the store's
-                wait = (verdict.retry_at - now) if verdict.retry_at else timedelta(0)
-                reason = f"held back: {verdict.reason}"
-                await incidents.update(
-                    conn,
-                    incident_id,
-                    status="held",
-                    not_before=utcnow() + wait,
-                    lease_until=None,
-                    reason=reason,
-                    **columns,
-                )
-                if reason != held_for:
+            if claim is not None:
+                duplicate = await self._take_claims(conn, incident_id, claim.routed)
+                if duplicate is not None:
+                    holder, reason = duplicate
+                    await incidents.update(
+                        conn,
+                        incident_id,
+                        status="duplicate",
+                        reason=reason,
+                        lease_until=None,
+                        dedup_status="existing",
+                        duplicate_of=holder,
+                        **columns,
+                    )
+                    await _transition(conn, self._metrics, incident_id, "duplicate", reason=reason)
+                elif claim.handoff_from is not None:
                     await _transition(
                         conn,
                         self._metrics,
                         incident_id,
-                        "held",
-                        reason=verdict.reason,
-                        kind=verdict.kind,
+                        "handoff",
+                        reason=decision.reason,
+                        from_agent=claim.handoff_from,
+                        to_agent=decision.agent.value,
                     )
+            if duplicate is None:
+                verdict = await self._admit(
+                    conn, incident_id, incident, decision, stored, now, timeout, held_for
+                )
+        if verdict is None:  # a duplicate
+            self._metrics.dedup.labels(status="existing").inc()
+            return None
         if not verdict.admitted:
             self._metrics.held_back.labels(reason=verdict.kind or "").inc()
             log.info("coderun.held", incident_id=incident_id, reason=verdict.reason)
             return None
+        return await self._create(
+            incident_id, incident, decision, signature, prompt, attempt, stored, now, timeout
+        )
+
+    async def _admit(
+        self,
+        conn: AsyncConnection,
+        incident_id: str,
+        incident: Incident,
+        decision: RoutingDecision,
+        columns: dict[str, Any],
+        now: datetime,
+        run_timeout: timedelta,
+        held_for: str | None,
+    ) -> admission.Verdict:
+        """Admission in the caller's transaction; held back, the incident says why."""
+        verdict = await admission.admit(
+            conn,
+            self._settings.limits,
+            incident_id=incident_id,
+            repository=incident.repository,
+            agent=decision.agent.value,
+            ttl=run_timeout + SLOT_MARGIN,
+            now=now,
+        )
+        if not verdict.admitted:
+            # the delay is the loop's (injected) clock; the queue runs on the store's
+            wait = (verdict.retry_at - now) if verdict.retry_at else timedelta(0)
+            reason = f"held back: {verdict.reason}"
+            await incidents.update(
+                conn,
+                incident_id,
+                status="held",
+                not_before=utcnow() + wait,
+                lease_until=None,
+                reason=reason,
+                **columns,
+            )
+            if reason != held_for:
+                await _transition(
+                    conn,
+                    self._metrics,
+                    incident_id,
+                    "held",
+                    reason=verdict.reason,
+                    kind=verdict.kind,
+                )
+        return verdict
+
+    async def _create(
+        self,
+        incident_id: str,
+        incident: Incident,
+        decision: RoutingDecision,
+        signature: str,
+        prompt: str,
+        attempt: int,
+        columns: dict[str, Any],
+        now: datetime,
+        run_timeout: timedelta,
+    ) -> str | None:
+        """Create the admitted CodeRun and record it (its slot is taken)."""
         manifest = build_coderun(
             incident,
             decision,
@@ -407,7 +486,7 @@ class Dispatcher:
                 status="dispatched",
                 coderun_name=result.name,
                 dispatched_at=now,
-                timeout_at=now + timeout,
+                timeout_at=now + run_timeout,
                 phase=None,
                 lease_until=None,
                 last_error=None,
@@ -446,7 +525,9 @@ class Dispatcher:
         )
         return result.name
 
-    async def _claim(self, incident_id: str, routed: Routed) -> tuple[str, str] | None:
+    async def _take_claims(
+        self, conn: AsyncConnection, incident_id: str, routed: Routed
+    ) -> tuple[str, str] | None:
         """Take the root-cause and active claims; (holder, reason) when another has one."""
         incident, agent = routed.incident, routed.decision.agent
         keys = [
@@ -460,13 +541,12 @@ class Dispatcher:
                 f"{incident.branch} (incident {{holder}})",
             ),
         ]
-        async with self._engine.begin() as conn:
-            for key, text in keys:
-                if key is None:
-                    continue
-                holder = await claims.take(conn, key, incident_id, ACTIVE_TTL)
-                if holder != incident_id:
-                    return holder, text.format(sig=routed.signature, holder=holder)
+        for key, text in keys:
+            if key is None:
+                continue
+            holder = await claims.take(conn, key, incident_id, ACTIVE_TTL)
+            if holder != incident_id:
+                return holder, text.format(sig=routed.signature, holder=holder)
         return None
 
     def _count_llm_usage(self, decision: RoutingDecision) -> None:
@@ -480,9 +560,18 @@ class Dispatcher:
         self._metrics.llm_cost.inc(usage.cost_usd)
 
 
-def _context_status(context: ContextBundle, findings: list[SourceFindings]) -> str:
+def _context_status(
+    context: ContextBundle, findings: list[SourceFindings], *, redacted: bool
+) -> str:
     """Each source's status, note and findings: the incident's stored evidence of context."""
+    if redacted:  # findings of a redacted context: the same JSON, without a second scan
+        return json.dumps({f.name: f.as_dict() for f in findings})
     return json.dumps(context_evidence(context, redact, findings))
+
+
+def _as_given(text: str) -> str:
+    """The redactor for text that is redacted already."""
+    return text
 
 
 def _tier(decision: RoutingDecision) -> str:

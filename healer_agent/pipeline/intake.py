@@ -28,6 +28,7 @@ from healer_agent.models import ContextBundle, Incident, RoutingDecision
 from healer_agent.pipeline import answers
 from healer_agent.pipeline.batching import GroupCommit
 from healer_agent.pipeline.filter import skip_reason
+from healer_agent.pipeline.prepared import Prepared
 from healer_agent.pipeline.priority import RequestsFirst
 from healer_agent.pipeline.stage import REMEDIABLE, IntakePolicy, incident_of
 from healer_agent.results import IntakeResult
@@ -60,6 +61,10 @@ KNOWN_EVENTS = frozenset(
 JsonRedactor = Callable[[Any], Any]
 
 
+_Stored = tuple[IntakeResult, bool, RoutingDecision | None]
+"""A batch's answer for one event: the answer, whether it was stored now, its tentative route."""
+
+
 class StoreUnavailable(Exception):
     """The database cannot be reached; intake answers 503 so the sender retries."""
 
@@ -85,17 +90,17 @@ class Intake:
         metrics: Metrics,
         wake: Callable[[], None],
         priority: RequestsFirst | None = None,
+        prepared: Prepared | None = None,
     ) -> None:
         self._engine = engine
+        self._prepared = prepared
         self._priority = priority or RequestsFirst()
         self._policy = policy
         self._quick_route = quick_route
         self._redact_json = redact_json
         self._metrics = metrics
         self._wake = wake
-        self._group: GroupCommit[_Arrival, tuple[IntakeResult, bool]] = GroupCommit(
-            engine, self._store
-        )
+        self._group: GroupCommit[_Arrival, _Stored] = GroupCommit(engine, self._store)
 
     async def accept(
         self, *, endpoint: str, event_type: str, payload: dict[str, Any], delivery_id: str
@@ -126,10 +131,12 @@ class Intake:
             incident,
         )
         try:
-            answer, is_new = await self._group.submit(item)
+            answer, is_new, tentative = await self._group.submit(item)
         except (SQLAlchemyError, OSError) as exc:
             raise StoreUnavailable(str(exc)) from exc
         if is_new:
+            if self._prepared is not None:  # stored: its stage need not derive it again
+                self._prepared.put(delivery_id, incident, tentative)
             self._count(event_type, answer)
             self._wake()
         else:
@@ -139,9 +146,7 @@ class Intake:
             ).inc()
         return answer
 
-    async def _store(
-        self, conn: AsyncConnection, batch: list[_Arrival]
-    ) -> list[tuple[IntakeResult, bool]]:
+    async def _store(self, conn: AsyncConnection, batch: list[_Arrival]) -> list[_Stored]:
         """One batch: a multi-row insert, one lookup of the runs' incidents, the answers."""
         keys = [a.incident.run_key for a in batch if a.incident.kind in REMEDIABLE]
         admitted = await inbox.admit(conn, [a.delivery for a in batch], keys)
@@ -154,17 +159,18 @@ class Intake:
                 "failure_type": None,
                 "coderun_name": None,
             }
-        answers: list[tuple[IntakeResult, bool]] = []
+        answers: list[_Stored] = []
         claimed: set[str] = set()
         for arrival in batch:
             delivery_id = arrival.delivery.delivery_id
             if delivery_id not in stored or delivery_id in claimed:
                 row = await inbox.get(conn, delivery_id)
                 assert row is not None
-                answers.append((await self._redelivery(conn, row), False))
+                answers.append((await self._redelivery(conn, row), False, None))
                 continue
             claimed.add(delivery_id)
-            answers.append((self._answer(arrival.incident, delivery_id, known), True))
+            answer, tentative = self._answer(arrival.incident, delivery_id, known)
+            answers.append((answer, True, tentative))
             if arrival.incident.kind in REMEDIABLE:  # a later job of this run joins it
                 known.setdefault(
                     arrival.incident.run_key,
@@ -180,52 +186,67 @@ class Intake:
 
     def _answer(
         self, incident: Incident, delivery_id: str, known: dict[str, dict[str, Any]]
-    ) -> IntakeResult:
-        """What the payload and the run's incident say now; the worker's stage follows."""
+    ) -> tuple[IntakeResult, RoutingDecision | None]:
+        """What the payload and the run's incident say now; the worker's stage follows.
+
+        With the answer, the tentative route when one was taken (a new failure's).
+        """
         if incident.kind == "command":
             refusal = command_refusal(incident)  # what the payload alone shows untrusted
             if refusal is not None:
-                return IntakeResult(
+                return (
+                    IntakeResult(
+                        status="ignored",
+                        dedup_status="skipped",
+                        routing="final",
+                        reason=refusal,
+                        delivery_id=delivery_id,
+                    ),
+                    None,
+                )
+            return (
+                IntakeResult(
+                    status="accepted",
+                    dedup_status="new",
+                    routing="pending",
+                    reason="command recorded; it runs once checked",
+                    delivery_id=delivery_id,
+                ),
+                None,
+            )
+        if incident.kind not in REMEDIABLE:  # lifecycle and unknown events start nothing
+            return (
+                IntakeResult(
                     status="ignored",
                     dedup_status="skipped",
                     routing="final",
-                    reason=refusal,
+                    reason=str(incident.lifecycle.get("reason", "event not handled"))
+                    if incident.kind == "ignored"
+                    else "lifecycle event recorded; open remediations are checked against it",
                     delivery_id=delivery_id,
-                )
-            return IntakeResult(
-                status="accepted",
-                dedup_status="new",
-                routing="pending",
-                reason="command recorded; it runs once checked",
-                delivery_id=delivery_id,
-            )
-        if incident.kind not in REMEDIABLE:  # lifecycle and unknown events start nothing
-            return IntakeResult(
-                status="ignored",
-                dedup_status="skipped",
-                routing="final",
-                reason=str(incident.lifecycle.get("reason", "event not handled"))
-                if incident.kind == "ignored"
-                else "lifecycle event recorded; open remediations are checked against it",
-                delivery_id=delivery_id,
+                ),
+                None,
             )
         settings = self._policy.intake
         incident_id = incidents.id_for(incident.run_key)
         reason = skip_reason(incident, settings.repo_allowlist, settings.process_bot_senders)
         if reason is not None:
-            return IntakeResult(
-                status="skipped",
-                incident_id=incident_id,
-                dedup_status="skipped",
-                routing="final",
-                reason=reason,
-                delivery_id=delivery_id,
+            return (
+                IntakeResult(
+                    status="skipped",
+                    incident_id=incident_id,
+                    dedup_status="skipped",
+                    routing="final",
+                    reason=reason,
+                    delivery_id=delivery_id,
+                ),
+                None,
             )
         current = known.get(incident.run_key)
         if current is not None:
-            return answers.known_run(current, delivery_id)
+            return answers.known_run(current, delivery_id), None
         tentative = self._quick_route(incident, ContextBundle())
-        return answers.new_failure(incident, incident_id, tentative, delivery_id)
+        return answers.new_failure(incident, incident_id, tentative, delivery_id), tentative
 
     async def _redelivery(self, conn: AsyncConnection, row: Delivery) -> IntakeResult:
         """A delivery seen before: its incident's state now, not the first answer's."""

@@ -24,6 +24,7 @@ from healer_agent.metrics import Metrics
 from healer_agent.models import ContextBundle, Incident, RoutingDecision
 from healer_agent.pipeline import answers, dedup
 from healer_agent.pipeline.filter import repo_allowed, skip_reason
+from healer_agent.pipeline.prepared import Prepared
 from healer_agent.pipeline.priority import RequestsFirst
 from healer_agent.results import IntakeResult
 from healer_agent.store import claims, inbox, incidents
@@ -79,8 +80,10 @@ class IntakeStage:
         metrics: Metrics,
         events: EventHandler | None = None,
         priority: RequestsFirst | None = None,
+        prepared: Prepared | None = None,
     ) -> None:
         self._engine = engine
+        self._prepared = prepared
         self._priority = priority or RequestsFirst()
         self._policy = policy
         self._quick_route = quick_route
@@ -144,8 +147,18 @@ class IntakeStage:
     # ------------------------------------------------------------------ internals
 
     def _prepare(self, row: Delivery) -> tuple[Incident, RoutingDecision | None]:
-        """A stored delivery's incident and, for a failure, its tentative route."""
-        incident = incident_of(row.endpoint, row.event_type, json.loads(row.payload))
+        """A stored delivery's incident and, for a failure, its tentative route.
+
+        Taken from what the request derived from the same stored text when this process
+        has it (a new failure's route included), else derived from the row.
+        """
+        derived = self._prepared.take(row.delivery_id) if self._prepared is not None else None
+        if derived is not None and derived.routed:
+            return derived.incident, derived.tentative
+        if derived is not None:
+            incident = derived.incident
+        else:
+            incident = incident_of(row.endpoint, row.event_type, json.loads(row.payload))
         settings = self._policy.intake
         if (
             incident.kind not in REMEDIABLE

@@ -372,6 +372,7 @@ async def claim_stale(
         utcnow(),
         limit,
         deliveries.c.id,
+        name="stale",
     )
     return [_row(r) for r in rows]
 

@@ -163,19 +163,21 @@ async def claim_due(conn: AsyncConnection, *, lease: timedelta, limit: int = 5) 
 
     Routing waits for the grouping window; held-back work waits for a slot or the breaker.
     """
-    now = utcnow()
     rows = await queue.claim(
         conn,
         incidents,
         [
             incidents.c.status.in_(WAITING),
-            sa.or_(incidents.c.not_before.is_(None), incidents.c.not_before <= now),
+            sa.or_(
+                incidents.c.not_before.is_(None), incidents.c.not_before <= queue.now(incidents)
+            ),
         ],
         "work_attempts",
         lease,
-        now,
+        utcnow(),
         limit,
         incidents.c.created_at,
+        name="due",
     )
     return [str(r.id) for r in rows]
 

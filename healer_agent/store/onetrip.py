@@ -143,7 +143,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     """SQLAlchemy's aiosqlite connection, its cursors one trip a statement."""
 
-    __slots__ = ()
+    __slots__ = ("_changes",)
     _cursor_cls = OneTripCursor  # type: ignore[assignment]  # a subclass of the declared
 
     def _open(self) -> bool:
@@ -151,14 +151,35 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
         return driver._connection is not None and driver._conn.in_transaction
 
     def commit(self) -> None:
-        """Commit in aiosqlite's thread (it may sync the WAL); nothing to do outside one."""
-        if self._open():
+        """Commit in aiosqlite's thread (it may sync the WAL); nothing to do outside one.
+
+        A transaction that changed no row (a claim that found nothing: the worker loop asks
+        for commands, deliveries and incidents on every turn) has no page to append or
+        sync, so it ends here, on the loop, instead of costing a trip to the thread and
+        back: that was ~1% of the server's samples for each such claim.
+        """
+        if not self._open():
+            return
+        conn: sqlite3.Connection = self._connection._conn
+        if conn.total_changes == getattr(self, "_changes", -1):
+            try:
+                conn.commit()
+            except Exception as error:
+                self._handle_exception(error)
+            return
+        try:
             super().commit()
+        finally:
+            self._changes = conn.total_changes
 
     def rollback(self) -> None:
         """Roll back in aiosqlite's thread; nothing to do outside a transaction."""
         if self._open():
-            super().rollback()
+            conn: sqlite3.Connection = self._connection._conn
+            try:
+                super().rollback()
+            finally:
+                self._changes = conn.total_changes
 
 
 class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):
@@ -167,7 +188,9 @@ class OneTripDbapi(AsyncAdapt_aiosqlite_dbapi):
     def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
         """The dialect's connection, its cursors one trip a statement."""
         adapted = super().connect(*arg, **kw)
-        return OneTripConnection(self, adapted._connection)
+        conn = OneTripConnection(self, adapted._connection)
+        conn._changes = adapted._connection._conn.total_changes
+        return conn
 
 
 def dbapi() -> OneTripDbapi:

@@ -119,6 +119,7 @@ class CommandRunner:
                 utcnow(),
                 1,
                 commands.c.id,
+                name="pending",
             )
         if not rows:
             return False

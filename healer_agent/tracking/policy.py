@@ -10,7 +10,7 @@ work is committed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -155,7 +155,8 @@ class LoopGuard:
                 from_agent=decision.agent.value,
                 to_agent=step.agent.value,  # type: ignore[union-attr]
             ).inc()
-            routed = Routed(incident, routed.context, handed_off(decision, step), routed.signature)
+            # replace keeps the type: a redacted routing stays marked as one
+            routed = replace(routed, decision=handed_off(decision, step))
             return Plan(routed, handoff_from=decision.agent.value, history=told)
         return Plan(routed, history=told)
 

@@ -77,8 +77,22 @@ async def test_statements_run_inline_and_only_a_write_commits_in_the_thread(
     async with engine.begin() as conn:  # a write: its commit is the one trip
         await conn.execute(sa.text("INSERT INTO t (v) VALUES ('z')"))
         await conn.execute(sa.text("SELECT v FROM t"))
-    del driver._execute
     assert trips == 1
+    async with engine.begin() as conn:  # a write that changed nothing: no page, no trip
+        await conn.execute(sa.text("UPDATE t SET v = 'y' WHERE v = 'missing'"))
+        await conn.execute(sa.text("INSERT INTO t (v) VALUES ('z') ON CONFLICT DO NOTHING"))
+    assert trips == 1
+    async with engine.begin() as conn:  # ...and the next that changes a row still goes
+        await conn.execute(sa.text("UPDATE t SET v = 'y' WHERE v = 'z'"))
+    del driver._execute
+    assert trips == 2
+    async with engine.begin() as conn:  # a rolled-back change is not counted as committed
+        await conn.execute(sa.text("INSERT INTO t (v) VALUES ('w')"))
+        await conn.rollback()
+    async with engine.begin() as conn:
+        await conn.execute(sa.text("UPDATE t SET v = 'x' WHERE v = 'missing'"))
+    async with engine.connect() as conn:
+        assert [r[0] for r in await conn.execute(sa.text("SELECT v FROM t ORDER BY v"))] == ["y"]
 
 
 async def test_a_lock_held_elsewhere_is_waited_for_off_the_loop(

@@ -1,0 +1,54 @@
+"""What a request derived from a delivery, handed to the same process's intake stage.
+
+The request normalises the (redacted) body and, for a new failure, takes the tentative
+route of its answer; the intake stage, a moment later in a worker, used to parse the stored
+row and do both again (~1% of the server's samples in the end-to-end benchmark). Both read
+the same stored text, so the stage takes the request's results when this process has them
+and computes them from the row otherwise (another replica's delivery, a restart, an entry
+dropped past the bound). Nothing here is needed for durability: the row is.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from healer_agent.models import Incident, RoutingDecision
+
+BOUND = 4096
+"""Entries kept; the oldest go first (their stage then parses the row, as without this)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Derived:
+    """A delivery's incident, and its tentative route when the request took one."""
+
+    incident: Incident
+    tentative: RoutingDecision | None
+    routed: bool
+    """Whether ``tentative`` is the route (False: the request did not take one)."""
+
+
+class Prepared:
+    """A bounded map from delivery id to what its request derived, each taken once."""
+
+    def __init__(self, bound: int = BOUND) -> None:
+        self._bound = bound
+        self._items: OrderedDict[str, Derived] = OrderedDict()
+
+    def put(self, delivery_id: str, incident: Incident, tentative: RoutingDecision | None) -> None:
+        """Keep what a request derived (``tentative`` None: it took no route)."""
+        self._items[delivery_id] = Derived(incident, tentative, tentative is not None)
+        self._items.move_to_end(delivery_id)
+        while len(self._items) > self._bound:
+            self._items.popitem(last=False)
+
+    def take(self, delivery_id: str) -> Derived | None:
+        """What the request derived, once; None when this process does not have it."""
+        return self._items.pop(delivery_id, None)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+__all__ = ["BOUND", "Derived", "Prepared"]
