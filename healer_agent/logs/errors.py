@@ -178,6 +178,8 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"The runner has received a shutdown signal|lost communication with the server|"
         # a registry that refused for the rate (Docker Hub, npm, the GitHub API)
         r"toomanyrequests: |\b429 Too Many Requests\b|"
+        # the machine's limits: threads or processes it would not start, a write cut short
+        r"Resource temporarily unavailable|can't start new thread|Wrote only \d+ of \d+ bytes|"
         r"exit code 137|Killed|out of memory|No space left on device|"
         r"The operation was canceled|timed out|Connection (?:timed out|refused|reset)|"
         r"Could not resolve host|Temporary failure in name resolution|"

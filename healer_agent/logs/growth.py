@@ -78,6 +78,16 @@ def growth_before_kill(log: str, kill_line: str) -> str | None:
         if line.startswith("##["):
             break
         lines.append(line)
+    return climbing_holding(lines)
+
+
+def climbing_holding(lines: list[str]) -> str | None:
+    """The last line of a series of holding figures that climbs row after row, else None.
+
+    Lines are one series when they differ only in their figures (a workload's periodic
+    ``cache holds 150000 entries (~61 MiB)``); the series climbs when some figure rises in
+    every row, at least four rows and by half again.
+    """
     series: dict[str, list[tuple[list[float], str]]] = {}
     for line in lines:
         if _HOLDING.search(line):

@@ -361,7 +361,7 @@ _JSON_GATE_SOURCE = GATE_SOURCE + r"|[A-Za-z0-9+/]{60}|-----"
 _JSON_GATE: Any = (
     _compile_re2(_JSON_GATE_SOURCE) if _re2 is not None else re.compile(_JSON_GATE_SOURCE)
 )
-_SEP = "\x00"
+_SEP = "\n"  # a string's end, as the gate's patterns see it: `[^@\n]*` stops there
 _IDENTIFIER = re.compile(r"[A-Za-z_][\w.-]{0,15}")
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from healer_agent.config import Settings
 from healer_agent.logs import Excerpt, redact_lines
 from healer_agent.logs.excerpt import excerpt_text_with, excerpt_with
-from healer_agent.logs.growth import growth_before_kill, is_kill
+from healer_agent.logs.growth import climbing_holding, growth_before_kill, is_kill
 from healer_agent.logs.setup import withheld_secrets
 from healer_agent.models import (
     Agent,
@@ -81,6 +81,7 @@ class PreRouter:
         if found is not None and context.logs:
             facts += _growth_before_kill(context, found)
             facts += _withheld_secrets(context, found)
+        facts += _workload_growth(context, facts)
         paths = excerpt_files(found)
         raw = gather(self.rules, incident, context, found, facts, paths)
         signature = found.signature if found and found.error_lines else ""
@@ -179,6 +180,27 @@ class PreRouter:
             summary=text,
             root_cause=alert.summary if alert else "",
         )
+
+
+def _workload_growth(context: ContextBundle, facts: list[Fact]) -> list[Fact]:
+    """A finding when a workload the cluster killed for memory logged its holdings climbing.
+
+    The workload's own figures (``dedup set holds 900000 entries``) say the memory went to
+    its code, as a killed test's do in the job log; only read when a pod was OOMKilled.
+    """
+    if not context.loki or not any(
+        f.place == "kubernetes" and "OOMKilled" in f.text for f in facts
+    ):
+        return []
+    grew = climbing_holding(list(context.loki[-_LOKI_GROWTH_LINES:]))
+    if grew is None:
+        return []
+    text = redact_lines([f"memory grew before the kill: {grew}"])[0]
+    return [Fact("loki", "loki", text, "growth")]
+
+
+_LOKI_GROWTH_LINES = 200
+"""The workload's last lines read for its growth."""
 
 
 def _withheld_secrets(context: ContextBundle, found: Excerpt) -> list[Fact]:

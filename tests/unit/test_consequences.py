@@ -993,3 +993,103 @@ def test_githubs_refusals_of_a_push_or_a_merge_are_permissions() -> None:
         ctx(log, "cargo-bump-automerge", ("Cargo.lock",)),
     )
     assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
+
+
+def _oomkilled_pod(name: str) -> dict[str, object]:
+    return {
+        "metadata": {"name": name},
+        "status": {
+            "phase": "Running",
+            "containerStatuses": [
+                {
+                    "name": "api",
+                    "ready": False,
+                    "restartCount": 4,
+                    "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                    "lastState": {"terminated": {"reason": "OOMKilled", "exitCode": 137}},
+                }
+            ],
+        },
+    }
+
+
+ROLLOUT_TIMEOUT_LINES = [
+    'Waiting for deployment "api" rollout to finish: 2 of 3 updated replicas are available...',
+    "error: timed out waiting for the condition",
+]
+
+
+def test_a_workload_killed_for_memory_after_its_own_figures_climbed_is_its_codes() -> None:
+    log = gh_log(
+        ("kubectl -n app rollout status deployment/api --timeout=5m", ROLLOUT_TIMEOUT_LINES)
+    )
+    base = ContextBundle(
+        logs=(JobLog(job_name="rollout", text=log),),
+        changed_files=("apps/api/values.yaml",),
+        kubernetes={"pods": [_oomkilled_pod("api-1")]},
+    )
+    grows = tuple(
+        f"WARN api::webhooks: delivery dedup set holds {n * 150000} entries (~{n * 61} MiB)"
+        for n in range(1, 8)
+    )
+    rust = ROUTER.decide(incident("deploy", "rollout"), base.model_copy(update={"loki": grows}))
+    assert rust.agent is Agent.REX and not rust.obvious
+    assert "memory grew before the kill" in rust.summary
+    heap = {
+        'nodejs_heap_size_used_bytes{app="ssr"}': [
+            {
+                "metric": {"pod": "ssr-1"},
+                "values": [
+                    [1764300000 + 300 * i, str(48_000_000 + 71_000_000 * i)] for i in range(10)
+                ],
+            }
+        ]
+    }
+    node = ROUTER.decide(
+        incident("deploy", "rollout"), base.model_copy(update={"prometheus": heap})
+    )
+    assert node.agent is Agent.BLAZE
+    # flat figures: the limit the change set is the question
+    flat = tuple(
+        "WARN api::webhooks: delivery dedup set holds 150000 entries (~61 MiB)" for _ in range(7)
+    )
+    assert (
+        ROUTER.decide(incident("deploy", "rollout"), base.model_copy(update={"loki": flat})).agent
+        is Agent.BOLT
+    )
+
+
+def test_a_heap_too_small_inside_an_image_build_after_a_dockerfile_change_is_the_images() -> None:
+    lines = [
+        "#8 [build 5/6] RUN npm run build",
+        "#8 2.448 FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory",
+        '#8 ERROR: process "/bin/sh -c npm run build" did not complete successfully: exit code: 134',
+    ]
+    log = gh_log(("docker buildx build -t web .", lines))
+    decision = ROUTER.decide(incident("images", "image"), ctx(log, "image", ("Dockerfile",)))
+    assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.DOCKER_BUILD)
+
+
+def test_threads_the_machine_would_not_start_keep_a_test_failure_from_being_obvious() -> None:
+    lines = [
+        "thread 'starts_the_pool' (3141) panicked at src/workers.rs:10:18:",
+        'failed to spawn triage worker: Os { code: 11, kind: WouldBlock, message: "Resource'
+        ' temporarily unavailable" }',
+        "test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
+    ]
+    log = gh_log(("cargo test --test pool", lines), exit_code=101)
+    decision = ROUTER.decide(
+        incident("Rust CI", "test"), ctx(log, "test", ("crates/t/src/log.rs",))
+    )
+    assert not decision.obvious
+    assert any(e.rule == "resource-limit" for c in decision.candidates for e in c.evidence)
+
+
+def test_a_write_cut_short_is_the_runners_disk() -> None:
+    lines = [
+        "tar: target.tar: Wrote only 4096 of 10240 bytes",
+        "tar: Error is not recoverable: exiting now",
+    ]
+    log = gh_log(("tar -cf /cache/target.tar target", lines), exit_code=2)
+    decision = ROUTER.decide(incident("Rust CI", "test"), ctx(log, "test", ("src/lib.rs",)))
+    assert decision.agent is Agent.ATLAS
