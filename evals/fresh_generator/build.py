@@ -41,6 +41,7 @@ MODULES = [
     "cases_batch13",
     "cases_batch14",
     "cases_batch15",
+    "cases_batch16",
 ]
 
 
