@@ -188,7 +188,7 @@ pub fn start(workers: usize) -> Vec<thread::JoinHandle<()>> {
         'kind: WouldBlock, message: "Resource temporarily unavailable" }\' while starting 8 '
         "workers; the runner-limits step shows the self-hosted runner's ~19 MB virtual-memory "
         "cap (no room for eight thread stacks) and the "
-        "change only renames a log field: the runner's process limit, not the code",
+        "change only renames a log field: the runner's memory limit, not the code",
         ["resource-kill", "flaky-infra", "misleading-name"],
         "atlas",
         "general",
@@ -1715,6 +1715,66 @@ fn main() {
             },
             "loki": grow,
         },
+    )
+
+    # 6d. a fixture download retried twice (curl's 503 warnings) and recovered, then a
+    # node --test assertion (blaze)
+    at(WEB)
+    hits = {"n": 0}
+
+    def flaky(req: object) -> tuple[int, str, str]:
+        hits["n"] += 1
+        if hits["n"] <= 2:
+            return 503, "Service Unavailable", "text/plain"
+        return 200, json.dumps({"runs": [{"id": 1, "ms": 90_500}]}), "application/json"
+
+    with real.serve(flaky) as port:
+        out = real.sh(
+            "fr-p-retry-node-test",
+            {
+                "src/duration.mjs": "export const label = (ms) => `${Math.round(ms / 60000)} min`;\n",
+                "test/duration.test.mjs": """import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { label } from "../src/duration.mjs";
+
+test("labels the fixture run", () => {
+  const { runs } = JSON.parse(readFileSync("fixtures/runs.json", "utf8"));
+  assert.equal(label(runs[0].ms), "1.5 min");
+});
+""",
+                "ci/e2e.sh": "set -e\nmkdir -p fixtures\n"
+                f"curl -fsS --retry 3 --retry-all-errors --retry-delay 1 -o fixtures/runs.json "
+                f"http://127.0.0.1:{port}/fixtures/runs.json\n"
+                "node --test test/\n",
+            },
+            "bash ci/e2e.sh",
+            "bash ci/e2e.sh",
+            hosts={f"http://127.0.0.1:{port}": "https://fixtures.5dlabs.ai"},
+        )
+    out = real.Out(
+        out.command,
+        [re.sub(r"duration_ms: [\d.]+", "duration_ms: 1.204817", ln) for ln in out.lines],
+        out.code,
+    )
+    assert out.code != 0 and sum("error: 503" in ln for ln in out.lines) == 2, out
+    assert any("1.5 min" in ln for ln in out.lines), out
+    ci(
+        "fr-p-multi-curl-retried-503-recovered-then-node-test-label",
+        "ci/e2e.sh's fixture download prints two curl (22) 503 errors and then succeeds on "
+        "curl's third attempt; "
+        "the step fails afterwards in node --test: label(90500) is '2 min' where the test "
+        "expects '1.5 min' (the change rounds to whole minutes); the recovered download did "
+        "not stop the job",
+        ["multi-signal", "wrapper"],
+        "blaze",
+        "frontend_test",
+        workflow="console-ci",
+        job="e2e",
+        repo=WEB,
+        steps=[*node_setup(), failing(out, name="E2E")],
+        message="feat(runs): minute labels",
+        files=["src/duration.mjs"],
     )
 
 
