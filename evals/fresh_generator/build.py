@@ -42,6 +42,7 @@ MODULES = [
     "cases_batch14",
     "cases_batch15",
     "cases_batch17",
+    "cases_batch16",
 ]
 
 
