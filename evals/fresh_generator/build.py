@@ -41,8 +41,8 @@ MODULES = [
     "cases_batch13",
     "cases_batch14",
     "cases_batch15",
-    "cases_batch17",
     "cases_batch16",
+    "cases_batch17",
 ]
 
 
