@@ -88,8 +88,29 @@ def _steps(data: bytes, markers: list[Marker]) -> list[_Step]:
                 steps.append(_Step(name, command, begin, marker.offset))
             begin, name = marker.offset, title
             command = title[4:].strip() if title.startswith("Run ") else ""
+    # the runner's own "Post job cleanup." line (no group marker) ends the last step
+    cleanup = _cleanup_line(data, begin)
+    if cleanup != -1:
+        steps.append(_Step(name, command, begin, cleanup))
+        begin, name, command = cleanup, "Post job cleanup", ""
     steps.append(_Step(name, command, begin, 0))
     return [s if s.end else _Step(s.name, s.command, s.start, len(data)) for s in steps]
+
+
+_CLEANUP = b"Post job cleanup."
+
+
+def _cleanup_line(data: bytes, begin: int) -> int:
+    """Offset of the line holding only the runner's ``Post job cleanup.`` after ``begin``."""
+    at = data.find(_CLEANUP, begin)
+    while at != -1:
+        start = data.rfind(b"\n", 0, at) + 1
+        prefix = data[start:at]
+        # nothing before it but the runner's timestamp
+        if len(prefix) <= 30 and (not prefix or prefix.endswith(b"Z ")):
+            return start
+        at = data.find(_CLEANUP, at + len(_CLEANUP))
+    return -1
 
 
 def _pick_step(

@@ -661,3 +661,19 @@ def test_signature_masks_a_block_as_it_masks_each_line(lines: list[str]) -> None
     expected = hashlib.sha256("\n".join(seen[:8]).encode()).hexdigest()[:16]
     assert signature(lines) == expected
     assert signature([*lines, "a\nb 12"]) == signature([*lines, "a b 12"])
+
+
+def test_the_runners_post_job_cleanup_is_not_the_failing_steps_output() -> None:
+    log = (
+        gh_log(("cargo build", RUSTC))
+        + "\n"
+        + "\n".join(
+            f"{TS}{line}" for line in ("[command]/usr/bin/git version", "git version 2.51.0")
+        )
+    )
+    found = excerpt_text(log)
+    assert "E0425" in found.text
+    assert "git version" not in found.text and "Post job cleanup" not in found.text
+    # a step's own line that mentions it is output, not the runner's mark
+    quoted = gh_log(("echo", ["we print Post job cleanup. ourselves", *RUSTC]))
+    assert "we print Post job cleanup." in excerpt_text(quoted).text
