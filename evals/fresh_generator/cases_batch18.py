@@ -16,7 +16,17 @@ from typing import Any
 
 import real
 import shapes
-from cases_batch14 import _alerts, _argo, _noise_pods, _node, _pkg, _rust, _set_env
+from cases_batch14 import (
+    _alerts,
+    _argo,
+    _grafana_degraded,
+    _helm_step,
+    _noise_pods,
+    _node,
+    _pkg,
+    _rust,
+    _set_env,
+)
 from fcommon import at, ci, failing, node_setup, pr_of, rust_setup, sha
 from gha import run
 from helpers import (
@@ -52,6 +62,18 @@ def _timeout_curl(name: str, host: str, path: str) -> real.Out:
                 f"127.0.0.1 port {port}": f"{host} port 443",
             },
         )
+
+
+def _rust_ok(key: str, src: str) -> list[str]:
+    """Build and run a small Rust program that exits 0; its stderr is what the pod logged."""
+    path = real.crate(key, {"Cargo.toml": real.cargo_toml("healer-api"), "src/main.rs": src})
+    lines, code = real.run(
+        ["cargo", "build", "-q", "--release"], path, env={"CARGO_NET_OFFLINE": "true"}
+    )
+    assert code == 0, lines
+    lines, code = real.run([str(path / "target" / "release" / "healer-api")], path)
+    assert code == 0, lines
+    return [ln for ln in lines if ln.strip()]
 
 
 # ------------------------------------------------------------------ programs that crashed
@@ -369,5 +391,285 @@ if __name__ == "__main__":
     )
 
 
+
+
+# ------------------------------------------------------------------ the cluster's own cause
+
+
+def cluster() -> None:
+    # 6. version check fails; Argo CD SyncFailed: containerPort 80800 out of range (bolt)
+    at(REPO)
+    cid = "fr-r-ctx-version-check-argocd-containerport-range"
+    with real.serve((200, '{"service":"healer-api","version":"0.22.0"}')) as port:
+        out = real.sh(
+            "fr-r-version-check",
+            {},
+            f'got=$(curl -fsS http://127.0.0.1:{port}/version | jq -r .version)\n'
+            'echo "staging reports healer-api $got"\n'
+            'if [ "$got" != "0.23.0" ]; then\n'
+            '  echo "::error::staging still serves $got, expected 0.23.0"\n'
+            "  exit 1\n"
+            "fi",
+            'got=$(curl -fsS https://staging-api.5dlabs.ai/version | jq -r .version)\n'
+            'echo "staging reports healer-api $got"\n'
+            'if [ "$got" != "0.23.0" ]; then\n'
+            '  echo "::error::staging still serves $got, expected 0.23.0"\n'
+            "  exit 1\n"
+            "fi",
+            hosts={f"http://127.0.0.1:{port}": "https://staging-api.5dlabs.ai"},
+        )
+    assert out.code != 0, out
+    rev = sha(cid)
+    msg = (
+        'one or more objects failed to apply, reason: Deployment.apps "healer-api" is invalid: '
+        "spec.template.spec.containers[0].ports[0].containerPort: Invalid value: 80800: must "
+        "be between 1 and 65535, inclusive"
+    )
+    argo = _argo(
+        "healer-staging",
+        NS,
+        "apps/healer/overlays/staging",
+        rev,
+        "OutOfSync",
+        "Healthy",
+        phase="Failed",
+        op_message=msg,
+        resources=[
+            {
+                "group": "apps",
+                "version": "v1",
+                "kind": "Deployment",
+                "namespace": NS,
+                "name": "healer-api",
+                "status": "OutOfSync",
+                "health": {"status": "Healthy"},
+                "message": msg.split("reason: ", 1)[1],
+                "syncPhase": "Sync",
+            }
+        ],
+        conditions=[
+            {
+                "type": "SyncError",
+                "message": f"Failed sync attempt to {rev}: one or more objects failed to apply "
+                "(retried 5 times).",
+                "lastTransitionTime": "2026-11-02T12:00:04Z",
+            }
+        ],
+    )
+    ci(
+        cid,
+        "the post-deploy version check finds staging still on 0.22.0; the Argo CD application "
+        "is OutOfSync with a failed sync: the Deployment is invalid, containerPort 80800 must "
+        "be between 1 and 65535 (a typo in the overlay the change edited); the old pods keep "
+        "serving",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "argocd_sync",
+        workflow="release",
+        job="verify-staging",
+        repo=REPO,
+        steps=[failing(out, name="Check deployed version")],
+        message="chore(deploy): move healer-api to port 8080",
+        files=[
+            "apps/healer/overlays/staging/deployment-patch.yaml",
+            "apps/healer/overlays/staging/service-patch.yaml",
+        ],
+        pr=pr_of(cid, "chore(deploy): move healer-api to port 8080"),
+        extra={
+            "argocd": [argo],
+            "kubernetes": {
+                "pods": ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.22.0"),
+                "events": [],
+            },
+        },
+    )
+
+    # 7. kubectl wait; pods Pending: Insufficient memory after a 24Gi request (bolt), noisy
+    cid = "fr-r-ctx-wait-insufficient-memory-request-noisy"
+    out = wait_available("fr-r-wait-indexer", NS, "healer-indexer")
+    assert out.code != 0, out
+    created, first, last = clock(cid)
+    pend = (
+        "0/3 nodes are available: 3 Insufficient memory. preemption: 0/3 nodes are available: "
+        "3 No preemption victims found for incoming pod."
+    )
+    pods = [
+        shapes.pod(
+            pod_name(cid, "healer-indexer", str(i)),
+            NS,
+            "healer-indexer",
+            "ghcr.io/5dlabs/healer-indexer:0.23.0",
+            created=created,
+            phase="Pending",
+            scheduled=False,
+            pending_message=pend,
+            memory_limit="24Gi",
+        )
+        for i in range(2)
+    ]
+    events = [
+        shapes.event(
+            NS,
+            "Pod",
+            pods[0]["metadata"]["name"],
+            "FailedScheduling",
+            pend,
+            first=first,
+            last=last,
+            count=9,
+            component="default-scheduler",
+        )
+    ]
+    npods, nevents = _noise_pods(cid)
+    ci(
+        cid,
+        "kubectl wait for Available times out; the new healer-indexer pods stay Pending with "
+        "FailedScheduling '3 Insufficient memory': the change's values set the memory request "
+        "and limit to 24Gi on 16 GiB nodes; promtail's restarts, an image-GC event and a "
+        "Degraded grafana app are unrelated",
+        ["context-driven", "noisy", "misleading-name"],
+        "bolt",
+        "helm",
+        workflow="deploy",
+        job="deploy-staging",
+        repo=REPO,
+        steps=[*kube_setup(), failing(out, name="Wait for healer-indexer")],
+        message="perf(indexer): give the indexer room for the full history",
+        files=["charts/healer/values-staging.yaml"],
+        pr=pr_of(
+            cid,
+            "perf(indexer): give the indexer room for the full history",
+            "resources.requests.memory and limits.memory: 24Gi for the indexer.",
+        ),
+        extra={
+            "kubernetes": {"pods": pods + npods, "events": events + nevents},
+            "argocd": [_grafana_degraded(cid)],
+        },
+    )
+
+    # 8. helm --wait deadline; liveness probe kills a slow-warming Rust service (bolt)
+    cid = "fr-r-ctx-helm-wait-liveness-kills-warmup"
+    warm = _rust_ok(
+        "fr-r-rust-warm",
+        """fn main() {
+    eprintln!(r#"{{"level":"INFO","target":"healer_api","message":"warming repository index (about 40s)"}}"#);
+    for shard in (0..4).map(|i| i * 25) {
+        eprintln!(r#"{{"level":"INFO","target":"healer_api::index","message":"index warm-up {shard}%"}}"#);
+    }
+}
+""",
+    )
+    logs = warm
+    logs.append(
+        '{"level":"INFO","target":"healer_api","message":"received SIGTERM, shutting down"}'
+    )
+    created, first, last = clock(cid)
+    name = pod_name(cid, "healer-api")
+    p = shapes.pod(
+        name,
+        NS,
+        "healer-api",
+        IMG,
+        created=created,
+        restarts=5,
+        port=8080,
+        memory_limit="512Mi",
+        probe_path="/healthz",
+        terminated={"exit_code": 143, "reason": "Error", "started": first, "finished": first},
+    )
+    events = [
+        shapes.event(
+            NS,
+            "Pod",
+            name,
+            "Unhealthy",
+            'Liveness probe failed: Get "http://10.42.1.17:8080/healthz": context deadline '
+            "exceeded (Client.Timeout exceeded while awaiting headers)",
+            first=first,
+            last=last,
+            count=18,
+        ),
+        shapes.event(
+            NS,
+            "Pod",
+            name,
+            "Killing",
+            "Container healer-api failed liveness probe, will be restarted",
+            first=first,
+            last=last,
+            count=6,
+            type_="Normal",
+        ),
+    ]
+    ci(
+        cid,
+        "helm upgrade --wait runs out of time; the pods restart every minute, the events show "
+        "'Liveness probe failed ... context deadline exceeded' and 'failed liveness probe, will "
+        "be restarted', Loki shows the service still warming its index (about 40s) before each "
+        "SIGTERM: the change cut the probe's initialDelaySeconds from 60 to 5",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "helm",
+        workflow="deploy",
+        job="helm-staging",
+        repo=REPO,
+        steps=[
+            *kube_setup(),
+            _helm_step("healer", "charts/healer", NS, "context deadline exceeded"),
+        ],
+        message="chore(chart): faster liveness detection",
+        files=["charts/healer/templates/deployment.yaml", "charts/healer/values.yaml"],
+        pr=pr_of(
+            cid,
+            "chore(chart): faster liveness detection",
+            "livenessProbe.initialDelaySeconds 60 -> 5, periodSeconds 10.",
+        ),
+        extra={"kubernetes": {"pods": [p], "events": events}, "loki": logs},
+    )
+
+    # 9. smoke timeout, healthy everything, docs-only change, noisy Loki (atlas)
+    cid = "fr-r-ctx-smoke-timeout-healthy-noisy-docs"
+    out = _timeout_curl("fr-r-smoke-timeout", "staging-api.5dlabs.ai", "/healthz")
+    assert out.code != 0, out
+    rev = sha(cid)
+    argo = _argo("healer-staging", NS, "apps/healer/overlays/staging", rev, "Synced", "Healthy")
+    npods, nevents = _noise_pods(cid)
+    ci(
+        cid,
+        "the smoke check times out after 3 s; healer-api pods are Ready with no restarts, the "
+        "application is Synced and Healthy, Loki holds only promtail's 429 warning and a "
+        "deprecation notice, no alert fires and the change is docs-only: nothing explains it, "
+        "a transient network failure",
+        ["context-driven", "noisy", "flaky", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="deploy",
+        job="smoke-staging",
+        repo=REPO,
+        steps=[failing(out, name="Smoke /healthz")],
+        message="docs: runbook for the staging smoke check",
+        files=["docs/runbooks/smoke.md"],
+        extra={
+            "argocd": [argo, _grafana_degraded(cid)],
+            "kubernetes": {
+                "pods": ready_pods(cid, NS, "healer-api", IMG, 3) + npods,
+                "events": normal_events(cid, NS, "healer-api") + nevents,
+            },
+            "loki": [
+                'level=warn ts=2026-11-21T04:02:19.310Z caller=client.go:419 component=client '
+                'host=loki-gateway.monitoring msg="error sending batch, will retry" status=429',
+                '{"level":"WARN","target":"healer_api::config","message":"HEALER_LEGACY_ROUTES '
+                'is deprecated and ignored"}',
+            ],
+            "prometheus": {
+                'sum(rate(http_requests_total{namespace="healer",code=~"5.."}[5m]))': [
+                    {"metric": {}, "value": [1764320400, "0"]}
+                ]
+            },
+        },
+    )
+
+
 def build() -> None:
     crashes()
+    cluster()
