@@ -419,6 +419,8 @@ def cluster() -> None:
             hosts={f"http://127.0.0.1:{port}": "https://staging-api.5dlabs.ai"},
         )
     assert out.code != 0, out
+    # the runner shows a `::error::` workflow command as `##[error]` in the job log
+    out = real.Out(out.command, [ln.replace("::error::", "##[error]") for ln in out.lines], 1)
     rev = sha(cid)
     msg = (
         'one or more objects failed to apply, reason: Deployment.apps "healer-api" is invalid: '
@@ -670,6 +672,303 @@ def cluster() -> None:
     )
 
 
+
+
+# ------------------------------------------------------------------ multi-signal and obvious
+
+
+def _both(first: real.Out, second: real.Out) -> real.Out:
+    """One ``run:`` step chaining two real runs with ``&&``: the first passed (its warnings
+    printed), the second failed and set the step's exit code."""
+    assert first.code == 0, first
+    assert second.code != 0, second
+    return real.Out(
+        f"{first.command}\n{second.command}", first.lines + second.lines, second.code
+    )
+
+
+def mixed() -> None:
+    # 10. clippy warnings (exit 0) then tsc TS2345 in one step (blaze)
+    at(REPO)
+    cid = "fr-r-ms-clippy-warnings-then-tsc-ts2345"
+    clippy = real.cargo(
+        "fr-r-clippy-warn",
+        {
+            "src/main.rs": """fn total(xs: &Vec<u32>) -> u32 {
+    let mut sum = 0;
+    for i in 0..xs.len() {
+        sum += xs[i];
+    }
+    return sum;
+}
+
+fn main() {
+    println!("{}", total(&vec![1, 2, 3]));
+}
+"""
+        },
+        ["clippy", "--quiet"],
+        shown="cargo clippy --workspace --quiet",
+    )
+    tsc = real.tsc(
+        "fr-r-tsc-2345",
+        {
+            "src/runs.ts": """export interface Run {
+  id: number;
+  repo: string;
+}
+
+export function label(run: Run): string {
+  return `${run.repo}#${run.id}`;
+}
+
+const latest = { id: "4711", repo: "5dlabs/healer" };
+export const title = label(latest);
+"""
+        },
+    )
+    both = _both(clippy, tsc)
+    assert any("TS2345" in ln for ln in both.lines), both
+    assert any("warning" in ln for ln in clippy.lines), clippy
+    ci(
+        cid,
+        "one `check` step runs clippy and then tsc: clippy prints needless_range_loop, "
+        "ptr_arg and needless_return warnings but passes; tsc then fails with TS2345 (a string "
+        "id passed where Run wants a number), which stopped the job",
+        ["multi-signal", "misleading-name"],
+        "blaze",
+        "frontend_typecheck",
+        workflow="ci",
+        job="check-rust",
+        repo=REPO,
+        steps=[*rust_setup(), *node_setup(), failing(both, name="Check")],
+        message="feat(web): show the latest run",
+        files=["src/runs.ts"],
+        pr=pr_of(cid, "feat(web): show the latest run"),
+    )
+
+    # 11. ESLint warnings (exit 0) then a failing cargo test (rex)
+    cid = "fr-r-ms-eslint-warnings-then-cargo-test"
+    lint = real.eslint(
+        "fr-r-eslint-warn",
+        {
+            "src/api.js": """export async function load(base) {
+  const unused = 1;
+  const res = await fetch(`${base}/runs`);
+  return res.json();
+}
+"""
+        },
+        rules='{"no-unused-vars": "warn"}',
+    )
+    test = real.cargo(
+        "fr-r-cargo-test-fail",
+        {
+            "src/lib.rs": """pub fn branch_of(r: &str) -> &str {
+    r.trim_start_matches("refs/").trim_start_matches("heads/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_heads() {
+        assert_eq!(branch_of("refs/heads/main"), "main");
+    }
+
+    #[test]
+    fn keeps_tags_prefix() {
+        assert_eq!(branch_of("refs/tags/v1.2.0"), "tags/v1.2.0");
+    }
+
+    #[test]
+    fn nested_branch() {
+        assert_eq!(branch_of("refs/heads/heads/fix"), "heads/fix");
+    }
+}
+"""
+        },
+        ["test", "--quiet"],
+        shown="cargo test --workspace --quiet",
+    )
+    both = _both(lint, test)
+    assert any("warning" in ln for ln in lint.lines), lint
+    ci(
+        cid,
+        "`make check` runs ESLint and then cargo test in one step: ESLint reports a "
+        "no-unused-vars warning and passes; cargo test then fails `nested_branch` "
+        "(trim_start_matches strips every repeated `heads/`), which stopped the job",
+        ["multi-signal"],
+        "rex",
+        "rust_test",
+        workflow="ci",
+        job="check",
+        repo=REPO,
+        steps=[*rust_setup(), *node_setup(), failing(both, name="make check")],
+        message="fix(git): branch names from refs",
+        files=["src/lib.rs", "src/api.js"],
+    )
+
+    # 12. cargo test passes (logging ERROR lines) then promtool rejects a rule (bolt)
+    cid = "fr-r-ms-cargo-test-errors-then-promtool"
+    test = real.cargo(
+        "fr-r-cargo-test-pass-noisy",
+        {
+            "src/lib.rs": """pub fn retry(attempts: u32) -> Result<u32, String> {
+    for a in 1..=attempts {
+        if a < 3 {
+            eprintln!("ERROR healer::delivery: attempt {a} failed: connection refused, retrying");
+            continue;
+        }
+        return Ok(a);
+    }
+    Err("gave up".into())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn retries_until_success() {
+        assert_eq!(super::retry(5), Ok(3));
+    }
+
+    #[test]
+    fn gives_up() {
+        assert!(super::retry(2).is_err());
+    }
+}
+"""
+        },
+        ["test", "--", "--nocapture"],
+        shown="cargo test --workspace -- --nocapture",
+    )
+    rules = real.promtool(
+        "fr-r-promtool",
+        {
+            "deploy/alerts/healer.yaml": """groups:
+  - name: healer
+    rules:
+      - alert: HealerDeliveryErrors
+        expr: sum(rate(healer_delivery_errors_total[5m]) > 0.5
+        for: 10m
+        labels:
+          severity: warning
+        annotations:
+          summary: healer is failing to deliver webhooks
+"""
+        },
+        "deploy/alerts/healer.yaml",
+    )
+    both = _both(test, rules)
+    ci(
+        cid,
+        "one step runs cargo test and then promtool: the passing tests print `ERROR ... "
+        "connection refused, retrying` lines under --nocapture; promtool then rejects the "
+        "alert rule's unclosed `sum(` in deploy/alerts/healer.yaml, which stopped the job",
+        ["multi-signal", "misleading-name"],
+        "bolt",
+        "yaml_config",
+        workflow="ci",
+        job="cargo-test",
+        repo=REPO,
+        steps=[*rust_setup(), failing(both, name="Test and check alert rules")],
+        message="feat(alerts): alert on delivery errors",
+        files=["deploy/alerts/healer.yaml"],
+    )
+
+    # 13-15. obvious
+    cid = "fr-r-obvious-rustc-e0277-question-mark-in-unit-fn"
+    out = real.cargo(
+        "fr-r-e0277",
+        {
+            "src/main.rs": """use std::fs;
+
+fn load_config(path: &str) {
+    let text = fs::read_to_string(path)?;
+    println!("{} bytes of config", text.len());
+}
+
+fn main() {
+    load_config("healer.toml");
+}
+"""
+        },
+        ["build"],
+    )
+    assert any("E0277" in ln for ln in out.lines), out
+    ci(
+        cid,
+        "cargo build fails with E0277: the `?` operator in a function returning `()`",
+        ["obvious"],
+        "rex",
+        "rust_build",
+        workflow="ci",
+        job="build",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Build")],
+        message="feat(config): read healer.toml",
+        files=["src/main.rs"],
+    )
+
+    at(WEB)
+    cid = "fr-r-obvious-tsc-ts2739-missing-properties"
+    out = real.tsc(
+        "fr-r-ts2739",
+        {
+            "src/agent.ts": """export interface Agent {
+  name: string;
+  domain: string;
+  enabled: boolean;
+}
+
+export const blaze: Agent = { name: "blaze" };
+"""
+        },
+    )
+    assert any("TS2739" in ln for ln in out.lines), out
+    ci(
+        cid,
+        "tsc fails with TS2739: an object literal lacks the properties `domain` and `enabled` "
+        "of Agent",
+        ["obvious"],
+        "blaze",
+        "frontend_typecheck",
+        workflow="ci",
+        job="typecheck",
+        repo=WEB,
+        steps=[*node_setup(), failing(out, name="Typecheck")],
+        message="feat(agents): list blaze",
+        files=["src/agent.ts"],
+    )
+
+    at(REPO)
+    cid = "fr-r-obvious-hadolint-dl3025-shell-form-cmd"
+    out = real.hadolint(
+        "fr-r-dl3025",
+        """FROM debian:bookworm-slim
+COPY healer-api /usr/local/bin/healer-api
+USER 65532
+CMD /usr/local/bin/healer-api --port 8080
+""",
+    )
+    assert any("DL3025" in ln for ln in out.lines), out
+    ci(
+        cid,
+        "hadolint fails the Dockerfile with DL3025: CMD in shell form rather than JSON",
+        ["obvious"],
+        "bolt",
+        "docker_build",
+        workflow="ci",
+        job="lint-dockerfile",
+        repo=REPO,
+        steps=[failing(out, name="hadolint")],
+        message="chore(image): pass the port on the command line",
+        files=["Dockerfile"],
+    )
+
+
 def build() -> None:
     crashes()
     cluster()
+    mixed()
