@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import real
 import shapes
@@ -21,14 +20,13 @@ from cases_batch14 import (
     _argo,
     _grafana_degraded,
     _helm_step,
-    _noise_pods,
     _node,
+    _noise_pods,
     _pkg,
     _rust,
     _set_env,
 )
 from fcommon import at, ci, failing, node_setup, pr_of, rust_setup, sha
-from gha import run
 from helpers import (
     clock,
     crashing,
@@ -167,7 +165,7 @@ fn main() {
     ctx["kubernetes"]["pods"] += npods
     ctx["kubernetes"]["events"] += nevents
     ctx["loki"] = [
-        'level=warn ts=2026-11-24T02:41:07.551Z caller=client.go:419 component=client '
+        "level=warn ts=2026-11-24T02:41:07.551Z caller=client.go:419 component=client "
         'host=loki-gateway.monitoring msg="error sending batch, will retry" status=429',
         *ctx["loki"],
     ]
@@ -267,7 +265,7 @@ test("runs page renders", async () => {
         workflow="preview",
         job="e2e-preview",
         repo=WEB,
-        steps=[*node_setup(), failing(e2e, name="E2E")],
+        steps=[*node_setup(), failing(_pin(e2e), name="E2E")],
         message="feat(ssr): remember visitors with a session cookie",
         files=["server/index.js"],
         pr=pr_of(cid, "feat(ssr): remember visitors with a session cookie"),
@@ -391,8 +389,6 @@ if __name__ == "__main__":
     )
 
 
-
-
 # ------------------------------------------------------------------ the cluster's own cause
 
 
@@ -404,13 +400,13 @@ def cluster() -> None:
         out = real.sh(
             "fr-r-version-check",
             {},
-            f'got=$(curl -fsS http://127.0.0.1:{port}/version | jq -r .version)\n'
+            f"got=$(curl -fsS http://127.0.0.1:{port}/version | jq -r .version)\n"
             'echo "staging reports healer-api $got"\n'
             'if [ "$got" != "0.23.0" ]; then\n'
             '  echo "::error::staging still serves $got, expected 0.23.0"\n'
             "  exit 1\n"
             "fi",
-            'got=$(curl -fsS https://staging-api.5dlabs.ai/version | jq -r .version)\n'
+            "got=$(curl -fsS https://staging-api.5dlabs.ai/version | jq -r .version)\n"
             'echo "staging reports healer-api $got"\n'
             'if [ "$got" != "0.23.0" ]; then\n'
             '  echo "::error::staging still serves $got, expected 0.23.0"\n'
@@ -658,7 +654,7 @@ def cluster() -> None:
                 "events": normal_events(cid, NS, "healer-api") + nevents,
             },
             "loki": [
-                'level=warn ts=2026-11-21T04:02:19.310Z caller=client.go:419 component=client '
+                "level=warn ts=2026-11-21T04:02:19.310Z caller=client.go:419 component=client "
                 'host=loki-gateway.monitoring msg="error sending batch, will retry" status=429',
                 '{"level":"WARN","target":"healer_api::config","message":"HEALER_LEGACY_ROUTES '
                 'is deprecated and ignored"}',
@@ -672,8 +668,6 @@ def cluster() -> None:
     )
 
 
-
-
 # ------------------------------------------------------------------ multi-signal and obvious
 
 
@@ -682,9 +676,7 @@ def _both(first: real.Out, second: real.Out) -> real.Out:
     printed), the second failed and set the step's exit code."""
     assert first.code == 0, first
     assert second.code != 0, second
-    return real.Out(
-        f"{first.command}\n{second.command}", first.lines + second.lines, second.code
-    )
+    return real.Out(f"{first.command}\n{second.command}", first.lines + second.lines, second.code)
 
 
 def mixed() -> None:
@@ -968,7 +960,290 @@ CMD /usr/local/bin/healer-api --port 8080
     )
 
 
+# ------------------------------------------------------------------ more context-decided symptoms
+
+
+def more() -> None:
+    # 16. Argo CD health gate (curl | jq); Degraded app, Loki: Rust `capacity overflow` (rex)
+    at(REPO)
+    cid = "fr-r-ctx-argocd-gate-degraded-rust-capacity-overflow"
+    logs = _rust(
+        "fr-r-rust-capacity",
+        "healer-worker",
+        """fn batch_size(window_ms: u64, rate_per_ms: u64) -> usize {
+    window_ms.wrapping_mul(rate_per_ms) as usize
+}
+
+fn main() {
+    eprintln!(r#"{{"level":"INFO","target":"healer_worker","message":"sizing delivery batches"}}"#);
+    let window_ms = std::env::var("HEALER_BATCH_WINDOW_MS").ok().and_then(|v| v.parse().ok()).unwrap_or(250);
+    let size = batch_size(window_ms, u64::MAX / 64);
+    let buf: Vec<[u8; 64]> = Vec::with_capacity(size);
+    eprintln!("batch buffer ready: {} slots", buf.capacity());
+}
+""",
+        env={"HEALER_BATCH_WINDOW_MS": "250"},
+    )
+    assert any("capacity overflow" in ln for ln in logs), logs
+    rev = sha(cid)
+    argo = _argo(
+        "healer-staging",
+        NS,
+        "apps/healer/overlays/staging",
+        rev,
+        "Synced",
+        "Degraded",
+        health_message='Deployment "healer-worker" exceeded its progress deadline',
+    )
+    with real.serve((200, json.dumps(argo["application"]))) as port:
+        out = real.sh(
+            "fr-r-argocd-gate",
+            {},
+            f"curl -fsS -H 'Authorization: Bearer ***' http://127.0.0.1:{port}"
+            "/api/v1/applications/healer-staging | jq -e '.status.health.status == \"Healthy\"'",
+            "curl -fsS -H 'Authorization: Bearer ***' https://argocd.5dlabs.ai"
+            "/api/v1/applications/healer-staging | jq -e '.status.health.status == \"Healthy\"'",
+            hosts={f"http://127.0.0.1:{port}": "https://argocd.5dlabs.ai"},
+        )
+    assert out.code != 0, out
+    ctx = crashing(
+        cid, NS, "healer-worker", "ghcr.io/5dlabs/healer-worker:0.23.0", 101, logs, port=9090
+    )
+    _set_env(ctx["kubernetes"]["pods"][0], {"HEALER_BATCH_WINDOW_MS": "250"})
+    ci(
+        cid,
+        "the post-sync health gate's jq prints false; the Argo CD application is Synced but "
+        "Degraded (healer-worker exceeded its progress deadline), the worker crash-loops with "
+        "exit 101 and Loki shows the Rust panic 'capacity overflow': the change sizes the "
+        "batch buffer with a wrapping multiplication",
+        ["context-driven", "misleading-name"],
+        "rex",
+        "rust_test",
+        workflow="gitops",
+        job="argocd-health",
+        repo=REPO,
+        steps=[failing(out, name="Wait for healthy application")],
+        message="perf(worker): size delivery batches by rate",
+        files=["crates/worker/src/batch.rs"],
+        pr=pr_of(cid, "perf(worker): size delivery batches by rate"),
+        extra={**ctx, "argocd": [argo]},
+    )
+
+    # 17. canary gate on a 5xx ratio; Loki: a Node handler's TypeError on a missing session
+    at(WEB)
+    cid = "fr-r-ctx-canary-5xx-node-destructure-session"
+    srv = real.node_run(
+        "fr-r-node-session",
+        {
+            "package.json": _pkg("console-bff"),
+            "server/handler.js": """export function me(req) {
+  const { user } = req.session;
+  return { status: 200, body: JSON.stringify({ login: user.login }) };
+}
+""",
+            "server/index.js": """import { me } from "./handler.js";
+
+// replay two requests the way the server sees them: one with a session, one anonymous
+for (const req of [{ url: "/api/me", session: { user: { login: "ada" } } }, { url: "/api/me" }]) {
+  try {
+    const res = me(req);
+    console.log(JSON.stringify({ level: "info", url: req.url, status: res.status }));
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", url: req.url, status: 500 }));
+    console.error(err);
+  }
+}
+""",
+        },
+        "server/index.js",
+    )
+    logs = [ln.replace(real.RUNNER, "/app") for ln in srv.lines if ln.strip()]
+    assert any("Cannot destructure property 'user'" in ln for ln in logs), logs
+    prom = {
+        "status": "success",
+        "data": {
+            "resultType": "vector",
+            "result": [
+                {
+                    "metric": {"service": "console-bff", "track": "canary"},
+                    "value": [1764320400, "0.412"],
+                }
+            ],
+        },
+    }
+    with real.serve((200, json.dumps(prom))) as port:
+        gate = real.node_run(
+            "fr-r-canary-gate",
+            {
+                "package.json": _pkg("console-deploy"),
+                "scripts/canary-gate.mjs": """const q = encodeURIComponent(
+  'sum(rate(http_requests_total{service="console-bff",track="canary",code=~"5.."}[5m])) / sum(rate(http_requests_total{service="console-bff",track="canary"}[5m]))',
+);
+const res = await fetch(`${process.env.PROM_URL}/api/v1/query?query=${q}`);
+const { data } = await res.json();
+const ratio = Number(data.result[0].value[1]);
+console.log(`canary 5xx ratio: ${ratio}`);
+if (ratio > 0.01) {
+  console.error(`canary gate failed: 5xx ratio ${ratio} above 0.01, rolling back`);
+  process.exit(1);
+}
+""",
+            },
+            "scripts/canary-gate.mjs",
+            env={"PROM_URL": f"http://127.0.0.1:{port}"},
+            hosts={f"http://127.0.0.1:{port}": "http://prometheus.monitoring:9090"},
+        )
+    assert gate.code != 0, gate
+    ci(
+        cid,
+        "the canary gate fails on a 5xx ratio of 0.41; the canary pods are Ready, and Loki shows "
+        "the Node handler's TypeError 'Cannot destructure property 'user' of 'req.session' as "
+        "it is undefined' on anonymous /api/me requests: the change reads the session without "
+        "a guard",
+        ["context-driven", "misleading-name"],
+        "blaze",
+        "frontend_test",
+        workflow="deploy",
+        job="canary-analysis",
+        repo=WEB,
+        steps=[*node_setup(), failing(gate, name="Canary gate")],
+        message="feat(bff): /api/me returns the login",
+        files=["server/handler.js"],
+        pr=pr_of(cid, "feat(bff): /api/me returns the login"),
+        extra={
+            "kubernetes": {
+                "pods": ready_pods(
+                    cid, "console", "console-bff", "ghcr.io/5dlabs/console-bff:2.6.0", 1, 3000
+                ),
+                "events": normal_events(cid, "console", "console-bff", 1),
+            },
+            "loki": logs,
+            "prometheus": {
+                'sum(rate(http_requests_total{service="console-bff",code=~"5.."}[5m])) by (track)': [
+                    {"metric": {"track": "canary"}, "value": [1764320400, "3.1"]},
+                    {"metric": {"track": "stable"}, "value": [1764320400, "0"]},
+                ]
+            },
+        },
+    )
+
+    # 18. rollout deadline; CreateContainerConfigError: runAsNonRoot with a non-numeric user
+    at(REPO)
+    cid = "fr-r-ctx-rollout-runasnonroot-nonnumeric-user"
+    ro = rollout(cid, NS, "healer-api", 3, 1, 2, deadline=True)
+    assert ro.code != 0, ro
+    created, first, last = clock(cid)
+    name = pod_name(cid, "healer-api")
+    msg = (
+        "container has runAsNonRoot and image has non-numeric user (healer), cannot verify "
+        f'user is non-root (pod: "{name}_healer({sha(name)[:8]})", container: healer-api)'
+    )
+    p = shapes.pod(
+        name,
+        NS,
+        "healer-api",
+        IMG,
+        created=created,
+        port=8080,
+        memory_limit="512Mi",
+        waiting=("CreateContainerConfigError", msg),
+    )
+    events = [
+        shapes.event(NS, "Pod", name, "Failed", "Error: " + msg, first=first, last=last, count=14)
+    ]
+    ci(
+        cid,
+        "kubectl rollout status passes its deadline; the new pod is in "
+        "CreateContainerConfigError: 'container has runAsNonRoot and image has non-numeric "
+        "user (healer)': the change set runAsNonRoot in the chart without a numeric runAsUser "
+        "for an image whose USER is a name",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "helm",
+        workflow="deploy",
+        job="rollout-staging",
+        repo=REPO,
+        steps=[*kube_setup(), failing(ro, name="Wait for rollout")],
+        message="chore(chart): run as non-root",
+        files=["charts/healer/templates/deployment.yaml", "charts/healer/values.yaml"],
+        pr=pr_of(cid, "chore(chart): run as non-root"),
+        extra={"kubernetes": {"pods": [p], "events": events}},
+    )
+
+    # 19. e2e refused; healthy cluster; the PR moved the workflow's base URL port (atlas)
+    cid = "fr-r-ctx-e2e-refused-workflow-base-url-port"
+    port = real.free_port()
+    e2e = real.node_run(
+        "fr-r-e2e-wf-port",
+        {
+            "package.json": _pkg("healer-e2e"),
+            "e2e/health.test.js": """import { test } from "node:test";
+import assert from "node:assert/strict";
+
+test("staging answers /healthz", async () => {
+  const res = await fetch(`${process.env.E2E_BASE_URL}/healthz`);
+  assert.equal(res.status, 200);
+});
+""",
+        },
+        "--test",
+        env={"E2E_BASE_URL": f"http://127.0.0.1:{port}"},
+        hosts={f"127.0.0.1:{port}": "staging-api.healer.svc:8443"},
+        shown="node --test e2e/",
+    )
+    assert e2e.code != 0, e2e
+    rev = sha(cid)
+    ci(
+        cid,
+        "the e2e run fails with `fetch failed`; healer-api pods are Ready, the application is Synced "
+        "and Healthy and the Service listens on 8080, while the change edited only "
+        ".github/workflows/e2e.yml, moving E2E_BASE_URL to port 8443: the workflow's own "
+        "configuration",
+        ["context-driven", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="e2e",
+        job="e2e-staging",
+        repo=REPO,
+        steps=[
+            *node_setup(),
+            failing(
+                _pin(e2e), name="E2E", env={"E2E_BASE_URL": "http://staging-api.healer.svc:8443"}
+            ),
+        ],
+        message="ci(e2e): talk to staging over the service port",
+        files=[".github/workflows/e2e.yml"],
+        pr=pr_of(
+            cid,
+            "ci(e2e): talk to staging over the service port",
+            "E2E_BASE_URL: http://staging-api.healer.svc:8443",
+        ),
+        extra={
+            "argocd": [
+                _argo(
+                    "healer-staging", NS, "apps/healer/overlays/staging", rev, "Synced", "Healthy"
+                )
+            ],
+            "kubernetes": {
+                "pods": ready_pods(cid, NS, "healer-api", IMG, 3),
+                "events": normal_events(cid, NS, "healer-api"),
+            },
+        },
+    )
+
+
+def _pin(out: real.Out) -> real.Out:
+    import re
+
+    return real.Out(
+        out.command,
+        [re.sub(r"duration_ms: [\d.]+", "duration_ms: 41.237902", ln) for ln in out.lines],
+        out.code,
+    )
+
+
 def build() -> None:
     crashes()
     cluster()
     mixed()
+    more()
