@@ -1231,6 +1231,74 @@ test("staging answers /healthz", async () => {
         },
     )
 
+    # 20. rollout deadline; Loki: Node ERR_MODULE_NOT_FOUND on a renamed route module (blaze),
+    # noisy: an HPA metrics warning and promtail's restarts look like the cluster's trouble
+    at(WEB)
+    cid = "fr-r-ctx-rollout-node-module-not-found-hpa-noise"
+    logs = _node(
+        "fr-r-node-module-nf",
+        {
+            "package.json": _pkg("console-ssr"),
+            "server/routes/agent-list.js": "export default () => ['rex', 'blaze', 'bolt'];\n",
+            "server/index.js": """import http from "node:http";
+import agents from "./routes/agents.js";
+
+const port = Number(process.env.PORT ?? 3000);
+http
+  .createServer((_req, res) => res.end(JSON.stringify(agents())))
+  .listen(port, () => console.log(`console-ssr listening on ${port}`));
+""",
+        },
+        "server/index.js",
+    )
+    assert any("ERR_MODULE_NOT_FOUND" in ln for ln in logs), logs
+    ro = rollout(cid, "console", "console-ssr", 2, 1, 1, deadline=True)
+    assert ro.code != 0, ro
+    created, first, last = clock(cid)
+    hpa = shapes.event(
+        "console",
+        "HorizontalPodAutoscaler",
+        "console-ssr",
+        "FailedGetResourceMetric",
+        "failed to get cpu utilization: unable to get metrics for resource cpu: no metrics "
+        "returned from resource metrics API",
+        first=first,
+        last=last,
+        count=11,
+        component="horizontal-pod-autoscaler",
+    )
+    ctx = crashing(
+        cid,
+        "console",
+        "console-ssr",
+        "ghcr.io/5dlabs/console-ssr:2.6.0",
+        1,
+        logs,
+        port=3000,
+        extra_events=[hpa],
+    )
+    npods, nevents = _noise_pods(cid)
+    ctx["kubernetes"]["pods"] += npods
+    ctx["kubernetes"]["events"] += nevents
+    ci(
+        cid,
+        "kubectl rollout status passes its deadline; console-ssr crash-loops and Loki shows "
+        "Node's ERR_MODULE_NOT_FOUND for server/routes/agents.js: the change renamed the module "
+        "to agent-list.js and left the import; the HPA's metrics warning, promtail's restarts "
+        "and an image-GC event are unrelated",
+        ["context-driven", "noisy", "misleading-name"],
+        "blaze",
+        "frontend_build",
+        workflow="deploy",
+        job="rollout-console",
+        repo=WEB,
+        steps=[*kube_setup(), failing(ro, name="Wait for rollout")],
+        message="refactor(ssr): rename the agents route",
+        files=["server/routes/agent-list.js", "server/routes/agents.js"],
+        pr=pr_of(cid, "refactor(ssr): rename the agents route"),
+        extra=ctx,
+    )
+
 
 def _pin(out: real.Out) -> real.Out:
     import re
