@@ -43,6 +43,7 @@ MODULES = [
     "cases_batch15",
     "cases_batch16",
     "cases_batch17",
+    "cases_batch18",
 ]
 
 
