@@ -79,8 +79,12 @@ class PreRouter:
                 Fact("loki", "log", text, tool) for tool, text in loki_facts(found.diagnostics)
             ]
         if found is not None and context.logs:
-            facts += _growth_before_kill(context, found)
-            facts += _withheld_secrets(context, found)
+            log = next(
+                (j.text for j in context.logs if j.job_name == found.job_name),
+                context.logs[0].text,
+            )
+            facts += _growth_before_kill(log, found)
+            facts += _withheld_secrets(log)
         facts += _workload_growth(context, facts)
         paths = excerpt_files(found)
         raw = gather(self.rules, incident, context, found, facts, paths)
@@ -195,7 +199,7 @@ def _workload_growth(context: ContextBundle, facts: list[Fact]) -> list[Fact]:
     grew = climbing_holding(list(context.loki[-_LOKI_GROWTH_LINES:]))
     if grew is None:
         return []
-    text = redact_lines([f"memory grew before the kill: {grew}"])[0]
+    text = redact_lines([f"{_GREW}{grew}"])[0]
     return [Fact("loki", "loki", text, "growth")]
 
 
@@ -203,9 +207,8 @@ _LOKI_GROWTH_LINES = 200
 """The workload's last lines read for its growth."""
 
 
-def _withheld_secrets(context: ContextBundle, found: Excerpt) -> list[Fact]:
-    """A finding when the failing job ran without the repository's secrets."""
-    log = next((j.text for j in context.logs if j.job_name == found.job_name), context.logs[0].text)
+def _withheld_secrets(log: str) -> list[Fact]:
+    """A finding when the failing job (its raw ``log``) ran without the repository's secrets."""
     source = withheld_secrets(log)
     if source is None:
         return []
@@ -213,17 +216,20 @@ def _withheld_secrets(context: ContextBundle, found: Excerpt) -> list[Fact]:
     return [Fact("error_line", "log", text, "secrets")]
 
 
-def _growth_before_kill(context: ContextBundle, found: Excerpt) -> list[Fact]:
-    """A finding when a killed program's own output showed it holding more and more."""
+_GREW = "memory grew before the kill: "
+"""What a growth finding says first (the rules' ``own-growth`` reads it)."""
+
+
+def _growth_before_kill(log: str, found: Excerpt) -> list[Fact]:
+    """A finding when a killed program's own output in the job's raw ``log`` grew."""
     # one search over the lines first (a kill's words never span a newline): most have none
     if not is_kill("\n".join(found.error_lines)):
         return []
     kill = next((line for line in found.error_lines if is_kill(line)), None)
     if kill is None:
         return []
-    log = next((j.text for j in context.logs if j.job_name == found.job_name), context.logs[0].text)
     grew = growth_before_kill(log, kill)
-    return [Fact("loki", "log", f"memory grew before the kill: {grew}", "growth")] if grew else []
+    return [Fact("loki", "log", f"{_GREW}{grew}", "growth")] if grew else []
 
 
 def _excerpt(
