@@ -31,6 +31,7 @@ from healer_agent.routing.evidence import Found, excerpt_files, gather
 from healer_agent.routing.facts import Fact, context_facts, with_texts
 from healer_agent.routing.rules import PLACES, Rules, load_rules
 from healer_agent.routing.summary import root_cause, summary, suspects
+from healer_agent.routing.targets import set_aside
 from healer_agent.routing.telemetry_facts import loki_facts
 
 Memory = Callable[[str], Agent | None]
@@ -86,8 +87,15 @@ class PreRouter:
             facts += _growth_before_kill(log, found)
             facts += _withheld_secrets(log)
         facts += _workload_growth(context, facts)
+        weighed_facts, aside = set_aside(
+            incident,
+            found.failing_step if found else None,
+            found.error_lines if found else (),
+            context,
+            facts,
+        )
         paths = excerpt_files(found)
-        raw = gather(self.rules, incident, context, found, facts, paths)
+        raw = gather(self.rules, incident, context, found, weighed_facts, paths)
         signature = found.signature if found and found.error_lines else ""
         if self.memory is not None and signature:
             remembered = self.memory(signature)
@@ -118,7 +126,7 @@ class PreRouter:
                 confidence=0.2,
                 decided_by="prerouter",
                 obvious=False,
-                summary=summary(incident, found, facts, (), yielded),
+                summary=summary(incident, found, facts, (), yielded, aside),
                 key_error_lines=tuple(found.error_lines[:8]) if found else (),
                 suspect_files=suspects(paths, context),
                 failing_step=step,
@@ -138,7 +146,7 @@ class PreRouter:
             evidence=best.evidence,
             runner_up=candidates[1] if len(candidates) > 1 else None,
             candidates=candidates,
-            summary=summary(incident, found, facts, best.evidence, yielded),
+            summary=summary(incident, found, facts, best.evidence, yielded, aside),
             root_cause=root_cause(best.evidence),
             key_error_lines=tuple(found.error_lines[:8]) if found else (),
             suspect_files=suspects(paths, context),

@@ -6,6 +6,8 @@ and the log excerpt.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from healer_agent.logs import Excerpt
 from healer_agent.models import ContextBundle, Evidence, Incident
 from healer_agent.routing.facts import Fact
@@ -41,8 +43,13 @@ def summary(
     facts: list[Fact],
     decided: tuple[Evidence, ...],
     yielded: list[str],
+    aside: Sequence[Fact] = (),
 ) -> str:
-    """Markdown for the prompt; the deciding evidence comes first."""
+    """Markdown for the prompt; the deciding evidence comes first.
+
+    ``aside``: findings about workloads other than the step's target, listed so the agent
+    can weigh them, and said to be set aside.
+    """
     lines: list[str] = []
     top = [e for e in decided if e.detail][:3]
     if top:
@@ -79,6 +86,12 @@ def summary(
         lines.append(
             "**Context findings**:\n"
             + "\n".join(f"- {f.source}: {f.text[:240]}" for f in ordered[:8])
+        )
+    if aside:
+        subjects = dict.fromkeys(f"{f.source} {f.subject}" for f in aside)
+        lines.append(
+            "**Set aside** (about other workloads than the one the step targets): "
+            + ", ".join(f"`{s[:80]}`" for s in list(subjects)[:6])
         )
     if found is not None and found.text:
         body = found.text[:_MAX_EXCERPT_CHARS].replace("```", "`\u200b``")
