@@ -130,21 +130,20 @@ def set_aside(
 ) -> tuple[list[Fact], list[Fact]]:
     """``facts`` split into those about the step's target (or not placeable) and the rest.
 
-    A Kubernetes finding is set aside when its object shares no word with the target and
-    its namespace is known and is not one where the target's own workloads run; an Argo
-    CD finding when the context holds an application that is the target's and this one
-    is not. Both need the target's own objects in the context: without them nothing says
-    which workload the step exercised. The target is only worked out when some finding
-    could be set aside.
+    Set aside, when the context shows the target's own objects (without them nothing says
+    which workload the step exercised): a Kubernetes finding or a firing alert about an
+    object that shares no word with the target, in a known namespace where none of the
+    target's workloads run; an Argo CD application named for something else. The target
+    is only worked out when some finding could be set aside.
     """
-    placed = [f for f in facts if f.subject and f.source in ("kubernetes", "argocd")]
+    placed = [f for f in facts if f.subject and _placeable(f)]
     if not placed:
         return list(facts), []
     target = step_target(incident, step, lines)
-    others = {id(f) for f in placed if not target.names(_object(f))}
+    others = [f for f in placed if not target.names(_about(f))]
     if not others:
         return list(facts), []
-    aside_ids = _elsewhere(target, context, [f for f in placed if id(f) in others])
+    aside_ids = _elsewhere(target, context, others)
     if not aside_ids:
         return list(facts), []
     return (
@@ -153,27 +152,41 @@ def set_aside(
     )
 
 
-def _object(fact: Fact) -> str:
-    """The object a finding is about (an event's ``Pod/name`` is the pod's)."""
-    return fact.subject.rsplit("/", 1)[-1]
+def _placeable(fact: Fact) -> bool:
+    if fact.source in ("kubernetes", "argocd"):
+        return True
+    return fact.source == "prometheus" and " namespace=" in fact.text
+
+
+def _about(fact: Fact) -> str:
+    """What a finding names: its object (an event's ``Pod/name`` is the pod's).
+
+    An alert's whole text: its labels name the workload.
+    """
+    return fact.text if fact.source == "prometheus" else fact.subject.rsplit("/", 1)[-1]
+
+
+_NAMESPACE_LABEL = re.compile(r" namespace=([a-z0-9][a-z0-9-]*)")
 
 
 def _elsewhere(target: Target, context: ContextBundle, others: list[Fact]) -> set[int]:
     """Which of ``others`` (findings not naming the target) are about another workload."""
+    where = _workloads(context.kubernetes) if context.kubernetes else {}
+    ours = [name for name in where if target.names(name)]
     out: set[int] = set()
-    if any(f.source == "argocd" for f in others) and any(
-        target.names(app.name) for app in context.argocd
-    ):
+    if ours or any(target.names(app.name) for app in context.argocd):
         out |= {id(f) for f in others if f.source == "argocd"}
-    if not any(f.source == "kubernetes" for f in others) or not context.kubernetes:
+    spaces = set(target.namespaces) | {where[name] for name in ours if where[name]}
+    if not spaces:
         return out
-    where = _workloads(context.kubernetes)
-    spaces = set(target.namespaces)
-    spaces.update(ns for name, ns in where.items() if ns and target.names(name))
-    if spaces:
-        out |= {
-            id(f)
-            for f in others
-            if f.source == "kubernetes" and where.get(_object(f), "") not in ("", *spaces)
-        }
+    for fact in others:
+        if fact.source == "kubernetes":
+            namespace = where.get(_about(fact), "")
+        elif fact.source == "prometheus":
+            label = _NAMESPACE_LABEL.search(fact.text)
+            namespace = label.group(1) if label else ""
+        else:
+            continue
+        if namespace and namespace not in spaces:
+            out.add(id(fact))
     return out

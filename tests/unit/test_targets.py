@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from healer_agent.models import Agent, ArgoApp, ContextBundle, Incident, JobLog
+from healer_agent.models import Agent, ArgoApp, ContextBundle, FiringAlert, Incident, JobLog
 from healer_agent.routing.facts import Fact, context_facts
 from healer_agent.routing.prerouter import PreRouter
 from healer_agent.routing.targets import set_aside, step_target, words
@@ -110,15 +110,29 @@ def test_a_crashloop_in_the_targets_namespace_is_weighed() -> None:
     assert any("redis-0" in e.detail for e in decision.evidence)
 
 
-def test_another_argocd_app_is_set_aside_only_beside_the_targets_own_app() -> None:
+def test_another_argocd_app_is_set_aside_only_beside_the_targets_own_objects() -> None:
     grafana = ArgoApp(name="grafana", sync_status="Synced", health_status="Degraded")
     ours = ArgoApp(name="billing-staging", sync_status="Synced", health_status="Healthy")
-    both = _context([SERVICE], (grafana, ours))
-    kept, aside = set_aside(_incident(), f"Run {CURL}", TIMEOUT, both, context_facts(both))
-    assert [f.subject for f in aside] == ["grafana"]
-    alone = _context([SERVICE], (grafana,))
+    for shown in (_context([], (grafana, ours)), _context([SERVICE], (grafana,))):
+        kept, aside = set_aside(_incident(), f"Run {CURL}", TIMEOUT, shown, context_facts(shown))
+        assert [f.subject for f in aside] == ["grafana"]
+    alone = _context([], (grafana,))
     kept, aside = set_aside(_incident(), f"Run {CURL}", TIMEOUT, alone, context_facts(alone))
     assert aside == [] and any(f.subject == "grafana" for f in kept)
+
+
+def test_an_alert_about_another_namespace_is_set_aside() -> None:
+    alerts = (
+        FiringAlert(name="KubePodCrashLooping", labels={"namespace": "logging", "pod": "vector-0"}),
+        FiringAlert(name="KubePodNotReady", labels={"namespace": "billing", "pod": "worker-0"}),
+    )
+    context = _context([SERVICE]).model_copy(update={"firing_alerts": alerts})
+    kept, aside = set_aside(_incident(), f"Run {CURL}", TIMEOUT, context, context_facts(context))
+    assert [f.subject for f in aside] == ["KubePodCrashLooping"]
+    assert any(f.subject == "KubePodNotReady" for f in kept)  # the target's own namespace
+    assert ROUTER.decide(_incident(), context).agent is Agent.BOLT
+    only_noise = context.model_copy(update={"firing_alerts": alerts[:1]})
+    assert ROUTER.decide(_incident(), only_noise).agent is Agent.ATLAS
 
 
 def test_findings_of_other_sources_and_unplaced_objects_are_kept() -> None:
