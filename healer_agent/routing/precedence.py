@@ -129,7 +129,7 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
         if explicit and factor > rules.explicit_yield_factor:
             factor = rules.explicit_yield_factor
             over = next((e for e, b in kept if b in explicit), None)
-        if factor < 1.0:
+        if factor < 1.0 and ev.weight:  # a marker (weight 0) has nothing to yield
             ev.weight = ev.weight * factor
             if over is not None:
                 notes.append(

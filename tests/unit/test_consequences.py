@@ -1093,3 +1093,62 @@ def test_a_write_cut_short_is_the_runners_disk() -> None:
     log = gh_log(("tar -cf /cache/target.tar target", lines), exit_code=2)
     decision = ROUTER.decide(incident("Rust CI", "test"), ctx(log, "test", ("src/lib.rs",)))
     assert decision.agent is Agent.ATLAS
+
+
+E2E_FAILED = [
+    "TAP version 13",
+    "# Subtest: checkout answers with the cart",
+    "not ok 1 - checkout answers with the cart",
+    "  ---",
+    "  duration_ms: 212.4",
+    "  error: |-",
+    "    Expected values to be strictly equal:",
+    "",
+    "    502 !== 200",
+    "  ...",
+    "# tests 1",
+    "# pass 0",
+    "# fail 1",
+]
+RUST_PANIC = (
+    "thread 'reload' (3141) panicked at src/main.rs:18:40:",
+    "index out of bounds: the len is 0 but the index is 0",
+)
+
+
+def test_an_e2e_suite_failing_while_its_service_crashes_is_the_crash() -> None:
+    context = _crash_context(RUST_PANIC, ("crates/api/src/weights.rs",)).model_copy(
+        update={"logs": (JobLog(job_name="e2e", text=gh_log(("node --test e2e/", E2E_FAILED))),)}
+    )
+    decision = ROUTER.decide(incident("staging", "e2e"), context)
+    assert decision.agent is Agent.REX
+    assert "e2e-step" not in decision.summary  # a marker yields nothing worth saying
+    # the same suite with the service up is the test's (or the frontend's) to explain
+    healthy = context.model_copy(update={"kubernetes": {}, "loki": ()})
+    assert ROUTER.decide(incident("staging", "e2e"), healthy).agent is Agent.BLAZE
+    # and a unit suite is never an e2e step, whatever the cluster shows
+    unit = context.model_copy(
+        update={"logs": (JobLog(job_name="e2e", text=gh_log(("node --test test/", E2E_FAILED))),)}
+    )
+    assert ROUTER.decide(incident("staging", "e2e"), unit).agent is Agent.BLAZE
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "##[error]google-github-actions/auth failed with: failed to generate Google Cloud"
+        " federated token"
+        ' for //iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/gh: {"error":'
+        '"unauthorized_client","error_description":"The given credential is rejected by the'
+        ' attribute condition."}',
+        "Error: AADSTS70021: No matching federated identity record found for presented assertion.",
+        "Error: Failed to create deployment (status: 404) with build version abc. Ensure GitHub"
+        " Pages has been enabled: https://github.com/o/r/settings/pages",
+    ],
+)
+def test_the_platform_refusing_the_runs_identity_or_a_setting_is_atlas(line: str) -> None:
+    decision = ROUTER.decide(
+        incident("deploy", "helm-diff"),
+        ctx(gh_log(("./scripts/auth.sh", [line])), "helm-diff", ("charts/api/values.yaml",)),
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
