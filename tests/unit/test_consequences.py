@@ -1152,3 +1152,34 @@ def test_the_platform_refusing_the_runs_identity_or_a_setting_is_atlas(line: str
         ctx(gh_log(("./scripts/auth.sh", [line])), "helm-diff", ("charts/api/values.yaml",)),
     )
     assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
+
+
+def _icon_build(*, growing: bool) -> list[str]:
+    """A BuildKit RUN whose script is killed; its frame cache climbs, or holds steady."""
+    frames = [
+        f"#8 {1.5 + n / 10:.3f} [icons] frame cache {n * 400} entries, 0 released"
+        if growing
+        else f"#8 {1.5 + n / 10:.3f} [icons] frame cache full, oldest frames released"
+        for n in range(1, 7)
+    ]
+    return [
+        "#8 [build 6/7] RUN npm run build:icons",
+        "#8 1.025 > node scripts/icons/rasterise.mjs",
+        *frames,
+        "#8 2.661 Killed",
+        '#8 ERROR: process "/bin/sh -c npm run build:icons" did not complete successfully:'
+        " exit code: 137",
+        "Dockerfile:6",
+        'ERROR: failed to solve: process "/bin/sh -c npm run build:icons" did not complete'
+        " successfully: exit code: 137",
+    ]
+
+
+def test_a_program_killed_inside_an_image_build_after_its_own_growth_is_its_codes() -> None:
+    for growing in (True, False):
+        log = gh_log(("docker buildx build -t console .", _icon_build(growing=growing)))
+        decision = ROUTER.decide(
+            incident("image", "docker"), ctx(log, "docker", ("scripts/icons/rasterise.mjs",))
+        )
+        # with flat figures the kill is the runner's memory, not the script's
+        assert (decision.agent is Agent.BLAZE) is growing
