@@ -44,6 +44,7 @@ MODULES = [
     "cases_batch16",
     "cases_batch17",
     "cases_batch18",
+    "cases_batch19",
 ]
 
 
