@@ -152,6 +152,9 @@ def start(
         "HEALER_WORKER__COUNT": "1",
         "HEALER_STORE__URL": database_url or "",
         "HEALER_LOG_LEVEL": "WARNING",
+        # the tree this script belongs to, not whichever healer_agent is installed: the
+        # server runs from a temporary directory, where the import would find the latter
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
     if kind.startswith("bare"):
         (workdir / "bare_app.py").write_text(BARE_APP)

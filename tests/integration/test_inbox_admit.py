@@ -97,3 +97,15 @@ async def test_a_batch_wakes_the_replicas_workers_at_commit(database_url: str) -
     finally:
         await listener.stop()
         await engine.dispose()
+
+
+async def test_the_sqlite_waiting_lookup_goes_by_the_run_key(engine: AsyncEngine) -> None:
+    """Not by the status index: that would visit every pending row, thousands in a burst."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    async with engine.connect() as conn:
+        plan = await conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + inbox.waiting_sqlite(3), ("a", "b", "c")
+        )
+        steps = " ".join(str(row[-1]) for row in plan)
+    assert "ix_deliveries_run_key" in steps and "ix_deliveries_status" not in steps
