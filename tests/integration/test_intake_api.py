@@ -61,7 +61,7 @@ async def test_sensor_clippy_payload_is_routed_to_rex_and_dispatched_once(setup:
     assert first.status_code == 202, first.text
     body = first.json()
     assert body["status"] == "accepted"
-    assert body["agent"] == "rex"
+    assert (body["agent"], body["routing"]) == (None, "pending")  # the worker routes it
     assert body["dedup_status"] == "new"
     assert body["incident_id"]
     await healer.drain()
@@ -83,6 +83,7 @@ async def test_sensor_clippy_payload_is_routed_to_rex_and_dispatched_once(setup:
     assert incident["status"] == "dispatched"
     assert incident["coderun_name"] == manifest["metadata"]["name"]
     assert incident["routing"] == "final"
+    assert incident["agent"] == again.json()["agent"] == "rex"
 
 
 async def test_sensor_envelopes_are_all_accepted(setup: Any) -> None:
