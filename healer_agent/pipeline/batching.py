@@ -7,6 +7,12 @@ which can then use one statement for all of it (a multi-row insert, one ``IN`` q
 commits once: on PostgreSQL one WAL flush instead of one per request, on SQLite one trip
 to the database thread per statement instead of per request and statement. If the batch
 fails as a whole, each item is run again alone, so one bad item cannot fail the others.
+
+With ``commits=True`` the work commits itself (intake's batch on SQLite commits in the same
+trip to the driver's thread as its statements) on a connection without a transaction
+opened for it; what it leaves open is rolled back when the connection is returned. A
+failure after its commit runs each item again alone all the same, and the work must then
+answer an item it finds stored already.
 """
 
 from __future__ import annotations
@@ -35,10 +41,13 @@ class _Pending(Generic[T, R]):
 class GroupCommit(Generic[T, R]):
     """Batches ``work`` over concurrent ``submit`` calls into shared transactions."""
 
-    def __init__(self, engine: AsyncEngine, work: Work[T, R], *, max_batch: int = 64) -> None:
+    def __init__(
+        self, engine: AsyncEngine, work: Work[T, R], *, max_batch: int = 64, commits: bool = False
+    ) -> None:
         self._engine = engine
         self._work = work
         self._max_batch = max_batch
+        self._open = engine.connect if commits else engine.begin
         self._waiting: list[_Pending[T, R]] = []
         self._flushing = False
         self.batches = 0
@@ -66,7 +75,7 @@ class GroupCommit(Generic[T, R]):
 
     async def _run(self, batch: list[_Pending[T, R]]) -> None:
         try:
-            async with self._engine.begin() as conn:
+            async with self._open() as conn:
                 results = await self._work(conn, [p.item for p in batch])
         except Exception:  # one item spoilt the batch: run each on its own to find it
             if len(batch) == 1:
@@ -82,7 +91,7 @@ class GroupCommit(Generic[T, R]):
 
     async def _alone(self, pending: _Pending[T, R]) -> None:
         try:
-            async with self._engine.begin() as conn:
+            async with self._open() as conn:
                 (result,) = await self._work(conn, [pending.item])
         except Exception as exc:  # handed to the submitter, who maps it to an answer
             if not pending.done.done():

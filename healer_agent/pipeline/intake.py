@@ -101,7 +101,7 @@ class Intake:
         self._redact_json = redact_json
         self._metrics = metrics
         self._wake = wake
-        self._group: GroupCommit[_Arrival, _Stored] = GroupCommit(engine, self._store)
+        self._group: GroupCommit[_Arrival, _Stored] = GroupCommit(engine, self._store, commits=True)
 
     async def accept(
         self, *, endpoint: str, event_type: str, payload: dict[str, Any], delivery_id: str
@@ -141,6 +141,10 @@ class Intake:
             self._count(event_type, answer)
             self._wake()
         else:
+            if answer.routing == "pending" and answer.dedup_status == "existing":
+                # stored by a batch that failed after its commit, or a redelivery of a
+                # pending one: either way the worker may look (it finds nothing new at worst)
+                self._wake()
             self._metrics.events.labels(
                 event_type=event_type if event_type in KNOWN_EVENTS else "other",
                 outcome="redelivery",
@@ -148,9 +152,15 @@ class Intake:
         return answer
 
     async def _store(self, conn: AsyncConnection, batch: list[_Arrival]) -> list[_Stored]:
-        """One batch: a multi-row insert, one lookup of the runs' incidents, the answers."""
+        """One batch: a multi-row insert, one lookup of the runs' incidents, the answers.
+
+        The batch is committed by ``admit`` (on SQLite in the one trip to the driver's
+        thread; on PostgreSQL its one statement commits itself), before any answer.
+        """
+        if conn.dialect.name == "postgresql":  # one round trip: no begin, no commit
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
         keys = [a.incident.run_key for a in batch if a.incident.kind in REMEDIABLE]
-        admitted = await inbox.admit(conn, [a.delivery for a in batch], keys)
+        admitted = await inbox.admit(conn, [a.delivery for a in batch], keys, commit=True)
         known, stored = admitted.known, admitted.stored
         for run_key in admitted.waiting:
             known[run_key] = {

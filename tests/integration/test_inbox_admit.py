@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -79,6 +80,23 @@ async def test_a_rolled_back_batch_leaves_nothing(engine: AsyncEngine) -> None:
             raise RuntimeError("the batch failed after storing")
     async with engine.connect() as conn:
         assert await inbox.get(conn, "d-9") is None
+
+
+async def test_a_batch_admitted_with_commit_is_stored_before_it_returns(
+    engine: AsyncEngine,
+) -> None:
+    async with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        admitted = await inbox.admit(conn, [delivery(7, "run-7")], ["run-7"], commit=True)
+        assert list(admitted.stored) == ["d-7"]
+        if conn.dialect.name == "sqlite":
+            driver: Any = (await conn.get_raw_connection()).driver_connection
+            assert not driver._conn.in_transaction  # committed in its trip
+        await conn.rollback()  # what the caller leaves open is rolled back, not the batch
+    async with engine.connect() as conn:
+        row = await inbox.get(conn, "d-7")
+        assert row is not None and row.status == "pending"
 
 
 @pytest.mark.postgres

@@ -61,3 +61,18 @@ async def test_a_bad_item_fails_alone(engine: AsyncEngine) -> None:
         assert sorted(
             (await conn.execute(sa.select(sa.column("n")).select_from(ROWS))).scalars()
         ) == [1, 2, 3]
+
+
+async def test_work_that_commits_itself_keeps_what_it_committed_only(engine: AsyncEngine) -> None:
+    async def insert_commit_then_more(conn: AsyncConnection, batch: list[int]) -> list[int]:
+        await conn.execute(sa.insert(ROWS), [{"n": n} for n in batch])
+        await conn.commit()
+        await conn.execute(sa.insert(ROWS), [{"n": n + 100} for n in batch])  # left open
+        return batch
+
+    group: GroupCommit[int, int] = GroupCommit(engine, insert_commit_then_more, commits=True)
+    assert await asyncio.gather(*(group.submit(n) for n in (1, 2))) == [1, 2]
+    async with engine.connect() as conn:
+        assert sorted(
+            (await conn.execute(sa.select(sa.column("n")).select_from(ROWS))).scalars()
+        ) == [1, 2]
