@@ -282,13 +282,23 @@ def _delivery(given: str | None, event: str, raw: bytes) -> str:
 
 
 async def _accept(
-    request: Request, *, endpoint: str, event: str, payload: dict[str, Any], delivery_id: str
+    request: Request,
+    *,
+    endpoint: str,
+    event: str,
+    payload: dict[str, Any],
+    delivery_id: str,
+    text: str | None = None,
 ) -> Response:
     healer = _healer(request)
     started = time.perf_counter()
     try:
         result = await healer.intake.accept(
-            endpoint=endpoint, event_type=event, payload=payload, delivery_id=delivery_id
+            endpoint=endpoint,
+            event_type=event,
+            payload=payload,
+            delivery_id=delivery_id,
+            text=text,
         )
     except StoreUnavailable:
         response = error(503, "event store unavailable; retry later")
@@ -319,14 +329,19 @@ async def ci_failure(request: Request) -> Response:
     """The sensor's trigger: a workflow_run/workflow_job/check_run body in any envelope."""
     header_delivery = _sensor_headers(request)
     raw = b"".join(await _read_body(request, _sensor_cap(_settings(request))))
-    payload = bodies.parse_json_object(raw, bodies.media_type(request))
+    payload, text = bodies.parse_json_text(raw, bodies.media_type(request))
     unwrapped = unwrap(payload)
     if unwrapped.event in SECURITY_EVENTS:
         raise Refused(422, "security alerts go to /api/remediate/security-alert", ["event"])
     _check_sensor_body(payload, unwrapped)
     delivery = _delivery(unwrapped.delivery_id or header_delivery, unwrapped.event, raw)
     return await _accept(
-        request, endpoint="sensor", event=unwrapped.event, payload=payload, delivery_id=delivery
+        request,
+        endpoint="sensor",
+        event=unwrapped.event,
+        payload=payload,
+        delivery_id=delivery,
+        text=text,
     )
 
 
@@ -379,7 +394,7 @@ async def github_webhook(request: Request) -> Response:
         raise Refused(401, "X-Hub-Signature-256 does not match the body", ["X-Hub-Signature-256"])
     raw = b"".join(chunks)  # copied only once it is known to come from GitHub
     del chunks
-    payload = bodies.parse_json_object(raw, bodies.media_type(request))
+    payload, text = bodies.parse_json_text(raw, bodies.media_type(request))
     if event == "ping":
         zen = payload.get("zen")
         return JSONResponse(
@@ -388,5 +403,5 @@ async def github_webhook(request: Request) -> Response:
     _raise_problems(validate.check_payload(event, payload))
     delivery = _delivery(header_delivery, event, raw)
     return await _accept(
-        request, endpoint="github", event=event, payload=payload, delivery_id=delivery
+        request, endpoint="github", event=event, payload=payload, delivery_id=delivery, text=text
     )

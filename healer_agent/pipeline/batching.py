@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -30,12 +30,10 @@ Work = Callable[[AsyncConnection, list[T]], Awaitable[list[R]]]
 """Does a batch's work in the given transaction; one result per item, in order."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pending(Generic[T, R]):
     item: T
-    done: asyncio.Future[R] = field(
-        default_factory=lambda: asyncio.get_running_loop().create_future()
-    )
+    done: asyncio.Future[R]
 
 
 class GroupCommit(Generic[T, R]):
@@ -50,17 +48,21 @@ class GroupCommit(Generic[T, R]):
         self._open = engine.connect if commits else engine.begin
         self._waiting: list[_Pending[T, R]] = []
         self._flushing = False
+        self._flusher: asyncio.Task[None] | None = None
         self.batches = 0
         """How many transactions were committed (for tests and metrics)."""
 
     async def submit(self, item: T) -> R:
         """Run ``work(conn, item)`` in a shared transaction; return once it is committed."""
-        pending: _Pending[T, R] = _Pending(item)
+        loop = asyncio.get_running_loop()
+        pending: _Pending[T, R] = _Pending(item, loop.create_future())
         self._waiting.append(pending)
         if not self._flushing:
             self._flushing = True
-            asyncio.get_running_loop().create_task(self._flush())
-        return await asyncio.shield(pending.done)
+            self._flusher = loop.create_task(self._flush())  # referenced: not collected
+        # Not shielded: a submitter cancelled while waiting cancels only its future, which
+        # the flusher then leaves alone; the item is stored with its batch all the same.
+        return await pending.done
 
     async def _flush(self) -> None:
         try:

@@ -104,20 +104,35 @@ class Intake:
         self._group: GroupCommit[_Arrival, _Stored] = GroupCommit(engine, self._store, commits=True)
 
     async def accept(
-        self, *, endpoint: str, event_type: str, payload: dict[str, Any], delivery_id: str
+        self,
+        *,
+        endpoint: str,
+        event_type: str,
+        payload: dict[str, Any],
+        delivery_id: str,
+        text: str | None = None,
     ) -> IntakeResult:
         """Store the event durably and answer for it (the intake stage follows in a worker).
 
+        ``text`` is the JSON the payload was decoded from, when the caller has it: stored
+        as it is when redaction changed nothing, instead of encoding the payload again.
         Raises ``StoreUnavailable`` when the event could not be stored (answer 503),
         ``PayloadError`` when the body lacks required fields (answer 422, nothing stored).
         """
         with self._priority.request():
-            return await self._accept(endpoint, event_type, payload, delivery_id)
+            return await self._accept(endpoint, event_type, payload, delivery_id, text)
 
     async def _accept(
-        self, endpoint: str, event_type: str, payload: dict[str, Any], delivery_id: str
+        self,
+        endpoint: str,
+        event_type: str,
+        payload: dict[str, Any],
+        delivery_id: str,
+        text: str | None = None,
     ) -> IntakeResult:
         redacted = self._redact_json(payload)
+        if text is None or redacted != payload:  # what is stored holds no secret either way
+            text = json.dumps(redacted, separators=(",", ":"))
         # Normalised once, before storing, so a 422 never leaves a poison row behind.
         incident = incident_of(endpoint, event_type, redacted)
         run_key = incident.run_key if incident.kind in REMEDIABLE else None
@@ -126,7 +141,7 @@ class Intake:
                 delivery_id,
                 endpoint,
                 event_type,
-                json.dumps(redacted, separators=(",", ":")),
+                text,
                 run_key,
             ),
             incident,
