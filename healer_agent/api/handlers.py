@@ -11,7 +11,6 @@ its signature checked (401), parsed (400/415) and every field Healer reads valid
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
@@ -290,10 +289,8 @@ async def _accept(
     delivery_id: str,
     text: str | None = None,
 ) -> Response:
-    healer = _healer(request)
-    started = time.perf_counter()
-    try:
-        result = await healer.intake.accept(
+    try:  # the intake observes its own time
+        result = await _healer(request).intake.accept(
             endpoint=endpoint,
             event_type=event,
             payload=payload,
@@ -304,10 +301,6 @@ async def _accept(
         response = error(503, "event store unavailable; retry later")
         response.headers["Retry-After"] = "5"
         return response
-    finally:
-        healer.metrics.intake_seconds.labels(endpoint=endpoint).observe(
-            time.perf_counter() - started
-        )
     # pydantic's serializer writes the same compact JSON that JSONResponse would
     return Response(result.model_dump_json(), status_code=202, media_type="application/json")
 

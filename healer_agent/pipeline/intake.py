@@ -15,6 +15,7 @@ If storing fails, the caller answers 503 and the sender retries.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -101,6 +102,7 @@ class Intake:
         self._redact_json = redact_json
         self._metrics = metrics
         self._wake = wake
+        self._children: dict[tuple[int | str, ...], Any] = {}
         self._group: GroupCommit[_Arrival, _Stored] = GroupCommit(engine, self._store, commits=True)
 
     async def accept(
@@ -119,8 +121,22 @@ class Intake:
         Raises ``StoreUnavailable`` when the event could not be stored (answer 503),
         ``PayloadError`` when the body lacks required fields (answer 422, nothing stored).
         """
-        with self._priority.request():
-            return await self._accept(endpoint, event_type, payload, delivery_id, text)
+        started = time.perf_counter()
+        try:
+            with self._priority.request():
+                return await self._accept(endpoint, event_type, payload, delivery_id, text)
+        finally:
+            self._child(self._metrics.intake_seconds, endpoint).observe(
+                time.perf_counter() - started
+            )
+
+    def _child(self, metric: Any, *values: str) -> Any:
+        """A metric's child for these label values, looked up once (the values are few)."""
+        key: tuple[int | str, ...] = (id(metric), *values)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*values)
+        return child
 
     async def _accept(
         self,
@@ -160,10 +176,8 @@ class Intake:
                 # stored by a batch that failed after its commit, or a redelivery of a
                 # pending one: either way the worker may look (it finds nothing new at worst)
                 self._wake()
-            self._metrics.events.labels(
-                event_type=event_type if event_type in KNOWN_EVENTS else "other",
-                outcome="redelivery",
-            ).inc()
+            label = event_type if event_type in KNOWN_EVENTS else "other"
+            self._child(self._metrics.events, label, "redelivery").inc()
         return answer
 
     async def _store(self, conn: AsyncConnection, batch: list[_Arrival]) -> list[_Stored]:
@@ -315,12 +329,10 @@ class Intake:
 
     def _count(self, event_type: str, answer: IntakeResult) -> None:
         event_type = event_type if event_type in KNOWN_EVENTS else "other"  # bounded label
-        self._metrics.events.labels(event_type=event_type, outcome=answer.status).inc()
-        self._metrics.dedup.labels(status=answer.dedup_status).inc()
+        self._child(self._metrics.events, event_type, answer.status).inc()
+        self._child(self._metrics.dedup, answer.dedup_status).inc()
         if answer.dedup_status == "new" and answer.incident_id:
-            self._metrics.incidents.labels(kind=event_type).inc()
-        if answer.status == "accepted" and answer.dedup_status == "new":
-            self._wake()
+            self._child(self._metrics.incidents, event_type).inc()
 
 
 __all__ = [
