@@ -13,6 +13,9 @@ trip to the driver's thread as its statements) on a connection without a transac
 opened for it; what it leaves open is rolled back when the connection is returned. A
 failure after its commit runs each item again alone all the same, and the work must then
 answer an item it finds stored already.
+
+``flushers`` batches may be in flight at once, each on its own connection (PostgreSQL:
+while one waits for its commit, the next is sent); with one, batches commit in turn.
 """
 
 from __future__ import annotations
@@ -40,15 +43,21 @@ class GroupCommit(Generic[T, R]):
     """Batches ``work`` over concurrent ``submit`` calls into shared transactions."""
 
     def __init__(
-        self, engine: AsyncEngine, work: Work[T, R], *, max_batch: int = 64, commits: bool = False
+        self,
+        engine: AsyncEngine,
+        work: Work[T, R],
+        *,
+        max_batch: int = 64,
+        commits: bool = False,
+        flushers: int = 1,
     ) -> None:
         self._engine = engine
         self._work = work
         self._max_batch = max_batch
         self._open = engine.connect if commits else engine.begin
         self._waiting: list[_Pending[T, R]] = []
-        self._flushing = False
-        self._flusher: asyncio.Task[None] | None = None
+        self._max_flushers = flushers
+        self._flushers: set[asyncio.Task[None]] = set()  # referenced: not collected
         self.batches = 0
         """How many transactions were committed (for tests and metrics)."""
 
@@ -57,9 +66,8 @@ class GroupCommit(Generic[T, R]):
         loop = asyncio.get_running_loop()
         pending: _Pending[T, R] = _Pending(item, loop.create_future())
         self._waiting.append(pending)
-        if not self._flushing:
-            self._flushing = True
-            self._flusher = loop.create_task(self._flush())  # referenced: not collected
+        if len(self._flushers) < self._max_flushers:
+            self._flushers.add(loop.create_task(self._flush()))
         # Not shielded: a submitter cancelled while waiting cancels only its future, which
         # the flusher then leaves alone; the item is stored with its batch all the same.
         return await pending.done
@@ -71,9 +79,11 @@ class GroupCommit(Generic[T, R]):
                 await asyncio.sleep(0)
                 batch = self._waiting[: self._max_batch]
                 del self._waiting[: len(batch)]
-                await self._run(batch)
+                if batch:  # another flusher may have taken them
+                    await self._run(batch)
         finally:
-            self._flushing = False
+            # no await between the empty queue and this: a submit after it starts another
+            self._flushers.discard(asyncio.current_task())
 
     async def _run(self, batch: list[_Pending[T, R]]) -> None:
         try:

@@ -103,7 +103,15 @@ class Intake:
         self._metrics = metrics
         self._wake = wake
         self._children: dict[tuple[int | str, ...], Any] = {}
-        self._group: GroupCommit[_Arrival, _Stored] = GroupCommit(engine, self._store, commits=True)
+        # PostgreSQL: a batch's one statement waits for its WAL flush; up to three in
+        # flight keep the requests of that wait from queueing behind it. SQLite has one
+        # connection and one writer: batches commit in turn.
+        self._group: GroupCommit[_Arrival, _Stored] = GroupCommit(
+            engine,
+            self._store,
+            commits=True,
+            flushers=3 if engine.dialect.name == "postgresql" else 1,
+        )
 
     async def accept(
         self,
