@@ -97,6 +97,7 @@ async def read_chunks(
     request: Request,
     cap: int,
     *,
+    declared: int | None,
     timeout_s: float | None = None,
     on_chunk: Callable[[bytes], object] | None = None,
 ) -> list[bytes | bytearray]:
@@ -104,8 +105,8 @@ async def read_chunks(
 
     ``on_chunk`` sees each chunk as it comes (a signature is computed while reading), and
     the chunks are not joined here: a body whose signature fails is never copied.
+    ``declared`` is ``declared_length``'s answer, which the caller took for the body gate.
     """
-    declared = declared_length(request, cap)
     chunks: list[bytes] = []
     size = 0
     # A declared body goes into one buffer of its size: the server's chunks are dropped as

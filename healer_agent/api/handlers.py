@@ -224,7 +224,11 @@ async def _read_body(
         metrics.bodies_in_flight.inc()
         try:
             return await bodies.read_chunks(
-                request, cap, on_chunk=on_chunk, timeout_s=settings.intake.body_timeout_s
+                request,
+                cap,
+                on_chunk=on_chunk,
+                timeout_s=settings.intake.body_timeout_s,
+                declared=declared,
             )
         finally:
             metrics.bodies_in_flight.dec()
