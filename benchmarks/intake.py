@@ -161,6 +161,9 @@ def start(
     else:
         cmd = [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)]
         cmd += ["--processes", str(processes)]
+        # The tree this script belongs to, not whichever healer_agent is installed: the
+        # server runs in a temporary directory, where the import would find the latter.
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     log = (workdir / f"{kind}.log").open("wb")
     proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"

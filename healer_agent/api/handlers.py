@@ -11,7 +11,6 @@ its signature checked (401), parsed (400/415) and every field Healer reads valid
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from typing import Any
@@ -225,7 +224,11 @@ async def _read_body(
         metrics.bodies_in_flight.inc()
         try:
             return await bodies.read_chunks(
-                request, cap, on_chunk=on_chunk, timeout_s=settings.intake.body_timeout_s
+                request,
+                cap,
+                on_chunk=on_chunk,
+                timeout_s=settings.intake.body_timeout_s,
+                declared=declared,
             )
         finally:
             metrics.bodies_in_flight.dec()
@@ -282,22 +285,26 @@ def _delivery(given: str | None, event: str, raw: bytes) -> str:
 
 
 async def _accept(
-    request: Request, *, endpoint: str, event: str, payload: dict[str, Any], delivery_id: str
+    request: Request,
+    *,
+    endpoint: str,
+    event: str,
+    payload: dict[str, Any],
+    delivery_id: str,
+    text: str | None = None,
 ) -> Response:
-    healer = _healer(request)
-    started = time.perf_counter()
-    try:
-        result = await healer.intake.accept(
-            endpoint=endpoint, event_type=event, payload=payload, delivery_id=delivery_id
+    try:  # the intake observes its own time
+        result = await _healer(request).intake.accept(
+            endpoint=endpoint,
+            event_type=event,
+            payload=payload,
+            delivery_id=delivery_id,
+            text=text,
         )
     except StoreUnavailable:
         response = error(503, "event store unavailable; retry later")
         response.headers["Retry-After"] = "5"
         return response
-    finally:
-        healer.metrics.intake_seconds.labels(endpoint=endpoint).observe(
-            time.perf_counter() - started
-        )
     # pydantic's serializer writes the same compact JSON that JSONResponse would
     return Response(result.model_dump_json(), status_code=202, media_type="application/json")
 
@@ -319,14 +326,19 @@ async def ci_failure(request: Request) -> Response:
     """The sensor's trigger: a workflow_run/workflow_job/check_run body in any envelope."""
     header_delivery = _sensor_headers(request)
     raw = b"".join(await _read_body(request, _sensor_cap(_settings(request))))
-    payload = bodies.parse_json_object(raw, bodies.media_type(request))
+    payload, text = bodies.parse_json_text(raw, bodies.media_type(request))
     unwrapped = unwrap(payload)
     if unwrapped.event in SECURITY_EVENTS:
         raise Refused(422, "security alerts go to /api/remediate/security-alert", ["event"])
     _check_sensor_body(payload, unwrapped)
     delivery = _delivery(unwrapped.delivery_id or header_delivery, unwrapped.event, raw)
     return await _accept(
-        request, endpoint="sensor", event=unwrapped.event, payload=payload, delivery_id=delivery
+        request,
+        endpoint="sensor",
+        event=unwrapped.event,
+        payload=payload,
+        delivery_id=delivery,
+        text=text,
     )
 
 
@@ -379,7 +391,7 @@ async def github_webhook(request: Request) -> Response:
         raise Refused(401, "X-Hub-Signature-256 does not match the body", ["X-Hub-Signature-256"])
     raw = b"".join(chunks)  # copied only once it is known to come from GitHub
     del chunks
-    payload = bodies.parse_json_object(raw, bodies.media_type(request))
+    payload, text = bodies.parse_json_text(raw, bodies.media_type(request))
     if event == "ping":
         zen = payload.get("zen")
         return JSONResponse(
@@ -388,5 +400,5 @@ async def github_webhook(request: Request) -> Response:
     _raise_problems(validate.check_payload(event, payload))
     delivery = _delivery(header_delivery, event, raw)
     return await _accept(
-        request, endpoint="github", event=event, payload=payload, delivery_id=delivery
+        request, endpoint="github", event=event, payload=payload, delivery_id=delivery, text=text
     )

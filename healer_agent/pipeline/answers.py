@@ -32,6 +32,18 @@ def new_failure(
     )
 
 
+def queued_failure(incident_id: str, delivery_id: str) -> IntakeResult:
+    """A CI failure Healer had not seen, answered at intake: its route is yet to be taken."""
+    return IntakeResult(
+        status="accepted",
+        incident_id=incident_id,
+        dedup_status="new",
+        routing="pending",
+        reason="routing continues once the context is gathered",
+        delivery_id=delivery_id,
+    )
+
+
 def known_run(current: Mapping[str, Any], delivery_id: str) -> IntakeResult:
     """Another delivery of a run with an incident: it joins it, or the run was handled."""
     grouped = current["status"] == "routing"

@@ -7,13 +7,22 @@ which can then use one statement for all of it (a multi-row insert, one ``IN`` q
 commits once: on PostgreSQL one WAL flush instead of one per request, on SQLite one trip
 to the database thread per statement instead of per request and statement. If the batch
 fails as a whole, each item is run again alone, so one bad item cannot fail the others.
+
+With ``commits=True`` the work commits itself (intake's batch on SQLite commits in the same
+trip to the driver's thread as its statements) on a connection without a transaction
+opened for it; what it leaves open is rolled back when the connection is returned. A
+failure after its commit runs each item again alone all the same, and the work must then
+answer an item it finds stored already.
+
+``flushers`` batches may be in flight at once, each on its own connection (PostgreSQL:
+while one waits for its commit, the next is sent); with one, batches commit in turn.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -24,34 +33,44 @@ Work = Callable[[AsyncConnection, list[T]], Awaitable[list[R]]]
 """Does a batch's work in the given transaction; one result per item, in order."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Pending(Generic[T, R]):
     item: T
-    done: asyncio.Future[R] = field(
-        default_factory=lambda: asyncio.get_running_loop().create_future()
-    )
+    done: asyncio.Future[R]
 
 
 class GroupCommit(Generic[T, R]):
     """Batches ``work`` over concurrent ``submit`` calls into shared transactions."""
 
-    def __init__(self, engine: AsyncEngine, work: Work[T, R], *, max_batch: int = 64) -> None:
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        work: Work[T, R],
+        *,
+        max_batch: int = 64,
+        commits: bool = False,
+        flushers: int = 1,
+    ) -> None:
         self._engine = engine
         self._work = work
         self._max_batch = max_batch
+        self._open = engine.connect if commits else engine.begin
         self._waiting: list[_Pending[T, R]] = []
-        self._flushing = False
+        self._max_flushers = flushers
+        self._flushers: set[asyncio.Task[None]] = set()  # referenced: not collected
         self.batches = 0
         """How many transactions were committed (for tests and metrics)."""
 
     async def submit(self, item: T) -> R:
         """Run ``work(conn, item)`` in a shared transaction; return once it is committed."""
-        pending: _Pending[T, R] = _Pending(item)
+        loop = asyncio.get_running_loop()
+        pending: _Pending[T, R] = _Pending(item, loop.create_future())
         self._waiting.append(pending)
-        if not self._flushing:
-            self._flushing = True
-            asyncio.get_running_loop().create_task(self._flush())
-        return await asyncio.shield(pending.done)
+        if len(self._flushers) < self._max_flushers:
+            self._flushers.add(loop.create_task(self._flush()))
+        # Not shielded: a submitter cancelled while waiting cancels only its future, which
+        # the flusher then leaves alone; the item is stored with its batch all the same.
+        return await pending.done
 
     async def _flush(self) -> None:
         try:
@@ -60,13 +79,15 @@ class GroupCommit(Generic[T, R]):
                 await asyncio.sleep(0)
                 batch = self._waiting[: self._max_batch]
                 del self._waiting[: len(batch)]
-                await self._run(batch)
+                if batch:  # another flusher may have taken them
+                    await self._run(batch)
         finally:
-            self._flushing = False
+            # no await between the empty queue and this: a submit after it starts another
+            self._flushers.discard(asyncio.current_task())
 
     async def _run(self, batch: list[_Pending[T, R]]) -> None:
         try:
-            async with self._engine.begin() as conn:
+            async with self._open() as conn:
                 results = await self._work(conn, [p.item for p in batch])
         except Exception:  # one item spoilt the batch: run each on its own to find it
             if len(batch) == 1:
@@ -82,7 +103,7 @@ class GroupCommit(Generic[T, R]):
 
     async def _alone(self, pending: _Pending[T, R]) -> None:
         try:
-            async with self._engine.begin() as conn:
+            async with self._open() as conn:
                 (result,) = await self._work(conn, [pending.item])
         except Exception as exc:  # handed to the submitter, who maps it to an answer
             if not pending.done.done():

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -81,6 +82,23 @@ async def test_a_rolled_back_batch_leaves_nothing(engine: AsyncEngine) -> None:
         assert await inbox.get(conn, "d-9") is None
 
 
+async def test_a_batch_admitted_with_commit_is_stored_before_it_returns(
+    engine: AsyncEngine,
+) -> None:
+    async with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        admitted = await inbox.admit(conn, [delivery(7, "run-7")], ["run-7"], commit=True)
+        assert list(admitted.stored) == ["d-7"]
+        if conn.dialect.name == "sqlite":
+            driver: Any = (await conn.get_raw_connection()).driver_connection
+            assert not driver._conn.in_transaction  # committed in its trip
+        await conn.rollback()  # what the caller leaves open is rolled back, not the batch
+    async with engine.connect() as conn:
+        row = await inbox.get(conn, "d-7")
+        assert row is not None and row.status == "pending"
+
+
 @pytest.mark.postgres
 async def test_a_batch_wakes_the_replicas_workers_at_commit(database_url: str) -> None:
     if not database_url.startswith("postgresql"):
@@ -97,3 +115,15 @@ async def test_a_batch_wakes_the_replicas_workers_at_commit(database_url: str) -
     finally:
         await listener.stop()
         await engine.dispose()
+
+
+async def test_the_sqlite_waiting_lookup_goes_by_the_run_key(engine: AsyncEngine) -> None:
+    """Not by the status index: that would visit every pending row, thousands in a burst."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    async with engine.connect() as conn:
+        plan = await conn.exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + inbox.waiting_sqlite(3), ("a", "b", "c")
+        )
+        steps = " ".join(str(row[-1]) for row in plan)
+    assert "ix_deliveries_run_key" in steps and "ix_deliveries_status" not in steps

@@ -61,7 +61,7 @@ async def test_sensor_clippy_payload_is_routed_to_rex_and_dispatched_once(setup:
     assert first.status_code == 202, first.text
     body = first.json()
     assert body["status"] == "accepted"
-    assert body["agent"] == "rex"
+    assert (body["agent"], body["routing"]) == (None, "pending")  # the worker routes it
     assert body["dedup_status"] == "new"
     assert body["incident_id"]
     await healer.drain()
@@ -83,6 +83,7 @@ async def test_sensor_clippy_payload_is_routed_to_rex_and_dispatched_once(setup:
     assert incident["status"] == "dispatched"
     assert incident["coderun_name"] == manifest["metadata"]["name"]
     assert incident["routing"] == "final"
+    assert incident["agent"] == again.json()["agent"] == "rex"
 
 
 async def test_sensor_envelopes_are_all_accepted(setup: Any) -> None:
@@ -338,3 +339,28 @@ def test_every_route_is_in_the_document() -> None:
         for model in ep.answers.values():
             if model is not None:
                 assert model.__name__ in doc["components"]["schemas"]
+
+
+async def test_a_clean_body_is_stored_as_sent_and_a_secret_never(setup: Any) -> None:
+    """Stored as the sender's text when redaction changes nothing; re-encoded, redacted,
+    when it does, even for a token the JSON escapes hide from the raw bytes."""
+    from healer_agent.store import inbox
+
+    _, healer, client = setup
+    clean = json.dumps(SENSOR_CLIPPY, indent=1).encode()
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    hidden = copy.deepcopy(SENSOR_CLIPPY)
+    hidden["workflow_run"]["id"] = 12345679
+    hidden["workflow_run"]["head_commit"]["message"] = token
+    escaped = json.dumps(hidden).replace("ghp_", "\\u0067hp_").encode()
+    assert token.encode() not in escaped
+    headers = {"Content-Type": "application/json"}
+    for n, body in enumerate((clean, escaped)):
+        headers["X-GitHub-Delivery"] = f"stored-{n}"
+        answer = await client.post("/api/remediate/ci-failure", content=body, headers=headers)
+        assert answer.status_code == 202, answer.text
+    async with healer.engine.connect() as conn:
+        first, second = [await inbox.get(conn, f"stored-{n}") for n in (0, 1)]
+    assert first is not None and first.payload == clean.decode()
+    assert second is not None and "hp_A1b2" not in second.payload
+    assert json.loads(second.payload)["workflow_run"]["id"] == 12345679

@@ -83,7 +83,7 @@ def test_sensor_clippy_payload_end_to_end(server: tuple[str, Path]) -> None:
     url, sink = server
     first = httpx.post(f"{url}/api/remediate/ci-failure", json=SENSOR_CLIPPY, timeout=10)
     assert first.status_code == 202
-    assert first.json()["agent"] == "rex"
+    assert first.json()["routing"] == "pending"
     files = wait_for_files(sink, 1)
     assert len(files) == 1, "no CodeRun within the wait"
     second = httpx.post(f"{url}/api/remediate/ci-failure", json=SENSOR_CLIPPY, timeout=10)

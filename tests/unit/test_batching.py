@@ -61,3 +61,32 @@ async def test_a_bad_item_fails_alone(engine: AsyncEngine) -> None:
         assert sorted(
             (await conn.execute(sa.select(sa.column("n")).select_from(ROWS))).scalars()
         ) == [1, 2, 3]
+
+
+async def test_work_that_commits_itself_keeps_what_it_committed_only(engine: AsyncEngine) -> None:
+    async def insert_commit_then_more(conn: AsyncConnection, batch: list[int]) -> list[int]:
+        await conn.execute(sa.insert(ROWS), [{"n": n} for n in batch])
+        await conn.commit()
+        await conn.execute(sa.insert(ROWS), [{"n": n + 100} for n in batch])  # left open
+        return batch
+
+    group: GroupCommit[int, int] = GroupCommit(engine, insert_commit_then_more, commits=True)
+    assert await asyncio.gather(*(group.submit(n) for n in (1, 2))) == [1, 2]
+    async with engine.connect() as conn:
+        assert sorted(
+            (await conn.execute(sa.select(sa.column("n")).select_from(ROWS))).scalars()
+        ) == [1, 2]
+
+
+async def test_batches_in_flight_at_once_each_answer_after_their_commit(
+    engine: AsyncEngine,
+) -> None:
+    group: GroupCommit[int, int] = GroupCommit(engine, insert, max_batch=8, flushers=3)
+    results = await asyncio.gather(*(group.submit(n) for n in range(40)))
+    assert results == [n * 2 for n in range(40)]
+    assert 5 <= group.batches < 40
+    # every flusher ended with the queue: a later item starts one again, not waits forever
+    assert await asyncio.wait_for(group.submit(40), timeout=30) == 80
+    async with engine.connect() as conn:
+        count = await conn.scalar(sa.select(sa.func.count()).select_from(ROWS))
+    assert count == 41
