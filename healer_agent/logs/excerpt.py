@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -65,16 +65,20 @@ def _norm(name: str) -> str:
     return " ".join(name.lower().split())
 
 
-@dataclass(frozen=True, slots=True)
-class _Step:
+class _Step(NamedTuple):
+    """A section of the log (a tuple: cheaper to build than a frozen dataclass)."""
+
     name: str
     command: str
     start: int
     end: int
 
 
-def _steps(data: bytes, markers: list[Marker]) -> list[_Step]:
-    """Byte ranges of the log's sections, split at ``##[group]Run`` (and runner) markers."""
+def _steps(data: bytes, markers: list[Marker], cleanups: list[int]) -> list[_Step]:
+    """Byte ranges of the log's sections, split at ``##[group]Run`` (and runner) markers.
+
+    ``cleanups``: where the scan found the runner's ``Post job cleanup.``.
+    """
     steps: list[_Step] = []
     begin, name, command = 0, "Set up job", ""
     for marker in markers:
@@ -89,7 +93,7 @@ def _steps(data: bytes, markers: list[Marker]) -> list[_Step]:
             begin, name = marker.offset, title
             command = title[4:].strip() if title.startswith("Run ") else ""
     # the runner's own "Post job cleanup." line (no group marker) ends the last step
-    cleanup = _cleanup_line(data, begin)
+    cleanup = _cleanup_line(data, begin, cleanups)
     if cleanup != -1:
         steps.append(_Step(name, command, begin, cleanup))
         begin, name, command = cleanup, "Post job cleanup", ""
@@ -97,19 +101,19 @@ def _steps(data: bytes, markers: list[Marker]) -> list[_Step]:
     return [s if s.end else _Step(s.name, s.command, s.start, len(data)) for s in steps]
 
 
-_CLEANUP = b"Post job cleanup."
+def _cleanup_line(data: bytes, begin: int, cleanups: list[int]) -> int:
+    """Offset of the line holding only the runner's ``Post job cleanup.`` after ``begin``.
 
-
-def _cleanup_line(data: bytes, begin: int) -> int:
-    """Offset of the line holding only the runner's ``Post job cleanup.`` after ``begin``."""
-    at = data.find(_CLEANUP, begin)
-    while at != -1:
+    ``cleanups``: where each ``Post job cleanup.`` starts (the scan found them).
+    """
+    for at in cleanups:
+        if at < begin:
+            continue
         start = data.rfind(b"\n", 0, at) + 1
         prefix = data[start:at]
         # nothing before it but the runner's timestamp
         if len(prefix) <= 30 and (not prefix or prefix.endswith(b"Z ")):
             return start
-        at = data.find(_CLEANUP, at + len(_CLEANUP))
     return -1
 
 
@@ -302,8 +306,8 @@ def _excerpt_text(
 ) -> tuple[Excerpt, tuple[str, ...]]:
     names = list(failed_steps)
     data = text.encode("utf-8", "replace")
-    markers, candidates, captures = scan(data)
-    steps = _steps(data, markers)
+    markers, candidates, captures, cleanups = scan(data)
+    steps = _steps(data, markers, cleanups)
     hits = _hits(data, candidates, captures)
     first_real = next((h[0] for h in hits if h[1] != "exit"), None)
     step = _pick_step(steps, names, hits, first_real)

@@ -67,7 +67,11 @@ class Found:
 
 
 _new = object.__new__
-_set = object.__setattr__
+# BaseModel's slots, set through their own descriptors: ``object.__setattr__`` looks the
+# name up and goes through the generic attribute call for each
+_set_fields_set = cast(Any, BaseModel.__dict__["__pydantic_fields_set__"]).__set__
+_set_extra = cast(Any, BaseModel.__dict__["__pydantic_extra__"]).__set__
+_set_private = cast(Any, BaseModel.__dict__["__pydantic_private__"]).__set__
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -80,10 +84,10 @@ def _built(cls: type[Model], values: dict[str, Any]) -> Model:
     the result with validation's).
     """
     model = _new(cls)
-    _set(model, "__dict__", values)
-    _set(model, "__pydantic_fields_set__", set(values))
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
+    model.__dict__.update(values)  # the new instance's own (empty) dict
+    _set_fields_set(model, set(values))
+    _set_extra(model, None)
+    _set_private(model, None)
     return model
 
 
