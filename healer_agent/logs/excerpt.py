@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from healer_agent.logs.clean import clean_line, clean_text, inner_line
 from healer_agent.logs.errors import classify
+from healer_agent.logs.prebuilt import built
 from healer_agent.logs.redact import redact, redact_lines
 from healer_agent.logs.scan import CAPTURED_HINTS, Marker, lines_after, lines_before, scan
 from healer_agent.logs.signature import signature
@@ -333,15 +334,21 @@ def _excerpt_text(
         )
         name, command = lines[0] or name, lines[1] or command
         failed_before, diagnosed = lines[2 : 2 + len(earlier)], lines[2 + len(earlier) :]
-        return Excerpt(
-            job_name=job_name,
-            failing_step=name,
-            command=command,
-            text=text_out,
-            tokens=estimate_tokens(text_out),
-            signature=signature(body[-3:]) if signed else "",
-            diagnostics=diagnosed,
-            earlier_failures=failed_before,
+        return built(
+            Excerpt,
+            {
+                "job_name": job_name,
+                "failing_step": name,
+                "command": command,
+                "error_lines": (),
+                "tools": (),
+                "text": text_out,
+                "tokens": estimate_tokens(text_out),
+                "signature": signature(body[-3:]) if signed else "",
+                "diagnostics": diagnosed,
+                "earlier_failures": failed_before,
+            },
+            _NO_ERRORS,
         ), more
     spans: list[tuple[int, int]] = []
     for offset, _tool, _line in real:
@@ -378,18 +385,25 @@ def _excerpt_text(
     failed_before = lines[2 + count : 2 + count + len(earlier)]
     diagnosed = lines[2 + count + len(earlier) :]
     tools = tuple(dict.fromkeys(h[1] for h in real))
-    return Excerpt(
-        job_name=job_name,
-        failing_step=name,
-        command=command,
-        error_lines=error_lines,
-        tools=tools,
-        text=text_out,
-        tokens=estimate_tokens(text_out),
-        signature=signature(error_lines) if signed else "",
-        diagnostics=diagnosed,
-        earlier_failures=failed_before,
+    return built(
+        Excerpt,
+        {
+            "job_name": job_name,
+            "failing_step": name,
+            "command": command,
+            "error_lines": error_lines,
+            "tools": tools,
+            "text": text_out,
+            "tokens": estimate_tokens(text_out),
+            "signature": signature(error_lines) if signed else "",
+            "diagnostics": diagnosed,
+            "earlier_failures": failed_before,
+        },
     ), more
+
+
+_NO_ERRORS = ("error_lines", "tools")
+"""The fields an excerpt without error lines leaves at their defaults."""
 
 
 def _earlier_failures(

@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
-
-from pydantic import BaseModel
+from typing import cast
 
 from healer_agent.logs import Excerpt
 from healer_agent.logs.clean import inner_line
 from healer_agent.logs.patternset import Matcher, compiled_bytes, span_search
+from healer_agent.logs.prebuilt import built
 from healer_agent.models import (
     Agent,
     Candidate,
@@ -66,29 +65,7 @@ class Found:
     role: EvidenceRole | None
 
 
-_new = object.__new__
-# BaseModel's slots, set through their own descriptors: ``object.__setattr__`` looks the
-# name up and goes through the generic attribute call for each
-_set_fields_set = cast(Any, BaseModel.__dict__["__pydantic_fields_set__"]).__set__
-_set_extra = cast(Any, BaseModel.__dict__["__pydantic_extra__"]).__set__
-_set_private = cast(Any, BaseModel.__dict__["__pydantic_private__"]).__set__
-Model = TypeVar("Model", bound=BaseModel)
-
-
-def _built(cls: type[Model], values: dict[str, Any]) -> Model:
-    """``cls`` from values that already have its fields' types, as validation builds it.
-
-    A match's fields are typed by construction (rules, enums, rounded floats), and checking
-    them again cost more than the match did; pydantic's ``model_construct`` runs Python
-    per field. Like it, this sets the fields and the set of those given (a test compares
-    the result with validation's).
-    """
-    model = _new(cls)
-    model.__dict__.update(values)  # the new instance's own (empty) dict
-    _set_fields_set(model, set(values))
-    _set_extra(model, None)
-    _set_private(model, None)
-    return model
+_built = built
 
 
 def _heavier(ev: Found) -> float:
@@ -100,20 +77,22 @@ def candidate(
 ) -> Candidate:
     """An agent's candidate as the decision reports it, its evidence heaviest first."""
     evidence = tuple(
-        _built(
-            Evidence,
-            {
-                "signal": e.signal,
-                "agent": e.agent,
-                "failure_type": e.failure_type,
-                "weight": round(e.weight, 3),
-                "rule": e.rule,
-                "detail": e.detail,
-                "source": e.source,
-                "role": e.role,
-            },
-        )
-        for e in sorted(found, key=_heavier)
+        [
+            _built(
+                Evidence,
+                {
+                    "signal": e.signal,
+                    "agent": e.agent,
+                    "failure_type": e.failure_type,
+                    "weight": round(e.weight, 3),
+                    "rule": e.rule,
+                    "detail": e.detail,
+                    "source": e.source,
+                    "role": e.role,
+                },
+            )
+            for e in sorted(found, key=_heavier)
+        ]
     )
     return _built(
         Candidate,

@@ -713,3 +713,21 @@ def test_the_runners_post_job_cleanup_is_not_the_failing_steps_output() -> None:
     # a step's own line that mentions it is output, not the runner's mark
     quoted = gh_log(("echo", ["we print Post job cleanup. ourselves", *RUSTC]))
     assert "we print Post job cleanup." in excerpt_text(quoted).text
+
+
+def test_an_excerpt_is_built_as_validation_builds_it() -> None:
+    """The excerpt is built unvalidated: the same fields, types, fields set, JSON and repr."""
+    from healer_agent.logs import Excerpt
+
+    with_errors = excerpt_text(gh_log(("cargo build", RUSTC)), ["Run cargo build"], job_name="b")
+    without = excerpt_text(f"{TS}##[group]Run make\n{TS}make\n{TS}##[endgroup]\n{TS}all good")
+    assert with_errors.error_lines and not without.error_lines
+    for built in (with_errors, without):
+        given = {name: getattr(built, name) for name in built.model_fields_set}
+        validated = Excerpt(**given)
+        assert validated == built
+        assert validated.model_fields_set == built.model_fields_set
+        assert validated.model_dump_json() == built.model_dump_json()
+        assert repr(validated) == repr(built)
+        for name in Excerpt.model_fields:
+            assert type(getattr(validated, name)) is type(getattr(built, name)), name
