@@ -141,7 +141,8 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
 
 def _base(ev: Found) -> str:
     """The signal id (an owner-reattributed match reads ``signal>owner``)."""
-    return ev.rule.split(">", 1)[0]
+    rule = ev.rule
+    return rule if ">" not in rule else rule.split(">", 1)[0]
 
 
 def tally(evidence: list[Found], type_factors: dict[str, float] | None = None) -> list[Tally]:
@@ -159,13 +160,18 @@ def tally(evidence: list[Found], type_factors: dict[str, float] | None = None) -
         t = tallies.get(ev.agent)
         if t is None:
             t = tallies[ev.agent] = Tally(ev.agent)
-        rule = _base(ev)
-        t.add(
-            ev,
-            factors[rule]
-            if rule in factors
-            else min(factors.get(ev.signal, 1.0), factors.get(ev.role or "", 1.0)),
-        )
+        rule = ev.rule
+        if ">" in rule:
+            rule = rule.split(">", 1)[0]
+        # Tally.add, inlined (once per piece of evidence)
+        t.evidence.append(ev)
+        t.score += ev.weight
+        if ev.failure_type is not None:
+            t.by_type[ev.failure_type] += ev.weight * (
+                factors[rule]
+                if rule in factors
+                else min(factors.get(ev.signal, 1.0), factors.get(ev.role or "", 1.0))
+            )
     ranked = [t for t in tallies.values() if t.score > 0]
     return sorted(ranked, key=lambda t: t.score, reverse=True)
 
