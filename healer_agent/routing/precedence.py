@@ -78,7 +78,7 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
     """
     requires = rules.requires
     yields_to = rules.yields_to
-    bases = [_base(e) for e in evidence]
+    bases = [e.rule if ">" not in e.rule else _base(e) for e in evidence]
     present = set(bases)
     kept = [
         (e, b)
@@ -86,7 +86,7 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
         if not requires.get(b) or set(requires[b]) & present
     ]
     matched = {b for _, b in kept}
-    yielding = {b for b in matched if set(yields_to.get(b, ())) & matched}
+    yielding = {b for b in matched if b in yields_to and not matched.isdisjoint(yields_to[b])}
     # a hint that itself yields to a match (a manifest change while the service is up and
     # answering) explains nothing, so nothing yields to it; a cause that yields to a more
     # specific cause (not ready, then OOM) still explains
