@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
 from healer_agent.logs.clean import clean_line, clean_text, inner_line
 from healer_agent.logs.errors import classify
+from healer_agent.logs.prebuilt import built
 from healer_agent.logs.redact import redact, redact_lines
 from healer_agent.logs.scan import CAPTURED_HINTS, Marker, lines_after, lines_before, scan
 from healer_agent.logs.signature import signature
@@ -65,16 +66,20 @@ def _norm(name: str) -> str:
     return " ".join(name.lower().split())
 
 
-@dataclass(frozen=True, slots=True)
-class _Step:
+class _Step(NamedTuple):
+    """A section of the log (a tuple: cheaper to build than a frozen dataclass)."""
+
     name: str
     command: str
     start: int
     end: int
 
 
-def _steps(data: bytes, markers: list[Marker]) -> list[_Step]:
-    """Byte ranges of the log's sections, split at ``##[group]Run`` (and runner) markers."""
+def _steps(data: bytes, markers: list[Marker], cleanups: list[int]) -> list[_Step]:
+    """Byte ranges of the log's sections, split at ``##[group]Run`` (and runner) markers.
+
+    ``cleanups``: where the scan found the runner's ``Post job cleanup.``.
+    """
     steps: list[_Step] = []
     begin, name, command = 0, "Set up job", ""
     for marker in markers:
@@ -89,7 +94,7 @@ def _steps(data: bytes, markers: list[Marker]) -> list[_Step]:
             begin, name = marker.offset, title
             command = title[4:].strip() if title.startswith("Run ") else ""
     # the runner's own "Post job cleanup." line (no group marker) ends the last step
-    cleanup = _cleanup_line(data, begin)
+    cleanup = _cleanup_line(data, begin, cleanups)
     if cleanup != -1:
         steps.append(_Step(name, command, begin, cleanup))
         begin, name, command = cleanup, "Post job cleanup", ""
@@ -97,19 +102,19 @@ def _steps(data: bytes, markers: list[Marker]) -> list[_Step]:
     return [s if s.end else _Step(s.name, s.command, s.start, len(data)) for s in steps]
 
 
-_CLEANUP = b"Post job cleanup."
+def _cleanup_line(data: bytes, begin: int, cleanups: list[int]) -> int:
+    """Offset of the line holding only the runner's ``Post job cleanup.`` after ``begin``.
 
-
-def _cleanup_line(data: bytes, begin: int) -> int:
-    """Offset of the line holding only the runner's ``Post job cleanup.`` after ``begin``."""
-    at = data.find(_CLEANUP, begin)
-    while at != -1:
+    ``cleanups``: where each ``Post job cleanup.`` starts (the scan found them).
+    """
+    for at in cleanups:
+        if at < begin:
+            continue
         start = data.rfind(b"\n", 0, at) + 1
         prefix = data[start:at]
         # nothing before it but the runner's timestamp
         if len(prefix) <= 30 and (not prefix or prefix.endswith(b"Z ")):
             return start
-        at = data.find(_CLEANUP, at + len(_CLEANUP))
     return -1
 
 
@@ -302,8 +307,8 @@ def _excerpt_text(
 ) -> tuple[Excerpt, tuple[str, ...]]:
     names = list(failed_steps)
     data = text.encode("utf-8", "replace")
-    markers, candidates, captures = scan(data)
-    steps = _steps(data, markers)
+    markers, candidates, captures, cleanups = scan(data)
+    steps = _steps(data, markers, cleanups)
     hits = _hits(data, candidates, captures)
     first_real = next((h[0] for h in hits if h[1] != "exit"), None)
     step = _pick_step(steps, names, hits, first_real)
@@ -329,15 +334,21 @@ def _excerpt_text(
         )
         name, command = lines[0] or name, lines[1] or command
         failed_before, diagnosed = lines[2 : 2 + len(earlier)], lines[2 + len(earlier) :]
-        return Excerpt(
-            job_name=job_name,
-            failing_step=name,
-            command=command,
-            text=text_out,
-            tokens=estimate_tokens(text_out),
-            signature=signature(body[-3:]) if signed else "",
-            diagnostics=diagnosed,
-            earlier_failures=failed_before,
+        return built(
+            Excerpt,
+            {
+                "job_name": job_name,
+                "failing_step": name,
+                "command": command,
+                "error_lines": (),
+                "tools": (),
+                "text": text_out,
+                "tokens": estimate_tokens(text_out),
+                "signature": signature(body[-3:]) if signed else "",
+                "diagnostics": diagnosed,
+                "earlier_failures": failed_before,
+            },
+            _NO_ERRORS,
         ), more
     spans: list[tuple[int, int]] = []
     for offset, _tool, _line in real:
@@ -374,18 +385,25 @@ def _excerpt_text(
     failed_before = lines[2 + count : 2 + count + len(earlier)]
     diagnosed = lines[2 + count + len(earlier) :]
     tools = tuple(dict.fromkeys(h[1] for h in real))
-    return Excerpt(
-        job_name=job_name,
-        failing_step=name,
-        command=command,
-        error_lines=error_lines,
-        tools=tools,
-        text=text_out,
-        tokens=estimate_tokens(text_out),
-        signature=signature(error_lines) if signed else "",
-        diagnostics=diagnosed,
-        earlier_failures=failed_before,
+    return built(
+        Excerpt,
+        {
+            "job_name": job_name,
+            "failing_step": name,
+            "command": command,
+            "error_lines": error_lines,
+            "tools": tools,
+            "text": text_out,
+            "tokens": estimate_tokens(text_out),
+            "signature": signature(error_lines) if signed else "",
+            "diagnostics": diagnosed,
+            "earlier_failures": failed_before,
+        },
     ), more
+
+
+_NO_ERRORS = ("error_lines", "tools")
+"""The fields an excerpt without error lines leaves at their defaults."""
 
 
 def _earlier_failures(

@@ -75,6 +75,11 @@ def _compile(source: bytes) -> Any:
 CAPTURED_HINTS = (b"stdout | ", b"stderr | ", b"console.")
 _CAPTURED_SOURCE = rb"stdout \| |stderr \| |console\."
 
+# the runner's own line that ends a job's last step (no group marker); the excerpt reads
+# where its occurrences start from the scan instead of searching the log again
+CLEANUP = b"Post job cleanup."
+_CLEANUP_SOURCE = rb"Post job cleanup\."
+
 _TRIGGER: Any = _compile(TRIGGER_SOURCE.encode())
 GROUP = b"##[group]"
 MAX_CANDIDATES = 5000
@@ -125,10 +130,21 @@ class Scan(NamedTuple):
     """(start, end) of every line holding a trigger, in order."""
     captured: bool
     """Whether a test runner's captured-output header (:data:`CAPTURED_HINTS`) appears."""
+    cleanups: list[int]
+    """Where each :data:`CLEANUP` starts, in order."""
 
 
 def _has_captured(data: bytes) -> bool:
     return any(hint in data for hint in CAPTURED_HINTS)
+
+
+def _cleanups(data: bytes) -> list[int]:
+    found: list[int] = []
+    at = data.find(CLEANUP)
+    while at != -1:
+        found.append(at)
+        at = data.find(CLEANUP, at + len(CLEANUP))
+    return found
 
 
 def line_at(data: bytes, pos: int) -> tuple[int, int]:
@@ -158,7 +174,7 @@ def scan_re2(data: bytes) -> Scan:
         start, end = line_at(data, pos)
         at = end + 1
         _add(data, pos, start, end, markers, found)
-    return Scan(markers, found, _has_captured(data))
+    return Scan(markers, found, _has_captured(data), _cleanups(data))
 
 
 def _add(
@@ -183,12 +199,13 @@ def _hyperscan_db() -> Any:
         return None
     try:
         db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
-        # the captured-output header: one report at most (id 1), not one per occurrence
+        # the captured-output header: one report at most (id 1), not one per occurrence;
+        # the runner's cleanup line: every one (id 2)
         db.compile(
-            expressions=[_SCAN_SOURCE, _CAPTURED_SOURCE],
-            ids=[0, 1],
-            elements=2,
-            flags=[0, _hs.HS_FLAG_SINGLEMATCH],
+            expressions=[_SCAN_SOURCE, _CAPTURED_SOURCE, _CLEANUP_SOURCE],
+            ids=[0, 1, 2],
+            elements=3,
+            flags=[0, _hs.HS_FLAG_SINGLEMATCH, 0],
         )
     except Exception:  # a build that rejects the pattern: RE2 does the scan
         return None
@@ -198,23 +215,30 @@ def _hyperscan_db() -> Any:
 _HS_DB: Any = _hyperscan_db()
 
 
-def _hs_lines(data: bytes) -> tuple[list[tuple[int, int, int]], bool]:
-    """Every line holding a trigger or marker, and whether a captured-output header appears.
+def _hs_lines(data: bytes) -> tuple[list[tuple[int, int, int]], bool, list[int]]:
+    """Every line holding a trigger or marker, any captured-output header, and the cleanups.
+
+    The third item says where each :data:`CLEANUP` starts.
 
     A line is (start, end, end of its first match). One Hyperscan pass: matches arrive in
     order of their end offset and never span a newline, so a match ending past the current
     line opens the next hit line.
     """
     lines: list[tuple[int, int, int]] = []
+    cleanups: list[int] = []
     bound = -1
     captured = False
     find, rfind, size = data.find, data.rfind, len(data)
+    cleanup = len(CLEANUP)
 
     def on_match(id_: int, _start: int, end: int, _flags: int, _context: object) -> bool:
         # called per match: line_at inlined
         nonlocal bound, captured
         if id_:
-            captured = True
+            if id_ == 1:
+                captured = True
+            else:
+                cleanups.append(end - cleanup)
         elif end > bound:
             stop = find(b"\n", end - 1)
             stop = size if stop == -1 else stop
@@ -224,7 +248,7 @@ def _hs_lines(data: bytes) -> tuple[list[tuple[int, int, int]], bool]:
 
     if data:
         _HS_DB.scan(data, match_event_handler=on_match)
-    return lines, captured
+    return lines, captured, cleanups
 
 
 HYPERSCAN = _HS_DB is not None
@@ -243,7 +267,7 @@ def scan_hyperscan(data: bytes) -> Scan:
     markers: list[Marker] = []
     found: list[tuple[int, int]] = []
     size = len(GROUP)
-    lines, captured = _hs_lines(data)
+    lines, captured, cleanups = _hs_lines(data)
     for start, end, first_end in lines:
         pos = first_end - size
         if pos < start:
@@ -253,7 +277,7 @@ def scan_hyperscan(data: bytes) -> Scan:
             markers.append(Marker(start, title))
         elif len(found) < MAX_CANDIDATES:
             found.append((start, end))
-    return Scan(markers, found, captured)
+    return Scan(markers, found, captured, cleanups)
 
 
 def candidate_lines(data: bytes, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
@@ -284,11 +308,19 @@ def lines_before(data: bytes, offset: int, count: int, floor: int = 0) -> int:
 
 
 def lines_after(data: bytes, offset: int, count: int, ceiling: int) -> int:
-    """The offset just past ``count`` lines starting at ``offset``."""
-    pos = offset
-    for _ in range(count):
-        nxt = data.find(b"\n", pos)
-        if nxt == -1 or nxt >= ceiling:
-            return ceiling
-        pos = nxt + 1
-    return min(pos, ceiling)
+    """The offset just past ``count`` lines starting at ``offset`` (``ceiling`` at most).
+
+    One match of ``count`` lines ending in a newline, below ``ceiling``, instead of one
+    search per line.
+    """
+    if offset >= ceiling or not count:
+        return min(offset, ceiling)
+    pattern = _LINES.get(count)
+    if pattern is None:
+        pattern = _LINES[count] = re.compile(rb"(?:[^\n]*\n){%d}" % count)
+    found = pattern.match(data, offset, ceiling)
+    return ceiling if found is None else found.end()
+
+
+_LINES: dict[int, re.Pattern[bytes]] = {}
+"""``count`` lines, each ending in a newline, by ``count``."""

@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
-
-from pydantic import BaseModel
+from typing import cast
 
 from healer_agent.logs import Excerpt
 from healer_agent.logs.clean import inner_line
 from healer_agent.logs.patternset import Matcher, compiled_bytes, span_search
+from healer_agent.logs.prebuilt import built
 from healer_agent.models import (
     Agent,
     Candidate,
@@ -66,25 +65,7 @@ class Found:
     role: EvidenceRole | None
 
 
-_new = object.__new__
-_set = object.__setattr__
-Model = TypeVar("Model", bound=BaseModel)
-
-
-def _built(cls: type[Model], values: dict[str, Any]) -> Model:
-    """``cls`` from values that already have its fields' types, as validation builds it.
-
-    A match's fields are typed by construction (rules, enums, rounded floats), and checking
-    them again cost more than the match did; pydantic's ``model_construct`` runs Python
-    per field. Like it, this sets the fields and the set of those given (a test compares
-    the result with validation's).
-    """
-    model = _new(cls)
-    _set(model, "__dict__", values)
-    _set(model, "__pydantic_fields_set__", set(values))
-    _set(model, "__pydantic_extra__", None)
-    _set(model, "__pydantic_private__", None)
-    return model
+_built = built
 
 
 def _heavier(ev: Found) -> float:
@@ -96,20 +77,22 @@ def candidate(
 ) -> Candidate:
     """An agent's candidate as the decision reports it, its evidence heaviest first."""
     evidence = tuple(
-        _built(
-            Evidence,
-            {
-                "signal": e.signal,
-                "agent": e.agent,
-                "failure_type": e.failure_type,
-                "weight": round(e.weight, 3),
-                "rule": e.rule,
-                "detail": e.detail,
-                "source": e.source,
-                "role": e.role,
-            },
-        )
-        for e in sorted(found, key=_heavier)
+        [
+            _built(
+                Evidence,
+                {
+                    "signal": e.signal,
+                    "agent": e.agent,
+                    "failure_type": e.failure_type,
+                    "weight": round(e.weight, 3),
+                    "rule": e.rule,
+                    "detail": e.detail,
+                    "source": e.source,
+                    "role": e.role,
+                },
+            )
+            for e in sorted(found, key=_heavier)
+        ]
     )
     return _built(
         Candidate,
@@ -217,7 +200,10 @@ def _error_lines(rules: Rules, found: Excerpt, paths: list[str]) -> list[Found]:
     return out
 
 
-def _log_places(rules: Rules, found: Excerpt, paths: list[str]) -> list[Found]:
+def _log_places(
+    rules: Rules, found: Excerpt, paths: list[str], step_names: dict[str, list[Signal]]
+) -> list[Found]:
+    """Evidence from the excerpt; ``step_names`` gets the step name's matches."""
     out = _error_lines(rules, found, paths)
     step: tuple[tuple[Place, str], ...] = (
         ("step_command", found.command or ""),
@@ -225,10 +211,10 @@ def _log_places(rules: Rules, found: Excerpt, paths: list[str]) -> list[Found]:
     )
     for place, text in step:
         if text:
-            out += [
-                evidence_of(s, place, rules.weight(place) * s.weight, text)
-                for s in rules.matcher(place).find(text)
-            ]
+            signals = rules.matcher(place).find(text)
+            if place == "step_name":
+                step_names[text] = signals
+            out += [evidence_of(s, place, rules.weight(place) * s.weight, text) for s in signals]
     if paths:
         weight = rules.weight("error_file")
         for path, signal in _owners(rules, paths[:10]):
@@ -237,12 +223,22 @@ def _log_places(rules: Rules, found: Excerpt, paths: list[str]) -> list[Found]:
 
 
 def _matches(
-    matcher: Matcher[Signal], texts: Iterable[str], key: Callable[[str], str] | None = None
+    matcher: Matcher[Signal],
+    texts: Iterable[str],
+    key: Callable[[str], str] | None = None,
+    known: dict[str, list[Signal]] | None = None,
 ) -> list[tuple[Signal, list[str]]]:
-    """Each signal that matched, with the texts it matched in, in order of first match."""
+    """Each signal that matched, with the texts it matched in, in order of first match.
+
+    ``known``: the matches of texts this matcher already read (the excerpt's step name is
+    most often the incident's failed step's too).
+    """
     found: dict[str, tuple[Signal, list[str]]] = {}
     for text in texts:
-        for signal in matcher.find(key(text) if key else text):
+        signals = known.get(text) if known else None
+        if signals is None:
+            signals = matcher.find(key(text) if key else text)
+        for signal in signals:
             hit = found.get(signal.id)
             if hit is None:
                 found[signal.id] = (signal, [text])
@@ -269,7 +265,8 @@ def gather(
     """
     if paths is None:
         paths = excerpt_files(found)
-    out = _log_places(rules, found, paths) if found is not None else []
+    known: dict[str, list[Signal]] = {}  # the step name's matches, by text
+    out = _log_places(rules, found, paths, known) if found is not None else []
     have = {(e.rule, e.signal) for e in out}
     step_names = [s.name for s in incident.failed_steps if s.name]
     # a step name like "Run cargo clippy" is also a command when the log is missing
@@ -277,7 +274,10 @@ def gather(
         ("step_name",) if found is not None else ("step_name", "step_command")
     )
     for place in places:
-        for signal, names in _matches(rules.matcher(place), step_names):
+        matcher = rules.matcher(place)
+        for signal, names in _matches(
+            matcher, step_names, None, known if place == "step_name" else None
+        ):
             if (signal.id, "step_name") not in have and (signal.id, place) not in have:
                 have.add((signal.id, "step_name"))
                 out.append(

@@ -10,7 +10,7 @@ decision names the source that decided it. Pure.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from healer_agent.logs.redact import redact_lines
 from healer_agent.models import ArgoApp, ContextBundle, EvidenceSource
@@ -22,9 +22,11 @@ _FINE_SYNC = {"Synced", "Unknown", ""}
 _FINE_HEALTH = {"Healthy", "Unknown", "", "Progressing"}
 
 
-@dataclass(frozen=True, slots=True)
-class Fact:
-    """One finding: the text rules match, where it belongs, and what it is about."""
+class Fact(NamedTuple):
+    """One finding: the text rules match, where it belongs, and what it is about.
+
+    A tuple: a decision builds a dozen, cheaper so than a frozen dataclass.
+    """
 
     place: Place
     source: EvidenceSource

@@ -78,7 +78,7 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
     """
     requires = rules.requires
     yields_to = rules.yields_to
-    bases = [_base(e) for e in evidence]
+    bases = [e.rule if ">" not in e.rule else _base(e) for e in evidence]
     present = set(bases)
     kept = [
         (e, b)
@@ -86,7 +86,7 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
         if not requires.get(b) or set(requires[b]) & present
     ]
     matched = {b for _, b in kept}
-    yielding = {b for b in matched if set(yields_to.get(b, ())) & matched}
+    yielding = {b for b in matched if b in yields_to and not matched.isdisjoint(yields_to[b])}
     # a hint that itself yields to a match (a manifest change while the service is up and
     # answering) explains nothing, so nothing yields to it; a cause that yields to a more
     # specific cause (not ready, then OOM) still explains
@@ -141,7 +141,8 @@ def apply(rules: Rules, evidence: list[Found]) -> tuple[list[Found], list[str]]:
 
 def _base(ev: Found) -> str:
     """The signal id (an owner-reattributed match reads ``signal>owner``)."""
-    return ev.rule.split(">", 1)[0]
+    rule = ev.rule
+    return rule if ">" not in rule else rule.split(">", 1)[0]
 
 
 def tally(evidence: list[Found], type_factors: dict[str, float] | None = None) -> list[Tally]:
@@ -159,13 +160,18 @@ def tally(evidence: list[Found], type_factors: dict[str, float] | None = None) -
         t = tallies.get(ev.agent)
         if t is None:
             t = tallies[ev.agent] = Tally(ev.agent)
-        rule = _base(ev)
-        t.add(
-            ev,
-            factors[rule]
-            if rule in factors
-            else min(factors.get(ev.signal, 1.0), factors.get(ev.role or "", 1.0)),
-        )
+        rule = ev.rule
+        if ">" in rule:
+            rule = rule.split(">", 1)[0]
+        # Tally.add, inlined (once per piece of evidence)
+        t.evidence.append(ev)
+        t.score += ev.weight
+        if ev.failure_type is not None:
+            t.by_type[ev.failure_type] += ev.weight * (
+                factors[rule]
+                if rule in factors
+                else min(factors.get(ev.signal, 1.0), factors.get(ev.role or "", 1.0))
+            )
     ranked = [t for t in tallies.values() if t.score > 0]
     return sorted(ranked, key=lambda t: t.score, reverse=True)
 

@@ -356,8 +356,9 @@ def test_one_scan_finds_markers_and_candidates() -> None:
     from healer_agent.logs.scan import scan
 
     data = gh_log(("cargo build", RUSTC)).encode()
-    markers, candidates, _ = scan(data)
+    markers, candidates, _, cleanups = scan(data)
     assert [m.title for m in markers] == ["Operating System", "Run cargo build"]
+    assert len(cleanups) == data.count(b"Post job cleanup.")
     lines = [data[a:b].decode()[len(TS) :] for a, b in candidates]
     assert RUSTC[1] in lines and RUSTC[-1] in lines
     assert "   Compiling healer v0.1.0 (/home/runner/work/cto/cto/crates/healer)" not in lines
@@ -489,6 +490,8 @@ def test_hyperscan_and_re2_scans_file_the_same_lines() -> None:
                 "stdout | ",
                 "console.",
                 "console",
+                "Post job cleanup.",
+                "Post job",
             ]
         ),
         max_size=60,
@@ -501,6 +504,39 @@ def test_hyperscan_and_re2_agree_on_any_mix_of_triggers(parts: list[str]) -> Non
         pytest.skip("no Hyperscan wheel for this platform")
     data = "".join(parts).encode()
     assert engine.scan_hyperscan(data) == engine.scan_re2(data)
+
+
+def test_the_scan_says_where_each_cleanup_line_starts() -> None:
+    from healer_agent.logs.scan import scan
+
+    data = f"{TS}error: x\n{TS}Post job cleanup.\n{TS}x Post job cleanup.".encode()
+    *_, cleanups = scan(data)
+    assert cleanups == [data.find(b"Post job"), data.rfind(b"Post job")] != [-1, -1]
+    assert {data[at : at + 17] for at in cleanups} == {b"Post job cleanup."}
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.binary(max_size=40).map(lambda raw: raw.replace(b"\x00", b"\n")),
+    st.integers(0, 45),
+    st.integers(0, 12),
+    st.integers(0, 45),
+)
+def test_lines_after_counts_lines_as_one_search_per_line_did(
+    data: bytes, offset: int, count: int, ceiling: int
+) -> None:
+    from healer_agent.logs.scan import lines_after
+
+    pos, expected = offset, None
+    for _ in range(count):
+        nxt = data.find(b"\n", pos)
+        if nxt == -1 or nxt >= ceiling:
+            expected = ceiling
+            break
+        pos = nxt + 1
+    assert lines_after(data, offset, count, ceiling) == (
+        min(pos, ceiling) if expected is None else expected
+    )
 
 
 def test_of_two_steps_a_short_name_matches_the_one_that_failed() -> None:
@@ -677,3 +713,21 @@ def test_the_runners_post_job_cleanup_is_not_the_failing_steps_output() -> None:
     # a step's own line that mentions it is output, not the runner's mark
     quoted = gh_log(("echo", ["we print Post job cleanup. ourselves", *RUSTC]))
     assert "we print Post job cleanup." in excerpt_text(quoted).text
+
+
+def test_an_excerpt_is_built_as_validation_builds_it() -> None:
+    """The excerpt is built unvalidated: the same fields, types, fields set, JSON and repr."""
+    from healer_agent.logs import Excerpt
+
+    with_errors = excerpt_text(gh_log(("cargo build", RUSTC)), ["Run cargo build"], job_name="b")
+    without = excerpt_text(f"{TS}##[group]Run make\n{TS}make\n{TS}##[endgroup]\n{TS}all good")
+    assert with_errors.error_lines and not without.error_lines
+    for built in (with_errors, without):
+        given = {name: getattr(built, name) for name in built.model_fields_set}
+        validated = Excerpt(**given)
+        assert validated == built
+        assert validated.model_fields_set == built.model_fields_set
+        assert validated.model_dump_json() == built.model_dump_json()
+        assert repr(validated) == repr(built)
+        for name in Excerpt.model_fields:
+            assert type(getattr(validated, name)) is type(getattr(built, name)), name
