@@ -22,10 +22,11 @@ _KILL = re.compile(
     r"child process exceptions|The service (?:was stopped|is no longer running)"
 )
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-# what the figure counts: memory, or things a program keeps
+# what the figure counts: memory, or things a program keeps (made and none let go: ``72000
+# nodes built, 0 dropped``)
 _HOLDING = re.compile(
     r"(?i)\b(?:memory|heap|rss|cache[ds]?|retain(?:ed|s)?|kept|keep(?:s|ing)?|held|"
-    r"buffer(?:ed|s)?|entries|[kmg]i?b)\b"
+    r"buffer(?:ed|s)?|entries|[kmg]i?b|0 (?:dropped|freed|released|evicted|reclaimed))\b"
 )
 _MIN_ROWS = 4
 _MIN_GROWTH = 1.5

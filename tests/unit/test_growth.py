@@ -20,6 +20,14 @@ def test_a_climbing_holding_before_the_kill_is_found() -> None:
     assert growth_before_kill(_log(lines), KILL) == lines[-1]
 
 
+def test_things_made_and_none_let_go_are_holdings() -> None:
+    kept = [f"replay: batch {n}: {n * 18000} run nodes built, 0 dropped" for n in range(1, 5)]
+    assert growth_before_kill(_log(kept), KILL) == kept[-1]
+    # the same counts while the program lets them go are progress, not holdings
+    freed = [f"replay: batch {n}: {n * 18000} run nodes built, all dropped" for n in range(1, 5)]
+    assert growth_before_kill(_log(freed), KILL) is None
+
+
 def test_a_progress_counter_without_holdings_is_not_growth() -> None:
     lines = [f"[build] {n}/600 modules transformed" for n in range(100, 700, 100)]
     assert growth_before_kill(_log(lines), KILL) is None
