@@ -11,7 +11,7 @@ import asyncio
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,6 +38,7 @@ from healer_agent.models import (
     failure_types_for,
 )
 from healer_agent.pipeline import dedup
+from healer_agent.pipeline.batching import GroupCommit
 from healer_agent.pipeline.priority import RequestsFirst
 from healer_agent.ports import CodeRunSink, ContextProvider
 from healer_agent.routing.base import Routed, Router
@@ -54,9 +55,19 @@ log = structlog.get_logger("healer.dispatch")
 ACTIVE_TTL = timedelta(hours=6)
 SLOT_MARGIN = timedelta(minutes=10)
 """A slot outlives its CodeRun's timeout by this much, so the tracker frees it first."""
+WRITES_BATCH = 32
+"""Dispatch writes (admissions, records of created CodeRuns) one transaction may share."""
 Signature = Callable[[list[str]], str]
 Clock = Callable[[], datetime]
 _transition = attempts.transition
+_Write = Callable[[AsyncConnection], Awaitable[Any]]
+_Admitted = admission.Verdict | None
+"""Admission's verdict, or None for a duplicate (another incident holds a claim)."""
+
+
+async def _in_order(conn: AsyncConnection, writes: list[_Write]) -> list[Any]:
+    """Concurrent dispatches' writes, one after another in one transaction."""
+    return [await write(conn) for write in writes]
 
 
 def merge(views: list[Incident]) -> Incident:
@@ -143,6 +154,12 @@ class Dispatcher:
         self._metrics = metrics
         self._settings = settings
         self._clock = clock
+        # the incidents routed at once share their admissions' and records' commits: on
+        # SQLite each is a trip through aiosqlite's thread, on PostgreSQL a WAL flush; a
+        # batch that fails is run again write by write, so one cannot fail the others
+        self._writes: GroupCommit[_Write, Any] = GroupCommit(
+            engine, _in_order, max_batch=WRITES_BATCH
+        )
 
     async def gather(self, incident: Incident) -> ContextBundle:
         """Context with an overall deadline; a provider failure leaves an empty, noted bundle."""
@@ -188,10 +205,25 @@ class Dispatcher:
         ]
         return RedactedRouted(incident, context, decision, self._signature(lines))
 
-    async def process(self, incident_id: str) -> None:
-        """Route and dispatch one leased incident (or admit one that was held back)."""
+    async def refresh_memory(self) -> None:
+        """Read the route memory's changes once for a batch of decisions about to be made."""
+        await self._memory.refresh()
+
+    async def process(
+        self,
+        incident_id: str,
+        *,
+        row: dict[str, Any] | None = None,
+        memory_fresh: bool = False,
+    ) -> None:
+        """Route and dispatch one leased incident (or admit one that was held back).
+
+        ``row``: the incident as its claim returned it (not read again); ``memory_fresh``:
+        the caller refreshed the route memory for this incident's batch.
+        """
         async with self._engine.connect() as conn:
-            row = await incidents.get(conn, incident_id)
+            if row is None:
+                row = await incidents.get(conn, incident_id)
             views = await incidents.events(conn, incident_id)
         if row is None or row["status"] not in ("routing", "held"):
             return
@@ -203,7 +235,8 @@ class Dispatcher:
         if skip is not None:
             await self._finish(incident_id, "skipped", skip, dedup_status="skipped")
             return
-        await self._memory.refresh()
+        if not memory_fresh:
+            await self._memory.refresh()
         context = await self.gather(incident)
         skip = await self._skip(incident, context)
         if skip is not None:
@@ -364,14 +397,16 @@ class Dispatcher:
         reason, it is not another transition. ``claim`` (a first dispatch) takes the
         root-cause and active claims in the same transaction as admission, one commit
         instead of two (a duplicate ends there); ``columns`` are stored with the prompt.
+        The transaction is shared with other incidents' dispatch writes of the same moment
+        (the claims are still taken one after another, so exactly one incident wins each).
         """
         now = self._clock()
         agent_run = self._settings.coderun.for_agent(decision.agent.value)
         timeout = timedelta(seconds=agent_run.timeout_s or self._settings.coderun.timeout_s)
         stored = columns | {"prompt": prompt} if claim is not None else columns
-        duplicate: tuple[str, str] | None = None
-        verdict: admission.Verdict | None = None
-        async with self._engine.begin() as conn:
+
+        async def admit(conn: AsyncConnection) -> _Admitted:
+            duplicate: tuple[str, str] | None = None
             if claim is not None:
                 duplicate = await self._take_claims(conn, incident_id, claim.routed)
                 if duplicate is not None:
@@ -397,10 +432,13 @@ class Dispatcher:
                         from_agent=claim.handoff_from,
                         to_agent=decision.agent.value,
                     )
-            if duplicate is None:
-                verdict = await self._admit(
-                    conn, incident_id, incident, decision, stored, now, timeout, held_for
-                )
+            if duplicate is not None:
+                return None
+            return await self._admit(
+                conn, incident_id, incident, decision, stored, now, timeout, held_for
+            )
+
+        verdict = await self._writes.submit(admit)
         if verdict is None:  # a duplicate
             self._metrics.dedup.labels(status="existing").inc()
             return None
@@ -469,7 +507,12 @@ class Dispatcher:
         now: datetime,
         run_timeout: timedelta,
     ) -> str | None:
-        """Create the admitted CodeRun and record it (its slot is taken)."""
+        """Create the admitted CodeRun and record it (its slot is taken).
+
+        The record shares a transaction with other dispatches' writes; a crash before it
+        commits leaves the incident leased, and the worker that takes it over finds its
+        own claims and slot and the same CodeRun name (the sink creates it once).
+        """
         manifest = build_coderun(
             incident,
             decision,
@@ -479,7 +522,8 @@ class Dispatcher:
             attempt=attempt,
         )
         result = await self._sink.create(manifest)
-        async with self._engine.begin() as conn:
+
+        async def record(conn: AsyncConnection) -> None:
             await incidents.update(
                 conn,
                 incident_id,
@@ -512,6 +556,8 @@ class Dispatcher:
                 agent=decision.agent.value,
                 attempt=attempt,
             )
+
+        await self._writes.submit(record)
         if result.created:
             self._metrics.dispatched.labels(agent=decision.agent.value, sink=self._sink.name).inc()
         log.info(

@@ -163,6 +163,13 @@ async def claim_due(conn: AsyncConnection, *, lease: timedelta, limit: int = 5) 
 
     Routing waits for the grouping window; held-back work waits for a slot or the breaker.
     """
+    return [str(row["id"]) for row in await claim_due_rows(conn, lease=lease, limit=limit)]
+
+
+async def claim_due_rows(
+    conn: AsyncConnection, *, lease: timedelta, limit: int
+) -> list[dict[str, Any]]:
+    """As :func:`claim_due`, with each leased row as :func:`get` gives it (no second read)."""
     rows = await queue.claim(
         conn,
         incidents,
@@ -179,7 +186,8 @@ async def claim_due(conn: AsyncConnection, *, lease: timedelta, limit: int = 5) 
         incidents.c.created_at,
         name="due",
     )
-    return [str(r.id) for r in rows]
+    # oldest first: PostgreSQL's RETURNING keeps no order
+    return [to_dict(r) for r in sorted(rows, key=lambda r: (r.created_at, r.id))]
 
 
 async def get(conn: AsyncConnection, incident_id: str) -> dict[str, Any] | None:
