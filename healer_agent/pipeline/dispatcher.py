@@ -105,6 +105,26 @@ class RedactedRouted(Routed):
 
 
 @dataclass(frozen=True, slots=True)
+class Turn:
+    """An incident's place in a batch routed at once.
+
+    Its admission waits for the one claimed before it, so under a cap the older incident is
+    still admitted first (the batch's gathering and routing overlap; admission keeps order).
+    """
+
+    before: asyncio.Event | None
+    mine: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
+
+    @staticmethod
+    def chain(count: int) -> list[Turn]:
+        """Turns for ``count`` incidents, oldest first."""
+        turns: list[Turn] = []
+        for _ in range(count):
+            turns.append(Turn(turns[-1].mine if turns else None))
+        return turns
+
+
+@dataclass(frozen=True, slots=True)
 class _Claim:
     """A first dispatch's claims to take with admission, and the agent it was handed from."""
 
@@ -215,11 +235,13 @@ class Dispatcher:
         *,
         row: dict[str, Any] | None = None,
         memory_fresh: bool = False,
+        turn: Turn | None = None,
     ) -> None:
         """Route and dispatch one leased incident (or admit one that was held back).
 
         ``row``: the incident as its claim returned it (not read again); ``memory_fresh``:
-        the caller refreshed the route memory for this incident's batch.
+        the caller refreshed the route memory for this incident's batch; ``turn``: its
+        place in the batch (the caller ends it, whatever happens here).
         """
         async with self._engine.connect() as conn:
             if row is None:
@@ -229,7 +251,7 @@ class Dispatcher:
             return
         incident = merge(views) if views else Incident.model_validate(row["incident"])
         if row["status"] == "held":
-            await self.resume(incident_id, row, incident)
+            await self.resume(incident_id, row, incident, turn=turn)
             return
         skip = await self._skip(incident, None)
         if skip is not None:
@@ -248,7 +270,7 @@ class Dispatcher:
         routed = await self.route(incident, context, incident_redacted=bool(views))
         if row.get("operator_agent"):
             routed = await self.override(routed, Agent(row["operator_agent"]))
-        await self.dispatch(incident_id, routed, attempt=int(row.get("attempt") or 1))
+        await self.dispatch(incident_id, routed, attempt=int(row.get("attempt") or 1), turn=turn)
 
     async def _skip(self, incident: Incident, context: ContextBundle | None) -> str | None:
         """Why to skip: ``[skip-healer]`` in the head commit, from wherever it is known.
@@ -263,10 +285,7 @@ class Dispatcher:
         if context is None and incident.head_sha:
             async with self._engine.connect() as conn:
                 marked = await conn.scalar(
-                    sa.select(skip_commits.c.marker).where(
-                        skip_commits.c.repository == incident.repository,
-                        skip_commits.c.head_sha == incident.head_sha,
-                    )
+                    _SKIP_MARKER, {"repository": incident.repository, "head_sha": incident.head_sha}
                 )
             if marked:
                 return f"head commit {incident.head_sha[:7]} was pushed with {marked}"
@@ -315,6 +334,7 @@ class Dispatcher:
         *,
         attempt: int = 1,
         history: list[dict[str, Any]] | None = None,
+        turn: Turn | None = None,
     ) -> str | None:
         """Apply the ladder, the dedup claims and admission; create the CodeRun.
 
@@ -362,9 +382,12 @@ class Dispatcher:
             attempt,
             columns,
             claim=_Claim(routed, plan.handoff_from),
+            turn=turn,
         )
 
-    async def resume(self, incident_id: str, row: dict[str, Any], incident: Incident) -> None:
+    async def resume(
+        self, incident_id: str, row: dict[str, Any], incident: Incident, *, turn: Turn | None = None
+    ) -> None:
         """Held-back work asks again, with the decision and prompt made when it was held."""
         decision = RoutingDecision.model_validate(row["decision"])
         await self.launch(
@@ -376,6 +399,7 @@ class Dispatcher:
             int(row.get("attempt") or 1),
             {},
             held_for=row["reason"],
+            turn=turn,
         )
 
     async def launch(
@@ -390,6 +414,7 @@ class Dispatcher:
         *,
         held_for: str | None = None,
         claim: _Claim | None = None,
+        turn: Turn | None = None,
     ) -> str | None:
         """Pass admission control, then create the CodeRun; None when held back.
 
@@ -438,7 +463,13 @@ class Dispatcher:
                 conn, incident_id, incident, decision, stored, now, timeout, held_for
             )
 
-        verdict = await self._writes.submit(admit)
+        if turn is not None and turn.before is not None:
+            await turn.before.wait()
+        try:
+            verdict = await self._writes.submit(admit)
+        finally:
+            if turn is not None:
+                turn.mine.set()
         if verdict is None:  # a duplicate
             self._metrics.dedup.labels(status="existing").inc()
             return None
@@ -613,6 +644,13 @@ def _context_status(
     if redacted:  # findings of a redacted context: the same JSON, without a second scan
         return json.dumps({f.name: f.as_dict() for f in findings})
     return json.dumps(context_evidence(context, redact, findings))
+
+
+_SKIP_MARKER = sa.select(skip_commits.c.marker).where(
+    skip_commits.c.repository == sa.bindparam("repository", type_=skip_commits.c.repository.type),
+    skip_commits.c.head_sha == sa.bindparam("head_sha", type_=skip_commits.c.head_sha.type),
+)
+"""A pushed commit's skip marker, built once (asked for every incident)."""
 
 
 def _as_given(text: str) -> str:

@@ -24,7 +24,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healer_agent.metrics import Metrics
-from healer_agent.pipeline.dispatcher import Dispatcher
+from healer_agent.pipeline.dispatcher import Dispatcher, Turn
 from healer_agent.pipeline.priority import RequestsFirst
 from healer_agent.pipeline.stage import IntakeStage
 from healer_agent.store import inbox, incidents
@@ -152,7 +152,11 @@ class Worker:
             due = await incidents.claim_due_rows(conn, lease=lease, limit=ROUTE_BATCH)
         if due:
             fresh = await self._refresh_memory()
-            routed = (self._route(row, memory_fresh=fresh) for row in due)
+            turns = Turn.chain(len(due))
+            routed = (
+                self._route(row, memory_fresh=fresh, turn=turn)
+                for row, turn in zip(due, turns, strict=True)
+            )
             # each finishes before a failure is raised, so none is left running unwatched
             failed = [r for r in await asyncio.gather(*routed, return_exceptions=True) if r]
             if failed:
@@ -193,10 +197,12 @@ class Worker:
             return False
         return True
 
-    async def _route(self, row: dict[str, Any], *, memory_fresh: bool) -> None:
+    async def _route(self, row: dict[str, Any], *, memory_fresh: bool, turn: Turn) -> None:
         incident_id = str(row["id"])
         try:
-            await self._dispatcher.process(incident_id, row=row, memory_fresh=memory_fresh)
+            await self._dispatcher.process(
+                incident_id, row=row, memory_fresh=memory_fresh, turn=turn
+            )
         except Exception as exc:  # any stage failure is retried with backoff, never lost
             self._metrics.stage_errors.labels(stage="dispatch").inc()
             log.warning("dispatch.failed", incident_id=incident_id, error=str(exc))
@@ -211,6 +217,8 @@ class Worker:
                     status="dead" if dead else "routing",
                     lease_until=utcnow() + timedelta(seconds=min(2**attempts, 60)),
                 )
+        finally:  # skipped, escalated or failed before admission: the next one's turn
+            turn.mine.set()
 
     async def _refresh_gauges(self) -> None:
         async with self._engine.connect() as conn:

@@ -125,12 +125,19 @@ def _insert_ignore(conn: AsyncConnection, table: sa.Table) -> Any:
 
 async def events(conn: AsyncConnection, incident_id: str) -> list[Incident]:
     """Every delivery's view of an incident, oldest first."""
-    rows = await conn.execute(
-        sa.select(incident_events.c.incident)
-        .where(incident_events.c.incident_id == incident_id, incident_events.c.kind == "delivery")
-        .order_by(incident_events.c.id)
-    )
+    rows = await conn.execute(_EVENTS, {"incident_id": incident_id})
     return [Incident.model_validate_json(r.incident) for r in rows]
+
+
+_EVENTS = (
+    sa.select(incident_events.c.incident)
+    .where(
+        incident_events.c.incident_id == sa.bindparam("incident_id"),
+        incident_events.c.kind == "delivery",
+    )
+    .order_by(incident_events.c.id)
+)
+"""Built once (the dispatcher reads it for every incident), as ``_GET`` is."""
 
 
 async def update(conn: AsyncConnection, incident_id: str, **values: Any) -> None:
