@@ -3,16 +3,19 @@ still one remediation per branch and agent, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from healer_agent.models import ContextBundle, Incident
 from healer_agent.pipeline.worker import ROUTE_BATCH
+from healer_agent.ports import NoContext
 from healer_agent.store import incidents
 
-SENSOR = {
+SENSOR: dict[str, Any] = {
     "workflow_run": {
         "id": 55500000,
         "name": "Controller CI",
@@ -77,3 +80,32 @@ async def test_a_batch_of_distinct_branches_is_dispatched_in_one_turn(
         counts = await incidents.counts(conn)
     assert counts.get("dispatched") == ROUTE_BATCH
     assert len(_coderuns(healer.settings.sink.dir)) == ROUTE_BATCH
+
+
+class _OldestIsSlow(NoContext):
+    """The oldest incident's context takes longest: the others are routed before it."""
+
+    async def gather(self, incident: Incident) -> ContextBundle:
+        if incident.workflow_name == "Controller CI 0":
+            await asyncio.sleep(0.2)
+        return await super().gather(incident)
+
+
+async def test_under_a_cap_the_oldest_of_a_batch_is_admitted(
+    database_url: str, make_settings: Any, healer_factory: Any, client_for: Any
+) -> None:
+    settings = make_settings(
+        store={"url": database_url}, loop={"max_in_flight": 1, "hold_retry_s": 3600}
+    )
+    healer = await healer_factory(settings, context=_OldestIsSlow())
+    async with client_for(healer) as client:
+        ids = []
+        for n in range(ROUTE_BATCH):
+            payload = _failure(n)
+            payload["workflow_run"]["head_branch"] = f"feat/cap-{n}"
+            response = await client.post("/api/remediate/ci-failure", json=payload)
+            ids.append(response.json()["incident_id"])
+    assert await healer.worker.work_once()
+    async with healer.engine.connect() as conn:
+        statuses = [(await incidents.get(conn, i) or {}).get("status") for i in ids]
+    assert statuses == ["dispatched"] + ["held"] * (ROUTE_BATCH - 1)
