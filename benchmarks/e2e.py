@@ -158,6 +158,11 @@ def main() -> None:
         )
         env = {
             **os.environ,
+            # the server runs in the temporary folder: without this it would import the
+            # installed healer_agent, not the tree this script belongs to
+            "PYTHONPATH": os.pathsep.join(
+                p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
+            ),
             "HEALER_STORE__URL": store,
             "HEALER_SINK__DIR": f"{tmp}/coderuns",
             "HEALER_CONTEXT__MODE": "replay",

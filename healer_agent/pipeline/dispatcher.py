@@ -11,7 +11,7 @@ import asyncio
 import dataclasses
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -38,6 +38,7 @@ from healer_agent.models import (
     failure_types_for,
 )
 from healer_agent.pipeline import dedup
+from healer_agent.pipeline.batching import GroupCommit
 from healer_agent.pipeline.priority import RequestsFirst
 from healer_agent.ports import CodeRunSink, ContextProvider
 from healer_agent.routing.base import Routed, Router
@@ -54,9 +55,19 @@ log = structlog.get_logger("healer.dispatch")
 ACTIVE_TTL = timedelta(hours=6)
 SLOT_MARGIN = timedelta(minutes=10)
 """A slot outlives its CodeRun's timeout by this much, so the tracker frees it first."""
+WRITES_BATCH = 32
+"""Dispatch writes (admissions, records of created CodeRuns) one transaction may share."""
 Signature = Callable[[list[str]], str]
 Clock = Callable[[], datetime]
 _transition = attempts.transition
+_Write = Callable[[AsyncConnection], Awaitable[Any]]
+_Admitted = admission.Verdict | None
+"""Admission's verdict, or None for a duplicate (another incident holds a claim)."""
+
+
+async def _in_order(conn: AsyncConnection, writes: list[_Write]) -> list[Any]:
+    """Concurrent dispatches' writes, one after another in one transaction."""
+    return [await write(conn) for write in writes]
 
 
 def merge(views: list[Incident]) -> Incident:
@@ -91,6 +102,26 @@ class RedactedRouted(Routed):
     the REPL) is redacted at each of those steps as before. ``dataclasses.replace`` keeps
     the type, so a changed decision (a handoff, an operator's choice) keeps the marker.
     """
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """An incident's place in a batch routed at once.
+
+    Its admission waits for the one claimed before it, so under a cap the older incident is
+    still admitted first (the batch's gathering and routing overlap; admission keeps order).
+    """
+
+    before: asyncio.Event | None
+    mine: asyncio.Event = dataclasses.field(default_factory=asyncio.Event)
+
+    @staticmethod
+    def chain(count: int) -> list[Turn]:
+        """Turns for ``count`` incidents, oldest first."""
+        turns: list[Turn] = []
+        for _ in range(count):
+            turns.append(Turn(turns[-1].mine if turns else None))
+        return turns
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +174,12 @@ class Dispatcher:
         self._metrics = metrics
         self._settings = settings
         self._clock = clock
+        # the incidents routed at once share their admissions' and records' commits: on
+        # SQLite each is a trip through aiosqlite's thread, on PostgreSQL a WAL flush; a
+        # batch that fails is run again write by write, so one cannot fail the others
+        self._writes: GroupCommit[_Write, Any] = GroupCommit(
+            engine, _in_order, max_batch=WRITES_BATCH
+        )
 
     async def gather(self, incident: Incident) -> ContextBundle:
         """Context with an overall deadline; a provider failure leaves an empty, noted bundle."""
@@ -188,22 +225,40 @@ class Dispatcher:
         ]
         return RedactedRouted(incident, context, decision, self._signature(lines))
 
-    async def process(self, incident_id: str) -> None:
-        """Route and dispatch one leased incident (or admit one that was held back)."""
+    async def refresh_memory(self) -> None:
+        """Read the route memory's changes once for a batch of decisions about to be made."""
+        await self._memory.refresh()
+
+    async def process(
+        self,
+        incident_id: str,
+        *,
+        row: dict[str, Any] | None = None,
+        memory_fresh: bool = False,
+        turn: Turn | None = None,
+    ) -> None:
+        """Route and dispatch one leased incident (or admit one that was held back).
+
+        ``row``: the incident as its claim returned it (not read again); ``memory_fresh``:
+        the caller refreshed the route memory for this incident's batch; ``turn``: its
+        place in the batch (the caller ends it, whatever happens here).
+        """
         async with self._engine.connect() as conn:
-            row = await incidents.get(conn, incident_id)
+            if row is None:
+                row = await incidents.get(conn, incident_id)
             views = await incidents.events(conn, incident_id)
         if row is None or row["status"] not in ("routing", "held"):
             return
         incident = merge(views) if views else Incident.model_validate(row["incident"])
         if row["status"] == "held":
-            await self.resume(incident_id, row, incident)
+            await self.resume(incident_id, row, incident, turn=turn)
             return
         skip = await self._skip(incident, None)
         if skip is not None:
             await self._finish(incident_id, "skipped", skip, dedup_status="skipped")
             return
-        await self._memory.refresh()
+        if not memory_fresh:
+            await self._memory.refresh()
         context = await self.gather(incident)
         skip = await self._skip(incident, context)
         if skip is not None:
@@ -215,7 +270,7 @@ class Dispatcher:
         routed = await self.route(incident, context, incident_redacted=bool(views))
         if row.get("operator_agent"):
             routed = await self.override(routed, Agent(row["operator_agent"]))
-        await self.dispatch(incident_id, routed, attempt=int(row.get("attempt") or 1))
+        await self.dispatch(incident_id, routed, attempt=int(row.get("attempt") or 1), turn=turn)
 
     async def _skip(self, incident: Incident, context: ContextBundle | None) -> str | None:
         """Why to skip: ``[skip-healer]`` in the head commit, from wherever it is known.
@@ -230,10 +285,7 @@ class Dispatcher:
         if context is None and incident.head_sha:
             async with self._engine.connect() as conn:
                 marked = await conn.scalar(
-                    sa.select(skip_commits.c.marker).where(
-                        skip_commits.c.repository == incident.repository,
-                        skip_commits.c.head_sha == incident.head_sha,
-                    )
+                    _SKIP_MARKER, {"repository": incident.repository, "head_sha": incident.head_sha}
                 )
             if marked:
                 return f"head commit {incident.head_sha[:7]} was pushed with {marked}"
@@ -282,6 +334,7 @@ class Dispatcher:
         *,
         attempt: int = 1,
         history: list[dict[str, Any]] | None = None,
+        turn: Turn | None = None,
     ) -> str | None:
         """Apply the ladder, the dedup claims and admission; create the CodeRun.
 
@@ -329,9 +382,12 @@ class Dispatcher:
             attempt,
             columns,
             claim=_Claim(routed, plan.handoff_from),
+            turn=turn,
         )
 
-    async def resume(self, incident_id: str, row: dict[str, Any], incident: Incident) -> None:
+    async def resume(
+        self, incident_id: str, row: dict[str, Any], incident: Incident, *, turn: Turn | None = None
+    ) -> None:
         """Held-back work asks again, with the decision and prompt made when it was held."""
         decision = RoutingDecision.model_validate(row["decision"])
         await self.launch(
@@ -343,6 +399,7 @@ class Dispatcher:
             int(row.get("attempt") or 1),
             {},
             held_for=row["reason"],
+            turn=turn,
         )
 
     async def launch(
@@ -357,6 +414,7 @@ class Dispatcher:
         *,
         held_for: str | None = None,
         claim: _Claim | None = None,
+        turn: Turn | None = None,
     ) -> str | None:
         """Pass admission control, then create the CodeRun; None when held back.
 
@@ -364,14 +422,16 @@ class Dispatcher:
         reason, it is not another transition. ``claim`` (a first dispatch) takes the
         root-cause and active claims in the same transaction as admission, one commit
         instead of two (a duplicate ends there); ``columns`` are stored with the prompt.
+        The transaction is shared with other incidents' dispatch writes of the same moment
+        (the claims are still taken one after another, so exactly one incident wins each).
         """
         now = self._clock()
         agent_run = self._settings.coderun.for_agent(decision.agent.value)
         timeout = timedelta(seconds=agent_run.timeout_s or self._settings.coderun.timeout_s)
         stored = columns | {"prompt": prompt} if claim is not None else columns
-        duplicate: tuple[str, str] | None = None
-        verdict: admission.Verdict | None = None
-        async with self._engine.begin() as conn:
+
+        async def admit(conn: AsyncConnection) -> _Admitted:
+            duplicate: tuple[str, str] | None = None
             if claim is not None:
                 duplicate = await self._take_claims(conn, incident_id, claim.routed)
                 if duplicate is not None:
@@ -397,10 +457,19 @@ class Dispatcher:
                         from_agent=claim.handoff_from,
                         to_agent=decision.agent.value,
                     )
-            if duplicate is None:
-                verdict = await self._admit(
-                    conn, incident_id, incident, decision, stored, now, timeout, held_for
-                )
+            if duplicate is not None:
+                return None
+            return await self._admit(
+                conn, incident_id, incident, decision, stored, now, timeout, held_for
+            )
+
+        if turn is not None and turn.before is not None:
+            await turn.before.wait()
+        try:
+            verdict = await self._writes.submit(admit)
+        finally:
+            if turn is not None:
+                turn.mine.set()
         if verdict is None:  # a duplicate
             self._metrics.dedup.labels(status="existing").inc()
             return None
@@ -469,7 +538,12 @@ class Dispatcher:
         now: datetime,
         run_timeout: timedelta,
     ) -> str | None:
-        """Create the admitted CodeRun and record it (its slot is taken)."""
+        """Create the admitted CodeRun and record it (its slot is taken).
+
+        The record shares a transaction with other dispatches' writes; a crash before it
+        commits leaves the incident leased, and the worker that takes it over finds its
+        own claims and slot and the same CodeRun name (the sink creates it once).
+        """
         manifest = build_coderun(
             incident,
             decision,
@@ -479,7 +553,8 @@ class Dispatcher:
             attempt=attempt,
         )
         result = await self._sink.create(manifest)
-        async with self._engine.begin() as conn:
+
+        async def record(conn: AsyncConnection) -> None:
             await incidents.update(
                 conn,
                 incident_id,
@@ -512,6 +587,8 @@ class Dispatcher:
                 agent=decision.agent.value,
                 attempt=attempt,
             )
+
+        await self._writes.submit(record)
         if result.created:
             self._metrics.dispatched.labels(agent=decision.agent.value, sink=self._sink.name).inc()
         log.info(
@@ -567,6 +644,13 @@ def _context_status(
     if redacted:  # findings of a redacted context: the same JSON, without a second scan
         return json.dumps({f.name: f.as_dict() for f in findings})
     return json.dumps(context_evidence(context, redact, findings))
+
+
+_SKIP_MARKER = sa.select(skip_commits.c.marker).where(
+    skip_commits.c.repository == sa.bindparam("repository", type_=skip_commits.c.repository.type),
+    skip_commits.c.head_sha == sa.bindparam("head_sha", type_=skip_commits.c.head_sha.type),
+)
+"""A pushed commit's skip marker, built once (asked for every incident)."""
 
 
 def _as_given(text: str) -> str:

@@ -17,13 +17,14 @@ import os
 import socket
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healer_agent.metrics import Metrics
-from healer_agent.pipeline.dispatcher import Dispatcher
+from healer_agent.pipeline.dispatcher import Dispatcher, Turn
 from healer_agent.pipeline.priority import RequestsFirst
 from healer_agent.pipeline.stage import IntakeStage
 from healer_agent.store import inbox, incidents
@@ -39,6 +40,11 @@ INTAKE_BATCH = 8
 """Stored deliveries whose intake stage one transaction runs: small, because on SQLite the
 intake requests wait for the one connection while it is held (8 gave 2x the throughput of 32
 and a p99 at 200 requests/s of about half, in benchmarks/intake.py)."""
+ROUTE_BATCH = 4
+"""Due incidents one worker leases in one transaction and routes concurrently: one claim's
+commit, one turn of the loop's other claims and one route-memory read for all of them, and
+their context gathering and triage (network waits outside the benchmark) overlap. Small, so
+a batch's leases stay far inside ``lease_s`` and other workers and replicas share the work."""
 IDLE_MAX_S = 30.0
 """The longest an idle worker sleeps without being woken (a backstop, not the mechanism)."""
 
@@ -143,9 +149,18 @@ class Worker:
             return True
         await self._priority.wait()
         async with self._engine.begin() as conn:
-            due = await incidents.claim_due(conn, lease=lease, limit=1)
-        for incident_id in due:
-            await self._route(incident_id)
+            due = await incidents.claim_due_rows(conn, lease=lease, limit=ROUTE_BATCH)
+        if due:
+            fresh = await self._refresh_memory()
+            turns = Turn.chain(len(due))
+            routed = (
+                self._route(row, memory_fresh=fresh, turn=turn)
+                for row, turn in zip(due, turns, strict=True)
+            )
+            # each finishes before a failure is raised, so none is left running unwatched
+            failed = [r for r in await asyncio.gather(*routed, return_exceptions=True) if r]
+            if failed:
+                raise failed[0]
             return True
         now = asyncio.get_running_loop().time()
         if now - self._last_poll >= self._settings.coderun_poll_s:
@@ -173,15 +188,27 @@ class Worker:
                 rounds -= 1
         return done
 
-    async def _route(self, incident_id: str) -> None:
+    async def _refresh_memory(self) -> bool:
+        """The route memory read once for a batch; False (each incident reads it) on error."""
         try:
-            await self._dispatcher.process(incident_id)
+            await self._dispatcher.refresh_memory()
+        except (SQLAlchemyError, OSError) as exc:
+            log.warning("worker.memory_refresh_failed", error=str(exc))
+            return False
+        return True
+
+    async def _route(self, row: dict[str, Any], *, memory_fresh: bool, turn: Turn) -> None:
+        incident_id = str(row["id"])
+        try:
+            await self._dispatcher.process(
+                incident_id, row=row, memory_fresh=memory_fresh, turn=turn
+            )
         except Exception as exc:  # any stage failure is retried with backoff, never lost
             self._metrics.stage_errors.labels(stage="dispatch").inc()
             log.warning("dispatch.failed", incident_id=incident_id, error=str(exc))
             async with self._engine.begin() as conn:
-                row = await incidents.get(conn, incident_id)
-                attempts = int(row["work_attempts"]) if row else 0
+                current = await incidents.get(conn, incident_id)
+                attempts = int(current["work_attempts"]) if current else 0
                 dead = attempts >= self._settings.max_attempts
                 await incidents.update(
                     conn,
@@ -190,6 +217,8 @@ class Worker:
                     status="dead" if dead else "routing",
                     lease_until=utcnow() + timedelta(seconds=min(2**attempts, 60)),
                 )
+        finally:  # skipped, escalated or failed before admission: the next one's turn
+            turn.mine.set()
 
     async def _refresh_gauges(self) -> None:
         async with self._engine.connect() as conn:

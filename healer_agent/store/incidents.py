@@ -125,12 +125,19 @@ def _insert_ignore(conn: AsyncConnection, table: sa.Table) -> Any:
 
 async def events(conn: AsyncConnection, incident_id: str) -> list[Incident]:
     """Every delivery's view of an incident, oldest first."""
-    rows = await conn.execute(
-        sa.select(incident_events.c.incident)
-        .where(incident_events.c.incident_id == incident_id, incident_events.c.kind == "delivery")
-        .order_by(incident_events.c.id)
-    )
+    rows = await conn.execute(_EVENTS, {"incident_id": incident_id})
     return [Incident.model_validate_json(r.incident) for r in rows]
+
+
+_EVENTS = (
+    sa.select(incident_events.c.incident)
+    .where(
+        incident_events.c.incident_id == sa.bindparam("incident_id"),
+        incident_events.c.kind == "delivery",
+    )
+    .order_by(incident_events.c.id)
+)
+"""Built once (the dispatcher reads it for every incident), as ``_GET`` is."""
 
 
 async def update(conn: AsyncConnection, incident_id: str, **values: Any) -> None:
@@ -163,6 +170,13 @@ async def claim_due(conn: AsyncConnection, *, lease: timedelta, limit: int = 5) 
 
     Routing waits for the grouping window; held-back work waits for a slot or the breaker.
     """
+    return [str(row["id"]) for row in await claim_due_rows(conn, lease=lease, limit=limit)]
+
+
+async def claim_due_rows(
+    conn: AsyncConnection, *, lease: timedelta, limit: int
+) -> list[dict[str, Any]]:
+    """As :func:`claim_due`, with each leased row as :func:`get` gives it (no second read)."""
     rows = await queue.claim(
         conn,
         incidents,
@@ -179,7 +193,8 @@ async def claim_due(conn: AsyncConnection, *, lease: timedelta, limit: int = 5) 
         incidents.c.created_at,
         name="due",
     )
-    return [str(r.id) for r in rows]
+    # oldest first: PostgreSQL's RETURNING keeps no order
+    return [to_dict(r) for r in sorted(rows, key=lambda r: (r.created_at, r.id))]
 
 
 async def get(conn: AsyncConnection, incident_id: str) -> dict[str, Any] | None:

@@ -132,6 +132,13 @@ async def in_flight(conn: AsyncConnection, now: datetime) -> int:
     return int(await conn.scalar(_COUNT, {"low": low, "high": high, "now": now}) or 0)
 
 
+_BREAKER = sa.select(breakers).where(
+    breakers.c.repository == sa.bindparam("repository", type_=breakers.c.repository.type),
+    breakers.c.agent == sa.bindparam("agent", type_=breakers.c.agent.type),
+)
+"""The breaker of a repository and agent, built once (admission asks per dispatch)."""
+
+
 async def admit(
     conn: AsyncConnection,
     limits: Limits,
@@ -147,13 +154,7 @@ async def admit(
     Runs inside the caller's transaction; on a refusal, slots taken here are given back.
     """
     retry = now + timedelta(seconds=limits.hold_retry_s)
-    row = (
-        await conn.execute(
-            sa.select(breakers).where(
-                breakers.c.repository == repository, breakers.c.agent == agent
-            )
-        )
-    ).first()
+    row = (await conn.execute(_BREAKER, {"repository": repository, "agent": agent})).first()
     opened_at = row.opened_at if row is not None else None
     failures = row.failures if row is not None else 0
     opened = as_utc(opened_at)

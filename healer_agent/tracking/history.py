@@ -29,16 +29,22 @@ async def transition(
 ) -> None:
     """Record that an incident entered ``state`` (and why), and count it."""
     await conn.execute(
-        sa.insert(incident_events).values(
-            incident_id=incident_id,
-            delivery_id=f"~{state}:{uuid.uuid4().hex}",
-            incident="",
-            kind=state,
-            detail=json.dumps(detail, default=str),
-            created_at=utcnow(),
-        )
+        _TRANSITION,
+        {
+            "incident_id": incident_id,
+            "delivery_id": f"~{state}:{uuid.uuid4().hex}",
+            "incident": "",
+            "kind": state,
+            "detail": json.dumps(detail, default=str),
+            "created_at": utcnow(),
+        },
     )
     metrics.transitions.labels(state=state).inc()
+
+
+_TRANSITION = sa.insert(incident_events)
+"""Built once, its values parameters: a statement built per call (and its cache key) costs
+more CPU than the database spends running it; the dispatch path runs these per incident."""
 
 
 async def transitions(conn: AsyncConnection, incident_id: str) -> list[dict[str, Any]]:
@@ -101,19 +107,27 @@ async def start(
     head_sha: str,
 ) -> None:
     """Record a CodeRun (once per incident and attempt: a re-run of the stage is a no-op)."""
+    name = conn.dialect.name
+    if name not in _START:
+        _START[name] = insert_ignore(conn, attempts)
     await conn.execute(
-        insert_ignore(conn, attempts).values(
-            incident_id=incident_id,
-            attempt=attempt,
-            repository=repository,
-            branch=branch,
-            signature=signature,
-            agent=agent,
-            coderun_name=coderun_name,
-            head_sha=head_sha,
-            started_at=utcnow(),
-        )
+        _START[name],
+        {
+            "incident_id": incident_id,
+            "attempt": attempt,
+            "repository": repository,
+            "branch": branch,
+            "signature": signature,
+            "agent": agent,
+            "coderun_name": coderun_name,
+            "head_sha": head_sha,
+            "started_at": utcnow(),
+        },
     )
+
+
+_START: dict[str, Any] = {}
+"""The attempt's insert per dialect, built once (see ``_TRANSITION``)."""
 
 
 async def finish(
@@ -207,17 +221,13 @@ async def of_failure(
     since: datetime | None = None,
 ) -> list[Attempt]:
     """Every attempt at this failure (repository, branch, signature), oldest first."""
-    stmt = (
-        sa.select(attempts)
-        .where(
-            attempts.c.repository == repository,
-            attempts.c.branch == branch,
-            attempts.c.signature == signature,
-        )
-        .order_by(attempts.c.started_at, attempts.c.id)
-    )
+    params: dict[str, Any] = {"repository": repository, "branch": branch, "signature": signature}
+    if signature is None:  # IS NULL, which a parameter cannot say
+        stmt = _of_failure(None, since=since is not None)
+    else:
+        stmt = _OF_FAILURE[since is not None]
     if since is not None:
-        stmt = stmt.where(attempts.c.started_at > since)
+        params["since"] = since
     return [
         Attempt(
             r.incident_id,
@@ -232,22 +242,46 @@ async def of_failure(
             r.note,
             as_utc(r.started_at),
         )
-        for r in await conn.execute(stmt)
+        for r in await conn.execute(stmt, params)
     ]
+
+
+def _failure(signature: Any) -> tuple[Any, ...]:
+    return (
+        attempts.c.repository == sa.bindparam("repository", type_=attempts.c.repository.type),
+        attempts.c.branch == sa.bindparam("branch", type_=attempts.c.branch.type),
+        attempts.c.signature == signature,
+    )
+
+
+def _of_failure(signature: Any, *, since: bool) -> Any:
+    stmt = sa.select(attempts).where(*_failure(signature))
+    if since:
+        stmt = stmt.where(
+            attempts.c.started_at > sa.bindparam("since", type_=attempts.c.started_at.type)
+        )
+    return stmt.order_by(attempts.c.started_at, attempts.c.id)
+
+
+def _last_fixed(signature: Any) -> Any:
+    return sa.select(sa.func.max(attempts.c.finished_at)).where(
+        *_failure(signature), attempts.c.outcome == "fixed"
+    )
+
+
+_SIGNATURE = sa.bindparam("signature", type_=attempts.c.signature.type)
+_OF_FAILURE = {since: _of_failure(_SIGNATURE, since=since) for since in (False, True)}
+_LAST_FIXED = _last_fixed(_SIGNATURE)
+"""The loop guard's reads of a failure's attempts, built once (see ``_TRANSITION``)."""
 
 
 async def last_fixed_at(
     conn: AsyncConnection, repository: str, branch: str, signature: str | None
 ) -> datetime | None:
     """When this failure was last fixed: attempts before it are another story."""
-    value = await conn.scalar(
-        sa.select(sa.func.max(attempts.c.finished_at)).where(
-            attempts.c.repository == repository,
-            attempts.c.branch == branch,
-            attempts.c.signature == signature,
-            attempts.c.outcome == "fixed",
-        )
-    )
+    stmt = _LAST_FIXED if signature is not None else _last_fixed(None)
+    params = {"repository": repository, "branch": branch, "signature": signature}
+    value = await conn.scalar(stmt, params)
     return as_utc(value) if isinstance(value, datetime) else None
 
 

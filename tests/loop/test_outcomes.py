@@ -57,14 +57,15 @@ async def test_200_open_coderuns_whose_newest_fails(loop: Any) -> None:
         ids.append(answer.incident_id)
     await healer.drain(limit_s=120)
     assert len(sink.order) == 200
-    newest = sink.order[-1]
+    newest = sink.order[-1]  # the last created (a batch is routed concurrently, in any order)
+    (failing,) = [i for i in ids if (await status_of(healer, i))["coderun_name"] == newest]
     sink.phases[newest] = "Failed"
     sink.reads.clear()
     report = await healer.tracker.poll_report()
     assert report.seen == 200 and report.pages == 4  # pages of 50, every one read
     assert sorted(sink.reads) == sorted(sink.order)
-    assert report.failed == [ids[-1]]
-    row = await status_of(healer, ids[-1])
+    assert report.failed == [failing]
+    row = await status_of(healer, failing)
     assert row["status"] == "routing" and row["attempt"] == 2  # next rung queued
     await healer.drain()
     assert len(sink.order) == 201  # the retry, attempt 2 of the newest only
