@@ -49,6 +49,9 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"unknown (?:lint|feature)|(?:the )?trait|type annotations|linking with)",
     ),
     ("osv-scanner", r"^\d+ vulnerabilit(?:y|ies) found|osv\.dev/(?:GHSA|RUSTSEC|PYSEC|GO|CVE)-"),
+    # zizmor's summary of a workflow audit that found something (the findings above it
+    # are rustc-shaped, ``error[dangerous-triggers]: ...``)
+    ("zizmor", r"^\d+ findings?(?: \([^)]*\))?: \d+ (?:unknown|informational)"),
     (
         "npm-audit",
         r"[Ff]ound \d+ (?:low|moderate|high|critical|known)? ?(?:severity )?"

@@ -1183,3 +1183,41 @@ def test_a_program_killed_inside_an_image_build_after_its_own_growth_is_its_code
         )
         # with flat figures the kill is the runner's memory, not the script's
         assert (decision.agent is Agent.BLAZE) is growing
+
+
+def test_lfs_objects_the_server_would_not_hand_out_are_the_hostings() -> None:
+    lines = [
+        "batch response: This repository is over its data quota. Account responsible for LFS"
+        " bandwidth should purchase more data packs to restore access.",
+        "error: failed to fetch some objects from 'https://github.com/o/r.git/info/lfs'",
+    ]
+    decision = ROUTER.decide(
+        incident("wasm", "wasm-pack-test"),
+        ctx(gh_log(("git lfs pull", lines)), "wasm-pack-test", ("crates/render/src/lib.rs",)),
+    )
+    assert decision.agent is Agent.ATLAS
+
+
+ZIZMOR = [
+    "error[dangerous-triggers]: use of fundamentally insecure workflow trigger",
+    " --> .github/workflows/preview.yml:3:3",
+    "  |",
+    "3 |   pull_request_target:",
+    "  |   ^^^^^^^^^^^^^^^^^^^ pull_request_target is almost always used insecurely",
+    "  = help: audit documentation → https://docs.zizmor.sh/audits/#dangerous-triggers",
+    "",
+    "3 findings (1 suppressed): 0 informational, 0 low, 1 medium, 1 high",
+]
+
+
+def test_a_workflow_audits_findings_are_cipher_not_the_workflow_files_owner() -> None:
+    decision = ROUTER.decide(
+        incident("lint", "actions-audit"),
+        ctx(
+            gh_log(("zizmor .github/workflows", ZIZMOR)),
+            "actions-audit",
+            (".github/workflows/preview.yml",),
+        ),
+    )
+    assert decision.agent is Agent.CIPHER
+    assert any("findings" in line for line in decision.key_error_lines)
