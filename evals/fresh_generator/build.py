@@ -45,6 +45,7 @@ MODULES = [
     "cases_batch17",
     "cases_batch18",
     "cases_batch19",
+    "cases_batch20",
 ]
 
 
