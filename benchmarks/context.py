@@ -29,6 +29,9 @@ from typing import Any
 
 import yaml
 
+# this tree's healer_agent, not the installed one (an editable install may be another tree)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from healer_agent.config import Settings
 from healer_agent.context.config import McpConfig, load_mcp_config
 from healer_agent.context.errors import ToolError

@@ -12,10 +12,14 @@ import argparse
 import json
 import re
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+# this tree's healer_agent, not the installed one (an editable install may be another tree)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from healer_agent.context.replay import bundle_from_case
 from healer_agent.logs import excerpt_text

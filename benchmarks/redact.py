@@ -28,6 +28,9 @@ from typing import Any
 
 import yaml
 
+# this tree's healer_agent, not the installed one (an editable install may be another tree)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from healer_agent.logs.redact import redact, redact_json
 
 ROOT = Path(__file__).resolve().parents[1]

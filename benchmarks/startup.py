@@ -45,6 +45,7 @@ def serve_ready(tmp: Path, n: int) -> float:
         "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp}/h{n}.db",
         "HEALER_SINK__DIR": str(tmp / "coderuns"),
         "HEALER_CONTEXT__REPLAY_DIR": str(ROOT / "evals" / "cases"),
+        "PYTHONPATH": str(ROOT),  # this tree's healer_agent: the server starts in a temp dir
     }
     started = time.perf_counter()
     proc = subprocess.Popen(
