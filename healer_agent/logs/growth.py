@@ -33,8 +33,16 @@ _MIN_GROWTH = 1.5
 _LOOK_BACK = 40
 
 
+# figures that count progress, not holdings: ``400/2400 frames``, ``batch 3``, ``epoch 12``
+_PROGRESS = re.compile(
+    r"\d[\d,]*\s*/\s*\d[\d,]*|(?i:\b(?:batch|step|epoch|iteration|iter|round|pass|attempt|"
+    r"chunk|page|part|shard|phase|stage|wave|tick)\s*#?\d+)"
+)
+
+
 def _figures(line: str) -> list[float]:
-    return [float(n.replace(",", "")) for n in _NUMBER.findall(line)]
+    """The line's figures, less those that count progress (they climb in every run)."""
+    return [float(n.replace(",", "")) for n in _NUMBER.findall(_PROGRESS.sub(" ", line))]
 
 
 def is_kill(line: str) -> bool:

@@ -33,6 +33,22 @@ def test_a_progress_counter_without_holdings_is_not_growth() -> None:
     assert growth_before_kill(_log(lines), KILL) is None
 
 
+def test_progress_beside_a_steady_holding_is_not_growth() -> None:
+    fractions = [
+        f"[icons] {n}/2400 frames rasterised, frame cache 400 entries"
+        for n in range(400, 2800, 400)
+    ]
+    batches = [f"replay: batch {n}: cache holds 900 entries" for n in range(1, 7)]
+    assert growth_before_kill(_log(fractions), KILL) is None
+    assert growth_before_kill(_log(batches), KILL) is None
+    # the holding itself climbing beside the same progress still is
+    climbing = [
+        f"[icons] {n}/2400 frames rasterised, frame cache {n} entries"
+        for n in range(400, 2800, 400)
+    ]
+    assert growth_before_kill(_log(climbing), KILL) == climbing[-1]
+
+
 def test_a_flat_or_short_series_is_not_growth() -> None:
     flat = [f"cache holds {n} entries" for n in (900, 1000, 950, 1000, 980)]
     short = [f"cache holds {n} entries" for n in (1000, 4000, 9000)]
