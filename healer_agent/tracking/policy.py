@@ -110,22 +110,22 @@ class LoopGuard:
         """Close superseded remediations; the plan for this attempt."""
         incident, decision = routed.incident, routed.decision
         async with self._engine.begin() as conn:
-            for previous in await records.open_on_branch(
-                conn, incident.repository, incident.branch
+            # the same failure on a later commit: that fix did not work (the same commit
+            # failing in another workflow is one root cause, not a verdict)
+            for previous in await records.superseded_on_branch(
+                conn,
+                incident.repository,
+                incident.branch,
+                routed.signature,
+                incident.head_sha,
+                not_id=incident_id,
             ):
-                # the same failure on a later commit: that fix did not work (the same
-                # commit failing in another workflow is one root cause, not a verdict)
-                if (
-                    previous["id"] != incident_id
-                    and previous["signature"] == routed.signature
-                    and previous["head_sha"] != incident.head_sha
-                ):
-                    await self._outcomes.close(
-                        conn,
-                        previous["id"],
-                        "failed",
-                        reason=f"the same failure came back (incident {incident_id})",
-                    )
+                await self._outcomes.close(
+                    conn,
+                    previous,
+                    "failed",
+                    reason=f"the same failure came back (incident {incident_id})",
+                )
             earlier = await history.since_last_fix(
                 conn, incident.repository, incident.branch, routed.signature
             )

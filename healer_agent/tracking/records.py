@@ -59,6 +59,43 @@ _OPEN_ON_BRANCH = sa.select(
 it and its cache key cost more CPU than the database spends running it."""
 
 
+async def superseded_on_branch(
+    conn: AsyncConnection,
+    repository: str,
+    branch: str,
+    signature: str,
+    head_sha: str,
+    *,
+    not_id: str,
+) -> list[str]:
+    """Open remediations of ``signature`` on a branch whose commit was another one.
+
+    What the loop guard closes as failed; filtered by the database instead of reading every
+    open remediation of the branch (and parsing its stored incident) to keep a few.
+    """
+    params = {
+        "repository": repository,
+        "branch": branch,
+        "signature": signature,
+        "head_sha": head_sha,
+        "not_id": not_id,
+    }
+    return list((await conn.scalars(_SUPERSEDED, params)).all())
+
+
+_SUPERSEDED = sa.select(incidents.c.id).where(
+    incidents.c.repository == sa.bindparam("repository", type_=incidents.c.repository.type),
+    incidents.c.branch == sa.bindparam("branch", type_=incidents.c.branch.type),
+    incidents.c.status.in_(("dispatched", "verifying")),
+    incidents.c.signature == sa.bindparam("signature", type_=incidents.c.signature.type),
+    incidents.c.head_sha.is_distinct_from(
+        sa.bindparam("head_sha", type_=incidents.c.head_sha.type)
+    ),
+    incidents.c.id != sa.bindparam("not_id", type_=incidents.c.id.type),
+)
+"""Built once (asked before every dispatch)."""
+
+
 def names_of(stored: str) -> frozenset[str]:
     """The workflow and job names a stored incident failed in (what must go green)."""
     data = json.loads(stored or "{}")

@@ -190,3 +190,23 @@ async def test_a_fixed_alert_confirms_its_remediation(loop: Any) -> None:
     closed = await post(healer, "dependabot_alert", fixed, "a-2")
     assert answer.incident_id in (closed.reason or "")
     assert (await status_of(healer, answer.incident_id))["outcome"] == "fixed"
+
+
+async def test_the_same_failure_on_a_later_commit_closes_only_that_branchs_earlier_fix(
+    loop: Any,
+) -> None:
+    healer, _sink, _clock = loop
+    sha_a, sha_b = "a" * 40, "b" * 40
+    first = await post(healer, "workflow_run", run_event(71, branch="feat/s", sha=sha_a), "s-1")
+    other = await post(healer, "workflow_run", run_event(72, branch="feat/t", sha=sha_a), "s-2")
+    await healer.drain()
+    second = await post(healer, "workflow_run", run_event(73, branch="feat/s", sha=sha_b), "s-3")
+    await healer.drain()
+    closed = await status_of(healer, first.incident_id)
+    assert closed["status"] == "failed" and "came back" in closed["reason"]
+    assert (await status_of(healer, other.incident_id))["status"] == "dispatched"
+    assert (await status_of(healer, second.incident_id))["status"] == "dispatched"
+    # another run of the newest commit is no verdict on its fix
+    await post(healer, "workflow_run", run_event(74, branch="feat/s", sha=sha_b), "s-4")
+    await healer.drain()
+    assert (await status_of(healer, second.incident_id))["status"] == "dispatched"
