@@ -1221,3 +1221,39 @@ def test_a_workflow_audits_findings_are_cipher_not_the_workflow_files_owner() ->
     )
     assert decision.agent is Agent.CIPHER
     assert any("findings" in line for line in decision.key_error_lines)
+
+
+CURL_403 = ["curl: (22) The requested URL returned error: 403"]
+
+
+@pytest.mark.parametrize(
+    ("files", "owner"),
+    [
+        (("deploy/web/templates/ingress.yaml", "deploy/web/values-staging.yaml"), Agent.BOLT),
+        (("src/middleware.ts", "src/lib/session.ts"), Agent.BLAZE),
+    ],
+)
+def test_a_probed_service_refusing_after_a_change_is_the_changes(
+    files: tuple[str, ...], owner: Agent
+) -> None:
+    log = gh_log(("curl -fsS https://console.staging.example.dev/api/health", CURL_403))
+    decision = ROUTER.decide(incident("deploy", "smoke"), ctx(log, "smoke", files))
+    assert decision.agent is owner
+    assert not decision.obvious  # the refusal names no cause of its own
+
+
+def test_a_refusal_that_names_the_platform_is_the_credentials() -> None:
+    denied = "permission_denied: The token provided does not match expected scopes."
+    registry = [*CURL_403, '{"errors": [{"code": "DENIED", "message": "' + denied + '"}]}']
+    git = [
+        "fatal: unable to access 'https://github.com/o/r.git/': The requested URL returned error: 403"
+    ]
+    for command, lines in (
+        ("curl -u ci:$TOKEN https://ghcr.io/token", registry),
+        ("git fetch", git),
+    ):
+        decision = ROUTER.decide(
+            incident("images", "push"), ctx(gh_log((command, lines)), "push", ("src/main.rs",))
+        )
+        assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
+        assert decision.obvious
