@@ -189,23 +189,39 @@ def _touched(tally: Tally) -> bool:
     return any(e.signal == "changed_file" for e in tally.evidence)
 
 
-def change_owner_first(rules: Rules, ranked: list[Tally]) -> tuple[list[Tally], Agent | None]:
+def change_owner_first(
+    rules: Rules, ranked: list[Tally], *, changed: bool = False
+) -> tuple[list[Tally], Agent | None]:
     """The ranking with the change's owner first, when the error is another owner's.
 
     An error in code or infrastructure after a change that touched none of its owner's files
     but only one other owner's, of those ``rules.change_owners`` names (the workflow's, the
-    infrastructure's), is most likely that change's consequence: its owner fixes it. Returns
-    the ranking and the agent passed over (None when the order stands).
+    infrastructure's), is most likely that change's consequence: its owner fixes it. After
+    a change (``changed``: its files are known) that touched no owner's files at all (docs,
+    text), a symptom that stood unexplained in the failing step (a time-out, a dropped
+    connection) outranks the code: the change cannot have made the code hang. Returns the
+    ranking and the agent passed over (None when the order stands).
     """
     if not ranked or ranked[0].agent not in rules.file_owners or _touched(ranked[0]):
         return ranked, None
     owners = [t for t in ranked[1:] if _touched(t)]
-    if len(owners) != 1 or owners[0].agent not in rules.change_owners:
+    if not owners and changed:
+        owners = [t for t in ranked[1:] if any(_unexplained(e, rules) for e in t.evidence)]
+    elif len(owners) == 1 and owners[0].agent not in rules.change_owners:
+        return ranked, None
+    if len(owners) != 1:
         return ranked, None
     if any(_base(e) in rules.change_owner_unless for t in ranked for e in t.evidence):
         return ranked, None
     owner = owners[0]
     return [owner, *(t for t in ranked if t is not owner)], ranked[0].agent
+
+
+def _unexplained(ev: Found, rules: Rules) -> bool:
+    """A symptom in the failing step's own lines that kept its weight: nothing explained it."""
+    return (
+        ev.role == "symptom" and ev.signal == "error_line" and ev.weight >= rules.min_cause_weight
+    )
 
 
 def verdict(
@@ -229,14 +245,7 @@ def verdict(
     # a network error or a kill in the failing step's own lines that nothing explained
     # (it kept its weight) contradicts a code cause: the run may have died of its runner
     unexplained = sorted(
-        {
-            t.agent.value
-            for t in ranked[1:]
-            for e in t.evidence
-            if e.role == "symptom"
-            and e.signal == "error_line"
-            and e.weight >= rules.min_cause_weight
-        }
+        {t.agent.value for t in ranked[1:] for e in t.evidence if _unexplained(e, rules)}
     )
     # an error in code or infrastructure after a change that touched only another owner's
     # files may be that change's consequence (a job moved into a slimmer image, a value a
@@ -266,6 +275,9 @@ def verdict(
         reasons.append(
             f"the error is {passed_over.value}'s, but the change touched only files of "
             f"{best.agent.value}"
+            if _touched(best)
+            else f"the error is {passed_over.value}'s, but the change touched none of its "
+            "owner's files and a symptom stood unexplained"
         )
     elif second > best.score * rules.max_runner_up_ratio:
         reasons.append(f"runner-up close ({second:.1f} vs {best.score:.1f})")

@@ -116,7 +116,9 @@ class PreRouter:
                 )
         weighed, yielded = precedence.apply(self.rules, raw)
         ranked, passed_over = precedence.change_owner_first(
-            self.rules, precedence.tally(weighed, self.rules.type_factors)
+            self.rules,
+            precedence.tally(weighed, self.rules.type_factors),
+            changed=bool(context.changed_files or context.file_changes),
         )
         step = found.failing_step if found else None
         if not ranked:

@@ -1257,3 +1257,26 @@ def test_a_refusal_that_names_the_platform_is_the_credentials() -> None:
         )
         assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
         assert decision.obvious
+
+
+VITEST_TIMEOUT = [
+    " \u276f src/poll.test.js (1 test | 1 failed) 5004ms",
+    "   \u00d7 waitForRun resolves once the run finishes 5004ms",
+    "     → Test timed out in 5000ms.",
+    " FAIL  src/poll.test.js > waitForRun resolves once the run finishes",
+    "Error: Test timed out in 5000ms.",
+    " Test Files  1 failed (1)",
+    "      Tests  1 failed (1)",
+]
+
+
+def test_a_time_out_after_a_change_to_no_owners_files_is_the_runs() -> None:
+    log = gh_log(("npx vitest run", VITEST_TIMEOUT))
+    docs = ROUTER.decide(incident("web", "test"), ctx(log, "test", ("README.md",)))
+    assert docs.agent is Agent.ATLAS
+    assert not docs.obvious and "touched none of its owner's files" in docs.reason
+    # the same time-out after a change to the code, or with no change known, is the code's
+    assert ROUTER.decide(incident("web", "test"), ctx(log, "test", ("src/poll.js",))).agent is (
+        Agent.BLAZE
+    )
+    assert ROUTER.decide(incident("web", "test"), ctx(log, "test")).agent is Agent.BLAZE
