@@ -46,6 +46,7 @@ MODULES = [
     "cases_batch18",
     "cases_batch19",
     "cases_batch20",
+    "cases_batch21",
 ]
 
 
