@@ -53,7 +53,7 @@ TRIGGER_SOURCE = (
     r"status 137|child process|crashed while|Exception in thread|Caused by: |\.java:|\.kt:|"
     r"trouble configuring|Unexpected EOF|unexpected end of file|gzip format|pkg-config|"
     r"OpenSSL installation|cannot find -l|linker `|open files|EMFILE|already in use|EADDRINUSE|"
-    r"temporarily unavailable|new thread|Wrote only| findings"
+    r"temporarily unavailable|new thread|Wrote only| findings|batch response"
 )
 
 
