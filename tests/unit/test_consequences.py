@@ -9,6 +9,8 @@ context is the image's. Each test also checks the plain case still goes to the c
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from healer_agent.logs import excerpt_text
 from healer_agent.logs.setup import withheld_secrets
@@ -662,6 +664,45 @@ def test_only_a_source_other_than_the_repositorys_withholds_secrets() -> None:
     assert withheld_secrets("Secret source: None") == "None"
     assert withheld_secrets("x\nSecret source: Actions\ny") is None
     assert withheld_secrets("no set-up section") is None
+
+
+def _withheld_by_find(log: str) -> str | None:
+    """The plain search the RE2 gate in front of it must agree with."""
+    at = log.find("Secret source: ")
+    if at == -1:
+        return None
+    end = log.find("\n", at)
+    source = log[at + len("Secret source: ") : end if end != -1 else len(log)].strip()
+    return source if source in ("Dependabot", "None") else None
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Secret source: ",
+                "Secret source:",
+                "secret source: ",
+                "Secret  source: ",
+                "Dependabot",
+                "None",
+                "Actions",
+                "\n",
+                "\r\n",
+                " ",
+                "é",
+                "\u212a",
+                "\ud800",
+                "Secret sourcé: ",
+                "x" * 40,
+            ]
+        ),
+        max_size=12,
+    )
+)
+def test_the_secret_source_gate_agrees_with_a_plain_search(parts: list[str]) -> None:
+    log = "".join(parts)
+    assert withheld_secrets(log) == _withheld_by_find(log)
 
 
 BUILDKIT_ENGINE = [
