@@ -65,9 +65,6 @@ class Found:
     role: EvidenceRole | None
 
 
-_built = built
-
-
 def _heavier(ev: Found) -> float:
     return -ev.weight
 
@@ -78,7 +75,7 @@ def candidate(
     """An agent's candidate as the decision reports it, its evidence heaviest first."""
     evidence = tuple(
         [
-            _built(
+            built(
                 Evidence,
                 {
                     "signal": e.signal,
@@ -94,7 +91,7 @@ def candidate(
             for e in sorted(found, key=_heavier)
         ]
     )
-    return _built(
+    return built(
         Candidate,
         {
             "agent": agent,

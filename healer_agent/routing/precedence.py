@@ -45,13 +45,6 @@ class Tally:
     score: float = 0.0
     """The sum of the evidence's weights."""
 
-    def add(self, ev: Found, type_factor: float = 1.0) -> None:
-        """Count one more piece of evidence (``type_factor``: its say in the failure type)."""
-        self.evidence.append(ev)
-        self.score += ev.weight
-        if ev.failure_type is not None:
-            self.by_type[ev.failure_type] += ev.weight * type_factor
-
     @property
     def failure_type(self) -> FailureType:
         """The failure type with the most weight (the agent's default when none)."""
@@ -163,7 +156,8 @@ def tally(evidence: list[Found], type_factors: dict[str, float] | None = None) -
         rule = ev.rule
         if ">" in rule:
             rule = rule.split(">", 1)[0]
-        # Tally.add, inlined (once per piece of evidence)
+        # counted here, not in a method: once per piece of evidence; the type factor is
+        # the evidence's say in the failure type
         t.evidence.append(ev)
         t.score += ev.weight
         if ev.failure_type is not None:

@@ -70,25 +70,15 @@ def step_target(incident: Incident, step: str | None, lines: Sequence[str]) -> T
     return Target(frozenset(found), frozenset(_NAMESPACE_FLAG.findall(text)))
 
 
-def _namespace(obj: Mapping[str, Any]) -> str:
+def _placed(obj: Mapping[str, Any]) -> tuple[str, str]:
+    """An object's name (an event's: its object's) and namespace (empty when not given)."""
     meta = obj.get("metadata")
-    if is_map(meta) and meta.get("namespace"):
-        return str(meta["namespace"])
+    meta = meta if is_map(meta) else {}
     involved = obj.get("involvedObject") or obj.get("regarding")
-    if is_map(involved) and involved.get("namespace"):
-        return str(involved["namespace"])
-    value = obj.get("namespace")
-    return str(value) if value else ""
-
-
-def _object_name(obj: Mapping[str, Any]) -> str:
-    meta = obj.get("metadata")
-    involved = obj.get("involvedObject") or obj.get("regarding")
-    if is_map(involved) and involved.get("name"):
-        return str(involved["name"])
-    if is_map(meta) and meta.get("name"):
-        return str(meta["name"])
-    return str(obj.get("name") or "")
+    involved = involved if is_map(involved) else {}
+    name = involved.get("name") or meta.get("name") or obj.get("name")
+    namespace = meta.get("namespace") or involved.get("namespace") or obj.get("namespace")
+    return (str(name) if name else ""), (str(namespace) if namespace else "")
 
 
 def _objects(kubernetes: Any) -> list[Mapping[str, Any]]:
@@ -115,9 +105,9 @@ def _workloads(kubernetes: Any) -> dict[str, str]:
     shared = str(kubernetes.get("namespace") or "") if is_map(kubernetes) else ""
     out: dict[str, str] = {}
     for obj in _objects(kubernetes):
-        name = _object_name(obj)
+        name, namespace = _placed(obj)
         if name:
-            out[name] = _namespace(obj) or shared
+            out[name] = namespace or shared
     return out
 
 
