@@ -1,4 +1,4 @@
-"""The 202's body for the cases intake meets (pure): a new failure, a run already known.
+"""The 202's body for the cases intake meets (pure): a new failure, a skipped one, a known run.
 
 Built in one place because the request path (from the payload and a lookup) and the worker's
 intake stage (from the incident row) must answer alike.
@@ -40,6 +40,18 @@ def queued_failure(incident_id: str, delivery_id: str) -> IntakeResult:
         dedup_status="new",
         routing="pending",
         reason="routing continues once the context is gathered",
+        delivery_id=delivery_id,
+    )
+
+
+def skipped_run(incident_id: str, reason: str, delivery_id: str) -> IntakeResult:
+    """A failure intake policy skips (a repository not allowed, a bot's run): final."""
+    return IntakeResult(
+        status="skipped",
+        incident_id=incident_id,
+        dedup_status="skipped",
+        routing="final",
+        reason=reason,
         delivery_id=delivery_id,
     )
 

@@ -279,17 +279,7 @@ class Intake:
         incident_id = incidents.id_for(incident.run_key)
         reason = skip_reason(incident, settings.repo_allowlist, settings.process_bot_senders)
         if reason is not None:
-            return (
-                IntakeResult(
-                    status="skipped",
-                    incident_id=incident_id,
-                    dedup_status="skipped",
-                    routing="final",
-                    reason=reason,
-                    delivery_id=delivery_id,
-                ),
-                None,
-            )
+            return answers.skipped_run(incident_id, reason, delivery_id), None
         current = known.get(incident.run_key)
         if current is not None:
             return answers.known_run(current, delivery_id), None

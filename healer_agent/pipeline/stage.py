@@ -216,14 +216,7 @@ class IntakeStage:
                 await history.transition(conn, self._metrics, incident_id, "skipped", reason=reason)
             else:  # another view of a run already admitted: its commit message counts too
                 await incidents.add_event(conn, incident_id, delivery_id, incident)
-            return IntakeResult(
-                status="skipped",
-                incident_id=incident_id,
-                dedup_status="skipped",
-                routing="final",
-                reason=reason,
-                delivery_id=delivery_id,
-            )
+            return answers.skipped_run(incident_id, reason, delivery_id)
         return await self._admit(conn, incident, delivery_id, tentative)
 
     async def _admit(
