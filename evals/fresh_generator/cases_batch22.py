@@ -645,3 +645,322 @@ spec:
         files=[".github/workflows/deploy.yml", "deploy/jobs/gc-cronjob.yaml"],
         pr=pr_of(cid, "ci(deploy): share one kubeconfig secret between diff and apply"),
     )
+
+
+# ------------------------------------------------------------------ 5. helm --wait deadline
+
+
+def _helm_step(release: str) -> gha.Step:
+    cmd, lines = shapes.helm_upgrade(
+        release, f"charts/{release}", NS, "context deadline exceeded"
+    )
+    return run(cmd, lines, 1, name="Helm upgrade", seconds=300.0)
+
+
+def _helm_steps(release: str) -> list[gha.Step]:
+    return [
+        *kube_setup(),
+        uses("azure/setup-helm@v4", {"version": "v3.16.3"}, ["Helm v3.16.3 installed"]),
+        _helm_step(release),
+    ]
+
+
+def helm_deadline() -> None:
+    at(PLAT)
+    img = "ghcr.io/5dlabs/healer-api:0.32.0"
+    # 5a. the new pods crash on the service's own panic (rex)
+    cid = "fr-v-helm-deadline-rust-split-at-panic"
+    logs = _rust(
+        "fr-v-helm-panic",
+        "healer-api",
+        """fn main() {
+    let queues = std::env::var("QUEUES").unwrap_or_default();
+    eprintln!("healer-api 0.32.0 starting");
+    for q in queues.split(',') {
+        // queue names are now URIs: strip the "healer://" scheme
+        let (_, name) = q.split_at("healer://".len());
+        eprintln!("subscribing to {name}");
+    }
+}
+""",
+        env={"QUEUES": "dispatch,retry"},
+    )
+    ctx = crashing(cid, NS, "healer-api", img, 101, logs)
+    ctx["kubernetes"]["pods"][0]["spec"]["containers"][0]["env"] = [
+        {"name": "QUEUES", "value": "dispatch,retry"}
+    ]
+    ci(
+        cid,
+        "helm upgrade --wait ends in UPGRADE FAILED: context deadline exceeded; the new "
+        "healer-api pod crash-loops and Loki shows the Rust panic from split_at: the change "
+        "strips a healer:// scheme from queue names the deployment still sets as plain names",
+        ["context-driven", "look-obvious"],
+        "rex",
+        "rust_test",
+        workflow="deploy",
+        job="helm-staging",
+        repo=PLAT,
+        steps=_helm_steps("healer-api"),
+        message="feat(api): queue URIs",
+        files=["services/healer-api/src/queues.rs"],
+        extra=ctx,
+    )
+    # 5b. no new pod is ever created: the chart stopped creating the ServiceAccount (bolt)
+    cid = "fr-v-helm-deadline-serviceaccount-not-created"
+    created, first, last = clock(cid)
+    rs = f"healer-api-{sha(cid)[:10]}"
+    old = ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.31.0", 2)
+    events = [
+        shapes.event(
+            NS,
+            "ReplicaSet",
+            rs,
+            "FailedCreate",
+            f'Error creating: pods "{rs}-" is forbidden: error looking up service account '
+            f'{NS}/healer-api: serviceaccount "healer-api" not found',
+            first=first,
+            last=last,
+            count=17,
+            component="replicaset-controller",
+        ),
+        shapes.event(
+            NS,
+            "Deployment",
+            "healer-api",
+            "ScalingReplicaSet",
+            f"Scaled up replica set {rs} from 0 to 1",
+            first=first,
+            last=first,
+            type_="Normal",
+            component="deployment-controller",
+        ),
+    ]
+    ci(
+        cid,
+        "the same helm upgrade --wait context deadline exceeded; the old pods stay ready and "
+        "the new ReplicaSet cannot create pods: serviceaccount \"healer-api\" not found, "
+        "because the change wrapped the chart's ServiceAccount template in "
+        "{{- if .Values.serviceAccount.create }} with create defaulting to false",
+        ["context-driven", "look-obvious"],
+        "bolt",
+        "helm",
+        workflow="deploy",
+        job="helm-staging",
+        repo=PLAT,
+        steps=_helm_steps("healer-api"),
+        message="chore(chart): make the ServiceAccount optional",
+        files=["charts/healer-api/templates/serviceaccount.yaml", "charts/healer-api/values.yaml"],
+        extra={"kubernetes": {"pods": old, "events": events}},
+    )
+    # 5c. everything is healthy; the API server was slow to answer helm's watches (atlas)
+    cid = "fr-v-helm-deadline-apiserver-slow-healthy"
+    _, first, last = clock(cid)
+    ci(
+        cid,
+        "the same helm upgrade --wait context deadline exceeded after a Rust change; every "
+        "new healer-api pod is ready, the events are normal starts, Loki shows the service "
+        "listening, and the API server's p99 request latency sat near 9 s during the upgrade "
+        "(etcd compaction on the control plane): nothing in the change, a rerun passed",
+        ["context-driven", "flaky-infra", "look-obvious"],
+        "atlas",
+        "general",
+        workflow="deploy",
+        job="helm-staging",
+        repo=PLAT,
+        steps=_helm_steps("healer-api"),
+        message="perf(api): reuse the dispatch HTTP client",
+        files=["services/healer-api/src/dispatch.rs"],
+        extra={
+            "kubernetes": {
+                "pods": ready_pods(cid, NS, "healer-api", img, 3),
+                "events": normal_events(cid, NS, "healer-api", 3),
+            },
+            "loki": [
+                f'{{"level":"info","ts":"{first}","msg":"healer-api 0.32.0 starting"}}',
+                f'{{"level":"info","ts":"{first}","msg":"listening on 0.0.0.0:8080"}}',
+            ],
+            "prometheus": {
+                'histogram_quantile(0.99, sum by (le) (rate(apiserver_request_duration_seconds_bucket{verb=~"GET|LIST|WATCH"}[5m])))': [
+                    {"metric": {}, "value": [TS, "8.91"]}
+                ],
+                'sum(rate(etcd_disk_wal_fsync_duration_seconds_sum[5m])) / sum(rate(etcd_disk_wal_fsync_duration_seconds_count[5m]))': [
+                    {"metric": {}, "value": [TS, "1.42"]}
+                ],
+                'kube_deployment_status_replicas_available{deployment="healer-api",namespace="healer"}': [
+                    {
+                        "metric": {"deployment": "healer-api", "namespace": "healer"},
+                        "value": [TS, "3"],
+                    }
+                ],
+            },
+        },
+    )
+
+
+# ------------------------------------------------------------------ 6. ImagePullBackOff
+
+
+def _pull_ctx(cid: str, image: str, message: str) -> dict[str, Any]:
+    created, first, last = clock(cid)
+    name = pod_name(cid, "healer-api")
+    p = shapes.pod(
+        name,
+        NS,
+        "healer-api",
+        image,
+        created=created,
+        waiting=("ImagePullBackOff", f'Back-off pulling image "{image}"'),
+        port=8080,
+        memory_limit="256Mi",
+    )
+    return {
+        "kubernetes": {
+            "pods": [p],
+            "events": [
+                shapes.event(
+                    NS,
+                    "Pod",
+                    name,
+                    "Failed",
+                    f'Failed to pull image "{image}": {message}',
+                    first=first,
+                    last=last,
+                    count=6,
+                ),
+                shapes.event(
+                    NS,
+                    "Pod",
+                    name,
+                    "BackOff",
+                    f'Back-off pulling image "{image}"',
+                    first=first,
+                    last=last,
+                    count=24,
+                    type_="Normal",
+                ),
+            ],
+        }
+    }
+
+
+def _not_found(image: str) -> str:
+    return (
+        f'rpc error: code = NotFound desc = failed to pull and unpack image "{image}": '
+        f'failed to resolve reference "{image}": {image}: not found'
+    )
+
+
+def image_pull() -> None:
+    at(PLAT)
+    roll = [
+        rollout(f"fr-v-pull-{i}", NS, "healer-api", 3, 1, 2, deadline=True) for i in range(3)
+    ]
+    for r in roll:
+        assert r.code != 0, r
+    apply = run(
+        "kubectl apply -k apps/healer-api/overlays/staging",
+        ["service/healer-api unchanged", "deployment.apps/healer-api configured"],
+        name="Apply",
+    )
+    # 6a. a transposed tag in the overlay (bolt)
+    cid = "fr-v-pull-tag-typo-in-overlay"
+    bad = "ghcr.io/5dlabs/healer-api:0.13.2"
+    ci(
+        cid,
+        "kubectl rollout status runs out (ProgressDeadlineExceeded); the new healer-api pod is "
+        f"in ImagePullBackOff with NotFound for {bad}: the change set newTag 0.13.2 in the "
+        "staging overlay for the 0.31.2 release",
+        ["context-driven", "look-obvious"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy",
+        job="rollout-staging",
+        repo=PLAT,
+        steps=[*kube_setup(), apply, failing(roll[0], name="Wait for rollout")],
+        message="chore(staging): healer-api 0.31.2",
+        files=["apps/healer-api/overlays/staging/kustomization.yaml"],
+        extra=_pull_ctx(cid, bad, _not_found(bad)),
+    )
+    # 6b. the tag exists; the registry answered 503 (atlas)
+    cid = "fr-v-pull-registry-503-tag-exists"
+    good = "ghcr.io/5dlabs/healer-api:0.31.2"
+    ci(
+        cid,
+        "the same rollout deadline over ImagePullBackOff after the same kind of tag bump; the "
+        f"kubelet's pull of {good} (pushed and pulled elsewhere) fails with 503 Service "
+        "Unavailable from ghcr.io's manifest endpoint: a registry outage, a rerun passed",
+        ["context-driven", "flaky-infra", "look-obvious"],
+        "atlas",
+        "general",
+        workflow="deploy",
+        job="rollout-staging",
+        repo=PLAT,
+        steps=[*kube_setup(), apply, failing(roll[1], name="Wait for rollout")],
+        message="chore(staging): healer-api 0.31.2",
+        files=["apps/healer-api/overlays/staging/kustomization.yaml"],
+        extra=_pull_ctx(
+            cid,
+            good,
+            f'failed to pull and unpack image "{good}": failed to resolve reference "{good}": '
+            "unexpected status from HEAD request to https://ghcr.io/v2/5dlabs/healer-api/"
+            "manifests/0.31.2: 503 Service Unavailable",
+        ),
+    )
+    # 6c. the image of this commit was never built: the run's build job failed in rustc (rex)
+    at(REPO)
+    cid = "fr-v-pull-image-never-built-rust-error"
+    short = sha(cid)[:7]
+    img = f"ghcr.io/5dlabs/healer-api:sha-{short}"
+    build = real.cargo(
+        "fr-v-pull-build",
+        {
+            "src/main.rs": """use std::collections::HashMap;
+
+fn main() {
+    let mut attempts: HashMap<String, u32> = HashMap::new();
+    attempts.insert("run-1".into(), 2);
+    let worst = attempts.values().max_by_key(|n| n).copied().unwrap_or_default();
+    println!("{}", worst.saturating_add_signed(-1i64));
+}
+""",
+            "Cargo.lock": "# This file is automatically @generated by Cargo.\n# It is not "
+            'intended for manual editing.\nversion = 4\n\n[[package]]\nname = "healer"\n'
+            'version = "0.1.0"\n',
+        },
+        ["build", "--release", "--locked"],
+    )
+    assert build.code != 0 and any("error[E" in ln for ln in build.lines), build
+    set_image = run(
+        f"kubectl -n {NS} set image deployment/healer-api healer-api={img}",
+        ["deployment.apps/healer-api image updated"],
+        name="Point staging at this commit",
+    )
+    message = "feat(api): report the worst retry count"
+    ci(
+        cid,
+        "the release run's deploy job: kubectl rollout status runs out with the new pod in "
+        f"ImagePullBackOff, NotFound for {img}; the same run's build job failed earlier in "
+        "cargo build (E0308 in main.rs), so the commit's image was never pushed, and deploy "
+        "runs with if: always()",
+        ["context-driven", "multi-signal", "look-obvious"],
+        "rex",
+        "rust_build",
+        workflow="release",
+        job="deploy-staging",
+        repo=REPO,
+        event="workflow_run",
+        steps=[*kube_setup(), set_image, failing(roll[2], name="Wait for rollout")],
+        message=message,
+        files=["src/main.rs"],
+        extra=_pull_ctx(cid, img, _not_found(img)),
+    )
+    _add_log(
+        gha.Job(
+            cid + ":build",
+            REPO,
+            "release",
+            "build-image",
+            branch_for(message),
+            [*rust_setup(), failing(build, name="Build release binary")],
+        )
+    )
