@@ -31,6 +31,7 @@ import datetime as dt
 import http.server
 import json
 import os
+import re
 import ssl
 import threading
 from collections.abc import Iterator
@@ -963,4 +964,297 @@ fn main() {
             branch_for(message),
             [*rust_setup(), failing(build, name="Build release binary")],
         )
+    )
+
+
+# ------------------------------------------------------------------ 7. TLS verification
+
+
+def _ca(cn: str) -> tuple[Any, Any]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+        .not_valid_after(dt.datetime(2034, 1, 1, tzinfo=dt.UTC))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    return cert, key
+
+
+def _leaf(ca: tuple[Any, Any], host: str, not_after: dt.datetime) -> tuple[str, str]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)]))
+        .issuer_name(ca[0].subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_after - dt.timedelta(days=90))
+        .not_valid_after(not_after)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName(host), x509.DNSName("127.0.0.1")]),
+            critical=False,
+        )
+        .sign(ca[1], hashes.SHA256())
+    )
+    pem = serialization.Encoding.PEM
+    return (
+        cert.public_bytes(pem).decode(),
+        key.private_bytes(
+            pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode(),
+    )
+
+
+def _pem(cert: Any) -> str:
+    from cryptography.hazmat.primitives import serialization
+
+    return cert.public_bytes(serialization.Encoding.PEM).decode()
+
+
+@contextmanager
+def _tls_server(name: str, cert: str, key: str) -> Iterator[int]:
+    """A 127.0.0.1 HTTPS server answering 200 ``ok`` with ``cert``."""
+    d = real.scratch(name, {"server.crt": cert, "server.key": key})
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(d / "server.crt", d / "server.key")
+
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "3")
+            self.end_headers()
+            self.wfile.write(b"ok\n")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+    server.daemon_threads = True
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _curl_tls(name: str, host: str, cert: str, key: str, bundle: str) -> real.Out:
+    path = real.scratch(name + "-ca", {"bundle.pem": bundle})
+    with _tls_server(name, cert, key) as port:
+        out = real.sh(
+            name,
+            {},
+            f"curl -fsS --retry 2 --resolve {host}:{port}:127.0.0.1 https://{host}:{port}/healthz",
+            f"curl -fsS --retry 2 https://{host}/healthz",
+            env={"CURL_CA_BUNDLE": str(path / "bundle.pem")},
+            hosts={f"{host}:{port}": host},
+        )
+    assert out.code == 60, out
+    return out
+
+
+def tls() -> None:
+    at(WEB)
+    host = "console.staging.5dlabs.ai"
+    public = _ca("R13")
+    deploy = run(
+        "kubectl -n console apply -k deploy/overlays/staging",
+        ["deployment.apps/console-web configured", "ingress.networking.k8s.io/console unchanged"],
+        name="Deploy",
+    )
+    # 7a. the ingress certificate expired: cert-manager could not renew it (bolt)
+    cert, key = _leaf(public, host, dt.datetime(2026, 11, 27, 3, 12, tzinfo=dt.UTC))
+    out = _curl_tls("fr-v-tls-expired", host, cert, key, _pem(public[0]))
+    assert any("expired" in ln for ln in out.lines), out
+    cid = "fr-v-tls-expired-cert-manager-issuer-missing"
+    _, first, last = clock(cid)
+    events = [
+        shapes.event(
+            "console",
+            "Certificate",
+            "console-staging-tls",
+            "Issuing",
+            "Renewing certificate as renewal was scheduled at 2026-10-28 03:12:00 +0000 UTC",
+            first="2026-10-28T03:12:00Z",
+            last="2026-10-28T03:12:00Z",
+            type_="Normal",
+            component="cert-manager-certificates-trigger",
+        ),
+        shapes.event(
+            "console",
+            "CertificateRequest",
+            "console-staging-tls-4",
+            "IssuerNotFound",
+            'Referenced "ClusterIssuer" not found: clusterissuer.cert-manager.io '
+            '"letsencrypt-prod" not found',
+            first="2026-10-28T03:12:01Z",
+            last=last,
+            count=212,
+            component="cert-manager-certificaterequests-issuer-acme",
+        ),
+    ]
+    for ev in events:
+        ev["involvedObject"]["apiVersion"] = "cert-manager.io/v1"
+    ci(
+        cid,
+        "the staging smoke test's curl fails with (60) SSL certificate problem: certificate "
+        "has expired; cert-manager's CertificateRequest for console-staging-tls has failed "
+        'since the renewal on 2026-10-28 with ClusterIssuer "letsencrypt-prod" not found (the '
+        "issuer was renamed in the cluster config); the change is a copy edit",
+        ["context-driven", "look-obvious"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy-staging",
+        job="smoke",
+        repo=WEB,
+        steps=[*kube_setup(), deploy, failing(out, name="Smoke test")],
+        message="copy(settings): clearer token expiry hint",
+        files=["src/components/settings/TokenHint.tsx"],
+        extra={
+            "kubernetes": {
+                "pods": ready_pods(
+                    cid, "console", "console-web", "ghcr.io/5dlabs/console-web:2.6.1", 2, 3000
+                ),
+                "events": events,
+            }
+        },
+    )
+    # 7b. a valid certificate; the self-hosted runner's CA bundle predates the new root (atlas)
+    new_root = _ca("ISRG Root X2")
+    cert, key = _leaf(new_root, host, dt.datetime(2027, 1, 30, 3, 12, tzinfo=dt.UTC))
+    out = _curl_tls("fr-v-tls-bundle", host, cert, key, _pem(public[0]))
+    assert any("local issuer" in ln for ln in out.lines), out
+    cid = "fr-v-tls-self-hosted-runner-stale-ca-bundle"
+    ci(
+        cid,
+        "the same staging smoke test fails with (60) SSL certificate problem: unable to get "
+        "local issuer certificate, on a self-hosted runner whose ca-certificates package is "
+        "from 2021 (the job's own diagnostics); the staging certificate is valid, chains to a "
+        "newer root, and the same job passes on GitHub-hosted runners; a copy-only change",
+        ["context-driven", "platform", "look-obvious"],
+        "atlas",
+        "general",
+        workflow="deploy-staging",
+        job="smoke",
+        repo=WEB,
+        self_hosted=True,
+        steps=[
+            *kube_setup(),
+            deploy,
+            run(
+                "dpkg-query -W ca-certificates && ls -l /etc/ssl/certs/ca-certificates.crt",
+                [
+                    "ca-certificates\t20210119",
+                    "-rw-r--r-- 1 root root 208567 Mar  4  2021 "
+                    "/etc/ssl/certs/ca-certificates.crt",
+                ],
+                name="Runner diagnostics",
+            ),
+            failing(out, name="Smoke test"),
+        ],
+        message="copy(runs): shorter retry banner",
+        files=["src/components/runs/RetryBanner.tsx"],
+        extra={
+            "kubernetes": {
+                "pods": ready_pods(
+                    cid, "console", "console-web", "ghcr.io/5dlabs/console-web:2.6.1", 2, 3000
+                ),
+                "events": normal_events(cid, "console", "console-web", 2),
+            }
+        },
+    )
+    # 7c. the Node API client now trusts only the internal CA, in code (blaze)
+    internal = _ca("5dlabs internal CA")
+    cert, key = _leaf(public, host, dt.datetime(2027, 1, 30, 3, 12, tzinfo=dt.UTC))
+    client = """import https from "node:https";
+import { readFileSync } from "node:fs";
+
+// talk to our services with the internal CA only
+const agent = new https.Agent({ ca: readFileSync(new URL("../certs/internal-ca.pem", import.meta.url)) });
+
+export function getJson(url) {
+  return new Promise((resolve, reject) => {
+    https
+      .get(url, { agent }, (res) => {
+        let body = "";
+        res.on("data", (c) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode, body }));
+      })
+      .on("error", reject);
+  });
+}
+"""
+    test = """import { test } from "node:test";
+import assert from "node:assert/strict";
+import { getJson } from "../src/client.js";
+
+test("staging console answers /healthz", async () => {
+  const res = await getJson(`${process.env.CONSOLE_URL}/healthz`);
+  assert.equal(res.status, 200);
+});
+"""
+    with _tls_server("fr-v-tls-node-srv", cert, key) as port:
+        local = f"https://127.0.0.1:{port}"
+        out = real.sh(
+            "fr-v-tls-node",
+            {
+                "package.json": _pkg("console"),
+                "src/client.js": client,
+                "certs/internal-ca.pem": _pem(internal[0]),
+                "e2e/health.test.js": test,
+            },
+            "node --test e2e/",
+            "node --test e2e/",
+            env={"CONSOLE_URL": local},
+            hosts={local: f"https://{host}"},
+        )
+    out = real.Out(
+        out.command,
+        [re.sub(r"duration_ms: [\d.]+", "duration_ms: 38.417702", ln) for ln in out.lines],
+        out.code,
+    )
+    assert out.code != 0 and any("UNABLE_TO_VERIFY_LEAF" in ln for ln in out.lines), out
+    cid = "fr-v-tls-node-client-pins-internal-ca"
+    ci(
+        cid,
+        "the staging e2e node --test fails with 'unable to verify the first certificate' "
+        "(UNABLE_TO_VERIFY_LEAF_SIGNATURE); the change gave the console's API client an "
+        "https.Agent whose ca is only certs/internal-ca.pem, which replaces Node's public "
+        "roots, while staging's certificate is public; on a hosted runner, certificate valid",
+        ["context-driven", "look-obvious"],
+        "blaze",
+        "frontend_test",
+        workflow="deploy-staging",
+        job="e2e",
+        repo=WEB,
+        steps=[*node_setup(), failing(out, name="E2E", env={"CONSOLE_URL": f"https://{host}"})],
+        message="feat(client): trust the internal CA for service calls",
+        files=["src/client.js", "certs/internal-ca.pem"],
+        pr=pr_of(cid, "feat(client): trust the internal CA for service calls"),
+        extra={
+            "kubernetes": {
+                "pods": ready_pods(
+                    cid, "console", "console-web", "ghcr.io/5dlabs/console-web:2.6.1", 2, 3000
+                ),
+                "events": normal_events(cid, "console", "console-web", 2),
+            }
+        },
     )
