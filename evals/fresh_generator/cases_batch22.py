@@ -1258,3 +1258,194 @@ test("staging console answers /healthz", async () => {
             }
         },
     )
+
+
+# ------------------------------------------------------------------ 8. Permission denied
+
+
+def permission_denied() -> None:
+    at(REPO)
+    # 8a. a Rust test opens a hard-coded system path the runner user cannot create (rex)
+    spool = """use std::path::PathBuf;
+
+pub struct Spool {
+    dir: PathBuf,
+}
+
+impl Spool {
+    /// The spool now lives in the service's state directory.
+    pub fn open() -> std::io::Result<Self> {
+        let dir = PathBuf::from("/var/lib/healer/spool");
+        std::fs::create_dir_all(&dir)?;
+        Ok(Self { dir })
+    }
+
+    pub fn put(&self, id: &str, body: &[u8]) -> std::io::Result<()> {
+        std::fs::write(self.dir.join(id), body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spool_keeps_undelivered_events() {
+        let spool = Spool::open().unwrap();
+        spool.put("evt-1", b"{}").unwrap();
+    }
+}
+"""
+    path = real.crate("fr-v-eacces-test", {"src/lib.rs": spool})
+    lines, code = real.run(
+        ["cargo", "test", "--quiet"],
+        path,
+        env={
+            "CARGO_NET_OFFLINE": "true",
+            "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER": NOBODY,
+        },
+    )
+    out = real.Out("cargo test --workspace --quiet", lines, code)
+    assert code != 0 and any("PermissionDenied" in ln for ln in lines), out
+    cid = "fr-v-eacces-rust-test-hardcoded-var-lib"
+    ci(
+        cid,
+        "cargo test: spool_keeps_undelivered_events panics with Os { code: 13, kind: "
+        "PermissionDenied }; the change made Spool::open create /var/lib/healer/spool, a "
+        "hard-coded system path the runner user cannot create, instead of a configurable "
+        "or temporary directory",
+        ["context-driven"],
+        "rex",
+        "rust_test",
+        workflow="rust",
+        job="test",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="cargo test")],
+        message="feat(notify): keep undelivered events in the state directory",
+        files=["crates/notify/src/spool.rs"],
+        pr=pr_of(cid, "feat(notify): keep undelivered events in the state directory"),
+    )
+
+    # 8b. the service cannot open its journal on a root-owned volume as the chart's new user (bolt)
+    at(PLAT)
+    svc = """use std::fs::OpenOptions;
+
+fn main() {
+    let dir = std::env::var("JOURNAL_DIR").unwrap_or_else(|_| "/data/journal".into());
+    eprintln!("healer-api 0.32.0 starting");
+    let path = format!("{dir}/healer.wal");
+    let _journal = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .unwrap_or_else(|e| panic!("opening journal {path}: {e}"));
+    eprintln!("journal open");
+}
+"""
+    bin_dir = real.crate("fr-v-eacces-svc", {"src/main.rs": svc}, package="healer-api")
+    b, bc = real.run(["cargo", "build", "-q", "--release"], bin_dir, env={"CARGO_NET_OFFLINE": "true"})
+    assert bc == 0, b
+    data = bin_dir / "data" / "journal"
+    data.mkdir(parents=True)
+    lines, code = real.run(
+        f"{NOBODY} {bin_dir}/target/release/healer-api",
+        bin_dir,
+        env={"JOURNAL_DIR": str(data)},
+    )
+    logs = [ln.replace(real.RUNNER + "/data", "/data") for ln in lines if ln.strip()]
+    assert code == 101 and any("Permission denied (os error 13)" in ln for ln in logs), logs
+    logs = [re.sub(r"panicked at .*src/main.rs", "panicked at src/main.rs", ln) for ln in logs]
+    cid = "fr-v-eacces-chart-runasuser-root-owned-volume"
+    ctx = crashing(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.32.0", 101, logs)
+    spec = ctx["kubernetes"]["pods"][0]["spec"]
+    spec["securityContext"] = {"runAsUser": 10001, "runAsGroup": 10001, "runAsNonRoot": True}
+    spec["containers"][0]["volumeMounts"] = [{"name": "journal", "mountPath": "/data/journal"}]
+    spec["volumes"] = [
+        {"name": "journal", "persistentVolumeClaim": {"claimName": "journal-healer-api-0"}}
+    ]
+    roll = rollout("fr-v-eacces-roll", NS, "healer-api", 2, 1, 1, deadline=True)
+    assert roll.code != 0, roll
+    ci(
+        cid,
+        "the same 'Permission denied (os error 13)', from the deployed service: kubectl "
+        "rollout status runs out and Loki shows healer-api panicking while opening "
+        "/data/journal/healer.wal; the change set podSecurityContext.runAsUser 10001 in the "
+        "chart without an fsGroup, and the journal volume is owned by root",
+        ["context-driven", "look-obvious"],
+        "bolt",
+        "helm",
+        workflow="deploy",
+        job="rollout-staging",
+        repo=PLAT,
+        steps=[
+            *kube_setup(),
+            run(
+                "helm upgrade --install healer-api charts/healer-api -n healer "
+                "-f charts/healer-api/values-staging.yaml",
+                [
+                    'Release "healer-api" has been upgraded. Happy Helming!',
+                    "NAME: healer-api",
+                    "NAMESPACE: healer",
+                    "STATUS: deployed",
+                    "REVISION: 41",
+                ],
+                name="Helm upgrade",
+            ),
+            failing(roll, name="Wait for rollout"),
+        ],
+        message="chore(chart): run healer-api as a non-root user",
+        files=["charts/healer-api/values.yaml", "charts/healer-api/templates/deployment.yaml"],
+        extra=ctx,
+    )
+
+    # 8c. a self-hosted runner's workspace left root-owned by an earlier container job (atlas)
+    at(WEB)
+    files = {
+        "package.json": _pkg("console"),
+        "package-lock.json": json.dumps(
+            {
+                "name": "console",
+                "version": "2.4.0",
+                "lockfileVersion": 3,
+                "requires": True,
+                "packages": {"": {"name": "console", "version": "2.4.0"}},
+            },
+            indent=2,
+        )
+        + "\n",
+        "node_modules/.package-lock.json": "{}\n",
+        "node_modules/vite/package.json": '{"name":"vite","version":"5.4.11"}\n',
+    }
+    ws = real.scratch("fr-v-eacces-npm", files)
+    home = real.scratch("fr-v-eacces-npm-home")
+    _runs_dir_open(ws)
+    os.chown(ws, 65534, 65534)
+    os.chown(home, 65534, 65534)
+    for f in ("package.json", "package-lock.json"):
+        os.chown(ws / f, 65534, 65534)
+    lines, code = real.run(
+        f"{NOBODY} env HOME={home} npm_config_cache={home}/.npm npm ci --no-audit --no-fund",
+        ws,
+        keep=lambda ln: ".npm/_logs" not in ln and "A complete log" not in ln,
+    )
+    lines = [ln.replace(str(home), "/home/runner") for ln in lines]
+    out = real.Out("npm ci", lines, code)
+    assert code != 0 and any("EACCES" in ln for ln in lines), out
+    cid = "fr-v-eacces-npm-ci-root-owned-workspace"
+    ci(
+        cid,
+        "the same 'permission denied', from npm ci: EACCES unlinking node_modules/"
+        ".package-lock.json on a self-hosted runner; an earlier job on that runner ran in a "
+        "container as root and left node_modules owned by root in the reused workspace; the "
+        "change only bumps a dev dependency's patch version",
+        ["platform", "look-obvious"],
+        "atlas",
+        "general",
+        workflow="console-ci",
+        job="lint",
+        repo=WEB,
+        self_hosted=True,
+        steps=[*node_setup(), failing(out, name="Install")],
+        message="chore(deps-dev): bump prettier from 3.3.2 to 3.3.3",
+        files=["package.json", "package-lock.json"],
+    )
