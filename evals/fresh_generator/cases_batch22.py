@@ -1449,3 +1449,219 @@ fn main() {
         message="chore(deps-dev): bump prettier from 3.3.2 to 3.3.3",
         files=["package.json", "package-lock.json"],
     )
+
+
+# ------------------------------------------------------------------ 9. No space left on device
+
+_SPILL = """use std::fs::File;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Rows are spilled to disk once a result set no longer fits in memory.
+pub fn spill(rows: impl Iterator<Item = Vec<u8>>, dir: &Path) -> io::Result<u64> {
+    let mut f = File::create(dir.join("healer-spill.bin"))?;
+    let mut written = 0u64;
+    for row in rows/*CAP*/ {
+        f.write_all(&row)?;
+        written += row.len() as u64;
+        if written % (1 << 20) == 0 {
+            eprintln!("spill: {} MiB written", written >> 20);
+        }
+    }
+    f.sync_all()?;
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spills_large_result_sets() {
+        let rows = std::iter::repeat(vec![7u8; 64 * 1024]);
+        let written = spill(rows, &std::env::temp_dir()).unwrap();
+        assert!(written > 0);
+    }
+}
+"""
+
+
+def _spill(name: str, cap: str, size: str) -> real.Out:
+    path = real.crate(name, {"src/lib.rs": _SPILL.replace("/*CAP*/", cap)})
+    lines, code = real.run(
+        ["cargo", "test", "--no-run", "--quiet"], path, env={"CARGO_NET_OFFLINE": "true"}
+    )
+    assert code == 0, lines
+    (path / "tmp").mkdir()
+    lines, code = real.run(
+        _tmpfs(f"TMPDIR={path}/tmp cargo test --quiet", f"{path}/tmp", size),
+        path,
+        env={"CARGO_NET_OFFLINE": "true"},
+    )
+    out = real.Out("cargo test --workspace --quiet", lines, code)
+    assert code != 0 and any("StorageFull" in ln for ln in lines), out
+    return out
+
+
+def no_space() -> None:
+    at(REPO)
+    # 9a. the change dropped the spill cap: the test writes until the disk is full (rex)
+    out = _spill("fr-v-enospc-uncapped", "", "24m")
+    cid = "fr-v-enospc-rust-spill-cap-removed"
+    ci(
+        cid,
+        "cargo test: spills_large_result_sets panics with Os { code: 28, kind: StorageFull, "
+        "'No space left on device' } after its own output counts 'spill: 1 MiB written' up "
+        "to 23 MiB; the change removed the .take(MAX_SPILL_ROWS) cap, so the test's endless "
+        "row iterator is written until the disk is full",
+        ["context-driven", "resource-kill"],
+        "rex",
+        "rust_test",
+        workflow="rust",
+        job="test",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="cargo test")],
+        message="refactor(store): let the caller bound spilled rows",
+        files=["crates/store/src/spill.rs"],
+        pr=pr_of(
+            cid,
+            "refactor(store): let the caller bound spilled rows",
+            "`spill` no longer applies `MAX_SPILL_ROWS` itself; callers pass a bounded iterator.",
+        ),
+    )
+    # 9b. the same panic with the cap in place: the runner's disk was already full (atlas)
+    out = _spill("fr-v-enospc-runner", ".take(64)", "3m")
+    cid = "fr-v-enospc-runner-disk-full-capped-spill"
+    ci(
+        cid,
+        "the same spills_large_result_sets StorageFull panic, after only 'spill: 3 MiB "
+        "written' with the 4 MiB cap (.take(64) rows of 64 KiB) intact; the job's disk step shows the "
+        "self-hosted runner's / at 100% from leftover build caches, and the change touched "
+        "docs only",
+        ["platform", "resource-kill", "look-obvious"],
+        "atlas",
+        "general",
+        workflow="rust",
+        job="test",
+        repo=REPO,
+        self_hosted=True,
+        steps=[
+            *rust_setup(),
+            run(
+                "df -h / /tmp",
+                [
+                    "Filesystem      Size  Used Avail Use% Mounted on",
+                    "/dev/nvme0n1p1   98G   98G  2.9M 100% /",
+                    "/dev/nvme0n1p1   98G   98G  2.9M 100% /",
+                ],
+                name="Disk",
+            ),
+            failing(out, name="cargo test"),
+        ],
+        message="docs(store): explain spilling",
+        files=["crates/store/README.md"],
+    )
+    # 9c. the same words from the staging API: its PostgreSQL volume is full (bolt)
+    at(PLAT)
+    test = """use std::io::{Read, Write};
+use std::net::TcpStream;
+
+fn post(addr: &str, path: &str, body: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect to the staging API");
+    write!(
+        s,
+        "POST {path} HTTP/1.1\\r\\nHost: {addr}\\r\\nContent-Type: application/json\\r\\nContent-Length: {}\\r\\nConnection: close\\r\\n\\r\\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).unwrap();
+    let status = raw[9..12].parse().unwrap();
+    let body = raw.split("\\r\\n\\r\\n").nth(1).unwrap_or_default().to_string();
+    (status, body)
+}
+
+#[test]
+fn annotates_a_run() {
+    let addr = std::env::var("STAGING_API").unwrap();
+    let (status, body) = post(&addr, "/api/runs/run-4471/annotations", r#"{"note":"retried"}"#);
+    assert_eq!(status, 201, "unexpected response: {body}");
+}
+"""
+    pg = (
+        '{"error":"database error: could not extend file \\"base/16384/16427\\": No space left '
+        'on device","hint":"Check free disk space."}'
+    )
+    path = real.crate(
+        "fr-v-enospc-pvc", {"src/lib.rs": "pub fn ok() {}\n", "tests/staging.rs": test}
+    )
+    with real.serve((500, pg, "application/json")) as port:
+        lines, code = real.run(
+            ["cargo", "test", "--quiet", "--test", "staging"],
+            path,
+            env={"CARGO_NET_OFFLINE": "true", "STAGING_API": f"127.0.0.1:{port}"},
+        )
+    out = real.Out("cargo test --quiet --test staging", lines, code)
+    assert code != 0 and any("No space left on device" in ln for ln in lines), out
+    cid = "fr-v-enospc-staging-postgres-pvc-full"
+    _, first, last = clock(cid)
+    pvc = "data-healer-postgres-0"
+    ci(
+        cid,
+        "the staging integration test annotates_a_run fails: the API answered 500 with "
+        "'could not extend file ...: No space left on device'; Loki shows PostgreSQL's own "
+        "ENOSPC errors and kubelet_volume_stats_available_bytes for the 2Gi PVC "
+        f"{pvc} is 0: the database volume in the cluster is full, not the code",
+        ["context-driven", "look-obvious"],
+        "bolt",
+        "k8s_manifest",
+        workflow="staging-integration",
+        job="cargo-staging",
+        repo=PLAT,
+        self_hosted=True,
+        steps=[
+            *rust_setup(),
+            failing(
+                out,
+                name="Integration tests against staging",
+                env={"STAGING_API": "healer-api.healer-staging.svc.cluster.local:8080"},
+            ),
+        ],
+        message="feat(runs): annotate runs from the API",
+        files=["crates/api/src/routes/annotations.rs", "crates/api/tests/staging.rs"],
+        extra={
+            "kubernetes": {
+                "pods": ready_pods(cid, "healer-staging", "healer-api", "ghcr.io/5dlabs/healer-api:0.32.0", 2),
+                "events": normal_events(cid, "healer-staging", "healer-api", 2),
+            },
+            "loki": [
+                f'{last[:10]} {last[11:19]}.412 UTC [3184] ERROR:  could not extend file '
+                '"base/16384/16427": No space left on device',
+                f"{last[:10]} {last[11:19]}.412 UTC [3184] HINT:  Check free disk space.",
+                f"{last[:10]} {last[11:19]}.412 UTC [3184] STATEMENT:  INSERT INTO "
+                "run_annotations (run_id, note) VALUES ($1, $2)",
+                f"{last[:10]} {last[11:19]}.630 UTC [57] LOG:  could not write temporary "
+                "statistics file: No space left on device",
+            ],
+            "prometheus": {
+                f'kubelet_volume_stats_available_bytes{{persistentvolumeclaim="{pvc}"}}': [
+                    {
+                        "metric": {
+                            "namespace": "healer-staging",
+                            "persistentvolumeclaim": pvc,
+                        },
+                        "value": [TS, "0"],
+                    }
+                ],
+                f'kubelet_volume_stats_capacity_bytes{{persistentvolumeclaim="{pvc}"}}': [
+                    {
+                        "metric": {
+                            "namespace": "healer-staging",
+                            "persistentvolumeclaim": pvc,
+                        },
+                        "value": [TS, "2147483648"],
+                    }
+                ],
+            },
+        },
+    )
