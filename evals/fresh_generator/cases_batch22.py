@@ -78,6 +78,7 @@ def build() -> None:
     tls()
     permission_denied()
     no_space()
+    json_commas()
 
 
 def _add_log(job: gha.Job) -> None:
@@ -1314,7 +1315,7 @@ mod tests {
         "PermissionDenied }; the change made Spool::open create /var/lib/healer/spool, a "
         "hard-coded system path the runner user cannot create, instead of a configurable "
         "or temporary directory",
-        ["context-driven"],
+        ["obvious"],
         "rex",
         "rust_test",
         workflow="rust",
@@ -1664,4 +1665,119 @@ fn annotates_a_run() {
                 ],
             },
         },
+    )
+
+
+# ------------------------------------------------------------------ 10. JSON trailing comma
+
+
+def json_commas() -> None:
+    # 10a. npm cannot parse package.json (blaze)
+    at(WEB)
+    pkg = _pkg("console", {"build": "vite build", "test": "vitest run"}).replace(
+        '"test": "vitest run"', '"test": "vitest run",'
+    )
+    lock = {
+        "name": "console",
+        "version": "2.4.0",
+        "lockfileVersion": 3,
+        "requires": True,
+        "packages": {"": {"name": "console", "version": "2.4.0"}},
+    }
+    path = real.scratch(
+        "fr-v-json-npm", {"package.json": pkg, "package-lock.json": json.dumps(lock, indent=2)}
+    )
+    lines, code = real.run(
+        ["npm", "ci", "--no-audit", "--no-fund"],
+        path,
+        keep=lambda ln: ".npm/_logs" not in ln and "A complete log" not in ln,
+    )
+    out = real.Out("npm ci", lines, code)
+    assert code != 0 and any("EJSONPARSE" in ln for ln in lines), out
+    ci(
+        "fr-v-json-package-json-trailing-comma",
+        "npm ci fails with EJSONPARSE: package.json has a trailing comma after the new test "
+        "script; the console's own manifest",
+        ["obvious"],
+        "blaze",
+        "frontend_deps",
+        workflow="console-ci",
+        job="install",
+        repo=WEB,
+        steps=[*node_setup(), failing(out, name="Install")],
+        message="chore(console): run vitest from npm test",
+        files=["package.json"],
+    )
+
+    # 10b/10c. the same jq parse error, in a Grafana dashboard (bolt) and in renovate.json (atlas)
+    def jq(name: str, file: str, text: str) -> real.Out:
+        p = real.scratch(name, {file: text})
+        lines, code = real.run(
+            f"for f in $(git ls-files 2>/dev/null || find . -name '*.json' | sed 's|^./||'); "
+            f'do jq empty "$f" || exit 1; done',
+            p,
+        )
+        o = real.Out(
+            "for f in $(git ls-files '*.json'); do jq empty \"$f\" || exit 1; done", lines, code
+        )
+        assert code != 0 and any("parse error" in ln for ln in lines), o
+        return o
+
+    at(PLAT)
+    dash = json.dumps(
+        {
+            "title": "Healer dispatch",
+            "uid": "healer-dispatch",
+            "panels": [
+                {
+                    "type": "timeseries",
+                    "title": "Dispatch latency p99",
+                    "targets": [{"expr": "histogram_quantile(0.99, sum by (le) (rate(healer_dispatch_seconds_bucket[5m])))"}],
+                }
+            ],
+        },
+        indent=2,
+    ).replace('"title": "Dispatch latency p99",', '"title": "Dispatch latency p99",\n      "datasource": "prometheus",,')
+    out = jq("fr-v-json-dash", "deploy/grafana/dashboards/healer-dispatch.json", dash)
+    ci(
+        "fr-v-json-grafana-dashboard-double-comma",
+        "a JSON check's jq empty fails with 'parse error: Expected value before ','' and no "
+        "file name; the change touched only deploy/grafana/dashboards/healer-dispatch.json, "
+        "the dashboard the Grafana sidecar loads from a ConfigMap, doubling a comma after "
+        "its new datasource field",
+        ["yaml-owner", "context-driven"],
+        "bolt",
+        "yaml_config",
+        workflow="validate",
+        job="json",
+        repo=PLAT,
+        steps=[failing(out, name="Parse JSON files")],
+        message="feat(grafana): pin the dispatch dashboard's datasource",
+        files=["deploy/grafana/dashboards/healer-dispatch.json"],
+    )
+    renovate = json.dumps(
+        {
+            "$schema": "https://docs.renovatebot.com/renovate-schema.json",
+            "extends": ["config:recommended"],
+            "schedule": ["before 6am on monday"],
+            "packageRules": [{"matchManagers": ["cargo"], "groupName": "rust crates"}],
+        },
+        indent=2,
+    ).replace('"groupName": "rust crates"', '"groupName": "rust crates",,')
+    out = jq("fr-v-json-renovate", ".github/renovate.json", renovate)
+    ci(
+        "fr-v-json-renovate-config-double-comma",
+        "the same jq empty 'parse error: Expected value before ','' with no file name; the "
+        "change touched only .github/renovate.json, doubling a comma in the cargo "
+        "packageRules group: the dependency bot's repository configuration, like "
+        "dependabot.yml",
+        ["yaml-owner", "look-obvious"],
+        "atlas",
+        "workflow_syntax",
+        workflow="validate",
+        job="json",
+        repo=PLAT,
+        steps=[failing(out, name="Parse JSON files")],
+        message="chore(renovate): group cargo updates",
+        files=[".github/renovate.json"],
     )
