@@ -59,8 +59,14 @@ def variant(case: dict[str, Any], n: int) -> dict[str, Any]:
     payload = out["event"]["payload"]
     body = payload.get("body", payload) if isinstance(payload.get("body"), dict) else payload
     shift = 10_000_000 * n
-    for key in ("workflow_run", "workflow_job", "check_run", "check_suite", "alert"):
-        obj = body.get(key)
+    objects = [body.get(k) for k in ("workflow_run", "workflow_job", "check_run", "check_suite")]
+    objects.append(body.get("alert"))
+    if isinstance(body.get("check_run"), dict):
+        # a check run's branch is its suite's: left as it was, every copy of a check run
+        # case failed again on the original's branch, which Healer rightly takes for one
+        # branch's failures (one remediation at a time), not distinct ones
+        objects.append(body["check_run"].get("check_suite"))
+    for obj in objects:
         if not isinstance(obj, dict):
             continue
         for field in ("id", "run_id", "number"):
