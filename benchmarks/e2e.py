@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import copy
 import json
 import os
@@ -58,8 +59,14 @@ def variant(case: dict[str, Any], n: int) -> dict[str, Any]:
     payload = out["event"]["payload"]
     body = payload.get("body", payload) if isinstance(payload.get("body"), dict) else payload
     shift = 10_000_000 * n
-    for key in ("workflow_run", "workflow_job", "check_run", "check_suite", "alert"):
-        obj = body.get(key)
+    objects = [body.get(k) for k in ("workflow_run", "workflow_job", "check_run", "check_suite")]
+    objects.append(body.get("alert"))
+    if isinstance(body.get("check_run"), dict):
+        # a check run's branch is its suite's: left as it was, every copy of a check run
+        # case failed again on the original's branch, which Healer rightly takes for one
+        # branch's failures (one remediation at a time), not distinct ones
+        objects.append(body["check_run"].get("check_suite"))
+    for obj in objects:
         if not isinstance(obj, dict):
             continue
         for field in ("id", "run_id", "number"):
@@ -136,13 +143,26 @@ def main() -> None:
     parser.add_argument(
         "--processes", type=int, default=1, help="server processes (PostgreSQL: replicas)"
     )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="run in DIR (made, must not exist) and keep it: the SQLite database, the "
+        "CodeRun files, the replayed cases and the server's log, to look at what happened",
+    )
     args = parser.parse_args()
     pg = pg_database() if args.backend == "postgres" else None
     if args.backend == "postgres" and pg is None:
         raise SystemExit("PostgreSQL is not reachable on 127.0.0.1:5432")
     originals = [load_case(p) for p in sorted((ROOT / "evals" / "cases" / "dev").glob("*.yaml"))]
     cases = [variant(c, n) for n in range(args.copies) for c in originals]
-    with tempfile.TemporaryDirectory() as tmp:
+    if args.keep is not None:
+        args.keep.mkdir(parents=True)
+    with (
+        contextlib.nullcontext(str(args.keep.resolve()))
+        if args.keep is not None
+        else tempfile.TemporaryDirectory()
+    ) as tmp:
         replay = Path(tmp) / "replay"
         replay.mkdir()
         for case in cases:
@@ -219,6 +239,10 @@ def main() -> None:
                     time.sleep(0.02)
             total_s = time.perf_counter() - started
             cpu_s = cpu_seconds(proc.pid) - cpu_before
+            # how each failure ended: the CodeRuns are the dispatched ones; the others were
+            # duplicates of another incident, escalated or skipped (the count varies with
+            # the order the workers take a branch's incidents in)
+            outcomes = httpx.get(f"{url}/api/status", timeout=30).json()["incidents"]
         except httpx.TransportError:
             # a replica that failed to start, or was killed as hung, shows here as a read
             # error: say what the server said before it went
@@ -238,6 +262,7 @@ def main() -> None:
         f"{len(cases) / intake_s:.1f}/s; {args.workers} workers, {args.processes} process(es)); "
         f"the server's CPU {cpu_s:.2f} s, {cpu_ms:.1f} ms an event"
     )
+    print("incidents by status: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
     print(
         json.dumps(
             {
@@ -252,6 +277,7 @@ def main() -> None:
                 "workers": args.workers,
                 "processes": args.processes,
                 "backend": args.backend,
+                "incidents": outcomes,
             }
         )
     )

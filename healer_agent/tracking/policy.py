@@ -110,8 +110,9 @@ class LoopGuard:
         """Close superseded remediations; the plan for this attempt."""
         incident, decision = routed.incident, routed.decision
         async with self._engine.begin() as conn:
-            # the same failure on a later commit: that fix did not work (the same commit
-            # failing in another workflow is one root cause, not a verdict)
+            # the same failure on a later commit, after the fix began: that fix did not work
+            # (the same commit failing in another workflow is one root cause, and a failure
+            # from before the dispatch, however late it is routed, is no verdict)
             for previous in await records.superseded_on_branch(
                 conn,
                 incident.repository,
@@ -119,6 +120,7 @@ class LoopGuard:
                 routed.signature,
                 incident.head_sha,
                 not_id=incident_id,
+                failed_at=incident.occurred_at,
             ):
                 await self._outcomes.close(
                     conn,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -67,11 +67,16 @@ async def superseded_on_branch(
     head_sha: str,
     *,
     not_id: str,
+    failed_at: datetime | None,
 ) -> list[str]:
     """Open remediations of ``signature`` on a branch whose commit was another one.
 
     What the loop guard closes as failed; filtered by the database instead of reading every
-    open remediation of the branch (and parsing its stored incident) to keep a few.
+    open remediation of the branch (and parsing its stored incident) to keep a few. Only
+    those dispatched by the time the failure happened (``failed_at``, its event's time; when
+    the event has none, when its incident ``not_id`` was received) are a verdict: a failure
+    from before a remediation began says nothing of its fix, whichever worker got to it
+    first (the same rule a green check's time follows for closing them as fixed).
     """
     params = {
         "repository": repository,
@@ -79,10 +84,12 @@ async def superseded_on_branch(
         "signature": signature,
         "head_sha": head_sha,
         "not_id": not_id,
+        "failed_at": failed_at.astimezone(UTC) if failed_at is not None else None,
     }
     return list((await conn.scalars(_SUPERSEDED, params)).all())
 
 
+_RECEIVED = incidents.alias("received")
 _SUPERSEDED = sa.select(incidents.c.id).where(
     incidents.c.repository == sa.bindparam("repository", type_=incidents.c.repository.type),
     incidents.c.branch == sa.bindparam("branch", type_=incidents.c.branch.type),
@@ -92,6 +99,16 @@ _SUPERSEDED = sa.select(incidents.c.id).where(
         sa.bindparam("head_sha", type_=incidents.c.head_sha.type)
     ),
     incidents.c.id != sa.bindparam("not_id", type_=incidents.c.id.type),
+    sa.or_(
+        incidents.c.dispatched_at.is_(None),
+        incidents.c.dispatched_at
+        <= sa.func.coalesce(
+            sa.bindparam("failed_at", type_=incidents.c.dispatched_at.type),
+            sa.select(_RECEIVED.c.created_at)
+            .where(_RECEIVED.c.id == sa.bindparam("not_id", type_=incidents.c.id.type))
+            .scalar_subquery(),
+        ),
+    ),
 )
 """Built once (asked before every dispatch)."""
 

@@ -4,6 +4,7 @@ is in ``incident_events`` and the metrics."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -104,6 +105,38 @@ async def test_succeeded_waits_for_the_check_then_fixed(loop: Any, client_for: A
         metrics = (await client.get("/metrics")).text
     for state in ("routing", "dispatched", "verifying", "fixed"):
         assert f'healer_incident_transitions_total{{state="{state}"}} 1.0' in metrics
+
+
+async def test_a_failure_from_before_the_fix_began_is_no_verdict_on_it(loop: Any) -> None:
+    """Whether a fix failed is not decided by which worker routed a branch's failures first."""
+    healer, sink, clock = loop
+    # both received before the first is dispatched (its routing took a minute), the second
+    # routed after it: the same failure on another commit, but from before that fix
+    first = await post(healer, "workflow_run", run_event(81, branch="q", sha="a" * 40), "q-1")
+    second = await post(healer, "workflow_run", run_event(82, branch="q", sha="b" * 40), "q-2")
+    clock.advance(60)
+    await healer.dispatcher.process(first.incident_id)
+    await healer.drain()
+    # delivered after the dispatch, but the run had failed before it
+    late = run_event(83, branch="q", sha="c" * 40)
+    late["workflow_run"]["updated_at"] = (clock.now - timedelta(seconds=30)).isoformat()
+    third = await post(healer, "workflow_run", late, "q-3")
+    await healer.drain()
+    assert len(sink.order) == 1
+    assert (await status_of(healer, first.incident_id))["status"] == "dispatched"
+    for answer in (second, third):
+        row = await status_of(healer, answer.incident_id)
+        assert (row["status"], row["duplicate_of"]) == ("duplicate", first.incident_id)
+    assert "failed" not in await transitions_of(healer, first.incident_id)
+    # the same failure after the fix began is its verdict
+    after = run_event(84, branch="q", sha="d" * 40)
+    after["workflow_run"]["updated_at"] = (clock.now + timedelta(seconds=30)).isoformat()
+    fourth = await post(healer, "workflow_run", after, "q-4")
+    await healer.drain()
+    closed = await status_of(healer, first.incident_id)
+    assert closed["status"] == "failed" and fourth.incident_id in closed["reason"]
+    assert (await status_of(healer, fourth.incident_id))["status"] == "dispatched"
+    assert len(sink.order) == 2
 
 
 async def test_per_agent_timeouts_on_the_injected_clock(loop: Any) -> None:
