@@ -122,7 +122,9 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"^error: timed out waiting for the condition|^error: deployment \"\S+\" exceeded|"
         r"^error: error validating|^error: unable to recognize|^The \S+ \"\S+\" is "
         r"invalid|^error: error parsing|^Error from server|strict decoding error|"
-        r"unknown field \"|evalsymlink failure|trouble configuring builtin \w+",
+        r"unknown field \"|evalsymlink failure|trouble configuring builtin \w+|"
+        # RBAC's refusal names who was refused what (the line above it only says Forbidden)
+        r"is forbidden: User \"[^\"]+\" cannot \w+ resource",
     ),
     ("yamllint", r"^\s+\d+:\d+\s+error\s|\.ya?ml:\d+:\d+: \[error\] "),
     # a YAML parser's own words (libyaml, serde_yaml), whichever tool read the file

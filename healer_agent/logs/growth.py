@@ -1,10 +1,10 @@
-"""A killed program's own output showing its memory grow (pure).
+"""A killed program's own output showing its memory (or disk use) grow (pure).
 
-A compiler or test runner killed for memory is the runner's trouble, unless the program's
-own figures show it holding more and more: a progress line with a figure that climbs
-several lines in a row (``24000 kept in memory (~1419 MB)``, ``48000 fingerprints
-retained``) just before the kill is the code's growth, as a rising memory series in
-Prometheus is for a deployed workload.
+A compiler or test runner killed for memory, or stopped by a full disk, is the runner's
+trouble, unless the program's own figures show it holding more and more: a progress line
+with a figure that climbs several lines in a row (``24000 kept in memory (~1419 MB)``,
+``48000 fingerprints retained``, ``spill: 24 MiB written``) just before the kill is the
+code's growth, as a rising memory series in Prometheus is for a deployed workload.
 """
 
 from __future__ import annotations
@@ -61,6 +61,16 @@ def is_kill(line: str) -> bool:
         or "child process" in line
         or "The service" in line
     ) and _KILL.search(line) is not None
+
+
+_DISK_FULL = re.compile(r"No space left on device|\bENOSPC\b|\bStorageFull\b")
+
+
+def is_disk_full(line: str) -> bool:
+    """Whether an error line says the program's disk filled up."""
+    return ("No space" in line or "ENOSPC" in line or "StorageFull" in line) and _DISK_FULL.search(
+        line
+    ) is not None
 
 
 def growth_before_kill(log: str, kill_line: str) -> str | None:

@@ -16,7 +16,12 @@ from collections.abc import Callable
 from healer_agent.config import Settings
 from healer_agent.logs import Excerpt, redact_lines
 from healer_agent.logs.excerpt import excerpt_text_with, excerpt_with
-from healer_agent.logs.growth import climbing_holding, growth_before_kill, is_kill
+from healer_agent.logs.growth import (
+    climbing_holding,
+    growth_before_kill,
+    is_disk_full,
+    is_kill,
+)
 from healer_agent.logs.setup import withheld_secrets
 from healer_agent.models import (
     Agent,
@@ -229,17 +234,25 @@ def _withheld_secrets(log: str) -> list[Fact]:
 _GREW = "memory grew before the kill: "
 """What a growth finding says first (the rules' ``own-growth`` reads it)."""
 
+_FILLED = "disk use grew before the disk filled: "
+"""What a finding of growth before a full disk says first (``own-growth`` reads it too)."""
+
 
 def _growth_before_kill(log: str, found: Excerpt) -> list[Fact]:
-    """A finding when a killed program's own output in the job's raw ``log`` grew."""
+    """A finding when a killed program's own output in the job's raw ``log`` grew.
+
+    Killed for memory, or stopped by a full disk: either way its own figures say whose.
+    """
     # one search over the lines first (a kill's words never span a newline): most have none
-    if not is_kill("\n".join(found.error_lines)):
-        return []
-    kill = next((line for line in found.error_lines if is_kill(line)), None)
-    if kill is None:
-        return []
-    grew = growth_before_kill(log, kill)
-    return [Fact("loki", "log", f"{_GREW}{grew}", "growth")] if grew else []
+    joined = "\n".join(found.error_lines)
+    for stopped, words in ((is_kill, _GREW), (is_disk_full, _FILLED)):
+        if not stopped(joined):
+            continue
+        line = next((line for line in found.error_lines if stopped(line)), None)
+        grew = growth_before_kill(log, line) if line is not None else None
+        if grew:
+            return [Fact("loki", "log", f"{words}{grew}", "growth")]
+    return []
 
 
 def _excerpt(

@@ -1,0 +1,204 @@
+"""Look-alikes: one failing line, owners told apart by the context, the change or the output.
+
+An image pull that fails is the tag's unless the registry was down; a certificate curl
+cannot verify is the cluster's when cert-manager could not issue it, else the runner's; an
+RBAC refusal is the Role's unless the change gave the job other credentials; a full disk is
+the runner's unless the program's own figures grew to fill it, or the workload's own log
+says its volume filled. Each test checks both sides.
+"""
+
+from __future__ import annotations
+
+from healer_agent.models import Agent, ContextBundle, FailureType, JobLog
+from healer_agent.routing.prerouter import PreRouter
+from tests.unit.test_logs import gh_log
+from tests.unit.test_prerouter import ctx, incident
+
+ROUTER = PreRouter()
+
+ROLLOUT = ("kubectl -n app rollout status deployment/api --timeout=5m",)
+DEADLINE = ['error: deployment "api" exceeded its progress deadline']
+
+
+def _pulling(reason: str) -> dict[str, object]:
+    pod = {
+        "metadata": {"name": "api-7f9-abcde", "namespace": "app"},
+        "status": {
+            "phase": "Pending",
+            "containerStatuses": [
+                {
+                    "name": "api",
+                    "ready": False,
+                    "restartCount": 0,
+                    "state": {
+                        "waiting": {
+                            "reason": "ImagePullBackOff",
+                            "message": 'Back-off pulling image "ghcr.io/acme/api:1.4.2"',
+                        }
+                    },
+                }
+            ],
+        },
+    }
+    event = {
+        "type": "Warning",
+        "reason": "Failed",
+        "involvedObject": {"kind": "Pod", "name": "api-7f9-abcde", "namespace": "app"},
+        "message": 'Failed to pull image "ghcr.io/acme/api:1.4.2": failed to pull and unpack '
+        f'image "ghcr.io/acme/api:1.4.2": failed to resolve reference: {reason}',
+    }
+    return {"pods": [pod], "events": [event]}
+
+
+def test_an_image_pull_the_registry_failed_is_its_outage_not_the_tag() -> None:
+    log = gh_log((ROLLOUT[0], DEADLINE))
+
+    def decide(reason: str) -> Agent:
+        context = ContextBundle(
+            logs=(JobLog(job_name="deploy", text=log),),
+            changed_files=("apps/api/overlays/staging/kustomization.yaml",),
+            kubernetes=_pulling(reason),
+        )
+        return ROUTER.decide(incident("deploy", "deploy"), context).agent
+
+    assert decide("unexpected status from HEAD request: 503 Service Unavailable") is Agent.ATLAS
+    assert decide("ghcr.io/acme/api:1.4.2: not found") is Agent.BOLT
+
+
+CURL_60 = [
+    "curl: (60) SSL certificate problem: certificate has expired",
+    "More details here: https://curl.se/docs/sslcerts.html",
+]
+
+
+def test_a_certificate_cert_manager_could_not_issue_is_the_clusters() -> None:
+    log = gh_log(("curl -fsS https://console.staging.example.com/healthz", CURL_60), exit_code=60)
+    plain = ctx(log, "smoke", ("src/components/Banner.tsx",))
+    # nothing in the cluster explains it: the runner's trust store or the path, not the change
+    assert ROUTER.decide(incident("deploy", "smoke"), plain).agent is Agent.ATLAS
+    issuer = {
+        "events": [
+            {
+                "type": "Warning",
+                "reason": "IssuerNotFound",
+                "involvedObject": {"kind": "CertificateRequest", "name": "console-tls-4"},
+                "message": 'Referenced "ClusterIssuer" not found: clusterissuer.cert-manager.io'
+                ' "letsencrypt-prod" not found',
+            }
+        ]
+    }
+    decision = ROUTER.decide(
+        incident("deploy", "smoke"), plain.model_copy(update={"kubernetes": issuer})
+    )
+    assert decision.agent is Agent.BOLT
+
+
+FORBIDDEN = [
+    "Error from server (Forbidden): error when applying patch:",
+    'for: "deploy/jobs/gc.yaml": error when patching "deploy/jobs/gc.yaml": cronjobs.batch "gc"'
+    ' is forbidden: User "system:serviceaccount:ci:deployer" cannot patch resource "cronjobs"'
+    ' in API group "batch" in the namespace "app"',
+]
+
+
+def test_an_rbac_refusal_is_the_roles_unless_the_workflow_changed_the_credentials() -> None:
+    log = gh_log(("kubectl apply -f deploy/jobs/", FORBIDDEN))
+    role = ROUTER.decide(incident("deploy", "apply"), ctx(log, "apply", ("deploy/jobs/gc.yaml",)))
+    assert role.agent is Agent.BOLT
+    workflow = ROUTER.decide(
+        incident("deploy", "apply"),
+        ctx(log, "apply", (".github/workflows/deploy.yml", "deploy/jobs/gc.yaml")),
+    )
+    assert (workflow.agent, workflow.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
+    assert not workflow.obvious  # the change touched a manifest too
+
+
+def test_npm_refused_by_the_file_system_is_the_runners() -> None:
+    lines = [
+        "npm error code EACCES",
+        "npm error syscall unlink",
+        "npm error path /home/runner/work/web/web/node_modules/.package-lock.json",
+        "npm error errno -13",
+    ]
+    log = gh_log(("npm ci", lines))
+    decision = ROUTER.decide(incident("web", "lint"), ctx(log, "lint", ("package.json",)))
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
+    resolve = ["npm error code ERESOLVE", "npm error ERESOLVE unable to resolve dependency tree"]
+    decision = ROUTER.decide(
+        incident("web", "lint"), ctx(gh_log(("npm ci", resolve)), "lint", ("package.json",))
+    )
+    assert decision.agent is Agent.BLAZE
+
+
+def _spill(rows: int) -> list[str]:
+    return [
+        "running 1 test",
+        "tests::spills_large_result_sets --- FAILED",
+        "---- tests::spills_large_result_sets stdout ----",
+        *(f"spill: {n} MiB written" for n in range(1, rows + 1)),
+        "thread 'tests::spills_large_result_sets' (3141) panicked at src/lib.rs:27:58:",
+        "called `Result::unwrap()` on an `Err` value: Os { code: 28, kind: StorageFull, "
+        'message: "No space left on device" }',
+        "test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
+    ]
+
+
+def test_a_disk_filled_by_the_programs_own_growth_is_its_codes() -> None:
+    def decide(rows: int) -> Agent:
+        log = gh_log(("cargo test --workspace", _spill(rows)), exit_code=101)
+        return ROUTER.decide(
+            incident("Rust CI", "test"), ctx(log, "test", ("crates/store/src/spill.rs",))
+        ).agent
+
+    assert decide(24) is Agent.REX
+    assert decide(3) is Agent.ATLAS  # a few figures are no growth: the runner's disk
+
+
+def test_a_deployed_workload_out_of_disk_is_its_volumes() -> None:
+    lines = [
+        "---- annotates_a_run stdout ----",
+        "thread 'annotates_a_run' (3141) panicked at tests/staging.rs:40:5:",
+        'assertion `left == right` failed: unexpected response: {"error":"database error: could'
+        ' not extend file \\"base/16384/16427\\": No space left on device"}',
+        "test result: FAILED. 0 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
+    ]
+    log = gh_log(("cargo test --test staging", lines), exit_code=101)
+    base = ctx(log, "staging", ("crates/api/src/routes.rs",))
+    assert ROUTER.decide(incident("staging", "staging"), base).agent is Agent.ATLAS
+    loki = (
+        'UTC [3184] ERROR:  could not extend file "base/16384/16427": No space left on device',
+        "UTC [57] LOG:  could not write temporary statistics file: No space left on device",
+    )
+    decision = ROUTER.decide(incident("staging", "staging"), base.model_copy(update={"loki": loki}))
+    assert decision.agent is Agent.BOLT
+
+
+def test_a_deploy_wait_with_a_healthy_workload_and_a_slow_api_server_is_the_clusters() -> None:
+    lines = ["Error: UPGRADE FAILED: context deadline exceeded"]
+    log = gh_log(("helm upgrade --install api charts/api --wait --timeout 5m", lines))
+    ready = {
+        "metadata": {"name": "api-1", "namespace": "app"},
+        "status": {
+            "phase": "Running",
+            "containerStatuses": [
+                {"name": "api", "ready": True, "restartCount": 0, "state": {"running": {}}}
+            ],
+        },
+    }
+    query = (
+        "histogram_quantile(0.99, sum by (le) (rate(apiserver_request_duration_seconds_bucket"
+        '{verb=~"GET|LIST"}[5m])))'
+    )
+
+    def decide(p99: str) -> Agent:
+        context = ContextBundle(
+            logs=(JobLog(job_name="deploy", text=log),),
+            changed_files=("charts/api/values-staging.yaml",),
+            kubernetes={"pods": [ready]},
+            prometheus={query: [{"metric": {}, "value": [1764320400, p99]}]},
+        )
+        return ROUTER.decide(incident("deploy", "deploy"), context).agent
+
+    assert decide("8.91") is Agent.ATLAS
+    # an API server answering in time leaves the chart the change touched in question
+    assert decide("0.12") is Agent.BOLT
