@@ -36,16 +36,14 @@ import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
-
-import yaml
 
 import fcommon
 import gha
 import real
 import shapes
-from cases_batch14 import TS, _argo, _pkg, _rust
+import yaml
+from cases_batch14 import TS, _pkg, _rust
 from cases_batch16 import NOBODY, _runs_dir_open, _tmpfs
 from common import branch_for
 from fcommon import at, ci, failing, node_setup, pr_of, rust_setup, sha
@@ -325,8 +323,7 @@ spec:
         files,
         {"deploy/overlays/prod/kustomization.yaml": kust.format(n=4)},
         "kubectl kustomize deploy/overlays/prod > deploy/rendered/prod.yaml",
-        "kubectl kustomize deploy/overlays/prod > deploy/rendered/prod.yaml\n"
-        "git diff --exit-code",
+        "kubectl kustomize deploy/overlays/prod > deploy/rendered/prod.yaml\ngit diff --exit-code",
     )
     ci(
         "fr-v-gitdiff-rendered-manifest-replicas",
@@ -503,7 +500,14 @@ def _apply(name: str, files: dict[str, str], target: str, answer: Any) -> real.O
     path = real.scratch(name, files)
     with _k8s(answer) as port:
         lines, code = real.run(
-            ["kubectl", f"--server=http://127.0.0.1:{port}", "apply", "--validate=false", "-f", target],
+            [
+                "kubectl",
+                f"--server=http://127.0.0.1:{port}",
+                "apply",
+                "--validate=false",
+                "-f",
+                target,
+            ],
             path,
             env={"KUBECONFIG": "/dev/null"},
             timeout=60,
@@ -601,7 +605,11 @@ spec:
     viewer = "system:serviceaccount:ci:healer-viewer"
     existing = yaml.safe_load(cron)
     existing["metadata"].update(
-        {"uid": sha("cj")[:8], "resourceVersion": "4711", "creationTimestamp": "2026-10-02T03:00:00Z"}
+        {
+            "uid": sha("cj")[:8],
+            "resourceVersion": "4711",
+            "creationTimestamp": "2026-10-02T03:00:00Z",
+        }
     )
 
     def read_only(req: http.server.BaseHTTPRequestHandler) -> tuple[int, str, str]:
@@ -611,8 +619,10 @@ spec:
         if "/cronjobs/healer-gc" in req.path and req.command == "GET":
             return 200, json.dumps(existing), "application/json"
         if "/cronjobs/" in req.path:
-            return 403, _forbidden(viewer, "patch", "cronjobs", "batch", "healer-gc"), (
-                "application/json"
+            return (
+                403,
+                _forbidden(viewer, "patch", "cronjobs", "batch", "healer-gc"),
+                ("application/json"),
             )
         return base(req)
 
@@ -632,7 +642,7 @@ spec:
     )
     ci(
         cid,
-        "the same kubectl apply Forbidden on cronjobs.batch \"healer-gc\", now for "
+        'the same kubectl apply Forbidden on cronjobs.batch "healer-gc", now for '
         f"{viewer}; the change edits .github/workflows/deploy.yml to write the kubeconfig "
         "from secrets.STAGING_VIEWER_KUBECONFIG (the read-only one the diff job uses) instead "
         "of STAGING_DEPLOY_KUBECONFIG; the Role and the CronJob are as before",
@@ -653,9 +663,7 @@ spec:
 
 
 def _helm_step(release: str) -> gha.Step:
-    cmd, lines = shapes.helm_upgrade(
-        release, f"charts/{release}", NS, "context deadline exceeded"
-    )
+    cmd, lines = shapes.helm_upgrade(release, f"charts/{release}", NS, "context deadline exceeded")
     return run(cmd, lines, 1, name="Helm upgrade", seconds=300.0)
 
 
@@ -709,7 +717,7 @@ def helm_deadline() -> None:
     )
     # 5b. no new pod is ever created: the chart stopped creating the ServiceAccount (bolt)
     cid = "fr-v-helm-deadline-serviceaccount-not-created"
-    created, first, last = clock(cid)
+    _created, first, last = clock(cid)
     rs = f"healer-api-{sha(cid)[:10]}"
     old = ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.31.0", 2)
     events = [
@@ -740,7 +748,7 @@ def helm_deadline() -> None:
     ci(
         cid,
         "the same helm upgrade --wait context deadline exceeded; the old pods stay ready and "
-        "the new ReplicaSet cannot create pods: serviceaccount \"healer-api\" not found, "
+        'the new ReplicaSet cannot create pods: serviceaccount "healer-api" not found, '
         "because the change wrapped the chart's ServiceAccount template in "
         "{{- if .Values.serviceAccount.create }} with create defaulting to false",
         ["context-driven", "look-obvious"],
@@ -785,7 +793,7 @@ def helm_deadline() -> None:
                 'histogram_quantile(0.99, sum by (le) (rate(apiserver_request_duration_seconds_bucket{verb=~"GET|LIST|WATCH"}[5m])))': [
                     {"metric": {}, "value": [TS, "8.91"]}
                 ],
-                'sum(rate(etcd_disk_wal_fsync_duration_seconds_sum[5m])) / sum(rate(etcd_disk_wal_fsync_duration_seconds_count[5m]))': [
+                "sum(rate(etcd_disk_wal_fsync_duration_seconds_sum[5m])) / sum(rate(etcd_disk_wal_fsync_duration_seconds_count[5m]))": [
                     {"metric": {}, "value": [TS, "1.42"]}
                 ],
                 'kube_deployment_status_replicas_available{deployment="healer-api",namespace="healer"}': [
@@ -854,9 +862,7 @@ def _not_found(image: str) -> str:
 
 def image_pull() -> None:
     at(PLAT)
-    roll = [
-        rollout(f"fr-v-pull-{i}", NS, "healer-api", 3, 1, 2, deadline=True) for i in range(3)
-    ]
+    roll = [rollout(f"fr-v-pull-{i}", NS, "healer-api", 3, 1, 2, deadline=True) for i in range(3)]
     for r in roll:
         assert r.code != 0, r
     apply = run(
@@ -1086,7 +1092,7 @@ def tls() -> None:
     out = _curl_tls("fr-v-tls-expired", host, cert, key, _pem(public[0]))
     assert any("expired" in ln for ln in out.lines), out
     cid = "fr-v-tls-expired-cert-manager-issuer-missing"
-    _, first, last = clock(cid)
+    _, _first, last = clock(cid)
     events = [
         shapes.event(
             "console",
@@ -1164,8 +1170,7 @@ def tls() -> None:
                 "dpkg-query -W ca-certificates && ls -l /etc/ssl/certs/ca-certificates.crt",
                 [
                     "ca-certificates\t20210119",
-                    "-rw-r--r-- 1 root root 208567 Mar  4  2021 "
-                    "/etc/ssl/certs/ca-certificates.crt",
+                    "-rw-r--r-- 1 root root 208567 Mar  4  2021 /etc/ssl/certs/ca-certificates.crt",
                 ],
                 name="Runner diagnostics",
             ),
@@ -1344,7 +1349,9 @@ fn main() {
 }
 """
     bin_dir = real.crate("fr-v-eacces-svc", {"src/main.rs": svc}, package="healer-api")
-    b, bc = real.run(["cargo", "build", "-q", "--release"], bin_dir, env={"CARGO_NET_OFFLINE": "true"})
+    b, bc = real.run(
+        ["cargo", "build", "-q", "--release"], bin_dir, env={"CARGO_NET_OFFLINE": "true"}
+    )
     assert bc == 0, b
     data = bin_dir / "data" / "journal"
     data.mkdir(parents=True)
@@ -1605,7 +1612,7 @@ fn annotates_a_run() {
     out = real.Out("cargo test --quiet --test staging", lines, code)
     assert code != 0 and any("No space left on device" in ln for ln in lines), out
     cid = "fr-v-enospc-staging-postgres-pvc-full"
-    _, first, last = clock(cid)
+    _, _first, last = clock(cid)
     pvc = "data-healer-postgres-0"
     ci(
         cid,
@@ -1632,11 +1639,13 @@ fn annotates_a_run() {
         files=["crates/api/src/routes/annotations.rs", "crates/api/tests/staging.rs"],
         extra={
             "kubernetes": {
-                "pods": ready_pods(cid, "healer-staging", "healer-api", "ghcr.io/5dlabs/healer-api:0.32.0", 2),
+                "pods": ready_pods(
+                    cid, "healer-staging", "healer-api", "ghcr.io/5dlabs/healer-api:0.32.0", 2
+                ),
                 "events": normal_events(cid, "healer-staging", "healer-api", 2),
             },
             "loki": [
-                f'{last[:10]} {last[11:19]}.412 UTC [3184] ERROR:  could not extend file '
+                f"{last[:10]} {last[11:19]}.412 UTC [3184] ERROR:  could not extend file "
                 '"base/16384/16427": No space left on device',
                 f"{last[:10]} {last[11:19]}.412 UTC [3184] HINT:  Check free disk space.",
                 f"{last[:10]} {last[11:19]}.412 UTC [3184] STATEMENT:  INSERT INTO "
@@ -1713,8 +1722,8 @@ def json_commas() -> None:
     def jq(name: str, file: str, text: str) -> real.Out:
         p = real.scratch(name, {file: text})
         lines, code = real.run(
-            f"for f in $(git ls-files 2>/dev/null || find . -name '*.json' | sed 's|^./||'); "
-            f'do jq empty "$f" || exit 1; done',
+            "for f in $(git ls-files 2>/dev/null || find . -name '*.json' | sed 's|^./||'); "
+            'do jq empty "$f" || exit 1; done',
             p,
         )
         o = real.Out(
@@ -1732,12 +1741,19 @@ def json_commas() -> None:
                 {
                     "type": "timeseries",
                     "title": "Dispatch latency p99",
-                    "targets": [{"expr": "histogram_quantile(0.99, sum by (le) (rate(healer_dispatch_seconds_bucket[5m])))"}],
+                    "targets": [
+                        {
+                            "expr": "histogram_quantile(0.99, sum by (le) (rate(healer_dispatch_seconds_bucket[5m])))"
+                        }
+                    ],
                 }
             ],
         },
         indent=2,
-    ).replace('"title": "Dispatch latency p99",', '"title": "Dispatch latency p99",\n      "datasource": "prometheus",,')
+    ).replace(
+        '"title": "Dispatch latency p99",',
+        '"title": "Dispatch latency p99",\n      "datasource": "prometheus",,',
+    )
     out = jq("fr-v-json-dash", "deploy/grafana/dashboards/healer-dispatch.json", dash)
     ci(
         "fr-v-json-grafana-dashboard-double-comma",
