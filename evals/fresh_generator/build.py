@@ -47,6 +47,7 @@ MODULES = [
     "cases_batch19",
     "cases_batch20",
     "cases_batch21",
+    "cases_batch23",
 ]
 
 
