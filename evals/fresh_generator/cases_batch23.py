@@ -128,16 +128,19 @@ def _sh(
     return real.Out(shown, _clean(lines), code)
 
 
-def _deprecations(*actions: str) -> list[str]:
-    """The runner's Node.js 20 deprecation annotation for the listed actions."""
-    return [
-        "##[warning]Node.js 20 actions are deprecated. The following actions are running on "
-        f"Node.js 20 and may not work as expected: {', '.join(actions)}. Actions will be forced "
-        "to run with Node.js 24 by default starting June 2nd, 2026. Please check if updated "
-        "versions of these actions are available that support Node.js 24. For more "
-        "information see: https://github.blog/changelog/2025-09-19-deprecation-of-node-20-on-"
-        "github-actions-runners/"
-    ]
+def _paths_filter(filters: str, matched: list[str]) -> object:
+    """A ``dorny/paths-filter@v2`` step; its bundled old ``@actions/core`` still writes
+    ``::set-output``, so the runner prints its deprecation warning for every output."""
+    warn = (
+        "##[warning]The `set-output` command is deprecated and will be disabled soon. Please "
+        "upgrade to using Environment Files. For more information see: https://github.blog/"
+        "changelog/2022-10-11-github-actions-deprecating-save-state-and-set-output-commands/"
+    )
+    lines = ["Get current git ref", "Changes will be detected between main and HEAD"]
+    for name in matched:
+        lines += [f"Filter {name} = true", warn]
+    lines += [f"Changes output set to {json.dumps(matched)}", warn]
+    return uses("dorny/paths-filter@v2", {"filters": filters}, lines, name="Changed paths")
 
 
 def build() -> None:
@@ -281,8 +284,9 @@ test("parses repeated labels", () => {
     lines += ["> console@2.4.0 test", "> vitest run", "", *test.lines]
     ci(
         "fr-w-mon-icon-warnings-then-vitest-strict-equal",
-        "the unit step first runs the icon generator (two 'no 16px variant' warnings) under "
-        "a Node.js 20 deprecation annotation; then vitest fails one toStrictEqual: "
+        "after set-output deprecation warnings from a paths-filter step, the unit step first "
+        "runs the icon generator (two 'no 16px variant' warnings); then vitest fails one "
+        "toStrictEqual: "
         "parseFilters now returns owner: undefined where the test expects no owner key",
         ["noisy", "multi-signal"],
         "blaze",
@@ -294,9 +298,9 @@ test("parses repeated labels", () => {
             uses(
                 "actions/setup-node@v4",
                 {"node-version": "20", "cache": "npm"},
-                ["Found in cache @ /opt/hostedtoolcache/node/20.20.2/x64", *_deprecations(
-                    "actions/setup-node@v4")],
+                ["Found in cache @ /opt/hostedtoolcache/node/20.20.2/x64"],
             ),
+            _paths_filter(".github/filters.yml", ["web"]),
             run(
                 "npm run gen:icons && npm test",
                 lines,
@@ -485,9 +489,9 @@ fn main() {
     ci(
         "fr-w-wed-update-branch-conflict-router-weights",
         "the job that merges origin/main into the PR branch before testing stops: CONFLICT in "
-        "crates/router/src/weights.rs, both sides changed INFRA; Node.js 20 deprecation "
-        "annotations and a passing toolchain setup come before it",
-        ["noisy"],
+        "crates/router/src/weights.rs, both sides changed INFRA; set-output deprecation "
+        "warnings from a paths-filter step and a passing toolchain setup come before it",
+        ["noisy", "misleading-name"],
         "atlas",
         "merge_conflict",
         workflow="rust",
@@ -498,9 +502,9 @@ fn main() {
             uses(
                 "actions/cache/restore@v4",
                 {"path": "~/.cargo/registry", "key": "cargo-registry-Linux-3f1c"},
-                ["Cache restored from key: cargo-registry-Linux-3f1c",
-                 *_deprecations("actions/cache/restore@v4")],
+                ["Cache restored from key: cargo-registry-Linux-3f1c"],
             ),
+            _paths_filter(".github/filters.yml", ["rust"]),
             run(
                 "git fetch origin main && git merge --no-edit origin/main",
                 ["From https://github.com/5dlabs/healer",
