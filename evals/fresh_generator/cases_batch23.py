@@ -34,6 +34,7 @@ from cases_batch8 import kill_one
 from cases_batch14 import TS, _argo, _noise_pods, _pkg, _rust
 from cases_batch15 import _flaky_once
 from cases_batch18 import _rust_ok
+from cases_batch19 import _kill_where
 from fcommon import at, ci, failing, node_setup, pr_of, rust_setup, sha
 from gha import run, uses
 from helpers import (
@@ -1304,20 +1305,15 @@ mod tests {
 }
 """
     files = {"Cargo.toml": real.cargo_toml("healer-trace"), "src/lib.rs": test_src}
-    pre = real.cargo("fr-w-span-prebuild", files, ["test", "--no-run", "--quiet"])
-    assert pre.code == 0, pre
-    target = real.RUNS / "fr-w-span-prebuild" / "target"
-    out = kill_one(
+    # the test binary itself (the linker writing it names it too, without --nocapture)
+    out = _kill_where(
         "fr-w-span-kill",
         files,
         "cargo test --quiet -- --nocapture",
-        "healer_trace-",
+        lambda cmd: "/deps/healer_trace-" in cmd and "--nocapture" in cmd,
         settle=2.0,
-        env={"CARGO_TARGET_DIR": str(target)},
     )
-    shown = str(target).replace(str(real.WORK), "/home/runner/work")
-    out = real.Out(out.command, [ln.replace(shown, real.RUNNER + "/target") for ln in out.lines
-                                 if "Compiling" not in ln], out.code)
+    out = real.Out(out.command, [ln for ln in out.lines if "Compiling" not in ln], out.code)
     assert out.code != 0 and any("0 flushed" in ln for ln in out.lines), out
     assert any("SIGKILL" in ln for ln in out.lines), out
     ci(
