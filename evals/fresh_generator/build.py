@@ -48,6 +48,7 @@ MODULES = [
     "cases_batch20",
     "cases_batch21",
     "cases_batch22",
+    "cases_batch23",
 ]
 
 
