@@ -632,18 +632,16 @@ def _lerna_clean(out: real.Out) -> real.Out:
 
 def wrappers() -> None:
     at(WEB)
-    vitest_pkg = lambda n: (
-        json.dumps(  # noqa: E731
-            {
-                "name": f"@console/{n}",
-                "version": "2.4.0",
-                "type": "module",
-                "scripts": {"test": "vitest run"},
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+
+    def vitest_pkg(n: str) -> str:
+        manifest = {
+            "name": f"@console/{n}",
+            "version": "2.4.0",
+            "type": "module",
+            "scripts": {"test": "vitest run"},
+        }
+        return json.dumps(manifest, indent=2) + "\n"
+
     # 2a. lerna run test: the api-client package's vitest fails (blaze)
     out = _lerna_clean(
         _lerna(
