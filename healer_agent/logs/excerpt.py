@@ -179,6 +179,8 @@ def _hits(
             continue  # a lint's help line under a warning: clippy passed with warnings
         if tool is not None and tool != "exit" and captures and _captured(data, start):
             continue  # what a test printed, not the runner's verdict on it
+        if tool is not None and _retried(data, end):
+            continue  # the tool tried again; its last attempt, if it failed, says so
         if tool is not None:
             out.append((start, tool, line))
     return out
@@ -215,6 +217,19 @@ def _captured(data: bytes, offset: int) -> bool:
         if _CAPTURED.match(line):
             return True
     return False
+
+
+# a tool's own notice that it will try again (curl ``--retry``): the failure before it was
+# not the last word
+_RETRY_NOTICE = re.compile(
+    rb"Will retry in \d+ seconds?\b|\bRetrying in \d+(?:\.\d+)?\s*(?:ms|s|seconds?)\b"
+)
+
+
+def _retried(data: bytes, end: int) -> bool:
+    """Whether the line after the one ending at ``end`` says the tool will try again."""
+    following = data.find(b"\n", end + 1)
+    return _RETRY_NOTICE.search(data, end, following if following != -1 else len(data)) is not None
 
 
 def _under_warning(data: bytes, offset: int) -> bool:

@@ -202,3 +202,25 @@ def test_a_deploy_wait_with_a_healthy_workload_and_a_slow_api_server_is_the_clus
     assert decide("8.91") is Agent.ATLAS
     # an API server answering in time leaves the chart the change touched in question
     assert decide("0.12") is Agent.BOLT
+
+
+def test_a_transport_error_the_tool_retried_is_not_the_steps_failure() -> None:
+    failed = "curl: (22) The requested URL returned error: 503"
+    retry = "Warning: Problem : HTTP error. Will retry in 1 seconds. 3 retries left."
+    rustc = [
+        "error[E0599]: no method named `first_value` found for struct `BTreeMap` in the current"
+        " scope",
+        " --> src/main.rs:14:22",
+        'error: could not compile `healer` (bin "healer") due to 1 previous error',
+    ]
+
+    def decide(lines: list[str]) -> Agent:
+        log = gh_log(("bash ci/build.sh", lines), exit_code=101)
+        return ROUTER.decide(
+            incident("Rust CI", "build"), ctx(log, "build", ("src/main.rs",))
+        ).agent
+
+    # the retry got the file, and the compiler failed after it
+    assert decide([failed, retry, "protoc 28.3 unpacked", *rustc]) is Agent.REX
+    # every attempt failed: the last one has no notice after it
+    assert decide([failed, retry, failed, retry, failed]) is Agent.ATLAS
