@@ -197,7 +197,7 @@ def timeouts() -> None:
         "timeout 15m around cargo test exits 124; the last test line is "
         "tests::requeue_moves_failed_run_to_the_back with no result: the change's requeue() "
         "holds the queue's Mutex and calls self.len(), which locks it again (a self-deadlock)",
-        ["context-driven", "look-obvious"],
+        ["context-driven"],
         "rex",
         "rust_test",
         workflow="ci",
@@ -515,7 +515,7 @@ test("formats prices in cents", () => {
         "shows the collector's Go SIGSEGV in the memory_limiter processor after logging "
         "limit_percentage 0: the change set sidecar.otel.memoryLimiter.limitPercentage to 0 "
         "in the chart's staging values",
-        ["context-driven", "look-obvious", "yaml-owner"],
+        ["context-driven", "yaml-owner"],
         "bolt",
         "helm",
         workflow="deploy",
@@ -581,7 +581,7 @@ def oom_killed() -> None:
         "seconds after 'listening', its limit now 128Mi while the service's working set has "
         "sat at 180-184 MiB all week: the change lowered resources.limits.memory from 512Mi "
         "to 128Mi in the chart's values",
-        ["context-driven", "resource-kill", "look-obvious", "yaml-owner"],
+        ["context-driven", "resource-kill", "yaml-owner"],
         "bolt",
         "helm",
         workflow="deploy",
@@ -623,7 +623,7 @@ def oom_killed() -> None:
         "unchanged at 512Mi; the service's own 'memo stats' lines in Loki climb from 38,000 to "
         "798,000 entries with 0 evictions and the working set rises steadily to the limit: the "
         "change memoises every (account, as_of) balance in an unbounded HashMap",
-        ["context-driven", "resource-kill", "look-obvious"],
+        ["context-driven", "resource-kill"],
         "rex",
         "rust_test",
         workflow="deploy",
@@ -693,7 +693,7 @@ def oom_killed() -> None:
         "about 180 MiB of its 512Mi limit, but its node k3s-worker-3 reports SystemOOM and "
         "NodeHasInsufficientMemory while an analytics backfill Job without limits holds 27 GiB "
         "there; the change only bumped a log level and the pods on other nodes are fine",
-        ["context-driven", "resource-kill", "look-obvious"],
+        ["context-driven", "resource-kill"],
         "atlas",
         "general",
         workflow="deploy",
@@ -920,7 +920,7 @@ def refused() -> None:
         "with the postgres service container healthy on 5432; the change's pg_addr() keeps "
         "DATABASE_URL's host but forces the PgBouncer port 6432, which only exists in "
         "staging",
-        ["context-driven", "look-obvious"],
+        ["context-driven"],
         "rex",
         "rust_test",
         workflow="ci",
@@ -999,7 +999,7 @@ def exec_format() -> None:
         "its only log line is 'exec /usr/local/bin/ledger-api: exec format error': the change "
         "made the Dockerfile's build stage cross-compile --target aarch64-unknown-linux-gnu "
         "and copy that binary into an image pushed as linux/amd64",
-        ["context-driven", "look-obvious"],
+        ["context-driven"],
         "bolt",
         "docker_build",
         workflow="deploy",
@@ -1100,7 +1100,7 @@ fn main() {
         "kubeconform-linux-amd64 while the job, on runs-on: [self-hosted, linux], landed on "
         "one of the arm64 runners added to the pool that week; the change edited one "
         "Deployment's replicas",
-        ["context-driven", "platform", "misleading-name", "look-obvious"],
+        ["context-driven", "platform", "misleading-name"],
         "atlas",
         "general",
         workflow="validate",
@@ -1147,7 +1147,7 @@ def unauthorized() -> None:
         'body {"error":"missing bearer token"} is the service\'s own, and the change '
         "(ledger 1.17.0) moved the bearer-token layer in src/http/router.rs from the /v1 "
         "routes to the whole router, health check included",
-        ["context-driven", "look-obvious"],
+        ["context-driven"],
         "rex",
         "rust_test",
         workflow="deploy",
@@ -1187,7 +1187,7 @@ def unauthorized() -> None:
         "change added nginx.ingress.kubernetes.io/auth-url (oauth2-proxy) to the chart's "
         "ingress annotations for every path, so ingress-nginx answers 401 before the request "
         "reaches ledger-api",
-        ["context-driven", "look-obvious", "yaml-owner"],
+        ["context-driven", "yaml-owner"],
         "bolt",
         "helm",
         workflow="deploy",
@@ -1230,7 +1230,7 @@ def unauthorized() -> None:
         "/api/v1/applications/ledger-api: the ci-verify project token stored as "
         "ARGOCD_AUTH_TOKEN was issued with a 90-day expiry that ran out; the Application is "
         "Synced and Healthy and the change bumped the Rust service",
-        ["context-driven", "platform", "look-obvious"],
+        ["context-driven", "platform"],
         "atlas",
         "permissions",
         workflow="deploy",
@@ -1312,7 +1312,7 @@ def crashloop_exit1() -> None:
         "Loki shows \"❌ Invalid environment variables: { STOREFRONT_API_URL: [ 'Must be an "
         "https:// URL' ] }\": the change's server/env.mjs now rejects the in-cluster "
         "http://ledger-api.ledger.svc:8080 the deployment has always set",
-        ["context-driven", "look-obvious"],
+        ["context-driven"],
         "blaze",
         "frontend_test",
         workflow="deploy",
@@ -1415,7 +1415,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         'shows \'Error: "invalid LEDGER_WORKERS \\"auto\\": invalid digit found in string"\' '
         "from the Rust main returning Err: 1.18.0 parses LEDGER_WORKERS as a number, and the "
         "deployment's long-standing value is auto",
-        ["context-driven", "look-obvious"],
+        ["context-driven"],
         "rex",
         "rust_test",
         workflow="deploy",
@@ -1464,7 +1464,7 @@ def merge_queue() -> None:
         "the merge-train job stops at its merge: CONFLICT (content) in src/fees.rs between "
         "PR #2341 (tier-0 fee 35 bps) and the promo change merged ahead of it (25 bps); no "
         "build ran",
-        ["platform", "misleading-name"],
+        ["platform"],
         "atlas",
         "merge_conflict",
         workflow="merge-train",
@@ -1499,7 +1499,7 @@ pub fn close_day(batches: &[Vec<i64>]) -> i64 {
         "the merge group of PRs #2350 and #2352 fails cargo build with E0425 cannot find "
         "function settle_batch in src/lib.rs: #2350 renamed settle_batch to settle, #2352 "
         "added close_day calling the old name; each PR passed on its own branch",
-        ["multi-signal", "misleading-name"],
+        ["obvious"],
         "rex",
         "rust_build",
         workflow="ci",
