@@ -882,7 +882,7 @@ def refused() -> None:
         "cargo test --test settle panics: connect to postgres at localhost:5432: "
         "ConnectionRefused; the change moved the integration tests into a matrix job in "
         ".github/workflows/ci.yml and left its services: postgres block on the old job, so "
-        "nothing listens on 5432 (no 'Initialize containers' output in this job)",
+        "nothing listens on 5432 in the new job",
         ["context-driven", "look-obvious"],
         "atlas",
         "general",
