@@ -49,6 +49,7 @@ MODULES = [
     "cases_batch21",
     "cases_batch22",
     "cases_batch23",
+    "cases_batch25",
 ]
 
 
