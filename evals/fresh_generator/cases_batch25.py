@@ -30,11 +30,13 @@ from typing import Any
 import real
 import shapes
 from cases_batch14 import TS, _argo, _pkg, _rust
+from cases_batch21 import _argo_wait
 from fcommon import at, ci, failing, node_setup, pr_of, sha
 from gha import run
 from helpers import (
     clock,
     crashing,
+    curl_fail,
     kube_setup,
     normal_events,
     pod_name,
@@ -1180,8 +1182,714 @@ server.listen(0, async () => {
     )
 
 
+def _rs_failed_create(cid: str, ns: str, deploy: str, message: str) -> dict[str, Any]:
+    """The replicaset-controller's FailedCreate event for the new ReplicaSet."""
+    _, first, last = clock(cid)
+    rs = f"{deploy}-{sha(cid + 'rs')[:9]}"
+    return shapes.event(
+        ns,
+        "ReplicaSet",
+        rs,
+        "FailedCreate",
+        f'Error creating: pods "{rs}-" is forbidden: {message}'
+        if not message.startswith("Error")
+        else message,
+        first=first,
+        last=last,
+        count=17,
+        component="replicaset-controller",
+    )
+
+
+def _version_check(name: str, host: str, have: str, want: str) -> real.Out:
+    """curl the deployed version endpoint and compare it with the released one (jq)."""
+    body = json.dumps(
+        {"service": "healer-api", "version": have, "commit": sha(have)[:7]}, separators=(",", ":")
+    )
+    return _gate(
+        name,
+        body,
+        "curl -fsS $HOST/version > version.json\ncat version.json; echo\n"
+        f"jq -e --arg want \"{want}\" '.version == $want' version.json",
+        f"curl -fsS https://{host}/version > version.json\ncat version.json; echo\n"
+        "jq -e --arg want \"${RELEASE_VERSION}\" '.version == $want' version.json",
+        f"https://{host}",
+    )
+
+
 def cluster() -> None:
-    pass
+    # 3a. argocd app wait; SyncFailed: the HPA's maxReplicas below minReplicas (bolt)
+    at(PLAT)
+    cid = "fr-y-argocd-syncfailed-hpa-max-below-min"
+    _, first, last = clock(cid)
+    op = (
+        "one or more objects failed to apply, reason: HorizontalPodAutoscaler.autoscaling "
+        '"healer-api" is invalid: spec.maxReplicas: Invalid value: 1: must be greater than or '
+        "equal to `minReplicas`"
+    )
+    app = _argo(
+        "healer-api-staging",
+        NS,
+        "apps/healer-api/overlays/staging",
+        sha(cid),
+        "OutOfSync",
+        "Healthy",
+        phase="Failed",
+        op_message=op,
+        resources=[
+            {
+                "group": "",
+                "version": "v1",
+                "kind": "ConfigMap",
+                "namespace": NS,
+                "name": "healer-api-config",
+                "status": "Synced",
+                "message": "configmap/healer-api-config configured",
+                "syncPhase": "Sync",
+            },
+            {
+                "group": "apps",
+                "version": "v1",
+                "kind": "Deployment",
+                "namespace": NS,
+                "name": "healer-api",
+                "status": "Synced",
+                "health": {"status": "Healthy"},
+                "message": "deployment.apps/healer-api configured",
+                "syncPhase": "Sync",
+            },
+            {
+                "group": "autoscaling",
+                "version": "v2",
+                "kind": "HorizontalPodAutoscaler",
+                "namespace": NS,
+                "name": "healer-api",
+                "status": "OutOfSync",
+                "message": 'HorizontalPodAutoscaler.autoscaling "healer-api" is invalid: '
+                "spec.maxReplicas: Invalid value: 1: must be greater than or equal to "
+                "`minReplicas`",
+                "syncPhase": "Sync",
+            },
+        ],
+    )
+    for r in app["application"]["status"]["operationState"]["syncResult"]["resources"]:
+        r["status"] = "SyncFailed" if r["kind"] == "HorizontalPodAutoscaler" else "Synced"
+    ci(
+        cid,
+        "argocd app wait --sync --health times out; the Application's last sync Failed and "
+        "its operation message names the HorizontalPodAutoscaler healer-api: spec.maxReplicas "
+        "1 is below minReplicas, which the change set in the staging overlay's HPA patch",
+        ["context-driven", "argocd", "misleading-name"],
+        "bolt",
+        "argocd_sync",
+        workflow="promote",
+        job="wait-staging",
+        repo=PLAT,
+        steps=[_argo_wait_sync("healer-api-staging", last)],
+        message="chore(staging): scale healer-api down overnight",
+        files=["apps/healer-api/overlays/staging/hpa-patch.yaml"],
+        pr=pr_of(cid, "chore(staging): scale healer-api down overnight"),
+        extra={"argocd": [app]},
+    )
+
+    # 3b. the version check finds the old release; the Application has a ComparisonError:
+    #     the change points it at a path that does not exist (bolt)
+    cid = "fr-y-version-check-argocd-comparison-error-path"
+    out = _version_check("fr-y-version-old", "api.staging.5dlabs.ai", "0.24.3", "0.25.0")
+    assert out.code == 1, out
+    _, first, last = clock(cid)
+    cond = (
+        "Failed to load target state: failed to generate manifest for source 1 of 1: rpc "
+        "error: code = Unknown desc = apps/healer-api/overlays/stagging: app path does not exist"
+    )
+    app = _argo(
+        "healer-api-staging",
+        NS,
+        "apps/healer-api/overlays/stagging",
+        sha(cid),
+        "Unknown",
+        "Healthy",
+        conditions=[{"type": "ComparisonError", "message": cond, "lastTransitionTime": first}],
+    )
+    app["message"] = cond
+    ci(
+        cid,
+        "the post-promotion version check still gets 0.24.3 from staging; the Application "
+        "healer-api-staging reports sync Unknown with a ComparisonError 'app path does not "
+        "exist' for apps/healer-api/overlays/stagging, the path the change wrote into the "
+        "Application manifest",
+        ["context-driven", "argocd", "misleading-name"],
+        "bolt",
+        "argocd_sync",
+        workflow="release",
+        job="verify-staging",
+        repo=PLAT,
+        steps=[failing(out, name="Check deployed version", env={"RELEASE_VERSION": "0.25.0"})],
+        message="chore(argocd): move healer-api staging to its own project",
+        files=["argocd/apps/healer-api-staging.yaml"],
+        pr=pr_of(cid, "chore(argocd): move healer-api staging to its own project"),
+        extra={
+            "argocd": [app],
+            "kubernetes": {
+                "pods": ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.24.3"),
+                "events": [],
+            },
+        },
+    )
+
+    # 3c. the version check finds the old release; the ApplicationSet generated the staging
+    #     Application with the production cluster as its destination (bolt)
+    cid = "fr-y-version-check-applicationset-wrong-destination"
+    out = _version_check("fr-y-version-appset", "api.staging.5dlabs.ai", "0.24.3", "0.25.0")
+    assert out.code == 1, out
+    _, first, last = clock(cid)
+    elements = [
+        {"env": "staging", "cluster": "https://prod-api.k8s.5dlabs.internal:6443"},
+        {"env": "prod", "cluster": "https://prod-api.k8s.5dlabs.internal:6443"},
+    ]
+    appset = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "ApplicationSet",
+        "metadata": {"name": "healer-api", "namespace": "argocd"},
+        "spec": {
+            "goTemplate": True,
+            "generators": [{"list": {"elements": elements}}],
+            "template": {
+                "metadata": {"name": "healer-api-{{.env}}"},
+                "spec": {
+                    "project": "platform",
+                    "source": {
+                        "repoURL": f"https://github.com/{PLAT}.git",
+                        "path": "apps/healer-api/overlays/{{.env}}",
+                        "targetRevision": "main",
+                    },
+                    "destination": {"server": "{{.cluster}}", "namespace": NS},
+                    "syncPolicy": {"automated": {"prune": True, "selfHeal": True}},
+                },
+            },
+        },
+        "status": {
+            "conditions": [
+                {
+                    "type": "ResourcesUpToDate",
+                    "status": "True",
+                    "reason": "ApplicationSetUpToDate",
+                    "message": "All applications have been generated successfully",
+                    "lastTransitionTime": first,
+                }
+            ],
+            "resources": [
+                {
+                    "group": "argoproj.io",
+                    "version": "v1alpha1",
+                    "kind": "Application",
+                    "namespace": "argocd",
+                    "name": f"healer-api-{e['env']}",
+                    "status": "Synced",
+                    "health": {"status": "Healthy"},
+                }
+                for e in elements
+            ],
+        },
+    }
+    app = _argo(
+        "healer-api-staging",
+        NS,
+        "apps/healer-api/overlays/staging",
+        sha(cid),
+        "Synced",
+        "Healthy",
+    )
+    app["application"]["spec"]["destination"]["server"] = elements[0]["cluster"]
+    app["application"]["status"]["sync"]["comparedTo"]["destination"]["server"] = elements[0][
+        "cluster"
+    ]
+    ci(
+        cid,
+        "the version check still gets 0.24.3 from staging although healer-api-staging is "
+        "Synced and Healthy; the ApplicationSet's list generator, edited by the change, gives "
+        "the staging element the production API server, so the staging Application deploys "
+        "into the production cluster",
+        ["context-driven", "argocd", "misleading-name"],
+        "bolt",
+        "argocd_sync",
+        workflow="release",
+        job="verify-staging",
+        repo=PLAT,
+        steps=[failing(out, name="Check deployed version", env={"RELEASE_VERSION": "0.25.0"})],
+        message="refactor(argocd): generate healer-api applications from one ApplicationSet",
+        files=["argocd/applicationsets/healer-api.yaml", "argocd/apps/healer-api-staging.yaml"],
+        pr=pr_of(cid, "refactor(argocd): generate healer-api applications from one ApplicationSet"),
+        extra={
+            "argocd": [app],
+            "kubernetes": {
+                "applicationsets": [appset],
+                "pods": ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.24.3"),
+                "events": [],
+            },
+        },
+    )
+
+    # 3d. helm --wait runs out; the new ReplicaSet cannot create pods: the LimitRange's
+    #     per-container maximum is below the chart's new limit (bolt)
+    at(REPO)
+    cid = "fr-y-helm-wait-limitrange-max-memory"
+    _, first, last = clock(cid)
+    lr = {
+        "apiVersion": "v1",
+        "kind": "LimitRange",
+        "metadata": {"name": "container-limits", "namespace": NS},
+        "spec": {
+            "limits": [
+                {
+                    "type": "Container",
+                    "max": {"cpu": "2", "memory": "1Gi"},
+                    "default": {"cpu": "500m", "memory": "512Mi"},
+                    "defaultRequest": {"cpu": "100m", "memory": "256Mi"},
+                }
+            ]
+        },
+    }
+    ev = _rs_failed_create(
+        cid, NS, "healer-api", "maximum memory usage per Container is 1Gi, but limit is 2Gi"
+    )
+    cmd, lines = shapes.helm_upgrade(
+        "healer-api", "charts/healer-api", NS, "context deadline exceeded"
+    )
+    ci(
+        cid,
+        "helm upgrade --wait fails with 'context deadline exceeded'; the replicaset-controller "
+        "cannot create the new pods ('maximum memory usage per Container is 1Gi, but limit is "
+        "2Gi') because the namespace's LimitRange caps containers at 1Gi and the change raised "
+        "the chart's memory limit to 2Gi; the old pods keep serving",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy",
+        job="helm-staging",
+        repo=REPO,
+        steps=[*kube_setup(), run(cmd, lines, 1, name="Deploy", seconds=300)],
+        message="chore(chart): give healer-api 2Gi for the bigger index",
+        files=["charts/healer-api/values-staging.yaml"],
+        pr=pr_of(cid, "chore(chart): give healer-api 2Gi for the bigger index"),
+        extra={
+            "kubernetes": {
+                "limitranges": [lr],
+                "pods": ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.24.3"),
+                "events": [ev],
+            }
+        },
+    )
+
+    # 3e. rollout deadline; PodSecurity "baseline" refuses the hostPath volume the change
+    #     mounts (bolt)
+    cid = "fr-y-rollout-podsecurity-baseline-hostpath"
+    ro = rollout("fr-y-ro-shipper", NS, "run-log-shipper", 2, 0, 2, deadline=True)
+    assert ro.code != 0, ro
+    ev = _rs_failed_create(
+        cid,
+        NS,
+        "run-log-shipper",
+        'violates PodSecurity "baseline:latest": hostPath volumes (volume "varlog")',
+    )
+    ci(
+        cid,
+        "kubectl rollout status for run-log-shipper exceeds its deadline with no new pod; the "
+        "replicaset-controller's FailedCreate says the pods violate PodSecurity "
+        "'baseline:latest': hostPath volumes (volume 'varlog'), which the change added to the "
+        "deployment in a namespace enforcing baseline",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy",
+        job="rollout",
+        repo=REPO,
+        steps=[*kube_setup(), failing(ro, name="Wait for rollout")],
+        message="feat(logs): ship run logs straight from the node",
+        files=["deploy/run-log-shipper/deployment.yaml"],
+        pr=pr_of(cid, "feat(logs): ship run logs straight from the node"),
+        extra={
+            "kubernetes": {
+                "namespaces": [
+                    {
+                        "apiVersion": "v1",
+                        "kind": "Namespace",
+                        "metadata": {
+                            "name": NS,
+                            "labels": {
+                                "kubernetes.io/metadata.name": NS,
+                                "pod-security.kubernetes.io/enforce": "baseline",
+                                "pod-security.kubernetes.io/enforce-version": "latest",
+                            },
+                        },
+                    }
+                ],
+                "pods": ready_pods(
+                    cid, NS, "run-log-shipper", "ghcr.io/5dlabs/run-log-shipper:0.3.0"
+                ),
+                "events": [ev],
+            }
+        },
+    )
+
+    # 3f. smoke 504; ingress-nginx's JSON access and error lines show upstream timeouts to
+    #     Ready pods; the change added a default-deny ingress NetworkPolicy (bolt)
+    cid = "fr-y-smoke-504-networkpolicy-default-deny-ingress"
+    out = curl_fail(
+        "fr-y-smoke-504",
+        "api.staging.5dlabs.ai",
+        "/healthz",
+        504,
+        "<html><head><title>504 Gateway Time-out</title></head></html>\n",
+    )
+    assert out.code != 0, out
+    _, first, last = clock(cid)
+    pods = ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.25.0")
+    ips = [p["status"]["podIP"] for p in pods]
+    loki = []
+    for i, ip in enumerate(ips):
+        loki += [
+            f"{last[:10].replace('-', '/')} {last[11:19]} [error] 31#31: *{48211 + i} upstream "
+            "timed out (110: Operation timed out) while connecting to upstream, client: "
+            '10.42.0.1, server: api.staging.5dlabs.ai, request: "GET /healthz HTTP/1.1", '
+            f'upstream: "http://{ip}:8080/healthz", host: "api.staging.5dlabs.ai"',
+            json.dumps(
+                {
+                    "time": last.replace("Z", "+00:00"),
+                    "remote_addr": "10.42.0.1",
+                    "host": "api.staging.5dlabs.ai",
+                    "request": "GET /healthz HTTP/1.1",
+                    "status": 504,
+                    "upstream_addr": f"{ip}:8080",
+                    "upstream_status": "504",
+                    "request_time": 5.001,
+                    "upstream_connect_time": "5.000",
+                    "ingress": "healer-api",
+                    "namespace": NS,
+                    "service": "healer-api",
+                },
+                separators=(",", ":"),
+            ),
+        ]
+    netpol = {
+        "apiVersion": "networking.k8s.io/v1",
+        "kind": "NetworkPolicy",
+        "metadata": {"name": "default-deny-ingress", "namespace": NS},
+        "spec": {
+            "podSelector": {},
+            "policyTypes": ["Ingress"],
+            "ingress": [
+                {
+                    "from": [
+                        {
+                            "namespaceSelector": {
+                                "matchLabels": {"kubernetes.io/metadata.name": "monitoring"}
+                            }
+                        }
+                    ]
+                }
+            ],
+        },
+    }
+    ci(
+        cid,
+        "the smoke check gets 504 from the ingress; the healer-api pods are Ready, "
+        "ingress-nginx's error and JSON access lines show connects to both pod IPs timing out, "
+        "and the change added a default-deny ingress NetworkPolicy that admits only the "
+        "monitoring namespace, not ingress-nginx",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy",
+        job="smoke",
+        repo=REPO,
+        steps=[
+            run(
+                "kubectl -n healer apply -k deploy/overlays/staging",
+                [
+                    "networkpolicy.networking.k8s.io/default-deny-ingress created",
+                    "deployment.apps/healer-api unchanged",
+                ],
+                name="Deploy",
+            ),
+            failing(out, name="Smoke /healthz"),
+        ],
+        message="feat(security): default-deny ingress in the healer namespace",
+        files=["deploy/base/networkpolicy.yaml", "deploy/base/kustomization.yaml"],
+        pr=pr_of(cid, "feat(security): default-deny ingress in the healer namespace"),
+        extra={
+            "kubernetes": {
+                "networkpolicies": [netpol],
+                "pods": pods,
+                "events": normal_events(cid, NS, "healer-api"),
+            },
+            "loki": loki,
+        },
+    )
+
+    # 3g. StatefulSet rollout stuck: the new pod is Pending on a volume node affinity
+    #     conflict after the change pinned the set to other nodes (bolt)
+    cid = "fr-y-statefulset-rollout-volume-node-affinity"
+    sts = {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": {"name": "run-store", "namespace": NS, "generation": 14},
+        "spec": {
+            "replicas": 1,
+            "serviceName": "run-store",
+            "selector": {"matchLabels": {"app.kubernetes.io/name": "run-store"}},
+            "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}},
+            "template": {
+                "metadata": {"labels": {"app.kubernetes.io/name": "run-store"}},
+                "spec": {
+                    "containers": [{"name": "run-store", "image": "run-store"}],
+                    "nodeSelector": {"node.5dlabs.ai/pool": "fast-disk"},
+                },
+            },
+        },
+        "status": {
+            "observedGeneration": 14,
+            "replicas": 1,
+            "readyReplicas": 0,
+            "currentReplicas": 0,
+            "updatedReplicas": 1,
+            "availableReplicas": 0,
+            "currentRevision": f"run-store-{sha(cid)[:10]}",
+            "updateRevision": f"run-store-{sha(cid + 'u')[:10]}",
+            "collisionCount": 0,
+        },
+    }
+    out = real.kubectl_live(
+        "fr-y-ro-sts",
+        {f"/apis/apps/v1/namespaces/{NS}/statefulsets/run-store": sts},
+        ["rollout", "status", "statefulset/run-store", "-n", NS, "--timeout=3s"],
+        f"kubectl -n {NS} rollout status statefulset/run-store --timeout=10m",
+    )
+    assert out.code != 0, out
+    created, first, last = clock(cid)
+    msg = (
+        "0/3 nodes are available: 1 node(s) had volume node affinity conflict, 2 node(s) "
+        "didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 3 "
+        "Preemption is not helpful for scheduling."
+    )
+    p = shapes.pod(
+        "run-store-0",
+        NS,
+        "run-store",
+        "ghcr.io/5dlabs/run-store:0.9.0",
+        created=created,
+        phase="Pending",
+        scheduled=False,
+        pending_message=msg,
+        owner=("StatefulSet", "run-store"),
+        memory_limit="1Gi",
+    )
+    p["spec"]["nodeSelector"] = {"node.5dlabs.ai/pool": "fast-disk"}
+    p["spec"]["volumes"] = [
+        {"name": "data", "persistentVolumeClaim": {"claimName": "data-run-store-0"}}
+    ]
+    pvc = {
+        "apiVersion": "v1",
+        "kind": "PersistentVolumeClaim",
+        "metadata": {
+            "name": "data-run-store-0",
+            "namespace": NS,
+            "annotations": {
+                "volume.kubernetes.io/selected-node": "k3s-worker-1",
+                "volume.kubernetes.io/storage-provisioner": "rancher.io/local-path",
+            },
+        },
+        "spec": {
+            "accessModes": ["ReadWriteOnce"],
+            "storageClassName": "local-path",
+            "resources": {"requests": {"storage": "20Gi"}},
+            "volumeName": f"pvc-{sha(cid + 'pv')[:8]}-{sha(cid)[8:12]}-4{sha(cid)[12:15]}-"
+            f"8{sha(cid)[15:18]}-{sha(cid)[18:30]}",
+        },
+        "status": {"phase": "Bound", "capacity": {"storage": "20Gi"}},
+    }
+    ci(
+        cid,
+        "kubectl rollout status for statefulset/run-store times out; run-store-0 is Pending "
+        "with '1 node(s) had volume node affinity conflict, 2 node(s) didn't match Pod's node "
+        "affinity/selector': its local-path claim lives on k3s-worker-1 and the change pinned "
+        "the set to the fast-disk pool, which that node is not in",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="deploy",
+        job="rollout-run-store",
+        repo=REPO,
+        steps=[*kube_setup(), failing(out, name="Wait for run-store")],
+        message="perf(store): schedule run-store on the fast-disk pool",
+        files=["deploy/run-store/statefulset.yaml"],
+        pr=pr_of(cid, "perf(store): schedule run-store on the fast-disk pool"),
+        extra={
+            "kubernetes": {
+                "pods": [p],
+                "persistentvolumeclaims": [pvc],
+                "events": [
+                    shapes.event(
+                        NS,
+                        "Pod",
+                        "run-store-0",
+                        "FailedScheduling",
+                        msg,
+                        first=first,
+                        last=last,
+                        count=9,
+                        component="default-scheduler",
+                    )
+                ],
+            }
+        },
+    )
+
+    # 3h. kubectl wait for a backfill Job; the Job failed with DeadlineExceeded while its own
+    #     logfmt progress lines show it working normally: the change cut activeDeadlineSeconds
+    #     to 60 (bolt)
+    at(INDEX)
+    cid = "fr-y-wait-job-deadline-exceeded-active-deadline"
+    path = real.crate(
+        "fr-y-rust-backfill",
+        {
+            "Cargo.toml": real.cargo_toml("run-indexer"),
+            "src/main.rs": _HOOK_LOGFMT
+            + """
+fn main() {
+    install_panic_hook("run_indexer::backfill");
+    let total = 48_000u32;
+    info("run_indexer::backfill", &format!("backfilling labels for {total} runs"));
+    for done in (6_000..=18_000u32).step_by(6_000) {
+        info("run_indexer::backfill", &format!("backfilled {done}/{total} runs"));
+    }
+}
+""",
+        },
+        package="run-indexer",
+    )
+    lines, code = real.run(
+        ["cargo", "run", "-q", "--release"], path, env={"CARGO_NET_OFFLINE": "true"}
+    )
+    assert code == 0, lines
+    logs = [ln for ln in lines if ln.strip()]
+    _, first, last = clock(cid)
+    jobobj = _job(
+        "indexer",
+        "backfill-labels",
+        failed=1,
+        backoff=3,
+        reason="DeadlineExceeded",
+        message="Job was active longer than specified deadline",
+        when=last,
+    )
+    jobobj["spec"]["activeDeadlineSeconds"] = 60
+    out = real.kubectl_live(
+        "fr-y-wait-backfill",
+        {"/apis/batch/v1/namespaces/indexer/jobs/backfill-labels": jobobj},
+        [
+            "wait",
+            "--for=condition=complete",
+            "job/backfill-labels",
+            "-n",
+            "indexer",
+            "--timeout=3s",
+        ],
+        "kubectl wait --for=condition=complete job/backfill-labels -n indexer --timeout=30m",
+    )
+    assert out.code != 0, out
+    jp = _job_pod(cid, "indexer", "backfill-labels", "ghcr.io/5dlabs/run-indexer:1.8.0", 143)
+    ci(
+        cid,
+        "kubectl wait for job/backfill-labels times out; the Job is Failed with "
+        "DeadlineExceeded ('Job was active longer than specified deadline'), its pod was "
+        "terminated (exit 143) while its own logfmt lines show steady progress (18000/48000 "
+        "runs): the change cut activeDeadlineSeconds from 3600 to 60",
+        ["context-driven", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="backfill",
+        job="labels-staging",
+        repo=INDEX,
+        steps=[*kube_setup(), failing(out, name="Wait for backfill")],
+        message="chore(jobs): fail stuck backfills faster",
+        files=["deploy/jobs/backfill-labels.yaml"],
+        extra={
+            "kubernetes": {
+                "jobs": [jobobj],
+                "pods": [jp],
+                "events": [
+                    shapes.event(
+                        "indexer",
+                        "Job",
+                        "backfill-labels",
+                        "DeadlineExceeded",
+                        "Job was active longer than specified deadline",
+                        first=first,
+                        last=last,
+                        component="job-controller",
+                    )
+                ],
+            },
+            "loki": logs,
+        },
+    )
+
+    # 3i. argocd app wait --health runs out; Degraded: the otel-collector sidecar crash-loops
+    #     on the collector config the change put in the chart's ConfigMap (bolt)
+    at(PLAT)
+    cid = "fr-y-argocd-degraded-otel-sidecar-config"
+    _, first, last = clock(cid)
+    img = "ghcr.io/5dlabs/healer-api:0.25.0"
+    ctx = _two_containers(
+        cid,
+        NS,
+        "healer-api",
+        img,
+        sidecar=("otel-collector", "otel/opentelemetry-collector-contrib:0.112.0"),
+        sidecar_failing=True,
+        exit_code=1,
+    )
+    ctx["loki"] = [
+        f"{first[:-1]}.118Z\tinfo\tservice@v0.112.0/service.go:135\tSetting up own telemetry...",
+        "Error: failed to get config: cannot unmarshal the configuration: decoding failed due "
+        "to the following error(s):",
+        "",
+        '\'exporters\' unknown type: "otlphttp2" for id: "otlphttp2" (valid values: [debug '
+        "otlp otlphttp file kafka loadbalancing prometheus prometheusremotewrite zipkin])",
+        f"{first[:4]}/{first[5:7]}/{first[8:10]} {first[11:19]} collector server run finished "
+        "with error: failed to get config: cannot unmarshal the configuration: decoding failed "
+        "due to the following error(s):",
+    ]
+    ctx["loki"] = [ln for ln in ctx["loki"] if ln]
+    app = _argo(
+        "healer-api-staging",
+        NS,
+        "apps/healer-api/overlays/staging",
+        sha(cid),
+        "Synced",
+        "Degraded",
+        health_message='Deployment "healer-api" exceeded its progress deadline',
+    )
+    ctx["argocd"] = [app]
+    ci(
+        cid,
+        "argocd app wait --health times out with healer-api-staging Synced but Degraded; in "
+        "the new pod healer-api runs but the otel-collector sidecar crash-loops, logging "
+        "'exporters' unknown type: \"otlphttp2\": the collector config the change put in the "
+        "overlay's ConfigMap names an exporter that does not exist",
+        ["context-driven", "argocd", "misleading-name"],
+        "bolt",
+        "yaml_config",
+        workflow="promote",
+        job="wait-healthy",
+        repo=PLAT,
+        steps=[_argo_wait("healer-api-staging", last)],
+        message="feat(otel): export traces over HTTP",
+        files=["apps/healer-api/overlays/staging/otel-collector-config.yaml"],
+        pr=pr_of(cid, "feat(otel): export traces over HTTP"),
+        extra=ctx,
+    )
 
 
 def healthy() -> None:
