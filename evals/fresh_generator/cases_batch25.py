@@ -30,8 +30,9 @@ from typing import Any
 import real
 import shapes
 from cases_batch14 import TS, _argo, _pkg, _rust
+from cases_batch18 import _timeout_curl
 from cases_batch21 import _argo_wait
-from fcommon import at, ci, failing, node_setup, pr_of, sha
+from fcommon import at, ci, failing, node_setup, pr_of, rust_setup, sha
 from gha import run
 from helpers import (
     clock,
@@ -42,6 +43,7 @@ from helpers import (
     pod_name,
     ready_pods,
     rollout,
+    silent_server,
     wait_available,
 )
 
@@ -1892,13 +1894,817 @@ fn main() {
     )
 
 
+def _healthy_app(cid: str, name: str = "healer-api-staging", ns: str = NS) -> dict[str, Any]:
+    return _argo(
+        name, ns, f"apps/{name.rsplit('-', 1)[0]}/overlays/staging", sha(cid), "Synced", "Healthy"
+    )
+
+
+def _degraded_other(cid: str, name: str, ns: str, message: str) -> dict[str, Any]:
+    return _argo(
+        name,
+        ns,
+        f"apps/{name}",
+        sha(cid + name),
+        "Synced",
+        "Degraded",
+        health_message=message,
+    )
+
+
 def healthy() -> None:
-    pass
+    # 5a. smoke timeout; the deployed app is Synced and Healthy, another app is Degraded (atlas)
+    at(REPO)
+    cid = "fr-y-noise-smoke-timeout-other-app-degraded"
+    out = _timeout_curl("fr-y-smoke-timeout", "api.staging.5dlabs.ai", "/readyz")
+    assert out.code == 28, out
+    ci(
+        cid,
+        "the smoke check's curl times out after 3 s against staging; healer-api-staging is "
+        "Synced and Healthy, its pods Ready with normal events; the only trouble in the bundle "
+        "is the docs-site application, Degraded since before the deploy and not in the smoke "
+        "path; nothing explains the timeout",
+        ["context-driven", "noisy", "flaky-infra"],
+        "atlas",
+        "general",
+        workflow="deploy",
+        job="smoke-staging",
+        repo=REPO,
+        steps=[failing(out, name="Smoke /readyz")],
+        message="docs(runbook): how to rotate the webhook secret",
+        files=["docs/runbooks/webhook-secret.md"],
+        extra={
+            "argocd": [
+                _healthy_app(cid),
+                _degraded_other(
+                    cid,
+                    "docs-site",
+                    "docs",
+                    'Deployment "docs-site" exceeded its progress deadline',
+                ),
+            ],
+            "kubernetes": {
+                "pods": ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.25.0"),
+                "events": normal_events(cid, NS, "healer-api"),
+            },
+        },
+    )
+
+    # 5b. vitest e2e times out; Prometheus's alerts API fires for other services (atlas)
+    at(WEB)
+    cid = "fr-y-noise-e2e-timeout-alerts-other-services"
+    with silent_server() as port:
+        path = real.node_project(
+            "fr-y-vitest-timeout",
+            {
+                "package.json": _pkg("console-e2e"),
+                "e2e/agents.test.js": """import { expect, test } from "vitest";
+
+const base = process.env.STAGING_URL;
+
+test("agents list loads", { timeout: 3000 }, async () => {
+  const res = await fetch(`${base}/api/agents`);
+  expect(res.status).toBe(200);
+});
+""",
+            },
+        )
+        lines, code = real.run(
+            ["vitest", "run", "e2e"],
+            path,
+            env={"STAGING_URL": f"http://127.0.0.1:{port}"},
+            hosts={f"http://127.0.0.1:{port}": "https://console.staging.5dlabs.ai"},
+        )
+    lines = [re.sub(r"timed out in \d+ms", "timed out in 3000ms", ln) for ln in lines]
+    e2e = real.Out("npx vitest run e2e", lines, code)
+    assert e2e.code != 0 and any("timed out" in ln for ln in e2e.lines), e2e
+    _, first, _ = clock(cid)
+    alerts = _alerts_api(
+        (
+            "BlackboxProbeFailed",
+            {
+                "instance": "https://billing.staging.5dlabs.ai/healthz",
+                "job": "blackbox-synthetics",
+                "service": "billing-api",
+                "severity": "critical",
+            },
+            {
+                "summary": "Synthetic check of billing-api failing",
+                "description": "Probe https://billing.staging.5dlabs.ai/healthz has failed for "
+                "more than 2 minutes (probe_success == 0).",
+            },
+            "2026-11-20T03:12:00Z",
+        ),
+        (
+            "KubeJobFailed",
+            {"namespace": "analytics", "job_name": "nightly-rollup", "severity": "warning"},
+            {
+                "summary": "Job failed to complete.",
+                "description": "Job analytics/nightly-rollup failed to complete. Removing "
+                "failed job after investigation should clear this alert.",
+                "runbook_url": "https://runbooks.prometheus-operator.dev/runbooks/kubernetes/"
+                "kubejobfailed",
+            },
+            "2026-11-20T04:00:00Z",
+        ),
+    )
+    ci(
+        cid,
+        "the console e2e test times out after 3000 ms fetching /api/agents from staging; the "
+        "firing alerts in Prometheus's alerts API are a synthetic probe for billing-api and a "
+        "failed analytics Job, neither on the console's path; console pods Ready, events "
+        "normal; nothing explains it",
+        ["context-driven", "noisy", "flaky-infra"],
+        "atlas",
+        "general",
+        workflow="e2e",
+        job="staging-e2e",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            failing(e2e, name="E2E", env={"STAGING_URL": "https://console.staging.5dlabs.ai"}),
+        ],
+        message="feat(ui): sort agents by last run",
+        files=["apps/console/src/agents/AgentList.tsx"],
+        pr=pr_of(cid, "feat(ui): sort agents by last run"),
+        extra={
+            "prometheus": alerts,
+            "kubernetes": {
+                "pods": ready_pods(
+                    cid, "console", "console-ssr", "ghcr.io/5dlabs/console-ssr:2.6.0", 2, 3000
+                ),
+                "events": normal_events(cid, "console", "console-ssr"),
+            },
+        },
+    )
+
+    # 5c. node --test e2e: fetch reset; pino's lines are info and warn only (atlas)
+    cid = "fr-y-noise-e2e-reset-pino-info-warn-only"
+    pod = pod_name(cid, "console-bff", "0")
+    _, first, _ = clock(cid)
+    logs = _node_logged(
+        "fr-y-pino-quiet",
+        {
+            "server/index.js": """import http from "node:http";
+import pino from "pino";
+
+const log = pino({ name: "console-bff" });
+const server = http.createServer((req, res) => {
+  const started = performance.now();
+  res.end("[]");
+  log.info({ req: { method: req.method, url: req.url }, res: { statusCode: 200 } }, "request completed");
+  if (req.url === "/api/agents") {
+    log.warn({ upstream: "healer-api", elapsedMs: 1210 }, "slow upstream response");
+  }
+});
+server.listen(0, async () => {
+  log.info({ port: 4000 }, "console-bff listening");
+  const { port } = server.address();
+  for (const path of ["/api/runs", "/api/agents"]) {
+    await fetch(`http://127.0.0.1:${port}${path}`);
+  }
+  server.close();
+});
+""",
+        },
+        "server/index.js",
+        pod,
+        first,
+        fails=False,
+    )
+    logs = [re.sub(r'"responseTime":[\d.]+', '"responseTime":3', ln) for ln in logs]
+    assert logs and all('"level":30' in ln or '"level":40' in ln for ln in logs), logs
+    from helpers import reset_server
+
+    with reset_server() as port:
+        e2e = real.node_run(
+            "fr-y-node-test-reset",
+            {
+                "package.json": _pkg("console-e2e"),
+                "e2e/runs.test.js": """import { test } from "node:test";
+import assert from "node:assert/strict";
+
+test("runs api answers", async () => {
+  const url = `${process.env.STAGING_URL}/api/runs`;
+  const res = await fetch(url).catch((err) => {
+    throw new Error(`GET ${url} failed: ${err.cause?.code ?? err.message}`);
+  });
+  assert.equal(res.status, 200);
+});
+""",
+            },
+            "--test",
+            env={"STAGING_URL": f"http://127.0.0.1:{port}"},
+            hosts={f"http://127.0.0.1:{port}": "https://console.staging.5dlabs.ai"},
+            shown="node --test e2e/",
+        )
+    e2e = real.Out(
+        e2e.command,
+        [re.sub(r"duration_ms: [\d.]+", "duration_ms: 12.804211", ln) for ln in e2e.lines],
+        e2e.code,
+    )
+    assert e2e.code != 0 and any("ECONNRESET" in ln for ln in e2e.lines), e2e
+    query = (
+        'sum(rate(http_requests_total{service="console-bff",code=~"5.."}[5m])) / '
+        'sum(rate(http_requests_total{service="console-bff"}[5m]))'
+    )
+    ci(
+        cid,
+        "the staging e2e's fetch fails with ECONNRESET; console-bff's pino lines in Loki are "
+        "level 30 and 40 only (requests completed, one slow upstream warning), its pods are "
+        "Ready and the 5xx ratio series stays near zero; nothing explains the reset",
+        ["context-driven", "noisy", "flaky-infra"],
+        "atlas",
+        "general",
+        workflow="e2e",
+        job="bff-e2e",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            failing(e2e, name="E2E", env={"STAGING_URL": "https://console.staging.5dlabs.ai"}),
+        ],
+        message="chore(bff): log upstream timings",
+        files=["apps/bff/server/timing.js"],
+        pr=pr_of(cid, "chore(bff): log upstream timings"),
+        extra={
+            "loki": logs,
+            "prometheus": _range(
+                query,
+                {"service": "console-bff"},
+                [0.001, 0.0, 0.002, 0.001, 0.0, 0.001, 0.001, 0.0, 0.002, 0.001],
+                TS - 1200,
+            ),
+            "kubernetes": {
+                "pods": ready_pods(
+                    cid, "console", "console-bff", "ghcr.io/5dlabs/console-bff:2.6.1", 2, 4000
+                ),
+                "events": normal_events(cid, "console", "console-bff"),
+            },
+        },
+    )
+
+    # 5d. smoke 502 on healer-api; the only panic in Loki is a report-mailer Job's in another
+    #     namespace (atlas)
+    at(REPO)
+    cid = "fr-y-noise-smoke-502-mailer-job-panic-other-ns"
+    logs = _rust_logged(
+        "fr-y-rust-mailer",
+        "report-mailer",
+        _HOOK_LOGFMT,
+        """
+fn main() {
+    install_panic_hook("report_mailer");
+    info("report_mailer", "sending weekly usage reports");
+    let port: u16 = std::env::var("SMTP_PORT").unwrap_or_else(|_| "587/tcp".into()).parse().unwrap();
+    info("report_mailer", &format!("smtp port {port}"));
+}
+""",
+    )
+    out = curl_fail(
+        "fr-y-smoke-502-noise",
+        "api.staging.5dlabs.ai",
+        "/healthz",
+        502,
+        "<html><body><h1>502 Bad Gateway</h1></body></html>\n",
+    )
+    assert out.code != 0, out
+    _, first, last = clock(cid + "mailer")
+    mailer = _job(
+        "reports",
+        "weekly-usage-29381640",
+        failed=3,
+        backoff=2,
+        reason="BackoffLimitExceeded",
+        message="Job has reached the specified backoff limit",
+        when=last,
+    )
+    mpod = _job_pod(
+        cid + "mailer",
+        "reports",
+        "weekly-usage-29381640",
+        "ghcr.io/5dlabs/report-mailer:0.4.1",
+        101,
+    )
+    ci(
+        cid,
+        "the smoke check gets 502 from healer-api's /healthz once; healer-api's pods are Ready "
+        "with normal events and its application Healthy; the one panic in Loki (a logfmt line "
+        "with ParseIntError) belongs to the weekly report-mailer CronJob in the reports "
+        "namespace, whose Job failed hours earlier and which nothing in the smoke path calls",
+        ["context-driven", "noisy", "flaky-infra"],
+        "atlas",
+        "general",
+        workflow="deploy",
+        job="post-deploy-smoke",
+        repo=REPO,
+        steps=[failing(out, name="Smoke")],
+        message="fix(api): return 409 for duplicate run ids",
+        files=["crates/api/src/runs.rs"],
+        pr=pr_of(cid, "fix(api): return 409 for duplicate run ids"),
+        extra={
+            "argocd": [_healthy_app(cid)],
+            "kubernetes": {
+                "jobs": [mailer],
+                "pods": [
+                    *ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.25.0"),
+                    mpod,
+                ],
+                "events": [
+                    *normal_events(cid, NS, "healer-api"),
+                    shapes.event(
+                        "reports",
+                        "Job",
+                        "weekly-usage-29381640",
+                        "BackoffLimitExceeded",
+                        "Job has reached the specified backoff limit",
+                        first=first,
+                        last=last,
+                        component="job-controller",
+                    ),
+                ],
+            },
+            "loki": logs,
+        },
+    )
+
+    # 5e. node --test e2e times out; latency flat, and the Grafana deploy annotation at that
+    #     minute is another service's (atlas)
+    at(WEB)
+    cid = "fr-y-noise-e2e-timeout-grafana-other-deploy"
+    with silent_server() as port:
+        e2e = real.node_run(
+            "fr-y-node-test-timeout",
+            {
+                "package.json": _pkg("console-e2e"),
+                "e2e/runs.test.js": """import { test } from "node:test";
+import assert from "node:assert/strict";
+
+test("run detail renders", async () => {
+  const res = await fetch(`${process.env.STAGING_URL}/runs/9141`, {
+    signal: AbortSignal.timeout(3000),
+  });
+  assert.equal(res.status, 200);
+});
+""",
+            },
+            "--test",
+            env={"STAGING_URL": f"http://127.0.0.1:{port}"},
+            hosts={f"http://127.0.0.1:{port}": "https://console.staging.5dlabs.ai"},
+            shown="node --test e2e/",
+        )
+    e2e = real.Out(
+        e2e.command,
+        [re.sub(r"duration_ms: [\d.]+", "duration_ms: 3004.170562", ln) for ln in e2e.lines],
+        e2e.code,
+    )
+    assert e2e.code != 0 and any("aborted due to timeout" in ln for ln in e2e.lines), e2e
+    t0 = TS - 1500
+    q = (
+        "histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{"
+        'service="console-ssr"}[5m])))'
+    )
+    ci(
+        cid,
+        "the e2e test 'run detail renders' aborts its fetch after 3000 ms ('The operation "
+        "was aborted due to timeout') "
+        "against staging; "
+        "console-ssr's p99 latency series stays flat near 0.08 s, its pods are Ready, and the "
+        "Grafana annotation at that minute marks a billing-worker deploy, another team's "
+        "service; nothing explains it",
+        ["context-driven", "noisy", "flaky-infra"],
+        "atlas",
+        "general",
+        workflow="e2e",
+        job="nightly-e2e",
+        repo=WEB,
+        steps=[
+            *node_setup(),
+            failing(e2e, name="E2E", env={"STAGING_URL": "https://console.staging.5dlabs.ai"}),
+        ],
+        message="chore(deps): bump @tanstack/react-query to 5.62.0",
+        files=["package.json", "package-lock.json"],
+        extra={
+            "prometheus": _range(
+                q,
+                {},
+                [0.081, 0.079, 0.083, 0.08, 0.082, 0.078, 0.081, 0.08, 0.084, 0.079],
+                t0,
+            ),
+            "grafana": _grafana(
+                (t0 + 300, "billing-worker 4.2.0 deployed to staging", ["deploy", "billing-worker"])
+            ),
+            "kubernetes": {
+                "pods": ready_pods(
+                    cid, "console", "console-ssr", "ghcr.io/5dlabs/console-ssr:2.6.0", 2, 3000
+                ),
+                "events": normal_events(cid, "console", "console-ssr"),
+            },
+        },
+    )
+
+    # 5f. helm --wait runs out; the events show a five-minute image pull that then succeeded,
+    #     pods Ready now (atlas)
+    at(REPO)
+    cid = "fr-y-healthy-helm-wait-slow-image-pull"
+    _, first, last = clock(cid)
+    img = "ghcr.io/5dlabs/healer-api:0.25.0"
+    pods = ready_pods(cid, NS, "healer-api", img)
+    events = []
+    for p in pods:
+        name = p["metadata"]["name"]
+        events += [
+            shapes.event(
+                NS,
+                "Pod",
+                name,
+                "Pulling",
+                f'Pulling image "{img}"',
+                first=first,
+                last=first,
+                type_="Normal",
+            ),
+            shapes.event(
+                NS,
+                "Pod",
+                name,
+                "Pulled",
+                f'Successfully pulled image "{img}" in 5m12.418s (5m12.418s including '
+                "waiting). Image size: 48211044 bytes.",
+                first=last,
+                last=last,
+                type_="Normal",
+            ),
+            shapes.event(
+                NS,
+                "Pod",
+                name,
+                "Started",
+                "Started container healer-api",
+                first=last,
+                last=last,
+                type_="Normal",
+            ),
+        ]
+    cmd, lines = shapes.helm_upgrade(
+        "healer-api", "charts/healer-api", NS, "context deadline exceeded"
+    )
+    ci(
+        cid,
+        "helm upgrade --wait --timeout 5m fails with 'context deadline exceeded'; the events "
+        "show each new pod pulling its 48 MB image for 5m12s before it started, and the pods "
+        "are Ready now; the change touched only Rust code, so the slow registry pull, not the "
+        "chart or the code, ran the wait out",
+        ["context-driven", "flaky-infra"],
+        "atlas",
+        "general",
+        workflow="deploy",
+        job="helm-staging",
+        repo=REPO,
+        steps=[*kube_setup(), run(cmd, lines, 1, name="Deploy", seconds=300)],
+        message="perf(api): cache agent lookups",
+        files=["crates/api/src/agents.rs"],
+        pr=pr_of(cid, "perf(api): cache agent lookups"),
+        extra={"kubernetes": {"pods": pods, "events": events}},
+    )
+
+    # 5g. the synthetic-probe gate fails; the alert started hours before the deploy and its
+    #     annotation blames the prober's DNS; pods Ready (atlas)
+    cid = "fr-y-noise-synthetic-alert-before-deploy-prober-dns"
+    _, first, last = clock(cid)
+    alerts = _alerts_api(
+        (
+            "BlackboxProbeFailed",
+            {
+                "instance": "https://api.staging.5dlabs.ai/healthz",
+                "job": "blackbox-synthetics",
+                "prober": "blackbox-eu-1",
+                "service": "healer-api",
+                "severity": "critical",
+            },
+            {
+                "summary": "Synthetic check of healer-api failing",
+                "description": "Probe https://api.staging.5dlabs.ai/healthz from blackbox-eu-1 "
+                "has failed for more than 2 minutes (probe_success == 0, "
+                "probe_dns_lookup_time_seconds == 0).",
+            },
+            f"{first[:11]}04:02:00Z",
+        )
+    )
+    gate = _gate(
+        "fr-y-gate-synthetic-dns",
+        json.dumps(alerts["/api/v1/alerts"]),
+        "curl -fsS $HOST/api/v1/alerts > alerts.json\n"
+        'jq -r \'.data.alerts[] | select(.labels.service == "healer-api") | '
+        '"\\(.labels.alertname) \\(.state) since \\(.activeAt)"\' alerts.json\n'
+        "jq -e '[.data.alerts[] | select(.labels.service == \"healer-api\")] | length == 0' "
+        "alerts.json",
+        'curl -fsS "$PROMETHEUS_URL/api/v1/alerts" > alerts.json\n'
+        'jq -r \'.data.alerts[] | select(.labels.service == "healer-api") | '
+        '"\\(.labels.alertname) \\(.state) since \\(.activeAt)"\' alerts.json\n'
+        "jq -e '[.data.alerts[] | select(.labels.service == \"healer-api\")] | length == 0' "
+        "alerts.json",
+        "https://prometheus.5dlabs.ai",
+    )
+    assert gate.code == 1, gate
+    q = 'probe_success{job="blackbox-synthetics",service="healer-api"}'
+    series = {
+        q: [
+            {
+                "metric": {"job": "blackbox-synthetics", "prober": prober, "service": "healer-api"},
+                "values": [[TS - 3600 * 4 + 900 * i, v] for i in range(16)],
+            }
+            for prober, v in (("blackbox-eu-1", "0"), ("blackbox-us-1", "1"))
+        ]
+    }
+    ci(
+        cid,
+        "the post-deploy synthetics gate finds BlackboxProbeFailed firing for healer-api; the "
+        "alert has been active since 04:02, hours before this deploy, only the blackbox-eu-1 "
+        "prober fails (probe_dns_lookup_time_seconds 0) while blackbox-us-1 succeeds "
+        "throughout, and the pods are Ready; nothing in the deploy explains it",
+        ["context-driven", "noisy", "flaky-infra"],
+        "atlas",
+        "general",
+        workflow="deploy",
+        job="synthetics-gate",
+        repo=REPO,
+        steps=[failing(gate, name="Synthetic checks", env={"PROMETHEUS_URL": "***"})],
+        message="feat(api): expose run labels in the list endpoint",
+        files=["crates/api/src/runs.rs"],
+        pr=pr_of(cid, "feat(api): expose run labels in the list endpoint"),
+        extra={
+            "prometheus": {**alerts, **series},
+            "kubernetes": {
+                "pods": ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.25.0"),
+                "events": normal_events(cid, NS, "healer-api"),
+            },
+        },
+    )
 
 
 def security() -> None:
-    pass
+    # 4a. rollout deadline; Gatekeeper refuses the image for a HIGH CVE in rustls (cipher)
+    at(REPO)
+    cid = "fr-y-rollout-gatekeeper-denies-image-cve"
+    ro = rollout("fr-y-ro-gatekeeper", NS, "healer-api", 3, 0, 3, deadline=True)
+    assert ro.code != 0, ro
+    ev = _rs_failed_create(
+        cid,
+        NS,
+        "healer-api",
+        'admission webhook "validation.gatekeeper.sh" denied the request: [deny-high-cves] '
+        "container healer-api image ghcr.io/5dlabs/healer-api:0.25.2 has unresolved HIGH "
+        "vulnerabilities: CVE-2024-32650 (rustls 0.23.4, fixed in 0.23.5)",
+    )
+    ci(
+        cid,
+        "kubectl rollout status for healer-api exceeds its deadline with no new pod; the "
+        "replicaset-controller's FailedCreate carries Gatekeeper's denial: the image has an "
+        "unresolved HIGH vulnerability, CVE-2024-32650 in rustls 0.23.4 (fixed in 0.23.5), "
+        "which the change's Cargo.lock pinned",
+        ["context-driven", "misleading-name", "security"],
+        "cipher",
+        "vulnerable_dependency",
+        workflow="deploy",
+        job="rollout",
+        repo=REPO,
+        steps=[*kube_setup(), failing(ro, name="Wait for rollout")],
+        message="chore(deps): pin rustls for the TLS regression",
+        files=["Cargo.lock"],
+        pr=pr_of(cid, "chore(deps): pin rustls for the TLS regression"),
+        extra={
+            "kubernetes": {
+                "pods": ready_pods(cid, NS, "healer-api", "ghcr.io/5dlabs/healer-api:0.25.1", 3),
+                "events": [ev],
+            }
+        },
+    )
+
+    # 4b. argocd app wait --sync; the sync failed on the sigstore policy-controller denying the
+    #     image for a critical CVE in next (cipher)
+    at(PLAT)
+    cid = "fr-y-argocd-syncfailed-policy-controller-cve"
+    _, _first, last = clock(cid)
+    digest = sha(cid) + sha(cid + "d")[:24]
+    denial = (
+        'admission webhook "policy.sigstore.dev" denied the request: validation failed: '
+        "failed policy: block-critical-vulns: spec.template.spec.containers[0].image\n"
+        f"ghcr.io/5dlabs/console-ssr:2.6.2@sha256:{digest} failed evaluating cue policy for "
+        "ClusterImagePolicy: failed to evaluate the policy with error: "
+        'predicate.vulnerabilities.critical: conflicting values "CVE-2025-29927 (next '
+        '14.2.24)" and []'
+    )
+    op = f"one or more objects failed to apply, reason: {denial}"
+    app = _argo(
+        "console-staging",
+        "console",
+        "apps/console/overlays/staging",
+        sha(cid),
+        "OutOfSync",
+        "Healthy",
+        phase="Failed",
+        op_message=op,
+        resources=[
+            {
+                "group": "apps",
+                "version": "v1",
+                "kind": "Deployment",
+                "namespace": "console",
+                "name": "console-ssr",
+                "status": "OutOfSync",
+                "health": {"status": "Healthy"},
+                "message": denial,
+                "syncPhase": "Sync",
+            }
+        ],
+    )
+    app["application"]["status"]["operationState"]["syncResult"]["resources"][0]["status"] = (
+        "SyncFailed"
+    )
+    ci(
+        cid,
+        "argocd app wait --sync --health times out; console-staging's sync Failed because the "
+        "sigstore policy-controller's block-critical-vulns policy denied the console-ssr image: "
+        "its vulnerability attestation lists CVE-2025-29927 in next 14.2.24",
+        ["context-driven", "argocd", "misleading-name", "security"],
+        "cipher",
+        "vulnerable_dependency",
+        workflow="promote",
+        job="sync-console",
+        repo=PLAT,
+        steps=[_argo_wait_sync("console-staging", last)],
+        message="chore(console): promote console-ssr 2.6.2 to staging",
+        files=["apps/console/overlays/staging/kustomization.yaml"],
+        pr=pr_of(cid, "chore(console): promote console-ssr 2.6.2 to staging"),
+        extra={"argocd": [app]},
+    )
 
 
 def obvious() -> None:
-    pass
+    # 6a. rustc E0432 (rex)
+    at(REPO)
+    cid = "fr-y-obvious-rustc-e0432-unresolved-import"
+    out = real.cargo(
+        "fr-y-e0432",
+        {
+            "src/main.rs": """mod routing {
+    pub struct Weight(pub u32);
+}
+
+use routing::Weights;
+
+fn main() {
+    let w = Weights(3);
+    let _ = w;
+}
+""",
+        },
+        ["build"],
+    )
+    assert out.code != 0 and any("E0432" in ln for ln in out.lines), out
+    ci(
+        cid,
+        "cargo build fails with E0432: unresolved import `routing::Weights` (the module defines "
+        "`Weight`)",
+        ["obvious"],
+        "rex",
+        "rust_build",
+        workflow="ci",
+        job="build",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Build")],
+        message="refactor(routing): weights as a newtype",
+        files=["crates/router/src/main.rs"],
+    )
+
+    # 6b. tsc TS18046 'err' is of type 'unknown' (blaze)
+    at(WEB)
+    cid = "fr-y-obvious-tsc-ts18046-unknown-catch"
+    out = real.tsc(
+        "fr-y-ts18046",
+        {
+            "src/load.ts": """export async function loadRuns(url: string): Promise<string[]> {
+  try {
+    const res = await fetch(url);
+    return (await res.json()) as string[];
+  } catch (err) {
+    throw new Error(`could not load runs: ${err.message}`);
+  }
+}
+""",
+        },
+    )
+    assert out.code != 0 and any("TS18046" in ln for ln in out.lines), out
+    ci(
+        cid,
+        "tsc fails with TS18046: 'err' is of type 'unknown' in a catch clause under strict",
+        ["obvious"],
+        "blaze",
+        "frontend_typecheck",
+        workflow="ci",
+        job="typecheck",
+        repo=WEB,
+        steps=[*node_setup(), failing(out, name="Typecheck")],
+        message="feat(runs): explain load failures",
+        files=["src/load.ts"],
+    )
+
+    # 6c. clippy unnecessary_cast (rex)
+    at(REPO)
+    cid = "fr-y-obvious-clippy-unnecessary-cast"
+    out = real.cargo(
+        "fr-y-clippy-cast",
+        {
+            "src/main.rs": """fn backoff_ms(attempt: u32) -> u64 {
+    let base: u64 = 250;
+    base * (attempt as u64) * 2u64 as u64
+}
+
+fn main() {
+    println!("{}", backoff_ms(3));
+}
+""",
+        },
+        ["clippy", "--", "-D", "warnings"],
+    )
+    assert out.code != 0 and any("unnecessary_cast" in ln for ln in out.lines), out
+    ci(
+        cid,
+        "cargo clippy -D warnings fails on clippy::unnecessary_cast (casting integer literal "
+        "to `u64` is unnecessary)",
+        ["obvious"],
+        "rex",
+        "rust_clippy",
+        workflow="ci",
+        job="clippy",
+        repo=REPO,
+        steps=[*rust_setup(), failing(out, name="Clippy")],
+        message="fix(retry): double the backoff per attempt",
+        files=["crates/api/src/retry.rs"],
+    )
+
+    # 6d. hadolint DL3003 (bolt)
+    cid = "fr-y-obvious-hadolint-dl3003-cd"
+    out = real.hadolint(
+        "fr-y-dl3003",
+        """FROM rust:1.95-slim AS build
+WORKDIR /src
+COPY . .
+RUN cd crates/api && cargo build --release --locked
+
+FROM gcr.io/distroless/cc-debian12
+COPY --from=build /src/target/release/healer-api /usr/local/bin/healer-api
+ENTRYPOINT ["/usr/local/bin/healer-api"]
+""",
+    )
+    assert out.code != 0 and any("DL3003" in ln for ln in out.lines), out
+    ci(
+        cid,
+        "hadolint fails on DL3003: use WORKDIR to switch to a directory (`RUN cd crates/api && "
+        "cargo build`)",
+        ["obvious"],
+        "bolt",
+        "docker_build",
+        workflow="ci",
+        job="dockerfile-lint",
+        repo=REPO,
+        steps=[failing(out, name="hadolint")],
+        message="build(docker): build only the api crate",
+        files=["Dockerfile"],
+    )
+
+    # 6e. actionlint: `branch` is not a key of the push trigger (atlas)
+    cid = "fr-y-obvious-actionlint-push-branch-key"
+    out = real.actionlint(
+        "fr-y-actionlint-branch",
+        {
+            "release.yml": """name: release
+on:
+  push:
+    branch: [main]
+jobs:
+  notes:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - run: git log --oneline "$(git describe --tags --abbrev=0 HEAD^)..HEAD"
+""",
+        },
+    )
+    assert out.code != 0 and any("branch" in ln for ln in out.lines), out
+    ci(
+        cid,
+        "actionlint rejects .github/workflows/release.yml: unexpected key 'branch' for the "
+        "push section (it is branches)",
+        ["obvious", "yaml-owner"],
+        "atlas",
+        "workflow_syntax",
+        workflow="lint",
+        job="actionlint",
+        repo=REPO,
+        steps=[failing(out, name="actionlint")],
+        message="ci(release): release notes on every push to main",
+        files=[".github/workflows/release.yml"],
+    )
