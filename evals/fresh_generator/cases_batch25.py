@@ -2652,7 +2652,7 @@ WORKDIR /src
 COPY . .
 RUN cd crates/api && cargo build --release --locked
 
-FROM gcr.io/distroless/cc-debian12
+FROM gcr.io/distroless/cc-debian12:nonroot
 COPY --from=build /src/target/release/healer-api /usr/local/bin/healer-api
 ENTRYPOINT ["/usr/local/bin/healer-api"]
 """,
