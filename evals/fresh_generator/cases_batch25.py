@@ -1059,7 +1059,7 @@ warm().catch((err) => {
     # 2d. a canary gate on the 5xx ratio fails; the range series jumps at the deploy the
     #     Grafana annotation marks, and winston logs the handler's TypeError per request (blaze)
     cid = "fr-y-canary-range-series-winston-null-id"
-    pod = pod_name(cid, "console-bff")
+    pod = pod_name(cid, "console-bff", "0")
     _, first, last = clock(cid)
     logs = _node_logged(
         "fr-y-winston-null",
