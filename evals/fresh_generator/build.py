@@ -50,6 +50,7 @@ MODULES = [
     "cases_batch22",
     "cases_batch23",
     "cases_batch24",
+    "cases_batch25",
 ]
 
 
