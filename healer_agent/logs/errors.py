@@ -213,7 +213,8 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     (
         "node",
         r"^not ok \d+ - |^# fail [1-9]|Error \[ERR_[A-Z_]+\]|Cannot find module |"
-        r"^\s+error: [\x27\"]",
+        # the test runner's word that a test file's process died of a signal (TAP's YAML)
+        r"^\s+error: [\x27\"]|^\s+signal: [\x27\"]SIG(?:SEGV|BUS|ILL|ABRT)[\x27\"]",
     ),
     (
         "kube-client",

@@ -53,7 +53,7 @@ TRIGGER_SOURCE = (
     r"status 137|child process|crashed while|Exception in thread|Caused by: |\.java:|\.kt:|"
     r"trouble configuring|Unexpected EOF|unexpected end of file|gzip format|pkg-config|"
     r"OpenSSL installation|cannot find -l|linker `|open files|EMFILE|already in use|EADDRINUSE|"
-    r"temporarily unavailable|new thread|Wrote only| findings|batch response"
+    r"temporarily unavailable|new thread|Wrote only| findings|batch response|signal: [\x27\"]SIG"
 )
 
 
@@ -186,11 +186,29 @@ def _add(
     found: list[tuple[int, int]],
 ) -> None:
     """File the line whose first trigger or marker is at ``pos``."""
-    if data.startswith(GROUP, pos):
-        title = data[pos + len(GROUP) : end].decode("utf-8", "replace").strip()
+    at = pos if data.startswith(GROUP, pos) else _group_at(data, start, end)
+    if at != -1:
+        title = data[at + len(GROUP) : end].decode("utf-8", "replace").strip()
         markers.append(Marker(start, title))
     elif len(found) < MAX_CANDIDATES:
         found.append((start, end))
+
+
+_STAMPED = 40
+"""How far into a line a marker may start: after the runner's timestamp (29 bytes)."""
+
+
+def _group_at(data: bytes, start: int, end: int) -> int:
+    """Where the line's ``##[group]`` marker starts, else -1.
+
+    A marker opens its line, after the runner's timestamp if there is one. A trigger may
+    match inside that timestamp (``401`` in ``35.8140150Z``) and end before the marker
+    does, so the line's first match does not say whether it is one.
+    """
+    at = data.find(GROUP, start, min(end, start + _STAMPED))
+    if at > start and data[at - 2 : at] != b"Z ":  # the timestamp's end
+        return -1
+    return at
 
 
 def _hyperscan_db() -> Any:
@@ -258,9 +276,9 @@ HYPERSCAN = _HS_DB is not None
 def scan_hyperscan(data: bytes) -> Scan:
     """:func:`scan` with Hyperscan, filing lines as :func:`scan_re2` does.
 
-    A hit line is a marker when its leftmost match is ``##[group]``. No trigger contains
-    that text or ends inside it, so the leftmost match is the marker exactly when the
-    line's first-ending match is (the engines' agreement is tested on every case log).
+    A hit line is a marker when ``##[group]`` opens it (after a timestamp): its first-ending
+    match, unless a trigger matched inside the timestamp first (the engines' agreement is
+    tested on every case log).
     """
     if _HS_DB is None:
         raise RuntimeError("Hyperscan is not available here")
@@ -272,7 +290,9 @@ def scan_hyperscan(data: bytes) -> Scan:
         pos = first_end - size
         if pos < start:
             pos = start
-        if data.startswith(GROUP, pos):  # _add, inlined (once per hit line)
+        if not data.startswith(GROUP, pos):  # _add, inlined (once per hit line)
+            pos = _group_at(data, start, end)
+        if pos != -1:
             title = data[pos + size : end].decode("utf-8", "replace").strip()
             markers.append(Marker(start, title))
         elif len(found) < MAX_CANDIDATES:

@@ -70,14 +70,28 @@ def step_target(incident: Incident, step: str | None, lines: Sequence[str]) -> T
     return Target(frozenset(found), frozenset(_NAMESPACE_FLAG.findall(text)))
 
 
+_CLUSTER_SCOPED = frozenset(
+    {"Node", "PersistentVolume", "Namespace", "StorageClass", "ClusterRole", "ClusterIssuer"}
+)
+"""Kinds without a namespace (an event about one may still name ``default``)."""
+
+
 def _placed(obj: Mapping[str, Any]) -> tuple[str, str]:
-    """An object's name (an event's: its object's) and namespace (empty when not given)."""
+    """An object's name and namespace (empty when not given); an event's are its object's.
+
+    An event about a cluster-scoped object (a Node) is stored in ``default``, its object
+    sometimes said to be there too: a node is every workload's, never another one's.
+    """
     meta = obj.get("metadata")
     meta = meta if is_map(meta) else {}
     involved = obj.get("involvedObject") or obj.get("regarding")
-    involved = involved if is_map(involved) else {}
-    name = involved.get("name") or meta.get("name") or obj.get("name")
-    namespace = meta.get("namespace") or involved.get("namespace") or obj.get("namespace")
+    if is_map(involved):
+        name, namespace = involved.get("name"), involved.get("namespace")
+        if involved.get("kind") in _CLUSTER_SCOPED:
+            namespace = None
+    else:
+        name = meta.get("name") or obj.get("name")
+        namespace = meta.get("namespace") or obj.get("namespace")
     return (str(name) if name else ""), (str(namespace) if namespace else "")
 
 

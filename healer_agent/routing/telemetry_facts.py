@@ -64,7 +64,8 @@ def _json_fields(obj: Mapping[str, Any]) -> tuple[str, str, dict[str, str]]:
     """(level, message, fields) of a JSON entry: zap, logrus, pino, bunyan, tracing, ECS.
 
     pino and bunyan number their levels (50 error, 60 fatal); tracing nests the message
-    under ``fields``; pino nests the error under ``err`` with its stack.
+    under ``fields`` (a panic hook's location and payload too); pino nests the error under
+    ``err`` with its stack.
     """
     flat: dict[str, str] = {}
     for key, value in obj.items():
@@ -78,10 +79,18 @@ def _json_fields(obj: Mapping[str, Any]) -> tuple[str, str, dict[str, str]]:
         level = "fatal" if raw >= 60 else "error" if raw >= 50 else "info"
     else:
         level = str(raw).lower()
-    message = next((flat[k] for k in _MSG_KEYS if k in flat), "")
     fields = obj.get("fields")
+    if is_map(fields):  # tracing's event fields, as its flattened form would have them
+        for key, value in fields.items():
+            flat.setdefault(str(key), value if isinstance(value, str) else json.dumps(value))
+    message = next((flat[k] for k in _MSG_KEYS if k in flat), "")
     if not message and is_map(fields) and isinstance(fields.get("message"), str):
         message = fields["message"]
+    location, payload = flat.get("panic.location"), flat.get("panic.payload")
+    if location and payload:
+        # a panic hook's event (``tracing-panic``) carries std's panic message in two
+        # fields: read as std prints it, as the log detectors know it
+        message = f"panicked at {location}: {payload}"
     return level, message, flat
 
 

@@ -9,6 +9,7 @@ says its volume filled. Each test checks both sides.
 
 from __future__ import annotations
 
+from healer_agent.logs import excerpt_text
 from healer_agent.models import Agent, ContextBundle, FailureType, JobLog
 from healer_agent.routing.prerouter import PreRouter
 from tests.unit.test_logs import gh_log
@@ -224,3 +225,128 @@ def test_a_transport_error_the_tool_retried_is_not_the_steps_failure() -> None:
     assert decide([failed, retry, "protoc 28.3 unpacked", *rustc]) is Agent.REX
     # every attempt failed: the last one has no notice after it
     assert decide([failed, retry, failed, retry, failed]) is Agent.ATLAS
+
+
+def test_a_step_marker_whose_timestamp_holds_a_trigger_is_still_a_step() -> None:
+    # "401" is a trigger (HTTP 401) and sits inside this timestamp's fraction
+    stamp = "2026-11-15T11:28:35.8140150Z "
+    log = "\n".join(
+        [
+            f"{stamp}##[group]Run Swatinem/rust-cache@v2",
+            f"{stamp}##[endgroup]",
+            f"{stamp}##[group]Run cargo build --locked",
+            f"{stamp}error[E0425]: cannot find value `x` in this scope",
+            f"{stamp}##[error]Process completed with exit code 101.",
+        ]
+    )
+    found = excerpt_text(log)
+    assert found.failing_step == "Run cargo build --locked"
+
+
+def test_a_tracing_panic_event_in_loki_is_read_as_the_panic() -> None:
+    log = gh_log(("argocd app wait api --sync --health --timeout 600", DEADLINE))
+    panic = (
+        '{"level":"ERROR","fields":{"message":"panicked","panic.payload":"called `Option::'
+        'unwrap()` on a `None` value","panic.location":"src/main.rs:34:40"},"target":"api"}'
+    )
+    context = ContextBundle(
+        logs=(JobLog(job_name="sync", text=log),),
+        changed_files=("crates/api/src/schema.rs",),
+        loki=(panic,),
+    )
+    decision = ROUTER.decide(incident("deploy", "sync"), context)
+    assert decision.agent is Agent.REX
+    assert "panicked at src/main.rs:34:40" in decision.summary
+
+
+def _oomkilled(namespace: str) -> dict[str, object]:
+    pod = {
+        "metadata": {"name": "api-1", "namespace": namespace},
+        "status": {
+            "containerStatuses": [
+                {
+                    "name": "api",
+                    "ready": False,
+                    "restartCount": 3,
+                    "state": {"waiting": {"reason": "CrashLoopBackOff"}},
+                    "lastState": {"terminated": {"reason": "OOMKilled", "exitCode": 137}},
+                }
+            ]
+        },
+    }
+    node_event = {
+        "type": "Warning",
+        "reason": "SystemOOM",
+        "metadata": {"namespace": "default"},
+        "involvedObject": {"kind": "Node", "name": "worker-3", "namespace": "default"},
+        "message": "System OOM encountered, victim process: api, pid: 2291847",
+    }
+    return {"pods": [pod], "events": [node_event]}
+
+
+def test_a_pod_the_nodes_own_oom_killer_chose_is_the_nodes_not_its_limit() -> None:
+    log = gh_log(("kubectl -n ledger rollout status deployment/api --timeout=5m", DEADLINE))
+    context = ContextBundle(
+        logs=(JobLog(job_name="deploy", text=log),),
+        changed_files=("apps/api/overlays/staging/env.yaml",),
+        kubernetes=_oomkilled("ledger"),
+    )
+    decision = ROUTER.decide(incident("deploy", "deploy"), context)
+    # the node's event is no other workload's (it names no namespace of its own)
+    assert decision.agent is Agent.ATLAS
+    limit = _oomkilled("ledger")
+    limit["events"] = []
+    decision = ROUTER.decide(
+        incident("deploy", "deploy"), context.model_copy(update={"kubernetes": limit})
+    )
+    assert decision.agent is Agent.BOLT
+
+
+def test_a_steps_own_timeout_is_a_symptom_the_deploy_change_explains() -> None:
+    lines = ["test balance_endpoint_answers ..."]
+    log = gh_log(("timeout 10m cargo test --test staging_e2e", lines), exit_code=124)
+
+    def decide(files: tuple[str, ...]) -> tuple[Agent, bool]:
+        decision = ROUTER.decide(incident("e2e", "e2e"), ctx(log, "e2e", files))
+        return decision.agent, decision.obvious
+
+    assert decide(("deploy/base/networkpolicy.yaml",)) == (Agent.BOLT, False)
+    # a code change does not tell a deadlock from a stuck runner: never obvious
+    assert decide(("src/lib.rs",))[1] is False
+    assert decide(("docs/runbook.md",))[0] is Agent.ATLAS
+
+
+def test_a_javascript_test_that_died_of_a_segfault_is_native_codes_not_the_tests() -> None:
+    tap = [
+        "not ok 1 - /home/runner/work/web/web/test/cart.test.js",
+        "  ---",
+        "  failureType: 'testCodeFailure'",
+        "  signal: 'SIGSEGV'",
+        "  error: 'test failed'",
+        "  ...",
+    ]
+    log = gh_log(("npm test", tap))
+    decision = ROUTER.decide(incident("web", "unit"), ctx(log, "unit", ("src/cart.css",)))
+    assert decision.agent is Agent.ATLAS
+    plain = [line for line in tap if "signal" not in line]
+    decision = ROUTER.decide(
+        incident("web", "unit"), ctx(gh_log(("npm test", plain)), "unit", ("src/cart.css",))
+    )
+    assert decision.agent is Agent.BLAZE
+
+
+def test_a_config_refused_right_after_a_release_bump_is_not_decisively_the_manifests() -> None:
+    log = gh_log(("kubectl -n ledger rollout status deployment/worker --timeout=5m", DEADLINE))
+    context = ContextBundle(
+        logs=(JobLog(job_name="deploy", text=log),),
+        changed_files=("apps/ledger/overlays/staging/kustomization.yaml",),
+        commit_message="chore(ledger): raise the worker count",
+        loki=('Error: "invalid LEDGER_WORKERS \\"auto\\": invalid digit found in string"',),
+    )
+    configured = ROUTER.decide(incident("deploy", "deploy"), context)
+    assert configured.agent is Agent.BOLT and configured.obvious
+    bumped = ROUTER.decide(
+        incident("deploy", "deploy"),
+        context.model_copy(update={"commit_message": "deploy(ledger): worker 1.18.0"}),
+    )
+    assert not (bumped.agent is Agent.BOLT and bumped.obvious)
