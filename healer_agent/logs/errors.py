@@ -52,6 +52,8 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     # zizmor's summary of a workflow audit that found something (the findings above it
     # are rustc-shaped, ``error[dangerous-triggers]: ...``)
     ("zizmor", r"^\d+ findings?(?: \([^)]*\))?: \d+ (?:unknown|informational)"),
+    # GitHub's dependency review action: its verdict on the change's new dependencies
+    ("dependency-review", r"^Dependency review found \d+ vulnerable packages?"),
     (
         "npm-audit",
         r"[Ff]ound \d+ (?:low|moderate|high|critical|known)? ?(?:severity )?"

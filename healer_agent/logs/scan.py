@@ -53,7 +53,8 @@ TRIGGER_SOURCE = (
     r"status 137|child process|crashed while|Exception in thread|Caused by: |\.java:|\.kt:|"
     r"trouble configuring|Unexpected EOF|unexpected end of file|gzip format|pkg-config|"
     r"OpenSSL installation|cannot find -l|linker `|open files|EMFILE|already in use|EADDRINUSE|"
-    r"temporarily unavailable|new thread|Wrote only| findings|batch response|signal: [\x27\"]SIG"
+    r"temporarily unavailable|new thread|Wrote only| findings|batch response|"
+    r"signal: [\x27\"]SIG|\", rule [0-9]"
 )
 
 

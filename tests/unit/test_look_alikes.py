@@ -350,3 +350,46 @@ def test_a_config_refused_right_after_a_release_bump_is_not_decisively_the_manif
         context.model_copy(update={"commit_message": "deploy(ledger): worker 1.18.0"}),
     )
     assert not (bumped.agent is Agent.BOLT and bumped.obvious)
+
+
+def test_promtools_rule_error_is_read_behind_make() -> None:
+    lines = [
+        "promtool check rules monitoring/rules/*.yaml",
+        "Checking monitoring/rules/edge.yaml",
+        "  FAILED:",
+        'monitoring/rules/edge.yaml: group "edge", rule 1, "Upstream5xx": annotation "summary":'
+        ' template: __alert_Upstream5xx:1: unexpected "}" in operand',
+        "make: *** [Makefile:2: lint-policies] Error 1",
+    ]
+    log = gh_log(("make lint-policies", lines), exit_code=2)
+    decision = ROUTER.decide(incident("policy", "policy-audit"), ctx(log, "policy-audit"))
+    assert decision.agent is Agent.BOLT
+
+
+def test_dependency_reviews_verdict_is_a_vulnerable_dependency() -> None:
+    lines = [
+        "Dependency review found 1 vulnerable package",
+        "| axios | 1.7.3 | Server-Side Request Forgery in axios | high |",
+    ]
+    log = gh_log(("echo review", lines))
+    decision = ROUTER.decide(
+        incident("checks", "lockfile-diff"), ctx(log, "lockfile-diff", ("package-lock.json",))
+    )
+    assert decision.agent is Agent.CIPHER
+
+
+def test_a_conflict_githubs_api_answered_a_write_with_is_a_concurrent_writers() -> None:
+    lines = [
+        "curl: (22) The requested URL returned error: 409",
+        '{"message": "index.yaml does not match f785703a0d1b13386359c81d6d811add5593c287"}',
+    ]
+    command = 'curl -sS --fail-with-body -X PUT -H "Authorization: Bearer $GH_TOKEN" \\'
+    log = gh_log((command, lines), exit_code=22)
+    decision = ROUTER.decide(
+        incident("charts", "publish"), ctx(log, "publish", ("charts/api/Chart.yaml",))
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GIT_ERROR)
+    # the same refusal from the service a smoke test called is no platform's
+    smoke = gh_log(("curl -fsS -X PUT https://staging.example.com/api/runs/1", lines[:1]))
+    decision = ROUTER.decide(incident("deploy", "smoke"), ctx(smoke, "smoke", ("src/app.ts",)))
+    assert decision.agent is not Agent.ATLAS or decision.failure_type is not FailureType.GIT_ERROR
