@@ -22,6 +22,8 @@ in wordings not used before, under misleading job and workflow names, plus look-
 
 from __future__ import annotations
 
+import json
+
 import fcommon
 import real
 from fcommon import at, ci, failing, node_setup, passing, pr_of, rust_setup, sha
@@ -370,6 +372,66 @@ def platform() -> None:
     assert "Secret source: Actions" in logs["trivy-image-scan"]
     logs["trivy-image-scan"] = logs["trivy-image-scan"].replace(
         "Secret source: Actions", "Secret source: Dependabot"
+    )
+
+    # 1h. the Contents API refuses the chart index update: a concurrent publish moved gh-pages
+    at(PLAT)
+    body = json.dumps(
+        {
+            "message": f"index.yaml does not match {sha('fr-za-index-old')}",
+            "documentation_url": "https://docs.github.com/rest/repos/contents"
+            "#create-or-update-file-contents",
+            "status": "409",
+        }
+    )
+    with real.serve((409, body, "application/json; charset=utf-8")) as port:
+        out = real.sh(
+            "fr-za-contents-409",
+            {},
+            f"curl -sS --fail-with-body -X PUT -H 'Authorization: Bearer ***' "
+            f"http://127.0.0.1:{port}/repos/5dlabs/platform/contents/index.yaml "
+            f'-d \'{{"message":"chore: publish notifier-0.9.2","branch":"gh-pages",'
+            f'"sha":"{sha("fr-za-index-old")}","content":"YXBpVmVyc2lvbjogdjEK"}}\'',
+            'curl -sS --fail-with-body -X PUT -H "Authorization: Bearer $GH_TOKEN" \\\n'
+            '  "$GITHUB_API_URL/repos/$GITHUB_REPOSITORY/contents/index.yaml" \\\n'
+            '  -d "$(jq -nc --arg sha "$INDEX_SHA" --arg content "$(base64 -w0 index.yaml)" '
+            '\'{message: "chore: publish notifier-0.9.2", branch: "gh-pages", sha: $sha, '
+            "content: $content}')\"",
+            hosts={f"http://127.0.0.1:{port}": "https://api.github.com"},
+        )
+    assert out.code == 22, out
+    ci(
+        "fr-za-plat-contents-api-409-chart-index-concurrent-publish",
+        "the helm-package job packages the notifier chart and updates index.yaml on gh-pages "
+        "through the Contents API: 409, the file's sha no longer matches because the "
+        "edge-gateway chart was published to gh-pages while this job ran; packaging passed",
+        ["platform", "misleading-name"],
+        "atlas",
+        "git_error",
+        workflow="charts",
+        job="helm-package",
+        repo=PLAT,
+        steps=[
+            run(
+                "helm package charts/notifier -d .cr-release-packages",
+                [
+                    "Successfully packaged chart and saved it to: "
+                    ".cr-release-packages/notifier-0.9.2.tgz"
+                ],
+                name="Package",
+            ),
+            run(
+                "helm repo index .cr-release-packages --merge index.yaml --url "
+                "https://5dlabs.github.io/platform",
+                [],
+                name="Index",
+            ),
+            failing(out, name="Publish index", env={"GH_TOKEN": "***", "INDEX_SHA": "***"}),
+        ],
+        message="chore(notifier): chart 0.9.2",
+        files=["charts/notifier/Chart.yaml"],
+        branch="main",
+        event="workflow_run",
     )
 
 
@@ -817,6 +879,99 @@ rules:
         message="argocd(edge-gateway): automated sync with prune and self-heal",
         files=["argocd/apps/edge-gateway.yaml"],
         pr=pr_of("fr-za-argo-truthy", "argocd(edge-gateway): automated sync"),
+    )
+
+    # 3d. a secretGenerator names an env file the change never added, in a job named
+    # secret-scan (bolt)
+    at(GATE)
+    out = real.kubectl(
+        "fr-za-secretgen",
+        {
+            "deploy/overlays/staging/kustomization.yaml": """resources:
+  - ../../base
+secretGenerator:
+  - name: edge-upstream-auth
+    envs:
+      - upstream-auth.env
+""",
+            "deploy/base/kustomization.yaml": "resources:\n  - service.yaml\n",
+            "deploy/base/service.yaml": """apiVersion: v1
+kind: Service
+metadata:
+  name: edge-gateway
+spec:
+  selector: {app: edge-gateway}
+  ports:
+    - port: 80
+      targetPort: 8080
+""",
+        },
+        ["kustomize", "deploy/overlays/staging"],
+    )
+    assert out.code != 0, out
+    ci(
+        "fr-za-yaml-secretgenerator-env-file-missing-secret-scan-job",
+        "the secret-scan job renders the overlays before scanning them for committed "
+        "secrets: kustomize fails because the staging overlay's secretGenerator names "
+        "upstream-auth.env, a file that exists only on the author's machine; no secret was found",
+        ["yaml-owner", "misleading-name"],
+        "bolt",
+        "k8s_manifest",
+        workflow="secrets",
+        job="secret-scan",
+        repo=GATE,
+        steps=[
+            failing(
+                real.Out(
+                    "kubectl kustomize deploy/overlays/staging > rendered/staging.yaml",
+                    out.lines,
+                    out.code,
+                ),
+                name="Render overlays",
+            )
+        ],
+        message="deploy(staging): upstream credentials from a generated Secret",
+        files=["deploy/overlays/staging/kustomization.yaml"],
+        pr=pr_of("fr-za-secretgen", "deploy(staging): upstream credentials from a Secret"),
+    )
+
+    # 3e. promtool under make, in a job named policy-audit: an unclosed label template (bolt)
+    at(PLAT)
+    path = real.scratch(
+        "fr-za-promtool-make",
+        {
+            "Makefile": "lint-policies:\n\tpromtool check rules monitoring/rules/*.yaml\n",
+            "monitoring/rules/edge.yaml": """groups:
+  - name: edge-gateway
+    rules:
+      - alert: EdgeGatewayUpstream5xx
+        expr: sum by (pod) (rate(edge_upstream_responses_total{code=~"5.."}[5m])) > 1
+        for: 10m
+        labels:
+          severity: page
+        annotations:
+          summary: "upstream 5xx from {{ $labels.pod }"
+""",
+        },
+    )
+    lines, code = real.run(["make", "lint-policies"], path)
+    pol = real.Out("make lint-policies", lines, code)
+    assert code != 0, lines
+    ci(
+        "fr-za-yaml-promtool-unclosed-template-policy-audit",
+        "the policy-audit job runs make lint-policies, which runs promtool check rules: the "
+        "new EdgeGatewayUpstream5xx alert's summary template is not closed "
+        "({{ $labels.pod }); a Prometheus rule file error, not a policy finding",
+        ["yaml-owner", "misleading-name", "wrapper"],
+        "bolt",
+        "yaml_config",
+        workflow="compliance",
+        job="policy-audit",
+        repo=PLAT,
+        steps=[failing(pol, name="Lint policies")],
+        message="monitoring(edge-gateway): page on upstream 5xx",
+        files=["monitoring/rules/edge.yaml"],
+        pr=pr_of("fr-za-promtool-make", "monitoring(edge-gateway): page on upstream 5xx"),
     )
 
 
