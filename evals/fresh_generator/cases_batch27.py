@@ -5,14 +5,16 @@ in wordings not used before, under misleading job and workflow names, plus look-
   concurrent bot commit, a ruleset restricting tag creation, GHCR refusing a ``GITHUB_TOKEN``
   write to an organisation package not linked to the repository, ``upload-pages-artifact``'s
   tar finding no directory, a called workflow's required secret not passed by its caller,
-  ``azure/login`` without ``id-token: write``, a Dependabot run without the registry secrets;
+  ``azure/login`` without ``id-token: write``, a Dependabot run without the registry secrets,
+  the Contents API's 409 on a chart index another publish moved;
 - security (cipher): push protection for a Mailgun key, a Twilio secret-scanning alert, an
   OpenSSF Scorecard code-scanning alert, an OWASP dependency-check sensor body, dependency
   review on an axios bump, zizmor's ``cache-poisoning`` in a job named for actionlint;
 - YAML by owner: actionlint on a ``choice`` input without options in a job named for
   kube-linter and on a ``uses:`` without a ref (atlas); kustomize ``replacements`` on a missing
-  source and yamllint ``truthy`` on an Argo CD Application in jobs named for workflow lint
-  (bolt);
+  source, a ``secretGenerator`` env file missing in a secret-scan job, yamllint ``truthy`` on
+  an Argo CD Application in a job named for workflow lint and promtool under ``make`` in a
+  policy-audit job (bolt);
 - look-alikes: a vitest contract test on a GitHub API response whose parser reads the wrong
   key (blaze), clippy's ``unwrap_used`` in a security workflow and ``cargo metadata --locked``
   in an SBOM job (rex), a webhook signature test failing on the code's own prefix handling
