@@ -10,7 +10,7 @@ says its volume filled. Each test checks both sides.
 from __future__ import annotations
 
 from healer_agent.logs import excerpt_text
-from healer_agent.models import Agent, ContextBundle, FailureType, JobLog
+from healer_agent.models import Agent, ContextBundle, FailureType, JobLog, RoutingDecision
 from healer_agent.routing.prerouter import PreRouter
 from tests.unit.test_logs import gh_log
 from tests.unit.test_prerouter import ctx, incident
@@ -393,3 +393,41 @@ def test_a_conflict_githubs_api_answered_a_write_with_is_a_concurrent_writers() 
     smoke = gh_log(("curl -fsS -X PUT https://staging.example.com/api/runs/1", lines[:1]))
     decision = ROUTER.decide(incident("deploy", "smoke"), ctx(smoke, "smoke", ("src/app.ts",)))
     assert decision.agent is not Agent.ATLAS or decision.failure_type is not FailureType.GIT_ERROR
+
+
+def _probe_failing(message: str) -> dict[str, object]:
+    event = {
+        "type": "Warning",
+        "reason": "Unhealthy",
+        "involvedObject": {"kind": "Pod", "name": "api-1", "namespace": "app"},
+        "message": message,
+    }
+    return {"events": [event]}
+
+
+def test_a_probe_the_application_answered_with_a_5xx_is_its_own_verdict() -> None:
+    log = gh_log(("kubectl -n app rollout status deployment/api --timeout=5m", DEADLINE))
+
+    def decide(message: str) -> RoutingDecision:
+        context = ContextBundle(
+            logs=(JobLog(job_name="deploy", text=log),),
+            changed_files=("src/health.rs",),
+            kubernetes=_probe_failing(message),
+        )
+        return ROUTER.decide(incident("deploy", "deploy"), context)
+
+    refused = decide('Readiness probe failed: Get "http://10.0.0.1:8081/readyz": refused')
+    answered = decide("Readiness probe failed: HTTP probe failed with statuscode: 500")
+    assert refused.agent is Agent.BOLT
+    # the probe's own configuration is no longer the decisive cause: the code may be
+    assert not answered.obvious and answered.confidence < refused.confidence
+
+
+def test_a_schema_error_in_a_front_ends_json_mock_is_the_front_ends() -> None:
+    lines = [
+        "Schema validation errors were encountered.",
+        "  src/mocks/partners/northwind.json::$.spend: '12000' is not of type 'number'",
+    ]
+    log = gh_log(("npm run check:mocks", lines))
+    decision = ROUTER.decide(incident("portal", "validate"), ctx(log, "validate"))
+    assert decision.agent is Agent.BLAZE
