@@ -32,7 +32,7 @@ from typing import Any
 import real
 import shapes
 from fcommon import at, ci, failing, node_setup, npm_ci_ok, pr_of, rust_setup, sha
-from gha import run
+from gha import run, skipped
 from helpers import (
     buildx_setup,
     buildx_step,
@@ -48,6 +48,8 @@ NS = "dispatch"
 def build() -> None:
     linker()
     addr_in_use()
+    generated_enoent()
+    open_files()
 
 
 def _lock(package: str) -> str:
@@ -462,4 +464,299 @@ def addr_in_use() -> None:
         ],
         message="test(carrier): stub the carrier API in tests",
         files=["src/carrier/stub.rs", "src/carrier/mod.rs"],
+    )
+
+
+# ------------------------------------------------------------------ 3. ENOENT, generated file
+
+
+SITEMAP = """import {{ mkdirSync, readFileSync, writeFileSync }} from "node:fs";
+
+const routes = JSON.parse(readFileSync("{path}", "utf8"));
+const urls = routes
+  .filter((r) => !r.private)
+  .map((r) => `  <url><loc>https://partners.5dlabs.ai${{r.path}}</loc></url>`);
+mkdirSync("dist", {{ recursive: true }});
+writeFileSync(
+  "dist/sitemap.xml",
+  `<?xml version="1.0"?>\\n<urlset>\\n${{urls.join("\\\\n")}}\\n</urlset>\\n`,
+);
+console.log(`sitemap: ${{urls.length}} urls`);
+"""
+
+CODEGEN_OK = [
+    "",
+    "> partner-portal@0.3.0 codegen",
+    "> node scripts/codegen-routes.mjs",
+    "",
+    "wrote src/generated/routes.json (42 routes)",
+]
+
+
+def _sitemap(name: str, path: str) -> real.Out:
+    out = real.npm_script(
+        name,
+        {"scripts/build-sitemap.mjs": SITEMAP.format(path=path)},
+        {"build": "node scripts/build-sitemap.mjs"},
+        "build",
+    )
+    assert out.code != 0 and any("ENOENT" in ln for ln in out.lines), out
+    return out
+
+
+def generated_enoent() -> None:
+    at(PORTAL)
+    # 3a. the workflow now builds before it generates (atlas)
+    out = _sitemap("fr-z-enoent-order", "src/generated/routes.json")
+    ci(
+        "fr-z-enoent-workflow-builds-before-codegen",
+        "npm run build fails: ENOENT: no such file or directory, open "
+        "'src/generated/routes.json'. The change to .github/workflows/portal-ci.yml moved the "
+        "'Build' step above 'Generate routes' (now skipped after the failure), so nothing has "
+        "written the generated file yet; the script and codegen are unchanged",
+        ["context-driven", "look-obvious"],
+        "atlas",
+        "general",
+        workflow="portal-ci",
+        job="bundle",
+        repo=PORTAL,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            failing(out, name="Build"),
+            skipped("Generate routes"),
+            skipped("Upload dist"),
+        ],
+        message="ci(portal): build first so a failing codegen still uploads dist",
+        files=[".github/workflows/portal-ci.yml"],
+    )
+    # 3b. .dockerignore drops the generated folder from the build context (bolt)
+    out = _sitemap("fr-z-enoent-dockerignore", "src/generated/routes.json")
+    inner = [ln.replace(real.RUNNER, "/app") for ln in out.lines if ln.strip()]
+    dockerfile = """FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-fund
+COPY . .
+RUN npm run build
+
+FROM nginxinc/nginx-unprivileged:1.27-alpine
+COPY --from=build /app/dist /usr/share/nginx/html
+"""
+    bk = shapes.BuildKit("fr-z-enoent-dockerignore", dockerfile, context_kb=188.2)
+    bk.metadata()
+    err = bk.run_until(6, inner, 1)
+    assert err
+    image = "ghcr.io/5dlabs/partner-portal:sha-" + sha("fr-z-enoent-dockerignore")[:7]
+    codegen = run("npm run codegen", CODEGEN_OK, name="Generate routes")
+    ci(
+        "fr-z-enoent-dockerignore-excludes-generated",
+        "docker/build-push-action fails in RUN npm run build with ENOENT: no such file or "
+        "directory, open 'src/generated/routes.json', although the job's 'Generate routes' "
+        "step wrote it on the runner just before: the change added '**/generated' to "
+        ".dockerignore, so the build context no longer carries the generated folder",
+        ["context-driven", "wrapper", "look-obvious"],
+        "bolt",
+        "docker_build",
+        workflow="portal-image",
+        job="image",
+        repo=PORTAL,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            codegen,
+            *buildx_setup(),
+            buildx_step(bk.finish(err), err, image),
+        ],
+        message="build(docker): keep generated and test output out of the context",
+        files=[".dockerignore"],
+    )
+    # 3c. the script reads route.json; codegen writes routes.json (blaze, obvious)
+    out = _sitemap("fr-z-enoent-typo", "src/generated/route.json")
+    ci(
+        "fr-z-enoent-sitemap-script-reads-route-json",
+        "npm run build fails: ENOENT: no such file or directory, open "
+        "'src/generated/route.json'; the 'Generate routes' step just wrote "
+        "src/generated/routes.json, and the change to scripts/build-sitemap.mjs reads the "
+        "singular name",
+        ["obvious"],
+        "blaze",
+        "frontend_build",
+        workflow="portal-ci",
+        job="bundle",
+        repo=PORTAL,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            run("npm run codegen", CODEGEN_OK, name="Generate routes"),
+            failing(out, name="Build"),
+        ],
+        message="feat(seo): sitemap from the generated route table",
+        files=["scripts/build-sitemap.mjs", "package.json"],
+    )
+
+
+# ------------------------------------------------------------------ 4. Too many open files
+
+
+SEGSTORE = """use std::collections::HashMap;
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+pub struct Compactor {
+    dir: PathBuf,
+    readers: HashMap<u64, File>,
+}
+
+impl Compactor {
+    pub fn new(dir: &Path) -> Self {
+        Self { dir: dir.to_path_buf(), readers: HashMap::new() }
+    }
+
+    /// Read one record; the reader of its segment is kept for the next record.
+    fn record(&mut self, segment: u64, offset: u64) -> io::Result<Vec<u8>> {
+        let path = self.dir.join(format!("{segment:08}.seg"));
+        // keyed by offset: every record opens (and keeps) another handle
+        let file = match self.readers.entry(offset) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => e.insert(File::open(path)?),
+        };
+        let mut buf = [0u8; 8];
+        let _ = file.read(&mut buf)?;
+        Ok(buf.to_vec())
+    }
+
+    pub fn compact(&mut self, segments: u64, per_segment: u64) -> io::Result<usize> {
+        let mut n = 0;
+        for s in 0..segments {
+            for i in 0..per_segment {
+                self.record(s, s * per_segment + i)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+}
+
+pub fn write_segments(dir: &Path, segments: u64) -> io::Result<()> {
+    fs::create_dir_all(dir)?;
+    for s in 0..segments {
+        File::create(dir.join(format!("{s:08}.seg")))?.write_all(b"recordrecord")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compacts_a_day_of_segments() {
+        let dir = std::env::temp_dir().join(format!("segstore-{}", std::process::id()));
+        write_segments(&dir, 24).unwrap();
+        let mut c = Compactor::new(&dir);
+        assert_eq!(c.compact(24, 1_000).unwrap(), 24_000);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
+"""
+
+MERGE = """use std::fs::{self, File};
+use std::io::{self, BufRead, BufReader, Write};
+use std::path::Path;
+
+/// k-way merge of sorted runs: one open reader per run, by design (fan-in up to 1,024).
+pub fn merge_runs(dir: &Path, runs: usize) -> io::Result<usize> {
+    let mut readers = Vec::with_capacity(runs);
+    for r in 0..runs {
+        readers.push(BufReader::new(File::open(dir.join(format!("run-{r:04}")))?));
+    }
+    let mut n = 0;
+    for reader in readers.iter_mut() {
+        let mut line = String::new();
+        while reader.read_line(&mut line)? > 0 {
+            n += 1;
+            line.clear();
+        }
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merges_three_hundred_runs() {
+        let dir = std::env::temp_dir().join(format!("merge-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        for r in 0..300 {
+            let mut f = File::create(dir.join(format!("run-{r:04}"))).unwrap();
+            writeln!(f, "{r}").unwrap();
+        }
+        assert_eq!(merge_runs(&dir, 300).unwrap(), 300);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
+"""
+
+
+def _nofile(name: str, src: str, limit: int) -> real.Out:
+    path = real.crate(name, {"Cargo.lock": _lock("segstore"), "src/lib.rs": src}, "segstore")
+    env = {"CARGO_NET_OFFLINE": "true"}
+    lines, code = real.run(["cargo", "test", "--no-run", "-q"], path, env=env)
+    assert code == 0, lines
+    lines, code = real.run(f"ulimit -n {limit} && cargo test", path, env=env)
+    return real.Out("cargo test --locked", lines, code)
+
+
+def open_files() -> None:
+    repo = at("5dlabs/segstore")
+    # 4a. the compactor's reader cache is keyed by record, so it keeps a handle per record (rex)
+    out = _nofile("fr-z-nofile-leak", SEGSTORE, 4096)
+    assert out.code != 0 and any("Too many open files" in ln for ln in out.lines), out
+    cid = "fr-z-nofile-compactor-reader-cache-keyed-by-offset"
+    ci(
+        cid,
+        "cargo test: compacts_a_day_of_segments panics with 'Too many open files' (os error "
+        "24, kind Uncategorized); the change's reader cache is keyed by record offset instead "
+        "of segment, so compacting 24,000 records keeps one open File per record; a hosted "
+        "runner, no other test touches files",
+        ["context-driven"],
+        "rex",
+        "rust_test",
+        workflow="segstore-ci",
+        job="test (ubuntu-latest)",
+        repo=repo,
+        steps=[*rust_setup(), failing(out, name="Test")],
+        message="perf(compact): reuse segment readers across records",
+        files=["src/lib.rs"],
+    )
+    # 4b. the same error on a self-hosted runner with ulimit -n 256 (atlas)
+    limit, code = real.run("ulimit -n 256 && ulimit -n", real.RUNS)
+    assert code == 0 and limit == ["256"], limit
+    out2 = _nofile("fr-z-nofile-runner", MERGE, 256)
+    assert out2.code != 0 and any("Too many open files" in ln for ln in out2.lines), out2
+    ci(
+        "fr-z-nofile-self-hosted-runner-ulimit-256",
+        "cargo test: merges_three_hundred_runs panics with 'Too many open files' (os error "
+        "24) on the self-hosted runner seg-bare-04, whose 'Limits' step prints ulimit -n 256; "
+        "the k-way merge opens one reader per run by design (300 here) and the same commit "
+        "passed on ubuntu-latest (open-file limit 65536); the change only edits CHANGELOG.md",
+        ["context-driven", "look-obvious"],
+        "atlas",
+        "general",
+        workflow="segstore-ci",
+        job="test (self-hosted)",
+        repo=repo,
+        self_hosted=True,
+        runner="seg-bare-04",
+        steps=[
+            run("ulimit -n", limit, name="Limits"),
+            *rust_setup(),
+            failing(out2, name="Test"),
+        ],
+        message="docs: changelog for 0.9.2",
+        files=["CHANGELOG.md"],
     )
