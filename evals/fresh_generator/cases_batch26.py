@@ -24,6 +24,7 @@ names tells them apart.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from pathlib import Path
@@ -32,10 +33,14 @@ from typing import Any
 import real
 import shapes
 from fcommon import at, ci, failing, node_setup, npm_ci_ok, pr_of, rust_setup, sha
-from gha import run, skipped
+from gha import h, run, skipped
 from helpers import (
     buildx_setup,
     buildx_step,
+    clock,
+    kube_setup,
+    pod_name,
+    rollout,
 )
 
 INGEST = "5dlabs/ingest"
@@ -50,6 +55,7 @@ def build() -> None:
     addr_in_use()
     generated_enoent()
     open_files()
+    rate_limited()
 
 
 def _lock(package: str) -> str:
@@ -759,4 +765,215 @@ def open_files() -> None:
         ],
         message="docs: changelog for 0.9.2",
         files=["CHANGELOG.md"],
+    )
+
+
+# ------------------------------------------------------------------ 5. 429 Too Many Requests
+
+
+LOCK_ZOD = {
+    "name": "partner-portal",
+    "version": "0.3.0",
+    "lockfileVersion": 3,
+    "requires": True,
+    "packages": {
+        "": {"name": "partner-portal", "version": "0.3.0", "dependencies": {"zod": "3.23.8"}},
+        "node_modules/zod": {
+            "version": "3.23.8",
+            "resolved": "https://registry.npmjs.org/zod/-/zod-3.23.8.tgz",
+            "integrity": "sha512-XBx9AXhXktjUqnepgTiE5flcKIYWi/rme0Eaj+5Y0lftuGBq+jyRu/md4WnuxqgP1ubdpNCsYEYPxrzVHD8d6g==",
+            "license": "MIT",
+        },
+    },
+}
+
+LOGIN_E2E = """import { test } from "node:test";
+import assert from "node:assert/strict";
+
+const BASE = process.env.E2E_BASE_URL;
+
+test("every seeded partner can sign in", async () => {
+  for (let i = 1; i <= 12; i++) {
+    const res = await fetch(`${BASE}/api/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: `partner${i}@e2e.5dlabs.ai`, password: "e2e" }),
+    });
+    assert.equal(res.status, 200, `partner${i}: ${res.status} ${await res.text()}`);
+  }
+});
+"""
+
+
+def rate_limited() -> None:
+    at(PORTAL)
+    # 5a. the npm registry rate-limits the runner's IP (atlas)
+    with real.serve((429, "Too Many Requests\n")) as port:
+        path = real.scratch(
+            "fr-z-429-npm",
+            {
+                "package.json": json.dumps(
+                    {
+                        "name": "partner-portal",
+                        "version": "0.3.0",
+                        "dependencies": {"zod": "3.23.8"},
+                    }
+                ),
+                "package-lock.json": json.dumps(LOCK_ZOD, indent=2),
+            },
+        )
+        lines, code = real.run(
+            ["npm", "ci", "--no-fund", "--no-audit", f"--registry=http://127.0.0.1:{port}/"],
+            path,
+            env={"npm_config_fetch_retries": "0", "npm_config_cache": str(path / ".npm")},
+            hosts={f"http://127.0.0.1:{port}/": "https://registry.npmjs.org/"},
+            keep=lambda ln: ".npm/_logs" not in ln and "A complete log" not in ln,
+        )
+    assert code != 0 and any("429" in ln for ln in lines), lines
+    npm = real.Out("npm ci --no-fund --no-audit", lines, code)
+    ci(
+        "fr-z-429-npm-registry-rate-limit",
+        "npm ci fails with E429 '429 Too Many Requests - GET "
+        "https://registry.npmjs.org/zod/-/zod-3.23.8.tgz' in an e2e job: the public registry "
+        "throttled the runner; package.json and the lockfile are unchanged by a copy-only "
+        "change",
+        ["flaky-infra", "misleading-name"],
+        "atlas",
+        "general",
+        workflow="portal-e2e",
+        job="e2e-login",
+        repo=PORTAL,
+        steps=[*node_setup(), failing(npm, name="Install dependencies")],
+        message="copy: sign-in page helper text",
+        files=["src/copy/signin.json"],
+    )
+    # 5b. the portal's own login rate limiter, cut to 5 per minute per IP (blaze)
+    seen = {"n": 0}
+
+    def limiter(req: Any) -> tuple[int, str, str]:
+        seen["n"] += 1
+        if seen["n"] <= 5:
+            return 200, '{"ok":true}', "application/json"
+        return (
+            429,
+            '{"error":"Too many requests, please try again later.","retryAfter":60}',
+            "application/json",
+        )
+
+    with real.serve(limiter) as port:
+        path = real.scratch("fr-z-429-login", {"e2e/login.test.mjs": LOGIN_E2E})
+        lines, code = real.run(
+            ["node", "--test", "e2e/"],
+            path,
+            env={"E2E_BASE_URL": f"http://127.0.0.1:{port}"},
+            hosts={f"http://127.0.0.1:{port}": "https://partners.staging.5dlabs.ai"},
+        )
+    assert code != 0 and any("429" in ln for ln in lines), lines
+    e2e = real.Out("node --test e2e/", lines, code)
+    cid = "fr-z-429-portal-login-limiter-five-per-minute"
+    _, first, _ = clock(cid)
+    pods = [
+        shapes.pod(
+            pod_name(cid, "partner-portal", str(i)),
+            "portal",
+            "partner-portal",
+            "ghcr.io/5dlabs/partner-portal:sha-" + sha(cid)[:7],
+            created=first,
+            ready=True,
+            port=3000,
+            memory_limit="512Mi",
+        )
+        for i in range(2)
+    ]
+    loki = [
+        json.dumps(
+            {
+                "level": "warn",
+                "message": "rate limit exceeded",
+                "route": "POST /api/session",
+                "ip": "10.42.3.17",
+                "limit": 5,
+                "windowMs": 60000,
+                "timestamp": first.replace("Z", ".%03dZ" % (200 + i)),
+            }
+        )
+        for i in range(7)
+    ]
+    ci(
+        cid,
+        'the staging e2e node --test fails: partner6 gets \'429 {"error":"Too many requests, '
+        "please try again later.\"}' from POST /api/session after five sign-ins pass. The "
+        "change lowered the portal's own login limiter (express-rate-limit in "
+        "src/server/rateLimit.ts) from 100 to 5 per minute per IP, and the portal's pods log "
+        "'rate limit exceeded' for the e2e runner's IP; pods are Ready",
+        ["context-driven"],
+        "blaze",
+        "frontend_test",
+        workflow="portal-e2e",
+        job="e2e-login",
+        repo=PORTAL,
+        steps=[*node_setup(), npm_ci_ok(), failing(e2e, name="E2E against staging")],
+        message="security(auth): throttle sign-in attempts",
+        files=["src/server/rateLimit.ts", "src/server/routes/session.ts"],
+        pr=pr_of(
+            cid,
+            "security(auth): throttle sign-in attempts",
+            "Limits POST /api/session to 5 attempts per minute per IP.",
+        ),
+        extra={"kubernetes": {"pods": pods}, "loki": loki},
+    )
+    # 5c. Docker Hub's anonymous pull rate limit while resolving the base image (atlas)
+    dockerfile = """FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-fund
+COPY . .
+RUN npm run build
+"""
+    key = "fr-z-429-dockerhub"
+    digest = sha(key) + sha(key + "d")[:24]
+    err = (
+        "node:20-bookworm-slim: failed to resolve source metadata for "
+        "docker.io/library/node:20-bookworm-slim: failed to copy: httpReadSeeker: failed "
+        f"open: unexpected status code https://registry-1.docker.io/v2/library/node/manifests/"
+        f"sha256:{digest}: 429 Too Many Requests - Server message: toomanyrequests: You have "
+        "reached your unauthenticated pull rate limit. https://www.docker.com/increase-rate-limit"
+    )
+    bk = [
+        f'#0 building with "builder-{sha(key)[:8]}-{sha(key)[8:12]}" instance using '
+        "docker-container driver",
+        "",
+        "#1 [internal] load build definition from Dockerfile",
+        f"#1 transferring dockerfile: {len(dockerfile.encode())}B done",
+        "#1 DONE 0.0s",
+        "",
+        "#2 [internal] load metadata for docker.io/library/node:20-bookworm-slim",
+        f"#2 ERROR: {err.split(': ', 1)[1]}",
+        "------",
+        " > [internal] load metadata for docker.io/library/node:20-bookworm-slim:",
+        "------",
+        "Dockerfile:1",
+        "--------------------",
+        "   1 | >>> FROM node:20-bookworm-slim AS build",
+        "   2 |     WORKDIR /app",
+        "   3 |     COPY package.json package-lock.json ./",
+        "--------------------",
+        f"ERROR: failed to build: failed to solve: {err}",
+    ]
+    image = "ghcr.io/5dlabs/partner-portal:sha-" + sha(key)[:7]
+    ci(
+        "fr-z-429-dockerhub-pull-rate-limit-base-image",
+        "docker/build-push-action fails before any instruction runs: resolving "
+        "node:20-bookworm-slim gets '429 Too Many Requests - toomanyrequests: You have "
+        "reached your unauthenticated pull rate limit' from Docker Hub; the Dockerfile is "
+        "unchanged and the change only touches a React component",
+        ["flaky-infra", "look-obvious"],
+        "atlas",
+        "general",
+        workflow="portal-image",
+        job="image",
+        repo=PORTAL,
+        steps=[*buildx_setup(), buildx_step(bk, err, image)],
+        message="feat(dashboard): spend sparkline per partner",
+        files=["src/components/SpendSparkline.tsx"],
     )
