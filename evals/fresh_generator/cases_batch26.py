@@ -56,6 +56,7 @@ def build() -> None:
     generated_enoent()
     open_files()
     rate_limited()
+    readiness_500()
 
 
 def _lock(package: str) -> str:
@@ -894,7 +895,7 @@ def rate_limited() -> None:
                 "ip": "10.42.3.17",
                 "limit": 5,
                 "windowMs": 60000,
-                "timestamp": first.replace("Z", ".%03dZ" % (200 + i)),
+                "timestamp": first.replace("Z", f".{200 + i:03d}Z"),
             }
         )
         for i in range(7)
@@ -976,4 +977,267 @@ RUN npm run build
         steps=[*buildx_setup(), buildx_step(bk, err, image)],
         message="feat(dashboard): spend sparkline per partner",
         files=["src/components/SpendSparkline.tsx"],
+    )
+
+
+# ------------------------------------------------------------------ 6. readiness probe HTTP 500
+
+
+def _tracing(ts: str, level: str, target: str, message: str, **fields: Any) -> str:
+    """A tracing-subscriber JSON line as the dispatch service writes it."""
+    return json.dumps(
+        {
+            "timestamp": ts,
+            "level": level,
+            "fields": {"message": message, **fields},
+            "target": target,
+        },
+        separators=(",", ":"),
+    )
+
+
+def _unready(cid: str, image: str, loki: list[str]) -> dict[str, Any]:
+    """Two new dispatch-api pods Running but never Ready; kubelet's probe events."""
+    created, first, last = clock(cid)
+    pods, events = [], []
+    for i in range(2):
+        name = pod_name(cid, "dispatch-api", str(i))
+        pods.append(
+            shapes.pod(
+                name,
+                NS,
+                "dispatch-api",
+                image,
+                created=created,
+                ready=False,
+                port=8080,
+                memory_limit="256Mi",
+                probe_path="/readyz",
+                conditions_reason="ContainersNotReady",
+            )
+        )
+        events.append(
+            shapes.event(
+                NS,
+                "Pod",
+                name,
+                "Unhealthy",
+                "Readiness probe failed: HTTP probe failed with statuscode: 500",
+                first=first,
+                last=last,
+                count=h(cid + str(i), 40, 90),
+            )
+        )
+    return {"kubernetes": {"pods": pods, "events": events}, "loki": loki}
+
+
+def _deploy_steps(out: real.Out) -> list[Any]:
+    return [
+        *kube_setup(),
+        run(
+            "helm upgrade --install dispatch-api charts/dispatch-api -n dispatch "
+            '-f charts/dispatch-api/values-staging.yaml --set image.tag="$TAG"',
+            [
+                'Release "dispatch-api" has been upgraded. Happy Helming!',
+                "NAME: dispatch-api",
+                "NAMESPACE: dispatch",
+                "STATUS: deployed",
+                "REVISION: 58",
+            ],
+            env={"TAG": "***"},
+            name="Helm upgrade",
+        ),
+        failing(out, name="Wait for rollout"),
+    ]
+
+
+def readiness_500() -> None:
+    at(DISPATCH)
+    rolls = [
+        rollout(f"fr-z-ready-roll-{i}", NS, "dispatch-api", 3, 2, 3, deadline=True)
+        for i in range(3)
+    ]
+    for r in rolls:
+        assert r.code != 0, r
+    image = "ghcr.io/5dlabs/dispatch-api:1.22.0"
+    start = "dispatch_api"
+    # 6a. the service's own /readyz now fails on an empty queue (rex)
+    cid = "fr-z-ready500-readyz-queue-lag-empty-queue"
+    _, first, _ = clock(cid)
+    loki = [
+        _tracing(first, "INFO", start, "dispatch-api 1.22.0 starting"),
+        _tracing(first, "INFO", "dispatch_api::http", "listening on 0.0.0.0:8080"),
+        _tracing(
+            first,
+            "ERROR",
+            "dispatch_api::health",
+            "readyz check failed",
+            check="queue_lag",
+            error="queue lag is undefined: no job has been claimed yet",
+        ),
+        _tracing(
+            first,
+            "ERROR",
+            "dispatch_api::health",
+            "readyz check failed",
+            check="queue_lag",
+            error="queue lag is undefined: no job has been claimed yet",
+        ),
+    ]
+    ci(
+        cid,
+        "kubectl rollout status runs out; the new dispatch-api pods stay unready with kubelet's "
+        "'Readiness probe failed: HTTP probe failed with statuscode: 500'. The service's own "
+        "log says 'readyz check failed' on queue_lag: 'queue lag is undefined: no job has been "
+        "claimed yet'; the change added a queue-lag check to /readyz in src/health.rs that "
+        "returns an error for an empty staging queue",
+        ["context-driven"],
+        "rex",
+        "rust_test",
+        workflow="deploy-staging",
+        job="rollout",
+        repo=DISPATCH,
+        steps=_deploy_steps(rolls[0]),
+        message="feat(health): readiness reports queue lag",
+        files=["src/health.rs", "src/queue/metrics.rs"],
+        extra=_unready(cid, image, loki),
+    )
+    # 6b. the chart points REDIS_URL at a Service that does not exist (bolt)
+    cid = "fr-z-ready500-chart-redis-url-wrong-namespace"
+    _, first, _ = clock(cid)
+    err = "redis: failed to lookup address information: Name or service not known"
+    loki = [
+        _tracing(first, "INFO", start, "dispatch-api 1.22.0 starting"),
+        _tracing(first, "INFO", "dispatch_api::http", "listening on 0.0.0.0:8080"),
+        _tracing(
+            first,
+            "ERROR",
+            "dispatch_api::health",
+            "readyz check failed",
+            check="redis",
+            error=err,
+            url="redis://redis-master.dispatch.svc.cluster.local:6379",
+        ),
+        _tracing(
+            first,
+            "ERROR",
+            "dispatch_api::health",
+            "readyz check failed",
+            check="redis",
+            error=err,
+            url="redis://redis-master.dispatch.svc.cluster.local:6379",
+        ),
+    ]
+    ctx = _unready(cid, image, loki)
+    ctx["kubernetes"]["configmaps"] = [
+        {
+            "apiVersion": "v1",
+            "kind": "ConfigMap",
+            "metadata": {
+                "name": "dispatch-api-env",
+                "namespace": NS,
+                "labels": {"app.kubernetes.io/managed-by": "Helm"},
+            },
+            "data": {
+                "REDIS_URL": "redis://redis-master.dispatch.svc.cluster.local:6379",
+                "RUST_LOG": "info",
+            },
+        }
+    ]
+    ci(
+        cid,
+        "the same rollout deadline and 'Readiness probe failed: HTTP probe failed with "
+        "statuscode: 500'; the service logs 'readyz check failed' on redis: 'failed to lookup "
+        "address information' for redis-master.dispatch.svc: the change moved REDIS_URL into "
+        "the chart's values with the dispatch namespace, while the shared Redis lives in "
+        "cache (redis-master.cache.svc); the code is unchanged",
+        ["context-driven", "yaml-owner", "look-obvious"],
+        "bolt",
+        "helm",
+        workflow="deploy-staging",
+        job="rollout",
+        repo=DISPATCH,
+        steps=_deploy_steps(rolls[1]),
+        message="chore(chart): REDIS_URL from values instead of the env file",
+        files=["charts/dispatch-api/values.yaml", "charts/dispatch-api/templates/configmap.yaml"],
+        extra=ctx,
+    )
+    # 6c. the shared Redis is down: its node is NotReady since before the deploy (atlas)
+    cid = "fr-z-ready500-shared-redis-node-not-ready"
+    created, first, last = clock(cid)
+    err = "redis: timed out after 2s connecting to redis-master.cache.svc.cluster.local:6379"
+    loki = [
+        _tracing(first, "INFO", start, "dispatch-api 1.22.0 starting"),
+        _tracing(first, "INFO", "dispatch_api::http", "listening on 0.0.0.0:8080"),
+        _tracing(
+            first, "ERROR", "dispatch_api::health", "readyz check failed", check="redis", error=err
+        ),
+        _tracing(
+            first, "ERROR", "dispatch_api::health", "readyz check failed", check="redis", error=err
+        ),
+    ]
+    ctx = _unready(cid, image, loki)
+    redis = shapes.pod(
+        "redis-master-0",
+        "cache",
+        "redis",
+        "docker.io/bitnami/redis:7.4.1",
+        created="2026-10-30T08:00:00Z",
+        ready=False,
+        port=6379,
+        node="k3s-worker-4",
+        owner=("StatefulSet", "redis-master"),
+        conditions_reason="NodeNotReady",
+    )
+    ctx["kubernetes"]["pods"].append(redis)
+    ctx["kubernetes"]["events"] += [
+        shapes.event(
+            "default",
+            "Node",
+            "k3s-worker-4",
+            "NodeNotReady",
+            "Node k3s-worker-4 status is now: NodeNotReady",
+            first=created,
+            last=created,
+            component="node-controller",
+            host="k3s-worker-4",
+        ),
+        shapes.event(
+            "cache",
+            "Pod",
+            "redis-master-0",
+            "NodeNotReady",
+            "Node is not ready",
+            first=created,
+            last=created,
+            component="node-controller",
+            host="k3s-worker-4",
+        ),
+    ]
+    t0 = int(shapes.ts(created).timestamp()) - 900  # redis went down 10 minutes before
+    ctx["prometheus"] = {
+        'redis_up{namespace="cache",pod="redis-master-0"}': [
+            {
+                "metric": {"namespace": "cache", "pod": "redis-master-0"},
+                "values": [[t0 + 300 * k, "1" if k < 2 else "0"] for k in range(8)],
+            }
+        ]
+    }
+    ci(
+        cid,
+        "the same rollout deadline and 'Readiness probe failed: HTTP probe failed with "
+        "statuscode: 500'; the service logs 'readyz check failed' on redis: a 2s timeout to "
+        "redis-master.cache.svc, the right address. The shared redis-master-0 is unready on "
+        "k3s-worker-4, NodeNotReady since before the deploy, redis_up 0; the change adds a "
+        "note field to dispatch requests and the old pods are failing the same check",
+        ["context-driven"],
+        "atlas",
+        "general",
+        workflow="deploy-staging",
+        job="rollout",
+        repo=DISPATCH,
+        steps=_deploy_steps(rolls[2]),
+        message="feat(api): free-text note on dispatch requests",
+        files=["src/api/dispatch.rs", "migrations/0042_dispatch_note.sql"],
+        extra=ctx,
     )
