@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -1164,7 +1165,8 @@ def readiness_500() -> None:
     )
     # 6c. the shared Redis is down: its node is NotReady since before the deploy (atlas)
     cid = "fr-z-ready500-shared-redis-node-not-ready"
-    created, first, last = clock(cid)
+    created, first, _ = clock(cid)
+    down = (shapes.ts(created) - timedelta(minutes=15)).strftime("%Y-%m-%dT%H:%M:%SZ")
     err = "redis: timed out after 2s connecting to redis-master.cache.svc.cluster.local:6379"
     loki = [
         _tracing(first, "INFO", start, "dispatch-api 1.22.0 starting"),
@@ -1182,7 +1184,7 @@ def readiness_500() -> None:
         "cache",
         "redis",
         "docker.io/bitnami/redis:7.4.1",
-        created="2026-10-30T08:00:00Z",
+        created=down,
         ready=False,
         port=6379,
         node="k3s-worker-4",
@@ -1197,8 +1199,8 @@ def readiness_500() -> None:
             "k3s-worker-4",
             "NodeNotReady",
             "Node k3s-worker-4 status is now: NodeNotReady",
-            first=created,
-            last=created,
+            first=down,
+            last=down,
             component="node-controller",
             host="k3s-worker-4",
         ),
@@ -1208,13 +1210,13 @@ def readiness_500() -> None:
             "redis-master-0",
             "NodeNotReady",
             "Node is not ready",
-            first=created,
-            last=created,
+            first=down,
+            last=down,
             component="node-controller",
             host="k3s-worker-4",
         ),
     ]
-    t0 = int(shapes.ts(created).timestamp()) - 900  # redis went down 10 minutes before
+    t0 = int(shapes.ts(down).timestamp()) - 600
     ctx["prometheus"] = {
         'redis_up{namespace="cache",pod="redis-master-0"}': [
             {
