@@ -34,7 +34,7 @@ from typing import Any
 import real
 import shapes
 from fcommon import at, ci, failing, node_setup, npm_ci_ok, pr_of, rust_setup, sha
-from gha import h, run, skipped
+from gha import h, run, skipped, uses
 from helpers import (
     buildx_setup,
     buildx_step,
@@ -56,8 +56,11 @@ def build() -> None:
     addr_in_use()
     generated_enoent()
     open_files()
+    open_files_node()
     rate_limited()
     readiness_500()
+    schema_validation()
+    obvious()
 
 
 def _lock(package: str) -> str:
@@ -177,6 +180,44 @@ def linker() -> None:
             "Adds a Kafka sink through librdkafka's C API (linked by build.rs) and enables it "
             "by default so staging can try it.",
         ),
+    )
+    # 1b'. the kafka sink is old; the Dockerfile's builder dropped librdkafka-dev (bolt)
+    inner = [ln.replace(real.RUNNER, "/src") for ln in out.lines]
+    dockerfile = """FROM rust:1.95-bookworm AS builder
+WORKDIR /src
+COPY . .
+RUN cargo build --release --locked
+
+FROM debian:bookworm-slim
+RUN apt-get update && apt-get install -y --no-install-recommends librdkafka1 ca-certificates \\
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=builder /src/target/release/ingest /usr/local/bin/ingest
+ENTRYPOINT ["/usr/local/bin/ingest"]
+"""
+    key = "fr-z-link-rdkafka-docker"
+    bk = shapes.BuildKit(key, dockerfile)
+    bk.metadata()
+    err = bk.run_until(4, inner, 101)
+    assert err
+    ci(
+        "fr-z-linker-rdkafka-dev-dropped-from-builder-stage",
+        "docker/build-push-action fails in RUN cargo build --release --locked with the same "
+        "'unable to find library -lrdkafka' from the linker; the kafka sink and its build.rs "
+        "are months old and cargo build passes in CI, but the change 'deduplicated' the "
+        "Dockerfile's apt lines and removed librdkafka-dev from the builder stage, keeping "
+        "only the runtime librdkafka1 in the final stage",
+        ["context-driven", "wrapper", "look-obvious"],
+        "bolt",
+        "docker_build",
+        workflow="image",
+        job="publish-image",
+        repo=INGEST,
+        steps=[
+            *buildx_setup(),
+            buildx_step(bk.finish(err), err, "ghcr.io/5dlabs/ingest:sha-" + sha(key)[:7]),
+        ],
+        message="build(docker): one apt layer per stage",
+        files=["Dockerfile"],
     )
     # 1b. the Dockerfile's builder stage moved to a base without gcc (bolt)
     cc = _no_cc("fr-z-link-cc-docker", {"src/main.rs": PLAIN_MAIN}, ["build", "--release"])
@@ -1242,4 +1283,322 @@ def readiness_500() -> None:
         message="feat(api): free-text note on dispatch requests",
         files=["src/api/dispatch.rs", "migrations/0042_dispatch_note.sql"],
         extra=ctx,
+    )
+
+
+# ------------------------------------------------------------------ 7. schema validation
+
+
+VALUES_SCHEMA = {
+    "$schema": "http://json-schema.org/draft-07/schema#",
+    "type": "object",
+    "required": ["replicaCount", "image", "resources"],
+    "properties": {
+        "replicaCount": {"type": "integer", "minimum": 1},
+        "image": {
+            "type": "object",
+            "required": ["repository"],
+            "properties": {"repository": {"type": "string"}, "tag": {"type": "string"}},
+        },
+        "resources": {
+            "type": "object",
+            "properties": {
+                "limits": {
+                    "type": "object",
+                    "properties": {
+                        "memory": {"type": "string", "pattern": "^[0-9]+(Mi|Gi)$"},
+                        "cpu": {"type": "string"},
+                    },
+                }
+            },
+        },
+    },
+}
+
+VALUES = """replicaCount: 3
+image:
+  repository: ghcr.io/5dlabs/dispatch-api
+  tag: ""
+resources:
+  limits:
+    memory: 512MB
+    cpu: 500m
+"""
+
+PARTNER_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Partner (from openapi/partners.yaml#/components/schemas/Partner)",
+    "type": "object",
+    "required": ["id", "name", "spend", "tier"],
+    "properties": {
+        "id": {"type": "string"},
+        "name": {"type": "string"},
+        "spend": {"type": "number"},
+        "tier": {"enum": ["gold", "silver"]},
+    },
+    "additionalProperties": False,
+}
+
+
+def _jsonschema(name: str, files: dict[str, str], args: str, shown: str) -> real.Out:
+    out = real.sh(name, files, "check-jsonschema " + args, shown)
+    assert out.code != 0 and any("Schema validation errors" in ln for ln in out.lines), out
+    return out
+
+
+def schema_validation() -> None:
+    at(DISPATCH)
+    # 7a. the chart's values break its own values.schema.json (bolt, obvious)
+    out = _jsonschema(
+        "fr-z-schema-values",
+        {
+            "charts/dispatch-api/values.schema.json": json.dumps(VALUES_SCHEMA, indent=2),
+            "charts/dispatch-api/values.yaml": VALUES,
+        },
+        "--schemafile charts/dispatch-api/values.schema.json charts/dispatch-api/values.yaml",
+        "check-jsonschema --schemafile charts/dispatch-api/values.schema.json "
+        "charts/dispatch-api/values.yaml",
+    )
+    ci(
+        "fr-z-schema-chart-values-memory-512mb",
+        "check-jsonschema: charts/dispatch-api/values.yaml fails the chart's "
+        "values.schema.json, '512MB' does not match '^[0-9]+(Mi|Gi)$' at "
+        "$.resources.limits.memory; the change set the limit in the values file",
+        ["obvious", "yaml-owner"],
+        "bolt",
+        "helm",
+        workflow="charts",
+        job="validate",
+        repo=DISPATCH,
+        steps=[
+            uses("actions/setup-python@v5", {"python-version": "3.12"}),
+            run(
+                "pipx install check-jsonschema==0.39.0",
+                ["installed package check-jsonschema 0.39.0"],
+            ),
+            failing(out, name="Validate values against the schema"),
+        ],
+        message="chore(chart): raise the dispatch-api memory limit",
+        files=["charts/dispatch-api/values.yaml"],
+    )
+    # 7b. the same tool on a workflow file (atlas, workflow_syntax)
+    workflow = """name: nightly-replay
+on:
+  schedule:
+    - cron: "17 3 * * *"
+jobs:
+  replay:
+    runs-on: ubuntu-latest
+    timeout-minutes: 45m
+    steps:
+      - uses: actions/checkout@v4
+      - run: cargo run --release --bin replay -- --since 24h
+"""
+    out2 = _jsonschema(
+        "fr-z-schema-workflow",
+        {".github/workflows/nightly-replay.yml": workflow},
+        "--builtin-schema vendor.github-workflows .github/workflows/nightly-replay.yml",
+        "check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml",
+    )
+    ci(
+        "fr-z-schema-workflow-timeout-minutes-string",
+        "the same check-jsonschema 'Schema validation errors were encountered', in the same "
+        "'validate' job of the charts workflow; the path it names is "
+        ".github/workflows/nightly-replay.yml: the change's new workflow sets timeout-minutes: "
+        "45m, which the GitHub workflow schema rejects (a number or an expression)",
+        ["look-obvious"],
+        "atlas",
+        "workflow_syntax",
+        workflow="charts",
+        job="validate",
+        repo=DISPATCH,
+        steps=[
+            uses("actions/setup-python@v5", {"python-version": "3.12"}),
+            run(
+                "pipx install check-jsonschema==0.39.0",
+                ["installed package check-jsonschema 0.39.0"],
+            ),
+            failing(out2, name="Validate workflows"),
+        ],
+        message="ci: nightly replay of the dead-letter queue",
+        files=[".github/workflows/nightly-replay.yml"],
+    )
+    # 7c. the same tool on the portal's mock fixtures, generated from the OpenAPI schema (blaze)
+    at(PORTAL)
+    mock = {"id": "p7", "name": "Northwind", "spend": "12000", "tier": "gold"}
+    out3 = _jsonschema(
+        "fr-z-schema-mock",
+        {
+            "schema/partner.schema.json": json.dumps(PARTNER_SCHEMA, indent=2),
+            "src/mocks/partners/northwind.json": json.dumps(mock, indent=2),
+        },
+        "--schemafile schema/partner.schema.json src/mocks/partners/northwind.json",
+        "npm run check:mocks",
+    )
+    lines = [
+        "",
+        "> partner-portal@0.3.0 check:mocks",
+        "> check-jsonschema --schemafile schema/partner.schema.json src/mocks/partners/*.json",
+        "",
+        *out3.lines,
+    ]
+    ci(
+        "fr-z-schema-portal-mock-spend-string",
+        "npm run check:mocks: check-jsonschema 'Schema validation errors were encountered' "
+        "for src/mocks/partners/northwind.json, '12000' is not of type 'number' at $.spend; "
+        "the change added the mock fixture the portal's tests and Storybook use, against the "
+        "Partner schema derived from the OpenAPI document",
+        ["wrapper"],
+        "blaze",
+        "frontend_test",
+        workflow="portal-ci",
+        job="validate",
+        repo=PORTAL,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            failing(real.Out("npm run check:mocks", lines, out3.code), name="Check mocks"),
+        ],
+        message="test(partners): Northwind fixture for the gold-tier story",
+        files=["src/mocks/partners/northwind.json", "src/stories/PartnerCard.stories.tsx"],
+    )
+
+
+# ------------------------------------------------------------------ 8. obvious
+
+
+def obvious() -> None:
+    at(INGEST)
+    src = """pub fn normalise(records: &Vec<String>) -> usize {
+    for r in records.iter_mut() {
+        *r = r.trim().to_lowercase();
+    }
+    records.len()
+}
+"""
+    out = _cargo("fr-z-obv-e0596", {"src/lib.rs": src}, ["check", "--locked"])
+    assert out.code != 0 and any("E0596" in ln for ln in out.lines), out
+    ci(
+        "fr-z-obvious-rustc-e0596-normalise-shared-ref",
+        "cargo check: E0596, cannot borrow `*records` as mutable, as it is behind a `&` "
+        "reference; the change's normalise() takes &Vec<String> and calls iter_mut()",
+        ["obvious"],
+        "rex",
+        "rust_build",
+        workflow="ingest-ci",
+        job="check",
+        repo=INGEST,
+        steps=[*rust_setup(), failing(out, name="Check")],
+        message="feat(ingest): normalise record keys",
+        files=["src/lib.rs"],
+    )
+    at(PORTAL)
+    out = real.tsc(
+        "fr-z-obv-ts2322",
+        {
+            "src/tier.ts": """export type Tier = "gold" | "silver";
+
+export function tierFor(spend: number): Tier {
+  return spend >= 10_000 ? "gold" : "bronze";
+}
+""",
+        },
+    )
+    assert out.code != 0 and any("TS2322" in ln for ln in out.lines), out
+    ci(
+        "fr-z-obvious-tsc-ts2322-bronze-not-a-tier",
+        "tsc: TS2322 Type '\"gold\" | \"bronze\"' is not assignable to type 'Tier' in "
+        "src/tier.ts; the change returns 'bronze', which the Tier union lacks",
+        ["obvious"],
+        "blaze",
+        "frontend_typecheck",
+        workflow="portal-ci",
+        job="types",
+        repo=PORTAL,
+        steps=[*node_setup(), npm_ci_ok(), failing(out, name="Typecheck")],
+        message="feat(partners): bronze tier for small accounts",
+        files=["src/tier.ts"],
+    )
+    at(DISPATCH)
+    dockerfile = """FROM debian:bookworm-slim
+ADD config/dispatch.toml /etc/dispatch/dispatch.toml
+COPY target/release/dispatch-api /usr/local/bin/dispatch-api
+ENTRYPOINT ["/usr/local/bin/dispatch-api"]
+"""
+    out = real.hadolint("fr-z-obv-dl3020", dockerfile)
+    assert out.code != 0 and any("DL3020" in ln for ln in out.lines), out
+    ci(
+        "fr-z-obvious-hadolint-dl3020-add-config",
+        "hadolint: DL3020 Use COPY instead of ADD for files and folders, on the change's ADD "
+        "of config/dispatch.toml",
+        ["obvious"],
+        "bolt",
+        "docker_build",
+        workflow="dispatch-ci",
+        job="dockerfile-lint",
+        repo=DISPATCH,
+        steps=[failing(out, name="hadolint")],
+        message="build(docker): ship the default config in the image",
+        files=["Dockerfile"],
+    )
+
+
+MANIFESTS = """import { open } from "node:fs/promises";
+
+// Read each bundle's asset manifest; the handle is kept to re-read on hot reload.
+const handles = [];
+
+export async function readManifests(paths) {
+  let assets = 0;
+  for (const p of paths) {
+    const fh = await open(p);
+    handles.push(fh);
+    assets += Object.keys(JSON.parse(await fh.readFile("utf8"))).length;
+  }
+  return assets;
+}
+"""
+
+MANIFESTS_TEST = """import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readManifests } from "../src/manifests.mjs";
+
+test("counts the assets of every partner bundle", async () => {
+  const paths = Array.from({ length: 2400 }, () => "test/fixtures/manifest.json");
+  assert.equal(await readManifests(paths), 2400 * 3);
+});
+"""
+
+
+def open_files_node() -> None:
+    at(PORTAL)
+    path = real.scratch(
+        "fr-z-nofile-node",
+        {
+            "src/manifests.mjs": MANIFESTS,
+            "test/manifests.test.mjs": MANIFESTS_TEST,
+            "test/fixtures/manifest.json": '{"main.js": 1, "main.css": 2, "logo.svg": 3}\n',
+        },
+    )
+    lines, code = real.run("ulimit -n 1024 && node --test test/", path)
+    assert code != 0 and any("EMFILE" in ln for ln in lines), lines
+    ci(
+        "fr-z-nofile-node-manifest-handles-never-closed",
+        "node --test: 'counts the assets of every partner bundle' fails with EMFILE: too many "
+        "open files, open 'test/fixtures/manifest.json'; the change's readManifests() opens a "
+        "FileHandle per manifest and keeps every one in a module-level array 'for hot "
+        "reload', never closing them; a hosted runner",
+        ["context-driven"],
+        "blaze",
+        "frontend_test",
+        workflow="portal-ci",
+        job="node-tests",
+        repo=PORTAL,
+        steps=[
+            *node_setup(),
+            npm_ci_ok(),
+            failing(real.Out("node --test test/", lines, code), name="Node tests"),
+        ],
+        message="feat(assets): hot-reload partner bundle manifests",
+        files=["src/manifests.mjs", "test/manifests.test.mjs"],
     )
