@@ -51,6 +51,7 @@ MODULES = [
     "cases_batch23",
     "cases_batch24",
     "cases_batch25",
+    "cases_batch26",
     "cases_batch27",
 ]
 
