@@ -8,11 +8,19 @@
 FROM python:3.11-slim-bookworm AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
-COPY pyproject.toml README.md ./
+# A C compiler for the pre-router's core, compiled with mypyc (pyproject's [tool.healer]
+# compiled); it stays in this stage. Debian's current security release, not a pinned one.
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev \
+    && rm -rf /var/lib/apt/lists/*
+COPY pyproject.toml setup.py README.md ./
 COPY healer_agent ./healer_agent
 COPY prompts ./prompts
 RUN python -m venv /opt/healer \
-    && /opt/healer/bin/pip install . \
+    && /opt/healer/bin/pip install mypy==2.4.1 "setuptools>=65" wheel \
+    && HEALER_COMPILE=1 /opt/healer/bin/pip install --no-build-isolation . \
+    && /opt/healer/bin/pip uninstall -y mypy \
     && python -m venv /srv/healer/tools/mcp/venv-prometheus \
     && /srv/healer/tools/mcp/venv-prometheus/bin/pip install prometheus-mcp-server==1.6.2 \
     && python -m venv /srv/healer/tools/mcp/venv-alertmanager \

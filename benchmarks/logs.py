@@ -1,9 +1,12 @@
 """Excerpt time for 1, 10 and 50 MB logs against one `grep -E` pass, and pre-router
 decisions per second on a 30 KB log with context (pods, events, Argo CD, Loki, Prometheus,
 PR), next to two baselines measured in the same run: the design's matrix router on the same
-input, and one Python `re` pass over the log's lines. Prints a table and a final JSON line.
+input, and one Python `re` pass over the log's lines. The pre-router is timed twice: as
+this tree runs it (interpreted) and compiled with mypyc as the image ships it
+(``scripts/compile_core.py`` builds a copy, about a minute; ``--no-compiled`` skips it).
+Prints a table and a final JSON line.
 
-    python benchmarks/logs.py [--sizes 1,10,50] [--decisions 2000]
+    python benchmarks/logs.py [--sizes 1,10,50] [--decisions 2000] [--no-compiled]
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -26,8 +30,10 @@ from healer_agent.logs import excerpt_text
 from healer_agent.logs.errors import _DETECTORS
 from healer_agent.models import ContextBundle, FailedStep, Incident
 from healer_agent.routing import matrix
+from healer_agent.routing import prerouter as prerouter_module
 from healer_agent.routing.prerouter import PreRouter
 
+ROOT = Path(__file__).resolve().parents[1]
 TS = "2025-01-15T10:30:02.1234567Z "
 NOISE = [
     "   Compiling serde_derive v1.0.197",
@@ -272,11 +278,46 @@ def line_pass_per_s(text: str, count: int) -> float:
     return decisions_per_s(one, None, None, count)  # type: ignore[arg-type]
 
 
+def compiled_decisions_per_s(count: int) -> float:
+    """The pre-router's decisions/s in a compiled copy of this tree, in a process of its own."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from compile_core import compile_copy
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = compile_copy(Path(tmp))
+        shutil.copytree(ROOT / "benchmarks", copy / "benchmarks")
+        script = str(copy / "benchmarks" / "logs.py")
+        done = subprocess.run(
+            [sys.executable, script, "--decisions-only", "--decisions", str(count)],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=copy,
+        )
+    result: dict[str, Any] = json.loads(done.stdout.splitlines()[-1])
+    if not result["compiled"]:
+        raise RuntimeError("the copy ran interpreted: its compiled modules did not load")
+    return float(result["prerouter_decisions_per_s"])
+
+
+def _prerouter_only(count: int) -> None:
+    """One JSON line: this tree's pre-router decisions/s, and whether it ran compiled."""
+    incident, context = decision_input()
+    rate = decisions_per_s(PreRouter().decide, incident, context, count)
+    compiled = not prerouter_module.__file__.endswith(".py")
+    print(json.dumps({"prerouter_decisions_per_s": round(rate, 1), "compiled": compiled}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1,10,50")
     parser.add_argument("--decisions", type=int, default=2000)
+    parser.add_argument("--no-compiled", action="store_true")
+    parser.add_argument("--decisions-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.decisions_only:
+        _prerouter_only(args.decisions)
+        return
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for mb in (int(s) for s in args.sizes.split(",")):
@@ -304,6 +345,7 @@ def main() -> None:
     log_kb = len(context.logs[0].text) // 1024
     count = args.decisions
     prerouter = decisions_per_s(PreRouter().decide, incident, context, count)
+    compiled = None if args.no_compiled else compiled_decisions_per_s(count)
     baseline_matrix = decisions_per_s(matrix.decide, incident, context, count)
     baseline_lines = line_pass_per_s(context.logs[0].text, max(1, count // 4))
     for row in rows:
@@ -319,6 +361,7 @@ def main() -> None:
     print(
         f"pre-router: {prerouter:.0f} decisions/s on a {log_kb} KB log with context "
         f"(CPU time, one core; target >= 5000)"
+        + ("" if compiled is None else f"; compiled as the image ships it: {compiled:.0f}/s")
     )
     print(
         f"baselines in this run: matrix router {baseline_matrix:.0f} decisions/s; "
@@ -332,6 +375,9 @@ def main() -> None:
                 "linearity": round(linear, 2),
                 "log_kb": log_kb,
                 "prerouter_decisions_per_s": round(prerouter, 1),
+                "prerouter_compiled_decisions_per_s": None
+                if compiled is None
+                else round(compiled, 1),
                 "baseline_matrix_decisions_per_s": round(baseline_matrix, 1),
                 "baseline_line_pass_per_s": round(baseline_lines, 1),
             }

@@ -14,7 +14,11 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+# from its defining module: mypyc imports a compiled class's base from there, and fails
+# to declare ``pydantic.main`` when the base came through ``pydantic``'s lazy attribute
+from pydantic.main import BaseModel
 
 from healer_agent.logs.clean import clean_line, clean_text, inner_line
 from healer_agent.logs.errors import classify
