@@ -12,6 +12,7 @@ from __future__ import annotations
 from healer_agent.logs import excerpt_text
 from healer_agent.models import Agent, ContextBundle, FailureType, JobLog, RoutingDecision
 from healer_agent.routing.prerouter import PreRouter
+from tests.unit.test_consequences import _oomkilled_pod
 from tests.unit.test_logs import gh_log
 from tests.unit.test_prerouter import ctx, incident
 
@@ -260,20 +261,7 @@ def test_a_tracing_panic_event_in_loki_is_read_as_the_panic() -> None:
 
 
 def _oomkilled(namespace: str) -> dict[str, object]:
-    pod = {
-        "metadata": {"name": "api-1", "namespace": namespace},
-        "status": {
-            "containerStatuses": [
-                {
-                    "name": "api",
-                    "ready": False,
-                    "restartCount": 3,
-                    "state": {"waiting": {"reason": "CrashLoopBackOff"}},
-                    "lastState": {"terminated": {"reason": "OOMKilled", "exitCode": 137}},
-                }
-            ]
-        },
-    }
+    pod = {**_oomkilled_pod("api-1"), "metadata": {"name": "api-1", "namespace": namespace}}
     node_event = {
         "type": "Warning",
         "reason": "SystemOOM",
