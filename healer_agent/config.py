@@ -23,6 +23,10 @@ class _Group(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+_STORE_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg")
+"""The async drivers the store runs on: SQLite embedded, PostgreSQL for replicas."""
+
+
 class StoreSettings(_Group):
     """The database: the inbox, incidents, claims and the loop's records."""
 
@@ -39,6 +43,23 @@ class StoreSettings(_Group):
     def is_postgres(self) -> bool:
         """Whether the store is PostgreSQL (SKIP LOCKED claiming, LISTEN/NOTIFY)."""
         return self.url.startswith("postgresql")
+
+    @field_validator("url", mode="after")
+    @classmethod
+    def _async_backend(cls, url: str) -> str:
+        """An engine-shaped URL Healer can run on, refused at start-up with its reason.
+
+        An empty value (a chart's blank default) or another driver would otherwise fail
+        deep inside the engine, as a traceback naming no setting.
+        """
+        scheme = url.partition("://")[0] if "://" in url else ""
+        if scheme not in _STORE_SCHEMES:
+            shown = f"{scheme}://" if scheme else repr(url) if url else "an empty value"
+            raise ValueError(
+                f"{shown} is not a store Healer can use; "
+                f"expected {' or '.join(f'{s}://...' for s in _STORE_SCHEMES)}"
+            )
+        return url
 
 
 class IntakeSettings(_Group):
