@@ -36,7 +36,7 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     (
         "cargo-deny",
         r"^error\[(?:rejected|banned|unlicensed|duplicate|source-not-allowed|not-allowed|"
-        r"unmatched-[a-z-]+|vulnerability|unmaintained|unsound|yanked)\]: |"
+        r"unmatched-[a-z-]+|vulnerability|unmaintained|unsound|yanked|unexpected-keys)\]: |"
         r"\b(?:advisories|bans|licenses|sources) FAILED\b",
     ),
     # rustc's diagnostics; a bare "error: " is any tool's and falls to the generic detector
@@ -168,6 +168,18 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"\bGraphQL: |^HTTP [45]\d\d: |^\S.* failed: HTTP [45]\d\d",
     ),
     ("logrus", r"^(?:FATA|ERRO|PANI)\[\d+\] "),
+    # zerolog's console lines (gitleaks and other Go tools): a clock time, then the level
+    ("zerolog", r"^\d{1,2}:\d\d[AP]M (?:ERR|FTL) "),
+    # Terraform's diagnostics, drawn in a box
+    ("terraform", r"^\u2502 Error: "),
+    # coreutils' verdict on a checksum file: a download that is not what was pinned
+    ("checksum", r"^(?:sha\d+|md5|b2)?sum: WARNING: \d+ computed checksums? did NOT match"),
+    # Go's HTTP client: the request, then why the transport gave up
+    (
+        "go-http",
+        r"\b(?:Get|Head|Post|Put|Patch|Delete) \"https?://[^\"]+\": "
+        r"(?:dial tcp|context deadline exceeded|net/http: |read tcp|write tcp|EOF|tls: |x509: )",
+    ),
     # zap's console lines (Trivy, many Go tools): a time, a tab, the level, a tab
     ("zap", r"^\S+\t(?:ERROR|FATAL)\t"),
     # the GitHub API's answer to a refused call, as curl or a script prints it

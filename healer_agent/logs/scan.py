@@ -54,7 +54,8 @@ TRIGGER_SOURCE = (
     r"trouble configuring|Unexpected EOF|unexpected end of file|gzip format|pkg-config|"
     r"OpenSSL installation|cannot find -l|linker `|open files|EMFILE|already in use|EADDRINUSE|"
     r"temporarily unavailable|new thread|Wrote only| findings|batch response|"
-    r"signal: [\x27\"]SIG|\", rule [0-9]|documentation_url"
+    r"signal: [\x27\"]SIG|\", rule [0-9]|documentation_url|did NOT match|"
+    r"\": (?:dial tcp|context deadline|net/http: |read tcp|write tcp|EOF|tls: |x509: )"
 )
 
 
