@@ -11,7 +11,7 @@ candidates attached. Security alerts are cipher by rule. Pure: no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from healer_agent.config import Settings
 from healer_agent.logs import Excerpt, redact_lines
@@ -120,10 +120,10 @@ class PreRouter:
                     )
                 )
         weighed, yielded = precedence.apply(self.rules, raw)
+        files = context.changed_files or tuple(f.filename for f in context.file_changes)
+        changed = bool(files)
         ranked, passed_over = precedence.change_owner_first(
-            self.rules,
-            precedence.tally(weighed, self.rules.type_factors),
-            changed=bool(context.changed_files or context.file_changes),
+            self.rules, precedence.tally(weighed, self.rules.type_factors), changed=changed
         )
         step = found.failing_step if found else None
         if not ranked:
@@ -142,7 +142,11 @@ class PreRouter:
         candidates = tuple(t.candidate() for t in ranked)
         best = candidates[0]
         verdict = precedence.verdict(
-            self.rules, ranked, found.earlier_failures if found else (), passed_over
+            self.rules,
+            ranked,
+            found.earlier_failures if found else (),
+            passed_over,
+            docs_only=changed and _docs_only(self.rules, files),
         )
         return RoutingDecision(
             agent=best.agent,
@@ -199,6 +203,12 @@ class PreRouter:
             summary=text,
             root_cause=alert.summary if alert else "",
         )
+
+
+def _docs_only(rules: Rules, files: Sequence[str]) -> bool:
+    """Whether every changed file is documentation (the rules' ``precedence.docs_files``)."""
+    pattern = rules.docs_files
+    return pattern is not None and all(pattern.search(f) for f in files)
 
 
 def _workload_growth(context: ContextBundle, facts: list[Fact]) -> list[Fact]:

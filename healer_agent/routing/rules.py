@@ -130,6 +130,8 @@ class Rules:
     """Owners a code error goes to when the change touched only their files."""
     change_owner_unless: frozenset[str] = frozenset()
     """Signals that keep the error with its owner (an error relayed from an image build)."""
+    docs_files: re.Pattern[str] | None = None
+    """Paths of documentation: a change of only these changed nothing a test runs."""
     _matchers: dict[Place, Matcher[Signal]] = field(default_factory=dict, repr=False)
     _yields_to: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _requires: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
@@ -261,7 +263,17 @@ def parse_rules(raw: Any, source: str = "rules") -> Rules:
         float(precedence.get("explicit_yield_factor", 0.2)),
         {str(k): float(v) for k, v in (raw.get("type_factors") or {}).items()},
         *_change_owner(precedence.get("change_owner"), ids, source),
+        _regex(precedence.get("docs_files"), "precedence.docs_files", source),
     )
+
+
+def _regex(spec: Any, where: str, source: str) -> re.Pattern[str] | None:
+    if spec is None:
+        return None
+    try:
+        return re.compile(str(spec))
+    except re.error as exc:
+        raise RulesError(f"{source}: {where}: {exc}") from None
 
 
 def _agents(spec: dict[str, Any], key: str, source: str) -> frozenset[Agent]:
