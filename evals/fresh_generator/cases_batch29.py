@@ -12,7 +12,8 @@ loud line where the loud tool's owner is at fault.
   compose change gave the API container a command that exits (bolt) vs the change moved the
   frontend's API base constant to the wrong port (blaze);
 - image builds: ``npm ci`` ERESOLVE inside ``docker build`` after a React bump (blaze,
-  wrapper), ``COPY package-lock.json`` excluded by a new ``.dockerignore`` (bolt),
+  wrapper), ``npm run build`` failing on tsc TS2339 inside the image (blaze, wrapper),
+  ``COPY package-lock.json`` excluded by a new ``.dockerignore`` (bolt),
   ``cargo build --release`` E0599 inside the image (rex, wrapper), and openssl-sys failing
   after the base image moved to ``-slim`` (bolt);
 - Helm: a template nil pointer (bolt) vs ``--wait`` timing out on a Rust service panicking on
@@ -661,6 +662,48 @@ def image_builds() -> None:
             "build: slim the docker build context",
             "Keeps fixtures and coverage JSON out of the context (412kB -> 233kB).",
         ),
+    )
+    # 3e. wrapper: RUN npm run build fails on tsc TS2339 after a component change (blaze)
+    cid = "fr-zc-docker-npm-build-ts2339"
+    tsc = real.npm_script(
+        cid,
+        {
+            "tsconfig.json": real.TSCONFIG,
+            "src/cart.ts": """export interface Cart {
+  lines: { sku: string; qty: number }[];
+}
+
+export function itemCount(cart: Cart): number {
+  return cart.items.reduce((n, l) => n + l.qty, 0);
+}
+""",
+        },
+        {"build": "tsc -p . && vite build"},
+        "build",
+    )
+    assert tsc.code != 0 and any("TS2339" in ln for ln in tsc.lines), tsc
+    bk = shapes.BuildKit(cid, WEB_DOCKERFILE)
+    bk.metadata()
+    inner = [ln.replace(real.RUNNER, "/app") for ln in tsc.lines if ln.strip()]
+    err = bk.run_until(6, inner, code=2)
+    assert err
+    ci(
+        cid,
+        "docker build fails in RUN npm run build with tsc TS2339 'Property items does not "
+        "exist on type Cart': the change's itemCount in src/cart.ts reads cart.items while the "
+        "Cart interface has lines; the Dockerfile is unchanged",
+        ["wrapper", "obvious"],
+        "blaze",
+        "frontend_typecheck",
+        workflow="image",
+        job="build-image",
+        repo=WEB,
+        steps=[
+            *buildx_setup(),
+            buildx_step(bk.finish(err), err, "ghcr.io/5dlabs/storefront-web:sha-" + sha(cid)[:7]),
+        ],
+        message="feat(cart): item count badge",
+        files=["src/cart.ts", "src/components/CartBadge.tsx"],
     )
     # 3c. wrapper: cargo build --release inside the image fails with E0599 (rex)
     at(ORDERS)
