@@ -54,6 +54,7 @@ MODULES = [
     "cases_batch26",
     "cases_batch27",
     "cases_batch28",
+    "cases_batch29",
 ]
 
 
