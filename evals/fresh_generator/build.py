@@ -53,6 +53,7 @@ MODULES = [
     "cases_batch25",
     "cases_batch26",
     "cases_batch27",
+    "cases_batch30",
 ]
 
 
