@@ -55,6 +55,7 @@ MODULES = [
     "cases_batch27",
     "cases_batch28",
     "cases_batch29",
+    "cases_batch30",
 ]
 
 
