@@ -32,6 +32,8 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"^warning: spurious network error",
     ),
     ("cargo-audit", r"^error: \d+ vulnerabilit|^Crate: |^ID:\s+RUSTSEC-|RUSTSEC-\d{4}-\d{4}"),
+    # a supply-chain scanner's verdict on a package (Socket, OpenSSF's malicious packages)
+    ("supply-chain", r"\b(?:Known malware|[Pp]ossible typosquat|[Mm]alicious (?:package|code))\b"),
     # cargo-deny's diagnostics (licenses, bans, sources, advisories) and its summary
     (
         "cargo-deny",
