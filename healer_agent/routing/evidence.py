@@ -146,6 +146,23 @@ def file_refs(texts: Iterable[str]) -> list[str]:
     return list(paths)
 
 
+def _header_file(text: str, line: str) -> list[str]:
+    """The file a grouped report (yamllint, ESLint's stylish) names above ``line``.
+
+    Such tools print a file's path on a line of its own and its diagnostics indented under
+    it, so the error line itself names no file: the nearest unindented line above it does.
+    """
+    at = text.find(line)
+    if at == -1 or not line[:1].isspace():
+        return []
+    for above in reversed(text[:at].split("\n")[:-1]):
+        if not above.strip():
+            return []
+        if not above[:1].isspace():
+            return file_refs([above.strip()]) if " " not in above.strip() else []
+    return []
+
+
 def excerpt_files(found: Excerpt | None) -> list[str]:
     """Paths the excerpt names: its error lines first, then its windows."""
     return file_refs((*found.error_lines, found.text)) if found is not None else []
@@ -186,10 +203,11 @@ def _error_lines(rules: Rules, found: Excerpt, paths: list[str]) -> list[Found]:
         if signal.owner_from_file:
             if owners is None:
                 owners = _owners(rules, paths)
-            named = file_refs([line])
-            owner = next((s for p, s in owners if p in named), None) or next(
-                (s for _, s in owners), None
-            )
+            named = file_refs([line]) or _header_file(found.text, line)
+            owner = next((s for p, s in owners if p in named), None)
+            if owner is None and not named:
+                # a line that names no file: the first file the excerpt names with an owner
+                owner = next((s for _, s in owners), None)
             if owner is not None:
                 ev.agent, ev.failure_type = owner.agent, owner.failure_type
                 ev.rule = f"{signal.id}>{owner.id}"

@@ -1730,7 +1730,7 @@ def test_a_gateway_error_in_a_frontend_job_is_the_network_not_the_code(line: str
         ("npm error signal SIGKILL", "oom-killed"),
         ("[gw1] node down: Not properly terminated", "oom-killed"),
         ("npm error code ENOSPC", "oom-killed"),
-        ("##[error]Process completed with exit code 143.", "runner-lost"),
+        ("##[error]Process completed with exit code 143.", "run-cancelled"),
         (
             "##[error]This request was automatically failed because there were no enabled"
             " runners online to process the request for more than 1 days.",

@@ -5,12 +5,15 @@ what was pinned, a SARIF upload code scanning refused and a scanner that could n
 advisories are the run's, whatever the change touched; a connection to this very machine
 that was refused is the change's when it touched the client or the peer's definition; a
 cargo alias is the workspace's config; a test that fails after a change to documentation
-alone is not obviously the code's.
+alone is not obviously the code's. A tool that crashed (a Go panic, a panic inside a crate
+from the registry) is the run's; a kill, a link failure or an untrusted certificate inside an
+image build after a Dockerfile change is the image's; a cancellation says why only when
+nothing else failed; a grouped report's error belongs to the file named above it.
 """
 
 from __future__ import annotations
 
-from healer_agent.models import Agent, FailureType, RoutingDecision
+from healer_agent.models import Agent, ContextBundle, FailureType, JobLog, RoutingDecision
 from healer_agent.routing.prerouter import PreRouter
 from tests.unit.test_logs import gh_log
 from tests.unit.test_prerouter import ctx, incident
@@ -161,3 +164,122 @@ def test_cargo_denys_complaint_about_its_own_config_is_the_workspaces_dependency
     ]
     decision = _decide(gh_log(("cargo deny check", lines)), ("deny.toml",), workflow="ci")
     assert (decision.agent, decision.failure_type) == (Agent.REX, FailureType.RUST_DEPS)
+
+
+def test_a_go_tools_panic_in_a_step_is_the_tools_crash() -> None:
+    lines = [
+        "panic: runtime error: invalid memory address or nil pointer dereference",
+        "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1a2b3c]",
+        'Error: plugin "diff" exited with error',
+    ]
+    log = gh_log(("helm diff upgrade api charts/api -f charts/api/values.yaml", lines))
+    decision = _decide(log, ("charts/api/values.yaml",), workflow="chart-diff")
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
+
+
+def test_a_panic_inside_a_registry_crate_is_a_tools_unless_our_cargo_ran_it() -> None:
+    panic = [
+        "thread 'main' panicked at /home/runner/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/"
+        "taplo-common-0.7.0/src/config.rs:241:61:",
+        "called `Option::unwrap()` on a `None` value",
+    ]
+    decision = _decide(gh_log(("taplo fmt --check", panic)), ("src/router.rs",), workflow="toml")
+    assert decision.agent is Agent.ATLAS
+    decision = _decide(gh_log(("cargo test", panic)), ("src/router.rs",), workflow="rust")
+    assert decision.agent is Agent.REX
+
+
+def _buildkit(inner: list[str], code: int) -> str:
+    run = 'process "/bin/sh -c cargo build --release --locked"'
+    lines = [*inner, f"#9 ERROR: {run} did not complete successfully: exit code: {code}"]
+    return gh_log(("docker/build-push-action@v6", lines))
+
+
+def test_an_image_builds_kill_link_or_trust_failure_after_a_dockerfile_change_is_the_images() -> (
+    None
+):
+    killed = _buildkit(["#9 41.07    Compiling ledger v0.4.0 (/src)"], 137)
+    assert _decide(killed, ("Dockerfile",), workflow="image").agent is Agent.BOLT
+    assert _decide(killed, ("src/settle.rs",), workflow="image").agent is Agent.ATLAS
+    link = [
+        "#9 1.611 error: linking with `cc` failed: exit status: 1",
+        "#9 1.611   = note: /usr/bin/ld: undefined reference to `sqlite3_error_offset'",
+    ]
+    assert _decide(_buildkit(link, 101), ("Dockerfile",), workflow="image").agent is Agent.BOLT
+    assert _decide(_buildkit(link, 101), ("Cargo.lock",), workflow="image").agent is Agent.REX
+    tls = [
+        "#9 1.846 Could not fetch URL https://pypi.org/simple/requests/: There was a problem "
+        "confirming the ssl certificate: HTTPSConnectionPool(host='pypi.org', port=443): Max "
+        "retries exceeded with url: /simple/requests/ (Caused by SSLError(SSLCertVerificationError"
+        "(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed certificate "
+        "in certificate chain (_ssl.c:1006)')))",
+    ]
+    assert _decide(_buildkit(tls, 1), ("Dockerfile",), workflow="image").agent is Agent.BOLT
+
+
+def test_a_package_flagged_as_malware_is_a_vulnerable_dependency() -> None:
+    report = [
+        "| Known malware | npm/chalk-colors@1.4.2 | Install script runs a remote payload |",
+        "| Possible typosquat attack | npm/chalk-colors@1.4.2 | Did you mean: chalk? |",
+    ]
+    decision = _decide(gh_log(("npx socket ci", report)), ("package.json",), workflow="web")
+    assert (decision.agent, decision.failure_type) == (
+        Agent.CIPHER,
+        FailureType.VULNERABLE_DEPENDENCY,
+    )
+
+
+def test_a_matrix_leg_cancelled_by_another_legs_failure_is_that_failures() -> None:
+    # fail-fast: the windows leg failed, the ubuntu leg (this event's job) was cancelled
+    cancelled = gh_log(("npx vitest run", ["##[error]The operation was canceled."]))
+    failed = gh_log(
+        (
+            "npx vitest run",
+            [
+                " FAIL  src/routes.test.ts > routeFile > maps a segment",
+                "AssertionError: expected 'src\\routes\\a.tsx' to be 'src/routes/a.tsx'",
+                " \u276f src/routes.test.ts:5:35",
+                " Test Files  1 failed (1)",
+            ],
+        )
+    )
+    legs = (
+        JobLog(job_name="test (ubuntu-latest)", text=cancelled),
+        JobLog(job_name="test (windows-latest)", text=failed),
+    )
+    context = ContextBundle(logs=legs, changed_files=("src/routes.ts",))
+    decision = ROUTER.decide(incident("web", "test (ubuntu-latest)"), context)
+    assert decision.agent is Agent.BLAZE
+    # a cancellation with nothing else failed: the platform's, plainly
+    alone = gh_log(("cargo test", ["running 14 tests", "##[error]The operation was canceled."]))
+    decision = _decide(alone, ("src/lib.rs",), workflow="rust")
+    assert (decision.agent, decision.obvious) == (Agent.ATLAS, True)
+
+
+def test_a_docker_socket_the_runners_user_may_not_use_is_the_runners() -> None:
+    lines = [
+        "ERROR: permission denied while trying to connect to the Docker daemon socket at "
+        "unix:///var/run/docker.sock: dial unix /var/run/docker.sock: connect: permission denied"
+    ]
+    decision = _decide(gh_log(("docker build -t ledger .", lines)), ("src/settle.rs",))
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
+
+
+def test_a_grouped_yamllint_report_names_the_erroring_file_above_its_lines() -> None:
+    def report(path: str) -> str:
+        lines = [
+            "./deploy/argocd/billing.yaml",
+            "  10:26     warning  too few spaces before comment: expected 2  (comments)",
+            "",
+            f"./{path}",
+            "  7:11      error    syntax error: expected ',' or ']', but got ':' (syntax)",
+        ]
+        return gh_log(("yamllint -s .", lines))
+
+    def agent(path: str) -> Agent:
+        return _decide(report(path), (path,), workflow="ci").agent
+
+    # the manifest with only a warning does not take the error over
+    assert agent(".pre-commit-config.yaml") is Agent.ATLAS
+    assert agent("web/src/api/openapi.yaml") is Agent.BLAZE
+    assert agent("deploy/apps/api.yaml") is Agent.BOLT
