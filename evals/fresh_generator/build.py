@@ -57,6 +57,7 @@ MODULES = [
     "cases_batch29",
     "cases_batch30",
     "cases_batch31",
+    "cases_batch32",
 ]
 
 
