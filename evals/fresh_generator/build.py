@@ -56,6 +56,7 @@ MODULES = [
     "cases_batch28",
     "cases_batch29",
     "cases_batch30",
+    "cases_batch33",
 ]
 
 
