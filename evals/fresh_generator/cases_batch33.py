@@ -1377,7 +1377,7 @@ def _argocd_wait(cid: str, image_tag: str) -> Any:
                 'Timed out (300s) waiting for app \\"healer-prod\\" match desired state',
             ),
         ],
-        20,
+        1,
         name=f"Wait for prod ({image_tag})",
         seconds=300,
     )
