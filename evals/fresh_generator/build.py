@@ -58,6 +58,7 @@ MODULES = [
     "cases_batch30",
     "cases_batch31",
     "cases_batch32",
+    "cases_batch33",
 ]
 
 
