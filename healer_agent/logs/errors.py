@@ -29,7 +29,9 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"^error: failed to (?:select|load|parse|download|get)|^error: no matching package|"
         r"^error: failed to run custom build|"
         # cargo's retries of a registry that did not answer: why a resolution failed
-        r"^warning: spurious network error",
+        r"^warning: spurious network error|"
+        # a registry's answer to a publish, under ``Caused by:``
+        r"^\s*the remote server responded with an error",
     ),
     ("cargo-audit", r"^error: \d+ vulnerabilit|^Crate: |^ID:\s+RUSTSEC-|RUSTSEC-\d{4}-\d{4}"),
     # a supply-chain scanner's verdict on a package (Socket, OpenSSF's malicious packages)

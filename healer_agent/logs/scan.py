@@ -55,7 +55,7 @@ TRIGGER_SOURCE = (
     r"OpenSSL installation|cannot find -l|linker `|open files|EMFILE|already in use|EADDRINUSE|"
     r"temporarily unavailable|new thread|Wrote only| findings|batch response|"
     r"signal: [\x27\"]SIG|\", rule [0-9]|documentation_url|did NOT match|"
-    r"[Mm]alware|typosquat|[Mm]alicious|osv\.dev/|"
+    r"[Mm]alware|typosquat|[Mm]alicious|osv\.dev/|panic: |"
     r"\": (?:dial tcp|context deadline|net/http: |read tcp|write tcp|EOF|tls: |x509: )"
 )
 
