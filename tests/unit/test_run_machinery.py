@@ -87,6 +87,24 @@ def test_a_refused_connection_to_this_machine_is_the_changes_that_moved_client_o
     assert _decide(log, ("tests/settle.rs",), workflow="rust").agent is Agent.ATLAS
 
 
+def test_rusts_refused_connection_without_an_address_is_a_local_peers_too() -> None:
+    lines = [
+        "---- reserves_stock stdout ----",
+        "thread 'reserves_stock' panicked at tests/reserve.rs:17:50:",
+        "called `Result::unwrap()` on an `Err` value: Os { code: 111, kind: ConnectionRefused, "
+        'message: "Connection refused" }',
+        "test result: FAILED. 1 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
+    ]
+    log = gh_log(("cargo test --test reserve", lines), exit_code=101)
+    assert _decide(log, ("tests/support/db.rs",), workflow="rust").agent is Agent.REX
+    assert _decide(log, (".github/workflows/rust.yml",), workflow="rust").agent is Agent.ATLAS
+
+
+def test_a_scheduled_advisory_run_known_only_by_name_is_an_audit() -> None:
+    decision = ROUTER.decide(incident("rustsec-daily", "daily"), ctx("", "daily", ("README.md",)))
+    assert decision.agent is Agent.CIPHER
+
+
 def test_a_sarif_upload_code_scanning_refused_is_no_finding() -> None:
     rejected = [
         "##[error]Code Scanning could not process the submitted SARIF file:",
