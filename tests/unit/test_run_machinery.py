@@ -301,3 +301,18 @@ def test_a_grouped_yamllint_report_names_the_erroring_file_above_its_lines() -> 
     assert agent(".pre-commit-config.yaml") is Agent.ATLAS
     assert agent("web/src/api/openapi.yaml") is Agent.BLAZE
     assert agent("deploy/apps/api.yaml") is Agent.BOLT
+
+
+def test_a_build_context_the_dockerignore_change_left_without_git_is_the_images() -> None:
+    lines = [
+        "#11 2.111 fatal: not a git repository (or any of the parent directories): .git",
+        "#11 2.417 error during build:",
+        "#11 2.431 Error: Command failed: git rev-parse --short HEAD",
+        "#11 3.596     at checkExecSyncError (node:child_process:891:11)",
+        '#11 ERROR: process "/bin/sh -c npm run build" did not complete successfully: exit code: 1',
+    ]
+    log = gh_log(("docker/build-push-action@v6", lines))
+    decision = _decide(log, (".dockerignore",), workflow="web")
+    assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.DOCKER_BUILD)
+    # Node's checkExecSyncError is no Argo CD SyncError
+    assert not any(e.rule == "argocd-error" for c in decision.candidates for e in c.evidence)
