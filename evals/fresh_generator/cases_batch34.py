@@ -12,7 +12,8 @@ change, not by cluster context.
   (atlas);
 - ESM/CJS: Jest's ``Cannot use import statement outside a module`` after the change bumped
   an ESM-only major (blaze, frontend_deps), ``ERR_REQUIRE_ESM`` after the workflow lowered
-  Node to 18 (atlas), Jest's config failing after the change rewrote it in ESM syntax (blaze);
+  Node 18 to the matrix (atlas), Jest's ``Cannot use import statement outside a module`` after
+  the change set ``transform: {}`` in jest.config.js (blaze);
 - paths: ``could not find Cargo.toml`` after the workflow changed ``working-directory``
   (atlas) vs ``failed to read .../Cargo.toml`` after the change moved a path dependency's crate
   (rex); npm's ``Could not read package.json`` from a script the change left pointing at a
@@ -26,7 +27,9 @@ change, not by cluster context.
   ``.dockerignore`` the change made exclude ``.git`` (bolt);
 - time bombs with a docs-only change: a Rust test's fixture token expired on 2026-10-31 (rex),
   a Vitest test hardcoding the current year (blaze);
-- plain cases: rustc E0308, tsc TS2345, ESLint no-unused-vars, clippy needless_return.
+- plain cases: rustc E0308, tsc TS2345, ESLint no-unused-vars.
+
+Four cases are tagged ``obvious``: the moved path dependency and the three plain cases.
 """
 
 from __future__ import annotations
