@@ -10,10 +10,10 @@ change, not by cluster context.
   import whose case differs from the file the change renamed (blaze), a workspace package
   whose ``dist`` the workflow no longer builds first after the change reordered its steps
   (atlas);
-- ESM/CJS: Jest's ``Cannot use import statement outside a module`` after the change bumped
-  an ESM-only major (blaze, frontend_deps), ``ERR_REQUIRE_ESM`` after the workflow lowered
-  Node 18 to the matrix (atlas), Jest's ``Cannot use import statement outside a module`` after
-  the change set ``transform: {}`` in jest.config.js (blaze);
+- ESM/CJS: Jest's ``Unexpected token 'export'`` inside a dependency the change bumped to an
+  ESM-only major (blaze, frontend_deps), ``ERR_REQUIRE_ESM`` after the workflow added Node 18
+  to the matrix (atlas), Jest's ``Cannot use import statement outside a module`` after the
+  change set ``transform: {}`` in jest.config.js (blaze);
 - paths: ``could not find Cargo.toml`` after the workflow changed ``working-directory``
   (atlas) vs ``failed to read .../Cargo.toml`` after the change moved a path dependency's crate
   (rex); npm's ``Could not read package.json`` from a script the change left pointing at a
