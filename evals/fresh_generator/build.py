@@ -59,6 +59,7 @@ MODULES = [
     "cases_batch31",
     "cases_batch32",
     "cases_batch33",
+    "cases_batch34",
 ]
 
 
