@@ -419,3 +419,33 @@ def test_a_schema_error_in_a_front_ends_json_mock_is_the_front_ends() -> None:
     log = gh_log(("npm run check:mocks", lines))
     decision = ROUTER.decide(incident("portal", "validate"), ctx(log, "validate"))
     assert decision.agent is Agent.BLAZE
+
+
+def _quota_refused() -> dict[str, object]:
+    event = {
+        "type": "Warning",
+        "reason": "FailedCreate",
+        "involvedObject": {"kind": "ReplicaSet", "name": "api-7f9", "namespace": "app"},
+        "message": 'Error creating: pods "api-7f9-abcde" is forbidden: exceeded quota: previews, '
+        "requested: requests.memory=512Mi, used: requests.memory=7680Mi, limited: "
+        "requests.memory=8Gi",
+    }
+    return {"pods": [], "events": [event]}
+
+
+def test_a_cluster_refusing_a_workload_the_change_did_not_touch_is_the_clusters() -> None:
+    log = gh_log((ROLLOUT[0], DEADLINE))
+
+    def decide(files: tuple[str, ...]) -> RoutingDecision:
+        context = ContextBundle(
+            logs=(JobLog(job_name="deploy", text=log),),
+            changed_files=files,
+            kubernetes=_quota_refused(),
+        )
+        return ROUTER.decide(incident("deploy", "deploy"), context)
+
+    # another team's previews used the quota up: the change (code only) asked for nothing new
+    assert decide(("crates/api/src/runs.rs",)).agent is Agent.ATLAS
+    # the change raised the requests: its manifests exceed the quota
+    raised = decide(("apps/api/overlays/staging/patch-resources.yaml",))
+    assert (raised.agent, raised.obvious) == (Agent.BOLT, True)
