@@ -316,3 +316,16 @@ def test_a_build_context_the_dockerignore_change_left_without_git_is_the_images(
     assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.DOCKER_BUILD)
     # Node's checkExecSyncError is no Argo CD SyncError
     assert not any(e.rule == "argocd-error" for c in decision.candidates for e in c.evidence)
+
+
+def test_a_job_out_of_time_after_a_code_change_asks_the_codes_owner_first() -> None:
+    lines = [
+        "running 3 tests",
+        "test init_prompts_for_name has been running for over 60 seconds",
+        "##[error]The job running on runner GitHub Actions 12 has exceeded the maximum "
+        "execution time of 30 minutes.",
+    ]
+    log = gh_log(("cargo test --workspace", lines))
+    hung = _decide(log, ("tests/cli_init.rs",), workflow="rust")
+    assert (hung.agent, hung.obvious) == (Agent.REX, False)
+    assert _decide(log, ("docs/cli.md",), workflow="rust").agent is Agent.ATLAS
