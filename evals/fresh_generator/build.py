@@ -60,6 +60,7 @@ MODULES = [
     "cases_batch32",
     "cases_batch33",
     "cases_batch34",
+    "cases_batch36",
 ]
 
 
