@@ -9,7 +9,8 @@ runner or the step tells the owner.
 - retries: nextest retrying a known-flaky test into ``TRY 2 PASS`` while the real failure is
   a config-parsing test the change broke (rex), nextest's retried test passing and another
   test failing with ``No space left on device`` on a full self-hosted runner disk (atlas),
-  Jest ``retryTimes`` whose last attempt still fails on the change's bug (blaze);
+  Jest ``retryTimes`` and Vitest ``--retry=2`` whose every attempt fails on the change's bug
+  (blaze);
 - coverage gates: ``cargo llvm-cov --fail-under-lines`` after the change deleted a test
   module (rex) vs after the workflow raised the threshold (atlas); Jest's ``coverageThreshold``
   after the change added untested code (blaze) vs after the workflow passed a stricter
@@ -981,6 +982,11 @@ def downloads() -> None:
         job="vitest",
         message="test(runs): use the large fixture for the table test",
         files=["src/runs.test.js"],
+        pr=pr_of(
+            cid,
+            "test(runs): use the large fixture for the table test",
+            "Switches the table test from runs-small.json to runs_large.json on the fixture host.",
+        ),
     )
 
     # 7b. atlas: fixture host outage
