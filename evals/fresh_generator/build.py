@@ -61,6 +61,7 @@ MODULES = [
     "cases_batch33",
     "cases_batch34",
     "cases_batch35",
+    "cases_batch36",
 ]
 
 
