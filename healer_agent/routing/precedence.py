@@ -170,7 +170,8 @@ def tally(evidence: list[Found], type_factors: dict[str, float] | None = None) -
     return sorted(ranked, key=lambda t: t.score, reverse=True)
 
 
-_TEST_TYPES = frozenset({FailureType.RUST_TEST, FailureType.FRONTEND_TEST})
+TEST_TYPES = frozenset({FailureType.RUST_TEST, FailureType.FRONTEND_TEST})
+"""A test's failure types: a change to documentation alone cannot have broken one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +258,7 @@ def verdict(
     )
     # a test that failed after a change to documentation alone was not broken by it: the
     # runner's image, the clock, the locale or a flake may fail it as well as the code it runs
-    untouched_test = docs_only and best.failure_type in _TEST_TYPES
+    untouched_test = docs_only and best.failure_type in TEST_TYPES
     margin = (best.score - second) / best.score if best.score > 0 and not passed_over else 0.0
     strength = 1.0 - math.exp(-best.score / rules.weights.get("confidence_scale", 4.0))
     # affine so that each bin's confidence tracks its accuracy on cases the rules had not

@@ -146,7 +146,10 @@ class PreRouter:
             ranked,
             found.earlier_failures if found else (),
             passed_over,
-            docs_only=changed and _docs_only(self.rules, files),
+            # asked only of a test's failure, the one kind it concerns (one search a file)
+            docs_only=changed
+            and best.failure_type in precedence.TEST_TYPES
+            and _docs_only(self.rules, files),
         )
         return RoutingDecision(
             agent=best.agent,
