@@ -356,6 +356,10 @@ class ContextBundle(Frozen):
     error_rate_spike: ErrorRateSpike | None = None
     sources: dict[str, SourceStatus] = Field(default_factory=dict)
 
+    def changed_paths(self) -> tuple[str, ...]:
+        """The change's files: the listed paths, else those of the per-file details."""
+        return self.changed_files or tuple(f.filename for f in self.file_changes)
+
 
 # --------------------------------------------------------------------------- routing
 

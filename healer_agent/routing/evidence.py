@@ -300,7 +300,7 @@ def gather(
                         signal, "step_name", rules.weight("step_name") * signal.weight, names[0]
                     )
                 )
-    files = context.changed_files or tuple(f.filename for f in context.file_changes)
+    files = context.changed_paths()
     if files:
         weight = rules.weight("changed_file") / len(files)  # times the share that match
         for signal, hits in _matches(rules.matcher("changed_file"), files):

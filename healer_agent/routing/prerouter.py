@@ -120,7 +120,7 @@ class PreRouter:
                     )
                 )
         weighed, yielded = precedence.apply(self.rules, raw)
-        files = context.changed_files or tuple(f.filename for f in context.file_changes)
+        files = context.changed_paths()
         changed = bool(files)
         ranked, passed_over = precedence.change_owner_first(
             self.rules, precedence.tally(weighed, self.rules.type_factors), changed=changed

@@ -22,11 +22,7 @@ def suspects(named: list[str], context: ContextBundle) -> tuple[str, ...]:
     for path in context.changed_files:
         if path not in paths and len(paths) < 10 and path.rsplit("/", 1)[-1] in bases:
             paths.append(path)
-    return (
-        tuple(paths[:10])
-        or tuple(context.changed_files[:10])
-        or tuple(f.filename for f in context.file_changes[:10])
-    )
+    return tuple(paths[:10]) or context.changed_paths()[:10]
 
 
 def root_cause(evidence: tuple[Evidence, ...]) -> str:
