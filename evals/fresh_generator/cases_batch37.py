@@ -504,6 +504,8 @@ def _e2e(cid: str, client: str) -> real.Out:
             env={"API_URL": f"http://127.0.0.1:{port}"},
             hosts={f"127.0.0.1:{port}": "localhost:8080"},
         )
+    # the job runs in web/ (working-directory); vitest prints that root
+    lines = [ln.replace(f" RUN  v2.1.9 {real.RUNNER}", f" RUN  v2.1.9 {real.RUNNER}/web") for ln in lines]
     return real.Out("npx vitest run e2e", lines, code)
 
 
@@ -1503,7 +1505,7 @@ def plain() -> None:
         "yamllint: duplication of key \"logFormat\" in charts/healer/values.yaml",
         ["obvious", "yaml-owner"],
         "bolt",
-        "helm",
+        "yaml_config",
         workflow="chart",
         job="lint",
         steps=[
