@@ -62,6 +62,7 @@ MODULES = [
     "cases_batch34",
     "cases_batch35",
     "cases_batch36",
+    "cases_batch38",
 ]
 
 
