@@ -63,6 +63,7 @@ MODULES = [
     "cases_batch35",
     "cases_batch36",
     "cases_batch37",
+    "cases_batch38",
 ]
 
 
