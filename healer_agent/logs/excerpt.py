@@ -25,6 +25,7 @@ from healer_agent.logs.errors import classify
 from healer_agent.logs.prebuilt import built
 from healer_agent.logs.redact import redact, redact_lines
 from healer_agent.logs.scan import CAPTURED_HINTS, Marker, lines_after, lines_before, scan
+from healer_agent.logs.setup import source_at
 from healer_agent.logs.signature import signature
 from healer_agent.models import FailedStep, JobLog
 
@@ -61,6 +62,9 @@ class Excerpt(BaseModel):
     earlier_failures: tuple[str, ...] = ()
     """Redacted names of steps before the failing one that failed too (``continue-on-error``):
     the later failure may follow from theirs."""
+    secret_source: str | None = None
+    """Where the runner said the job's secrets came from (``Actions``, ``Dependabot`` or
+    ``None``, from its set-up section), when the log says."""
 
     def __str__(self) -> str:
         return self.text
@@ -328,7 +332,8 @@ def _excerpt_text(
 ) -> tuple[Excerpt, tuple[str, ...]]:
     names = list(failed_steps)
     data = text.encode("utf-8", "replace")
-    markers, candidates, captures, cleanups = scan(data)
+    markers, candidates, captures, cleanups, secrets = scan(data)
+    source = source_at(data, secrets)
     steps = _steps(data, markers, cleanups)
     hits = _hits(data, candidates, captures)
     first_real = next((h[0] for h in hits if h[1] != "exit"), None)
@@ -368,6 +373,7 @@ def _excerpt_text(
                 "signature": signature(body[-3:]) if signed else "",
                 "diagnostics": diagnosed,
                 "earlier_failures": failed_before,
+                "secret_source": source,
             },
             _NO_ERRORS,
         ), more
@@ -419,6 +425,7 @@ def _excerpt_text(
             "signature": signature(error_lines) if signed else "",
             "diagnostics": diagnosed,
             "earlier_failures": failed_before,
+            "secret_source": source,
         },
     ), more
 

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from healer_agent.logs.setup import MARK
+
 try:  # google-re2: linear-time, DFA-based; same syntax for this pattern
     import re2 as _re2
 except ImportError:  # pragma: no cover - fall back to the stdlib on platforms without wheels
@@ -83,6 +85,10 @@ _CAPTURED_SOURCE = rb"stdout \| |stderr \| |console\."
 CLEANUP = b"Post job cleanup."
 _CLEANUP_SOURCE = rb"Post job cleanup\."
 
+# the runner's set-up line that names the job's secret source (``setup`` reads its value)
+SECRET_MARK = MARK
+_SECRET_SOURCE = re.escape(MARK)
+
 _TRIGGER: Any = _compile(TRIGGER_SOURCE.encode())
 GROUP = b"##[group]"
 MAX_CANDIDATES = 5000
@@ -135,6 +141,8 @@ class Scan(NamedTuple):
     """Whether a test runner's captured-output header (:data:`CAPTURED_HINTS`) appears."""
     cleanups: list[int]
     """Where each :data:`CLEANUP` starts, in order."""
+    secret_source: int
+    """Where the runner's first ``Secret source: `` line's mark starts (-1: none)."""
 
 
 def _has_captured(data: bytes) -> bool:
@@ -177,7 +185,7 @@ def scan_re2(data: bytes) -> Scan:
         start, end = line_at(data, pos)
         at = end + 1
         _add(data, pos, start, end, markers, found)
-    return Scan(markers, found, _has_captured(data), _cleanups(data))
+    return Scan(markers, found, _has_captured(data), _cleanups(data), data.find(SECRET_MARK))
 
 
 def _add(
@@ -221,12 +229,13 @@ def _hyperscan_db() -> Any:
     try:
         db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
         # the captured-output header: one report at most (id 1), not one per occurrence;
-        # the runner's cleanup line: every one (id 2)
+        # the runner's cleanup line: every one (id 2); the runner's secret source: its
+        # first (id 3)
         db.compile(
-            expressions=[_SCAN_SOURCE, _CAPTURED_SOURCE, _CLEANUP_SOURCE],
-            ids=[0, 1, 2],
-            elements=3,
-            flags=[0, _hs.HS_FLAG_SINGLEMATCH, 0],
+            expressions=[_SCAN_SOURCE, _CAPTURED_SOURCE, _CLEANUP_SOURCE, _SECRET_SOURCE],
+            ids=[0, 1, 2, 3],
+            elements=4,
+            flags=[0, _hs.HS_FLAG_SINGLEMATCH, 0, _hs.HS_FLAG_SINGLEMATCH],
         )
     except Exception:  # a build that rejects the pattern: RE2 does the scan
         return None
@@ -236,10 +245,11 @@ def _hyperscan_db() -> Any:
 _HS_DB: Any = _hyperscan_db()
 
 
-def _hs_lines(data: bytes) -> tuple[list[tuple[int, int, int]], bool, list[int]]:
-    """Every line holding a trigger or marker, any captured-output header, and the cleanups.
+def _hs_lines(data: bytes) -> tuple[list[tuple[int, int, int]], bool, list[int], int]:
+    """Every line holding a trigger or marker, any header, cleanup and secret source.
 
-    The third item says where each :data:`CLEANUP` starts.
+    The second item says whether a captured-output header appears, the third where each
+    :data:`CLEANUP` starts, the fourth where the first :data:`SECRET_MARK` starts (-1: none).
 
     A line is (start, end, end of its first match). One Hyperscan pass: matches arrive in
     order of their end offset and never span a newline, so a match ending past the current
@@ -249,17 +259,20 @@ def _hs_lines(data: bytes) -> tuple[list[tuple[int, int, int]], bool, list[int]]
     cleanups: list[int] = []
     bound = -1
     captured = False
+    secrets = -1
     find, rfind, size = data.find, data.rfind, len(data)
     cleanup = len(CLEANUP)
 
     def on_match(id_: int, _start: int, end: int, _flags: int, _context: object) -> bool:
         # called per match: line_at inlined
-        nonlocal bound, captured
+        nonlocal bound, captured, secrets
         if id_:
             if id_ == 1:
                 captured = True
-            else:
+            elif id_ == 2:
                 cleanups.append(end - cleanup)
+            else:
+                secrets = end - len(SECRET_MARK)
         elif end > bound:
             stop = find(b"\n", end - 1)
             stop = size if stop == -1 else stop
@@ -269,7 +282,7 @@ def _hs_lines(data: bytes) -> tuple[list[tuple[int, int, int]], bool, list[int]]
 
     if data:
         _HS_DB.scan(data, match_event_handler=on_match)
-    return lines, captured, cleanups
+    return lines, captured, cleanups, secrets
 
 
 HYPERSCAN = _HS_DB is not None
@@ -288,7 +301,7 @@ def scan_hyperscan(data: bytes) -> Scan:
     markers: list[Marker] = []
     found: list[tuple[int, int]] = []
     size = len(GROUP)
-    lines, captured, cleanups = _hs_lines(data)
+    lines, captured, cleanups, secrets = _hs_lines(data)
     for start, end, first_end in lines:
         pos = first_end - size
         if pos < start:
@@ -300,7 +313,7 @@ def scan_hyperscan(data: bytes) -> Scan:
             markers.append(Marker(start, title))
         elif len(found) < MAX_CANDIDATES:
             found.append((start, end))
-    return Scan(markers, found, captured, cleanups)
+    return Scan(markers, found, captured, cleanups, secrets)
 
 
 def candidate_lines(data: bytes, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -8,32 +8,35 @@ the cause, not the code that read the value.
 
 from __future__ import annotations
 
-import re
+MARK = b"Secret source: "
+"""What opens the runner's line; the log's scan reports where it first appears."""
 
-from healer_agent.logs.patternset import Spans, compiled_bytes, span_search
+_SOURCES = frozenset({"Actions", "Dependabot", "None"})
+"""The sources the runner names; any other text after the mark is not kept (a log is
+anyone's text, and the excerpt keeps this value unredacted)."""
 
-_MARK = "Secret source: "
 _WITHHELD = frozenset({"Dependabot", "None"})
 
-_HAS_MARK: Spans = span_search(compiled_bytes(re.compile(re.escape(_MARK))))
-"""Whether the UTF-8 of a log holds :data:`_MARK`: RE2's literal search.
 
-A log without a set-up section (a step's output alone) is searched to its end; ``str.find``
-takes ~5x longer there, since most of the needle's characters are common in logs and its
-skip table rarely skips. The needle is ASCII, so it is in the text exactly when it is in
-the text's UTF-8.
-"""
+def source_at(data: bytes, at: int) -> str | None:
+    """The source named on the line whose :data:`MARK` starts at ``at`` (-1: no mark)."""
+    if at < 0:
+        return None
+    start = at + len(MARK)
+    end = data.find(b"\n", start)
+    source = data[start : end if end != -1 else len(data)].strip().decode("ascii", "replace")
+    return source if source in _SOURCES else None
+
+
+def withheld(source: str | None) -> str | None:
+    """``source`` when the run did not get the repository's secrets with it; else None."""
+    return source if source in _WITHHELD else None
 
 
 def withheld_secrets(log: str) -> str | None:
-    """Where secrets came from, when the run did not get the repository's; else None."""
+    """Where a raw log's secrets came from, when the run did not get the repository's.
+
+    For a log read on its own; the pre-router takes the source from the excerpt's scan.
+    """
     data = log.encode("utf-8", "surrogatepass")
-    if _HAS_MARK(data, 0, len(data)) is None:
-        return None
-    at = log.find(_MARK)
-    if at == -1:
-        return None
-    start = at + len(_MARK)
-    end = log.find("\n", start)
-    source = log[start : end if end != -1 else len(log)].strip()
-    return source if source in _WITHHELD else None
+    return withheld(source_at(data, data.find(MARK)))

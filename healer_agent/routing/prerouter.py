@@ -22,7 +22,7 @@ from healer_agent.logs.growth import (
     is_disk_full,
     is_kill,
 )
-from healer_agent.logs.setup import withheld_secrets
+from healer_agent.logs.setup import withheld
 from healer_agent.models import (
     Agent,
     ContextBundle,
@@ -90,7 +90,7 @@ class PreRouter:
                 context.logs[0].text,
             )
             facts += _growth_before_kill(log, found)
-            facts += _withheld_secrets(log)
+            facts += _withheld_secrets(found.secret_source)
         facts += _workload_growth(context, facts)
         weighed_facts, aside = set_aside(
             incident,
@@ -235,9 +235,12 @@ _LOKI_GROWTH_LINES = 200
 """The workload's last lines read for its growth."""
 
 
-def _withheld_secrets(log: str) -> list[Fact]:
-    """A finding when the failing job (its raw ``log``) ran without the repository's secrets."""
-    source = withheld_secrets(log)
+def _withheld_secrets(named: str | None) -> list[Fact]:
+    """A finding when the failing job ran without the repository's secrets.
+
+    ``named`` is the source its log's set-up names, as the excerpt's scan read it.
+    """
+    source = withheld(named)
     if source is None:
         return []
     text = f"the run got no repository secrets (Secret source: {source})"

@@ -356,7 +356,7 @@ def test_one_scan_finds_markers_and_candidates() -> None:
     from healer_agent.logs.scan import scan
 
     data = gh_log(("cargo build", RUSTC)).encode()
-    markers, candidates, _, cleanups = scan(data)
+    markers, candidates, _, cleanups, _ = scan(data)
     assert [m.title for m in markers] == ["Operating System", "Run cargo build"]
     assert len(cleanups) == data.count(b"Post job cleanup.")
     lines = [data[a:b].decode()[len(TS) :] for a, b in candidates]
@@ -510,7 +510,7 @@ def test_the_scan_says_where_each_cleanup_line_starts() -> None:
     from healer_agent.logs.scan import scan
 
     data = f"{TS}error: x\n{TS}Post job cleanup.\n{TS}x Post job cleanup.".encode()
-    *_, cleanups = scan(data)
+    cleanups = scan(data).cleanups
     assert cleanups == [data.find(b"Post job"), data.rfind(b"Post job")] != [-1, -1]
     assert {data[at : at + 17] for at in cleanups} == {b"Post job cleanup."}
 
