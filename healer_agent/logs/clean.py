@@ -73,8 +73,25 @@ def clean_text(text: str) -> str:
 
 def inner_line(line: str) -> str:
     """The line without a wrapper's prefix (itself when it has none)."""
+    if not _maybe_prefixed(line):
+        return line
     match = _PREFIX.match(line)
     return line[match.end() :] if match else line
+
+
+def _maybe_prefixed(line: str) -> bool:
+    """Whether :data:`_PREFIX` may match: a cheap test of what each of its forms needs.
+
+    The regex tries its five forms at the line's start (~0.8 µs even on a line that has
+    none). A marker or BuildKit's step opens with ``#``, compose's service holds ``| ``; a
+    task's (``web:build: ``) and a package path's (``packages/web build: ``) prefix end at
+    the line's first space, the task's word holding two colons, the path a slash.
+    """
+    if line[:1] == "#" or "| " in line:
+        return True
+    space = line.find(" ")
+    head = line if space == -1 else line[:space]
+    return "/" in head or (head.endswith(":") and head.count(":") >= 2)
 
 
 def clean_lines(text: str) -> list[str]:

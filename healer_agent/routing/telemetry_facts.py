@@ -228,20 +228,27 @@ Series = tuple[Mapping[str, Any], float | None, float | None]
 """(labels, latest value, the value it rose from when it climbed several-fold)."""
 
 
-def _series(result: Any) -> Iterator[Series]:
+def _series(result: Any) -> list[Series]:
     """Every series of any result shape."""
+    found: list[Series] = []
+    _series_into(result, found)
+    return found
+
+
+def _series_into(result: Any, out: list[Series]) -> None:
+    """:func:`_series`, appended to ``out`` (recursion without a generator per level)."""
     if is_map(result):
         data = result.get("data")
         if is_map(data):  # an API body {status, data: {resultType, result}}
-            yield from _series(data.get("result"))
+            _series_into(data.get("result"), out)
             return
         if "result" in result:
-            yield from _series(result.get("result"))
+            _series_into(result.get("result"), out)
             return
         if "series" in result:  # the live source's summary {type, series: [{labels, last}]}
-            yield from _series(result.get("series"))
+            _series_into(result.get("series"), out)
             if result.get("value") is not None:
-                yield {}, _number(result.get("value")), None
+                out.append(({}, _number(result.get("value")), None))
             return
         labels = result.get("metric", result.get("labels"))
         labels = labels if is_map(labels) else {}
@@ -252,38 +259,45 @@ def _series(result: Any) -> Iterator[Series]:
             peak = nums.index(max(nums)) if nums else 0
             climb = nums[: peak + 1]
             steady = all(b >= a * 0.95 for a, b in itertools.pairwise(climb))
-            yield (
-                labels,
-                (nums[-1] if nums else None),
-                _rising(
-                    climb[0] if climb else None, climb[-1] if climb else None, len(climb), steady
-                ),
+            out.append(
+                (
+                    labels,
+                    (nums[-1] if nums else None),
+                    _rising(
+                        climb[0] if climb else None,
+                        climb[-1] if climb else None,
+                        len(climb),
+                        steady,
+                    ),
+                )
             )
             return
         latest = _number(result.get("value", result.get("last", result.get("max"))))
         points = result.get("points")
-        yield (
-            labels,
-            latest,
-            _rising(
-                _number(result.get("first")),
-                _number(result.get("last")),
-                points if isinstance(points, int) else 0,
-                True,
-            ),
+        out.append(
+            (
+                labels,
+                latest,
+                _rising(
+                    _number(result.get("first")),
+                    _number(result.get("last")),
+                    points if isinstance(points, int) else 0,
+                    True,
+                ),
+            )
         )
         return
     if isinstance(result, str):
-        yield from _exposition(result)
+        out.extend(_exposition(result))
         return
     if isinstance(result, list):
         if len(result) == 2 and not isinstance(result[0], (Mapping, list)):
-            yield {}, _number(result), None  # a bare [timestamp, "value"] sample
+            out.append(({}, _number(result), None))  # a bare [timestamp, "value"] sample
             return
         for entry in result[:_MAX_SERIES]:
-            yield from _series(entry)
+            _series_into(entry, out)
         return
-    yield {}, _number(result), None
+    out.append(({}, _number(result), None))
 
 
 _SAMPLE = re.compile(r"^\s*([A-Za-z_:][\w:]*)(?:\{(.*)\})?\s+(?:=>\s*)?(\S+)")

@@ -731,3 +731,43 @@ def test_an_excerpt_is_built_as_validation_builds_it() -> None:
         assert repr(validated) == repr(built)
         for name in Excerpt.model_fields:
             assert type(getattr(validated, name)) is type(getattr(built, name)), name
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "#",
+                "##[error]",
+                "#12 3.4 ",
+                "web",
+                "-1",
+                "  ",
+                " ",
+                "| ",
+                ":",
+                ": ",
+                "build",
+                "/",
+                "./",
+                "packages",
+                "$ ",
+                "\t",
+                "é",
+                "@scope",
+                ".",
+                "x",
+                "1",
+                "error[E0308]",
+                "\n",
+            ]
+        ),
+        max_size=10,
+    )
+)
+def test_the_prefix_precheck_never_hides_a_prefix(parts: list[str]) -> None:
+    from healer_agent.logs.clean import _PREFIX, inner_line
+
+    line = "".join(parts)
+    match = _PREFIX.match(line)
+    assert inner_line(line) == (line[match.end() :] if match else line)
