@@ -100,7 +100,9 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     (
         "apt",
         r"^[EW]: (?:Failed to fetch|Unable to fetch|Some index files failed to download|"
-        r"Unable to locate package|Package '?\S+'? has no installation candidate)",
+        r"Unable to locate package|Package '?\S+'? has no installation candidate)|"
+        # the reason under an ``Err:`` line for a mirror whose name did not resolve
+        r"^\s+Temporary failure resolving '",
     ),
     # the runner's step script calling a program its image does not have
     ("shell", r"^/\S+/_temp/\S+\.sh: line \d+: \S+: command not found"),

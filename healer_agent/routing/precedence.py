@@ -228,7 +228,7 @@ def verdict(
     earlier_failures: tuple[str, ...] = (),
     passed_over: Agent | None = None,
     *,
-    docs_only: bool = False,
+    inert_only: bool = False,
 ) -> Verdict:
     """Obvious and confidence for a non-empty ranking.
 
@@ -236,8 +236,8 @@ def verdict(
     the later failure may follow from theirs (a download that did not happen, a generator
     that did not run), so with them nothing is obvious. ``passed_over`` is the agent whose
     error it was when :func:`change_owner_first` put the change's owner first: never obvious,
-    and no margin to be confident of. ``docs_only``: the change touched only documentation,
-    so a failing test did not fail because of it.
+    and no margin to be confident of. ``inert_only``: the change touched only files no test
+    runs (documentation, stylesheets), so a failing test did not fail because of it.
     """
     best = ranked[0]
     second = ranked[1].score if len(ranked) > 1 else 0.0
@@ -256,9 +256,9 @@ def verdict(
         if best.agent in rules.file_owners and not _touched(best)
         else []
     )
-    # a test that failed after a change to documentation alone was not broken by it: the
+    # a test that failed after a change to files no test runs was not broken by it: the
     # runner's image, the clock, the locale or a flake may fail it as well as the code it runs
-    untouched_test = docs_only and best.failure_type in TEST_TYPES
+    untouched_test = inert_only and best.failure_type in TEST_TYPES
     margin = (best.score - second) / best.score if best.score > 0 and not passed_over else 0.0
     strength = 1.0 - math.exp(-best.score / rules.weights.get("confidence_scale", 4.0))
     # affine so that each bin's confidence tracks its accuracy on cases the rules had not
@@ -276,7 +276,7 @@ def verdict(
     if changed_elsewhere:
         reasons.append(f"the change touched only files of {', '.join(changed_elsewhere)}")
     if untouched_test:
-        reasons.append("the test failed after a change to documentation only")
+        reasons.append("the test failed after a change only to files no test runs")
     if passed_over is not None:
         reasons.append(
             f"the error is {passed_over.value}'s, but the change touched only files of "

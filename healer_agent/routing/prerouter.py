@@ -147,9 +147,9 @@ class PreRouter:
             found.earlier_failures if found else (),
             passed_over,
             # asked only of a test's failure, the one kind it concerns (one search a file)
-            docs_only=changed
+            inert_only=changed
             and best.failure_type in precedence.TEST_TYPES
-            and _docs_only(self.rules, files),
+            and _inert_only(self.rules, files),
         )
         return RoutingDecision(
             agent=best.agent,
@@ -208,9 +208,9 @@ class PreRouter:
         )
 
 
-def _docs_only(rules: Rules, files: Sequence[str]) -> bool:
-    """Whether every changed file is documentation (the rules' ``precedence.docs_files``)."""
-    pattern = rules.docs_files
+def _inert_only(rules: Rules, files: Sequence[str]) -> bool:
+    """Whether every changed file is one no test runs (the rules' ``precedence.inert_files``)."""
+    pattern = rules.inert_files
     return pattern is not None and all(pattern.search(f) for f in files)
 
 

@@ -130,7 +130,7 @@ class Rules:
     """Owners a code error goes to when the change touched only their files."""
     change_owner_unless: frozenset[str] = frozenset()
     """Signals that keep the error with its owner (an error relayed from an image build)."""
-    docs_files: re.Pattern[str] | None = None
+    inert_files: re.Pattern[str] | None = None
     """Paths of documentation: a change of only these changed nothing a test runs."""
     _matchers: dict[Place, Matcher[Signal]] = field(default_factory=dict, repr=False)
     _yields_to: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
@@ -263,7 +263,7 @@ def parse_rules(raw: Any, source: str = "rules") -> Rules:
         float(precedence.get("explicit_yield_factor", 0.2)),
         {str(k): float(v) for k, v in (raw.get("type_factors") or {}).items()},
         *_change_owner(precedence.get("change_owner"), ids, source),
-        _regex(precedence.get("docs_files"), "precedence.docs_files", source),
+        _regex(precedence.get("inert_files"), "precedence.inert_files", source),
     )
 
 

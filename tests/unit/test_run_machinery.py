@@ -141,7 +141,9 @@ def test_a_test_failing_after_a_change_to_documentation_alone_is_not_obvious() -
     log = gh_log(("npx jest --ci", jest))
     docs = _decide(log, ("docs/storybook.md", "README.md"), workflow="web-ci")
     assert (docs.agent, docs.obvious) == (Agent.BLAZE, False)
-    assert "documentation only" in docs.reason
+    assert "files no test runs" in docs.reason
+    styles = _decide(log, ("src/styles/price.css",), workflow="web-ci")
+    assert (styles.agent, styles.obvious) == (Agent.BLAZE, False)
     code = _decide(log, ("src/price.js",), workflow="web-ci")
     assert (code.agent, code.obvious) == (Agent.BLAZE, True)
 

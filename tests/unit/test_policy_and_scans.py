@@ -1,0 +1,86 @@
+"""Checks named for security or policy whose failure is not a finding, and flakes in new words.
+
+A commit without a sign-off or a signature fails the commits' metadata, whatever the change
+holds; an image scanner with no image to scan says the build did not push it; a secret
+scanner whose commit range the shallow clone lacks scanned nothing; a mirror's name that did
+not resolve inside an image build is the network; Playwright's navigation that ran out of
+the test's time waited on the server.
+"""
+
+from __future__ import annotations
+
+from healer_agent.models import Agent, FailureType, Incident, RoutingDecision
+from healer_agent.routing.prerouter import PreRouter
+from tests.unit.test_logs import gh_log
+from tests.unit.test_prerouter import ctx, incident
+
+ROUTER = PreRouter()
+
+
+def _decide(log: str, files: tuple[str, ...], workflow: str, job: str = "check") -> RoutingDecision:
+    return ROUTER.decide(incident(workflow, job), ctx(log, job, files))
+
+
+def test_a_commit_without_a_sign_off_fails_the_commits_not_the_code() -> None:
+    check = Incident(
+        kind="ci_failure",
+        event_type="check_run",
+        repository="o/r",
+        run_key="o/r#check:1",
+        workflow_name="DCO",
+        job_names=("DCO",),
+        conclusion="action_required",
+        check_output="There is one commit incorrectly signed off.",
+    )
+    decision = ROUTER.decide(check, ctx("", "DCO", ("crates/redact/src/patterns.rs",)))
+    assert decision.agent is Agent.ATLAS
+    line = "##[error]c6f480e is not signed; this repository requires signed commits (git commit -S)"
+    log = gh_log(("bash .github/scripts/verify-signatures.sh", [line]))
+    decision = _decide(log, ("charts/api/values.yaml",), "checks", "verify")
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GIT_ERROR)
+
+
+def test_an_image_scanner_with_no_image_to_scan_is_the_images_build() -> None:
+    line = (
+        "2026-11-04T11:30:09Z\tFATAL\tFatal error\trun error: image scan error: scan error: "
+        "unable to initialize a scan service: unable to find the specified image "
+        '"ghcr.io/acme/api:sha-b17f187"'
+    )
+    log = gh_log(("trivy image ghcr.io/acme/api:sha-b17f187", [line]))
+    decision = _decide(log, ("docker-bake.hcl",), "image-scan", "trivy")
+    assert (decision.agent, decision.failure_type) == (Agent.BOLT, FailureType.DOCKER_BUILD)
+
+
+def test_a_secret_scan_of_a_range_the_shallow_clone_lacks_scanned_nothing() -> None:
+    lines = [
+        "6:56PM ERR [git] fatal: Invalid revision range f5c776f..1110583",
+        "6:56PM INF 0 commits scanned.",
+        '6:56PM ERR failed to scan Git repository error="stderr is not empty"',
+    ]
+    log = gh_log(('gitleaks git --redact --log-opts="f5c776f..1110583" .', lines))
+    decision = _decide(log, ("crates/api/src/score.rs",), "secrets", "gitleaks")
+    assert decision.agent is Agent.ATLAS
+
+
+def test_a_mirror_name_that_did_not_resolve_inside_an_image_build_is_the_network() -> None:
+    lines = [
+        "#11 1.582 Err:4 http://deb.debian.org/debian bookworm Release",
+        "#11 1.971   Temporary failure resolving 'deb.debian.org'",
+        '#11 ERROR: process "/bin/sh -c apt-get update" did not complete successfully: '
+        "exit code: 100",
+    ]
+    log = gh_log(("docker buildx build -t api .", lines))
+    decision = _decide(log, ("crates/api/src/routes/stats.rs",), "image", "build")
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
+
+
+def test_a_navigation_that_ran_out_of_the_tests_time_waited_on_the_server() -> None:
+    lines = [
+        "  1) [chromium] \u203a e2e/runs.spec.ts:8:5 \u203a runs \u203a lists recent runs",
+        "    Test timeout of 30000ms exceeded.",
+        "    Error: page.goto: Test timeout of 30000ms exceeded.",
+        "  1 failed",
+    ]
+    log = gh_log(("npx playwright test", lines))
+    decision = _decide(log, ("crates/api/src/routes/runs.rs",), "e2e", "playwright")
+    assert decision.agent is Agent.ATLAS
