@@ -64,6 +64,7 @@ MODULES = [
     "cases_batch36",
     "cases_batch37",
     "cases_batch38",
+    "cases_batch40",
 ]
 
 
