@@ -65,6 +65,7 @@ MODULES = [
     "cases_batch37",
     "cases_batch38",
     "cases_batch39",
+    "cases_batch40",
 ]
 
 
