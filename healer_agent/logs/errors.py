@@ -242,7 +242,7 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"^The connection to the server \S+ was refused|"
         r"^Unable to connect to the server",
     ),
-    ("make", r"^make(?:\[\d+\])?: \*\*\* "),
+    ("make", r"^make(?:\[\d+\])?: \*\*\* |^\S*[Mm]akefile(?:\.\w+)?:\d+: \*\*\* "),
     # task runners that report only that what they ran failed (tox, nox, Bazel, compose)
     (
         "runner-task",

@@ -4,7 +4,9 @@ A commit without a sign-off or a signature fails the commits' metadata, whatever
 holds; an image scanner with no image to scan says the build did not push it; a secret
 scanner whose commit range the shallow clone lacks scanned nothing; a mirror's name that did
 not resolve inside an image build is the network; Playwright's navigation that ran out of
-the test's time waited on the server.
+the test's time waited on the server. The runner's own tooling (a runtime or toolchain it
+lacks, a Makefile make cannot read, a bot's config), credentials a cluster refused and a
+tool's download cut off in transport are not the code.
 """
 
 from __future__ import annotations
@@ -84,3 +86,59 @@ def test_a_navigation_that_ran_out_of_the_tests_time_waited_on_the_server() -> N
     log = gh_log(("npx playwright test", lines))
     decision = _decide(log, ("crates/api/src/routes/runs.rs",), "e2e", "playwright")
     assert decision.agent is Agent.ATLAS
+
+
+EBADENGINE = [
+    "npm error code EBADENGINE",
+    "npm error engine Unsupported engine",
+    'npm error notsup Required: {"node":">=22.12.0"}',
+    'npm error notsup Actual:   {"node":"v20.20.2","npm":"11.19.1"}',
+]
+
+
+def test_a_runtime_the_runner_lacks_is_the_runners_unless_the_change_asked_for_it() -> None:
+    log = gh_log(("npm ci --no-fund", EBADENGINE))
+    assert _decide(log, ("src/components/RunRow.jsx",), "web").agent is Agent.ATLAS
+    assert _decide(log, ("package.json", ".nvmrc"), "web").agent is Agent.BLAZE
+
+
+def test_the_runners_own_tooling_failing_is_not_the_code() -> None:
+    toolchain = [
+        "error: toolchain '1.94.0-x86_64-unknown-linux-gnu' is not installed",
+        "help: run `rustup toolchain install` to install it",
+    ]
+    log = gh_log(("cargo build --locked --workspace", toolchain), exit_code=1)
+    assert _decide(log, ("crates/api/src/retry.rs",), "rust").agent is Agent.ATLAS
+    log = gh_log(("make web", ["Makefile:7: *** missing separator.  Stop."]), exit_code=2)
+    assert _decide(log, ("Makefile",), "web").agent is Agent.ATLAS
+    schema = "  renovate.json::$.packageRules[0].automerge: 'yes' is not of type 'boolean'"
+    log = gh_log(("check-jsonschema --schemafile renovate-schema.json renovate.json", [schema]))
+    assert _decide(log, ("renovate.json",), "config").agent is Agent.ATLAS
+
+
+def test_credentials_a_cluster_or_argo_cd_refused_are_the_jobs_secrets() -> None:
+    kubectl = (
+        'error: error validating "k8s/api/deployment.yaml": error validating data: failed to '
+        "download openapi: the server has asked for the client to provide credentials"
+    )
+    log = gh_log(("kubectl apply --dry-run=server -f k8s/api/", [kubectl]))
+    decision = _decide(log, ("k8s/api/deployment.yaml",), "deploy")
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
+    argocd = (
+        'time="2026-11-02T12:00:04Z" level=fatal msg="rpc error: code = Unauthenticated desc = '
+        'invalid session: token has invalid claims: token is expired"'
+    )
+    log = gh_log(("argocd app sync api --grpc-web --timeout 300", [argocd]), exit_code=20)
+    decision = _decide(log, ("crates/api/src/routes/runs.rs",), "deploy")
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
+
+
+def test_a_tools_own_download_cut_off_is_the_network_whatever_the_change_touched() -> None:
+    line = (
+        "rendered/api/templates/service.yaml - Service api failed validation: failed downloading "
+        "schema at https://raw.githubusercontent.com/yannh/kubernetes-json-schema/master/"
+        'service-v1.json: Get "https://raw.githubusercontent.com/yannh/service-v1.json": dial '
+        "tcp: lookup raw.githubusercontent.com on 127.0.0.53:53: i/o timeout"
+    )
+    log = gh_log(("kubeconform -strict -summary rendered/", [line]))
+    assert _decide(log, ("charts/api/Chart.yaml",), "chart").agent is Agent.ATLAS
