@@ -66,6 +66,7 @@ MODULES = [
     "cases_batch38",
     "cases_batch39",
     "cases_batch40",
+    "cases_batch42",
 ]
 
 
