@@ -67,6 +67,7 @@ MODULES = [
     "cases_batch39",
     "cases_batch40",
     "cases_batch41",
+    "cases_batch42",
 ]
 
 
