@@ -490,7 +490,7 @@ def _e2e(cid: str, client: str) -> real.Out:
         "`priority` at line 1 column "
     )
 
-    def answer(req):  # noqa: ANN001, ANN202
+    def answer(req):
         return 422, body + "49", "text/plain; charset=utf-8"
 
     path = real.node_project(
@@ -505,7 +505,9 @@ def _e2e(cid: str, client: str) -> real.Out:
             hosts={f"127.0.0.1:{port}": "localhost:8080"},
         )
     # the job runs in web/ (working-directory); vitest prints that root
-    lines = [ln.replace(f" RUN  v2.1.9 {real.RUNNER}", f" RUN  v2.1.9 {real.RUNNER}/web") for ln in lines]
+    lines = [
+        ln.replace(f" RUN  v2.1.9 {real.RUNNER}", f" RUN  v2.1.9 {real.RUNNER}/web") for ln in lines
+    ]
     return real.Out("npx vitest run e2e", lines, code)
 
 
@@ -569,7 +571,8 @@ def contract() -> None:
     # 3b. blaze: the change renamed the field in the web client
     cid = "fr-zk-contract-web-client-renamed"
     client = client_ok.replace(
-        "{ repo, agent, urgent }) {", "{ repo, agent, urgent }) {\n  const prio = urgent ? 'high' : 'normal';"
+        "{ repo, agent, urgent }) {",
+        "{ repo, agent, urgent }) {\n  const prio = urgent ? 'high' : 'normal';",
     ).replace("JSON.stringify({ repo, agent, urgent })", "JSON.stringify({ repo, agent, prio })")
     out = _e2e(cid, client)
     assert out.code != 0, out.lines
@@ -743,7 +746,13 @@ def wasm() -> None:
         workflow="console",
         job="build",
         repo=WEB,
-        steps=[*rust_setup(), _wasm_pack_ok(), *node_setup(), npm_ci_ok(), failing(out, name="Build")],
+        steps=[
+            *rust_setup(),
+            _wasm_pack_ok(),
+            *node_setup(),
+            npm_ci_ok(),
+            failing(out, name="Build"),
+        ],
         message="refactor(diff-wasm): name exports verb-last",
         files=["crates/diff-wasm/src/lib.rs"],
         pr=pr_of(cid, "refactor(diff-wasm): name exports verb-last"),
@@ -764,7 +773,13 @@ def wasm() -> None:
         workflow="console",
         job="build",
         repo=WEB,
-        steps=[*rust_setup(), _wasm_pack_ok(), *node_setup(), npm_ci_ok(), failing(out, name="Build")],
+        steps=[
+            *rust_setup(),
+            _wasm_pack_ok(),
+            *node_setup(),
+            npm_ci_ok(),
+            failing(out, name="Build"),
+        ],
         message="feat(diff): render the side-by-side view with the wasm differ",
         files=["web/src/DiffView.js"],
         pr=pr_of(cid, "feat(diff): render the side-by-side view with the wasm differ"),
@@ -924,8 +939,11 @@ def native_addons() -> None:
         "package.json": _pkg("healer-cli-tests", type="module"),
     }
     build_out = _crate(
-        cid + "-build", files, LOCK + "cargo build --locked -p healer-fmt",
-        "cargo build --locked -p healer-fmt", name="healer-fmt",
+        cid + "-build",
+        files,
+        LOCK + "cargo build --locked -p healer-fmt",
+        "cargo build --locked -p healer-fmt",
+        name="healer-fmt",
     )
     assert build_out.code == 0, build_out.lines
     path = real.RUNS / (cid + "-build")
@@ -945,7 +963,12 @@ def native_addons() -> None:
         "rust_test",
         workflow="cli",
         job="cli-tests",
-        steps=[*rust_setup(), passing(build_out, name="Build CLI"), *node_setup(), failing(out, name="CLI tests")],
+        steps=[
+            *rust_setup(),
+            passing(build_out, name="Build CLI"),
+            *node_setup(),
+            failing(out, name="CLI tests"),
+        ],
         message="perf(fmt): shorten titles without collecting chars",
         files=["crates/healer-fmt/src/main.rs"],
         pr=pr_of(cid, "perf(fmt): shorten titles without collecting chars"),
@@ -1075,16 +1098,19 @@ fn main() -> Result<(), Error> {{
 
 def _config_crash(cid: str, fields: list[str], text: str) -> list[str]:
     src = CONFIG_RS.format(
-        fields=", ".join(f'"{f}"' for f in fields), text=text.replace("\n", "\\n").replace('"', '\\"')
+        fields=", ".join(f'"{f}"' for f in fields),
+        text=text.replace("\n", "\\n").replace('"', '\\"'),
     )
     path = real.crate(cid, {"src/main.rs": src})
-    build, code = real.run(["cargo", "build", "-q", "--release"], path, env={"CARGO_NET_OFFLINE": "true"})
+    build, code = real.run(
+        ["cargo", "build", "-q", "--release"], path, env={"CARGO_NET_OFFLINE": "true"}
+    )
     assert code == 0, build
     lines, code = real.run([str(path / "target" / "release" / "healer")], path)
     out = real.Out("/usr/local/bin/healer", lines, code)
     assert out.code == 1, out.lines
     ts = "2026-11-02T11:42:07.118204Z"
-    return [f'{ts} INFO healer: starting healer 0.14.0', *out.lines]
+    return [f"{ts} INFO healer: starting healer 0.14.0", *out.lines]
 
 
 def chart_config() -> None:
@@ -1101,7 +1127,9 @@ def chart_config() -> None:
     # 7a. rex: the change moved log_format under [log] in the Rust config
     cid = "fr-zk-chart-config-rust-field-moved"
     logs = _config_crash(cid, ["listen", "database_url", "log"], rendered)
-    ctx = crashing(cid, "healer-staging", "healer", "ghcr.io/5dlabs/healer:sha-" + sha(cid)[:7], 1, logs)
+    ctx = crashing(
+        cid, "healer-staging", "healer", "ghcr.io/5dlabs/healer:sha-" + sha(cid)[:7], 1, logs
+    )
     helm = run(cmd, ["Error: UPGRADE FAILED: context deadline exceeded"], 1, name="Deploy")
     ci(
         cid,
@@ -1126,7 +1154,9 @@ def chart_config() -> None:
     logs = _config_crash(
         cid, ["listen", "database_url", "log_format"], rendered.replace("log_format", "log_fmt")
     )
-    ctx = crashing(cid, "healer-staging", "healer", "ghcr.io/5dlabs/healer:sha-" + sha(cid)[:7], 1, logs)
+    ctx = crashing(
+        cid, "healer-staging", "healer", "ghcr.io/5dlabs/healer:sha-" + sha(cid)[:7], 1, logs
+    )
     ci(
         cid,
         "helm upgrade --wait times out; the pods crash-loop on `unknown field `log_fmt`, "
@@ -1331,7 +1361,10 @@ def wrappers() -> None:
         job="ci",
         steps=[*rust_setup(), *node_setup(), npm_ci_ok(), failing(out, name="make ci")],
         message="deploy(staging): give the worker 1Gi",
-        files=["deploy/overlays/staging/kustomization.yaml", "deploy/overlays/staging/worker-resources.yaml"],
+        files=[
+            "deploy/overlays/staging/kustomization.yaml",
+            "deploy/overlays/staging/worker-resources.yaml",
+        ],
         pr=pr_of(cid, "deploy(staging): give the worker 1Gi"),
     )
 
@@ -1427,7 +1460,10 @@ def plain() -> None:
         "        assert_eq!(backoff_ms(1), 100);\n    }\n}\n"
     )
     out = _crate(
-        cid, {"src/main.rs": "", "src/lib.rs": lib}, LOCK + "cargo test --locked", "cargo test --locked"
+        cid,
+        {"src/main.rs": "", "src/lib.rs": lib},
+        LOCK + "cargo test --locked",
+        "cargo test --locked",
     )
     assert out.code != 0, out.lines
     ci(
@@ -1493,7 +1529,7 @@ def plain() -> None:
     cid = "fr-zk-plain-yamllint-chart-values-duplicate"
     values = (
         "replicaCount: 2\n"
-        "image:\n  repository: ghcr.io/5dlabs/healer\n  tag: \"\"\n"
+        'image:\n  repository: ghcr.io/5dlabs/healer\n  tag: ""\n'
         "logFormat: json\n"
         "resources:\n  limits:\n    memory: 512Mi\n"
         "logFormat: text\n"
@@ -1502,14 +1538,18 @@ def plain() -> None:
     assert out.code != 0, out.lines
     ci(
         cid,
-        "yamllint: duplication of key \"logFormat\" in charts/healer/values.yaml",
+        'yamllint: duplication of key "logFormat" in charts/healer/values.yaml',
         ["obvious", "yaml-owner"],
         "bolt",
         "yaml_config",
         workflow="chart",
         job="lint",
         steps=[
-            uses("actions/setup-python@v5", {"python-version": "3.12"}, ["Successfully set up CPython (3.12.7)"]),
+            uses(
+                "actions/setup-python@v5",
+                {"python-version": "3.12"},
+                ["Successfully set up CPython (3.12.7)"],
+            ),
             failing(out, name="yamllint"),
         ],
         message="feat(chart): text logs for local clusters",
