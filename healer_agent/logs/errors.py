@@ -117,6 +117,8 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"was not found in the pkg-config search path|"
         r"Could not find directory of OpenSSL installation|"
         r"^\s*(?:/usr/bin/)?ld(?:\.\w+)?: cannot find -l[\w+-]+|"
+        # rust-lld's wording (rustc's default linker on x86_64 Linux), under rustc's notes
+        r"rust-lld: error: unable to find library -l[\w+-]+|"
         r"linker `\w+` not found",
     ),
     ("hadolint", r"\bDL\d{4}\b.*|^.*:\d+ (?:DL|SC)\d{4} (?:error|warning)"),

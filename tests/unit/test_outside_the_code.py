@@ -1,0 +1,72 @@
+"""Errors in a language's own words whose cause may lie outside that language's code.
+
+A library the linker cannot find may be the runner's image or the change's new link: never
+obvious. A package the change added to the lockfile that a bundler cannot resolve was not
+installed. A workspace filter that matches nothing is the workflow's selector. Playwright's
+web-first assertion waits on the page's own element, not the network. V8 out of heap while
+running a script of the repository's own is the script's; under a tool over the code it is
+the heap cap's.
+"""
+
+from __future__ import annotations
+
+from healer_agent.models import Agent, RoutingDecision
+from healer_agent.routing.prerouter import PreRouter
+from tests.unit.test_logs import gh_log
+from tests.unit.test_prerouter import ctx, incident
+
+ROUTER = PreRouter()
+
+
+def _decide(log: str, files: tuple[str, ...], workflow: str = "ci") -> RoutingDecision:
+    return ROUTER.decide(incident(workflow, "build"), ctx(log, "build", files))
+
+
+def test_a_library_rust_lld_cannot_find_is_never_obviously_the_code() -> None:
+    lines = [
+        "error: linking with `cc` failed: exit status: 1",
+        "  = note: rust-lld: error: unable to find library -lmysqlclient",
+        "          collect2: error: ld returned 1 exit status",
+        'error: could not compile `api` (bin "api") due to 1 previous error',
+    ]
+    log = gh_log(("cargo build --release", lines), exit_code=101)
+    decision = _decide(log, ("crates/api/src/router.rs",), "rust")
+    assert not decision.obvious
+    assert any(e.rule == "system-lib-missing" for c in decision.candidates for e in c.evidence)
+
+
+def test_a_package_the_change_added_that_the_bundler_cannot_resolve_was_not_installed() -> None:
+    lines = [
+        "error during build:",
+        '[vite]: Rollup failed to resolve import "dayjs" from "/w/web/src/main.js".',
+    ]
+    log = gh_log(("npm run build", lines))
+    added = _decide(log, ("web/package.json", "web/package-lock.json", "web/src/main.js"))
+    assert not added.obvious
+    imported = _decide(log, ("web/src/main.js",))
+    assert imported.agent is Agent.BLAZE and imported.obvious
+
+
+def test_a_workspace_filter_that_matches_nothing_is_the_workflows_selector() -> None:
+    line = ' ERR_PNPM_NO_MATCHED_PROJECTS  No projects matched the filters in "/w/healer"'
+    log = gh_log(("pnpm --filter @acme/console --fail-if-no-match build", [line]))
+    decision = _decide(log, ("web/package.json", "pnpm-lock.yaml"))
+    assert decision.agent is Agent.ATLAS and not decision.obvious
+
+
+def test_playwrights_assertion_waits_on_the_page_not_the_network() -> None:
+    lines = [
+        "    Error: Timed out 5000ms waiting for expect(locator).toBeVisible()",
+        "      - waiting for getByRole('button', { name: 'Retry run' })",
+        "  1 failed",
+    ]
+    log = gh_log(("npx playwright test", lines))
+    assert _decide(log, ("web/src/runs/RunActions.tsx",), "e2e").agent is Agent.BLAZE
+
+
+def test_a_heap_exhausted_by_the_repositorys_own_script_is_the_scripts() -> None:
+    oom = ["FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory"]
+    script = gh_log(("node scripts/prerender.js", oom), exit_code=134)
+    assert _decide(script, ("web/scripts/prerender.js",), "web").agent is Agent.BLAZE
+    tool = gh_log(("npx tsc -p . --noEmit", oom), exit_code=134)
+    assert _decide(tool, ("web/src/app.ts",), "web").agent is Agent.ATLAS
