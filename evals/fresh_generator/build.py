@@ -68,6 +68,7 @@ MODULES = [
     "cases_batch40",
     "cases_batch41",
     "cases_batch42",
+    "cases_batch44",
 ]
 
 
