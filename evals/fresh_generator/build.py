@@ -69,6 +69,7 @@ MODULES = [
     "cases_batch41",
     "cases_batch42",
     "cases_batch43",
+    "cases_batch44",
 ]
 
 
