@@ -50,8 +50,13 @@ def build() -> None:
     plain()
 
 
-def cargo(cid: str, files: dict[str, str], args: list[str], env: dict[str, str] | None = None,
-          shown: str | None = None) -> real.Out:
+def cargo(
+    cid: str,
+    files: dict[str, str],
+    args: list[str],
+    env: dict[str, str] | None = None,
+    shown: str | None = None,
+) -> real.Out:
     out = real.cargo(cid, files, args, shown=shown, env=env)
     assert out.code, (cid, out.lines)
     return out
@@ -169,9 +174,10 @@ MAIN_OTEL = """fn main() {
 
 def features() -> None:
     cid = "fr-zq-features-otel-never-existed"
-    toml = real.cargo_toml("healer", extra='\n[features]\ndefault = []\nmetrics = []\n')
-    out = cargo(cid, {"Cargo.toml": toml, "src/main.rs": "fn main() {}\n"},
-                ["build", "--features", "otel"])
+    toml = real.cargo_toml("healer", extra="\n[features]\ndefault = []\nmetrics = []\n")
+    out = cargo(
+        cid, {"Cargo.toml": toml, "src/main.rs": "fn main() {}\n"}, ["build", "--features", "otel"]
+    )
     ci(
         cid,
         "`cargo build --features otel` fails `the package 'healer' does not contain this "
@@ -188,14 +194,15 @@ def features() -> None:
     )
 
     cid = "fr-zq-feature-removed-from-manifest"
-    toml = real.cargo_toml("healer", extra='\n[features]\ndefault = []\n')
-    out = cargo(cid, {"Cargo.toml": toml, "src/main.rs": MAIN_OTEL},
-                ["build", "--features", "otel"])
+    toml = real.cargo_toml("healer", extra="\n[features]\ndefault = []\n")
+    out = cargo(
+        cid, {"Cargo.toml": toml, "src/main.rs": MAIN_OTEL}, ["build", "--features", "otel"]
+    )
     ci(
         cid,
         "The unchanged `build (otel)` matrix leg fails `the package 'healer' does not contain "
-        "this feature: otel`: the change deleted `otel = [\"dep:opentelemetry\"]` from "
-        "Cargo.toml while main.rs still has `#[cfg(feature = \"otel\")]` code",
+        'this feature: otel`: the change deleted `otel = ["dep:opentelemetry"]` from '
+        'Cargo.toml while main.rs still has `#[cfg(feature = "otel")]` code',
         ["look-alike"],
         "rex",
         "rust_deps",
@@ -218,8 +225,9 @@ def environment() -> None:
 }
 """
     cid = "fr-zq-buildrs-env-dropped-by-workflow"
-    out = cargo(cid, {"build.rs": build_rs, "src/main.rs": "fn main() {}\n"},
-                ["build", "--release"])
+    out = cargo(
+        cid, {"build.rs": build_rs, "src/main.rs": "fn main() {}\n"}, ["build", "--release"]
+    )
     ci(
         cid,
         "healer's build script panics `GIT_SHA must be set by CI: NotPresent`; build.rs has "
@@ -241,8 +249,9 @@ def environment() -> None:
 }
 """
     cid = "fr-zq-buildrs-env-newly-required"
-    out = cargo(cid, {"build.rs": build_rs, "src/main.rs": "fn main() {}\n"},
-                ["build", "--release"])
+    out = cargo(
+        cid, {"build.rs": build_rs, "src/main.rs": "fn main() {}\n"}, ["build", "--release"]
+    )
     ci(
         cid,
         "A build script the change added panics `HEALER_SCHEMA_DIR points at the JSON schemas: "
@@ -259,7 +268,9 @@ def environment() -> None:
     )
 
     cid = "fr-zq-env-macro-release-var-gone"
-    src = 'const VERSION: &str = env!("HEALER_RELEASE_TAG");\nfn main() { println!("{VERSION}"); }\n'
+    src = (
+        'const VERSION: &str = env!("HEALER_RELEASE_TAG");\nfn main() { println!("{VERSION}"); }\n'
+    )
     out = cargo(cid, {"src/main.rs": src}, ["build", "--release"])
     ci(
         cid,
@@ -277,8 +288,10 @@ def environment() -> None:
     )
 
     cid = "fr-zq-env-macro-new-var"
-    src = ('const CHANNEL: &str = env!("HEALER_BUILD_CHANNEL");\n'
-           'fn main() { println!("{CHANNEL}"); }\n')
+    src = (
+        'const CHANNEL: &str = env!("HEALER_BUILD_CHANNEL");\n'
+        'fn main() { println!("{CHANNEL}"); }\n'
+    )
     out = cargo(cid, {"src/main.rs": src}, ["build"])
     ci(
         cid,
@@ -303,14 +316,14 @@ def registry() -> None:
     cid = "fr-zq-yanked-pin"
     lines = [
         "    Updating crates.io index",
-        "error: failed to select a version for the requirement `tokio-tar = \"=0.3.0\"`",
+        'error: failed to select a version for the requirement `tokio-tar = "=0.3.0"`',
         "  version 0.3.0 is yanked",
         "location searched: crates.io index",
         f"required by package `healer v0.1.0 ({real.RUNNER}/crates/healer)`",
     ]
     ci(
         cid,
-        "`cargo build` cannot resolve `tokio-tar = \"=0.3.0\"`: the change pinned the crate to "
+        '`cargo build` cannot resolve `tokio-tar = "=0.3.0"`: the change pinned the crate to '
         "an exact version that is yanked; the index fetched fine",
         ["look-alike"],
         "rex",
@@ -383,9 +396,17 @@ def publish() -> None:
         "release_publish",
         workflow="release",
         job="publish-crate",
-        steps=[*rust_setup(), gen,
-               run("cargo publish -p healer", lines, 101, name="Publish to crates.io",
-                   env={"CARGO_REGISTRY_TOKEN": "***"})],
+        steps=[
+            *rust_setup(),
+            gen,
+            run(
+                "cargo publish -p healer",
+                lines,
+                101,
+                name="Publish to crates.io",
+                env={"CARGO_REGISTRY_TOKEN": "***"},
+            ),
+        ],
         message="ci(release): stamp the build info before publishing",
         files=[".github/workflows/release.yml"],
     )
@@ -419,9 +440,16 @@ def publish() -> None:
         "rust_deps",
         workflow="release",
         job="publish-crate",
-        steps=[*rust_setup(),
-               run("cargo publish -p healer-core", lines, 101, name="Publish to crates.io",
-                   env={"CARGO_REGISTRY_TOKEN": "***"})],
+        steps=[
+            *rust_setup(),
+            run(
+                "cargo publish -p healer-core",
+                lines,
+                101,
+                name="Publish to crates.io",
+                env={"CARGO_REGISTRY_TOKEN": "***"},
+            ),
+        ],
         message="refactor: split healer-core out of healer",
         files=["crates/healer-core/Cargo.toml", "crates/healer-core/src/lib.rs", "Cargo.toml"],
     )
@@ -432,8 +460,10 @@ def publish() -> None:
 
 def linker() -> None:
     cid = "fr-zq-linker-runner-dropped-mysqlclient"
-    src = ('#[link(name = "mysqlclient")]\nextern "C" { fn mysql_get_client_version() -> u64; }\n'
-           'fn main() { println!("{}", unsafe { mysql_get_client_version() }); }\n')
+    src = (
+        '#[link(name = "mysqlclient")]\nextern "C" { fn mysql_get_client_version() -> u64; }\n'
+        'fn main() { println!("{}", unsafe { mysql_get_client_version() }); }\n'
+    )
     out = cargo(cid, {"src/main.rs": src}, ["build", "--release"])
     ci(
         cid,
@@ -447,18 +477,23 @@ def linker() -> None:
         workflow="ci",
         job="build",
         steps=[
-            run("cat /etc/os-release | head -2; echo \"$ImageOS $ImageVersion\"",
+            run(
+                'cat /etc/os-release | head -2; echo "$ImageOS $ImageVersion"',
                 ['PRETTY_NAME="Ubuntu 24.04.3 LTS"', 'NAME="Ubuntu"', "ubuntu24 20261124.1.0"],
-                name="Runner info"),
-            *rust_setup(), failing(out, name="Build release"),
+                name="Runner info",
+            ),
+            *rust_setup(),
+            failing(out, name="Build release"),
         ],
         message="fix(router): route sensor events by source",
         files=["crates/healer/src/router.rs"],
     )
 
     cid = "fr-zq-linker-change-links-sodium"
-    src = ('#[link(name = "sodium")]\nextern "C" { fn sodium_init() -> i32; }\n'
-           'fn main() { println!("{}", unsafe { sodium_init() }); }\n')
+    src = (
+        '#[link(name = "sodium")]\nextern "C" { fn sodium_init() -> i32; }\n'
+        'fn main() { println!("{}", unsafe { sodium_init() }); }\n'
+    )
     out = cargo(cid, {"src/main.rs": src}, ["build", "--release"])
     ci(
         cid,
@@ -498,11 +533,19 @@ def cross_sccache() -> None:
         job="build (aarch64)",
         steps=[
             *rust_setup(),
-            run("cargo install cross --locked --version 0.2.5",
-                ["    Ignored package `cross v0.2.5` is already installed, use --force to override"],
-                name="Install cross"),
-            run("cross build --release --target aarch64-unknown-linux-gnu", lines, 125,
-                name="Build (aarch64)"),
+            run(
+                "cargo install cross --locked --version 0.2.5",
+                [
+                    "    Ignored package `cross v0.2.5` is already installed, use --force to override"
+                ],
+                name="Install cross",
+            ),
+            run(
+                "cross build --release --target aarch64-unknown-linux-gnu",
+                lines,
+                125,
+                name="Build (aarch64)",
+            ),
         ],
         message="refactor(router): split dispatch from matching",
         files=["crates/healer/src/router.rs", "crates/healer/src/dispatch.rs"],
@@ -520,8 +563,12 @@ pub fn arena_len(pages: u32) -> usize {
     # The aarch64 cfg is what cross compiles; on this host the same mismatch is compiled with
     # the function defined for every target, which gives rustc's identical E0308.
     host = src.replace('#[cfg(target_arch = "aarch64")]\n', "")
-    out = cargo(cid, {"src/lib.rs": host}, ["build", "--release"],
-                shown="cross build --release --target aarch64-unknown-linux-gnu")
+    out = cargo(
+        cid,
+        {"src/lib.rs": host},
+        ["build", "--release"],
+        shown="cross build --release --target aarch64-unknown-linux-gnu",
+    )
     ci(
         cid,
         "`cross build` for aarch64 compiles and rustc fails E0308/E0277 (`usize * u32`) in "
@@ -537,20 +584,30 @@ pub fn arena_len(pages: u32) -> usize {
         self_hosted=True,
     )
 
-    env = {"RUSTC_WRAPPER": "sccache", "SCCACHE_BUCKET": "healer-sccache",
-           "SCCACHE_REGION": "us-east-1"}
+    env = {
+        "RUSTC_WRAPPER": "sccache",
+        "SCCACHE_BUCKET": "healer-sccache",
+        "SCCACHE_REGION": "us-east-1",
+    }
     cid = "fr-zq-sccache-bucket-denied"
-    wrapper = real.scratch(cid + "-bin", {
-        "sccache": "#!/bin/sh\n"
-        "echo 'sccache: error: Server startup failed: cache storage failed to read: "
-        "Unexpected (permanent) at read, context: { uri: https://s3.us-east-1.amazonaws.com/"
-        "healer-sccache/.sccache_check, response: Parts { status: 403, version: HTTP/1.1 }, "
-        "service: s3, path: .sccache_check } => S3Error { code: \"AccessDenied\", message: "
-        "\"Access Denied\" }' >&2\nexit 2\n"})
+    wrapper = real.scratch(
+        cid + "-bin",
+        {
+            "sccache": "#!/bin/sh\n"
+            "echo 'sccache: error: Server startup failed: cache storage failed to read: "
+            "Unexpected (permanent) at read, context: { uri: https://s3.us-east-1.amazonaws.com/"
+            "healer-sccache/.sccache_check, response: Parts { status: 403, version: HTTP/1.1 }, "
+            'service: s3, path: .sccache_check } => S3Error { code: "AccessDenied", message: '
+            '"Access Denied" }\' >&2\nexit 2\n'
+        },
+    )
     (wrapper / "sccache").chmod(0o755)
     path = real.crate(cid, {"src/main.rs": "fn main() {}\n"})
-    lines, code = real.run(["cargo", "build"], path,
-                           env={"CARGO_NET_OFFLINE": "true", "RUSTC_WRAPPER": str(wrapper / "sccache")})
+    lines, code = real.run(
+        ["cargo", "build"],
+        path,
+        env={"CARGO_NET_OFFLINE": "true", "RUSTC_WRAPPER": str(wrapper / "sccache")},
+    )
     lines = [ln.replace(real.RUNNER + "-bin/sccache", "sccache") for ln in lines]
     assert code, lines
     ci(
@@ -562,9 +619,11 @@ pub fn arena_len(pages: u32) -> usize {
         "general",
         workflow="ci",
         job="build",
-        steps=[*rust_setup(),
-               uses("mozilla-actions/sccache-action@v0.0.6", {}, ["sccache version: 0.8.2"]),
-               run("cargo build", lines, code, name="Build", env=env)],
+        steps=[
+            *rust_setup(),
+            uses("mozilla-actions/sccache-action@v0.0.6", {}, ["sccache version: 0.8.2"]),
+            run("cargo build", lines, code, name="Build", env=env),
+        ],
         message="fix(webhook): accept an empty body on ping",
         files=["crates/healer/src/webhook.rs"],
     )
@@ -586,16 +645,18 @@ pub fn arena_len(pages: u32) -> usize {
     ci(
         cid,
         "With sccache as the wrapper (its stats printed after the failure, six hits, no "
-        "errors), rustc fails E0308 in `retries`: `unwrap_or(\"3\")` on an `Option<u32>`, "
+        'errors), rustc fails E0308 in `retries`: `unwrap_or("3")` on an `Option<u32>`, '
         "written by the change",
         ["look-alike"],
         "rex",
         "rust_build",
         workflow="ci",
         job="build",
-        steps=[*rust_setup(),
-               uses("mozilla-actions/sccache-action@v0.0.6", {}, ["sccache version: 0.8.2"]),
-               failing(out, name="Build", env=env)],
+        steps=[
+            *rust_setup(),
+            uses("mozilla-actions/sccache-action@v0.0.6", {}, ["sccache version: 0.8.2"]),
+            failing(out, name="Build", env=env),
+        ],
         message="feat(config): default retries to 3",
         files=["crates/healer/src/config.rs"],
         tail=["[command]/opt/hostedtoolcache/sccache/0.8.2/x64/sccache --show-stats", *stats],
@@ -616,10 +677,18 @@ def plain() -> None:
 }
 """
     out = cargo(cid, {"src/lib.rs": src}, ["clippy", "--", "-D", "warnings"])
-    ci(cid, "clippy `needless_range_loop` under `-D warnings` in `total`, written by the change",
-       ["obvious"], "rex", "rust_clippy", workflow="ci", job="clippy",
-       steps=[*rust_setup(), failing(out, name="Clippy")],
-       message="feat(metrics): sum queue depths", files=["crates/healer/src/metrics.rs"])
+    ci(
+        cid,
+        "clippy `needless_range_loop` under `-D warnings` in `total`, written by the change",
+        ["obvious"],
+        "rex",
+        "rust_clippy",
+        workflow="ci",
+        job="clippy",
+        steps=[*rust_setup(), failing(out, name="Clippy")],
+        message="feat(metrics): sum queue depths",
+        files=["crates/healer/src/metrics.rs"],
+    )
 
     cid = "fr-zq-plain-test-assert"
     src = """pub fn slug(s: &str) -> String { s.replace(' ', "_") }
@@ -633,18 +702,35 @@ mod tests {
 }
 """
     out = cargo(cid, {"src/lib.rs": src}, ["test", "--lib"])
-    ci(cid, "`cargo test` fails `slug_uses_dashes`: `slug` replaces spaces with `_`, the test "
-       "expects `-`", ["obvious"], "rex", "rust_test", workflow="ci", job="test",
-       steps=[*rust_setup(), failing(out, name="Test")],
-       message="feat: slugify case names", files=["crates/healer/src/lib.rs"])
+    ci(
+        cid,
+        "`cargo test` fails `slug_uses_dashes`: `slug` replaces spaces with `_`, the test "
+        "expects `-`",
+        ["obvious"],
+        "rex",
+        "rust_test",
+        workflow="ci",
+        job="test",
+        steps=[*rust_setup(), failing(out, name="Test")],
+        message="feat: slugify case names",
+        files=["crates/healer/src/lib.rs"],
+    )
 
     cid = "fr-zq-plain-fmt-check"
     src = "pub fn f(a:u32,b:u32)->u32{a+b}\n"
     out = cargo(cid, {"src/lib.rs": src}, ["fmt", "--check"])
-    ci(cid, "`cargo fmt --check` prints a diff for `f` in lib.rs, the change's unformatted code",
-       ["obvious"], "rex", "rust_fmt", workflow="ci", job="fmt",
-       steps=[*rust_setup(), failing(out, name="Rustfmt")],
-       message="feat: add f", files=["crates/healer/src/lib.rs"])
+    ci(
+        cid,
+        "`cargo fmt --check` prints a diff for `f` in lib.rs, the change's unformatted code",
+        ["obvious"],
+        "rex",
+        "rust_fmt",
+        workflow="ci",
+        job="fmt",
+        steps=[*rust_setup(), failing(out, name="Rustfmt")],
+        message="feat: add f",
+        files=["crates/healer/src/lib.rs"],
+    )
 
     cid = "fr-zq-plain-e0599"
     src = """pub struct Queue { items: Vec<u32> }
@@ -653,10 +739,18 @@ impl Queue {
 }
 """
     out = cargo(cid, {"src/lib.rs": src}, ["build"])
-    ci(cid, "rustc E0599: no method `length` on `Vec<u32>` in `Queue::depth`, the change's code",
-       ["obvious"], "rex", "rust_build", workflow="ci", job="build",
-       steps=[*rust_setup(), failing(out, name="Build")],
-       message="feat(queue): expose depth", files=["crates/healer/src/queue.rs"])
+    ci(
+        cid,
+        "rustc E0599: no method `length` on `Vec<u32>` in `Queue::depth`, the change's code",
+        ["obvious"],
+        "rex",
+        "rust_build",
+        workflow="ci",
+        job="build",
+        steps=[*rust_setup(), failing(out, name="Build")],
+        message="feat(queue): expose depth",
+        files=["crates/healer/src/queue.rs"],
+    )
 
     cid = "fr-zq-plain-e0425"
     src = """pub fn budget(n: u32) -> u32 {
@@ -665,7 +759,15 @@ impl Queue {
 }
 """
     out = cargo(cid, {"src/lib.rs": src}, ["build", "--release"])
-    ci(cid, "rustc E0425: cannot find value `limt` in `budget` (a typo of `limit`) the change wrote",
-       ["obvious"], "rex", "rust_build", workflow="ci", job="build",
-       steps=[*rust_setup(), failing(out, name="Build release")],
-       message="feat(budget): double the budget", files=["crates/healer/src/budget.rs"])
+    ci(
+        cid,
+        "rustc E0425: cannot find value `limt` in `budget` (a typo of `limit`) the change wrote",
+        ["obvious"],
+        "rex",
+        "rust_build",
+        workflow="ci",
+        job="build",
+        steps=[*rust_setup(), failing(out, name="Build release")],
+        message="feat(budget): double the budget",
+        files=["crates/healer/src/budget.rs"],
+    )
