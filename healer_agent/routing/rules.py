@@ -263,7 +263,12 @@ def parse_rules(raw: Any, source: str = "rules") -> Rules:
         float(precedence.get("explicit_yield_factor", 0.2)),
         {str(k): float(v) for k, v in (raw.get("type_factors") or {}).items()},
         *_change_owner(precedence.get("change_owner"), ids, source),
-        _regex(precedence.get("inert_files"), "precedence.inert_files", source),
+        # ``docs_files``: the key's name before stylesheets joined documentation
+        _regex(
+            precedence.get("inert_files", precedence.get("docs_files")),
+            "precedence.inert_files",
+            source,
+        ),
     )
 
 

@@ -594,6 +594,9 @@ def test_the_change_owner_setting_is_validated() -> None:
         parse_rules({**base, "precedence": {"change_owner": {"from": ["nobody"]}}})
     with pytest.raises(RulesError, match="unknown"):
         parse_rules({**base, "precedence": {"change_owner": {"to": ["bolt"], "unless": ["b"]}}})
+    # the inert files' key under its earlier name still reads
+    old = parse_rules({**base, "precedence": {"docs_files": r"\.md$"}}).inert_files
+    assert old is not None and old.search("README.md")
 
 
 def test_a_fetch_of_a_commit_the_server_no_longer_has_is_gits() -> None:
