@@ -10,7 +10,7 @@ the heap cap's.
 
 from __future__ import annotations
 
-from healer_agent.models import Agent, RoutingDecision
+from healer_agent.models import Agent, ContextBundle, JobLog, RoutingDecision
 from healer_agent.routing.prerouter import PreRouter
 from tests.unit.test_logs import gh_log
 from tests.unit.test_prerouter import ctx, incident
@@ -70,3 +70,51 @@ def test_a_heap_exhausted_by_the_repositorys_own_script_is_the_scripts() -> None
     assert _decide(script, ("web/scripts/prerender.js",), "web").agent is Agent.BLAZE
     tool = gh_log(("npx tsc -p . --noEmit", oom), exit_code=134)
     assert _decide(tool, ("web/src/app.ts",), "web").agent is Agent.ATLAS
+
+
+def test_an_artifact_a_job_could_not_download_is_the_producing_jobs_failure() -> None:
+    missing = gh_log(
+        (
+            "actions/download-artifact@v4",
+            ["##[error]Unable to download artifact(s): Artifact not found for name: web-dist"],
+        )
+    )
+    tsc = gh_log(
+        (
+            "npx tsc -p . --noEmit",
+            [
+                "src/preview.ts(8,3): error TS2322: Type 'string' is not assignable to type 'number'."
+            ],
+        ),
+        exit_code=2,
+    )
+
+    def decide(logs: tuple[str, ...], files: tuple[str, ...]) -> RoutingDecision:
+        jobs = tuple(JobLog(job_name=f"job{n}", text=text) for n, text in enumerate(logs))
+        context = ContextBundle(logs=jobs, changed_files=files)
+        return ROUTER.decide(incident("preview", "job0"), context)
+
+    assert decide((missing, tsc), ("src/preview.ts",)).agent is Agent.BLAZE
+    # the producer succeeded but the change moved what the build writes
+    assert decide((missing,), ("vite.config.ts",)).agent is Agent.BLAZE
+    alone = decide((missing,), ())
+    assert alone.agent is Agent.ATLAS and not alone.obvious
+
+
+def test_a_host_port_another_container_holds_is_the_runners() -> None:
+    line = (
+        "Error response from daemon: driver failed programming external connectivity on "
+        "endpoint ci-postgres-1: Bind for 0.0.0.0:5432 failed: port is already allocated"
+    )
+    log = gh_log(("docker compose -f docker-compose.ci.yml up -d --wait", [line]))
+    assert _decide(log, ("crates/dispatch/src/queue.rs",), "e2e").agent is Agent.ATLAS
+
+
+def test_a_refused_connection_in_a_rust_panic_after_a_code_change_is_the_code() -> None:
+    lines = [
+        "thread 'tests::enqueue_roundtrip' (3141) panicked at src/lib.rs:11:61:",
+        'connect to redis: Os { code: 111, kind: ConnectionRefused, message: "Connection refused" }',
+        "test result: FAILED. 2 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out",
+    ]
+    log = gh_log(("cargo test --locked", lines), exit_code=101)
+    assert _decide(log, ("crates/queue/src/lib.rs",), "rust").agent is Agent.REX
