@@ -70,6 +70,7 @@ MODULES = [
     "cases_batch42",
     "cases_batch43",
     "cases_batch44",
+    "cases_batch46",
 ]
 
 
