@@ -71,6 +71,7 @@ MODULES = [
     "cases_batch43",
     "cases_batch44",
     "cases_batch45",
+    "cases_batch46",
 ]
 
 
