@@ -283,7 +283,7 @@ def _pull_request(pr: Any) -> PullRequestInfo | None:
         return None
     try:
         number = int(pr.get("number") or 0)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an infinite float
         number = 0
     return PullRequestInfo(
         number=number,

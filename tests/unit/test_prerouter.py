@@ -1308,6 +1308,14 @@ def test_any_context_shape_is_read_without_raising(context: dict[str, object]) -
     assert 0.0 <= decision.confidence <= 1.0
 
 
+def test_a_pull_request_number_no_integer_can_hold_reads_as_none() -> None:
+    from healer_agent.context.replay import bundle_from_case
+
+    for number in (float("inf"), float("nan"), "x", None):
+        bundle = bundle_from_case({"pull_request": {"number": number, "title": "t"}}, {})
+        assert bundle.pull_request is not None and bundle.pull_request.number == 0
+
+
 @pytest.mark.parametrize(
     ("workflow", "command", "lines"),
     [
