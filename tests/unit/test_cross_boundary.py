@@ -133,7 +133,7 @@ def test_kustomize_refusing_an_overlay_under_make_is_the_manifests() -> None:
 
 def test_a_build_script_that_cannot_find_a_program_the_runner_lacks_is_the_set_ups() -> None:
     lines = [
-        "error: failed to run custom build command for `api-proto v0.3.0 (/work/crates/proto)`",
+        "error: failed to run custom build command for `api-proto v0.3.0 (/home/runner/work/api/api/crates/proto)`",
         "  --- stderr",
         '  Error: Custom { kind: NotFound, error: "Could not find `protoc`. If `protoc` is '
         "installed, try setting the `PROTOC` environment variable to the path of the "
