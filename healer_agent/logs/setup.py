@@ -31,12 +31,3 @@ def source_at(data: bytes, at: int) -> str | None:
 def withheld(source: str | None) -> str | None:
     """``source`` when the run did not get the repository's secrets with it; else None."""
     return source if source in _WITHHELD else None
-
-
-def withheld_secrets(log: str) -> str | None:
-    """Where a raw log's secrets came from, when the run did not get the repository's.
-
-    For a log read on its own; the pre-router takes the source from the excerpt's scan.
-    """
-    data = log.encode("utf-8", "surrogatepass")
-    return withheld(source_at(data, data.find(MARK)))

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from healer_agent.logs import excerpt_text
-from healer_agent.logs.setup import withheld, withheld_secrets
+from healer_agent.logs.setup import withheld
 from healer_agent.models import Agent, ContextBundle, FailureType, FiringAlert, Incident, JobLog
 from healer_agent.routing.prerouter import PreRouter
 from healer_agent.routing.rules import RulesError, parse_rules
@@ -663,11 +663,16 @@ def test_a_setting_unset_in_a_run_without_secrets_is_the_workflows(source: str) 
     assert decision.agent is Agent.BLAZE
 
 
+def _withheld_secrets(log: str) -> str | None:
+    """What the pre-router reads: the source the excerpt's scan found, if it withholds."""
+    return withheld(excerpt_text(log).secret_source)
+
+
 def test_only_a_source_other_than_the_repositorys_withholds_secrets() -> None:
-    assert withheld_secrets("x\n2026Z Secret source: Dependabot\r\ny") == "Dependabot"
-    assert withheld_secrets("Secret source: None") == "None"
-    assert withheld_secrets("x\nSecret source: Actions\ny") is None
-    assert withheld_secrets("no set-up section") is None
+    assert _withheld_secrets("x\n2026Z Secret source: Dependabot\r\ny") == "Dependabot"
+    assert _withheld_secrets("Secret source: None") == "None"
+    assert _withheld_secrets("x\nSecret source: Actions\ny") is None
+    assert _withheld_secrets("no set-up section") is None
 
 
 def _withheld_by_find(log: str) -> str | None:
@@ -706,9 +711,8 @@ def _withheld_by_find(log: str) -> str | None:
 )
 def test_the_secret_source_gate_agrees_with_a_plain_search(parts: list[str]) -> None:
     log = "".join(parts)
-    assert withheld_secrets(log) == _withheld_by_find(log)
-    # the excerpt's scan finds the same line (the pre-router reads the source from it)
-    assert withheld(excerpt_text(log).secret_source) == _withheld_by_find(log)
+    # the excerpt's scan finds the line the pre-router reads the source from
+    assert _withheld_secrets(log) == _withheld_by_find(log)
 
 
 def test_the_excerpt_keeps_only_a_source_the_runner_names() -> None:
