@@ -9,7 +9,7 @@ of evidence names its place (``signal``), its source and its causal role. Pure.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -237,6 +237,19 @@ def _log_places(
     return out
 
 
+def _hand_edited(rules: Rules, files: Sequence[str]) -> Sequence[str]:
+    """The change's files but those a generator wrote, unless nothing else changed.
+
+    Regenerated output follows the change to its source: TypeScript bindings written from
+    a Rust struct are the Rust change's, not a front-end edit.
+    """
+    generated = rules.generated_files
+    if generated is None or not files:
+        return files
+    kept = [f for f in files if generated.search(f) is None]
+    return kept or files
+
+
 def _matches(
     matcher: Matcher[Signal],
     texts: Iterable[str],
@@ -300,7 +313,7 @@ def gather(
                         signal, "step_name", rules.weight("step_name") * signal.weight, names[0]
                     )
                 )
-    files = context.changed_paths()
+    files = _hand_edited(rules, context.changed_paths())
     if files:
         weight = rules.weight("changed_file") / len(files)  # times the share that match
         for signal, hits in _matches(rules.matcher("changed_file"), files):

@@ -132,6 +132,8 @@ class Rules:
     """Signals that keep the error with its owner (an error relayed from an image build)."""
     inert_files: re.Pattern[str] | None = None
     """Paths of documentation: a change of only these changed nothing a test runs."""
+    generated_files: re.Pattern[str] | None = None
+    """Paths a generator writes: a change to them is its source's, not a hand edit."""
     _matchers: dict[Place, Matcher[Signal]] = field(default_factory=dict, repr=False)
     _yields_to: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _requires: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
@@ -269,6 +271,7 @@ def parse_rules(raw: Any, source: str = "rules") -> Rules:
             "precedence.inert_files",
             source,
         ),
+        _regex(precedence.get("generated_files"), "precedence.generated_files", source),
     )
 
 

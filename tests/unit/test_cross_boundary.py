@@ -39,6 +39,27 @@ def test_a_front_end_build_broken_when_only_rust_changed_is_the_rust_changes() -
     assert agent(("web/src/diff.ts",)) is Agent.BLAZE
 
 
+TS2339 = ["src/runRow.ts(4,40): error TS2339: Property 'started_at' does not exist on type 'Run'."]
+
+
+def test_regenerated_bindings_are_their_sources_change_not_a_front_end_edit() -> None:
+    log = gh_log(("npx tsc -p . --noEmit", TS2339))
+
+    def decide(files: tuple[str, ...]) -> tuple[Agent, bool]:
+        decision = ROUTER.decide(incident("web", "typecheck"), ctx(log, "typecheck", files))
+        return decision.agent, decision.obvious
+
+    rust_and_bindings = ("crates/api/src/run.rs", "web/src/bindings/Run.ts")
+    assert decide(rust_and_bindings) == (Agent.REX, False)
+    assert decide(("crates/api/src/run.rs", "web/src/__generated__/graphql.ts"))[0] is Agent.REX
+    # the consumer changed too: its code is the first suspect
+    assert decide((*rust_and_bindings, "web/src/runRow.ts"))[0] is Agent.BLAZE
+    # only the generated file changed (edited by hand, or regenerated alone): it counts
+    assert decide(("web/src/bindings/Run.ts",))[0] is Agent.BLAZE
+    # a hand-written file in a folder merely named like a package is not generated
+    assert decide(("crates/api/src/run.rs", "web/src/pkgs/run.ts"))[0] is Agent.BLAZE
+
+
 def _probe_404(pod: str) -> dict[str, Any]:
     event = {
         "type": "Warning",
