@@ -150,6 +150,20 @@ def test_a_file_the_build_context_lost_is_the_images() -> None:
     assert decision.agent is Agent.BLAZE
 
 
+def test_a_type_check_inside_an_image_build_missing_a_file_the_context_lost_is_the_images() -> None:
+    lines = [
+        "#9 [build 5/5] RUN npm run build",
+        "#9 3.12 src/runTable.ts(1,33): error TS2307: Cannot find module './bindings/Run' or "
+        "its corresponding type declarations.",
+        '#9 ERROR: process "/bin/sh -c npm run build" did not complete successfully: exit code: 2',
+    ]
+    log = gh_log(("docker/build-push-action@v6", lines))
+    decision = ROUTER.decide(
+        incident("images", "console-image"), ctx(log, "console-image", (".dockerignore",))
+    )
+    assert decision.agent is Agent.BOLT
+
+
 def test_a_python_syntax_error_inside_an_image_build_is_no_specialists() -> None:
     lines = [
         "#10 [stage-0 6/6] RUN python3 -m compileall -q worker",
