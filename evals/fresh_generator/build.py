@@ -73,6 +73,7 @@ MODULES = [
     "cases_batch45",
     "cases_batch46",
     "cases_batch47",
+    "cases_batch48",
 ]
 
 
