@@ -171,6 +171,9 @@ def _about(fact: Fact) -> str:
 
 
 _NAMESPACE_LABEL = re.compile(r" namespace=([a-z0-9][a-z0-9-]*)")
+_EVERYONES = frozenset({"kube-system"})
+"""The cluster's own components (DNS, the autoscaler, the network plugin): every
+workload's, as a node is, never another workload's to set aside."""
 
 
 def _elsewhere(target: Target, context: ContextBundle, others: list[Fact]) -> set[int]:
@@ -191,6 +194,6 @@ def _elsewhere(target: Target, context: ContextBundle, others: list[Fact]) -> se
             namespace = label.group(1) if label else ""
         else:
             continue
-        if namespace and namespace not in spaces:
+        if namespace and namespace not in spaces and namespace not in _EVERYONES:
             out.add(id(fact))
     return out
