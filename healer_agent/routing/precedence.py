@@ -248,6 +248,17 @@ def verdict(
     unexplained = sorted(
         {t.agent.value for t in ranked[1:] for e in t.evidence if _unexplained(e, rules)}
     )
+    # a hint in the failing step's own lines that names another owner (a front-end error a
+    # change to the Rust side can cause, an engine the runner may lack): the same line reads
+    # two ways, so the winner's is not the only reading
+    hinted = sorted(
+        {
+            t.agent.value
+            for t in ranked[1:]
+            for e in t.evidence
+            if e.role == "hint" and e.signal == "error_line"
+        }
+    )
     # an error in code or infrastructure after a change that touched only another owner's
     # files may be that change's consequence (a job moved into a slimmer image, a value a
     # chart passes in, an ignore file that hid a source)
@@ -271,6 +282,8 @@ def verdict(
         reasons.append(f"a cause also points to {', '.join(rivals)}")
     if unexplained:
         reasons.append(f"an unexplained symptom in the log points to {', '.join(unexplained)}")
+    if hinted:
+        reasons.append(f"a hint in the log points to {', '.join(hinted)}")
     if earlier_failures:
         reasons.append(f"an earlier step failed too ({'; '.join(earlier_failures)[:120]})")
     if changed_elsewhere:
