@@ -171,3 +171,22 @@ def test_a_build_script_that_cannot_find_a_program_the_runner_lacks_is_the_set_u
         incident("release", "build"), ctx(log, "build", ("Cargo.toml", "Cargo.lock"))
     )
     assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.GENERAL)
+
+
+def test_regenerated_output_that_differs_is_the_changed_sources_else_the_generators() -> None:
+    diff = [
+        "diff --git a/src/gen/events.ts b/src/gen/events.ts",
+        "--- a/src/gen/events.ts",
+        "+++ b/src/gen/events.ts",
+        "-//   protoc-gen-ts_proto  v2.2.0",
+        "+//   protoc-gen-ts_proto  v2.6.1",
+    ]
+    log = gh_log(("git diff --exit-code src/gen", diff))
+
+    def agent(files: tuple[str, ...]) -> Agent:
+        return ROUTER.decide(incident("web", "codegen"), ctx(log, "codegen", files)).agent
+
+    assert agent(("crates/api/src/models/run.rs",)) is Agent.REX
+    assert agent(("src/queries/runs.graphql", "src/pages/Runs.tsx")) is Agent.BLAZE
+    # no source of the generator changed: the generator did (an unpinned plugin's release)
+    assert agent(("docs/events.md",)) is Agent.ATLAS
