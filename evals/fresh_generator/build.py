@@ -72,6 +72,7 @@ MODULES = [
     "cases_batch44",
     "cases_batch45",
     "cases_batch46",
+    "cases_batch49",
 ]
 
 
