@@ -74,6 +74,7 @@ MODULES = [
     "cases_batch46",
     "cases_batch47",
     "cases_batch48",
+    "cases_batch49",
     "cases_batch50",
 ]
 
