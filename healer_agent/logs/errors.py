@@ -69,7 +69,7 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"^npm (?:ERR!|error) |^[ \u2009]?ERR_PNPM_|^error Command failed|^\u2009?ERR!|"
         r"^(?:\u27a4 )?YN\d{4}: .*(?:[Ee]rror|failed)",
     ),
-    ("tsc", r"error TS\d{4}: |^Found \d+ errors?|^Type error: "),
+    ("tsc", r"error TS\d{4,5}: |^Found \d+ errors?|^Type error: "),
     ("lockfile-lint", r"^detected invalid \w+(?:\(s\))? for package"),
     # ASCII only: one non-ASCII character (changesets' butterfly) slows the whole set's DFA
     ("changesets", r"no changesets were found"),

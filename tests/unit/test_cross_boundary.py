@@ -190,3 +190,17 @@ def test_regenerated_output_that_differs_is_the_changed_sources_else_the_generat
     assert agent(("src/queries/runs.graphql", "src/pages/Runs.tsx")) is Agent.BLAZE
     # no source of the generator changed: the generator did (an unpinned plugin's release)
     assert agent(("docs/events.md",)) is Agent.ATLAS
+
+
+def test_a_five_digit_type_error_is_the_type_checks() -> None:
+    # TS18047/TS18048 ("possibly null/undefined") are tsc's own codes, five digits long
+    line = "src/runRow.ts(9,12): error TS18047: 'run.finished_at' is possibly 'null'."
+    log = gh_log(("npx tsc -p . --noEmit", [line]))
+    decision = ROUTER.decide(incident("web", "typecheck"), ctx(log, "typecheck", ("src/a.ts",)))
+    assert (decision.agent, decision.failure_type) == (Agent.BLAZE, FailureType.FRONTEND_TYPECHECK)
+    assert decision.obvious
+    # after a change to the Rust side that regenerated the binding, it is that change's
+    rust = ("crates/api/src/models/run.rs", "web/src/bindings/Run.ts")
+    assert (
+        ROUTER.decide(incident("web", "typecheck"), ctx(log, "typecheck", rust)).agent is Agent.REX
+    )

@@ -4,14 +4,12 @@ A test the harness stopped at its deadline after a change to the Rust code is a 
 change brought, not the network's timeout. rustup refusing a component for the channel the
 workflow asks for is the workflow's toolchain pin, whatever crate the change touched. An
 end-to-end assertion that got a 5xx while the service it calls keeps crashing is the
-crash's, whether the suite is known by its step or by its file. A crash that names a setting
-is the code's when the change made the code read it, the deployment's when the change moved
-the setting there.
+crash's, whether the suite is known by its step or by its file.
 """
 
 from __future__ import annotations
 
-from healer_agent.models import Agent, ArgoApp, ContextBundle, JobLog, RoutingDecision
+from healer_agent.models import Agent, ContextBundle, JobLog, RoutingDecision
 from healer_agent.routing.prerouter import PreRouter
 from tests.unit.test_logs import gh_log
 from tests.unit.test_prerouter import _crashloop_pod, ctx, incident
@@ -73,32 +71,3 @@ def test_an_e2e_5xx_while_the_service_crashes_is_the_crash_known_by_the_suites_f
         return ROUTER.decide(incident("console", "smoke"), context).agent
 
     assert agent([_crashloop_pod("api-7d9f-x2k4")]) is Agent.REX
-
-
-def test_a_crash_naming_a_setting_is_the_code_that_now_reads_it_or_the_deployment() -> None:
-    log = gh_log(
-        (
-            "kubectl rollout status deployment/orders-api --timeout=300s",
-            ['error: deployment "orders-api" exceeded its progress deadline'],
-        )
-    )
-
-    def decide(files: tuple[str, ...]) -> RoutingDecision:
-        context = ContextBundle(
-            logs=(JobLog(job_name="deploy", text=log),),
-            changed_files=files,
-            kubernetes={"pods": [_crashloop_pod("orders-api-ea4da8df6-fda0f")]},
-            argocd=(ArgoApp(name="orders-api", sync_status="Synced", health_status="Degraded"),),
-            loki=(
-                "thread 'main' panicked at src/main.rs:5:10:",
-                "ORDERS_WORKERS must be a number: ParseIntError { kind: InvalidDigit }",
-            ),
-        )
-        return ROUTER.decide(incident("deploy", "deploy"), context)
-
-    # the change made the code parse the setting: the code's
-    assert decide(("src/main.rs",)).agent is Agent.REX
-    # the change renamed the setting in the deployment: the deployment's
-    assert decide(("deploy/orders-api/deployment.yaml",)).agent is Agent.BOLT
-    both = decide(("src/main.rs", "deploy/orders-api/deployment.yaml"))
-    assert not both.obvious
