@@ -177,7 +177,9 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     ),
     ("logrus", r"^(?:FATA|ERRO|PANI)\[\d+\] "),
     # zerolog's console lines (gitleaks and other Go tools): a clock time, then the level
-    ("zerolog", r"^\d{1,2}:\d\d[AP]M (?:ERR|FTL) "),
+    ("zerolog", r"^\d{1,2}:\d\d[AP]M (?:ERR|FTL) |^\d{1,2}:\d\d[AP]M WRN leaks found: [1-9]"),
+    # docker compose refusing to start a service whose dependency never became healthy
+    ("compose", r"^dependency failed to start: container "),
     # Terraform's diagnostics, drawn in a box
     ("terraform", r"^\u2502 Error: "),
     # coreutils' verdict on a checksum file: a download that is not what was pinned

@@ -142,3 +142,35 @@ def test_a_tools_own_download_cut_off_is_the_network_whatever_the_change_touched
     )
     log = gh_log(("kubeconform -strict -summary rendered/", [line]))
     assert _decide(log, ("charts/api/Chart.yaml",), "chart").agent is Agent.ATLAS
+
+
+def test_a_secret_a_hook_or_push_protection_found_is_ciphers_whatever_the_job() -> None:
+    gitleaks = [
+        'Finding:     curl -H "Authorization: token REDACTED" https://api.github.com/user',
+        "RuleID:      github-pat",
+        "File:        scripts/seed-preview.sh",
+        "11:42AM INF scanned ~2211 bytes (2.21 KB) in 61.3ms",
+        "11:42AM WRN leaks found: 1",
+    ]
+    log = gh_log(("lefthook run pre-commit --all-files", gitleaks))
+    hook = _decide(log, ("scripts/seed-preview.sh",), "lint", "hooks")
+    assert hook.agent is Agent.CIPHER
+    push = [
+        "remote: error: GH013: Repository rule violations found for refs/heads/release/charts.",
+        "remote: - GITHUB PUSH PROTECTION",
+        "remote:   - Push cannot contain secrets",
+        "error: failed to push some refs to 'https://github.com/o/r.git'",
+    ]
+    log = gh_log(("git push origin release/charts", push))
+    files = ("charts/backup/Chart.yaml", "infra/envs/staging/backup.auto.tfvars")
+    assert _decide(log, files, "release-charts", "helm-release").agent is Agent.CIPHER
+
+
+def test_a_scanner_whose_database_host_did_not_resolve_is_the_network() -> None:
+    line = (
+        'Error: failed to query batch: Post "https://api.osv.dev/v1/querybatch": dial tcp: '
+        "lookup api.osv.dev on 127.0.0.53:53: server misbehaving"
+    )
+    log = gh_log(("osv-scanner scan source --lockfile package-lock.json .", [line]))
+    decision = _decide(log, ("src/components/RunRow.tsx",), "security", "osv-scan")
+    assert decision.agent is Agent.ATLAS

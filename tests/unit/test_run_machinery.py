@@ -331,3 +331,16 @@ def test_a_job_out_of_time_after_a_code_change_asks_the_codes_owner_first() -> N
     hung = _decide(log, ("tests/cli_init.rs",), workflow="rust")
     assert (hung.agent, hung.obvious) == (Agent.REX, False)
     assert _decide(log, ("docs/cli.md",), workflow="rust").agent is Agent.ATLAS
+
+
+def test_a_dependency_compose_found_unhealthy_is_the_compose_files() -> None:
+    lines = [
+        "docker compose -f docker-compose.ci.yml run --rm web npm test",
+        " Container ci-db-1  Waiting",
+        " Container ci-db-1  Error",
+        "dependency failed to start: container ci-db-1 is unhealthy",
+        "make: *** [Makefile:5: test] Error 1",
+    ]
+    log = gh_log(("make test", lines), exit_code=2)
+    decision = _decide(log, ("docker-compose.ci.yml",))
+    assert decision.agent is Agent.BOLT and not decision.obvious
