@@ -76,6 +76,7 @@ MODULES = [
     "cases_batch48",
     "cases_batch49",
     "cases_batch50",
+    "cases_batch51",
 ]
 
 
