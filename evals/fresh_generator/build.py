@@ -77,6 +77,7 @@ MODULES = [
     "cases_batch49",
     "cases_batch50",
     "cases_batch51",
+    "cases_batch52",
 ]
 
 
