@@ -75,6 +75,7 @@ MODULES = [
     "cases_batch47",
     "cases_batch48",
     "cases_batch50",
+    "cases_batch53",
 ]
 
 
