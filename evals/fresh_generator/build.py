@@ -78,6 +78,7 @@ MODULES = [
     "cases_batch50",
     "cases_batch51",
     "cases_batch52",
+    "cases_batch53",
 ]
 
 
