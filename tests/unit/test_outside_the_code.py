@@ -118,3 +118,18 @@ def test_a_refused_connection_in_a_rust_panic_after_a_code_change_is_the_code() 
     ]
     log = gh_log(("cargo test --locked", lines), exit_code=101)
     assert _decide(log, ("crates/queue/src/lib.rs",), "rust").agent is Agent.REX
+
+
+def test_a_compiler_killed_after_a_change_to_cargos_own_settings_is_those_settings() -> None:
+    lines = [
+        "   Compiling healer-trace v0.4.0 (/home/runner/work/healer/healer/crates/trace)",
+        "error: could not compile `healer-trace` (lib)",
+        "",
+        "Caused by:",
+        "  process didn't exit successfully: `rustc --crate-name healer_trace` "
+        "(signal: 9, SIGKILL: kill)",
+    ]
+    log = gh_log(("cargo build --release --workspace", lines), exit_code=101)
+    assert _decide(log, (".cargo/config.toml",), "rust").agent is Agent.REX
+    # nothing the build reads changed: the runner ran out of memory
+    assert _decide(log, ("README.md",), "rust").agent is Agent.ATLAS
