@@ -422,7 +422,8 @@ def jest_kills() -> None:
             files=changed,
             pr=pr,
             extra=extra,
-            self_hosted=agent == "blaze",
+            self_hosted=True,
+            runner="arc-console-" + sha("b54-arc")[:5] + "-runner-" + sha("b54-r")[:5],
         )
 
 
