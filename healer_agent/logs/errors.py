@@ -178,6 +178,13 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
     ("logrus", r"^(?:FATA|ERRO|PANI)\[\d+\] "),
     # zerolog's console lines (gitleaks and other Go tools): a clock time, then the level
     ("zerolog", r"^\d{1,2}:\d\d[AP]M (?:ERR|FTL) |^\d{1,2}:\d\d[AP]M WRN leaks found: [1-9]"),
+    # GitHub refusing a job its environment's protection rules do not admit (a branch the
+    # environment does not allow, a reviewer's rejection)
+    (
+        "environment",
+        r"is not allowed to deploy to \S+ due to environment protection rules|"
+        r"[Tt]he deployment was rejected or didn.t satisfy other protection rules",
+    ),
     # docker compose refusing to start a service whose dependency never became healthy
     ("compose", r"^dependency failed to start: container "),
     # Terraform's diagnostics, drawn in a box

@@ -44,7 +44,7 @@ TRIGGER_SOURCE = (
     r"Could not resolve|Build failed|did not complete|ERROR|curl: |connect to|not ok |# fail |"
     r"ERR_|find module|level=error|level=fatal|Docker daemon|Potential secrets|ECONN|EAI_AGAIN|"
     r"ETIMEDOUT|ENOTFOUND|connection to the server|Unable to connect|\*\*\* |SIGKILL|"
-    r"PUSH PROTECTION|leaks found|mark-compacts|required|rate limit|FATA\[|PANI\[|"
+    r"PUSH PROTECTION|leaks found|protection rules|mark-compacts|required|rate limit|FATA\[|PANI\[|"
     r"not a git command|"
     r"too many warnings|command not found|node down|TLS handshake|no such host|unreachable|"
     r"No route to host|HOSTUNREACH|SOCKETTIMEDOUT|hang up|Bad Gateway|Service Unavailable|"

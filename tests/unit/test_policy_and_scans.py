@@ -11,7 +11,7 @@ tool's download cut off in transport are not the code.
 
 from __future__ import annotations
 
-from healer_agent.models import Agent, FailureType, Incident, RoutingDecision
+from healer_agent.models import Agent, ContextBundle, FailureType, Incident, RoutingDecision
 from healer_agent.routing.prerouter import PreRouter
 from tests.unit.test_logs import gh_log
 from tests.unit.test_prerouter import ctx, incident
@@ -174,3 +174,49 @@ def test_a_scanner_whose_database_host_did_not_resolve_is_the_network() -> None:
     log = gh_log(("osv-scanner scan source --lockfile package-lock.json .", [line]))
     decision = _decide(log, ("src/components/RunRow.tsx",), "security", "osv-scan")
     assert decision.agent is Agent.ATLAS
+
+
+def test_an_environment_that_refused_the_job_is_the_repositorys_settings() -> None:
+    check = Incident(
+        kind="ci_failure",
+        event_type="check_run",
+        repository="o/r",
+        run_key="o/r#check:2",
+        workflow_name="deploy",
+        job_names=("helm-release",),
+        conclusion="failure",
+        check_output='Branch "feat/gc" is not allowed to deploy to production due to '
+        "environment protection rules.",
+    )
+    no_log = ContextBundle(changed_files=("charts/agent/values.yaml",))
+    decision = ROUTER.decide(check, no_log)
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
+
+
+def test_a_secret_input_a_forks_run_did_not_get_is_the_runs_whatever_its_name() -> None:
+    line = "##[error]Input required and not supplied: private-key"
+    log = gh_log(("actions/create-github-app-token@v1", [line]))
+    decision = _decide(log, ("crates/cli/src/args.rs",), "rust", "rust-tests")
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
+
+
+def test_refusals_that_read_two_ways_are_not_obvious() -> None:
+    # a 401 from the service an end-to-end test calls: the run's token or the code's auth
+    lines = [
+        " FAIL  e2e/repos.e2e.test.js > console api > lists the repositories",
+        "AssertionError: expected 401 to be 200 // Object.is equality",
+        " \u276f e2e/repos.e2e.test.js:7:24",
+    ]
+    log = gh_log(("npx vitest run e2e", lines))
+    e2e = _decide(log, ("src/routes/settings/+page.svelte",), "web", "web-e2e")
+    assert not e2e.obvious and "points to atlas" in e2e.reason
+    # a git dependency cargo could not get after the change edited the manifest: the address
+    # it wrote, or the run's access
+    cargo = [
+        "fatal: repository 'https://github.com/o/protos/' not found",
+        "error: failed to get `protos` as a dependency of package `api v0.1.0 (/w/api)`",
+    ]
+    log = gh_log(("cargo test -p api", cargo), exit_code=101)
+    fetch = _decide(log, ("crates/api/Cargo.toml", "Cargo.lock"), "rust", "rust-tests")
+    assert not fetch.obvious and "points to rex" in fetch.reason
+    assert _decide(log, ("crates/api/src/lib.rs",), "rust", "rust-tests").obvious
