@@ -173,7 +173,9 @@ _DETECTORS: tuple[tuple[str, str], ...] = (
         r"Resource not accessible by integration|denied: |unauthorized: |token rejected|"
         r"got 40[13]\b|Username and password required|rate limit exceeded|"
         # the GitHub CLI's errors: the API's answer after the command's words
-        r"\bGraphQL: |^HTTP [45]\d\d: |^\S.* failed: HTTP [45]\d\d",
+        r"\bGraphQL: |^HTTP [45]\d\d: |^\S.* failed: HTTP [45]\d\d|"
+        # a registry's API error body (OCI distribution): its refusal in its own code
+        r"\"code\": ?\"(?:UNAUTHORIZED|DENIED)\"",
     ),
     ("logrus", r"^(?:FATA|ERRO|PANI)\[\d+\] "),
     # zerolog's console lines (gitleaks and other Go tools): a clock time, then the level

@@ -220,3 +220,13 @@ def test_refusals_that_read_two_ways_are_not_obvious() -> None:
     fetch = _decide(log, ("crates/api/Cargo.toml", "Cargo.lock"), "rust", "rust-tests")
     assert not fetch.obvious and "points to rex" in fetch.reason
     assert _decide(log, ("crates/api/src/lib.rs",), "rust", "rust-tests").obvious
+
+
+def test_a_registrys_refusal_in_its_own_error_body_is_the_runs_credentials() -> None:
+    lines = [
+        "::error::ghcr.io/o/api:0.31.0 -> HTTP 401",
+        '{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}',
+    ]
+    log = gh_log(("bash scripts/check-image.sh", lines))
+    decision = _decide(log, ("docs/runbooks/rollback.md",), "deploy", "helm-release")
+    assert (decision.agent, decision.failure_type) == (Agent.ATLAS, FailureType.PERMISSIONS)
