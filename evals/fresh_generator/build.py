@@ -80,6 +80,7 @@ MODULES = [
     "cases_batch52",
     "cases_batch53",
     "cases_batch54",
+    "cases_batch55",
 ]
 
 
