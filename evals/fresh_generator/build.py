@@ -79,6 +79,7 @@ MODULES = [
     "cases_batch51",
     "cases_batch52",
     "cases_batch53",
+    "cases_batch56",
 ]
 
 
