@@ -81,6 +81,7 @@ MODULES = [
     "cases_batch53",
     "cases_batch54",
     "cases_batch55",
+    "cases_batch56",
 ]
 
 
