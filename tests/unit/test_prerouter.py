@@ -470,8 +470,29 @@ def test_a_crash_on_a_setting_the_same_change_taught_the_code_to_read_is_not_obv
         Agent.BOLT,
         Agent.REX,
     }
-    assert not decision.obvious
-    assert "a cause also points to" in decision.reason
+    assert not decision.obvious and decision.confidence < 0.5
+
+
+def test_a_crash_on_a_setting_only_the_code_changed_to_read_is_the_codes() -> None:
+    # the chart is as it was: the code now demands a setting the deployment never had
+    helm = gh_log(
+        (
+            "helm upgrade --install healer charts/healer --values values-staging.yaml --wait",
+            ["Error: UPGRADE FAILED: context deadline exceeded"],
+        )
+    )
+    context = ContextBundle(
+        logs=(JobLog(job_name="deploy", text=helm),),
+        changed_files=("crates/healer/src/config.rs",),
+        kubernetes={"pods": [_crashloop_pod("healer-1")]},
+        argocd=(ArgoApp(name="healer", sync_status="Synced", health_status="Degraded"),),
+        loki=(
+            "thread 'main' panicked at src/config.rs:5:42:",
+            "HEALER_PORT must be a port number: ParseIntError { kind: InvalidDigit }",
+        ),
+    )
+    decision = ROUTER.decide(incident("healer-ci", "deploy", "Wait for rollout"), context)
+    assert decision.agent is Agent.REX
 
 
 def test_a_smoke_check_failure_is_explained_by_a_manifest_change_or_is_flaky() -> None:
