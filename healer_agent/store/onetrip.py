@@ -1,4 +1,4 @@
-"""aiosqlite, its statements run on the event loop's thread, commits in aiosqlite's thread.
+"""aiosqlite, its statements and commits run on the event loop's thread, checkpoints not.
 
 SQLAlchemy's aiosqlite adapter makes a cursor, executes, fetches and closes it, each a
 function queued for aiosqlite's thread and a wake-up of the event loop when it is done.
@@ -15,10 +15,10 @@ off on this connection (``db.py``) and every ``CHECKPOINT_EVERY``-th commit that
 rows takes the checkpoint with it to aiosqlite's thread: a commit's trip there and back
 cost ~30 µs of CPU a request on the intake path, the two threads handing the GIL to each
 other. A commit or rollback with no transaction open (a read) is skipped, as sqlite3 would
-do nothing for it. The cursor hands
-back the rows, description, row count and last row id it got: the same values, the same
-errors. The connection is opened with ``check_same_thread=False``; SQLAlchemy's pool and
-the adapter's mutex keep its users one at a time.
+do nothing for it. The cursor hands back the rows, description, row count and last row
+id it got: the same values, the same errors. The connection is opened with
+``check_same_thread=False``; SQLAlchemy's pool and the adapter's mutex keep its users one
+at a time.
 """
 
 from __future__ import annotations
