@@ -38,13 +38,16 @@ class BodyGate:
         self.refused = 0
         self._waiting = 0
         self._changed = asyncio.Condition()
+        self._wakers: set[asyncio.Task[None]] = set()  # referenced: not collected
 
     def _fits(self, size: int) -> bool:
         return self.in_flight < self.slots and self.reserved + size <= self.budget
 
-    @contextlib.asynccontextmanager
-    async def hold(self, size: int) -> AsyncIterator[None]:
-        """A place for a body of up to ``size`` bytes; GateBusy when none frees in time."""
+    async def acquire(self, size: int) -> int:
+        """A place for a body of up to ``size`` bytes; GateBusy when none frees in time.
+
+        Returns the bytes reserved, to hand back to ``release``.
+        """
         size = min(size, self.budget)
         if self._waiting == 0 and self._fits(size):
             # The common case: a place is free and nobody queues for one, so it is taken
@@ -52,15 +55,33 @@ class BodyGate:
             self._take(size)
         else:
             await self._wait_and_take(size)
+        return size
+
+    def release(self, size: int) -> None:
+        """Give back a place and the ``size`` bytes ``acquire`` reserved; wake who waits.
+
+        Counted back at once, without an await (a cancellation cannot lose a place); the
+        waiters are woken by a task of their own.
+        """
+        self.in_flight -= 1
+        self.reserved -= size
+        if self._waiting:
+            task = asyncio.get_running_loop().create_task(self._wake())
+            self._wakers.add(task)
+            task.add_done_callback(self._wakers.discard)
+
+    async def _wake(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    @contextlib.asynccontextmanager
+    async def hold(self, size: int) -> AsyncIterator[None]:
+        """``acquire`` and ``release`` around a block."""
+        held = await self.acquire(size)
         try:
             yield
         finally:
-            # Counted back first, so a cancellation while waking the others loses no place.
-            self.in_flight -= 1
-            self.reserved -= size
-            if self._waiting:
-                async with self._changed:
-                    self._changed.notify_all()
+            self.release(held)
 
     async def _wait_and_take(self, size: int) -> None:
         self._waiting += 1

@@ -219,19 +219,22 @@ async def _read_body(
     """The raw body's chunks, read only while holding a place at the gate."""
     settings = _settings(request)
     declared = bodies.declared_length(request, cap)
-    metrics = _healer(request).metrics
-    async with _gate(request).hold(cap if declared is None else declared):
-        metrics.bodies_in_flight.inc()
-        try:
-            return await bodies.read_chunks(
-                request,
-                cap,
-                on_chunk=on_chunk,
-                timeout_s=settings.intake.body_timeout_s,
-                declared=declared,
-            )
-        finally:
-            metrics.bodies_in_flight.dec()
+    gauge = _healer(request).metrics.bodies_in_flight
+    gate = _gate(request)
+    # acquire/release, not the gate's context manager: a generator fewer a request
+    held = await gate.acquire(cap if declared is None else declared)
+    gauge.inc()
+    try:
+        return await bodies.read_chunks(
+            request,
+            cap,
+            on_chunk=on_chunk,
+            timeout_s=settings.intake.body_timeout_s,
+            declared=declared,
+        )
+    finally:
+        gauge.dec()
+        gate.release(held)
 
 
 def _raise_problems(problems: list[validate.Problem]) -> None:

@@ -10,7 +10,6 @@ dropped past the bound). Nothing here is needed for durability: the row is.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from healer_agent.models import Incident, RoutingDecision
@@ -34,14 +33,15 @@ class Prepared:
 
     def __init__(self, bound: int = BOUND) -> None:
         self._bound = bound
-        self._items: OrderedDict[str, Derived] = OrderedDict()
+        self._items: dict[str, Derived] = {}  # in the order put: the oldest first
 
     def put(self, delivery_id: str, incident: Incident, tentative: RoutingDecision | None) -> None:
         """Keep what a request derived (``tentative`` None: it took no route)."""
-        self._items[delivery_id] = Derived(incident, tentative, tentative is not None)
-        self._items.move_to_end(delivery_id)
-        while len(self._items) > self._bound:
-            self._items.popitem(last=False)
+        items = self._items
+        items.pop(delivery_id, None)  # put again: now the newest
+        items[delivery_id] = Derived(incident, tentative, tentative is not None)
+        while len(items) > self._bound:
+            del items[next(iter(items))]
 
     def take(self, delivery_id: str) -> Derived | None:
         """What the request derived, once; None when this process does not have it."""

@@ -51,6 +51,8 @@ def create_engine(url: str) -> AsyncEngine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute(f"PRAGMA busy_timeout={0 if inline else onetrip.BUSY_WAIT_MS}")
             cur.execute("PRAGMA synchronous=NORMAL")
+            if inline:  # checkpoints go to aiosqlite's thread with a commit (onetrip.py)
+                cur.execute("PRAGMA wal_autocheckpoint=0")
             cur.close()
 
         return engine

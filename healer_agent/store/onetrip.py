@@ -1,4 +1,4 @@
-"""aiosqlite, its statements run on the event loop's thread, commits in aiosqlite's thread.
+"""aiosqlite, its statements and commits run on the event loop's thread, checkpoints not.
 
 SQLAlchemy's aiosqlite adapter makes a cursor, executes, fetches and closes it, each a
 function queued for aiosqlite's thread and a wake-up of the event loop when it is done.
@@ -8,16 +8,22 @@ one connection all that time, so the requests' group commit waited for the worke
 not its statements. Here a statement (cursor, execute, fetch, close) runs where it is
 called, without SQLite's busy handler (its sleeps would stop the loop); only when another
 connection holds the lock (another process: the CLI, a second server) does it run in
-aiosqlite's thread, waiting as long as the busy timeout allows. Commits, which can
-checkpoint and sync the WAL, stay in aiosqlite's thread; a commit or rollback with no
-transaction open (a read) is skipped, as sqlite3 would do nothing for it. The cursor hands
-back the rows, description, row count and last row id it got: the same values, the same
-errors. The connection is opened with ``check_same_thread=False``; SQLAlchemy's pool and
-the adapter's mutex keep its users one at a time.
+aiosqlite's thread, waiting as long as the busy timeout allows. A commit runs here too:
+in WAL mode with ``synchronous=NORMAL`` it appends its pages to the WAL and syncs nothing.
+Only a checkpoint syncs (the WAL, then the database), so SQLite's automatic checkpoint is
+off on this connection (``db.py``) and every ``CHECKPOINT_EVERY``-th commit that changed
+rows takes the checkpoint with it to aiosqlite's thread: a commit's trip there and back
+cost ~30 µs of CPU a request on the intake path, the two threads handing the GIL to each
+other. A commit or rollback with no transaction open (a read) is skipped, as sqlite3 would
+do nothing for it. The cursor hands back the rows, description, row count and last row
+id it got: the same values, the same errors. The connection is opened with
+``check_same_thread=False``; SQLAlchemy's pool and the adapter's mutex keep its users one
+at a time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections import deque
 from collections.abc import Callable
@@ -34,6 +40,10 @@ from sqlalchemy.util.concurrency import await_
 T = TypeVar("T")
 BUSY_WAIT_MS = 30_000
 """How long a statement that found the database locked by another connection waits."""
+CHECKPOINT_EVERY = 32
+"""Commits that changed rows from one checkpoint to the next (under load, the intake
+batches and the worker's transactions append ~50 pages a commit: ~1,600 pages between
+checkpoints, where SQLite's own checkpoint comes at 1,000)."""
 
 _Outcome = tuple[Any, list[Any] | None, int, int | None]
 """A statement's description, rows (None without a result set), row count, last row id."""
@@ -65,7 +75,19 @@ def waiting(conn: sqlite3.Connection, fn: Callable[[], T]) -> T:
         conn.execute("PRAGMA busy_timeout=0")
 
 
-def _busy(exc: sqlite3.OperationalError) -> bool:
+def commit_and_checkpoint(conn: sqlite3.Connection) -> None:
+    """Runs in aiosqlite's thread: commit, then copy the WAL into the database (it syncs).
+
+    The commit is the caller's; a checkpoint that fails (another process checkpointing)
+    leaves the WAL to the next one, and the commit stands.
+    """
+    conn.commit()
+    with contextlib.suppress(sqlite3.OperationalError):
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)").close()
+
+
+def busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether the error is another connection's lock (SQLITE_BUSY or SQLITE_LOCKED)."""
     return getattr(exc, "sqlite_errorcode", 0) & 0xFF in (
         sqlite3.SQLITE_BUSY,
         sqlite3.SQLITE_LOCKED,
@@ -130,7 +152,7 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
             try:
                 outcome = _run(conn, operation, parameters, many)
             except sqlite3.OperationalError as exc:
-                if not _busy(exc):
+                if not busy(exc):
                     raise
                 # another connection holds the lock: wait for it off the loop
                 outcome = await driver._execute(
@@ -143,32 +165,54 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
     """SQLAlchemy's aiosqlite connection, its cursors one trip a statement."""
 
-    __slots__ = ("_changes",)
+    __slots__ = ("_changes", "_commits")
     _cursor_cls = OneTripCursor  # type: ignore[assignment]  # a subclass of the declared
 
     def _open(self) -> bool:
         driver = self._connection
         return driver._connection is not None and driver._conn.in_transaction
 
-    def commit(self) -> None:
-        """Commit in aiosqlite's thread (it may sync the WAL); nothing to do outside one.
+    def _checkpoint_due(self, conn: sqlite3.Connection) -> bool:
+        """Whether this commit takes the checkpoint with it (counts those that change rows)."""
+        if conn.total_changes == getattr(self, "_changes", -1):
+            return False  # no page appended to the WAL
+        self._commits = getattr(self, "_commits", 0) + 1
+        if self._commits < CHECKPOINT_EVERY:
+            return False
+        self._commits = 0
+        return True
 
-        A transaction that changed no row (a claim that found nothing: the worker loop asks
-        for commands, deliveries and incidents on every turn) has no page to append or
-        sync, so it ends here, on the loop, instead of costing a trip to the thread and
-        back: that was ~1% of the server's samples for each such claim.
+    def commit(self) -> None:
+        """Commit on the loop; with every ``CHECKPOINT_EVERY``-th, checkpoint in the thread.
+
+        Nothing to do outside a transaction.
         """
         if not self._open():
             return
         conn: sqlite3.Connection = self._connection._conn
-        if conn.total_changes == getattr(self, "_changes", -1):
-            try:
-                conn.commit()
-            except Exception as error:
-                self._handle_exception(error)
-            return
         try:
-            super().commit()
+            if self._checkpoint_due(conn):
+                await_(self._connection._execute(commit_and_checkpoint, conn))
+            else:
+                conn.commit()
+        except Exception as error:
+            self._handle_exception(error)
+        finally:
+            self._changes = conn.total_changes
+
+    async def commit_here(self) -> None:
+        """``commit`` for a caller on the loop outside SQLAlchemy (intake's batch).
+
+        The driver's errors are raised as they are.
+        """
+        if not self._open():
+            return
+        conn: sqlite3.Connection = self._connection._conn
+        try:
+            if self._checkpoint_due(conn):
+                await self._connection._execute(commit_and_checkpoint, conn)
+            else:
+                conn.commit()
         finally:
             self._changes = conn.total_changes
 

@@ -1,10 +1,11 @@
 """inbox.admit: one intake batch stored and its runs looked up, alike on both backends
-(on SQLite in one trip to the driver's thread; on PostgreSQL one statement, the workers'
-wake-up included)."""
+(on SQLite on the loop's thread, without a trip to the driver's; on PostgreSQL one
+statement, the workers' wake-up included)."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
@@ -92,7 +93,7 @@ async def test_a_batch_admitted_with_commit_is_stored_before_it_returns(
         assert list(admitted.stored) == ["d-7"]
         if conn.dialect.name == "sqlite":
             driver: Any = (await conn.get_raw_connection()).driver_connection
-            assert not driver._conn.in_transaction  # committed in its trip
+            assert not driver._conn.in_transaction  # committed before it returned
         await conn.rollback()  # what the caller leaves open is rolled back, not the batch
     async with engine.connect() as conn:
         row = await inbox.get(conn, "d-7")
@@ -127,3 +128,50 @@ async def test_the_sqlite_waiting_lookup_goes_by_the_run_key(engine: AsyncEngine
         )
         steps = " ".join(str(row[-1]) for row in plan)
     assert "ix_deliveries_run_key" in steps and "ix_deliveries_status" not in steps
+
+
+async def test_an_sqlite_batch_commits_without_a_trip_to_the_drivers_thread(
+    engine: AsyncEngine,
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's driver thread")
+    async with engine.connect() as conn:
+        driver: Any = (await conn.get_raw_connection()).driver_connection
+        trips: list[Any] = []
+        execute = driver._execute
+
+        async def counted(fn: Any, *args: Any, **kwargs: Any) -> Any:
+            trips.append(fn)
+            return await execute(fn, *args, **kwargs)
+
+        driver._execute = counted
+        try:
+            admitted = await inbox.admit(conn, [delivery(8, "run-8")], ["run-8"], commit=True)
+        finally:
+            del driver._execute
+        assert list(admitted.stored) == ["d-8"] and trips == []
+        assert not driver._conn.in_transaction
+
+
+async def test_an_sqlite_batch_waits_off_the_loop_for_a_lock_held_elsewhere(
+    engine: AsyncEngine, database_url: str
+) -> None:
+    """Another process's write lock: the batch waits in the driver's thread, then commits."""
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's lock")
+    other = sqlite3.connect(database_url.split("///", 1)[1], check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+
+    async def admit() -> inbox.Admission:
+        async with engine.connect() as conn:
+            return await inbox.admit(conn, [delivery(6, "run-6")], ["run-6"], commit=True)
+
+    admitting = asyncio.create_task(admit())
+    await asyncio.sleep(0.2)  # the loop runs while the batch waits (not a timing assertion)
+    assert not admitting.done()
+    other.commit()
+    other.close()
+    assert list((await admitting).stored) == ["d-6"]
+    async with engine.connect() as conn:
+        row = await inbox.get(conn, "d-6")
+        assert row is not None and row.status == "pending"

@@ -1,5 +1,5 @@
-"""store.onetrip: SQLite statements through SQLAlchemy, run on the loop's thread (commits in
-aiosqlite's), with the values and errors the dialect's own cursor gives."""
+"""store.onetrip: SQLite statements and commits through SQLAlchemy, run on the loop's thread
+(checkpoints in aiosqlite's), with the values and errors the dialect's own cursor gives."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from healer_agent.store import onetrip
 from healer_agent.store.db import create_engine
 
 
@@ -52,8 +53,8 @@ async def test_values_rows_and_errors_are_the_drivers(engine: AsyncEngine) -> No
         assert await conn.scalar(sa.text("SELECT count(*) FROM t")) == 5
 
 
-async def test_statements_run_inline_and_only_a_write_commits_in_the_thread(
-    engine: AsyncEngine,
+async def test_statements_and_commits_run_inline_and_a_checkpoint_in_the_thread(
+    engine: AsyncEngine, tmp_path: Path
 ) -> None:
     trips = 0
 
@@ -72,27 +73,32 @@ async def test_statements_run_inline_and_only_a_write_commits_in_the_thread(
 
     async with engine.connect() as conn:  # a read: no trip at all, not even its rollback
         driver = await count(conn)
+        assert await conn.scalar(sa.text("PRAGMA wal_autocheckpoint")) == 0
         await conn.execute(sa.text("SELECT v FROM t"))
     assert trips == 0
-    async with engine.begin() as conn:  # a write: its commit is the one trip
-        await conn.execute(sa.text("INSERT INTO t (v) VALUES ('z')"))
-        await conn.execute(sa.text("SELECT v FROM t"))
-    assert trips == 1
-    async with engine.begin() as conn:  # a write that changed nothing: no page, no trip
+    for n in range(onetrip.CHECKPOINT_EVERY - 1):  # writes: each commit stays on the loop
+        async with engine.begin() as conn:
+            await conn.execute(sa.text("INSERT INTO t (v) VALUES (:v)"), {"v": f"v{n}"})
+            await conn.execute(sa.text("SELECT v FROM t"))
+    assert trips == 0
+    async with engine.begin() as conn:  # a write that changed nothing is not counted
         await conn.execute(sa.text("UPDATE t SET v = 'y' WHERE v = 'missing'"))
-        await conn.execute(sa.text("INSERT INTO t (v) VALUES ('z') ON CONFLICT DO NOTHING"))
+        await conn.execute(sa.text("INSERT INTO t (v) VALUES ('v0') ON CONFLICT DO NOTHING"))
+    assert trips == 0
+    async with engine.begin() as conn:  # the next change takes the checkpoint to the thread
+        await conn.execute(sa.text("UPDATE t SET v = 'z' WHERE v = 'v0'"))
     assert trips == 1
-    async with engine.begin() as conn:  # ...and the next that changes a row still goes
-        await conn.execute(sa.text("UPDATE t SET v = 'y' WHERE v = 'z'"))
-    del driver._execute
-    assert trips == 2
+    other = sqlite3.connect(tmp_path / "one.db")
+    busy, in_wal, copied = other.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    other.close()
+    assert (busy, in_wal) == (0, copied)  # nothing left in the WAL to copy
     async with engine.begin() as conn:  # a rolled-back change is not counted as committed
         await conn.execute(sa.text("INSERT INTO t (v) VALUES ('w')"))
         await conn.rollback()
-    async with engine.begin() as conn:
-        await conn.execute(sa.text("UPDATE t SET v = 'x' WHERE v = 'missing'"))
+    del driver._execute
     async with engine.connect() as conn:
-        assert [r[0] for r in await conn.execute(sa.text("SELECT v FROM t ORDER BY v"))] == ["y"]
+        values = [r[0] for r in await conn.execute(sa.text("SELECT v FROM t ORDER BY id"))]
+    assert values == ["z", *(f"v{n}" for n in range(1, onetrip.CHECKPOINT_EVERY - 1))]
 
 
 async def test_a_lock_held_elsewhere_is_waited_for_off_the_loop(
