@@ -1353,3 +1353,31 @@ def test_a_time_out_after_a_change_to_no_owners_files_is_the_runs() -> None:
         Agent.BLAZE
     )
     assert ROUTER.decide(incident("web", "test"), ctx(log, "test")).agent is Agent.BLAZE
+
+
+def test_a_package_json_npm_cannot_parse_inside_an_image_build_is_the_packages() -> None:
+    lines = [
+        "#9 [build 4/6] RUN npm ci --no-audit --no-fund",
+        "#9 0.945 npm error code EJSONPARSE",
+        "#9 0.955 npm error JSON.parse Invalid package.json: JSONParseError: Expected "
+        "double-quoted property name in JSON at position 139",
+        '#9 ERROR: process "/bin/sh -c npm ci --no-audit --no-fund" did not complete '
+        "successfully: exit code: 1",
+    ]
+    log = gh_log(("docker/build-push-action@v6", lines))
+    decision = ROUTER.decide(
+        incident("images", "docker-build"), ctx(log, "docker-build", ("package.json",))
+    )
+    assert (decision.agent, decision.failure_type) == (Agent.BLAZE, FailureType.FRONTEND_DEPS)
+
+
+def test_a_tool_that_failed_to_compile_its_own_regex_is_no_front_end_build() -> None:
+    line = (
+        '11:42AM FTL Failed to load config error="failed to compile allowlist regex '
+        "'(?i)fixtures/(.*\\.har': error parsing regexp: missing closing ): `(?i)fixtures/`\""
+    )
+    log = gh_log(("gitleaks git --config .gitleaks.toml --exit-code 1 .", [line]))
+    decision = ROUTER.decide(
+        incident("security", "secret-scan"), ctx(log, "secret-scan", (".gitleaks.toml",))
+    )
+    assert decision.agent is Agent.CIPHER
