@@ -133,3 +133,36 @@ def test_a_compiler_killed_after_a_change_to_cargos_own_settings_is_those_settin
     assert _decide(log, (".cargo/config.toml",), "rust").agent is Agent.REX
     # nothing the build reads changed: the runner ran out of memory
     assert _decide(log, ("README.md",), "rust").agent is Agent.ATLAS
+
+
+def test_a_tarball_whose_checksum_fails_with_the_lockfile_unchanged_is_the_cache() -> None:
+    line = (
+        ' ERR_PNPM_TARBALL_INTEGRITY  Got unexpected checksum for "https://registry.npmjs.org/'
+        '@swc/core-linux-x64-gnu/-/core-linux-x64-gnu-1.9.3.tgz". Wanted "sha512-aaa". Got '
+        '"sha512-bbb".'
+    )
+    log = gh_log(("pnpm install --frozen-lockfile", [line]))
+    cached = _decide(log, ("src/search/Results.tsx",))
+    assert cached.agent is Agent.ATLAS and not cached.obvious
+    assert _decide(log, ("pnpm-lock.yaml", "package.json")).agent is Agent.BLAZE
+
+
+def test_an_element_cypress_never_found_is_the_pages_after_a_change_to_it() -> None:
+    line = (
+        "     AssertionError: Timed out retrying after 4000ms: Expected to find element: "
+        "`[data-cy=place-order]`, but never found it."
+    )
+    log = gh_log(("npx cypress run --browser chrome", [line]))
+    assert _decide(log, ("src/checkout/CheckoutForm.tsx",)).agent is Agent.BLAZE
+    assert _decide(log, ("docs/checkout.md",)).agent is Agent.ATLAS
+
+
+def test_an_engine_check_inside_the_repositorys_image_after_its_dockerfile_changed() -> None:
+    lines = [
+        "npm error code EBADENGINE",
+        "npm error engine Unsupported engine",
+        'npm error notsup Required: {"node":"^18.18.0"}',
+        'npm error notsup Actual:   {"npm":"10.8.2","node":"v20.20.2"}',
+    ]
+    log = gh_log(("docker run --rm console-ci:pr npm ci", lines))
+    assert _decide(log, ("ci/Dockerfile",)).agent is Agent.BOLT
