@@ -83,6 +83,7 @@ MODULES = [
     "cases_batch55",
     "cases_batch56",
     "cases_batch58",
+    "cases_batch57",
 ]
 
 
