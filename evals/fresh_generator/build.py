@@ -82,6 +82,7 @@ MODULES = [
     "cases_batch54",
     "cases_batch55",
     "cases_batch56",
+    "cases_batch59",
 ]
 
 
