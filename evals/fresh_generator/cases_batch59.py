@@ -1046,8 +1046,10 @@ def heaps() -> None:
         " PASS  src/components/Timeline.test.tsx (231 MB heap size)",
     ]
     for ln in v8_oom(oom.lines):
-        if "Mark-Compact" in ln or "Scavenge" in ln:
-            continue
+        if "Mark-Compact" in ln or "Scavenge" in ln or ln.startswith(" 5: "):
+            continue  # the fifth native frame differs from run to run
+        # V8 words its fatal line two ways, depending on which collection gave up
+        ln = ln.replace("Ineffective mark-compacts near heap limit", "Reached heap limit")
         lines.append(ln)
         if ln.startswith("<--- Last few GCs"):
             # the run here used a 64 MB cap; the figures of the workflow's 256 MB one
