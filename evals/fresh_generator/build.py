@@ -84,6 +84,7 @@ MODULES = [
     "cases_batch56",
     "cases_batch58",
     "cases_batch57",
+    "cases_batch59",
 ]
 
 
