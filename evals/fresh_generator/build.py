@@ -82,8 +82,8 @@ MODULES = [
     "cases_batch54",
     "cases_batch55",
     "cases_batch56",
-    "cases_batch58",
     "cases_batch57",
+    "cases_batch58",
     "cases_batch59",
 ]
 
