@@ -47,7 +47,7 @@ def _incident(job: str) -> Incident:
     )
 
 
-def _pending(name: str) -> dict[str, Any]:
+def _pending(name: str, why: str = "4 Insufficient cpu.") -> dict[str, Any]:
     return {
         "apiVersion": "v1",
         "kind": "Pod",
@@ -59,7 +59,7 @@ def _pending(name: str) -> dict[str, Any]:
                     "type": "PodScheduled",
                     "status": "False",
                     "reason": "Unschedulable",
-                    "message": "0/4 nodes are available: 4 Insufficient cpu.",
+                    "message": f"0/4 nodes are available: {why}",
                 }
             ],
         },
@@ -220,23 +220,7 @@ def test_admission_policies_over_images_are_the_supply_chains() -> None:
 
 
 def test_a_workload_manifest_in_a_kustomize_base_is_a_deployment_change() -> None:
-    claim = {
-        "apiVersion": "v1",
-        "kind": "Pod",
-        "metadata": {"name": "billing-indexer-0", "namespace": "billing"},
-        "status": {
-            "phase": "Pending",
-            "conditions": [
-                {
-                    "type": "PodScheduled",
-                    "status": "False",
-                    "reason": "Unschedulable",
-                    "message": "0/4 nodes are available: pod has unbound immediate "
-                    "PersistentVolumeClaims.",
-                }
-            ],
-        },
-    }
+    claim = _pending("billing-indexer-0", "pod has unbound immediate PersistentVolumeClaims.")
     cluster = {"pods": [claim]}
     assert _deploy(("apps/billing/base/statefulset.yaml",), cluster).agent is Agent.BOLT
     assert _deploy(("src/billing/index.rs",), cluster).agent is Agent.ATLAS
