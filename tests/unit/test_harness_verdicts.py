@@ -71,3 +71,10 @@ def test_an_e2e_5xx_while_the_service_crashes_is_the_crash_known_by_the_suites_f
         return ROUTER.decide(incident("console", "smoke"), context).agent
 
     assert agent([_crashloop_pod("api-7d9f-x2k4")]) is Agent.REX
+
+
+def test_a_builder_the_workflow_no_longer_sets_up_is_the_workflows() -> None:
+    lines = ["ERROR: Cache export is not supported for the docker driver."]
+    log = gh_log(("docker buildx build --cache-to type=gha,mode=max -t o/api:1 --push .", lines))
+    decision = _decide(log, (".github/workflows/images.yml",), "api-image")
+    assert decision.agent is Agent.ATLAS

@@ -224,3 +224,16 @@ def test_a_workload_manifest_in_a_kustomize_base_is_a_deployment_change() -> Non
     cluster = {"pods": [claim]}
     assert _deploy(("apps/billing/base/statefulset.yaml",), cluster).agent is Agent.BOLT
     assert _deploy(("src/billing/index.rs",), cluster).agent is Agent.ATLAS
+
+
+def test_a_certificate_authoritys_rate_limit_is_the_platforms() -> None:
+    order = _event(
+        "Order",
+        "billing-tls-1-3387420191",
+        "billing",
+        "Failed",
+        "Failed to create Order: 429 urn:ietf:params:acme:error:rateLimited: too many "
+        "certificates (5) already issued for this exact set of identifiers in the last 168h0m0s",
+    )
+    decision = _deploy(("docs/guides/tls.md",), {"events": [order]})
+    assert decision.agent is Agent.ATLAS
