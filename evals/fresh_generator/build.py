@@ -86,6 +86,7 @@ MODULES = [
     "cases_batch58",
     "cases_batch59",
     "cases_batch62",
+    "cases_batch60",
 ]
 
 
