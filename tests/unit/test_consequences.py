@@ -1381,3 +1381,21 @@ def test_a_tool_that_failed_to_compile_its_own_regex_is_no_front_end_build() -> 
         incident("security", "secret-scan"), ctx(log, "secret-scan", (".gitleaks.toml",))
     )
     assert decision.agent is Agent.CIPHER
+
+
+def test_an_alias_import_the_build_context_lost_the_config_for_is_the_images() -> None:
+    lines = [
+        "#10 [build 5/6] RUN npm run build",
+        "#10 0.872 error during build:",
+        '#10 0.942 [vite]: Rollup failed to resolve import "@/lib/api" from "/app/src/main.js".',
+        '#10 ERROR: process "/bin/sh -c npm run build" did not complete successfully: exit code: 1',
+    ]
+    log = gh_log(("docker/build-push-action@v6", lines))
+
+    def agent(files: tuple[str, ...]) -> Agent:
+        return ROUTER.decide(
+            incident("images", "build-image"), ctx(log, "build-image", files)
+        ).agent
+
+    assert agent((".dockerignore",)) is Agent.BOLT
+    assert agent(("src/main.js",)) is Agent.BLAZE
