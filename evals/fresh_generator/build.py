@@ -85,6 +85,7 @@ MODULES = [
     "cases_batch57",
     "cases_batch58",
     "cases_batch59",
+    "cases_batch61",
 ]
 
 
