@@ -87,6 +87,7 @@ MODULES = [
     "cases_batch59",
     "cases_batch62",
     "cases_batch60",
+    "cases_batch61",
 ]
 
 
