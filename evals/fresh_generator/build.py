@@ -85,9 +85,9 @@ MODULES = [
     "cases_batch57",
     "cases_batch58",
     "cases_batch59",
-    "cases_batch62",
     "cases_batch60",
     "cases_batch61",
+    "cases_batch62",
 ]
 
 
