@@ -314,7 +314,7 @@ def rust_env() -> None:
             "chart value: the code introduced the broken requirement (rex; the fix is a default "
             "or the value in the same change)",
             "rex",
-            "general",
+            "rust_test",
             "feat(api): read the queue endpoint from HEALER_QUEUE_URL",
             ["crates/healer-api/src/config.rs", "crates/healer-api/src/queue.rs"],
             pr_of(
@@ -376,7 +376,7 @@ def node_env() -> None:
             "still sets API_BASE_URL, and the change is the SSR server's code switching to the "
             "new name without a fallback: the front-end change",
             "blaze",
-            "general",
+            "frontend_test",
             "refactor(ssr): read PUBLIC_API_URL",
             ["server/config.mjs", "server/index.mjs"],
             pr_of(
@@ -730,7 +730,7 @@ def tsc_layers() -> None:
         "regenerated the ts-rs binding `web/src/bindings/Run.ts`: the Rust API change",
         ["look-alike", "context-driven"],
         "rex",
-        "general",
+        "rust_build",
         workflow="ci",
         job="web-typecheck",
         steps=[checkout(), *node_setup(), npm_ci_ok(), failing(out, name="Typecheck web")],
@@ -893,7 +893,7 @@ def probe_path() -> None:
             "`/healthz`); the chart's probe is unchanged, and the change moved the axum health "
             "route from `/healthz` to `/health` in the Rust router",
             "rex",
-            "general",
+            "rust_test",
             "refactor(api): mount health under /health",
             ["crates/healer-api/src/routes/mod.rs", "crates/healer-api/src/routes/health.rs"],
             pr_of(
