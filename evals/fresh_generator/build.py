@@ -89,6 +89,7 @@ MODULES = [
     "cases_batch61",
     "cases_batch62",
     "cases_batch63",
+    "cases_batch64",
 ]
 
 
