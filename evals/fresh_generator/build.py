@@ -88,6 +88,7 @@ MODULES = [
     "cases_batch60",
     "cases_batch61",
     "cases_batch62",
+    "cases_batch65",
 ]
 
 
