@@ -90,6 +90,7 @@ MODULES = [
     "cases_batch62",
     "cases_batch63",
     "cases_batch64",
+    "cases_batch65",
 ]
 
 
