@@ -470,7 +470,8 @@ def _redact_hit(text: str) -> str:
     out = redact(text)
     if out == text and len(text) <= CLEAN_MAX_LEN:
         if len(_clean) >= CLEAN_BOUND:
-            del _clean[next(iter(_clean))]
+            # the oldest; `pop` with a default, as a thread redacting too may have taken it
+            _clean.pop(next(iter(_clean), ""), None)
         _clean[text] = None
     return out
 

@@ -821,3 +821,19 @@ def test_redact_json_remembers_only_strings_it_left_unchanged() -> None:
     assert SECRETS["github classic"] not in first["note"]
     assert template in module._clean
     assert not any(SECRETS["github classic"] in s for s in module._clean)
+
+
+def test_redact_json_keeps_its_memory_of_unchanged_strings_bounded() -> None:
+    import importlib
+
+    module = importlib.import_module("healer_agent.logs.redact")
+    module._clean.clear()
+    body = {f"key_{i}": f"https://api.github.com/repos/o/r{i}/keys{{/key_id}}" for i in range(64)}
+    bound = module.CLEAN_BOUND
+    try:
+        module.CLEAN_BOUND = 8
+        assert module.redact_json(body) == body
+        assert len(module._clean) <= 8
+    finally:
+        module.CLEAN_BOUND = bound
+        module._clean.clear()
