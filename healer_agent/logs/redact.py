@@ -361,6 +361,9 @@ _JSON_GATE_SOURCE = GATE_SOURCE + r"|[A-Za-z0-9+/]{60}|-----"
 _JSON_GATE: Any = (
     _compile_re2(_JSON_GATE_SOURCE) if _re2 is not None else re.compile(_JSON_GATE_SOURCE)
 )
+_JSON_GATE_AT: Any = (
+    span_search(_compile_re2(_JSON_GATE_SOURCE.encode())) if _re2 is not None else None
+)
 _SEP = "\n"  # a string's end, as the gate's patterns see it: `[^@\n]*` stops there
 _IDENTIFIER = re.compile(r"[A-Za-z_][\w.-]{0,15}")
 
@@ -399,27 +402,85 @@ def redact_json(value: Any, *, keep_types: bool = False) -> Any:
     if not strings:
         return value
     joined = _SEP.join(strings)
-    hits: set[int] = set()
-    if _JSON_GATE.search(joined):
-        offsets: list[int] = []
-        pos = 0
-        for s in strings:
-            offsets.append(pos)
-            pos += len(s) + 1
-        for match in _JSON_GATE.finditer(joined):
-            # A match can run across the separator into the next strings (a URL pattern
-            # does): every string it touches is a hit, or a secret inside the span that
-            # finditer skips would never be looked at.
-            first = bisect.bisect_right(offsets, match.start()) - 1
-            last = bisect.bisect_right(offsets, max(match.start(), match.end() - 1)) - 1
-            hits.update(range(first, last + 1))
     counter = iter(range(len(strings)))
-    return _rebuild(value, hits, counter, keep_types)
+    return _rebuild(value, _json_hits(joined, strings), counter, keep_types)
+
+
+def _json_hits(joined: str, strings: list[str]) -> set[int]:
+    """Indexes of the strings the gate's matches over ``joined`` touch.
+
+    A match can run across the separator into the next strings (a whitespace class
+    does): every string it touches is a hit, or a secret inside the span that the next
+    search skips would never be looked at. An ASCII text (the common case) is searched as
+    bytes with RE2's own call, which builds no match object per hit; the re2 module's
+    ``finditer`` on ``str`` runs Python code and decodes offsets for every match, and a
+    webhook's URL templates match dozens of times.
+    """
+    hits: set[int] = set()
+    data = joined.encode("ascii") if joined.isascii() else None
+    if data is None or _JSON_GATE_AT is None:
+        matches: Iterable[tuple[int, int]] = (m.span() for m in _JSON_GATE.finditer(joined))
+    else:
+        matches = _spans(_JSON_GATE_AT, data)
+    offsets: list[int] | None = None
+    for start, end in matches:
+        if offsets is None:
+            offsets = []
+            pos = 0
+            for s in strings:
+                offsets.append(pos)
+                pos += len(s) + 1
+        first = bisect.bisect_right(offsets, start) - 1
+        last = bisect.bisect_right(offsets, max(start, end - 1)) - 1
+        hits.update(range(first, last + 1))
+    return hits
+
+
+def _spans(search: Any, data: bytes) -> Iterable[tuple[int, int]]:
+    """Every match of ``search`` (a :func:`span_search`) in ``data``, as ``finditer`` finds them."""
+    pos, size = 0, len(data)
+    while pos <= size:
+        found = search(data, pos, size)
+        if found is None:
+            return
+        start, end = found[0]
+        yield start, end
+        # the gate never matches the empty string; were it to, step past it as finditer does
+        pos = end if end > pos else pos + 1
+
+
+_LEAVES = frozenset({int, float, bool, type(None)})
+"""JSON's scalars other than strings: nothing to collect or redact, and checked first,
+before ``isinstance(value, Mapping)`` (an ABC check, the walk's costliest for a leaf)."""
+CLEAN_BOUND, CLEAN_MAX_LEN = 4096, 256
+_clean: dict[str, None] = {}
+"""Short strings of payloads that a :func:`redact` left as they were (the oldest go first).
+
+Every GitHub webhook carries its repository's API URL templates (``…/keys{/key_id}``,
+``…/assignees{/user}``) and keys such as ``web_commit_signoff_required``, which the gate
+hits; ``redact`` is pure, so each is scanned once. Only unchanged strings are kept, so no
+string holding a secret is.
+"""
+
+
+def _redact_hit(text: str) -> str:
+    """:func:`redact` of a string the gate hit, remembering the short ones it keeps as is."""
+    if text in _clean:
+        return text
+    out = redact(text)
+    if out == text and len(text) <= CLEAN_MAX_LEN:
+        if len(_clean) >= CLEAN_BOUND:
+            # the oldest; `pop` with a default, as a thread redacting too may have taken it
+            _clean.pop(next(iter(_clean), ""), None)
+        _clean[text] = None
+    return out
 
 
 def _collect(value: Any, out: list[str]) -> None:
     if isinstance(value, str):
         out.append(value)
+    elif type(value) in _LEAVES:
+        return
     elif isinstance(value, Mapping):
         for k, v in value.items():
             if isinstance(k, str):
@@ -432,7 +493,9 @@ def _collect(value: Any, out: list[str]) -> None:
 
 def _rebuild(value: Any, hits: set[int], counter: Any, keep_types: bool) -> Any:
     if isinstance(value, str):
-        return redact(value) if next(counter) in hits else value
+        return _redact_hit(value) if next(counter) in hits else value
+    if type(value) in _LEAVES:
+        return value
     if isinstance(value, Mapping):
         out: dict[Any, Any] = {}
         # A name/value pair (Kubernetes env, GitHub Actions inputs, Helm --set lists):
@@ -448,7 +511,7 @@ def _rebuild(value: Any, hits: set[int], counter: Any, keep_types: bool) -> Any:
             if isinstance(k, str):
                 hit = next(counter) in hits
                 # a short identifier ("password", "api_key") names a secret, it is not one
-                key = redact(k) if hit and not _IDENTIFIER.fullmatch(k) else k
+                key = _redact_hit(k) if hit and not _IDENTIFIER.fullmatch(k) else k
             if isinstance(k, str) and secret_name(k) == STRONG:
                 _skip(v, counter)
                 out[key] = _redact_named(v, _key_kind(k), keep_types)
@@ -464,6 +527,8 @@ def _skip(value: Any, counter: Any) -> None:
     """Advance the string counter past ``value``'s strings."""
     if isinstance(value, str):
         next(counter)
+    elif type(value) in _LEAVES:
+        return
     elif isinstance(value, Mapping):
         for k, v in value.items():
             if isinstance(k, str):

@@ -243,24 +243,27 @@ class Dispatcher:
         the caller refreshed the route memory for this incident's batch; ``turn``: its
         place in the batch (the caller ends it, whatever happens here).
         """
+        pushed: str | None = None
         async with self._engine.connect() as conn:
             if row is None:
                 row = await incidents.get(conn, incident_id)
+            if row is None or row["status"] not in ("routing", "held"):
+                return
             views = await incidents.events(conn, incident_id)
-        if row is None or row["status"] not in ("routing", "held"):
-            return
-        incident = merge(views) if views else Incident.model_validate(row["incident"])
+            incident = merge(views) if views else Incident.model_validate(row["incident"])
+            if row["status"] == "routing":  # on the same connection: one checkout, not two
+                pushed = await _pushed_marker(conn, incident)
         if row["status"] == "held":
             await self.resume(incident_id, row, incident, turn=turn)
             return
-        skip = await self._skip(incident, None)
+        skip = _skip(incident, None, pushed)
         if skip is not None:
             await self._finish(incident_id, "skipped", skip, dedup_status="skipped")
             return
         if not memory_fresh:
             await self._memory.refresh()
         context = await self.gather(incident)
-        skip = await self._skip(incident, context)
+        skip = _skip(incident, context)
         if skip is not None:
             await self._finish(incident_id, "skipped", skip, dedup_status="skipped")
             return
@@ -271,25 +274,6 @@ class Dispatcher:
         if row.get("operator_agent"):
             routed = await self.override(routed, Agent(row["operator_agent"]))
         await self.dispatch(incident_id, routed, attempt=int(row.get("attempt") or 1), turn=turn)
-
-    async def _skip(self, incident: Incident, context: ContextBundle | None) -> str | None:
-        """Why to skip: ``[skip-healer]`` in the head commit, from wherever it is known.
-
-        Any view of the run, a push of that commit, or the commit the context read
-        (``workflow_job`` events carry no message).
-        """
-        message = incident.commit_message or (context.commit_message if context else "") or ""
-        marker = skip_marker(message)
-        if marker is not None:
-            return f"head commit message contains {marker}"
-        if context is None and incident.head_sha:
-            async with self._engine.connect() as conn:
-                marked = await conn.scalar(
-                    _SKIP_MARKER, {"repository": incident.repository, "head_sha": incident.head_sha}
-                )
-            if marked:
-                return f"head commit {incident.head_sha[:7]} was pushed with {marked}"
-        return None
 
     async def _finish(self, incident_id: str, status: str, reason: str, **values: Any) -> None:
         async with self._engine.begin() as conn:
@@ -635,6 +619,36 @@ class Dispatcher:
         self._metrics.llm_tokens.labels(model=model, direction="input").inc(usage.input_tokens)
         self._metrics.llm_tokens.labels(model=model, direction="output").inc(usage.output_tokens)
         self._metrics.llm_cost.inc(usage.cost_usd)
+
+
+def _skip(
+    incident: Incident, context: ContextBundle | None, pushed: str | None = None
+) -> str | None:
+    """Why to skip: ``[skip-healer]`` in the head commit, from wherever it is known.
+
+    Any view of the run, the commit the context read (``workflow_job`` events carry no
+    message), or ``pushed``: the marker a push of that commit carried (:func:`_pushed_marker`).
+    """
+    message = incident.commit_message or (context.commit_message if context else "") or ""
+    marker = skip_marker(message)
+    if marker is not None:
+        return f"head commit message contains {marker}"
+    if pushed:
+        return f"head commit {incident.head_sha[:7]} was pushed with {pushed}"
+    return None
+
+
+async def _pushed_marker(conn: AsyncConnection, incident: Incident) -> str | None:
+    """The skip marker a push of the incident's head commit carried.
+
+    Asked only when the incident's own views carry none and it names a head commit.
+    """
+    if skip_marker(incident.commit_message or "") is not None or not incident.head_sha:
+        return None
+    marked = await conn.scalar(
+        _SKIP_MARKER, {"repository": incident.repository, "head_sha": incident.head_sha}
+    )
+    return str(marked) if marked else None
 
 
 def _context_status(

@@ -771,3 +771,69 @@ def test_the_prefix_precheck_never_hides_a_prefix(parts: list[str]) -> None:
     line = "".join(parts)
     match = _PREFIX.match(line)
     assert inner_line(line) == (line[match.end() :] if match else line)
+
+
+def _json_hits_by_finditer(strings: list[str]) -> set[int]:
+    """The strings the JSON gate's ``finditer`` touches: what the bytes search must find."""
+    import bisect
+
+    from healer_agent.logs.redact import _JSON_GATE, _SEP
+
+    offsets, pos = [], 0
+    for s in strings:
+        offsets.append(pos)
+        pos += len(s) + 1
+    hits: set[int] = set()
+    for m in _JSON_GATE.finditer(_SEP.join(strings)):
+        first = bisect.bisect_right(offsets, m.start()) - 1
+        last = bisect.bisect_right(offsets, max(m.start(), m.end() - 1)) - 1
+        hits.update(range(first, last + 1))
+    return hits
+
+
+@pytest.mark.parametrize(
+    "strings",
+    [
+        ["https://api.github.com/repos/o/r/keys{/key_id}", "web_commit_signoff_required"],
+        ["a -u", "-u b", "plain", "x", "token=" + "Z9y8X7w6V5u4T3s2R1q0P9o8N7m6L5k4J3i2"],
+        [*SECRETS.values(), "nothing here", "-----BEGIN", "é key"],
+        ["", "", "key", ""],
+    ],
+)
+def test_redact_json_gates_the_strings_finditer_gates(strings: list[str]) -> None:
+    from healer_agent.logs.redact import _SEP, _json_hits
+
+    assert _json_hits(_SEP.join(strings), strings) == _json_hits_by_finditer(strings)
+
+
+def test_redact_json_remembers_only_strings_it_left_unchanged() -> None:
+    import importlib
+
+    module = importlib.import_module(
+        "healer_agent.logs.redact"
+    )  # the package's `redact` is the function
+    module._clean.clear()
+    template = "https://api.github.com/repos/o/r/keys{/key_id}"
+    body = {"keys_url": template, "note": "token " + SECRETS["github classic"]}
+    first = module.redact_json(body)
+    assert module.redact_json(body) == first
+    assert first["keys_url"] == template
+    assert SECRETS["github classic"] not in first["note"]
+    assert template in module._clean
+    assert not any(SECRETS["github classic"] in s for s in module._clean)
+
+
+def test_redact_json_keeps_its_memory_of_unchanged_strings_bounded() -> None:
+    import importlib
+
+    module = importlib.import_module("healer_agent.logs.redact")
+    module._clean.clear()
+    body = {f"key_{i}": f"https://api.github.com/repos/o/r{i}/keys{{/key_id}}" for i in range(64)}
+    bound = module.CLEAN_BOUND
+    try:
+        module.CLEAN_BOUND = 8
+        assert module.redact_json(body) == body
+        assert len(module._clean) <= 8
+    finally:
+        module.CLEAN_BOUND = bound
+        module._clean.clear()
