@@ -454,7 +454,7 @@ _LEAVES = frozenset({int, float, bool, type(None)})
 before ``isinstance(value, Mapping)`` (an ABC check, the walk's costliest for a leaf)."""
 CLEAN_BOUND, CLEAN_MAX_LEN = 4096, 256
 _clean: dict[str, None] = {}
-"""Short strings of payloads that a :func:`redact` left as they were (the oldest go first).
+"""Short strings of payloads that a :func:`redact` left as they were (emptied when full).
 
 Every GitHub webhook carries its repository's API URL templates (``…/keys{/key_id}``,
 ``…/assignees{/user}``) and keys such as ``web_commit_signoff_required``, which the gate
@@ -470,8 +470,8 @@ def _redact_hit(text: str) -> str:
     out = redact(text)
     if out == text and len(text) <= CLEAN_MAX_LEN:
         if len(_clean) >= CLEAN_BOUND:
-            # the oldest; `pop` with a default, as a thread redacting too may have taken it
-            _clean.pop(next(iter(_clean), ""), None)
+            # full: start again (no iteration over a dict another thread may be filling)
+            _clean.clear()
         _clean[text] = None
     return out
 
