@@ -78,3 +78,18 @@ def test_a_builder_the_workflow_no_longer_sets_up_is_the_workflows() -> None:
     log = gh_log(("docker buildx build --cache-to type=gha,mode=max -t o/api:1 --push .", lines))
     decision = _decide(log, (".github/workflows/images.yml",), "api-image")
     assert decision.agent is Agent.ATLAS
+
+
+def test_a_test_reading_fixtures_after_a_change_to_what_lfs_tracks_is_the_checkouts() -> None:
+    lines = [
+        "---- tests::decodes_the_receipt stdout ----",
+        "thread 'tests::decodes_the_receipt' panicked at tests/receipt.rs:9:5:",
+        "invalid PNG signature: [118, 101, 114, 115, 105, 111, 110, 32]",
+        "failures:",
+        "test result: FAILED. 11 passed; 1 failed; 0 ignored",
+    ]
+    log = gh_log(("cargo test", lines), exit_code=101)
+    moved = _decide(log, (".gitattributes", "tests/fixtures/receipt.png"))
+    assert moved.agent is Agent.ATLAS and not moved.obvious
+    # the test's own code changed: its failure is the code's
+    assert _decide(log, ("src/receipt.rs",)).agent is Agent.REX
