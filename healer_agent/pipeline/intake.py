@@ -25,8 +25,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from healer_agent.intake.fields import PayloadError
-from healer_agent.intake.normalize import workflow_run
-from healer_agent.intake.payloads import unwrap
 from healer_agent.metrics import Metrics
 from healer_agent.models import ContextBundle, Incident, RoutingDecision
 from healer_agent.pipeline import answers
@@ -79,21 +77,6 @@ class _Arrival:
 
     delivery: NewDelivery
     incident: Incident
-
-
-def sensor_incident(endpoint: str, event_type: str, payload: dict[str, Any]) -> Incident:
-    """``incident_of``, with the sensor's usual body (a workflow_run) read as the sensor's.
-
-    The same Incident; ``incident_of`` reads it as GitHub's and copies the model to set
-    its source, ~1.5% of an intake request's CPU.
-    """
-    if endpoint != "github":
-        unwrapped = unwrap(payload)
-        if unwrapped.event == "workflow_run":
-            incident = workflow_run(unwrapped.body, source="sensor")
-            if incident.source == "sensor":  # not an ignored action: incident_of's answer
-                return incident
-    return incident_of(endpoint, event_type, payload)
 
 
 class Intake:
@@ -175,7 +158,7 @@ class Intake:
         if text is None or redacted != payload:  # what is stored holds no secret either way
             text = json.dumps(redacted, separators=(",", ":"))
         # Normalised once, before storing, so a 422 never leaves a poison row behind.
-        incident = sensor_incident(endpoint, event_type, redacted)
+        incident = incident_of(endpoint, event_type, redacted)
         run_key = incident.run_key if incident.kind in REMEDIABLE else None
         item = _Arrival(
             NewDelivery(

@@ -1,4 +1,5 @@
-"""pipeline.intake.sensor_incident: the incident intake derives is incident_of's."""
+"""incident_of reads a sensor's workflow_run as the sensor's at once: the same incident as
+normalising it as GitHub's and then marking its source, as it did before."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 import pytest
 
 from healer_agent.intake.fields import PayloadError
-from healer_agent.pipeline.intake import sensor_incident
+from healer_agent.intake.normalize import normalize
+from healer_agent.intake.payloads import unwrap
+from healer_agent.models import Incident
 from healer_agent.pipeline.stage import incident_of
 from tests.conftest import FIXTURES, load_fixture
 
@@ -24,6 +27,17 @@ SENSOR = {
     },
     "repository": {"full_name": "acme/shop"},
 }
+
+
+def _as_before(endpoint: str, event: str, payload: dict[str, Any]) -> Incident:
+    """incident_of as it was: normalised as GitHub's, then copied to say the sensor's."""
+    if endpoint == "github":
+        return normalize(event, payload)
+    unwrapped = unwrap(payload)
+    incident = normalize(unwrapped.event, unwrapped.body)
+    if incident.kind == "security_alert" or incident.source == "sensor":
+        return incident
+    return incident.model_copy(update={"source": "sensor"})
 
 
 def _bodies() -> list[tuple[str, str, dict[str, Any]]]:
@@ -51,11 +65,11 @@ def _bodies() -> list[tuple[str, str, dict[str, Any]]]:
 @pytest.mark.parametrize(("endpoint", "event", "payload"), _bodies())
 def test_the_incident_is_incident_ofs(endpoint: str, event: str, payload: dict[str, Any]) -> None:
     try:
-        expected = incident_of(endpoint, event, payload)
+        expected = _as_before(endpoint, event, payload)
     except PayloadError:  # a body intake refuses (422): refused alike
         with pytest.raises(PayloadError):
-            sensor_incident(endpoint, event, payload)
+            incident_of(endpoint, event, payload)
         return
-    derived = sensor_incident(endpoint, event, payload)
+    derived = incident_of(endpoint, event, payload)
     assert derived == expected
     assert derived.model_dump() == expected.model_dump()
