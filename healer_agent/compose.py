@@ -33,6 +33,7 @@ from healer_agent.routing.base import Router
 from healer_agent.routing.router import build_quick_route, build_router
 from healer_agent.store.db import create_engine, ensure_schema
 from healer_agent.store.dialect import utcnow
+from healer_agent.store.seal import sealer_for
 from healer_agent.store.wakeup import WorkListener
 from healer_agent.tracking.admission import Limits
 from healer_agent.tracking.commands import CommandRunner
@@ -63,6 +64,8 @@ class Healer:
     worker: Worker
     tracker: CodeRunTracker
     status: StatusReport
+    payloads: str = "redacted before storing"
+    """How stored bodies are kept from being read: sealed (and by which key) or redacted."""
     _started: bool = field(default=False, repr=False)
 
     async def start(self, *, workers: int | None = None) -> None:
@@ -107,7 +110,7 @@ class Healer:
         }[s.routing.router]
         off = s.llm_ready
         lines = [
-            f"store: {store}; workers: {s.worker.count}",
+            f"store: {store}; workers: {s.worker.count}; bodies at rest: {self.payloads}",
             f"sink: {sink}",
             f"context: {context}" + (f" [{sources}]" if sources else ""),
             f"routing: {tiers}"
@@ -215,6 +218,7 @@ def build_healer(
     policy = IntakePolicy(settings.intake, settings.dedup, settings.store)
     quick_route = build_quick_route(settings)
     prepared = Prepared()  # what a request derived, for its intake stage in this process
+    sealer, key_origin = sealer_for(settings.store)
     intake = Intake(
         engine,
         policy=policy,
@@ -224,6 +228,7 @@ def build_healer(
         wake=wake,
         priority=priority,
         prepared=prepared,
+        sealer=sealer,
     )
     stage = IntakeStage(
         engine,
@@ -233,6 +238,7 @@ def build_healer(
         events=LoopEvents(metrics, outcomes, wake),
         priority=priority,
         prepared=prepared,
+        sealer=sealer,
     )
     listener = WorkListener(settings.store.url) if settings.store.is_postgres else None
     commands = CommandRunner(
@@ -293,6 +299,9 @@ def build_healer(
         worker=worker,
         tracker=tracker,
         status=status,
+        payloads=f"redacted before storing ({key_origin})"
+        if sealer is None
+        else f"sealed, AES-256-GCM ({key_origin})",
     )
 
 

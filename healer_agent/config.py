@@ -8,6 +8,8 @@ print, and every group is frozen once read.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -38,11 +40,28 @@ class StoreSettings(_Group):
     """A worker's claim on a row; a crashed worker's row is retried after it."""
     max_attempts: int = Field(5, ge=1)
     """Processing attempts before an inbox row or incident is parked as dead."""
+    payload_key: SecretStr | None = None
+    """AES-256 key (base64 of 32 bytes) sealing stored bodies. Unset, SQLite makes one
+    beside its database (``healer.db.key``, mode 0600) and PostgreSQL stores bodies redacted
+    instead (replicas must share the key: set it from a Secret to seal there too)."""
 
     @property
     def is_postgres(self) -> bool:
         """Whether the store is PostgreSQL (SKIP LOCKED claiming, LISTEN/NOTIFY)."""
         return self.url.startswith("postgresql")
+
+    @field_validator("payload_key", mode="after")
+    @classmethod
+    def _key_shape(cls, key: SecretStr | None) -> SecretStr | None:
+        """A key that cannot seal is refused at start-up, not at the first request."""
+        if key is not None:
+            try:
+                size = len(base64.b64decode(key.get_secret_value().strip(), validate=True))
+            except binascii.Error:
+                raise ValueError("not base64 (make one with: openssl rand -base64 32)") from None
+            if size != 32:
+                raise ValueError(f"{size} bytes; expected 32 (openssl rand -base64 32)")
+        return key
 
     @field_validator("url", mode="after")
     @classmethod

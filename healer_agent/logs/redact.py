@@ -549,25 +549,61 @@ def redact_model(model: Model) -> Model:
     ``Incident`` before it is stored). The model's own field names are ours, never secret
     names (``run_key``, ``secret_type`` are identifiers), so only free-form mappings and
     lists inside it (pod env lists, API objects) get :func:`redact_json`'s name rules;
-    strings are redacted wherever they are.
+    strings are redacted wherever they are. Its short strings are gated together, as
+    :func:`redact_json` gates a payload's: an incident's twenty-odd fields cost one scan
+    instead of a :func:`redact` each (~5 µs apiece where nothing is found).
     """
+    texts: list[str] = []
+    _model_texts(model, texts)
+    hits = _json_hits(_SEP.join(texts), texts) if texts else set()
+    return _gated_model(model, hits, iter(range(len(texts))))
+
+
+_GATED_MAX = 4096
+"""Longer strings (logs, check output) go to :func:`redact` alone: its own pass is the gate."""
+
+
+def _model_texts(model: BaseModel, out: list[str]) -> None:
+    """The short strings :func:`_gated_model` meets, in the order it meets them."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if type(value) in _LEAVES or not value:
+            continue
+        if isinstance(value, str):
+            if len(value) <= _GATED_MAX:
+                out.append(value)
+        elif isinstance(value, BaseModel):
+            _model_texts(value, out)
+        elif isinstance(value, tuple) and any(isinstance(v, BaseModel) for v in value):
+            for v in value:
+                if isinstance(v, BaseModel):
+                    _model_texts(v, out)
+                elif isinstance(v, str) and len(v) <= _GATED_MAX:
+                    out.append(v)
+
+
+def _gated_model(model: Model, hits: set[int], counter: Any) -> Model:
     update: dict[str, Any] = {}
     for name in type(model).model_fields:
         value = getattr(model, name)
-        cleaned = _redact_field(value)
+        cleaned = _redact_field(value, hits, counter)
         if cleaned is not value:
             update[name] = cleaned
     return model.model_copy(update=update) if update else model
 
 
-def _redact_field(value: Any) -> Any:
-    if isinstance(value, BaseModel):
-        return redact_model(value)
+def _redact_field(value: Any, hits: set[int], counter: Any) -> Any:
+    if type(value) in _LEAVES or not value:  # nothing to redact; an empty one was not counted
+        return value
     if isinstance(value, str):
+        if len(value) <= _GATED_MAX:
+            return _redact_hit(value) if next(counter) in hits else value
         cleaned = redact(value)
         return value if cleaned == value else cleaned
+    if isinstance(value, BaseModel):
+        return _gated_model(value, hits, counter)
     if isinstance(value, tuple) and any(isinstance(v, BaseModel) for v in value):
-        items = tuple(_redact_field(v) for v in value)
+        items = tuple(_redact_field(v, hits, counter) for v in value)
         return value if all(a is b for a, b in zip(items, value, strict=True)) else items
     if isinstance(value, dict | list | tuple):
         data: Any = redact_json(value, keep_types=True)

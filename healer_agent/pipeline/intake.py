@@ -1,8 +1,9 @@
 """Intake: store an event durably, answer for it, and (in a worker) decide what it means.
 
-The request does only what durability and the answer need: normalise the (redacted) body
-once, store it, and look up the run's incident, in a transaction shared with the other
-requests of the moment (group commit: one multi-row insert and one lookup per batch).
+The request does only what durability and the answer need: normalise the body once, store
+it sealed (or, without a payload key, redacted), and look up the run's incident, in a
+transaction shared with the other requests of the moment (group commit: one multi-row
+insert and one lookup per batch).
 The answer is given after that commit and names the incident the event belongs to (its id
 derives from the run key), whether the run was already known, and a skip reason the payload
 alone shows; a new failure's agent is the worker's to decide (a security alert's, always
@@ -36,6 +37,7 @@ from healer_agent.pipeline.stage import REMEDIABLE, IntakePolicy, incident_of
 from healer_agent.results import IntakeResult
 from healer_agent.store import inbox, incidents
 from healer_agent.store.inbox import Delivery, NewDelivery
+from healer_agent.store.seal import Sealer
 from healer_agent.tracking.events import command_refusal
 
 log = structlog.get_logger("healer.intake")
@@ -93,9 +95,11 @@ class Intake:
         wake: Callable[[], None],
         priority: RequestsFirst | None = None,
         prepared: Prepared | None = None,
+        sealer: Sealer | None = None,
     ) -> None:
         self._engine = engine
         self._prepared = prepared
+        self._sealer = sealer
         self._priority = priority or RequestsFirst()
         self._policy = policy
         self._quick_route = quick_route
@@ -124,8 +128,9 @@ class Intake:
     ) -> IntakeResult:
         """Store the event durably and answer for it (the intake stage follows in a worker).
 
-        ``text`` is the JSON the payload was decoded from, when the caller has it: stored
-        as it is when redaction changed nothing, instead of encoding the payload again.
+        ``text`` is the JSON the payload was decoded from, when the caller has it: sealed,
+        or stored as it is when redaction changed nothing, instead of encoding the payload
+        again.
         Raises ``StoreUnavailable`` when the event could not be stored (answer 503),
         ``PayloadError`` when the body lacks required fields (answer 422, nothing stored).
         """
@@ -154,11 +159,18 @@ class Intake:
         delivery_id: str,
         text: str | None = None,
     ) -> IntakeResult:
-        redacted = self._redact_json(payload)
-        if text is None or redacted != payload:  # what is stored holds no secret either way
-            text = json.dumps(redacted, separators=(",", ":"))
-        # Normalised once, before storing, so a 422 never leaves a poison row behind.
-        incident = incident_of(endpoint, event_type, redacted)
+        if self._sealer is not None:
+            # Sealed as received; its incident is redacted by the stage before it is stored.
+            # Normalised before storing, so a 422 never leaves a poison row behind.
+            incident = incident_of(endpoint, event_type, payload)
+            if text is None:
+                text = json.dumps(payload, separators=(",", ":"))
+            text = self._sealer.seal(text, delivery_id)
+        else:
+            redacted = self._redact_json(payload)
+            if text is None or redacted != payload:  # what is stored holds no secret either way
+                text = json.dumps(redacted, separators=(",", ":"))
+            incident = incident_of(endpoint, event_type, redacted)
         run_key = incident.run_key if incident.kind in REMEDIABLE else None
         item = _Arrival(
             NewDelivery(

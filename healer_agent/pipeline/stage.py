@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from healer_agent.config import DedupSettings, IntakeSettings, StoreSettings
 from healer_agent.intake.normalize import PayloadError, normalize, workflow_run
 from healer_agent.intake.payloads import unwrap
+from healer_agent.logs.redact import redact_model
 from healer_agent.metrics import Metrics
 from healer_agent.models import ContextBundle, Incident, RoutingDecision
 from healer_agent.pipeline import answers, dedup
@@ -30,6 +31,7 @@ from healer_agent.results import IntakeResult
 from healer_agent.store import claims, inbox, incidents
 from healer_agent.store.dialect import utcnow
 from healer_agent.store.inbox import Delivery
+from healer_agent.store.seal import Sealer, open_stored
 from healer_agent.store.wakeup import notify_work
 from healer_agent.tracking import history
 
@@ -87,9 +89,11 @@ class IntakeStage:
         events: EventHandler | None = None,
         priority: RequestsFirst | None = None,
         prepared: Prepared | None = None,
+        sealer: Sealer | None = None,
     ) -> None:
         self._engine = engine
         self._prepared = prepared
+        self._sealer = sealer
         self._priority = priority or RequestsFirst()
         self._policy = policy
         self._quick_route = quick_route
@@ -155,16 +159,18 @@ class IntakeStage:
     def _prepare(self, row: Delivery) -> tuple[Incident, RoutingDecision | None]:
         """A stored delivery's incident and, for a failure, its tentative route.
 
-        Taken from what the request derived from the same stored text when this process
-        has it (a new failure's route included), else derived from the row.
+        Taken from what the request derived from the same body when this process has it
+        (a new failure's route included), else derived from the row; redacted either way.
         """
         derived = self._prepared.take(row.delivery_id) if self._prepared is not None else None
         if derived is not None and derived.routed:
-            return derived.incident, derived.tentative
+            return self._kept(derived.incident), derived.tentative
         if derived is not None:
             incident = derived.incident
         else:
-            incident = incident_of(row.endpoint, row.event_type, json.loads(row.payload))
+            text = open_stored(self._sealer, row.payload, row.delivery_id)
+            incident = incident_of(row.endpoint, row.event_type, json.loads(text))
+        incident = self._kept(incident)
         settings = self._policy.intake
         if (
             incident.kind not in REMEDIABLE
@@ -173,6 +179,14 @@ class IntakeStage:
         ):
             return incident, None
         return incident, self._quick_route(incident, ContextBundle())
+
+    def _kept(self, incident: Incident) -> Incident:
+        """The incident as it may be stored and passed on: redacted.
+
+        A sealed body's incident was normalised from the body as received; a body stored
+        redacted gave a redacted one already.
+        """
+        return redact_model(incident) if self._sealer is not None else incident
 
     async def _stage(
         self,

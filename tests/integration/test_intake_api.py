@@ -341,26 +341,95 @@ def test_every_route_is_in_the_document() -> None:
                 assert model.__name__ in doc["components"]["schemas"]
 
 
-async def test_a_clean_body_is_stored_as_sent_and_a_secret_never(setup: Any) -> None:
-    """Stored as the sender's text when redaction changes nothing; re-encoded, redacted,
-    when it does, even for a token the JSON escapes hide from the raw bytes."""
-    from healer_agent.store import inbox
+TOKEN = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
 
-    _, healer, client = setup
+
+def _clean_and_hidden() -> tuple[bytes, bytes]:
+    """A body without a secret, and one whose token JSON's escapes hide from its bytes."""
     clean = json.dumps(SENSOR_CLIPPY, indent=1).encode()
-    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
     hidden = copy.deepcopy(SENSOR_CLIPPY)
     hidden["workflow_run"]["id"] = 12345679
-    hidden["workflow_run"]["head_commit"]["message"] = token
+    hidden["workflow_run"]["head_commit"]["message"] = f"fix: rotate {TOKEN}"
     escaped = json.dumps(hidden).replace("ghp_", "\\u0067hp_").encode()
-    assert token.encode() not in escaped
+    assert TOKEN.encode() not in escaped
+    return clean, escaped
+
+
+async def _post_both(client: Any, bodies: tuple[bytes, bytes]) -> None:
     headers = {"Content-Type": "application/json"}
-    for n, body in enumerate((clean, escaped)):
+    for n, body in enumerate(bodies):
         headers["X-GitHub-Delivery"] = f"stored-{n}"
         answer = await client.post("/api/remediate/ci-failure", content=body, headers=headers)
         assert answer.status_code == 202, answer.text
+
+
+async def test_without_a_key_a_clean_body_is_stored_as_sent_and_a_secret_never(
+    setup: Any,
+) -> None:
+    """PostgreSQL without a shared payload key stores bodies redacted: as the sender's text
+    when redaction changes nothing; re-encoded, redacted, when it does, even for a token
+    the JSON escapes hide from the raw bytes."""
+    from healer_agent.store import inbox
+
+    settings, healer, client = setup
+    if not settings.store.is_postgres:
+        pytest.skip("SQLite seals bodies with its own key (test_bodies_are_sealed_at_rest)")
+    assert healer.payloads.startswith("redacted")
+    clean, escaped = _clean_and_hidden()
+    await _post_both(client, (clean, escaped))
     async with healer.engine.connect() as conn:
         first, second = [await inbox.get(conn, f"stored-{n}") for n in (0, 1)]
     assert first is not None and first.payload == clean.decode()
     assert second is not None and "hp_A1b2" not in second.payload
     assert json.loads(second.payload)["workflow_run"]["id"] == 12345679
+
+
+@pytest.mark.parametrize("given_key", [True, False], ids=["key", "no-key"])
+async def test_bodies_are_sealed_at_rest_and_their_incidents_redacted(
+    database_url: str,
+    make_settings: Any,
+    healer_factory: Any,
+    client_for: Any,
+    tmp_path: Path,
+    given_key: bool,
+) -> None:
+    """Sealed with the key given (or SQLite's own key file): the stored text opens, with
+    that key and that row's delivery id only, to the body as sent; nothing derived from it
+    and stored (the incident, its events) holds the token."""
+    import base64
+
+    from healer_agent.store import inbox, incidents
+    from healer_agent.store.seal import PREFIX, SealError, Sealer, key_file_of
+
+    if not given_key and database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL without a shared key redacts (the test above)")
+    key = bytes(range(32))
+    store: dict[str, Any] = {"url": database_url}
+    if given_key:
+        store["payload_key"] = base64.b64encode(key).decode()
+    healer = await healer_factory(make_settings(store=store))
+    assert healer.payloads.startswith("sealed")
+    if not given_key:
+        key_file = key_file_of(database_url)
+        assert key_file is not None and key_file.stat().st_mode & 0o077 == 0
+        key = base64.b64decode(key_file.read_text())
+    bodies = _clean_and_hidden()
+    async with client_for(healer) as client:
+        await _post_both(client, bodies)
+    await healer.drain()
+    sealer = Sealer(key)
+    async with healer.engine.connect() as conn:
+        rows = [await inbox.get(conn, f"stored-{n}") for n in (0, 1)]
+        stored = []
+        for row in rows:
+            assert row is not None and row.result is not None
+            incident_id = row.result["incident_id"]
+            stored.append(json.dumps(await incidents.get(conn, incident_id), default=str))
+            stored += [e.model_dump_json() for e in await incidents.events(conn, incident_id)]
+    for row, body in zip(rows, bodies, strict=True):
+        assert row is not None and row.payload.startswith(PREFIX)
+        assert "hp_A1b2" not in row.payload and "fix: rotate" not in row.payload
+        assert sealer.open(row.payload, row.delivery_id) == body.decode()
+        with pytest.raises(SealError):
+            sealer.open(row.payload, "another-delivery")
+    assert "fix: rotate" in "".join(stored[2:]) and "hp_A1b2" not in "".join(stored)
