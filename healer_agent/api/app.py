@@ -33,7 +33,7 @@ from healer_agent.logs.redact import redact
 from healer_agent.logsetup import redact_logs
 
 INTAKE_PATH = "/api/remediate/ci-failure"
-"""The route most requests take: answered without the routing stack (``HealerApp``)."""
+"""The sensor's route, which most requests take."""
 _ERR = s.ErrorAnswer
 _INTAKE: dict[int, type[BaseModel] | None] = {
     202: s.IntakeResult,
@@ -156,9 +156,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 )
 
 
-_INTAKE_HANDLER = next(
-    ep.handler for ep in ENDPOINTS if (ep.method, ep.path) == ("POST", INTAKE_PATH)
-)
+_WRITE_HANDLERS = {ep.path: ep.handler for ep in ENDPOINTS if ep.method == "POST"}
+"""The write routes (sensor, security alert, GitHub webhook): every event comes by one."""
 
 
 def _by_traffic() -> list[Endpoint]:
@@ -188,14 +187,14 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 
 class HealerApp(Starlette):
-    """Starlette, with the CI-failure intake answered before the middleware and router.
+    """Starlette, with the event intake answered before the middleware and router.
 
     Between uvicorn and the handler, Starlette's stack (its two middlewares, the router
     trying routes, the endpoint's wrapper) took ~8% of an intake request's CPU. A POST to
-    ``INTAKE_PATH`` (no root path, no middleware added) goes straight to its handler, with
-    what that stack gives it: ``scope["app"]`` for ``request.app``, and an exception
-    answered 500 by the same handler and raised on to the server, as Starlette's
-    ``ServerErrorMiddleware`` does. Any other request, or that path with another method,
+    one of the write routes (no root path, no middleware added) goes straight to its
+    handler, with what that stack gives it: ``scope["app"]`` for ``request.app``, and an
+    exception answered 500 by the same handler and raised on to the server, as Starlette's
+    ``ServerErrorMiddleware`` does. Any other request, or such a path with another method,
     a trailing slash or a root path, takes the stack as before. ``fast_intake = False``
     sends it there too.
     """
@@ -203,24 +202,26 @@ class HealerApp(Starlette):
     fast_intake = True
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """The intake route's request straight to its handler; any other to Starlette."""
+        """A write route's request straight to its handler; any other to Starlette."""
         if (
             scope["type"] == "http"
-            and scope["path"] == INTAKE_PATH
             and scope["method"] == "POST"
+            and (handler := _WRITE_HANDLERS.get(scope["path"])) is not None
             and not scope.get("root_path")
             and self.fast_intake
             and not self.user_middleware
         ):
             scope["app"] = self
-            await self._intake(scope, receive, send)
+            await self._intake(handler, scope, receive, send)
             return
         await super().__call__(scope, receive, send)
 
-    async def _intake(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _intake(
+        self, handler: Callable[[Request], Any], scope: Scope, receive: Receive, send: Send
+    ) -> None:
         request = Request(scope, receive, send)
         try:
-            response = await _INTAKE_HANDLER(request)
+            response = await handler(request)
         except Exception as exc:
             await (await _server_error(Request(scope), exc))(scope, receive, send)
             raise

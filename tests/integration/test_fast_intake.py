@@ -11,6 +11,8 @@ import httpx
 import pytest
 
 from healer_agent.api.app import INTAKE_PATH, HealerApp, create_app
+from healer_agent.intake.signature import sign
+from tests.conftest import load_fixture
 
 TOKEN = "sensor-token-for-tests"
 RUN = {
@@ -39,6 +41,30 @@ REQUESTS: list[tuple[str, str, dict[str, str], bytes]] = [
     ("GET", INTAKE_PATH, AUTH, b""),  # 405: the stack's
     ("POST", INTAKE_PATH + "/", AUTH, json.dumps(RUN).encode()),  # the stack's (redirect)
 ]
+SECRET = "webhook-secret-for-tests"
+WEBHOOK = "/api/github/webhook"
+ALERT = "/api/remediate/security-alert"
+JOB = json.dumps(load_fixture("workflow_job/completed-1.json")).encode()
+PING = json.dumps(load_fixture("ping/default-1.json")).encode()
+DEPENDABOT = json.dumps(load_fixture("dependabot_alert/created.json")).encode()
+
+
+def _github(event: str, body: bytes, delivery: str, **extra: str) -> dict[str, str]:
+    signed = {"X-Hub-Signature-256": sign(SECRET, body)}
+    return {"X-GitHub-Event": event, "X-GitHub-Delivery": delivery, **signed, **extra}
+
+
+OTHER_ROUTES: list[tuple[str, str, dict[str, str], bytes]] = [
+    ("POST", WEBHOOK, _github("workflow_job", JOB, "g-1"), JOB),  # 202
+    ("POST", WEBHOOK, _github("workflow_job", JOB, "g-1"), JOB),  # redelivered: 202
+    ("POST", WEBHOOK, _github("ping", PING, "g-2"), PING),  # 200 pong
+    ("POST", WEBHOOK, _github("workflow_job", JOB, "g-3", **{"X-Hub-Signature-256": "x"}), JOB),
+    ("POST", WEBHOOK, {"X-GitHub-Delivery": "g-4"}, JOB),  # no event header: 400
+    ("GET", WEBHOOK, {}, b""),  # 405: the stack's
+    ("POST", ALERT, {**AUTH, "X-GitHub-Event": "dependabot_alert"}, DEPENDABOT),  # 202
+    ("POST", ALERT, AUTH, json.dumps(RUN).encode()),  # not an alert: 422
+    ("POST", ALERT, {}, DEPENDABOT),  # no token: 401
+]
 
 
 @pytest.fixture
@@ -50,7 +76,7 @@ async def apps(
     for name in ("fast", "routed"):
         settings = make_settings(
             store={"url": f"sqlite+aiosqlite:///{tmp_path}/{name}.db"},
-            intake={"sensor_token": TOKEN},
+            intake={"sensor_token": TOKEN, "webhook_secret": SECRET},
         )
         healer = await healer_factory(settings)
         app = create_app(settings, healer)
@@ -79,6 +105,18 @@ async def test_the_fast_path_answers_as_the_stack_does(apps: tuple[HealerApp, He
         statuses.append(mine[0])
     assert statuses == [202, 202, 202, 401, 415, 400, 422, 422, 413, 405, 307]
     assert json.loads((await _answer(fast, REQUESTS[0]))[1])["dedup_status"] == "existing"
+
+
+async def test_the_other_write_routes_answer_as_the_stack_does(
+    apps: tuple[HealerApp, HealerApp],
+) -> None:
+    fast, routed = apps
+    statuses = []
+    for request in OTHER_ROUTES:
+        mine = await _answer(fast, request)
+        assert mine == await _answer(routed, request), request
+        statuses.append(mine[0])
+    assert statuses == [202, 202, 200, 401, 400, 405, 202, 422, 401]
 
 
 class _Broken:
