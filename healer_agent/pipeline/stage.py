@@ -157,7 +157,7 @@ class IntakeStage:
     # ------------------------------------------------------------------ internals
 
     def _prepare(self, row: Delivery) -> tuple[Incident, RoutingDecision | None]:
-        """A stored delivery's incident and, for a failure, its tentative route.
+        """A stored delivery's incident and, for a security alert, its route (cipher).
 
         Taken from what the request derived from the same body when this process has it
         (a new failure's route included), else derived from the row; redacted either way.
@@ -177,6 +177,11 @@ class IntakeStage:
             or skip_reason(incident, settings.repo_allowlist, settings.process_bot_senders)
             is not None
         ):
+            return incident, None
+        # A CI failure's route is the dispatcher's, from its context; a guess from the
+        # payload alone (a pre-router run per failure, ~2% of the loop's time end to end)
+        # told no one more than "pending". An alert's is final: cipher.
+        if incident.kind != "security_alert":
             return incident, None
         return incident, self._quick_route(incident, ContextBundle())
 
@@ -249,7 +254,7 @@ class IntakeStage:
         """Create the incident (or join the existing one) and queue it for routing."""
         window = self._policy.dedup
         not_before = utcnow() + timedelta(seconds=window.group_wait_s)
-        if tentative is None:
+        if tentative is None and incident.kind == "security_alert":
             tentative = self._quick_route(incident, ContextBundle())
         incident_id, created = await incidents.create_or_get(
             conn,
@@ -257,7 +262,9 @@ class IntakeStage:
             status="routing",
             dedup_status="new",
             not_before=not_before,
-            extra={"agent": tentative.agent.value, "failure_type": tentative.failure_type.value},
+            extra={}
+            if tentative is None
+            else {"agent": tentative.agent.value, "failure_type": tentative.failure_type.value},
         )
         await incidents.add_event(conn, incident_id, delivery_id, incident)
         if not created:
@@ -308,6 +315,8 @@ class IntakeStage:
             conn, self._metrics, incident_id, "routing", reason="admitted", delivery_id=delivery_id
         )
         await notify_work(conn)
+        if tentative is None:
+            return answers.queued_failure(incident_id, delivery_id)
         return answers.new_failure(incident, incident_id, tentative, delivery_id)
 
 

@@ -399,7 +399,7 @@ async def test_bodies_are_sealed_at_rest_and_their_incidents_redacted(
     import base64
 
     from healer_agent.store import inbox, incidents
-    from healer_agent.store.seal import PREFIX, SealError, Sealer, key_file_of
+    from healer_agent.store.seal import PREFIX, Sealer, SealError, key_file_of
 
     if not given_key and database_url.startswith("postgresql"):
         pytest.skip("PostgreSQL without a shared key redacts (the test above)")

@@ -11,8 +11,8 @@ from pydantic import ValidationError
 from healer_agent.config import Settings
 from healer_agent.store.seal import (
     PREFIX,
-    SealError,
     Sealer,
+    SealError,
     key_file_of,
     load_key_file,
     open_stored,
