@@ -433,3 +433,25 @@ async def test_bodies_are_sealed_at_rest_and_their_incidents_redacted(
         with pytest.raises(SealError):
             sealer.open(row.payload, "another-delivery")
     assert "fix: rotate" in "".join(stored[2:]) and "hp_A1b2" not in "".join(stored)
+
+
+async def test_the_stage_guesses_no_agent_for_a_failure_and_gives_an_alert_cipher(
+    setup: Any,
+) -> None:
+    """The intake stage admits a CI failure with no agent (the dispatcher's route, from its
+    context, is the first); a security alert's route is final at once: cipher."""
+    _, healer, client = setup
+    failure = await client.post("/api/remediate/ci-failure", json=SENSOR_CLIPPY)
+    alert = await client.post(
+        "/api/remediate/security-alert",
+        content=json.dumps(load_fixture("dependabot_alert/created.json")).encode(),
+        headers={"X-GitHub-Event": "dependabot_alert", "Content-Type": "application/json"},
+    )
+    assert (failure.status_code, alert.status_code) == (202, 202), alert.text
+    await healer.worker.intake_pending()  # the stage, if the requests' wake has not run it
+    staged = []
+    for answer in (failure, alert):
+        shown = await client.get(f"/api/incidents/{answer.json()['incident_id']}")
+        assert shown.status_code == 200, shown.text
+        staged.append((shown.json()["status"], shown.json()["agent"]))
+    assert staged == [("routing", None), ("routing", "cipher")]
