@@ -35,7 +35,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from intake import PG_ADMIN, drop_pg, free_port, pg_database
+from intake import PG_ADMIN, drop_pg, free_port, pg_database, server_env, use_compiled
 
 from healer_agent.context.replay import load_case
 
@@ -150,7 +150,15 @@ def main() -> None:
         help="run in DIR (made, must not exist) and keep it: the SQLite database, the "
         "CodeRun files, the replayed cases and the server's log, to look at what happened",
     )
+    parser.add_argument(
+        "--compiled",
+        action="store_true",
+        help="serve Healer with its core compiled (mypyc), as the image ships it",
+    )
     args = parser.parse_args()
+    compiled_dir = tempfile.TemporaryDirectory() if args.compiled else None
+    if compiled_dir is not None:
+        use_compiled(Path(compiled_dir.name))
     pg = pg_database() if args.backend == "postgres" else None
     if args.backend == "postgres" and pg is None:
         raise SystemExit("PostgreSQL is not reachable on 127.0.0.1:5432")
@@ -178,11 +186,7 @@ def main() -> None:
         )
         env = {
             **os.environ,
-            # the server runs in the temporary folder: without this it would import the
-            # installed healer_agent, not the tree this script belongs to
-            "PYTHONPATH": os.pathsep.join(
-                p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
-            ),
+            **server_env(store),
             "HEALER_STORE__URL": store,
             "HEALER_SINK__DIR": f"{tmp}/coderuns",
             "HEALER_CONTEXT__MODE": "replay",
@@ -277,6 +281,7 @@ def main() -> None:
                 "workers": args.workers,
                 "processes": args.processes,
                 "backend": args.backend,
+                "compiled": args.compiled,
                 "incidents": outcomes,
             }
         )

@@ -47,6 +47,37 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
+SERVER_ROOT = ROOT
+"""Where the server imports ``healer_agent`` from: this tree, or its compiled copy."""
+PAYLOAD_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
+"""PostgreSQL's replicas share a key from a Secret, as a deployment that seals bodies does
+(without one they store bodies redacted); SQLite makes its own beside the database."""
+
+
+def use_compiled(dest: Path) -> None:
+    """Serve from a copy of this tree with the core compiled, as the image ships it."""
+    global SERVER_ROOT
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from compile_core import compile_copy
+
+    print(f"compiling the core into {dest} (a few minutes)...", file=sys.stderr, flush=True)
+    SERVER_ROOT = compile_copy(dest)
+
+
+def server_env(database_url: str | None) -> dict[str, str]:
+    """What a Healer server of this tree needs in its environment beyond ``os.environ``."""
+    env = {
+        # The tree this script belongs to, not whichever healer_agent is installed: the
+        # server runs in a temporary directory, where the import would find the latter.
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(SERVER_ROOT), os.environ.get("PYTHONPATH")])
+        ),
+    }
+    if database_url and database_url.startswith("postgresql"):
+        env["HEALER_STORE__PAYLOAD_KEY"] = PAYLOAD_KEY
+    return env
+
+
 PATH = "/api/remediate/ci-failure"
 PG_ADMIN = os.environ.get("HEALER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -161,9 +192,7 @@ def start(
     else:
         cmd = [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)]
         cmd += ["--processes", str(processes)]
-        # The tree this script belongs to, not whichever healer_agent is installed: the
-        # server runs in a temporary directory, where the import would find the latter.
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+        env.update(server_env(database_url))
     log = (workdir / f"{kind}.log").open("wb")
     proc = subprocess.Popen(cmd, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
@@ -374,6 +403,11 @@ def main() -> None:
         default=1,
         help="also measure, on PostgreSQL, Healer and the bare endpoint in this many processes",
     )
+    parser.add_argument(
+        "--compiled",
+        action="store_true",
+        help="serve Healer with its core compiled (mypyc), as the image ships it",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit(
@@ -381,6 +415,9 @@ def main() -> None:
             "scripts/install-mcp-servers.sh installs it"
         )
     seconds, rate_n = (5, 600) if args.quick else (15, 2000)
+    compiled_dir = tempfile.TemporaryDirectory() if args.compiled else None
+    if compiled_dir is not None:
+        use_compiled(Path(compiled_dir.name))
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     rows: dict[str, Any] = {"bare": measure("bare", None, seconds, rate_n, 1_000_000_000)}
     for n, backend in enumerate(backends):
@@ -451,6 +488,7 @@ def main() -> None:
         "healer_rps": healer.get("rps"),
         "bare_rps": bare["rps"],
         "uvicorn": uvicorn_impl(),
+        "compiled": args.compiled,
     }
     if len(backends) == 2 and "rps" in rows.get("healer/postgres", {}):
         summary["ratio_postgres"] = round(
@@ -469,6 +507,8 @@ def main() -> None:
         )
         summary[f"p99_ms_postgres_x{n}"] = many["open_loop_200"]["p99_ms"]
     summary["rows"] = rows
+    if compiled_dir is not None:
+        compiled_dir.cleanup()
     print(json.dumps(summary))
 
 
