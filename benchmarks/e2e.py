@@ -35,7 +35,15 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from intake import PG_ADMIN, drop_pg, free_port, pg_database, server_env, use_compiled
+from intake import (
+    PG_ADMIN,
+    add_compiled_option,
+    drop_pg,
+    free_port,
+    pg_database,
+    serve_compiled,
+    server_env,
+)
 
 from healer_agent.context.replay import load_case
 
@@ -150,15 +158,9 @@ def main() -> None:
         help="run in DIR (made, must not exist) and keep it: the SQLite database, the "
         "CodeRun files, the replayed cases and the server's log, to look at what happened",
     )
-    parser.add_argument(
-        "--compiled",
-        action="store_true",
-        help="serve Healer with its core compiled (mypyc), as the image ships it",
-    )
+    add_compiled_option(parser)
     args = parser.parse_args()
-    compiled_dir = tempfile.TemporaryDirectory() if args.compiled else None
-    if compiled_dir is not None:
-        use_compiled(Path(compiled_dir.name))
+    compiled_dir = serve_compiled(args.compiled)
     pg = pg_database() if args.backend == "postgres" else None
     if args.backend == "postgres" and pg is None:
         raise SystemExit("PostgreSQL is not reachable on 127.0.0.1:5432")
@@ -281,11 +283,13 @@ def main() -> None:
                 "workers": args.workers,
                 "processes": args.processes,
                 "backend": args.backend,
-                "compiled": args.compiled,
+                "compiled": args.compiled is not None,
                 "incidents": outcomes,
             }
         )
     )
+    if compiled_dir is not None:
+        compiled_dir.cleanup()
 
 
 if __name__ == "__main__":

@@ -54,14 +54,34 @@ PAYLOAD_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
 (without one they store bodies redacted); SQLite makes its own beside the database."""
 
 
-def use_compiled(dest: Path) -> None:
-    """Serve from a copy of this tree with the core compiled, as the image ships it."""
+def add_compiled_option(parser: argparse.ArgumentParser) -> None:
+    """``--compiled [DIR]``: serve Healer with its core compiled, as the image ships it."""
+    parser.add_argument(
+        "--compiled",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="DIR",
+        help="serve Healer with its core compiled (mypyc), as the image ships it: from DIR, "
+        "a copy `scripts/compile_core.py DIR` made, or from one made for this run",
+    )
+
+
+def serve_compiled(choice: str | None) -> tempfile.TemporaryDirectory[str] | None:
+    """Point the server at the compiled copy ``--compiled`` asked for; the folder to clean."""
     global SERVER_ROOT
+    if choice is None:
+        return None
+    if choice:
+        SERVER_ROOT = Path(choice).resolve()
+        return None
+    made = tempfile.TemporaryDirectory()
     sys.path.insert(0, str(ROOT / "scripts"))
     from compile_core import compile_copy
 
-    print(f"compiling the core into {dest} (a few minutes)...", file=sys.stderr, flush=True)
-    SERVER_ROOT = compile_copy(dest)
+    print(f"compiling the core into {made.name} (minutes)...", file=sys.stderr, flush=True)
+    SERVER_ROOT = compile_copy(Path(made.name))
+    return made
 
 
 def server_env(database_url: str | None) -> dict[str, str]:
@@ -403,11 +423,7 @@ def main() -> None:
         default=1,
         help="also measure, on PostgreSQL, Healer and the bare endpoint in this many processes",
     )
-    parser.add_argument(
-        "--compiled",
-        action="store_true",
-        help="serve Healer with its core compiled (mypyc), as the image ships it",
-    )
+    add_compiled_option(parser)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit(
@@ -415,9 +431,7 @@ def main() -> None:
             "scripts/install-mcp-servers.sh installs it"
         )
     seconds, rate_n = (5, 600) if args.quick else (15, 2000)
-    compiled_dir = tempfile.TemporaryDirectory() if args.compiled else None
-    if compiled_dir is not None:
-        use_compiled(Path(compiled_dir.name))
+    compiled_dir = serve_compiled(args.compiled)
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     rows: dict[str, Any] = {"bare": measure("bare", None, seconds, rate_n, 1_000_000_000)}
     for n, backend in enumerate(backends):
@@ -488,7 +502,7 @@ def main() -> None:
         "healer_rps": healer.get("rps"),
         "bare_rps": bare["rps"],
         "uvicorn": uvicorn_impl(),
-        "compiled": args.compiled,
+        "compiled": args.compiled is not None,
     }
     if len(backends) == 2 and "rps" in rows.get("healer/postgres", {}):
         summary["ratio_postgres"] = round(
