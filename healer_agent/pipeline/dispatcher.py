@@ -206,9 +206,8 @@ class Dispatcher:
         Redaction happens here, at the source: whatever a source returned (a whole log, a
         PEM body cut off from its header, a password in a step title) is redacted before
         any excerpt, decision field, prompt or stored row is derived from it.
-        ``incident_redacted``: the incident was normalised from bodies intake redacted
-        before storing them (its deliveries' views), so it is not scanned again (~0.8 ms
-        an incident; the same value on every labelled case).
+        ``incident_redacted``: the incident is its deliveries' views, which the intake
+        stage stored redacted, so it is not scanned again.
         """
         if not incident_redacted:
             incident = redact_model(incident)
@@ -268,8 +267,8 @@ class Dispatcher:
             await self._finish(incident_id, "skipped", skip, dedup_status="skipped")
             return
         await self._priority.wait()  # routing and rendering are the CPU of an incident
-        # the views are normalised from the stored, redacted bodies; a row without views
-        # (the CLI's or the REPL's) is redacted as any other outside value
+        # the views were redacted by the intake stage before it stored them; a row without
+        # views (the CLI's or the REPL's) is redacted as any other outside value
         routed = await self.route(incident, context, incident_redacted=bool(views))
         if row.get("operator_agent"):
             routed = await self.override(routed, Agent(row["operator_agent"]))
