@@ -1,11 +1,12 @@
 """What a request derived from a delivery, handed to the same process's intake stage.
 
-The request normalises the (redacted) body and, for a new failure, takes the tentative
-route of its answer; the intake stage, a moment later in a worker, used to parse the stored
-row and do both again (~1% of the server's samples in the end-to-end benchmark). Both read
-the same stored text, so the stage takes the request's results when this process has them
-and computes them from the row otherwise (another replica's delivery, a restart, an entry
-dropped past the bound). Nothing here is needed for durability: the row is.
+The request normalises the body and, for a security alert, takes its route (cipher's);
+the intake stage, a moment later in a worker, used to parse the stored row and do both
+again (~1% of the server's samples in the end-to-end benchmark). Both read the same body,
+so the stage takes the request's results when this process has them and computes them from
+the row otherwise (another replica's delivery, a restart, an entry dropped past the bound);
+it redacts the incident either way before storing anything of it. Nothing here is needed
+for durability: the row is.
 """
 
 from __future__ import annotations
