@@ -82,9 +82,14 @@ def serve(
     from healer_agent.api.app import create_app
     from healer_agent.logs.redact import redact
     from healer_agent.logsetup import configure_logging
+    from healer_agent.store.seal import sealer_for
 
     settings = settings_from_env(worker={"count": workers} if workers is not None else None)
     configure_logging(settings.log_level, redactor=redact)
+    try:  # a key file that cannot seal stops the start here, not in the app's lifespan
+        sealer_for(settings.store)
+    except (ValueError, OSError) as exc:
+        raise CliError(f"payload key: {exc}") from None
 
     def run(app: Any, **extra: Any) -> None:
         try:

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import os
+import tempfile
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
@@ -94,15 +96,25 @@ def key_file_of(sqlite_url: str) -> Path | None:
 
 
 def load_key_file(path: Path) -> bytes:
-    """The key in ``path``, made (readable by its owner only) on first use."""
+    """The key in ``path``, made (readable by its owner only) on first use.
+
+    Made whole beside it and linked into place, so a process starting at the same moment
+    (``healer serve`` and a CLI command) reads either no file or the whole key.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)  # as the database's own folder is
+    if not path.exists():
+        fd, made = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(base64.b64encode(os.urandom(KEY_BYTES)).decode() + "\n")
+            with contextlib.suppress(FileExistsError):  # another process's came first
+                os.link(made, path)
+        finally:
+            os.unlink(made)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
         return parse_key(path.read_text())
-    with os.fdopen(fd, "w") as out:
-        out.write(base64.b64encode(os.urandom(KEY_BYTES)).decode() + "\n")
-    return parse_key(path.read_text())
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
 
 
 def sealer_for(store: StoreSettings) -> tuple[Sealer | None, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -84,3 +85,23 @@ def test_which_sealer_the_settings_give(tmp_path: Path) -> None:
 def test_a_key_that_cannot_seal_is_refused_with_its_reason(key: str, problem: str) -> None:
     with pytest.raises(ValidationError, match=problem):
         _store(payload_key=key)
+
+
+def test_a_key_another_process_linked_first_is_the_one_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key is made whole beside its file and linked into place; one that loses the race
+    to another process reads the winner's, and leaves nothing behind."""
+    import tempfile
+
+    path = tmp_path / "healer.db.key"
+    theirs = base64.b64encode(bytes(range(32, 64))).decode()
+    made = tempfile.mkstemp
+
+    def other_process_first(**kwargs: Any) -> tuple[int, str]:
+        path.write_text(theirs + "\n")  # between our look and our link
+        return made(**kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", other_process_first)
+    assert load_key_file(path) == bytes(range(32, 64))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["healer.db.key"]

@@ -29,3 +29,15 @@ def test_processes_on_sqlite_are_refused(tmp_path: Path, monkeypatch: pytest.Mon
     result = CliRunner().invoke(app, ["serve", "--processes", "2"])
     assert isinstance(result.exception, CliError)
     assert "--processes needs PostgreSQL" in str(result.exception)
+
+
+def test_a_key_file_that_cannot_seal_stops_serve_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HEALER_STORE__URL", f"sqlite+aiosqlite:///{tmp_path}/h.db")
+    (tmp_path / "h.db.key").write_text("not a key\n")
+    result = CliRunner().invoke(app, ["serve"])
+    assert isinstance(result.exception, CliError)
+    assert f"payload key: {tmp_path}/h.db.key: the payload key is not base64" == str(
+        result.exception
+    )
