@@ -7,7 +7,8 @@ AES-GCM pass, and only the incident normalised from it (a few fields) is redacte
 worker's intake stage before anything derived from it is stored.
 
 A sealed text is ``sealed:v1:`` and the base64 of nonce and ciphertext; the delivery id is
-the associated data, so a row's body cannot be moved to another row. Any other stored text
+the associated data, so a row's body cannot be moved to another row. Nonces are random (96
+bits): sound for billions of bodies under one key. Any other stored text
 is a body stored redacted (by an earlier version, or on PostgreSQL without a shared key)
 and is read as it is: a JSON body never starts with that prefix.
 """
