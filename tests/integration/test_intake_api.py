@@ -455,3 +455,44 @@ async def test_the_stage_guesses_no_agent_for_a_failure_and_gives_an_alert_ciphe
         assert shown.status_code == 200, shown.text
         staged.append((shown.json()["status"], shown.json()["agent"]))
     assert staged == [("routing", None), ("routing", "cipher")]
+
+
+async def test_a_sealed_row_is_opened_from_the_store_with_its_key_only(
+    database_url: str, make_settings: Any, healer_factory: Any, client_for: Any
+) -> None:
+    """A row staged again (``healer replay``; another replica's, a restart's) is opened from
+    the store, not taken from the request's memory; under another key it fails, saying so."""
+    import base64
+
+    import sqlalchemy as sa
+
+    from healer_agent.store import inbox, incidents
+
+    def settings(key: bytes) -> Any:
+        payload_key = base64.b64encode(key).decode()
+        return make_settings(store={"url": database_url, "payload_key": payload_key})
+
+    healer = await healer_factory(settings(bytes(range(32))))
+    _, hidden = _clean_and_hidden()
+    async with client_for(healer) as client:
+        await _post_both(client, (hidden, hidden))
+    await healer.drain()
+    async with healer.engine.begin() as conn:
+        assert await inbox.reset(conn, "stored-1")
+    assert await healer.worker.intake_pending() == 1  # opened, normalised, redacted again
+    async with healer.engine.connect() as conn:
+        row = await inbox.get(conn, "stored-1")
+        assert row is not None and row.status == "done" and row.result is not None
+        views = await incidents.events(conn, row.result["incident_id"])
+    assert views and all("fix: rotate" in v.commit_message for v in views)
+    assert not any("hp_A1b2" in v.model_dump_json() for v in views)
+
+    other = await healer_factory(settings(bytes(32)))
+    async with other.engine.begin() as conn:
+        assert await inbox.reset(conn, "stored-1")
+    await other.worker.intake_pending()
+    async with other.engine.connect() as conn:
+        error = await conn.scalar(
+            sa.text("SELECT last_error FROM deliveries WHERE delivery_id = 'stored-1'")
+        )
+    assert error is not None and "does not open with this payload key" in error
