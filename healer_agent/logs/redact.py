@@ -563,23 +563,22 @@ _GATED_MAX = 4096
 """Longer strings (logs, check output) go to :func:`redact` alone: its own pass is the gate."""
 
 
-def _model_texts(model: BaseModel, out: list[str]) -> None:
-    """The short strings :func:`_gated_model` meets, in the order it meets them."""
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        if type(value) in _LEAVES or not value:
-            continue
-        if isinstance(value, str):
-            if len(value) <= _GATED_MAX:
-                out.append(value)
-        elif isinstance(value, BaseModel):
-            _model_texts(value, out)
-        elif isinstance(value, tuple) and any(isinstance(v, BaseModel) for v in value):
-            for v in value:
-                if isinstance(v, BaseModel):
-                    _model_texts(v, out)
-                elif isinstance(v, str) and len(v) <= _GATED_MAX:
-                    out.append(v)
+def _model_texts(value: Any, out: list[str]) -> None:
+    """The short strings :func:`_redact_field` meets in ``value``, in its order.
+
+    The same walk, so the n-th string gated is the n-th one it counts.
+    """
+    if type(value) in _LEAVES or not value:
+        return
+    if isinstance(value, str):
+        if len(value) <= _GATED_MAX:
+            out.append(value)
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _model_texts(getattr(value, name), out)
+    elif isinstance(value, tuple) and any(isinstance(v, BaseModel) for v in value):
+        for v in value:
+            _model_texts(v, out)
 
 
 def _gated_model(model: Model, hits: set[int], counter: Any) -> Model:

@@ -837,3 +837,22 @@ def test_redact_json_keeps_its_memory_of_unchanged_strings_bounded() -> None:
     finally:
         module.CLEAN_BOUND = bound
         module._clean.clear()
+
+
+def test_redact_model_counts_an_empty_string_beside_a_secret_as_its_walk_does() -> None:
+    """The gated strings are counted by the same walk that redacts them: an empty string
+    in a tuple of models must not shift the secret after it out of the gate's hits."""
+    from pydantic import BaseModel
+
+    from healer_agent.logs.redact import redact_model
+
+    class Step(BaseModel):
+        name: str
+
+    class Run(BaseModel):
+        parts: tuple[Step | str, ...]
+
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    out = redact_model(Run(parts=("", f"token={token}", Step(name="build"))))
+    assert token not in out.model_dump_json()
+    assert out.parts[0] == "" and out.parts[2] == Step(name="build")
