@@ -160,7 +160,7 @@ class IntakeStage:
         """A stored delivery's incident and, for a security alert, its route (cipher).
 
         Taken from what the request derived from the same body when this process has it
-        (a new failure's route included), else derived from the row; redacted either way.
+        (an alert's route included), else derived from the row; redacted either way.
         """
         derived = self._prepared.take(row.delivery_id) if self._prepared is not None else None
         if derived is not None and derived.routed:
@@ -254,8 +254,7 @@ class IntakeStage:
         """Create the incident (or join the existing one) and queue it for routing."""
         window = self._policy.dedup
         not_before = utcnow() + timedelta(seconds=window.group_wait_s)
-        if tentative is None and incident.kind == "security_alert":
-            tentative = self._quick_route(incident, ContextBundle())
+        # tentative: an alert's route (``_prepare`` takes it); None for a CI failure
         incident_id, created = await incidents.create_or_get(
             conn,
             incident,
