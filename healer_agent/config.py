@@ -29,6 +29,24 @@ _STORE_SCHEMES = ("sqlite+aiosqlite", "postgresql+asyncpg")
 """The async drivers the store runs on: SQLite embedded, PostgreSQL for replicas."""
 
 
+PAYLOAD_KEY_BYTES = 32
+"""AES-256: the payload key's size."""
+
+
+def decode_payload_key(text: str) -> bytes:
+    """A payload key given as base64 (``openssl rand -base64 32``); ValueError says why not."""
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except binascii.Error:
+        raise ValueError("the payload key is not base64") from None
+    if len(key) != PAYLOAD_KEY_BYTES:
+        raise ValueError(
+            f"the payload key is {len(key)} bytes; expected {PAYLOAD_KEY_BYTES} "
+            "(openssl rand -base64 32)"
+        )
+    return key
+
+
 class StoreSettings(_Group):
     """The database: the inbox, incidents, claims and the loop's records."""
 
@@ -55,12 +73,7 @@ class StoreSettings(_Group):
     def _key_shape(cls, key: SecretStr | None) -> SecretStr | None:
         """A key that cannot seal is refused at start-up, not at the first request."""
         if key is not None:
-            try:
-                size = len(base64.b64decode(key.get_secret_value().strip(), validate=True))
-            except binascii.Error:
-                raise ValueError("not base64 (make one with: openssl rand -base64 32)") from None
-            if size != 32:
-                raise ValueError(f"{size} bytes; expected 32 (openssl rand -base64 32)")
+            decode_payload_key(key.get_secret_value())
         return key
 
     @field_validator("url", mode="after")

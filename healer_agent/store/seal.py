@@ -26,10 +26,10 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy.engine import make_url
 
-from healer_agent.config import StoreSettings
+from healer_agent.config import PAYLOAD_KEY_BYTES, StoreSettings, decode_payload_key
 
 PREFIX = "sealed:v1:"
-KEY_BYTES = 32
+KEY_BYTES = PAYLOAD_KEY_BYTES
 _NONCE_BYTES = 12
 
 
@@ -76,17 +76,6 @@ def open_stored(sealer: Sealer | None, stored: str, delivery_id: str) -> str:
     return stored
 
 
-def parse_key(text: str) -> bytes:
-    """A key given as base64 (``openssl rand -base64 32``); ValueError names the problem."""
-    try:
-        key = base64.b64decode(text.strip(), validate=True)
-    except binascii.Error:
-        raise ValueError("the payload key is not base64") from None
-    if len(key) != KEY_BYTES:
-        raise ValueError(f"the payload key is {len(key)} bytes; expected {KEY_BYTES} (base64)")
-    return key
-
-
 def key_file_of(sqlite_url: str) -> Path | None:
     """Where a SQLite database keeps its key: beside its file (None: an in-memory one)."""
     parsed = make_url(sqlite_url)
@@ -113,7 +102,7 @@ def load_key_file(path: Path) -> bytes:
         finally:
             os.unlink(made)
     try:
-        return parse_key(path.read_text())
+        return decode_payload_key(path.read_text())
     except ValueError as exc:
         raise ValueError(f"{path}: {exc}") from None
 
@@ -125,7 +114,9 @@ def sealer_for(store: StoreSettings) -> tuple[Sealer | None, str]:
     whose rows end with the process); else none: PostgreSQL's replicas must share a key.
     """
     if store.payload_key is not None:
-        return Sealer(parse_key(store.payload_key.get_secret_value())), "key from the settings"
+        return Sealer(
+            decode_payload_key(store.payload_key.get_secret_value())
+        ), "key from the settings"
     if store.is_postgres:
         return None, "no shared payload key"
     path = key_file_of(store.url)
@@ -141,6 +132,5 @@ __all__ = [
     "key_file_of",
     "load_key_file",
     "open_stored",
-    "parse_key",
     "sealer_for",
 ]
