@@ -243,6 +243,7 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         service = healer or build_healer(settings)
         app.state.healer = service
+        _gauge_bodies(service, app.state.body_gate)
         await service.start()
         # What start-up built (rule sets, compiled patterns, tables, models: about 110,000
         # objects) lives as long as the process; frozen, the collector stops scanning it,
@@ -274,5 +275,16 @@ def create_app(
         budget=max(intake.body_budget_bytes, intake.max_body_bytes),
         wait_s=intake.body_wait_s,
     )
+    if healer is not None:
+        _gauge_bodies(healer, app.state.body_gate)
     redact_logs(redact)
     return app
+
+
+def _gauge_bodies(healer: Healer, gate: BodyGate) -> None:
+    """The bodies-in-flight gauge reads the gate's count when scraped.
+
+    The gate counts every body it admits and gives back; a gauge moved beside it took two
+    locked updates a request for the same number.
+    """
+    healer.metrics.bodies_in_flight.set_function(lambda: gate.in_flight)

@@ -219,11 +219,9 @@ async def _read_body(
     """The raw body's chunks, read only while holding a place at the gate."""
     settings = _settings(request)
     declared = bodies.declared_length(request, cap)
-    gauge = _healer(request).metrics.bodies_in_flight
     gate = _gate(request)
     # acquire/release, not the gate's context manager: a generator fewer a request
     held = await gate.acquire(cap if declared is None else declared)
-    gauge.inc()
     try:
         return await bodies.read_chunks(
             request,
@@ -233,7 +231,6 @@ async def _read_body(
             declared=declared,
         )
     finally:
-        gauge.dec()
         gate.release(held)
 
 

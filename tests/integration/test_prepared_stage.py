@@ -42,6 +42,19 @@ def test_each_entry_is_taken_once_and_the_oldest_go_first() -> None:
     assert prepared.take("d1") is None
 
 
+def test_an_entry_put_again_is_the_newest() -> None:
+    prepared = Prepared(bound=2)
+    incident = Incident(
+        kind="ci_failure", event_type="workflow_run", repository="a/b", run_key="a/b#run:1:1"
+    )
+    prepared.put("d0", incident, None)
+    prepared.put("d1", incident, None)
+    prepared.put("d0", incident, None)  # again: d1 is now the oldest
+    prepared.put("d2", incident, None)
+    assert prepared.take("d1") is None
+    assert prepared.take("d0") is not None and prepared.take("d2") is not None
+
+
 async def _run(
     tmp_path: Path, make_settings: Any, healer_factory: Any, client_for: Any, *, forget: bool
 ) -> list[tuple[Any, ...]]:

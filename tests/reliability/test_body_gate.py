@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import tracemalloc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,7 +55,9 @@ async def _attack(
     size: int,
     path: str = "/api/github/webhook",
     headers: dict[str, str] | None = None,
+    while_held: Callable[[], None] | None = None,
 ) -> tuple[list[int], list[SlowBody]]:
+    """Post ``senders`` slow bodies at once; ``while_held`` runs while the admitted ones wait."""
     go = asyncio.Event()
     bodies = [SlowBody(size, go) for _ in range(senders)]
     sent = {
@@ -71,6 +73,8 @@ async def _attack(
         tasks = [asyncio.create_task(client.post(path, content=b, headers=sent)) for b in bodies]
         for _ in range(50):  # every sender has either its place or its answer
             await asyncio.sleep(0)
+        if while_held is not None:
+            while_held()
         go.set()
         responses = await asyncio.gather(*tasks)
     return [r.status_code for r in responses], bodies
@@ -95,8 +99,16 @@ async def test_bogus_bodies_past_the_gate_are_refused_unread(
     )
     healer = await healer_factory(settings)
     app = _app(healer)
-    statuses, bodies = await _attack(app, senders=40, size=3 * MiB)
+    metrics = healer.metrics.registry
+    held: list[float | None] = []
+    statuses, bodies = await _attack(
+        app,
+        senders=40,
+        size=3 * MiB,
+        while_held=lambda: held.append(metrics.get_sample_value("healer_request_bodies_in_flight")),
+    )
     gate: BodyGate = app.state.body_gate
+    assert held == [2]  # the gauge reads the bodies being read while they are
     # 8 MiB of budget holds two 3 MiB bodies: those two are read (and fail the signature),
     # the 38 others are answered 429 without one byte of their body read.
     assert sorted(set(statuses)) == [401, 429]
@@ -106,7 +118,6 @@ async def test_bogus_bodies_past_the_gate_are_refused_unread(
     assert gate.peak_in_flight <= 4
     assert gate.peak_reserved <= 8 * MiB
     assert gate.in_flight == 0 and gate.reserved == 0
-    metrics = healer.metrics.registry
     assert (
         metrics.get_sample_value(
             "healer_requests_refused_total", {"endpoint": "github", "status": "429"}
