@@ -7,6 +7,11 @@ Servers, each one uvicorn process on 127.0.0.1 started by the same ``uvicorn.run
 driven in the same run:
 - ``bare``: a Starlette endpoint that parses the JSON body and answers 202;
 - ``bare+postgres``: the same, committing each body to PostgreSQL first (asyncpg);
+- ``bare+sqlite``: the same, committing each body to SQLite first (``sqlite3`` on the loop,
+  WAL, ``synchronous=NORMAL`` and a group commit of the bodies of one loop turn, as Healer
+  does; each body keyed by its digest, unique, as Healer keys a body that names no
+  delivery): the floor of a durable intake in this stack, with no check, no dedup lookup
+  and no answer beyond the 202;
 - ``healer``: ``healer serve`` (pre-router, no context, file sink) on SQLite or PostgreSQL.
 
 Throughput comes from ``wrk`` (compiled, so the generator is not the bottleneck: 1 thread,
@@ -19,7 +24,9 @@ shows in p99 rather than hiding it.
 
 The final line is JSON: ``ratio`` (Healer on the first backend over its bare endpoint:
 ``bare`` for SQLite, ``bare+postgres`` for PostgreSQL), ``p99_ms`` at 200/s,
-``healer_rps``, ``bare_rps``, ``backend``, and every row measured. With ``--processes N``
+``healer_rps``, ``bare_rps``, ``backend``, and every row measured; on SQLite also
+``floor_ratio`` (``bare+sqlite`` over ``bare``: how much of the bare endpoint durability
+alone leaves) and ``ratio_to_floor`` (Healer over ``bare+sqlite``). With ``--processes N``
 (PostgreSQL), Healer in N processes (``healer serve --processes N``: replicas sharing the
 inbox) is measured against the bare endpoint committing to PostgreSQL in one process and in
 N, both ratios reported.
@@ -102,17 +109,26 @@ PATH = "/api/remediate/ci-failure"
 PG_ADMIN = os.environ.get("HEALER_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 BARE_APP = """
-import contextlib, json, os
+import asyncio, contextlib, hashlib, json, os
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 DSN = os.environ.get("BARE_PG")
+SQLITE = os.environ.get("BARE_SQLITE")
 pool = None
+db = None
 
 @contextlib.asynccontextmanager
 async def lifespan(app):
-    global pool
+    global pool, db
+    if SQLITE:
+        import sqlite3
+        db = sqlite3.connect(SQLITE, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.execute("CREATE TABLE IF NOT EXISTS inbox (id integer PRIMARY KEY, "
+                   "delivery text UNIQUE, body text)")
     if DSN:
         import asyncpg
         pool = await asyncpg.create_pool(DSN, min_size=4, max_size=16)
@@ -121,9 +137,39 @@ async def lifespan(app):
                                "delivery text UNIQUE, body text)")
     yield
 
+waiting = []
+flusher = None
+
+async def flush():
+    # group commit, as Healer's intake does: the bodies of one loop turn, one commit
+    global flusher
+    try:
+        while waiting:
+            await asyncio.sleep(0)
+            batch = waiting[:64]
+            del waiting[:len(batch)]
+            db.execute("BEGIN")
+            db.executemany("INSERT INTO inbox (delivery, body) VALUES (?, ?)",
+                           [(d, b) for d, b, _ in batch])
+            db.execute("COMMIT")
+            for _, _, done in batch:
+                done.set_result(None)
+    finally:
+        flusher = None
+
+async def stored(delivery, body):
+    global flusher
+    done = asyncio.get_running_loop().create_future()
+    waiting.append((delivery, body, done))
+    if flusher is None:
+        flusher = asyncio.get_running_loop().create_task(flush())
+    await done
+
 async def hook(request):
     raw = await request.body()
     body = json.loads(raw)
+    if db is not None:  # keyed as Healer keys a body without a delivery id: its digest
+        await stored(hashlib.sha256(raw).hexdigest(), raw.decode())
     if pool is not None:
         async with pool.acquire() as conn:
             await conn.execute("INSERT INTO inbox (delivery, body) VALUES ($1, $2)",
@@ -207,7 +253,7 @@ def start(
     if kind.startswith("bare"):
         (workdir / "bare_app.py").write_text(BARE_APP)
         if database_url:
-            env["BARE_PG"] = database_url
+            env["BARE_SQLITE" if kind == "bare+sqlite" else "BARE_PG"] = database_url
         cmd = [sys.executable, "bare_app.py", str(port), str(processes)]
     else:
         cmd = [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)]
@@ -438,6 +484,9 @@ def main() -> None:
         offset = 2_000_000_000 + n * 100_000_000
         if backend == "sqlite":
             with tempfile.TemporaryDirectory() as tmp:
+                rows["bare+sqlite"] = measure(
+                    "bare+sqlite", f"{tmp}/bare.db", seconds, rate_n, offset - 50_000_000
+                )
                 rows["healer/sqlite"] = measure(
                     "healer", f"sqlite+aiosqlite:///{tmp}/bench.db", seconds, rate_n, offset
                 )
@@ -504,6 +553,10 @@ def main() -> None:
         "uvicorn": uvicorn_impl(),
         "compiled": args.compiled is not None,
     }
+    if "rps" in rows.get("healer/sqlite", {}):
+        floor = rows["bare+sqlite"]["rps"]
+        summary["floor_ratio"] = round(floor / rows["bare"]["rps"], 3)
+        summary["ratio_to_floor"] = round(rows["healer/sqlite"]["rps"] / floor, 3)
     if len(backends) == 2 and "rps" in rows.get("healer/postgres", {}):
         summary["ratio_postgres"] = round(
             rows["healer/postgres"]["rps"] / rows["bare+postgres"]["rps"], 3
