@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from healer_agent.store import incidents, onetrip, queue
+from healer_agent.store import direct, incidents, onetrip, queue
 from healer_agent.store.dialect import as_utc, insert_ignore, utcnow
 from healer_agent.store.tables import deliveries
 from healer_agent.store.wakeup import CHANNEL
@@ -186,7 +186,7 @@ async def admit(
     statement, commit) instead of six.
     """
     keys = list(dict.fromkeys(run_keys))
-    adapter = await _sqlite_adapter(conn)
+    adapter = await direct.sqlite_adapter(conn)
     if adapter is not None:
         when = _datetime_binder(conn.dialect)
         try:
@@ -267,15 +267,6 @@ async def _admit_postgres(
         elif part == "stored":
             stored[state[0]] = row_id
     return Admission(known, waiting, stored)
-
-
-async def _sqlite_adapter(conn: AsyncConnection) -> onetrip.OneTripConnection | None:
-    """The connection behind ``conn`` when it is SQLite through ``onetrip``."""
-    if conn.dialect.driver != "aiosqlite":
-        return None
-    raw = await conn.get_raw_connection()
-    adapter = raw.dbapi_connection
-    return adapter if isinstance(adapter, onetrip.OneTripConnection) else None
 
 
 _binders: dict[str, Callable[[Any], Any]] = {}
@@ -401,7 +392,8 @@ async def finish(
     result: dict[str, Any],
 ) -> None:
     """Mark the intake stage done and keep the answer given, for redeliveries and replay."""
-    await conn.execute(
+    await direct.execute(
+        conn,
         _FINISH,
         {
             "row_id": row_id,

@@ -146,20 +146,29 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
             self._adapt_connection._handle_exception(error)
 
     async def _trip(self, operation: str, parameters: Any, many: bool) -> None:
-        driver = self._connection
-        conn: sqlite3.Connection = driver._conn
-        async with self._adapt_connection._execute_mutex:
-            try:
-                outcome = _run(conn, operation, parameters, many)
-            except sqlite3.OperationalError as exc:
-                if not busy(exc):
-                    raise
-                # another connection holds the lock: wait for it off the loop
-                outcome = await driver._execute(
-                    waiting, conn, lambda: _run(conn, operation, parameters, many)
-                )
+        outcome = await trip(self._adapt_connection, operation, parameters, many)
         self._description, rows, self._rowcount, self._lastrowid = outcome
         self._rows = deque(rows) if rows else deque()
+
+
+async def trip(adapter: Any, operation: str, parameters: Any, many: bool = False) -> _Outcome:
+    """One statement on the loop's thread; in aiosqlite's, waiting, if another holds the lock.
+
+    ``adapter`` is SQLAlchemy's aiosqlite connection (a cursor's, or one ``direct`` found).
+    """
+    driver = adapter._connection
+    conn: sqlite3.Connection = driver._conn
+    async with adapter._execute_mutex:
+        try:
+            return _run(conn, operation, parameters, many)
+        except sqlite3.OperationalError as exc:
+            if not busy(exc):
+                raise
+            # another connection holds the lock: wait for it off the loop
+            outcome: _Outcome = await driver._execute(
+                waiting, conn, lambda: _run(conn, operation, parameters, many)
+            )
+            return outcome
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
