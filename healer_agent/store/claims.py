@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from healer_agent.store import direct
 from healer_agent.store.dialect import upsert, utcnow
 from healer_agent.store.tables import claims
 
@@ -27,9 +28,9 @@ async def take(
     """
     now = now or utcnow()
     params = {"key": key, "incident_id": incident_id, "expires_at": now + ttl, "now": now}
-    won = (await conn.execute(_take_statement(conn), params)).first()
+    won = (await direct.execute(conn, _take_statement(conn), params)).first()
     if won is not None:  # inserted, or took over an expired claim
-        return str(won.incident_id)
+        return str(won[0])
     holder = await conn.scalar(sa.select(claims.c.incident_id).where(claims.c.key == key))
     return str(holder)
 

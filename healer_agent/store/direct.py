@@ -74,8 +74,8 @@ async def execute(conn: AsyncConnection, statement: Executable, params: Mapping[
         # the pool's reset on return rolls the statement back
         await conn.begin()
     values = plan.compiled.construct_params(params)
-    bound = [
-        value if process is None or value is None else process(value)
+    bound = [  # None goes through the processor too, as SQLAlchemy sends it (JSON's null)
+        value if process is None else process(value)
         for value, process in zip((values[name] for name in plan.names), plan.binds, strict=True)
     ]
     try:
@@ -90,7 +90,7 @@ async def execute(conn: AsyncConnection, statement: Executable, params: Mapping[
     return Rows(
         [
             tuple(
-                value if process is None or value is None else process(value)
+                value if process is None else process(value)
                 for value, process in zip(row, results, strict=True)
             )
             for row in raw or ()

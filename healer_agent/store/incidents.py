@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from healer_agent.models import Incident, RoutingDecision
-from healer_agent.store import queue
+from healer_agent.store import direct, queue
 from healer_agent.store.dialect import as_utc, insert_ignore, utcnow
 from healer_agent.store.tables import incident_events, incidents
 
@@ -83,7 +83,7 @@ async def create_or_get(
         "updated_at": now,
         **(extra or {}),
     }
-    created = (await conn.execute(_insert_ignore(conn, incidents), values)).rowcount == 1
+    created = (await direct.execute(conn, _insert_ignore(conn, incidents), values)).rowcount == 1
     if created:
         return candidate, True
     existing = await conn.scalar(
@@ -96,7 +96,8 @@ async def add_event(
     conn: AsyncConnection, incident_id: str, delivery_id: str, incident: Incident
 ) -> None:
     """Attach one delivery's view of the failure (another failed job of the same run)."""
-    await conn.execute(
+    await direct.execute(
+        conn,
         _insert_ignore(conn, incident_events),
         {
             "incident_id": incident_id,
@@ -125,8 +126,8 @@ def _insert_ignore(conn: AsyncConnection, table: sa.Table) -> Any:
 
 async def events(conn: AsyncConnection, incident_id: str) -> list[Incident]:
     """Every delivery's view of an incident, oldest first."""
-    rows = await conn.execute(_EVENTS, {"incident_id": incident_id})
-    return [Incident.model_validate_json(r.incident) for r in rows]
+    rows = await direct.execute(conn, _EVENTS, {"incident_id": incident_id})
+    return [Incident.model_validate_json(incident) for (incident,) in rows.rows]
 
 
 _EVENTS = (
@@ -143,7 +144,7 @@ _EVENTS = (
 async def update(conn: AsyncConnection, incident_id: str, **values: Any) -> None:
     """Set columns of one incident (and bump ``updated_at``)."""
     values["updated_at"] = utcnow()
-    await conn.execute(_UPDATE, {"_incident_id": incident_id, **values})
+    await direct.execute(conn, _UPDATE, {"_incident_id": incident_id, **values})
 
 
 _UPDATE = sa.update(incidents).where(incidents.c.id == sa.bindparam("_incident_id"))

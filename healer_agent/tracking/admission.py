@@ -21,7 +21,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from healer_agent.store import claims
+from healer_agent.store import claims, direct
 from healer_agent.store.dialect import as_utc, upsert
 from healer_agent.store.tables import breakers, incidents
 from healer_agent.store.tables import claims as claims_table
@@ -98,7 +98,9 @@ async def take_slot(
     """
     low, high = _bounds(prefix)
     params = {"low": low, "high": high, "now": now, "me": incident_id}
-    held, mine = (await conn.execute(_TALLY, params)).one()
+    tally = (await direct.execute(conn, _TALLY, params)).first()
+    assert tally is not None  # an aggregate's one row
+    held, mine = tally
     if mine:
         return True
     if held >= cap:  # the cheap refusal; the upsert below is what guarantees the cap
@@ -129,7 +131,8 @@ async def release_slots(conn: AsyncConnection, incident_id: str) -> None:
 async def in_flight(conn: AsyncConnection, now: datetime) -> int:
     """CodeRuns holding a global slot."""
     low, high = _bounds("slot:global")
-    return int(await conn.scalar(_COUNT, {"low": low, "high": high, "now": now}) or 0)
+    counted = await direct.execute(conn, _COUNT, {"low": low, "high": high, "now": now})
+    return int(counted.scalar() or 0)
 
 
 _BREAKER = sa.select(breakers).where(

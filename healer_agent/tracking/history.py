@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from healer_agent.metrics import Metrics
+from healer_agent.store import direct
 from healer_agent.store.dialect import as_utc, insert_ignore, utcnow
 from healer_agent.store.tables import attempts, incident_events, incidents
 
@@ -28,7 +29,8 @@ async def transition(
     conn: AsyncConnection, metrics: Metrics, incident_id: str, state: str, **detail: Any
 ) -> None:
     """Record that an incident entered ``state`` (and why), and count it."""
-    await conn.execute(
+    await direct.execute(
+        conn,
         _TRANSITION,
         {
             "incident_id": incident_id,
@@ -110,7 +112,8 @@ async def start(
     name = conn.dialect.name
     if name not in _START:
         _START[name] = insert_ignore(conn, attempts)
-    await conn.execute(
+    await direct.execute(
+        conn,
         _START[name],
         {
             "incident_id": incident_id,
