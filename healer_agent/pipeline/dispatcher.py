@@ -42,7 +42,7 @@ from healer_agent.pipeline.batching import GroupCommit
 from healer_agent.pipeline.priority import RequestsFirst
 from healer_agent.ports import CodeRunSink, ContextProvider
 from healer_agent.routing.base import Routed, Router
-from healer_agent.store import claims, incidents
+from healer_agent.store import claims, direct, incidents
 from healer_agent.store.dialect import utcnow
 from healer_agent.store.tables import skip_commits
 from healer_agent.tracking import admission
@@ -644,9 +644,11 @@ async def _pushed_marker(conn: AsyncConnection, incident: Incident) -> str | Non
     """
     if skip_marker(incident.commit_message or "") is not None or not incident.head_sha:
         return None
-    marked = await conn.scalar(
-        _SKIP_MARKER, {"repository": incident.repository, "head_sha": incident.head_sha}
-    )
+    marked = (
+        await direct.execute(
+            conn, _SKIP_MARKER, {"repository": incident.repository, "head_sha": incident.head_sha}
+        )
+    ).scalar()
     return str(marked) if marked else None
 
 

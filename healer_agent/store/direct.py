@@ -38,6 +38,8 @@ class Rows:
 
     rows: list[tuple[Any, ...]]
     rowcount: int
+    keys: tuple[str, ...] = ()
+    """The columns' names, in the rows' order."""
 
     def first(self) -> tuple[Any, ...] | None:
         """The first row, or None."""
@@ -46,6 +48,10 @@ class Rows:
     def scalar(self) -> Any:
         """The first column of the first row, or None."""
         return self.rows[0][0] if self.rows else None
+
+    def mappings(self) -> list[dict[str, Any]]:
+        """The rows as dicts by column name."""
+        return [dict(zip(self.keys, row, strict=True)) for row in self.rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +62,7 @@ class _Plan:
     names: tuple[str, ...]
     binds: tuple[_Processor, ...]
     results: tuple[_Processor, ...]
+    keys: tuple[str, ...]
 
 
 _plans: dict[tuple[int, str, frozenset[str]], _Plan | None] = {}
@@ -67,8 +74,9 @@ async def execute(conn: AsyncConnection, statement: Executable, params: Mapping[
     plan = _plan(statement, conn.dialect, params) if adapter is not None else None
     if plan is None:
         result = await conn.execute(statement, dict(params))
-        rows = [tuple(row) for row in result.all()] if result.returns_rows else []
-        return Rows(rows, result.rowcount)
+        if not result.returns_rows:
+            return Rows([], result.rowcount)
+        return Rows([tuple(row) for row in result.all()], result.rowcount, tuple(result.keys()))
     if not conn.in_transaction():
         # SQLAlchemy must know a transaction is open, or the caller's commit skips it and
         # the pool's reset on return rolls the statement back
@@ -86,7 +94,7 @@ async def execute(conn: AsyncConnection, statement: Executable, params: Mapping[
         return Rows([], rowcount)
     results = plan.results
     if not any(results):
-        return Rows([tuple(row) for row in raw or ()], rowcount)
+        return Rows([tuple(row) for row in raw or ()], rowcount, plan.keys)
     return Rows(
         [
             tuple(
@@ -96,6 +104,7 @@ async def execute(conn: AsyncConnection, statement: Executable, params: Mapping[
             for row in raw or ()
         ],
         rowcount,
+        plan.keys,
     )
 
 
@@ -140,9 +149,9 @@ def _compile(statement: Executable, dialect: Dialect, keys: Sequence[str]) -> _P
         return None
     names = tuple(compiled.positiontup)
     processors = compiled._bind_processors
+    columns = compiled._result_columns
     results = tuple(
-        column.type.dialect_impl(dialect).result_processor(dialect, None)
-        for column in compiled._result_columns
+        column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
     )
     return _Plan(
         statement,
@@ -151,6 +160,7 @@ def _compile(statement: Executable, dialect: Dialect, keys: Sequence[str]) -> _P
         names,
         tuple(processors.get(name) for name in names),
         results,
+        tuple(column.keyname for column in columns),
     )
 
 

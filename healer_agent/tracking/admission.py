@@ -157,9 +157,10 @@ async def admit(
     Runs inside the caller's transaction; on a refusal, slots taken here are given back.
     """
     retry = now + timedelta(seconds=limits.hold_retry_s)
-    row = (await conn.execute(_BREAKER, {"repository": repository, "agent": agent})).first()
-    opened_at = row.opened_at if row is not None else None
-    failures = row.failures if row is not None else 0
+    found = await direct.execute(conn, _BREAKER, {"repository": repository, "agent": agent})
+    row = found.mappings()[0] if found.rows else None
+    opened_at = row["opened_at"] if row is not None else None
+    failures = row["failures"] if row is not None else 0
     opened = as_utc(opened_at)
     cooldown = timedelta(seconds=limits.breaker_cooldown_s)
     if opened is not None and now < opened + cooldown:

@@ -225,27 +225,24 @@ async def of_failure(
 ) -> list[Attempt]:
     """Every attempt at this failure (repository, branch, signature), oldest first."""
     params: dict[str, Any] = {"repository": repository, "branch": branch, "signature": signature}
-    if signature is None:  # IS NULL, which a parameter cannot say
-        stmt = _of_failure(None, since=since is not None)
-    else:
-        stmt = _OF_FAILURE[since is not None]
+    stmt = _OF_FAILURE[signature is not None, since is not None]
     if since is not None:
         params["since"] = since
     return [
         Attempt(
-            r.incident_id,
-            r.attempt,
-            r.agent,
-            r.coderun_name,
-            r.head_sha,
-            r.phase,
-            r.outcome,
-            r.pr_url,
-            r.pushed_sha,
-            r.note,
-            as_utc(r.started_at),
+            r["incident_id"],
+            r["attempt"],
+            r["agent"],
+            r["coderun_name"],
+            r["head_sha"],
+            r["phase"],
+            r["outcome"],
+            r["pr_url"],
+            r["pushed_sha"],
+            r["note"],
+            as_utc(r["started_at"]),
         )
-        for r in await conn.execute(stmt, params)
+        for r in (await direct.execute(conn, stmt, params)).mappings()
     ]
 
 
@@ -273,18 +270,23 @@ def _last_fixed(signature: Any) -> Any:
 
 
 _SIGNATURE = sa.bindparam("signature", type_=attempts.c.signature.type)
-_OF_FAILURE = {since: _of_failure(_SIGNATURE, since=since) for since in (False, True)}
-_LAST_FIXED = _last_fixed(_SIGNATURE)
-"""The loop guard's reads of a failure's attempts, built once (see ``_TRANSITION``)."""
+_OF_FAILURE = {
+    (signed, since): _of_failure(_SIGNATURE if signed else None, since=since)
+    for signed in (False, True)
+    for since in (False, True)
+}
+_LAST_FIXED = {signed: _last_fixed(_SIGNATURE if signed else None) for signed in (False, True)}
+"""The loop guard's reads of a failure's attempts, built once (see ``_TRANSITION``); a
+failure without a signature is matched by IS NULL, which a parameter cannot say."""
 
 
 async def last_fixed_at(
     conn: AsyncConnection, repository: str, branch: str, signature: str | None
 ) -> datetime | None:
     """When this failure was last fixed: attempts before it are another story."""
-    stmt = _LAST_FIXED if signature is not None else _last_fixed(None)
+    stmt = _LAST_FIXED[signature is not None]
     params = {"repository": repository, "branch": branch, "signature": signature}
-    value = await conn.scalar(stmt, params)
+    value = (await direct.execute(conn, stmt, params)).scalar()
     return as_utc(value) if isinstance(value, datetime) else None
 
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from healer_agent.models import Agent
-from healer_agent.store import claims
+from healer_agent.store import claims, direct
 from healer_agent.store.dialect import as_utc, upsert, utcnow
 from healer_agent.store.tables import attempts, escalations, incidents, route_memory
 
@@ -86,14 +86,17 @@ async def superseded_on_branch(
         "not_id": not_id,
         "failed_at": failed_at.astimezone(UTC) if failed_at is not None else None,
     }
-    return list((await conn.scalars(_SUPERSEDED, params)).all())
+    found = await direct.execute(conn, _SUPERSEDED, params)
+    return [incident_id for (incident_id,) in found.rows]
 
 
 _RECEIVED = incidents.alias("received")
 _SUPERSEDED = sa.select(incidents.c.id).where(
     incidents.c.repository == sa.bindparam("repository", type_=incidents.c.repository.type),
     incidents.c.branch == sa.bindparam("branch", type_=incidents.c.branch.type),
-    incidents.c.status.in_(("dispatched", "verifying")),
+    # two equalities, not IN: an IN list is expanded at execution, which store.direct leaves
+    # to SQLAlchemy
+    sa.or_(incidents.c.status == "dispatched", incidents.c.status == "verifying"),
     incidents.c.signature == sa.bindparam("signature", type_=incidents.c.signature.type),
     incidents.c.head_sha.is_distinct_from(
         sa.bindparam("head_sha", type_=incidents.c.head_sha.type)

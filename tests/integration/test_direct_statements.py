@@ -143,3 +143,14 @@ async def test_on_sqlite_it_runs_without_sqlalchemys_execution(
         await direct.execute(conn, _INSERT, _row(1))
         await direct.execute(conn, _IN, {"ids": ["d-1"]})  # expanding: SQLAlchemy's
     assert len(seen) == 1 and "IN (" in seen[0]
+
+
+async def test_rows_by_name_are_the_same_either_way(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await direct.execute(conn, _INSERT, _row(1))
+    async with engine.connect() as conn:
+        ours = await direct.execute(conn, _READ, {"delivery_id": "d-1"})
+        theirs = await direct.execute(conn, _IN, {"ids": ["d-1"]})  # through SQLAlchemy
+    assert ours.keys == ("delivery_id", "status", "attempts", "lease_until", "processed_at")
+    assert ours.mappings()[0]["status"] == "pending"
+    assert theirs.keys == ("id",) and theirs.mappings() == [{"id": theirs.scalar()}]
