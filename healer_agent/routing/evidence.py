@@ -15,7 +15,7 @@ from typing import cast
 
 from healer_agent.logs import Excerpt
 from healer_agent.logs.clean import inner_line
-from healer_agent.logs.patternset import Matcher, compiled_bytes, span_search
+from healer_agent.logs.patternset import compiled_bytes, span_search
 from healer_agent.logs.prebuilt import built
 from healer_agent.models import (
     Agent,
@@ -29,7 +29,7 @@ from healer_agent.models import (
     SignalKind,
 )
 from healer_agent.routing.facts import Fact
-from healer_agent.routing.rules import SOURCE_OF, Place, Rules, Signal
+from healer_agent.routing.rules import SOURCE_OF, Place, Rules, Signal, SignalMatcher
 
 _FILE_REFS = compiled_bytes(
     re.compile(
@@ -251,7 +251,7 @@ def _hand_edited(rules: Rules, files: Sequence[str]) -> Sequence[str]:
 
 
 def _matches(
-    matcher: Matcher[Signal],
+    matcher: SignalMatcher,
     texts: Iterable[str],
     key: Callable[[str], str] | None = None,
     known: dict[str, list[Signal]] | None = None,

@@ -2141,3 +2141,40 @@ def test_a_pattern_given_as_a_list_is_its_alternatives() -> None:
     assert not listed.signals[0].pattern.search("ENOENT")
     with pytest.raises(RulesError, match="pattern"):
         parse_rules({"version": 2, "signals": [{**signal, "pattern": [1]}]})
+
+
+_ERROR_LINES = [
+    *RUSTC,
+    "curl: (7) Failed to connect to 127.0.0.1 port 8080: Connection refused",
+    "Error: UPGRADE FAILED: template: chart/templates/deploy.yaml:3: bad",
+    "make: *** [Makefile:12: test] Error 2",
+    "npm ERR! code ELIFECYCLE",
+    "FAILED tests/test_api.py::test_create - AssertionError",
+    "ok",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_ERROR_LINES), min_size=1, max_size=4).map("\n".join))
+def test_signals_split_across_sets_match_as_one_set_would(text: str) -> None:
+    """A place's signals in several RE2 sets find what one set finds, in the same order."""
+    from healer_agent.logs.patternset import Matcher
+    from healer_agent.routing.rules import split_matcher
+
+    signals = load_rules().at("error_line")
+    whole = Matcher([(s.pattern, s) for s in signals])
+    for size in (1, 7, 40, len(signals)):
+        assert [s.id for s in split_matcher(signals, size).find(text)] == [
+            s.id for s in whole.find(text)
+        ], size
+
+
+def test_a_large_place_is_matched_by_several_sets() -> None:
+    """``error_line`` holds more signals than one set keeps within RE2's DFA budget."""
+    from healer_agent.logs.patternset import Matcher
+    from healer_agent.routing.rules import SET_SIZE
+
+    rules = load_rules()
+    assert len(rules.at("error_line")) > SET_SIZE
+    assert not isinstance(rules.matcher("error_line"), Matcher)
+    assert isinstance(rules.matcher("argocd"), Matcher)
