@@ -149,8 +149,11 @@ class TriageResult:
     messages: list[ModelMessage] = field(default_factory=list)
 
 
-def _validate(ctx: RunContext[TriageDeps], out: TriageOutput) -> TriageOutput:
-    """Reject (the model is asked again) a decision that breaks a hard rule."""
+async def _validate(ctx: RunContext[TriageDeps], out: TriageOutput) -> TriageOutput:
+    """Reject (the model is asked again) a decision that breaks a hard rule.
+
+    ``async`` without awaiting: pydantic-ai runs a plain validator in a worker thread.
+    """
     if ctx.deps.security and out.agent is not Agent.CIPHER:
         raise ModelRetry(
             "This incident is a security alert: the hard rule routes it to "

@@ -57,8 +57,12 @@ def _wrong_type(agent: Agent) -> FailureType:
     return FailureType.HELM if agent is not Agent.BOLT else FailureType.RUST_TEST
 
 
-def scripted(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
-    """One step of the script."""
+async def scripted(messages: list[ModelMessage], info: AgentInfo) -> ModelResponse:
+    """One step of the script.
+
+    ``async`` without awaiting: ``FunctionModel`` runs a plain function in a worker thread,
+    a hand-off per model request that cost more than the step itself.
+    """
     prompt = _prompt(messages)
     returns = _returns(messages)
     tools = {t.name for t in info.function_tools}

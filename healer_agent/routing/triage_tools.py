@@ -164,28 +164,31 @@ class TriageDeps:
 
 
 LOG_TOOLS: FunctionToolset[TriageDeps] = FunctionToolset()
+"""The log tools. They are ``async`` though they never await: pydantic-ai runs a plain
+function in a worker thread, a hand-off (and a GIL switch) per call that cost more than the
+tool's own work (a triage run calls two or more)."""
 
 
 @LOG_TOOLS.tool
-def log_outline(ctx: RunContext[TriageDeps]) -> str:
+async def log_outline(ctx: RunContext[TriageDeps]) -> str:
     """List the failed jobs' logs: line counts and the line range of every step."""
     return ctx.deps.logbook.outline()
 
 
 @LOG_TOOLS.tool
-def read_log_step(ctx: RunContext[TriageDeps], job: str, step: str) -> str:
+async def read_log_step(ctx: RunContext[TriageDeps], job: str, step: str) -> str:
     """Read one step of a job's log, by step number or a part of its title."""
     return ctx.deps.logbook.read_step(job, step)
 
 
 @LOG_TOOLS.tool
-def read_log_lines(ctx: RunContext[TriageDeps], job: str, start: int, end: int) -> str:
+async def read_log_lines(ctx: RunContext[TriageDeps], job: str, start: int, end: int) -> str:
     """Read lines start..end (1-based, inclusive) of a job's log."""
     return ctx.deps.logbook.read_lines(job, start, end)
 
 
 @LOG_TOOLS.tool
-def search_log(
+async def search_log(
     ctx: RunContext[TriageDeps], pattern: str, job: str | None = None, context: int = 0
 ) -> str:
     """Find log lines matching a case-insensitive regex, optionally in one job.

@@ -193,3 +193,17 @@ async def test_mcp_toolsets_expose_only_read_only_allowlisted_tools_without_stri
 def test_server_without_allowlist_gets_no_toolset() -> None:
     config = parse_config({"servers": {"open": {"command": "x"}}}, env={})
     assert mcp_toolsets(config) == []
+
+
+def test_triage_runs_its_own_functions_on_the_loop_not_in_worker_threads() -> None:
+    """pydantic-ai runs a plain tool, output validator or model function in a worker thread;
+    ours are pure CPU, so they are coroutines and run where the agent runs."""
+    import inspect
+
+    from healer_agent.routing.triage import _validate
+    from healer_agent.routing.triage_scripted import scripted_model
+
+    assert LOG_TOOLS.tools
+    assert all(inspect.iscoroutinefunction(t.function) for t in LOG_TOOLS.tools.values())
+    assert inspect.iscoroutinefunction(_validate)
+    assert inspect.iscoroutinefunction(scripted_model().function)
