@@ -65,7 +65,12 @@ def _github(ctx: ContextBundle, redact: Redact) -> list[str]:
     out: list[str] = []
     for log in ctx.logs[:3]:
         failed = [s.name for s in log.steps if s.conclusion == "failure"]
-        part = excerpt_text(redact(log.text), failed, budget_tokens=300, job_name=log.job_name)
+        # the same text object as the pre-router's when the context came redacted: inside
+        # the dispatcher's shared_reads scope the log's scan is the pre-router's; nothing
+        # here reads the signature
+        part = excerpt_text(
+            redact(log.text), failed, budget_tokens=300, job_name=log.job_name, signed=False
+        )
         where = f" (step {part.failing_step!r})" if part.failing_step else ""
         out.append(f"failing job {log.job_name!r}{where}:")
         out += [f"  {one_line(line)}" for line in part.text.splitlines()[-15:] if line.strip()]

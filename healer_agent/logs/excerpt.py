@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from contextvars import ContextVar, Token
 from typing import NamedTuple
 
 from pydantic import ConfigDict
@@ -305,9 +306,91 @@ def excerpt_text(
     failed_steps: Iterable[str] = (),
     budget_tokens: int = DEFAULT_BUDGET_TOKENS,
     job_name: str = "",
+    *,
+    signed: bool = True,
 ) -> Excerpt:
-    """The excerpt of a raw log."""
-    return _excerpt_text(text, failed_steps, budget_tokens, job_name)[0]
+    """The excerpt of a raw log.
+
+    ``signed=False``: no signature (the findings never read it).
+    """
+    return _excerpt_text(text, failed_steps, budget_tokens, job_name, signed=signed)[0]
+
+
+class _Read(NamedTuple):
+    """What an excerpt reads from a whole log before the step and the budget matter.
+
+    A pure function of the log's text: every excerpt of the same text (the pre-router's,
+    the findings' smaller one) may share it. Read-only once built.
+    """
+
+    data: bytes
+    steps: list[_Step]
+    hits: list[tuple[int, str, str]]
+    first_real: int | None
+    """The offset of the first hit that is not the runner's exit mark."""
+    source: str | None
+    """The secret source the runner's set-up names."""
+
+
+def _read_log(text: str) -> _Read:
+    data = text.encode("utf-8", "replace")
+    markers, candidates, captures, cleanups, secrets = scan(data)
+    hits = _hits(data, candidates, captures)
+    return _Read(
+        data,
+        _steps(data, markers, cleanups),
+        hits,
+        next((h[0] for h in hits if h[1] != "exit"), None),
+        source_at(data, secrets),
+    )
+
+
+_SHARED: ContextVar[dict[int, tuple[str, _Read]] | None] = ContextVar(
+    "healer_excerpt_reads", default=None
+)
+"""The reads of the current :func:`shared_reads` scope, by the id of the text they read."""
+
+
+class _SharedReads:
+    """The scope :func:`shared_reads` returns (a class: mypyc compiles it as one)."""
+
+    def __init__(self) -> None:
+        self._token: Token[dict[int, tuple[str, _Read]] | None] | None = None
+
+    def __enter__(self) -> None:
+        self._token = _SHARED.set({})
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._token is not None:
+            _SHARED.reset(self._token)
+            self._token = None
+
+
+def shared_reads() -> _SharedReads:
+    """A scope in which excerpts of the same log text share its scan, steps and error lines.
+
+    The dispatcher excerpts each failed job's log twice for one incident: the pre-router
+    for its decision, the findings (a smaller budget) for the prompt. Both read the same
+    ``str`` (the context redacted once), and the read is most of a small excerpt's cost.
+    Within the scope (a context variable: one incident's task, not its neighbours') the
+    read is kept by the text's identity, the text with it so the id cannot be reused, and
+    dropped when the scope ends. Outside any scope nothing is kept. What each excerpt
+    renders and redacts is its own: only the pure read of the text is shared.
+    """
+    return _SharedReads()
+
+
+def _read(text: str) -> _Read:
+    """The read of ``text``: the scope's when it has one, else made now."""
+    memo = _SHARED.get()
+    if memo is None:
+        return _read_log(text)
+    kept = memo.get(id(text))
+    if kept is not None and kept[0] is text:
+        return kept[1]
+    read = _read_log(text)
+    memo[id(text)] = (text, read)
+    return read
 
 
 def excerpt_text_with(
@@ -331,12 +414,7 @@ def _excerpt_text(
     signed: bool = True,
 ) -> tuple[Excerpt, tuple[str, ...]]:
     names = list(failed_steps)
-    data = text.encode("utf-8", "replace")
-    markers, candidates, captures, cleanups, secrets = scan(data)
-    source = source_at(data, secrets)
-    steps = _steps(data, markers, cleanups)
-    hits = _hits(data, candidates, captures)
-    first_real = next((h[0] for h in hits if h[1] != "exit"), None)
+    data, steps, hits, first_real, source = _read(text)
     step = _pick_step(steps, names, hits, first_real)
     lo, hi = (step.start, step.end) if step else (0, len(data))
     inside = [h for h in hits if lo <= h[0] < hi]

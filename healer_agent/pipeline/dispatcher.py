@@ -25,6 +25,7 @@ from healer_agent.dispatch.coderun import build_coderun
 from healer_agent.dispatch.findings import SourceFindings, context_evidence, context_findings
 from healer_agent.dispatch.prompts import PromptRenderer
 from healer_agent.intake.fields import skip_marker
+from healer_agent.logs.excerpt import shared_reads
 from healer_agent.logs.redact import redact, redact_model
 from healer_agent.metrics import Metrics
 from healer_agent.models import (
@@ -269,10 +270,14 @@ class Dispatcher:
         await self._priority.wait()  # routing and rendering are the CPU of an incident
         # the views were redacted by the intake stage before it stored them; a row without
         # views (the CLI's or the REPL's) is redacted as any other outside value
-        routed = await self.route(incident, context, incident_redacted=bool(views))
-        if row.get("operator_agent"):
-            routed = await self.override(routed, Agent(row["operator_agent"]))
-        await self.dispatch(incident_id, routed, attempt=int(row.get("attempt") or 1), turn=turn)
+        # the findings excerpt the logs the pre-router excerpted: one scan of each
+        with shared_reads():
+            routed = await self.route(incident, context, incident_redacted=bool(views))
+            if row.get("operator_agent"):
+                routed = await self.override(routed, Agent(row["operator_agent"]))
+            await self.dispatch(
+                incident_id, routed, attempt=int(row.get("attempt") or 1), turn=turn
+            )
 
     async def _finish(self, incident_id: str, status: str, reason: str, **values: Any) -> None:
         async with self._engine.begin() as conn:
