@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import re
 from functools import cache
 from typing import Any
@@ -458,8 +459,54 @@ def _quoted(value: str) -> tuple[int, int] | None:
     return None
 
 
+# Lower-case literals every ``_NAME_STEMS`` match contains (``pw`` for ``pw\b`` …).
+_STEM = re.compile(
+    r"pass|pwd|pw|secret|token|key|cred|auth|cookie|session|sig|salt|hmac|pat|sid|otp|"
+    r"licen|contrase"
+)
+_RUN = re.compile(r"[\w.-]*")
+
+
+def _run_end(text: str, at: int) -> int:
+    r"""Where the run of ``[\w.-]`` at ``at`` ends."""
+    m = _RUN.match(text, at)
+    return m.end() if m else at
+
+
+def _assign_matches(line: str) -> list[re.Match[str]]:
+    r"""``_ASSIGN.finditer(line)``, tried only where a match can start.
+
+    The lookbehind lets a match start only where a run of ``[\w.-]`` starts, and the
+    lookahead only in a run holding a stem; ``finditer`` tries every position of the line
+    (~12 us on a timestamped line). On an ASCII line (``\w`` and ``(?i)`` are then ASCII
+    and ``str.lower`` finds every stem) each run with a stem is tried once, at its start,
+    or where the last match ended if that was inside it (a run's later positions fail the
+    lookbehind). Other lines take ``finditer``.
+    """
+    if not line.isascii():
+        return list(_ASSIGN.finditer(line))
+    out: list[re.Match[str]] = []
+    pos = 0
+    size = len(line)
+    back = ""
+    for stem in _STEM.finditer(line.lower()):
+        at = stem.start()
+        if at < pos:
+            continue
+        if not back:
+            back = line[::-1]
+        run_start = size - _run_end(back, size - at)
+        m = _ASSIGN.match(line, max(pos, run_start))
+        if m is None:
+            pos = _run_end(line, at)
+        else:
+            out.append(m)
+            pos = m.end()
+    return out
+
+
 def _assignments(line: str, found: list[tuple[int, int, str]]) -> None:
-    for m in _ASSIGN.finditer(line):
+    for m in _assign_matches(line):
         name, op, value = m.group("name"), m.group("op"), m.group("value")
         strength = secret_name(name.rsplit(".", 1)[-1] if "." in name else name) or secret_name(
             name
@@ -485,9 +532,31 @@ def _assignments(line: str, found: list[tuple[int, int, str]]) -> None:
             )
 
 
+# Where ``_FLAG`` and ``_SET`` can first match on an ASCII line: a dash before a run that
+# holds a stem, and the word ``set``. Both start with a literal, which ``re`` finds fast.
+_FLAG_START = re.compile(r"-[\w-]*?(?:" + _STEM.pattern + ")")
+
+
+def _flag_starts(line: str) -> tuple[int, int]:
+    r"""Lower bounds for the start of any ``_FLAG`` and any ``_SET`` match; -1: none.
+
+    ``_FLAG`` and ``_SET`` begin with a lookbehind or ``\b``, so ``re`` tries them at every
+    position of the line. On an ASCII line their matches start at a dash before a stem
+    (``_FLAG``) or at a ``set`` (``_SET``); a search from there finds the same matches, as
+    lookbehinds and ``\b`` still see the text before it. Other lines are searched whole.
+    """
+    if not line.isascii():
+        return 0, 0
+    lower = line.lower()
+    flag = _FLAG_START.search(lower)
+    return (flag.start() if flag else -1), lower.find("set")
+
+
 def _flags(line: str, found: list[tuple[int, int, str]]) -> None:
-    for pattern in (_FLAG, _SET):
-        for m in pattern.finditer(line):
+    for pattern, start in zip((_FLAG, _SET), _flag_starts(line), strict=True):
+        if start < 0:
+            continue
+        for m in pattern.finditer(line, start):
             name = m.group("name")
             strength = secret_name(name.rsplit("/", 1)[-1].rsplit(":", 1)[-1]) or secret_name(name)
             if not strength:
@@ -526,6 +595,41 @@ def _ds_word() -> re.Pattern[str]:
     )
 
 
+@cache
+def _ds_literals() -> tuple[str, ...] | None:
+    """Lower-case literals one of which every denylisted name holds, or None if unsure.
+
+    Each name is expanded over its optional underscores (``api_?key``); a name in any
+    other syntax turns the shortcut off.
+    """
+    from detect_secrets.plugins.keyword import DENYLIST
+
+    literals = ("key", "pass", "pwd", "secret", "contrase")
+    for name in DENYLIST:
+        if not re.fullmatch(r"(?:[a-zñ]|_\??)+", name):
+            return None
+        parts = name.split("_?")
+        for gaps in itertools.product(("", "_"), repeat=len(parts) - 1):
+            spelled = parts[0] + "".join(g + p for g, p in zip(gaps, parts[1:], strict=True))
+            if not any(lit in spelled for lit in literals):
+                return None
+    return literals
+
+
+def _ds_possible(line: str) -> bool:
+    """Whether ``_ds_word`` can match: a denylisted name, or a ``!``/``==`` comparison.
+
+    ``_ds_word``'s case-blind alternation costs ~11 us a line in ``re`` and matches on
+    few lines. On an ASCII line its matches hold one of :func:`_ds_literals` (lower-case)
+    or, in the comparison form, ``!`` or ``==``.
+    """
+    literals = _ds_literals()
+    if literals is None or not line.isascii() or "!" in line or "==" in line:
+        return True
+    lower = line.lower()
+    return any(lit in lower for lit in literals)
+
+
 def _ds_keyword(line: str, found: list[tuple[int, int, str]]) -> None:
     """detect-secrets' keyword regexes; their values are cut like ours.
 
@@ -533,6 +637,8 @@ def _ds_keyword(line: str, found: list[tuple[int, int, str]]) -> None:
     it), so they are tried only where ``_ds_word`` found a name, anchored there: scanning
     every position of a dense line with lookaheads is quadratic.
     """
+    if not _ds_possible(line):
+        return
     for hit in _ds_word().finditer(line):
         for pattern, group in _ds_tables():
             if pattern is _ds_comparison():
@@ -693,6 +799,9 @@ _COMMANDS: tuple[tuple[tuple[str, ...], re.Pattern[str], str], ...] = (
     ),
 )
 
+# Any command's hint: most lines hold none, and one search is cheaper than twelve ``any``.
+_COMMAND_HINT = re.compile("|".join(re.escape(h) for hints, _, _ in _COMMANDS for h in hints))
+
 _URL = re.compile(
     r"(?i)\b[a-z][a-z0-9+.-]{1,30}://(?P<user>[^\s:/?#@\"'<>]*):"
     r"(?P<value>[^\s\"'<>]*?)@(?=[^\s@/?#\"'<>]*(?:[/?#\s\"'<>),;\\]|$))"
@@ -833,9 +942,26 @@ _BARE = re.compile(
 _SENTENCE_WORDS = ("token", "passw", "passphrase", "pwd", "secret", "api", "pat ")
 
 
-def _bare(line: str, found: list[tuple[int, int, str]]) -> None:
+# Lower-case literals every ``_IS`` and ``_BARE`` name starts with.
+_SENTENCE_NAME = re.compile(r"pass|pwd|token|secret|api|pat")
+
+
+def _sentence_start(line: str, lower: str) -> int:
+    r"""Where an ``_IS`` or ``_BARE`` match can first start; -1: nowhere.
+
+    Both begin with ``\b``, so ``re`` tries them at every position (~2.5 us a line each).
+    On an ASCII line a match starts at its name, which starts with one of
+    ``_SENTENCE_NAME``'s literals; ``\b`` still sees the character before the start.
+    """
+    if not line.isascii():
+        return 0
+    first = _SENTENCE_NAME.search(lower)
+    return first.start() if first else -1
+
+
+def _bare(line: str, start: int, found: list[tuple[int, int, str]]) -> None:
     """``token X`` with no operator: only a value that looks generated."""
-    for m in _BARE.finditer(line):
+    for m in _BARE.finditer(line, start):
         value = m.group("value")
         if looks_random(value) and _MARKER not in value:
             found.append((*m.span("value"), "secret"))
@@ -847,7 +973,7 @@ def find_named(line: str, lower: str) -> list[tuple[int, int, str]]:
     _assignments(line, found)
     _flags(line, found)
     _ds_keyword(line, found)
-    for hints, pattern, kind in _COMMANDS:
+    for hints, pattern, kind in _COMMANDS if _COMMAND_HINT.search(lower) else ():
         if any(h in lower for h in hints):
             for m in pattern.finditer(line):
                 inner = _quoted(m.group("value"))
@@ -856,8 +982,9 @@ def find_named(line: str, lower: str) -> list[tuple[int, int, str]]:
                 if acceptable(line[start:end], STRONG):
                     found.append((start, end, kind))
     sentence = any(w in lower for w in _SENTENCE_WORDS)
-    if sentence:
-        _bare(line, found)
+    start = _sentence_start(line, lower) if sentence else -1
+    if start >= 0:
+        _bare(line, start, found)
     if "value" in lower:
         for m in _LONE_VALUE.finditer(line):
             if _generated(m.group("value")) and _MARKER not in m.group("value"):
@@ -872,7 +999,7 @@ def find_named(line: str, lower: str) -> list[tuple[int, int, str]]:
                 and acceptable(m.group("named"), STRONG)
             ):
                 found.append((*m.span("named"), "secret"))
-    for m in _IS.finditer(line) if sentence else ():
+    for m in _IS.finditer(line, start) if start >= 0 else ():
         value = m.group("value").rstrip(".,;!")
         if not _prose(value) and acceptable(value, STRONG):
             found.append((m.start("value"), m.start("value") + len(value), "secret"))
