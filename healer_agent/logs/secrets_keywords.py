@@ -596,38 +596,49 @@ def _ds_word() -> re.Pattern[str]:
 
 
 @cache
-def _ds_literals() -> tuple[str, ...] | None:
-    """Lower-case literals one of which every denylisted name holds, or None if unsure.
+def _ds_literals() -> tuple[tuple[str, int], ...] | None:
+    """Literals one of which every denylisted name holds, with their furthest offsets.
 
-    Each name is expanded over its optional underscores (``api_?key``); a name in any
-    other syntax turns the shortcut off.
+    The offset is how far into a name the literal can start; None if unsure. Each name
+    is expanded over its optional underscores (``api_?key``); a name in any other syntax
+    turns the shortcut off.
     """
     from detect_secrets.plugins.keyword import DENYLIST
 
-    literals = ("key", "pass", "pwd", "secret", "contrase")
+    furthest = dict.fromkeys(("key", "pass", "pwd", "secret", "contrase"), 0)
     for name in DENYLIST:
         if not re.fullmatch(r"(?:[a-zñ]|_\??)+", name):
             return None
         parts = name.split("_?")
         for gaps in itertools.product(("", "_"), repeat=len(parts) - 1):
             spelled = parts[0] + "".join(g + p for g, p in zip(gaps, parts[1:], strict=True))
-            if not any(lit in spelled for lit in literals):
+            held = [lit for lit in furthest if lit in spelled]
+            if not held:
                 return None
-    return literals
+            for lit in held:
+                furthest[lit] = max(furthest[lit], spelled.find(lit))
+    return tuple(furthest.items())
 
 
-def _ds_possible(line: str) -> bool:
-    """Whether ``_ds_word`` can match: a denylisted name, or a ``!``/``==`` comparison.
+def _ds_start(line: str) -> int:
+    """Where a ``_ds_word`` match can first start; -1: nowhere.
 
     ``_ds_word``'s case-blind alternation costs ~11 us a line in ``re`` and matches on
-    few lines. On an ASCII line its matches hold one of :func:`_ds_literals` (lower-case)
-    or, in the comparison form, ``!`` or ``==``.
+    few lines. On an ASCII line a match is a denylisted name, which holds one of
+    :func:`_ds_literals` (lower-case) at most that literal's offset after the match's
+    start, or the comparison form, which needs ``!`` or ``==`` (then: from the start).
     """
     literals = _ds_literals()
     if literals is None or not line.isascii() or "!" in line or "==" in line:
-        return True
+        return 0
     lower = line.lower()
-    return any(lit in lower for lit in literals)
+    first = -1
+    for lit, furthest in literals:
+        at = lower.find(lit)
+        if at >= 0:
+            bound = max(0, at - furthest)
+            first = bound if first < 0 else min(first, bound)
+    return first
 
 
 def _ds_keyword(line: str, found: list[tuple[int, int, str]]) -> None:
@@ -637,9 +648,10 @@ def _ds_keyword(line: str, found: list[tuple[int, int, str]]) -> None:
     it), so they are tried only where ``_ds_word`` found a name, anchored there: scanning
     every position of a dense line with lookaheads is quadratic.
     """
-    if not _ds_possible(line):
+    start = _ds_start(line)
+    if start < 0:
         return
-    for hit in _ds_word().finditer(line):
+    for hit in _ds_word().finditer(line, start):
         for pattern, group in _ds_tables():
             if pattern is _ds_comparison():
                 m = pattern.search(line, max(0, hit.start() - 200), hit.end() + 40)
