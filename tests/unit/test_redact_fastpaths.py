@@ -1,0 +1,119 @@
+"""The line detectors' shortcuts find what the plain searches they stand for find.
+
+Each shortcut (where a pattern can start, whether it can match at all, which token hints
+a line holds) is compared with the search it replaces on lines built from the pieces
+that matter to it: secret-name stems, operators, quotes, dashes, runner timestamps, and
+characters that fold to ASCII letters under ``(?i)`` (the long s, the Kelvin sign).
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from healer_agent.logs import secrets_keywords as kw
+from healer_agent.logs import secrets_tokens as tok
+
+PIECES = [
+    "token",
+    "TOKEN",
+    "Secret",
+    "pass",
+    "PASSWORD",
+    "pwd",
+    "pw",
+    "api_key",
+    "apikey",
+    "database_pass",
+    "db_key",
+    "key",
+    "cred",
+    "auth",
+    "sig",
+    "pat",
+    "sid",
+    "set",
+    "setx",
+    "value",
+    "contraseña",
+    "\u017fecret",
+    "\u212aey",
+    "-",
+    "--",
+    "=",
+    ":",
+    "::",
+    "!=",
+    "==",
+    " ",
+    "\t",
+    '"',
+    "'",
+    "`",
+    "$",
+    "/",
+    ".",
+    "_",
+    "@",
+    "ghp_",
+    "2026-11-28T21:04:05.1234567Z ",
+    "abc123XYZ789def",
+    "***",
+    "true",
+    "x",
+]
+LINES = st.lists(st.sampled_from(PIECES), max_size=14).map("".join)
+
+
+def _spans(matches: list[re.Match[str]]) -> list[tuple[int, int]]:
+    return [m.span() for m in matches]
+
+
+@settings(max_examples=600, deadline=None)
+@given(LINES)
+def test_assignments_are_tried_where_finditer_finds_them(line: str) -> None:
+    assert _spans(kw._assign_matches(line)) == _spans(list(kw._ASSIGN.finditer(line)))
+
+
+@settings(max_examples=600, deadline=None)
+@given(LINES)
+def test_flags_and_sets_start_no_earlier_than_their_bounds(line: str) -> None:
+    flag, set_ = kw._flag_starts(line)
+    for pattern, bound in ((kw._FLAG, flag), (kw._SET, set_)):
+        found = _spans(list(pattern.finditer(line)))
+        assert (_spans(list(pattern.finditer(line, bound))) if bound >= 0 else []) == found
+
+
+@settings(max_examples=600, deadline=None)
+@given(LINES)
+def test_detect_secrets_names_start_no_earlier_than_their_bound(line: str) -> None:
+    start = kw._ds_start(line)
+    found = _spans(list(kw._ds_word().finditer(line)))
+    assert (_spans(list(kw._ds_word().finditer(line, start))) if start >= 0 else []) == found
+
+
+@settings(max_examples=600, deadline=None)
+@given(LINES)
+def test_sentences_start_no_earlier_than_their_bound(line: str) -> None:
+    start = kw._sentence_start(line, line.lower())
+    for pattern in (kw._IS, kw._BARE):
+        found = _spans(list(pattern.finditer(line)))
+        assert (_spans(list(pattern.finditer(line, start))) if start >= 0 else []) == found
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(st.sampled_from([*PIECES, "xoxb-", "sk-ant-", "AKIA", "5:", "k_live_"])).map("".join)
+)
+def test_the_hint_set_names_the_hints_in_the_line(line: str) -> None:
+    lower = line.lower()
+    assert tok._present(lower) == [rules for hint, rules in tok._by_hint() if hint in lower]
+
+
+def test_the_shortcuts_are_on() -> None:
+    assert kw._ds_literals() is not None
+    assert tok._hint_set() is not None
+    assert kw._ds_start("2026-11-28T21:04:05.1234567Z ##[group]GITHUB_TOKEN Permissions") < 0
+    assert kw._flag_starts("persist-credentials: true") == (7, -1)
