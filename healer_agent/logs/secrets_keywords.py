@@ -980,7 +980,10 @@ def _bare(line: str, start: int, found: list[tuple[int, int, str]]) -> None:
 
 
 def find_named(line: str, lower: str) -> list[tuple[int, int, str]]:
-    """Spans of values that a secret name, a command, a URL or a header points at."""
+    """Spans of values that a secret name, a command, a URL or a header points at.
+
+    ``lower`` is ``line.lower()``: the shortcuts that skip patterns read it.
+    """
     found: list[tuple[int, int, str]] = []
     _assignments(line, found)
     _flags(line, found)
