@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 os.environ.setdefault("ALLOW_MODEL_REQUESTS", "false")
 
@@ -78,6 +79,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
     finally:
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on ``database_url`` with Healer's schema, disposed after the test."""
+    from healer_agent.store.db import create_engine, ensure_schema
+
+    created = create_engine(database_url)
+    await ensure_schema(created, database_url)
+    yield created
+    await created.dispose()
 
 
 @pytest.fixture

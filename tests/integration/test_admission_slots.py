@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from healer_agent.store.db import create_engine, ensure_schema
 from healer_agent.store.dialect import utcnow
 from healer_agent.store.tables import claims
 from healer_agent.tracking import admission
 
 TTL = timedelta(hours=1)
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
-    await ensure_schema(engine, database_url)
-    yield engine
-    await engine.dispose()
 
 
 async def holders(engine: AsyncEngine) -> dict[str, str]:

@@ -4,7 +4,6 @@ PostgreSQL it is SQLAlchemy's execution."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -13,7 +12,6 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healer_agent.store import direct
-from healer_agent.store.db import create_engine, ensure_schema
 from healer_agent.store.tables import claims, deliveries
 
 WHEN = datetime(2026, 11, 30, 6, 0, 0, 123456, tzinfo=UTC)
@@ -36,14 +34,6 @@ _COUNT = (
 _IN = sa.select(deliveries.c.id).where(
     deliveries.c.delivery_id.in_(sa.bindparam("ids", expanding=True))
 )
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
-    await ensure_schema(engine, database_url)
-    yield engine
-    await engine.dispose()
 
 
 def _row(n: int) -> dict[str, Any]:

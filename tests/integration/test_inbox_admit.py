@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
@@ -20,14 +19,6 @@ from healer_agent.store.db import create_engine, ensure_schema
 from healer_agent.store.inbox import NewDelivery
 from healer_agent.store.tables import deliveries
 from healer_agent.store.wakeup import WorkListener
-
-
-@pytest.fixture
-async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url)
-    await ensure_schema(engine, database_url)
-    yield engine
-    await engine.dispose()
 
 
 def delivery(n: int, run_key: str | None) -> NewDelivery:
