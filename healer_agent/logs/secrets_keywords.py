@@ -473,7 +473,7 @@ def _run_end(text: str, at: int) -> int:
     return m.end() if m else at
 
 
-def _assign_matches(line: str) -> list[re.Match[str]]:
+def _assign_matches(line: str, lower: str) -> list[re.Match[str]]:
     r"""``_ASSIGN.finditer(line)``, tried only where a match can start.
 
     The lookbehind lets a match start only where a run of ``[\w.-]`` starts, and the
@@ -489,7 +489,7 @@ def _assign_matches(line: str) -> list[re.Match[str]]:
     pos = 0
     size = len(line)
     back = ""
-    for stem in _STEM.finditer(line.lower()):
+    for stem in _STEM.finditer(lower):
         at = stem.start()
         if at < pos:
             continue
@@ -505,8 +505,8 @@ def _assign_matches(line: str) -> list[re.Match[str]]:
     return out
 
 
-def _assignments(line: str, found: list[tuple[int, int, str]]) -> None:
-    for m in _assign_matches(line):
+def _assignments(line: str, lower: str, found: list[tuple[int, int, str]]) -> None:
+    for m in _assign_matches(line, lower):
         name, op, value = m.group("name"), m.group("op"), m.group("value")
         strength = secret_name(name.rsplit(".", 1)[-1] if "." in name else name) or secret_name(
             name
@@ -537,7 +537,7 @@ def _assignments(line: str, found: list[tuple[int, int, str]]) -> None:
 _FLAG_START = re.compile(r"-[\w-]*?(?:" + _STEM.pattern + ")")
 
 
-def _flag_starts(line: str) -> tuple[int, int]:
+def _flag_starts(line: str, lower: str) -> tuple[int, int]:
     r"""Lower bounds for the start of any ``_FLAG`` and any ``_SET`` match; -1: none.
 
     ``_FLAG`` and ``_SET`` begin with a lookbehind or ``\b``, so ``re`` tries them at every
@@ -547,13 +547,12 @@ def _flag_starts(line: str) -> tuple[int, int]:
     """
     if not line.isascii():
         return 0, 0
-    lower = line.lower()
     flag = _FLAG_START.search(lower)
     return (flag.start() if flag else -1), lower.find("set")
 
 
-def _flags(line: str, found: list[tuple[int, int, str]]) -> None:
-    for pattern, start in zip((_FLAG, _SET), _flag_starts(line), strict=True):
+def _flags(line: str, lower: str, found: list[tuple[int, int, str]]) -> None:
+    for pattern, start in zip((_FLAG, _SET), _flag_starts(line, lower), strict=True):
         if start < 0:
             continue
         for m in pattern.finditer(line, start):
@@ -620,7 +619,7 @@ def _ds_literals() -> tuple[tuple[str, int], ...] | None:
     return tuple(furthest.items())
 
 
-def _ds_start(line: str) -> int:
+def _ds_start(line: str, lower: str) -> int:
     """Where a ``_ds_word`` match can first start; -1: nowhere.
 
     ``_ds_word``'s case-blind alternation costs ~11 us a line in ``re`` and matches on
@@ -631,7 +630,6 @@ def _ds_start(line: str) -> int:
     literals = _ds_literals()
     if literals is None or not line.isascii() or "!" in line or "==" in line:
         return 0
-    lower = line.lower()
     first = -1
     for lit, furthest in literals:
         at = lower.find(lit)
@@ -641,14 +639,14 @@ def _ds_start(line: str) -> int:
     return first
 
 
-def _ds_keyword(line: str, found: list[tuple[int, int, str]]) -> None:
+def _ds_keyword(line: str, lower: str, found: list[tuple[int, int, str]]) -> None:
     """detect-secrets' keyword regexes; their values are cut like ours.
 
     The regexes start at the denylisted name (all but the comparison form, which ends at
     it), so they are tried only where ``_ds_word`` found a name, anchored there: scanning
     every position of a dense line with lookaheads is quadratic.
     """
-    start = _ds_start(line)
+    start = _ds_start(line, lower)
     if start < 0:
         return
     for hit in _ds_word().finditer(line, start):
@@ -985,9 +983,9 @@ def find_named(line: str, lower: str) -> list[tuple[int, int, str]]:
     ``lower`` is ``line.lower()``: the shortcuts that skip patterns read it.
     """
     found: list[tuple[int, int, str]] = []
-    _assignments(line, found)
-    _flags(line, found)
-    _ds_keyword(line, found)
+    _assignments(line, lower, found)
+    _flags(line, lower, found)
+    _ds_keyword(line, lower, found)
     for hints, pattern, kind in _COMMANDS if _COMMAND_HINT.search(lower) else ():
         if any(h in lower for h in hints):
             for m in pattern.finditer(line):

@@ -29,10 +29,7 @@ from typing import Any
 
 from detect_secrets.filters.heuristic import is_potential_uuid, is_sequential_string
 
-try:  # google-re2 (a dependency; optional so the package imports without its wheel)
-    import re2 as _re2
-except ImportError:  # pragma: no cover
-    _re2 = None
+from healer_agent.logs.patternset import Matcher
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,36 +301,19 @@ def _by_hint() -> tuple[tuple[str, tuple[TokenRule, ...]], ...]:
 
 
 @cache
-def _hint_set() -> Any:
-    """An RE2 set of the hints in :func:`_by_hint`'s order, or None without RE2.
+def _hints() -> Matcher[tuple[TokenRule, ...]]:
+    """Each hint of :func:`_by_hint` as a literal pattern, its rules as its value.
 
-    Checking ~120 hints one ``in`` at a time was most of a line's cost (~8 us); the set
-    says which are in the line in one pass. Each hint is spelled one escaped character at
-    a time, so it is a literal whatever it holds.
+    Checking ~120 hints one ``in`` at a time was most of a line's cost (~8 us); the
+    matcher's RE2 set says which are in the line in one pass (on UTF-8 bytes, where a
+    literal is in the bytes exactly when it is in the text).
     """
-    if _re2 is None:
-        return None
-    options = _re2.Options()
-    options.log_errors = False
-    hints = _re2.Set.SearchSet(options)
-    for hint, _ in _by_hint():
-        hints.Add("".join(f"\\x{{{ord(c):x}}}" for c in hint))
-    hints.Compile()
-    return hints
+    return Matcher([(re.compile(re.escape(hint)), rules) for hint, rules in _by_hint()])
 
 
 def _present(lower: str) -> list[tuple[TokenRule, ...]]:
-    """The rule groups of the hints in ``lower``, in :func:`_by_hint`'s order.
-
-    The set runs on ASCII text only: there a hint is in the string exactly when its bytes
-    are, and a line with other characters (rare) is checked hint by hint.
-    """
-    table = _by_hint()
-    hints = _hint_set()
-    if hints is None or not lower.isascii():
-        return [rules for hint, rules in table if hint in lower]
-    matched = hints.Match(lower.encode("ascii"))  # None when no hint is there
-    return [table[i][1] for i in sorted(matched)] if matched else []
+    """The rule groups of the hints in ``lower``, in :func:`_by_hint`'s order."""
+    return _hints().find(lower)
 
 
 def find_tokens(line: str, lower: str) -> list[tuple[int, int, str]]:
