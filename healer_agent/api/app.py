@@ -243,7 +243,8 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         service = healer or build_healer(settings)
         app.state.healer = service
-        _gauge_bodies(service, app.state.body_gate)
+        if healer is None:  # a given one is bound when the app is made
+            _gauge_bodies(service, app.state.body_gate)
         await service.start()
         # What start-up built (rule sets, compiled patterns, tables, models: about 110,000
         # objects) lives as long as the process; frozen, the collector stops scanning it,
