@@ -1,8 +1,8 @@
 """End to end: events per second from POST to CodeRun file, with replayed context and the
 test triage model.
 
-    python benchmarks/e2e.py [--copies 5] [--workers 4] [--concurrency 32] [--backend postgres
-        [--processes N]]
+    python benchmarks/e2e.py [--copies 5] [--workers 4] [--concurrency 32]
+        [--backend postgres] [--processes N]
 
 Every labelled case of ``evals/cases/dev`` is copied ``--copies`` times as a distinct failure
 (its run, job, check and alert ids, head SHA and branch changed, context kept) into a
@@ -149,7 +149,10 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(
-        "--processes", type=int, default=1, help="server processes (PostgreSQL: replicas)"
+        "--processes",
+        type=int,
+        default=1,
+        help="server processes: replicas sharing the database (PostgreSQL or the SQLite file)",
     )
     parser.add_argument(
         "--keep",

@@ -27,9 +27,10 @@ The final line is JSON: ``ratio`` (Healer on the first backend over its bare end
 ``healer_rps``, ``bare_rps``, ``backend``, and every row measured; on SQLite also
 ``floor_ratio`` (``bare+sqlite`` over ``bare``: how much of the bare endpoint durability
 alone leaves) and ``ratio_to_floor`` (Healer over ``bare+sqlite``). With ``--processes N``
-(PostgreSQL), Healer in N processes (``healer serve --processes N``: replicas sharing the
-inbox) is measured against the bare endpoint committing to PostgreSQL in one process and in
-N, both ratios reported.
+Healer in N processes (``healer serve --processes N``: replicas sharing the inbox) is
+measured too, on each backend, against the bare endpoints in N processes (on SQLite ``bare``
+and ``bare+sqlite``, the processes sharing one file; on PostgreSQL ``bare+postgres``): the
+rows ``... xN``, and the ratios in N processes beside the one-process ones.
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ async def lifespan(app):
     if SQLITE:
         import sqlite3
         db = sqlite3.connect(SQLITE, isolation_level=None)
+        db.execute("PRAGMA busy_timeout=30000")  # another process's commit: wait for it
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("CREATE TABLE IF NOT EXISTS inbox (id integer PRIMARY KEY, "
@@ -148,7 +150,7 @@ async def flush():
             await asyncio.sleep(0)
             batch = waiting[:64]
             del waiting[:len(batch)]
-            db.execute("BEGIN")
+            db.execute("BEGIN IMMEDIATE")
             db.executemany("INSERT INTO inbox (delivery, body) VALUES (?, ?)",
                            [(d, b) for d, b, _ in batch])
             db.execute("COMMIT")
@@ -467,7 +469,7 @@ def main() -> None:
         "--processes",
         type=int,
         default=1,
-        help="also measure, on PostgreSQL, Healer and the bare endpoint in this many processes",
+        help="also measure Healer and the bare endpoints in this many processes",
     )
     add_compiled_option(parser)
     args = parser.parse_args()
@@ -490,6 +492,22 @@ def main() -> None:
                 rows["healer/sqlite"] = measure(
                     "healer", f"sqlite+aiosqlite:///{tmp}/bench.db", seconds, rate_n, offset
                 )
+                if args.processes > 1:
+                    n = args.processes
+                    rows[f"bare x{n}"] = measure(
+                        "bare", None, seconds, rate_n, offset + 10_000_000, n
+                    )
+                    rows[f"bare+sqlite x{n}"] = measure(
+                        "bare+sqlite", f"{tmp}/bare-n.db", seconds, rate_n, offset + 20_000_000, n
+                    )
+                    rows[f"healer/sqlite x{n}"] = measure(
+                        "healer",
+                        f"sqlite+aiosqlite:///{tmp}/bench-n.db",
+                        seconds,
+                        rate_n,
+                        offset + 30_000_000,
+                        n,
+                    )
             continue
         names = [pg_database(), pg_database()]
         if args.processes > 1:
@@ -563,6 +581,12 @@ def main() -> None:
         )
         summary["p99_ms_postgres"] = rows["healer/postgres"]["open_loop_200"]["p99_ms"]
     n = args.processes
+    if n > 1 and "rps" in rows.get(f"healer/sqlite x{n}", {}):
+        many = rows[f"healer/sqlite x{n}"]
+        # Healer in n processes against the bare endpoint in as many, and the durable floor
+        summary[f"ratio_sqlite_x{n}"] = round(many["rps"] / rows[f"bare x{n}"]["rps"], 3)
+        summary[f"ratio_to_floor_x{n}"] = round(many["rps"] / rows[f"bare+sqlite x{n}"]["rps"], 3)
+        summary[f"p99_ms_sqlite_x{n}"] = many["open_loop_200"]["p99_ms"]
     if n > 1 and "rps" in rows.get(f"healer/postgres x{n}", {}):
         many = rows[f"healer/postgres x{n}"]
         # Healer in n processes against the bare endpoint in one, and in as many

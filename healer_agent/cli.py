@@ -69,7 +69,7 @@ def serve(
         int,
         typer.Option(
             help="Server processes, each with its workers: replicas sharing the inbox "
-            "(PostgreSQL only).",
+            "(PostgreSQL, or a SQLite file).",
             min=1,
         ),
     ] = 1,
@@ -106,10 +106,10 @@ def serve(
             raise CliError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
     if processes > 1:
-        # Replicas, as on several machines: one event loop and one GIL each, the inbox's
-        # leases and LISTEN/NOTIFY shared through PostgreSQL. SQLite has one writer.
-        if not settings.store.is_postgres:
-            raise CliError("--processes needs PostgreSQL (SQLite serves one process)")
+        # Replicas: one event loop and one GIL each, sharing the inbox through the database
+        # (its leases and claims; on PostgreSQL LISTEN/NOTIFY wakes every replica, on
+        # SQLite each wakes its own workers for what it received).
+        _prepare_replicas(settings.store)
         os.environ["HEALER_WORKER__COUNT"] = str(settings.worker.count)
         console.print(
             f"healer listening on http://{host}:{port} ({processes} processes, "
@@ -125,6 +125,39 @@ def serve(
             console.print(f"  {line}", highlight=False, markup=False)
 
     run(create_app(settings, announce=announce))
+
+
+def _prepare_replicas(store: Any) -> None:
+    """Refuse what replicas cannot share; bring a SQLite schema to head before they start.
+
+    An in-memory database would be one per process. SQLite replicas starting together
+    would each find a new file empty and create the tables, so the schema is made here,
+    once (PostgreSQL's replicas take turns under an advisory lock).
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from healer_agent.store.db import create_engine, ensure_schema
+
+    if store.is_postgres:
+        return
+    url = make_url(store.url)
+    if url.database in (None, "", ":memory:") or url.query.get("mode") == "memory":
+        raise CliError("--processes needs a database file or PostgreSQL, not in-memory SQLite")
+    if not store.auto_migrate:
+        return
+
+    async def migrate() -> None:
+        engine = create_engine(store.url)
+        try:
+            await ensure_schema(engine, store.url)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(migrate())
+    except (SQLAlchemyError, OSError) as exc:
+        raise CliError(f"database unavailable: {exc}", EXIT_UNAVAILABLE) from exc
 
 
 def replica_app() -> Any:

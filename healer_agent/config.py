@@ -51,7 +51,8 @@ class StoreSettings(_Group):
     """The database: the inbox, incidents, claims and the loop's records."""
 
     url: str = "sqlite+aiosqlite:///./healer.db"
-    """SQLite for one process; ``postgresql+asyncpg://...`` for several replicas."""
+    """SQLite for one host (its processes share the file); ``postgresql+asyncpg://...`` for
+    replicas on several."""
     auto_migrate: bool = True
     """Apply migrations at start-up (the embedded default); off when a Job migrates."""
     lease_s: float = Field(60.0, gt=0)

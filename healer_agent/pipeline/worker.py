@@ -5,8 +5,8 @@ admits held-back ones), and follows open CodeRuns.
 
 Idle workers sleep until the next row becomes claimable (a grouping window or a lease
 ends) or until they are woken: in-process when intake admits work, and across replicas on
-PostgreSQL by ``LISTEN``. Polling stays only as a slow backstop, so an idle server costs
-next to nothing.
+PostgreSQL by ``LISTEN`` (SQLite's processes each work what they received). Polling stays
+only as a slow backstop, so an idle server costs next to nothing.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Waking idle workers on every replica when work is committed (PostgreSQL LISTEN/NOTIFY).
 
 ``notify_work`` runs inside the transaction that admits work, so the notification is
-delivered at commit and never for work that rolled back. SQLite serves one process, where
-intake wakes the workers directly.
+delivered at commit and never for work that rolled back. On SQLite each process's intake
+wakes its own workers directly; another process's idle workers find the rows when they next
+look.
 """
 
 from __future__ import annotations

@@ -148,8 +148,6 @@ def test_sigkill_mid_load_loses_no_accepted_event(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_two_replicas_on_postgres_make_one_coderun_per_failure(tmp_path: Path) -> None:
-    import random
-
     reason = pg_skip_reason()
     if reason:
         pytest.skip(reason)
@@ -189,35 +187,81 @@ def test_two_replicas_on_postgres_make_one_coderun_per_failure(tmp_path: Path) -
             urls.append(f"http://127.0.0.1:{port}")
         for url in urls:
             _wait_ready(url)
-        # 50 failures, each delivered 4 times (200 events), shuffled over both replicas
-        events = [run_id for run_id in range(1, 51) for _ in range(4)]
-        random.Random(7).shuffle(events)
-
-        async def send() -> list[int]:
-            async with httpx.AsyncClient(timeout=30) as client:
-
-                async def one(n: int, run_id: int) -> int:
-                    response = await client.post(
-                        f"{urls[n % 2]}/api/remediate/ci-failure", json=sensor(run_id)
-                    )
-                    return response.status_code
-
-                return await asyncio.gather(*(one(n, r) for n, r in enumerate(events)))
-
-        statuses = asyncio.run(send())
-        assert statuses.count(202) == 200
-        deadline = time.monotonic() + 60
-        files: list[Path] = []
-        while time.monotonic() < deadline:
-            files = list((tmp_path / "coderuns").glob("healer-ci-*.yaml"))
-            if len(files) >= 50:
-                break
-            time.sleep(0.5)
-        time.sleep(1.0)
-        files = list((tmp_path / "coderuns").glob("healer-ci-*.yaml"))
-        assert len(files) == 50
+        _one_coderun_per_failure(urls, tmp_path / "coderuns")
     finally:
         for proc in procs:
             proc.terminate()
             proc.wait(timeout=20)
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _one_coderun_per_failure(urls: list[str], coderuns: Path) -> None:
+    """50 failures, each delivered 4 times (200 events) shuffled over ``urls``: 50 CodeRuns."""
+    import random
+
+    events = [run_id for run_id in range(1, 51) for _ in range(4)]
+    random.Random(7).shuffle(events)
+
+    async def send() -> list[int]:
+        async with httpx.AsyncClient(timeout=30) as client:
+
+            async def one(n: int, run_id: int) -> int:
+                response = await client.post(
+                    f"{urls[n % len(urls)]}/api/remediate/ci-failure", json=sensor(run_id)
+                )
+                return response.status_code
+
+            return await asyncio.gather(*(one(n, r) for n, r in enumerate(events)))
+
+    statuses = asyncio.run(send())
+    assert statuses.count(202) == 200
+    deadline = time.monotonic() + 60
+    files: list[Path] = []
+    while time.monotonic() < deadline:
+        files = list(coderuns.glob("healer-ci-*.yaml"))
+        if len(files) >= 50:
+            break
+        time.sleep(0.5)
+    time.sleep(1.0)  # a duplicate would come now
+    files = list(coderuns.glob("healer-ci-*.yaml"))
+    assert len(files) == 50
+
+
+def _children(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def test_two_processes_on_sqlite_make_one_coderun_per_failure(tmp_path: Path) -> None:
+    """``serve --processes 2`` on a SQLite file: both share the inbox, none doubles a fix."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp_path}/healer.db",
+        "HEALER_SINK__DIR": str(tmp_path / "coderuns"),
+        "HEALER_CONTEXT__MODE": "none",
+        "HEALER_DEDUP__GROUP_WAIT_S": "0.2",
+        "HEALER_WORKER__COUNT": "2",
+        "HEALER_ROUTING__ROUTER": "prerouter",
+        **NO_ADMISSION_LIMIT,
+    }
+    log = tmp_path / "serve.log"
+    with log.open("wb") as err:
+        serve = ["serve", "--port", str(port), "--processes", "2"]
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "healer_agent", *serve],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        try:
+            _wait_ready(url)
+            _one_coderun_per_failure([url], tmp_path / "coderuns")
+            assert len(_children(proc.pid)) >= 2  # the replicas, not one server
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    text = log.read_text(errors="replace")
+    assert "Traceback" not in text, text[-3000:]
+    assert "database is locked" not in text
