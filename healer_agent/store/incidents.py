@@ -179,23 +179,20 @@ async def claim_due_rows(
 ) -> list[dict[str, Any]]:
     """As :func:`claim_due`, with each leased row as :func:`get` gives it (no second read)."""
     rows = await queue.claim(
-        conn,
-        incidents,
-        [
-            incidents.c.status.in_(WAITING),
-            sa.or_(
-                incidents.c.not_before.is_(None), incidents.c.not_before <= queue.now(incidents)
-            ),
-        ],
-        "work_attempts",
-        lease,
-        utcnow(),
-        limit,
-        incidents.c.created_at,
-        name="due",
+        conn, incidents, _DUE, "work_attempts", lease, utcnow(), limit, _OLDEST, name="due"
     )
     # oldest first: PostgreSQL's RETURNING keeps no order
     return [to_dict(r) for r in sorted(rows, key=lambda r: (r.created_at, r.id))]
+
+
+_DUE = (
+    # one comparison per status, not an IN list: its values would be expanded per call,
+    # which ``direct`` leaves to SQLAlchemy (SQLite plans both alike, by the status index)
+    sa.or_(*(incidents.c.status == status for status in WAITING)),
+    sa.or_(incidents.c.not_before.is_(None), incidents.c.not_before <= queue.now(incidents)),
+)
+"""What :func:`claim_due_rows` leases; built once, as the claim's statement is (``name``)."""
+_OLDEST = incidents.c.created_at
 
 
 async def get(conn: AsyncConnection, incident_id: str) -> dict[str, Any] | None:
