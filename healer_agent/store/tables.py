@@ -44,7 +44,7 @@ incidents = sa.Table(
     sa.Column("head_sha", sa.String(64), nullable=False, server_default=""),
     sa.Column("workflow_name", sa.String(300), nullable=False, server_default=""),
     sa.Column("event_type", sa.String(80), nullable=False),
-    sa.Column("status", sa.String(20), nullable=False, index=True),
+    sa.Column("status", sa.String(20), nullable=False),
     sa.Column("dedup_status", sa.String(20), nullable=False),
     sa.Column("duplicate_of", sa.String(40), nullable=True),
     sa.Column("reason", sa.Text, nullable=False, server_default=""),
@@ -76,6 +76,10 @@ incidents = sa.Table(
     sa.Column("phase", sa.String(20), nullable=True),
     sa.Column("timeout_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("handoff_agent", sa.String(20), nullable=True),
+    sa.Index("ix_incidents_status_created_at", "status", "created_at"),
+    # a status's rows oldest first: the worker's claim reads the few oldest due ones
+    # instead of every row awaiting routing (a backlog of hundreds in a burst), and
+    # sorting them
 )
 
 incident_events = sa.Table(
