@@ -16,19 +16,12 @@ import yaml
 
 from healer_agent.config import SinkSettings
 from healer_agent.dispatch.coderun import GROUP, PLURAL, VERSION
+from healer_agent.dispatch.yamltext import dump_manifest
 from healer_agent.ports import CodeRunSink, SinkResult
 
 
 class SinkError(Exception):
     """The sink could not store the CodeRun (retried by the worker)."""
-
-
-_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-"""libyaml's emitter when PyYAML has it: a CodeRun with a long prompt dumps ~10x faster."""
-
-
-def _dump(manifest: dict[str, Any]) -> str:
-    return yaml.dump(manifest, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 class FileSink:
@@ -47,7 +40,7 @@ class FileSink:
         """Write ``<name>.yaml`` unless it exists."""
         name = str(manifest["metadata"]["name"])
         path = self.directory / f"{name}.yaml"
-        text = _dump(manifest)
+        text = dump_manifest(manifest)
 
         def _write() -> bool:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -91,7 +84,7 @@ class StdoutSink:
         if name in self._seen:
             return SinkResult(name=name, created=False, location="stdout")
         self._seen.add(name)
-        sys.stdout.write("---\n" + _dump(manifest))
+        sys.stdout.write("---\n" + dump_manifest(manifest))
         sys.stdout.flush()
         return SinkResult(name=name, created=True, location="stdout")
 
