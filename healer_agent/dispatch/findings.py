@@ -36,7 +36,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 def one_line(text: Any, limit: int = MAX_LINE_CHARS) -> str:
     """``text`` on one line: line breaks shown as ``⏎``, control characters dropped, capped."""
-    flat = _CONTROL.sub("", _BREAKS.sub(" ⏎ ", str(text))).strip()
+    flat = str(text)
+    # both patterns match only characters str.isprintable rejects: most text has none
+    flat = (flat if flat.isprintable() else _CONTROL.sub("", _BREAKS.sub(" ⏎ ", flat))).strip()
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 

@@ -13,8 +13,15 @@ from pathlib import Path
 
 import jinja2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from healer_agent.dispatch.findings import SOURCE_TITLES, context_evidence, context_findings
+from healer_agent.dispatch.findings import (
+    SOURCE_TITLES,
+    context_evidence,
+    context_findings,
+    one_line,
+)
 from healer_agent.dispatch.prompts import TEMPLATE_OF, PromptRenderer, code, fence, inline
 from healer_agent.logs import redact
 from healer_agent.models import (
@@ -279,6 +286,27 @@ def test_fence_is_longer_than_any_backtick_run() -> None:
     block = fence("a ````` b\n```\nc", "x")
     opening = block.splitlines()[1]
     assert opening == "``````text" and block.endswith("\n``````")
+
+
+ODD = st.text(
+    st.sampled_from(list("ab `[]<>|\\\t\n\r\v\f\x00\x1b\x7f\x85\xa0\u2028\u2029é⏎"))
+    | st.characters(),
+    max_size=30,
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(ODD)
+def test_the_shortcuts_are_the_plain_definitions(text: str) -> None:
+    flat = re.sub(
+        r"[\x00-\x08\x0e-\x1f\x7f]",
+        "",
+        re.sub(r"\r\n|[\r\n\v\f\x85\u2028\u2029]", " ⏎ ", text),
+    ).strip()
+    assert one_line(text, 1000) == flat
+    assert inline(text, 1000) == re.sub(r"([\\`\[\]<>|])", r"\\\1", flat)
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    assert fence(text).split("\n")[1] == "`" * max(3, longest + 1) + "text"
 
 
 # --------------------------------------------------------------------------- content
