@@ -228,6 +228,10 @@ async def of_failure(
     stmt = _OF_FAILURE[signature is not None, since is not None]
     if since is not None:
         params["since"] = since
+    return _attempts(await direct.execute(conn, stmt, params))
+
+
+def _attempts(found: direct.Rows) -> list[Attempt]:
     return [
         Attempt(
             r["incident_id"],
@@ -242,7 +246,7 @@ async def of_failure(
             r["note"],
             as_utc(r["started_at"]),
         )
-        for r in (await direct.execute(conn, stmt, params)).mappings()
+        for r in found.mappings()
     ]
 
 
@@ -276,6 +280,20 @@ _OF_FAILURE = {
     for since in (False, True)
 }
 _LAST_FIXED = {signed: _last_fixed(_SIGNATURE if signed else None) for signed in (False, True)}
+
+
+def _since_last_fix(signature: Any) -> Any:
+    fixed = _last_fixed(signature).scalar_subquery()
+    return (
+        sa.select(attempts)
+        .where(*_failure(signature), sa.or_(fixed.is_(None), attempts.c.started_at > fixed))
+        .order_by(attempts.c.started_at, attempts.c.id)
+    )
+
+
+_SINCE_LAST_FIX = {
+    signed: _since_last_fix(_SIGNATURE if signed else None) for signed in (False, True)
+}
 """The loop guard's reads of a failure's attempts, built once (see ``_TRANSITION``); a
 failure without a signature is matched by IS NULL, which a parameter cannot say."""
 
@@ -293,9 +311,13 @@ async def last_fixed_at(
 async def since_last_fix(
     conn: AsyncConnection, repository: str, branch: str, signature: str | None
 ) -> list[Attempt]:
-    """The attempts that count against the cap: those after the last fix."""
-    fixed = await last_fixed_at(conn, repository, branch, signature)
-    return await of_failure(conn, repository, branch, signature, since=fixed)
+    """The attempts that count against the cap: those after the last fix.
+
+    One statement (the last fix a subquery): the loop guard asks before every dispatch.
+    """
+    stmt = _SINCE_LAST_FIX[signature is not None]
+    params = {"repository": repository, "branch": branch, "signature": signature}
+    return _attempts(await direct.execute(conn, stmt, params))
 
 
 def retry_history(previous: list[Attempt], head_sha: str) -> list[dict[str, Any]]:
