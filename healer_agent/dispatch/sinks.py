@@ -7,6 +7,7 @@ Each sink's create is idempotent by name: a second create of the same name repor
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -40,25 +41,34 @@ class FileSink:
         """Write ``<name>.yaml`` unless it exists."""
         name = str(manifest["metadata"]["name"])
         path = self.directory / f"{name}.yaml"
-        text = dump_manifest(manifest)
-
-        def _write() -> bool:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            tmp = self.directory / f".{name}.{os.getpid()}.tmp"
-            tmp.write_text(text, encoding="utf-8")
-            try:
-                os.link(tmp, path)  # atomic create-if-absent with complete content
-            except FileExistsError:
-                return False
-            finally:
-                tmp.unlink(missing_ok=True)
-            return True
-
+        data = dump_manifest(manifest).encode()
         try:
-            created = await asyncio.to_thread(_write)
+            created = await asyncio.to_thread(self._write, name, data)
         except OSError as exc:
             raise SinkError(f"cannot write {path}: {exc}") from exc
         return SinkResult(name=name, created=created, location=str(path))
+
+    def _write(self, name: str, data: bytes) -> bool:
+        """Create ``<name>.yaml`` with ``data`` unless it exists; the folder when missing."""
+        try:
+            return self._link(name, data)
+        except FileNotFoundError:  # made on the first CodeRun, and again if removed
+            self.directory.mkdir(parents=True, exist_ok=True)
+            return self._link(name, data)
+
+    def _link(self, name: str, data: bytes) -> bool:
+        folder = os.fspath(self.directory)
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as file:
+            file.write(data)
+        try:
+            os.link(tmp, os.path.join(folder, f"{name}.yaml"))  # atomic create-if-absent
+        except FileExistsError:
+            return False
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        return True
 
     async def phase(self, name: str) -> str | None:
         """The phase an operator or test wrote beside the CodeRun."""
