@@ -328,7 +328,7 @@ class Dispatcher:
 
         Returns its name, or None when escalated, a duplicate, or held back.
         """
-        plan = await self._guard.before_dispatch(incident_id, routed)
+        plan = await self._guard.before_dispatch(incident_id, routed, run=self._writes.submit)
         routed = plan.routed
         incident, decision = routed.incident, routed.decision
         self._metrics.decisions.labels(tier=_tier(decision), agent=decision.agent.value).inc()

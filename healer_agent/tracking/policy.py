@@ -10,10 +10,11 @@ work is committed.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from healer_agent.metrics import Metrics
 from healer_agent.models import Evidence, RoutingDecision, default_failure_type, failure_types_for
@@ -21,6 +22,9 @@ from healer_agent.routing.base import Routed
 from healer_agent.tracking import history, ladder, records
 from healer_agent.tracking.notify import Notifier
 from healer_agent.tracking.outcomes import Outcomes
+
+Run = Callable[[Callable[[AsyncConnection], Awaitable[Any]]], Awaitable[Any]]
+"""Runs database work in a transaction and returns what it returned."""
 
 
 def escalation_message(routed: Routed, attempts: list[dict[str, Any]], reason: str) -> str:
@@ -106,10 +110,18 @@ class LoopGuard:
         self.max_attempts = max_attempts
         self._min_ratio = handoff_min_ratio
 
-    async def before_dispatch(self, incident_id: str, routed: Routed) -> Plan:
-        """Close superseded remediations; the plan for this attempt."""
+    async def before_dispatch(
+        self, incident_id: str, routed: Routed, *, run: Run | None = None
+    ) -> Plan:
+        """Close superseded remediations; the plan for this attempt.
+
+        ``run``: the caller's way into a transaction (the dispatcher's, shared with other
+        incidents' writes of the moment: a transaction of its own costs several times the
+        two statements); by default one of the guard's own.
+        """
         incident, decision = routed.incident, routed.decision
-        async with self._engine.begin() as conn:
+
+        async def read(conn: AsyncConnection) -> list[history.Attempt]:
             # the same failure on a later commit, after the fix began: that fix did not work
             # (the same commit failing in another workflow is one root cause, and a failure
             # from before the dispatch, however late it is routed, is no verdict)
@@ -128,9 +140,11 @@ class LoopGuard:
                     "failed",
                     reason=f"the same failure came back (incident {incident_id})",
                 )
-            earlier = await history.since_last_fix(
+            return await history.since_last_fix(
                 conn, incident.repository, incident.branch, routed.signature
             )
+
+        earlier: list[history.Attempt] = await (run or self._in_own_transaction)(read)
         failed = [
             a.agent for a in earlier if a.outcome in (*history.FAILED_OUTCOMES, "unconfirmed")
         ]
@@ -162,6 +176,10 @@ class LoopGuard:
             return Plan(routed, handoff_from=decision.agent.value, history=told)
         return Plan(routed, history=told)
 
+    async def _in_own_transaction(self, work: Callable[[AsyncConnection], Awaitable[Any]]) -> Any:
+        async with self._engine.begin() as conn:
+            return await work(conn)
+
     async def escalate(
         self,
         incident_id: str,
@@ -188,4 +206,4 @@ class LoopGuard:
         self._metrics.escalations.labels(reason=kind).inc()
 
 
-__all__ = ["LoopGuard", "Plan", "escalation_message", "handed_off"]
+__all__ = ["LoopGuard", "Plan", "Run", "escalation_message", "handed_off"]

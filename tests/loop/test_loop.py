@@ -9,10 +9,13 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 import yaml
 
-from healer_agent.models import ContextBundle, Incident, JobLog
+from healer_agent.models import ContextBundle, Incident, JobLog, RoutingDecision
+from healer_agent.routing.base import Routed
 from healer_agent.store import inbox
+from healer_agent.store.tables import incidents
 from healer_agent.tracking.notify import Notifier
 from tests.conftest import load_fixture
 from tests.integration.test_intake_api import SENSOR_CLIPPY
@@ -275,3 +278,26 @@ async def test_distinct_security_alerts_are_not_one_retried_failure(loop: Any) -
         assert response.status_code == 202
     await healer.drain()
     assert len(coderuns(settings.sink.dir)) == 3
+
+
+async def test_the_guard_reads_the_same_history_in_its_own_transaction(loop: Any) -> None:
+    _, healer, client = loop
+    await post_sensor(client, 1)
+    await healer.drain()
+    async with healer.engine.connect() as conn:
+        row = (
+            await conn.execute(
+                sa.select(incidents.c.incident, incidents.c.decision, incidents.c.signature)
+            )
+        ).one()
+    routed = Routed(
+        Incident.model_validate_json(row.incident),
+        ContextBundle(),
+        RoutingDecision.model_validate_json(row.decision),
+        row.signature,
+    )
+    guard = healer.dispatcher._guard
+    own = await guard.before_dispatch("another", routed)
+    shared = await guard.before_dispatch("another", routed, run=healer.dispatcher._writes.submit)
+    assert [a["agent"] for a in own.history] == ["rex"]
+    assert own == shared
