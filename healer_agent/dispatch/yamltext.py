@@ -51,7 +51,7 @@ def dump_manifest(manifest: Mapping[str, Any]) -> str:
     """The same text as :func:`dump`, written directly where the shape allows."""
     out: list[str] = []
     try:
-        if not manifest:
+        if type(manifest) is not dict or not manifest:
             raise _Unsupported
         _mapping(manifest, (), out)
     except _Unsupported:
@@ -62,13 +62,14 @@ def dump_manifest(manifest: Mapping[str, Any]) -> str:
 def _mapping(mapping: Mapping[Any, Any], path: tuple[str, ...], out: list[str]) -> None:
     indent = "  " * len(path)
     for key, value in mapping.items():
-        name = word(key) if isinstance(key, str) else None
+        # exact types: a subclass (an enum, an ordered dict) is yaml.dump's to represent or refuse
+        name = word(key) if type(key) is str else None
         if name is None:
             raise _Unsupported
-        if isinstance(value, dict) and value:
+        if type(value) is dict and value:
             out.append(f"{indent}{name}:\n")
             _mapping(value, (*path, key), out)
-        elif isinstance(value, str):
+        elif type(value) is str:
             short = word(value)
             out.append(f"{indent}{name}: {short}\n" if short else _in_place(path, key, value))
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -131,3 +132,13 @@ def test_a_word_that_reads_as_another_type_is_quoted() -> None:
     assert yamltext.word("yes") == "'yes'"
     assert yamltext.word("a b") is None
     assert yamltext.word("key:") is None
+
+
+def test_other_types_are_yaml_dumps_to_represent_or_refuse() -> None:
+    class Word(str):
+        pass
+
+    with pytest.raises(yaml.representer.RepresenterError):
+        yamltext.dump_manifest({"spec": {"a": Word("x")}})
+    mixed = {"spec": {"count": 1, "on": True, "none": None, "empty": {}}}
+    assert yamltext.dump_manifest(mixed) == yamltext.dump(mixed)
