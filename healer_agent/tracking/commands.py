@@ -87,6 +87,10 @@ class Done:
     outcome: str = "done"
 
 
+_PENDING = (commands.c.status == "pending",)
+"""``run_once``'s condition, built once (a worker asks every turn, mostly finding none)."""
+
+
 class CommandRunner:
     """Runs recorded commands; handed the engine, the notifier and the attempt cap only."""
 
@@ -113,7 +117,7 @@ class CommandRunner:
             rows = await queue.claim(
                 conn,
                 commands,
-                [commands.c.status == "pending"],
+                _PENDING,
                 "attempts",
                 self._lease,
                 utcnow(),
