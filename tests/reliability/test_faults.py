@@ -73,18 +73,27 @@ async def test_database_gone_is_503_then_recovers(
         await asyncio.to_thread(_pg_admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _start(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {
+def _serve_env(tmp_path: Path, store_url: str, **settings: str) -> dict[str, str]:
+    """A ``healer serve`` of these tests: pre-router, no context, CodeRuns under tmp_path."""
+    return {
         **os.environ,
-        "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp_path}/h.db",
+        "HEALER_STORE__URL": store_url,
         "HEALER_SINK__DIR": str(tmp_path / "coderuns"),
         "HEALER_CONTEXT__MODE": "none",
-        "HEALER_DEDUP__GROUP_WAIT_S": "0",
         "HEALER_WORKER__COUNT": "2",
-        "HEALER_STORE__LEASE_S": "2",
         "HEALER_ROUTING__ROUTER": "prerouter",
         **NO_ADMISSION_LIMIT,
+        **settings,
     }
+
+
+def _start(tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
+    env = _serve_env(
+        tmp_path,
+        f"sqlite+aiosqlite:///{tmp_path}/h.db",
+        HEALER_DEDUP__GROUP_WAIT_S="0",
+        HEALER_STORE__LEASE_S="2",
+    )
     return subprocess.Popen(
         [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)],
         env=env,
@@ -164,17 +173,12 @@ def test_two_replicas_on_postgres_make_one_coderun_per_failure(tmp_path: Path) -
     try:
         for _ in range(2):
             port = free_port()
-            env = {
-                **os.environ,
-                "HEALER_STORE__URL": db,
-                "HEALER_STORE__AUTO_MIGRATE": "false",
-                "HEALER_SINK__DIR": str(tmp_path / "coderuns"),
-                "HEALER_CONTEXT__MODE": "none",
-                "HEALER_DEDUP__GROUP_WAIT_S": "0.2",
-                "HEALER_WORKER__COUNT": "2",
-                "HEALER_ROUTING__ROUTER": "prerouter",
-                **NO_ADMISSION_LIMIT,
-            }
+            env = _serve_env(
+                tmp_path,
+                db,
+                HEALER_STORE__AUTO_MIGRATE="false",
+                HEALER_DEDUP__GROUP_WAIT_S="0.2",
+            )
             procs.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "healer_agent", "serve", "--port", str(port)],
@@ -235,16 +239,9 @@ def test_two_processes_on_sqlite_make_one_coderun_per_failure(tmp_path: Path) ->
     """``serve --processes 2`` on a SQLite file: both share the inbox, none doubles a fix."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "HEALER_STORE__URL": f"sqlite+aiosqlite:///{tmp_path}/healer.db",
-        "HEALER_SINK__DIR": str(tmp_path / "coderuns"),
-        "HEALER_CONTEXT__MODE": "none",
-        "HEALER_DEDUP__GROUP_WAIT_S": "0.2",
-        "HEALER_WORKER__COUNT": "2",
-        "HEALER_ROUTING__ROUTER": "prerouter",
-        **NO_ADMISSION_LIMIT,
-    }
+    env = _serve_env(
+        tmp_path, f"sqlite+aiosqlite:///{tmp_path}/healer.db", HEALER_DEDUP__GROUP_WAIT_S="0.2"
+    )
     log = tmp_path / "serve.log"
     with log.open("wb") as err:
         serve = ["serve", "--port", str(port), "--processes", "2"]
