@@ -19,6 +19,7 @@ from healer_agent.intake.fields import (
     PayloadError,
     ignored,
     int_at,
+    is_mapping,
     obj_at,
     pr_numbers_of,
     repo_of,
@@ -304,9 +305,9 @@ def normalize(event: str, payload: Mapping[str, Any]) -> Incident:
 def sniff_event(payload: Mapping[str, Any]) -> str | None:
     """Guess the event type of a body that came without its header (the sensor's)."""
     for key in ("workflow_job", "workflow_run", "check_run", "check_suite"):
-        if isinstance(payload.get(key), Mapping):
+        if is_mapping(payload.get(key)):
             return key
-    if isinstance(payload.get("alert"), Mapping):
+    if is_mapping(payload.get("alert")):
         alert = payload["alert"]
         if "secret_type" in alert:
             return "secret_scanning_alert"

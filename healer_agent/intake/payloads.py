@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from healer_agent.intake.fields import is_mapping
 from healer_agent.intake.normalize import PayloadError, sniff_event
 
 
@@ -25,10 +26,11 @@ class Unwrapped:
 
 
 def _header(headers: Any, name: str) -> str | None:
-    if not isinstance(headers, Mapping):
+    """``name`` (lowercase) from a headers mapping, any case of its key."""
+    if not is_mapping(headers):
         return None
     for key, value in headers.items():
-        if isinstance(key, str) and key.lower() == name.lower():
+        if isinstance(key, str) and key.lower() == name:
             if isinstance(value, list) and value:
                 value = value[0]
             return value if isinstance(value, str) else None
@@ -41,18 +43,21 @@ def unwrap(payload: Mapping[str, Any]) -> Unwrapped:
     delivery: str | None = None
     current: Mapping[str, Any] = payload
     for _ in range(4):  # envelopes nest at most context/data/body deep
-        if isinstance(current.get("event"), str):
-            event = event or current["event"]
-        if isinstance(current.get("delivery_id"), str):
-            delivery = delivery or current["delivery_id"]
+        value = current.get("event")
+        if isinstance(value, str):
+            event = event or value
+        value = current.get("delivery_id")
+        if isinstance(value, str):
+            delivery = delivery or value
         headers = current.get("headers", current.get("header"))
-        event = event or _header(headers, "X-GitHub-Event")
-        delivery = delivery or _header(headers, "X-GitHub-Delivery")
-        if isinstance(current.get("data"), Mapping) and "context" in current:
-            current = current["data"]
+        if headers is not None:
+            event = event or _header(headers, "x-github-event")
+            delivery = delivery or _header(headers, "x-github-delivery")
+        if "context" in current and is_mapping(data := current.get("data")):
+            current = data
             continue
-        if isinstance(current.get("body"), Mapping):
-            current = current["body"]
+        if is_mapping(body := current.get("body")):
+            current = body
             continue
         break
     sniffed = sniff_event(current)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from types import MappingProxyType
 
 import pytest
 
@@ -112,6 +113,17 @@ def test_sniff_and_unwrap_envelopes() -> None:
     assert (wrapped.event, wrapped.delivery_id) == ("workflow_job", "g1")
     with pytest.raises(PayloadError):
         unwrap({"hello": 1})
+
+
+def test_unwrap_reads_any_mapping_and_header_case() -> None:
+    job = MappingProxyType(load_fixture("workflow_job/completed-1.json"))
+    envelope = MappingProxyType(
+        {"event": "", "header": {"X-GITHUB-EVENT": ["check_run"]}, "body": job}
+    )
+    unwrapped = unwrap({"context": {}, "data": envelope})
+    assert (unwrapped.event, unwrapped.body) == ("check_run", job)
+    assert sniff_event(MappingProxyType({"workflow_run": MappingProxyType({})})) == "workflow_run"
+    assert unwrap({"event": "", "body": job}).event == "workflow_job"
 
 
 @pytest.mark.loop
