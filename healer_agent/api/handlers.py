@@ -214,10 +214,13 @@ def _gate(request: Request) -> BodyGate:
 
 
 async def _read_body(
-    request: Request, cap: int, *, on_chunk: Callable[[bytes], object] | None = None
+    request: Request,
+    settings: Settings,
+    cap: int,
+    *,
+    on_chunk: Callable[[bytes], object] | None = None,
 ) -> list[bytes | bytearray]:
     """The raw body's chunks, read only while holding a place at the gate."""
-    settings = _settings(request)
     declared = bodies.declared_length(request, cap)
     gate = _gate(request)
     # acquire/release, not the gate's context manager: a generator fewer a request
@@ -309,11 +312,12 @@ async def _accept(
     return Response(result.model_dump_json(), status_code=202, media_type="application/json")
 
 
-def _sensor_headers(request: Request) -> str | None:
+def _sensor_headers(request: Request, settings: Settings) -> str | None:
     """Header checks of the sensor routes, then its token; the delivery header if any."""
-    auth.single_headers(request.headers)
-    delivery = auth.delivery_header(request.headers)
-    auth.require_bearer(request.headers, _settings(request).intake.sensor_token, "sensor")
+    headers = request.headers
+    auth.single_headers(headers)
+    delivery = auth.delivery_header(headers)
+    auth.require_bearer(headers, settings.intake.sensor_token, "sensor")
     return delivery
 
 
@@ -324,8 +328,9 @@ def _sensor_cap(settings: Settings) -> int:
 @_answering("sensor")
 async def ci_failure(request: Request) -> Response:
     """The sensor's trigger: a workflow_run/workflow_job/check_run body in any envelope."""
-    header_delivery = _sensor_headers(request)
-    raw = b"".join(await _read_body(request, _sensor_cap(_settings(request))))
+    settings = _settings(request)
+    header_delivery = _sensor_headers(request, settings)
+    raw = b"".join(await _read_body(request, settings, _sensor_cap(settings)))
     payload, text = bodies.parse_json_text(raw, bodies.media_type(request))
     unwrapped = unwrap(payload)
     if unwrapped.event in SECURITY_EVENTS:
@@ -345,9 +350,10 @@ async def ci_failure(request: Request) -> Response:
 @_answering("security")
 async def security_alert(request: Request) -> Response:
     """A raw Dependabot, code-scanning or secret-scanning alert (always cipher)."""
-    header_delivery = _sensor_headers(request)
+    settings = _settings(request)
+    header_delivery = _sensor_headers(request, settings)
     header_event = auth.event_header(request.headers, required=False)
-    raw = b"".join(await _read_body(request, _sensor_cap(_settings(request))))
+    raw = b"".join(await _read_body(request, settings, _sensor_cap(settings)))
     payload = bodies.parse_json_object(raw, bodies.media_type(request))
     unwrapped: Unwrapped | None
     try:
@@ -385,7 +391,10 @@ async def github_webhook(request: Request) -> Response:
     signature = auth.signature_header(request.headers, required=secret is not None)
     mac = hasher(secret.get_secret_value()) if secret is not None else None
     chunks = await _read_body(
-        request, settings.intake.max_body_bytes, on_chunk=mac.update if mac is not None else None
+        request,
+        settings,
+        settings.intake.max_body_bytes,
+        on_chunk=mac.update if mac is not None else None,
     )
     if mac is not None and not matches(mac, signature):
         raise Refused(401, "X-Hub-Signature-256 does not match the body", ["X-Hub-Signature-256"])
