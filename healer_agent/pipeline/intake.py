@@ -107,6 +107,9 @@ class Intake:
         self._metrics = metrics
         self._wake = wake
         self._children: dict[tuple[int | str, ...], Any] = {}
+        # the children a request moves, by what it is (event, answer): one lookup for all
+        self._seconds: dict[str, Any] = {}
+        self._counters: dict[tuple[str, str, str, bool], tuple[Any, ...]] = {}
         # PostgreSQL: a batch's one statement waits for its WAL flush; up to three in
         # flight keep the requests of that wait from queueing behind it. SQLite has one
         # connection and one writer: batches commit in turn.
@@ -135,13 +138,16 @@ class Intake:
         ``PayloadError`` when the body lacks required fields (answer 422, nothing stored).
         """
         started = time.perf_counter()
+        priority = self._priority
+        priority.begin()
         try:
-            with self._priority.request():
-                return await self._accept(endpoint, event_type, payload, delivery_id, text)
+            return await self._accept(endpoint, event_type, payload, delivery_id, text)
         finally:
-            self._child(self._metrics.intake_seconds, endpoint).observe(
-                time.perf_counter() - started
-            )
+            priority.end()
+            seconds = self._seconds.get(endpoint)
+            if seconds is None:
+                seconds = self._seconds[endpoint] = self._metrics.intake_seconds.labels(endpoint)
+            seconds.observe(time.perf_counter() - started)
 
     def _child(self, metric: Any, *values: str) -> Any:
         """A metric's child for these label values, looked up once (the values are few)."""
@@ -339,10 +345,22 @@ class Intake:
 
     def _count(self, event_type: str, answer: IntakeResult) -> None:
         event_type = event_type if event_type in KNOWN_EVENTS else "other"  # bounded label
-        self._child(self._metrics.events, event_type, answer.status).inc()
-        self._child(self._metrics.dedup, answer.dedup_status).inc()
-        if answer.dedup_status == "new" and answer.incident_id:
-            self._child(self._metrics.incidents, event_type).inc()
+        key = (event_type, answer.status, answer.dedup_status, bool(answer.incident_id))
+        counters = self._counters.get(key)
+        if counters is None:
+            counters = self._counters[key] = self._counters_for(*key)
+        for counter in counters:
+            counter.inc()
+
+    def _counters_for(
+        self, event_type: str, status: str, dedup_status: str, has_incident: bool
+    ) -> tuple[Any, ...]:
+        """The counters an accepted event of this kind moves (its answer says which)."""
+        metrics = self._metrics
+        counters = [metrics.events.labels(event_type, status), metrics.dedup.labels(dedup_status)]
+        if dedup_status == "new" and has_incident:
+            counters.append(metrics.incidents.labels(event_type))
+        return tuple(counters)
 
 
 __all__ = [
