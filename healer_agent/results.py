@@ -24,3 +24,11 @@ class IntakeResult(BaseModel):
     routing: RoutingState
     reason: str | None = None
     delivery_id: str | None = None
+
+    def json_bytes(self) -> bytes:
+        """The compact JSON body ``model_dump_json`` writes, as the bytes a response sends.
+
+        ``model_dump_json`` decodes the serializer's bytes to a string that the response
+        then encodes again (~0.5 us of every 202).
+        """
+        return self.__pydantic_serializer__.to_json(self)

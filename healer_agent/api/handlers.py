@@ -309,7 +309,7 @@ async def _accept(
         response.headers["Retry-After"] = "5"
         return response
     # pydantic's serializer writes the same compact JSON that JSONResponse would
-    return Response(result.model_dump_json(), status_code=202, media_type="application/json")
+    return Response(result.json_bytes(), status_code=202, media_type="application/json")
 
 
 def _sensor_headers(request: Request, settings: Settings) -> str | None:
