@@ -476,7 +476,9 @@ def check_payload(event: str, body: Mapping[str, Any], *, prefix: str = "") -> l
         return [Problem("event", bad)]
     shape = SHAPES.get(event, _Common)
     try:
-        shape.model_validate(body)
+        # the validator itself: model_validate's checks of its own arguments cost more
+        # than a third as much again as validating the fields
+        shape.__pydantic_validator__.validate_python(body)
     except ValidationError as exc:
         return _problems(exc, prefix)
     return []
@@ -484,6 +486,8 @@ def check_payload(event: str, body: Mapping[str, Any], *, prefix: str = "") -> l
 
 def check_envelope(payload: Mapping[str, Any]) -> list[Problem]:
     """The sensor envelope's own hints (``event``, ``delivery_id``), when present."""
+    if type(payload) is dict and "event" not in payload and "delivery_id" not in payload:
+        return []  # the raw GitHub body most sensors send: nothing to check
     try:
         _Envelope.model_validate(payload)
     except ValidationError as exc:

@@ -165,6 +165,9 @@ def test_headers_and_envelope() -> None:
         "event",
         "delivery_id",
     ]
+    assert [p.field for p in check_envelope({"delivery_id": 7, "body": {}})] == ["delivery_id"]
+    assert [p.field for p in check_envelope({"event": "Push"})] == ["event"]
+    assert check_envelope({"workflow_run": {"event": 1, "delivery_id": 2}}) == []
 
 
 def test_nul_and_lone_surrogates_are_found_anywhere() -> None:
