@@ -9,16 +9,18 @@ The sensor may send the raw GitHub body, ``{"body": <body>, "event": ..., "deliv
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from healer_agent.intake.fields import is_mapping
 from healer_agent.intake.normalize import PayloadError, sniff_event
 
 
-@dataclass(frozen=True, slots=True)
-class Unwrapped:
-    """A GitHub body with what the envelope said about it."""
+class Unwrapped(NamedTuple):
+    """A GitHub body with what the envelope said about it.
+
+    A named tuple: every sensor request unwraps its body (twice), and a frozen
+    dataclass's ``__init__`` costs about three times as much.
+    """
 
     event: str
     body: Mapping[str, Any]

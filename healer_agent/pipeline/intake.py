@@ -18,8 +18,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import structlog
 from sqlalchemy.exc import SQLAlchemyError
@@ -73,8 +72,7 @@ class StoreUnavailable(Exception):
     """The database cannot be reached; intake answers 503 so the sender retries."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Arrival:
+class _Arrival(NamedTuple):
     """An event on its way into a batch: the row to store and what it normalised to."""
 
     delivery: NewDelivery
