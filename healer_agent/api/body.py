@@ -62,7 +62,8 @@ async def _within(seconds: float | None, work: Coroutine[Any, Any, None]) -> Non
         expired = True
         task.cancel()
 
-    handle = asyncio.get_running_loop().call_later(seconds, expire)
+    # the task's loop: get_running_loop() again costs a getpid() system call
+    handle = task.get_loop().call_later(seconds, expire)
     try:
         await work
     except asyncio.CancelledError:
@@ -116,23 +117,31 @@ async def read_chunks(
     """
     chunks: list[bytes] = []
     size = 0
-    # A declared body goes into one buffer of its size: the server's chunks are dropped as
-    # they are copied, so the memory a body holds is one block, returned whole when freed.
-    buffer = bytearray(declared) if declared else None
+    # A declared body is kept as one block of its size, returned whole when freed: the
+    # server's chunk itself when the body came in one (most do: kept, not copied), else a
+    # buffer its chunks are copied into and dropped.
+    whole: bytes | None = None
+    buffer: bytearray | None = None
 
     async def read() -> None:
-        nonlocal size
+        nonlocal size, whole, buffer
         async for chunk in request.stream():
             end = size + len(chunk)
             if end > cap:
                 raise BodyError(413, f"body exceeds the {cap}-byte cap")
             if on_chunk is not None:
                 on_chunk(chunk)
-            if buffer is None:
+            if not declared:
                 chunks.append(chunk)
-            elif end > len(buffer):
+            elif end > declared:
                 raise BodyError(400, "body longer than its Content-Length")
+            elif not chunk:
+                continue
+            elif size == 0 and end == declared:
+                whole = chunk
             else:
+                if buffer is None:
+                    buffer = bytearray(declared)
                 buffer[size:end] = chunk
             size = end
 
@@ -142,9 +151,12 @@ async def read_chunks(
         raise BodyError(408, f"body not received within {timeout_s:g} s") from None
     except ClientDisconnect:
         raise BodyError(400, "client disconnected before the body was complete") from None
-    if buffer is not None:
-        if size != len(buffer):
-            raise BodyError(400, f"body of {size} bytes, not the {len(buffer)} declared")
+    if declared:
+        if size != declared:
+            raise BodyError(400, f"body of {size} bytes, not the {declared} declared")
+        if whole is not None:
+            return [whole]
+        assert buffer is not None  # a declared body, not empty: its chunks were copied
         return [buffer]
     return list(chunks)
 
