@@ -79,6 +79,17 @@ class _Arrival(NamedTuple):
     incident: Incident
 
 
+def _routing(incident_id: str | None) -> dict[str, Any]:
+    """The state of an incident intake has queued and the worker has yet to route."""
+    return {
+        "id": incident_id,
+        "status": "routing",
+        "agent": None,
+        "failure_type": None,
+        "coderun_name": None,
+    }
+
+
 class Intake:
     """The request path: store an event with the others of the moment, and answer."""
 
@@ -216,13 +227,7 @@ class Intake:
         admitted = await inbox.admit(conn, [a.delivery for a in batch], keys, commit=True)
         known, stored = admitted.known, admitted.stored
         for run_key in admitted.waiting:
-            known[run_key] = {
-                "id": incidents.id_for(run_key),
-                "status": "routing",
-                "agent": None,
-                "failure_type": None,
-                "coderun_name": None,
-            }
+            known[run_key] = _routing(incidents.id_for(run_key))
         answers: list[_Stored] = []
         claimed: set[str] = set()
         for arrival in batch:
@@ -235,17 +240,11 @@ class Intake:
             claimed.add(delivery_id)
             answer, tentative = self._answer(arrival.incident, delivery_id, known)
             answers.append((answer, True, tentative))
-            if arrival.incident.kind in REMEDIABLE:  # a later job of this run joins it
-                known.setdefault(
-                    arrival.incident.run_key,
-                    {
-                        "id": incidents.id_for(arrival.incident.run_key),
-                        "status": "routing",
-                        "agent": None,
-                        "failure_type": None,
-                        "coderun_name": None,
-                    },
-                )
+            run_key = arrival.incident.run_key
+            if arrival.incident.kind in REMEDIABLE and run_key not in known:
+                # a later job of this run joins it; the answer named its incident (the id
+                # derives from the run key: a digest, not taken twice)
+                known[run_key] = _routing(answer.incident_id)
         return answers
 
     def _answer(

@@ -244,7 +244,7 @@ async def test_fifty_concurrent_deliveries_make_one_coderun(setup: Any) -> None:
     job = load_fixture("workflow_job/completed-1.json")
     raw = json.dumps(job).encode()
 
-    async def deliver(n: int) -> int:
+    async def deliver(n: int) -> tuple[int, dict[str, Any]]:
         response = await client.post(
             "/api/github/webhook",
             content=raw,
@@ -255,10 +255,16 @@ async def test_fifty_concurrent_deliveries_make_one_coderun(setup: Any) -> None:
                 "Content-Type": "application/json",
             },
         )
-        return response.status_code
+        return response.status_code, response.json()
 
-    statuses = await asyncio.gather(*(deliver(n) for n in range(50)))
-    assert statuses == [202] * 50
+    answered = await asyncio.gather(*(deliver(n) for n in range(50)))
+    assert [status for status, _ in answered] == [202] * 50
+    # one new incident; every other delivery of the run joins it, in its batch or a later one
+    assert sorted(a["dedup_status"] for _, a in answered) == ["existing"] * 49 + ["new"]
+    assert len({a["incident_id"] for _, a in answered}) == 1
+    assert {a["reason"] for _, a in answered if a["dedup_status"] == "existing"} == {
+        "joined the incident of the same run"
+    }
     await asyncio.gather(*(healer.worker.work_once() for _ in range(5)))
     await healer.drain()
     assert len(coderuns(settings.sink.dir)) == 1
