@@ -116,8 +116,7 @@ class Intake:
         self._metrics = metrics
         self._wake = wake
         self._children: dict[tuple[int | str, ...], Any] = {}
-        # the children a request moves, by what it is (event, answer): one lookup for all
-        self._seconds: dict[str, Any] = {}
+        # the counters an accepted event moves, by what it is (event, answer): one lookup
         self._counters: dict[tuple[str, str, str, bool], tuple[Any, ...]] = {}
         # PostgreSQL: a batch's one statement waits for its WAL flush; up to three in
         # flight keep the requests of that wait from queueing behind it. SQLite has one
@@ -153,10 +152,9 @@ class Intake:
             return await self._accept(endpoint, event_type, payload, delivery_id, text)
         finally:
             priority.end()
-            seconds = self._seconds.get(endpoint)
-            if seconds is None:
-                seconds = self._seconds[endpoint] = self._metrics.intake_seconds.labels(endpoint)
-            seconds.observe(time.perf_counter() - started)
+            self._child(self._metrics.intake_seconds, endpoint).observe(
+                time.perf_counter() - started
+            )
 
     def _child(self, metric: Any, *values: str) -> Any:
         """A metric's child for these label values, looked up once (the values are few)."""
