@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from http11 import Connections, request_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 SERVER_ROOT = ROOT
@@ -315,68 +316,37 @@ def wrk(url: str, script: Path, seconds: int, offset: int) -> dict[str, float]:
 async def open_loop(url: str, rate: float, count: int, offset: int) -> dict[str, float]:
     """``count`` requests at ``rate``/s, each timed from when it was due to be sent.
 
-    A lean HTTP/1.1 client over raw asyncio streams (an httpx client costs the generator
-    about a millisecond of CPU per request, and its own stalls showed as the bare
-    endpoint's p99): a request goes out on an idle keep-alive connection, or a new one
-    when all are busy, at its scheduled time whatever the earlier ones are doing.
+    Over ``http11``'s lean client (an httpx client's own stalls showed as the bare
+    endpoint's p99): a request goes out on an idle keep-alive connection, or a new one when
+    all are busy, at its scheduled time whatever the earlier ones are doing.
     """
-    host, port = url.removeprefix("http://").split(":")
+    connections = Connections(url)
     latencies: list[float] = []
     failed = 0
-    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
 
-    async def connect() -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-        return await asyncio.open_connection(host, int(port))
-
-    async def one(due: float, body: bytes) -> None:
+    async def one(due: float, request: bytes) -> None:
         nonlocal failed
-        request = (
-            f"POST {PATH} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
-        ).encode() + body
-        ok = False
-        for fresh in (False, True):
-            try:
-                reader, writer = idle.pop() if idle and not fresh else await connect()
-            except OSError:
-                break
-            try:
-                writer.write(request)
-                status = (await reader.readline()).split(b" ", 2)
-                if len(status) < 2:
-                    raise ConnectionResetError("closed before the answer")
-                length = 0
-                while (line := await reader.readline()) not in (b"\r\n", b""):
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value)
-                await reader.readexactly(length)
-            except (OSError, RuntimeError, asyncio.IncompleteReadError):
-                # A kept-alive connection the server closed while idle (uvicorn's keep-alive
-                # timeout): once more on a new one, as HTTP clients do; the time counts.
-                writer.close()
-                continue
-            ok = status[1] == b"202"
-            idle.append((reader, writer))
-            break
-        failed += not ok
+        answer = await connections.send(request)
+        failed += answer is None or answer[0] != 202
         latencies.append((time.perf_counter() - due) * 1000)
 
-    idle.extend([await connect() for _ in range(32)])  # warm, as wrk's connections are
+    requests = [
+        request_bytes("POST", connections.host, PATH, sensor_body(offset + n)) for n in range(count)
+    ]
+    await connections.warm(32)
     gc.disable()  # the generator's own collections would show as server latency
     try:
         begin = time.perf_counter() + 0.2
         tasks = []
-        for n in range(count):
+        for n, request in enumerate(requests):
             due = begin + n / rate
             await asyncio.sleep(max(0.0, due - time.perf_counter()))
-            tasks.append(asyncio.create_task(one(due, sensor_body(offset + n))))
+            tasks.append(asyncio.create_task(one(due, request)))
         await asyncio.gather(*tasks)
         achieved = count / (time.perf_counter() - begin)
     finally:
         gc.enable()
-        for _reader, writer in idle:
-            writer.close()
+        connections.close()
     latencies.sort()
     return {
         "rate": rate,
