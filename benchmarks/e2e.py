@@ -42,6 +42,7 @@ from intake import (
     drop_pg,
     free_port,
     pg_database,
+    replicas_started,
     serve_compiled,
     server_env,
 )
@@ -238,6 +239,7 @@ def main() -> None:
                         break
                 except httpx.TransportError:
                     time.sleep(0.1)
+            replicas_started(Path(tmp) / "serve.log", args.processes, time.monotonic() + 120)
             connections = Connections(url)
             requests = [request_of(case, connections.host) for case in cases]
             cpu_before = cpu_seconds(proc.pid)

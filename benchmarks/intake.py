@@ -269,11 +269,28 @@ def start(
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                if kind == "healer":
+                    replicas_started(workdir / f"{kind}.log", processes, deadline)
                 return proc, url
         except httpx.TransportError:
             time.sleep(0.05)
     proc.kill()
     raise RuntimeError(f"{kind} did not start: {(workdir / f'{kind}.log').read_text()[-2000:]}")
+
+
+def replicas_started(log: Path, processes: int, deadline: float) -> None:
+    """Wait until every replica of ``healer serve --processes N`` said it started.
+
+    The first to start answers ``/ready``; the others were still importing and building
+    their Healer, on the cores the measurement was about to use.
+    """
+    if processes < 2:
+        return
+    while time.monotonic() < deadline:
+        if len(re.findall(rb"^replica \d+ started", log.read_bytes(), re.MULTILINE)) >= processes:
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"not every replica started: {log.read_text()[-2000:]}")
 
 
 def wrk(url: str, script: Path, seconds: int, offset: int) -> dict[str, float]:

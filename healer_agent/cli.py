@@ -161,14 +161,26 @@ def _prepare_replicas(store: Any) -> None:
 
 
 def replica_app() -> Any:
-    """One process of ``healer serve --processes N``: the app, settings from the environment."""
+    """One process of ``healer serve --processes N``: the app, settings from the environment.
+
+    Once started, it prints ``replica <pid> started`` and what runs (``serve``'s lines).
+    """
+    import os
+
     from healer_agent.api.app import create_app
     from healer_agent.logs.redact import redact
     from healer_agent.logsetup import configure_logging
 
     settings = settings_from_env()
     configure_logging(settings.log_level, redactor=redact)
-    return create_app(settings)
+
+    def announce(healer: Healer) -> None:
+        # each replica says what it runs: its context sources start on their own
+        console.print(f"replica {os.getpid()} started", highlight=False)
+        for line in healer.describe():
+            console.print(f"  {line}", highlight=False, markup=False)
+
+    return create_app(settings, announce=announce)
 
 
 @db_app.command("upgrade")

@@ -67,3 +67,22 @@ def test_a_key_file_that_cannot_seal_stops_serve_naming_it(
     assert f"payload key: {tmp_path}/h.db.key: the payload key is not base64" == str(
         result.exception
     )
+
+
+async def test_a_replica_says_it_started_and_what_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each replica announces itself once its lifespan started: operators see every one come
+    up with its context sources, and a benchmark can wait for all of them."""
+    import os
+
+    from healer_agent.cli import replica_app
+
+    monkeypatch.setenv("HEALER_STORE__URL", f"sqlite+aiosqlite:///{tmp_path}/h.db")
+    monkeypatch.setenv("HEALER_SINK__DIR", str(tmp_path / "coderuns"))
+    monkeypatch.setenv("HEALER_WORKER__COUNT", "0")
+    replica = replica_app()
+    async with replica.router.lifespan_context(replica):
+        err = capsys.readouterr().err
+    assert f"replica {os.getpid()} started" in err
+    assert "store: SQLite" in err and "routing:" in err
