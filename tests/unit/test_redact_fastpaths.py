@@ -1,4 +1,5 @@
-"""The line detectors' shortcuts find what the plain searches they stand for find.
+"""The line detectors' shortcuts find what the plain searches they stand for find; the
+runner lines skipped hold nothing they would find.
 
 Each shortcut (where a pattern can start, whether it can match at all, which token hints
 a line holds) is compared with the search it replaces on lines built from the pieces
@@ -10,11 +11,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from healer_agent.logs import secrets_keywords as kw
 from healer_agent.logs import secrets_tokens as tok
+from healer_agent.logs.redact import RUNNER_LINES, _runner_line, gated_lines, line_spans, redact
 
 PIECES = [
     "token",
@@ -119,3 +122,28 @@ def test_the_shortcuts_are_on() -> None:
     assert kw._ds_start(line, line.lower()) < 0
     flag = "persist-credentials: true"
     assert kw._flag_starts(flag, flag.lower()) == (7, -1)
+
+
+@pytest.mark.parametrize("body", sorted(RUNNER_LINES))
+@pytest.mark.parametrize(
+    "prefix", ["", "  ", "2026-11-28T21:04:05.1234567Z ", "2026-11-28T21:04:05Z   "]
+)
+def test_the_runner_lines_skipped_hold_nothing_the_detectors_find(prefix: str, body: str) -> None:
+    """Skipping a runner line is exact only while the detectors find nothing in it."""
+    line = prefix + body
+    assert gated_lines(line) == [(0, len(line))]  # the gate sees it: the skip is what saves
+    assert line_spans(line) == []
+    assert _runner_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "2026-11-28T21:04:05.1234567Z   token: ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8",
+        "token: *** password=hunter2secret",
+        "Secret source: Actions AKIAIOSFODNN7EXAMPLE",
+    ],
+)
+def test_a_line_that_only_begins_like_a_runner_line_is_read(line: str) -> None:
+    assert not _runner_line(line)
+    assert "[REDACTED:" in redact(line)
