@@ -2,7 +2,7 @@
 test triage model.
 
     python benchmarks/e2e.py [--copies 5] [--workers 4] [--concurrency 32]
-        [--backend postgres] [--processes N]
+        [--backend postgres] [--processes N] [--sink-dir DIR]
 
 Every labelled case of ``evals/cases/dev`` is copied ``--copies`` times as a distinct failure
 (its run, job, check and alert ids, head SHA and branch changed, context kept) into a
@@ -12,7 +12,10 @@ admission caps lifted, so what is measured is Healer's own pipeline. The events 
 ``--concurrency`` at a time; the clock stops when every accepted failure has its CodeRun file
 (or nothing is left to route); the server's CPU time (its processes', from ``/proc``) over
 the same interval is reported per event, a figure the machine's load moves less than the
-rate. Ends with one JSON line.
+rate. The requests are built before the clock starts and sent over ``http11``'s lean
+client; the generator's own CPU is printed beside the server's. The CodeRun files go to
+memory (``/dev/shm``) unless ``--sink-dir`` says otherwise, and what creating a file costs
+there and on the run's disk is printed (see ``sink_folder``). Ends with one JSON line.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import contextlib
 import copy
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -136,6 +140,36 @@ def coderuns(folder: Path) -> int:
     return sum(1 for name in names if name.startswith("healer-ci-") and name.endswith(".yaml"))
 
 
+def create_cost_us(folder: Path, count: int) -> float:
+    """CPU microseconds to create one small file in ``folder``, over ``count`` of them.
+
+    A file system's cost can grow as files are created in a row (this VM's disk: ~70 µs
+    each for the first 200, 500-700 for a few thousand), so the count is the run's.
+    """
+    probe = Path(tempfile.mkdtemp(dir=folder))
+    started = time.process_time()
+    for n in range(count):
+        (probe / f"{n}.yaml").write_bytes(b"x" * 2048)
+    spent = time.process_time() - started
+    shutil.rmtree(probe)
+    return 1e6 * spent / count
+
+
+def sink_folder(choice: Path | None, run_folder: Path) -> Path:
+    """Where the file sink writes: ``--sink-dir``, else memory (``/dev/shm``) when there is one.
+
+    The file sink stands in for the Kubernetes API here, and a new file's cost is the
+    file system's: on some virtual disks creating thousands takes ~0.5-0.7 ms of kernel CPU
+    each, 40 times tmpfs, as much as a tenth of an event. Both costs are printed.
+    """
+    if choice is not None:
+        return choice
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        return Path(tempfile.mkdtemp(prefix="healer-e2e-", dir=shm)) / "coderuns"
+    return run_folder / "coderuns"
+
+
 def cpu_seconds(root: int) -> float:
     """User and system CPU seconds of ``root`` and its descendants so far (Linux ``/proc``)."""
     tick = os.sysconf("SC_CLK_TCK")
@@ -179,6 +213,13 @@ def main() -> None:
         help="run in DIR (made, must not exist) and keep it: the SQLite database, the "
         "CodeRun files, the replayed cases and the server's log, to look at what happened",
     )
+    parser.add_argument(
+        "--sink-dir",
+        type=Path,
+        metavar="DIR",
+        help="where the file sink writes the CodeRuns (default: a folder in /dev/shm when "
+        "there is one, else in the run's folder)",
+    )
     add_compiled_option(parser)
     args = parser.parse_args()
     compiled_dir = serve_compiled(args.compiled)
@@ -200,6 +241,8 @@ def main() -> None:
             # JSON, which the replay index reads with the json module: the cases are the
             # benchmark's fixture, and parsing hundreds of YAML files is not the pipeline
             (replay / f"{case['id']}.json").write_text(json.dumps(case, default=_iso))
+        folder = sink_folder(args.sink_dir, Path(tmp))
+        folder.parent.mkdir(parents=True, exist_ok=True)
         port = free_port()
         store = (
             f"sqlite+aiosqlite:///{tmp}/e.db"
@@ -211,7 +254,7 @@ def main() -> None:
             **os.environ,
             **server_env(store),
             "HEALER_STORE__URL": store,
-            "HEALER_SINK__DIR": f"{tmp}/coderuns",
+            "HEALER_SINK__DIR": str(folder),
             "HEALER_CONTEXT__MODE": "replay",
             "HEALER_CONTEXT__REPLAY_DIR": str(replay),
             "HEALER_ROUTING__ROUTER": "full",
@@ -231,7 +274,6 @@ def main() -> None:
             stderr=open(Path(tmp) / "serve.log", "wb"),  # noqa: SIM115 - the server holds it
         )
         url = f"http://127.0.0.1:{port}"
-        folder = Path(tmp) / "coderuns"
         try:
             for _ in range(600):
                 try:
@@ -275,6 +317,12 @@ def main() -> None:
             # duplicates of another incident, escalated or skipped (the count varies with
             # the order the workers take a branch's incidents in)
             outcomes = httpx.get(f"{url}/api/status", timeout=30).json()["incidents"]
+            # after the run, not to disturb it: as many files as it wrote, at most 1,000
+            probes = min(1000, max(done, 100))
+            costs = {
+                "run folder": create_cost_us(Path(tmp), probes),
+                "sink folder": create_cost_us(folder.parent, probes),
+            }
         except (httpx.TransportError, ConnectionError):
             # a replica that failed to start, or was killed as hung, shows here as a read
             # error: say what the server said before it went
@@ -284,6 +332,8 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+            if args.sink_dir is None and not folder.is_relative_to(tmp):
+                shutil.rmtree(folder.parent, ignore_errors=True)  # made in /dev/shm
             if pg is not None:
                 drop_pg(pg)
     rate = done / total_s if total_s else 0.0
@@ -294,6 +344,10 @@ def main() -> None:
         f"{len(cases) / intake_s:.1f}/s; {args.workers} workers, {args.processes} process(es)); "
         f"the server's CPU {cpu_s:.2f} s, {cpu_ms:.1f} ms an event; this generator's "
         f"{driver_s:.2f} s"
+    )
+    print(
+        f"CodeRun files in {folder.parent}: creating a file costs {costs['sink folder']:.0f} µs "
+        f"of CPU there, {costs['run folder']:.0f} µs in the run's folder (the database's)"
     )
     print("incidents by status: " + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
     print(
@@ -308,6 +362,7 @@ def main() -> None:
                 "intake_per_s": round(len(cases) / intake_s, 1),
                 "server_cpu_ms_per_event": round(cpu_ms, 2),
                 "generator_cpu_s": round(driver_s, 2),
+                "file_create_us": {k: round(v, 1) for k, v in costs.items()},
                 "workers": args.workers,
                 "processes": args.processes,
                 "backend": args.backend,
