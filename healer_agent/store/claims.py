@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from healer_agent.store import direct
+from healer_agent.store import direct, slotcount
 from healer_agent.store.dialect import upsert, utcnow
 from healer_agent.store.tables import claims
 
@@ -60,6 +60,14 @@ def _take_statement(conn: AsyncConnection) -> Any:
     return _TAKE[name]
 
 
+_RELEASE_ALL = (
+    sa.delete(claims)
+    .where(claims.c.incident_id == sa.bindparam("incident_id", type_=claims.c.incident_id.type))
+    .returning(claims.c.key)
+)
+
+
 async def release_all(conn: AsyncConnection, incident_id: str) -> None:
-    """Drop every claim an incident holds."""
-    await conn.execute(sa.delete(claims).where(claims.c.incident_id == incident_id))
+    """Drop every claim an incident holds (its admission slots counted out)."""
+    released = await direct.execute(conn, _RELEASE_ALL, {"incident_id": incident_id})
+    await slotcount.count_down(conn, (row[0] for row in released.rows))

@@ -101,9 +101,19 @@ claims = sa.Table(
     "claims",
     metadata,
     sa.Column("key", sa.String(500), primary_key=True),
-    sa.Column("incident_id", sa.String(40), nullable=False),
+    sa.Column("incident_id", sa.String(40), nullable=False, index=True),
     sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+slot_counts = sa.Table(
+    "slot_counts",
+    metadata,
+    sa.Column("prefix", sa.String(500), primary_key=True),
+    sa.Column("held", sa.Integer, nullable=False),
+)
+"""How many admission slots (``claims`` keyed ``<prefix>:<n>``) were taken and not released
+under each prefix: admission's count without reading every slot. It may count a slot that
+expired unreleased; admission counts the slots themselves only when this says full."""
 
 escalations = sa.Table(
     "escalations",

@@ -4,7 +4,9 @@ A CodeRun in flight holds a slot: a claim ``slot:global:<n>`` and ``slot:repo:<r
 with ``n`` below the cap. Taking one is the claims table's conditional upsert, so two
 replicas can never both hold slot 3, and the cap holds without anyone counting then
 writing. A slot is freed when the CodeRun finishes (the incident's claims are released) or,
-if nobody notices, when its claim expires.
+if nobody notices, when its claim expires. A count per prefix (``store.slotcount``), kept
+in the same transactions, says which slot to try, so admission reads the live slots only
+when that count says full or its slot is taken.
 
 The circuit breaker counts failed fixes in a row per repository and agent. Past the limit
 it opens: that agent's work in that repository is held back until the cool-down has
@@ -21,7 +23,7 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from healer_agent.store import claims, direct
+from healer_agent.store import claims, direct, slotcount
 from healer_agent.store.dialect import as_utc, upsert
 from healer_agent.store.tables import breakers, incidents
 from healer_agent.store.tables import claims as claims_table
@@ -73,18 +75,25 @@ def _live(c: Any = claims_table.c) -> Any:
     )
 
 
-_TALLY = sa.select(
-    sa.func.count(),
-    sa.func.coalesce(
-        sa.func.max(
-            sa.case((claims_table.c.incident_id == sa.bindparam("me", type_=sa.String), 1), else_=0)
-        ),
-        0,
-    ),
-).where(_live())
-"""Slots held under a prefix, and whether one is the incident's: counted by the database
-(built once, its values parameters), where reading every holder grew with the cap."""
+_MINE = (
+    sa.select(claims_table.c.key)
+    .where(
+        claims_table.c.incident_id == sa.bindparam("me", type_=claims_table.c.incident_id.type),
+        _live(),
+    )
+    .limit(1)
+)
+"""The incident's live slot under a prefix, found by the incident's index."""
 _COUNT = sa.select(sa.func.count()).where(_live())
+_RELEASE = (
+    sa.delete(claims_table)
+    .where(
+        claims_table.c.incident_id == sa.bindparam("me", type_=claims_table.c.incident_id.type),
+        claims_table.c.key >= slotcount.SLOT_KEYS[0],
+        claims_table.c.key < slotcount.SLOT_KEYS[1],
+    )
+    .returning(claims_table.c.key)
+)
 
 
 async def take_slot(
@@ -92,40 +101,42 @@ async def take_slot(
 ) -> bool:
     """Hold one of ``cap`` slots under ``prefix`` (idempotent for a holder).
 
-    Slots are taken lowest free first and freed when CodeRuns finish, so with ``held``
-    slots held, slot ``held`` is most often free: tried first, and only when another holds
-    it are the holders read to find a free one.
+    The prefix's count (``store.slotcount``) says how many are held and so which slot is
+    most likely free: slots are taken lowest free first, so with ``held`` held, slot
+    ``held``. Only when the count says full, or that slot is taken (one freed out of
+    order), are the live slots themselves counted and read, and the count set right. The
+    claim's conditional upsert is what guarantees the cap; the counts make refusing and
+    finding cheap.
     """
     low, high = _bounds(prefix)
-    params = {"low": low, "high": high, "now": now, "me": incident_id}
-    tally = (await direct.execute(conn, _TALLY, params)).first()
-    assert tally is not None  # an aggregate's one row
-    held, mine = tally
-    if mine:
+    live = {"low": low, "high": high, "now": now}
+    if (await direct.execute(conn, _MINE, {**live, "me": incident_id})).rows:
         return True
-    if held >= cap:  # the cheap refusal; the upsert below is what guarantees the cap
-        return False
-    if await claims.take(conn, f"{prefix}:{held}", incident_id, ttl, now) == incident_id:
+    n = await slotcount.count_up(conn, prefix, cap)
+    if (
+        n is not None
+        and await claims.take(conn, f"{prefix}:{n}", incident_id, ttl, now) == incident_id
+    ):
         return True
-    holders = await _holders(conn, prefix, now)
-    for n in range(cap):
-        key = f"{prefix}:{n}"
-        if key in holders:
-            continue
-        if await claims.take(conn, key, incident_id, ttl, now) == incident_id:
-            return True
+    held = int((await direct.execute(conn, _COUNT, live)).scalar() or 0)
+    if held < cap:
+        holders = await _holders(conn, prefix, now)
+        for k in range(cap):
+            key = f"{prefix}:{k}"
+            if (
+                key not in holders
+                and await claims.take(conn, key, incident_id, ttl, now) == incident_id
+            ):
+                await slotcount.set_count(conn, prefix, held + 1)
+                return True
+    await slotcount.set_count(conn, prefix, held)
     return False
 
 
 async def release_slots(conn: AsyncConnection, incident_id: str) -> None:
     """Free the incident's slots (its CodeRun finished) and keep its other claims."""
-    await conn.execute(
-        sa.delete(claims_table).where(
-            claims_table.c.incident_id == incident_id,
-            claims_table.c.key >= "slot:",
-            claims_table.c.key < "slot;",
-        )
-    )
+    released = await direct.execute(conn, _RELEASE, {"me": incident_id})
+    await slotcount.count_down(conn, (row[0] for row in released.rows))
 
 
 async def in_flight(conn: AsyncConnection, now: datetime) -> int:

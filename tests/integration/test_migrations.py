@@ -4,6 +4,7 @@ schema is the one the migrations build; an older database is migrated; head is h
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from healer_agent.store.db import (
     ensure_schema,
     upgrade_sync,
 )
+from healer_agent.store.tables import claims
 
 
 def test_head_is_the_newest_migration() -> None:
@@ -85,5 +87,30 @@ async def test_an_older_database_is_migrated(database_url: str) -> None:
     try:
         assert await ensure_schema(engine, database_url) == "upgraded"
         assert await ensure_schema(engine, database_url) == "current"
+    finally:
+        await engine.dispose()
+
+
+async def test_the_slots_held_before_0006_are_counted_by_it(database_url: str) -> None:
+    await asyncio.to_thread(upgrade_sync, database_url, "0005")
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                sa.insert(claims),
+                [
+                    {"key": k, "incident_id": i, "expires_at": datetime(2099, 1, 1, tzinfo=UTC)}
+                    for k, i in [
+                        ("slot:global:0", "a"),
+                        ("slot:global:1", "b"),
+                        ("slot:repo:o/r:0", "a"),
+                        ("branch:o/r:main", "a"),
+                    ]
+                ],
+            )
+        await asyncio.to_thread(upgrade_sync, database_url)
+        async with engine.connect() as conn:
+            rows = await conn.execute(sa.text("SELECT prefix, held FROM slot_counts"))
+            assert dict(rows.all()) == {"slot:global": 2, "slot:repo:o/r": 1}
     finally:
         await engine.dispose()
