@@ -27,7 +27,7 @@ from healer_agent.metrics import Metrics
 from healer_agent.pipeline.dispatcher import Dispatcher, Turn
 from healer_agent.pipeline.priority import RequestsFirst
 from healer_agent.pipeline.stage import IntakeStage
-from healer_agent.store import inbox, incidents
+from healer_agent.store import claims, inbox, incidents
 from healer_agent.store.dialect import utcnow
 from healer_agent.store.wakeup import WorkListener
 from healer_agent.tracking import admission
@@ -47,6 +47,8 @@ their context gathering and triage (network waits outside the benchmark) overlap
 a batch's leases stay far inside ``lease_s`` and other workers and replicas share the work."""
 IDLE_MAX_S = 30.0
 """The longest an idle worker sleeps without being woken (a backstop, not the mechanism)."""
+SWEEP_AFTER = timedelta(hours=1)
+"""How long after it expired a claim is deleted (``claims.sweep``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +169,17 @@ class Worker:
             self._last_poll = now
             await self._refresh_gauges()
             await self._tracker.poll()
+            await self._sweep_claims()
         return False
+
+    async def _sweep_claims(self) -> None:
+        """Delete a batch of claims that expired ``SWEEP_AFTER`` ago, as often as the poll.
+
+        The margin keeps a replica whose clock runs ahead from deleting claims the others
+        still hold.
+        """
+        async with self._engine.begin() as conn:
+            await claims.sweep(conn, utcnow() - SWEEP_AFTER)
 
     async def intake_pending(self, *, rounds: int | None = None) -> int:
         """Run the intake stage of stored deliveries, a batch per transaction.

@@ -71,3 +71,33 @@ async def release_all(conn: AsyncConnection, incident_id: str) -> None:
     """Drop every claim an incident holds (its admission slots counted out)."""
     released = await direct.execute(conn, _RELEASE_ALL, {"incident_id": incident_id})
     await slotcount.count_down(conn, (row[0] for row in released.rows))
+
+
+SWEEP_BATCH = 500
+"""Claims one sweep deletes at most: an idle turn's work stays small however many expired."""
+_EXPIRED = sa.bindparam("before", type_=claims.c.expires_at.type)
+_SWEEP = (
+    sa.delete(claims)
+    .where(
+        claims.c.key.in_(
+            sa.select(claims.c.key)
+            .where(claims.c.expires_at < _EXPIRED)
+            .limit(sa.bindparam("limit", type_=sa.Integer))
+            .scalar_subquery()
+        )
+    )
+    .returning(claims.c.key)
+)
+
+
+async def sweep(conn: AsyncConnection, before: datetime, limit: int = SWEEP_BATCH) -> int:
+    """Delete up to ``limit`` claims that expired before ``before``; how many went.
+
+    An expired claim already counts for nothing (a take takes it over, a count skips it),
+    but nothing else deletes the claims of incidents that never finish (duplicates,
+    skipped and escalated ones): without this the table grows with every failure.
+    """
+    swept = await conn.execute(_SWEEP, {"before": before, "limit": limit})
+    keys = [row[0] for row in swept]
+    await slotcount.count_down(conn, keys)
+    return len(keys)

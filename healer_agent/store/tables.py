@@ -102,7 +102,7 @@ claims = sa.Table(
     metadata,
     sa.Column("key", sa.String(500), primary_key=True),
     sa.Column("incident_id", sa.String(40), nullable=False, index=True),
-    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False, index=True),
 )
 
 slot_counts = sa.Table(

@@ -1,4 +1,4 @@
-"""slot_counts: admission's count of slots per prefix; claims indexed by incident
+"""slot_counts: admission's count of slots per prefix; claims indexed by incident and expiry
 
 Revision ID: 0006
 Revises: 0005
@@ -36,8 +36,10 @@ def upgrade() -> None:
             [{"prefix": prefix, "held": n} for prefix, n in held.items()],
         )
     op.create_index("ix_claims_incident_id", "claims", ["incident_id"])
+    op.create_index("ix_claims_expires_at", "claims", ["expires_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_claims_expires_at", table_name="claims")
     op.drop_index("ix_claims_incident_id", table_name="claims")
     op.drop_table("slot_counts")
