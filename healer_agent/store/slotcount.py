@@ -9,6 +9,7 @@ expired slot); admission then counts the claims themselves and sets it right.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -29,7 +30,12 @@ _UP = (
     .values(held=_c.held + 1)
     .returning(_c.held)
 )
-_DOWN = sa.update(slot_counts).where(_c.prefix == _PREFIX, _c.held > 0).values(held=_c.held - 1)
+_GONE = sa.bindparam("gone", type_=sa.Integer)
+_DOWN = (
+    sa.update(slot_counts)
+    .where(_c.prefix == _PREFIX, _c.held > 0)
+    .values(held=sa.case((_c.held > _GONE, _c.held - _GONE), else_=0))
+)
 _SET = (
     sa.update(slot_counts)
     .where(_c.prefix == _PREFIX)
@@ -70,10 +76,15 @@ async def set_count(conn: AsyncConnection, prefix: str, held: int) -> None:
 
 
 async def count_down(conn: AsyncConnection, keys: Iterable[str]) -> None:
-    """One slot fewer for each released claim key that is a slot's."""
-    for key in keys:
-        if SLOT_KEYS[0] <= key < SLOT_KEYS[1]:
-            await direct.execute(conn, _DOWN, {"scope": key.rsplit(":", 1)[0]})
+    """One slot fewer for each released claim key that is a slot's.
+
+    Prefixes are updated in sorted order, the order admission takes them in (global, then
+    the repository's): on PostgreSQL a release and an admission locking two count rows in
+    opposite orders could deadlock.
+    """
+    gone = Counter(key.rsplit(":", 1)[0] for key in keys if SLOT_KEYS[0] <= key < SLOT_KEYS[1])
+    for prefix in sorted(gone):
+        await direct.execute(conn, _DOWN, {"scope": prefix, "gone": gone[prefix]})
 
 
 __all__ = ["SLOT_KEYS", "count_down", "count_up", "set_count"]

@@ -73,3 +73,15 @@ async def test_an_idle_worker_sweeps(
         await claims.take(conn, "branch:o/r:kept", "b", HOUR)
     assert not await healer.worker.work_once()  # nothing to do: the idle turn's upkeep
     assert await _keys(healer.engine) == {"branch:o/r:kept"}
+
+
+async def test_slots_swept_together_are_counted_out_together(engine: AsyncEngine) -> None:
+    then = utcnow() - 3 * HOUR
+    async with engine.begin() as conn:
+        for incident in ("a", "b", "c"):
+            assert await admission.take_slot(conn, "slot:global", 5, incident, HOUR, then)
+            assert await admission.take_slot(conn, "slot:repo:o/r", 5, incident, HOUR, then)
+        assert await admission.take_slot(conn, "slot:global", 5, "d", HOUR, utcnow())
+    async with engine.begin() as conn:
+        assert await claims.sweep(conn, utcnow() - HOUR) == 6
+    assert await _held(engine) == {"slot:global": 1, "slot:repo:o/r": 0}
