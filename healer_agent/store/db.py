@@ -32,9 +32,9 @@ def create_engine(url: str) -> AsyncEngine:
         # One connection: SQLite has one writer anyway, and queueing for the connection in
         # the pool is fast, where contending writers back off in SQLite's busy handler
         # (sleeps of up to 100 ms each) and make the latency tail seconds long.
-        # Statements run on the loop's thread (store/onetrip.py): without the busy handler
-        # there, which waits in aiosqlite's thread instead when another process holds the
-        # lock; so the connection is shared by the two threads, one at a time.
+        # Statements run on the loop's thread (store/onetrip.py), without the busy handler:
+        # when another process holds the lock they are tried again from aiosqlite's thread
+        # instead; so the connection is shared by the two threads, one at a time.
         inline = parsed.get_driver_name() == "aiosqlite"
         engine = create_async_engine(
             url,

@@ -183,8 +183,8 @@ async def admit(
     take ~10 µs a row, and in one trip to aiosqlite's thread they cost ~30 µs more of CPU
     a request, the thread and the loop handing the GIL to each other around every step.
     When another connection holds the lock (another process), they run in aiosqlite's
-    thread instead, waiting as long as the busy timeout allows. On SQLite intake wakes its
-    own process's workers itself. On PostgreSQL they and the
+    thread instead, tried again until the lock is free (``onetrip.waiting``). On SQLite
+    intake wakes its own process's workers itself. On PostgreSQL they and the
     notification are one statement (a CTE), so a batch is three round trips (begin, the
     statement, commit) instead of six.
     """

@@ -122,3 +122,59 @@ async def test_a_lock_held_elsewhere_is_waited_for_off_the_loop(
     async with engine.connect() as conn:
         values = {r.v for r in await conn.execute(sa.text("SELECT v FROM t"))}
     assert {"other", "mine"} <= values
+
+
+def _locked(path: Path) -> sqlite3.Connection:
+    """Another connection holding the file's write lock."""
+    other = sqlite3.connect(path, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def test_waiting_tries_again_until_the_lock_is_free(tmp_path: Path) -> None:
+    db = tmp_path / "w.db"
+    sqlite3.connect(db).execute("CREATE TABLE t (v TEXT)").connection.close()
+    conn = sqlite3.connect(db, isolation_level=None, timeout=0)
+    other = _locked(db)
+    tries: list[int] = []
+
+    def write() -> str:
+        tries.append(1)
+        if len(tries) == 5:  # the other transaction ends while this one waits
+            other.commit()
+        conn.execute("INSERT INTO t VALUES ('mine')")
+        return "done"
+
+    assert onetrip.waiting(conn, write) == "done"
+    assert len(tries) == 5  # four tries found the lock taken; SQLite's handler never ran
+    assert conn.execute("SELECT v FROM t").fetchall() == [("mine",)]
+    other.close()
+    conn.close()
+
+
+def test_waiting_gives_up_at_its_deadline_with_the_lock_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(onetrip, "BUSY_WAIT_MS", 30)
+    db = tmp_path / "w.db"
+    sqlite3.connect(db).execute("CREATE TABLE t (v TEXT)").connection.close()
+    conn = sqlite3.connect(db, isolation_level=None, timeout=0)
+    other = _locked(db)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        onetrip.waiting(conn, lambda: conn.execute("INSERT INTO t VALUES ('mine')"))
+    other.close()
+    conn.close()
+
+
+def test_waiting_raises_any_other_error_at_once(tmp_path: Path) -> None:
+    conn = sqlite3.connect(tmp_path / "w.db", isolation_level=None, timeout=0)
+    tries: list[int] = []
+
+    def broken() -> None:
+        tries.append(1)
+        conn.execute("INSERT INTO missing VALUES (1)")
+
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        onetrip.waiting(conn, broken)
+    assert tries == [1]
+    conn.close()
