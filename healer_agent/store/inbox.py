@@ -213,7 +213,7 @@ WITH known AS (
     SELECT {", ".join(_STATE)} FROM incidents WHERE run_key = ANY(:keys)
 ), waiting AS (
     SELECT DISTINCT run_key FROM deliveries
-    WHERE status = 'pending' AND run_key = ANY(:keys)
+    WHERE status || '' = 'pending' AND run_key = ANY(:keys)
       AND run_key NOT IN (SELECT run_key FROM known)
 ), stored AS (
     INSERT INTO deliveries ({_COLUMNS})
@@ -240,7 +240,11 @@ UNION ALL SELECT 'woken', NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM woken
 )
 """``admit`` on PostgreSQL: the lookups, the insert and the notification in one statement.
 Its parts see one snapshot, taken before the insert, as the three statements did in
-turn; the notification is selected, so it runs (a CTE nobody reads would not)."""
+turn; the notification is selected, so it runs (a CTE nobody reads would not).
+``status || ''`` keeps the planner off the status index, as ``+status`` does on SQLite
+(``waiting_sqlite``): before the table's first analyze, with a burst pending, it took that
+index and filtered every pending row for each batch (3 ms a batch at 13,000 pending),
+instead of the runs' few by the run key's."""
 
 
 async def _admit_postgres(

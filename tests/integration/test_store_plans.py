@@ -1,6 +1,7 @@
-"""SQLite's plan for the statement every worker turn runs: the claim of due incidents reads
-them by the (status, created_at) index, not by a table lookup of every row awaiting routing
-(past its incident's JSON); a new database and a migrated one alike."""
+"""The plans of statements that run for every event: on SQLite the claim of due incidents
+reads them by the (status, created_at) index, not by a table lookup of every row awaiting
+routing (past its incident's JSON), a new database and a migrated one alike; on PostgreSQL
+intake's lookup of pending runs reads them by run key, not every pending row."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from healer_agent.store import incidents, queue
+from healer_agent.store import inbox, incidents, queue
 from healer_agent.store.db import create_engine, ensure_schema, upgrade_sync
+from healer_agent.store.dialect import utcnow
+from healer_agent.store.tables import deliveries
 from healer_agent.store.tables import incidents as incidents_table
 
 
@@ -46,3 +50,44 @@ async def test_the_claim_of_due_incidents_reads_the_oldest_by_the_index(tmp_path
     for url in (created, migrated):
         due = await _due_plan(url)
         assert "ix_incidents_status_created_at (status=?)" in due, (url, due)
+
+
+async def test_intakes_lookup_of_pending_runs_reads_them_by_run_key_on_postgresql(
+    database_url: str,
+) -> None:
+    """Before the table's first analyze, with a burst pending, PostgreSQL's planner took the
+    status index for the lookup and filtered every pending row for each batch."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's planner (SQLite's is held by waiting_sqlite's +status)")
+    engine = create_engine(database_url)
+    try:
+        await ensure_schema(engine, database_url)
+        now = utcnow()
+        async with engine.begin() as conn:
+            await conn.execute(
+                sa.insert(deliveries),
+                [
+                    {
+                        "delivery_id": f"d{n}",
+                        "endpoint": "sensor",
+                        "event_type": "workflow_run",
+                        "payload": "x" * 1000,  # about a sealed body's size
+                        "received_at": now,
+                        "status": "pending",
+                        "attempts": 0,
+                        "run_key": f"o/r#run:{n}:1",
+                    }
+                    for n in range(3000)
+                ],
+            )
+            keys = [f"o/r#run:{n}:1" for n in range(24)]
+            explain = sa.text("EXPLAIN " + inbox._ADMIT_PG.text).bindparams(
+                *inbox._ADMIT_PG._bindparams.values()
+            )
+            params = {"keys": keys, "now": now, "ids": [], "endpoints": [], "types": []}
+            rows = await conn.execute(explain, {**params, "payloads": [], "runs": []})
+            plan = "\n".join(row[0] for row in rows)
+        assert "ix_deliveries_status" not in plan, plan
+        assert "ix_deliveries_run_key" in plan, plan
+    finally:
+        await engine.dispose()
