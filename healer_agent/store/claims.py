@@ -60,17 +60,34 @@ def _take_statement(conn: AsyncConnection) -> Any:
     return _TAKE[name]
 
 
-_RELEASE_ALL = (
+_INCIDENT = sa.bindparam("incident_id", type_=claims.c.incident_id.type)
+_RELEASE_ALL = sa.delete(claims).where(claims.c.incident_id == _INCIDENT).returning(claims.c.key)
+_RELEASE_SLOTS = (
     sa.delete(claims)
-    .where(claims.c.incident_id == sa.bindparam("incident_id", type_=claims.c.incident_id.type))
+    .where(
+        claims.c.incident_id == _INCIDENT,
+        claims.c.key >= slotcount.SLOT_KEYS[0],
+        claims.c.key < slotcount.SLOT_KEYS[1],
+    )
     .returning(claims.c.key)
 )
 
 
+async def _released(conn: AsyncConnection, statement: Any, params: dict[str, Any]) -> int:
+    """Run a delete that returns the keys it removed; count the slots among them out."""
+    keys = [row[0] for row in (await direct.execute(conn, statement, params)).rows]
+    await slotcount.count_down(conn, keys)
+    return len(keys)
+
+
 async def release_all(conn: AsyncConnection, incident_id: str) -> None:
     """Drop every claim an incident holds (its admission slots counted out)."""
-    released = await direct.execute(conn, _RELEASE_ALL, {"incident_id": incident_id})
-    await slotcount.count_down(conn, (row[0] for row in released.rows))
+    await _released(conn, _RELEASE_ALL, {"incident_id": incident_id})
+
+
+async def release_slots(conn: AsyncConnection, incident_id: str) -> None:
+    """Drop the incident's admission slots, counted out, and keep its other claims."""
+    await _released(conn, _RELEASE_SLOTS, {"incident_id": incident_id})
 
 
 SWEEP_BATCH = 500
@@ -97,7 +114,4 @@ async def sweep(conn: AsyncConnection, before: datetime, limit: int = SWEEP_BATC
     but nothing else deletes the claims of incidents that never finish (duplicates,
     skipped and escalated ones): without this the table grows with every failure.
     """
-    swept = await conn.execute(_SWEEP, {"before": before, "limit": limit})
-    keys = [row[0] for row in swept]
-    await slotcount.count_down(conn, keys)
-    return len(keys)
+    return await _released(conn, _SWEEP, {"before": before, "limit": limit})

@@ -85,15 +85,6 @@ _MINE = (
 )
 """The incident's live slot under a prefix, found by the incident's index."""
 _COUNT = sa.select(sa.func.count()).where(_live())
-_RELEASE = (
-    sa.delete(claims_table)
-    .where(
-        claims_table.c.incident_id == sa.bindparam("me", type_=claims_table.c.incident_id.type),
-        claims_table.c.key >= slotcount.SLOT_KEYS[0],
-        claims_table.c.key < slotcount.SLOT_KEYS[1],
-    )
-    .returning(claims_table.c.key)
-)
 
 
 async def take_slot(
@@ -135,8 +126,7 @@ async def take_slot(
 
 async def release_slots(conn: AsyncConnection, incident_id: str) -> None:
     """Free the incident's slots (its CodeRun finished) and keep its other claims."""
-    released = await direct.execute(conn, _RELEASE, {"me": incident_id})
-    await slotcount.count_down(conn, (row[0] for row in released.rows))
+    await claims.release_slots(conn, incident_id)
 
 
 async def in_flight(conn: AsyncConnection, now: datetime) -> int:
