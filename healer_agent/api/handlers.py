@@ -29,6 +29,7 @@ from healer_agent.api.gate import BodyGate, GateBusy
 from healer_agent.compose import Healer
 from healer_agent.config import Settings
 from healer_agent.intake import validate
+from healer_agent.intake.delivery import BodyDigest
 from healer_agent.intake.fields import SECURITY_EVENTS, PayloadError
 from healer_agent.intake.normalize import sniff_event
 from healer_agent.intake.payloads import Unwrapped, unwrap
@@ -204,8 +205,8 @@ async def get_insights(request: Request) -> Response:
 # --------------------------------------------------------------------------- write routes
 
 
-def _fallback_delivery(event: str, raw: bytes) -> str:
-    return "sha256:" + hashlib.sha256(event.encode() + b"\0" + raw).hexdigest()
+def _body_digest(event: str, raw: bytes) -> BodyDigest:
+    return BodyDigest(hashlib.sha256(event.encode() + b"\0" + raw).hexdigest())
 
 
 def _gate(request: Request) -> BodyGate:
@@ -282,9 +283,12 @@ def _storable_delivery(delivery_id: str) -> str:
     return "redacted:" + hashlib.sha256(delivery_id.encode()).hexdigest()[:40]
 
 
-def _delivery(given: str | None, event: str, raw: bytes) -> str:
-    """The sender's delivery id made storable, or, without one, a digest of the body."""
-    return _storable_delivery(given) if given else _fallback_delivery(event, raw)
+def _delivery(given: str | None, event: str, raw: bytes) -> str | BodyDigest:
+    """The sender's delivery id made storable, or, without one, the body's digest.
+
+    Intake derives the id from the digest and the run the body reports.
+    """
+    return _storable_delivery(given) if given else _body_digest(event, raw)
 
 
 async def _accept(
@@ -293,7 +297,7 @@ async def _accept(
     endpoint: str,
     event: str,
     payload: dict[str, Any],
-    delivery_id: str,
+    delivery_id: str | BodyDigest,
     text: str | None = None,
 ) -> Response:
     try:  # the intake observes its own time

@@ -24,6 +24,7 @@ import structlog
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from healer_agent.intake.delivery import BodyDigest, derived_delivery_id
 from healer_agent.intake.fields import PayloadError
 from healer_agent.metrics import Metrics
 from healer_agent.models import ContextBundle, Incident, RoutingDecision
@@ -77,6 +78,10 @@ class _Arrival(NamedTuple):
 
     delivery: NewDelivery
     incident: Incident
+
+
+def _delivery_id(given: str | BodyDigest, incident: Incident) -> str:
+    return derived_delivery_id(incident, given) if isinstance(given, BodyDigest) else given
 
 
 def _routing(incident_id: str | None) -> dict[str, Any]:
@@ -134,11 +139,14 @@ class Intake:
         endpoint: str,
         event_type: str,
         payload: dict[str, Any],
-        delivery_id: str,
+        delivery_id: str | BodyDigest,
         text: str | None = None,
     ) -> IntakeResult:
         """Store the event durably and answer for it (the intake stage follows in a worker).
 
+        ``delivery_id`` is the sender's (made storable), or the body's digest when it gave
+        none: the id is then derived from it once the payload is read
+        (``intake.delivery``).
         ``text`` is the JSON the payload was decoded from, when the caller has it: sealed,
         or stored as it is when redaction changed nothing, instead of encoding the payload
         again.
@@ -169,13 +177,14 @@ class Intake:
         endpoint: str,
         event_type: str,
         payload: dict[str, Any],
-        delivery_id: str,
+        given: str | BodyDigest,
         text: str | None = None,
     ) -> IntakeResult:
         if self._sealer is not None:
             # Sealed as received; its incident is redacted by the stage before it is stored.
             # Normalised before storing, so a 422 never leaves a poison row behind.
             incident = incident_of(endpoint, event_type, payload)
+            delivery_id = _delivery_id(given, incident)
             if text is None:
                 text = json.dumps(payload, separators=(",", ":"))
             text = self._sealer.seal(text, delivery_id)
@@ -184,6 +193,7 @@ class Intake:
             if text is None or redacted != payload:  # what is stored holds no secret either way
                 text = json.dumps(redacted, separators=(",", ":"))
             incident = incident_of(endpoint, event_type, redacted)
+            delivery_id = _delivery_id(given, incident)
         run_key = incident.run_key if incident.kind in REMEDIABLE else None
         item = _Arrival(
             NewDelivery(

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import yaml
 
 from healer_agent.api.schemas import ErrorAnswer, StatusAnswer
@@ -220,6 +221,20 @@ async def test_skip_marker_and_non_failure_are_skipped_with_reason(setup: Any) -
     incident = (await client.get(f"/api/incidents/{response.json()['incident_id']}")).json()
     assert incident["status"] == "skipped"
     assert "[skip-healer]" in incident["reason"]
+
+
+async def test_a_body_without_a_delivery_id_is_keyed_after_its_run_and_found_again(
+    setup: Any,
+) -> None:
+    _, healer, client = setup
+    first = await client.post("/api/remediate/ci-failure", json=SENSOR_CLIPPY)
+    again = await client.post("/api/remediate/ci-failure", json=SENSOR_CLIPPY)
+    delivery = first.json()["delivery_id"]
+    assert delivery.startswith("run:12345678:1:sha256:")
+    assert (again.json()["dedup_status"], again.json()["delivery_id"]) == ("existing", delivery)
+    async with healer.engine.connect() as conn:
+        stored = (await conn.execute(sa.text("SELECT delivery_id FROM deliveries"))).all()
+    assert [row[0] for row in stored] == [delivery]
 
 
 async def test_second_run_of_the_same_failure_becomes_a_duplicate(setup: Any) -> None:
