@@ -91,3 +91,40 @@ async def test_intakes_lookup_of_pending_runs_reads_them_by_run_key_on_postgresq
         assert "ix_deliveries_run_key" in plan, plan
     finally:
         await engine.dispose()
+
+
+async def test_intakes_lookup_is_planned_for_its_runs_after_the_table_grew_on_postgresql(
+    database_url: str,
+) -> None:
+    """A prepared statement run five times may keep a generic plan, made from the tables as
+    they were: on a new database that was a scan of an empty table, kept while a burst
+    grew it to thousands of pending rows. Healer's connections plan each run for its
+    own values, so the lookup goes by run key whatever the table was when it started."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's plan cache")
+    engine = create_engine(database_url)
+    try:
+        await ensure_schema(engine, database_url)
+        sql = str(inbox._ADMIT_PG.compile(dialect=engine.dialect))
+        empty = "'{}'::varchar[], now(), '{}', '{}', '{}', '{}', '{}'"
+        async with engine.connect() as conn:
+            driver: Any = (await conn.get_raw_connection()).driver_connection
+            await driver.execute(f"PREPARE probe AS {sql}")
+            for _ in range(6):  # while the table is empty: a generic plan would be kept now
+                await driver.execute(f"EXECUTE probe({empty})")
+            await driver.execute(
+                "INSERT INTO deliveries (delivery_id, endpoint, event_type, payload, "
+                "received_at, status, lease_until, attempts, run_key) "
+                "SELECT 'd' || n, 'sensor', 'workflow_run', repeat('x', 1000), now(), "
+                "'pending', now(), 0, 'o/r#run:' || n || ':1' FROM generate_series(1, 3000) n"
+            )
+            keys = "'{o/r#run:1:1,o/r#run:2:1}'::varchar[]"
+            rows = await driver.fetch(
+                f"EXPLAIN EXECUTE probe({keys}, now(), '{{}}', '{{}}', '{{}}', '{{}}', '{{}}')"
+            )
+            plan = "\n".join(row[0] for row in rows)
+            await driver.execute("DEALLOCATE probe")
+        assert "o/r#run:1:1" in plan, plan  # planned for these runs, not for any
+        assert "ix_deliveries_run_key" in plan, plan
+    finally:
+        await engine.dispose()
