@@ -294,7 +294,7 @@ def replicas_started(log: Path, processes: int, deadline: float) -> None:
 
 
 def wrk(url: str, script: Path, seconds: int, offset: int) -> dict[str, float]:
-    out = subprocess.run(
+    done = subprocess.run(
         [
             "wrk",
             "-t1",
@@ -309,8 +309,13 @@ def wrk(url: str, script: Path, seconds: int, offset: int) -> dict[str, float]:
         ],
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
+        check=False,
+    )
+    if done.returncode != 0:  # say what wrk said, not only that it failed
+        raise RuntimeError(
+            f"wrk against {url} exited {done.returncode}: {(done.stderr or done.stdout)[-2000:]}"
+        )
+    out = done.stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
