@@ -38,12 +38,18 @@ class FileSink:
         self.directory = directory
 
     async def create(self, manifest: dict[str, Any]) -> SinkResult:
-        """Write ``<name>.yaml`` unless it exists."""
+        """Write ``<name>.yaml`` unless it exists.
+
+        On the loop's thread: a create is a few system calls on a local folder (tens to a
+        few hundred microseconds of the kernel's time). Handed to a thread, the GIL went
+        back and forth around each of them while the loop ran, and an event cost ~0.6 ms
+        more of the server's CPU end to end (with the files on disk as in memory).
+        """
         name = str(manifest["metadata"]["name"])
         path = self.directory / f"{name}.yaml"
         data = dump_manifest(manifest).encode()
         try:
-            created = await asyncio.to_thread(self._write, name, data)
+            created = self._write(name, data)
         except OSError as exc:
             raise SinkError(f"cannot write {path}: {exc}") from exc
         return SinkResult(name=name, created=created, location=str(path))
