@@ -66,8 +66,8 @@ def create_engine(url: str) -> AsyncEngine:
     # runs of a prepared statement PostgreSQL may keep a generic plan, made for no values in
     # particular, from tables as they were then: on a new database under a burst that was
     # a scan of a few pages, kept as the table grew to thousands of rows (intake's lookup
-    # of pending runs went from 30 to 300 us of the server's CPU a row within 10,000 rows).
-    # A custom plan costs a planning a statement, tens of microseconds for these.
+    # of pending runs went from 30 to 300 µs of the server's CPU a row within 10,000 rows).
+    # Planning each run costs tens of microseconds for these statements.
     return create_async_engine(
         url,
         pool_size=10,
