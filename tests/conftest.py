@@ -92,6 +92,17 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
     await created.dispose()
 
 
+async def slots_held(engine: AsyncEngine) -> dict[str, int]:
+    """Admission's count of the slots held, by prefix (the ``slot_counts`` table)."""
+    import sqlalchemy as sa
+
+    from healer_agent.store.tables import slot_counts
+
+    async with engine.connect() as conn:
+        rows = await conn.execute(sa.select(slot_counts.c.prefix, slot_counts.c.held))
+        return {r.prefix: r.held for r in rows}
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """A SQLite database for tests that need only one backend."""

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from healer_agent.store import claims as claims_store
 from healer_agent.store.dialect import utcnow
-from healer_agent.store.tables import claims, slot_counts
+from healer_agent.store.tables import claims
 from healer_agent.tracking import admission
+from tests.conftest import slots_held
 
 TTL = timedelta(hours=1)
 
@@ -48,12 +49,6 @@ async def test_slots_are_capped_and_a_freed_one_is_found(engine: AsyncEngine) ->
     assert (await holders(engine))["slot:global:0"] == "e"
 
 
-async def counts(engine: AsyncEngine) -> dict[str, int]:
-    async with engine.connect() as conn:
-        rows = await conn.execute(sa.select(slot_counts.c.prefix, slot_counts.c.held))
-        return {r.prefix: r.held for r in rows}
-
-
 async def test_the_count_follows_takes_and_releases(engine: AsyncEngine) -> None:
     now = utcnow()
     async with engine.begin() as conn:
@@ -62,15 +57,15 @@ async def test_the_count_follows_takes_and_releases(engine: AsyncEngine) -> None
             assert await admission.take_slot(conn, "slot:repo:o/r", 5, incident, TTL, now)
         assert await admission.take_slot(conn, "slot:global", 5, "a", TTL, now)  # a holder
         await claims_store.take(conn, "branch:o/r:main", "b", TTL, now)  # not a slot
-    assert await counts(engine) == {"slot:global": 3, "slot:repo:o/r": 3}
+    assert await slots_held(engine) == {"slot:global": 3, "slot:repo:o/r": 3}
     async with engine.begin() as conn:
         await claims_store.release_all(conn, "b")  # both its slots and its branch claim
         await admission.release_slots(conn, "c")
-    assert await counts(engine) == {"slot:global": 1, "slot:repo:o/r": 1}
+    assert await slots_held(engine) == {"slot:global": 1, "slot:repo:o/r": 1}
     async with engine.begin() as conn:  # slot 1 (the count) is free: taken without a search
         assert await admission.take_slot(conn, "slot:global", 5, "d", TTL, now)
     assert (await holders(engine))["slot:global:1"] == "d"
-    assert (await counts(engine))["slot:global"] == 2
+    assert (await slots_held(engine))["slot:global"] == 2
 
 
 async def test_slots_that_expired_unreleased_are_counted_until_the_count_says_full(
@@ -86,7 +81,7 @@ async def test_slots_that_expired_unreleased_are_counted_until_the_count_says_fu
         assert await admission.take_slot(conn, "slot:global", 2, "c", TTL, later)
         assert await admission.take_slot(conn, "slot:global", 2, "d", TTL, later)
         assert not await admission.take_slot(conn, "slot:global", 2, "e", TTL, later)
-    assert await counts(engine) == {"slot:global": 2}
+    assert await slots_held(engine) == {"slot:global": 2}
     assert await holders(engine) == {"slot:global:0": "c", "slot:global:1": "d"}
 
 

@@ -13,8 +13,8 @@ from healer_agent.pipeline.worker import SWEEP_AFTER
 from healer_agent.store import claims
 from healer_agent.store.dialect import utcnow
 from healer_agent.store.tables import claims as claims_table
-from healer_agent.store.tables import slot_counts
 from healer_agent.tracking import admission
+from tests.conftest import slots_held
 
 HOUR = timedelta(hours=1)
 
@@ -22,12 +22,6 @@ HOUR = timedelta(hours=1)
 async def _keys(engine: AsyncEngine) -> set[str]:
     async with engine.connect() as conn:
         return set((await conn.execute(sa.select(claims_table.c.key))).scalars())
-
-
-async def _held(engine: AsyncEngine) -> dict[str, int]:
-    async with engine.connect() as conn:
-        rows = await conn.execute(sa.select(slot_counts.c.prefix, slot_counts.c.held))
-        return {r.prefix: r.held for r in rows}
 
 
 async def test_a_sweep_deletes_what_expired_before_the_cutoff_and_counts_slots_out(
@@ -41,11 +35,11 @@ async def test_a_sweep_deletes_what_expired_before_the_cutoff_and_counts_slots_o
         await claims.take(conn, "branch:o/r:recent", "b", HOUR, now - 90 * timedelta(minutes=1))
         await claims.take(conn, "branch:o/r:live", "c", HOUR, now)
         assert await admission.take_slot(conn, "slot:global", 5, "c", HOUR, now)
-    assert await _held(engine) == {"slot:global": 2}
+    assert await slots_held(engine) == {"slot:global": 2}
     async with engine.begin() as conn:
         assert await claims.sweep(conn, now - HOUR) == 2  # expired more than an hour ago
     assert await _keys(engine) == {"branch:o/r:recent", "branch:o/r:live", "slot:global:1"}
-    assert await _held(engine) == {"slot:global": 1}
+    assert await slots_held(engine) == {"slot:global": 1}
     async with engine.begin() as conn:
         assert await claims.sweep(conn, now - HOUR) == 0
 
@@ -84,4 +78,4 @@ async def test_slots_swept_together_are_counted_out_together(engine: AsyncEngine
         assert await admission.take_slot(conn, "slot:global", 5, "d", HOUR, utcnow())
     async with engine.begin() as conn:
         assert await claims.sweep(conn, utcnow() - HOUR) == 6
-    assert await _held(engine) == {"slot:global": 1, "slot:repo:o/r": 0}
+    assert await slots_held(engine) == {"slot:global": 1, "slot:repo:o/r": 0}
